@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test project in Ncco.sln and prints the total over all of them as the last line:
+#   N passed, N failed
+# Exit status is non-zero when anything failed or did not build.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Ncco.sln -c Release -nologo -v quiet
+build_status=$?
+if [ $build_status -ne 0 ]; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Ncco.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
+test_status=$?
+
+passed=0; failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0}))
+done
+if [ $test_status -ne 0 ] && [ $failed -eq 0 ]; then
+  # a test host crashed or a project failed to run: never report that as green
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ] && [ $test_status -eq 0 ]
