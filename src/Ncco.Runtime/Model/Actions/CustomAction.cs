@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Ncco.Model.Actions;
+
+/// <summary>
+/// An action the platform does not define, kept as raw JSON. It is only accepted when the validator was told
+/// about the name (see <c>NccoValidationOptions.CustomActions</c>), and runs through a handler registered
+/// under the same name.
+/// </summary>
+/// <param name="ActionName">The wire name.</param>
+/// <param name="Json">The whole action object.</param>
+public sealed record CustomAction(string ActionName, JsonElement Json) : NccoAction
+{
+    /// <inheritdoc />
+    public override string Name => ActionName;
+
+    /// <inheritdoc />
+    public bool Equals(CustomAction? other) =>
+        other is not null && ActionName == other.ActionName && JsonElement.DeepEquals(Json, other.Json);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => ActionName.GetHashCode(StringComparison.Ordinal);
+}

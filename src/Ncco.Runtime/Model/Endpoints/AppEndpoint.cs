@@ -1,0 +1,9 @@
+namespace Ncco.Model.Endpoints;
+
+/// <summary>A user of the application (Client SDK or the browser phone).</summary>
+/// <param name="User">The user name.</param>
+public sealed record AppEndpoint(string User) : Endpoint
+{
+    /// <inheritdoc />
+    public override string Type => EndpointTypes.App;
+}

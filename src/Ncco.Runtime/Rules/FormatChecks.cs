@@ -1,0 +1,97 @@
+namespace Ncco.Rules;
+
+/// <summary>The syntax checks behind <see cref="ValueFormat"/>; each returns a reason, or null when the text is fine.</summary>
+public static class FormatChecks
+{
+    /// <summary>Checks <paramref name="text"/> against <paramref name="format"/>.</summary>
+    public static string? Check(ValueFormat format, string text)
+    {
+        switch (format)
+        {
+            case ValueFormat.HttpUrl:
+                return IsAbsolute(text, "http", "https") ? null : $"\"{Short(text)}\" is not an absolute http:// or https:// URL";
+            case ValueFormat.WebSocketUri:
+                return IsAbsolute(text, "ws", "wss") ? null : $"\"{Short(text)}\" is not an absolute ws:// or wss:// URI";
+            case ValueFormat.E164:
+                return CheckE164(text);
+            case ValueFormat.SipUri:
+                return CheckSipUri(text);
+            case ValueFormat.DtmfDigits:
+                foreach (var c in text)
+                {
+                    if (!(c >= '0' && c <= '9') && c != '*' && c != '#' && c != 'p')
+                    {
+                        return $"'{c}' is not a DTMF digit; use 0-9, *, # and p (a 500 ms pause)";
+                    }
+                }
+                return null;
+            case ValueFormat.TtsLanguage:
+                return TtsLanguages.Canonical(text) is null ? $"\"{Short(text)}\" is not a supported text-to-speech language (for example en-US, en-GB, de-DE)" : null;
+            case ValueFormat.AsrLanguage:
+                return AsrLanguages.Canonical(text) is null ? $"\"{Short(text)}\" is not a supported speech-recognition language (for example en-US, en-GB, es-ES)" : null;
+            case ValueFormat.VoiceName:
+                return LegacyVoiceNames.TryMap(text, out _, out _) ? null : $"\"{Short(text)}\" is not a known voiceName; voiceName is deprecated, use language and style";
+            case ValueFormat.TalkText:
+                var length = VisibleTalkLength(text);
+                return length > NccoRuleTable.MaxTalkTextLength
+                    ? $"talk text must be at most {NccoRuleTable.MaxTalkTextLength} characters outside SSML tags, got {length}"
+                    : null;
+            case ValueFormat.PrintableAscii:
+                foreach (var c in text)
+                {
+                    if (c < ' ' || c > '~') return "must contain printable ASCII characters only";
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The length that counts against the talk limit: SSML tags (in a <c>&lt;speak&gt;</c> document) are not counted.</summary>
+    public static int VisibleTalkLength(string text)
+    {
+        if (!text.TrimStart().StartsWith("<speak", StringComparison.Ordinal)) return text.Length;
+        var length = 0;
+        var inTag = false;
+        foreach (var c in text)
+        {
+            if (c == '<') inTag = true;
+            else if (c == '>' && inTag) inTag = false;
+            else if (!inTag) length++;
+        }
+        return length;
+    }
+
+    private static string? CheckE164(string text)
+    {
+        if (text.StartsWith("+", StringComparison.Ordinal)) return $"\"{Short(text)}\" must be written without the leading + (E.164 digits only, 7 to 15)";
+        if (text.Length < 7 || text.Length > 15) return $"\"{Short(text)}\" must be an E.164 number of 7 to 15 digits, got {text.Length} characters";
+        foreach (var c in text)
+        {
+            if (c < '0' || c > '9') return $"\"{Short(text)}\" must be an E.164 number: digits only, without +, spaces or dashes";
+        }
+        return null;
+    }
+
+    private static string? CheckSipUri(string text)
+    {
+        string rest;
+        if (text.StartsWith("sip:", StringComparison.OrdinalIgnoreCase)) rest = text.Substring(4);
+        else if (text.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)) rest = text.Substring(5);
+        else return $"\"{Short(text)}\" is not a SIP URI; it must start with sip: or sips:";
+
+        var at = rest.IndexOf('@');
+        var host = at >= 0 ? rest.Substring(at + 1) : rest;
+        var end = host.IndexOfAny([';', '?', ':', '>']);
+        if (end >= 0) host = host.Substring(0, end);
+        if (host.Length == 0 || host.IndexOf(' ') >= 0) return $"\"{Short(text)}\" is not a SIP URI: it has no host";
+        return null;
+    }
+
+    private static bool IsAbsolute(string text, string scheme, string secureScheme) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && (uri.Scheme == scheme || uri.Scheme == secureScheme)
+        && uri.Host.Length > 0;
+
+    private static string Short(string text) => text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+}

@@ -1,0 +1,97 @@
+namespace Ncco.Rules;
+
+/// <summary>What one property of an action, endpoint or settings object may hold.</summary>
+public sealed class PropertyRule
+{
+    /// <summary>Creates an immutable rule; every optional argument matches the property of the same name.</summary>
+    public PropertyRule(
+        string name,
+        ValueKind kind,
+        string description,
+        bool required = false,
+        string[]? aliases = null,
+        double? minimum = null,
+        double? maximum = null,
+        string[]? allowedValues = null,
+        ValueFormat format = ValueFormat.None,
+        int? minLength = null,
+        int? maxLength = null,
+        ValueKind? items = null,
+        bool uniqueItems = false,
+        string? objectRef = null,
+        bool stringValuesOnly = false,
+        string? @default = null)
+    {
+        Name = name;
+        Kind = kind;
+        Description = description;
+        Required = required;
+        Aliases = aliases ?? [];
+        Minimum = minimum;
+        Maximum = maximum;
+        AllowedValues = allowedValues;
+        Format = format;
+        MinLength = minLength;
+        MaxLength = maxLength;
+        Items = items;
+        UniqueItems = uniqueItems;
+        ObjectRef = objectRef;
+        StringValuesOnly = stringValuesOnly;
+        Default = @default;
+    }
+
+    /// <summary>The documented wire spelling, which writers emit.</summary>
+    public string Name { get; }
+
+    /// <summary>Other spellings seen in the wild that readers accept (reference §8).</summary>
+    public string[] Aliases { get; }
+
+    /// <summary>The JSON shape.</summary>
+    public ValueKind Kind { get; }
+
+    /// <summary>A sentence for people: the schema description and the analyzers' help text.</summary>
+    public string Description { get; }
+
+    /// <summary>Must be present.</summary>
+    public bool Required { get; }
+
+    /// <summary>Inclusive lower bound for numbers.</summary>
+    public double? Minimum { get; }
+
+    /// <summary>Inclusive upper bound for numbers.</summary>
+    public double? Maximum { get; }
+
+    /// <summary>The only allowed values of a string (or of an array's string items).</summary>
+    public string[]? AllowedValues { get; }
+
+    /// <summary>Extra syntax for strings (or an array's string items).</summary>
+    public ValueFormat Format { get; }
+
+    /// <summary>Minimum string length, or minimum item count for arrays.</summary>
+    public int? MinLength { get; }
+
+    /// <summary>Maximum string length (or serialized size in bytes for free-form objects), or maximum item count for arrays.</summary>
+    public int? MaxLength { get; }
+
+    /// <summary>For arrays: the kind of each item.</summary>
+    public ValueKind? Items { get; }
+
+    /// <summary>For arrays: items must be distinct.</summary>
+    public bool UniqueItems { get; }
+
+    /// <summary>For objects (or arrays of objects): the <see cref="ObjectRule.Name"/> describing them.</summary>
+    public string? ObjectRef { get; }
+
+    /// <summary>For free-form objects: every member value must be a string.</summary>
+    public bool StringValuesOnly { get; }
+
+    /// <summary>The documented default, as the wire would spell it; null when there is none.</summary>
+    public string? Default { get; }
+
+    /// <summary>Every spelling this rule matches, documented first.</summary>
+    public IEnumerable<string> AllNames()
+    {
+        yield return Name;
+        foreach (var alias in Aliases) yield return alias;
+    }
+}

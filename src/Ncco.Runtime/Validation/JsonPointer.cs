@@ -1,0 +1,12 @@
+namespace Ncco.Validation;
+
+/// <summary>Builds RFC 6901 JSON pointers.</summary>
+public static class JsonPointer
+{
+    /// <summary>Appends a member name, escaping <c>~</c> and <c>/</c>.</summary>
+    public static string Append(string pointer, string member) =>
+        pointer + "/" + (member.Contains('~') || member.Contains('/') ? member.Replace("~", "~0").Replace("/", "~1") : member);
+
+    /// <summary>Appends an array index.</summary>
+    public static string Append(string pointer, int index) => pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
