@@ -1,0 +1,3 @@
+using Ncco.Cli;
+
+return NccoCommandLine.Create(new CliConsole(Console.In, Console.Out, Console.Error)).Parse(args).Invoke();

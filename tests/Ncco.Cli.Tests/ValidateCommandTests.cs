@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Ncco.Cli;
+using Ncco.Cli.Commands;
+
+namespace Ncco.Cli.Tests;
+
+public sealed class ValidateCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ncco-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Prints_all_three_mistakes_with_pointers_and_fails()
+    {
+        var (exit, output) = Run("validate", Example("three-mistakes.json"));
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith(Example("three-mistakes.json") + ":/0/bargein: unknown property \"bargein\"", lines[0]);
+        Assert.StartsWith(Example("three-mistakes.json") + ":/1/endOnSilence: must be from 3 to 10, got 30", lines[1]);
+        Assert.StartsWith(Example("three-mistakes.json") + ":/1/eventUrl: must be an array holding one URL", lines[2]);
+        Assert.Equal("3 errors in 1 file (0 files valid)", lines[3]);
+    }
+
+    [Fact]
+    public void A_valid_file_exits_zero()
+    {
+        var (exit, output) = Run("validate", Example("ivr-menu.json"));
+
+        Assert.Equal(ValidateCommand.Valid, exit);
+        Assert.Equal("1 file valid", output.Trim());
+    }
+
+    [Fact]
+    public void Json_format_is_machine_readable()
+    {
+        var (exit, output) = Run("validate", "--format", "json", Example("three-mistakes.json"), Example("ivr-menu.json"));
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        using var report = JsonDocument.Parse(output);
+        Assert.False(report.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Equal(3, report.RootElement.GetProperty("errorCount").GetInt32());
+        var files = report.RootElement.GetProperty("files");
+        Assert.Equal(["/0/bargein", "/1/endOnSilence", "/1/eventUrl"],
+            files[0].GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("pointer").GetString()));
+        Assert.Equal("range", files[0].GetProperty("errors")[1].GetProperty("code").GetString());
+        Assert.True(files[1].GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public void Dash_reads_standard_input()
+    {
+        var (exit, output) = Run(["validate", "-"], stdin: """[{"action":"wait","timeout":9000}]""");
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.StartsWith("<stdin>:/0/timeout: must be from 0.1 to 7200, got 9000", output);
+    }
+
+    [Fact]
+    public void Malformed_json_names_line_and_column()
+    {
+        var path = Path.Combine(_directory, "broken.json");
+        File.WriteAllText(path, "[\n  {\"action\": \"talk\", \"text\": \"hi\"\n]");
+
+        var (exit, output) = Run("validate", path);
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.StartsWith(path + ": not valid JSON (line 3, column 1)", output);
+    }
+
+    [Fact]
+    public void A_missing_file_is_an_error_and_other_files_are_still_checked()
+    {
+        var missing = Path.Combine(_directory, "nope.json");
+
+        var (exit, output) = Run("validate", missing, Example("ivr-menu.json"));
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.StartsWith(missing + ": cannot read the file:", output);
+        Assert.Contains("1 error in 1 file (1 file valid)", output);
+    }
+
+    [Fact]
+    public void An_unknown_format_is_a_usage_error()
+    {
+        var (exit, _) = Run("validate", "--format", "yaml", Example("ivr-menu.json"));
+
+        Assert.NotEqual(ValidateCommand.Valid, exit);
+    }
+
+    private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "nccos", name);
+
+    private static (int Exit, string Output) Run(params string[] args) => Run(args, stdin: string.Empty);
+
+    private static (int Exit, string Output) Run(string[] args, string stdin)
+    {
+        var output = new StringWriter();
+        var console = new CliConsole(new StringReader(stdin), output, output);
+        var exit = NccoCommandLine.Create(console).Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        return (exit, output.ToString());
+    }
+}
