@@ -30,6 +30,9 @@ public static class TtsLanguages
         ["lt-LT", "0", "-"], ["mr-IN", "0", "-"],
     ];
 
+    // Parsed once: [row] -> (standard, premium). Validation runs per talk action and must not re-parse the table.
+    private static readonly int[][][] Parsed = ParseTable();
+
     /// <summary>Every language code, as documented (case as in the reference).</summary>
     public static IReadOnlyList<string> Codes { get; } = BuildCodes();
 
@@ -65,11 +68,18 @@ public static class TtsLanguages
 
     private static int[] Styles(string code, int column)
     {
-        foreach (var row in Table)
+        for (var i = 0; i < Table.Length; i++)
         {
-            if (string.Equals(row[0], code, StringComparison.OrdinalIgnoreCase)) return ParseSet(row[column]);
+            if (string.Equals(Table[i][0], code, StringComparison.OrdinalIgnoreCase)) return Parsed[i][column - 1];
         }
         return [];
+    }
+
+    private static int[][][] ParseTable()
+    {
+        var parsed = new int[Table.Length][][];
+        for (var i = 0; i < Table.Length; i++) parsed[i] = [ParseSet(Table[i][1]), ParseSet(Table[i][2])];
+        return parsed;
     }
 
     private static int[] ParseSet(string set)

@@ -100,18 +100,18 @@ public static class NccoValidator
             return null;
         }
 
-        var name = nameElement.GetString()!;
-        var rule = NccoRuleTable.FindAction(name);
-        if (rule is null)
+        var rule = Utf8RuleIndex.FindAction(nameElement);
+        if (rule is not null)
         {
-            if (options.CustomActions.Contains(name)) return name;
-            var hint = NccoRuleTable.ActionNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-            errors.Add(new(JsonPointer.Append(pointer, "action"), ErrorCodes.UnknownAction,
-                $"unknown action \"{name}\"" + (hint is null ? "; expected one of " + string.Join(", ", NccoRuleTable.ActionNames) : $"; did you mean \"{hint}\"? (action names are case-sensitive)")));
-            return name;
+            ValidateObject(action, rule, pointer, errors);
+            return rule.Name;
         }
 
-        ValidateObject(action, rule, pointer, errors);
+        var name = nameElement.GetString()!;
+        if (options.CustomActions.Contains(name)) return name;
+        var hint = NccoRuleTable.ActionNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        errors.Add(new(JsonPointer.Append(pointer, "action"), ErrorCodes.UnknownAction,
+            $"unknown action \"{name}\"" + (hint is null ? "; expected one of " + string.Join(", ", NccoRuleTable.ActionNames) : $"; did you mean \"{hint}\"? (action names are case-sensitive)")));
         return name;
     }
 
@@ -122,17 +122,17 @@ public static class NccoValidator
 
         foreach (var member in element.EnumerateObject())
         {
-            var index = IndexOf(rule, member);
+            var index = Utf8RuleIndex.IndexOf(rule, member);
             if (index < 0)
             {
                 ReportUnknown(rule, member.Name, pointer, errors);
                 continue;
             }
             var property = properties[index];
-            var memberPointer = JsonPointer.Append(pointer, member.Name);
+            var memberPointer = new Location(pointer, member);
             if (seen[index] != 0)
             {
-                errors.Add(new(memberPointer, ErrorCodes.Duplicate,
+                errors.Add(new(memberPointer.ToString(), ErrorCodes.Duplicate,
                     $"\"{member.Name}\" repeats \"{property.Name}\" (accepted spellings: {string.Join(", ", property.AllNames())}); give it once"));
                 continue;
             }
@@ -154,20 +154,6 @@ public static class NccoValidator
         }
     }
 
-    private static int IndexOf(ObjectRule rule, JsonProperty member)
-    {
-        var properties = rule.Properties;
-        for (var i = 0; i < properties.Length; i++)
-        {
-            if (member.NameEquals(properties[i].Name)) return i;
-            foreach (var alias in properties[i].Aliases)
-            {
-                if (member.NameEquals(alias)) return i;
-            }
-        }
-        return -1;
-    }
-
     private static void ReportUnknown(ObjectRule rule, string name, string pointer, List<NccoError> errors)
     {
         var similar = rule.FindSimilar(name);
@@ -180,23 +166,23 @@ public static class NccoValidator
                 : $"unknown property \"{name}\" on {where}; expected one of " + string.Join(", ", rule.Properties.Select(p => p.Name))));
     }
 
-    private static void ValidateValue(JsonElement value, PropertyRule rule, string pointer, List<NccoError> errors)
+    private static void ValidateValue(JsonElement value, PropertyRule rule, Location pointer, List<NccoError> errors)
     {
         switch (rule.Kind)
         {
             case ValueKind.String:
                 if (value.ValueKind != JsonValueKind.String)
                 {
-                    errors.Add(new(pointer, ErrorCodes.Type, $"must be a string, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a string, got {JsonValues.Describe(value)}"));
                     return;
                 }
-                ValidateString(value.GetString()!, rule, pointer, errors);
+                ValidateString(value, rule, pointer, errors);
                 return;
 
             case ValueKind.Integer:
                 if (!JsonValues.TryGetInteger(value, out var integer))
                 {
-                    errors.Add(new(pointer, ErrorCodes.Type, $"must be a whole number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a whole number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
                     return;
                 }
                 CheckRange(integer, rule, pointer, errors);
@@ -205,7 +191,7 @@ public static class NccoValidator
             case ValueKind.Number:
                 if (!JsonValues.TryGetNumber(value, out var number))
                 {
-                    errors.Add(new(pointer, ErrorCodes.Type, $"must be a number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
                     return;
                 }
                 CheckRange(number, rule, pointer, errors);
@@ -214,14 +200,14 @@ public static class NccoValidator
             case ValueKind.Boolean:
                 if (!JsonValues.TryGetBoolean(value, out _))
                 {
-                    errors.Add(new(pointer, ErrorCodes.Type, $"must be true or false, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be true or false, got {JsonValues.Describe(value)}"));
                 }
                 return;
 
             case ValueKind.Object:
                 if (value.ValueKind != JsonValueKind.Object)
                 {
-                    errors.Add(new(pointer, ErrorCodes.Type, $"must be a JSON object, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a JSON object, got {JsonValues.Describe(value)}"));
                     return;
                 }
                 ValidateObjectValue(value, rule, pointer, errors);
@@ -233,8 +219,9 @@ public static class NccoValidator
         }
     }
 
-    private static void ValidateObjectValue(JsonElement value, PropertyRule rule, string pointer, List<NccoError> errors)
+    private static void ValidateObjectValue(JsonElement value, PropertyRule rule, Location location, List<NccoError> errors)
     {
+        var pointer = location.ToString();
         if (rule.ObjectRef is { } reference)
         {
             ValidateObject(value, NccoRuleTable.FindSettings(reference)!, pointer, errors);
@@ -260,7 +247,7 @@ public static class NccoValidator
         }
     }
 
-    private static void ValidateArray(JsonElement value, PropertyRule rule, string pointer, List<NccoError> errors)
+    private static void ValidateArray(JsonElement value, PropertyRule rule, Location location, List<NccoError> errors)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -271,10 +258,11 @@ public static class NccoValidator
                     : rule.Items == ValueKind.String && value.ValueKind == JsonValueKind.String
                         ? $"must be an array of strings, like [{value.GetRawText()}], not a bare string"
                         : $"must be an array, got {JsonValues.Describe(value)}";
-            errors.Add(new(pointer, ErrorCodes.Type, message));
+            errors.Add(new(location.ToString(), ErrorCodes.Type, message));
             return;
         }
 
+        var pointer = location.ToString();
         var count = value.GetArrayLength();
         if (rule.MinLength is { } min && count < min || rule.MaxLength is { } max && count > max)
         {
@@ -284,25 +272,25 @@ public static class NccoValidator
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            var itemPointer = JsonPointer.Append(pointer, index);
+            var itemPointer = new Location(pointer, index);
             if (rule.Items == ValueKind.String)
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
-                    errors.Add(new(itemPointer, ErrorCodes.Type, $"must be a string, got {JsonValues.Describe(item)}"));
+                    errors.Add(new(itemPointer.ToString(), ErrorCodes.Type, $"must be a string, got {JsonValues.Describe(item)}"));
                 }
                 else
                 {
-                    ValidateString(item.GetString()!, rule, itemPointer, errors);
+                    ValidateString(item, rule, itemPointer, errors);
                     if (rule.UniqueItems && IndexOfString(value, item, index) is { } first)
                     {
-                        errors.Add(new(itemPointer, ErrorCodes.Duplicate, $"repeats item {first}; items must be distinct"));
+                        errors.Add(new(itemPointer.ToString(), ErrorCodes.Duplicate, $"repeats item {first}; items must be distinct"));
                     }
                 }
             }
             else if (rule.ObjectRef == "endpoint")
             {
-                ValidateEndpoint(item, itemPointer, errors);
+                ValidateEndpoint(item, itemPointer.ToString(), errors);
             }
             index++;
         }
@@ -343,41 +331,49 @@ public static class NccoValidator
         ValidateObject(endpoint, rule, pointer, errors);
     }
 
-    private static void ValidateString(string text, PropertyRule rule, string pointer, List<NccoError> errors)
+    private static void ValidateString(JsonElement value, PropertyRule rule, Location pointer, List<NccoError> errors)
     {
-        if (rule.AllowedValues is { } allowed && Array.IndexOf(allowed, text) < 0)
+        if (rule.AllowedValues is { } allowed)
         {
+            foreach (var candidate in allowed)
+            {
+                if (value.ValueEquals(candidate)) return;
+            }
+            var text = value.GetString()!;
             var similar = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
-            errors.Add(new(pointer, ErrorCodes.Enum,
+            errors.Add(new(pointer.ToString(), ErrorCodes.Enum,
                 similar is not null
                     ? $"\"{text}\" is not allowed; did you mean \"{similar}\"? (values are case-sensitive)"
                     : allowed.Length == 1 ? $"must be \"{allowed[0]}\", got \"{text}\"" : $"must be one of {string.Join(", ", allowed)}; got \"{text}\""));
             return;
         }
+        if (rule.Format == ValueFormat.None && rule.MinLength is null && rule.MaxLength is null) return;
+
+        var s = value.GetString()!;
         if (rule.Kind == ValueKind.String)
         {
-            if (rule.MinLength is { } min && text.Length < min)
+            if (rule.MinLength is { } min && s.Length < min)
             {
-                errors.Add(new(pointer, ErrorCodes.Length, min == 1 ? "must not be empty" : $"must be at least {min} characters"));
+                errors.Add(new(pointer.ToString(), ErrorCodes.Length, min == 1 ? "must not be empty" : $"must be at least {min} characters"));
                 return;
             }
-            if (rule.MaxLength is { } max && text.Length > max)
+            if (rule.MaxLength is { } max && s.Length > max)
             {
-                errors.Add(new(pointer, ErrorCodes.Length, $"must be at most {max} characters, got {text.Length}"));
+                errors.Add(new(pointer.ToString(), ErrorCodes.Length, $"must be at most {max} characters, got {s.Length}"));
                 return;
             }
         }
-        if (rule.Format != ValueFormat.None && FormatChecks.Check(rule.Format, text) is { } problem)
+        if (rule.Format != ValueFormat.None && FormatChecks.Check(rule.Format, s) is { } problem)
         {
-            errors.Add(new(pointer, rule.Format == ValueFormat.TalkText ? ErrorCodes.Length : ErrorCodes.Format, problem));
+            errors.Add(new(pointer.ToString(), rule.Format == ValueFormat.TalkText ? ErrorCodes.Length : ErrorCodes.Format, problem));
         }
     }
 
-    private static void CheckRange(double value, PropertyRule rule, string pointer, List<NccoError> errors)
+    private static void CheckRange(double value, PropertyRule rule, Location pointer, List<NccoError> errors)
     {
         if (rule.Minimum is { } min && value < min || rule.Maximum is { } max && value > max)
         {
-            errors.Add(new(pointer, ErrorCodes.Range, $"must be {DescribeBounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}"));
+            errors.Add(new(pointer.ToString(), ErrorCodes.Range, $"must be {DescribeBounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}"));
         }
     }
 
@@ -464,11 +460,13 @@ public static class NccoValidator
 
     private static bool TryGet(JsonElement element, PropertyRule rule, out JsonElement value, out string name)
     {
-        foreach (var spelling in rule.AllNames())
+        name = rule.Name;
+        if (element.TryGetProperty(name, out value)) return true;
+        foreach (var alias in rule.Aliases)
         {
-            if (element.TryGetProperty(spelling, out value))
+            if (element.TryGetProperty(alias, out value))
             {
-                name = spelling;
+                name = alias;
                 return true;
             }
         }
@@ -524,6 +522,34 @@ public static class NccoValidator
     {
         var end = message.IndexOf(" Path:", StringComparison.Ordinal);
         return end > 0 ? message[..end] : message;
+    }
+
+    /// <summary>
+    /// Where a value sits, turned into a JSON pointer only when an error is reported: building a pointer string for
+    /// every property of every valid NCCO would dominate the validator's allocations.
+    /// </summary>
+    private readonly struct Location
+    {
+        private readonly string _parent;
+        private readonly JsonProperty _member;
+        private readonly int _index;
+
+        public Location(string parent, JsonProperty member)
+        {
+            _parent = parent;
+            _member = member;
+            _index = -1;
+        }
+
+        public Location(string parent, int index)
+        {
+            _parent = parent;
+            _member = default;
+            _index = index;
+        }
+
+        public override string ToString() =>
+            _index >= 0 ? JsonPointer.Append(_parent, _index) : JsonPointer.Append(_parent, _member.Name);
     }
 
     /// <summary>
