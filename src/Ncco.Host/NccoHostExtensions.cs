@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Ncco.Host.Applications;
+using Ncco.Host.Auth;
+using Ncco.Host.Configuration;
+using Ncco.Host.Persistence;
+
+namespace Ncco.Host;
+
+/// <summary>Registers and maps the host's services and APIs; <c>Program.cs</c> is just these two calls.</summary>
+public static class NccoHostExtensions
+{
+    /// <summary>Adds the host's services: options, the SQLite store, credentials, JWT validation.</summary>
+    public static WebApplicationBuilder AddNccoHost(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<NccoHostOptions>(builder.Configuration.GetSection(NccoHostOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<NccoHostOptions>>().Value;
+            return AccountCredentialsStore.Load(DataDirectory(options), options.Account.ApiKey, options.Account.ApiSecret, options.Account.SignatureSecret);
+        });
+        builder.Services.AddSingleton(provider =>
+        {
+            var directory = DataDirectory(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value);
+            Directory.CreateDirectory(directory);
+            return SqliteDatabase.AtPath(Path.Combine(directory, "ncco.db"));
+        });
+        builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
+        builder.Services.AddSingleton<JtiReplayCache>();
+        builder.Services.AddSingleton<ApplicationJwtValidator>();
+        builder.Services.AddSingleton<BasicAuthenticationFilter>();
+        return builder;
+    }
+
+    /// <summary>Prepares the store and maps every API.</summary>
+    public static async Task<WebApplication> UseNccoHostAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<SqliteDatabase>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        var account = app.Services.GetRequiredService<AccountCredentials>();
+        app.Logger.LogInformation("Applications API: Basic auth with API key {ApiKey} (secret in {DataDirectory}/account.json)",
+            account.ApiKey, DataDirectory(app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value));
+
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
+            await next(context);
+        });
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapApplicationsApi();
+        return app;
+    }
+
+    private static string DataDirectory(NccoHostOptions options) => Path.GetFullPath(options.DataDirectory);
+}

@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ncco.Host.Tests;
+
+/// <summary>The real host pipeline on a test server, with its own data directory and a settable clock.</summary>
+public sealed class TestHostFixture : IAsyncDisposable
+{
+    public const string ApiKey = "abcd1234";
+    public const string ApiSecret = "s3cr3t-s3cr3t";
+
+    private readonly WebApplication _app;
+
+    private TestHostFixture(WebApplication app, string dataDirectory, ManualTime time)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Time = time;
+        Client = app.GetTestClient();
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(ApiKey + ":" + ApiSecret)));
+    }
+
+    public HttpClient Client { get; }
+
+    public string DataDirectory { get; }
+
+    public ManualTime Time { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
+        var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}" };
+        if (configureCredentials) args.AddRange([$"--Ncco:Account:ApiKey={ApiKey}", $"--Ncco:Account:ApiSecret={ApiSecret}"]);
+        var builder = WebApplication.CreateBuilder(args.ToArray());
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.AddNccoHost();
+        var time = new ManualTime(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        builder.Services.AddSingleton<TimeProvider>(time);
+        var app = builder.Build();
+        await app.UseNccoHostAsync();
+        await app.StartAsync();
+        return new TestHostFixture(app, dataDirectory, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A clock the test sets.</summary>
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
