@@ -82,9 +82,34 @@ public static class FormatChecks
 
         var at = rest.IndexOf('@');
         var host = at >= 0 ? rest.Substring(at + 1) : rest;
+        if (host.StartsWith("[", StringComparison.Ordinal)) return CheckIpv6Host(text, host);
         var end = host.IndexOfAny([';', '?', ':', '>']);
         if (end >= 0) host = host.Substring(0, end);
         if (host.Length == 0 || host.IndexOf(' ') >= 0) return $"\"{Short(text)}\" is not a SIP URI: it has no host";
+        return null;
+    }
+
+    /// <summary>An IPv6 reference host (<c>[2001:db8::1]</c>): hex digits, dots and at least one colon inside brackets,
+    /// then the end or a port/parameter/header delimiter. The colons inside must not end the host.</summary>
+    private static string? CheckIpv6Host(string text, string host)
+    {
+        var close = host.IndexOf(']');
+        if (close < 0) return $"\"{Short(text)}\" is not a SIP URI: the IPv6 host has no closing ]";
+        var address = host.Substring(1, close - 1);
+        var colon = false;
+        foreach (var c in address)
+        {
+            if (c == ':') colon = true;
+            else if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != '.')
+            {
+                return $"\"{Short(text)}\" is not a SIP URI: \"{address}\" is not an IPv6 address";
+            }
+        }
+        if (!colon) return $"\"{Short(text)}\" is not a SIP URI: \"[{address}]\" is not an IPv6 address";
+        if (close + 1 < host.Length && ";?:>".IndexOf(host[close + 1]) < 0)
+        {
+            return $"\"{Short(text)}\" is not a SIP URI: unexpected '{host[close + 1]}' after the IPv6 host";
+        }
         return null;
     }
 
