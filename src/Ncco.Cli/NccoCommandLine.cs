@@ -12,6 +12,7 @@ public static class NccoCommandLine
         var root = new RootCommand("Ncco: the open-source Vonage Voice API (NCCO) platform for .NET.")
         {
             ValidateCommand.Create(console),
+            SchemaCommand.Create(console),
         };
         return root;
     }

@@ -136,7 +136,7 @@ public sealed class NccoBuilder
 
     /// <summary>Posts <paramref name="payload"/> (any object serialisable to a JSON object) and waits for the answer.</summary>
     public NccoBuilder Notify(object payload, string eventUrl, WebhookMethod eventMethod = WebhookMethod.Post) =>
-        Add(new NotifyAction(payload is JsonElement element ? element.Clone() : JsonSerializer.SerializeToElement(payload), ToUri(eventUrl, nameof(eventUrl)))
+        Add(new NotifyAction(payload is JsonElement element ? new JsonValue(element) : JsonValue.From(payload), ToUri(eventUrl, nameof(eventUrl)))
         {
             EventMethod = eventMethod,
         });

@@ -102,3 +102,20 @@ public sealed class ValidateCommandTests : IDisposable
         return (exit, output.ToString());
     }
 }
+
+public sealed class SchemaCommandTests
+{
+    [Fact]
+    public void Prints_the_committed_schema()
+    {
+        var output = new StringWriter();
+        var console = new CliConsole(new StringReader(string.Empty), output, output);
+
+        var exit = NccoCommandLine.Create(console).Parse(["schema"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+
+        Assert.Equal(0, exit);
+        using var schema = JsonDocument.Parse(output.ToString());
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.RootElement.GetProperty("$schema").GetString());
+        Assert.True(schema.RootElement.GetProperty("$defs").TryGetProperty("talk", out _));
+    }
+}

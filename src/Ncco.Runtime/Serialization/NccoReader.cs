@@ -56,7 +56,7 @@ internal static class NccoReader
             Transcription = Object(a, "transcription") is { } t ? ReadTranscription(t) : null,
         },
         ActionNames.Connect => ReadConnect(a),
-        ActionNames.Notify => new NotifyAction(a.GetProperty("payload").Clone(), FirstUrl(a, "eventUrl")!) { EventMethod = Method(a) },
+        ActionNames.Notify => new NotifyAction(new JsonValue(a.GetProperty("payload")), FirstUrl(a, "eventUrl")!) { EventMethod = Method(a) },
         ActionNames.Wait => new WaitAction { Timeout = Number(a, "timeout") ?? WaitAction.DefaultTimeout },
         ActionNames.Transfer => new TransferAction((String(a, "conversationId") ?? String(a, "conversation_id"))!)
         {
@@ -64,7 +64,7 @@ internal static class NccoReader
             CanSpeak = Strings(a, "canSpeak"),
             Mute = Bool(a, "mute") ?? false,
         },
-        var custom => new CustomAction(custom!, a.Clone()),
+        var custom => new CustomAction(custom!, new JsonValue(a)),
     };
 
     private static TalkAction ReadTalk(JsonElement a)
@@ -219,8 +219,9 @@ internal static class NccoReader
     private static JsonElement? Object(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
 
-    private static JsonElement? Raw(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) ? v.Clone() : null;
+    // JsonValue clones the element, so it outlives the parsed document.
+    private static JsonValue? Raw(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) ? new JsonValue(v) : null;
 
     private static Uri? Url(JsonElement e, string name) => String(e, name) is { } url ? new Uri(url, UriKind.Absolute) : null;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Ncco.Model.Actions;
 
 /// <summary>
@@ -9,15 +7,8 @@ namespace Ncco.Model.Actions;
 /// </summary>
 /// <param name="ActionName">The wire name.</param>
 /// <param name="Json">The whole action object.</param>
-public sealed record CustomAction(string ActionName, JsonElement Json) : NccoAction
+public sealed record CustomAction(string ActionName, JsonValue Json) : NccoAction
 {
     /// <inheritdoc />
     public override string Name => ActionName;
-
-    /// <inheritdoc />
-    public bool Equals(CustomAction? other) =>
-        other is not null && ActionName == other.ActionName && JsonElement.DeepEquals(Json, other.Json);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => ActionName.GetHashCode(StringComparison.Ordinal);
 }

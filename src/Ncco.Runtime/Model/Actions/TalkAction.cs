@@ -39,5 +39,5 @@ public sealed record TalkAction(string Text) : NccoAction
     public string? Provider { get; init; }
 
     /// <summary>Provider-specific options, kept as raw JSON.</summary>
-    public System.Text.Json.JsonElement? ProviderOptions { get; init; }
+    public JsonValue? ProviderOptions { get; init; }
 }

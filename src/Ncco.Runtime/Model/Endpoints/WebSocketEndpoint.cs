@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Ncco.Model.Endpoints;
 
 /// <summary>An application WebSocket that receives and sends raw call audio.</summary>
@@ -11,22 +9,13 @@ public sealed record WebSocketEndpoint(Uri Uri, string ContentType) : Endpoint
     public override string Type => EndpointTypes.WebSocket;
 
     /// <summary>A JSON object (≤ 512 bytes) echoed in <c>websocket:connected</c> and in event payloads.</summary>
-    public JsonElement? Headers { get; init; }
+    public JsonValue? Headers { get; init; }
 
     /// <summary>How the runtime authenticates to the socket.</summary>
     public WebSocketAuthorization? Authorization { get; init; }
 
     /// <summary>The sample rate named by <see cref="ContentType"/>, or null when it names none we support.</summary>
     public int? SampleRate => WebSocketContentTypes.SampleRateOf(ContentType);
-
-    /// <inheritdoc />
-    public bool Equals(WebSocketEndpoint? other) =>
-        other is not null && Uri == other.Uri && ContentType == other.ContentType
-        && Authorization == other.Authorization
-        && (Headers is null ? other.Headers is null : other.Headers is not null && JsonElement.DeepEquals(Headers.Value, other.Headers.Value));
-
-    /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Uri, ContentType);
 }
 
 /// <summary>The <c>authorization</c> object of a WebSocket endpoint.</summary>
