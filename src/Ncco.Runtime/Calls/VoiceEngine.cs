@@ -213,7 +213,8 @@ public sealed class VoiceEngine
         _ => new PhoneEndpoint(from ?? "unknown"),
     };
 
-    internal static string Destination(Endpoint endpoint) => endpoint switch
+    /// <summary>The destination an endpoint names (number, user, URI, extension).</summary>
+    public static string Destination(Endpoint endpoint) => endpoint switch
     {
         PhoneEndpoint p => p.Number,
         AppEndpoint a => a.User,

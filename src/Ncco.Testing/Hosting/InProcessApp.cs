@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ncco.Testing.Hosting;
+
+/// <summary>
+/// Boots an ASP.NET app from its <c>Program</c> entry point on an in-memory <see cref="TestServer"/>, the way
+/// <c>WebApplicationFactory</c> does: it listens for the app's host being built (the <c>Microsoft.Extensions.Hosting</c>
+/// diagnostic source), swaps the server for a test server, and stops <c>Main</c> once the host is built.
+/// </summary>
+public sealed class InProcessApp : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim BootLock = new(1, 1);
+    private readonly IHost _host;
+
+    private InProcessApp(IHost host, TestServer server)
+    {
+        _host = host;
+        Server = server;
+    }
+
+    /// <summary>The in-memory server.</summary>
+    public TestServer Server { get; }
+
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>An HTTP client whose requests go straight into the app.</summary>
+    public HttpClient CreateClient() => Server.CreateClient();
+
+    /// <summary>Starts the app whose entry point is in <typeparamref name="TProgram"/>'s assembly.</summary>
+    public static async Task<InProcessApp> StartAsync<TProgram>(string environment = "Development", Action<IServiceCollection>? configureServices = null)
+        where TProgram : class
+    {
+        var entryPoint = typeof(TProgram).Assembly.EntryPoint
+            ?? throw new InvalidOperationException($"{typeof(TProgram).Assembly.GetName().Name} has no entry point; pass the app's Program class.");
+        await BootLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var host = await BuildHostAsync(entryPoint, environment, configureServices).ConfigureAwait(false);
+            await host.StartAsync().ConfigureAwait(false);
+            var server = host.Services.GetRequiredService<IServer>() as TestServer
+                ?? throw new InvalidOperationException("The app's server was not replaced by a test server.");
+            return new InProcessApp(host, server);
+        }
+        finally
+        {
+            BootLock.Release();
+        }
+    }
+
+    private static Task<IHost> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices)
+    {
+        var hostTcs = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var listener = new HostingListener(Environment.CurrentManagedThreadId, hostTcs, configureServices);
+            using var subscription = DiagnosticListener.AllListeners.Subscribe(listener);
+            try
+            {
+                var args = new[] { "--environment=" + environment };
+                var parameters = entryPoint.GetParameters();
+                var result = entryPoint.Invoke(null, parameters.Length == 0 ? [] : [args]);
+                if (result is Task t) t.GetAwaiter().GetResult();
+                hostTcs.TrySetException(new InvalidOperationException("The app's entry point returned without building a host."));
+            }
+            catch (Exception e) when (Unwrap(e) is HostAbortedException)
+            {
+                // expected: we stop Main once the host is built
+            }
+            catch (Exception e)
+            {
+                hostTcs.TrySetException(Unwrap(e));
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ncco-app-entrypoint",
+        };
+        thread.Start();
+        return hostTcs.Task;
+    }
+
+    private static Exception Unwrap(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e is AggregateException { InnerException: { } a } ? Unwrap(a) : e;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+
+    private sealed class HostingListener(int threadId, TaskCompletionSource<IHost> hostTcs, Action<IServiceCollection>? configureServices)
+        : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == "Microsoft.Extensions.Hosting") value.Subscribe(this);
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (Environment.CurrentManagedThreadId != threadId || hostTcs.Task.IsCompleted) return;
+            if (value.Key == "HostBuilding" && value.Value is IHostBuilder builder)
+            {
+                builder.ConfigureServices(services =>
+                {
+                    services.AddSingleton<IServer>(sp => new TestServer(sp));
+                    configureServices?.Invoke(services);
+                });
+            }
+            else if (value.Key == "HostBuilt" && value.Value is IHost host)
+            {
+                hostTcs.TrySetResult(host);
+                throw new HostAbortedException();
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+}
