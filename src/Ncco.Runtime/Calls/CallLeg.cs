@@ -154,7 +154,7 @@ public sealed class CallLeg : ILegEventSink
     }
 
     /// <summary>Posts an event (after the leg's earlier events) to <paramref name="target"/> or the leg's event target.</summary>
-    internal Task SendEventAsync(WebhookPayload payload, WebhookTarget? target = null)
+    public Task SendEventAsync(WebhookPayload payload, WebhookTarget? target = null)
     {
         var t = target ?? EventTarget ?? _engine.Application.EventUrl;
         if (t is null) return Task.CompletedTask;
@@ -165,7 +165,7 @@ public sealed class CallLeg : ILegEventSink
     }
 
     /// <summary>Posts an event that may answer with an NCCO, after the leg's earlier events.</summary>
-    internal Task<NccoFetchResult> FetchNccoAsync(WebhookPayload payload, WebhookTarget? target)
+    public Task<NccoFetchResult> FetchNccoAsync(WebhookPayload payload, WebhookTarget? target)
     {
         var t = target ?? EventTarget ?? _engine.Application.EventUrl;
         if (t is null) return Task.FromResult(new NccoFetchResult { CarryOn = true });
@@ -195,10 +195,11 @@ public sealed class CallLeg : ILegEventSink
 
     // ---- playback -------------------------------------------------------------------------------------------
 
-    internal Playback NewPlayback(PlaybackKind kind) => new(_engine.NextPlaybackId(), kind);
+    /// <summary>A new playback of <paramref name="kind"/> with a fresh id (customise it with <c>with { … }</c>).</summary>
+    public Playback NewPlayback(PlaybackKind kind) => new(_engine.NextPlaybackId(), kind);
 
-    /// <summary>Plays and waits until it finished (or the token is cancelled, which stops it).</summary>
-    internal async Task PlayAsync(Playback playback, CancellationToken cancellationToken)
+    /// <summary>Plays and waits until it finished (or the token is cancelled, which stops it). VM thread only (e.g. in a handler).</summary>
+    public async Task PlayAsync(Playback playback, CancellationToken cancellationToken)
     {
         var tcs = StartPlayback(playback);
         using var reg = cancellationToken.Register(() => StopPlayback(playback.Id));

@@ -8,10 +8,10 @@ namespace Ncco.Testing;
 /// </summary>
 public class Expectation
 {
-    private readonly Func<Task> _body;
+    private readonly Func<Task>? _body;
     private Task? _task;
 
-    internal Expectation(string description, Func<Task> body, string callerFile, int callerLine)
+    internal Expectation(string description, Func<Task>? body, string callerFile, int callerLine)
     {
         Description = description;
         _body = body;
@@ -31,8 +31,11 @@ public class Expectation
     public Task AsTask()
     {
         Observed = true;
-        return _task ??= _body();
+        return _task ??= Start();
     }
+
+    /// <summary>Starts the step's work (once).</summary>
+    private protected virtual Task Start() => _body!();
 
     /// <summary>Awaits the step.</summary>
     public TaskAwaiter GetAwaiter() => AsTask().GetAwaiter();
@@ -45,13 +48,15 @@ public sealed class Expectation<T> : Expectation
     private Task<T>? _task;
 
     internal Expectation(string description, Func<Task<T>> body, string callerFile, int callerLine)
-        : base(description, () => Task.CompletedTask, callerFile, callerLine) => _body = body;
+        : base(description, null, callerFile, callerLine) => _body = body;
+
+    private protected override Task Start() => _task ??= _body();
 
     /// <summary>Runs the step.</summary>
     public new Task<T> AsTask()
     {
         base.AsTask();
-        return _task ??= _body();
+        return _task!;
     }
 
     /// <summary>Awaits the step.</summary>
