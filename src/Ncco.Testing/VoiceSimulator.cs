@@ -67,6 +67,9 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
     /// <summary>Finished recordings.</summary>
     public IReadOnlyList<RecordingInfo> Recordings => Engine.Recordings;
 
+    /// <summary>The in-process app's services (for <see cref="StartAsync{TProgram}"/>), else null.</summary>
+    public IServiceProvider? AppServices => (_owned as InProcessApp)?.Services;
+
     /// <summary>Every webhook exchange.</summary>
     public IReadOnlyList<CallLogEntry> Webhooks => Log.Entries.Where(e => e.IsWebhook).ToList();
 

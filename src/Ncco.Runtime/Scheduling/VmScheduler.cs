@@ -17,6 +17,7 @@ public abstract class VmScheduler
     private readonly VmSynchronizationContext _context;
     private int _running;
     private int _inFlight;
+    private long _externalSequence;
 
     /// <summary>Creates the scheduler.</summary>
     protected VmScheduler() => _context = new VmSynchronizationContext(this);
@@ -117,6 +118,7 @@ public abstract class VmScheduler
         ArgumentNullException.ThrowIfNull(work);
         var tcs = new TaskCompletionSource<T>();
         Interlocked.Increment(ref _inFlight);
+        var sequence = Interlocked.Increment(ref _externalSequence);
         Task<T> task;
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
@@ -133,22 +135,25 @@ public abstract class VmScheduler
             SynchronizationContext.SetSynchronizationContext(previous);
         }
 
-        void Complete(Task<T> t)
+        void Complete(Task<T> t) => CompleteExternal(sequence, () =>
         {
-            Post(() =>
-            {
-                if (t.IsCanceled) tcs.TrySetCanceled();
-                else if (t.IsFaulted) tcs.TrySetException(t.Exception!.InnerExceptions);
-                else tcs.TrySetResult(t.Result);
-            });
             Interlocked.Decrement(ref _inFlight);
-            OnWorkPosted();
-        }
+            if (t.IsCanceled) tcs.TrySetCanceled();
+            else if (t.IsFaulted) tcs.TrySetException(t.Exception!.InnerExceptions);
+            else tcs.TrySetResult(t.Result);
+        });
 
         if (task.IsCompleted) Complete(task);
         else task.ContinueWith(Complete, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return tcs.Task;
     }
+
+    /// <summary>
+    /// Called (on any thread) when external work number <paramref name="sequence"/> (numbered in start order) has
+    /// finished; <paramref name="deliver"/> must run on the VM thread. The default posts it at once; a virtual
+    /// scheduler may hold completions back and deliver them in start order when the VM is idle, for determinism.
+    /// </summary>
+    protected virtual void CompleteExternal(long sequence, Action deliver) => Post(deliver);
 
     private sealed class VmSynchronizationContext(VmScheduler owner) : SynchronizationContext
     {

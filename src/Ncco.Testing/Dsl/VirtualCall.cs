@@ -65,11 +65,16 @@ public class VirtualCall
 
     /// <summary>
     /// Waits until this party has heard (fully, or until interrupted) something containing <paramref name="text"/>
-    /// (case-insensitive) after what earlier expectations matched.
+    /// (case-insensitive; talk text, stream URL, or a kind with no text such as <c>beep</c>) after what earlier
+    /// expectations matched.
     /// </summary>
     public Expectation HearsAsync(string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Hears($"hear \"{text}\"", h => h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true || h.Playback.Url?.ToString().Contains(text, StringComparison.OrdinalIgnoreCase) == true,
-            whole: true, within, file, line);
+        Hears($"hear \"{text}\"", h => Matches(h, text), whole: true, within, file, line);
+
+    private static bool Matches(HeardItem h, string text) =>
+        h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true
+        || h.Playback.Url?.ToString().Contains(text, StringComparison.OrdinalIgnoreCase) == true
+        || (h.Playback.Text is null && h.Playback.Url is null && h.Playback.Kind.ToString().Equals(text, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Waits until this party has heard something matching <paramref name="pattern"/>.</summary>
     public Expectation HearsAsync(Regex pattern, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
@@ -77,8 +82,7 @@ public class VirtualCall
 
     /// <summary>Waits until something containing <paramref name="text"/> <i>starts</i> playing (to barge in while it plays).</summary>
     public Expectation StartsHearingAsync(string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Hears($"start hearing \"{text}\"", h => h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true || h.Playback.Url?.ToString().Contains(text, StringComparison.OrdinalIgnoreCase) == true,
-            whole: false, within, file, line);
+        Hears($"start hearing \"{text}\"", h => Matches(h, text), whole: false, within, file, line);
 
     /// <summary>Waits until this party hears <paramref name="other"/> say something containing <paramref name="text"/> in a conversation.</summary>
     public Expectation HearsPartyAsync(VirtualCall other, string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)

@@ -10,17 +10,20 @@ namespace Ncco.Testing.Hosting;
 /// <summary>
 /// Boots an ASP.NET app from its <c>Program</c> entry point on an in-memory <see cref="TestServer"/>, the way
 /// <c>WebApplicationFactory</c> does: it listens for the app's host being built (the <c>Microsoft.Extensions.Hosting</c>
-/// diagnostic source), swaps the server for a test server, and stops <c>Main</c> once the host is built.
+/// diagnostic source), swaps the server for a test server and the lifetime for a no-op one, lets <c>Main</c> run
+/// (<c>app.Run()</c> then starts the host on the test server and waits), and stops the host on dispose.
 /// </summary>
 public sealed class InProcessApp : IAsyncDisposable
 {
     private static readonly SemaphoreSlim BootLock = new(1, 1);
     private readonly IHost _host;
+    private readonly Task _entryPoint;
 
-    private InProcessApp(IHost host, TestServer server)
+    private InProcessApp(IHost host, TestServer server, Task entryPoint)
     {
         _host = host;
         Server = server;
+        _entryPoint = entryPoint;
     }
 
     /// <summary>The in-memory server.</summary>
@@ -41,11 +44,22 @@ public sealed class InProcessApp : IAsyncDisposable
         await BootLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var host = await BuildHostAsync(entryPoint, environment, configureServices).ConfigureAwait(false);
-            await host.StartAsync().ConfigureAwait(false);
+            var (host, exited) = await BuildHostAsync(entryPoint, environment, configureServices).ConfigureAwait(false);
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                var first = await Task.WhenAny(started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+                if (first == exited) await exited.ConfigureAwait(false);
+                if (first != started.Task)
+                {
+                    if (exited.IsCompleted) throw new InvalidOperationException("The app's entry point returned before the host started.");
+                    throw new TimeoutException("The app did not start within 60 s.");
+                }
+            }
             var server = host.Services.GetRequiredService<IServer>() as TestServer
                 ?? throw new InvalidOperationException("The app's server was not replaced by a test server.");
-            return new InProcessApp(host, server);
+            return new InProcessApp(host, server, exited);
         }
         finally
         {
@@ -53,9 +67,10 @@ public sealed class InProcessApp : IAsyncDisposable
         }
     }
 
-    private static Task<IHost> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices)
+    private static async Task<(IHost Host, Task Exited)> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices)
     {
         var hostTcs = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exitedTcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             var listener = new HostingListener(Environment.CurrentManagedThreadId, hostTcs, configureServices);
@@ -67,14 +82,12 @@ public sealed class InProcessApp : IAsyncDisposable
                 var result = entryPoint.Invoke(null, parameters.Length == 0 ? [] : [args]);
                 if (result is Task t) t.GetAwaiter().GetResult();
                 hostTcs.TrySetException(new InvalidOperationException("The app's entry point returned without building a host."));
-            }
-            catch (Exception e) when (Unwrap(e) is HostAbortedException)
-            {
-                // expected: we stop Main once the host is built
+                exitedTcs.TrySetResult();
             }
             catch (Exception e)
             {
                 hostTcs.TrySetException(Unwrap(e));
+                exitedTcs.TrySetException(Unwrap(e));
             }
         })
         {
@@ -82,7 +95,8 @@ public sealed class InProcessApp : IAsyncDisposable
             Name = "ncco-app-entrypoint",
         };
         thread.Start();
-        return hostTcs.Task;
+        var host = await hostTcs.Task.ConfigureAwait(false);
+        return (host, exitedTcs.Task);
     }
 
     private static Exception Unwrap(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e is AggregateException { InnerException: { } a } ? Unwrap(a) : e;
@@ -91,7 +105,8 @@ public sealed class InProcessApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);
-        _host.Dispose();
+        // app.Run() returns once stopped and disposes the host itself.
+        await Task.WhenAny(_entryPoint, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
     }
 
     private sealed class HostingListener(int threadId, TaskCompletionSource<IHost> hostTcs, Action<IServiceCollection>? configureServices)
@@ -110,13 +125,13 @@ public sealed class InProcessApp : IAsyncDisposable
                 builder.ConfigureServices(services =>
                 {
                     services.AddSingleton<IServer>(sp => new TestServer(sp));
+                    services.AddSingleton<IHostLifetime, NoopLifetime>();
                     configureServices?.Invoke(services);
                 });
             }
             else if (value.Key == "HostBuilt" && value.Value is IHost host)
             {
                 hostTcs.TrySetResult(host);
-                throw new HostAbortedException();
             }
         }
 
@@ -127,5 +142,12 @@ public sealed class InProcessApp : IAsyncDisposable
         public void OnError(Exception error)
         {
         }
+    }
+
+    private sealed class NoopLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

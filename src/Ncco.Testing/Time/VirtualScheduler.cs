@@ -24,6 +24,8 @@ public sealed class VirtualScheduler : VmScheduler
 {
     private readonly PriorityQueue<Timer, (DateTimeOffset Due, long Seq)> _timers = new();
     private readonly object _timerGate = new();
+    private readonly SortedDictionary<long, Action> _completions = [];
+    private long _nextCompletion = 1;
     private long _seq;
     private DateTimeOffset _now;
     private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,6 +56,25 @@ public sealed class VirtualScheduler : VmScheduler
     /// <inheritdoc />
     protected override void OnWorkPosted() => _wake.TrySetResult();
 
+    /// <summary>Holds webhook completions back; they are delivered one at a time, in request order, when the VM is idle.</summary>
+    protected override void CompleteExternal(long sequence, Action deliver)
+    {
+        lock (_completions) _completions[sequence] = deliver;
+        _wake.TrySetResult();
+    }
+
+    private bool DeliverNextCompletion()
+    {
+        Action? deliver;
+        lock (_completions)
+        {
+            if (!_completions.Remove(_nextCompletion, out deliver)) return false;
+            _nextCompletion++;
+        }
+        Post(deliver);
+        return true;
+    }
+
     /// <summary>
     /// Runs the VM until <paramref name="condition"/> holds, advancing virtual time as needed but never past
     /// <paramref name="deadline"/>.
@@ -67,6 +88,7 @@ public sealed class VirtualScheduler : VmScheduler
             RunPending();
             if (condition()) return RunOutcome.Satisfied;
             if (HasRunnableWork) continue;
+            if (DeliverNextCompletion()) continue;
             if (InFlight > 0)
             {
                 if (wake.Task.IsCompleted)
