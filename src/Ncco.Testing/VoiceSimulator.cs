@@ -84,6 +84,17 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         return new VoiceSimulator(options, new HttpWebhookTransport(client), app);
     }
 
+    /// <summary>Uses an already started in-process app (shared between simulators; not disposed with them).</summary>
+    public static VoiceSimulator Start(InProcessApp app, Action<SimulatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var client = app.CreateClient();
+        var options = new SimulatorOptions();
+        configure?.Invoke(options);
+        options.BaseUrl = client.BaseAddress!;
+        return new VoiceSimulator(options, new HttpWebhookTransport(client), null);
+    }
+
     /// <summary>Uses the webhook app at <paramref name="baseUrl"/> (any language) over real HTTP.</summary>
     public static VoiceSimulator Start(Uri baseUrl, Action<SimulatorOptions>? configure = null, HttpClient? client = null)
     {

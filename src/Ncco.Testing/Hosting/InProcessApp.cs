@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ncco.Testing.Hosting;
 
@@ -126,6 +127,8 @@ public sealed class InProcessApp : IAsyncDisposable
                 {
                     services.AddSingleton<IServer>(sp => new TestServer(sp));
                     services.AddSingleton<IHostLifetime, NoopLifetime>();
+                    // Request logging of every webhook would drown test output; warnings and errors still show.
+                    services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
                     configureServices?.Invoke(services);
                 });
             }
