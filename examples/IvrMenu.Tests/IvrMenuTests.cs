@@ -84,3 +84,16 @@ public class IvrMenuTests
         Snapshot.Match(sim.Log.RenderText(includeWebhookPayloads: false), "silence-timeout");
     }
 }
+
+public class AnyUrlTests
+{
+    [Fact]
+    public async Task The_same_app_works_through_a_base_url_and_http_client()
+    {
+        await using var app = await Ncco.Testing.Hosting.InProcessApp.StartAsync<Program>();
+        await using var sim = VoiceSimulator.Start(app.Server.BaseAddress, client: app.CreateClient());
+        var call = await sim.CallAsync(from: "447700900001", to: "447700900000");
+        await call.PressAsync("3");
+        await call.HearsAsync("open nine to five");
+    }
+}

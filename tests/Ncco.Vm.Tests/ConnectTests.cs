@@ -1,3 +1,4 @@
+using Ncco.Webhooks;
 using Ncco.Model;
 using Ncco.Model.Actions;
 using Ncco.Model.Endpoints;
@@ -166,5 +167,31 @@ public class ConnectTests
         await guest.SaysAsync("hi host");
         await host.HearsPartyAsync(guest, "hi host");
         Assert.Contains(app.Received, r => r.Field("uuid") == guest.Uuid && r.Field("conversation_uuid_to") == target);
+    }
+}
+
+public class OnAnswerTests
+{
+    [Fact]
+    public async Task OnAnswer_ncco_runs_on_the_callee_before_it_joins_while_the_caller_hears_its_ringback()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", NccoBuilder.Create().Connect(new PhoneEndpoint("447700900099")
+            {
+                OnAnswer = new OnAnswer(new Uri("https://app.example/whisper")) { RingbackTone = new Uri("https://example.com/wait.mp3") },
+            }).Build())
+            .Map("/whisper", NccoBuilder.Create().Talk("Call from Acme customer").Build())
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        var agent = await sim.ExpectOutboundCallAsync();
+        await agent.AnswerAsync();
+        await agent.HearsAsync("Call from Acme customer");
+        await call.SaysAsync("hello");
+        await agent.HearsPartyAsync(call, "hello");
+        var wait = call.Heard.Single(h => h.Playback.Url?.ToString().Contains("wait.mp3") == true);
+        Assert.Equal(agent.Heard[0].FinishedAt, wait.StoppedAt);
+        Assert.Equal(WebhookMethod.Get, app.Received.Single(r => r.Path == "/whisper").Request.Method);
+        Assert.False(agent.IsEnded);
     }
 }

@@ -76,6 +76,14 @@ public sealed class ConnectHandler : IActionHandler
             return ActionOutcome.Next;
         }
 
+        if (callee.Endpoint is PhoneEndpoint { OnAnswer: { } onAnswer })
+        {
+            await RunOnAnswerAsync(context, callee, onAnswer, cancellationToken);
+            if (callee.IsEnded)
+            {
+                return ActionOutcome.Next;
+            }
+        }
         caller.InMix = true;
         callee.InMix = true;
         context.Log($"connected to {callee.To} ({callee.Id})", VmActivity.Conversation);
@@ -109,5 +117,37 @@ public sealed class ConnectHandler : IActionHandler
             return context.OutcomeOf(fetched);
         }
         return ActionOutcome.Next;
+    }
+
+    /// <summary>
+    /// <c>onAnswer</c>: fetches an NCCO (GET, answer rules) and runs it on the answered callee before it joins the
+    /// caller; the caller hears <c>onAnswer.ringbackTone</c> meanwhile.
+    /// </summary>
+    private static async Task RunOnAnswerAsync(ActionContext context, CallLeg callee, OnAnswer onAnswer, CancellationToken cancellationToken)
+    {
+        var caller = context.Leg;
+        var engine = context.Engine;
+        long? tone = null;
+        if (onAnswer.RingbackTone is { } url)
+        {
+            var p = caller.NewPlayback(PlaybackKind.Ringback) with { Url = url, Loop = 0 };
+            caller.StartPlayback(p);
+            tone = p.Id;
+        }
+        try
+        {
+            var fetched = await engine.Webhooks.FetchNccoAsync(new Webhooks.WebhookTarget(onAnswer.Url, WebhookMethod.Get), Webhooks.WebhookKind.Answer, new AnswerRequest
+            {
+                To = callee.To, From = callee.From, Uuid = callee.Id, ConversationUuid = callee.Conversation.Id,
+                RegionUrl = engine.Application.RegionUrl, EndpointType = callee.EndpointType, Timestamp = context.Timestamp,
+            }, callee.Id);
+            if (fetched.Ncco is null || callee.IsEnded) return;
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callee.Lifetime);
+            await new LegInterpreter(callee, engine.Handlers).RunAsync(fetched.Ncco, both.Token);
+        }
+        finally
+        {
+            if (tone is { } id) caller.StopPlayback(id);
+        }
     }
 }
