@@ -146,3 +146,35 @@ public class RecordConversationTests
         Assert.Equal("conversation ended", rec.EndReason);
     }
 }
+
+public class TranscriptionAndSaveAudioTests
+{
+    [Fact]
+    public async Task Record_with_transcription_sends_a_transcription_event_after_the_record_event()
+    {
+        var (sim, app) = Sim.With(NccoBuilder.Create().Record(endOnKey: '#', transcription: new Model.Actions.TranscriptionSettings { Language = "en-GB" }));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.SpeaksForAsync(TimeSpan.FromSeconds(4));
+        await call.PressAsync("#");
+        await call.EndsAsync();
+        var record = app.Received.Single(r => r.Field("recording_url") is not null);
+        var transcription = app.Received.Single(r => r.Status == "transcribed");
+        Assert.Equal(record.Field("recording_uuid"), transcription.Field("recording_uuid"));
+        Assert.Equal("record", transcription.Field("type"));
+        Assert.StartsWith("https://api.nexmo.com/v1/files/", transcription.Field("transcription_url"), StringComparison.Ordinal);
+        Assert.True(app.Received.IndexOf(record) < app.Received.IndexOf(transcription));
+    }
+
+    [Fact]
+    public async Task Speech_saveAudio_adds_a_recording_url()
+    {
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, saveAudio: true));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.SaysAsync("hello");
+        await call.EndsAsync();
+        var speech = app.Received.Single(r => r.Payload.TryGetProperty("speech", out _)).Payload.GetProperty("speech");
+        Assert.StartsWith("https://api.nexmo.com/v1/files/", speech.GetProperty("recording_url").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -172,3 +172,18 @@ public sealed record ErrorEvent : WebhookPayload
     /// <summary>Leg uuid (extension; helps correlate).</summary>
     [JsonPropertyName("uuid")] public string? Uuid { get; init; }
 }
+
+/// <summary>The transcription event (reference §2.5), sent when a record/conversation with <c>transcription</c> finished.</summary>
+public sealed record TranscriptionEvent : WebhookPayload
+{
+    /// <summary>Conversation uuid.</summary>
+    [JsonPropertyName("conversation_uuid")] public required string ConversationUuid { get; init; }
+    /// <summary>Recording uuid.</summary>
+    [JsonPropertyName("recording_uuid")] public required string RecordingUuid { get; init; }
+    /// <summary>Always <c>transcribed</c>.</summary>
+    [JsonPropertyName("status")] public string Status { get; init; } = "transcribed";
+    /// <summary>Where the transcript JSON can be downloaded.</summary>
+    [JsonPropertyName("transcription_url")] public required string TranscriptionUrl { get; init; }
+    /// <summary>Always <c>record</c>.</summary>
+    [JsonPropertyName("type")] public string Type { get; init; } = "record";
+}

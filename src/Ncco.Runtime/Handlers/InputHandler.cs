@@ -99,13 +99,14 @@ public sealed class InputHandler : IActionHandler
             leg.BargeIn();
             speechTimer?.Dispose();
             dtmfTimer?.Dispose();
+            var audioUrl = speech.SaveAudio ? context.Engine.Application.FilesBaseUrl + context.Engine.Ids.NewId(Scheduling.IdKind.File) : null;
             var hypothesis = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
             var max = TimeSpan.FromSeconds(speech.MaxDuration);
             if (u.Duration >= max)
-                speechTimer = scheduler.Schedule(max, () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "max_duration" }));
+                speechTimer = scheduler.Schedule(max, () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "max_duration", RecordingUrl = audioUrl }));
             else
                 speechTimer = scheduler.Schedule(u.Duration + TimeSpan.FromSeconds(speech.EndOnSilence),
-                    () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "end_on_silence_timeout" }));
+                    () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "end_on_silence_timeout", RecordingUrl = audioUrl }));
         }
         void OnDrained()
         {

@@ -35,6 +35,9 @@ public sealed record RecordingInfo
 /// <summary>A recording in progress.</summary>
 internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, RecordingFormat format, int channels, DateTimeOffset start, WebhookTarget? target)
 {
+    /// <summary>Transcription settings; when set a transcription event follows the record event.</summary>
+    public Model.Actions.TranscriptionSettings? Transcription { get; init; }
+
     private bool _finished;
 
     public Task Finish(VoiceEngine engine, DateTimeOffset end, string reason)
@@ -73,8 +76,26 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             ConversationUuid = conversationUuid,
             Timestamp = PayloadJson.Timestamp(end),
         };
-        if (leg is not null) return leg.SendEventAsync(payload, target);
-        var t = target ?? engine.Application.EventUrl;
+        var sent = Send(engine, payload, target);
+        if (Transcription is { } tr)
+        {
+            var transcription = new TranscriptionEvent
+            {
+                ConversationUuid = conversationUuid,
+                RecordingUuid = uuid,
+                TranscriptionUrl = engine.Application.FilesBaseUrl + engine.Ids.NewId(Scheduling.IdKind.File),
+                Timestamp = PayloadJson.Timestamp(end),
+            };
+            var trTarget = tr.EventUrl is null ? target : new WebhookTarget(tr.EventUrl, tr.EventMethod);
+            sent = Task.WhenAll(sent, Send(engine, transcription, trTarget));
+        }
+        return sent;
+    }
+
+    private Task Send(VoiceEngine engine, WebhookPayload payload, WebhookTarget? t)
+    {
+        if (leg is not null) return leg.SendEventAsync(payload, t);
+        t ??= engine.Application.EventUrl;
         return t is null ? Task.CompletedTask : engine.Webhooks.SendEventAsync(t, payload, null);
     }
 }
