@@ -1,0 +1,62 @@
+// Voicemail: greet, record until # or 3 seconds of silence (max 2 minutes), then store the recording event.
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton<VoicemailBox>();
+var app = builder.Build();
+
+app.MapGet("/webhooks/answer", (HttpRequest r, string from) => Results.Json(new object[]
+{
+    new { action = "talk", text = "You have reached Sam. Please leave a message after the tone, and press hash when you are done." },
+    new
+    {
+        action = "record",
+        endOnKey = "#",
+        endOnSilence = 3,
+        timeOut = 120,
+        beepStart = true,
+        format = "mp3",
+        eventUrl = new[] { $"{r.Scheme}://{r.Host}/webhooks/recording?from={from}" },
+    },
+    new { action = "talk", text = "Thank you, your message has been saved. Goodbye." },
+}));
+
+app.MapPost("/webhooks/recording", (string from, JsonElement body, VoicemailBox box) =>
+{
+    box.Add(new Voicemail(
+        from,
+        body.GetProperty("recording_url").GetString()!,
+        body.GetProperty("recording_uuid").GetString()!,
+        DateTimeOffset.Parse(body.GetProperty("start_time").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse(body.GetProperty("end_time").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        body.GetProperty("size").GetInt64()));
+    return Results.NoContent();
+});
+
+app.MapGet("/voicemails", (VoicemailBox box) => box.All);
+app.MapPost("/webhooks/event", () => Results.Ok());
+
+app.Run();
+
+/// <summary>A stored message.</summary>
+public sealed record Voicemail(string From, string RecordingUrl, string RecordingUuid, DateTimeOffset Start, DateTimeOffset End, long Size)
+{
+    /// <summary>Length of the message.</summary>
+    public TimeSpan Length => End - Start;
+}
+
+/// <summary>In-memory voicemail storage.</summary>
+public sealed class VoicemailBox
+{
+    private readonly ConcurrentQueue<Voicemail> _messages = new();
+
+    /// <summary>All messages, oldest first.</summary>
+    public IReadOnlyList<Voicemail> All => _messages.ToArray();
+
+    /// <summary>Stores a message.</summary>
+    public void Add(Voicemail message) => _messages.Enqueue(message);
+}
+
+/// <summary>Entry point marker for tests.</summary>
+public partial class Program;

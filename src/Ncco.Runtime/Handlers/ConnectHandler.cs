@@ -1,0 +1,153 @@
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Interpreter;
+using Ncco.Legs;
+using Ncco.Model;
+using Ncco.Model.Actions;
+using Ncco.Model.Endpoints;
+
+namespace Ncco.Handlers;
+
+/// <summary>
+/// <c>connect</c>: dials one endpoint into the caller's conversation and blocks while it is connected.
+/// Ringback is played to the caller until answer; <c>timeout</c> bounds ringing (<c>timeout</c> status), <c>limit</c>
+/// bounds the connected time. Busy/unanswered/rejected/failed/timeout continue with the next action — or, with
+/// <c>eventType:"synchronous"</c>, the failure event may answer with a replacement NCCO. AMD raises
+/// <c>human</c>/<c>machine</c> (and hangs up a machine with <c>behavior:hangup</c>). A websocket the application
+/// closes raises <c>disconnected</c>, whose answer may be an NCCO.
+/// </summary>
+public sealed class ConnectHandler : IActionHandler
+{
+    /// <inheritdoc />
+    public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var action = (ConnectAction)context.Action;
+        var caller = context.Leg;
+        var engine = context.Engine;
+        var target = context.Target(action.EventUrl, action.EventMethod);
+        var from = action.From ?? (action.RandomFromNumber ? caller.To : null);
+        MachineDetectionSettings? amd = action.AdvancedMachineDetection is { } adv
+            ? new MachineDetectionSettings(adv.Behavior, adv.Mode)
+            : action.MachineDetection is { } md ? new MachineDetectionSettings(md, MachineDetectionMode.Detect) : null;
+        var callee = engine.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null);
+        if (callee is null)
+        {
+            var reason = $"/{context.Index}/endpoint: no dialer is configured to reach {action.Endpoint.Type} endpoints.";
+            context.Log(reason, VmActivity.Error);
+            _ = caller.SendEventAsync(engine.ErrorEvent(caller, reason));
+            return ActionOutcome.Next;
+        }
+        _ = callee.RaiseStatusAsync(callee.StatusEvent(CallStatus.Started));
+        long? ringback = null;
+        if (action.RingbackTone is { } tone)
+        {
+            var p = caller.NewPlayback(PlaybackKind.Ringback) with { Url = tone, Loop = 0 };
+            caller.StartPlayback(p);
+            ringback = p.Id;
+        }
+        DialResult result;
+        try
+        {
+            result = await engine.DialAsync(callee, TimeSpan.FromSeconds(action.Timeout), amd, cancellationToken);
+        }
+        finally
+        {
+            if (ringback is { } id) caller.StopPlayback(id);
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            engine.EndLeg(callee, DisconnectedBy.Platform);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        if (result.Status == CallStatus.Machine) return ActionOutcome.Next;
+        if (result.Status != CallStatus.Answered)
+        {
+            var failure = engine.FailureEvent(callee, result);
+            engine.EndUnconnected(callee);
+            if (action.EventType == ConnectEventType.Synchronous)
+            {
+                context.Log($"connect failed: {failure.Status}; asking eventUrl for a fallback NCCO", VmActivity.Status);
+                var fetched = await callee.FetchNccoAsync(failure, target);
+                cancellationToken.ThrowIfCancellationRequested();
+                return context.OutcomeOf(fetched);
+            }
+            await callee.RaiseStatusAsync(failure, target);
+            return ActionOutcome.Next;
+        }
+
+        if (callee.Endpoint is PhoneEndpoint { OnAnswer: { } onAnswer })
+        {
+            await RunOnAnswerAsync(context, callee, onAnswer, cancellationToken);
+            if (callee.IsEnded)
+            {
+                return ActionOutcome.Next;
+            }
+        }
+        caller.InMix = true;
+        callee.InMix = true;
+        context.Log($"connected to {callee.To} ({callee.Id})", VmActivity.Conversation);
+        var ended = new TaskCompletionSource();
+        void OnEnded() => ended.TrySetResult();
+        callee.Ended += OnEnded;
+        if (callee.IsEnded) ended.TrySetResult();
+        var limit = context.Scheduler.Schedule(TimeSpan.FromSeconds(action.Limit), () => engine.EndLeg(callee, DisconnectedBy.Platform));
+        using var reg = cancellationToken.Register(() => ended.TrySetCanceled(cancellationToken));
+        try
+        {
+            await ended.Task;
+        }
+        catch (OperationCanceledException)
+        {
+            engine.EndLeg(callee, DisconnectedBy.Platform);
+            throw;
+        }
+        finally
+        {
+            limit.Dispose();
+            callee.Ended -= OnEnded;
+        }
+        engine.LeaveMix(caller);
+        if (callee.Endpoint is WebSocketEndpoint ws && callee.EndedBy == DisconnectedBy.User)
+        {
+            var disconnected = callee.StatusEvent(CallStatus.Disconnected) with { Headers = ws.Headers };
+            context.Log("websocket disconnected by the application", VmActivity.Status);
+            var fetched = await callee.FetchNccoAsync(disconnected, target);
+            cancellationToken.ThrowIfCancellationRequested();
+            return context.OutcomeOf(fetched);
+        }
+        return ActionOutcome.Next;
+    }
+
+    /// <summary>
+    /// <c>onAnswer</c>: fetches an NCCO (GET, answer rules) and runs it on the answered callee before it joins the
+    /// caller; the caller hears <c>onAnswer.ringbackTone</c> meanwhile.
+    /// </summary>
+    private static async Task RunOnAnswerAsync(ActionContext context, CallLeg callee, OnAnswer onAnswer, CancellationToken cancellationToken)
+    {
+        var caller = context.Leg;
+        var engine = context.Engine;
+        long? tone = null;
+        if (onAnswer.RingbackTone is { } url)
+        {
+            var p = caller.NewPlayback(PlaybackKind.Ringback) with { Url = url, Loop = 0 };
+            caller.StartPlayback(p);
+            tone = p.Id;
+        }
+        try
+        {
+            var fetched = await engine.Webhooks.FetchNccoAsync(new Webhooks.WebhookTarget(onAnswer.Url, WebhookMethod.Get), Webhooks.WebhookKind.Answer, new AnswerRequest
+            {
+                To = callee.To, From = callee.From, Uuid = callee.Id, ConversationUuid = callee.Conversation.Id,
+                RegionUrl = engine.Application.RegionUrl, EndpointType = callee.EndpointType, Timestamp = context.Timestamp,
+            }, callee.Id);
+            if (fetched.Ncco is null || callee.IsEnded) return;
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callee.Lifetime);
+            await new LegInterpreter(callee, engine.Handlers).RunAsync(fetched.Ncco, both.Token);
+        }
+        finally
+        {
+            if (tone is { } id) caller.StopPlayback(id);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Interpreter;
+using Ncco.Model;
+using Ncco.Model.Actions;
+
+namespace Ncco.Handlers;
+
+/// <summary>
+/// <c>input</c>: collects DTMF and/or speech, posts the result, and runs the NCCO it answers with.
+/// </summary>
+/// <remarks>
+/// Explicit rules:
+/// <list type="bullet">
+/// <item>Reaching an input clears the sticky barge-in flag. The first key press or speech stops all barge-in audio.</item>
+/// <item>Timers (DTMF <c>timeOut</c>, speech <c>startTimeout</c>) start once barge-in audio has finished playing (or was interrupted).</item>
+/// <item>DTMF completes on <c>maxDigits</c>, on <c>#</c> with <c>submitOnHash</c> (the <c>#</c> is not included), or <c>timeOut</c> seconds after the last key (<c>timed_out:true</c>).
+/// With no key at all, DTMF-only input times out after <c>timeOut</c> with <c>digits:""</c>.</item>
+/// <item>Speech completes <c>endOnSilence</c> after the utterance ends (<c>end_on_silence_timeout</c>), at <c>maxDuration</c> (<c>max_duration</c>),
+/// or with no results after <c>startTimeout</c> (<c>start_timeout</c>).</item>
+/// <item>With both types, whichever the party uses first wins; the other is ignored. With no input at all, the speech start timeout governs.</item>
+/// <item><c>mode:"asynchronous"</c> does not block: each digit is posted as its own input event until the leg ends.</item>
+/// </list>
+/// </remarks>
+public sealed class InputHandler : IActionHandler
+{
+    /// <inheritdoc />
+    public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = (InputAction)context.Action;
+        var leg = context.Leg;
+        context.BargeInSticky = false;
+        var target = context.Target(input.EventUrl, input.EventMethod);
+        if (input.Mode == InputMode.Asynchronous)
+        {
+            leg.AsyncDtmfTarget = target;
+            context.Log("asynchronous DTMF: each key is posted as an input event");
+            return ActionOutcome.Next;
+        }
+        var dtmfOn = input.Type.HasFlag(InputTypes.Dtmf);
+        var speechOn = input.Type.HasFlag(InputTypes.Speech);
+        var dtmf = input.Dtmf ?? new DtmfSettings();
+        var speech = input.Speech ?? new SpeechSettings();
+        var scheduler = context.Scheduler;
+
+        var done = new TaskCompletionSource<(DtmfResult Dtmf, SpeechResult Speech)>();
+        var digits = new StringBuilder();
+        var speaking = false;
+        var timersStarted = false;
+        IDisposable? dtmfTimer = null, speechTimer = null;
+        var emptyDtmf = new DtmfResult { Digits = null, TimedOut = false };
+        var emptySpeech = new SpeechResult();
+
+        void Finish(DtmfResult d, SpeechResult s) => done.TrySetResult((d, s));
+        void ResetDtmfTimer()
+        {
+            dtmfTimer?.Dispose();
+            dtmfTimer = scheduler.Schedule(TimeSpan.FromSeconds(dtmf.TimeOut),
+                () => Finish(new DtmfResult { Digits = digits.ToString(), TimedOut = true }, emptySpeech));
+        }
+        void StartTimers()
+        {
+            if (timersStarted || done.Task.IsCompleted) return;
+            timersStarted = true;
+            if (digits.Length > 0 || speaking) return;
+            if (speechOn)
+            {
+                speechTimer = scheduler.Schedule(TimeSpan.FromSeconds(speech.StartTimeout),
+                    () => Finish(emptyDtmf, new SpeechResult { TimeoutReason = "start_timeout" }));
+            }
+            else if (dtmfOn)
+            {
+                ResetDtmfTimer();
+            }
+        }
+        void OnDigit(char d)
+        {
+            if (!dtmfOn || speaking || done.Task.IsCompleted) return;
+            leg.BargeIn();
+            timersStarted = true;
+            speechTimer?.Dispose();
+            if (dtmf.SubmitOnHash && d == '#')
+            {
+                Finish(new DtmfResult { Digits = digits.ToString(), TimedOut = false }, emptySpeech);
+                return;
+            }
+            digits.Append(d);
+            if (digits.Length >= dtmf.MaxDigits) Finish(new DtmfResult { Digits = digits.ToString(), TimedOut = false }, emptySpeech);
+            else ResetDtmfTimer();
+        }
+        void OnSpeech(Utterance u)
+        {
+            if (!speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
+            speaking = true;
+            timersStarted = true;
+            leg.BargeIn();
+            speechTimer?.Dispose();
+            dtmfTimer?.Dispose();
+            var audioUrl = speech.SaveAudio ? context.Engine.Application.FilesBaseUrl + context.Engine.Ids.NewId(Scheduling.IdKind.File) : null;
+            var hypothesis = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
+            var max = TimeSpan.FromSeconds(speech.MaxDuration);
+            if (u.Duration >= max)
+                speechTimer = scheduler.Schedule(max, () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "max_duration", RecordingUrl = audioUrl }));
+            else
+                speechTimer = scheduler.Schedule(u.Duration + TimeSpan.FromSeconds(speech.EndOnSilence),
+                    () => Finish(emptyDtmf, new SpeechResult { Results = [hypothesis], TimeoutReason = "end_on_silence_timeout", RecordingUrl = audioUrl }));
+        }
+        void OnDrained()
+        {
+            if (!leg.BargeInActive) StartTimers();
+        }
+
+        leg.DigitReceived += OnDigit;
+        leg.SpeechReceived += OnSpeech;
+        leg.BargeInDrained += OnDrained;
+        using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        (DtmfResult Dtmf, SpeechResult Speech) result;
+        try
+        {
+            if (!leg.BargeInActive) StartTimers();
+            result = await done.Task;
+        }
+        finally
+        {
+            leg.DigitReceived -= OnDigit;
+            leg.SpeechReceived -= OnSpeech;
+            leg.BargeInDrained -= OnDrained;
+            dtmfTimer?.Dispose();
+            speechTimer?.Dispose();
+        }
+
+        var payload = new InputEvent
+        {
+            From = leg.From,
+            To = leg.To,
+            Uuid = leg.Id,
+            ConversationUuid = leg.Conversation.Id,
+            Dtmf = result.Dtmf,
+            Speech = result.Speech,
+            Timestamp = context.Timestamp,
+        };
+        context.Log(Describe(payload));
+        var fetched = await leg.FetchNccoAsync(payload, target);
+        cancellationToken.ThrowIfCancellationRequested();
+        return context.OutcomeOf(fetched);
+    }
+
+    private static string Describe(InputEvent e)
+    {
+        if (e.Speech.Results.Count > 0) return $"input result: speech \"{e.Speech.Results[0].Text}\" ({e.Speech.TimeoutReason})";
+        if (e.Speech.TimeoutReason is { } r) return "input result: no speech (" + r + ")";
+        return $"input result: dtmf \"{e.Dtmf.Digits}\"" + (e.Dtmf.TimedOut ? " (timed out)" : "");
+    }
+}

@@ -1,0 +1,101 @@
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Model;
+using Ncco.Webhooks;
+
+namespace Ncco.Handlers;
+
+/// <summary>A finished recording (virtual audio: only its timing and metadata).</summary>
+public sealed record RecordingInfo
+{
+    /// <summary>Recording uuid.</summary>
+    public required string RecordingUuid { get; init; }
+    /// <summary>Download URL.</summary>
+    public required string RecordingUrl { get; init; }
+    /// <summary>Leg recorded (null for conversation recordings).</summary>
+    public string? LegId { get; init; }
+    /// <summary>Conversation uuid.</summary>
+    public required string ConversationUuid { get; init; }
+    /// <summary>Start.</summary>
+    public required DateTimeOffset Start { get; init; }
+    /// <summary>End.</summary>
+    public required DateTimeOffset End { get; init; }
+    /// <summary>File format.</summary>
+    public required RecordingFormat Format { get; init; }
+    /// <summary>Channels.</summary>
+    public int Channels { get; init; } = 1;
+    /// <summary>Size in bytes (from duration and format: mp3 32 kbps, wav 16 kHz 16-bit per channel).</summary>
+    public required long Size { get; init; }
+    /// <summary>Why it stopped: <c>silence</c>, <c>key</c>, <c>timeout</c>, <c>call ended</c>, <c>conversation ended</c>.</summary>
+    public required string EndReason { get; init; }
+    /// <summary>Length of the audio.</summary>
+    public TimeSpan Duration => End - Start;
+}
+
+/// <summary>A recording in progress.</summary>
+internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, RecordingFormat format, int channels, DateTimeOffset start, WebhookTarget? target)
+{
+    /// <summary>Transcription settings; when set a transcription event follows the record event.</summary>
+    public Model.Actions.TranscriptionSettings? Transcription { get; init; }
+
+    private bool _finished;
+
+    public Task Finish(VoiceEngine engine, DateTimeOffset end, string reason)
+    {
+        if (_finished) return Task.CompletedTask;
+        _finished = true;
+        var seconds = Math.Max(0, (end - start).TotalSeconds);
+        var bytesPerSecond = format switch
+        {
+            RecordingFormat.Wav => 32000L * channels,
+            RecordingFormat.Ogg => 3000L,
+            _ => 4000L,
+        };
+        var uuid = engine.Ids.NewId(Scheduling.IdKind.Recording);
+        var info = new RecordingInfo
+        {
+            RecordingUuid = uuid,
+            RecordingUrl = engine.Application.FilesBaseUrl + engine.Ids.NewId(Scheduling.IdKind.File),
+            LegId = leg?.Id,
+            ConversationUuid = conversationUuid,
+            Start = start,
+            End = end,
+            Format = format,
+            Channels = channels,
+            Size = (long)Math.Round(seconds * bytesPerSecond),
+            EndReason = reason,
+        };
+        engine.AddRecording(info);
+        var payload = new RecordEvent
+        {
+            StartTime = PayloadJson.Timestamp(start),
+            EndTime = PayloadJson.Timestamp(end),
+            RecordingUrl = info.RecordingUrl,
+            Size = info.Size,
+            RecordingUuid = uuid,
+            ConversationUuid = conversationUuid,
+            Timestamp = PayloadJson.Timestamp(end),
+        };
+        var sent = Send(engine, payload, target);
+        if (Transcription is { } tr)
+        {
+            var transcription = new TranscriptionEvent
+            {
+                ConversationUuid = conversationUuid,
+                RecordingUuid = uuid,
+                TranscriptionUrl = engine.Application.FilesBaseUrl + engine.Ids.NewId(Scheduling.IdKind.File),
+                Timestamp = PayloadJson.Timestamp(end),
+            };
+            var trTarget = tr.EventUrl is null ? target : new WebhookTarget(tr.EventUrl, tr.EventMethod);
+            sent = Task.WhenAll(sent, Send(engine, transcription, trTarget));
+        }
+        return sent;
+    }
+
+    private Task Send(VoiceEngine engine, WebhookPayload payload, WebhookTarget? t)
+    {
+        if (leg is not null) return leg.SendEventAsync(payload, t);
+        t ??= engine.Application.EventUrl;
+        return t is null ? Task.CompletedTask : engine.Webhooks.SendEventAsync(t, payload, null);
+    }
+}

@@ -1,0 +1,41 @@
+using Ncco.Calls;
+using Ncco.Interpreter;
+using Ncco.Model.Actions;
+
+namespace Ncco.Handlers;
+
+/// <summary>
+/// <c>transfer</c>: moves every live leg of the current conversation into the target conversation (one
+/// <c>transfer</c> event per leg), applies <c>canHear</c>/<c>canSpeak</c>/<c>mute</c> to this leg, and parks this
+/// leg's interpreter: the target conversation governs from now on. An unknown conversation raises an error event
+/// and the NCCO continues.
+/// </summary>
+public sealed class TransferHandler : IActionHandler
+{
+    /// <inheritdoc />
+    public Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var action = (TransferAction)context.Action;
+        var leg = context.Leg;
+        var engine = context.Engine;
+        var target = engine.FindConversation(action.ConversationId);
+        if (target is null || target.IsEnded)
+        {
+            var reason = $"/{context.Index}/conversationId: conversation '{action.ConversationId}' does not exist.";
+            context.Log(reason, VmActivity.Error);
+            _ = leg.SendEventAsync(engine.ErrorEvent(leg, reason));
+            return Task.FromResult(ActionOutcome.Next);
+        }
+        foreach (var member in leg.Conversation.Members.Where(m => !m.IsEnded).ToList())
+        {
+            engine.MoveToConversation(member, target);
+            member.InMix = true;
+        }
+        leg.CanHear = action.CanHear?.ToList();
+        leg.CanSpeak = action.CanSpeak?.ToList();
+        leg.Muted = action.Mute;
+        target.Begin();
+        return Task.FromResult(ActionOutcome.Park);
+    }
+}

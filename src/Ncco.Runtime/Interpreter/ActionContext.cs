@@ -1,0 +1,74 @@
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Model;
+using Ncco.Model.Actions;
+using Ncco.Scheduling;
+using Ncco.Webhooks;
+
+namespace Ncco.Interpreter;
+
+/// <summary>Everything a handler needs to run one action on one leg.</summary>
+public sealed class ActionContext
+{
+    internal ActionContext(LegInterpreter interpreter, NccoDocument document, int index)
+    {
+        Interpreter = interpreter;
+        Document = document;
+        Index = index;
+    }
+
+    internal LegInterpreter Interpreter { get; }
+
+    /// <summary>The NCCO being run.</summary>
+    public NccoDocument Document { get; }
+
+    /// <summary>Index of the action in <see cref="Document"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>The action.</summary>
+    public NccoAction Action => Document.Actions[Index];
+
+    /// <summary>The leg it runs on.</summary>
+    public CallLeg Leg => Interpreter.Leg;
+
+    /// <summary>The VM.</summary>
+    public VoiceEngine Engine => Leg.Engine;
+
+    /// <summary>The VM's scheduler (time and timers).</summary>
+    public VmScheduler Scheduler => Engine.Scheduler;
+
+    /// <summary>Current time.</summary>
+    public DateTimeOffset Now => Scheduler.UtcNow;
+
+    /// <summary>Current time as a wire timestamp.</summary>
+    public string Timestamp => PayloadJson.Timestamp(Scheduler.UtcNow);
+
+    /// <summary>
+    /// The sticky barge-in rule (reference §1.9): once a talk/stream had <c>bargeIn:true</c>, later talk/stream are
+    /// barge-in too until an <c>input</c> is reached.
+    /// </summary>
+    public bool BargeInSticky
+    {
+        get => Interpreter.BargeInSticky;
+        set => Interpreter.BargeInSticky = value;
+    }
+
+    /// <summary>The event target for an action's <c>eventUrl</c>/<c>eventMethod</c> (falls back to the leg's/app's).</summary>
+    public WebhookTarget? Target(Uri? eventUrl, WebhookMethod method) => Leg.ResolveTarget(eventUrl, method);
+
+    /// <summary>Writes a line to the call log.</summary>
+    public void Log(string message, VmActivity activity = VmActivity.Info) => Engine.Observer.OnActivity(Now, Leg.Id, activity, message);
+
+    /// <summary>Maps an NCCO-returning webhook result to an outcome: replacement, or carry on.</summary>
+    public ActionOutcome OutcomeOf(NccoFetchResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Ncco is { } ncco) return ActionOutcome.Replace(ncco);
+        if (result.Failed)
+        {
+            Log("no NCCO obtained, continuing: " + result.Reason, VmActivity.Error);
+            if (result.Errors.Count > 0) _ = Leg.SendEventAsync(Engine.ErrorEvent(Leg, result.Reason!));
+        }
+        return ActionOutcome.Next;
+    }
+}

@@ -1,0 +1,92 @@
+using Ncco.Calls;
+using Ncco.Model;
+using Ncco.Model.Actions;
+
+namespace Ncco.Interpreter;
+
+/// <summary>
+/// Runs an NCCO on one leg, action by action, on the VM thread. Replacement NCCOs restart at their first action;
+/// exhausting the NCCO ends the run (the engine then hangs the leg up).
+/// </summary>
+public sealed class LegInterpreter
+{
+    private readonly HandlerRegistry _handlers;
+
+    internal LegInterpreter(CallLeg leg, HandlerRegistry handlers)
+    {
+        Leg = leg;
+        _handlers = handlers;
+    }
+
+    /// <summary>The leg.</summary>
+    public CallLeg Leg { get; }
+
+    /// <summary>See <see cref="ActionContext.BargeInSticky"/>.</summary>
+    public bool BargeInSticky { get; internal set; }
+
+    /// <summary>The action currently running, if any.</summary>
+    public NccoAction? Current { get; private set; }
+
+    internal async Task<InterpreterExit> RunAsync(NccoDocument ncco, CancellationToken cancellationToken)
+    {
+        var document = ncco;
+        var index = 0;
+        while (true)
+        {
+            if (cancellationToken.IsCancellationRequested) return InterpreterExit.Cancelled;
+            if (index >= document.Actions.Count)
+            {
+                Current = null;
+                return InterpreterExit.Exhausted;
+            }
+            var action = document.Actions[index];
+            Current = action;
+            var engine = Leg.Engine;
+            engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Action, Summarize(action));
+            var handler = _handlers.Find(action.Name);
+            if (handler is null)
+            {
+                var reason = $"/{index}/action: no handler for action '{action.Name}'.";
+                engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Error, reason);
+                _ = Leg.SendEventAsync(engine.ErrorEvent(Leg, reason));
+                index++;
+                continue;
+            }
+            ActionOutcome outcome;
+            try
+            {
+                outcome = await handler.ExecuteAsync(new ActionContext(this, document, index), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return InterpreterExit.Cancelled;
+            }
+            if (cancellationToken.IsCancellationRequested) return InterpreterExit.Cancelled;
+            switch (outcome.Kind)
+            {
+                case ActionOutcomeKind.Replace:
+                    document = outcome.Replacement!;
+                    index = 0;
+                    engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Info, $"NCCO replaced ({document.Actions.Count} actions)");
+                    break;
+                case ActionOutcomeKind.Park:
+                    Current = null;
+                    return InterpreterExit.Parked;
+                default:
+                    index++;
+                    break;
+            }
+        }
+    }
+
+    private static string Summarize(NccoAction action) => action switch
+    {
+        TalkAction t => $"talk \"{t.Text}\"" + (t.BargeIn ? " bargeIn" : ""),
+        StreamAction s => $"stream {s.StreamUrl}" + (s.BargeIn ? " bargeIn" : ""),
+        InputAction i => $"input {i.Type}" + (i.Mode == InputMode.Asynchronous ? " async" : ""),
+        ConnectAction c => $"connect {c.Endpoint.Type}",
+        ConversationAction c => $"conversation {c.ConversationName}",
+        WaitAction w => $"wait {w.Timeout}s",
+        _ => action.Name,
+    };
+}

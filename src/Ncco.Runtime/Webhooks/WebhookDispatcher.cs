@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Model;
+using Ncco.Scheduling;
+using Ncco.Serialization;
+using Ncco.Validation;
+
+namespace Ncco.Webhooks;
+
+/// <summary>What fetching an NCCO from a webhook produced.</summary>
+public sealed record NccoFetchResult
+{
+    /// <summary>The NCCO to run (replacement), if one was obtained.</summary>
+    public NccoDocument? Ncco { get; init; }
+
+    /// <summary>True when the application answered 2xx with no NCCO (carry on with the current NCCO).</summary>
+    public bool CarryOn { get; init; }
+
+    /// <summary>True when no NCCO could be obtained from the URL nor the fallback.</summary>
+    public bool Failed => Ncco is null && !CarryOn;
+
+    /// <summary>Why it failed (for the error event); for an invalid NCCO names the JSON pointer and reason.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Validation errors of the last invalid NCCO received, if that is why it failed.</summary>
+    public IReadOnlyList<NccoError> Errors { get; init; } = [];
+}
+
+/// <summary>
+/// Webhook semantics of reference §2.1: answer/event/fallback, retries (connection failure, timeout, 429/503/504 ⇒ one
+/// more attempt), fallback with <c>reason</c> + <c>original_request</c>, invalid NCCO ⇒ fallback without retry, and
+/// signing. Timing of attempts is the transport's business; the VM waits for each on its own thread.
+/// </summary>
+public sealed class WebhookDispatcher
+{
+    private readonly VmScheduler _scheduler;
+    private readonly IIdGenerator _ids;
+    private readonly IWebhookTransport _transport;
+    private readonly IVmObserver _observer;
+
+    internal WebhookDispatcher(VmScheduler scheduler, IIdGenerator ids, VoiceApplication application, IWebhookTransport transport, IVmObserver observer)
+    {
+        _scheduler = scheduler;
+        _ids = ids;
+        Application = application;
+        _transport = transport;
+        _observer = observer;
+    }
+
+    /// <summary>The application whose webhooks these are.</summary>
+    public VoiceApplication Application { get; }
+
+    /// <summary>NCCO validation options used for webhook responses.</summary>
+    public NccoValidationOptions ValidationOptions { get; set; } = NccoValidationOptions.Default;
+
+    /// <summary>Sends an event that expects no instructions; one extra attempt on a retryable failure. Returns true when delivered.</summary>
+    public async Task<bool> SendEventAsync(WebhookTarget target, WebhookPayload payload, string? legId)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var response = await SendOnceAsync(target, WebhookKind.Event, payload, legId, 1, null);
+        if (response.IsRetryable) response = await SendOnceAsync(target, WebhookKind.Event, payload, legId, 2, null);
+        return response.IsSuccess;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="target"/> for an NCCO (answer webhook, or an event that may return one), applying the
+    /// retry and fallback rules. For events an empty 2xx means carry on; for answer it is an error.
+    /// </summary>
+    public async Task<NccoFetchResult> FetchNccoAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var (result, reason) = await TryUrlAsync(target, kind, payload, legId, null, retry: true);
+        if (result is not null && !result.Failed) return result;
+        var fallback = Application.FallbackAnswerUrl;
+        if (fallback is null) return result ?? new NccoFetchResult { Reason = reason };
+        var original = new JsonObject
+        {
+            ["reason"] = reason,
+            ["original_request"] = new JsonObject
+            {
+                ["url"] = target.Address.ToString(),
+                ["type"] = kind == WebhookKind.Answer ? "answer" : "event",
+            },
+        };
+        var (fb, fbReason) = await TryUrlAsync(fallback, WebhookKind.Fallback, payload, legId, original, retry: true, emptyIsCarryOn: kind != WebhookKind.Answer);
+        if (fb is not null && !fb.Failed) return fb;
+        return fb ?? new NccoFetchResult { Reason = $"{reason}; fallback_answer_url: {fbReason}" };
+    }
+
+    private async Task<(NccoFetchResult? Result, string Reason)> TryUrlAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId,
+        JsonObject? extra, bool retry, bool? emptyIsCarryOn = null)
+    {
+        var carryOnWhenEmpty = emptyIsCarryOn ?? kind == WebhookKind.Event;
+        var response = await SendOnceAsync(target, kind, payload, legId, 1, extra);
+        if (retry && response.IsRetryable) response = await SendOnceAsync(target, kind, payload, legId, 2, extra);
+        if (!response.IsSuccess) return (null, DescribeFailure(response));
+        var body = response.Body;
+        if (IsBlank(body.Span))
+        {
+            return carryOnWhenEmpty
+                ? (new NccoFetchResult { CarryOn = true }, "")
+                : (null, "Empty response where an NCCO was expected.");
+        }
+        if (carryOnWhenEmpty && !LooksLikeArray(body.Span)) return (new NccoFetchResult { CarryOn = true }, "");
+        var parsed = NccoParser.Parse(body, ValidationOptions);
+        if (parsed.IsValid) return (new NccoFetchResult { Ncco = parsed.Document }, "");
+        var why = "Invalid NCCO: " + string.Join("; ", parsed.Errors.Select(e => $"{(e.Pointer.Length == 0 ? "/" : e.Pointer)} {e.Code}: {e.Message}"));
+        // An invalid NCCO is not retried: it is returned as a failure and the caller goes to the fallback URL.
+        return (new NccoFetchResult { Reason = why, Errors = parsed.Errors }, why);
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body) if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')) return false;
+        return true;
+    }
+
+    private static bool LooksLikeArray(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body)
+        {
+            if (b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') continue;
+            return b == (byte)'[';
+        }
+        return false;
+    }
+
+    private static string DescribeFailure(WebhookResponse response) => response.Failure switch
+    {
+        WebhookFailure.ConnectionFailed => "Connection closed.",
+        WebhookFailure.Timeout => "Timeout.",
+        _ => $"HTTP {response.StatusCode}.",
+    };
+
+    /// <summary>Makes exactly one attempt (building the query string or body, and signing when configured).</summary>
+    public async Task<WebhookResponse> SendOnceAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId, int attempt, JsonObject? extra)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(payload);
+        var json = PayloadJson.Serialize(payload);
+        if (extra is not null)
+        {
+            var node = JsonNode.Parse(json)!.AsObject();
+            foreach (var (k, v) in extra) node[k] = v?.DeepClone();
+            json = JsonSerializer.SerializeToUtf8Bytes(node, PayloadJson.Options);
+        }
+        var uri = target.Address;
+        var body = json;
+        if (target.Method == WebhookMethod.Get)
+        {
+            var query = string.Join("&", PayloadJson.ToQuery(json).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+            var builder = new UriBuilder(uri);
+            builder.Query = string.IsNullOrEmpty(builder.Query) ? query : builder.Query.TrimStart('?') + "&" + query;
+            uri = builder.Uri;
+            body = [];
+        }
+        var headers = new Dictionary<string, string>();
+        if (Application.SignatureSecret is { } secret)
+        {
+            headers["Authorization"] = "Bearer " + WebhookSigner.CreateToken(secret, body, _scheduler.UtcNow, _ids.NewId(IdKind.Jwt), Application.ApiKey, Application.ApplicationId);
+        }
+        var request = new WebhookRequest(uri, target.Method, kind, body, payload)
+        {
+            Headers = headers,
+            Attempt = attempt,
+            Timeout = target.Timeout ?? (kind == WebhookKind.Event ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5)),
+            PayloadJson = Encoding.UTF8.GetString(json),
+        };
+        WebhookResponse response;
+        try
+        {
+            response = await _scheduler.RunExternal(ct => _transport.SendAsync(request, ct));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException)
+        {
+            response = WebhookResponse.ConnectionFailed;
+        }
+        _observer.OnWebhook(_scheduler.UtcNow, legId, request, response);
+        return response;
+    }
+}

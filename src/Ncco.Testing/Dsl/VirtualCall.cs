@@ -1,0 +1,231 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Ncco.Calls;
+using Ncco.Legs;
+using Ncco.Testing.Logs;
+using Ncco.Testing.Time;
+
+namespace Ncco.Testing;
+
+/// <summary>
+/// A party on a simulated call — the caller you dialled in with, or (as <see cref="VirtualParty"/>) someone the VM
+/// dialled. Expectations auto-wait on virtual time; party actions happen at the current virtual time.
+/// </summary>
+public class VirtualCall
+{
+    private int _cursor;
+
+    internal VirtualCall(VoiceSimulator simulator, CallLeg? leg, VirtualLeg transport, string label)
+    {
+        Simulator = simulator;
+        LegOrNull = leg;
+        Transport = transport;
+        Label = label;
+    }
+
+    /// <summary>The simulator.</summary>
+    public VoiceSimulator Simulator { get; }
+
+    internal CallLeg? LegOrNull { get; set; }
+
+    /// <summary>The VM's leg for this party.</summary>
+    public CallLeg Leg => LegOrNull ?? throw new InvalidOperationException("The leg is not created yet.");
+
+    /// <summary>The semantic media leg (what was heard).</summary>
+    public VirtualLeg Transport { get; }
+
+    /// <summary>Name in logs.</summary>
+    public string Label { get; internal set; }
+
+    /// <summary>Leg uuid.</summary>
+    public string Uuid => Leg.Id;
+
+    /// <summary>Current conversation uuid.</summary>
+    public string ConversationUuid => Leg.Conversation.Id;
+
+    /// <summary>Last status.</summary>
+    public string Status => Leg.Status;
+
+    /// <summary>True once the leg ended.</summary>
+    public bool IsEnded => Leg.IsEnded;
+
+    /// <summary>Everything played to this party.</summary>
+    public IReadOnlyList<HeardItem> Heard => Transport.Heard;
+
+    /// <summary>Webhook exchanges about this leg (answer, events, input results…).</summary>
+    public IReadOnlyList<CallLogEntry> Events => Simulator.Log.Entries.Where(e => e.IsWebhook && e.LegId == Uuid).ToList();
+
+    /// <summary>The call log lines of this leg as text.</summary>
+    public string Transcript => Simulator.Log.RenderText(Uuid);
+
+    private TimeSpan Within(TimeSpan? within) => within ?? Simulator.Options.DefaultTimeout;
+
+    // ---- expectations ---------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Waits until this party has heard (fully, or until interrupted) something containing <paramref name="text"/>
+    /// (case-insensitive; talk text, stream URL, or a kind with no text such as <c>beep</c>) after what earlier
+    /// expectations matched.
+    /// </summary>
+    public Expectation HearsAsync(string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Hears($"hear \"{text}\"", h => Matches(h, text), whole: true, within, file, line);
+
+    private static bool Matches(HeardItem h, string text) =>
+        h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true
+        || h.Playback.Url?.ToString().Contains(text, StringComparison.OrdinalIgnoreCase) == true
+        || (h.Playback.Text is null && h.Playback.Url is null && h.Playback.Kind.ToString().Equals(text, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Waits until this party has heard something matching <paramref name="pattern"/>.</summary>
+    public Expectation HearsAsync(Regex pattern, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Hears($"hear /{pattern}/", h => pattern.IsMatch(h.Playback.Text ?? h.Playback.Url?.ToString() ?? ""), whole: true, within, file, line);
+
+    /// <summary>Waits until something containing <paramref name="text"/> <i>starts</i> playing (to barge in while it plays).</summary>
+    public Expectation StartsHearingAsync(string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Hears($"start hearing \"{text}\"", h => Matches(h, text), whole: false, within, file, line);
+
+    /// <summary>Waits until this party hears <paramref name="other"/> say something containing <paramref name="text"/> in a conversation.</summary>
+    public Expectation HearsPartyAsync(VirtualCall other, string text, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Hears($"hear {other.Label} say \"{text}\"", h => h.Playback.Kind == PlaybackKind.ConversationAudio && h.Playback.SourceLegId == other.Uuid
+            && h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true, whole: false, within, file, line);
+    }
+
+    /// <summary>Checks (after processing what is runnable now, without advancing time) that this party did not hear <paramref name="other"/> say <paramref name="text"/>.</summary>
+    public Expectation DoesNotHearPartyAsync(VirtualCall other, string text, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Simulator.Step($"{Label} does not hear {other?.Label} say \"{text}\"", async () =>
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            await Simulator.RunAsync(null, () => false, TimeSpan.Zero).ConfigureAwait(false);
+            var hit = Heard.FirstOrDefault(h => h.Playback.Kind == PlaybackKind.ConversationAudio && h.Playback.SourceLegId == other.Uuid
+                && h.Playback.Text?.Contains(text, StringComparison.OrdinalIgnoreCase) == true);
+            if (hit is not null) throw Simulator.Fail($"Expected {Label} NOT to hear {other.Label} say \"{text}\", but it did at {Simulator.Log.Relative(hit.At)}.");
+        }, file, line);
+
+    private Expectation Hears(string what, Func<HeardItem, bool> match, bool whole, TimeSpan? within, string file, int line) =>
+        Simulator.Step($"{Label} {what}", async () =>
+        {
+            var start = _cursor;
+            int Find()
+            {
+                var heard = Transport.Heard;
+                for (var i = start; i < heard.Count; i++)
+                {
+                    var h = heard[i];
+                    if (!match(h)) continue;
+                    if (!whole || h.FinishedAt is not null || h.StoppedAt is not null || h.Playback.Loop == 0 || h.Playback.Kind == PlaybackKind.ConversationAudio) return i;
+                }
+                return -1;
+            }
+            var found = -1;
+            var outcome = await Simulator.RunAsync(null, () => (found = Find()) >= 0 || (LegOrNull?.IsEnded ?? false), Within(within)).ConfigureAwait(false);
+            found = Find();
+            if (found >= 0)
+            {
+                _cursor = found + 1;
+                return;
+            }
+            var why = LegOrNull?.IsEnded == true ? $"the call ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}" : VoiceSimulator.Describe(outcome);
+            throw Simulator.Fail($"Expected {Label} to {what}, but {why} (waited until {Simulator.Log.Relative(Simulator.Now)}).\n{HeardSince(start)}");
+        }, file, line);
+
+    private string HeardSince(int start)
+    {
+        var sb = new StringBuilder("Actually heard");
+        var heard = Transport.Heard;
+        if (start >= heard.Count) return (start == 0 ? "Actually heard nothing." : "Heard nothing new since the previous expectation.") + Earlier(start);
+        sb.AppendLine(start == 0 ? ":" : " since the previous expectation:");
+        for (var i = start; i < heard.Count; i++) sb.Append("  ").Append(Simulator.Log.Relative(heard[i].At)).Append(' ').AppendLine(heard[i].Describe());
+        return sb.ToString();
+    }
+
+    private string Earlier(int start) => start == 0 ? "" : "\nEarlier: " + string.Join(" | ", Transport.Heard.Take(start).Select(h => h.Describe()));
+
+    /// <summary>Waits until the leg has ended.</summary>
+    public Expectation EndsAsync(TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Simulator.Step($"{Label} call ends", async () =>
+        {
+            var outcome = await Simulator.RunAsync(null, () => LegOrNull?.IsEnded == true, Within(within)).ConfigureAwait(false);
+            if (LegOrNull?.IsEnded != true) throw Simulator.Fail($"Expected {Label}'s call to end, but it is still {LegOrNull?.Status} ({VoiceSimulator.Describe(outcome)}).");
+            await Simulator.RunAsync(null, () => false, TimeSpan.Zero).ConfigureAwait(false);
+        }, file, line);
+
+    // ---- party actions --------------------------------------------------------------------------------------
+
+    private Expectation Act(string what, Action action, string file, int line) =>
+        Simulator.Step($"{Label} {what}", async () =>
+        {
+            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} cannot {what}: the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            await Simulator.RunAsync(action, () => false, TimeSpan.Zero).ConfigureAwait(false);
+        }, file, line);
+
+    /// <summary>Presses keys (now, possibly while a prompt plays).</summary>
+    public Expectation PressAsync(string digits, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Act($"presses {digits}", () => Transport.Press(digits), file, line);
+
+    /// <summary>Says something (recognised as <paramref name="text"/> with <paramref name="confidence"/>).</summary>
+    public Expectation SaysAsync(string text, double confidence = 0.9, TimeSpan? duration = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Act($"says \"{text}\"", () => Transport.Say(text, confidence, duration), file, line);
+
+    /// <summary>Makes non-speech sound for a while (e.g. leaves a message on a recording).</summary>
+    public Expectation SpeaksForAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Act($"speaks for {duration.TotalSeconds}s", () => Transport.MakeNoise(duration), file, line);
+
+    /// <summary>Stays silent while virtual time passes.</summary>
+    public Expectation StaysSilentAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Simulator.Step($"{Label} stays silent {duration.TotalSeconds}s", () => Simulator.RunAsync(null, () => false, duration), file, line);
+
+    /// <summary>Hangs up.</summary>
+    public Expectation HangUpAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Act("hangs up", () => Transport.HangUp(), file, line);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Label} ({LegOrNull?.Id})";
+}
+
+/// <summary>A party the VM dialled (connect or outbound call): decide how it answers.</summary>
+public sealed class VirtualParty : VirtualCall
+{
+    internal VirtualParty(VoiceSimulator simulator, OutboundLegRequest request, VirtualLeg transport)
+        : base(simulator, null, transport, "party") => Request = request;
+
+    /// <summary>What the VM dialled.</summary>
+    public OutboundLegRequest Request { get; }
+
+    internal void Bind(CallLeg leg, string label)
+    {
+        LegOrNull = leg;
+        Label = label;
+    }
+
+    private Expectation Respond(string what, Action action, string file, int line) =>
+        Simulator.Step($"{Label} {what}", async () =>
+        {
+            if (Leg.IsEnded) throw Simulator.Fail($"{Label} cannot {what}: the leg already ended ({Leg.Status}) at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            await Simulator.RunAsync(action, () => false, TimeSpan.Zero).ConfigureAwait(false);
+        }, file, line);
+
+    /// <summary>Answers.</summary>
+    public Expectation AnswerAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Respond("answers", Transport.AnswerCall, file, line);
+
+    /// <summary>Is busy.</summary>
+    public Expectation BusyAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Respond("is busy", Transport.RespondBusy, file, line);
+
+    /// <summary>Does not answer / is unreachable.</summary>
+    public Expectation NoAnswerAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Respond("does not answer", () => Transport.RespondUnanswered(), file, line);
+
+    /// <summary>Rejects the call.</summary>
+    public Expectation RejectAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Respond("rejects", () => Transport.Reject(), file, line);
+
+    /// <summary>The call fails to connect.</summary>
+    public Expectation FailAsync(string detail = "cannot_route", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Respond("fails", () => Transport.Fail(detail), file, line);
+
+    /// <summary>An answering machine answers (AMD reports <c>machine</c>, with a beep by default).</summary>
+    public Expectation AnswerAsMachineAsync(bool beep = true, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Respond("answers as a machine", () => Transport.AnswerAsMachine(beep), file, line);
+
+    /// <summary>A person answers and AMD reports <c>human</c>.</summary>
+    public Expectation AnswerAsHumanAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Respond("answers (human)", Transport.AnswerAsHuman, file, line);
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ncco.Testing.Hosting;
+
+/// <summary>
+/// Boots an ASP.NET app from its <c>Program</c> entry point on an in-memory <see cref="TestServer"/>, the way
+/// <c>WebApplicationFactory</c> does: it listens for the app's host being built (the <c>Microsoft.Extensions.Hosting</c>
+/// diagnostic source), swaps the server for a test server and the lifetime for a no-op one, lets <c>Main</c> run
+/// (<c>app.Run()</c> then starts the host on the test server and waits), and stops the host on dispose.
+/// </summary>
+public sealed class InProcessApp : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim BootLock = new(1, 1);
+    private readonly IHost _host;
+    private readonly Task _entryPoint;
+
+    private InProcessApp(IHost host, TestServer server, Task entryPoint)
+    {
+        _host = host;
+        Server = server;
+        _entryPoint = entryPoint;
+    }
+
+    /// <summary>The in-memory server.</summary>
+    public TestServer Server { get; }
+
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>An HTTP client whose requests go straight into the app.</summary>
+    public HttpClient CreateClient() => Server.CreateClient();
+
+    /// <summary>Starts the app whose entry point is in <typeparamref name="TProgram"/>'s assembly.</summary>
+    public static async Task<InProcessApp> StartAsync<TProgram>(string environment = "Development", Action<IServiceCollection>? configureServices = null)
+        where TProgram : class
+    {
+        var entryPoint = typeof(TProgram).Assembly.EntryPoint
+            ?? throw new InvalidOperationException($"{typeof(TProgram).Assembly.GetName().Name} has no entry point; pass the app's Program class.");
+        await BootLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var (host, exited) = await BuildHostAsync(entryPoint, environment, configureServices).ConfigureAwait(false);
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                var first = await Task.WhenAny(started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+                if (first == exited) await exited.ConfigureAwait(false);
+                if (first != started.Task)
+                {
+                    if (exited.IsCompleted) throw new InvalidOperationException("The app's entry point returned before the host started.");
+                    throw new TimeoutException("The app did not start within 60 s.");
+                }
+            }
+            var server = host.Services.GetRequiredService<IServer>() as TestServer
+                ?? throw new InvalidOperationException("The app's server was not replaced by a test server.");
+            return new InProcessApp(host, server, exited);
+        }
+        finally
+        {
+            BootLock.Release();
+        }
+    }
+
+    private static async Task<(IHost Host, Task Exited)> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices)
+    {
+        var hostTcs = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exitedTcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            var listener = new HostingListener(Environment.CurrentManagedThreadId, hostTcs, configureServices);
+            using var subscription = DiagnosticListener.AllListeners.Subscribe(listener);
+            try
+            {
+                var args = new[] { "--environment=" + environment };
+                var parameters = entryPoint.GetParameters();
+                var result = entryPoint.Invoke(null, parameters.Length == 0 ? [] : [args]);
+                if (result is Task t) t.GetAwaiter().GetResult();
+                hostTcs.TrySetException(new InvalidOperationException("The app's entry point returned without building a host."));
+                exitedTcs.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                hostTcs.TrySetException(Unwrap(e));
+                exitedTcs.TrySetException(Unwrap(e));
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ncco-app-entrypoint",
+        };
+        thread.Start();
+        var host = await hostTcs.Task.ConfigureAwait(false);
+        return (host, exitedTcs.Task);
+    }
+
+    private static Exception Unwrap(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? Unwrap(inner) : e is AggregateException { InnerException: { } a } ? Unwrap(a) : e;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        // app.Run() returns once stopped and disposes the host itself.
+        await Task.WhenAny(_entryPoint, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+    }
+
+    private sealed class HostingListener(int threadId, TaskCompletionSource<IHost> hostTcs, Action<IServiceCollection>? configureServices)
+        : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == "Microsoft.Extensions.Hosting") value.Subscribe(this);
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (Environment.CurrentManagedThreadId != threadId || hostTcs.Task.IsCompleted) return;
+            if (value.Key == "HostBuilding" && value.Value is IHostBuilder builder)
+            {
+                builder.ConfigureServices(services =>
+                {
+                    services.AddSingleton<IServer>(sp => new TestServer(sp));
+                    services.AddSingleton<IHostLifetime, NoopLifetime>();
+                    // Request logging of every webhook would drown test output; warnings and errors still show.
+                    services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+                    configureServices?.Invoke(services);
+                });
+            }
+            else if (value.Key == "HostBuilt" && value.Value is IHost host)
+            {
+                hostTcs.TrySetResult(host);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+
+    private sealed class NoopLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

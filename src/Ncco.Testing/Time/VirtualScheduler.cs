@@ -1,0 +1,140 @@
+using Ncco.Scheduling;
+
+namespace Ncco.Testing.Time;
+
+/// <summary>Why a <see cref="VirtualScheduler.RunUntilAsync"/> stopped.</summary>
+public enum RunOutcome
+{
+    /// <summary>The condition became true.</summary>
+    Satisfied,
+    /// <summary>Nothing is runnable, nothing is in flight and no timer is due: nothing more can happen by itself.</summary>
+    Idle,
+    /// <summary>The next timer is beyond the virtual deadline.</summary>
+    DeadlineReached,
+    /// <summary>A webhook stayed in flight longer than the real-time guard.</summary>
+    WebhookStuck,
+}
+
+/// <summary>
+/// The simulator's own scheduler. Time is virtual and advances only when no work is runnable and no webhook is in
+/// flight; it then jumps to the next due timer. Timers due at the same instant fire in creation order. Nothing runs on
+/// thread-pool timers, so runs are deterministic.
+/// </summary>
+public sealed class VirtualScheduler : VmScheduler
+{
+    private readonly PriorityQueue<Timer, (DateTimeOffset Due, long Seq)> _timers = new();
+    private readonly object _timerGate = new();
+    private readonly SortedDictionary<long, Action> _completions = [];
+    private long _nextCompletion = 1;
+    private long _seq;
+    private DateTimeOffset _now;
+    private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Creates a scheduler whose clock starts at <paramref name="start"/>.</summary>
+    public VirtualScheduler(DateTimeOffset start) => _now = start;
+
+    /// <inheritdoc />
+    public override DateTimeOffset UtcNow => _now;
+
+    /// <summary>How long (real time) a webhook may stay in flight before the run gives up. Default 30 s.</summary>
+    public TimeSpan WebhookGuard { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Number of timers pending.</summary>
+    public int PendingTimers
+    {
+        get { lock (_timerGate) return _timers.Count; }
+    }
+
+    /// <inheritdoc />
+    public override IDisposable Schedule(TimeSpan dueIn, Action work)
+    {
+        var timer = new Timer(work);
+        lock (_timerGate) _timers.Enqueue(timer, (_now + (dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn), ++_seq));
+        return timer;
+    }
+
+    /// <inheritdoc />
+    protected override void OnWorkPosted() => _wake.TrySetResult();
+
+    /// <summary>Holds webhook completions back; they are delivered one at a time, in request order, when the VM is idle.</summary>
+    protected override void CompleteExternal(long sequence, Action deliver)
+    {
+        lock (_completions) _completions[sequence] = deliver;
+        _wake.TrySetResult();
+    }
+
+    private bool DeliverNextCompletion()
+    {
+        Action? deliver;
+        lock (_completions)
+        {
+            if (!_completions.Remove(_nextCompletion, out deliver)) return false;
+            _nextCompletion++;
+        }
+        Post(deliver);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the VM until <paramref name="condition"/> holds, advancing virtual time as needed but never past
+    /// <paramref name="deadline"/>.
+    /// </summary>
+    public async Task<RunOutcome> RunUntilAsync(Func<bool> condition, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            var wake = _wake;
+            RunPending();
+            if (condition()) return RunOutcome.Satisfied;
+            if (HasRunnableWork) continue;
+            if (DeliverNextCompletion()) continue;
+            if (InFlight > 0)
+            {
+                if (wake.Task.IsCompleted)
+                {
+                    _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    continue;
+                }
+                var finished = await Task.WhenAny(wake.Task, Task.Delay(WebhookGuard)).ConfigureAwait(false);
+                if (finished != wake.Task && InFlight > 0 && !HasRunnableWork) return RunOutcome.WebhookStuck;
+                _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                continue;
+            }
+            if (wake.Task.IsCompleted) _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!FireNextTimers(deadline, out var outcome)) return outcome;
+        }
+    }
+
+    private bool FireNextTimers(DateTimeOffset deadline, out RunOutcome outcome)
+    {
+        outcome = RunOutcome.Idle;
+        lock (_timerGate)
+        {
+            while (_timers.TryPeek(out var t, out _) && t.Cancelled) _timers.Dequeue();
+            if (!_timers.TryPeek(out _, out var key)) return false;
+            if (key.Due > deadline)
+            {
+                if (deadline > _now) _now = deadline;
+                outcome = RunOutcome.DeadlineReached;
+                return false;
+            }
+            if (key.Due > _now) _now = key.Due;
+            while (_timers.TryPeek(out var next, out var k) && k.Due <= _now)
+            {
+                _timers.Dequeue();
+                if (!next.Cancelled) Post(next.Work);
+            }
+        }
+        return true;
+    }
+
+    private sealed class Timer(Action work) : IDisposable
+    {
+        public Action Work { get; } = work;
+
+        public bool Cancelled { get; private set; }
+
+        public void Dispose() => Cancelled = true;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Runtime.CompilerServices;
+using Ncco.Calls;
+using Ncco.Control;
+using Ncco.Handlers;
+using Ncco.Interpreter;
+using Ncco.Legs;
+using Ncco.Scheduling;
+using Ncco.Testing.Hosting;
+using Ncco.Testing.Logs;
+using Ncco.Testing.Time;
+using Ncco.Webhooks;
+
+namespace Ncco.Testing;
+
+/// <summary>
+/// The virtual caller's world: a VM on virtual time, your webhook app (in-process ASP.NET, any URL, or delegates),
+/// virtual callers and virtual outbound parties. Dispose it with <c>await using</c>.
+/// </summary>
+public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
+{
+    private readonly SemaphoreSlim _runLock = new(1, 1);
+    private readonly List<Expectation> _steps = [];
+    private readonly List<VirtualParty> _unclaimed = [];
+    private readonly List<VirtualCall> _calls = [];
+    private readonly IAsyncDisposable? _owned;
+    private int _callers;
+
+    private VoiceSimulator(SimulatorOptions options, IWebhookTransport transport, IAsyncDisposable? owned)
+    {
+        Options = options;
+        _owned = owned;
+        Scheduler = new VirtualScheduler(options.StartTime) { WebhookGuard = options.WebhookGuard };
+        Log = new CallLog(options.StartTime);
+        var handlers = HandlerRegistry.CreateDefault();
+        foreach (var c in options.HandlerConfig) c(handlers);
+        Engine = new VoiceEngine(new VoiceEngineOptions
+        {
+            Application = options.ToApplication(),
+            Transport = new GuardedTransport(transport, Log, Scheduler),
+            Scheduler = Scheduler,
+            Ids = new SequentialIdGenerator(),
+            Dialer = this,
+            Handlers = handlers,
+            Observer = Log,
+            Validation = options.Validation,
+        });
+    }
+
+    /// <summary>The options.</summary>
+    public SimulatorOptions Options { get; }
+
+    /// <summary>The VM.</summary>
+    public VoiceEngine Engine { get; }
+
+    /// <summary>The virtual clock.</summary>
+    public VirtualScheduler Scheduler { get; }
+
+    /// <summary>Everything that happened, with virtual timestamps.</summary>
+    public CallLog Log { get; }
+
+    /// <summary>Current virtual time.</summary>
+    public DateTimeOffset Now => Scheduler.UtcNow;
+
+    /// <summary>Live-call control, as the REST API would do it (transfer, talk, hangup…). Use <see cref="ControlAsync"/> from tests.</summary>
+    public CallControl Control => Engine.Control;
+
+    /// <summary>Finished recordings.</summary>
+    public IReadOnlyList<RecordingInfo> Recordings => Engine.Recordings;
+
+    /// <summary>The in-process app's services (for <see cref="StartAsync{TProgram}"/>), else null.</summary>
+    public IServiceProvider? AppServices => (_owned as InProcessApp)?.Services;
+
+    /// <summary>Every webhook exchange.</summary>
+    public IReadOnlyList<CallLogEntry> Webhooks => Log.Entries.Where(e => e.IsWebhook).ToList();
+
+    /// <summary>Hosts the ASP.NET app whose <c>Program</c> is <typeparamref name="TProgram"/> in-process (TestHost).</summary>
+    public static async Task<VoiceSimulator> StartAsync<TProgram>(Action<SimulatorOptions>? configure = null) where TProgram : class
+    {
+        var options = new SimulatorOptions();
+        configure?.Invoke(options);
+        var app = await InProcessApp.StartAsync<TProgram>().ConfigureAwait(false);
+        var client = app.CreateClient();
+        options.BaseUrl = client.BaseAddress!;
+        return new VoiceSimulator(options, new HttpWebhookTransport(client), app);
+    }
+
+    /// <summary>Uses an already started in-process app (shared between simulators; not disposed with them).</summary>
+    public static VoiceSimulator Start(InProcessApp app, Action<SimulatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var client = app.CreateClient();
+        var options = new SimulatorOptions();
+        configure?.Invoke(options);
+        options.BaseUrl = client.BaseAddress!;
+        return new VoiceSimulator(options, new HttpWebhookTransport(client), null);
+    }
+
+    /// <summary>Uses the webhook app at <paramref name="baseUrl"/> (any language) over real HTTP.</summary>
+    public static VoiceSimulator Start(Uri baseUrl, Action<SimulatorOptions>? configure = null, HttpClient? client = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        var options = new SimulatorOptions { BaseUrl = baseUrl };
+        configure?.Invoke(options);
+        options.BaseUrl = baseUrl;
+        return new VoiceSimulator(options, new HttpWebhookTransport(client ?? new HttpClient()), null);
+    }
+
+    /// <summary>Uses a webhook app written as delegates (or any <see cref="IWebhookTransport"/>).</summary>
+    public static VoiceSimulator Start(IWebhookTransport app, Action<SimulatorOptions>? configure = null)
+    {
+        var options = new SimulatorOptions { BaseUrl = new Uri("https://app.example/") };
+        configure?.Invoke(options);
+        return new VoiceSimulator(options, app, null);
+    }
+
+    // ---- running --------------------------------------------------------------------------------------------
+
+    internal Expectation Step(string description, Func<Task> body, string file, int line)
+    {
+        var e = new Expectation(description, body, file, line);
+        lock (_steps) _steps.Add(e);
+        return e;
+    }
+
+    internal Expectation<T> Step<T>(string description, Func<Task<T>> body, string file, int line)
+    {
+        var e = new Expectation<T>(description, body, file, line);
+        lock (_steps) _steps.Add(e);
+        return e;
+    }
+
+    internal async Task<RunOutcome> RunAsync(Action? inject, Func<bool> condition, TimeSpan within)
+    {
+        await _runLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            inject?.Invoke();
+            return await Scheduler.RunUntilAsync(condition, Scheduler.UtcNow + within).ConfigureAwait(false);
+        }
+        finally
+        {
+            _runLock.Release();
+        }
+    }
+
+    internal async Task<T> OnVmAsync<T>(Func<T> func)
+    {
+        var task = Engine.InvokeAsync(func);
+        var outcome = await RunAsync(null, () => task.IsCompleted, TimeSpan.Zero).ConfigureAwait(false);
+        if (!task.IsCompleted) throw Fail($"VM operation did not complete ({outcome}).");
+        return await task.ConfigureAwait(false);
+    }
+
+    internal VoiceExpectationException Fail(string message) =>
+        new($"{message}\n\nCall log (virtual time):\n{Log.RenderText()}");
+
+    /// <summary>Lets virtual time pass (everyone idle).</summary>
+    public Expectation AdvanceAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step($"advance {duration}", () => RunAsync(null, () => false, duration), file, line);
+
+    /// <summary>Runs until nothing more happens by itself (no runnable work, no webhook, no timer within <paramref name="limit"/>).</summary>
+    public Expectation RunUntilIdleAsync(TimeSpan? limit = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step("run until idle", () => RunAsync(null, () => false, limit ?? Options.DefaultTimeout), file, line);
+
+    /// <summary>Runs a control operation (REST-style) against the live call and processes its effects.</summary>
+    public Expectation ControlAsync(Func<CallControl, Task> operation, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step("control operation", async () =>
+        {
+            ArgumentNullException.ThrowIfNull(operation);
+            var task = operation(Control);
+            await RunAsync(null, () => task.IsCompleted, Options.DefaultTimeout).ConfigureAwait(false);
+            await task.ConfigureAwait(false);
+            await RunAsync(null, () => false, TimeSpan.Zero).ConfigureAwait(false);
+        }, file, line);
+
+    // ---- calls and parties ----------------------------------------------------------------------------------
+
+    /// <summary>A caller dials your number: runs the answer webhook and returns once the call is answered (or failed).</summary>
+    public Expectation<VirtualCall> CallAsync(string from, string to, string endpointType = "phone", IReadOnlyDictionary<string, string>? sipHeaders = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step($"call from {from} to {to}", async () =>
+        {
+            var label = _callers++ == 0 ? "caller" : "caller" + _callers;
+            var transport = new VirtualLeg(Scheduler, from);
+            var legTask = Engine.AcceptInboundAsync(transport, new InboundCall { From = from, To = to, EndpointType = endpointType, SipHeaders = sipHeaders });
+            await RunAsync(null, () => legTask.IsCompleted && (legTask.Result.AnsweredAt is not null || legTask.Result.IsEnded), Options.DefaultTimeout).ConfigureAwait(false);
+            var leg = await legTask.ConfigureAwait(false);
+            Log.Label(leg.Id, label);
+            var call = new VirtualCall(this, leg, transport, label);
+            lock (_calls) _calls.Add(call);
+            return call;
+        }, file, line);
+
+    /// <summary>The app creates an outbound call (REST <c>POST /v1/calls</c>); returns the ringing party to control.</summary>
+    public Expectation<VirtualParty> CreateCallAsync(CreateCallRequest request, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step("create call", async () =>
+        {
+            var task = Control.CreateCallAsync(request);
+            await RunAsync(null, () => task.IsCompleted, TimeSpan.Zero).ConfigureAwait(false);
+            var created = await task.ConfigureAwait(false);
+            return Claim(p => p.Leg == created) ?? throw Fail("The created call has no virtual party.");
+        }, file, line);
+
+    /// <summary>Waits until the VM dials an outbound party (connect, or an outbound call), optionally to <paramref name="to"/>.</summary>
+    public Expectation<VirtualParty> ExpectOutboundCallAsync(string? to = null, TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step($"expect outbound call{(to is null ? "" : " to " + to)}", async () =>
+        {
+            bool Match(VirtualParty p) => to is null || string.Equals(p.Leg.To, to, StringComparison.OrdinalIgnoreCase);
+            bool Found()
+            {
+                lock (_unclaimed) return _unclaimed.Any(Match);
+            }
+            var outcome = await RunAsync(null, Found, within ?? Options.DefaultTimeout).ConfigureAwait(false);
+            return Claim(Match) ?? throw Fail($"Expected an outbound call{(to is null ? "" : " to " + to)}, but none was made ({Describe(outcome)}).\nOutbound legs so far: "
+                + string.Join(", ", Engine.Legs.Where(l => l.Direction == Direction.Outbound).Select(l => l.To).DefaultIfEmpty("none")));
+        }, file, line);
+
+    internal static string Describe(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Idle => "nothing else could happen: no pending timers, no webhook in flight",
+        RunOutcome.DeadlineReached => "virtual time limit reached",
+        RunOutcome.WebhookStuck => "a webhook did not answer in real time",
+        _ => outcome.ToString(),
+    };
+
+    private VirtualParty? Claim(Func<VirtualParty, bool> match)
+    {
+        lock (_unclaimed)
+        {
+            var p = _unclaimed.FirstOrDefault(match);
+            if (p is not null) _unclaimed.Remove(p);
+            return p;
+        }
+    }
+
+    ILeg ILegDialer.CreateLeg(OutboundLegRequest request)
+    {
+        var transport = new VirtualLeg(Scheduler, VoiceEngine.Destination(request.Endpoint));
+        var party = new VirtualParty(this, request, transport);
+        void OnCreated(CallLeg leg)
+        {
+            if (leg.Id != request.LegId) return;
+            Engine.LegCreated -= OnCreated;
+            party.Bind(leg, "party " + leg.To);
+            Log.Label(leg.Id, "party " + leg.To);
+            lock (_unclaimed) _unclaimed.Add(party);
+        }
+        Engine.LegCreated += OnCreated;
+        return transport;
+    }
+
+    /// <summary>Fails if a step was created but never awaited, then stops the app.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<Expectation> unawaited;
+        lock (_steps) unawaited = _steps.Where(s => !s.Observed).ToList();
+        if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
+        _runLock.Dispose();
+        if (unawaited.Count > 0)
+        {
+            throw new UnawaitedExpectationException("These simulator steps were created but never awaited (missing 'await'?):\n"
+                + string.Join("\n", unawaited.Select(u => $"  {u.CallSite}: {u.Description}")));
+        }
+    }
+
+    private sealed class GuardedTransport(IWebhookTransport inner, CallLog log, VmScheduler scheduler) : IWebhookTransport
+    {
+        public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.OnActivity(scheduler.UtcNow, null, VmActivity.Error, $"webhook app threw {e.GetType().Name}: {e.Message}");
+                return WebhookResponse.Status(500);
+            }
+        }
+    }
+}

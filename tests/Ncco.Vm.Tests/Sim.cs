@@ -1,0 +1,23 @@
+using Ncco.Model;
+using Ncco.Testing;
+using Ncco.Testing.Hosting;
+
+namespace Ncco.Vm.Tests;
+
+/// <summary>Helpers: a delegate app with a fixed answer NCCO and an event sink.</summary>
+internal static class Sim
+{
+    public static (VoiceSimulator Sim, WebhookApp App) With(NccoBuilder answer, Action<SimulatorOptions>? configure = null) =>
+        With(answer.Build(), configure);
+
+    public static (VoiceSimulator Sim, WebhookApp App) With(NccoDocument answer, Action<SimulatorOptions>? configure = null)
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", answer).Map("/webhooks/event", _ => null);
+        return (VoiceSimulator.Start(app, configure), app);
+    }
+
+    public static List<WebhookCall> StatusEvents(this WebhookApp app, string? uuid = null) =>
+        app.Received.Where(r => r.Status is not null && (uuid is null || r.Field("uuid") == uuid || r.Field("call_uuid") == uuid)).ToList();
+
+    public static List<string> Statuses(this WebhookApp app, string? uuid = null) => app.StatusEvents(uuid).Select(e => e.Status!).ToList();
+}

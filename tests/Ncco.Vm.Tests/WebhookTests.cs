@@ -1,0 +1,167 @@
+using System.Text;
+using Ncco.Model;
+using Ncco.Testing;
+using Ncco.Testing.Hosting;
+using Ncco.Webhooks;
+
+namespace Ncco.Vm.Tests;
+
+/// <summary>Reference §2.1 delivery, §2.2 answer fields, §2.9 error event, §2.10 signing.</summary>
+public class WebhookTests
+{
+    private static readonly NccoDocument Hello = NccoBuilder.Create().Talk("hello").Build();
+
+    [Fact]
+    public async Task Answer_GET_carries_documented_fields_in_the_query_and_POST_in_a_json_body()
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", Hello).Map("/webhooks/event", _ => null);
+        await using (var sim = VoiceSimulator.Start(app))
+        {
+            var call = await sim.CallAsync("447700900001", "447700900000", sipHeaders: new Dictionary<string, string> { ["UserId"] = "1938ND9" });
+            await call.HearsAsync("hello");
+        }
+        var get = app.Received.First(r => r.Path == "/webhooks/answer");
+        Assert.Equal(WebhookMethod.Get, get.Request.Method);
+        Assert.Empty(get.Request.Body);
+        var query = get.Request.Uri.Query;
+        foreach (var field in new[] { "to=447700900000", "from=447700900001", "uuid=", "conversation_uuid=CON-", "region_url=", "endpoint_type=phone", "SipHeader_X-UserId=1938ND9" })
+            Assert.Contains(field, query, StringComparison.Ordinal);
+
+        var app2 = new WebhookApp().Map("/webhooks/answer", Hello).Map("/webhooks/event", _ => null);
+        await using (var sim = VoiceSimulator.Start(app2, o => o.AnswerUrl("/webhooks/answer", WebhookMethod.Post)))
+        {
+            var call = await sim.CallAsync("447700900001", "447700900000");
+            await call.HearsAsync("hello");
+        }
+        var post = app2.Received.First(r => r.Path == "/webhooks/answer");
+        Assert.Equal(WebhookMethod.Post, post.Request.Method);
+        Assert.Equal("447700900000", post.Field("to"));
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    [InlineData(504)]
+    [InlineData(0)] // connection failure
+    public async Task Answer_is_tried_twice_on_retryable_failures_then_fallback_gets_reason_and_original_request(int failure)
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => failure == 0 ? WebhookResponse.ConnectionFailed : WebhookResponse.Status(failure))
+            .Map("/fallback", NccoBuilder.Create().Talk("from fallback").Build())
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.FallbackAnswerUrl("/fallback", WebhookMethod.Post));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.HearsAsync("from fallback");
+        Assert.Equal(2, app.Received.Count(r => r.Path == "/webhooks/answer"));
+        var fb = app.Received.Single(r => r.Path == "/fallback");
+        Assert.Equal(failure == 0 ? "Connection closed." : $"HTTP {failure}.", fb.Field("reason"));
+        var original = fb.Payload.GetProperty("original_request");
+        Assert.Equal("https://app.example/webhooks/answer", original.GetProperty("url").GetString());
+        Assert.Equal("answer", original.GetProperty("type").GetString());
+        Assert.Equal("447700900001", fb.Field("from"));
+    }
+
+    [Fact]
+    public async Task Non_retryable_error_goes_straight_to_fallback_and_both_failing_hangs_up_with_an_error_event()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => WebhookResponse.Status(500))
+            .Map("/fallback", _ => WebhookResponse.Status(503))
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.FallbackAnswerUrl("/fallback"));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        Assert.Equal(1, app.Received.Count(r => r.Path == "/webhooks/answer"));
+        Assert.Equal(2, app.Received.Count(r => r.Path == "/fallback"));
+        var error = app.Received.Single(r => r.Field("reason") is not null && r.Path == "/webhooks/event");
+        Assert.Contains("HTTP 500", error.Field("reason"), StringComparison.Ordinal);
+        Assert.Equal(call.ConversationUuid, error.Field("conversation_uuid"));
+    }
+
+    [Fact]
+    public async Task Invalid_ncco_goes_to_fallback_without_retry_and_invalid_fallback_names_pointer_and_reason()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"talk"}]""")
+            .Map("/fallback", _ => """[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":99}}]""")
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.FallbackAnswerUrl("/fallback"));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        Assert.Equal(1, app.Received.Count(r => r.Path == "/webhooks/answer"));
+        var fb = app.Received.Single(r => r.Path == "/fallback");
+        Assert.Contains("/0", fb.Field("reason"), StringComparison.Ordinal);
+        Assert.Contains("text", fb.Field("reason"), StringComparison.Ordinal);
+        var error = app.Received.Single(r => r.Path == "/webhooks/event" && r.Field("reason") is not null);
+        Assert.Contains("/0/dtmf/maxDigits", error.Field("reason"), StringComparison.Ordinal);
+        Assert.Equal("completed", app.Statuses().Last());
+    }
+
+    [Fact]
+    public async Task Input_event_failing_uses_fallback_then_continues_the_current_ncco()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Dtmf, maxDigits: 1, eventUrl: "https://app.example/in").Talk("carrying on").Build())
+            .Map("/in", _ => WebhookResponse.Status(503))
+            .Map("/fallback", _ => WebhookResponse.Status(503))
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.FallbackAnswerUrl("/fallback"));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.PressAsync("1");
+        await call.HearsAsync("carrying on");
+        Assert.Equal(2, app.Received.Count(r => r.Path == "/in"));
+        var fb = app.Received.Where(r => r.Path == "/fallback").ToList();
+        Assert.Equal(2, fb.Count);
+        Assert.Equal("event", fb[0].Payload.GetProperty("original_request").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Event_webhooks_get_one_more_attempt_on_timeout()
+    {
+        var attempts = 0;
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", Hello)
+            .Map("/webhooks/event", r => r.Status == "started" && ++attempts == 1 ? WebhookResponse.TimedOut : null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        Assert.Equal(2, app.Received.Count(r => r.Status == "started"));
+    }
+
+    [Fact]
+    public async Task Signed_webhooks_carry_an_HS256_jwt_with_the_payload_hash()
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", Hello).Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.SignWebhooks("s3cr3t-signature"));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        foreach (var r in app.Received)
+        {
+            var auth = r.Request.Headers["Authorization"];
+            Assert.StartsWith("Bearer ", auth, StringComparison.Ordinal);
+            Assert.True(WebhookSigner.TryVerify(auth["Bearer ".Length..], "s3cr3t-signature", r.Request.Body, out var claims));
+            Assert.Equal("Vonage", claims.GetProperty("iss").GetString());
+            Assert.Equal(WebhookSigner.PayloadHash(r.Request.Body), claims.GetProperty("payload_hash").GetString());
+            Assert.Equal(sim.Options.ApplicationId, claims.GetProperty("application_id").GetString());
+            Assert.True(claims.TryGetProperty("jti", out _));
+            Assert.True(claims.TryGetProperty("iat", out _));
+            Assert.False(WebhookSigner.TryVerify(auth["Bearer ".Length..], "wrong", r.Request.Body, out _));
+        }
+        var post = app.Received.First(r => r.Request.Method == WebhookMethod.Post);
+        var tampered = Encoding.UTF8.GetBytes(post.Request.BodyText.Replace("started", "STARTED", StringComparison.Ordinal));
+        Assert.False(WebhookSigner.TryVerify(post.Request.Headers["Authorization"]["Bearer ".Length..], "s3cr3t-signature", tampered, out _));
+    }
+
+    [Fact]
+    public async Task Event_GET_sends_fields_in_the_query()
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", Hello).Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.EventUrl("/webhooks/event", WebhookMethod.Get));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        var completed = app.Received.Last();
+        Assert.Equal(WebhookMethod.Get, completed.Request.Method);
+        Assert.Contains("status=completed", completed.Request.Uri.Query, StringComparison.Ordinal);
+        Assert.Contains("disconnected_by=platform", completed.Request.Uri.Query, StringComparison.Ordinal);
+    }
+}
