@@ -18,7 +18,9 @@ if [ $build_status -ne 0 ]; then
 fi
 
 dotnet test Ncco.sln -c Release --no-build -nologo \
-  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
+  --logger "trx" --results-directory "$results" \
+  --blame-hang --blame-hang-timeout 5m \
+  -- RunConfiguration.TreatNoTestsAsError=false
 test_status=$?
 
 passed=0; failed=0

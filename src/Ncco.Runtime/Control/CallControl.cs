@@ -61,9 +61,10 @@ public sealed class CallControl
     /// <summary>Transfer a leg to the NCCO at <paramref name="url"/> (fetched with GET and the answer rules).</summary>
     public async Task TransferAsync(string uuid, Uri url)
     {
-        var leg = await OnLive(uuid, "transfer to " + url, l => l);
-        var result = await _engine.InvokeAsync(() => FetchAndTransferAsync(leg, url));
-        await result;
+        // The fetch must start in the same VM turn that finds the leg: awaiting in between would resume on the
+        // thread pool, outside the scheduler's view, and a virtual clock could run ahead before the webhook is in flight.
+        var transfer = await OnLive(uuid, "transfer to " + url, leg => FetchAndTransferAsync(leg, url));
+        await transfer;
     }
 
     private async Task FetchAndTransferAsync(CallLeg leg, Uri url)
