@@ -3,7 +3,8 @@ using Ncco.Media.Pcm;
 namespace Ncco.Media.Vad;
 
 /// <summary>
-/// Energy voice-activity detector with an adaptive noise floor, run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
+/// Energy voice-activity detector with a minimum-statistics noise floor (lowest frame level over the last 3 s, plus
+/// 1 dB), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
 /// default 90) sets how far above the noise floor and above an absolute floor a frame must be to count as speech:
 /// margin = 3 + (100 − s)/4 dB, floor = −60 + 0.3·(100 − s) dBFS. Speech starts after 2 loud frames (40 ms) and is held
 /// for 200 ms after the last loud frame. Allocation-free; one instance per stream.
@@ -14,7 +15,11 @@ public sealed class VoiceActivityDetector
     private const int HangoverFrames = 10;
     private readonly double _marginDb;
     private readonly double _absoluteFloorDb;
-    private double _noiseFloorDb = -70;
+    private const int WindowFrames = 150;
+    private readonly double[] _history = new double[WindowFrames];
+    private int _historyCount;
+    private int _historyNext;
+    private double _noiseFloorDb = -90;
     private int _loud;
     private int _quiet;
 
@@ -67,19 +72,15 @@ public sealed class VoiceActivityDetector
                 IsSpeech = false;
             }
         }
-        if (db < _noiseFloorDb)
+        _history[_historyNext] = db;
+        _historyNext = (_historyNext + 1) % WindowFrames;
+        _historyCount = Math.Min(_historyCount + 1, WindowFrames);
+        var min = double.MaxValue;
+        for (var i = 0; i < _historyCount; i++)
         {
-            _noiseFloorDb = Math.Max(db, -90);
+            min = Math.Min(min, _history[i]);
         }
-        else if (!IsSpeech && !loud)
-        {
-            _noiseFloorDb += (db - _noiseFloorDb) * 0.02;
-        }
-        else if (!IsSpeech)
-        {
-            // A long loud stretch that never became speech (steady noise) slowly raises the floor too.
-            _noiseFloorDb += (db - _noiseFloorDb) * 0.005;
-        }
+        _noiseFloorDb = Math.Max(-90, min + 1);
         return IsSpeech;
     }
 }

@@ -1,0 +1,5 @@
+namespace Ncco.Media.Benchmarks;
+internal static class TtsLoad
+{
+    public static Task RunAsync() => Task.CompletedTask;
+}
