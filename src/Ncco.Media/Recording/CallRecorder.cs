@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Ncco.Media.Dtmf;
 using Ncco.Media.Native;
 using Ncco.Media.Resampling;
@@ -16,7 +18,8 @@ namespace Ncco.Media.Recording;
 /// leaves a readable WAV. <see cref="CompleteAsync"/> finishes the file (transcoding to MP3/OGG through libsndfile when
 /// asked), fsyncs it, renames it atomically to <c>path</c> and fsyncs the directory before returning.
 /// </para>
-/// Not thread-safe: call <see cref="WriteFrame"/> from the media thread.
+/// Disk I/O never happens on the media thread: <see cref="WriteFrame"/> resamples into a one-second staging buffer;
+/// full buffers are handed to a background task that writes them (and rewrites the header) and recycles them. Call <see cref="WriteFrame"/> from one thread (the media thread).
 /// </summary>
 public sealed class CallRecorder : IAsyncDisposable
 {
@@ -37,6 +40,12 @@ public sealed class CallRecorder : IAsyncDisposable
     private long _silentInputSamples;
     private long _sinceFlush;
     private bool _completed;
+    private readonly ConcurrentQueue<short[]> _free = new();
+    private short[] _staging;
+    private int _staged;
+    private readonly Channel<(short[] Buffer, int Length)> _pending =
+        Channel.CreateUnbounded<(short[], int)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _drain;
 
     /// <summary>Starts a recording.</summary>
     /// <param name="path">Final file path (its extension is not changed).</param>
@@ -69,6 +78,8 @@ public sealed class CallRecorder : IAsyncDisposable
         }
         _maxSamples = (long)(options.EffectiveTimeOut.TotalSeconds * options.SampleRate);
         _flushEvery = options.SampleRate;
+        _staging = new short[options.SampleRate * options.Channels];
+        _drain = Task.Run(DrainAsync);
     }
 
     /// <summary>Final path.</summary>
@@ -133,15 +144,9 @@ public sealed class CallRecorder : IAsyncDisposable
             if (c == channels - 1)
             {
                 var frames = (int)Math.Min(n, _maxSamples - _written);
-                _writer.Write(_interleaved.AsSpan(0, frames * channels));
+                Stage(_interleaved.AsSpan(0, frames * channels));
                 _written += frames;
-                _sinceFlush += frames;
             }
-        }
-        if (_sinceFlush >= _flushEvery)
-        {
-            _writer.Flush(); // header now describes the data: a crash leaves a valid WAV
-            _sinceFlush = 0;
         }
         if (EndReason == RecordingEndReason.None && _written >= _maxSamples)
         {
@@ -168,6 +173,9 @@ public sealed class CallRecorder : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_completed, this);
         Stop();
         _completed = true;
+        HandOff();
+        _pending.Writer.TryComplete();
+        await _drain.ConfigureAwait(false);
         _writer.Dispose();
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
@@ -197,8 +205,52 @@ public sealed class CallRecorder : IAsyncDisposable
             return;
         }
         _completed = true;
+        HandOff();
+        _pending.Writer.TryComplete();
+        await _drain.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _writer.Dispose();
         await _file.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Stage(ReadOnlySpan<short> samples)
+    {
+        while (!samples.IsEmpty)
+        {
+            var n = Math.Min(samples.Length, _staging.Length - _staged);
+            samples[..n].CopyTo(_staging.AsSpan(_staged));
+            _staged += n;
+            samples = samples[n..];
+            if (_staged == _staging.Length)
+            {
+                HandOff();
+            }
+        }
+    }
+
+    private void HandOff()
+    {
+        if (_staged == 0)
+        {
+            return;
+        }
+        _pending.Writer.TryWrite((_staging, _staged));
+        _staging = _free.TryDequeue(out var recycled) ? recycled : new short[_staging.Length];
+        _staged = 0;
+    }
+
+    private async Task DrainAsync()
+    {
+        await foreach (var (buffer, length) in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            _writer.Write(buffer.AsSpan(0, length));
+            _free.Enqueue(buffer);
+            _sinceFlush += length / _options.Channels;
+            if (_sinceFlush >= _flushEvery)
+            {
+                _writer.Flush(); // header now describes the data: a crash leaves a valid WAV
+                _sinceFlush = 0;
+            }
+        }
     }
 
     private void Watch(ReadOnlySpan<short> channel0)
