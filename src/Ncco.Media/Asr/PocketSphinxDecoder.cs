@@ -1,0 +1,130 @@
+using System.Runtime.InteropServices;
+using Ncco.Media.Native;
+
+namespace Ncco.Media.Asr;
+
+/// <summary>One native pocketsphinx decoder (not thread-safe; used by one utterance at a time).</summary>
+internal sealed class PocketSphinxDecoder : IDisposable
+{
+    public const string DefaultSearch = "_default";
+    public const string HintSearch = "hints";
+    private nint _config;
+    private nint _decoder;
+    private string? _loadedGrammar;
+
+    public PocketSphinxDecoder(PocketSphinxOptions options)
+    {
+        string[] args =
+        [
+            "-hmm", options.AcousticModel,
+            "-lm", options.LanguageModel,
+            "-dict", options.Dictionary,
+            "-samprate", "16000",
+            "-logfn", "/dev/null",
+            // Dither with a fixed seed: digital silence (exact zeros) otherwise skews the features; fixed = repeatable.
+            "-dither", "yes",
+            "-seed", "4733",
+        ];
+        var ptrs = new nint[args.Length];
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                ptrs[i] = Marshal.StringToCoTaskMemUTF8(args[i]);
+            }
+            unsafe
+            {
+                fixed (nint* argv = ptrs)
+                {
+                    _config = PocketSphinxNative.ParseArgs(0, PocketSphinxNative.Args(), args.Length, argv, 1);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var p in ptrs)
+            {
+                Marshal.FreeCoTaskMem(p);
+            }
+        }
+        if (_config == 0)
+        {
+            throw new InvalidOperationException("pocketsphinx rejected its configuration");
+        }
+        _decoder = PocketSphinxNative.Init(_config);
+        if (_decoder == 0)
+        {
+            PocketSphinxNative.FreeArgs(_config);
+            throw new NativeEngineMissingException("pocketsphinx en-US model", "pocketsphinx-en-us", $"cannot load the model from {options.ModelDirectory}");
+        }
+    }
+
+    public nint Handle => _decoder;
+
+    public bool HasWord(string word) => PocketSphinxNative.LookupWord(_decoder, word) != 0;
+
+    /// <summary>Selects the open-vocabulary LM, or a grammar (re-loaded only when it changed).</summary>
+    public void UseSearch(string? jsgf)
+    {
+        if (jsgf is null)
+        {
+            Check(PocketSphinxNative.SetSearch(_decoder, DefaultSearch), "select the language model");
+            return;
+        }
+        if (jsgf != _loadedGrammar)
+        {
+            Check(PocketSphinxNative.SetJsgfString(_decoder, HintSearch, jsgf), "load the hint grammar");
+            _loadedGrammar = jsgf;
+        }
+        Check(PocketSphinxNative.SetSearch(_decoder, HintSearch), "select the hint grammar");
+    }
+
+    public void Start() => Check(PocketSphinxNative.StartUtterance(_decoder), "start an utterance");
+
+    /// <summary>Decodes audio; <paramref name="fullUtterance"/> = the whole utterance at once (batch CMN, deterministic).</summary>
+    public unsafe void Process(ReadOnlySpan<short> samples, bool fullUtterance)
+    {
+        fixed (short* p = samples)
+        {
+            if (PocketSphinxNative.ProcessRaw(_decoder, p, (nuint)samples.Length, 0, fullUtterance ? 1 : 0) < 0)
+            {
+                throw new InvalidOperationException("pocketsphinx failed to process audio");
+            }
+        }
+    }
+
+    public SpeechAlternative? End()
+    {
+        Check(PocketSphinxNative.EndUtterance(_decoder), "end the utterance");
+        var hyp = Marshal.PtrToStringUTF8(PocketSphinxNative.GetHypothesis(_decoder, out _));
+        if (string.IsNullOrWhiteSpace(hyp))
+        {
+            return null;
+        }
+        var prob = PocketSphinxNative.GetProbability(_decoder);
+        var confidence = Math.Clamp(PocketSphinxNative.LogMathExp(PocketSphinxNative.GetLogMath(_decoder), prob), 0, 1);
+        return new SpeechAlternative(hyp.Trim(), confidence);
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result < 0)
+        {
+            throw new InvalidOperationException($"pocketsphinx could not {what}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_decoder != 0)
+        {
+            PocketSphinxNative.Free(_decoder);
+            _decoder = 0;
+        }
+        if (_config != 0)
+        {
+            PocketSphinxNative.FreeArgs(_config);
+            _config = 0;
+        }
+    }
+}

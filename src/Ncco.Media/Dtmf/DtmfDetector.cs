@@ -1,0 +1,245 @@
+using System.Numerics;
+
+namespace Ncco.Media.Dtmf;
+
+/// <summary>
+/// In-band DTMF detector: Goertzel filters on 12.75 ms blocks (102 samples at 8 kHz, scaled for other rates), each
+/// block analysed as two halves so the phase advance between them measures the actual frequency of each tone (this is
+/// what lets it reject off-frequency tones that a plain energy detector would accept). Checks per block: tone level,
+/// twist, relative peak within each group, share of total power, frequency deviation and amplitude steadiness across
+/// the block; a key is confirmed after two consecutive matching blocks and ends after two blocks without it.
+/// Allocation-free; not thread-safe (one instance per leg).
+/// </summary>
+public sealed class DtmfDetector
+{
+    private const int Tones = 8;
+    private readonly int _sampleRate;
+    private readonly int _half;
+    private readonly int _block;
+    private readonly DtmfDetectorOptions _options;
+    private readonly double[] _cos2 = new double[Tones];
+    private readonly double[] _frequency = new double[Tones];
+    private readonly Complex[] _halfRotation = new Complex[Tones];   // e^{-jωH}
+    private readonly Complex[] _endRotation = new Complex[Tones];    // e^{-jω(H-1)} * ... for Goertzel → DFT sum
+    private readonly Complex[] _eJw = new Complex[Tones];            // e^{-jω}
+    private readonly double[] _s1 = new double[Tones];
+    private readonly double[] _s2 = new double[Tones];
+    private readonly Complex[] _first = new Complex[Tones];
+    private readonly double[] _quarter = new double[4];
+    private readonly double _minPower;
+    private readonly double _normalTwist;
+    private readonly double _reverseTwist;
+    private readonly double _relativePeak;
+
+    private int _fill;
+    private double _energy;
+    private long _samples;       // samples consumed in total
+    private char _previousCandidate;
+    private char _current;       // key currently sounding ('\0' = none)
+    private long _currentStart;
+    private long _currentLastHitEnd;
+    private int _misses;
+
+    /// <summary>Creates a detector for one stream.</summary>
+    public DtmfDetector(int sampleRate, DtmfDetectorOptions? options = null)
+    {
+        new Pcm.PcmFormat(sampleRate).Validate();
+        _sampleRate = sampleRate;
+        _options = options ?? DtmfDetectorOptions.Default;
+        _half = (int)Math.Round(sampleRate * 0.006375);
+        _block = _half * 2;
+        for (var i = 0; i < Tones; i++)
+        {
+            var f = i < 4 ? DtmfDigits.RowFrequencies[i] : DtmfDigits.ColumnFrequencies[i - 4];
+            var w = 2 * Math.PI * f / sampleRate;
+            _frequency[i] = f;
+            _cos2[i] = 2 * Math.Cos(w);
+            _eJw[i] = Complex.FromPolarCoordinates(1, -w);
+            _endRotation[i] = Complex.FromPolarCoordinates(1, -w * (_half - 1));
+            _halfRotation[i] = Complex.FromPolarCoordinates(1, -w * _half);
+        }
+        var amp = 32767 * Math.Pow(10, _options.MinimumToneLevelDbfs / 20);
+        _minPower = amp * amp / 2;
+        _normalTwist = Math.Pow(10, _options.MaxNormalTwistDb / 10);
+        _reverseTwist = Math.Pow(10, _options.MaxReverseTwistDb / 10);
+        _relativePeak = Math.Pow(10, _options.RelativePeakDb / 10);
+    }
+
+    /// <summary>The key currently sounding, or null.</summary>
+    public char? CurrentDigit => _current == '\0' ? null : _current;
+
+    /// <summary>Block length in samples (the detector's time resolution).</summary>
+    public int BlockSamples => _block;
+
+    /// <summary>
+    /// Consumes samples and writes start/end reports to <paramref name="detections"/> (at most one start and one
+    /// end per block; a 20 ms frame yields at most 4 reports).
+    /// </summary>
+    /// <returns>Number of reports written.</returns>
+    public int Process(ReadOnlySpan<short> samples, Span<DtmfDetection> detections)
+    {
+        var written = 0;
+        var quarterLen = _half / 2;
+        foreach (var sample in samples)
+        {
+            double x = sample;
+            for (var t = 0; t < Tones; t++)
+            {
+                var s0 = x + (_cos2[t] * _s1[t]) - _s2[t];
+                _s2[t] = _s1[t];
+                _s1[t] = s0;
+            }
+            var e = x * x;
+            _energy += e;
+            _quarter[Math.Min(3, _fill / quarterLen)] += e;
+            _fill++;
+            if (_fill == _half)
+            {
+                for (var t = 0; t < Tones; t++)
+                {
+                    _first[t] = HalfResult(t);
+                    _s1[t] = 0;
+                    _s2[t] = 0;
+                }
+            }
+            else if (_fill == _block)
+            {
+                _samples += _block;
+                written += EvaluateBlock(detections[written..]);
+                _fill = 0;
+                _energy = 0;
+                Array.Clear(_quarter);
+                Array.Clear(_s1);
+                Array.Clear(_s2);
+            }
+        }
+        return written;
+    }
+
+    /// <summary>Ends any key in progress (call at end of stream) and reports it.</summary>
+    public int Flush(Span<DtmfDetection> detections)
+    {
+        if (_current == '\0')
+        {
+            return 0;
+        }
+        detections[0] = End();
+        return 1;
+    }
+
+    /// <summary>DFT sum Σ x[n]e^{-jωn} over the half block just finished.</summary>
+    private Complex HalfResult(int t) => _endRotation[t] * new Complex(_s1[t], 0) - (_endRotation[t] * _eJw[t] * _s2[t]);
+
+    private int EvaluateBlock(Span<DtmfDetection> detections)
+    {
+        var candidate = Classify();
+        var written = 0;
+        if (candidate != '\0' && candidate == _previousCandidate)
+        {
+            if (_current != candidate)
+            {
+                if (_current != '\0')
+                {
+                    detections[written++] = End();
+                }
+                _current = candidate;
+                _currentStart = _samples - (2 * _block);
+                detections[written++] = new DtmfDetection(candidate, false, _currentStart, 0);
+            }
+            _currentLastHitEnd = _samples;
+            _misses = 0;
+        }
+        else if (_current != '\0' && candidate != _current)
+        {
+            if (++_misses >= 2)
+            {
+                detections[written++] = End();
+            }
+        }
+        else if (_current != '\0')
+        {
+            _currentLastHitEnd = _samples;
+            _misses = 0;
+        }
+        _previousCandidate = candidate;
+        return written;
+    }
+
+    private DtmfDetection End()
+    {
+        var d = new DtmfDetection(_current, true, _currentStart, (int)((_currentLastHitEnd - _currentStart) * 1000 / _sampleRate));
+        _current = '\0';
+        _misses = 0;
+        return d;
+    }
+
+    private char Classify()
+    {
+        Span<double> power = stackalloc double[Tones];
+        Span<double> offsetHz = stackalloc double[Tones];
+        var norm = 2.0 / ((double)_block * _block);
+        for (var t = 0; t < Tones; t++)
+        {
+            var second = HalfResult(t);
+            var aligned = _halfRotation[t] * second;
+            var full = _first[t] + aligned;
+            power[t] = full.Magnitude * full.Magnitude * norm;
+            // Phase advance between the halves, relative to the bin frequency = 2π (f - f_k) H / fs.
+            var dphi = (aligned * Complex.Conjugate(_first[t])).Phase;
+            offsetHz[t] = dphi * _sampleRate / (2 * Math.PI * _half);
+        }
+        var row = ArgMax(power[..4]);
+        var col = 4 + ArgMax(power[4..]);
+        var pr = power[row];
+        var pc = power[col];
+        if (pr < _minPower || pc < _minPower)
+        {
+            return '\0';
+        }
+        if (pc > pr * _normalTwist || pr > pc * _reverseTwist)
+        {
+            return '\0';
+        }
+        for (var t = 0; t < 4; t++)
+        {
+            if (t != row && power[t] * _relativePeak > pr)
+            {
+                return '\0';
+            }
+            if (t + 4 != col && power[t + 4] * _relativePeak > pc)
+            {
+                return '\0';
+            }
+        }
+        var blockPower = _energy / _block;
+        if (pr + pc < _options.MinimumToneToTotalRatio * blockPower)
+        {
+            return '\0';
+        }
+        if (Math.Abs(offsetHz[row]) > _options.MaxFrequencyDeviation * _frequency[row]
+            || Math.Abs(offsetHz[col]) > _options.MaxFrequencyDeviation * _frequency[col])
+        {
+            return '\0';
+        }
+        var qmax = Math.Max(Math.Max(_quarter[0], _quarter[1]), Math.Max(_quarter[2], _quarter[3]));
+        var qmin = Math.Min(Math.Min(_quarter[0], _quarter[1]), Math.Min(_quarter[2], _quarter[3]));
+        if (qmin < 0.5 * qmax)
+        {
+            return '\0'; // tone does not fill the block: edge of a burst or unsteady (speech)
+        }
+        return DtmfDigits.At(row, col - 4);
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

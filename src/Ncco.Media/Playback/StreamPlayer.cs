@@ -1,0 +1,312 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using Ncco.Media.Pcm;
+using Ncco.Media.Resampling;
+using Ncco.Media.SoundFile;
+using Ncco.Media.Wav;
+
+namespace Ncco.Media.Playback;
+
+/// <summary>
+/// Plays <c>stream</c> URLs: downloads over HTTP honouring <c>Cache-Control</c> (max-age / s-maxage / no-cache /
+/// no-store, <c>Expires</c>, and revalidation with <c>ETag</c>/<c>Last-Modified</c>), decodes with libsndfile, resamples to
+/// the call rate, and caches the decoded audio in memory (bounded); files too long for the cache are decoded from disk
+/// while they play, so memory stays bounded. Unreachable URLs, HTTP errors and undecodable bodies raise
+/// <see cref="MediaFetchException"/> before playback starts. Thread-safe.
+/// </summary>
+public sealed class StreamPlayer
+{
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly StreamPlayerOptions _options;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Key, int Samples)> _decodedOrder = new();
+    private long _decodedSamples;
+    private int _requests;
+
+    /// <summary>Creates a player.</summary>
+    public StreamPlayer(HttpClient http, TimeProvider timeProvider, StreamPlayerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(options);
+        _http = http;
+        _time = timeProvider;
+        _options = options;
+        Directory.CreateDirectory(options.CacheDirectory);
+    }
+
+    /// <summary>HTTP requests made so far (for tests and metrics).</summary>
+    public int Requests => _requests;
+
+    /// <summary>Fetches (or reuses) and opens a stream for playback at <paramref name="sampleRate"/>.</summary>
+    /// <exception cref="MediaFetchException">Unreachable, HTTP error, too large, or not decodable.</exception>
+    public async Task<IAudioSource> OpenAsync(StreamRequest request, int sampleRate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Url.Scheme is not ("http" or "https"))
+        {
+            throw new MediaFetchException(request.Url, "only http and https URLs are supported");
+        }
+        var entry = await GetFileAsync(request.Url, cancellationToken).ConfigureAwait(false);
+        var key = $"{sampleRate}|{entry.Version}|{request.Url}";
+        short[]? decoded;
+        lock (_gate)
+        {
+            decoded = entry.Decoded.TryGetValue(sampleRate, out var d) ? d : null;
+        }
+        if (decoded is null)
+        {
+            SoundFileReader reader;
+            try
+            {
+                reader = SoundFileReader.Open(entry.Path);
+            }
+            catch (InvalidAudioException ex)
+            {
+                throw new MediaFetchException(request.Url, $"the body is not decodable audio ({ex.Message})", ex);
+            }
+            using (reader)
+            {
+                var estimated = reader.Frames * sampleRate / Math.Max(1, reader.SampleRate);
+                if (reader.Frames <= 0 || estimated > _options.MaxDecodedSamplesPerItem)
+                {
+                    // Long file: decode from disk while playing.
+                    var path = entry.Path;
+                    return new StreamingAudioSource(ct => DecodeAsync(path, sampleRate, ct), sampleRate, request.Loop, request.Level, maxCachedSamples: 0, queueChunks: 16);
+                }
+                decoded = DecodeAll(reader, sampleRate);
+            }
+            Remember(entry, sampleRate, decoded, key);
+        }
+        return new BufferAudioSource(decoded, sampleRate, request.Loop, request.Level);
+    }
+
+    private void Remember(Entry entry, int sampleRate, short[] decoded, string key)
+    {
+        lock (_gate)
+        {
+            if (entry.NoStore)
+            {
+                return;
+            }
+            entry.Decoded[sampleRate] = decoded;
+            _decodedOrder.AddLast((key, decoded.Length));
+            _decodedSamples += decoded.Length;
+            while (_decodedSamples > _options.MaxDecodedCacheSamples && _decodedOrder.First is { } oldest)
+            {
+                _decodedOrder.RemoveFirst();
+                _decodedSamples -= oldest.Value.Samples;
+                var parts = oldest.Value.Key.Split('|', 3);
+                if (_entries.TryGetValue(parts[2], out var e) && e.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) == parts[1])
+                {
+                    e.Decoded.Remove(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
+
+    private static short[] DecodeAll(SoundFileReader reader, int sampleRate)
+    {
+        var result = new List<short>((int)Math.Min(reader.Frames * sampleRate / reader.SampleRate + 1024, int.MaxValue / 2));
+        foreach (var block in DecodeBlocks(reader, sampleRate))
+        {
+            result.AddRange(block);
+        }
+        return [.. result];
+    }
+
+    private static IEnumerable<short[]> DecodeBlocks(SoundFileReader reader, int sampleRate)
+    {
+        var channels = reader.Channels;
+        var buffer = new short[4096 * channels];
+        var mono = new short[4096];
+        var resampler = reader.SampleRate == sampleRate ? null : new Resampler(reader.SampleRate, sampleRate);
+        var output = new short[resampler?.MaxOutputFor(4096) ?? 4096];
+        int n;
+        while ((n = reader.Read(buffer)) > 0)
+        {
+            var frames = n / channels;
+            for (var i = 0; i < frames; i++)
+            {
+                var sum = 0;
+                for (var c = 0; c < channels; c++)
+                {
+                    sum += buffer[(i * channels) + c];
+                }
+                mono[i] = (short)(sum / channels);
+            }
+            if (resampler is null)
+            {
+                yield return mono[..frames];
+            }
+            else
+            {
+                var m = resampler.Process(mono.AsSpan(0, frames), output);
+                yield return output[..m];
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<short>> DecodeAsync(string path, int sampleRate, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = SoundFileReader.Open(path);
+        foreach (var block in DecodeBlocks(reader, sampleRate))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return block;
+            await Task.Yield();
+        }
+    }
+
+    private async Task<Entry> GetFileAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var key = url.ToString();
+        Entry? cached;
+        lock (_gate)
+        {
+            _entries.TryGetValue(key, out cached);
+        }
+        var now = _time.GetUtcNow();
+        if (cached is not null && !cached.NoCache && now < cached.Expires && File.Exists(cached.Path))
+        {
+            return cached;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (cached is not null && File.Exists(cached.Path))
+        {
+            if (cached.ETag is not null)
+            {
+                request.Headers.IfNoneMatch.Add(cached.ETag);
+            }
+            if (cached.LastModified is { } lm)
+            {
+                request.Headers.IfModifiedSince = lm;
+            }
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DownloadTimeout ?? TimeSpan.FromSeconds(30));
+        HttpResponseMessage response;
+        try
+        {
+            Interlocked.Increment(ref _requests);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MediaFetchException(url, $"unreachable ({ex.Message})", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MediaFetchException(url, "download timed out", ex);
+        }
+        using (response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.NotModified && cached is not null)
+            {
+                var refreshed = cached with { Expires = Expiry(response, now), NoCache = IsNoCache(response) };
+                refreshed.Decoded = cached.Decoded;
+                Store(key, refreshed);
+                return refreshed;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new MediaFetchException(url, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+            if (response.Content.Headers.ContentLength > _options.MaxDownloadBytes)
+            {
+                throw new MediaFetchException(url, $"file is {response.Content.Headers.ContentLength} bytes, the limit is {_options.MaxDownloadBytes}");
+            }
+            var path = Path.Combine(_options.CacheDirectory, Guid.NewGuid().ToString("N") + Extension(url));
+            try
+            {
+                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                    var buffer = new byte[64 * 1024];
+                    long total = 0;
+                    int n;
+                    while ((n = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                    {
+                        total += n;
+                        if (total > _options.MaxDownloadBytes)
+                        {
+                            throw new MediaFetchException(url, $"file is larger than the limit of {_options.MaxDownloadBytes} bytes");
+                        }
+                        await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                File.Delete(path);
+                throw new MediaFetchException(url, $"download failed ({ex.Message})", ex);
+            }
+            var entry = new Entry(path, now.UtcTicks, Expiry(response, now), IsNoCache(response), IsNoStore(response), response.Headers.ETag, response.Content.Headers.LastModified);
+            if (!entry.NoStore)
+            {
+                Store(key, entry);
+            }
+            return entry;
+        }
+    }
+
+    private void Store(string key, Entry entry)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var old) && old.Path != entry.Path)
+            {
+                TryDelete(old.Path);
+            }
+            _entries[key] = entry;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Still being played from disk; the cache directory is scratch space.
+        }
+    }
+
+    private static bool IsNoStore(HttpResponseMessage r) => r.Headers.CacheControl?.NoStore == true;
+
+    private static bool IsNoCache(HttpResponseMessage r) => r.Headers.CacheControl?.NoCache == true;
+
+    private static DateTimeOffset Expiry(HttpResponseMessage r, DateTimeOffset now)
+    {
+        var cc = r.Headers.CacheControl;
+        if (cc?.SharedMaxAge is { } smax)
+        {
+            return now + smax;
+        }
+        if (cc?.MaxAge is { } max)
+        {
+            return now + max;
+        }
+        if (r.Content.Headers.Expires is { } expires)
+        {
+            var date = r.Headers.Date ?? now;
+            return now + (expires - date);
+        }
+        return now; // no freshness information: revalidate next time
+    }
+
+    private static string Extension(Uri url)
+    {
+        var ext = Path.GetExtension(url.AbsolutePath);
+        return ext.Length is > 1 and <= 5 ? ext : ".audio";
+    }
+
+    private sealed record Entry(string Path, long Version, DateTimeOffset Expires, bool NoCache, bool NoStore, EntityTagHeaderValue? ETag, DateTimeOffset? LastModified)
+    {
+        public Dictionary<int, short[]> Decoded { get; set; } = [];
+    }
+}

@@ -1,0 +1,86 @@
+using Ncco.Media.Pcm;
+
+namespace Ncco.Media.Vad;
+
+/// <summary>
+/// Energy voice-activity detector with a minimum-statistics noise floor (lowest frame level over the last 3 s, plus
+/// 1 dB), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
+/// default 90) sets how far above the noise floor and above an absolute floor a frame must be to count as speech:
+/// margin = 3 + (100 − s)/4 dB, floor = −60 + 0.3·(100 − s) dBFS. Speech starts after 2 loud frames (40 ms) and is held
+/// for 200 ms after the last loud frame. Allocation-free; one instance per stream.
+/// </summary>
+public sealed class VoiceActivityDetector
+{
+    private const int OnsetFrames = 2;
+    private const int HangoverFrames = 10;
+    private readonly double _marginDb;
+    private readonly double _absoluteFloorDb;
+    private const int WindowFrames = 150;
+    private readonly double[] _history = new double[WindowFrames];
+    private int _historyCount;
+    private int _historyNext;
+    private double _noiseFloorDb = -90;
+    private int _loud;
+    private int _quiet;
+
+    /// <summary>Creates a detector.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Sensitivity outside 0–100.</exception>
+    public VoiceActivityDetector(int sensitivity = 90)
+    {
+        if (sensitivity is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sensitivity), sensitivity, "sensitivity must be 0-100");
+        }
+        Sensitivity = sensitivity;
+        _marginDb = 3 + ((100 - sensitivity) / 4.0);
+        _absoluteFloorDb = -60 + (0.3 * (100 - sensitivity));
+    }
+
+    /// <summary>The sensitivity in use.</summary>
+    public int Sensitivity { get; }
+
+    /// <summary>Whether the last frame was (inside) speech.</summary>
+    public bool IsSpeech { get; private set; }
+
+    /// <summary>Current noise-floor estimate in dBFS.</summary>
+    public double NoiseFloorDbfs => _noiseFloorDb;
+
+    /// <summary>Level of the last frame in dBFS.</summary>
+    public double LastFrameDbfs { get; private set; }
+
+    /// <summary>Classifies one frame (any length, normally 20 ms) and returns <see cref="IsSpeech"/>.</summary>
+    public bool Process(ReadOnlySpan<short> frame)
+    {
+        var db = Pcm16.RmsDbfs(frame);
+        LastFrameDbfs = db;
+        var loud = db > _absoluteFloorDb && db > _noiseFloorDb + _marginDb;
+        if (loud)
+        {
+            _loud++;
+            _quiet = 0;
+            if (_loud >= OnsetFrames)
+            {
+                IsSpeech = true;
+            }
+        }
+        else
+        {
+            _loud = 0;
+            _quiet++;
+            if (_quiet > HangoverFrames)
+            {
+                IsSpeech = false;
+            }
+        }
+        _history[_historyNext] = db;
+        _historyNext = (_historyNext + 1) % WindowFrames;
+        _historyCount = Math.Min(_historyCount + 1, WindowFrames);
+        var min = double.MaxValue;
+        for (var i = 0; i < _historyCount; i++)
+        {
+            min = Math.Min(min, _history[i]);
+        }
+        _noiseFloorDb = Math.Max(-90, min + 1);
+        return IsSpeech;
+    }
+}

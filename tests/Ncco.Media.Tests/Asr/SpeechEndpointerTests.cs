@@ -1,0 +1,81 @@
+using Ncco.Media.Asr;
+using Ncco.Media.Tests.Support;
+using Ncco.Media.Wav;
+
+namespace Ncco.Media.Tests.Asr;
+
+public class SpeechEndpointerTests
+{
+    private static short[] Speech(string text, string name) => WavReader.ReadAll(Tools.EspeakWav(text, 8000, "en-us", name)).Samples;
+
+    private static (string? Reason, double Seconds, long? Start) Run(AsrSettings settings, short[] audio)
+    {
+        var e = new SpeechEndpointer(settings, 8000);
+        for (var i = 0; i + 160 <= audio.Length; i += 160)
+        {
+            if (e.Process(audio.AsSpan(i, 160)))
+            {
+                return (e.Reason, (i + 160) / 8000.0, e.SpeechStart);
+            }
+        }
+        return (null, audio.Length / 8000.0, e.SpeechStart);
+    }
+
+    private static short[] Noise(double seconds, double rms)
+    {
+        var rng = new Random(7);
+        var n = new short[(int)(seconds * 8000)];
+        for (var i = 0; i < n.Length; i++)
+        {
+            n[i] = (short)((rng.NextDouble() - 0.5) * rms * 3.46);
+        }
+        return n;
+    }
+
+    [Fact]
+    public void Start_timeout_when_nothing_is_said()
+    {
+        var (reason, seconds, _) = Run(new AsrSettings(StartTimeout: 3), Noise(5, 30));
+        Assert.Equal(SpeechTimeoutReason.StartTimeout, reason);
+        Assert.Equal(3.0, seconds, 2);
+    }
+
+    [Fact]
+    public void End_on_silence_after_speech_in_background_noise()
+    {
+        var speech = Speech("I would like to pay my bill please", "ep-bill");
+        var lead = Noise(1, 40);
+        var audio = lead.Concat(speech.Select((s, i) => (short)Math.Clamp(s + lead[i % lead.Length], short.MinValue, short.MaxValue))).Concat(Noise(4, 40)).ToArray();
+        var (reason, seconds, start) = Run(new AsrSettings(EndOnSilence: 1.5), audio);
+        Assert.Equal(SpeechTimeoutReason.EndOnSilence, reason);
+        Assert.InRange(start!.Value / 8000.0, 0.8, 1.3);
+        var speechEnd = 1 + (speech.Length / 8000.0);
+        Assert.InRange(seconds, speechEnd + 1.0, speechEnd + 2.2);
+    }
+
+    [Fact]
+    public void Max_duration_cuts_a_long_utterance()
+    {
+        var speech = Speech(string.Join(' ', Enumerable.Repeat("this caller just keeps on talking without a pause", 4)), "ep-long");
+        var (reason, seconds, start) = Run(new AsrSettings(MaxDuration: 3, EndOnSilence: 2), speech);
+        Assert.Equal(SpeechTimeoutReason.MaxDuration, reason);
+        Assert.InRange(seconds - (start!.Value / 8000.0), 2.9, 3.1);
+    }
+
+    [Fact]
+    public void Low_sensitivity_ignores_quiet_speech_that_high_sensitivity_hears()
+    {
+        var quiet = Speech("hello", "ep-quiet").Select(s => (short)(s / 40)).ToArray();
+        var audio = new short[8000].Concat(quiet).Concat(new short[8000 * 3]).ToArray();
+        Assert.Equal(SpeechTimeoutReason.EndOnSilence, Run(new AsrSettings(StartTimeout: 3, Sensitivity: 100), audio).Reason);
+        Assert.Equal(SpeechTimeoutReason.StartTimeout, Run(new AsrSettings(StartTimeout: 3, Sensitivity: 10), audio).Reason);
+    }
+
+    [Fact]
+    public void Settings_are_validated_with_the_field_name()
+    {
+        Assert.Equal("EndOnSilence", Assert.Throws<ArgumentException>(() => new AsrSettings(EndOnSilence: 0.1).Validate()).ParamName);
+        Assert.Equal("StartTimeout", Assert.Throws<ArgumentException>(() => new AsrSettings(StartTimeout: 61).Validate()).ParamName);
+        Assert.Equal("MaxDuration", Assert.Throws<ArgumentException>(() => new AsrSettings(MaxDuration: 0).Validate()).ParamName);
+    }
+}

@@ -1,0 +1,103 @@
+using Ncco.Media.Resampling;
+using Ncco.Media.Tests.Support;
+using Ncco.Media.Wav;
+
+namespace Ncco.Media.Tests.Resampling;
+
+public class ResamplerTests
+{
+    public static TheoryData<int, int> Pairs()
+    {
+        int[] rates = [8000, 16000, 22050, 24000, 44100, 48000];
+        var data = new TheoryData<int, int>();
+        foreach (var a in rates)
+        {
+            foreach (var b in rates)
+            {
+                if (a != b)
+                {
+                    data.Add(a, b);
+                }
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void In_band_tone_keeps_frequency_and_level_and_out_of_band_tone_is_removed(int from, int to)
+    {
+        var lowNyquist = Math.Min(from, to) / 2.0;
+        // In band: 1 kHz passes at unity gain.
+        var x = Signals.Sine(1000, from, from / 2, 10000);
+        var y = ConvertInFrames(x, from, to);
+        var steady = y.AsSpan(y.Length / 4, y.Length / 2);
+        Assert.InRange(Signals.ToneAmplitude(steady, 1000, to), 9800, 10200);
+
+        if (to < from)
+        {
+            // Aliasing: a tone above the output Nyquist must not fold back audibly.
+            var f = Math.Min(lowNyquist * 1.15, (from / 2.0) - 500);
+            var alias = ConvertInFrames(Signals.Sine(f, from, from / 2, 10000), from, to);
+            var residual = Signals.Rms(alias.AsSpan(alias.Length / 4, alias.Length / 2));
+            Assert.True(Signals.Db(residual / 7071) < -60, $"{f:F0} Hz alias at {Signals.Db(residual / 7071):F1} dB");
+        }
+        else
+        {
+            // Imaging: up-sampled tone has no energy near the mirror frequency.
+            var image = (2 * lowNyquist) - 1000;
+            Assert.True(Signals.Db(Signals.ToneAmplitude(steady, image, to) / 10000) < -60);
+        }
+    }
+
+    [Fact]
+    public void Streaming_in_20ms_frames_equals_block_conversion()
+    {
+        var x = Signals.Sine(440, 8000, 8000);
+        var whole = new Resampler(8000, 16000);
+        var a = new short[whole.MaxOutputFor(x.Length)];
+        var na = whole.Process(x, a);
+        var b = ConvertInFrames(x, 8000, 16000);
+        Assert.Equal(na, b.Length);
+        Assert.Equal(a.AsSpan(0, na).ToArray(), b);
+    }
+
+    [Fact]
+    public void Convert_compensates_the_delay()
+    {
+        var x = Signals.Sine(500, 16000, 1600, 8000);
+        var y = Resampler.Convert(x, 16000, 8000);
+        Assert.Equal(800, y.Length);
+        var expected = Signals.Sine(500, 8000, 800, 8000);
+        for (var i = 100; i < 700; i++)
+        {
+            Assert.InRange(y[i] - expected[i], -200, 200);
+        }
+    }
+
+    [Fact]
+    public void White_noise_from_sox_at_48k_downsampled_to_8k_keeps_the_band_below_4k()
+    {
+        var path = Tools.TempFile("noise48k.wav");
+        Tools.Sox("-R", "-n", "-r", "48000", "-b", "16", "-c", "1", path, "synth", "1", "whitenoise", "vol", "0.3");
+        var (_, noise) = WavReader.ReadAll(path);
+        var y = Resampler.Convert(noise, 48000, 8000);
+        // White noise keeps about (3680/24000) of its power after a 3.68 kHz low-pass (92 % of 4 kHz).
+        var ratio = Math.Pow(Signals.Rms(y) / Signals.Rms(noise), 2);
+        Assert.InRange(ratio, 0.14, 0.17);
+    }
+
+    private static short[] ConvertInFrames(short[] x, int from, int to)
+    {
+        var r = new Resampler(from, to);
+        var frame = from / 50;
+        var outBuf = new short[r.MaxOutputFor(frame)];
+        var result = new List<short>();
+        for (var i = 0; i + frame <= x.Length; i += frame)
+        {
+            var n = r.Process(x.AsSpan(i, frame), outBuf);
+            result.AddRange(outBuf.AsSpan(0, n));
+        }
+        return [.. result];
+    }
+}
