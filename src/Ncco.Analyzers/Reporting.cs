@@ -18,7 +18,11 @@ internal static class Reporting
                 properties = FixProperties.Encode(fix.Title, fix.Key, fix.Edits);
             }
             var location = Location.Create(tree, finding.Span);
-            report(Diagnostic.Create(finding.Descriptor, location, properties, format is null ? finding.Text : format(finding)));
+            // Rules with their own message format take the bare argument; the others take "pointer: reason".
+            var text = format is not null ? format(finding)
+                : finding.Descriptor == Descriptors.Unreachable || finding.Descriptor == Descriptors.NoEventUrl ? finding.Message
+                : finding.Text;
+            report(Diagnostic.Create(finding.Descriptor, location, properties, text));
         }
     }
 
