@@ -124,4 +124,49 @@ public class CodeFixTests
     {
         VerifyFix.None(Parse("""return NccoDocument.Parse("[{\"action\":\"talk\",\"text\":\"Hi\",\"volume\":1}]");"""), Json, "NCCO003");
     }
+
+    [Fact]
+    public void Converts_an_anonymous_ncco_to_the_builder()
+    {
+        VerifyFix.Apply(
+            Api("""
+                app.MapGet("/a", () => Results.Json(new object[]
+                    {
+                        new { action = "talk", text = "Press 1", bargeIn = true, language = "en-GB" },
+                        new { action = "input", type = new[] { "dtmf" }, dtmf = new { maxDigits = 1 }, eventUrl = new[] { baseUrl + "/menu" } },
+                        new { action = "connect", endpoint = new[] { new { type = "phone", number = "447700900000" } }, timeout = 30 },
+                    }));
+                """),
+            Api("""
+                app.MapGet("/a", () => Results.Json(NccoBuilder.Create()
+                            .Talk("Press 1", bargeIn: true, language: "en-GB")
+                            .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1)
+                            .Connect(Ncco.Model.Endpoints.Endpoint.Phone("447700900000"), timeout: 30)
+                            .Build()));
+                """).Replace("using Microsoft.AspNetCore.Http;\n", "using Microsoft.AspNetCore.Http;\nusing Ncco;\nusing Ncco.Model;\n"),
+            Anonymous, "NCCO040", new VerifyOptions { IncludeHidden = true });
+    }
+
+    [Fact]
+    public void Converts_a_parsed_json_literal_to_the_builder()
+    {
+        VerifyFix.Apply(
+            Parse("""return NccoDocument.Parse("[{\"action\":\"talk\",\"text\":\"Hi\",\"loop\":2},{\"action\":\"record\",\"endOnKey\":\"#\",\"format\":\"wav\"}]");"""),
+            Parse("""
+                return NccoBuilder.Create()
+                            .Talk("Hi", loop: 2)
+                            .Record(endOnKey: '#', format: RecordingFormat.Wav)
+                            .Build();
+                """),
+            Json, "NCCO040", new VerifyOptions { IncludeHidden = true });
+    }
+
+    [Fact]
+    public void Invalid_or_inexpressible_nccos_are_not_offered_the_builder()
+    {
+        Verify.Diagnostics(Api("""
+            app.MapGet("/a", () => Results.Json(new object[] { new { action = "talk", text = "Hi", loop = {|NCCO007:-1|} } }));
+            app.MapGet("/b", () => Results.Json(new object[] { new { action = "talk", text = "Hi", voiceName = "Amy" } }));
+            """), [Anonymous], options: new VerifyOptions { IncludeHidden = true });
+    }
 }

@@ -23,7 +23,8 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.UnknownAction, Descriptors.UnknownProperty, Descriptors.UrlNotArray, Descriptors.MissingRequired,
         Descriptors.WrongType, Descriptors.OutOfRange, Descriptors.NotAllowed, Descriptors.BadFormat, Descriptors.Conflict, Descriptors.TalkStyle,
-        Descriptors.Length, Descriptors.Duplicate, Descriptors.BargeInWithoutInput, Descriptors.Unreachable, Descriptors.NoEventUrl, Descriptors.Empty);
+        Descriptors.Length, Descriptors.Duplicate, Descriptors.BargeInWithoutInput, Descriptors.Unreachable, Descriptors.NoEventUrl, Descriptors.Empty,
+        Descriptors.UseBuilder);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -36,7 +37,7 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
             if (!known.HasAspNet) return;
             var done = new ConcurrentDictionary<(SyntaxTree, int), bool>();
             start.RegisterOperationAction(c => AnalyzeInvocation(c, known, done), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, done), OperationKind.ObjectCreation);
+            start.RegisterOperationAction(c => AnalyzeCreation(c, known, done), OperationKind.ObjectCreation);
             start.RegisterOperationAction(c => AnalyzeReturn(c, known, done), OperationKind.Return);
         });
     }
@@ -51,11 +52,11 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
         if (!isResultFactory) return;
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter?.Name is "value" or "data" && !argument.IsImplicit) Analyze(argument.Value, context, done);
+            if (argument.Parameter?.Name is "value" or "data" && !argument.IsImplicit) Analyze(argument.Value, context, known, done, replaceable: true);
         }
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    private static void AnalyzeCreation(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         var type = creation.Type;
@@ -63,24 +64,28 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
         if (type.Name is not ("JsonResult" or "OkObjectResult" or "ObjectResult")) return;
         foreach (var argument in creation.Arguments)
         {
-            if (argument.Parameter?.Name is "value" && !argument.IsImplicit) Analyze(argument.Value, context, done);
+            if (argument.Parameter?.Name is "value" && !argument.IsImplicit) Analyze(argument.Value, context, known, done, replaceable: true);
         }
     }
 
     private static void AnalyzeReturn(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
     {
         var returned = ((IReturnOperation)context.Operation).ReturnedValue;
-        if (returned is null || !IsEndpointReturn(context.Operation, context.ContainingSymbol, known)) return;
-        Analyze(returned, context, done);
+        if (returned is null || !IsEndpointReturn(context.Operation, context.ContainingSymbol, known, out var inLambda)) return;
+        // The builder's NccoDocument can replace the value where it is converted to object, or where a lambda infers its type.
+        var replaceable = returned is IConversionOperation { Type.SpecialType: SpecialType.System_Object } || inLambda && returned is not IConversionOperation;
+        Analyze(returned, context, known, done, replaceable);
     }
 
     /// <summary>A return from a lambda given to an ASP.NET Core method (MapGet, MapPost, …) or from a controller action.</summary>
-    private static bool IsEndpointReturn(IOperation operation, ISymbol containingSymbol, KnownSymbols known)
+    private static bool IsEndpointReturn(IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool inLambda)
     {
+        inLambda = false;
         for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
         {
             if (parent is IAnonymousFunctionOperation)
             {
+                inLambda = true;
                 var outer = parent.Parent;
                 while (outer is IDelegateCreationOperation or IConversionOperation) outer = outer.Parent;
                 return outer is IArgumentOperation { Parent: IInvocationOperation invocation }
@@ -92,13 +97,14 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
             && KnownSymbols.InheritsFrom(method.ContainingType, known.ControllerBase);
     }
 
-    private static void Analyze(IOperation value, OperationAnalysisContext context, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    private static void Analyze(IOperation value, OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done, bool replaceable)
     {
         while (value is IConversionOperation conversion) value = conversion.Operand;
         ExpressionSyntax? expression = value.Syntax as ExpressionSyntax;
         if (value is ILocalReferenceOperation local)
         {
             expression = LocalInitializer(local.Local, context.CancellationToken);
+            replaceable = false;
         }
         if (expression is null || !MayBeNcco(expression)) return;
         if (expression.SyntaxTree != value.Syntax.SyntaxTree || value.SemanticModel is null) return;
@@ -109,6 +115,10 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
         if (!LooksLikeNcco(root)) return;
         var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(context.Options, expression.SyntaxTree));
         Reporting.Report(findings, expression.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);
+        if (replaceable && known.NccoBuilder is not null)
+        {
+            UseBuilder.TryReport(root, findings, expression, node => node.Tag is SyntaxNode syntax ? syntax.ToString() : null, context.ReportDiagnostic);
+        }
     }
 
     private static ExpressionSyntax? LocalInitializer(ILocalSymbol local, CancellationToken cancellationToken)

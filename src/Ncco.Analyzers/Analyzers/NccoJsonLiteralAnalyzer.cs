@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Ncco.Analyzers.CSharp;
 using Ncco.Analyzers.Json;
 using Ncco.Analyzers.Model;
 
@@ -25,7 +26,8 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.InvalidJson, Descriptors.UnknownAction, Descriptors.UnknownProperty, Descriptors.UrlNotArray, Descriptors.MissingRequired,
         Descriptors.WrongType, Descriptors.OutOfRange, Descriptors.NotAllowed, Descriptors.BadFormat, Descriptors.Conflict, Descriptors.TalkStyle,
-        Descriptors.Length, Descriptors.Duplicate, Descriptors.BargeInWithoutInput, Descriptors.Unreachable, Descriptors.NoEventUrl, Descriptors.Empty);
+        Descriptors.Length, Descriptors.Duplicate, Descriptors.BargeInWithoutInput, Descriptors.Unreachable, Descriptors.NoEventUrl, Descriptors.Empty,
+        Descriptors.UseBuilder);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -59,6 +61,11 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
             if (argument.Parameter is null || !known.IsNccoJsonParameter(method, argument.Parameter)) continue;
             var value = argument.Value;
             while (value is IConversionOperation conversion) value = conversion.Operand;
+            // NccoDocument.Parse("…literal…") as a whole can become a builder chain.
+            var replace = method.Name == "Parse" && SymbolEqualityComparer.Default.Equals(method.ContainingType, known.NccoDocument)
+                && invocation.Arguments.Count(a => a.ArgumentKind == ArgumentKind.Explicit) == 1 && value is ILiteralOperation
+                ? invocation.Syntax
+                : null;
             var expression = value switch
             {
                 ILiteralOperation or IInterpolatedStringOperation => value.Syntax as ExpressionSyntax,
@@ -69,7 +76,7 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
             if (expression is null) continue;
             // A constant declared in another file: its interpolation holes (constants too) are read as unknown.
             var model = expression.SyntaxTree == invocation.Syntax.SyntaxTree ? invocation.SemanticModel : null;
-            Analyze(expression, model, context.Options, context.ReportDiagnostic, done, context.CancellationToken);
+            Analyze(expression, model, context.Options, context.ReportDiagnostic, done, context.CancellationToken, replace);
         }
     }
 
@@ -119,7 +126,7 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
     }
 
     internal static void Analyze(ExpressionSyntax expression, SemanticModel? model, AnalyzerOptions options, Action<Diagnostic> report,
-        ConcurrentDictionary<(SyntaxTree, int), bool> done, CancellationToken cancellationToken)
+        ConcurrentDictionary<(SyntaxTree, int), bool> done, CancellationToken cancellationToken, SyntaxNode? replace = null)
     {
         if (!done.TryAdd((expression.SyntaxTree, expression.SpanStart), true)) return;
         var literal = LiteralText.From(expression, model, cancellationToken);
@@ -133,5 +140,6 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
         }
         var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(options, expression.SyntaxTree));
         Reporting.Report(findings, expression.SyntaxTree, new JsonFixWriter(literal), report);
+        if (replace is not null) UseBuilder.TryReport(root, findings, replace, _ => null, report);
     }
 }
