@@ -111,7 +111,7 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
         if (!done.TryAdd((expression.SyntaxTree, expression.SpanStart), true)) return;
 
         var reader = new CSharpValueReader(value.SemanticModel, camelCase: true, context.CancellationToken);
-        var root = reader.Read(expression);
+        var root = value.Syntax == expression ? reader.Read(value) : reader.Read(expression);
         if (!LooksLikeNcco(root)) return;
         var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(context.Options, expression.SyntaxTree));
         Reporting.Report(findings, expression.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);

@@ -33,7 +33,7 @@ public sealed class UnawaitedExpectationAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>Ncco.Testing referenced as an assembly, or declared in source (the library itself, or a stand-in).</summary>
+    /// <summary>Ncco.Testing referenced as an assembly, or declared in this compilation's source (the library itself, or a stand-in).</summary>
     private static bool ReferencesTesting(Compilation compilation)
     {
         if (compilation.AssemblyName?.StartsWith(TestingNamespace, StringComparison.Ordinal) == true) return true;
@@ -42,7 +42,7 @@ public sealed class UnawaitedExpectationAnalyzer : DiagnosticAnalyzer
             if (name.Name.StartsWith(TestingNamespace, StringComparison.Ordinal)) return true;
         }
         return compilation.GetTypeByMetadataName(TestingNamespace + "." + AttributeName) is not null
-            || compilation.GlobalNamespace.GetNamespaceMembers().FirstOrDefault(n => n.Name == "Ncco")?.GetNamespaceMembers().Any(n => n.Name == "Testing") == true;
+            || compilation.Assembly.GlobalNamespace.GetNamespaceMembers().FirstOrDefault(n => n.Name == "Ncco")?.GetNamespaceMembers().Any(n => n.Name == "Testing") == true;
     }
 
     private static void Analyze(OperationAnalysisContext context, KnownSymbols known)

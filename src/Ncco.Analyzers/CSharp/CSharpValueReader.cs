@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Ncco.Analyzers.Model;
 
 namespace Ncco.Analyzers.CSharp;
@@ -23,6 +24,49 @@ internal sealed class CSharpValueReader
         _model = model;
         _camelCase = camelCase;
         _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>
+    /// Reads from the bound operation tree the analyzer driver already built (no semantic-model queries), falling
+    /// back to syntax for shapes the operation API of Roslyn 4.8 does not describe (collection expressions, dictionaries).
+    /// </summary>
+    public NNode Read(IOperation operation, int depth = 0)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+        if (depth > 32 || operation.Syntax is not ExpressionSyntax syntax) return NNode.Unknown(operation.Syntax.Span);
+        switch (operation)
+        {
+            case IAnonymousObjectCreationOperation anonymous when syntax is AnonymousObjectCreationExpressionSyntax anonymousSyntax:
+                var members = new List<NMember>(anonymous.Initializers.Length);
+                foreach (var initializer in anonymous.Initializers)
+                {
+                    if (initializer is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment
+                        || assignment.Syntax is not AnonymousObjectMemberDeclaratorSyntax declarator) continue;
+                    var nameSpan = declarator.NameEquals is { } nameEquals ? nameEquals.Name.Span : declarator.Expression.Span;
+                    var name = target.Property.Name;
+                    members.Add(new NMember(_camelCase ? CamelCase(name) : name, nameSpan, Read(assignment.Value, depth + 1)) { Tag = declarator });
+                }
+                return new NNode(NKind.Object, syntax.Span) { Members = members, AnchorSpan = anonymousSyntax.NewKeyword.Span, Tag = syntax };
+
+            case IArrayCreationOperation array when syntax is ImplicitArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax:
+                var anchor = syntax is ImplicitArrayCreationExpressionSyntax implicitArray ? implicitArray.NewKeyword.Span : ((ArrayCreationExpressionSyntax)syntax).NewKeyword.Span;
+                if (array.Initializer is null) return new NNode(NKind.Array, syntax.Span) { Items = null, AnchorSpan = anchor, Tag = syntax };
+                var items = new List<NNode>(array.Initializer.ElementValues.Length);
+                foreach (var element in array.Initializer.ElementValues) items.Add(Read(element, depth + 1));
+                return new NNode(NKind.Array, syntax.Span) { Items = items, AnchorSpan = anchor, Tag = syntax };
+
+            case ILiteralOperation or IFieldReferenceOperation or ILocalReferenceOperation or IBinaryOperation or IInterpolatedStringOperation
+                or IParameterReferenceOperation or IPropertyReferenceOperation or IInvocationOperation or IUnaryOperation:
+                if (operation.ConstantValue.HasValue) return Constant(operation.ConstantValue.Value, operation.Type, syntax);
+                return FromType(operation.Type, syntax);
+
+            case IObjectCreationOperation creation when creation.Initializer is null:
+                return FromType(creation.Type, syntax);
+        }
+        return Read(syntax, depth);
     }
 
     public NNode Read(ExpressionSyntax expression, int depth = 0)
@@ -49,9 +93,8 @@ internal sealed class CSharpValueReader
         }
 
         var constant = _model.GetConstantValue(expression, _cancellationToken);
-        var type = _model.GetTypeInfo(expression, _cancellationToken).ConvertedType is { } converted && converted.SpecialType != SpecialType.System_Object
-            ? converted
-            : _model.GetTypeInfo(expression, _cancellationToken).Type;
+        var typeInfo = _model.GetTypeInfo(expression, _cancellationToken);
+        var type = typeInfo.ConvertedType is { } converted && converted.SpecialType != SpecialType.System_Object ? converted : typeInfo.Type;
         if (constant.HasValue) return Constant(constant.Value, type, expression);
         return FromType(type, expression);
     }
@@ -207,7 +250,7 @@ internal sealed class CSharpValueReader
                 return new NNode(NKind.Number, span) { Known = false, Tag = expression };
         }
         if (type.TypeKind == TypeKind.Enum) return new NNode(NKind.Number, span) { Known = false, Tag = expression };
-        if (type.ToDisplayString() == "System.Uri") return new NNode(NKind.String, span) { Known = false, Tag = expression };
+        if (type is { Name: "Uri", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }) return new NNode(NKind.String, span) { Known = false, Tag = expression };
         if (type.IsAnonymousType) return new NNode(NKind.Object, span) { Members = null, Tag = expression };
         if (IsDictionary(type)) return new NNode(NKind.Object, span) { Members = null, Tag = expression };
         if (type is IArrayTypeSymbol || IsEnumerable(type)) return new NNode(NKind.Array, span) { Items = null, Tag = expression };
@@ -215,8 +258,10 @@ internal sealed class CSharpValueReader
     }
 
     private static bool IsDictionary(ITypeSymbol type) =>
-        type.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IDictionary<TKey, TValue>")
-        || type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IDictionary<TKey, TValue>";
+        IsGenericDictionary(type) || type.AllInterfaces.Any(IsGenericDictionary);
+
+    private static bool IsGenericDictionary(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IDictionary", Arity: 2, ContainingNamespace.Name: "Generic" };
 
     private static bool IsEnumerable(ITypeSymbol type) =>
         type.SpecialType != SpecialType.System_String

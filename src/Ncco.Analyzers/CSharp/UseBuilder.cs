@@ -33,7 +33,8 @@ internal static class UseBuilder
             if (missing.Count > 0)
             {
                 var position = unit.Usings.Count > 0 ? unit.Usings.Last().FullSpan.End : unit.GetLeadingTrivia().Span.End;
-                var newline = text.ToString().Contains("\r\n") ? "\r\n" : "\n";
+                var first = text.Lines[0];
+                var newline = first.EndIncludingLineBreak - first.End == 2 ? "\r\n" : "\n";
                 edits.Add(new SourceEdit(new TextSpan(position, 0), string.Concat(missing.Select(n => "using " + n + ";" + newline))));
             }
         }
