@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Ncco.Analyzers.CSharp;
+using Ncco.Analyzers.Model;
+
+namespace Ncco.Analyzers.Analyzers;
+
+/// <summary>
+/// NCCOs written as anonymous objects and returned from ASP.NET Core endpoints — the most common way in the wild
+/// and the most error-prone: <c>Results.Json/Ok(…)</c>, <c>TypedResults.Json/Ok(…)</c>, <c>Response.WriteAsJsonAsync(…)</c>,
+/// controller <c>Ok/Json(…)</c>, and values returned from minimal-API lambdas or controller actions. An array
+/// (or list) counts as an NCCO when one of its items is an anonymous object with an <c>action</c> member.
+/// Member names go through ASP.NET Core's default camelCase policy first, as they do on the wire.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.UnknownAction, Descriptors.UnknownProperty, Descriptors.UrlNotArray, Descriptors.MissingRequired,
+        Descriptors.WrongType, Descriptors.OutOfRange, Descriptors.NotAllowed, Descriptors.BadFormat, Descriptors.Conflict, Descriptors.TalkStyle,
+        Descriptors.Length, Descriptors.Duplicate, Descriptors.BargeInWithoutInput, Descriptors.Unreachable, Descriptors.NoEventUrl, Descriptors.Empty,
+        Descriptors.UseBuilder);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var known = KnownSymbols.Create(start.Compilation);
+            if (!known.HasAspNet) return;
+            var done = new ConcurrentDictionary<(SyntaxTree, int), bool>();
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, known, done), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeCreation(c, known, done), OperationKind.ObjectCreation);
+            start.RegisterOperationAction(c => AnalyzeReturn(c, known, done), OperationKind.Return);
+        });
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var type = invocation.TargetMethod.ContainingType?.OriginalDefinition;
+        if (type is null) return;
+        var isResultFactory = SymbolEqualityComparer.Default.Equals(type, known.Results) || SymbolEqualityComparer.Default.Equals(type, known.TypedResults)
+            || SymbolEqualityComparer.Default.Equals(type, known.ResponseJson) || KnownSymbols.InheritsFrom(type, known.ControllerBase);
+        if (!isResultFactory) return;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name is "value" or "data" && !argument.IsImplicit) Analyze(argument.Value, context, known, done, replaceable: true);
+        }
+    }
+
+    private static void AnalyzeCreation(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        var type = creation.Type;
+        if (type is null || type.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Mvc") return;
+        if (type.Name is not ("JsonResult" or "OkObjectResult" or "ObjectResult")) return;
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name is "value" && !argument.IsImplicit) Analyze(argument.Value, context, known, done, replaceable: true);
+        }
+    }
+
+    private static void AnalyzeReturn(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    {
+        var returned = ((IReturnOperation)context.Operation).ReturnedValue;
+        if (returned is null || !IsEndpointReturn(context.Operation, context.ContainingSymbol, known, out var inLambda)) return;
+        // The builder's NccoDocument can replace the value where it is converted to object, or where a lambda infers its type.
+        var replaceable = returned is IConversionOperation { Type.SpecialType: SpecialType.System_Object } || inLambda && returned is not IConversionOperation;
+        Analyze(returned, context, known, done, replaceable);
+    }
+
+    /// <summary>A return from a lambda given to an ASP.NET Core method (MapGet, MapPost, …) or from a controller action.</summary>
+    private static bool IsEndpointReturn(IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool inLambda)
+    {
+        inLambda = false;
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation)
+            {
+                inLambda = true;
+                var outer = parent.Parent;
+                while (outer is IDelegateCreationOperation or IConversionOperation) outer = outer.Parent;
+                return outer is IArgumentOperation { Parent: IInvocationOperation invocation }
+                    && invocation.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true;
+            }
+            if (parent is ILocalFunctionOperation) return false;
+        }
+        return containingSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Public, IsStatic: false } method
+            && KnownSymbols.InheritsFrom(method.ContainingType, known.ControllerBase);
+    }
+
+    private static void Analyze(IOperation value, OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done, bool replaceable)
+    {
+        while (value is IConversionOperation conversion) value = conversion.Operand;
+        ExpressionSyntax? expression = value.Syntax as ExpressionSyntax;
+        if (value is ILocalReferenceOperation local)
+        {
+            expression = LocalInitializer(local.Local, context.CancellationToken);
+            replaceable = false;
+        }
+        if (expression is null || !MayBeNcco(expression)) return;
+        if (expression.SyntaxTree != value.Syntax.SyntaxTree || value.SemanticModel is null) return;
+        if (!done.TryAdd((expression.SyntaxTree, expression.SpanStart), true)) return;
+
+        var reader = new CSharpValueReader(value.SemanticModel, camelCase: true, context.CancellationToken);
+        var root = value.Syntax == expression ? reader.Read(value) : reader.Read(expression);
+        if (!LooksLikeNcco(root)) return;
+        var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(context.Options, expression.SyntaxTree));
+        Reporting.Report(findings, expression.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);
+        if (replaceable && known.NccoBuilder is not null)
+        {
+            UseBuilder.TryReport(root, findings, expression, node => node.Tag is SyntaxNode syntax ? syntax.ToString() : null, context.ReportDiagnostic);
+        }
+    }
+
+    private static ExpressionSyntax? LocalInitializer(ILocalSymbol local, CancellationToken cancellationToken)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1) return null;
+        return local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax declarator ? declarator.Initializer?.Value : null;
+    }
+
+    /// <summary>A cheap syntax test before any semantic work: the value contains an anonymous object.</summary>
+    private static bool MayBeNcco(ExpressionSyntax expression) =>
+        expression is AnonymousObjectCreationExpressionSyntax
+        || expression.DescendantNodes(n => n is not LambdaExpressionSyntax).OfType<AnonymousObjectCreationExpressionSyntax>().Any();
+
+    /// <summary>An array holding an object with an <c>action</c> member, or such an object alone (itself a mistake).</summary>
+    private static bool LooksLikeNcco(NNode root)
+    {
+        if (root.Kind == NKind.Object) return root.Member("action") is { Value: { Kind: NKind.String, Known: true } name } && Rules.NccoRuleTable.FindAction(name.Text!) is not null;
+        if (root.Kind != NKind.Array || root.Items is null) return false;
+        foreach (var item in root.Items)
+        {
+            if (item.Kind == NKind.Object && item.Member("action") is not null) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,187 @@
+using Ncco.Analyzers.Analyzers;
+using Ncco.Analyzers.Tests.Verification;
+
+namespace Ncco.Analyzers.Tests;
+
+public class BuilderTests
+{
+    private static readonly BuilderArgumentAnalyzer Arguments = new();
+    private static readonly BuilderFlowAnalyzer Flow = new();
+
+    internal static string Code(string body) => $$"""
+        using System;
+        using Ncco;
+        using Ncco.Model;
+        using Ncco.Model.Endpoints;
+
+        public static class App
+        {
+            public static NccoDocument Answer(string baseUrl, int n)
+            {
+                {{body}}
+            }
+        }
+        """;
+
+    [Fact]
+    public void Valid_builder_calls_have_no_diagnostics()
+    {
+        Verify.NoDiagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Welcome", bargeIn: true, loop: 2, level: 0.5, language: "en-GB", style: 3)
+                .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1, timeOut: 5)
+                .Connect(Endpoint.Phone("447700900000"), from: "447700900001", timeout: 30, limit: 600)
+                .Record(endOnSilence: 3, endOnKey: '#', timeOut: 60, channels: 2)
+                .Wait(2.5)
+                .Build();
+            """), Arguments, Flow);
+    }
+
+    [Fact]
+    public void Out_of_range_constants_are_reported_at_the_argument()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Hi", loop: [|-1|], level: [|1.5|])
+                .Input(InputTypes.Dtmf, eventUrl: "https://e.com/x", maxDigits: [|25|], timeOut: [|11|], startTimeout: 5)
+                .Record(endOnSilence: [|20|], timeOut: [|2|])
+                .Connect(Endpoint.App("bob"), timeout: [|1|], limit: [|9000|])
+                .Wait([|0|])
+                .Build();
+            """), [Arguments], "NCCO007", new VerifyOptions { OnlyIds = ["NCCO007"] });
+    }
+
+    [Fact]
+    public void Language_style_and_formats_are_checked()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Hi", language: {|NCCO009:"klingon"|})
+                .Talk("Hi", language: "en-GB", style: {|NCCO011:9|})
+                .Talk("Hi", language: {|NCCO011:"de-AT"|})
+                .Stream({|NCCO009:"file:///hold.mp3"|})
+                .Connect(Endpoint.Phone({|NCCO009:"+447700900000"|}))
+                .Connect(Endpoint.Sip({|NCCO009:"alice@example.com"|}))
+                .Connect(Endpoint.WebSocket({|NCCO009:"https://example.com/ws"|}, sampleRate: {|NCCO008:44100|}))
+                .Input(InputTypes.Speech, eventUrl: "https://e.com/x", speechLanguage: {|NCCO009:"xx"|})
+                .Build();
+            """), Arguments);
+    }
+
+    [Fact]
+    public void Premium_style_is_valid_with_premium()
+    {
+        Verify.NoDiagnostics(Code("""
+            return NccoBuilder.Create().Talk("Hi", language: "en-GB", style: 8, premium: true).Build();
+            """), Arguments);
+    }
+
+    [Fact]
+    public void Cross_field_conflicts_are_reported()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Conversation("room", {|NCCO010:mute: true|}, canSpeak: new[] { "leg" })
+                .Connect(Endpoint.App("bob"), from: "447700900001", {|NCCO010:randomFromNumber: true|})
+                .Input(InputTypes.Speech, eventUrl: "https://e.com/x", {|NCCO010:maxDigits: 2|})
+                .Record({|NCCO010:channels: 1|})
+                .Transfer("CON-1", canSpeak: new[] { "a" }, {|NCCO010:mute: true|})
+                .Build();
+            """), Arguments);
+    }
+
+    [Fact]
+    public void Non_constant_arguments_are_not_guessed()
+    {
+        Verify.NoDiagnostics(Code("""
+            var rnd = n > 0;
+            return NccoBuilder.Create()
+                .Talk("Hi", loop: n, language: baseUrl)
+                .Connect(Endpoint.Phone(baseUrl), from: baseUrl, randomFromNumber: rnd)
+                .Record(channels: n)
+                .Build();
+            """), Arguments);
+    }
+
+    [Fact]
+    public void Barge_in_without_input_is_reported_in_a_chain()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Hi", bargeIn: true)
+                .Stream("https://e.com/a.mp3")
+                .[|Wait|](1)
+                .Build();
+            """), Flow, "NCCO020");
+    }
+
+    [Fact]
+    public void Barge_in_at_the_end_is_reported_on_the_flag()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create().Talk("Hi", [|bargeIn: true|]).Build();
+            """), Flow, "NCCO020");
+    }
+
+    [Fact]
+    public void Actions_after_transfer_are_unreachable()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Transfer("CON-123")
+                .[|Talk|]("never heard")
+                .Build();
+            """), Flow, "NCCO021");
+    }
+
+    [Fact]
+    public void Input_without_event_url_is_an_info()
+    {
+        var diagnostics = Verify.Diagnostics(Code("""
+            return NccoBuilder.Create().Talk("Press 1").[|Input|](InputTypes.Dtmf).Build();
+            """), Flow, "NCCO022");
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Info, Assert.Single(diagnostics).Severity);
+    }
+
+    [Fact]
+    public void Empty_builder_is_reported()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create().[|Build|]();
+            """), Flow, "NCCO023");
+    }
+
+    [Fact]
+    public void Flow_over_statements_on_one_local_builder()
+    {
+        Verify.Diagnostics(Code("""
+            var builder = NccoBuilder.Create().Talk("Hi", bargeIn: true);
+            builder.Talk("more");
+            builder.[|Wait|]();
+            return builder.Build();
+            """), Flow, "NCCO020");
+    }
+
+    [Fact]
+    public void Branches_on_the_local_builder_disable_flow_claims()
+    {
+        Verify.NoDiagnostics(Code("""
+            var builder = NccoBuilder.Create().Talk("Hi", bargeIn: true);
+            if (n > 1) builder.Input(InputTypes.Dtmf, eventUrl: "https://e.com/x");
+            builder.Wait();
+            return builder.Build();
+            """), Flow);
+    }
+
+    [Fact]
+    public void Barge_in_followed_by_input_is_fine()
+    {
+        Verify.NoDiagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Hi", bargeIn: true)
+                .Talk("Press 1")
+                .Input(InputTypes.Dtmf, eventUrl: "https://e.com/x")
+                .Build();
+            """), Flow);
+    }
+}
