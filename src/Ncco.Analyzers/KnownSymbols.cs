@@ -11,7 +11,7 @@ internal sealed class KnownSymbols
     private KnownSymbols(Compilation compilation)
     {
         NccoBuilder = compilation.GetTypeByMetadataName("Ncco.NccoBuilder");
-        Endpoint = compilation.GetTypeByMetadataName("Ncco.Model.Endpoints.Endpoint");
+        Endpoint = compilation.GetTypeByMetadataName("Ncco.Model.Endpoints.CallEndpoint");
         NccoDocument = compilation.GetTypeByMetadataName("Ncco.Model.NccoDocument");
         NccoParser = compilation.GetTypeByMetadataName("Ncco.Serialization.NccoParser");
         NccoValidator = compilation.GetTypeByMetadataName("Ncco.Validation.NccoValidator");

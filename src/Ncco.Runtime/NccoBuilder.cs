@@ -115,8 +115,8 @@ public sealed class NccoBuilder
             EventMethod = eventMethod,
         });
 
-    /// <summary>Connects an endpoint (see <see cref="Endpoint"/>'s factory methods). See <see cref="ConnectAction"/> for each option.</summary>
-    public NccoBuilder Connect(Endpoint endpoint, string? from = null, bool randomFromNumber = false, int timeout = ConnectAction.DefaultTimeout,
+    /// <summary>Connects an endpoint (see <see cref="CallEndpoint"/>'s factory methods). See <see cref="ConnectAction"/> for each option.</summary>
+    public NccoBuilder Connect(CallEndpoint endpoint, string? from = null, bool randomFromNumber = false, int timeout = ConnectAction.DefaultTimeout,
         int limit = ConnectAction.DefaultLimit, string? eventUrl = null, WebhookMethod eventMethod = WebhookMethod.Post,
         bool synchronousEvents = false, MachineDetectionBehavior? machineDetection = null,
         AdvancedMachineDetection? advancedMachineDetection = null, string? ringbackTone = null) =>

@@ -30,7 +30,7 @@ public class BuilderTests
             return NccoBuilder.Create()
                 .Talk("Welcome", bargeIn: true, loop: 2, level: 0.5, language: "en-GB", style: 3)
                 .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1, timeOut: 5)
-                .Connect(Endpoint.Phone("447700900000"), from: "447700900001", timeout: 30, limit: 600)
+                .Connect(CallEndpoint.Phone("447700900000"), from: "447700900001", timeout: 30, limit: 600)
                 .Record(endOnSilence: 3, endOnKey: '#', timeOut: 60, channels: 2)
                 .Wait(2.5)
                 .Build();
@@ -45,7 +45,7 @@ public class BuilderTests
                 .Talk("Hi", loop: [|-1|], level: [|1.5|])
                 .Input(InputTypes.Dtmf, eventUrl: "https://e.com/x", maxDigits: [|25|], timeOut: [|11|], startTimeout: 5)
                 .Record(endOnSilence: [|20|], timeOut: [|2|])
-                .Connect(Endpoint.App("bob"), timeout: [|1|], limit: [|9000|])
+                .Connect(CallEndpoint.App("bob"), timeout: [|1|], limit: [|9000|])
                 .Wait([|0|])
                 .Build();
             """), [Arguments], "NCCO007", new VerifyOptions { OnlyIds = ["NCCO007"] });
@@ -60,9 +60,9 @@ public class BuilderTests
                 .Talk("Hi", language: "en-GB", style: {|NCCO011:9|})
                 .Talk("Hi", language: {|NCCO011:"de-AT"|})
                 .Stream({|NCCO009:"file:///hold.mp3"|})
-                .Connect(Endpoint.Phone({|NCCO009:"+447700900000"|}))
-                .Connect(Endpoint.Sip({|NCCO009:"alice@example.com"|}))
-                .Connect(Endpoint.WebSocket({|NCCO009:"https://example.com/ws"|}, sampleRate: {|NCCO008:44100|}))
+                .Connect(CallEndpoint.Phone({|NCCO009:"+447700900000"|}))
+                .Connect(CallEndpoint.Sip({|NCCO009:"alice@example.com"|}))
+                .Connect(CallEndpoint.WebSocket({|NCCO009:"https://example.com/ws"|}, sampleRate: {|NCCO008:44100|}))
                 .Input(InputTypes.Speech, eventUrl: "https://e.com/x", speechLanguage: {|NCCO009:"xx"|})
                 .Build();
             """), Arguments);
@@ -82,7 +82,7 @@ public class BuilderTests
         Verify.Diagnostics(Code("""
             return NccoBuilder.Create()
                 .Conversation("room", {|NCCO010:mute: true|}, canSpeak: new[] { "leg" })
-                .Connect(Endpoint.App("bob"), from: "447700900001", {|NCCO010:randomFromNumber: true|})
+                .Connect(CallEndpoint.App("bob"), from: "447700900001", {|NCCO010:randomFromNumber: true|})
                 .Input(InputTypes.Speech, eventUrl: "https://e.com/x", {|NCCO010:maxDigits: 2|})
                 .Record({|NCCO010:channels: 1|})
                 .Transfer("CON-1", canSpeak: new[] { "a" }, {|NCCO010:mute: true|})
@@ -97,7 +97,7 @@ public class BuilderTests
             var rnd = n > 0;
             return NccoBuilder.Create()
                 .Talk("Hi", loop: n, language: baseUrl)
-                .Connect(Endpoint.Phone(baseUrl), from: baseUrl, randomFromNumber: rnd)
+                .Connect(CallEndpoint.Phone(baseUrl), from: baseUrl, randomFromNumber: rnd)
                 .Record(channels: n)
                 .Build();
             """), Arguments);

@@ -105,8 +105,8 @@ public class CodeFixTests
     public void Removes_the_conflicting_builder_argument()
     {
         VerifyFix.Apply(
-            BuilderTests.Code("""return NccoBuilder.Create().Connect(Endpoint.App("bob"), randomFromNumber: true, from: "447700900001").Build();"""),
-            BuilderTests.Code("""return NccoBuilder.Create().Connect(Endpoint.App("bob"), from: "447700900001").Build();"""),
+            BuilderTests.Code("""return NccoBuilder.Create().Connect(CallEndpoint.App("bob"), randomFromNumber: true, from: "447700900001").Build();"""),
+            BuilderTests.Code("""return NccoBuilder.Create().Connect(CallEndpoint.App("bob"), from: "447700900001").Build();"""),
             Builder, "NCCO010");
     }
 
@@ -141,7 +141,7 @@ public class CodeFixTests
                 app.MapGet("/a", () => Results.Json(NccoBuilder.Create()
                             .Talk("Press 1", bargeIn: true, language: "en-GB")
                             .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1)
-                            .Connect(Ncco.Model.Endpoints.Endpoint.Phone("447700900000"), timeout: 30)
+                            .Connect(Ncco.Model.Endpoints.CallEndpoint.Phone("447700900000"), timeout: 30)
                             .Build()));
                 """).Replace("using Microsoft.AspNetCore.Http;\n", "using Microsoft.AspNetCore.Http;\nusing Ncco;\nusing Ncco.Model;\n"),
             Anonymous, "NCCO040", new VerifyOptions { IncludeHidden = true });

@@ -15,7 +15,7 @@ public class ConnectTests
     {
         var (sim, app) = Sim.With(NccoBuilder.Create()
             .Talk("Connecting you")
-            .Connect(Endpoint.Phone("447700900099"), from: "447700900000", ringbackTone: "https://example.com/ring.mp3")
+            .Connect(CallEndpoint.Phone("447700900099"), from: "447700900000", ringbackTone: "https://example.com/ring.mp3")
             .Talk("The agent has left"));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
@@ -45,7 +45,7 @@ public class ConnectTests
     [InlineData("timeout", "timeout", 487, null)]
     public async Task Connect_failures_raise_their_status_and_continue_with_the_next_action(string how, string status, int sipCode, string? detail)
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(Endpoint.Phone("447700900099"), timeout: 20).Talk("Sorry, nobody is available"));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(CallEndpoint.Phone("447700900099"), timeout: 20).Talk("Sorry, nobody is available"));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         var agent = await sim.ExpectOutboundCallAsync();
@@ -69,7 +69,7 @@ public class ConnectTests
     {
         var app = new WebhookApp()
             .Map("/webhooks/answer", NccoBuilder.Create()
-                .Connect(Endpoint.Phone("447700900099"), eventUrl: "https://app.example/connect-events", synchronousEvents: true)
+                .Connect(CallEndpoint.Phone("447700900099"), eventUrl: "https://app.example/connect-events", synchronousEvents: true)
                 .Talk("not reached").Build())
             .Map("/connect-events", r => r.Status == "busy" ? NccoBuilder.Create().Talk("Agent busy, leave a message").Build() : null)
             .Map("/webhooks/event", _ => null);
@@ -87,7 +87,7 @@ public class ConnectTests
     public async Task Machine_detection_hangup_drops_the_machine_and_reports_call_uuid()
     {
         var (sim, app) = Sim.With(NccoBuilder.Create()
-            .Connect(Endpoint.Phone("447700900099"), advancedMachineDetection: new AdvancedMachineDetection { Behavior = MachineDetectionBehavior.Hangup, Mode = MachineDetectionMode.DetectBeep })
+            .Connect(CallEndpoint.Phone("447700900099"), advancedMachineDetection: new AdvancedMachineDetection { Behavior = MachineDetectionBehavior.Hangup, Mode = MachineDetectionMode.DetectBeep })
             .Talk("We reached voicemail"));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
@@ -104,7 +104,7 @@ public class ConnectTests
     [Fact]
     public async Task Human_detected_stays_connected_and_limit_ends_the_connected_leg()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(Endpoint.Phone("447700900099"), machineDetection: MachineDetectionBehavior.Continue, limit: 30).Talk("Time is up"));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(CallEndpoint.Phone("447700900099"), machineDetection: MachineDetectionBehavior.Continue, limit: 30).Talk("Time is up"));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         var party = await sim.ExpectOutboundCallAsync();
@@ -121,7 +121,7 @@ public class ConnectTests
     public async Task Websocket_closed_by_the_app_raises_disconnected_whose_ncco_runs()
     {
         var app = new WebhookApp()
-            .Map("/webhooks/answer", NccoBuilder.Create().Connect(Endpoint.WebSocket("wss://bot.example/socket", headers: new { lang = "en" }), eventUrl: "https://app.example/ws").Build())
+            .Map("/webhooks/answer", NccoBuilder.Create().Connect(CallEndpoint.WebSocket("wss://bot.example/socket", headers: new { lang = "en" }), eventUrl: "https://app.example/ws").Build())
             .Map("/ws", r => r.Status == "disconnected" ? NccoBuilder.Create().Talk("The bot has finished").Build() : null)
             .Map("/webhooks/event", _ => null);
         await using var sim = VoiceSimulator.Start(app);
@@ -137,7 +137,7 @@ public class ConnectTests
     [Fact]
     public async Task Caller_hanging_up_while_ringing_cancels_the_outbound_leg()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(Endpoint.App("alice")));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Connect(CallEndpoint.App("alice")));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         var party = await sim.ExpectOutboundCallAsync(to: "alice");

@@ -79,7 +79,7 @@ public class ControlTests
             .Map("/webhooks/event", _ => null)
             .Map("/out-events", _ => null);
         await using var sim = VoiceSimulator.Start(app);
-        var party = await sim.CreateCallAsync(new CreateCallRequest(Endpoint.Phone("447700900123"))
+        var party = await sim.CreateCallAsync(new CreateCallRequest(CallEndpoint.Phone("447700900123"))
         {
             From = "447700900000",
             AnswerUrl = new Uri("https://app.example/outbound-answer"),
@@ -100,7 +100,7 @@ public class ControlTests
     {
         var (sim, app) = Sim.With(NccoBuilder.Create().Talk("unused"));
         await using var _s = sim;
-        var party = await sim.CreateCallAsync(new CreateCallRequest(Endpoint.Phone("447700900123"))
+        var party = await sim.CreateCallAsync(new CreateCallRequest(CallEndpoint.Phone("447700900123"))
         {
             Ncco = NccoBuilder.Create().Talk("hi").Build(),
             RingingTimer = 15,
@@ -115,7 +115,7 @@ public class ControlTests
     {
         var (sim, app) = Sim.With(NccoBuilder.Create().Talk("unused"));
         await using var _s = sim;
-        var party = await sim.CreateCallAsync(new CreateCallRequest(Endpoint.Phone("447700900123"))
+        var party = await sim.CreateCallAsync(new CreateCallRequest(CallEndpoint.Phone("447700900123"))
         {
             Ncco = NccoBuilder.Create().Talk("Please call us back").Build(),
             MachineDetection = MachineDetectionBehavior.Continue,

@@ -8,7 +8,7 @@ using Ncco.Analyzers.Model;
 namespace Ncco.Analyzers.CSharp;
 
 /// <summary>
-/// Reads a call of the typed builder (<c>NccoBuilder.Talk(…)</c>, <c>Endpoint.Phone(…)</c>) as the partial action or
+/// Reads a call of the typed builder (<c>NccoBuilder.Talk(…)</c>, <c>CallEndpoint.Phone(…)</c>) as the partial action or
 /// endpoint it will write: explicitly passed arguments become members named as on the wire, constants keep their
 /// values, the rest only their kind. The rule table then checks it like any other NCCO.
 /// </summary>

@@ -18,7 +18,7 @@ internal sealed class BuilderWriter
     private BuilderWriter(Func<NNode, string?> source) => _source = source;
 
     /// <summary>Qualified: ASP.NET Core's implicit usings bring Microsoft.AspNetCore.Http.Endpoint into scope too.</summary>
-    private const string EndpointType = "Ncco.Model.Endpoints.Endpoint";
+    private const string EndpointType = "Ncco.Model.Endpoints.CallEndpoint";
 
     public static string? Write(NNode ncco, Func<NNode, string?> source, string indent)
     {

@@ -31,7 +31,7 @@ public sealed class CallLeg : ILegEventSink
     private long? _bargeInPlaying;
     private CancellationTokenSource? _runCts;
 
-    internal CallLeg(VoiceEngine engine, string id, Conversation conversation, string direction, string? from, string to, Endpoint? endpoint, ILeg transport)
+    internal CallLeg(VoiceEngine engine, string id, Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILeg transport)
     {
         _engine = engine;
         Id = id;
@@ -56,7 +56,7 @@ public sealed class CallLeg : ILegEventSink
     public string To { get; }
 
     /// <summary>The endpoint dialled (outbound) or the caller's endpoint type (inbound).</summary>
-    public Endpoint? Endpoint { get; }
+    public CallEndpoint? Endpoint { get; }
 
     /// <summary><c>phone</c>, <c>sip</c>, <c>websocket</c>, <c>app</c> or <c>vbc</c>.</summary>
     public string EndpointType => Endpoint?.Type ?? EndpointTypes.Phone;

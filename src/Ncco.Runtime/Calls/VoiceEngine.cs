@@ -194,7 +194,7 @@ public sealed class VoiceEngine
     internal Conversation NamedConversation(string name) =>
         _named.TryGetValue(name, out var c) && !c.IsEnded ? c : NewConversation(name);
 
-    internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, Endpoint? endpoint, ILeg transport)
+    internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILeg transport)
     {
         var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport);
         _legs[leg.Id] = leg;
@@ -205,7 +205,7 @@ public sealed class VoiceEngine
         return leg;
     }
 
-    private static Endpoint EndpointOfType(string type, string? from) => type switch
+    private static CallEndpoint EndpointOfType(string type, string? from) => type switch
     {
         EndpointTypes.App => new AppEndpoint(from ?? "user"),
         EndpointTypes.Sip => new SipEndpoint { Uri = from },
@@ -214,7 +214,7 @@ public sealed class VoiceEngine
     };
 
     /// <summary>The destination an endpoint names (number, user, URI, extension).</summary>
-    public static string Destination(Endpoint endpoint) => endpoint switch
+    public static string Destination(CallEndpoint endpoint) => endpoint switch
     {
         PhoneEndpoint p => p.Number,
         AppEndpoint a => a.User,
@@ -225,7 +225,7 @@ public sealed class VoiceEngine
     };
 
     /// <summary>Creates an outbound leg (not yet dialled); null when no dialer is configured.</summary>
-    internal CallLeg? CreateOutboundLeg(Endpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection)
+    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection)
     {
         if (Options.Dialer is null) return null;
         var id = Ids.NewId(IdKind.Leg);

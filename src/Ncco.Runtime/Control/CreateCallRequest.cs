@@ -5,7 +5,7 @@ namespace Ncco.Control;
 
 /// <summary>An outbound call (REST <c>POST /v1/calls</c>): exactly one of <see cref="Ncco"/> / <see cref="AnswerUrl"/>.</summary>
 /// <param name="To">Destination endpoint.</param>
-public sealed record CreateCallRequest(Endpoint To)
+public sealed record CreateCallRequest(CallEndpoint To)
 {
     /// <summary>Caller id (number).</summary>
     public string? From { get; init; }

@@ -69,4 +69,4 @@ public interface ILegDialer
 /// <param name="Endpoint">Destination.</param>
 /// <param name="From">Caller id presented, if any.</param>
 /// <param name="MachineDetection">True when AMD was requested.</param>
-public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.Endpoint Endpoint, string? From, bool MachineDetection);
+public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.CallEndpoint Endpoint, string? From, bool MachineDetection);

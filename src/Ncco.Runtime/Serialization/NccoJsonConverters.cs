@@ -43,14 +43,14 @@ public sealed class NccoActionJsonConverter : JsonConverter<NccoAction>
     public override void Write(Utf8JsonWriter writer, NccoAction value, JsonSerializerOptions options) => NccoWriter.WriteAction(writer, value);
 }
 
-/// <summary>System.Text.Json support for an <see cref="Endpoint"/> (written in the NCCO spelling).</summary>
-public sealed class EndpointJsonConverter : JsonConverter<Endpoint>
+/// <summary>System.Text.Json support for a <see cref="CallEndpoint"/> (written in the NCCO spelling).</summary>
+public sealed class EndpointJsonConverter : JsonConverter<CallEndpoint>
 {
     /// <inheritdoc />
-    public override bool CanConvert(Type typeToConvert) => typeof(Endpoint).IsAssignableFrom(typeToConvert);
+    public override bool CanConvert(Type typeToConvert) => typeof(CallEndpoint).IsAssignableFrom(typeToConvert);
 
     /// <inheritdoc />
-    public override Endpoint Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override CallEndpoint Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
         var connect = "[{\"action\":\"connect\",\"endpoint\":[" + document.RootElement.GetRawText() + "]}]";
@@ -60,5 +60,5 @@ public sealed class EndpointJsonConverter : JsonConverter<Endpoint>
     }
 
     /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, Endpoint value, JsonSerializerOptions options) => NccoWriter.WriteEndpoint(writer, value);
+    public override void Write(Utf8JsonWriter writer, CallEndpoint value, JsonSerializerOptions options) => NccoWriter.WriteEndpoint(writer, value);
 }

@@ -158,7 +158,7 @@ internal static class NccoReader
     }
 
     /// <summary>Reads a validated endpoint object (also used for REST <c>to</c>).</summary>
-    public static Endpoint ReadEndpoint(JsonElement e) => e.GetProperty("type").GetString() switch
+    public static CallEndpoint ReadEndpoint(JsonElement e) => e.GetProperty("type").GetString() switch
     {
         EndpointTypes.Phone => new PhoneEndpoint(e.GetProperty("number").GetString()!)
         {

@@ -132,7 +132,7 @@ public static class NccoWriter
     }
 
     /// <summary>Writes one endpoint object (NCCO <c>connect.endpoint[]</c> spelling).</summary>
-    public static void WriteEndpoint(Utf8JsonWriter w, Endpoint endpoint)
+    public static void WriteEndpoint(Utf8JsonWriter w, CallEndpoint endpoint)
     {
         w.WriteStartObject();
         w.WriteString("type", endpoint.Type);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Ncco.Media.Asr;
 using Ncco.Media.Tests.Support;
@@ -10,7 +9,7 @@ namespace Ncco.Media.Tests.Asr;
 /// <summary>Tests the HTTP provider against a tiny fake transcription server on loopback.</summary>
 public sealed class OpenAiTranscriptionTests : IAsyncLifetime
 {
-    private readonly HttpListener _listener = new();
+    private HttpListener _listener = null!;
     private readonly List<(string Auth, string Body, byte[] Raw, string ContentType)> _requests = [];
     private Task _serve = Task.CompletedTask;
     private Uri _base = null!;
@@ -18,13 +17,7 @@ public sealed class OpenAiTranscriptionTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _base = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(_base.ToString());
-        _listener.Start();
+        (_listener, _base) = LoopbackHttpListener.Start();
         _serve = Task.Run(async () =>
         {
             while (_listener.IsListening)

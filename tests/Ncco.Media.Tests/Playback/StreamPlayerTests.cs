@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Ncco.Media.Pcm;
 using Ncco.Media.Playback;
 using Ncco.Media.SoundFile;
@@ -10,7 +9,7 @@ namespace Ncco.Media.Tests.Playback;
 
 public sealed class StreamPlayerTests : IAsyncLifetime
 {
-    private readonly HttpListener _listener = new();
+    private HttpListener _listener = null!;
     private readonly Dictionary<string, (byte[] Body, string CacheControl, string? ETag)> _files = [];
     private int _hits;
     private int _notModified;
@@ -19,13 +18,7 @@ public sealed class StreamPlayerTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _base = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(_base.ToString());
-        _listener.Start();
+        (_listener, _base) = LoopbackHttpListener.Start();
         _serve = Task.Run(async () =>
         {
             while (_listener.IsListening)

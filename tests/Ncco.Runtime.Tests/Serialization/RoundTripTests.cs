@@ -30,7 +30,7 @@ public class RoundTripTests
         var ncco = NccoBuilder.Create()
             .Talk("Welcome", bargeIn: true)
             .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: "https://example.com/in", maxDigits: 1, context: ["sales", "support"])
-            .Connect(Endpoint.Phone("447700900001"), timeout: 20, synchronousEvents: true)
+            .Connect(CallEndpoint.Phone("447700900001"), timeout: 20, synchronousEvents: true)
             .Build();
 
         var reparsed = NccoDocument.Parse(ncco.ToJson());

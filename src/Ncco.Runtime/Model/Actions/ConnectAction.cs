@@ -4,7 +4,7 @@ namespace Ncco.Model.Actions;
 
 /// <summary>Calls an endpoint and bridges it into the current conversation.</summary>
 /// <param name="Endpoint">The one endpoint to call.</param>
-public sealed record ConnectAction(Endpoint Endpoint) : NccoAction
+public sealed record ConnectAction(CallEndpoint Endpoint) : NccoAction
 {
     /// <summary>The documented default for <see cref="Timeout"/>, in seconds.</summary>
     public const int DefaultTimeout = 60;

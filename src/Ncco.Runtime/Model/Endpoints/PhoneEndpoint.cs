@@ -2,7 +2,7 @@ namespace Ncco.Model.Endpoints;
 
 /// <summary>A telephone number.</summary>
 /// <param name="Number">E.164 without the leading <c>+</c>, 7–15 digits.</param>
-public sealed record PhoneEndpoint(string Number) : Endpoint
+public sealed record PhoneEndpoint(string Number) : CallEndpoint
 {
     /// <inheritdoc />
     public override string Type => EndpointTypes.Phone;

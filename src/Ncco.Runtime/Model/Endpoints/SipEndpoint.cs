@@ -1,7 +1,7 @@
 namespace Ncco.Model.Endpoints;
 
 /// <summary>A SIP destination: a URI, or a user at a configured trunk (<c>user</c> + <c>domain</c>).</summary>
-public sealed record SipEndpoint : Endpoint
+public sealed record SipEndpoint : CallEndpoint
 {
     /// <inheritdoc />
     public override string Type => EndpointTypes.Sip;

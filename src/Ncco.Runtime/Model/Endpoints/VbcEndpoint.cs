@@ -2,7 +2,7 @@ namespace Ncco.Model.Endpoints;
 
 /// <summary>A Vonage Business Cloud extension.</summary>
 /// <param name="Extension">The extension.</param>
-public sealed record VbcEndpoint(string Extension) : Endpoint
+public sealed record VbcEndpoint(string Extension) : CallEndpoint
 {
     /// <inheritdoc />
     public override string Type => EndpointTypes.Vbc;

@@ -3,7 +3,7 @@ namespace Ncco.Model.Endpoints;
 /// <summary>An application WebSocket that receives and sends raw call audio.</summary>
 /// <param name="Uri">A <c>ws://</c> or <c>wss://</c> URI.</param>
 /// <param name="ContentType">One of <see cref="WebSocketContentTypes"/>.</param>
-public sealed record WebSocketEndpoint(Uri Uri, string ContentType) : Endpoint
+public sealed record WebSocketEndpoint(Uri Uri, string ContentType) : CallEndpoint
 {
     /// <inheritdoc />
     public override string Type => EndpointTypes.WebSocket;

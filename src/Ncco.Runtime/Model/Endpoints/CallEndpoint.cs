@@ -1,11 +1,12 @@
 namespace Ncco.Model.Endpoints;
 
 /// <summary>
-/// Something a call can be connected to: the <c>endpoint</c> of <c>connect</c> and the <c>to</c> of
+/// Something a call can be connected to (named <c>CallEndpoint</c>, not <c>Endpoint</c>, so it never collides with
+/// ASP.NET Core's <c>Microsoft.AspNetCore.Http.Endpoint</c>, which web projects import implicitly): the <c>endpoint</c> of <c>connect</c> and the <c>to</c> of
 /// <c>POST /v1/calls</c>. The wire discriminator is <see cref="Type"/>.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(Ncco.Serialization.EndpointJsonConverter))]
-public abstract record Endpoint
+public abstract record CallEndpoint
 {
     /// <summary>The wire type (<c>phone</c>, <c>app</c>, <c>websocket</c>, <c>sip</c>, <c>vbc</c>).</summary>
     public abstract string Type { get; }
