@@ -108,4 +108,26 @@ public class UnawaitedExpectationTests
             }
             """, Analyzer);
     }
+
+    [Fact]
+    public void Dropped_expectations_of_the_real_virtual_caller_are_reported()
+    {
+        Verify.Diagnostics("""
+            using System.Threading.Tasks;
+            using Ncco.Testing;
+
+            public class IvrTests
+            {
+                public async Task Sales(VoiceSimulator sim)
+                {
+                    var call = await sim.CallAsync("447700900001", "447700900000");
+                    [|call.HearsAsync("Welcome")|];
+                    await call.PressAsync("1");
+                    var pending = call.HearsAsync("sales");
+                    await pending;
+                    await call.HangUpAsync();
+                }
+            }
+            """, [Analyzer], "NCCO030", new VerifyOptions { References = References.WithTesting });
+    }
 }

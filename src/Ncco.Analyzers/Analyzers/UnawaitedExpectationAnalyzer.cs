@@ -52,9 +52,25 @@ public sealed class UnawaitedExpectationAnalyzer : DiagnosticAnalyzer
         while (value is IConversionOperation conversion) value = conversion.Operand;
         if (value is not IInvocationOperation invocation) return;
         var method = invocation.TargetMethod;
-        if (!known.IsTaskLike(method.ReturnType)) return;
+        if (!known.IsTaskLike(method.ReturnType) && !IsAwaitable(method.ReturnType)) return;
         if (!IsExpectation(method)) return;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotAwaited, invocation.Syntax.GetLocation(), method.Name));
+    }
+
+    /// <summary>
+    /// Any type that follows the awaitable pattern (an accessible parameterless instance <c>GetAwaiter()</c>), like
+    /// the virtual caller's own <c>Expectation</c>, which does nothing until it is awaited.
+    /// </summary>
+    private static bool IsAwaitable(ITypeSymbol? type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers("GetAwaiter"))
+            {
+                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public, ReturnsVoid: false }) return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsExpectation(IMethodSymbol method)

@@ -14,6 +14,10 @@ public static class References
     /// <summary>Without ASP.NET Core.</summary>
     public static ImmutableArray<MetadataReference> WithoutAspNet { get; } = Load(path => !Name(path).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
 
+    /// <summary>Everything plus the real Ncco.Testing (kept out of <see cref="All"/> so stand-in sources don't clash with it).</summary>
+    public static ImmutableArray<MetadataReference> WithTesting { get; } =
+        All.Add(MetadataReference.CreateFromFile(typeof(Ncco.Testing.VoiceSimulator).Assembly.Location));
+
     /// <summary>Neither ASP.NET Core nor Ncco.Runtime.</summary>
     public static ImmutableArray<MetadataReference> Bare { get; } =
         Load(path => !Name(path).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && !Name(path).StartsWith("Ncco.", StringComparison.Ordinal));
@@ -30,7 +34,7 @@ public static class References
             // Keep the compilation to what a user project sees: no test framework, no Roslyn, no analyzers.
             if (name.StartsWith("xunit", StringComparison.Ordinal) || name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)
                 || name.StartsWith("Microsoft.TestPlatform", StringComparison.Ordinal) || name.StartsWith("Ncco.Analyzers", StringComparison.Ordinal)
-                || name.StartsWith("testhost", StringComparison.Ordinal) || name.StartsWith("Microsoft.VisualStudio", StringComparison.Ordinal))
+                || name.StartsWith("testhost", StringComparison.Ordinal) || name.StartsWith("Ncco.Testing", StringComparison.Ordinal) || name.StartsWith("Microsoft.VisualStudio", StringComparison.Ordinal))
             {
                 continue;
             }
