@@ -159,10 +159,10 @@ public class AnonymousObjectTests
     }
 
     [Fact]
-    public void Anonymous_ncco_outside_endpoints_is_ignored()
+    public void Anonymous_ncco_outside_endpoints_is_still_checked_action_by_action()
     {
-        Verify.NoDiagnostics(MinimalApi("""
-            var ncco = new object[] { new { action = "talk", text = "Hi", bargein = true } };
+        Verify.Diagnostics(MinimalApi("""
+            var ncco = new object[] { new { action = "talk", text = "Hi", {|NCCO003:bargein|} = true } };
             Console.WriteLine(ncco.Length);
             """), Analyzer);
     }
@@ -194,11 +194,58 @@ public class AnonymousObjectTests
     [Fact]
     public void Nothing_is_registered_without_aspnet()
     {
-        Verify.NoDiagnostics("""
+        Verify.Diagnostics("""
             public static class App
             {
                 public static object Answer() => new object[] { new { action = "talk", text = "Hi", bargein = true } };
             }
+            """, [Analyzer], options: new VerifyOptions { References = References.WithoutAspNet });
+    }
+
+    [Fact]
+    public void Actions_built_in_a_helper_are_checked_where_they_are_built()
+    {
+        Verify.Diagnostics("""
+            using System.Collections.Generic;
+
+            public static class Menus
+            {
+                public static object[] Sales(string baseUrl) =>
+                [
+                    new { action = "talk", text = "Sales. Press 1.", {|NCCO003:bargein|} = true },
+                    new { action = "input", type = new[] { "dtmf" }, eventUrl = new[] { baseUrl + "/sales" } },
+                ];
+
+                public static List<object> Main(string baseUrl)
+                {
+                    var actions = new List<object>();
+                    actions.Add(new { action = "record", endOnSilence = {|NCCO007:30|} });
+                    return actions;
+                }
+            }
             """, Analyzer);
+    }
+
+    [Fact]
+    public void Objects_that_are_not_ncco_actions_are_left_alone()
+    {
+        Verify.NoDiagnostics("""
+            public static class Audit
+            {
+                public static object Entry() => new { action = "login", bargein = true };
+                public static object Other() => new { kind = "talk", loop = -1 };
+            }
+            """, Analyzer);
+    }
+
+    [Fact]
+    public void An_action_returned_from_an_endpoint_is_reported_once()
+    {
+        Verify.Diagnostics(MinimalApi("""
+            app.MapGet("/answer", () => Results.Json(new object[]
+            {
+                new { action = "talk", text = "Welcome", loop = [|-1|] },
+            }));
+            """), Analyzer, "NCCO007");
     }
 }

@@ -39,6 +39,7 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c => AnalyzeInvocation(c, known, done), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeCreation(c, known, done), OperationKind.ObjectCreation);
             start.RegisterOperationAction(c => AnalyzeReturn(c, known, done), OperationKind.Return);
+            start.RegisterOperationAction(c => AnalyzeStandaloneAction(c, known, done), OperationKind.AnonymousObjectCreation);
         });
     }
 
@@ -78,6 +79,106 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A return from a lambda given to an ASP.NET Core method (MapGet, MapPost, …) or from a controller action.</summary>
+    /// <summary>
+    /// An anonymous object whose constant <c>action</c> names an NCCO action is an NCCO action wherever it is built —
+    /// typically in a helper that returns <c>object[]</c> or fills a <c>List&lt;object&gt;</c> that an endpoint returns
+    /// later. Such objects get the per-action rules; the whole-document rules (bargeIn sequence, empty NCCO) need the
+    /// array and stay with the endpoint path, which also owns any object it sees, so nothing is reported twice.
+    /// </summary>
+    private static void AnalyzeStandaloneAction(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done)
+    {
+        var creation = (IAnonymousObjectCreationOperation)context.Operation;
+        if (creation.Syntax is not AnonymousObjectCreationExpressionSyntax syntax || creation.SemanticModel is null) return;
+        if (!HasConstantActionName(creation)) return;
+        if (IsCoveredByEndpointPath(creation, context.ContainingSymbol, known)) return;
+        if (!done.TryAdd((syntax.SyntaxTree, syntax.SpanStart), true)) return;
+
+        var reader = new CSharpValueReader(creation.SemanticModel, camelCase: true, context.CancellationToken);
+        var action = reader.Read(creation);
+        var findings = NccoInterpreter.ValidateAction(action, Reporting.DocumentOptions(context.Options, syntax.SyntaxTree));
+        Reporting.Report(findings, syntax.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);
+    }
+
+    /// <summary>
+    /// A constant <c>action</c> naming an NCCO action, plus at least one other property that action defines: an object
+    /// like <c>new { action = "connect", userId = 5 }</c> in logging code is not mistaken for an NCCO.
+    /// </summary>
+    private static bool HasConstantActionName(IAnonymousObjectCreationOperation creation)
+    {
+        Rules.ObjectRule? rule = null;
+        foreach (var initializer in creation.Initializers)
+        {
+            if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "action" or "Action" }, Value.ConstantValue: { HasValue: true, Value: string name } })
+            {
+                rule = Rules.NccoRuleTable.FindAction(name);
+            }
+        }
+        if (rule is null) return false;
+        foreach (var initializer in creation.Initializers)
+        {
+            if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: var member } }
+                && member is not ("action" or "Action")
+                && rule.Find(CamelCase(member)) is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string CamelCase(string name) =>
+        name.Length > 0 && char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name;
+
+    /// <summary>True when an enclosing expression is one the endpoint path analyzes as a whole document.</summary>
+    private static bool IsCoveredByEndpointPath(IOperation operation, ISymbol containingSymbol, KnownSymbols known)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousObjectCreationOperation outer when HasConstantActionName(outer):
+                    return true; // nested inside another action: that action's own analysis covers it
+                case IReturnOperation @return when IsEndpointReturn(@return, containingSymbol, known, out _):
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation invocation } when IsResultFactory(invocation.TargetMethod.ContainingType?.OriginalDefinition, known):
+                    return true;
+                case IArgumentOperation { Parent: IObjectCreationOperation { Type: { } created } } when IsMvcResult(created):
+                    return true;
+                case IVariableDeclaratorOperation:
+                    // A local holding the NCCO may be returned from an endpoint later; the endpoint path follows locals.
+                    return IsInsideEndpoint(parent, containingSymbol, known);
+                case IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsInsideEndpoint(IOperation operation, ISymbol containingSymbol, KnownSymbols known)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation)
+            {
+                var outer = parent.Parent;
+                while (outer is IDelegateCreationOperation or IConversionOperation) outer = outer.Parent;
+                return outer is IArgumentOperation { Parent: IInvocationOperation invocation }
+                    && invocation.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true;
+            }
+            if (parent is ILocalFunctionOperation) return false;
+        }
+        return containingSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Public, IsStatic: false } method
+            && KnownSymbols.InheritsFrom(method.ContainingType, known.ControllerBase);
+    }
+
+    private static bool IsResultFactory(INamedTypeSymbol? type, KnownSymbols known) =>
+        type is not null
+        && (SymbolEqualityComparer.Default.Equals(type, known.Results) || SymbolEqualityComparer.Default.Equals(type, known.TypedResults)
+            || SymbolEqualityComparer.Default.Equals(type, known.ResponseJson) || KnownSymbols.InheritsFrom(type, known.ControllerBase));
+
+    private static bool IsMvcResult(ITypeSymbol type) =>
+        type.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Mvc" && type.Name is "JsonResult" or "OkObjectResult" or "ObjectResult";
+
     private static bool IsEndpointReturn(IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool inLambda)
     {
         inLambda = false;
