@@ -5,7 +5,8 @@ namespace Ncco.Media.Tts;
 /// <summary>
 /// Deprecated <c>voiceName</c> values → language + style (reference §5.2). Henrik and Nora are listed for both
 /// no-NO and nb-NO; the current code nb-NO is used. Agnieszka, Chipmunk, Eric and Jennifer appear in the OpenAPI enum
-/// without a documented mapping and are rejected with a clear error.
+/// without a documented mapping; they play with the language's default voice, as the NCCO validator accepts them.
+/// The same table lives in <c>Ncco.Runtime/Rules</c> (which this assembly must not reference); a test keeps them equal.
 /// </summary>
 public static class LegacyVoiceNames
 {
@@ -37,6 +38,8 @@ public static class LegacyVoiceNames
             ["Tarik"] = ("ar", 6), ["Tatyana"] = ("ru-RU", 0), ["Tessa"] = ("en-ZA", 0), ["Tian-Tian"] = ("cmn-CN", 3),
             ["Vicki"] = ("de-DE", 1), ["Vitoria"] = ("pt-BR", 0), ["Yelda"] = ("tr-TR", 4), ["Zeina"] = ("ar", 0),
             ["Zhiyu"] = ("cmn-CN", 0), ["Zuzana"] = ("cs-CZ", 2),
+            // In the OAS enum without a documented mapping: the NCCO validator accepts them, so they must play.
+            ["Agnieszka"] = ("pl-PL", 0), ["Chipmunk"] = ("en-US", 0), ["Eric"] = ("en-US", 0), ["Jennifer"] = ("en-US", 0),
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Language and style for a voice name.</summary>
