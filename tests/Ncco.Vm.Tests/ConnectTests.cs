@@ -170,6 +170,26 @@ public class ConnectTests
     }
 }
 
+public class TransferAudioControlTests
+{
+    [Fact]
+    public async Task A_muted_transfer_moves_the_leg_but_the_room_does_not_hear_it()
+    {
+        var app = new WebhookApp().Map("/webhooks/event", _ => null);
+        app.Map("/webhooks/answer", NccoBuilder.Create().Conversation("lobby").Build());
+        await using var sim = VoiceSimulator.Start(app);
+        var host = await sim.CallAsync("447700900001", "447700900000");
+        app.Map("/webhooks/answer", NccoBuilder.Create().Talk("moving you").Transfer(host.ConversationUuid, mute: true).Build());
+        var guest = await sim.CallAsync("447700900002", "447700900000");
+        await guest.HearsAsync("moving you");
+        await sim.RunUntilIdleAsync(TimeSpan.Zero);
+
+        Assert.Equal(host.ConversationUuid, guest.ConversationUuid);
+        await guest.SaysAsync("can anyone hear me");
+        await host.DoesNotHearPartyAsync(guest, "can anyone hear me");
+    }
+}
+
 public class OnAnswerTests
 {
     [Fact]

@@ -27,14 +27,15 @@ public sealed class TransferHandler : IActionHandler
             _ = leg.SendEventAsync(engine.ErrorEvent(leg, reason));
             return Task.FromResult(ActionOutcome.Next);
         }
+        // Reference §1.12: every leg of the current conversation moves, each with the action's audio controls.
         foreach (var member in leg.Conversation.Members.Where(m => !m.IsEnded).ToList())
         {
             engine.MoveToConversation(member, target);
             member.InMix = true;
+            member.CanHear = action.CanHear?.ToList();
+            member.CanSpeak = action.CanSpeak?.ToList();
+            member.Muted = action.Mute;
         }
-        leg.CanHear = action.CanHear?.ToList();
-        leg.CanSpeak = action.CanSpeak?.ToList();
-        leg.Muted = action.Mute;
         target.Begin();
         return Task.FromResult(ActionOutcome.Park);
     }
