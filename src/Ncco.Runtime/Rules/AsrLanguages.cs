@@ -19,12 +19,14 @@ public static class AsrLanguages
     ];
 
     /// <summary>The documented spelling of a code matched case-insensitively, or null when unknown.</summary>
-    public static string? Canonical(string code)
+    public static string? Canonical(string code) => ByCode.TryGetValue(code, out var known) ? known : null;
+
+    private static readonly Dictionary<string, string> ByCode = BuildIndex();
+
+    private static Dictionary<string, string> BuildIndex()
     {
-        foreach (var known in Codes)
-        {
-            if (string.Equals(known, code, StringComparison.OrdinalIgnoreCase)) return known;
-        }
-        return null;
+        var index = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var code in Codes) index[code] = code;
+        return index;
     }
 }

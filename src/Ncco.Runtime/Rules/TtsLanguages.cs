@@ -33,18 +33,14 @@ public static class TtsLanguages
     // Parsed once: [row] -> (standard, premium). Validation runs per talk action and must not re-parse the table.
     private static readonly int[][][] Parsed = ParseTable();
 
+    // Case-insensitive code -> row, so a lookup is a hash, not a scan of the table.
+    private static readonly Dictionary<string, int> Rows = BuildRows();
+
     /// <summary>Every language code, as documented (case as in the reference).</summary>
     public static IReadOnlyList<string> Codes { get; } = BuildCodes();
 
     /// <summary>The documented spelling of a code matched case-insensitively, or null when unknown.</summary>
-    public static string? Canonical(string code)
-    {
-        foreach (var row in Table)
-        {
-            if (string.Equals(row[0], code, StringComparison.OrdinalIgnoreCase)) return row[0];
-        }
-        return null;
-    }
+    public static string? Canonical(string code) => Rows.TryGetValue(code, out var row) ? Table[row][0] : null;
 
     /// <summary>The standard styles of a language (empty when unknown).</summary>
     public static int[] StandardStyles(string code) => Styles(code, 1);
@@ -66,13 +62,13 @@ public static class TtsLanguages
         return text;
     }
 
-    private static int[] Styles(string code, int column)
+    private static int[] Styles(string code, int column) => Rows.TryGetValue(code, out var row) ? Parsed[row][column - 1] : [];
+
+    private static Dictionary<string, int> BuildRows()
     {
-        for (var i = 0; i < Table.Length; i++)
-        {
-            if (string.Equals(Table[i][0], code, StringComparison.OrdinalIgnoreCase)) return Parsed[i][column - 1];
-        }
-        return [];
+        var rows = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Table.Length; i++) rows[Table[i][0]] = i;
+        return rows;
     }
 
     private static int[][][] ParseTable()

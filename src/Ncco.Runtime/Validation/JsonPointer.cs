@@ -8,5 +8,12 @@ public static class JsonPointer
         pointer + "/" + (member.Contains('~') || member.Contains('/') ? member.Replace("~", "~0").Replace("/", "~1") : member);
 
     /// <summary>Appends an array index.</summary>
-    public static string Append(string pointer, int index) => pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Append(string pointer, int index) =>
+        pointer.Length == 0 && index < TopLevel.Length
+            ? TopLevel[index]
+            : pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // "/0" … "/127": the pointer of each action, built for every action validated, so made once.
+    private static readonly string[] TopLevel =
+        Enumerable.Range(0, 128).Select(i => "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }

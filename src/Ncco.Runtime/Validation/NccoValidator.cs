@@ -119,10 +119,11 @@ public static class NccoValidator
     {
         var properties = rule.Properties;
         Span<byte> seen = stackalloc byte[properties.Length];
+        var names = Utf8RuleIndex.For(rule);
 
         foreach (var member in element.EnumerateObject())
         {
-            var index = Utf8RuleIndex.IndexOf(rule, member);
+            var index = Utf8RuleIndex.IndexOf(names, member);
             if (index < 0)
             {
                 ReportUnknown(rule, member.Name, pointer, errors);
@@ -148,9 +149,11 @@ public static class NccoValidator
             }
         }
 
-        foreach (var crossRule in rule.CrossFieldRules)
+        var crossFields = names.CrossFields;
+        for (var i = 0; i < crossFields.Length; i++)
         {
-            ValidateCrossField(element, rule, crossRule, pointer, errors);
+            var (first, second) = crossFields[i];
+            ValidateCrossField(element, rule, rule.CrossFieldRules[i], seen[first] != 0, seen[second] != 0, pointer, errors);
         }
     }
 
@@ -262,17 +265,17 @@ public static class NccoValidator
             return;
         }
 
-        var pointer = location.ToString();
+        string? pointer = null; // built only when an item needs it: most arrays are valid one-URL arrays
         var count = value.GetArrayLength();
         if (rule.MinLength is { } min && count < min || rule.MaxLength is { } max && count > max)
         {
-            errors.Add(new(pointer, ErrorCodes.Length, $"must hold {DescribeCount(rule)}, got {count}"));
+            errors.Add(new(pointer ??= location.ToString(), ErrorCodes.Length, $"must hold {DescribeCount(rule)}, got {count}"));
         }
 
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            var itemPointer = new Location(pointer, index);
+            var itemPointer = new Location(location, index);
             if (rule.Items == ValueKind.String)
             {
                 if (item.ValueKind != JsonValueKind.String)
@@ -377,12 +380,26 @@ public static class NccoValidator
         }
     }
 
-    private static void ValidateCrossField(JsonElement element, ObjectRule objectRule, CrossFieldRule rule, string pointer, List<NccoError> errors)
+    /// <remarks>
+    /// <paramref name="firstPresent"/> and <paramref name="secondPresent"/> come from the member scan, so the common case
+    /// (neither option used) costs no lookup at all.
+    /// </remarks>
+    private static void ValidateCrossField(JsonElement element, ObjectRule objectRule, CrossFieldRule rule, bool firstPresent, bool secondPresent, string pointer, List<NccoError> errors)
     {
+        if (!firstPresent && rule.Kind is not (CrossFieldKind.ExactlyOne or CrossFieldKind.TtsStyle)) return;
+        if (!firstPresent && !secondPresent && rule.Kind == CrossFieldKind.ExactlyOne)
+        {
+            errors.Add(new(pointer, ErrorCodes.Required, rule.Message));
+            return;
+        }
         var firstRule = objectRule.Find(rule.First)!;
         var secondRule = objectRule.Find(rule.Second)!;
-        var hasFirst = TryGet(element, firstRule, out var first, out var firstName);
-        var hasSecond = TryGet(element, secondRule, out var second, out var secondName);
+        var first = default(JsonElement);
+        var second = default(JsonElement);
+        var firstName = firstRule.Name;
+        var secondName = secondRule.Name;
+        var hasFirst = firstPresent && TryGet(element, firstRule, out first, out firstName);
+        var hasSecond = secondPresent && TryGet(element, secondRule, out second, out secondName);
 
         switch (rule.Kind)
         {
@@ -532,24 +549,31 @@ public static class NccoValidator
     {
         private readonly string _parent;
         private readonly JsonProperty _member;
+        private readonly bool _hasMember;
         private readonly int _index;
 
         public Location(string parent, JsonProperty member)
         {
             _parent = parent;
             _member = member;
+            _hasMember = true;
             _index = -1;
         }
 
-        public Location(string parent, int index)
+        /// <summary>Item <paramref name="index"/> of the array at <paramref name="array"/> (a member of an object).</summary>
+        public Location(Location array, int index)
         {
-            _parent = parent;
-            _member = default;
+            _parent = array._parent;
+            _member = array._member;
+            _hasMember = array._hasMember;
             _index = index;
         }
 
-        public override string ToString() =>
-            _index >= 0 ? JsonPointer.Append(_parent, _index) : JsonPointer.Append(_parent, _member.Name);
+        public override string ToString()
+        {
+            var pointer = _hasMember ? JsonPointer.Append(_parent, _member.Name) : _parent;
+            return _index >= 0 ? JsonPointer.Append(pointer, _index) : pointer;
+        }
     }
 
     /// <summary>
@@ -564,7 +588,7 @@ public static class NccoValidator
         {
             if (name is ActionNames.Talk or ActionNames.Stream)
             {
-                if (_openedAt is null && action.TryGetProperty("bargeIn", out var flag) && JsonValues.TryGetBoolean(flag, out var on) && on)
+                if (_openedAt is null && action.TryGetProperty("bargeIn"u8, out var flag) && JsonValues.TryGetBoolean(flag, out var on) && on)
                 {
                     _openedAt = pointer;
                 }

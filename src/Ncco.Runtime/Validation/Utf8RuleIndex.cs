@@ -17,9 +17,14 @@ internal static class Utf8RuleIndex
         NccoRuleTable.Actions.Select(rule => (Encoding.UTF8.GetBytes(rule.Name), rule)).ToArray();
 
     /// <summary>The index of the property <paramref name="member"/> names in <paramref name="rule"/>, or -1.</summary>
-    public static int IndexOf(ObjectRule rule, JsonProperty member)
+    public static int IndexOf(ObjectRule rule, JsonProperty member) => IndexOf(Entries[rule], member);
+
+    /// <summary>The lookup data of one rule, fetched once per object rather than once per member.</summary>
+    public static Entry For(ObjectRule rule) => Entries[rule];
+
+    /// <summary>The index of the property <paramref name="member"/> names, or -1.</summary>
+    public static int IndexOf(Entry entry, JsonProperty member)
     {
-        var entry = Entries[rule];
         var raw = JsonMarshal.GetRawUtf8PropertyName(member);
         if (raw.IndexOf((byte)'\\') < 0)
         {
@@ -37,6 +42,9 @@ internal static class Utf8RuleIndex
         }
         return -1;
     }
+
+    /// <summary>The property indexes of <see cref="CrossFieldRule.First"/> and <see cref="CrossFieldRule.Second"/> of each cross-field rule.</summary>
+    public static (int First, int Second)[] CrossFieldIndexes(ObjectRule rule) => Entries[rule].CrossFields;
 
     /// <summary>The rule of the built-in action named by a JSON string, or null.</summary>
     public static ObjectRule? FindAction(JsonElement name)
@@ -63,10 +71,14 @@ internal static class Utf8RuleIndex
                     indexes.Add(i);
                 }
             }
-            entries.Add(rule, new Entry(spellings.ToArray(), indexes.ToArray()));
+            var crossFields = rule.CrossFieldRules
+                .Select(c => (Array.IndexOf(rule.Properties, rule.Find(c.First)), Array.IndexOf(rule.Properties, rule.Find(c.Second))))
+                .ToArray();
+            entries.Add(rule, new Entry(spellings.ToArray(), indexes.ToArray(), crossFields));
         }
         return entries;
     }
 
-    private sealed record Entry(byte[][] Spellings, int[] PropertyIndex);
+    /// <summary>UTF-8 spellings of one rule's properties and the indexes of its cross-field rules.</summary>
+    internal sealed record Entry(byte[][] Spellings, int[] PropertyIndex, (int First, int Second)[] CrossFields);
 }
