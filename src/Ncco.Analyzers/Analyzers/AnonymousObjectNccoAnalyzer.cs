@@ -187,15 +187,11 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
             if (parent is IAnonymousFunctionOperation)
             {
                 inLambda = true;
-                var outer = parent.Parent;
-                while (outer is IDelegateCreationOperation or IConversionOperation) outer = outer.Parent;
-                return outer is IArgumentOperation { Parent: IInvocationOperation invocation }
-                    && invocation.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true;
+                break;
             }
             if (parent is ILocalFunctionOperation) return false;
         }
-        return containingSymbol is IMethodSymbol { DeclaredAccessibility: Accessibility.Public, IsStatic: false } method
-            && KnownSymbols.InheritsFrom(method.ContainingType, known.ControllerBase);
+        return IsInsideEndpoint(operation, containingSymbol, known);
     }
 
     private static void Analyze(IOperation value, OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<(SyntaxTree, int), bool> done, bool replaceable)

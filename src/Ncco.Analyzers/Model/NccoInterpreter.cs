@@ -192,7 +192,7 @@ internal sealed class NccoInterpreter
                 if (properties[i].Required && !seen[i])
                 {
                     var fix = rule.Name == "input" && properties[i].Name == "type" ? new FixRequest(FixKind.AddInputType, element, items: GuessInputType(element)) : null;
-                    Add(Descriptors.MissingRequired, anchor, pointer, $"\"{properties[i].Name}\" is required: {Lower(properties[i].Description)}", fix);
+                    Add(Descriptors.MissingRequired, anchor, pointer, $"\"{properties[i].Name}\" is required: {RuleText.Lower(properties[i].Description)}", fix);
                 }
             }
         }
@@ -255,7 +255,7 @@ internal sealed class NccoInterpreter
             case ValueKind.Integer:
                 if (!TryGetInteger(value, out var integer, out var knownInteger))
                 {
-                    Add(Descriptors.WrongType, value.Span, pointer, $"must be a whole number{DescribeRange(rule)}, got {Describe(value)}");
+                    Add(Descriptors.WrongType, value.Span, pointer, $"must be a whole number{RuleText.Range(rule)}, got {Describe(value)}");
                     return;
                 }
                 if (knownInteger) CheckRange(integer, rule, pointer, value.Span);
@@ -264,7 +264,7 @@ internal sealed class NccoInterpreter
             case ValueKind.Number:
                 if (!TryGetNumber(value, out var number, out var knownNumber))
                 {
-                    Add(Descriptors.WrongType, value.Span, pointer, $"must be a number{DescribeRange(rule)}, got {Describe(value)}");
+                    Add(Descriptors.WrongType, value.Span, pointer, $"must be a number{RuleText.Range(rule)}, got {Describe(value)}");
                     return;
                 }
                 if (knownNumber) CheckRange(number, rule, pointer, value.Span);
@@ -346,7 +346,7 @@ internal sealed class NccoInterpreter
         var count = value.Items.Count;
         if (rule.MinLength is { } min && count < min || rule.MaxLength is { } max && count > max)
         {
-            Add(Descriptors.Length, value.Span, pointer, $"must hold {DescribeCount(rule)}, got {count}");
+            Add(Descriptors.Length, value.Span, pointer, $"must hold {RuleText.Count(rule)}, got {count}");
         }
 
         for (var index = 0; index < value.Items.Count; index++)
@@ -446,7 +446,7 @@ internal sealed class NccoInterpreter
     {
         if (rule.Minimum is { } min && value < min || rule.Maximum is { } max && value > max)
         {
-            Add(Descriptors.OutOfRange, span, pointer, $"must be {DescribeBounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+            Add(Descriptors.OutOfRange, span, pointer, $"must be {RuleText.Bounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}");
         }
     }
 
@@ -672,30 +672,10 @@ internal sealed class NccoInterpreter
 
     private static string Truncate(string text) => text.Length <= 60 ? text : text.Substring(0, 57) + "...";
 
-    private static string DescribeBounds(PropertyRule rule) => (rule.Minimum, rule.Maximum) switch
-    {
-        ({ } min, { } max) => $"from {Format(min)} to {Format(max)}",
-        ({ } min, null) => $"at least {Format(min)}",
-        (null, { } max) => $"at most {Format(max)}",
-        _ => "a number",
-    };
 
-    private static string DescribeRange(PropertyRule rule) =>
-        rule.Minimum is null && rule.Maximum is null ? string.Empty : " " + DescribeBounds(rule);
 
-    private static string DescribeCount(PropertyRule rule) => (rule.MinLength, rule.MaxLength) switch
-    {
-        (1, 1) => rule.Format == ValueFormat.HttpUrl ? "exactly one URL" : "exactly one item",
-        ({ } min, { } max) => $"{min} to {max} items",
-        ({ } min, null) => $"at least {min} item" + (min == 1 ? string.Empty : "s"),
-        (null, { } max) => $"at most {max} items",
-        _ => "any number of items",
-    };
 
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Lower(string sentence) =>
-        sentence.Length > 1 && char.IsUpper(sentence[0]) && !char.IsUpper(sentence[1]) ? char.ToLowerInvariant(sentence[0]) + sentence.Substring(1) : sentence;
 
     internal static string Pointer(string pointer, string member) =>
         pointer + "/" + (member.IndexOf('~') >= 0 || member.IndexOf('/') >= 0 ? member.Replace("~", "~0").Replace("/", "~1") : member);

@@ -145,7 +145,7 @@ public static class NccoValidator
         {
             if (properties[i].Required && seen[i] == 0)
             {
-                errors.Add(new(pointer, ErrorCodes.Required, $"\"{properties[i].Name}\" is required: {Lower(properties[i].Description)}"));
+                errors.Add(new(pointer, ErrorCodes.Required, $"\"{properties[i].Name}\" is required: {RuleText.Lower(properties[i].Description)}"));
             }
         }
 
@@ -185,7 +185,7 @@ public static class NccoValidator
             case ValueKind.Integer:
                 if (!JsonValues.TryGetInteger(value, out var integer))
                 {
-                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a whole number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a whole number{RuleText.Range(rule)}, got {JsonValues.Describe(value)}"));
                     return;
                 }
                 CheckRange(integer, rule, pointer, errors);
@@ -194,7 +194,7 @@ public static class NccoValidator
             case ValueKind.Number:
                 if (!JsonValues.TryGetNumber(value, out var number))
                 {
-                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a number{DescribeRange(rule)}, got {JsonValues.Describe(value)}"));
+                    errors.Add(new(pointer.ToString(), ErrorCodes.Type, $"must be a number{RuleText.Range(rule)}, got {JsonValues.Describe(value)}"));
                     return;
                 }
                 CheckRange(number, rule, pointer, errors);
@@ -269,7 +269,7 @@ public static class NccoValidator
         var count = value.GetArrayLength();
         if (rule.MinLength is { } min && count < min || rule.MaxLength is { } max && count > max)
         {
-            errors.Add(new(pointer ??= location.ToString(), ErrorCodes.Length, $"must hold {DescribeCount(rule)}, got {count}"));
+            errors.Add(new(pointer ??= location.ToString(), ErrorCodes.Length, $"must hold {RuleText.Count(rule)}, got {count}"));
         }
 
         var index = 0;
@@ -376,7 +376,7 @@ public static class NccoValidator
     {
         if (rule.Minimum is { } min && value < min || rule.Maximum is { } max && value > max)
         {
-            errors.Add(new(pointer.ToString(), ErrorCodes.Range, $"must be {DescribeBounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}"));
+            errors.Add(new(pointer.ToString(), ErrorCodes.Range, $"must be {RuleText.Bounds(rule)}, got {value.ToString(CultureInfo.InvariantCulture)}"));
         }
     }
 
@@ -510,30 +510,10 @@ public static class NccoValidator
         return false;
     }
 
-    private static string DescribeBounds(PropertyRule rule) => (rule.Minimum, rule.Maximum) switch
-    {
-        ({ } min, { } max) => $"from {Format(min)} to {Format(max)}",
-        ({ } min, null) => $"at least {Format(min)}",
-        (null, { } max) => $"at most {Format(max)}",
-        _ => "a number",
-    };
 
-    private static string DescribeRange(PropertyRule rule) =>
-        rule.Minimum is null && rule.Maximum is null ? string.Empty : " " + DescribeBounds(rule);
 
-    private static string DescribeCount(PropertyRule rule) => (rule.MinLength, rule.MaxLength) switch
-    {
-        (1, 1) => rule.Format == ValueFormat.HttpUrl ? "exactly one URL" : "exactly one item",
-        ({ } min, { } max) => $"{min} to {max} items",
-        ({ } min, null) => $"at least {min} item" + (min == 1 ? string.Empty : "s"),
-        (null, { } max) => $"at most {max} items",
-        _ => "any number of items",
-    };
 
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Lower(string sentence) =>
-        sentence.Length > 1 && char.IsUpper(sentence[0]) && !char.IsUpper(sentence[1]) ? char.ToLowerInvariant(sentence[0]) + sentence[1..] : sentence;
 
     private static string FirstSentence(string message)
     {
