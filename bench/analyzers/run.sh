@@ -45,7 +45,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Ncco;
 using Ncco.Model;
-using NccoEndpoint = Ncco.Model.Endpoints.Endpoint;
+using Ncco.Model.Endpoints;
 
 namespace BenchApp;
 
@@ -63,7 +63,7 @@ public static class Flow$i
     public static NccoDocument Built(string baseUrl) => NccoBuilder.Create()
         .Talk("Connecting you to sales, flow $i", loop: 1, level: 0.5)
         .Record(endOnSilence: 3, timeOut: 120, eventUrl: baseUrl + "/recording/$i")
-        .Connect(NccoEndpoint.Phone("4477009$(printf '%05d' "$i")"), from: "447700900001", timeout: 30, limit: 3600)
+        .Connect(CallEndpoint.Phone("4477009$(printf '%05d' "$i")"), from: "447700900001", timeout: 30, limit: 3600)
         .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: baseUrl + "/input/$i", maxDigits: 4, speechLanguage: "en-GB")
         .Build();
 
