@@ -6,6 +6,18 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 results="$root/artifacts/test-results"
+
+# What the suites need beyond the .NET SDK (native engines from Debian, ajv from npm): each .ci/deps script
+# installs only what is missing, so a fresh machine works and a warm one pays a few dpkg/stat checks.
+for dep in .ci/deps/*.sh; do
+  [ -e "$dep" ] || continue
+  if ! bash "$dep"; then
+    echo "installing test dependencies failed in $dep (apt-get needs root; npm needs the registry)"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
+
 rm -rf "$results"
 mkdir -p "$results"
 
