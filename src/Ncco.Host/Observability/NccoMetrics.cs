@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Ncco.Host.Observability;
+
+/// <summary>
+/// The host's instruments, on the meter <see cref="MeterName"/>. Anything that listens to
+/// <see cref="System.Diagnostics.Metrics"/> (the built-in Prometheus text endpoint, OpenTelemetry, dotnet-counters) sees them.
+/// </summary>
+public sealed class NccoMetrics : IDisposable
+{
+    /// <summary>The meter every Ncco host instrument belongs to.</summary>
+    public const string MeterName = "Ncco.Host";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _started;
+    private readonly Counter<long> _failed;
+    private readonly UpDownCounter<long> _active;
+    private readonly Histogram<double> _webhookLatency;
+    private readonly Counter<long> _rateLimited;
+
+    /// <summary>Creates the instruments through <paramref name="meterFactory"/>.</summary>
+    public NccoMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _started = _meter.CreateCounter<long>("ncco.calls.started", "{leg}", "Call legs created (inbound, outbound, connect).");
+        _failed = _meter.CreateCounter<long>("ncco.calls.failed", "{leg}", "Call legs that ended without connecting (failed, busy, timeout, rejected, unanswered, cancelled).");
+        _active = _meter.CreateUpDownCounter<long>("ncco.calls.active", "{leg}", "Call legs in progress.");
+        _webhookLatency = _meter.CreateHistogram<double>("ncco.webhook.duration", "ms", "Time from sending a webhook to its response (or failure).");
+        _rateLimited = _meter.CreateCounter<long>("ncco.api.rate_limited", "{request}", "POST /v1/calls requests refused with 429.");
+    }
+
+    /// <summary>A leg was created.</summary>
+    public void CallStarted(string direction, string endpointType)
+    {
+        _started.Add(1, new TagList { { "direction", direction }, { "endpoint_type", endpointType } });
+        _active.Add(1);
+    }
+
+    /// <summary>A leg ended with final status <paramref name="status"/>.</summary>
+    public void CallEnded(string status, bool failed)
+    {
+        _active.Add(-1);
+        if (failed) _failed.Add(1, new TagList { { "status", status } });
+    }
+
+    /// <summary>A webhook attempt finished (<paramref name="statusCode"/> 0 for timeouts and connection failures).</summary>
+    public void WebhookCompleted(string kind, int statusCode, TimeSpan elapsed) =>
+        _webhookLatency.Record(elapsed.TotalMilliseconds, new TagList { { "kind", kind }, { "status_code", statusCode } });
+
+    /// <summary>A call creation was refused by the outbound rate limit.</summary>
+    public void RateLimited() => _rateLimited.Add(1);
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}
