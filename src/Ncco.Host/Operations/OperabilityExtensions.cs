@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Observability;
+
+namespace Ncco.Host.Operations;
+
+/// <summary>
+/// Registers and maps what operators need: Prometheus metrics, the OpenAPI document, health probes, structured
+/// logging defaults and graceful shutdown. Both methods may be called more than once; later calls do nothing.
+/// </summary>
+public static class OperabilityExtensions
+{
+    private const string MappedKey = "Ncco.Operability.Mapped";
+
+    /// <summary>
+    /// Adds <see cref="NccoMetrics"/> and its Prometheus exporter, the OpenAPI generator, JSON console logging
+    /// defaults (scopes on, UTC ISO-8601 timestamps; the formatter itself is chosen with
+    /// <c>Logging:Console:FormatterName=json</c>), <see cref="ShutdownOptions"/> and the <see cref="CallDrainService"/>,
+    /// with the host's shutdown timeout raised to the drain budget plus <see cref="ShutdownOptions.HangupBudget"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddNccoOperability(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(OperabilityMarker))) return builder;
+        builder.Services.AddSingleton<OperabilityMarker>();
+
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<NccoMetrics>();
+        builder.Services.AddSingleton(provider => new PrometheusMetricsExporter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), [NccoMetrics.MeterName]));
+
+        builder.Services.AddNccoOpenApi();
+
+        ConfigureJsonConsoleDefaults(builder);
+
+        builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection(ShutdownOptions.Section));
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+        {
+            var needed = shutdown.Value.DrainTimeout + ShutdownOptions.HangupBudget;
+            if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
+        });
+        builder.Services.AddHostedService<CallDrainService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>GET /metrics</c> (Prometheus text format 0.0.4), <c>/health/live</c>, <c>/health/ready</c> and the
+    /// OpenAPI document at <c>/openapi/v1.json</c>; starts the metrics listener so nothing recorded from now on is missed.
+    /// </summary>
+    public static WebApplication MapNccoOperability(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var properties = ((IApplicationBuilder)app).Properties;
+        if (properties.ContainsKey(MappedKey)) return app;
+        properties[MappedKey] = true;
+
+        // Resolved now, not at the first scrape: the listener only counts what happens after it starts, and the
+        // instruments should be listed (with HELP and TYPE) before anything was recorded.
+        var exporter = app.Services.GetRequiredService<PrometheusMetricsExporter>();
+        app.Services.GetRequiredService<NccoMetrics>();
+
+        app.MapGet("/metrics", () => Results.Text(exporter.Collect(), PrometheusMetricsExporter.ContentType)).ExcludeFromDescription();
+        app.MapHealthEndpoints();
+        app.MapOpenApi(NccoOpenApi.Route);
+        return app;
+    }
+
+    private static void ConfigureJsonConsoleDefaults(WebApplicationBuilder builder)
+    {
+        // Defaults only: whatever Logging:Console:FormatterOptions says in configuration wins.
+        var configured = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
+        builder.Services.Configure<JsonConsoleFormatterOptions>(options =>
+        {
+            if (configured["IncludeScopes"] is null) options.IncludeScopes = true;
+            if (configured["TimestampFormat"] is null) options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            if (configured["UseUtcTimestamp"] is null) options.UseUtcTimestamp = true;
+        });
+    }
+
+    private sealed class OperabilityMarker;
+}
