@@ -33,6 +33,8 @@ public sealed class TestHostFixture : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public TestServer Server => _app.GetTestServer();
+
     /// <param name="extraArgs">More command-line configuration (<c>--Ncco:Demo:Enabled=false</c>…).</param>
     /// <param name="configureBuilder">Runs after <c>AddNccoHost</c> (more services, fakes).</param>
     /// <param name="configureApp">Runs after <c>UseNccoHostAsync</c>, before the host starts (more endpoints).</param>

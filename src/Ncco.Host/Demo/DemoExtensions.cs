@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace Ncco.Host.Demo;
+
+/// <summary>
+/// Registers and maps the built-in demo (<see cref="DemoOptions"/>): the demo application provisioned at start,
+/// its webhooks and the echo bot. Both methods may be called more than once; later calls do nothing.
+/// </summary>
+public static class DemoExtensions
+{
+    private const string MappedKey = "Ncco.Demo.Mapped";
+
+    /// <summary>Adds <see cref="DemoOptions"/>, the <see cref="DemoProvisioner"/> (also a hosted service) and the <see cref="EchoBot"/>.</summary>
+    public static WebApplicationBuilder AddNccoDemo(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(DemoProvisioner))) return builder;
+
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<DemoOptions>()
+            .Bind(configuration.GetSection(DemoOptions.Section))
+            .Configure(options => options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey]);
+        builder.Services.AddSingleton<DemoProvisioner>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DemoProvisioner>());
+        builder.Services.AddSingleton<EchoBot>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/demo/answer</c>, <c>/demo/input</c>, <c>/demo/events</c> and the <c>/demo/bot</c> WebSocket, unless the demo is disabled.</summary>
+    public static WebApplication MapNccoDemo(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var properties = ((IApplicationBuilder)app).Properties;
+        if (properties.ContainsKey(MappedKey)) return app;
+        properties[MappedKey] = true;
+        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) return app;
+
+        // Harmless if the media code adds it too: the middleware only acts when no WebSocket feature is there yet.
+        app.UseWebSockets();
+        app.MapDemoEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Ncco.Host.Operations;
+
+/// <summary>
+/// Mints the RS256 application JWTs the Voice REST API accepts (reference §4.3), the way the Vonage SDKs do:
+/// <c>application_id</c>, <c>iat</c>, a unique <c>jti</c> and <c>exp</c>. For <c>ncco token</c>, the load bench and tests;
+/// a production client would use its Vonage SDK.
+/// </summary>
+public static class ApplicationJwtIssuer
+{
+    /// <summary>The lifetime the SDKs give their tokens: 15 minutes.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>Signs a token with the PEM private key (PKCS#8 or PKCS#1) <paramref name="privateKeyPem"/>.</summary>
+    /// <exception cref="ArgumentException">The PEM holds no RSA private key.</exception>
+    public static string Create(string privateKeyPem, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(privateKeyPem);
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(privateKeyPem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw new ArgumentException("The key is not a PEM RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).", nameof(privateKeyPem), e);
+        }
+        return Create(rsa, applicationId, issuedAt, lifetime, jti);
+    }
+
+    /// <summary>Signs a token with <paramref name="privateKey"/> (which must hold the private part).</summary>
+    public static string Create(RSA privateKey, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        ArgumentException.ThrowIfNullOrEmpty(applicationId);
+        var iat = issuedAt.ToUnixTimeSeconds();
+        var exp = iat + (long)(lifetime ?? DefaultLifetime).TotalSeconds;
+
+        var header = Base64Url.EncodeToString("""{"alg":"RS256","typ":"JWT"}"""u8);
+        var payload = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(payload))
+        {
+            json.WriteStartObject();
+            json.WriteString("application_id", applicationId);
+            json.WriteNumber("iat", iat);
+            json.WriteString("jti", jti ?? Guid.NewGuid().ToString());
+            json.WriteNumber("exp", exp);
+            json.WriteEndObject();
+        }
+        var signingInput = header + "." + Base64Url.EncodeToString(payload.WrittenSpan);
+        var signature = privateKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+}
