@@ -13,6 +13,8 @@ public static class NccoCommandLine
         {
             ValidateCommand.Create(console),
             SchemaCommand.Create(console),
+            ServeCommand.Create(console),
+            TokenCommand.Create(console),
         };
         return root;
     }

@@ -21,6 +21,12 @@ public static class ApplicationJwtIssuer
     public static string Create(string privateKeyPem, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(privateKeyPem);
+        const string NotAPrivateKey = "The key is not a PEM RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).";
+        // A public key imports fine and only fails when signing, with an OpenSSL message; say what is wrong instead.
+        if (!PemEncoding.TryFind(privateKeyPem, out var fields) || privateKeyPem[fields.Label] is not ("PRIVATE KEY" or "RSA PRIVATE KEY"))
+        {
+            throw new ArgumentException(NotAPrivateKey, nameof(privateKeyPem));
+        }
         using var rsa = RSA.Create();
         try
         {
@@ -28,7 +34,7 @@ public static class ApplicationJwtIssuer
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            throw new ArgumentException("The key is not a PEM RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).", nameof(privateKeyPem), e);
+            throw new ArgumentException(NotAPrivateKey, nameof(privateKeyPem), e);
         }
         return Create(rsa, applicationId, issuedAt, lifetime, jti);
     }

@@ -69,6 +69,7 @@ public sealed class OperabilityEndpointsTests : IAsyncLifetime
         Assert.True(paths.TryGetProperty("/v2/applications/{id}", out _));
         Assert.False(paths.TryGetProperty("/metrics", out _));
         Assert.False(paths.TryGetProperty("/health/ready", out _));
+        Assert.False(paths.TryGetProperty("/health", out _));
         Assert.Equal("basic", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("basicAuth").GetProperty("scheme").GetString());
         Assert.True(applications.GetProperty("get").GetProperty("security")[0].TryGetProperty("basicAuth", out _));
     }

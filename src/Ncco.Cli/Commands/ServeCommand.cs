@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Ncco.Host;
+using Ncco.Host.Auth;
+using Ncco.Host.Configuration;
+using Ncco.Host.Demo;
+using Ncco.Host.Operations;
+
+namespace Ncco.Cli.Commands;
+
+/// <summary>
+/// <c>ncco serve [--urls …] [--data-directory …] [--no-demo] [--Section:Key=value …]</c>: runs the self-hosted voice
+/// runtime in this process, exactly as <c>dotnet run --project src/Ncco.Host</c> does, and prints where it listens,
+/// the credentials' whereabouts and copy-paste commands for a first call. Every token it does not know is passed
+/// to the host as configuration (<c>--Ncco:Shutdown:DrainTimeout=00:01:00</c>, <c>--Logging:Console:FormatterName=json</c>).
+/// Ctrl+C (SIGINT) or SIGTERM stops it gracefully: new calls are refused and live ones drain.
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>Where the host listens unless told otherwise (the host's own appsettings.json says the same).</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var urls = new Option<string?>("--urls") { Description = $"Where to listen, ';'-separated (default {DefaultUrls}; port 0 picks a free port)." };
+        var dataDirectory = new Option<string?>("--data-directory", "-d") { Description = "Database, credentials and the demo key (default ./ncco-data)." };
+        var noDemo = new Option<bool>("--no-demo") { Description = "Neither provision nor serve the demo application." };
+        var command = new Command("serve", "Run the Ncco voice host: Voice REST API, applications, webhooks, WebSocket legs, demo. " +
+            "Other --Section:Key=value arguments set host configuration (see docs/host-configuration.md).")
+        {
+            urls, dataDirectory, noDemo,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var args = new List<string>(parse.UnmatchedTokens);
+            if (parse.GetValue(urls) is { } u) args.Add("--urls=" + u);
+            if (parse.GetValue(dataDirectory) is { } d) args.Add("--Ncco:DataDirectory=" + d);
+            if (parse.GetValue(noDemo)) args.Add("--Ncco:Demo:Enabled=false");
+            return RunAsync([.. args], console, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the host with <paramref name="hostArgs"/> until it is stopped (or <paramref name="cancellationToken"/> fires).</summary>
+    public static async Task<int> RunAsync(string[] hostArgs, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var builder = WebApplication.CreateBuilder(hostArgs);
+        // The host project's appsettings.json is not read from here (the content root is the current directory), so
+        // its defaults are set again, below every other source: a setting anywhere else still wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Urls"] = DefaultUrls,
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+        builder.AddNccoHost();
+        // No-ops once AddNccoHost/UseNccoHostAsync include them; until then they make serve complete.
+        builder.AddNccoOperability();
+        builder.AddNccoDemo();
+
+        await using var app = builder.Build();
+        await app.UseNccoHostAsync();
+        app.MapNccoOperability();
+        app.MapNccoDemo();
+
+        await app.StartAsync(cancellationToken);
+        WriteBanner(app, console.Out);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static void WriteBanner(WebApplication app, TextWriter output)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var demo = app.Services.GetService<DemoProvisioner>()?.Application;
+        var baseUrl = demo?.PublicUrl.ToString().TrimEnd('/') ?? addresses.FirstOrDefault() ?? DefaultUrls;
+        var dataDirectory = Path.GetFullPath(app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value.DataDirectory);
+        var account = app.Services.GetRequiredService<AccountCredentials>();
+
+        output.WriteLine();
+        output.WriteLine($"Ncco voice host listening on {string.Join(", ", addresses)}");
+        output.WriteLine($"  Voice API   {baseUrl}/v1/calls            (Authorization: Bearer <application JWT>)");
+        output.WriteLine($"  Apps API    {baseUrl}/v2/applications     (Basic auth: API key {account.ApiKey}, secret in {Path.Combine(dataDirectory, "account.json")})");
+        output.WriteLine($"  OpenAPI     {baseUrl}/openapi/v1.json");
+        output.WriteLine($"  Metrics     {baseUrl}/metrics             Health: {baseUrl}/health/ready");
+        output.WriteLine($"  Data        {dataDirectory}");
+        if (demo is not null)
+        {
+            output.WriteLine($"  Demo app    {demo.ApplicationId} (private key {demo.PrivateKeyPath})");
+            output.WriteLine();
+            output.WriteLine("Place a first call to the demo echo bot:");
+            output.WriteLine($"  TOKEN=$({TokenCommandLine()} token --application {demo.ApplicationId} --key {demo.PrivateKeyPath})");
+            output.WriteLine($"  curl -X POST {baseUrl}/v1/calls -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
+            output.WriteLine($"    -d '{{\"to\":[{{\"type\":\"websocket\",\"uri\":\"{demo.BotUrl}\",\"content-type\":\"{DemoNccos.BotContentType}\"}}],\"ncco\":[{{\"action\":\"talk\",\"text\":\"Hello from Ncco\"}}]}}'");
+        }
+        output.WriteLine();
+        output.WriteLine("Ctrl+C stops the host; calls in progress get Ncco:Shutdown:DrainTimeout to end.");
+        output.Flush();
+    }
+
+    // Installed as a tool the command is `ncco`; from a clone it runs through `dotnet run`.
+    private static string TokenCommandLine() =>
+        string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "ncco", StringComparison.OrdinalIgnoreCase)
+            ? "ncco"
+            : "dotnet run --project src/Ncco.Cli --";
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ncco.Cli;
+using Ncco.Cli.Commands;
+
+namespace Ncco.Cli.Tests;
+
+public sealed partial class ServeCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ncco-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Help_lists_the_options()
+    {
+        var (exit, output, _) = TokenCommandTests.Run("serve", "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--urls", output);
+        Assert.Contains("--data-directory", output);
+        Assert.Contains("--no-demo", output);
+    }
+
+    [Fact]
+    public async Task Serve_runs_the_host_prints_a_working_banner_and_stops_on_request()
+    {
+        var text = new StringWriter();
+        var output = TextWriter.Synchronized(text);
+        string Output()
+        {
+            // The synchronized writer locks on itself; reading under the same lock sees whole writes.
+            lock (output) return text.ToString();
+        }
+        var console = new CliConsole(new StringReader(string.Empty), output, output);
+        using var stop = new CancellationTokenSource();
+        var parse = NccoCommandLine.Create(console).Parse(
+            ["serve", "--urls", "http://127.0.0.1:0", "--data-directory", _directory, "--Logging:LogLevel:Default=Warning", "--Ncco:Shutdown:DrainTimeout=00:00:01"]);
+        var serving = parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output, ProcessTerminationTimeout = null }, stop.Token);
+
+        var baseUrl = await WaitForBannerAsync(Output, serving);
+        using var http = new HttpClient();
+        using (var ready = await http.GetAsync(new Uri(baseUrl + "/health/ready")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        var banner = Output();
+        var token = TokenCommandTests.Run("token", "--application", "d3e40000-0000-4000-8000-000000000001", "--key", Path.Combine(_directory, "demo-application.key")).Output;
+        Assert.Contains($"--key {Path.Combine(_directory, "demo-application.key")}", banner);
+        Assert.Contains($"\"uri\":\"ws://127.0.0.1:{new Uri(baseUrl).Port}/demo/bot\"", banner);
+        Assert.Equal(3, token.Trim().Split('.').Length);
+        using (var answer = await http.GetAsync(new Uri(baseUrl + "/demo/answer")))
+        {
+            using var ncco = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal("talk", ncco.RootElement[0].GetProperty("action").GetString());
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static async Task<string> WaitForBannerAsync(Func<string> output, Task serving)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var text = output();
+            if (serving.IsCompleted) Assert.Fail("serve ended early: " + text);
+            var match = ListeningPattern().Match(text);
+            if (match.Success && text.Contains("Ctrl+C stops the host", StringComparison.Ordinal)) return match.Groups[1].Value;
+            await Task.Delay(50);
+        }
+        Assert.Fail("no banner within 30 s: " + output());
+        return string.Empty;
+    }
+
+    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningPattern();
+}
