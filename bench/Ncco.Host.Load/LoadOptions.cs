@@ -1,0 +1,33 @@
+namespace Ncco.Host.Load;
+
+/// <summary>What one bench run does; every phase is bounded by both a request count and a duration.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>A running host to measure instead of starting one in-process (then ApiKey/ApiSecret are needed).</summary>
+    public Uri? Url { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public string? ApiSecret { get; init; }
+
+    /// <summary>Concurrent HTTP workers of the GET phase.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Most GET /v1/calls/{uuid} requests (each needs its own pre-minted JWT).</summary>
+    public int Requests { get; init; } = 10_000;
+
+    /// <summary>Concurrent HTTP workers of the POST phase.</summary>
+    public int CreateConcurrency { get; init; } = 8;
+
+    /// <summary>Most POST /v1/calls requests.</summary>
+    public int Creates { get; init; } = 500;
+
+    /// <summary>Upper bound of each phase.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The NCCO of created calls; null for a short talk.</summary>
+    public string? Ncco { get; init; }
+
+    /// <summary>The <c>to</c> endpoint of created calls; null for the host's demo echo bot.</summary>
+    public string? To { get; init; }
+}

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Ncco.Host.Demo;
+using Ncco.Host.Operations;
+
+namespace Ncco.Host.Load;
+
+/// <summary>
+/// Loopback load on the Voice REST API: starts the host in-process on Kestrel (or uses <see cref="LoadOptions.Url"/>),
+/// creates an application over <c>/v2/applications</c>, pre-mints one RS256 JWT per request (the host refuses a
+/// replayed <c>jti</c>, and signing must not be part of what is measured), then runs two bounded phases:
+/// <c>POST /v1/calls</c> and <c>GET /v1/calls/{uuid}</c>, each with a fixed number of concurrent workers.
+/// </summary>
+internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> hostArgs, TextWriter output)
+{
+    private const int WarmupRequests = 100;
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        InProcessHost? host = null;
+        try
+        {
+            Uri baseUrl;
+            string apiKey, apiSecret;
+            if (options.Url is null)
+            {
+                host = await InProcessHost.StartAsync(hostArgs, cancellationToken);
+                (baseUrl, apiKey, apiSecret) = (host.BaseUrl, host.ApiKey, host.ApiSecret);
+                output.WriteLine($"host: in-process on {baseUrl} (data {host.DataDirectory}); it shares this machine's {Environment.ProcessorCount} cores with the load");
+            }
+            else
+            {
+                if (options.ApiKey is null || options.ApiSecret is null)
+                {
+                    output.WriteLine("--url needs --api-key and --api-secret (to create the bench application).");
+                    return 2;
+                }
+                (baseUrl, apiKey, apiSecret) = (options.Url, options.ApiKey, options.ApiSecret);
+                output.WriteLine($"host: {baseUrl}");
+            }
+
+            using var http = new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = Math.Max(options.Concurrency, options.CreateConcurrency),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            })
+            {
+                BaseAddress = baseUrl,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+
+            var (applicationId, privateKey) = await CreateApplicationAsync(http, apiKey, apiSecret, baseUrl, cancellationToken);
+            output.WriteLine($"application: {applicationId}");
+
+            var total = WarmupRequests + options.Creates + options.Requests;
+            var minting = TimeProvider.System.GetTimestamp();
+            var tokens = MintTokens(privateKey, applicationId, total);
+            output.WriteLine($"tokens: {total} RS256 JWTs minted in {TimeProvider.System.GetElapsedTime(minting).TotalSeconds:F1} s (not measured below)");
+
+            var nextToken = 0;
+            string Token() => tokens[Interlocked.Increment(ref nextToken) - 1];
+
+            // Warm-up: JIT, connection pool, SQLite page cache. Not reported.
+            await RunPhaseAsync("warm-up", WarmupRequests, options.Concurrency, (_, ct) => GetAsync(http, Token(), Guid.NewGuid().ToString(), ct), cancellationToken);
+
+            var created = new ConcurrentQueue<string>();
+            var body = CreateBody(baseUrl);
+            var create = await RunPhaseAsync("POST /v1/calls", options.Creates, options.CreateConcurrency, async (_, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "v1/calls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
+                using var response = await http.SendAsync(request, ct);
+                if ((int)response.StatusCode == 201)
+                {
+                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                    if (json.RootElement.TryGetProperty("uuid", out var uuid) && uuid.GetString() is { } id) created.Enqueue(id);
+                }
+                return (int)response.StatusCode;
+            }, cancellationToken);
+
+            var uuids = created.ToArray();
+            if (uuids.Length == 0) output.WriteLine("note: no call was created, so GET asks for unknown uuids (404): it still measures routing, JWT checks and the lookup");
+            var get = await RunPhaseAsync("GET /v1/calls/{uuid}", options.Requests, options.Concurrency,
+                (i, ct) => GetAsync(http, Token(), uuids.Length > 0 ? uuids[i % uuids.Length] : Guid.NewGuid().ToString(), ct), cancellationToken);
+
+            output.WriteLine();
+            WriteTable([create, get], options);
+            await WriteHostCountersAsync(http, cancellationToken);
+            if (create.Statuses.ContainsKey(404) || create.Statuses.ContainsKey(405))
+            {
+                output.WriteLine("note: POST /v1/calls answered 404/405: this build has no Voice REST API yet.");
+            }
+            return 0;
+        }
+        finally
+        {
+            if (host is not null) await host.DisposeAsync();
+        }
+    }
+
+    private static async Task<int> GetAsync(HttpClient http, string token, string uuid, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/calls/" + uuid);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    private async Task<LatencyStats> RunPhaseAsync(string name, int maxRequests, int workers, Func<int, CancellationToken, Task<int>> send, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Duration);
+        var next = -1;
+        var latencies = new List<double>[workers];
+        var statuses = new ConcurrentDictionary<int, int>();
+        var started = TimeProvider.System.GetTimestamp();
+
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            var mine = latencies[worker] = new List<double>(maxRequests / workers + 1);
+            while (!deadline.IsCancellationRequested)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= maxRequests) break;
+                var sent = TimeProvider.System.GetTimestamp();
+                int status;
+                try
+                {
+                    status = await send(i, cancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                    status = 0;
+                }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // HttpClient's own timeout.
+                    status = -1;
+                }
+                mine.Add(TimeProvider.System.GetElapsedTime(sent).TotalMilliseconds);
+                statuses.AddOrUpdate(status, 1, (_, count) => count + 1);
+            }
+        }, cancellationToken)));
+
+        var stats = new LatencyStats(name, latencies.SelectMany(l => l ?? []).ToList(), statuses, TimeProvider.System.GetElapsedTime(started));
+        if (name != "warm-up") output.WriteLine($"{name}: {stats.Count} requests in {stats.Elapsed.TotalSeconds:F1} s");
+        return stats;
+    }
+
+    private async Task<(string Id, string PrivateKey)> CreateApplicationAsync(HttpClient http, string apiKey, string apiSecret, Uri baseUrl, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["name"] = "load bench",
+            ["capabilities"] = new JsonObject
+            {
+                ["voice"] = new JsonObject
+                {
+                    ["webhooks"] = new JsonObject
+                    {
+                        ["answer_url"] = new JsonObject { ["address"] = new Uri(baseUrl, "demo/answer").ToString(), ["http_method"] = "GET" },
+                        ["event_url"] = new JsonObject { ["address"] = new Uri(baseUrl, "demo/events").ToString(), ["http_method"] = "POST" },
+                    },
+                },
+            },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v2/applications") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(apiKey + ":" + apiSecret)));
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /v2/applications answered {(int)response.StatusCode}: {text}");
+        using var json = JsonDocument.Parse(text);
+        return (json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("keys").GetProperty("private_key").GetString()!);
+    }
+
+    private static string[] MintTokens(string privateKeyPem, string applicationId, int count)
+    {
+        var tokens = new string[count];
+        var now = TimeProvider.System.GetUtcNow();
+        // One RSA object per thread: signing on a shared instance is not documented as thread-safe.
+        Parallel.For(0, count,
+            () =>
+            {
+                var rsa = RSA.Create();
+                rsa.ImportFromPem(privateKeyPem);
+                return rsa;
+            },
+            (i, _, rsa) =>
+            {
+                tokens[i] = ApplicationJwtIssuer.Create(rsa, applicationId, now, TokenLifetime);
+                return rsa;
+            },
+            rsa => rsa.Dispose());
+        return tokens;
+    }
+
+    private string CreateBody(Uri baseUrl)
+    {
+        var to = options.To ?? new JsonObject
+        {
+            ["type"] = "websocket",
+            ["uri"] = DemoNccos.BotUrl(baseUrl).ToString(),
+            ["content-type"] = DemoNccos.BotContentType,
+        }.ToJsonString();
+        var ncco = options.Ncco ?? """[{"action":"talk","text":"Hello from Ncco"}]""";
+        return $$"""{"to":[{{to}}],"ncco":{{ncco}}}""";
+    }
+
+    private void WriteTable(IEnumerable<LatencyStats> phases, LoadOptions run)
+    {
+        output.WriteLine($"concurrency: GET {run.Concurrency}, POST {run.CreateConcurrency}; bound per phase: {run.Duration.TotalSeconds:F0} s");
+        output.WriteLine();
+        output.WriteLine("| phase | requests | 2xx | other statuses | req/s | p50 ms | p90 ms | p99 ms | max ms |");
+        output.WriteLine("| -- | --: | --: | -- | --: | --: | --: | --: | --: |");
+        foreach (var phase in phases)
+        {
+            var others = string.Join(" ", phase.Statuses.Where(s => s.Key is < 200 or >= 300).OrderBy(s => s.Key).Select(s => $"{StatusName(s.Key)}×{s.Value}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {phase.Name} | {phase.Count} | {phase.Succeeded} | {(others.Length == 0 ? "-" : others)} | {phase.RequestsPerSecond:F0} | {phase.Percentile(50):F2} | {phase.Percentile(90):F2} | {phase.Percentile(99):F2} | {phase.Max:F2} |"));
+        }
+        output.WriteLine();
+    }
+
+    private static string StatusName(int status) => status switch
+    {
+        0 => "connection-error",
+        -1 => "timeout",
+        _ => status.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private async Task WriteHostCountersAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+            double Sum(string name) => metrics.Split('\n')
+                .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            output.WriteLine($"host counters: ncco_calls_started_total {Sum("ncco_calls_started_total")}, ncco_calls_active {Sum("ncco_calls_active")}, ncco_api_rate_limited_total {Sum("ncco_api_rate_limited_total")}");
+        }
+        catch (HttpRequestException)
+        {
+            output.WriteLine("host counters: /metrics not reachable");
+        }
+    }
+}

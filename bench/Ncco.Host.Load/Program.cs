@@ -1,0 +1,49 @@
+using System.CommandLine;
+
+namespace Ncco.Host.Load;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Ncco.Host.Load -- [options] [--Section:Key=value …]</c>; see README.md.
+/// An explicit class (not top-level statements) because Ncco.Host has a <c>Program</c> in the global namespace.
+/// </summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var url = new Option<Uri?>("--url") { Description = "Measure a running host instead of starting one in-process." };
+        var apiKey = new Option<string?>("--api-key") { Description = "With --url: the account's API key." };
+        var apiSecret = new Option<string?>("--api-secret") { Description = "With --url: the account's API secret." };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "GET workers.", DefaultValueFactory = _ => 16 };
+        var requests = new Option<int>("--requests", "-n") { Description = "Most GET requests.", DefaultValueFactory = _ => 10_000 };
+        var createConcurrency = new Option<int>("--create-concurrency") { Description = "POST workers.", DefaultValueFactory = _ => 8 };
+        var creates = new Option<int>("--creates") { Description = "Most POST /v1/calls requests.", DefaultValueFactory = _ => 500 };
+        var duration = new Option<int>("--duration", "-d") { Description = "Most seconds per phase.", DefaultValueFactory = _ => 10 };
+        var ncco = new Option<string?>("--ncco") { Description = "NCCO (JSON array) of created calls; default a short talk." };
+        var to = new Option<string?>("--to") { Description = "The to endpoint (JSON object) of created calls; default the demo echo bot." };
+
+        var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
+            "Other --Section:Key=value arguments configure the in-process host.")
+        {
+            url, apiKey, apiSecret, concurrency, requests, createConcurrency, creates, duration, ncco, to,
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((parse, cancellationToken) =>
+        {
+            var options = new LoadOptions
+            {
+                Url = parse.GetValue(url),
+                ApiKey = parse.GetValue(apiKey),
+                ApiSecret = parse.GetValue(apiSecret),
+                Concurrency = Math.Max(1, parse.GetValue(concurrency)),
+                Requests = Math.Max(0, parse.GetValue(requests)),
+                CreateConcurrency = Math.Max(1, parse.GetValue(createConcurrency)),
+                Creates = Math.Max(0, parse.GetValue(creates)),
+                Duration = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(duration))),
+                Ncco = parse.GetValue(ncco),
+                To = parse.GetValue(to),
+            };
+            return new LoadRunner(options, parse.UnmatchedTokens, Console.Out).RunAsync(cancellationToken);
+        });
+        return root.Parse(args).InvokeAsync();
+    }
+}
