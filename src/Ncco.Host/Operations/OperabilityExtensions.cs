@@ -74,6 +74,11 @@ public static class OperabilityExtensions
             if (configured["IncludeScopes"] is null) options.IncludeScopes = true;
             if (configured["TimestampFormat"] is null) options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             if (configured["UseUtcTimestamp"] is null) options.UseUtcTimestamp = true;
+            // Log lines are read by people and shippers, never embedded in HTML: keep quotes and non-ASCII readable
+            // instead of \u0022-escaped.
+            var writer = options.JsonWriterOptions;
+            writer.Encoder ??= System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            options.JsonWriterOptions = writer;
         });
     }
 
