@@ -33,25 +33,31 @@ public sealed class TestHostFixture : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true)
+    public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true, Action<WebApplicationBuilder>? configure = null, params string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
         var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}" };
         if (configureCredentials) args.AddRange([$"--Ncco:Account:ApiKey={ApiKey}", $"--Ncco:Account:ApiSecret={ApiSecret}"]);
+        args.AddRange(extraArgs);
         var builder = WebApplication.CreateBuilder(args.ToArray());
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.AddNccoHost();
         var time = new ManualTime(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
+        configure?.Invoke(builder);
         var app = builder.Build();
         await app.UseNccoHostAsync();
         await app.StartAsync();
         return new TestHostFixture(app, dataDirectory, time);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
