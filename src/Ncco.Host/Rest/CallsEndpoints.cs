@@ -13,7 +13,9 @@ namespace Ncco.Host.Rest;
 
 /// <summary>
 /// The Voice REST API v1 (reference §3), authenticated with application JWTs. A call is visible only to the
-/// application that owns it: another application's uuid answers 404, as a call in another region does on Vonage.
+/// application that owns it: another application's uuid answers 404, as a call in another region does on Vonage. List links
+/// are absolute URLs on the host the request came to: the official Node SDK pages with <c>new URL(next.href)</c>, which needs
+/// an absolute URL.
 /// </summary>
 public static class CallsEndpoints
 {
@@ -120,12 +122,13 @@ public static class CallsEndpoints
             w.WriteNumber("page_size", pageSize);
             w.WriteNumber("record_index", recordIndex);
             w.WriteStartObject("_links");
-            Link(w, "self", ListHref(query, recordIndex));
-            Link(w, "first", ListHref(query, 0));
+            var origin = http.Request.Scheme + "://" + http.Request.Host;
+            Link(w, "self", origin + ListHref(query, recordIndex));
+            Link(w, "first", origin + ListHref(query, 0));
             var lastIndex = total == 0 ? 0 : (total - 1) / pageSize * pageSize;
-            Link(w, "last", ListHref(query, lastIndex));
-            if (recordIndex + pageSize < total) Link(w, "next", ListHref(query, recordIndex + pageSize));
-            if (recordIndex > 0) Link(w, "prev", ListHref(query, Math.Max(0, recordIndex - pageSize)));
+            Link(w, "last", origin + ListHref(query, lastIndex));
+            if (recordIndex + pageSize < total) Link(w, "next", origin + ListHref(query, recordIndex + pageSize));
+            if (recordIndex > 0) Link(w, "prev", origin + ListHref(query, Math.Max(0, recordIndex - pageSize)));
             w.WriteEndObject();
             w.WriteStartObject("_embedded");
             w.WriteStartArray("calls");
