@@ -30,6 +30,7 @@ public static class NccoHostExtensions
         });
         builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
         builder.Services.AddSingleton<JtiReplayCache>();
+        builder.Services.AddSingleton<ApplicationKeyCache>();
         builder.Services.AddSingleton<ApplicationJwtValidator>();
         builder.Services.AddSingleton<BasicAuthenticationFilter>();
         builder.Services.AddSingleton<ApplicationJwtFilter>();
