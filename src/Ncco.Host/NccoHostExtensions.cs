@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
+using Ncco.Host.Calls;
+using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
+using Ncco.Host.Rest;
 
 namespace Ncco.Host;
 
@@ -27,8 +30,20 @@ public static class NccoHostExtensions
         });
         builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
         builder.Services.AddSingleton<JtiReplayCache>();
+        builder.Services.AddSingleton<ApplicationKeyCache>();
         builder.Services.AddSingleton<ApplicationJwtValidator>();
         builder.Services.AddSingleton<BasicAuthenticationFilter>();
+        builder.Services.AddSingleton<ApplicationJwtFilter>();
+
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<NccoMetrics>();
+        builder.Services.AddSingleton<ICallRepository, SqliteCallRepository>();
+        // The journal is registered first so it stops last: calls hung up while draining are still written.
+        builder.Services.AddSingleton<CallJournal>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
+        builder.Services.AddSingleton<VoiceRuntime>();
+        builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VoiceRuntime>());
+        builder.Services.AddSingleton<OutboundCallRateLimiter>();
         return builder;
     }
 
@@ -47,6 +62,7 @@ public static class NccoHostExtensions
         });
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapApplicationsApi();
+        app.MapCallsApi();
         return app;
     }
 

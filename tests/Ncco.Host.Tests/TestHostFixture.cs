@@ -35,23 +35,23 @@ public sealed class TestHostFixture : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    /// <param name="extraArgs">More command-line configuration (<c>--Ncco:Demo:Enabled=false</c>…).</param>
-    /// <param name="configureBuilder">Runs after <c>AddNccoHost</c> (more services, fakes).</param>
+    /// <param name="configure">Runs after <c>AddNccoHost</c> (more services, fakes).</param>
     /// <param name="configureApp">Runs after <c>UseNccoHostAsync</c>, before the host starts (more endpoints).</param>
-    public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true,
-        IEnumerable<string>? extraArgs = null, Action<WebApplicationBuilder>? configureBuilder = null, Action<WebApplication>? configureApp = null)
+    /// <param name="extraArgs">More command-line configuration (<c>--Ncco:Demo:Enabled=false</c>…).</param>
+    public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true, Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? configureApp = null, params string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
         var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}" };
         if (configureCredentials) args.AddRange([$"--Ncco:Account:ApiKey={ApiKey}", $"--Ncco:Account:ApiSecret={ApiSecret}"]);
-        if (extraArgs is not null) args.AddRange(extraArgs);
+        args.AddRange(extraArgs);
         var builder = WebApplication.CreateBuilder(args.ToArray());
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.AddNccoHost();
         var time = new ManualTime(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
-        configureBuilder?.Invoke(builder);
+        configure?.Invoke(builder);
         var app = builder.Build();
         await app.UseNccoHostAsync();
         configureApp?.Invoke(app);
@@ -59,8 +59,12 @@ public sealed class TestHostFixture : IAsyncDisposable
         return new TestHostFixture(app, dataDirectory, time);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

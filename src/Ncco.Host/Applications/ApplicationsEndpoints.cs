@@ -76,7 +76,7 @@ public static class ApplicationsEndpoints
             ? Json(w => ApplicationJson.Write(w, application))
             : ErrorResults.NotFound(http, $"No application with id {id}.");
 
-    private static async Task<IResult> ReplaceAsync(string id, HttpContext http, IApplicationRepository repository, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplaceAsync(string id, HttpContext http, IApplicationRepository repository, ApplicationKeyCache keys, CancellationToken cancellationToken)
     {
         var existing = await repository.FindAsync(id, cancellationToken);
         if (existing is null) return ErrorResults.NotFound(http, $"No application with id {id}.");
@@ -90,13 +90,19 @@ public static class ApplicationsEndpoints
             ImproveAi = request.ImproveAi,
             OtherCapabilities = request.OtherCapabilities,
         };
-        return await repository.ReplaceAsync(application, cancellationToken)
+        var replaced = await repository.ReplaceAsync(application, cancellationToken);
+        keys.Invalidate(id);
+        return replaced
             ? Json(w => ApplicationJson.Write(w, application))
             : ErrorResults.NotFound(http, $"No application with id {id}.");
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext http, IApplicationRepository repository, CancellationToken cancellationToken) =>
-        await repository.DeleteAsync(id, cancellationToken) ? Results.NoContent() : ErrorResults.NotFound(http, $"No application with id {id}.");
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, IApplicationRepository repository, ApplicationKeyCache keys, CancellationToken cancellationToken)
+    {
+        var deleted = await repository.DeleteAsync(id, cancellationToken);
+        keys.Invalidate(id);
+        return deleted ? Results.NoContent() : ErrorResults.NotFound(http, $"No application with id {id}.");
+    }
 
     private static async Task<(ApplicationJson.Request? Request, IResult? Failure)> ReadRequestAsync(HttpContext http, CancellationToken cancellationToken)
     {

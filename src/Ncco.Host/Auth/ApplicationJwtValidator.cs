@@ -23,7 +23,7 @@ public sealed record JwtValidationResult(Application? Application, string? Error
 /// defaulting to <c>iat</c> + 15 min, lifetimes over 24 h refused, <c>nbf</c> honoured, a small clock skew allowed,
 /// and each <c>jti</c> accepted once within its lifetime.
 /// </summary>
-public sealed class ApplicationJwtValidator(IApplicationRepository applications, JtiReplayCache replay, TimeProvider time)
+public sealed class ApplicationJwtValidator(ApplicationKeyCache applications, JtiReplayCache replay, TimeProvider time)
 {
     /// <summary>Clock difference tolerated between the client and this host.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
@@ -70,10 +70,8 @@ public sealed class ApplicationJwtValidator(IApplicationRepository applications,
         var application = await applications.FindAsync(applicationId, cancellationToken);
         if (application is null) return JwtValidationResult.Fail("No application has the token's application_id.");
 
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(application.PublicKey);
         var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        if (!applications.Verify(application, signingInput, signature))
         {
             return JwtValidationResult.Fail("The token's signature does not match the application's public key.");
         }

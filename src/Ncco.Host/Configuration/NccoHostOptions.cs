@@ -17,6 +17,41 @@ public sealed class NccoHostOptions
 
     /// <summary>API key, secret and signature secret; generated on first start when not configured.</summary>
     public AccountOptions Account { get; set; } = new();
+
+    /// <summary>
+    /// The base URL applications reach this host at: it becomes <c>region_url</c> in answer webhooks and the base of
+    /// <c>recording_url</c> (<c>{PublicUrl}/v1/files/{id}</c>). Default <c>http://127.0.0.1:8080</c>, the default listen address.
+    /// </summary>
+    public string PublicUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Voice REST API settings.</summary>
+    public CallsOptions Calls { get; set; } = new();
+
+    /// <summary>Webhook delivery settings.</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
+}
+
+/// <summary>Settings of the Voice REST API (<c>Ncco:Calls</c>).</summary>
+public sealed class CallsOptions
+{
+    /// <summary>
+    /// Outbound calls (<c>POST /v1/calls</c>) each application may create per second before getting 429. Default 3,
+    /// Vonage's default for an account. Bursts up to this many are allowed at once.
+    /// </summary>
+    public double RateLimitPerSecond { get; set; } = 3;
+}
+
+/// <summary>Settings of webhook delivery (<c>Ncco:Webhooks</c>).</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Webhook requests in flight at once over the whole host; further ones wait their turn. Default 256. Calls'
+    /// media never waits for webhooks, so this bounds only the load this host puts on applications.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 256;
+
+    /// <summary>TCP connect deadline for webhooks whose application sets none, in milliseconds. Default 1000 (Vonage's).</summary>
+    public int DefaultConnectTimeoutMs { get; set; } = 1000;
 }
 
 /// <summary>Configured account credentials; each null value is generated (once) and kept in the data directory.</summary>

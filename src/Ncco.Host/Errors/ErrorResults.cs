@@ -26,6 +26,21 @@ public static class ErrorResults
             },
             statusCode: StatusCodes.Status400BadRequest);
 
+    /// <summary>400 for a request that is well formed but not possible now (e.g. talk into a leg not yet answered).</summary>
+    public static IResult BadRequest(HttpContext context, string detail) =>
+        Problem(context, StatusCodes.Status400BadRequest, DocsBase + "#bad-request", "Bad Request", detail);
+
+    /// <summary>429 when the outbound call rate is exceeded; <c>Retry-After</c> says when to try again.</summary>
+    public static IResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(context, StatusCodes.Status429TooManyRequests, DocsBase + "#throttled", "Too Many Requests", detail);
+    }
+
+    /// <summary>503 while the host drains for shutdown.</summary>
+    public static IResult Unavailable(HttpContext context, string detail) =>
+        Problem(context, StatusCodes.Status503ServiceUnavailable, DocsBase + "#unavailable", "Service Unavailable", detail);
+
     /// <summary>400 for a body that is not JSON.</summary>
     public static IResult InvalidJson(HttpContext context, string detail) =>
         Problem(context, StatusCodes.Status400BadRequest, DocsBase + "#invalid-json", "Invalid JSON", detail);

@@ -17,5 +17,30 @@ internal static class Migrations
             );
             
             """),
+        (2, """
+            CREATE TABLE calls (
+                uuid TEXT PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                conversation_uuid TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                status TEXT NOT NULL,
+                to_type TEXT NOT NULL, to_key TEXT NOT NULL, to_value TEXT NOT NULL,
+                from_type TEXT, from_key TEXT, from_value TEXT,
+                created_at INTEGER NOT NULL,
+                start_time INTEGER,
+                end_time INTEGER
+            );
+            CREATE INDEX calls_by_application ON calls (application_id, created_at);
+            CREATE INDEX calls_by_conversation ON calls (conversation_uuid);
+            CREATE TABLE call_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                call_uuid TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT
+            );
+            CREATE INDEX call_events_by_call ON call_events (call_uuid, id);
+
+            """),
     ];
 }

@@ -280,6 +280,9 @@ public sealed class CallLeg : ILegEventSink
 
     internal void AddTimer(IDisposable timer) => _timers.Add(timer);
 
+    /// <summary>Stops the running NCCO without ending the leg (a transfer is about to give it another).</summary>
+    internal void StopRun() => _runCts?.Cancel();
+
     /// <summary>Runs <paramref name="ncco"/> on this leg, replacing whatever it was running.</summary>
     internal void Run(NccoDocument ncco)
     {

@@ -86,6 +86,9 @@ public sealed class CallControl
 
     private void StartTransferred(CallLeg leg, NccoDocument ncco)
     {
+        // Stop the old NCCO first: leaving the mix may end its conversation, and the old NCCO must not see that as
+        // its natural end and hang the leg up before the new one starts.
+        leg.StopRun();
         _engine.LeaveMix(leg);
         var own = _engine.NewConversation(null);
         _engine.MoveToConversation(leg, own);

@@ -167,7 +167,7 @@ public static class NccoRuleTable
         [
             EndpointType("websocket"),
             new("uri", ValueKind.String, "A ws:// or wss:// URI.", required: true, format: ValueFormat.WebSocketUri),
-            new("content-type", ValueKind.String, "Audio format: audio/l16;rate=8000, 16000 or 24000.", required: true, allowedValues: ["audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"]),
+            new("content-type", ValueKind.String, "Audio format: audio/l16;rate=8000, 16000 or 24000.", required: true, aliases: ["contentType"], allowedValues: ["audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"]),
             new("headers", ValueKind.Object, "Up to 512 bytes of JSON echoed in websocket:connected and in event payloads.", maxLength: MaxWebSocketHeadersBytes),
             new("authorization", ValueKind.Object, "How the runtime authenticates to the socket.", objectRef: "websocketAuthorization"),
         ]),

@@ -170,7 +170,7 @@ internal static class NccoReader
         },
         EndpointTypes.App => new AppEndpoint(e.GetProperty("user"u8).GetString()!),
         EndpointTypes.Vbc => new VbcEndpoint(e.GetProperty("extension"u8).GetString()!),
-        EndpointTypes.WebSocket => new WebSocketEndpoint(new Uri(e.GetProperty("uri"u8).GetString()!), e.GetProperty("content-type"u8).GetString()!)
+        EndpointTypes.WebSocket => new WebSocketEndpoint(new Uri(e.GetProperty("uri"u8).GetString()!), (String(e, "content-type"u8) ?? String(e, "contentType"u8))!)
         {
             Headers = Raw(e, "headers"u8),
             Authorization = Object(e, "authorization"u8) is { } auth

@@ -77,7 +77,7 @@ public sealed class CallDrainServiceTests
     [Fact]
     public async Task The_host_shutdown_timeout_covers_the_drain_budget()
     {
-        await using var host = await TestHostFixture.StartAsync(extraArgs: ["--Ncco:Shutdown:DrainTimeout=00:01:00"], configureBuilder: b => b.AddNccoOperability());
+        await using var host = await TestHostFixture.StartAsync(extraArgs: ["--Ncco:Shutdown:DrainTimeout=00:01:00"], configure: b => b.AddNccoOperability());
 
         Assert.Equal(TimeSpan.FromSeconds(65), host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
@@ -85,7 +85,7 @@ public sealed class CallDrainServiceTests
     [Fact]
     public async Task Stopping_the_host_drains_live_calls()
     {
-        var host = await TestHostFixture.StartAsync(extraArgs: ["--Ncco:Shutdown:DrainTimeout=00:00:00.2"], configureBuilder: b =>
+        var host = await TestHostFixture.StartAsync(extraArgs: ["--Ncco:Shutdown:DrainTimeout=00:00:00.2"], configure: b =>
         {
             b.AddNccoOperability();
             b.Services.AddSingleton<ILiveCalls>(_calls);

@@ -87,7 +87,7 @@ public sealed class DemoTests : IAsyncLifetime
     public async Task A_disabled_demo_provisions_and_serves_nothing()
     {
         var directory = Directory.CreateTempSubdirectory("ncco-demo-off-").FullName;
-        await using (var host = await TestHostFixture.StartAsync(directory, extraArgs: ["--Ncco:Demo:Enabled=false"], configureBuilder: b => b.AddNccoDemo(), configureApp: a => a.MapNccoDemo()))
+        await using (var host = await TestHostFixture.StartAsync(directory, extraArgs: ["--Ncco:Demo:Enabled=false"], configure: b => b.AddNccoDemo(), configureApp: a => a.MapNccoDemo()))
         {
             Assert.Null(await host.Services.GetRequiredService<IApplicationRepository>().FindAsync(DemoOptions.DefaultApplicationId, default));
             using var response = await host.Client.GetAsync(new Uri("/demo/answer", UriKind.Relative));
@@ -183,7 +183,7 @@ public sealed class DemoTests : IAsyncLifetime
     private Task<TestHostFixture> StartAsync(params string[] args) =>
         TestHostFixture.StartAsync(_dataDirectory,
             extraArgs: args.Length > 0 ? args : ["--Ncco:PublicUrl=https://voice.example/ncco", "--Ncco:Demo:EchoDelay=00:00:00.2"],
-            configureBuilder: b => b.AddNccoDemo().AddNccoDemo(),
+            configure: b => b.AddNccoDemo().AddNccoDemo(),
             configureApp: a => a.MapNccoDemo().MapNccoDemo());
 
     private Task<Application?> FindDemoAsync() =>

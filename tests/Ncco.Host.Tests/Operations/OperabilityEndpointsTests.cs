@@ -14,7 +14,7 @@ public sealed class OperabilityEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _host = await TestHostFixture.StartAsync(
-            configureBuilder: b =>
+            configure: b =>
             {
                 b.AddNccoOperability();
                 b.AddNccoOperability();

@@ -1,0 +1,40 @@
+using Ncco.Host.Applications;
+using Ncco.Host.Errors;
+
+namespace Ncco.Host.Auth;
+
+/// <summary>
+/// Requires <c>Authorization: Bearer &lt;application JWT&gt;</c> (the Voice API's scheme) and makes the authenticated
+/// <see cref="Application"/> available to the endpoint through <see cref="ApplicationOf"/>.
+/// </summary>
+public sealed class ApplicationJwtFilter(ApplicationJwtValidator validator) : IEndpointFilter
+{
+    private const string ItemKey = "ncco.application";
+
+    /// <summary>The application whose JWT authenticated the request.</summary>
+    public static Application ApplicationOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items[ItemKey] as Application
+            ?? throw new InvalidOperationException("The endpoint is not protected by " + nameof(ApplicationJwtFilter) + ".");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorResults.Unauthorized(http, "unauthorized", "The Voice API takes an application JWT (Authorization: Bearer), not an API key and secret.");
+        }
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorResults.Unauthorized(http, "unauthorized", "Send Authorization: Bearer with a JWT signed by your application's private key.");
+        }
+        var result = await validator.ValidateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
+        if (!result.IsValid) return ErrorResults.Unauthorized(http, result.ErrorKey ?? "unauthorized", result.Detail ?? "Invalid token.");
+        http.Items[ItemKey] = result.Application;
+        return await next(context);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Ncco.Calls;
+using Ncco.Control;
+using Ncco.Host.Applications;
+using Ncco.Host.Auth;
+using Ncco.Host.Configuration;
+using Ncco.Host.Observability;
+using Ncco.Scheduling;
+
+namespace Ncco.Host.Calls;
+
+/// <summary>
+/// The host's calls: one <see cref="VoiceEngine"/> per application (built on first use, rebuilt for new calls when
+/// the application's voice settings or key change — calls in progress finish on the engine they started on), and
+/// a directory from leg uuid to the engine that runs it.
+/// </summary>
+public sealed class VoiceRuntime : ILiveCalls, IDisposable
+{
+    private readonly ConcurrentDictionary<string, EngineSlot> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VoiceEngine> _legs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly AccountCredentials _account;
+    private readonly NccoHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CallJournal _journal;
+    private readonly NccoMetrics _metrics;
+    private readonly ILoggerFactory _loggers;
+    private readonly IEngineCustomizer[] _customizers;
+    private readonly WebhookHttpClient _http;
+    private readonly SemaphoreSlim _webhookSlots;
+    private readonly object _build = new();
+    private int _active;
+    private volatile bool _draining;
+
+    /// <summary>Creates the runtime.</summary>
+    public VoiceRuntime(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
+        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IEngineCustomizer> customizers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _account = account;
+        _options = options.Value;
+        _time = time;
+        _journal = journal;
+        _metrics = metrics;
+        _loggers = loggers;
+        _customizers = [.. customizers];
+        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs));
+        _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
+    }
+
+    /// <inheritdoc />
+    public int ActiveLegCount => Volatile.Read(ref _active);
+
+    /// <inheritdoc />
+    public bool IsDraining => _draining;
+
+    /// <inheritdoc />
+    public void BeginDrain() => _draining = true;
+
+    /// <summary>The engine for new calls of <paramref name="application"/>.</summary>
+    public VoiceEngine EngineFor(Application application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (_engines.TryGetValue(application.Id, out var slot) && slot.Matches(application)) return slot.Engine;
+        lock (_build)
+        {
+            if (_engines.TryGetValue(application.Id, out slot) && slot.Matches(application)) return slot.Engine;
+            slot = new EngineSlot(application.Voice, application.PublicKey, Build(application));
+            _engines[application.Id] = slot;
+            return slot.Engine;
+        }
+    }
+
+    /// <summary>The engine running leg <paramref name="uuid"/> (dashed or 32-hex form), or null.</summary>
+    public VoiceEngine? EngineOfCall(string uuid)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        if (_legs.TryGetValue(uuid, out var engine)) return engine;
+        return uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? _legs.GetValueOrDefault(g.ToString("D")) : null;
+    }
+
+    /// <summary>Creates an outbound call for <paramref name="application"/>; the call has been created (and its
+    /// <c>started</c> status recorded) when the task completes.</summary>
+    public async Task<CallLeg> CreateCallAsync(Application application, CreateCallRequest request)
+    {
+        var engine = EngineFor(application);
+        return await engine.Control.CreateCallAsync(request);
+    }
+
+    /// <inheritdoc />
+    public async Task HangupAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (uuid, engine) in _legs.ToArray())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await engine.Control.HangupAsync(uuid);
+            }
+            catch (CallNotFoundException)
+            {
+                // Already over.
+            }
+        }
+    }
+
+    private VoiceEngine Build(Application application)
+    {
+        var logger = _loggers.CreateLogger("Ncco.Host.Calls");
+        var observer = new EngineObserver(application.Id, _journal, _metrics, logger, delta => Interlocked.Add(ref _active, delta),
+            uuid => _legs.TryRemove(uuid, out _));
+        var options = new VoiceEngineOptions
+        {
+            Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _options.PublicUrl),
+            Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time),
+            Scheduler = new RealTimeScheduler(_time),
+            Observer = observer,
+        };
+        foreach (var customizer in _customizers) options = customizer.Customize(options, application);
+        var engine = new VoiceEngine(options);
+        observer.Engine = engine;
+        engine.LegCreated += leg =>
+        {
+            _legs[leg.Id] = engine;
+            observer.OnLegCreated(leg);
+        };
+        logger.LogInformation("Voice engine ready for application {ApplicationId}", application.Id);
+        return engine;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _http.Dispose();
+        _webhookSlots.Dispose();
+    }
+
+    private sealed record EngineSlot(VoiceCapability? Voice, string PublicKey, VoiceEngine Engine)
+    {
+        public bool Matches(Application application) => Equals(Voice, application.Voice) && PublicKey == application.PublicKey;
+    }
+}

@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Host.Auth;
+using Ncco.Host.Calls;
+using Ncco.Host.Errors;
+using Ncco.Host.Http;
+using Ncco.Host.Observability;
+
+namespace Ncco.Host.Rest;
+
+/// <summary>
+/// The Voice REST API v1 (reference §3), authenticated with application JWTs. A call is visible only to the
+/// application that owns it: another application's uuid answers 404, as a call in another region does on Vonage. List links
+/// are absolute URLs on the host the request came to: the official Node SDK pages with <c>new URL(next.href)</c>, which needs
+/// an absolute URL.
+/// </summary>
+public static class CallsEndpoints
+{
+    private static readonly string[] Statuses =
+        [CallStatus.Started, CallStatus.Ringing, CallStatus.Answered, CallStatus.Machine, CallStatus.Completed, CallStatus.Busy,
+         CallStatus.Cancelled, CallStatus.Failed, CallStatus.Rejected, CallStatus.Timeout, CallStatus.Unanswered, CallStatus.Disconnected];
+
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapCallsApi(this IEndpointRouteBuilder routes)
+    {
+        var calls = routes.MapGroup("/v1/calls").AddEndpointFilter<ApplicationJwtFilter>().WithTags("Calls");
+        calls.MapPost("/", CreateAsync).WithName("CreateCall").WithSummary("Create an outbound call");
+        calls.MapGet("/", ListAsync).WithName("ListCalls").WithSummary("List and search calls");
+        calls.MapGet("/{uuid}", GetAsync).WithName("GetCall").WithSummary("Get a call");
+        calls.MapPut("/{uuid}", ModifyAsync).WithName("ModifyCall").WithSummary("Hang up, mute, earmuff or transfer a call");
+        calls.MapPut("/{uuid}/talk", TalkAsync).WithName("StartTalk").WithSummary("Speak text into a call");
+        calls.MapDelete("/{uuid}/talk", StopTalkAsync).WithName("StopTalk").WithSummary("Stop speaking into a call");
+        calls.MapPut("/{uuid}/stream", StreamAsync).WithName("StartStream").WithSummary("Play an audio file into a call");
+        calls.MapDelete("/{uuid}/stream", StopStreamAsync).WithName("StopStream").WithSummary("Stop playing audio into a call");
+        calls.MapPut("/{uuid}/dtmf", DtmfAsync).WithName("SendDtmf").WithSummary("Play DTMF tones into a call");
+        calls.MapPut("/{uuid}/input/dtmf", SubscribeDtmfAsync).WithName("SubscribeDtmf").WithSummary("Send every key the party presses to a URL");
+        calls.MapDelete("/{uuid}/input/dtmf", UnsubscribeDtmfAsync).WithName("UnsubscribeDtmf").WithSummary("Stop sending keys");
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, VoiceRuntime runtime, OutboundCallRateLimiter limiter, NccoMetrics metrics)
+    {
+        var application = ApplicationJwtFilter.ApplicationOf(http);
+        var (body, failure) = await ReadJsonAsync(http);
+        if (failure is not null) return failure;
+        using (body)
+        {
+            var errors = new List<InvalidParameter>();
+            var request = CreateCallBody.Read(body!.RootElement, errors);
+            if (request is { EventUrl: null } && application.Voice?.EventUrl is null)
+            {
+                errors.Add(new("event_url", "is required because the application has no event webhook"));
+            }
+            if (request is { Ncco: null } && request.AnswerUrl is null) errors.Add(new("answer_url", "is required unless ncco is set"));
+            if (errors.Count > 0 || request is null) return ErrorResults.InvalidParameters(http, "#validation", errors);
+            if (runtime.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
+            if (!limiter.TryAcquire(out var retryAfter))
+            {
+                metrics.RateLimited();
+                return ErrorResults.TooManyRequests(http, retryAfter, "Too many calls created per second; try again after the Retry-After delay.");
+            }
+
+            CallLeg leg;
+            try
+            {
+                leg = await runtime.CreateCallAsync(application, request);
+            }
+            catch (CallStateException e)
+            {
+                return ErrorResults.BadRequest(http, e.Message);
+            }
+            var location = "/v1/calls/" + leg.Id;
+            http.Response.Headers.Location = location;
+            return Utf8JsonResult.Create(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("uuid", leg.Id);
+                w.WriteString("status", CallStatus.Started);
+                w.WriteString("direction", Direction.Outbound);
+                w.WriteString("conversation_uuid", leg.Conversation.Id);
+                w.WriteEndObject();
+            }, StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, CallJournal journal, ICallRepository repository, CancellationToken cancellationToken)
+    {
+        var application = ApplicationJwtFilter.ApplicationOf(http);
+        var errors = new List<InvalidParameter>();
+        var q = http.Request.Query;
+        var status = q["status"].ToString();
+        if (status.Length > 0 && !Statuses.Contains(status)) errors.Add(new("status", "must be one of " + string.Join(", ", Statuses)));
+        var dateStart = Date(q["date_start"].ToString(), "date_start", errors);
+        var dateEnd = Date(q["date_end"].ToString(), "date_end", errors);
+        var pageSize = QueryInt(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
+        var recordIndex = QueryInt(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
+        var order = q["order"].ToString();
+        if (order.Length > 0 && order is not ("asc" or "desc")) errors.Add(new("order", "must be asc or desc"));
+        var conversation = q["conversation_uuid"].ToString();
+        if (errors.Count > 0) return ErrorResults.InvalidParameters(http, "#validation", errors);
+
+        var query = new CallQuery
+        {
+            Status = status.Length > 0 ? status : null,
+            DateStart = dateStart,
+            DateEnd = dateEnd,
+            ConversationUuid = conversation.Length > 0 ? conversation : null,
+            PageSize = pageSize,
+            RecordIndex = recordIndex,
+            Descending = order == "desc",
+        };
+        // Everything that happened before this request is listed: wait for the journal to reach the store.
+        await journal.FlushAsync(cancellationToken);
+        var (items, total) = await repository.ListAsync(application.Id, query, cancellationToken);
+        return Utf8JsonResult.Create(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("count", total);
+            w.WriteNumber("page_size", pageSize);
+            w.WriteNumber("record_index", recordIndex);
+            w.WriteStartObject("_links");
+            var origin = http.Request.Scheme + "://" + http.Request.Host;
+            Link(w, "self", origin + ListHref(query, recordIndex));
+            Link(w, "first", origin + ListHref(query, 0));
+            var lastIndex = total == 0 ? 0 : (total - 1) / pageSize * pageSize;
+            Link(w, "last", origin + ListHref(query, lastIndex));
+            if (recordIndex + pageSize < total) Link(w, "next", origin + ListHref(query, recordIndex + pageSize));
+            if (recordIndex > 0) Link(w, "prev", origin + ListHref(query, Math.Max(0, recordIndex - pageSize)));
+            w.WriteEndObject();
+            w.WriteStartObject("_embedded");
+            w.WriteStartArray("calls");
+            foreach (var call in items) CallJson.Write(w, call);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> GetAsync(string uuid, HttpContext http, CallJournal journal, ICallRepository repository, CancellationToken cancellationToken)
+    {
+        var application = ApplicationJwtFilter.ApplicationOf(http);
+        var call = journal.Live(Normalize(uuid)) ?? await repository.FindAsync(Normalize(uuid), cancellationToken);
+        if (call is null || call.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call with uuid {uuid}.");
+        return Utf8JsonResult.Create(w => CallJson.Write(w, call));
+    }
+
+    private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, ControlBodies.ReadModify, async (engine, id, modify) =>
+        {
+            var control = engine.Control;
+            switch (modify.Action)
+            {
+                case "hangup": await control.HangupAsync(id); break;
+                case "mute": await control.MuteAsync(id); break;
+                case "unmute": await control.UnmuteAsync(id); break;
+                case "earmuff": await control.EarmuffAsync(id); break;
+                case "unearmuff": await control.UnearmuffAsync(id); break;
+                default:
+                    if (modify.Ncco is { } ncco) await control.TransferAsync(id, ncco);
+                    else await control.TransferAsync(id, modify.Url!);
+                    break;
+            }
+            return Results.NoContent();
+        });
+
+    private static Task<IResult> TalkAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, ControlBodies.ReadTalk, async (engine, id, talk) =>
+        {
+            await engine.Control.TalkAsync(id, talk);
+            return Message("Talk started", id);
+        });
+
+    private static Task<IResult> StopTalkAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, async (engine, id) =>
+        {
+            await engine.Control.StopTalkAsync(id);
+            return Message("Talk stopped", id);
+        });
+
+    private static Task<IResult> StreamAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, ControlBodies.ReadStream, async (engine, id, stream) =>
+        {
+            await engine.Control.StreamAsync(id, stream);
+            return Message("Stream started", id);
+        });
+
+    private static Task<IResult> StopStreamAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, async (engine, id) =>
+        {
+            await engine.Control.StopStreamAsync(id);
+            return Message("Stream stopped", id);
+        });
+
+    private static Task<IResult> DtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, ControlBodies.ReadDtmf, async (engine, id, digits) =>
+        {
+            await engine.Control.SendDtmfAsync(id, digits);
+            return Message("DTMF sent", id);
+        });
+
+    private static Task<IResult> SubscribeDtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, ControlBodies.ReadDtmfSubscription, async (engine, id, url) =>
+        {
+            await engine.Control.SubscribeDtmfAsync(id, url);
+            return Message("DTMF listener registered", id);
+        });
+
+    private static Task<IResult> UnsubscribeDtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
+        ControlAsync(http, runtime, uuid, async (engine, id) =>
+        {
+            await engine.Control.UnsubscribeDtmfAsync(id);
+            return Message("DTMF listener removed", id);
+        });
+
+    private static async Task<IResult> ControlAsync<T>(HttpContext http, VoiceRuntime runtime, string uuid,
+        Func<JsonElement, List<InvalidParameter>, T?> read, Func<VoiceEngine, string, T, Task<IResult>> apply)
+    {
+        var (body, failure) = await ReadJsonAsync(http);
+        if (failure is not null) return failure;
+        using (body)
+        {
+            var errors = new List<InvalidParameter>();
+            var request = read(body!.RootElement, errors);
+            if (errors.Count > 0 || request is null) return ErrorResults.InvalidParameters(http, "#validation", errors);
+            return await ControlAsync(http, runtime, uuid, (engine, id) => apply(engine, id, request));
+        }
+    }
+
+    private static async Task<IResult> ControlAsync(HttpContext http, VoiceRuntime runtime, string uuid, Func<VoiceEngine, string, Task<IResult>> apply)
+    {
+        var application = ApplicationJwtFilter.ApplicationOf(http);
+        var engine = runtime.EngineOfCall(uuid);
+        if (engine is null || engine.Application.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call in progress with uuid {uuid}.");
+        try
+        {
+            return await apply(engine, Normalize(uuid));
+        }
+        catch (CallNotFoundException)
+        {
+            return ErrorResults.NotFound(http, $"No call in progress with uuid {uuid}.");
+        }
+        catch (CallStateException e)
+        {
+            return ErrorResults.BadRequest(http, e.Message);
+        }
+    }
+
+    private static async Task<(JsonDocument? Body, IResult? Failure)> ReadJsonAsync(HttpContext http)
+    {
+        var contentType = http.Request.ContentType ?? string.Empty;
+        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) return (null, ErrorResults.UnsupportedMediaType(http));
+        try
+        {
+            return (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ErrorResults.InvalidJson(http, "The body is not valid JSON: " + e.Message));
+        }
+    }
+
+    private static IResult Message(string message, string uuid) => Utf8JsonResult.Create(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("message", message);
+        w.WriteString("uuid", uuid);
+        w.WriteEndObject();
+    });
+
+    /// <summary>Accepts the 32-hex form too (some clients strip dashes).</summary>
+    private static string Normalize(string uuid) =>
+        uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? g.ToString("D") : uuid;
+
+    private static DateTimeOffset? Date(string raw, string name, List<InvalidParameter> errors)
+    {
+        if (raw.Length == 0) return null;
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return at;
+        errors.Add(new(name, "must be an ISO-8601 date-time such as 2026-11-21T12:00:00Z"));
+        return null;
+    }
+
+    private static int QueryInt(string raw, string name, int fallback, int min, int max, List<InvalidParameter> errors)
+    {
+        if (raw.Length == 0) return fallback;
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
+        errors.Add(new(name, max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}"));
+        return fallback;
+    }
+
+    private static string ListHref(CallQuery query, int recordIndex)
+    {
+        var href = new StringBuilder("/v1/calls?page_size=").Append(query.PageSize);
+        if (recordIndex > 0) href.Append("&record_index=").Append(recordIndex);
+        if (query.Descending) href.Append("&order=desc");
+        if (query.Status is { } s) href.Append("&status=").Append(Uri.EscapeDataString(s));
+        if (query.ConversationUuid is { } c) href.Append("&conversation_uuid=").Append(Uri.EscapeDataString(c));
+        if (query.DateStart is { } from) href.Append("&date_start=").Append(Uri.EscapeDataString(CallJson.Time(from)));
+        if (query.DateEnd is { } to) href.Append("&date_end=").Append(Uri.EscapeDataString(CallJson.Time(to)));
+        return href.ToString();
+    }
+
+    private static void Link(Utf8JsonWriter w, string rel, string href)
+    {
+        w.WriteStartObject(rel);
+        w.WriteString("href", href);
+        w.WriteEndObject();
+    }
+}
