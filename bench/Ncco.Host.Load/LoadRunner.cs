@@ -72,12 +72,17 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             await RunPhaseAsync("warm-up", WarmupRequests, options.Concurrency, (_, ct) => GetAsync(http, Token(), Guid.NewGuid().ToString(), ct), cancellationToken);
 
             var created = new ConcurrentQueue<string>();
+            string? firstFailure = null;
             var body = CreateBody(baseUrl);
             var create = await RunPhaseAsync("POST /v1/calls", options.Creates, options.CreateConcurrency, async (_, ct) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "v1/calls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
                 using var response = await http.SendAsync(request, ct);
+                if (!response.IsSuccessStatusCode && firstFailure is null)
+                {
+                    Interlocked.CompareExchange(ref firstFailure, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}", null);
+                }
                 if ((int)response.StatusCode == 201)
                 {
                     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
@@ -94,10 +99,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             output.WriteLine();
             WriteTable([create, get], options);
             await WriteHostCountersAsync(http, cancellationToken);
-            if (create.Statuses.ContainsKey(404) || create.Statuses.ContainsKey(405))
-            {
-                output.WriteLine("note: POST /v1/calls answered 404/405: this build has no Voice REST API yet.");
-            }
+            if (firstFailure is not null) output.WriteLine($"first failed POST /v1/calls: {firstFailure}");
             return 0;
         }
         finally
@@ -211,7 +213,8 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             ["content-type"] = DemoNccos.BotContentType,
         }.ToJsonString();
         var ncco = options.Ncco ?? """[{"action":"talk","text":"Hello from Ncco"}]""";
-        return $$"""{"to":[{{to}}],"ncco":{{ncco}}}""";
+        // The Voice API requires a caller id unless random_from_number is set; any E.164 number will do here.
+        return $$"""{"to":[{{to}}],"from":{"type":"phone","number":"447700900000"},"ncco":{{ncco}}}""";
     }
 
     private void WriteTable(IEnumerable<LatencyStats> phases, LoadOptions run)

@@ -50,6 +50,18 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains($"--key {Path.Combine(_directory, "demo-application.key")}", banner);
         Assert.Contains($"\"uri\":\"ws://127.0.0.1:{new Uri(baseUrl).Port}/demo/bot\"", banner);
         Assert.Equal(3, token.Trim().Split('.').Length);
+        // The banner's curl body authenticates with a minted token and passes the Voice API's validation.
+        using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl + "/v1/calls")))
+        {
+            create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
+            var body = CurlBodyPattern().Match(banner);
+            Assert.True(body.Success, banner);
+            create.Content = new StringContent(body.Groups[1].Value, System.Text.Encoding.UTF8, "application/json");
+            using var created = await http.SendAsync(create);
+            var reply = await created.Content.ReadAsStringAsync();
+            Assert.NotEqual(HttpStatusCode.Unauthorized, created.StatusCode);
+            Assert.DoesNotContain("invalid_parameters", reply);
+        }
         using (var answer = await http.GetAsync(new Uri(baseUrl + "/demo/answer")))
         {
             using var ncco = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
@@ -74,6 +86,9 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Fail("no banner within 30 s: " + output());
         return string.Empty;
     }
+
+    [GeneratedRegex(@"-d '(\{.*\})'")]
+    private static partial Regex CurlBodyPattern();
 
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningPattern();

@@ -103,7 +103,7 @@ public static class ServeCommand
             output.WriteLine("Place a first call to the demo echo bot:");
             output.WriteLine($"  TOKEN=$({TokenCommandLine()} token --application {demo.ApplicationId} --key {demo.PrivateKeyPath})");
             output.WriteLine($"  curl -X POST {baseUrl}/v1/calls -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
-            output.WriteLine($"    -d '{{\"to\":[{{\"type\":\"websocket\",\"uri\":\"{demo.BotUrl}\",\"content-type\":\"{DemoNccos.BotContentType}\"}}],\"ncco\":[{{\"action\":\"talk\",\"text\":\"Hello from Ncco\"}}]}}'");
+            output.WriteLine($"    -d '{{\"to\":[{{\"type\":\"websocket\",\"uri\":\"{demo.BotUrl}\",\"content-type\":\"{DemoNccos.BotContentType}\"}}],\"from\":{{\"type\":\"phone\",\"number\":\"447700900000\"}},\"ncco\":[{{\"action\":\"talk\",\"text\":\"Hello from Ncco\"}}]}}'");
         }
         output.WriteLine();
         output.WriteLine("Ctrl+C stops the host; calls in progress get Ncco:Shutdown:DrainTimeout to end.");
