@@ -41,7 +41,7 @@ public sealed class CallDrainService(IServiceProvider services, IOptions<Shutdow
     /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Refuses new calls, waits (bounded) for the live ones to end, then hangs up the rest.</summary>
+    /// <summary>Refuses new calls, waits (bounded) for the live ones to end, then hangs up the rest and waits (bounded) for them to end.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _drained, 1) == 1) return;
@@ -84,6 +84,9 @@ public sealed class CallDrainService(IServiceProvider services, IOptions<Shutdow
         try
         {
             await calls.HangupAllAsync(hangup.Token);
+            // A hang-up is a request to each leg; wait for the legs to actually end so their final events go out
+            // before the host tears down what sends them.
+            while (calls.ActiveLegCount > 0) await Task.Delay(PollInterval / 4, time, hangup.Token);
         }
         catch (OperationCanceledException) when (hangup.IsCancellationRequested)
         {
