@@ -48,13 +48,8 @@ internal sealed class InProcessHost : IAsyncDisposable
         ];
         var builder = WebApplication.CreateBuilder(args);
         builder.AddNccoHost();
-        // No-ops once AddNccoHost/UseNccoHostAsync include them.
-        builder.AddNccoOperability();
-        builder.AddNccoDemo();
         var app = builder.Build();
         await app.UseNccoHostAsync();
-        app.MapNccoOperability();
-        app.MapNccoDemo();
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal));
         return new InProcessHost(app, new Uri(address.TrimEnd('/') + "/"), apiKey, apiSecret, dataDirectory);

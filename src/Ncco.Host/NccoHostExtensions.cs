@@ -5,6 +5,8 @@ using Ncco.Host.Configuration;
 using Ncco.Host.Calls;
 using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
+using Ncco.Host.Demo;
+using Ncco.Host.Operations;
 using Ncco.Host.Rest;
 
 namespace Ncco.Host;
@@ -44,6 +46,8 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<VoiceRuntime>();
         builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VoiceRuntime>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
+        builder.AddNccoOperability();
+        builder.AddNccoDemo();
         return builder;
     }
 
@@ -60,7 +64,9 @@ public static class NccoHostExtensions
             context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
             await next(context);
         });
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/health", HealthEndpoints.Live).ExcludeFromDescription();
+        app.MapNccoOperability();
+        app.MapNccoDemo();
         app.MapApplicationsApi();
         app.MapCallsApi();
         return app;

@@ -10,7 +10,7 @@ public sealed class ApplicationsApiTests : IAsyncLifetime
 {
     private TestHostFixture _host = null!;
 
-    public async Task InitializeAsync() => _host = await TestHostFixture.StartAsync();
+    public async Task InitializeAsync() => _host = await TestHostFixture.StartAsync(extraArgs: "--Ncco:Demo:Enabled=false");
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

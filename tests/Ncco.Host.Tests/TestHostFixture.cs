@@ -42,7 +42,8 @@ public sealed class TestHostFixture : IAsyncDisposable
         Action<WebApplication>? configureApp = null, params string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
-        var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}" };
+        // Calls still up when a test ends are hung up at once rather than drained for 30 s (tests that drain say so).
+        var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}", "--Ncco:Shutdown:DrainTimeout=00:00:00" };
         if (configureCredentials) args.AddRange([$"--Ncco:Account:ApiKey={ApiKey}", $"--Ncco:Account:ApiSecret={ApiSecret}"]);
         args.AddRange(extraArgs);
         var builder = WebApplication.CreateBuilder(args.ToArray());

@@ -66,14 +66,9 @@ public static class ServeCommand
             },
         });
         builder.AddNccoHost();
-        // No-ops once AddNccoHost/UseNccoHostAsync include them; until then they make serve complete.
-        builder.AddNccoOperability();
-        builder.AddNccoDemo();
 
         await using var app = builder.Build();
         await app.UseNccoHostAsync();
-        app.MapNccoOperability();
-        app.MapNccoDemo();
 
         await app.StartAsync(cancellationToken);
         WriteBanner(app, console.Out);

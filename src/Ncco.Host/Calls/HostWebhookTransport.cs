@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Ncco.Host.Applications;
 using Ncco.Host.Observability;
 using Ncco.Model;
@@ -13,12 +14,21 @@ namespace Ncco.Host.Calls;
 /// <remarks>Nothing here runs on a media path: legs play audio from the media clock, and the VM awaits webhooks
 /// without blocking any thread.</remarks>
 internal sealed class HostWebhookTransport(
-    WebhookHttpClient http, SemaphoreSlim concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time) : IWebhookTransport
+    WebhookHttpClient http, SemaphoreSlim concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time, StrongBox<int> inFlight) : IWebhookTransport
 {
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref inFlight.Value);
+        try
+        {
+            await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref inFlight.Value);
+            throw;
+        }
         var started = time.GetTimestamp();
         var response = WebhookResponse.ConnectionFailed;
         try
@@ -29,6 +39,7 @@ internal sealed class HostWebhookTransport(
         finally
         {
             concurrency.Release();
+            Interlocked.Decrement(ref inFlight.Value);
             metrics.WebhookCompleted(request.Kind.ToString().ToLowerInvariant(), response.StatusCode, time.GetElapsedTime(started));
         }
     }

@@ -14,4 +14,7 @@ public interface ILiveCalls
 
     /// <summary>Hangs up every leg still in progress (the platform ends them: <c>disconnected_by: platform</c>).</summary>
     Task HangupAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes once no webhook has been in flight for a moment (the final events of ended legs were sent).</summary>
+    Task WhenWebhooksIdleAsync(CancellationToken cancellationToken);
 }

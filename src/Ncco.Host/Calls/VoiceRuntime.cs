@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Ncco.Calls;
 using Ncco.Control;
@@ -29,6 +30,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
     private readonly WebhookHttpClient _http;
     private readonly SemaphoreSlim _webhookSlots;
     private readonly object _build = new();
+    private readonly StrongBox<int> _webhooksInFlight = new();
     private int _active;
     private volatile bool _draining;
 
@@ -104,6 +106,18 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
         }
     }
 
+    /// <inheritdoc />
+    public async Task WhenWebhooksIdleAsync(CancellationToken cancellationToken)
+    {
+        // A leg sends its events one after another: between two of them nothing is in flight for an instant, so
+        // "idle" means idle on three checks in a row.
+        for (var quiet = 0; quiet < 3;)
+        {
+            quiet = Volatile.Read(ref _webhooksInFlight.Value) == 0 ? quiet + 1 : 0;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
     private VoiceEngine Build(Application application)
     {
         var logger = _loggers.CreateLogger("Ncco.Host.Calls");
@@ -112,7 +126,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
         var options = new VoiceEngineOptions
         {
             Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _options.PublicUrl),
-            Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time),
+            Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,
         };

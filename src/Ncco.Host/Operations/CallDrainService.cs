@@ -41,6 +41,20 @@ public sealed class CallDrainService(IServiceProvider services, IOptions<Shutdow
     /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private async Task FlushWebhooksAsync(ILiveCalls calls)
+    {
+        // The last legs' final events may still be on their way to the application.
+        using var flush = new CancellationTokenSource(ShutdownOptions.HangupBudget, time);
+        try
+        {
+            await calls.WhenWebhooksIdleAsync(flush.Token);
+        }
+        catch (OperationCanceledException) when (flush.IsCancellationRequested)
+        {
+            logger.LogWarning("Shutting down: webhooks still in flight after {HangupBudget}", ShutdownOptions.HangupBudget);
+        }
+    }
+
     /// <summary>Refuses new calls, waits (bounded) for the live ones to end, then hangs up the rest and waits (bounded) for them to end.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
@@ -74,6 +88,7 @@ public sealed class CallDrainService(IServiceProvider services, IOptions<Shutdow
         if (remaining == 0)
         {
             logger.LogInformation("Shutting down: no calls in progress");
+            await FlushWebhooksAsync(calls);
             return;
         }
 
@@ -87,6 +102,7 @@ public sealed class CallDrainService(IServiceProvider services, IOptions<Shutdow
             // A hang-up is a request to each leg; wait for the legs to actually end so their final events go out
             // before the host tears down what sends them.
             while (calls.ActiveLegCount > 0) await Task.Delay(PollInterval / 4, time, hangup.Token);
+            await calls.WhenWebhooksIdleAsync(hangup.Token);
         }
         catch (OperationCanceledException) when (hangup.IsCancellationRequested)
         {

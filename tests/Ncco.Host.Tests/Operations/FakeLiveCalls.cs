@@ -23,4 +23,12 @@ public sealed class FakeLiveCalls : ILiveCalls
         SetActive(0);
         return Task.CompletedTask;
     }
+
+    public int WebhookFlushes { get; private set; }
+
+    public Task WhenWebhooksIdleAsync(CancellationToken cancellationToken)
+    {
+        WebhookFlushes++;
+        return Task.CompletedTask;
+    }
 }
