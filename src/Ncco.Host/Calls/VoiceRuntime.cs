@@ -129,6 +129,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
             Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,
+            Dialer = UnroutableDialer.Instance,
         };
         foreach (var customizer in _customizers) options = customizer.Customize(options, application);
         var engine = new VoiceEngine(options);

@@ -1,0 +1,42 @@
+using Ncco.Legs;
+
+namespace Ncco.Host.Calls;
+
+/// <summary>
+/// The dialer of last resort: every endpoint it is asked for fails at once with <c>failed</c> / <c>cannot_route</c>
+/// (SIP 404), as the platform reports a destination it cannot reach. A call never hangs on an endpoint type this host
+/// cannot place; the media dialer routes the types it supports and hands the rest here.
+/// </summary>
+public sealed class UnroutableDialer : ILegDialer
+{
+    /// <summary>Shared instance (stateless).</summary>
+    public static UnroutableDialer Instance { get; } = new();
+
+    /// <inheritdoc />
+    public ILeg CreateLeg(OutboundLegRequest request) => new UnroutableLeg();
+
+    private sealed class UnroutableLeg : ILeg
+    {
+        private ILegEventSink? _sink;
+
+        public void Attach(ILegEventSink sink) => _sink = sink;
+
+        public void Dial() => _sink?.Failed("cannot_route");
+
+        public void Answer()
+        {
+        }
+
+        public void Play(Playback playback)
+        {
+        }
+
+        public void StopPlayback(long playbackId)
+        {
+        }
+
+        public void Hangup()
+        {
+        }
+    }
+}
