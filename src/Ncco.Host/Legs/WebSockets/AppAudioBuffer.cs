@@ -92,16 +92,19 @@ internal sealed class AppAudioBuffer(int frameSamples)
         due(reply);
     }
 
-    /// <summary>Drops queued audio (<c>clear</c>); pending marks are due at once (the audio before them is gone).</summary>
-    public void Clear(Action<string> due)
+    /// <summary>
+    /// Drops queued audio (<c>clear</c>) and returns the replies of pending marks, now due (the audio before them is
+    /// gone); the caller sends them after <c>websocket:cleared</c>.
+    /// </summary>
+    public IReadOnlyList<string> Clear()
     {
-        List<string>? replies = null;
         lock (_gate)
         {
             _read = _written;
-            while (_marks.TryDequeue(out var m)) (replies ??= []).Add(m.Reply);
+            if (_marks.Count == 0) return [];
+            var replies = _marks.Select(m => m.Reply).ToList();
+            _marks.Clear();
+            return replies;
         }
-        if (replies is null) return;
-        foreach (var r in replies) due(r);
     }
 }

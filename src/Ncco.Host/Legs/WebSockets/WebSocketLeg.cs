@@ -319,8 +319,9 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
         switch (action)
         {
             case "clear":
-                _received.Clear(_sendNotify);
+                var due = _received.Clear();
                 SendText(WebSocketMessages.Cleared);
+                foreach (var reply in due) _sendNotify(reply);
                 break;
             case "notify":
                 _received.Mark(WebSocketMessages.Notify(payload), _sendNotify);
