@@ -39,14 +39,15 @@ internal sealed class MediaEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public MediaEngine(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger)
+    // startClock: false for tests that drive Tick themselves.
+    public MediaEngine(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true)
     {
         _time = time;
         Metrics = metrics;
         Renderer = renderer;
         Recognizer = recognizer;
         _logger = logger;
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        _loop = startClock ? Task.Run(() => RunAsync(_stop.Token)) : Task.CompletedTask;
     }
 
     public MediaMetrics Metrics { get; }
