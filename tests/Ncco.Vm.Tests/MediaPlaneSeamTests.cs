@@ -117,7 +117,7 @@ public class MediaPlaneSeamTests
         Assert.False(both.Participants[0].Muted);
         Assert.True(both.Participants[1].Muted);
 
-        var earmuff = h.Engine.Control.EarmuffAsync(a.Id); // runs when the virtual scheduler runs
+        _ = h.Engine.Control.EarmuffAsync(a.Id); // runs when the virtual scheduler runs
         await h.RunAsync(() => h.Plane.Mixes.Last().Participants.FirstOrDefault(p => p.LegId == a.Id)?.Earmuffed == true);
 
         partyB.HangUp();

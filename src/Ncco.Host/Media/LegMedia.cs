@@ -89,7 +89,10 @@ internal sealed class LegMedia
             if (!d.IsEnd) Sink?.Digit(d.Digit);
             else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
         }
-        if (Recorders.Count > 0) ReportSound();
+        // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
+        // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
+        var voiced = _vad.Process(_in);
+        if (Recorders.Count > 0) ReportSound(voiced);
         Listener?.Process(_in);
         if (HasInbound) Participant?.WriteInput(_in);
     }
@@ -127,9 +130,9 @@ internal sealed class LegMedia
         frame.AsSpan(n).Clear();
     }
 
-    private void ReportSound()
+    private void ReportSound(bool voiced)
     {
-        if (!_vad.Process(_in))
+        if (!voiced)
         {
             _voiced = 0;
             return;

@@ -42,8 +42,8 @@ public sealed class MediaPlaneTests : IAsyncLifetime
         var (_, socket) = await _h.CallSocketAsync("silence",
             NccoBuilder.Create().Record(endOnSilence: 3, format: RecordingFormat.Wav).Build());
         await socket.NextEventAsync("websocket:connected");
-        await socket.SendAudioAsync(TestAudio.Tone(500, 1.5, 16000, amplitude: 6000), 16000);
-        var soundEnds = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 3 / 2; // the buffer plays it in real time
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), TestAudio.Tone(500, 1.5, 16000, amplitude: 6000)), 16000);
+        var soundEnds = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2; // the buffer plays it in real time
 
         var record = await _h.EventAsync(e => e.TryGetProperty("recording_url", out _), TimeSpan.FromSeconds(9));
         var silence = Stopwatch.GetElapsedTime(soundEnds);

@@ -129,7 +129,11 @@ public sealed class WebSocketLegTests : IAsyncLifetime
             .Talk("Never reached: the disconnected answer replaced this NCCO.").Build());
         var socketB = await _h.Sockets.AcceptAsync("b");
         await socketB.NextEventAsync("websocket:connected");
-        await Task.Delay(300); // let the mix form
+        // Both legs in the VM's mix, then one more tick for the media thread to follow the snapshot.
+        var b = _h.Engine.Legs.Single(l => l.To.EndsWith("/b", StringComparison.Ordinal));
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 5;
+        while (!await _h.Engine.InvokeAsync(() => a.InMix && b.InMix) && Stopwatch.GetTimestamp() < deadline) await Task.Delay(20);
+        await Task.Delay(100);
 
         // B speaks a tone: A hears it through the conversation mixer.
         await socketB.SendAudioAsync(TestAudio.Tone(1000, 1.0, 16000), 16000);
