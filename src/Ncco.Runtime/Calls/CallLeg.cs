@@ -30,12 +30,18 @@ public sealed class CallLeg : ILegEventSink
     private Task _eventChain = Task.CompletedTask;
     private long? _bargeInPlaying;
     private CancellationTokenSource? _runCts;
+    private Conversation _conversation;
+    private bool _muted;
+    private bool _earmuffed;
+    private bool _inMix;
+    private IReadOnlyList<string>? _canHear;
+    private IReadOnlyList<string>? _canSpeak;
 
     internal CallLeg(VoiceEngine engine, string id, Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILeg transport)
     {
         _engine = engine;
         Id = id;
-        Conversation = conversation;
+        _conversation = conversation;
         Direction = direction;
         From = from;
         To = to;
@@ -62,7 +68,17 @@ public sealed class CallLeg : ILegEventSink
     public string EndpointType => Endpoint?.Type ?? EndpointTypes.Phone;
 
     /// <summary>The conversation this leg belongs to.</summary>
-    public Conversation Conversation { get; internal set; }
+    public Conversation Conversation
+    {
+        get => _conversation;
+        internal set
+        {
+            if (_conversation == value) return;
+            _engine.MixChanged(_conversation);
+            _conversation = value;
+            _engine.MixChanged(value);
+        }
+    }
 
     /// <summary>Last status raised for this leg.</summary>
     public string Status { get; private set; } = CallStatus.Started;
@@ -83,19 +99,48 @@ public sealed class CallLeg : ILegEventSink
     public WebhookTarget? EventTarget { get; internal set; }
 
     /// <summary>The leg's audio is not sent to the conversation (REST mute, conversation <c>mute</c>).</summary>
-    public bool Muted { get; internal set; }
+    public bool Muted
+    {
+        get => _muted;
+        internal set => SetMix(ref _muted, value);
+    }
 
     /// <summary>The leg hears nothing from the conversation (REST earmuff).</summary>
-    public bool Earmuffed { get; internal set; }
+    public bool Earmuffed
+    {
+        get => _earmuffed;
+        internal set => SetMix(ref _earmuffed, value);
+    }
 
     /// <summary>True while the leg takes part in its conversation's audio mix (after conversation/connect).</summary>
-    public bool InMix { get; internal set; }
+    public bool InMix
+    {
+        get => _inMix;
+        internal set => SetMix(ref _inMix, value);
+    }
 
     /// <summary>Legs this leg can hear (null = all).</summary>
-    public IReadOnlyList<string>? CanHear { get; internal set; }
+    public IReadOnlyList<string>? CanHear
+    {
+        get => _canHear;
+        internal set => SetMix(ref _canHear, value);
+    }
 
     /// <summary>Legs that can hear this leg (null = all).</summary>
-    public IReadOnlyList<string>? CanSpeak { get; internal set; }
+    public IReadOnlyList<string>? CanSpeak
+    {
+        get => _canSpeak;
+        internal set => SetMix(ref _canSpeak, value);
+    }
+
+    // Mix flags tell the media plane (if any) that the conversation's topology changed; the engine coalesces the
+    // notifications of one VM turn into one snapshot.
+    private void SetMix<T>(ref T field, T value)
+    {
+        if (EqualityComparer<T>.Default.Equals(field, value)) return;
+        field = value;
+        _engine.MixChanged(_conversation);
+    }
 
     /// <summary>Where asynchronous DTMF digits are sent (input <c>mode:"asynchronous"</c> or REST subscribe).</summary>
     public WebhookTarget? AsyncDtmfTarget { get; internal set; }
@@ -118,6 +163,8 @@ public sealed class CallLeg : ILegEventSink
     internal event Action<char>? DigitReceived;
 
     internal event Action<Utterance>? SpeechReceived;
+
+    internal event Action? SpeechStarting;
 
     internal event Action<TimeSpan>? AudioReceived;
 
@@ -311,6 +358,7 @@ public sealed class CallLeg : ILegEventSink
         foreach (var (_, tcs) in _playbacks) tcs.TrySetResult();
         _playbacks.Clear();
         _lifetime.Cancel();
+        _engine.MixChanged(_conversation);
         Ended?.Invoke();
     }
 
@@ -359,7 +407,14 @@ public sealed class CallLeg : ILegEventSink
         var u = new Utterance(text, confidence, duration);
         SpeechReceived?.Invoke(u);
         AudioReceived?.Invoke(duration);
-        if (InMix) Conversation.Route(this, u);
+        // A media plane mixes real audio; only semantic media routes utterances as playbacks.
+        if (InMix && _engine.Media is null) Conversation.Route(this, u);
+    });
+
+    void ILegEventSink.SpeechStarted() => OnVm(() =>
+    {
+        Party("started speaking");
+        SpeechStarting?.Invoke();
     });
 
     void ILegEventSink.Audio(TimeSpan duration) => OnVm(() =>

@@ -23,6 +23,7 @@ public sealed class VoiceEngine
     private readonly Dictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Conversation> _named = new(StringComparer.Ordinal);
     private readonly List<RecordingInfo> _recordings = [];
+    private readonly List<Conversation> _mixDirty = [];
     private long _playbackIds;
 
     /// <summary>Creates the VM.</summary>
@@ -57,6 +58,9 @@ public sealed class VoiceEngine
     /// <summary>Action handlers (replace or add before starting calls).</summary>
     public HandlerRegistry Handlers { get; }
 
+    /// <summary>The media plane (null = semantic media, as in the simulator).</summary>
+    public IMediaPlane? Media => Options.Media;
+
     /// <summary>Webhook semantics.</summary>
     public WebhookDispatcher Webhooks { get; }
 
@@ -79,6 +83,39 @@ public sealed class VoiceEngine
     public event Action<CallLeg>? LegCreated;
 
     internal long NextPlaybackId() => ++_playbackIds;
+
+    /// <summary>
+    /// Marks a conversation's mix as changed. The media plane gets one snapshot per conversation at the end of the
+    /// current VM turn, so a handler that sets several flags in a row produces one notification.
+    /// </summary>
+    internal void MixChanged(Conversation conversation)
+    {
+        if (Options.Media is null) return;
+        if (_mixDirty.Contains(conversation)) return;
+        _mixDirty.Add(conversation);
+        if (_mixDirty.Count == 1) Scheduler.Post(FlushMix);
+    }
+
+    private void FlushMix()
+    {
+        if (Options.Media is not { } media) return;
+        var dirty = _mixDirty.ToArray();
+        _mixDirty.Clear();
+        foreach (var c in dirty)
+        {
+            var participants = c.IsEnded
+                ? []
+                : c.Participants.Select(l => new MediaParticipant(l.Id, l.Muted, l.Earmuffed, l.CanHear?.ToArray(), l.CanSpeak?.ToArray())).ToArray();
+            try
+            {
+                media.MixChanged(new MediaMix(c.Id, c.Started || c.Name is null, participants));
+            }
+            catch (Exception e)
+            {
+                Observer.OnActivity(Scheduler.UtcNow, null, VmActivity.Error, $"media plane failed to follow conversation {c.Id}: {e.Message}");
+            }
+        }
+    }
 
     /// <summary>Finds a leg by uuid (dashed or 32-hex form).</summary>
     public CallLeg? FindLeg(string uuid)
@@ -334,7 +371,7 @@ public sealed class VoiceEngine
         if (leg.IsEnded) return;
         if (!fromParty) leg.Transport.Hangup();
         var end = Scheduler.UtcNow;
-        foreach (var rec in leg.BackgroundRecordings.ToList()) rec.Finish(this, end, "call ended");
+        foreach (var rec in leg.BackgroundRecordings.ToList()) _ = rec.Finish(this, end, "call ended");
         leg.BackgroundRecordings.Clear();
         LeaveMix(leg);
         var answered = leg.AnsweredAt;
@@ -379,7 +416,7 @@ public sealed class VoiceEngine
     {
         if (conversation.Recording is { } rec)
         {
-            rec.Finish(this, Scheduler.UtcNow, "conversation ended");
+            _ = rec.Finish(this, Scheduler.UtcNow, "conversation ended");
             conversation.Recording = null;
         }
         if (conversation.Name is not null && _named.TryGetValue(conversation.Name, out var c) && c == conversation) _named.Remove(conversation.Name);

@@ -24,6 +24,12 @@ public sealed record VoiceEngineOptions
     /// <summary>Creates legs for connect and outbound calls. Without one, connect fails with <c>failed</c>/<c>cannot_route</c>.</summary>
     public ILegDialer? Dialer { get; init; }
 
+    /// <summary>
+    /// Real media (mixing, recording files, speech recognition), or null for semantic media (the default; what the
+    /// simulator and <see cref="VirtualLeg"/> use). See <see cref="IMediaPlane"/>.
+    /// </summary>
+    public IMediaPlane? Media { get; init; }
+
     /// <summary>Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>.</summary>
     public HandlerRegistry? Handlers { get; init; }
 

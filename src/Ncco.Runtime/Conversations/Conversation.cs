@@ -62,6 +62,7 @@ public sealed class Conversation
             Engine.FindLeg(legId)?.StopPlayback(playback);
         }
         MusicOnHold.Clear();
+        Engine.MixChanged(this);
         Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} started");
         StartRecordingIfRequested();
     }
@@ -69,20 +70,26 @@ public sealed class Conversation
     internal void StartRecordingIfRequested()
     {
         if (!RecordRequested || Recording is not null || !Started) return;
-        Recording = new Handlers.ActiveRecording(null, Id, Model.RecordingFormat.Mp3, 1, Engine.Scheduler.UtcNow, RecordTarget);
+        Recording = new Handlers.ActiveRecording(null, Id, Model.RecordingFormat.Mp3, 1, Engine.Scheduler.UtcNow, RecordTarget).Start(Engine, split: false);
         Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} recording started");
     }
 
     internal void Add(CallLeg leg)
     {
-        if (!_members.Contains(leg)) _members.Add(leg);
+        if (_members.Contains(leg)) return;
+        _members.Add(leg);
+        Engine.MixChanged(this);
     }
 
-    internal void Remove(CallLeg leg) => _members.Remove(leg);
+    internal void Remove(CallLeg leg)
+    {
+        if (_members.Remove(leg)) Engine.MixChanged(this);
+    }
 
     internal void End()
     {
         if (!_ended.TrySetResult()) return;
+        Engine.MixChanged(this);
         Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} ended");
         Engine.OnConversationEnded(this);
     }

@@ -22,10 +22,16 @@ namespace Ncco.Handlers;
 /// or with no results after <c>startTimeout</c> (<c>start_timeout</c>).</item>
 /// <item>With both types, whichever the party uses first wins; the other is ignored. With no input at all, the speech start timeout governs.</item>
 /// <item><c>mode:"asynchronous"</c> does not block: each digit is posted as its own input event until the leg ends.</item>
+/// <item>With a media plane (<see cref="Legs.IMediaPlane"/>) speech is recognised from real audio: the plane listens while the input runs,
+/// barge-in happens at speech onset, the plane's endpointer applies <c>endOnSilence</c>/<c>maxDuration</c>, so the result is posted as soon as
+/// the utterance is reported (no extra wait). A deadline of <c>maxDuration + endOnSilence + 10 s</c> after onset guards against a recogniser
+/// that never answers.</item>
 /// </list>
 /// </remarks>
 public sealed class InputHandler : IActionHandler
 {
+    private const double RecognizerGraceSeconds = 10;
+
     /// <inheritdoc />
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -45,6 +51,7 @@ public sealed class InputHandler : IActionHandler
         var dtmf = input.Dtmf ?? new DtmfSettings();
         var speech = input.Speech ?? new SpeechSettings();
         var scheduler = context.Scheduler;
+        var media = context.Engine.Media;
 
         var done = new TaskCompletionSource<(DtmfResult Dtmf, SpeechResult Speech)>();
         var digits = new StringBuilder();
@@ -91,8 +98,38 @@ public sealed class InputHandler : IActionHandler
             if (digits.Length >= dtmf.MaxDigits) Finish(new DtmfResult { Digits = digits.ToString(), TimedOut = false }, emptySpeech);
             else ResetDtmfTimer();
         }
+        void OnSpeechStarted()
+        {
+            if (media is null || !speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
+            speaking = true;
+            timersStarted = true;
+            leg.BargeIn();
+            speechTimer?.Dispose();
+            dtmfTimer?.Dispose();
+            speechTimer = scheduler.Schedule(TimeSpan.FromSeconds(speech.MaxDuration + speech.EndOnSilence + RecognizerGraceSeconds),
+                () => Finish(emptyDtmf, new SpeechResult { TimeoutReason = "max_duration" }));
+        }
+        void OnRecognised(Utterance u)
+        {
+            if (!speechOn || digits.Length > 0 || done.Task.IsCompleted) return;
+            leg.BargeIn();
+            var reason = u.Duration >= TimeSpan.FromSeconds(speech.MaxDuration) ? "max_duration" : "end_on_silence_timeout";
+            if (string.IsNullOrWhiteSpace(u.Text))
+            {
+                Finish(emptyDtmf, new SpeechResult { TimeoutReason = reason });
+                return;
+            }
+            var url = speech.SaveAudio ? context.Engine.Application.FilesBaseUrl + context.Engine.Ids.NewId(Scheduling.IdKind.File) : null;
+            var best = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
+            Finish(emptyDtmf, new SpeechResult { Results = [best], TimeoutReason = reason, RecordingUrl = url });
+        }
         void OnSpeech(Utterance u)
         {
+            if (media is not null)
+            {
+                OnRecognised(u);
+                return;
+            }
             if (!speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
             speaking = true;
             timersStarted = true;
@@ -115,8 +152,21 @@ public sealed class InputHandler : IActionHandler
 
         leg.DigitReceived += OnDigit;
         leg.SpeechReceived += OnSpeech;
+        leg.SpeechStarting += OnSpeechStarted;
         leg.BargeInDrained += OnDrained;
         using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        IDisposable? listening = null;
+        if (speechOn && media is not null)
+        {
+            try
+            {
+                listening = media.StartListening(new Legs.MediaListenRequest(leg.Id, speech.Language, [.. speech.Context], speech.StartTimeout, speech.EndOnSilence, speech.MaxDuration, speech.Sensitivity));
+            }
+            catch (Exception e)
+            {
+                context.Log("media plane cannot recognise speech: " + e.Message, VmActivity.Error);
+            }
+        }
         (DtmfResult Dtmf, SpeechResult Speech) result;
         try
         {
@@ -127,7 +177,9 @@ public sealed class InputHandler : IActionHandler
         {
             leg.DigitReceived -= OnDigit;
             leg.SpeechReceived -= OnSpeech;
+            leg.SpeechStarting -= OnSpeechStarted;
             leg.BargeInDrained -= OnDrained;
+            listening?.Dispose();
             dtmfTimer?.Dispose();
             speechTimer?.Dispose();
         }

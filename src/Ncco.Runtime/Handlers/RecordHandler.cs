@@ -21,7 +21,8 @@ public sealed class RecordHandler : IActionHandler
         if (record.BeepStart) await leg.PlayAsync(leg.NewPlayback(PlaybackKind.Beep), cancellationToken);
         var channels = record.SplitConversation ? Math.Max(2, record.Channels ?? 2) : 1;
         var target = context.Target(record.EventUrl, record.EventMethod);
-        var active = new ActiveRecording(leg, leg.Conversation.Id, record.EffectiveFormat, channels, context.Now, target) { Transcription = record.Transcription };
+        var active = new ActiveRecording(leg, leg.Conversation.Id, record.EffectiveFormat, channels, context.Now, target) { Transcription = record.Transcription }
+            .Start(context.Engine, record.SplitConversation);
         context.Log("recording started" + (record.IsBlocking ? "" : " (background)"));
         if (!record.IsBlocking)
         {

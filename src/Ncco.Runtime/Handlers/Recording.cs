@@ -32,17 +32,36 @@ public sealed record RecordingInfo
     public TimeSpan Duration => End - Start;
 }
 
-/// <summary>A recording in progress.</summary>
+/// <summary>
+/// A recording in progress. Without a media plane its size is estimated from its duration; with one, the plane writes
+/// the real file (<see cref="Start"/>) and <see cref="Finish"/> reports the plane's file id and size.
+/// </summary>
 internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, RecordingFormat format, int channels, DateTimeOffset start, WebhookTarget? target)
 {
     /// <summary>Transcription settings; when set a transcription event follows the record event.</summary>
     public Model.Actions.TranscriptionSettings? Transcription { get; init; }
 
     private bool _finished;
+    private Legs.IMediaRecording? _media;
 
-    public Task Finish(VoiceEngine engine, DateTimeOffset end, string reason)
+    /// <summary>Asks the engine's media plane (if any) to start writing the file. A plane failure is logged and the recording stays semantic.</summary>
+    public ActiveRecording Start(VoiceEngine engine, bool split)
     {
-        if (_finished) return Task.CompletedTask;
+        if (engine.Media is not { } plane) return this;
+        try
+        {
+            _media = plane.StartRecording(new Legs.MediaRecordingRequest(leg?.Id, conversationUuid, format, channels, split));
+        }
+        catch (Exception e)
+        {
+            engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not start the recording: " + e.Message);
+        }
+        return this;
+    }
+
+    public async Task Finish(VoiceEngine engine, DateTimeOffset end, string reason)
+    {
+        if (_finished) return;
         _finished = true;
         var seconds = Math.Max(0, (end - start).TotalSeconds);
         var bytesPerSecond = format switch
@@ -51,18 +70,34 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             RecordingFormat.Ogg => 3000L,
             _ => 4000L,
         };
+        var size = (long)Math.Round(seconds * bytesPerSecond);
+        string? fileId = null;
+        if (_media is { } media)
+        {
+            // The file is finished off the VM thread; the event follows once it is durable.
+            try
+            {
+                var result = await engine.Scheduler.RunExternal(media.StopAsync);
+                fileId = result.FileId;
+                size = result.SizeBytes;
+            }
+            catch (Exception e)
+            {
+                engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not finish the recording: " + e.Message);
+            }
+        }
         var uuid = engine.Ids.NewId(Scheduling.IdKind.Recording);
         var info = new RecordingInfo
         {
             RecordingUuid = uuid,
-            RecordingUrl = engine.Application.FilesBaseUrl + engine.Ids.NewId(Scheduling.IdKind.File),
+            RecordingUrl = engine.Application.FilesBaseUrl + (fileId ?? engine.Ids.NewId(Scheduling.IdKind.File)),
             LegId = leg?.Id,
             ConversationUuid = conversationUuid,
             Start = start,
             End = end,
             Format = format,
             Channels = channels,
-            Size = (long)Math.Round(seconds * bytesPerSecond),
+            Size = size,
             EndReason = reason,
         };
         engine.AddRecording(info);
@@ -76,7 +111,7 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             ConversationUuid = conversationUuid,
             Timestamp = PayloadJson.Timestamp(end),
         };
-        var sent = Send(engine, payload, target);
+        Task sent = Send(engine, payload, target);
         if (Transcription is { } tr)
         {
             var transcription = new TranscriptionEvent
@@ -89,7 +124,7 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             var trTarget = tr.EventUrl is null ? target : new WebhookTarget(tr.EventUrl, tr.EventMethod);
             sent = Task.WhenAll(sent, Send(engine, transcription, trTarget));
         }
-        return sent;
+        await sent;
     }
 
     private Task Send(VoiceEngine engine, WebhookPayload payload, WebhookTarget? t)

@@ -51,6 +51,13 @@ public interface ILegEventSink
     void Speech(string text, double confidence, TimeSpan duration);
     /// <summary>Non-speech audio from the party (for record silence detection).</summary>
     void Audio(TimeSpan duration);
+    /// <summary>
+    /// A media plane heard the party start speaking during a speech <c>input</c> (barge-in happens now, the utterance
+    /// follows with <see cref="Speech"/>). Semantic legs never call it.
+    /// </summary>
+    void SpeechStarted()
+    {
+    }
     /// <summary>A playback started with <see cref="ILeg.Play"/> has finished all its loops.</summary>
     void PlaybackFinished(long playbackId);
     /// <summary>The party hung up (or, for websockets, the application closed the socket).</summary>

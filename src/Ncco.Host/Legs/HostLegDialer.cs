@@ -1,0 +1,39 @@
+using Ncco.Host.Legs.WebSockets;
+using Ncco.Host.Media;
+using Ncco.Legs;
+using Ncco.Model.Endpoints;
+using Ncco.Webhooks;
+
+namespace Ncco.Host.Legs;
+
+/// <summary>
+/// The host's <see cref="ILegDialer"/>: <c>websocket</c> endpoints become <see cref="WebSocketLeg"/>s on the shared
+/// media thread; every other endpoint type (phone, sip, app, vbc — not routable from this host yet) becomes a leg
+/// that fails at once with <c>failed</c>/<c>cannot_route</c>. Obtain one per VoiceEngine from
+/// <see cref="MediaRuntime.CreateEngineMedia"/>.
+/// </summary>
+public sealed class HostLegDialer : ILegDialer
+{
+    private readonly VoiceApplication _application;
+    private readonly MediaEngine _engine;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    internal HostLegDialer(VoiceApplication application, MediaEngine engine, TimeProvider time, ILogger logger)
+    {
+        _application = application;
+        _engine = engine;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public ILeg CreateLeg(OutboundLegRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Endpoint is WebSocketEndpoint { SampleRate: not null } ws)
+            return new WebSocketLeg(request.LegId, ws, _application, _engine, _time, _logger);
+        _logger.LogInformation("Leg {LegId}: {Type} endpoints are not routable from this host (failed/cannot_route)", request.LegId, request.Endpoint.Type);
+        return new UnroutableLeg();
+    }
+}

@@ -1,0 +1,350 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Ncco.Host.Media;
+using Ncco.Legs;
+using Ncco.Model;
+using Ncco.Model.Endpoints;
+using Ncco.Webhooks;
+
+namespace Ncco.Host.Legs.WebSockets;
+
+/// <summary>
+/// A call leg to an application WebSocket (<c>connect</c> or REST <c>to</c> with <c>type:"websocket"</c>). The runtime is
+/// the client: <see cref="ILeg.Dial"/> opens the socket (with <c>Authorization</c> per the endpoint), reports answered, sends
+/// <c>websocket:connected</c>, then streams what the leg hears (conversation mix + playbacks) as 20 ms binary frames of
+/// 16-bit LE PCM at the endpoint's rate, in real time from the shared media clock. Binary frames from the app are
+/// buffered (<see cref="AppAudioBuffer"/>) and played into the conversation — DTMF tones in them are detected and
+/// reported as this leg's keys. Text frames: <c>clear</c> and <c>notify</c>. Keys detected on other legs of the
+/// conversation are sent as <c>websocket:dtmf</c>.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Open failures: no socket within <see cref="ConnectTimeout"/> → <c>unanswered</c> (<c>unavailable</c>); refused,
+/// unreachable, bad handshake (HTTP status) → <c>failed</c> (<c>cannot_route</c>).</item>
+/// <item>The app closing the socket (or the connection dropping) is a party hang-up: the VM raises <c>disconnected</c>
+/// (whose answer may be an NCCO) for connect legs and <c>completed</c>. A platform hang-up (REST, NCCO end) closes the
+/// socket normally and raises no <c>disconnected</c>.</item>
+/// <item>Malformed input never ends the leg: binary frames whose length is not a multiple of the frame size, invalid
+/// JSON, unknown actions and over-long messages are logged (rate-limited) and ignored.</item>
+/// <item>Outgoing frames wait in a bounded queue (<see cref="SendQueueFrames"/>); when the app stops reading, new frames
+/// are dropped rather than buffered without limit.</item>
+/// </list>
+/// </remarks>
+public sealed class WebSocketLeg : ILeg, IMediaTransport
+{
+    /// <summary>Longest wait for the socket to open.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Outgoing frames queued at most (5 s of audio).</summary>
+    public const int SendQueueFrames = 250;
+
+    private const int MaxMessageBytes = 1 << 20;
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly WebSocketEndpoint _endpoint;
+    private readonly VoiceApplication _application;
+    private readonly MediaEngine _engine;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LegMedia _media;
+    private readonly AppAudioBuffer _received;
+    private readonly int _frameBytes;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _pool = new();
+    private readonly Channel<Outgoing> _send;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Action<string> _sendNotify;
+    private ILegEventSink? _sink;
+    private ClientWebSocket? _socket;
+    private volatile bool _open;
+    private int _ended;
+    private int _platformHangup;
+    private long _warnings;
+
+    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaEngine engine, TimeProvider time, ILogger logger)
+    {
+        LegId = legId;
+        _endpoint = endpoint;
+        _application = application;
+        _engine = engine;
+        _time = time;
+        _logger = logger;
+        SampleRate = endpoint.SampleRate ?? throw new ArgumentException($"unsupported content-type '{endpoint.ContentType}'", nameof(endpoint));
+        _frameBytes = SampleRate / 50 * sizeof(short);
+        _received = new AppAudioBuffer(SampleRate / 50);
+        _send = Channel.CreateBounded<Outgoing>(
+            new BoundedChannelOptions(SendQueueFrames) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            dropped =>
+            {
+                if (dropped.Pooled) _pool.Enqueue(dropped.Buffer);
+                FramesDropped++;
+            });
+        _sendNotify = reply => SendText(Encoding.UTF8.GetBytes(reply));
+        _media = new LegMedia(engine, legId, this);
+    }
+
+    /// <summary>The VM's uuid for this leg.</summary>
+    public string LegId { get; }
+
+    /// <summary>Rate of the audio exchanged with the app (from <c>content-type</c>).</summary>
+    public int SampleRate { get; }
+
+    /// <summary>Outgoing frames dropped because the app did not read fast enough.</summary>
+    public long FramesDropped { get; private set; }
+
+    /// <summary>Frames from the app dropped because the playback buffer was full.</summary>
+    public long FramesOverflowed => _received.Dropped;
+
+    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+
+    void ILeg.Attach(ILegEventSink sink)
+    {
+        _sink = sink;
+        _media.Sink = sink;
+    }
+
+    void ILeg.Answer()
+    {
+        // Inbound WebSocket calls do not exist on the platform: the runtime always dials the app.
+    }
+
+    void ILeg.Dial() => _ = Task.Run(ConnectAsync); // leave the VM's synchronization context: the socket is not VM work
+
+    void ILeg.Play(Playback playback) => _engine.Post(() => _media.Play(playback));
+
+    void ILeg.StopPlayback(long playbackId) => _engine.Post(() => _media.Stop(playbackId));
+
+    void ILeg.Hangup()
+    {
+        Interlocked.Exchange(ref _platformHangup, 1);
+        End();
+    }
+
+    // ---- IMediaTransport (media thread) -----------------------------------------------------------------------
+
+    bool IMediaTransport.ReadInbound(Span<short> frame) => _received.TryRead(frame, _sendNotify);
+
+    void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
+    {
+        if (!_open) return;
+        var buffer = _pool.TryDequeue(out var b) ? b : new byte[_frameBytes];
+        Ncco.Media.Pcm.Pcm16.ToLittleEndianBytes(frame, buffer);
+        _send.Writer.TryWrite(new Outgoing(buffer, _frameBytes, WebSocketMessageType.Binary, Pooled: true));
+    }
+
+    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) => SendText(WebSocketMessages.Dtmf(digit, durationMilliseconds));
+
+    // ---- connection -------------------------------------------------------------------------------------------
+
+    private async Task ConnectAsync()
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (AuthorizationHeader() is { } auth) socket.Options.SetRequestHeader("Authorization", auth);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        connect.CancelAfter(ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(_endpoint.Uri, connect.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException or ArgumentException)
+        {
+            socket.Dispose();
+            if (_lifetime.IsCancellationRequested) return; // hung up while connecting: nothing to report
+            if (e is OperationCanceledException)
+            {
+                _logger.LogWarning("Leg {LegId}: websocket {Uri} did not open within {Timeout}", LegId, _endpoint.Uri, ConnectTimeout);
+                _sink?.Unanswered("unavailable");
+            }
+            else
+            {
+                var status = socket.HttpStatusCode == 0 ? "" : $" (HTTP {(int)socket.HttpStatusCode})";
+                _logger.LogWarning("Leg {LegId}: cannot open websocket {Uri}{Status}: {Reason}", LegId, _endpoint.Uri, status, e.Message);
+                _sink?.Failed("cannot_route");
+            }
+            return;
+        }
+        _socket = socket;
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            _send.Writer.TryComplete();
+            await SendLoopAsync(socket).ConfigureAwait(false); // closes it
+            socket.Dispose();
+            return;
+        }
+        SendText(WebSocketMessages.Connected(_endpoint));
+        _open = true;
+        _engine.Post(() => _engine.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
+        _sink?.Answered();
+        var sending = SendLoopAsync(socket);
+        await ReceiveLoopAsync(socket).ConfigureAwait(false);
+        End();
+        await sending.ConfigureAwait(false);
+        socket.Dispose();
+    }
+
+    private string? AuthorizationHeader()
+    {
+        switch (_endpoint.Authorization)
+        {
+            case { Type: WebSocketAuthorizationType.Custom, Value: { } value }:
+                return value;
+            case { Type: WebSocketAuthorizationType.Vonage }:
+                if (_application.SignatureSecret is not { } secret)
+                {
+                    _logger.LogWarning("Leg {LegId}: authorization type vonage but the application has no signature secret; no Authorization header sent", LegId);
+                    return null;
+                }
+                // The same HS256 JWT as signed webhooks; there is no body, so payload_hash is that of the empty body.
+                return "Bearer " + WebhookSigner.CreateToken(secret, [], _time.GetUtcNow(), Guid.NewGuid().ToString("D"), _application.ApiKey, _application.ApplicationId);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Ends the leg once: the media thread lets go of it and the send loop closes the socket.</summary>
+    private void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0) return;
+        _open = false;
+        _engine.Post(() => _engine.Remove(_media));
+        _send.Writer.TryComplete();
+        if (_socket is null) _lifetime.Cancel(); // still connecting
+    }
+
+    private async Task SendLoopAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            await foreach (var o in _send.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                try
+                {
+                    if (socket.State == WebSocketState.Open)
+                        await socket.SendAsync(o.Buffer.AsMemory(0, o.Length), o.Type, true, _lifetime.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (o.Pooled) _pool.Enqueue(o.Buffer);
+                }
+            }
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseTimeout);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, Volatile.Read(ref _platformHangup) != 0 ? "hangup" : "", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The connection is gone; the receive loop reports it.
+        }
+        finally
+        {
+            // Stop the receive loop if the app never acknowledges the close.
+            _lifetime.CancelAfter(CloseTimeout);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    {
+        var chunk = new byte[16 * 1024];
+        var message = new ArrayBufferWriter<byte>(4096);
+        var oversized = false;
+        try
+        {
+            while (true)
+            {
+                var r = await socket.ReceiveAsync(chunk.AsMemory(), _lifetime.Token).ConfigureAwait(false);
+                if (r.MessageType == WebSocketMessageType.Close) break;
+                if (!oversized && message.WrittenCount + r.Count <= MaxMessageBytes) message.Write(chunk.AsSpan(0, r.Count));
+                else oversized = true;
+                if (!r.EndOfMessage) continue;
+                if (oversized) Warn("message larger than {0} bytes ignored", MaxMessageBytes);
+                else if (r.MessageType == WebSocketMessageType.Binary) OnAudio(message.WrittenSpan);
+                else OnText(message.WrittenSpan);
+                message.ResetWrittenCount();
+                oversized = false;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Dropped connection or our own close: handled below like a close frame.
+        }
+        if (Volatile.Read(ref _platformHangup) == 0 && Volatile.Read(ref _ended) == 0)
+        {
+            _logger.LogInformation("Leg {LegId}: the application closed websocket {Uri}", LegId, _endpoint.Uri);
+            _sink?.HungUp();
+        }
+    }
+
+    private void OnAudio(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0 || bytes.Length % _frameBytes != 0)
+        {
+            Warn("binary message of {0} bytes ignored: frames are {1} bytes (20 ms of 16-bit PCM at " + SampleRate + " Hz)", bytes.Length, _frameBytes);
+            return;
+        }
+        for (var i = 0; i < bytes.Length; i += _frameBytes)
+        {
+            if (!_received.TryWrite(bytes.Slice(i, _frameBytes)))
+            {
+                Warn("playback buffer full ({0} frames): audio dropped", AppAudioBuffer.CapacityFrames);
+                return;
+            }
+        }
+    }
+
+    private void OnText(ReadOnlySpan<byte> bytes)
+    {
+        string? action;
+        JsonElement? payload = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes.ToArray());
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("action", out var a) || a.ValueKind != JsonValueKind.String)
+            {
+                Warn("text message without an \"action\" string ignored");
+                return;
+            }
+            action = a.GetString();
+            if (doc.RootElement.TryGetProperty("payload", out var p)) payload = p.Clone();
+        }
+        catch (JsonException e)
+        {
+            Warn("text message is not JSON ({0}); ignored", e.Message);
+            return;
+        }
+        switch (action)
+        {
+            case "clear":
+                var due = _received.Clear();
+                SendText(WebSocketMessages.Cleared);
+                foreach (var reply in due) _sendNotify(reply);
+                break;
+            case "notify":
+                _received.Mark(WebSocketMessages.Notify(payload), _sendNotify);
+                break;
+            default:
+                Warn("unknown action \"{0}\" ignored", action);
+                break;
+        }
+    }
+
+    private void SendText(byte[] json)
+    {
+        if (!_send.Writer.TryWrite(new Outgoing(json, json.Length, WebSocketMessageType.Text, Pooled: false)))
+            _logger.LogWarning("Leg {LegId}: send queue full, text message dropped", LegId);
+    }
+
+    /// <summary>Logs the first 10 protocol problems of a leg, then every 100th (an app in a loop must not flood the log).</summary>
+    private void Warn(string format, params object?[] args)
+    {
+        var n = Interlocked.Increment(ref _warnings);
+        if (n <= 10 || n % 100 == 0)
+            _logger.LogWarning("Leg {LegId}: {Problem} (problem #{Count})", LegId, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args), n);
+    }
+
+    private readonly record struct Outgoing(byte[] Buffer, int Length, WebSocketMessageType Type, bool Pooled);
+}

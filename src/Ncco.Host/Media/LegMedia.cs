@@ -1,0 +1,243 @@
+using Ncco.Legs;
+using Ncco.Media.Dtmf;
+using Ncco.Media.Mixing;
+using Ncco.Media.Pcm;
+using Ncco.Media.Playback;
+using Ncco.Media.Resampling;
+using Ncco.Media.Vad;
+
+namespace Ncco.Host.Media;
+
+/// <summary>
+/// The media between one leg's transport and the VM (like connection middleware): inbound DTMF detection → digits,
+/// VAD → sound reports while a recording listens for silence, speech recognition while an input listens, the mixer
+/// input; outbound the conversation mix plus the leg's own playbacks, recorded and sent. Media thread only, except
+/// <see cref="Sink"/> which is set once before the leg is added.
+/// </summary>
+internal sealed class LegMedia
+{
+    /// <summary>How often a voiced stretch is reported to the VM (<see cref="ILegEventSink.Audio"/>).</summary>
+    private const int AudioReportFrames = 10;
+
+    private static readonly TimeSpan AudioReport = TimeSpan.FromMilliseconds(AudioReportFrames * 20);
+
+    private readonly MediaEngine _engine;
+    private readonly IMediaTransport _transport;
+    private readonly short[] _received;
+    private readonly short[] _sent;
+    private readonly short[] _resampled;
+    private readonly short[] _in = new short[MediaEngine.FrameSamples];
+    private readonly short[] _out = new short[MediaEngine.FrameSamples];
+    private readonly short[] _scratch = new short[MediaEngine.FrameSamples];
+    private readonly Resampler? _up;
+    private readonly Resampler? _down;
+    private readonly DtmfDetector _dtmf = new(MediaEngine.SampleRate);
+    private readonly DtmfDetection[] _detections = new DtmfDetection[8];
+    private readonly VoiceActivityDetector _vad = new();
+    private readonly List<(long Id, IAudioSource Source)> _playing = [];
+    private readonly HashSet<long> _fetching = [];
+    private int _voiced;
+
+    public LegMedia(MediaEngine engine, string id, IMediaTransport transport)
+    {
+        _engine = engine;
+        Id = id;
+        _transport = transport;
+        var legFrame = transport.SampleRate / 50;
+        _received = new short[legFrame];
+        _sent = new short[legFrame];
+        if (transport.SampleRate != MediaEngine.SampleRate)
+        {
+            _up = new Resampler(transport.SampleRate, MediaEngine.SampleRate);
+            _down = new Resampler(MediaEngine.SampleRate, transport.SampleRate);
+        }
+        _resampled = new short[Math.Max(_up?.MaxOutputFor(legFrame) ?? 0, _down?.MaxOutputFor(MediaEngine.FrameSamples) ?? 0) + 8];
+    }
+
+    public string Id { get; }
+
+    /// <summary>Where party activity goes (the VM's leg).</summary>
+    public ILegEventSink? Sink { get; set; }
+
+    public MixerState? Mixer { get; set; }
+
+    public ConferenceParticipant? Participant { get; set; }
+
+    public List<MediaRecording> Recorders { get; } = [];
+
+    public SpeechListener? Listener { get; set; }
+
+    public int Faults { get; set; }
+
+    /// <summary>Whether audio was received this tick.</summary>
+    public bool HasInbound { get; private set; }
+
+    // ---- per tick -------------------------------------------------------------------------------------------
+
+    public void Inbound()
+    {
+        HasInbound = _transport.ReadInbound(_received);
+        if (!HasInbound) Array.Clear(_in);
+        else if (_up is null) _received.CopyTo(_in, 0);
+        else Fit(_up.Process(_received, _resampled), _in);
+
+        // DTMF runs on silence too so a key's end is seen when the sender stops.
+        var n = _dtmf.Process(_in, _detections);
+        for (var i = 0; i < n; i++)
+        {
+            var d = _detections[i];
+            if (!d.IsEnd) Sink?.Digit(d.Digit);
+            else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
+        }
+        // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
+        // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
+        var voiced = _vad.Process(_in);
+        if (Recorders.Count > 0) ReportSound(voiced);
+        Listener?.Process(_in);
+        if (HasInbound) Participant?.WriteInput(_in);
+    }
+
+    public void Outbound()
+    {
+        var output = _out.AsSpan();
+        if (Participant is { } p) p.Output.CopyTo(output);
+        else output.Clear();
+        for (var i = _playing.Count - 1; i >= 0; i--)
+        {
+            var (id, source) = _playing[i];
+            var n = source.Read(_scratch);
+            Pcm16.MixInto(_scratch.AsSpan(0, n), output);
+            if (n < _scratch.Length)
+            {
+                _playing.RemoveAt(i);
+                Finished(id, source);
+            }
+        }
+        for (var i = 0; i < Recorders.Count; i++) Recorders[i].WriteLeg(_in, _out);
+        if (_down is null) _transport.WriteOutbound(_out);
+        else
+        {
+            Fit(_down.Process(_out, _resampled), _sent);
+            _transport.WriteOutbound(_sent);
+        }
+    }
+
+    /// <summary>Copies a resampler's output into a fixed frame (its length may differ by a sample for some ratios).</summary>
+    private void Fit(int produced, short[] frame)
+    {
+        var n = Math.Min(produced, frame.Length);
+        _resampled.AsSpan(0, n).CopyTo(frame);
+        frame.AsSpan(n).Clear();
+    }
+
+    private void ReportSound(bool voiced)
+    {
+        if (!voiced)
+        {
+            _voiced = 0;
+            return;
+        }
+        // Reported at onset and then every 200 ms: each report re-arms the VM's endOnSilence timer.
+        if (_voiced++ % AudioReportFrames == 0) Sink?.Audio(AudioReport);
+    }
+
+    private void ForwardDtmf(MixerState mixer, DtmfDetection d)
+    {
+        for (var i = 0; i < mixer.Members.Count; i++)
+        {
+            var other = mixer.Members[i];
+            if (other != this) other._transport.ConversationDtmf(d.Digit, d.DurationMilliseconds);
+        }
+    }
+
+    // ---- playback commands ----------------------------------------------------------------------------------
+
+    public void Play(Playback playback)
+    {
+        if (playback.Kind == PlaybackKind.ConversationAudio)
+        {
+            // Real conversation audio already flows through the mixer.
+            Sink?.PlaybackFinished(playback.Id);
+            return;
+        }
+        if (PlaybackRenderer.IsFetched(playback.Kind) && playback.Url is not null)
+        {
+            _fetching.Add(playback.Id);
+            _ = FetchAsync(playback);
+            return;
+        }
+        IAudioSource source;
+        try
+        {
+            source = _engine.Renderer.Create(playback);
+        }
+        catch (ArgumentException e)
+        {
+            _engine.Logger.LogWarning("Leg {LegId}: cannot play {Kind}: {Reason}", Id, playback.Kind, e.Message);
+            Sink?.PlaybackFinished(playback.Id);
+            return;
+        }
+        _playing.Add((playback.Id, source));
+    }
+
+    private async Task FetchAsync(Playback playback)
+    {
+        IAudioSource? source = null;
+        try
+        {
+            source = await _engine.Renderer.OpenAsync(playback, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MediaFetchException e)
+        {
+            _engine.Logger.LogWarning("Leg {LegId}: {Reason}", Id, e.Message);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException)
+        {
+            _engine.Logger.LogWarning(e, "Leg {LegId}: cannot play {Url}", Id, playback.Url);
+        }
+        _engine.Post(() =>
+        {
+            if (!_fetching.Remove(playback.Id))
+            {
+                Dispose(source); // stopped (or the leg ended) while fetching
+                return;
+            }
+            if (source is null) Sink?.PlaybackFinished(playback.Id); // the flow goes on, as with an unplayable file on the platform
+            else _playing.Add((playback.Id, source));
+        });
+    }
+
+    public void Stop(long playbackId)
+    {
+        if (_fetching.Remove(playbackId)) return;
+        for (var i = 0; i < _playing.Count; i++)
+        {
+            if (_playing[i].Id != playbackId) continue;
+            Dispose(_playing[i].Source);
+            _playing.RemoveAt(i);
+            return;
+        }
+    }
+
+    private void Finished(long id, IAudioSource source)
+    {
+        if (source is StreamingAudioSource { Error: { } error }) _engine.Logger.LogWarning("Leg {LegId}: playback #{Id} failed: {Reason}", Id, id, error.Message);
+        Dispose(source);
+        Sink?.PlaybackFinished(id);
+    }
+
+    private static void Dispose(IAudioSource? source)
+    {
+        if (source is IAsyncDisposable d) _ = d.DisposeAsync().AsTask();
+    }
+
+    /// <summary>The leg left the media thread: release playbacks and recognition (recordings are finished by the VM).</summary>
+    public void Close()
+    {
+        foreach (var (_, source) in _playing) Dispose(source);
+        _playing.Clear();
+        _fetching.Clear();
+        Listener?.Stop();
+        Listener = null;
+    }
+}

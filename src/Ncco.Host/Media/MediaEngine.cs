@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using Ncco.Legs;
+using Ncco.Media.Mixing;
+using Ncco.Media.Pcm;
+
+namespace Ncco.Host.Media;
+
+/// <summary>
+/// The media thread: ONE 20 ms clock for every leg of every application in the process. Each tick it runs queued
+/// commands (play, stop, topology, recordings — posted from VM threads and transports), then, for all legs, reads
+/// received audio (DTMF, VAD, ASR, mixer input), runs every conversation mixer, and builds and sends what each leg hears
+/// (mixer output + its playbacks, recorded on the way). All per-leg and per-mixer state is touched only here, so none
+/// of it needs locks; the per-frame path does not allocate.
+/// </summary>
+/// <remarks>
+/// When the thread falls behind, the clock reports several due frames: the missed ones are counted in
+/// <c>ncco.media.frames_late</c> and up to <see cref="MaxCatchUpFrames"/> are produced at once so transports keep a
+/// continuous stream; beyond that audio is skipped rather than queued (latency must not grow without bound).
+/// </remarks>
+internal sealed class MediaEngine : IAsyncDisposable
+{
+    /// <summary>Internal rate of every mixer, recorder feed and playback (legs are resampled at the edges).</summary>
+    public const int SampleRate = 16000;
+
+    /// <summary>Samples in one 20 ms frame at <see cref="SampleRate"/>.</summary>
+    public const int FrameSamples = SampleRate / 50;
+
+    /// <summary>Most frames produced in one wake-up after a late tick.</summary>
+    public const int MaxCatchUpFrames = 5;
+
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly List<LegMedia> _legs = [];
+    private readonly Dictionary<string, LegMedia> _byId = new(StringComparer.Ordinal);
+    private readonly List<MixerState> _mixers = [];
+    private readonly Dictionary<string, MixerState> _mixersById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MediaMix> _lastMix = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    // startClock: false for tests that drive Tick themselves.
+    public MediaEngine(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true)
+    {
+        _time = time;
+        Metrics = metrics;
+        Renderer = renderer;
+        Recognizer = recognizer;
+        _logger = logger;
+        _loop = startClock ? Task.Run(() => RunAsync(_stop.Token)) : Task.CompletedTask;
+    }
+
+    public MediaMetrics Metrics { get; }
+
+    public PlaybackRenderer Renderer { get; }
+
+    public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }
+
+    public ILogger Logger => _logger;
+
+    /// <summary>Queues work for the media thread (any thread).</summary>
+    public void Post(Action command) => _commands.Enqueue(command);
+
+    // ---- media thread ---------------------------------------------------------------------------------------
+
+    public LegMedia? FindLeg(string id) => _byId.GetValueOrDefault(id);
+
+    public void Add(LegMedia leg)
+    {
+        if (!_byId.TryAdd(leg.Id, leg)) return;
+        _legs.Add(leg);
+        Metrics.LegCount(_legs.Count);
+        // The VM may have put the leg in a mix before its transport was ready: follow the last known topology.
+        foreach (var mix in _lastMix.Values)
+        {
+            foreach (var p in mix.Participants)
+            {
+                if (p.LegId == leg.Id)
+                {
+                    ApplyMix(mix);
+                    break;
+                }
+            }
+        }
+    }
+
+    public void Remove(LegMedia leg)
+    {
+        if (!_byId.Remove(leg.Id)) return;
+        _legs.Remove(leg);
+        Metrics.LegCount(_legs.Count);
+        if (leg.Mixer is { } mixer)
+        {
+            mixer.Remove(leg);
+            DropIfIdle(mixer);
+        }
+        leg.Close();
+    }
+
+    /// <summary>Makes the conversation's mixer follow the VM's snapshot.</summary>
+    public void ApplyMix(MediaMix mix)
+    {
+        if (mix.Participants.Count == 0) _lastMix.Remove(mix.ConversationId);
+        else _lastMix[mix.ConversationId] = mix;
+        var state = Mixer(mix.ConversationId, create: mix.Participants.Count > 0);
+        if (state is null) return;
+        for (var i = state.Members.Count - 1; i >= 0; i--)
+        {
+            var member = state.Members[i];
+            if (!mix.Participants.Any(p => p.LegId == member.Id)) state.Remove(member);
+        }
+        foreach (var p in mix.Participants)
+        {
+            if (!_byId.TryGetValue(p.LegId, out var leg)) continue;
+            // Mute and canSpeak cannot be combined in the mixer; a muted leg reaches nobody anyway.
+            var options = new ConferenceParticipantOptions(p.Muted ? null : p.CanSpeak, p.CanHear, p.Muted, p.Earmuffed);
+            if (leg.Mixer == state)
+            {
+                leg.Participant!.Apply(options);
+                continue;
+            }
+            if (leg.Mixer is { } previous)
+            {
+                previous.Remove(leg);
+                DropIfIdle(previous);
+            }
+            leg.Participant = state.Mixer.Join(leg.Id, options);
+            leg.Mixer = state;
+            state.Members.Add(leg);
+        }
+        if (mix.Started) state.Mixer.Start();
+        DropIfIdle(state);
+    }
+
+    public MixerState? Mixer(string conversationId, bool create)
+    {
+        if (_mixersById.TryGetValue(conversationId, out var state) || !create) return state;
+        state = new MixerState(conversationId);
+        _mixersById.Add(conversationId, state);
+        _mixers.Add(state);
+        return state;
+    }
+
+    public void DropIfIdle(MixerState state)
+    {
+        if (!state.IsIdle) return;
+        _mixersById.Remove(state.ConversationId);
+        _mixers.Remove(state);
+    }
+
+    /// <summary>One 20 ms tick (media thread; public for deterministic tests).</summary>
+    public void Tick()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            try
+            {
+                command();
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Media command failed");
+            }
+        }
+        for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: true);
+        for (var i = 0; i < _mixers.Count; i++) _mixers[i].Mix();
+        for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: false);
+    }
+
+    private void Guard(LegMedia leg, bool inbound)
+    {
+        try
+        {
+            if (inbound) leg.Inbound();
+            else leg.Outbound();
+        }
+        catch (Exception e)
+        {
+            // One broken leg must not stop the others' audio: log and silence it until its transport ends it.
+            if (leg.Faults++ == 0) _logger.LogError(e, "Media processing failed for leg {LegId}", leg.Id);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var clock = new MediaClock(_time);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int frames;
+            try
+            {
+                frames = await clock.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (frames == 0) break;
+            if (frames > 1) Metrics.Late(frames - 1);
+            var run = Math.Min(frames, MaxCatchUpFrames);
+            for (var i = 0; i < run; i++) Tick();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using Ncco.Legs;
+using Ncco.Media.Pcm;
+using Ncco.Media.Recording;
+using ModelFormat = Ncco.Model.RecordingFormat;
+
+namespace Ncco.Host.Media;
+
+/// <summary>
+/// A recording written by the media thread with <see cref="CallRecorder"/> (16 kHz; crash-safe partial WAV until
+/// <see cref="StopAsync"/> finishes, transcodes and renames it). A leg recording takes what the leg sent and what it
+/// heard — summed in mono, or channel 0 = sent / channel 1 = heard with <c>split</c> (further channels stay silent); a
+/// conversation recording takes the mixer's recording mix.
+/// </summary>
+internal sealed class MediaRecording : IMediaRecording
+{
+    private readonly MediaEngine _engine;
+    private readonly CallRecorder _recorder;
+    private readonly string _fileId;
+    private readonly int _channels;
+    private readonly bool _split;
+    private readonly short[] _frame;
+    private LegMedia? _leg;
+    private MixerState? _mixer;
+    private int _stopping;
+
+    private MediaRecording(MediaEngine engine, CallRecorder recorder, string fileId, int channels, bool split)
+    {
+        _engine = engine;
+        _recorder = recorder;
+        _fileId = fileId;
+        _channels = channels;
+        _split = split;
+        _frame = new short[MediaEngine.FrameSamples * channels];
+    }
+
+    /// <summary>Opens the file (caller's thread) and attaches it to its leg or conversation on the media thread.</summary>
+    public static MediaRecording Start(MediaEngine engine, Recordings.RecordingStore store, MediaRecordingRequest request)
+    {
+        var format = request.Format switch
+        {
+            ModelFormat.Wav => RecordingFormat.Wav,
+            ModelFormat.Ogg => RecordingFormat.Ogg,
+            _ => RecordingFormat.Mp3,
+        };
+        var channels = request.LegId is null ? 1 : Math.Clamp(request.Channels, 1, 32);
+        var options = new RecordingOptions(format, channels);
+        var (fileId, path) = store.Allocate(options.EffectiveFormat);
+        var recording = new MediaRecording(engine, new CallRecorder(path, options, MediaEngine.SampleRate), fileId, channels, request.Split && channels > 1);
+        engine.Post(() =>
+        {
+            if (recording._stopping != 0) return;
+            if (request.LegId is null)
+            {
+                recording._mixer = engine.Mixer(request.ConversationId, create: true)!;
+                recording._mixer.Recorders.Add(recording);
+            }
+            else if (engine.FindLeg(request.LegId) is { } leg)
+            {
+                recording._leg = leg;
+                leg.Recorders.Add(recording);
+            }
+            else
+            {
+                engine.Logger.LogWarning("Recording {FileId}: leg {LegId} has no media; the file will be silent", fileId, request.LegId);
+            }
+        });
+        return recording;
+    }
+
+    /// <summary>Media thread: one frame of a leg recording.</summary>
+    public void WriteLeg(ReadOnlySpan<short> sent, ReadOnlySpan<short> heard)
+    {
+        var frame = _frame.AsSpan();
+        if (!_split)
+        {
+            for (var i = 0; i < sent.Length; i++) frame[i] = Pcm16.Saturate(sent[i] + heard[i]);
+            _recorder.WriteFrame(frame[..sent.Length]);
+            return;
+        }
+        frame.Clear();
+        Pcm16.InterleaveChannel(sent, 0, _channels, frame);
+        Pcm16.InterleaveChannel(heard, 1, _channels, frame);
+        _recorder.WriteFrame(frame);
+    }
+
+    /// <summary>Media thread: one frame of a conversation recording.</summary>
+    public void WriteMono(ReadOnlySpan<short> mix) => _recorder.WriteFrame(mix);
+
+    /// <inheritdoc />
+    public Task<MediaRecordingResult> StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) != 0) throw new InvalidOperationException("The recording was already stopped.");
+        var done = new TaskCompletionSource<MediaRecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _engine.Post(() =>
+        {
+            // Detach first: no frame is written after Stop, so completing off the media thread is safe.
+            _leg?.Recorders.Remove(this);
+            if (_mixer is { } mixer)
+            {
+                mixer.Recorders.Remove(this);
+                _engine.DropIfIdle(mixer);
+            }
+            _recorder.Stop();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var result = await _recorder.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    done.TrySetResult(new MediaRecordingResult(_fileId, result.SizeBytes));
+                }
+                catch (Exception e)
+                {
+                    done.TrySetException(e);
+                }
+            }, CancellationToken.None);
+        });
+        return done.Task;
+    }
+}

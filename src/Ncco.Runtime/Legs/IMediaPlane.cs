@@ -1,0 +1,41 @@
+namespace Ncco.Legs;
+
+/// <summary>
+/// The optional seam between the VM and a real media engine (mixing, recording files, speech recognition).
+/// Set it with <see cref="Calls.VoiceEngineOptions.Media"/>; when it is null (the default, and what the simulator
+/// uses) the VM behaves exactly as with semantic legs: conversation audio is routed as <see cref="PlaybackKind.ConversationAudio"/>
+/// playbacks, recordings get a size estimated from their duration and speech arrives already recognised.
+/// </summary>
+/// <remarks>
+/// Every member is called on the VM's logical thread and must return quickly (queue the work for the media thread).
+/// Results come back through the legs' <see cref="ILegEventSink"/> (speech, sound, digits) or, for recordings, through
+/// the task returned by <see cref="IMediaRecording.StopAsync"/>.
+/// </remarks>
+public interface IMediaPlane
+{
+    /// <summary>
+    /// The audio topology of one conversation changed (a leg joined or left the mix, mute/earmuff/canHear/canSpeak
+    /// changed, the conversation started or ended). <paramref name="mix"/> is the complete new state of that
+    /// conversation; an empty participant list means nobody is mixed in it any more.
+    /// </summary>
+    void MixChanged(MediaMix mix);
+
+    /// <summary>Starts writing a recording (a <c>record</c> action on a leg, or <c>conversation.record</c>).</summary>
+    /// <returns>A handle the VM stops when the recording's stop condition fires or its leg/conversation ends.</returns>
+    IMediaRecording StartRecording(MediaRecordingRequest request);
+
+    /// <summary>
+    /// Starts recognising speech on a leg's inbound audio for a speech <c>input</c>. The plane reports
+    /// <see cref="ILegEventSink.SpeechStarted"/> at speech onset and <see cref="ILegEventSink.Speech"/> once the utterance
+    /// ended (after its own <c>endOnSilence</c>/<c>maxDuration</c>; empty text when nothing was recognised).
+    /// </summary>
+    /// <returns>Dispose to stop listening (the input completed or was cancelled).</returns>
+    IDisposable StartListening(MediaListenRequest request);
+}
+
+/// <summary>A recording being written by the media plane.</summary>
+public interface IMediaRecording
+{
+    /// <summary>Stops taking audio, finishes the file and returns where it is and how big it is.</summary>
+    Task<MediaRecordingResult> StopAsync(CancellationToken cancellationToken);
+}

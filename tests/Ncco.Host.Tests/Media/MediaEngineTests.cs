@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Ncco.Host.Media;
+using Ncco.Legs;
+using Ncco.Media.Playback;
+
+namespace Ncco.Host.Tests.Media;
+
+/// <summary>The media thread's per-frame path, driven tick by tick.</summary>
+public sealed class MediaEngineTests : IAsyncDisposable
+{
+    private readonly HttpClient _http = new();
+    private readonly MediaMetrics _metrics = new(null);
+    private readonly MediaEngine _engine;
+
+    public MediaEngineTests()
+    {
+        var cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
+        _engine = new MediaEngine(TimeProvider.System, _metrics, new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(cache))),
+            null, NullLogger.Instance, startClock: false);
+    }
+
+    private sealed class LoopTransport(int rate) : IMediaTransport
+    {
+        private readonly short[] _tone = TestAudio.Tone(700, 0.02, rate);
+
+        public int SampleRate => rate;
+
+        public long Sent { get; private set; }
+
+        public bool ReadInbound(Span<short> frame)
+        {
+            _tone.CopyTo(frame);
+            return true;
+        }
+
+        public void WriteOutbound(ReadOnlySpan<short> frame) => Sent += frame.Length;
+
+        public void ConversationDtmf(char digit, int durationMilliseconds)
+        {
+        }
+    }
+
+    [Fact]
+    public void Steady_state_ticks_of_mixed_legs_with_playback_allocate_nothing()
+    {
+        var transports = new[] { new LoopTransport(16000), new LoopTransport(8000), new LoopTransport(24000) };
+        var legs = transports.Select((t, i) => new LegMedia(_engine, "leg-" + i, t)).ToArray();
+        _engine.Post(() =>
+        {
+            foreach (var leg in legs) _engine.Add(leg);
+            _engine.ApplyMix(new MediaMix("CON-1", true, legs.Select(l => new MediaParticipant(l.Id, false, false, null, null)).ToArray()));
+            foreach (var leg in legs) leg.Play(new Playback(1, PlaybackKind.Dtmf) { Text = "1234567890123456789012345678901234567890" });
+        });
+        for (var i = 0; i < 50; i++) _engine.Tick(); // warm up: commands, first-use buffers, JIT
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 250; i++) _engine.Tick();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(3, _metrics.LegsActive);
+        Assert.Equal(300L * 320, transports[0].Sent);
+        Assert.Equal(300L * 160, transports[1].Sent);
+        Assert.Equal(300L * 480, transports[2].Sent);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        _metrics.Dispose();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Ncco.Media.SoundFile;
+using Ncco.Media.Tts;
+using Ncco.Model;
+
+namespace Ncco.Host.Tests.Media;
+
+/// <summary>Speech recognition, silence detection and conversation recording through the host media plane, with real audio.</summary>
+public sealed class MediaPlaneTests : IAsyncLifetime
+{
+    private MediaHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await MediaHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private static async Task<short[]> SpeakAsync(string text)
+    {
+        var samples = new List<short>();
+        await foreach (var chunk in new EspeakTextToSpeech().SynthesizeAsync(new TtsRequest(text), 16000, CancellationToken.None))
+            samples.AddRange(chunk.ToArray());
+        return [.. samples];
+    }
+
+    [Fact]
+    public async Task Speech_input_recognises_what_the_app_says_with_pocketsphinx()
+    {
+        var (leg, socket) = await _h.CallSocketAsync("speech",
+            NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1).Build());
+        await socket.NextEventAsync("websocket:connected");
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), await SpeakAsync("yes"), TestAudio.Silence(2, 16000)), 16000);
+
+        var input = await _h.EventAsync(e => e.TryGetProperty("speech", out _) && MediaHarness.Field(e, "uuid") == leg.Id);
+        var speech = input.GetProperty("speech");
+        Assert.Equal("end_on_silence_timeout", speech.GetProperty("timeout_reason").GetString());
+        Assert.Equal("yes", speech.GetProperty("results")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Record_end_on_silence_follows_the_real_audio()
+    {
+        var (_, socket) = await _h.CallSocketAsync("silence",
+            NccoBuilder.Create().Record(endOnSilence: 3, format: RecordingFormat.Wav).Build());
+        await socket.NextEventAsync("websocket:connected");
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), TestAudio.Tone(500, 1.5, 16000, amplitude: 6000)), 16000);
+        var soundEnds = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2; // the buffer plays it in real time
+
+        var record = await _h.EventAsync(e => e.TryGetProperty("recording_url", out _), TimeSpan.FromSeconds(9));
+        var silence = Stopwatch.GetElapsedTime(soundEnds);
+        Assert.InRange(silence.TotalSeconds, 2.5, 4.5); // endOnSilence: 3 s after the sound stopped, not after the start
+        var file = await _h.Runtime.Recordings.FindAsync(record.GetProperty("recording_url").GetString()!.Split('/')[^1], CancellationToken.None);
+        Assert.NotNull(file);
+        Assert.Equal("audio/wav", file.ContentType);
+        var (rate, _, samples) = SoundFileReader.ReadAll(file.Path);
+        Assert.Equal(16000, rate);
+        Assert.InRange(TestAudio.VoicedSeconds(samples, rate), 1.2, 2.0);
+    }
+
+    [Fact]
+    public async Task Conversation_recording_holds_the_mix_of_its_participants()
+    {
+        var (_, socketA) = await _h.CallSocketAsync("conf-a", NccoBuilder.Create().Conversation("recorded-room", record: true).Build());
+        var (b, socketB) = await _h.CallSocketAsync("conf-b", NccoBuilder.Create().Conversation("recorded-room", endOnExit: true).Build());
+        await socketA.NextEventAsync("websocket:connected");
+        await socketB.NextEventAsync("websocket:connected");
+        await Task.Delay(200);
+        await socketA.SendAudioAsync(TestAudio.Tone(600, 0.8, 16000), 16000);
+        await socketB.SendAudioAsync(TestAudio.Tone(900, 0.8, 16000), 16000);
+        await Task.Delay(1200);
+        Assert.True(TestAudio.ToneShare(socketB.Audio(), 600, 16000) > 0.2, "B hears A");
+        Assert.True(TestAudio.ToneShare(socketA.Audio(), 900, 16000) > 0.2, "A hears B");
+        await _h.Engine.Control.HangupAsync(b.Id); // endOnExit: the conversation, and its recording, end
+
+        var record = await _h.EventAsync(e => e.TryGetProperty("recording_url", out _));
+        var file = await _h.Runtime.Recordings.FindAsync(record.GetProperty("recording_url").GetString()!.Split('/')[^1], CancellationToken.None);
+        Assert.NotNull(file);
+        Assert.Equal(record.GetProperty("size").GetInt64(), file.Length);
+        var (_, _, samples) = SoundFileReader.ReadAll(file.Path);
+        Assert.True(TestAudio.ToneShare(samples, 600, 16000) > 0.1, "A's tone is recorded");
+        Assert.True(TestAudio.ToneShare(samples, 900, 16000) > 0.1, "B's tone is recorded");
+    }
+}
