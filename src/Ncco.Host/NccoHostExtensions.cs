@@ -6,7 +6,9 @@ using Ncco.Host.Calls;
 using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
 using Ncco.Host.Demo;
+using Ncco.Host.Media;
 using Ncco.Host.Operations;
+using Ncco.Host.Recordings;
 using Ncco.Host.Rest;
 
 namespace Ncco.Host;
@@ -46,6 +48,8 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<VoiceRuntime>();
         builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VoiceRuntime>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
+        builder.Services.AddNccoMedia();
+        builder.Services.AddSingleton<IEngineCustomizer, MediaEngineCustomizer>();
         builder.AddNccoOperability();
         builder.AddNccoDemo();
         return builder;
@@ -69,6 +73,7 @@ public static class NccoHostExtensions
         app.MapNccoDemo();
         app.MapApplicationsApi();
         app.MapCallsApi();
+        app.MapFilesApi();
         return app;
     }
 

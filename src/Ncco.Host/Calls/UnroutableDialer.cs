@@ -13,30 +13,5 @@ public sealed class UnroutableDialer : ILegDialer
     public static UnroutableDialer Instance { get; } = new();
 
     /// <inheritdoc />
-    public ILeg CreateLeg(OutboundLegRequest request) => new UnroutableLeg();
-
-    private sealed class UnroutableLeg : ILeg
-    {
-        private ILegEventSink? _sink;
-
-        public void Attach(ILegEventSink sink) => _sink = sink;
-
-        public void Dial() => _sink?.Failed("cannot_route");
-
-        public void Answer()
-        {
-        }
-
-        public void Play(Playback playback)
-        {
-        }
-
-        public void StopPlayback(long playbackId)
-        {
-        }
-
-        public void Hangup()
-        {
-        }
-    }
+    public ILeg CreateLeg(OutboundLegRequest request) => new Legs.UnroutableLeg();
 }

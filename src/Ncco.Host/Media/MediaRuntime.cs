@@ -15,7 +15,7 @@ namespace Ncco.Host.Media;
 /// The host's media runtime: one media thread for the whole process (see <c>Media/README.md</c>), the TTS, ASR and
 /// stream-fetching engines, and the recording store. Registered as a singleton by
 /// <see cref="MediaServiceCollectionExtensions.AddNccoMedia"/>; call <see cref="CreateEngineMedia"/> once per
-/// <see cref="Calls.VoiceEngine"/> (per application) and pass the result into its options.
+/// <see cref="Ncco.Calls.VoiceEngine"/> (per application) and pass the result into its options.
 /// </summary>
 /// <remarks>
 /// Missing native engines do not stop the host: they are logged once at construction with the Debian package to
