@@ -247,7 +247,8 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             double Sum(string name) => metrics.Split('\n')
                 .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
                 .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-            output.WriteLine($"host counters: ncco_calls_started_total {Sum("ncco_calls_started_total")}, ncco_calls_active {Sum("ncco_calls_active")}, ncco_api_rate_limited_total {Sum("ncco_api_rate_limited_total")}");
+            output.WriteLine($"host counters: ncco_calls_started_total {Sum("ncco_calls_started_total")}, ncco_calls_active {Sum("ncco_calls_active")}, ncco_api_rate_limited_total {Sum("ncco_api_rate_limited_total")}, "
+                + $"ncco_media_legs_active {Sum("ncco_media_legs_active")}, ncco_media_frames_late_total {Sum("ncco_media_frames_late_total")}");
         }
         catch (HttpRequestException)
         {
