@@ -25,7 +25,7 @@ internal sealed class EngineObserver(string applicationId, CallJournal journal, 
         journal.Record(record);
         metrics.CallStarted(leg.Direction, leg.EndpointType);
         activeChanged(+1);
-        using (logger.BeginScope(new Dictionary<string, object> { ["CallUuid"] = leg.Id, ["ConversationUuid"] = leg.Conversation.Id }))
+        using (logger.BeginCallScope(leg.Id, leg.Conversation.Id))
         {
             logger.LogInformation("Call {CallUuid} created: {Direction} {From} → {To} ({EndpointType})", leg.Id, leg.Direction, leg.From ?? "?", leg.To, leg.EndpointType);
         }
@@ -107,7 +107,7 @@ internal sealed class EngineObserver(string applicationId, CallJournal journal, 
     }
 
     private IDisposable? Scope(string? legId) =>
-        legId is null ? null : logger.BeginScope(new Dictionary<string, object> { ["CallUuid"] = legId });
+        legId is null ? null : logger.BeginCallScope(legId, null);
 
     private static string KindOf(Events.WebhookPayload payload) => payload switch
     {

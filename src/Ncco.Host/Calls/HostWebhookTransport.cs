@@ -1,8 +1,6 @@
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Ncco.Host.Applications;
 using Ncco.Host.Observability;
-using Ncco.Model;
 using Ncco.Webhooks;
 
 namespace Ncco.Host.Calls;
@@ -13,70 +11,60 @@ namespace Ncco.Host.Calls;
 /// </summary>
 /// <remarks>Nothing here runs on a media path: legs play audio from the media clock, and the VM awaits webhooks
 /// without blocking any thread.</remarks>
-internal sealed class HostWebhookTransport(
-    WebhookHttpClient http, SemaphoreSlim concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time, StrongBox<int> inFlight) : IWebhookTransport
+internal sealed class HostWebhookTransport : IWebhookTransport
 {
+    private readonly HttpWebhookTransport _http;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly VoiceCapability? _voice;
+    private readonly NccoMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly StrongBox<int> _inFlight;
+
+    public HostWebhookTransport(WebhookHttpClient http, SemaphoreSlim concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time, StrongBox<int> inFlight)
+    {
+        _concurrency = concurrency;
+        _voice = voice;
+        _metrics = metrics;
+        _time = time;
+        _inFlight = inFlight;
+        _http = new HttpWebhookTransport(http.Client, (message, request) =>
+        {
+            if (ConnectTimeoutFor(request.Uri) is { } connect) message.Options.Set(WebhookHttpClient.ConnectTimeoutKey, connect);
+        });
+    }
+
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Interlocked.Increment(ref inFlight.Value);
+        Interlocked.Increment(ref _inFlight.Value);
         try
         {
-            await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            Interlocked.Decrement(ref inFlight.Value);
+            Interlocked.Decrement(ref _inFlight.Value);
             throw;
         }
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         var response = WebhookResponse.ConnectionFailed;
         try
         {
-            response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return response;
         }
         finally
         {
-            concurrency.Release();
-            Interlocked.Decrement(ref inFlight.Value);
-            metrics.WebhookCompleted(request.Kind.ToString().ToLowerInvariant(), response.StatusCode, time.GetElapsedTime(started));
-        }
-    }
-
-    private async Task<WebhookResponse> SendOnceAsync(WebhookRequest request, CancellationToken cancellationToken)
-    {
-        using var message = new HttpRequestMessage(request.Method == WebhookMethod.Get ? HttpMethod.Get : HttpMethod.Post, request.Uri);
-        if (request.Method == WebhookMethod.Post)
-        {
-            message.Content = new ByteArrayContent(request.Body);
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-        foreach (var (name, value) in request.Headers) message.Headers.TryAddWithoutValidation(name, value);
-        if (ConnectTimeoutFor(request.Uri) is { } connect) message.Options.Set(WebhookHttpClient.ConnectTimeoutKey, connect);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(request.Timeout);
-        try
-        {
-            using var response = await http.Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
-            return new WebhookResponse((int)response.StatusCode, body);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return WebhookResponse.TimedOut;
-        }
-        catch (HttpRequestException)
-        {
-            return WebhookResponse.ConnectionFailed;
+            _concurrency.Release();
+            Interlocked.Decrement(ref _inFlight.Value);
+            _metrics.WebhookCompleted(request.Kind.ToString().ToLowerInvariant(), response.StatusCode, _time.GetElapsedTime(started));
         }
     }
 
     private TimeSpan? ConnectTimeoutFor(Uri uri)
     {
-        if (voice is null) return null;
-        foreach (var hook in (ReadOnlySpan<Webhook?>)[voice.AnswerUrl, voice.FallbackAnswerUrl, voice.EventUrl])
+        if (_voice is null) return null;
+        foreach (var hook in (ReadOnlySpan<Webhook?>)[_voice.AnswerUrl, _voice.FallbackAnswerUrl, _voice.EventUrl])
         {
             if (hook?.ConnectTimeout is { } ms && SameEndpoint(hook.Address, uri)) return TimeSpan.FromMilliseconds(ms);
         }

@@ -27,6 +27,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
     private readonly NccoMetrics _metrics;
     private readonly ILoggerFactory _loggers;
     private readonly IEngineCustomizer[] _customizers;
+    private readonly HostPublicUrl _publicUrl;
     private readonly WebhookHttpClient _http;
     private readonly SemaphoreSlim _webhookSlots;
     private readonly object _build = new();
@@ -36,7 +37,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
 
     /// <summary>Creates the runtime.</summary>
     public VoiceRuntime(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
-        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IEngineCustomizer> customizers)
+        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IEngineCustomizer> customizers, HostPublicUrl publicUrl)
     {
         ArgumentNullException.ThrowIfNull(options);
         _account = account;
@@ -46,6 +47,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
         _metrics = metrics;
         _loggers = loggers;
         _customizers = [.. customizers];
+        _publicUrl = publicUrl;
         _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs));
         _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
     }
@@ -125,7 +127,7 @@ public sealed class VoiceRuntime : ILiveCalls, IDisposable
             uuid => _legs.TryRemove(uuid, out _));
         var options = new VoiceEngineOptions
         {
-            Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _options.PublicUrl),
+            Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve()),
             Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,

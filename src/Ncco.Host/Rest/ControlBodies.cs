@@ -57,7 +57,7 @@ internal static class ControlBodies
             return new ModifyCall(name) { Url = url };
         }
         var parsed = NccoParser.Parse(nccoElement);
-        foreach (var e in parsed.Errors) errors.Add(new("destination.ncco" + CreateCallBody.PointerToPath(e.Pointer), e.Message));
+        foreach (var e in parsed.Errors) errors.Add(new("destination.ncco" + PointerPath.Suffix(e.Pointer), e.Message));
         return errors.Count > 0 ? null : new ModifyCall(name) { Ncco = parsed.Document };
     }
 

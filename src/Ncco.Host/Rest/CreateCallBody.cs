@@ -71,7 +71,7 @@ internal static class CreateCallBody
         {
             var parsed = NccoParser.Parse(nccoElement);
             if (parsed.Document is { } document) ncco = document;
-            foreach (var e in parsed.Errors) errors.Add(new InvalidParameter("ncco" + PointerToPath(e.Pointer), e.Message));
+            foreach (var e in parsed.Errors) errors.Add(new InvalidParameter("ncco" + PointerPath.Suffix(e.Pointer), e.Message));
         }
 
         var answerMethod = Method(body, "answer_method", WebhookMethod.Get, errors);
@@ -95,19 +95,6 @@ internal static class CreateCallBody
             LengthTimer = lengthTimer,
             RingingTimer = ringingTimer,
         };
-    }
-
-    /// <summary><c>/0/text</c> → <c>[0].text</c>.</summary>
-    internal static string PointerToPath(string pointer)
-    {
-        var path = new System.Text.StringBuilder();
-        foreach (var segment in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var s = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var index)) path.Append('[').Append(index).Append(']');
-            else path.Append('.').Append(s);
-        }
-        return path.ToString();
     }
 
     /// <summary>A one-element URL array (or a string), absolute http(s).</summary>

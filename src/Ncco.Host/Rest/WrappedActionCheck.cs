@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Ncco.Host.Errors;
 using Ncco.Model;
@@ -55,19 +54,10 @@ internal static class WrappedActionCheck
     /// <summary>Maps <c>/0/endpoint/0/uri</c> to <c>to[0].uri</c>, <c>/0/text</c> to <c>text</c>.</summary>
     private static string RestName(string pointer, IReadOnlyList<Field> fields)
     {
-        var segments = pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(JsonPointerUnescape).ToList();
+        var segments = PointerPath.Segments(pointer);
         if (segments.Count < 2) return fields.Count == 1 ? fields[0].RestName : "body";
         var field = fields.FirstOrDefault(f => f.NccoName == segments[1]);
-        var name = new StringBuilder(field?.RestName ?? segments[1]);
-        var rest = segments.Skip(field?.AsArrayItem == true ? 3 : 2);
-        if (field?.AsArrayItem == true) name.Append("[0]");
-        foreach (var s in rest)
-        {
-            if (int.TryParse(s, out var index)) name.Append('[').Append(index).Append(']');
-            else name.Append('.').Append(s);
-        }
-        return name.ToString();
+        var arrayItem = field?.AsArrayItem == true;
+        return (field?.RestName ?? segments[1]) + (arrayItem ? "[0]" : "") + PointerPath.Suffix(segments.Skip(arrayItem ? 3 : 2));
     }
-
-    private static string JsonPointerUnescape(string segment) => segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
 }

@@ -4,7 +4,9 @@ using Ncco.Model;
 namespace Ncco.Webhooks;
 
 /// <summary>Delivers webhooks over HTTP with an <see cref="HttpClient"/> (any base URL, or an in-process test server's client).</summary>
-public sealed class HttpWebhookTransport(HttpClient client) : IWebhookTransport
+/// <param name="client">The client requests are sent with.</param>
+/// <param name="prepare">Adjusts each request before it is sent (per-request handler options such as a connect deadline).</param>
+public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMessage, WebhookRequest>? prepare = null) : IWebhookTransport
 {
     /// <inheritdoc />
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
@@ -17,6 +19,7 @@ public sealed class HttpWebhookTransport(HttpClient client) : IWebhookTransport
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
         foreach (var (k, v) in request.Headers) message.Headers.TryAddWithoutValidation(k, v);
+        prepare?.Invoke(message, request);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(request.Timeout);
         try
