@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
@@ -21,6 +22,7 @@ public static class NccoHostExtensions
     {
         builder.Services.Configure<NccoHostOptions>(builder.Configuration.GetSection(NccoHostOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<HostPublicUrl>();
         builder.Services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<NccoHostOptions>>().Value;

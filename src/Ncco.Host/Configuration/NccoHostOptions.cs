@@ -20,9 +20,10 @@ public sealed class NccoHostOptions
 
     /// <summary>
     /// The base URL applications reach this host at: it becomes <c>region_url</c> in answer webhooks and the base of
-    /// <c>recording_url</c> (<c>{PublicUrl}/v1/files/{id}</c>). Default <c>http://127.0.0.1:8080</c>, the default listen address.
+    /// <c>recording_url</c> (<c>{PublicUrl}/v1/files/{id}</c>). When not set, the address the host listens on
+    /// (see <see cref="HostPublicUrl"/>).
     /// </summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:8080";
+    public string? PublicUrl { get; set; }
 
     /// <summary>Voice REST API settings.</summary>
     public CallsOptions Calls { get; set; } = new();

@@ -1,3 +1,5 @@
+using Ncco.Host.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ncco.Host.Demo;
@@ -20,6 +22,7 @@ public static class DemoExtensions
         builder.Services.AddOptions<DemoOptions>()
             .Bind(configuration.GetSection(DemoOptions.Section))
             .Configure(options => options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey]);
+        builder.Services.TryAddSingleton<HostPublicUrl>();
         builder.Services.AddSingleton<DemoProvisioner>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DemoProvisioner>());
         builder.Services.AddSingleton<EchoBot>();

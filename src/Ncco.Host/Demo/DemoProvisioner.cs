@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 using Ncco.Host.Configuration;
@@ -26,7 +24,7 @@ public sealed class DemoProvisioner(
     ILogger<DemoProvisioner> logger) : IHostedLifecycleService
 {
     /// <summary>Used when neither <c>Ncco:PublicUrl</c> nor a listening address is known.</summary>
-    public const string DefaultPublicUrl = "http://127.0.0.1:8080";
+    public const string DefaultPublicUrl = HostPublicUrl.Default;
 
     /// <summary>The demo application once provisioned; null before, when disabled, or when provisioning failed.</summary>
     public DemoApplicationInfo? Application { get; private set; }
@@ -95,14 +93,7 @@ public sealed class DemoProvisioner(
     private string PublicUrl()
     {
         if (!string.IsNullOrWhiteSpace(demoOptions.Value.PublicUrl)) return demoOptions.Value.PublicUrl;
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var listening = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-            ?? addresses?.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
-        if (listening is null) return DefaultPublicUrl;
-        // A wildcard listen address (0.0.0.0, [::], +, *) is reachable on loopback from this machine.
-        var uri = new UriBuilder(listening.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
-        if (uri.Host is "0.0.0.0" or "[::]" or "::" or "localhost") uri.Host = "127.0.0.1";
-        return uri.Uri.ToString();
+        return services.GetRequiredService<HostPublicUrl>().Resolve() + "/";
     }
 
     // The private key outlives the database row: a newcomer who minted tokens keeps minting them after a restart, and
