@@ -18,8 +18,9 @@ namespace Ncco.Host.Observability;
 /// Counters and up-down counters keep a running sum per tag set; histograms keep cumulative buckets (the
 /// instrument's advised boundaries, else OpenTelemetry's defaults), <c>_sum</c> and <c>_count</c>; synchronous gauges
 /// keep the last value; observable instruments are read at each scrape and report exactly what their callbacks
-/// return. Only meters created by this host's <see cref="IMeterFactory"/> (or static meters, which have no scope) are
-/// listened to, so several hosts in one process (tests) never see each other's numbers.
+/// return. Only meters created by this host's <see cref="IMeterFactory"/> are listened to: a meter made with
+/// <c>new Meter(…)</c> has no scope and could belong to any host in the process, so several hosts in one process
+/// (tests) never see each other's numbers.
 /// </para>
 /// </remarks>
 public sealed class PrometheusMetricsExporter : IDisposable
@@ -82,7 +83,7 @@ public sealed class PrometheusMetricsExporter : IDisposable
     {
         var meter = instrument.Meter;
         if (!_meterNames.Contains(meter.Name)) return;
-        if (meter.Scope is not null && !ReferenceEquals(meter.Scope, _meterFactory)) return;
+        if (!ReferenceEquals(meter.Scope, _meterFactory)) return;
         var kind = KindOf(instrument);
         if (kind is null) return;
 

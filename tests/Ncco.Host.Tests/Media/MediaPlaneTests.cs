@@ -28,9 +28,12 @@ public sealed class MediaPlaneTests : IAsyncLifetime
         var (leg, socket) = await _h.CallSocketAsync("speech",
             NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1).Build());
         await socket.NextEventAsync("websocket:connected");
-        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), await SpeakAsync("yes"), TestAudio.Silence(2, 16000)), 16000);
+        // Two seconds of lead-in: on a loaded machine the input may start listening a little after the socket connects,
+        // and the word must not begin before it does.
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(2, 16000), await SpeakAsync("yes"), TestAudio.Silence(2, 16000)), 16000);
 
-        var input = await _h.EventAsync(e => e.TryGetProperty("speech", out _) && MediaHarness.Field(e, "uuid") == leg.Id);
+        // Recognition runs in real time after 3 s of audio; give a loaded 2-core machine room.
+        var input = await _h.EventAsync(e => e.TryGetProperty("speech", out _) && MediaHarness.Field(e, "uuid") == leg.Id, TimeSpan.FromSeconds(20));
         var speech = input.GetProperty("speech");
         Assert.Equal("end_on_silence_timeout", speech.GetProperty("timeout_reason").GetString());
         Assert.Equal("yes", speech.GetProperty("results")[0].GetProperty("text").GetString());

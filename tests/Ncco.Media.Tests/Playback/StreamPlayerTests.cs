@@ -61,7 +61,8 @@ public sealed class StreamPlayerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop followed by Close releases the prefix twice, and the second release re-binds the port,
+        // which fails when another test process has taken it meanwhile.
         _listener.Close();
         await _serve;
     }
