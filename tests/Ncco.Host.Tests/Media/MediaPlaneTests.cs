@@ -54,13 +54,15 @@ public sealed class MediaPlaneTests : IAsyncLifetime
         var (rate, _, samples) = SoundFileReader.ReadAll(file.Path);
         Assert.Equal(16000, rate);
         Assert.InRange(TestAudio.VoicedSeconds(samples, rate), 1.2, 2.0);
-        // endOnSilence: the recording stops 3 s of media time after the sound stopped, not 3 s after it started.
-        // Measured in the file (media time), so a loaded machine that delivers frames late cannot skew it.
+        // endOnSilence: the recording stops 3 s after the sound stopped, not 3 s after it started (that would leave
+        // about 1 s of silence in the file). The VM's timer runs on the wall clock while the file holds the frames the
+        // media thread processed, so on a loaded machine the file can be up to about a second short: the lower bound
+        // allows that and still tells the two apart.
         var frame = rate / 50;
         var lastVoiced = Enumerable.Range(0, samples.Length / frame)
             .Last(i => Math.Sqrt(samples.AsSpan(i * frame, frame).ToArray().Average(v => (double)v * v)) > 1000);
         var silenceAfter = samples.Length / (double)rate - (lastVoiced + 1) / 50.0;
-        Assert.InRange(silenceAfter, 2.5, 3.6);
+        Assert.InRange(silenceAfter, 1.8, 3.6);
     }
 
     [Fact]
