@@ -8,11 +8,21 @@ namespace Ncco.Host.Media;
 /// inbound audio on the media thread. Reports onset (<see cref="ILegEventSink.SpeechStarted"/>) and the utterance
 /// (<see cref="ILegEventSink.Speech"/>, empty text when nothing was recognised). When the session's own start timeout
 /// passes with no speech a fresh session starts: the VM owns the input's start timeout (it starts after barge-in audio).
+/// <para>
+/// Starting a recogniser session can take a while (pocketsphinx loads its model; a loaded machine makes it seconds).
+/// The caller may already be talking, so frames that arrive meanwhile are held (up to <see cref="MaxPendingFrames"/>)
+/// and fed to the session as soon as it exists: nothing the caller says after the input began is lost.
+/// </para>
 /// </summary>
 internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaListenRequest request)
 {
+    /// <summary>Frames held while a session starts (10 s); older ones are dropped first.</summary>
+    internal const int MaxPendingFrames = 500;
+
+    private readonly Queue<short[]> _pending = new();
     private SpeechInputSession? _session;
     private bool _stopped;
+    private bool _starting;
     private bool _announced;
     private int _generation;
 
@@ -20,6 +30,7 @@ internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaList
     {
         if (_stopped || engine.Recognizer is not { } recognizer) return;
         var generation = ++_generation;
+        _starting = true;
         var settings = new AsrSettings(request.Language, request.Context, request.StartTimeout, request.EndOnSilence, request.MaxDuration, request.Sensitivity);
         _ = StartAsync(recognizer, settings, generation);
     }
@@ -37,20 +48,44 @@ internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaList
         }
         engine.Post(() =>
         {
-            if (session is null) return;
+            if (generation == _generation) _starting = false;
+            if (session is null)
+            {
+                Release();
+                return;
+            }
             if (_stopped || generation != _generation)
             {
                 _ = session.DisposeAsync().AsTask();
                 return;
             }
             _session = session;
+            while (_session is not null && _pending.TryDequeue(out var held))
+            {
+                Feed(_session, held.AsSpan(0, MediaEngine.FrameSamples));
+                System.Buffers.ArrayPool<short>.Shared.Return(held);
+            }
         });
     }
 
     /// <summary>Media thread.</summary>
     public void Process(ReadOnlySpan<short> frame)
     {
-        if (_session is not { } session) return;
+        if (_session is { } session) Feed(session, frame);
+        else if (_starting) Hold(frame);
+    }
+
+    private void Hold(ReadOnlySpan<short> frame)
+    {
+        var pool = System.Buffers.ArrayPool<short>.Shared;
+        if (_pending.Count == MaxPendingFrames) pool.Return(_pending.Dequeue());
+        var copy = pool.Rent(frame.Length);
+        frame.CopyTo(copy);
+        _pending.Enqueue(copy);
+    }
+
+    private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame)
+    {
         var done = session.Process(frame);
         if (!_announced && session.SpeechStarted)
         {
@@ -89,5 +124,11 @@ internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaList
         _stopped = true;
         if (_session is { } s) _ = s.DisposeAsync().AsTask();
         _session = null;
+        Release();
+    }
+
+    private void Release()
+    {
+        while (_pending.TryDequeue(out var held)) System.Buffers.ArrayPool<short>.Shared.Return(held);
     }
 }

@@ -115,6 +115,24 @@ public sealed class MediaHarness : IAsyncDisposable
         return (leg, socket);
     }
 
+    /// <summary>
+    /// Waits until the media thread has a speech listener on <paramref name="legId"/>: audio the app sends before that
+    /// is played into the conversation and never reaches the recogniser, however long the lead-in.
+    /// </summary>
+    public async Task WaitUntilListeningAsync(string legId, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(15);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var probe = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Runtime.Engine.Post(() => probe.TrySetResult(Runtime.Engine.FindLeg(legId)?.Listener is not null));
+            if (await probe.Task.WaitAsync(TimeSpan.FromSeconds(5))) return;
+            if (waited.Elapsed > limit) throw new TimeoutException($"leg {legId} never started listening");
+            await Task.Delay(10);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Runtime.DisposeAsync();

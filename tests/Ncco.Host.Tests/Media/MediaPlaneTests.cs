@@ -28,9 +28,10 @@ public sealed class MediaPlaneTests : IAsyncLifetime
         var (leg, socket) = await _h.CallSocketAsync("speech",
             NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1).Build());
         await socket.NextEventAsync("websocket:connected");
-        // Two seconds of lead-in: on a loaded machine the input may start listening a little after the socket connects,
-        // and the word must not begin before it does.
-        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(2, 16000), await SpeakAsync("yes"), TestAudio.Silence(2, 16000)), 16000);
+        // The input starts listening once the VM has run the answer and the media thread has taken the command; on a
+        // loaded machine that can be seconds after the socket connects, so wait for it rather than guess a lead-in.
+        await _h.WaitUntilListeningAsync(leg.Id);
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), await SpeakAsync("yes"), TestAudio.Silence(2, 16000)), 16000);
 
         // Recognition runs in real time after 3 s of audio; give a loaded 2-core machine room.
         var input = await _h.EventAsync(e => e.TryGetProperty("speech", out _) && MediaHarness.Field(e, "uuid") == leg.Id, TimeSpan.FromSeconds(20));
