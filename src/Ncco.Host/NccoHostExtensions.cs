@@ -44,6 +44,7 @@ public static class NccoHostExtensions
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<NccoMetrics>();
         builder.Services.AddSingleton<ICallRepository, SqliteCallRepository>();
+        builder.Services.AddSingleton<IRecordingRepository, SqliteRecordingRepository>();
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());

@@ -7,11 +7,11 @@ namespace Ncco.Host.Media;
 /// The <see cref="IMediaPlane"/> of one VoiceEngine: every call is turned into a command for the shared media thread
 /// (the VM thread never waits on media work).
 /// </summary>
-internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings) : IMediaPlane
+internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings, string applicationId) : IMediaPlane
 {
     public void MixChanged(MediaMix mix) => engine.Post(() => engine.ApplyMix(mix));
 
-    public IMediaRecording StartRecording(MediaRecordingRequest request) => MediaRecording.Start(engine, recordings, request);
+    public IMediaRecording StartRecording(MediaRecordingRequest request) => MediaRecording.Start(engine, recordings, applicationId, request);
 
     public IDisposable StartListening(MediaListenRequest request)
     {

@@ -15,6 +15,8 @@ internal sealed class MediaRecording : IMediaRecording
 {
     private readonly MediaEngine _engine;
     private readonly CallRecorder _recorder;
+    private readonly Recordings.RecordingStore _store;
+    private readonly Recordings.RecordingOwner _owner;
     private readonly string _fileId;
     private readonly int _channels;
     private readonly bool _split;
@@ -23,18 +25,23 @@ internal sealed class MediaRecording : IMediaRecording
     private MixerState? _mixer;
     private int _stopping;
 
-    private MediaRecording(MediaEngine engine, CallRecorder recorder, string fileId, int channels, bool split)
+    private MediaRecording(MediaEngine engine, CallRecorder recorder, Recordings.RecordingStore store, Recordings.RecordingOwner owner, string fileId, int channels, bool split)
     {
         _engine = engine;
         _recorder = recorder;
+        _store = store;
+        _owner = owner;
         _fileId = fileId;
         _channels = channels;
         _split = split;
         _frame = new short[MediaEngine.FrameSamples * channels];
     }
 
-    /// <summary>Opens the file (caller's thread) and attaches it to its leg or conversation on the media thread.</summary>
-    public static MediaRecording Start(MediaEngine engine, Recordings.RecordingStore store, MediaRecordingRequest request)
+    /// <summary>
+    /// Opens the file (caller's thread) and attaches it to its leg or conversation on the media thread; the finished
+    /// file belongs to <paramref name="applicationId"/>.
+    /// </summary>
+    public static MediaRecording Start(MediaEngine engine, Recordings.RecordingStore store, string applicationId, MediaRecordingRequest request)
     {
         var format = request.Format switch
         {
@@ -45,7 +52,8 @@ internal sealed class MediaRecording : IMediaRecording
         var channels = request.LegId is null ? 1 : Math.Clamp(request.Channels, 1, 32);
         var options = new RecordingOptions(format, channels);
         var (fileId, path) = store.Allocate(options.EffectiveFormat);
-        var recording = new MediaRecording(engine, new CallRecorder(path, options, MediaEngine.SampleRate), fileId, channels, request.Split && channels > 1);
+        var recording = new MediaRecording(engine, new CallRecorder(path, options, MediaEngine.SampleRate), store,
+            new Recordings.RecordingOwner(applicationId, request.ConversationId, request.LegId), fileId, channels, request.Split && channels > 1);
         engine.Post(() =>
         {
             if (recording._stopping != 0) return;
@@ -106,6 +114,8 @@ internal sealed class MediaRecording : IMediaRecording
                 try
                 {
                     var result = await _recorder.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    // The row goes in before the VM hears of the file, so its recording_url downloads at once.
+                    await _store.CompleteAsync(_fileId, _owner, Recordings.RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
                     done.TrySetResult(new MediaRecordingResult(_fileId, result.SizeBytes));
                 }
                 catch (Exception e)

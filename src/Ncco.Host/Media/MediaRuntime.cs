@@ -91,7 +91,7 @@ public sealed class MediaRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(application);
         return new EngineMedia(
-            new EnginePlane(_engine, Recordings),
+            new EnginePlane(_engine, Recordings, application.ApplicationId),
             new HostLegDialer(application, _engine, _time, _loggers.CreateLogger("Ncco.Host.Legs")));
     }
 

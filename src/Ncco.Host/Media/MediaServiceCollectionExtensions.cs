@@ -19,6 +19,8 @@ public static class MediaServiceCollectionExtensions
     {
         services.AddOptions<NccoHostOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        // The host registers its SQLite rows first; embedded on its own the media plane keeps them in memory.
+        services.TryAddSingleton<IRecordingRepository, InMemoryRecordingRepository>();
         services.TryAddSingleton<RecordingStore>();
         services.TryAddSingleton(sp => new MediaRuntime(
             sp.GetRequiredService<IOptions<NccoHostOptions>>(),

@@ -42,5 +42,19 @@ internal static class Migrations
             CREATE INDEX call_events_by_call ON call_events (call_uuid, id);
 
             """),
+        (3, """
+            CREATE TABLE recordings (
+                file_id TEXT PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                conversation_uuid TEXT NOT NULL,
+                leg_uuid TEXT,
+                kind TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size_bytes INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX recordings_by_application ON recordings (application_id, created_at);
+
+            """),
     ];
 }

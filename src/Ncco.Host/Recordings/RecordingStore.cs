@@ -5,10 +5,10 @@ using Ncco.Media.Recording;
 namespace Ncco.Host.Recordings;
 
 /// <summary>
-/// Where recordings live: <c>&lt;DataDirectory&gt;/recordings/&lt;fileId&gt;.&lt;ext&gt;</c>. The file name is the whole
-/// index (no database row), so recordings survive a restart and a file is findable as soon as it was renamed into
-/// place — <see cref="CallRecorder"/> writes <c>&lt;name&gt;.partial.wav</c> first and renames only once the file is durable,
-/// so <see cref="FindAsync"/> never returns a half-written recording.
+/// Where recordings (and saved speech and transcripts) live: the bytes in <c>&lt;DataDirectory&gt;/recordings/&lt;fileId&gt;.&lt;ext&gt;</c>,
+/// the facts — above all the owning application — as an <see cref="IRecordingRepository"/> row. A row is added only once
+/// the file is finished (<see cref="CallRecorder"/> writes <c>&lt;name&gt;.partial.wav</c> and renames it when durable), so
+/// <see cref="FindAsync"/> never returns a half-written file, and a file without a row is never served.
 /// </summary>
 public sealed class RecordingStore
 {
@@ -17,12 +17,18 @@ public sealed class RecordingStore
         (".mp3", "audio/mpeg"),
         (".wav", "audio/wav"),
         (".ogg", "audio/ogg"),
+        (".json", "application/json"),
     ];
 
+    private readonly IRecordingRepository _repository;
+    private readonly TimeProvider _time;
+
     /// <summary>Creates the store under <see cref="NccoHostOptions.DataDirectory"/>.</summary>
-    public RecordingStore(IOptions<NccoHostOptions> options)
+    public RecordingStore(IOptions<NccoHostOptions> options, IRecordingRepository repository, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _repository = repository ?? throw new ArgumentNullException(nameof(repository));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         Directory = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "recordings");
     }
 
@@ -30,28 +36,55 @@ public sealed class RecordingStore
     public string Directory { get; }
 
     /// <summary>Allocates a new file id and the path its recording must be written to (the folder is created).</summary>
-    public (string FileId, string Path) Allocate(RecordingFormat format)
+    public (string FileId, string Path) Allocate(RecordingFormat format) => Allocate(Extension(format));
+
+    /// <summary>Allocates a new file id and path with <paramref name="extension"/> (one of the served types).</summary>
+    public (string FileId, string Path) Allocate(string extension)
     {
+        if (!Types.Any(t => t.Extension == extension)) throw new ArgumentException($"Files of type {extension} are not served.", nameof(extension));
         System.IO.Directory.CreateDirectory(Directory);
         var id = Guid.NewGuid().ToString("D");
-        return (id, Path.Combine(Directory, id + Extension(format)));
+        return (id, Path.Combine(Directory, id + extension));
     }
 
     /// <summary>
-    /// Finds a finished recording by file id; null when there is none (or the id is not a UUID, so a request can
+    /// Records that the file <paramref name="fileId"/> is finished and belongs to <paramref name="owner"/>; from now on
+    /// <see cref="FindAsync"/> serves it.
+    /// </summary>
+    public async Task<RecordingInfo> CompleteAsync(string fileId, RecordingOwner owner, RecordingKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var (info, type) = Locate(fileId) ?? throw new FileNotFoundException($"Recording {fileId} has no finished file.");
+        var row = new RecordingInfo(fileId, owner.ApplicationId, owner.ConversationUuid, owner.LegUuid, kind, type, info.Length, _time.GetUtcNow());
+        await _repository.AddAsync(row, cancellationToken).ConfigureAwait(false);
+        return row;
+    }
+
+    /// <summary>
+    /// Finds a finished file by id; null when there is none, it has no row, or the id is not a UUID (so a request can
     /// never name a path outside the folder).
     /// </summary>
-    public Task<RecordingFile?> FindAsync(string fileId, CancellationToken cancellationToken)
+    public async Task<RecordingFile?> FindAsync(string fileId, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (string.IsNullOrEmpty(fileId) || !Guid.TryParse(fileId, out var guid)) return Task.FromResult<RecordingFile?>(null);
+        if (string.IsNullOrEmpty(fileId) || !Guid.TryParse(fileId, out var guid)) return null;
         var canonical = guid.ToString("D");
+        var row = await _repository.FindAsync(canonical, cancellationToken).ConfigureAwait(false);
+        if (row is null || Locate(canonical) is not var (info, type)) return null;
+        return new RecordingFile(canonical, info.FullName, type, info.Length, row);
+    }
+
+    /// <summary>An application's files, newest first.</summary>
+    public Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken) =>
+        _repository.ListAsync(applicationId, Math.Clamp(limit, 1, 1000), cancellationToken);
+
+    private (FileInfo Info, string ContentType)? Locate(string fileId)
+    {
         foreach (var (ext, type) in Types)
         {
-            var info = new FileInfo(Path.Combine(Directory, canonical + ext));
-            if (info.Exists) return Task.FromResult<RecordingFile?>(new RecordingFile(canonical, info.FullName, type, info.Length));
+            var info = new FileInfo(Path.Combine(Directory, fileId + ext));
+            if (info.Exists) return (info, type);
         }
-        return Task.FromResult<RecordingFile?>(null);
+        return null;
     }
 
     /// <summary>The file extension of a format (the effective one: MP3 above two channels is written as WAV).</summary>

@@ -49,7 +49,7 @@ public sealed class MediaHarness : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("ncco-media-").FullName;
         var sockets = await AppSocketServer.StartAsync();
         var options = Options.Create(new NccoHostOptions { DataDirectory = dir });
-        var runtime = new MediaRuntime(options, new RecordingStore(options), TimeProvider.System, NullLoggerFactory.Instance);
+        var runtime = new MediaRuntime(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System, NullLoggerFactory.Instance);
         var application = new VoiceApplication
         {
             EventUrl = WebhookTarget.Of("https://app.test/event", WebhookMethod.Post),

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Ncco.Host.Recordings;
+
+namespace Ncco.Host.Persistence;
+
+/// <summary>Recording rows in SQLite (times as Unix milliseconds, like calls).</summary>
+public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecordingRepository
+{
+    private const string Columns = "file_id, application_id, conversation_uuid, leg_uuid, kind, content_type, size_bytes, created_at";
+
+    /// <inheritdoc />
+    public async Task AddAsync(RecordingInfo recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT OR REPLACE INTO recordings ({Columns}) VALUES ($id, $app, $conv, $leg, $kind, $type, $size, $created)";
+        command.Parameters.AddWithValue("$id", recording.FileId);
+        command.Parameters.AddWithValue("$app", recording.ApplicationId);
+        command.Parameters.AddWithValue("$conv", recording.ConversationUuid);
+        command.Parameters.AddWithValue("$leg", (object?)recording.LegUuid ?? DBNull.Value);
+        command.Parameters.AddWithValue("$kind", KindName(recording.Kind));
+        command.Parameters.AddWithValue("$type", recording.ContentType);
+        command.Parameters.AddWithValue("$size", recording.SizeBytes);
+        command.Parameters.AddWithValue("$created", recording.CreatedAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RecordingInfo?> FindAsync(string fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM recordings WHERE file_id = $id";
+        command.Parameters.AddWithValue("$id", fileId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM recordings WHERE application_id = $app ORDER BY created_at DESC, rowid DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$app", applicationId);
+        command.Parameters.AddWithValue("$limit", limit);
+        var rows = new List<RecordingInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(Read(reader));
+        return rows;
+    }
+
+    private static string KindName(RecordingKind kind) => kind switch
+    {
+        RecordingKind.SpeechAudio => "speech",
+        RecordingKind.Transcription => "transcription",
+        _ => "recording",
+    };
+
+    private static RecordingInfo Read(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+            r.GetString(4) switch
+            {
+                "speech" => RecordingKind.SpeechAudio,
+                "transcription" => RecordingKind.Transcription,
+                _ => RecordingKind.Recording,
+            },
+            r.GetString(5), r.GetInt64(6), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)));
+}
