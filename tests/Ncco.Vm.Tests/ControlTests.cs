@@ -27,6 +27,8 @@ public class ControlTests
         await sim.ControlAsync(c => c.HangupAsync(call.Uuid));
         Assert.True(call.IsEnded);
         Assert.Equal("platform", app.StatusEvents().Last().Field("disconnected_by"));
+        // Leaving the named conversation ends it, which finishes the NCCO: still only one `completed`.
+        Assert.Single(app.StatusEvents(), e => e.Field("status") == "completed");
         await Assert.ThrowsAsync<Calls.CallNotFoundException>(() => sim.ControlAsync(c => c.HangupAsync(call.Uuid)).AsTask());
     }
 

@@ -95,8 +95,14 @@ public sealed class CallLeg : ILegEventSink
     /// <summary>True once the leg is over.</summary>
     public bool IsEnded => EndedAt is not null;
 
+    /// <summary>True from the moment the engine starts ending the leg (before <see cref="IsEnded"/>).</summary>
+    internal bool IsEnding { get; set; }
+
     /// <summary>Where this leg's events go when an action names no eventUrl (connect/create-call override, else the app's).</summary>
     public WebhookTarget? EventTarget { get; internal set; }
+
+    /// <summary>True for a leg dialled by a <c>connect</c> action (the caller's NCCO owns its fate), false for a call.</summary>
+    internal bool IsConnectCallee { get; init; }
 
     /// <summary>The leg's audio is not sent to the conversation (REST mute, conversation <c>mute</c>).</summary>
     public bool Muted
@@ -431,6 +437,11 @@ public sealed class CallLeg : ILegEventSink
     void ILegEventSink.HungUp() => OnVm(() =>
     {
         Party("hung up");
+        // The app closing a WebSocket is reported as `disconnected`. A connect callee's event comes from the connect
+        // action (which may run the NCCO it returns on the caller); a leg created by REST is the call itself, so its
+        // `disconnected` is only a report, sent before its `completed` — there is no leg left to run an NCCO on.
+        if (Endpoint is Model.Endpoints.WebSocketEndpoint ws && !IsConnectCallee && AnsweredAt is not null && !IsEnded)
+            _ = RaiseStatusAsync(StatusEvent(CallStatus.Disconnected) with { Headers = ws.Headers });
         _engine.EndLeg(this, DisconnectedBy.User, fromParty: true);
     });
 

@@ -262,12 +262,12 @@ public sealed class VoiceEngine
     };
 
     /// <summary>Creates an outbound leg (not yet dialled); null when no dialer is configured.</summary>
-    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection)
+    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection, bool connectCallee = false)
     {
         if (Options.Dialer is null) return null;
         var id = Ids.NewId(IdKind.Leg);
         var transport = Options.Dialer.CreateLeg(new OutboundLegRequest(id, endpoint, from, machineDetection));
-        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget };
+        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget, IsConnectCallee = connectCallee };
         _legs[leg.Id] = leg;
         conversation.Add(leg);
         transport.Attach(leg);
@@ -368,7 +368,10 @@ public sealed class VoiceEngine
     /// <summary>Ends a leg: stops its NCCO and media, flushes background recordings, leaves the conversation, raises <c>completed</c>.</summary>
     internal void EndLeg(CallLeg leg, string disconnectedBy, bool fromParty = false)
     {
-        if (leg.IsEnded) return;
+        // Leaving the mix can end a named conversation, whose waiting action then finishes the leg's NCCO inline and
+        // asks to end the leg again (as "platform"): the guard keeps that re-entry from raising a second `completed`.
+        if (leg.IsEnded || leg.IsEnding) return;
+        leg.IsEnding = true;
         if (!fromParty) leg.Transport.Hangup();
         var end = Scheduler.UtcNow;
         foreach (var rec in leg.BackgroundRecordings.ToList()) _ = rec.Finish(this, end, "call ended");

@@ -30,7 +30,7 @@ public sealed class ConnectHandler : IActionHandler
         MachineDetectionSettings? amd = action.AdvancedMachineDetection is { } adv
             ? new MachineDetectionSettings(adv.Behavior, adv.Mode)
             : action.MachineDetection is { } md ? new MachineDetectionSettings(md, MachineDetectionMode.Detect) : null;
-        var callee = engine.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null);
+        var callee = engine.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, connectCallee: true);
         if (callee is null)
         {
             var reason = $"/{context.Index}/endpoint: no dialer is configured to reach {action.Endpoint.Type} endpoints.";

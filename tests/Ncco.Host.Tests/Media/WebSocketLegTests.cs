@@ -168,6 +168,24 @@ public sealed class WebSocketLegTests : IAsyncLifetime
         var completed = await _h.StatusAsync(leg.Id, "completed");
         Assert.Equal("platform", completed.GetProperty("disconnected_by").GetString());
         Assert.DoesNotContain(_h.Events, e => MediaHarness.Field(e, "status") == "disconnected");
+        await Task.Delay(200);
+        Assert.Single(_h.Events, e => MediaHarness.Field(e, "status") == "completed");
+    }
+
+    [Fact]
+    public async Task App_closing_a_rest_created_socket_reports_disconnected_with_its_headers_then_completed()
+    {
+        var (leg, socket) = await _h.CallSocketAsync("app-closes", NccoBuilder.Create().Conversation("closing-room").Build(), headers: new { room = "blue" });
+        await socket.NextEventAsync("websocket:connected");
+        await _h.StatusAsync(leg.Id, "answered");
+        await socket.CloseAsync();
+        var completed = await _h.StatusAsync(leg.Id, "completed");
+        Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+        await Task.Delay(200);
+        var statuses = _h.Events.Where(e => MediaHarness.Field(e, "uuid") == leg.Id).Select(e => MediaHarness.Field(e, "status")).OfType<string>().ToList();
+        Assert.Equal(["started", "answered", "disconnected", "completed"], statuses);
+        var disconnected = _h.Events.Single(e => MediaHarness.Field(e, "status") == "disconnected");
+        Assert.Equal("blue", disconnected.GetProperty("headers").GetProperty("room").GetString());
     }
 
     [Fact]
