@@ -54,7 +54,7 @@ public sealed class NccoBuilder
         IEnumerable<string>? context = null, string speechLanguage = TalkAction.DefaultLanguage,
         double endOnSilence = SpeechSettings.DefaultEndOnSilence, int startTimeout = SpeechSettings.DefaultStartTimeout,
         int maxDuration = SpeechSettings.DefaultMaxDuration, bool saveAudio = false, int sensitivity = SpeechSettings.DefaultSensitivity,
-        InputMode mode = InputMode.Synchronous)
+        InputMode mode = InputMode.Synchronous, string? speechUuid = null)
     {
         var dtmf = new DtmfSettings { TimeOut = timeOut, MaxDigits = maxDigits, SubmitOnHash = submitOnHash };
         var speech = new SpeechSettings
@@ -66,6 +66,7 @@ public sealed class NccoBuilder
             MaxDuration = maxDuration,
             SaveAudio = saveAudio,
             Sensitivity = sensitivity,
+            Uuid = speechUuid,
         };
         return Add(new InputAction(type)
         {

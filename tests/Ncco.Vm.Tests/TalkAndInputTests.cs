@@ -41,3 +41,48 @@ public class TalkAndInputTests
         Assert.Equal(0, input.Payload.GetProperty("speech").GetProperty("results").GetArrayLength());
     }
 }
+
+/// <summary><c>input.speech.uuid</c>: recognising another party of the conversation.</summary>
+public class SpeechUuidTests
+{
+    [Fact]
+    public async Task An_agent_whisper_input_recognises_the_caller_named_by_speech_uuid()
+    {
+        string? callerUuid = null;
+        var app = new Ncco.Testing.Hosting.WebhookApp()
+            .Map("/webhooks/answer", NccoBuilder.Create().Connect(new Model.Endpoints.PhoneEndpoint("447700900099")
+            {
+                OnAnswer = new Model.Endpoints.OnAnswer(new Uri("https://app.example/whisper")),
+            }).Build())
+            .Map("/whisper", _ => NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speechUuid: callerUuid).Build())
+            .Map("/heard", _ => null)
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        callerUuid = call.Uuid;
+        var agent = await sim.ExpectOutboundCallAsync();
+        await agent.AnswerAsync();
+        await agent.SaysAsync("this is the agent"); // not the leg being listened to
+        await call.SaysAsync("I want sales");
+        await sim.AdvanceAsync(TimeSpan.FromSeconds(5));
+        var heard = app.Received.Single(r => r.Path == "/heard");
+        Assert.Equal("I want sales", heard.Payload.GetProperty("speech").GetProperty("results")[0].GetProperty("text").GetString());
+        Assert.Equal(agent.Uuid, heard.Payload.GetProperty("uuid").GetString());
+    }
+
+    [Fact]
+    public async Task A_speech_uuid_naming_no_leg_of_the_conversation_completes_the_input_with_an_error_naming_the_field()
+    {
+        var app = new Ncco.Testing.Hosting.WebhookApp()
+            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speechUuid: "3f9b0a4e-0000-4000-8000-000000000000").Build())
+            .Map("/heard", _ => null)
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        var heard = app.Received.Single(r => r.Path == "/heard");
+        var error = heard.Payload.GetProperty("speech").GetProperty("error").GetString();
+        Assert.StartsWith("speech.uuid: 3f9b0a4e-0000-4000-8000-000000000000", error, StringComparison.Ordinal);
+        Assert.Equal(0, heard.Payload.GetProperty("speech").GetProperty("results").GetArrayLength());
+    }
+}

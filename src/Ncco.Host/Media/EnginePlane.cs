@@ -20,7 +20,8 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
         {
             if (handle.Disposed || engine.FindLeg(request.LegId) is not { } leg) return;
             leg.Listener?.Stop();
-            var listener = new SpeechListener(engine, leg, request);
+            var listener = new SpeechListener(engine, leg, request, recordings,
+                new RecordingOwner(applicationId, request.ConversationId ?? "", request.LegId));
             leg.Listener = listener;
             handle.Attach(leg, listener);
             listener.Begin();

@@ -13,13 +13,21 @@ namespace Ncco.Host.Media;
 /// The caller may already be talking, so frames that arrive meanwhile are held (up to <see cref="MaxPendingFrames"/>)
 /// and fed to the session as soon as it exists: nothing the caller says after the input began is lost.
 /// </para>
+/// <para>
+/// With <see cref="MediaListenRequest.SaveAudio"/> the utterance (see <see cref="UtteranceTape"/>) is written as a 16 kHz WAV
+/// file owned by <paramref name="owner"/>'s application before the result is reported, so its <c>recording_url</c>
+/// downloads at once.
+/// </para>
 /// </summary>
-internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaListenRequest request)
+internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaListenRequest request, Recordings.RecordingStore store, Recordings.RecordingOwner owner)
 {
     /// <summary>Frames held while a session starts (10 s); older ones are dropped first.</summary>
     internal const int MaxPendingFrames = 500;
 
     private readonly Queue<short[]> _pending = new();
+    private readonly UtteranceTape? _tape = request.SaveAudio
+        ? new UtteranceTape(MediaEngine.FrameSamples, (int)Math.Ceiling((request.MaxDuration + request.EndOnSilence + 1) * 50))
+        : null;
     private SpeechInputSession? _session;
     private bool _stopped;
     private bool _starting;
@@ -87,6 +95,7 @@ internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaList
     private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame)
     {
         var done = session.Process(frame);
+        _tape?.Write(frame, session.SpeechStarted);
         if (!_announced && session.SpeechStarted)
         {
             _announced = true;
@@ -97,24 +106,42 @@ internal sealed class SpeechListener(MediaEngine engine, LegMedia leg, MediaList
         if (!session.SpeechStarted)
         {
             _ = session.DisposeAsync().AsTask();
+            _tape?.Reset();
             Begin();
             return;
         }
-        _ = CompleteAsync(session);
+        _ = CompleteAsync(session, _tape?.ToArray());
     }
 
-    private async Task CompleteAsync(SpeechInputSession session)
+    private async Task CompleteAsync(SpeechInputSession session, short[]? audio)
     {
         try
         {
             var result = await session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             if (result.Error is { } error) engine.Logger.LogWarning("Leg {LegId}: recogniser failed: {Reason}", leg.Id, error);
             var best = result.Results.Count > 0 ? result.Results[0] : null;
-            if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration);
+            var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);
+            if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration, fileId);
         }
         finally
         {
             await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> SaveAsync(short[] audio)
+    {
+        try
+        {
+            var (fileId, path) = store.Allocate(".wav");
+            await Task.Run(() => Ncco.Media.Wav.WavWriter.WriteAll(path, audio, MediaEngine.SampleRate)).ConfigureAwait(false);
+            await store.CompleteAsync(fileId, owner, Recordings.RecordingKind.SpeechAudio, CancellationToken.None).ConfigureAwait(false);
+            return fileId;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            engine.Logger.LogWarning("Leg {LegId}: the utterance could not be saved: {Reason}", leg.Id, e.Message);
+            return null;
         }
     }
 

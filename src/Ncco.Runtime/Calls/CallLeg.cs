@@ -13,7 +13,8 @@ namespace Ncco.Calls;
 /// <param name="Text">Recognised text.</param>
 /// <param name="Confidence">0–1.</param>
 /// <param name="Duration">How long the utterance lasted.</param>
-public sealed record Utterance(string Text, double Confidence, TimeSpan Duration);
+/// <param name="AudioFileId">The saved audio of the utterance (speech input with <c>saveAudio</c> on a media plane), or null.</param>
+public sealed record Utterance(string Text, double Confidence, TimeSpan Duration, string? AudioFileId = null);
 
 /// <summary>
 /// One call leg: its identity, status, conversation, audio controls, and the interpreter running its NCCO. All
@@ -407,10 +408,10 @@ public sealed class CallLeg : ILegEventSink
         DigitReceived?.Invoke(digit);
     });
 
-    void ILegEventSink.Speech(string text, double confidence, TimeSpan duration) => OnVm(() =>
+    void ILegEventSink.Speech(string text, double confidence, TimeSpan duration, string? audioFileId) => OnVm(() =>
     {
         Party($"said \"{text}\" (confidence {confidence.ToString("0.##", CultureInfo.InvariantCulture)})");
-        var u = new Utterance(text, confidence, duration);
+        var u = new Utterance(text, confidence, duration, audioFileId);
         SpeechReceived?.Invoke(u);
         AudioReceived?.Invoke(duration);
         // A media plane mixes real audio; only semantic media routes utterances as playbacks.

@@ -26,6 +26,10 @@ namespace Ncco.Handlers;
 /// barge-in happens at speech onset, the plane's endpointer applies <c>endOnSilence</c>/<c>maxDuration</c>, so the result is posted as soon as
 /// the utterance is reported (no extra wait). A deadline of <c>maxDuration + endOnSilence + 10 s</c> after onset guards against a recogniser
 /// that never answers.</item>
+/// <item><c>speech.uuid</c> recognises another live leg of the same conversation (keys still come from the input's own leg); a uuid that
+/// names no such leg completes the input at once with <c>speech.error</c> naming the field.</item>
+/// <item><c>saveAudio</c> on a media plane: the plane keeps the utterance (with a short lead-in) as a WAV file and the result's
+/// <c>recording_url</c> downloads it; without a media plane the URL is a placeholder id.</item>
 /// </list>
 /// </remarks>
 public sealed class InputHandler : IActionHandler
@@ -52,6 +56,16 @@ public sealed class InputHandler : IActionHandler
         var speech = input.Speech ?? new SpeechSettings();
         var scheduler = context.Scheduler;
         var media = context.Engine.Media;
+
+        // speech.uuid names the leg whose audio is recognised (another party of the conversation); keys always come
+        // from the input's own leg.
+        var heard = leg;
+        string? uuidError = null;
+        if (speechOn && speech.Uuid is { } uuid && uuid != leg.Id)
+        {
+            if (context.Engine.FindLeg(uuid) is { IsEnded: false } other && other.Conversation == leg.Conversation) heard = other;
+            else uuidError = $"speech.uuid: {uuid} is not a live leg of this conversation";
+        }
 
         var done = new TaskCompletionSource<(DtmfResult Dtmf, SpeechResult Speech)>();
         var digits = new StringBuilder();
@@ -119,7 +133,7 @@ public sealed class InputHandler : IActionHandler
                 Finish(emptyDtmf, new SpeechResult { TimeoutReason = reason });
                 return;
             }
-            var url = speech.SaveAudio ? context.Engine.Application.FilesBaseUrl + context.Engine.Ids.NewId(Scheduling.IdKind.File) : null;
+            var url = speech.SaveAudio && u.AudioFileId is { } file ? context.Engine.Application.FilesBaseUrl + file : null;
             var best = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
             Finish(emptyDtmf, new SpeechResult { Results = [best], TimeoutReason = reason, RecordingUrl = url });
         }
@@ -151,16 +165,25 @@ public sealed class InputHandler : IActionHandler
         }
 
         leg.DigitReceived += OnDigit;
-        leg.SpeechReceived += OnSpeech;
-        leg.SpeechStarting += OnSpeechStarted;
+        heard.SpeechReceived += OnSpeech;
+        heard.SpeechStarting += OnSpeechStarted;
         leg.BargeInDrained += OnDrained;
         using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         IDisposable? listening = null;
-        if (speechOn && media is not null)
+        if (uuidError is not null)
+        {
+            context.Log(uuidError, VmActivity.Error);
+            Finish(emptyDtmf, new SpeechResult { Error = uuidError });
+        }
+        else if (speechOn && media is not null)
         {
             try
             {
-                listening = media.StartListening(new Legs.MediaListenRequest(leg.Id, speech.Language, [.. speech.Context], speech.StartTimeout, speech.EndOnSilence, speech.MaxDuration, speech.Sensitivity));
+                listening = media.StartListening(new Legs.MediaListenRequest(heard.Id, speech.Language, [.. speech.Context], speech.StartTimeout, speech.EndOnSilence, speech.MaxDuration, speech.Sensitivity)
+                {
+                    SaveAudio = speech.SaveAudio,
+                    ConversationId = leg.Conversation.Id,
+                });
             }
             catch (Exception e)
             {
@@ -176,8 +199,8 @@ public sealed class InputHandler : IActionHandler
         finally
         {
             leg.DigitReceived -= OnDigit;
-            leg.SpeechReceived -= OnSpeech;
-            leg.SpeechStarting -= OnSpeechStarted;
+            heard.SpeechReceived -= OnSpeech;
+            heard.SpeechStarting -= OnSpeechStarted;
             leg.BargeInDrained -= OnDrained;
             listening?.Dispose();
             dtmfTimer?.Dispose();

@@ -47,8 +47,11 @@ public interface ILegEventSink
     void MachineDetection(bool isMachine, bool beep = false);
     /// <summary>The party pressed a key.</summary>
     void Digit(char digit);
-    /// <summary>The party said something (already recognised for virtual legs).</summary>
-    void Speech(string text, double confidence, TimeSpan duration);
+    /// <summary>
+    /// The party said something (already recognised for virtual legs). <paramref name="audioFileId"/> names the saved
+    /// utterance when the listen request asked for <see cref="MediaListenRequest.SaveAudio"/>.
+    /// </summary>
+    void Speech(string text, double confidence, TimeSpan duration, string? audioFileId = null);
     /// <summary>Non-speech audio from the party (for record silence detection).</summary>
     void Audio(TimeSpan duration);
     /// <summary>

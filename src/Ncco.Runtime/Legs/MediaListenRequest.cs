@@ -8,4 +8,11 @@ namespace Ncco.Legs;
 /// <param name="EndOnSilence">Seconds of silence that end the utterance.</param>
 /// <param name="MaxDuration">Longest utterance in seconds.</param>
 /// <param name="Sensitivity">Voice-activity sensitivity 0–100.</param>
-public sealed record MediaListenRequest(string LegId, string Language, IReadOnlyList<string> Context, double StartTimeout, double EndOnSilence, double MaxDuration, int Sensitivity);
+public sealed record MediaListenRequest(string LegId, string Language, IReadOnlyList<string> Context, double StartTimeout, double EndOnSilence, double MaxDuration, int Sensitivity)
+{
+    /// <summary>Keep the utterance's audio as a file and report its id with the result (<c>saveAudio</c>).</summary>
+    public bool SaveAudio { get; init; }
+
+    /// <summary>The conversation of the input (whose application owns a saved file).</summary>
+    public string? ConversationId { get; init; }
+}

@@ -26,7 +26,7 @@ public sealed class MediaPlaneTests : IAsyncLifetime
     public async Task Speech_input_recognises_what_the_app_says_with_pocketsphinx()
     {
         var (leg, socket) = await _h.CallSocketAsync("speech",
-            NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1).Build());
+            NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1, saveAudio: true).Build());
         await socket.NextEventAsync("websocket:connected");
         // The input starts listening once the VM has run the answer and the media thread has taken the command; on a
         // loaded machine that can be seconds after the socket connects, so wait for it rather than guess a lead-in.
@@ -38,6 +38,17 @@ public sealed class MediaPlaneTests : IAsyncLifetime
         var speech = input.GetProperty("speech");
         Assert.Equal("end_on_silence_timeout", speech.GetProperty("timeout_reason").GetString());
         Assert.Equal("yes", speech.GetProperty("results")[0].GetProperty("text").GetString());
+
+        // saveAudio: the utterance itself (plus a short lead-in and the closing silence), not the whole input.
+        var url = speech.GetProperty("recording_url").GetString()!;
+        var file = await _h.Runtime.Recordings.FindAsync(url.Split('/')[^1], CancellationToken.None);
+        Assert.NotNull(file);
+        Assert.Equal(Ncco.Host.Recordings.RecordingKind.SpeechAudio, file.Info.Kind);
+        Assert.Equal(leg.Id, file.Info.LegUuid);
+        var (rate, _, samples) = SoundFileReader.ReadAll(file.Path);
+        Assert.Equal(16000, rate);
+        Assert.InRange(TestAudio.VoicedSeconds(samples, rate), 0.2, 1.2);
+        Assert.InRange(samples.Length / (double)rate, 0.5, 3.0);
     }
 
     [Fact]
