@@ -13,6 +13,26 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
 
     public IMediaRecording StartRecording(MediaRecordingRequest request) => MediaRecording.Start(engine, recordings, applicationId, request);
 
+    /// <inheritdoc />
+    public async Task<string?> TranscribeAsync(MediaTranscriptionRequest request, CancellationToken cancellationToken)
+    {
+        if (engine.Recognizer is not { } recognizer)
+            throw new NotSupportedException("no speech recogniser is available (install pocketsphinx and pocketsphinx-en-us)");
+        var file = await recordings.FindAsync(request.RecordingFileId, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"recording {request.RecordingFileId} has no file");
+        var (rate, channels, samples) = await Task.Run(() => Ncco.Media.SoundFile.SoundFileReader.ReadAll(file.Path), cancellationToken).ConfigureAwait(false);
+        var transcript = await new Ncco.Media.Asr.RecordingTranscriber(recognizer)
+            .TranscribeAsync(samples, rate, channels, request.Language, cancellationToken).ConfigureAwait(false);
+        var (id, path) = recordings.Allocate(".json");
+        // Written beside and renamed into place, like recordings: a transcript is served only once complete.
+        var partial = path + ".partial";
+        await File.WriteAllBytesAsync(partial, TranscriptFile.Serialize(transcript, Guid.NewGuid().ToString("D")), cancellationToken).ConfigureAwait(false);
+        File.Move(partial, path);
+        await recordings.CompleteAsync(id, new RecordingOwner(applicationId, request.ConversationId, request.LegId), RecordingKind.Transcription, cancellationToken)
+            .ConfigureAwait(false);
+        return id;
+    }
+
     public IDisposable StartListening(MediaListenRequest request)
     {
         var handle = new ListenHandle(engine);

@@ -180,10 +180,12 @@ public sealed record TranscriptionEvent : WebhookPayload
     [JsonPropertyName("conversation_uuid")] public required string ConversationUuid { get; init; }
     /// <summary>Recording uuid.</summary>
     [JsonPropertyName("recording_uuid")] public required string RecordingUuid { get; init; }
-    /// <summary>Always <c>transcribed</c>.</summary>
+    /// <summary><c>transcribed</c>, or <c>failed</c> (extension: the platform documents only success) with <see cref="Error"/>.</summary>
     [JsonPropertyName("status")] public string Status { get; init; } = "transcribed";
-    /// <summary>Where the transcript JSON can be downloaded.</summary>
-    [JsonPropertyName("transcription_url")] public required string TranscriptionUrl { get; init; }
+    /// <summary>Where the transcript JSON can be downloaded (absent when the transcription failed).</summary>
+    [JsonPropertyName("transcription_url")] public string? TranscriptionUrl { get; init; }
+    /// <summary>Why the transcription failed (extension), e.g. a language with no recognition model.</summary>
+    [JsonPropertyName("error")] public string? Error { get; init; }
     /// <summary>Always <c>record</c>.</summary>
     [JsonPropertyName("type")] public string Type { get; init; } = "record";
 }

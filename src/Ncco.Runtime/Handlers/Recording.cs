@@ -111,20 +111,46 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             ConversationUuid = conversationUuid,
             Timestamp = PayloadJson.Timestamp(end),
         };
-        Task sent = Send(engine, payload, target);
-        if (Transcription is { } tr)
-        {
-            var transcription = new TranscriptionEvent
-            {
-                ConversationUuid = conversationUuid,
-                RecordingUuid = uuid,
-                TranscriptionUrl = engine.Application.FilesBaseUrl + engine.Ids.NewId(Scheduling.IdKind.File),
-                Timestamp = PayloadJson.Timestamp(end),
-            };
-            var trTarget = tr.EventUrl is null ? target : new WebhookTarget(tr.EventUrl, tr.EventMethod);
-            sent = Task.WhenAll(sent, Send(engine, transcription, trTarget));
-        }
+        var sent = Send(engine, payload, target);
+        // The transcript follows the recording event once the plane has recognised the file. That takes real time on
+        // a real plane (counted as external work), so the NCCO does not wait for it.
+        if (Transcription is { } tr) _ = SendTranscriptionAsync(engine, tr, fileId, uuid, end);
         await sent;
+    }
+
+    private async Task SendTranscriptionAsync(VoiceEngine engine, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
+    {
+        var transcription = await TranscribeAsync(engine, settings, fileId, recordingUuid, end);
+        await Send(engine, transcription, settings.EventUrl is null ? target : new WebhookTarget(settings.EventUrl, settings.EventMethod));
+    }
+
+    private async Task<TranscriptionEvent> TranscribeAsync(VoiceEngine engine, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
+    {
+        var transcription = new TranscriptionEvent
+        {
+            ConversationUuid = conversationUuid,
+            RecordingUuid = recordingUuid,
+            Timestamp = PayloadJson.Timestamp(end),
+        };
+        string? transcriptId = null;
+        if (engine.Media is { } plane && fileId is not null)
+        {
+            try
+            {
+                var request = new Legs.MediaTranscriptionRequest(fileId, settings.Language, conversationUuid, leg?.Id);
+                transcriptId = await engine.Scheduler.RunExternal(ct => plane.TranscribeAsync(request, ct));
+            }
+            catch (Exception e)
+            {
+                engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "transcription failed: " + e.Message);
+                return transcription with { Status = "failed", Error = e.Message };
+            }
+        }
+        return transcription with
+        {
+            TranscriptionUrl = engine.Application.FilesBaseUrl + (transcriptId ?? engine.Ids.NewId(Scheduling.IdKind.File)),
+            Timestamp = PayloadJson.Timestamp(engine.Scheduler.UtcNow),
+        };
     }
 
     private Task Send(VoiceEngine engine, WebhookPayload payload, WebhookTarget? t)

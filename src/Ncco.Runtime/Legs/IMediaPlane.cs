@@ -31,7 +31,22 @@ public interface IMediaPlane
     /// </summary>
     /// <returns>Dispose to stop listening (the input completed or was cancelled).</returns>
     IDisposable StartListening(MediaListenRequest request);
+
+    /// <summary>
+    /// Transcribes a finished recording (a <c>record</c> or conversation recording with <c>transcription</c>) and
+    /// returns the id of the transcript file, served like recordings. The default — a plane without recognition —
+    /// returns null, and the VM reports a placeholder URL.
+    /// </summary>
+    /// <exception cref="NotSupportedException">No recognition model for the requested language.</exception>
+    Task<string?> TranscribeAsync(MediaTranscriptionRequest request, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
+
+/// <summary>A finished recording to transcribe.</summary>
+/// <param name="RecordingFileId">The recording's file id (from <see cref="MediaRecordingResult.FileId"/>).</param>
+/// <param name="Language">BCP-47 language of the speech.</param>
+/// <param name="ConversationId">The conversation the recording belongs to.</param>
+/// <param name="LegId">The recorded leg, or null for a conversation recording.</param>
+public sealed record MediaTranscriptionRequest(string RecordingFileId, string Language, string ConversationId, string? LegId);
 
 /// <summary>A recording being written by the media plane.</summary>
 public interface IMediaRecording

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ncco.Media.SoundFile;
 using Ncco.Media.Tts;
 using Ncco.Model;
+using Ncco.Model.Actions;
 
 namespace Ncco.Host.Tests.Media;
 
@@ -75,6 +76,54 @@ public sealed class MediaPlaneTests : IAsyncLifetime
             .Last(i => Math.Sqrt(samples.AsSpan(i * frame, frame).ToArray().Average(v => (double)v * v)) > 1000);
         var silenceAfter = samples.Length / (double)rate - (lastVoiced + 1) / 50.0;
         Assert.InRange(silenceAfter, 1.8, 3.6);
+    }
+
+    [Fact]
+    public async Task Record_with_transcription_serves_a_transcript_of_what_the_app_said()
+    {
+        var (leg, socket) = await _h.CallSocketAsync("transcribed",
+            NccoBuilder.Create().Record(endOnSilence: 3, format: RecordingFormat.Wav, transcription: new TranscriptionSettings()).Build());
+        await socket.NextEventAsync("websocket:connected");
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(1, 16000), await SpeakAsync("hello world")), 16000);
+
+        // The record event comes first; the transcript follows once pocketsphinx has run over the file.
+        var record = await _h.EventAsync(e => e.TryGetProperty("recording_url", out _), TimeSpan.FromSeconds(15));
+        var transcribed = await _h.EventAsync(e => MediaHarness.Field(e, "status") == "transcribed", TimeSpan.FromSeconds(30));
+        Assert.Equal(record.GetProperty("recording_uuid").GetString(), transcribed.GetProperty("recording_uuid").GetString());
+        Assert.Equal("record", transcribed.GetProperty("type").GetString());
+        var file = await _h.Runtime.Recordings.FindAsync(transcribed.GetProperty("transcription_url").GetString()!.Split('/')[^1], CancellationToken.None);
+        Assert.NotNull(file);
+        Assert.Equal("application/json", file.ContentType);
+        Assert.Equal(Ncco.Host.Recordings.RecordingKind.Transcription, file.Info.Kind);
+        Assert.Equal(leg.Id, file.Info.LegUuid);
+
+        using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(file.Path));
+        var root = json.RootElement;
+        Assert.Equal("1.0", root.GetProperty("ver").GetString());
+        Assert.True(Guid.TryParse(root.GetProperty("request_id").GetString(), out _));
+        var channel = Assert.Single(root.GetProperty("channels").EnumerateArray());
+        var sentence = Assert.Single(channel.GetProperty("transcript").EnumerateArray());
+        Assert.False(string.IsNullOrWhiteSpace(sentence.GetProperty("raw_sentence").GetString()));
+        // The speech starts 1 s into the recording (less the 200 ms pad) and lasts about a second.
+        Assert.InRange(sentence.GetProperty("timestamp").GetInt64(), 600, 1100);
+        Assert.InRange(sentence.GetProperty("duration").GetInt64(), 500, 2500);
+        var words = sentence.GetProperty("words").EnumerateArray().ToList();
+        Assert.NotEmpty(words);
+        Assert.Equal(sentence.GetProperty("timestamp").GetInt64(), words[0].GetProperty("start_time").GetInt64());
+        Assert.InRange(channel.GetProperty("duration").GetInt64(), 3, 8);
+    }
+
+    [Fact]
+    public async Task Transcription_in_a_language_without_a_model_reports_failed_with_the_reason()
+    {
+        var (_, socket) = await _h.CallSocketAsync("transcribed-de",
+            NccoBuilder.Create().Record(endOnSilence: 3, format: RecordingFormat.Wav, transcription: new TranscriptionSettings { Language = "de-DE" }).Build());
+        await socket.NextEventAsync("websocket:connected");
+        await socket.SendAudioAsync(TestAudio.Concat(TestAudio.Silence(0.5, 16000), TestAudio.Tone(500, 1, 16000, amplitude: 6000)), 16000);
+
+        var failed = await _h.EventAsync(e => MediaHarness.Field(e, "status") == "failed" && e.TryGetProperty("recording_uuid", out _), TimeSpan.FromSeconds(30));
+        Assert.Contains("de-DE", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(failed.TryGetProperty("transcription_url", out _));
     }
 
     [Fact]
