@@ -119,16 +119,26 @@ async function openPhone(event) {
 
 // ---- calls and timeline ------------------------------------------------------------------------------------------
 
+// Rows are updated in place, not rebuilt: the list refreshes every 2 s and a rebuilt row would take the keyboard focus
+// (and a click in progress) away from its Timeline button.
 async function refreshCalls() {
   const body = await json('/dashboard/api/calls');
-  const rows = body.calls.map((c) => el('tr', {},
-    el('td', { text: c.status + (c.live ? ' (live)' : '') }),
-    el('td', { text: c.direction }),
-    el('td', { text: party(c.from) }),
-    el('td', { text: party(c.to) }),
-    el('td', { text: new Date(c.created_at).toLocaleTimeString() }),
-    el('td', {}, el('button', { type: 'button', class: 'secondary', 'aria-label': `Timeline of call ${c.uuid}`, 'data-uuid': c.uuid, text: 'Timeline', onclick: () => showTimeline(c.uuid, true) }))));
-  $('calls-body').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No calls yet: open the browser phone from Start and call the demo.' }))]));
+  const tbody = $('calls-body');
+  const rows = new Map([...tbody.querySelectorAll('tr[data-uuid]')].map((tr) => [tr.dataset.uuid, tr]));
+  tbody.querySelectorAll('tr:not([data-uuid])').forEach((tr) => tr.remove());
+  body.calls.forEach((c, i) => {
+    let tr = rows.get(c.uuid);
+    if (!tr) {
+      tr = el('tr', { 'data-uuid': c.uuid }, el('td'), el('td'), el('td'), el('td'), el('td'),
+        el('td', {}, el('button', { type: 'button', class: 'secondary', 'aria-label': `Timeline of call ${c.uuid}`, text: 'Timeline', onclick: () => showTimeline(c.uuid, true).catch((e) => setProblem(e.message)) })));
+    }
+    rows.delete(c.uuid);
+    const texts = [c.status + (c.live ? ' (live)' : ''), c.direction, party(c.from), party(c.to), new Date(c.created_at).toLocaleTimeString()];
+    texts.forEach((t, k) => { if (tr.children[k].textContent !== t) tr.children[k].textContent = t; });
+    if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null);
+  });
+  rows.forEach((tr) => tr.remove());
+  if (body.calls.length === 0) tbody.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No calls yet: open the browser phone from Start and call the demo.' })));
   if (openTimeline) await showTimeline(openTimeline, false);
 }
 

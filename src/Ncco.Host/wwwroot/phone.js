@@ -4,7 +4,7 @@
 const RATE = 16000;
 const $ = (id) => document.getElementById(id);
 
-const stats = { framesSent: 0, framesReceived: 0, voicedFrames: 0, toneFrames: 0, toneRun: 0, maxToneRun: 0, maxRms: 0, lastEvent: null, events: [] };
+const stats = { calls: [], recent: [], framesSent: 0, framesReceived: 0, voicedFrames: 0, toneFrames: 0, toneRun: 0, toneMisses: 0, maxToneRun: 0, maxRms: 0, lastEvent: null, events: [] };
 const state = { socket: null, call: null, muted: false, audio: null, user: null };
 window.nccoPhone = { stats, state };
 
@@ -47,7 +47,8 @@ function stopAudio() {
   a.context.close();
 }
 
-// Loudness and a 1 kHz test-tone detector (40 zero crossings per 20 ms frame), per received frame.
+// Loudness and a 1 kHz test-tone detector (40 zero crossings per 20 ms frame), per received frame; recent keeps the
+// last half second as [rms, crossings] pairs.
 function measure(samples) {
   let sum = 0, crossings = 0;
   for (let i = 0; i < samples.length; i++) {
@@ -56,13 +57,17 @@ function measure(samples) {
   }
   const rms = Math.sqrt(sum / samples.length);
   stats.framesReceived++;
+  stats.recent.push([Math.round(rms), crossings]);
+  if (stats.recent.length > 25) stats.recent.shift();
   if (rms > stats.maxRms) stats.maxRms = rms;
   if (rms > 300) stats.voicedFrames++;
-  if (rms > 1000 && crossings >= 36 && crossings <= 44) {
+  // A run tolerates two odd frames in a row (a late frame is a frame of silence), not more.
+  if (rms > 300 && crossings >= 36 && crossings <= 44) {
     stats.toneFrames++;
     stats.toneRun++;
+    stats.toneMisses = 0;
     if (stats.toneRun > stats.maxToneRun) stats.maxToneRun = stats.toneRun;
-  } else {
+  } else if (++stats.toneMisses > 2) {
     stats.toneRun = 0;
   }
   $('levels').textContent = `heard ${(stats.voicedFrames / 50).toFixed(1)} s of sound`;
@@ -96,6 +101,7 @@ function onEvent(message) {
       if (!state.call) state.call = { uuid: message.uuid };
       state.call.uuid = message.uuid;
       state.call.connected = true;
+      stats.calls.push(message.uuid);
       show('in-call');
       setStatus('Connected.');
       $('hangup').focus();
