@@ -101,7 +101,8 @@ try {
   const editorErrors = await dash.locator('#ncco-errors li').allInnerTexts();
   step('editor errors', { errors: editorErrors });
   await shot(dash, 'dashboard-editor-errors');
-  await editor.fill('[{"action":"talk","text":"Hello from the Ncco dashboard, this is your call."}]');
+  // Recorded (in the background until the call ends), so the recordings page has a file to play.
+  await editor.fill('[{"action":"record","format":"wav"},{"action":"talk","text":"Hello from the Ncco dashboard, this is your call."}]');
   await dash.getByText('Valid NCCO.').waitFor();
   const before = (await stats(phone)).voicedFrames;
   await dash.getByRole('button', { name: 'Call me with this NCCO' }).click();
@@ -115,16 +116,30 @@ try {
   // ---- the other pages ----
   await nav('Applications');
   await dash.locator('#applications-body tr').first().waitFor();
+  await dash.getByLabel('Name', { exact: true }).fill('Browser test app');
+  await dash.getByLabel('Answer URL').fill('https://example.com/webhooks/answer');
+  await dash.getByLabel('Event URL').fill('https://example.com/webhooks/event');
+  await dash.getByRole('button', { name: 'Create' }).click();
+  await dash.locator('#applications-body tr').filter({ hasText: 'Browser test app' }).waitFor();
+  const created = (await dash.locator('#application-result').innerText()).split('\n')[0];
   const applications = await dash.locator('#applications-body tr').allInnerTexts();
   await shot(dash, 'dashboard-applications');
+  dash.once('dialog', (d) => d.accept());
+  await dash.getByRole('button', { name: 'Delete Browser test app' }).click();
+  await dash.locator('#applications-body tr').filter({ hasText: 'Browser test app' }).waitFor({ state: 'detached' });
+  const afterDelete = await dash.locator('#applications-body tr').allInnerTexts();
+
   await nav('Recordings');
-  await dash.locator('#recordings-body tr').first().waitFor();
+  await dash.getByRole('button', { name: /^Play recording/ }).first().waitFor();
+  await dash.getByRole('button', { name: /^Play recording/ }).first().click();
+  await dash.waitForFunction(() => { const p = document.getElementById('player'); return p.src.startsWith('blob:') && p.readyState >= 1 && p.duration > 0; }, null, { timeout: WAIT });
+  const recording = await dash.evaluate(() => ({ duration: document.getElementById('player').duration, rows: document.querySelectorAll('#recordings-body tr').length }));
   await shot(dash, 'dashboard-recordings');
   await nav('Metrics');
   await dash.locator('#metrics-cards .card').first().waitFor();
   const metrics = await dash.locator('#metrics-cards').innerText();
   await shot(dash, 'dashboard-metrics');
-  step('other pages', { applications, metrics });
+  step('other pages', { applications, created, afterDelete, recording, metrics });
 
   // ---- phone widths ----
   await dash.setViewportSize({ width: 390, height: 844 });

@@ -22,6 +22,9 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
     /// <summary>Audio frames from the browser waiting for the media thread (200 ms).</summary>
     public const int InboundQueueFrames = 10;
 
+    /// <summary>Frames buffered before the media thread starts reading the browser's audio (and again after it ran dry).</summary>
+    public const int JitterFrames = 2;
+
     /// <summary>The rate of the audio exchanged with the browser (<c>audio/l16;rate=16000</c>).</summary>
     public const int Rate = 16000;
 
@@ -35,6 +38,7 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
     private readonly ConcurrentQueue<short[]> _pool = new();
     private ILegEventSink? _sink;
     private LegMedia? _media;
+    private bool _priming = true; // media thread only
     private int _state; // 0 created, 1 ringing, 2 connected, 3 ended
 
     /// <summary>A leg for the user <paramref name="target"/> (outbound) or placed by <paramref name="session"/> (inbound).</summary>
@@ -161,7 +165,19 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
 
     bool IMediaTransport.ReadInbound(Span<short> frame)
     {
-        if (!_inbound.TryDequeue(out var f)) return false;
+        // A browser's frames arrive with jitter (the worklet posts per render quantum, the network adds its own): after
+        // running dry, wait for JitterFrames before reading again, so one late frame costs 40 ms once rather than a
+        // gap of silence every few hundred milliseconds.
+        if (_priming)
+        {
+            if (_inbound.Count < JitterFrames) return false;
+            _priming = false;
+        }
+        if (!_inbound.TryDequeue(out var f))
+        {
+            _priming = true;
+            return false;
+        }
         f.CopyTo(frame);
         _pool.Enqueue(f);
         return true;

@@ -111,7 +111,13 @@ public sealed class BrowserE2eTests
         Assert.True(callMe.GetProperty("heardFrames").GetInt32() >= 50, callMe.ToString());
         Assert.StartsWith("Ringing alice's phone", callMe.GetProperty("result").GetString());
 
-        Assert.Contains(steps["other pages"].GetProperty("applications").EnumerateArray(), a => a.GetString()!.StartsWith("Ncco demo", StringComparison.Ordinal));
+        // Applications created and deleted through the page; the call-me call's recording plays in the page.
+        var pages = steps["other pages"];
+        Assert.Contains(pages.GetProperty("applications").EnumerateArray(), a => a.GetString()!.StartsWith("Browser test app", StringComparison.Ordinal));
+        Assert.StartsWith("Created Browser test app", pages.GetProperty("created").GetString());
+        Assert.DoesNotContain(pages.GetProperty("afterDelete").EnumerateArray(), a => a.GetString()!.StartsWith("Browser test app", StringComparison.Ordinal));
+        Assert.Contains(pages.GetProperty("afterDelete").EnumerateArray(), a => a.GetString()!.StartsWith("Ncco demo", StringComparison.Ordinal));
+        Assert.True(pages.GetProperty("recording").GetProperty("duration").GetDouble() > 1, pages.ToString());
         Assert.All(steps["narrow"].GetProperty("overflow").EnumerateArray(), o => Assert.Equal(0, o.GetInt32()));
 
         // A screenshot of each page, each titled.

@@ -80,6 +80,32 @@ public sealed class DashboardApiTests : IAsyncLifetime
         Assert.StartsWith("user: required", (await badToken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Recordings_are_listed_newest_first_without_partial_files_and_download_with_the_credentials()
+    {
+        var folder = Path.Combine(_host.DataDirectory, "recordings");
+        Directory.CreateDirectory(folder);
+        var older = Guid.NewGuid().ToString("D");
+        var newer = Guid.NewGuid().ToString("D");
+        await File.WriteAllBytesAsync(Path.Combine(folder, older + ".wav"), new byte[100]);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, older + ".wav"), DateTime.UtcNow.AddMinutes(-5));
+        await File.WriteAllBytesAsync(Path.Combine(folder, newer + ".mp3"), new byte[200]);
+        await File.WriteAllBytesAsync(Path.Combine(folder, Guid.NewGuid().ToString("D") + ".partial.wav"), new byte[50]);
+
+        var list = (await _host.Client.GetFromJsonAsync<JsonElement>("/dashboard/api/recordings")).GetProperty("recordings");
+        Assert.Equal([newer, older], list.EnumerateArray().Select(r => r.GetProperty("file_id").GetString()));
+        Assert.Equal("audio/mpeg", list[0].GetProperty("content_type").GetString());
+        Assert.Equal(200, list[0].GetProperty("length").GetInt64());
+
+        var download = await _host.Client.GetAsync($"/dashboard/api/recordings/{older}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("audio/wav", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(100, (await download.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.GetAsync("/dashboard/api/recordings/../account.json")).StatusCode);
+        using var anonymous = _host.Server.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/dashboard/api/recordings/{older}")).StatusCode);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", false, true)]
     [InlineData("::1", false, true)]
