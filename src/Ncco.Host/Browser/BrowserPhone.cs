@@ -72,14 +72,24 @@ public sealed class BrowserPhone(IApplicationRepository applications, VoiceRunti
         if (application.Voice?.AnswerUrl is null) return $"application {application.Id} has no voice answer_url to call";
         var leg = new BrowserLeg(this, media.Engine, _logger, session.User, session);
         if (!session.TryTake(leg)) return "this phone already has a call; hang up first";
-        var engine = runtime.EngineFor(application);
-        var call = await engine.AcceptInboundAsync(leg, new InboundCall
+        CallLeg call;
+        try
         {
-            FromUser = session.User.Name,
-            To = to ?? application.Id,
-            EndpointType = EndpointTypes.App,
-            CustomData = customData,
-        });
+            call = await runtime.EngineFor(application).AcceptInboundAsync(leg, new InboundCall
+            {
+                FromUser = session.User.Name,
+                To = to ?? application.Id,
+                EndpointType = EndpointTypes.App,
+                CustomData = customData,
+            });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The phone must not stay "in a call" that never started.
+            _logger.LogError(e, "Browser phone: the call of {User} could not be placed", session.User.Name);
+            session.CallEnded(leg, BrowserPhoneMessages.Ended(leg.LegId, "failed"));
+            return "the call could not be placed: " + e.Message;
+        }
         session.Send(BrowserPhoneMessages.Calling(call.Id));
         return null;
     }

@@ -44,12 +44,6 @@ public sealed class BrowserPhoneSession
     /// <summary>The signed-in user.</summary>
     public BrowserUser User { get; }
 
-    /// <summary>True while a call is ringing or connected on this phone.</summary>
-    public bool IsBusy
-    {
-        get { lock (_gate) return _call is not null; }
-    }
-
     internal bool TryTake(BrowserLeg leg)
     {
         lock (_gate)
