@@ -4,6 +4,7 @@ using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
 using Ncco.Host.Calls;
+using Ncco.Host.Dashboard;
 using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
 using Ncco.Host.Demo;
@@ -55,6 +56,7 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<IEngineCustomizer, MediaEngineCustomizer>();
         builder.AddNccoOperability();
         builder.AddNccoDemo();
+        builder.AddNccoDashboard();
         return builder;
     }
 
@@ -77,6 +79,7 @@ public static class NccoHostExtensions
         app.MapApplicationsApi();
         app.MapCallsApi();
         app.MapFilesApi();
+        app.MapNccoDashboard();
         return app;
     }
 

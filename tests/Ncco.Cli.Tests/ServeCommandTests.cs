@@ -62,6 +62,13 @@ public sealed partial class ServeCommandTests : IDisposable
             Assert.NotEqual(HttpStatusCode.Unauthorized, created.StatusCode);
             Assert.DoesNotContain("invalid_parameters", reply);
         }
+        // The banner ends with the dashboard's URL, and that page is there.
+        Assert.EndsWith($"  {baseUrl}/dashboard", banner.TrimEnd());
+        using (var dashboard = await http.GetAsync(new Uri(baseUrl + "/dashboard")))
+        {
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            Assert.Contains("<title>Dashboard — Ncco</title>", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         using (var answer = await http.GetAsync(new Uri(baseUrl + "/demo/answer")))
         {
             using var ncco = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
@@ -80,7 +87,7 @@ public sealed partial class ServeCommandTests : IDisposable
             var text = output();
             if (serving.IsCompleted) Assert.Fail("serve ended early: " + text);
             var match = ListeningPattern().Match(text);
-            if (match.Success && text.Contains("Ctrl+C stops the host", StringComparison.Ordinal)) return match.Groups[1].Value;
+            if (match.Success && text.TrimEnd().EndsWith("/dashboard", StringComparison.Ordinal)) return match.Groups[1].Value;
             await Task.Delay(50);
         }
         Assert.Fail("no banner within 30 s: " + output());

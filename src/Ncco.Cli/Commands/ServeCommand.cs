@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Ncco.Host;
 using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
+using Ncco.Host.Dashboard;
 using Ncco.Host.Demo;
 using Ncco.Host.Operations;
 
@@ -102,7 +103,26 @@ public static class ServeCommand
         }
         output.WriteLine();
         output.WriteLine("Ctrl+C stops the host; calls in progress get Ncco:Shutdown:DrainTimeout to end.");
+        var dashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        if (dashboard.Enabled)
+        {
+            // Last on purpose: the one thing a newcomer needs next is the URL to open.
+            var local = Uri.TryCreate(baseUrl, UriKind.Absolute, out var u) && u.IsLoopback;
+            output.WriteLine();
+            output.WriteLine(local || dashboard.AllowRemote
+                ? $"Open the dashboard and sign in with API key {account.ApiKey} and its secret; the first screen says what to click:"
+                : $"Open the dashboard on this machine (it answers on loopback only unless Ncco:Dashboard:AllowRemote=true); API key {account.ApiKey}:");
+            output.WriteLine($"  {(local || dashboard.AllowRemote ? baseUrl : LoopbackUrl(addresses))}/dashboard");
+        }
         output.Flush();
+    }
+
+    // The first listen address (a wildcard, a public address) as this machine reaches it: loopback, same scheme and port.
+    private static string LoopbackUrl(ICollection<string> addresses)
+    {
+        var first = (addresses.FirstOrDefault() ?? DefaultUrls).TrimEnd('/');
+        var scheme = first.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
+        return $"{scheme}://127.0.0.1:{first[(first.LastIndexOf(':') + 1)..]}";
     }
 
     // Installed as a tool the command is `ncco`; from a clone it runs through `dotnet run`.

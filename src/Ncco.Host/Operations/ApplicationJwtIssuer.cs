@@ -16,9 +16,15 @@ public static class ApplicationJwtIssuer
     /// <summary>The lifetime the SDKs give their tokens: 15 minutes.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
 
-    /// <summary>Signs a token with the PEM private key (PKCS#8 or PKCS#1) <paramref name="privateKeyPem"/>.</summary>
+    private static readonly string[] ClientSdkAclPaths =
+        ["/*/users/**", "/*/conversations/**", "/*/sessions/**", "/*/devices/**", "/*/image/**", "/*/media/**", "/*/applications/**", "/*/push/**", "/*/knocking/**", "/*/legs/**"];
+
+    /// <summary>
+    /// Signs a token with the PEM private key (PKCS#8 or PKCS#1) <paramref name="privateKeyPem"/>; with
+    /// <paramref name="subject"/> it is a user JWT (<c>sub</c> and the Client SDK <c>acl</c>), as the browser phone takes.
+    /// </summary>
     /// <exception cref="ArgumentException">The PEM holds no RSA private key.</exception>
-    public static string Create(string privateKeyPem, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null)
+    public static string Create(string privateKeyPem, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null, string? subject = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(privateKeyPem);
         const string NotAPrivateKey = "The key is not a PEM RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).";
@@ -36,11 +42,11 @@ public static class ApplicationJwtIssuer
         {
             throw new ArgumentException(NotAPrivateKey, nameof(privateKeyPem), e);
         }
-        return Create(rsa, applicationId, issuedAt, lifetime, jti);
+        return Create(rsa, applicationId, issuedAt, lifetime, jti, subject);
     }
 
-    /// <summary>Signs a token with <paramref name="privateKey"/> (which must hold the private part).</summary>
-    public static string Create(RSA privateKey, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null)
+    /// <summary>Signs a token with <paramref name="privateKey"/> (which must hold the private part); <paramref name="subject"/> makes it a user JWT.</summary>
+    public static string Create(RSA privateKey, string applicationId, DateTimeOffset issuedAt, TimeSpan? lifetime = null, string? jti = null, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(privateKey);
         ArgumentException.ThrowIfNullOrEmpty(applicationId);
@@ -56,6 +62,20 @@ public static class ApplicationJwtIssuer
             json.WriteNumber("iat", iat);
             json.WriteString("jti", jti ?? Guid.NewGuid().ToString());
             json.WriteNumber("exp", exp);
+            if (subject is not null)
+            {
+                json.WriteString("sub", subject);
+                // The paths Vonage's Client SDK user tokens carry (reference §4.3); the host does not enforce them.
+                json.WriteStartObject("acl");
+                json.WriteStartObject("paths");
+                foreach (var path in ClientSdkAclPaths)
+                {
+                    json.WriteStartObject(path);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         var signingInput = header + "." + Base64Url.EncodeToString(payload.WrittenSpan);

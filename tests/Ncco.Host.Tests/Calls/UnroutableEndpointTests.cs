@@ -26,7 +26,6 @@ public sealed class UnroutableEndpointTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"type":"phone","number":"447700900001"}""")]
     [InlineData("""{"type":"sip","uri":"sip:alice@example.com"}""")]
-    [InlineData("""{"type":"app","user":"alice"}""")]
     [InlineData("""{"type":"vbc","extension":"1234"}""")]
     public async Task A_call_to_an_endpoint_this_host_cannot_route_fails_with_cannot_route(string endpoint)
     {

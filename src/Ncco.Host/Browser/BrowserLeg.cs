@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using Ncco.Calls;
+using Ncco.Host.Media;
+using Ncco.Legs;
+
+namespace Ncco.Host.Browser;
+
+/// <summary>
+/// One call leg of a browser phone user (an <c>app</c> endpoint): the browser's microphone arrives as 20 ms L16 frames at
+/// 16 kHz over the phone's WebSocket and goes into the conversation; what the leg hears (mix + playbacks) goes back the
+/// same way, paced by the shared media clock. Inbound (the user calls the application): the VM answers it with
+/// <see cref="ILeg.Answer"/>. Outbound (<c>connect</c> or REST <c>to</c> <c>{"type":"app","user":…}</c>): <see cref="ILeg.Dial"/>
+/// rings the user's phone, which answers, rejects or lets it ring until the VM gives up.
+/// </summary>
+/// <remarks>
+/// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and are reported to the VM directly, as SIP
+/// phones do with RFC 4733 events, rather than as tones in the audio. The inbound queue keeps at most
+/// <see cref="InboundQueueFrames"/> frames: a browser that sends in bursts loses its oldest audio, not latency.
+/// </remarks>
+internal sealed class BrowserLeg : ILeg, IMediaTransport
+{
+    /// <summary>Audio frames from the browser waiting for the media thread (200 ms).</summary>
+    public const int InboundQueueFrames = 10;
+
+    /// <summary>Frames buffered before the media thread starts reading the browser's audio (and again after it ran dry).</summary>
+    public const int JitterFrames = 2;
+
+    /// <summary>The rate of the audio exchanged with the browser (<c>audio/l16;rate=16000</c>).</summary>
+    public const int Rate = 16000;
+
+    /// <summary>Bytes in one 20 ms frame.</summary>
+    public const int FrameBytes = Rate / 50 * sizeof(short);
+
+    private readonly MediaEngine _engine;
+    private readonly BrowserPhone _phone;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<short[]> _inbound = new();
+    private readonly ConcurrentQueue<short[]> _pool = new();
+    private ILegEventSink? _sink;
+    private LegMedia? _media;
+    private bool _priming = true; // media thread only
+    private int _state; // 0 created, 1 ringing, 2 connected, 3 ended
+
+    /// <summary>A leg for the user <paramref name="target"/> (outbound) or placed by <paramref name="session"/> (inbound).</summary>
+    public BrowserLeg(BrowserPhone phone, MediaEngine engine, ILogger logger, BrowserUser target, BrowserPhoneSession? session)
+    {
+        _phone = phone;
+        _engine = engine;
+        _logger = logger;
+        Target = target;
+        Session = session;
+    }
+
+    /// <summary>The VM's uuid of the leg (known once attached).</summary>
+    public string LegId { get; private set; } = "";
+
+    /// <summary>The user called (outbound) or calling (inbound).</summary>
+    public BrowserUser Target { get; }
+
+    /// <summary>The phone the call is on (null while an outbound call has found no phone yet).</summary>
+    public BrowserPhoneSession? Session { get; private set; }
+
+    /// <summary>True once the call is over for this leg.</summary>
+    public bool IsEnded => Volatile.Read(ref _state) == 3;
+
+    int IMediaTransport.SampleRate => Rate;
+
+    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+
+    void ILeg.Attach(ILegEventSink sink)
+    {
+        _sink = sink;
+        if (sink is CallLeg leg) LegId = leg.Id;
+    }
+
+    void ILeg.Answer()
+    {
+        // Inbound: the application's NCCO is about to run; the audio path must exist before it plays anything.
+        if (Interlocked.CompareExchange(ref _state, 2, 0) != 0) return;
+        StartMedia();
+        Session?.Send(BrowserPhoneMessages.Answered(LegId));
+    }
+
+    void ILeg.Dial()
+    {
+        var session = _phone.Ring(this);
+        if (session is null)
+        {
+            _logger.LogInformation("Leg {LegId}: app user {User} is not signed in to a phone (or every phone is busy): unanswered", LegId, Target.Name);
+            Interlocked.Exchange(ref _state, 3);
+            _sink?.Unanswered("unavailable");
+            return;
+        }
+        Session = session;
+        Interlocked.Exchange(ref _state, 1);
+        _sink?.Ringing();
+    }
+
+    void ILeg.Play(Playback playback)
+    {
+        var media = _media;
+        if (media is not null) _engine.Post(() => media.Play(playback));
+        else _sink?.PlaybackFinished(playback.Id); // nothing can hear it yet; never leave the NCCO waiting
+    }
+
+    void ILeg.StopPlayback(long playbackId)
+    {
+        var media = _media;
+        if (media is not null) _engine.Post(() => media.Stop(playbackId));
+    }
+
+    void ILeg.Hangup() => End(Volatile.Read(ref _state) == 1 ? "cancelled" : "hangup");
+
+    // ---- from the phone (its receive loop) --------------------------------------------------------------------
+
+    /// <summary>The user accepted the ringing call.</summary>
+    public bool UserAnswered()
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return false;
+        StartMedia();
+        Session?.Send(BrowserPhoneMessages.Answered(LegId));
+        _sink?.Answered();
+        return true;
+    }
+
+    /// <summary>The user declined the ringing call.</summary>
+    public void UserRejected()
+    {
+        if (Interlocked.CompareExchange(ref _state, 3, 1) != 1) return;
+        Session?.CallEnded(this, BrowserPhoneMessages.Ended(LegId, "rejected"));
+        _sink?.Rejected("declined");
+    }
+
+    /// <summary>The user hung up (or the phone went away).</summary>
+    public void UserHungUp()
+    {
+        var previous = Interlocked.Exchange(ref _state, 3);
+        if (previous == 3) return;
+        StopMedia();
+        Session?.CallEnded(this, BrowserPhoneMessages.Ended(LegId, "hangup"));
+        if (previous == 1) _sink?.Rejected("declined");
+        else _sink?.HungUp();
+    }
+
+    /// <summary>A key pressed on the keypad.</summary>
+    public void UserDigit(char digit)
+    {
+        if (Volatile.Read(ref _state) == 2) _sink?.Digit(digit);
+    }
+
+    /// <summary>Queues the browser's audio (whole frames; the caller checked the length).</summary>
+    public void UserAudio(ReadOnlySpan<byte> frames)
+    {
+        if (Volatile.Read(ref _state) != 2) return;
+        for (var i = 0; i + FrameBytes <= frames.Length; i += FrameBytes)
+        {
+            var frame = _pool.TryDequeue(out var f) ? f : new short[FrameBytes / 2];
+            Ncco.Media.Pcm.Pcm16.FromLittleEndianBytes(frames.Slice(i, FrameBytes), frame);
+            _inbound.Enqueue(frame);
+            while (_inbound.Count > InboundQueueFrames && _inbound.TryDequeue(out var old)) _pool.Enqueue(old);
+        }
+    }
+
+    // ---- IMediaTransport (media thread) -----------------------------------------------------------------------
+
+    bool IMediaTransport.ReadInbound(Span<short> frame)
+    {
+        // A browser's frames arrive with jitter (the worklet posts per render quantum, the network adds its own): after
+        // running dry, wait for JitterFrames before reading again, so one late frame costs 40 ms once rather than a
+        // gap of silence every few hundred milliseconds.
+        if (_priming)
+        {
+            if (_inbound.Count < JitterFrames) return false;
+            _priming = false;
+        }
+        if (!_inbound.TryDequeue(out var f))
+        {
+            _priming = true;
+            return false;
+        }
+        f.CopyTo(frame);
+        _pool.Enqueue(f);
+        return true;
+    }
+
+    void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
+    {
+        if (Volatile.Read(ref _state) == 2) Session?.SendAudio(frame);
+    }
+
+    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) =>
+        Session?.Send(BrowserPhoneMessages.Dtmf(digit, durationMilliseconds));
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private void StartMedia()
+    {
+        var media = new LegMedia(_engine, LegId, this) { Sink = _sink };
+        _media = media;
+        _engine.Post(() => _engine.Add(media));
+    }
+
+    private void StopMedia()
+    {
+        var media = Interlocked.Exchange(ref _media, null);
+        if (media is not null) _engine.Post(() => _engine.Remove(media));
+    }
+
+    private void End(string reason)
+    {
+        if (Interlocked.Exchange(ref _state, 3) == 3) return;
+        StopMedia();
+        Session?.CallEnded(this, BrowserPhoneMessages.Ended(LegId, reason));
+    }
+}

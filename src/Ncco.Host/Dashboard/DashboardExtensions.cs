@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Ncco.Host.Browser;
+using Ncco.Host.Calls;
+
+namespace Ncco.Host.Dashboard;
+
+/// <summary>Registers and maps the dashboard and the browser phone (<see cref="DashboardOptions"/>).</summary>
+public static class DashboardExtensions
+{
+    /// <summary>Adds the browser phone (app endpoints ring it), the call logs the timeline shows, and the static pages.</summary>
+    public static WebApplicationBuilder AddNccoDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
+        builder.Services.AddSingleton<UserJwtAuthenticator>();
+        builder.Services.AddSingleton<BrowserPhone>();
+        builder.Services.AddSingleton<IEngineCustomizer, BrowserEngineCustomizer>();
+        builder.Services.AddSingleton<DashboardCallLogs>();
+        builder.Services.AddSingleton<IEngineCustomizer, DashboardEngineCustomizer>();
+        builder.Services.AddSingleton<DashboardAccess>();
+        builder.Services.AddSingleton<DashboardRecordings>();
+        builder.Services.AddSingleton<EmbeddedAssets>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/phone/ws</c> and, unless disabled, <c>/dashboard</c>, <c>/phone</c> and <c>/dashboard/api</c>.</summary>
+    public static WebApplication MapNccoDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWebSockets();
+        // App endpoints are part of the Voice API: the phone's socket stays even when the pages are turned off.
+        app.MapBrowserPhone();
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Enabled) app.MapDashboard();
+        return app;
+    }
+}

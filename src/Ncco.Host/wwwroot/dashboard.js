@@ -1,0 +1,301 @@
+// The dashboard: one page, one section per hash (#start, #calls, …). Every API call carries the API key and secret as
+// Basic auth; they live in this tab's session storage only and are forgotten when the tab closes or on sign-out.
+const $ = (id) => document.getElementById(id);
+const SECTIONS = ['start', 'calls', 'editor', 'applications', 'recordings', 'metrics'];
+const TITLES = { start: 'Start', calls: 'Calls', editor: 'NCCO editor', applications: 'Applications', recordings: 'Recordings', metrics: 'Metrics' };
+let session = null;
+let timers = [];
+let openTimeline = null;
+
+function credentials() { return sessionStorage.getItem('ncco.basic'); }
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Authorization: 'Basic ' + credentials() }, options.headers || {});
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) { signOut('Your API key or secret was refused; sign in again.'); throw new Error('unauthorized'); }
+  return response;
+}
+
+async function json(path, options) {
+  const response = await api(path, options);
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const detail = body && (body.detail || body.title || body.error_title) || `HTTP ${response.status}`;
+    const error = new Error(detail);
+    error.body = body;
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+function setProblem(text) { $('problem').textContent = text || ''; }
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function party(p) { return p ? `${p.type} ${p.number || p.user || p.uri || p.extension || ''}`.trim() : ''; }
+
+// ---- sign-in -----------------------------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  setProblem('');
+  sessionStorage.setItem('ncco.basic', btoa(`${$('api-key').value.trim()}:${$('api-secret').value}`));
+  try {
+    await start();
+  } catch (e) {
+    if (e.message !== 'unauthorized') setProblem(`Sign-in failed: ${e.message}`);
+  }
+}
+
+function signOut(reason) {
+  sessionStorage.removeItem('ncco.basic');
+  session = null;
+  timers.forEach(clearInterval);
+  timers = [];
+  SECTIONS.forEach((s) => { $(s).hidden = true; });
+  $('nav').hidden = true;
+  $('signout').hidden = true;
+  $('login').hidden = false;
+  document.title = 'Sign in — Ncco dashboard';
+  setProblem(reason || '');
+  $('api-key').focus();
+}
+
+async function start() {
+  session = await json('/dashboard/api/session');
+  $('login').hidden = true;
+  $('nav').hidden = false;
+  $('signout').hidden = false;
+  $('demo-note').textContent = session.demo_application_id
+    ? `The phone signs in to the demo application ${session.demo_application_id}.`
+    : 'The demo application is off (Ncco:Demo:Enabled=false): sign in on the phone with a user JWT of your own application.';
+  $('open-phone').disabled = !session.demo_application_id;
+  route();
+  timers.push(setInterval(() => { if (location.hash === '#calls') refreshCalls(); }, 2000));
+  timers.push(setInterval(() => { if (location.hash === '#metrics') refreshMetrics(); }, 2000));
+}
+
+function route() {
+  if (!session) return;
+  const name = SECTIONS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'start';
+  SECTIONS.forEach((s) => { $(s).hidden = s !== name; });
+  document.querySelectorAll('nav a').forEach((a) => {
+    if (a.getAttribute('href') === '#' + name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  document.title = `${TITLES[name]} — Ncco dashboard`;
+  setProblem('');
+  const load = { calls: refreshCalls, editor: validateNow, applications: refreshApplications, recordings: refreshRecordings, metrics: refreshMetrics }[name];
+  if (load) load().catch((e) => setProblem(e.message));
+}
+
+// ---- start: open the phone -----------------------------------------------------------------------------------------
+
+async function openPhone(event) {
+  event.preventDefault();
+  // Opened now, while the click still counts as a user gesture, so no popup blocker stops it; filled in below.
+  const win = window.open('', '_blank');
+  try {
+    const body = await json('/dashboard/api/user-token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: $('phone-user').value.trim() }) });
+    $('call-me-user').value = body.user;
+    const url = `/phone#token=${encodeURIComponent(body.token)}`;
+    if (win) win.location.href = url; else location.href = url;
+  } catch (e) {
+    if (win) win.close();
+    setProblem(e.message);
+  }
+}
+
+// ---- calls and timeline ------------------------------------------------------------------------------------------
+
+// Rows are updated in place, not rebuilt: the list refreshes every 2 s and a rebuilt row would take the keyboard focus
+// (and a click in progress) away from its Timeline button.
+async function refreshCalls() {
+  const body = await json('/dashboard/api/calls');
+  const tbody = $('calls-body');
+  const rows = new Map([...tbody.querySelectorAll('tr[data-uuid]')].map((tr) => [tr.dataset.uuid, tr]));
+  tbody.querySelectorAll('tr:not([data-uuid])').forEach((tr) => tr.remove());
+  body.calls.forEach((c, i) => {
+    let tr = rows.get(c.uuid);
+    if (!tr) {
+      tr = el('tr', { 'data-uuid': c.uuid }, el('td'), el('td'), el('td'), el('td'), el('td'),
+        el('td', {}, el('button', { type: 'button', class: 'secondary', 'aria-label': `Timeline of call ${c.uuid}`, text: 'Timeline', onclick: () => showTimeline(c.uuid, true).catch((e) => setProblem(e.message)) })));
+    }
+    rows.delete(c.uuid);
+    const texts = [c.status + (c.live ? ' (live)' : ''), c.direction, party(c.from), party(c.to), new Date(c.created_at).toLocaleTimeString()];
+    texts.forEach((t, k) => { if (tr.children[k].textContent !== t) tr.children[k].textContent = t; });
+    if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null);
+  });
+  rows.forEach((tr) => tr.remove());
+  if (body.calls.length === 0) tbody.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', text: 'No calls yet: open the browser phone from Start and call the demo.' })));
+  if (openTimeline) await showTimeline(openTimeline, false);
+}
+
+async function showTimeline(uuid, focus) {
+  openTimeline = uuid;
+  const t = await json(`/dashboard/api/calls/${encodeURIComponent(uuid)}`);
+  $('timeline').hidden = false;
+  $('timeline-title').textContent = `Timeline of ${party(t.call.from)} → ${party(t.call.to)}`;
+  $('timeline-summary').textContent = `Call ${t.call.uuid}: ${t.call.status}, ${t.legs.length} leg(s) in conversation ${t.call.conversation_uuid}.`;
+  $('timeline-entries').replaceChildren(...t.entries.map((e) => el('li', { 'data-kind': e.kind },
+    el('span', { class: 'muted', text: e.at }), el('span', { class: 'kind', text: `${e.kind} · ${e.leg}` }), el('span', { class: 'text', text: e.text }))));
+  $('timeline-mermaid').textContent = t.mermaid;
+  $('timeline-text').textContent = t.text;
+  $('timeline-events').textContent = t.events.map((e) => `${e.at} ${e.kind} ${e.payload || ''}`).join('\n');
+  if (focus) $('timeline').focus();
+}
+
+// ---- NCCO editor -------------------------------------------------------------------------------------------------
+
+let validateTimer = null;
+function validateSoon() { clearTimeout(validateTimer); validateTimer = setTimeout(() => validateNow().catch((e) => setProblem(e.message)), 250); }
+
+async function validateNow() {
+  const body = await json('/dashboard/api/ncco/validate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: $('ncco').value });
+  showNccoErrors(body.errors);
+  return body;
+}
+
+function showNccoErrors(errors) {
+  $('ncco-status').textContent = errors.length === 0 ? 'Valid NCCO.' : `${errors.length} problem${errors.length === 1 ? '' : 's'}:`;
+  $('ncco-status').className = errors.length === 0 ? 'ok' : 'error';
+  $('ncco').setAttribute('aria-invalid', String(errors.length > 0));
+  $('ncco-errors').replaceChildren(...errors.map((e) => el('li', { class: 'error' }, el('code', { text: e.pointer || '/' }), ` ${e.message}`)));
+}
+
+async function callMe(event) {
+  event.preventDefault();
+  $('call-me-result').textContent = '';
+  let ncco;
+  try { ncco = JSON.parse($('ncco').value); } catch (e) { showNccoErrors([{ pointer: '', message: `not JSON: ${e.message}` }]); $('ncco').focus(); return; }
+  try {
+    const body = await json('/dashboard/api/call-me', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: $('call-me-user').value.trim(), ncco }) });
+    $('call-me-result').textContent = `Ringing ${$('call-me-user').value.trim()}'s phone (call ${body.uuid}).`;
+  } catch (e) {
+    if (e.body && e.body.errors) showNccoErrors(e.body.errors);
+    $('call-me-result').textContent = e.message;
+  }
+}
+
+// ---- applications (the Applications API itself) ------------------------------------------------------------------
+
+async function refreshApplications() {
+  const body = await json('/v2/applications?page_size=100');
+  const apps = (body._embedded && body._embedded.applications) || [];
+  $('applications-body').replaceChildren(...apps.map((a) => {
+    const voice = a.capabilities && a.capabilities.voice && a.capabilities.voice.webhooks;
+    const answer = voice && voice.answer_url ? voice.answer_url.address : '';
+    return el('tr', {},
+      el('td', { text: a.name }), el('td', {}, el('code', { text: a.id })), el('td', { text: answer }),
+      el('td', {},
+        el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${a.name}`, text: 'Edit', onclick: () => editApplication(a) }), ' ',
+        el('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${a.name}`, text: 'Delete', onclick: () => deleteApplication(a) })));
+  }));
+}
+
+function editApplication(a) {
+  const voice = (a.capabilities && a.capabilities.voice && a.capabilities.voice.webhooks) || {};
+  $('application-id').value = a.id;
+  $('application-name').value = a.name;
+  $('application-answer').value = voice.answer_url ? voice.answer_url.address : '';
+  $('application-event').value = voice.event_url ? voice.event_url.address : '';
+  $('application-form-title').textContent = `Edit ${a.name}`;
+  $('application-save').textContent = 'Save';
+  $('application-name').focus();
+}
+
+function clearApplicationForm() {
+  $('application-form').reset();
+  $('application-id').value = '';
+  $('application-form-title').textContent = 'New application';
+  $('application-save').textContent = 'Create';
+}
+
+async function saveApplication(event) {
+  event.preventDefault();
+  const id = $('application-id').value;
+  const webhooks = {};
+  if ($('application-answer').value) webhooks.answer_url = { address: $('application-answer').value, http_method: 'GET' };
+  if ($('application-event').value) webhooks.event_url = { address: $('application-event').value, http_method: 'POST' };
+  const body = { name: $('application-name').value.trim(), capabilities: { voice: { webhooks } } };
+  try {
+    const saved = await json(id ? `/v2/applications/${id}` : '/v2/applications', { method: id ? 'PUT' : 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    $('application-result').textContent = id ? `Saved ${saved.name}.` : `Created ${saved.name} (${saved.id}). Its private key is shown once: keep it.`;
+    if (!id && saved.keys && saved.keys.private_key) $('application-result').append(el('pre', { text: saved.keys.private_key }));
+    clearApplicationForm();
+    await refreshApplications();
+  } catch (e) {
+    const params = e.body && e.body.invalid_parameters ? e.body.invalid_parameters.map((p) => `${p.name}: ${p.reason}`).join('; ') : '';
+    $('application-result').textContent = `${e.message}${params ? ' — ' + params : ''}`;
+  }
+}
+
+async function deleteApplication(a) {
+  if (!confirm(`Delete application ${a.name}?`)) return;
+  const response = await api(`/v2/applications/${a.id}`, { method: 'DELETE' });
+  if (!response.ok) setProblem(`Could not delete ${a.name}: HTTP ${response.status}`);
+  await refreshApplications();
+}
+
+// ---- recordings --------------------------------------------------------------------------------------------------
+
+async function recordingBlob(r) {
+  const response = await api(`/dashboard/api/recordings/${r.file_id}`);
+  if (!response.ok) throw new Error(`recording ${r.file_id}: HTTP ${response.status}`);
+  return URL.createObjectURL(await response.blob());
+}
+
+async function refreshRecordings() {
+  const body = await json('/dashboard/api/recordings');
+  const rows = body.recordings.map((r) => el('tr', {},
+    el('td', {}, el('code', { text: r.file_id })), el('td', { text: r.content_type }), el('td', { text: `${(r.length / 1024).toFixed(1)} KiB` }),
+    el('td', { text: new Date(r.created_at).toLocaleString() }),
+    el('td', {},
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Play recording ${r.file_id}`, text: 'Play', onclick: async () => {
+        const player = $('player'); player.hidden = false; player.src = await recordingBlob(r); player.play();
+      } }), ' ',
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Download recording ${r.file_id}`, text: 'Download', onclick: async () => {
+        const a = el('a', { href: await recordingBlob(r), download: r.file_id + (r.content_type === 'audio/mpeg' ? '.mp3' : r.content_type === 'audio/ogg' ? '.ogg' : '.wav') });
+        document.body.append(a); a.click(); a.remove();
+      } }))));
+  $('recordings-body').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No recordings yet: an NCCO with a record action makes one.' }))]));
+}
+
+// ---- metrics -----------------------------------------------------------------------------------------------------
+
+async function refreshMetrics() {
+  const m = await json('/dashboard/api/metrics');
+  const card = (label, value) => el('div', { class: 'card' }, el('div', { class: 'muted', text: label }), el('div', { class: 'metric', text: String(value) }));
+  $('metrics-cards').replaceChildren(
+    card('Active call legs', m.active_calls),
+    card('Legs with audio', m.media_legs_active),
+    card('Late media frames', m.media_frames_late),
+    card('Phones signed in', m.phones.length),
+    card('Recent calls', m.recent_calls),
+    card('State', m.draining ? 'draining' : 'serving'));
+  if (m.missing_engines.length) $('metrics-cards').append(el('div', { class: 'card error', text: m.missing_engines.join(' ') }));
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login-form').addEventListener('submit', signIn);
+  $('signout').addEventListener('click', () => signOut());
+  $('open-phone-form').addEventListener('submit', openPhone);
+  $('ncco').addEventListener('input', validateSoon);
+  $('call-me-form').addEventListener('submit', callMe);
+  $('application-form').addEventListener('submit', saveApplication);
+  $('application-cancel').addEventListener('click', clearApplicationForm);
+  window.addEventListener('hashchange', route);
+  if (credentials()) start().catch(() => signOut());
+  else signOut();
+});
