@@ -6,7 +6,7 @@ using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Scheduling;
 using Ncco.Testing.Hosting;
-using Ncco.Testing.Logs;
+using Ncco.Diagnostics;
 using Ncco.Testing.Time;
 using Ncco.Webhooks;
 

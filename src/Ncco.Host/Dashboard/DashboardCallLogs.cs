@@ -1,5 +1,5 @@
 using Ncco.Calls;
-using Ncco.Testing.Logs;
+using Ncco.Diagnostics;
 using Ncco.Webhooks;
 
 namespace Ncco.Host.Dashboard;

@@ -8,6 +8,7 @@ using Ncco.Host.Demo;
 using Ncco.Host.Http;
 using Ncco.Host.Media;
 using Ncco.Host.Operations;
+using Ncco.Host.Recordings;
 using Ncco.Host.Rest;
 using Ncco.Model;
 using Ncco.Model.Endpoints;
@@ -259,9 +260,12 @@ public static class DashboardEndpoints
         });
     }
 
-    private static async Task<IResult> ListRecordingsAsync(DashboardRecordings recordings, CancellationToken cancellationToken)
+    /// <summary>Recordings listed at most, newest first.</summary>
+    internal const int RecordingsListed = 200;
+
+    private static async Task<IResult> ListRecordingsAsync(RecordingStore recordings, CancellationToken cancellationToken)
     {
-        var list = await recordings.ListAsync(cancellationToken);
+        var list = await recordings.ListAsync(applicationId: null, RecordingsListed, cancellationToken);
         return Utf8JsonResult.Create(w =>
         {
             w.WriteStartObject();
@@ -271,8 +275,12 @@ public static class DashboardEndpoints
                 w.WriteStartObject();
                 w.WriteString("file_id", r.FileId);
                 w.WriteString("content_type", r.ContentType);
-                w.WriteNumber("length", r.Length);
+                w.WriteNumber("length", r.SizeBytes);
                 w.WriteString("created_at", CallJson.Time(r.CreatedAt));
+                w.WriteString("kind", r.Kind switch { RecordingKind.SpeechAudio => "speech", RecordingKind.Transcription => "transcription", _ => "recording" });
+                w.WriteString("application_id", r.ApplicationId);
+                w.WriteString("conversation_uuid", r.ConversationUuid);
+                if (r.LegUuid is { } leg) w.WriteString("call_uuid", leg);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -280,7 +288,7 @@ public static class DashboardEndpoints
         });
     }
 
-    private static async Task<IResult> DownloadRecordingAsync(HttpContext http, string fileId, DashboardRecordings recordings, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadRecordingAsync(HttpContext http, string fileId, RecordingStore recordings, CancellationToken cancellationToken)
     {
         var file = await recordings.FindAsync(fileId, cancellationToken);
         if (file is null) return Errors.ErrorResults.NotFound(http, $"No recording with file id {fileId}.");

@@ -18,7 +18,6 @@ public static class DashboardExtensions
         builder.Services.AddSingleton<DashboardCallLogs>();
         builder.Services.AddSingleton<IEngineCustomizer, DashboardEngineCustomizer>();
         builder.Services.AddSingleton<DashboardAccess>();
-        builder.Services.AddSingleton<DashboardRecordings>();
         builder.Services.AddSingleton<EmbeddedAssets>();
         return builder;
     }

@@ -38,12 +38,13 @@ public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecord
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordingInfo>> ListAsync(string? applicationId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM recordings WHERE application_id = $app ORDER BY created_at DESC, rowid DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$app", applicationId);
+        var where = applicationId is null ? "" : "WHERE application_id = $app ";
+        command.CommandText = $"SELECT {Columns} FROM recordings {where}ORDER BY created_at DESC, rowid DESC LIMIT $limit";
+        if (applicationId is not null) command.Parameters.AddWithValue("$app", applicationId);
         command.Parameters.AddWithValue("$limit", limit);
         var rows = new List<RecordingInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -12,6 +12,6 @@ public interface IRecordingRepository
     /// <summary>The row of <paramref name="fileId"/>, or null.</summary>
     Task<RecordingInfo?> FindAsync(string fileId, CancellationToken cancellationToken);
 
-    /// <summary>An application's files, newest first, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken);
+    /// <summary>An application's files (every application's when <paramref name="applicationId"/> is null), newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<RecordingInfo>> ListAsync(string? applicationId, int limit, CancellationToken cancellationToken);
 }

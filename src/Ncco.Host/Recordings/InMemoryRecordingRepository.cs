@@ -23,7 +23,7 @@ public sealed class InMemoryRecordingRepository : IRecordingRepository
         Task.FromResult(_rows.GetValueOrDefault(fileId));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<RecordingInfo>> ListAsync(string? applicationId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RecordingInfo>>(
-            [.. _rows.Values.Where(r => r.ApplicationId == applicationId).OrderByDescending(r => r.CreatedAt).Take(limit)]);
+            [.. _rows.Values.Where(r => applicationId is null || r.ApplicationId == applicationId).OrderByDescending(r => r.CreatedAt).Take(limit)]);
 }

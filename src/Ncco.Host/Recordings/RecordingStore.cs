@@ -73,8 +73,8 @@ public sealed class RecordingStore
         return new RecordingFile(canonical, info.FullName, type, info.Length, row);
     }
 
-    /// <summary>An application's files, newest first.</summary>
-    public Task<IReadOnlyList<RecordingInfo>> ListAsync(string applicationId, int limit, CancellationToken cancellationToken) =>
+    /// <summary>An application's files (every application's when <paramref name="applicationId"/> is null), newest first.</summary>
+    public Task<IReadOnlyList<RecordingInfo>> ListAsync(string? applicationId, int limit, CancellationToken cancellationToken) =>
         _repository.ListAsync(applicationId, Math.Clamp(limit, 1, 1000), cancellationToken);
 
     private (FileInfo Info, string ContentType)? Locate(string fileId)

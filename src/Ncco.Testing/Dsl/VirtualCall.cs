@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ncco.Calls;
 using Ncco.Legs;
-using Ncco.Testing.Logs;
+using Ncco.Diagnostics;
 using Ncco.Testing.Time;
 
 namespace Ncco.Testing;

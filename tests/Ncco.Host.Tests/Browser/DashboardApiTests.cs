@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Dashboard;
+using Ncco.Host.Recordings;
 
 namespace Ncco.Host.Tests.Browser;
 
@@ -81,21 +83,30 @@ public sealed class DashboardApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Recordings_are_listed_newest_first_without_partial_files_and_download_with_the_credentials()
+    public async Task Recordings_are_listed_newest_first_from_their_rows_without_stray_files_and_download_with_the_credentials()
     {
-        var folder = Path.Combine(_host.DataDirectory, "recordings");
-        Directory.CreateDirectory(folder);
-        var older = Guid.NewGuid().ToString("D");
-        var newer = Guid.NewGuid().ToString("D");
-        await File.WriteAllBytesAsync(Path.Combine(folder, older + ".wav"), new byte[100]);
-        File.SetLastWriteTimeUtc(Path.Combine(folder, older + ".wav"), DateTime.UtcNow.AddMinutes(-5));
-        await File.WriteAllBytesAsync(Path.Combine(folder, newer + ".mp3"), new byte[200]);
-        await File.WriteAllBytesAsync(Path.Combine(folder, Guid.NewGuid().ToString("D") + ".partial.wav"), new byte[50]);
+        // Files become recordings when their row is stored (as the media plane does once a file is durable); a stray
+        // file in the folder has no row and is neither listed nor served.
+        var store = _host.Services.GetRequiredService<RecordingStore>();
+        var time = _host.Time;
+        async Task<string> AddAsync(string extension, int bytes, RecordingKind kind)
+        {
+            var (id, path) = store.Allocate(extension);
+            await File.WriteAllBytesAsync(path, new byte[bytes]);
+            await store.CompleteAsync(id, new RecordingOwner("app-1", "CON-1", null), kind, CancellationToken.None);
+            time.Advance(TimeSpan.FromMinutes(1));
+            return id;
+        }
+        var older = await AddAsync(".wav", 100, RecordingKind.Recording);
+        var newer = await AddAsync(".mp3", 200, RecordingKind.SpeechAudio);
+        await File.WriteAllBytesAsync(Path.Combine(store.Directory, Guid.NewGuid().ToString("D") + ".wav"), new byte[50]);
 
         var list = (await _host.Client.GetFromJsonAsync<JsonElement>("/dashboard/api/recordings")).GetProperty("recordings");
         Assert.Equal([newer, older], list.EnumerateArray().Select(r => r.GetProperty("file_id").GetString()));
         Assert.Equal("audio/mpeg", list[0].GetProperty("content_type").GetString());
         Assert.Equal(200, list[0].GetProperty("length").GetInt64());
+        Assert.Equal("speech", list[0].GetProperty("kind").GetString());
+        Assert.Equal("app-1", list[1].GetProperty("application_id").GetString());
 
         var download = await _host.Client.GetAsync($"/dashboard/api/recordings/{older}");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);

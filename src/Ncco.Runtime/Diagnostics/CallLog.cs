@@ -3,7 +3,7 @@ using System.Text;
 using Ncco.Calls;
 using Ncco.Webhooks;
 
-namespace Ncco.Testing.Logs;
+namespace Ncco.Diagnostics;
 
 /// <summary>One line of the call log.</summary>
 /// <param name="At">Virtual time.</param>
