@@ -57,7 +57,7 @@ public sealed class RtpSession : IAsyncDisposable
     private SocketAddress? _remoteRtp;
     private SocketAddress? _remoteRtcp;
     private IPEndPoint? _remoteRtpEndPoint;
-    private readonly SocketAddress? _configuredRtp;
+    private SocketAddress? _configuredRtp; // the SDP address: the only accepted source when latching is off
     private bool _latched;
     private SocketAddress? _candidate;
     private uint _candidateSsrc;
@@ -187,6 +187,7 @@ public sealed class RtpSession : IAsyncDisposable
             _rtcpLatched = false;
             _candidate = null;
             _candidateCount = 0;
+            _configuredRtp = rtp.Serialize();
             SetRemoteLocked(rtp, rtcp);
         }
     }

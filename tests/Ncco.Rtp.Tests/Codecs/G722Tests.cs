@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Runtime.InteropServices;
 using Ncco.Media.G722;
 using Ncco.Rtp.Codecs;
@@ -5,7 +6,7 @@ using Ncco.Rtp.Tests.Support;
 
 namespace Ncco.Rtp.Tests.Codecs;
 
-public sealed class G722Tests
+public sealed class G722Tests(ITestOutputHelper output)
 {
     private const int Rate = 16000;
 
@@ -32,7 +33,8 @@ public sealed class G722Tests
     {
         var source = Signals.Tone(frequency, Rate, Rate);
         var (snr, lag) = Signals.BestSnr(source, RoundTrip(source), 64);
-        Assert.True(snr > 25, $"{frequency} Hz: SNR {snr:F1} dB at lag {lag}");
+        output.WriteLine($"{frequency} Hz tone: SNR {snr:F1} dB, codec delay {lag} samples");
+        Assert.True(snr > 35, $"{frequency} Hz: SNR {snr:F1} dB at lag {lag}");
     }
 
     [Fact]
@@ -43,6 +45,7 @@ public sealed class G722Tests
         var decoded = RoundTrip(source);
         var share = Signals.ToneShare(decoded.AsSpan(1000), 6000, Rate);
         var rms = Signals.Rms(decoded.AsSpan(1000));
+        output.WriteLine($"6 kHz tone: {share:P1} of the decoded power at 6 kHz, rms {rms:F0}");
         Assert.True(share > 0.9, $"6 kHz share of power {share:F3}");
         Assert.InRange(rms, 8000 / Math.Sqrt(2) * 0.7, 8000 / Math.Sqrt(2) * 1.3);
     }
@@ -52,7 +55,8 @@ public sealed class G722Tests
     {
         var source = Signals.SpeechLike(Rate, Rate * 2);
         var (snr, lag) = Signals.BestSnr(source, RoundTrip(source), 64);
-        Assert.True(snr > 15, $"speech-like SNR {snr:F1} dB at lag {lag}");
+        output.WriteLine($"speech-like: SNR {snr:F1} dB, codec delay {lag} samples");
+        Assert.True(snr > 20, $"speech-like SNR {snr:F1} dB at lag {lag}");
     }
 
     [Fact]
@@ -103,7 +107,8 @@ public sealed class G722Tests
         var decoded = MemoryMarshal.Cast<byte, short>(await File.ReadAllBytesAsync(dir.File("theirs.raw"))).ToArray();
         Assert.InRange(decoded.Length, source.Length - 64, source.Length + 64);
         var (snr, lag) = Signals.BestSnr(source, decoded, 64);
-        Assert.True(snr > 15, $"ffmpeg decoding our G.722: SNR {snr:F1} dB at lag {lag}");
+        output.WriteLine($"ffmpeg decodes ours: SNR {snr:F1} dB");
+        Assert.True(snr > 20, $"ffmpeg decoding our G.722: SNR {snr:F1} dB at lag {lag}");
         // Same algorithm on both sides: ffmpeg's decoder must reproduce our own decoder's output exactly.
         var ours = new short[source.Length];
         new G722Decoder().Decode(encoded, ours);
@@ -122,7 +127,8 @@ public sealed class G722Tests
         var decoded = new short[encoded.Length * 2];
         new G722Decoder().Decode(encoded, decoded);
         var (snr, lag) = Signals.BestSnr(source, decoded, 64);
-        Assert.True(snr > 15, $"our decoding of ffmpeg's G.722: SNR {snr:F1} dB at lag {lag}");
+        output.WriteLine($"we decode ffmpeg's: SNR {snr:F1} dB");
+        Assert.True(snr > 20, $"our decoding of ffmpeg's G.722: SNR {snr:F1} dB at lag {lag}");
         // And the two encoders agree bit for bit (ffmpeg without trellis search runs the plain ITU-T quantiser).
         var ours = new byte[encoded.Length];
         new G722Encoder().Encode(source, ours);
