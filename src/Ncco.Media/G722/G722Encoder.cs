@@ -54,12 +54,24 @@ public sealed class G722Encoder
         // Block 1L: difference against the prediction, quantised with 6 bits relative to the step size.
         var el = G722Band.Sat(xLow - _low.Prediction);
         var magnitude = el >= 0 ? el : -(el + 1);
+        // The interval is the first i in 1…29 whose scaled decision level exceeds the magnitude, else 30. The levels
+        // rise monotonically, so a binary search finds it in five steps instead of up to 29.
         var decision = G722Tables.LowDecision;
-        var interval = 1;
-        while (interval < 30 && magnitude >= (decision[interval] * _low.Step) >> 12)
+        var step = _low.Step;
+        int lo = 1, hi = 30;
+        while (lo < hi)
         {
-            interval++;
+            var mid = (lo + hi) >> 1;
+            if (magnitude < (decision[mid] * step) >> 12)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
         }
+        var interval = lo;
         var code = el < 0 ? G722Tables.LowCodeNegative[interval] : G722Tables.LowCodePositive[interval];
 
         // Blocks 2L–4L run on the 4 most significant bits only (the embedded-coding property).
