@@ -59,7 +59,11 @@ public sealed class JitterBuffer
     /// <param name="payloadType">Payload type (carried through to the pop).</param>
     /// <param name="marker">Marker bit.</param>
     /// <param name="arrival">Arrival time in RTP timestamp units (any origin, wrapping allowed).</param>
-    public JitterPush Push(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, uint ssrc, byte payloadType, bool marker, uint arrival)
+    /// <param name="measureJitter">
+    /// False for packets whose timestamp does not advance with time (RFC 4733 events keep their start timestamp), so
+    /// they take their place in the sequence without skewing the jitter estimate.
+    /// </param>
+    public JitterPush Push(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, uint ssrc, byte payloadType, bool marker, uint arrival, bool measureJitter = true)
     {
         if (payload.Length > _options.MaxPayloadSize)
         {
@@ -93,7 +97,10 @@ public sealed class JitterBuffer
             }
         }
 
-        UpdateJitter(timestamp, arrival);
+        if (measureJitter)
+        {
+            UpdateJitter(timestamp, arrival);
+        }
 
         ref var slot = ref _slots[sequenceNumber % _options.Capacity];
         if (slot.Used && slot.SequenceNumber == sequenceNumber)

@@ -76,34 +76,46 @@ public sealed class RtpSession : IAsyncDisposable
     private Task? _rtcpLoop;
     private int _disposed;
 
-    /// <summary>Creates a session on a leased port pair. Call <see cref="Start"/> to begin receiving.</summary>
+    /// <summary>
+    /// Creates a session on a leased port pair, taking ownership of the lease (disposed with the session, or at once
+    /// if the options are refused). Call <see cref="Start"/> to begin receiving.
+    /// </summary>
     public RtpSession(RtpPortLease lease, RtpSessionOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(options);
-        _lease = lease;
-        _options = options;
-        _time = timeProvider ?? TimeProvider.System;
-        _codec = AudioCodecs.Create(options.Codec) ?? throw new ArgumentException($"unsupported codec '{options.Codec}' (supported: {string.Join(", ", AudioCodecs.Supported)})", nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.LatchAfterPackets, 1, nameof(options));
-        if (options.RtcpInterval <= TimeSpan.Zero)
+        // The session owns the lease from here on: refusing the options must not strand the ports.
+        try
         {
-            throw new ArgumentException("RtcpInterval must be positive", nameof(options));
+            _lease = lease;
+            _options = options;
+            _time = timeProvider ?? TimeProvider.System;
+            _codec = AudioCodecs.Create(options.Codec) ?? throw new ArgumentException($"unsupported codec '{options.Codec}' (supported: {string.Join(", ", AudioCodecs.Supported)})", nameof(options));
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.LatchAfterPackets, 1, nameof(options));
+            if (options.RtcpInterval <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("RtcpInterval must be positive", nameof(options));
+            }
+            _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
+            _popBuffer = new byte[_jitter.Options.MaxPayloadSize];
+            _pcm = new short[(_codec.SamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
+            _lastFrame = new short[_codec.SamplesPerFrame];
+            Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+            _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
+            _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+            _cname = options.CanonicalName ?? $"ncco-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+            if (options.RemoteRtp is { } remote)
+            {
+                _configuredRtp = remote.Serialize();
+                SetRemoteLocked(remote, options.RemoteRtcp);
+            }
+            _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
         }
-        _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
-        _popBuffer = new byte[_jitter.Options.MaxPayloadSize];
-        _pcm = new short[(_codec.SamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
-        _lastFrame = new short[_codec.SamplesPerFrame];
-        Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
-        _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
-        _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
-        _cname = options.CanonicalName ?? $"ncco-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
-        if (options.RemoteRtp is { } remote)
+        catch
         {
-            _configuredRtp = remote.Serialize();
-            SetRemoteLocked(remote, options.RemoteRtcp);
+            lease.Dispose();
+            throw;
         }
-        _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
     }
 
     /// <summary>Our SSRC.</summary>
@@ -212,7 +224,10 @@ public sealed class RtpSession : IAsyncDisposable
                 {
                     if (pop.PayloadType != _codec.PayloadType)
                     {
-                        continue; // comfort noise or another codec slipped through: treat as nothing
+                        // A telephone-event packet held its place in the sequence: the peer sent it instead of
+                        // audio for this tick, so play silence rather than concealing a "loss".
+                        AppendSilence();
+                        continue;
                     }
                     AppendDecoded(_popBuffer.AsSpan(0, pop.PayloadLength));
                     _concealed = 0;
@@ -362,6 +377,14 @@ public sealed class RtpSession : IAsyncDisposable
         var written = _codec.Decode(payload, _pcm.AsSpan(_pcmStart + _pcmCount));
         _pcmCount += written;
         _lastFrameValid = true;
+    }
+
+    private void AppendSilence()
+    {
+        Compact(_lastFrame.Length);
+        _pcm.AsSpan(_pcmStart + _pcmCount, _lastFrame.Length).Clear();
+        _pcmCount += _lastFrame.Length;
+        _lastFrameValid = false;
     }
 
     private void AppendConcealment()
@@ -563,6 +586,8 @@ public sealed class RtpSession : IAsyncDisposable
                         _dtmfCount++;
                     }
                 }
+                // Keep its sequence number in the audio timeline (see ReadFrame) without touching jitter.
+                _jitter.Push(default, header.SequenceNumber, header.Timestamp, header.Ssrc, header.PayloadType, header.Marker, arrival, measureJitter: false);
                 return;
             }
             _reception.UpdateJitter(header.Timestamp, arrival);

@@ -9,7 +9,7 @@ namespace Ncco.Rtp.Tests.Sessions;
 
 public sealed class RtpSessionDtmfTests
 {
-    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(42400, 42599), IPAddress.Loopback);
+    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(42400, 42589), IPAddress.Loopback);
 
     private static RtpSession Create(RtpSessionOptions options)
     {
@@ -120,5 +120,56 @@ public sealed class RtpSessionDtmfTests
         await using var session = Create(new RtpSessionOptions { Codec = "PCMU", TelephoneEventPayloadType = null });
         Assert.False(session.SendDigit('1'));
         Assert.Throws<ArgumentException>(() => session.SendDigit('x'));
+    }
+
+    [Fact]
+    public async Task Event_packets_inside_the_audio_stream_play_as_silence_not_as_loss()
+    {
+        using var peer = new RawPeer();
+        // All 24 packets arrive in one burst; no latency shedding, so the timeline read back is exactly what was sent.
+        await using var session = Create(new RtpSessionOptions
+        {
+            Codec = "PCMU", TelephoneEventPayloadType = 101, RemoteRtp = peer.RtpEndPoint, JitterBuffer = new() { ShrinkAfterPops = 1000 },
+        });
+        var audio = new byte[160];
+        Ncco.Media.G711.MuLaw.Encode(Signals.Tone(400, 8000, 160), audio);
+        var eventPayload = new byte[4];
+        ushort seq = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            peer.SendRtp(session.LocalRtpPort, 0, seq++, (uint)(i * 160), 8, audio);
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            new TelephoneEvent(1, i == 3, 10, (ushort)((i + 1) * 160)).Encode(eventPayload);
+            peer.SendRtp(session.LocalRtpPort, 101, seq++, 1600, 8, eventPayload, marker: i == 0);
+        }
+        for (var i = 14; i < 24; i++)
+        {
+            peer.SendRtp(session.LocalRtpPort, 0, seq++, (uint)(i * 160), 8, audio, marker: i == 14);
+        }
+        Assert.True(await Wait.UntilAsync(() => session.Statistics.PacketsReceived == 24));
+        var frame = new short[160];
+        var levels = new List<double>();
+        for (var f = 0; f < 24; f++)
+        {
+            Assert.True(session.ReadFrame(frame));
+            levels.Add(Signals.Rms(frame));
+        }
+        Assert.Equal(0, session.JitterStatistics.Lost);
+        Assert.Equal(0, session.Statistics.ConcealedFrames);
+        Assert.Equal(4, levels.Skip(10).Take(4).Count(l => l == 0));
+        Assert.All(levels.Take(10).Concat(levels.Skip(14)), l => Assert.True(l > 3000));
+        Assert.True(session.TryReadDtmf(out var start));
+        Assert.Equal('1', start.Digit);
+    }
+
+    [Fact]
+    public void Refused_options_free_the_port_pair()
+    {
+        var ports = new RtpPortAllocator(new RtpPortRange(42590, 42593), IPAddress.Loopback);
+        Assert.Throws<ArgumentException>(() => new RtpSession(ports.Allocate(), new RtpSessionOptions { Codec = "opus" }));
+        Assert.Throws<ArgumentException>(() => new RtpSession(ports.Allocate(), new RtpSessionOptions { JitterBuffer = new() { MaxDepth = 0 } }));
+        Assert.Equal(0, ports.LeasedCount);
     }
 }
