@@ -10,7 +10,7 @@ namespace Ncco.Rtp.Tests.Sessions;
 
 public sealed class RtpSessionTests
 {
-    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(42000, 42399), IPAddress.Loopback);
+    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(42000, 42395), IPAddress.Loopback);
 
     private static RtpSession Create(RtpSessionOptions options, TimeProvider? time = null)
     {
@@ -282,5 +282,22 @@ public sealed class RtpSessionTests
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public async Task Closing_a_session_frees_its_ports_for_the_next_call()
+    {
+        var ports = new RtpPortAllocator(new RtpPortRange(42396, 42399), IPAddress.Loopback); // exactly two pairs
+        var first = new RtpSession(ports.Allocate(), new RtpSessionOptions());
+        var second = new RtpSession(ports.Allocate(), new RtpSessionOptions());
+        first.Start();
+        Assert.Throws<InvalidOperationException>(ports.Allocate);
+        var port = first.LocalRtpPort;
+        await first.DisposeAsync();
+        await first.DisposeAsync(); // idempotent
+        Assert.Equal(1, ports.LeasedCount);
+        await using var third = new RtpSession(ports.Allocate(), new RtpSessionOptions());
+        Assert.Equal(port, third.LocalRtpPort);
+        await second.DisposeAsync();
     }
 }
