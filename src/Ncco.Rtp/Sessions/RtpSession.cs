@@ -351,7 +351,8 @@ public sealed class RtpSession : IAsyncDisposable
         }
         try
         {
-            SendRtcp(bye: true);
+            // Its own buffer: the media thread may still be inside WriteFrame using the shared one.
+            SendRtcp(new byte[RtpPacket.MaxDatagramSize], bye: true);
         }
         catch (ObjectDisposedException)
         {
@@ -461,10 +462,10 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
         _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
-        SendRtcp(bye: false);
+        SendRtcp(_rtcpBuffer, bye: false);
     }
 
-    private void SendRtcp(bool bye)
+    private void SendRtcp(Span<byte> buffer, bool bye)
     {
         SocketAddress? remote;
         Span<ReportBlock> blocks = stackalloc ReportBlock[1];
@@ -482,7 +483,6 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
-        var buffer = _rtcpBuffer.AsSpan();
         int length;
         var sent = Interlocked.Read(ref _packetsSent);
         if (sent > 0)
@@ -700,10 +700,15 @@ public sealed class RtpSession : IAsyncDisposable
     private void LatchRtcp(SocketAddress source)
     {
         // Reports from the latched peer's SSRC tell us where its RTCP really comes from (it may not be RTP port + 1).
-        if (_latched && !_rtcpLatched)
+        // Only from the peer's own IP address: an SSRC is easy to learn, so it alone must not redirect our reports.
+        if (_latched && !_rtcpLatched && _remoteRtpEndPoint is { } rtp)
         {
-            _rtcpLatched = true;
-            _remoteRtcp = CopyOf(source);
+            var from = (IPEndPoint)rtp.Create(source);
+            if (from.Address.Equals(rtp.Address))
+            {
+                _rtcpLatched = true;
+                _remoteRtcp = CopyOf(source);
+            }
         }
     }
 }

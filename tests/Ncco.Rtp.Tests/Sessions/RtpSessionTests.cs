@@ -300,4 +300,37 @@ public sealed class RtpSessionTests
         Assert.Equal(port, third.LocalRtpPort);
         await second.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Rtcp_latches_to_where_the_peers_reports_come_from_and_echoes_its_sender_report()
+    {
+        var clock = new ManualTimeProvider();
+        using var peer = new RawPeer();
+        using var peerRtcp = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        peerRtcp.Bind(Loopback(0)); // the peer's RTCP is not on RTP port + 1 (a NAT mapped it elsewhere)
+        peerRtcp.ReceiveTimeout = 3000;
+        await using var session = Create(new RtpSessionOptions { Codec = "PCMU" }, clock);
+        for (ushort s = 0; s < 5; s++)
+        {
+            peer.SendRtp(session.LocalRtpPort, 0, s, s * 160u, 31, new byte[160]);
+        }
+        Assert.True(await Wait.UntilAsync(() => session.Statistics.Latched));
+
+        var sr = new byte[100];
+        var ntp = SenderInfo.ToNtp(clock.GetUtcNow());
+        var length = RtcpCompound.WriteSenderReport(sr, 31, new SenderInfo(ntp, 800, 5, 800), []);
+        peerRtcp.SendTo(sr.AsSpan(0, length), System.Net.Sockets.SocketFlags.None, Loopback(session.LocalRtpPort + 1));
+        Assert.True(await Wait.UntilAsync(() => session.Statistics.RtcpReceived == 1));
+
+        clock.Advance(TimeSpan.FromSeconds(8));
+        session.ReadFrame(new short[160]);
+        var buffer = new byte[1500];
+        var received = peerRtcp.Receive(buffer);
+        Assert.Equal(RtcpParseError.None, RtcpCompound.TryParse(buffer.AsSpan(0, received), out var packets));
+        var block = Assert.Single(Assert.IsType<RtcpReceiverReport>(packets[0]).Reports);
+        Assert.Equal(31u, block.Ssrc);
+        Assert.Equal((uint)(ntp >> 16), block.LastSenderReport);
+        Assert.Equal(8u * 65536, block.DelaySinceLastSenderReport);
+        Assert.True(peer.Rtcp.Poll(100_000, System.Net.Sockets.SelectMode.SelectRead) == false, "nothing went to RTP port + 1");
+    }
 }
