@@ -148,7 +148,7 @@ public sealed class JitterBuffer
     {
         if (!_playing)
         {
-            if (_count == 0 || _count < _target)
+            if (_count == 0 || (_count < _target && BufferedTimestampUnits() < _target * _options.FrameTimestampUnits))
             {
                 return new JitterPop(JitterPopKind.Buffering, 0, 0, _next, 0, false);
             }
@@ -197,6 +197,22 @@ public sealed class JitterBuffer
         Array.Clear(_slots);
         _count = 0;
         _playing = false;
+    }
+
+    /// <summary>
+    /// Media time held, from the next packet's timestamp to the end of the newest (assumed one frame long): lets a peer
+    /// that sends 60 or 100 ms packets start playing once enough audio is here even if fewer packets are.
+    /// </summary>
+    private long BufferedTimestampUnits()
+    {
+        ref var next = ref _slots[_next % _options.Capacity];
+        ref var newest = ref _slots[_highest % _options.Capacity];
+        if (!next.Used || next.SequenceNumber != _next || !newest.Used || newest.SequenceNumber != _highest)
+        {
+            return 0;
+        }
+        var span = (int)(newest.Timestamp - next.Timestamp);
+        return span < 0 ? 0 : span + (long)_options.FrameTimestampUnits;
     }
 
     private void DropNext()

@@ -18,8 +18,11 @@ public sealed record JitterBufferOptions
     /// <summary>Slots held (packets further ahead than this push the oldest out).</summary>
     public int Capacity { get; init; } = 32;
 
-    /// <summary>Largest payload stored; larger ones are rejected.</summary>
-    public int MaxPayloadSize { get; init; } = 1200;
+    /// <summary>
+    /// Largest payload stored; larger ones are rejected. The default takes anything that fits a 1500-byte datagram
+    /// (some senders, ffmpeg among them, fill packets up to the MTU rather than sending 20 ms each).
+    /// </summary>
+    public int MaxPayloadSize { get; init; } = 1488;
 
     /// <summary>A sequence jump larger than this (either way) within one SSRC is a restart, not reordering.</summary>
     public int MaxSequenceJump { get; init; } = 100;

@@ -151,6 +151,7 @@ public sealed class RtpSessionTests
             peer.Rtcp.SendTo(junk, Loopback(session.LocalRtpPort + 1));
         }
         Assert.True(await Wait.UntilAsync(() => session.Statistics.Malformed >= 390), $"malformed {session.Statistics.Malformed}");
+        peer.Rtp.SendTo(new byte[9000], target); // larger than any datagram we read: truncated or refused, never fatal
         peer.SendRtp(session.LocalRtpPort, 0, 1, 0, 5, new byte[160]);
         Assert.True(await Wait.UntilAsync(() => session.Statistics.PacketsReceived == 1), "a good packet after the junk is accepted");
     }
@@ -332,5 +333,30 @@ public sealed class RtpSessionTests
         Assert.Equal((uint)(ntp >> 16), block.LastSenderReport);
         Assert.Equal(8u * 65536, block.DelaySinceLastSenderReport);
         Assert.True(peer.Rtcp.Poll(100_000, System.Net.Sockets.SelectMode.SelectRead) == false, "nothing went to RTP port + 1");
+    }
+
+    [Fact]
+    public async Task Packets_longer_than_20ms_are_cut_into_frames()
+    {
+        using var peer = new RawPeer();
+        await using var session = Create(new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint });
+        var tone = Signals.Tone(600, 8000, 800 * 4);
+        var payload = new byte[800]; // 100 ms per packet
+        for (var p = 0; p < 4; p++)
+        {
+            MuLaw.Encode(tone.AsSpan(p * 800, 800), payload);
+            peer.SendRtp(session.LocalRtpPort, 0, (ushort)p, (uint)(p * 800), 2, payload);
+        }
+        Assert.True(await Wait.UntilAsync(() => session.Statistics.PacketsReceived == 4));
+        var frame = new short[160];
+        var audio = new List<short>();
+        for (var f = 0; f < 20 && session.ReadFrame(frame); f++)
+        {
+            audio.AddRange(frame);
+        }
+        Assert.True(audio.Count >= 15 * 160, $"{audio.Count} samples");
+        var (snr, lag) = Signals.BestSnr(tone, audio.ToArray(), 0, skip: 0);
+        Assert.Equal(0, lag);
+        Assert.True(snr > 30, $"SNR {snr:F1}: the frames are the packets' samples in order");
     }
 }
