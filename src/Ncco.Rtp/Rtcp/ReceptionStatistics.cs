@@ -161,8 +161,10 @@ public sealed class ReceptionStatistics
         uint dlsr = 0;
         if (_haveSr)
         {
-            var elapsed = nowTimestamp - _lastSrArrival;
-            dlsr = (uint)Math.Min(uint.MaxValue, elapsed * 65536 / timestampFrequency);
+            // Split into whole seconds and remainder so a nanosecond clock cannot overflow the multiplication.
+            var elapsed = Math.Max(0, nowTimestamp - _lastSrArrival);
+            var units = ((elapsed / timestampFrequency) * 65536) + ((elapsed % timestampFrequency) * 65536 / timestampFrequency);
+            dlsr = (uint)Math.Min(uint.MaxValue, units);
         }
         return new ReportBlock(Ssrc, fraction, lost, ExtendedHighestSequence, Jitter, _haveSr ? _lastSrCompact : 0, dlsr);
     }

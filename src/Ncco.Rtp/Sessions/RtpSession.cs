@@ -547,7 +547,7 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress source)
     {
-        var arrival = (uint)(_time.GetTimestamp() * (double)_codec.ClockRate / _time.TimestampFrequency);
+        var arrival = ToMediaClock(_time.GetTimestamp());
         lock (_gate)
         {
             if (RtpPacket.TryParse(datagram, out var header) != RtpParseError.None)
@@ -593,6 +593,17 @@ public sealed class RtpSession : IAsyncDisposable
             _reception.UpdateJitter(header.Timestamp, arrival);
             _jitter.Push(payload, header.SequenceNumber, header.Timestamp, header.Ssrc, header.PayloadType, header.Marker, arrival);
         }
+    }
+
+    /// <summary>
+    /// A monotonic timestamp in RTP clock units, wrapping modulo 2³² like RTP timestamps do (integer arithmetic: a
+    /// double cast to uint would saturate after about six days of uptime at 8 kHz).
+    /// </summary>
+    internal uint ToMediaClock(long ticks)
+    {
+        var frequency = _time.TimestampFrequency;
+        var rate = _codec.ClockRate;
+        return unchecked((uint)(((ticks / frequency) * rate) + ((ticks % frequency) * rate / frequency)));
     }
 
     private bool AcceptSource(SocketAddress source, uint ssrc)

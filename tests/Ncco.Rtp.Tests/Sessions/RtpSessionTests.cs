@@ -359,4 +359,15 @@ public sealed class RtpSessionTests
         Assert.Equal(0, lag);
         Assert.True(snr > 30, $"SNR {snr:F1}: the frames are the packets' samples in order");
     }
+
+    [Fact]
+    public async Task The_arrival_clock_wraps_like_rtp_timestamps_after_days_of_uptime()
+    {
+        var clock = new ManualTimeProvider();
+        await using var session = Create(new RtpSessionOptions { Codec = "PCMU" }, clock);
+        Assert.Equal(8000u, session.ToMediaClock(TimeSpan.TicksPerSecond));
+        var tenDays = TimeSpan.FromDays(10).Ticks;
+        Assert.Equal(unchecked((uint)(10L * 86400 * 8000)), session.ToMediaClock(tenDays));
+        Assert.Equal(160u, session.ToMediaClock(tenDays + TimeSpan.FromMilliseconds(20).Ticks) - session.ToMediaClock(tenDays));
+    }
 }
