@@ -25,7 +25,7 @@ public sealed class JitterBuffer
     private bool _haveTransit;
     private int _transit;
     private double _jitter;
-    private int _measuredDepth;
+    private int _calmPackets;
     private long _accepted, _duplicates, _tooLate, _lost, _underruns, _droppedForLatency, _overflowed, _resets;
 
     /// <summary>Creates a buffer.</summary>
@@ -266,13 +266,13 @@ public sealed class JitterBuffer
         if (wanted > _target)
         {
             _target = wanted;
-            _measuredDepth = 0;
+            _calmPackets = 0;
         }
-        else if (wanted < _target && ++_measuredDepth >= 50)
+        else if (wanted < _target && ++_calmPackets >= 50)
         {
             // Come down slowly (one frame per second of calm at 20 ms) so one quiet moment does not cause underruns.
             _target--;
-            _measuredDepth = 0;
+            _calmPackets = 0;
         }
     }
 

@@ -20,6 +20,9 @@ namespace Ncco.Rtp.Sessions;
 public sealed class RtpSession : IAsyncDisposable
 {
     private const int MaxDtmfQueue = 16;
+
+    /// <summary>Keys that may wait to be sent (about 5 s of 100 ms keys with their gaps).</summary>
+    public const int MaxQueuedDigits = 32;
     private const int ConcealFrames = 3;
 
     private readonly RtpPortLease _lease;
@@ -306,7 +309,8 @@ public sealed class RtpSession : IAsyncDisposable
 
     /// <summary>
     /// Queues an RFC 4733 key press, sent from the next <see cref="WriteFrame"/> calls (update every 20 ms, the end
-    /// packet three times). Media thread only. Returns false when the peer did not negotiate telephone-event.
+    /// packet three times). Media thread only. Returns false when the peer did not negotiate telephone-event, or when
+    /// <see cref="MaxQueuedDigits"/> keys are already waiting (a runaway sender must not grow memory).
     /// </summary>
     public bool SendDigit(char digit, TimeSpan? duration = null)
     {
@@ -314,7 +318,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             throw new ArgumentException($"'{digit}' is not a DTMF key", nameof(digit));
         }
-        if (_options.TelephoneEventPayloadType is null)
+        if (_options.TelephoneEventPayloadType is null || _digitsToSend.Count >= MaxQueuedDigits)
         {
             return false;
         }

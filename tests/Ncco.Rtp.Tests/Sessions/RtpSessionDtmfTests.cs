@@ -120,6 +120,12 @@ public sealed class RtpSessionDtmfTests
         await using var session = Create(new RtpSessionOptions { Codec = "PCMU", TelephoneEventPayloadType = null });
         Assert.False(session.SendDigit('1'));
         Assert.Throws<ArgumentException>(() => session.SendDigit('x'));
+        await using var withEvents = Create(new RtpSessionOptions { Codec = "PCMU" });
+        for (var i = 0; i < RtpSession.MaxQueuedDigits; i++)
+        {
+            Assert.True(withEvents.SendDigit('1'));
+        }
+        Assert.False(withEvents.SendDigit('2')); // bounded queue
     }
 
     [Fact]
