@@ -1,0 +1,288 @@
+namespace Ncco.Rtp.Jitter;
+
+/// <summary>
+/// Adaptive jitter buffer for one received stream. The receive side pushes packets as they arrive (with their arrival
+/// time in RTP timestamp units); the media thread pops one packet per frame tick. It reorders by sequence number,
+/// drops duplicates and packets whose turn has passed, reports a missing packet as lost once later ones are waiting,
+/// and sets its playout depth from the measured interarrival jitter (RFC 3550 A.8): target = 1 + ⌈4·J / frame⌉ frames
+/// within [min, max], raised by one frame on every underrun. An over-deep buffer (sender clock running fast, or jitter
+/// that has calmed down) sheds one packet after a while, so latency does not creep. A new SSRC or a sequence jump
+/// restarts it. Storage is preallocated; push and pop do not allocate. Not thread-safe: callers serialise.
+/// </summary>
+public sealed class JitterBuffer
+{
+    private readonly JitterBufferOptions _options;
+    private readonly byte[] _payloads;
+    private readonly Slot[] _slots;
+    private bool _haveStream;
+    private uint _ssrc;
+    private bool _playing;
+    private ushort _next;        // next sequence number to play
+    private ushort _highest;     // highest sequence number held or played
+    private int _count;
+    private int _target;
+    private int _excessPops;
+    private bool _haveTransit;
+    private int _transit;
+    private double _jitter;
+    private int _calmPackets;
+    private long _accepted, _duplicates, _tooLate, _lost, _underruns, _droppedForLatency, _overflowed, _resets;
+
+    /// <summary>Creates a buffer.</summary>
+    public JitterBuffer(JitterBufferOptions? options = null)
+    {
+        _options = options ?? new JitterBufferOptions();
+        _options.Validate();
+        _payloads = new byte[_options.Capacity * _options.MaxPayloadSize];
+        _slots = new Slot[_options.Capacity];
+        _target = _options.InitialDepth;
+    }
+
+    /// <summary>Options in force.</summary>
+    public JitterBufferOptions Options => _options;
+
+    /// <summary>Packets held.</summary>
+    public int Depth => _count;
+
+    /// <summary>Current target depth in frames.</summary>
+    public int TargetDepth => _target;
+
+    /// <summary>Counters.</summary>
+    public JitterBufferStatistics Statistics => new(
+        _accepted, _duplicates, _tooLate, _lost, _underruns, _droppedForLatency, _overflowed, _resets, _target, _count, _jitter);
+
+    /// <summary>Offers one received packet.</summary>
+    /// <param name="payload">Payload bytes (copied).</param>
+    /// <param name="sequenceNumber">RTP sequence number.</param>
+    /// <param name="timestamp">RTP timestamp.</param>
+    /// <param name="ssrc">RTP SSRC.</param>
+    /// <param name="payloadType">Payload type (carried through to the pop).</param>
+    /// <param name="marker">Marker bit.</param>
+    /// <param name="arrival">Arrival time in RTP timestamp units (any origin, wrapping allowed).</param>
+    /// <param name="measureJitter">
+    /// False for packets whose timestamp does not advance with time (RFC 4733 events keep their start timestamp), so
+    /// they take their place in the sequence without skewing the jitter estimate.
+    /// </param>
+    public JitterPush Push(ReadOnlySpan<byte> payload, ushort sequenceNumber, uint timestamp, uint ssrc, byte payloadType, bool marker, uint arrival, bool measureJitter = true)
+    {
+        if (payload.Length > _options.MaxPayloadSize)
+        {
+            return JitterPush.TooLarge;
+        }
+        var reset = false;
+        if (!_haveStream || ssrc != _ssrc)
+        {
+            Restart(ssrc, sequenceNumber);
+            reset = true;
+        }
+        else
+        {
+            var ahead = (short)(ushort)(sequenceNumber - _next);
+            if (ahead > _options.MaxSequenceJump || ahead < -_options.MaxSequenceJump)
+            {
+                Restart(ssrc, sequenceNumber);
+                reset = true;
+            }
+            else if (ahead < 0)
+            {
+                var behindHighest = (short)(ushort)(_highest - sequenceNumber);
+                if (_playing || behindHighest >= _options.Capacity)
+                {
+                    // Its slot has been played or concealed already; a duplicate of a played packet lands here too.
+                    _tooLate++;
+                    return JitterPush.TooLate;
+                }
+                // Not playing yet: an earlier packet arrived after a later one, start from it instead.
+                _next = sequenceNumber;
+            }
+        }
+
+        if (measureJitter)
+        {
+            UpdateJitter(timestamp, arrival);
+        }
+
+        ref var slot = ref _slots[sequenceNumber % _options.Capacity];
+        if (slot.Used && slot.SequenceNumber == sequenceNumber)
+        {
+            _duplicates++;
+            return JitterPush.Duplicate;
+        }
+        if ((short)(ushort)(sequenceNumber - _highest) > 0 || _count == 0)
+        {
+            _highest = sequenceNumber;
+        }
+        // Too far ahead for the ring: play position jumps forward, the skipped packets count as overflowed.
+        while ((ushort)(sequenceNumber - _next) >= _options.Capacity)
+        {
+            ref var old = ref _slots[_next % _options.Capacity];
+            if (old.Used && old.SequenceNumber == _next)
+            {
+                old.Used = false;
+                _count--;
+                _overflowed++;
+            }
+            _next++;
+        }
+        if (slot.Used)
+        {
+            // A stale occupant (an older sequence number mapping to this slot) cannot be played any more.
+            slot.Used = false;
+            _count--;
+            _overflowed++;
+        }
+        slot.Used = true;
+        slot.SequenceNumber = sequenceNumber;
+        slot.Timestamp = timestamp;
+        slot.PayloadType = payloadType;
+        slot.Marker = marker;
+        slot.Length = payload.Length;
+        payload.CopyTo(_payloads.AsSpan((sequenceNumber % _options.Capacity) * _options.MaxPayloadSize));
+        _count++;
+        _accepted++;
+        return reset ? JitterPush.AcceptedAfterReset : JitterPush.Accepted;
+    }
+
+    /// <summary>Takes the next frame's packet into <paramref name="destination"/> (which must hold the max payload).</summary>
+    public JitterPop Pop(Span<byte> destination)
+    {
+        if (!_playing)
+        {
+            if (_count == 0 || (_count < _target && BufferedTimestampUnits() < _target * _options.FrameTimestampUnits))
+            {
+                return new JitterPop(JitterPopKind.Buffering, 0, 0, _next, 0, false);
+            }
+            _playing = true;
+        }
+        if (_count == 0)
+        {
+            // Ran dry: the peer's packets come later than our depth allows, so wait deeper next time.
+            _playing = false;
+            _underruns++;
+            _target = Math.Min(_options.MaxDepth, _target + 1);
+            return new JitterPop(JitterPopKind.Buffering, 0, 0, _next, 0, false);
+        }
+
+        if (_count > _target + 1)
+        {
+            if (++_excessPops >= _options.ShrinkAfterPops)
+            {
+                _excessPops = 0;
+                DropNext();
+            }
+        }
+        else
+        {
+            _excessPops = 0;
+        }
+
+        var sequence = _next;
+        ref var slot = ref _slots[sequence % _options.Capacity];
+        _next++;
+        if (!slot.Used || slot.SequenceNumber != sequence)
+        {
+            _lost++;
+            return new JitterPop(JitterPopKind.Lost, 0, 0, sequence, 0, false);
+        }
+        slot.Used = false;
+        _count--;
+        _payloads.AsSpan((sequence % _options.Capacity) * _options.MaxPayloadSize, slot.Length).CopyTo(destination);
+        return new JitterPop(JitterPopKind.Packet, slot.Length, slot.PayloadType, sequence, slot.Timestamp, slot.Marker);
+    }
+
+    /// <summary>Forgets everything (e.g. after the session changes codec).</summary>
+    public void Clear()
+    {
+        _haveStream = false;
+        Array.Clear(_slots);
+        _count = 0;
+        _playing = false;
+    }
+
+    /// <summary>
+    /// Media time held, from the next packet's timestamp to the end of the newest (assumed one frame long): lets a peer
+    /// that sends 60 or 100 ms packets start playing once enough audio is here even if fewer packets are.
+    /// </summary>
+    private long BufferedTimestampUnits()
+    {
+        ref var next = ref _slots[_next % _options.Capacity];
+        ref var newest = ref _slots[_highest % _options.Capacity];
+        if (!next.Used || next.SequenceNumber != _next || !newest.Used || newest.SequenceNumber != _highest)
+        {
+            return 0;
+        }
+        var span = (int)(newest.Timestamp - next.Timestamp);
+        return span < 0 ? 0 : span + (long)_options.FrameTimestampUnits;
+    }
+
+    private void DropNext()
+    {
+        ref var slot = ref _slots[_next % _options.Capacity];
+        if (slot.Used && slot.SequenceNumber == _next)
+        {
+            slot.Used = false;
+            _count--;
+        }
+        _next++;
+        _droppedForLatency++;
+    }
+
+    private void Restart(uint ssrc, ushort sequenceNumber)
+    {
+        if (_haveStream)
+        {
+            _resets++;
+        }
+        Array.Clear(_slots);
+        _haveStream = true;
+        _ssrc = ssrc;
+        _next = sequenceNumber;
+        _highest = sequenceNumber;
+        _count = 0;
+        _playing = false;
+        _haveTransit = false;
+        _excessPops = 0;
+    }
+
+    private void UpdateJitter(uint timestamp, uint arrival)
+    {
+        var transit = (int)(arrival - timestamp);
+        if (!_haveTransit)
+        {
+            _haveTransit = true;
+            _transit = transit;
+            return;
+        }
+        var d = Math.Abs((long)transit - _transit);
+        _transit = transit;
+        // A timestamp jump (silence suppression, a new talkspurt) is not jitter: ignore absurd differences.
+        if (d > _options.FrameTimestampUnits * (long)_options.MaxDepth * 4)
+        {
+            return;
+        }
+        _jitter += (d - _jitter) / 16;
+        var wanted = 1 + (int)Math.Ceiling(4 * _jitter / _options.FrameTimestampUnits);
+        wanted = Math.Clamp(wanted, _options.MinDepth, _options.MaxDepth);
+        if (wanted > _target)
+        {
+            _target = wanted;
+            _calmPackets = 0;
+        }
+        else if (wanted < _target && ++_calmPackets >= 50)
+        {
+            // Come down slowly (one frame per second of calm at 20 ms) so one quiet moment does not cause underruns.
+            _target--;
+            _calmPackets = 0;
+        }
+    }
+
+    private struct Slot
+    {
+        public bool Used;
+        public ushort SequenceNumber;
+        public uint Timestamp;
+        public byte PayloadType;
+        public bool Marker;
+        public int Length;
+    }
+}

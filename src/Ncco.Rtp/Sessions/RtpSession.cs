@@ -1,0 +1,729 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Ncco.Media.Dtmf;
+using Ncco.Rtp.Codecs;
+using Ncco.Rtp.Jitter;
+using Ncco.Rtp.Packets;
+using Ncco.Rtp.Ports;
+using Ncco.Rtp.Rtcp;
+
+namespace Ncco.Rtp.Sessions;
+
+/// <summary>
+/// One RTP/RTCP media session over UDP (RFC 3550) for one call leg. The media thread calls <see cref="ReadFrame"/> and
+/// <see cref="WriteFrame"/> once per 20 ms tick: neither blocks on the network nor allocates. Two background loops
+/// receive RTP (into the jitter buffer, telephone events into a small queue) and RTCP. RTCP reports go out from the
+/// media thread's calls when due, so they follow the injected <see cref="TimeProvider"/>. Disposing sends BYE, stops
+/// the loops and frees the port pair.
+/// </summary>
+public sealed class RtpSession : IAsyncDisposable
+{
+    private const int MaxDtmfQueue = 16;
+
+    /// <summary>Keys that may wait to be sent (about 5 s of 100 ms keys with their gaps).</summary>
+    public const int MaxQueuedDigits = 32;
+    private const int ConcealFrames = 3;
+
+    private readonly RtpPortLease _lease;
+    private readonly RtpSessionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IAudioCodec _codec;
+    private readonly JitterBuffer _jitter;
+    private readonly Lock _gate = new(); // receive loop ↔ media thread: jitter buffer, statistics, DTMF queue, remote
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _cname;
+
+    // Media-thread buffers, preallocated.
+    private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
+    private readonly byte[] _encodeBuffer = new byte[RtpPacket.MaxDatagramSize];
+    private readonly byte[] _popBuffer;
+    private readonly short[] _pcm;
+    private readonly short[] _lastFrame;
+    private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
+    private int _pcmStart;
+    private int _pcmCount;
+    private int _concealed;
+
+    // Sender state (media thread).
+    private ushort _sequence;
+    private uint _timestamp;
+    private bool _talkspurtStart = true;
+    private long _packetsSent;
+    private long _octetsSent;
+    private long _nextRtcpAt;
+    private readonly Queue<(char Digit, TimeSpan Duration)> _digitsToSend = new();
+    private IReadOnlyList<TelephoneEventPacket>? _digitPackets;
+    private int _digitPacketIndex;
+
+    // Shared state, under _gate.
+    private SocketAddress? _remoteRtp;
+    private SocketAddress? _remoteRtcp;
+    private IPEndPoint? _remoteRtpEndPoint;
+    private SocketAddress? _configuredRtp; // the SDP address: the only accepted source when latching is off
+    private bool _latched;
+    private SocketAddress? _candidate;
+    private uint _candidateSsrc;
+    private int _candidateCount;
+    private uint? _remoteSsrc;
+    private ReceptionStatistics? _reception;
+    private readonly TelephoneEventReceiver _events = new();
+    private readonly DtmfDetection[] _dtmf = new DtmfDetection[MaxDtmfQueue];
+    private int _dtmfStart;
+    private int _dtmfCount;
+    private long _packetsReceived, _malformed, _stray, _unexpectedType, _rtcpReceived, _rtcpSent, _sendErrors, _concealedFrames;
+    private bool _remoteBye;
+    private bool _rtcpLatched;
+
+    private Task? _rtpLoop;
+    private Task? _rtcpLoop;
+    private int _disposed;
+
+    /// <summary>
+    /// Creates a session on a leased port pair, taking ownership of the lease (disposed with the session, or at once
+    /// if the options are refused). Call <see cref="Start"/> to begin receiving.
+    /// </summary>
+    public RtpSession(RtpPortLease lease, RtpSessionOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(options);
+        // The session owns the lease from here on: refusing the options must not strand the ports.
+        try
+        {
+            _lease = lease;
+            _options = options;
+            _time = timeProvider ?? TimeProvider.System;
+            _codec = AudioCodecs.Create(options.Codec) ?? throw new ArgumentException($"unsupported codec '{options.Codec}' (supported: {string.Join(", ", AudioCodecs.Supported)})", nameof(options));
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.LatchAfterPackets, 1, nameof(options));
+            if (options.RtcpInterval <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("RtcpInterval must be positive", nameof(options));
+            }
+            _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
+            _popBuffer = new byte[_jitter.Options.MaxPayloadSize];
+            _pcm = new short[(_codec.SamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
+            _lastFrame = new short[_codec.SamplesPerFrame];
+            Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+            _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
+            _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+            _cname = options.CanonicalName ?? $"ncco-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+            if (options.RemoteRtp is { } remote)
+            {
+                _configuredRtp = remote.Serialize();
+                SetRemoteLocked(remote, options.RemoteRtcp);
+            }
+            _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Our SSRC.</summary>
+    public uint Ssrc { get; }
+
+    /// <summary>Local RTP port (RTCP is +1).</summary>
+    public int LocalRtpPort => _lease.RtpPort;
+
+    /// <summary>The codec in use.</summary>
+    public IAudioCodec Codec => _codec;
+
+    /// <summary>PCM sample rate of frames (8000 for G.711, 16000 for G.722).</summary>
+    public int SampleRate => _codec.SampleRate;
+
+    /// <summary>Samples per 20 ms frame.</summary>
+    public int SamplesPerFrame => _codec.SamplesPerFrame;
+
+    /// <summary>The SDES CNAME we send.</summary>
+    public string CanonicalName => _cname;
+
+    /// <summary>Jitter buffer counters.</summary>
+    public JitterBufferStatistics JitterStatistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _jitter.Statistics;
+            }
+        }
+    }
+
+    /// <summary>Counters and peer state.</summary>
+    public RtpSessionStatistics Statistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new RtpSessionStatistics(
+                    Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _octetsSent), _packetsReceived, _malformed, _stray,
+                    _unexpectedType, _rtcpReceived, Interlocked.Read(ref _rtcpSent), Interlocked.Read(ref _sendErrors),
+                    Interlocked.Read(ref _concealedFrames), _remoteRtpEndPoint, _latched, _remoteSsrc, _remoteBye);
+            }
+        }
+    }
+
+    /// <summary>Reception statistics of the peer's stream (null until its first packet).</summary>
+    public ReportBlock? CurrentReceptionReport
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reception is null ? null : new ReportBlock(
+                    _reception.Ssrc, 0, (int)Math.Clamp(_reception.CumulativeLost, -0x800000, 0x7FFFFF),
+                    _reception.ExtendedHighestSequence, _reception.Jitter, 0, 0);
+            }
+        }
+    }
+
+    /// <summary>Starts the receive loops.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_rtpLoop is not null)
+        {
+            return;
+        }
+        _rtpLoop = Task.Run(() => ReceiveRtpAsync(_stop.Token));
+        _rtcpLoop = Task.Run(() => ReceiveRtcpAsync(_stop.Token));
+    }
+
+    /// <summary>Changes the peer address (a new SDP answer or re-INVITE); latching starts over.</summary>
+    public void SetRemote(IPEndPoint rtp, IPEndPoint? rtcp = null)
+    {
+        ArgumentNullException.ThrowIfNull(rtp);
+        lock (_gate)
+        {
+            _latched = false;
+            _rtcpLatched = false;
+            _candidate = null;
+            _candidateCount = 0;
+            _configuredRtp = rtp.Serialize();
+            SetRemoteLocked(rtp, rtcp);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="frame"/> (exactly <see cref="SamplesPerFrame"/> samples) with the next 20 ms of received
+    /// audio. Returns false, with the frame silent, when nothing is playing (not started, underrun after concealment).
+    /// </summary>
+    public bool ReadFrame(Span<short> frame)
+    {
+        if (frame.Length != _codec.SamplesPerFrame)
+        {
+            throw new ArgumentException($"frame must hold {_codec.SamplesPerFrame} samples", nameof(frame));
+        }
+        var produced = true;
+        lock (_gate)
+        {
+            while (_pcmCount < frame.Length)
+            {
+                var pop = _jitter.Pop(_popBuffer);
+                if (pop.Kind == JitterPopKind.Packet)
+                {
+                    if (pop.PayloadType != _codec.PayloadType)
+                    {
+                        // A telephone-event packet held its place in the sequence: the peer sent it instead of
+                        // audio for this tick, so play silence rather than concealing a "loss".
+                        AppendSilence();
+                        continue;
+                    }
+                    AppendDecoded(_popBuffer.AsSpan(0, pop.PayloadLength));
+                    _concealed = 0;
+                }
+                else if (pop.Kind == JitterPopKind.Lost || _lastFrameValid)
+                {
+                    // A lost packet, or an underrun right after audio: bridge it rather than cut to silence.
+                    AppendConcealment();
+                }
+                else
+                {
+                    produced = false;
+                    break;
+                }
+            }
+            if (produced)
+            {
+                _pcm.AsSpan(_pcmStart, frame.Length).CopyTo(frame);
+                _pcmStart += frame.Length;
+                _pcmCount -= frame.Length;
+                frame.CopyTo(_lastFrame);
+            }
+            else
+            {
+                _pcmCount = 0;
+                _pcmStart = 0;
+            }
+        }
+        if (!produced)
+        {
+            frame.Clear();
+        }
+        MaybeSendRtcp();
+        return produced;
+    }
+
+    /// <summary>Encodes and sends one 20 ms frame (exactly <see cref="SamplesPerFrame"/> samples); while a DTMF key is being sent, its telephone-event packet goes instead.</summary>
+    public void WriteFrame(ReadOnlySpan<short> frame)
+    {
+        if (frame.Length != _codec.SamplesPerFrame)
+        {
+            throw new ArgumentException($"frame must hold {_codec.SamplesPerFrame} samples", nameof(frame));
+        }
+        SocketAddress? remote;
+        lock (_gate)
+        {
+            remote = _remoteRtp;
+        }
+        if (_digitPackets is null && _digitsToSend.Count > 0)
+        {
+            var (digit, duration) = _digitsToSend.Dequeue();
+            _digitPackets = TelephoneEventSender.Packets(digit, duration, _timestamp, _codec.ClockRate);
+            _digitPacketIndex = 0;
+        }
+        if (_digitPackets is not null && _options.TelephoneEventPayloadType is { } eventType)
+        {
+            var packet = _digitPackets[_digitPacketIndex++];
+            Span<byte> payload = stackalloc byte[TelephoneEvent.Size];
+            packet.Payload.Encode(payload);
+            Send(remote, packet.Marker, eventType, packet.Timestamp, payload);
+            if (_digitPacketIndex == _digitPackets.Count)
+            {
+                _digitPackets = null;
+                _talkspurtStart = true; // audio resumes as a new talkspurt
+            }
+        }
+        else
+        {
+            var length = _codec.Encode(frame, _encodeBuffer);
+            Send(remote, _talkspurtStart, _codec.PayloadType, _timestamp, _encodeBuffer.AsSpan(0, length));
+            _talkspurtStart = false;
+        }
+        _timestamp += (uint)_codec.TimestampUnitsPerFrame;
+        MaybeSendRtcp();
+    }
+
+    /// <summary>
+    /// Queues an RFC 4733 key press, sent from the next <see cref="WriteFrame"/> calls (update every 20 ms, the end
+    /// packet three times). Media thread only. Returns false when the peer did not negotiate telephone-event, or when
+    /// <see cref="MaxQueuedDigits"/> keys are already waiting (a runaway sender must not grow memory).
+    /// </summary>
+    public bool SendDigit(char digit, TimeSpan? duration = null)
+    {
+        if (!DtmfDigits.IsDigit(digit))
+        {
+            throw new ArgumentException($"'{digit}' is not a DTMF key", nameof(digit));
+        }
+        if (_options.TelephoneEventPayloadType is null || _digitsToSend.Count >= MaxQueuedDigits)
+        {
+            return false;
+        }
+        _digitsToSend.Enqueue((digit, duration ?? _options.DigitDuration));
+        return true;
+    }
+
+    /// <summary>True while queued or in-progress DTMF keys are still being sent.</summary>
+    public bool IsSendingDigits => _digitPackets is not null || _digitsToSend.Count > 0;
+
+    /// <summary>Takes the next received RFC 4733 key report (a start, then an end with its duration).</summary>
+    public bool TryReadDtmf(out DtmfDetection detection)
+    {
+        lock (_gate)
+        {
+            if (_dtmfCount == 0)
+            {
+                detection = default;
+                return false;
+            }
+            detection = _dtmf[_dtmfStart];
+            _dtmfStart = (_dtmfStart + 1) % MaxDtmfQueue;
+            _dtmfCount--;
+            return true;
+        }
+    }
+
+    /// <summary>Sends BYE, stops receiving and frees the ports.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            // Its own buffer: the media thread may still be inside WriteFrame using the shared one.
+            SendRtcp(new byte[RtpPacket.MaxDatagramSize], bye: true);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The lease was disposed under us; nothing to say goodbye with.
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _lease.Dispose(); // closing the sockets completes pending receives
+        foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        _stop.Dispose();
+    }
+
+    private bool _lastFrameValid; // false once concealment has faded out (or before any audio)
+
+    private void AppendDecoded(ReadOnlySpan<byte> payload)
+    {
+        Compact(_codec.SamplesFor(payload.Length));
+        var written = _codec.Decode(payload, _pcm.AsSpan(_pcmStart + _pcmCount));
+        _pcmCount += written;
+        _lastFrameValid = true;
+    }
+
+    private void AppendSilence()
+    {
+        Compact(_lastFrame.Length);
+        _pcm.AsSpan(_pcmStart + _pcmCount, _lastFrame.Length).Clear();
+        _pcmCount += _lastFrame.Length;
+        _lastFrameValid = false;
+    }
+
+    private void AppendConcealment()
+    {
+        // Repeat the last frame, fading (each repeat of the previous output: ×0.7, ×0.6, ×0.5 → −3, −7.5, −13.5 dB),
+        // then silence: long gaps are better silent than buzzing.
+        Compact(_lastFrame.Length);
+        var target = _pcm.AsSpan(_pcmStart + _pcmCount, _lastFrame.Length);
+        if (_lastFrameValid)
+        {
+            var gain = 0.7f - (0.1f * _concealed);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] = (short)(_lastFrame[i] * gain);
+            }
+        }
+        else
+        {
+            target.Clear();
+        }
+        _pcmCount += target.Length;
+        _concealed++;
+        if (_concealed >= ConcealFrames)
+        {
+            _lastFrameValid = false;
+        }
+        Interlocked.Increment(ref _concealedFrames);
+    }
+
+    private void Compact(int needed)
+    {
+        if (_pcmStart + _pcmCount + needed > _pcm.Length)
+        {
+            Array.Copy(_pcm, _pcmStart, _pcm, 0, _pcmCount);
+            _pcmStart = 0;
+        }
+    }
+
+    private void Send(SocketAddress? remote, bool marker, byte payloadType, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        var length = RtpPacket.Write(_sendBuffer, marker, payloadType, _sequence, timestamp, Ssrc, payload);
+        _sequence++;
+        if (remote is null)
+        {
+            return; // comedia: nowhere to send until the peer's packets arrive
+        }
+        try
+        {
+            _lease.RtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            Interlocked.Increment(ref _packetsSent);
+            Interlocked.Add(ref _octetsSent, payload.Length);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    private long NextRtcpDelayTicks()
+    {
+        // §6.3.1: randomise each interval to 0.5–1.5 of the mean so sessions started together do not send together.
+        var factor = 0.5 + (RandomNumberGenerator.GetInt32(1000) / 1000.0);
+        return (long)(_options.RtcpInterval.TotalSeconds * factor * _time.TimestampFrequency);
+    }
+
+    private void MaybeSendRtcp()
+    {
+        if (_time.GetTimestamp() < _nextRtcpAt || _disposed != 0)
+        {
+            return;
+        }
+        _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
+        SendRtcp(_rtcpBuffer, bye: false);
+    }
+
+    private void SendRtcp(Span<byte> buffer, bool bye)
+    {
+        SocketAddress? remote;
+        Span<ReportBlock> blocks = stackalloc ReportBlock[1];
+        var blockCount = 0;
+        lock (_gate)
+        {
+            remote = _remoteRtcp;
+            if (_reception is not null && !_reception.OnProbation)
+            {
+                blocks[0] = _reception.CreateReportBlock(_time.GetTimestamp(), _time.TimestampFrequency);
+                blockCount = 1;
+            }
+        }
+        if (remote is null)
+        {
+            return;
+        }
+        int length;
+        var sent = Interlocked.Read(ref _packetsSent);
+        if (sent > 0)
+        {
+            var info = new SenderInfo(SenderInfo.ToNtp(_time.GetUtcNow()), _timestamp, (uint)sent, (uint)Interlocked.Read(ref _octetsSent));
+            length = RtcpCompound.WriteSenderReport(buffer, Ssrc, info, blocks[..blockCount]);
+        }
+        else
+        {
+            length = RtcpCompound.WriteReceiverReport(buffer, Ssrc, blocks[..blockCount]);
+        }
+        length += RtcpCompound.WriteSdesCname(buffer[length..], Ssrc, _cname);
+        if (bye)
+        {
+            length += RtcpCompound.WriteBye(buffer[length..], Ssrc);
+        }
+        try
+        {
+            _lease.RtcpSocket.SendTo(buffer[..length], SocketFlags.None, remote);
+            Interlocked.Increment(ref _rtcpSent);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    private void SetRemoteLocked(IPEndPoint rtp, IPEndPoint? rtcp)
+    {
+        _remoteRtpEndPoint = rtp;
+        _remoteRtp = rtp.Serialize();
+        _remoteRtcp = (rtcp ?? new IPEndPoint(rtp.Address, rtp.Port + 1)).Serialize();
+    }
+
+    private async Task ReceiveRtpAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[RtpPacket.MaxDatagramSize];
+        var source = new SocketAddress(_lease.RtpSocket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _lease.RtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP errors from earlier sends surface here on Linux; they say nothing about the next datagram.
+                continue;
+            }
+            OnRtp(buffer.AsSpan(0, length), source);
+        }
+    }
+
+    private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress source)
+    {
+        var arrival = ToMediaClock(_time.GetTimestamp());
+        lock (_gate)
+        {
+            if (RtpPacket.TryParse(datagram, out var header) != RtpParseError.None)
+            {
+                _malformed++;
+                return;
+            }
+            var isAudio = header.PayloadType == _codec.PayloadType;
+            var isEvent = header.PayloadType == _options.TelephoneEventPayloadType;
+            if (!isAudio && !isEvent)
+            {
+                _unexpectedType++;
+                return;
+            }
+            if (!AcceptSource(source, header.Ssrc))
+            {
+                _stray++;
+                return;
+            }
+            _packetsReceived++;
+            if (_reception is null || _reception.Ssrc != header.Ssrc)
+            {
+                _reception = new ReceptionStatistics(header.Ssrc, header.SequenceNumber);
+                _remoteSsrc = header.Ssrc;
+            }
+            _reception.UpdateSequence(header.SequenceNumber);
+            var payload = RtpPacket.Payload(datagram, header);
+            if (isEvent)
+            {
+                if (payload.Length >= TelephoneEvent.Size)
+                {
+                    var report = _events.Receive(TelephoneEvent.Decode(payload), header.Timestamp);
+                    if (report is { } detection && _dtmfCount < MaxDtmfQueue)
+                    {
+                        _dtmf[(_dtmfStart + _dtmfCount) % MaxDtmfQueue] = detection;
+                        _dtmfCount++;
+                    }
+                }
+                // Keep its sequence number in the audio timeline (see ReadFrame) without touching jitter.
+                _jitter.Push(default, header.SequenceNumber, header.Timestamp, header.Ssrc, header.PayloadType, header.Marker, arrival, measureJitter: false);
+                return;
+            }
+            _reception.UpdateJitter(header.Timestamp, arrival);
+            _jitter.Push(payload, header.SequenceNumber, header.Timestamp, header.Ssrc, header.PayloadType, header.Marker, arrival);
+        }
+    }
+
+    /// <summary>
+    /// A monotonic timestamp in RTP clock units, wrapping modulo 2³² like RTP timestamps do (integer arithmetic: a
+    /// double cast to uint would saturate after about six days of uptime at 8 kHz).
+    /// </summary>
+    internal uint ToMediaClock(long ticks)
+    {
+        var frequency = _time.TimestampFrequency;
+        var rate = _codec.ClockRate;
+        return unchecked((uint)(((ticks / frequency) * rate) + ((ticks % frequency) * rate / frequency)));
+    }
+
+    private bool AcceptSource(SocketAddress source, uint ssrc)
+    {
+        if (_latched)
+        {
+            return source.Equals(_remoteRtp);
+        }
+        if (!_options.Latching)
+        {
+            return _configuredRtp is null || source.Equals(_configuredRtp);
+        }
+        if (_candidate is not null && source.Equals(_candidate) && ssrc == _candidateSsrc)
+        {
+            _candidateCount++;
+        }
+        else
+        {
+            // A new candidate: copy the address (the receive loop reuses its SocketAddress object).
+            _candidate = CopyOf(source);
+            _candidateSsrc = ssrc;
+            _candidateCount = 1;
+        }
+        if (_candidateCount >= _options.LatchAfterPackets)
+        {
+            _latched = true;
+            var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_candidate);
+            _remoteRtpEndPoint = endPoint;
+            _remoteRtp = _candidate;
+            if (!_rtcpLatched)
+            {
+                _remoteRtcp = new IPEndPoint(endPoint.Address, endPoint.Port + 1).Serialize();
+            }
+        }
+        return true;
+    }
+
+    private static SocketAddress CopyOf(SocketAddress source)
+    {
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private async Task ReceiveRtcpAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[RtpPacket.MaxDatagramSize];
+        var source = new SocketAddress(_lease.RtcpSocket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _lease.RtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            OnRtcp(buffer.AsSpan(0, length), source);
+        }
+    }
+
+    private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source)
+    {
+        if (RtcpCompound.TryParse(datagram, out var packets) != RtcpParseError.None)
+        {
+            lock (_gate)
+            {
+                _malformed++;
+            }
+            return;
+        }
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            _rtcpReceived++;
+            foreach (var packet in packets)
+            {
+                switch (packet)
+                {
+                    case RtcpSenderReport sr when sr.Ssrc == _remoteSsrc:
+                        _reception?.OnSenderReport(sr.Sender.CompactNtp, now);
+                        LatchRtcp(source);
+                        break;
+                    case RtcpReceiverReport rr when rr.Ssrc == _remoteSsrc:
+                        LatchRtcp(source);
+                        break;
+                    case RtcpBye bye when _remoteSsrc is { } remote && bye.Sources.Contains(remote):
+                        _remoteBye = true;
+                        break;
+                }
+            }
+        }
+    }
+
+    private void LatchRtcp(SocketAddress source)
+    {
+        // Reports from the latched peer's SSRC tell us where its RTCP really comes from (it may not be RTP port + 1).
+        // Only from the peer's own IP address: an SSRC is easy to learn, so it alone must not redirect our reports.
+        if (_latched && !_rtcpLatched && _remoteRtpEndPoint is { } rtp)
+        {
+            var from = (IPEndPoint)rtp.Create(source);
+            if (from.Address.Equals(rtp.Address))
+            {
+                _rtcpLatched = true;
+                _remoteRtcp = CopyOf(source);
+            }
+        }
+    }
+}

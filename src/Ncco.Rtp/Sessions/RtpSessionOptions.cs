@@ -1,0 +1,45 @@
+using System.Net;
+using Ncco.Rtp.Jitter;
+
+namespace Ncco.Rtp.Sessions;
+
+/// <summary>Settings of one RTP session (one media leg), usually filled from the SDP offer/answer.</summary>
+public sealed record RtpSessionOptions
+{
+    /// <summary>Audio codec: "PCMU", "PCMA" or "G722" (static payload types 0, 8, 9).</summary>
+    public string Codec { get; init; } = "PCMU";
+
+    /// <summary>Negotiated telephone-event payload type (RFC 4733), or null when the peer did not offer it.</summary>
+    public byte? TelephoneEventPayloadType { get; init; } = 101;
+
+    /// <summary>Where to send RTP, from the peer's SDP; null = wait for its packets (comedia).</summary>
+    public IPEndPoint? RemoteRtp { get; init; }
+
+    /// <summary>Where to send RTCP; null = the RTP address with port + 1.</summary>
+    public IPEndPoint? RemoteRtcp { get; init; }
+
+    /// <summary>
+    /// Comedia-style latching: after <see cref="LatchAfterPackets"/> valid packets in a row from one source (same SSRC,
+    /// expected payload type), send to where they come from instead of the SDP address, and ignore other sources.
+    /// When false, only packets from <see cref="RemoteRtp"/> are accepted.
+    /// </summary>
+    public bool Latching { get; init; } = true;
+
+    /// <summary>Valid packets from one source needed to latch onto it.</summary>
+    public int LatchAfterPackets { get; init; } = 3;
+
+    /// <summary>Mean RTCP report interval (RFC 3550 §6.2 minimum is 5 s); each interval is randomised to 0.5–1.5×.</summary>
+    public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>SDES CNAME; null = a random one per session.</summary>
+    public string? CanonicalName { get; init; }
+
+    /// <summary>Our SSRC; null = random.</summary>
+    public uint? Ssrc { get; init; }
+
+    /// <summary>Jitter buffer settings (frame units are set from the codec).</summary>
+    public JitterBufferOptions JitterBuffer { get; init; } = new();
+
+    /// <summary>Duration of a DTMF key sent with <see cref="RtpSession.SendDigit"/> when none is given.</summary>
+    public TimeSpan DigitDuration { get; init; } = TimeSpan.FromMilliseconds(100);
+}
