@@ -1,0 +1,123 @@
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+using Ncco.Sip.Tests.Support;
+
+namespace Ncco.Sip.Tests.Dialogs;
+
+/// <summary>Two of our UAs calling each other over real loopback sockets.</summary>
+public sealed class LoopbackCallTests
+{
+    private static readonly LocalMedia AliceMedia = new("127.0.0.1", 40000);
+    private static readonly LocalMedia BobMedia = new("127.0.0.1", 40002) { Codecs = [SdpCodec.Pcmu, SdpCodec.Pcma] };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_rings_is_answered_with_sdp_and_ends_with_bye(bool tcp)
+    {
+        await using var pair = new LoopbackPair();
+        var call = await pair.Alice.CallAsync(pair.BobUri(tcp), AliceMedia, new OutgoingCallOptions { Headers = [new("X-Customer", "42")] });
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal("42", incoming.Invite.Header("X-Customer"));
+        incoming.Ring();
+        await call.Ringing.WaitAsync(LoopbackPair.Wait);
+
+        var bobAudio = incoming.Answer(BobMedia);
+        var answer = await call.Completion.WaitAsync(LoopbackPair.Wait);
+        await incoming.Confirmed.WaitAsync(LoopbackPair.Wait);
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal(SdpCodec.Pcmu, bobAudio!.Codec);
+        Assert.Equal(40000, bobAudio.RemotePort);
+        Assert.Equal(SdpCodec.Pcmu, call.Audio!.Codec);
+        Assert.Equal(40002, call.Audio.RemotePort);
+        Assert.Equal(101, call.Audio.TelephoneEventPayloadType);
+
+        await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, (await incoming.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+        Assert.Equal(CallEndReason.LocalHangup, (await call.Ended).Reason);
+        Assert.Equal(0, pair.Alice.DialogCount);
+        Assert.Equal(0, pair.Bob.DialogCount);
+    }
+
+    [Fact]
+    public async Task Cancel_before_answer_gives_487_on_both_sides()
+    {
+        await using var pair = new LoopbackPair();
+        var call = await pair.Alice.CallAsync(pair.BobUri(), AliceMedia);
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        incoming.Ring();
+        await call.Ringing.WaitAsync(LoopbackPair.Wait);
+
+        await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
+
+        Assert.Equal(487, (await call.Completion).StatusCode);
+        var end = await incoming.Ended.WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(new CallEnd(CallEndReason.Cancelled, 487), end);
+        Assert.Equal(CallEndReason.LocalHangup, (await call.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+    }
+
+    [Theory]
+    [InlineData(486)]
+    [InlineData(603)]
+    public async Task Rejection_reaches_the_caller_with_its_status(int status)
+    {
+        await using var pair = new LoopbackPair();
+        var call = await pair.Alice.CallAsync(pair.BobUri(), AliceMedia);
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        incoming.Reject(status);
+
+        Assert.Equal(status, (await call.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
+        Assert.Equal(new CallEnd(CallEndReason.Rejected, status), await call.Ended.WaitAsync(LoopbackPair.Wait));
+    }
+
+    [Fact]
+    public async Task No_common_codec_is_refused_with_488()
+    {
+        await using var pair = new LoopbackPair();
+        var call = await pair.Alice.CallAsync(pair.BobUri(), AliceMedia with { Codecs = [SdpCodec.G722] });
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+
+        Assert.Throws<SdpNegotiationException>(() => incoming.Answer(BobMedia));
+        Assert.Equal(488, (await call.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
+        Assert.Equal(CallEndReason.MediaNegotiationFailed, (await incoming.Ended).Reason);
+    }
+
+    [Fact]
+    public async Task Reinvite_puts_the_peer_on_hold_and_takes_it_off()
+    {
+        await using var pair = new LoopbackPair();
+        var call = await pair.Alice.CallAsync(pair.BobUri(), AliceMedia);
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        incoming.Answer(BobMedia);
+        await call.Completion.WaitAsync(LoopbackPair.Wait);
+        await incoming.Confirmed.WaitAsync(LoopbackPair.Wait);
+
+        var hold = await pair.Alice.ReinviteAsync(call, AliceMedia with { Direction = MediaDirection.SendOnly }).WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(200, hold.StatusCode);
+        var held = await incoming.MediaChanges.ReadAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.True(held.IsOnHold);
+        Assert.Equal(MediaDirection.RecvOnly, held.Direction);
+        var aliceView = await call.MediaChanges.ReadAsync().AsTask().WaitAsync(LoopbackPair.Wait); // the initial answer
+        aliceView = await call.MediaChanges.ReadAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(MediaDirection.SendOnly, aliceView.Direction);
+
+        await pair.Alice.ReinviteAsync(call, AliceMedia).WaitAsync(LoopbackPair.Wait);
+        var resumed = await incoming.MediaChanges.ReadAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(MediaDirection.SendRecv, resumed.Direction);
+        Assert.True(incoming.LocalMedia!.SessionVersion > BobMedia.SessionVersion);
+
+        await incoming.HangupAsync().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, (await call.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+    }
+
+    [Fact]
+    public async Task Options_is_answered_with_what_we_allow()
+    {
+        await using var pair = new LoopbackPair();
+        var response = await pair.Alice.OptionsAsync(pair.BobUri(tcp: true)).WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(SipUserAgent.AllowedMethods, response.Header(HeaderNames.Allow));
+    }
+}
