@@ -39,6 +39,13 @@ internal sealed class UaHarness
         return pending.Result;
     }
 
+    /// <summary>How the call ended; fails the test if it has not (virtual time makes this synchronous).</summary>
+    public static CallEnd EndOf(SipCall call)
+    {
+        Assert.True(call.Ended.IsCompleted, "the call has not ended");
+        return call.Ended.Result;
+    }
+
     public SipRequest InDialog(IncomingCall call, string method, long cseq, string branch, string body = "", string? contentType = null, params SipHeader[] extra)
     {
         var request = Requests.Make(method, branch, cseq: cseq, toTag: call.LocalTag, body: body, contentType: contentType);
