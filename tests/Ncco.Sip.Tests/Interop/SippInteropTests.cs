@@ -1,0 +1,87 @@
+using System.Net;
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+using Ncco.Sip.Tests.Support;
+using Ncco.Sip.Transactions;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Sip.Tests.Interop;
+
+/// <summary>SIPp, a real SIP implementation, against a small UA built on this library, over loopback.</summary>
+public sealed class SippInteropTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    private static SipUserAgent NewUa()
+    {
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "ncco" });
+        ua.Start();
+        return ua;
+    }
+
+    private static string[] Common(int localPort) =>
+        ["-i", "127.0.0.1", "-p", localPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1", "-nostdin",
+         "-timeout", "20s", "-timeout_error", "-recv_timeout", "10s"];
+
+    [Theory]
+    [InlineData("u1", SipTransportKind.Udp)]
+    [InlineData("t1", SipTransportKind.Tcp)]
+    public async Task Sipp_caller_is_answered_with_sdp_and_hangs_up_with_bye(string sippTransport, SipTransportKind kind)
+    {
+        await using var ua = NewUa();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(kind)}";
+        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sn", "uac", "-t", sippTransport, "-s", "ivr", "-d", "300", target], Limit);
+
+        var call = await ua.AcceptAsync().AsTask().WaitAsync(Limit);
+        call.Ring();
+        var audio = call.Answer(new LocalMedia("127.0.0.1", 41000));
+        var end = await call.Ended.WaitAsync(Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal("ivr", call.Invite.Uri.User);
+        Assert.Equal(SdpCodec.Pcmu, audio!.Codec);
+        Assert.True(call.Confirmed.IsCompleted);
+        Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
+        Assert.Equal(0, ua.DialogCount);
+    }
+
+    [Fact]
+    public async Task Sipp_caller_cancelling_while_ringing_gets_487_and_our_call_ends_cancelled()
+    {
+        await using var ua = NewUa();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
+        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-cancel-before-answer.xml"), "-s", "ivr", target], Limit);
+
+        var call = await ua.AcceptAsync().AsTask().WaitAsync(Limit);
+        call.Ring();
+        var end = await call.Ended.WaitAsync(Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(new CallEnd(CallEndReason.Cancelled, 487), end);
+        Assert.Null(call.Audio);
+    }
+
+    [Fact]
+    public async Task Our_caller_reaches_a_sipp_callee_reads_its_answer_and_hangs_up()
+    {
+        await using var ua = NewUa();
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Common(port), "-sn", "uas"], Limit);
+
+        // SIPp may not be bound yet: the INVITE's own retransmissions (timer A) cover that gap.
+        var call = await ua.CallAsync(SipUri.Parse($"sip:service@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41002) { Codecs = [SdpCodec.Pcmu] });
+        var answer = await call.Completion.WaitAsync(Limit);
+        Assert.Equal(200, answer.StatusCode);
+        await call.Ringing.WaitAsync(Limit);
+        Assert.Equal(SdpCodec.Pcmu, call.Audio!.Codec);
+        Assert.Equal("127.0.0.1", call.Audio.RemoteAddress);
+
+        await call.HangupAsync().WaitAsync(Limit);
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(CallEndReason.LocalHangup, (await call.Ended).Reason);
+    }
+}
