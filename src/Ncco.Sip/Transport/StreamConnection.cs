@@ -46,7 +46,17 @@ internal sealed class StreamConnection
     /// <summary>Queues a message; false when the queue is full or the connection is closing.</summary>
     public bool Enqueue(ReadOnlyMemory<byte> data) => _outgoing.Writer.TryWrite(data);
 
-    public void Close() => _stop.Cancel();
+    public void Close()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection finished on its own between the caller finding it and closing it.
+        }
+    }
 
     /// <summary>Runs the connection to its end; reports frames and failures to the sink.</summary>
     public async Task RunAsync(ISipTransportSink sink)
