@@ -45,6 +45,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         if (udp)
         {
             transports.Add(new UdpSipTransport(address));
+            // Same port number for TCP as for UDP, as SIP peers expect of one address.
+            address = new IPEndPoint(address.Address, transports[0].LocalEndPoint.Port);
         }
         if (tcp)
         {
@@ -74,6 +76,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 
     /// <summary>Waits for the next incoming call.</summary>
     public ValueTask<IncomingCall> AcceptAsync(CancellationToken cancellation = default) => _incoming.Reader.ReadAsync(cancellation);
+
+    /// <summary>Takes the next incoming call if one is already waiting.</summary>
+    public bool TryAccept([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IncomingCall? call) => _incoming.Reader.TryRead(out call);
 
     /// <summary>Places a call to <paramref name="target"/> offering <paramref name="local"/> media.</summary>
     public async Task<OutgoingCall> CallAsync(SipUri target, LocalMedia local, OutgoingCallOptions? options = null, CancellationToken cancellation = default)

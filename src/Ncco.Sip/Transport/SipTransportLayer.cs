@@ -17,6 +17,7 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     private readonly SipLimits _limits;
     private ISipMessageHandler? _handler;
     private long _rejected;
+    private long _handlerFailures;
 
     /// <summary>Creates the layer over started-later transports (at most one per kind).</summary>
     public SipTransportLayer(IEnumerable<ISipTransport> transports, SipLimits? limits = null, string? advertisedHost = null)
@@ -32,6 +33,12 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
 
     /// <summary>Messages dropped or rejected because they did not parse.</summary>
     public long RejectedCount => Interlocked.Read(ref _rejected);
+
+    /// <summary>Messages whose handling threw: always a defect in this stack, kept at zero by the fuzz tests.</summary>
+    public long HandlerFailureCount => Interlocked.Read(ref _handlerFailures);
+
+    /// <summary>The last such failure, for diagnosis.</summary>
+    public Exception? LastHandlerFailure { get; private set; }
 
     /// <summary>The transports by kind.</summary>
     public IReadOnlyDictionary<SipTransportKind, ISipTransport> Transports => _transports;
@@ -112,21 +119,30 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
             RejectUnparseable(error, source);
             return;
         }
-        switch (message)
+        try
         {
-            case SipRequest request:
-                _handler?.OnRequest(StampReceived(request, source), source);
-                break;
-            case SipResponse response:
-                // §18.1.2: a response whose top Via does not name us was not meant for us.
-                var via = response.TopVia;
-                if (!string.Equals(via.Host, AdvertisedHost, StringComparison.OrdinalIgnoreCase))
-                {
-                    Interlocked.Increment(ref _rejected);
-                    return;
-                }
-                _handler?.OnResponse(response, source);
-                break;
+            switch (message)
+            {
+                case SipRequest request:
+                    _handler?.OnRequest(StampReceived(request, source), source);
+                    break;
+                case SipResponse response:
+                    // §18.1.2: a response whose top Via does not name us was not meant for us.
+                    var via = response.TopVia;
+                    if (!string.Equals(via.Host, AdvertisedHost, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Interlocked.Increment(ref _rejected);
+                        return;
+                    }
+                    _handler?.OnResponse(response, source);
+                    break;
+            }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A defect above must not stop the receive loop for every other peer; it is counted so tests see it.
+            Interlocked.Increment(ref _handlerFailures);
+            LastHandlerFailure = error;
         }
     }
 
@@ -140,13 +156,21 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         {
             return;
         }
-        string[] needed = [HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
-        if (needed.Any(n => partial.Header(n) is null))
+        string[] single = [HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
+        if (partial.Header(HeaderNames.Via) is null || single.Any(n => partial.Header(n) is null))
         {
             return;
         }
-        var response = SipResponse.For(partial, error.StatusCode, error.ReasonPhrase);
-        Send(response, source);
+        // Keep the first of each header that must be single, so the reply does not repeat the request's mistake.
+        var kept = partial.Headers.Where(h => h.Is(HeaderNames.Via) || single.Any(n => h.Is(n))).GroupBy(h => h.Name)
+            .SelectMany(g => g.Key == HeaderNames.Via ? g : g.Take(1));
+        var response = SipResponse.For(partial with { Headers = [.. kept] }, error.StatusCode, error.ReasonPhrase);
+        var wire = response.ToBytes();
+        // Never emit what we would not accept ourselves: if the copied headers are themselves broken, stay silent (§8.2 allows it).
+        if (SipMessageParser.TryParse(wire, out _, out _, _limits))
+        {
+            Send(wire, source);
+        }
     }
 
     private static SipRequest StampReceived(SipRequest request, SipEndPoint source)

@@ -72,7 +72,7 @@ public sealed class UserAgentServerTests
         h.Transport.Deliver(UaHarness.Invite(extra: [new(HeaderNames.SessionExpires, "30"), new(HeaderNames.Supported, "timer")]));
         var refusal = h.Transport.SentResponses(422).Single();
         Assert.Equal("90", refusal.Header(HeaderNames.MinSe));
-        Assert.False(h.Agent.AcceptAsync().IsCompleted);
+        Assert.Null(h.TryAccept());
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class UserAgentServerTests
 
         h.Transport.Deliver(Requests.Make("INVITE", "z9hG4bKr4", body: "v=1\r\n", contentType: "application/sdp"));
         Assert.Contains("SDP", h.Transport.SentResponses(400).Single().ReasonPhrase, StringComparison.Ordinal);
-        Assert.False(h.Agent.AcceptAsync().IsCompleted);
+        Assert.Null(h.TryAccept());
     }
 
     [Fact]

@@ -34,10 +34,12 @@ internal sealed class UaHarness
     public IncomingCall Receive(SipRequest invite)
     {
         Transport.Deliver(invite);
-        var pending = Agent.AcceptAsync();
-        Assert.True(pending.IsCompleted, "the INVITE did not become an incoming call");
-        return pending.Result;
+        Assert.True(Agent.TryAccept(out var call), "the INVITE did not become an incoming call");
+        return call;
     }
+
+    /// <summary>The next incoming call if one is waiting (virtual time: delivery is synchronous).</summary>
+    public IncomingCall? TryAccept() => Agent.TryAccept(out var call) ? call : null;
 
     /// <summary>How the call ended; fails the test if it has not (virtual time makes this synchronous).</summary>
     public static CallEnd EndOf(SipCall call)
