@@ -146,6 +146,13 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             {
                 Agent.SendAck(_ack, this);
             }
+            else
+            {
+                // A 2xx from another fork: that callee answered too, so confirm its dialog and end it at once (§13.2.2.4).
+                var fork = new SipDialog(CallId, Invite.From, response.To, response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri,
+                    response.RecordRoutes.Reverse().ToList(), Invite.CSeq.Number, isUac: true) { PeerEndPoint = Target };
+                Agent.AckAndByeFork(fork, Invite.CSeq.Number);
+            }
             return;
         }
         var remoteTarget = response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri;

@@ -237,6 +237,15 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
     }
 
+    internal void AckAndByeFork(SipDialog fork, long inviteCSeq)
+    {
+        var kind = fork.PeerEndPoint!.Transport;
+        var contact = Layer.Transport.CreateContact(kind, Options.User);
+        Layer.SendStateless(fork.CreateRequest(SipMethods.Ack, Layer.Transport.CreateVia(kind, SipIds.NewBranch()), contact, inviteCSeq), fork.PeerEndPoint);
+        var bye = fork.CreateRequest(SipMethods.Bye, Layer.Transport.CreateVia(kind, SipIds.NewBranch()), contact);
+        Layer.SendRequest(bye, fork.PeerEndPoint, new TransactionTask());
+    }
+
     internal void SendAck(SipRequest ack, OutgoingCall call) => SendAckLocked(ack, call.Dialog!);
 
     private void SendAckLocked(SipRequest ack, SipDialog dialog)
