@@ -18,6 +18,7 @@ public sealed class IncomingCall : SipCall
     private ITimer? _retransmit;
     private ITimer? _sessionExpiry;
     private readonly ITimer _unanswered;
+    private ITimer? _ackTimeout;
     private TimeSpan _retransmitInterval;
     private SipResponse? _ok;
     private SessionDescription? _lateOffer;
@@ -130,7 +131,7 @@ public sealed class IncomingCall : SipCall
                 _retransmitInterval = Agent.Layer.Timers.T1;
                 _retransmit = Agent.StartTimer(_retransmitInterval, RetransmitOk);
             }
-            Agent.StartTimer(Agent.Layer.Timers.SixtyFourT1, () =>
+            _ackTimeout = Agent.StartTimer(Agent.Layer.Timers.SixtyFourT1, () =>
             {
                 if (!_confirmed.Task.IsCompleted && !IsEnded)
                 {
@@ -174,6 +175,7 @@ public sealed class IncomingCall : SipCall
     internal void OnAck(SipRequest ack)
     {
         Agent.StopTimer(_retransmit);
+        Agent.StopTimer(_ackTimeout);
         if (_lateOffer is not null && ack.Body.Length > 0 && LocalMedia is not null)
         {
             try
@@ -239,6 +241,7 @@ public sealed class IncomingCall : SipCall
     private protected override void OnEnded()
     {
         Agent.StopTimer(_unanswered);
+        Agent.StopTimer(_ackTimeout);
         Agent.StopTimer(_retransmit);
         Agent.StopTimer(_sessionExpiry);
         _confirmed.TrySetResult();

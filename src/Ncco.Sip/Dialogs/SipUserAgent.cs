@@ -41,23 +41,36 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     public static SipUserAgent Create(IPEndPoint address, TimeProvider time, SipUserAgentOptions? options = null, SipTimers? timers = null,
         SipTlsOptions? tls = null, bool udp = true, bool tcp = true)
     {
-        var transports = new List<ISipTransport>();
-        if (udp)
-        {
-            transports.Add(new UdpSipTransport(address));
-            // Same port number for TCP as for UDP, as SIP peers expect of one address.
-            address = new IPEndPoint(address.Address, transports[0].LocalEndPoint.Port);
-        }
-        if (tcp)
-        {
-            transports.Add(new StreamSipTransport(address));
-        }
+        var transports = BindUdpAndTcp(address, udp, tcp);
         if (tls is not null)
         {
             transports.Add(new StreamSipTransport(new IPEndPoint(address.Address, 0), tls));
         }
         var layer = new TransactionLayer(new SipTransportLayer(transports), time, timers);
         return new SipUserAgent(layer, options);
+    }
+
+    private static List<ISipTransport> BindUdpAndTcp(IPEndPoint address, bool udp, bool tcp)
+    {
+        if (!(udp && tcp))
+        {
+            return udp ? [new UdpSipTransport(address)] : tcp ? [new StreamSipTransport(address)] : [];
+        }
+        // Same port number for TCP as for UDP, as peers expect of one SIP address. With port 0 the free UDP port may be
+        // taken for TCP, so try a few.
+        for (var attempt = 0; ; attempt++)
+        {
+            var datagram = new UdpSipTransport(address);
+            try
+            {
+                return [datagram, new StreamSipTransport(new IPEndPoint(address.Address, datagram.LocalEndPoint.Port))];
+            }
+            catch (System.Net.Sockets.SocketException error) when (address.Port == 0 && attempt < 20
+                && error.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                datagram.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
     }
 
     /// <summary>The transaction layer.</summary>
@@ -175,9 +188,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         await wait.WaitAsync(cancellation).ConfigureAwait(false);
     }
 
-    internal Task<SipResponse> SendByeLocked(SipCall call) =>
-        call.Dialog is null ? Task.FromResult(SipResponse.For(new SipRequest { Method = "BYE", Uri = new SipUri { Scheme = "sip", Host = "invalid" } }, 481))
-            : SendInDialogLocked(call, SipMethods.Bye, null, out _);
+    /// <summary>Sends BYE in the call's dialog; completes when it is answered (or at once when there is no dialog to end).</summary>
+    internal Task SendByeLocked(SipCall call) =>
+        call.Dialog is null ? Task.CompletedTask : SendInDialogLocked(call, SipMethods.Bye, null, out _);
 
     private Task<SipResponse> SendInDialogLocked(SipCall call, string method, Func<SipRequest, SipRequest>? decorate, out SipRequest sent)
     {

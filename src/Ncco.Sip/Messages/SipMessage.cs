@@ -36,10 +36,25 @@ public abstract record SipMessage
     /// <summary>A copy with all values of <paramref name="name"/> replaced by one value (appended at the end if absent).</summary>
     public SipMessage WithHeader(string name, string value)
     {
-        var index = Headers.IndexOf(Headers.FirstOrDefault(h => h.Is(name))!);
-        var kept = Headers.Where(h => !h.Is(name)).ToList();
-        var position = index < 0 ? kept.Count : Math.Min(index, kept.Count);
-        kept.Insert(position, new SipHeader(name, value));
+        // The new value takes the place of the first old one, so header order (which Via and Route depend on) is kept.
+        var kept = new List<SipHeader>(Headers.Length + 1);
+        var placed = false;
+        foreach (var header in Headers)
+        {
+            if (!header.Is(name))
+            {
+                kept.Add(header);
+            }
+            else if (!placed)
+            {
+                kept.Add(new SipHeader(name, value));
+                placed = true;
+            }
+        }
+        if (!placed)
+        {
+            kept.Add(new SipHeader(name, value));
+        }
         return this with { Headers = [.. kept] };
     }
 
