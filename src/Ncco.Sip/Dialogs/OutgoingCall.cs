@@ -168,14 +168,16 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             Agent.Layer.Transport.CreateContact(Target.Transport, Agent.Options.User), Invite.CSeq.Number);
         Agent.SendAck(_ack, this);
         Agent.StopTimer(_ringTimer);
-        _completion.TrySetResult(response);
         if (_cancelRequested)
         {
             // The answer crossed our CANCEL: the call exists, so end it properly.
+            _completion.TrySetResult(response);
             _ = Agent.SendByeLocked(this);
             End(new CallEnd(CallEndReason.LocalHangup));
             return;
         }
+        // Media first, then completion: whoever awaits Completion must find Audio already set.
+        var usable = true;
         try
         {
             if (response.Body.Length == 0 || LocalMedia is null)
@@ -185,6 +187,11 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             PublishMedia(SdpNegotiator.ReadAnswer(_offer, SdpParser.Parse(response.BodyText), LocalMedia));
         }
         catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException)
+        {
+            usable = false;
+        }
+        _completion.TrySetResult(response);
+        if (!usable)
         {
             _ = Agent.SendByeLocked(this);
             End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));

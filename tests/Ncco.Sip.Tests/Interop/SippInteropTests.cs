@@ -33,10 +33,10 @@ public sealed class SippInteropTests
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(kind)}";
         var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sn", "uac", "-t", sippTransport, "-s", "ivr", "-d", "300", target], Limit);
 
-        var call = await ua.AcceptAsync().AsTask().WaitAsync(Limit);
+        var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         call.Ring();
         var audio = call.Answer(new LocalMedia("127.0.0.1", 41000));
-        var end = await call.Ended.WaitAsync(Limit);
+        var end = await Sipp.Before(call.Ended, sipp, Limit);
         var result = await sipp;
 
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
@@ -54,9 +54,9 @@ public sealed class SippInteropTests
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
         var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-cancel-before-answer.xml"), "-s", "ivr", target], Limit);
 
-        var call = await ua.AcceptAsync().AsTask().WaitAsync(Limit);
+        var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         call.Ring();
-        var end = await call.Ended.WaitAsync(Limit);
+        var end = await Sipp.Before(call.Ended, sipp, Limit);
         var result = await sipp;
 
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
@@ -73,7 +73,7 @@ public sealed class SippInteropTests
 
         // SIPp may not be bound yet: the INVITE's own retransmissions (timer A) cover that gap.
         var call = await ua.CallAsync(SipUri.Parse($"sip:service@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41002) { Codecs = [SdpCodec.Pcmu] });
-        var answer = await call.Completion.WaitAsync(Limit);
+        var answer = await Sipp.Before(call.Completion, sipp, Limit);
         Assert.Equal(200, answer.StatusCode);
         await call.Ringing.WaitAsync(Limit);
         Assert.Equal(SdpCodec.Pcmu, call.Audio!.Codec);
@@ -83,5 +83,41 @@ public sealed class SippInteropTests
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.Equal(CallEndReason.LocalHangup, (await call.Ended).Reason);
+    }
+
+    [Fact]
+    public async Task Sipp_callee_that_is_busy_gives_486_and_gets_its_ack()
+    {
+        await using var ua = NewUa();
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
+
+        var call = await ua.CallAsync(SipUri.Parse($"sip:busy@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41004));
+        var final = await Sipp.Before(call.Completion, sipp, Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(486, final.StatusCode);
+        Assert.Equal(new CallEnd(CallEndReason.Rejected, 486), await call.Ended);
+    }
+
+    [Fact]
+    public async Task Sipp_caller_holds_and_resumes_with_reinvite()
+    {
+        await using var ua = NewUa();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
+        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-reinvite-hold.xml"), "-s", "ivr", target], Limit);
+
+        var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
+        call.Answer(new LocalMedia("127.0.0.1", 41006));
+        var held = await Sipp.Before(call.MediaChanges.ReadAsync().AsTask(), sipp, Limit);
+        var resumed = await Sipp.Before(call.MediaChanges.ReadAsync().AsTask(), sipp, Limit);
+        var end = await Sipp.Before(call.Ended, sipp, Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.True(held.IsOnHold);
+        Assert.Equal(MediaDirection.SendRecv, resumed.Direction);
+        Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
     }
 }

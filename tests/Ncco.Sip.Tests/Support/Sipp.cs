@@ -26,6 +26,18 @@ internal static class Sipp
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>Awaits <paramref name="task"/>, failing at once with SIPp's output if SIPp exits first (bad scenario, bind error…).</summary>
+    public static async Task<T> Before<T>(Task<T> task, Task<Result> sipp, TimeSpan limit)
+    {
+        var first = await Task.WhenAny(task, sipp).WaitAsync(limit);
+        if (first == sipp && !task.IsCompleted)
+        {
+            var result = await sipp;
+            Assert.Fail($"SIPp exited ({result.ExitCode}) before the UA saw what it expected:\n{result.Output}");
+        }
+        return await task;
+    }
+
     public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "sipp", name);
 
     /// <summary>Starts SIPp; the returned task completes with its exit code and output, or kills it after <paramref name="limit"/>.</summary>
