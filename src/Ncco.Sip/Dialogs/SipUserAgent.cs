@@ -108,6 +108,19 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers <paramref name="addressOfRecord"/> with <paramref name="registrar"/> (answering a digest challenge with
+    /// <see cref="SipUserAgentOptions.Credentials"/>) and keeps it refreshed until the returned registration is disposed.
+    /// Check <see cref="Registration.SipRegistration.IsRegistered"/> and <see cref="Registration.SipRegistration.LastResponse"/>.
+    /// </summary>
+    public async Task<Registration.SipRegistration> RegisterAsync(SipUri registrar, SipUri addressOfRecord, TimeSpan expires, CancellationToken cancellation = default)
+    {
+        var target = await Layer.Transport.ResolveAsync(registrar, cancellation).ConfigureAwait(false);
+        var registration = new Registration.SipRegistration(this, registrar, addressOfRecord, expires, target);
+        await registration.RefreshAsync(cancellation).ConfigureAwait(false);
+        return registration;
+    }
+
     /// <summary>Sends OPTIONS (keep-alive / health check) and returns the final response (408 on timeout).</summary>
     public async Task<SipResponse> OptionsAsync(SipUri target, CancellationToken cancellation = default)
     {
