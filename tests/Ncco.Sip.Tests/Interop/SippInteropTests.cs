@@ -120,4 +120,22 @@ public sealed class SippInteropTests
         Assert.Equal(MediaDirection.SendRecv, resumed.Direction);
         Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
     }
+
+    [Fact]
+    public async Task Sipp_caller_with_a_session_timer_is_granted_it_and_refreshes_with_update()
+    {
+        await using var ua = NewUa();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
+        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-session-timer.xml"), "-s", "ivr", target], Limit);
+
+        var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
+        Assert.Equal(TimeSpan.FromSeconds(90), call.SessionInterval);
+        var audio = call.Answer(new LocalMedia("127.0.0.1", 41008));
+        var end = await Sipp.Before(call.Ended, sipp, Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(SdpCodec.Pcma, audio!.Codec);
+        Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
+    }
 }
