@@ -32,9 +32,34 @@ public static class SipMessageParser
             throw new SipParseException("message has no blank line after the headers");
         }
         var headText = Encoding.UTF8.GetString(data[..headerEnd]);
-        if (headText.Contains('\0'))
+        // Control characters (other than tab) have no place in a header and would travel on into logs and webhooks.
+        var control = headText.AsSpan().IndexOfAnyInRange('\0', '\x08');
+        if (control < 0)
         {
-            throw new SipParseException("message contains a NUL character in the headers");
+            control = headText.AsSpan().IndexOfAnyInRange('\x0b', '\x0c');
+        }
+        if (control < 0)
+        {
+            control = headText.AsSpan().IndexOfAnyInRange('\x0e', '\x1f');
+        }
+        if (control < 0)
+        {
+            control = headText.IndexOf('\x7f', StringComparison.Ordinal);
+        }
+        if (control < 0)
+        {
+            // A CR is only allowed as part of a line end (the header section stops just before the last line's LF).
+            for (var i = 0; i < headText.Length - 1 && control < 0; i++)
+            {
+                if (headText[i] == '\r' && headText[i + 1] != '\n')
+                {
+                    control = i;
+                }
+            }
+        }
+        if (control >= 0)
+        {
+            throw new SipParseException($"control character 0x{(int)headText[control]:x2} in the headers");
         }
         var lines = Unfold(headText, limits);
         if (lines.Count == 0 || lines[0].Length == 0)

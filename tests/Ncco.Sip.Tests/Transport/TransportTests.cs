@@ -81,6 +81,25 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task Silent_or_unframeable_tcp_peers_are_disconnected()
+    {
+        await using var transport = new StreamSipTransport(new IPEndPoint(IPAddress.Loopback, 0), limits: new SipTransportLimits { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var sink = new Sink();
+        transport.Start(sink);
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(transport.LocalEndPoint);
+        using var garbage = new TcpClient();
+        await garbage.ConnectAsync(transport.LocalEndPoint);
+        var noLength = Encoding.ASCII.GetString(Options("z9hG4bKg1")).Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal);
+        await garbage.GetStream().WriteAsync(Encoding.ASCII.GetBytes(noLength));
+
+        using var timeout = new CancellationTokenSource(Wait);
+        Assert.Equal(0, await silent.GetStream().ReadAsync(new byte[16], timeout.Token));
+        Assert.Equal(0, await garbage.GetStream().ReadAsync(new byte[16], timeout.Token));
+        Assert.Empty(sink.Frames);
+    }
+
+    [Fact]
     public async Task Udp_garbage_is_dropped_and_a_bad_request_gets_400_naming_the_header()
     {
         await using var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, tcp: false);
