@@ -22,6 +22,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// <summary>The methods we answer, for Allow headers.</summary>
     public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
 
+    /// <summary>Largest INVITE sent over UDP; bigger ones switch to TCP to the same address (RFC 3261 §18.1.1).</summary>
+    public const int MaxUdpRequestBytes = 1300;
+
     private readonly Dictionary<string, SipCall> _dialogs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ITimer? Timer, SipResponse Ok, SipEndPoint To, TimeSpan Interval)> _reinviteOks = new(StringComparer.Ordinal);
     private readonly Channel<IncomingCall> _incoming = Channel.CreateUnbounded<IncomingCall>(new UnboundedChannelOptions { SingleReader = false });
@@ -102,6 +105,13 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         lock (Gate)
         {
             var invite = OutgoingCall.BuildInvite(this, target, endPoint, offer, options);
+            if (endPoint.Transport == SipTransportKind.Udp && invite.ToBytes().Length > MaxUdpRequestBytes
+                && Layer.Transport.Transports.ContainsKey(SipTransportKind.Tcp))
+            {
+                // §18.1.1: a request over 1300 bytes (path MTU unknown) must go over a congestion-controlled transport.
+                endPoint = endPoint with { Transport = SipTransportKind.Tcp };
+                invite = OutgoingCall.BuildInvite(this, target, endPoint, offer, options);
+            }
             var call = new OutgoingCall(this, invite, endPoint, local, offer, options);
             call.Begin();
             return call;

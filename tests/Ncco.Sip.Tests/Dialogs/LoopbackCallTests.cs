@@ -120,4 +120,20 @@ public sealed class LoopbackCallTests
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(SipUserAgent.AllowedMethods, response.Header(HeaderNames.Allow));
     }
+
+    [Fact]
+    public async Task Invite_too_large_for_udp_goes_over_tcp_to_the_same_address()
+    {
+        await using var pair = new LoopbackPair();
+        var bulky = new OutgoingCallOptions { Headers = [new("X-Context", new string('x', 1200))] };
+        var call = await pair.Alice.CallAsync(pair.BobUri(), AliceMedia, bulky);
+        var incoming = await pair.Bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+
+        Assert.Equal(Ncco.Sip.Transport.SipTransportKind.Tcp, incoming.Source.Transport);
+        Assert.Equal("TCP", incoming.Invite.TopVia.Transport);
+        incoming.Answer(BobMedia);
+        Assert.Equal(200, (await call.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
+        await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, (await incoming.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+    }
 }
