@@ -42,6 +42,9 @@ public abstract class SipCall
 
     private protected SipUserAgent Agent { get; }
 
+    /// <summary>True while our own re-INVITE awaits its final response (a crossing re-INVITE from the peer gets 491).</summary>
+    internal bool ReinvitePending { get; set; }
+
     /// <summary>Ends the call from our side: BYE when established, CANCEL or a rejection before.</summary>
     public Task HangupAsync(CancellationToken cancellation = default) => Agent.HangupAsync(this, cancellation);
 

@@ -176,9 +176,18 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             local = local with { SessionVersion = (call.LocalMedia?.SessionVersion ?? 0) + 1 };
             offer = SdpNegotiator.CreateOffer(local);
             var body = Encoding.UTF8.GetBytes(offer.ToString());
-            final = SendInDialogLocked(call, SipMethods.Invite, r => r.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = body }, out var sent);
+            if (call.ReinvitePending)
+            {
+                throw new InvalidOperationException("a re-INVITE is already in progress on this call");
+            }
+            final = SendInDialogLocked(call, SipMethods.Invite, r => r.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = body }, out _,
+                (request, response) =>
+                {
+                    call.ReinvitePending = false;
+                    AckReinvite(call, request, response, offer, local);
+                });
+            call.ReinvitePending = true;
             call.LocalMedia = local;
-            _ = final.ContinueWith(t => AckReinvite(call, sent, t.Result, offer, local), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
         return await final.WaitAsync(cancellation).ConfigureAwait(false);
     }
@@ -215,7 +224,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     internal Task SendByeLocked(SipCall call) =>
         call.Dialog is null ? Task.CompletedTask : SendInDialogLocked(call, SipMethods.Bye, null, out _);
 
-    private Task<SipResponse> SendInDialogLocked(SipCall call, string method, Func<SipRequest, SipRequest>? decorate, out SipRequest sent)
+    private Task<SipResponse> SendInDialogLocked(SipCall call, string method, Func<SipRequest, SipRequest>? decorate, out SipRequest sent,
+        Action<SipRequest, SipResponse>? onFinal = null)
     {
         var dialog = call.Dialog!;
         var hopUri = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
@@ -225,7 +235,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             .AddHeader(HeaderNames.UserAgent, Options.Product);
         request = decorate?.Invoke(request) ?? request;
         sent = request;
-        var task = new TransactionTask();
+        var task = new TransactionTask(onFinal);
         if (hop is not null)
         {
             Layer.SendRequest(request, hop, task);
@@ -247,7 +257,10 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         catch (Exception error) when (error is System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            return SipResponse.For(request, 503, "Next Hop Unresolvable");
+            lock (Gate)
+            {
+                return task.Fail(request, 503, "Next Hop Unresolvable");
+            }
         }
     }
 
@@ -519,6 +532,12 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     private void OnRefresh(ServerTransaction transaction, SipCall call, SipDialog dialog)
     {
         var request = transaction.Request;
+        if (request.Method == SipMethods.Invite && call.ReinvitePending)
+        {
+            // Glare: both sides re-INVITEd at once; §14.1 has the other side back off and retry.
+            transaction.Respond(SipResponse.For(request, 491));
+            return;
+        }
         if (request.Contacts.FirstOrDefault()?.Uri is { } target)
         {
             dialog.RemoteTarget = target; // target refresh (§12.2.2)

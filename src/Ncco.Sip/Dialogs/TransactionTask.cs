@@ -3,8 +3,8 @@ using Ncco.Sip.Transactions;
 
 namespace Ncco.Sip.Dialogs;
 
-/// <summary>Turns a non-INVITE client transaction into a task of its final response (timeouts become 408, transport failures 503).</summary>
-internal sealed class TransactionTask : IClientTransactionUser
+/// <summary>Turns a client transaction into a task of its final response (timeouts become 408, transport failures 503).</summary>
+internal sealed class TransactionTask(Action<SipRequest, SipResponse>? onFinal = null) : IClientTransactionUser
 {
     private readonly TaskCompletionSource<SipResponse> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -14,10 +14,28 @@ internal sealed class TransactionTask : IClientTransactionUser
     {
         if (!response.IsProvisional)
         {
-            _final.TrySetResult(response);
+            Complete(transaction.Request, response);
         }
     }
 
     public void OnFailure(ClientTransaction transaction, int statusCode, string reason) =>
-        _final.TrySetResult(SipResponse.For(transaction.Request, statusCode, reason));
+        Complete(transaction.Request, SipResponse.For(transaction.Request, statusCode, reason));
+
+    /// <summary>Completes without a transaction (the request could not even be sent). Call under the stack lock.</summary>
+    public SipResponse Fail(SipRequest request, int statusCode, string reason)
+    {
+        var response = SipResponse.For(request, statusCode, reason);
+        Complete(request, response);
+        return response;
+    }
+
+    private void Complete(SipRequest request, SipResponse response)
+    {
+        // The callback runs under the stack lock, before any awaiting code, so state it updates is current when they resume.
+        if (!_final.Task.IsCompleted)
+        {
+            onFinal?.Invoke(request, response);
+        }
+        _final.TrySetResult(response);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class SipRegistration : IAsyncDisposable
     private readonly string _callId = SipIds.NewCallId();
     private readonly string _fromTag = SipIds.NewTag();
     private long _cseq;
+    private long _generation;
     private ITimer? _refresh;
     private bool _disposed;
 
@@ -58,6 +59,11 @@ public sealed class SipRegistration : IAsyncDisposable
 
     private async Task<SipResponse> SendAsync(TimeSpan expires, CancellationToken cancellation)
     {
+        long generation;
+        lock (_agent.Gate)
+        {
+            generation = ++_generation;
+        }
         var request = Build(expires);
         var response = await Transact(request).WaitAsync(cancellation).ConfigureAwait(false);
         if (response.StatusCode is 401 or 407 && _agent.Options.Credentials is { } credentials
@@ -67,6 +73,11 @@ public sealed class SipRegistration : IAsyncDisposable
         }
         lock (_agent.Gate)
         {
+            if (generation != _generation)
+            {
+                // A later REGISTER (a refresh racing a de-registration) has been sent; its outcome is the one that counts.
+                return response;
+            }
             LastResponse = response;
             IsRegistered = response.IsSuccess && expires > TimeSpan.Zero;
             GrantedExpiry = response.IsSuccess ? Granted(response, expires) : null;

@@ -193,4 +193,26 @@ public sealed class UserAgentServerTests
         Assert.Equal(0, h.Agent.Layer.ServerCount);
         Assert.Equal(0, h.Time.ActiveTimers);
     }
+
+    [Fact]
+    public async Task Crossing_reinvites_get_491()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(UaHarness.Invite());
+        call.Answer(Local);
+        h.Transport.Deliver(h.InDialog(call, "ACK", 1, "z9hG4bKack"));
+
+        var ours = h.Agent.ReinviteAsync(call, Local with { Direction = MediaDirection.SendOnly });
+        Assert.Single(h.Transport.SentRequests("INVITE"));
+        h.Transport.Deliver(h.InDialog(call, "INVITE", 2, "z9hG4bKglare", UaHarness.Offer, "application/sdp"));
+        Assert.Single(h.Transport.SentResponses(491));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Agent.ReinviteAsync(call, Local));
+
+        // The peer backs off too and answers ours with 491; then its own re-INVITE is welcome again.
+        var sent = h.Transport.SentRequests("INVITE").Single();
+        h.Transport.Deliver(SipResponse.For(sent, 491));
+        Assert.Equal(491, (await ours.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        h.Transport.Deliver(h.InDialog(call, "INVITE", 3, "z9hG4bKretry", UaHarness.Offer, "application/sdp"));
+        Assert.Single(h.Transport.SentResponses(200), r => r.CSeq.Number == 3);
+    }
 }
