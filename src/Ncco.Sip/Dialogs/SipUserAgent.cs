@@ -648,7 +648,10 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         // The failure response already ended the call; nothing else holds state for it.
     }
 
-    /// <summary>Stops accepting calls and closes the transports.</summary>
+    /// <summary>
+    /// Stops accepting calls, ends every call and transaction without further signalling (send BYEs first for a graceful
+    /// shutdown) and closes the transports.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _incoming.Writer.TryComplete();
@@ -664,6 +667,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 call.End(new CallEnd(CallEndReason.LocalHangup));
             }
         }
+        Layer.Shutdown();
         await Layer.Transport.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -166,6 +166,18 @@ public sealed class TransactionLayer : ISipMessageHandler
         }
     }
 
+    /// <summary>Ends every transaction and its timers at once (shutdown: nothing more will be sent or retransmitted).</summary>
+    public void Shutdown()
+    {
+        lock (Gate)
+        {
+            foreach (var transaction in _clients.Values.Cast<SipTransaction>().Concat(_servers.Values).ToList())
+            {
+                transaction.Terminate();
+            }
+        }
+    }
+
     internal void Remove(SipTransaction transaction)
     {
         switch (transaction)

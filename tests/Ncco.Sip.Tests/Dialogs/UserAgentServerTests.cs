@@ -215,4 +215,23 @@ public sealed class UserAgentServerTests
         h.Transport.Deliver(h.InDialog(call, "INVITE", 3, "z9hG4bKretry", UaHarness.Offer, "application/sdp"));
         Assert.Single(h.Transport.SentResponses(200), r => r.CSeq.Number == 3);
     }
+
+    [Fact]
+    public async Task Dispose_ends_calls_and_leaves_no_transaction_or_timer_running()
+    {
+        var h = new UaHarness();
+        var answered = h.Receive(UaHarness.Invite("z9hG4bKd1"));
+        answered.Answer(Local);
+        var ringing = h.Receive(Requests.Make("INVITE", "z9hG4bKd2", callId: "call-2", body: UaHarness.Offer, contentType: "application/sdp"));
+        ringing.Ring();
+        h.Transport.Deliver(Requests.Make("OPTIONS", "z9hG4bKd3"));
+
+        await h.Agent.DisposeAsync();
+
+        Assert.Equal(CallEndReason.LocalHangup, UaHarness.EndOf(answered).Reason);
+        Assert.Equal(CallEndReason.LocalHangup, UaHarness.EndOf(ringing).Reason);
+        Assert.Equal(0, h.Agent.Layer.ServerCount);
+        Assert.Equal(0, h.Agent.DialogCount);
+        Assert.Equal(0, h.Time.ActiveTimers);
+    }
 }
