@@ -41,8 +41,19 @@ public sealed class DigestAuthenticator
     }
 
     /// <summary>Checks the Authorization (or Proxy-Authorization) header of <paramref name="request"/>.</summary>
-    public DigestVerdict Verify(SipRequest request, bool proxy = false)
+    public DigestVerdict Verify(SipRequest request, bool proxy = false) => Verify(request, out _, proxy);
+
+    /// <summary>Checks the credentials and gives the user name they were accepted for.</summary>
+    public DigestVerdict Verify(SipRequest request, out string? username, bool proxy = false)
     {
+        var verdict = Check(request, proxy, out var name);
+        username = verdict == DigestVerdict.Accepted ? name : null;
+        return verdict;
+    }
+
+    private DigestVerdict Check(SipRequest request, bool proxy, out string? username)
+    {
+        username = null;
         var header = proxy ? HeaderNames.ProxyAuthorization : HeaderNames.Authorization;
         DigestChallenge? credentials = null;
         foreach (var value in request.HeaderValues(header))
@@ -65,7 +76,7 @@ public sealed class DigestAuthenticator
         {
             return DigestVerdict.Missing;
         }
-        var username = credentials.Get("username");
+        username = credentials.Get("username");
         var response = credentials.Get("response");
         var uri = credentials.Get("uri");
         if (username is null || response is null || uri is null || !DigestHash.IsSupported(credentials.Algorithm) || _passwords(username) is not { } password)

@@ -428,7 +428,10 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             case SipMethods.Bye or SipMethods.Update or SipMethods.Info:
                 transaction.Respond(SipResponse.For(request, 481, toTag: SipIds.NewTag()));
                 break;
-            case "REGISTER" or "MESSAGE" or "SUBSCRIBE" or "NOTIFY" or "REFER" or "PUBLISH" or "PRACK":
+            case SipMethods.Register when Options.Registrar is { } registrar:
+                transaction.Respond(registrar.Handle(request, transaction.Remote));
+                break;
+            case SipMethods.Register or "MESSAGE" or "SUBSCRIBE" or "NOTIFY" or "REFER" or "PUBLISH" or "PRACK":
                 transaction.Respond(SipResponse.For(request, 405, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Allow, AllowedMethods));
                 break;
             default:

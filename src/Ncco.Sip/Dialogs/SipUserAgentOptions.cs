@@ -17,6 +17,9 @@ public sealed record SipUserAgentOptions
     /// <summary>Credentials for answering 401/407 challenges from trunks, or null.</summary>
     public DigestCredentials? Credentials { get; init; }
 
+    /// <summary>When set, REGISTER requests are served by this registrar (otherwise they get 405).</summary>
+    public Registration.SipRegistrar? Registrar { get; init; }
+
     /// <summary>When set, incoming INVITEs must carry valid digest credentials (server side of digest auth).</summary>
     public DigestAuthenticator? Authenticator { get; init; }
 }
