@@ -29,15 +29,25 @@ public sealed class DigestAuthenticator
     /// <summary>How long a nonce stays valid.</summary>
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A 401 (or 407 as a proxy) for <paramref name="request"/> offering SHA-256 then MD5.</summary>
+    /// <summary>
+    /// Algorithms challenged with, one header each, in this order. RFC 8760 puts the preferred first (the default), but some
+    /// clients only ever read the first challenge — SIPp 3.6 among them, which knows MD5 only — so a deployment with such
+    /// phones lists MD5 first; clients that read every challenge (ours) still choose SHA-256.
+    /// </summary>
+    public IReadOnlyList<string> Algorithms { get; init; } = ["SHA-256", "MD5"];
+
+    /// <summary>A 401 (or 407 as a proxy) for <paramref name="request"/> offering <see cref="Algorithms"/>.</summary>
     public SipResponse Challenge(SipRequest request, bool stale = false, bool proxy = false, string? toTag = null)
     {
         var nonce = NewNonce();
         var header = proxy ? HeaderNames.ProxyAuthenticate : HeaderNames.WwwAuthenticate;
         var staleText = stale ? ", stale=true" : "";
-        return SipResponse.For(request, proxy ? 407 : 401, toTag: toTag)
-            .AddHeader(header, $"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm=SHA-256, qop=\"auth\"{staleText}")
-            .AddHeader(header, $"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\"{staleText}");
+        var response = SipResponse.For(request, proxy ? 407 : 401, toTag: toTag);
+        foreach (var algorithm in Algorithms.Where(DigestHash.IsSupported))
+        {
+            response = response.AddHeader(header, $"Digest realm=\"{Realm}\", nonce=\"{nonce}\", algorithm={algorithm}, qop=\"auth\"{staleText}");
+        }
+        return response;
     }
 
     /// <summary>Checks the Authorization (or Proxy-Authorization) header of <paramref name="request"/>.</summary>

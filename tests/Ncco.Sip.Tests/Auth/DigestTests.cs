@@ -82,4 +82,17 @@ public sealed class DigestTests
         var refused = await noCredentials.Alice.CallAsync(noCredentials.BobUri(), new LocalMedia("127.0.0.1", 40000));
         Assert.Equal(401, (await refused.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
     }
+
+    [Fact]
+    public void Our_client_picks_sha256_even_when_md5_is_challenged_first()
+    {
+        var server = new DigestAuthenticator("ncco.test", _ => "pw", new ManualTimeProvider()) { Algorithms = ["MD5", "SHA-256"] };
+        var request = Requests.Make("INVITE", "z9hG4bKd3");
+        var challenge = server.Challenge(request);
+        Assert.StartsWith("Digest realm=\"ncco.test\", nonce=", challenge.HeaderValues(HeaderNames.WwwAuthenticate).First(), StringComparison.Ordinal);
+        Assert.Contains("algorithm=MD5", challenge.HeaderValues(HeaderNames.WwwAuthenticate).First(), StringComparison.Ordinal);
+        var authorized = DigestClient.Authorize(request, challenge, new DigestCredentials("u", "pw"))!;
+        Assert.Contains("algorithm=SHA-256", authorized.Header(HeaderNames.Authorization), StringComparison.Ordinal);
+        Assert.Equal(DigestVerdict.Accepted, server.Verify(authorized));
+    }
 }

@@ -138,4 +138,27 @@ public sealed class SippInteropTests
         Assert.Equal(SdpCodec.Pcma, audio!.Codec);
         Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
     }
+
+    [Fact]
+    public async Task Sipp_softphone_registers_with_digest_at_our_registrar()
+    {
+        // SIPp answers only the first challenge and only MD5, like many older phones: list MD5 first.
+        var authenticator = new Ncco.Sip.Auth.DigestAuthenticator("ncco.test", u => u == "alice" ? "secret" : null, TimeProvider.System)
+        {
+            Algorithms = ["MD5", "SHA-256"],
+        };
+        var registrar = new Ncco.Sip.Registration.SipRegistrar(authenticator, TimeProvider.System);
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { Registrar = registrar });
+        await using var _ = ua;
+        ua.Start();
+        var sippPort = Sipp.FreeUdpPort();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
+
+        var result = await Sipp.RunAsync([.. Common(sippPort), "-sf", Sipp.Scenario("uac-register-digest.xml"), target], Limit);
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        var binding = registrar.Lookup("alice").Single();
+        Assert.Equal(sippPort, binding.Contact.Port);
+        Assert.Equal(sippPort, binding.Source.Address.Port);
+    }
 }
