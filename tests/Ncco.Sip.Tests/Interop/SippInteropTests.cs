@@ -161,4 +161,24 @@ public sealed class SippInteropTests
         Assert.Equal(sippPort, binding.Contact.Port);
         Assert.Equal(sippPort, binding.Source.Address.Port);
     }
+
+    [Fact]
+    public async Task Our_caller_answers_a_sipp_trunks_digest_challenge()
+    {
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System,
+            new SipUserAgentOptions { Credentials = new Ncco.Sip.Auth.DigestCredentials("trunkuser", "trunkpw") });
+        await using var _ = ua;
+        ua.Start();
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Common(port), "-sf", Sipp.Scenario("uas-digest-challenge.xml")], Limit);
+
+        var call = await ua.CallAsync(SipUri.Parse($"sip:15551230000@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41010));
+        var answer = await Sipp.Before(call.Completion, sipp, Limit);
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Contains("username=\"trunkuser\"", call.Invite.Header(HeaderNames.Authorization), StringComparison.Ordinal);
+        await call.HangupAsync().WaitAsync(Limit);
+
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
 }
