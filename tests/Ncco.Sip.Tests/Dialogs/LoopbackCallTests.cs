@@ -136,4 +136,24 @@ public sealed class LoopbackCallTests
         await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
         Assert.Equal(CallEndReason.RemoteHangup, (await incoming.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
     }
+
+    [Fact]
+    public async Task Call_over_ipv6_loopback_uses_bracketed_hosts_and_ip6_sdp()
+    {
+        await using var alice = SipUserAgent.Create(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 0), TimeProvider.System, new() { User = "alice" });
+        await using var bob = SipUserAgent.Create(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 0), TimeProvider.System, new() { User = "bob" });
+        alice.Start();
+        bob.Start();
+
+        var call = await alice.CallAsync(SipUri.Parse($"sip:bob@[::1]:{bob.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp)}"), new LocalMedia("::1", 40010));
+        var incoming = await bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal("[::1]", incoming.Invite.TopVia.Host);
+        incoming.Answer(new LocalMedia("::1", 40012));
+
+        Assert.Equal(200, (await call.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
+        Assert.Equal("::1", call.Audio!.RemoteAddress);
+        Assert.Contains("c=IN IP6 ::1", call.Answer!.BodyText, StringComparison.Ordinal);
+        await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, (await incoming.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+    }
 }
