@@ -41,15 +41,24 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// Convenience: binds the given transports on <paramref name="address"/> (port 0 picks free ports) and builds the
     /// whole stack. Call <see cref="Start"/> afterwards.
     /// </summary>
+    /// <param name="address">Local address; port 0 picks a free port (shared by UDP and TCP).</param>
+    /// <param name="time">The clock for every timer.</param>
+    /// <param name="options">UA settings.</param>
+    /// <param name="timers">T1/T2/T4 and the derived timers.</param>
+    /// <param name="tls">TLS settings; a TLS listener on a free port is added when given.</param>
+    /// <param name="udp">Listen on UDP.</param>
+    /// <param name="tcp">Listen on TCP.</param>
+    /// <param name="advertisedHost">Host for Via and Contact (the public address behind NAT); defaults to the bound address.</param>
+    /// <remarks>For other limits build the layers yourself: transports, <see cref="SipTransportLayer"/>, <see cref="TransactionLayer"/>.</remarks>
     public static SipUserAgent Create(IPEndPoint address, TimeProvider time, SipUserAgentOptions? options = null, SipTimers? timers = null,
-        SipTlsOptions? tls = null, bool udp = true, bool tcp = true)
+        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null)
     {
         var transports = BindUdpAndTcp(address, udp, tcp);
         if (tls is not null)
         {
             transports.Add(new StreamSipTransport(new IPEndPoint(address.Address, 0), tls));
         }
-        var layer = new TransactionLayer(new SipTransportLayer(transports), time, timers);
+        var layer = new TransactionLayer(new SipTransportLayer(transports, advertisedHost: advertisedHost), time, timers);
         return new SipUserAgent(layer, options);
     }
 

@@ -156,4 +156,29 @@ public sealed class LoopbackCallTests
         await call.HangupAsync().WaitAsync(LoopbackPair.Wait);
         Assert.Equal(CallEndReason.RemoteHangup, (await incoming.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
     }
+
+    [Fact]
+    public async Task Caller_behind_nat_with_an_unreachable_contact_is_answered_and_hung_up_on_via_its_source()
+    {
+        // Alice advertises an address nobody can reach (as a phone behind NAT does with its private one).
+        await using var alice = SipUserAgent.Create(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), TimeProvider.System,
+            new() { User = "alice" }, advertisedHost: "192.0.2.99");
+        await using var bob = SipUserAgent.Create(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), TimeProvider.System, new() { User = "bob" });
+        alice.Start();
+        bob.Start();
+
+        var call = await alice.CallAsync(SipUri.Parse($"sip:bob@127.0.0.1:{bob.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp)}"), AliceMedia);
+        var incoming = await bob.AcceptAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        var via = incoming.Invite.TopVia;
+        Assert.Equal("192.0.2.99", via.Host);
+        Assert.Equal("127.0.0.1", via.Parameters["received"]);
+        Assert.Equal(incoming.Source.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), via.Parameters["rport"]);
+        Assert.Equal("192.0.2.99", incoming.Invite.Contacts[0].Uri.Host);
+
+        incoming.Answer(BobMedia);
+        Assert.Equal(200, (await call.Completion.WaitAsync(LoopbackPair.Wait)).StatusCode);
+        await incoming.Confirmed.WaitAsync(LoopbackPair.Wait);
+        await incoming.HangupAsync().WaitAsync(LoopbackPair.Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, (await call.Ended.WaitAsync(LoopbackPair.Wait)).Reason);
+    }
 }
