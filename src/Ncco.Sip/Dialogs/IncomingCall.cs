@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Text;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+using Ncco.Sip.Transactions;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Sip.Dialogs;
+
+/// <summary>
+/// An INVITE we received. The application rings, answers (offer/answer against its <see cref="LocalMedia"/>) or rejects.
+/// After a 2xx the UA core retransmits it over UDP until the ACK (RFC 3261 §13.3.1.4) and, when the caller asked for a session
+/// timer, ends the call if no refresh arrives in time (RFC 4028 §10).
+/// </summary>
+public sealed class IncomingCall : SipCall
+{
+    private readonly TaskCompletionSource _confirmed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _retransmit;
+    private ITimer? _sessionExpiry;
+    private readonly ITimer _unanswered;
+    private ITimer? _ackTimeout;
+    private TimeSpan _retransmitInterval;
+    private SipResponse? _ok;
+    private SessionDescription? _lateOffer;
+
+    internal IncomingCall(SipUserAgent agent, ServerInviteTransaction transaction, SessionDescription? offer, TimeSpan? sessionInterval)
+        : base(agent, transaction.Request.CallId)
+    {
+        Transaction = transaction;
+        Offer = offer;
+        SessionInterval = sessionInterval;
+        LocalTag = SipIds.NewTag();
+        // An application that never answers must not leave the call pending forever: end it when the transaction gives up.
+        _unanswered = agent.StartTimer(agent.Layer.Timers.InviteServerLimit, () =>
+        {
+            if (!IsEnded && Dialog is null)
+            {
+                if (!Transaction.HasFinalResponse)
+                {
+                    Transaction.Respond(SipResponse.For(Invite, 408, "No Final Response From Application", LocalTag));
+                }
+                End(new CallEnd(CallEndReason.Timeout, 408));
+            }
+        });
+    }
+
+    /// <summary>The INVITE.</summary>
+    public SipRequest Invite => Transaction.Request;
+
+    /// <inheritdoc />
+    public override SipMessage PeerMessage => Invite;
+
+    /// <summary>The caller's SDP offer, or null for a late offer (we offer in the 2xx, the ACK answers).</summary>
+    public SessionDescription? Offer { get; }
+
+    /// <summary>Where the INVITE came from.</summary>
+    public SipEndPoint Source => Transaction.Remote;
+
+    /// <summary>Negotiated session interval (RFC 4028), or null without a session timer.</summary>
+    public TimeSpan? SessionInterval { get; }
+
+    /// <summary>Completes when the ACK for our 2xx arrives.</summary>
+    public Task Confirmed => _confirmed.Task;
+
+    /// <summary>Our To tag.</summary>
+    public string LocalTag { get; }
+
+    internal ServerInviteTransaction Transaction { get; }
+
+    /// <summary>Sends 180 Ringing.</summary>
+    public void Ring()
+    {
+        lock (Agent.Gate)
+        {
+            if (!IsEnded && !Transaction.HasFinalResponse)
+            {
+                Transaction.Respond(Agent.Decorate(SipResponse.For(Invite, 180, toTag: LocalTag), Source.Transport));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers with 200 OK and our SDP. Throws <see cref="SdpNegotiationException"/> (after answering 488) when no codec is
+    /// common, <see cref="InvalidOperationException"/> when the call already ended or was answered.
+    /// </summary>
+    public NegotiatedAudio? Answer(LocalMedia local)
+    {
+        lock (Agent.Gate)
+        {
+            if (IsEnded || Transaction.HasFinalResponse)
+            {
+                throw new InvalidOperationException("the call has already ended or been answered");
+            }
+            SessionDescription body;
+            NegotiatedAudio? audio = null;
+            if (Offer is null)
+            {
+                body = SdpNegotiator.CreateOffer(local);
+                _lateOffer = body;
+            }
+            else
+            {
+                try
+                {
+                    (body, audio) = SdpNegotiator.Answer(Offer, local);
+                }
+                catch (SdpNegotiationException error)
+                {
+                    Transaction.Respond(SipResponse.For(Invite, 488, error.Message, LocalTag));
+                    End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));
+                    throw;
+                }
+            }
+            Agent.StopTimer(_unanswered);
+            LocalMedia = local;
+            Audio = audio;
+            Dialog = CreateDialog();
+            Agent.Register(this);
+
+            var ok = Agent.Decorate(SipResponse.For(Invite, 200, toTag: LocalTag), Source.Transport)
+                .AddHeader(HeaderNames.ContentType, "application/sdp");
+            if (SessionInterval is { } interval)
+            {
+                ok = ok.AddHeader(HeaderNames.SessionExpires, $"{(long)interval.TotalSeconds};refresher=uac")
+                    .AddHeader(HeaderNames.Require, "timer");
+            }
+            _ok = ok with { Body = Encoding.UTF8.GetBytes(body.ToString()) };
+            Transaction.Respond(_ok);
+            if (!Source.Transport.IsReliable())
+            {
+                _retransmitInterval = Agent.Layer.Timers.T1;
+                _retransmit = Agent.StartTimer(_retransmitInterval, RetransmitOk);
+            }
+            _ackTimeout = Agent.StartTimer(Agent.Layer.Timers.SixtyFourT1, () =>
+            {
+                if (!_confirmed.Task.IsCompleted && !IsEnded)
+                {
+                    // §13.3.1.4: no ACK within 64·T1 — confirm and immediately end the session.
+                    _ = Agent.SendByeLocked(this);
+                    End(new CallEnd(CallEndReason.Timeout, 408));
+                }
+            });
+            RestartSessionTimer();
+            return audio;
+        }
+    }
+
+    /// <summary>Rejects with a failure status (486 busy, 603 decline, 480 unavailable…).</summary>
+    public void Reject(int statusCode, string? reason = null)
+    {
+        if (statusCode is < 300 or > 699)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), "a rejection is a 3xx–6xx status");
+        }
+        lock (Agent.Gate)
+        {
+            if (IsEnded || Transaction.HasFinalResponse)
+            {
+                return;
+            }
+            Transaction.Respond(Agent.Decorate(SipResponse.For(Invite, statusCode, reason, LocalTag), Source.Transport));
+            End(new CallEnd(CallEndReason.LocalHangup, statusCode));
+        }
+    }
+
+    internal void OnCancel()
+    {
+        if (!Transaction.HasFinalResponse)
+        {
+            Transaction.Respond(SipResponse.For(Invite, 487, toTag: LocalTag));
+            End(new CallEnd(CallEndReason.Cancelled, 487));
+        }
+    }
+
+    internal void OnAck(SipRequest ack)
+    {
+        Agent.StopTimer(_retransmit);
+        Agent.StopTimer(_ackTimeout);
+        if (_lateOffer is not null && ack.Body.Length > 0 && LocalMedia is not null)
+        {
+            try
+            {
+                PublishMedia(SdpNegotiator.ReadAnswer(_lateOffer, Sdp.SdpParser.Parse(ack.BodyText), LocalMedia));
+            }
+            catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException)
+            {
+                _ = Agent.SendByeLocked(this);
+                End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));
+            }
+            _lateOffer = null;
+        }
+        _confirmed.TrySetResult();
+    }
+
+    /// <summary>A refresh (re-INVITE or UPDATE) arrived: the session interval starts again.</summary>
+    internal void RestartSessionTimer()
+    {
+        if (SessionInterval is not { } interval || IsEnded)
+        {
+            return;
+        }
+        Agent.StopTimer(_sessionExpiry);
+        // RFC 4028 §10: without a refresh, the side that is not the refresher ends the session
+        // at interval − min(32 s, interval / 3).
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(32).Ticks, interval.Ticks / 3));
+        _sessionExpiry = Agent.StartTimer(interval - margin, () =>
+        {
+            if (!IsEnded)
+            {
+                _ = Agent.SendByeLocked(this);
+                End(new CallEnd(CallEndReason.SessionExpired));
+            }
+        });
+    }
+
+    private void RetransmitOk()
+    {
+        if (_confirmed.Task.IsCompleted || IsEnded || _ok is null)
+        {
+            return;
+        }
+        Agent.Layer.Transport.Send(_ok, Source);
+        _retransmitInterval = TimeSpan.FromTicks(Math.Min((_retransmitInterval * 2).Ticks, Agent.Layer.Timers.T2.Ticks));
+        _retransmit = Agent.StartTimer(_retransmitInterval, RetransmitOk);
+    }
+
+    private SipDialog CreateDialog()
+    {
+        var contact = Invite.Contacts.FirstOrDefault()?.Uri ?? Invite.From.Uri;
+        var dialog = new SipDialog(CallId, Invite.To.WithTag(LocalTag), Invite.From, contact, Invite.RecordRoutes, 0, isUac: false)
+        {
+            RemoteCSeq = Invite.CSeq.Number,
+        };
+        if (dialog.RouteSet.Count == 0)
+        {
+            dialog.PeerEndPoint = Source;
+        }
+        return dialog;
+    }
+
+    private protected override void OnEnded()
+    {
+        Agent.StopTimer(_unanswered);
+        Agent.StopTimer(_ackTimeout);
+        Agent.StopTimer(_retransmit);
+        Agent.StopTimer(_sessionExpiry);
+        _confirmed.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"IncomingCall {CallId} from {Invite.From.Uri}");
+}

@@ -1,0 +1,252 @@
+using System.Text;
+using Ncco.Sip.Auth;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+using Ncco.Sip.Transactions;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Sip.Dialogs;
+
+/// <summary>
+/// An INVITE we sent. <see cref="Completion"/> gives the final response (2xx answered, otherwise why not). The 2xx is ACKed
+/// here, again for every retransmission; a CANCEL waits for the first provisional as RFC 3261 §9.1 asks; a 401/407 is
+/// answered once with digest credentials when they are configured.
+/// </summary>
+public sealed class OutgoingCall : SipCall, IClientTransactionUser
+{
+    private readonly TaskCompletionSource<SipResponse> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SipResponse> _ringing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SessionDescription _offer;
+    private ClientTransaction? _transaction;
+    private bool _provisional;
+    private bool _cancelRequested;
+    private bool _cancelSent;
+    private int _authAttempts;
+    private SipRequest? _ack;
+    private ITimer? _ringTimer;
+
+    internal OutgoingCall(SipUserAgent agent, SipRequest invite, SipEndPoint target, LocalMedia local, SessionDescription offer, OutgoingCallOptions options)
+        : base(agent, invite.CallId)
+    {
+        Invite = invite;
+        Target = target;
+        LocalMedia = local;
+        _offer = offer;
+        Options = options;
+    }
+
+    /// <summary>The INVITE as last sent (with credentials after a challenge).</summary>
+    public SipRequest Invite { get; private set; }
+
+    /// <summary>Where the INVITE went.</summary>
+    public SipEndPoint Target { get; }
+
+    /// <summary>Options it was placed with.</summary>
+    public OutgoingCallOptions Options { get; }
+
+    /// <summary>The final response: a 2xx when answered, else the failure (408 on timeout, 503 on transport failure).</summary>
+    public Task<SipResponse> Completion => _completion.Task;
+
+    /// <summary>Completes on the first 180/183.</summary>
+    public Task<SipResponse> Ringing => _ringing.Task;
+
+    /// <summary>The 2xx, once answered.</summary>
+    public SipResponse? Answer => _completion.Task.IsCompletedSuccessfully && _completion.Task.Result.IsSuccess ? _completion.Task.Result : null;
+
+    /// <inheritdoc />
+    public override SipMessage? PeerMessage => Answer;
+
+    internal void Begin()
+    {
+        _transaction = Agent.Layer.SendRequest(Invite, Target, this);
+        if (Options.RingTimeout is { } timeout)
+        {
+            _ringTimer = Agent.StartTimer(timeout, Cancel);
+        }
+    }
+
+    /// <summary>Cancels before the answer (sent once a provisional has arrived). No effect after a final response.</summary>
+    public void Cancel()
+    {
+        lock (Agent.Gate)
+        {
+            if (_completion.Task.IsCompleted)
+            {
+                return;
+            }
+            _cancelRequested = true;
+            SendCancelIfReady();
+        }
+    }
+
+    void IClientTransactionUser.OnResponse(ClientTransaction transaction, SipResponse response)
+    {
+        if (!ReferenceEquals(transaction, _transaction))
+        {
+            return;
+        }
+        if (response.IsProvisional)
+        {
+            _provisional = true;
+            if (response.StatusCode is 180 or 183)
+            {
+                _ringing.TrySetResult(response);
+            }
+            SendCancelIfReady();
+            return;
+        }
+        if (response.IsSuccess)
+        {
+            OnSuccess(response);
+            return;
+        }
+        if (response.StatusCode is 401 or 407 && Agent.Options.Credentials is { } credentials && _authAttempts < 2 && !_cancelRequested
+            && DigestClient.Authorize(Invite, response, credentials) is { } authorized)
+        {
+            // Retry as a new transaction: new branch, next CSeq, same Call-ID and From tag (RFC 3261 §22.2).
+            _authAttempts++;
+            var cseq = Invite.CSeq.Number + 1;
+            var via = Agent.Layer.Transport.CreateVia(Target.Transport, SipIds.NewBranch());
+            Invite = authorized.WithHeader(HeaderNames.CSeq, new CSeqHeader(cseq, SipMethods.Invite).ToString())
+                .WithHeader(HeaderNames.Via, via.ToString());
+            _provisional = false;
+            _transaction = Agent.Layer.SendRequest(Invite, Target, this);
+            return;
+        }
+        Finish(response, response.StatusCode switch
+        {
+            487 => CallEndReason.Cancelled,
+            408 => CallEndReason.Timeout,
+            _ => CallEndReason.Rejected,
+        });
+    }
+
+    void IClientTransactionUser.OnFailure(ClientTransaction transaction, int statusCode, string reason)
+    {
+        if (ReferenceEquals(transaction, _transaction))
+        {
+            Finish(SipResponse.For(Invite, statusCode, reason), statusCode == 503 ? CallEndReason.TransportFailure : CallEndReason.Timeout);
+        }
+    }
+
+    /// <summary>A 2xx seen outside the transaction (after timer M, or from another fork): ACK it again.</summary>
+    internal void OnStraySuccess(SipResponse response)
+    {
+        if (_ack is not null && Dialog is not null && response.To.Tag == Dialog.RemoteTag)
+        {
+            Agent.SendAck(_ack, this);
+        }
+    }
+
+    private void OnSuccess(SipResponse response)
+    {
+        if (Dialog is not null)
+        {
+            if (response.To.Tag == Dialog.RemoteTag && _ack is not null)
+            {
+                Agent.SendAck(_ack, this);
+            }
+            else
+            {
+                // A 2xx from another fork: that callee answered too, so confirm its dialog and end it at once (§13.2.2.4).
+                var fork = new SipDialog(CallId, Invite.From, response.To, response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri,
+                    response.RecordRoutes.Reverse().ToList(), Invite.CSeq.Number, isUac: true) { PeerEndPoint = Target };
+                Agent.AckAndByeFork(fork, Invite.CSeq.Number);
+            }
+            return;
+        }
+        var remoteTarget = response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri;
+        var routes = response.RecordRoutes.Reverse().ToList();
+        Dialog = new SipDialog(CallId, Invite.From, response.To, remoteTarget, routes, Invite.CSeq.Number, isUac: true);
+        if (routes.Count == 0 && !System.Net.IPAddress.TryParse(remoteTarget.HostWithoutBrackets, out _))
+        {
+            // A Contact we cannot resolve without blocking: keep talking to where the INVITE went.
+            Dialog.PeerEndPoint = Target;
+        }
+        Agent.Register(this);
+        _ack = Dialog.CreateRequest(SipMethods.Ack, Agent.Layer.Transport.CreateVia(Target.Transport, SipIds.NewBranch()),
+            Agent.Layer.Transport.CreateContact(Target.Transport, Agent.Options.User), Invite.CSeq.Number);
+        Agent.SendAck(_ack, this);
+        Agent.StopTimer(_ringTimer);
+        if (_cancelRequested)
+        {
+            // The answer crossed our CANCEL: the call exists, so end it properly.
+            _completion.TrySetResult(response);
+            _ = Agent.SendByeLocked(this);
+            End(new CallEnd(CallEndReason.LocalHangup));
+            return;
+        }
+        // Media first, then completion: whoever awaits Completion must find Audio already set.
+        var usable = true;
+        try
+        {
+            if (response.Body.Length == 0 || LocalMedia is null)
+            {
+                throw new SdpNegotiationException("the 2xx carries no SDP answer");
+            }
+            PublishMedia(SdpNegotiator.ReadAnswer(_offer, SdpParser.Parse(response.BodyText), LocalMedia));
+        }
+        catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException)
+        {
+            usable = false;
+        }
+        _completion.TrySetResult(response);
+        if (!usable)
+        {
+            _ = Agent.SendByeLocked(this);
+            End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));
+        }
+    }
+
+    private void Finish(SipResponse response, CallEndReason reason)
+    {
+        Agent.StopTimer(_ringTimer);
+        _completion.TrySetResult(response);
+        End(new CallEnd(_cancelRequested && reason == CallEndReason.Cancelled ? CallEndReason.LocalHangup : reason, response.StatusCode));
+    }
+
+    private void SendCancelIfReady()
+    {
+        if (_cancelRequested && _provisional && !_cancelSent && _transaction is not null)
+        {
+            _cancelSent = true;
+            Agent.Layer.SendRequest(RequestBuilder.Cancel(Invite), Target, new TransactionTask());
+        }
+    }
+
+    private protected override void OnEnded()
+    {
+        Agent.StopTimer(_ringTimer);
+        _ringing.TrySetCanceled();
+        _completion.TrySetResult(SipResponse.For(Invite, 487));
+    }
+
+    internal static SipRequest BuildInvite(SipUserAgent agent, SipUri target, SipEndPoint endPoint, SessionDescription offer, OutgoingCallOptions options)
+    {
+        var transport = agent.Layer.Transport;
+        var from = (options.From ?? new NameAddress { Uri = new SipUri { Scheme = "sip", User = agent.Options.User, Host = transport.AdvertisedHost } })
+            .WithTag(SipIds.NewTag());
+        var headers = new List<SipHeader>
+        {
+            new(HeaderNames.Via, transport.CreateVia(endPoint.Transport, SipIds.NewBranch()).ToString()),
+            new(HeaderNames.MaxForwards, "70"),
+            new(HeaderNames.From, from.ToString()),
+            new(HeaderNames.To, new NameAddress { Uri = target with { Headers = SipParameters.Empty } }.ToString()),
+            new(HeaderNames.CallId, SipIds.NewCallId()),
+            new(HeaderNames.CSeq, new CSeqHeader(1, SipMethods.Invite).ToString()),
+            new(HeaderNames.Contact, $"<{transport.CreateContact(endPoint.Transport, agent.Options.User)}>"),
+            new(HeaderNames.Allow, SipUserAgent.AllowedMethods),
+            new(HeaderNames.Supported, "timer"),
+            new(HeaderNames.UserAgent, agent.Options.Product),
+            new(HeaderNames.ContentType, "application/sdp"),
+        };
+        headers.AddRange(options.Headers);
+        return new SipRequest
+        {
+            Method = SipMethods.Invite,
+            Uri = target with { Headers = SipParameters.Empty },
+            Headers = [.. headers],
+            Body = Encoding.UTF8.GetBytes(offer.ToString()),
+        };
+    }
+}

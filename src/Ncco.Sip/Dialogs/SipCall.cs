@@ -1,0 +1,71 @@
+using System.Threading.Channels;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+
+namespace Ncco.Sip.Dialogs;
+
+/// <summary>A call leg, inbound or outbound: its dialog, its negotiated audio, and its end.</summary>
+public abstract class SipCall
+{
+    private readonly TaskCompletionSource<CallEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<NegotiatedAudio> _mediaChanges = Channel.CreateUnbounded<NegotiatedAudio>();
+
+    private protected SipCall(SipUserAgent agent, string callId)
+    {
+        Agent = agent;
+        CallId = callId;
+    }
+
+    /// <summary>Call-ID.</summary>
+    public string CallId { get; }
+
+    /// <summary>The dialog once established (after the 2xx, or the first tagged provisional).</summary>
+    public SipDialog? Dialog { get; internal set; }
+
+    /// <summary>The audio agreed by the last offer/answer.</summary>
+    public NegotiatedAudio? Audio { get; internal set; }
+
+    /// <summary>Our side of the media (kept for re-INVITE answers, with a growing session version).</summary>
+    public LocalMedia? LocalMedia { get; internal set; }
+
+    /// <summary>Completes when the call ends, with the reason.</summary>
+    public Task<CallEnd> Ended => _ended.Task;
+
+    /// <summary>True once ended.</summary>
+    public bool IsEnded => _ended.Task.IsCompleted;
+
+    /// <summary>New audio parameters after a re-INVITE or UPDATE (hold, unhold, new address).</summary>
+    public ChannelReader<NegotiatedAudio> MediaChanges => _mediaChanges.Reader;
+
+    /// <summary>The SIP headers the peer sent in its INVITE or 2xx (for X- and User-to-User headers).</summary>
+    public abstract SipMessage? PeerMessage { get; }
+
+    private protected SipUserAgent Agent { get; }
+
+    /// <summary>True while our own re-INVITE awaits its final response (a crossing re-INVITE from the peer gets 491).</summary>
+    internal bool ReinvitePending { get; set; }
+
+    /// <summary>Ends the call from our side: BYE when established, CANCEL or a rejection before.</summary>
+    public Task HangupAsync(CancellationToken cancellation = default) => Agent.HangupAsync(this, cancellation);
+
+    internal void End(CallEnd end)
+    {
+        if (_ended.TrySetResult(end))
+        {
+            _mediaChanges.Writer.TryComplete();
+            Agent.Forget(this);
+            OnEnded();
+        }
+    }
+
+    internal void PublishMedia(NegotiatedAudio audio)
+    {
+        Audio = audio;
+        _mediaChanges.Writer.TryWrite(audio);
+    }
+
+    /// <summary>Releases timers and pending work.</summary>
+    private protected virtual void OnEnded()
+    {
+    }
+}

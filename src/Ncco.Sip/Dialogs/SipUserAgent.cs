@@ -1,0 +1,685 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Threading.Channels;
+using Ncco.Sip.Auth;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Parsing;
+using Ncco.Sip.Sdp;
+using Ncco.Sip.Transactions;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Sip.Dialogs;
+
+/// <summary>
+/// The UA core (RFC 3261 §8, §12–15) on top of the transaction layer: accepts and places calls, keeps their dialogs, answers
+/// BYE, CANCEL, OPTIONS, re-INVITE and UPDATE (hold/unhold and session refresh), rejects what it does not do with the
+/// right status. Shares the transaction layer's lock; application code only ever sees tasks and channels, so none of it
+/// runs under the lock.
+/// </summary>
+public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
+{
+    /// <summary>The methods we answer, for Allow headers.</summary>
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
+
+    /// <summary>Largest INVITE sent over UDP; bigger ones switch to TCP to the same address (RFC 3261 §18.1.1).</summary>
+    public const int MaxUdpRequestBytes = 1300;
+
+    private readonly Dictionary<string, SipCall> _dialogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ITimer? Timer, SipResponse Ok, SipEndPoint To, TimeSpan Interval)> _reinviteOks = new(StringComparer.Ordinal);
+    private readonly Channel<IncomingCall> _incoming = Channel.CreateUnbounded<IncomingCall>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly List<IncomingCall> _pending = [];
+
+    /// <summary>Creates the UA core over a transaction layer (not yet started).</summary>
+    public SipUserAgent(TransactionLayer layer, SipUserAgentOptions? options = null)
+    {
+        Layer = layer;
+        Options = options ?? new SipUserAgentOptions();
+    }
+
+    /// <summary>
+    /// Convenience: binds the given transports on <paramref name="address"/> (port 0 picks free ports) and builds the
+    /// whole stack. Call <see cref="Start"/> afterwards.
+    /// </summary>
+    /// <param name="address">Local address; port 0 picks a free port (shared by UDP and TCP).</param>
+    /// <param name="time">The clock for every timer.</param>
+    /// <param name="options">UA settings.</param>
+    /// <param name="timers">T1/T2/T4 and the derived timers.</param>
+    /// <param name="tls">TLS settings; a TLS listener on a free port is added when given.</param>
+    /// <param name="udp">Listen on UDP.</param>
+    /// <param name="tcp">Listen on TCP.</param>
+    /// <param name="advertisedHost">Host for Via and Contact (the public address behind NAT); defaults to the bound address.</param>
+    /// <remarks>For other limits build the layers yourself: transports, <see cref="SipTransportLayer"/>, <see cref="TransactionLayer"/>.</remarks>
+    public static SipUserAgent Create(IPEndPoint address, TimeProvider time, SipUserAgentOptions? options = null, SipTimers? timers = null,
+        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null)
+    {
+        var transports = BindUdpAndTcp(address, udp, tcp);
+        if (tls is not null)
+        {
+            transports.Add(new StreamSipTransport(new IPEndPoint(address.Address, 0), tls));
+        }
+        var layer = new TransactionLayer(new SipTransportLayer(transports, advertisedHost: advertisedHost), time, timers);
+        return new SipUserAgent(layer, options);
+    }
+
+    private static List<ISipTransport> BindUdpAndTcp(IPEndPoint address, bool udp, bool tcp)
+    {
+        if (!(udp && tcp))
+        {
+            return udp ? [new UdpSipTransport(address)] : tcp ? [new StreamSipTransport(address)] : [];
+        }
+        // Same port number for TCP as for UDP, as peers expect of one SIP address. With port 0 the free UDP port may be
+        // taken for TCP, so try a few.
+        for (var attempt = 0; ; attempt++)
+        {
+            var datagram = new UdpSipTransport(address);
+            try
+            {
+                return [datagram, new StreamSipTransport(new IPEndPoint(address.Address, datagram.LocalEndPoint.Port))];
+            }
+            catch (System.Net.Sockets.SocketException error) when (address.Port == 0 && attempt < 20
+                && error.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                datagram.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    /// <summary>The transaction layer.</summary>
+    public TransactionLayer Layer { get; }
+
+    /// <summary>Options.</summary>
+    public SipUserAgentOptions Options { get; }
+
+    internal Lock Gate => Layer.Gate;
+
+    /// <summary>Live dialogs (for tests and metrics).</summary>
+    public int DialogCount { get { lock (Gate) { return _dialogs.Count; } } }
+
+    /// <summary>Starts the transports.</summary>
+    public void Start() => Layer.Start(this);
+
+    /// <summary>Waits for the next incoming call.</summary>
+    public ValueTask<IncomingCall> AcceptAsync(CancellationToken cancellation = default) => _incoming.Reader.ReadAsync(cancellation);
+
+    /// <summary>Takes the next incoming call if one is already waiting.</summary>
+    public bool TryAccept([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IncomingCall? call) => _incoming.Reader.TryRead(out call);
+
+    /// <summary>Places a call to <paramref name="target"/> offering <paramref name="local"/> media.</summary>
+    public async Task<OutgoingCall> CallAsync(SipUri target, LocalMedia local, OutgoingCallOptions? options = null, CancellationToken cancellation = default)
+    {
+        options ??= new OutgoingCallOptions();
+        var endPoint = await Layer.Transport.ResolveAsync(target, cancellation).ConfigureAwait(false);
+        var offer = SdpNegotiator.CreateOffer(local);
+        lock (Gate)
+        {
+            var invite = OutgoingCall.BuildInvite(this, target, endPoint, offer, options);
+            if (endPoint.Transport == SipTransportKind.Udp && invite.ToBytes().Length > MaxUdpRequestBytes
+                && Layer.Transport.Transports.ContainsKey(SipTransportKind.Tcp))
+            {
+                // §18.1.1: a request over 1300 bytes (path MTU unknown) must go over a congestion-controlled transport.
+                endPoint = endPoint with { Transport = SipTransportKind.Tcp };
+                invite = OutgoingCall.BuildInvite(this, target, endPoint, offer, options);
+            }
+            var call = new OutgoingCall(this, invite, endPoint, local, offer, options);
+            call.Begin();
+            return call;
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="addressOfRecord"/> with <paramref name="registrar"/> (answering a digest challenge with
+    /// <see cref="SipUserAgentOptions.Credentials"/>) and keeps it refreshed until the returned registration is disposed.
+    /// Check <see cref="Registration.SipRegistration.IsRegistered"/> and <see cref="Registration.SipRegistration.LastResponse"/>.
+    /// </summary>
+    public async Task<Registration.SipRegistration> RegisterAsync(SipUri registrar, SipUri addressOfRecord, TimeSpan expires, CancellationToken cancellation = default)
+    {
+        var target = await Layer.Transport.ResolveAsync(registrar, cancellation).ConfigureAwait(false);
+        var registration = new Registration.SipRegistration(this, registrar, addressOfRecord, expires, target);
+        await registration.RefreshAsync(cancellation).ConfigureAwait(false);
+        return registration;
+    }
+
+    /// <summary>Sends OPTIONS (keep-alive / health check) and returns the final response (408 on timeout).</summary>
+    public async Task<SipResponse> OptionsAsync(SipUri target, CancellationToken cancellation = default)
+    {
+        var endPoint = await Layer.Transport.ResolveAsync(target, cancellation).ConfigureAwait(false);
+        var task = new TransactionTask();
+        lock (Gate)
+        {
+            var transport = Layer.Transport;
+            var request = new SipRequest
+            {
+                Method = SipMethods.Options,
+                Uri = target,
+                Headers =
+                [
+                    new(HeaderNames.Via, transport.CreateVia(endPoint.Transport, SipIds.NewBranch()).ToString()),
+                    new(HeaderNames.MaxForwards, "70"),
+                    new(HeaderNames.From, new NameAddress { Uri = new SipUri { Scheme = "sip", User = Options.User, Host = transport.AdvertisedHost } }.WithTag(SipIds.NewTag()).ToString()),
+                    new(HeaderNames.To, new NameAddress { Uri = target }.ToString()),
+                    new(HeaderNames.CallId, SipIds.NewCallId()),
+                    new(HeaderNames.CSeq, "1 OPTIONS"),
+                    new(HeaderNames.UserAgent, Options.Product),
+                ],
+            };
+            Layer.SendRequest(request, endPoint, task);
+        }
+        return await task.Final.WaitAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a re-INVITE with <paramref name="local"/> (for example <see cref="MediaDirection.SendOnly"/> to hold,
+    /// SendRecv to resume) and returns the final response; the new audio is published on the call's MediaChanges.
+    /// </summary>
+    public async Task<SipResponse> ReinviteAsync(SipCall call, LocalMedia local, CancellationToken cancellation = default)
+    {
+        Task<SipResponse> final;
+        SessionDescription offer;
+        lock (Gate)
+        {
+            if (call.Dialog is null || call.IsEnded)
+            {
+                throw new InvalidOperationException("the call has no established dialog");
+            }
+            local = local with { SessionVersion = (call.LocalMedia?.SessionVersion ?? 0) + 1 };
+            offer = SdpNegotiator.CreateOffer(local);
+            var body = Encoding.UTF8.GetBytes(offer.ToString());
+            if (call.ReinvitePending)
+            {
+                throw new InvalidOperationException("a re-INVITE is already in progress on this call");
+            }
+            final = SendInDialogLocked(call, SipMethods.Invite, r => r.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = body }, out _,
+                (request, response) =>
+                {
+                    call.ReinvitePending = false;
+                    AckReinvite(call, request, response, offer, local);
+                });
+            call.ReinvitePending = true;
+            call.LocalMedia = local;
+        }
+        return await final.WaitAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a call from our side (BYE, CANCEL or a 603 before the answer).</summary>
+    public async Task HangupAsync(SipCall call, CancellationToken cancellation = default)
+    {
+        Task wait;
+        lock (Gate)
+        {
+            if (call.IsEnded)
+            {
+                return;
+            }
+            switch (call)
+            {
+                case IncomingCall incoming when !incoming.Transaction.HasFinalResponse:
+                    incoming.Reject(603);
+                    return;
+                case OutgoingCall outgoing when outgoing.Dialog is null:
+                    outgoing.Cancel();
+                    wait = outgoing.Completion;
+                    break;
+                default:
+                    wait = SendByeLocked(call);
+                    call.End(new CallEnd(CallEndReason.LocalHangup));
+                    break;
+            }
+        }
+        await wait.WaitAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends BYE in the call's dialog; completes when it is answered (or at once when there is no dialog to end).</summary>
+    internal Task SendByeLocked(SipCall call) =>
+        call.Dialog is null ? Task.CompletedTask : SendInDialogLocked(call, SipMethods.Bye, null, out _);
+
+    private Task<SipResponse> SendInDialogLocked(SipCall call, string method, Func<SipRequest, SipRequest>? decorate, out SipRequest sent,
+        Action<SipRequest, SipResponse>? onFinal = null)
+    {
+        var dialog = call.Dialog!;
+        var hopUri = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
+        var hop = NextHop(dialog);
+        var kind = hop?.Transport ?? KindOf(hopUri);
+        var request = dialog.CreateRequest(method, Layer.Transport.CreateVia(kind, SipIds.NewBranch()), Layer.Transport.CreateContact(kind, Options.User))
+            .AddHeader(HeaderNames.UserAgent, Options.Product);
+        request = decorate?.Invoke(request) ?? request;
+        sent = request;
+        var task = new TransactionTask(onFinal);
+        if (hop is not null)
+        {
+            Layer.SendRequest(request, hop, task);
+            return task.Final;
+        }
+        return ResolveAndSendAsync(request, hopUri, task);
+    }
+
+    private async Task<SipResponse> ResolveAndSendAsync(SipRequest request, SipUri hop, TransactionTask task)
+    {
+        try
+        {
+            var endPoint = await Layer.Transport.ResolveAsync(hop, CancellationToken.None).ConfigureAwait(false);
+            lock (Gate)
+            {
+                Layer.SendRequest(request, endPoint, task);
+            }
+            return await task.Final.ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            lock (Gate)
+            {
+                return task.Fail(request, 503, "Next Hop Unresolvable");
+            }
+        }
+    }
+
+    private void AckReinvite(SipCall call, SipRequest reinvite, SipResponse response, SessionDescription offer, LocalMedia local)
+    {
+        lock (Gate)
+        {
+            if (call.Dialog is not { } dialog || call.IsEnded || !response.IsSuccess)
+            {
+                return;
+            }
+            var ack = dialog.CreateRequest(SipMethods.Ack, Layer.Transport.CreateVia(KindOf(dialog.RemoteTarget), SipIds.NewBranch()),
+                Layer.Transport.CreateContact(KindOf(dialog.RemoteTarget), Options.User), reinvite.CSeq.Number);
+            SendAckLocked(ack, dialog);
+            try
+            {
+                call.PublishMedia(SdpNegotiator.ReadAnswer(offer, SdpParser.Parse(response.BodyText), local));
+            }
+            catch (Exception error) when (error is SdpNegotiationException or SipParseException)
+            {
+                // The peer accepted the re-INVITE with an unusable answer: keep the previous media (RFC 3264 §8 leaves it in place).
+            }
+        }
+    }
+
+    internal void AckAndByeFork(SipDialog fork, long inviteCSeq)
+    {
+        var kind = fork.PeerEndPoint!.Transport;
+        var contact = Layer.Transport.CreateContact(kind, Options.User);
+        Layer.SendStateless(fork.CreateRequest(SipMethods.Ack, Layer.Transport.CreateVia(kind, SipIds.NewBranch()), contact, inviteCSeq), fork.PeerEndPoint);
+        var bye = fork.CreateRequest(SipMethods.Bye, Layer.Transport.CreateVia(kind, SipIds.NewBranch()), contact);
+        Layer.SendRequest(bye, fork.PeerEndPoint, new TransactionTask());
+    }
+
+    internal void SendAck(SipRequest ack, OutgoingCall call) => SendAckLocked(ack, call.Dialog!);
+
+    private void SendAckLocked(SipRequest ack, SipDialog dialog)
+    {
+        var hop = NextHop(dialog);
+        if (hop is not null)
+        {
+            Layer.SendStateless(ack, hop);
+        }
+    }
+
+    private static SipEndPoint? NextHop(SipDialog dialog)
+    {
+        if (dialog.PeerEndPoint is { } peer)
+        {
+            return peer;
+        }
+        var uri = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
+        var kind = KindOf(uri);
+        return IPAddress.TryParse(uri.Parameters["maddr"] ?? uri.HostWithoutBrackets, out var address)
+            ? new SipEndPoint(kind, new IPEndPoint(address, uri.Port ?? kind.DefaultPort()))
+            : null;
+    }
+
+    private static SipTransportKind KindOf(SipUri uri) =>
+        uri.IsSecure ? SipTransportKind.Tls : uri.Transport == "tcp" ? SipTransportKind.Tcp : SipTransportKind.Udp;
+
+    internal SipResponse Decorate(SipResponse response, SipTransportKind kind) =>
+        response.AddHeader(HeaderNames.Contact, $"<{Layer.Transport.CreateContact(kind, Options.User)}>")
+            .AddHeader(HeaderNames.Allow, AllowedMethods)
+            .AddHeader(HeaderNames.Supported, "timer")
+            .AddHeader(HeaderNames.Server, Options.Product);
+
+    internal void Register(SipCall call)
+    {
+        if (call.Dialog is { } dialog)
+        {
+            _dialogs[dialog.Key] = call;
+        }
+    }
+
+    internal void Forget(SipCall call)
+    {
+        if (call.Dialog is { } dialog && _dialogs.TryGetValue(dialog.Key, out var known) && ReferenceEquals(known, call))
+        {
+            _dialogs.Remove(dialog.Key);
+        }
+        if (call is IncomingCall incoming)
+        {
+            _pending.Remove(incoming);
+        }
+        foreach (var key in _reinviteOks.Keys.Where(k => k.StartsWith(call.CallId + "|", StringComparison.Ordinal)).ToList())
+        {
+            _reinviteOks[key].Timer?.Dispose();
+            _reinviteOks.Remove(key);
+        }
+    }
+
+    internal ITimer StartTimer(TimeSpan due, Action callback)
+    {
+        ITimer? timer = null;
+        timer = Layer.Time.CreateTimer(_ =>
+        {
+            lock (Gate)
+            {
+                timer?.Dispose();
+                callback();
+            }
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer.Change(due, Timeout.InfiniteTimeSpan);
+        return timer;
+    }
+
+    internal void StopTimer(ITimer? timer) => timer?.Dispose();
+
+    void ITransactionUser.OnRequest(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        if (!request.Uri.IsSip && request.Uri.Scheme != "tel")
+        {
+            transaction.Respond(SipResponse.For(request, 416, toTag: SipIds.NewTag()));
+            return;
+        }
+        if (request.MaxForwards == 0 && request.Method != SipMethods.Options)
+        {
+            transaction.Respond(SipResponse.For(request, 483, toTag: SipIds.NewTag()));
+            return;
+        }
+        var unsupported = request.HeaderValues(HeaderNames.Require)
+            .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(o => !o.Equals("timer", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (unsupported.Count > 0 && request.Method != SipMethods.Cancel)
+        {
+            transaction.Respond(SipResponse.For(request, 420, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Unsupported, string.Join(", ", unsupported)));
+            return;
+        }
+        if (request.To.Tag is { } toTag)
+        {
+            OnInDialogRequest(transaction, toTag);
+            return;
+        }
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                OnInvite((ServerInviteTransaction)transaction);
+                break;
+            case SipMethods.Cancel:
+                var invite = Layer.FindInviteFor(request);
+                var call = invite is null ? null : _pending.FirstOrDefault(c => ReferenceEquals(c.Transaction, invite));
+                if (invite is null)
+                {
+                    transaction.Respond(SipResponse.For(request, 481, toTag: SipIds.NewTag()));
+                    return;
+                }
+                // §9.2: answer the CANCEL 200 with the To tag of the INVITE's responses, then 487 the INVITE.
+                transaction.Respond(SipResponse.For(request, 200, toTag: call?.LocalTag ?? SipIds.NewTag()));
+                if (call is not null)
+                {
+                    call.OnCancel();
+                }
+                else if (!invite.HasFinalResponse)
+                {
+                    invite.Respond(SipResponse.For(invite.Request, 487, toTag: SipIds.NewTag()));
+                }
+                break;
+            case SipMethods.Options:
+                transaction.Respond(Decorate(SipResponse.For(request, 200, toTag: SipIds.NewTag()), transaction.Remote.Transport)
+                    .AddHeader("Accept", "application/sdp"));
+                break;
+            case SipMethods.Bye or SipMethods.Update or SipMethods.Info:
+                transaction.Respond(SipResponse.For(request, 481, toTag: SipIds.NewTag()));
+                break;
+            case SipMethods.Register when Options.Registrar is { } registrar:
+                transaction.Respond(registrar.Handle(request, transaction.Remote));
+                break;
+            case SipMethods.Register or "MESSAGE" or "SUBSCRIBE" or "NOTIFY" or "REFER" or "PUBLISH" or "PRACK":
+                transaction.Respond(SipResponse.For(request, 405, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Allow, AllowedMethods));
+                break;
+            default:
+                transaction.Respond(SipResponse.For(request, 501, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Allow, AllowedMethods));
+                break;
+        }
+    }
+
+    private void OnInvite(ServerInviteTransaction transaction)
+    {
+        var request = transaction.Request;
+        if (Options.Authenticator is { } authenticator)
+        {
+            var verdict = authenticator.Verify(request);
+            if (verdict != DigestVerdict.Accepted)
+            {
+                transaction.Respond(authenticator.Challenge(request, stale: verdict == DigestVerdict.Stale, toTag: SipIds.NewTag()));
+                return;
+            }
+        }
+        SessionDescription? offer = null;
+        if (request.Body.Length > 0)
+        {
+            if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/sdp", StringComparison.OrdinalIgnoreCase))
+            {
+                transaction.Respond(SipResponse.For(request, 415, toTag: SipIds.NewTag()).AddHeader("Accept", "application/sdp"));
+                return;
+            }
+            try
+            {
+                offer = SdpParser.Parse(request.BodyText);
+            }
+            catch (SipParseException error)
+            {
+                transaction.Respond(SipResponse.For(request, 400, error.ReasonPhrase, SipIds.NewTag()));
+                return;
+            }
+        }
+        TimeSpan? interval = null;
+        if (SessionExpires(request) is { } requested)
+        {
+            if (requested < Options.MinSessionExpires)
+            {
+                transaction.Respond(SipResponse.For(request, 422, toTag: SipIds.NewTag())
+                    .AddHeader(HeaderNames.MinSe, ((long)Options.MinSessionExpires.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+                return;
+            }
+            var supportsTimer = request.HeaderValues(HeaderNames.Supported).Any(v => v.Split(',').Any(o => o.Trim().Equals("timer", StringComparison.OrdinalIgnoreCase)));
+            // We only take the non-refresher role: with a UAC that supports timers it refreshes; otherwise no session timer.
+            interval = supportsTimer ? requested : null;
+        }
+        var call = new IncomingCall(this, transaction, offer, interval);
+        _pending.Add(call);
+        _incoming.Writer.TryWrite(call);
+    }
+
+    private static TimeSpan? SessionExpires(SipRequest request) =>
+        request.Header(HeaderNames.SessionExpires) is { } value
+        && long.TryParse(value.Split(';')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+
+    private void OnInDialogRequest(ServerTransaction transaction, string toTag)
+    {
+        var request = transaction.Request;
+        if (!_dialogs.TryGetValue(SipDialog.KeyOf(request.CallId, toTag, request.From.Tag ?? ""), out var call) || call.Dialog is not { } dialog)
+        {
+            transaction.Respond(SipResponse.For(request, 481));
+            return;
+        }
+        if (request.Method == SipMethods.Cancel)
+        {
+            // A CANCEL for an answered call has nothing left to cancel.
+            transaction.Respond(SipResponse.For(request, 481));
+            return;
+        }
+        if (dialog.RemoteCSeq is { } last && request.CSeq.Number <= last)
+        {
+            transaction.Respond(SipResponse.For(request, 500, "CSeq Out Of Order"));
+            return;
+        }
+        dialog.RemoteCSeq = request.CSeq.Number;
+        switch (request.Method)
+        {
+            case SipMethods.Bye:
+                transaction.Respond(SipResponse.For(request, 200));
+                call.End(new CallEnd(CallEndReason.RemoteHangup));
+                break;
+            case SipMethods.Invite or SipMethods.Update:
+                OnRefresh(transaction, call, dialog);
+                break;
+            case SipMethods.Options or SipMethods.Info:
+                transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
+                break;
+            default:
+                transaction.Respond(SipResponse.For(request, 405).AddHeader(HeaderNames.Allow, AllowedMethods));
+                break;
+        }
+    }
+
+    private void OnRefresh(ServerTransaction transaction, SipCall call, SipDialog dialog)
+    {
+        var request = transaction.Request;
+        if (request.Method == SipMethods.Invite && call.ReinvitePending)
+        {
+            // Glare: both sides re-INVITEd at once; §14.1 has the other side back off and retry.
+            transaction.Respond(SipResponse.For(request, 491));
+            return;
+        }
+        if (request.Contacts.FirstOrDefault()?.Uri is { } target)
+        {
+            dialog.RemoteTarget = target; // target refresh (§12.2.2)
+        }
+        var ok = Decorate(SipResponse.For(request, 200), transaction.Remote.Transport);
+        NegotiatedAudio? audio = null;
+        if (call.LocalMedia is { } local)
+        {
+            var next = local with { SessionVersion = local.SessionVersion + 1 };
+            SessionDescription body;
+            try
+            {
+                if (request.Body.Length > 0)
+                {
+                    (body, audio) = SdpNegotiator.Answer(SdpParser.Parse(request.BodyText), next);
+                }
+                else if (request.Method == SipMethods.Invite)
+                {
+                    body = SdpNegotiator.CreateOffer(next);
+                }
+                else
+                {
+                    body = null!;
+                }
+            }
+            catch (SdpNegotiationException error)
+            {
+                // §14.2: a failed re-INVITE leaves the session as it was.
+                transaction.Respond(SipResponse.For(request, 488, error.Message));
+                return;
+            }
+            catch (SipParseException error)
+            {
+                transaction.Respond(SipResponse.For(request, 400, error.ReasonPhrase));
+                return;
+            }
+            if (body is not null)
+            {
+                call.LocalMedia = next;
+                ok = ok.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = Encoding.UTF8.GetBytes(body.ToString()) };
+            }
+        }
+        if (call is IncomingCall incoming && incoming.SessionInterval is { } interval)
+        {
+            var refreshed = SessionExpires(request) ?? interval;
+            ok = ok.AddHeader(HeaderNames.SessionExpires, $"{(long)refreshed.TotalSeconds};refresher=uac").AddHeader(HeaderNames.Require, "timer");
+            incoming.RestartSessionTimer();
+        }
+        transaction.Respond(ok);
+        if (request.Method == SipMethods.Invite && !transaction.Remote.Transport.IsReliable())
+        {
+            RetransmitReinviteOk($"{call.CallId}|{request.CSeq.Number}", ok, transaction.Remote, Layer.Timers.T1, TimeSpan.Zero);
+        }
+        if (audio is not null)
+        {
+            call.PublishMedia(audio);
+        }
+    }
+
+    private void RetransmitReinviteOk(string key, SipResponse ok, SipEndPoint to, TimeSpan interval, TimeSpan elapsed)
+    {
+        // §13.3.1.4 applies to re-INVITE too: our 2xx is repeated (T1 doubling to T2) until the ACK, for at most 64·T1.
+        if (elapsed + interval > Layer.Timers.SixtyFourT1)
+        {
+            _reinviteOks.Remove(key);
+            return;
+        }
+        var timer = StartTimer(interval, () =>
+        {
+            if (_reinviteOks.ContainsKey(key))
+            {
+                Layer.Transport.Send(ok, to);
+                var next = TimeSpan.FromTicks(Math.Min((interval * 2).Ticks, Layer.Timers.T2.Ticks));
+                RetransmitReinviteOk(key, ok, to, next, elapsed + interval);
+            }
+        });
+        _reinviteOks[key] = (timer, ok, to, interval);
+    }
+
+    void ITransactionUser.OnAck(SipRequest ack, SipEndPoint source)
+    {
+        if (ack.To.Tag is not { } toTag || !_dialogs.TryGetValue(SipDialog.KeyOf(ack.CallId, toTag, ack.From.Tag ?? ""), out var call))
+        {
+            return;
+        }
+        var key = $"{ack.CallId}|{ack.CSeq.Number}";
+        if (_reinviteOks.Remove(key, out var pending))
+        {
+            pending.Timer?.Dispose();
+        }
+        if (call is IncomingCall incoming && ack.CSeq.Number == incoming.Invite.CSeq.Number)
+        {
+            incoming.OnAck(ack);
+        }
+    }
+
+    void ITransactionUser.OnStrayResponse(SipResponse response, SipEndPoint source)
+    {
+        if (response.IsSuccess && response.CSeq.Method == SipMethods.Invite && response.From.Tag is { } local
+            && _dialogs.TryGetValue(SipDialog.KeyOf(response.CallId, local, response.To.Tag ?? ""), out var call) && call is OutgoingCall outgoing)
+        {
+            outgoing.OnStraySuccess(response);
+        }
+    }
+
+    void ITransactionUser.OnAckTimeout(ServerTransaction transaction)
+    {
+        // The failure response already ended the call; nothing else holds state for it.
+    }
+
+    /// <summary>
+    /// Stops accepting calls, ends every call and transaction without further signalling (send BYEs first for a graceful
+    /// shutdown) and closes the transports.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        _incoming.Writer.TryComplete();
+        List<SipCall> live;
+        lock (Gate)
+        {
+            live = [.. _dialogs.Values, .. _pending];
+        }
+        foreach (var call in live)
+        {
+            lock (Gate)
+            {
+                call.End(new CallEnd(CallEndReason.LocalHangup));
+            }
+        }
+        Layer.Shutdown();
+        await Layer.Transport.DisposeAsync().ConfigureAwait(false);
+    }
+}

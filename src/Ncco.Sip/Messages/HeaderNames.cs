@@ -1,0 +1,111 @@
+namespace Ncco.Sip.Messages;
+
+/// <summary>Canonical header names and the compact forms of RFC 3261 §7.3.3 (plus RFC 3515/3841/4028 ones).</summary>
+public static class HeaderNames
+{
+    /// <summary>Via.</summary>
+    public const string Via = "Via";
+    /// <summary>From.</summary>
+    public const string From = "From";
+    /// <summary>To.</summary>
+    public const string To = "To";
+    /// <summary>Call-ID.</summary>
+    public const string CallId = "Call-ID";
+    /// <summary>CSeq.</summary>
+    public const string CSeq = "CSeq";
+    /// <summary>Contact.</summary>
+    public const string Contact = "Contact";
+    /// <summary>Max-Forwards.</summary>
+    public const string MaxForwards = "Max-Forwards";
+    /// <summary>Content-Length.</summary>
+    public const string ContentLength = "Content-Length";
+    /// <summary>Content-Type.</summary>
+    public const string ContentType = "Content-Type";
+    /// <summary>Content-Encoding.</summary>
+    public const string ContentEncoding = "Content-Encoding";
+    /// <summary>Subject.</summary>
+    public const string Subject = "Subject";
+    /// <summary>Supported.</summary>
+    public const string Supported = "Supported";
+    /// <summary>Require.</summary>
+    public const string Require = "Require";
+    /// <summary>Unsupported.</summary>
+    public const string Unsupported = "Unsupported";
+    /// <summary>Allow.</summary>
+    public const string Allow = "Allow";
+    /// <summary>Route.</summary>
+    public const string Route = "Route";
+    /// <summary>Record-Route.</summary>
+    public const string RecordRoute = "Record-Route";
+    /// <summary>User-Agent.</summary>
+    public const string UserAgent = "User-Agent";
+    /// <summary>Server.</summary>
+    public const string Server = "Server";
+    /// <summary>WWW-Authenticate.</summary>
+    public const string WwwAuthenticate = "WWW-Authenticate";
+    /// <summary>Proxy-Authenticate.</summary>
+    public const string ProxyAuthenticate = "Proxy-Authenticate";
+    /// <summary>Authorization.</summary>
+    public const string Authorization = "Authorization";
+    /// <summary>Proxy-Authorization.</summary>
+    public const string ProxyAuthorization = "Proxy-Authorization";
+    /// <summary>Session-Expires (RFC 4028).</summary>
+    public const string SessionExpires = "Session-Expires";
+    /// <summary>Min-SE (RFC 4028).</summary>
+    public const string MinSe = "Min-SE";
+    /// <summary>Expires.</summary>
+    public const string Expires = "Expires";
+    /// <summary>Retry-After.</summary>
+    public const string RetryAfter = "Retry-After";
+
+    /// <summary>Returns the canonical name for a header name as received: compact forms expanded, known names re-cased.</summary>
+    public static string Canonical(string name)
+    {
+        if (name.Length == 1)
+        {
+            switch (char.ToLowerInvariant(name[0]))
+            {
+                case 'i': return CallId;
+                case 'm': return Contact;
+                case 'e': return ContentEncoding;
+                case 'l': return ContentLength;
+                case 'c': return ContentType;
+                case 'f': return From;
+                case 's': return Subject;
+                case 'k': return Supported;
+                case 't': return To;
+                case 'v': return Via;
+                case 'x': return SessionExpires;
+                case 'o': return "Event";
+                case 'r': return "Refer-To";
+                case 'u': return "Allow-Events";
+                case 'b': return "Referred-By";
+                case 'a': return "Accept-Contact";
+                case 'j': return "Reject-Contact";
+                case 'd': return "Request-Disposition";
+            }
+        }
+        foreach (var known in Known)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+        return name;
+    }
+
+    private static readonly string[] Known =
+    [
+        Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding, Subject, Supported,
+        Require, Unsupported, Allow, Route, RecordRoute, UserAgent, Server, WwwAuthenticate, ProxyAuthenticate, Authorization,
+        ProxyAuthorization, SessionExpires, MinSe, Expires, RetryAfter,
+    ];
+
+    /// <summary>
+    /// Headers whose value is a comma-separated list that the parser splits into one <see cref="SipHeader"/> per element
+    /// (RFC 3261 §7.3.1 makes the two spellings equivalent). Auth headers are excluded: their commas separate parameters.
+    /// </summary>
+    internal static bool IsSplitList(string canonical) =>
+        canonical is Via or Contact or Route or RecordRoute;
+}

@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Ncco.Sip.Parsing;
+
+namespace Ncco.Sip.Messages;
+
+/// <summary>
+/// A SIP request or response: headers in order (canonical names) and a body. Immutable; <c>With…</c> methods return copies.
+/// Typed accessors parse on demand; a parsed message has already been validated for the mandatory ones.
+/// </summary>
+public abstract record SipMessage
+{
+    /// <summary>Header fields in order. Content-Length is not stored; the serializer writes it from the body.</summary>
+    public ImmutableArray<SipHeader> Headers { get; init; } = [];
+
+    /// <summary>The message body (often SDP).</summary>
+    public ReadOnlyMemory<byte> Body { get; init; } = ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>The first value of a header, or null.</summary>
+    public string? Header(string name)
+    {
+        foreach (var h in Headers)
+        {
+            if (h.Is(name))
+            {
+                return h.Value;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>All values of a header in order.</summary>
+    public IEnumerable<string> HeaderValues(string name) => Headers.Where(h => h.Is(name)).Select(h => h.Value);
+
+    /// <summary>A copy with all values of <paramref name="name"/> replaced by one value (appended at the end if absent).</summary>
+    public SipMessage WithHeader(string name, string value)
+    {
+        // The new value takes the place of the first old one, so header order (which Via and Route depend on) is kept.
+        var kept = new List<SipHeader>(Headers.Length + 1);
+        var placed = false;
+        foreach (var header in Headers)
+        {
+            if (!header.Is(name))
+            {
+                kept.Add(header);
+            }
+            else if (!placed)
+            {
+                kept.Add(new SipHeader(name, value));
+                placed = true;
+            }
+        }
+        if (!placed)
+        {
+            kept.Add(new SipHeader(name, value));
+        }
+        return this with { Headers = [.. kept] };
+    }
+
+    /// <summary>A copy with a header appended.</summary>
+    public SipMessage AddHeader(string name, string value) => this with { Headers = Headers.Add(new SipHeader(name, value)) };
+
+    /// <summary>A copy without any value of the header.</summary>
+    public SipMessage WithoutHeader(string name) => this with { Headers = [.. Headers.Where(h => !h.Is(name))] };
+
+    /// <summary>All Via entries, top first.</summary>
+    public IReadOnlyList<ViaHeader> Vias => HeaderValues(HeaderNames.Via).Select(ViaHeader.Parse).ToList();
+
+    /// <summary>The top Via.</summary>
+    public ViaHeader TopVia => ViaHeader.Parse(Header(HeaderNames.Via) ?? throw new SipParseException("missing", HeaderNames.Via));
+
+    /// <summary>From.</summary>
+    public NameAddress From => NameAddress.Parse(Header(HeaderNames.From) ?? throw new SipParseException("missing", HeaderNames.From), HeaderNames.From);
+
+    /// <summary>To.</summary>
+    public NameAddress To => NameAddress.Parse(Header(HeaderNames.To) ?? throw new SipParseException("missing", HeaderNames.To), HeaderNames.To);
+
+    /// <summary>Call-ID.</summary>
+    public string CallId => Header(HeaderNames.CallId) ?? throw new SipParseException("missing", HeaderNames.CallId);
+
+    /// <summary>CSeq.</summary>
+    public CSeqHeader CSeq => CSeqHeader.Parse(Header(HeaderNames.CSeq) ?? throw new SipParseException("missing", HeaderNames.CSeq));
+
+    /// <summary>True when the only Contact is <c>*</c> (REGISTER "remove all bindings").</summary>
+    public bool IsContactWildcard => Header(HeaderNames.Contact)?.Trim() == "*";
+
+    /// <summary>Contact entries (empty when none or wildcard).</summary>
+    public IReadOnlyList<NameAddress> Contacts =>
+        IsContactWildcard ? [] : HeaderValues(HeaderNames.Contact).Select(v => NameAddress.Parse(v, HeaderNames.Contact)).ToList();
+
+    /// <summary>Record-Route entries in order.</summary>
+    public IReadOnlyList<NameAddress> RecordRoutes => HeaderValues(HeaderNames.RecordRoute).Select(v => NameAddress.Parse(v, HeaderNames.RecordRoute)).ToList();
+
+    /// <summary>Max-Forwards, or null when absent.</summary>
+    public int? MaxForwards => Header(HeaderNames.MaxForwards) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>Content-Type, or null.</summary>
+    public string? ContentType => Header(HeaderNames.ContentType);
+
+    /// <summary>The body as UTF-8 text.</summary>
+    public string BodyText => Encoding.UTF8.GetString(Body.Span);
+
+    /// <summary>Writes the start line.</summary>
+    protected abstract void AppendStartLine(StringBuilder builder);
+
+    /// <summary>Serializes to wire form with CRLF line ends and a Content-Length that matches the body.</summary>
+    public byte[] ToBytes()
+    {
+        var builder = new StringBuilder(512);
+        AppendStartLine(builder);
+        builder.Append("\r\n");
+        foreach (var header in Headers)
+        {
+            if (header.Is(HeaderNames.ContentLength))
+            {
+                continue;
+            }
+            builder.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
+        }
+        builder.Append("Content-Length: ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
+        var head = Encoding.UTF8.GetBytes(builder.ToString());
+        var bytes = new byte[head.Length + Body.Length];
+        head.CopyTo(bytes, 0);
+        Body.Span.CopyTo(bytes.AsSpan(head.Length));
+        return bytes;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Encoding.UTF8.GetString(ToBytes());
+}

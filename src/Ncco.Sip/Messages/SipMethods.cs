@@ -1,0 +1,22 @@
+namespace Ncco.Sip.Messages;
+
+/// <summary>Method names this stack acts on. Methods are case-sensitive tokens (RFC 3261 §7.1).</summary>
+public static class SipMethods
+{
+    /// <summary>INVITE.</summary>
+    public const string Invite = "INVITE";
+    /// <summary>ACK.</summary>
+    public const string Ack = "ACK";
+    /// <summary>BYE.</summary>
+    public const string Bye = "BYE";
+    /// <summary>CANCEL.</summary>
+    public const string Cancel = "CANCEL";
+    /// <summary>OPTIONS.</summary>
+    public const string Options = "OPTIONS";
+    /// <summary>REGISTER.</summary>
+    public const string Register = "REGISTER";
+    /// <summary>UPDATE (RFC 3311), accepted for session refresh.</summary>
+    public const string Update = "UPDATE";
+    /// <summary>INFO.</summary>
+    public const string Info = "INFO";
+}

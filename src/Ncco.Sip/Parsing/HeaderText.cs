@@ -1,0 +1,180 @@
+using Ncco.Sip.Messages;
+
+namespace Ncco.Sip.Parsing;
+
+/// <summary>Small lexical helpers shared by the header parsers: list splitting, header parameters, tokens.</summary>
+internal static class HeaderText
+{
+    /// <summary>Splits at commas that are outside quoted strings and angle brackets.</summary>
+    public static List<string> SplitList(string value, string header)
+    {
+        var parts = new List<string>();
+        var inQuotes = false;
+        var angle = 0;
+        var start = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (inQuotes)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inQuotes = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inQuotes = true;
+            }
+            else if (c == '<')
+            {
+                angle++;
+            }
+            else if (c == '>')
+            {
+                angle--;
+            }
+            else if (c == ',' && angle == 0)
+            {
+                parts.Add(value[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        if (inQuotes)
+        {
+            throw new SipParseException("unterminated quoted string", header);
+        }
+        if (angle != 0)
+        {
+            throw new SipParseException("unbalanced '<' and '>'", header);
+        }
+        parts.Add(value[start..].Trim());
+        if (parts.Any(p => p.Length == 0))
+        {
+            throw new SipParseException("empty element in a comma-separated list", header);
+        }
+        return parts;
+    }
+
+    /// <summary>Reads <c>;name=value</c> header parameters (values may be quoted strings, kept quoted).</summary>
+    public static SipParameters ReadParameters(string text, string header)
+    {
+        var items = new List<KeyValuePair<string, string?>>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            SkipSpace(text, ref i);
+            if (i >= text.Length)
+            {
+                break;
+            }
+            if (text[i] != ';')
+            {
+                throw new SipParseException($"expected ';' before a parameter, found '{Safe(text[i])}'", header);
+            }
+            i++;
+            SkipSpace(text, ref i);
+            var name = ReadToken(text, ref i);
+            if (name.Length == 0)
+            {
+                throw new SipParseException("parameter has no name", header);
+            }
+            SkipSpace(text, ref i);
+            string? value = null;
+            if (i < text.Length && text[i] == '=')
+            {
+                i++;
+                SkipSpace(text, ref i);
+                if (i < text.Length && text[i] == '"')
+                {
+                    var start = i;
+                    ReadQuoted(text, ref i, header);
+                    value = text[start..i];
+                }
+                else if (i < text.Length && text[i] == '[')
+                {
+                    var close = text.IndexOf(']', i);
+                    if (close < 0)
+                    {
+                        throw new SipParseException("parameter value is missing ']'", header);
+                    }
+                    value = text[i..(close + 1)];
+                    i = close + 1;
+                }
+                else
+                {
+                    value = ReadToken(text, ref i);
+                    if (value.Length == 0)
+                    {
+                        throw new SipParseException($"parameter '{name}' has an empty value", header);
+                    }
+                }
+            }
+            items.Add(new(name, value));
+        }
+        return new SipParameters(items);
+    }
+
+    /// <summary>Reads an RFC 3261 token (alphanumerics and <c>-.!%*_+`'~</c>); may return empty.</summary>
+    public static string ReadToken(string text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && IsTokenChar(text[i]))
+        {
+            i++;
+        }
+        return text[start..i];
+    }
+
+    /// <summary>True for the characters a token may contain.</summary>
+    public static bool IsTokenChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '!' or '%' or '*' or '_' or '+' or '`' or '\'' or '~';
+
+    /// <summary>True when the whole text is a non-empty token.</summary>
+    public static bool IsToken(string text) => text.Length > 0 && text.All(IsTokenChar);
+
+    /// <summary>Advances past a quoted string starting at <paramref name="i"/> (which must be on the opening quote).</summary>
+    public static string ReadQuoted(string text, ref int i, string header)
+    {
+        var builder = new System.Text.StringBuilder();
+        i++;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                if (i + 1 >= text.Length)
+                {
+                    break;
+                }
+                builder.Append(text[i + 1]);
+                i += 2;
+                continue;
+            }
+            if (c == '"')
+            {
+                i++;
+                return builder.ToString();
+            }
+            builder.Append(c);
+            i++;
+        }
+        throw new SipParseException("unterminated quoted string", header);
+    }
+
+    /// <summary>Skips spaces and tabs.</summary>
+    public static void SkipSpace(string text, ref int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+    }
+
+    /// <summary>A character safe to echo in an error message.</summary>
+    public static string Safe(char c) => c < 0x20 || c == 0x7f ? $"\\x{(int)c:x2}" : c.ToString();
+}

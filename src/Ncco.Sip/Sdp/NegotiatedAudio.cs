@@ -1,0 +1,14 @@
+namespace Ncco.Sip.Sdp;
+
+/// <summary>What offer/answer settled for the audio stream: everything the RTP side needs to start.</summary>
+/// <param name="Codec">The voice codec both sides will use (first in the answer).</param>
+/// <param name="TelephoneEventPayloadType">The RFC 4733 payload type, or null when the peer does not do it.</param>
+/// <param name="PtimeMs">Packet time in milliseconds (20 unless the peer asked otherwise).</param>
+/// <param name="RemoteAddress">Where to send RTP.</param>
+/// <param name="RemotePort">RTP port at the peer.</param>
+/// <param name="Direction">Our direction: whether we send, receive, both or neither.</param>
+public sealed record NegotiatedAudio(SdpCodec Codec, int? TelephoneEventPayloadType, int PtimeMs, string RemoteAddress, int RemotePort, MediaDirection Direction)
+{
+    /// <summary>True when the peer has put us on hold (we may not send).</summary>
+    public bool IsOnHold => Direction is MediaDirection.RecvOnly or MediaDirection.Inactive;
+}

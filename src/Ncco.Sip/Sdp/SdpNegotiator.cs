@@ -1,0 +1,113 @@
+using System.Globalization;
+
+namespace Ncco.Sip.Sdp;
+
+/// <summary>
+/// RFC 3264 offer/answer for one audio stream with PCMU, PCMA, G.722 and telephone-event.
+/// As answerer it keeps every m= line (rejecting the ones it does not use with port 0, as §6 requires), picks the first
+/// offered codec it supports (the offerer's preference wins, §6.1), mirrors the telephone-event type the offerer chose,
+/// and answers the direction the offer allows.
+/// </summary>
+public static class SdpNegotiator
+{
+    /// <summary>Builds an offer.</summary>
+    public static SessionDescription CreateOffer(LocalMedia local)
+    {
+        var formats = local.Codecs.Select(c => c.PayloadType.ToString(CultureInfo.InvariantCulture)).ToList();
+        var attributes = new List<SdpAttribute>();
+        foreach (var codec in local.Codecs)
+        {
+            attributes.Add(new SdpAttribute("rtpmap", $"{codec.PayloadType} {codec.Name}/{codec.ClockRate}"));
+        }
+        if (local.TelephoneEvents)
+        {
+            var te = SdpCodec.TelephoneEvent;
+            formats.Add(te.PayloadType.ToString(CultureInfo.InvariantCulture));
+            attributes.Add(new SdpAttribute("rtpmap", $"{te.PayloadType} {te.Name}/{te.ClockRate}"));
+            attributes.Add(new SdpAttribute("fmtp", $"{te.PayloadType} 0-16"));
+        }
+        attributes.Add(new SdpAttribute("ptime", local.PtimeMs.ToString(CultureInfo.InvariantCulture)));
+        attributes.Add(new SdpAttribute(local.Direction.ToAttribute()));
+        return Describe(local, [new MediaDescription { Media = "audio", Port = local.Port, Protocol = "RTP/AVP", Formats = formats, Attributes = attributes }]);
+    }
+
+    /// <summary>Answers an offer; throws <see cref="SdpNegotiationException"/> when nothing can be agreed.</summary>
+    public static (SessionDescription Answer, NegotiatedAudio Audio) Answer(SessionDescription offer, LocalMedia local)
+    {
+        NegotiatedAudio? chosen = null;
+        var answered = new List<MediaDescription>();
+        foreach (var media in offer.Media)
+        {
+            if (chosen is null && media.Media == "audio" && media.Port != 0 && media.Protocol == "RTP/AVP")
+            {
+                var codec = media.Codecs.FirstOrDefault(o => local.Codecs.Any(l => l.SameFormat(o)));
+                if (codec is not null)
+                {
+                    var te = local.TelephoneEvents ? media.Codecs.FirstOrDefault(c => c.SameFormat(SdpCodec.TelephoneEvent)) : null;
+                    var direction = offer.DirectionOf(media);
+                    // RFC 2543 hold (c=0.0.0.0) means the offerer does not want to receive.
+                    if (offer.ConnectionOf(media)?.IsHoldAddress == true && direction == MediaDirection.SendRecv)
+                    {
+                        direction = MediaDirection.SendOnly;
+                    }
+                    var ours = direction.AnswerTo(local.Direction);
+                    var connection = offer.ConnectionOf(media)!;
+                    chosen = new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours);
+                    answered.Add(AudioSection(codec, te, chosen.PtimeMs, ours, local.Port));
+                    continue;
+                }
+            }
+            answered.Add(new MediaDescription { Media = media.Media, Port = 0, Protocol = media.Protocol, Formats = media.Formats.Take(1).ToArray() });
+        }
+        if (chosen is null)
+        {
+            throw new SdpNegotiationException(offer.Media.Any(m => m.Media == "audio")
+                ? "no common audio codec (PCMU, PCMA or G722)"
+                : "the offer has no audio stream");
+        }
+        return (Describe(local, answered), chosen);
+    }
+
+    /// <summary>Reads the answer to our offer; throws <see cref="SdpNegotiationException"/> when it is unusable.</summary>
+    public static NegotiatedAudio ReadAnswer(SessionDescription offer, SessionDescription answer, LocalMedia local)
+    {
+        var media = answer.Media.FirstOrDefault(m => m.Media == "audio" && m.Port != 0)
+            ?? throw new SdpNegotiationException("the answer rejected the audio stream");
+        var codec = media.Codecs.FirstOrDefault(a => local.Codecs.Any(l => l.SameFormat(a)))
+            ?? throw new SdpNegotiationException("the answer chose no codec we offered");
+        var te = media.Codecs.FirstOrDefault(c => c.SameFormat(SdpCodec.TelephoneEvent));
+        var theirs = answer.DirectionOf(media);
+        var ours = theirs switch
+        {
+            MediaDirection.SendOnly => MediaDirection.RecvOnly,
+            MediaDirection.RecvOnly => MediaDirection.SendOnly,
+            MediaDirection.Inactive => MediaDirection.Inactive,
+            _ => offer.Media.Count > 0 ? offer.DirectionOf(offer.Media[0]) : MediaDirection.SendRecv,
+        };
+        var connection = answer.ConnectionOf(media) ?? throw new SdpNegotiationException("the answer has no connection address");
+        return new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours);
+    }
+
+    private static MediaDescription AudioSection(SdpCodec codec, SdpCodec? te, int ptime, MediaDirection direction, int port)
+    {
+        var formats = new List<string> { codec.PayloadType.ToString(CultureInfo.InvariantCulture) };
+        var attributes = new List<SdpAttribute> { new("rtpmap", $"{codec.PayloadType} {codec.Name}/{codec.ClockRate}") };
+        if (te is not null)
+        {
+            formats.Add(te.PayloadType.ToString(CultureInfo.InvariantCulture));
+            attributes.Add(new SdpAttribute("rtpmap", $"{te.PayloadType} {te.Name}/{te.ClockRate}"));
+            attributes.Add(new SdpAttribute("fmtp", $"{te.PayloadType} 0-16"));
+        }
+        attributes.Add(new SdpAttribute("ptime", ptime.ToString(CultureInfo.InvariantCulture)));
+        attributes.Add(new SdpAttribute(direction.ToAttribute()));
+        return new MediaDescription { Media = "audio", Port = port, Protocol = "RTP/AVP", Formats = formats, Attributes = attributes };
+    }
+
+    private static SessionDescription Describe(LocalMedia local, IReadOnlyList<MediaDescription> media) => new()
+    {
+        Origin = new SdpOrigin("ncco", local.SessionId, local.SessionVersion, local.AddressType, local.Address),
+        SessionName = "ncco",
+        Connection = new SdpConnection(local.AddressType, local.Address),
+        Media = media,
+    };
+}

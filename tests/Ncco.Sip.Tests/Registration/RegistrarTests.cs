@@ -1,0 +1,99 @@
+using System.Net;
+using Ncco.Sip.Auth;
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Registration;
+using Ncco.Sip.Tests.Support;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Sip.Tests.Registration;
+
+public sealed class RegistrarTests
+{
+    private static readonly SipEndPoint Phone = new(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.77"), 40123));
+
+    // Through the parser, as from the wire, so comma-separated contacts are split as they would be.
+    private static SipRequest Register(string user, long cseq, string contact, string? expires, string callId = "reg-1") =>
+        (SipRequest)Ncco.Sip.Parsing.SipMessageParser.Parse(new SipRequest
+        {
+            Method = "REGISTER",
+            Uri = SipUri.Parse("sip:ncco.test"),
+            Headers =
+            [
+                new(HeaderNames.Via, $"SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bK{callId}{cseq}"),
+                new(HeaderNames.From, $"<sip:{user}@ncco.test>;tag=p1"),
+                new(HeaderNames.To, $"<sip:{user}@ncco.test>"),
+                new(HeaderNames.CallId, callId),
+                new(HeaderNames.CSeq, $"{cseq} REGISTER"),
+                new(HeaderNames.Contact, contact),
+                .. expires is null ? Array.Empty<SipHeader>() : [new SipHeader(HeaderNames.Expires, expires)],
+            ],
+        }.ToBytes());
+
+    [Fact]
+    public void Bindings_are_added_refreshed_capped_expired_and_removed()
+    {
+        var time = new ManualTimeProvider();
+        var registrar = new SipRegistrar(null, time);
+
+        var ok = registrar.Handle(Register("alice", 1, "<sip:alice@10.0.0.7:5060>", "7200"), Phone);
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("3600", ok.Contacts.Single().Parameters["expires"]);
+        var binding = registrar.Lookup("alice").Single();
+        Assert.Equal(Phone, binding.Source);
+
+        Assert.Equal(500, registrar.Handle(Register("alice", 1, "<sip:alice@10.0.0.7:5060>", "600"), Phone).StatusCode);
+        Assert.Equal(423, registrar.Handle(Register("alice", 2, "<sip:alice@10.0.0.7:5060>", "10"), Phone).StatusCode);
+
+        ok = registrar.Handle(Register("alice", 3, "<sip:alice@10.0.0.7:5060>;expires=120, <sip:alice@10.0.0.8:5060>", "600"), Phone);
+        Assert.Equal(["120", "600"], ok.Contacts.Select(c => c.Parameters["expires"]));
+
+        time.Advance(TimeSpan.FromSeconds(121));
+        Assert.Equal("10.0.0.8", registrar.Lookup("alice").Single().Contact.Host);
+
+        ok = registrar.Handle(Register("alice", 4, "*", "0"), Phone);
+        Assert.Empty(ok.Contacts);
+        Assert.Empty(registrar.Lookup("alice"));
+        Assert.Equal(400, registrar.Handle(Register("alice", 5, "*", "60"), Phone).StatusCode);
+    }
+
+    [Fact]
+    public void Registering_needs_credentials_for_the_same_user()
+    {
+        var time = new ManualTimeProvider();
+        var authenticator = new DigestAuthenticator("ncco.test", u => u is "alice" or "mallory" ? "pw-" + u : null, time);
+        var registrar = new SipRegistrar(authenticator, time);
+        var request = Register("alice", 1, "<sip:alice@10.0.0.7>", "300");
+
+        var challenge = registrar.Handle(request, Phone);
+        Assert.Equal(401, challenge.StatusCode);
+
+        var asMallory = DigestClient.Authorize(request, challenge, new DigestCredentials("mallory", "pw-mallory"))!;
+        Assert.Equal(403, registrar.Handle(asMallory, Phone).StatusCode);
+
+        var asAlice = DigestClient.Authorize(request with { Headers = request.WithHeader(HeaderNames.CSeq, "2 REGISTER").Headers }, challenge, new DigestCredentials("alice", "pw-alice"))!;
+        Assert.Equal(200, registrar.Handle(asAlice, Phone).StatusCode);
+        Assert.Single(registrar.Lookup("alice"));
+        Assert.Empty(registrar.Lookup("mallory"));
+    }
+
+    [Fact]
+    public async Task Our_registration_client_registers_with_our_registrar_over_loopback_and_unregisters()
+    {
+        var authenticator = new DigestAuthenticator("ncco.test", u => u == "alice" ? "secret" : null, TimeProvider.System);
+        var registrar = new SipRegistrar(authenticator, TimeProvider.System);
+        await using var pair = new LoopbackPair(
+            alice: new SipUserAgentOptions { User = "alice", Credentials = new DigestCredentials("alice", "secret") },
+            bob: new SipUserAgentOptions { User = "bob", Registrar = registrar });
+
+        var registration = await pair.Alice.RegisterAsync(pair.BobUri() with { User = null }, SipUri.Parse("sip:alice@ncco.test"), TimeSpan.FromMinutes(10))
+            .WaitAsync(LoopbackPair.Wait);
+        Assert.True(registration.IsRegistered, registration.LastResponse?.ToString());
+        Assert.Equal(TimeSpan.FromMinutes(10), registration.GrantedExpiry);
+        var binding = registrar.Lookup("alice").Single();
+        Assert.Equal(pair.Alice.Layer.Transport.PortOf(SipTransportKind.Udp), binding.Contact.Port);
+
+        await registration.DisposeAsync().AsTask().WaitAsync(LoopbackPair.Wait);
+        Assert.Empty(registrar.Lookup("alice"));
+    }
+}
