@@ -188,8 +188,8 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
-        _rtpLoop = Task.Run(() => ReceiveRtpAsync(_stop.Token));
-        _rtcpLoop = Task.Run(() => ReceiveRtcpAsync(_stop.Token));
+        _rtpLoop = Task.Run(() => ReceiveAsync(_lease.RtpSocket, OnRtp, _stop.Token));
+        _rtcpLoop = Task.Run(() => ReceiveAsync(_lease.RtcpSocket, OnRtcp, _stop.Token));
     }
 
     /// <summary>Changes the peer address (a new SDP answer or re-INVITE); latching starts over.</summary>
@@ -521,16 +521,19 @@ public sealed class RtpSession : IAsyncDisposable
         _remoteRtcp = (rtcp ?? new IPEndPoint(rtp.Address, rtp.Port + 1)).Serialize();
     }
 
-    private async Task ReceiveRtpAsync(CancellationToken cancellationToken)
+    private delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress source);
+
+    /// <summary>One socket's receive loop (RTP and RTCP each have one); ends when the session stops.</summary>
+    private static async Task ReceiveAsync(Socket socket, DatagramHandler handle, CancellationToken cancellationToken)
     {
         var buffer = new byte[RtpPacket.MaxDatagramSize];
-        var source = new SocketAddress(_lease.RtpSocket.AddressFamily);
+        var source = new SocketAddress(socket.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
             int length;
             try
             {
-                length = await _lease.RtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -545,7 +548,7 @@ public sealed class RtpSession : IAsyncDisposable
                 // ICMP errors from earlier sends surface here on Linux; they say nothing about the next datagram.
                 continue;
             }
-            OnRtp(buffer.AsSpan(0, length), source);
+            handle(buffer.AsSpan(0, length), source);
         }
     }
 
@@ -650,33 +653,6 @@ public sealed class RtpSession : IAsyncDisposable
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
         return copy;
-    }
-
-    private async Task ReceiveRtcpAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[RtpPacket.MaxDatagramSize];
-        var source = new SocketAddress(_lease.RtcpSocket.AddressFamily);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await _lease.RtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-            OnRtcp(buffer.AsSpan(0, length), source);
-        }
     }
 
     private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source)
