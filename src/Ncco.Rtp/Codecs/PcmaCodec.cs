@@ -3,46 +3,20 @@ using Ncco.Media.G711;
 namespace Ncco.Rtp.Codecs;
 
 /// <summary>G.711 A-law, payload type 8, 8 kHz.</summary>
-public sealed class PcmaCodec : IAudioCodec
+public sealed class PcmaCodec : G711Codec
 {
     /// <summary>RFC 3551 static payload type.</summary>
     public const byte StaticPayloadType = 8;
 
     /// <inheritdoc/>
-    public byte PayloadType => StaticPayloadType;
+    public override byte PayloadType => StaticPayloadType;
 
     /// <inheritdoc/>
-    public string EncodingName => "PCMA";
+    public override string EncodingName => "PCMA";
 
     /// <inheritdoc/>
-    public int ClockRate => 8000;
+    protected override void EncodeLaw(ReadOnlySpan<short> pcm, Span<byte> destination) => ALaw.Encode(pcm, destination);
 
     /// <inheritdoc/>
-    public int SampleRate => 8000;
-
-    /// <inheritdoc/>
-    public int SamplesPerFrame => 160;
-
-    /// <inheritdoc/>
-    public int TimestampUnitsPerFrame => 160;
-
-    /// <inheritdoc/>
-    public int BytesPerFrame => 160;
-
-    /// <inheritdoc/>
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
-    {
-        ALaw.Encode(pcm, destination);
-        return pcm.Length;
-    }
-
-    /// <inheritdoc/>
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> destination)
-    {
-        ALaw.Decode(payload, destination);
-        return payload.Length;
-    }
-
-    /// <inheritdoc/>
-    public int SamplesFor(int payloadLength) => payloadLength;
+    protected override void DecodeLaw(ReadOnlySpan<byte> payload, Span<short> destination) => ALaw.Decode(payload, destination);
 }
