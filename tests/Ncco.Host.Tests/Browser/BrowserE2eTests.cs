@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
+using Ncco.Host.Tests.Support;
 using Ncco.Media.Wav;
 
 namespace Ncco.Host.Tests.Browser;
@@ -25,53 +20,22 @@ public sealed class BrowserE2eTests
     {
         Assert.True(File.Exists(Chromium), "Run .ci/deps/browser.sh (scripts/test.sh does) to install Debian's chromium.");
         Assert.True(Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "playwright-core")), "Run .ci/deps/browser.sh to install playwright-core.");
-        var port = FreePort();
+        var port = LoopbackHost.FreePort();
         var data = Directory.CreateTempSubdirectory("ncco-browser-").FullName;
         var wav = Path.Combine(data, "microphone.wav");
         WriteTone(wav);
-        var builder = WebApplication.CreateBuilder([
-            $"--urls=http://127.0.0.1:{port}",
-            $"--Ncco:DataDirectory={data}",
-            "--Ncco:Account:ApiKey=browserkey1",
-            "--Ncco:Account:ApiSecret=browser-secret-1",
-            "--Ncco:Shutdown:DrainTimeout=00:00:00",
-        ]);
-        builder.Logging.ClearProviders();
-        builder.AddNccoHost();
-        await using var app = builder.Build();
-        await app.UseNccoHostAsync();
-        await app.StartAsync();
+        await using var app = await LoopbackHost.StartAsync(port, data, "browserkey1", "browser-secret-1");
 
-        var start = new ProcessStartInfo("node", ["phone-flow.mjs"])
+        var output = await NodeScript.RunAsync(ScriptDirectory, ["phone-flow.mjs"], new Dictionary<string, string>
         {
-            WorkingDirectory = ScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["NCCO_BASE"] = $"http://127.0.0.1:{port}";
-        start.Environment["NCCO_API_KEY"] = "browserkey1";
-        start.Environment["NCCO_API_SECRET"] = "browser-secret-1";
-        start.Environment["NCCO_WAV"] = wav;
-        start.Environment["NCCO_SCREENSHOTS"] = Screenshots;
-        start.Environment["NCCO_CHROMIUM"] = Chromium;
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150)))
-        {
-            try
-            {
-                await node.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                node.Kill(entireProcessTree: true);
-                throw;
-            }
-        }
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(node.ExitCode == 0, $"Browser flow failed:\n{string.Join('\n', lines)}\n{await stderr}");
-        var steps = lines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(s => s.TryGetProperty("step", out var n) ? n.GetString()! : "done");
+            ["NCCO_BASE"] = $"http://127.0.0.1:{port}",
+            ["NCCO_API_KEY"] = "browserkey1",
+            ["NCCO_API_SECRET"] = "browser-secret-1",
+            ["NCCO_WAV"] = wav,
+            ["NCCO_SCREENSHOTS"] = Screenshots,
+            ["NCCO_CHROMIUM"] = Chromium,
+        }, TimeSpan.FromSeconds(150));
+        var steps = output.ToDictionary(s => s.TryGetProperty("step", out var n) ? n.GetString()! : "done");
 
         Assert.Equal("Start — Ncco dashboard", steps["dashboard sign-in"].GetProperty("title").GetString());
         Assert.Equal("Browser phone — Ncco", steps["phone signed in"].GetProperty("title").GetString());
@@ -138,12 +102,5 @@ public sealed class BrowserE2eTests
         var samples = new short[rate * 3];
         for (var i = 0; i < samples.Length; i++) samples[i] = (short)(10000 * Math.Sin(2 * Math.PI * 1000 * i / rate));
         WavWriter.WriteAll(path, samples, rate);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
+using Ncco.Host.Tests.Support;
 using Ncco.Media.SoundFile;
 
 namespace Ncco.Host.Tests.Sdk;
@@ -23,44 +18,20 @@ public sealed class NodeSdkTests
     {
         Assert.True(Directory.Exists(Path.Combine(SdkDirectory, "node_modules", "@vonage", "server-sdk")),
             "Run .ci/deps/sdk-node.sh (scripts/test.sh does) to install the SDK.");
-        var port = FreePort();
+        var port = LoopbackHost.FreePort();
         var api = $"http://api.nexmo.com:{port}";
         var data = Directory.CreateTempSubdirectory("ncco-sdk-").FullName;
-        var builder = WebApplication.CreateBuilder([
-            $"--urls=http://127.0.0.1:{port}",
-            $"--Ncco:DataDirectory={data}",
-            $"--Ncco:PublicUrl={api}",
-            "--Ncco:Account:ApiKey=sdkkey01",
-            "--Ncco:Account:ApiSecret=sdk-secret-0001",
-            "--Ncco:Calls:RateLimitPerSecond=0",
-            "--Ncco:Shutdown:DrainTimeout=00:00:00",
-        ]);
-        builder.Logging.ClearProviders();
-        builder.AddNccoHost();
-        await using var app = builder.Build();
-        await app.UseNccoHostAsync();
-        await app.StartAsync();
+        await using var app = await LoopbackHost.StartAsync(port, data, "sdkkey01", "sdk-secret-0001",
+            $"--Ncco:PublicUrl={api}", "--Ncco:Calls:RateLimitPerSecond=0");
 
-        var start = new ProcessStartInfo("node", ["--require", "./loopback-dns.cjs", "sdk-flow.mjs"])
+        var steps = await NodeScript.RunAsync(SdkDirectory, ["--require", "./loopback-dns.cjs", "sdk-flow.mjs"], new Dictionary<string, string>
         {
-            WorkingDirectory = SdkDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["NCCO_API"] = api;
-        start.Environment["NCCO_API_KEY"] = "sdkkey01";
-        start.Environment["NCCO_API_SECRET"] = "sdk-secret-0001";
-        start.Environment["NCCO_WS_URI"] = $"ws://127.0.0.1:{port}/demo/bot";
-        start.Environment["NCCO_OUT"] = data;
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await node.WaitForExitAsync(deadline.Token);
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(node.ExitCode == 0, $"SDK flow failed:\n{string.Join('\n', lines)}\n{await stderr}");
-
-        var steps = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            ["NCCO_API"] = api,
+            ["NCCO_API_KEY"] = "sdkkey01",
+            ["NCCO_API_SECRET"] = "sdk-secret-0001",
+            ["NCCO_WS_URI"] = $"ws://127.0.0.1:{port}/demo/bot",
+            ["NCCO_OUT"] = data,
+        }, TimeSpan.FromSeconds(120));
         Assert.True(steps[^1].GetProperty("done").GetBoolean());
         var expected = new[]
         {
@@ -75,12 +46,5 @@ public sealed class NodeSdkTests
         var download = steps.SkipLast(1).Single(s => s.GetProperty("step").GetString() == "download the recording");
         using var recording = SoundFileReader.Open(download.GetProperty("file").GetString()!);
         Assert.True(recording.Frames > 0);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
