@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Ncco.Host.Operations;
+using Ncco.Host.Tests.Media;
 using Ncco.Host.Tests.Support;
 
 namespace Ncco.Host.Tests.Browser;
@@ -132,6 +133,31 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_on_the_browser_phone_is_a_tone_an_input_gets_once_and_a_connected_websocket_bot_hears_as_websocket_dtmf()
+    {
+        await using var sockets = await AppSocketServer.StartAsync();
+        // maxDigits 2 with a short timeOut: a key reported twice (directly and by the detector) would show as "55".
+        _app.Ncco("/answer", $$"""[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":2},"eventUrl":["{{_app.Url("input")}}"]}]""");
+        _app.Ncco("/input", $$"""[{"action":"connect","endpoint":[{"type":"websocket","uri":"{{sockets.Url("bot")}}","content-type":"audio/l16;rate=16000"}]}]""");
+        var socket = await SignInAsync("frank");
+        await SendTextAsync(socket, """{"action":"call"}""");
+        await ReceiveEventAsync(socket, "answered");
+        await SendTextAsync(socket, """{"action":"dtmf","digit":"5"}""");
+        var input = (await _app.WaitForAsync(w => w.Path == "/input", Wait)).Json!.Value;
+        Assert.Equal("5", input.GetProperty("dtmf").GetProperty("digits").GetString());
+
+        var bot = await sockets.AcceptAsync("bot", Wait);
+        await bot.NextEventAsync("websocket:connected", Wait);
+        // The phone hearing the bot's tone shows both legs are in the conversation's mix before the key is pressed.
+        await bot.SendAudioAsync(TestAudio.Tone(1000, 1.0, 16000), 16000);
+        await ReceiveLoudFramesAsync(socket, 5);
+        await SendTextAsync(socket, """{"action":"dtmf","digit":"5"}""");
+        var (_, dtmf) = await bot.NextEventAsync("websocket:dtmf", Wait);
+        Assert.Equal("5", dtmf.GetProperty("digit").GetString());
+        Assert.InRange(dtmf.GetProperty("duration").GetInt32(), 60, 200);
+    }
+
+    [Fact]
     public async Task A_declined_call_is_rejected_and_a_user_without_a_phone_is_unanswered()
     {
         var socket = await SignInAsync("carol");
@@ -221,6 +247,21 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
             if (type != WebSocketMessageType.Binary) continue;
             Assert.Equal(640, bytes.Length);
             frames++;
+            var peak = 0;
+            for (var i = 0; i < bytes.Length; i += 2) peak = Math.Max(peak, Math.Abs((int)BitConverter.ToInt16(bytes, i)));
+            if (peak > 1000) loud++;
+        }
+    }
+
+    private static async Task ReceiveLoudFramesAsync(WebSocket socket, int count)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        var loud = 0;
+        while (loud < count)
+        {
+            var (type, bytes) = await ReceiveAsync(socket, timeout.Token);
+            if (type == WebSocketMessageType.Close) throw new InvalidOperationException("closed while waiting for audio");
+            if (type != WebSocketMessageType.Binary) continue;
             var peak = 0;
             for (var i = 0; i < bytes.Length; i += 2) peak = Math.Max(peak, Math.Abs((int)BitConverter.ToInt16(bytes, i)));
             if (peak > 1000) loud++;
