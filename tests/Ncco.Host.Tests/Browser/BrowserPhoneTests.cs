@@ -141,7 +141,7 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
         _app.Ncco("/input", $$"""[{"action":"connect","endpoint":[{"type":"websocket","uri":"{{sockets.Url("bot")}}","content-type":"audio/l16;rate=16000"}]}]""");
         var socket = await SignInAsync("frank");
         await SendTextAsync(socket, """{"action":"call"}""");
-        await ReceiveEventAsync(socket, "answered");
+        var uuid = (await ReceiveEventAsync(socket, "answered")).GetProperty("uuid").GetString()!;
         await SendTextAsync(socket, """{"action":"dtmf","digit":"5"}""");
         var input = (await _app.WaitForAsync(w => w.Path == "/input", Wait)).Json!.Value;
         Assert.Equal("5", input.GetProperty("dtmf").GetProperty("digits").GetString());
@@ -155,6 +155,17 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
         var (_, dtmf) = await bot.NextEventAsync("websocket:dtmf", Wait);
         Assert.Equal("5", dtmf.GetProperty("digit").GetString());
         Assert.InRange(dtmf.GetProperty("duration").GetInt32(), 60, 200);
+
+        // The VM heard each press once: two keys, two "pressed 5" arrows from the phone's column in the dashboard's
+        // sequence diagram (and the same two lines in its Mermaid text, written from the same data).
+        var timeline = await _host.Client.GetFromJsonAsync<JsonElement>($"/dashboard/api/calls/{uuid}");
+        var sequence = timeline.GetProperty("sequence");
+        var phone = sequence.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("label").GetString() == "app frank").GetProperty("id").GetString();
+        var presses = sequence.GetProperty("steps").EnumerateArray()
+            .Where(s => s.GetProperty("kind").GetString() == "message" && s.GetProperty("text").GetString() == "pressed 5").ToList();
+        Assert.Equal(2, presses.Count);
+        Assert.All(presses, p => Assert.Equal(phone, p.GetProperty("from").GetString()));
+        Assert.Equal(2, timeline.GetProperty("mermaid").GetString()!.Split('\n').Count(l => l.EndsWith(" pressed 5", StringComparison.Ordinal)));
     }
 
     [Fact]
