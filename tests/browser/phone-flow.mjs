@@ -47,7 +47,7 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(WAIT);
-  await context.grantPermissions(['microphone'], { origin: base });
+  await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: base });
 
   // ---- dashboard: sign in (keyboard only) and the first screen ----
   dash = await context.newPage();
@@ -117,6 +117,11 @@ try {
   });
   step('dashboard timeline', { uuid: callUuid, title: await dash.title(), entries: timeline, mermaid, diagram });
   await shot(dash, 'dashboard-calls-timeline');
+  await dash.getByText('Copy as Mermaid').click();
+  await dash.getByRole('button', { name: 'Copy the Mermaid text' }).click();
+  await dash.locator('#copy-mermaid-result').filter({ hasText: /./ }).waitFor();
+  const copied = { result: await dash.locator('#copy-mermaid-result').textContent(), clipboard: await dash.evaluate(() => navigator.clipboard.readText()) };
+  step('copy as mermaid', copied);
   await dash.locator('#timeline-diagram').scrollIntoViewIfNeeded();
   await shotOf(dash, dash.locator('#timeline-diagram'), 'dashboard-sequence-diagram');
 

@@ -120,6 +120,11 @@ public sealed class BrowserE2eTests
         Assert.True(diagram.GetProperty("notes").GetInt32() > 0, "no notes");
         Assert.True(diagram.GetProperty("height").GetDouble() > 200, diagram.ToString());
 
+        // Copy as Mermaid puts the diagram's Mermaid text on the clipboard.
+        var copied = steps["copy as mermaid"];
+        Assert.Equal("Copied.", copied.GetProperty("result").GetString());
+        Assert.Equal(timeline.GetProperty("mermaid").GetString(), copied.GetProperty("clipboard").GetString());
+
         // The editor shows the validator's errors with their pointers.
         var errors = steps["editor errors"].GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.Contains(errors, e => e.StartsWith("/0/txt unknown property", StringComparison.Ordinal));

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Ncco.Host.Browser;
 using Ncco.Host.Operations;
 using Ncco.Host.Tests.Media;
 using Ncco.Host.Tests.Support;
@@ -166,6 +167,22 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
         Assert.Equal(2, presses.Count);
         Assert.All(presses, p => Assert.Equal(phone, p.GetProperty("from").GetString()));
         Assert.Equal(2, timeline.GetProperty("mermaid").GetString()!.Split('\n').Count(l => l.EndsWith(" pressed 5", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Keys_pressed_faster_than_their_tones_play_are_refused_beyond_the_queue_limit_and_the_call_goes_on()
+    {
+        _app.Ncco("/answer", """[{"action":"talk","text":"Hold the line.","loop":0}]""");
+        var socket = await SignInAsync("grace");
+        await SendTextAsync(socket, """{"action":"call"}""");
+        await ReceiveEventAsync(socket, "answered");
+        // Each key takes 160 ms of audio to play, so a burst of twice the limit overflows the queue at once.
+        for (var i = 0; i < 2 * BrowserLeg.KeyQueueLimit; i++) await SendTextAsync(socket, """{"action":"dtmf","digit":"1"}""");
+        var error = await ReceiveEventAsync(socket, "error");
+        Assert.Equal("digit", error.GetProperty("field").GetString());
+        Assert.Contains("too many keys", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await SendTextAsync(socket, """{"action":"hangup"}""");
+        Assert.Equal("hangup", (await ReceiveEventAsync(socket, "ended")).GetProperty("reason").GetString());
     }
 
     [Fact]
