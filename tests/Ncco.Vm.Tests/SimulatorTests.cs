@@ -1,3 +1,4 @@
+using Ncco.Diagnostics;
 using Ncco.Model;
 using Ncco.Scheduling;
 using Ncco.Testing;
@@ -85,6 +86,34 @@ public class SimulatorTests
         Assert.Contains("P1->>VM: +00:00.000 pressed 2", mermaid, StringComparison.Ordinal);
         Assert.Contains("VM->>App:", mermaid, StringComparison.Ordinal);
         Assert.Contains("VM->>P1:", mermaid, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sequence_diagram_as_data_is_what_the_mermaid_text_renders()
+    {
+        await using var sim = VoiceSimulator.Start(Menu());
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.PressAsync("2");
+        await call.HearsAsync("Support");
+        var diagram = sim.Log.RenderSequence();
+        var mermaid = sim.Log.RenderMermaid().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["P1", "VM", "App"], diagram.Participants.Select(p => p.Id));
+        Assert.Equal("caller", diagram.Participants[0].Label);
+        var ids = diagram.Participants.Select(p => p.Id).ToHashSet();
+        Assert.All(diagram.Steps, s => Assert.True(ids.Contains(s.From) && ids.Contains(s.To), $"{s.From} → {s.To}"));
+        // One Mermaid line per participant and per step, in the same order: both come from the same entries.
+        Assert.Equal(1 + diagram.Participants.Count + diagram.Steps.Count, mermaid.Length);
+        Assert.Contains(diagram.Steps, s => s is { Kind: SequenceStepKind.Message, From: "P1", To: "VM", Time: "+00:00.000", Text: "pressed 2" });
+        Assert.Contains(diagram.Steps, s => s is { Kind: SequenceStepKind.Reply, From: "App", To: "VM", Time: null });
+        Assert.Contains(diagram.Steps, s => s.Kind == SequenceStepKind.Note && s.Text.StartsWith("action: ", StringComparison.Ordinal));
+        for (var i = 0; i < diagram.Steps.Count; i++)
+        {
+            var step = diagram.Steps[i];
+            var line = mermaid[1 + diagram.Participants.Count + i];
+            Assert.StartsWith("  " + (step.Kind == SequenceStepKind.Note ? "Note over " : step.From), line, StringComparison.Ordinal);
+            Assert.EndsWith(step.Text.Replace(";", "#59;", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal), line, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

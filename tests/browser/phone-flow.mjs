@@ -1,7 +1,7 @@
 // End to end in Debian's headless Chromium (never a downloaded browser), driven by playwright-core: the dashboard
 // login and first screen, the browser phone calling the demo IVR with a fake microphone fed from a WAV file (a 1 kHz
 // tone), the prompt heard, a key pressed, the echo bot returning the microphone's tone, the call's timeline on the
-// dashboard, the NCCO editor's errors, "call me with this NCCO" ringing the phone, and a screenshot of every page at
+// dashboard with its sequence diagram drawn as SVG, the NCCO editor's errors, "call me with this NCCO" ringing the phone, and a screenshot of every page at
 // desktop and phone widths. Prints one JSON object per step; tests/Ncco.Host.Tests/Browser/BrowserE2eTests.cs asserts on them.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -24,6 +24,11 @@ async function shot(page, name) {
   await page.screenshot({ path, fullPage: true });
   screenshots.push({ name, path, title: await page.title() });
 }
+async function shotOf(page, locator, name) {
+  const path = join(shots, `${name}.png`);
+  await locator.screenshot({ path });
+  screenshots.push({ name, path, title: await page.title() });
+}
 const nav = (name) => dash.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
 const stats = (page) => page.evaluate(() => ({ ...window.nccoPhone.stats, events: undefined }));
 
@@ -42,7 +47,7 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(WAIT);
-  await context.grantPermissions(['microphone'], { origin: base });
+  await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: base });
 
   // ---- dashboard: sign in (keyboard only) and the first screen ----
   dash = await context.newPage();
@@ -90,8 +95,35 @@ try {
   await dash.locator('#timeline-entries li').filter({ hasText: 'completed' }).first().waitFor();
   const timeline = await dash.locator('#timeline-entries li').allInnerTexts();
   const mermaid = await dash.locator('#timeline-mermaid').textContent();
-  step('dashboard timeline', { uuid: callUuid, title: await dash.title(), entries: timeline, mermaid });
+  // The sequence diagram drawn as SVG: what it names and draws, read from the elements themselves.
+  const svg = dash.locator('#timeline-diagram svg.sequence');
+  await svg.waitFor();
+  const diagram = await svg.evaluate((e) => {
+    const titles = (selector) => [...e.querySelectorAll(selector)].map((g) => g.querySelector('title').textContent);
+    return {
+      role: e.getAttribute('role'),
+      title: e.querySelector(':scope > title').textContent,
+      description: e.querySelector(':scope > desc').textContent,
+      labelledBy: document.getElementById(e.getAttribute('aria-labelledby'))?.textContent,
+      participants: titles('g.participant'),
+      lifelines: e.querySelectorAll('line.lifeline').length,
+      messages: titles('g.message'),
+      replies: e.querySelectorAll('g.reply').length,
+      notes: e.querySelectorAll('g.note').length,
+      drawnLabels: [...e.querySelectorAll('g.message text')].map((t) => t.textContent),
+      width: e.getBoundingClientRect().width,
+      height: e.getBoundingClientRect().height,
+    };
+  });
+  step('dashboard timeline', { uuid: callUuid, title: await dash.title(), entries: timeline, mermaid, diagram });
   await shot(dash, 'dashboard-calls-timeline');
+  await dash.getByText('Copy as Mermaid').click();
+  await dash.getByRole('button', { name: 'Copy the Mermaid text' }).click();
+  await dash.locator('#copy-mermaid-result').filter({ hasText: /./ }).waitFor();
+  const copied = { result: await dash.locator('#copy-mermaid-result').textContent(), clipboard: await dash.evaluate(() => navigator.clipboard.readText()) };
+  step('copy as mermaid', copied);
+  await dash.locator('#timeline-diagram').scrollIntoViewIfNeeded();
+  await shotOf(dash, dash.locator('#timeline-diagram'), 'dashboard-sequence-diagram');
 
   // ---- NCCO editor: errors as you type, then call me ----
   await nav('NCCO editor');
@@ -149,7 +181,9 @@ try {
   await shot(dash, 'narrow-dashboard-calls');
   await shot(phone, 'narrow-phone');
   const overflow = await Promise.all([dash, phone].map((p) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)));
-  step('narrow', { overflow });
+  // At phone width the diagram scrolls inside its own box instead of widening the page.
+  const diagramScroll = await dash.locator('#timeline-diagram').evaluate((e) => ({ scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, overflowX: getComputedStyle(e).overflowX }));
+  step('narrow', { overflow, diagramScroll });
 
   console.log(JSON.stringify({ done: true, screenshots }));
 } finally {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Ncco.Calls;
 using Ncco.Host.Media;
 using Ncco.Legs;
+using Ncco.Media.Dtmf;
 
 namespace Ncco.Host.Browser;
 
@@ -13,9 +14,11 @@ namespace Ncco.Host.Browser;
 /// rings the user's phone, which answers, rejects or lets it ring until the VM gives up.
 /// </summary>
 /// <remarks>
-/// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and are reported to the VM directly, as SIP
-/// phones do with RFC 4733 events, rather than as tones in the audio. The inbound queue keeps at most
-/// <see cref="InboundQueueFrames"/> frames: a browser that sends in bursts loses its oldest audio, not latency.
+/// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and become a DTMF tone in the leg's inbound audio
+/// (<see cref="KeyTone"/> of tone, then <see cref="KeyGap"/> of silence), so the media engine's detector treats them as
+/// keys from any other leg: it reports the digit to the VM once and forwards it to the rest of the conversation (a
+/// WebSocket leg's <c>websocket:dtmf</c>). The inbound queue keeps at most <see cref="InboundQueueFrames"/> frames: a
+/// browser that sends in bursts loses its oldest audio, not latency.
 /// </remarks>
 internal sealed class BrowserLeg : ILeg, IMediaTransport
 {
@@ -31,11 +34,27 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
     /// <summary>Bytes in one 20 ms frame.</summary>
     public const int FrameBytes = Rate / 50 * sizeof(short);
 
+    /// <summary>Keys waiting to be played into the inbound audio; more are refused (a keypad is not a modem).</summary>
+    public const int KeyQueueLimit = 32;
+
+    /// <summary>How long one key's tone lasts (the detector wants at least 40 ms; a phone's short press is about 100 ms).</summary>
+    public static readonly TimeSpan KeyTone = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Silence after a key's tone, so the detector sees the key end and two presses of one key stay two.</summary>
+    public static readonly TimeSpan KeyGap = TimeSpan.FromMilliseconds(60);
+
+    private const int FrameSamples = FrameBytes / sizeof(short);
+
+    private static readonly DtmfGenerator Keys = new(Rate, DtmfGeneratorOptions.Default with { ToneDuration = KeyTone, GapDuration = KeyGap });
+
     private readonly MediaEngine _engine;
     private readonly BrowserPhone _phone;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<short[]> _inbound = new();
     private readonly ConcurrentQueue<short[]> _pool = new();
+    private readonly ConcurrentQueue<short[]> _keys = new();
+    private short[]? _key; // media thread: the key tone being played into the inbound audio
+    private int _keyOffset; // media thread
     private ILegEventSink? _sink;
     private LegMedia? _media;
     private bool _priming = true; // media thread only
@@ -142,10 +161,18 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
         else _sink?.HungUp();
     }
 
-    /// <summary>A key pressed on the keypad.</summary>
-    public void UserDigit(char digit)
+    /// <summary>
+    /// A key pressed on the keypad: queued as a tone for the inbound audio rather than reported to the VM here, so the
+    /// detector reports it exactly once and the other legs of the conversation hear of it too. False when too many keys
+    /// are already waiting.
+    /// </summary>
+    public bool UserDigit(char digit)
     {
-        if (Volatile.Read(ref _state) == 2) _sink?.Digit(digit);
+        if (Volatile.Read(ref _state) != 2) return true;
+        if (_keys.Count >= KeyQueueLimit) return false;
+        // Generated here (the phone's receive loop) so the media thread never allocates for a key.
+        _keys.Enqueue(Keys.Generate(digit.ToString()));
+        return true;
     }
 
     /// <summary>Queues the browser's audio (whole frames; the caller checked the length).</summary>
@@ -165,6 +192,14 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
 
     bool IMediaTransport.ReadInbound(Span<short> frame)
     {
+        if (NextKeyFrame(frame))
+        {
+            // The key replaces the microphone, as a phone mutes its microphone while it sends a tone (speech under the
+            // tone would make the detector's talk-off guard reject it); the microphone frame it stands for is dropped
+            // so the queue does not grow by a frame per key frame.
+            if (!_priming && _inbound.TryDequeue(out var skipped)) _pool.Enqueue(skipped);
+            return true;
+        }
         // A browser's frames arrive with jitter (the worklet posts per render quantum, the network adds its own): after
         // running dry, wait for JitterFrames before reading again, so one late frame costs 40 ms once rather than a
         // gap of silence every few hundred milliseconds.
@@ -192,6 +227,22 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
         Session?.Send(BrowserPhoneMessages.Dtmf(digit, durationMilliseconds));
 
     // ---- helpers ----------------------------------------------------------------------------------------------
+
+    /// <summary>The next 20 ms of a queued key's tone (and its gap), if a key is being played. Media thread only.</summary>
+    private bool NextKeyFrame(Span<short> frame)
+    {
+        if (_key is null)
+        {
+            if (!_keys.TryDequeue(out _key)) return false;
+            _keyOffset = 0;
+        }
+        var n = Math.Min(FrameSamples, _key.Length - _keyOffset);
+        _key.AsSpan(_keyOffset, n).CopyTo(frame);
+        frame[n..].Clear();
+        _keyOffset += n;
+        if (_keyOffset >= _key.Length) _key = null;
+        return true;
+    }
 
     private void StartMedia()
     {

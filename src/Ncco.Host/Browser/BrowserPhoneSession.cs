@@ -180,9 +180,9 @@ public sealed class BrowserPhoneSession
                     {
                         Send(BrowserPhoneMessages.Error("action", "dtmf: there is no call"));
                     }
-                    else
+                    else if (!call.UserDigit(digit[0]))
                     {
-                        call.UserDigit(digit[0]);
+                        Send(BrowserPhoneMessages.Error("digit", $"too many keys waiting to be sent (at most {BrowserLeg.KeyQueueLimit})"));
                     }
                     break;
                 default:

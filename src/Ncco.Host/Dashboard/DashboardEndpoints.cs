@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ncco.Control;
+using Ncco.Diagnostics;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Browser;
@@ -127,6 +128,8 @@ public static class DashboardEndpoints
             w.WriteEndArray();
             w.WriteString("text", log.RenderText());
             w.WriteString("mermaid", log.RenderMermaid());
+            // The same diagram as data, which the page draws as SVG (it loads no Mermaid renderer).
+            WriteSequence(w, log.RenderSequence());
             w.WriteStartArray("events");
             foreach (var e in events)
             {
@@ -140,6 +143,34 @@ public static class DashboardEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    private static void WriteSequence(Utf8JsonWriter w, SequenceDiagram diagram)
+    {
+        w.WriteStartObject("sequence");
+        w.WriteStartArray("participants");
+        foreach (var p in diagram.Participants)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", p.Id);
+            w.WriteString("label", p.Label);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("steps");
+        foreach (var step in diagram.Steps)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", step.Kind.ToString().ToLowerInvariant());
+            w.WriteString("from", step.From);
+            w.WriteString("to", step.To);
+            if (step.Time is null) w.WriteNull("at");
+            else w.WriteString("at", step.Time);
+            w.WriteString("text", step.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static string Label(CallRecord call)

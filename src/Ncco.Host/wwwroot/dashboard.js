@@ -1,5 +1,7 @@
 // The dashboard: one page, one section per hash (#start, #calls, …). Every API call carries the API key and secret as
 // Basic auth; they live in this tab's session storage only and are forgotten when the tab closes or on sign-out.
+import { renderSequenceDiagram } from './sequence-diagram.js';
+
 const $ = (id) => document.getElementById(id);
 const SECTIONS = ['start', 'calls', 'editor', 'applications', 'recordings', 'metrics'];
 const TITLES = { start: 'Start', calls: 'Calls', editor: 'NCCO editor', applications: 'Applications', recordings: 'Recordings', metrics: 'Metrics' };
@@ -142,6 +144,21 @@ async function refreshCalls() {
   if (openTimeline) await showTimeline(openTimeline, false);
 }
 
+// The clipboard API needs a secure context (loopback is one); elsewhere the text is selected for Ctrl+C instead.
+async function copyMermaid() {
+  const text = $('timeline-mermaid').textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    $('copy-mermaid-result').textContent = 'Copied.';
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($('timeline-mermaid'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    $('copy-mermaid-result').textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+  }
+}
+
 async function showTimeline(uuid, focus) {
   openTimeline = uuid;
   const t = await json(`/dashboard/api/calls/${encodeURIComponent(uuid)}`);
@@ -150,7 +167,13 @@ async function showTimeline(uuid, focus) {
   $('timeline-summary').textContent = `Call ${t.call.uuid}: ${t.call.status}, ${t.legs.length} leg(s) in conversation ${t.call.conversation_uuid}.`;
   $('timeline-entries').replaceChildren(...t.entries.map((e) => el('li', { 'data-kind': e.kind },
     el('span', { class: 'muted', text: e.at }), el('span', { class: 'kind', text: `${e.kind} · ${e.leg}` }), el('span', { class: 'text', text: e.text }))));
+  $('timeline-diagram').replaceChildren(renderSequenceDiagram(t.sequence, {
+    title: `Sequence diagram of call ${t.call.uuid}`,
+    description: `${t.sequence.participants.map((p) => p.label).join(', ')}: ${t.sequence.steps.filter((s) => s.kind !== 'note').length} messages and `
+      + `${t.sequence.steps.filter((s) => s.kind === 'note').length} notes, in time order from the top. The same call log is listed above as text.`,
+  }));
   $('timeline-mermaid').textContent = t.mermaid;
+  $('copy-mermaid-result').textContent = '';
   $('timeline-text').textContent = t.text;
   $('timeline-events').textContent = t.events.map((e) => `${e.at} ${e.kind} ${e.payload || ''}`).join('\n');
   if (focus) $('timeline').focus();
@@ -295,6 +318,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('call-me-form').addEventListener('submit', callMe);
   $('application-form').addEventListener('submit', saveApplication);
   $('application-cancel').addEventListener('click', clearApplicationForm);
+  $('copy-mermaid').addEventListener('click', copyMermaid);
   window.addEventListener('hashchange', route);
   if (credentials()) start().catch(() => signOut());
   else signOut();

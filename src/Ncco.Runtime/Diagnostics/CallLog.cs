@@ -98,43 +98,71 @@ public sealed class CallLog : IVmObserver
         return sb.ToString();
     }
 
-    /// <summary>A Mermaid <c>sequenceDiagram</c>: parties, the VM and the webhook app.</summary>
-    public string RenderMermaid()
+    /// <summary>
+    /// The sequence diagram of the log as data: the parties (one per leg), the VM and the webhook app, and what passed
+    /// between them in time order. <see cref="RenderMermaid"/> writes it as Mermaid; the dashboard draws it as SVG.
+    /// </summary>
+    public SequenceDiagram RenderSequence()
     {
-        var sb = new StringBuilder("sequenceDiagram\n");
         var entries = Entries;
         var legs = entries.Where(e => e.LegId is not null).Select(e => e.LegId!).Distinct().ToList();
         var ids = new Dictionary<string, string>();
+        var participants = new List<SequenceParticipant>();
         for (var i = 0; i < legs.Count; i++)
         {
             ids[legs[i]] = "P" + (i + 1).ToString(CultureInfo.InvariantCulture);
-            sb.Append("  participant ").Append(ids[legs[i]]).Append(" as ").AppendLine(Escape(LabelOf(legs[i])));
+            participants.Add(new SequenceParticipant(ids[legs[i]], LabelOf(legs[i])));
         }
-        sb.AppendLine("  participant VM as Voice VM");
-        sb.AppendLine("  participant App as Webhook app");
+        participants.Add(new SequenceParticipant(SequenceDiagram.Vm, "Voice VM"));
+        participants.Add(new SequenceParticipant(SequenceDiagram.App, "Webhook app"));
+        var steps = new List<SequenceStep>();
         foreach (var e in entries)
         {
-            var who = e.LegId is null ? "VM" : ids[e.LegId];
+            var who = e.LegId is null ? SequenceDiagram.Vm : ids[e.LegId];
             var t = Relative(e.At);
             if (e.IsWebhook)
             {
                 var req = e.Request!;
                 var kind = req.Payload.GetType().Name.Replace("Event", "", StringComparison.Ordinal).Replace("Request", "", StringComparison.Ordinal);
-                sb.Append("  VM->>App: ").Append(t).Append(' ').Append(req.Method.ToString().ToUpperInvariant()).Append(' ').Append(Escape(req.Uri.AbsolutePath)).Append(" (").Append(Escape(kind)).AppendLine(")");
-                sb.Append("  App-->>VM: ").AppendLine(Escape(Short(e.Response!.Describe())));
+                steps.Add(new SequenceStep(SequenceStepKind.Message, SequenceDiagram.Vm, SequenceDiagram.App, t, $"{req.Method.ToString().ToUpperInvariant()} {req.Uri.AbsolutePath} ({kind})"));
+                steps.Add(new SequenceStep(SequenceStepKind.Reply, SequenceDiagram.App, SequenceDiagram.Vm, null, Short(e.Response!.Describe())));
                 continue;
             }
             switch (e.Activity)
             {
                 case VmActivity.Party:
-                    sb.Append("  ").Append(who).Append("->>VM: ").Append(t).Append(' ').AppendLine(Escape(e.Text));
+                    steps.Add(new SequenceStep(SequenceStepKind.Message, who, SequenceDiagram.Vm, t, e.Text));
                     break;
                 case VmActivity.Played:
-                    sb.Append("  VM->>").Append(who).Append(": ").Append(t).Append(' ').AppendLine(Escape(e.Text));
+                    steps.Add(new SequenceStep(SequenceStepKind.Message, SequenceDiagram.Vm, who, t, e.Text));
                     break;
                 case VmActivity.Action or VmActivity.Status or VmActivity.Conversation or VmActivity.Control or VmActivity.Error:
-                    sb.Append("  Note over ").Append(e.LegId is null ? "VM" : who + ",VM").Append(": ").Append(t).Append(' ')
-                      .AppendLine(Escape(e.Activity.ToString().ToLowerInvariant() + ": " + e.Text));
+                    steps.Add(new SequenceStep(SequenceStepKind.Note, who, SequenceDiagram.Vm, t, e.Activity.ToString().ToLowerInvariant() + ": " + e.Text));
+                    break;
+            }
+        }
+        return new SequenceDiagram(participants, steps);
+    }
+
+    /// <summary>A Mermaid <c>sequenceDiagram</c>: parties, the VM and the webhook app (<see cref="RenderSequence"/> as text).</summary>
+    public string RenderMermaid()
+    {
+        var diagram = RenderSequence();
+        var sb = new StringBuilder("sequenceDiagram\n");
+        foreach (var p in diagram.Participants) sb.Append("  participant ").Append(p.Id).Append(" as ").AppendLine(Escape(p.Label));
+        foreach (var step in diagram.Steps)
+        {
+            var text = Escape(step.Time is null ? step.Text : step.Time + " " + step.Text);
+            switch (step.Kind)
+            {
+                case SequenceStepKind.Message:
+                    sb.Append("  ").Append(step.From).Append("->>").Append(step.To).Append(": ").AppendLine(text);
+                    break;
+                case SequenceStepKind.Reply:
+                    sb.Append("  ").Append(step.From).Append("-->>").Append(step.To).Append(": ").AppendLine(text);
+                    break;
+                default:
+                    sb.Append("  Note over ").Append(step.From == step.To ? step.From : step.From + "," + step.To).Append(": ").AppendLine(text);
                     break;
             }
         }

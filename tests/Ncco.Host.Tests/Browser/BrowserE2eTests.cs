@@ -64,6 +64,31 @@ public sealed class BrowserE2eTests
         Assert.Contains(entries, e => e.Contains("completed", StringComparison.Ordinal));
         Assert.StartsWith("sequenceDiagram", timeline.GetProperty("mermaid").GetString());
 
+        // The sequence diagram drawn as SVG: titled and described image, a column and a lifeline per participant
+        // (the phone's leg, the echo bot's, the VM, the webhook app), arrows for the webhooks and what was played.
+        var diagram = timeline.GetProperty("diagram");
+        Assert.Equal("img", diagram.GetProperty("role").GetString());
+        Assert.Equal("Sequence diagram of call " + timeline.GetProperty("uuid").GetString(), diagram.GetProperty("title").GetString());
+        Assert.Equal(diagram.GetProperty("title").GetString(), diagram.GetProperty("labelledBy").GetString());
+        Assert.Contains("messages", diagram.GetProperty("description").GetString(), StringComparison.Ordinal);
+        var participants = diagram.GetProperty("participants").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Equal(["Voice VM", "Webhook app"], participants.TakeLast(2));
+        Assert.Contains(participants, p => p.Contains("alice", StringComparison.Ordinal));
+        Assert.Contains(participants, p => p.StartsWith("websocket", StringComparison.Ordinal));
+        Assert.Equal(participants.Count, diagram.GetProperty("lifelines").GetInt32());
+        var messages = diagram.GetProperty("messages").EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.True(messages.Count > 0, "no message arrows");
+        Assert.Contains(messages, m => m.Contains("answer", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(messages, m => m.Contains("pressed 1", StringComparison.Ordinal));
+        Assert.True(diagram.GetProperty("replies").GetInt32() > 0, "no webhook replies");
+        Assert.True(diagram.GetProperty("notes").GetInt32() > 0, "no notes");
+        Assert.True(diagram.GetProperty("height").GetDouble() > 200, diagram.ToString());
+
+        // Copy as Mermaid puts the diagram's Mermaid text on the clipboard.
+        var copied = steps["copy as mermaid"];
+        Assert.Equal("Copied.", copied.GetProperty("result").GetString());
+        Assert.Equal(timeline.GetProperty("mermaid").GetString(), copied.GetProperty("clipboard").GetString());
+
         // The editor shows the validator's errors with their pointers.
         var errors = steps["editor errors"].GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.Contains(errors, e => e.StartsWith("/0/txt unknown property", StringComparison.Ordinal));
@@ -83,10 +108,13 @@ public sealed class BrowserE2eTests
         Assert.Contains(pages.GetProperty("afterDelete").EnumerateArray(), a => a.GetString()!.StartsWith("Ncco demo", StringComparison.Ordinal));
         Assert.True(pages.GetProperty("recording").GetProperty("duration").GetDouble() > 1, pages.ToString());
         Assert.All(steps["narrow"].GetProperty("overflow").EnumerateArray(), o => Assert.Equal(0, o.GetInt32()));
+        var scroll = steps["narrow"].GetProperty("diagramScroll");
+        Assert.Equal("auto", scroll.GetProperty("overflowX").GetString());
+        Assert.True(scroll.GetProperty("scrollWidth").GetInt32() > scroll.GetProperty("clientWidth").GetInt32(), scroll.ToString());
 
         // A screenshot of each page, each titled.
         var shots = steps["done"].GetProperty("screenshots").EnumerateArray().ToList();
-        foreach (var name in new[] { "dashboard-login", "dashboard-start", "phone-ready", "phone-in-call", "dashboard-calls-timeline", "dashboard-editor-errors",
+        foreach (var name in new[] { "dashboard-login", "dashboard-start", "phone-ready", "phone-in-call", "dashboard-calls-timeline", "dashboard-sequence-diagram", "dashboard-editor-errors",
                      "phone-ringing", "dashboard-applications", "dashboard-recordings", "dashboard-metrics", "narrow-dashboard-calls", "narrow-phone" })
         {
             var shot = Assert.Single(shots, s => s.GetProperty("name").GetString() == name);

@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Ncco.Host.Browser;
 using Ncco.Host.Operations;
+using Ncco.Host.Tests.Media;
 using Ncco.Host.Tests.Support;
 
 namespace Ncco.Host.Tests.Browser;
@@ -132,6 +134,58 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_on_the_browser_phone_is_a_tone_an_input_gets_once_and_a_connected_websocket_bot_hears_as_websocket_dtmf()
+    {
+        await using var sockets = await AppSocketServer.StartAsync();
+        // maxDigits 2 with a short timeOut: a key reported twice (directly and by the detector) would show as "55".
+        _app.Ncco("/answer", $$"""[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":2},"eventUrl":["{{_app.Url("input")}}"]}]""");
+        _app.Ncco("/input", $$"""[{"action":"connect","endpoint":[{"type":"websocket","uri":"{{sockets.Url("bot")}}","content-type":"audio/l16;rate=16000"}]}]""");
+        var socket = await SignInAsync("frank");
+        await SendTextAsync(socket, """{"action":"call"}""");
+        var uuid = (await ReceiveEventAsync(socket, "answered")).GetProperty("uuid").GetString()!;
+        await SendTextAsync(socket, """{"action":"dtmf","digit":"5"}""");
+        var input = (await _app.WaitForAsync(w => w.Path == "/input", Wait)).Json!.Value;
+        Assert.Equal("5", input.GetProperty("dtmf").GetProperty("digits").GetString());
+
+        var bot = await sockets.AcceptAsync("bot", Wait);
+        await bot.NextEventAsync("websocket:connected", Wait);
+        // The phone hearing the bot's tone shows both legs are in the conversation's mix before the key is pressed.
+        await bot.SendAudioAsync(TestAudio.Tone(1000, 1.0, 16000), 16000);
+        await ReceiveLoudFramesAsync(socket, 5);
+        await SendTextAsync(socket, """{"action":"dtmf","digit":"5"}""");
+        var (_, dtmf) = await bot.NextEventAsync("websocket:dtmf", Wait);
+        Assert.Equal("5", dtmf.GetProperty("digit").GetString());
+        Assert.InRange(dtmf.GetProperty("duration").GetInt32(), 60, 200);
+
+        // The VM heard each press once: two keys, two "pressed 5" arrows from the phone's column in the dashboard's
+        // sequence diagram (and the same two lines in its Mermaid text, written from the same data).
+        var timeline = await _host.Client.GetFromJsonAsync<JsonElement>($"/dashboard/api/calls/{uuid}");
+        var sequence = timeline.GetProperty("sequence");
+        var phone = sequence.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("label").GetString() == "app frank").GetProperty("id").GetString();
+        var presses = sequence.GetProperty("steps").EnumerateArray()
+            .Where(s => s.GetProperty("kind").GetString() == "message" && s.GetProperty("text").GetString() == "pressed 5").ToList();
+        Assert.Equal(2, presses.Count);
+        Assert.All(presses, p => Assert.Equal(phone, p.GetProperty("from").GetString()));
+        Assert.Equal(2, timeline.GetProperty("mermaid").GetString()!.Split('\n').Count(l => l.EndsWith(" pressed 5", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Keys_pressed_faster_than_their_tones_play_are_refused_beyond_the_queue_limit_and_the_call_goes_on()
+    {
+        _app.Ncco("/answer", """[{"action":"talk","text":"Hold the line.","loop":0}]""");
+        var socket = await SignInAsync("grace");
+        await SendTextAsync(socket, """{"action":"call"}""");
+        await ReceiveEventAsync(socket, "answered");
+        // Each key takes 160 ms of audio to play, so a burst of twice the limit overflows the queue at once.
+        for (var i = 0; i < 2 * BrowserLeg.KeyQueueLimit; i++) await SendTextAsync(socket, """{"action":"dtmf","digit":"1"}""");
+        var error = await ReceiveEventAsync(socket, "error");
+        Assert.Equal("digit", error.GetProperty("field").GetString());
+        Assert.Contains("too many keys", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await SendTextAsync(socket, """{"action":"hangup"}""");
+        Assert.Equal("hangup", (await ReceiveEventAsync(socket, "ended")).GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task A_declined_call_is_rejected_and_a_user_without_a_phone_is_unanswered()
     {
         var socket = await SignInAsync("carol");
@@ -221,6 +275,21 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
             if (type != WebSocketMessageType.Binary) continue;
             Assert.Equal(640, bytes.Length);
             frames++;
+            var peak = 0;
+            for (var i = 0; i < bytes.Length; i += 2) peak = Math.Max(peak, Math.Abs((int)BitConverter.ToInt16(bytes, i)));
+            if (peak > 1000) loud++;
+        }
+    }
+
+    private static async Task ReceiveLoudFramesAsync(WebSocket socket, int count)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        var loud = 0;
+        while (loud < count)
+        {
+            var (type, bytes) = await ReceiveAsync(socket, timeout.Token);
+            if (type == WebSocketMessageType.Close) throw new InvalidOperationException("closed while waiting for audio");
+            if (type != WebSocketMessageType.Binary) continue;
             var peak = 0;
             for (var i = 0; i < bytes.Length; i += 2) peak = Math.Max(peak, Math.Abs((int)BitConverter.ToInt16(bytes, i)));
             if (peak > 1000) loud++;
