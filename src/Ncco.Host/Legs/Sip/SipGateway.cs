@@ -98,8 +98,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this twice (as itself and as the hosted service it also is).
+        if (Interlocked.Exchange(ref _agent, null) is not { } agent) return;
         _stopping?.Dispose();
-        if (_agent is not null) await _agent.DisposeAsync();
+        await agent.DisposeAsync();
     }
 
     /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>.</summary>

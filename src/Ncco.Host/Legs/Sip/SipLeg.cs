@@ -47,9 +47,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     /// <summary>A leg for a call that arrived (already ringing).</summary>
     public static SipLeg Inbound(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall call)
     {
-        var leg = new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
-        _ = leg.WatchEndAsync(call);
-        return leg;
+        return new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
     }
 
     /// <summary>A leg that will call <paramref name="target"/>.</summary>
@@ -67,6 +65,8 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     {
         _sink = sink;
         if (sink is CallLeg leg) LegId = leg.Id;
+        // Watched from here, not from creation: a CANCEL that comes before the VM knows the leg must still reach it.
+        if (_incoming is not null) _ = WatchEndAsync(_incoming);
     }
 
     void ILeg.Answer()
