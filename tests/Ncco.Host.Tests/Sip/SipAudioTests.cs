@@ -38,4 +38,42 @@ public sealed class SipAudioTests : IAsyncLifetime
         Assert.Equal("7", input.GetProperty("dtmf").GetProperty("digits").GetString());
         Assert.Equal(JsonValueKind.False, input.GetProperty("dtmf").GetProperty("timed_out").ValueKind);
     }
+
+    [Fact]
+    public async Task Two_softphones_bridged_by_connect_hear_each_other_through_the_mixer()
+    {
+        var rtpFirst = 44000 + (Random.Shared.Next(0, 200) * 40);
+        await using var callee = TestSoftphone.Listen(rtpFirst + 20);
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","timeout":10,"endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{callee.SipPort}}"}]}]
+            """);
+        await using var caller = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.Number, rtpFirst);
+        await caller.AnsweredAsync(Limit);
+        await callee.AnswerAsync(Limit);
+
+        // Each side sends a tone in turn and the other must hear it: audio flows both ways through the conversation.
+        caller.SendTone = true;
+        await WaitUntilAsync(() => callee.FramesVoiced >= 25, () => $"callee heard {callee.FramesVoiced} voiced of {callee.FramesHeard} frames");
+        caller.SendTone = false;
+        var calleeHeard = callee.FramesVoiced;
+        var callerBefore = caller.FramesVoiced;
+        callee.SendTone = true;
+        await WaitUntilAsync(() => caller.FramesVoiced >= callerBefore + 25, () => $"caller heard {caller.FramesVoiced - callerBefore} voiced frames");
+        Assert.True(calleeHeard >= 25);
+
+        // The callee hangs up: the bridge ends and the caller gets BYE (the connect had no NCCO after it).
+        await callee.Incoming!.HangupAsync().WaitAsync(Limit);
+        var end = await caller.Call!.Ended.WaitAsync(Limit);
+        Assert.Equal(Ncco.Sip.Dialogs.CallEndReason.RemoteHangup, end.Reason);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> explain)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < Limit, explain());
+            await Task.Delay(20);
+        }
+    }
 }

@@ -32,7 +32,17 @@ internal sealed class TestSoftphone : IAsyncDisposable
         _lease = lease;
     }
 
-    public OutgoingCall Call { get; private set; } = null!;
+    /// <summary>The call placed (null for a phone that waits for calls).</summary>
+    public OutgoingCall? Call { get; private set; }
+
+    /// <summary>The call answered (null for a phone that placed its call).</summary>
+    public IncomingCall? Incoming { get; private set; }
+
+    /// <summary>Where this phone's SIP listens.</summary>
+    public int SipPort => _ua.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp);
+
+    /// <summary>Send a 400 Hz tone instead of silence.</summary>
+    public bool SendTone { get; set; }
 
     /// <summary>Frames with sound received so far.</summary>
     public int FramesVoiced => Volatile.Read(ref _framesVoiced);
@@ -54,12 +64,34 @@ internal sealed class TestSoftphone : IAsyncDisposable
         return phone;
     }
 
+    /// <summary>A phone that waits for a call on a free loopback port.</summary>
+    public static TestSoftphone Listen(int rtpFirst)
+    {
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" });
+        ua.Start();
+        return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate());
+    }
+
+    /// <summary>Waits for a call, answers it and starts the media loop.</summary>
+    public async Task AnswerAsync(TimeSpan limit)
+    {
+        Incoming = await _ua.AcceptAsync().AsTask().WaitAsync(limit);
+        Incoming.Ring();
+        var audio = Incoming.Answer(new LocalMedia("127.0.0.1", _lease.RtpPort) { Codecs = [SdpCodec.Pcmu] });
+        Assert.NotNull(audio);
+        StartMedia(audio);
+    }
+
     /// <summary>Waits for the answer and starts the media loop.</summary>
     public async Task AnsweredAsync(TimeSpan limit)
     {
-        var final = await Call.Completion.WaitAsync(limit);
+        var final = await Call!.Completion.WaitAsync(limit);
         Assert.Equal(200, final.StatusCode);
-        var audio = Call.Audio!;
+        StartMedia(Call.Audio!);
+    }
+
+    private void StartMedia(NegotiatedAudio audio)
+    {
         _session = new RtpSession(_lease, new RtpSessionOptions
         {
             Codec = audio.Codec.Name,
@@ -79,6 +111,8 @@ internal sealed class TestSoftphone : IAsyncDisposable
     private async Task MediaLoopAsync(RtpSession session, CancellationToken cancellationToken)
     {
         var outFrame = new short[session.SamplesPerFrame];
+        var tone = new short[session.SamplesPerFrame];
+        for (var i = 0; i < tone.Length; i++) tone[i] = (short)(8000 * Math.Sin(2 * Math.PI * 400 * i / session.SampleRate));
         var inFrame = new short[session.SamplesPerFrame];
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         try
@@ -89,7 +123,8 @@ internal sealed class TestSoftphone : IAsyncDisposable
                 {
                     while (_keys.TryDequeue(out var key)) session.SendDigit(key);
                 }
-                session.WriteFrame(outFrame);
+                // 400 Hz is exactly 8 cycles per 20 ms frame, so repeating one frame gives a clean continuous tone.
+                session.WriteFrame(SendTone ? tone : outFrame);
                 if (!session.ReadFrame(inFrame))
                 {
                     Interlocked.Increment(ref _silentRun);
@@ -121,11 +156,12 @@ internal sealed class TestSoftphone : IAsyncDisposable
         await _loop;
         if (_session is not null) await _session.DisposeAsync();
         else _lease.Dispose();
-        if (!Call.IsEnded)
+        SipCall? call = (SipCall?)Call ?? Incoming;
+        if (call is { IsEnded: false })
         {
             try
             {
-                await Call.HangupAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                await call.HangupAsync().WaitAsync(TimeSpan.FromSeconds(5));
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException)
             {
