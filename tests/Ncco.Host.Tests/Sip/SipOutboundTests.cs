@@ -58,4 +58,22 @@ public sealed class SipOutboundTests : IAsyncLifetime
         Assert.Equal(603, rejected.GetProperty("sip_code").GetInt32());
         Assert.Equal("declined", rejected.GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task A_callee_ringing_past_the_ringing_timer_is_cancelled_and_reports_timeout()
+    {
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-ring-until-cancel.xml")], Limit);
+        var uuid = await _h.CreateCallAsync($$"""
+            {"to":[{"type":"sip","uri":"sip:erin@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}],"from":{"type":"phone","number":"447700900000"},
+             "ringing_timer":2,"ncco":[{"action":"talk","text":"never heard"}]}
+            """);
+
+        await _h.App.WaitForStatusAsync(uuid, "ringing", Limit);
+        await _h.App.WaitForStatusAsync(uuid, "timeout", Limit);
+        // SIPp ends cleanly only if our CANCEL came and our ACK answered its 487.
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
+    }
 }
