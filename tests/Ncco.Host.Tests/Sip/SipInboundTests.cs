@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Tests.Support;
 
 namespace Ncco.Host.Tests.Sip;
@@ -72,5 +73,14 @@ public sealed class SipInboundTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("uuid", out var u) && u.GetString() == uuid
             && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
+    }
+
+    [Fact]
+    public async Task A_draining_host_refuses_new_calls_with_503()
+    {
+        _h.Host.Services.GetRequiredService<Ncco.Host.Calls.VoiceRuntime>().BeginDrain();
+        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-expect-503.xml"), "-s", SipHostHarness.Number, Target], Limit);
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.DoesNotContain(_h.App.All, w => w.Path == "/answer");
     }
 }
