@@ -35,6 +35,7 @@ public sealed class BrowserE2eTests
             "--Ncco:Account:ApiKey=browserkey1",
             "--Ncco:Account:ApiSecret=browser-secret-1",
             "--Ncco:Shutdown:DrainTimeout=00:00:00",
+            "--Ncco:Sip:Enabled=false", // SIP would bind 5060
         ]);
         builder.Logging.ClearProviders();
         builder.AddNccoHost();

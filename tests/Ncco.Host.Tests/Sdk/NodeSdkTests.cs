@@ -34,6 +34,7 @@ public sealed class NodeSdkTests
             "--Ncco:Account:ApiSecret=sdk-secret-0001",
             "--Ncco:Calls:RateLimitPerSecond=0",
             "--Ncco:Shutdown:DrainTimeout=00:00:00",
+            "--Ncco:Sip:Enabled=false", // SIP would bind 5060
         ]);
         builder.Logging.ClearProviders();
         builder.AddNccoHost();
