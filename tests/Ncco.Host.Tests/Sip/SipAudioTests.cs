@@ -40,6 +40,23 @@ public sealed class SipAudioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_sent_as_inband_tones_completes_the_input_through_the_media_engines_detector()
+    {
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":10},"eventUrl":["{{_h.App.Url("input")}}"]}]
+            """);
+        var rtpFirst = 42000 + (Random.Shared.Next(0, 100) * 20);
+        await using var phone = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, rtpFirst);
+        await phone.AnsweredAsync(Limit);
+        // The VM starts the input in the same turn as it reports `answered`.
+        await _h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered", Limit);
+        phone.PressInBand("42");
+
+        var input = (await _h.App.WaitForAsync(w => w.Path == "/input", Limit)).Json!.Value;
+        Assert.Equal("42", input.GetProperty("dtmf").GetProperty("digits").GetString());
+    }
+
+    [Fact]
     public async Task Two_softphones_bridged_by_connect_hear_each_other_through_the_mixer()
     {
         var rtpFirst = 44000 + (Random.Shared.Next(0, 200) * 40);

@@ -20,6 +20,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
     private readonly RtpPortLease _lease;
     private readonly CancellationTokenSource _stop = new();
     private readonly Queue<char> _keys = new();
+    private readonly Queue<short[]> _tones = new();
     private RtpSession? _session;
     private Task _loop = Task.CompletedTask;
     private int _framesHeard;
@@ -102,6 +103,21 @@ internal sealed class TestSoftphone : IAsyncDisposable
         _loop = Task.Run(() => MediaLoopAsync(_session, _stop.Token));
     }
 
+    /// <summary>Plays <paramref name="keys"/> as DTMF tones in the audio (no RFC 4733 events), as old phones do.</summary>
+    public void PressInBand(string keys)
+    {
+        var samples = new Ncco.Media.Dtmf.DtmfGenerator(8000).Generate(keys);
+        lock (_keys)
+        {
+            for (var i = 0; i < samples.Length; i += 160)
+            {
+                var frame = new short[160];
+                samples.AsSpan(i, Math.Min(160, samples.Length - i)).CopyTo(frame);
+                _tones.Enqueue(frame);
+            }
+        }
+    }
+
     /// <summary>Queues an RFC 4733 key press.</summary>
     public void Press(char key)
     {
@@ -119,12 +135,14 @@ internal sealed class TestSoftphone : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                short[]? inBand;
                 lock (_keys)
                 {
                     while (_keys.TryDequeue(out var key)) session.SendDigit(key);
+                    _tones.TryDequeue(out inBand);
                 }
                 // 400 Hz is exactly 8 cycles per 20 ms frame, so repeating one frame gives a clean continuous tone.
-                session.WriteFrame(SendTone ? tone : outFrame);
+                session.WriteFrame(inBand ?? (SendTone ? tone : outFrame));
                 if (!session.ReadFrame(inFrame))
                 {
                     Interlocked.Increment(ref _silentRun);
