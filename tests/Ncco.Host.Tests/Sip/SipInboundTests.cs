@@ -83,4 +83,31 @@ public sealed class SipInboundTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Path == "/answer");
     }
+
+    [Fact]
+    public async Task Garbage_and_malformed_invites_are_dropped_or_refused_and_the_gateway_keeps_serving()
+    {
+        using (var udp = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            var random = new Random(7);
+            for (var i = 0; i < 50; i++)
+            {
+                var junk = new byte[random.Next(1, 1500)];
+                random.NextBytes(junk);
+                await udp.SendAsync(junk, _h.Sip);
+            }
+            // Parseable start lines with broken or hostile headers: no Call-ID, a CSeq out of range, a header with NUL.
+            string[] broken =
+            [
+                "INVITE sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK1\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:alice@127.0.0.1>\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+                "INVITE sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK2\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:alice@127.0.0.1>\r\nCall-ID: c2\r\nCSeq: 99999999999 INVITE\r\nContent-Length: 0\r\n\r\n",
+                "INVITE sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK3\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:alice@127.0.0.1>\r\nCall-ID: c3\r\nCSeq: 1 INVITE\r\nX-Evil: a\0b\r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
+            ];
+            foreach (var message in broken) await udp.SendAsync(System.Text.Encoding.UTF8.GetBytes(message), _h.Sip);
+        }
+
+        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-expect-404.xml"), "-s", "nobody", Target], Limit);
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
+    }
 }
