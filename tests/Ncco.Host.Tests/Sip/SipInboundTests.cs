@@ -23,7 +23,7 @@ public sealed class SipInboundTests : IAsyncLifetime
         _h.App.Ncco("/answer", """[{"action":"talk","text":"Hello from the SIP gateway test, this is a longer sentence."}]""");
         var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-headers-answer-bye.xml"), "-s", SipHostHarness.Number, Target], Limit);
 
-        var answer = await _h.App.WaitForAsync(w => w.Path == "/answer", Limit);
+        var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query);
         Assert.Equal(SipHostHarness.Number, query["to"].ToString());
         Assert.Equal("447700900111", query["from"].ToString());
@@ -61,7 +61,7 @@ public sealed class SipInboundTests : IAsyncLifetime
         });
         var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-cancel-before-answer.xml"), "-s", SipHostHarness.User, Target], Limit);
 
-        var answer = await _h.App.WaitForAsync(w => w.Path == "/answer", Limit);
+        var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
         var uuid = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");

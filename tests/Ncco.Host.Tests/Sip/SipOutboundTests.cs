@@ -23,7 +23,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
         // SIPp may not be bound yet: the INVITE's own retransmissions cover that gap.
         var uuid = await _h.CreateCallAsync(Body($$$"""{"type":"sip","uri":"sip:bob@127.0.0.1:{{{port.ToString(CultureInfo.InvariantCulture)}}}","headers":{"Customer-Id":"cust-7"},"standard_headers":{"User-to-User":"aabbcc;encoding=hex"}}"""));
 
-        await _h.App.WaitForStatusAsync(uuid, "ringing", Limit);
+        await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "ringing", Limit), sipp, Limit);
         await _h.App.WaitForStatusAsync(uuid, "answered", Limit);
         var completed = (await _h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
         var result = await sipp;
@@ -38,7 +38,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
         var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
         var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","user":"carol","domain":"127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
-        var busy = (await _h.App.WaitForStatusAsync(uuid, "busy", Limit)).Json!.Value;
+        var busy = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "busy", Limit), sipp, Limit)).Json!.Value;
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.Equal(486, busy.GetProperty("sip_code").GetInt32());
@@ -52,7 +52,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
         var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-decline.xml")], Limit);
         var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:dave@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
-        var rejected = (await _h.App.WaitForStatusAsync(uuid, "rejected", Limit)).Json!.Value;
+        var rejected = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "rejected", Limit), sipp, Limit)).Json!.Value;
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.Equal(603, rejected.GetProperty("sip_code").GetInt32());
@@ -69,7 +69,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
              "ringing_timer":2,"ncco":[{"action":"talk","text":"never heard"}]}
             """);
 
-        await _h.App.WaitForStatusAsync(uuid, "ringing", Limit);
+        await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "ringing", Limit), sipp, Limit);
         await _h.App.WaitForStatusAsync(uuid, "timeout", Limit);
         // SIPp ends cleanly only if our CANCEL came and our ACK answered its 487.
         var result = await sipp;

@@ -31,6 +31,22 @@ internal static class Sipp
         ["-i", "127.0.0.1", "-p", localPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1", "-nostdin",
          "-timeout", "20s", "-timeout_error", "-recv_timeout", "10s"];
 
+    /// <summary>
+    /// Awaits <paramref name="task"/>, failing at once with SIPp's output if SIPp fails first (bad scenario, bind
+    /// error, unexpected message) rather than waiting out the limit. A SIPp that finished its scenario is fine: the
+    /// host may report what happened a moment later.
+    /// </summary>
+    public static async Task<T> Before<T>(Task<T> task, Task<Result> sipp, TimeSpan limit)
+    {
+        var first = await Task.WhenAny(task, sipp).WaitAsync(limit);
+        if (first == sipp && !task.IsCompleted)
+        {
+            var result = await sipp;
+            if (result.ExitCode != 0) Assert.Fail($"SIPp failed ({result.ExitCode}) before the host did what it expected:\n{result.Output}");
+        }
+        return await task.WaitAsync(limit);
+    }
+
     public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", name);
 
     /// <summary>Starts SIPp; the returned task completes with its exit code and output, or kills it after <paramref name="limit"/>.</summary>

@@ -111,8 +111,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         return new LocalMedia(settings.AdvertisedAddress, rtpPort) { Codecs = settings.Codecs, TelephoneEvents = settings.TelephoneEvents };
     }
 
-    /// <summary>A leg that calls <paramref name="endpoint"/>.</summary>
-    internal SipLeg CreateOutboundLeg(SipEndpoint endpoint) => SipLeg.Outbound(this, _media.Engine, _logger, endpoint);
+    /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/>.</summary>
+    internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) => SipLeg.Outbound(this, _media.Engine, _logger, endpoint, callerId);
 
     /// <summary>The application that answers calls to <paramref name="user"/>, or null.</summary>
     internal string? RouteOf(string user)

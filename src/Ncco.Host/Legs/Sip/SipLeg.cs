@@ -27,6 +27,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private readonly ILogger _logger;
     private readonly IncomingCall? _incoming;
     private readonly SipEndpoint? _target;
+    private readonly string? _callerId;
     private readonly object _gate = new();
     private ILegEventSink? _sink;
     private OutgoingCall? _outgoing;
@@ -35,8 +36,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
 
-    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipEndpoint? target)
+    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipEndpoint? target, string? callerId = null)
     {
+        _callerId = callerId;
         _gateway = gateway;
         _engine = engine;
         _logger = logger;
@@ -50,9 +52,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         return new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
     }
 
-    /// <summary>A leg that will call <paramref name="target"/>.</summary>
-    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipEndpoint target) =>
-        new(gateway, engine, logger, null, target);
+    /// <summary>A leg that will call <paramref name="target"/>, presenting <paramref name="callerId"/> (the call's <c>from</c>) when it is a valid SIP user.</summary>
+    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipEndpoint target, string? callerId) =>
+        new(gateway, engine, logger, null, target, callerId);
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
     public string LegId { get; private set; } = "";
@@ -145,7 +147,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         {
             _lease = _gateway.Ports.Allocate();
             call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort),
-                new OutgoingCallOptions { Headers = SipTargets.HeadersOf(_target!) });
+                new OutgoingCallOptions { Headers = SipTargets.HeadersOf(_target!), From = SipTargets.FromOf(_callerId, _gateway.Agent.Layer.Transport.AdvertisedHost) });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,6 +9,6 @@ internal sealed class SipLegDialer(ILegDialer? inner, SipGateway gateway) : ILeg
     public ILeg CreateLeg(OutboundLegRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Endpoint is SipEndpoint sip ? gateway.CreateOutboundLeg(sip) : (inner ?? Calls.UnroutableDialer.Instance).CreateLeg(request);
+        return request.Endpoint is SipEndpoint sip ? gateway.CreateOutboundLeg(sip, request.From) : (inner ?? Calls.UnroutableDialer.Instance).CreateLeg(request);
     }
 }

@@ -31,6 +31,15 @@ internal static class SipTargets
         return headers;
     }
 
+    /// <summary>
+    /// The From of an outbound INVITE: <c>sip:{callerId}@{host}</c> when the call's <c>from</c> is a plain user or
+    /// number; null (the stack's default) otherwise, so a hostile value never reaches the wire.
+    /// </summary>
+    public static NameAddress? FromOf(string? callerId, string host) =>
+        callerId is { Length: > 0 and <= 64 } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.' or '_' or '*' or '#')
+            ? new NameAddress { Uri = new SipUri { Scheme = "sip", User = id, Host = host } }
+            : null;
+
     /// <summary>The <c>detail</c> of a <c>failed</c> event for a final response that is not busy, reject or no answer.</summary>
     public static string FailureDetail(int status) => status switch
     {
