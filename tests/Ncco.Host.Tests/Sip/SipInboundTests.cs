@@ -110,4 +110,19 @@ public sealed class SipInboundTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
     }
+
+    [Fact]
+    public async Task A_caller_holding_and_resuming_with_reinvite_keeps_the_call_until_its_bye()
+    {
+        _h.App.Ncco("/answer", """[{"action":"talk","text":"Hold music would go here. This sentence is long enough to outlast the hold and the resume.","loop":0}]""");
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-reinvite-hold.xml"), "-s", SipHostHarness.User, Target], Limit);
+
+        var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
+        var uuid = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+        // SIPp checks that our answers say recvonly while held and sendrecv after; the call ends only with its BYE.
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        var completed = (await _h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
+        Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+    }
 }

@@ -35,6 +35,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private RtpSession? _session;
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
+    private volatile bool _held;
 
     private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipEndpoint? target, string? callerId = null)
     {
@@ -86,10 +87,17 @@ internal sealed class SipLeg : ILeg, IMediaTransport
             _logger.LogWarning("Leg {LegId}: SIP answer failed: {Reason}", LegId, e.Message);
             if (e is not SdpNegotiationException) TryReject(503);
         }
-        if (audio is null || !StartMedia(audio))
+        if (audio is null)
         {
             Interlocked.Exchange(ref _state, 3);
             ReleasePorts();
+            _sink?.HungUp();
+        }
+        else if (!StartMedia(audio))
+        {
+            // The 200 is out: end the dialog it formed rather than leave the caller in silence.
+            Interlocked.Exchange(ref _state, 3);
+            _ = HangupQuietlyAsync(_incoming);
             _sink?.HungUp();
         }
     }
@@ -280,7 +288,29 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         var media = new LegMedia(_engine, LegId, this) { Sink = _sink };
         _media = media;
         _engine.Post(() => _engine.Add(media));
+        _ = FollowMediaChangesAsync(session);
         return true;
+    }
+
+    /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
+    private async Task FollowMediaChangesAsync(RtpSession session)
+    {
+        SipCall? call = (SipCall?)_incoming ?? _outgoing;
+        if (call is null) return;
+        try
+        {
+            await foreach (var change in call.MediaChanges.ReadAllAsync())
+            {
+                _held = change.IsOnHold;
+                if (IPAddress.TryParse(change.RemoteAddress, out var address) && !address.Equals(IPAddress.Any) && change.RemotePort > 0)
+                    session.SetRemote(new IPEndPoint(address, change.RemotePort));
+                _logger.LogInformation("Leg {LegId}: SIP media now {Direction} to {Address}:{Port}", LegId, change.Direction, change.RemoteAddress, change.RemotePort);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
+        {
+            // The call or its session is over.
+        }
     }
 
     private void StopMedia()
@@ -343,7 +373,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
 
     void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
     {
-        if (Volatile.Read(ref _state) == 2) _session?.WriteFrame(frame);
+        if (Volatile.Read(ref _state) == 2 && !_held) _session?.WriteFrame(frame);
     }
 
     void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) =>
