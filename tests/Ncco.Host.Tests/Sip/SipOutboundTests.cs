@@ -60,6 +60,20 @@ public sealed class SipOutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_callee_failing_with_500_reports_failed_with_its_own_sip_code()
+    {
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-server-error.xml")], Limit);
+        var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:frank@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
+
+        var failed = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "failed", Limit), sipp, Limit)).Json!.Value;
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(500, failed.GetProperty("sip_code").GetInt32());
+        Assert.Equal("internal_error", failed.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_callee_ringing_past_the_ringing_timer_is_cancelled_and_reports_timeout()
     {
         var port = Sipp.FreeUdpPort();

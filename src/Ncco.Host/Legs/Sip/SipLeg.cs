@@ -207,6 +207,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         ReleasePorts();
         if (Interlocked.Exchange(ref _state, 3) == 3) return; // we cancelled: the VM already decided the outcome
         _logger.LogInformation("Leg {LegId}: SIP call to {Uri} ended with {Status} {Reason}", LegId, uri, final.StatusCode, final.ReasonPhrase);
+        _sink?.SipStatus(final.StatusCode);
         switch (final.StatusCode)
         {
             case 486 or 600:
