@@ -30,6 +30,7 @@ public sealed class SipInboundTests : IAsyncLifetime
         Assert.Equal("sip", query["endpoint_type"].ToString());
         Assert.Equal("cust-42", query["SipHeader_X-Customer-Id"].ToString());
         Assert.Equal("56a390f3d2b7310023a2;encoding=hex", query["SipHeader_User-to-User"].ToString());
+        Assert.DoesNotContain(query.Keys, k => k.StartsWith("SipHeader_X-Nexmo", StringComparison.OrdinalIgnoreCase));
         var uuid = query["uuid"].ToString();
 
         await _h.App.WaitForStatusAsync(uuid, "answered", Limit);

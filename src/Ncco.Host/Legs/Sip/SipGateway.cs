@@ -20,6 +20,9 @@ namespace Ncco.Host.Legs.Sip;
 /// </summary>
 public sealed class SipGateway : IHostedService, IAsyncDisposable
 {
+    /// <summary>The longest <c>User-to-User</c> value passed to the answer webhook (the reference's limit).</summary>
+    public const int MaxUserToUser = 256;
+
     private readonly SipOptions _options;
     private readonly DemoOptions _demo;
     private readonly IApplicationRepository _applications;
@@ -200,7 +203,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         {
             var name = header.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) ? "X-" + header.Name[2..]
                 : header.Is("User-to-User") ? "User-to-User" : null;
-            if (name is null) continue;
+            // As Vonage: X-Nexmo headers are the platform's own and never reach the application; a User-to-User value
+            // over 256 characters is not passed on.
+            if (name is null || name.StartsWith("X-Nexmo", StringComparison.OrdinalIgnoreCase)) continue;
+            if (name == "User-to-User" && header.Value.Length > MaxUserToUser) continue;
             headers ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             // Repeated headers are joined as SIP would fold them.
             headers[name] = headers.TryGetValue(name, out var earlier) ? earlier + "," + header.Value : header.Value;
