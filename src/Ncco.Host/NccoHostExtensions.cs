@@ -8,6 +8,7 @@ using Ncco.Host.Dashboard;
 using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
 using Ncco.Host.Demo;
+using Ncco.Host.Legs.Sip;
 using Ncco.Host.Media;
 using Ncco.Host.Operations;
 using Ncco.Host.Recordings;
@@ -54,6 +55,8 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IEngineCustomizer, MediaEngineCustomizer>();
+        // After the media customizer: SIP wraps the media plane's dialer.
+        builder.AddNccoSip();
         builder.AddNccoOperability();
         builder.AddNccoDemo();
         builder.AddNccoDashboard();

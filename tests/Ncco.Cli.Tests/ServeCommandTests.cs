@@ -36,7 +36,7 @@ public sealed partial class ServeCommandTests : IDisposable
         var console = new CliConsole(new StringReader(string.Empty), output, output);
         using var stop = new CancellationTokenSource();
         var parse = NccoCommandLine.Create(console).Parse(
-            ["serve", "--urls", "http://127.0.0.1:0", "--data-directory", _directory, "--Logging:LogLevel:Default=Warning", "--Ncco:Shutdown:DrainTimeout=00:00:01"]);
+            ["serve", "--urls", "http://127.0.0.1:0", "--data-directory", _directory, "--Logging:LogLevel:Default=Warning", "--Ncco:Shutdown:DrainTimeout=00:00:01", "--Ncco:Sip:Listen=127.0.0.1:0"]);
         var serving = parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output, ProcessTerminationTimeout = null }, stop.Token);
 
         var baseUrl = await WaitForBannerAsync(Output, serving);
@@ -49,6 +49,7 @@ public sealed partial class ServeCommandTests : IDisposable
         var token = TokenCommandTests.Run("token", "--application", "d3e40000-0000-4000-8000-000000000001", "--key", Path.Combine(_directory, "demo-application.key")).Output;
         Assert.Contains($"--key {Path.Combine(_directory, "demo-application.key")}", banner);
         Assert.Contains($"\"uri\":\"ws://127.0.0.1:{new Uri(baseUrl).Port}/demo/bot\"", banner);
+        Assert.Matches(@"SIP +sip:demo@127\.0\.0\.1:[1-9][0-9]* \(UDP and TCP; answered by the demo app\)", banner);
         Assert.Equal(3, token.Trim().Split('.').Length);
         // The banner's curl body authenticates with a minted token and passes the Voice API's validation.
         using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl + "/v1/calls")))

@@ -44,6 +44,8 @@ public sealed class TestHostFixture : IAsyncDisposable
         dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
         // Calls still up when a test ends are hung up at once rather than drained for 30 s (tests that drain say so).
         var args = new List<string> { $"--Ncco:DataDirectory={dataDirectory}", "--Ncco:Shutdown:DrainTimeout=00:00:00" };
+        // The SIP gateway would bind 5060; tests that need it enable it on a free port (extraArgs come later and win).
+        args.Add("--Ncco:Sip:Enabled=false");
         if (configureCredentials) args.AddRange([$"--Ncco:Account:ApiKey={ApiKey}", $"--Ncco:Account:ApiSecret={ApiSecret}"]);
         args.AddRange(extraArgs);
         var builder = WebApplication.CreateBuilder(args.ToArray());

@@ -11,6 +11,7 @@ using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
 using Ncco.Host.Dashboard;
 using Ncco.Host.Demo;
+using Ncco.Host.Legs.Sip;
 using Ncco.Host.Operations;
 
 namespace Ncco.Cli.Commands;
@@ -92,6 +93,15 @@ public static class ServeCommand
         output.WriteLine($"  OpenAPI     {baseUrl}/openapi/v1.json");
         output.WriteLine($"  Metrics     {baseUrl}/metrics             Health: {baseUrl}/health/ready");
         output.WriteLine($"  Data        {dataDirectory}");
+        if (app.Services.GetService<SipGateway>()?.LocalEndPoint is { } sip)
+        {
+            var sipOptions = app.Services.GetRequiredService<IOptions<SipOptions>>().Value;
+            var host = sipOptions.AdvertisedAddress ?? (sip.Address.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : sip.Address.ToString());
+            var port = sip.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine(demo is not null
+                ? $"  SIP         sip:{sipOptions.DemoUser}@{host}:{port} (UDP and TCP; answered by the demo app)"
+                : $"  SIP         {host}:{port} (UDP and TCP; routes in Ncco:Sip:Routes)");
+        }
         if (demo is not null)
         {
             output.WriteLine($"  Demo app    {demo.ApplicationId} (private key {demo.PrivateKeyPath})");

@@ -8,8 +8,8 @@ namespace Ncco.Host.Legs;
 
 /// <summary>
 /// The host's <see cref="ILegDialer"/>: <c>websocket</c> endpoints become <see cref="WebSocketLeg"/>s on the shared
-/// media thread; every other endpoint type (phone, sip, app, vbc — not routable from this host yet) becomes a leg
-/// that fails at once with <c>failed</c>/<c>cannot_route</c>. Obtain one per VoiceEngine from
+/// media thread; every other endpoint type becomes a leg that fails at once with <c>failed</c>/<c>cannot_route</c>
+/// unless a customizer's dialer takes it first (<c>sip</c> by the SIP gateway, <c>app</c> by the browser phone). Obtain one per VoiceEngine from
 /// <see cref="MediaRuntime.CreateEngineMedia"/>.
 /// </summary>
 public sealed class HostLegDialer : ILegDialer

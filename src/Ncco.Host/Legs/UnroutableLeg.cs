@@ -3,7 +3,7 @@ using Ncco.Legs;
 namespace Ncco.Host.Legs;
 
 /// <summary>
-/// A leg for endpoints this host cannot reach yet (phone, sip, app, vbc): dialling it reports <c>failed</c> with
+/// A leg for endpoints this host cannot reach (phone and vbc; sip with the SIP gateway off): dialling it reports <c>failed</c> with
 /// <c>cannot_route</c> at once, so a <c>connect</c> moves on (or asks for a fallback NCCO) instead of ringing until its timeout.
 /// </summary>
 internal sealed class UnroutableLeg : ILeg

@@ -1,7 +1,7 @@
 namespace Ncco.Host.Media;
 
 /// <summary>
-/// What a leg transport (WebSocket today, SIP/RTP later) gives the media engine. Called on the media thread only;
+/// What a leg transport (WebSocket, browser phone, SIP/RTP) gives the media engine. Called on the media thread only;
 /// implementations must not block and should not allocate per frame.
 /// </summary>
 internal interface IMediaTransport

@@ -390,6 +390,11 @@ public sealed class CallLeg : ILegEventSink
 
     void ILegEventSink.Failed(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Failed, detail));
 
+    void ILegEventSink.SipStatus(int statusCode) => OnVm(() => FinalSipStatus = statusCode is >= 300 and <= 699 ? statusCode : null);
+
+    /// <summary>The SIP status a SIP leg's dialling ended with (see <see cref="ILegEventSink.SipStatus"/>), else null.</summary>
+    internal int? FinalSipStatus { get; private set; }
+
     void ILegEventSink.MachineDetection(bool isMachine, bool beep) => OnVm(() => MachineDetected?.Invoke(isMachine, beep));
 
     void ILegEventSink.Digit(char digit) => OnVm(() =>

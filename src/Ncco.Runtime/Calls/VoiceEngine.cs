@@ -343,7 +343,7 @@ public sealed class VoiceEngine
             CallStatus.Unanswered or CallStatus.Rejected or CallStatus.Failed => result.Detail,
             _ => null,
         },
-        SipCode = result.Status switch
+        SipCode = result.Status is CallStatus.Busy or CallStatus.Unanswered or CallStatus.Rejected or CallStatus.Failed && leg.FinalSipStatus is { } code ? code : result.Status switch
         {
             CallStatus.Busy => 486,
             CallStatus.Unanswered => 480,

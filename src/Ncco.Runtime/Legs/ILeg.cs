@@ -61,6 +61,14 @@ public interface ILegEventSink
     void SpeechStarted()
     {
     }
+    /// <summary>
+    /// SIP legs: the status of the final response that ended dialling, reported just before <see cref="Busy"/>,
+    /// <see cref="Unanswered"/>, <see cref="Rejected"/> or <see cref="Failed"/> so the event's <c>sip_code</c> is the
+    /// callee's own rather than the status's usual code. Other legs never call it.
+    /// </summary>
+    void SipStatus(int statusCode)
+    {
+    }
     /// <summary>A playback started with <see cref="ILeg.Play"/> has finished all its loops.</summary>
     void PlaybackFinished(long playbackId);
     /// <summary>The party hung up (or, for websockets, the application closed the socket).</summary>

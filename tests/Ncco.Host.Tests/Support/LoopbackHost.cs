@@ -19,7 +19,10 @@ public static class LoopbackHost
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the host on <paramref name="port"/> with its data in <paramref name="dataDirectory"/>, no drain budget, and <paramref name="args"/>.</summary>
+    /// <summary>
+    /// Starts the host on <paramref name="port"/> with its data in <paramref name="dataDirectory"/>, no drain budget, SIP
+    /// off, then <paramref name="args"/> (which may override those).
+    /// </summary>
     public static async Task<WebApplication> StartAsync(int port, string dataDirectory, string apiKey, string apiSecret, params string[] args)
     {
         var builder = WebApplication.CreateBuilder([
@@ -28,6 +31,7 @@ public static class LoopbackHost
             $"--Ncco:Account:ApiKey={apiKey}",
             $"--Ncco:Account:ApiSecret={apiSecret}",
             "--Ncco:Shutdown:DrainTimeout=00:00:00",
+            "--Ncco:Sip:Enabled=false", // it would bind 5060; SIP tests turn it on at a free port
             .. args,
         ]);
         builder.Logging.ClearProviders();

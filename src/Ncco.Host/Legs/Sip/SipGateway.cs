@@ -1,0 +1,216 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Ncco.Calls;
+using Ncco.Host.Applications;
+using Ncco.Host.Calls;
+using Ncco.Host.Demo;
+using Ncco.Host.Media;
+using Ncco.Model.Endpoints;
+using Ncco.Rtp.Ports;
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary>
+/// The host's SIP side (<see cref="SipOptions"/>): a <see cref="SipUserAgent"/> on UDP and TCP that takes inbound
+/// INVITEs to the application owning the called user or number (<see cref="SipOptions.Routes"/>), and places the
+/// outbound calls of <c>sip</c> endpoints. Each call becomes a <see cref="SipLeg"/> on the shared media thread.
+/// </summary>
+public sealed class SipGateway : IHostedService, IAsyncDisposable
+{
+    /// <summary>The longest <c>User-to-User</c> value passed to the answer webhook (the reference's limit).</summary>
+    public const int MaxUserToUser = 256;
+
+    private readonly SipOptions _options;
+    private readonly DemoOptions _demo;
+    private readonly IApplicationRepository _applications;
+    private readonly IServiceProvider _services;
+    private readonly MediaRuntime _media;
+    private readonly ILogger _logger;
+    private SipSettings? _settings;
+    private SipUserAgent? _agent;
+    private RtpPortAllocator? _ports;
+    private CancellationTokenSource? _stopping;
+    private Task _accepting = Task.CompletedTask;
+
+    /// <summary>Creates the gateway (started by the host).</summary>
+    public SipGateway(IOptions<SipOptions> options, IOptions<DemoOptions> demo, IApplicationRepository applications, IServiceProvider services,
+        MediaRuntime media, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(demo);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _options = options.Value;
+        _demo = demo.Value;
+        _applications = applications;
+        _services = services;
+        _media = media;
+        Time = time;
+        _logger = loggers.CreateLogger("Ncco.Host.Sip");
+    }
+
+    /// <summary>The SIP address bound (UDP and TCP share the port); null before start.</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    internal TimeProvider Time { get; }
+
+    internal SipUserAgent Agent => _agent ?? throw new InvalidOperationException("the SIP gateway is not running");
+
+    internal RtpPortAllocator Ports => _ports ?? throw new InvalidOperationException("the SIP gateway is not running");
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = SipSettings.From(_options);
+        _settings = settings;
+        _ports = new RtpPortAllocator(settings.RtpPorts, settings.Listen.Address);
+        try
+        {
+            _agent = SipUserAgent.Create(settings.Listen, Time, new SipUserAgentOptions { User = "ncco" }, advertisedHost: settings.AdvertisedAddress);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new InvalidOperationException($"{SipOptions.Section}:Listen '{_options.Listen}': SIP cannot listen there ({e.Message}).", e);
+        }
+        _agent.Start();
+        LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
+        _stopping = new CancellationTokenSource();
+        _accepting = AcceptLoopAsync(_stopping.Token);
+        _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
+            LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping is null) return;
+        await _stopping.CancelAsync();
+        try
+        {
+            await _accepting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping anyway.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // The container disposes this twice (as itself and as the hosted service it also is).
+        if (Interlocked.Exchange(ref _agent, null) is not { } agent) return;
+        _stopping?.Dispose();
+        await agent.DisposeAsync();
+    }
+
+    /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>.</summary>
+    internal LocalMedia LocalMedia(int rtpPort)
+    {
+        var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
+        return new LocalMedia(settings.AdvertisedAddress, rtpPort) { Codecs = settings.Codecs, TelephoneEvents = settings.TelephoneEvents };
+    }
+
+    /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/>.</summary>
+    internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) => SipLeg.Outbound(this, _media.Engine, _logger, endpoint, callerId);
+
+    /// <summary>The application that answers calls to <paramref name="user"/>, or null.</summary>
+    internal string? RouteOf(string user)
+    {
+        var settings = _settings!;
+        if (settings.Routes.TryGetValue(user, out var id)) return id;
+        return _demo.Enabled && string.Equals(user, settings.DemoUser, StringComparison.OrdinalIgnoreCase) ? _demo.ApplicationId.ToLowerInvariant() : null;
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IncomingCall call;
+            try
+            {
+                call = await Agent.AcceptAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+            {
+                return;
+            }
+            _ = Task.Run(() => InboundAsync(call, cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task InboundAsync(IncomingCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var runtime = _services.GetRequiredService<VoiceRuntime>();
+            if (runtime.IsDraining || cancellationToken.IsCancellationRequested)
+            {
+                call.Reject(503);
+                return;
+            }
+            var invite = call.Invite;
+            var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
+            var applicationId = RouteOf(user);
+            var application = applicationId is null ? null : await _applications.FindAsync(applicationId, cancellationToken);
+            if (application?.Voice?.AnswerUrl is null)
+            {
+                _logger.LogInformation("SIP: INVITE for {User} from {Source}: no application answers it (404)", user, call.Source);
+                call.Reject(404);
+                return;
+            }
+            if (call.Offer is null)
+            {
+                // A late offer (INVITE without SDP) would need our offer in the 200 and the caller's answer in the ACK,
+                // which SipLeg does not handle: refuse it plainly instead of answering a call that has no media.
+                _logger.LogInformation("SIP: INVITE for {User} from {Source} has no SDP offer (late offer is not supported): 488", user, call.Source);
+                call.Reject(488, "SDP offer required");
+                return;
+            }
+            call.Ring();
+            var leg = SipLeg.Inbound(this, _media.Engine, _logger, call);
+            var from = invite.From.Uri;
+            await runtime.EngineFor(application).AcceptInboundAsync(leg, new InboundCall
+            {
+                From = from.User ?? from.ToString(),
+                To = user,
+                EndpointType = EndpointTypes.Sip,
+                SipHeaders = HeadersOf(invite),
+            });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A hostile or broken INVITE (or a store failure) costs this call only.
+            _logger.LogWarning(e, "SIP: inbound call {CallId} failed", call.CallId);
+            try
+            {
+                call.Reject(500);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already answered or ended.
+            }
+        }
+    }
+
+    private static Dictionary<string, string>? HeadersOf(SipRequest invite)
+    {
+        Dictionary<string, string>? headers = null;
+        foreach (var header in invite.Headers)
+        {
+            var name = header.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) ? "X-" + header.Name[2..]
+                : header.Is("User-to-User") ? "User-to-User" : null;
+            // As Vonage: X-Nexmo headers are the platform's own and never reach the application; a User-to-User value
+            // over 256 characters is not passed on.
+            if (name is null || name.StartsWith("X-Nexmo", StringComparison.OrdinalIgnoreCase)) continue;
+            if (name == "User-to-User" && header.Value.Length > MaxUserToUser) continue;
+            headers ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            // Repeated headers are joined as SIP would fold them.
+            headers[name] = headers.TryGetValue(name, out var earlier) ? earlier + "," + header.Value : header.Value;
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,382 @@
+using System.Net;
+using Ncco.Calls;
+using Ncco.Host.Media;
+using Ncco.Legs;
+using Ncco.Model.Endpoints;
+using Ncco.Rtp.Sessions;
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Sdp;
+
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary>
+/// One SIP call leg: signalling through <see cref="SipGateway"/>'s user agent, audio over an <see cref="RtpSession"/>
+/// on the shared media thread. Inbound, the VM answers it (<see cref="ILeg.Answer"/> sends 200 with our SDP);
+/// outbound, <see cref="ILeg.Dial"/> sends the INVITE and maps the responses to ringing/answered/busy/….
+/// </summary>
+/// <remarks>
+/// RFC 4733 key presses arrive through <see cref="RtpSession.TryReadDtmf"/> and go to the VM as digits; keys sent as
+/// tones in the audio are found by the media engine's detector like on any other leg. The RTP session is created
+/// only once the call is answered, so a call that never connects holds no ports beyond its offer's lease.
+/// </remarks>
+internal sealed class SipLeg : ILeg, IMediaTransport
+{
+    private readonly SipGateway _gateway;
+    private readonly MediaEngine _engine;
+    private readonly ILogger _logger;
+    private readonly IncomingCall? _incoming;
+    private readonly SipEndpoint? _target;
+    private readonly string? _callerId;
+    private readonly object _gate = new();
+    private ILegEventSink? _sink;
+    private OutgoingCall? _outgoing;
+    private Ncco.Rtp.Ports.RtpPortLease? _lease;
+    private RtpSession? _session;
+    private LegMedia? _media;
+    private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
+    private volatile bool _held;
+
+    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipEndpoint? target, string? callerId = null)
+    {
+        _callerId = callerId;
+        _gateway = gateway;
+        _engine = engine;
+        _logger = logger;
+        _incoming = incoming;
+        _target = target;
+    }
+
+    /// <summary>A leg for a call that arrived (already ringing).</summary>
+    public static SipLeg Inbound(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall call)
+    {
+        return new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
+    }
+
+    /// <summary>A leg that will call <paramref name="target"/>, presenting <paramref name="callerId"/> (the call's <c>from</c>) when it is a valid SIP user.</summary>
+    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipEndpoint target, string? callerId) =>
+        new(gateway, engine, logger, null, target, callerId);
+
+    /// <summary>The VM's uuid of the leg (known once attached).</summary>
+    public string LegId { get; private set; } = "";
+
+    int IMediaTransport.SampleRate => _session?.SampleRate ?? 8000;
+
+    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+
+    void ILeg.Attach(ILegEventSink sink)
+    {
+        _sink = sink;
+        if (sink is CallLeg leg) LegId = leg.Id;
+        // Watched from here, not from creation: a CANCEL that comes before the VM knows the leg must still reach it.
+        if (_incoming is not null) _ = WatchEndAsync(_incoming);
+    }
+
+    void ILeg.Answer()
+    {
+        if (_incoming is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        NegotiatedAudio? audio = null;
+        try
+        {
+            _lease = _gateway.Ports.Allocate();
+            audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort));
+        }
+        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // 488 (no common codec) was sent by the stack, or the port range is exhausted: the caller is gone either way.
+            _logger.LogWarning("Leg {LegId}: SIP answer failed: {Reason}", LegId, e.Message);
+            if (e is not SdpNegotiationException) TryReject(503);
+        }
+        if (audio is null)
+        {
+            Interlocked.Exchange(ref _state, 3);
+            ReleasePorts();
+            _sink?.HungUp();
+        }
+        else if (!StartMedia(audio))
+        {
+            // The 200 is out: end the dialog it formed rather than leave the caller in silence.
+            Interlocked.Exchange(ref _state, 3);
+            _ = HangupQuietlyAsync(_incoming);
+            _sink?.HungUp();
+        }
+    }
+
+    void ILeg.Dial() => _ = DialAsync();
+
+    void ILeg.Play(Playback playback)
+    {
+        var media = _media;
+        if (media is not null) _engine.Post(() => media.Play(playback));
+        else _sink?.PlaybackFinished(playback.Id); // nothing can hear it yet; never leave the NCCO waiting
+    }
+
+    void ILeg.StopPlayback(long playbackId)
+    {
+        var media = _media;
+        if (media is not null) _engine.Post(() => media.Stop(playbackId));
+    }
+
+    void ILeg.Hangup()
+    {
+        var previous = Interlocked.Exchange(ref _state, 3);
+        if (previous == 3) return;
+        StopMedia();
+        if (_incoming is not null)
+        {
+            // Before the answer the caller gets a final response (the application gave no NCCO); after it, BYE.
+            if (previous == 2) _ = HangupQuietlyAsync(_incoming);
+            else TryReject(480);
+        }
+        else
+        {
+            OutgoingCall? call;
+            lock (_gate) call = _outgoing;
+            if (call is null) return;
+            if (previous == 2) _ = HangupQuietlyAsync(call);
+            else call.Cancel();
+        }
+    }
+
+    // ---- outbound ---------------------------------------------------------------------------------------------
+
+    private async Task DialAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return;
+        var uri = SipTargets.UriOf(_target!);
+        if (uri is null)
+        {
+            Interlocked.Exchange(ref _state, 3);
+            _sink?.Failed("cannot_route");
+            return;
+        }
+        OutgoingCall call;
+        try
+        {
+            _lease = _gateway.Ports.Allocate();
+            call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort),
+                new OutgoingCallOptions { Headers = SipTargets.HeadersOf(_target!), From = SipTargets.FromOf(_callerId, _gateway.Agent.Layer.Transport.AdvertisedHost) });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogInformation("Leg {LegId}: SIP call to {Uri} could not be placed: {Reason}", LegId, uri, e.Message);
+            Interlocked.Exchange(ref _state, 3);
+            ReleasePorts();
+            _sink?.Failed("cannot_route");
+            return;
+        }
+        lock (_gate) _outgoing = call;
+        if (Volatile.Read(ref _state) == 3)
+        {
+            // The VM gave up while the INVITE was being built.
+            call.Cancel();
+            ReleasePorts();
+            return;
+        }
+        _ = ReportRingingAsync(call);
+        SipResponse final;
+        try
+        {
+            final = await call.Completion;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            final = new SipResponse { StatusCode = 500, ReasonPhrase = e.Message };
+        }
+        if (final.IsSuccess && call.Audio is { } audio)
+        {
+            if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+            {
+                // Answered as we hung up: end the dialog that just formed.
+                await HangupQuietlyAsync(call);
+                ReleasePorts();
+                return;
+            }
+            if (!StartMedia(audio))
+            {
+                Interlocked.Exchange(ref _state, 3);
+                await HangupQuietlyAsync(call);
+                ReleasePorts();
+                _sink?.Failed("internal_error");
+                return;
+            }
+            _sink?.Answered();
+            _ = WatchEndAsync(call);
+            return;
+        }
+        ReleasePorts();
+        if (Interlocked.Exchange(ref _state, 3) == 3) return; // we cancelled: the VM already decided the outcome
+        _logger.LogInformation("Leg {LegId}: SIP call to {Uri} ended with {Status} {Reason}", LegId, uri, final.StatusCode, final.ReasonPhrase);
+        _sink?.SipStatus(final.StatusCode);
+        switch (final.StatusCode)
+        {
+            case 486 or 600:
+                _sink?.Busy();
+                break;
+            case 603:
+                _sink?.Rejected("declined");
+                break;
+            case 403:
+                _sink?.Rejected("restricted");
+                break;
+            case 408 or 480 or 487:
+                _sink?.Unanswered(final.StatusCode == 408 ? "timeout" : "unavailable");
+                break;
+            default:
+                _sink?.Failed(SipTargets.FailureDetail(final.StatusCode));
+                break;
+        }
+    }
+
+    private async Task ReportRingingAsync(OutgoingCall call)
+    {
+        try
+        {
+            await call.Ringing;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return; // the call failed before ringing; the final response reports it
+        }
+        if (Volatile.Read(ref _state) == 1) _sink?.Ringing();
+    }
+
+    // ---- both directions --------------------------------------------------------------------------------------
+
+    private async Task WatchEndAsync(SipCall call)
+    {
+        CallEnd end;
+        try
+        {
+            end = await call.Ended;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            end = new CallEnd(CallEndReason.TransportFailure);
+        }
+        if (end.Reason == CallEndReason.LocalHangup) return;
+        var previous = Interlocked.Exchange(ref _state, 3);
+        if (previous == 3) return;
+        _logger.LogInformation("Leg {LegId}: SIP party ended the call ({Reason} {Status})", LegId, end.Reason, end.StatusCode);
+        StopMedia();
+        if (_media is null) ReleasePorts();
+        _sink?.HungUp();
+    }
+
+    private bool StartMedia(NegotiatedAudio audio)
+    {
+        if (!IPAddress.TryParse(audio.RemoteAddress, out var remoteAddress)) remoteAddress = IPAddress.Any;
+        RtpSession session;
+        try
+        {
+            var lease = _lease ?? throw new InvalidOperationException("no RTP ports");
+            session = new RtpSession(lease, new RtpSessionOptions
+            {
+                Codec = audio.Codec.Name.ToUpperInvariant(),
+                TelephoneEventPayloadType = audio.TelephoneEventPayloadType is int pt and >= 0 and <= 127 ? (byte)pt : null,
+                RemoteRtp = remoteAddress.Equals(IPAddress.Any) ? null : new IPEndPoint(remoteAddress, audio.RemotePort),
+                Latching = true,
+            }, _gateway.Time);
+            session.Start();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or System.Net.Sockets.SocketException)
+        {
+            _logger.LogWarning("Leg {LegId}: RTP session could not start: {Reason}", LegId, e.Message);
+            return false;
+        }
+        _lease = null; // the session owns the ports now
+        _session = session;
+        var media = new LegMedia(_engine, LegId, this) { Sink = _sink };
+        _media = media;
+        _engine.Post(() => _engine.Add(media));
+        _ = FollowMediaChangesAsync(session);
+        return true;
+    }
+
+    /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
+    private async Task FollowMediaChangesAsync(RtpSession session)
+    {
+        SipCall? call = (SipCall?)_incoming ?? _outgoing;
+        if (call is null) return;
+        try
+        {
+            await foreach (var change in call.MediaChanges.ReadAllAsync())
+            {
+                _held = change.IsOnHold;
+                if (IPAddress.TryParse(change.RemoteAddress, out var address) && !address.Equals(IPAddress.Any) && change.RemotePort > 0)
+                    session.SetRemote(new IPEndPoint(address, change.RemotePort));
+                _logger.LogInformation("Leg {LegId}: SIP media now {Direction} to {Address}:{Port}", LegId, change.Direction, change.RemoteAddress, change.RemotePort);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
+        {
+            // The call or its session is over.
+        }
+    }
+
+    private void StopMedia()
+    {
+        var media = Interlocked.Exchange(ref _media, null);
+        var session = _session;
+        if (media is null) return;
+        // The session is disposed only once the media thread has let go of the leg.
+        _engine.Post(() =>
+        {
+            _engine.Remove(media);
+            if (session is not null) _ = Task.Run(async () => await session.DisposeAsync());
+        });
+    }
+
+    private void ReleasePorts() => Interlocked.Exchange(ref _lease, null)?.Dispose();
+
+    private void TryReject(int status)
+    {
+        try
+        {
+            _incoming?.Reject(status);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already answered or ended.
+        }
+    }
+
+    private async Task HangupQuietlyAsync(SipCall call)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(32));
+            await call.HangupAsync(limit.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogDebug("Leg {LegId}: BYE not confirmed: {Reason}", LegId, e.Message);
+        }
+        finally
+        {
+            ReleasePorts();
+        }
+    }
+
+    // ---- IMediaTransport (media thread) -----------------------------------------------------------------------
+
+    bool IMediaTransport.ReadInbound(Span<short> frame)
+    {
+        var session = _session;
+        if (session is null) return false;
+        var got = session.ReadFrame(frame);
+        while (session.TryReadDtmf(out var key))
+        {
+            if (!key.IsEnd) _sink?.Digit(key.Digit);
+        }
+        return got;
+    }
+
+    void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
+    {
+        if (Volatile.Read(ref _state) == 2 && !_held) _session?.WriteFrame(frame);
+    }
+
+    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) =>
+        _session?.SendDigit(digit, TimeSpan.FromMilliseconds(Math.Clamp(durationMilliseconds, 40, 2000)));
+}

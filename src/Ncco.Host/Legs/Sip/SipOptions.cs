@@ -1,0 +1,44 @@
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary>
+/// The SIP gateway, bound from <c>Ncco:Sip</c> (for example <c>Ncco__Sip__Listen=0.0.0.0:5060</c>). Checked at startup
+/// by <see cref="SipSettings.From"/>: a bad value stops the host with an error naming the setting.
+/// </summary>
+public sealed class SipOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Ncco:Sip";
+
+    /// <summary>Run the SIP gateway (SIP over UDP and TCP, RTP media). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Address and port SIP listens on, UDP and TCP alike (port 0 picks a free one). Default <c>127.0.0.1:5060</c>.</summary>
+    public string Listen { get; set; } = "127.0.0.1:5060";
+
+    /// <summary>
+    /// The address peers reach this host at, written in Via, Contact and SDP (the public address behind NAT). Default:
+    /// the listen address (127.0.0.1 when listening on every address).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>First port of the RTP range (RTP on even ports, RTCP on the next). Default 10000.</summary>
+    public int RtpPortFirst { get; set; } = 10000;
+
+    /// <summary>Last port of the RTP range. Default 20000.</summary>
+    public int RtpPortLast { get; set; } = 20000;
+
+    /// <summary>Codecs offered and accepted, most preferred first: any of <c>PCMU</c>, <c>PCMA</c>, <c>G722</c>. Default PCMU, PCMA, G722.</summary>
+    public List<string> Codecs { get; set; } = [];
+
+    /// <summary>Offer and accept RFC 4733 telephone-event (payload type 101 in our offers). Default true.</summary>
+    public bool TelephoneEvents { get; set; } = true;
+
+    /// <summary>
+    /// Which application answers an inbound INVITE: the user part of the request URI (a number or a user name) → the
+    /// application id. The demo application also owns <see cref="DemoUser"/> while the demo is enabled.
+    /// </summary>
+    public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The user (or number) the built-in demo application answers when not routed otherwise. Default <c>demo</c>.</summary>
+    public string DemoUser { get; set; } = "demo";
+}

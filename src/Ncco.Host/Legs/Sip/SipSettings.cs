@@ -1,0 +1,64 @@
+using System.Net;
+using Ncco.Rtp.Ports;
+using Ncco.Sip.Sdp;
+
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary><see cref="SipOptions"/> checked and parsed once at startup.</summary>
+/// <param name="Listen">Where SIP listens.</param>
+/// <param name="AdvertisedAddress">Host written in Via, Contact and SDP.</param>
+/// <param name="RtpPorts">The RTP port range.</param>
+/// <param name="Codecs">Codecs in order of preference.</param>
+/// <param name="TelephoneEvents">Whether RFC 4733 events are negotiated.</param>
+/// <param name="Routes">User or number → application id.</param>
+/// <param name="DemoUser">The demo application's user.</param>
+internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, RtpPortRange RtpPorts, IReadOnlyList<SdpCodec> Codecs,
+    bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser)
+{
+    /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> naming the bad setting.</summary>
+    public static SipSettings From(SipOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IPEndPoint.TryParse(options.Listen ?? "", out var listen) || !options.Listen!.Contains(':', StringComparison.Ordinal))
+            throw Bad("Listen", options.Listen, "must be an IP address and port such as 127.0.0.1:5060 ([::1]:5060 for IPv6)");
+        string advertised;
+        if (string.IsNullOrWhiteSpace(options.AdvertisedAddress))
+        {
+            advertised = listen.Address.Equals(IPAddress.Any) ? "127.0.0.1" : listen.Address.Equals(IPAddress.IPv6Any) ? "::1" : listen.Address.ToString();
+        }
+        else
+        {
+            advertised = options.AdvertisedAddress.Trim();
+            if (advertised.Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or ';' or '"' or ','))
+                throw Bad("AdvertisedAddress", options.AdvertisedAddress, "must be an IP address or host name");
+        }
+        var range = new RtpPortRange(options.RtpPortFirst, options.RtpPortLast);
+        if (options.RtpPortFirst is < 1024 or > 65534 || options.RtpPortLast is < 1025 or > 65535 || range.PairCount < 1)
+            throw Bad("RtpPortFirst/RtpPortLast", $"{options.RtpPortFirst}-{options.RtpPortLast}", "must be a range within 1024-65535 holding at least one even/odd port pair");
+        var names = options.Codecs is { Count: > 0 } c ? c : ["PCMU", "PCMA", "G722"];
+        var codecs = new List<SdpCodec>();
+        foreach (var name in names)
+        {
+            var codec = (name ?? "").Trim().ToUpperInvariant() switch
+            {
+                "PCMU" => SdpCodec.Pcmu,
+                "PCMA" => SdpCodec.Pcma,
+                "G722" => SdpCodec.G722,
+                _ => throw Bad("Codecs", name, "each codec must be PCMU, PCMA or G722"),
+            };
+            if (!codecs.Contains(codec)) codecs.Add(codec);
+        }
+        var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (user, application) in options.Routes ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(user)) throw Bad("Routes", user, "a route needs a user or number");
+            if (!Guid.TryParse(application, out _)) throw Bad($"Routes:{user}", application, "must be an application id (a UUID)");
+            routes[user.Trim()] = application.Trim().ToLowerInvariant();
+        }
+        if (string.IsNullOrWhiteSpace(options.DemoUser)) throw Bad("DemoUser", options.DemoUser, "must not be empty");
+        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim());
+    }
+
+    private static InvalidOperationException Bad(string setting, string? value, string rule) =>
+        new($"{SipOptions.Section}:{setting} '{value}' is not valid: it {rule}.");
+}

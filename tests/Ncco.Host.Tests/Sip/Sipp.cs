@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ncco.Host.Tests.Sip;
+
+/// <summary>Runs SIPp (Debian package sip-tester, installed by .ci/deps/sip.sh) as a real peer, bounded in time.</summary>
+internal static class Sipp
+{
+    public sealed record Result(int ExitCode, string Output);
+
+    public static string Binary
+    {
+        get
+        {
+            var path = new[] { "/usr/bin/sipp", "/usr/local/bin/sipp" }.FirstOrDefault(File.Exists);
+            Assert.True(path is not null, "SIPp is not installed: run .ci/deps/sip.sh (Debian package 'sip-tester')");
+            return path!;
+        }
+    }
+
+    public static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Options every run shares: loopback, one call, bounded in time, no keyboard.</summary>
+    public static string[] Common(int localPort) =>
+        ["-i", "127.0.0.1", "-p", localPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1", "-nostdin",
+         "-timeout", "20s", "-timeout_error", "-recv_timeout", "10s"];
+
+    /// <summary>
+    /// Awaits <paramref name="task"/>, failing at once with SIPp's output if SIPp fails first (bad scenario, bind
+    /// error, unexpected message) rather than waiting out the limit. A SIPp that finished its scenario is fine: the
+    /// host may report what happened a moment later.
+    /// </summary>
+    public static async Task<T> Before<T>(Task<T> task, Task<Result> sipp, TimeSpan limit)
+    {
+        var first = await Task.WhenAny(task, sipp).WaitAsync(limit);
+        if (first == sipp && !task.IsCompleted)
+        {
+            var result = await sipp;
+            if (result.ExitCode != 0) Assert.Fail($"SIPp failed ({result.ExitCode}) before the host did what it expected:\n{result.Output}");
+        }
+        return await task.WaitAsync(limit);
+    }
+
+    public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", name);
+
+    /// <summary>Starts SIPp; the returned task completes with its exit code and output, or kills it after <paramref name="limit"/>.</summary>
+    public static async Task<Result> RunAsync(IEnumerable<string> arguments, TimeSpan limit)
+    {
+        var work = Directory.CreateTempSubdirectory("ncco-sipp-");
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = work.FullName,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["TERM"] = "dumb";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        var output = await stdout + await stderr;
+        work.Delete(recursive: true);
+        return new Result(process.ExitCode, output.Length > 4000 ? output[^4000..] : output);
+    }
+}
