@@ -100,7 +100,7 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             OnSuccess(response);
             return;
         }
-        if (response.StatusCode is 401 or 407 && Agent.Options.Credentials is { } credentials && _authAttempts < 2 && !_cancelRequested
+        if (response.StatusCode is 401 or 407 && (Options.Credentials ?? Agent.Options.Credentials) is { } credentials && _authAttempts < 2 && !_cancelRequested
             && DigestClient.Authorize(Invite, response, credentials) is { } authorized)
         {
             // Retry as a new transaction: new branch, next CSeq, same Call-ID and From tag (RFC 3261 §22.2).

@@ -13,4 +13,10 @@ public sealed record OutgoingCallOptions
 
     /// <summary>Send CANCEL if nobody answers within this time (Vonage <c>timeout</c>); null waits for the far end.</summary>
     public TimeSpan? RingTimeout { get; init; }
+
+    /// <summary>
+    /// Credentials for a 401/407 on this call, overriding <see cref="SipUserAgentOptions.Credentials"/>: one UA serves
+    /// several trunks, each with its own account.
+    /// </summary>
+    public Auth.DigestCredentials? Credentials { get; init; }
 }

@@ -132,10 +132,19 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// <see cref="SipUserAgentOptions.Credentials"/>) and keeps it refreshed until the returned registration is disposed.
     /// Check <see cref="Registration.SipRegistration.IsRegistered"/> and <see cref="Registration.SipRegistration.LastResponse"/>.
     /// </summary>
-    public async Task<Registration.SipRegistration> RegisterAsync(SipUri registrar, SipUri addressOfRecord, TimeSpan expires, CancellationToken cancellation = default)
+    public Task<Registration.SipRegistration> RegisterAsync(SipUri registrar, SipUri addressOfRecord, TimeSpan expires, CancellationToken cancellation = default) =>
+        RegisterAsync(registrar, addressOfRecord, expires, null, cancellation);
+
+    /// <summary>
+    /// As <see cref="RegisterAsync(SipUri, SipUri, TimeSpan, CancellationToken)"/>, answering challenges with
+    /// <paramref name="credentials"/> (or <see cref="SipUserAgentOptions.Credentials"/> when null): one UA may register
+    /// with several trunks, each with its own account.
+    /// </summary>
+    public async Task<Registration.SipRegistration> RegisterAsync(SipUri registrar, SipUri addressOfRecord, TimeSpan expires,
+        DigestCredentials? credentials, CancellationToken cancellation = default)
     {
         var target = await Layer.Transport.ResolveAsync(registrar, cancellation).ConfigureAwait(false);
-        var registration = new Registration.SipRegistration(this, registrar, addressOfRecord, expires, target);
+        var registration = new Registration.SipRegistration(this, registrar, addressOfRecord, expires, target) { Credentials = credentials };
         await registration.RefreshAsync(cancellation).ConfigureAwait(false);
         return registration;
     }

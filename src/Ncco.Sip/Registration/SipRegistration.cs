@@ -51,6 +51,15 @@ public sealed class SipRegistration : IAsyncDisposable
     /// <summary>True after a 2xx until a failure or de-registration.</summary>
     public bool IsRegistered { get; private set; }
 
+    /// <summary>Credentials for this registrar's challenges; null uses the UA's <see cref="SipUserAgentOptions.Credentials"/>.</summary>
+    public DigestCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// Raised after each REGISTER's final response that counts (not one superseded by a later REGISTER), from a refresh
+    /// timer too, so a host can log and measure the trunk's health. Runs outside the stack's lock.
+    /// </summary>
+    public event Action<SipRegistration, SipResponse>? Responded;
+
     /// <summary>Wait before retrying after a failed refresh.</summary>
     public TimeSpan RetryAfterFailure { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -66,7 +75,7 @@ public sealed class SipRegistration : IAsyncDisposable
         }
         var request = Build(expires);
         var response = await Transact(request).WaitAsync(cancellation).ConfigureAwait(false);
-        if (response.StatusCode is 401 or 407 && _agent.Options.Credentials is { } credentials
+        if (response.StatusCode is 401 or 407 && (Credentials ?? _agent.Options.Credentials) is { } credentials
             && DigestClient.Authorize(Build(expires), response, credentials) is { } authorized)
         {
             response = await Transact(authorized).WaitAsync(cancellation).ConfigureAwait(false);
@@ -91,6 +100,7 @@ public sealed class SipRegistration : IAsyncDisposable
                 _refresh = _agent.StartTimer(next, () => _ = RefreshAsync(CancellationToken.None));
             }
         }
+        Responded?.Invoke(this, response);
         return response;
     }
 
