@@ -9,5 +9,5 @@ namespace Ncco.Host.Legs.Sip;
 internal sealed class SipEngineCustomizer(IServiceProvider services) : IEngineCustomizer
 {
     public VoiceEngineOptions Customize(VoiceEngineOptions options, Application application) =>
-        options with { Dialer = new SipLegDialer(options.Dialer, services.GetRequiredService<SipGateway>()) };
+        options with { Dialer = new SipLegDialer(options.Dialer, services.GetRequiredService<SipGateway>(), application.Id) };
 }

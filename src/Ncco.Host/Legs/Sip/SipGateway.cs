@@ -33,6 +33,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private SipUserAgent? _agent;
     private RtpPortAllocator? _ports;
     private CancellationTokenSource? _stopping;
+    private SipTrunkRegistrations? _registrations;
     private Task _accepting = Task.CompletedTask;
 
     /// <summary>Creates the gateway (started by the host).</summary>
@@ -78,6 +79,14 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
         _stopping = new CancellationTokenSource();
         _accepting = AcceptLoopAsync(_stopping.Token);
+        _registrations = new SipTrunkRegistrations(_logger, _services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        _registrations.Start(_agent, settings.Trunks, _stopping.Token);
+        foreach (var trunk in settings.Trunks)
+        {
+            _logger.LogInformation("SIP trunk {Trunk}: {Host}:{Port} over {Transport} for numbers starting {Prefixes}{Auth}{Register}", trunk.Name, trunk.Host,
+                trunk.Port, trunk.Transport, string.Join(", ", trunk.Prefixes.Select(p => p.Length == 0 ? "*" : p)),
+                trunk.Credentials is null ? "" : $", digest as {trunk.Credentials.Username}", trunk.RegisterExpiry is null ? "" : ", registering");
+        }
         _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
             LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
         return Task.CompletedTask;
@@ -88,6 +97,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     {
         if (_stopping is null) return;
         await _stopping.CancelAsync();
+        if (_registrations is { } registrations) await registrations.DisposeAsync();
         try
         {
             await _accepting.WaitAsync(cancellationToken);
@@ -114,8 +124,30 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         return new LocalMedia(settings.AdvertisedAddress, rtpPort) { Codecs = settings.Codecs, TelephoneEvents = settings.TelephoneEvents };
     }
 
-    /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/>.</summary>
-    internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) => SipLeg.Outbound(this, _media.Engine, _logger, endpoint, callerId);
+    /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
+    internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
+        SipLeg.Outbound(this, _media.Engine, _logger, new SipDialTarget(SipTargets.UriOf(endpoint))
+        {
+            Headers = SipTargets.HeadersOf(endpoint),
+            From = SipTargets.FromOf(callerId, Agent.Layer.Transport.AdvertisedHost),
+        });
+
+    /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
+    internal bool HasTrunks => _settings?.Trunks.Count > 0;
+
+    /// <summary>Whether the trunk named <paramref name="trunk"/> holds a registration now.</summary>
+    internal bool IsTrunkRegistered(string trunk) => _registrations?.IsRegistered(trunk) ?? false;
+
+    /// <summary>
+    /// A leg that dials <paramref name="endpoint"/> through the first trunk serving its number, presenting the caller id
+    /// that <see cref="SipTrunkDialPlan"/> picks; a number that is not E.164, or that no trunk serves, fails the leg.
+    /// </summary>
+    internal SipLeg CreatePhoneLeg(PhoneEndpoint endpoint, string? callerId, string applicationId)
+    {
+        var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
+        var target = SipTrunkDialPlan.Target(settings, endpoint, callerId, applicationId, _logger);
+        return SipLeg.Outbound(this, _media.Engine, _logger, target);
+    }
 
     /// <summary>The application that answers calls to <paramref name="user"/>, or null.</summary>
     internal string? RouteOf(string user)

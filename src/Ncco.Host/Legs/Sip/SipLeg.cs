@@ -26,8 +26,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private readonly MediaEngine _engine;
     private readonly ILogger _logger;
     private readonly IncomingCall? _incoming;
-    private readonly SipEndpoint? _target;
-    private readonly string? _callerId;
+    private readonly SipDialTarget? _target;
     private readonly object _gate = new();
     private ILegEventSink? _sink;
     private OutgoingCall? _outgoing;
@@ -37,9 +36,12 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
 
-    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipEndpoint? target, string? callerId = null)
+    /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
+    private static readonly TimeSpan DtmfAnswerKey = TimeSpan.FromMilliseconds(100), DtmfAnswerGap = TimeSpan.FromMilliseconds(60),
+        DtmfAnswerPause = TimeSpan.FromMilliseconds(500);
+
+    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipDialTarget? target)
     {
-        _callerId = callerId;
         _gateway = gateway;
         _engine = engine;
         _logger = logger;
@@ -53,9 +55,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         return new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
     }
 
-    /// <summary>A leg that will call <paramref name="target"/>, presenting <paramref name="callerId"/> (the call's <c>from</c>) when it is a valid SIP user.</summary>
-    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipEndpoint target, string? callerId) =>
-        new(gateway, engine, logger, null, target, callerId);
+    /// <summary>A leg that will call <paramref name="target"/> (a <c>sip</c> endpoint, or a <c>phone</c> one through a trunk).</summary>
+    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipDialTarget target) =>
+        new(gateway, engine, logger, null, target);
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
     public string LegId { get; private set; } = "";
@@ -143,11 +145,11 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private async Task DialAsync()
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return;
-        var uri = SipTargets.UriOf(_target!);
-        if (uri is null)
+        var target = _target!;
+        if (target.Uri is not { } uri)
         {
             Interlocked.Exchange(ref _state, 3);
-            _sink?.Failed("cannot_route");
+            _sink?.Failed(target.Failure);
             return;
         }
         OutgoingCall call;
@@ -155,7 +157,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         {
             _lease = _gateway.Ports.Allocate();
             call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort),
-                new OutgoingCallOptions { Headers = SipTargets.HeadersOf(_target!), From = SipTargets.FromOf(_callerId, _gateway.Agent.Layer.Transport.AdvertisedHost) });
+                new OutgoingCallOptions { Headers = target.Headers, From = target.From, Credentials = target.Credentials });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -202,6 +204,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
             }
             _sink?.Answered();
             _ = WatchEndAsync(call);
+            if (target.DtmfAnswer is { Length: > 0 } keys) _ = SendDtmfAnswerAsync(keys);
             return;
         }
         ReleasePorts();
@@ -226,6 +229,28 @@ internal sealed class SipLeg : ILeg, IMediaTransport
                 _sink?.Failed(SipTargets.FailureDetail(final.StatusCode));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Sends <c>dtmfAnswer</c> as RFC 4733 events, one key at a time on the media thread (the session's key queue
+    /// belongs to it); <c>p</c> waits 500 ms. Stops when the call ends.
+    /// </summary>
+    private async Task SendDtmfAnswerAsync(string keys)
+    {
+        foreach (var key in keys)
+        {
+            if (Volatile.Read(ref _state) != 2 || _session is not { } session) return;
+            if (key is 'p' or 'P')
+            {
+                await Task.Delay(DtmfAnswerPause, _gateway.Time);
+                continue;
+            }
+            if (!Ncco.Media.Dtmf.DtmfDigits.IsDigit(key)) continue; // the NCCO reader has already refused anything else
+            _engine.Post(() => session.SendDigit(key, DtmfAnswerKey));
+            // The key's packets go out over its duration; the gap after it lets the far end count the next key apart.
+            await Task.Delay(DtmfAnswerKey + DtmfAnswerGap, _gateway.Time);
+        }
+        _logger.LogInformation("Leg {LegId}: sent dtmfAnswer ({Count} keys)", LegId, keys.Length);
     }
 
     private async Task ReportRingingAsync(OutgoingCall call)

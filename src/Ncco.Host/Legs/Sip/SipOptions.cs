@@ -41,4 +41,10 @@ public sealed class SipOptions
 
     /// <summary>The user (or number) the built-in demo application answers when not routed otherwise. Default <c>demo</c>.</summary>
     public string DemoUser { get; set; } = "demo";
+
+    /// <summary>
+    /// SIP trunks that <c>phone</c> endpoints are dialled through, tried in order (<see cref="SipTrunkOptions"/>). None by
+    /// default: <c>phone</c> endpoints then fail with <c>cannot_route</c>.
+    /// </summary>
+    public List<SipTrunkOptions> Trunks { get; set; } = [];
 }

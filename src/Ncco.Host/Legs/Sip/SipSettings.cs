@@ -12,8 +12,9 @@ namespace Ncco.Host.Legs.Sip;
 /// <param name="TelephoneEvents">Whether RFC 4733 events are negotiated.</param>
 /// <param name="Routes">User or number → application id.</param>
 /// <param name="DemoUser">The demo application's user.</param>
+/// <param name="Trunks">Trunks for <c>phone</c> endpoints, in the order they are tried.</param>
 internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, RtpPortRange RtpPorts, IReadOnlyList<SdpCodec> Codecs,
-    bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser)
+    bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser, IReadOnlyList<SipTrunk> Trunks)
 {
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> naming the bad setting.</summary>
     public static SipSettings From(SipOptions options)
@@ -56,9 +57,18 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
             routes[user.Trim()] = application.Trim().ToLowerInvariant();
         }
         if (string.IsNullOrWhiteSpace(options.DemoUser)) throw Bad("DemoUser", options.DemoUser, "must not be empty");
-        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim());
+        var trunks = new List<SipTrunk>();
+        for (var i = 0; i < (options.Trunks?.Count ?? 0); i++)
+        {
+            var trunk = SipTrunk.From(options.Trunks![i], i);
+            if (trunks.Any(t => string.Equals(t.Name, trunk.Name, StringComparison.OrdinalIgnoreCase)))
+                throw Bad($"Trunks:{i}:Name", trunk.Name, "must be unique among the trunks");
+            trunks.Add(trunk);
+        }
+        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim(), trunks);
     }
 
-    private static InvalidOperationException Bad(string setting, string? value, string rule) =>
+    /// <summary>The startup error for a bad value of <c>Ncco:Sip:{setting}</c>.</summary>
+    internal static InvalidOperationException Bad(string setting, string? value, string rule) =>
         new($"{SipOptions.Section}:{setting} '{value}' is not valid: it {rule}.");
 }

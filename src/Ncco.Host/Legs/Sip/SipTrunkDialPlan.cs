@@ -1,0 +1,56 @@
+using Ncco.Model.Endpoints;
+using Ncco.Sip.Messages;
+
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary>
+/// How a <c>phone</c> endpoint goes out over a trunk: the number normalised to E.164 digits, the first trunk in
+/// <c>Ncco:Sip:Trunks</c> whose prefix matches, and the caller id for From.
+/// </summary>
+internal static class SipTrunkDialPlan
+{
+    /// <summary>
+    /// The dial target for <paramref name="endpoint"/>. Caller id, first that applies: the trunk's
+    /// <see cref="SipTrunk.ForceCallerId"/>; the call's <paramref name="from"/> when it is an E.164 number; one of the
+    /// application's numbers (see <see cref="NumbersOf"/>) picked at random, as Vonage does for <c>random_from_number</c>
+    /// (the runtime passes no <c>from</c> then); the trunk's <see cref="SipTrunk.DefaultCallerId"/>; else the stack's own From.
+    /// </summary>
+    public static SipDialTarget Target(SipSettings settings, PhoneEndpoint endpoint, string? from, string applicationId, ILogger logger)
+    {
+        if (E164.Normalize(endpoint.Number, out var error) is not { } digits)
+        {
+            logger.LogWarning("SIP: phone endpoint number is not E.164 ({Error}): failed/cannot_route", error);
+            return new SipDialTarget(null);
+        }
+        var trunk = settings.Trunks.FirstOrDefault(t => t.Serves(digits));
+        if (trunk is null)
+        {
+            logger.LogInformation("SIP: no trunk serves {Number}: failed/cannot_route", digits);
+            return new SipDialTarget(null);
+        }
+        var callerId = trunk.ForceCallerId
+            ?? (from is not null ? E164.Normalize(from, out _) : null)
+            ?? Pick(NumbersOf(settings, applicationId))
+            ?? trunk.DefaultCallerId;
+        return new SipDialTarget(trunk.UriFor(digits))
+        {
+            Credentials = trunk.Credentials,
+            // The caller id's domain is the trunk's, as carriers expect of calls their customers place through them.
+            From = callerId is null ? null : new NameAddress { Uri = new SipUri { Scheme = "sip", User = callerId, Host = trunk.Host } },
+            DtmfAnswer = endpoint.DtmfAnswer,
+            Trunk = trunk.Name,
+        };
+    }
+
+    /// <summary>
+    /// The application's numbers: the keys of <c>Ncco:Sip:Routes</c> that point to it and are E.164 numbers (all digits),
+    /// as those are the numbers whose calls it answers. User names among the routes are not numbers and never become caller ids.
+    /// </summary>
+    public static IReadOnlyList<string> NumbersOf(SipSettings settings, string applicationId) =>
+        [.. settings.Routes
+            .Where(r => string.Equals(r.Value, applicationId, StringComparison.OrdinalIgnoreCase) && r.Key.Length is > 0 and <= E164.MaxDigits && r.Key.All(char.IsAsciiDigit))
+            .Select(r => r.Key)
+            .Order(StringComparer.Ordinal)];
+
+    private static string? Pick(IReadOnlyList<string> numbers) => numbers.Count == 0 ? null : numbers[Random.Shared.Next(numbers.Count)];
+}

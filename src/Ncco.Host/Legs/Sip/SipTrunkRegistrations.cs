@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Ncco.Host.Observability;
+using Ncco.Sip.Dialogs;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Registration;
+
+namespace Ncco.Host.Legs.Sip;
+
+/// <summary>
+/// Keeps the registrations of the trunks that ask for one (<see cref="SipTrunkOptions.Register"/>): registers at start,
+/// lets <see cref="SipRegistration"/> refresh before expiry (and retry after a failure), logs every change of state and
+/// publishes it as the gauge <c>ncco.sip.trunk.registered</c> (1 registered, 0 not) tagged with the trunk's name.
+/// </summary>
+internal sealed class SipTrunkRegistrations : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, bool> _registered = new(StringComparer.Ordinal);
+    private readonly List<SipRegistration> _registrations = [];
+
+    public SipTrunkRegistrations(ILogger logger, IMeterFactory? meters)
+    {
+        _logger = logger;
+        // The factory owns the meter (the same one NccoMetrics uses), so it is not disposed here.
+        meters?.Create(NccoMetrics.MeterName).CreateObservableGauge("ncco.sip.trunk.registered",
+            () => _registered.Select(p => new Measurement<int>(p.Value ? 1 : 0, new KeyValuePair<string, object?>("trunk", p.Key))),
+            "{registration}", "Whether each SIP trunk that registers is registered now (1) or not (0).");
+    }
+
+    /// <summary>Whether <paramref name="trunk"/> is registered now (false before its first answer).</summary>
+    public bool IsRegistered(string trunk) => _registered.GetValueOrDefault(trunk);
+
+    /// <summary>
+    /// Starts the registration of every trunk that asks for one. A trunk that does not answer or refuses is logged and
+    /// retried by its registration; it never stops the host.
+    /// </summary>
+    public void Start(SipUserAgent agent, IEnumerable<SipTrunk> trunks, CancellationToken cancellationToken)
+    {
+        foreach (var trunk in trunks.Where(t => t.RegisterExpiry is not null))
+        {
+            _registered[trunk.Name] = false;
+            _ = RegisterAsync(agent, trunk, cancellationToken);
+        }
+    }
+
+    private async Task RegisterAsync(SipUserAgent agent, SipTrunk trunk, CancellationToken cancellationToken)
+    {
+        var registrar = trunk.UriFor("") with { User = null };
+        var aor = new SipUri { Scheme = "sip", User = trunk.Credentials!.Username, Host = trunk.Host };
+        try
+        {
+            var registration = await agent.RegisterAsync(registrar, aor, trunk.RegisterExpiry!.Value, trunk.Credentials, cancellationToken);
+            lock (_registrations) _registrations.Add(registration);
+            registration.Responded += (r, response) => Report(trunk, r, response);
+            Report(trunk, registration, registration.LastResponse);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is stopping.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // An address that does not resolve, or a transport that cannot send there.
+            _logger.LogWarning("SIP trunk {Trunk}: REGISTER to {Registrar} could not be sent: {Reason}", trunk.Name, registrar, e.Message);
+        }
+    }
+
+    private void Report(SipTrunk trunk, SipRegistration registration, SipResponse? response)
+    {
+        var now = registration.IsRegistered;
+        var before = _registered.GetValueOrDefault(trunk.Name);
+        _registered[trunk.Name] = now;
+        if (now)
+        {
+            // Refreshes are routine: only a change of state is worth an information line.
+            var level = before ? LogLevel.Debug : LogLevel.Information;
+            _logger.Log(level, "SIP trunk {Trunk}: registered as {Aor} for {Seconds} s", trunk.Name, registration.AddressOfRecord,
+                (int)(registration.GrantedExpiry ?? registration.RequestedExpiry).TotalSeconds);
+        }
+        else
+        {
+            _logger.LogWarning("SIP trunk {Trunk}: registration failed with {Status} {Reason}; retrying in {Seconds} s", trunk.Name,
+                response?.StatusCode, response?.ReasonPhrase, (int)registration.RetryAfterFailure.TotalSeconds);
+        }
+    }
+
+    /// <summary>Removes the bindings (REGISTER with Expires: 0), each bounded by its transaction's timeout.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<SipRegistration> registrations;
+        lock (_registrations) registrations = [.. _registrations];
+        foreach (var registration in registrations)
+        {
+            try
+            {
+                await registration.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException)
+            {
+                _logger.LogDebug("SIP: de-registration of {Aor} not confirmed: {Reason}", registration.AddressOfRecord, e.Message);
+            }
+        }
+    }
+}
