@@ -26,6 +26,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
     private int _framesHeard;
     private int _framesVoiced;
     private int _silentRun;
+    private string _keysReceived = "";
 
     private TestSoftphone(SipUserAgent ua, RtpPortLease lease)
     {
@@ -50,6 +51,9 @@ internal sealed class TestSoftphone : IAsyncDisposable
 
     /// <summary>Frames received so far (sound or not).</summary>
     public int FramesHeard => Volatile.Read(ref _framesHeard);
+
+    /// <summary>RFC 4733 keys received so far, in order.</summary>
+    public string KeysReceived => Volatile.Read(ref _keysReceived);
 
     /// <summary>Consecutive silent (or missing) frames up to now.</summary>
     public int SilentRun => Volatile.Read(ref _silentRun);
@@ -143,7 +147,12 @@ internal sealed class TestSoftphone : IAsyncDisposable
                 }
                 // 400 Hz is exactly 8 cycles per 20 ms frame, so repeating one frame gives a clean continuous tone.
                 session.WriteFrame(inBand ?? (SendTone ? tone : outFrame));
-                if (!session.ReadFrame(inFrame))
+                var got = session.ReadFrame(inFrame);
+                while (session.TryReadDtmf(out var received))
+                {
+                    if (!received.IsEnd) Volatile.Write(ref _keysReceived, _keysReceived + received.Digit);
+                }
+                if (!got)
                 {
                     Interlocked.Increment(ref _silentRun);
                     continue;

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Ncco.Host.Legs.Sip;
+
+namespace Ncco.Host.Tests.Sip;
+
+/// <summary>
+/// <c>phone</c> endpoints through <c>Ncco:Sip:Trunks</c>, with SIPp (or the test softphone) as the trunk on loopback:
+/// digest on INVITE and REGISTER, the number in the request URI, the caller id in From, busy, and <c>dtmfAnswer</c>.
+/// </summary>
+public sealed class SipTrunkTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    private static string[] Trunk(int port, params string[] more) =>
+        ["--Ncco:Sip:Trunks:0:Name=carrier", $"--Ncco:Sip:Trunks:0:Address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+         "--Ncco:Sip:Trunks:0:Prefixes:0=44", .. more];
+
+    private static string[] Credentials => ["--Ncco:Sip:Trunks:0:Username=trunkuser", "--Ncco:Sip:Trunks:0:Password=trunkpw"];
+
+    [Fact]
+    public async Task A_phone_call_goes_through_the_trunk_answering_its_digest_with_the_number_and_an_application_number_as_caller_id()
+    {
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-trunk-digest.xml")], Limit);
+        await using var h = await SipHostHarness.StartAsync([.. Trunk(port), .. Credentials]);
+        // random_from_number: the caller id is a number routed to the application (the harness's 447700900000).
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"447700900123"}],"random_from_number":true,"ncco":[{"action":"talk","text":"Hello there."}]}
+            """);
+
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "ringing", Limit), sipp, Limit);
+        await h.App.WaitForStatusAsync(uuid, "answered", Limit);
+        var completed = (await h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal("platform", completed.GetProperty("disconnected_by").GetString());
+    }
+
+    [Fact]
+    public async Task A_busy_number_on_the_trunk_reports_busy_with_486()
+    {
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
+        await using var h = await SipHostHarness.StartAsync(Trunk(port));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"447700900999"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
+            """);
+
+        var busy = (await Sipp.Before(h.App.WaitForStatusAsync(uuid, "busy", Limit), sipp, Limit)).Json!.Value;
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(486, busy.GetProperty("sip_code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_number_no_trunk_serves_fails_with_cannot_route()
+    {
+        await using var h = await SipHostHarness.StartAsync(Trunk(Sipp.FreeUdpPort()));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"33123456789"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
+            """);
+
+        var failed = (await h.App.WaitForStatusAsync(uuid, "failed", Limit)).Json!.Value;
+        Assert.Equal("cannot_route", failed.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_trunk_that_registers_answers_the_registrars_digest_shows_registered_and_removes_the_binding_on_stop()
+    {
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-trunk-register.xml")], Limit);
+        var h = await SipHostHarness.StartAsync([.. Trunk(port, "--Ncco:Sip:Trunks:0:Register=true", "--Ncco:Sip:Trunks:0:RegisterExpires=120"), .. Credentials]);
+        try
+        {
+            var gateway = h.Host.Services.GetRequiredService<SipGateway>();
+            // The first REGISTER may go out before SIPp is bound; its retransmissions cover that, within the limit.
+            using (var limit = new CancellationTokenSource(Limit))
+            {
+                while (!gateway.IsTrunkRegistered("carrier"))
+                {
+                    if (sipp.IsCompleted) Assert.Fail($"SIPp ended before the trunk registered:\n{(await sipp).Output}");
+                    await Task.Delay(50, limit.Token);
+                }
+            }
+            var metrics = await h.Host.Client.GetStringAsync("/metrics");
+            Assert.Contains("ncco_sip_trunk_registered{trunk=\"carrier\"} 1", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Stopping the host de-registers (Expires: 0), which the scenario waits for.
+            await h.DisposeAsync();
+        }
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
+    [Fact]
+    public async Task DtmfAnswer_keys_reach_the_callee_as_rfc4733_events_after_the_answer()
+    {
+        await using var phone = TestSoftphone.Listen(44000 + (Random.Shared.Next(0, 200) * 20));
+        await using var h = await SipHostHarness.StartAsync(Trunk(phone.SipPort));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"447700900321","dtmfAnswer":"12p#"}],"from":{"type":"phone","number":"447700900000"},
+             "ncco":[{"action":"talk","text":"Connecting you now, please hold the line while we do."}]}
+            """);
+
+        await phone.AnswerAsync(Limit);
+        Assert.Equal("447700900321", phone.Incoming!.Invite.Uri.User);
+        Assert.Equal("447700900000", phone.Incoming.Invite.From.Uri.User);
+        await h.App.WaitForStatusAsync(uuid, "answered", Limit);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (phone.KeysReceived.Length < 3) await Task.Delay(20, limit.Token);
+        Assert.Equal("12#", phone.KeysReceived);
+    }
+}
