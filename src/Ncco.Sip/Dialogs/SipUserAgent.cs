@@ -461,12 +461,17 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     private void OnInvite(ServerInviteTransaction transaction)
     {
         var request = transaction.Request;
-        if (Options.Authenticator is { } authenticator)
+        if (Options.Authenticator is { } authenticator && (Options.AuthenticateInvite is not { } mustAuthenticate || mustAuthenticate(request)))
         {
-            var verdict = authenticator.Verify(request);
+            var verdict = authenticator.Verify(request, out var username);
             if (verdict != DigestVerdict.Accepted)
             {
                 transaction.Respond(authenticator.Challenge(request, stale: verdict == DigestVerdict.Stale, toTag: SipIds.NewTag()));
+                return;
+            }
+            if (Options.AuthenticateInvite is not null && !string.Equals(username, request.From.Uri.User, StringComparison.OrdinalIgnoreCase))
+            {
+                transaction.Respond(SipResponse.For(request, 403, "Credentials Do Not Match From", SipIds.NewTag()));
                 return;
             }
         }

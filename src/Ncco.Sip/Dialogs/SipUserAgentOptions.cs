@@ -1,4 +1,5 @@
 using Ncco.Sip.Auth;
+using Ncco.Sip.Messages;
 
 namespace Ncco.Sip.Dialogs;
 
@@ -22,4 +23,11 @@ public sealed record SipUserAgentOptions
 
     /// <summary>When set, incoming INVITEs must carry valid digest credentials (server side of digest auth).</summary>
     public DigestAuthenticator? Authenticator { get; init; }
+
+    /// <summary>
+    /// Which INVITEs <see cref="Authenticator"/> challenges; null challenges all. A host that takes unauthenticated calls
+    /// from trunks but not from its own softphone users challenges only INVITEs whose From names such a user. A caller
+    /// that authenticates must do so as the user its From names, else 403: a user's password never vouches for another's From.
+    /// </summary>
+    public Func<SipRequest, bool>? AuthenticateInvite { get; init; }
 }

@@ -37,10 +37,14 @@ public sealed class SipHostHarness : IAsyncDisposable
     /// <summary>Where the host's SIP listens (UDP and TCP).</summary>
     public IPEndPoint Sip => Host.Services.GetRequiredService<SipGateway>().LocalEndPoint!;
 
-    public static async Task<SipHostHarness> StartAsync(params string[] extraArgs)
+    public static Task<SipHostHarness> StartAsync(params string[] extraArgs) => StartAsync(_ => extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with settings that name the application (given its id).</summary>
+    public static async Task<SipHostHarness> StartAsync(Func<string, string[]> extraArgsFor)
     {
         var app = await WebhookAppServer.StartAsync();
         var id = Guid.NewGuid().ToString();
+        var extraArgs = extraArgsFor(id);
         var keys = KeyPair.Generate();
         // A free block of RTP ports per host, so parallel test classes never compete for the same pairs.
         var rtpFirst = 20000 + (Random.Shared.Next(0, 400) * 50);

@@ -58,9 +58,10 @@ internal sealed class TestSoftphone : IAsyncDisposable
     /// <summary>Consecutive silent (or missing) frames up to now.</summary>
     public int SilentRun => Volatile.Read(ref _silentRun);
 
-    public static async Task<TestSoftphone> CallAsync(IPEndPoint host, string user, int rtpFirst, IReadOnlyList<SipHeader>? headers = null)
+    public static async Task<TestSoftphone> CallAsync(IPEndPoint host, string user, int rtpFirst, IReadOnlyList<SipHeader>? headers = null,
+        string fromUser = "softphone", Ncco.Sip.Auth.DigestCredentials? credentials = null)
     {
-        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" });
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = fromUser, Credentials = credentials });
         ua.Start();
         var lease = new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate();
         var phone = new TestSoftphone(ua, lease);

@@ -34,6 +34,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private RtpPortAllocator? _ports;
     private CancellationTokenSource? _stopping;
     private SipTrunkRegistrations? _registrations;
+    private Ncco.Sip.Registration.SipRegistrar? _registrar;
     private Task _accepting = Task.CompletedTask;
 
     /// <summary>Creates the gateway (started by the host).</summary>
@@ -69,7 +70,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _ports = new RtpPortAllocator(settings.RtpPorts, settings.Listen.Address);
         try
         {
-            _agent = SipUserAgent.Create(settings.Listen, Time, new SipUserAgentOptions { User = "ncco" }, advertisedHost: settings.AdvertisedAddress);
+            _agent = SipUserAgent.Create(settings.Listen, Time, AgentOptions(settings), advertisedHost: settings.AdvertisedAddress);
         }
         catch (System.Net.Sockets.SocketException e)
         {
@@ -90,6 +91,28 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
             LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The UA's options: with softphone users, a registrar for their REGISTERs and digest challenges for INVITEs whose
+    /// From names one of them (calls from trunks and other peers stay unauthenticated, as before).
+    /// </summary>
+    private SipUserAgentOptions AgentOptions(SipSettings settings)
+    {
+        if (settings.Users.Count == 0) return new SipUserAgentOptions { User = "ncco" };
+        var users = settings.Users;
+        var authenticator = new Ncco.Sip.Auth.DigestAuthenticator(settings.Domain, name => users.TryGetValue(name, out var user) ? user.Password : null, Time)
+        {
+            Algorithms = settings.DigestAlgorithms,
+        };
+        _registrar = new Ncco.Sip.Registration.SipRegistrar(authenticator, Time);
+        return new SipUserAgentOptions
+        {
+            User = "ncco",
+            Registrar = _registrar,
+            Authenticator = authenticator,
+            AuthenticateInvite = invite => invite.From.Uri.User is { } from && users.ContainsKey(from),
+        };
     }
 
     /// <inheritdoc />
@@ -126,17 +149,38 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
     internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
-        SipLeg.Outbound(this, _media.Engine, _logger, new SipDialTarget(SipTargets.UriOf(endpoint))
+        SipLeg.Outbound(this, _media.Engine, _logger, new SipDialTarget(Registered(SipTargets.UriOf(endpoint)))
         {
             Headers = SipTargets.HeadersOf(endpoint),
             From = SipTargets.FromOf(callerId, Agent.Layer.Transport.AdvertisedHost),
         });
+
+    /// <summary>
+    /// <paramref name="uri"/>, or for <c>sip:{user}@{our domain}</c> of a softphone user the contact it registered last;
+    /// null when that user has no live registration (the leg then fails with <c>cannot_route</c>).
+    /// </summary>
+    private SipUri? Registered(SipUri? uri)
+    {
+        var settings = _settings!;
+        if (uri?.User is not { } user || _registrar is null || !settings.Users.ContainsKey(user) || !IsOurs(uri, settings)) return uri;
+        var binding = _registrar.Lookup(user).LastOrDefault();
+        if (binding is null) _logger.LogInformation("SIP: {User} is not registered: failed/cannot_route", user);
+        return binding?.Contact;
+    }
+
+    private bool IsOurs(SipUri uri, SipSettings settings) =>
+        (string.Equals(uri.HostWithoutBrackets, settings.Domain, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(uri.HostWithoutBrackets, settings.AdvertisedAddress, StringComparison.OrdinalIgnoreCase))
+        && (uri.Port is null || uri.Port == LocalEndPoint?.Port);
 
     /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
     internal bool HasTrunks => _settings?.Trunks.Count > 0;
 
     /// <summary>Whether the trunk named <paramref name="trunk"/> holds a registration now.</summary>
     internal bool IsTrunkRegistered(string trunk) => _registrations?.IsRegistered(trunk) ?? false;
+
+    /// <summary>Whether the softphone user <paramref name="user"/> has a live registration.</summary>
+    internal bool IsUserRegistered(string user) => _registrar?.Lookup(user).Count > 0;
 
     /// <summary>
     /// A leg that dials <paramref name="endpoint"/> through the first trunk serving its number, presenting the caller id
@@ -186,7 +230,11 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             }
             var invite = call.Invite;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
-            var applicationId = RouteOf(user);
+            // A softphone user's INVITE has passed the stack's digest check (From names the user it authenticated as):
+            // its application takes the call, whatever the user dialled. Everyone else is routed by the called user.
+            var applicationId = invite.From.Uri.User is { } caller && _settings!.Users.TryGetValue(caller, out var softphone)
+                ? softphone.ApplicationId
+                : RouteOf(user);
             var application = applicationId is null ? null : await _applications.FindAsync(applicationId, cancellationToken);
             if (application?.Voice?.AnswerUrl is null)
             {

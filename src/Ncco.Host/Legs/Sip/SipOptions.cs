@@ -47,4 +47,20 @@ public sealed class SipOptions
     /// default: <c>phone</c> endpoints then fail with <c>cannot_route</c>.
     /// </summary>
     public List<SipTrunkOptions> Trunks { get; set; } = [];
+
+    /// <summary>
+    /// Softphone users (<see cref="SipUserOptions"/>) by name. When any is set, the host's registrar takes their
+    /// digest-authenticated REGISTERs, their INVITEs (From naming them) are challenged, and a <c>sip</c> endpoint
+    /// <c>sip:{user}@{Domain}</c> rings their registered phone.
+    /// </summary>
+    public Dictionary<string, SipUserOptions> Users { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The host's SIP domain: the digest realm, and the host part that makes a <c>sip</c> endpoint mean a registered user. Default: the advertised address.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>
+    /// Digest algorithms offered to users, one challenge each, in this order: <c>MD5</c> and/or <c>SHA-256</c>. Default
+    /// MD5 then SHA-256, because many phones (and SIPp) read only the first challenge and know only MD5.
+    /// </summary>
+    public List<string> DigestAlgorithms { get; set; } = [];
 }

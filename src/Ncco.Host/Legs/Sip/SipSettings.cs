@@ -13,8 +13,12 @@ namespace Ncco.Host.Legs.Sip;
 /// <param name="Routes">User or number → application id.</param>
 /// <param name="DemoUser">The demo application's user.</param>
 /// <param name="Trunks">Trunks for <c>phone</c> endpoints, in the order they are tried.</param>
+/// <param name="Users">Softphone users by name.</param>
+/// <param name="Domain">Our SIP domain (digest realm).</param>
+/// <param name="DigestAlgorithms">Algorithms challenged with, in order.</param>
 internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, RtpPortRange RtpPorts, IReadOnlyList<SdpCodec> Codecs,
-    bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser, IReadOnlyList<SipTrunk> Trunks)
+    bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser, IReadOnlyList<SipTrunk> Trunks,
+    IReadOnlyDictionary<string, SipUser> Users, string Domain, IReadOnlyList<string> DigestAlgorithms)
 {
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> naming the bad setting.</summary>
     public static SipSettings From(SipOptions options)
@@ -65,7 +69,33 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
                 throw Bad($"Trunks:{i}:Name", trunk.Name, "must be unique among the trunks");
             trunks.Add(trunk);
         }
-        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim(), trunks);
+        var users = new Dictionary<string, SipUser>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, user) in options.Users ?? [])
+        {
+            var trimmed = name?.Trim() ?? "";
+            if (trimmed.Length is 0 or > 64 || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+                throw Bad("Users", name, "each user name must be 1-64 letters, digits, '-', '_' or '.'");
+            // The password's value is never echoed in the error.
+            if (string.IsNullOrEmpty(user?.Password) || user.Password.Any(c => c is '"' or '\\' || char.IsControl(c)))
+                throw Bad($"Users:{trimmed}:Password", "(hidden)", "must be set and hold no quotes, '\\' or control characters");
+            if (!Guid.TryParse(user.Application, out _)) throw Bad($"Users:{trimmed}:Application", user.Application, "must be an application id (a UUID)");
+            users[trimmed] = new SipUser(trimmed, user.Password, user.Application.Trim().ToLowerInvariant());
+        }
+        var domain = string.IsNullOrWhiteSpace(options.Domain) ? advertised : options.Domain.Trim();
+        if (domain.Length > 255 || domain.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ';' or '"' or ',' or '@' or '\\'))
+            throw Bad("Domain", options.Domain, "must be a host name or IP address");
+        var algorithms = new List<string>();
+        foreach (var name in options.DigestAlgorithms is { Count: > 0 } a ? a : ["MD5", "SHA-256"])
+        {
+            var algorithm = (name ?? "").Trim().ToUpperInvariant() switch
+            {
+                "MD5" => "MD5",
+                "SHA-256" or "SHA256" => "SHA-256",
+                _ => throw Bad("DigestAlgorithms", name, "each algorithm must be MD5 or SHA-256"),
+            };
+            if (!algorithms.Contains(algorithm)) algorithms.Add(algorithm);
+        }
+        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim(), trunks, users, domain, algorithms);
     }
 
     /// <summary>The startup error for a bad value of <c>Ncco:Sip:{setting}</c>.</summary>
