@@ -49,14 +49,24 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// <param name="udp">Listen on UDP.</param>
     /// <param name="tcp">Listen on TCP.</param>
     /// <param name="advertisedHost">Host for Via and Contact (the public address behind NAT); defaults to the bound address.</param>
+    /// <param name="tlsPort">Port of the TLS listener (0, the default, picks a free one; 5061 is SIP's usual).</param>
     /// <remarks>For other limits build the layers yourself: transports, <see cref="SipTransportLayer"/>, <see cref="TransactionLayer"/>.</remarks>
     public static SipUserAgent Create(IPEndPoint address, TimeProvider time, SipUserAgentOptions? options = null, SipTimers? timers = null,
-        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null)
+        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null, int tlsPort = 0)
     {
         var transports = BindUdpAndTcp(address, udp, tcp);
         if (tls is not null)
         {
-            transports.Add(new StreamSipTransport(new IPEndPoint(address.Address, 0), tls));
+            try
+            {
+                transports.Add(new StreamSipTransport(new IPEndPoint(address.Address, tlsPort), tls));
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // The UDP and TCP sockets are already bound: free them before reporting the TLS port as taken.
+                foreach (var transport in transports) transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
         }
         var layer = new TransactionLayer(new SipTransportLayer(transports, advertisedHost: advertisedHost), time, timers);
         return new SipUserAgent(layer, options);

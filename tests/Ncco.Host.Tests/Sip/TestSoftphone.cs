@@ -43,6 +43,9 @@ internal sealed class TestSoftphone : IAsyncDisposable
     /// <summary>Where this phone's SIP listens.</summary>
     public int SipPort => _ua.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp);
 
+    /// <summary>Where this phone's SIP over TLS listens (when made with TLS).</summary>
+    public int TlsPort => _ua.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Tls);
+
     /// <summary>Send a 400 Hz tone instead of silence.</summary>
     public bool SendTone { get; set; }
 
@@ -59,21 +62,22 @@ internal sealed class TestSoftphone : IAsyncDisposable
     public int SilentRun => Volatile.Read(ref _silentRun);
 
     public static async Task<TestSoftphone> CallAsync(IPEndPoint host, string user, int rtpFirst, IReadOnlyList<SipHeader>? headers = null,
-        string fromUser = "softphone", Ncco.Sip.Auth.DigestCredentials? credentials = null)
+        string fromUser = "softphone", Ncco.Sip.Auth.DigestCredentials? credentials = null, Ncco.Sip.Transport.SipTlsOptions? tls = null)
     {
-        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = fromUser, Credentials = credentials });
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = fromUser, Credentials = credentials }, tls: tls);
         ua.Start();
         var lease = new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate();
         var phone = new TestSoftphone(ua, lease);
-        phone.Call = await ua.CallAsync(SipUri.Parse($"sip:{user}@{host.Address}:{host.Port}"), new LocalMedia("127.0.0.1", lease.RtpPort) { Codecs = [SdpCodec.Pcmu] },
+        // With TLS, host is the peer's TLS address and the call is a sips: one.
+        phone.Call = await ua.CallAsync(SipUri.Parse($"{(tls is null ? "sip" : "sips")}:{user}@{host.Address}:{host.Port}"), new LocalMedia("127.0.0.1", lease.RtpPort) { Codecs = [SdpCodec.Pcmu] },
             new OutgoingCallOptions { Headers = headers ?? [], RingTimeout = TimeSpan.FromSeconds(15) });
         return phone;
     }
 
     /// <summary>A phone that waits for a call on a free loopback port.</summary>
-    public static TestSoftphone Listen(int rtpFirst)
+    public static TestSoftphone Listen(int rtpFirst, Ncco.Sip.Transport.SipTlsOptions? tls = null)
     {
-        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" });
+        var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" }, tls: tls);
         ua.Start();
         return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate());
     }

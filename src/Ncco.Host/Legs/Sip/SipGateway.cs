@@ -35,6 +35,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private SipTrunkRegistrations? _registrations;
     private Ncco.Sip.Registration.SipRegistrar? _registrar;
+    private SipTlsSettings? _tls;
     private Task _accepting = Task.CompletedTask;
 
     /// <summary>Creates the gateway (started by the host).</summary>
@@ -56,6 +57,12 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// <summary>The SIP address bound (UDP and TCP share the port); null before start.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
 
+    /// <summary>The SIP over TLS address bound; null before start or with <c>Ncco:Sip:Tls:Enabled</c> false.</summary>
+    public IPEndPoint? TlsEndPoint { get; private set; }
+
+    /// <summary>The certificate the TLS listener presents (for pinning it in tests); null without TLS.</summary>
+    internal System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate => _tls?.Certificate;
+
     internal TimeProvider Time { get; }
 
     internal SipUserAgent Agent => _agent ?? throw new InvalidOperationException("the SIP gateway is not running");
@@ -67,14 +74,17 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     {
         var settings = SipSettings.From(_options);
         _settings = settings;
+        _tls = SipTlsSettings.From(_options.Tls, settings.AdvertisedAddress, Time);
         _ports = new RtpPortAllocator(settings.RtpPorts, settings.Listen.Address);
         try
         {
-            _agent = SipUserAgent.Create(settings.Listen, Time, AgentOptions(settings), advertisedHost: settings.AdvertisedAddress);
+            _agent = SipUserAgent.Create(settings.Listen, Time, AgentOptions(settings), tls: _tls?.ToStackOptions(), advertisedHost: settings.AdvertisedAddress,
+                tlsPort: _tls?.Port ?? 0);
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            throw new InvalidOperationException($"{SipOptions.Section}:Listen '{_options.Listen}': SIP cannot listen there ({e.Message}).", e);
+            var setting = _tls is null ? $"Listen '{_options.Listen}'" : $"Listen '{_options.Listen}' or Tls:Port '{_tls.Port}'";
+            throw new InvalidOperationException($"{SipOptions.Section}:{setting}: SIP cannot listen there ({e.Message}).", e);
         }
         _agent.Start();
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
@@ -90,6 +100,12 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         }
         _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
             LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
+        if (_tls is not null)
+        {
+            TlsEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Tls));
+            _logger.LogInformation("SIP over TLS on {EndPoint} with {Kind} certificate {Subject} ({Thumbprint})", TlsEndPoint,
+                _tls.SelfSigned ? "a self-signed" : "the configured", _tls.Certificate.Subject, _tls.Certificate.Thumbprint);
+        }
         return Task.CompletedTask;
     }
 
@@ -138,6 +154,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _agent, null) is not { } agent) return;
         _stopping?.Dispose();
         await agent.DisposeAsync();
+        _tls?.Certificate.Dispose();
     }
 
     /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>.</summary>

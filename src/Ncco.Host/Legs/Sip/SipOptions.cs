@@ -63,4 +63,7 @@ public sealed class SipOptions
     /// MD5 then SHA-256, because many phones (and SIPp) read only the first challenge and know only MD5.
     /// </summary>
     public List<string> DigestAlgorithms { get; set; } = [];
+
+    /// <summary>SIP over TLS (<see cref="SipTlsListenerOptions"/>); off by default.</summary>
+    public SipTlsListenerOptions Tls { get; set; } = new();
 }
