@@ -129,6 +129,16 @@ public sealed class SipTrunkSettingsTests
     }
 
     [Fact]
+    public void A_tls_trunk_is_dialled_with_sips_and_needs_the_tls_listener()
+    {
+        var trunk = new SipTrunkOptions { Name = "secure", Address = "192.0.2.1:5061", Transport = "tls" };
+        var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions { Trunks = [trunk] }));
+        Assert.Contains("Ncco:Sip:Trunks:0:Transport", error.Message, StringComparison.Ordinal);
+        var settings = SipSettings.From(new SipOptions { Trunks = [trunk], Tls = new SipTlsListenerOptions { Enabled = true } });
+        Assert.Equal("sips:447700900123@192.0.2.1:5061", settings.Trunks[0].UriFor("447700900123").ToString());
+    }
+
+    [Fact]
     public void Two_trunks_with_one_name_stop_startup()
     {
         var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions

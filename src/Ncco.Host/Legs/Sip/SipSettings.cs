@@ -64,7 +64,7 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
         var trunks = new List<SipTrunk>();
         for (var i = 0; i < (options.Trunks?.Count ?? 0); i++)
         {
-            var trunk = SipTrunk.From(options.Trunks![i], i);
+            var trunk = SipTrunk.From(options.Trunks![i], i, options.Tls?.Enabled == true);
             if (trunks.Any(t => string.Equals(t.Name, trunk.Name, StringComparison.OrdinalIgnoreCase)))
                 throw Bad($"Trunks:{i}:Name", trunk.Name, "must be unique among the trunks");
             trunks.Add(trunk);

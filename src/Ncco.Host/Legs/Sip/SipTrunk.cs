@@ -8,7 +8,7 @@ namespace Ncco.Host.Legs.Sip;
 /// <param name="Name">Name for logs and metrics.</param>
 /// <param name="Host">The trunk's host (IP address or name).</param>
 /// <param name="Port">The trunk's port.</param>
-/// <param name="Transport">UDP or TCP.</param>
+/// <param name="Transport">UDP, TCP or TLS.</param>
 /// <param name="Credentials">Digest credentials, or null.</param>
 /// <param name="RegisterExpiry">How long to register for, or null not to register.</param>
 /// <param name="Prefixes">Number prefixes served; empty string for every number.</param>
@@ -20,10 +20,10 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     /// <summary>True when the trunk serves <paramref name="digits"/> (an E.164 number).</summary>
     public bool Serves(string digits) => Prefixes.Any(p => digits.StartsWith(p, StringComparison.Ordinal));
 
-    /// <summary>The request URI for <paramref name="digits"/>: <c>sip:{digits}@{host}:{port}</c> with <c>;transport=tcp</c> for TCP.</summary>
+    /// <summary>The request URI for <paramref name="digits"/>: <c>sip:{digits}@{host}:{port}</c> with <c>;transport=tcp</c> for TCP, <c>sips:</c> for TLS.</summary>
     public SipUri UriFor(string digits) => new()
     {
-        Scheme = "sip",
+        Scheme = Transport == SipTransportKind.Tls ? "sips" : "sip",
         User = digits,
         Host = Host,
         Port = Port,
@@ -31,7 +31,7 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     };
 
     /// <summary>Checks one entry of <c>Ncco:Sip:Trunks</c>; <paramref name="index"/> names it in errors.</summary>
-    public static SipTrunk From(SipTrunkOptions options, int index)
+    public static SipTrunk From(SipTrunkOptions options, int index, bool tlsEnabled = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var setting = $"Trunks:{index}";
@@ -43,7 +43,9 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
         {
             "" or "udp" => SipTransportKind.Udp,
             "tcp" => SipTransportKind.Tcp,
-            _ => throw SipSettings.Bad($"{setting}:Transport", options.Transport, "must be udp or tcp"),
+            "tls" when tlsEnabled => SipTransportKind.Tls,
+            "tls" => throw SipSettings.Bad($"{setting}:Transport", options.Transport, "needs Ncco:Sip:Tls:Enabled"),
+            _ => throw SipSettings.Bad($"{setting}:Transport", options.Transport, "must be udp, tcp or tls"),
         };
         DigestCredentials? credentials = null;
         if (!string.IsNullOrEmpty(options.Username))

@@ -13,7 +13,7 @@ public sealed class SipTrunkOptions
     /// <summary>The trunk's proxy (and registrar) as <c>host:port</c> (an IP address or a host name; port default 5060). Required.</summary>
     public string Address { get; set; } = "";
 
-    /// <summary>Transport to the trunk: <c>udp</c> (default) or <c>tcp</c>.</summary>
+    /// <summary>Transport to the trunk: <c>udp</c> (default), <c>tcp</c>, or <c>tls</c> (<c>sips:</c>; needs <c>Ncco:Sip:Tls:Enabled</c>).</summary>
     public string Transport { get; set; } = "udp";
 
     /// <summary>Digest user name for the trunk's 401/407 challenges and for REGISTER; none when empty.</summary>
