@@ -90,7 +90,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
         _stopping = new CancellationTokenSource();
         _accepting = AcceptLoopAsync(_stopping.Token);
-        _registrations = new SipTrunkRegistrations(_logger, _services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        _registrations = new SipTrunkRegistrations(_logger, _services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), Time);
         _registrations.Start(_agent, settings.Trunks, _stopping.Token);
         foreach (var trunk in settings.Trunks)
         {

@@ -14,13 +14,18 @@ namespace Ncco.Host.Legs.Sip;
 /// </summary>
 internal sealed class SipTrunkRegistrations : IAsyncDisposable
 {
+    /// <summary>Wait before trying again when a REGISTER could not even be sent (the same as a failed refresh's).</summary>
+    private static readonly TimeSpan RetryAfterSendFailure = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, bool> _registered = new(StringComparer.Ordinal);
     private readonly List<SipRegistration> _registrations = [];
 
-    public SipTrunkRegistrations(ILogger logger, IMeterFactory? meters)
+    public SipTrunkRegistrations(ILogger logger, IMeterFactory? meters, TimeProvider time)
     {
         _logger = logger;
+        _time = time;
         // The factory owns the meter (the same one NccoMetrics uses), so it is not disposed here.
         meters?.Create(NccoMetrics.MeterName).CreateObservableGauge("ncco.sip.trunk.registered",
             () => _registered.Select(p => new Measurement<int>(p.Value ? 1 : 0, new KeyValuePair<string, object?>("trunk", p.Key))),
@@ -47,21 +52,35 @@ internal sealed class SipTrunkRegistrations : IAsyncDisposable
     {
         var registrar = trunk.UriFor("") with { User = null };
         var aor = new SipUri { Scheme = "sip", User = trunk.Credentials!.Username, Host = trunk.Host };
-        try
+        // Once a registration exists it refreshes and retries by itself; until then (a name that does not resolve, a
+        // transport that cannot reach it) this loop tries again, so a trunk that comes back later still registers.
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var registration = await agent.RegisterAsync(registrar, aor, trunk.RegisterExpiry!.Value, trunk.Credentials, cancellationToken);
-            lock (_registrations) _registrations.Add(registration);
-            registration.Responded += (r, response) => Report(trunk, r, response);
-            Report(trunk, registration, registration.LastResponse);
-        }
-        catch (OperationCanceledException)
-        {
-            // The host is stopping.
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // An address that does not resolve, or a transport that cannot send there.
-            _logger.LogWarning("SIP trunk {Trunk}: REGISTER to {Registrar} could not be sent: {Reason}", trunk.Name, registrar, e.Message);
+            try
+            {
+                var registration = await agent.RegisterAsync(registrar, aor, trunk.RegisterExpiry!.Value, trunk.Credentials, cancellationToken);
+                lock (_registrations) _registrations.Add(registration);
+                registration.Responded += (r, response) => Report(trunk, r, response);
+                Report(trunk, registration, registration.LastResponse);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the host is stopping
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogWarning("SIP trunk {Trunk}: REGISTER to {Registrar} could not be sent: {Reason}; retrying in {Seconds} s", trunk.Name, registrar,
+                    e.Message, (int)RetryAfterSendFailure.TotalSeconds);
+            }
+            try
+            {
+                await Task.Delay(RetryAfterSendFailure, _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
