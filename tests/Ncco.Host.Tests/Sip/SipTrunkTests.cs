@@ -96,9 +96,28 @@ public sealed class SipTrunkTests
     }
 
     [Fact]
+    public async Task A_connect_to_a_phone_endpoint_with_randomFromNumber_dials_the_trunk_as_an_application_number()
+    {
+        await using var trunk = TestSoftphone.Listen(53000 + (Random.Shared.Next(0, 300) * 20));
+        await using var h = await SipHostHarness.StartAsync(Trunk(trunk.SipPort));
+        h.App.Ncco("/answer", """
+            [{"action":"connect","timeout":10,"randomFromNumber":true,"endpoint":[{"type":"phone","number":"447700900456"}]}]
+            """);
+        // The softphone calls the user alice: the caller's `to` is no number, so the caller id is the application's number.
+        await using var caller = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.User, 53000 + (Random.Shared.Next(0, 300) * 20));
+        await caller.AnsweredAsync(Limit);
+
+        await trunk.AnswerAsync(Limit);
+        Assert.Equal("447700900456", trunk.Incoming!.Invite.Uri.User);
+        Assert.Equal(SipHostHarness.Number, trunk.Incoming.Invite.From.Uri.User);
+        await trunk.Incoming.HangupAsync().WaitAsync(Limit);
+        Assert.Equal(Ncco.Sip.Dialogs.CallEndReason.RemoteHangup, (await caller.Call!.Ended.WaitAsync(Limit)).Reason);
+    }
+
+    [Fact]
     public async Task DtmfAnswer_keys_reach_the_callee_as_rfc4733_events_after_the_answer()
     {
-        await using var phone = TestSoftphone.Listen(44000 + (Random.Shared.Next(0, 200) * 20));
+        await using var phone = TestSoftphone.Listen(53000 + (Random.Shared.Next(0, 300) * 20));
         await using var h = await SipHostHarness.StartAsync(Trunk(phone.SipPort));
         var uuid = await h.CreateCallAsync("""
             {"to":[{"type":"phone","number":"447700900321","dtmfAnswer":"12p#"}],"from":{"type":"phone","number":"447700900000"},
