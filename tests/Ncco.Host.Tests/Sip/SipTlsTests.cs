@@ -24,7 +24,7 @@ public sealed class SipTlsTests
         using var phoneCertificate = SelfSigned();
         var tls = new SipTlsOptions { Certificate = phoneCertificate, ServerCertificateValidation = (_, c, _, _) => c?.GetCertHashString() == hostCertificate };
 
-        await using var phone = await TestSoftphone.CallAsync(gateway.TlsEndPoint!, SipHostHarness.User, 53000 + (Random.Shared.Next(0, 300) * 20), tls: tls);
+        await using var phone = await TestSoftphone.CallAsync(gateway.TlsEndPoint!, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20), tls: tls);
         await phone.AnsweredAsync(Limit);
         Assert.Equal(SipTransportKind.Tls, phone.Call!.Target.Transport);
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -39,7 +39,7 @@ public sealed class SipTlsTests
     public async Task A_sips_endpoint_is_called_over_tls_trusting_the_listed_thumbprint()
     {
         using var phoneCertificate = SelfSigned();
-        await using var phone = TestSoftphone.Listen(53000 + (Random.Shared.Next(0, 300) * 20), new SipTlsOptions { Certificate = phoneCertificate });
+        await using var phone = TestSoftphone.Listen(10000 + (Random.Shared.Next(0, 450) * 20), new SipTlsOptions { Certificate = phoneCertificate });
         await using var h = await SipHostHarness.StartAsync("--Ncco:Sip:Tls:Enabled=true", "--Ncco:Sip:Tls:Port=0",
             $"--Ncco:Sip:Tls:TrustedThumbprints:0={phoneCertificate.GetCertHashString()}");
         var uuid = await h.CreateCallAsync($$"""
@@ -56,7 +56,7 @@ public sealed class SipTlsTests
     public async Task A_sips_endpoint_whose_certificate_is_not_trusted_fails_without_answering()
     {
         using var phoneCertificate = SelfSigned();
-        await using var phone = TestSoftphone.Listen(53000 + (Random.Shared.Next(0, 300) * 20), new SipTlsOptions { Certificate = phoneCertificate });
+        await using var phone = TestSoftphone.Listen(10000 + (Random.Shared.Next(0, 450) * 20), new SipTlsOptions { Certificate = phoneCertificate });
         await using var h = await SipHostHarness.StartAsync("--Ncco:Sip:Tls:Enabled=true", "--Ncco:Sip:Tls:Port=0");
         var uuid = await h.CreateCallAsync($$"""
             {"to":[{"type":"sip","uri":"sips:phone@127.0.0.1:{{phone.TlsPort.ToString(CultureInfo.InvariantCulture)}}"}],"from":{"type":"phone","number":"447700900000"},

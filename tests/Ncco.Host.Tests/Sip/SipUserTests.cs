@@ -55,7 +55,7 @@ public sealed class SipUserTests
     {
         await using var h = await SipHostHarness.StartAsync(Bob);
         h.App.Ncco("/answer", """[{"action":"talk","text":"Hello Bob, you are through."}]""");
-        var rtpFirst = 53000 + (Random.Shared.Next(0, 300) * 20);
+        var rtpFirst = 10000 + (Random.Shared.Next(0, 450) * 20);
         // Our client picks SHA-256 from the two challenges, so this is the SHA-256 path (SIPp's REGISTER is the MD5 one).
         await using var phone = await TestSoftphone.CallAsync(h.Sip, "442079460123", rtpFirst, fromUser: "bob", credentials: new DigestCredentials("bob", "bobpw"));
         await phone.AnsweredAsync(Limit);
@@ -72,7 +72,7 @@ public sealed class SipUserTests
     public async Task A_users_invite_without_the_right_password_is_refused_with_401(string? password)
     {
         await using var h = await SipHostHarness.StartAsync(Bob);
-        await using var phone = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.Number, 53000 + (Random.Shared.Next(0, 300) * 20), fromUser: "bob",
+        await using var phone = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.Number, 10000 + (Random.Shared.Next(0, 450) * 20), fromUser: "bob",
             credentials: password is null ? null : new DigestCredentials("bob", password));
         var final = await phone.Call!.Completion.WaitAsync(Limit);
         Assert.Equal(401, final.StatusCode);

@@ -26,6 +26,38 @@ internal static class Sipp
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Waits until SIPp listens on TCP <paramref name="port"/> (our own bind there fails), so a call over TCP is not
+    /// refused because SIPp is still starting. Probing by binding, not connecting, leaves SIPp's scenario untouched.
+    /// </summary>
+    public static async Task WaitForTcpListenerAsync(int port, Task<Result> sipp, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            if (sipp.IsCompleted) Assert.Fail($"SIPp ended before it listened:\n{(await sipp).Output}");
+            Assert.True(waited.Elapsed < limit, $"SIPp did not listen on TCP {port} within {limit}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Options every run shares: loopback, one call, bounded in time, no keyboard.</summary>
     public static string[] Common(int localPort) =>
         ["-i", "127.0.0.1", "-p", localPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1", "-nostdin",
