@@ -188,7 +188,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private bool IsOurs(SipUri uri, SipSettings settings) =>
         (string.Equals(uri.HostWithoutBrackets, settings.Domain, StringComparison.OrdinalIgnoreCase)
             || string.Equals(uri.HostWithoutBrackets, settings.AdvertisedAddress, StringComparison.OrdinalIgnoreCase))
-        && (uri.Port is null || uri.Port == LocalEndPoint?.Port);
+        && (uri.Port is null || uri.Port == LocalEndPoint?.Port || uri.Port == TlsEndPoint?.Port);
 
     /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
     internal bool HasTrunks => _settings?.Trunks.Count > 0;
