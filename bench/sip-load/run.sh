@@ -21,6 +21,11 @@ STEP_SECONDS=${STEP_SECONDS:-10}         # each step places RATE × STEP_SECONDS
 HOLD_MS=${HOLD_MS:-3000}                 # how long a setup-test call stays up
 CONCURRENCY=${CONCURRENCY:-"100 250 500 1000"}
 MEDIA_RATE=${MEDIA_RATE:-50}             # how fast the media calls are placed
+# The host's SIP stack allows 256 live server transactions per source IP (Ncco.Sip TransactionLimits), and a call holds
+# two for about 32 s after it ends (INVITE "accepted" Timer L, BYE "completed" Timer J = 64·T1 on UDP): one source
+# address can sustain only about 4 calls per second. SIPp's -t ui spreads calls over SOURCES loopback addresses
+# (127.0.1.x) to measure the host rather than that per-peer cap; SOURCES=1 shows the cap.
+SOURCES=${SOURCES:-100}
 work=$(mktemp -d /tmp/ncco-sip-load-XXXXXX)
 pids=()
 cleanup() {
@@ -62,17 +67,23 @@ for _ in $(seq 1 20); do
   sleep 0.5   # the demo application is provisioned just after start
 done
 
+sources=()
+if (( SOURCES > 1 )); then
+  { echo SEQUENTIAL; for i in $(seq 1 "$SOURCES"); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
+  sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
+fi
 late() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^ncco_media_frames_late_total/ {print $2; exit}'; }
 cpu() { awk '{print ($14+$15)/100}' "/proc/$server/stat" 2>/dev/null || echo "?"; }  # user+system seconds
 summary() { python3 "$here/sipp_stats.py" "$1" || true; }  # from SIPp's -trace_stat CSV
 sipp_run() { # name, timeout seconds, sipp arguments...
   local name=$1 limit=$2; shift 2
   ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
-      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -fd 1 "$@" "127.0.0.1:$SIP_PORT" \
+      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -fd 1 -trace_err -error_file "$work/$name-errors.log" "${sources[@]}" "$@" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) && rc=0 || rc=$?
   echo "  sipp exit $rc"
   summary "$work/$name.csv"
-  [[ $rc == 0 ]] || { echo "  --- sipp output (tail):"; tail -8 "$work/$name.out"; tail -3 "$work"/*_errors.log 2>/dev/null || true; }
+  # Why calls failed: SIPp's error lines, timestamps stripped, most frequent first.
+  [[ $rc == 0 ]] || { echo "  --- sipp errors:"; grep -v "^The following\|^$" "$work/$name-errors.log" 2>/dev/null | cut -f3- | cut -c1-200 | sed 's/^[0-9.]*: //' | sort | uniq -c | sort -rn | head -5; }
   return 0
 }
 

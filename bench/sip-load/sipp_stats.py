@@ -4,7 +4,11 @@ the cumulative mean response times (1: INVITE→200, 2: BYE→200) and call leng
 import csv
 import sys
 
-rows = list(csv.reader(open(sys.argv[1]), delimiter=";"))
+try:
+    rows = list(csv.reader(open(sys.argv[1]), delimiter=";"))
+except FileNotFoundError:
+    print("  no SIPp statistics (SIPp did not start)")
+    sys.exit(0)
 head, rows = rows[0], [r for r in rows[1:] if len(r) >= len(rows[0]) - 1]
 if not rows:
     print("  no SIPp statistics")
