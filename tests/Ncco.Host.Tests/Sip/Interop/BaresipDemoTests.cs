@@ -89,7 +89,7 @@ public sealed class BaresipDemoTests : IAsyncLifetime
         }
         // The demo talks, then connects the caller to its WebSocket echo bot: a websocket leg that answers.
         var bot = await _host.WaitForCallAsync(c => c.To.Type == "websocket" && c.Status == "answered", Limit, "websocket leg answered");
-        await Task.Delay(4000); // our tone going round trip (the bot answers about a second late)
+        await Task.Delay(5000); // our tone going round trip (it comes back a second or two after the bot answers)
         await phone.CommandAsync("hangup");
         await phone.WaitForEventAsync("CALL_CLOSED", Limit);
 
@@ -103,8 +103,10 @@ public sealed class BaresipDemoTests : IAsyncLifetime
         var heard = Wav.Read(phone.HeardWav(), out var rate);
         var halfSeconds = Windows(heard, rate / 2).ToList();
         Assert.True(halfSeconds.Take(4).Any(w => Wav.Rms(w) > 200), $"no speech heard in the first two seconds\n{phone.Diagnostics()}");
-        var echoed = halfSeconds.Count(w => Wav.Rms(w) > 300 && Wav.ToneShare(w, 440, rate) > 0.6);
-        Assert.True(echoed >= 2, $"the echoed 440 Hz tone was heard in {echoed} half-seconds of {halfSeconds.Count}; " +
+        // The menu's speech scores under 0.15 at 440 Hz; the echo scores 0.3–1.0 (not always near 1: the echoed tone is
+        // sometimes distorted, which these tests do not pin down), so 0.25 separates them.
+        var echoed = halfSeconds.Count(w => Wav.Rms(w) > 300 && Wav.ToneShare(w, 440, rate) > 0.25);
+        Assert.True(echoed >= 3, $"the echoed 440 Hz tone was heard in {echoed} half-seconds of {halfSeconds.Count}; " +
             "shares: " + string.Join(" ", halfSeconds.Select(w => Wav.ToneShare(w, 440, rate).ToString("F2", CultureInfo.InvariantCulture))) + $"\n{phone.Diagnostics()}");
     }
 
