@@ -30,14 +30,19 @@ public sealed record SipResponse : SipMessage
 
     /// <summary>
     /// Builds a response to <paramref name="request"/> per RFC 3261 §8.2.6: Via, From, To, Call-ID and CSeq copied,
-    /// a To tag added when given and absent.
+    /// a To tag added when given and absent. A response that can establish a dialog (101–299 to INVITE, SUBSCRIBE or
+    /// REFER) also copies the request's Record-Route values, in order (§12.1.1).
     /// </summary>
     public static SipResponse For(SipRequest request, int statusCode, string? reason = null, string? toTag = null)
     {
+        // Without the Record-Route in the 2xx, a caller behind a record-routing proxy builds no route set: its ACK and
+        // BYE reach the proxy without a Route and are dropped there.
+        var copiesRecordRoute = statusCode is > 100 and < 300 && request.Method is ("INVITE" or "SUBSCRIBE" or "REFER");
         var headers = new List<SipHeader>();
         foreach (var h in request.Headers)
         {
-            if (h.Is(HeaderNames.Via) || h.Is(HeaderNames.From) || h.Is(HeaderNames.CallId) || h.Is(HeaderNames.CSeq))
+            if (h.Is(HeaderNames.Via) || h.Is(HeaderNames.From) || h.Is(HeaderNames.CallId) || h.Is(HeaderNames.CSeq)
+                || (copiesRecordRoute && h.Is(HeaderNames.RecordRoute)))
             {
                 headers.Add(h);
             }

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""The application side of the SIP load run: GET /answer returns the NCCO in $NCCO_FILE, anything else gets an empty 200.
+
+Deliberately tiny (threaded stdlib server, no logging) so that it costs little next to the host; it runs on the same
+2 cores as the host and SIPp.
+"""
+import http.server
+import os
+import sys
+
+NCCO = open(os.environ["NCCO_FILE"], "rb").read()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _reply(self, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        self._reply(NCCO if self.path.startswith("/answer") else b"")
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._reply(b"")
+
+    def log_message(self, *args) -> None:  # quiet: one line per webhook would cost more than the webhook
+        pass
+
+
+http.server.ThreadingHTTPServer.daemon_threads = True
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
