@@ -21,10 +21,8 @@ STEP_SECONDS=${STEP_SECONDS:-10}         # each step places RATE × STEP_SECONDS
 HOLD_MS=${HOLD_MS:-3000}                 # how long a setup-test call stays up
 CONCURRENCY=${CONCURRENCY:-"100 250 500 1000"}
 MEDIA_RATE=${MEDIA_RATE:-50}             # how fast the media calls are placed
-# The host's SIP stack allows 256 live server transactions per source IP (Ncco.Sip TransactionLimits), and a call holds
-# two for about 32 s after it ends (INVITE "accepted" Timer L, BYE "completed" Timer J = 64·T1 on UDP): one source
-# address can sustain only about 4 calls per second. SIPp's -t ui spreads calls over SOURCES loopback addresses
-# (127.0.1.x) to measure the host rather than that per-peer cap; SOURCES=1 shows the cap.
+# SIPp's -t ui spreads calls over SOURCES loopback addresses (127.0.1.x), like many phones; SOURCES=1 looks like one
+# trunk or proxy (the per-source bound of Ncco.Sip counts only unanswered transactions, so it does not cap that).
 SOURCES=${SOURCES:-100}
 work=$(mktemp -d /tmp/ncco-sip-load-XXXXXX)
 pids=()

@@ -16,6 +16,9 @@ public abstract class ServerTransaction : SipTransaction
     /// <summary>The last response sent, if any.</summary>
     public SipResponse? LastResponse { get; private set; }
 
+    /// <summary>Whether this transaction still counts against its source's bound (until its final response).</summary>
+    internal bool HoldsSourceSlot { get; set; } = true;
+
     /// <summary>True once a final response has been sent.</summary>
     public bool HasFinalResponse => LastResponse is { IsProvisional: false };
 
@@ -32,6 +35,7 @@ public abstract class ServerTransaction : SipTransaction
             LastWire = response.ToBytes();
             Layer.Transport.Send(LastWire, Remote);
             OnResponseSent(response);
+            if (!response.IsProvisional) Layer.ReleaseSourceSlot(this);
         }
     }
 

@@ -178,6 +178,21 @@ public sealed class TransactionLayer : ISipMessageHandler
         }
     }
 
+    /// <summary>
+    /// A server transaction stops counting against its source once it has answered finally: the per-source bound is
+    /// about work a source can make us hold open, and a transaction lingering only to absorb retransmissions (timers
+    /// J and L, 32 s over UDP) would otherwise cap an honest peer — a trunk or a proxy — at a few calls per second.
+    /// </summary>
+    internal void ReleaseSourceSlot(ServerTransaction server)
+    {
+        if (!server.HoldsSourceSlot) return;
+        server.HoldsSourceSlot = false;
+        var address = server.Remote.Address.Address;
+        if (!_perSource.TryGetValue(address, out var count)) return;
+        if (count <= 1) _perSource.Remove(address);
+        else _perSource[address] = count - 1;
+    }
+
     internal void Remove(SipTransaction transaction)
     {
         switch (transaction)
@@ -187,18 +202,7 @@ public sealed class TransactionLayer : ISipMessageHandler
                 break;
             case ServerTransaction server when _servers.TryGetValue(server.Key, out var s) && ReferenceEquals(s, server):
                 _servers.Remove(server.Key);
-                var address = server.Remote.Address.Address;
-                if (_perSource.TryGetValue(address, out var count))
-                {
-                    if (count <= 1)
-                    {
-                        _perSource.Remove(address);
-                    }
-                    else
-                    {
-                        _perSource[address] = count - 1;
-                    }
-                }
+                ReleaseSourceSlot(server);
                 break;
         }
     }

@@ -176,6 +176,29 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
+    public void Answered_transactions_lingering_for_retransmissions_no_longer_count_against_their_source()
+    {
+        // A trunk or proxy sends every call from one address; over UDP each answered transaction lingers 32 s, which
+        // must not turn the flood bound into a cap of a few calls per second.
+        var h = new TransactionHarness(limits: new TransactionLimits { MaxServerTransactionsPerSource = 2 });
+        for (var i = 0; i < 6; i++)
+        {
+            h.Transport.Deliver(Requests.Make("OPTIONS", $"z9hG4bKa{i}", callId: $"a{i}"));
+            var tx = h.Requests[^1];
+            tx.Respond(Requests.Reply(tx.Request, 200));
+        }
+        Assert.Equal(6, h.Requests.Count);
+        Assert.Empty(h.Transport.SentResponses(503));
+        Assert.Equal(6, h.Layer.ServerCount); // still absorbing retransmissions
+
+        // Unanswered ones still count.
+        h.Transport.Deliver(Requests.Make("OPTIONS", "z9hG4bKu1", callId: "u1"));
+        h.Transport.Deliver(Requests.Make("OPTIONS", "z9hG4bKu2", callId: "u2"));
+        h.Transport.Deliver(Requests.Make("OPTIONS", "z9hG4bKu3", callId: "u3"));
+        Assert.Single(h.Transport.SentResponses(503));
+    }
+
+    [Fact]
     public void Unparseable_request_is_answered_400_naming_the_header_and_received_rport_are_stamped()
     {
         var h = new TransactionHarness();
