@@ -13,7 +13,7 @@ namespace Ncco.Host.Tests.Sip.Interop;
 /// The host as <c>ncco serve</c> runs it (Kestrel on a free loopback port, demo application on, SIP on a free port) for
 /// real SIP peers outside the test process; the demo application's call records are read back from the repository.
 /// </summary>
-internal sealed class DemoSipHost : IAsyncDisposable
+public sealed class DemoSipHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _data;
@@ -36,8 +36,9 @@ internal sealed class DemoSipHost : IAsyncDisposable
     public static async Task<DemoSipHost> StartAsync()
     {
         var data = Directory.CreateTempSubdirectory("ncco-sip-interop-").FullName;
-        // A random block of 40 RTP ports for the host and 40 above it for the peer, so parallel classes rarely collide.
-        var rtpFirst = 32000 + (Random.Shared.Next(0, 150) * 100);
+        // A random block of 40 RTP ports for the host and 40 above it for the peer, so parallel classes rarely collide;
+        // below the kernel's ephemeral range (32768+), where SIPp and HTTP clients get their ports.
+        var rtpFirst = 20000 + (Random.Shared.Next(0, 120) * 100);
         var builder = WebApplication.CreateBuilder([
             "--urls=http://127.0.0.1:0",
             $"--Ncco:DataDirectory={data}",
