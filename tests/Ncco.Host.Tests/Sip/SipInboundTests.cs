@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Tests.Support;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip;
 
@@ -21,7 +22,7 @@ public sealed class SipInboundTests : IAsyncLifetime
     public async Task Sipp_calls_a_routed_number_the_answer_webhook_has_the_sip_fields_and_hanging_up_completes_the_call()
     {
         _h.App.Ncco("/answer", """[{"action":"talk","text":"Hello from the SIP gateway test, this is a longer sentence."}]""");
-        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-headers-answer-bye.xml"), "-s", SipHostHarness.Number, Target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-headers-answer-bye.xml"), "-s", SipHostHarness.Number, Target], Limit);
 
         var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query);
@@ -43,7 +44,7 @@ public sealed class SipInboundTests : IAsyncLifetime
     [Fact]
     public async Task An_invite_for_a_user_no_application_owns_gets_404_and_no_webhook()
     {
-        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-expect-404.xml"), "-s", "nobody", Target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-expect-404.xml"), "-s", "nobody", Target], Limit);
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Path == "/answer");
@@ -60,7 +61,7 @@ public sealed class SipInboundTests : IAsyncLifetime
             c.Response.ContentType = "application/json";
             await c.Response.WriteAsync("""[{"action":"talk","text":"too late"}]""");
         });
-        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-cancel-before-answer.xml"), "-s", SipHostHarness.User, Target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-cancel-before-answer.xml"), "-s", SipHostHarness.User, Target], Limit);
 
         var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
         var uuid = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
@@ -80,7 +81,7 @@ public sealed class SipInboundTests : IAsyncLifetime
     public async Task A_draining_host_refuses_new_calls_with_503()
     {
         _h.Host.Services.GetRequiredService<Ncco.Host.Calls.VoiceRuntime>().BeginDrain();
-        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-expect-503.xml"), "-s", SipHostHarness.Number, Target], Limit);
+        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-expect-503.xml"), "-s", SipHostHarness.Number, Target], Limit);
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Path == "/answer");
     }
@@ -107,7 +108,7 @@ public sealed class SipInboundTests : IAsyncLifetime
             foreach (var message in broken) await udp.SendAsync(System.Text.Encoding.UTF8.GetBytes(message), _h.Sip);
         }
 
-        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-expect-404.xml"), "-s", "nobody", Target], Limit);
+        var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-expect-404.xml"), "-s", "nobody", Target], Limit);
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
     }
@@ -116,7 +117,7 @@ public sealed class SipInboundTests : IAsyncLifetime
     public async Task A_caller_holding_and_resuming_with_reinvite_keeps_the_call_until_its_bye()
     {
         _h.App.Ncco("/answer", """[{"action":"talk","text":"Hold music would go here. This sentence is long enough to outlast the hold and the resume.","loop":0}]""");
-        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-reinvite-hold.xml"), "-s", SipHostHarness.User, Target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-reinvite-hold.xml"), "-s", SipHostHarness.User, Target], Limit);
 
         var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), sipp, Limit);
         var uuid = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip;
 
@@ -19,7 +20,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
     public async Task A_call_to_a_sip_uri_sends_the_headers_rings_is_answered_and_completes_with_our_bye()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-answer-check-headers.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-check-headers.xml")], Limit);
         // SIPp may not be bound yet: the INVITE's own retransmissions cover that gap.
         var uuid = await _h.CreateCallAsync(Body($$$"""{"type":"sip","uri":"sip:bob@127.0.0.1:{{{port.ToString(CultureInfo.InvariantCulture)}}}","headers":{"Customer-Id":"cust-7"},"standard_headers":{"User-to-User":"aabbcc;encoding=hex"}}"""));
 
@@ -35,7 +36,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
     public async Task A_call_given_as_user_and_domain_to_a_busy_callee_reports_busy_with_486()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-busy.xml")], Limit);
         var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","user":"carol","domain":"127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
         var busy = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "busy", Limit), sipp, Limit)).Json!.Value;
@@ -49,7 +50,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
     public async Task A_callee_that_declines_reports_rejected_with_603()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-decline.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-decline.xml")], Limit);
         var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:dave@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
         var rejected = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "rejected", Limit), sipp, Limit)).Json!.Value;
@@ -63,7 +64,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
     public async Task A_callee_failing_with_500_reports_failed_with_its_own_sip_code()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-server-error.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-server-error.xml")], Limit);
         var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:frank@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
         var failed = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "failed", Limit), sipp, Limit)).Json!.Value;
@@ -77,7 +78,7 @@ public sealed class SipOutboundTests : IAsyncLifetime
     public async Task A_callee_ringing_past_the_ringing_timer_is_cancelled_and_reports_timeout()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-ring-until-cancel.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-ring-until-cancel.xml")], Limit);
         var uuid = await _h.CreateCallAsync($$"""
             {"to":[{"type":"sip","uri":"sip:erin@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}],"from":{"type":"phone","number":"447700900000"},
              "ringing_timer":2,"ncco":[{"action":"talk","text":"never heard"}]}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Legs.Sip;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip;
 
@@ -24,7 +25,7 @@ public sealed class SipTrunkTests
         // Over TCP: on UDP, a 401 that SIPp is slow to send (a busy machine) is retransmitted and our (correct) ACK of the
         // retransmission reaches SIPp after the second INVITE, which its scenario counts as unexpected.
         var port = Sipp.FreeTcpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-t", "t1", "-sf", Sipp.Scenario("uas-trunk-digest.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-t", "t1", "-sf", Sipp.Scenario("Sip/Scenarios/uas-trunk-digest.xml")], Limit);
         await Sipp.WaitForTcpListenerAsync(port, sipp, Limit);
         await using var h = await SipHostHarness.StartAsync([.. Trunk(port, "--Ncco:Sip:Trunks:0:Transport=tcp"), .. Credentials]);
         // random_from_number: the caller id is a number routed to the application (the harness's 447700900000).
@@ -44,7 +45,7 @@ public sealed class SipTrunkTests
     public async Task A_busy_number_on_the_trunk_reports_busy_with_486()
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-busy.xml")], Limit);
         await using var h = await SipHostHarness.StartAsync(Trunk(port));
         var uuid = await h.CreateCallAsync("""
             {"to":[{"type":"phone","number":"447700900999"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
@@ -73,7 +74,7 @@ public sealed class SipTrunkTests
     {
         // Over TCP for the same reason as the digest INVITE: no retransmissions for SIPp to mistake.
         var port = Sipp.FreeTcpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-t", "t1", "-sf", Sipp.Scenario("uas-trunk-register.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-t", "t1", "-sf", Sipp.Scenario("Sip/Scenarios/uas-trunk-register.xml")], Limit);
         await Sipp.WaitForTcpListenerAsync(port, sipp, Limit);
         var h = await SipHostHarness.StartAsync([.. Trunk(port, "--Ncco:Sip:Trunks:0:Register=true", "--Ncco:Sip:Trunks:0:RegisterExpires=120",
             "--Ncco:Sip:Trunks:0:Transport=tcp"), .. Credentials]);

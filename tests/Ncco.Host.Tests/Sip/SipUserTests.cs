@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Legs.Sip;
 using Ncco.Sip.Auth;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip;
 
@@ -24,8 +25,8 @@ public sealed class SipUserTests
         var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
         // SIPp ties a scenario to one Call-ID: one SIPp registers bob with the other's port as its contact, which answers.
         var phonePort = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("uas-answer.xml")], Limit);
-        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-register-digest.xml"),
+        var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest.xml"),
             "-key", "contact_port", phonePort.ToString(CultureInfo.InvariantCulture), target], Limit);
         Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
         Assert.True(gateway.IsUserRegistered("bob"));

@@ -5,6 +5,7 @@ using Ncco.Sip.Sdp;
 using Ncco.Sip.Tests.Support;
 using Ncco.Sip.Transactions;
 using Ncco.Sip.Transport;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Sip.Tests.Interop;
 
@@ -20,10 +21,6 @@ public sealed class SippInteropTests
         return ua;
     }
 
-    private static string[] Common(int localPort) =>
-        ["-i", "127.0.0.1", "-p", localPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "1", "-nostdin",
-         "-timeout", "20s", "-timeout_error", "-recv_timeout", "10s"];
-
     [Theory]
     [InlineData("u1", SipTransportKind.Udp)]
     [InlineData("t1", SipTransportKind.Tcp)]
@@ -31,7 +28,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(kind)}";
-        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sn", "uac", "-t", sippTransport, "-s", "ivr", "-d", "300", target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sn", "uac", "-t", sippTransport, "-s", "ivr", "-d", "300", target], Limit);
 
         var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         call.Ring();
@@ -52,7 +49,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
-        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-cancel-before-answer.xml"), "-s", "ivr", target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("TestData/sipp/uac-cancel-before-answer.xml"), "-s", "ivr", target], Limit);
 
         var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         call.Ring();
@@ -69,7 +66,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Common(port), "-sn", "uas"], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sn", "uas"], Limit);
 
         // SIPp may not be bound yet: the INVITE's own retransmissions (timer A) cover that gap.
         var call = await ua.CallAsync(SipUri.Parse($"sip:service@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41002) { Codecs = [SdpCodec.Pcmu] });
@@ -90,7 +87,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Common(port), "-sf", Sipp.Scenario("uas-busy.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("TestData/sipp/uas-busy.xml")], Limit);
 
         var call = await ua.CallAsync(SipUri.Parse($"sip:busy@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41004));
         var final = await Sipp.Before(call.Completion, sipp, Limit);
@@ -106,7 +103,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
-        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-reinvite-hold.xml"), "-s", "ivr", target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("TestData/sipp/uac-reinvite-hold.xml"), "-s", "ivr", target], Limit);
 
         var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         call.Answer(new LocalMedia("127.0.0.1", 41006));
@@ -126,7 +123,7 @@ public sealed class SippInteropTests
     {
         await using var ua = NewUa();
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
-        var sipp = Sipp.RunAsync([.. Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("uac-session-timer.xml"), "-s", "ivr", target], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("TestData/sipp/uac-session-timer.xml"), "-s", "ivr", target], Limit);
 
         var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
         Assert.Equal(TimeSpan.FromSeconds(90), call.SessionInterval);
@@ -154,7 +151,7 @@ public sealed class SippInteropTests
         var sippPort = Sipp.FreeUdpPort();
         var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
 
-        var result = await Sipp.RunAsync([.. Common(sippPort), "-sf", Sipp.Scenario("uac-register-digest.xml"), target], Limit);
+        var result = await Sipp.RunAsync([.. Sipp.Common(sippPort), "-sf", Sipp.Scenario("TestData/sipp/uac-register-digest.xml"), target], Limit);
 
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         var binding = registrar.Lookup("alice").Single();
@@ -170,7 +167,7 @@ public sealed class SippInteropTests
         await using var _ = ua;
         ua.Start();
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Common(port), "-sf", Sipp.Scenario("uas-digest-challenge.xml")], Limit);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("TestData/sipp/uas-digest-challenge.xml")], Limit);
 
         var call = await ua.CallAsync(SipUri.Parse($"sip:15551230000@127.0.0.1:{port}"), new LocalMedia("127.0.0.1", 41010));
         var answer = await Sipp.Before(call.Completion, sipp, Limit);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip.Interop;
 

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ncco.Host.Tests.Sip;
+namespace Ncco.Tests.Shared;
 
-/// <summary>Runs SIPp (Debian package sip-tester, installed by .ci/deps/sip.sh) as a real peer, bounded in time.</summary>
+/// <summary>
+/// Runs SIPp (Debian package sip-tester, installed by .ci/deps/sip.sh) as a real peer, bounded in time. Compiled into
+/// each test project that talks to SIPp (linked from tests/Shared).
+/// </summary>
 internal static class Sipp
 {
     public sealed record Result(int ExitCode, string Output);
@@ -79,7 +82,8 @@ internal static class Sipp
         return await task.WaitAsync(limit);
     }
 
-    public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", name);
+    /// <summary>A scenario file copied to the test output, by its path there (e.g. <c>Sip/Scenarios/uas-busy.xml</c>).</summary>
+    public static string Scenario(string relativePath) => Path.Combine(AppContext.BaseDirectory, relativePath);
 
     /// <summary>Starts SIPp; the returned task completes with its exit code and output, or kills it after <paramref name="limit"/>.</summary>
     public static async Task<Result> RunAsync(IEnumerable<string> arguments, TimeSpan limit)
