@@ -46,32 +46,20 @@ public sealed class SipOutboundTests : IAsyncLifetime
         Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == "answered");
     }
 
-    [Fact]
-    public async Task A_callee_that_declines_reports_rejected_with_603()
+    [Theory]
+    [InlineData("uas-decline.xml", "dave", "rejected", 603, "declined")]
+    [InlineData("uas-server-error.xml", "frank", "failed", 500, "internal_error")]
+    public async Task A_callee_refusing_reports_the_documented_status_with_its_own_sip_code(string scenario, string user, string status, int sipCode, string detail)
     {
         var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-decline.xml")], Limit);
-        var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:dave@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/" + scenario)], Limit);
+        var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:{{user}}@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
 
-        var rejected = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "rejected", Limit), sipp, Limit)).Json!.Value;
+        var reported = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, status, Limit), sipp, Limit)).Json!.Value;
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
-        Assert.Equal(603, rejected.GetProperty("sip_code").GetInt32());
-        Assert.Equal("declined", rejected.GetProperty("detail").GetString());
-    }
-
-    [Fact]
-    public async Task A_callee_failing_with_500_reports_failed_with_its_own_sip_code()
-    {
-        var port = Sipp.FreeUdpPort();
-        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-server-error.xml")], Limit);
-        var uuid = await _h.CreateCallAsync(Body($$"""{"type":"sip","uri":"sip:frank@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}"""));
-
-        var failed = (await Sipp.Before(_h.App.WaitForStatusAsync(uuid, "failed", Limit), sipp, Limit)).Json!.Value;
-        var result = await sipp;
-        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
-        Assert.Equal(500, failed.GetProperty("sip_code").GetInt32());
-        Assert.Equal("internal_error", failed.GetProperty("detail").GetString());
+        Assert.Equal(sipCode, reported.GetProperty("sip_code").GetInt32());
+        Assert.Equal(detail, reported.GetProperty("detail").GetString());
     }
 
     [Fact]
