@@ -61,6 +61,22 @@ internal sealed class MediaEngine : IAsyncDisposable
     /// <summary>Queues work for the media thread (any thread).</summary>
     public void Post(Action command) => _commands.Enqueue(command);
 
+    /// <summary>
+    /// Plays on a leg's media. A leg whose media does not exist yet (still ringing, or its transport failed) reports
+    /// the playback finished at once, so the NCCO never waits on audio nobody can hear.
+    /// </summary>
+    public void Play(LegMedia? media, Ncco.Legs.Playback playback, Ncco.Legs.ILegEventSink? sink)
+    {
+        if (media is not null) Post(() => media.Play(playback));
+        else sink?.PlaybackFinished(playback.Id);
+    }
+
+    /// <summary>Stops a playback on a leg's media, if it has any.</summary>
+    public void StopPlayback(LegMedia? media, long playbackId)
+    {
+        if (media is not null) Post(() => media.Stop(playbackId));
+    }
+
     // ---- media thread ---------------------------------------------------------------------------------------
 
     public LegMedia? FindLeg(string id) => _byId.GetValueOrDefault(id);

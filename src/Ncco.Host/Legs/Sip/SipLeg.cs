@@ -106,18 +106,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
 
     void ILeg.Dial() => _ = DialAsync();
 
-    void ILeg.Play(Playback playback)
-    {
-        var media = _media;
-        if (media is not null) _engine.Post(() => media.Play(playback));
-        else _sink?.PlaybackFinished(playback.Id); // nothing can hear it yet; never leave the NCCO waiting
-    }
+    void ILeg.Play(Playback playback) => _engine.Play(_media, playback, _sink);
 
-    void ILeg.StopPlayback(long playbackId)
-    {
-        var media = _media;
-        if (media is not null) _engine.Post(() => media.Stop(playbackId));
-    }
+    void ILeg.StopPlayback(long playbackId) => _engine.StopPlayback(_media, playbackId);
 
     void ILeg.Hangup()
     {

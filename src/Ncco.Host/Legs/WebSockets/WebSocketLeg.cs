@@ -112,9 +112,9 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
 
     void ILeg.Dial() => _ = Task.Run(ConnectAsync); // leave the VM's synchronization context: the socket is not VM work
 
-    void ILeg.Play(Playback playback) => _engine.Post(() => _media.Play(playback));
+    void ILeg.Play(Playback playback) => _engine.Play(_media, playback, _sink);
 
-    void ILeg.StopPlayback(long playbackId) => _engine.Post(() => _media.Stop(playbackId));
+    void ILeg.StopPlayback(long playbackId) => _engine.StopPlayback(_media, playbackId);
 
     void ILeg.Hangup()
     {
