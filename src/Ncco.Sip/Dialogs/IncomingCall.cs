@@ -62,6 +62,12 @@ public sealed class IncomingCall : SipCall
     /// <summary>Completes when the ACK for our 2xx arrives.</summary>
     public Task Confirmed => _confirmed.Task;
 
+    /// <summary>
+    /// For a late offer, why the caller's ACK did not answer our offer usably (the call was then ended with BYE); null
+    /// otherwise. <see cref="SipCall.Audio"/> holds the agreed audio once <see cref="Confirmed"/> completes on success.
+    /// </summary>
+    public string? AnswerFailure { get; private set; }
+
     /// <summary>Our To tag.</summary>
     public string LocalTag { get; }
 
@@ -81,7 +87,9 @@ public sealed class IncomingCall : SipCall
 
     /// <summary>
     /// Answers with 200 OK and our SDP. Throws <see cref="SdpNegotiationException"/> (after answering 488) when no codec is
-    /// common, <see cref="InvalidOperationException"/> when the call already ended or was answered.
+    /// common, <see cref="InvalidOperationException"/> when the call already ended or was answered. For a late offer
+    /// (<see cref="Offer"/> null) the 200 carries our offer and this returns null: the audio is in
+    /// <see cref="SipCall.Audio"/> once the ACK with the answer has <see cref="Confirmed"/> the call.
     /// </summary>
     public NegotiatedAudio? Answer(LocalMedia local)
     {
@@ -176,18 +184,22 @@ public sealed class IncomingCall : SipCall
     {
         Agent.StopTimer(_retransmit);
         Agent.StopTimer(_ackTimeout);
-        if (_lateOffer is not null && ack.Body.Length > 0 && LocalMedia is not null)
+        if (_lateOffer is { } offer && LocalMedia is { } local)
         {
+            // RFC 3264 late offer: the ACK must carry the answer to the offer in our 2xx. Without a usable one the call has
+            // no media to speak of, and an ACK cannot be refused, so the dialog it confirmed is ended with BYE.
+            _lateOffer = null;
             try
             {
-                PublishMedia(SdpNegotiator.ReadAnswer(_lateOffer, Sdp.SdpParser.Parse(ack.BodyText), LocalMedia));
+                if (ack.Body.Length == 0) throw new SdpNegotiationException("the ACK carries no SDP answer to our offer");
+                Audio = SdpNegotiator.ReadAnswer(offer, Sdp.SdpParser.Parse(ack.BodyText), local);
             }
-            catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException)
+            catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException or FormatException)
             {
+                AnswerFailure = error.Message;
                 _ = Agent.SendByeLocked(this);
                 End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));
             }
-            _lateOffer = null;
         }
         _confirmed.TrySetResult();
     }

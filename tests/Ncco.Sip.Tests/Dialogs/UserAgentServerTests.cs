@@ -234,4 +234,51 @@ public sealed class UserAgentServerTests
         Assert.Equal(0, h.Agent.DialogCount);
         Assert.Equal(0, h.Time.ActiveTimers);
     }
+
+    private static SipRequest LateOfferInvite() => Requests.Make("INVITE", "z9hG4bKlate");
+
+    [Fact]
+    public void Late_offer_puts_our_offer_in_the_200_and_its_retransmissions_and_takes_the_answer_from_the_ack()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(LateOfferInvite());
+        Assert.Null(call.Offer);
+        Assert.Null(call.Answer(Local));
+        h.At(0.5);
+        var oks = h.Transport.SentResponses(200);
+        Assert.Equal(2, oks.Count);
+        foreach (var ok in oks)
+        {
+            Assert.Equal("application/sdp", ok.Header(HeaderNames.ContentType));
+            var offer = SdpParser.Parse(ok.BodyText);
+            Assert.Equal(20000, offer.Media.Single().Port);
+            Assert.Contains("0", offer.Media.Single().Formats);
+        }
+
+        h.Transport.Deliver(h.InDialog(call, "ACK", 1, "z9hG4bKack", UaHarness.Offer.Replace("RTP/AVP 0 101", "RTP/AVP 0", StringComparison.Ordinal), "application/sdp"));
+        Assert.True(call.Confirmed.IsCompleted);
+        Assert.False(call.IsEnded);
+        Assert.Equal("PCMU", call.Audio!.Codec.Name);
+        Assert.Equal("192.0.2.50", call.Audio.RemoteAddress);
+        Assert.Equal(30000, call.Audio.RemotePort);
+        Assert.Null(call.AnswerFailure);
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("v=0\r\no=- 1 1 IN IP4 192.0.2.50\r\ns=-\r\nc=IN IP4 192.0.2.50\r\nt=0 0\r\nm=audio 30000 RTP/AVP 18\r\n", "application/sdp")]
+    [InlineData("not sdp", "application/sdp")]
+    public void Late_offer_whose_ack_has_no_usable_answer_is_ended_with_bye(string body, string? contentType)
+    {
+        var h = new UaHarness();
+        var call = h.Receive(LateOfferInvite());
+        call.Answer(Local);
+
+        h.Transport.Deliver(h.InDialog(call, "ACK", 1, "z9hG4bKack", body, contentType));
+        Assert.True(call.Confirmed.IsCompleted);
+        Assert.Single(h.Transport.SentRequests("BYE"));
+        Assert.Equal(CallEndReason.MediaNegotiationFailed, UaHarness.EndOf(call).Reason);
+        Assert.NotNull(call.AnswerFailure);
+        Assert.Null(call.Audio);
+    }
 }
