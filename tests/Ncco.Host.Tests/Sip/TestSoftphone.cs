@@ -27,11 +27,45 @@ internal sealed class TestSoftphone : IAsyncDisposable
     private int _framesVoiced;
     private int _silentRun;
     private string _keysReceived = "";
+    private readonly List<short> _received = [];
+    private IReadOnlyList<SdpCodec> _codecs = [SdpCodec.Pcmu];
+
+    /// <summary>At most this many decoded samples are kept (a minute of wideband audio).</summary>
+    private const int MaxReceived = 16000 * 60;
 
     private TestSoftphone(SipUserAgent ua, RtpPortLease lease)
     {
         _ua = ua;
         _lease = lease;
+    }
+
+    /// <summary>The codec agreed for the call (null before media starts).</summary>
+    public string? Codec => _session is null ? null : _audio?.Codec.Name;
+
+    /// <summary>The sample rate of the decoded audio (16000 for G.722, 8000 for G.711).</summary>
+    public int SampleRate => _session?.SampleRate ?? 8000;
+
+    private NegotiatedAudio? _audio;
+
+    /// <summary>Everything heard so far, decoded (frames that did not arrive are left out).</summary>
+    public short[] Received()
+    {
+        lock (_received) return [.. _received];
+    }
+
+    /// <summary>How many samples have been heard so far (a mark for <see cref="ReceivedSince"/>).</summary>
+    public int ReceivedCount
+    {
+        get
+        {
+            lock (_received) return _received.Count;
+        }
+    }
+
+    /// <summary>What was heard after <paramref name="mark"/> (a <see cref="ReceivedCount"/> taken earlier).</summary>
+    public short[] ReceivedSince(int mark)
+    {
+        lock (_received) return [.. _received.Skip(mark)];
     }
 
     /// <summary>The call placed (null for a phone that waits for calls).</summary>
@@ -62,32 +96,45 @@ internal sealed class TestSoftphone : IAsyncDisposable
     public int SilentRun => Volatile.Read(ref _silentRun);
 
     public static async Task<TestSoftphone> CallAsync(IPEndPoint host, string user, int rtpFirst, IReadOnlyList<SipHeader>? headers = null,
-        string fromUser = "softphone", Ncco.Sip.Auth.DigestCredentials? credentials = null, Ncco.Sip.Transport.SipTlsOptions? tls = null)
+        string fromUser = "softphone", Ncco.Sip.Auth.DigestCredentials? credentials = null, Ncco.Sip.Transport.SipTlsOptions? tls = null,
+        IReadOnlyList<SdpCodec>? codecs = null)
     {
         var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = fromUser, Credentials = credentials }, tls: tls);
         ua.Start();
         var lease = new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate();
-        var phone = new TestSoftphone(ua, lease);
+        var phone = new TestSoftphone(ua, lease) { _codecs = codecs ?? [SdpCodec.Pcmu] };
         // With TLS, host is the peer's TLS address and the call is a sips: one.
-        phone.Call = await ua.CallAsync(SipUri.Parse($"{(tls is null ? "sip" : "sips")}:{user}@{host.Address}:{host.Port}"), new LocalMedia("127.0.0.1", lease.RtpPort) { Codecs = [SdpCodec.Pcmu] },
+        phone.Call = await ua.CallAsync(SipUri.Parse($"{(tls is null ? "sip" : "sips")}:{user}@{host.Address}:{host.Port}"), new LocalMedia("127.0.0.1", lease.RtpPort) { Codecs = phone._codecs },
             new OutgoingCallOptions { Headers = headers ?? [], RingTimeout = TimeSpan.FromSeconds(15) });
         return phone;
     }
 
     /// <summary>A phone that waits for a call on a free loopback port.</summary>
-    public static TestSoftphone Listen(int rtpFirst, Ncco.Sip.Transport.SipTlsOptions? tls = null)
+    public static TestSoftphone Listen(int rtpFirst, Ncco.Sip.Transport.SipTlsOptions? tls = null, IReadOnlyList<SdpCodec>? codecs = null)
     {
         var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" }, tls: tls);
         ua.Start();
-        return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate());
+        return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate()) { _codecs = codecs ?? [SdpCodec.Pcmu] };
     }
 
     /// <summary>Waits for a call, answers it and starts the media loop.</summary>
     public async Task AnswerAsync(TimeSpan limit)
     {
+        await RingAsync(limit);
+        AnswerRinging();
+    }
+
+    /// <summary>Waits for a call and rings (180) without answering.</summary>
+    public async Task RingAsync(TimeSpan limit)
+    {
         Incoming = await _ua.AcceptAsync().AsTask().WaitAsync(limit);
         Incoming.Ring();
-        var audio = Incoming.Answer(new LocalMedia("127.0.0.1", _lease.RtpPort) { Codecs = [SdpCodec.Pcmu] });
+    }
+
+    /// <summary>Answers the call <see cref="RingAsync"/> took and starts the media loop.</summary>
+    public void AnswerRinging()
+    {
+        var audio = Incoming!.Answer(new LocalMedia("127.0.0.1", _lease.RtpPort) { Codecs = _codecs });
         Assert.NotNull(audio);
         StartMedia(audio);
     }
@@ -102,6 +149,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
 
     private void StartMedia(NegotiatedAudio audio)
     {
+        _audio = audio;
         _session = new RtpSession(_lease, new RtpSessionOptions
         {
             Codec = audio.Codec.Name,
@@ -163,6 +211,10 @@ internal sealed class TestSoftphone : IAsyncDisposable
                     continue;
                 }
                 Interlocked.Increment(ref _framesHeard);
+                lock (_received)
+                {
+                    if (_received.Count < MaxReceived) _received.AddRange(inFrame);
+                }
                 long sum = 0;
                 foreach (var s in inFrame) sum += Math.Abs((int)s);
                 if (sum / inFrame.Length > VoicedLevel)

@@ -259,14 +259,6 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 call.Reject(404);
                 return;
             }
-            if (call.Offer is null)
-            {
-                // A late offer (INVITE without SDP) would need our offer in the 200 and the caller's answer in the ACK,
-                // which SipLeg does not handle: refuse it plainly instead of answering a call that has no media.
-                _logger.LogInformation("SIP: INVITE for {User} from {Source} has no SDP offer (late offer is not supported): 488", user, call.Source);
-                call.Reject(488, "SDP offer required");
-                return;
-            }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.Engine, _logger, call);
             var from = invite.From.Uri;

@@ -19,6 +19,9 @@ namespace Ncco.Host.Legs.Sip;
 /// RFC 4733 key presses arrive through <see cref="RtpSession.TryReadDtmf"/> and go to the VM as digits; keys sent as
 /// tones in the audio are found by the media engine's detector like on any other leg. The RTP session is created
 /// only once the call is answered, so a call that never connects holds no ports beyond its offer's lease.
+/// An inbound late offer (INVITE without SDP) is answered with our offer in the 200; media starts when the ACK brings the
+/// caller's answer, and an ACK without a usable one ends the call (the stack sends BYE, the VM sees a hang-up).
+/// G.711 and G.722 are agreed in the offerer's order of preference (RFC 3264 §6.1) among <c>Ncco:Sip:Codecs</c>.
 /// </remarks>
 internal sealed class SipLeg : ILeg, IMediaTransport
 {
@@ -35,6 +38,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
+    private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
 
     /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
     private static readonly TimeSpan DtmfAnswerKey = TimeSpan.FromMilliseconds(100), DtmfAnswerGap = TimeSpan.FromMilliseconds(60),
@@ -78,9 +82,16 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     {
         if (_incoming is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
         NegotiatedAudio? audio = null;
+        var lateOffer = false;
         try
         {
             _lease = _gateway.Ports.Allocate();
+            if (_incoming.Offer is null)
+            {
+                // Held before the 200 goes out, so no play the VM starts after this call can slip past the queue.
+                lock (_gate) _awaitingAnswer = [];
+                lateOffer = true;
+            }
             audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort));
         }
         catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
@@ -88,8 +99,14 @@ internal sealed class SipLeg : ILeg, IMediaTransport
             // 488 (no common codec) was sent by the stack, or the port range is exhausted: the caller is gone either way.
             _logger.LogWarning("Leg {LegId}: SIP answer failed: {Reason}", LegId, e.Message);
             if (e is not SdpNegotiationException) TryReject(503);
+            lateOffer = false;
+            lock (_gate) _awaitingAnswer = null;
         }
-        if (audio is null)
+        if (lateOffer)
+        {
+            _ = StartMediaOnAckAsync(_incoming);
+        }
+        else if (audio is null)
         {
             Interlocked.Exchange(ref _state, 3);
             ReleasePorts();
@@ -104,11 +121,65 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         }
     }
 
+    /// <summary>
+    /// Late offer (RFC 3264): our offer went in the 200 and the caller's answer comes in the ACK, so media starts then.
+    /// Plays the VM started meanwhile were held and start now, in order. An ACK without a usable answer makes the stack
+    /// send BYE and end the call, which <see cref="WatchEndAsync"/> reports as a hang-up.
+    /// </summary>
+    private async Task StartMediaOnAckAsync(IncomingCall call)
+    {
+        await call.Confirmed;
+        if (call.Audio is { } audio && !call.IsEnded && Volatile.Read(ref _state) == 2)
+        {
+            _logger.LogInformation("Leg {LegId}: late offer answered in the ACK ({Codec})", LegId, audio.Codec.Name);
+            if (!StartMedia(audio))
+            {
+                Interlocked.Exchange(ref _state, 3);
+                _ = HangupQuietlyAsync(call);
+                _sink?.HungUp();
+            }
+        }
+        else if (call.AnswerFailure is { } failure)
+        {
+            _logger.LogInformation("Leg {LegId}: late offer not answered usably in the ACK ({Reason}): BYE", LegId, failure);
+        }
+        List<Playback>? held;
+        lock (_gate)
+        {
+            held = _awaitingAnswer;
+            _awaitingAnswer = null;
+        }
+        // Without media (the call failed) the engine reports each play finished at once, as for any leg without media.
+        foreach (var playback in held ?? []) _engine.Play(_media, playback, _sink);
+    }
+
     void ILeg.Dial() => _ = DialAsync();
 
-    void ILeg.Play(Playback playback) => _engine.Play(_media, playback, _sink);
+    void ILeg.Play(Playback playback)
+    {
+        lock (_gate)
+        {
+            if (_awaitingAnswer is { } held)
+            {
+                held.Add(playback);
+                return;
+            }
+        }
+        _engine.Play(_media, playback, _sink);
+    }
 
-    void ILeg.StopPlayback(long playbackId) => _engine.StopPlayback(_media, playbackId);
+    void ILeg.StopPlayback(long playbackId)
+    {
+        lock (_gate)
+        {
+            if (_awaitingAnswer is { } held)
+            {
+                held.RemoveAll(p => p.Id == playbackId);
+                return;
+            }
+        }
+        _engine.StopPlayback(_media, playbackId);
+    }
 
     void ILeg.Hangup()
     {
