@@ -56,5 +56,20 @@ internal static class Migrations
             CREATE INDEX recordings_by_application ON recordings (application_id, created_at);
 
             """),
+        (4, """
+            CREATE TABLE sip_bindings (
+                user TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                call_id TEXT NOT NULL,
+                cseq INTEGER NOT NULL,
+                source_transport TEXT NOT NULL,
+                source_address TEXT NOT NULL,
+                source_port INTEGER NOT NULL,
+                PRIMARY KEY (user, contact)
+            );
+            CREATE INDEX sip_bindings_by_expiry ON sip_bindings (expires_at);
+
+            """),
     ];
 }

@@ -37,6 +37,39 @@ public sealed class SipRegistrar
     /// <summary>Most contacts one address of record may hold.</summary>
     public int MaxBindingsPerUser { get; init; } = 10;
 
+    /// <summary>
+    /// Called after a REGISTER changed a user's bindings, with the user and all its bindings now (empty when it has none
+    /// left), so a host can keep them in a store across restarts. It runs under the registrar's lock, in the order the
+    /// changes happened, so it must only hand the change on (queue it), never block or call back into the registrar.
+    /// Bindings that merely lapse are not reported: a store drops them by their expiry.
+    /// </summary>
+    public Action<string, IReadOnlyList<SipBinding>>? BindingsChanged { get; init; }
+
+    /// <summary>
+    /// Puts back a binding kept from an earlier run (see <see cref="BindingsChanged"/>). One that has expired, or that would
+    /// exceed <see cref="MaxBindingsPerUser"/>, is ignored; one for a contact already bound replaces it. Not reported.
+    /// </summary>
+    public void Restore(string user, SipBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        lock (_gate)
+        {
+            var bindings = Live(user);
+            if (binding.ExpiresAt > _time.GetUtcNow())
+            {
+                bindings.RemoveAll(b => SameContact(b.Contact, binding.Contact));
+                if (bindings.Count < MaxBindingsPerUser)
+                {
+                    bindings.Add(binding);
+                }
+            }
+            if (bindings.Count == 0)
+            {
+                _bindings.Remove(user);
+            }
+        }
+    }
+
     /// <summary>The live bindings of a user (the user part of the address of record).</summary>
     public IReadOnlyList<SipBinding> Lookup(string user)
     {
@@ -146,6 +179,7 @@ public sealed class SipRegistrar
         {
             _bindings.Remove(register.To.Uri.User!);
         }
+        BindingsChanged?.Invoke(register.To.Uri.User!, bindings.ToArray());
         // §10.3 step 8: the 200 lists every current binding with the time it has left.
         var response = SipResponse.For(register, 200, toTag: tag);
         foreach (var binding in bindings)

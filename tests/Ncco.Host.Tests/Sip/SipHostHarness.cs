@@ -34,18 +34,27 @@ public sealed class SipHostHarness : IAsyncDisposable
 
     public string PrivateKey { get; }
 
+    private string PublicKey { get; init; } = "";
+
     /// <summary>Where the host's SIP listens (UDP and TCP).</summary>
     public IPEndPoint Sip => Host.Services.GetRequiredService<SipGateway>().LocalEndPoint!;
 
     public static Task<SipHostHarness> StartAsync(params string[] extraArgs) => StartAsync(_ => extraArgs);
 
     /// <summary>As <see cref="StartAsync(string[])"/>, with settings that name the application (given its id).</summary>
-    public static async Task<SipHostHarness> StartAsync(Func<string, string[]> extraArgsFor)
+    public static Task<SipHostHarness> StartAsync(Func<string, string[]> extraArgsFor) => StartAsync(extraArgsFor, restartOf: null);
+
+    /// <summary>
+    /// As <see cref="StartAsync(Func{string, string[]})"/>; with <paramref name="restartOf"/> (a harness already disposed), a
+    /// host on the same data directory with the same application (its webhooks moved to a new app server), as after a
+    /// restart. <paramref name="time"/> replaces the host's clock (a later start, for expiries).
+    /// </summary>
+    public static async Task<SipHostHarness> StartAsync(Func<string, string[]> extraArgsFor, SipHostHarness? restartOf, TimeProvider? time = null)
     {
         var app = await WebhookAppServer.StartAsync();
-        var id = Guid.NewGuid().ToString();
+        var id = restartOf?.ApplicationId ?? Guid.NewGuid().ToString();
         var extraArgs = extraArgsFor(id);
-        var keys = KeyPair.Generate();
+        var keys = restartOf is null ? KeyPair.Generate() : new KeyPair(restartOf.PublicKey, restartOf.PrivateKey);
         // A free block of RTP ports per host, so parallel test classes never compete for the same pairs.
         var rtpFirst = 20000 + (Random.Shared.Next(0, 400) * 50);
         string[] args =
@@ -58,16 +67,18 @@ public sealed class SipHostHarness : IAsyncDisposable
         {
             // The application must exist before the gateway routes to it; its id is fixed here so the route can name it.
             var repository = web.Services.GetRequiredService<IApplicationRepository>();
-            repository.AddAsync(new Application(id, "sip app", keys.PublicKeyPem)
+            var application = new Application(id, "sip app", keys.PublicKeyPem)
             {
                 Voice = new VoiceCapability
                 {
                     AnswerUrl = new Webhook(app.Url("answer"), "GET"),
                     EventUrl = new Webhook(app.Url("events"), "POST"),
                 },
-            }, CancellationToken.None).GetAwaiter().GetResult();
-        }, extraArgs: args);
-        return new SipHostHarness(host, app, id, keys.PrivateKeyPem);
+            };
+            if (restartOf is null) repository.AddAsync(application, CancellationToken.None).GetAwaiter().GetResult();
+            else Assert.True(repository.ReplaceAsync(application, CancellationToken.None).GetAwaiter().GetResult(), "the restarted host lost the application");
+        }, configure: time is null ? null : web => web.Services.AddSingleton(time), dataDirectory: restartOf?.Host.DataDirectory, extraArgs: args);
+        return new SipHostHarness(host, app, id, keys.PrivateKeyPem) { PublicKey = keys.PublicKeyPem };
     }
 
     /// <summary>POST /v1/calls with the application's JWT; returns the new leg's uuid.</summary>

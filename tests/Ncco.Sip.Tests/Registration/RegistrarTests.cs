@@ -96,4 +96,34 @@ public sealed class RegistrarTests
         await registration.DisposeAsync().AsTask().WaitAsync(LoopbackPair.Wait);
         Assert.Empty(registrar.Lookup("alice"));
     }
+
+    [Fact]
+    public void Changes_are_reported_in_order_and_restored_bindings_come_back_unless_expired()
+    {
+        var time = new ManualTimeProvider();
+        var changes = new List<(string User, int Count)>();
+        var registrar = new SipRegistrar(null, time) { BindingsChanged = (user, bindings) => changes.Add((user, bindings.Count)) };
+
+        registrar.Handle(Register("alice", 1, "<sip:alice@10.0.0.7:5060>", "600"), Phone);
+        registrar.Handle(Register("alice", 2, "<sip:alice@10.0.0.8:5060>", "600"), Phone);
+        registrar.Handle(Register("alice", 3, "*", "0"), Phone);
+        Assert.Equal([("alice", 1), ("alice", 2), ("alice", 0)], changes);
+        Assert.Equal(423, registrar.Handle(Register("alice", 4, "<sip:alice@10.0.0.7:5060>", "10"), Phone).StatusCode);
+        Assert.Equal(3, changes.Count);
+
+        // A new registrar (a restart) takes back what was stored: live bindings only, and without reporting them.
+        var restarted = new SipRegistrar(null, time) { BindingsChanged = (user, bindings) => changes.Add((user, bindings.Count)) };
+        var now = time.GetUtcNow();
+        restarted.Restore("bob", new SipBinding(SipUri.Parse("sip:bob@10.0.0.9:5060"), now + TimeSpan.FromMinutes(5), "reg-9", 1, Phone));
+        restarted.Restore("carol", new SipBinding(SipUri.Parse("sip:carol@10.0.0.10:5060"), now - TimeSpan.FromSeconds(1), "reg-10", 1, Phone));
+        Assert.Equal("sip:bob@10.0.0.9:5060", restarted.Lookup("bob").Single().Contact.ToString());
+        Assert.Empty(restarted.Lookup("carol"));
+        Assert.Equal(3, changes.Count);
+
+        // A refresh on the restored binding's Call-ID goes on from its CSeq.
+        Assert.Equal(500, restarted.Handle(Register("bob", 1, "<sip:bob@10.0.0.9:5060>", "600", callId: "reg-9"), Phone).StatusCode);
+        Assert.Equal(200, restarted.Handle(Register("bob", 2, "<sip:bob@10.0.0.9:5060>", "600", callId: "reg-9"), Phone).StatusCode);
+        time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Empty(restarted.Lookup("bob"));
+    }
 }

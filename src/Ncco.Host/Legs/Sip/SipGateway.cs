@@ -37,6 +37,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private Ncco.Sip.Registration.SipRegistrar? _registrar;
     private SipTlsSettings? _tls;
     private Task _accepting = Task.CompletedTask;
+    private Persistence.SqliteSipBindingRepository? _bindingStore;
+    private readonly System.Threading.Channels.Channel<(string User, IReadOnlyList<Ncco.Sip.Registration.SipBinding> Bindings)> _bindingChanges =
+        System.Threading.Channels.Channel.CreateUnbounded<(string, IReadOnlyList<Ncco.Sip.Registration.SipBinding>)>(new() { SingleReader = true });
+    private Task _savingBindings = Task.CompletedTask;
 
     /// <summary>Creates the gateway (started by the host).</summary>
     public SipGateway(IOptions<SipOptions> options, IOptions<DemoOptions> demo, IApplicationRepository applications, IServiceProvider services,
@@ -70,7 +74,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     internal RtpPortAllocator Ports => _ports ?? throw new InvalidOperationException("the SIP gateway is not running");
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = SipSettings.From(_options);
         _settings = settings;
@@ -86,6 +90,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var setting = _tls is null ? $"Listen '{_options.Listen}'" : $"Listen '{_options.Listen}' or Tls:Port '{_tls.Port}'";
             throw new InvalidOperationException($"{SipOptions.Section}:{setting}: SIP cannot listen there ({e.Message}).", e);
         }
+        // Bindings kept from the last run go back before the first INVITE or REGISTER is read.
+        await RestoreBindingsAsync(cancellationToken);
         _agent.Start();
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
         _stopping = new CancellationTokenSource();
@@ -106,7 +112,42 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             _logger.LogInformation("SIP over TLS on {EndPoint} with {Kind} certificate {Subject} ({Thumbprint})", TlsEndPoint,
                 _tls.SelfSigned ? "a self-signed" : "the configured", _tls.Certificate.Subject, _tls.Certificate.Thumbprint);
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// With softphone users and the host's store: puts back the registrations stored by an earlier run that have not
+    /// expired (expired rows are purged), and starts the loop that stores every change the registrar reports.
+    /// </summary>
+    private async Task RestoreBindingsAsync(CancellationToken cancellationToken)
+    {
+        if (_registrar is null || _services.GetService<Persistence.SqliteDatabase>() is not { } database) return;
+        _bindingStore = new Persistence.SqliteSipBindingRepository(database);
+        var stored = await _bindingStore.LoadAsync(Time.GetUtcNow(), cancellationToken);
+        var users = _settings!.Users;
+        foreach (var row in stored)
+        {
+            // A user removed from Ncco:Sip:Users since keeps no registration.
+            if (users.ContainsKey(row.User)) _registrar.Restore(row.User, row.Binding);
+        }
+        if (stored.Count > 0) _logger.LogInformation("SIP registrar: {Count} stored registration(s) restored", stored.Count);
+        _savingBindings = SaveBindingsAsync(_bindingStore);
+    }
+
+    /// <summary>Writes the registrar's changes one at a time, in order; ends once the queue is closed at stop and drained.</summary>
+    private async Task SaveBindingsAsync(Persistence.SqliteSipBindingRepository store)
+    {
+        await foreach (var (user, bindings) in _bindingChanges.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await store.SaveAsync(user, bindings, Time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+            {
+                // The registration holds in memory; only a restart would lose it.
+                _logger.LogWarning(e, "SIP registrar: storing the registrations of {User} failed", user);
+            }
+        }
     }
 
     /// <summary>
@@ -121,7 +162,14 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         {
             Algorithms = settings.DigestAlgorithms,
         };
-        _registrar = new Ncco.Sip.Registration.SipRegistrar(authenticator, Time);
+        _registrar = new Ncco.Sip.Registration.SipRegistrar(authenticator, Time)
+        {
+            // Queued under the registrar's lock (cheap), written by SaveBindingsAsync; without a store nothing reads them.
+            BindingsChanged = (user, bindings) =>
+            {
+                if (_bindingStore is not null) _bindingChanges.Writer.TryWrite((user, bindings));
+            },
+        };
         return new SipUserAgentOptions
         {
             User = "ncco",
@@ -137,6 +185,16 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         if (_stopping is null) return;
         await _stopping.CancelAsync();
         if (_registrations is { } registrations) await registrations.DisposeAsync();
+        // The last registrations reach the store before the host goes, so a restart finds them.
+        _bindingChanges.Writer.TryComplete();
+        try
+        {
+            await _savingBindings.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping anyway.
+        }
         try
         {
             await _accepting.WaitAsync(cancellationToken);

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Registration;
+using Ncco.Sip.Transport;
+
+namespace Ncco.Host.Persistence;
+
+/// <summary>
+/// The SIP registrar's bindings (softphone users of <c>Ncco:Sip:Users</c>) in SQLite, so a restart keeps registered
+/// phones reachable until their registrations expire. Rows past their expiry are purged on every load and write.
+/// </summary>
+public sealed class SqliteSipBindingRepository(SqliteDatabase database)
+{
+    /// <summary>A stored binding of <paramref name="User"/>.</summary>
+    public sealed record StoredBinding(string User, SipBinding Binding);
+
+    /// <summary>Purges expired rows and returns the live ones, oldest expiry first.</summary>
+    public async Task<IReadOnlyList<StoredBinding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await PurgeAsync(connection, now, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port FROM sip_bindings ORDER BY expires_at";
+        var rows = new List<StoredBinding>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // A row that no longer parses (hand-edited, or from a future format) is skipped rather than failing the start.
+            if (!Enum.TryParse<SipTransportKind>(reader.GetString(5), out var transport) || !IPAddress.TryParse(reader.GetString(6), out var address)) continue;
+            SipUri contact;
+            try
+            {
+                contact = SipUri.Parse(reader.GetString(1));
+            }
+            catch (Ncco.Sip.Parsing.SipParseException)
+            {
+                continue;
+            }
+            rows.Add(new StoredBinding(reader.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.GetString(3), reader.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, reader.GetInt32(7))))));
+        }
+        return rows;
+    }
+
+    /// <summary>Replaces <paramref name="user"/>'s rows with <paramref name="bindings"/> (none removes them) and purges expired rows.</summary>
+    public async Task SaveAsync(string user, IReadOnlyList<SipBinding> bindings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM sip_bindings WHERE user = $user";
+            delete.Parameters.AddWithValue("$user", user);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var binding in bindings)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT OR REPLACE INTO sip_bindings (user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port)
+                VALUES ($user, $contact, $expires, $call, $cseq, $transport, $address, $port)
+                """;
+            insert.Parameters.AddWithValue("$user", user);
+            insert.Parameters.AddWithValue("$contact", binding.Contact.ToString());
+            insert.Parameters.AddWithValue("$expires", binding.ExpiresAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$call", binding.CallId);
+            insert.Parameters.AddWithValue("$cseq", binding.CSeq);
+            insert.Parameters.AddWithValue("$transport", binding.Source.Transport.ToString());
+            insert.Parameters.AddWithValue("$address", binding.Source.Address.Address.ToString());
+            insert.Parameters.AddWithValue("$port", binding.Source.Address.Port);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await PurgeAsync(connection, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task PurgeAsync(Microsoft.Data.Sqlite.SqliteConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var purge = connection.CreateCommand();
+        purge.CommandText = "DELETE FROM sip_bindings WHERE expires_at <= $now";
+        purge.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await purge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Rows stored now (for tests and diagnostics).</summary>
+    internal async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sip_bindings";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+}

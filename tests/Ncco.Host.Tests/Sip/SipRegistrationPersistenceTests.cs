@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Ncco.Host.Legs.Sip;
+using Ncco.Host.Persistence;
+using Ncco.Tests.Shared;
+
+namespace Ncco.Host.Tests.Sip;
+
+/// <summary>
+/// The registrar's bindings are kept in the host's SQLite store: a restarted host on the same data directory still
+/// reaches a registered softphone, until the registration expires (then the row is purged).
+/// </summary>
+public sealed class SipRegistrationPersistenceTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    private static string[] Bob(string applicationId) =>
+        ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={applicationId}"];
+
+    private static async Task RegisterBobAsync(SipHostHarness h, int contactPort)
+    {
+        var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
+        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest.xml"),
+            "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), target], Limit);
+        Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
+    }
+
+    [Fact]
+    public async Task A_registration_survives_a_restart_and_a_call_to_the_user_reaches_its_phone()
+    {
+        var phonePort = Sipp.FreeUdpPort();
+        var first = await SipHostHarness.StartAsync(Bob);
+        try
+        {
+            await RegisterBobAsync(first, phonePort);
+            Assert.True(first.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        await using var h = await SipHostHarness.StartAsync(Bob, restartOf: first);
+        Assert.True(h.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"), "the restarted host forgot bob's registration");
+        var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
+            """);
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
+        await h.App.WaitForStatusAsync(uuid, "completed", Limit);
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
+    [Fact]
+    public async Task A_registration_that_expired_while_the_host_was_down_is_not_restored_and_its_row_is_purged()
+    {
+        var first = await SipHostHarness.StartAsync(Bob);
+        try
+        {
+            await RegisterBobAsync(first, Sipp.FreeUdpPort());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        var stored = new SqliteSipBindingRepository(SqliteDatabase.AtPath(Path.Combine(first.Host.DataDirectory, "ncco.db")));
+        Assert.Equal(1, await stored.CountAsync(CancellationToken.None));
+
+        // The scenario registers for 300 s; the host comes back ten minutes later.
+        var later = new ManualTime(first.Host.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
+        await using var h = await SipHostHarness.StartAsync(Bob, restartOf: first, time: later);
+        Assert.False(h.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"));
+        Assert.Equal(0, await stored.CountAsync(CancellationToken.None));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
+            """);
+        var failed = (await h.App.WaitForStatusAsync(uuid, "failed", Limit)).Json!.Value;
+        Assert.Equal("cannot_route", failed.GetProperty("detail").GetString());
+    }
+}
