@@ -87,7 +87,7 @@ public sealed class SipMediaNegotiationTests : IAsyncLifetime
             [{"action":"talk","text":"{{Speech}}"},{"action":"stream","streamUrl":["{{_h.App.Url("tone.wav")}}"]},
              {"action":"input","type":["dtmf"],"dtmf":{"timeOut":10} }]
             """);
-        await using var phone = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 30000 + (Random.Shared.Next(0, 200) * 20), codecs: [SdpCodec.G722]);
+        await using var phone = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20), codecs: [SdpCodec.G722]);
         await phone.AnsweredAsync(Limit);
         Assert.Equal("G722", phone.Codec);
         Assert.Equal(16000, phone.SampleRate);
@@ -116,13 +116,13 @@ public sealed class SipMediaNegotiationTests : IAsyncLifetime
     {
         // The answer follows the offerer's order (RFC 3264 §6.1): the host supports both, so the phone's preference wins.
         _h.App.Ncco("/answer", $$"""[{"action":"talk","text":"{{Speech}}"}]""");
-        await using (var wideband = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 30000 + (Random.Shared.Next(0, 200) * 20), codecs: [SdpCodec.G722, SdpCodec.Pcmu]))
+        await using (var wideband = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20), codecs: [SdpCodec.G722, SdpCodec.Pcmu]))
         {
             await wideband.AnsweredAsync(Limit);
             Assert.Equal("G722", wideband.Codec);
             await WaitUntilAsync(() => wideband.FramesVoiced >= 25, () => $"G.722 phone heard {wideband.FramesVoiced} voiced frames");
         }
-        await using var narrowband = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 30000 + (Random.Shared.Next(0, 200) * 20), codecs: [SdpCodec.Pcmu, SdpCodec.G722]);
+        await using var narrowband = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20), codecs: [SdpCodec.Pcmu, SdpCodec.G722]);
         await narrowband.AnsweredAsync(Limit);
         Assert.Equal("PCMU", narrowband.Codec);
         await WaitUntilAsync(() => narrowband.FramesVoiced >= 25, () => $"PCMU phone heard {narrowband.FramesVoiced} voiced frames");
