@@ -49,6 +49,39 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
         return handle;
     }
 
+    /// <summary>Runs <see cref="LegMachineDetection"/> on the leg's received audio until it has reported or is disposed.</summary>
+    public IDisposable? StartMachineDetection(MediaMachineDetectionRequest request)
+    {
+        var handle = new DetectionHandle(engine);
+        engine.Post(() =>
+        {
+            // A leg without media here (a virtual leg, or one already gone) reports for itself or not at all.
+            if (handle.Disposed || engine.FindLeg(request.LegId) is not { } leg) return;
+            handle.Attach(leg, leg.MachineDetection = new LegMachineDetection(request, leg.Sink));
+        });
+        return handle;
+    }
+
+    private sealed class DetectionHandle(MediaEngine engine) : IDisposable
+    {
+        private LegMedia? _leg;
+        private LegMachineDetection? _detection;
+
+        public bool Disposed { get; private set; }
+
+        public void Attach(LegMedia leg, LegMachineDetection detection)
+        {
+            _leg = leg;
+            _detection = detection;
+        }
+
+        public void Dispose() => engine.Post(() =>
+        {
+            Disposed = true;
+            if (_leg is not null && _leg.MachineDetection == _detection) _leg.MachineDetection = null;
+        });
+    }
+
     private sealed class ListenHandle(MediaEngine engine) : IDisposable
     {
         private LegMedia? _leg;

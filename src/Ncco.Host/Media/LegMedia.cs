@@ -67,6 +67,9 @@ internal sealed class LegMedia
 
     public SpeechListener? Listener { get; set; }
 
+    /// <summary>Answering-machine detection while the VM asks for it (after answer).</summary>
+    public LegMachineDetection? MachineDetection { get; set; }
+
     public int Faults { get; set; }
 
     /// <summary>Whether audio was received this tick.</summary>
@@ -94,6 +97,7 @@ internal sealed class LegMedia
         var voiced = _vad.Process(_in);
         if (Recorders.Count > 0) ReportSound(voiced);
         Listener?.Process(_in);
+        if (MachineDetection?.Process(_in) == true) MachineDetection = null;
         if (HasInbound) Participant?.WriteInput(_in);
     }
 

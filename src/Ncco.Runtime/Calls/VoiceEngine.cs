@@ -277,8 +277,11 @@ public sealed class VoiceEngine
     }
 
     /// <summary>
-    /// Dials an outbound leg: raises <c>started</c> (unless already), <c>ringing</c>, <c>answered</c> and the AMD verdict;
-    /// returns the final dial status (<c>answered</c> or a failure status with detail) without raising failures.
+    /// Dials an outbound leg: raises <c>started</c> (unless already), <c>ringing</c>, <c>answered</c>, then runs
+    /// answering-machine detection (<see cref="MachineDetectionRun"/>): synchronous modes return after the verdict (and,
+    /// with <c>detect_beep</c>, the beep); <c>mode: default</c> returns at answer. Returns the final dial status
+    /// (<c>answered</c>, <c>machine</c>/<c>hangup</c> for a machine hung up, or a failure status with detail) without
+    /// raising failures.
     /// </summary>
     internal async Task<DialResult> DialAsync(CallLeg leg, TimeSpan ringTimeout, MachineDetectionSettings? amd, CancellationToken cancellationToken)
     {
@@ -310,28 +313,30 @@ public sealed class VoiceEngine
             leg.StartPlayback(leg.NewPlayback(PlaybackKind.Dtmf) with { Text = dtmf });
         if (amd is null) return result;
 
-        var verdict = new TaskCompletionSource<(bool Machine, bool Beep)>();
-        void OnAmd(bool machine, bool beep) => verdict.TrySetResult((machine, beep));
-        leg.MachineDetected += OnAmd;
-        var deadline = Scheduler.Schedule(Options.MachineDetectionDeadline, () => verdict.TrySetResult((false, false)));
-        using var reg2 = leg.Lifetime.Register(() => verdict.TrySetCanceled());
-        (bool Machine, bool Beep) v;
-        try { v = await verdict.Task; }
-        catch (OperationCanceledException) { return new DialResult(CallStatus.Completed, null); }
-        finally
+        var detection = MachineDetectionRun.Start(this, leg, amd);
+        // Asynchronous detection: the NCCO (or the connect) goes on now; the run raises its events as they come.
+        if (amd.Mode == Model.MachineDetectionMode.Default) return result;
+        return await detection.Completion switch
         {
-            deadline.Dispose();
-            leg.MachineDetected -= OnAmd;
-        }
-        var amdEvent = leg.StatusEvent(v.Machine ? CallStatus.Machine : CallStatus.Human) with { Uuid = null, CallUuid = leg.Id };
-        if (v.Machine && amd.Mode == Model.MachineDetectionMode.DetectBeep) amdEvent = amdEvent with { SubState = v.Beep ? "beep_start" : "beep_timeout" };
-        _ = leg.RaiseStatusAsync(amdEvent);
-        if (v.Machine && amd.Behavior == Model.MachineDetectionBehavior.Hangup)
-        {
-            EndLeg(leg, DisconnectedBy.Platform);
-            return new DialResult(CallStatus.Machine, "hangup");
-        }
-        return result;
+            MachineDetectionOutcome.HungUp => new DialResult(CallStatus.Machine, "hangup"),
+            MachineDetectionOutcome.LegEnded => new DialResult(CallStatus.Completed, null),
+            _ => result,
+        };
+    }
+
+    /// <summary>
+    /// Gives a live leg a new NCCO (REST transfer, or an NCCO answering an event that may replace the flow): the old
+    /// NCCO stops, the leg leaves its mix for a conversation of its own, and the new NCCO starts.
+    /// </summary>
+    internal void TransferToNcco(CallLeg leg, NccoDocument ncco)
+    {
+        // Stop the old NCCO first: leaving the mix may end its conversation, and the old NCCO must not see that as
+        // its natural end and hang the leg up before the new one starts.
+        leg.StopRun();
+        LeaveMix(leg);
+        var own = NewConversation(null);
+        MoveToConversation(leg, own);
+        leg.Run(ncco);
     }
 
     /// <summary>Raises a dial failure status (busy, timeout, …) with its documented extra fields.</summary>
@@ -458,8 +463,3 @@ public sealed class VoiceEngine
 /// <param name="Status"><c>answered</c> or a failure status.</param>
 /// <param name="Detail">Failure detail.</param>
 public sealed record DialResult(string Status, string? Detail);
-
-/// <summary>Answering-machine detection settings (standard or advanced).</summary>
-/// <param name="Behavior">On machine: continue or hang up.</param>
-/// <param name="Mode">Detection mode.</param>
-public sealed record MachineDetectionSettings(Model.MachineDetectionBehavior Behavior, Model.MachineDetectionMode Mode);

@@ -84,16 +84,7 @@ public sealed class CallControl
         StartTransferred(leg, fetched.Ncco);
     }
 
-    private void StartTransferred(CallLeg leg, NccoDocument ncco)
-    {
-        // Stop the old NCCO first: leaving the mix may end its conversation, and the old NCCO must not see that as
-        // its natural end and hang the leg up before the new one starts.
-        leg.StopRun();
-        _engine.LeaveMix(leg);
-        var own = _engine.NewConversation(null);
-        _engine.MoveToConversation(leg, own);
-        leg.Run(ncco);
-    }
+    private void StartTransferred(CallLeg leg, NccoDocument ncco) => _engine.TransferToNcco(leg, ncco);
 
     /// <summary>Speak into a live call (in the background; not stopped by barge-in).</summary>
     public Task<long> TalkAsync(string uuid, TalkRequest talk) => OnLive(uuid, $"talk \"{talk?.Text}\"", leg =>
@@ -166,9 +157,7 @@ public sealed class CallControl
         if ((request.Ncco is null) == (request.AnswerUrl is null)) throw new ArgumentException("Exactly one of ncco / answer_url is required.", nameof(request));
         var conversation = _engine.NewConversation(null);
         var target = request.EventUrl is null ? null : new WebhookTarget(request.EventUrl, request.EventMethod);
-        MachineDetectionSettings? amd = request.AdvancedMachineDetection is { } adv
-            ? new MachineDetectionSettings(adv.Behavior, adv.Mode)
-            : request.MachineDetection is { } md ? new MachineDetectionSettings(md, MachineDetectionMode.Detect) : null;
+        var amd = MachineDetectionSettings.From(request.MachineDetection, request.AdvancedMachineDetection);
         var leg = _engine.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null)
             ?? throw new CallStateException("No dialer is configured for outbound calls.");
         _ = OutboundFlowAsync(leg, request, amd);

@@ -13,7 +13,9 @@ namespace Ncco.Handlers;
 /// Ringback is played to the caller until answer; <c>timeout</c> bounds ringing (<c>timeout</c> status), <c>limit</c>
 /// bounds the connected time. Busy/unanswered/rejected/failed/timeout continue with the next action — or, with
 /// <c>eventType:"synchronous"</c>, the failure event may answer with a replacement NCCO. AMD raises
-/// <c>human</c>/<c>machine</c> (and hangs up a machine with <c>behavior:hangup</c>). A websocket the application
+/// <c>human</c>/<c>machine</c> (and hangs up a machine with <c>behavior:hangup</c>); synchronous modes bridge the
+/// callee after the verdict (and the beep with <c>detect_beep</c>), <c>mode: default</c> at answer (see
+/// <see cref="MachineDetectionRun"/>). A websocket the application
 /// closes raises <c>disconnected</c>, whose answer may be an NCCO.
 /// </summary>
 public sealed class ConnectHandler : IActionHandler
@@ -27,9 +29,7 @@ public sealed class ConnectHandler : IActionHandler
         var engine = context.Engine;
         var target = context.Target(action.EventUrl, action.EventMethod);
         var from = action.From ?? (action.RandomFromNumber ? caller.To : null);
-        MachineDetectionSettings? amd = action.AdvancedMachineDetection is { } adv
-            ? new MachineDetectionSettings(adv.Behavior, adv.Mode)
-            : action.MachineDetection is { } md ? new MachineDetectionSettings(md, MachineDetectionMode.Detect) : null;
+        var amd = MachineDetectionSettings.From(action.MachineDetection, action.AdvancedMachineDetection);
         var callee = engine.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, connectCallee: true);
         if (callee is null)
         {
@@ -60,7 +60,8 @@ public sealed class ConnectHandler : IActionHandler
             engine.EndLeg(callee, DisconnectedBy.Platform);
             cancellationToken.ThrowIfCancellationRequested();
         }
-        if (result.Status == CallStatus.Machine) return ActionOutcome.Next;
+        // A machine hung up by AMD, or a callee that hung up while being detected, is over: nothing to report here.
+        if (result.Status == CallStatus.Machine || callee.IsEnded && result.Status == CallStatus.Completed) return ActionOutcome.Next;
         if (result.Status != CallStatus.Answered)
         {
             var failure = engine.FailureEvent(callee, result);

@@ -43,7 +43,11 @@ public interface ILegEventSink
     void Rejected(string detail = "declined");
     /// <summary>Outbound: could not connect (<paramref name="detail"/> e.g. <c>cannot_route</c>).</summary>
     void Failed(string detail = "cannot_route");
-    /// <summary>Answering-machine detection result; <paramref name="beep"/> when a beep was heard.</summary>
+    /// <summary>
+    /// Answering-machine detection. The first report is the verdict (<paramref name="beep"/> when the beep was heard
+    /// with it); after a <c>machine</c> verdict, a later <c>MachineDetection(true, beep: true)</c> reports the beep.
+    /// Legs that detect nothing themselves never call it: the media plane does, or the VM's deadline says human.
+    /// </summary>
     void MachineDetection(bool isMachine, bool beep = false);
     /// <summary>The party pressed a key.</summary>
     void Digit(char digit);

@@ -39,6 +39,17 @@ public interface IMediaPlane
     /// </summary>
     /// <exception cref="NotSupportedException">No recognition model for the requested language.</exception>
     Task<string?> TranscribeAsync(MediaTranscriptionRequest request, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>
+    /// Starts answering-machine detection on an answered outbound leg's received audio (<c>machineDetection</c> /
+    /// <c>advancedMachineDetection</c>). The plane reports through the leg's sink: once
+    /// <see cref="ILegEventSink.MachineDetection"/> with the verdict (<c>beep: true</c> if the beep was the first thing
+    /// heard), then, after a <c>machine</c> verdict and while <see cref="MediaMachineDetectionRequest.BeepTimeout"/>
+    /// runs, <c>MachineDetection(true, beep: true)</c> when the beep is heard. The default — a plane that does not
+    /// detect — returns null, and the VM relies on the leg's own reports or its deadline (then <c>human</c>).
+    /// </summary>
+    /// <returns>Dispose to stop detecting (the VM has what it needs, or the leg ended); null when not supported.</returns>
+    IDisposable? StartMachineDetection(MediaMachineDetectionRequest request) => null;
 }
 
 /// <summary>A finished recording to transcribe.</summary>

@@ -179,6 +179,12 @@ public sealed class VirtualLeg : ILeg
         Sink.MachineDetection(isMachine: true, beep);
     }
 
+    /// <summary>
+    /// After answer: AMD reports (a verdict that comes after the answer, as with asynchronous detection, or — after a
+    /// <c>machine</c> verdict — the beep with <paramref name="beep"/>).
+    /// </summary>
+    public void ReportMachineDetection(bool isMachine, bool beep = false) => Sink.MachineDetection(isMachine, beep);
+
     /// <summary>Outbound: a person picks up and AMD says human.</summary>
     public void AnswerAsHuman()
     {

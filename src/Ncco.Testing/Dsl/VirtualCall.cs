@@ -225,6 +225,18 @@ public sealed class VirtualParty : VirtualCall
     public Expectation AnswerAsMachineAsync(bool beep = true, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Respond("answers as a machine", () => Transport.AnswerAsMachine(beep), file, line);
 
+    /// <summary>After a plain answer, AMD reports <c>machine</c> (with the beep heard at once when <paramref name="beep"/>).</summary>
+    public Expectation DetectedAsMachineAsync(bool beep = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Respond("is detected as a machine", () => Transport.ReportMachineDetection(isMachine: true, beep), file, line);
+
+    /// <summary>After a plain answer, AMD reports <c>human</c>.</summary>
+    public Expectation DetectedAsHumanAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Respond("is detected as a human", () => Transport.ReportMachineDetection(isMachine: false), file, line);
+
+    /// <summary>The answering machine, already detected, beeps (AMD reports the beep).</summary>
+    public Expectation BeepsAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Respond("beeps", () => Transport.ReportMachineDetection(isMachine: true, beep: true), file, line);
+
     /// <summary>A person answers and AMD reports <c>human</c>.</summary>
     public Expectation AnswerAsHumanAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Respond("answers (human)", Transport.AnswerAsHuman, file, line);

@@ -161,9 +161,11 @@ internal sealed class TestSoftphone : IAsyncDisposable
     }
 
     /// <summary>Plays <paramref name="keys"/> as DTMF tones in the audio (no RFC 4733 events), as old phones do.</summary>
-    public void PressInBand(string keys)
+    public void PressInBand(string keys) => Play(new Ncco.Media.Dtmf.DtmfGenerator(8000).Generate(keys));
+
+    /// <summary>Sends 8 kHz <paramref name="samples"/> (speech, a beep …) after what is already queued, then silence again.</summary>
+    public void Play(short[] samples)
     {
-        var samples = new Ncco.Media.Dtmf.DtmfGenerator(8000).Generate(keys);
         lock (_keys)
         {
             for (var i = 0; i < samples.Length; i += 160)
