@@ -6,11 +6,11 @@ using Ncco.Media.Pcm;
 namespace Ncco.Host.Media;
 
 /// <summary>
-/// The media thread: ONE 20 ms clock for every leg of every application in the process. Each tick it runs queued
-/// commands (play, stop, topology, recordings — posted from VM threads and transports), then, for all legs, reads
-/// received audio (DTMF, VAD, ASR, mixer input), runs every conversation mixer, and builds and sends what each leg hears
-/// (mixer output + its playbacks, recorded on the way). All per-leg and per-mixer state is touched only here, so none
-/// of it needs locks; the per-frame path does not allocate.
+/// The media thread (a dedicated thread, not the thread pool): ONE 20 ms clock for every leg of every application in
+/// the process. Each tick it runs queued commands (play, stop, topology, recordings — posted from VM threads and
+/// transports), then, for all legs, reads received audio (DTMF, VAD, ASR, mixer input), runs every conversation mixer,
+/// and builds and sends what each leg hears (mixer output + its playbacks, recorded on the way). All per-leg and
+/// per-mixer state is touched only here, so none of it needs locks; the per-frame path does not allocate.
 /// </summary>
 /// <remarks>
 /// When the thread falls behind, the clock reports several due frames: the missed ones are counted in
@@ -47,7 +47,7 @@ internal sealed class MediaEngine : IAsyncDisposable
         Renderer = renderer;
         Recognizer = recognizer;
         _logger = logger;
-        _loop = startClock ? Task.Run(() => RunAsync(_stop.Token)) : Task.CompletedTask;
+        _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
     public MediaMetrics Metrics { get; }
@@ -197,20 +197,38 @@ internal sealed class MediaEngine : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    // A thread of its own, not the thread pool: see MediaClock for why a pooled timer loses audio under load.
+    private Task StartThread()
     {
-        using var clock = new MediaClock(_time);
-        while (!cancellationToken.IsCancellationRequested)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var token = _stop.Token;
+        var thread = new Thread(() =>
         {
-            int frames;
             try
             {
-                frames = await clock.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+                Run(token);
+                done.SetResult();
             }
-            catch (OperationCanceledException)
+            catch (Exception e)
             {
-                break;
+                _logger.LogCritical(e, "The media thread stopped");
+                done.SetException(e);
             }
+        })
+        {
+            IsBackground = true,
+            Name = "Ncco media",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        var clock = new MediaClock(_time);
+        while (true)
+        {
+            var frames = clock.WaitForNextTick(cancellationToken);
             if (frames == 0) break;
             if (frames > 1) Metrics.Late(frames - 1);
             var run = Math.Min(frames, MaxCatchUpFrames);

@@ -12,7 +12,8 @@ namespace Ncco.Media.Asr;
 /// up-sampled to the model's 16 kHz, and the empty 4–8 kHz band is filled with a faint (RMS 250, ≈ −42 dBFS, fed to the recogniser only) high-passed noise
 /// floor: the model's filter bank reaches 6.8 kHz and an exactly empty band skews its features (measured: 8 kHz hint
 /// accuracy goes from 43 % to 56 % on espeak-ng speech; see bench/ RESULTS.md). Decoders are pooled. <see cref="ISpeechRecognitionStream.Write"/> only buffers (it never blocks the
-/// media thread); the utterance is decoded in one pass when it ends, on the thread pool.
+/// media thread); the utterance is decoded in one pass when it ends, on a thread of its own (as is a decoder's model
+/// loading), never on the thread pool.
 /// </summary>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
@@ -52,7 +53,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         {
             throw new NotSupportedException($"pocketsphinx has only the English model (pocketsphinx-en-us); language '{settings.Language}' is not available");
         }
-        var decoder = _idle.TryTake(out var d) ? d : await Task.Run(() => new PocketSphinxDecoder(_options), cancellationToken).ConfigureAwait(false);
+        var decoder = _idle.TryTake(out var d) ? d : await OffThePool(() => new PocketSphinxDecoder(_options), cancellationToken).ConfigureAwait(false);
         try
         {
             var grammar = settings.Context is { Count: > 0 } hints ? HintGrammar.Build(hints, decoder.HasWord, out _) : null;
@@ -66,6 +67,14 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs seconds-long native work (loading a model: 0.5–1.3 s of CPU on a loaded 2-core machine; decoding an
+    /// utterance) on a thread of its own. On the thread pool it held a worker long enough to starve the pool: RTP and
+    /// WebSocket receive loops, which run there, stalled for most of a second and the calls' audio broke up.
+    /// </summary>
+    private static Task<T> OffThePool<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 
     /// <summary>Recognises a whole buffer (convenience for tests and batch use).</summary>
     public async Task<IReadOnlyList<SpeechAlternative>> RecognizeAsync(ReadOnlyMemory<short> audio, int sampleRate, AsrSettings settings, CancellationToken cancellationToken)
@@ -182,7 +191,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             _finished = true;
             // The whole utterance is decoded at once (batch cepstral normalisation): results do not depend on what a
             // pooled decoder heard before. The media thread only buffered; decoding runs here, off that thread.
-            var best = await Task.Run(() =>
+            var best = await OffThePool(() =>
             {
                 _decoder.Process(_audio.AsSpan(0, _length), fullUtterance: true);
                 return _decoder.End();

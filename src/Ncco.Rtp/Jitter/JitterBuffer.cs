@@ -5,8 +5,9 @@ namespace Ncco.Rtp.Jitter;
 /// time in RTP timestamp units); the media thread pops one packet per frame tick. It reorders by sequence number,
 /// drops duplicates and packets whose turn has passed, reports a missing packet as lost once later ones are waiting,
 /// and sets its playout depth from the measured interarrival jitter (RFC 3550 A.8): target = 1 + ⌈4·J / frame⌉ frames
-/// within [min, max], raised by one frame on every underrun. An over-deep buffer (sender clock running fast, or jitter
-/// that has calmed down) sheds one packet after a while, so latency does not creep. A new SSRC or a sequence jump
+/// within [min, max], raised by one frame on every underrun. A buffer that stays over-deep for a while sheds packets so
+/// latency does not creep: one at a time for a sender clock running fast or jitter that has calmed down, and in one
+/// cut the whole standing surplus of a live stream (the backlog of a stall). A new SSRC or a sequence jump
 /// restarts it. Storage is preallocated; push and pop do not allocate. Not thread-safe: callers serialise.
 /// </summary>
 public sealed class JitterBuffer
@@ -22,6 +23,8 @@ public sealed class JitterBuffer
     private int _count;
     private int _target;
     private int _excessPops;
+    private int _excessLow;      // lowest depth seen during the current run of over-deep pops
+    private int _excessArrivals; // packets accepted during that run
     private bool _haveTransit;
     private int _transit;
     private double _jitter;
@@ -140,6 +143,7 @@ public sealed class JitterBuffer
         payload.CopyTo(_payloads.AsSpan((sequenceNumber % _options.Capacity) * _options.MaxPayloadSize));
         _count++;
         _accepted++;
+        _excessArrivals++;
         return reset ? JitterPush.AcceptedAfterReset : JitterPush.Accepted;
     }
 
@@ -165,10 +169,24 @@ public sealed class JitterBuffer
 
         if (_count > _target + 1)
         {
+            if (_excessPops == 0)
+            {
+                _excessLow = _count;
+                _excessArrivals = 0;
+            }
+            _excessLow = Math.Min(_excessLow, _count);
             if (++_excessPops >= _options.ShrinkAfterPops)
             {
                 _excessPops = 0;
-                DropNext();
+                // A live stream (packets kept coming) that stayed this deep all window long holds a standing surplus,
+                // the backlog of a stall: all of it goes in one cut, where a packet per window would chop the audio
+                // for seconds (a sender clock running fast has a surplus of one anyway). A stream that is only
+                // draining a burst, with nothing new arriving, sheds one packet per window.
+                var live = _excessArrivals * 2 >= _options.ShrinkAfterPops;
+                for (var surplus = live ? _excessLow - (_target + 1) : 1; surplus > 0; surplus--)
+                {
+                    DropNext();
+                }
             }
         }
         else

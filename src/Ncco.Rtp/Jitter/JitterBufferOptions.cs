@@ -28,8 +28,9 @@ public sealed record JitterBufferOptions
     public int MaxSequenceJump { get; init; } = 100;
 
     /// <summary>
-    /// Consecutive pops with more than target + 1 packets buffered before one is dropped to cut latency (10 = one
-    /// packet per 200 ms, enough to absorb a sender clock up to 10 % fast).
+    /// Consecutive pops with more than target + 1 packets buffered before packets are dropped to cut latency (10 =
+    /// every 200 ms at most, enough to absorb a sender clock up to 10 % fast): one, or when packets kept arriving
+    /// through those pops, all those beyond target + 1 at the shallowest point (the backlog of a stall, in one cut).
     /// </summary>
     public int ShrinkAfterPops { get; init; } = 10;
 

@@ -154,6 +154,25 @@ public sealed class JitterBufferTests
     }
 
     [Fact]
+    public void A_burst_after_a_stall_is_cut_back_to_the_target_in_one_go_not_a_packet_per_window()
+    {
+        // Packets 50–74 are held up for half a second (a receive loop that did not run) and arrive with 75; the
+        // stream then goes on in real time. Played once at first, that backlog would be 500 ms of added latency.
+        var h = new Harness();
+        h.Run(Enumerable.Range(0, 300).Select(s => (s, (uint)((s is >= 50 and < 75 ? 75 : s) * Frame))), 300);
+        var played = h.Played;
+        Assert.Equal(played.OrderBy(s => s), played);
+        var cuts = played.Zip(played.Skip(1)).Where(p => p.Second != p.First + 1).ToList();
+        var explain = $"cuts {string.Join(", ", cuts.Select(c => $"{c.First}→{c.Second}"))}";
+        // The surplus goes in one cut (a packet per 200 ms would have chopped the next seconds 15 times over)…
+        Assert.True(cuts.Count > 0 && cuts[0].Second - cuts[0].First > 15, explain);
+        // …and later only the depth the jitter estimate stops asking for comes off, a packet at a time, far apart.
+        Assert.All(cuts.Skip(1), c => Assert.Equal(2, c.Second - c.First));
+        Assert.All(cuts.Zip(cuts.Skip(1)), c => Assert.True(c.Second.First - c.First.Second >= 20, explain));
+        Assert.InRange(h.Buffer.Statistics.Depth, 0, h.Buffer.Statistics.TargetDepth + 2);
+    }
+
+    [Fact]
     public void A_slow_sender_clock_underruns_then_rebuffers()
     {
         // The sender's 20 ms is 21 ms of ours: the buffer drains and refills rather than playing garbage.

@@ -19,13 +19,14 @@ internal sealed class Baresip : IAsyncDisposable
     private readonly Process _process;
     private readonly TcpClient _control;
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
-    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _output;
     private readonly List<string> _seen = [];
     private readonly Task _reader;
 
-    private Baresip(string directory, Process process, TcpClient control)
+    private Baresip(string directory, Process process, TcpClient control, StringBuilder output)
     {
         Directory = directory;
+        _output = output;
         _process = process;
         _control = control;
         _reader = Task.Run(ReadAsync);
@@ -34,11 +35,15 @@ internal sealed class Baresip : IAsyncDisposable
     /// <summary>The config directory; the decoded (heard) audio is dumped here.</summary>
     public string Directory { get; }
 
+    /// <summary>The account of a phone that only dials: no registration.</summary>
+    public const string DialOnlyAccount = "<sip:interop@127.0.0.1>;regint=0";
+
     /// <summary>
-    /// Starts baresip with an account <c>sip:interop@127.0.0.1</c> (no registration), SIP on a free loopback port,
-    /// RTP in <paramref name="rtpFirst"/>..+39, PCMU/PCMA, sending <paramref name="source"/> (8 kHz mono 16-bit WAV).
+    /// Starts baresip with <paramref name="account"/> (a line of baresip's <c>accounts</c> file; by default
+    /// <see cref="DialOnlyAccount"/>), SIP on a free loopback port, RTP in <paramref name="rtpFirst"/>..+39, PCMU/PCMA,
+    /// sending <paramref name="source"/> (8 kHz mono 16-bit WAV).
     /// </summary>
-    public static async Task<Baresip> StartAsync(string source, int rtpFirst)
+    public static async Task<Baresip> StartAsync(string source, int rtpFirst, string account = DialOnlyAccount)
     {
         Assert.True(File.Exists(Binary), "baresip is not installed: run .ci/deps/sip.sh (Debian package 'baresip-core')");
         var directory = System.IO.Directory.CreateTempSubdirectory("ncco-baresip-").FullName;
@@ -69,7 +74,7 @@ internal sealed class Baresip : IAsyncDisposable
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(ic)}",
             $"snd_path {directory}",
             ""));
-        File.WriteAllText(Path.Combine(directory, "accounts"), "<sip:interop@127.0.0.1>;regint=0\n");
+        File.WriteAllText(Path.Combine(directory, "accounts"), account + "\n");
 
         var start = new ProcessStartInfo(Binary)
         {
@@ -82,10 +87,8 @@ internal sealed class Baresip : IAsyncDisposable
         foreach (var argument in new[] { "-f", directory, "-t", "50" }) start.ArgumentList.Add(argument); // -t: it quits by itself, whatever happens to us
         var process = Process.Start(start)!;
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        CollectLines(process.StandardOutput, output);
+        CollectLines(process.StandardError, output);
 
         // The control socket is up once baresip has loaded its modules: retry for a bounded while.
         var waited = Stopwatch.StartNew();
@@ -95,11 +98,7 @@ internal sealed class Baresip : IAsyncDisposable
             try
             {
                 await control.ConnectAsync("127.0.0.1", controlPort).WaitAsync(TimeSpan.FromSeconds(2));
-                var phone = new Baresip(directory, process, control);
-                lock (output) phone._output.Append(output);
-                process.OutputDataReceived += (_, e) => { lock (phone._output) phone._output.AppendLine(e.Data); };
-                process.ErrorDataReceived += (_, e) => { lock (phone._output) phone._output.AppendLine(e.Data); };
-                return phone;
+                return new Baresip(directory, process, control, output);
             }
             catch (Exception e) when (e is SocketException or TimeoutException)
             {
@@ -117,6 +116,28 @@ internal sealed class Baresip : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Reads a console stream line by line on a thread of its own until baresip closes it. Not with
+    /// BeginOutputReadLine, whose reads of the child's (synchronous) pipes run on thread-pool workers: the host under
+    /// test shares this process's pool, and its RTP receive loops must not wait behind a phone's console.
+    /// </summary>
+    private static void CollectLines(StreamReader stream, StringBuilder output) =>
+        new Thread(() =>
+        {
+            try
+            {
+                while (stream.ReadLine() is { } line)
+                {
+                    lock (output) output.AppendLine(line);
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Disposed with the process: what it printed last is not needed any more.
+            }
+        })
+        { IsBackground = true, Name = "baresip console" }.Start();
 
     /// <summary>Sends a command (<c>dial</c>, <c>sndcode</c>, <c>hangup</c>…) as <c>ctrl_tcp</c> JSON.</summary>
     public async Task CommandAsync(string command, string parameters = "")
