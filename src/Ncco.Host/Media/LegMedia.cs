@@ -76,10 +76,14 @@ internal sealed class LegMedia
 
     public void Inbound()
     {
+        var profile = _engine.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         HasInbound = _transport.ReadInbound(_received);
+        t = Lap(profile, MediaStage.Receive, t);
         if (!HasInbound) Array.Clear(_in);
         else if (_up is null) _received.CopyTo(_in, 0);
         else Fit(_up.Process(_received, _resampled), _in);
+        t = Lap(profile, MediaStage.Upsample, t);
 
         // DTMF runs on silence too so a key's end is seen when the sender stops.
         var n = _dtmf.Process(_in, _detections);
@@ -89,19 +93,28 @@ internal sealed class LegMedia
             if (!d.IsEnd) Sink?.Digit(d.Digit);
             else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
         }
+        t = Lap(profile, MediaStage.Dtmf, t);
         // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
         // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
         var voiced = _vad.Process(_in);
         if (Recorders.Count > 0) ReportSound(voiced);
+        t = Lap(profile, MediaStage.Vad, t);
         Listener?.Process(_in);
+        t = Lap(profile, MediaStage.Listen, t);
         if (HasInbound) Participant?.WriteInput(_in);
+        Lap(profile, MediaStage.Mix, t);
     }
+
+    private static long Lap(MediaStageProfile? profile, MediaStage stage, long since) => profile?.Lap(stage, since) ?? 0;
 
     public void Outbound()
     {
+        var profile = _engine.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         var output = _out.AsSpan();
         if (Participant is { } p) p.Output.CopyTo(output);
         else output.Clear();
+        t = Lap(profile, MediaStage.Mix, t);
         for (var i = _playing.Count - 1; i >= 0; i--)
         {
             var (id, source) = _playing[i];
@@ -113,13 +126,17 @@ internal sealed class LegMedia
                 Finished(id, source);
             }
         }
+        t = Lap(profile, MediaStage.Playback, t);
         for (var i = 0; i < Recorders.Count; i++) Recorders[i].WriteLeg(_in, _out);
+        t = Lap(profile, MediaStage.Record, t);
         if (_down is null) _transport.WriteOutbound(_out);
         else
         {
             Fit(_down.Process(_out, _resampled), _sent);
+            t = Lap(profile, MediaStage.Downsample, t);
             _transport.WriteOutbound(_sent);
         }
+        Lap(profile, MediaStage.Send, t);
     }
 
     /// <summary>Copies a resampler's output into a fixed frame (its length may differ by a sample for some ratios).</summary>

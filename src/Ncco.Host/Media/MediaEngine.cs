@@ -58,6 +58,9 @@ internal sealed class MediaEngine : IAsyncDisposable
 
     public ILogger Logger => _logger;
 
+    /// <summary>Per-stage timing of the ticks (benchmarks); null (the default) measures nothing.</summary>
+    public MediaStageProfile? Profile { get; set; }
+
     /// <summary>Queues work for the media thread (any thread).</summary>
     public void Post(Action command) => _commands.Enqueue(command);
 
@@ -167,6 +170,8 @@ internal sealed class MediaEngine : IAsyncDisposable
     /// <summary>One 20 ms tick (media thread; public for deterministic tests).</summary>
     public void Tick()
     {
+        var profile = Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         while (_commands.TryDequeue(out var command))
         {
             try
@@ -178,9 +183,13 @@ internal sealed class MediaEngine : IAsyncDisposable
                 _logger.LogError(e, "Media command failed");
             }
         }
+        if (profile is not null) profile.Lap(MediaStage.Commands, t);
         for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: true);
+        t = profile is null ? 0 : MediaStageProfile.Now();
         for (var i = 0; i < _mixers.Count; i++) _mixers[i].Mix();
+        profile?.Lap(MediaStage.Mix, t);
         for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: false);
+        profile?.TickDone();
     }
 
     private void Guard(LegMedia leg, bool inbound)
