@@ -14,10 +14,14 @@ public class MediaTickBenchmarks
     [Params(100, 1000)]
     public int Legs { get; set; }
 
+    /// <summary>Threads the tick is spread over (<c>Ncco:Media:Workers</c>).</summary>
+    [Params(1, 2)]
+    public int Workers { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _load = new SipLoadEngine(Legs);
+        _load = new SipLoadEngine(Legs, Workers);
         _load.WarmUp();
     }
 

@@ -4,7 +4,7 @@ using Ncco.Host.Benchmarks;
 
 // Usage:
 //   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- tick [BenchmarkDotNet args]    (µs per media tick, allocations)
-//   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- profile [legs] [ticks]        (where a tick's time goes)
+//   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- profile [legs] [ticks] [workers] [cache|nocache]   (where a tick's time goes)
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
 switch (command)
@@ -15,9 +15,10 @@ switch (command)
     case "profile":
         var legs = rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 1000;
         var ticks = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 500;
-        await StageProfileRun.RunAsync(legs, ticks);
+        var workers = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 1;
+        await StageProfileRun.RunAsync(legs, ticks, workers, ttsCache: rest.Length <= 3 || rest[3] != "nocache");
         break;
     default:
-        Console.WriteLine("commands: tick [BenchmarkDotNet args] | profile [legs] [ticks]");
+        Console.WriteLine("commands: tick [BenchmarkDotNet args] | profile [legs] [ticks] [workers] [cache|nocache]");
         break;
 }

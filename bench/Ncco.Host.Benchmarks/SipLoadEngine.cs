@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Ncco.Host.Media;
 using Ncco.Legs;
 using Ncco.Media.Playback;
+using Ncco.Media.Tts;
 
 namespace Ncco.Host.Benchmarks;
 
@@ -16,11 +17,15 @@ internal sealed class SipLoadEngine : IAsyncDisposable
     private readonly MediaMetrics _metrics = new(null);
     private readonly string _cache = Directory.CreateTempSubdirectory("ncco-host-bench-").FullName;
 
-    public SipLoadEngine(int legs)
+    /// <param name="legs">Legs (calls).</param>
+    /// <param name="workers">Threads a tick is spread over (<c>Ncco:Media:Workers</c>).</param>
+    /// <param name="ttsCache">Whether prompts go through the shared <see cref="CachingTextToSpeech"/> (<c>Ncco:Media:TtsCacheMegabytes</c>).</param>
+    public SipLoadEngine(int legs, int workers = 1, bool ttsCache = true)
     {
         Tts = new SyntheticTextToSpeech(seconds: 4);
-        var renderer = new PlaybackRenderer(Tts, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(_cache)));
-        Engine = new MediaEngine(TimeProvider.System, _metrics, renderer, null, NullLogger.Instance, startClock: false);
+        ITextToSpeech tts = ttsCache ? new CachingTextToSpeech(Tts, 64L * 1024 * 1024) : Tts;
+        var renderer = new PlaybackRenderer(tts, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(_cache)));
+        Engine = new MediaEngine(TimeProvider.System, _metrics, renderer, null, NullLogger.Instance, startClock: false, workers: workers);
         var inbound = G711LoadTransport.Encode(SyntheticSpeech.Create(G711LoadTransport.Rate, 3));
         Transports = new G711LoadTransport[legs];
         for (var i = 0; i < legs; i++)
