@@ -54,7 +54,9 @@ internal sealed class MediaEngine : IAsyncDisposable
         Recognizer = recognizer;
         _logger = logger;
         if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger);
-        _loop = startClock ? Task.Run(() => RunAsync(_stop.Token)) : Task.CompletedTask;
+        _loop = !startClock ? Task.CompletedTask
+            : time == TimeProvider.System ? RunOnOwnThread(_stop.Token)
+            : Task.Run(() => RunAsync(_stop.Token));
     }
 
     public MediaMetrics Metrics { get; }
@@ -250,6 +252,58 @@ internal sealed class MediaEngine : IAsyncDisposable
         {
             // One broken leg must not stop the others' audio: log and silence it until its transport ends it.
             if (leg.Faults++ == 0) _logger.LogError(e, "Media processing failed for leg {LegId}", leg.Id);
+        }
+    }
+
+    /// <summary>
+    /// The clock on the real time: a dedicated thread that sleeps until each tick's deadline itself. A timer's
+    /// callback (what <see cref="MediaClock"/> waits for) is delivered through the thread pool, behind whatever is
+    /// queued there — with a thousand RTP legs, tens of thousands of socket completions a second — so a busy pool
+    /// would make ticks late that had the CPU to be on time. Late frames are counted as <see cref="MediaClock"/> does.
+    /// </summary>
+    private Task RunOnOwnThread(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunTicks(cancellationToken);
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                _logger.LogCritical(e, "The media clock stopped");
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "ncco-media-0" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void RunTicks(CancellationToken cancellationToken)
+    {
+        var frame = System.Diagnostics.Stopwatch.Frequency / 50;
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var wake = cancellationToken.WaitHandle;
+        long ticks = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = start + ((ticks + 1) * frame) - System.Diagnostics.Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                // Whole milliseconds, rounded up: waking up to 1 ms after the deadline, never spinning before it.
+                var ms = (int)(((wait * 1000) + System.Diagnostics.Stopwatch.Frequency - 1) / System.Diagnostics.Stopwatch.Frequency);
+                if (wake.WaitOne(ms)) break;
+                continue;
+            }
+            var due = (System.Diagnostics.Stopwatch.GetTimestamp() - start) / frame;
+            var frames = (int)Math.Max(1, due - ticks);
+            ticks += frames;
+            if (frames > 1) Metrics.Late(frames - 1);
+            var run = Math.Min(frames, MaxCatchUpFrames);
+            for (var i = 0; i < run; i++) Tick();
         }
     }
 
