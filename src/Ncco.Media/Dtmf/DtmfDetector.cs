@@ -237,20 +237,20 @@ public sealed class DtmfDetector
         return d;
     }
 
+    /// <summary>Phase advance between the halves, relative to the bin frequency = 2π (f − f_k) H / fs, in Hz.</summary>
+    private double OffsetHz(int t, Complex aligned) => (aligned * Complex.Conjugate(_first[t])).Phase * _sampleRate / (2 * Math.PI * _half);
+
     private char Classify()
     {
         Span<double> power = stackalloc double[Tones];
-        Span<double> offsetHz = stackalloc double[Tones];
+        Span<Complex> aligned = stackalloc Complex[Tones];
         var norm = 2.0 / ((double)_block * _block);
         for (var t = 0; t < Tones; t++)
         {
             var second = HalfResult(t);
-            var aligned = _halfRotation[t] * second;
-            var full = _first[t] + aligned;
+            aligned[t] = _halfRotation[t] * second;
+            var full = _first[t] + aligned[t];
             power[t] = full.Magnitude * full.Magnitude * norm;
-            // Phase advance between the halves, relative to the bin frequency = 2π (f - f_k) H / fs.
-            var dphi = (aligned * Complex.Conjugate(_first[t])).Phase;
-            offsetHz[t] = dphi * _sampleRate / (2 * Math.PI * _half);
         }
         var row = ArgMax(power[..4]);
         var col = 4 + ArgMax(power[4..]);
@@ -280,8 +280,9 @@ public sealed class DtmfDetector
         {
             return '\0';
         }
-        if (Math.Abs(offsetHz[row]) > _options.MaxFrequencyDeviation * _frequency[row]
-            || Math.Abs(offsetHz[col]) > _options.MaxFrequencyDeviation * _frequency[col])
+        // Only now the two candidate tones' frequencies (an atan2 each): most blocks, silence and speech, never get here.
+        if (Math.Abs(OffsetHz(row, aligned[row])) > _options.MaxFrequencyDeviation * _frequency[row]
+            || Math.Abs(OffsetHz(col, aligned[col])) > _options.MaxFrequencyDeviation * _frequency[col])
         {
             return '\0';
         }
