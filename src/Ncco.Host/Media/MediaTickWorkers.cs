@@ -75,6 +75,7 @@ internal sealed class MediaTickWorkers : IDisposable
     /// <summary>Stops the helpers (call from the ticking thread, never during <see cref="Run"/>).</summary>
     public void Dispose()
     {
+        if (_stopping) return;
         _stopping = true;
         _barrier.SignalAndWait(); // the helpers wake, see _stopping and leave
         foreach (var helper in _helpers) helper.Join();
