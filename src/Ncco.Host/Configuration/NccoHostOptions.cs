@@ -30,6 +30,9 @@ public sealed class NccoHostOptions
 
     /// <summary>Webhook delivery settings.</summary>
     public WebhookOptions Webhooks { get; set; } = new();
+
+    /// <summary>Media engine settings (tick workers, TTS cache).</summary>
+    public MediaOptions Media { get; set; } = new();
 }
 
 /// <summary>Settings of the Voice REST API (<c>Ncco:Calls</c>).</summary>

@@ -31,12 +31,15 @@ internal sealed class LegMedia
     private readonly short[] _scratch = new short[MediaEngine.FrameSamples];
     private readonly Resampler? _up;
     private readonly Resampler? _down;
-    private readonly DtmfDetector _dtmf = new(MediaEngine.SampleRate);
+    private readonly DtmfDetector _dtmf;
+    private readonly bool _detectAtLegRate;
     private readonly DtmfDetection[] _detections = new DtmfDetection[8];
     private readonly VoiceActivityDetector _vad = new();
     private readonly List<(long Id, IAudioSource Source)> _playing = [];
     private readonly HashSet<long> _fetching = [];
     private int _voiced;
+    private bool _upIdle;
+    private int _silentOut;
 
     public LegMedia(MediaEngine engine, string id, IMediaTransport transport)
     {
@@ -51,6 +54,8 @@ internal sealed class LegMedia
             _up = new Resampler(transport.SampleRate, MediaEngine.SampleRate);
             _down = new Resampler(MediaEngine.SampleRate, transport.SampleRate);
         }
+        _detectAtLegRate = transport.SampleRate <= MediaEngine.SampleRate;
+        _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaEngine.SampleRate);
         _resampled = new short[Math.Max(_up?.MaxOutputFor(legFrame) ?? 0, _down?.MaxOutputFor(MediaEngine.FrameSamples) ?? 0) + 8];
     }
 
@@ -79,51 +84,106 @@ internal sealed class LegMedia
 
     public void Inbound()
     {
+        var profile = _engine.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         HasInbound = _transport.ReadInbound(_received);
-        if (!HasInbound) Array.Clear(_in);
-        else if (_up is null) _received.CopyTo(_in, 0);
-        else Fit(_up.Process(_received, _resampled), _in);
+        if (!HasInbound) Array.Clear(_received);
+        t = Lap(profile, MediaStage.Receive, t);
+        // The detectors run on the lower-rate copy of the frame: a G.711 leg's own 8 kHz audio holds everything a key
+        // or a voice has on the phone network, and analysing it costs half of analysing the 16 kHz copy.
+        if (!_detectAtLegRate || NeedsMediaRateInput) ToMediaRate();
+        else _upIdle = true;
+        t = Lap(profile, MediaStage.Upsample, t);
+        var detected = _detectAtLegRate ? _received : _in;
 
         // DTMF runs on silence too so a key's end is seen when the sender stops.
-        var n = _dtmf.Process(_in, _detections);
+        var n = _dtmf.Process(detected, _detections);
         for (var i = 0; i < n; i++)
         {
             var d = _detections[i];
             if (!d.IsEnd) Sink?.Digit(d.Digit);
             else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
         }
+        t = Lap(profile, MediaStage.Dtmf, t);
         // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
         // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
-        var voiced = _vad.Process(_in);
+        var voiced = _vad.Process(detected);
         if (Recorders.Count > 0) ReportSound(voiced);
+        t = Lap(profile, MediaStage.Vad, t);
         Listener?.Process(_in);
         if (MachineDetection?.Process(_in) == true) MachineDetection = null;
-        if (HasInbound) Participant?.WriteInput(_in);
+        t = Lap(profile, MediaStage.Listen, t);
+        if (HasInbound && Mixer is { IsSolo: false }) Participant?.WriteInput(_in);
+        Lap(profile, MediaStage.Mix, t);
     }
+
+    /// <summary>
+    /// Whether anything reads the received audio at the media rate this tick (<see cref="_in"/>): a speech listener,
+    /// a machine detection, a leg recording, or a mixer with someone else to hear it. When nothing does (a lone caller listening to a
+    /// prompt: the common IVR case), resampling it is skipped. A new per-leg consumer of <see cref="_in"/> must be
+    /// added here.
+    /// </summary>
+    private bool NeedsMediaRateInput => Listener is not null || MachineDetection is not null || Recorders.Count > 0 || Mixer is { IsSolo: false };
+
+    /// <summary>Fills <see cref="_in"/> from <see cref="_received"/>.</summary>
+    private void ToMediaRate()
+    {
+        if (_up is null)
+        {
+            _received.CopyTo(_in, 0);
+            return;
+        }
+        if (_upIdle)
+        {
+            // The frames skipped while nobody listened must not leak into the filter's history.
+            _up.Reset();
+            _upIdle = false;
+        }
+        Fit(_up.Process(_received, _resampled), _in);
+    }
+
+    private static long Lap(MediaStageProfile? profile, MediaStage stage, long since) => profile?.Lap(stage, since) ?? 0;
 
     public void Outbound()
     {
+        var profile = _engine.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         var output = _out.AsSpan();
-        if (Participant is { } p) p.Output.CopyTo(output);
+        var silent = true;
+        if (Participant is { } p && Mixer is { IsSolo: false })
+        {
+            p.Output.CopyTo(output);
+            silent = false;
+        }
         else output.Clear();
+        t = Lap(profile, MediaStage.Mix, t);
         for (var i = _playing.Count - 1; i >= 0; i--)
         {
             var (id, source) = _playing[i];
             var n = source.Read(_scratch);
             Pcm16.MixInto(_scratch.AsSpan(0, n), output);
+            silent = false;
             if (n < _scratch.Length)
             {
                 _playing.RemoveAt(i);
                 Finished(id, source);
             }
         }
+        t = Lap(profile, MediaStage.Playback, t);
         for (var i = 0; i < Recorders.Count; i++) Recorders[i].WriteLeg(_in, _out);
+        t = Lap(profile, MediaStage.Record, t);
         if (_down is null) _transport.WriteOutbound(_out);
         else
         {
-            Fit(_down.Process(_out, _resampled), _sent);
+            // Once a whole silent frame has gone through, the filter's history is all zeros and it would only produce
+            // zeros: skipping it then is exact, and idle legs (no prompt, no conversation) cost no filtering.
+            _silentOut = silent ? _silentOut + 1 : 0;
+            if (_silentOut > 1) Array.Clear(_sent);
+            else Fit(_down.Process(_out, _resampled), _sent);
+            t = Lap(profile, MediaStage.Downsample, t);
             _transport.WriteOutbound(_sent);
         }
+        Lap(profile, MediaStage.Send, t);
     }
 
     /// <summary>Copies a resampler's output into a fixed frame (its length may differ by a sample for some ratios).</summary>

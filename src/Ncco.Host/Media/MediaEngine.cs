@@ -8,9 +8,12 @@ namespace Ncco.Host.Media;
 /// <summary>
 /// The media thread (a dedicated thread, not the thread pool): ONE 20 ms clock for every leg of every application in
 /// the process. Each tick it runs queued commands (play, stop, topology, recordings — posted from VM threads and
-/// transports), then, for all legs, reads received audio (DTMF, VAD, ASR, mixer input), runs every conversation mixer,
-/// and builds and sends what each leg hears (mixer output + its playbacks, recorded on the way). All per-leg and
-/// per-mixer state is touched only here, so none of it needs locks; the per-frame path does not allocate.
+/// transports), then, conversation by conversation, reads its legs' received audio (DTMF, VAD, ASR, mixer input), runs
+/// its mixer, and builds and sends what each leg hears (mixer output + its playbacks, recorded on the way). The
+/// conversations of a tick may be spread over several worker threads (<see cref="MediaTickWorkers"/>,
+/// <c>Ncco:Media:Workers</c>), whole conversations per worker; commands always run alone first. So each piece of
+/// per-leg and per-mixer state is touched by one thread at a time and needs no locks; the per-frame path does not
+/// allocate.
 /// </summary>
 /// <remarks>
 /// When the thread falls behind, the clock reports several due frames: the missed ones are counted in
@@ -39,14 +42,19 @@ internal sealed class MediaEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    // startClock: false for tests that drive Tick themselves.
-    public MediaEngine(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true)
+    private readonly MediaTickWorkers? _workers;
+
+    // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
+    // ticking thread, the deterministic default for tests).
+    public MediaEngine(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _time = time;
         Metrics = metrics;
         Renderer = renderer;
         Recognizer = recognizer;
         _logger = logger;
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger);
         _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
@@ -56,7 +64,13 @@ internal sealed class MediaEngine : IAsyncDisposable
 
     public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }
 
+    /// <summary>Threads each tick is spread over.</summary>
+    public int Workers => _workers?.Count ?? 1;
+
     public ILogger Logger => _logger;
+
+    /// <summary>Per-stage timing of the ticks (benchmarks); null (the default) measures nothing.</summary>
+    public MediaStageProfile? Profile { get; set; }
 
     /// <summary>Queues work for the media thread (any thread).</summary>
     public void Post(Action command) => _commands.Enqueue(command);
@@ -167,6 +181,8 @@ internal sealed class MediaEngine : IAsyncDisposable
     /// <summary>One 20 ms tick (media thread; public for deterministic tests).</summary>
     public void Tick()
     {
+        var profile = Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
         while (_commands.TryDequeue(out var command))
         {
             try
@@ -178,9 +194,50 @@ internal sealed class MediaEngine : IAsyncDisposable
                 _logger.LogError(e, "Media command failed");
             }
         }
-        for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: true);
-        for (var i = 0; i < _mixers.Count; i++) _mixers[i].Mix();
-        for (var i = 0; i < _legs.Count; i++) Guard(_legs[i], inbound: false);
+        if (profile is not null) profile.Lap(MediaStage.Commands, t);
+        if (_workers is null) RunShare(0, 1);
+        else _workers.Run();
+        profile?.TickDone();
+    }
+
+    /// <summary>
+    /// One worker's share of a tick: every <paramref name="workers"/>-th conversation from <paramref name="worker"/> on
+    /// — its legs' inbound audio, its mix, its legs' outbound audio — then likewise the legs in no conversation.
+    /// Conversations share nothing (a leg is in at most one; DTMF is forwarded only within one), so whole
+    /// conversations on one thread keep all of a leg's and a mixer's state on that thread for the tick.
+    /// </summary>
+    private void RunShare(int worker, int workers)
+    {
+        var profile = Profile;
+        for (var i = worker; i < _mixers.Count; i += workers)
+        {
+            var mixer = _mixers[i];
+            var members = mixer.Members;
+            for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: true);
+            var t = profile is null ? 0 : MediaStageProfile.Now();
+            Mix(mixer);
+            profile?.Lap(MediaStage.Mix, t);
+            for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: false);
+        }
+        for (var i = worker; i < _legs.Count; i += workers)
+        {
+            var leg = _legs[i];
+            if (leg.Mixer is not null) continue;
+            Guard(leg, inbound: true);
+            Guard(leg, inbound: false);
+        }
+    }
+
+    private void Mix(MixerState mixer)
+    {
+        try
+        {
+            mixer.Mix();
+        }
+        catch (Exception e)
+        {
+            if (mixer.Faults++ == 0) _logger.LogError(e, "Mixing failed for conversation {ConversationId}", mixer.ConversationId);
+        }
     }
 
     private void Guard(LegMedia leg, bool inbound)
@@ -217,7 +274,7 @@ internal sealed class MediaEngine : IAsyncDisposable
         })
         {
             IsBackground = true,
-            Name = "Ncco media",
+            Name = "ncco-media-0",
         };
         thread.Start();
         return done.Task;
@@ -240,6 +297,7 @@ internal sealed class MediaEngine : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _workers?.Dispose();
         _stop.Dispose();
     }
 }

@@ -40,6 +40,8 @@ public sealed class MediaRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _time = time;
         _loggers = loggers;
+        var settings = options.Value.Media;
+        settings.Validate();
         Recordings = recordings;
         var logger = loggers.CreateLogger("Ncco.Host.Media");
         var missing = NativeEngines.Probe();
@@ -55,6 +57,7 @@ public sealed class MediaRuntime : IAsyncDisposable
         {
             logger.LogError("Media: text-to-speech disabled: {Reason}", e.Message);
         }
+        if (tts is not null && settings.TtsCacheMegabytes > 0) tts = TtsCache = new CachingTextToSpeech(tts, settings.TtsCacheMegabytes * 1024L * 1024);
         try
         {
             _recognizer = new PocketSphinxRecognizer();
@@ -66,8 +69,11 @@ public sealed class MediaRuntime : IAsyncDisposable
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
-        _engine = new MediaEngine(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger);
+        _engine = new MediaEngine(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers);
     }
+
+    /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
+    public CachingTextToSpeech? TtsCache { get; }
 
     /// <summary>Where recordings are written and found.</summary>
     public RecordingStore Recordings { get; }

@@ -10,7 +10,8 @@ namespace Ncco.Host.Media;
 /// <summary>
 /// Turns the VM's semantic <see cref="Playback"/>s into audio sources at the media rate: talk → espeak-ng (streaming,
 /// language/style/level/loop), stream/ringback/music on hold → <see cref="StreamPlayer"/>, DTMF → <see cref="DtmfGenerator"/>,
-/// beep → <see cref="CallRecorder.CreateBeep"/>. Shared by all legs; thread-safe.
+/// beep → <see cref="CallRecorder.CreateBeep"/>. Shared by all legs; thread-safe. With a <see cref="CachingTextToSpeech"/>
+/// (<c>Ncco:Media:TtsCacheMegabytes</c>) talk that was rendered before plays from memory.
 /// </summary>
 internal sealed class PlaybackRenderer(ITextToSpeech? tts, StreamPlayer streams)
 {
@@ -24,15 +25,23 @@ internal sealed class PlaybackRenderer(ITextToSpeech? tts, StreamPlayer streams)
     /// <exception cref="ArgumentException">Bad DTMF digits.</exception>
     public IAudioSource Create(Playback playback) => playback.Kind switch
     {
-        PlaybackKind.Talk when tts is not null => new StreamingAudioSource(
-            ct => tts.SynthesizeAsync(new TtsRequest(playback.Text ?? "", playback.Language ?? "en-US", playback.Style, playback.Premium), MediaEngine.SampleRate, ct),
-            MediaEngine.SampleRate, playback.Loop, playback.Level),
+        PlaybackKind.Talk when tts is not null => Talk(tts, playback),
         // Without espeak-ng (reported at startup) the VM still needs the prompt to take its time.
         PlaybackKind.Talk => Silence(playback),
         PlaybackKind.Dtmf => new BufferAudioSource(_dtmf.Generate(playback.Text ?? ""), MediaEngine.SampleRate, 1, playback.Level),
         PlaybackKind.Beep => new BufferAudioSource(_beep, MediaEngine.SampleRate, 1),
         _ => Silence(playback),
     };
+
+    private static IAudioSource Talk(ITextToSpeech tts, Playback playback)
+    {
+        var request = new TtsRequest(playback.Text ?? "", playback.Language ?? "en-US", playback.Style, playback.Premium);
+        // A prompt already rendered plays from the shared cache's memory at once; anything else streams (joining a
+        // rendering of the same prompt in progress, when there is one).
+        if (tts is CachingTextToSpeech cache && cache.TryGet(request, MediaEngine.SampleRate, out var samples))
+            return new BufferAudioSource(samples, MediaEngine.SampleRate, playback.Loop, playback.Level);
+        return new StreamingAudioSource(ct => tts.SynthesizeAsync(request, MediaEngine.SampleRate, ct), MediaEngine.SampleRate, playback.Loop, playback.Level);
+    }
 
     /// <summary>Fetches and decodes a stream / ringback / music-on-hold URL.</summary>
     /// <exception cref="MediaFetchException">Unreachable, HTTP error or not audio.</exception>

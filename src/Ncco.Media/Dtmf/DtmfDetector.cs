@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Ncco.Media.Dtmf;
 
@@ -68,6 +69,9 @@ public sealed class DtmfDetector
     /// <summary>The key currently sounding, or null.</summary>
     public char? CurrentDigit => _current == '\0' ? null : _current;
 
+    /// <summary>Whether <see cref="Process"/> runs the filters as vectors (where the CPU has them; tests compare both paths).</summary>
+    internal bool UseVectors { get; init; } = Vector256.IsHardwareAccelerated;
+
     /// <summary>Block length in samples (the detector's time resolution).</summary>
     public int BlockSamples => _block;
 
@@ -78,6 +82,10 @@ public sealed class DtmfDetector
     /// <returns>Number of reports written.</returns>
     public int Process(ReadOnlySpan<short> samples, Span<DtmfDetection> detections)
     {
+        if (UseVectors)
+        {
+            return ProcessVector(samples, detections);
+        }
         var written = 0;
         var quarterLen = _half / 2;
         foreach (var sample in samples)
@@ -89,31 +97,87 @@ public sealed class DtmfDetector
                 _s2[t] = _s1[t];
                 _s1[t] = s0;
             }
-            var e = x * x;
-            _energy += e;
-            _quarter[Math.Min(3, _fill / quarterLen)] += e;
-            _fill++;
-            if (_fill == _half)
-            {
-                for (var t = 0; t < Tones; t++)
-                {
-                    _first[t] = HalfResult(t);
-                    _s1[t] = 0;
-                    _s2[t] = 0;
-                }
-            }
-            else if (_fill == _block)
-            {
-                _samples += _block;
-                written += EvaluateBlock(detections[written..]);
-                _fill = 0;
-                _energy = 0;
-                Array.Clear(_quarter);
-                Array.Clear(_s1);
-                Array.Clear(_s2);
-            }
+            AddEnergy(x, quarterLen);
+            written += EndOfSample(detections[written..]);
         }
         return written;
+    }
+
+    /// <summary>
+    /// <see cref="Process"/> with the eight Goertzel filters as two 4-lane vectors kept in registers between samples
+    /// (the filter states go back to the arrays only at half-block boundaries). The same operations in the same
+    /// order as the scalar loop (multiply, add, subtract; no fused multiply-add), so the results are identical.
+    /// </summary>
+    private int ProcessVector(ReadOnlySpan<short> samples, Span<DtmfDetection> detections)
+    {
+        var written = 0;
+        var quarterLen = _half / 2;
+        var cosLow = Vector256.Create((ReadOnlySpan<double>)_cos2.AsSpan(0, 4));
+        var cosHigh = Vector256.Create((ReadOnlySpan<double>)_cos2.AsSpan(4, 4));
+        var s1Low = Vector256.Create((ReadOnlySpan<double>)_s1.AsSpan(0, 4));
+        var s1High = Vector256.Create((ReadOnlySpan<double>)_s1.AsSpan(4, 4));
+        var s2Low = Vector256.Create((ReadOnlySpan<double>)_s2.AsSpan(0, 4));
+        var s2High = Vector256.Create((ReadOnlySpan<double>)_s2.AsSpan(4, 4));
+        foreach (var sample in samples)
+        {
+            double x = sample;
+            var xv = Vector256.Create(x);
+            var s0Low = Vector256.Subtract(Vector256.Add(xv, Vector256.Multiply(cosLow, s1Low)), s2Low);
+            var s0High = Vector256.Subtract(Vector256.Add(xv, Vector256.Multiply(cosHigh, s1High)), s2High);
+            s2Low = s1Low;
+            s2High = s1High;
+            s1Low = s0Low;
+            s1High = s0High;
+            AddEnergy(x, quarterLen);
+            if (_fill == _half || _fill == _block)
+            {
+                s1Low.CopyTo(_s1.AsSpan(0, 4));
+                s1High.CopyTo(_s1.AsSpan(4, 4));
+                s2Low.CopyTo(_s2.AsSpan(0, 4));
+                s2High.CopyTo(_s2.AsSpan(4, 4));
+                written += EndOfSample(detections[written..]);
+                s1Low = s1High = s2Low = s2High = Vector256<double>.Zero; // both boundaries restart the filters
+            }
+        }
+        s1Low.CopyTo(_s1.AsSpan(0, 4));
+        s1High.CopyTo(_s1.AsSpan(4, 4));
+        s2Low.CopyTo(_s2.AsSpan(0, 4));
+        s2High.CopyTo(_s2.AsSpan(4, 4));
+        return written;
+    }
+
+    private void AddEnergy(double x, int quarterLen)
+    {
+        var e = x * x;
+        _energy += e;
+        _quarter[Math.Min(3, _fill / quarterLen)] += e;
+        _fill++;
+    }
+
+    /// <summary>At a half-block boundary keeps the first half's sums; at a block boundary evaluates the block.</summary>
+    private int EndOfSample(Span<DtmfDetection> detections)
+    {
+        if (_fill == _half)
+        {
+            for (var t = 0; t < Tones; t++)
+            {
+                _first[t] = HalfResult(t);
+                _s1[t] = 0;
+                _s2[t] = 0;
+            }
+        }
+        else if (_fill == _block)
+        {
+            _samples += _block;
+            var written = EvaluateBlock(detections);
+            _fill = 0;
+            _energy = 0;
+            Array.Clear(_quarter);
+            Array.Clear(_s1);
+            Array.Clear(_s2);
+            return written;
+        }
+        return 0;
     }
 
     /// <summary>Ends any key in progress (call at end of stream) and reports it.</summary>
@@ -173,20 +237,20 @@ public sealed class DtmfDetector
         return d;
     }
 
+    /// <summary>Phase advance between the halves, relative to the bin frequency = 2π (f − f_k) H / fs, in Hz.</summary>
+    private double OffsetHz(int t, Complex aligned) => (aligned * Complex.Conjugate(_first[t])).Phase * _sampleRate / (2 * Math.PI * _half);
+
     private char Classify()
     {
         Span<double> power = stackalloc double[Tones];
-        Span<double> offsetHz = stackalloc double[Tones];
+        Span<Complex> aligned = stackalloc Complex[Tones];
         var norm = 2.0 / ((double)_block * _block);
         for (var t = 0; t < Tones; t++)
         {
             var second = HalfResult(t);
-            var aligned = _halfRotation[t] * second;
-            var full = _first[t] + aligned;
+            aligned[t] = _halfRotation[t] * second;
+            var full = _first[t] + aligned[t];
             power[t] = full.Magnitude * full.Magnitude * norm;
-            // Phase advance between the halves, relative to the bin frequency = 2π (f - f_k) H / fs.
-            var dphi = (aligned * Complex.Conjugate(_first[t])).Phase;
-            offsetHz[t] = dphi * _sampleRate / (2 * Math.PI * _half);
         }
         var row = ArgMax(power[..4]);
         var col = 4 + ArgMax(power[4..]);
@@ -216,8 +280,9 @@ public sealed class DtmfDetector
         {
             return '\0';
         }
-        if (Math.Abs(offsetHz[row]) > _options.MaxFrequencyDeviation * _frequency[row]
-            || Math.Abs(offsetHz[col]) > _options.MaxFrequencyDeviation * _frequency[col])
+        // Only now the two candidate tones' frequencies (an atan2 each): most blocks, silence and speech, never get here.
+        if (Math.Abs(OffsetHz(row, aligned[row])) > _options.MaxFrequencyDeviation * _frequency[row]
+            || Math.Abs(OffsetHz(col, aligned[col])) > _options.MaxFrequencyDeviation * _frequency[col])
         {
             return '\0';
         }

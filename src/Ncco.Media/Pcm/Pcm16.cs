@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Ncco.Media.Pcm;
 
@@ -68,12 +70,14 @@ public static class Pcm16
         {
             return 0;
         }
-        double sum = 0;
+        // Integer squares summed exactly in a long (a chain of 1-cycle adds instead of 4-cycle floating-point ones);
+        // the same result as summing doubles for any span under 2^53 / 2^30 ≈ 8 million samples, where both are exact.
+        long sum = 0;
         foreach (var s in samples)
         {
-            sum += (double)s * s;
+            sum += s * s;
         }
-        return Math.Sqrt(sum / samples.Length);
+        return Math.Sqrt((double)sum / samples.Length);
     }
 
     /// <summary>RMS level in dB relative to a full-scale sine (dBFS; −∞ for silence is returned as −120).</summary>
@@ -87,7 +91,29 @@ public static class Pcm16
     public static void MixInto(ReadOnlySpan<short> source, Span<short> destination)
     {
         var n = Math.Min(source.Length, destination.Length);
-        for (var i = 0; i < n; i++)
+        var i = 0;
+        // Saturating 16-bit adds, 16 (AVX2) or 8 (SSE2) samples at a time: the same results as the scalar loop.
+        if (Avx2.IsSupported)
+        {
+            ref var src = ref MemoryMarshal.GetReference(source);
+            ref var dst = ref MemoryMarshal.GetReference(destination);
+            for (; i + Vector256<short>.Count <= n; i += Vector256<short>.Count)
+            {
+                var sum = Avx2.AddSaturate(Vector256.LoadUnsafe(ref dst, (nuint)i), Vector256.LoadUnsafe(ref src, (nuint)i));
+                sum.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        else if (Sse2.IsSupported)
+        {
+            ref var src = ref MemoryMarshal.GetReference(source);
+            ref var dst = ref MemoryMarshal.GetReference(destination);
+            for (; i + Vector128<short>.Count <= n; i += Vector128<short>.Count)
+            {
+                var sum = Sse2.AddSaturate(Vector128.LoadUnsafe(ref dst, (nuint)i), Vector128.LoadUnsafe(ref src, (nuint)i));
+                sum.StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
         {
             destination[i] = Saturate(destination[i] + source[i]);
         }

@@ -25,6 +25,9 @@ public sealed class RtpSession : IAsyncDisposable
     public const int MaxQueuedDigits = 32;
     private const int ConcealFrames = 3;
 
+    /// <summary>Most datagrams one <see cref="ReadFrame"/> takes from the socket with <see cref="RtpSessionOptions.ReceiveOnRead"/> (a burst beyond it waits for the next read).</summary>
+    public const int MaxDatagramsPerRead = 16;
+
     private readonly RtpPortLease _lease;
     private readonly RtpSessionOptions _options;
     private readonly TimeProvider _time;
@@ -41,6 +44,8 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly short[] _pcm;
     private readonly short[] _lastFrame;
     private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
+    private readonly byte[]? _receiveBuffer;
+    private readonly SocketAddress? _receiveSource;
     private int _pcmStart;
     private int _pcmCount;
     private int _concealed;
@@ -113,6 +118,11 @@ public sealed class RtpSession : IAsyncDisposable
                 SetRemoteLocked(remote, options.RemoteRtcp);
             }
             _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
+            if (options.ReceiveOnRead)
+            {
+                _receiveBuffer = new byte[RtpPacket.MaxDatagramSize];
+                _receiveSource = new SocketAddress(lease.RtpSocket.AddressFamily);
+            }
         }
         catch
         {
@@ -188,7 +198,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
-        _rtpLoop = Task.Run(() => ReceiveAsync(_lease.RtpSocket, OnRtp, _stop.Token));
+        _rtpLoop = _options.ReceiveOnRead ? Task.CompletedTask : Task.Run(() => ReceiveAsync(_lease.RtpSocket, OnRtp, _stop.Token));
         _rtcpLoop = Task.Run(() => ReceiveAsync(_lease.RtcpSocket, OnRtcp, _stop.Token));
     }
 
@@ -216,6 +226,10 @@ public sealed class RtpSession : IAsyncDisposable
         if (frame.Length != _codec.SamplesPerFrame)
         {
             throw new ArgumentException($"frame must hold {_codec.SamplesPerFrame} samples", nameof(frame));
+        }
+        if (_receiveBuffer is not null && _rtpLoop is not null)
+        {
+            ReceiveWaiting();
         }
         var produced = true;
         lock (_gate)
@@ -519,6 +533,37 @@ public sealed class RtpSession : IAsyncDisposable
         _remoteRtpEndPoint = rtp;
         _remoteRtp = rtp.Serialize();
         _remoteRtcp = (rtcp ?? new IPEndPoint(rtp.Address, rtp.Port + 1)).Serialize();
+    }
+
+    /// <summary>
+    /// <see cref="RtpSessionOptions.ReceiveOnRead"/>: takes the datagrams already waiting on the RTP socket. The
+    /// pending byte count (one ioctl) is asked first, so the receive never blocks and an empty socket costs no
+    /// exception.
+    /// </summary>
+    private void ReceiveWaiting()
+    {
+        var socket = _lease.RtpSocket;
+        for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
+        {
+            int length;
+            try
+            {
+                if (socket.Available == 0)
+                {
+                    return;
+                }
+                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receiveSource!);
+            }
+            catch (SocketException)
+            {
+                continue; // an ICMP error from an earlier send surfaces here on Linux; it says nothing about the next datagram
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // closed by DisposeAsync
+            }
+            OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
+        }
     }
 
     private delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress source);

@@ -40,6 +40,16 @@ public sealed record RtpSessionOptions
     /// <summary>Jitter buffer settings (frame units are set from the codec).</summary>
     public JitterBufferOptions JitterBuffer { get; init; } = new();
 
+    /// <summary>
+    /// Receive RTP in <see cref="RtpSession.ReadFrame"/> (the caller's thread) instead of in a background loop: each
+    /// call takes the datagrams waiting on the socket without blocking, at most <see cref="RtpSession.MaxDatagramsPerRead"/>.
+    /// For a media thread that reads every 20 ms it saves a thread-pool work item and an epoll wake-up per packet —
+    /// with hundreds of legs, most of the process's receive cost. Arrival times (and so the interarrival jitter in
+    /// our RTCP reports) are then those of the reads, 20 ms apart. RTCP is received in the background either way.
+    /// Default false: packets are taken as they arrive, and statistics move without reads.
+    /// </summary>
+    public bool ReceiveOnRead { get; init; }
+
     /// <summary>Duration of a DTMF key sent with <see cref="RtpSession.SendDigit"/> when none is given.</summary>
     public TimeSpan DigitDuration { get; init; } = TimeSpan.FromMilliseconds(100);
 }

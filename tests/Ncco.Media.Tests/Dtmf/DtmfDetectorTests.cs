@@ -136,4 +136,34 @@ public class DtmfDetectorTests
         var sweep = Resampler.Convert(WavReader.ReadAll(path2).Samples, 16000, 8000);
         Assert.Empty(DtmfTestAudio.Detect(sweep, 8000));
     }
+
+    [Theory]
+    [InlineData(8000)]
+    [InlineData(16000)]
+    public void Vector_and_scalar_filters_report_the_same_keys_at_the_same_samples(int rate)
+    {
+        // Keys at several levels and lengths in noise, fed in 20 ms frames as the media engine does.
+        var audio = new List<short>();
+        foreach (var (key, ms, level) in new[] { ('1', 60, -12.0), ('5', 120, -20.0), ('#', 45, -25.0), ('D', 200, -8.0), ('0', 80, -30.0) })
+        {
+            audio.AddRange(DtmfTestAudio.Burst(key, ms, level, level + 2, 20, rate: rate));
+        }
+        var frame = rate / 50;
+        var vector = new DtmfDetector(rate) { UseVectors = true };
+        var scalar = new DtmfDetector(rate) { UseVectors = false };
+        var fromVector = new List<DtmfDetection>();
+        var fromScalar = new List<DtmfDetection>();
+        var buffer = new DtmfDetection[8];
+        var samples = audio.ToArray();
+        for (var i = 0; i + frame <= samples.Length; i += frame)
+        {
+            var n = vector.Process(samples.AsSpan(i, frame), buffer);
+            fromVector.AddRange(buffer.AsSpan(0, n).ToArray());
+            n = scalar.Process(samples.AsSpan(i, frame), buffer);
+            fromScalar.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        Assert.Equal(fromScalar, fromVector);
+        Assert.Equal("15#D0", string.Concat(fromScalar.Where(d => d.IsEnd).Select(d => d.Digit)));
+    }
 }

@@ -54,4 +54,22 @@ public class PcmTests
         Assert.True(src.IsFinished);
         Assert.Equal(0, src.Read(dst));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(45)]
+    [InlineData(320)]
+    public void MixInto_saturates_every_sample_like_the_scalar_sum(int length)
+    {
+        var random = new Random(length);
+        var source = Enumerable.Range(0, length).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+        var destination = Enumerable.Range(0, length + 3).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+        var expected = destination.Select((d, i) => i < length ? (short)Math.Clamp(d + source[i], short.MinValue, short.MaxValue) : d).ToArray();
+
+        Pcm16.MixInto(source, destination);
+
+        Assert.Equal(expected, destination);
+    }
 }
