@@ -8,6 +8,9 @@ const TITLES = { start: 'Start', calls: 'Calls', editor: 'NCCO editor', applicat
 let session = null;
 let timers = [];
 let openTimeline = null;
+// The calls page refreshes every 2 s; an open timeline is redrawn only when it changed, so a finished call's diagram
+// keeps its scroll position, a reader's selection and the copy result instead of being replaced under them.
+let shownTimeline = '';
 
 function credentials() { return sessionStorage.getItem('ncco.basic'); }
 
@@ -162,6 +165,12 @@ async function copyMermaid() {
 async function showTimeline(uuid, focus) {
   openTimeline = uuid;
   const t = await json(`/dashboard/api/calls/${encodeURIComponent(uuid)}`);
+  const shown = JSON.stringify(t);
+  if (shown === shownTimeline && !$('timeline').hidden) {
+    if (focus) $('timeline').focus();
+    return;
+  }
+  shownTimeline = shown;
   $('timeline').hidden = false;
   $('timeline-title').textContent = `Timeline of ${party(t.call.from)} → ${party(t.call.to)}`;
   $('timeline-summary').textContent = `Call ${t.call.uuid}: ${t.call.status}, ${t.legs.length} leg(s) in conversation ${t.call.conversation_uuid}.`;
