@@ -2,11 +2,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Ncco.Calls;
 using Ncco.Control;
 using Ncco.Host.Media;
+using Ncco.Host.Tests.Support;
 using Ncco.Legs;
 using Ncco.Media.Playback;
-using Ncco.Model;
 using Ncco.Model.Actions;
 using Ncco.Model.Endpoints;
+using Ncco.Model;
 
 namespace Ncco.Host.Tests.Media;
 
@@ -43,23 +44,11 @@ public sealed class MachineDetectionMediaTests : IAsyncDisposable
         }
     }
 
-    private sealed class VerdictSink : ILegEventSink
+    private sealed class VerdictSink : LegEventSinkBase
     {
         public List<(bool Machine, bool Beep)> Reports { get; } = [];
 
-        public void MachineDetection(bool isMachine, bool beep = false) => Reports.Add((isMachine, beep));
-
-        public void Ringing() { }
-        public void Answered() { }
-        public void Busy() { }
-        public void Unanswered(string detail = "unavailable") { }
-        public void Rejected(string detail = "declined") { }
-        public void Failed(string detail = "cannot_route") { }
-        public void Digit(char digit) { }
-        public void Speech(string text, double confidence, TimeSpan duration, string? audioFileId = null) { }
-        public void Audio(TimeSpan duration) { }
-        public void PlaybackFinished(long playbackId) { }
-        public void HungUp() { }
+        public override void MachineDetection(bool isMachine, bool beep = false) => Reports.Add((isMachine, beep));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Ncco.Host.Media;
+using Ncco.Host.Tests.Support;
 using Ncco.Legs;
 using Ncco.Media.Playback;
 
@@ -54,23 +55,11 @@ public sealed class MediaTickTests : IAsyncDisposable
         public void ConversationDtmf(char digit, int durationMilliseconds) => ForwardedDtmf.Add((digit, durationMilliseconds));
     }
 
-    private sealed class DigitSink : ILegEventSink
+    private sealed class DigitSink : LegEventSinkBase
     {
         public ConcurrentQueue<char> Digits { get; } = new();
 
-        public void Digit(char digit) => Digits.Enqueue(digit);
-
-        public void Ringing() { }
-        public void Answered() { }
-        public void Busy() { }
-        public void Unanswered(string detail = "unavailable") { }
-        public void Rejected(string detail = "declined") { }
-        public void Failed(string detail = "cannot_route") { }
-        public void MachineDetection(bool isMachine, bool beep = false) { }
-        public void Speech(string text, double confidence, TimeSpan duration, string? audioFileId = null) { }
-        public void Audio(TimeSpan duration) { }
-        public void PlaybackFinished(long playbackId) { }
-        public void HungUp() { }
+        public override void Digit(char digit) => Digits.Enqueue(digit);
     }
 
     private static short[] Signal(int index, int rate) => index % 3 == 2

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Legs.Sip;
 using Ncco.Host.Persistence;
@@ -14,25 +13,14 @@ public sealed class SipRegistrationPersistenceTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
-    private static string[] Bob(string applicationId) =>
-        ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={applicationId}"];
-
-    private static async Task RegisterBobAsync(SipHostHarness h, int contactPort)
-    {
-        var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
-        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest.xml"),
-            "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), target], Limit);
-        Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
-    }
-
     [Fact]
     public async Task A_registration_survives_a_restart_and_a_call_to_the_user_reaches_its_phone()
     {
         var phonePort = Sipp.FreeUdpPort();
-        var first = await SipHostHarness.StartAsync(Bob);
+        var first = await SipHostHarness.StartAsync(SipTestUser.Bob);
         try
         {
-            await RegisterBobAsync(first, phonePort);
+            await SipTestUser.RegisterBobAsync(first, phonePort, Limit);
             Assert.True(first.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"));
         }
         finally
@@ -40,7 +28,7 @@ public sealed class SipRegistrationPersistenceTests
             await first.DisposeAsync();
         }
 
-        await using var h = await SipHostHarness.StartAsync(Bob, restartOf: first);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob, restartOf: first);
         Assert.True(h.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"), "the restarted host forgot bob's registration");
         var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
         var uuid = await h.CreateCallAsync("""
@@ -55,10 +43,10 @@ public sealed class SipRegistrationPersistenceTests
     [Fact]
     public async Task A_registration_that_expired_while_the_host_was_down_is_not_restored_and_its_row_is_purged()
     {
-        var first = await SipHostHarness.StartAsync(Bob);
+        var first = await SipHostHarness.StartAsync(SipTestUser.Bob);
         try
         {
-            await RegisterBobAsync(first, Sipp.FreeUdpPort());
+            await SipTestUser.RegisterBobAsync(first, Sipp.FreeUdpPort(), Limit);
         }
         finally
         {
@@ -69,7 +57,7 @@ public sealed class SipRegistrationPersistenceTests
 
         // The scenario registers for 300 s; the host comes back ten minutes later.
         var later = new ManualTime(first.Host.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
-        await using var h = await SipHostHarness.StartAsync(Bob, restartOf: first, time: later);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob, restartOf: first, time: later);
         Assert.False(h.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"));
         Assert.Equal(0, await stored.CountAsync(CancellationToken.None));
         var uuid = await h.CreateCallAsync("""

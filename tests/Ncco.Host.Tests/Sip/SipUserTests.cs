@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Legs.Sip;
 using Ncco.Sip.Auth;
@@ -14,21 +13,15 @@ public sealed class SipUserTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
-    private static string[] Bob(string applicationId) =>
-        ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={applicationId}"];
-
     [Fact]
     public async Task A_user_registers_through_digest_and_a_sip_endpoint_for_it_rings_its_registered_contact()
     {
-        await using var h = await SipHostHarness.StartAsync(Bob);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);
         var gateway = h.Host.Services.GetRequiredService<SipGateway>();
-        var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
         // SIPp ties a scenario to one Call-ID: one SIPp registers bob with the other's port as its contact, which answers.
         var phonePort = Sipp.FreeUdpPort();
         var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest.xml"),
-            "-key", "contact_port", phonePort.ToString(CultureInfo.InvariantCulture), target], Limit);
-        Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
+        await SipTestUser.RegisterBobAsync(h, phonePort, Limit);
         Assert.True(gateway.IsUserRegistered("bob"));
 
         var uuid = await h.CreateCallAsync("""
@@ -43,7 +36,7 @@ public sealed class SipUserTests
     [Fact]
     public async Task A_sip_endpoint_for_a_user_that_is_not_registered_fails_with_cannot_route()
     {
-        await using var h = await SipHostHarness.StartAsync(Bob);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);
         var uuid = await h.CreateCallAsync("""
             {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
             """);
@@ -54,7 +47,7 @@ public sealed class SipUserTests
     [Fact]
     public async Task A_users_invite_is_challenged_and_with_its_password_reaches_its_application_whatever_it_dialled()
     {
-        await using var h = await SipHostHarness.StartAsync(Bob);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);
         h.App.Ncco("/answer", """[{"action":"talk","text":"Hello Bob, you are through."}]""");
         var rtpFirst = 10000 + (Random.Shared.Next(0, 450) * 20);
         // Our client picks SHA-256 from the two challenges, so this is the SHA-256 path (SIPp's REGISTER is the MD5 one).
@@ -72,7 +65,7 @@ public sealed class SipUserTests
     [InlineData("wrong")]
     public async Task A_users_invite_without_the_right_password_is_refused_with_401(string? password)
     {
-        await using var h = await SipHostHarness.StartAsync(Bob);
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);
         await using var phone = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.Number, 10000 + (Random.Shared.Next(0, 450) * 20), fromUser: "bob",
             credentials: password is null ? null : new DigestCredentials("bob", password));
         var final = await phone.Call!.Completion.WaitAsync(Limit);

@@ -1,0 +1,24 @@
+using System.Globalization;
+using Ncco.Tests.Shared;
+
+namespace Ncco.Host.Tests.Sip;
+
+/// <summary>
+/// The softphone user the SIP user tests configure (<c>Ncco:Sip:Users:bob</c>, password <c>bobpw</c>, owned by the
+/// test's application) and its digest REGISTER, made by SIPp.
+/// </summary>
+internal static class SipTestUser
+{
+    /// <summary>Host settings that declare bob for the application (pass to <see cref="SipHostHarness.StartAsync"/>).</summary>
+    public static string[] Bob(string applicationId) =>
+        ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={applicationId}"];
+
+    /// <summary>Registers bob through digest with <paramref name="contactPort"/> on loopback as his contact.</summary>
+    public static async Task RegisterBobAsync(SipHostHarness h, int contactPort, TimeSpan limit)
+    {
+        var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
+        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest.xml"),
+            "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), target], limit);
+        Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
+    }
+}
