@@ -21,6 +21,7 @@ STEP_SECONDS=${STEP_SECONDS:-10}         # each step places RATE × STEP_SECONDS
 HOLD_MS=${HOLD_MS:-3000}                 # how long a setup-test call stays up
 CONCURRENCY=${CONCURRENCY:-"100 250 500 1000"}
 MEDIA_RATE=${MEDIA_RATE:-50}             # how fast the media calls are placed
+HOST_ARGS=${HOST_ARGS:-}                 # extra host settings, e.g. "--Ncco:Media:Workers=1"
 # SIPp's -t ui spreads calls over SOURCES loopback addresses (127.0.1.x), like many phones; SOURCES=1 looks like one
 # trunk or proxy (the per-source bound of Ncco.Sip counts only unanswered transactions, so it does not cap that).
 SOURCES=${SOURCES:-100}
@@ -51,7 +52,7 @@ echo "== host: http://127.0.0.1:$HTTP_PORT, SIP 127.0.0.1:$SIP_PORT"
 dotnet run --project src/Ncco.Cli -c Release --no-build -- serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data" \
   --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
   --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=30000 --Ncco:Sip:RtpPortLast=34999 \
-  --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Shutdown:DrainTimeout=00:00:00 --Logging:LogLevel:Default=Warning >"$work/host.log" 2>&1 & host=$!; pids+=($host)
+  --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Shutdown:DrainTimeout=00:00:00 --Logging:LogLevel:Default=Warning $HOST_ARGS >"$work/host.log" 2>&1 & host=$!; pids+=($host)
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1 && break; sleep 0.5; done
 # dotnet run starts the host as a child process: that is the one to measure and to stop.
 server=$(pgrep -P "$host" | head -1 || true); [[ -n $server ]] && pids+=("$server") || server=$host
