@@ -127,4 +127,53 @@ public sealed class SipInboundTests : IAsyncLifetime
         var completed = (await _h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
         Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
     }
+
+    [Theory]
+    [InlineData("uac-press-rfc4733.xml")]
+    [InlineData("uac-press-inband.xml")]
+    public async Task Sipp_presses_5_as_rfc4733_events_or_as_inband_tones_and_the_input_gets_it(string scenario)
+    {
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10},"eventUrl":["{{_h.App.Url("input")}}"]}]
+            """);
+        var work = Directory.CreateTempSubdirectory("ncco-press-");
+        try
+        {
+            var file = Path.Combine(work.FullName, scenario);
+            var keyFile = Path.Combine(work.FullName, "key-5.ulaw");
+            await File.WriteAllBytesAsync(keyFile, InBandKeyFive());
+            await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/" + scenario))).Replace("@INBAND_FILE@", keyFile, StringComparison.Ordinal));
+            // SIPp's RTP port: clear of the host blocks (20000–39999) and the test phones' (10000–19999, 40000–47999).
+            var mediaPort = 48200 + (Random.Shared.Next(0, 80) * 10);
+            var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
+                "-sf", file, "-s", SipHostHarness.Number, Target], Limit);
+
+            var input = (await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/input", Limit), sipp, Limit)).Json!.Value;
+            Assert.Equal("5", input.GetProperty("dtmf").GetProperty("digits").GetString());
+            Assert.False(input.GetProperty("dtmf").GetProperty("timed_out").GetBoolean());
+            var result = await sipp;
+            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// One second of silence, key 5 (770 Hz + 1336 Hz, 250 ms, each tone at -9 dBFS) and half a second of silence,
+    /// as 8 kHz u-law: what a phone without telephone events sends.
+    /// </summary>
+    private static byte[] InBandKeyFive()
+    {
+        var samples = new short[8000 + 2000 + 4000];
+        for (var i = 0; i < 2000; i++)
+        {
+            var t = i / 8000.0;
+            samples[8000 + i] = (short)(11600 * (Math.Sin(2 * Math.PI * 770 * t) + Math.Sin(2 * Math.PI * 1336 * t)));
+        }
+        var encoded = new byte[samples.Length];
+        Ncco.Media.G711.MuLaw.Encode(samples, encoded);
+        return encoded;
+    }
 }
