@@ -88,8 +88,12 @@ public sealed class WebhookAppServer : IAsyncDisposable
 
     /// <summary>Waits for an event with <c>status</c> = <paramref name="status"/> for leg <paramref name="uuid"/>.</summary>
     public Task<ReceivedWebhook> WaitForStatusAsync(string uuid, string status, TimeSpan? timeout = null) =>
-        WaitForAsync(w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == status
-            && (j.TryGetProperty("uuid", out var u) ? u.GetString() == uuid : j.TryGetProperty("call_uuid", out var c) && c.GetString() == uuid), timeout);
+        WaitForAsync(w => IsStatus(w, uuid, status), timeout);
+
+    /// <summary>Whether a webhook is the event <paramref name="status"/> of call <paramref name="uuid"/> (<c>uuid</c> or AMD's <c>call_uuid</c>).</summary>
+    public static bool IsStatus(ReceivedWebhook w, string uuid, string status) =>
+        w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == status
+        && (j.TryGetProperty("uuid", out var u) ? u.GetString() == uuid : j.TryGetProperty("call_uuid", out var c) && c.GetString() == uuid);
 
     public async ValueTask DisposeAsync()
     {
