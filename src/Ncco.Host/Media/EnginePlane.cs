@@ -35,7 +35,11 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
 
     public IDisposable StartListening(MediaListenRequest request)
     {
-        var handle = new ListenHandle(engine);
+        var handle = new LegAttachment<SpeechListener>(engine, static (leg, listener) =>
+        {
+            listener.Stop();
+            if (leg.Listener == listener) leg.Listener = null;
+        });
         engine.Post(() =>
         {
             if (handle.Disposed || engine.FindLeg(request.LegId) is not { } leg) return;
@@ -52,7 +56,10 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
     /// <summary>Runs <see cref="LegMachineDetection"/> on the leg's received audio until it has reported or is disposed.</summary>
     public IDisposable? StartMachineDetection(MediaMachineDetectionRequest request)
     {
-        var handle = new DetectionHandle(engine);
+        var handle = new LegAttachment<LegMachineDetection>(engine, static (leg, detection) =>
+        {
+            if (leg.MachineDetection == detection) leg.MachineDetection = null;
+        });
         engine.Post(() =>
         {
             // A leg without media here (a virtual leg, or one already gone) reports for itself or not at all.
@@ -62,45 +69,29 @@ internal sealed class EnginePlane(MediaEngine engine, RecordingStore recordings,
         return handle;
     }
 
-    private sealed class DetectionHandle(MediaEngine engine) : IDisposable
+    /// <summary>
+    /// What a plane call attached to a leg on the media thread (a speech listener, a machine detection). Disposing it,
+    /// from any thread, posts <paramref name="detach"/>; disposed before the attach ran, the attach is skipped.
+    /// <see cref="Disposed"/> and the attachment are touched only on the media thread.
+    /// </summary>
+    private sealed class LegAttachment<T>(MediaEngine engine, Action<LegMedia, T> detach) : IDisposable
+        where T : class
     {
         private LegMedia? _leg;
-        private LegMachineDetection? _detection;
+        private T? _attached;
 
         public bool Disposed { get; private set; }
 
-        public void Attach(LegMedia leg, LegMachineDetection detection)
+        public void Attach(LegMedia leg, T attached)
         {
             _leg = leg;
-            _detection = detection;
+            _attached = attached;
         }
 
         public void Dispose() => engine.Post(() =>
         {
             Disposed = true;
-            if (_leg is not null && _leg.MachineDetection == _detection) _leg.MachineDetection = null;
-        });
-    }
-
-    private sealed class ListenHandle(MediaEngine engine) : IDisposable
-    {
-        private LegMedia? _leg;
-        private SpeechListener? _listener;
-
-        public bool Disposed { get; private set; }
-
-        public void Attach(LegMedia leg, SpeechListener listener)
-        {
-            _leg = leg;
-            _listener = listener;
-        }
-
-        public void Dispose() => engine.Post(() =>
-        {
-            Disposed = true;
-            if (_listener is null) return;
-            _listener.Stop();
-            if (_leg!.Listener == _listener) _leg.Listener = null;
+            if (_leg is not null && _attached is not null) detach(_leg, _attached);
         });
     }
 }

@@ -45,7 +45,7 @@ public sealed class SipConnectOptionsTests
         // Then the two are bridged: the caller hears the callee.
         await WaitUntilAsync(() => caller.FramesVoiced >= 25, () => $"caller heard {caller.FramesVoiced} voiced frames after the whisper");
         // The callee's `answered` may come before or after the whisper's webhook (the wait above may have passed it).
-        await WaitUntilAsync(() => h.App.All.Any(w => WebhookAppServer.IsStatus(w, calleeUuid, "answered")), () => "no answered event for the callee");
+        await WaitUntilAsync(() => h.App.HasStatus(calleeUuid, "answered"), () => "no answered event for the callee");
     }
 
     [Fact]

@@ -40,9 +40,6 @@ public sealed class SipMachineDetectionTests : IAsyncLifetime
         TestAudio.Silence(0.3, 8000), await TestSpeech.SynthesizeAsync(TestSpeech.Voicemail, 8000),
         TestAudio.Silence(0.5, 8000), TestAudio.Tone(1000, 0.5, 8000));
 
-    private bool HasStatus(string uuid, string status) => _h.App.All.Any(w => w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == status
-        && j.TryGetProperty("call_uuid", out var c) && c.GetString() == uuid);
-
     [Fact]
     public async Task A_callee_who_says_hello_then_waits_is_human_and_then_hears_the_ncco()
     {
@@ -57,7 +54,7 @@ public sealed class SipMachineDetectionTests : IAsyncLifetime
         // Decided from the greeting (about 2 s in), not by giving up: that answer would come 5 s (the analysis limit)
         // or 8 s (the VM's deadline) after the answer.
         Assert.True(after < TimeSpan.FromSeconds(4.5), $"human {after.TotalSeconds:F2} s after answer");
-        Assert.False(HasStatus(uuid, "machine"));
+        Assert.False(_h.App.HasStatus(uuid, "machine"));
         // Standard detection is synchronous: the talk starts once the verdict is in.
         using var limit = new CancellationTokenSource(Limit);
         while (callee.FramesVoiced < 25) await Task.Delay(20, limit.Token);
@@ -77,7 +74,7 @@ public sealed class SipMachineDetectionTests : IAsyncLifetime
         var beep = await _h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("sub_state", out var s) && s.GetString() == "beep_start"
             && j.GetProperty("call_uuid").GetString() == uuid, Limit);
         Assert.Equal("machine", beep.Json!.Value.GetProperty("status").GetString());
-        Assert.False(HasStatus(uuid, "human"));
+        Assert.False(_h.App.HasStatus(uuid, "human"));
         // Then the message is left after the beep.
         using var limit = new CancellationTokenSource(Limit);
         while (callee.FramesVoiced < 25) await Task.Delay(20, limit.Token);

@@ -90,6 +90,9 @@ public sealed class WebhookAppServer : IAsyncDisposable
     public Task<ReceivedWebhook> WaitForStatusAsync(string uuid, string status, TimeSpan? timeout = null) =>
         WaitForAsync(w => IsStatus(w, uuid, status), timeout);
 
+    /// <summary>Whether call <paramref name="uuid"/>'s event <paramref name="status"/> has been received, consumed by a wait or not.</summary>
+    public bool HasStatus(string uuid, string status) => _all.Any(w => IsStatus(w, uuid, status));
+
     /// <summary>Whether a webhook is the event <paramref name="status"/> of call <paramref name="uuid"/> (<c>uuid</c> or AMD's <c>call_uuid</c>).</summary>
     public static bool IsStatus(ReceivedWebhook w, string uuid, string status) =>
         w.Json is { } j && j.TryGetProperty("status", out var s) && s.GetString() == status
