@@ -18,6 +18,23 @@ public sealed class SipStreamFramer(SipLimits? limits = null)
     /// <summary>Bytes held waiting for the rest of a message.</summary>
     public int Buffered => _count;
 
+    /// <summary>
+    /// True when the message being received has all its headers and waits only for body bytes (as of the last
+    /// <see cref="TryTake"/>). Transports use it to tell a header-read deadline from a whole-message one.
+    /// </summary>
+    public bool HeadersComplete { get; private set; }
+
+    /// <summary>
+    /// A copy of the buffered message's header section (up to the blank line, or everything buffered when none has come),
+    /// so a transport can still answer a request it could not frame (a bad Content-Length) before closing.
+    /// </summary>
+    public byte[] PendingHead()
+    {
+        var span = _buffer.AsSpan(0, _count);
+        var end = span.IndexOf("\r\n\r\n"u8);
+        return (end < 0 ? span : span[..(end + 4)]).ToArray();
+    }
+
     /// <summary>Appends received bytes.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {
@@ -45,6 +62,7 @@ public sealed class SipStreamFramer(SipLimits? limits = null)
         }
         var span = _buffer.AsSpan(0, _count);
         var end = span.IndexOf("\r\n\r\n"u8);
+        HeadersComplete = end >= 0;
         if (end < 0)
         {
             if (_count > _limits.MaxMessageBytes)
@@ -65,6 +83,7 @@ public sealed class SipStreamFramer(SipLimits? limits = null)
         }
         message = span[..(bodyStart + length)].ToArray();
         Consume(bodyStart + length);
+        HeadersComplete = false;
         return true;
     }
 

@@ -147,6 +147,14 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public void OnUnframeable(byte[] head, SipParseException error, SipEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Interlocked.Increment(ref _rejected);
+        RejectUnparseable(error, source);
+    }
+
+    /// <inheritdoc />
     public void OnTransportError(SipEndPoint remote, Exception error) => _handler?.OnTransportError(remote, error);
 
     private void RejectUnparseable(SipParseException error, SipEndPoint source)

@@ -19,12 +19,22 @@ public sealed class StreamSipTransport : ISipTransport
     private readonly SipTlsOptions? _tls;
     private readonly SipTransportLimits _limits;
     private readonly SipLimits _messageLimits;
+    private readonly TimeProvider _time;
     private ISipTransportSink? _sink;
     private Task _accept = Task.CompletedTask;
+    private long _timedOut;
+    private long _refused;
 
     /// <summary>Listens on <paramref name="local"/>; pass <paramref name="tls"/> for a TLS transport.</summary>
-    public StreamSipTransport(IPEndPoint local, SipTlsOptions? tls = null, SipTransportLimits? limits = null, SipLimits? messageLimits = null)
+    /// <param name="local">The address to listen on (port 0 picks a free port).</param>
+    /// <param name="tls">TLS settings, or null for plain TCP.</param>
+    /// <param name="limits">Connection limits and deadlines (<see cref="SipTransportLimits.Default"/> when null).</param>
+    /// <param name="messageLimits">Message size limits (<see cref="SipLimits.Default"/> when null).</param>
+    /// <param name="time">The clock of the idle timeout and the header and message deadlines (the system clock when null).</param>
+    public StreamSipTransport(IPEndPoint local, SipTlsOptions? tls = null, SipTransportLimits? limits = null, SipLimits? messageLimits = null,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _tls = tls;
         _limits = limits ?? SipTransportLimits.Default;
         _messageLimits = messageLimits ?? SipLimits.Default;
@@ -42,6 +52,12 @@ public sealed class StreamSipTransport : ISipTransport
 
     /// <summary>Open connections (for tests and metrics).</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Connections closed because a message missed its header or whole-message deadline (slow-loris peers).</summary>
+    public long TimedOutCount => Interlocked.Read(ref _timedOut);
+
+    /// <summary>Inbound connections refused unread because their source, or the transport, was at its connection limit.</summary>
+    public long RefusedCount => Interlocked.Read(ref _refused);
 
     /// <inheritdoc />
     public void Start(ISipTransportSink sink)
@@ -65,7 +81,7 @@ public sealed class StreamSipTransport : ISipTransport
             if (!_connections.TryGetValue(remote, out connection))
             {
                 var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                connection = new StreamConnection(socket, remote, outbound: true, Kind, _tls, _limits, _messageLimits, _stop.Token);
+                connection = new StreamConnection(socket, remote, outbound: true, Kind, _tls, _limits, _messageLimits, _time, _stop.Token);
                 _connections[remote] = connection;
                 Run(connection, sink);
             }
@@ -83,7 +99,11 @@ public sealed class StreamSipTransport : ISipTransport
         {
             try
             {
-                await connection.RunAsync(sink).ConfigureAwait(false);
+                var end = await connection.RunAsync(sink).ConfigureAwait(false);
+                if (end is ReadEnd.HeaderDeadline or ReadEnd.MessageDeadline)
+                {
+                    Interlocked.Increment(ref _timedOut);
+                }
             }
             finally
             {
@@ -114,10 +134,11 @@ public sealed class StreamSipTransport : ISipTransport
             if (fromSource >= _limits.MaxConnectionsPerSource || _connections.Count >= _limits.MaxConnections)
             {
                 // Over the limit: refuse by closing at once, before reading a byte.
+                Interlocked.Increment(ref _refused);
                 socket.Dispose();
                 continue;
             }
-            var connection = new StreamConnection(socket, remote, outbound: false, Kind, _tls, _limits, _messageLimits, cancellation);
+            var connection = new StreamConnection(socket, remote, outbound: false, Kind, _tls, _limits, _messageLimits, _time, cancellation);
             if (_connections.TryAdd(remote, connection))
             {
                 Run(connection, _sink!);

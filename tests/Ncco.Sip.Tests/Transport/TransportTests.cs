@@ -23,6 +23,10 @@ public sealed class TransportTests
 
         public void OnFrame(byte[] frame, SipEndPoint source) => Frames.Add((frame, source));
 
+        public void OnUnframeable(byte[] head, SipParseException error, SipEndPoint source)
+        {
+        }
+
         public void OnTransportError(SipEndPoint remote, Exception error)
         {
         }
