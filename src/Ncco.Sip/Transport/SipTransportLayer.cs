@@ -8,7 +8,7 @@ namespace Ncco.Sip.Transport;
 
 /// <summary>
 /// RFC 3261 §18 over a set of transports: parses what arrives, answers unparseable requests with 400 (or 505/513) naming the
-/// header when enough survived to route a reply, stamps <c>received</c>/<c>rport</c> (RFC 3581), drops responses not meant
+/// header and the reason whenever their Via, From, To, Call-ID and CSeq can be echoed (dropping and counting the rest), stamps <c>received</c>/<c>rport</c> (RFC 3581), drops responses not meant
 /// for us, and sends requests and responses on the right transport.
 /// </summary>
 public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
@@ -17,6 +17,7 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     private readonly SipLimits _limits;
     private ISipMessageHandler? _handler;
     private long _rejected;
+    private long _dropped;
     private long _handlerFailures;
 
     /// <summary>Creates the layer over started-later transports (at most one per kind).</summary>
@@ -31,8 +32,14 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     /// <summary>The host written in Via and Contact (the public address when behind NAT).</summary>
     public string AdvertisedHost { get; }
 
-    /// <summary>Messages dropped or rejected because they did not parse.</summary>
+    /// <summary>Messages refused: unparseable ones (answered with 400/505/513, or dropped) and responses not meant for us.</summary>
     public long RejectedCount => Interlocked.Read(ref _rejected);
+
+    /// <summary>
+    /// Of <see cref="RejectedCount"/>, those dropped without an answer: responses (unparseable or not for us), ACKs, requests
+    /// without a Via, From, To, Call-ID or CSeq to echo, or whose copies of them are themselves broken.
+    /// </summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
 
     /// <summary>Messages whose handling threw: always a defect in this stack, kept at zero by the fuzz tests.</summary>
     public long HandlerFailureCount => Interlocked.Read(ref _handlerFailures);
@@ -115,8 +122,7 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         }
         catch (SipParseException error)
         {
-            Interlocked.Increment(ref _rejected);
-            RejectUnparseable(error, source);
+            RejectUnparseable(frame, error, source);
             return;
         }
         try
@@ -132,6 +138,7 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
                     if (!string.Equals(via.Host, AdvertisedHost, StringComparison.OrdinalIgnoreCase))
                     {
                         Interlocked.Increment(ref _rejected);
+                        Interlocked.Increment(ref _dropped);
                         return;
                     }
                     _handler?.OnResponse(response, source);
@@ -149,35 +156,25 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     /// <inheritdoc />
     public void OnUnframeable(byte[] head, SipParseException error, SipEndPoint source)
     {
+        ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(error);
-        Interlocked.Increment(ref _rejected);
-        RejectUnparseable(error, source);
+        RejectUnparseable(head, error, source);
     }
 
     /// <inheritdoc />
     public void OnTransportError(SipEndPoint remote, Exception error) => _handler?.OnTransportError(remote, error);
 
-    private void RejectUnparseable(SipParseException error, SipEndPoint source)
+    /// <summary>Answers an unparseable request with its error status when it can (<see cref="SipRejection"/>); drops and counts it otherwise.</summary>
+    private void RejectUnparseable(ReadOnlySpan<byte> data, SipParseException error, SipEndPoint source)
     {
-        var partial = error.PartialRequest;
-        if (partial is null || partial.Method == SipMethods.Ack)
-        {
-            return;
-        }
-        string[] single = [HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
-        if (partial.Header(HeaderNames.Via) is null || single.Any(n => partial.Header(n) is null))
-        {
-            return;
-        }
-        // Keep the first of each header that must be single, so the reply does not repeat the request's mistake.
-        var kept = partial.Headers.Where(h => h.Is(HeaderNames.Via) || single.Any(n => h.Is(n))).GroupBy(h => h.Name)
-            .SelectMany(g => g.Key == HeaderNames.Via ? g : g.Take(1));
-        var response = SipResponse.For(partial with { Headers = [.. kept] }, error.StatusCode, error.ReasonPhrase);
-        var wire = response.ToBytes();
-        // Never emit what we would not accept ourselves: if the copied headers are themselves broken, stay silent (§8.2 allows it).
-        if (SipMessageParser.TryParse(wire, out _, out _, _limits))
+        Interlocked.Increment(ref _rejected);
+        if (SipRejection.Build(data, error, _limits) is { } wire)
         {
             Send(wire, source);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
         }
     }
 

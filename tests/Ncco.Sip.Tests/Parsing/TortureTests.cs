@@ -1,6 +1,8 @@
 using Ncco.Sip.Messages;
 using Ncco.Sip.Parsing;
+using System.Text;
 using Ncco.Sip.Tests.Support;
+using Ncco.Sip.Transport;
 
 namespace Ncco.Sip.Tests.Parsing;
 
@@ -44,6 +46,44 @@ public sealed class TortureTests
             Assert.Contains(expect[1], error.ReasonPhrase, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Broken_requests_are_answered_with_that_status_echoing_what_identifies_them_or_dropped_when_they_cannot_be(string name)
+    {
+        var torture = TortureCase.Load(name);
+        var error = Assert.Throws<SipParseException>(() => SipMessageParser.Parse(torture.Bytes));
+
+        var wire = SipRejection.Build(torture.Bytes, error, SipLimits.Default);
+
+        if (!torture.Answered)
+        {
+            Assert.Null(wire);
+            return;
+        }
+        Assert.NotNull(wire);
+        var request = Lines(torture.Bytes);
+        var reply = Lines(wire);
+        Assert.StartsWith($"SIP/2.0 {error.StatusCode} ", reply[0], StringComparison.Ordinal);
+        Assert.Contains(error.Header ?? "", reply[0], StringComparison.Ordinal);
+        // Every Via in order, and the first Call-ID and CSeq verbatim (an out-of-range CSeq too: the peer matches by it).
+        Assert.Equal(Values(request, "Via", "v").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)), Values(reply, "Via"));
+        Assert.Equal(Values(request, "Call-ID", "i")[0], Assert.Single(Values(reply, "Call-ID")));
+        Assert.Equal(Values(request, "CSeq")[0], Assert.Single(Values(reply, "CSeq")));
+        Assert.Contains(";tag=", Assert.Single(Values(reply, "To")), StringComparison.Ordinal);
+        // Apart from a CSeq number out of range (the error reported), we would accept the reply ourselves.
+        if (!SipMessageParser.TryParse(wire, out _, out var replyError))
+        {
+            Assert.Equal(HeaderNames.CSeq, replyError!.Header);
+        }
+    }
+
+    private static List<string> Lines(byte[] message) =>
+        [.. Encoding.UTF8.GetString(message).Split("\r\n\r\n")[0].Split("\r\n")];
+
+    private static List<string> Values(List<string> lines, params string[] names) =>
+        [.. lines.Skip(1).Where(l => names.Any(n => l.StartsWith(n + ":", StringComparison.OrdinalIgnoreCase) || l.StartsWith(n + " :", StringComparison.OrdinalIgnoreCase)))
+            .Select(l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())];
 
     [Fact]
     public void Tortuous_message_reads_the_values_a_phone_meant()

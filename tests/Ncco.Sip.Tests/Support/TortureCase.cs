@@ -3,11 +3,15 @@ using System.Text;
 namespace Ncco.Sip.Tests.Support;
 
 /// <summary>
-/// One message from TestData/torture. The file starts with '#' metadata lines (expect, about, raw) and a '---' line;
-/// the message follows. Lines become CRLF unless 'raw: true'; {{LEN}} is replaced by the real body length.
+/// One message from TestData/torture. The file starts with '#' metadata lines (expect, answer, about, raw) and a '---' line;
+/// the message follows. Lines become CRLF unless 'raw: true'; {{LEN}} is replaced by the real body length. An invalid
+/// request is answered with the expected status unless 'answer: none (why)' says it cannot be.
 /// </summary>
 public sealed record TortureCase(string Name, string Expect, byte[] Bytes)
 {
+    /// <summary>False when the file says the message cannot be answered (it is dropped and counted).</summary>
+    public bool Answered { get; init; } = true;
+
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "TestData", "torture");
 
     public static TortureCase Load(string name)
@@ -29,7 +33,8 @@ public sealed record TortureCase(string Name, string Expect, byte[] Bytes)
             var body = message[(bodyStart + blank.Length)..];
             message = message.Replace("{{LEN}}", Encoding.UTF8.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
-        return new TortureCase(name, expect, Encoding.UTF8.GetBytes(message));
+        var answered = !meta.Any(l => l.StartsWith("# answer: none", StringComparison.Ordinal));
+        return new TortureCase(name, expect, Encoding.UTF8.GetBytes(message)) { Answered = answered };
     }
 
     public static IEnumerable<object[]> Named(string prefix) =>
