@@ -1,4 +1,4 @@
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Media.G711;
 
 namespace Ncco.Host.Benchmarks;

@@ -2,14 +2,14 @@ using BenchmarkDotNet.Attributes;
 
 namespace Ncco.Host.Benchmarks;
 
-/// <summary>One media tick over N SIP-shaped legs (see <see cref="SipLoadEngine"/>): µs per tick and bytes allocated.</summary>
+/// <summary>One media tick over N SIP-shaped legs (see <see cref="SipLoadMediaThread"/>): µs per tick and bytes allocated.</summary>
 /// <remarks>Min and median are reported besides the mean: on the shared 2-core machine other work inflates some iterations.</remarks>
 [MemoryDiagnoser]
 [MinColumn]
 [MedianColumn]
 public class MediaTickBenchmarks
 {
-    private SipLoadEngine _load = null!;
+    private SipLoadMediaThread _load = null!;
 
     [Params(100, 1000)]
     public int Legs { get; set; }
@@ -21,7 +21,7 @@ public class MediaTickBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _load = new SipLoadEngine(Legs, Workers);
+        _load = new SipLoadMediaThread(Legs, Workers);
         _load.WarmUp();
     }
 

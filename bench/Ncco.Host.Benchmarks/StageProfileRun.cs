@@ -1,21 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 
 namespace Ncco.Host.Benchmarks;
 
 /// <summary>
-/// The <c>profile</c> command: runs the SIP-shaped engine for a number of ticks with <see cref="MediaStageProfile"/>
+/// The <c>profile</c> command: runs the SIP-shaped media thread for a number of ticks with <see cref="MediaStageProfile"/>
 /// on and prints, per stage, µs per tick and ns per leg-frame; plus wall time per tick and allocations.
 /// </summary>
 internal static class StageProfileRun
 {
     public static async Task RunAsync(int legs, int ticks, int workers, bool ttsCache)
     {
-        await using var load = new SipLoadEngine(legs, workers, ttsCache);
+        await using var load = new SipLoadMediaThread(legs, workers, ttsCache);
         load.WarmUp();
         var profile = new MediaStageProfile();
-        load.Engine.Profile = profile;
+        load.MediaThread.Profile = profile;
         for (var i = 0; i < 50; i++) load.Tick();
         profile.Reset();
         var allocated = GC.GetAllocatedBytesForCurrentThread();

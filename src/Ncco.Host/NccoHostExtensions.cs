@@ -9,7 +9,7 @@ using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
 using Ncco.Host.Demo;
 using Ncco.Host.Legs.Sip;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Host.Operations;
 using Ncco.Host.Recordings;
 using Ncco.Host.Rest;
@@ -50,11 +50,11 @@ public static class NccoHostExtensions
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
-        builder.Services.AddSingleton<VoiceRuntime>();
-        builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VoiceRuntime>());
+        builder.Services.AddSingleton<VmDirectory>();
+        builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VmDirectory>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
         builder.Services.AddNccoMedia();
-        builder.Services.AddSingleton<IEngineCustomizer, MediaEngineCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
         // After the media customizer: SIP wraps the media plane's dialer.
         builder.AddNccoSip();
         builder.AddNccoOperability();

@@ -33,7 +33,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         Log = new CallLog(options.StartTime);
         var handlers = HandlerRegistry.CreateDefault();
         foreach (var c in options.HandlerConfig) c(handlers);
-        Engine = new VoiceEngine(new VoiceEngineOptions
+        Vm = new NccoVm(new NccoVmOptions
         {
             Application = options.ToApplication(),
             Transport = new GuardedTransport(transport, Log, Scheduler),
@@ -50,7 +50,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
     public SimulatorOptions Options { get; }
 
     /// <summary>The VM.</summary>
-    public VoiceEngine Engine { get; }
+    public NccoVm Vm { get; }
 
     /// <summary>The virtual clock.</summary>
     public VirtualScheduler Scheduler { get; }
@@ -62,10 +62,10 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
     public DateTimeOffset Now => Scheduler.UtcNow;
 
     /// <summary>Live-call control, as the REST API would do it (transfer, talk, hangup…). Use <see cref="ControlAsync"/> from tests.</summary>
-    public CallControl Control => Engine.Control;
+    public CallControl Control => Vm.Control;
 
     /// <summary>Finished recordings.</summary>
-    public IReadOnlyList<RecordingInfo> Recordings => Engine.Recordings;
+    public IReadOnlyList<RecordingInfo> Recordings => Vm.Recordings;
 
     /// <summary>The in-process app's services (for <see cref="StartAsync{TProgram}"/>), else null.</summary>
     public IServiceProvider? AppServices => (_owned as InProcessApp)?.Services;
@@ -145,7 +145,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
 
     internal async Task<T> OnVmAsync<T>(Func<T> func)
     {
-        var task = Engine.InvokeAsync(func);
+        var task = Vm.InvokeAsync(func);
         var outcome = await RunAsync(null, () => task.IsCompleted, TimeSpan.Zero).ConfigureAwait(false);
         if (!task.IsCompleted) throw Fail($"VM operation did not complete ({outcome}).");
         return await task.ConfigureAwait(false);
@@ -182,7 +182,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         {
             var label = _callers++ == 0 ? "caller" : "caller" + _callers;
             var transport = new VirtualLeg(Scheduler, from);
-            var legTask = Engine.AcceptInboundAsync(transport, new InboundCall { From = from, To = to, EndpointType = endpointType, SipHeaders = sipHeaders });
+            var legTask = Vm.AcceptInboundAsync(transport, new InboundCall { From = from, To = to, EndpointType = endpointType, SipHeaders = sipHeaders });
             await RunAsync(null, () => legTask.IsCompleted && (legTask.Result.AnsweredAt is not null || legTask.Result.IsEnded), Options.DefaultTimeout).ConfigureAwait(false);
             var leg = await legTask.ConfigureAwait(false);
             Log.Label(leg.Id, label);
@@ -212,7 +212,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
             }
             var outcome = await RunAsync(null, Found, within ?? Options.DefaultTimeout).ConfigureAwait(false);
             return Claim(Match) ?? throw Fail($"Expected an outbound call{(to is null ? "" : " to " + to)}, but none was made ({Describe(outcome)}).\nOutbound legs so far: "
-                + string.Join(", ", Engine.Legs.Where(l => l.Direction == Direction.Outbound).Select(l => l.To).DefaultIfEmpty("none")));
+                + string.Join(", ", Vm.Legs.Where(l => l.Direction == Direction.Outbound).Select(l => l.To).DefaultIfEmpty("none")));
         }, file, line);
 
     internal static string Describe(RunOutcome outcome) => outcome switch
@@ -233,19 +233,19 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         }
     }
 
-    ILeg ILegDialer.CreateLeg(OutboundLegRequest request)
+    ILegTransport ILegDialer.CreateTransport(OutboundLegRequest request)
     {
-        var transport = new VirtualLeg(Scheduler, VoiceEngine.Destination(request.Endpoint));
+        var transport = new VirtualLeg(Scheduler, NccoVm.Destination(request.Endpoint));
         var party = new VirtualParty(this, request, transport);
         void OnCreated(CallLeg leg)
         {
             if (leg.Id != request.LegId) return;
-            Engine.LegCreated -= OnCreated;
+            Vm.LegCreated -= OnCreated;
             party.Bind(leg, "party " + leg.To);
             Log.Label(leg.Id, "party " + leg.To);
             lock (_unclaimed) _unclaimed.Add(party);
         }
-        Engine.LegCreated += OnCreated;
+        Vm.LegCreated += OnCreated;
         return transport;
     }
 

@@ -3,6 +3,7 @@ using Ncco.Calls;
 using Ncco.Legs;
 using Ncco.Model;
 using Ncco.Scheduling;
+using Ncco.Testing;
 using Ncco.Testing.Time;
 using Ncco.Webhooks;
 
@@ -55,7 +56,7 @@ public class MediaPlaneSeamTests
         public VirtualScheduler Scheduler { get; } = new(Start);
         public FakePlane Plane { get; } = new();
         public ConcurrentQueue<WebhookRequest> Requests { get; } = new();
-        public VoiceEngine Engine { get; }
+        public NccoVm Vm { get; }
 
         public Harness(Func<WebhookRequest, NccoDocument?> app)
         {
@@ -65,7 +66,7 @@ public class MediaPlaneSeamTests
                 var ncco = app(r);
                 return Task.FromResult(ncco is null ? WebhookResponse.Empty : WebhookResponse.Ncco(ncco));
             });
-            Engine = new VoiceEngine(new VoiceEngineOptions
+            Vm = new NccoVm(new NccoVmOptions
             {
                 Application = new VoiceApplication
                 {
@@ -82,7 +83,7 @@ public class MediaPlaneSeamTests
         public async Task<(CallLeg Leg, VirtualLeg Party)> CallAsync()
         {
             var party = new VirtualLeg(Scheduler);
-            var task = Engine.AcceptInboundAsync(party, new InboundCall { From = "447700900001", To = "447700900000" });
+            var task = Vm.AcceptInboundAsync(party, new InboundCall { From = "447700900001", To = "447700900000" });
             await RunAsync(() => task.IsCompleted);
             return (await task, party);
         }
@@ -117,7 +118,7 @@ public class MediaPlaneSeamTests
         Assert.False(both.Participants[0].Muted);
         Assert.True(both.Participants[1].Muted);
 
-        _ = h.Engine.Control.EarmuffAsync(a.Id); // runs when the virtual scheduler runs
+        _ = h.Vm.Control.EarmuffAsync(a.Id); // runs when the virtual scheduler runs
         await h.RunAsync(() => h.Plane.Mixes.Last().Participants.FirstOrDefault(p => p.LegId == a.Id)?.Earmuffed == true);
 
         partyB.HangUp();
@@ -158,7 +159,7 @@ public class MediaPlaneSeamTests
         Assert.Contains("\"recording_url\":\"https://api.nexmo.com/v1/files/file-1\"", record, StringComparison.Ordinal);
         Assert.Contains("\"size\":12345", record, StringComparison.Ordinal);
         Assert.Equal(1, h.Plane.Stopped);
-        Assert.Equal("file-1", h.Engine.Recordings.Single().RecordingUrl.Split('/')[^1]);
+        Assert.Equal("file-1", h.Vm.Recordings.Single().RecordingUrl.Split('/')[^1]);
     }
 
     [Fact]

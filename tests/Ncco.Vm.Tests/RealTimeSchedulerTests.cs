@@ -2,6 +2,7 @@ using Ncco.Calls;
 using Ncco.Legs;
 using Ncco.Model;
 using Ncco.Scheduling;
+using Ncco.Testing;
 using Ncco.Webhooks;
 
 namespace Ncco.Vm.Tests;
@@ -20,13 +21,13 @@ public class RealTimeSchedulerTests
             return Task.FromResult(WebhookResponse.Empty);
         });
         var scheduler = new RealTimeScheduler();
-        var engine = new VoiceEngine(new VoiceEngineOptions
+        var vm = new NccoVm(new NccoVmOptions
         {
             Application = new VoiceApplication { AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get), EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post) },
             Transport = transport,
             Scheduler = scheduler,
         });
-        await engine.AcceptInboundAsync(new VirtualLeg(scheduler), new InboundCall { From = "447700900001", To = "447700900000" });
+        await vm.AcceptInboundAsync(new VirtualLeg(scheduler), new InboundCall { From = "447700900001", To = "447700900000" });
         var json = await completed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Contains("\"disconnected_by\":\"platform\"", json, StringComparison.Ordinal);
     }

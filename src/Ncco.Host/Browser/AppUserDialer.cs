@@ -9,9 +9,9 @@ namespace Ncco.Host.Browser;
 /// </summary>
 internal sealed class AppUserDialer(ILegDialer? inner, BrowserPhone phone, string applicationId) : ILegDialer
 {
-    public ILeg CreateLeg(OutboundLegRequest request)
+    public ILegTransport CreateTransport(OutboundLegRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Endpoint is AppEndpoint app ? phone.CreateOutboundLeg(applicationId, app) : (inner ?? Calls.UnroutableDialer.Instance).CreateLeg(request);
+        return request.Endpoint is AppEndpoint app ? phone.CreateOutboundLeg(applicationId, app) : (inner ?? Calls.UnroutableDialer.Instance).CreateTransport(request);
     }
 }

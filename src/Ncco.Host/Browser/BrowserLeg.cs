@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Ncco.Calls;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 using Ncco.Media.Dtmf;
 
@@ -10,17 +10,17 @@ namespace Ncco.Host.Browser;
 /// One call leg of a browser phone user (an <c>app</c> endpoint): the browser's microphone arrives as 20 ms L16 frames at
 /// 16 kHz over the phone's WebSocket and goes into the conversation; what the leg hears (mix + playbacks) goes back the
 /// same way, paced by the shared media clock. Inbound (the user calls the application): the VM answers it with
-/// <see cref="ILeg.Answer"/>. Outbound (<c>connect</c> or REST <c>to</c> <c>{"type":"app","user":…}</c>): <see cref="ILeg.Dial"/>
+/// <see cref="ILegTransport.Answer"/>. Outbound (<c>connect</c> or REST <c>to</c> <c>{"type":"app","user":…}</c>): <see cref="ILegTransport.Dial"/>
 /// rings the user's phone, which answers, rejects or lets it ring until the VM gives up.
 /// </summary>
 /// <remarks>
 /// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and become a DTMF tone in the leg's inbound audio
-/// (<see cref="KeyTone"/> of tone, then <see cref="KeyGap"/> of silence), so the media engine's detector treats them as
+/// (<see cref="KeyTone"/> of tone, then <see cref="KeyGap"/> of silence), so the media thread's detector treats them as
 /// keys from any other leg: it reports the digit to the VM once and forwards it to the rest of the conversation (a
 /// WebSocket leg's <c>websocket:dtmf</c>). The inbound queue keeps at most <see cref="InboundQueueFrames"/> frames: a
 /// browser that sends in bursts loses its oldest audio, not latency.
 /// </remarks>
-internal sealed class BrowserLeg : ILeg, IMediaTransport
+internal sealed class BrowserLeg : ILegTransport, IMediaTransport
 {
     /// <summary>Audio frames from the browser waiting for the media thread (200 ms).</summary>
     public const int InboundQueueFrames = 10;
@@ -47,7 +47,7 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
 
     private static readonly DtmfGenerator Keys = new(Rate, DtmfGeneratorOptions.Default with { ToneDuration = KeyTone, GapDuration = KeyGap });
 
-    private readonly MediaEngine _engine;
+    private readonly MediaThread _mediaThread;
     private readonly BrowserPhone _phone;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<short[]> _inbound = new();
@@ -61,10 +61,10 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
     private int _state; // 0 created, 1 ringing, 2 connected, 3 ended
 
     /// <summary>A leg for the user <paramref name="target"/> (outbound) or placed by <paramref name="session"/> (inbound).</summary>
-    public BrowserLeg(BrowserPhone phone, MediaEngine engine, ILogger logger, BrowserUser target, BrowserPhoneSession? session)
+    public BrowserLeg(BrowserPhone phone, MediaThread mediaThread, ILogger logger, BrowserUser target, BrowserPhoneSession? session)
     {
         _phone = phone;
-        _engine = engine;
+        _mediaThread = mediaThread;
         _logger = logger;
         Target = target;
         Session = session;
@@ -84,15 +84,15 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
 
     int IMediaTransport.SampleRate => Rate;
 
-    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+    // ---- ILegTransport (VM thread) -------------------------------------------------------------------------------------
 
-    void ILeg.Attach(ILegEventSink sink)
+    void ILegTransport.Attach(ILegEventSink sink)
     {
         _sink = sink;
         if (sink is CallLeg leg) LegId = leg.Id;
     }
 
-    void ILeg.Answer()
+    void ILegTransport.Answer()
     {
         // Inbound: the application's NCCO is about to run; the audio path must exist before it plays anything.
         if (Interlocked.CompareExchange(ref _state, 2, 0) != 0) return;
@@ -100,7 +100,7 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
         Session?.Send(BrowserPhoneMessages.Answered(LegId));
     }
 
-    void ILeg.Dial()
+    void ILegTransport.Dial()
     {
         var session = _phone.Ring(this);
         if (session is null)
@@ -115,11 +115,11 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
         _sink?.Ringing();
     }
 
-    void ILeg.Play(Playback playback) => _engine.Play(_media, playback, _sink);
+    void ILegTransport.Play(Playback playback) => _mediaThread.Play(_media, playback, _sink);
 
-    void ILeg.StopPlayback(long playbackId) => _engine.StopPlayback(_media, playbackId);
+    void ILegTransport.StopPlayback(long playbackId) => _mediaThread.StopPlayback(_media, playbackId);
 
-    void ILeg.Hangup() => End(Volatile.Read(ref _state) == 1 ? "cancelled" : "hangup");
+    void ILegTransport.Hangup() => End(Volatile.Read(ref _state) == 1 ? "cancelled" : "hangup");
 
     // ---- from the phone (its receive loop) --------------------------------------------------------------------
 
@@ -237,15 +237,15 @@ internal sealed class BrowserLeg : ILeg, IMediaTransport
 
     private void StartMedia()
     {
-        var media = new LegMedia(_engine, LegId, this) { Sink = _sink };
+        var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
         _media = media;
-        _engine.Post(() => _engine.Add(media));
+        _mediaThread.Post(() => _mediaThread.Add(media));
     }
 
     private void StopMedia()
     {
         var media = Interlocked.Exchange(ref _media, null);
-        if (media is not null) _engine.Post(() => _engine.Remove(media));
+        if (media is not null) _mediaThread.Post(() => _mediaThread.Remove(media));
     }
 
     private void End(string reason)

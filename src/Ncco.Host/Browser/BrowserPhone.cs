@@ -2,7 +2,7 @@ using System.Text.Json;
 using Ncco.Calls;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Model.Endpoints;
 
 namespace Ncco.Host.Browser;
@@ -12,7 +12,7 @@ namespace Ncco.Host.Browser;
 /// their calls to the application (answer webhook with <c>from_user</c>, <c>endpoint_type: "app"</c> and
 /// <c>custom_data</c>). A user may be signed in on several phones; a call rings the most recent idle one.
 /// </summary>
-public sealed class BrowserPhone(IApplicationRepository applications, VoiceRuntime runtime, MediaRuntime media, ILoggerFactory loggers)
+public sealed class BrowserPhone(IApplicationRepository applications, VmDirectory vms, MediaServices media, ILoggerFactory loggers)
 {
     private readonly List<BrowserPhoneSession> _sessions = [];
     private readonly ILogger _logger = loggers.CreateLogger("Ncco.Host.Browser");
@@ -43,7 +43,7 @@ public sealed class BrowserPhone(IApplicationRepository applications, VoiceRunti
 
     /// <summary>A leg that rings <paramref name="endpoint"/>'s user on a phone of <paramref name="applicationId"/>.</summary>
     internal BrowserLeg CreateOutboundLeg(string applicationId, AppEndpoint endpoint) =>
-        new(this, media.Engine, _logger, new BrowserUser(applicationId, endpoint.User), session: null);
+        new(this, media.MediaThread, _logger, new BrowserUser(applicationId, endpoint.User), session: null);
 
     /// <summary>Offers <paramref name="leg"/> to its user's most recent idle phone; null when there is none.</summary>
     internal BrowserPhoneSession? Ring(BrowserLeg leg)
@@ -66,16 +66,16 @@ public sealed class BrowserPhone(IApplicationRepository applications, VoiceRunti
     /// </summary>
     internal async Task<string?> PlaceCallAsync(BrowserPhoneSession session, string? to, JsonElement? customData, CancellationToken cancellationToken)
     {
-        if (runtime.IsDraining) return "the host is shutting down and takes no new calls";
+        if (vms.IsDraining) return "the host is shutting down and takes no new calls";
         var application = await applications.FindAsync(session.User.ApplicationId, cancellationToken);
         if (application is null) return $"application {session.User.ApplicationId} no longer exists";
         if (application.Voice?.AnswerUrl is null) return $"application {application.Id} has no voice answer_url to call";
-        var leg = new BrowserLeg(this, media.Engine, _logger, session.User, session);
+        var leg = new BrowserLeg(this, media.MediaThread, _logger, session.User, session);
         if (!session.TryTake(leg)) return "this phone already has a call; hang up first";
         CallLeg call;
         try
         {
-            call = await runtime.EngineFor(application).AcceptInboundAsync(leg, new InboundCall
+            call = await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
                 FromUser = session.User.Name,
                 To = to ?? application.Id,

@@ -13,5 +13,5 @@ public sealed class UnroutableDialer : ILegDialer
     public static UnroutableDialer Instance { get; } = new();
 
     /// <inheritdoc />
-    public ILeg CreateLeg(OutboundLegRequest request) => new Legs.UnroutableLeg();
+    public ILegTransport CreateTransport(OutboundLegRequest request) => new Legs.UnroutableLeg();
 }

@@ -1,6 +1,6 @@
 namespace Ncco.Host.Configuration;
 
-/// <summary>Settings of the media engine (<c>Ncco:Media</c>).</summary>
+/// <summary>Settings of the media thread (<c>Ncco:Media</c>).</summary>
 public sealed class MediaOptions
 {
     /// <summary>The largest <see cref="Workers"/> value accepted.</summary>

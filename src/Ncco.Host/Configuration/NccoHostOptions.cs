@@ -31,7 +31,7 @@ public sealed class NccoHostOptions
     /// <summary>Webhook delivery settings.</summary>
     public WebhookOptions Webhooks { get; set; } = new();
 
-    /// <summary>Media engine settings (tick workers, TTS cache).</summary>
+    /// <summary>Media thread settings (tick workers, TTS cache).</summary>
     public MediaOptions Media { get; set; } = new();
 }
 

@@ -7,7 +7,7 @@ using Ncco.Host.Browser;
 using Ncco.Host.Calls;
 using Ncco.Host.Demo;
 using Ncco.Host.Http;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Host.Operations;
 using Ncco.Host.Recordings;
 using Ncco.Host.Rest;
@@ -179,11 +179,11 @@ public static class DashboardEndpoints
         return party is null ? call.Direction : $"{party.Type} {party.Value}";
     }
 
-    private static IResult Metrics(VoiceRuntime runtime, MediaRuntime media, BrowserPhone phone, DashboardCallLogs logs) => Utf8JsonResult.Create(w =>
+    private static IResult Metrics(VmDirectory vms, MediaServices media, BrowserPhone phone, DashboardCallLogs logs) => Utf8JsonResult.Create(w =>
     {
         w.WriteStartObject();
-        w.WriteNumber("active_calls", runtime.ActiveLegCount);
-        w.WriteBoolean("draining", runtime.IsDraining);
+        w.WriteNumber("active_calls", vms.ActiveLegCount);
+        w.WriteBoolean("draining", vms.IsDraining);
         w.WriteNumber("media_legs_active", media.LegsActive);
         w.WriteNumber("media_frames_late", media.FramesLate);
         w.WriteNumber("recent_calls", logs.Recent.Count);
@@ -208,7 +208,7 @@ public static class DashboardEndpoints
         });
     }
 
-    private static async Task<IResult> CallMeAsync(HttpContext http, BrowserPhone phone, IApplicationRepository applications, VoiceRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<IResult> CallMeAsync(HttpContext http, BrowserPhone phone, IApplicationRepository applications, VmDirectory vms, CancellationToken cancellationToken)
     {
         JsonDocument body;
         try
@@ -243,8 +243,8 @@ public static class DashboardEndpoints
             if (target is null) return Problem(http, 409, $"user: {user} has no browser phone signed in; open /phone and sign in first");
             var application = await applications.FindAsync(target.ApplicationId, cancellationToken);
             if (application is null) return Problem(http, 409, $"user: {user}'s application {target.ApplicationId} no longer exists");
-            if (runtime.IsDraining) return Problem(http, 503, "the host is shutting down and takes no new calls");
-            var call = await runtime.CreateCallAsync(application, new CreateCallRequest(new AppEndpoint(user))
+            if (vms.IsDraining) return Problem(http, 503, "the host is shutting down and takes no new calls");
+            var call = await vms.CreateCallAsync(application, new CreateCallRequest(new AppEndpoint(user))
             {
                 Ncco = NccoDocument.Parse(nccoElement.GetRawText()),
                 From = "dashboard",

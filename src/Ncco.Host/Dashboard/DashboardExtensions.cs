@@ -14,9 +14,9 @@ public static class DashboardExtensions
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
         builder.Services.AddSingleton<UserJwtAuthenticator>();
         builder.Services.AddSingleton<BrowserPhone>();
-        builder.Services.AddSingleton<IEngineCustomizer, BrowserEngineCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, BrowserVmCustomizer>();
         builder.Services.AddSingleton<DashboardCallLogs>();
-        builder.Services.AddSingleton<IEngineCustomizer, DashboardEngineCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, DashboardVmCustomizer>();
         builder.Services.AddSingleton<DashboardAccess>();
         builder.Services.AddSingleton<EmbeddedAssets>();
         return builder;

@@ -6,7 +6,7 @@ namespace Ncco.Host.Legs;
 /// A leg for endpoints this host cannot reach (phone and vbc; sip with the SIP gateway off): dialling it reports <c>failed</c> with
 /// <c>cannot_route</c> at once, so a <c>connect</c> moves on (or asks for a fallback NCCO) instead of ringing until its timeout.
 /// </summary>
-internal sealed class UnroutableLeg : ILeg
+internal sealed class UnroutableLeg : ILegTransport
 {
     private ILegEventSink? _sink;
 

@@ -41,7 +41,7 @@ public static class CallsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, VoiceRuntime runtime, OutboundCallRateLimiter limiter, NccoMetrics metrics)
+    private static async Task<IResult> CreateAsync(HttpContext http, VmDirectory vms, OutboundCallRateLimiter limiter, NccoMetrics metrics)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var (body, failure) = await ReadJsonAsync(http);
@@ -56,7 +56,7 @@ public static class CallsEndpoints
             }
             if (request is { Ncco: null } && request.AnswerUrl is null) errors.Add(new("answer_url", "is required unless ncco is set"));
             if (errors.Count > 0 || request is null) return ErrorResults.InvalidParameters(http, "#validation", errors);
-            if (runtime.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
+            if (vms.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
             if (!limiter.TryAcquire(out var retryAfter))
             {
                 metrics.RateLimited();
@@ -66,7 +66,7 @@ public static class CallsEndpoints
             CallLeg leg;
             try
             {
-                leg = await runtime.CreateCallAsync(application, request);
+                leg = await vms.CreateCallAsync(application, request);
             }
             catch (CallStateException e)
             {
@@ -147,10 +147,10 @@ public static class CallsEndpoints
         return Utf8JsonResult.Create(w => CallJson.Write(w, call));
     }
 
-    private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, ControlBodies.ReadModify, async (engine, id, modify) =>
+    private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, ControlBodies.ReadModify, async (vm, id, modify) =>
         {
-            var control = engine.Control;
+            var control = vm.Control;
             switch (modify.Action)
             {
                 case "hangup": await control.HangupAsync(id); break;
@@ -166,57 +166,57 @@ public static class CallsEndpoints
             return Results.NoContent();
         });
 
-    private static Task<IResult> TalkAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, ControlBodies.ReadTalk, async (engine, id, talk) =>
+    private static Task<IResult> TalkAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, ControlBodies.ReadTalk, async (vm, id, talk) =>
         {
-            await engine.Control.TalkAsync(id, talk);
+            await vm.Control.TalkAsync(id, talk);
             return Message("Talk started", id);
         });
 
-    private static Task<IResult> StopTalkAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, async (engine, id) =>
+    private static Task<IResult> StopTalkAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, async (vm, id) =>
         {
-            await engine.Control.StopTalkAsync(id);
+            await vm.Control.StopTalkAsync(id);
             return Message("Talk stopped", id);
         });
 
-    private static Task<IResult> StreamAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, ControlBodies.ReadStream, async (engine, id, stream) =>
+    private static Task<IResult> StreamAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, ControlBodies.ReadStream, async (vm, id, stream) =>
         {
-            await engine.Control.StreamAsync(id, stream);
+            await vm.Control.StreamAsync(id, stream);
             return Message("Stream started", id);
         });
 
-    private static Task<IResult> StopStreamAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, async (engine, id) =>
+    private static Task<IResult> StopStreamAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, async (vm, id) =>
         {
-            await engine.Control.StopStreamAsync(id);
+            await vm.Control.StopStreamAsync(id);
             return Message("Stream stopped", id);
         });
 
-    private static Task<IResult> DtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, ControlBodies.ReadDtmf, async (engine, id, digits) =>
+    private static Task<IResult> DtmfAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, ControlBodies.ReadDtmf, async (vm, id, digits) =>
         {
-            await engine.Control.SendDtmfAsync(id, digits);
+            await vm.Control.SendDtmfAsync(id, digits);
             return Message("DTMF sent", id);
         });
 
-    private static Task<IResult> SubscribeDtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, ControlBodies.ReadDtmfSubscription, async (engine, id, url) =>
+    private static Task<IResult> SubscribeDtmfAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, ControlBodies.ReadDtmfSubscription, async (vm, id, url) =>
         {
-            await engine.Control.SubscribeDtmfAsync(id, url);
+            await vm.Control.SubscribeDtmfAsync(id, url);
             return Message("DTMF listener registered", id);
         });
 
-    private static Task<IResult> UnsubscribeDtmfAsync(string uuid, HttpContext http, VoiceRuntime runtime) =>
-        ControlAsync(http, runtime, uuid, async (engine, id) =>
+    private static Task<IResult> UnsubscribeDtmfAsync(string uuid, HttpContext http, VmDirectory vms) =>
+        ControlAsync(http, vms, uuid, async (vm, id) =>
         {
-            await engine.Control.UnsubscribeDtmfAsync(id);
+            await vm.Control.UnsubscribeDtmfAsync(id);
             return Message("DTMF listener removed", id);
         });
 
-    private static async Task<IResult> ControlAsync<T>(HttpContext http, VoiceRuntime runtime, string uuid,
-        Func<JsonElement, List<InvalidParameter>, T?> read, Func<VoiceEngine, string, T, Task<IResult>> apply)
+    private static async Task<IResult> ControlAsync<T>(HttpContext http, VmDirectory vms, string uuid,
+        Func<JsonElement, List<InvalidParameter>, T?> read, Func<NccoVm, string, T, Task<IResult>> apply)
     {
         var (body, failure) = await ReadJsonAsync(http);
         if (failure is not null) return failure;
@@ -225,18 +225,18 @@ public static class CallsEndpoints
             var errors = new List<InvalidParameter>();
             var request = read(body!.RootElement, errors);
             if (errors.Count > 0 || request is null) return ErrorResults.InvalidParameters(http, "#validation", errors);
-            return await ControlAsync(http, runtime, uuid, (engine, id) => apply(engine, id, request));
+            return await ControlAsync(http, vms, uuid, (vm, id) => apply(vm, id, request));
         }
     }
 
-    private static async Task<IResult> ControlAsync(HttpContext http, VoiceRuntime runtime, string uuid, Func<VoiceEngine, string, Task<IResult>> apply)
+    private static async Task<IResult> ControlAsync(HttpContext http, VmDirectory vms, string uuid, Func<NccoVm, string, Task<IResult>> apply)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
-        var engine = runtime.EngineOfCall(uuid);
-        if (engine is null || engine.Application.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call in progress with uuid {uuid}.");
+        var vm = vms.VmOfCall(uuid);
+        if (vm is null || vm.Application.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call in progress with uuid {uuid}.");
         try
         {
-            return await apply(engine, Normalize(uuid));
+            return await apply(vm, Normalize(uuid));
         }
         catch (CallNotFoundException)
         {

@@ -23,7 +23,7 @@ public sealed record Utterance(string Text, double Confidence, TimeSpan Duration
 /// </summary>
 public sealed class CallLeg : ILegEventSink
 {
-    private readonly VoiceEngine _engine;
+    private readonly NccoVm _vm;
     private readonly Dictionary<long, TaskCompletionSource> _playbacks = [];
     private readonly Queue<Playback> _bargeInQueue = new();
     private readonly List<IDisposable> _timers = [];
@@ -38,9 +38,9 @@ public sealed class CallLeg : ILegEventSink
     private IReadOnlyList<string>? _canHear;
     private IReadOnlyList<string>? _canSpeak;
 
-    internal CallLeg(VoiceEngine engine, string id, Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILeg transport)
+    internal CallLeg(NccoVm vm, string id, Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport)
     {
-        _engine = engine;
+        _vm = vm;
         Id = id;
         _conversation = conversation;
         Direction = direction;
@@ -75,9 +75,9 @@ public sealed class CallLeg : ILegEventSink
         internal set
         {
             if (_conversation == value) return;
-            _engine.MixChanged(_conversation);
+            _vm.MixChanged(_conversation);
             _conversation = value;
-            _engine.MixChanged(value);
+            _vm.MixChanged(value);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class CallLeg : ILegEventSink
     /// <summary>True once the leg is over.</summary>
     public bool IsEnded => EndedAt is not null;
 
-    /// <summary>True from the moment the engine starts ending the leg (before <see cref="IsEnded"/>).</summary>
+    /// <summary>True from the moment the VM starts ending the leg (before <see cref="IsEnded"/>).</summary>
     internal bool IsEnding { get; set; }
 
     /// <summary>Where this leg's events go when an action names no eventUrl (connect/create-call override, else the app's).</summary>
@@ -140,22 +140,22 @@ public sealed class CallLeg : ILegEventSink
         internal set => SetMix(ref _canSpeak, value);
     }
 
-    // Mix flags tell the media plane (if any) that the conversation's topology changed; the engine coalesces the
+    // Mix flags tell the media plane (if any) that the conversation's topology changed; the VM coalesces the
     // notifications of one VM turn into one snapshot.
     private void SetMix<T>(ref T field, T value)
     {
         if (EqualityComparer<T>.Default.Equals(field, value)) return;
         field = value;
-        _engine.MixChanged(_conversation);
+        _vm.MixChanged(_conversation);
     }
 
     /// <summary>Where asynchronous DTMF digits are sent (input <c>mode:"asynchronous"</c> or REST subscribe).</summary>
     public WebhookTarget? AsyncDtmfTarget { get; internal set; }
 
     /// <summary>The leg's media transport.</summary>
-    public ILeg Transport { get; }
+    public ILegTransport Transport { get; }
 
-    internal VoiceEngine Engine => _engine;
+    internal NccoVm Vm => _vm;
 
     internal bool EndOnExit { get; set; }
 
@@ -196,24 +196,24 @@ public sealed class CallLeg : ILegEventSink
         ConversationUuid = Conversation.Id,
         Status = status,
         Direction = Direction,
-        Timestamp = PayloadJson.Timestamp(_engine.Scheduler.UtcNow),
+        Timestamp = PayloadJson.Timestamp(_vm.Scheduler.UtcNow),
     };
 
     /// <summary>Records the status, logs it and posts it to the event webhook (in order with the leg's other events).</summary>
     internal Task RaiseStatusAsync(CallStatusEvent payload, WebhookTarget? target = null)
     {
         if (payload.Status is not (CallStatus.Human or CallStatus.Machine)) Status = payload.Status;
-        _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, Id, VmActivity.Status, payload.Status + (payload.Detail is null ? "" : $" ({payload.Detail})"));
+        _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Status, payload.Status + (payload.Detail is null ? "" : $" ({payload.Detail})"));
         return SendEventAsync(payload, target);
     }
 
     /// <summary>Posts an event (after the leg's earlier events) to <paramref name="target"/> or the leg's event target.</summary>
     public Task SendEventAsync(WebhookPayload payload, WebhookTarget? target = null)
     {
-        var t = target ?? EventTarget ?? _engine.Application.EventUrl;
+        var t = target ?? EventTarget ?? _vm.Application.EventUrl;
         if (t is null) return Task.CompletedTask;
         var previous = _eventChain;
-        var next = Chain(previous, () => _engine.Webhooks.SendEventAsync(t, payload, Id));
+        var next = Chain(previous, () => _vm.Webhooks.SendEventAsync(t, payload, Id));
         _eventChain = next;
         return next;
     }
@@ -221,10 +221,10 @@ public sealed class CallLeg : ILegEventSink
     /// <summary>Posts an event that may answer with an NCCO, after the leg's earlier events.</summary>
     public Task<NccoFetchResult> FetchNccoAsync(WebhookPayload payload, WebhookTarget? target)
     {
-        var t = target ?? EventTarget ?? _engine.Application.EventUrl;
+        var t = target ?? EventTarget ?? _vm.Application.EventUrl;
         if (t is null) return Task.FromResult(new NccoFetchResult { CarryOn = true });
         var previous = _eventChain;
-        var next = ChainResult(previous, () => _engine.Webhooks.FetchNccoAsync(t, WebhookKind.Event, payload, Id));
+        var next = ChainResult(previous, () => _vm.Webhooks.FetchNccoAsync(t, WebhookKind.Event, payload, Id));
         _eventChain = next;
         return next;
     }
@@ -245,12 +245,12 @@ public sealed class CallLeg : ILegEventSink
     internal Task FlushEventsAsync() => _eventChain;
 
     internal WebhookTarget? ResolveTarget(Uri? url, WebhookMethod method) =>
-        url is null ? EventTarget ?? _engine.Application.EventUrl : new WebhookTarget(url, method);
+        url is null ? EventTarget ?? _vm.Application.EventUrl : new WebhookTarget(url, method);
 
     // ---- playback -------------------------------------------------------------------------------------------
 
     /// <summary>A new playback of <paramref name="kind"/> with a fresh id (customise it with <c>with { … }</c>).</summary>
-    public Playback NewPlayback(PlaybackKind kind) => new(_engine.NextPlaybackId(), kind);
+    public Playback NewPlayback(PlaybackKind kind) => new(_vm.NextPlaybackId(), kind);
 
     /// <summary>Plays and waits until it finished (or the token is cancelled, which stops it). VM thread only (e.g. in a handler).</summary>
     public async Task PlayAsync(Playback playback, CancellationToken cancellationToken)
@@ -270,7 +270,7 @@ public sealed class CallLeg : ILegEventSink
             return tcs;
         }
         _playbacks[playback.Id] = tcs;
-        _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, Id, VmActivity.Played, Describe(playback));
+        _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Played, Describe(playback));
         Transport.Play(playback);
         return tcs;
     }
@@ -279,7 +279,7 @@ public sealed class CallLeg : ILegEventSink
     {
         if (!_playbacks.Remove(id, out var tcs)) return;
         if (!IsEnded) Transport.StopPlayback(id);
-        _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, Id, VmActivity.Stopped, "stopped playback #" + id.ToString(CultureInfo.InvariantCulture));
+        _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Stopped, "stopped playback #" + id.ToString(CultureInfo.InvariantCulture));
         tcs.TrySetResult();
     }
 
@@ -344,20 +344,20 @@ public sealed class CallLeg : ILegEventSink
         BargeIn();
         foreach (var id in ControlPlaybacks.ToList()) StopPlayback(id);
         _runCts = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        Interpreter = new LegInterpreter(this, _engine.Handlers);
+        Interpreter = new LegInterpreter(this, _vm.Handlers);
         var run = Interpreter.RunAsync(ncco, _runCts.Token);
         var cts = _runCts;
         run.ContinueWith(t =>
         {
-            if (t.IsFaulted) _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, Id, VmActivity.Error, "interpreter failed: " + t.Exception!.InnerException!.Message);
+            if (t.IsFaulted) _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Error, "interpreter failed: " + t.Exception!.InnerException!.Message);
             if (cts.IsCancellationRequested || IsEnded) return;
-            if (t.Result == InterpreterExit.Exhausted || t.IsFaulted) _engine.EndLeg(this, DisconnectedBy.Platform);
+            if (t.Result == InterpreterExit.Exhausted || t.IsFaulted) _vm.EndLeg(this, DisconnectedBy.Platform);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.FromCurrentSynchronizationContext());
     }
 
     internal void MarkEnded()
     {
-        EndedAt = _engine.Scheduler.UtcNow;
+        EndedAt = _vm.Scheduler.UtcNow;
         foreach (var t in _timers) t.Dispose();
         _timers.Clear();
         _bargeInQueue.Clear();
@@ -365,18 +365,18 @@ public sealed class CallLeg : ILegEventSink
         foreach (var (_, tcs) in _playbacks) tcs.TrySetResult();
         _playbacks.Clear();
         _lifetime.Cancel();
-        _engine.MixChanged(_conversation);
+        _vm.MixChanged(_conversation);
         Ended?.Invoke();
     }
 
     // ---- ILegEventSink: party activity (any thread → VM thread) -----------------------------------------------
 
-    private void OnVm(Action action) => _engine.Scheduler.Post(() =>
+    private void OnVm(Action action) => _vm.Scheduler.Post(() =>
     {
         if (!IsEnded) action();
     });
 
-    private void Party(string message) => _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, Id, VmActivity.Party, message);
+    private void Party(string message) => _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Party, message);
 
     void ILegEventSink.Ringing() => OnVm(() => DialStatus?.Invoke(CallStatus.Ringing, null));
 
@@ -407,7 +407,7 @@ public sealed class CallLeg : ILegEventSink
                 From = From, To = To, Uuid = Id, ConversationUuid = Conversation.Id,
                 Dtmf = new DtmfResult { Digits = digit.ToString(), TimedOut = false },
                 Speech = new SpeechResult(),
-                Timestamp = PayloadJson.Timestamp(_engine.Scheduler.UtcNow),
+                Timestamp = PayloadJson.Timestamp(_vm.Scheduler.UtcNow),
             }, target);
         }
         DigitReceived?.Invoke(digit);
@@ -420,7 +420,7 @@ public sealed class CallLeg : ILegEventSink
         SpeechReceived?.Invoke(u);
         AudioReceived?.Invoke(duration);
         // A media plane mixes real audio; only semantic media routes utterances as playbacks.
-        if (InMix && _engine.Media is null) Conversation.Route(this, u);
+        if (InMix && _vm.Media is null) Conversation.Route(this, u);
     });
 
     void ILegEventSink.SpeechStarted() => OnVm(() =>
@@ -448,7 +448,7 @@ public sealed class CallLeg : ILegEventSink
         // `disconnected` is only a report, sent before its `completed` — there is no leg left to run an NCCO on.
         if (Endpoint is Model.Endpoints.WebSocketEndpoint ws && !IsConnectCallee && AnsweredAt is not null && !IsEnded)
             _ = RaiseStatusAsync(StatusEvent(CallStatus.Disconnected) with { Headers = ws.Headers });
-        _engine.EndLeg(this, DisconnectedBy.User, fromParty: true);
+        _vm.EndLeg(this, DisconnectedBy.User, fromParty: true);
     });
 
     /// <inheritdoc />

@@ -32,12 +32,12 @@ internal enum MachineDetectionOutcome
 internal sealed class MachineDetectionRun
 {
     /// <summary>
-    /// Extra wait for a plane's verdict beyond <see cref="VoiceEngineOptions.MachineDetectionDeadline"/>: its analysis
+    /// Extra wait for a plane's verdict beyond <see cref="NccoVmOptions.MachineDetectionDeadline"/>: its analysis
     /// runs on media time, which starts when audio flows after answer and trails the VM's clock under load.
     /// </summary>
     internal static readonly TimeSpan MediaGrace = TimeSpan.FromSeconds(3);
 
-    private readonly VoiceEngine _engine;
+    private readonly NccoVm _vm;
     private readonly CallLeg _leg;
     private readonly MachineDetectionSettings _settings;
     private readonly TaskCompletionSource<MachineDetectionOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,9 +47,9 @@ internal sealed class MachineDetectionRun
     private bool? _machine;
     private bool _finished;
 
-    private MachineDetectionRun(VoiceEngine engine, CallLeg leg, MachineDetectionSettings settings)
+    private MachineDetectionRun(NccoVm vm, CallLeg leg, MachineDetectionSettings settings)
     {
-        _engine = engine;
+        _vm = vm;
         _leg = leg;
         _settings = settings;
     }
@@ -58,9 +58,9 @@ internal sealed class MachineDetectionRun
     public Task<MachineDetectionOutcome> Completion => _done.Task;
 
     /// <summary>Starts detecting on an answered leg.</summary>
-    public static MachineDetectionRun Start(VoiceEngine engine, CallLeg leg, MachineDetectionSettings settings)
+    public static MachineDetectionRun Start(NccoVm vm, CallLeg leg, MachineDetectionSettings settings)
     {
-        var run = new MachineDetectionRun(engine, leg, settings);
+        var run = new MachineDetectionRun(vm, leg, settings);
         run.Begin();
         return run;
     }
@@ -74,9 +74,9 @@ internal sealed class MachineDetectionRun
             OnEnded();
             return;
         }
-        var analysis = _engine.Options.MachineDetectionDeadline;
+        var analysis = _vm.Options.MachineDetectionDeadline;
         var wait = analysis;
-        if (_engine.Media is { } media)
+        if (_vm.Media is { } media)
         {
             try
             {
@@ -88,7 +88,7 @@ internal sealed class MachineDetectionRun
             }
             if (_media is not null) wait += MediaGrace;
         }
-        _deadline = _engine.Scheduler.Schedule(wait, () =>
+        _deadline = _vm.Scheduler.Schedule(wait, () =>
         {
             Log("no machine detection verdict in time: human", VmActivity.Info);
             Verdict(machine: false, beep: false);
@@ -110,7 +110,7 @@ internal sealed class MachineDetectionRun
         if (machine && _settings.Behavior == Model.MachineDetectionBehavior.Hangup)
         {
             Finish(MachineDetectionOutcome.HungUp);
-            _engine.EndLeg(_leg, DisconnectedBy.Platform);
+            _vm.EndLeg(_leg, DisconnectedBy.Platform);
             return;
         }
         if (!machine || !_settings.ReportsBeep)
@@ -123,7 +123,7 @@ internal sealed class MachineDetectionRun
             BeepOutcome("beep_start");
             return;
         }
-        _beepTimer = _engine.Scheduler.Schedule(_settings.EffectiveBeepTimeout, () => BeepOutcome("beep_timeout"));
+        _beepTimer = _vm.Scheduler.Schedule(_settings.EffectiveBeepTimeout, () => BeepOutcome("beep_timeout"));
     }
 
     private void BeepOutcome(string subState)
@@ -140,7 +140,7 @@ internal sealed class MachineDetectionRun
             _ = _leg.RaiseStatusAsync(payload);
             return;
         }
-        _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, _leg.Id, VmActivity.Status, payload.Status + (payload.SubState is { } s ? $" ({s})" : ""));
+        _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, _leg.Id, VmActivity.Status, payload.Status + (payload.SubState is { } s ? $" ({s})" : ""));
         _ = ReplaceFlowIfAnsweredAsync(payload);
     }
 
@@ -150,7 +150,7 @@ internal sealed class MachineDetectionRun
         var fetched = await _leg.FetchNccoAsync(payload, null);
         if (fetched.Ncco is not { } ncco || _leg.IsEnded || _leg.IsEnding) return;
         Log($"the {payload.Status} event answered with an NCCO: it replaces the call flow", VmActivity.Status);
-        _engine.TransferToNcco(_leg, ncco);
+        _vm.TransferToNcco(_leg, ncco);
     }
 
     private void OnEnded() => Finish(MachineDetectionOutcome.LegEnded);
@@ -167,5 +167,5 @@ internal sealed class MachineDetectionRun
         _done.TrySetResult(outcome);
     }
 
-    private void Log(string text, VmActivity kind) => _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, _leg.Id, kind, text);
+    private void Log(string text, VmActivity kind) => _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, _leg.Id, kind, text);
 }

@@ -14,16 +14,16 @@ namespace Ncco.Control;
 /// </summary>
 public sealed class CallControl
 {
-    private readonly VoiceEngine _engine;
+    private readonly NccoVm _vm;
     private readonly Dictionary<long, PlaybackKind> _kinds = [];
 
-    internal CallControl(VoiceEngine engine) => _engine = engine;
+    internal CallControl(NccoVm vm) => _vm = vm;
 
-    private Task<T> OnLive<T>(string uuid, string operation, Func<CallLeg, T> apply) => _engine.InvokeAsync(() =>
+    private Task<T> OnLive<T>(string uuid, string operation, Func<CallLeg, T> apply) => _vm.InvokeAsync(() =>
     {
-        var leg = _engine.FindLeg(uuid) ?? throw new CallNotFoundException(uuid);
+        var leg = _vm.FindLeg(uuid) ?? throw new CallNotFoundException(uuid);
         if (leg.IsEnded) throw new CallNotFoundException(uuid);
-        _engine.Observer.OnActivity(_engine.Scheduler.UtcNow, leg.Id, VmActivity.Control, operation);
+        _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, leg.Id, VmActivity.Control, operation);
         return apply(leg);
     });
 
@@ -35,7 +35,7 @@ public sealed class CallControl
     /// <summary>Hang up a leg.</summary>
     public Task HangupAsync(string uuid) => OnLive(uuid, "hangup", leg =>
     {
-        _engine.EndLeg(leg, DisconnectedBy.Platform);
+        _vm.EndLeg(leg, DisconnectedBy.Platform);
         return true;
     });
 
@@ -69,22 +69,22 @@ public sealed class CallControl
 
     private async Task FetchAndTransferAsync(CallLeg leg, Uri url)
     {
-        var fetched = await _engine.Webhooks.FetchNccoAsync(new WebhookTarget(url, WebhookMethod.Get), WebhookKind.Answer, new AnswerRequest
+        var fetched = await _vm.Webhooks.FetchNccoAsync(new WebhookTarget(url, WebhookMethod.Get), WebhookKind.Answer, new AnswerRequest
         {
             To = leg.To, From = leg.From, Uuid = leg.Id, ConversationUuid = leg.Conversation.Id,
-            RegionUrl = _engine.Application.RegionUrl, EndpointType = leg.EndpointType,
-            Timestamp = PayloadJson.Timestamp(_engine.Scheduler.UtcNow),
+            RegionUrl = _vm.Application.RegionUrl, EndpointType = leg.EndpointType,
+            Timestamp = PayloadJson.Timestamp(_vm.Scheduler.UtcNow),
         }, leg.Id);
         if (leg.IsEnded) return;
         if (fetched.Ncco is null)
         {
-            _ = leg.SendEventAsync(_engine.ErrorEvent(leg, fetched.Reason ?? "No NCCO at transfer URL."));
+            _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.Reason ?? "No NCCO at transfer URL."));
             throw new CallStateException("Transfer failed: " + fetched.Reason);
         }
         StartTransferred(leg, fetched.Ncco);
     }
 
-    private void StartTransferred(CallLeg leg, NccoDocument ncco) => _engine.TransferToNcco(leg, ncco);
+    private void StartTransferred(CallLeg leg, NccoDocument ncco) => _vm.TransferToNcco(leg, ncco);
 
     /// <summary>Speak into a live call (in the background; not stopped by barge-in).</summary>
     public Task<long> TalkAsync(string uuid, TalkRequest talk) => OnLive(uuid, $"talk \"{talk?.Text}\"", leg =>
@@ -151,14 +151,14 @@ public sealed class CallControl
     /// Create an outbound call: <c>started</c>, ringing (bounded by <c>ringing_timer</c> → <c>timeout</c>), answer
     /// (AMD if asked), then the inline NCCO or the one fetched from <c>answer_url</c>; hangs up after <c>length_timer</c>.
     /// </summary>
-    public Task<CallLeg> CreateCallAsync(CreateCallRequest request) => _engine.InvokeAsync(() =>
+    public Task<CallLeg> CreateCallAsync(CreateCallRequest request) => _vm.InvokeAsync(() =>
     {
         ArgumentNullException.ThrowIfNull(request);
         if ((request.Ncco is null) == (request.AnswerUrl is null)) throw new ArgumentException("Exactly one of ncco / answer_url is required.", nameof(request));
-        var conversation = _engine.NewConversation(null);
+        var conversation = _vm.NewConversation(null);
         var target = request.EventUrl is null ? null : new WebhookTarget(request.EventUrl, request.EventMethod);
         var amd = MachineDetectionSettings.From(request.MachineDetection, request.AdvancedMachineDetection);
-        var leg = _engine.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null)
+        var leg = _vm.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null)
             ?? throw new CallStateException("No dialer is configured for outbound calls.");
         _ = OutboundFlowAsync(leg, request, amd);
         return leg;
@@ -167,30 +167,30 @@ public sealed class CallControl
     private async Task OutboundFlowAsync(CallLeg leg, CreateCallRequest request, MachineDetectionSettings? amd)
     {
         _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Started));
-        var result = await _engine.DialAsync(leg, TimeSpan.FromSeconds(request.RingingTimer), amd, leg.Lifetime);
+        var result = await _vm.DialAsync(leg, TimeSpan.FromSeconds(request.RingingTimer), amd, leg.Lifetime);
         if (result.Status == CallStatus.Machine || leg.IsEnded && result.Status != CallStatus.Answered) return;
         if (result.Status != CallStatus.Answered)
         {
-            var failure = _engine.FailureEvent(leg, result);
-            _engine.EndUnconnected(leg);
+            var failure = _vm.FailureEvent(leg, result);
+            _vm.EndUnconnected(leg);
             _ = leg.RaiseStatusAsync(failure);
             return;
         }
-        leg.AddTimer(_engine.Scheduler.Schedule(TimeSpan.FromSeconds(request.LengthTimer), () => _engine.EndLeg(leg, DisconnectedBy.Platform)));
+        leg.AddTimer(_vm.Scheduler.Schedule(TimeSpan.FromSeconds(request.LengthTimer), () => _vm.EndLeg(leg, DisconnectedBy.Platform)));
         var ncco = request.Ncco;
         if (ncco is null)
         {
-            var fetched = await _engine.Webhooks.FetchNccoAsync(new WebhookTarget(request.AnswerUrl!, request.AnswerMethod), WebhookKind.Answer, new AnswerRequest
+            var fetched = await _vm.Webhooks.FetchNccoAsync(new WebhookTarget(request.AnswerUrl!, request.AnswerMethod), WebhookKind.Answer, new AnswerRequest
             {
                 To = leg.To, From = leg.From, Uuid = leg.Id, ConversationUuid = leg.Conversation.Id,
-                RegionUrl = _engine.Application.RegionUrl, EndpointType = leg.EndpointType,
-                Timestamp = PayloadJson.Timestamp(_engine.Scheduler.UtcNow),
+                RegionUrl = _vm.Application.RegionUrl, EndpointType = leg.EndpointType,
+                Timestamp = PayloadJson.Timestamp(_vm.Scheduler.UtcNow),
             }, leg.Id);
             if (leg.IsEnded) return;
             if (fetched.Ncco is null)
             {
-                _ = leg.SendEventAsync(_engine.ErrorEvent(leg, fetched.Reason ?? "No NCCO could be obtained."));
-                _engine.EndLeg(leg, DisconnectedBy.Platform);
+                _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.Reason ?? "No NCCO could be obtained."));
+                _vm.EndLeg(leg, DisconnectedBy.Platform);
                 return;
             }
             ncco = fetched.Ncco;

@@ -12,14 +12,14 @@ public sealed class Conversation
     private readonly List<CallLeg> _members = [];
     private readonly TaskCompletionSource _ended = new();
 
-    internal Conversation(VoiceEngine engine, string id, string? name)
+    internal Conversation(NccoVm vm, string id, string? name)
     {
-        Engine = engine;
+        Vm = vm;
         Id = id;
         Name = name;
     }
 
-    internal VoiceEngine Engine { get; }
+    internal NccoVm Vm { get; }
 
     /// <summary>Conversation uuid, <c>CON-…</c>.</summary>
     public string Id { get; }
@@ -59,39 +59,39 @@ public sealed class Conversation
         Started = true;
         foreach (var (legId, playback) in MusicOnHold)
         {
-            Engine.FindLeg(legId)?.StopPlayback(playback);
+            Vm.FindLeg(legId)?.StopPlayback(playback);
         }
         MusicOnHold.Clear();
-        Engine.MixChanged(this);
-        Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} started");
+        Vm.MixChanged(this);
+        Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} started");
         StartRecordingIfRequested();
     }
 
     internal void StartRecordingIfRequested()
     {
         if (!RecordRequested || Recording is not null || !Started) return;
-        Recording = new Handlers.ActiveRecording(null, Id, Model.RecordingFormat.Mp3, 1, Engine.Scheduler.UtcNow, RecordTarget).Start(Engine, split: false);
-        Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} recording started");
+        Recording = new Handlers.ActiveRecording(null, Id, Model.RecordingFormat.Mp3, 1, Vm.Scheduler.UtcNow, RecordTarget).Start(Vm, split: false);
+        Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} recording started");
     }
 
     internal void Add(CallLeg leg)
     {
         if (_members.Contains(leg)) return;
         _members.Add(leg);
-        Engine.MixChanged(this);
+        Vm.MixChanged(this);
     }
 
     internal void Remove(CallLeg leg)
     {
-        if (_members.Remove(leg)) Engine.MixChanged(this);
+        if (_members.Remove(leg)) Vm.MixChanged(this);
     }
 
     internal void End()
     {
         if (!_ended.TrySetResult()) return;
-        Engine.MixChanged(this);
-        Engine.Observer.OnActivity(Engine.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} ended");
-        Engine.OnConversationEnded(this);
+        Vm.MixChanged(this);
+        Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} ended");
+        Vm.OnConversationEnded(this);
     }
 
     /// <summary>True when audio from <paramref name="speaker"/> reaches <paramref name="listener"/>.</summary>

@@ -26,16 +26,16 @@ public sealed class ConnectHandler : IActionHandler
         ArgumentNullException.ThrowIfNull(context);
         var action = (ConnectAction)context.Action;
         var caller = context.Leg;
-        var engine = context.Engine;
+        var vm = context.Vm;
         var target = context.Target(action.EventUrl, action.EventMethod);
         var from = action.From ?? (action.RandomFromNumber ? caller.To : null);
         var amd = MachineDetectionSettings.From(action.MachineDetection, action.AdvancedMachineDetection);
-        var callee = engine.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, connectCallee: true);
+        var callee = vm.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, connectCallee: true);
         if (callee is null)
         {
             var reason = $"/{context.Index}/endpoint: no dialer is configured to reach {action.Endpoint.Type} endpoints.";
             context.Log(reason, VmActivity.Error);
-            _ = caller.SendEventAsync(engine.ErrorEvent(caller, reason));
+            _ = caller.SendEventAsync(vm.ErrorEvent(caller, reason));
             return ActionOutcome.Next;
         }
         _ = callee.RaiseStatusAsync(callee.StatusEvent(CallStatus.Started));
@@ -49,7 +49,7 @@ public sealed class ConnectHandler : IActionHandler
         DialResult result;
         try
         {
-            result = await engine.DialAsync(callee, TimeSpan.FromSeconds(action.Timeout), amd, cancellationToken);
+            result = await vm.DialAsync(callee, TimeSpan.FromSeconds(action.Timeout), amd, cancellationToken);
         }
         finally
         {
@@ -57,15 +57,15 @@ public sealed class ConnectHandler : IActionHandler
         }
         if (cancellationToken.IsCancellationRequested)
         {
-            engine.EndLeg(callee, DisconnectedBy.Platform);
+            vm.EndLeg(callee, DisconnectedBy.Platform);
             cancellationToken.ThrowIfCancellationRequested();
         }
         // A machine hung up by AMD, or a callee that hung up while being detected, is over: nothing to report here.
         if (result.Status == CallStatus.Machine || callee.IsEnded && result.Status == CallStatus.Completed) return ActionOutcome.Next;
         if (result.Status != CallStatus.Answered)
         {
-            var failure = engine.FailureEvent(callee, result);
-            engine.EndUnconnected(callee);
+            var failure = vm.FailureEvent(callee, result);
+            vm.EndUnconnected(callee);
             if (action.EventType == ConnectEventType.Synchronous)
             {
                 context.Log($"connect failed: {failure.Status}; asking eventUrl for a fallback NCCO", VmActivity.Status);
@@ -92,7 +92,7 @@ public sealed class ConnectHandler : IActionHandler
         void OnEnded() => ended.TrySetResult();
         callee.Ended += OnEnded;
         if (callee.IsEnded) ended.TrySetResult();
-        var limit = context.Scheduler.Schedule(TimeSpan.FromSeconds(action.Limit), () => engine.EndLeg(callee, DisconnectedBy.Platform));
+        var limit = context.Scheduler.Schedule(TimeSpan.FromSeconds(action.Limit), () => vm.EndLeg(callee, DisconnectedBy.Platform));
         using var reg = cancellationToken.Register(() => ended.TrySetCanceled(cancellationToken));
         try
         {
@@ -100,7 +100,7 @@ public sealed class ConnectHandler : IActionHandler
         }
         catch (OperationCanceledException)
         {
-            engine.EndLeg(callee, DisconnectedBy.Platform);
+            vm.EndLeg(callee, DisconnectedBy.Platform);
             throw;
         }
         finally
@@ -108,7 +108,7 @@ public sealed class ConnectHandler : IActionHandler
             limit.Dispose();
             callee.Ended -= OnEnded;
         }
-        engine.LeaveMix(caller);
+        vm.LeaveMix(caller);
         if (callee.Endpoint is WebSocketEndpoint ws && callee.EndedBy == DisconnectedBy.User)
         {
             var disconnected = callee.StatusEvent(CallStatus.Disconnected) with { Headers = ws.Headers };
@@ -127,7 +127,7 @@ public sealed class ConnectHandler : IActionHandler
     private static async Task RunOnAnswerAsync(ActionContext context, CallLeg callee, OnAnswer onAnswer, CancellationToken cancellationToken)
     {
         var caller = context.Leg;
-        var engine = context.Engine;
+        var vm = context.Vm;
         long? tone = null;
         if (onAnswer.RingbackTone is { } url)
         {
@@ -137,14 +137,14 @@ public sealed class ConnectHandler : IActionHandler
         }
         try
         {
-            var fetched = await engine.Webhooks.FetchNccoAsync(new Webhooks.WebhookTarget(onAnswer.Url, WebhookMethod.Get), Webhooks.WebhookKind.Answer, new AnswerRequest
+            var fetched = await vm.Webhooks.FetchNccoAsync(new Webhooks.WebhookTarget(onAnswer.Url, WebhookMethod.Get), Webhooks.WebhookKind.Answer, new AnswerRequest
             {
                 To = callee.To, From = callee.From, Uuid = callee.Id, ConversationUuid = callee.Conversation.Id,
-                RegionUrl = engine.Application.RegionUrl, EndpointType = callee.EndpointType, Timestamp = context.Timestamp,
+                RegionUrl = vm.Application.RegionUrl, EndpointType = callee.EndpointType, Timestamp = context.Timestamp,
             }, callee.Id);
             if (fetched.Ncco is null || callee.IsEnded) return;
             using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callee.Lifetime);
-            await new LegInterpreter(callee, engine.Handlers).RunAsync(fetched.Ncco, both.Token);
+            await new LegInterpreter(callee, vm.Handlers).RunAsync(fetched.Ncco, both.Token);
         }
         finally
         {

@@ -18,14 +18,14 @@ public sealed class ConversationHandler : IActionHandler
         ArgumentNullException.ThrowIfNull(context);
         var action = (ConversationAction)context.Action;
         var leg = context.Leg;
-        var engine = context.Engine;
-        var conversation = engine.NamedConversation(action.ConversationName);
+        var vm = context.Vm;
+        var conversation = vm.NamedConversation(action.ConversationName);
         if (conversation.Participants.Count() >= ConversationAction.MaxParticipants)
         {
             context.Log($"conversation {action.ConversationName} is full ({ConversationAction.MaxParticipants} participants)", Calls.VmActivity.Error);
             return ActionOutcome.Next;
         }
-        engine.MoveToConversation(leg, conversation);
+        vm.MoveToConversation(leg, conversation);
         leg.InMix = true;
         leg.CanHear = action.CanHear?.ToList();
         leg.CanSpeak = action.CanSpeak?.ToList();
@@ -55,7 +55,7 @@ public sealed class ConversationHandler : IActionHandler
         finally
         {
             if (conversation.MusicOnHold.Remove(leg.Id, out var mohId)) leg.StopPlayback(mohId);
-            if (!leg.IsEnded) engine.LeaveMix(leg);
+            if (!leg.IsEnded) vm.LeaveMix(leg);
             leg.EndOnExit = false;
         }
         cancellationToken.ThrowIfCancellationRequested();

@@ -55,7 +55,7 @@ public sealed class InputHandler : IActionHandler
         var dtmf = input.Dtmf ?? new DtmfSettings();
         var speech = input.Speech ?? new SpeechSettings();
         var scheduler = context.Scheduler;
-        var media = context.Engine.Media;
+        var media = context.Vm.Media;
 
         // speech.uuid names the leg whose audio is recognised (another party of the conversation); keys always come
         // from the input's own leg.
@@ -63,7 +63,7 @@ public sealed class InputHandler : IActionHandler
         string? uuidError = null;
         if (speechOn && speech.Uuid is { } uuid && uuid != leg.Id)
         {
-            if (context.Engine.FindLeg(uuid) is { IsEnded: false } other && other.Conversation == leg.Conversation) heard = other;
+            if (context.Vm.FindLeg(uuid) is { IsEnded: false } other && other.Conversation == leg.Conversation) heard = other;
             else uuidError = $"speech.uuid: {uuid} is not a live leg of this conversation";
         }
 
@@ -133,7 +133,7 @@ public sealed class InputHandler : IActionHandler
                 Finish(emptyDtmf, new SpeechResult { TimeoutReason = reason });
                 return;
             }
-            var url = speech.SaveAudio && u.AudioFileId is { } file ? context.Engine.Application.FilesBaseUrl + file : null;
+            var url = speech.SaveAudio && u.AudioFileId is { } file ? context.Vm.Application.FilesBaseUrl + file : null;
             var best = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
             Finish(emptyDtmf, new SpeechResult { Results = [best], TimeoutReason = reason, RecordingUrl = url });
         }
@@ -150,7 +150,7 @@ public sealed class InputHandler : IActionHandler
             leg.BargeIn();
             speechTimer?.Dispose();
             dtmfTimer?.Dispose();
-            var audioUrl = speech.SaveAudio ? context.Engine.Application.FilesBaseUrl + context.Engine.Ids.NewId(Scheduling.IdKind.File) : null;
+            var audioUrl = speech.SaveAudio ? context.Vm.Application.FilesBaseUrl + context.Vm.Ids.NewId(Scheduling.IdKind.File) : null;
             var hypothesis = new SpeechHypothesis { Text = u.Text, Confidence = u.Confidence.ToString("0.0######", CultureInfo.InvariantCulture) };
             var max = TimeSpan.FromSeconds(speech.MaxDuration);
             if (u.Duration >= max)

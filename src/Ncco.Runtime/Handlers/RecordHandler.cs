@@ -22,7 +22,7 @@ public sealed class RecordHandler : IActionHandler
         var channels = record.SplitConversation ? Math.Max(2, record.Channels ?? 2) : 1;
         var target = context.Target(record.EventUrl, record.EventMethod);
         var active = new ActiveRecording(leg, leg.Conversation.Id, record.EffectiveFormat, channels, context.Now, target) { Transcription = record.Transcription }
-            .Start(context.Engine, record.SplitConversation);
+            .Start(context.Vm, record.SplitConversation);
         context.Log("recording started" + (record.IsBlocking ? "" : " (background)"));
         if (!record.IsBlocking)
         {
@@ -56,7 +56,7 @@ public sealed class RecordHandler : IActionHandler
         }
         catch (OperationCanceledException)
         {
-            _ = active.Finish(context.Engine, context.Now, "call ended");
+            _ = active.Finish(context.Vm, context.Now, "call ended");
             throw;
         }
         finally
@@ -66,7 +66,7 @@ public sealed class RecordHandler : IActionHandler
             leg.DigitReceived -= OnDigit;
             leg.AudioReceived -= OnAudio;
         }
-        await active.Finish(context.Engine, context.Now, reason);
+        await active.Finish(context.Vm, context.Now, reason);
         return ActionOutcome.Next;
     }
 }

@@ -44,22 +44,22 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
     private bool _finished;
     private Legs.IMediaRecording? _media;
 
-    /// <summary>Asks the engine's media plane (if any) to start writing the file. A plane failure is logged and the recording stays semantic.</summary>
-    public ActiveRecording Start(VoiceEngine engine, bool split)
+    /// <summary>Asks the VM's media plane (if any) to start writing the file. A plane failure is logged and the recording stays semantic.</summary>
+    public ActiveRecording Start(NccoVm vm, bool split)
     {
-        if (engine.Media is not { } plane) return this;
+        if (vm.Media is not { } plane) return this;
         try
         {
             _media = plane.StartRecording(new Legs.MediaRecordingRequest(leg?.Id, conversationUuid, format, channels, split));
         }
         catch (Exception e)
         {
-            engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not start the recording: " + e.Message);
+            vm.Observer.OnActivity(vm.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not start the recording: " + e.Message);
         }
         return this;
     }
 
-    public async Task Finish(VoiceEngine engine, DateTimeOffset end, string reason)
+    public async Task Finish(NccoVm vm, DateTimeOffset end, string reason)
     {
         if (_finished) return;
         _finished = true;
@@ -77,20 +77,20 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             // The file is finished off the VM thread; the event follows once it is durable.
             try
             {
-                var result = await engine.Scheduler.RunExternal(media.StopAsync);
+                var result = await vm.Scheduler.RunExternal(media.StopAsync);
                 fileId = result.FileId;
                 size = result.SizeBytes;
             }
             catch (Exception e)
             {
-                engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not finish the recording: " + e.Message);
+                vm.Observer.OnActivity(vm.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not finish the recording: " + e.Message);
             }
         }
-        var uuid = engine.Ids.NewId(Scheduling.IdKind.Recording);
+        var uuid = vm.Ids.NewId(Scheduling.IdKind.Recording);
         var info = new RecordingInfo
         {
             RecordingUuid = uuid,
-            RecordingUrl = engine.Application.FilesBaseUrl + (fileId ?? engine.Ids.NewId(Scheduling.IdKind.File)),
+            RecordingUrl = vm.Application.FilesBaseUrl + (fileId ?? vm.Ids.NewId(Scheduling.IdKind.File)),
             LegId = leg?.Id,
             ConversationUuid = conversationUuid,
             Start = start,
@@ -100,7 +100,7 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             Size = size,
             EndReason = reason,
         };
-        engine.AddRecording(info);
+        vm.AddRecording(info);
         var payload = new RecordEvent
         {
             StartTime = PayloadJson.Timestamp(start),
@@ -111,20 +111,20 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             ConversationUuid = conversationUuid,
             Timestamp = PayloadJson.Timestamp(end),
         };
-        var sent = Send(engine, payload, target);
+        var sent = Send(vm, payload, target);
         // The transcript follows the recording event once the plane has recognised the file. That takes real time on
         // a real plane (counted as external work), so the NCCO does not wait for it.
-        if (Transcription is { } tr) _ = SendTranscriptionAsync(engine, tr, fileId, uuid, end);
+        if (Transcription is { } tr) _ = SendTranscriptionAsync(vm, tr, fileId, uuid, end);
         await sent;
     }
 
-    private async Task SendTranscriptionAsync(VoiceEngine engine, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
+    private async Task SendTranscriptionAsync(NccoVm vm, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
     {
-        var transcription = await TranscribeAsync(engine, settings, fileId, recordingUuid, end);
-        await Send(engine, transcription, settings.EventUrl is null ? target : new WebhookTarget(settings.EventUrl, settings.EventMethod));
+        var transcription = await TranscribeAsync(vm, settings, fileId, recordingUuid, end);
+        await Send(vm, transcription, settings.EventUrl is null ? target : new WebhookTarget(settings.EventUrl, settings.EventMethod));
     }
 
-    private async Task<TranscriptionEvent> TranscribeAsync(VoiceEngine engine, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
+    private async Task<TranscriptionEvent> TranscribeAsync(NccoVm vm, Model.Actions.TranscriptionSettings settings, string? fileId, string recordingUuid, DateTimeOffset end)
     {
         var transcription = new TranscriptionEvent
         {
@@ -133,30 +133,30 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             Timestamp = PayloadJson.Timestamp(end),
         };
         string? transcriptId = null;
-        if (engine.Media is { } plane && fileId is not null)
+        if (vm.Media is { } plane && fileId is not null)
         {
             try
             {
                 var request = new Legs.MediaTranscriptionRequest(fileId, settings.Language, conversationUuid, leg?.Id);
-                transcriptId = await engine.Scheduler.RunExternal(ct => plane.TranscribeAsync(request, ct));
+                transcriptId = await vm.Scheduler.RunExternal(ct => plane.TranscribeAsync(request, ct));
             }
             catch (Exception e)
             {
-                engine.Observer.OnActivity(engine.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "transcription failed: " + e.Message);
+                vm.Observer.OnActivity(vm.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "transcription failed: " + e.Message);
                 return transcription with { Status = "failed", Error = e.Message };
             }
         }
         return transcription with
         {
-            TranscriptionUrl = engine.Application.FilesBaseUrl + (transcriptId ?? engine.Ids.NewId(Scheduling.IdKind.File)),
-            Timestamp = PayloadJson.Timestamp(engine.Scheduler.UtcNow),
+            TranscriptionUrl = vm.Application.FilesBaseUrl + (transcriptId ?? vm.Ids.NewId(Scheduling.IdKind.File)),
+            Timestamp = PayloadJson.Timestamp(vm.Scheduler.UtcNow),
         };
     }
 
-    private Task Send(VoiceEngine engine, WebhookPayload payload, WebhookTarget? t)
+    private Task Send(NccoVm vm, WebhookPayload payload, WebhookTarget? t)
     {
         if (leg is not null) return leg.SendEventAsync(payload, t);
-        t ??= engine.Application.EventUrl;
-        return t is null ? Task.CompletedTask : engine.Webhooks.SendEventAsync(t, payload, null);
+        t ??= vm.Application.EventUrl;
+        return t is null ? Task.CompletedTask : vm.Webhooks.SendEventAsync(t, payload, null);
     }
 }

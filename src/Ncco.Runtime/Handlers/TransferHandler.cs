@@ -18,19 +18,19 @@ public sealed class TransferHandler : IActionHandler
         ArgumentNullException.ThrowIfNull(context);
         var action = (TransferAction)context.Action;
         var leg = context.Leg;
-        var engine = context.Engine;
-        var target = engine.FindConversation(action.ConversationId);
+        var vm = context.Vm;
+        var target = vm.FindConversation(action.ConversationId);
         if (target is null || target.IsEnded)
         {
             var reason = $"/{context.Index}/conversationId: conversation '{action.ConversationId}' does not exist.";
             context.Log(reason, VmActivity.Error);
-            _ = leg.SendEventAsync(engine.ErrorEvent(leg, reason));
+            _ = leg.SendEventAsync(vm.ErrorEvent(leg, reason));
             return Task.FromResult(ActionOutcome.Next);
         }
         // Reference §1.12: every leg of the current conversation moves, each with the action's audio controls.
         foreach (var member in leg.Conversation.Members.Where(m => !m.IsEnded).ToList())
         {
-            engine.MoveToConversation(member, target);
+            vm.MoveToConversation(member, target);
             member.InMix = true;
             member.CanHear = action.CanHear?.ToList();
             member.CanSpeak = action.CanSpeak?.ToList();

@@ -32,10 +32,10 @@ public sealed class ActionContext
     public CallLeg Leg => Interpreter.Leg;
 
     /// <summary>The VM.</summary>
-    public VoiceEngine Engine => Leg.Engine;
+    public NccoVm Vm => Leg.Vm;
 
     /// <summary>The VM's scheduler (time and timers).</summary>
-    public VmScheduler Scheduler => Engine.Scheduler;
+    public VmScheduler Scheduler => Vm.Scheduler;
 
     /// <summary>Current time.</summary>
     public DateTimeOffset Now => Scheduler.UtcNow;
@@ -57,7 +57,7 @@ public sealed class ActionContext
     public WebhookTarget? Target(Uri? eventUrl, WebhookMethod method) => Leg.ResolveTarget(eventUrl, method);
 
     /// <summary>Writes a line to the call log.</summary>
-    public void Log(string message, VmActivity activity = VmActivity.Info) => Engine.Observer.OnActivity(Now, Leg.Id, activity, message);
+    public void Log(string message, VmActivity activity = VmActivity.Info) => Vm.Observer.OnActivity(Now, Leg.Id, activity, message);
 
     /// <summary>Maps an NCCO-returning webhook result to an outcome: replacement, or carry on.</summary>
     public ActionOutcome OutcomeOf(NccoFetchResult result)
@@ -67,7 +67,7 @@ public sealed class ActionContext
         if (result.Failed)
         {
             Log("no NCCO obtained, continuing: " + result.Reason, VmActivity.Error);
-            if (result.Errors.Count > 0) _ = Leg.SendEventAsync(Engine.ErrorEvent(Leg, result.Reason!));
+            if (result.Errors.Count > 0) _ = Leg.SendEventAsync(Vm.ErrorEvent(Leg, result.Reason!));
         }
         return ActionOutcome.Next;
     }

@@ -6,7 +6,7 @@ namespace Ncco.Interpreter;
 
 /// <summary>
 /// Runs an NCCO on one leg, action by action, on the VM thread. Replacement NCCOs restart at their first action;
-/// exhausting the NCCO ends the run (the engine then hangs the leg up).
+/// exhausting the NCCO ends the run (the VM then hangs the leg up).
 /// </summary>
 public sealed class LegInterpreter
 {
@@ -41,14 +41,14 @@ public sealed class LegInterpreter
             }
             var action = document.Actions[index];
             Current = action;
-            var engine = Leg.Engine;
-            engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Action, Summarize(action));
+            var vm = Leg.Vm;
+            vm.Observer.OnActivity(vm.Scheduler.UtcNow, Leg.Id, VmActivity.Action, Summarize(action));
             var handler = _handlers.Find(action.Name);
             if (handler is null)
             {
                 var reason = $"/{index}/action: no handler for action '{action.Name}'.";
-                engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Error, reason);
-                _ = Leg.SendEventAsync(engine.ErrorEvent(Leg, reason));
+                vm.Observer.OnActivity(vm.Scheduler.UtcNow, Leg.Id, VmActivity.Error, reason);
+                _ = Leg.SendEventAsync(vm.ErrorEvent(Leg, reason));
                 index++;
                 continue;
             }
@@ -67,7 +67,7 @@ public sealed class LegInterpreter
                 case ActionOutcomeKind.Replace:
                     document = outcome.Replacement!;
                     index = 0;
-                    engine.Observer.OnActivity(engine.Scheduler.UtcNow, Leg.Id, VmActivity.Info, $"NCCO replaced ({document.Actions.Count} actions)");
+                    vm.Observer.OnActivity(vm.Scheduler.UtcNow, Leg.Id, VmActivity.Info, $"NCCO replaced ({document.Actions.Count} actions)");
                     break;
                 case ActionOutcomeKind.Park:
                     Current = null;

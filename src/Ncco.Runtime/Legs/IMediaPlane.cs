@@ -1,8 +1,8 @@
 namespace Ncco.Legs;
 
 /// <summary>
-/// The optional seam between the VM and a real media engine (mixing, recording files, speech recognition).
-/// Set it with <see cref="Calls.VoiceEngineOptions.Media"/>; when it is null (the default, and what the simulator
+/// The optional seam between the VM and a real media implementation (mixing, recording files, speech recognition).
+/// Set it with <see cref="Calls.NccoVmOptions.Media"/>; when it is null (the default, and what the simulator
 /// uses) the VM behaves exactly as with semantic legs: conversation audio is routed as <see cref="PlaybackKind.ConversationAudio"/>
 /// playbacks, recordings get a size estimated from their duration and speech arrives already recognised.
 /// </summary>

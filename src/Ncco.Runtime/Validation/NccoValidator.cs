@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Ncco.Model;
+using Ncco.Model.Actions;
 using Ncco.Rules;
 using Ncco.Serialization;
 
@@ -590,12 +591,5 @@ public static class NccoValidator
                     "bargeIn: true needs an input action after it, but the NCCO ends first"));
             }
         }
-    }
-
-    private static class ActionNames
-    {
-        public const string Talk = "talk";
-        public const string Stream = "stream";
-        public const string Input = "input";
     }
 }

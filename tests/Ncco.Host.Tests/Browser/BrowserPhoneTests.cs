@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ncco.Host.Browser;
 using Ncco.Host.Operations;
-using Ncco.Host.Tests.Media;
+using Ncco.Host.Tests.MediaPlane;
 using Ncco.Host.Tests.Support;
 
 namespace Ncco.Host.Tests.Browser;

@@ -9,7 +9,7 @@ using Ncco.Host.Tests.Support;
 
 namespace Ncco.Host.Tests.Operations;
 
-/// <summary>Graceful shutdown with the real voice runtime: calls drain, new ones are refused, the rest are hung up.</summary>
+/// <summary>Graceful shutdown with the real <see cref="Ncco.Host.Calls.VmDirectory"/>: calls drain, new ones are refused, the rest are hung up.</summary>
 public sealed class ShutdownDrainTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class ShutdownDrainTests
         var host = await TestHostFixture.StartAsync(
             configure: b =>
             {
-                b.Services.AddSingleton<IEngineCustomizer>(dialer);
+                b.Services.AddSingleton<IVmCustomizer>(dialer);
                 b.AddNccoOperability();
             },
             configureApp: a => a.MapNccoOperability(),

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Ncco.Host.Tests.Media;
+using Ncco.Host.Tests.MediaPlane;
 using Ncco.Host.Tests.Support;
 using Ncco.Tests.Shared;
 

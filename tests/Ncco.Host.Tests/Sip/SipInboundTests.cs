@@ -80,7 +80,7 @@ public sealed class SipInboundTests : IAsyncLifetime
     [Fact]
     public async Task A_draining_host_refuses_new_calls_with_503()
     {
-        _h.Host.Services.GetRequiredService<Ncco.Host.Calls.VoiceRuntime>().BeginDrain();
+        _h.Host.Services.GetRequiredService<Ncco.Host.Calls.VmDirectory>().BeginDrain();
         var result = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-expect-503.xml"), "-s", SipHostHarness.Number, Target], Limit);
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.DoesNotContain(_h.App.All, w => w.Path == "/answer");

@@ -1,12 +1,12 @@
 using System.Globalization;
-using Ncco.Host.Tests.Media;
+using Ncco.Host.Tests.MediaPlane;
 
 namespace Ncco.Host.Tests.Sip;
 
 /// <summary>
 /// Answering-machine detection on real SIP legs: REST <c>POST /v1/calls</c> with <c>machine_detection</c> /
 /// <c>advanced_machine_detection</c> to a <c>sip</c> <c>to</c> answered by <see cref="TestSoftphone"/>, which says
-/// espeak-ng speech (and a beep) into the call; the host's media engine decides from that audio.
+/// espeak-ng speech (and a beep) into the call; the host's media thread decides from that audio.
 /// </summary>
 public sealed class SipMachineDetectionTests : IAsyncLifetime
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Ncco.Host.Tests.Media;
+using Ncco.Host.Tests.MediaPlane;
 using Ncco.Sip.Sdp;
 using Ncco.Tests.Shared;
 

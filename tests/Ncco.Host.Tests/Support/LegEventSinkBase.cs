@@ -3,7 +3,7 @@ using Ncco.Legs;
 namespace Ncco.Host.Tests.Support;
 
 /// <summary>
-/// An <see cref="ILegEventSink"/> that ignores everything: tests that drive the media engine directly derive from it
+/// An <see cref="ILegEventSink"/> that ignores everything: tests that drive the media thread directly derive from it
 /// and override only the reports they check.
 /// </summary>
 internal abstract class LegEventSinkBase : ILegEventSink

@@ -5,6 +5,7 @@ using Ncco.Host.Calls;
 using Ncco.Legs;
 using Ncco.Model.Endpoints;
 using Ncco.Scheduling;
+using Ncco.Testing;
 
 namespace Ncco.Host.Tests.Support;
 
@@ -12,18 +13,18 @@ namespace Ncco.Host.Tests.Support;
 /// Outbound legs for REST tests without media: virtual parties that answer at once, except phone numbers starting
 /// with <c>1555486</c> (busy) and <c>1555408</c> (never answer, so the ringing timer fires).
 /// </summary>
-public sealed class VirtualDialer : IEngineCustomizer
+public sealed class VirtualDialer : IVmCustomizer
 {
     public ConcurrentDictionary<string, VirtualLeg> Legs { get; } = new();
 
-    public VoiceEngineOptions Customize(VoiceEngineOptions options, Application application) =>
+    public NccoVmOptions Customize(NccoVmOptions options, Application application) =>
         options with { Dialer = new Dialer(this, options.Scheduler!) };
 
     private sealed class Dialer(VirtualDialer owner, VmScheduler scheduler) : ILegDialer
     {
-        public ILeg CreateLeg(OutboundLegRequest request)
+        public ILegTransport CreateTransport(OutboundLegRequest request)
         {
-            var leg = new VirtualLeg(scheduler, VoiceEngine.Destination(request.Endpoint));
+            var leg = new VirtualLeg(scheduler, NccoVm.Destination(request.Endpoint));
             owner.Legs[request.LegId] = leg;
             var destination = request.Endpoint is PhoneEndpoint p ? p.Number : "";
             var done = false;

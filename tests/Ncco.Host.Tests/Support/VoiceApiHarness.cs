@@ -29,7 +29,7 @@ public sealed class VoiceApiHarness : IAsyncDisposable
     {
         var app = await WebhookAppServer.StartAsync();
         var dialer = new VirtualDialer();
-        var host = await TestHostFixture.StartAsync(dataDirectory, configure: b => b.Services.AddSingleton<IEngineCustomizer>(dialer), extraArgs: extraArgs);
+        var host = await TestHostFixture.StartAsync(dataDirectory, configure: b => b.Services.AddSingleton<IVmCustomizer>(dialer), extraArgs: extraArgs);
         var (id, key) = await CreateApplicationAsync(host, app, eventUrl);
         return new VoiceApiHarness(host, app, dialer, id, key);
     }

@@ -17,7 +17,7 @@ public static class SipExtensions
         if (enabled is not null && !bool.Parse(enabled)) return builder;
         builder.Services.AddSingleton<SipGateway>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<SipGateway>());
-        builder.Services.AddSingleton<IEngineCustomizer, SipEngineCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, SipVmCustomizer>();
         return builder;
     }
 }

@@ -4,7 +4,7 @@ using Ncco.Calls;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
 using Ncco.Host.Demo;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Model.Endpoints;
 using Ncco.Rtp.Ports;
 using Ncco.Sip.Dialogs;
@@ -27,7 +27,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private readonly DemoOptions _demo;
     private readonly IApplicationRepository _applications;
     private readonly IServiceProvider _services;
-    private readonly MediaRuntime _media;
+    private readonly MediaServices _media;
     private readonly ILogger _logger;
     private SipSettings? _settings;
     private SipUserAgent? _agent;
@@ -44,7 +44,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     /// <summary>Creates the gateway (started by the host).</summary>
     public SipGateway(IOptions<SipOptions> options, IOptions<DemoOptions> demo, IApplicationRepository applications, IServiceProvider services,
-        MediaRuntime media, TimeProvider time, ILoggerFactory loggers)
+        MediaServices media, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(demo);
@@ -224,7 +224,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
     internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
-        SipLeg.Outbound(this, _media.Engine, _logger, new SipDialTarget(Registered(SipTargets.UriOf(endpoint)))
+        SipLeg.Outbound(this, _media.MediaThread, _logger, new SipDialTarget(Registered(SipTargets.UriOf(endpoint)))
         {
             Headers = SipTargets.HeadersOf(endpoint),
             From = SipTargets.FromOf(callerId, Agent.Layer.Transport.AdvertisedHost),
@@ -265,7 +265,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     {
         var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
         var target = SipTrunkDialPlan.Target(settings, endpoint, callerId, applicationId, _logger);
-        return SipLeg.Outbound(this, _media.Engine, _logger, target);
+        return SipLeg.Outbound(this, _media.MediaThread, _logger, target);
     }
 
     /// <summary>The application that answers calls to <paramref name="user"/>, or null.</summary>
@@ -297,8 +297,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     {
         try
         {
-            var runtime = _services.GetRequiredService<VoiceRuntime>();
-            if (runtime.IsDraining || cancellationToken.IsCancellationRequested)
+            var vms = _services.GetRequiredService<VmDirectory>();
+            if (vms.IsDraining || cancellationToken.IsCancellationRequested)
             {
                 call.Reject(503);
                 return;
@@ -318,9 +318,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 return;
             }
             call.Ring();
-            var leg = SipLeg.Inbound(this, _media.Engine, _logger, call);
+            var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
             var from = invite.From.Uri;
-            await runtime.EngineFor(application).AcceptInboundAsync(leg, new InboundCall
+            await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
                 From = from.User ?? from.ToString(),
                 To = user,

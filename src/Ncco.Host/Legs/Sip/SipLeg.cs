@@ -1,6 +1,6 @@
 using System.Net;
 using Ncco.Calls;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 using Ncco.Model.Endpoints;
 using Ncco.Rtp.Sessions;
@@ -12,21 +12,21 @@ namespace Ncco.Host.Legs.Sip;
 
 /// <summary>
 /// One SIP call leg: signalling through <see cref="SipGateway"/>'s user agent, audio over an <see cref="RtpSession"/>
-/// on the shared media thread. Inbound, the VM answers it (<see cref="ILeg.Answer"/> sends 200 with our SDP);
-/// outbound, <see cref="ILeg.Dial"/> sends the INVITE and maps the responses to ringing/answered/busy/….
+/// on the shared media thread. Inbound, the VM answers it (<see cref="ILegTransport.Answer"/> sends 200 with our SDP);
+/// outbound, <see cref="ILegTransport.Dial"/> sends the INVITE and maps the responses to ringing/answered/busy/….
 /// </summary>
 /// <remarks>
 /// RFC 4733 key presses arrive through <see cref="RtpSession.TryReadDtmf"/> and go to the VM as digits; keys sent as
-/// tones in the audio are found by the media engine's detector like on any other leg. The RTP session is created
+/// tones in the audio are found by the media thread's detector like on any other leg. The RTP session is created
 /// only once the call is answered, so a call that never connects holds no ports beyond its offer's lease.
 /// An inbound late offer (INVITE without SDP) is answered with our offer in the 200; media starts when the ACK brings the
 /// caller's answer, and an ACK without a usable one ends the call (the stack sends BYE, the VM sees a hang-up).
 /// G.711 and G.722 are agreed in the offerer's order of preference (RFC 3264 §6.1) among <c>Ncco:Sip:Codecs</c>.
 /// </remarks>
-internal sealed class SipLeg : ILeg, IMediaTransport
+internal sealed class SipLeg : ILegTransport, IMediaTransport
 {
     private readonly SipGateway _gateway;
-    private readonly MediaEngine _engine;
+    private readonly MediaThread _mediaThread;
     private readonly ILogger _logger;
     private readonly IncomingCall? _incoming;
     private readonly SipDialTarget? _target;
@@ -44,33 +44,33 @@ internal sealed class SipLeg : ILeg, IMediaTransport
     private static readonly TimeSpan DtmfAnswerKey = TimeSpan.FromMilliseconds(100), DtmfAnswerGap = TimeSpan.FromMilliseconds(60),
         DtmfAnswerPause = TimeSpan.FromMilliseconds(500);
 
-    private SipLeg(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall? incoming, SipDialTarget? target)
+    private SipLeg(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall? incoming, SipDialTarget? target)
     {
         _gateway = gateway;
-        _engine = engine;
+        _mediaThread = mediaThread;
         _logger = logger;
         _incoming = incoming;
         _target = target;
     }
 
     /// <summary>A leg for a call that arrived (already ringing).</summary>
-    public static SipLeg Inbound(SipGateway gateway, MediaEngine engine, ILogger logger, IncomingCall call)
+    public static SipLeg Inbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall call)
     {
-        return new SipLeg(gateway, engine, logger, call, null) { _state = 1 };
+        return new SipLeg(gateway, mediaThread, logger, call, null) { _state = 1 };
     }
 
     /// <summary>A leg that will call <paramref name="target"/> (a <c>sip</c> endpoint, or a <c>phone</c> one through a trunk).</summary>
-    public static SipLeg Outbound(SipGateway gateway, MediaEngine engine, ILogger logger, SipDialTarget target) =>
-        new(gateway, engine, logger, null, target);
+    public static SipLeg Outbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, SipDialTarget target) =>
+        new(gateway, mediaThread, logger, null, target);
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
     public string LegId { get; private set; } = "";
 
     int IMediaTransport.SampleRate => _session?.SampleRate ?? 8000;
 
-    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+    // ---- ILegTransport (VM thread) -------------------------------------------------------------------------------------
 
-    void ILeg.Attach(ILegEventSink sink)
+    void ILegTransport.Attach(ILegEventSink sink)
     {
         _sink = sink;
         if (sink is CallLeg leg) LegId = leg.Id;
@@ -78,7 +78,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         if (_incoming is not null) _ = WatchEndAsync(_incoming);
     }
 
-    void ILeg.Answer()
+    void ILegTransport.Answer()
     {
         if (_incoming is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
         NegotiatedAudio? audio = null;
@@ -149,13 +149,13 @@ internal sealed class SipLeg : ILeg, IMediaTransport
             held = _awaitingAnswer;
             _awaitingAnswer = null;
         }
-        // Without media (the call failed) the engine reports each play finished at once, as for any leg without media.
-        foreach (var playback in held ?? []) _engine.Play(_media, playback, _sink);
+        // Without media (the call failed) the media thread reports each play finished at once, as for any leg without media.
+        foreach (var playback in held ?? []) _mediaThread.Play(_media, playback, _sink);
     }
 
-    void ILeg.Dial() => _ = DialAsync();
+    void ILegTransport.Dial() => _ = DialAsync();
 
-    void ILeg.Play(Playback playback)
+    void ILegTransport.Play(Playback playback)
     {
         lock (_gate)
         {
@@ -165,10 +165,10 @@ internal sealed class SipLeg : ILeg, IMediaTransport
                 return;
             }
         }
-        _engine.Play(_media, playback, _sink);
+        _mediaThread.Play(_media, playback, _sink);
     }
 
-    void ILeg.StopPlayback(long playbackId)
+    void ILegTransport.StopPlayback(long playbackId)
     {
         lock (_gate)
         {
@@ -178,10 +178,10 @@ internal sealed class SipLeg : ILeg, IMediaTransport
                 return;
             }
         }
-        _engine.StopPlayback(_media, playbackId);
+        _mediaThread.StopPlayback(_media, playbackId);
     }
 
-    void ILeg.Hangup()
+    void ILegTransport.Hangup()
     {
         var previous = Interlocked.Exchange(ref _state, 3);
         if (previous == 3) return;
@@ -308,7 +308,7 @@ internal sealed class SipLeg : ILeg, IMediaTransport
                 continue;
             }
             if (!Ncco.Media.Dtmf.DtmfDigits.IsDigit(key)) continue; // the NCCO reader has already refused anything else
-            _engine.Post(() => session.SendDigit(key, DtmfAnswerKey));
+            _mediaThread.Post(() => session.SendDigit(key, DtmfAnswerKey));
             // The key's packets go out over its duration; the gap after it lets the far end count the next key apart.
             await Task.Delay(DtmfAnswerKey + DtmfAnswerGap, _gateway.Time);
         }
@@ -376,9 +376,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         }
         _lease = null; // the session owns the ports now
         _session = session;
-        var media = new LegMedia(_engine, LegId, this) { Sink = _sink };
+        var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
         _media = media;
-        _engine.Post(() => _engine.Add(media));
+        _mediaThread.Post(() => _mediaThread.Add(media));
         _ = FollowMediaChangesAsync(session);
         return true;
     }
@@ -410,9 +410,9 @@ internal sealed class SipLeg : ILeg, IMediaTransport
         var session = _session;
         if (media is null) return;
         // The session is disposed only once the media thread has let go of the leg.
-        _engine.Post(() =>
+        _mediaThread.Post(() =>
         {
-            _engine.Remove(media);
+            _mediaThread.Remove(media);
             if (session is not null) _ = Task.Run(async () => await session.DisposeAsync());
         });
     }

@@ -9,14 +9,14 @@ namespace Ncco.Host.Legs.Sip;
 /// </summary>
 internal sealed class SipLegDialer(ILegDialer? inner, SipGateway gateway, string applicationId) : ILegDialer
 {
-    public ILeg CreateLeg(OutboundLegRequest request)
+    public ILegTransport CreateTransport(OutboundLegRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.Endpoint switch
         {
             SipEndpoint sip => gateway.CreateOutboundLeg(sip, request.From),
             PhoneEndpoint phone when gateway.HasTrunks => gateway.CreatePhoneLeg(phone, request.From, applicationId),
-            _ => (inner ?? Calls.UnroutableDialer.Instance).CreateLeg(request),
+            _ => (inner ?? Calls.UnroutableDialer.Instance).CreateTransport(request),
         };
     }
 }

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Ncco.Host.Media;
+using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 using Ncco.Model;
 using Ncco.Model.Endpoints;
@@ -13,7 +13,7 @@ namespace Ncco.Host.Legs.WebSockets;
 
 /// <summary>
 /// A call leg to an application WebSocket (<c>connect</c> or REST <c>to</c> with <c>type:"websocket"</c>). The runtime is
-/// the client: <see cref="ILeg.Dial"/> opens the socket (with <c>Authorization</c> per the endpoint), reports answered, sends
+/// the client: <see cref="ILegTransport.Dial"/> opens the socket (with <c>Authorization</c> per the endpoint), reports answered, sends
 /// <c>websocket:connected</c>, then streams what the leg hears (conversation mix + playbacks) as 20 ms binary frames of
 /// 16-bit LE PCM at the endpoint's rate, in real time from the shared media clock. Binary frames from the app are
 /// buffered (<see cref="AppAudioBuffer"/>) and played into the conversation — DTMF tones in them are detected and
@@ -33,7 +33,7 @@ namespace Ncco.Host.Legs.WebSockets;
 /// are dropped rather than buffered without limit.</item>
 /// </list>
 /// </remarks>
-public sealed class WebSocketLeg : ILeg, IMediaTransport
+public sealed class WebSocketLeg : ILegTransport, IMediaTransport
 {
     /// <summary>Longest wait for the socket to open.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
@@ -46,7 +46,7 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
 
     private readonly WebSocketEndpoint _endpoint;
     private readonly VoiceApplication _application;
-    private readonly MediaEngine _engine;
+    private readonly MediaThread _mediaThread;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LegMedia _media;
@@ -63,12 +63,12 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
     private int _platformHangup;
     private long _warnings;
 
-    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaEngine engine, TimeProvider time, ILogger logger)
+    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaThread mediaThread, TimeProvider time, ILogger logger)
     {
         LegId = legId;
         _endpoint = endpoint;
         _application = application;
-        _engine = engine;
+        _mediaThread = mediaThread;
         _time = time;
         _logger = logger;
         SampleRate = endpoint.SampleRate ?? throw new ArgumentException($"unsupported content-type '{endpoint.ContentType}'", nameof(endpoint));
@@ -82,7 +82,7 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
                 FramesDropped++;
             });
         _sendNotify = reply => SendText(Encoding.UTF8.GetBytes(reply));
-        _media = new LegMedia(engine, legId, this);
+        _media = new LegMedia(mediaThread, legId, this);
     }
 
     /// <summary>The VM's uuid for this leg.</summary>
@@ -97,26 +97,26 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
     /// <summary>Frames from the app dropped because the playback buffer was full.</summary>
     public long FramesOverflowed => _received.Dropped;
 
-    // ---- ILeg (VM thread) -------------------------------------------------------------------------------------
+    // ---- ILegTransport (VM thread) -------------------------------------------------------------------------------------
 
-    void ILeg.Attach(ILegEventSink sink)
+    void ILegTransport.Attach(ILegEventSink sink)
     {
         _sink = sink;
         _media.Sink = sink;
     }
 
-    void ILeg.Answer()
+    void ILegTransport.Answer()
     {
         // Inbound WebSocket calls do not exist on the platform: the runtime always dials the app.
     }
 
-    void ILeg.Dial() => _ = Task.Run(ConnectAsync); // leave the VM's synchronization context: the socket is not VM work
+    void ILegTransport.Dial() => _ = Task.Run(ConnectAsync); // leave the VM's synchronization context: the socket is not VM work
 
-    void ILeg.Play(Playback playback) => _engine.Play(_media, playback, _sink);
+    void ILegTransport.Play(Playback playback) => _mediaThread.Play(_media, playback, _sink);
 
-    void ILeg.StopPlayback(long playbackId) => _engine.StopPlayback(_media, playbackId);
+    void ILegTransport.StopPlayback(long playbackId) => _mediaThread.StopPlayback(_media, playbackId);
 
-    void ILeg.Hangup()
+    void ILegTransport.Hangup()
     {
         Interlocked.Exchange(ref _platformHangup, 1);
         End();
@@ -176,7 +176,7 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
         }
         SendText(WebSocketMessages.Connected(_endpoint));
         _open = true;
-        _engine.Post(() => _engine.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
+        _mediaThread.Post(() => _mediaThread.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
         _sink?.Answered();
         var sending = SendLoopAsync(socket);
         await ReceiveLoopAsync(socket).ConfigureAwait(false);
@@ -209,7 +209,7 @@ public sealed class WebSocketLeg : ILeg, IMediaTransport
     {
         if (Interlocked.Exchange(ref _ended, 1) != 0) return;
         _open = false;
-        _engine.Post(() => _engine.Remove(_media));
+        _mediaThread.Post(() => _mediaThread.Remove(_media));
         _send.Writer.TryComplete();
         if (_socket is null) _lifetime.Cancel(); // still connecting
     }

@@ -40,8 +40,8 @@ public sealed class BaresipBridgeTests : IAsyncLifetime
         var host = _h.Sip.Port.ToString(CultureInfo.InvariantCulture);
         var sourceA = Path.Combine(_work, "a.wav");
         var sourceB = Path.Combine(_work, "b.wav");
-        Wav.Write(sourceA, Media.TestAudio.Tone(ToneA, 40, Wav.Rate, amplitude: 10000));
-        Wav.Write(sourceB, Media.TestAudio.Tone(ToneB, 40, Wav.Rate, amplitude: 10000));
+        Wav.Write(sourceA, MediaPlane.TestAudio.Tone(ToneA, 40, Wav.Rate, amplitude: 10000));
+        Wav.Write(sourceB, MediaPlane.TestAudio.Tone(ToneB, 40, Wav.Rate, amplitude: 10000));
         // 80 RTP ports for the two phones, below the host's blocks (20000+) and the ephemeral range.
         var rtpFirst = 10000 + (Random.Shared.Next(0, 100) * 100);
 
@@ -93,12 +93,12 @@ public sealed class BaresipBridgeTests : IAsyncLifetime
         var heard = Wav.Read(phone.HeardWav(), out var rate);
         Assert.Equal(Wav.Rate, rate);
         var windows = Windows(heard, rate / 2).ToList();
-        var shares = windows.Select(w => Media.TestAudio.ToneShare(w, hears, rate)).ToList();
+        var shares = windows.Select(w => MediaPlane.TestAudio.ToneShare(w, hears, rate)).ToList();
         var explain = $"{name} heard {heard.Length / (double)rate:F1} s over a {bridged.TotalSeconds:F1} s bridge; {hears} Hz share per half-second: "
             + string.Join(" ", shares.Select((s, i) => $"{s.ToString("F2", CultureInfo.InvariantCulture)}/{Wav.Rms(windows[i]):F0}")) + $"\n{phone.Diagnostics()}";
         var clear = windows.Where((w, i) => Wav.Rms(w) > 2000 && shares[i] > 0.8).Count();
         Assert.True(clear >= 6, $"{name} heard the other phone's tone clearly in only {clear} half-seconds. {explain}");
-        Assert.True(windows.Where(w => Wav.Rms(w) > 2000).All(w => Media.TestAudio.ToneShare(w, own, rate) < 0.05), $"{name} heard its own {own} Hz tone. {explain}");
+        Assert.True(windows.Where(w => Wav.Rms(w) > 2000).All(w => MediaPlane.TestAudio.ToneShare(w, own, rate) < 0.05), $"{name} heard its own {own} Hz tone. {explain}");
     }
 
     private static IEnumerable<short[]> Windows(short[] samples, int size)

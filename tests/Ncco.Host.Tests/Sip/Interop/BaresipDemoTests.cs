@@ -105,9 +105,9 @@ public sealed class BaresipDemoTests : IAsyncLifetime
         Assert.True(halfSeconds.Take(4).Any(w => Wav.Rms(w) > 200), $"no speech heard in the first two seconds\n{phone.Diagnostics()}");
         // The menu's speech scores under 0.15 at 440 Hz, a clean echo near 1.0; 0.6 allows one 20 ms cut (a jitter
         // buffer shedding latency) in a half-second. The echo lasts about four seconds, eight half-seconds.
-        var echoed = halfSeconds.Count(w => Wav.Rms(w) > 300 && Media.TestAudio.ToneShare(w, 440, rate) > 0.6);
+        var echoed = halfSeconds.Count(w => Wav.Rms(w) > 300 && MediaPlane.TestAudio.ToneShare(w, 440, rate) > 0.6);
         Assert.True(echoed >= 4, $"the echoed 440 Hz tone was heard in {echoed} half-seconds of {halfSeconds.Count}; " +
-            "shares: " + string.Join(" ", halfSeconds.Select(w => Media.TestAudio.ToneShare(w, 440, rate).ToString("F2", CultureInfo.InvariantCulture))) + $"\n{phone.Diagnostics()}");
+            "shares: " + string.Join(" ", halfSeconds.Select(w => MediaPlane.TestAudio.ToneShare(w, 440, rate).ToString("F2", CultureInfo.InvariantCulture))) + $"\n{phone.Diagnostics()}");
     }
 
     private static IEnumerable<short[]> Frames(short[] samples, int rate) => Windows(samples, rate / 50);

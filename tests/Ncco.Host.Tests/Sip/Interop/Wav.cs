@@ -4,7 +4,7 @@ namespace Ncco.Host.Tests.Sip.Interop;
 
 /// <summary>
 /// Feeding a softphone a known signal and reading back what it heard. <see cref="Read"/> is our own because baresip's
-/// dump may end without a finalised header; tone analysis is <see cref="Media.TestAudio"/>'s.
+/// dump may end without a finalised header; tone analysis is <see cref="MediaPlane.TestAudio"/>'s.
 /// </summary>
 internal static class Wav
 {
@@ -15,7 +15,7 @@ internal static class Wav
 
     /// <summary><paramref name="seconds"/> of silence, then a sine of <paramref name="hz"/> at about -10 dBFS until <paramref name="total"/> seconds.</summary>
     public static short[] SilenceThenTone(double seconds, double hz, double total) =>
-        Media.TestAudio.Concat(Media.TestAudio.Silence(seconds, Rate), Media.TestAudio.Tone(hz, total - seconds, Rate, amplitude: 10000));
+        MediaPlane.TestAudio.Concat(MediaPlane.TestAudio.Silence(seconds, Rate), MediaPlane.TestAudio.Tone(hz, total - seconds, Rate, amplitude: 10000));
 
     /// <summary>
     /// The samples of a 16-bit mono WAV. The data chunk is taken to run to the end of the file, so a dump whose header

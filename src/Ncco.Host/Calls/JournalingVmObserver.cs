@@ -1,0 +1,123 @@
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Host.Observability;
+using Ncco.Model.Endpoints;
+using Ncco.Webhooks;
+
+namespace Ncco.Host.Calls;
+
+/// <summary>
+/// Watches one application's VM on its thread: keeps each leg's <see cref="CallRecord"/> current in the
+/// <see cref="CallJournal"/>, appends the event history, counts metrics and logs with the call's uuid in scope.
+/// </summary>
+internal sealed class JournalingVmObserver(string applicationId, CallJournal journal, NccoMetrics metrics, ILogger logger, Action<int> activeChanged, Action<string> legEnded) : IVmObserver
+{
+    private readonly Dictionary<string, CallRecord> _current = new(StringComparer.Ordinal);
+
+    public NccoVm? Vm { get; set; }
+
+    /// <summary>Called on the VM thread when the VM creates a leg.</summary>
+    public void OnLegCreated(CallLeg leg)
+    {
+        var now = Vm!.Scheduler.UtcNow;
+        var record = Snapshot(leg, now);
+        _current[leg.Id] = record;
+        journal.Record(record);
+        metrics.CallStarted(leg.Direction, leg.EndpointType);
+        activeChanged(+1);
+        using (logger.BeginCallScope(leg.Id, leg.Conversation.Id))
+        {
+            logger.LogInformation("Call {CallUuid} created: {Direction} {From} → {To} ({EndpointType})", leg.Id, leg.Direction, leg.From ?? "?", leg.To, leg.EndpointType);
+        }
+    }
+
+    public void OnWebhook(DateTimeOffset at, string? legId, WebhookRequest request, WebhookResponse response)
+    {
+        if (legId is not null && request.Attempt == 1 && request.Kind == WebhookKind.Event)
+        {
+            journal.Append(new CallEventRecord(legId, at, KindOf(request.Payload), request.PayloadJson));
+        }
+        if (response.Failure != WebhookFailure.None || response.StatusCode >= 400)
+        {
+            using var _ = Scope(legId);
+            logger.LogWarning("Webhook {Kind} {Method} {Uri} attempt {Attempt} failed: {Outcome}", request.Kind, request.Method, request.Uri.GetLeftPart(UriPartial.Path),
+                request.Attempt, response.Failure == WebhookFailure.None ? "HTTP " + response.StatusCode : response.Failure.ToString());
+        }
+    }
+
+    public void OnActivity(DateTimeOffset at, string? legId, VmActivity activity, string message)
+    {
+        using var _ = Scope(legId);
+        switch (activity)
+        {
+            case VmActivity.Status when legId is not null && Vm!.FindLeg(legId) is { } leg:
+                OnStatus(leg, at);
+                break;
+            case VmActivity.Error:
+                logger.LogWarning("{Message}", message);
+                break;
+            default:
+                logger.LogDebug("{Activity}: {Message}", activity, message);
+                break;
+        }
+    }
+
+    private void OnStatus(CallLeg leg, DateTimeOffset at)
+    {
+        if (!_current.TryGetValue(leg.Id, out var previous)) return;
+        var record = Snapshot(leg, previous.CreatedAt);
+        logger.LogInformation("Call {CallUuid} {Status}", leg.Id, leg.Status);
+        if (!HasEventWebhook(leg)) journal.Append(new CallEventRecord(leg.Id, at, leg.Status, null));
+        if (CallStatus.IsFinal(leg.Status))
+        {
+            record = record with { EndTime = leg.EndedAt ?? at };
+            _current.Remove(leg.Id);
+            metrics.CallEnded(leg.Status, failed: leg.Status != CallStatus.Completed);
+            activeChanged(-1);
+            legEnded(leg.Id);
+        }
+        else
+        {
+            _current[leg.Id] = record;
+        }
+        journal.Record(record);
+    }
+
+    private bool HasEventWebhook(CallLeg leg) => leg.EventTarget is not null || Vm!.Application.EventUrl is not null;
+
+    private CallRecord Snapshot(CallLeg leg, DateTimeOffset createdAt)
+    {
+        var endpointType = leg.Endpoint?.Type ?? EndpointTypes.Phone;
+        CallParty to, from;
+        if (leg.Direction == Direction.Outbound)
+        {
+            to = CallParty.Of(endpointType, leg.To);
+            from = CallParty.Of(EndpointTypes.Phone, leg.From ?? "");
+        }
+        else
+        {
+            to = CallParty.Of(EndpointTypes.Phone, leg.To);
+            from = CallParty.Of(endpointType, leg.From ?? "");
+        }
+        return new CallRecord(leg.Id, applicationId, leg.Conversation.Id, leg.Direction, leg.Status, to, createdAt)
+        {
+            From = from.Value.Length == 0 ? null : from,
+            StartTime = leg.AnsweredAt,
+        };
+    }
+
+    private IDisposable? Scope(string? legId) =>
+        legId is null ? null : logger.BeginCallScope(legId, null);
+
+    private static string KindOf(Events.WebhookPayload payload) => payload switch
+    {
+        CallStatusEvent s => s.Status,
+        InputEvent => "input",
+        RecordEvent => "record",
+        TranscriptionEvent => "transcription",
+        TransferEvent => "transfer",
+        NotifyEvent => "notify",
+        ErrorEvent => "error",
+        _ => payload.GetType().Name,
+    };
+}

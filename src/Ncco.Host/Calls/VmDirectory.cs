@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Ncco.Calls;
+using Ncco.Control;
+using Ncco.Host.Applications;
+using Ncco.Host.Auth;
+using Ncco.Host.Configuration;
+using Ncco.Host.Observability;
+using Ncco.Scheduling;
+
+namespace Ncco.Host.Calls;
+
+/// <summary>
+/// The host's NCCO VMs: one <see cref="NccoVm"/> per application (built on first use, rebuilt for new calls when
+/// the application's voice settings or key change — calls in progress finish on the VM they started on), and
+/// a directory from leg uuid to the VM that runs it.
+/// </summary>
+public sealed class VmDirectory : ILiveCalls, IDisposable
+{
+    private readonly ConcurrentDictionary<string, VmSlot> _vms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NccoVm> _legs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly AccountCredentials _account;
+    private readonly NccoHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CallJournal _journal;
+    private readonly NccoMetrics _metrics;
+    private readonly ILoggerFactory _loggers;
+    private readonly IVmCustomizer[] _customizers;
+    private readonly HostPublicUrl _publicUrl;
+    private readonly WebhookHttpClient _http;
+    private readonly SemaphoreSlim _webhookSlots;
+    private readonly object _build = new();
+    private readonly StrongBox<int> _webhooksInFlight = new();
+    private int _active;
+    private volatile bool _draining;
+
+    /// <summary>Creates the directory.</summary>
+    public VmDirectory(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
+        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IVmCustomizer> customizers, HostPublicUrl publicUrl)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _account = account;
+        _options = options.Value;
+        _time = time;
+        _journal = journal;
+        _metrics = metrics;
+        _loggers = loggers;
+        _customizers = [.. customizers];
+        _publicUrl = publicUrl;
+        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs));
+        _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
+    }
+
+    /// <inheritdoc />
+    public int ActiveLegCount => Volatile.Read(ref _active);
+
+    /// <inheritdoc />
+    public bool IsDraining => _draining;
+
+    /// <inheritdoc />
+    public void BeginDrain() => _draining = true;
+
+    /// <summary>The VM for new calls of <paramref name="application"/>.</summary>
+    public NccoVm VmFor(Application application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (_vms.TryGetValue(application.Id, out var slot) && slot.Matches(application)) return slot.Vm;
+        lock (_build)
+        {
+            if (_vms.TryGetValue(application.Id, out slot) && slot.Matches(application)) return slot.Vm;
+            slot = new VmSlot(application.Voice, application.PublicKey, Build(application));
+            _vms[application.Id] = slot;
+            return slot.Vm;
+        }
+    }
+
+    /// <summary>The VM running leg <paramref name="uuid"/> (dashed or 32-hex form), or null.</summary>
+    public NccoVm? VmOfCall(string uuid)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        if (_legs.TryGetValue(uuid, out var vm)) return vm;
+        return uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? _legs.GetValueOrDefault(g.ToString("D")) : null;
+    }
+
+    /// <summary>Creates an outbound call for <paramref name="application"/>; the call has been created (and its
+    /// <c>started</c> status recorded) when the task completes.</summary>
+    public async Task<CallLeg> CreateCallAsync(Application application, CreateCallRequest request)
+    {
+        var vm = VmFor(application);
+        return await vm.Control.CreateCallAsync(request);
+    }
+
+    /// <inheritdoc />
+    public async Task HangupAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (uuid, vm) in _legs.ToArray())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await vm.Control.HangupAsync(uuid);
+            }
+            catch (CallNotFoundException)
+            {
+                // Already over.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WhenWebhooksIdleAsync(CancellationToken cancellationToken)
+    {
+        // A leg sends its events one after another: between two of them nothing is in flight for an instant, so
+        // "idle" means idle on three checks in a row.
+        for (var quiet = 0; quiet < 3;)
+        {
+            quiet = Volatile.Read(ref _webhooksInFlight.Value) == 0 ? quiet + 1 : 0;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
+    private NccoVm Build(Application application)
+    {
+        var logger = _loggers.CreateLogger("Ncco.Host.Calls");
+        var observer = new JournalingVmObserver(application.Id, _journal, _metrics, logger, delta => Interlocked.Add(ref _active, delta),
+            uuid => _legs.TryRemove(uuid, out _));
+        var options = new NccoVmOptions
+        {
+            Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve()),
+            Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
+            Scheduler = new RealTimeScheduler(_time),
+            Observer = observer,
+            Dialer = UnroutableDialer.Instance,
+        };
+        foreach (var customizer in _customizers) options = customizer.Customize(options, application);
+        var vm = new NccoVm(options);
+        observer.Vm = vm;
+        vm.LegCreated += leg =>
+        {
+            _legs[leg.Id] = vm;
+            observer.OnLegCreated(leg);
+        };
+        logger.LogInformation("NCCO VM ready for application {ApplicationId}", application.Id);
+        return vm;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _http.Dispose();
+        _webhookSlots.Dispose();
+    }
+
+    private sealed record VmSlot(VoiceCapability? Voice, string PublicKey, NccoVm Vm)
+    {
+        public bool Matches(Application application) => Equals(Voice, application.Voice) && PublicKey == application.PublicKey;
+    }
+}

@@ -1,0 +1,307 @@
+using Ncco.Legs;
+using Ncco.Media.Dtmf;
+using Ncco.Media.Mixing;
+using Ncco.Media.Pcm;
+using Ncco.Media.Playback;
+using Ncco.Media.Resampling;
+using Ncco.Media.Vad;
+
+namespace Ncco.Host.MediaPlane;
+
+/// <summary>
+/// The media between one leg's transport and the VM (like connection middleware): inbound DTMF detection → digits,
+/// VAD → sound reports while a recording listens for silence, speech recognition while an input listens, the mixer
+/// input; outbound the conversation mix plus the leg's own playbacks, recorded and sent. Media thread only, except
+/// <see cref="Sink"/> which is set once before the leg is added.
+/// </summary>
+internal sealed class LegMedia
+{
+    /// <summary>How often a voiced stretch is reported to the VM (<see cref="ILegEventSink.Audio"/>).</summary>
+    private const int AudioReportFrames = 10;
+
+    private static readonly TimeSpan AudioReport = TimeSpan.FromMilliseconds(AudioReportFrames * 20);
+
+    private readonly MediaThread _mediaThread;
+    private readonly IMediaTransport _transport;
+    private readonly short[] _received;
+    private readonly short[] _sent;
+    private readonly short[] _resampled;
+    private readonly short[] _in = new short[MediaThread.FrameSamples];
+    private readonly short[] _out = new short[MediaThread.FrameSamples];
+    private readonly short[] _scratch = new short[MediaThread.FrameSamples];
+    private readonly Resampler? _up;
+    private readonly Resampler? _down;
+    private readonly DtmfDetector _dtmf;
+    private readonly bool _detectAtLegRate;
+    private readonly DtmfDetection[] _detections = new DtmfDetection[8];
+    private readonly VoiceActivityDetector _vad = new();
+    private readonly List<(long Id, IAudioSource Source)> _playing = [];
+    private readonly HashSet<long> _fetching = [];
+    private int _voiced;
+    private bool _upIdle;
+    private int _silentOut;
+
+    public LegMedia(MediaThread mediaThread, string id, IMediaTransport transport)
+    {
+        _mediaThread = mediaThread;
+        Id = id;
+        _transport = transport;
+        var legFrame = transport.SampleRate / 50;
+        _received = new short[legFrame];
+        _sent = new short[legFrame];
+        if (transport.SampleRate != MediaThread.SampleRate)
+        {
+            _up = new Resampler(transport.SampleRate, MediaThread.SampleRate);
+            _down = new Resampler(MediaThread.SampleRate, transport.SampleRate);
+        }
+        _detectAtLegRate = transport.SampleRate <= MediaThread.SampleRate;
+        _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaThread.SampleRate);
+        _resampled = new short[Math.Max(_up?.MaxOutputFor(legFrame) ?? 0, _down?.MaxOutputFor(MediaThread.FrameSamples) ?? 0) + 8];
+    }
+
+    public string Id { get; }
+
+    /// <summary>Where party activity goes (the VM's leg).</summary>
+    public ILegEventSink? Sink { get; set; }
+
+    public MixerState? Mixer { get; set; }
+
+    public ConferenceParticipant? Participant { get; set; }
+
+    public List<MediaRecording> Recorders { get; } = [];
+
+    public SpeechListener? Listener { get; set; }
+
+    /// <summary>Answering-machine detection while the VM asks for it (after answer).</summary>
+    public LegMachineDetection? MachineDetection { get; set; }
+
+    public int Faults { get; set; }
+
+    /// <summary>Whether audio was received this tick.</summary>
+    public bool HasInbound { get; private set; }
+
+    // ---- per tick -------------------------------------------------------------------------------------------
+
+    public void Inbound()
+    {
+        var profile = _mediaThread.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
+        HasInbound = _transport.ReadInbound(_received);
+        if (!HasInbound) Array.Clear(_received);
+        t = Lap(profile, MediaStage.Receive, t);
+        // The detectors run on the lower-rate copy of the frame: a G.711 leg's own 8 kHz audio holds everything a key
+        // or a voice has on the phone network, and analysing it costs half of analysing the 16 kHz copy.
+        if (!_detectAtLegRate || NeedsMediaRateInput) ToMediaRate();
+        else _upIdle = true;
+        t = Lap(profile, MediaStage.Upsample, t);
+        var detected = _detectAtLegRate ? _received : _in;
+
+        // DTMF runs on silence too so a key's end is seen when the sender stops.
+        var n = _dtmf.Process(detected, _detections);
+        for (var i = 0; i < n; i++)
+        {
+            var d = _detections[i];
+            if (!d.IsEnd) Sink?.Digit(d.Digit);
+            else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
+        }
+        t = Lap(profile, MediaStage.Dtmf, t);
+        // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
+        // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
+        var voiced = _vad.Process(detected);
+        if (Recorders.Count > 0) ReportSound(voiced);
+        t = Lap(profile, MediaStage.Vad, t);
+        Listener?.Process(_in);
+        if (MachineDetection?.Process(_in) == true) MachineDetection = null;
+        t = Lap(profile, MediaStage.Listen, t);
+        if (HasInbound && Mixer is { IsSolo: false }) Participant?.WriteInput(_in);
+        Lap(profile, MediaStage.Mix, t);
+    }
+
+    /// <summary>
+    /// Whether anything reads the received audio at the media rate this tick (<see cref="_in"/>): a speech listener,
+    /// a machine detection, a leg recording, or a mixer with someone else to hear it. When nothing does (a lone caller listening to a
+    /// prompt: the common IVR case), resampling it is skipped. A new per-leg consumer of <see cref="_in"/> must be
+    /// added here.
+    /// </summary>
+    private bool NeedsMediaRateInput => Listener is not null || MachineDetection is not null || Recorders.Count > 0 || Mixer is { IsSolo: false };
+
+    /// <summary>Fills <see cref="_in"/> from <see cref="_received"/>.</summary>
+    private void ToMediaRate()
+    {
+        if (_up is null)
+        {
+            _received.CopyTo(_in, 0);
+            return;
+        }
+        if (_upIdle)
+        {
+            // The frames skipped while nobody listened must not leak into the filter's history.
+            _up.Reset();
+            _upIdle = false;
+        }
+        Fit(_up.Process(_received, _resampled), _in);
+    }
+
+    private static long Lap(MediaStageProfile? profile, MediaStage stage, long since) => profile?.Lap(stage, since) ?? 0;
+
+    public void Outbound()
+    {
+        var profile = _mediaThread.Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
+        var output = _out.AsSpan();
+        var silent = true;
+        if (Participant is { } p && Mixer is { IsSolo: false })
+        {
+            p.Output.CopyTo(output);
+            silent = false;
+        }
+        else output.Clear();
+        t = Lap(profile, MediaStage.Mix, t);
+        for (var i = _playing.Count - 1; i >= 0; i--)
+        {
+            var (id, source) = _playing[i];
+            var n = source.Read(_scratch);
+            Pcm16.MixInto(_scratch.AsSpan(0, n), output);
+            silent = false;
+            if (n < _scratch.Length)
+            {
+                _playing.RemoveAt(i);
+                Finished(id, source);
+            }
+        }
+        t = Lap(profile, MediaStage.Playback, t);
+        for (var i = 0; i < Recorders.Count; i++) Recorders[i].WriteLeg(_in, _out);
+        t = Lap(profile, MediaStage.Record, t);
+        if (_down is null) _transport.WriteOutbound(_out);
+        else
+        {
+            // Once a whole silent frame has gone through, the filter's history is all zeros and it would only produce
+            // zeros: skipping it then is exact, and idle legs (no prompt, no conversation) cost no filtering.
+            _silentOut = silent ? _silentOut + 1 : 0;
+            if (_silentOut > 1) Array.Clear(_sent);
+            else Fit(_down.Process(_out, _resampled), _sent);
+            t = Lap(profile, MediaStage.Downsample, t);
+            _transport.WriteOutbound(_sent);
+        }
+        Lap(profile, MediaStage.Send, t);
+    }
+
+    /// <summary>Copies a resampler's output into a fixed frame (its length may differ by a sample for some ratios).</summary>
+    private void Fit(int produced, short[] frame)
+    {
+        var n = Math.Min(produced, frame.Length);
+        _resampled.AsSpan(0, n).CopyTo(frame);
+        frame.AsSpan(n).Clear();
+    }
+
+    private void ReportSound(bool voiced)
+    {
+        if (!voiced)
+        {
+            _voiced = 0;
+            return;
+        }
+        // Reported at onset and then every 200 ms: each report re-arms the VM's endOnSilence timer.
+        if (_voiced++ % AudioReportFrames == 0) Sink?.Audio(AudioReport);
+    }
+
+    private void ForwardDtmf(MixerState mixer, DtmfDetection d)
+    {
+        for (var i = 0; i < mixer.Members.Count; i++)
+        {
+            var other = mixer.Members[i];
+            if (other != this) other._transport.ConversationDtmf(d.Digit, d.DurationMilliseconds);
+        }
+    }
+
+    // ---- playback commands ----------------------------------------------------------------------------------
+
+    public void Play(Playback playback)
+    {
+        if (playback.Kind == PlaybackKind.ConversationAudio)
+        {
+            // Real conversation audio already flows through the mixer.
+            Sink?.PlaybackFinished(playback.Id);
+            return;
+        }
+        if (PlaybackRenderer.IsFetched(playback.Kind) && playback.Url is not null)
+        {
+            _fetching.Add(playback.Id);
+            _ = FetchAsync(playback);
+            return;
+        }
+        IAudioSource source;
+        try
+        {
+            source = _mediaThread.Renderer.Create(playback);
+        }
+        catch (ArgumentException e)
+        {
+            _mediaThread.Logger.LogWarning("Leg {LegId}: cannot play {Kind}: {Reason}", Id, playback.Kind, e.Message);
+            Sink?.PlaybackFinished(playback.Id);
+            return;
+        }
+        _playing.Add((playback.Id, source));
+    }
+
+    private async Task FetchAsync(Playback playback)
+    {
+        IAudioSource? source = null;
+        try
+        {
+            source = await _mediaThread.Renderer.OpenAsync(playback, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MediaFetchException e)
+        {
+            _mediaThread.Logger.LogWarning("Leg {LegId}: {Reason}", Id, e.Message);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException)
+        {
+            _mediaThread.Logger.LogWarning(e, "Leg {LegId}: cannot play {Url}", Id, playback.Url);
+        }
+        _mediaThread.Post(() =>
+        {
+            if (!_fetching.Remove(playback.Id))
+            {
+                Dispose(source); // stopped (or the leg ended) while fetching
+                return;
+            }
+            if (source is null) Sink?.PlaybackFinished(playback.Id); // the flow goes on, as with an unplayable file on the platform
+            else _playing.Add((playback.Id, source));
+        });
+    }
+
+    public void Stop(long playbackId)
+    {
+        if (_fetching.Remove(playbackId)) return;
+        for (var i = 0; i < _playing.Count; i++)
+        {
+            if (_playing[i].Id != playbackId) continue;
+            Dispose(_playing[i].Source);
+            _playing.RemoveAt(i);
+            return;
+        }
+    }
+
+    private void Finished(long id, IAudioSource source)
+    {
+        if (source is StreamingAudioSource { Error: { } error }) _mediaThread.Logger.LogWarning("Leg {LegId}: playback #{Id} failed: {Reason}", Id, id, error.Message);
+        Dispose(source);
+        Sink?.PlaybackFinished(id);
+    }
+
+    private static void Dispose(IAudioSource? source)
+    {
+        if (source is IAsyncDisposable d) _ = d.DisposeAsync().AsTask();
+    }
+
+    /// <summary>The leg left the media thread: release playbacks and recognition (recordings are finished by the VM).</summary>
+    public void Close()
+    {
+        foreach (var (_, source) in _playing) Dispose(source);
+        _playing.Clear();
+        _fetching.Clear();
+        Listener?.Stop();
+        Listener = null;
+    }
+}

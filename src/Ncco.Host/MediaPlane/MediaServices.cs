@@ -1,0 +1,112 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Configuration;
+using Ncco.Host.Legs;
+using Ncco.Host.Recordings;
+using Ncco.Media.Asr;
+using Ncco.Media.Native;
+using Ncco.Media.Playback;
+using Ncco.Media.Tts;
+using Ncco.Webhooks;
+
+namespace Ncco.Host.MediaPlane;
+
+/// <summary>
+/// The host's media services: one media thread for the whole process (see <c>MediaPlane/README.md</c>), the TTS, ASR and
+/// stream-fetching engines, and the recording store. Registered as a singleton by
+/// <see cref="MediaServiceCollectionExtensions.AddNccoMedia"/>; call <see cref="CreateVmWiring"/> once per
+/// <see cref="Ncco.Calls.NccoVm"/> (per application) and pass the result into its options.
+/// </summary>
+/// <remarks>
+/// Missing native engines do not stop the host: they are logged once at construction with the Debian package to
+/// install (<see cref="MissingEngines"/>). Without espeak-ng talk plays silence of the estimated length; without
+/// pocketsphinx speech inputs end with their start timeout.
+/// </remarks>
+public sealed class MediaServices : IAsyncDisposable
+{
+    private readonly MediaThread _mediaThread;
+    private readonly MediaMetrics _metrics;
+    private readonly HttpClient _http = new();
+    private readonly PocketSphinxRecognizer? _recognizer;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+
+    /// <summary>Creates the services and starts the media thread.</summary>
+    public MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(recordings);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _time = time;
+        _loggers = loggers;
+        var settings = options.Value.Media;
+        settings.Validate();
+        Recordings = recordings;
+        var logger = loggers.CreateLogger("Ncco.Host.Media");
+        var missing = NativeEngines.Probe();
+        foreach (var problem in missing) logger.LogError("Media: {Problem}", problem);
+        MissingEngines = missing;
+
+        ITextToSpeech? tts = null;
+        try
+        {
+            tts = new EspeakTextToSpeech();
+        }
+        catch (NativeEngineMissingException e)
+        {
+            logger.LogError("Media: text-to-speech disabled: {Reason}", e.Message);
+        }
+        if (tts is not null && settings.TtsCacheMegabytes > 0) tts = TtsCache = new CachingTextToSpeech(tts, settings.TtsCacheMegabytes * 1024L * 1024);
+        try
+        {
+            _recognizer = new PocketSphinxRecognizer();
+        }
+        catch (NativeEngineMissingException e)
+        {
+            logger.LogError("Media: speech recognition disabled: {Reason}", e.Message);
+        }
+        var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
+        var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
+        _metrics = new MediaMetrics(meters);
+        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers);
+    }
+
+    /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
+    public CachingTextToSpeech? TtsCache { get; }
+
+    /// <summary>Where recordings are written and found.</summary>
+    public RecordingStore Recordings { get; }
+
+    /// <summary>One message per native engine that could not be loaded (naming the Debian package); empty when all are present.</summary>
+    public IReadOnlyList<string> MissingEngines { get; }
+
+    /// <summary>Media ticks processed after their deadline since start (also exported as <c>ncco.media.frames_late</c>).</summary>
+    public long FramesLate => _metrics.FramesLate;
+
+    /// <summary>Legs whose audio is being processed (also exported as <c>ncco.media.legs_active</c>).</summary>
+    public int LegsActive => _metrics.LegsActive;
+
+    internal MediaThread MediaThread => _mediaThread;
+
+    /// <summary>
+    /// The media plane and dialer for one NccoVm serving <paramref name="application"/> (its signature secret signs
+    /// the <c>vonage</c> WebSocket authorization). Cheap: all VMs share the one media thread.
+    /// </summary>
+    public VmMediaWiring CreateVmWiring(VoiceApplication application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        return new VmMediaWiring(
+            new ApplicationMediaPlane(_mediaThread, Recordings, application.ApplicationId),
+            new HostLegDialer(application, _mediaThread, _time, _loggers.CreateLogger("Ncco.Host.Legs")));
+    }
+
+    /// <summary>Stops the media thread.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _mediaThread.DisposeAsync().ConfigureAwait(false);
+        _recognizer?.Dispose();
+        _metrics.Dispose();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using Ncco.Legs;
+using Ncco.Media.Mixing;
+using Ncco.Media.Pcm;
+
+namespace Ncco.Host.MediaPlane;
+
+/// <summary>
+/// The media thread (a dedicated thread, not the thread pool): ONE 20 ms clock for every leg of every application in
+/// the process. Each tick it runs queued commands (play, stop, topology, recordings — posted from VM threads and
+/// transports), then, conversation by conversation, reads its legs' received audio (DTMF, VAD, ASR, mixer input), runs
+/// its mixer, and builds and sends what each leg hears (mixer output + its playbacks, recorded on the way). The
+/// conversations of a tick may be spread over several worker threads (<see cref="MediaTickWorkers"/>,
+/// <c>Ncco:Media:Workers</c>), whole conversations per worker; commands always run alone first. So each piece of
+/// per-leg and per-mixer state is touched by one thread at a time and needs no locks; the per-frame path does not
+/// allocate.
+/// </summary>
+/// <remarks>
+/// When the thread falls behind, the clock reports several due frames: the missed ones are counted in
+/// <c>ncco.media.frames_late</c> and up to <see cref="MaxCatchUpFrames"/> are produced at once so transports keep a
+/// continuous stream; beyond that audio is skipped rather than queued (latency must not grow without bound).
+/// </remarks>
+internal sealed class MediaThread : IAsyncDisposable
+{
+    /// <summary>Internal rate of every mixer, recorder feed and playback (legs are resampled at the edges).</summary>
+    public const int SampleRate = 16000;
+
+    /// <summary>Samples in one 20 ms frame at <see cref="SampleRate"/>.</summary>
+    public const int FrameSamples = SampleRate / 50;
+
+    /// <summary>Most frames produced in one wake-up after a late tick.</summary>
+    public const int MaxCatchUpFrames = 5;
+
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly List<LegMedia> _legs = [];
+    private readonly Dictionary<string, LegMedia> _byId = new(StringComparer.Ordinal);
+    private readonly List<MixerState> _mixers = [];
+    private readonly Dictionary<string, MixerState> _mixersById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MediaMix> _lastMix = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private readonly MediaTickWorkers? _workers;
+
+    // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
+    // ticking thread, the deterministic default for tests).
+    public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _time = time;
+        Metrics = metrics;
+        Renderer = renderer;
+        Recognizer = recognizer;
+        _logger = logger;
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger);
+        _loop = startClock ? StartThread() : Task.CompletedTask;
+    }
+
+    public MediaMetrics Metrics { get; }
+
+    public PlaybackRenderer Renderer { get; }
+
+    public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }
+
+    /// <summary>Threads each tick is spread over.</summary>
+    public int Workers => _workers?.Count ?? 1;
+
+    public ILogger Logger => _logger;
+
+    /// <summary>Per-stage timing of the ticks (benchmarks); null (the default) measures nothing.</summary>
+    public MediaStageProfile? Profile { get; set; }
+
+    /// <summary>Queues work for the media thread (any thread).</summary>
+    public void Post(Action command) => _commands.Enqueue(command);
+
+    /// <summary>
+    /// Plays on a leg's media. A leg whose media does not exist yet (still ringing, or its transport failed) reports
+    /// the playback finished at once, so the NCCO never waits on audio nobody can hear.
+    /// </summary>
+    public void Play(LegMedia? media, Ncco.Legs.Playback playback, Ncco.Legs.ILegEventSink? sink)
+    {
+        if (media is not null) Post(() => media.Play(playback));
+        else sink?.PlaybackFinished(playback.Id);
+    }
+
+    /// <summary>Stops a playback on a leg's media, if it has any.</summary>
+    public void StopPlayback(LegMedia? media, long playbackId)
+    {
+        if (media is not null) Post(() => media.Stop(playbackId));
+    }
+
+    // ---- media thread ---------------------------------------------------------------------------------------
+
+    public LegMedia? FindLeg(string id) => _byId.GetValueOrDefault(id);
+
+    public void Add(LegMedia leg)
+    {
+        if (!_byId.TryAdd(leg.Id, leg)) return;
+        _legs.Add(leg);
+        Metrics.LegCount(_legs.Count);
+        // The VM may have put the leg in a mix before its transport was ready: follow the last known topology.
+        foreach (var mix in _lastMix.Values)
+        {
+            foreach (var p in mix.Participants)
+            {
+                if (p.LegId == leg.Id)
+                {
+                    ApplyMix(mix);
+                    break;
+                }
+            }
+        }
+    }
+
+    public void Remove(LegMedia leg)
+    {
+        if (!_byId.Remove(leg.Id)) return;
+        _legs.Remove(leg);
+        Metrics.LegCount(_legs.Count);
+        if (leg.Mixer is { } mixer)
+        {
+            mixer.Remove(leg);
+            DropIfIdle(mixer);
+        }
+        leg.Close();
+    }
+
+    /// <summary>Makes the conversation's mixer follow the VM's snapshot.</summary>
+    public void ApplyMix(MediaMix mix)
+    {
+        if (mix.Participants.Count == 0) _lastMix.Remove(mix.ConversationId);
+        else _lastMix[mix.ConversationId] = mix;
+        var state = Mixer(mix.ConversationId, create: mix.Participants.Count > 0);
+        if (state is null) return;
+        for (var i = state.Members.Count - 1; i >= 0; i--)
+        {
+            var member = state.Members[i];
+            if (!mix.Participants.Any(p => p.LegId == member.Id)) state.Remove(member);
+        }
+        foreach (var p in mix.Participants)
+        {
+            if (!_byId.TryGetValue(p.LegId, out var leg)) continue;
+            // Mute and canSpeak cannot be combined in the mixer; a muted leg reaches nobody anyway.
+            var options = new ConferenceParticipantOptions(p.Muted ? null : p.CanSpeak, p.CanHear, p.Muted, p.Earmuffed);
+            if (leg.Mixer == state)
+            {
+                leg.Participant!.Apply(options);
+                continue;
+            }
+            if (leg.Mixer is { } previous)
+            {
+                previous.Remove(leg);
+                DropIfIdle(previous);
+            }
+            leg.Participant = state.Mixer.Join(leg.Id, options);
+            leg.Mixer = state;
+            state.Members.Add(leg);
+        }
+        if (mix.Started) state.Mixer.Start();
+        DropIfIdle(state);
+    }
+
+    public MixerState? Mixer(string conversationId, bool create)
+    {
+        if (_mixersById.TryGetValue(conversationId, out var state) || !create) return state;
+        state = new MixerState(conversationId);
+        _mixersById.Add(conversationId, state);
+        _mixers.Add(state);
+        return state;
+    }
+
+    public void DropIfIdle(MixerState state)
+    {
+        if (!state.IsIdle) return;
+        _mixersById.Remove(state.ConversationId);
+        _mixers.Remove(state);
+    }
+
+    /// <summary>One 20 ms tick (media thread; public for deterministic tests).</summary>
+    public void Tick()
+    {
+        var profile = Profile;
+        var t = profile is null ? 0 : MediaStageProfile.Now();
+        while (_commands.TryDequeue(out var command))
+        {
+            try
+            {
+                command();
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Media command failed");
+            }
+        }
+        if (profile is not null) profile.Lap(MediaStage.Commands, t);
+        if (_workers is null) RunShare(0, 1);
+        else _workers.Run();
+        profile?.TickDone();
+    }
+
+    /// <summary>
+    /// One worker's share of a tick: every <paramref name="workers"/>-th conversation from <paramref name="worker"/> on
+    /// — its legs' inbound audio, its mix, its legs' outbound audio — then likewise the legs in no conversation.
+    /// Conversations share nothing (a leg is in at most one; DTMF is forwarded only within one), so whole
+    /// conversations on one thread keep all of a leg's and a mixer's state on that thread for the tick.
+    /// </summary>
+    private void RunShare(int worker, int workers)
+    {
+        var profile = Profile;
+        for (var i = worker; i < _mixers.Count; i += workers)
+        {
+            var mixer = _mixers[i];
+            var members = mixer.Members;
+            for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: true);
+            var t = profile is null ? 0 : MediaStageProfile.Now();
+            Mix(mixer);
+            profile?.Lap(MediaStage.Mix, t);
+            for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: false);
+        }
+        for (var i = worker; i < _legs.Count; i += workers)
+        {
+            var leg = _legs[i];
+            if (leg.Mixer is not null) continue;
+            Guard(leg, inbound: true);
+            Guard(leg, inbound: false);
+        }
+    }
+
+    private void Mix(MixerState mixer)
+    {
+        try
+        {
+            mixer.Mix();
+        }
+        catch (Exception e)
+        {
+            if (mixer.Faults++ == 0) _logger.LogError(e, "Mixing failed for conversation {ConversationId}", mixer.ConversationId);
+        }
+    }
+
+    private void Guard(LegMedia leg, bool inbound)
+    {
+        try
+        {
+            if (inbound) leg.Inbound();
+            else leg.Outbound();
+        }
+        catch (Exception e)
+        {
+            // One broken leg must not stop the others' audio: log and silence it until its transport ends it.
+            if (leg.Faults++ == 0) _logger.LogError(e, "Media processing failed for leg {LegId}", leg.Id);
+        }
+    }
+
+    // A thread of its own, not the thread pool: see MediaClock for why a pooled timer loses audio under load.
+    private Task StartThread()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var token = _stop.Token;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(token);
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                _logger.LogCritical(e, "The media thread stopped");
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ncco-media-0",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        var clock = new MediaClock(_time);
+        while (true)
+        {
+            var frames = clock.WaitForNextTick(cancellationToken);
+            if (frames == 0) break;
+            if (frames > 1) Metrics.Late(frames - 1);
+            var run = Math.Min(frames, MaxCatchUpFrames);
+            for (var i = 0; i < run; i++) Tick();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _workers?.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using Ncco.Legs;
+using Ncco.Media.Asr;
+
+namespace Ncco.Host.MediaPlane;
+
+/// <summary>
+/// Speech recognition for one speech <c>input</c> on one leg: a <see cref="SpeechInputSession"/> fed with the leg's
+/// inbound audio on the media thread. Reports onset (<see cref="ILegEventSink.SpeechStarted"/>) and the utterance
+/// (<see cref="ILegEventSink.Speech"/>, empty text when nothing was recognised). When the session's own start timeout
+/// passes with no speech a fresh session starts: the VM owns the input's start timeout (it starts after barge-in audio).
+/// <para>
+/// Starting a recogniser session can take a while (pocketsphinx loads its model; a loaded machine makes it seconds).
+/// The caller may already be talking, so frames that arrive meanwhile are held (up to <see cref="MaxPendingFrames"/>)
+/// and fed to the session as soon as it exists: nothing the caller says after the input began is lost.
+/// </para>
+/// <para>
+/// With <see cref="MediaListenRequest.SaveAudio"/> the utterance (see <see cref="UtteranceTape"/>) is written as a 16 kHz WAV
+/// file owned by <paramref name="owner"/>'s application before the result is reported, so its <c>recording_url</c>
+/// downloads at once.
+/// </para>
+/// </summary>
+internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, MediaListenRequest request, Recordings.RecordingStore store, Recordings.RecordingOwner owner)
+{
+    /// <summary>Frames held while a session starts (10 s); older ones are dropped first.</summary>
+    internal const int MaxPendingFrames = 500;
+
+    private readonly Queue<short[]> _pending = new();
+    private readonly UtteranceTape? _tape = request.SaveAudio
+        ? new UtteranceTape(MediaThread.FrameSamples, (int)Math.Ceiling((request.MaxDuration + request.EndOnSilence + 1) * 50))
+        : null;
+    private SpeechInputSession? _session;
+    private bool _stopped;
+    private bool _starting;
+    private bool _announced;
+    private int _generation;
+
+    public void Begin()
+    {
+        if (_stopped || mediaThread.Recognizer is not { } recognizer) return;
+        var generation = ++_generation;
+        _starting = true;
+        var settings = new AsrSettings(request.Language, request.Context, request.StartTimeout, request.EndOnSilence, request.MaxDuration, request.Sensitivity);
+        _ = StartAsync(recognizer, settings, generation);
+    }
+
+    private async Task StartAsync(ISpeechRecognizer recognizer, AsrSettings settings, int generation)
+    {
+        SpeechInputSession? session = null;
+        try
+        {
+            session = await SpeechInputSession.StartAsync(recognizer, settings, MediaThread.SampleRate, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            mediaThread.Logger.LogWarning("Leg {LegId}: speech recognition unavailable: {Reason}", leg.Id, e.Message);
+        }
+        mediaThread.Post(() =>
+        {
+            if (generation == _generation) _starting = false;
+            if (session is null)
+            {
+                Release();
+                return;
+            }
+            if (_stopped || generation != _generation)
+            {
+                _ = session.DisposeAsync().AsTask();
+                return;
+            }
+            _session = session;
+            while (_session is not null && _pending.TryDequeue(out var held))
+            {
+                Feed(_session, held.AsSpan(0, MediaThread.FrameSamples));
+                System.Buffers.ArrayPool<short>.Shared.Return(held);
+            }
+        });
+    }
+
+    /// <summary>Media thread.</summary>
+    public void Process(ReadOnlySpan<short> frame)
+    {
+        if (_session is { } session) Feed(session, frame);
+        else if (_starting) Hold(frame);
+    }
+
+    private void Hold(ReadOnlySpan<short> frame)
+    {
+        var pool = System.Buffers.ArrayPool<short>.Shared;
+        if (_pending.Count == MaxPendingFrames) pool.Return(_pending.Dequeue());
+        var copy = pool.Rent(frame.Length);
+        frame.CopyTo(copy);
+        _pending.Enqueue(copy);
+    }
+
+    private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame)
+    {
+        var done = session.Process(frame);
+        _tape?.Write(frame, session.SpeechStarted);
+        if (!_announced && session.SpeechStarted)
+        {
+            _announced = true;
+            leg.Sink?.SpeechStarted();
+        }
+        if (!done) return;
+        _session = null;
+        if (!session.SpeechStarted)
+        {
+            _ = session.DisposeAsync().AsTask();
+            _tape?.Reset();
+            Begin();
+            return;
+        }
+        _ = CompleteAsync(session, _tape?.ToArray());
+    }
+
+    private async Task CompleteAsync(SpeechInputSession session, short[]? audio)
+    {
+        try
+        {
+            var result = await session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            if (result.Error is { } error) mediaThread.Logger.LogWarning("Leg {LegId}: recogniser failed: {Reason}", leg.Id, error);
+            var best = result.Results.Count > 0 ? result.Results[0] : null;
+            var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);
+            if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration, fileId);
+        }
+        finally
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> SaveAsync(short[] audio)
+    {
+        try
+        {
+            var (fileId, path) = store.Allocate(".wav");
+            await Task.Run(() => Ncco.Media.Wav.WavWriter.WriteAll(path, audio, MediaThread.SampleRate)).ConfigureAwait(false);
+            await store.CompleteAsync(fileId, owner, Recordings.RecordingKind.SpeechAudio, CancellationToken.None).ConfigureAwait(false);
+            return fileId;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            mediaThread.Logger.LogWarning("Leg {LegId}: the utterance could not be saved: {Reason}", leg.Id, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Media thread: the input is over.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        if (_session is { } s) _ = s.DisposeAsync().AsTask();
+        _session = null;
+        Release();
+    }
+
+    private void Release()
+    {
+        while (_pending.TryDequeue(out var held)) System.Buffers.ArrayPool<short>.Shared.Return(held);
+    }
+}

@@ -1,0 +1,465 @@
+using System.Globalization;
+using System.Text.Json;
+using Ncco.Control;
+using Ncco.Conversations;
+using Ncco.Events;
+using Ncco.Handlers;
+using Ncco.Interpreter;
+using Ncco.Legs;
+using Ncco.Model;
+using Ncco.Model.Endpoints;
+using Ncco.Scheduling;
+using Ncco.Webhooks;
+
+namespace Ncco.Calls;
+
+/// <summary>
+/// The NCCO virtual machine: calls, legs, conversations, interpreters and webhook semantics, all on one injected
+/// scheduler. Entry points that return tasks are safe from any thread; everything else runs on the VM thread.
+/// </summary>
+public sealed class NccoVm
+{
+    private readonly Dictionary<string, CallLeg> _legs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Conversation> _named = new(StringComparer.Ordinal);
+    private readonly List<RecordingInfo> _recordings = [];
+    private readonly List<Conversation> _mixDirty = [];
+    private long _playbackIds;
+
+    /// <summary>Creates the VM.</summary>
+    public NccoVm(NccoVmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Scheduler = options.Scheduler ?? new RealTimeScheduler();
+        Ids = options.Ids ?? GuidIdGenerator.Instance;
+        Observer = options.Observer ?? NullVmObserver.Instance;
+        Handlers = options.Handlers ?? HandlerRegistry.CreateDefault();
+        Webhooks = new WebhookDispatcher(Scheduler, Ids, options.Application, options.Transport, Observer);
+        if (options.Validation is { } v) Webhooks.ValidationOptions = v;
+        Control = new CallControl(this);
+    }
+
+    /// <summary>Options the VM was built with.</summary>
+    public NccoVmOptions Options { get; }
+
+    /// <summary>The application.</summary>
+    public VoiceApplication Application => Options.Application;
+
+    /// <summary>The VM's logical thread and clock.</summary>
+    public VmScheduler Scheduler { get; }
+
+    /// <summary>Id source.</summary>
+    public IIdGenerator Ids { get; }
+
+    /// <summary>Call log receiver.</summary>
+    public IVmObserver Observer { get; }
+
+    /// <summary>Action handlers (replace or add before starting calls).</summary>
+    public HandlerRegistry Handlers { get; }
+
+    /// <summary>The media plane (null = semantic media, as in the simulator).</summary>
+    public IMediaPlane? Media => Options.Media;
+
+    /// <summary>Webhook semantics.</summary>
+    public WebhookDispatcher Webhooks { get; }
+
+    /// <summary>Live-call control operations (what the REST API exposes).</summary>
+    public CallControl Control { get; }
+
+    /// <summary>All legs ever created, by uuid.</summary>
+    public IReadOnlyCollection<CallLeg> Legs => _legs.Values;
+
+    /// <summary>All conversations ever created.</summary>
+    public IReadOnlyCollection<Conversation> Conversations => _conversations.Values;
+
+    /// <summary>Finished recordings (record action and conversation recordings).</summary>
+    public IReadOnlyList<RecordingInfo> Recordings => _recordings;
+
+    /// <summary>Raised on the VM thread when a recording finished.</summary>
+    public event Action<RecordingInfo>? RecordingCompleted;
+
+    /// <summary>Raised on the VM thread when a leg is created (inbound, outbound, connect).</summary>
+    public event Action<CallLeg>? LegCreated;
+
+    internal long NextPlaybackId() => ++_playbackIds;
+
+    /// <summary>
+    /// Marks a conversation's mix as changed. The media plane gets one snapshot per conversation at the end of the
+    /// current VM turn, so a handler that sets several flags in a row produces one notification.
+    /// </summary>
+    internal void MixChanged(Conversation conversation)
+    {
+        if (Options.Media is null) return;
+        if (_mixDirty.Contains(conversation)) return;
+        _mixDirty.Add(conversation);
+        if (_mixDirty.Count == 1) Scheduler.Post(FlushMix);
+    }
+
+    private void FlushMix()
+    {
+        if (Options.Media is not { } media) return;
+        var dirty = _mixDirty.ToArray();
+        _mixDirty.Clear();
+        foreach (var c in dirty)
+        {
+            var participants = c.IsEnded
+                ? []
+                : c.Participants.Select(l => new MediaParticipant(l.Id, l.Muted, l.Earmuffed, l.CanHear?.ToArray(), l.CanSpeak?.ToArray())).ToArray();
+            try
+            {
+                media.MixChanged(new MediaMix(c.Id, c.Started || c.Name is null, participants));
+            }
+            catch (Exception e)
+            {
+                Observer.OnActivity(Scheduler.UtcNow, null, VmActivity.Error, $"media plane failed to follow conversation {c.Id}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Finds a leg by uuid (dashed or 32-hex form).</summary>
+    public CallLeg? FindLeg(string uuid)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        if (_legs.TryGetValue(uuid, out var leg)) return leg;
+        if (uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) && _legs.TryGetValue(g.ToString("D"), out leg)) return leg;
+        return null;
+    }
+
+    /// <summary>Finds a conversation by id.</summary>
+    public Conversation? FindConversation(string id) => _conversations.GetValueOrDefault(id);
+
+    /// <summary>Finds a named conversation.</summary>
+    public Conversation? FindNamedConversation(string name) => _named.GetValueOrDefault(name);
+
+    /// <summary>Runs <paramref name="func"/> on the VM thread; the task completes off the VM thread.</summary>
+    public Task<T> InvokeAsync<T>(Func<T> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Scheduler.Post(() =>
+        {
+            try { tcs.TrySetResult(func()); }
+            catch (Exception e) { tcs.TrySetException(e); }
+        });
+        return tcs.Task;
+    }
+
+    // ---- call creation --------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// An inbound call arrives on <paramref name="transport"/>: events <c>started</c>/<c>ringing</c>, the answer webhook
+    /// (with retries/fallback), then <c>answered</c> and the NCCO. Returns the leg once created.
+    /// </summary>
+    public Task<CallLeg> AcceptInboundAsync(ILegTransport transport, InboundCall call) => InvokeAsync(() =>
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(call);
+        var conversation = NewConversation(null);
+        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport);
+        _ = InboundFlowAsync(leg, call);
+        return leg;
+    });
+
+    private async Task InboundFlowAsync(CallLeg leg, InboundCall call)
+    {
+        _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Started));
+        _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Ringing));
+        var answer = Application.AnswerUrl;
+        if (answer is null)
+        {
+            FailCall(leg, "No answer_url configured for the application.");
+            return;
+        }
+        Dictionary<string, JsonElement>? sip = null;
+        if (call.SipHeaders is { Count: > 0 } headers)
+        {
+            sip = headers.ToDictionary(
+                h => "SipHeader_" + (h.Key.StartsWith("X-", StringComparison.OrdinalIgnoreCase) || h.Key == "User-to-User" ? h.Key : "X-" + h.Key),
+                h => JsonSerializer.SerializeToElement(h.Value));
+        }
+        var request = new AnswerRequest
+        {
+            To = call.To,
+            From = call.From,
+            FromUser = call.FromUser,
+            Uuid = leg.Id,
+            ConversationUuid = leg.Conversation.Id,
+            RegionUrl = Application.RegionUrl,
+            EndpointType = call.EndpointType,
+            CustomData = call.CustomData,
+            SipHeaders = sip,
+            Timestamp = PayloadJson.Timestamp(Scheduler.UtcNow),
+        };
+        var result = await Webhooks.FetchNccoAsync(answer, WebhookKind.Answer, request, leg.Id);
+        if (leg.IsEnded) return;
+        if (result.Ncco is null)
+        {
+            FailCall(leg, result.Reason ?? "No NCCO could be obtained.");
+            return;
+        }
+        leg.Transport.Answer();
+        leg.AnsweredAt = Scheduler.UtcNow;
+        _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Answered) with { StartTime = PayloadJson.Timestamp(Scheduler.UtcNow), Network = "", Rate = null });
+        leg.AddTimer(Scheduler.Schedule(Options.InboundLengthTimer, () => EndLeg(leg, DisconnectedBy.Platform)));
+        leg.Run(result.Ncco);
+    }
+
+    private void FailCall(CallLeg leg, string reason)
+    {
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Error, reason);
+        _ = leg.SendEventAsync(ErrorEvent(leg, reason));
+        EndLeg(leg, DisconnectedBy.Platform);
+    }
+
+    internal ErrorEvent ErrorEvent(CallLeg leg, string reason) => new()
+    {
+        Reason = reason,
+        ConversationUuid = leg.Conversation.Id,
+        Uuid = leg.Id,
+        Timestamp = PayloadJson.Timestamp(Scheduler.UtcNow),
+    };
+
+    internal Conversation NewConversation(string? name)
+    {
+        var c = new Conversation(this, "CON-" + Ids.NewId(IdKind.Conversation), name);
+        _conversations[c.Id] = c;
+        if (name is not null) _named[name] = c;
+        return c;
+    }
+
+    internal Conversation NamedConversation(string name) =>
+        _named.TryGetValue(name, out var c) && !c.IsEnded ? c : NewConversation(name);
+
+    internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport)
+    {
+        var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport);
+        _legs[leg.Id] = leg;
+        conversation.Add(leg);
+        transport.Attach(leg);
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Info, $"{direction} leg {from ?? "?"} → {to}");
+        LegCreated?.Invoke(leg);
+        return leg;
+    }
+
+    private static CallEndpoint EndpointOfType(string type, string? from) => type switch
+    {
+        EndpointTypes.App => new AppEndpoint(from ?? "user"),
+        EndpointTypes.Sip => new SipEndpoint { Uri = from },
+        EndpointTypes.Vbc => new VbcEndpoint(from ?? "0"),
+        _ => new PhoneEndpoint(from ?? "unknown"),
+    };
+
+    /// <summary>The destination an endpoint names (number, user, URI, extension).</summary>
+    public static string Destination(CallEndpoint endpoint) => endpoint switch
+    {
+        PhoneEndpoint p => p.Number,
+        AppEndpoint a => a.User,
+        SipEndpoint s => s.Uri ?? $"sip:{s.User}@{s.Domain}",
+        WebSocketEndpoint w => w.Uri.ToString(),
+        VbcEndpoint v => v.Extension,
+        _ => endpoint.Type,
+    };
+
+    /// <summary>Creates an outbound leg (not yet dialled); null when no dialer is configured.</summary>
+    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection, bool connectCallee = false)
+    {
+        if (Options.Dialer is null) return null;
+        var id = Ids.NewId(IdKind.Leg);
+        var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection));
+        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget, IsConnectCallee = connectCallee };
+        _legs[leg.Id] = leg;
+        conversation.Add(leg);
+        transport.Attach(leg);
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Info, $"outbound leg {from ?? "?"} → {leg.To} ({endpoint.Type})");
+        LegCreated?.Invoke(leg);
+        return leg;
+    }
+
+    /// <summary>
+    /// Dials an outbound leg: raises <c>started</c> (unless already), <c>ringing</c>, <c>answered</c>, then runs
+    /// answering-machine detection (<see cref="MachineDetectionRun"/>): synchronous modes return after the verdict (and,
+    /// with <c>detect_beep</c>, the beep); <c>mode: default</c> returns at answer. Returns the final dial status
+    /// (<c>answered</c>, <c>machine</c>/<c>hangup</c> for a machine hung up, or a failure status with detail) without
+    /// raising failures.
+    /// </summary>
+    internal async Task<DialResult> DialAsync(CallLeg leg, TimeSpan ringTimeout, MachineDetectionSettings? amd, CancellationToken cancellationToken)
+    {
+        var tcs = new TaskCompletionSource<DialResult>();
+        var ringing = false;
+        void OnStatus(string status, string? detail)
+        {
+            if (status == CallStatus.Ringing)
+            {
+                if (ringing) return;
+                ringing = true;
+                _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Ringing));
+                return;
+            }
+            tcs.TrySetResult(new DialResult(status, detail));
+        }
+        leg.DialStatus += OnStatus;
+        var timer = Scheduler.Schedule(ringTimeout, () => tcs.TrySetResult(new DialResult(CallStatus.Timeout, null)));
+        using var reg = cancellationToken.Register(() => tcs.TrySetResult(new DialResult(CallStatus.Cancelled, null)));
+        leg.Transport.Dial();
+        var result = await tcs.Task;
+        timer.Dispose();
+        leg.DialStatus -= OnStatus;
+        if (result.Status != CallStatus.Answered) return result;
+
+        leg.AnsweredAt = Scheduler.UtcNow;
+        _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Answered) with { StartTime = PayloadJson.Timestamp(Scheduler.UtcNow), Network = "" });
+        if (leg.Endpoint is PhoneEndpoint { DtmfAnswer: { Length: > 0 } dtmf })
+            leg.StartPlayback(leg.NewPlayback(PlaybackKind.Dtmf) with { Text = dtmf });
+        if (amd is null) return result;
+
+        var detection = MachineDetectionRun.Start(this, leg, amd);
+        // Asynchronous detection: the NCCO (or the connect) goes on now; the run raises its events as they come.
+        if (amd.Mode == Model.MachineDetectionMode.Default) return result;
+        return await detection.Completion switch
+        {
+            MachineDetectionOutcome.HungUp => new DialResult(CallStatus.Machine, "hangup"),
+            MachineDetectionOutcome.LegEnded => new DialResult(CallStatus.Completed, null),
+            _ => result,
+        };
+    }
+
+    /// <summary>
+    /// Gives a live leg a new NCCO (REST transfer, or an NCCO answering an event that may replace the flow): the old
+    /// NCCO stops, the leg leaves its mix for a conversation of its own, and the new NCCO starts.
+    /// </summary>
+    internal void TransferToNcco(CallLeg leg, NccoDocument ncco)
+    {
+        // Stop the old NCCO first: leaving the mix may end its conversation, and the old NCCO must not see that as
+        // its natural end and hang the leg up before the new one starts.
+        leg.StopRun();
+        LeaveMix(leg);
+        var own = NewConversation(null);
+        MoveToConversation(leg, own);
+        leg.Run(ncco);
+    }
+
+    /// <summary>Raises a dial failure status (busy, timeout, …) with its documented extra fields.</summary>
+    internal CallStatusEvent FailureEvent(CallLeg leg, DialResult result) => leg.StatusEvent(result.Status) with
+    {
+        Detail = result.Status switch
+        {
+            CallStatus.Busy => "busy",
+            CallStatus.Unanswered or CallStatus.Rejected or CallStatus.Failed => result.Detail,
+            _ => null,
+        },
+        SipCode = result.Status is CallStatus.Busy or CallStatus.Unanswered or CallStatus.Rejected or CallStatus.Failed && leg.FinalSipStatus is { } code ? code : result.Status switch
+        {
+            CallStatus.Busy => 486,
+            CallStatus.Unanswered => 480,
+            CallStatus.Rejected => 603,
+            CallStatus.Failed => 404,
+            CallStatus.Timeout => 487,
+            _ => null,
+        },
+    };
+
+    /// <summary>Marks an outbound leg that never connected as over (no <c>completed</c>: the failure status is final).</summary>
+    internal void EndUnconnected(CallLeg leg)
+    {
+        if (leg.IsEnded) return;
+        leg.Transport.Hangup();
+        leg.Conversation.Remove(leg);
+        leg.MarkEnded();
+    }
+
+    // ---- ending ---------------------------------------------------------------------------------------------
+
+    /// <summary>Ends a leg: stops its NCCO and media, flushes background recordings, leaves the conversation, raises <c>completed</c>.</summary>
+    internal void EndLeg(CallLeg leg, string disconnectedBy, bool fromParty = false)
+    {
+        // Leaving the mix can end a named conversation, whose waiting action then finishes the leg's NCCO inline and
+        // asks to end the leg again (as "platform"): the guard keeps that re-entry from raising a second `completed`.
+        if (leg.IsEnded || leg.IsEnding) return;
+        leg.IsEnding = true;
+        if (!fromParty) leg.Transport.Hangup();
+        var end = Scheduler.UtcNow;
+        foreach (var rec in leg.BackgroundRecordings.ToList()) _ = rec.Finish(this, end, "call ended");
+        leg.BackgroundRecordings.Clear();
+        LeaveMix(leg);
+        var answered = leg.AnsweredAt;
+        leg.EndedBy = disconnectedBy;
+        leg.MarkEnded();
+        if (answered is null && leg.Direction == Direction.Outbound)
+        {
+            _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Cancelled));
+        }
+        else
+        {
+            var start = answered ?? end;
+            var seconds = (long)Math.Floor((end - start).TotalSeconds);
+            _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Completed) with
+            {
+                StartTime = PayloadJson.Timestamp(start),
+                EndTime = PayloadJson.Timestamp(end),
+                Duration = seconds.ToString(CultureInfo.InvariantCulture),
+                Rate = "0.00000000",
+                Price = "0.00000000",
+                Network = "",
+                SipCode = 200,
+                DisconnectedBy = disconnectedBy,
+            });
+        }
+        var conv = leg.Conversation;
+        if (!conv.IsEnded && conv.Name is null && conv.Members.All(m => m.IsEnded)) conv.End();
+    }
+
+    /// <summary>Takes a leg out of its conversation's audio mix, applying <c>endOnExit</c> and last-participant rules.</summary>
+    internal void LeaveMix(CallLeg leg)
+    {
+        if (!leg.InMix) return;
+        leg.InMix = false;
+        var conv = leg.Conversation;
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Conversation, $"left conversation {conv}");
+        if (conv.IsEnded) return;
+        if (leg.EndOnExit || (conv.Name is not null && !conv.Participants.Any())) conv.End();
+    }
+
+    internal void OnConversationEnded(Conversation conversation)
+    {
+        if (conversation.Recording is { } rec)
+        {
+            _ = rec.Finish(this, Scheduler.UtcNow, "conversation ended");
+            conversation.Recording = null;
+        }
+        if (conversation.Name is not null && _named.TryGetValue(conversation.Name, out var c) && c == conversation) _named.Remove(conversation.Name);
+    }
+
+    internal void AddRecording(RecordingInfo info)
+    {
+        _recordings.Add(info);
+        Observer.OnActivity(Scheduler.UtcNow, info.LegId, VmActivity.Info,
+            $"recording {info.RecordingUuid} finished: {info.Duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s ({info.EndReason})");
+        RecordingCompleted?.Invoke(info);
+    }
+
+    /// <summary>Moves a leg into another conversation, raising the <c>transfer</c> event.</summary>
+    internal void MoveToConversation(CallLeg leg, Conversation target)
+    {
+        var from = leg.Conversation;
+        if (from == target) return;
+        LeaveMix(leg);
+        from.Remove(leg);
+        target.Add(leg);
+        leg.Conversation = target;
+        _ = leg.SendEventAsync(new TransferEvent
+        {
+            Uuid = leg.Id,
+            ConversationUuidFrom = from.Id,
+            ConversationUuidTo = target.Id,
+            Timestamp = PayloadJson.Timestamp(Scheduler.UtcNow),
+        });
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Conversation, $"moved {from.Id} → {target}");
+        if (!from.IsEnded && from.Name is null && from.Members.Count == 0) from.End();
+    }
+}
+
+/// <summary>How dialling an outbound leg ended.</summary>
+/// <param name="Status"><c>answered</c> or a failure status.</param>
+/// <param name="Detail">Failure detail.</param>
+public sealed record DialResult(string Status, string? Detail);

@@ -1,0 +1,69 @@
+using Ncco.Interpreter;
+using Ncco.Legs;
+using Ncco.Scheduling;
+using Ncco.Validation;
+using Ncco.Webhooks;
+
+namespace Ncco.Calls;
+
+/// <summary>Everything the VM is built from. Time, ids, transports and dialer are injected.</summary>
+public sealed record NccoVmOptions
+{
+    /// <summary>The application (webhook URLs, signing).</summary>
+    public required VoiceApplication Application { get; init; }
+
+    /// <summary>How webhooks are delivered.</summary>
+    public required IWebhookTransport Transport { get; init; }
+
+    /// <summary>The VM's logical thread and clock. Default: a <see cref="RealTimeScheduler"/>.</summary>
+    public VmScheduler? Scheduler { get; init; }
+
+    /// <summary>Id source. Default: random UUIDs.</summary>
+    public IIdGenerator? Ids { get; init; }
+
+    /// <summary>Creates legs for connect and outbound calls. Without one, connect fails with <c>failed</c>/<c>cannot_route</c>.</summary>
+    public ILegDialer? Dialer { get; init; }
+
+    /// <summary>
+    /// Real media (mixing, recording files, speech recognition), or null for semantic media (the default; what the
+    /// simulator's virtual legs use). See <see cref="IMediaPlane"/>.
+    /// </summary>
+    public IMediaPlane? Media { get; init; }
+
+    /// <summary>Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>.</summary>
+    public HandlerRegistry? Handlers { get; init; }
+
+    /// <summary>Receives the call log.</summary>
+    public IVmObserver? Observer { get; init; }
+
+    /// <summary>Validation options for NCCOs returned by webhooks (e.g. custom action names).</summary>
+    public NccoValidationOptions? Validation { get; init; }
+
+    /// <summary>Inbound calls end after this long once answered (the inbound equivalent of <c>length_timer</c>).</summary>
+    public TimeSpan InboundLengthTimer { get; init; } = TimeSpan.FromSeconds(7200);
+
+    /// <summary>How long to wait for an answering-machine verdict after answer before assuming <c>human</c>.</summary>
+    public TimeSpan MachineDetectionDeadline { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Details of an inbound call.</summary>
+public sealed record InboundCall
+{
+    /// <summary>Caller number (or null for app users; see <see cref="FromUser"/>).</summary>
+    public string? From { get; init; }
+
+    /// <summary>Client-SDK user placing the call.</summary>
+    public string? FromUser { get; init; }
+
+    /// <summary>Number/URI called.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Endpoint type of the caller: <c>phone</c> (default), <c>sip</c>, <c>app</c>, <c>websocket</c>, <c>vbc</c>.</summary>
+    public string EndpointType { get; init; } = "phone";
+
+    /// <summary>Inbound SIP X- headers (name without <c>X-</c> prefix is fine) → <c>SipHeader_X-name</c> answer fields.</summary>
+    public IReadOnlyDictionary<string, string>? SipHeaders { get; init; }
+
+    /// <summary>Client SDK custom data.</summary>
+    public System.Text.Json.JsonElement? CustomData { get; init; }
+}

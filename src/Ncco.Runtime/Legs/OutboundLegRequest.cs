@@ -1,0 +1,8 @@
+namespace Ncco.Legs;
+
+/// <summary>What the VM wants dialled.</summary>
+/// <param name="LegId">Uuid the VM gave the new leg.</param>
+/// <param name="Endpoint">Destination.</param>
+/// <param name="From">Caller id presented, if any.</param>
+/// <param name="MachineDetection">True when AMD was requested.</param>
+public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.CallEndpoint Endpoint, string? From, bool MachineDetection);
