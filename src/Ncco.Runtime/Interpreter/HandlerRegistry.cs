@@ -1,5 +1,4 @@
-using Ncco.Handlers;
-using Ncco.Model.Actions;
+using Ncco.Verbs;
 
 namespace Ncco.Interpreter;
 
@@ -8,19 +7,11 @@ public sealed class HandlerRegistry
 {
     private readonly Dictionary<string, IActionHandler> _handlers = new(StringComparer.Ordinal);
 
-    /// <summary>A registry with the nine built-in handlers.</summary>
+    /// <summary>A registry with the built-in handler of every verb (see <c>Verbs/NccoVerbs.cs</c>).</summary>
     public static HandlerRegistry CreateDefault()
     {
         var r = new HandlerRegistry();
-        r.Register(ActionNames.Talk, new TalkHandler());
-        r.Register(ActionNames.Stream, new StreamHandler());
-        r.Register(ActionNames.Input, new InputHandler());
-        r.Register(ActionNames.Record, new RecordHandler());
-        r.Register(ActionNames.Conversation, new ConversationHandler());
-        r.Register(ActionNames.Connect, new ConnectHandler());
-        r.Register(ActionNames.Notify, new NotifyHandler());
-        r.Register(ActionNames.Wait, new WaitHandler());
-        r.Register(ActionNames.Transfer, new TransferHandler());
+        foreach (var verb in NccoVerbs.BuiltIn) r.Register(verb.Name, verb.CreateHandler());
         return r;
     }
 

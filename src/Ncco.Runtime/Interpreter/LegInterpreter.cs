@@ -1,6 +1,7 @@
 using Ncco.Calls;
 using Ncco.Model;
 using Ncco.Model.Actions;
+using Ncco.Verbs;
 
 namespace Ncco.Interpreter;
 
@@ -79,14 +80,5 @@ public sealed class LegInterpreter
         }
     }
 
-    private static string Summarize(NccoAction action) => action switch
-    {
-        TalkAction t => $"talk \"{t.Text}\"" + (t.BargeIn ? " bargeIn" : ""),
-        StreamAction s => $"stream {s.StreamUrl}" + (s.BargeIn ? " bargeIn" : ""),
-        InputAction i => $"input {i.Type}" + (i.Mode == InputMode.Asynchronous ? " async" : ""),
-        ConnectAction c => $"connect {c.Endpoint.Type}",
-        ConversationAction c => $"conversation {c.ConversationName}",
-        WaitAction w => $"wait {w.Timeout}s",
-        _ => action.Name,
-    };
+    private static string Summarize(NccoAction action) => NccoVerbs.Find(action)?.Describe(action) ?? action.Name;
 }

@@ -1,47 +1,5 @@
 namespace Ncco.Model.Actions;
 
-/// <summary>Collects key presses and/or speech and posts the result to <see cref="EventUrl"/>.</summary>
-/// <param name="Type">What to listen for; required on the wire.</param>
-public sealed record InputAction(InputTypes Type) : NccoAction
-{
-    /// <inheritdoc />
-    public override string Name => ActionNames.Input;
-
-    /// <summary>DTMF settings; only valid when <see cref="Type"/> includes DTMF. Absent means the defaults.</summary>
-    public DtmfSettings? Dtmf { get; init; }
-
-    /// <summary>Speech settings; only valid when <see cref="Type"/> includes speech. Absent means the defaults.</summary>
-    public SpeechSettings? Speech { get; init; }
-
-    /// <summary>Result webhook; absent means the call's event URL.</summary>
-    public Uri? EventUrl { get; init; }
-
-    /// <summary>Result webhook method. Default POST.</summary>
-    public WebhookMethod EventMethod { get; init; } = WebhookMethod.Post;
-
-    /// <summary>Synchronous (one result) or asynchronous (each digit as pressed). Default synchronous.</summary>
-    public InputMode Mode { get; init; } = InputMode.Synchronous;
-}
-
-/// <summary>DTMF completion rules of an <c>input</c> action.</summary>
-public sealed record DtmfSettings
-{
-    /// <summary>The documented default for <see cref="TimeOut"/>, in seconds.</summary>
-    public const int DefaultTimeOut = 3;
-
-    /// <summary>The documented default for <see cref="MaxDigits"/>.</summary>
-    public const int DefaultMaxDigits = 4;
-
-    /// <summary>Seconds of inactivity after the last key before the result is submitted (0–10). Default 3.</summary>
-    public int TimeOut { get; init; } = DefaultTimeOut;
-
-    /// <summary>Submit when this many digits were pressed (1–20). Default 4.</summary>
-    public int MaxDigits { get; init; } = DefaultMaxDigits;
-
-    /// <summary>Submit when <c>#</c> is pressed. Default false.</summary>
-    public bool SubmitOnHash { get; init; }
-}
-
 /// <summary>Speech recognition settings of an <c>input</c> action.</summary>
 public sealed record SpeechSettings
 {

@@ -1,0 +1,10 @@
+using Ncco.Handlers;
+using Ncco.Model.Actions;
+
+namespace Ncco.Verbs;
+
+/// <summary>The <c>conversation</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
+internal static class ConversationVerb
+{
+    public static NccoVerb Entry { get; } = NccoVerb.Of<ConversationAction>(ActionNames.Conversation, () => new ConversationHandler(), c => $"conversation {c.ConversationName}");
+}

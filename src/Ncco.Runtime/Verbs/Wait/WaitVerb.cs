@@ -1,0 +1,10 @@
+using Ncco.Handlers;
+using Ncco.Model.Actions;
+
+namespace Ncco.Verbs;
+
+/// <summary>The <c>wait</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
+internal static class WaitVerb
+{
+    public static NccoVerb Entry { get; } = NccoVerb.Of<WaitAction>(ActionNames.Wait, () => new WaitHandler(), w => $"wait {w.Timeout}s");
+}
