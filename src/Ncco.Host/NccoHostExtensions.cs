@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
+using Ncco.Host.Browser;
 using Ncco.Host.Configuration;
 using Ncco.Host.Calls;
 using Ncco.Host.Dashboard;
@@ -9,6 +10,7 @@ using Ncco.Host.Observability;
 using Ncco.Host.Persistence;
 using Ncco.Host.Demo;
 using Ncco.Host.Legs.Sip;
+using Ncco.Host.Legs.WebSockets;
 using Ncco.Host.MediaPlane;
 using Ncco.Host.Operations;
 using Ncco.Host.Recordings;
@@ -55,8 +57,10 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
-        // After the media customizer: SIP wraps the media plane's dialer.
+        // The leg transports, one per endpoint type (Legs/README.md); their order does not matter.
+        builder.AddNccoWebSockets();
         builder.AddNccoSip();
+        builder.AddNccoBrowserPhone();
         builder.AddNccoOperability();
         builder.AddNccoDemo();
         builder.AddNccoDashboard();
@@ -79,6 +83,7 @@ public static class NccoHostExtensions
         app.MapGet("/health", HealthEndpoints.Live).ExcludeFromDescription();
         app.MapNccoOperability();
         app.MapNccoDemo();
+        app.MapNccoBrowserPhone();
         app.MapApplicationsApi();
         app.MapCallsApi();
         app.MapFilesApi();

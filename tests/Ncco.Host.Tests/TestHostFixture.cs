@@ -37,9 +37,10 @@ public sealed class TestHostFixture : IAsyncDisposable
 
     /// <param name="configure">Runs after <c>AddNccoHost</c> (more services, fakes).</param>
     /// <param name="configureApp">Runs after <c>UseNccoHostAsync</c>, before the host starts (more endpoints).</param>
+    /// <param name="configureFirst">Runs before <c>AddNccoHost</c> (registrations whose order is under test).</param>
     /// <param name="extraArgs">More command-line configuration (<c>--Ncco:Demo:Enabled=false</c>…).</param>
     public static async Task<TestHostFixture> StartAsync(string? dataDirectory = null, bool configureCredentials = true, Action<WebApplicationBuilder>? configure = null,
-        Action<WebApplication>? configureApp = null, params string[] extraArgs)
+        Action<WebApplication>? configureApp = null, Action<WebApplicationBuilder>? configureFirst = null, params string[] extraArgs)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("ncco-host-").FullName;
         // Calls still up when a test ends are hung up at once rather than drained for 30 s (tests that drain say so).
@@ -51,6 +52,7 @@ public sealed class TestHostFixture : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(args.ToArray());
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        configureFirst?.Invoke(builder);
         builder.AddNccoHost();
         var time = new ManualTime(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);

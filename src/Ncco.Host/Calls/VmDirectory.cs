@@ -6,6 +6,7 @@ using Ncco.Control;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
+using Ncco.Host.Legs;
 using Ncco.Host.Observability;
 using Ncco.Scheduling;
 
@@ -14,7 +15,8 @@ namespace Ncco.Host.Calls;
 /// <summary>
 /// The host's NCCO VMs: one <see cref="NccoVm"/> per application (built on first use, rebuilt for new calls when
 /// the application's voice settings or key change — calls in progress finish on the VM they started on), and
-/// a directory from leg uuid to the VM that runs it.
+/// a directory from leg uuid to the VM that runs it. Each VM dials through the leg transports
+/// (<see cref="LegTransportMap.CreateDialer"/>); registered <see cref="IVmCustomizer"/>s then add the rest.
 /// </summary>
 public sealed class VmDirectory : ILiveCalls, IDisposable
 {
@@ -27,6 +29,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
     private readonly NccoMetrics _metrics;
     private readonly ILoggerFactory _loggers;
     private readonly IVmCustomizer[] _customizers;
+    private readonly LegTransportMap _transports;
     private readonly HostPublicUrl _publicUrl;
     private readonly WebhookHttpClient _http;
     private readonly SemaphoreSlim _webhookSlots;
@@ -37,9 +40,10 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
 
     /// <summary>Creates the directory.</summary>
     public VmDirectory(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
-        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IVmCustomizer> customizers, HostPublicUrl publicUrl)
+        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IVmCustomizer> customizers, HostPublicUrl publicUrl, LegTransportMap transports)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(transports);
         _account = account;
         _options = options.Value;
         _time = time;
@@ -48,6 +52,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         _loggers = loggers;
         _customizers = [.. customizers];
         _publicUrl = publicUrl;
+        _transports = transports;
         _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs));
         _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
     }
@@ -125,13 +130,14 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         var logger = _loggers.CreateLogger("Ncco.Host.Calls");
         var observer = new JournalingVmObserver(application.Id, _journal, _metrics, logger, delta => Interlocked.Add(ref _active, delta),
             uuid => _legs.TryRemove(uuid, out _));
+        var voice = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve());
         var options = new NccoVmOptions
         {
-            Application = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve()),
+            Application = voice,
             Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,
-            Dialer = UnroutableDialer.Instance,
+            Dialer = _transports.CreateDialer(voice),
         };
         foreach (var customizer in _customizers) options = customizer.Customize(options, application);
         var vm = new NccoVm(options);

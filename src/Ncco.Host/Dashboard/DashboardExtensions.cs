@@ -7,14 +7,12 @@ namespace Ncco.Host.Dashboard;
 /// <summary>Registers and maps the dashboard and the browser phone (<see cref="DashboardOptions"/>).</summary>
 public static class DashboardExtensions
 {
-    /// <summary>Adds the browser phone (app endpoints ring it), the call logs the timeline shows, and the static pages.</summary>
+    /// <summary>Adds the browser phone (<see cref="BrowserPhoneExtensions.AddNccoBrowserPhone"/>: the dashboard shows its users and opens it), the call logs the timeline shows, and the static pages.</summary>
     public static WebApplicationBuilder AddNccoDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
-        builder.Services.AddSingleton<UserJwtAuthenticator>();
-        builder.Services.AddSingleton<BrowserPhone>();
-        builder.Services.AddSingleton<IVmCustomizer, BrowserVmCustomizer>();
+        builder.AddNccoBrowserPhone();
         builder.Services.AddSingleton<DashboardCallLogs>();
         builder.Services.AddSingleton<IVmCustomizer, DashboardVmCustomizer>();
         builder.Services.AddSingleton<DashboardAccess>();
@@ -22,13 +20,12 @@ public static class DashboardExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/phone/ws</c> and, unless disabled, <c>/dashboard</c>, <c>/phone</c> and <c>/dashboard/api</c>.</summary>
+    /// <summary>Maps <c>/phone/ws</c> (<see cref="BrowserPhoneExtensions.MapNccoBrowserPhone"/>) and, unless disabled, <c>/dashboard</c>, <c>/phone</c> and <c>/dashboard/api</c>.</summary>
     public static WebApplication MapNccoDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseWebSockets();
         // App endpoints are part of the Voice API: the phone's socket stays even when the pages are turned off.
-        app.MapBrowserPhone();
+        app.MapNccoBrowserPhone();
         if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Enabled) app.MapDashboard();
         return app;
     }

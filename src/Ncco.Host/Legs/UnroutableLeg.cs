@@ -3,10 +3,11 @@ using Ncco.Legs;
 namespace Ncco.Host.Legs;
 
 /// <summary>
-/// A leg for endpoints this host cannot reach (phone and vbc; sip with the SIP gateway off): dialling it reports <c>failed</c> with
-/// <c>cannot_route</c> at once, so a <c>connect</c> moves on (or asks for a fallback NCCO) instead of ringing until its timeout.
+/// A leg for endpoints this host cannot reach (an endpoint type without a transport, like vbc, or sip with the SIP
+/// gateway off): dialling it reports <c>failed</c> with <paramref name="detail"/> (<c>cannot_route</c>) at once, so a
+/// <c>connect</c> moves on (or asks for a fallback NCCO) instead of ringing until its timeout.
 /// </summary>
-internal sealed class UnroutableLeg : ILegTransport
+internal sealed class UnroutableLeg(string detail = "cannot_route") : ILegTransport
 {
     private ILegEventSink? _sink;
 
@@ -16,7 +17,7 @@ internal sealed class UnroutableLeg : ILegTransport
     {
     }
 
-    public void Dial() => _sink?.Failed("cannot_route");
+    public void Dial() => _sink?.Failed(detail);
 
     public void Play(Playback playback)
     {

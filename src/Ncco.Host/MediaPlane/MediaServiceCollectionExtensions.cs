@@ -11,7 +11,7 @@ public static class MediaServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="MediaServices"/> (the shared media thread, TTS/ASR/stream engines; call
-    /// <see cref="MediaServices.CreateVmWiring"/> per NccoVm) and <see cref="RecordingStore"/> (recordings under
+    /// <see cref="MediaServices.CreatePlane"/> per NccoVm) and <see cref="RecordingStore"/> (recordings under
     /// <c>&lt;DataDirectory&gt;/recordings</c>; <see cref="RecordingStore.FindAsync"/> serves <c>GET /v1/files/{id}</c>), both singletons.
     /// Needs <see cref="NccoHostOptions"/> configured (as <c>AddNccoHost</c> does).
     /// </summary>

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Configuration;
-using Ncco.Host.Legs;
 using Ncco.Host.Recordings;
 using Ncco.Media.Asr;
 using Ncco.Media.Native;
 using Ncco.Media.Playback;
 using Ncco.Media.Tts;
+using Ncco.Legs;
 using Ncco.Webhooks;
 
 namespace Ncco.Host.MediaPlane;
@@ -14,8 +14,9 @@ namespace Ncco.Host.MediaPlane;
 /// <summary>
 /// The host's media services: one media thread for the whole process (see <c>MediaPlane/README.md</c>), the TTS, ASR and
 /// stream-fetching engines, and the recording store. Registered as a singleton by
-/// <see cref="MediaServiceCollectionExtensions.AddNccoMedia"/>; call <see cref="CreateVmWiring"/> once per
-/// <see cref="Ncco.Calls.NccoVm"/> (per application) and pass the result into its options.
+/// <see cref="MediaServiceCollectionExtensions.AddNccoMedia"/>; call <see cref="CreatePlane"/> once per
+/// <see cref="Ncco.Calls.NccoVm"/> (per application) and pass the result as its options' <c>Media</c>. The legs whose
+/// audio runs on the media thread come from the leg transports (<see cref="Legs.LegTransportMap"/>).
 /// </summary>
 /// <remarks>
 /// Missing native engines do not stop the host: they are logged once at construction with the Debian package to
@@ -28,8 +29,6 @@ public sealed class MediaServices : IAsyncDisposable
     private readonly MediaMetrics _metrics;
     private readonly HttpClient _http = new();
     private readonly PocketSphinxRecognizer? _recognizer;
-    private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers;
 
     /// <summary>Creates the services and starts the media thread.</summary>
     public MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
@@ -38,8 +37,6 @@ public sealed class MediaServices : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(recordings);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
-        _time = time;
-        _loggers = loggers;
         var settings = options.Value.Media;
         settings.Validate();
         Recordings = recordings;
@@ -90,15 +87,13 @@ public sealed class MediaServices : IAsyncDisposable
     internal MediaThread MediaThread => _mediaThread;
 
     /// <summary>
-    /// The media plane and dialer for one NccoVm serving <paramref name="application"/> (its signature secret signs
-    /// the <c>vonage</c> WebSocket authorization). Cheap: all VMs share the one media thread.
+    /// The media plane of one NccoVm serving <paramref name="application"/>: mixing, recording files and speech
+    /// recognition for its legs. Cheap: all VMs share the one media thread.
     /// </summary>
-    public VmMediaWiring CreateVmWiring(VoiceApplication application)
+    public IMediaPlane CreatePlane(VoiceApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
-        return new VmMediaWiring(
-            new ApplicationMediaPlane(_mediaThread, Recordings, application.ApplicationId),
-            new HostLegDialer(application, _mediaThread, _time, _loggers.CreateLogger("Ncco.Host.Legs")));
+        return new ApplicationMediaPlane(_mediaThread, Recordings, application.ApplicationId);
     }
 
     /// <summary>Stops the media thread.</summary>

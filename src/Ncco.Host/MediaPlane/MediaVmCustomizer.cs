@@ -4,12 +4,8 @@ using Ncco.Host.Calls;
 
 namespace Ncco.Host.MediaPlane;
 
-/// <summary>Gives each application's VM real media: the shared media plane and the host's leg dialer.</summary>
+/// <summary>Gives each application's VM real media: its plane on the shared media thread.</summary>
 internal sealed class MediaVmCustomizer(MediaServices media) : IVmCustomizer
 {
-    public NccoVmOptions Customize(NccoVmOptions options, Application application)
-    {
-        var wiring = media.CreateVmWiring(options.Application);
-        return options with { Media = wiring.Plane, Dialer = wiring.Dialer };
-    }
+    public NccoVmOptions Customize(NccoVmOptions options, Application application) => options with { Media = media.CreatePlane(options.Application) };
 }

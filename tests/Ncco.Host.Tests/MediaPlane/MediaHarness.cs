@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ncco.Calls;
 using Ncco.Control;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ncco.Host.Configuration;
+using Ncco.Host.Legs;
+using Ncco.Host.Legs.WebSockets;
 using Ncco.Host.MediaPlane;
 using Ncco.Host.Recordings;
 using Ncco.Model;
@@ -15,7 +19,7 @@ using Ncco.Webhooks;
 namespace Ncco.Host.Tests.MediaPlane;
 
 /// <summary>
-/// A NccoVm on the real-time scheduler with the host's media plane and dialer, an in-process webhook app
+/// A NccoVm on the real-time scheduler with the host's media plane and websocket transport, an in-process webhook app
 /// (delegate) and a loopback WebSocket application.
 /// </summary>
 public sealed class MediaHarness : IAsyncDisposable
@@ -57,14 +61,21 @@ public sealed class MediaHarness : IAsyncDisposable
         };
         MediaHarness? harness = null;
         var transport = new DelegateWebhookTransport((request, _) => Task.FromResult(harness!.Receive(request)));
-        var wiring = services.CreateVmWiring(application);
+        // The host's websocket transport through the public seam, as an embedder without the rest of the host would.
+        var transports = new ServiceCollection()
+            .AddSingleton(services)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddNccoLegTransport<WebSocketLegTransport>(EndpointTypes.WebSocket)
+            .BuildServiceProvider()
+            .GetRequiredService<LegTransportMap>();
         var vm = new NccoVm(new NccoVmOptions
         {
             Application = application,
             Transport = transport,
             Scheduler = new RealTimeScheduler(),
-            Media = wiring.Plane,
-            Dialer = wiring.Dialer,
+            Media = services.CreatePlane(application),
+            Dialer = transports.CreateDialer(application),
         });
         harness = new MediaHarness(dir, sockets, services, vm);
         return harness;

@@ -1,14 +1,21 @@
-using Ncco.Host.Calls;
+using Ncco.Model.Endpoints;
 
 namespace Ncco.Host.Legs.Sip;
 
 /// <summary>Registers the SIP gateway (<see cref="SipOptions"/>) when <c>Ncco:Sip:Enabled</c> is true.</summary>
 public static class SipExtensions
 {
-    /// <summary>Adds <see cref="SipOptions"/> and, when enabled, the <see cref="SipGateway"/> and its dialer.</summary>
+    /// <summary>
+    /// Adds <see cref="SipOptions"/> and, when enabled, the <see cref="SipGateway"/> (inbound INVITEs) and its leg
+    /// transport for <c>sip</c> endpoints, and for <c>phone</c> endpoints when the configuration lists trunks
+    /// (<c>Ncco:Sip:Trunks</c>; without them <c>phone</c> stays free for another transport, and unroutable otherwise).
+    /// </summary>
     public static WebApplicationBuilder AddNccoSip(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Once only: binding the section twice would list every trunk twice.
+        if (builder.Services.Any(d => d.ServiceType == typeof(Added))) return builder;
+        builder.Services.AddSingleton(new Added());
         var section = builder.Configuration.GetSection(SipOptions.Section);
         builder.Services.Configure<SipOptions>(section);
         var enabled = section[nameof(SipOptions.Enabled)];
@@ -17,7 +24,12 @@ public static class SipExtensions
         if (enabled is not null && !bool.Parse(enabled)) return builder;
         builder.Services.AddSingleton<SipGateway>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<SipGateway>());
-        builder.Services.AddSingleton<IVmCustomizer, SipVmCustomizer>();
+        builder.Services.AddNccoLegTransport<SipLegTransport>(EndpointTypes.Sip);
+        if (section.GetSection(nameof(SipOptions.Trunks)).GetChildren().Any())
+            builder.Services.AddNccoLegTransport<SipLegTransport>(EndpointTypes.Phone);
         return builder;
     }
+
+    /// <summary>Marks the services as having SIP.</summary>
+    private sealed class Added;
 }
