@@ -65,16 +65,19 @@ public sealed class TokenCommandTests : IDisposable
 
         var publicOnly = WriteKey(_key.ExportSubjectPublicKeyInfoPem());
         (exit, _, error) = Run("token", "--key", publicOnly);
-        Assert.Equal(TokenCommand.Failed, exit);
+        Assert.Equal(TokenCommand.NotAKey, exit);
         Assert.Contains("is not a PEM RSA private key", error);
     }
 
     [Fact]
     public void A_ttl_over_a_day_is_a_usage_error()
     {
-        var (exit, _, _) = Run("token", "--key", WriteKey(_key.ExportPkcs8PrivateKeyPem()), "--ttl", "90000");
+        var (exit, output, error) = Run("token", "--key", WriteKey(_key.ExportPkcs8PrivateKeyPem()), "--ttl", "90000");
 
-        Assert.NotEqual(TokenCommand.Printed, exit);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Empty(output);
+        Assert.Contains("--ttl must be from 1 to 86400 seconds.", error);
+        Assert.Contains("Run 'ncco token --help' for usage.", error);
     }
 
     private string WriteKey(string pem)
@@ -92,7 +95,7 @@ public sealed class TokenCommandTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var console = new CliConsole(new StringReader(string.Empty), output, error);
-        var exit = NccoCommandLine.Create(console).Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var exit = NccoCommandLine.RunAsync(args, console).GetAwaiter().GetResult();
         return (exit, output.ToString(), error.ToString());
     }
 }

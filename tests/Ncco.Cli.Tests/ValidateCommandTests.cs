@@ -77,7 +77,7 @@ public sealed class ValidateCommandTests : IDisposable
 
         var (exit, output) = Run("validate", missing, Example("ivr-menu.json"));
 
-        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.Equal(ValidateCommand.Unreadable, exit);
         Assert.StartsWith(missing + ": cannot read the file:", output);
         Assert.Contains("1 error in 1 file (1 file valid)", output);
     }
@@ -85,9 +85,63 @@ public sealed class ValidateCommandTests : IDisposable
     [Fact]
     public void An_unknown_format_is_a_usage_error()
     {
-        var (exit, _) = Run("validate", "--format", "yaml", Example("ivr-menu.json"));
+        var (exit, output) = Run("validate", "--format", "yaml", Example("ivr-menu.json"));
 
-        Assert.NotEqual(ValidateCommand.Valid, exit);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("yaml", output);
+        Assert.Contains("Run 'ncco validate --help' for usage.", output);
+    }
+
+    [Fact]
+    public void A_missing_argument_is_a_usage_error()
+    {
+        var (exit, output) = Run("validate");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith("ncco: ", output);
+    }
+
+    [Fact]
+    public void A_directory_means_the_json_files_in_it_in_name_order()
+    {
+        File.WriteAllText(Path.Combine(_directory, "b.json"), """[{"action":"talk","text":"hi","bargein":true}]""");
+        File.WriteAllText(Path.Combine(_directory, "a.json"), """[{"action":"talk","text":"hi"}]""");
+        File.WriteAllText(Path.Combine(_directory, "notes.txt"), "not an NCCO");
+        Directory.CreateDirectory(Path.Combine(_directory, "nested"));
+        File.WriteAllText(Path.Combine(_directory, "nested", "c.json"), "not even JSON");
+
+        var (exit, output) = Run("validate", "--format", "json", _directory);
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        using var report = JsonDocument.Parse(output);
+        var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal([Path.Combine(_directory, "a.json"), Path.Combine(_directory, "b.json")], files.Select(f => f.GetProperty("file").GetString()));
+        Assert.True(files[0].GetProperty("valid").GetBoolean());
+        Assert.Equal("/0/bargein", files[1].GetProperty("errors")[0].GetProperty("pointer").GetString());
+    }
+
+    [Fact]
+    public void The_examples_directory_is_checked_file_by_file()
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "nccos");
+
+        var (exit, output) = Run("validate", directory);
+
+        Assert.Equal(ValidateCommand.Invalid, exit);   // three-mistakes.json is wrong on purpose
+        Assert.DoesNotContain("denied", output, StringComparison.OrdinalIgnoreCase);
+        var valid = Directory.GetFiles(directory, "*.json").Length - 1;
+        Assert.Equal($"3 errors in 1 file ({valid} file{(valid == 1 ? "" : "s")} valid)", output.Trim().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public void A_directory_without_json_files_says_so()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_directory, "empty")).FullName;
+
+        var (exit, output) = Run("validate", empty);
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.StartsWith(empty + ": is a directory with no *.json files in it", output);
     }
 
     private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "nccos", name);
@@ -98,7 +152,7 @@ public sealed class ValidateCommandTests : IDisposable
     {
         var output = new StringWriter();
         var console = new CliConsole(new StringReader(stdin), output, output);
-        var exit = NccoCommandLine.Create(console).Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        var exit = NccoCommandLine.RunAsync(args, console).GetAwaiter().GetResult();
         return (exit, output.ToString());
     }
 }
@@ -106,12 +160,12 @@ public sealed class ValidateCommandTests : IDisposable
 public sealed class SchemaCommandTests
 {
     [Fact]
-    public void Prints_the_committed_schema()
+    public async Task Prints_the_committed_schema()
     {
         var output = new StringWriter();
         var console = new CliConsole(new StringReader(string.Empty), output, output);
 
-        var exit = NccoCommandLine.Create(console).Parse(["schema"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        var exit = await NccoCommandLine.RunAsync(["schema"], console);
 
         Assert.Equal(0, exit);
         using var schema = JsonDocument.Parse(output.ToString());

@@ -26,7 +26,7 @@ public static class SchemaCommand
             {
                 console.Out.Write(schema);
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -18,14 +18,14 @@ namespace Ncco.Cli.Commands;
 
 /// <summary>
 /// <c>ncco serve [--urls …] [--data-directory …] [--no-demo] [--Section:Key=value …]</c>: runs the self-hosted voice
-/// runtime in this process, exactly as <c>dotnet run --project src/Ncco.Host</c> does, and prints where it listens,
+/// runtime (the Ncco.Host library, exactly as an app embedding it does) in this process, and prints where it listens,
 /// the credentials' whereabouts and copy-paste commands for a first call. Every token it does not know is passed
 /// to the host as configuration (<c>--Ncco:Shutdown:DrainTimeout=00:01:00</c>, <c>--Logging:Console:FormatterName=json</c>).
 /// Ctrl+C (SIGINT) or SIGTERM stops it gracefully: new calls are refused and live ones drain.
 /// </summary>
 public static class ServeCommand
 {
-    /// <summary>Where the host listens unless told otherwise (the host's own appsettings.json says the same).</summary>
+    /// <summary>Where <c>ncco serve</c> listens unless told otherwise.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
     /// <summary>Creates the command.</summary>
@@ -56,8 +56,8 @@ public static class ServeCommand
     {
         ArgumentNullException.ThrowIfNull(console);
         var builder = WebApplication.CreateBuilder(hostArgs);
-        // The host project's appsettings.json is not read from here (the content root is the current directory), so
-        // its defaults are set again, below every other source: a setting anywhere else still wins.
+        // ncco serve's defaults (the host is a library and has none of its own for these), below every other source:
+        // appsettings.json in the current directory, environment variables and the command line still win.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
@@ -75,7 +75,7 @@ public static class ServeCommand
         await app.StartAsync(cancellationToken);
         WriteBanner(app, console.Out);
         await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static void WriteBanner(WebApplication app, TextWriter output)

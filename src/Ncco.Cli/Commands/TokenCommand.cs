@@ -15,8 +15,11 @@ public static class TokenCommand
     /// <summary>Exit code when the token was printed.</summary>
     public const int Printed = 0;
 
-    /// <summary>Exit code when the key could not be read or used.</summary>
-    public const int Failed = 1;
+    /// <summary>Exit code when the key file could not be read.</summary>
+    public const int Failed = ExitCodes.Failure;
+
+    /// <summary>Exit code when the key file is not an RSA private key.</summary>
+    public const int NotAKey = ExitCodes.InvalidInput;
 
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
@@ -55,7 +58,7 @@ public static class TokenCommand
         if (string.IsNullOrWhiteSpace(applicationId))
         {
             console.Error.WriteLine("--application must be an application id.");
-            return Failed;
+            return ExitCodes.Usage;
         }
         string pem;
         try
@@ -76,7 +79,7 @@ public static class TokenCommand
         catch (ArgumentException)
         {
             console.Error.WriteLine($"{key.FullName} is not a PEM RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).");
-            return Failed;
+            return NotAKey;
         }
     }
 }

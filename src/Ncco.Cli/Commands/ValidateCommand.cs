@@ -5,26 +5,44 @@ using Ncco.Validation;
 namespace Ncco.Cli.Commands;
 
 /// <summary>
-/// <c>ncco validate &lt;files or -&gt;</c>: checks NCCO files against every rule and prints all errors as
-/// <c>file:pointer: reason</c> (or JSON with <c>--format json</c>). Exit code 0 when every file is valid,
-/// 1 when any is invalid or unreadable.
+/// <c>ncco validate &lt;files, directories or -&gt;</c>: checks NCCO files against every rule and prints all errors as
+/// <c>file:pointer: reason</c> (or JSON with <c>--format json</c>). A directory stands for the <c>*.json</c> files
+/// directly in it, in name order. Exit code 0 when every file is valid, 1 when any is invalid (or a directory holds
+/// no <c>*.json</c> file), 3 when any could not be read; every file is checked either way.
 /// </summary>
 public static class ValidateCommand
 {
     /// <summary>Exit code when every file is a valid NCCO.</summary>
-    public const int Valid = 0;
+    public const int Valid = ExitCodes.Success;
 
-    /// <summary>Exit code when any file is invalid or could not be read.</summary>
-    public const int Invalid = 1;
+    /// <summary>Exit code when any file is not a valid NCCO, or a directory holds no <c>*.json</c> file.</summary>
+    public const int Invalid = ExitCodes.InvalidInput;
+
+    /// <summary>Exit code when any file or directory could not be read (it wins over <see cref="Invalid"/>).</summary>
+    public const int Unreadable = ExitCodes.Failure;
+
+    /// <summary>The error code of a file or directory that could not be read.</summary>
+    public const string UnreadableCode = "unreadable";
+
+    /// <summary>The error code of a directory with no <c>*.json</c> file in it.</summary>
+    public const string EmptyDirectoryCode = "no-json-files";
 
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
     {
         var files = new Argument<string[]>("files")
         {
-            Description = "NCCO JSON files to check; - reads standard input.",
+            Description = "NCCO JSON files to check; a directory means the *.json files in it (not its subdirectories); - reads standard input.",
             Arity = ArgumentArity.OneOrMore,
         };
+        // An option the command does not know would otherwise be taken for a file name ("cannot read --fromat").
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+            {
+                result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' is written ./{token.Value})");
+            }
+        });
         var format = new Option<string>("--format")
         {
             Description = "Output format: text (file:pointer: reason per line) or json.",
@@ -40,10 +58,35 @@ public static class ValidateCommand
     /// <summary>Validates each file and writes the report; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> paths, bool json, CliConsole console)
     {
-        var results = paths.Select(path => Check(path, console.In)).ToList();
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(console);
+        var results = paths.SelectMany(path => Expand(path, console.In)).ToList();
         if (json) JsonReport.Write(results, console.Out);
         else TextReport.Write(results, console.Out);
+        if (results.Any(r => r.Errors.Any(e => e.Code == UnreadableCode))) return Unreadable;
         return results.All(r => r.Errors.Count == 0) ? Valid : Invalid;
+    }
+
+    // A directory is the *.json files directly in it (name order, so the report is the same on every machine);
+    // anything else is one file.
+    private static IEnumerable<FileResult> Expand(string path, TextReader stdin)
+    {
+        if (path == "-" || !Directory.Exists(path)) return [Check(path, stdin)];
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(path, "*.json", SearchOption.TopDirectoryOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [new FileResult(path, [new NccoError(string.Empty, UnreadableCode, "cannot read the directory: " + e.Message)])];
+        }
+        if (files.Length == 0)
+        {
+            return [new FileResult(path, [new NccoError(string.Empty, EmptyDirectoryCode, "is a directory with no *.json files in it (subdirectories are not searched)")])];
+        }
+        Array.Sort(files, StringComparer.Ordinal);
+        return files.Select(file => Check(file, stdin));
     }
 
     private static FileResult Check(string path, TextReader stdin)
@@ -56,7 +99,7 @@ public static class ValidateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new FileResult(name, [new NccoError(string.Empty, "unreadable", "cannot read the file: " + e.Message)]);
+            return new FileResult(name, [new NccoError(string.Empty, UnreadableCode, "cannot read the file: " + e.Message)]);
         }
         return new FileResult(name, NccoValidator.Validate(text));
     }
