@@ -49,5 +49,21 @@ if [ $test_status -ne 0 ] && [ $failed -eq 0 ]; then
   # a test host crashed or a project failed to run: never report that as green
   failed=1
 fi
+
+# The packages as a newcomer uses them: pack everything into a local feed from a copy of this clone under a /src/
+# path, create an app from the template and run its tests, embed the host, install the tool (scripts/pack-smoke.sh).
+# Each of its checks counts like a test.
+echo "pack smoke test (scripts/pack-smoke.sh):"
+bash scripts/pack-smoke.sh 2>&1 | tee "$results/pack-smoke.log"
+smoke_status=${PIPESTATUS[0]}
+smoke_line=$(tail -n 1 "$results/pack-smoke.log")
+sp=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' <<<"$smoke_line")
+sf=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$smoke_line")
+passed=$((passed + ${sp:-0}))
+failed=$((failed + ${sf:-0}))
+if [ $smoke_status -ne 0 ] && [ "${sf:-0}" -eq 0 ]; then
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
-[ $failed -eq 0 ] && [ $test_status -eq 0 ]
+[ $failed -eq 0 ] && [ $test_status -eq 0 ] && [ $smoke_status -eq 0 ]
