@@ -34,12 +34,13 @@ failed=0
 # check NAME COMMAND…: runs the command with its output in the log; a failure prints the name and the log's tail.
 check() {
   local name="$1"; shift
-  echo "--- $name" >>"$log"
-  if "$@" >>"$log" 2>&1; then
+  local out="$work/check.out"
+  if "$@" >"$out" 2>&1; then
     passed=$((passed + 1)); echo "pass: $name"
   else
-    failed=$((failed + 1)); echo "FAIL: $name"; tail -n 40 "$log" | sed 's/^/    /'
+    failed=$((failed + 1)); echo "FAIL: $name"; tail -n 40 "$out" | sed 's/^/    /'
   fi
+  { echo "--- $name"; cat "$out"; } >>"$log"
 }
 finish() {
   echo "$passed passed, $failed failed"
@@ -89,15 +90,18 @@ check_package() {
   done
   grep -q 'commit="[0-9a-f]\{40\}"' <<<"$spec" || { echo "$id: the repository element names no commit"; return 1; }
   if grep -q '<description>Package Description</description>' <<<"$spec"; then echo "$id: default description"; return 1; fi
-  unzip -l "$package" | grep -q ' ncco-icon.png$' || { echo "$id: no icon file"; return 1; }
-  unzip -p "$package" README.md | grep -qF "$install" || { echo "$id: README.md does not say '$install'"; return 1; }
+  local listing readme
+  listing="$(unzip -l "$package")" && readme="$(unzip -p "$package" README.md)" || return 1
+  grep -q ' ncco-icon.png$' <<<"$listing" || { echo "$id: no icon file"; return 1; }
+  grep -qF "$install" <<<"$readme" || { echo "$id: README.md does not say '$install'"; return 1; }
   if [ "$symbols" = yes ]; then
     [ -f "$feed/$id.$version.snupkg" ] || { echo "$id: no .snupkg"; return 1; }
     # SourceLink: the PDBs map sources to the commit's raw files.
     local pdbs; pdbs="$(mktemp -d "$work/pdb.XXXX")"
     unzip -q -o "$feed/$id.$version.snupkg" '*.pdb' -d "$pdbs" || return 1
-    find "$pdbs" -name '*.pdb' -exec grep -aq 'https://raw.githubusercontent.com/ncco-dev/ncco/[0-9a-f]\{40\}/' {} \; -print | grep -q . \
-      || { echo "$id: no SourceLink map in the PDBs"; return 1; }
+    local mapped
+    mapped="$(find "$pdbs" -name '*.pdb' -exec grep -alE 'https://raw.githubusercontent.com/ncco-dev/ncco/[0-9a-f]{40}/' {} +)"
+    [ -n "$mapped" ] || { echo "$id: no SourceLink map in the PDBs"; find "$pdbs" -name '*.pdb'; return 1; }
   fi
 }
 for id in Ncco.Runtime Ncco.Testing Ncco.Host Ncco.Media Ncco.Rtp Ncco.Sip; do
@@ -110,7 +114,7 @@ check "package Ncco.Templates: metadata, README with 'dotnet new install Ncco.Te
   check_package Ncco.Templates "dotnet new install Ncco.Templates" no
 
 runtime_analyzers() {
-  local listing; listing="$(unzip -l "$feed/Ncco.Runtime.$version.nupkg")"
+  local listing; listing="$(unzip -l "$feed/Ncco.Runtime.$version.nupkg")" || return 1
   grep -q ' analyzers/dotnet/cs/Ncco.Analyzers.dll$' <<<"$listing" && grep -q ' analyzers/dotnet/cs/Ncco.Analyzers.CodeFixes.dll$' <<<"$listing"
 }
 check "Ncco.Runtime carries the analyzers and code fixes (analyzers/dotnet/cs)" runtime_analyzers
@@ -118,7 +122,9 @@ check "Ncco.Runtime carries the analyzers and code fixes (analyzers/dotnet/cs)" 
 tool_size() {
   local size; size=$(stat -c %s "$feed/Ncco.Cli.$version.nupkg")
   echo "Ncco.Cli.$version.nupkg: $size bytes"
-  local rids; rids="$(unzip -l "$feed/Ncco.Cli.$version.nupkg" | grep -o 'tools/net10.0/any/runtimes/[^/]*' | sort -u | sed 's|.*/||' | tr '\n' ' ')"
+  local listing rids
+  listing="$(unzip -l "$feed/Ncco.Cli.$version.nupkg")" || return 1
+  rids="$(grep -o 'tools/net10.0/any/runtimes/[^/]*' <<<"$listing" | sort -u | sed 's|.*/||' | tr '\n' ' ')"
   echo "native platforms: $rids"
   [ "$size" -lt 15000000 ] && ! grep -qE '(^| )(ios|iossimulator|android|browser|maccatalyst)[^ ]*' <<<"$rids" && grep -q 'linux-x64' <<<"$rids"
 }
@@ -191,10 +197,11 @@ run_host_app() {
     sleep 0.1
   done
   [ -n "$url" ] || { echo "the app did not start:"; cat "$out"; return 1; }
-  curl -fsS "$url/health/ready" && echo \
-    && curl -fsS "$url/mine" && echo \
-    && curl -fsS "$url/dashboard" | grep -q '<title>Dashboard — Ncco</title>' \
-    && curl -fsS -o /dev/null -w '%{http_code}\n' "$url/v2/applications" | grep -q 401 \
+  local ready mine dashboard applications
+  ready="$(curl -fsS "$url/health/ready")" && mine="$(curl -fsS "$url/mine")" && dashboard="$(curl -fsS "$url/dashboard")" \
+    && applications="$(curl -sS -o /dev/null -w '%{http_code}' "$url/v2/applications")" || { cat "$out"; return 1; }
+  echo "health/ready: $ready"; echo "mine: $mine"; echo "v2/applications without auth: $applications"
+  [ "$mine" = "my own endpoint" ] && grep -qF '<title>Dashboard — Ncco</title>' <<<"$dashboard" && [ "$applications" = 401 ] \
     || { cat "$out"; return 1; }
 }
 check "the app runs: /health/ready, its own /mine, the host's dashboard (embedded assets) and /v2/applications (401 without auth)" run_host_app
