@@ -154,12 +154,34 @@ public sealed class NccoBuilder
             Mute = mute,
         });
 
-    /// <summary>Validates and returns the NCCO; throws <see cref="NccoValidationException"/> listing every problem.</summary>
+    /// <summary>
+    /// Adds a custom action <c>{"action": name, …properties}</c> (see <see cref="CustomAction.Create"/>); the VM
+    /// that runs the NCCO needs a handler registered under <paramref name="name"/>.
+    /// </summary>
+    public NccoBuilder Custom(string name, object? properties = null) => Add(CustomAction.Create(name, properties));
+
+    /// <summary>
+    /// Validates and returns the NCCO; throws <see cref="NccoValidationException"/> listing every problem. Custom
+    /// actions added to this builder are accepted by name; <paramref name="options"/> adds to that.
+    /// </summary>
     public NccoDocument Build(NccoValidationOptions? options = null)
     {
         var document = new NccoDocument(_actions);
-        var errors = NccoValidator.Validate(document, options);
+        var errors = NccoValidator.Validate(document, WithCustomActions(options));
         return errors.Count == 0 ? document : throw new NccoValidationException(errors);
+    }
+
+    private NccoValidationOptions? WithCustomActions(NccoValidationOptions? options)
+    {
+        HashSet<string>? names = null;
+        foreach (var action in _actions)
+        {
+            if (action is CustomAction custom) (names ??= new HashSet<string>(StringComparer.Ordinal)).Add(custom.ActionName);
+        }
+        if (names is null) return options;
+        var given = options ?? NccoValidationOptions.Default;
+        names.UnionWith(given.CustomActions);
+        return given with { CustomActions = names };
     }
 
     private static Uri ToUri(string url, string parameter) =>

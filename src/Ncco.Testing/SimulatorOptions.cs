@@ -35,7 +35,7 @@ public sealed class SimulatorOptions
     /// <summary>Real time a webhook may take before the test fails (default 30 s).</summary>
     public TimeSpan WebhookGuard { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Validation options for NCCOs the app returns (e.g. custom actions).</summary>
+    /// <summary>Validation options for NCCOs the app returns. Custom actions registered with <see cref="Handlers"/> need no entry here.</summary>
     public NccoValidationOptions Validation { get; set; } = NccoValidationOptions.Default;
 
     /// <summary>Application id used in signed webhooks.</summary>
@@ -72,7 +72,10 @@ public sealed class SimulatorOptions
         return this;
     }
 
-    /// <summary>Replace a built-in handler or add a custom action handler.</summary>
+    /// <summary>
+    /// Replace a built-in handler or add a custom action (for example <c>h.Register&lt;Beep&gt;("beep", …)</c>); the
+    /// simulated VM accepts every custom action registered here in the NCCOs the app returns.
+    /// </summary>
     public SimulatorOptions Handlers(Action<HandlerRegistry> configure)
     {
         HandlerConfig.Add(configure);

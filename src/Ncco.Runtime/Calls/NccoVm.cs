@@ -36,7 +36,7 @@ public sealed class NccoVm
         Observer = options.Observer ?? NullVmObserver.Instance;
         Handlers = options.Handlers ?? HandlerRegistry.CreateDefault();
         Webhooks = new WebhookDispatcher(Scheduler, Ids, options.Application, options.Transport, Observer);
-        if (options.Validation is { } v) Webhooks.ValidationOptions = v;
+        Webhooks.ValidationOptions = Handlers.AcceptRegistered(options.Validation);
         Control = new CallControl(this);
     }
 
@@ -55,7 +55,7 @@ public sealed class NccoVm
     /// <summary>Call log receiver.</summary>
     public IVmObserver Observer { get; }
 
-    /// <summary>Action handlers (replace or add before starting calls).</summary>
+    /// <summary>Action handlers (replace or add before starting calls); custom actions registered here are accepted in fetched NCCOs.</summary>
     public HandlerRegistry Handlers { get; }
 
     /// <summary>The media plane (null = semantic media, as in the simulator).</summary>

@@ -30,13 +30,16 @@ public sealed record NccoVmOptions
     /// </summary>
     public IMediaPlane? Media { get; init; }
 
-    /// <summary>Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>.</summary>
+    /// <summary>
+    /// Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>. Custom actions registered here are
+    /// accepted in the NCCOs the VM fetches, on top of <see cref="Validation"/>.
+    /// </summary>
     public HandlerRegistry? Handlers { get; init; }
 
     /// <summary>Receives the call log.</summary>
     public IVmObserver? Observer { get; init; }
 
-    /// <summary>Validation options for NCCOs returned by webhooks (e.g. custom action names).</summary>
+    /// <summary>Validation options for NCCOs returned by webhooks. Custom actions with a handler in <see cref="Handlers"/> need no entry here.</summary>
     public NccoValidationOptions? Validation { get; init; }
 
     /// <summary>Inbound calls end after this long once answered (the inbound equivalent of <c>length_timer</c>).</summary>

@@ -59,6 +59,18 @@ public sealed class ActionContext
     /// <summary>Writes a line to the call log.</summary>
     public void Log(string message, VmActivity activity = VmActivity.Info) => Vm.Observer.OnActivity(Now, Leg.Id, activity, message);
 
+    /// <summary>
+    /// Reports a problem with this action: logged as an error and posted as an <c>error</c> event to the leg's event
+    /// webhook. The handler decides what follows (usually <see cref="ActionOutcome.Next"/>).
+    /// </summary>
+    /// <param name="reason">What went wrong, starting with the action's JSON pointer (<c>/2/endpoint: …</c>).</param>
+    public void ReportError(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        Log(reason, VmActivity.Error);
+        _ = Leg.SendEventAsync(Vm.ErrorEvent(Leg, reason));
+    }
+
     /// <summary>Maps an NCCO-returning webhook result to an outcome: replacement, or carry on.</summary>
     public ActionOutcome OutcomeOf(NccoFetchResult result)
     {

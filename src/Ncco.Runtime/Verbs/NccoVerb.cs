@@ -1,19 +1,27 @@
+using System.Text;
+using System.Text.Json;
 using Ncco.Interpreter;
 using Ncco.Model.Actions;
 
 namespace Ncco.Verbs;
 
 /// <summary>
-/// One built-in verb as the runtime knows it: its wire name, its action record, the handler that runs it, and the
-/// line the call log shows when it starts. Each verb folder declares its entry (<c>Talk/TalkVerb.cs</c>);
-/// <see cref="NccoVerbs"/> lists them.
+/// One built-in verb as the runtime knows it: its wire name, its action record, how it is read from and written to
+/// JSON, the handler that runs it, and the line the call log shows when it starts. Each verb folder declares its
+/// entry (<c>Talk/TalkVerb.cs</c>); <see cref="NccoVerbs"/> lists them.
 /// </summary>
 internal sealed class NccoVerb
 {
-    private NccoVerb(string name, Type actionType, Func<IActionHandler> createHandler, Func<NccoAction, string> describe)
+    private readonly byte[] _utf8Name;
+
+    private NccoVerb(string name, Type actionType, Func<JsonElement, NccoAction> read, Action<Utf8JsonWriter, NccoAction> write,
+        Func<IActionHandler> createHandler, Func<NccoAction, string> describe)
     {
         Name = name;
+        _utf8Name = Encoding.UTF8.GetBytes(name);
         ActionType = actionType;
+        Read = read;
+        Write = write;
         CreateHandler = createHandler;
         Describe = describe;
     }
@@ -21,8 +29,17 @@ internal sealed class NccoVerb
     /// <summary>The wire name (<c>"talk"</c>).</summary>
     public string Name { get; }
 
+    /// <summary>The wire name as UTF-8, to match <c>"action"</c> without allocating a string.</summary>
+    public ReadOnlySpan<byte> Utf8Name => _utf8Name;
+
     /// <summary>The action record the verb reads into.</summary>
     public Type ActionType { get; }
+
+    /// <summary>Binds a validated action object to the record.</summary>
+    public Func<JsonElement, NccoAction> Read { get; }
+
+    /// <summary>Writes the record's members after <c>"action"</c> (the caller writes the braces and the name).</summary>
+    public Action<Utf8JsonWriter, NccoAction> Write { get; }
 
     /// <summary>A new instance of the built-in handler.</summary>
     public Func<IActionHandler> CreateHandler { get; }
@@ -31,7 +48,9 @@ internal sealed class NccoVerb
     public Func<NccoAction, string> Describe { get; }
 
     /// <summary>An entry for <typeparamref name="TAction"/>; <paramref name="describe"/> defaults to the verb's name.</summary>
-    public static NccoVerb Of<TAction>(string name, Func<IActionHandler> createHandler, Func<TAction, string>? describe = null)
+    public static NccoVerb Of<TAction>(string name, Func<JsonElement, TAction> read, Action<Utf8JsonWriter, TAction> write,
+        Func<IActionHandler> createHandler, Func<TAction, string>? describe = null)
         where TAction : NccoAction =>
-        new(name, typeof(TAction), createHandler, describe is null ? _ => name : action => describe((TAction)action));
+        new(name, typeof(TAction), read, (w, action) => write(w, (TAction)action), createHandler,
+            describe is null ? _ => name : action => describe((TAction)action));
 }

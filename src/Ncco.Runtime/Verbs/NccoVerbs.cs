@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ncco.Model.Actions;
 
 namespace Ncco.Verbs;
@@ -9,8 +10,8 @@ namespace Ncco.Verbs;
 /// </summary>
 internal static class NccoVerbs
 {
-    /// <summary>Every built-in verb, in the order of the reference.</summary>
-    public static IReadOnlyList<NccoVerb> BuiltIn { get; } =
+    /// <summary>Every built-in verb, in the order of the reference (an array: enumerating it allocates nothing).</summary>
+    public static ImmutableArray<NccoVerb> BuiltIn { get; } =
     [
         TalkVerb.Entry,
         StreamVerb.Entry,
@@ -22,6 +23,16 @@ internal static class NccoVerbs
         WaitVerb.Entry,
         TransferVerb.Entry,
     ];
+
+    /// <summary>Whether <paramref name="name"/> is a built-in verb's wire name.</summary>
+    public static bool IsBuiltIn(string name)
+    {
+        foreach (var verb in BuiltIn)
+        {
+            if (verb.Name == name) return true;
+        }
+        return false;
+    }
 
     /// <summary>The built-in verb whose record is <paramref name="action"/>'s type, or null (custom actions).</summary>
     public static NccoVerb? Find(NccoAction action)

@@ -34,8 +34,7 @@ public sealed class ConnectHandler : IActionHandler
         if (callee is null)
         {
             var reason = $"/{context.Index}/endpoint: no dialer is configured to reach {action.Endpoint.Type} endpoints.";
-            context.Log(reason, VmActivity.Error);
-            _ = caller.SendEventAsync(vm.ErrorEvent(caller, reason));
+            context.ReportError(reason);
             return ActionOutcome.Next;
         }
         _ = callee.RaiseStatusAsync(callee.StatusEvent(CallStatus.Started));

@@ -6,5 +6,5 @@ namespace Ncco.Verbs;
 /// <summary>The <c>notify</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
 internal static class NotifyVerb
 {
-    public static NccoVerb Entry { get; } = NccoVerb.Of<NotifyAction>(ActionNames.Notify, () => new NotifyHandler());
+    public static NccoVerb Entry { get; } = NccoVerb.Of<NotifyAction>(ActionNames.Notify, NotifyJson.Read, NotifyJson.Write, () => new NotifyHandler());
 }

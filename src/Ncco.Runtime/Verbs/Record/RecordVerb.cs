@@ -6,5 +6,5 @@ namespace Ncco.Verbs;
 /// <summary>The <c>record</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
 internal static class RecordVerb
 {
-    public static NccoVerb Entry { get; } = NccoVerb.Of<RecordAction>(ActionNames.Record, () => new RecordHandler());
+    public static NccoVerb Entry { get; } = NccoVerb.Of<RecordAction>(ActionNames.Record, RecordJson.Read, RecordJson.Write, () => new RecordHandler());
 }

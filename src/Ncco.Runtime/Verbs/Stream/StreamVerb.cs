@@ -6,5 +6,5 @@ namespace Ncco.Verbs;
 /// <summary>The <c>stream</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
 internal static class StreamVerb
 {
-    public static NccoVerb Entry { get; } = NccoVerb.Of<StreamAction>(ActionNames.Stream, () => new StreamHandler(), s => $"stream {s.StreamUrl}" + (s.BargeIn ? " bargeIn" : ""));
+    public static NccoVerb Entry { get; } = NccoVerb.Of<StreamAction>(ActionNames.Stream, StreamJson.Read, StreamJson.Write, () => new StreamHandler(), s => $"stream {s.StreamUrl}" + (s.BargeIn ? " bargeIn" : ""));
 }

@@ -23,8 +23,7 @@ public sealed class TransferHandler : IActionHandler
         if (target is null || target.IsEnded)
         {
             var reason = $"/{context.Index}/conversationId: conversation '{action.ConversationId}' does not exist.";
-            context.Log(reason, VmActivity.Error);
-            _ = leg.SendEventAsync(vm.ErrorEvent(leg, reason));
+            context.ReportError(reason);
             return Task.FromResult(ActionOutcome.Next);
         }
         // Reference §1.12: every leg of the current conversation moves, each with the action's audio controls.

@@ -6,5 +6,5 @@ namespace Ncco.Verbs;
 /// <summary>The <c>wait</c> verb's entry in <see cref="NccoVerbs"/>.</summary>
 internal static class WaitVerb
 {
-    public static NccoVerb Entry { get; } = NccoVerb.Of<WaitAction>(ActionNames.Wait, () => new WaitHandler(), w => $"wait {w.Timeout}s");
+    public static NccoVerb Entry { get; } = NccoVerb.Of<WaitAction>(ActionNames.Wait, WaitJson.Read, WaitJson.Write, () => new WaitHandler(), w => $"wait {w.Timeout}s");
 }
