@@ -46,7 +46,5 @@ internal sealed class G711LoadTransport : IMediaTransport
         FramesSent++;
     }
 
-    public void ConversationDtmf(char digit, int durationMilliseconds)
-    {
-    }
+    public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
 }

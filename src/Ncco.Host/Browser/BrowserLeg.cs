@@ -14,11 +14,12 @@ namespace Ncco.Host.Browser;
 /// rings the user's phone, which answers, rejects or lets it ring until the VM gives up.
 /// </summary>
 /// <remarks>
-/// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and become a DTMF tone in the leg's inbound audio
-/// (<see cref="KeyTone"/> of tone, then <see cref="KeyGap"/> of silence), so the media thread's detector treats them as
-/// keys from any other leg: it reports the digit to the VM once and forwards it to the rest of the conversation (a
-/// WebSocket leg's <c>websocket:dtmf</c>). The inbound queue keeps at most <see cref="InboundQueueFrames"/> frames: a
-/// browser that sends in bursts loses its oldest audio, not latency.
+/// Keys from the keypad arrive as <c>{"action":"dtmf","digit":"5"}</c> and are handed to the media thread's one key
+/// path (<see cref="IMediaTransport.ReadDigits"/>) as a press of <see cref="KeyTone"/> followed by
+/// <see cref="KeyGap"/>, one key at a time, as a handset would send them: the VM gets the digit once, and the rest of
+/// the conversation is told of it (a WebSocket leg's <c>websocket:dtmf</c>, RFC 4733 to a SIP phone, a tone to a SIP
+/// phone without telephone-event). The inbound queue keeps at most <see cref="InboundQueueFrames"/> frames: a browser
+/// that sends in bursts loses its oldest audio, not latency.
 /// </remarks>
 internal sealed class BrowserLeg : ILegTransport, IMediaTransport
 {
@@ -34,27 +35,26 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
     /// <summary>Bytes in one 20 ms frame.</summary>
     public const int FrameBytes = Rate / 50 * sizeof(short);
 
-    /// <summary>Keys waiting to be played into the inbound audio; more are refused (a keypad is not a modem).</summary>
+    /// <summary>Keys waiting their turn (each takes <see cref="KeyTone"/> + <see cref="KeyGap"/>); more are refused (a keypad is not a modem).</summary>
     public const int KeyQueueLimit = 32;
 
-    /// <summary>How long one key's tone lasts (the detector wants at least 40 ms; a phone's short press is about 100 ms).</summary>
+    /// <summary>How long one key is pressed (a phone's short press is about 100 ms; forwarded as that duration).</summary>
     public static readonly TimeSpan KeyTone = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Silence after a key's tone, so the detector sees the key end and two presses of one key stay two.</summary>
+    /// <summary>The pause after a key before the next, so a far end counting keys (tones or RFC 4733) sees two presses of one key as two.</summary>
     public static readonly TimeSpan KeyGap = TimeSpan.FromMilliseconds(60);
 
-    private const int FrameSamples = FrameBytes / sizeof(short);
-
-    private static readonly DtmfGenerator Keys = new(Rate, DtmfGeneratorOptions.Default with { ToneDuration = KeyTone, GapDuration = KeyGap });
+    private const int KeyTicks = 5; // KeyTone in 20 ms ticks
+    private const int GapTicks = 3; // KeyGap, rounded up
 
     private readonly MediaThread _mediaThread;
     private readonly BrowserPhone _phone;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<short[]> _inbound = new();
     private readonly ConcurrentQueue<short[]> _pool = new();
-    private readonly ConcurrentQueue<short[]> _keys = new();
-    private short[]? _key; // media thread: the key tone being played into the inbound audio
-    private int _keyOffset; // media thread
+    private readonly ConcurrentQueue<char> _keys = new();
+    private char _key; // media thread: the key being pressed, or '\0'
+    private int _keyTicks; // media thread: ticks left of the key (then of its gap)
     private ILegEventSink? _sink;
     private LegMedia? _media;
     private bool _priming = true; // media thread only
@@ -153,16 +153,14 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
     }
 
     /// <summary>
-    /// A key pressed on the keypad: queued as a tone for the inbound audio rather than reported to the VM here, so the
-    /// detector reports it exactly once and the other legs of the conversation hear of it too. False when too many keys
-    /// are already waiting.
+    /// A key pressed on the keypad: queued for the media thread's key path rather than reported to the VM here, so it
+    /// is reported and forwarded like a key on any other leg. False when too many keys are already waiting.
     /// </summary>
     public bool UserDigit(char digit)
     {
         if (Volatile.Read(ref _state) != 2) return true;
         if (_keys.Count >= KeyQueueLimit) return false;
-        // Generated here (the phone's receive loop) so the media thread never allocates for a key.
-        _keys.Enqueue(Keys.Generate(digit.ToString()));
+        _keys.Enqueue(digit);
         return true;
     }
 
@@ -183,14 +181,6 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
 
     bool IMediaTransport.ReadInbound(Span<short> frame)
     {
-        if (NextKeyFrame(frame))
-        {
-            // The key replaces the microphone, as a phone mutes its microphone while it sends a tone (speech under the
-            // tone would make the detector's talk-off guard reject it); the microphone frame it stands for is dropped
-            // so the queue does not grow by a frame per key frame.
-            if (!_priming && _inbound.TryDequeue(out var skipped)) _pool.Enqueue(skipped);
-            return true;
-        }
         // A browser's frames arrive with jitter (the worklet posts per render quantum, the network adds its own): after
         // running dry, wait for JitterFrames before reading again, so one late frame costs 40 ms once rather than a
         // gap of silence every few hundred milliseconds.
@@ -214,26 +204,31 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
         if (Volatile.Read(ref _state) == 2) Session?.SendAudio(frame);
     }
 
-    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) =>
-        Session?.Send(BrowserPhoneMessages.Dtmf(digit, durationMilliseconds));
-
-    // ---- helpers ----------------------------------------------------------------------------------------------
-
-    /// <summary>The next 20 ms of a queued key's tone (and its gap), if a key is being played. Media thread only.</summary>
-    private bool NextKeyFrame(Span<short> frame)
+    /// <summary>Presses the queued keys one at a time: a start, <see cref="KeyTone"/> later its end, then <see cref="KeyGap"/> of nothing.</summary>
+    int IMediaTransport.ReadDigits(Span<DtmfDetection> digits)
     {
-        if (_key is null)
+        if (_keyTicks > 0 && --_keyTicks > 0) return 0;
+        if (_key != '\0')
         {
-            if (!_keys.TryDequeue(out _key)) return false;
-            _keyOffset = 0;
+            digits[0] = new DtmfDetection(_key, IsEnd: true, 0, (int)KeyTone.TotalMilliseconds);
+            _key = '\0';
+            _keyTicks = GapTicks;
+            return 1;
         }
-        var n = Math.Min(FrameSamples, _key.Length - _keyOffset);
-        _key.AsSpan(_keyOffset, n).CopyTo(frame);
-        frame[n..].Clear();
-        _keyOffset += n;
-        if (_keyOffset >= _key.Length) _key = null;
+        if (!_keys.TryDequeue(out var key)) return 0;
+        _key = key;
+        _keyTicks = KeyTicks;
+        digits[0] = new DtmfDetection(key, IsEnd: false, 0, 0);
+        return 1;
+    }
+
+    bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
+    {
+        Session?.Send(BrowserPhoneMessages.Dtmf(digit, durationMilliseconds));
         return true;
     }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
 
     private void StartMedia()
     {

@@ -1,9 +1,17 @@
+using Ncco.Media.Dtmf;
+
 namespace Ncco.Host.MediaPlane;
 
 /// <summary>
 /// What a leg transport (WebSocket, browser phone, SIP/RTP) gives the media thread. Called on the media thread only;
 /// implementations must not block and should not allocate per frame.
 /// </summary>
+/// <remarks>
+/// Keys take one path whatever their transport: tones in the received audio are found by <see cref="LegMedia"/>'s
+/// detector, keys signalled beside the audio (RFC 4733 events, a browser keypad's message, later SIP INFO) come from
+/// <see cref="ReadDigits"/>, and <see cref="LegMedia"/> reports both to the VM and forwards both to the other legs of the
+/// conversation through <see cref="ConversationDtmf"/>.
+/// </remarks>
 internal interface IMediaTransport
 {
     /// <summary>The transport's sample rate (8000, 16000 or 24000); frames are 20 ms at this rate.</summary>
@@ -12,9 +20,23 @@ internal interface IMediaTransport
     /// <summary>Takes the next received 20 ms frame into <paramref name="frame"/>; false when none is ready (silence).</summary>
     bool ReadInbound(Span<short> frame);
 
+    /// <summary>
+    /// Takes the keys the party signalled beside the audio since the last tick into <paramref name="digits"/>, each as a
+    /// start report and later an end report with its duration (<see cref="DtmfDetection.StartSample"/> is not used);
+    /// returns how many were written. Called once per tick, after <see cref="ReadInbound"/>; a transport whose keys can
+    /// only be tones in its audio (a WebSocket) has none.
+    /// </summary>
+    int ReadDigits(Span<DtmfDetection> digits) => 0;
+
     /// <summary>Sends one 20 ms frame of what the leg hears.</summary>
     void WriteOutbound(ReadOnlySpan<short> frame);
 
-    /// <summary>Another leg of the conversation pressed <paramref name="digit"/> (detected in its audio).</summary>
-    void ConversationDtmf(char digit, int durationMilliseconds);
+    /// <summary>
+    /// Another leg of the conversation pressed <paramref name="digit"/>, now ended after
+    /// <paramref name="durationMilliseconds"/>: tell the party in the transport's own way (RFC 4733, <c>websocket:dtmf</c>,
+    /// the browser phone's <c>dtmf</c> event). Returns false when the transport has no way to signal a key beside the
+    /// audio (a SIP peer that did not agree to telephone-event): the media plane then plays it as a tone, unless the key
+    /// was a tone in the audio the party already hears.
+    /// </summary>
+    bool ConversationDtmf(char digit, int durationMilliseconds);
 }

@@ -9,17 +9,36 @@ using Ncco.Media.Vad;
 namespace Ncco.Host.MediaPlane;
 
 /// <summary>
-/// The media between one leg's transport and the VM (like connection middleware): inbound DTMF detection → digits,
-/// VAD → sound reports while a recording listens for silence, speech recognition while an input listens, the mixer
-/// input; outbound the conversation mix plus the leg's own playbacks, recorded and sent. Media thread only, except
+/// The media between one leg's transport and the VM (like connection middleware): keys → digits (see below), VAD →
+/// sound reports while a recording listens for silence, speech recognition while an input listens, the mixer input;
+/// outbound the conversation mix plus the leg's own playbacks, recorded and sent. Media thread only, except
 /// <see cref="Sink"/> which is set once before the leg is added.
 /// </summary>
+/// <remarks>
+/// Every key takes one path (<see cref="OnKey"/>), whether the detector found it in the received audio or the
+/// transport received it beside the audio (<see cref="IMediaTransport.ReadDigits"/>: RFC 4733, a keypad message): its
+/// start is reported to the VM as a digit, its end is forwarded to the other legs of the conversation with its duration
+/// (<see cref="IMediaTransport.ConversationDtmf"/>), and a leg whose transport cannot signal keys hears a signalled key
+/// as a tone (a key in the audio it already hears through the mix). A phone that sends one press both ways (events
+/// and tones) is reported once: the same key from the other path within <see cref="EchoTicks"/> of an accepted start
+/// is taken for a copy.
+/// </remarks>
 internal sealed class LegMedia
 {
     /// <summary>How often a voiced stretch is reported to the VM (<see cref="ILegEventSink.Audio"/>).</summary>
     private const int AudioReportFrames = 10;
 
     private static readonly TimeSpan AudioReport = TimeSpan.FromMilliseconds(AudioReportFrames * 20);
+
+    /// <summary>
+    /// Ticks (400 ms) after an accepted key start during which the same key arriving by the other path is one press
+    /// sent both ways: a tone waits in the jitter buffer and the detector while its RFC 4733 events do not, so the
+    /// copy comes up to a few hundred milliseconds later; nobody presses one key twice that fast by two means.
+    /// </summary>
+    private const int EchoTicks = 20;
+
+    /// <summary>The id under which a forwarded key's tone plays (the VM's playback ids are positive): it reports nothing.</summary>
+    private const long KeyToneId = -1;
 
     private readonly MediaThread _mediaThread;
     private readonly IMediaTransport _transport;
@@ -34,6 +53,10 @@ internal sealed class LegMedia
     private readonly DtmfDetector _dtmf;
     private readonly bool _detectAtLegRate;
     private readonly DtmfDetection[] _detections = new DtmfDetection[8];
+    private readonly DtmfDetection[] _signalled = new DtmfDetection[8];
+    private KeyPath _audioKeys;
+    private KeyPath _signalledKeys;
+    private long _tick;
     private readonly VoiceActivityDetector _vad = new();
     private readonly List<(long Id, IAudioSource Source)> _playing = [];
     private readonly HashSet<long> _fetching = [];
@@ -96,14 +119,12 @@ internal sealed class LegMedia
         t = Lap(profile, MediaStage.Upsample, t);
         var detected = _detectAtLegRate ? _received : _in;
 
+        _tick++;
+        var signalled = _transport.ReadDigits(_signalled);
+        for (var i = 0; i < signalled; i++) OnKey(_signalled[i], inAudio: false);
         // DTMF runs on silence too so a key's end is seen when the sender stops.
         var n = _dtmf.Process(detected, _detections);
-        for (var i = 0; i < n; i++)
-        {
-            var d = _detections[i];
-            if (!d.IsEnd) Sink?.Digit(d.Digit);
-            else if (Mixer is { } mixer) ForwardDtmf(mixer, d);
-        }
+        for (var i = 0; i < n; i++) OnKey(_detections[i], inAudio: true);
         t = Lap(profile, MediaStage.Dtmf, t);
         // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording
         // that started mid-sound would otherwise take that sound for the floor); only recordings need the reports.
@@ -205,13 +226,40 @@ internal sealed class LegMedia
         if (_voiced++ % AudioReportFrames == 0) Sink?.Audio(AudioReport);
     }
 
-    private void ForwardDtmf(MixerState mixer, DtmfDetection d)
+    /// <summary>The one path of every key of this leg: its start to the VM, its end to the rest of the conversation.</summary>
+    private void OnKey(DtmfDetection key, bool inAudio)
     {
+        ref var path = ref inAudio ? ref _audioKeys : ref _signalledKeys;
+        if (!key.IsEnd)
+        {
+            ref readonly var other = ref inAudio ? ref _signalledKeys : ref _audioKeys;
+            path.Copy = other.Digit == key.Digit && _tick - other.Started <= EchoTicks;
+            if (path.Copy) return;
+            path.Digit = key.Digit;
+            path.Started = _tick;
+            Sink?.Digit(key.Digit);
+            return;
+        }
+        if (path.Copy)
+        {
+            path.Copy = false;
+            return;
+        }
+        if (Mixer is not { } mixer) return;
         for (var i = 0; i < mixer.Members.Count; i++)
         {
             var other = mixer.Members[i];
-            if (other != this) other._transport.ConversationDtmf(d.Digit, d.DurationMilliseconds);
+            if (other != this && !other._transport.ConversationDtmf(key.Digit, key.DurationMilliseconds) && !inAudio)
+                other._playing.Add((KeyToneId, _mediaThread.Renderer.KeyTone(key.Digit, key.DurationMilliseconds)));
         }
+    }
+
+    /// <summary>The last key accepted from one path (in the audio, or signalled), and whether the key in progress is a copy.</summary>
+    private struct KeyPath
+    {
+        public char Digit;
+        public long Started;
+        public bool Copy;
     }
 
     // ---- playback commands ----------------------------------------------------------------------------------
@@ -287,7 +335,7 @@ internal sealed class LegMedia
     {
         if (source is StreamingAudioSource { Error: { } error }) _mediaThread.Logger.LogWarning("Leg {LegId}: playback #{Id} failed: {Reason}", Id, id, error.Message);
         Dispose(source);
-        Sink?.PlaybackFinished(id);
+        if (id != KeyToneId) Sink?.PlaybackFinished(id);
     }
 
     private static void Dispose(IAudioSource? source)

@@ -33,6 +33,17 @@ internal sealed class PlaybackRenderer(ITextToSpeech? tts, StreamPlayer streams)
         _ => Silence(playback),
     };
 
+    /// <summary>
+    /// A key another leg signalled, as a tone of its duration (clamped to 40 ms – 2 s: long enough for any detector,
+    /// short enough that a stuck key cannot hold the line), for a leg whose transport cannot signal keys itself.
+    /// </summary>
+    public IAudioSource KeyTone(char digit, int durationMilliseconds)
+    {
+        var tone = new short[Math.Clamp(durationMilliseconds, 40, 2000) * MediaThread.SampleRate / 1000];
+        _dtmf.WriteTone(digit, tone);
+        return new BufferAudioSource(tone, MediaThread.SampleRate);
+    }
+
     private static IAudioSource Talk(ITextToSpeech tts, Playback playback)
     {
         var request = new TtsRequest(playback.Text ?? "", playback.Language ?? "en-US", playback.Style, playback.Premium);

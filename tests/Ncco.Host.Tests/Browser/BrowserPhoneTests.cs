@@ -134,10 +134,10 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_key_on_the_browser_phone_is_a_tone_an_input_gets_once_and_a_connected_websocket_bot_hears_as_websocket_dtmf()
+    public async Task A_key_on_the_browser_phone_reaches_an_input_once_and_a_connected_websocket_bot_as_websocket_dtmf()
     {
         await using var sockets = await AppSocketServer.StartAsync();
-        // maxDigits 2 with a short timeOut: a key reported twice (directly and by the detector) would show as "55".
+        // maxDigits 2 with a short timeOut: a key reported twice would show as "55".
         _app.Ncco("/answer", $$"""[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":2},"eventUrl":["{{_app.Url("input")}}"]}]""");
         _app.Ncco("/input", $$"""[{"action":"connect","endpoint":[{"type":"websocket","uri":"{{sockets.Url("bot")}}","content-type":"audio/l16;rate=16000"}]}]""");
         var socket = await SignInAsync("frank");
@@ -170,13 +170,13 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Keys_pressed_faster_than_their_tones_play_are_refused_beyond_the_queue_limit_and_the_call_goes_on()
+    public async Task Keys_pressed_faster_than_a_handset_sends_them_are_refused_beyond_the_queue_limit_and_the_call_goes_on()
     {
         _app.Ncco("/answer", """[{"action":"talk","text":"Hold the line.","loop":0}]""");
         var socket = await SignInAsync("grace");
         await SendTextAsync(socket, """{"action":"call"}""");
         await ReceiveEventAsync(socket, "answered");
-        // Each key takes 160 ms of audio to play, so a burst of twice the limit overflows the queue at once.
+        // Each key takes 160 ms (press and pause), so a burst of twice the limit overflows the queue at once.
         for (var i = 0; i < 2 * BrowserLeg.KeyQueueLimit; i++) await SendTextAsync(socket, """{"action":"dtmf","digit":"1"}""");
         var error = await ReceiveEventAsync(socket, "error");
         Assert.Equal("digit", error.GetProperty("field").GetString());

@@ -39,9 +39,7 @@ public sealed class MachineDetectionMediaTests : IAsyncDisposable
         {
         }
 
-        public void ConversationDtmf(char digit, int durationMilliseconds)
-        {
-        }
+        public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
     }
 
     private sealed class VerdictSink : LegEventSinkBase

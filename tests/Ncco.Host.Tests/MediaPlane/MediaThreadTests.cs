@@ -35,9 +35,7 @@ public sealed class MediaThreadTests : IAsyncDisposable
 
         public void WriteOutbound(ReadOnlySpan<short> frame) => Sent += frame.Length;
 
-        public void ConversationDtmf(char digit, int durationMilliseconds)
-        {
-        }
+        public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
     }
 
     [Fact]

@@ -52,7 +52,11 @@ public sealed class MediaTickTests : IAsyncDisposable
             foreach (var s in frame) Checksum = unchecked((Checksum * 31) + s);
         }
 
-        public void ConversationDtmf(char digit, int durationMilliseconds) => ForwardedDtmf.Add((digit, durationMilliseconds));
+        public bool ConversationDtmf(char digit, int durationMilliseconds)
+        {
+            ForwardedDtmf.Add((digit, durationMilliseconds));
+            return true;
+        }
     }
 
     private sealed class DigitSink : LegEventSinkBase

@@ -46,9 +46,7 @@ public sealed class TalkCacheTests : IAsyncDisposable
 
         public void WriteOutbound(ReadOnlySpan<short> frame) => Sent.AddRange(frame.ToArray());
 
-        public void ConversationDtmf(char digit, int durationMilliseconds)
-        {
-        }
+        public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
     }
 
     [Fact]

@@ -84,6 +84,73 @@ public sealed class SipAudioTests : IAsyncLifetime
         Assert.Equal(Ncco.Sip.Dialogs.CallEndReason.RemoteHangup, end.Reason);
     }
 
+    [Fact]
+    public async Task An_rfc4733_key_on_one_bridged_softphone_reaches_the_other_as_rfc4733_like_an_inband_key()
+    {
+        var rtpFirst = 44000 + (Random.Shared.Next(0, 200) * 40);
+        await using var callee = TestSoftphone.Listen(rtpFirst + 20);
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","timeout":10,"endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{callee.SipPort}}"}]}]
+            """);
+        await using var caller = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.Number, rtpFirst);
+        await caller.AnsweredAsync(Limit);
+        await callee.AnswerAsync(Limit);
+        await WaitUntilBridgedAsync(caller, callee);
+
+        // The same rule for keys signalled as events and keys in the audio: the other leg gets RFC 4733 events.
+        caller.Press('5');
+        await WaitUntilAsync(() => callee.KeysReceived == "5", () => $"callee received RFC 4733 keys '{callee.KeysReceived}'");
+        caller.PressInBand("7");
+        await WaitUntilAsync(() => callee.KeysReceived == "57", () => $"callee received RFC 4733 keys '{callee.KeysReceived}'");
+        callee.Press('9');
+        await WaitUntilAsync(() => caller.KeysReceived == "9", () => $"caller received RFC 4733 keys '{caller.KeysReceived}'");
+    }
+
+    [Fact]
+    public async Task A_bridged_softphone_without_telephone_events_hears_the_other_ones_rfc4733_key_as_a_tone()
+    {
+        var rtpFirst = 44000 + (Random.Shared.Next(0, 200) * 40);
+        await using var callee = TestSoftphone.Listen(rtpFirst + 20, telephoneEvents: false);
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","timeout":10,"endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{callee.SipPort}}"}]}]
+            """);
+        await using var caller = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.Number, rtpFirst);
+        await caller.AnsweredAsync(Limit);
+        await callee.AnswerAsync(Limit);
+        await WaitUntilBridgedAsync(caller, callee);
+
+        var mark = callee.ReceivedCount;
+        caller.Press('4');
+        await WaitUntilAsync(() => TonesIn(callee.ReceivedSince(mark)) == "4", () => $"callee heard tones '{TonesIn(callee.ReceivedSince(mark))}'");
+        Assert.Equal("", callee.KeysReceived);
+    }
+
+    /// <summary>Waits until each phone hears the other's tone: both legs are in the conversation's mix.</summary>
+    private static async Task WaitUntilBridgedAsync(TestSoftphone caller, TestSoftphone callee)
+    {
+        caller.SendTone = true;
+        await WaitUntilAsync(() => callee.FramesVoiced >= 10, () => $"callee heard {callee.FramesVoiced} voiced of {callee.FramesHeard} frames");
+        caller.SendTone = false;
+        var before = caller.FramesVoiced;
+        callee.SendTone = true;
+        await WaitUntilAsync(() => caller.FramesVoiced >= before + 10, () => $"caller heard {caller.FramesVoiced - before} voiced frames");
+        callee.SendTone = false;
+    }
+
+    /// <summary>The keys found as tones in 8 kHz <paramref name="audio"/>.</summary>
+    private static string TonesIn(short[] audio)
+    {
+        var detector = new Ncco.Media.Dtmf.DtmfDetector(8000);
+        var found = new Ncco.Media.Dtmf.DtmfDetection[8];
+        var keys = "";
+        for (var i = 0; i + 160 <= audio.Length; i += 160)
+        {
+            var n = detector.Process(audio.AsSpan(i, 160), found);
+            for (var k = 0; k < n; k++) if (!found[k].IsEnd) keys += found[k].Digit;
+        }
+        return keys;
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, Func<string> explain)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();

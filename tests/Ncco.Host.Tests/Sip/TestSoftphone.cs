@@ -29,6 +29,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
     private string _keysReceived = "";
     private readonly List<short> _received = [];
     private IReadOnlyList<SdpCodec> _codecs = [SdpCodec.Pcmu];
+    private bool _telephoneEvents = true;
 
     /// <summary>At most this many decoded samples are kept (a minute of wideband audio).</summary>
     private const int MaxReceived = 16000 * 60;
@@ -109,12 +110,19 @@ internal sealed class TestSoftphone : IAsyncDisposable
         return phone;
     }
 
-    /// <summary>A phone that waits for a call on a free loopback port.</summary>
-    public static TestSoftphone Listen(int rtpFirst, Ncco.Sip.Transport.SipTlsOptions? tls = null, IReadOnlyList<SdpCodec>? codecs = null)
+    /// <summary>
+    /// A phone that waits for a call on a free loopback port; without <paramref name="telephoneEvents"/> its answer leaves
+    /// out RFC 4733, as an old phone's does, so keys can reach it only as tones.
+    /// </summary>
+    public static TestSoftphone Listen(int rtpFirst, Ncco.Sip.Transport.SipTlsOptions? tls = null, IReadOnlyList<SdpCodec>? codecs = null, bool telephoneEvents = true)
     {
         var ua = SipUserAgent.Create(new IPEndPoint(IPAddress.Loopback, 0), TimeProvider.System, new SipUserAgentOptions { User = "softphone" }, tls: tls);
         ua.Start();
-        return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate()) { _codecs = codecs ?? [SdpCodec.Pcmu] };
+        return new TestSoftphone(ua, new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + 19), IPAddress.Loopback).Allocate())
+        {
+            _codecs = codecs ?? [SdpCodec.Pcmu],
+            _telephoneEvents = telephoneEvents,
+        };
     }
 
     /// <summary>Waits for a call, answers it and starts the media loop.</summary>
@@ -134,7 +142,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
     /// <summary>Answers the call <see cref="RingAsync"/> took and starts the media loop.</summary>
     public void AnswerRinging()
     {
-        var audio = Incoming!.Answer(new LocalMedia("127.0.0.1", _lease.RtpPort) { Codecs = _codecs });
+        var audio = Incoming!.Answer(new LocalMedia("127.0.0.1", _lease.RtpPort) { Codecs = _codecs, TelephoneEvents = _telephoneEvents });
         Assert.NotNull(audio);
         StartMedia(audio);
     }

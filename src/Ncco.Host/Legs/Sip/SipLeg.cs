@@ -16,8 +16,10 @@ namespace Ncco.Host.Legs.Sip;
 /// outbound, <see cref="ILegTransport.Dial"/> sends the INVITE and maps the responses to ringing/answered/busy/….
 /// </summary>
 /// <remarks>
-/// RFC 4733 key presses arrive through <see cref="RtpSession.TryReadDtmf"/> and go to the VM as digits; keys sent as
-/// tones in the audio are found by the media thread's detector like on any other leg. The RTP session is created
+/// RFC 4733 key presses arrive through <see cref="RtpSession.TryReadDtmf"/> and are handed to the media thread's one
+/// key path (<see cref="IMediaTransport.ReadDigits"/>), where keys sent as tones in the audio also end up, as on any
+/// other leg. Keys pressed on the conversation's other legs go out as RFC 4733 events when the peer agreed to
+/// telephone-event, else the media thread plays them as tones. The RTP session is created
 /// only once the call is answered, so a call that never connects holds no ports beyond its offer's lease.
 /// An inbound late offer (INVITE without SDP) is answered with our offer in the 200; media starts when the ACK brings the
 /// caller's answer, and an ACK without a usable one ends the call (the stack sends BYE, the VM sees a hang-up).
@@ -38,6 +40,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
+    private bool _telephoneEvents; // the peer agreed to RFC 4733 events (set before the media thread has the leg)
     private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
 
     /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
@@ -376,6 +379,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         _lease = null; // the session owns the ports now
         _session = session;
+        _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;
         var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
         _media = media;
         _mediaThread.Post(() => _mediaThread.Add(media));
@@ -450,16 +454,15 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     // ---- IMediaTransport (media thread) -----------------------------------------------------------------------
 
-    bool IMediaTransport.ReadInbound(Span<short> frame)
+    bool IMediaTransport.ReadInbound(Span<short> frame) => _session?.ReadFrame(frame) ?? false;
+
+    int IMediaTransport.ReadDigits(Span<Ncco.Media.Dtmf.DtmfDetection> digits)
     {
         var session = _session;
-        if (session is null) return false;
-        var got = session.ReadFrame(frame);
-        while (session.TryReadDtmf(out var key))
-        {
-            if (!key.IsEnd) _sink?.Digit(key.Digit);
-        }
-        return got;
+        var n = 0;
+        // Keys beyond the span wait in the session's queue for the next tick.
+        while (session is not null && n < digits.Length && session.TryReadDtmf(out var key)) digits[n++] = key;
+        return n;
     }
 
     void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
@@ -467,6 +470,11 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (Volatile.Read(ref _state) == 2 && !_held) _session?.WriteFrame(frame);
     }
 
-    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) =>
+    bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
+    {
+        if (!_telephoneEvents) return false;
+        // False from SendDigit means its queue is full (a runaway sender): the key is dropped, not turned into a tone.
         _session?.SendDigit(digit, TimeSpan.FromMilliseconds(Math.Clamp(durationMilliseconds, 40, 2000)));
+        return true;
+    }
 }

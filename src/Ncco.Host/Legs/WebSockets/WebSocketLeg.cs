@@ -17,8 +17,8 @@ namespace Ncco.Host.Legs.WebSockets;
 /// <c>websocket:connected</c>, then streams what the leg hears (conversation mix + playbacks) as 20 ms binary frames of
 /// 16-bit LE PCM at the endpoint's rate, in real time from the shared media clock. Binary frames from the app are
 /// buffered (<see cref="AppAudioBuffer"/>) and played into the conversation — DTMF tones in them are detected and
-/// reported as this leg's keys. Text frames: <c>clear</c> and <c>notify</c>. Keys detected on other legs of the
-/// conversation are sent as <c>websocket:dtmf</c>.
+/// reported as this leg's keys. Text frames: <c>clear</c> and <c>notify</c>. Keys pressed on other legs of the
+/// conversation (tones or signalled) are sent as <c>websocket:dtmf</c>.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -134,7 +134,11 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         _send.Writer.TryWrite(new Outgoing(buffer, _frameBytes, WebSocketMessageType.Binary, Pooled: true));
     }
 
-    void IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds) => SendText(WebSocketMessages.Dtmf(digit, durationMilliseconds));
+    bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
+    {
+        SendText(WebSocketMessages.Dtmf(digit, durationMilliseconds));
+        return true;
+    }
 
     // ---- connection -------------------------------------------------------------------------------------------
 
