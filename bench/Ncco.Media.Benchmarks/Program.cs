@@ -6,6 +6,7 @@ using Ncco.Media.Benchmarks;
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- tts
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-accuracy
+//   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-memory [calls] [rounds]   (RSS per concurrent speech call)
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- pipelines [seconds]
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
@@ -20,6 +21,9 @@ switch (command)
     case "asr":
         await AsrLoad.RunRealTimeFactorAsync();
         break;
+    case "asr-memory":
+        await AsrMemory.RunAsync(rest);
+        break;
     case "asr-accuracy":
         await AsrLoad.RunAccuracyAsync(rest);
         break;
@@ -27,6 +31,6 @@ switch (command)
         await PipelineLoad.RunAsync(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10);
         break;
     default:
-        Console.WriteLine("commands: micro | tts | asr | asr-accuracy | pipelines [seconds]");
+        Console.WriteLine("commands: micro | tts | asr | asr-accuracy | asr-memory [calls] [rounds] | pipelines [seconds]");
         break;
 }

@@ -21,9 +21,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
             "-dict", options.Dictionary,
             "-samprate", "16000",
             "-logfn", "/dev/null",
-            // Dither with a fixed seed: digital silence (exact zeros) otherwise skews the features; fixed = repeatable.
-            "-dither", "yes",
-            "-seed", "4733",
+            // No dither here: sphinxbase's dither draws from one process-wide generator seeded once, so a result would depend
+            // on what every decoder in the process decoded before. PocketSphinxWorkers dithers each utterance itself instead.
+            "-dither", "no",
         ];
         var ptrs = new nint[args.Length];
         try
@@ -79,7 +79,16 @@ internal sealed class PocketSphinxDecoder : IDisposable
         Check(PocketSphinxNative.SetSearch(_decoder, HintSearch), "select the hint grammar");
     }
 
-    public void Start() => Check(PocketSphinxNative.StartUtterance(_decoder), "start an utterance");
+    /// <summary>
+    /// Starts an utterance as the start of a new stream: pocketsphinx keeps channel estimates (the noise level its noise
+    /// removal and voice detection use) from one utterance to the next within a stream, so without the reset a pooled
+    /// decoder's result depended on whose call it decoded before (measured: "sales" heard as "operator no" after "cancel").
+    /// </summary>
+    public void Start()
+    {
+        Check(PocketSphinxNative.StartStream(_decoder), "start a stream");
+        Check(PocketSphinxNative.StartUtterance(_decoder), "start an utterance");
+    }
 
     /// <summary>Decodes audio; <paramref name="fullUtterance"/> = the whole utterance at once (batch CMN, deterministic).</summary>
     public unsafe void Process(ReadOnlySpan<short> samples, bool fullUtterance)

@@ -35,6 +35,9 @@ internal static unsafe partial class PocketSphinxNative
     [LibraryImport(Ps, EntryPoint = "ps_lookup_word", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint LookupWord(nint decoder, string word);
 
+    [LibraryImport(Ps, EntryPoint = "ps_start_stream")]
+    public static partial int StartStream(nint decoder);
+
     [LibraryImport(Ps, EntryPoint = "ps_start_utt")]
     public static partial int StartUtterance(nint decoder);
 

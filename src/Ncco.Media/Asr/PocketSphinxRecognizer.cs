@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using Ncco.Media.Native;
 using Ncco.Media.Resampling;
 
@@ -11,14 +10,19 @@ namespace Ncco.Media.Asr;
 /// menus, digits and yes/no); without hints it is open dictation with the bundled language model. Audio at 8 kHz is
 /// up-sampled to the model's 16 kHz, and the empty 4–8 kHz band is filled with a faint (RMS 250, ≈ −42 dBFS, fed to the recogniser only) high-passed noise
 /// floor: the model's filter bank reaches 6.8 kHz and an exactly empty band skews its features (measured: 8 kHz hint
-/// accuracy goes from 43 % to 56 % on espeak-ng speech; see bench/ RESULTS.md). Decoders are pooled. <see cref="ISpeechRecognitionStream.Write"/> only buffers (it never blocks the
-/// media thread); the utterance is decoded in one pass when it ends, on a thread of its own (as is a decoder's model
-/// loading), never on the thread pool.
+/// accuracy goes from 43 % to 56 % on espeak-ng speech; see bench/ RESULTS.md).
 /// </summary>
+/// <remarks>
+/// A call holds no decoder while it listens: <see cref="ISpeechRecognitionStream.Write"/> only buffers (it never blocks the
+/// media thread), and the utterance is decoded in one pass when it ends, by one of a fixed set of decoding threads that each
+/// keep one decoder (<see cref="PocketSphinxOptions.Decoders"/>; see <see cref="PocketSphinxWorkers"/> for why). So a listening
+/// call costs its buffered audio (32 KB per second), the decoders' memory does not grow with calls, and at most that many
+/// utterances decode at once; the rest wait their turn in order, up to <see cref="PocketSphinxOptions.MaxWaitingUtterances"/>.
+/// </remarks>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
     private readonly PocketSphinxOptions _options;
-    private readonly ConcurrentBag<PocketSphinxDecoder> _idle = [];
+    private readonly PocketSphinxWorkers _workers;
     private readonly short[]? _bandFill;
     private int _disposed;
 
@@ -34,7 +38,14 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             throw new NativeEngineMissingException("pocketsphinx en-US model", "pocketsphinx-en-us", $"no model in {_options.ModelDirectory}");
         }
         _bandFill = _options.BandFillRms > 0 ? BuildBandFill(_options.BandFillRms) : null;
+        _workers = new PocketSphinxWorkers(_options);
     }
+
+    /// <summary>Decoding threads started so far (at most <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
+    internal int DecodingThreads => _workers.ThreadCount;
+
+    /// <summary>Most utterances decoded at the same time so far.</summary>
+    internal int PeakConcurrentDecodes => _workers.PeakConcurrency;
 
     /// <inheritdoc />
     public string Name => "pocketsphinx";
@@ -44,7 +55,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         language.Equals("en", StringComparison.OrdinalIgnoreCase) || language.StartsWith("en-", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public async ValueTask<ISpeechRecognitionStream> StartAsync(AsrSettings settings, int sampleRate, CancellationToken cancellationToken)
+    public ValueTask<ISpeechRecognitionStream> StartAsync(AsrSettings settings, int sampleRate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -53,28 +64,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         {
             throw new NotSupportedException($"pocketsphinx has only the English model (pocketsphinx-en-us); language '{settings.Language}' is not available");
         }
-        var decoder = _idle.TryTake(out var d) ? d : await OffThePool(() => new PocketSphinxDecoder(_options), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var grammar = settings.Context is { Count: > 0 } hints ? HintGrammar.Build(hints, decoder.HasWord, out _) : null;
-            decoder.UseSearch(grammar);
-            decoder.Start();
-            return new Stream(this, decoder, sampleRate);
-        }
-        catch
-        {
-            decoder.Dispose();
-            throw;
-        }
+        return ValueTask.FromResult<ISpeechRecognitionStream>(new Stream(this, settings.Context, sampleRate));
     }
-
-    /// <summary>
-    /// Runs seconds-long native work (loading a model: 0.5–1.3 s of CPU on a loaded 2-core machine; decoding an
-    /// utterance) on a thread of its own. On the thread pool it held a worker long enough to starve the pool: RTP and
-    /// WebSocket receive loops, which run there, stalled for most of a second and the calls' audio broke up.
-    /// </summary>
-    private static Task<T> OffThePool<T>(Func<T> work, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 
     /// <summary>Recognises a whole buffer (convenience for tests and batch use).</summary>
     public async Task<IReadOnlyList<SpeechAlternative>> RecognizeAsync(ReadOnlyMemory<short> audio, int sampleRate, AsrSettings settings, CancellationToken cancellationToken)
@@ -114,47 +105,31 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         return fill;
     }
 
-    private void Return(PocketSphinxDecoder decoder)
-    {
-        if (_disposed == 0 && _idle.Count < _options.MaxIdleDecoders)
-        {
-            _idle.Add(decoder);
-        }
-        else
-        {
-            decoder.Dispose();
-        }
-    }
-
-    /// <summary>Frees pooled decoders.</summary>
+    /// <summary>Stops the decoding threads (utterances still waiting fail with <see cref="ObjectDisposedException"/>) and frees the decoders.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
-        while (_idle.TryTake(out var d))
-        {
-            d.Dispose();
-        }
+        _workers.Dispose();
     }
 
     private sealed class Stream : ISpeechRecognitionStream
     {
         private readonly PocketSphinxRecognizer _owner;
-        private readonly PocketSphinxDecoder _decoder;
+        private readonly IReadOnlyList<string>? _hints;
         private readonly Resampler? _resampler;
         private readonly short[]? _fill;
         private short[] _audio = ArrayPool<short>.Shared.Rent(16000 * 4);
         private int _length;
         private int _fillPosition;
         private bool _finished;
-        private bool _returned;
 
-        public Stream(PocketSphinxRecognizer owner, PocketSphinxDecoder decoder, int sampleRate)
+        public Stream(PocketSphinxRecognizer owner, IReadOnlyList<string>? hints, int sampleRate)
         {
             _owner = owner;
-            _decoder = decoder;
+            _hints = hints;
             _resampler = sampleRate == 16000 ? null : new Resampler(sampleRate, 16000);
             _fill = sampleRate < 16000 ? owner._bandFill : null;
         }
@@ -188,34 +163,20 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 
         public async Task<IReadOnlyList<SpeechAlternative>> FinishAsync(CancellationToken cancellationToken)
         {
-            _finished = true;
-            // The whole utterance is decoded at once (batch cepstral normalisation): results do not depend on what a
-            // pooled decoder heard before. The media thread only buffered; decoding runs here, off that thread.
-            var best = await OffThePool(() =>
+            if (_finished)
             {
-                _decoder.Process(_audio.AsSpan(0, _length), fullUtterance: true);
-                return _decoder.End();
-            }, cancellationToken).ConfigureAwait(false);
-            ReturnDecoder();
+                throw new InvalidOperationException("the utterance has already been finished");
+            }
+            _finished = true;
+            // The buffer goes to the decoding queue, which returns it to the pool.
+            var audio = Interlocked.Exchange(ref _audio, []);
+            var best = await _owner._workers.DecodeAsync(audio, _length, _hints, cancellationToken).ConfigureAwait(false);
             return best is null ? [] : [best];
         }
 
         public ValueTask DisposeAsync()
         {
             _finished = true;
-            if (!_returned)
-            {
-                try
-                {
-                    _decoder.End();
-                    ReturnDecoder();
-                }
-                catch (InvalidOperationException)
-                {
-                    _returned = true;
-                    _decoder.Dispose();
-                }
-            }
             var audio = Interlocked.Exchange(ref _audio, []);
             if (audio.Length > 0)
             {
@@ -228,15 +189,6 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         {
             source.CopyTo(target);
             return source.Length;
-        }
-
-        private void ReturnDecoder()
-        {
-            if (!_returned)
-            {
-                _returned = true;
-                _owner.Return(_decoder);
-            }
         }
     }
 }

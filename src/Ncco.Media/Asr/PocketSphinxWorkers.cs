@@ -1,0 +1,208 @@
+using System.Buffers;
+
+namespace Ncco.Media.Asr;
+
+/// <summary>
+/// A fixed set of decoding threads, each loading one <see cref="PocketSphinxDecoder"/> on its first utterance and keeping it
+/// for every utterance after. Utterances wait their turn in one FIFO queue.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why threads of our own, and few: glibc gives each new thread that allocates its own malloc arena, and a decoder's
+/// tens of megabytes of model and search tables land in the arena of the thread that built or ran it. Building and running
+/// decoders on a fresh long-running thread per utterance spread them over up to 8 arenas per core, none of which shrinks
+/// again (measured: ≈ 65 MB of RSS per speech call, never returned). With a fixed set of threads the same few arenas are
+/// reused, and pocketsphinx's memory is the decoders' count times one model, whatever the number of calls.
+/// </para>
+/// <para>
+/// pocketsphinx 5prealpha (Debian's libpocketsphinx3) cannot share one loaded acoustic model between decoders: <c>ps_init</c>
+/// loads everything for one decoder, <c>ps_reinit</c> reloads into the same one, and <c>ps_retain</c> only counts references.
+/// So the model is shared the other way round: every call shares the few decoders, one utterance after another
+/// (<c>ps_start_utt</c> resets a decoder's per-utterance state, and batch CMN makes a result independent of what the decoder heard before).
+/// Threads start only when an utterance finds every started one busy, up to the configured count.
+/// </para>
+/// </remarks>
+internal sealed class PocketSphinxWorkers : IDisposable
+{
+    private readonly PocketSphinxOptions _options;
+    private readonly Queue<Job> _queue = new();
+    private readonly List<Thread> _threads = [];
+    // A plain object, not a Lock: the workers wait on it with Monitor.Wait.
+    private readonly object _gate = new();
+    private int _pending;
+    private int _running;
+    private bool _disposed;
+
+    public PocketSphinxWorkers(PocketSphinxOptions options) => _options = options;
+
+    /// <summary>Threads started so far (never more than <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
+    public int ThreadCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _threads.Count;
+            }
+        }
+    }
+
+    /// <summary>Most utterances that were being decoded at the same time.</summary>
+    public int PeakConcurrency { get; private set; }
+
+    /// <summary>
+    /// Queues an utterance. <paramref name="audio"/> (16 kHz, rented from the shared pool) now belongs to the queue, which returns
+    /// it to the pool once decoded or dropped.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Too many utterances are waiting already.</exception>
+    public Task<SpeechAlternative?> DecodeAsync(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellationToken)
+    {
+        var job = new Job(audio, length, hints, cancellationToken);
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                ArrayPool<short>.Shared.Return(audio);
+                throw new ObjectDisposedException(nameof(PocketSphinxRecognizer));
+            }
+            if (_queue.Count >= _options.MaxWaitingUtterances)
+            {
+                ArrayPool<short>.Shared.Return(audio);
+                throw new InvalidOperationException(
+                    $"speech recognition is saturated: {_queue.Count} utterances are waiting for {_options.DecoderCount} pocketsphinx decoders");
+            }
+            _queue.Enqueue(job);
+            _pending++;
+            if (_pending > _threads.Count && _threads.Count < _options.DecoderCount)
+            {
+                var thread = new Thread(Run) { IsBackground = true, Name = $"pocketsphinx {_threads.Count + 1}" };
+                _threads.Add(thread);
+                thread.Start();
+            }
+            else
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+        return job.Result.Task;
+    }
+
+    private void Run()
+    {
+        PocketSphinxDecoder? decoder = null;
+        try
+        {
+            while (Next() is { } job)
+            {
+                try
+                {
+                    if (job.Cancellation.IsCancellationRequested)
+                    {
+                        job.Result.TrySetCanceled(job.Cancellation);
+                        continue;
+                    }
+                    decoder ??= new PocketSphinxDecoder(_options);
+                    job.Result.TrySetResult(Decode(decoder, job));
+                }
+                catch (Exception error)
+                {
+                    // A decoder that failed midway is not trusted with the next utterance: the next one loads afresh.
+                    decoder?.Dispose();
+                    decoder = null;
+                    job.Result.TrySetException(error);
+                }
+                finally
+                {
+                    ArrayPool<short>.Shared.Return(job.Audio);
+                    lock (_gate)
+                    {
+                        _pending--;
+                        _running--;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            decoder?.Dispose();
+        }
+    }
+
+    private static SpeechAlternative? Decode(PocketSphinxDecoder decoder, Job job)
+    {
+        Dither(job.Audio.AsSpan(0, job.Length));
+        var grammar = job.Hints is { Count: > 0 } hints ? HintGrammar.Build(hints, decoder.HasWord, out _) : null;
+        decoder.UseSearch(grammar);
+        decoder.Start();
+        // The whole utterance at once (batch cepstral normalisation): the result does not depend on earlier utterances.
+        decoder.Process(job.Audio.AsSpan(0, job.Length), fullUtterance: true);
+        return decoder.End();
+    }
+
+    /// <summary>
+    /// Adds 1 to a random quarter of the samples, as sphinxbase's own dither does: digital silence (exact zeros) otherwise
+    /// skews the features. Seeded afresh for every utterance, so the same audio always gives the same result, whichever
+    /// decoder takes it and whatever it decoded before.
+    /// </summary>
+    private static void Dither(Span<short> samples)
+    {
+        var random = new Random(4733);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            if (random.Next(4) == 0 && samples[i] < short.MaxValue)
+            {
+                samples[i]++;
+            }
+        }
+    }
+
+    private Job? Next()
+    {
+        lock (_gate)
+        {
+            while (_queue.Count == 0)
+            {
+                if (_disposed)
+                {
+                    return null;
+                }
+                Monitor.Wait(_gate);
+            }
+            _running++;
+            PeakConcurrency = Math.Max(PeakConcurrency, _running);
+            return _queue.Dequeue();
+        }
+    }
+
+    /// <summary>Fails what is still waiting, lets the running utterances finish, and frees the decoders on their threads.</summary>
+    public void Dispose()
+    {
+        List<Thread> threads;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            while (_queue.TryDequeue(out var job))
+            {
+                _pending--;
+                ArrayPool<short>.Shared.Return(job.Audio);
+                job.Result.TrySetException(new ObjectDisposedException(nameof(PocketSphinxRecognizer)));
+            }
+            Monitor.PulseAll(_gate);
+            threads = [.. _threads];
+        }
+        foreach (var thread in threads)
+        {
+            // An utterance takes well under a second to decode; the bound only guards against a wedged native call.
+            thread.Join(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private sealed record Job(short[] Audio, int Length, IReadOnlyList<string>? Hints, CancellationToken Cancellation)
+    {
+        public TaskCompletionSource<SpeechAlternative?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

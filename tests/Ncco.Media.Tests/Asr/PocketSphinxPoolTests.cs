@@ -1,0 +1,107 @@
+using Ncco.Media.Asr;
+using Ncco.Media.Tests.Support;
+using Ncco.Media.Wav;
+
+namespace Ncco.Media.Tests.Asr;
+
+/// <summary>
+/// Many speech inputs share a fixed set of pocketsphinx decoders: they all listen at once, decode correctly, never more than
+/// the configured number at a time, and the decoding threads do not grow with the calls.
+/// </summary>
+public sealed class PocketSphinxPoolTests
+{
+    private static readonly string[] Menu = ["yes", "no", "sales", "support", "billing", "operator", "cancel", "repeat"];
+    private static readonly string[] Words = ["yes", "operator", "cancel", "billing", "sales", "repeat"];
+
+    [Fact]
+    public async Task Six_concurrent_speech_inputs_are_all_recognised_by_two_decoders_and_the_threads_stay_two_over_rounds()
+    {
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2));
+        var audio = Words.Select(w => WavReader.ReadAll(Tools.EspeakWav(w, 8000, "en-us", $"pool-{w}")).Samples).ToArray();
+        // What one decoder says for each utterance on its own: sharing decoders between calls must not change a result.
+        var alone = new List<string?>();
+        using (var single = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1)))
+        {
+            foreach (var samples in audio)
+            {
+                alone.Add((await single.RecognizeAsync(samples, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).SingleOrDefault()?.Text);
+            }
+        }
+        Assert.Equal(["yes", "operator", "cancel"], alone.Take(3));
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Every call listens at the same time (none holds a decoder while it listens), then all finish together.
+            var streams = new List<ISpeechRecognitionStream>();
+            foreach (var _ in audio)
+            {
+                var stream = await asr.StartAsync(new AsrSettings(Context: Menu), 8000, CancellationToken.None);
+                streams.Add(stream);
+            }
+            for (var i = 0; i < audio.Max(a => a.Length); i += 160)
+            {
+                for (var call = 0; call < streams.Count; call++)
+                {
+                    if (i < audio[call].Length) streams[call].Write(audio[call].AsSpan(i, Math.Min(160, audio[call].Length - i)));
+                }
+            }
+            var results = await Task.WhenAll(streams.Select(s => s.FinishAsync(CancellationToken.None)));
+            foreach (var stream in streams) await stream.DisposeAsync();
+
+            Assert.Equal(alone, results.Select(r => r.SingleOrDefault()?.Text));
+            Assert.Equal(2, asr.DecodingThreads);
+        }
+        Assert.Equal(2, asr.PeakConcurrentDecodes);
+    }
+
+    [Fact]
+    public async Task Utterances_beyond_the_waiting_limit_are_refused_with_a_clear_error_and_the_others_still_decode()
+    {
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxWaitingUtterances = 2 });
+        var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-limit")).Samples;
+        var streams = new List<ISpeechRecognitionStream>();
+        for (var i = 0; i < 8; i++)
+        {
+            var stream = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+            stream.Write(samples);
+            streams.Add(stream);
+        }
+
+        var finishing = streams.Select(s => s.FinishAsync(CancellationToken.None)).ToList();
+        var outcomes = await Task.WhenAll(finishing.Select(async t =>
+        {
+            try
+            {
+                return (await t).Single().Text;
+            }
+            catch (InvalidOperationException e)
+            {
+                Assert.Contains("saturated", e.Message, StringComparison.Ordinal);
+                return "refused";
+            }
+        }));
+
+        // One decodes at once and two may wait: the first few are recognised, the overflow is refused, none is lost silently.
+        Assert.Contains("yes", outcomes);
+        Assert.Contains("refused", outcomes);
+        Assert.All(outcomes, o => Assert.True(o is "yes" or "refused", o));
+        Assert.Equal(1, asr.DecodingThreads);
+    }
+
+    [Fact]
+    public async Task A_stream_disposed_without_finishing_costs_nothing_and_a_disposed_recogniser_refuses_clearly()
+    {
+        var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
+        await using (var abandoned = await asr.StartAsync(new AsrSettings(), 8000, CancellationToken.None))
+        {
+            abandoned.Write(new short[1600]);
+        }
+        Assert.Equal(0, asr.DecodingThreads);
+        var late = await asr.StartAsync(new AsrSettings(), 8000, CancellationToken.None);
+        late.Write(new short[1600]);
+        asr.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => late.FinishAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await asr.StartAsync(new AsrSettings(), 8000, CancellationToken.None));
+    }
+}
