@@ -30,7 +30,7 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         _http = new HttpWebhookTransport(http.Client, (message, request) =>
         {
             if (ConnectTimeoutFor(request.Uri) is { } connect) message.Options.Set(WebhookHttpClient.ConnectTimeoutKey, connect);
-        });
+        }, http.MaxResponseBytes);
     }
 
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)

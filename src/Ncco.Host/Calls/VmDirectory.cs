@@ -53,7 +53,11 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         _customizers = [.. customizers];
         _publicUrl = publicUrl;
         _transports = transports;
-        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs));
+        if (_options.Webhooks.MaxResponseBytes <= 0)
+        {
+            throw new InvalidOperationException($"Ncco:Webhooks:MaxResponseBytes must be a positive number of bytes, got {_options.Webhooks.MaxResponseBytes}.");
+        }
+        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs), _options.Webhooks.MaxResponseBytes);
         _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
     }
 

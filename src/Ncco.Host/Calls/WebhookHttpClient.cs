@@ -15,9 +15,13 @@ public sealed class WebhookHttpClient : IDisposable
     private readonly TimeSpan _defaultConnectTimeout;
 
     /// <summary>Creates the client; <paramref name="defaultConnectTimeout"/> applies when a request names none.</summary>
-    public WebhookHttpClient(TimeSpan defaultConnectTimeout)
+    /// <param name="defaultConnectTimeout">TCP connect deadline of requests that name none.</param>
+    /// <param name="maxResponseBytes">Largest response body read (<c>Ncco:Webhooks:MaxResponseBytes</c>).</param>
+    public WebhookHttpClient(TimeSpan defaultConnectTimeout, long maxResponseBytes = Ncco.Webhooks.HttpWebhookTransport.DefaultMaxResponseBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes);
         _defaultConnectTimeout = defaultConnectTimeout;
+        MaxResponseBytes = maxResponseBytes;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = ConnectAsync,
@@ -31,6 +35,9 @@ public sealed class WebhookHttpClient : IDisposable
 
     /// <summary>The client.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Largest response body read, in bytes.</summary>
+    public long MaxResponseBytes { get; }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -56,6 +56,13 @@ public sealed class WebhookOptions
 
     /// <summary>TCP connect deadline for webhooks whose application sets none, in milliseconds. Default 1000 (Vonage's).</summary>
     public int DefaultConnectTimeoutMs { get; set; } = 1000;
+
+    /// <summary>
+    /// Largest webhook response body read, in bytes. Default 1048576 (1 MiB; an NCCO is a few kilobytes). A body that
+    /// declares more is not read, one that streams past it is cut off there; either way the answer counts as bad, like an
+    /// invalid NCCO: the fallback answer URL is tried, else the call gets an error event naming the limit.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = Ncco.Webhooks.HttpWebhookTransport.DefaultMaxResponseBytes;
 }
 
 /// <summary>Configured account credentials; each null value is generated (once) and kept in the data directory.</summary>

@@ -4,10 +4,25 @@ using Ncco.Model;
 namespace Ncco.Webhooks;
 
 /// <summary>Delivers webhooks over HTTP with an <see cref="HttpClient"/> (any base URL, or an in-process test server's client).</summary>
+/// <remarks>
+/// A response body is read as it streams in and never beyond <paramref name="maxResponseBytes"/>: a body that declares a larger
+/// Content-Length is not read at all, and one that streams past the limit is abandoned there (the connection is dropped, not
+/// drained). Either way the attempt returns <see cref="WebhookFailure.TooLarge"/> naming the limit, so a hostile or broken
+/// application costs at most the limit in memory per webhook in flight.
+/// </remarks>
 /// <param name="client">The client requests are sent with.</param>
 /// <param name="prepare">Adjusts each request before it is sent (per-request handler options such as a connect deadline).</param>
-public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMessage, WebhookRequest>? prepare = null) : IWebhookTransport
+/// <param name="maxResponseBytes">Largest response body read, in bytes (default <see cref="DefaultMaxResponseBytes"/>, 1 MiB: an NCCO is a few kilobytes).</param>
+public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMessage, WebhookRequest>? prepare = null,
+    long maxResponseBytes = HttpWebhookTransport.DefaultMaxResponseBytes) : IWebhookTransport
 {
+    /// <summary>The default bound on a response body: 1 MiB.</summary>
+    public const long DefaultMaxResponseBytes = 1 << 20;
+
+    /// <summary>The bound on a response body, in bytes.</summary>
+    public long MaxResponseBytes { get; } = maxResponseBytes > 0 ? maxResponseBytes
+        : throw new ArgumentOutOfRangeException(nameof(maxResponseBytes), maxResponseBytes, "must be a positive number of bytes");
+
     /// <inheritdoc />
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
@@ -24,17 +39,47 @@ public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMe
         cts.CancelAfter(request.Timeout);
         try
         {
-            using var response = await client.SendAsync(message, cts.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
-            return new WebhookResponse((int)response.StatusCode, body);
+            // Headers first: the default (ResponseContentRead) would buffer the whole body, however large, before we see it.
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (response.Content.Headers.ContentLength > MaxResponseBytes)
+            {
+                return WebhookResponse.TooLarge(status, MaxResponseBytes);
+            }
+            var body = await ReadBoundedAsync(response.Content, cts.Token).ConfigureAwait(false);
+            return body is null ? WebhookResponse.TooLarge(status, MaxResponseBytes) : new WebhookResponse(status, body);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return WebhookResponse.TimedOut;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return WebhookResponse.ConnectionFailed;
+        }
+    }
+
+    /// <summary>The body, or null as soon as it goes over the limit (the rest is never read).</summary>
+    private async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[(int)Math.Min(MaxResponseBytes + 1, 16 * 1024)];
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > MaxResponseBytes) return null;
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, MaxResponseBytes + 1));
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                length += read;
+            }
+            if (length > MaxResponseBytes) return null;
+            return length == buffer.Length ? buffer : buffer[..length];
         }
     }
 }

@@ -27,6 +27,15 @@ public sealed record NccoFetchResult
 
     /// <summary>Validation errors of the last invalid NCCO received, if that is why it failed.</summary>
     public IReadOnlyList<NccoError> Errors { get; init; } = [];
+
+    /// <summary>True when an application's answer was refused for being larger than the transport's limit.</summary>
+    public bool TooLarge { get; init; }
+
+    /// <summary>
+    /// True when the failure was the application's answer itself (an invalid NCCO, a body over the size limit) rather than
+    /// its reachability: the application is told with an error event.
+    /// </summary>
+    public bool IsBadAnswer => Errors.Count > 0 || TooLarge;
 }
 
 /// <summary>
@@ -87,7 +96,7 @@ public sealed class WebhookDispatcher
         };
         var (fb, fbReason) = await TryUrlAsync(fallback, WebhookKind.Fallback, payload, legId, original, retry: true, emptyIsCarryOn: kind != WebhookKind.Answer);
         if (fb is not null && !fb.Failed) return fb;
-        return fb ?? new NccoFetchResult { Reason = $"{reason}; fallback_answer_url: {fbReason}" };
+        return fb ?? new NccoFetchResult { Reason = $"{reason}; fallback_answer_url: {fbReason}", Errors = result?.Errors ?? [], TooLarge = result?.TooLarge ?? false };
     }
 
     private async Task<(NccoFetchResult? Result, string Reason)> TryUrlAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId,
@@ -96,6 +105,12 @@ public sealed class WebhookDispatcher
         var carryOnWhenEmpty = emptyIsCarryOn ?? kind == WebhookKind.Event;
         var response = await SendOnceAsync(target, kind, payload, legId, 1, extra);
         if (retry && response.IsRetryable) response = await SendOnceAsync(target, kind, payload, legId, 2, extra);
+        if (response.Failure == WebhookFailure.TooLarge)
+        {
+            // Like an invalid NCCO: not retried, and the caller goes to the fallback URL.
+            var tooLarge = DescribeFailure(response);
+            return (new NccoFetchResult { Reason = tooLarge, TooLarge = true }, tooLarge);
+        }
         if (!response.IsSuccess) return (null, DescribeFailure(response));
         var body = response.Body;
         if (IsBlank(body.Span))
@@ -132,6 +147,7 @@ public sealed class WebhookDispatcher
     {
         WebhookFailure.ConnectionFailed => "Connection closed.",
         WebhookFailure.Timeout => "Timeout.",
+        WebhookFailure.TooLarge => $"Response body larger than the limit of {response.BodyLimit} bytes (HTTP {response.StatusCode}); it was not read.",
         _ => $"HTTP {response.StatusCode}.",
     };
 

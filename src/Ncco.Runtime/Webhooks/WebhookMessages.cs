@@ -48,6 +48,12 @@ public enum WebhookFailure
     ConnectionFailed,
     /// <summary>No response before the deadline.</summary>
     Timeout,
+    /// <summary>
+    /// The response body was larger than the transport's limit (<see cref="WebhookResponse.BodyLimit"/>): reading stopped
+    /// there and the connection was dropped. Not retried (the application would send the same again); an NCCO that arrives
+    /// this way is treated like an invalid one (fallback URL, else an error event naming the limit).
+    /// </summary>
+    TooLarge,
 }
 
 /// <summary>The application's answer to a webhook.</summary>
@@ -78,11 +84,18 @@ public sealed record WebhookResponse(int StatusCode, ReadOnlyMemory<byte> Body, 
     /// <summary>Timed out.</summary>
     public static WebhookResponse TimedOut { get; } = new(0, ReadOnlyMemory<byte>.Empty, WebhookFailure.Timeout);
 
+    /// <summary>A response with status <paramref name="statusCode"/> whose body went over <paramref name="limit"/> bytes (and was not kept).</summary>
+    public static WebhookResponse TooLarge(int statusCode, long limit) =>
+        new(statusCode, ReadOnlyMemory<byte>.Empty, WebhookFailure.TooLarge) { BodyLimit = limit };
+
+    /// <summary>For <see cref="WebhookFailure.TooLarge"/>: the limit in bytes the body went over.</summary>
+    public long? BodyLimit { get; init; }
+
     /// <summary>2xx from 200 to 205 (the documented "delivered" range).</summary>
     public bool IsSuccess => Failure == WebhookFailure.None && StatusCode is >= 200 and <= 205;
 
-    /// <summary>Connection failure, timeout, 429, 503 or 504: worth one more attempt.</summary>
-    public bool IsRetryable => Failure != WebhookFailure.None || StatusCode is 429 or 503 or 504;
+    /// <summary>Connection failure, timeout, 429, 503 or 504: worth one more attempt (an oversized body is not).</summary>
+    public bool IsRetryable => Failure is WebhookFailure.ConnectionFailed or WebhookFailure.Timeout || (Failure == WebhookFailure.None && StatusCode is 429 or 503 or 504);
 
     /// <summary>Body as text.</summary>
     public string BodyText => Encoding.UTF8.GetString(Body.Span);
@@ -92,6 +105,7 @@ public sealed record WebhookResponse(int StatusCode, ReadOnlyMemory<byte> Body, 
     {
         WebhookFailure.ConnectionFailed => "connection failed",
         WebhookFailure.Timeout => "timed out",
+        WebhookFailure.TooLarge => $"{StatusCode} with a body over the {BodyLimit}-byte limit (not read)",
         _ => Body.Length == 0 ? $"{StatusCode} (empty)" : $"{StatusCode} {Truncate(BodyText)}",
     };
 
