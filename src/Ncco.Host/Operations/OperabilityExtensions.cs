@@ -27,7 +27,7 @@ public static class OperabilityExtensions
 
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<NccoMetrics>();
-        builder.Services.AddSingleton(provider => new PrometheusMetricsExporter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), [NccoMetrics.MeterName]));
+        builder.Services.AddSingleton(provider => new PrometheusMetricsExporter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), [NccoMetrics.MeterName, Ncco.Sip.Diagnostics.SipDiagnostics.MeterName]));
 
         builder.Services.AddNccoOpenApi();
 

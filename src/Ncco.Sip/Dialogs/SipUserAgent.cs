@@ -35,6 +35,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     {
         Layer = layer;
         Options = options ?? new SipUserAgentOptions();
+        layer.Transport.Diagnostics?.Attach(this);
     }
 
     /// <summary>
@@ -50,9 +51,11 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// <param name="tcp">Listen on TCP.</param>
     /// <param name="advertisedHost">Host for Via and Contact (the public address behind NAT); defaults to the bound address.</param>
     /// <param name="tlsPort">Port of the TLS listener (0, the default, picks a free one; 5061 is SIP's usual).</param>
+    /// <param name="diagnostics">Where handler failures are logged and the stack's instruments read from; none when null.</param>
     /// <remarks>For other limits build the layers yourself: transports, <see cref="SipTransportLayer"/>, <see cref="TransactionLayer"/>.</remarks>
     public static SipUserAgent Create(IPEndPoint address, TimeProvider time, SipUserAgentOptions? options = null, SipTimers? timers = null,
-        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null, int tlsPort = 0)
+        SipTlsOptions? tls = null, bool udp = true, bool tcp = true, string? advertisedHost = null, int tlsPort = 0,
+        Diagnostics.SipDiagnostics? diagnostics = null)
     {
         var transports = BindUdpAndTcp(address, udp, tcp);
         if (tls is not null)
@@ -68,7 +71,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 throw;
             }
         }
-        var layer = new TransactionLayer(new SipTransportLayer(transports, advertisedHost: advertisedHost), time, timers);
+        var layer = new TransactionLayer(new SipTransportLayer(transports, advertisedHost: advertisedHost, diagnostics: diagnostics), time, timers);
         return new SipUserAgent(layer, options);
     }
 
@@ -690,6 +693,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        Layer.Transport.Diagnostics?.Detach(this);
         _incoming.Writer.TryComplete();
         List<SipCall> live;
         lock (Gate)

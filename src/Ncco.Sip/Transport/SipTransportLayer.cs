@@ -15,16 +15,24 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
 {
     private readonly Dictionary<SipTransportKind, ISipTransport> _transports;
     private readonly SipLimits _limits;
+    private readonly Diagnostics.SipDiagnostics? _diagnostics;
     private ISipMessageHandler? _handler;
     private long _rejected;
     private long _dropped;
     private long _handlerFailures;
 
     /// <summary>Creates the layer over started-later transports (at most one per kind).</summary>
-    public SipTransportLayer(IEnumerable<ISipTransport> transports, SipLimits? limits = null, string? advertisedHost = null)
+    /// <param name="transports">The transports, at most one per kind.</param>
+    /// <param name="limits">Message limits (<see cref="SipLimits.Default"/> when null).</param>
+    /// <param name="advertisedHost">Host for Via and Contact; the first transport's address when null.</param>
+    /// <param name="diagnostics">Where handler failures are logged and the stack's instruments read from; none when null.</param>
+    public SipTransportLayer(IEnumerable<ISipTransport> transports, SipLimits? limits = null, string? advertisedHost = null,
+        Diagnostics.SipDiagnostics? diagnostics = null)
     {
         _transports = transports.ToDictionary(t => t.Kind);
         _limits = limits ?? SipLimits.Default;
+        _diagnostics = diagnostics;
+        diagnostics?.Attach(this);
         var first = _transports.Values.First().LocalEndPoint.Address;
         AdvertisedHost = advertisedHost ?? FormatHost(first);
     }
@@ -46,6 +54,9 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
 
     /// <summary>The last such failure, for diagnosis.</summary>
     public Exception? LastHandlerFailure { get; private set; }
+
+    /// <summary>Where this layer reports (null when nobody listens).</summary>
+    public Diagnostics.SipDiagnostics? Diagnostics => _diagnostics;
 
     /// <summary>The transports by kind.</summary>
     public IReadOnlyDictionary<SipTransportKind, ISipTransport> Transports => _transports;
@@ -147,9 +158,11 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            // A defect above must not stop the receive loop for every other peer; it is counted so tests see it.
+            // A defect above must not stop the receive loop for every other peer: it is counted (tests and the
+            // ncco.sip.handler.failures counter see it) and logged, at most once per interval whatever a peer sends.
             Interlocked.Increment(ref _handlerFailures);
             LastHandlerFailure = error;
+            _diagnostics?.HandlerFailed(error, message, source);
         }
     }
 
@@ -211,6 +224,7 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _diagnostics?.Detach(this);
         foreach (var transport in _transports.Values)
         {
             await transport.DisposeAsync().ConfigureAwait(false);

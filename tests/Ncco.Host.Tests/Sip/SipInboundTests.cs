@@ -39,6 +39,12 @@ public sealed class SipInboundTests : IAsyncLifetime
         var result = await sipp;
         Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
         Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+
+        // The SIP stack's own instruments are on /metrics: no handler failed, and the call's dialog is gone.
+        var metrics = await _h.Host.Client.GetStringAsync("/metrics");
+        Assert.Contains("ncco_sip_handler_failures_total 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("ncco_sip_dialogs_active 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("ncco_sip_transactions_active{role=\"server\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,9 +22,15 @@ internal sealed class FakeTransport(SipTransportKind kind) : ISipTransport
 
     public void Send(ReadOnlyMemory<byte> data, IPEndPoint remote)
     {
+        // What we send must parse, but for a 400 echoing the out-of-range CSeq it reports: that one is kept aside.
+        if (!SipMessageParser.TryParse(data.Span, out var message, out var error))
+        {
+            Assert.Equal(HeaderNames.CSeq, error!.Header);
+            return;
+        }
         lock (_gate)
         {
-            _sent.Add((SipMessageParser.Parse(data.Span), remote));
+            _sent.Add((message!, remote));
         }
     }
 

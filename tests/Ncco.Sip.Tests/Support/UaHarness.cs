@@ -8,10 +8,10 @@ namespace Ncco.Sip.Tests.Support;
 /// <summary>A UA over a fake UDP transport on virtual time: the test plays the peer by delivering messages.</summary>
 internal sealed class UaHarness
 {
-    public UaHarness(SipUserAgentOptions? options = null, SipTransportKind kind = SipTransportKind.Udp)
+    public UaHarness(SipUserAgentOptions? options = null, SipTransportKind kind = SipTransportKind.Udp, Ncco.Sip.Diagnostics.SipDiagnostics? diagnostics = null)
     {
         Transport = new FakeTransport(kind);
-        Agent = new SipUserAgent(new TransactionLayer(new SipTransportLayer([Transport], advertisedHost: "127.0.0.1"), Time), options);
+        Agent = new SipUserAgent(new TransactionLayer(new SipTransportLayer([Transport], advertisedHost: "127.0.0.1", diagnostics: diagnostics), Time), options);
         Agent.Start();
     }
 

@@ -41,6 +41,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private readonly System.Threading.Channels.Channel<(string User, IReadOnlyList<Ncco.Sip.Registration.SipBinding> Bindings)> _bindingChanges =
         System.Threading.Channels.Channel.CreateUnbounded<(string, IReadOnlyList<Ncco.Sip.Registration.SipBinding>)>(new() { SingleReader = true });
     private Task _savingBindings = Task.CompletedTask;
+    private readonly Ncco.Sip.Diagnostics.SipDiagnostics _diagnostics;
 
     /// <summary>Creates the gateway (started by the host).</summary>
     public SipGateway(IOptions<SipOptions> options, IOptions<DemoOptions> demo, IApplicationRepository applications, IServiceProvider services,
@@ -56,6 +57,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _media = media;
         Time = time;
         _logger = loggers.CreateLogger("Ncco.Host.Sip");
+        // The stack logs its own defects (rate-limited) and publishes its gauges on the Ncco.Sip meter, which /metrics exports.
+        _diagnostics = new Ncco.Sip.Diagnostics.SipDiagnostics(loggers, services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), time);
     }
 
     /// <summary>The SIP address bound (UDP and TCP share the port); null before start.</summary>
@@ -83,7 +86,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         try
         {
             _agent = SipUserAgent.Create(settings.Listen, Time, AgentOptions(settings), tls: _tls?.ToStackOptions(), advertisedHost: settings.AdvertisedAddress,
-                tlsPort: _tls?.Port ?? 0);
+                tlsPort: _tls?.Port ?? 0, diagnostics: _diagnostics);
         }
         catch (System.Net.Sockets.SocketException e)
         {
@@ -212,6 +215,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _agent, null) is not { } agent) return;
         _stopping?.Dispose();
         await agent.DisposeAsync();
+        _diagnostics.Dispose();
         _tls?.Certificate.Dispose();
     }
 
