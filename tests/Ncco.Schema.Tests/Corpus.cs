@@ -27,7 +27,8 @@ internal static class Corpus
 
     public static string Read(string file) => File.ReadAllText(Path.Combine(Repo.CorpusDirectory, file));
 
-    public static IReadOnlyList<NccoError> Validate(string file) => NccoValidator.Validate(Read(file));
+    /// <summary>Validates the file's bytes as a webhook would receive them (some cases are not valid UTF-8 on purpose).</summary>
+    public static IReadOnlyList<NccoError> Validate(string file) => NccoValidator.Validate(File.ReadAllBytes(Path.Combine(Repo.CorpusDirectory, file)));
 
     private static IReadOnlyDictionary<string, IReadOnlyList<Expected>> LoadExpectations()
     {

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Ncco.Analyzers.CSharp;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.Analyzers;
 
@@ -95,7 +96,7 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
 
         var reader = new CSharpValueReader(creation.SemanticModel, camelCase: true, context.CancellationToken);
         var action = reader.Read(creation);
-        var findings = NccoInterpreter.ValidateAction(action, Reporting.DocumentOptions(context.Options, syntax.SyntaxTree));
+        var findings = SourceRules.ValidateAction(action, Reporting.DocumentOptions(context.Options, syntax.SyntaxTree));
         Reporting.Report(findings, syntax.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);
     }
 
@@ -210,7 +211,7 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
         var reader = new CSharpValueReader(value.SemanticModel, camelCase: true, context.CancellationToken);
         var root = value.Syntax == expression ? reader.Read(value) : reader.Read(expression);
         if (!LooksLikeNcco(root)) return;
-        var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(context.Options, expression.SyntaxTree));
+        var findings = SourceRules.ValidateDocument(root, Reporting.DocumentOptions(context.Options, expression.SyntaxTree));
         Reporting.Report(findings, expression.SyntaxTree, CSharpFixWriter.Instance, context.ReportDiagnostic);
         if (replaceable && known.NccoBuilder is not null)
         {
@@ -232,11 +233,11 @@ public sealed class AnonymousObjectNccoAnalyzer : DiagnosticAnalyzer
     /// <summary>An array holding an object with an <c>action</c> member, or such an object alone (itself a mistake).</summary>
     private static bool LooksLikeNcco(NNode root)
     {
-        if (root.Kind == NKind.Object) return root.Member("action") is { Value: { Kind: NKind.String, Known: true } name } && Rules.NccoRuleTable.FindAction(name.Text!) is not null;
-        if (root.Kind != NKind.Array || root.Items is null) return false;
+        if (root.Kind == NodeKind.Object) return root.Member("action") is { Value: { Kind: NodeKind.String, Known: true } name } && Rules.NccoRuleTable.FindAction(name.Text!) is not null;
+        if (root.Kind != NodeKind.Array || root.Items is null) return false;
         foreach (var item in root.Items)
         {
-            if (item.Kind == NKind.Object && item.Member("action") is not null) return true;
+            if (item.Kind == NodeKind.Object && item.Member("action") is not null) return true;
         }
         return false;
     }

@@ -18,7 +18,7 @@ namespace Ncco.Analyzers.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BuilderArgumentAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly InterpreterOptions Partial = new(partial: true, lint: false, customActions: []);
+    private static readonly CheckOptions Partial = new(partial: true, lint: false, customActions: []);
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -48,12 +48,12 @@ public sealed class BuilderArgumentAnalyzer : DiagnosticAnalyzer
         {
             var action = BuilderModel.ReadAction(invocation, NameSpan(invocation), parameterOfSpan);
             if (action is null || action.Members!.Count == 1) return;
-            findings = NccoInterpreter.ValidateAction(action, Partial);
+            findings = SourceRules.ValidateAction(action, Partial);
         }
         else if (SymbolEqualityComparer.Default.Equals(type, known.Endpoint))
         {
             if (BuilderModel.ReadEndpoint(invocation, parameterOfSpan) is not { } endpoint || endpoint.Node.Members!.Count == 0) return;
-            findings = NccoInterpreter.ValidateObject(endpoint.Node, NccoRuleTable.FindEndpoint(endpoint.Type)!, Partial);
+            findings = SourceRules.ValidateObject(endpoint.Node, NccoRuleTable.FindEndpoint(endpoint.Type)!, Partial);
         }
         else
         {

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Ncco.Analyzers.CSharp;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.Analyzers;
 
@@ -17,7 +18,7 @@ namespace Ncco.Analyzers.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BuilderFlowAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly InterpreterOptions Flow = new(partial: true, lint: true, customActions: []);
+    private static readonly CheckOptions Flow = new(partial: true, lint: true, customActions: []);
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -58,8 +59,8 @@ public sealed class BuilderFlowAnalyzer : DiagnosticAnalyzer
             if (action is not null) items.Add(action);
         }
         var nameSpan = BuilderArgumentAnalyzer.NameSpan(build);
-        var ncco = new NNode(NKind.Array, nameSpan) { Items = items };
-        var findings = NccoInterpreter.ValidateDocument(ncco, Flow).Where(f => SupportedDescriptor(f.Descriptor));
+        var ncco = new NNode(NodeKind.Array, nameSpan) { Items = items };
+        var findings = SourceRules.ValidateDocument(ncco, Flow).Where(f => SupportedDescriptor(f.Descriptor));
         Reporting.Report(findings, build.Syntax.SyntaxTree, null, context.ReportDiagnostic, Format);
     }
 

@@ -135,10 +135,11 @@ public sealed class NccoJsonLiteralAnalyzer : DiagnosticAnalyzer
         if (root is null)
         {
             var span = literal.Map(error!.Offset, error.Offset + error.Length);
-            report(Diagnostic.Create(Descriptors.InvalidJson, Location.Create(expression.SyntaxTree, span), "not valid JSON " + error.Message));
+            var properties = ImmutableDictionary<string, string?>.Empty.SetItem(Reporting.CodeProperty, Rules.ErrorCodes.InvalidJson).SetItem(Reporting.PointerProperty, string.Empty);
+            report(Diagnostic.Create(Descriptors.InvalidJson, Location.Create(expression.SyntaxTree, span), properties, "not valid JSON " + error.Message));
             return;
         }
-        var findings = NccoInterpreter.ValidateDocument(root, Reporting.DocumentOptions(options, expression.SyntaxTree));
+        var findings = SourceRules.ValidateDocument(root, Reporting.DocumentOptions(options, expression.SyntaxTree));
         Reporting.Report(findings, expression.SyntaxTree, new JsonFixWriter(literal), report);
         if (replace is not null) UseBuilder.TryReport(root, findings, replace, _ => null, report);
     }

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.CSharp;
 
@@ -45,8 +46,8 @@ internal static class BuilderModel
     {
         var name = ActionName(invocation.TargetMethod);
         if (name is null) return null;
-        var action = new NNode(NKind.Object, invocation.Syntax.Span) { Members = [], AnchorSpan = nameSpan };
-        action.Members!.Add(new NMember("action", nameSpan, new NNode(NKind.String, nameSpan) { Text = name }));
+        var action = new NNode(NodeKind.Object, invocation.Syntax.Span) { Members = [], AnchorSpan = nameSpan };
+        action.Members!.Add(new NMember("action", nameSpan, new NNode(NodeKind.String, nameSpan) { Text = name }));
 
         NNode? dtmf = null, speech = null;
         NNode? split = null;
@@ -60,7 +61,7 @@ internal static class BuilderModel
             if (Skipped.Contains(parameter)) continue;
             var syntax = (ArgumentSyntax)argument.Syntax;
             var value = Value(argument.Value);
-            if (value.Kind == NKind.Null) continue; // null means "not set" for the builder
+            if (value.Kind == NodeKind.Null) continue; // null means "not set" for the builder
             parameterOfSpan[value.Span] = parameter;
             parameterOfSpan[syntax.Span] = parameter;
 
@@ -73,7 +74,7 @@ internal static class BuilderModel
             if (name == "input" && SpeechParameters.TryGetValue(parameter, out var speechName))
             {
                 speech ??= Settings(action, "speech", syntax);
-                speech.Members!.Add(Member(speechName, syntax, parameter == "context" ? new NNode(NKind.Array, value.Span) { Items = null } : value));
+                speech.Members!.Add(Member(speechName, syntax, parameter == "context" ? new NNode(NodeKind.Array, value.Span) { Items = null } : value));
                 continue;
             }
             switch (parameter)
@@ -88,17 +89,17 @@ internal static class BuilderModel
                     action.Members.Add(Member("timeout", syntax, value));
                     continue;
                 case "synchronousEvents":
-                    if (value.Kind == NKind.Boolean && value.Known && value.Boolean) action.Members.Add(Member("eventType", syntax, new NNode(NKind.String, value.Span) { Text = "synchronous" }));
+                    if (value.Kind == NodeKind.Boolean && value.Known && value.Boolean) action.Members.Add(Member("eventType", syntax, new NNode(NodeKind.String, value.Span) { Text = "synchronous" }));
                     continue;
                 case "endOnKey":
-                    action.Members.Add(Member("endOnKey", syntax, value.Kind == NKind.Number && value.Known
-                        ? new NNode(NKind.String, value.Span) { Text = ((char)(int)value.Number).ToString() }
-                        : new NNode(NKind.String, value.Span) { Known = false }));
+                    action.Members.Add(Member("endOnKey", syntax, value.Kind == NodeKind.Number && value.Known
+                        ? new NNode(NodeKind.String, value.Span) { Text = ((char)(int)value.Number).ToString() }
+                        : new NNode(NodeKind.String, value.Span) { Known = false }));
                     continue;
                 case "splitConversation":
                     splitPassed = true;
-                    if (value.Kind == NKind.Boolean && value.Known && !value.Boolean) continue;
-                    split = value.Known ? new NNode(NKind.String, value.Span) { Text = "conversation" } : new NNode(NKind.String, value.Span) { Known = false };
+                    if (value.Kind == NodeKind.Boolean && value.Known && !value.Boolean) continue;
+                    split = value.Known ? new NNode(NodeKind.String, value.Span) { Text = "conversation" } : new NNode(NodeKind.String, value.Span) { Known = false };
                     action.Members.Add(Member("split", syntax, split));
                     continue;
                 case "channels":
@@ -112,12 +113,12 @@ internal static class BuilderModel
             }
             if (UrlParameters.Contains(parameter))
             {
-                action.Members.Add(Member(parameter, syntax, new NNode(NKind.Array, value.Span) { Items = [value] }));
+                action.Members.Add(Member(parameter, syntax, new NNode(NodeKind.Array, value.Span) { Items = [value] }));
                 continue;
             }
             if (parameter is "canSpeak" or "canHear")
             {
-                action.Members.Add(Member(parameter, syntax, new NNode(NKind.Array, value.Span) { Items = null }));
+                action.Members.Add(Member(parameter, syntax, new NNode(NodeKind.Array, value.Span) { Items = null }));
                 continue;
             }
             action.Members.Add(Member(parameter, syntax, value));
@@ -128,7 +129,7 @@ internal static class BuilderModel
             // The builder sets split itself when channels > 1; with channels known to be at most 1 and no split, it is absent for sure.
             if (split is null && !channelsKnownAtMostOne)
             {
-                action.Members.Add(new NMember("split", action.AnchorSpan, new NNode(NKind.String, action.AnchorSpan) { Known = false }));
+                action.Members.Add(new NMember("split", action.AnchorSpan, new NNode(NodeKind.String, action.AnchorSpan) { Known = false }));
             }
             else if (split is null && channelsKnownAtMostOne && !splitPassed)
             {
@@ -151,7 +152,7 @@ internal static class BuilderModel
             _ => null,
         };
         if (type is null) return null;
-        var node = new NNode(NKind.Object, invocation.Syntax.Span) { Members = [] };
+        var node = new NNode(NodeKind.Object, invocation.Syntax.Span) { Members = [] };
         foreach (var argument in invocation.Arguments)
         {
             if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null) continue;
@@ -159,14 +160,14 @@ internal static class BuilderModel
             if (parameter == "headers") continue;
             var syntax = (ArgumentSyntax)argument.Syntax;
             var value = Value(argument.Value);
-            if (value.Kind == NKind.Null) continue;
+            if (value.Kind == NodeKind.Null) continue;
             parameterOfSpan[value.Span] = parameter;
             parameterOfSpan[syntax.Span] = parameter;
             if (parameter == "sampleRate")
             {
                 node.Members!.Add(Member("content-type", syntax, value.Known
-                    ? new NNode(NKind.String, value.Span) { Text = "audio/l16;rate=" + value.Number.ToString(CultureInfo.InvariantCulture) }
-                    : new NNode(NKind.String, value.Span) { Known = false }));
+                    ? new NNode(NodeKind.String, value.Span) { Text = "audio/l16;rate=" + value.Number.ToString(CultureInfo.InvariantCulture) }
+                    : new NNode(NodeKind.String, value.Span) { Known = false }));
                 continue;
             }
             node.Members!.Add(Member(parameter, syntax, value));
@@ -176,7 +177,7 @@ internal static class BuilderModel
 
     private static NNode Settings(NNode action, string name, ArgumentSyntax first)
     {
-        var settings = new NNode(NKind.Object, first.Span) { Members = [] };
+        var settings = new NNode(NodeKind.Object, first.Span) { Members = [] };
         action.Members!.Add(new NMember(name, first.Span, settings) { Tag = first });
         return settings;
     }
@@ -185,21 +186,21 @@ internal static class BuilderModel
 
     private static NNode InputTypes(NNode flags)
     {
-        if (!flags.Known || flags.Kind != NKind.Number) return new NNode(NKind.Array, flags.Span) { Items = null };
+        if (!flags.Known || flags.Kind != NodeKind.Number) return new NNode(NodeKind.Array, flags.Span) { Items = null };
         var bits = (int)flags.Number;
         var items = new List<NNode>();
-        if ((bits & 1) != 0) items.Add(new NNode(NKind.String, flags.Span) { Text = "dtmf" });
-        if ((bits & 2) != 0) items.Add(new NNode(NKind.String, flags.Span) { Text = "speech" });
-        return new NNode(NKind.Array, flags.Span) { Items = items };
+        if ((bits & 1) != 0) items.Add(new NNode(NodeKind.String, flags.Span) { Text = "dtmf" });
+        if ((bits & 2) != 0) items.Add(new NNode(NodeKind.String, flags.Span) { Text = "speech" });
+        return new NNode(NodeKind.Array, flags.Span) { Items = items };
     }
 
     private static NNode EnumName(NNode value, params string[] names)
     {
-        if (!value.Known || value.Kind != NKind.Number) return new NNode(NKind.String, value.Span) { Known = false };
+        if (!value.Known || value.Kind != NodeKind.Number) return new NNode(NodeKind.String, value.Span) { Known = false };
         var index = (int)value.Number;
         return index >= 0 && index < names.Length
-            ? new NNode(NKind.String, value.Span) { Text = names[index] }
-            : new NNode(NKind.String, value.Span) { Known = false };
+            ? new NNode(NodeKind.String, value.Span) { Text = names[index] }
+            : new NNode(NodeKind.String, value.Span) { Known = false };
     }
 
     /// <summary>A C# argument value as the wire value it becomes.</summary>
@@ -217,10 +218,10 @@ internal static class BuilderModel
             var constant = operation.ConstantValue.Value;
             return constant switch
             {
-                null => new NNode(NKind.Null, span) { Tag = syntax },
-                string s => new NNode(NKind.String, span) { Text = s, Tag = syntax },
-                char c => new NNode(NKind.Number, span) { Number = c, Text = ((int)c).ToString(CultureInfo.InvariantCulture), Tag = syntax },
-                bool b => new NNode(NKind.Boolean, span) { Boolean = b, Text = b ? "true" : "false", Tag = syntax },
+                null => new NNode(NodeKind.Null, span) { Tag = syntax },
+                string s => new NNode(NodeKind.String, span) { Text = s, Tag = syntax },
+                char c => new NNode(NodeKind.Number, span) { Number = c, Text = ((int)c).ToString(CultureInfo.InvariantCulture), Tag = syntax },
+                bool b => new NNode(NodeKind.Boolean, span) { Boolean = b, Text = b ? "true" : "false", Tag = syntax },
                 IConvertible convertible => Number(convertible.ToDouble(CultureInfo.InvariantCulture), span, syntax),
                 _ => NNode.Unknown(span),
             };
@@ -229,13 +230,13 @@ internal static class BuilderModel
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable) type = nullable.TypeArguments[0];
         return type?.SpecialType switch
         {
-            SpecialType.System_String => new NNode(NKind.String, span) { Known = false, Tag = syntax },
-            SpecialType.System_Boolean => new NNode(NKind.Boolean, span) { Known = false, Tag = syntax },
-            SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Char => new NNode(NKind.Number, span) { Known = false, Tag = syntax },
-            _ => new NNode(NKind.Unknown, span) { Known = false, Tag = syntax },
+            SpecialType.System_String => new NNode(NodeKind.String, span) { Known = false, Tag = syntax },
+            SpecialType.System_Boolean => new NNode(NodeKind.Boolean, span) { Known = false, Tag = syntax },
+            SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Char => new NNode(NodeKind.Number, span) { Known = false, Tag = syntax },
+            _ => new NNode(NodeKind.Unknown, span) { Known = false, Tag = syntax },
         };
     }
 
     private static NNode Number(double value, TextSpan span, SyntaxNode syntax) =>
-        new(NKind.Number, span) { Number = value, Text = value.ToString("R", CultureInfo.InvariantCulture), Tag = syntax };
+        new(NodeKind.Number, span) { Number = value, Text = value.ToString("R", CultureInfo.InvariantCulture), Tag = syntax };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.CSharp;
 
@@ -22,7 +23,7 @@ internal sealed class BuilderWriter
 
     public static string? Write(NNode ncco, Func<NNode, string?> source, string indent)
     {
-        if (ncco.Kind != NKind.Array || ncco.Items is null || ncco.Items.Count == 0) return null;
+        if (ncco.Kind != NodeKind.Array || ncco.Items is null || ncco.Items.Count == 0) return null;
         var writer = new BuilderWriter(source);
         var calls = new List<string>();
         foreach (var action in ncco.Items)
@@ -37,9 +38,9 @@ internal sealed class BuilderWriter
 
     private string? Action(NNode action)
     {
-        if (action.Kind != NKind.Object || action.Members is null) return null;
+        if (action.Kind != NodeKind.Object || action.Members is null) return null;
         var name = action.Member("action")?.Value;
-        if (name is null || !name.Known || name.Kind != NKind.String) return null;
+        if (name is null || !name.Known || name.Kind != NodeKind.String) return null;
         var args = new Args(this, action);
         switch (name.Text)
         {
@@ -77,7 +78,7 @@ internal sealed class BuilderWriter
         var flags = new List<string>();
         foreach (var item in type.Items)
         {
-            if (!item.Known || item.Kind != NKind.String) return null;
+            if (!item.Known || item.Kind != NodeKind.String) return null;
             flags.Add(item.Text == "dtmf" ? "InputTypes.Dtmf" : item.Text == "speech" ? "InputTypes.Speech" : "?");
         }
         if (flags.Contains("?") || flags.Count == 0) return null;
@@ -115,7 +116,7 @@ internal sealed class BuilderWriter
     private string? Connect(NNode action, Args args)
     {
         var endpoints = action.Member("endpoint")?.Value;
-        if (endpoints?.Items is not { Count: 1 } || endpoints.Items[0] is not { Kind: NKind.Object, Members: not null } endpoint) return null;
+        if (endpoints?.Items is not { Count: 1 } || endpoints.Items[0] is not { Kind: NodeKind.Object, Members: not null } endpoint) return null;
         var type = endpoint.Member("type")?.Value;
         if (type is null || !type.Known) return null;
         var inner = new Args(this, endpoint);
@@ -197,44 +198,44 @@ internal sealed class BuilderWriter
         switch (kind)
         {
             case Kind.Url:
-                if (value.Kind != NKind.Array || value.Items is not { Count: 1 }) return null;
+                if (value.Kind != NodeKind.Array || value.Items is not { Count: 1 }) return null;
                 return Value(value.Items[0], Kind.String);
             case Kind.Strings:
-                if (value.Kind != NKind.Array) return null;
+                if (value.Kind != NodeKind.Array) return null;
                 if (value.Items is null) return _source(value);
                 var items = value.Items.Select(i => Value(i, Kind.String)).ToList();
                 return items.Any(i => i is null) ? null : "new[] { " + string.Join(", ", items) + " }";
         }
         if (!value.Known) return value.Kind switch
         {
-            NKind.String when kind is Kind.String => _source(value),
-            NKind.Number when kind is Kind.Int or Kind.Number => _source(value),
-            NKind.Boolean when kind is Kind.Bool => _source(value),
+            NodeKind.String when kind is Kind.String => _source(value),
+            NodeKind.Number when kind is Kind.Int or Kind.Number => _source(value),
+            NodeKind.Boolean when kind is Kind.Bool => _source(value),
             _ => null,
         };
         switch (kind)
         {
-            case Kind.String when value.Kind == NKind.String:
+            case Kind.String when value.Kind == NodeKind.String:
                 return SymbolDisplay.FormatLiteral(value.Text!, quote: true);
-            case Kind.Int when value.Kind == NKind.Number && value.Number == Math.Floor(value.Number) && Math.Abs(value.Number) < int.MaxValue:
+            case Kind.Int when value.Kind == NodeKind.Number && value.Number == Math.Floor(value.Number) && Math.Abs(value.Number) < int.MaxValue:
                 return ((long)value.Number).ToString(CultureInfo.InvariantCulture);
-            case Kind.Number when value.Kind == NKind.Number:
+            case Kind.Number when value.Kind == NodeKind.Number:
                 return value.Number.ToString("R", CultureInfo.InvariantCulture);
-            case Kind.Bool when value.Kind == NKind.Boolean:
+            case Kind.Bool when value.Kind == NodeKind.Boolean:
                 return value.Boolean ? "true" : "false";
-            case Kind.Char when value.Kind == NKind.String && value.Text!.Length == 1:
+            case Kind.Char when value.Kind == NodeKind.String && value.Text!.Length == 1:
                 return SymbolDisplay.FormatLiteral(value.Text[0], quote: true);
-            case Kind.Format when value.Kind == NKind.String:
+            case Kind.Format when value.Kind == NodeKind.String:
                 return value.Text switch { "mp3" => "RecordingFormat.Mp3", "wav" => "RecordingFormat.Wav", "ogg" => "RecordingFormat.Ogg", _ => null };
-            case Kind.Split when value.Kind == NKind.String && value.Text == "conversation":
+            case Kind.Split when value.Kind == NodeKind.String && value.Text == "conversation":
                 return "true";
-            case Kind.Mode when value.Kind == NKind.String:
+            case Kind.Mode when value.Kind == NodeKind.String:
                 return value.Text switch { "synchronous" => "InputMode.Synchronous", "asynchronous" => "InputMode.Asynchronous", _ => null };
-            case Kind.Synchronous when value.Kind == NKind.String && value.Text == "synchronous":
+            case Kind.Synchronous when value.Kind == NodeKind.String && value.Text == "synchronous":
                 return "true";
-            case Kind.MachineDetection when value.Kind == NKind.String:
+            case Kind.MachineDetection when value.Kind == NodeKind.String:
                 return value.Text switch { "continue" => "MachineDetectionBehavior.Continue", "hangup" => "MachineDetectionBehavior.Hangup", _ => null };
-            case Kind.SampleRate when value.Kind == NKind.String && value.Text!.StartsWith("audio/l16;rate=", StringComparison.Ordinal):
+            case Kind.SampleRate when value.Kind == NodeKind.String && value.Text!.StartsWith("audio/l16;rate=", StringComparison.Ordinal):
                 return value.Text.Substring("audio/l16;rate=".Length);
         }
         return null;

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.CSharp;
 
@@ -49,14 +50,14 @@ internal sealed class CSharpValueReader
                     var name = target.Property.Name;
                     members.Add(new NMember(_camelCase ? CamelCase(name) : name, nameSpan, Read(assignment.Value, depth + 1)) { Tag = declarator });
                 }
-                return new NNode(NKind.Object, syntax.Span) { Members = members, AnchorSpan = anonymousSyntax.NewKeyword.Span, Tag = syntax };
+                return new NNode(NodeKind.Object, syntax.Span) { Members = members, AnchorSpan = anonymousSyntax.NewKeyword.Span, Tag = syntax };
 
             case IArrayCreationOperation array when syntax is ImplicitArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax:
                 var anchor = syntax is ImplicitArrayCreationExpressionSyntax implicitArray ? implicitArray.NewKeyword.Span : ((ArrayCreationExpressionSyntax)syntax).NewKeyword.Span;
-                if (array.Initializer is null) return new NNode(NKind.Array, syntax.Span) { Items = null, AnchorSpan = anchor, Tag = syntax };
+                if (array.Initializer is null) return new NNode(NodeKind.Array, syntax.Span) { Items = null, AnchorSpan = anchor, Tag = syntax };
                 var items = new List<NNode>(array.Initializer.ElementValues.Length);
                 foreach (var element in array.Initializer.ElementValues) items.Add(Read(element, depth + 1));
-                return new NNode(NKind.Array, syntax.Span) { Items = items, AnchorSpan = anchor, Tag = syntax };
+                return new NNode(NodeKind.Array, syntax.Span) { Items = items, AnchorSpan = anchor, Tag = syntax };
 
             case ILiteralOperation or IFieldReferenceOperation or ILocalReferenceOperation or IBinaryOperation or IInterpolatedStringOperation
                 or IParameterReferenceOperation or IPropertyReferenceOperation or IInvocationOperation or IUnaryOperation:
@@ -82,7 +83,7 @@ internal sealed class CSharpValueReader
                 return Array(implicitArray.Initializer.Expressions, expression, implicitArray.NewKeyword.Span, depth);
             case ArrayCreationExpressionSyntax array:
                 return array.Initializer is null
-                    ? new NNode(NKind.Array, span) { Items = null, AnchorSpan = array.NewKeyword.Span, Tag = expression }
+                    ? new NNode(NodeKind.Array, span) { Items = null, AnchorSpan = array.NewKeyword.Span, Tag = expression }
                     : Array(array.Initializer.Expressions, expression, array.NewKeyword.Span, depth);
             case CollectionExpressionSyntax collection:
                 return ReadCollection(collection, depth);
@@ -141,7 +142,7 @@ internal sealed class CSharpValueReader
             var member = new NMember(_camelCase ? CamelCase(name) : name, nameSpan, Read(declarator.Expression, depth + 1)) { Tag = declarator };
             members.Add(member);
         }
-        return new NNode(NKind.Object, anonymous.Span) { Members = members, AnchorSpan = anonymous.NewKeyword.Span, Tag = anonymous };
+        return new NNode(NodeKind.Object, anonymous.Span) { Members = members, AnchorSpan = anonymous.NewKeyword.Span, Tag = anonymous };
     }
 
     private static string? ImplicitName(ExpressionSyntax expression) => expression switch
@@ -156,7 +157,7 @@ internal sealed class CSharpValueReader
     {
         var items = new List<NNode>(expressions.Count);
         foreach (var item in expressions) items.Add(Read(item, depth + 1));
-        return new NNode(NKind.Array, node.Span) { Items = items, AnchorSpan = anchor, Tag = node };
+        return new NNode(NodeKind.Array, node.Span) { Items = items, AnchorSpan = anchor, Tag = node };
     }
 
     private NNode ReadCollection(CollectionExpressionSyntax collection, int depth)
@@ -171,10 +172,10 @@ internal sealed class CSharpValueReader
             else
             {
                 // A spread: the items are not known.
-                return new NNode(NKind.Array, collection.Span) { Items = null, AnchorSpan = collection.OpenBracketToken.Span, Tag = collection };
+                return new NNode(NodeKind.Array, collection.Span) { Items = null, AnchorSpan = collection.OpenBracketToken.Span, Tag = collection };
             }
         }
-        return new NNode(NKind.Array, collection.Span) { Items = items, AnchorSpan = collection.OpenBracketToken.Span, Tag = collection };
+        return new NNode(NodeKind.Array, collection.Span) { Items = items, AnchorSpan = collection.OpenBracketToken.Span, Tag = collection };
     }
 
     /// <summary><c>new List&lt;object&gt; { … }</c> is an array; <c>new Dictionary&lt;string, object&gt; { ["k"] = v }</c> an object.</summary>
@@ -198,11 +199,11 @@ internal sealed class CSharpValueReader
                     key = pair.Expressions[0];
                     value = pair.Expressions[1];
                 }
-                if (key is null || value is null) return new NNode(NKind.Object, creation.Span) { Members = null, AnchorSpan = creation.NewKeyword.Span };
-                if (_model.GetConstantValue(key, _cancellationToken) is not { HasValue: true, Value: string name }) return new NNode(NKind.Object, creation.Span) { Members = null, AnchorSpan = creation.NewKeyword.Span };
+                if (key is null || value is null) return new NNode(NodeKind.Object, creation.Span) { Members = null, AnchorSpan = creation.NewKeyword.Span };
+                if (_model.GetConstantValue(key, _cancellationToken) is not { HasValue: true, Value: string name }) return new NNode(NodeKind.Object, creation.Span) { Members = null, AnchorSpan = creation.NewKeyword.Span };
                 members.Add(new NMember(name, key.Span, Read(value, depth + 1)));
             }
-            return new NNode(NKind.Object, creation.Span) { Members = members, AnchorSpan = creation.NewKeyword.Span, Tag = creation };
+            return new NNode(NodeKind.Object, creation.Span) { Members = members, AnchorSpan = creation.NewKeyword.Span, Tag = creation };
         }
         if (initializer.IsKind(SyntaxKind.CollectionInitializerExpression) && IsEnumerable(type))
         {
@@ -217,16 +218,16 @@ internal sealed class CSharpValueReader
         switch (value)
         {
             case null:
-                return new NNode(NKind.Null, span) { Tag = expression };
+                return new NNode(NodeKind.Null, span) { Tag = expression };
             case string s:
-                return new NNode(NKind.String, span) { Text = s, Tag = expression };
+                return new NNode(NodeKind.String, span) { Text = s, Tag = expression };
             case char c:
-                return new NNode(NKind.String, span) { Text = c.ToString(), Tag = expression };
+                return new NNode(NodeKind.String, span) { Text = c.ToString(), Tag = expression };
             case bool b:
-                return new NNode(NKind.Boolean, span) { Boolean = b, Text = b ? "true" : "false", Tag = expression };
+                return new NNode(NodeKind.Boolean, span) { Boolean = b, Text = b ? "true" : "false", Tag = expression };
             case IConvertible convertible:
                 var number = convertible.ToDouble(CultureInfo.InvariantCulture);
-                return new NNode(NKind.Number, span) { Number = number, Text = number.ToString("R", CultureInfo.InvariantCulture), Tag = expression };
+                return new NNode(NodeKind.Number, span) { Number = number, Text = number.ToString("R", CultureInfo.InvariantCulture), Tag = expression };
             default:
                 return FromType(type, expression);
         }
@@ -241,19 +242,19 @@ internal sealed class CSharpValueReader
         {
             case SpecialType.System_String:
             case SpecialType.System_Char:
-                return new NNode(NKind.String, span) { Known = false, Tag = expression };
+                return new NNode(NodeKind.String, span) { Known = false, Tag = expression };
             case SpecialType.System_Boolean:
-                return new NNode(NKind.Boolean, span) { Known = false, Tag = expression };
+                return new NNode(NodeKind.Boolean, span) { Known = false, Tag = expression };
             case SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16
                 or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
                 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal:
-                return new NNode(NKind.Number, span) { Known = false, Tag = expression };
+                return new NNode(NodeKind.Number, span) { Known = false, Tag = expression };
         }
-        if (type.TypeKind == TypeKind.Enum) return new NNode(NKind.Number, span) { Known = false, Tag = expression };
-        if (type is { Name: "Uri", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }) return new NNode(NKind.String, span) { Known = false, Tag = expression };
-        if (type.IsAnonymousType) return new NNode(NKind.Object, span) { Members = null, Tag = expression };
-        if (IsDictionary(type)) return new NNode(NKind.Object, span) { Members = null, Tag = expression };
-        if (type is IArrayTypeSymbol || IsEnumerable(type)) return new NNode(NKind.Array, span) { Items = null, Tag = expression };
+        if (type.TypeKind == TypeKind.Enum) return new NNode(NodeKind.Number, span) { Known = false, Tag = expression };
+        if (type is { Name: "Uri", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }) return new NNode(NodeKind.String, span) { Known = false, Tag = expression };
+        if (type.IsAnonymousType) return new NNode(NodeKind.Object, span) { Members = null, Tag = expression };
+        if (IsDictionary(type)) return new NNode(NodeKind.Object, span) { Members = null, Tag = expression };
+        if (type is IArrayTypeSymbol || IsEnumerable(type)) return new NNode(NodeKind.Array, span) { Items = null, Tag = expression };
         return NNode.Unknown(span);
     }
 

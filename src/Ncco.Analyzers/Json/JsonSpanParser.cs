@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis.Text;
 using Ncco.Analyzers.Model;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.Json;
 
@@ -112,11 +113,11 @@ internal sealed class JsonSpanParser
             case '"':
                 return ParseString();
             case 't':
-                return ParseLiteral("true", NKind.Boolean, true);
+                return ParseLiteral("true", NodeKind.Boolean, true);
             case 'f':
-                return ParseLiteral("false", NKind.Boolean, false);
+                return ParseLiteral("false", NodeKind.Boolean, false);
             case 'n':
-                return ParseLiteral("null", NKind.Null, false);
+                return ParseLiteral("null", NodeKind.Null, false);
             case LiteralText.Hole:
                 var start = _position;
                 while (_position < _text.Length && _text[_position] == LiteralText.Hole) _position++;
@@ -179,7 +180,7 @@ internal sealed class JsonSpanParser
                 throw Fail(next == '\0' ? "unexpected end of the text; expected ',' or '}'" : "expected ',' or '}' after a property value", next == '\0' ? 0 : 1);
             }
         }
-        var node = new NNode(NKind.Object, _map(start, _position))
+        var node = new NNode(NodeKind.Object, _map(start, _position))
         {
             Members = members,
             AnchorSpan = _map(start, start + 1),
@@ -220,7 +221,7 @@ internal sealed class JsonSpanParser
                 throw Fail(next == '\0' ? "unexpected end of the text; expected ',' or ']'" : "expected ',' or ']' after an array item", next == '\0' ? 0 : 1);
             }
         }
-        var node = new NNode(NKind.Array, _map(start, _position)) { Items = items, AnchorSpan = _map(start, start + 1) };
+        var node = new NNode(NodeKind.Array, _map(start, _position)) { Items = items, AnchorSpan = _map(start, start + 1) };
         return Node(node, start);
     }
 
@@ -228,7 +229,7 @@ internal sealed class JsonSpanParser
     {
         var start = _position;
         var text = ReadString(out var known);
-        return Node(new NNode(NKind.String, _map(start, _position)) { Text = text, Known = known }, start);
+        return Node(new NNode(NodeKind.String, _map(start, _position)) { Text = text, Known = known }, start);
     }
 
     private string ReadString(out bool known)
@@ -314,10 +315,10 @@ internal sealed class JsonSpanParser
         }
         var raw = _text.Substring(start, _position - start);
         double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number);
-        return Node(new NNode(NKind.Number, _map(start, _position)) { Text = raw, Number = number }, start);
+        return Node(new NNode(NodeKind.Number, _map(start, _position)) { Text = raw, Number = number }, start);
     }
 
-    private NNode ParseLiteral(string word, NKind kind, bool value)
+    private NNode ParseLiteral(string word, NodeKind kind, bool value)
     {
         var start = _position;
         if (string.CompareOrdinal(_text, _position, word, 0, word.Length) != 0)

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Ncco.Analyzers.Model;
 
-/// <summary>The kinds of unambiguous repairs a finding can offer.</summary>
+/// <summary>The kinds of unambiguous repairs a finding can offer (see <see cref="Ncco.Rules.RepairKind"/>).</summary>
 internal enum FixKind
 {
     None,
@@ -36,17 +36,21 @@ internal sealed class FixRequest
     public string[]? Items { get; }
 }
 
-/// <summary>One problem found by <see cref="NccoInterpreter"/>.</summary>
+/// <summary>One problem found in an NCCO written in C# (see <see cref="SourceRules"/>).</summary>
 internal sealed class Finding
 {
-    public Finding(DiagnosticDescriptor descriptor, TextSpan span, string pointer, string message, FixRequest? fix = null)
+    public Finding(DiagnosticDescriptor descriptor, TextSpan span, string pointer, string message, FixRequest? fix = null, string? code = null)
     {
         Descriptor = descriptor;
         Span = span;
         Pointer = pointer;
         Message = message;
         Fix = fix;
+        Code = code;
     }
+
+    /// <summary>The runtime's error code (<c>Ncco.Validation.NccoErrorCodes</c>); null for the analyzer-only flow hints.</summary>
+    public string? Code { get; }
 
     public DiagnosticDescriptor Descriptor { get; }
     public TextSpan Span { get; }

@@ -1,36 +1,24 @@
 using Microsoft.CodeAnalysis.Text;
+using Ncco.Rules;
 
 namespace Ncco.Analyzers.Model;
 
-/// <summary>The JSON shape of a value as far as the analyzer can tell.</summary>
-internal enum NKind
-{
-    /// <summary>Nothing is known (a value of a type that is not plainly JSON).</summary>
-    Unknown,
-    String,
-    Number,
-    Boolean,
-    Null,
-    Array,
-    Object,
-}
-
 /// <summary>
 /// A value of an NCCO as written in source: parsed from a JSON literal, read from anonymous objects, or made up
-/// from constant builder arguments. Every node carries the source span it came from, so the rule interpreter can
+/// from constant builder arguments. Every node carries the source span it came from, so the rule checker can
 /// report exactly there. Values the compiler cannot know (a variable, an interpolation hole) have a kind but
 /// <see cref="Known"/> false, and only their kind is checked.
 /// </summary>
 internal sealed class NNode
 {
-    public NNode(NKind kind, TextSpan span)
+    public NNode(NodeKind kind, TextSpan span)
     {
         Kind = kind;
         Span = span;
         AnchorSpan = span;
     }
 
-    public NKind Kind { get; }
+    public NodeKind Kind { get; }
 
     /// <summary>The source span of the whole value.</summary>
     public TextSpan Span { get; }
@@ -70,7 +58,7 @@ internal sealed class NNode
         return null;
     }
 
-    public static NNode Unknown(TextSpan span) => new(NKind.Unknown, span) { Known = false };
+    public static NNode Unknown(TextSpan span) => new(NodeKind.Unknown, span) { Known = false };
 }
 
 /// <summary>A member of an object.</summary>

@@ -6,7 +6,7 @@ namespace Ncco.Media.Tts;
 /// Deprecated <c>voiceName</c> values → language + style (reference §5.2). Henrik and Nora are listed for both
 /// no-NO and nb-NO; the current code nb-NO is used. Agnieszka, Chipmunk, Eric and Jennifer appear in the OpenAPI enum
 /// without a documented mapping; they play with the language's default voice, as the NCCO validator accepts them.
-/// The same table lives in <c>Ncco.Runtime/Rules</c> (which this assembly must not reference); a test keeps them equal.
+/// The same table lives in the NCCO rule table (<c>src/Shared/NccoRules</c>, compiled into Ncco.Runtime, which this assembly must not reference); a test keeps them equal.
 /// </summary>
 public static class LegacyVoiceNames
 {

@@ -28,7 +28,7 @@ namespace Ncco.Schema;
 /// <item><c>websocket-headers-size</c>: the 512-byte limit of a WebSocket endpoint's serialized <c>headers</c>.</item>
 /// <item><c>duplicate-json-members</c>: a member name repeated inside one object (JSON parsers keep only one).</item>
 /// <item><c>utf16-length</c>: lengths count UTF-16 code units in the validator, code points in JSON Schema.</item>
-/// <item><c>integer-number-text</c>: whole numbers written with a fraction or exponent at or above 1e15, or outside the 64-bit range.</item>
+/// <item><c>unicode-text</c>: strings and member names must be valid Unicode (no invalid UTF-8 bytes, no unpaired surrogate escape).</item>
 /// <item><c>url-syntax</c>: URLs are parsed by System.Uri; the pattern checks scheme, host characters and port digits only.</item>
 /// <item><c>decimal-string-rounding</c>: numeric strings are compared after rounding to a double by the validator, exactly by the pattern.</item>
 /// </list>
@@ -50,13 +50,13 @@ public static class NccoJsonSchema
         new("websocket-headers-size", $"a websocket endpoint's headers must serialize to at most {NccoRuleTable.MaxWebSocketHeadersBytes} bytes of JSON; byte size is not expressible"),
         new("duplicate-json-members", "a member name given twice in one object is reported by the validator; JSON parsers used by schema validators keep only one of them"),
         new("utf16-length", "string lengths (talk text, User-to-User, authorization value) are counted in UTF-16 code units by the validator and in code points by JSON Schema; they differ for characters outside the Basic Multilingual Plane"),
-        new("integer-number-text", "whole numbers written with a fraction or exponent (3.0, 1e3) are accepted below 1e15 in magnitude, and integers must fit in 64 bits; the schema's integer type has no such limit (matters only for loop and style, which have no maximum)"),
+        new("unicode-text", "every string and member name must be valid Unicode text: no invalid UTF-8 bytes and no unpaired surrogate escape such as \\ud800; schema validators see strings after a parser decoded them (replacing or keeping such text), so the schema cannot tell"),
         new("url-syntax", "URLs are parsed with System.Uri, which also rejects ports above 65535 and malformed IP literals and tolerates surrounding white space; the schema's pattern checks the scheme, the host characters and the port digits"),
         new("decimal-string-rounding", "numbers sent as strings are compared after rounding to a double by the validator and exactly by the schema's pattern; they differ only within about 1e-15 of a bound"),
     ];
 
     /// <summary>The <c>$defs</c> name of an action, endpoint (<c>endpoint.phone</c> → <c>phoneEndpoint</c>) or settings rule.</summary>
-    public static string DefinitionName(ObjectRule rule)
+    internal static string DefinitionName(ObjectRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         return rule.Name.StartsWith("endpoint.", StringComparison.Ordinal)

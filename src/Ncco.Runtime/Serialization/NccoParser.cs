@@ -7,15 +7,13 @@ namespace Ncco.Serialization;
 /// <summary>Parses NCCO JSON into a typed <see cref="NccoDocument"/>, validating first so every error is reported.</summary>
 public static class NccoParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
-
     /// <summary>Parses and validates NCCO JSON text.</summary>
     public static NccoParseResult Parse(string json, NccoValidationOptions? options = null)
     {
         try
         {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
-            return Parse(document.RootElement, options);
+            using var input = NccoJsonInput.Parse(json);
+            return Parse(input.Root, input.WellFormed, options);
         }
         catch (JsonException e)
         {
@@ -28,8 +26,8 @@ public static class NccoParser
     {
         try
         {
-            using var document = JsonDocument.Parse(utf8Json, DocumentOptions);
-            return Parse(document.RootElement, options);
+            using var input = NccoJsonInput.Parse(utf8Json);
+            return Parse(input.Root, input.WellFormed, options);
         }
         catch (JsonException e)
         {
@@ -38,10 +36,12 @@ public static class NccoParser
     }
 
     /// <summary>Parses and validates an NCCO already read as JSON. The element may be disposed afterwards.</summary>
-    public static NccoParseResult Parse(JsonElement ncco, NccoValidationOptions? options = null)
+    public static NccoParseResult Parse(JsonElement ncco, NccoValidationOptions? options = null) => Parse(ncco, wellFormed: false, options);
+
+    private static NccoParseResult Parse(JsonElement ncco, bool wellFormed, NccoValidationOptions? options)
     {
         var errors = new List<NccoError>();
-        NccoValidator.ValidateDocument(ncco, options ?? NccoValidationOptions.Default, errors);
+        NccoValidator.ValidateDocument(ncco, wellFormed, options ?? NccoValidationOptions.Default, errors);
         if (errors.Count > 0) return new(null, errors);
         return new(NccoReader.ReadDocument(ncco), []);
     }

@@ -1,19 +1,13 @@
+using Ncco.Rules;
+
 namespace Ncco.Validation;
 
 /// <summary>Builds RFC 6901 JSON pointers.</summary>
 public static class JsonPointer
 {
     /// <summary>Appends a member name, escaping <c>~</c> and <c>/</c>.</summary>
-    public static string Append(string pointer, string member) =>
-        pointer + "/" + (member.Contains('~') || member.Contains('/') ? member.Replace("~", "~0").Replace("/", "~1") : member);
+    public static string Append(string pointer, string member) => JsonPointers.Append(pointer, member);
 
     /// <summary>Appends an array index.</summary>
-    public static string Append(string pointer, int index) =>
-        pointer.Length == 0 && index < TopLevel.Length
-            ? TopLevel[index]
-            : pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    // "/0" … "/127": the pointer of each action, built for every action validated, so made once.
-    private static readonly string[] TopLevel =
-        Enumerable.Range(0, 128).Select(i => "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    public static string Append(string pointer, int index) => JsonPointers.Append(pointer, index);
 }

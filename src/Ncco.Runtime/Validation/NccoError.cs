@@ -2,7 +2,7 @@ namespace Ncco.Validation;
 
 /// <summary>One thing wrong with an NCCO.</summary>
 /// <param name="Pointer">RFC 6901 JSON pointer to the offending value (<c>/2/eventUrl</c>); empty for the whole document.</param>
-/// <param name="Code">A stable code from <see cref="Rules.ErrorCodes"/>.</param>
+/// <param name="Code">A stable code from <see cref="NccoErrorCodes"/>.</param>
 /// <param name="Message">The reason, written for a person.</param>
 public sealed record NccoError(string Pointer, string Code, string Message)
 {

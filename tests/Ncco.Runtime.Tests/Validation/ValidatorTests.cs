@@ -19,7 +19,7 @@ public class ValidatorTests
         var errors = NccoValidator.Validate(json);
 
         Assert.Collection(errors,
-            e => { Assert.Equal("/0/loop", e.Pointer); Assert.Equal(ErrorCodes.Range, e.Code); Assert.Contains("at least 0", e.Message); },
+            e => { Assert.Equal("/0/loop", e.Pointer); Assert.Equal(ErrorCodes.Range, e.Code); Assert.Contains("from 0 to 2147483647, got -1", e.Message); },
             e => { Assert.Equal("/1/dtmf/maxDigits", e.Pointer); Assert.Equal(ErrorCodes.Range, e.Code); Assert.Contains("from 1 to 20, got 25", e.Message); },
             e => { Assert.Equal("/1/eventUrl", e.Pointer); Assert.Equal(ErrorCodes.Type, e.Code); Assert.Contains("not a bare string", e.Message); },
             e => { Assert.Equal("/2/channels", e.Pointer); Assert.Equal(ErrorCodes.Requires, e.Code); });

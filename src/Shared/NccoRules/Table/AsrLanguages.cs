@@ -1,7 +1,7 @@
 namespace Ncco.Rules;
 
 /// <summary>Speech-recognition (and transcription) language codes (reference §5.3), matched case-insensitively.</summary>
-public static class AsrLanguages
+internal static class AsrLanguages
 {
     /// <summary>Every documented code, plus the aliases of Mandarin.</summary>
     public static IReadOnlyList<string> Codes { get; } =

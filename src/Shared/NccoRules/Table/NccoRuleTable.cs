@@ -4,7 +4,7 @@ namespace Ncco.Rules;
 /// Every rule of the NCCO wire contract (reference §1), as data. The validator, the JSON Schema generator and
 /// the analyzers all interpret this one table.
 /// </summary>
-public static class NccoRuleTable
+internal static class NccoRuleTable
 {
     private static readonly string[] Methods = ["GET", "POST"];
     private const string MethodDescription = "HTTP method of the webhook: GET or POST. Default POST.";

@@ -4,7 +4,7 @@ namespace Ncco.Rules;
 /// Text-to-speech languages and their styles (reference §5.1). A style is valid when it is a standard style
 /// of the language, or a premium style and <c>premium</c> is true.
 /// </summary>
-public static class TtsLanguages
+internal static class TtsLanguages
 {
     // code, standard styles, premium styles ("-" = none). Ranges are inclusive.
     private static readonly string[][] Table =

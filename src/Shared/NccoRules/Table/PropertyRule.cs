@@ -1,7 +1,9 @@
+using System.Text;
+
 namespace Ncco.Rules;
 
 /// <summary>What one property of an action, endpoint or settings object may hold.</summary>
-public sealed class PropertyRule
+internal sealed class PropertyRule
 {
     /// <summary>Creates an immutable rule; every optional argument matches the property of the same name.</summary>
     public PropertyRule(
@@ -23,13 +25,18 @@ public sealed class PropertyRule
         string? @default = null)
     {
         Name = name;
+        Utf8Name = Encoding.UTF8.GetBytes(name);
         Kind = kind;
         Description = description;
         Required = required;
         Aliases = aliases ?? [];
-        Minimum = minimum;
-        Maximum = maximum;
+        Utf8Aliases = Aliases.Select(Encoding.UTF8.GetBytes).ToArray();
+        // Whole numbers bind to 32-bit integers: where the reference gives no bound, the type's bound is the rule's,
+        // so the validator never accepts a number the reader cannot hold (2147483648 is a range error, not a crash).
+        Minimum = kind == ValueKind.Integer ? minimum ?? int.MinValue : minimum;
+        Maximum = kind == ValueKind.Integer ? maximum ?? int.MaxValue : maximum;
         AllowedValues = allowedValues;
+        Utf8AllowedValues = allowedValues?.Select(Encoding.UTF8.GetBytes).ToArray();
         Format = format;
         MinLength = minLength;
         MaxLength = maxLength;
@@ -43,8 +50,14 @@ public sealed class PropertyRule
     /// <summary>The documented wire spelling, which writers emit.</summary>
     public string Name { get; }
 
+    /// <summary><see cref="Name"/> in UTF-8, compared with raw JSON bytes at run time.</summary>
+    public byte[] Utf8Name { get; }
+
     /// <summary>Other spellings seen in the wild that readers accept (reference §8).</summary>
     public string[] Aliases { get; }
+
+    /// <summary><see cref="Aliases"/> in UTF-8.</summary>
+    public byte[][] Utf8Aliases { get; }
 
     /// <summary>The JSON shape.</summary>
     public ValueKind Kind { get; }
@@ -55,14 +68,17 @@ public sealed class PropertyRule
     /// <summary>Must be present.</summary>
     public bool Required { get; }
 
-    /// <summary>Inclusive lower bound for numbers.</summary>
+    /// <summary>Inclusive lower bound for numbers (for whole numbers at least <see cref="int.MinValue"/>).</summary>
     public double? Minimum { get; }
 
-    /// <summary>Inclusive upper bound for numbers.</summary>
+    /// <summary>Inclusive upper bound for numbers (for whole numbers at most <see cref="int.MaxValue"/>: they bind to <c>int</c>).</summary>
     public double? Maximum { get; }
 
     /// <summary>The only allowed values of a string (or of an array's string items).</summary>
     public string[]? AllowedValues { get; }
+
+    /// <summary><see cref="AllowedValues"/> in UTF-8.</summary>
+    public byte[][]? Utf8AllowedValues { get; }
 
     /// <summary>Extra syntax for strings (or an array's string items).</summary>
     public ValueFormat Format { get; }

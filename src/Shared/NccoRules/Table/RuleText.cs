@@ -6,7 +6,7 @@ namespace Ncco.Rules;
 /// How rules are described in error messages. Shared by the runtime validator and the analyzers so a mistake reads
 /// the same in the IDE and at run time.
 /// </summary>
-public static class RuleText
+internal static class RuleText
 {
     /// <summary><c>from 0 to 10</c>, <c>at least 0</c>, <c>at most 7200</c>.</summary>
     public static string Bounds(PropertyRule rule)

@@ -1,7 +1,7 @@
 namespace Ncco.Rules;
 
 /// <summary>The JSON shape a property must have.</summary>
-public enum ValueKind
+internal enum ValueKind
 {
     /// <summary>A JSON string.</summary>
     String,
@@ -23,7 +23,7 @@ public enum ValueKind
 }
 
 /// <summary>Extra syntax a string value must follow.</summary>
-public enum ValueFormat
+internal enum ValueFormat
 {
     /// <summary>No constraint beyond the kind.</summary>
     None,

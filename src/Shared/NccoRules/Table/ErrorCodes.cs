@@ -4,7 +4,7 @@ namespace Ncco.Rules;
 /// Stable machine-readable codes of validation errors. The analyzers map each to a diagnostic id; tools may
 /// rely on them. Messages may improve over time; codes do not change.
 /// </summary>
-public static class ErrorCodes
+internal static class ErrorCodes
 {
     /// <summary>The text is not JSON.</summary>
     public const string InvalidJson = "invalid-json";
@@ -40,4 +40,9 @@ public static class ErrorCodes
     public const string Requires = "requires";
     /// <summary>A talk/stream with <c>bargeIn</c> is not followed by an <c>input</c>.</summary>
     public const string BargeInSequence = "bargein-sequence";
+    /// <summary>
+    /// A string or property name is not valid Unicode text: invalid UTF-8 bytes, or an escaped unpaired surrogate
+    /// (<c>"\ud800"</c>). JSON parsers accept both inside strings; nothing downstream can read them.
+    /// </summary>
+    public const string Encoding = "encoding";
 }

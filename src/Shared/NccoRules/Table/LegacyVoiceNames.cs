@@ -1,7 +1,7 @@
 namespace Ncco.Rules;
 
 /// <summary>The deprecated <c>voiceName</c> values and the language and style each stands for (reference §5.2).</summary>
-public static class LegacyVoiceNames
+internal static class LegacyVoiceNames
 {
     private static readonly string[][] Table =
     [

@@ -1,7 +1,7 @@
 namespace Ncco.Rules;
 
 /// <summary>The syntax checks behind <see cref="ValueFormat"/>; each returns a reason, or null when the text is fine.</summary>
-public static class FormatChecks
+internal static class FormatChecks
 {
     /// <summary>Checks <paramref name="text"/> against <paramref name="format"/>.</summary>
     public static string? Check(ValueFormat format, string text)

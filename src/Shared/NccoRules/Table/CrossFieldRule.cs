@@ -1,7 +1,7 @@
 namespace Ncco.Rules;
 
 /// <summary>The kinds of rules that relate several properties of one object.</summary>
-public enum CrossFieldKind
+internal enum CrossFieldKind
 {
     /// <summary><see cref="CrossFieldRule.First"/> cannot be used when <see cref="CrossFieldRule.Second"/> is present
     /// (or, when <see cref="CrossFieldRule.Value"/> is set, equals that value).</summary>
@@ -37,7 +37,7 @@ public enum CrossFieldKind
 }
 
 /// <summary>A rule that relates several properties of one object; see <see cref="CrossFieldKind"/>.</summary>
-public sealed class CrossFieldRule
+internal sealed class CrossFieldRule
 {
     /// <summary>Creates a rule.</summary>
     public CrossFieldRule(CrossFieldKind kind, string first, string second, string message, string? value = null, string? item = null)

@@ -1,0 +1,156 @@
+namespace Ncco.Rules;
+
+internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
+{
+    /// <summary>
+    /// Checks an object against <paramref name="rule"/>: every member known and given once, every value, the required
+    /// members and the cross-field rules. <paramref name="anchor"/> is where object-level findings (a missing member) go.
+    /// </summary>
+    public void CheckObject(TNode element, ObjectRule rule, string pointer, Site<TNode, TMember> anchor)
+    {
+        if (!_tree.TryGetMembers(element, out var members)) return;
+        var properties = rule.Properties;
+        ulong seen = 0;
+
+        while (_tree.NextMember(ref members, out var member))
+        {
+            var index = _tree.PropertyIndex(rule, member);
+            if (index < 0)
+            {
+                if (!_tree.IsWellFormed(member)) ReportEncodingName(pointer, member);
+                else if (!_partial) ReportUnknown(rule, member, pointer);
+                continue;
+            }
+            var property = properties[index];
+            var bit = 1UL << index;
+            if ((seen & bit) != 0)
+            {
+                var name = _tree.Name(member);
+                Report(Problem.Duplicate, JsonPointers.Append(pointer, name),
+                    $"\"{name}\" repeats \"{property.Name}\" (accepted spellings: {string.Join(", ", property.AllNames())}); give it once",
+                    Site<TNode, TMember>.Name(member));
+                continue;
+            }
+            seen |= bit;
+            CheckValue(_tree.Value(member), property, new Location(pointer, member), member);
+        }
+
+        if (!_partial)
+        {
+            for (var i = 0; i < properties.Length; i++)
+            {
+                if (!properties[i].Required || (seen & (1UL << i)) != 0) continue;
+                var repair = rule.Name == "input" && properties[i].Name == "type"
+                    ? Repair<TNode, TMember>.AddInputType(element, GuessInputType(element))
+                    : default;
+                Report(Problem.Required, pointer, $"\"{properties[i].Name}\" is required: {RuleText.Lower(properties[i].Description)}", anchor, repair);
+            }
+        }
+
+        var crossFields = rule.CrossFieldRules;
+        for (var i = 0; i < crossFields.Length; i++)
+        {
+            var first = (seen & (1UL << rule.CrossFieldFirst[i])) != 0;
+            var second = (seen & (1UL << rule.CrossFieldSecond[i])) != 0;
+            CheckCrossField(element, rule, i, first, second, pointer, anchor);
+        }
+    }
+
+    private string[] GuessInputType(TNode input)
+    {
+        var dtmf = _tree.TryGetMember(input, "dtmf", RuleNames.Dtmf, out _);
+        var speech = _tree.TryGetMember(input, "speech", RuleNames.Speech, out _);
+        return dtmf && speech ? ["dtmf", "speech"] : speech ? ["speech"] : ["dtmf"];
+    }
+
+    private void ReportUnknown(ObjectRule rule, TMember member, string pointer)
+    {
+        var name = _tree.Name(member);
+        var similar = rule.FindSimilar(name);
+        var where = rule.Name.StartsWith("endpoint.", StringComparison.Ordinal)
+            ? $"a {rule.Key} endpoint"
+            : NccoRuleTable.FindAction(rule.Name) is not null ? $"the {rule.Name} action" : rule.Name;
+        Report(Problem.UnknownProperty, JsonPointers.Append(pointer, name),
+            similar is not null
+                ? $"unknown property \"{name}\" on {where}; did you mean \"{similar.Name}\"? (property names are case-sensitive)"
+                : $"unknown property \"{name}\" on {where}; expected one of " + string.Join(", ", rule.Properties.Select(p => p.Name)),
+            Site<TNode, TMember>.Name(member),
+            similar is not null ? Repair<TNode, TMember>.Rename(member, similar.Name) : default);
+    }
+
+    private void CheckEndpoint(TNode endpoint, string pointer)
+    {
+        if (_tree.Kind(endpoint) != NodeKind.Object)
+        {
+            Report(Problem.NotAnObject, pointer, "an endpoint must be a JSON object, got " + Describe(endpoint), Site<TNode, TMember>.Value(endpoint));
+            return;
+        }
+        if (!_tree.TryGetMembers(endpoint, out _)) return;
+        if (!_tree.TryGetMember(endpoint, "type", RuleNames.Type, out var typeMember))
+        {
+            Report(Problem.Required, pointer, "\"type\" is required: the endpoint type, one of " + string.Join(", ", NccoRuleTable.EndpointTypeNames), Site<TNode, TMember>.Anchor(endpoint));
+            return;
+        }
+        var type = _tree.Value(typeMember);
+        var kind = _tree.Kind(type);
+        if (kind == NodeKind.Unknown || kind == NodeKind.String && !_tree.IsKnown(type)) return;
+        if (kind == NodeKind.String && !_tree.IsWellFormed(type))
+        {
+            ReportEncoding(JsonPointers.Append(pointer, "type"), type);
+            return;
+        }
+        var rule = kind == NodeKind.String ? Find(NccoRuleTable.Endpoints, type) : null;
+        if (rule is null)
+        {
+            Report(Problem.Enum, JsonPointers.Append(pointer, "type"),
+                $"unknown endpoint type {Describe(type)}; expected one of " + string.Join(", ", NccoRuleTable.EndpointTypeNames), Site<TNode, TMember>.Value(type));
+            return;
+        }
+        CheckObject(endpoint, rule, pointer, Site<TNode, TMember>.Value(type));
+    }
+
+    /// <summary>The member of <paramref name="element"/> spelling <paramref name="rule"/> (documented name first, then aliases).</summary>
+    private bool TryGet(TNode element, PropertyRule rule, out TMember member)
+    {
+        if (_tree.TryGetMember(element, rule.Name, rule.Utf8Name, out member)) return true;
+        for (var i = 0; i < rule.Aliases.Length; i++)
+        {
+            if (_tree.TryGetMember(element, rule.Aliases[i], rule.Utf8Aliases[i], out member)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Where a value sits, turned into a JSON pointer only when a finding is reported: building a pointer string for
+    /// every property of every valid NCCO would dominate the runtime validator's allocations.
+    /// </summary>
+    private readonly struct Location
+    {
+        private readonly string _parent;
+        private readonly TMember _member;
+        private readonly int _index;
+
+        public Location(string parent, TMember member)
+        {
+            _parent = parent;
+            _member = member;
+            _index = -1;
+        }
+
+        private Location(Location array, int index)
+        {
+            _parent = array._parent;
+            _member = array._member;
+            _index = index;
+        }
+
+        /// <summary>Item <paramref name="index"/> of the array this location holds.</summary>
+        public Location Item(int index) => new(this, index);
+
+        public string Pointer(ref TTree tree)
+        {
+            var pointer = JsonPointers.Append(_parent, tree.Name(_member));
+            return _index >= 0 ? JsonPointers.Append(pointer, _index) : pointer;
+        }
+    }
+}
