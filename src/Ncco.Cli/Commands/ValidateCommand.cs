@@ -92,15 +92,14 @@ public static class ValidateCommand
     private static FileResult Check(string path, TextReader stdin)
     {
         var name = path == "-" ? "<stdin>" : path;
-        string text;
         try
         {
-            text = path == "-" ? stdin.ReadToEnd() : File.ReadAllText(path);
+            // A file is validated as bytes, so text that is not valid UTF-8 is reported where it is, not silently replaced.
+            return new FileResult(name, path == "-" ? NccoValidator.Validate(stdin.ReadToEnd()) : NccoValidator.Validate(File.ReadAllBytes(path)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new FileResult(name, [new NccoError(string.Empty, UnreadableCode, "cannot read the file: " + e.Message)]);
         }
-        return new FileResult(name, NccoValidator.Validate(text));
     }
 }
