@@ -45,10 +45,20 @@ internal readonly struct SourceTree : INccoTree<NNode, NMember, SourceCursor>
 
     public bool NextItem(ref SourceCursor cursor, out NNode item) => cursor.NextItem(out item);
 
+    /// <summary>The last member of that name, as the runtime (and System.Text.Json) read a repeated name.</summary>
     public bool TryGetMember(NNode node, string name, byte[] utf8Name, out NMember member)
     {
-        member = node.Member(name)!;
-        return member is not null;
+        var members = node.Members;
+        for (var i = (members?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            if (members![i].Name == name)
+            {
+                member = members[i];
+                return true;
+            }
+        }
+        member = null!;
+        return false;
     }
 
     public NNode Value(NMember member) => member.Value;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ncco.Rules;
 using Ncco.Validation;
-using Checker = Ncco.Rules.NccoRuleChecker<Ncco.Validation.JsonTree, System.Text.Json.JsonElement, System.Text.Json.JsonProperty, Ncco.Validation.JsonCursor>;
+using Checker = Ncco.Rules.NccoRuleChecker<Ncco.Validation.JsonTree, System.Text.Json.JsonElement, Ncco.Validation.JsonMember, Ncco.Validation.JsonCursor>;
 
 namespace Ncco.Serialization;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ncco.Rules;
@@ -8,7 +9,7 @@ namespace Ncco.Validation;
 /// The rule checker's view of System.Text.Json elements: names and values are compared as raw UTF-8 (no string is
 /// decoded for a valid NCCO except where a format needs it), and findings become <see cref="NccoError"/>s.
 /// </summary>
-internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCursor>
+internal readonly struct JsonTree : INccoTree<JsonElement, JsonMember, JsonCursor>
 {
     private readonly List<NccoError>? _errors;
     private readonly IReadOnlySet<string>? _customActions;
@@ -26,6 +27,7 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
 
     public bool AllTextWellFormed { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public NodeKind Kind(JsonElement node) => node.ValueKind switch
     {
         JsonValueKind.String => NodeKind.String,
@@ -37,6 +39,7 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
         _ => NodeKind.Unknown,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsKnown(JsonElement node) => true;
 
     public bool TryGetMembers(JsonElement node, out JsonCursor cursor)
@@ -45,7 +48,13 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
         return true;
     }
 
-    public bool NextMember(ref JsonCursor cursor, out JsonProperty member) => cursor.NextMember(out member);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool NextMember(ref JsonCursor cursor, out JsonMember member)
+    {
+        var found = cursor.NextMember(out var property);
+        member = new JsonMember(property);
+        return found;
+    }
 
     public bool TryGetItems(JsonElement node, out JsonCursor cursor, out int count)
     {
@@ -54,28 +63,44 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool NextItem(ref JsonCursor cursor, out JsonElement item) => cursor.NextItem(out item);
 
-    public bool TryGetMember(JsonElement node, string name, byte[] utf8Name, out JsonProperty member)
+    /// <remarks>
+    /// The last member of that name, as System.Text.Json's lookup and deserialization read a repeated name (the
+    /// checker reports the repetition). Its lookup cannot unescape an unpaired surrogate escape in another member's
+    /// name, so unless the whole input is known to be Unicode the members are compared one by one.
+    /// </remarks>
+    public bool TryGetMember(JsonElement node, string name, byte[] utf8Name, out JsonMember member)
     {
+        if (AllTextWellFormed)
+        {
+            var found = node.TryGetProperty(utf8Name, out var value);
+            member = new JsonMember(name, value);
+            return found;
+        }
+        member = default;
+        var any = false;
         foreach (var candidate in node.EnumerateObject())
         {
             if (NameEquals(candidate, utf8Name))
             {
-                member = candidate;
-                return true;
+                member = new JsonMember(name, candidate.Value);
+                any = true;
             }
         }
-        member = default;
-        return false;
+        return any;
     }
 
-    public JsonElement Value(JsonProperty member) => member.Value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public JsonElement Value(JsonMember member) => member.Value;
 
-    public string Name(JsonProperty member) => IsWellFormed(member) ? member.Name : Utf8Text.Display(JsonMarshal.GetRawUtf8PropertyName(member));
+    public string Name(JsonMember member) =>
+        member.Spelling ?? (IsWellFormed(member) ? member.Property.Name : Utf8Text.Display(JsonMarshal.GetRawUtf8PropertyName(member.Property)));
 
-    public int PropertyIndex(ObjectRule rule, JsonProperty member)
+    public int PropertyIndex(ObjectRule rule, JsonMember walked)
     {
+        var member = walked.Property;
         var spellings = rule.Utf8Spellings;
         var raw = JsonMarshal.GetRawUtf8PropertyName(member);
         if (raw.IndexOf((byte)'\\') < 0)
@@ -88,7 +113,7 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
         }
 
         // An escaped name (rare): System.Text.Json unescapes it, unless it holds an unpaired surrogate it cannot decode.
-        if (!IsWellFormed(member)) return -1;
+        if (!IsWellFormed(walked)) return -1;
         for (var i = 0; i < spellings.Length; i++)
         {
             if (member.NameEquals(spellings[i])) return rule.SpellingOwners[i];
@@ -96,12 +121,16 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
         return -1;
     }
 
-    public bool IsWellFormed(JsonProperty member) => AllTextWellFormed || Utf8Text.IsWellFormed(JsonMarshal.GetRawUtf8PropertyName(member));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsWellFormed(JsonMember member) =>
+        AllTextWellFormed || member.Spelling is not null || Utf8Text.IsWellFormed(JsonMarshal.GetRawUtf8PropertyName(member.Property));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsWellFormed(JsonElement text) => AllTextWellFormed || Utf8Text.IsWellFormed(RawString(text));
 
     public string Text(JsonElement text) => IsWellFormed(text) ? text.GetString()! : Utf8Text.Display(RawString(text));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TextEquals(JsonElement text, string expected, byte[]? expectedUtf8) =>
         expectedUtf8 is null ? text.ValueEquals(expected) : text.ValueEquals(expectedUtf8);
 
@@ -119,7 +148,7 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
 
     public bool IsComplete(JsonElement node) => true;
 
-    public void Report(Problem problem, string pointer, string message, Site<JsonElement, JsonProperty> site, Repair<JsonElement, JsonProperty> repair) =>
+    public void Report(Problem problem, string pointer, string message, Site<JsonElement, JsonMember> site, Repair<JsonElement, JsonMember> repair) =>
         _errors!.Add(new NccoError(pointer, ProblemCodes.Code(problem), message));
 
     /// <summary>
@@ -130,7 +159,7 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonProperty, JsonCur
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(member);
         if (raw.IndexOf((byte)'\\') < 0) return raw.SequenceEqual(utf8);
-        return IsWellFormed(member) && member.NameEquals(utf8);
+        return Utf8Text.IsWellFormed(raw) && member.NameEquals(utf8);
     }
 
     private static ReadOnlySpan<byte> RawString(JsonElement text) => JsonMarshal.GetRawUtf8Value(text)[1..^1];

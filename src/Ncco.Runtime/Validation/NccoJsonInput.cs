@@ -49,7 +49,8 @@ internal readonly struct NccoJsonInput : IDisposable
             var length = Transcode(json, rented, out var unpaired);
             var memory = rented.AsMemory(0, length);
             var document = JsonDocument.Parse(memory, DocumentOptions);
-            return new(document, !unpaired && Utf8Text.IsWellFormedDocument(memory.Span), rented);
+            // Transcoded from UTF-16 here, the bytes are valid UTF-8 unless a surrogate was unpaired: only escapes remain to look at.
+            return new(document, !unpaired && !Utf8Text.MayHoldSurrogateEscape(memory.Span), rented);
         }
         catch
         {

@@ -79,7 +79,7 @@ public static class NccoValidator
     /// <param name="errors">Where errors go.</param>
     internal static void ValidateDocument(JsonElement ncco, bool wellFormed, NccoValidationOptions options, List<NccoError> errors)
     {
-        var checker = new NccoRuleChecker<JsonTree, JsonElement, JsonProperty, JsonCursor>(new JsonTree(errors, options.CustomActions, wellFormed), partial: false);
+        var checker = new NccoRuleChecker<JsonTree, JsonElement, JsonMember, JsonCursor>(new JsonTree(errors, options.CustomActions, wellFormed), partial: false);
         checker.CheckDocument(ncco);
     }
 

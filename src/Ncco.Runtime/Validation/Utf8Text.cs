@@ -15,18 +15,20 @@ internal static class Utf8Text
     /// <c>\u</c> escape can be an unpaired surrogate. Conservative: a surrogate escape anywhere says no, and the
     /// checker then checks string by string.
     /// </summary>
-    public static bool IsWellFormedDocument(ReadOnlySpan<byte> json)
+    public static bool IsWellFormedDocument(ReadOnlySpan<byte> json) => Utf8.IsValid(json) && !MayHoldSurrogateEscape(json);
+
+    /// <summary>Whether the JSON text has a <c>\uD800</c>–<c>\uDFFF</c> escape (conservatively: an escaped backslash before "ud8" counts too).</summary>
+    public static bool MayHoldSurrogateEscape(ReadOnlySpan<byte> json)
     {
-        if (!Utf8.IsValid(json)) return false;
         var at = json.IndexOf("\\u"u8);
         while (at >= 0)
         {
             var rest = json[(at + 2)..];
-            if (rest.Length >= 2 && (rest[0] | 0x20) == 'd' && rest[1] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F') return false;
+            if (rest.Length >= 2 && (rest[0] | 0x20) == 'd' && rest[1] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F') return true;
             var next = rest.IndexOf("\\u"u8);
             at = next < 0 ? -1 : at + 2 + next;
         }
-        return true;
+        return false;
     }
 
     /// <summary>Whether the raw JSON text of one string or member name (quotes excluded, escapes as written) is valid Unicode.</summary>

@@ -6,7 +6,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     /// <paramref name="firstPresent"/> and <paramref name="secondPresent"/> come from the member scan, so the common case
     /// (neither option used) costs no lookup at all.
     /// </remarks>
-    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, string pointer, Site<TNode, TMember> anchor)
+    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, string pointer, in Site<TNode, TMember> anchor)
     {
         var rule = objectRule.CrossFieldRules[index];
         if (!firstPresent && rule.Kind is not (CrossFieldKind.ExactlyOne or CrossFieldKind.TtsStyle)) return;

@@ -6,7 +6,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     /// Checks an object against <paramref name="rule"/>: every member known and given once, every value, the required
     /// members and the cross-field rules. <paramref name="anchor"/> is where object-level findings (a missing member) go.
     /// </summary>
-    public void CheckObject(TNode element, ObjectRule rule, string pointer, Site<TNode, TMember> anchor)
+    public void CheckObject(TNode element, ObjectRule rule, string pointer, in Site<TNode, TMember> anchor)
     {
         if (!_tree.TryGetMembers(element, out var members)) return;
         var properties = rule.Properties;
@@ -99,7 +99,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             ReportEncoding(JsonPointers.Append(pointer, "type"), type);
             return;
         }
-        var rule = kind == NodeKind.String ? Find(NccoRuleTable.Endpoints, type) : null;
+        var rule = kind == NodeKind.String ? Find(NccoRuleTable.EndpointArray, type) : null;
         if (rule is null)
         {
             Report(Problem.Enum, JsonPointers.Append(pointer, "type"),
@@ -147,7 +147,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         /// <summary>Item <paramref name="index"/> of the array this location holds.</summary>
         public Location Item(int index) => new(this, index);
 
-        public string Pointer(ref TTree tree)
+        public readonly string Pointer(ref TTree tree)
         {
             var pointer = JsonPointers.Append(_parent, tree.Name(_member));
             return _index >= 0 ? JsonPointers.Append(pointer, _index) : pointer;

@@ -4,7 +4,7 @@ namespace Ncco.Rules;
 
 internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
 {
-    private void CheckValue(TNode value, PropertyRule rule, Location at, TMember member)
+    private void CheckValue(TNode value, PropertyRule rule, in Location at, in TMember member)
     {
         var kind = _tree.Kind(value);
         if (kind == NodeKind.Unknown) return;
@@ -70,10 +70,10 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         }
     }
 
-    private void ReportRange(PropertyRule rule, Location at, TNode value, string got) =>
+    private void ReportRange(PropertyRule rule, in Location at, TNode value, string got) =>
         Report(Problem.Range, at.Pointer(ref _tree), $"must be {RuleText.Bounds(rule)}, got {got}", Site<TNode, TMember>.Value(value));
 
-    private void CheckObjectValue(TNode value, PropertyRule rule, string pointer, TMember member)
+    private void CheckObjectValue(TNode value, PropertyRule rule, string pointer, in TMember member)
     {
         if (!_tree.TryGetMembers(value, out var members)) return;
         if (rule.ObjectRef is { } reference)
@@ -107,7 +107,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         }
     }
 
-    private void CheckArray(TNode value, PropertyRule rule, Location at)
+    private void CheckArray(TNode value, PropertyRule rule, in Location at)
     {
         var kind = _tree.Kind(value);
         if (kind != NodeKind.Array)
@@ -189,7 +189,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     }
 
     /// <summary>Checks a known, well-formed string against the allowed values, lengths and format of its rule.</summary>
-    private void CheckString(TNode value, PropertyRule rule, Location at)
+    private void CheckString(TNode value, PropertyRule rule, in Location at)
     {
         if (rule.AllowedValues is { } allowed)
         {

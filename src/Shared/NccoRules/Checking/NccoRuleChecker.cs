@@ -93,7 +93,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             return null;
         }
 
-        var rule = Find(NccoRuleTable.Actions, nameNode);
+        var rule = Find(NccoRuleTable.ActionArray, nameNode);
         if (rule is not null)
         {
             CheckObject(action, rule, pointer, Site<TNode, TMember>.Value(nameNode));
@@ -147,18 +147,18 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     }
 
     /// <summary>The rule of <paramref name="rules"/> whose <see cref="ObjectRule.Key"/> the string names, or null.</summary>
-    private ObjectRule? Find(IReadOnlyList<ObjectRule> rules, TNode name)
+    private ObjectRule? Find(ObjectRule[] rules, TNode name)
     {
-        for (var i = 0; i < rules.Count; i++)
+        for (var i = 0; i < rules.Length; i++)
         {
             if (_tree.TextEquals(name, rules[i].Key, rules[i].Utf8Key)) return rules[i];
         }
         return null;
     }
 
-    private void Report(Problem problem, string pointer, string message, Site<TNode, TMember> site) =>
+    private void Report(Problem problem, string pointer, string message, in Site<TNode, TMember> site) =>
         _tree.Report(problem, pointer, message, site, default);
 
-    private void Report(Problem problem, string pointer, string message, Site<TNode, TMember> site, Repair<TNode, TMember> repair) =>
+    private void Report(Problem problem, string pointer, string message, in Site<TNode, TMember> site, Repair<TNode, TMember> repair) =>
         _tree.Report(problem, pointer, message, site, repair);
 }

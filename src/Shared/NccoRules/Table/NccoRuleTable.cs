@@ -249,6 +249,12 @@ internal static class NccoRuleTable
         ]),
     ];
 
+    /// <summary><see cref="Actions"/> as an array, which the checker walks for every action without interface calls (never written to).</summary>
+    internal static readonly ObjectRule[] ActionArray = [.. Actions];
+
+    /// <summary><see cref="Endpoints"/> as an array (never written to).</summary>
+    internal static readonly ObjectRule[] EndpointArray = [.. Endpoints];
+
     /// <summary>Every action name the platform defines.</summary>
     public static IReadOnlyList<string> ActionNames { get; } = BuildNames(Actions, string.Empty);
 
