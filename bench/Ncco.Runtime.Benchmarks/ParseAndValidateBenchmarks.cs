@@ -1,15 +1,22 @@
+#if BASELINE
+extern alias baseline;
+#endif
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Ncco.Serialization;
 using Ncco.Validation;
 
 namespace Ncco.Runtime.Benchmarks;
 
 /// <summary>
-/// Issue 2's target: validating + parsing a 20-action NCCO in under 20 µs and 20 KB allocated.
-/// The NCCO mixes every common action with realistic options, as an answer webhook would return it.
+/// Validating + parsing a 20-action NCCO (issue 2: under 20 µs and 20 KB; issue 19: under 5 µs and 8 KB). The NCCO
+/// mixes every common action with realistic options, as an answer webhook would return it. Built with
+/// NCCO_BASELINE_RUNTIME (see compare.sh), each benchmark also runs against an earlier build, in the same table.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class ParseAndValidateBenchmarks
 {
     private string _json = string.Empty;
@@ -23,12 +30,23 @@ public class ParseAndValidateBenchmarks
         if (!NccoParser.Parse(_json).IsValid) throw new InvalidOperationException("benchmark NCCO must be valid");
     }
 
-    [Benchmark(Baseline = true, Description = "validate only (string)")]
+    [Benchmark(Description = "validate only (string)"), BenchmarkCategory("validate")]
     public int Validate() => NccoValidator.Validate(_json).Count;
 
-    [Benchmark(Description = "validate + parse to model (string)")]
+    [Benchmark(Description = "validate + parse to model (string)"), BenchmarkCategory("parse string")]
     public object? ParseString() => NccoParser.Parse(_json).Document;
 
-    [Benchmark(Description = "validate + parse to model (UTF-8 bytes, as from a webhook)")]
+    [Benchmark(Description = "validate + parse to model (UTF-8 bytes, as from a webhook)"), BenchmarkCategory("parse utf8")]
     public object? ParseUtf8() => NccoParser.Parse(_utf8).Document;
+
+#if BASELINE
+    [Benchmark(Baseline = true, Description = "baseline: validate only (string)"), BenchmarkCategory("validate")]
+    public int BaselineValidate() => baseline::Ncco.Validation.NccoValidator.Validate(_json).Count;
+
+    [Benchmark(Baseline = true, Description = "baseline: validate + parse to model (string)"), BenchmarkCategory("parse string")]
+    public object? BaselineParseString() => baseline::Ncco.Serialization.NccoParser.Parse(_json).Document;
+
+    [Benchmark(Baseline = true, Description = "baseline: validate + parse to model (UTF-8 bytes)"), BenchmarkCategory("parse utf8")]
+    public object? BaselineParseUtf8() => baseline::Ncco.Serialization.NccoParser.Parse(_utf8).Document;
+#endif
 }
