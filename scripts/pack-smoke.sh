@@ -34,15 +34,17 @@ failed=0
 # check NAME COMMAND…: runs the command with its output in the log; a failure prints the name and the log's tail.
 check() {
   local name="$1"; shift
-  local out="$work/check.out"
+  local out="$work/check.out" began=$SECONDS
   if "$@" >"$out" 2>&1; then
-    passed=$((passed + 1)); echo "pass: $name"
+    passed=$((passed + 1)); echo "pass: $name ($((SECONDS - began)) s)"
   else
-    failed=$((failed + 1)); echo "FAIL: $name"; tail -n 40 "$out" | sed 's/^/    /'
+    failed=$((failed + 1)); echo "FAIL: $name ($((SECONDS - began)) s)"; tail -n 40 "$out" | sed 's/^/    /'
   fi
   { echo "--- $name"; cat "$out"; } >>"$log"
 }
+started=$SECONDS
 finish() {
+  echo "pack smoke: $((SECONDS - started)) s"
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
   exit
@@ -73,8 +75,9 @@ check "dotnet pack of every shipped project and the templates (VersionSuffix=ci)
 version="$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' "$copy/Directory.Build.props" | head -n 1)-ci"
 echo "version $version, feed $feed"
 
+# The same global properties as the pack, so the src projects it built are reused, not compiled again.
 check "a test project builds from the clone under /src/ (documentation rules follow the project, not the path)" \
-  dn build "$copy/tests/Ncco.Cli.Tests" -c Release -nologo -v quiet
+  dn build "$copy/tests/Ncco.Cli.Tests" -c Release -p:VersionSuffix=ci -nologo -v quiet
 
 # --- 2. the packages themselves ----------------------------------------------------------------------------------
 nuspec() { unzip -p "$feed/$1.$version.nupkg" "$1.nuspec"; }
@@ -222,5 +225,24 @@ check "ncco validate: a valid NCCO exits 0" exit_code_is 0 "$tools/ncco" validat
 check "ncco validate: a directory is checked file by file, invalid input exits 1" exit_code_is 1 "$tools/ncco" validate "$copy/examples/nccos"
 check "ncco validate: an unknown option exits 2" exit_code_is 2 "$tools/ncco" validate --bogus x.json
 check "ncco validate: a missing file exits 3" exit_code_is 3 "$tools/ncco" validate "$work/missing.json"
+tool_serves() {
+  local out="$work/serve.out" url="" i status
+  "$tools/ncco" serve --urls http://127.0.0.1:0 --data-directory "$work/tooldata" --no-demo --Ncco:Sip:Enabled=false >"$out" 2>&1 &
+  host_pid=$!
+  for i in $(seq 1 600); do
+    url="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$out" | head -n 1 | sed 's/listening on //')"
+    [ -n "$url" ] && break
+    kill -0 "$host_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "ncco serve did not start:"; cat "$out"; return 1; }
+  curl -fsS "$url/health/ready" || { cat "$out"; return 1; }
+  echo
+  # SIGTERM stops it gracefully (calls drain), with exit code 0.
+  kill -TERM "$host_pid"; wait "$host_pid"; status=$?; host_pid=""
+  echo "ncco serve exited $status after SIGTERM"
+  [ "$status" -eq 0 ] || { cat "$out"; return 1; }
+}
+check "ncco serve from the installed tool opens its SQLite store (the kept natives), answers /health/ready, stops on SIGTERM with 0" tool_serves
 
 finish
