@@ -37,7 +37,7 @@ public static class IvrFlows
             var attempt = int.Parse(r.Request.Uri.Query.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
             if (r.Digits == "1" || r.SpeechText?.Contains("sales", StringComparison.Ordinal) == true)
                 return NccoBuilder.Create().Talk("Sales. For new phones, press 1. For contracts, press 2. To go back, press 9.", bargeIn: true)
-                    .Input(InputTypes.Dtmf, maxDigits: 1, timeOut: 5, eventUrl: "https://app.example/webhooks/sales").Build();
+                    .Input(InputTypes.Dtmf, eventUrl: "https://app.example/webhooks/sales", dtmf: new() { MaxDigits = 1, Timeout = 5 }).Build();
             return attempt >= 3 ? NccoBuilder.Create().Talk("We did not receive any input. Goodbye.").Build() : Menu(attempt + 1, "Sorry, I didn't catch that.");
         })
         .Map("/webhooks/sales", r => NccoBuilder.Create().Talk(r.Digits == "1" ? "Our new phones start at 99 euros. Goodbye." : "Goodbye.").Build())
@@ -48,8 +48,9 @@ public static class IvrFlows
         var b = NccoBuilder.Create();
         if (preface is not null) b.Talk(preface);
         return b.Talk("Welcome to Acme. For sales, press 1 or say sales. For support, press 2 or say support. For opening hours, press 3.", bargeIn: true)
-            .Input(InputTypes.Dtmf | InputTypes.Speech, maxDigits: 1, timeOut: 5, context: ["sales", "support", "hours"], endOnSilence: 1, startTimeout: 5,
-                eventUrl: $"https://app.example/webhooks/menu?attempt={attempt}")
+            .Input(InputTypes.Dtmf | InputTypes.Speech, $"https://app.example/webhooks/menu?attempt={attempt}",
+                dtmf: new() { MaxDigits = 1, Timeout = 5 },
+                speech: new() { Context = ["sales", "support", "hours"], EndOnSilence = 1, StartTimeout = 5 })
             .Build();
     }
 }

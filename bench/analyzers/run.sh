@@ -62,9 +62,9 @@ public static class Flow$i
 
     public static NccoDocument Built(string baseUrl) => NccoBuilder.Create()
         .Talk("Connecting you to sales, flow $i", loop: 1, level: 0.5)
-        .Record(endOnSilence: 3, timeOut: 120, eventUrl: baseUrl + "/recording/$i")
+        .Record(endOnSilence: 3, timeout: 120, eventUrl: baseUrl + "/recording/$i")
         .Connect(CallEndpoint.Phone("4477009$(printf '%05d' "$i")"), from: "447700900001", timeout: 30, limit: 3600)
-        .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: baseUrl + "/input/$i", maxDigits: 4, speechLanguage: "en-GB")
+        .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: baseUrl + "/input/$i", dtmf: new() { MaxDigits = 4 }, speech: new() { Language = "en-GB" })
         .Build();
 
     public static void Map(WebApplication app, string baseUrl)

@@ -29,9 +29,9 @@ public class BuilderTests
         Verify.NoDiagnostics(Code("""
             return NccoBuilder.Create()
                 .Talk("Welcome", bargeIn: true, loop: 2, level: 0.5, language: "en-GB", style: 3)
-                .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1, timeOut: 5)
+                .Input(InputTypes.Dtmf, baseUrl + "/menu", dtmf: new() { MaxDigits = 1, Timeout = 5 })
                 .Connect(CallEndpoint.Phone("447700900000"), from: "447700900001", timeout: 30, limit: 600)
-                .Record(endOnSilence: 3, endOnKey: '#', timeOut: 60, channels: 2)
+                .Record(endOnSilence: 3, endOnKey: '#', timeout: 60, channels: 2)
                 .Wait(2.5)
                 .Build();
             """), Arguments, Flow);
@@ -43,8 +43,8 @@ public class BuilderTests
         Verify.Diagnostics(Code("""
             return NccoBuilder.Create()
                 .Talk("Hi", loop: [|-1|], level: [|1.5|])
-                .Input(InputTypes.Dtmf, eventUrl: "https://e.com/x", maxDigits: [|25|], timeOut: [|11|], startTimeout: 5)
-                .Record(endOnSilence: [|20|], timeOut: [|2|])
+                .Input(InputTypes.Dtmf, "https://e.com/x", dtmf: new() { MaxDigits = [|25|], Timeout = [|11|] }, speech: new() { StartTimeout = 5 })
+                .Record(endOnSilence: [|20|], timeout: [|2|])
                 .Connect(CallEndpoint.App("bob"), timeout: [|1|], limit: [|9000|])
                 .Wait([|0|])
                 .Build();
@@ -63,9 +63,60 @@ public class BuilderTests
                 .Connect(CallEndpoint.Phone({|NCCO009:"+447700900000"|}))
                 .Connect(CallEndpoint.Sip({|NCCO009:"alice@example.com"|}))
                 .Connect(CallEndpoint.WebSocket({|NCCO009:"https://example.com/ws"|}, sampleRate: {|NCCO008:44100|}))
-                .Input(InputTypes.Speech, eventUrl: "https://e.com/x", speechLanguage: {|NCCO009:"xx"|})
+                .Input(InputTypes.Speech, "https://e.com/x", speech: new() { Language = {|NCCO009:"xx"|} })
                 .Build();
             """), Arguments);
+    }
+
+    [Fact]
+    public void Settings_records_are_checked_at_their_properties()
+    {
+        var diagnostics = Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Input(InputTypes.Dtmf | InputTypes.Speech, "https://e.com/x",
+                    dtmf: new Ncco.Model.Actions.DtmfSettings { MaxDigits = [|25|], SubmitOnHash = true },
+                    speech: new() { EndOnSilence = [|20|], Sensitivity = [|5|], Uuid = "leg" })
+                .Record(timeout: 60, transcription: new() { EventUrl = new Uri("https://e.com/t"), SentimentAnalysis = true })
+                .Connect(CallEndpoint.App("bob"), advancedMachineDetection: new() { Behavior = MachineDetectionBehavior.Hangup, BeepTimeout = [|5|] })
+                .Build();
+            """), [Arguments], "NCCO007", new VerifyOptions { OnlyIds = ["NCCO007"] });
+        Assert.Contains(diagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).StartsWith("dtmf.MaxDigits: must be", StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).StartsWith("advancedMachineDetection.BeepTimeout: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Settings_properties_and_enums_are_read_by_their_wire_names()
+    {
+        Verify.Diagnostics(Code("""
+            return NccoBuilder.Create()
+                .Input(InputTypes.Speech, "https://e.com/x", speech: new() { Language = {|NCCO009:"xx"|}, Context = ["sales"] })
+                .Record(timeout: 60, format: RecordingFormat.Ogg, transcription: new() { Language = {|NCCO009:"yy"|}, EventUrl = new Uri({|NCCO009:"ftp://e.com/t"|}) })
+                .Build();
+            """), Arguments);
+    }
+
+    [Fact]
+    public void Valid_enums_and_defaults_have_no_diagnostics()
+    {
+        Verify.NoDiagnostics(Code("""
+            return NccoBuilder.Create()
+                .Talk("Hi", bargeIn: false, loop: 1, language: "en-US")
+                .Input(InputTypes.Dtmf, "https://e.com/x", mode: InputMode.Asynchronous, eventMethod: WebhookMethod.Get)
+                .Connect(CallEndpoint.App("bob"), eventType: ConnectEventType.Synchronous, machineDetection: MachineDetectionBehavior.Hangup,
+                    advancedMachineDetection: new() { Mode = MachineDetectionMode.DetectBeep, BeepTimeout = 60 })
+                .Connect(CallEndpoint.App("bob"), eventType: ConnectEventType.Asynchronous, eventMethod: WebhookMethod.Post)
+                .Conversation("room", startOnEnter: true, mute: false, canSpeak: new[] { "leg" })
+                .Wait(10)
+                .Build();
+            """), Arguments, Flow);
+    }
+
+    [Fact]
+    public void Custom_actions_in_a_chain_disable_flow_claims()
+    {
+        Verify.NoDiagnostics(Code("""
+            return NccoBuilder.Create().Custom("beep", new { times = 3 }).Build();
+            """), Arguments, Flow);
     }
 
     [Fact]
@@ -83,7 +134,7 @@ public class BuilderTests
             return NccoBuilder.Create()
                 .Conversation("room", {|NCCO010:mute: true|}, canSpeak: new[] { "leg" })
                 .Connect(CallEndpoint.App("bob"), from: "447700900001", {|NCCO010:randomFromNumber: true|})
-                .Input(InputTypes.Speech, eventUrl: "https://e.com/x", {|NCCO010:maxDigits: 2|})
+                .Input(InputTypes.Speech, "https://e.com/x", {|NCCO010:dtmf: new() { MaxDigits = 2 }|})
                 .Record({|NCCO010:channels: 1|})
                 .Transfer("CON-1", canSpeak: new[] { "a" }, {|NCCO010:mute: true|})
                 .Build();

@@ -140,7 +140,7 @@ public class CodeFixTests
             Api("""
                 app.MapGet("/a", () => Results.Json(NccoBuilder.Create()
                             .Talk("Press 1", bargeIn: true, language: "en-GB")
-                            .Input(InputTypes.Dtmf, eventUrl: baseUrl + "/menu", maxDigits: 1)
+                            .Input(InputTypes.Dtmf, baseUrl + "/menu", dtmf: new() { MaxDigits = 1 })
                             .Connect(Ncco.Model.Endpoints.CallEndpoint.Phone("447700900000"), timeout: 30)
                             .Build()));
                 """).Replace("using Microsoft.AspNetCore.Http;\n", "using Microsoft.AspNetCore.Http;\nusing Ncco;\nusing Ncco.Model;\n"),
@@ -156,6 +156,21 @@ public class CodeFixTests
                 return NccoBuilder.Create()
                             .Talk("Hi", loop: 2)
                             .Record(endOnKey: '#', format: RecordingFormat.Wav)
+                            .Build();
+                """),
+            Json, "NCCO040", new VerifyOptions { IncludeHidden = true });
+    }
+
+    [Fact]
+    public void Converts_input_settings_and_connect_options_to_the_builder()
+    {
+        VerifyFix.Apply(
+            Parse("""return NccoDocument.Parse("[{\"action\":\"input\",\"type\":[\"speech\"],\"speech\":{\"context\":[\"yes\"],\"endOnSilence\":1.5},\"mode\":\"synchronous\"},{\"action\":\"connect\",\"endpoint\":[{\"type\":\"app\",\"user\":\"bob\"}],\"eventType\":\"synchronous\"},{\"action\":\"record\",\"timeOut\":60}]");"""),
+            Parse("""
+                return NccoBuilder.Create()
+                            .Input(InputTypes.Speech, speech: new() { Context = new[] { "yes" }, EndOnSilence = 1.5 }, mode: InputMode.Synchronous)
+                            .Connect(Ncco.Model.Endpoints.CallEndpoint.App("bob"), eventType: ConnectEventType.Synchronous)
+                            .Record(timeout: 60)
                             .Build();
                 """),
             Json, "NCCO040", new VerifyOptions { IncludeHidden = true });

@@ -44,7 +44,7 @@ public class ActionConformanceTests
         var app = new WebhookApp()
             .Map("/webhooks/answer", NccoBuilder.Create()
                 .Talk("This is a very long menu prompt that goes on and on and on and on", bargeIn: true)
-                .Input(InputTypes.Dtmf, eventUrl: "https://app.example/in", maxDigits: 1).Build())
+                .Input(InputTypes.Dtmf, eventUrl: "https://app.example/in", dtmf: new() { MaxDigits = 1 }).Build())
             .Map("/in", r => NccoBuilder.Create().Talk("You pressed " + r.Digits).Build())
             .Map("/webhooks/event", _ => null);
         await using var sim = VoiceSimulator.Start(app);
@@ -65,7 +65,7 @@ public class ActionConformanceTests
         var (sim, _) = Sim.With(NccoBuilder.Create()
             .Talk("first prompt", bargeIn: true)
             .Talk("second prompt", bargeIn: false)
-            .Input(InputTypes.Dtmf, maxDigits: 1)
+            .Input(InputTypes.Dtmf, dtmf: new() { MaxDigits = 1 })
             .Talk("after input", bargeIn: false)
             .Talk("blocking again"));
         await using var _s = sim;
@@ -84,7 +84,7 @@ public class ActionConformanceTests
     {
         var (sim, app) = Sim.With(NccoBuilder.Create()
             .Talk("one two three four five six seven eight nine ten", bargeIn: true) // 4 s
-            .Input(InputTypes.Dtmf, timeOut: 3));
+            .Input(InputTypes.Dtmf, dtmf: new() { Timeout = 3 }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.EndsAsync();
@@ -100,7 +100,7 @@ public class ActionConformanceTests
     [InlineData("12", 10, false, "12", true)]
     public async Task Dtmf_completion_rules(string keys, int maxDigits, bool submitOnHash, string expected, bool timedOut)
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Dtmf, maxDigits: maxDigits, submitOnHash: submitOnHash, timeOut: 5));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Dtmf, dtmf: new() { MaxDigits = maxDigits, SubmitOnHash = submitOnHash, Timeout = 5 }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.PressAsync(keys);
@@ -114,7 +114,7 @@ public class ActionConformanceTests
     [Fact]
     public async Task Speech_input_reports_text_confidence_as_string_and_end_on_silence()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, endOnSilence: 1.5, context: ["sales", "support"]));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { EndOnSilence = 1.5, Context = ["sales", "support"] }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.SaysAsync("I want sales", confidence: 0.87);
@@ -131,7 +131,7 @@ public class ActionConformanceTests
     [Fact]
     public async Task Speech_start_timeout_and_max_duration()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, startTimeout: 4).Input(InputTypes.Speech, maxDuration: 2));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { StartTimeout = 4 }).Input(InputTypes.Speech, speech: new() { MaxDuration = 2 }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.StaysSilentAsync(TimeSpan.FromSeconds(4));
@@ -146,7 +146,7 @@ public class ActionConformanceTests
     [Fact]
     public async Task Dtmf_and_speech_together_first_modality_wins()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Dtmf | InputTypes.Speech, maxDigits: 2).Input(InputTypes.Dtmf | InputTypes.Speech, maxDigits: 2));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Dtmf | InputTypes.Speech, dtmf: new() { MaxDigits = 2 }).Input(InputTypes.Dtmf | InputTypes.Speech, dtmf: new() { MaxDigits = 2 }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.PressAsync("4");

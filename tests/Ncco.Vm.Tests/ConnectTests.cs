@@ -69,7 +69,7 @@ public class ConnectTests
     {
         var app = new WebhookApp()
             .Map("/webhooks/answer", NccoBuilder.Create()
-                .Connect(CallEndpoint.Phone("447700900099"), eventUrl: "https://app.example/connect-events", synchronousEvents: true)
+                .Connect(CallEndpoint.Phone("447700900099"), eventUrl: "https://app.example/connect-events", eventType: ConnectEventType.Synchronous)
                 .Talk("not reached").Build())
             .Map("/connect-events", r => r.Status == "busy" ? NccoBuilder.Create().Talk("Agent busy, leave a message").Build() : null)
             .Map("/webhooks/event", _ => null);

@@ -179,7 +179,7 @@ public class MediaPlaneSeamTests
     public async Task Speech_input_listens_on_the_plane_and_posts_the_result_as_soon_as_it_is_reported()
     {
         var h = new Harness(r => r.Kind == WebhookKind.Answer
-            ? NccoBuilder.Create().Talk("Say something", bargeIn: true).Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1.5).Build()
+            ? NccoBuilder.Create().Talk("Say something", bargeIn: true).Input(InputTypes.Speech, speech: new() { Context = ["yes", "no"], EndOnSilence = 1.5 }).Build()
             : null);
         var (leg, party) = await h.CallAsync();
         await h.RunAsync(() => h.Plane.Listens.Count == 1);
@@ -203,7 +203,7 @@ public class MediaPlaneSeamTests
     [Fact]
     public async Task Speech_onset_without_a_result_still_ends_at_a_deadline()
     {
-        var h = new Harness(r => r.Kind == WebhookKind.Answer ? NccoBuilder.Create().Input(InputTypes.Speech, maxDuration: 5, endOnSilence: 1).Build() : null);
+        var h = new Harness(r => r.Kind == WebhookKind.Answer ? NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { MaxDuration = 5, EndOnSilence = 1 }).Build() : null);
         var (leg, _) = await h.CallAsync();
         await h.RunAsync(() => h.Plane.Listens.Count == 1);
         ((ILegEventSink)leg).SpeechStarted();

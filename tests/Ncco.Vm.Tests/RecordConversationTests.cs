@@ -35,7 +35,7 @@ public class RecordConversationTests
     [Fact]
     public async Task Record_endOnKey_and_timeOut()
     {
-        var (sim, _) = Sim.With(NccoBuilder.Create().Record(endOnKey: '#').Record(timeOut: 5, format: RecordingFormat.Wav).Talk("bye"));
+        var (sim, _) = Sim.With(NccoBuilder.Create().Record(endOnKey: '#').Record(timeout: 5, format: RecordingFormat.Wav).Talk("bye"));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.StaysSilentAsync(TimeSpan.FromSeconds(20));
@@ -169,7 +169,7 @@ public class TranscriptionAndSaveAudioTests
     [Fact]
     public async Task Speech_saveAudio_adds_a_recording_url()
     {
-        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, saveAudio: true));
+        var (sim, app) = Sim.With(NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { SaveAudio = true }));
         await using var _s = sim;
         var call = await sim.CallAsync("447700900001", "447700900000");
         await call.SaysAsync("hello");

@@ -13,7 +13,7 @@ public class SimulatorTests
 {
     private static WebhookApp Menu() => new WebhookApp()
         .Map("/webhooks/answer", NccoBuilder.Create().Talk("Welcome. Press 1 for sales or 2 for support.", bargeIn: true)
-            .Input(InputTypes.Dtmf | InputTypes.Speech, maxDigits: 1, eventUrl: "https://app.example/menu").Build())
+            .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: "https://app.example/menu", dtmf: new() { MaxDigits = 1 }).Build())
         .Map("/menu", r => NccoBuilder.Create().Talk(r.Digits == "1" || r.SpeechText == "sales" ? "Sales, please hold" : "Support, please hold").Build())
         .Map("/webhooks/event", _ => null);
 

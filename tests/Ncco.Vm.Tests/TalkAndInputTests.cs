@@ -25,7 +25,7 @@ public class TalkAndInputTests
     public async Task Dtmf_input_posts_digits_and_the_returned_ncco_replaces_the_rest()
     {
         var app = new Ncco.Testing.Hosting.WebhookApp()
-            .Map("/webhooks/answer", NccoBuilder.Create().Talk("Press 1 for sales").Input(InputTypes.Dtmf, eventUrl: "https://app.example/ivr", maxDigits: 1).Talk("never said").Build())
+            .Map("/webhooks/answer", NccoBuilder.Create().Talk("Press 1 for sales").Input(InputTypes.Dtmf, eventUrl: "https://app.example/ivr", dtmf: new() { MaxDigits = 1 }).Talk("never said").Build())
             .Map("/ivr", r => r.Digits == "1" ? NccoBuilder.Create().Talk("Connecting you to sales").Build() : null)
             .Map("/webhooks/event", _ => null);
         await using var sim = VoiceSimulator.Start(app);
@@ -54,7 +54,7 @@ public class SpeechUuidTests
             {
                 OnAnswer = new Model.Endpoints.OnAnswer(new Uri("https://app.example/whisper")),
             }).Build())
-            .Map("/whisper", _ => NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speechUuid: callerUuid).Build())
+            .Map("/whisper", _ => NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speech: new() { Uuid = callerUuid }).Build())
             .Map("/heard", _ => null)
             .Map("/webhooks/event", _ => null);
         await using var sim = VoiceSimulator.Start(app);
@@ -74,7 +74,7 @@ public class SpeechUuidTests
     public async Task A_speech_uuid_naming_no_leg_of_the_conversation_completes_the_input_with_an_error_naming_the_field()
     {
         var app = new Ncco.Testing.Hosting.WebhookApp()
-            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speechUuid: "3f9b0a4e-0000-4000-8000-000000000000").Build())
+            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Speech, eventUrl: "https://app.example/heard", speech: new() { Uuid = "3f9b0a4e-0000-4000-8000-000000000000" }).Build())
             .Map("/heard", _ => null)
             .Map("/webhooks/event", _ => null);
         await using var sim = VoiceSimulator.Start(app);

@@ -101,7 +101,7 @@ public class WebhookTests
     public async Task Input_event_failing_uses_fallback_then_continues_the_current_ncco()
     {
         var app = new WebhookApp()
-            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Dtmf, maxDigits: 1, eventUrl: "https://app.example/in").Talk("carrying on").Build())
+            .Map("/webhooks/answer", NccoBuilder.Create().Input(InputTypes.Dtmf, eventUrl: "https://app.example/in", dtmf: new() { MaxDigits = 1 }).Talk("carrying on").Build())
             .Map("/in", _ => WebhookResponse.Status(503))
             .Map("/fallback", _ => WebhookResponse.Status(503))
             .Map("/webhooks/event", _ => null);

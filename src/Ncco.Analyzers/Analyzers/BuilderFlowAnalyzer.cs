@@ -54,7 +54,7 @@ public sealed class BuilderFlowAnalyzer : DiagnosticAnalyzer
         var items = new List<NNode>();
         foreach (var call in calls)
         {
-            if (call.TargetMethod.Name == "Add") return; // an action we cannot see: no flow claims
+            if (call.TargetMethod.Name is "Add" or "Custom") return; // an action we cannot see: no flow claims
             var action = BuilderModel.ReadAction(call, BuilderArgumentAnalyzer.NameSpan(call), []);
             if (action is not null) items.Add(action);
         }

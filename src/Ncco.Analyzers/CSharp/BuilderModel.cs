@@ -13,115 +13,74 @@ namespace Ncco.Analyzers.CSharp;
 /// endpoint it will write: explicitly passed arguments become members named as on the wire, constants keep their
 /// values, the rest only their kind. The rule table then checks it like any other NCCO.
 /// </summary>
+/// <remarks>
+/// The builder's shape is read by convention, not from a table per verb, so a verb's builder method can change without
+/// this file: a verb method is named after its verb (<c>Talk</c> → <c>talk</c>); a parameter, and a property of a
+/// settings record passed as <c>new() { … }</c>, is named after its wire property ignoring case and separators
+/// (<c>timeout</c> → <c>timeOut</c>, <c>BeepTimeout</c> → <c>beep_timeout</c>); an enum value is the allowed wire value
+/// of the same name (<c>InputMode.Asynchronous</c> → <c>"asynchronous"</c>, a flags enum an array of them); a string
+/// for an array property is its one item (<c>eventUrl</c>). A constant equal to the parameter's default is left out,
+/// as the writer leaves it out. The exceptions are listed in <see cref="Renamed"/> and in the <c>record</c> split logic.
+/// </remarks>
 internal static class BuilderModel
 {
-    /// <summary>Builder parameter → wire name for parameters that map one to one.</summary>
-    private static readonly Dictionary<string, string> SpeechParameters = new()
+    /// <summary>Builder parameters whose wire property has another name.</summary>
+    private static readonly Dictionary<string, string> Renamed = new()
     {
-        ["speechLanguage"] = "language", ["endOnSilence"] = "endOnSilence", ["startTimeout"] = "startTimeout",
-        ["maxDuration"] = "maxDuration", ["saveAudio"] = "saveAudio", ["sensitivity"] = "sensitivity", ["context"] = "context",
+        ["wait.seconds"] = "timeout",
     };
 
-    private static readonly HashSet<string> DtmfParameters = ["timeOut", "maxDigits", "submitOnHash"];
-    private static readonly HashSet<string> UrlParameters = ["streamUrl", "eventUrl", "musicOnHoldUrl"];
-    private static readonly HashSet<string> Skipped = ["eventMethod", "payload", "endpoint", "advancedMachineDetection", "machineDetection", "transcription", "format", "headers"];
+    /// <summary>Parameters left to other analyses: the endpoint is checked at its <c>CallEndpoint.*</c> factory call.</summary>
+    private static readonly HashSet<string> Skipped = ["connect.endpoint"];
 
-    /// <summary>The action a builder method adds, or null for other methods (Create, Add, Build).</summary>
-    public static string? ActionName(IMethodSymbol method) => method.Name switch
+    /// <summary>The action a builder method adds (its name, lowercased, when the rule table knows it), or null (Create, Add, Custom, Build).</summary>
+    public static string? ActionName(IMethodSymbol method)
     {
-        "Talk" => "talk",
-        "Stream" => "stream",
-        "Input" => "input",
-        "Record" => "record",
-        "Conversation" => "conversation",
-        "Connect" => "connect",
-        "Notify" => "notify",
-        "Wait" => "wait",
-        "Transfer" => "transfer",
-        _ => null,
-    };
+        var name = method.Name.ToLowerInvariant();
+        return NccoRuleTable.FindAction(name) is null ? null : name;
+    }
 
     /// <summary>The partial action for a builder call; members carry their <see cref="ArgumentSyntax"/> as tag.</summary>
     public static NNode? ReadAction(IInvocationOperation invocation, TextSpan nameSpan, Dictionary<TextSpan, string> parameterOfSpan)
     {
         var name = ActionName(invocation.TargetMethod);
         if (name is null) return null;
+        var rule = NccoRuleTable.FindAction(name)!;
         var action = new NNode(NodeKind.Object, invocation.Syntax.Span) { Members = [], AnchorSpan = nameSpan };
         action.Members!.Add(new NMember("action", nameSpan, new NNode(NodeKind.String, nameSpan) { Text = name }));
 
-        NNode? dtmf = null, speech = null;
         NNode? split = null;
         var channelsKnownAtMostOne = true;
         var splitPassed = false;
 
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null) continue;
-            var parameter = argument.Parameter.Name;
-            if (Skipped.Contains(parameter)) continue;
+            if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is not { } parameterSymbol) continue;
+            var parameter = parameterSymbol.Name;
+            if (Skipped.Contains(name + "." + parameter) || IsDefault(argument.Value, parameterSymbol)) continue;
             var syntax = (ArgumentSyntax)argument.Syntax;
-            var value = Value(argument.Value);
-            if (value.Kind == NodeKind.Null) continue; // null means "not set" for the builder
+
+            if (name == "record" && parameter == "splitConversation")
+            {
+                // A bool in C#, "split": "conversation" on the wire.
+                var flag = Value(argument.Value);
+                parameterOfSpan[flag.Span] = parameter;
+                parameterOfSpan[syntax.Span] = parameter;
+                splitPassed = true;
+                if (flag.Kind == NodeKind.Boolean && flag.Known && !flag.Boolean) continue;
+                split = flag.Known ? new NNode(NodeKind.String, flag.Span) { Text = "conversation" } : new NNode(NodeKind.String, flag.Span) { Known = false };
+                action.Members.Add(Member("split", syntax, split));
+                continue;
+            }
+
+            var property = Property(rule, name, parameter);
+            if (property is null) continue;
+            var value = WireValue(argument.Value, property, parameter, parameterOfSpan);
+            if (value is null || value.Kind == NodeKind.Null) continue; // null means "not set" for the builder
             parameterOfSpan[value.Span] = parameter;
             parameterOfSpan[syntax.Span] = parameter;
-
-            if (name == "input" && DtmfParameters.Contains(parameter))
-            {
-                dtmf ??= Settings(action, "dtmf", syntax);
-                dtmf.Members!.Add(Member(parameter, syntax, value));
-                continue;
-            }
-            if (name == "input" && SpeechParameters.TryGetValue(parameter, out var speechName))
-            {
-                speech ??= Settings(action, "speech", syntax);
-                speech.Members!.Add(Member(speechName, syntax, parameter == "context" ? new NNode(NodeKind.Array, value.Span) { Items = null } : value));
-                continue;
-            }
-            switch (parameter)
-            {
-                case "type" when name == "input":
-                    action.Members.Add(Member("type", syntax, InputTypes(value)));
-                    continue;
-                case "mode" when name == "input":
-                    action.Members.Add(Member("mode", syntax, EnumName(value, "synchronous", "asynchronous")));
-                    continue;
-                case "seconds" when name == "wait":
-                    action.Members.Add(Member("timeout", syntax, value));
-                    continue;
-                case "synchronousEvents":
-                    if (value.Kind == NodeKind.Boolean && value.Known && value.Boolean) action.Members.Add(Member("eventType", syntax, new NNode(NodeKind.String, value.Span) { Text = "synchronous" }));
-                    continue;
-                case "endOnKey":
-                    action.Members.Add(Member("endOnKey", syntax, value.Kind == NodeKind.Number && value.Known
-                        ? new NNode(NodeKind.String, value.Span) { Text = ((char)(int)value.Number).ToString() }
-                        : new NNode(NodeKind.String, value.Span) { Known = false }));
-                    continue;
-                case "splitConversation":
-                    splitPassed = true;
-                    if (value.Kind == NodeKind.Boolean && value.Known && !value.Boolean) continue;
-                    split = value.Known ? new NNode(NodeKind.String, value.Span) { Text = "conversation" } : new NNode(NodeKind.String, value.Span) { Known = false };
-                    action.Members.Add(Member("split", syntax, split));
-                    continue;
-                case "channels":
-                    if (!value.Known || value.Number > 1) channelsKnownAtMostOne = false;
-                    action.Members.Add(Member("channels", syntax, value));
-                    continue;
-                case "name" when name == "conversation":
-                case "conversationId":
-                    action.Members.Add(Member(parameter, syntax, value));
-                    continue;
-            }
-            if (UrlParameters.Contains(parameter))
-            {
-                action.Members.Add(Member(parameter, syntax, new NNode(NodeKind.Array, value.Span) { Items = [value] }));
-                continue;
-            }
-            if (parameter is "canSpeak" or "canHear")
-            {
-                action.Members.Add(Member(parameter, syntax, new NNode(NodeKind.Array, value.Span) { Items = null }));
-                continue;
-            }
-            action.Members.Add(Member(parameter, syntax, value));
+            if (name == "record" && parameter == "channels" && (!value.Known || value.Number > 1)) channelsKnownAtMostOne = false;
+            action.Members.Add(Member(property.Name, syntax, value));
         }
 
         if (name == "record")
@@ -175,33 +134,130 @@ internal static class BuilderModel
         return (node, type);
     }
 
-    private static NNode Settings(NNode action, string name, ArgumentSyntax first)
+    /// <summary>The wire property a builder parameter or settings property sets: same name ignoring case and separators.</summary>
+    private static PropertyRule? Property(ObjectRule rule, string owner, string name) =>
+        Renamed.TryGetValue(owner + "." + name, out var wire) ? rule.Find(wire) : rule.FindSimilar(name);
+
+    /// <summary>Whether an argument is the constant its parameter defaults to (the writer leaves such values out).</summary>
+    private static bool IsDefault(IOperation value, IParameterSymbol parameter) =>
+        parameter.HasExplicitDefaultValue && value.ConstantValue.HasValue && value.ConstantValue.Value is { } constant
+        && Equals(constant, parameter.ExplicitDefaultValue);
+
+    /// <summary>A C# value as the wire value of <paramref name="property"/>, or null when nothing can be said.</summary>
+    private static NNode? WireValue(IOperation operation, PropertyRule property, string path, Dictionary<TextSpan, string> parameterOfSpan)
     {
-        var settings = new NNode(NodeKind.Object, first.Span) { Members = [] };
-        action.Members!.Add(new NMember(name, first.Span, settings) { Tag = first });
-        return settings;
+        var source = Unwrap(operation);
+        var type = source.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : source.Type;
+        if (source.ConstantValue is { HasValue: true, Value: null }) return new NNode(NodeKind.Null, operation.Syntax.Span);
+
+        if (property.Kind == ValueKind.Object)
+        {
+            // A settings record passed as new() { … }; anything else (a variable, a with-expression) is not guessed.
+            return property.ObjectRef is { } reference && NccoRuleTable.FindSettings(reference) is { } settings && source is IObjectCreationOperation creation
+                ? Settings(creation, settings, path, parameterOfSpan)
+                : null;
+        }
+        if (type is { TypeKind: TypeKind.Enum } enumType)
+        {
+            return property.Kind == ValueKind.Array ? Flags(source, enumType, property) : EnumName(source, enumType, property);
+        }
+        if (property.Kind == ValueKind.Array)
+        {
+            // A string is the one item of a URL array (eventUrl, streamUrl, speech uuid); other collections are not read.
+            if (type?.SpecialType == SpecialType.System_String) return new NNode(NodeKind.Array, source.Syntax.Span) { Items = [Value(source)] };
+            if (UriText(source) is { } uri) return new NNode(NodeKind.Array, source.Syntax.Span) { Items = [uri] };
+            return new NNode(NodeKind.Array, source.Syntax.Span) { Items = null };
+        }
+        if (type?.SpecialType == SpecialType.System_Char)
+        {
+            return source.ConstantValue is { HasValue: true, Value: char c }
+                ? new NNode(NodeKind.String, source.Syntax.Span) { Text = c.ToString(), Tag = source.Syntax }
+                : new NNode(NodeKind.String, source.Syntax.Span) { Known = false, Tag = source.Syntax };
+        }
+        return UriText(source) ?? Value(operation);
+    }
+
+    /// <summary>The members of <c>new DtmfSettings { MaxDigits = 1 }</c>, each at its assignment.</summary>
+    private static NNode Settings(IObjectCreationOperation creation, ObjectRule rule, string path, Dictionary<TextSpan, string> parameterOfSpan)
+    {
+        var node = new NNode(NodeKind.Object, creation.Syntax.Span) { Members = [], Tag = creation.Syntax };
+        if (creation.Initializer is null) return node;
+        foreach (var initializer in creation.Initializer.Initializers)
+        {
+            if (initializer is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment) continue;
+            var name = target.Property.Name;
+            var property = Property(rule, rule.Name, name);
+            if (property is null) continue;
+            var memberPath = path + "." + name;
+            var value = WireValue(assignment.Value, property, memberPath, parameterOfSpan);
+            if (value is null || value.Kind == NodeKind.Null) continue;
+            parameterOfSpan[value.Span] = memberPath;
+            parameterOfSpan[assignment.Syntax.Span] = memberPath;
+            node.Members!.Add(new NMember(property.Name, assignment.Syntax.Span, value) { Tag = assignment.Syntax });
+        }
+        return node;
+    }
+
+    /// <summary>An enum value as the allowed wire value of the same name (<c>DetectBeep</c> → <c>detect_beep</c>).</summary>
+    private static NNode EnumName(IOperation value, ITypeSymbol enumType, PropertyRule property)
+    {
+        var span = value.Syntax.Span;
+        if (!value.ConstantValue.HasValue || Member(enumType, value.ConstantValue.Value) is not { } member) return new NNode(NodeKind.String, span) { Known = false, Tag = value.Syntax };
+        return new NNode(NodeKind.String, span) { Text = WireName(member, property), Tag = value.Syntax };
+    }
+
+    /// <summary>A flags enum as the array of its set members' wire values (<c>InputTypes.Dtmf | InputTypes.Speech</c>).</summary>
+    private static NNode Flags(IOperation value, ITypeSymbol enumType, PropertyRule property)
+    {
+        var span = value.Syntax.Span;
+        if (!value.ConstantValue.HasValue || value.ConstantValue.Value is null) return new NNode(NodeKind.Array, span) { Items = null };
+        var bits = Convert.ToInt64(value.ConstantValue.Value, CultureInfo.InvariantCulture);
+        var items = new List<NNode>();
+        foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
+        {
+            if (!field.HasConstantValue || field.ConstantValue is null) continue;
+            var flag = Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture);
+            if (flag != 0 && (bits & flag) == flag) items.Add(new NNode(NodeKind.String, span) { Text = WireName(field.Name, property) });
+        }
+        return new NNode(NodeKind.Array, span) { Items = items };
+    }
+
+    private static string? Member(ITypeSymbol enumType, object? constant)
+    {
+        foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
+        {
+            if (field.HasConstantValue && Equals(field.ConstantValue, constant)) return field.Name;
+        }
+        return null;
+    }
+
+    private static string WireName(string member, PropertyRule property)
+    {
+        var wanted = Normalize(member);
+        foreach (var allowed in property.AllowedValues ?? [])
+        {
+            if (Normalize(allowed) == wanted) return allowed;
+        }
+        return member.ToLowerInvariant();
+    }
+
+    private static string Normalize(string name) => name.Replace("_", string.Empty).Replace("-", string.Empty).ToLowerInvariant();
+
+    /// <summary><c>new Uri("…")</c> as the string it holds.</summary>
+    private static NNode? UriText(IOperation operation) =>
+        operation is IObjectCreationOperation { Constructor.ContainingType.Name: "Uri", Arguments.Length: >= 1 } creation
+        && creation.Constructor.ContainingType.ContainingNamespace?.ToDisplayString() == "System"
+        && creation.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String
+            ? Value(creation.Arguments[0].Value)
+            : null;
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion) operation = conversion.Operand;
+        return operation;
     }
 
     private static NMember Member(string name, ArgumentSyntax syntax, NNode value) => new(name, syntax.Span, value) { Tag = syntax };
-
-    private static NNode InputTypes(NNode flags)
-    {
-        if (!flags.Known || flags.Kind != NodeKind.Number) return new NNode(NodeKind.Array, flags.Span) { Items = null };
-        var bits = (int)flags.Number;
-        var items = new List<NNode>();
-        if ((bits & 1) != 0) items.Add(new NNode(NodeKind.String, flags.Span) { Text = "dtmf" });
-        if ((bits & 2) != 0) items.Add(new NNode(NodeKind.String, flags.Span) { Text = "speech" });
-        return new NNode(NodeKind.Array, flags.Span) { Items = items };
-    }
-
-    private static NNode EnumName(NNode value, params string[] names)
-    {
-        if (!value.Known || value.Kind != NodeKind.Number) return new NNode(NodeKind.String, value.Span) { Known = false };
-        var index = (int)value.Number;
-        return index >= 0 && index < names.Length
-            ? new NNode(NodeKind.String, value.Span) { Text = names[index] }
-            : new NNode(NodeKind.String, value.Span) { Known = false };
-    }
 
     /// <summary>A C# argument value as the wire value it becomes.</summary>
     public static NNode Value(IOperation operation)

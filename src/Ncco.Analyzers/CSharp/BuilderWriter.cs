@@ -61,7 +61,7 @@ internal sealed class BuilderWriter
                 return args.Call("Notify", ["payload!", "eventUrl[]"], []);
             case "record":
                 return args.Call("Record", [], [("eventUrl", "eventUrl", Kind.Url), ("endOnSilence", "endOnSilence", Kind.Int), ("endOnKey", "endOnKey", Kind.Char),
-                    ("timeOut", "timeOut", Kind.Int), ("beepStart", "beepStart", Kind.Bool), ("format", "format", Kind.Format), ("channels", "channels", Kind.Int),
+                    ("timeOut", "timeout", Kind.Int), ("beepStart", "beepStart", Kind.Bool), ("format", "format", Kind.Format), ("channels", "channels", Kind.Int),
                     ("split", "splitConversation", Kind.Split)]);
             case "input":
                 return Input(action, args);
@@ -84,30 +84,35 @@ internal sealed class BuilderWriter
         if (flags.Contains("?") || flags.Count == 0) return null;
         args.Use("type");
         args.Positional(string.Join(" | ", flags));
-        args.Named("eventUrl", "eventUrl", Kind.Url);
+        if (action.Member("eventUrl") is { } eventUrl)
+        {
+            args.Use("eventUrl");
+            if (Value(eventUrl.Value, Kind.Url) is not { } url) return null;
+            args.Positional(url);
+        }
         if (action.Member("dtmf") is { } dtmf)
         {
             args.Use("dtmf");
             var nested = new Args(this, dtmf.Value);
-            nested.Named("timeOut", "timeOut", Kind.Int);
-            nested.Named("maxDigits", "maxDigits", Kind.Int);
-            nested.Named("submitOnHash", "submitOnHash", Kind.Bool);
-            if (!nested.AllUsed) return null;
-            args.Append(nested);
+            nested.Property("timeOut", "Timeout", Kind.Int);
+            nested.Property("maxDigits", "MaxDigits", Kind.Int);
+            nested.Property("submitOnHash", "SubmitOnHash", Kind.Bool);
+            if (nested.Initializer("dtmf") is not { } code) return null;
+            args.Positional(code);
         }
         if (action.Member("speech") is { } speech)
         {
             args.Use("speech");
             var nested = new Args(this, speech.Value);
-            nested.Named("context", "context", Kind.Strings);
-            nested.Named("language", "speechLanguage", Kind.String);
-            nested.Named("endOnSilence", "endOnSilence", Kind.Number);
-            nested.Named("startTimeout", "startTimeout", Kind.Int);
-            nested.Named("maxDuration", "maxDuration", Kind.Int);
-            nested.Named("saveAudio", "saveAudio", Kind.Bool);
-            nested.Named("sensitivity", "sensitivity", Kind.Int);
-            if (!nested.AllUsed) return null;
-            args.Append(nested);
+            nested.Property("context", "Context", Kind.Strings);
+            nested.Property("language", "Language", Kind.String);
+            nested.Property("endOnSilence", "EndOnSilence", Kind.Number);
+            nested.Property("startTimeout", "StartTimeout", Kind.Int);
+            nested.Property("maxDuration", "MaxDuration", Kind.Int);
+            nested.Property("saveAudio", "SaveAudio", Kind.Bool);
+            nested.Property("sensitivity", "Sensitivity", Kind.Int);
+            if (nested.Initializer("speech") is not { } code) return null;
+            args.Positional(code);
         }
         args.Named("mode", "mode", Kind.Mode);
         return args.Finish("Input");
@@ -134,7 +139,7 @@ internal sealed class BuilderWriter
         args.Use("endpoint");
         args.Positional(factory);
         return args.Call("Connect", [], [("from", "from", Kind.String), ("randomFromNumber", "randomFromNumber", Kind.Bool), ("timeout", "timeout", Kind.Int),
-            ("limit", "limit", Kind.Int), ("eventUrl", "eventUrl", Kind.Url), ("eventType", "synchronousEvents", Kind.Synchronous),
+            ("limit", "limit", Kind.Int), ("eventUrl", "eventUrl", Kind.Url), ("eventType", "eventType", Kind.Synchronous),
             ("machineDetection", "machineDetection", Kind.MachineDetection), ("ringbackTone", "ringbackTone", Kind.String)]);
     }
 
@@ -160,7 +165,20 @@ internal sealed class BuilderWriter
 
         public void Positional(string code) => _arguments.Add(code);
 
-        public void Append(Args other) => _arguments.AddRange(other._arguments);
+        /// <summary>A settings object's member as <c>Name = value</c> in an object initializer.</summary>
+        public void Property(string wire, string property, Kind kind)
+        {
+            var member = _node.Member(wire);
+            if (member is null) return;
+            _used.Add(wire);
+            var code = _owner.Value(member.Value, kind);
+            if (code is null) _owner._failed = true;
+            else _arguments.Add(property + " = " + code);
+        }
+
+        /// <summary>The settings argument <c>name: new() { … }</c>, or null when a member has no equivalent.</summary>
+        public string? Initializer(string parameter) =>
+            AllUsed ? parameter + ": new() " + (_arguments.Count == 0 ? "{ }" : "{ " + string.Join(", ", _arguments) + " }") : null;
 
         public string? Call(string method, string[] positional, (string Wire, string Parameter, Kind Kind)[] named)
         {
@@ -232,7 +250,7 @@ internal sealed class BuilderWriter
             case Kind.Mode when value.Kind == NodeKind.String:
                 return value.Text switch { "synchronous" => "InputMode.Synchronous", "asynchronous" => "InputMode.Asynchronous", _ => null };
             case Kind.Synchronous when value.Kind == NodeKind.String && value.Text == "synchronous":
-                return "true";
+                return "ConnectEventType.Synchronous";
             case Kind.MachineDetection when value.Kind == NodeKind.String:
                 return value.Text switch { "continue" => "MachineDetectionBehavior.Continue", "hangup" => "MachineDetectionBehavior.Hangup", _ => null };
             case Kind.SampleRate when value.Kind == NodeKind.String && value.Text!.StartsWith("audio/l16;rate=", StringComparison.Ordinal):

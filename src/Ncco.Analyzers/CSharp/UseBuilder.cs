@@ -28,7 +28,7 @@ internal static class UseBuilder
                 foreach (var u in ns.Usings) present.Add(u.Name?.ToString() ?? string.Empty);
             }
             var needed = new List<string> { "Ncco" };
-            if (code.Contains("InputTypes.") || code.Contains("RecordingFormat.") || code.Contains("InputMode.") || code.Contains("MachineDetectionBehavior.")) needed.Add("Ncco.Model");
+            if (code.Contains("InputTypes.") || code.Contains("RecordingFormat.") || code.Contains("InputMode.") || code.Contains("MachineDetectionBehavior.") || code.Contains("ConnectEventType.")) needed.Add("Ncco.Model");
             var missing = needed.Where(n => !present.Contains(n)).ToList();
             if (missing.Count > 0)
             {

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Ncco.Model;
 
@@ -8,6 +9,7 @@ namespace Ncco.Model;
 /// change detection silently wrong.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
+[CollectionBuilder(typeof(EquatableList), nameof(EquatableList.Create))]
 public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
 {
     private readonly T[] _items;
@@ -69,4 +71,11 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
 
     /// <summary>Wraps a list (copied) as an equatable list.</summary>
     public static implicit operator EquatableList<T>(List<T> items) => new(items);
+}
+
+/// <summary>Creates <see cref="EquatableList{T}"/>s; collection expressions use it (<c>Context = ["sales", "support"]</c>).</summary>
+public static class EquatableList
+{
+    /// <summary>A list holding a copy of <paramref name="items"/>.</summary>
+    public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => items.IsEmpty ? EquatableList<T>.Empty : EquatableList<T>.Wrap(items.ToArray());
 }

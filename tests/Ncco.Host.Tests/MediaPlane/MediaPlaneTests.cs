@@ -27,7 +27,7 @@ public sealed class MediaPlaneTests : IAsyncLifetime
     public async Task Speech_input_recognises_what_the_app_says_with_pocketsphinx()
     {
         var (leg, socket) = await _h.CallSocketAsync("speech",
-            NccoBuilder.Create().Input(InputTypes.Speech, context: ["yes", "no"], endOnSilence: 1, saveAudio: true).Build());
+            NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { Context = ["yes", "no"], EndOnSilence = 1, SaveAudio = true }).Build());
         await socket.NextEventAsync("websocket:connected");
         // The input starts listening once the VM has run the answer and the media thread has taken the command; on a
         // loaded machine that can be seconds after the socket connects, so wait for it rather than guess a lead-in.

@@ -56,7 +56,7 @@ public sealed class WebSocketLegTests : IAsyncLifetime
     public async Task Dtmf_tones_written_by_the_app_complete_an_input_on_its_leg_at_8_khz()
     {
         var (leg, socket) = await _h.CallSocketAsync("keys",
-            NccoBuilder.Create().Input(InputTypes.Dtmf, maxDigits: 3, timeOut: 5).Build(), rate: 8000);
+            NccoBuilder.Create().Input(InputTypes.Dtmf, dtmf: new() { MaxDigits = 3, Timeout = 5 }).Build(), rate: 8000);
         await socket.NextEventAsync("websocket:connected");
         // Malformed input first: none of it may disturb the leg.
         await socket.SendBinaryAsync(new byte[100]);

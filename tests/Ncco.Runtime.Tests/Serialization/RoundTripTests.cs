@@ -29,8 +29,8 @@ public class RoundTripTests
     {
         var ncco = NccoBuilder.Create()
             .Talk("Welcome", bargeIn: true)
-            .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: "https://example.com/in", maxDigits: 1, context: ["sales", "support"])
-            .Connect(CallEndpoint.Phone("447700900001"), timeout: 20, synchronousEvents: true)
+            .Input(InputTypes.Dtmf | InputTypes.Speech, eventUrl: "https://example.com/in", dtmf: new() { MaxDigits = 1 }, speech: new() { Context = ["sales", "support"] })
+            .Connect(CallEndpoint.Phone("447700900001"), timeout: 20, eventType: ConnectEventType.Synchronous)
             .Build();
 
         var reparsed = NccoDocument.Parse(ncco.ToJson());

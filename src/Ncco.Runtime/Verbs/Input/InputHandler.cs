@@ -79,7 +79,7 @@ public sealed class InputHandler : IActionHandler
         void ResetDtmfTimer()
         {
             dtmfTimer?.Dispose();
-            dtmfTimer = scheduler.Schedule(TimeSpan.FromSeconds(dtmf.TimeOut),
+            dtmfTimer = scheduler.Schedule(TimeSpan.FromSeconds(dtmf.Timeout),
                 () => Finish(new DtmfResult { Digits = digits.ToString(), TimedOut = true }, emptySpeech));
         }
         void StartTimers()

@@ -21,7 +21,7 @@ internal static class InputJson
             Dtmf = a.Object("dtmf"u8) is { } d
                 ? new DtmfSettings
                 {
-                    TimeOut = d.Int("timeOut"u8) ?? DtmfSettings.DefaultTimeOut,
+                    Timeout = d.Int("timeOut"u8) ?? DtmfSettings.DefaultTimeout,
                     MaxDigits = d.Int("maxDigits"u8) ?? DtmfSettings.DefaultMaxDigits,
                     SubmitOnHash = d.Bool("submitOnHash"u8) ?? false,
                 }
@@ -56,7 +56,7 @@ internal static class InputJson
         if (input.Dtmf is { } dtmf)
         {
             w.WriteStartObject("dtmf");
-            if (dtmf.TimeOut != DtmfSettings.DefaultTimeOut) w.WriteNumber("timeOut", dtmf.TimeOut);
+            if (dtmf.Timeout != DtmfSettings.DefaultTimeout) w.WriteNumber("timeOut", dtmf.Timeout);
             if (dtmf.MaxDigits != DtmfSettings.DefaultMaxDigits) w.WriteNumber("maxDigits", dtmf.MaxDigits);
             if (dtmf.SubmitOnHash) w.WriteBoolean("submitOnHash", true);
             w.WriteEndObject();

@@ -2,13 +2,13 @@ namespace Ncco.Model.Actions;
 
 /// <summary>
 /// Records the call. With a stop condition (<see cref="EndOnSilence"/>, <see cref="EndOnKey"/>,
-/// <see cref="TimeOut"/>) the NCCO waits for it; without one the recording runs in the background until
+/// <see cref="Timeout"/>) the NCCO waits for it; without one the recording runs in the background until
 /// the call ends (current documented behaviour, reference §1.3).
 /// </summary>
 public sealed record RecordAction : NccoAction
 {
     /// <summary>The longest recording the platform makes, in seconds.</summary>
-    public const int MaxTimeOut = 7200;
+    public const int MaxTimeout = 7200;
 
     /// <inheritdoc />
     public override string Name => ActionNames.Record;
@@ -29,7 +29,7 @@ public sealed record RecordAction : NccoAction
     public char? EndOnKey { get; init; }
 
     /// <summary>Maximum length in seconds (3–7200).</summary>
-    public int? TimeOut { get; init; }
+    public int? Timeout { get; init; }
 
     /// <summary>Play a beep when recording starts. Default false.</summary>
     public bool BeepStart { get; init; }
@@ -44,7 +44,7 @@ public sealed record RecordAction : NccoAction
     public TranscriptionSettings? Transcription { get; init; }
 
     /// <summary>True when any stop condition is set, so the NCCO waits for the recording to finish.</summary>
-    public bool IsBlocking => EndOnSilence is not null || EndOnKey is not null || TimeOut is not null;
+    public bool IsBlocking => EndOnSilence is not null || EndOnKey is not null || Timeout is not null;
 
     /// <summary>The file format that will actually be written.</summary>
     public RecordingFormat EffectiveFormat => Format ?? (Channels > 2 ? RecordingFormat.Wav : RecordingFormat.Mp3);

@@ -32,7 +32,7 @@ public sealed class RecordHandler : IActionHandler
 
         var scheduler = context.Scheduler;
         var done = new TaskCompletionSource<string>();
-        var timeout = scheduler.Schedule(TimeSpan.FromSeconds(record.TimeOut ?? RecordAction.MaxTimeOut), () => done.TrySetResult("timeout"));
+        var timeout = scheduler.Schedule(TimeSpan.FromSeconds(record.Timeout ?? RecordAction.MaxTimeout), () => done.TrySetResult("timeout"));
         IDisposable? silence = null;
         void ArmSilence(TimeSpan after)
         {

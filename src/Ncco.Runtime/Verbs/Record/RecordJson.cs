@@ -16,7 +16,7 @@ internal static class RecordJson
         Channels = a.Int("channels"u8),
         EndOnSilence = a.Int("endOnSilence"u8),
         EndOnKey = a.String("endOnKey"u8) is { Length: 1 } key ? key[0] : null,
-        TimeOut = a.Int("timeOut"u8),
+        Timeout = a.Int("timeOut"u8),
         BeepStart = a.Bool("beepStart"u8) ?? false,
         EventUrl = a.FirstUrl("eventUrl"u8),
         EventMethod = a.EventMethod(),
@@ -30,7 +30,7 @@ internal static class RecordJson
         if (record.Channels is { } channels) w.WriteNumber("channels", channels);
         if (record.EndOnSilence is { } endOnSilence) w.WriteNumber("endOnSilence", endOnSilence);
         if (record.EndOnKey is { } endOnKey) w.WriteString("endOnKey", endOnKey.ToString());
-        if (record.TimeOut is { } timeOut) w.WriteNumber("timeOut", timeOut);
+        if (record.Timeout is { } timeOut) w.WriteNumber("timeOut", timeOut);
         if (record.BeepStart) w.WriteBoolean("beepStart", true);
         w.WriteEventUrl(record.EventUrl, record.EventMethod);
         WriteTranscription(w, record.Transcription);

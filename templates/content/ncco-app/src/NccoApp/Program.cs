@@ -8,7 +8,7 @@ var app = builder.Build();
 // The answer webhook: when a call comes in, the platform (Vonage, or the Ncco host) asks what the call should do.
 app.MapGet("/webhooks/answer", (HttpRequest request) => NccoBuilder.Create()
     .Talk("Welcome to NccoApp. For our opening hours, press 1. To leave a message, press 2.", bargeIn: true)
-    .Input(InputTypes.Dtmf, maxDigits: 1, eventUrl: $"{request.Scheme}://{request.Host}/webhooks/menu")
+    .Input(InputTypes.Dtmf, $"{request.Scheme}://{request.Host}/webhooks/menu", dtmf: new() { MaxDigits = 1 })
     .Build());
 
 // The input's event webhook: the key the caller pressed, answered with what happens next.
