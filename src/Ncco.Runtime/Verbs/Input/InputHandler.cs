@@ -207,16 +207,7 @@ public sealed class InputHandler : IActionHandler
             speechTimer?.Dispose();
         }
 
-        var payload = new InputEvent
-        {
-            From = leg.From,
-            To = leg.To,
-            Uuid = leg.Id,
-            ConversationUuid = leg.Conversation.Id,
-            Dtmf = result.Dtmf,
-            Speech = result.Speech,
-            Timestamp = context.Timestamp,
-        };
+        var payload = leg.InputEvent(result.Dtmf, result.Speech);
         context.Log(Describe(payload));
         var fetched = await leg.FetchNccoAsync(payload, target);
         cancellationToken.ThrowIfCancellationRequested();

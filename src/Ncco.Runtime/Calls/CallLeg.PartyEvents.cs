@@ -1,0 +1,98 @@
+using System.Globalization;
+using Ncco.Events;
+using Ncco.Legs;
+
+namespace Ncco.Calls;
+
+/// <summary>
+/// What the party does, as the leg transport reports it (<see cref="ILegEventSink"/>, any thread): each report is
+/// marshalled onto the VM thread, logged, and raised as an event the running action listens to.
+/// </summary>
+public sealed partial class CallLeg
+{
+    internal event Action<char>? DigitReceived;
+
+    internal event Action<Utterance>? SpeechReceived;
+
+    internal event Action? SpeechStarting;
+
+    internal event Action<TimeSpan>? AudioReceived;
+
+    internal event Action<string, string?>? DialStatus;
+
+    internal event Action<bool, bool>? MachineDetected;
+
+    private void OnVm(Action action) => _vm.Scheduler.Post(() =>
+    {
+        if (!IsEnded) action();
+    });
+
+    private void Party(string message) => _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Party, message);
+
+    void ILegEventSink.Ringing() => OnVm(() => DialStatus?.Invoke(CallStatus.Ringing, null));
+
+    void ILegEventSink.Answered() => OnVm(() => DialStatus?.Invoke(CallStatus.Answered, null));
+
+    void ILegEventSink.Busy() => OnVm(() => DialStatus?.Invoke(CallStatus.Busy, null));
+
+    void ILegEventSink.Unanswered(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Unanswered, detail));
+
+    void ILegEventSink.Rejected(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Rejected, detail));
+
+    void ILegEventSink.Failed(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Failed, detail));
+
+    void ILegEventSink.SipStatus(int statusCode) => OnVm(() => FinalSipStatus = statusCode is >= 300 and <= 699 ? statusCode : null);
+
+    /// <summary>The SIP status a SIP leg's dialling ended with (see <see cref="ILegEventSink.SipStatus"/>), else null.</summary>
+    internal int? FinalSipStatus { get; private set; }
+
+    void ILegEventSink.MachineDetection(bool isMachine, bool beep) => OnVm(() => MachineDetected?.Invoke(isMachine, beep));
+
+    void ILegEventSink.Digit(char digit) => OnVm(() =>
+    {
+        Party($"pressed {digit}");
+        if (AsyncDtmfTarget is { } target)
+        {
+            _ = SendEventAsync(InputEvent(new DtmfResult { Digits = digit.ToString(), TimedOut = false }, new SpeechResult()), target);
+        }
+        DigitReceived?.Invoke(digit);
+    });
+
+    void ILegEventSink.Speech(string text, double confidence, TimeSpan duration, string? audioFileId) => OnVm(() =>
+    {
+        Party($"said \"{text}\" (confidence {confidence.ToString("0.##", CultureInfo.InvariantCulture)})");
+        var u = new Utterance(text, confidence, duration, audioFileId);
+        SpeechReceived?.Invoke(u);
+        AudioReceived?.Invoke(duration);
+        // A media plane mixes real audio; only semantic media routes utterances as playbacks.
+        if (InMix && _vm.Media is null) Conversation.Route(this, u);
+    });
+
+    void ILegEventSink.SpeechStarted() => OnVm(() =>
+    {
+        Party("started speaking");
+        SpeechStarting?.Invoke();
+    });
+
+    void ILegEventSink.Audio(TimeSpan duration) => OnVm(() =>
+    {
+        Party($"made sound for {duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s");
+        AudioReceived?.Invoke(duration);
+    });
+
+    void ILegEventSink.PlaybackFinished(long playbackId) => OnVm(() =>
+    {
+        if (_playbacks.Remove(playbackId, out var tcs)) tcs.TrySetResult();
+    });
+
+    void ILegEventSink.HungUp() => OnVm(() =>
+    {
+        Party("hung up");
+        // The app closing a WebSocket is reported as `disconnected`. A connect callee's event comes from the connect
+        // action (which may run the NCCO it returns on the caller); a leg created by REST is the call itself, so its
+        // `disconnected` is only a report, sent before its `completed` — there is no leg left to run an NCCO on.
+        if (Endpoint is Model.Endpoints.WebSocketEndpoint ws && !IsConnectCallee && AnsweredAt is not null && !IsEnded)
+            _ = RaiseStatusAsync(StatusEvent(CallStatus.Disconnected) with { Headers = ws.Headers });
+        _vm.EndLeg(this, DisconnectedBy.User, fromParty: true);
+    });
+}
