@@ -9,6 +9,8 @@ using Ncco.Host.Operations;
 using Ncco.Host.Tests.MediaPlane;
 using Ncco.Host.Tests.Sip;
 using Ncco.Host.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ncco.Legs;
 
 namespace Ncco.Host.Tests.Legs;
@@ -86,6 +88,26 @@ public sealed class LegTransportSeamTests
         await WaitUntilAsync(() => webhooks.HasStatus(connectRequest.LegId, "answered"), "the vbc leg reported answered");
     }
 
+    [Fact]
+    public async Task Trunks_configured_in_code_after_AddNccoSip_are_reported_at_startup_as_unused_by_phone_endpoints()
+    {
+        var log = new WarningLog();
+        var rtpFirst = 30000 + (Random.Shared.Next(0, 200) * 50);
+        await using var host = await TestHostFixture.StartAsync(
+            configure: b =>
+            {
+                b.Logging.AddProvider(log);
+                b.Services.Configure<SipOptions>(o => o.Trunks.Add(new SipTrunkOptions { Name = "carrier", Address = "127.0.0.1:5999" }));
+            },
+            extraArgs: ["--Ncco:Sip:Enabled=true", "--Ncco:Sip:Listen=127.0.0.1:0", $"--Ncco:Sip:RtpPortFirst={rtpFirst}", $"--Ncco:Sip:RtpPortLast={rtpFirst + 9}",
+                "--Ncco:Demo:Enabled=false"]);
+
+        Assert.Null(host.Services.GetRequiredService<LegTransportMap>().RegistrationFor("phone"));
+        var warning = Assert.Single(log.Lines, l => l.Contains("trunks are configured", StringComparison.Ordinal));
+        Assert.Contains("phone endpoints go to no transport (failed/cannot_route)", warning, StringComparison.Ordinal);
+        Assert.Contains("Ncco:Sip:Trunks", warning, StringComparison.Ordinal);
+    }
+
     private static async Task<string> CreateCallAsync(TestHostFixture host, string id, string key, string to, string ncco)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
@@ -138,6 +160,32 @@ public sealed class LegTransportSeamTests
         {
             Assert.True(waited.Elapsed < Wait, $"timed out waiting until {what}");
             await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Keeps the text of every warning logged.</summary>
+    private sealed class WarningLog : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyList<string> Lines => [.. _lines];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+            }
         }
     }
 }

@@ -107,6 +107,14 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 trunk.Port, trunk.Transport, string.Join(", ", trunk.Prefixes.Select(p => p.Length == 0 ? "*" : p)),
                 trunk.Credentials is null ? "" : $", digest as {trunk.Credentials.Username}", trunk.RegisterExpiry is null ? "" : ", registering");
         }
+        var phone = _services.GetService<LegTransportMap>()?.RegistrationFor(EndpointTypes.Phone);
+        if (settings.Trunks.Count > 0 && phone?.TransportType != typeof(SipLegTransport))
+        {
+            // AddNccoSip routes phone endpoints to the trunks when the configuration lists them; trunks added in code
+            // after it, or another transport registered for phone, leave them unused.
+            _logger.LogWarning("SIP: trunks are configured ({Count}) but phone endpoints go to {Transport}; list the trunks in configuration ({Section}:Trunks) for AddNccoSip to route phone endpoints to them",
+                settings.Trunks.Count, phone?.TransportType.Name ?? "no transport (failed/cannot_route)", SipOptions.Section);
+        }
         _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
             LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
         if (_tls is not null)
