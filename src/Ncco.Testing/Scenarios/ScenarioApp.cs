@@ -1,0 +1,67 @@
+using Ncco.Model;
+
+namespace Ncco.Testing.Scenarios;
+
+/// <summary>
+/// Where the app under test takes its webhooks: paths on the app's base URL (<c>--app</c>, or the in-process app) and
+/// methods. Unset members fall back to the runner's defaults, then to Vonage's (<c>GET /webhooks/answer</c>,
+/// <c>POST /webhooks/event</c>, no fallback URL).
+/// </summary>
+public sealed record ScenarioApp
+{
+    /// <summary>Vonage's defaults, which the simulator also uses.</summary>
+    public static ScenarioApp Default { get; } = new()
+    {
+        AnswerUrl = "/webhooks/answer",
+        AnswerMethod = WebhookMethod.Get,
+        EventUrl = "/webhooks/event",
+        EventMethod = WebhookMethod.Post,
+        FallbackMethod = WebhookMethod.Get,
+    };
+
+    /// <summary>Answer webhook path (with an optional query), e.g. <c>/webhooks/answer</c>.</summary>
+    public string? AnswerUrl { get; init; }
+
+    /// <summary>Answer webhook method.</summary>
+    public WebhookMethod? AnswerMethod { get; init; }
+
+    /// <summary>Event webhook path.</summary>
+    public string? EventUrl { get; init; }
+
+    /// <summary>Event webhook method.</summary>
+    public WebhookMethod? EventMethod { get; init; }
+
+    /// <summary>Fallback answer webhook path (none by default).</summary>
+    public string? FallbackUrl { get; init; }
+
+    /// <summary>Fallback webhook method.</summary>
+    public WebhookMethod? FallbackMethod { get; init; }
+
+    /// <summary>
+    /// These settings where set, else <paramref name="defaults"/>'s. A scenario's own <c>app:</c> section is the more
+    /// specific statement, so it wins over the runner's (the command line's) defaults.
+    /// </summary>
+    public ScenarioApp Over(ScenarioApp defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        return new ScenarioApp
+        {
+            AnswerUrl = AnswerUrl ?? defaults.AnswerUrl,
+            AnswerMethod = AnswerMethod ?? defaults.AnswerMethod,
+            EventUrl = EventUrl ?? defaults.EventUrl,
+            EventMethod = EventMethod ?? defaults.EventMethod,
+            FallbackUrl = FallbackUrl ?? defaults.FallbackUrl,
+            FallbackMethod = FallbackMethod ?? defaults.FallbackMethod,
+        };
+    }
+
+    /// <summary>Applies the settings (over <see cref="Default"/>) to simulator options.</summary>
+    public void ApplyTo(SimulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var s = Over(Default);
+        options.AnswerUrl(s.AnswerUrl!, s.AnswerMethod!.Value);
+        options.EventUrl(s.EventUrl!, s.EventMethod!.Value);
+        if (s.FallbackUrl is not null) options.FallbackAnswerUrl(s.FallbackUrl, s.FallbackMethod!.Value);
+    }
+}

@@ -1,0 +1,49 @@
+using Ncco.Testing.Scenarios.Parsing;
+using Ncco.Webhooks;
+
+namespace Ncco.Testing.Scenarios.Steps;
+
+/// <summary><c>expect_event</c>: an event webhook with these fields (auto-waiting).</summary>
+internal sealed class ExpectEventStep : StepDefinition
+{
+    public override string Name => "expect_event";
+
+    public override string Summary =>
+        "Waits until the app has been sent an event (to the event URL or an action's eventUrl) with this status and these fields; "
+        + "each event matches one step only.";
+
+    public override string Example => "- expect_event: completed";
+
+    public override string? Shorthand => "status";
+
+    public override IReadOnlyList<StepProperty> Properties { get; } =
+    [
+        new("status", ValueKind.Text, "The event's status: started, ringing, answered, busy, completed…"),
+        new("fields", ValueKind.Fields, "Other fields the event has, e.g. { dtmf.digits: \"1\" } or { direction: inbound }."),
+        StepProperty.Party("Only an event about this party's call. Default: any party."),
+        StepProperty.Within,
+    ];
+
+    public override void Check(StepArguments arguments, SourceLocation at, ScenarioCheck check)
+    {
+        if (!arguments.Has("status") && !arguments.Has("fields")) check.Error(at, "'expect_event' needs 'status:' or 'fields:' to say which event");
+        if (arguments.Has("party")) arguments.Party = check.Party(Name, arguments.Text("party"), arguments.At("party")!);
+    }
+
+    internal static FieldExpectation Expected(StepArguments arguments)
+    {
+        var members = new List<(string, FieldExpectation)>();
+        if (arguments.Text("status") is { } status) members.Add(("status", new ScalarFieldExpectation(status)));
+        if (arguments.Fields("fields") is ObjectFieldExpectation fields) members.AddRange(fields.Members);
+        return new ObjectFieldExpectation(members);
+    }
+
+    public override string Describe(StepArguments arguments) => $"an event with {Expected(arguments).Describe("")}{WebhookWait.For(arguments.Party)}";
+
+    public override Task RunAsync(StepArguments arguments, SourceLocation at, ScenarioContext context)
+    {
+        var leg = arguments.Party is null ? null : context.Party(arguments.Party).Uuid;
+        return WebhookWait.RunAsync(context, Describe(arguments),
+            e => e.Request!.Kind == WebhookKind.Event && (leg is null || e.LegId == leg), Expected(arguments), arguments.Duration("within"));
+    }
+}

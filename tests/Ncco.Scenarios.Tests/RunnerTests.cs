@@ -1,0 +1,121 @@
+using Ncco.Scenarios.Tests.Support;
+using Ncco.Testing.Scenarios;
+
+namespace Ncco.Scenarios.Tests;
+
+/// <summary>The runner against an app over real HTTP: passes, and failures that say which step, what was expected and what happened.</summary>
+public sealed class RunnerTests
+{
+    private static Scenario Load(string yaml, string path = "inline.yaml")
+    {
+        var file = ScenarioLoader.Parse(yaml, path);
+        Assert.True(file.IsValid, file.DescribeErrors());
+        return Assert.Single(file.Scenarios);
+    }
+
+    [Fact]
+    public async Task A_planted_wrong_greeting_fails_at_its_step_with_the_call_log()
+    {
+        await using var app = await MenuApp.StartAsync(greeting: "Welcome to Acne.");
+        var scenario = Assert.Single(ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "scenarios", "sales.yaml")).Scenarios);
+
+        var result = await ScenarioRunner.ForUrl(app.BaseUrl).RunAsync(scenario);
+
+        Assert.False(result.Passed);
+        var failure = result.Failure!;
+        Assert.Equal(6, failure.Location.Line);
+        Assert.Equal("hear", failure.Step!.Name);
+        var report = failure.ToString();
+        Assert.Contains("sales.yaml:6:5: hear: Welcome to Acme", report, StringComparison.Ordinal);
+        Assert.Contains("Welcome to Acme", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Welcome to Acne", report, StringComparison.Ordinal);
+        Assert.True(report.Split('\n').Length < 80, "the report fits on a screen:\n" + report);
+    }
+
+    [Fact]
+    public async Task An_expected_webhook_that_did_not_come_lists_what_was_sent_instead()
+    {
+        await using var app = await MenuApp.StartAsync();
+        var scenario = Load("""
+            steps:
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: Welcome
+              - press: 2
+              - expect_webhook: { path: /webhooks/menu, fields: { dtmf.digits: "1" }, within: 30s }
+            """);
+
+        var result = await ScenarioRunner.ForUrl(app.BaseUrl).RunAsync(scenario);
+
+        var failure = Assert.IsType<ScenarioFailure>(result.Failure);
+        Assert.True(failure.Location.Line == 5, failure.Message);
+        Assert.True(failure.Message.Contains("Sent instead:", StringComparison.Ordinal), failure.Message);
+        Assert.Contains("/webhooks/menu", failure.Message, StringComparison.Ordinal);
+        Assert.True(failure.Message.Contains("but dtmf.digits is \"2\"", StringComparison.Ordinal), failure.Message);
+    }
+
+    [Fact]
+    public async Task An_app_that_is_not_running_fails_the_scenario_with_the_reason()
+    {
+        // A port nothing listens on: bind one, note it, close it.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var scenario = Load("""
+            steps:
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: Welcome
+            """);
+
+        var result = await ScenarioRunner.ForUrl(new Uri($"http://127.0.0.1:{port}/")).RunAsync(scenario);
+
+        Assert.False(result.Passed);
+        Assert.Contains("Welcome", result.Failure!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhook_paths_come_from_the_scenario_over_the_runner_defaults()
+    {
+        await using var app = await MenuApp.StartAsync();
+        var scenario = Load("""
+            app:
+              answer_url: /nothing-here
+            steps:
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: { text: Welcome, within: 5s }
+            """);
+
+        var defaults = new ScenarioApp { AnswerUrl = "/webhooks/answer" };
+        var fromScenario = await ScenarioRunner.ForUrl(app.BaseUrl, defaults).RunAsync(scenario);
+        Assert.False(fromScenario.Passed);
+        Assert.Contains("/nothing-here", fromScenario.Failure!.ToString(), StringComparison.Ordinal);
+
+        var noOwnApp = Load("""
+            steps:
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: { text: Welcome, within: 5s }
+            """);
+        var fromDefaults = await ScenarioRunner.ForUrl(app.BaseUrl, new ScenarioApp { AnswerUrl = "/nothing-here" }).RunAsync(noOwnApp);
+        Assert.False(fromDefaults.Passed);
+        var passes = await ScenarioRunner.ForUrl(app.BaseUrl, defaults).RunAsync(noOwnApp);
+        Assert.True(passes.Passed, passes.Failure?.ToString());
+    }
+
+    [Fact]
+    public async Task A_file_with_errors_throws_a_format_exception_listing_them_from_xunit()
+    {
+        var dir = Directory.CreateTempSubdirectory("ncco-scenarios-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "broken.yaml"), "steps:\n  - dial: { from: \"1\", to: \"2\" }\n  - presss: 1\n");
+            var single = Assert.Single(ScenarioFiles.Cases(dir.FullName));
+            Assert.Null(single.Scenario);
+            var e = await Assert.ThrowsAsync<ScenarioFormatException>(() => single.RunAsync(new Uri("http://127.0.0.1:9/")));
+            Assert.Contains("broken.yaml:3:5: unknown step 'presss' (did you mean 'press'?)", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
