@@ -39,7 +39,10 @@ public static class NccoHostExtensions
             return SqliteDatabase.AtPath(Path.Combine(directory, "ncco.db"));
         });
         builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
-        builder.Services.AddSingleton<JtiReplayCache>();
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section));
+        // An app may register a cluster-wide replay store before AddNccoHost; this in-memory one is the default.
+        builder.Services.TryAddSingleton<IJtiReplayStore, JtiReplayCache>();
+        builder.Services.AddSingleton<VerifiedTokenCache>();
         builder.Services.AddSingleton<ApplicationKeyCache>();
         builder.Services.AddSingleton<ApplicationJwtValidator>();
         builder.Services.AddSingleton<BasicAuthenticationFilter>();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 
@@ -61,15 +62,155 @@ public sealed class ApplicationJwtTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_replayed_jti_is_refused_within_its_lifetime()
+    public async Task A_token_is_accepted_as_often_as_it_is_sent_until_it_expires()
     {
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "reused", exp = Now + 60 });
+
+        for (var i = 0; i < 3; i++) Assert.True((await Validator.ValidateAsync(token, default)).IsValid);
+        _host.Time.Advance(TimeSpan.FromSeconds(60));
+        Assert.True((await Validator.ValidateAsync(token, default)).IsValid, "valid up to exp (and the clock skew)");
+        _host.Time.Advance(ApplicationJwtValidator.ClockSkew + TimeSpan.FromSeconds(1));
+        var expired = await Validator.ValidateAsync(token, default);
+
+        Assert.False(expired.IsValid);
+        Assert.Equal("jwt-expired", expired.ErrorKey);
+    }
+
+    [Fact]
+    public async Task A_reused_token_is_verified_once_and_remembered_only_until_it_expires()
+    {
+        var cache = _host.Services.GetRequiredService<VerifiedTokenCache>();
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "cached", exp = Now + 60 });
+
+        await Validator.ValidateAsync(token, default);
+        await Validator.ValidateAsync(token, default);
+
+        Assert.NotNull(cache.Find(token));
+        Assert.Equal(1, cache.Count);
+        _host.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("jwt-expired", (await Validator.ValidateAsync(token, default)).ErrorKey);
+        Assert.Null(cache.Find(token));
+    }
+
+    [Fact]
+    public async Task A_remembered_token_stops_working_once_the_application_has_another_key()
+    {
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "rotated", exp = Now + 600 });
+        Assert.True((await Validator.ValidateAsync(token, default)).IsValid);
+
+        using var newKey = RSA.Create(2048);
+        await _host.Services.GetRequiredService<IApplicationRepository>().ReplaceAsync(_application with { PublicKey = newKey.ExportSubjectPublicKeyInfoPem() }, default);
+        _host.Services.GetRequiredService<ApplicationKeyCache>().Invalidate(_application.Id);
+        var after = await Validator.ValidateAsync(token, default);
+
+        Assert.False(after.IsValid);
+        Assert.Contains("signature", after.Detail);
+        Assert.True((await Validator.ValidateAsync(Sign(new { application_id = _application.Id, iat = Now, jti = "new", exp = Now + 600 }, newKey), default)).IsValid);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_stops_working_once_the_application_is_deleted()
+    {
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "deleted", exp = Now + 600 });
+        Assert.True((await Validator.ValidateAsync(token, default)).IsValid);
+
+        await _host.Services.GetRequiredService<IApplicationRepository>().DeleteAsync(_application.Id, default);
+        _host.Services.GetRequiredService<ApplicationKeyCache>().Invalidate(_application.Id);
+        var after = await Validator.ValidateAsync(token, default);
+
+        Assert.False(after.IsValid);
+        Assert.Contains("application_id", after.Detail);
+    }
+
+    [Fact]
+    public async Task The_verification_cache_holds_at_most_its_configured_size()
+    {
+        var options = Options.Create(new AuthOptions { TokenCacheSize = 8 });
+        var cache = new VerifiedTokenCache(options);
+        var validator = new ApplicationJwtValidator(_host.Services.GetRequiredService<ApplicationKeyCache>(), cache, new JtiReplayCache(_host.Time), options, _host.Time);
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.True((await validator.ValidateAsync(Sign(new { application_id = _application.Id, iat = Now, jti = "n" + i, exp = Now + 600 }), default)).IsValid);
+            Assert.InRange(cache.Count, 1, 8);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_cache_off_every_use_is_verified_and_still_accepted()
+    {
+        var options = Options.Create(new AuthOptions { TokenCacheSize = 0 });
+        var cache = new VerifiedTokenCache(options);
+        var validator = new ApplicationJwtValidator(_host.Services.GetRequiredService<ApplicationKeyCache>(), cache, new JtiReplayCache(_host.Time), options, _host.Time);
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "uncached", exp = Now + 600 });
+
+        Assert.True((await validator.ValidateAsync(token, default)).IsValid);
+        Assert.True((await validator.ValidateAsync(token, default)).IsValid);
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task With_RejectReplayedTokens_a_jti_is_accepted_once_within_its_lifetime()
+    {
+        var options = Options.Create(new AuthOptions { RejectReplayedTokens = true });
+        var validator = new ApplicationJwtValidator(_host.Services.GetRequiredService<ApplicationKeyCache>(), new VerifiedTokenCache(options), new JtiReplayCache(_host.Time), options, _host.Time);
         var token = Sign(new { application_id = _application.Id, iat = Now, jti = "once", exp = Now + 60 });
 
-        Assert.True((await Validator.ValidateAsync(token, default)).IsValid);
-        var replay = await Validator.ValidateAsync(token, default);
+        Assert.True((await validator.ValidateAsync(token, default)).IsValid);
+        var replay = await validator.ValidateAsync(token, default);
+        var sameJtiNewToken = await validator.ValidateAsync(Sign(new { application_id = _application.Id, iat = Now + 1, jti = "once", exp = Now + 60 }), default);
 
         Assert.False(replay.IsValid);
-        Assert.Contains("replayed", replay.Detail);
+        Assert.Equal("unauthorized", replay.ErrorKey);
+        Assert.Contains("replayed jti", replay.Detail);
+        Assert.Contains("Ncco:Auth:RejectReplayedTokens", replay.Detail);
+        Assert.False(sameJtiNewToken.IsValid);
+        Assert.True((await validator.ValidateAsync(Sign(new { application_id = _application.Id, iat = Now, jti = "twice", exp = Now + 60 }), default)).IsValid);
+    }
+
+    [Fact]
+    public async Task A_replay_store_registered_before_AddNccoHost_is_the_one_used()
+    {
+        var store = new RecordingReplayStore();
+        await using var host = await TestHostFixture.StartAsync(
+            configureFirst: b => b.Services.AddSingleton<IJtiReplayStore>(store), extraArgs: ["--Ncco:Auth:RejectReplayedTokens=true"]);
+        await host.Services.GetRequiredService<IApplicationRepository>().AddAsync(_application, default);
+        var validator = host.Services.GetRequiredService<ApplicationJwtValidator>();
+        var now = host.Time.GetUtcNow().ToUnixTimeSeconds();
+        var token = Sign(new { application_id = _application.Id, iat = now, jti = "shared", exp = now + 60 });
+
+        Assert.True((await validator.ValidateAsync(token, default)).IsValid);
+        Assert.False((await validator.ValidateAsync(token, default)).IsValid);
+        Assert.Equal([(_application.Id, "shared", now + 60), (_application.Id, "shared", now + 60)], store.Calls);
+    }
+
+    [Fact]
+    public async Task The_sub_and_acl_claims_of_a_verified_token_are_given_to_the_caller()
+    {
+        var result = await Validator.ValidateAsync(SignRaw(Claims("u", "\"sub\":\"alice\",\"acl\":" + """{"paths":{"/*/calls/**":{"methods":["GET"]}}}""")), default);
+
+        Assert.True(result.IsValid, result.Detail);
+        Assert.Equal("alice", result.Token!.Subject);
+        Assert.True(result.Token.Acl!.Allows("GET", "/v1/calls/abc"));
+        Assert.False(result.Token.Acl.Allows("POST", "/v1/calls"));
+    }
+
+    [Theory]
+    [InlineData("[]", "acl claim must be an object")]
+    [InlineData("""{"path":{}}""", "paths object")]
+    [InlineData("""{"paths":["/*/calls/**"]}""", "paths object")]
+    [InlineData("""{"paths":{"calls/**":{}}}""", "acl.paths[\"calls/**\"]: a path must start with /")]
+    [InlineData("""{"paths":{"/*/calls/**":true}}""", "acl.paths[\"/*/calls/**\"] must be an object")]
+    [InlineData("""{"paths":{"/*/calls/**":{"methods":"GET"}}}""", ".methods must be an array")]
+    [InlineData("""{"paths":{"/*/calls/**":{"methods":["FETCH"]}}}""", "\"FETCH\" is not one of")]
+    [InlineData("""{"paths":{"/*/calls/**":{"filters":{"x":1}}}}""", ".filters: not supported")]
+    public async Task A_malformed_acl_is_refused_naming_the_member(string acl, string reason)
+    {
+        var result = await Validator.ValidateAsync(SignRaw(Claims("acl", "\"acl\":" + acl)), default);
+
+        Assert.False(result.IsValid);
+        Assert.Equal("unauthorized", result.ErrorKey);
+        Assert.Contains(reason, result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,6 +303,10 @@ public sealed class ApplicationJwtTests : IAsyncLifetime
         Assert.Equal("unauthorized", result.ErrorKey);
     }
 
+    /// <summary>A payload with this application, iat now, <paramref name="jti"/> and more members as raw JSON.</summary>
+    private string Claims(string jti, string moreMembers) =>
+        "{\"application_id\":\"" + _application.Id + "\",\"iat\":" + Now + ",\"jti\":\"" + jti + "\"," + moreMembers + "}";
+
     private string Sign(object claims, RSA? key = null) => SignRaw(JsonSerializer.Serialize(claims), key);
 
     private string SignRaw(string claimsJson, RSA? key = null)
@@ -174,4 +319,20 @@ public sealed class ApplicationJwtTests : IAsyncLifetime
     private static string Segment(object value) => Base64Url(JsonSerializer.SerializeToUtf8Bytes(value));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private sealed class RecordingReplayStore : IJtiReplayStore
+    {
+        private readonly HashSet<string> _seen = [];
+
+        public List<(string, string, long)> Calls { get; } = [];
+
+        public ValueTask<bool> TryRecordAsync(string applicationId, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+        {
+            lock (_seen)
+            {
+                Calls.Add((applicationId, jti, expiresAt.ToUnixTimeSeconds()));
+                return ValueTask.FromResult(_seen.Add(applicationId + "/" + jti));
+            }
+        }
+    }
 }

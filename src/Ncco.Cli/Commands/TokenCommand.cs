@@ -8,7 +8,7 @@ namespace Ncco.Cli.Commands;
 /// <c>ncco token [--application id] [--key file] [--ttl seconds]</c>: prints an RS256 application JWT
 /// (<c>application_id</c>, <c>iat</c>, a new <c>jti</c>, <c>exp</c>) for the Voice REST API. Without options it signs
 /// for the demo application with the key <c>ncco serve</c> keeps in <c>ncco-data/demo-application.key</c>.
-/// Each token can be used once: the host refuses a replayed <c>jti</c>.
+/// The host accepts the token until it expires, as Vonage does, so one token serves a series of requests.
 /// </summary>
 public static class TokenCommand
 {

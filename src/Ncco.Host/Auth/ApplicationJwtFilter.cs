@@ -4,8 +4,9 @@ using Ncco.Host.Errors;
 namespace Ncco.Host.Auth;
 
 /// <summary>
-/// Requires <c>Authorization: Bearer &lt;application JWT&gt;</c> (the Voice API's scheme) and makes the authenticated
-/// <see cref="Application"/> available to the endpoint through <see cref="ApplicationOf"/>.
+/// Requires <c>Authorization: Bearer &lt;application JWT&gt;</c> (the Voice API's scheme), enforces the token's
+/// <c>acl</c> when it has one (403 <c>forbidden</c> naming the method, the path and what the token allows), and makes
+/// the authenticated <see cref="Application"/> available to the endpoint through <see cref="ApplicationOf"/>.
 /// </summary>
 public sealed class ApplicationJwtFilter(ApplicationJwtValidator validator) : IEndpointFilter
 {
@@ -32,8 +33,13 @@ public sealed class ApplicationJwtFilter(ApplicationJwtValidator validator) : IE
         {
             return ErrorResults.Unauthorized(http, "unauthorized", "Send Authorization: Bearer with a JWT signed by your application's private key.");
         }
-        var result = await validator.ValidateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
+        var result = await validator.ValidateAsync(header.AsMemory("Bearer ".Length).Trim(), http.RequestAborted);
         if (!result.IsValid) return ErrorResults.Unauthorized(http, result.ErrorKey ?? "unauthorized", result.Detail ?? "Invalid token.");
+        if (result.Token?.Acl is { } acl && !acl.Allows(http.Request.Method, http.Request.Path.Value))
+        {
+            return ErrorResults.Forbidden(http,
+                $"The token's acl does not allow {http.Request.Method} {http.Request.Path}; it allows {string.Join(", ", acl.Paths)}.");
+        }
         http.Items[ItemKey] = result.Application;
         return await next(context);
     }

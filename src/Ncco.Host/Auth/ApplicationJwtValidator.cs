@@ -1,83 +1,131 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Ncco.Host.Applications;
 
 namespace Ncco.Host.Auth;
-
-/// <summary>The outcome of checking an application JWT.</summary>
-/// <param name="Application">The authenticated application, when valid.</param>
-/// <param name="ErrorKey">The documented error key (<c>unauthorized</c>, <c>jwt-expired</c>) when invalid.</param>
-/// <param name="Detail">Why the token was refused, for the error body.</param>
-public sealed record JwtValidationResult(Application? Application, string? ErrorKey, string? Detail)
-{
-    /// <summary>True when the token authenticated an application.</summary>
-    public bool IsValid => Application is not null;
-
-    internal static JwtValidationResult Fail(string detail, string key = "unauthorized") => new(null, key, detail);
-}
 
 /// <summary>
 /// Verifies the RS256 application JWTs of the Voice REST API (reference §4.3): only <c>RS256</c> (so <c>none</c> and
 /// HS256-with-the-public-key confusion fail), required <c>application_id</c>, <c>iat</c> and <c>jti</c>, <c>exp</c>
 /// defaulting to <c>iat</c> + 15 min, lifetimes over 24 h refused, <c>nbf</c> honoured, a small clock skew allowed,
-/// and each <c>jti</c> accepted once within its lifetime.
+/// and a well-formed <c>acl</c> when there is one (<see cref="JwtAcl"/>; the filter enforces it).
 /// </summary>
-public sealed class ApplicationJwtValidator(ApplicationKeyCache applications, JtiReplayCache replay, TimeProvider time)
+/// <remarks>
+/// A valid token is accepted until it expires, however often it is used, as on Vonage: its guides export one
+/// <c>$JWT</c> for several curl calls and SDKs cache theirs. Verified tokens are remembered in the
+/// <see cref="VerifiedTokenCache"/>, so reuse costs a lookup plus a check that the application still has the key that
+/// verified it. <see cref="AuthOptions.RejectReplayedTokens"/> makes each <c>jti</c> single-use instead, through the
+/// registered <see cref="IJtiReplayStore"/>.
+/// </remarks>
+public sealed class ApplicationJwtValidator(
+    ApplicationKeyCache applications, VerifiedTokenCache verified, IJtiReplayStore replay, IOptions<AuthOptions> options, TimeProvider time)
 {
     /// <summary>Clock difference tolerated between the client and this host.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     private const long DefaultLifetimeSeconds = 15 * 60;
     private const long MaxLifetimeSeconds = 24 * 60 * 60;
+    private static readonly long Skew = (long)ClockSkew.TotalSeconds;
+
+    private readonly bool _rejectReplays = options.Value.RejectReplayedTokens;
 
     /// <summary>Checks a bearer token.</summary>
-    public async Task<JwtValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<JwtValidationResult> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        ValidateAsync((token ?? string.Empty).AsMemory(), cancellationToken);
+
+    /// <summary>Checks a bearer token given as part of a larger string (the <c>Authorization</c> header), without copying it when it was verified before.</summary>
+    public async ValueTask<JwtValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        if (verified.Find(token.Span) is { } known)
+        {
+            if (known.ExpiresAt < now - Skew)
+            {
+                verified.Remove(token.Span);
+                return JwtValidationResult.Fail("The token has expired.", "jwt-expired");
+            }
+            var current = await applications.FindAsync(known.ApplicationId, cancellationToken);
+            if (current is null)
+            {
+                verified.Remove(token.Span);
+                return JwtValidationResult.Fail("No application has the token's application_id.");
+            }
+            if (ReferenceEquals(current.PublicKey, known.PublicKey) || current.PublicKey == known.PublicKey) return await AcceptAsync(current, known, cancellationToken);
+            // The application has a new key since: the token must verify against that one.
+            verified.Remove(token.Span);
+        }
+
+        var text = token.ToString();
+        var (application, claims, failure) = await VerifyAsync(text, now, cancellationToken);
+        if (failure is not null) return failure;
+        if (!_rejectReplays) verified.Add(text, claims!, now);
+        return await AcceptAsync(application!, claims!, cancellationToken);
+    }
+
+    private async ValueTask<JwtValidationResult> AcceptAsync(Application application, VerifiedToken token, CancellationToken cancellationToken)
+    {
+        if (_rejectReplays && !await replay.TryRecordAsync(token.ApplicationId, token.Jti, DateTimeOffset.FromUnixTimeSeconds(token.ExpiresAt), cancellationToken))
+        {
+            return JwtValidationResult.Fail("The token was already used (replayed jti): this host accepts each token once (Ncco:Auth:RejectReplayedTokens).");
+        }
+        return JwtValidationResult.Success(application, token);
+    }
+
+    private async ValueTask<(Application? Application, VerifiedToken? Token, JwtValidationResult? Failure)> VerifyAsync(string token, long now, CancellationToken cancellationToken)
+    {
+        static (Application?, VerifiedToken?, JwtValidationResult?) Fail(string detail, string key = "unauthorized") => (null, null, JwtValidationResult.Fail(detail, key));
+
         var parts = token.Split('.');
-        if (parts.Length != 3) return JwtValidationResult.Fail("The token is not a JWT (expected three dot-separated parts).");
+        if (parts.Length != 3) return Fail("The token is not a JWT (expected three dot-separated parts).");
 
         using var header = ParseSegment(parts[0]);
         using var payload = ParseSegment(parts[1]);
         var signature = DecodeSegment(parts[2]);
-        if (header is null || payload is null || signature is null) return JwtValidationResult.Fail("The token is not valid base64url-encoded JSON.");
+        if (header is null || payload is null || signature is null) return Fail("The token is not valid base64url-encoded JSON.");
 
         if (!header.RootElement.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String || !alg.ValueEquals("RS256"))
         {
-            return JwtValidationResult.Fail("Application JWTs must be signed with RS256.");
+            return Fail("Application JWTs must be signed with RS256.");
         }
 
         var claims = payload.RootElement;
-        if (!TryString(claims, "application_id", out var applicationId)) return JwtValidationResult.Fail("The token has no application_id claim.");
-        if (!TryString(claims, "jti", out var jti)) return JwtValidationResult.Fail("The token has no jti claim.");
-        if (!TryNumber(claims, "iat", out var iat)) return JwtValidationResult.Fail("The token has no numeric iat claim.");
+        if (!TryString(claims, "application_id", out var applicationId)) return Fail("The token has no application_id claim.");
+        if (!TryString(claims, "jti", out var jti)) return Fail("The token has no jti claim.");
+        if (!TryNumber(claims, "iat", out var iat)) return Fail("The token has no numeric iat claim.");
         var hasExp = claims.TryGetProperty("exp", out _);
-        if (hasExp && !TryNumber(claims, "exp", out _)) return JwtValidationResult.Fail("The exp claim must be a number of seconds.");
+        if (hasExp && !TryNumber(claims, "exp", out _)) return Fail("The exp claim must be a number of seconds.");
         TryNumber(claims, "exp", out var exp);
         if (!hasExp) exp = iat + DefaultLifetimeSeconds;
 
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var skew = (long)ClockSkew.TotalSeconds;
-        if (iat > now + skew) return JwtValidationResult.Fail("The token was issued in the future (iat); check the client's clock.");
-        if (exp - iat > MaxLifetimeSeconds) return JwtValidationResult.Fail("The token lives longer than 24 hours (exp - iat).");
-        if (exp < now - skew) return JwtValidationResult.Fail("The token has expired.", "jwt-expired");
+        if (iat > now + Skew) return Fail("The token was issued in the future (iat); check the client's clock.");
+        if (exp - iat > MaxLifetimeSeconds) return Fail("The token lives longer than 24 hours (exp - iat).");
+        if (exp < now - Skew) return Fail("The token has expired.", "jwt-expired");
         if (claims.TryGetProperty("nbf", out _))
         {
-            if (!TryNumber(claims, "nbf", out var nbf)) return JwtValidationResult.Fail("The nbf claim must be a number of seconds.");
-            if (nbf > now + skew) return JwtValidationResult.Fail("The token is not valid yet (nbf).");
+            if (!TryNumber(claims, "nbf", out var nbf)) return Fail("The nbf claim must be a number of seconds.");
+            if (nbf > now + Skew) return Fail("The token is not valid yet (nbf).");
         }
 
         var application = await applications.FindAsync(applicationId, cancellationToken);
-        if (application is null) return JwtValidationResult.Fail("No application has the token's application_id.");
+        if (application is null) return Fail("No application has the token's application_id.");
 
         var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         if (!applications.Verify(application, signingInput, signature))
         {
-            return JwtValidationResult.Fail("The token's signature does not match the application's public key.");
+            return Fail("The token's signature does not match the application's public key.");
         }
 
-        if (!replay.TryRecord(applicationId, jti, exp)) return JwtValidationResult.Fail("The token was already used (replayed jti).");
-        return new JwtValidationResult(application, null, null);
+        // Claims that only matter once the token is known to be genuine.
+        JwtAcl? acl = null;
+        if (claims.TryGetProperty("acl", out var aclClaim) && aclClaim.ValueKind != JsonValueKind.Null)
+        {
+            acl = JwtAcl.Parse(aclClaim, out var aclError);
+            if (acl is null) return Fail(aclError!);
+        }
+        var subject = TryString(claims, "sub", out var sub) ? sub : null;
+        return (application, new VerifiedToken(applicationId, jti, exp, application.PublicKey, subject, acl), null);
     }
 
     private static JsonDocument? ParseSegment(string segment)

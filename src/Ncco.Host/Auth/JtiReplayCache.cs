@@ -3,15 +3,19 @@ using System.Collections.Concurrent;
 namespace Ncco.Host.Auth;
 
 /// <summary>
-/// Remembers the <c>jti</c> of every accepted application JWT until that token expires, so a captured token cannot be
-/// replayed. Only tokens whose signature verified are recorded, so forged tokens cannot fill it; expired entries are
-/// swept as new ones arrive.
+/// The in-memory <see cref="IJtiReplayStore"/>: remembers the <c>jti</c> of every accepted application JWT until that
+/// token expires, so a captured token cannot be used twice on this node. Only tokens whose signature verified are
+/// recorded, so forged tokens cannot fill it; expired entries are swept as new ones arrive.
 /// </summary>
-public sealed class JtiReplayCache(TimeProvider time)
+public sealed class JtiReplayCache(TimeProvider time) : IJtiReplayStore
 {
     private const int SweepEvery = 1024;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private int _additions;
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryRecordAsync(string applicationId, string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryRecord(applicationId, jti, expiresAt.ToUnixTimeSeconds()));
 
     /// <summary>Records the token; false when the same application already used this jti and it has not expired.</summary>
     public bool TryRecord(string applicationId, string jti, long expiresAtUnixSeconds)

@@ -199,6 +199,11 @@ public sealed class BrowserPhoneSession
             Send(BrowserPhoneMessages.Error("action", "call: this phone already has a call; hang up first"));
             return;
         }
+        if (!User.CanPlaceCalls)
+        {
+            Send(BrowserPhoneMessages.Error("token.acl", "does not allow starting calls (add \"/*/knocking/**\": {} to acl.paths of the user's JWT)"));
+            return;
+        }
         string? to = null;
         if (root.TryGetProperty("to", out var t))
         {

@@ -13,6 +13,10 @@ public static class ErrorResults
             key == "unauthorized" ? "Invalid credentials supplied" : key == "jwt-expired" ? "The token has expired" : "The token has been revoked",
             detail);
 
+    /// <summary>403 when valid credentials do not cover the request (a JWT whose <c>acl</c> leaves it out).</summary>
+    public static IResult Forbidden(HttpContext context, string detail) =>
+        Problem(context, StatusCodes.Status403Forbidden, DocsBase + "#forbidden", "Forbidden", detail);
+
     /// <summary>404 for an unknown resource.</summary>
     public static IResult NotFound(HttpContext context, string detail) =>
         Problem(context, StatusCodes.Status404NotFound, DocsBase + "#not-found", "Not Found", detail);

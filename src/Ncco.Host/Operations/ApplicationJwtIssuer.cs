@@ -65,7 +65,7 @@ public static class ApplicationJwtIssuer
             if (subject is not null)
             {
                 json.WriteString("sub", subject);
-                // The paths Vonage's Client SDK user tokens carry (reference §4.3); the host does not enforce them.
+                // The paths Vonage's Client SDK user tokens carry (reference §4.3); the phone needs /*/sessions/** and /*/knocking/**.
                 json.WriteStartObject("acl");
                 json.WriteStartObject("paths");
                 foreach (var path in ClientSdkAclPaths)

@@ -57,6 +57,53 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reloaded_page_signs_in_again_with_the_same_user_token_until_it_expires()
+    {
+        var token = ApplicationJwtIssuer.Create(_key, _id, _host.Time.GetUtcNow(), subject: "dave");
+        var first = await ConnectAsync();
+        await SendTextAsync(first, JsonSerializer.Serialize(new { action = "login", token }));
+        Assert.Equal("dave", (await ReceiveEventAsync(first, "ready")).GetProperty("user").GetString());
+        first.Abort();
+
+        var reloaded = await ConnectAsync();
+        await SendTextAsync(reloaded, JsonSerializer.Serialize(new { action = "login", token }));
+        Assert.Equal("dave", (await ReceiveEventAsync(reloaded, "ready")).GetProperty("user").GetString());
+
+        _host.Time.Advance(ApplicationJwtIssuer.DefaultLifetime + TimeSpan.FromMinutes(1));
+        var late = await ConnectAsync();
+        await SendTextAsync(late, JsonSerializer.Serialize(new { action = "login", token }));
+        var error = await ReceiveEventAsync(late, "error");
+        Assert.Equal("token", error.GetProperty("field").GetString());
+        Assert.Contains("expired", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_token_whose_acl_leaves_out_sessions_cannot_sign_in()
+    {
+        var socket = await ConnectAsync();
+        await SendTextAsync(socket, JsonSerializer.Serialize(new { action = "login", token = UserToken("erin", """{"paths":{"/*/users/**":{}}}""") }));
+
+        var error = await ReceiveEventAsync(socket, "error");
+        Assert.Equal("token.acl", error.GetProperty("field").GetString());
+        Assert.Contains("/*/sessions/**", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await ReceiveCloseAsync(socket);
+    }
+
+    [Fact]
+    public async Task A_user_token_whose_acl_leaves_out_knocking_signs_in_but_cannot_start_a_call()
+    {
+        var socket = await ConnectAsync();
+        await SendTextAsync(socket, JsonSerializer.Serialize(new { action = "login", token = UserToken("fay", """{"paths":{"/*/sessions/**":{},"/*/users/**":{}}}""") }));
+        Assert.Equal("fay", (await ReceiveEventAsync(socket, "ready")).GetProperty("user").GetString());
+
+        await SendTextAsync(socket, """{"action":"call","to":"support"}""");
+        var error = await ReceiveEventAsync(socket, "error");
+        Assert.Equal("token.acl", error.GetProperty("field").GetString());
+        Assert.Contains("/*/knocking/**", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(WebSocketState.Open, socket.State);
+    }
+
+    [Fact]
     public async Task Malformed_messages_get_an_error_naming_the_field_and_the_phone_stays_signed_in()
     {
         var socket = await SignInAsync("alice");
@@ -246,6 +293,8 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
         Assert.Equal("audio/l16;rate=16000", ready.GetProperty("content-type").GetString());
         return socket;
     }
+
+    private string UserToken(string user, string acl) => ApplicationJwt.MintWithAcl(_id, _key, _host.Time.GetUtcNow(), acl, user);
 
     private static Task SendTextAsync(WebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
