@@ -28,8 +28,10 @@ public static class ExitCodes
     internal const string HelpText = """
         Exit codes:
           0  success
-          1  invalid input: an NCCO breaks a rule, a directory has no *.json file, a key is not an RSA private key
+          1  invalid input: an NCCO breaks a rule, a directory has no *.json file, a key is not an RSA private key;
+             for ncco test: a scenario failed or a scenario file has errors
           2  usage error: unknown command or option, missing argument, option value out of range
-          3  failure: a file cannot be read or written, the host cannot start, an unexpected error
+          3  failure: a file cannot be read or written, the host cannot start, ncco test cannot reach the app,
+             an unexpected error
         """;
 }

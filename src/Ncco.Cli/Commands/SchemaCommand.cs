@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ncco.Schema;
+using Ncco.Testing.Scenarios;
 
 namespace Ncco.Cli.Commands;
 
@@ -13,10 +14,11 @@ public static class SchemaCommand
     public static Command Create(CliConsole console)
     {
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the schema to this file instead of standard output." };
-        var command = new Command("schema", "Print the NCCO JSON Schema generated from the validator's rules.") { output };
+        var scenarios = new Option<bool>("--scenarios") { Description = "Print the JSON Schema of scenario files (ncco test) instead." };
+        var command = new Command("schema", "Print the NCCO JSON Schema generated from the validator's rules.") { output, scenarios };
         command.SetAction(parse =>
         {
-            var schema = NccoJsonSchema.Generate();
+            var schema = parse.GetValue(scenarios) ? ScenarioJsonSchema.Generate() : NccoJsonSchema.Generate();
             if (parse.GetValue(output) is { } file)
             {
                 File.WriteAllText(file.FullName, schema);

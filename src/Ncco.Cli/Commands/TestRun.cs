@@ -1,0 +1,200 @@
+using System.Globalization;
+using Ncco.Cli.Output;
+using Ncco.Testing.Scenarios;
+
+namespace Ncco.Cli.Commands;
+
+/// <summary>
+/// One <c>ncco test</c> invocation: finds and loads the scenario files, checks the app answers, runs every scenario in
+/// order (one at a time: scenarios share the app, and an app's state keyed by number must not see two calls at once),
+/// prints progress and a summary, and writes the JUnit file. With <c>--watch</c> it does that again after each change.
+/// </summary>
+internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp defaults, string? junitPath, CliConsole console, TimeProvider time)
+{
+    /// <summary>How long after a file change the run starts: editors write a file in several steps.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return await RunAsync(http, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs, then runs again after every change to a scenario file under the paths, until cancelled; returns the last run's exit code.</summary>
+    public async Task<int> WatchAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var changed = new SemaphoreSlim(0);
+        var watchers = new List<FileSystemWatcher>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                var full = Path.GetFullPath(path);
+                var directory = Directory.Exists(full) ? full : Path.GetDirectoryName(full);
+                if (directory is null || !Directory.Exists(directory)) continue;
+                var watcher = new FileSystemWatcher(directory)
+                {
+                    IncludeSubdirectories = Directory.Exists(full),
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                };
+                if (!Directory.Exists(full)) watcher.Filter = Path.GetFileName(full);
+                void OnChange(object? sender, FileSystemEventArgs e)
+                {
+                    if (ScenarioLoader.Extensions.Contains(Path.GetExtension(e.FullPath), StringComparer.OrdinalIgnoreCase)) changed.Release();
+                }
+                watcher.Changed += OnChange;
+                watcher.Created += OnChange;
+                watcher.Deleted += OnChange;
+                watcher.Renamed += (s, e) => OnChange(s, e);
+                watcher.EnableRaisingEvents = true;
+                watchers.Add(watcher);
+            }
+            var exit = ExitCodes.Success;
+            while (true)
+            {
+                exit = await RunAsync(http, cancellationToken).ConfigureAwait(false);
+                console.Out.WriteLine("Watching for changes to scenario files (Ctrl+C to stop)…");
+                await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(Settle, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return exit;
+                }
+                while (changed.CurrentCount > 0) await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                console.Out.WriteLine();
+                console.Out.WriteLine("A scenario file changed: running again.");
+            }
+        }
+        finally
+        {
+            foreach (var w in watchers) w.Dispose();
+        }
+    }
+
+    private async Task<int> RunAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        // 1. The files: a path that is not there is the command's failure (3), not a test's.
+        var files = new List<string>();
+        var missing = false;
+        var emptyDirectories = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                IReadOnlyList<string> found;
+                try
+                {
+                    found = ScenarioLoader.Find(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.Error.WriteLine($"{NccoCommandLine.Name} test: cannot read the directory {path}: {e.Message}");
+                    missing = true;
+                    continue;
+                }
+                if (found.Count == 0) emptyDirectories.Add(path);
+                files.AddRange(found);
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                console.Error.WriteLine($"{NccoCommandLine.Name} test: no such file or directory: {path}");
+                missing = true;
+            }
+        }
+        if (missing) return ExitCodes.Failure;
+
+        var loaded = new List<ScenarioFile>();
+        foreach (var file in files.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                loaded.Add(ScenarioLoader.Load(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"{NccoCommandLine.Name} test: cannot read {file}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+        var scenarios = loaded.SelectMany(f => f.Scenarios).ToList();
+        var report = new ScenarioConsoleReport(console.Out, Display);
+        report.Start(scenarios.Count, loaded.Count, app);
+        foreach (var directory in emptyDirectories) report.Note($"{directory}: no scenario files (*.yaml, *.yml) in it");
+
+        // 2. The app answers at all, or nothing can pass: say so once instead of failing every scenario the same way.
+        if (scenarios.Count > 0 && await ReachAsync(http, cancellationToken).ConfigureAwait(false) is { } unreachable)
+        {
+            console.Error.WriteLine($"{NccoCommandLine.Name} test: cannot reach the app at {app}: {unreachable}. Is it running, and is --app right?");
+            return ExitCodes.Failure;
+        }
+
+        // 3. Every scenario, one at a time.
+        var runner = ScenarioRunner.ForUrl(app, defaults, http, time);
+        var started = time.GetTimestamp();
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in scenarios)
+        {
+            var result = await runner.RunAsync(scenario, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            report.Result(result);
+        }
+        var invalid = loaded.Where(f => !f.IsValid).ToList();
+        var elapsed = time.GetElapsedTime(started);
+        report.Finish(results, invalid, emptyDirectories.Count, elapsed);
+
+        if (junitPath is not null)
+        {
+            try
+            {
+                var directory = Path.GetDirectoryName(junitPath);
+                if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+                await File.WriteAllTextAsync(junitPath, JUnitReport.Write(results, invalid, Display, time.GetUtcNow(), elapsed), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"{NccoCommandLine.Name} test: cannot write the JUnit file {junitPath}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+        return results.All(r => r.Passed) && invalid.Count == 0 && emptyDirectories.Count == 0 && scenarios.Count > 0
+            ? ExitCodes.Success
+            : ExitCodes.InvalidInput;
+    }
+
+    // Any HTTP answer (even 404 for "/") shows something listens; only a failed connection or a timeout is unreachable.
+    private async Task<string?> ReachAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TestCommand.ReachTimeout);
+        try
+        {
+            using var response = await http.GetAsync(app, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            return e.InnerException?.Message ?? e.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {TestCommand.ReachTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
+        }
+    }
+
+    // Paths as the user would type them: relative to the current directory when under it.
+    private static string Display(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative).Replace('\\', '/');
+    }
+}
