@@ -20,18 +20,8 @@ public static class TestCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var paths = new Argument<string[]>("scenarios")
-        {
-            Description = "Scenario files (*.yaml, *.yml); a directory means every scenario file in it and its subdirectories.",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        paths.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
-            {
-                result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' is written ./{token.Value})");
-            }
-        });
+        var paths = FileArguments.Create("scenarios",
+            "Scenario files (*.yaml, *.yml); a directory means every scenario file in it and its subdirectories.");
         var app = new Option<string>("--app")
         {
             Description = "The running app's base URL, e.g. http://127.0.0.1:3000 (its webhooks are paths on it).",

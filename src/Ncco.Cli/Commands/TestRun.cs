@@ -11,7 +11,10 @@ namespace Ncco.Cli.Commands;
 /// </summary>
 internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp defaults, string? junitPath, CliConsole console, TimeProvider time)
 {
-    /// <summary>How long after a file change the run starts: editors write a file in several steps.</summary>
+    /// <summary>How often <c>--watch</c> looks at the scenario files.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a changed file must stay the same before the run starts: editors write a file in several steps.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -21,59 +24,65 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
     }
 
     /// <summary>Runs, then runs again after every change to a scenario file under the paths, until cancelled; returns the last run's exit code.</summary>
+    /// <remarks>
+    /// Polls file names, sizes and times every <see cref="PollInterval"/> rather than using FileSystemWatcher: inotify
+    /// instances are a small per-user limit that a busy machine (IDEs, test hosts) runs out of, and missed or doubled
+    /// events differ by platform and editor. A poll over a folder of scenario files costs microseconds.
+    /// </remarks>
     public async Task<int> WatchAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var changed = new SemaphoreSlim(0);
-        var watchers = new List<FileSystemWatcher>();
-        try
+        while (true)
         {
-            foreach (var path in paths)
+            var before = Snapshot();
+            var exit = await RunAsync(http, cancellationToken).ConfigureAwait(false);
+            console.Out.WriteLine("Watching for changes to scenario files (Ctrl+C to stop)…");
+            console.Out.Flush();
+            try
             {
-                var full = Path.GetFullPath(path);
-                var directory = Directory.Exists(full) ? full : Path.GetDirectoryName(full);
-                if (directory is null || !Directory.Exists(directory)) continue;
-                var watcher = new FileSystemWatcher(directory)
+                var now = before;
+                while (now == before)
                 {
-                    IncludeSubdirectories = Directory.Exists(full),
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-                };
-                if (!Directory.Exists(full)) watcher.Filter = Path.GetFileName(full);
-                void OnChange(object? sender, FileSystemEventArgs e)
-                {
-                    if (ScenarioLoader.Extensions.Contains(Path.GetExtension(e.FullPath), StringComparer.OrdinalIgnoreCase)) changed.Release();
+                    await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+                    now = Snapshot();
                 }
-                watcher.Changed += OnChange;
-                watcher.Created += OnChange;
-                watcher.Deleted += OnChange;
-                watcher.Renamed += (s, e) => OnChange(s, e);
-                watcher.EnableRaisingEvents = true;
-                watchers.Add(watcher);
-            }
-            var exit = ExitCodes.Success;
-            while (true)
-            {
-                exit = await RunAsync(http, cancellationToken).ConfigureAwait(false);
-                console.Out.WriteLine("Watching for changes to scenario files (Ctrl+C to stop)…");
-                await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-                try
+                // Editors write a file in several steps: go on once it has stayed the same for a while.
+                for (var settled = now; ; settled = now)
                 {
-                    await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
                     await Task.Delay(Settle, time, cancellationToken).ConfigureAwait(false);
+                    now = Snapshot();
+                    if (now == settled) break;
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return exit;
+            }
+            console.Out.WriteLine();
+            console.Out.WriteLine("A scenario file changed: running again.");
+        }
+    }
+
+    // Names, sizes and write times of every scenario file the paths stand for (and paths that are missing).
+    private string Snapshot()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var path in paths)
+        {
+            try
+            {
+                foreach (var file in ScenarioLoader.Find(path))
                 {
-                    return exit;
+                    var info = new FileInfo(file);
+                    sb.Append(file).Append('|').Append(info.Exists ? info.Length : -1).Append('|').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
                 }
-                while (changed.CurrentCount > 0) await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-                console.Out.WriteLine();
-                console.Out.WriteLine("A scenario file changed: running again.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                sb.Append(path).Append("|unreadable\n");
             }
         }
-        finally
-        {
-            foreach (var w in watchers) w.Dispose();
-        }
+        return sb.ToString();
     }
 
     private async Task<int> RunAsync(HttpClient http, CancellationToken cancellationToken)

@@ -30,19 +30,8 @@ public static class ValidateCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<string[]>("files")
-        {
-            Description = "NCCO JSON files to check; a directory means the *.json files in it (not its subdirectories); - reads standard input.",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        // An option the command does not know would otherwise be taken for a file name ("cannot read --fromat").
-        files.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
-            {
-                result.AddError($"unknown option '{token.Value}' (a file whose name starts with '-' is written ./{token.Value})");
-            }
-        });
+        var files = FileArguments.Create("files",
+            "NCCO JSON files to check; a directory means the *.json files in it (not its subdirectories); - reads standard input.");
         var format = new Option<string>("--format")
         {
             Description = "Output format: text (file:pointer: reason per line) or json.",
