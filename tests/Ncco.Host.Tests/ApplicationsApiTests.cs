@@ -47,6 +47,53 @@ public sealed class ApplicationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_documented_voice_field_and_unknown_ones_round_trip()
+    {
+        var created = await Send(HttpMethod.Post, "/v2/applications", """
+            { "name": "Payments IVR",
+              "capabilities": { "voice": { "webhooks": {
+                  "answer_url": { "address": "https://example.com/answer", "http_method": "GET" } },
+                "signed_callbacks": false, "conversations_ttl": 0, "leg_persistence_time": 7, "region": "na-east",
+                "payment_enabled": true, "payments": { "gateways": [ { "type": "Stripe", "mode": "test" } ] },
+                "future_setting": { "x": [1, 2] } } } }
+            """);
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = created.Body.GetProperty("id").GetString()!;
+
+        var voice = (await Send(HttpMethod.Get, "/v2/applications/" + id)).Body.GetProperty("capabilities").GetProperty("voice");
+
+        Assert.False(voice.GetProperty("signed_callbacks").GetBoolean());
+        Assert.Equal(0, voice.GetProperty("conversations_ttl").GetInt32());
+        Assert.Equal(7, voice.GetProperty("leg_persistence_time").GetInt32());
+        Assert.Equal("na-east", voice.GetProperty("region").GetString());
+        Assert.True(voice.GetProperty("payment_enabled").GetBoolean());
+        Assert.Equal("Stripe", voice.GetProperty("payments").GetProperty("gateways")[0].GetProperty("type").GetString());
+        Assert.Equal(2, voice.GetProperty("future_setting").GetProperty("x")[1].GetInt32());
+
+        var replaced = await Send(HttpMethod.Put, "/v2/applications/" + id, """{ "name": "Payments IVR", "capabilities": { "voice": { } } }""");
+        var plain = replaced.Body.GetProperty("capabilities").GetProperty("voice");
+        Assert.False(plain.GetProperty("payment_enabled").GetBoolean());
+        Assert.False(plain.TryGetProperty("payments", out _));
+        Assert.False(plain.TryGetProperty("leg_persistence_time", out _));
+    }
+
+    [Theory]
+    [InlineData("\"payment_enabled\": \"yes\"", "capabilities.voice.payment_enabled", "true or false")]
+    [InlineData("\"payments\": [1]", "capabilities.voice.payments", "must be an object")]
+    [InlineData("\"payments\": { \"gateways\": {} }", "capabilities.voice.payments.gateways", "must be an array")]
+    [InlineData("\"leg_persistence_time\": 32", "capabilities.voice.leg_persistence_time", "1 to 31")]
+    [InlineData("\"leg_persistence_time\": \"a week\"", "capabilities.voice.leg_persistence_time", "1 to 31")]
+    public async Task A_bad_voice_field_is_named_with_the_reason(string member, string name, string reason)
+    {
+        var response = await Send(HttpMethod.Post, "/v2/applications", "{ \"name\": \"x\", \"capabilities\": { \"voice\": { " + member + " } } }");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        var parameter = Assert.Single(response.Body.GetProperty("invalid_parameters").EnumerateArray());
+        Assert.Equal(name, parameter.GetProperty("name").GetString());
+        Assert.Contains(reason, parameter.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Older_connection_timeout_spelling_is_accepted_and_the_documented_one_written()
     {
         var created = await Send(HttpMethod.Post, "/v2/applications", """

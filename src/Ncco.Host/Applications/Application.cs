@@ -42,11 +42,29 @@ public sealed record VoiceCapability
     /// <summary>Hours a named conversation lives. Default 48.</summary>
     public int ConversationsTtl { get; init; } = DefaultConversationsTtl;
 
-    /// <summary>Days a leg is kept after it ends (1–31); null when not set.</summary>
+    /// <summary>
+    /// Days a finished leg stays readable through <c>GET /v1/calls</c> (1–31); null when not set, and then legs stay
+    /// readable as long as this host keeps them (see <c>CallsEndpoints</c> for why).
+    /// </summary>
     public int? LegPersistenceTime { get; init; }
 
-    /// <summary>The region calls are handled in; null when not set.</summary>
+    /// <summary>
+    /// The region calls are handled in; null when not set. Stored and returned; this host is one region, so it does
+    /// not route by it (a call's <c>region_url</c> is always this host's public URL).
+    /// </summary>
     public string? Region { get; init; }
+
+    /// <summary>
+    /// <c>payment_enabled</c>: whether the application may take card payments (the NCCO <c>pay</c> action). Stored and
+    /// returned, default false (Vonage returns it on every voice capability); this host has no payment gateway.
+    /// </summary>
+    public bool PaymentEnabled { get; init; }
+
+    /// <summary>
+    /// Members of the voice capability this host does not interpret — <c>payments</c> (<c>{"gateways":[…]}</c>) and any
+    /// newer field — kept verbatim so they round-trip without loss; null when there are none.
+    /// </summary>
+    public JsonElement? OtherMembers { get; init; }
 }
 
 /// <summary>One webhook of the voice capability.</summary>

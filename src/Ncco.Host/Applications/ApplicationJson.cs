@@ -118,8 +118,22 @@ public static class ApplicationJson
             if (region.ValueKind == JsonValueKind.String && Regions.Contains(region.GetString())) capability = capability with { Region = region.GetString() };
             else errors.Add(new(prefix + ".region", "must be one of: " + string.Join(", ", Regions)));
         }
-        return capability;
+        if (voice.TryGetProperty("payment_enabled", out var payment))
+        {
+            if (TryBool(payment, out var enabled)) capability = capability with { PaymentEnabled = enabled };
+            else errors.Add(new(prefix + ".payment_enabled", "must be true or false"));
+        }
+        if (voice.TryGetProperty("payments", out var payments))
+        {
+            if (payments.ValueKind != JsonValueKind.Object) errors.Add(new(prefix + ".payments", "must be an object like {\"gateways\":[]}"));
+            else if (payments.TryGetProperty("gateways", out var gateways) && gateways.ValueKind != JsonValueKind.Array)
+                errors.Add(new(prefix + ".payments.gateways", "must be an array"));
+        }
+        return capability with { OtherMembers = Except(voice, KnownVoiceMembers) };
     }
+
+    private static readonly string[] KnownVoiceMembers =
+        ["webhooks", "signed_callbacks", "conversations_ttl", "leg_persistence_time", "region", "payment_enabled"];
 
     private static Webhook? ReadWebhook(JsonElement webhooks, string name, int maxSocketTimeout, List<InvalidParameter> errors)
     {
@@ -189,6 +203,11 @@ public static class ApplicationJson
             w.WriteNumber("conversations_ttl", voice.ConversationsTtl);
             if (voice.LegPersistenceTime is { } days) w.WriteNumber("leg_persistence_time", days);
             if (voice.Region is { } region) w.WriteString("region", region);
+            w.WriteBoolean("payment_enabled", voice.PaymentEnabled);
+            if (voice.OtherMembers is { } unknown)
+            {
+                foreach (var member in unknown.EnumerateObject()) member.WriteTo(w);
+            }
             w.WriteEndObject();
         }
         if (application.OtherCapabilities is { } others)
@@ -244,17 +263,20 @@ public static class ApplicationJson
         w.WriteEndObject();
     }
 
-    private static JsonElement? WithoutVoice(JsonElement capabilities)
+    private static JsonElement? WithoutVoice(JsonElement capabilities) => Except(capabilities, ["voice"]);
+
+    /// <summary>The members of <paramref name="element"/> not named in <paramref name="known"/>, as a new object; null when there are none.</summary>
+    private static JsonElement? Except(JsonElement element, string[] known)
     {
         using var stream = new MemoryStream();
         var any = false;
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartObject();
-            foreach (var capability in capabilities.EnumerateObject())
+            foreach (var member in element.EnumerateObject())
             {
-                if (capability.NameEquals("voice")) continue;
-                capability.WriteTo(writer);
+                if (known.Any(member.NameEquals)) continue;
+                member.WriteTo(writer);
                 any = true;
             }
             writer.WriteEndObject();

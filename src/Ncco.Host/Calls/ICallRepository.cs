@@ -39,6 +39,12 @@ public sealed record CallQuery
 
     /// <summary>Oldest first (default) or newest first.</summary>
     public bool Descending { get; init; }
+
+    /// <summary>
+    /// Leave out legs that ended before this (the application's <c>leg_persistence_time</c> has passed for them);
+    /// legs still in progress are always listed.
+    /// </summary>
+    public DateTimeOffset? EndedNotBefore { get; init; }
 }
 
 /// <summary>One thing that happened to a call: a status event or another webhook payload sent for it.</summary>

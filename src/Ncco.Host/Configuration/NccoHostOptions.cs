@@ -43,6 +43,16 @@ public sealed class CallsOptions
     /// Vonage's default for an account. Bursts up to this many are allowed at once.
     /// </summary>
     public double RateLimitPerSecond { get; set; } = 3;
+
+    /// <summary>
+    /// Write the <c>_links</c> of <c>GET /v1/calls</c> as absolute URLs on the host the request came to. Default false:
+    /// they are relative (<c>/v1/calls?page_size=10&amp;record_index=10</c>) as Vonage's API specification and its
+    /// Python SDK's recorded responses show, and as this host's Applications API writes them. Turn it on for clients
+    /// that need absolute links: the official Node SDK's <c>getAllCalls()</c> reads the next page with
+    /// <c>new URL(next.href)</c>, which throws on a relative link (its <c>getCallsPage()</c> with
+    /// <c>recordIndex</c> works either way).
+    /// </summary>
+    public bool AbsoluteListLinks { get; set; }
 }
 
 /// <summary>Settings of webhook delivery (<c>Ncco:Webhooks</c>).</summary>

@@ -88,11 +88,13 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
             if (query.DateStart is { } from) c.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
             if (query.DateEnd is { } to) c.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
             if (query.ConversationUuid is { } conv) c.Parameters.AddWithValue("$conv", conv);
+            if (query.EndedNotBefore is { } kept) c.Parameters.AddWithValue("$kept", kept.ToUnixTimeMilliseconds());
         }
         if (query.Status is not null) where.Append(" AND status = $status");
         if (query.DateStart is not null) where.Append(" AND created_at >= $from");
         if (query.DateEnd is not null) where.Append(" AND created_at <= $to");
         if (query.ConversationUuid is not null) where.Append(" AND conversation_uuid = $conv");
+        if (query.EndedNotBefore is not null) where.Append(" AND (end_time IS NULL OR end_time >= $kept)");
 
         await using var count = connection.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM calls WHERE {where}";

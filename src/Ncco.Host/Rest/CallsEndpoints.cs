@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Ncco.Calls;
 using Ncco.Events;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Applications;
 using Ncco.Host.Auth;
+using Ncco.Host.Configuration;
 using Ncco.Host.Calls;
 using Ncco.Host.Errors;
 using Ncco.Host.Http;
@@ -13,10 +16,18 @@ namespace Ncco.Host.Rest;
 
 /// <summary>
 /// The Voice REST API v1 (reference §3), authenticated with application JWTs. A call is visible only to the
-/// application that owns it: another application's uuid answers 404, as a call in another region does on Vonage. List links
-/// are absolute URLs on the host the request came to: the official Node SDK pages with <c>new URL(next.href)</c>, which needs
-/// an absolute URL.
+/// application that owns it: another application's uuid answers 404, as a call in another region does on Vonage.
 /// </summary>
+/// <remarks>
+/// <para>List links are relative (<c>/v1/calls?page_size=1&amp;record_index=2</c>), as Vonage's API specification and
+/// recorded responses show; <see cref="CallsOptions.AbsoluteListLinks"/> makes them absolute for clients that need it
+/// (the Node SDK's <c>getAllCalls()</c>).</para>
+/// <para>A leg that ended longer ago than its application's <c>leg_persistence_time</c> (days) is no longer readable:
+/// <c>GET /v1/calls/{uuid}</c> answers 404 and lists leave it out, as on Vonage, where finished legs are kept for that
+/// long. An application that does not set it keeps its legs readable for as long as this host keeps them: a local
+/// host is where developers look back at calls, and Vonage's own default is not agreed on (2 days in its
+/// specification, 7 in its Java SDK).</para>
+/// </remarks>
 public static class CallsEndpoints
 {
     private static readonly string[] Statuses =
@@ -86,7 +97,8 @@ public static class CallsEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, CallJournal journal, ICallRepository repository, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, CallJournal journal, ICallRepository repository, IOptions<NccoHostOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var errors = new List<InvalidParameter>();
@@ -111,6 +123,7 @@ public static class CallsEndpoints
             PageSize = pageSize,
             RecordIndex = recordIndex,
             Descending = order == "desc",
+            EndedNotBefore = KeptSince(application, time),
         };
         // Everything that happened before this request is listed: wait for the journal to reach the store.
         await journal.FlushAsync(cancellationToken);
@@ -122,7 +135,7 @@ public static class CallsEndpoints
             w.WriteNumber("page_size", pageSize);
             w.WriteNumber("record_index", recordIndex);
             w.WriteStartObject("_links");
-            var origin = http.Request.Scheme + "://" + http.Request.Host;
+            var origin = options.Value.Calls.AbsoluteListLinks ? http.Request.Scheme + "://" + http.Request.Host : "";
             Link(w, "self", origin + ListHref(query, recordIndex));
             Link(w, "first", origin + ListHref(query, 0));
             var lastIndex = total == 0 ? 0 : (total - 1) / pageSize * pageSize;
@@ -139,11 +152,17 @@ public static class CallsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(string uuid, HttpContext http, CallJournal journal, ICallRepository repository, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string uuid, HttpContext http, CallJournal journal, ICallRepository repository, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var call = journal.Live(Normalize(uuid)) ?? await repository.FindAsync(Normalize(uuid), cancellationToken);
         if (call is null || call.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call with uuid {uuid}.");
+        if (call.EndTime < KeptSince(application, time))
+        {
+            return ErrorResults.NotFound(http,
+                $"No call with uuid {uuid}: it ended more than the application's leg_persistence_time ({application.Voice!.LegPersistenceTime} days) ago.");
+        }
         return Utf8JsonResult.Create(w => CallJson.Write(w, call));
     }
 
@@ -289,6 +308,10 @@ public static class CallsEndpoints
         errors.Add(new(name, max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}"));
         return fallback;
     }
+
+    /// <summary>The oldest end time of a leg still readable under the application's <c>leg_persistence_time</c>; null when it keeps them all.</summary>
+    private static DateTimeOffset? KeptSince(Application application, TimeProvider time) =>
+        application.Voice?.LegPersistenceTime is { } days ? time.GetUtcNow().AddDays(-days) : null;
 
     private static string ListHref(CallQuery query, int recordIndex)
     {

@@ -340,11 +340,16 @@ public sealed class NccoVm
     }
 
     /// <summary>Raises a dial failure status (busy, timeout, …) with its documented extra fields.</summary>
+    /// <remarks>
+    /// A <c>busy</c> event has <c>sip_code</c> and no <c>detail</c>: Vonage's <c>detail</c> values (invalid_number,
+    /// restricted, declined, cannot_route, number_out_of_service, internal_error, carrier_timeout, unavailable — the
+    /// Java SDK's <c>CallStatusDetail</c>) have none for busy, which the Java SDK would read as "unmapped", and the .NET
+    /// SDK's <c>Busy</c> event has no detail at all; the status says it.
+    /// </remarks>
     internal CallStatusEvent FailureEvent(CallLeg leg, DialResult result) => leg.StatusEvent(result.Status) with
     {
         Detail = result.Status switch
         {
-            CallStatus.Busy => "busy",
             CallStatus.Unanswered or CallStatus.Rejected or CallStatus.Failed => result.Detail,
             _ => null,
         },

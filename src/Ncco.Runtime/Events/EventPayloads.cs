@@ -107,6 +107,12 @@ public sealed record SpeechResult
 }
 
 /// <summary>The input result event (reference §2.6). Also used for asynchronous DTMF (one digit per event).</summary>
+/// <remarks>
+/// No <c>status</c> member, as on Vonage: the .NET SDK's <c>EventBase.ParseEvent</c> reads any payload with a
+/// <c>status</c> as a call status event and returns nothing for one it does not know, so an input, record or transfer
+/// event with one would be lost to it; SDKs tell these events apart by their own fields (<c>dtmf</c>/<c>speech</c>,
+/// <c>recording_url</c>, <c>conversation_uuid_from</c>).
+/// </remarks>
 public sealed record InputEvent : WebhookPayload
 {
     /// <summary>Caller.</summary>
@@ -124,6 +130,12 @@ public sealed record InputEvent : WebhookPayload
 }
 
 /// <summary>The record event (reference §2.4).</summary>
+/// <remarks>
+/// No <c>status</c> member, as on Vonage: the .NET SDK's <c>EventBase.ParseEvent</c> reads any payload with a
+/// <c>status</c> as a call status event and returns nothing for one it does not know, so an input, record or transfer
+/// event with one would be lost to it; SDKs tell these events apart by their own fields (<c>dtmf</c>/<c>speech</c>,
+/// <c>recording_url</c>, <c>conversation_uuid_from</c>).
+/// </remarks>
 public sealed record RecordEvent : WebhookPayload
 {
     /// <summary>Recording start.</summary>
@@ -152,6 +164,12 @@ public sealed record NotifyEvent : WebhookPayload
 }
 
 /// <summary>The transfer event (reference §2.8).</summary>
+/// <remarks>
+/// No <c>status</c> member, as on Vonage: the .NET SDK's <c>EventBase.ParseEvent</c> reads any payload with a
+/// <c>status</c> as a call status event and returns nothing for one it does not know, so an input, record or transfer
+/// event with one would be lost to it; SDKs tell these events apart by their own fields (<c>dtmf</c>/<c>speech</c>,
+/// <c>recording_url</c>, <c>conversation_uuid_from</c>).
+/// </remarks>
 public sealed record TransferEvent : WebhookPayload
 {
     /// <summary>Leg uuid.</summary>

@@ -183,7 +183,7 @@ public sealed class WebSocketLegTests : IAsyncLifetime
         Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
         await Task.Delay(200);
         var statuses = _h.Events.Where(e => MediaHarness.Field(e, "uuid") == leg.Id).Select(e => MediaHarness.Field(e, "status")).OfType<string>().ToList();
-        Assert.Equal(["started", "answered", "disconnected", "completed"], statuses);
+        Assert.Equal(["started", "ringing", "answered", "disconnected", "completed"], statuses);
         var disconnected = _h.Events.Single(e => MediaHarness.Field(e, "status") == "disconnected");
         Assert.Equal("blue", disconnected.GetProperty("headers").GetProperty("room").GetString());
     }

@@ -149,6 +149,9 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         if (AuthorizationHeader() is { } auth) socket.Options.SetRequestHeader("Authorization", auth);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         connect.CancelAfter(ConnectTimeout);
+        // A websocket leg goes started → ringing → answered like any other leg (Vonage's documented sequence; apps
+        // and SDK event models wait for ringing): it rings while the handshake is under way, answers once it opens.
+        _sink?.Ringing();
         try
         {
             await socket.ConnectAsync(_endpoint.Uri, connect.Token).ConfigureAwait(false);
