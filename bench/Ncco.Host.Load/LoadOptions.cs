@@ -13,8 +13,11 @@ internal sealed record LoadOptions
     /// <summary>Concurrent HTTP workers of the GET phase.</summary>
     public int Concurrency { get; init; } = 16;
 
-    /// <summary>Most GET /v1/calls/{uuid} requests (each needs its own pre-minted JWT).</summary>
+    /// <summary>Most GET /v1/calls/{uuid} requests per GET phase (the fresh-token phase pre-mints one JWT each).</summary>
     public int Requests { get; init; } = 10_000;
+
+    /// <summary>How many times the fresh-token and reused-token GET phases run, alternating.</summary>
+    public int Rounds { get; init; } = 1;
 
     /// <summary>Concurrent HTTP workers of the POST phase.</summary>
     public int CreateConcurrency { get; init; } = 8;

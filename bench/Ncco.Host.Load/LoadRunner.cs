@@ -14,9 +14,11 @@ namespace Ncco.Host.Load;
 
 /// <summary>
 /// Loopback load on the Voice REST API: starts the host in-process on Kestrel (or uses <see cref="LoadOptions.Url"/>),
-/// creates an application over <c>/v2/applications</c>, pre-mints one RS256 JWT per request (the host refuses a
-/// replayed <c>jti</c>, and signing must not be part of what is measured), then runs two bounded phases:
-/// <c>POST /v1/calls</c> and <c>GET /v1/calls/{uuid}</c>, each with a fixed number of concurrent workers.
+/// creates an application over <c>/v2/applications</c>, pre-mints the RS256 JWTs it will send (signing is client cost
+/// and must not be part of what is measured), then runs bounded phases, each with a fixed number of concurrent
+/// workers: <c>POST /v1/calls</c>, then <c>GET /v1/calls/{uuid}</c> twice per round, side by side — every request with
+/// a fresh token (a new <c>jti</c>, so the host verifies RS256 each time), and one token per worker reused for all its
+/// requests (as SDK users with a cached token and curl users with an exported <c>$JWT</c> do).
 /// </summary>
 internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> hostArgs, TextWriter output)
 {
@@ -60,21 +62,23 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             var (applicationId, privateKey) = await CreateApplicationAsync(http, apiKey, apiSecret, baseUrl, cancellationToken);
             output.WriteLine($"application: {applicationId}");
 
-            var total = WarmupRequests + options.Creates + options.Requests;
+            var total = WarmupRequests + options.Creates + options.Requests * options.Rounds;
             var minting = TimeProvider.System.GetTimestamp();
-            var tokens = MintTokens(privateKey, applicationId, total);
-            output.WriteLine($"tokens: {total} RS256 JWTs minted in {TimeProvider.System.GetElapsedTime(minting).TotalSeconds:F1} s (not measured below)");
+            var tokens = MintTokens(privateKey, applicationId, total + options.Concurrency);
+            output.WriteLine($"tokens: {tokens.Length} RS256 JWTs minted in {TimeProvider.System.GetElapsedTime(minting).TotalSeconds:F1} s (not measured below)");
+            // The reused-token phase: worker w sends tokens[total + w] every time.
+            var workerTokens = tokens[total..];
 
             var nextToken = 0;
             string Token() => tokens[Interlocked.Increment(ref nextToken) - 1];
 
             // Warm-up: JIT, connection pool, SQLite page cache. Not reported.
-            await RunPhaseAsync("warm-up", WarmupRequests, options.Concurrency, (_, ct) => GetAsync(http, Token(), Guid.NewGuid().ToString(), ct), cancellationToken);
+            await RunPhaseAsync("warm-up", WarmupRequests, options.Concurrency, (_, _, ct) => GetAsync(http, Token(), Guid.NewGuid().ToString(), ct), cancellationToken);
 
             var created = new ConcurrentQueue<string>();
             string? firstFailure = null;
             var body = CreateBody(baseUrl);
-            var create = await RunPhaseAsync("POST /v1/calls", options.Creates, options.CreateConcurrency, async (_, ct) =>
+            var create = await RunPhaseAsync("POST /v1/calls", options.Creates, options.CreateConcurrency, async (_, _, ct) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "v1/calls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
@@ -93,11 +97,22 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
 
             var uuids = created.ToArray();
             if (uuids.Length == 0) output.WriteLine("note: no call was created, so GET asks for unknown uuids (404): it still measures routing, JWT checks and the lookup");
-            var get = await RunPhaseAsync("GET /v1/calls/{uuid}", options.Requests, options.Concurrency,
-                (i, ct) => GetAsync(http, Token(), uuids.Length > 0 ? uuids[i % uuids.Length] : Guid.NewGuid().ToString(), ct), cancellationToken);
+            string Uuid(int i) => uuids.Length > 0 ? uuids[i % uuids.Length] : "00000000-0000-4000-8000-" + i.ToString("x12", CultureInfo.InvariantCulture);
+            // Warm the reused tokens' first verification too, so both phases start from a warm host.
+            foreach (var token in workerTokens) await GetAsync(http, token, Uuid(0), cancellationToken);
+
+            var phases = new List<LatencyStats> { create };
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                var suffix = options.Rounds > 1 ? $" #{round}" : "";
+                phases.Add(await RunPhaseAsync("GET /v1/calls/{uuid}, fresh token" + suffix, options.Requests, options.Concurrency,
+                    (i, _, ct) => GetAsync(http, Token(), Uuid(i), ct), cancellationToken));
+                phases.Add(await RunPhaseAsync("GET /v1/calls/{uuid}, reused token" + suffix, options.Requests, options.Concurrency,
+                    (i, worker, ct) => GetAsync(http, workerTokens[worker], Uuid(i), ct), cancellationToken));
+            }
 
             output.WriteLine();
-            WriteTable([create, get], options);
+            WriteTable(phases, options);
             await WriteHostCountersAsync(http, cancellationToken);
             if (firstFailure is not null) output.WriteLine($"first failed POST /v1/calls: {firstFailure}");
             return 0;
@@ -116,7 +131,8 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         return (int)response.StatusCode;
     }
 
-    private async Task<LatencyStats> RunPhaseAsync(string name, int maxRequests, int workers, Func<int, CancellationToken, Task<int>> send, CancellationToken cancellationToken)
+    /// <param name="send">Sends request <c>i</c> from worker <c>w</c>: <c>(i, w, ct) =&gt; status</c>.</param>
+    private async Task<LatencyStats> RunPhaseAsync(string name, int maxRequests, int workers, Func<int, int, CancellationToken, Task<int>> send, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Duration);
@@ -136,7 +152,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
                 int status;
                 try
                 {
-                    status = await send(i, cancellationToken);
+                    status = await send(i, worker, cancellationToken);
                 }
                 catch (HttpRequestException)
                 {

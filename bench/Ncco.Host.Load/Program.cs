@@ -14,7 +14,8 @@ internal static class Program
         var apiKey = new Option<string?>("--api-key") { Description = "With --url: the account's API key." };
         var apiSecret = new Option<string?>("--api-secret") { Description = "With --url: the account's API secret." };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "GET workers.", DefaultValueFactory = _ => 16 };
-        var requests = new Option<int>("--requests", "-n") { Description = "Most GET requests.", DefaultValueFactory = _ => 10_000 };
+        var requests = new Option<int>("--requests", "-n") { Description = "Most GET requests per GET phase.", DefaultValueFactory = _ => 10_000 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of the two GET phases (fresh token, reused token), alternating.", DefaultValueFactory = _ => 1 };
         var createConcurrency = new Option<int>("--create-concurrency") { Description = "POST workers.", DefaultValueFactory = _ => 8 };
         var creates = new Option<int>("--creates") { Description = "Most POST /v1/calls requests.", DefaultValueFactory = _ => 500 };
         var duration = new Option<int>("--duration", "-d") { Description = "Most seconds per phase.", DefaultValueFactory = _ => 10 };
@@ -24,7 +25,7 @@ internal static class Program
         var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
             "Other --Section:Key=value arguments configure the in-process host.")
         {
-            url, apiKey, apiSecret, concurrency, requests, createConcurrency, creates, duration, ncco, to,
+            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) =>
@@ -36,6 +37,7 @@ internal static class Program
                 ApiSecret = parse.GetValue(apiSecret),
                 Concurrency = Math.Max(1, parse.GetValue(concurrency)),
                 Requests = Math.Max(0, parse.GetValue(requests)),
+                Rounds = Math.Clamp(parse.GetValue(rounds), 1, 10),
                 CreateConcurrency = Math.Max(1, parse.GetValue(createConcurrency)),
                 Creates = Math.Max(0, parse.GetValue(creates)),
                 Duration = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(duration))),
