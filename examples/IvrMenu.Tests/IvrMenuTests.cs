@@ -15,10 +15,13 @@ public class IvrMenuTests
         var call = await sim.CallAsync(from: "447700900001", to: "447700900000");
         await call.HearsAsync("Welcome to Acme");
         await call.PressAsync("1");
+        await call.InputResultAsync(r => r.Digits == "1");
         await call.HearsAsync("For new phones, press 1");
         await call.PressAsync("1");
+        await call.WebhookAsync("/webhooks/sales", r => r.Digits == "1");
         await call.HearsAsync("new phones start at 99 euros");
-        await call.EndsAsync();
+        await call.Not.HearsAsync("Sorry");
+        await call.ReceivedEventAsync("completed");
     }
 
     [Fact]
@@ -28,6 +31,8 @@ public class IvrMenuTests
         var call = await sim.CallAsync(from: "447700900001", to: "447700900000");
         await call.HearsAsync("Welcome to Acme");
         await call.SaysAsync("I need support please", confidence: 0.82);
+        var result = await call.InputResultAsync();
+        Assert.Equal("I need support please", result.SpeechText);
         await call.HearsAsync("Support is available online");
         await call.EndsAsync();
     }

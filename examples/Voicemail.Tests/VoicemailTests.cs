@@ -12,9 +12,9 @@ public class VoicemailTests
         var call = await sim.CallAsync(from: "447700900001", to: "447700900000");
         await call.HearsAsync("leave a message after the tone");
         await call.HearsAsync("beep");
-        await call.SpeaksForAsync(TimeSpan.FromSeconds(12));
-        await call.StaysSilentAsync(TimeSpan.FromSeconds(12));
+        await call.SpeaksForAsync(TimeSpan.FromSeconds(12)); // takes 12 s of virtual time
         await call.PressAsync("#");
+        await call.RecordEventAsync();
         await call.HearsAsync("your message has been saved");
         await call.EndsAsync();
         var box = sim.AppServices!.GetRequiredService<VoicemailBox>();
@@ -32,6 +32,7 @@ public class VoicemailTests
         var call = await sim.CallAsync(from: "447700900002", to: "447700900000");
         await call.HearsAsync("beep");
         await call.SpeaksForAsync(TimeSpan.FromSeconds(5));
+        await call.Not.RecordEventAsync(within: TimeSpan.FromSeconds(2.9));
         await call.HearsAsync("your message has been saved");
         var message = Assert.Single(sim.AppServices!.GetRequiredService<VoicemailBox>().All);
         Assert.Equal(TimeSpan.FromSeconds(8), message.Length); // 5 s of message + 3 s of silence
@@ -45,11 +46,11 @@ public class VoicemailTests
         var call = await sim.CallAsync(from: "447700900003", to: "447700900000");
         await call.HearsAsync("beep");
         await call.SpeaksForAsync(TimeSpan.FromSeconds(30));
-        await call.StaysSilentAsync(TimeSpan.FromSeconds(2));
+        await call.StaysSilentAsync(TimeSpan.FromSeconds(2)); // less than the 3 s that end the recording
         await call.HangUpAsync();
         await call.EndsAsync();
-        await sim.RunUntilIdleAsync();
+        await call.RecordEventAsync();
         var message = Assert.Single(sim.AppServices!.GetRequiredService<VoicemailBox>().All);
-        Assert.Equal(TimeSpan.FromSeconds(2), message.Length);
+        Assert.Equal(TimeSpan.FromSeconds(32), message.Length);
     }
 }

@@ -1,4 +1,5 @@
 using Ncco.Interpreter;
+using Ncco.Legs;
 using Ncco.Model;
 using Ncco.Validation;
 using Ncco.Webhooks;
@@ -37,6 +38,12 @@ public sealed class SimulatorOptions
 
     /// <summary>Validation options for NCCOs the app returns. Custom actions registered with <see cref="Handlers"/> need no entry here.</summary>
     public NccoValidationOptions Validation { get; set; } = NccoValidationOptions.Default;
+
+    /// <summary>
+    /// How long a virtual party takes to say something (<see cref="VirtualCall.SaysAsync"/> without a duration).
+    /// Default: 0.4 s a word (≈150 words a minute, as TTS is timed), at least 0.5 s.
+    /// </summary>
+    public Func<string, TimeSpan> SpeechDuration { get; set; } = PlaybackDuration.Speech;
 
     /// <summary>Application id used in signed webhooks.</summary>
     public string ApplicationId { get; set; } = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";

@@ -8,6 +8,7 @@ using Ncco.Scheduling;
 using Ncco.Testing.Hosting;
 using Ncco.Diagnostics;
 using Ncco.Testing.Time;
+using Ncco.Testing.Webhooks;
 using Ncco.Webhooks;
 
 namespace Ncco.Testing;
@@ -16,7 +17,7 @@ namespace Ncco.Testing;
 /// The virtual caller's world: a VM on virtual time, your webhook app (in-process ASP.NET, any URL, or delegates),
 /// virtual callers and virtual outbound parties. Dispose it with <c>await using</c>.
 /// </summary>
-public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
+public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
 {
     private readonly SemaphoreSlim _runLock = new(1, 1);
     private readonly List<Expectation> _steps = [];
@@ -31,6 +32,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         _owned = owned;
         Scheduler = new VirtualScheduler(options.StartTime) { WebhookGuard = options.WebhookGuard };
         Log = new CallLog(options.StartTime);
+        Recorder = new WebhookRecorder(Log);
         var handlers = HandlerRegistry.CreateDefault();
         foreach (var c in options.HandlerConfig) c(handlers);
         Vm = new NccoVm(new NccoVmOptions
@@ -41,7 +43,7 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
             Ids = new SequentialIdGenerator(),
             Dialer = this,
             Handlers = handlers,
-            Observer = Log,
+            Observer = Recorder,
             Validation = options.Validation,
         });
     }
@@ -70,8 +72,10 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
     /// <summary>The in-process app's services (for <see cref="StartAsync{TProgram}"/>), else null.</summary>
     public IServiceProvider? AppServices => (_owned as InProcessApp)?.Services;
 
-    /// <summary>Every webhook exchange.</summary>
-    public IReadOnlyList<CallLogEntry> Webhooks => Log.Entries.Where(e => e.IsWebhook).ToList();
+    /// <summary>Every webhook exchange so far, in order (to assert on them, prefer the auto-waiting <see cref="WebhookAsync"/>).</summary>
+    public IReadOnlyList<ReceivedWebhook> Webhooks => Recorder.Snapshot();
+
+    internal WebhookRecorder Recorder { get; }
 
     /// <summary>Hosts the ASP.NET app whose <c>Program</c> is <typeparamref name="TProgram"/> in-process (TestHost).</summary>
     public static async Task<VoiceSimulator> StartAsync<TProgram>(Action<SimulatorOptions>? configure = null) where TProgram : class
@@ -143,6 +147,28 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
         }
     }
 
+    /// <summary>
+    /// Runs for exactly <paramref name="duration"/> of virtual time (unless <paramref name="stop"/> comes true first):
+    /// unlike <see cref="RunAsync"/>, the clock reaches the end even when nothing is scheduled before it.
+    /// </summary>
+    internal async Task<RunOutcome> RunForAsync(Action? inject, Func<bool>? stop, TimeSpan duration)
+    {
+        await _runLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            inject?.Invoke();
+            var end = Scheduler.UtcNow + duration;
+            var outcome = await Scheduler.RunUntilAsync(stop ?? (() => false), end).ConfigureAwait(false);
+            // Nothing left to happen by itself: the time still passes for the parties.
+            if (outcome == RunOutcome.Idle) Scheduler.AdvanceTo(end);
+            return outcome;
+        }
+        finally
+        {
+            _runLock.Release();
+        }
+    }
+
     internal async Task<T> OnVmAsync<T>(Func<T> func)
     {
         var task = Vm.InvokeAsync(func);
@@ -154,9 +180,9 @@ public sealed class VoiceSimulator : IAsyncDisposable, ILegDialer
     internal VoiceExpectationException Fail(string message) =>
         new($"{message}\n\nCall log (virtual time):\n{Log.RenderText()}");
 
-    /// <summary>Lets virtual time pass (everyone idle).</summary>
+    /// <summary>Lets exactly <paramref name="duration"/> of virtual time pass while the parties do nothing.</summary>
     public Expectation AdvanceAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Step($"advance {duration}", () => RunAsync(null, () => false, duration), file, line);
+        Step($"advance {duration}", () => RunForAsync(null, null, duration), file, line);
 
     /// <summary>Runs until nothing more happens by itself (no runnable work, no webhook, no timer within <paramref name="limit"/>).</summary>
     public Expectation RunUntilIdleAsync(TimeSpan? limit = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>

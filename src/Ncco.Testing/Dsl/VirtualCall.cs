@@ -12,7 +12,7 @@ namespace Ncco.Testing;
 /// A party on a simulated call — the caller you dialled in with, or (as <see cref="VirtualParty"/>) someone the VM
 /// dialled. Expectations auto-wait on virtual time; party actions happen at the current virtual time.
 /// </summary>
-public class VirtualCall
+public partial class VirtualCall
 {
     private int _cursor;
 
@@ -53,8 +53,8 @@ public class VirtualCall
     /// <summary>Everything played to this party.</summary>
     public IReadOnlyList<HeardItem> Heard => Transport.Heard;
 
-    /// <summary>Webhook exchanges about this leg (answer, events, input results…).</summary>
-    public IReadOnlyList<CallLogEntry> Events => Simulator.Log.Entries.Where(e => e.IsWebhook && e.LegId == Uuid).ToList();
+    /// <summary>Webhook exchanges about this leg so far (answer, events, input results…); to assert on them, prefer the auto-waiting <see cref="ReceivedEventAsync"/> and friends.</summary>
+    public IReadOnlyList<ReceivedWebhook> Events => Simulator.Webhooks.Where(IsMine).ToList();
 
     /// <summary>The call log lines of this leg as text.</summary>
     public string Transcript => Simulator.Log.RenderText(Uuid);
@@ -164,17 +164,43 @@ public class VirtualCall
     public Expectation PressAsync(string digits, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Act($"presses {digits}", () => Transport.Press(digits), file, line);
 
-    /// <summary>Says something (recognised as <paramref name="text"/> with <paramref name="confidence"/>).</summary>
-    public Expectation SaysAsync(string text, double confidence = 0.9, TimeSpan? duration = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Act($"says \"{text}\"", () => Transport.Say(text, confidence, duration), file, line);
+    /// <summary>
+    /// Says something, recognised as <paramref name="text"/> with <paramref name="confidence"/>. Speaking takes virtual
+    /// time: the step returns when the utterance ends, <paramref name="duration"/> later (default
+    /// <see cref="SimulatorOptions.SpeechDuration"/>: about 0.4 s a word) — what the app does meanwhile (barge-in,
+    /// a timeout) happens during it.
+    /// </summary>
+    public Expectation SaysAsync(string text, double confidence = 0.9, TimeSpan? duration = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var length = duration ?? Simulator.Options.SpeechDuration(text);
+        return Sound($"says \"{text}\"", () => Transport.Say(text, confidence, length), length, file, line);
+    }
 
-    /// <summary>Makes non-speech sound for a while (e.g. leaves a message on a recording).</summary>
-    public Expectation SpeaksForAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Act($"speaks for {duration.TotalSeconds}s", () => Transport.MakeNoise(duration), file, line);
+    /// <summary>
+    /// Makes non-speech sound (e.g. leaves a message on a recording) for <paramref name="duration"/> of virtual time;
+    /// the step returns when the sound ends, so <c>SpeaksForAsync(7 s)</c> then <c>PressAsync("#")</c> records 7 s.
+    /// </summary>
+    public Expectation SpeaksForAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        return Sound($"speaks for {duration.TotalSeconds}s", () => Transport.MakeNoise(duration), duration, file, line);
+    }
 
-    /// <summary>Stays silent while virtual time passes.</summary>
-    public Expectation StaysSilentAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Simulator.Step($"{Label} stays silent {duration.TotalSeconds}s", () => Simulator.RunAsync(null, () => false, duration), file, line);
+    /// <summary>Stays silent (makes no sound) for exactly <paramref name="duration"/> of virtual time, while the app goes on.</summary>
+    public Expectation StaysSilentAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        return Simulator.Step($"{Label} stays silent {duration.TotalSeconds}s", () => Simulator.RunForAsync(null, null, duration), file, line);
+    }
+
+    private Expectation Sound(string what, Action start, TimeSpan duration, string file, int line) =>
+        Simulator.Step($"{Label} {what}", async () =>
+        {
+            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} cannot {what}: the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            // The party stops making sound when the call ends under it (the app hung up mid-sentence).
+            await Simulator.RunForAsync(start, () => LegOrNull?.IsEnded == true, duration).ConfigureAwait(false);
+        }, file, line);
 
     /// <summary>Hangs up.</summary>
     public Expectation HangUpAsync([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>

@@ -53,6 +53,18 @@ public sealed class VirtualScheduler : VmScheduler
         return timer;
     }
 
+    /// <summary>Moves the clock forward to <paramref name="time"/> when nothing is scheduled before it (never backwards).</summary>
+    internal void AdvanceTo(DateTimeOffset time)
+    {
+        lock (_timerGate)
+        {
+            while (_timers.TryPeek(out var t, out _) && t.Cancelled) _timers.Dequeue();
+            if (_timers.TryPeek(out _, out var next) && next.Due < time)
+                throw new InvalidOperationException("A timer is due before the time to advance to; run the scheduler instead.");
+            if (time > _now) _now = time;
+        }
+    }
+
     /// <inheritdoc />
     protected override void OnWorkPosted() => _wake.TrySetResult();
 
