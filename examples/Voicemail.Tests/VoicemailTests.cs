@@ -1,7 +1,8 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Testing;
 
-namespace Voicemail.Tests;
+namespace VoicemailApp.Tests;
 
 public class VoicemailTests
 {
@@ -17,7 +18,7 @@ public class VoicemailTests
         await call.RecordEventAsync();
         await call.HearsAsync("your message has been saved");
         await call.EndsAsync();
-        var box = sim.AppServices!.GetRequiredService<VoicemailBox>();
+        var box = sim.App.Services.GetRequiredService<VoicemailBox>();
         var message = Assert.Single(box.All);
         Assert.Equal("447700900001", message.From);
         Assert.Equal(TimeSpan.FromSeconds(12), message.Length);
@@ -34,7 +35,7 @@ public class VoicemailTests
         await call.SpeaksForAsync(TimeSpan.FromSeconds(5));
         await call.Not.RecordEventAsync(within: TimeSpan.FromSeconds(2.9));
         await call.HearsAsync("your message has been saved");
-        var message = Assert.Single(sim.AppServices!.GetRequiredService<VoicemailBox>().All);
+        var message = Assert.Single(sim.App.Services.GetRequiredService<VoicemailBox>().All);
         Assert.Equal(TimeSpan.FromSeconds(8), message.Length); // 5 s of message + 3 s of silence
         Assert.Equal("silence", sim.Recordings[0].EndReason);
     }
@@ -50,7 +51,39 @@ public class VoicemailTests
         await call.HangUpAsync();
         await call.EndsAsync();
         await call.RecordEventAsync();
-        var message = Assert.Single(sim.AppServices!.GetRequiredService<VoicemailBox>().All);
+        var message = Assert.Single(sim.App.Services.GetRequiredService<VoicemailBox>().All);
         Assert.Equal(TimeSpan.FromSeconds(32), message.Length);
+    }
+
+    [Fact]
+    public async Task The_app_greets_and_stamps_messages_on_the_calls_virtual_clock()
+    {
+        await using var sim = await VoiceSimulator.StartAsync<Program>(o => o.StartTime = new DateTimeOffset(2026, 3, 2, 19, 30, 0, TimeSpan.Zero));
+        var call = await sim.CallAsync(from: "447700900004", to: "447700900000");
+        await call.HearsAsync("Good evening, you have reached Sam");
+        await call.HearsAsync("beep");
+        await call.SpeaksForAsync(TimeSpan.FromSeconds(4));
+        await call.PressAsync("#");
+        await call.RecordEventAsync();
+        var message = Assert.Single(sim.App.Services.GetRequiredService<VoicemailBox>().All);
+        Assert.Equal(sim.Now, message.ReceivedAt);
+        Assert.Same(sim.Clock, sim.App.Services.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public async Task The_app_is_reachable_from_the_test_and_its_services_can_be_replaced()
+    {
+        var seeded = new VoicemailBox();
+        seeded.Add(new Voicemail("447700900009", "https://example/r/1", "r-1", default, default, 0, default));
+        await using var sim = await VoiceSimulator.StartAsync<Program>(o => o.ConfigureServices(s => s.AddSingleton(seeded)));
+        var call = await sim.CallAsync(from: "447700900005", to: "447700900000");
+        await call.HearsAsync("Good morning"); // 09:00 UTC, the simulator's default start
+        await call.HearsAsync("beep");
+        await call.SpeaksForAsync(TimeSpan.FromSeconds(2));
+        await call.PressAsync("#");
+        await call.RecordEventAsync();
+        using var client = sim.App.CreateClient();
+        var list = await client.GetFromJsonAsync<List<Voicemail>>("/voicemails", TestContext.Current.CancellationToken);
+        Assert.Equal(["447700900009", "447700900005"], list!.Select(v => v.From));
     }
 }

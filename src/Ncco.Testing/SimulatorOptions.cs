@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Model;
@@ -27,6 +28,12 @@ public sealed class SimulatorOptions
 
     internal List<Action<HandlerRegistry>> HandlerConfig { get; } = [];
 
+    internal List<Action<IServiceCollection>> ServiceConfig { get; } = [];
+
+    internal List<Uri> PublicUrls { get; } = [];
+
+    internal HashSet<string>? AllowedErrorPaths { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Virtual clock start (default 2026-01-01T09:00:00Z) — fixed so timestamps are the same every run.</summary>
     public DateTimeOffset StartTime { get; set; } = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -44,6 +51,36 @@ public sealed class SimulatorOptions
     /// Default: 0.4 s a word (≈150 words a minute, as TTS is timed), at least 0.5 s.
     /// </summary>
     public Func<string, TimeSpan> SpeechDuration { get; set; } = PlaybackDuration.Speech;
+
+    /// <summary>
+    /// The time zone of the virtual clock's <see cref="TimeProvider.LocalTimeZone"/> (default UTC, so an app that
+    /// speaks local times says the same on every machine).
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>
+    /// Seeds the uuids of legs, conversations and recordings (0 to 268,435,455): the same seed gives the same ids on
+    /// every run, different seeds never collide. Unset, each simulator on a shared <see cref="Hosting.InProcessApp"/>
+    /// or <see cref="Hosting.WebhookApp"/> takes the next number after the simulators started on it before (0 for the
+    /// first, and for apps of their own), so tests sharing an app never see each other's calls. Set it when several
+    /// simulators share an app reached by URL.
+    /// </summary>
+    public int? IdSeed { get; set; }
+
+    /// <summary>
+    /// Where a failed expectation writes the whole call log, webhook payloads included (the message itself shows a
+    /// compact log). Default: <c>ncco-call-logs</c> beside the test assembly; the file is named after the failing step's
+    /// file and line.
+    /// </summary>
+    public string LogDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "ncco-call-logs");
+
+    /// <summary>
+    /// A hearing expectation fails early, without waiting out its timeout, once the party has heard the same prompt
+    /// (or cycle of up to eight prompts) this many times in a row while it waits and the app has no timer of its own
+    /// pending: the app is looping with nothing but time to change it. Default 10; 0 turns it off (a hold queue that
+    /// repeats a message until a virtual agent answers never trips it, since the test must act for the agent).
+    /// </summary>
+    public int LoopLimit { get; set; } = 10;
 
     /// <summary>Application id used in signed webhooks.</summary>
     public string ApplicationId { get; set; } = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
@@ -89,7 +126,72 @@ public sealed class SimulatorOptions
         return this;
     }
 
-    internal Uri Resolve(string path) => new(BaseUrl, path);
+    /// <summary>
+    /// Changes the in-process app's services before it starts (<see cref="VoiceSimulator.StartAsync{TProgram}"/> only),
+    /// like <c>WebApplicationFactory.WithWebHostBuilder(b => b.ConfigureServices(…))</c>: replace a payment gateway with
+    /// a fake, seed a repository. Runs after the app's own registrations and after the simulator registered its
+    /// virtual clock as <see cref="TimeProvider"/>, so it may replace that too.
+    /// </summary>
+    public SimulatorOptions ConfigureServices(Action<IServiceCollection> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ServiceConfig.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// The app's public base URL, as Vonage would know it (<c>https://pharmacy.example</c>): answer and event URLs are
+    /// resolved against it, and webhooks to its host are the app's — routed into the in-process app (which sees that
+    /// Host header) or to the URL the simulator was started with. Call it again for each further host of the app.
+    /// A webhook to any other host is refused and fails the test, so a typo in an NCCO's <c>eventUrl</c> cannot slip
+    /// into the app by accident (nor out to the internet).
+    /// </summary>
+    public SimulatorOptions PublicBaseUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"PublicBaseUrl must be an absolute http(s) URL such as https://pharmacy.example, got '{url}'.", nameof(url));
+        PublicUrls.Add(uri);
+        return this;
+    }
+
+    /// <summary>
+    /// Says the test expects the app to answer webhooks to these paths (all paths when none is given) with an error
+    /// (4xx/5xx), a timeout or a refused connection — to test retries and <c>fallback_answer_url</c>. Otherwise
+    /// such an answer fails the test at the step where it happened: a webhook the app does not handle (404 on
+    /// <c>/webhooks/event</c>) is a misconfiguration, not something to pass silently.
+    /// </summary>
+    public SimulatorOptions AllowWebhookErrors(params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Length == 0) AllowedErrorPaths = null;
+        else foreach (var p in paths) AllowedErrorPaths?.Add(p.TrimEnd('/'));
+        return this;
+    }
+
+    internal bool ErrorAllowed(Uri uri) => AllowedErrorPaths is null || AllowedErrorPaths.Contains(uri.AbsolutePath.TrimEnd('/'));
+
+    /// <summary>The hosts that are the app: the one it was started on and every <see cref="PublicBaseUrl"/>.</summary>
+    internal IEnumerable<string> AppHosts => PublicUrls.Select(u => u.Host).Prepend(BaseUrl.Host).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    internal bool IsAppHost(Uri uri) => AppHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Checks the settings a test gave before anything starts, naming the one that is wrong.</summary>
+    internal void Validate()
+    {
+        if (IdSeed is < 0 or > Ids.SimulatorIdGenerator.MaxSeed)
+            throw new ArgumentOutOfRangeException(nameof(IdSeed), IdSeed, "SimulatorOptions.IdSeed must be between 0 and " + Ids.SimulatorIdGenerator.MaxSeed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + ".");
+        if (DefaultTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "SimulatorOptions.DefaultTimeout must be positive.");
+        if (WebhookGuard <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(WebhookGuard), WebhookGuard, "SimulatorOptions.WebhookGuard must be positive.");
+        ArgumentNullException.ThrowIfNull(SpeechDuration, nameof(SpeechDuration));
+        ArgumentException.ThrowIfNullOrEmpty(LogDirectory, nameof(LogDirectory));
+        if (LoopLimit is < 0 or 1) throw new ArgumentOutOfRangeException(nameof(LoopLimit), LoopLimit, "SimulatorOptions.LoopLimit must be 0 (off) or at least 2.");
+        ArgumentNullException.ThrowIfNull(TimeZone, nameof(TimeZone));
+    }
+
+    internal Uri Resolve(string path) => new(PublicUrls.Count > 0 ? PublicUrls[0] : BaseUrl, path);
 
     internal VoiceApplication ToApplication() => new()
     {

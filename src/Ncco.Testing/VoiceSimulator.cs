@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ncco.Calls;
 using Ncco.Control;
 using Ncco.Handlers;
@@ -6,6 +8,8 @@ using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Scheduling;
 using Ncco.Testing.Hosting;
+using Ncco.Testing.Ids;
+using Ncco.Testing.Reporting;
 using Ncco.Diagnostics;
 using Ncco.Testing.Time;
 using Ncco.Testing.Webhooks;
@@ -26,11 +30,20 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     private readonly IAsyncDisposable? _owned;
     private int _callers;
 
-    private VoiceSimulator(SimulatorOptions options, IWebhookTransport transport, IAsyncDisposable? owned)
+    private readonly InProcessApp? _app;
+
+    private readonly AppRouter _router;
+    private readonly SimulationThread _thread = new();
+
+    private VoiceSimulator(SimulatorOptions options, IWebhookTransport transport, InProcessApp? app, bool ownsApp, int defaultSeed, VirtualTimeProvider? clock = null,
+        bool reachedByUrl = false)
     {
+        options.Validate();
         Options = options;
-        _owned = owned;
-        Scheduler = new VirtualScheduler(options.StartTime) { WebhookGuard = options.WebhookGuard };
+        _app = app;
+        _owned = ownsApp ? app : null;
+        Clock = clock ?? new VirtualTimeProvider(NewScheduler(options), options.TimeZone);
+        Scheduler = Clock.Scheduler;
         Log = new CallLog(options.StartTime);
         Recorder = new WebhookRecorder(Log);
         var handlers = HandlerRegistry.CreateDefault();
@@ -38,9 +51,9 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         Vm = new NccoVm(new NccoVmOptions
         {
             Application = options.ToApplication(),
-            Transport = new GuardedTransport(transport, Log, Scheduler),
+            Transport = _router = new AppRouter(transport, options, reachedByUrl, Log, Scheduler),
             Scheduler = Scheduler,
-            Ids = new SequentialIdGenerator(),
+            Ids = new SimulatorIdGenerator(options.IdSeed ?? defaultSeed % (SimulatorIdGenerator.MaxSeed + 1)),
             Dialer = this,
             Handlers = handlers,
             Observer = Recorder,
@@ -69,26 +82,52 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     /// <summary>Finished recordings.</summary>
     public IReadOnlyList<RecordingInfo> Recordings => Vm.Recordings;
 
-    /// <summary>The in-process app's services (for <see cref="StartAsync{TProgram}"/>), else null.</summary>
-    public IServiceProvider? AppServices => (_owned as InProcessApp)?.Services;
+    /// <summary>
+    /// The virtual clock as a <see cref="TimeProvider"/>: the call's time, and timers that fire on it. An app started
+    /// with <see cref="StartAsync{TProgram}"/> gets it as its <see cref="TimeProvider"/> service.
+    /// </summary>
+    public VirtualTimeProvider Clock { get; }
+
+    /// <summary>
+    /// The app under test when it runs in-process (<see cref="StartAsync{TProgram}"/> or <see cref="Start(InProcessApp, Action{SimulatorOptions}?)"/>):
+    /// <c>sim.App.Services</c> to read its state, <c>sim.App.CreateClient()</c> to call its other endpoints.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The app is reached by URL or is a delegate app.</exception>
+    public InProcessApp App => _app ?? throw new InvalidOperationException(
+        "sim.App is the in-process app of VoiceSimulator.StartAsync<TProgram>() or Start(InProcessApp); this simulator talks to its app by URL or delegates.");
 
     /// <summary>Every webhook exchange so far, in order (to assert on them, prefer the auto-waiting <see cref="WebhookAsync"/>).</summary>
     public IReadOnlyList<ReceivedWebhook> Webhooks => Recorder.Snapshot();
 
     internal WebhookRecorder Recorder { get; }
 
-    /// <summary>Hosts the ASP.NET app whose <c>Program</c> is <typeparamref name="TProgram"/> in-process (TestHost).</summary>
+    /// <summary>
+    /// Hosts the ASP.NET app whose <c>Program</c> is <typeparamref name="TProgram"/> in-process (TestHost), with the
+    /// simulator's virtual clock registered as its <see cref="TimeProvider"/> and the test's
+    /// <see cref="SimulatorOptions.ConfigureServices"/> applied. Disposing the simulator stops the app.
+    /// </summary>
     public static async Task<VoiceSimulator> StartAsync<TProgram>(Action<SimulatorOptions>? configure = null) where TProgram : class
     {
         var options = new SimulatorOptions();
         configure?.Invoke(options);
-        var app = await InProcessApp.StartAsync<TProgram>().ConfigureAwait(false);
+        options.Validate();
+        var scheduler = NewScheduler(options);
+        var clock = new VirtualTimeProvider(scheduler, options.TimeZone);
+        var app = await InProcessApp.StartAsync<TProgram>(configureServices: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+            foreach (var c in options.ServiceConfig) c(services);
+        }).ConfigureAwait(false);
         var client = app.CreateClient();
         options.BaseUrl = client.BaseAddress!;
-        return new VoiceSimulator(options, new HttpWebhookTransport(client), app);
+        return new VoiceSimulator(options, new HttpWebhookTransport(client), app, ownsApp: true, app.NextSimulator(), clock);
     }
 
-    /// <summary>Uses an already started in-process app (shared between simulators; not disposed with them).</summary>
+    /// <summary>
+    /// Uses an already started in-process app (shared between simulators; not disposed with them). The app keeps its
+    /// own <see cref="TimeProvider"/>: to give it a virtual clock, start one simulator per app with <see cref="StartAsync{TProgram}"/>.
+    /// </summary>
     public static VoiceSimulator Start(InProcessApp app, Action<SimulatorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -96,7 +135,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         var options = new SimulatorOptions();
         configure?.Invoke(options);
         options.BaseUrl = client.BaseAddress!;
-        return new VoiceSimulator(options, new HttpWebhookTransport(client), null);
+        return new VoiceSimulator(options, new HttpWebhookTransport(client), app, ownsApp: false, app.NextSimulator());
     }
 
     /// <summary>Uses the webhook app at <paramref name="baseUrl"/> (any language) over real HTTP.</summary>
@@ -106,7 +145,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         var options = new SimulatorOptions { BaseUrl = baseUrl };
         configure?.Invoke(options);
         options.BaseUrl = baseUrl;
-        return new VoiceSimulator(options, new HttpWebhookTransport(client ?? new HttpClient()), null);
+        return new VoiceSimulator(options, new HttpWebhookTransport(client ?? new HttpClient()), null, ownsApp: false, 0, reachedByUrl: true);
     }
 
     /// <summary>Uses a webhook app written as delegates (or any <see cref="IWebhookTransport"/>).</summary>
@@ -114,32 +153,52 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     {
         var options = new SimulatorOptions { BaseUrl = new Uri("https://app.example/") };
         configure?.Invoke(options);
-        return new VoiceSimulator(options, app, null);
+        return new VoiceSimulator(options, app, null, ownsApp: false, (app as WebhookApp)?.NextSimulator() ?? 0);
     }
+
+    private static VirtualScheduler NewScheduler(SimulatorOptions options) => new(options.StartTime) { WebhookGuard = options.WebhookGuard };
 
     // ---- running --------------------------------------------------------------------------------------------
 
     internal Expectation Step(string description, Func<Task> body, string file, int line)
     {
-        var e = new Expectation(description, body, file, line);
+        Expectation? e = null;
+        e = new Expectation(description, () =>
+        {
+            _callSite = e!.CallSite;
+            return body();
+        }, file, line);
         lock (_steps) _steps.Add(e);
         return e;
     }
 
     internal Expectation<T> Step<T>(string description, Func<Task<T>> body, string file, int line)
     {
-        var e = new Expectation<T>(description, body, file, line);
+        Expectation<T>? e = null;
+        e = new Expectation<T>(description, () =>
+        {
+            _callSite = e!.CallSite;
+            return body();
+        }, file, line);
         lock (_steps) _steps.Add(e);
         return e;
     }
+
+    // The step running now, to name the full log a failure writes.
+    private volatile string? _callSite;
 
     internal async Task<RunOutcome> RunAsync(Action? inject, Func<bool> condition, TimeSpan within)
     {
         await _runLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            inject?.Invoke();
-            return await Scheduler.RunUntilAsync(condition, Scheduler.UtcNow + within).ConfigureAwait(false);
+            var outcome = await _thread.RunAsync(() =>
+            {
+                inject?.Invoke();
+                return Scheduler.RunUntil(condition, Scheduler.UtcNow + within);
+            }).ConfigureAwait(false);
+            ThrowIfMisconfigured();
+            return outcome;
         }
         finally
         {
@@ -156,11 +215,16 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         await _runLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            inject?.Invoke();
-            var end = Scheduler.UtcNow + duration;
-            var outcome = await Scheduler.RunUntilAsync(stop ?? (() => false), end).ConfigureAwait(false);
-            // Nothing left to happen by itself: the time still passes for the parties.
-            if (outcome == RunOutcome.Idle) Scheduler.AdvanceTo(end);
+            var outcome = await _thread.RunAsync(() =>
+            {
+                inject?.Invoke();
+                var end = Scheduler.UtcNow + duration;
+                var result = Scheduler.RunUntil(stop ?? (() => false), end);
+                // Nothing left to happen by itself: the time still passes for the parties.
+                if (result == RunOutcome.Idle) Scheduler.AdvanceTo(end);
+                return result;
+            }).ConfigureAwait(false);
+            ThrowIfMisconfigured();
             return outcome;
         }
         finally
@@ -177,8 +241,17 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         return await task.ConfigureAwait(false);
     }
 
-    internal VoiceExpectationException Fail(string message) =>
-        new($"{message}\n\nCall log (virtual time):\n{Log.RenderText()}");
+    private void ThrowIfMisconfigured()
+    {
+        if (_router.TryTakeProblem(out var problem)) throw Fail(problem);
+    }
+
+    internal VoiceExpectationException Fail(string message)
+    {
+        var path = FailureReport.WriteFullLog(Log, Options.LogDirectory, FailureReport.FileName(_callSite));
+        return new($"{message}\n\nCall log (virtual time; webhook payloads left out, repeats collapsed):\n{FailureReport.CompactLog(Log)}"
+            + $"Full call log with webhook payloads: {path}");
+    }
 
     /// <summary>Lets exactly <paramref name="duration"/> of virtual time pass while the parties do nothing.</summary>
     public Expectation AdvanceAsync(TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
@@ -282,26 +355,12 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         lock (_steps) unawaited = _steps.Where(s => !s.Observed).ToList();
         if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
         _runLock.Dispose();
+        _thread.Dispose();
+        if (_router.TryTakeProblem(out var problem)) throw Fail(problem);
         if (unawaited.Count > 0)
         {
             throw new UnawaitedExpectationException("These simulator steps were created but never awaited (missing 'await'?):\n"
                 + string.Join("\n", unawaited.Select(u => $"  {u.CallSite}: {u.Description}")));
-        }
-    }
-
-    private sealed class GuardedTransport(IWebhookTransport inner, CallLog log, VmScheduler scheduler) : IWebhookTransport
-    {
-        public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.OnActivity(scheduler.UtcNow, null, VmActivity.Error, $"webhook app threw {e.GetType().Name}: {e.Message}");
-                return WebhookResponse.Status(500);
-            }
         }
     }
 }

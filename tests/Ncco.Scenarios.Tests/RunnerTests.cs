@@ -70,7 +70,10 @@ public sealed class RunnerTests
         var result = await ScenarioRunner.ForUrl(new Uri($"http://127.0.0.1:{port}/")).RunAsync(scenario);
 
         Assert.False(result.Passed);
-        Assert.Contains("Welcome", result.Failure!.ToString(), StringComparison.Ordinal);
+        // The simulator fails the step whose webhook got no answer (the dial), naming the request and why.
+        var report = result.Failure!.ToString();
+        Assert.Contains($"The app answered GET http://127.0.0.1:{port}/webhooks/answer (answer webhook) with connection failed", report, StringComparison.Ordinal);
+        Assert.Equal(2, result.Failure.Location.Line);
     }
 
     [Fact]

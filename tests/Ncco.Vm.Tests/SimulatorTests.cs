@@ -58,8 +58,8 @@ public class SimulatorTests
         Assert.Contains("Expected caller to hear \"billing\"", e.Message, StringComparison.Ordinal);
         Assert.Contains("the call ended at +00:", e.Message, StringComparison.Ordinal);
         Assert.Contains("talk \"Welcome. Press 1", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Call log (virtual time):", e.Message, StringComparison.Ordinal);
-        Assert.Contains("GET https://app.example/webhooks/answer", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Call log (virtual time; webhook payloads left out, repeats collapsed):", e.Message, StringComparison.Ordinal);
+        Assert.Contains("GET /webhooks/answer answer → 200", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Ncco.Calls;
 using Ncco.Legs;
 using Ncco.Diagnostics;
+using Ncco.Testing.Reporting;
 using Ncco.Testing.Time;
 
 namespace Ncco.Testing;
@@ -119,28 +121,62 @@ public partial class VirtualCall
                 return -1;
             }
             var found = -1;
-            var outcome = await Simulator.RunAsync(null, () => (found = Find()) >= 0 || (LegOrNull?.IsEnded ?? false), Within(within)).ConfigureAwait(false);
+            Run? loop = null;
+            var keys = new List<string>();
+            bool Looping()
+            {
+                var limit = Simulator.Options.LoopLimit;
+                if (limit == 0 || Simulator.Clock.ArmedTimers > 0) return false;
+                var heard = Transport.Heard;
+                if (heard.Count - start == keys.Count) return false;
+                for (var i = start + keys.Count; i < heard.Count; i++) keys.Add(heard[i].Describe());
+                loop = Repeats.TrailingCycle(keys, 0, limit);
+                return loop is not null;
+            }
+            var outcome = await Simulator.RunAsync(null, () => (found = Find()) >= 0 || (LegOrNull?.IsEnded ?? false) || Looping(), Within(within)).ConfigureAwait(false);
             found = Find();
             if (found >= 0)
             {
                 _cursor = found + 1;
                 return;
             }
-            var why = LegOrNull?.IsEnded == true ? $"the call ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}" : VoiceSimulator.Describe(outcome);
+            var why = LegOrNull?.IsEnded == true ? $"the call ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}"
+                : loop is { } l ? $"the app is looping: the same {(l.Length == 1 ? "prompt" : l.Length + " prompts")} played {l.Times} times in a row with nothing else pending"
+                  + " (SimulatorOptions.LoopLimit)"
+                : VoiceSimulator.Describe(outcome);
             throw Simulator.Fail($"Expected {Label} to {what}, but {why} (waited until {Simulator.Log.Relative(Simulator.Now)}).\n{HeardSince(start)}");
         }, file, line);
 
     private string HeardSince(int start)
     {
-        var sb = new StringBuilder("Actually heard");
         var heard = Transport.Heard;
         if (start >= heard.Count) return (start == 0 ? "Actually heard nothing." : "Heard nothing new since the previous expectation.") + Earlier(start);
+        var sb = new StringBuilder("Actually heard");
         sb.AppendLine(start == 0 ? ":" : " since the previous expectation:");
-        for (var i = start; i < heard.Count; i++) sb.Append("  ").Append(Simulator.Log.Relative(heard[i].At)).Append(' ').AppendLine(heard[i].Describe());
+        var items = heard.Skip(start).ToList();
+        foreach (var run in Repeats.Collapse(items.Select(h => h.Describe()).ToList()))
+        {
+            for (var k = 0; k < run.Length; k++)
+            {
+                var h = items[run.Start + k];
+                sb.Append("  ").Append(Simulator.Log.Relative(h.At)).Append(' ').AppendLine(h.Describe());
+            }
+            if (run.Times > 1)
+            {
+                sb.Append("  … ").Append(run.Length == 1 ? "" : $"these {run.Length} ").Append('×').Append(run.Times.ToString(CultureInfo.InvariantCulture))
+                    .Append(" in all, until ").AppendLine(Simulator.Log.Relative(items[run.Start + run.Count - 1].At));
+            }
+        }
         return sb.ToString();
     }
 
-    private string Earlier(int start) => start == 0 ? "" : "\nEarlier: " + string.Join(" | ", Transport.Heard.Take(start).Select(h => h.Describe()));
+    private string Earlier(int start)
+    {
+        if (start == 0) return "";
+        var keys = Transport.Heard.Take(start).Select(h => h.Describe()).ToList();
+        return "\nEarlier: " + string.Join(" | ", Repeats.Collapse(keys).Select(r =>
+            string.Join(" | ", keys.Skip(r.Start).Take(r.Length)) + (r.Times > 1 ? " ×" + r.Times.ToString(CultureInfo.InvariantCulture) : "")));
+    }
 
     /// <summary>Waits until the leg has ended.</summary>
     public Expectation EndsAsync(TimeSpan? within = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>

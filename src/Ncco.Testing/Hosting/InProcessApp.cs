@@ -19,6 +19,7 @@ public sealed class InProcessApp : IAsyncDisposable
     private static readonly SemaphoreSlim BootLock = new(1, 1);
     private readonly IHost _host;
     private readonly Task _entryPoint;
+    private int _simulators;
 
     private InProcessApp(IHost host, TestServer server, Task entryPoint)
     {
@@ -32,6 +33,9 @@ public sealed class InProcessApp : IAsyncDisposable
 
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>Numbers the simulators started on this app (0, 1, …): their default id seed.</summary>
+    internal int NextSimulator() => Interlocked.Increment(ref _simulators) - 1;
 
     /// <summary>An HTTP client whose requests go straight into the app.</summary>
     public HttpClient CreateClient() => Server.CreateClient();

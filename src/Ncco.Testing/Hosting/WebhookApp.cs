@@ -35,6 +35,10 @@ public sealed record WebhookCall(WebhookRequest Request)
 public sealed class WebhookApp : IWebhookTransport
 {
     private readonly Dictionary<string, Func<WebhookCall, object?>> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private int _simulators;
+
+    /// <summary>Numbers the simulators started on this app (0, 1, …): their default id seed.</summary>
+    internal int NextSimulator() => Interlocked.Increment(ref _simulators) - 1;
 
     /// <summary>Maps a path.</summary>
     public WebhookApp Map(string path, Func<WebhookCall, object?> handler)

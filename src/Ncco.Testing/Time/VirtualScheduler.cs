@@ -29,6 +29,7 @@ public sealed class VirtualScheduler : VmScheduler
     private long _seq;
     private DateTimeOffset _now;
     private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _signal = new(false);
 
     /// <summary>Creates a scheduler whose clock starts at <paramref name="start"/>.</summary>
     public VirtualScheduler(DateTimeOffset start) => _now = start;
@@ -66,13 +67,18 @@ public sealed class VirtualScheduler : VmScheduler
     }
 
     /// <inheritdoc />
-    protected override void OnWorkPosted() => _wake.TrySetResult();
+    protected override void OnWorkPosted()
+    {
+        _wake.TrySetResult();
+        _signal.Set();
+    }
 
     /// <summary>Holds webhook completions back; they are delivered one at a time, in request order, when the VM is idle.</summary>
     protected override void CompleteExternal(long sequence, Action deliver)
     {
         lock (_completions) _completions[sequence] = deliver;
         _wake.TrySetResult();
+        _signal.Set();
     }
 
     private bool DeliverNextCompletion()
@@ -116,6 +122,35 @@ public sealed class VirtualScheduler : VmScheduler
             if (wake.Task.IsCompleted) _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
             if (!FireNextTimers(deadline, out var outcome)) return outcome;
         }
+    }
+
+    /// <summary>
+    /// <see cref="RunUntilAsync"/> on the calling thread, blocking it (and only it) while a webhook is in flight:
+    /// the simulator calls it on a thread of its own, so a run needs no thread-pool thread to wake up.
+    /// </summary>
+    public RunOutcome RunUntil(Func<bool> condition, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            // Reset before looking: a completion signalled after this point keeps the wait below from blocking.
+            _signal.Reset();
+            RunPending();
+            if (condition()) return RunOutcome.Satisfied;
+            if (HasRunnableWork) continue;
+            if (DeliverNextCompletion()) continue;
+            if (InFlight > 0)
+            {
+                if (!_signal.Wait(WebhookGuard) && InFlight > 0 && !HasRunnableWork && !HasCompletion) return RunOutcome.WebhookStuck;
+                continue;
+            }
+            if (!FireNextTimers(deadline, out var outcome)) return outcome;
+        }
+    }
+
+    private bool HasCompletion
+    {
+        get { lock (_completions) return _completions.ContainsKey(_nextCompletion); }
     }
 
     private bool FireNextTimers(DateTimeOffset deadline, out RunOutcome outcome)

@@ -1,0 +1,95 @@
+using Ncco.Calls;
+using Ncco.Diagnostics;
+using Ncco.Scheduling;
+using Ncco.Webhooks;
+
+namespace Ncco.Testing.Webhooks;
+
+/// <summary>
+/// Between the VM and the app under test: sends only webhooks to the app's own hosts (rewriting its public host to
+/// the URL it really listens on, for apps reached by URL), refuses the rest, turns an exception of an in-process or
+/// delegate app into a 500, and reports every error answer the test did not allow as a problem
+/// which the simulator throws at the step it happened in.
+/// </summary>
+internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions options, bool rewritePublicHosts, CallLog log, VmScheduler scheduler) : IWebhookTransport
+{
+    private readonly Queue<string> _problems = new();
+    private bool _reported;
+
+    /// <summary>
+    /// Takes the first problem, once: what follows it (the retry of the same request, the fallback, the error event)
+    /// is its consequence, and a test that caught the first failure should not see them again at dispose.
+    /// </summary>
+    public bool TryTakeProblem(out string problem)
+    {
+        lock (_problems)
+        {
+            problem = "";
+            if (_reported || !_problems.TryDequeue(out var first)) return false;
+            _reported = true;
+            _problems.Clear();
+            problem = first;
+            return true;
+        }
+    }
+
+    public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!options.IsAppHost(request.Uri))
+        {
+            Report($"The app sent a webhook to {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}), whose host is not the app's "
+                + $"({string.Join(", ", options.AppHosts)}): it was refused, as an unknown host would be. If that host is the app, say so with "
+                + $"SimulatorOptions.PublicBaseUrl(\"{request.Uri.GetLeftPart(UriPartial.Authority)}\").");
+            return WebhookResponse.ConnectionFailed;
+        }
+        var routed = request;
+        if (rewritePublicHosts && !string.Equals(request.Uri.Host, options.BaseUrl.Host, StringComparison.OrdinalIgnoreCase))
+            routed = request with { Uri = new Uri(options.BaseUrl, request.Uri.PathAndQuery) };
+        WebhookResponse response;
+        try
+        {
+            response = await inner.SendAsync(routed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.OnActivity(scheduler.UtcNow, null, VmActivity.Error, $"webhook app threw {e.GetType().Name}: {e.Message}");
+            response = WebhookResponse.Status(500);
+        }
+        if (!response.IsSuccess && !options.ErrorAllowed(request.Uri))
+        {
+            Report($"The app answered {request.Method.ToString().ToUpperInvariant()} {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}) with "
+                + $"{Answer(response)}. An unhandled webhook is a misconfiguration: map that path in the app or point the simulator at the right one "
+                + $"(SimulatorOptions.AnswerUrl/EventUrl); if the test means it, allow it with SimulatorOptions.AllowWebhookErrors(\"{request.Uri.AbsolutePath}\").");
+        }
+        return response;
+    }
+
+    private void Report(string problem)
+    {
+        lock (_problems)
+        {
+            if (!_reported) _problems.Enqueue(problem);
+        }
+    }
+
+    private static string Answer(WebhookResponse response) => response.Failure switch
+    {
+        WebhookFailure.None => $"HTTP {response.StatusCode}",
+        _ => response.Describe(),
+    };
+
+    private static string Describe(WebhookRequest request) => request.Kind switch
+    {
+        WebhookKind.Answer => "answer webhook",
+        WebhookKind.Fallback => "fallback answer webhook",
+        _ => request.Payload switch
+        {
+            Events.CallStatusEvent s => $"status event \"{s.Status}\"",
+            Events.InputEvent => "input result",
+            Events.RecordEvent => "record event",
+            Events.NotifyEvent => "notify",
+            _ => "event",
+        },
+    };
+}
