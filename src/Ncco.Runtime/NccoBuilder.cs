@@ -43,6 +43,11 @@ public sealed partial class NccoBuilder
     /// Validates and returns the NCCO; throws <see cref="NccoValidationException"/> listing every problem. Custom
     /// actions added to this builder are accepted by name; <paramref name="options"/> adds to that.
     /// </summary>
+    /// <remarks>
+    /// Unlike the run time, Build also rejects an unknown property (a <see cref="NccoSeverity.Warning"/> of the validator):
+    /// the builder writes only properties it knows, so one can come only from a hand-made value in code, which is a
+    /// mistake to fix before the NCCO is served, not a legacy answer to tolerate.
+    /// </remarks>
     public NccoDocument Build(NccoValidationOptions? options = null)
     {
         var document = new NccoDocument(_actions);

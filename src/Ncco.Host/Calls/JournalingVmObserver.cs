@@ -53,7 +53,7 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
             case VmActivity.Status when legId is not null && Vm!.FindLeg(legId) is { } leg:
                 OnStatus(leg, at);
                 break;
-            case VmActivity.Error:
+            case VmActivity.Error or VmActivity.Warning:
                 logger.LogWarning("{Message}", message);
                 break;
             default:

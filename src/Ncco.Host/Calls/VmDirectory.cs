@@ -142,6 +142,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,
             Dialer = _transports.CreateDialer(voice),
+            Validation = new Ncco.Validation.NccoValidationOptions { Strict = _options.Validation.Strict },
         };
         foreach (var customizer in _customizers) options = customizer.Customize(options, application);
         var vm = new NccoVm(options);

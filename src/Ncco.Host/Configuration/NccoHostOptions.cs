@@ -33,6 +33,20 @@ public sealed class NccoHostOptions
 
     /// <summary>Media thread settings (tick workers, TTS cache).</summary>
     public MediaOptions Media { get; set; } = new();
+
+    /// <summary>How NCCOs are checked at run time (<c>Ncco:Validation</c>).</summary>
+    public NccoCheckOptions Validation { get; set; } = new();
+}
+
+/// <summary>How NCCOs received at run time are checked (<c>Ncco:Validation</c>).</summary>
+public sealed class NccoCheckOptions
+{
+    /// <summary>
+    /// When true, an NCCO with a property the rules do not define is rejected like any invalid NCCO (fallback URL, else
+    /// an error event). Default false, as on Vonage: the property is ignored and a warning naming its pointer and the
+    /// likely meant name is logged and shown on the call's timeline (<see cref="Ncco.Validation.NccoValidationOptions.Strict"/>).
+    /// </summary>
+    public bool Strict { get; set; }
 }
 
 /// <summary>Settings of the Voice REST API (<c>Ncco:Calls</c>).</summary>

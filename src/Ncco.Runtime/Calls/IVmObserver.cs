@@ -23,6 +23,10 @@ public enum VmActivity
     Error,
     /// <summary>Anything else worth a line in the call log.</summary>
     Info,
+    /// <summary>
+    /// Something the VM went on despite (an unknown NCCO property it ignored, with its pointer and suggestion).
+    /// </summary>
+    Warning,
 }
 
 /// <summary>Receives everything the VM does, in order, on the VM thread (the simulator's call log is one).</summary>

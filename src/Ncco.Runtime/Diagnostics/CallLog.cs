@@ -136,7 +136,7 @@ public sealed class CallLog : IVmObserver
                 case VmActivity.Played:
                     steps.Add(new SequenceStep(SequenceStepKind.Message, SequenceDiagram.Vm, who, t, e.Text));
                     break;
-                case VmActivity.Action or VmActivity.Status or VmActivity.Conversation or VmActivity.Control or VmActivity.Error:
+                case VmActivity.Action or VmActivity.Status or VmActivity.Conversation or VmActivity.Control or VmActivity.Error or VmActivity.Warning:
                     steps.Add(new SequenceStep(SequenceStepKind.Note, who, SequenceDiagram.Vm, t, e.Activity.ToString().ToLowerInvariant() + ": " + e.Text));
                     break;
             }

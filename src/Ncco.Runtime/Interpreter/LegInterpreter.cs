@@ -35,6 +35,13 @@ public sealed class LegInterpreter
         while (true)
         {
             if (cancellationToken.IsCancellationRequested) return InterpreterExit.Cancelled;
+            // A hang-up can finish the running action (a talk stops, an input returns) before the leg's lifetime is
+            // cancelled: the leg is already ending then, and the next action must neither run nor appear on the timeline.
+            if (Leg.IsEnding || Leg.IsEnded)
+            {
+                Current = null;
+                return InterpreterExit.Cancelled;
+            }
             if (index >= document.Actions.Count)
             {
                 Current = null;

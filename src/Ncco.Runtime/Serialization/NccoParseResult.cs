@@ -8,6 +8,12 @@ namespace Ncco.Serialization;
 /// <param name="Errors">Every error; empty when valid.</param>
 public sealed record NccoParseResult(NccoDocument? Document, IReadOnlyList<NccoError> Errors)
 {
+    /// <summary>
+    /// Findings that did not stop the NCCO (unknown properties, ignored; see <see cref="NccoValidationOptions.Strict"/>),
+    /// each with its pointer and, for a near miss, the known name.
+    /// </summary>
+    public IReadOnlyList<NccoError> Warnings { get; init; } = [];
+
     /// <summary>True when the JSON is a valid NCCO.</summary>
     public bool IsValid => Document is not null;
 

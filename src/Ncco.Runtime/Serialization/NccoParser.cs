@@ -4,7 +4,10 @@ using Ncco.Validation;
 
 namespace Ncco.Serialization;
 
-/// <summary>Parses NCCO JSON into a typed <see cref="NccoDocument"/>, validating first so every error is reported.</summary>
+/// <summary>
+/// Parses NCCO JSON into a typed <see cref="NccoDocument"/>, validating first so every error is reported. Unknown
+/// properties are <see cref="NccoParseResult.Warnings"/> and ignored, unless <see cref="NccoValidationOptions.Strict"/>.
+/// </summary>
 public static class NccoParser
 {
     /// <summary>Parses and validates NCCO JSON text.</summary>
@@ -40,9 +43,12 @@ public static class NccoParser
 
     private static NccoParseResult Parse(JsonElement ncco, bool wellFormed, NccoValidationOptions? options)
     {
-        var errors = new List<NccoError>();
-        NccoValidator.ValidateDocument(ncco, wellFormed, options ?? NccoValidationOptions.Default, errors);
-        if (errors.Count > 0) return new(null, errors);
-        return new(NccoReader.ReadDocument(ncco), []);
+        var findings = new List<NccoError>();
+        NccoValidator.ValidateDocument(ncco, wellFormed, options ?? NccoValidationOptions.Default, findings);
+        if (findings.Count == 0) return new(NccoReader.ReadDocument(ncco), []);
+        var errors = findings.FindAll(f => f.Severity == NccoSeverity.Error);
+        var warnings = findings.FindAll(f => f.Severity == NccoSeverity.Warning);
+        // Warnings (unknown properties) do not stop binding: the reader reads known names only, so they are ignored.
+        return errors.Count > 0 ? new(null, errors) { Warnings = warnings } : new(NccoReader.ReadDocument(ncco), []) { Warnings = warnings };
     }
 }

@@ -13,15 +13,18 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonMember, JsonCurso
 {
     private readonly List<NccoError>? _errors;
     private readonly IReadOnlySet<string>? _customActions;
+    private readonly bool _strict;
 
     /// <summary>A tree that reports to <paramref name="errors"/>.</summary>
     /// <param name="errors">Where findings go (null for the reader, which only reads values).</param>
     /// <param name="customActions">Names of custom actions to accept.</param>
     /// <param name="allTextWellFormed">The whole input was checked to be valid Unicode (<see cref="Utf8Text.IsWellFormedDocument"/>).</param>
-    public JsonTree(List<NccoError>? errors, IReadOnlySet<string>? customActions, bool allTextWellFormed)
+    /// <param name="strict">Unknown properties are errors (<see cref="NccoValidationOptions.Strict"/>), else warnings.</param>
+    public JsonTree(List<NccoError>? errors, IReadOnlySet<string>? customActions, bool allTextWellFormed, bool strict = false)
     {
         _errors = errors;
         _customActions = customActions;
+        _strict = strict;
         AllTextWellFormed = allTextWellFormed;
     }
 
@@ -149,7 +152,8 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonMember, JsonCurso
     public bool IsComplete(JsonElement node) => true;
 
     public void Report(Problem problem, string pointer, string message, Site<JsonElement, JsonMember> site, Repair<JsonElement, JsonMember> repair) =>
-        _errors!.Add(new NccoError(pointer, ProblemCodes.Code(problem), message));
+        _errors!.Add(new NccoError(pointer, ProblemCodes.Code(problem), message,
+            problem == Problem.UnknownProperty && !_strict ? NccoSeverity.Warning : NccoSeverity.Error));
 
     /// <summary>
     /// Compares a member name with a UTF-8 spelling without decoding it. An escaped name (rare) is compared by

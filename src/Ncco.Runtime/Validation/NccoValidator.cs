@@ -9,7 +9,9 @@ namespace Ncco.Validation;
 /// Checks an NCCO against every rule of the NCCO rule table and reports all errors at once, each with a JSON pointer,
 /// a stable code (<see cref="NccoErrorCodes"/>) and a reason. Accepts JSON text, UTF-8 bytes, a <see cref="JsonElement"/>
 /// or a typed <see cref="NccoDocument"/>. Malformed text (invalid UTF-8, an unpaired surrogate) is an
-/// <see cref="NccoErrorCodes.Encoding"/> error at the string that holds it, never an exception.
+/// <see cref="NccoErrorCodes.Encoding"/> error at the string that holds it, never an exception. An unknown property is
+/// reported with <see cref="NccoSeverity.Warning"/> unless <see cref="NccoValidationOptions.Strict"/> is set; every other
+/// finding is an error.
 /// </summary>
 /// <remarks>
 /// The rules are interpreted by the checker the analyzers share (<c>src/Shared/NccoRules</c>), here over System.Text.Json
@@ -79,7 +81,7 @@ public static class NccoValidator
     /// <param name="errors">Where errors go.</param>
     internal static void ValidateDocument(JsonElement ncco, bool wellFormed, NccoValidationOptions options, List<NccoError> errors)
     {
-        var checker = new NccoRuleChecker<JsonTree, JsonElement, JsonMember, JsonCursor>(new JsonTree(errors, options.CustomActions, wellFormed), partial: false);
+        var checker = new NccoRuleChecker<JsonTree, JsonElement, JsonMember, JsonCursor>(new JsonTree(errors, options.CustomActions, wellFormed, options.Strict), partial: false);
         checker.CheckDocument(ncco);
     }
 

@@ -121,6 +121,12 @@ public sealed class WebhookDispatcher
         }
         if (carryOnWhenEmpty && !LooksLikeArray(body.Span)) return (new NccoFetchResult { CarryOn = true }, "");
         var parsed = NccoParser.Parse(body, ValidationOptions);
+        foreach (var warning in parsed.Warnings)
+        {
+            // Ignored, as on Vonage, but never silently: the timeline (and the host's log) names the pointer and suggestion.
+            _observer.OnActivity(_scheduler.UtcNow, legId, VmActivity.Warning,
+                $"NCCO from {target.Address.GetLeftPart(UriPartial.Path)}: {warning.Pointer} {warning.Code}: {warning.Message} (ignored)");
+        }
         if (parsed.IsValid) return (new NccoFetchResult { Ncco = parsed.Document }, "");
         var why = "Invalid NCCO: " + string.Join("; ", parsed.Errors.Select(e => $"{(e.Pointer.Length == 0 ? "/" : e.Pointer)} {e.Code}: {e.Message}"));
         // An invalid NCCO is not retried: it is returned as a failure and the caller goes to the fallback URL.

@@ -1,0 +1,34 @@
+using Ncco.Calls;
+using Ncco.Model;
+using Ncco.Testing;
+
+namespace Ncco.Vm.Tests;
+
+/// <summary>
+/// Issue 15: once the caller hangs up during an input, the call's timeline (the call log the dashboard shows) ends with
+/// the hang-up; the action after the input is neither run nor logged. (A hang-up during a talk still logs the next
+/// action: the talk ends before the leg is marked as ending; not fixed yet.)
+/// </summary>
+public class HangUpTimelineTests
+{
+    [Fact]
+    public async Task Hang_up_during_an_input_does_not_log_the_next_action()
+    {
+        var (sim, _) = Sim.With(NccoBuilder.Create()
+            .Talk("Press a key")
+            .Input(InputTypes.Dtmf, dtmf: new() { MaxDigits = 1, Timeout = 10 })
+            .Talk("After the input"));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.HearsAsync("Press a key");
+        await call.HangUpAsync();
+        await call.EndsAsync();
+        var actions = Actions(sim);
+        Assert.Contains(actions, a => a.StartsWith("input", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.Contains("After the input", StringComparison.Ordinal));
+    }
+
+    // The action lines of the timeline (the log also holds the answer webhook's body, which names every action).
+    private static List<string> Actions(VoiceSimulator sim) =>
+        sim.Log.Entries.Where(e => e.Activity == VmActivity.Action).Select(e => e.Text).ToList();
+}
