@@ -57,6 +57,9 @@ public static class NccoHostExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
         builder.Services.AddSingleton<VmDirectory>();
         builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VmDirectory>());
+        // After the journal, before the server takes calls: what a crashed run left live is ended and reported.
+        builder.Services.AddSingleton<CrashRecovery>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CrashRecovery>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
