@@ -55,12 +55,14 @@ public static class NccoHostExtensions
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
+        builder.Services.AddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Webhooks.AllowedNetworks));
         builder.Services.AddSingleton<VmDirectory>();
         builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VmDirectory>());
         // After the journal, before the server takes calls: what a crashed run left live is ended and reported.
         builder.Services.AddSingleton<CrashRecovery>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CrashRecovery>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
+        builder.Services.AddSingleton<CallAdmission>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
         // The leg transports, one per endpoint type (Legs/README.md); their order does not matter.

@@ -315,6 +315,13 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 call.Reject(503);
                 return;
             }
+            // Ncco:Limits before any work for the call: a flood costs a 503, not a leg.
+            if (!_services.GetRequiredService<CallAdmission>().TryAdmit(call.Source.Address.Address.ToString(), "sip", out var retryAfter))
+            {
+                _logger.LogWarning("SIP: INVITE from {Source} refused by Ncco:Limits (503, Retry-After {Seconds} s)", call.Source, retryAfter.TotalSeconds);
+                call.Reject(503, null, retryAfter);
+                return;
+            }
             var invite = call.Invite;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
             // A softphone user's INVITE has passed the stack's digest check (From names the user it authenticated as):
