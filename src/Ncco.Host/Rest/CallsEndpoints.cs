@@ -276,14 +276,8 @@ public static class CallsEndpoints
     {
         var contentType = http.Request.ContentType ?? string.Empty;
         if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) return (null, ErrorResults.UnsupportedMediaType(http));
-        try
-        {
-            return (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, ErrorResults.InvalidJson(http, "The body is not valid JSON: " + e.Message));
-        }
+        var (document, problem) = await Http.JsonRequestBody.ReadAsync(http.Request, http.RequestAborted);
+        return problem is null ? (document, null) : (null, ErrorResults.InvalidJson(http, problem));
     }
 
     private static IResult Message(string message, string uuid) => Utf8JsonResult.Create(w =>
