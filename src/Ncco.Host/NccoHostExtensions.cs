@@ -88,6 +88,26 @@ public static class NccoHostExtensions
             context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
             await next(context);
         });
+        var maxBody = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value.Limits.MaxRequestBodyBytes;
+        app.Use(async (context, next) =>
+        {
+            // One body limit for every endpoint (Ncco:Limits:MaxRequestBodyBytes), the unauthenticated ones included.
+            if (maxBody > 0 && !context.WebSockets.IsWebSocketRequest)
+            {
+                if (context.Request.ContentLength > maxBody)
+                {
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    await context.Response.WriteAsJsonAsync(new Errors.VonageError("https://developer.vonage.com/api-errors#payload-too-large", "Payload Too Large",
+                        $"The request body is {context.Request.ContentLength} bytes; Ncco:Limits:MaxRequestBodyBytes allows {maxBody}.", Errors.ErrorResults.TraceId(context)));
+                    return;
+                }
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                {
+                    feature.MaxRequestBodySize = maxBody;
+                }
+            }
+            await next(context);
+        });
         app.MapGet("/health", HealthEndpoints.Live).ExcludeFromDescription();
         app.MapNccoOperability();
         app.MapNccoDemo();

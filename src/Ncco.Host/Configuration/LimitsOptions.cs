@@ -20,6 +20,13 @@ public sealed class LimitsOptions
     /// </summary>
     public double CallsPerSecondPerSource { get; set; } = 10;
 
+    /// <summary>
+    /// Largest HTTP request body any endpoint reads, in bytes. Default 1048576 (1 MiB: an NCCO, an application or a
+    /// call is a few kilobytes). A request declaring more gets 413 with a JSON body naming the limit before anything
+    /// is read; a chunked body is cut off at the limit by the server. WebSocket upgrades are not affected.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Source addresses whose rate is tracked at once; the least recently seen are forgotten beyond it. Default 10000.</summary>
     public int MaxTrackedSources { get; set; } = 10_000;
 }

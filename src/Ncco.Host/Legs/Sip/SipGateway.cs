@@ -336,6 +336,21 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 call.Reject(404);
                 return;
             }
+            // The offer is checked before anything else is promised (issue 17): no common codec is a 488 with no 180
+            // before it and no answer webhook, not a call reported answered whose media can never flow.
+            if (call.Offer is { } offer)
+            {
+                try
+                {
+                    SdpNegotiator.Answer(offer, LocalMedia(0));
+                }
+                catch (SdpNegotiationException e)
+                {
+                    _logger.LogInformation("SIP: INVITE for {User} from {Source}: the offer cannot be answered (488): {Reason}", user, call.Source, e.Message);
+                    call.Reject(488, e.Message);
+                    return;
+                }
+            }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
             var from = invite.From.Uri;
