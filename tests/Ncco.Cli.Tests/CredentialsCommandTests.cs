@@ -32,6 +32,7 @@ public sealed class CredentialsCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_account_file_is_created_readable_by_its_owner_only_and_an_older_open_one_is_narrowed()
     {
         AccountCredentialsStore.Load(_directory, null, null, null);
