@@ -27,6 +27,7 @@ public static class NccoCommandLine
             SchemaCommand.Create(console),
             ServeCommand.Create(console),
             TokenCommand.Create(console),
+            CredentialsCommand.Create(console),
             TestCommand.Create(console),
         };
         return root;

@@ -55,9 +55,14 @@ public static class NccoHostExtensions
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
+        builder.Services.AddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Webhooks.AllowedNetworks));
         builder.Services.AddSingleton<VmDirectory>();
         builder.Services.AddSingleton<ILiveCalls>(provider => provider.GetRequiredService<VmDirectory>());
+        // After the journal, before the server takes calls: what a crashed run left live is ended and reported.
+        builder.Services.AddSingleton<CrashRecovery>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CrashRecovery>());
         builder.Services.AddSingleton<OutboundCallRateLimiter>();
+        builder.Services.AddSingleton<CallAdmission>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
         // The leg transports, one per endpoint type (Legs/README.md); their order does not matter.
@@ -81,6 +86,26 @@ public static class NccoHostExtensions
         app.Use(async (context, next) =>
         {
             context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
+            await next(context);
+        });
+        var maxBody = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value.Limits.MaxRequestBodyBytes;
+        app.Use(async (context, next) =>
+        {
+            // One body limit for every endpoint (Ncco:Limits:MaxRequestBodyBytes), the unauthenticated ones included.
+            if (maxBody > 0 && !context.WebSockets.IsWebSocketRequest)
+            {
+                if (context.Request.ContentLength > maxBody)
+                {
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    await context.Response.WriteAsJsonAsync(new Errors.VonageError("https://developer.vonage.com/api-errors#payload-too-large", "Payload Too Large",
+                        $"The request body is {context.Request.ContentLength} bytes; Ncco:Limits:MaxRequestBodyBytes allows {maxBody}.", Errors.ErrorResults.TraceId(context)));
+                    return;
+                }
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                {
+                    feature.MaxRequestBodySize = maxBody;
+                }
+            }
             await next(context);
         });
         app.MapGet("/health", HealthEndpoints.Live).ExcludeFromDescription();

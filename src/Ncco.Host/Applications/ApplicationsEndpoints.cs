@@ -110,16 +110,9 @@ public static class ApplicationsEndpoints
         {
             return (null, ErrorResults.UnsupportedMediaType(http));
         }
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return (null, ErrorResults.InvalidJson(http, "The body is not valid JSON: " + e.Message));
-        }
-        using (document)
+        var (parsed, problem) = await Http.JsonRequestBody.ReadAsync(http.Request, cancellationToken);
+        if (problem is not null || parsed is null) return (null, ErrorResults.InvalidJson(http, problem ?? "The body is empty."));
+        using var document = parsed;
         {
             var errors = new List<InvalidParameter>();
             var request = ApplicationJson.ReadRequest(document.RootElement, errors);

@@ -36,6 +36,8 @@ internal sealed class HostWebhookTransport : IWebhookTransport
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Pooled connections skip the address policy's connect check, so credentials in a URL are refused here.
+        if (request.Uri.UserInfo.Length > 0) return WebhookResponse.ConnectionFailed;
         Interlocked.Increment(ref _inFlight.Value);
         try
         {

@@ -14,6 +14,12 @@ public interface ICallRepository
 
     /// <summary>The events of a call, oldest first.</summary>
     Task<IReadOnlyList<CallEventRecord>> EventsAsync(string uuid, CancellationToken cancellationToken);
+
+    /// <summary>Every call without an end time: at start, the calls a previous run left live (it crashed or was killed).</summary>
+    Task<IReadOnlyList<CallRecord>> ListUnfinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>The time of the newest thing stored (a call created or an event): when the previous run was last known alive.</summary>
+    Task<DateTimeOffset?> LastActivityAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Filters and paging of <c>GET /v1/calls</c>.</summary>

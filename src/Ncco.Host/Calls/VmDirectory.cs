@@ -40,7 +40,8 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
 
     /// <summary>Creates the directory.</summary>
     public VmDirectory(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
-        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IVmCustomizer> customizers, HostPublicUrl publicUrl, LegTransportMap transports)
+        NccoMetrics metrics, ILoggerFactory loggers, IEnumerable<IVmCustomizer> customizers, HostPublicUrl publicUrl, LegTransportMap transports,
+        WebhookAddressPolicy? addressPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transports);
@@ -57,7 +58,8 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         {
             throw new InvalidOperationException($"Ncco:Webhooks:MaxResponseBytes must be a positive number of bytes, got {_options.Webhooks.MaxResponseBytes}.");
         }
-        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs), _options.Webhooks.MaxResponseBytes);
+        _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs), _options.Webhooks.MaxResponseBytes,
+            addressPolicy ?? new WebhookAddressPolicy(_options.Webhooks.AllowedNetworks));
         _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
     }
 

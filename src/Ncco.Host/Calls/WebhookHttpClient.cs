@@ -13,12 +13,15 @@ public sealed class WebhookHttpClient : IDisposable
     public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("ncco.connect_timeout");
 
     private readonly TimeSpan _defaultConnectTimeout;
+    private readonly WebhookAddressPolicy? _policy;
 
     /// <summary>Creates the client; <paramref name="defaultConnectTimeout"/> applies when a request names none.</summary>
     /// <param name="defaultConnectTimeout">TCP connect deadline of requests that name none.</param>
     /// <param name="maxResponseBytes">Largest response body read (<c>Ncco:Webhooks:MaxResponseBytes</c>).</param>
-    public WebhookHttpClient(TimeSpan defaultConnectTimeout, long maxResponseBytes = Ncco.Webhooks.HttpWebhookTransport.DefaultMaxResponseBytes)
+    /// <param name="policy">Which addresses webhooks may reach (<c>Ncco:Webhooks:AllowedNetworks</c>); null allows any.</param>
+    public WebhookHttpClient(TimeSpan defaultConnectTimeout, long maxResponseBytes = Ncco.Webhooks.HttpWebhookTransport.DefaultMaxResponseBytes, WebhookAddressPolicy? policy = null)
     {
+        _policy = policy;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes);
         _defaultConnectTimeout = defaultConnectTimeout;
         MaxResponseBytes = maxResponseBytes;
@@ -44,6 +47,17 @@ public sealed class WebhookHttpClient : IDisposable
         var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var t) ? t : _defaultConnectTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        if (_policy is not null)
+        {
+            try
+            {
+                return new NetworkStream(await _policy.ConnectAsync(context.DnsEndPoint, context.InitialRequestMessage.RequestUri, deadline.Token), ownsSocket: true);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException($"Could not connect to {context.DnsEndPoint} within {timeout.TotalMilliseconds:0} ms (connect_timeout).");
+            }
+        }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

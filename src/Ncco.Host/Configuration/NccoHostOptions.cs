@@ -36,6 +36,9 @@ public sealed class NccoHostOptions
 
     /// <summary>How NCCOs are checked at run time (<c>Ncco:Validation</c>).</summary>
     public NccoCheckOptions Validation { get; set; } = new();
+
+    /// <summary>Admission limits for new calls (concurrent calls, per-source call rate).</summary>
+    public LimitsOptions Limits { get; set; } = new();
 }
 
 /// <summary>How NCCOs received at run time are checked (<c>Ncco:Validation</c>).</summary>
@@ -87,6 +90,14 @@ public sealed class WebhookOptions
     /// invalid NCCO: the fallback answer URL is tried, else the call gets an error event naming the limit.
     /// </summary>
     public long MaxResponseBytes { get; set; } = Ncco.Webhooks.HttpWebhookTransport.DefaultMaxResponseBytes;
+
+    /// <summary>
+    /// Where webhooks and <c>stream</c> audio URLs may connect: CIDR blocks, addresses, or <c>public</c>,
+    /// <c>private</c>, <c>loopback</c>, <c>link-local</c>. Empty (the default) means <c>public, private, loopback</c>
+    /// — never link-local/metadata addresses; production hosts should allow <c>public</c> alone (plus their app
+    /// servers' CIDRs). See <see cref="Calls.WebhookAddressPolicy"/>.
+    /// </summary>
+    public string[] AllowedNetworks { get; set; } = [];
 }
 
 /// <summary>Configured account credentials; each null value is generated (once) and kept in the data directory.</summary>

@@ -29,6 +29,14 @@ public sealed class DemoProvisioner(
     /// <summary>The demo application once provisioned; null before, when disabled, or when provisioning failed.</summary>
     public DemoApplicationInfo? Application { get; private set; }
 
+    /// <summary>
+    /// False until the start-up provisioning has run (its key file written and its row stored, or its failure
+    /// logged); <c>/health/ready</c> answers 503 until then. True at once when the demo is disabled.
+    /// </summary>
+    public bool Settled => !demoOptions.Value.Enabled || _settled;
+
+    private volatile bool _settled;
+
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -46,6 +54,10 @@ public sealed class DemoProvisioner(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "The demo application could not be provisioned; the host runs without it. Set Ncco:Demo:Enabled=false to skip it");
+        }
+        finally
+        {
+            _settled = true;
         }
     }
 

@@ -11,7 +11,7 @@ internal sealed class ApplicationMediaPlane(MediaThread mediaThread, RecordingSt
 {
     public void MixChanged(MediaMix mix) => mediaThread.Post(() => mediaThread.ApplyMix(mix));
 
-    public IMediaRecording StartRecording(MediaRecordingRequest request) => MediaRecording.Start(mediaThread, recordings, applicationId, request);
+    public IMediaRecording StartRecording(MediaRecordingRequest request) => MediaRecording.Start(mediaThread, recordings, applicationId, request, mediaThread.Time.GetUtcNow());
 
     /// <inheritdoc />
     public async Task<string?> TranscribeAsync(MediaTranscriptionRequest request, CancellationToken cancellationToken)

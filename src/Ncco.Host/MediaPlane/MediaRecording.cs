@@ -10,6 +10,11 @@ namespace Ncco.Host.MediaPlane;
 /// <see cref="StopAsync"/> finishes, transcodes and renames it). A leg recording takes what the leg sent and what it
 /// heard — summed in mono, or channel 0 = sent / channel 1 = heard with <c>split</c> (further channels stay silent); a
 /// conversation recording takes the mixer's recording mix.
+/// <para>
+/// A file that cannot be opened, written (a full disk) or finished is logged once with the cause and counted
+/// (<see cref="MediaMetrics.RecordingFailed"/>); the audio stops going to it, the call goes on, and
+/// <see cref="StopAsync"/> throws so the VM reports an error event instead of a recording URL.
+/// </para>
 /// </summary>
 internal sealed class MediaRecording : IMediaRecording
 {
@@ -41,7 +46,7 @@ internal sealed class MediaRecording : IMediaRecording
     /// Opens the file (caller's thread) and attaches it to its leg or conversation on the media thread; the finished
     /// file belongs to <paramref name="applicationId"/>.
     /// </summary>
-    public static MediaRecording Start(MediaThread mediaThread, Recordings.RecordingStore store, string applicationId, MediaRecordingRequest request)
+    public static MediaRecording Start(MediaThread mediaThread, Recordings.RecordingStore store, string applicationId, MediaRecordingRequest request, DateTimeOffset now)
     {
         var format = request.Format switch
         {
@@ -51,8 +56,35 @@ internal sealed class MediaRecording : IMediaRecording
         };
         var channels = request.LegId is null ? 1 : Math.Clamp(request.Channels, 1, 32);
         var options = new RecordingOptions(format, channels);
-        var (fileId, path) = store.Allocate(options.EffectiveFormat);
-        var recording = new MediaRecording(mediaThread, new CallRecorder(path, options, MediaThread.SampleRate), store,
+        string fileId;
+        string path;
+        CallRecorder recorder;
+        try
+        {
+            (fileId, path) = store.Allocate(options.EffectiveFormat);
+            Recordings.RecordingStore.WriteClaim(path, new Recordings.RecordingClaim
+            {
+                ApplicationId = applicationId,
+                ConversationUuid = request.ConversationId,
+                LegUuid = request.LegId,
+                EventUrl = request.EventTarget?.Address.AbsoluteUri,
+                EventMethod = request.EventTarget?.Method == Ncco.Model.WebhookMethod.Get ? "GET" : "POST",
+                StartedAt = now,
+            });
+            recorder = new CallRecorder(path, options, MediaThread.SampleRate);
+        }
+        catch (Exception e)
+        {
+            mediaThread.Metrics.RecordingFailed("start");
+            mediaThread.Logger.LogError(e, "Recording of {Target} could not be started", request.LegId ?? request.ConversationId);
+            throw;
+        }
+        recorder.WriteFailed += e =>
+        {
+            mediaThread.Metrics.RecordingFailed("write");
+            mediaThread.Logger.LogError(e, "Recording {FileId} could not be written; it stops taking audio and will be reported as failed", fileId);
+        };
+        var recording = new MediaRecording(mediaThread, recorder, store,
             new Recordings.RecordingOwner(applicationId, request.ConversationId, request.LegId), fileId, channels, request.Split && channels > 1);
         mediaThread.Post(() =>
         {
@@ -116,14 +148,37 @@ internal sealed class MediaRecording : IMediaRecording
                     var result = await _recorder.CompleteAsync(cancellationToken).ConfigureAwait(false);
                     // The row goes in before the VM hears of the file, so its recording_url downloads at once.
                     await _store.CompleteAsync(_fileId, _owner, Recordings.RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
+                    Recordings.RecordingStore.DropClaim(_recorder.Path);
                     done.TrySetResult(new MediaRecordingResult(_fileId, result.SizeBytes));
                 }
                 catch (Exception e)
                 {
+                    if (_recorder.WriteError is null)
+                    {
+                        _mediaThread.Metrics.RecordingFailed("finish");
+                        _mediaThread.Logger.LogError(e, "Recording {FileId} could not be finished", _fileId);
+                    }
+                    // Reported failed now (the VM sends the error event): nothing is left for a restart to adopt.
+                    Recordings.RecordingStore.DropClaim(_recorder.Path);
+                    TryDelete(_recorder.PartialPath);
                     done.TrySetException(e);
                 }
             }, CancellationToken.None);
         });
         return done.Task;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

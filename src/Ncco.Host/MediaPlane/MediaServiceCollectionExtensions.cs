@@ -27,7 +27,8 @@ public static class MediaServiceCollectionExtensions
             sp.GetRequiredService<RecordingStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<Calls.WebhookAddressPolicy>()));
         return services;
     }
 }

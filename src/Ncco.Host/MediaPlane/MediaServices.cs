@@ -27,13 +27,19 @@ public sealed class MediaServices : IAsyncDisposable
 {
     private readonly MediaThread _mediaThread;
     private readonly MediaMetrics _metrics;
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
     private readonly PocketSphinxRecognizer? _recognizer;
 
-    /// <summary>Creates the services and starts the media thread.</summary>
-    public MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
+    /// <summary>
+    /// Creates the services and starts the media thread. <c>stream</c> audio URLs connect through the address policy
+    /// given (null: the one <c>Ncco:Webhooks:AllowedNetworks</c> describes).
+    /// </summary>
+    public MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null,
+        Calls.WebhookAddressPolicy? addressPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Stream URLs are named by applications like webhooks are: the same address policy applies.
+        _http = new HttpClient((addressPolicy ?? new Calls.WebhookAddressPolicy(options.Value.Webhooks.AllowedNetworks)).CreateHandler());
         ArgumentNullException.ThrowIfNull(recordings);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);

@@ -60,6 +60,9 @@ internal sealed class MediaThread : IAsyncDisposable
 
     public MediaMetrics Metrics { get; }
 
+    /// <summary>The host's clock (timestamps of recordings' claims).</summary>
+    public TimeProvider Time => _time;
+
     public PlaybackRenderer Renderer { get; }
 
     public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }

@@ -18,6 +18,7 @@ public sealed class NccoMetrics : IDisposable
     private readonly UpDownCounter<long> _active;
     private readonly Histogram<double> _webhookLatency;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _refused;
 
     /// <summary>Creates the instruments through <paramref name="meterFactory"/>.</summary>
     public NccoMetrics(IMeterFactory meterFactory)
@@ -28,6 +29,7 @@ public sealed class NccoMetrics : IDisposable
         _failed = _meter.CreateCounter<long>("ncco.calls.failed", "{leg}", "Call legs that ended without connecting (failed, busy, timeout, rejected, unanswered, cancelled).");
         _active = _meter.CreateUpDownCounter<long>("ncco.calls.active", "{leg}", "Call legs in progress.");
         _webhookLatency = _meter.CreateHistogram<double>("ncco.webhook.duration", "ms", "Time from sending a webhook to its response (or failure).");
+        _refused = _meter.CreateCounter<long>("ncco.calls.refused", "{call}", "New calls refused by Ncco:Limits (503 + Retry-After), by reason and transport.");
         _rateLimited = _meter.CreateCounter<long>("ncco.api.rate_limited", "{request}", "POST /v1/calls requests refused with 429.");
     }
 
@@ -51,6 +53,10 @@ public sealed class NccoMetrics : IDisposable
 
     /// <summary>A call creation was refused by the outbound rate limit.</summary>
     public void RateLimited() => _rateLimited.Add(1);
+
+    /// <summary>A new call refused by <c>Ncco:Limits</c>; <paramref name="reason"/> is <c>concurrent_calls</c> or <c>source_rate</c>.</summary>
+    public void CallRefused(string reason, string transport) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("transport", transport));
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -5,8 +5,9 @@ namespace Ncco.Host.Operations;
 
 /// <summary>
 /// Liveness and readiness probes. <c>/health/live</c> answers 200 while the process serves HTTP at all;
-/// <c>/health/ready</c> answers 200 only when the host should get new calls: it is not draining and its database
-/// answers a query. Both are unauthenticated and excluded from the OpenAPI document.
+/// <c>/health/ready</c> answers 200 only when the host should get new calls: every start-up artifact is in place
+/// (the demo application and its key file, when the demo is on), it is not draining and its database answers a
+/// query. Both are unauthenticated and excluded from the OpenAPI document.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -26,6 +27,11 @@ public static class HealthEndpoints
 
     private static async Task<IResult> ReadyAsync(IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (services.GetService<Demo.DemoProvisioner>() is { Settled: false })
+        {
+            return Results.Json(new { status = "starting", detail = "the demo application and its key file are being provisioned" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (services.GetService<ILiveCalls>() is { IsDraining: true })
         {
             return Results.Json(new { status = "draining" }, statusCode: StatusCodes.Status503ServiceUnavailable);

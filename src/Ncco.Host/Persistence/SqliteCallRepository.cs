@@ -130,6 +130,28 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         return events;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CallRecord>> ListUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM calls WHERE end_time IS NULL ORDER BY created_at, rowid";
+        var items = new List<CallRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader));
+        return items;
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> LastActivityAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(t) FROM (SELECT MAX(at) AS t FROM call_events UNION ALL SELECT MAX(created_at) FROM calls UNION ALL SELECT MAX(start_time) FROM calls)";
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+    }
+
     private static CallRecord Read(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             new CallParty(r.GetString(5), r.GetString(6), r.GetString(7)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)))

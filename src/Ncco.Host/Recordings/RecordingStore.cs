@@ -48,6 +48,32 @@ public sealed class RecordingStore
     }
 
     /// <summary>
+    /// Writes the claim of a recording being written to <paramref name="path"/>, so a restart after a crash can adopt
+    /// its partial file (<see cref="Operations.CrashRecovery"/>).
+    /// </summary>
+    public static void WriteClaim(string path, RecordingClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        File.WriteAllBytes(ClaimPath(path), claim.ToUtf8());
+    }
+
+    /// <summary>Deletes the claim of a recording that was finished or reported failed.</summary>
+    public static void DropClaim(string path)
+    {
+        try
+        {
+            File.Delete(ClaimPath(path));
+        }
+        catch (IOException)
+        {
+            // A claim left behind is only read at the next start, where a missing partial file makes it a no-op.
+        }
+    }
+
+    /// <summary>The claim file of the recording written to <paramref name="path"/>.</summary>
+    public static string ClaimPath(string path) => path + ".partial.json";
+
+    /// <summary>
     /// Records that the file <paramref name="fileId"/> is finished and belongs to <paramref name="owner"/>; from now on
     /// <see cref="FindAsync"/> serves it.
     /// </summary>

@@ -52,7 +52,7 @@ public static class CallsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, VmDirectory vms, OutboundCallRateLimiter limiter, NccoMetrics metrics)
+    private static async Task<IResult> CreateAsync(HttpContext http, VmDirectory vms, OutboundCallRateLimiter limiter, NccoMetrics metrics, CallAdmission admission)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var (body, failure) = await ReadJsonAsync(http);
@@ -72,6 +72,11 @@ public static class CallsEndpoints
             {
                 metrics.RateLimited();
                 return ErrorResults.TooManyRequests(http, retryAfter, "Too many calls created per second; try again after the Retry-After delay.");
+            }
+            if (!admission.TryAdmit(null, "rest", out var busyFor))
+            {
+                http.Response.Headers.RetryAfter = ((long)busyFor.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ErrorResults.Unavailable(http, "The host has as many calls in progress as Ncco:Limits:MaxConcurrentCalls allows; try again after the Retry-After delay.");
             }
 
             CallLeg leg;
@@ -271,14 +276,8 @@ public static class CallsEndpoints
     {
         var contentType = http.Request.ContentType ?? string.Empty;
         if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) return (null, ErrorResults.UnsupportedMediaType(http));
-        try
-        {
-            return (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, ErrorResults.InvalidJson(http, "The body is not valid JSON: " + e.Message));
-        }
+        var (document, problem) = await Http.JsonRequestBody.ReadAsync(http.Request, http.RequestAborted);
+        return problem is null ? (document, null) : (null, ErrorResults.InvalidJson(http, problem));
     }
 
     private static IResult Message(string message, string uuid) => Utf8JsonResult.Create(w =>

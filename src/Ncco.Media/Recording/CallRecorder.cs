@@ -20,6 +20,12 @@ namespace Ncco.Media.Recording;
 /// </para>
 /// Disk I/O never happens on the media thread: <see cref="WriteFrame"/> resamples into a one-second staging buffer;
 /// full buffers are handed to a background task that writes them (and rewrites the header) and recycles them. Call <see cref="WriteFrame"/> from one thread (the media thread).
+/// <para>
+/// Write errors (a full disk, an I/O error): the first one stops the recording (<see cref="WriteError"/> is set,
+/// <see cref="WriteFailed"/> is raised once on the writer task, later frames are dropped so nothing piles up in
+/// memory) and <see cref="CompleteAsync"/> throws it, leaving the partial WAV — readable up to its last header
+/// rewrite — in place.
+/// </para>
 /// </summary>
 public sealed class CallRecorder : IAsyncDisposable
 {
@@ -37,6 +43,7 @@ public sealed class CallRecorder : IAsyncDisposable
     private short[] _channelOut = new short[1024];
     private short[] _interleaved = new short[1024];
     private long _written;
+    private Exception? _writeError;
     private long _silentInputSamples;
     private long _sinceFlush;
     private bool _completed;
@@ -85,6 +92,12 @@ public sealed class CallRecorder : IAsyncDisposable
     /// <summary>Final path.</summary>
     public string Path { get; }
 
+    /// <summary>The first write error, once the disk refused audio; null while the file is healthy.</summary>
+    public Exception? WriteError => Volatile.Read(ref _writeError);
+
+    /// <summary>Raised once, on the writer task, when the disk first refuses audio; the recording takes no more frames.</summary>
+    public event Action<Exception>? WriteFailed;
+
     /// <summary>Where audio is written until completion.</summary>
     public string PartialPath { get; }
 
@@ -119,6 +132,11 @@ public sealed class CallRecorder : IAsyncDisposable
     {
         if (EndReason != RecordingEndReason.None)
         {
+            return EndReason;
+        }
+        if (WriteError is not null)
+        {
+            EndReason = RecordingEndReason.Stopped;
             return EndReason;
         }
         var channels = _options.Channels;
@@ -176,6 +194,11 @@ public sealed class CallRecorder : IAsyncDisposable
         HandOff();
         _pending.Writer.TryComplete();
         await _drain.ConfigureAwait(false);
+        if (WriteError is { } failed)
+        {
+            await ReleaseFileAsync().ConfigureAwait(false);
+            throw new IOException("The recording could not be written: " + failed.Message, failed);
+        }
         _writer.Dispose();
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
@@ -208,8 +231,26 @@ public sealed class CallRecorder : IAsyncDisposable
         HandOff();
         _pending.Writer.TryComplete();
         await _drain.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _writer.Dispose();
-        await _file.DisposeAsync().ConfigureAwait(false);
+        await ReleaseFileAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask ReleaseFileAsync()
+    {
+        // After a write error the header may not be writable either: the file is closed whatever it says.
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+        try
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private void Stage(ReadOnlySpan<short> samples)
@@ -242,13 +283,29 @@ public sealed class CallRecorder : IAsyncDisposable
     {
         await foreach (var (buffer, length) in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            _writer.Write(buffer.AsSpan(0, length));
-            _free.Enqueue(buffer);
-            _sinceFlush += length / _options.Channels;
-            if (_sinceFlush >= _flushEvery)
+            if (WriteError is not null)
             {
-                _writer.Flush(); // header now describes the data: a crash leaves a valid WAV
-                _sinceFlush = 0;
+                continue; // drained and dropped: the recording has already failed
+            }
+            try
+            {
+                _writer.Write(buffer.AsSpan(0, length));
+                _sinceFlush += length / _options.Channels;
+                if (_sinceFlush >= _flushEvery)
+                {
+                    _writer.Flush(); // header now describes the data: a crash leaves a valid WAV
+                    _sinceFlush = 0;
+                }
+            }
+            catch (Exception e)
+            {
+                // Whatever the disk or the file system said, the file cannot take more audio.
+                Volatile.Write(ref _writeError, e);
+                WriteFailed?.Invoke(e);
+            }
+            finally
+            {
+                _free.Enqueue(buffer);
             }
         }
     }

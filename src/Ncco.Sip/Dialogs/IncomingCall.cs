@@ -154,7 +154,13 @@ public sealed class IncomingCall : SipCall
     }
 
     /// <summary>Rejects with a failure status (486 busy, 603 decline, 480 unavailable…).</summary>
-    public void Reject(int statusCode, string? reason = null)
+    public void Reject(int statusCode, string? reason = null) => Reject(statusCode, reason, retryAfter: null);
+
+    /// <summary>
+    /// Rejects with a failure status and, when <paramref name="retryAfter"/> is given, a <c>Retry-After</c> header in
+    /// whole seconds (RFC 3261 §20.33; with 503 it tells the peer when to try this host again).
+    /// </summary>
+    public void Reject(int statusCode, string? reason, TimeSpan? retryAfter)
     {
         if (statusCode is < 300 or > 699)
         {
@@ -166,7 +172,12 @@ public sealed class IncomingCall : SipCall
             {
                 return;
             }
-            Transaction.Respond(Agent.Decorate(SipResponse.For(Invite, statusCode, reason, LocalTag), Source.Transport));
+            var response = SipResponse.For(Invite, statusCode, reason, LocalTag);
+            if (retryAfter is { } wait)
+            {
+                response = response.WithHeader("Retry-After", ((long)Math.Max(1, Math.Ceiling(wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            Transaction.Respond(Agent.Decorate(response, Source.Transport));
             End(new CallEnd(CallEndReason.LocalHangup, statusCode));
         }
     }

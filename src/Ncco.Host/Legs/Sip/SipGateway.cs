@@ -315,6 +315,13 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 call.Reject(503);
                 return;
             }
+            // Ncco:Limits before any work for the call: a flood costs a 503, not a leg.
+            if (!_services.GetRequiredService<CallAdmission>().TryAdmit(call.Source.Address.Address.ToString(), "sip", out var retryAfter))
+            {
+                _logger.LogWarning("SIP: INVITE from {Source} refused by Ncco:Limits (503, Retry-After {Seconds} s)", call.Source, retryAfter.TotalSeconds);
+                call.Reject(503, null, retryAfter);
+                return;
+            }
             var invite = call.Invite;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
             // A softphone user's INVITE has passed the stack's digest check (From names the user it authenticated as):
@@ -328,6 +335,21 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 _logger.LogInformation("SIP: INVITE for {User} from {Source}: no application answers it (404)", user, call.Source);
                 call.Reject(404);
                 return;
+            }
+            // The offer is checked before anything else is promised (issue 17): no common codec is a 488 with no 180
+            // before it and no answer webhook, not a call reported answered whose media can never flow.
+            if (call.Offer is { } offer)
+            {
+                try
+                {
+                    SdpNegotiator.Answer(offer, LocalMedia(0));
+                }
+                catch (SdpNegotiationException e)
+                {
+                    _logger.LogInformation("SIP: INVITE for {User} from {Source}: the offer cannot be answered (488): {Reason}", user, call.Source, e.Message);
+                    call.Reject(488, e.Message);
+                    return;
+                }
             }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);

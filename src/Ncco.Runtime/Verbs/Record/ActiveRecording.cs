@@ -9,6 +9,12 @@ namespace Ncco.Handlers;
 /// A recording in progress. Without a media plane its size is estimated from its duration; with one, the plane writes
 /// the real file (<see cref="Start"/>) and <see cref="Finish"/> reports the plane's file id and size.
 /// </summary>
+/// <remarks>
+/// When the plane could not start or finish the file (a full disk, a write error), there is no file to download, so
+/// no record event is sent: the app gets an error event (reference §2.9, as Vonage reports a failure it cannot
+/// express in the record event) naming the recording and the reason, on the record's event URL, and no transcription
+/// follows. The call itself goes on.
+/// </remarks>
 internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, RecordingFormat format, int channels, DateTimeOffset start, WebhookTarget? target)
 {
     /// <summary>Transcription settings; when set a transcription event follows the record event.</summary>
@@ -16,6 +22,7 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
 
     private bool _finished;
     private Legs.IMediaRecording? _media;
+    private string? _failure;
 
     /// <summary>Asks the VM's media plane (if any) to start writing the file. A plane failure is logged and the recording stays semantic.</summary>
     public ActiveRecording Start(NccoVm vm, bool split)
@@ -23,10 +30,14 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
         if (vm.Media is not { } plane) return this;
         try
         {
-            _media = plane.StartRecording(new Legs.MediaRecordingRequest(leg?.Id, conversationUuid, format, channels, split));
+            _media = plane.StartRecording(new Legs.MediaRecordingRequest(leg?.Id, conversationUuid, format, channels, split)
+            {
+                EventTarget = target ?? leg?.EventTarget ?? vm.Application.EventUrl,
+            });
         }
         catch (Exception e)
         {
+            _failure = e.Message;
             vm.Observer.OnActivity(vm.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not start the recording: " + e.Message);
         }
         return this;
@@ -56,8 +67,20 @@ internal sealed class ActiveRecording(CallLeg? leg, string conversationUuid, Rec
             }
             catch (Exception e)
             {
+                _failure = e.Message;
                 vm.Observer.OnActivity(vm.Scheduler.UtcNow, leg?.Id, VmActivity.Error, "media plane could not finish the recording: " + e.Message);
             }
+        }
+        if (_failure is { } failure)
+        {
+            await Send(vm, new ErrorEvent
+            {
+                Reason = "Recording failed: " + failure,
+                ConversationUuid = conversationUuid,
+                Uuid = leg?.Id,
+                Timestamp = PayloadJson.Timestamp(end),
+            }, target);
+            return;
         }
         var uuid = vm.Ids.NewId(Scheduling.IdKind.Recording);
         var info = new RecordingInfo

@@ -1,0 +1,285 @@
+using System.Globalization;
+using Ncco.Calls;
+using Ncco.Events;
+using Ncco.Host.Applications;
+using Ncco.Host.Calls;
+using Ncco.Host.Recordings;
+using Ncco.Media.Native;
+using Ncco.Media.Wav;
+using Ncco.Webhooks;
+
+namespace Ncco.Host.Operations;
+
+/// <summary>
+/// Finishes at start what a previous run left behind when it crashed or was killed (issue 16, "nothing lost"):
+/// <list type="bullet">
+/// <item><b>Calls left live</b> (no end time in the store) are ended as Vonage reports a call the platform dropped:
+/// an answered leg or an inbound one becomes <c>completed</c> with <c>disconnected_by: platform</c>, its
+/// <c>end_time</c> the last moment the previous run is known to have been alive (its newest stored event or call)
+/// and <c>duration</c> counted to it; an outbound leg that was never answered becomes <c>failed</c> with
+/// <c>detail: internal_error</c>. The status event goes to the application's event URL when the application still
+/// exists (signed and retried like every event); either way the store's history records it.</item>
+/// <item><b>Partial recordings</b> (<c>*.partial.wav</c> with their <see cref="RecordingClaim"/>): a readable one with
+/// audio is adopted — its header finalised into a WAV (the format it was being written in; an MP3/OGG recording is
+/// not transcoded after a crash), registered for its application and announced with a record event on the URL its
+/// action named. One that cannot be read, or has no audio, is reported failed with an error event and deleted. A
+/// partial file without a claim cannot be attributed to anyone and is left in place with a warning; one whose
+/// application was deleted is removed.</item>
+/// </list>
+/// The store is corrected before the host serves anything; webhooks go out in the background (the application may
+/// be slow or down), and stopping the host waits for them no longer than its shutdown allows.
+/// </summary>
+public sealed class CrashRecovery : IHostedService
+{
+    private readonly ICallRepository _calls;
+    private readonly IApplicationRepository _applications;
+    private readonly RecordingStore _recordings;
+    private readonly VmDirectory _vms;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CrashRecovery> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _webhooks = Task.CompletedTask;
+
+    /// <summary>Creates the service.</summary>
+    public CrashRecovery(ICallRepository calls, IApplicationRepository applications, RecordingStore recordings, VmDirectory vms, TimeProvider time, ILogger<CrashRecovery> logger)
+    {
+        _calls = calls;
+        _applications = applications;
+        _recordings = recordings;
+        _vms = vms;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Calls ended by the last start (for logs and tests).</summary>
+    public int CallsRecovered { get; private set; }
+
+    /// <summary>Partial recordings adopted by the last start.</summary>
+    public int RecordingsAdopted { get; private set; }
+
+    /// <summary>Partial recordings reported failed by the last start.</summary>
+    public int RecordingsFailed { get; private set; }
+
+    /// <summary>Completes once every recovery webhook was sent (or given up).</summary>
+    public Task WebhooksSent => _webhooks;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var sends = new List<Func<CancellationToken, Task>>();
+        await RecoverCallsAsync(sends, cancellationToken).ConfigureAwait(false);
+        await RecoverRecordingsAsync(sends, cancellationToken).ConfigureAwait(false);
+        if (sends.Count == 0) return;
+        var token = _stopping.Token;
+        _webhooks = Task.Run(async () =>
+        {
+            foreach (var send in sends)
+            {
+                if (token.IsCancellationRequested) return;
+                try
+                {
+                    await send(token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogWarning(e, "A crash-recovery webhook could not be sent");
+                }
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _webhooks.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RecoverCallsAsync(List<Func<CancellationToken, Task>> sends, CancellationToken cancellationToken)
+    {
+        var left = await _calls.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+        CallsRecovered = left.Count;
+        if (left.Count == 0) return;
+        var lastAlive = await _calls.LastActivityAsync(cancellationToken).ConfigureAwait(false) ?? _time.GetUtcNow();
+        var records = new List<CallRecord>(left.Count);
+        var history = new List<CallEventRecord>();
+        var apps = new Dictionary<string, Application?>(StringComparer.Ordinal);
+        foreach (var call in left)
+        {
+            var started = call.StartTime ?? call.CreatedAt;
+            var end = lastAlive > started ? lastAlive : started;
+            var answered = call.StartTime is not null || call.Direction == Direction.Inbound;
+            var status = answered ? CallStatus.Completed : CallStatus.Failed;
+            records.Add(call with { Status = status, EndTime = end });
+            var payload = new CallStatusEvent
+            {
+                From = call.From?.Value,
+                To = call.To.Value,
+                Uuid = call.Uuid,
+                ConversationUuid = call.ConversationUuid,
+                Status = status,
+                Direction = call.Direction,
+                StartTime = answered ? PayloadJson.Timestamp(call.StartTime ?? end) : null,
+                EndTime = answered ? PayloadJson.Timestamp(end) : null,
+                Duration = answered ? ((long)Math.Floor((end - (call.StartTime ?? end)).TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null,
+                Rate = answered ? "0.00000000" : null,
+                Price = answered ? "0.00000000" : null,
+                Network = answered ? "" : null,
+                DisconnectedBy = answered ? DisconnectedBy.Platform : null,
+                Detail = answered ? null : "internal_error",
+                Timestamp = PayloadJson.Timestamp(end),
+            };
+            if (!apps.TryGetValue(call.ApplicationId, out var app))
+            {
+                apps[call.ApplicationId] = app = await _applications.FindAsync(call.ApplicationId, cancellationToken).ConfigureAwait(false);
+            }
+            var vm = app is null ? null : _vms.VmFor(app);
+            if (vm?.Application.EventUrl is { } target)
+            {
+                // The event history gets the payload through the VM's observer once it is sent.
+                sends.Add(_ => SendAsync(vm, target, payload, call.Uuid));
+            }
+            else
+            {
+                history.Add(new CallEventRecord(call.Uuid, end, status, null));
+            }
+            _logger.LogWarning("Call {CallUuid} was left {Status} by the previous run; it is now {NewStatus} (ended {End:O})", call.Uuid, call.Status, status, end);
+        }
+        await _calls.WriteAsync(records, history, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecoverRecordingsAsync(List<Func<CancellationToken, Task>> sends, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_recordings.Directory)) return;
+        foreach (var leftover in Directory.EnumerateFiles(_recordings.Directory, "*.encoding"))
+        {
+            // A transcode the crash interrupted: the partial WAV next to it is still the source of truth.
+            TryDelete(leftover);
+        }
+        foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
+        {
+            var path = partial[..^".partial.wav".Length];
+            var fileId = Path.GetFileNameWithoutExtension(path);
+            var claimPath = RecordingStore.ClaimPath(path);
+            var claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            if (claim is null || !Guid.TryParse(fileId, out _))
+            {
+                _logger.LogWarning("Partial recording {Path} has no readable claim, so no application to report it to; it is left in place", partial);
+                continue;
+            }
+            var app = await _applications.FindAsync(claim.ApplicationId, cancellationToken).ConfigureAwait(false);
+            if (app is null)
+            {
+                _logger.LogWarning("Partial recording {FileId} belonged to application {ApplicationId}, which no longer exists; it is deleted", fileId, claim.ApplicationId);
+                TryDelete(partial);
+                TryDelete(claimPath);
+                continue;
+            }
+            var vm = _vms.VmFor(app);
+            var target = claim.EventUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                ? new WebhookTarget(uri, string.Equals(claim.EventMethod, "GET", StringComparison.OrdinalIgnoreCase) ? Model.WebhookMethod.Get : Model.WebhookMethod.Post)
+                : vm.Application.EventUrl;
+            var adopted = TryFinalise(partial, Path.Combine(_recordings.Directory, fileId + ".wav"), out var duration, out var why);
+            WebhookPayload payload;
+            if (adopted)
+            {
+                var row = await _recordings.CompleteAsync(fileId, claim.Owner, RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
+                var end = claim.StartedAt + duration;
+                payload = new RecordEvent
+                {
+                    StartTime = PayloadJson.Timestamp(claim.StartedAt),
+                    EndTime = PayloadJson.Timestamp(end),
+                    RecordingUrl = vm.Application.FilesBaseUrl + fileId,
+                    Size = row.SizeBytes,
+                    RecordingUuid = Guid.NewGuid().ToString("D"),
+                    ConversationUuid = claim.ConversationUuid,
+                    Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
+                };
+                RecordingsAdopted++;
+                _logger.LogWarning("Partial recording {FileId} left by the previous run was adopted ({Seconds:F1} s of audio)", fileId, duration.TotalSeconds);
+            }
+            else
+            {
+                payload = new ErrorEvent
+                {
+                    Reason = "Recording failed: the host stopped before the recording was finished and its partial file " + why,
+                    ConversationUuid = claim.ConversationUuid,
+                    Uuid = claim.LegUuid,
+                    Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
+                };
+                RecordingsFailed++;
+                _logger.LogWarning("Partial recording {FileId} left by the previous run is reported failed: its file {Why}", fileId, why);
+            }
+            TryDelete(partial);
+            TryDelete(claimPath);
+            if (target is not null) sends.Add(_ => SendAsync(vm, target, payload, claim.LegUuid));
+        }
+    }
+
+    /// <summary>
+    /// Finalises a partial WAV in place and renames it, durably, to <paramref name="destination"/>. The recorder
+    /// rewrites the header once a second and its data chunk is the file's last, so everything after the header is
+    /// audio: the sizes are set from the file's length (whole frames), not from the last rewrite, and no second
+    /// of audio is lost to the crash.
+    /// </summary>
+    private static bool TryFinalise(string partial, string destination, out TimeSpan duration, out string why)
+    {
+        duration = TimeSpan.Zero;
+        try
+        {
+            WavInfo info;
+            using (var reader = WavReader.Open(partial)) info = reader.Info;
+            var frame = info.BytesPerSample * info.Channels;
+            var data = new FileInfo(partial).Length - info.DataOffset;
+            data -= data % frame;
+            if (data <= 0)
+            {
+                why = "has no audio";
+                return false;
+            }
+            if (info.DataOffset + data - 8 > uint.MaxValue)
+            {
+                why = "is larger than a WAV file can describe";
+                return false;
+            }
+            using (var file = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                Span<byte> size = stackalloc byte[4];
+                file.SetLength(info.DataOffset + data);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)(info.DataOffset + data - 8));
+                file.Position = 4;
+                file.Write(size);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)data);
+                file.Position = info.DataOffset - 4;
+                file.Write(size);
+                file.Flush(flushToDisk: true);
+            }
+            FileSync.CommitRename(partial, destination);
+            duration = TimeSpan.FromSeconds((double)(data / frame) / info.SampleRate);
+            why = "";
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidAudioException or NotSupportedException or ArgumentException or UnauthorizedAccessException)
+        {
+            why = "could not be read (" + e.Message + ")";
+            return false;
+        }
+    }
+
+    private static async Task SendAsync(NccoVm vm, WebhookTarget target, WebhookPayload payload, string? legId) =>
+        await (await vm.InvokeAsync(() => vm.Webhooks.SendEventAsync(target, payload, legId)).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
