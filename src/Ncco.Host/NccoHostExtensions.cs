@@ -24,7 +24,8 @@ public static class NccoHostExtensions
     /// <summary>Adds the host's services: options, the SQLite store, credentials, JWT validation.</summary>
     public static WebApplicationBuilder AddNccoHost(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<NccoHostOptions>(builder.Configuration.GetSection(NccoHostOptions.Section));
+        builder.Services.AddNccoOptions<NccoHostOptions>(builder.Configuration, NccoHostOptions.Section);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NccoHostOptions>, NccoHostOptionsValidator>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<HostPublicUrl>();
         builder.Services.AddSingleton(provider =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Ncco.Host.Configuration;
 using Ncco.Host.Observability;
 
 namespace Ncco.Host.Operations;
@@ -33,7 +34,8 @@ public static class OperabilityExtensions
 
         ConfigureJsonConsoleDefaults(builder);
 
-        builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection(ShutdownOptions.Section));
+        builder.Services.AddNccoOptions<ShutdownOptions>(builder.Configuration, ShutdownOptions.Section)
+            .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "Ncco:Shutdown:DrainTimeout must not be negative (00:00:00 hangs up at once).");
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
         {
             var needed = shutdown.Value.DrainTimeout + ShutdownOptions.HangupBudget;
