@@ -44,6 +44,9 @@ internal sealed class MediaThread : IAsyncDisposable
 
     private readonly MediaTickWorkers? _workers;
 
+    // The TimeProvider timestamp of the last wake-up of the clock (0 before the first), for the health check.
+    private long _lastTick;
+
     // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
     // ticking thread, the deterministic default for tests).
     public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1)
@@ -59,6 +62,19 @@ internal sealed class MediaThread : IAsyncDisposable
     }
 
     public MediaMetrics Metrics { get; }
+
+    /// <summary>True while the clock's thread runs (false once it stopped, failed, or when tests drive <see cref="Tick"/>).</summary>
+    public bool ClockRunning => !_loop.IsCompleted;
+
+    /// <summary>Time since the clock last woke up (since start before its first tick).</summary>
+    public TimeSpan SinceLastTick
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastTick);
+            return last == 0 ? TimeSpan.Zero : _time.GetElapsedTime(last);
+        }
+    }
 
     public PlaybackRenderer Renderer { get; }
 
@@ -287,6 +303,7 @@ internal sealed class MediaThread : IAsyncDisposable
         {
             var frames = clock.WaitForNextTick(cancellationToken);
             if (frames == 0) break;
+            Volatile.Write(ref _lastTick, _time.GetTimestamp());
             if (frames > 1) Metrics.Late(frames - 1);
             var run = Math.Min(frames, MaxCatchUpFrames);
             for (var i = 0; i < run; i++) Tick();
