@@ -40,7 +40,7 @@ public static class NccoHostExtensions
             return SqliteDatabase.AtPath(Path.Combine(directory, "ncco.db"));
         });
         builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
-        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section));
+        builder.Services.AddNccoOptions<AuthOptions>(builder.Configuration, AuthOptions.Section);
         // An app may register a cluster-wide replay store before AddNccoHost; this in-memory one is the default.
         builder.Services.TryAddSingleton<IJtiReplayStore, JtiReplayCache>();
         builder.Services.AddSingleton<VerifiedTokenCache>();

@@ -45,13 +45,24 @@ public static class NccoOptionsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Sections the host's own options types declare (a public <c>Section</c> constant under <c>Ncco:</c>), known even
+    /// when bound without <see cref="AddNccoOptions{TOptions}"/>: their keys are then not checked, but never reported as
+    /// unknown either. Read once from this assembly's metadata; never changes.
+    /// </summary>
+    private static readonly string[] DeclaredSections = [.. typeof(NccoOptionsExtensions).Assembly.GetTypes()
+        .Select(type => type.GetField("Section", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+        .Where(field => field is { IsLiteral: true } && field.FieldType == typeof(string))
+        .Select(field => (string)field!.GetRawConstantValue()!)
+        .Where(path => path.StartsWith(NccoHostOptions.Section + ":", StringComparison.OrdinalIgnoreCase))];
+
     private sealed class SectionValidator<TOptions>(IConfiguration configuration, NccoConfigurationSection section, IEnumerable<NccoConfigurationSection> all)
         : IValidateOptions<TOptions> where TOptions : class
     {
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
             if (name != Options.DefaultName) return ValidateOptionsResult.Skip;
-            var problems = NccoConfigurationCheck.Problems(configuration, section, all.Select(s => s.Path));
+            var problems = NccoConfigurationCheck.Problems(configuration, section, all.Select(s => s.Path).Concat(DeclaredSections).Distinct(StringComparer.OrdinalIgnoreCase));
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }
