@@ -31,6 +31,7 @@ public static class OperabilityExtensions
         builder.Services.AddSingleton(provider => new PrometheusMetricsExporter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), [NccoMetrics.MeterName, Ncco.Sip.Diagnostics.SipDiagnostics.MeterName]));
 
         builder.Services.AddNccoOpenApi();
+        builder.AddNccoTelemetry();
         // The same builder an app gets from its own AddHealthChecks() call: checks it adds run at /health/ready too.
         builder.Services.AddHealthChecks().AddNccoChecks();
 
