@@ -207,7 +207,7 @@ internal sealed class MediaThread : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Media command failed");
+                _logger.CommandFailed(e);
             }
         }
         if (profile is not null) profile.Lap(MediaStage.Commands, t);
@@ -252,7 +252,7 @@ internal sealed class MediaThread : IAsyncDisposable
         }
         catch (Exception e)
         {
-            if (mixer.Faults++ == 0) _logger.LogError(e, "Mixing failed for conversation {ConversationId}", mixer.ConversationId);
+            if (mixer.Faults++ == 0) _logger.MixingFailed(e, mixer.ConversationId);
         }
     }
 
@@ -266,7 +266,7 @@ internal sealed class MediaThread : IAsyncDisposable
         catch (Exception e)
         {
             // One broken leg must not stop the others' audio: log and silence it until its transport ends it.
-            if (leg.Faults++ == 0) _logger.LogError(e, "Media processing failed for leg {LegId}", leg.Id);
+            if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
         }
     }
 
