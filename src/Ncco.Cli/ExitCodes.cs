@@ -11,7 +11,7 @@ public static class ExitCodes
 
     /// <summary>
     /// The input the command read is wrong: an NCCO breaks a rule, a directory holds no <c>*.json</c> file, a key file
-    /// is not an RSA private key.
+    /// is not an RSA private key, <c>ncco serve</c>'s configuration has an unknown <c>Ncco:</c> key or a bad value.
     /// </summary>
     public const int InvalidInput = 1;
 
@@ -28,8 +28,8 @@ public static class ExitCodes
     internal const string HelpText = """
         Exit codes:
           0  success
-          1  invalid input: an NCCO breaks a rule, a directory has no *.json file, a key is not an RSA private key;
-             for ncco test: a scenario failed or a scenario file has errors
+          1  invalid input: an NCCO breaks a rule, a directory has no *.json file, a key is not an RSA private key,
+             a bad or unknown Ncco: setting for serve; for ncco test: a scenario failed or a scenario file has errors
           2  usage error: unknown command or option, missing argument, option value out of range
           3  failure: a file cannot be read or written, the host cannot start, ncco test cannot reach the app,
              an unexpected error

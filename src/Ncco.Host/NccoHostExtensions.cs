@@ -24,7 +24,8 @@ public static class NccoHostExtensions
     /// <summary>Adds the host's services: options, the SQLite store, credentials, JWT validation.</summary>
     public static WebApplicationBuilder AddNccoHost(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<NccoHostOptions>(builder.Configuration.GetSection(NccoHostOptions.Section));
+        builder.Services.AddNccoOptions<NccoHostOptions>(builder.Configuration, NccoHostOptions.Section);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NccoHostOptions>, NccoHostOptionsValidator>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<HostPublicUrl>();
         builder.Services.AddSingleton(provider =>
@@ -39,7 +40,7 @@ public static class NccoHostExtensions
             return SqliteDatabase.AtPath(Path.Combine(directory, "ncco.db"));
         });
         builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
-        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section));
+        builder.Services.AddNccoOptions<AuthOptions>(builder.Configuration, AuthOptions.Section);
         // An app may register a cluster-wide replay store before AddNccoHost; this in-memory one is the default.
         builder.Services.TryAddSingleton<IJtiReplayStore, JtiReplayCache>();
         builder.Services.AddSingleton<VerifiedTokenCache>();

@@ -80,6 +80,22 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
+    [Theory]
+    [InlineData("--Ncco:Shutdown:DrainTimeout=banana", "ncco serve: Ncco:Shutdown:DrainTimeout 'banana' is not valid: it must be a duration")]
+    [InlineData("--Ncco:Calls:RateLimitPerSecond=-1", "ncco serve: Ncco:Calls:RateLimitPerSecond is -1: it must be a number of calls per second, or 0 for no limit")]
+    [InlineData("--Ncco:Shutdown:DrainTimout=00:00:01", "ncco serve: Ncco:Shutdown:DrainTimout is not a setting of this version of Ncco; did you mean Ncco:Shutdown:DrainTimeout?")]
+    public void A_bad_setting_exits_with_invalid_input_and_one_line_naming_the_key(string setting, string line)
+    {
+        var (exit, output, error) = TokenCommandTests.Run("serve", "--urls", "http://127.0.0.1:0", "--data-directory", _directory,
+            "--Logging:LogLevel:Default=None", "--Ncco:Sip:Enabled=false", setting);
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        var lines = error.ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.StartsWith(line, Assert.Single(lines), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> WaitForBannerAsync(Func<string> output, Task serving)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();

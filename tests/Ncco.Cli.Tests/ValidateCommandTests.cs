@@ -144,6 +144,34 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.StartsWith(empty + ": is a directory with no *.json files in it", output);
     }
 
+    [Fact]
+    public void Schema_checks_with_the_json_schema_and_names_the_keyword_at_each_pointer()
+    {
+        var (validExit, validOutput) = Run("validate", "--schema", Example("ivr-menu.json"));
+        Assert.Equal(ValidateCommand.Valid, validExit);
+        Assert.Equal("1 file valid", validOutput.Trim());
+
+        var (exit, output) = Run("validate", "--schema", "--format", "json", Example("three-mistakes.json"));
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        using var report = JsonDocument.Parse(output);
+        var errors = report.RootElement.GetProperty("files")[0].GetProperty("errors").EnumerateArray()
+            .Select(e => (Pointer: e.GetProperty("pointer").GetString(), Code: e.GetProperty("code").GetString())).ToList();
+        // The same three places the rules find (the schema reports the enclosing action for an unknown property).
+        Assert.Contains(errors, e => e.Pointer == "/1/endOnSilence" && e.Code == "schema:maximum");
+        Assert.Contains(errors, e => e.Code!.StartsWith("schema:", StringComparison.Ordinal) && e.Pointer!.StartsWith("/0", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Pointer!.StartsWith("/1/eventUrl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Schema_reports_text_that_is_not_json()
+    {
+        var (exit, output) = Run(["validate", "--schema", "-"], stdin: "[{\"action\":");
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.Contains("<stdin>: not valid JSON", output, StringComparison.Ordinal);
+    }
+
     private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "nccos", name);
 
     private static (int Exit, string Output) Run(params string[] args) => Run(args, stdin: string.Empty);

@@ -67,16 +67,43 @@ public static class ServeCommand
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             },
         });
-        builder.AddNccoHost();
+        WebApplication? app = null;
+        try
+        {
+            builder.AddNccoHost();
+            app = builder.Build();
+            await app.UseNccoHostAsync();
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)
+        {
+            // Configuration is input: each problem on its own line, naming the key, no stack trace.
+            foreach (var failure in failures) console.Error.WriteLine($"{NccoCommandLine.Name} serve: {failure}");
+            if (app is not null) await app.DisposeAsync();
+            return ExitCodes.InvalidInput;
+        }
+        catch
+        {
+            if (app is not null) await app.DisposeAsync();
+            throw;
+        }
 
-        await using var app = builder.Build();
-        await app.UseNccoHostAsync();
-
-        await app.StartAsync(cancellationToken);
-        WriteBanner(app, console.Out);
-        await app.WaitForShutdownAsync(cancellationToken);
+        await using (app)
+        {
+            WriteBanner(app, console.Out);
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
         return ExitCodes.Success;
     }
+
+    // The failures of an options validation (several options types failing at start come as an AggregateException).
+    private static List<string> ConfigurationFailures(Exception e) => e switch
+    {
+        OptionsValidationException validation => [.. validation.Failures.Distinct(StringComparer.Ordinal)],
+        AggregateException aggregate when aggregate.InnerExceptions.All(x => x is OptionsValidationException) =>
+            [.. aggregate.InnerExceptions.SelectMany(x => ((OptionsValidationException)x).Failures).Distinct(StringComparer.Ordinal)],
+        _ => [],
+    };
 
     private static void WriteBanner(WebApplication app, TextWriter output)
     {

@@ -38,18 +38,28 @@ public static class ValidateCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json");
+        var schema = new Option<bool>("--schema")
+        {
+            Description = "Check against the NCCO JSON Schema (ncco schema) with JsonSchema.Net, a standard JSON Schema 2020-12 validator, "
+                + "instead of Ncco's own rules (which also check what a schema cannot express).",
+        };
 
-        var command = new Command("validate", "Check NCCO files and print every error with its JSON pointer.") { files, format };
-        command.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(format) == "json", console));
+        var command = new Command("validate", "Check NCCO files and print every error with its JSON pointer.") { files, format, schema };
+        command.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(format) == "json", console, parse.GetValue(schema)));
         return command;
     }
 
     /// <summary>Validates each file and writes the report; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> paths, bool json, CliConsole console)
+    /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="json">Write the JSON report instead of text.</param>
+    /// <param name="console">Where to read standard input and write the report.</param>
+    /// <param name="schema">Check with the JSON Schema (<see cref="SchemaCheck"/>) instead of Ncco's rules.</param>
+    public static int Run(IReadOnlyList<string> paths, bool json, CliConsole console, bool schema = false)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(console);
-        var results = paths.SelectMany(path => Expand(path, console.In)).ToList();
+        Func<ReadOnlyMemory<byte>, IReadOnlyList<NccoError>> validate = schema ? new SchemaCheck().Validate : bytes => NccoValidator.Validate(bytes);
+        var results = paths.SelectMany(path => Expand(path, console.In, validate)).ToList();
         if (json) JsonReport.Write(results, console.Out);
         else TextReport.Write(results, console.Out);
         if (results.Any(r => r.Errors.Any(e => e.Code == UnreadableCode))) return Unreadable;
@@ -58,9 +68,9 @@ public static class ValidateCommand
 
     // A directory is the *.json files directly in it (name order, so the report is the same on every machine);
     // anything else is one file.
-    private static IEnumerable<FileResult> Expand(string path, TextReader stdin)
+    private static IEnumerable<FileResult> Expand(string path, TextReader stdin, Func<ReadOnlyMemory<byte>, IReadOnlyList<NccoError>> validate)
     {
-        if (path == "-" || !Directory.Exists(path)) return [Check(path, stdin)];
+        if (path == "-" || !Directory.Exists(path)) return [Check(path, stdin, validate)];
         string[] files;
         try
         {
@@ -75,16 +85,16 @@ public static class ValidateCommand
             return [new FileResult(path, [new NccoError(string.Empty, EmptyDirectoryCode, "is a directory with no *.json files in it (subdirectories are not searched)")])];
         }
         Array.Sort(files, StringComparer.Ordinal);
-        return files.Select(file => Check(file, stdin));
+        return files.Select(file => Check(file, stdin, validate));
     }
 
-    private static FileResult Check(string path, TextReader stdin)
+    private static FileResult Check(string path, TextReader stdin, Func<ReadOnlyMemory<byte>, IReadOnlyList<NccoError>> validate)
     {
         var name = path == "-" ? "<stdin>" : path;
         try
         {
             // A file is validated as bytes, so text that is not valid UTF-8 is reported where it is, not silently replaced.
-            return new FileResult(name, path == "-" ? NccoValidator.Validate(stdin.ReadToEnd()) : NccoValidator.Validate(File.ReadAllBytes(path)));
+            return new FileResult(name, validate(path == "-" ? System.Text.Encoding.UTF8.GetBytes(stdin.ReadToEnd()) : File.ReadAllBytes(path)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -27,7 +27,7 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
         activeChanged(+1);
         using (logger.BeginCallScope(leg.Id, leg.Conversation.Id))
         {
-            logger.LogInformation("Call {CallUuid} created: {Direction} {From} → {To} ({EndpointType})", leg.Id, leg.Direction, leg.From ?? "?", leg.To, leg.EndpointType);
+            logger.CallCreated(leg.Id, leg.Direction, leg.From ?? "?", leg.To, leg.EndpointType);
         }
     }
 
@@ -40,7 +40,7 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
         if (response.Failure != WebhookFailure.None || response.StatusCode >= 400)
         {
             using var _ = Scope(legId);
-            logger.LogWarning("Webhook {Kind} {Method} {Uri} attempt {Attempt} failed: {Outcome}", request.Kind, request.Method, request.Uri.GetLeftPart(UriPartial.Path),
+            logger.WebhookFailed(request.Kind, request.Method, request.Uri.GetLeftPart(UriPartial.Path),
                 request.Attempt, response.Failure == WebhookFailure.None ? "HTTP " + response.StatusCode : response.Failure.ToString());
         }
     }
@@ -54,10 +54,10 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
                 OnStatus(leg, at);
                 break;
             case VmActivity.Error or VmActivity.Warning:
-                logger.LogWarning("{Message}", message);
+                logger.VmError(message);
                 break;
             default:
-                logger.LogDebug("{Activity}: {Message}", activity, message);
+                logger.VmActivityLine(activity, message);
                 break;
         }
     }
@@ -66,7 +66,7 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
     {
         if (!_current.TryGetValue(leg.Id, out var previous)) return;
         var record = Snapshot(leg, previous.CreatedAt);
-        logger.LogInformation("Call {CallUuid} {Status}", leg.Id, leg.Status);
+        logger.CallStatus(leg.Id, leg.Status);
         if (!HasEventWebhook(leg)) journal.Append(new CallEventRecord(leg.Id, at, leg.Status, null));
         if (CallStatus.IsFinal(leg.Status))
         {

@@ -1,3 +1,4 @@
+using Ncco.Host.Configuration;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Browser;
 using Ncco.Host.Calls;
@@ -11,7 +12,7 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddNccoDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section));
+        builder.Services.AddNccoOptions<DashboardOptions>(builder.Configuration, DashboardOptions.Section);
         builder.AddNccoBrowserPhone();
         builder.Services.AddSingleton<DashboardCallLogs>();
         builder.Services.AddSingleton<IVmCustomizer, DashboardVmCustomizer>();

@@ -19,9 +19,11 @@ public static class DemoExtensions
         if (builder.Services.Any(d => d.ServiceType == typeof(DemoProvisioner))) return builder;
 
         var configuration = builder.Configuration;
-        builder.Services.AddOptions<DemoOptions>()
-            .Bind(configuration.GetSection(DemoOptions.Section))
-            .Configure(options => options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey]);
+        builder.Services.AddNccoOptions<DemoOptions>(configuration, DemoOptions.Section)
+            .Configure(options => options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey])
+            .Validate(options => !options.Enabled || Guid.TryParse(options.ApplicationId, out _),
+                "Ncco:Demo:ApplicationId is not valid: it must be a UUID.")
+            .Validate(options => options.EchoDelay >= TimeSpan.Zero, "Ncco:Demo:EchoDelay must not be negative.");
         builder.Services.TryAddSingleton<HostPublicUrl>();
         builder.Services.AddSingleton<DemoProvisioner>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DemoProvisioner>());

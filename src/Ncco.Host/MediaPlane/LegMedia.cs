@@ -285,7 +285,7 @@ internal sealed class LegMedia
         }
         catch (ArgumentException e)
         {
-            _mediaThread.Logger.LogWarning("Leg {LegId}: cannot play {Kind}: {Reason}", Id, playback.Kind, e.Message);
+            _mediaThread.Logger.CannotPlay(Id, playback.Kind, e.Message);
             Sink?.PlaybackFinished(playback.Id);
             return;
         }
@@ -301,11 +301,11 @@ internal sealed class LegMedia
         }
         catch (MediaFetchException e)
         {
-            _mediaThread.Logger.LogWarning("Leg {LegId}: {Reason}", Id, e.Message);
+            _mediaThread.Logger.FetchFailed(Id, e.Message);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException)
         {
-            _mediaThread.Logger.LogWarning(e, "Leg {LegId}: cannot play {Url}", Id, playback.Url);
+            _mediaThread.Logger.CannotPlayUrl(e, Id, playback.Url);
         }
         _mediaThread.Post(() =>
         {
@@ -333,7 +333,7 @@ internal sealed class LegMedia
 
     private void Finished(long id, IAudioSource source)
     {
-        if (source is StreamingAudioSource { Error: { } error }) _mediaThread.Logger.LogWarning("Leg {LegId}: playback #{Id} failed: {Reason}", Id, id, error.Message);
+        if (source is StreamingAudioSource { Error: { } error }) _mediaThread.Logger.PlaybackFailed(Id, id, error.Message);
         Dispose(source);
         if (id != KeyToneId) Sink?.PlaybackFinished(id);
     }

@@ -101,7 +101,7 @@ internal sealed class MediaRecording : IMediaRecording
             }
             else
             {
-                mediaThread.Logger.LogWarning("Recording {FileId}: leg {LegId} has no media; the file will be silent", fileId, request.LegId);
+                mediaThread.Logger.RecordingWithoutMedia(fileId, request.LegId);
             }
         });
         return recording;

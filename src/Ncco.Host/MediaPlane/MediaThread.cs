@@ -44,6 +44,9 @@ internal sealed class MediaThread : IAsyncDisposable
 
     private readonly MediaTickWorkers? _workers;
 
+    // The TimeProvider timestamp of the last wake-up of the clock (0 before the first), for the health check.
+    private long _lastTick;
+
     // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
     // ticking thread, the deterministic default for tests).
     public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1)
@@ -62,6 +65,19 @@ internal sealed class MediaThread : IAsyncDisposable
 
     /// <summary>The host's clock (timestamps of recordings' claims).</summary>
     public TimeProvider Time => _time;
+
+    /// <summary>True while the clock's thread runs (false once it stopped, failed, or when tests drive <see cref="Tick"/>).</summary>
+    public bool ClockRunning => !_loop.IsCompleted;
+
+    /// <summary>Time since the clock last woke up (since start before its first tick).</summary>
+    public TimeSpan SinceLastTick
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastTick);
+            return last == 0 ? TimeSpan.Zero : _time.GetElapsedTime(last);
+        }
+    }
 
     public PlaybackRenderer Renderer { get; }
 
@@ -194,7 +210,7 @@ internal sealed class MediaThread : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Media command failed");
+                _logger.CommandFailed(e);
             }
         }
         if (profile is not null) profile.Lap(MediaStage.Commands, t);
@@ -239,7 +255,7 @@ internal sealed class MediaThread : IAsyncDisposable
         }
         catch (Exception e)
         {
-            if (mixer.Faults++ == 0) _logger.LogError(e, "Mixing failed for conversation {ConversationId}", mixer.ConversationId);
+            if (mixer.Faults++ == 0) _logger.MixingFailed(e, mixer.ConversationId);
         }
     }
 
@@ -253,7 +269,7 @@ internal sealed class MediaThread : IAsyncDisposable
         catch (Exception e)
         {
             // One broken leg must not stop the others' audio: log and silence it until its transport ends it.
-            if (leg.Faults++ == 0) _logger.LogError(e, "Media processing failed for leg {LegId}", leg.Id);
+            if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
         }
     }
 
@@ -290,6 +306,7 @@ internal sealed class MediaThread : IAsyncDisposable
         {
             var frames = clock.WaitForNextTick(cancellationToken);
             if (frames == 0) break;
+            Volatile.Write(ref _lastTick, _time.GetTimestamp());
             if (frames > 1) Metrics.Late(frames - 1);
             var run = Math.Min(frames, MaxCatchUpFrames);
             for (var i = 0; i < run; i++) Tick();

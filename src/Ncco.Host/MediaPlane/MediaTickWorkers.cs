@@ -66,7 +66,7 @@ internal sealed class MediaTickWorkers : IDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Media worker {Index} failed a tick", index);
+                _logger.WorkerFailed(e, index);
             }
             _barrier.SignalAndWait();
         }

@@ -52,7 +52,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         }
         catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException)
         {
-            mediaThread.Logger.LogWarning("Leg {LegId}: speech recognition unavailable: {Reason}", leg.Id, e.Message);
+            mediaThread.Logger.RecognitionUnavailable(leg.Id, e.Message);
         }
         mediaThread.Post(() =>
         {
@@ -118,7 +118,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         try
         {
             var result = await session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            if (result.Error is { } error) mediaThread.Logger.LogWarning("Leg {LegId}: recogniser failed: {Reason}", leg.Id, error);
+            if (result.Error is { } error) mediaThread.Logger.RecognizerFailed(leg.Id, error);
             var best = result.Results.Count > 0 ? result.Results[0] : null;
             var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);
             if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration, fileId);
@@ -140,7 +140,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            mediaThread.Logger.LogWarning("Leg {LegId}: the utterance could not be saved: {Reason}", leg.Id, e.Message);
+            mediaThread.Logger.UtteranceNotSaved(leg.Id, e.Message);
             return null;
         }
     }

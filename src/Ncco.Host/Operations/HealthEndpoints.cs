@@ -1,13 +1,16 @@
-using Ncco.Host.Calls;
-using Ncco.Host.Persistence;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ncco.Host.Operations;
 
 /// <summary>
-/// Liveness and readiness probes. <c>/health/live</c> answers 200 while the process serves HTTP at all;
-/// <c>/health/ready</c> answers 200 only when the host should get new calls: every start-up artifact is in place
-/// (the demo application and its key file, when the demo is on), it is not draining and its database answers a
-/// query. Both are unauthenticated and excluded from the OpenAPI document.
+/// Liveness and readiness probes on <c>Microsoft.Extensions.Diagnostics.HealthChecks</c>. <c>/health/live</c> answers
+/// 200 while the process serves HTTP and every check tagged <see cref="NccoHealthChecks.LiveTag"/> passes (none of the
+/// host's own is); <c>/health/ready</c> runs every registered check (<see cref="NccoHealthChecks"/> and the app's own):
+/// 200 when all are healthy or degraded, 503 when one is unhealthy. The body is
+/// <c>{"status": "ready"|"degraded"|"starting"|"draining"|"unavailable"|"ok", "detail": …, "checks": {name: {status, description}}}</c>.
+/// Both are unauthenticated and excluded from the OpenAPI document.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -17,43 +20,51 @@ public static class HealthEndpoints
     /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health/live", Live).ExcludeFromDescription();
-        routes.MapGet("/health/ready", ReadyAsync).ExcludeFromDescription();
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(NccoHealthChecks.LiveTag),
+            ResponseWriter = (context, report) => WriteAsync(context, report, "ok"),
+        }).ExcludeFromDescription();
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => WriteAsync(context, report, "ready"),
+        }).ExcludeFromDescription();
         return routes;
     }
 
-    /// <summary>The liveness answer, also what <c>/health</c> should map to.</summary>
+    /// <summary>The liveness answer without running checks, what <c>/health</c> maps to.</summary>
     public static IResult Live() => Results.Ok(new { status = "ok" });
 
-    private static async Task<IResult> ReadyAsync(IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task WriteAsync(HttpContext context, HealthReport report, string healthy)
     {
-        if (services.GetService<Demo.DemoProvisioner>() is { Settled: false })
+        var draining = report.Entries.TryGetValue(NccoHealthChecks.Draining, out var drain) && drain.Status == HealthStatus.Unhealthy;
+        var starting = report.Entries.TryGetValue(NccoHealthChecks.Starting, out var start) && start.Status == HealthStatus.Unhealthy;
+        var status = report.Status switch
         {
-            return Results.Json(new { status = "starting", detail = "the demo application and its key file are being provisioned" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (services.GetService<ILiveCalls>() is { IsDraining: true })
+            HealthStatus.Healthy => healthy,
+            HealthStatus.Degraded => "degraded",
+            _ => starting ? "starting" : draining ? "draining" : "unavailable",
+        };
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", status);
+        var problems = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).OrderBy(e => e.Value.Status).ToList();
+        if (problems.Count > 0)
+            json.WriteString("detail", string.Join("; ", problems.Select(e => $"{e.Key}: {e.Value.Description ?? e.Value.Exception?.Message ?? e.Value.Status.ToString()}")));
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            return Results.Json(new { status = "draining" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            if ((entry.Description ?? entry.Exception?.Message) is { } description) json.WriteString("description", description);
+            json.WriteNumber("duration_ms", Math.Round(entry.Duration.TotalMilliseconds, 3));
+            json.WriteEndObject();
         }
-
-        if (services.GetService<SqliteDatabase>() is { } database)
-        {
-            using var timeout = new CancellationTokenSource(DatabaseTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-            try
-            {
-                await using var connection = await database.OpenAsync(linked.Token);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT 1";
-                await command.ExecuteScalarAsync(linked.Token);
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return Results.Json(new { status = "unavailable", detail = "the database did not answer: " + e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        }
-
-        return Results.Ok(new { status = "ready" });
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 }

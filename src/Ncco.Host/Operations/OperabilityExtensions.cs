@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Ncco.Host.Configuration;
 using Ncco.Host.Observability;
 
 namespace Ncco.Host.Operations;
@@ -30,10 +31,14 @@ public static class OperabilityExtensions
         builder.Services.AddSingleton(provider => new PrometheusMetricsExporter(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), [NccoMetrics.MeterName, Ncco.Sip.Diagnostics.SipDiagnostics.MeterName]));
 
         builder.Services.AddNccoOpenApi();
+        builder.AddNccoTelemetry();
+        // The same builder an app gets from its own AddHealthChecks() call: checks it adds run at /health/ready too.
+        builder.Services.AddHealthChecks().AddNccoChecks();
 
         ConfigureJsonConsoleDefaults(builder);
 
-        builder.Services.Configure<ShutdownOptions>(builder.Configuration.GetSection(ShutdownOptions.Section));
+        builder.Services.AddNccoOptions<ShutdownOptions>(builder.Configuration, ShutdownOptions.Section)
+            .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "Ncco:Shutdown:DrainTimeout must not be negative (00:00:00 hangs up at once).");
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
         {
             var needed = shutdown.Value.DrainTimeout + ShutdownOptions.HangupBudget;

@@ -193,6 +193,7 @@ public sealed partial class CallLeg : ILegEventSink
         ReleasePlaybacks();
         _lifetime.Cancel();
         _vm.MixChanged(_conversation);
+        Diagnostics.NccoTracing.EndCallIfOver(this);
         Ended?.Invoke();
     }
 

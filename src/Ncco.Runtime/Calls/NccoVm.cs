@@ -33,10 +33,11 @@ public sealed class NccoVm
         Options = options;
         Scheduler = options.Scheduler ?? new RealTimeScheduler();
         Ids = options.Ids ?? GuidIdGenerator.Instance;
-        Observer = options.Observer ?? NullVmObserver.Instance;
+        Observer = new Diagnostics.TracingVmObserver(this, options.Observer ?? NullVmObserver.Instance);
         Handlers = options.Handlers ?? HandlerRegistry.CreateDefault();
         Webhooks = new WebhookDispatcher(Scheduler, Ids, options.Application, options.Transport, Observer);
         Webhooks.ValidationOptions = Handlers.AcceptRegistered(options.Validation);
+        Webhooks.TraceOf = legId => FindLeg(legId)?.TraceContext ?? default;
         Control = new CallControl(this);
     }
 
@@ -156,7 +157,7 @@ public sealed class NccoVm
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(call);
         var conversation = NewConversation(null);
-        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport);
+        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent);
         _ = InboundFlowAsync(leg, call);
         return leg;
     });
@@ -231,9 +232,11 @@ public sealed class NccoVm
     internal Conversation NamedConversation(string name) =>
         _named.TryGetValue(name, out var c) && !c.IsEnded ? c : NewConversation(name);
 
-    internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport)
+    internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
+        System.Diagnostics.ActivityContext traceParent = default)
     {
         var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport);
+        leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
         _legs[leg.Id] = leg;
         conversation.Add(leg);
         transport.Attach(leg);
@@ -266,8 +269,10 @@ public sealed class NccoVm
     {
         if (Options.Dialer is null) return null;
         var id = Ids.NewId(IdKind.Leg);
-        var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection));
-        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget, IsConnectCallee = connectCallee };
+        // The span first, so the transport can put what it sends (a SIP INVITE) in the call's trace.
+        var span = Diagnostics.NccoTracing.StartCall(this, id, Direction.Outbound, Destination(endpoint), endpoint.Type, default);
+        var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection) { TraceContext = span?.Context ?? default });
+        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget, IsConnectCallee = connectCallee, Span = span };
         _legs[leg.Id] = leg;
         conversation.Add(leg);
         transport.Attach(leg);

@@ -52,6 +52,12 @@ public sealed record NccoVmOptions
 /// <summary>Details of an inbound call.</summary>
 public sealed record InboundCall
 {
+    /// <summary>
+    /// The span the call continues (the SIP INVITE's server span, a traced request's context): the call's
+    /// <c>ncco.call</c> span becomes its child (<see cref="Diagnostics.NccoTracing"/>). <c>default</c>: a new trace.
+    /// </summary>
+    public System.Diagnostics.ActivityContext TraceParent { get; init; }
+
     /// <summary>Caller number (or null for app users; see <see cref="FromUser"/>).</summary>
     public string? From { get; init; }
 

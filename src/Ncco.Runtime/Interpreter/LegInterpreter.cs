@@ -61,14 +61,25 @@ public sealed class LegInterpreter
                 continue;
             }
             ActionOutcome outcome;
+            var previousSpan = System.Diagnostics.Activity.Current;
+            var span = Diagnostics.NccoTracing.StartAction(Leg, action, index);
             try
             {
                 outcome = await handler.ExecuteAsync(new ActionContext(this, document, index), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                Diagnostics.NccoTracing.EndAction(Leg, span, previousSpan, "cancelled");
                 return InterpreterExit.Cancelled;
             }
+            catch (Exception e)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                Diagnostics.NccoTracing.EndAction(Leg, span, previousSpan, "failed");
+                throw;
+            }
+            Diagnostics.NccoTracing.EndAction(Leg, span, previousSpan,
+                cancellationToken.IsCancellationRequested ? "cancelled" : outcome.Kind.ToString().ToLowerInvariant());
             if (cancellationToken.IsCancellationRequested) return InterpreterExit.Cancelled;
             switch (outcome.Kind)
             {

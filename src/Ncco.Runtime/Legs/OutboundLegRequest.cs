@@ -5,4 +5,9 @@ namespace Ncco.Legs;
 /// <param name="Endpoint">Destination.</param>
 /// <param name="From">Caller id presented, if any.</param>
 /// <param name="MachineDetection">True when AMD was requested.</param>
-public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.CallEndpoint Endpoint, string? From, bool MachineDetection);
+public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.CallEndpoint Endpoint, string? From, bool MachineDetection)
+{
+    /// <summary>The leg's span in the call's trace (<see cref="Diagnostics.NccoTracing"/>): the parent of what the transport
+    /// sends to place it (a SIP INVITE's span); <c>default</c> when calls are not traced.</summary>
+    public System.Diagnostics.ActivityContext TraceContext { get; init; }
+}

@@ -62,6 +62,9 @@ public sealed class WebhookDispatcher
     /// <summary>The application whose webhooks these are.</summary>
     public VoiceApplication Application { get; }
 
+    /// <summary>The trace context of a leg by uuid (its <c>ncco.call</c> span), the parent of its webhooks' spans.</summary>
+    internal Func<string, System.Diagnostics.ActivityContext>? TraceOf { get; set; }
+
     /// <summary>NCCO validation options used for webhook responses.</summary>
     public NccoValidationOptions ValidationOptions { get; set; } = NccoValidationOptions.Default;
 
@@ -191,6 +194,9 @@ public sealed class WebhookDispatcher
             Timeout = target.Timeout ?? (kind == WebhookKind.Event ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5)),
             PayloadJson = Encoding.UTF8.GetString(json),
         };
+        var previousSpan = System.Diagnostics.Activity.Current;
+        var span = Diagnostics.NccoTracing.StartWebhook(_scheduler.UtcNow, legId is not null && TraceOf is { } traceOf ? traceOf(legId) : default,
+            kind, target.Method, uri, attempt, headers);
         WebhookResponse response;
         try
         {
@@ -200,6 +206,11 @@ public sealed class WebhookDispatcher
         {
             response = WebhookResponse.ConnectionFailed;
         }
+        finally
+        {
+            System.Diagnostics.Activity.Current = previousSpan;
+        }
+        Diagnostics.NccoTracing.EndWebhook(span, _scheduler.UtcNow, response);
         _observer.OnWebhook(_scheduler.UtcNow, legId, request, response);
         return response;
     }

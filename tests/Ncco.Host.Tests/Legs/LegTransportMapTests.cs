@@ -42,7 +42,7 @@ public sealed class LegTransportMapTests
     {
         foreach (var hostFirst in new[] { false, true })
         {
-            var builder = Builder("--Ncco:Sip:Trunks:0:Name=carrier", "--Ncco:Sip:Trunks:0:Host=127.0.0.1");
+            var builder = Builder("--Ncco:Sip:Trunks:0:Name=carrier", "--Ncco:Sip:Trunks:0:Address=127.0.0.1");
             if (hostFirst) builder.AddNccoHost();
             foreach (var name in order) Transports[name](builder);
             if (!hostFirst) builder.AddNccoHost();

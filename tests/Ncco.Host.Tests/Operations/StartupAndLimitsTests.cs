@@ -26,6 +26,7 @@ public sealed class StartupAndLimitsTests
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(provisioner);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks().AddNccoChecks();
         await using var app = builder.Build();
         app.MapHealthEndpoints();
         await app.StartAsync();

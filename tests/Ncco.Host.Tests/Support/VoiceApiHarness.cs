@@ -25,11 +25,19 @@ public sealed class VoiceApiHarness : IAsyncDisposable
     public string ApplicationId { get; }
     public string PrivateKey { get; }
 
-    public static async Task<VoiceApiHarness> StartAsync(string? dataDirectory = null, bool eventUrl = true, params string[] extraArgs)
+    public static Task<VoiceApiHarness> StartAsync(string? dataDirectory = null, bool eventUrl = true, params string[] extraArgs) =>
+        StartAsync(null, dataDirectory, eventUrl, extraArgs);
+
+    /// <param name="configure">Runs after <c>AddNccoHost</c> (an exporter, more services).</param>
+    public static async Task<VoiceApiHarness> StartAsync(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure, string? dataDirectory = null, bool eventUrl = true, params string[] extraArgs)
     {
         var app = await WebhookAppServer.StartAsync();
         var dialer = new VirtualDialer();
-        var host = await TestHostFixture.StartAsync(dataDirectory, configure: b => b.Services.AddSingleton<IVmCustomizer>(dialer), extraArgs: extraArgs);
+        var host = await TestHostFixture.StartAsync(dataDirectory, configure: b =>
+        {
+            b.Services.AddSingleton<IVmCustomizer>(dialer);
+            configure?.Invoke(b);
+        }, extraArgs: extraArgs);
         var (id, key) = await CreateApplicationAsync(host, app, eventUrl);
         return new VoiceApiHarness(host, app, dialer, id, key);
     }

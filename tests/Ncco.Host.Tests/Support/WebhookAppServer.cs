@@ -61,7 +61,7 @@ public sealed class WebhookAppServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var webhook = new ReceivedWebhook(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", body,
-            context.Request.Headers.Authorization.ToString());
+            context.Request.Headers.Authorization.ToString(), context.Request.Headers["traceparent"].ToString());
         _all.Enqueue(webhook);
         _received.Writer.TryWrite(webhook);
         if (_handlers.TryGetValue(context.Request.Path, out var handler)) await handler(context);
@@ -105,7 +105,7 @@ public sealed class WebhookAppServer : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedWebhook(string Method, string Path, string Query, string Body, string Authorization)
+public sealed record ReceivedWebhook(string Method, string Path, string Query, string Body, string Authorization, string TraceParent = "")
 {
     public JsonElement? Json => Body.Length > 0 && Body.TrimStart().StartsWith('{') ? JsonDocument.Parse(Body).RootElement : null;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Ncco.Host.Configuration;
 using Ncco.Model.Endpoints;
 
 namespace Ncco.Host.Legs.Sip;
@@ -17,11 +19,12 @@ public static class SipExtensions
         if (builder.Services.Any(d => d.ServiceType == typeof(Added))) return builder;
         builder.Services.AddSingleton(new Added());
         var section = builder.Configuration.GetSection(SipOptions.Section);
-        builder.Services.Configure<SipOptions>(section);
+        builder.Services.AddNccoOptions<SipOptions>(builder.Configuration, SipOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<SipOptions>, SipOptionsValidator>();
         var enabled = section[nameof(SipOptions.Enabled)];
-        if (enabled is not null && !bool.TryParse(enabled, out _))
-            throw new InvalidOperationException($"{SipOptions.Section}:Enabled '{enabled}' is not valid: it must be true or false.");
-        if (enabled is not null && !bool.Parse(enabled)) return builder;
+        // Decided now (it chooses what to register); a value that is not a boolean is reported by the options check at
+        // start, and SIP stays off until it is fixed.
+        if (enabled is not null && (!bool.TryParse(enabled, out var on) || !on)) return builder;
         builder.Services.AddSingleton<SipGateway>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<SipGateway>());
         builder.Services.AddNccoLegTransport<SipLegTransport>(EndpointTypes.Sip);

@@ -307,11 +307,21 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     private async Task InboundAsync(IncomingCall call, CancellationToken cancellationToken)
     {
+        // The INVITE server transaction up to the call being handed to its application: the root of the call's trace.
+        using var span = Ncco.Diagnostics.NccoTracing.Source.StartActivity("sip.invite", System.Diagnostics.ActivityKind.Server, parentContext: default);
+        if (span is not null)
+        {
+            span.DisplayName = "SIP INVITE";
+            span.SetTag("sip.method", "INVITE");
+            span.SetTag("sip.call_id", call.CallId);
+            span.SetTag("network.peer.address", call.Source.ToString());
+        }
         try
         {
             var vms = _services.GetRequiredService<VmDirectory>();
             if (vms.IsDraining || cancellationToken.IsCancellationRequested)
             {
+                span?.SetTag("sip.response.status_code", 503);
                 call.Reject(503);
                 return;
             }
@@ -332,7 +342,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var application = applicationId is null ? null : await _applications.FindAsync(applicationId, cancellationToken);
             if (application?.Voice?.AnswerUrl is null)
             {
-                _logger.LogInformation("SIP: INVITE for {User} from {Source}: no application answers it (404)", user, call.Source);
+                _logger.InviteUnrouted(user, call.Source);
+                span?.SetTag("sip.response.status_code", 404);
                 call.Reject(404);
                 return;
             }
@@ -360,12 +371,14 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 To = user,
                 EndpointType = EndpointTypes.Sip,
                 SipHeaders = HeadersOf(invite),
+                TraceParent = span?.Context ?? default,
             });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A hostile or broken INVITE (or a store failure) costs this call only.
-            _logger.LogWarning(e, "SIP: inbound call {CallId} failed", call.CallId);
+            _logger.InboundFailed(e, call.CallId);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             try
             {
                 call.Reject(500);

@@ -66,6 +66,9 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     public static SipLeg Outbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, SipDialTarget target) =>
         new(gateway, mediaThread, logger, null, target);
 
+    /// <summary>The call's span (<see cref="OutboundLegRequest.TraceContext"/>): the parent of the INVITE's client span.</summary>
+    internal System.Diagnostics.ActivityContext TraceParent { get; set; }
+
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
     public string LegId { get; private set; } = "";
 
@@ -100,7 +103,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             // 488 (no common codec) was sent by the stack, or the port range is exhausted: the caller is gone either way.
-            _logger.LogWarning("Leg {LegId}: SIP answer failed: {Reason}", LegId, e.Message);
+            _logger.AnswerFailed(LegId, e.Message);
             if (e is not SdpNegotiationException) TryReject(503);
             lateOffer = false;
             lock (_gate) _awaitingAnswer = null;
@@ -134,7 +137,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         await call.Confirmed;
         if (call.Audio is { } audio && !call.IsEnded && Volatile.Read(ref _state) == 2)
         {
-            _logger.LogInformation("Leg {LegId}: late offer answered in the ACK ({Codec})", LegId, audio.Codec.Name);
+            _logger.LateOfferAnswered(LegId, audio.Codec.Name);
             if (!StartMedia(audio))
             {
                 Interlocked.Exchange(ref _state, 3);
@@ -217,6 +220,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             _sink?.Failed(target.Failure);
             return;
         }
+        // The INVITE client transaction, up to its final response, in the call's trace.
+        using var span = Ncco.Diagnostics.NccoTracing.Source.StartActivity("sip.invite", System.Diagnostics.ActivityKind.Client, TraceParent);
+        span?.SetTag("sip.method", "INVITE");
+        span?.SetTag("sip.request.uri", uri.ToString());
+        span?.SetTag("ncco.call.uuid", LegId);
+        if (span is not null) span.DisplayName = "SIP INVITE";
         OutgoingCall call;
         try
         {
@@ -226,7 +235,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogInformation("Leg {LegId}: SIP call to {Uri} could not be placed: {Reason}", LegId, uri, e.Message);
+            _logger.CallNotPlaced(LegId, uri, e.Message);
             Interlocked.Exchange(ref _state, 3);
             ReleasePorts();
             _sink?.Failed("cannot_route");
@@ -250,6 +259,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         {
             final = new SipResponse { StatusCode = 500, ReasonPhrase = e.Message };
         }
+        span?.SetTag("sip.response.status_code", final.StatusCode);
+        if (final.StatusCode >= 400) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, $"{final.StatusCode} {final.ReasonPhrase}");
         if (final.IsSuccess && call.Audio is { } audio)
         {
             if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
@@ -274,7 +285,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         ReleasePorts();
         if (Interlocked.Exchange(ref _state, 3) == 3) return; // we cancelled: the VM already decided the outcome
-        _logger.LogInformation("Leg {LegId}: SIP call to {Uri} ended with {Status} {Reason}", LegId, uri, final.StatusCode, final.ReasonPhrase);
+        _logger.CallFailed(LegId, uri, final.StatusCode, final.ReasonPhrase);
         _sink?.SipStatus(final.StatusCode);
         switch (final.StatusCode)
         {
@@ -315,7 +326,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             // The key's packets go out over its duration; the gap after it lets the far end count the next key apart.
             await Task.Delay(DtmfAnswerKey + DtmfAnswerGap, _gateway.Time);
         }
-        _logger.LogInformation("Leg {LegId}: sent dtmfAnswer ({Count} keys)", LegId, keys.Length);
+        _logger.DtmfAnswerSent(LegId, keys.Length);
     }
 
     private async Task ReportRingingAsync(OutgoingCall call)
@@ -347,7 +358,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (end.Reason == CallEndReason.LocalHangup) return;
         var previous = Interlocked.Exchange(ref _state, 3);
         if (previous == 3) return;
-        _logger.LogInformation("Leg {LegId}: SIP party ended the call ({Reason} {Status})", LegId, end.Reason, end.StatusCode);
+        _logger.PartyEnded(LegId, end.Reason, end.StatusCode);
         StopMedia();
         if (_media is null) ReleasePorts();
         _sink?.HungUp();
@@ -374,7 +385,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or System.Net.Sockets.SocketException)
         {
-            _logger.LogWarning("Leg {LegId}: RTP session could not start: {Reason}", LegId, e.Message);
+            _logger.RtpNotStarted(LegId, e.Message);
             return false;
         }
         _lease = null; // the session owns the ports now
@@ -444,7 +455,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogDebug("Leg {LegId}: BYE not confirmed: {Reason}", LegId, e.Message);
+            _logger.ByeNotConfirmed(LegId, e.Message);
         }
         finally
         {

@@ -16,12 +16,14 @@ internal sealed class SipLegTransport(IServiceProvider services) : ILegTransport
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var gateway = services.GetRequiredService<SipGateway>();
-        return request.Endpoint switch
+        ILegTransport leg = request.Endpoint switch
         {
             SipEndpoint sip => gateway.CreateOutboundLeg(sip, request.From),
             // Registered for phone only when trunks are configured; a gateway that has not started has none yet.
             PhoneEndpoint phone when gateway.HasTrunks => gateway.CreatePhoneLeg(phone, request.From, context.Application.ApplicationId),
             _ => new UnroutableLeg(),
         };
+        if (leg is SipLeg sipLeg) sipLeg.TraceParent = request.TraceContext;
+        return leg;
     }
 }

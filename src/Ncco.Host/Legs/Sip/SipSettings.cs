@@ -49,14 +49,14 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
                 "PCMU" => SdpCodec.Pcmu,
                 "PCMA" => SdpCodec.Pcma,
                 "G722" => SdpCodec.G722,
-                _ => throw Bad("Codecs", name, "each codec must be PCMU, PCMA or G722"),
+                _ => throw Bad("Codecs", name, "must be PCMU, PCMA or G722"),
             };
             if (!codecs.Contains(codec)) codecs.Add(codec);
         }
         var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (user, application) in options.Routes ?? [])
         {
-            if (string.IsNullOrWhiteSpace(user)) throw Bad("Routes", user, "a route needs a user or number");
+            if (string.IsNullOrWhiteSpace(user)) throw Bad("Routes", user, "needs a user or number");
             if (!Guid.TryParse(application, out _)) throw Bad($"Routes:{user}", application, "must be an application id (a UUID)");
             routes[user.Trim()] = application.Trim().ToLowerInvariant();
         }
@@ -74,7 +74,7 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
         {
             var trimmed = name?.Trim() ?? "";
             if (trimmed.Length is 0 or > 64 || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-                throw Bad("Users", name, "each user name must be 1-64 letters, digits, '-', '_' or '.'");
+                throw Bad("Users", name, "must be 1-64 letters, digits, '-', '_' or '.'");
             // The password's value is never echoed in the error.
             if (string.IsNullOrEmpty(user?.Password) || user.Password.Any(c => c is '"' or '\\' || char.IsControl(c)))
                 throw Bad($"Users:{trimmed}:Password", "(hidden)", "must be set and hold no quotes, '\\' or control characters");
@@ -91,7 +91,7 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
             {
                 "MD5" => "MD5",
                 "SHA-256" or "SHA256" => "SHA-256",
-                _ => throw Bad("DigestAlgorithms", name, "each algorithm must be MD5 or SHA-256"),
+                _ => throw Bad("DigestAlgorithms", name, "must be MD5 or SHA-256"),
             };
             if (!algorithms.Contains(algorithm)) algorithms.Add(algorithm);
         }

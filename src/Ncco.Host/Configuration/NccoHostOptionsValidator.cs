@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Ncco.Host.Configuration;
+
+/// <summary>
+/// The rules of <see cref="NccoHostOptions"/>' values, checked at start: each broken rule is one failure naming the key
+/// and what it must be.
+/// </summary>
+internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NccoHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            failures.Add("Ncco:DataDirectory is empty: it must be a directory path (default ncco-data).");
+        if (options.PublicUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            failures.Add($"Ncco:PublicUrl '{url}' is not valid: it must be an absolute http or https URL.");
+        var rate = options.Calls.RateLimitPerSecond;
+        if (!double.IsFinite(rate) || rate < 0)
+            failures.Add($"Ncco:Calls:RateLimitPerSecond is {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}: it must be a number of calls per second, or 0 for no limit (default 3).");
+        if (options.Webhooks.MaxConcurrency < 1)
+            failures.Add($"Ncco:Webhooks:MaxConcurrency is {options.Webhooks.MaxConcurrency}: it must be at least 1 (default 256).");
+        if (options.Webhooks.DefaultConnectTimeoutMs < 1)
+            failures.Add($"Ncco:Webhooks:DefaultConnectTimeoutMs is {options.Webhooks.DefaultConnectTimeoutMs}: it must be at least 1 millisecond (default 1000).");
+        if (options.Webhooks.MaxResponseBytes < 1)
+            failures.Add($"Ncco:Webhooks:MaxResponseBytes is {options.Webhooks.MaxResponseBytes}: it must be a positive number of bytes (default 1048576).");
+        try
+        {
+            options.Media.Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            failures.Add(e.Message + ".");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
