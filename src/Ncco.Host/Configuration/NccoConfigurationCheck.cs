@@ -149,28 +149,10 @@ internal static class NccoConfigurationCheck
         var bestDistance = int.MaxValue;
         foreach (var name in known)
         {
-            var distance = EditDistance(key.ToUpperInvariant(), name.ToUpperInvariant());
+            var distance = Ncco.Text.EditDistance.Between(key.ToUpperInvariant(), name.ToUpperInvariant());
             if (distance < bestDistance) (best, bestDistance) = (name, distance);
         }
         // Up to a third of the name, at least one edit: "DrainTimout" → DrainTimeout, "Foo" → nothing.
-        return best is not null && bestDistance <= Math.Max(1, best.Length / 3) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
+        return best is not null && Ncco.Text.EditDistance.IsClose(bestDistance, best) ? best : null;
     }
 }
