@@ -21,25 +21,31 @@ namespace Ncco.Host;
 /// <summary>Registers and maps the host's services and APIs; <c>Program.cs</c> is just these two calls.</summary>
 public static class NccoHostExtensions
 {
-    /// <summary>Adds the host's services: options, the SQLite store, credentials, JWT validation.</summary>
+    /// <summary>
+    /// Adds the host's services: options, the store (SQLite unless <c>Ncco:Store:Provider</c> names another registered
+    /// provider), credentials, JWT validation.
+    /// </summary>
     public static WebApplicationBuilder AddNccoHost(this WebApplicationBuilder builder)
     {
         builder.Services.AddNccoOptions<NccoHostOptions>(builder.Configuration, NccoHostOptions.Section);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NccoHostOptions>, NccoHostOptionsValidator>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<HostPublicUrl>();
-        builder.Services.AddSingleton(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<NccoHostOptions>>().Value;
-            return AccountCredentialsStore.Load(DataDirectory(options), options.Account.ApiKey, options.Account.ApiSecret, options.Account.SignatureSecret);
-        });
+        // DI factories are synchronous: the credentials are read once, at the first resolution (the file store completes
+        // at once; a database store waits for its one query, on a host without a synchronization context).
+        builder.Services.AddSingleton(provider => StoreRegistration.Selected<IAccountCredentialsStore>(provider)
+            .LoadAsync(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Account, CancellationToken.None).GetAwaiter().GetResult());
         builder.Services.AddSingleton(provider =>
         {
             var directory = DataDirectory(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value);
             Directory.CreateDirectory(directory);
             return SqliteDatabase.AtPath(Path.Combine(directory, "ncco.db"));
         });
-        builder.Services.AddSingleton<IApplicationRepository, SqliteApplicationRepository>();
+        AddSqliteProvider(builder.Services);
+        builder.Services.AddSingleton(StoreRegistration.Selected<INccoStore>);
+        builder.Services.AddSingleton(StoreRegistration.Selected<IApplicationRepository>);
+        builder.Services.AddSingleton(StoreRegistration.Selected<ISipBindingRepository>);
+        builder.Services.AddSingleton<NodeAdmission>();
         builder.Services.AddNccoOptions<AuthOptions>(builder.Configuration, AuthOptions.Section);
         // An app may register a cluster-wide replay store before AddNccoHost; this in-memory one is the default.
         builder.Services.TryAddSingleton<IJtiReplayStore, JtiReplayCache>();
@@ -51,8 +57,8 @@ public static class NccoHostExtensions
 
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<NccoMetrics>();
-        builder.Services.AddSingleton<ICallRepository, SqliteCallRepository>();
-        builder.Services.AddSingleton<IRecordingRepository, SqliteRecordingRepository>();
+        builder.Services.AddSingleton(StoreRegistration.Selected<ICallRepository>);
+        builder.Services.AddSingleton(StoreRegistration.Selected<IRecordingRepository>);
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
@@ -79,10 +85,18 @@ public static class NccoHostExtensions
     /// <summary>Prepares the store and maps every API.</summary>
     public static async Task<WebApplication> UseNccoHostAsync(this WebApplication app)
     {
-        await app.Services.GetRequiredService<SqliteDatabase>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        await app.Services.GetRequiredService<INccoStore>().MigrateAsync(app.Lifetime.ApplicationStopping);
         var account = app.Services.GetRequiredService<AccountCredentials>();
-        app.Logger.LogInformation("Applications API: Basic auth with API key {ApiKey} (secret in {DataDirectory}/account.json)",
-            account.ApiKey, DataDirectory(app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value));
+        var hostOptions = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value;
+        if (hostOptions.Store.Provider == StoreProvider.Sqlite)
+        {
+            app.Logger.LogInformation("Applications API: Basic auth with API key {ApiKey} (secret in {DataDirectory}/account.json)",
+                account.ApiKey, DataDirectory(hostOptions));
+        }
+        else
+        {
+            app.Logger.LogInformation("Applications API: Basic auth with API key {ApiKey} (secret in the {Provider} store)", account.ApiKey, hostOptions.Store.Provider);
+        }
 
         app.Use(async (context, next) =>
         {
@@ -118,6 +132,20 @@ public static class NccoHostExtensions
         app.MapFilesApi();
         app.MapNccoDashboard();
         return app;
+    }
+
+    /// <summary>The SQLite provider, keyed <see cref="StoreProvider.Sqlite"/>: the file <c>ncco.db</c> and <c>account.json</c> in the data directory.</summary>
+    private static void AddSqliteProvider(IServiceCollection services)
+    {
+        var key = StoreRegistration.Key(StoreProvider.Sqlite);
+        services.AddKeyedSingleton<INccoStore>(key, (provider, _) => new SqliteStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<IApplicationRepository>(key, (provider, _) =>
+            new SqliteApplicationRepository(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ICallRepository>(key, (provider, _) => new SqliteCallRepository(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<IRecordingRepository>(key, (provider, _) => new SqliteRecordingRepository(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<ISipBindingRepository>(key, (provider, _) => new SqliteSipBindingRepository(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) =>
+            new FileAccountCredentialsStore(DataDirectory(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value)));
     }
 
     private static string DataDirectory(NccoHostOptions options) => Path.GetFullPath(options.DataDirectory);

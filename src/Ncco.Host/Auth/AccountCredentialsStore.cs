@@ -27,7 +27,7 @@ public static class AccountCredentialsStore
         }
         if (stored is null)
         {
-            stored = new AccountCredentials(RandomHex(4), RandomHex(8), RandomHex(32));
+            stored = Generate();
             Directory.CreateDirectory(dataDirectory);
             var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -42,6 +42,9 @@ public static class AccountCredentialsStore
         var path = Path.Combine(dataDirectory, "account.json");
         return File.Exists(path) ? JsonSerializer.Deserialize<AccountCredentials>(File.ReadAllText(path)) : null;
     }
+
+    /// <summary>New random credentials: an 8-hex-digit API key, a 16-hex-digit secret, a 64-hex-digit signature secret.</summary>
+    public static AccountCredentials Generate() => new(RandomHex(4), RandomHex(8), RandomHex(32));
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 }

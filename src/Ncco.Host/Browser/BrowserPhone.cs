@@ -12,7 +12,7 @@ namespace Ncco.Host.Browser;
 /// their calls to the application (answer webhook with <c>from_user</c>, <c>endpoint_type: "app"</c> and
 /// <c>custom_data</c>). A user may be signed in on several phones; a call rings the most recent idle one.
 /// </summary>
-public sealed class BrowserPhone(IApplicationRepository applications, VmDirectory vms, MediaServices media, ILoggerFactory loggers)
+public sealed class BrowserPhone(IApplicationRepository applications, VmDirectory vms, MediaServices media, ILoggerFactory loggers, NodeAdmission? admission = null)
 {
     private readonly List<BrowserPhoneSession> _sessions = [];
     private readonly ILogger _logger = loggers.CreateLogger("Ncco.Host.Browser");
@@ -67,6 +67,7 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
     internal async Task<string?> PlaceCallAsync(BrowserPhoneSession session, string? to, JsonElement? customData, CancellationToken cancellationToken)
     {
         if (vms.IsDraining) return "the host is shutting down and takes no new calls";
+        if (admission is { SuspendedBecause: { } suspended }) return "this node takes no new calls: " + suspended;
         var application = await applications.FindAsync(session.User.ApplicationId, cancellationToken);
         if (application is null) return $"application {session.User.ApplicationId} no longer exists";
         if (application.Voice?.AnswerUrl is null) return $"application {application.Id} has no voice answer_url to call";

@@ -39,6 +39,9 @@ public sealed class NccoHostOptions
 
     /// <summary>Admission limits for new calls (concurrent calls, per-source call rate).</summary>
     public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Where state is stored (<c>Ncco:Store</c>): SQLite by default, PostgreSQL for a cluster.</summary>
+    public StoreOptions Store { get; set; } = new();
 }
 
 /// <summary>How NCCOs received at run time are checked (<c>Ncco:Validation</c>).</summary>

@@ -26,6 +26,10 @@ internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOption
             failures.Add($"Ncco:Webhooks:DefaultConnectTimeoutMs is {options.Webhooks.DefaultConnectTimeoutMs}: it must be at least 1 millisecond (default 1000).");
         if (options.Webhooks.MaxResponseBytes < 1)
             failures.Add($"Ncco:Webhooks:MaxResponseBytes is {options.Webhooks.MaxResponseBytes}: it must be a positive number of bytes (default 1048576).");
+        if (!Enum.IsDefined(options.Store.Provider))
+            failures.Add($"Ncco:Store:Provider is {(int)options.Store.Provider}: it must be Sqlite (default) or Postgres.");
+        if (options.Store.Provider == StoreProvider.Postgres && string.IsNullOrWhiteSpace(options.Store.ConnectionString))
+            failures.Add("Ncco:Store:ConnectionString is empty: Ncco:Store:Provider=Postgres needs an Npgsql connection string (Host=…;Database=…;Username=…;Password=…).");
         try
         {
             options.Media.Validate();

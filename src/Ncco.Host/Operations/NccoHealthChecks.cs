@@ -26,6 +26,9 @@ public static class NccoHealthChecks
     /// <summary>Not draining: unhealthy from the moment the host was asked to stop (new calls are refused).</summary>
     public const string Draining = "ncco-draining";
 
+    /// <summary>Admitting: unhealthy while <see cref="NodeAdmission"/> is suspended (in a cluster, the node lost the shared database).</summary>
+    public const string Admission = "ncco-admission";
+
     /// <summary>The store answers a query within <see cref="HealthEndpoints.DatabaseTimeout"/>.</summary>
     public const string Store = "ncco-store";
 
@@ -46,6 +49,7 @@ public static class NccoHealthChecks
         string[] tags = [NccoTag];
         checks.Add(new HealthCheckRegistration(Starting, services => new StartingCheck(services), HealthStatus.Unhealthy, tags));
         checks.Add(new HealthCheckRegistration(Draining, services => new DrainingCheck(services), HealthStatus.Unhealthy, tags));
+        checks.Add(new HealthCheckRegistration(Admission, services => new AdmissionCheck(services), HealthStatus.Unhealthy, tags));
         checks.Add(new HealthCheckRegistration(Store, services => new StoreCheck(services), HealthStatus.Unhealthy, tags));
         checks.Add(new HealthCheckRegistration(SipListener, services => new SipCheck(services), HealthStatus.Unhealthy, tags));
         checks.Add(new HealthCheckRegistration(MediaClock, services => new MediaClockCheck(services), HealthStatus.Unhealthy, tags));
@@ -69,23 +73,28 @@ public static class NccoHealthChecks
                 : HealthCheckResult.Healthy());
     }
 
+    private sealed class AdmissionCheck(IServiceProvider services) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(services.GetService<NodeAdmission>() is { SuspendedBecause: { } reason }
+                ? HealthCheckResult.Unhealthy("this node takes no new calls: " + reason)
+                : HealthCheckResult.Healthy());
+    }
+
     private sealed class StoreCheck(IServiceProvider services) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
-            if (services.GetService<SqliteDatabase>() is not { } database) return HealthCheckResult.Healthy("no SQLite store in this host");
+            if (services.GetService<INccoStore>() is not { } store) return HealthCheckResult.Healthy("no store in this host");
             var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
             using var timeout = new CancellationTokenSource(HealthEndpoints.DatabaseTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             try
             {
-                await using var connection = await database.OpenAsync(linked.Token).ConfigureAwait(false);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT 1";
-                await command.ExecuteScalarAsync(linked.Token).ConfigureAwait(false);
+                await store.PingAsync(linked.Token).ConfigureAwait(false);
                 return HealthCheckResult.Healthy();
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return HealthCheckResult.Unhealthy("the database did not answer: " + e.Message);
             }

@@ -10,19 +10,16 @@ namespace Ncco.Host.Persistence;
 /// The SIP registrar's bindings (softphone users of <c>Ncco:Sip:Users</c>) in SQLite, so a restart keeps registered
 /// phones reachable until their registrations expire. Rows past their expiry are purged on every load and write.
 /// </summary>
-public sealed class SqliteSipBindingRepository(SqliteDatabase database)
+public sealed class SqliteSipBindingRepository(SqliteDatabase database) : ISipBindingRepository
 {
-    /// <summary>A stored binding of <paramref name="User"/>.</summary>
-    public sealed record StoredBinding(string User, SipBinding Binding);
-
-    /// <summary>Purges expired rows and returns the live ones, oldest expiry first.</summary>
-    public async Task<IReadOnlyList<StoredBinding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredSipBinding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await PurgeAsync(connection, now, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port FROM sip_bindings ORDER BY expires_at";
-        var rows = new List<StoredBinding>();
+        var rows = new List<StoredSipBinding>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -37,13 +34,13 @@ public sealed class SqliteSipBindingRepository(SqliteDatabase database)
             {
                 continue;
             }
-            rows.Add(new StoredBinding(reader.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            rows.Add(new StoredSipBinding(reader.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
                 reader.GetString(3), reader.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, reader.GetInt32(7))))));
         }
         return rows;
     }
 
-    /// <summary>Replaces <paramref name="user"/>'s rows with <paramref name="bindings"/> (none removes them) and purges expired rows.</summary>
+    /// <inheritdoc />
     public async Task SaveAsync(string user, IReadOnlyList<SipBinding> bindings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bindings);

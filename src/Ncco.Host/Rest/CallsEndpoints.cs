@@ -68,6 +68,8 @@ public static class CallsEndpoints
             if (request is { Ncco: null } && request.AnswerUrl is null) errors.Add(new("answer_url", "is required unless ncco is set"));
             if (errors.Count > 0 || request is null) return ErrorResults.InvalidParameters(http, "#validation", errors);
             if (vms.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
+            if (http.RequestServices.GetService<NodeAdmission>() is { SuspendedBecause: { } suspended })
+                return ErrorResults.Unavailable(http, $"This node takes no new calls: {suspended}.");
             if (!limiter.TryAcquire(out var retryAfter))
             {
                 metrics.RateLimited();

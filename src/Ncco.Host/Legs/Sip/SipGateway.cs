@@ -37,7 +37,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private Ncco.Sip.Registration.SipRegistrar? _registrar;
     private SipTlsSettings? _tls;
     private Task _accepting = Task.CompletedTask;
-    private Persistence.SqliteSipBindingRepository? _bindingStore;
+    private Persistence.ISipBindingRepository? _bindingStore;
     private readonly System.Threading.Channels.Channel<(string User, IReadOnlyList<Ncco.Sip.Registration.SipBinding> Bindings)> _bindingChanges =
         System.Threading.Channels.Channel.CreateUnbounded<(string, IReadOnlyList<Ncco.Sip.Registration.SipBinding>)>(new() { SingleReader = true });
     private Task _savingBindings = Task.CompletedTask;
@@ -131,8 +131,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// </summary>
     private async Task RestoreBindingsAsync(CancellationToken cancellationToken)
     {
-        if (_registrar is null || _services.GetService<Persistence.SqliteDatabase>() is not { } database) return;
-        _bindingStore = new Persistence.SqliteSipBindingRepository(database);
+        if (_registrar is null || _services.GetService<Persistence.ISipBindingRepository>() is not { } store) return;
+        _bindingStore = store;
         var stored = await _bindingStore.LoadAsync(Time.GetUtcNow(), cancellationToken);
         var users = _settings!.Users;
         foreach (var row in stored)
@@ -145,7 +145,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Writes the registrar's changes one at a time, in order; ends once the queue is closed at stop and drained.</summary>
-    private async Task SaveBindingsAsync(Persistence.SqliteSipBindingRepository store)
+    private async Task SaveBindingsAsync(Persistence.ISipBindingRepository store)
     {
         await foreach (var (user, bindings) in _bindingChanges.Reader.ReadAllAsync())
         {
@@ -153,7 +153,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 await store.SaveAsync(user, bindings, Time.GetUtcNow(), CancellationToken.None);
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
             {
                 // The registration holds in memory; only a restart would lose it.
                 _logger.LogWarning(e, "SIP registrar: storing the registrations of {User} failed", user);
@@ -319,7 +319,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         try
         {
             var vms = _services.GetRequiredService<VmDirectory>();
-            if (vms.IsDraining || cancellationToken.IsCancellationRequested)
+            if (vms.IsDraining || _services.GetService<NodeAdmission>() is { TakesNewCalls: false } || cancellationToken.IsCancellationRequested)
             {
                 span?.SetTag("sip.response.status_code", 503);
                 call.Reject(503);
