@@ -107,7 +107,7 @@ check_package() {
     [ -n "$mapped" ] || { echo "$id: no SourceLink map in the PDBs"; find "$pdbs" -name '*.pdb'; return 1; }
   fi
 }
-for id in Ncco.Runtime Ncco.Testing Ncco.Host Ncco.Media Ncco.Rtp Ncco.Sip; do
+for id in Ncco.Runtime Ncco.Testing Ncco.Host Ncco.Host.Postgres Ncco.Media Ncco.Rtp Ncco.Sip; do
   check "package $id: metadata, README with 'dotnet add package $id', icon, symbols, SourceLink" \
     check_package "$id" "dotnet add package $id" yes
 done

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Ncco.Host;
+using Ncco.Host.Postgres;
 using Ncco.Host.Auth;
 using Ncco.Host.Configuration;
 using Ncco.Host.Dashboard;
@@ -71,6 +72,8 @@ public static class ServeCommand
         try
         {
             builder.AddNccoHost();
+            // Ncco:Store:Provider=Postgres (cluster mode); with the default SQLite store this only adds the Ncco:Cluster settings.
+            builder.AddNccoPostgres();
             app = builder.Build();
             await app.UseNccoHostAsync();
             await app.StartAsync(cancellationToken);

@@ -1,0 +1,35 @@
+namespace Ncco.Host.Postgres.Cluster;
+
+/// <summary>
+/// This node's place in a cluster (<c>Ncco:Cluster</c>), used when <c>Ncco:Store:Provider=Postgres</c>.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Ncco:Cluster";
+
+    /// <summary>
+    /// The node's id, stable across restarts (each start is a new incarnation of it): 1–64 letters, digits, <c>.</c>,
+    /// <c>_</c> or <c>-</c>. Default: the machine name — set it when several nodes run on one machine, since two live
+    /// processes with one id make the older one stop taking calls.
+    /// </summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// Where the other nodes reach this one (an absolute http or https URL on the cluster's private network). Default:
+    /// the host's public URL (<c>Ncco:PublicUrl</c>).
+    /// </summary>
+    public string? InternalUrl { get; set; }
+
+    /// <summary>How often the node writes its heartbeat (default 2 s; at least 50 ms).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long without a heartbeat before the others consider the node dead (default 10 s; at least twice
+    /// <see cref="HeartbeatInterval"/>, so one late heartbeat never kills a node).
+    /// </summary>
+    public TimeSpan DeadAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The effective node id.</summary>
+    public string EffectiveNodeId => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Ncco.Host.Postgres.Cluster;
+
+/// <summary>The rules of <see cref="ClusterOptions"/>, checked at start; each failure names its key.</summary>
+internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var id = options.EffectiveNodeId;
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            failures.Add($"Ncco:Cluster:NodeId '{id}' is not valid: it must be 1–64 letters, digits, '.', '_' or '-'.");
+        if (options.InternalUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            failures.Add($"Ncco:Cluster:InternalUrl '{url}' is not valid: it must be an absolute http or https URL.");
+        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(50))
+            failures.Add($"Ncco:Cluster:HeartbeatInterval is {options.HeartbeatInterval}: it must be at least 00:00:00.050 (default 00:00:02).");
+        if (options.DeadAfter < options.HeartbeatInterval * 2)
+            failures.Add($"Ncco:Cluster:DeadAfter is {options.DeadAfter}: it must be at least twice Ncco:Cluster:HeartbeatInterval ({options.HeartbeatInterval}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Calls;
+using Ncco.Host.Configuration;
+using Npgsql;
+
+namespace Ncco.Host.Postgres.Cluster;
+
+/// <summary>
+/// Cluster membership in the shared database (<c>cluster_nodes</c>). At start the node registers under its id with
+/// the next incarnation number; then it writes a heartbeat every <see cref="ClusterOptions.HeartbeatInterval"/>. A
+/// node whose heartbeat is older than <see cref="ClusterOptions.DeadAfter"/> is dead to the others.
+/// <para>
+/// No split brain: the node suspends its <see cref="NodeAdmission"/> (SIP 503, REST 503, <c>/health/ready</c>
+/// unhealthy) as soon as one heartbeat fails or times out (the timeout is one interval), well before the others could
+/// call it dead, and resumes once a heartbeat gets through. A heartbeat that finds a newer incarnation of the same id
+/// (a second process started with this node's id) suspends this one for good. Liveness is judged on the database's
+/// clock (<c>clock_timestamp()</c>), so the nodes' own clocks never need to agree; the intervals are timed with the
+/// host's <see cref="TimeProvider"/>. On a graceful stop the node marks itself dead at once.
+/// </para>
+/// </summary>
+public sealed class PostgresMembership : IHostedService, IAsyncDisposable
+{
+    private readonly PostgresDatabase _database;
+    private readonly ClusterOptions _options;
+    private readonly NccoHostOptions _host;
+    private readonly HostPublicUrl _publicUrl;
+    private readonly NodeAdmission _admission;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostgresMembership> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+    private bool _superseded;
+
+    /// <summary>Creates the service.</summary>
+    public PostgresMembership(PostgresDatabase database, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host, HostPublicUrl publicUrl,
+        NodeAdmission admission, TimeProvider time, ILogger<PostgresMembership> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(host);
+        _database = database;
+        _options = options.Value;
+        _host = host.Value;
+        _publicUrl = publicUrl;
+        _admission = admission;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>This node's id.</summary>
+    public string NodeId => _options.EffectiveNodeId;
+
+    /// <summary>This start's incarnation (0 until registered, and when the store is not PostgreSQL).</summary>
+    public long Incarnation { get; private set; }
+
+    /// <summary>Heartbeats written since start (for tests and diagnostics).</summary>
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+
+    private long _heartbeats;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_host.Store.Provider != StoreProvider.Postgres) return;
+        await _database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        var url = string.IsNullOrWhiteSpace(_options.InternalUrl) ? _publicUrl.Resolve() : _options.InternalUrl;
+        await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var register = new NpgsqlCommand("""
+            INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
+            VALUES (@id, 1, @url, clock_timestamp(), clock_timestamp())
+            ON CONFLICT (node_id) DO UPDATE SET incarnation = cluster_nodes.incarnation + 1, internal_url = EXCLUDED.internal_url,
+                started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at
+            RETURNING incarnation
+            """, connection))
+        {
+            register.Text("id", NodeId);
+            register.Text("url", url);
+            Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        _logger.LogInformation("Cluster: node {NodeId} joined as incarnation {Incarnation} at {InternalUrl}", NodeId, Incarnation, url);
+        _loop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Incarnation == 0) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_superseded) return;
+        try
+        {
+            // Dead at once rather than after DeadAfter: the others stop counting on this node now.
+            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var leave = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = 'epoch' WHERE node_id = @id AND incarnation = @incarnation", connection);
+            leave.Text("id", NodeId);
+            leave.Bigint("incarnation", Incarnation);
+            await leave.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Cluster: node {NodeId} incarnation {Incarnation} left", NodeId, Incarnation);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Cluster: node {NodeId} could not mark itself stopped; the others will see it dead after {DeadAfter}", NodeId, _options.DeadAfter);
+        }
+    }
+
+    /// <summary>Every node the database knows, alive or not, by id.</summary>
+    public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            SELECT node_id, incarnation, internal_url, started_at, heartbeat_at, clock_timestamp() - heartbeat_at < @dead
+            FROM cluster_nodes ORDER BY node_id
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = _options.DeadAfter });
+        var members = new List<ClusterMember>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            members.Add(new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5)));
+        }
+        return members;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private int _disposed;
+
+    private async Task HeartbeatLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.HeartbeatInterval, _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            using var timeout = new CancellationTokenSource(_options.HeartbeatInterval, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+            try
+            {
+                if (await BeatAsync(linked.Token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref _heartbeats);
+                    if (!_admission.TakesNewCalls)
+                    {
+                        _admission.Resume();
+                        _logger.LogInformation("Cluster: node {NodeId} reaches the database again and takes new calls", NodeId);
+                    }
+                    continue;
+                }
+                _superseded = true;
+                _admission.Suspend($"node id {NodeId} was registered again by a newer process (incarnation above {Incarnation})");
+                _logger.LogError("Cluster: a newer incarnation of node {NodeId} is registered; this process takes no new calls", NodeId);
+                return;
+            }
+            catch (Exception e) when (e is DbException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException && !stopping.IsCancellationRequested)
+            {
+                if (_admission.TakesNewCalls)
+                {
+                    _logger.LogError(e, "Cluster: node {NodeId} cannot reach the database; it takes no new calls until it can", NodeId);
+                }
+                _admission.Suspend("it cannot reach the cluster's database");
+            }
+        }
+    }
+
+    private async Task<bool> BeatAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var beat = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() WHERE node_id = @id AND incarnation = @incarnation", connection);
+        beat.Text("id", NodeId);
+        beat.Bigint("incarnation", Incarnation);
+        return await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+}

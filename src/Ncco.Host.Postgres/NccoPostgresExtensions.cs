@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Applications;
+using Ncco.Host.Auth;
+using Ncco.Host.Calls;
+using Ncco.Host.Configuration;
+using Ncco.Host.Persistence;
+using Ncco.Host.Postgres.Cluster;
+using Ncco.Host.Recordings;
+
+namespace Ncco.Host.Postgres;
+
+/// <summary>Registers the PostgreSQL store provider, as Kestrel's <c>UseSockets()</c> registers a transport.</summary>
+public static class NccoPostgresExtensions
+{
+    /// <summary>
+    /// Makes <c>Ncco:Store:Provider=Postgres</c> available (before or after <c>AddNccoHost</c>): the repositories keyed
+    /// <see cref="StoreProvider.Postgres"/>, the <c>Ncco:Cluster</c> settings and the membership heartbeat. Nothing
+    /// connects to PostgreSQL unless the configuration selects it; with the default SQLite store this only adds the
+    /// settings.
+    /// </summary>
+    public static WebApplicationBuilder AddNccoPostgres(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddNccoOptions<ClusterOptions>(builder.Configuration, ClusterOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(PostgresDatabase))) return builder;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NodeAdmission>();
+        services.AddSingleton(provider => new PostgresDatabase(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.ConnectionString
+            ?? throw new InvalidOperationException("Ncco:Store:ConnectionString is empty: Ncco:Store:Provider=Postgres needs an Npgsql connection string.")));
+        var key = StoreRegistration.Key(StoreProvider.Postgres);
+        services.AddKeyedSingleton<INccoStore>(key, (provider, _) => new PostgresStore(provider.GetRequiredService<PostgresDatabase>()));
+        services.AddKeyedSingleton<IApplicationRepository>(key, (provider, _) =>
+            new PostgresApplicationRepository(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ICallRepository>(key, (provider, _) =>
+            new PostgresCallRepository(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<IOptions<ClusterOptions>>().Value.EffectiveNodeId));
+        services.AddKeyedSingleton<IRecordingRepository>(key, (provider, _) => new PostgresRecordingRepository(provider.GetRequiredService<PostgresDatabase>()));
+        services.AddKeyedSingleton<ISipBindingRepository>(key, (provider, _) => new PostgresSipBindingRepository(provider.GetRequiredService<PostgresDatabase>()));
+        services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) => new PostgresAccountCredentialsStore(provider.GetRequiredService<PostgresDatabase>()));
+        services.AddSingleton<PostgresMembership>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());
+        return builder;
+    }
+}

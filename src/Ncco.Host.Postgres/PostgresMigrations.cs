@@ -1,0 +1,100 @@
+namespace Ncco.Host.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as an append-only list of migrations, table for table the SQLite one
+/// (<c>src/Ncco.Host/Persistence/Migrations.cs</c>) plus what only a shared database needs (the account row, the
+/// cluster's nodes, the owner of each call). Never edit a released entry: add a new one. Times are Unix milliseconds
+/// (<c>BIGINT</c>) as in SQLite, so both providers filter and order the same way; <c>seq</c> columns keep insertion
+/// order where SQLite has its <c>rowid</c>.
+/// </summary>
+internal static class PostgresMigrations
+{
+    public static IReadOnlyList<(int Version, string Sql)> All { get; } =
+    [
+        (1, """
+            CREATE TABLE applications (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY,
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                document TEXT NOT NULL
+            );
+            CREATE INDEX applications_by_seq ON applications (seq);
+            """),
+        (2, """
+            CREATE TABLE calls (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY,
+                uuid TEXT PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                conversation_uuid TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                status TEXT NOT NULL,
+                to_type TEXT NOT NULL, to_key TEXT NOT NULL, to_value TEXT NOT NULL,
+                from_type TEXT, from_key TEXT, from_value TEXT,
+                created_at BIGINT NOT NULL,
+                start_time BIGINT,
+                end_time BIGINT,
+                owner_node TEXT NOT NULL
+            );
+            CREATE INDEX calls_by_application ON calls (application_id, created_at, seq);
+            CREATE INDEX calls_by_conversation ON calls (conversation_uuid);
+            CREATE INDEX calls_unfinished ON calls (owner_node) WHERE end_time IS NULL;
+            CREATE TABLE call_events (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                call_uuid TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT,
+                owner_node TEXT NOT NULL
+            );
+            CREATE INDEX call_events_by_call ON call_events (call_uuid, id);
+            CREATE INDEX call_events_by_node ON call_events (owner_node, at);
+            """),
+        (3, """
+            CREATE TABLE recordings (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY,
+                file_id TEXT PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                conversation_uuid TEXT NOT NULL,
+                leg_uuid TEXT,
+                kind TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX recordings_by_application ON recordings (application_id, created_at, seq);
+            CREATE INDEX recordings_by_time ON recordings (created_at, seq);
+            """),
+        (4, """
+            CREATE TABLE sip_bindings (
+                username TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                call_id TEXT NOT NULL,
+                cseq BIGINT NOT NULL,
+                source_transport TEXT NOT NULL,
+                source_address TEXT NOT NULL,
+                source_port INTEGER NOT NULL,
+                PRIMARY KEY (username, contact)
+            );
+            CREATE INDEX sip_bindings_by_expiry ON sip_bindings (expires_at);
+            """),
+        (5, """
+            CREATE TABLE account (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                api_key TEXT NOT NULL,
+                api_secret TEXT NOT NULL,
+                signature_secret TEXT NOT NULL
+            );
+            """),
+        (6, """
+            CREATE TABLE cluster_nodes (
+                node_id TEXT PRIMARY KEY,
+                incarnation BIGINT NOT NULL,
+                internal_url TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Ncco.Host.Persistence;
+using Ncco.Sip.Messages;
+using Ncco.Sip.Registration;
+using Ncco.Sip.Transport;
+using Npgsql;
+
+namespace Ncco.Host.Postgres;
+
+/// <summary>
+/// The SIP registrar's bindings in PostgreSQL, the same rows as SQLite's <c>sip_bindings</c> (the user column is
+/// <c>username</c>: <c>user</c> is reserved in PostgreSQL). Shared by every node, so a phone's registration is
+/// restored by whichever node starts next.
+/// </summary>
+public sealed class PostgresSipBindingRepository(PostgresDatabase database) : ISipBindingRepository
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredSipBinding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await PurgeAsync(connection, null, now, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT username, contact, expires_at, call_id, cseq, source_transport, source_address, source_port FROM sip_bindings ORDER BY expires_at, username, contact",
+            connection);
+        var rows = new List<StoredSipBinding>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A row that no longer parses (hand-edited, or from a future format) is skipped rather than failing the start.
+            if (!Enum.TryParse<SipTransportKind>(reader.GetString(5), out var transport) || !IPAddress.TryParse(reader.GetString(6), out var address)) continue;
+            SipUri contact;
+            try
+            {
+                contact = SipUri.Parse(reader.GetString(1));
+            }
+            catch (Ncco.Sip.Parsing.SipParseException)
+            {
+                continue;
+            }
+            rows.Add(new StoredSipBinding(reader.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.GetString(3), reader.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, reader.GetInt32(7))))));
+        }
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAsync(string user, IReadOnlyList<SipBinding> bindings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var delete = new NpgsqlCommand("DELETE FROM sip_bindings WHERE username = @user", connection, transaction))
+        {
+            delete.Text("user", user);
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var binding in bindings)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO sip_bindings (username, contact, expires_at, call_id, cseq, source_transport, source_address, source_port)
+                VALUES (@user, @contact, @expires, @call, @cseq, @transport, @address, @port)
+                ON CONFLICT (username, contact) DO UPDATE SET expires_at = EXCLUDED.expires_at, call_id = EXCLUDED.call_id, cseq = EXCLUDED.cseq,
+                    source_transport = EXCLUDED.source_transport, source_address = EXCLUDED.source_address, source_port = EXCLUDED.source_port
+                """, connection, transaction);
+            insert.Text("user", user);
+            insert.Text("contact", binding.Contact.ToString());
+            insert.Bigint("expires", binding.ExpiresAt.ToUnixTimeMilliseconds());
+            insert.Text("call", binding.CallId);
+            insert.Bigint("cseq", binding.CSeq);
+            insert.Text("transport", binding.Source.Transport.ToString());
+            insert.Text("address", binding.Source.Address.Address.ToString());
+            insert.Integer("port", binding.Source.Address.Port);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await PurgeAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task PurgeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var purge = new NpgsqlCommand("DELETE FROM sip_bindings WHERE expires_at <= @now", connection, transaction);
+        purge.Bigint("now", now.ToUnixTimeMilliseconds());
+        await purge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Auth;
+using Ncco.Host.Calls;
+using Ncco.Host.Postgres.Cluster;
+using Ncco.Host.Postgres.Tests.Support;
+using Npgsql;
+
+namespace Ncco.Host.Postgres.Tests.Cluster;
+
+/// <summary>
+/// Two real hosts on one PostgreSQL database: they share state and credentials, see each other through heartbeats, a
+/// node that loses the database stops taking new calls (readiness, SIP 503) and the other sees it dead, each start is a
+/// new incarnation.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MembershipTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Two_nodes_share_applications_and_credentials_and_see_each_other_alive()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var a = await ClusterNode.StartAsync(database, "node-a");
+        await using var b = await ClusterNode.StartAsync(database, "node-b");
+
+        Assert.Equal(a.Services.GetRequiredService<AccountCredentials>(), b.Services.GetRequiredService<AccountCredentials>());
+        var members = await b.Membership.MembersAsync(default);
+        Assert.Equal(["node-a", "node-b"], members.Select(m => m.NodeId));
+        Assert.All(members, m => Assert.True(m.IsAlive));
+        Assert.All(members, m => Assert.Equal(1, m.Incarnation));
+        Assert.Equal(new Uri("http://node-a.internal:8080/"), members[0].InternalUrl);
+
+        using var created = await a.Client.PostAsJsonAsync("/v2/applications", new { name = "shared app" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        using var read = await b.Client.GetAsync($"/v2/applications/{id}");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("shared app", (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+
+        // Heartbeats keep both alive well past the dead-after time.
+        await Task.Delay(ClusterNode.DeadAfter * 2);
+        Assert.All(await a.Membership.MembersAsync(default), m => Assert.True(m.IsAlive));
+        Assert.True(a.Membership.Heartbeats > 0);
+    }
+
+    [Fact]
+    public async Task A_node_that_cannot_reach_the_database_refuses_new_calls_and_is_dead_to_the_others_until_it_reaches_it_again()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var builder = new NpgsqlConnectionStringBuilder(database);
+        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, builder.Port));
+        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var a = await ClusterNode.StartAsync(throughCutter, "node-a", sip: true);
+        await using var b = await ClusterNode.StartAsync(database, "node-b");
+
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), await a.ReadinessAsync());
+        Assert.Equal(404, await a.InviteAsync());
+
+        cutter.Cut();
+        await Eventually.ReturnsAsync(a.ReadinessAsync, r => r.Admission == "Unhealthy", "node-a suspending admission");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await a.ReadinessAsync()).Status);
+        Assert.False(a.Services.GetRequiredService<NodeAdmission>().TakesNewCalls);
+        Assert.Equal(503, await a.InviteAsync());
+        var seen = await Eventually.ReturnsAsync(() => b.Membership.MembersAsync(default), m => !m.Single(n => n.NodeId == "node-a").IsAlive, "node-b seeing node-a dead");
+        Assert.True(seen.Single(n => n.NodeId == "node-b").IsAlive);
+
+        cutter.Restore();
+        await Eventually.ReturnsAsync(a.ReadinessAsync, r => r.Admission == "Healthy", "node-a taking calls again");
+        Assert.Equal(404, await a.InviteAsync());
+        var back = await Eventually.ReturnsAsync(() => b.Membership.MembersAsync(default), m => m.Single(n => n.NodeId == "node-a").IsAlive, "node-b seeing node-a alive");
+        Assert.Equal(1, back.Single(n => n.NodeId == "node-a").Incarnation);
+    }
+
+    [Fact]
+    public async Task A_stopped_node_is_dead_at_once_and_comes_back_as_a_new_incarnation()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var b = await ClusterNode.StartAsync(database, "node-b");
+        await using (var a = await ClusterNode.StartAsync(database, "node-a"))
+        {
+            Assert.Equal(1, a.Membership.Incarnation);
+            await a.StopAsync();
+            // No waiting for DeadAfter: a graceful stop says so.
+            Assert.False((await b.Membership.MembersAsync(default)).Single(n => n.NodeId == "node-a").IsAlive);
+        }
+
+        await using var again = await ClusterNode.StartAsync(database, "node-a");
+        Assert.Equal(2, again.Membership.Incarnation);
+        var members = await b.Membership.MembersAsync(default);
+        Assert.True(members.Single(n => n.NodeId == "node-a").IsAlive);
+        Assert.Equal(2, members.Single(n => n.NodeId == "node-a").Incarnation);
+    }
+
+    [Fact]
+    public async Task A_second_process_with_the_same_node_id_makes_the_older_one_stop_taking_calls()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var first = await ClusterNode.StartAsync(database, "node-a");
+        await using var second = await ClusterNode.StartAsync(database, "node-a");
+
+        Assert.Equal(2, second.Membership.Incarnation);
+        await Eventually.ReturnsAsync(first.ReadinessAsync, r => r.Admission == "Unhealthy", "the older node-a suspending admission");
+        Assert.Contains("registered again by a newer process", first.Services.GetRequiredService<NodeAdmission>().SuspendedBecause, StringComparison.Ordinal);
+        await Task.Delay(ClusterNode.HeartbeatInterval * 3);
+        Assert.Equal("Healthy", (await second.ReadinessAsync()).Admission);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_or_without_the_provider_stops_the_start_naming_the_setting()
+    {
+        var noConnection = await ClusterNode.BuildAsync("", "node-a", sip: false);
+        await using (noConnection)
+        {
+            var e = await Assert.ThrowsAsync<OptionsValidationException>(() => noConnection.StartAsync());
+            Assert.Contains("Ncco:Store:ConnectionString is empty", e.Message, StringComparison.Ordinal);
+        }
+
+        var badCluster = await ClusterNode.BuildAsync(await server.CreateDatabaseAsync(), "node a!", sip: false, "--Ncco:Cluster:DeadAfter=00:00:00.150");
+        await using (badCluster)
+        {
+            var e = await Assert.ThrowsAsync<OptionsValidationException>(() => badCluster.StartAsync());
+            Assert.Contains("Ncco:Cluster:NodeId 'node a!' is not valid", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Ncco:Cluster:DeadAfter is 00:00:00.1500000: it must be at least twice", e.Message, StringComparison.Ordinal);
+        }
+
+        var builder = WebApplication.CreateBuilder(["--Ncco:Store:Provider=Postgres", "--Ncco:Store:ConnectionString=Host=127.0.0.1", "--Ncco:Sip:Enabled=false",
+            $"--Ncco:DataDirectory={Directory.CreateTempSubdirectory("ncco-node-").FullName}"]);
+        builder.AddNccoHost();
+        await using var withoutProvider = builder.Build();
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => withoutProvider.UseNccoHostAsync());
+        Assert.Contains("call builder.AddNccoPostgres()", missing.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ncco.Host.Postgres.Tests.Support;
+
+/// <summary>
+/// A loopback TCP forwarder whose link can be cut and restored: while cut, connections in flight are closed and new
+/// ones are closed as soon as they are accepted — the database "unreachable" for whoever connects through it.
+/// </summary>
+public sealed class TcpCutter : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Socket> _open = [];
+    private readonly Lock _gate = new();
+    private readonly Task _accepting;
+    private volatile bool _cut;
+
+    public TcpCutter(IPEndPoint target)
+    {
+        _target = target;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public void Cut()
+    {
+        _cut = true;
+        lock (_gate)
+        {
+            foreach (var socket in _open) socket.Dispose();
+            _open.Clear();
+        }
+    }
+
+    public void Restore() => _cut = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Cut();
+        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptSocketAsync(_stop.Token);
+            if (_cut)
+            {
+                client.Dispose();
+                continue;
+            }
+            _ = PipeAsync(client);
+        }
+    }
+
+    private async Task PipeAsync(Socket client)
+    {
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await server.ConnectAsync(_target, _stop.Token);
+            lock (_gate)
+            {
+                _open.Add(client);
+                _open.Add(server);
+            }
+            await Task.WhenAny(CopyAsync(client, server), CopyAsync(server, client));
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            client.Dispose();
+            server.Dispose();
+        }
+    }
+
+    private async Task CopyAsync(Socket from, Socket to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                if (read == 0) return;
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
