@@ -1,17 +1,22 @@
 using Microsoft.Extensions.Options;
+using Ncco.Host.Configuration;
 
 namespace Ncco.Host.Postgres.Cluster;
 
-/// <summary>The rules of <see cref="ClusterOptions"/>, checked at start; each failure names its key.</summary>
-internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
+/// <summary>
+/// The rules of <see cref="ClusterOptions"/>, checked at start when the store is PostgreSQL (a single SQLite node has
+/// no cluster, so an odd machine name never stops it); each failure names its key.
+/// </summary>
+internal sealed class ClusterOptionsValidator(IOptions<NccoHostOptions> host) : IValidateOptions<ClusterOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (host.Value.Store.Provider != StoreProvider.Postgres) return ValidateOptionsResult.Skip;
         var failures = new List<string>();
         var id = options.EffectiveNodeId;
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            failures.Add($"Ncco:Cluster:NodeId '{id}' is not valid: it must be 1–64 letters, digits, '.', '_' or '-'.");
+            failures.Add($"Ncco:Cluster:NodeId '{id}' is not valid: it must be 1–64 letters, digits, '.', '_' or '-'{(string.IsNullOrWhiteSpace(options.NodeId) ? " (it defaults to the machine name; set it)" : "")}.");
         if (options.InternalUrl is { Length: > 0 } url
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             failures.Add($"Ncco:Cluster:InternalUrl '{url}' is not valid: it must be an absolute http or https URL.");

@@ -21,7 +21,7 @@ namespace Ncco.Host.Postgres.Cluster;
 /// </summary>
 public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 {
-    private readonly PostgresDatabase _database;
+    private readonly IServiceProvider _services;
     private readonly ClusterOptions _options;
     private readonly NccoHostOptions _host;
     private readonly HostPublicUrl _publicUrl;
@@ -33,12 +33,12 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     private bool _superseded;
 
     /// <summary>Creates the service.</summary>
-    public PostgresMembership(PostgresDatabase database, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host, HostPublicUrl publicUrl,
+    public PostgresMembership(IServiceProvider services, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host, HostPublicUrl publicUrl,
         NodeAdmission admission, TimeProvider time, ILogger<PostgresMembership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
-        _database = database;
+        _services = services;
         _options = options.Value;
         _host = host.Value;
         _publicUrl = publicUrl;
@@ -46,6 +46,9 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
     }
+
+    // Resolved on use: with the default SQLite store there is no database to connect to (and no connection string).
+    private PostgresDatabase Database => _services.GetRequiredService<PostgresDatabase>();
 
     /// <summary>This node's id.</summary>
     public string NodeId => _options.EffectiveNodeId;
@@ -62,9 +65,9 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_host.Store.Provider != StoreProvider.Postgres) return;
-        await _database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var url = string.IsNullOrWhiteSpace(_options.InternalUrl) ? _publicUrl.Resolve() : _options.InternalUrl;
-        await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var register = new NpgsqlCommand("""
             INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
             VALUES (@id, 1, @url, clock_timestamp(), clock_timestamp())
@@ -91,7 +94,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         try
         {
             // Dead at once rather than after DeadAfter: the others stop counting on this node now.
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var leave = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = 'epoch' WHERE node_id = @id AND incarnation = @incarnation", connection);
             leave.Text("id", NodeId);
             leave.Bigint("incarnation", Incarnation);
@@ -107,7 +110,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     /// <summary>Every node the database knows, alive or not, by id.</summary>
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT node_id, incarnation, internal_url, started_at, heartbeat_at, clock_timestamp() - heartbeat_at < @dead
             FROM cluster_nodes ORDER BY node_id
@@ -178,7 +181,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 
     private async Task<bool> BeatAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var beat = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() WHERE node_id = @id AND incarnation = @incarnation", connection);
         beat.Text("id", NodeId);
         beat.Bigint("incarnation", Incarnation);
