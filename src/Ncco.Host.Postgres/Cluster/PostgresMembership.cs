@@ -126,6 +126,25 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         return members;
     }
 
+    /// <summary>
+    /// The node that owns (runs) call leg <paramref name="uuid"/>, as it is now (alive or dead), or null when the leg
+    /// is unknown. A leg created through <c>POST /v1/calls</c> is owned from before its <c>201</c>.
+    /// </summary>
+    public async Task<ClusterMember?> OwnerOfAsync(string uuid, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            SELECT n.node_id, n.incarnation, n.internal_url, n.started_at, n.heartbeat_at, clock_timestamp() - n.heartbeat_at < @dead
+            FROM calls c JOIN cluster_nodes n ON n.node_id = c.owner_node WHERE c.uuid = @uuid
+            """, connection);
+        command.Text("uuid", uuid);
+        command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = _options.DeadAfter });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
+            reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5));
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -90,6 +90,16 @@ public static class CallsEndpoints
             {
                 return ErrorResults.BadRequest(http, e.Message);
             }
+            // With a shared store (cluster mode) the leg's row, which names this node as its owner, is written before the
+            // client learns the uuid: any node asked about the leg right after the 201 finds it and where it runs. The
+            // call exists either way, so a store that does not answer within 5 s (the node is about to stop taking
+            // calls) delays the 201 no longer; the journal writes the row when the store is back.
+            if (http.RequestServices.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.Provider != StoreProvider.Sqlite)
+            {
+                var time = http.RequestServices.GetRequiredService<TimeProvider>();
+                await http.RequestServices.GetRequiredService<CallJournal>().FlushAsync(http.RequestAborted)
+                    .WaitAsync(TimeSpan.FromSeconds(5), time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             var location = "/v1/calls/" + leg.Id;
             http.Response.Headers.Location = location;
             return Utf8JsonResult.Create(w =>

@@ -48,6 +48,52 @@ public sealed class MembershipTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_call_created_on_one_node_names_its_owner_in_the_store_before_the_201_and_any_node_reads_it()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var a = await ClusterNode.StartAsync(database, "node-a");
+        await using var b = await ClusterNode.StartAsync(database, "node-b");
+        var keys = Applications.KeyPair.Generate();
+        using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
+        {
+            name = "calls",
+            keys = new { public_key = keys.PublicKeyPem },
+            capabilities = new { voice = new { webhooks = new { event_url = new { address = "http://127.0.0.1:9/events", http_method = "POST" } } } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var jwt = Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
+
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
+        {
+            Content = JsonContent.Create(new
+            {
+                to = new[] { new { type = "phone", number = "447700900001" } },
+                from = new { type = "phone", number = "447700900000" },
+                ncco = new[] { new { action = "talk", text = "hello" } },
+            }),
+        };
+        create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        using var response = await a.Client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var uuid = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!;
+
+        // No waiting: the row was in the shared store before the 201.
+        var owner = await b.Membership.OwnerOfAsync(uuid, default);
+        Assert.NotNull(owner);
+        Assert.Equal("node-a", owner.NodeId);
+        Assert.True(owner.IsAlive);
+        Assert.Equal(new Uri("http://node-a.internal:8080/"), owner.InternalUrl);
+        Assert.Null(await b.Membership.OwnerOfAsync(Guid.NewGuid().ToString(), default));
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{uuid}");
+        read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow));
+        using var fromB = await b.Client.SendAsync(read);
+        Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
+        Assert.Equal(uuid, (await fromB.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString());
+    }
+
+    [Fact]
     public async Task A_node_that_cannot_reach_the_database_refuses_new_calls_and_is_dead_to_the_others_until_it_reaches_it_again()
     {
         var database = await server.CreateDatabaseAsync();
