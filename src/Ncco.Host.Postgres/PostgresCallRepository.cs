@@ -1,5 +1,6 @@
 using System.Text;
 using Ncco.Host.Calls;
+using Ncco.Host.Persistence;
 using Npgsql;
 
 namespace Ncco.Host.Postgres;
@@ -12,8 +13,7 @@ namespace Ncco.Host.Postgres;
 /// </summary>
 public sealed class PostgresCallRepository(PostgresDatabase database, string nodeId) : ICallRepository
 {
-    private const string Columns =
-        "uuid, application_id, conversation_uuid, direction, status, to_type, to_key, to_value, from_type, from_key, from_value, created_at, start_time, end_time";
+    private const string Columns = StoreRows.CallColumns;
 
     /// <inheritdoc />
     public async Task WriteAsync(IReadOnlyList<CallRecord> calls, IReadOnlyList<CallEventRecord> events, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM calls WHERE uuid = @uuid", connection);
         command.Text("uuid", uuid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.ReadCall(reader) : null;
     }
 
     /// <inheritdoc />
@@ -107,7 +107,7 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
         page.Integer("offset", query.RecordIndex);
         var items = new List<CallRecord>();
         await using var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) items.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) items.Add(StoreRows.ReadCall(reader));
         return (items, total);
     }
 
@@ -136,7 +136,7 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
         command.Text("node", nodeId);
         var items = new List<CallRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) items.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) items.Add(StoreRows.ReadCall(reader));
         return items;
     }
 
@@ -160,13 +160,4 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
 
     private static NpgsqlParameter Bigint(string name, long? value) =>
         new(name, NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value };
-
-    private static CallRecord Read(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            new CallParty(r.GetString(5), r.GetString(6), r.GetString(7)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)))
-        {
-            From = r.IsDBNull(8) ? null : new CallParty(r.GetString(8), r.GetString(9), r.GetString(10)),
-            StartTime = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
-            EndTime = r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
-        };
 }

@@ -1,3 +1,4 @@
+using Ncco.Host.Persistence;
 using Ncco.Host.Recordings;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace Ncco.Host.Postgres;
 /// </summary>
 public sealed class PostgresRecordingRepository(PostgresDatabase database) : IRecordingRepository
 {
-    private const string Columns = "file_id, application_id, conversation_uuid, leg_uuid, kind, content_type, size_bytes, created_at";
+    private const string Columns = StoreRows.RecordingColumns;
 
     /// <inheritdoc />
     public async Task AddAsync(RecordingInfo recording, CancellationToken cancellationToken)
@@ -27,7 +28,7 @@ public sealed class PostgresRecordingRepository(PostgresDatabase database) : IRe
         command.Text("app", recording.ApplicationId);
         command.Text("conv", recording.ConversationUuid);
         command.Text("leg", recording.LegUuid);
-        command.Text("kind", KindName(recording.Kind));
+        command.Text("kind", StoreRows.RecordingKindName(recording.Kind));
         command.Text("type", recording.ContentType);
         command.Bigint("size", recording.SizeBytes);
         command.Bigint("created", recording.CreatedAt.ToUnixTimeMilliseconds());
@@ -41,7 +42,7 @@ public sealed class PostgresRecordingRepository(PostgresDatabase database) : IRe
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM recordings WHERE file_id = @id", connection);
         command.Text("id", fileId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.ReadRecording(reader) : null;
     }
 
     /// <inheritdoc />
@@ -54,24 +55,7 @@ public sealed class PostgresRecordingRepository(PostgresDatabase database) : IRe
         command.Integer("limit", limit);
         var rows = new List<RecordingInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(StoreRows.ReadRecording(reader));
         return rows;
     }
-
-    private static string KindName(RecordingKind kind) => kind switch
-    {
-        RecordingKind.SpeechAudio => "speech",
-        RecordingKind.Transcription => "transcription",
-        _ => "recording",
-    };
-
-    private static RecordingInfo Read(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-            r.GetString(4) switch
-            {
-                "speech" => RecordingKind.SpeechAudio,
-                "transcription" => RecordingKind.Transcription,
-                _ => RecordingKind.Recording,
-            },
-            r.GetString(5), r.GetInt64(6), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)));
 }

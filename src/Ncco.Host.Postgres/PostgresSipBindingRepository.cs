@@ -1,8 +1,5 @@
-using System.Net;
 using Ncco.Host.Persistence;
-using Ncco.Sip.Messages;
 using Ncco.Sip.Registration;
-using Ncco.Sip.Transport;
 using Npgsql;
 
 namespace Ncco.Host.Postgres;
@@ -26,19 +23,7 @@ public sealed class PostgresSipBindingRepository(PostgresDatabase database) : IS
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // A row that no longer parses (hand-edited, or from a future format) is skipped rather than failing the start.
-            if (!Enum.TryParse<SipTransportKind>(reader.GetString(5), out var transport) || !IPAddress.TryParse(reader.GetString(6), out var address)) continue;
-            SipUri contact;
-            try
-            {
-                contact = SipUri.Parse(reader.GetString(1));
-            }
-            catch (Ncco.Sip.Parsing.SipParseException)
-            {
-                continue;
-            }
-            rows.Add(new StoredSipBinding(reader.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.GetString(3), reader.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, reader.GetInt32(7))))));
+            if (StoreRows.ReadSipBinding(reader) is { } row) rows.Add(row);
         }
         return rows;
     }

@@ -8,8 +8,7 @@ namespace Ncco.Host.Persistence;
 /// <summary>Calls and their events in SQLite. Times are stored as Unix milliseconds so filters and ordering are numeric.</summary>
 public sealed class SqliteCallRepository(SqliteDatabase database) : ICallRepository
 {
-    private const string Columns =
-        "uuid, application_id, conversation_uuid, direction, status, to_type, to_key, to_value, from_type, from_key, from_value, created_at, start_time, end_time";
+    private const string Columns = StoreRows.CallColumns;
 
     /// <inheritdoc />
     public async Task WriteAsync(IReadOnlyList<CallRecord> calls, IReadOnlyList<CallEventRecord> events, CancellationToken cancellationToken)
@@ -72,7 +71,7 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         command.CommandText = $"SELECT {Columns} FROM calls WHERE uuid = $uuid";
         command.Parameters.AddWithValue("$uuid", uuid);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.ReadCall(reader) : null;
     }
 
     /// <inheritdoc />
@@ -109,7 +108,7 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         page.Parameters.AddWithValue("$offset", query.RecordIndex);
         var items = new List<CallRecord>();
         await using var reader = await page.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken)) items.Add(StoreRows.ReadCall(reader));
         return (items, total);
     }
 
@@ -138,7 +137,7 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         command.CommandText = $"SELECT {Columns} FROM calls WHERE end_time IS NULL ORDER BY created_at, rowid";
         var items = new List<CallRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken)) items.Add(StoreRows.ReadCall(reader));
         return items;
     }
 
@@ -151,13 +150,4 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
     }
-
-    private static CallRecord Read(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            new CallParty(r.GetString(5), r.GetString(6), r.GetString(7)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)))
-        {
-            From = r.IsDBNull(8) ? null : new CallParty(r.GetString(8), r.GetString(9), r.GetString(10)),
-            StartTime = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
-            EndTime = r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
-        };
 }

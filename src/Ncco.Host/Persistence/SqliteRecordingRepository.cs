@@ -6,7 +6,7 @@ namespace Ncco.Host.Persistence;
 /// <summary>Recording rows in SQLite (times as Unix milliseconds, like calls).</summary>
 public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecordingRepository
 {
-    private const string Columns = "file_id, application_id, conversation_uuid, leg_uuid, kind, content_type, size_bytes, created_at";
+    private const string Columns = StoreRows.RecordingColumns;
 
     /// <inheritdoc />
     public async Task AddAsync(RecordingInfo recording, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecord
         command.Parameters.AddWithValue("$app", recording.ApplicationId);
         command.Parameters.AddWithValue("$conv", recording.ConversationUuid);
         command.Parameters.AddWithValue("$leg", (object?)recording.LegUuid ?? DBNull.Value);
-        command.Parameters.AddWithValue("$kind", KindName(recording.Kind));
+        command.Parameters.AddWithValue("$kind", StoreRows.RecordingKindName(recording.Kind));
         command.Parameters.AddWithValue("$type", recording.ContentType);
         command.Parameters.AddWithValue("$size", recording.SizeBytes);
         command.Parameters.AddWithValue("$created", recording.CreatedAt.ToUnixTimeMilliseconds());
@@ -34,7 +34,7 @@ public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecord
         command.CommandText = $"SELECT {Columns} FROM recordings WHERE file_id = $id";
         command.Parameters.AddWithValue("$id", fileId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? StoreRows.ReadRecording(reader) : null;
     }
 
     /// <inheritdoc />
@@ -48,24 +48,7 @@ public sealed class SqliteRecordingRepository(SqliteDatabase database) : IRecord
         command.Parameters.AddWithValue("$limit", limit);
         var rows = new List<RecordingInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(StoreRows.ReadRecording(reader));
         return rows;
     }
-
-    private static string KindName(RecordingKind kind) => kind switch
-    {
-        RecordingKind.SpeechAudio => "speech",
-        RecordingKind.Transcription => "transcription",
-        _ => "recording",
-    };
-
-    private static RecordingInfo Read(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-            r.GetString(4) switch
-            {
-                "speech" => RecordingKind.SpeechAudio,
-                "transcription" => RecordingKind.Transcription,
-                _ => RecordingKind.Recording,
-            },
-            r.GetString(5), r.GetInt64(6), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)));
 }
