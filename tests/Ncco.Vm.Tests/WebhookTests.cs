@@ -74,7 +74,9 @@ public class WebhookTests
         Assert.Equal(1, app.Received.Count(r => r.Path == "/webhooks/answer"));
         Assert.Equal(2, app.Received.Count(r => r.Path == "/fallback"));
         var error = app.Received.Single(r => r.Field("reason") is not null && r.Path == "/webhooks/event");
-        Assert.Contains("HTTP 500", error.Field("reason"), StringComparison.Ordinal);
+        // The event names which URLs failed, never the statuses they answered (issue 16, SSRF).
+        Assert.Equal("answer_url: the request failed (no connection, a timeout or an HTTP error status); the host's log names which; "
+            + "fallback_answer_url: the request failed (no connection, a timeout or an HTTP error status); the host's log names which", error.Field("reason"));
         Assert.Equal(call.ConversationUuid, error.Field("conversation_uuid"));
     }
 

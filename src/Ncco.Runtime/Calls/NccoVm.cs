@@ -169,7 +169,7 @@ public sealed class NccoVm
         var answer = Application.AnswerUrl;
         if (answer is null)
         {
-            FailCall(leg, "No answer_url configured for the application.");
+            FailCall(leg, "No answer_url configured for the application.", null);
             return;
         }
         Dictionary<string, JsonElement>? sip = null;
@@ -196,7 +196,7 @@ public sealed class NccoVm
         if (leg.IsEnded) return;
         if (result.Ncco is null)
         {
-            FailCall(leg, result.Reason ?? "No NCCO could be obtained.");
+            FailCall(leg, result.Reason ?? "No NCCO could be obtained.", result.EventReason);
             return;
         }
         leg.Transport.Answer();
@@ -206,10 +206,13 @@ public sealed class NccoVm
         leg.Run(result.Ncco);
     }
 
-    private void FailCall(CallLeg leg, string reason)
+    /// <param name="leg">The leg that gets no NCCO.</param>
+    /// <param name="reason">The full reason, for the timeline and the host's log.</param>
+    /// <param name="eventReason">What the application's event webhook is told (see <see cref="WebhookDispatcher"/>'s remarks).</param>
+    private void FailCall(CallLeg leg, string reason, string? eventReason)
     {
         Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Error, reason);
-        _ = leg.SendEventAsync(ErrorEvent(leg, reason));
+        _ = leg.SendEventAsync(ErrorEvent(leg, eventReason ?? reason));
         EndLeg(leg, DisconnectedBy.Platform);
     }
 

@@ -78,8 +78,9 @@ public sealed class CallControl
         if (leg.IsEnded) return;
         if (fetched.Ncco is null)
         {
-            _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.Reason ?? "No NCCO at transfer URL."));
-            throw new CallStateException("Transfer failed: " + fetched.Reason);
+            _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, leg.Id, VmActivity.Error, "transfer failed: " + fetched.Reason);
+            _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.EventReason ?? "No NCCO at transfer URL."));
+            throw new CallStateException("Transfer failed: " + (fetched.EventReason ?? "no NCCO at the transfer URL"));
         }
         StartTransferred(leg, fetched.Ncco);
     }
@@ -189,7 +190,8 @@ public sealed class CallControl
             if (leg.IsEnded) return;
             if (fetched.Ncco is null)
             {
-                _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.Reason ?? "No NCCO could be obtained."));
+                _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, leg.Id, VmActivity.Error, "no NCCO obtained: " + fetched.Reason);
+                _ = leg.SendEventAsync(_vm.ErrorEvent(leg, fetched.EventReason ?? "No NCCO could be obtained."));
                 _vm.EndLeg(leg, DisconnectedBy.Platform);
                 return;
             }

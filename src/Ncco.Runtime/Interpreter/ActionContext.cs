@@ -79,7 +79,7 @@ public sealed class ActionContext
         if (result.Failed)
         {
             Log("no NCCO obtained, continuing: " + result.Reason, VmActivity.Error);
-            if (result.IsBadAnswer) _ = Leg.SendEventAsync(Vm.ErrorEvent(Leg, result.Reason!));
+            if (result.IsBadAnswer) _ = Leg.SendEventAsync(Vm.ErrorEvent(Leg, result.EventReason ?? result.Reason!));
         }
         return ActionOutcome.Next;
     }

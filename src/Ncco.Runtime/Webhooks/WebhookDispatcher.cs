@@ -25,6 +25,12 @@ public sealed record NccoFetchResult
     /// <summary>Why it failed (for the error event); for an invalid NCCO names the JSON pointer and reason.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// The same failure as <see cref="Reason"/>, told the way the application's event webhook may see it: no status code,
+    /// no parser text and nothing quoted from a response that is not recognisably an NCCO (see <see cref="WebhookDispatcher"/>).
+    /// </summary>
+    internal string? EventReason { get; init; }
+
     /// <summary>Validation errors of the last invalid NCCO received, if that is why it failed.</summary>
     public IReadOnlyList<NccoError> Errors { get; init; } = [];
 
@@ -43,6 +49,21 @@ public sealed record NccoFetchResult
 /// more attempt), fallback with <c>reason</c> + <c>original_request</c>, invalid NCCO ⇒ fallback without retry, and
 /// signing. Timing of attempts is the transport's business; the VM waits for each on its own thread.
 /// </summary>
+/// <remarks>
+/// <para>
+/// What a failure tells the application (issue 16, SSRF): a webhook URL may point at something that is not the
+/// application (an internal service, a metadata endpoint). The <c>error</c> event therefore never carries what such a
+/// target answered: not its HTTP status, not its reason phrase, not parser text, and nothing quoted from a body that is
+/// not recognisably an NCCO (valid JSON, an array, every item an object with an <c>action</c>). A failed request is
+/// "the request failed", an answer over the size limit names the limit, and an invalid NCCO names each problem's JSON
+/// pointer and reason — those quote only the application's own NCCO. The full detail (status, parser message) goes to
+/// the call's timeline and the host's log, which only the operator reads.
+/// </para>
+/// <para>
+/// The <c>reason</c> field of a fallback request keeps Vonage's wording (<c>Connection closed.</c>, <c>HTTP 500.</c>),
+/// since both URLs belong to the same application and the platform documents that field.
+/// </para>
+/// </remarks>
 public sealed class WebhookDispatcher
 {
     private readonly VmScheduler _scheduler;
@@ -86,8 +107,10 @@ public sealed class WebhookDispatcher
         ArgumentNullException.ThrowIfNull(target);
         var (result, reason) = await TryUrlAsync(target, kind, payload, legId, null, retry: true);
         if (result is not null && !result.Failed) return result;
+        var urlName = kind == WebhookKind.Answer ? "answer_url" : "event_url";
+        var eventReason = urlName + ": " + (result?.EventReason ?? RequestFailed);
         var fallback = Application.FallbackAnswerUrl;
-        if (fallback is null) return result ?? new NccoFetchResult { Reason = reason };
+        if (fallback is null) return result is null ? new NccoFetchResult { Reason = reason, EventReason = eventReason } : result with { EventReason = eventReason };
         var original = new JsonObject
         {
             ["reason"] = reason,
@@ -99,8 +122,14 @@ public sealed class WebhookDispatcher
         };
         var (fb, fbReason) = await TryUrlAsync(fallback, WebhookKind.Fallback, payload, legId, original, retry: true, emptyIsCarryOn: kind != WebhookKind.Answer);
         if (fb is not null && !fb.Failed) return fb;
-        return fb ?? new NccoFetchResult { Reason = $"{reason}; fallback_answer_url: {fbReason}", Errors = result?.Errors ?? [], TooLarge = result?.TooLarge ?? false };
+        var both = $"{eventReason}; fallback_answer_url: {fb?.EventReason ?? RequestFailed}";
+        return fb is null
+            ? new NccoFetchResult { Reason = $"{reason}; fallback_answer_url: {fbReason}", EventReason = both, Errors = result?.Errors ?? [], TooLarge = result?.TooLarge ?? false }
+            : fb with { EventReason = both };
     }
+
+    /// <summary>What the application is told about a request that got no usable answer (no status: see the remarks).</summary>
+    private const string RequestFailed = "the request failed (no connection, a timeout or an HTTP error status); the host's log names which";
 
     private async Task<(NccoFetchResult? Result, string Reason)> TryUrlAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId,
         JsonObject? extra, bool retry, bool? emptyIsCarryOn = null)
@@ -112,7 +141,12 @@ public sealed class WebhookDispatcher
         {
             // Like an invalid NCCO: not retried, and the caller goes to the fallback URL.
             var tooLarge = DescribeFailure(response);
-            return (new NccoFetchResult { Reason = tooLarge, TooLarge = true }, tooLarge);
+            return (new NccoFetchResult
+            {
+                Reason = tooLarge,
+                EventReason = $"the response was larger than the limit of {response.BodyLimit} bytes and was not read",
+                TooLarge = true,
+            }, tooLarge);
         }
         if (!response.IsSuccess) return (null, DescribeFailure(response));
         var body = response.Body;
@@ -120,7 +154,8 @@ public sealed class WebhookDispatcher
         {
             return carryOnWhenEmpty
                 ? (new NccoFetchResult { CarryOn = true }, "")
-                : (null, "Empty response where an NCCO was expected.");
+                : (new NccoFetchResult { Reason = "Empty response where an NCCO was expected.", EventReason = "the response was empty where an NCCO was expected" },
+                    "Empty response where an NCCO was expected.");
         }
         if (carryOnWhenEmpty && !LooksLikeArray(body.Span)) return (new NccoFetchResult { CarryOn = true }, "");
         var parsed = NccoParser.Parse(body, ValidationOptions);
@@ -133,7 +168,29 @@ public sealed class WebhookDispatcher
         if (parsed.IsValid) return (new NccoFetchResult { Ncco = parsed.Document }, "");
         var why = "Invalid NCCO: " + string.Join("; ", parsed.Errors.Select(e => $"{(e.Pointer.Length == 0 ? "/" : e.Pointer)} {e.Code}: {e.Message}"));
         // An invalid NCCO is not retried: it is returned as a failure and the caller goes to the fallback URL.
-        return (new NccoFetchResult { Reason = why, Errors = parsed.Errors }, why);
+        return (new NccoFetchResult { Reason = why, EventReason = "Invalid NCCO: " + ForEvent(parsed.Errors), Errors = parsed.Errors }, why);
+    }
+
+    /// <summary>
+    /// The problems of an invalid answer as the application may read them: in full when the body is recognisably an NCCO
+    /// (its messages quote only the application's own document), otherwise only its shape — a body that is not JSON, not
+    /// an array, or holds items that are not actions may be some other service's answer, and is never quoted.
+    /// </summary>
+    private static string ForEvent(IReadOnlyList<NccoError> errors)
+    {
+        foreach (var e in errors)
+        {
+            var shape = e.Code switch
+            {
+                NccoErrorCodes.InvalidJson => "the response is not valid JSON",
+                NccoErrorCodes.NotAnArray => "the response is not a JSON array of actions",
+                NccoErrorCodes.NotAnObject or NccoErrorCodes.MissingAction => $"the response is not an NCCO ({(e.Pointer.Length == 0 ? "/" : e.Pointer)} is not an action object)",
+                NccoErrorCodes.Encoding when e.Pointer.Length == 0 => "the response is not valid UTF-8 text",
+                _ => null,
+            };
+            if (shape is not null) return shape;
+        }
+        return string.Join("; ", errors.Select(e => $"{(e.Pointer.Length == 0 ? "/" : e.Pointer)} {e.Code}: {e.Message}"));
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)
