@@ -46,12 +46,14 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton(StoreRegistration.Selected<IApplicationRepository>);
         builder.Services.AddSingleton(StoreRegistration.Selected<ISipBindingRepository>);
         builder.Services.AddSingleton<NodeAdmission>();
-        builder.Services.AddNccoOptions<AuthOptions>(builder.Configuration, AuthOptions.Section);
+        builder.Services.AddNccoOptions<AuthOptions>(builder.Configuration, AuthOptions.Section)
+            .Validate(o => o.FailedSignInsPerMinute is >= 0 and <= 10_000, "Ncco:Auth:FailedSignInsPerMinute must be 0 (off) to 10000 failed sign-ins per minute.");
         // An app may register a cluster-wide replay store before AddNccoHost; this in-memory one is the default.
         builder.Services.TryAddSingleton<IJtiReplayStore, JtiReplayCache>();
         builder.Services.AddSingleton<VerifiedTokenCache>();
         builder.Services.AddSingleton<ApplicationKeyCache>();
         builder.Services.AddSingleton<ApplicationJwtValidator>();
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<BasicAuthenticationFilter>();
         builder.Services.AddSingleton<ApplicationJwtFilter>();
 

@@ -23,4 +23,11 @@ public sealed class AuthOptions
     /// then the oldest-added ones.
     /// </summary>
     public int TokenCacheSize { get; set; } = 4096;
+
+    /// <summary>
+    /// Failed <c>Authorization: Basic</c> sign-ins (wrong API key or secret) one source address may make per minute
+    /// before it gets 429 with <c>Retry-After</c> (0–10,000; default 10; 0 turns the throttle off). Only failures count
+    /// and a success clears them, so the right secret is never locked out; see <see cref="SignInThrottle"/>.
+    /// </summary>
+    public int FailedSignInsPerMinute { get; set; } = 10;
 }

@@ -19,6 +19,7 @@ public sealed class NccoMetrics : IDisposable
     private readonly Histogram<double> _webhookLatency;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _signInThrottled;
 
     /// <summary>Creates the instruments through <paramref name="meterFactory"/>.</summary>
     public NccoMetrics(IMeterFactory meterFactory)
@@ -31,6 +32,7 @@ public sealed class NccoMetrics : IDisposable
         _webhookLatency = _meter.CreateHistogram<double>("ncco.webhook.duration", "ms", "Time from sending a webhook to its response (or failure).");
         _refused = _meter.CreateCounter<long>("ncco.calls.refused", "{call}", "New calls refused by Ncco:Limits (503 + Retry-After), by reason and transport.");
         _rateLimited = _meter.CreateCounter<long>("ncco.api.rate_limited", "{request}", "POST /v1/calls requests refused with 429.");
+        _signInThrottled = _meter.CreateCounter<long>("ncco.auth.throttled", "{request}", "Basic sign-ins refused with 429 after too many failures from their source.");
     }
 
     /// <summary>A leg was created.</summary>
@@ -50,6 +52,9 @@ public sealed class NccoMetrics : IDisposable
     /// <summary>A webhook attempt finished (<paramref name="statusCode"/> 0 for timeouts and connection failures).</summary>
     public void WebhookCompleted(string kind, int statusCode, TimeSpan elapsed) =>
         _webhookLatency.Record(elapsed.TotalMilliseconds, new TagList { { "kind", kind }, { "status_code", statusCode } });
+
+    /// <summary>A Basic sign-in was refused with 429 (too many failures from its source).</summary>
+    public void SignInThrottled() => _signInThrottled.Add(1);
 
     /// <summary>A call creation was refused by the outbound rate limit.</summary>
     public void RateLimited() => _rateLimited.Add(1);
