@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Ncco.Host.Dashboard;
@@ -12,10 +11,7 @@ internal sealed class DashboardAccess(IOptions<DashboardOptions> options) : IEnd
     /// <summary>True when <paramref name="http"/> may see the dashboard.</summary>
     public bool Allows(HttpContext http)
     {
-        if (options.Value.AllowRemote) return true;
-        // No local address: an in-process test server, which nothing outside the process can reach.
-        var local = http.Connection.LocalIpAddress;
-        return local is null || IPAddress.IsLoopback(local) || (local.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(local.MapToIPv4()));
+        return options.Value.AllowRemote || Configuration.ListenAddresses.ArrivedOnLoopback(http);
     }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

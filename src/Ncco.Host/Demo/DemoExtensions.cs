@@ -20,7 +20,17 @@ public static class DemoExtensions
 
         var configuration = builder.Configuration;
         builder.Services.AddNccoOptions<DemoOptions>(configuration, DemoOptions.Section)
-            .Configure(options => options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey])
+            .Configure(options =>
+            {
+                options.PublicUrl ??= configuration[DemoOptions.PublicUrlKey];
+                // Off unless asked for when the host listens beyond loopback: an operator exposing the host does not
+                // expect an unauthenticated demo application, its webhooks and its echo bot to come with it.
+                if (configuration[DemoOptions.Section + ":Enabled"] is null && ListenAddresses.AnyRemote(configuration))
+                {
+                    options.Enabled = false;
+                    options.OffForRemoteBind = true;
+                }
+            })
             .Validate(options => !options.Enabled || Guid.TryParse(options.ApplicationId, out _),
                 "Ncco:Demo:ApplicationId is not valid: it must be a UUID.")
             .Validate(options => options.EchoDelay >= TimeSpan.Zero, "Ncco:Demo:EchoDelay must not be negative.");

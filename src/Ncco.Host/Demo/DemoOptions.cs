@@ -18,8 +18,15 @@ public sealed class DemoOptions
     /// <summary>Where the demo application's private key is kept, in the data directory.</summary>
     public const string KeyFileName = "demo-application.key";
 
-    /// <summary>Provision the demo application and serve <c>/demo/…</c>. Default true.</summary>
+    /// <summary>
+    /// Provision the demo application and serve <c>/demo/…</c>. Default true when the host listens on loopback only;
+    /// when any listen address is reachable from other machines (<c>--urls http://0.0.0.0:8080</c>, <c>http_ports</c>…)
+    /// the default is false and the demo runs only if this is set to true explicitly.
+    /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>True when <see cref="Enabled"/> was not set and the demo is off because the host listens beyond loopback.</summary>
+    internal bool OffForRemoteBind { get; set; }
 
     /// <summary>The demo application's id (a UUID). Default <see cref="DefaultApplicationId"/>.</summary>
     public string ApplicationId { get; set; } = DefaultApplicationId;

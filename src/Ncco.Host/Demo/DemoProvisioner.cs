@@ -46,6 +46,10 @@ public sealed class DemoProvisioner(
     /// <inheritdoc />
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
+        if (demoOptions.Value.OffForRemoteBind)
+        {
+            logger.LogInformation("The demo is off because the host listens beyond loopback; set Ncco:Demo:Enabled=true to serve it there");
+        }
         if (!demoOptions.Value.Enabled) return;
         try
         {

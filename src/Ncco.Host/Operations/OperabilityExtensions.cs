@@ -37,6 +37,7 @@ public static class OperabilityExtensions
 
         ConfigureJsonConsoleDefaults(builder);
 
+        builder.Services.AddNccoOptions<RemoteAccessOptions>(builder.Configuration, RemoteAccessOptions.Section);
         builder.Services.AddNccoOptions<ShutdownOptions>(builder.Configuration, ShutdownOptions.Section)
             .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "Ncco:Shutdown:DrainTimeout must not be negative (00:00:00 hangs up at once).");
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
@@ -51,6 +52,8 @@ public static class OperabilityExtensions
     /// <summary>
     /// Maps <c>GET /metrics</c> (Prometheus text format 0.0.4), <c>/health/live</c>, <c>/health/ready</c> and the
     /// OpenAPI document at <c>/openapi/v1.json</c>; starts the metrics listener so nothing recorded from now on is missed.
+    /// Metrics and the OpenAPI document answer anyone on loopback and need the API key and secret elsewhere unless
+    /// <see cref="RemoteAccessOptions"/> opens them.
     /// </summary>
     public static WebApplication MapNccoOperability(this WebApplication app)
     {
@@ -64,9 +67,12 @@ public static class OperabilityExtensions
         var exporter = app.Services.GetRequiredService<PrometheusMetricsExporter>();
         app.Services.GetRequiredService<NccoMetrics>();
 
-        app.MapGet("/metrics", () => Results.Text(exporter.Collect(), PrometheusMetricsExporter.ContentType)).ExcludeFromDescription();
+        var access = app.Services.GetRequiredService<IOptions<RemoteAccessOptions>>().Value;
+        var basic = app.Services.GetService<Auth.BasicAuthenticationFilter>();
+        app.MapGet("/metrics", () => Results.Text(exporter.Collect(), PrometheusMetricsExporter.ContentType)).ExcludeFromDescription()
+            .AddEndpointFilter(new RemoteAccessFilter(o => o.AnonymousMetrics, access, basic));
         app.MapHealthEndpoints();
-        app.MapOpenApi(NccoOpenApi.Route);
+        app.MapOpenApi(NccoOpenApi.Route).AddEndpointFilter(new RemoteAccessFilter(o => o.AnonymousOpenApi, access, basic));
         return app;
     }
 
