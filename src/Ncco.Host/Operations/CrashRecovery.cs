@@ -26,10 +26,11 @@ namespace Ncco.Host.Operations;
 /// partial file without a claim cannot be attributed to anyone and is left in place with a warning; one whose
 /// application was deleted is removed.</item>
 /// </list>
-/// The store is corrected before the host serves anything; webhooks go out in the background (the application may
-/// be slow or down), and stopping the host waits for them no longer than its shutdown allows.
+/// The store is corrected before the host serves anything; webhooks go out in the background once the server listens
+/// (the application may be slow or down, and a <c>recording_url</c> names the address the host actually serves on, not
+/// the fallback used before it listens), and stopping the host waits for them no longer than its shutdown allows.
 /// </summary>
-public sealed class CrashRecovery : IHostedService
+public sealed class CrashRecovery : IHostedLifecycleService
 {
     private readonly ICallRepository _calls;
     private readonly IApplicationRepository _applications;
@@ -63,13 +64,25 @@ public sealed class CrashRecovery : IHostedService
     /// <summary>Completes once every recovery webhook was sent (or given up).</summary>
     public Task WebhooksSent => _webhooks;
 
+    private readonly List<Func<CancellationToken, Task>> _sends = [];
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var sends = new List<Func<CancellationToken, Task>>();
-        await RecoverCallsAsync(sends, cancellationToken).ConfigureAwait(false);
-        await RecoverRecordingsAsync(sends, cancellationToken).ConfigureAwait(false);
-        if (sends.Count == 0) return;
+        await RecoverCallsAsync(_sends, cancellationToken).ConfigureAwait(false);
+        await RecoverRecordingsAsync(_sends, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // Only now: the VMs (and the URLs their payloads carry) are made once the server's addresses are known.
+        var sends = _sends.ToList();
+        _sends.Clear();
+        if (sends.Count == 0) return Task.CompletedTask;
         var token = _stopping.Token;
         _webhooks = Task.Run(async () =>
         {
@@ -86,7 +99,14 @@ public sealed class CrashRecovery : IHostedService
                 }
             }
         }, CancellationToken.None);
+        return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -133,11 +153,14 @@ public sealed class CrashRecovery : IHostedService
             {
                 apps[call.ApplicationId] = app = await _applications.FindAsync(call.ApplicationId, cancellationToken).ConfigureAwait(false);
             }
-            var vm = app is null ? null : _vms.VmFor(app);
-            if (vm?.Application.EventUrl is { } target)
+            if (app?.Voice?.EventUrl is not null)
             {
                 // The event history gets the payload through the VM's observer once it is sent.
-                sends.Add(_ => SendAsync(vm, target, payload, call.Uuid));
+                sends.Add(_ =>
+                {
+                    var vm = _vms.VmFor(app);
+                    return vm.Application.EventUrl is { } target ? SendAsync(vm, target, payload, call.Uuid) : Task.CompletedTask;
+                });
             }
             else
             {
@@ -175,17 +198,17 @@ public sealed class CrashRecovery : IHostedService
                 TryDelete(claimPath);
                 continue;
             }
-            var vm = _vms.VmFor(app);
-            var target = claim.EventUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            var claimed = claim.EventUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
                 ? new WebhookTarget(uri, string.Equals(claim.EventMethod, "GET", StringComparison.OrdinalIgnoreCase) ? Model.WebhookMethod.Get : Model.WebhookMethod.Post)
-                : vm.Application.EventUrl;
+                : null;
             var adopted = TryFinalise(partial, Path.Combine(_recordings.Directory, fileId + ".wav"), out var duration, out var why);
-            WebhookPayload payload;
+            Func<NccoVm, WebhookPayload> payloadFor;
             if (adopted)
             {
                 var row = await _recordings.CompleteAsync(fileId, claim.Owner, RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
                 var end = claim.StartedAt + duration;
-                payload = new RecordEvent
+                var now = _time.GetUtcNow();
+                payloadFor = vm => new RecordEvent
                 {
                     StartTime = PayloadJson.Timestamp(claim.StartedAt),
                     EndTime = PayloadJson.Timestamp(end),
@@ -193,26 +216,31 @@ public sealed class CrashRecovery : IHostedService
                     Size = row.SizeBytes,
                     RecordingUuid = Guid.NewGuid().ToString("D"),
                     ConversationUuid = claim.ConversationUuid,
-                    Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
+                    Timestamp = PayloadJson.Timestamp(now),
                 };
                 RecordingsAdopted++;
                 _logger.LogWarning("Partial recording {FileId} left by the previous run was adopted ({Seconds:F1} s of audio)", fileId, duration.TotalSeconds);
             }
             else
             {
-                payload = new ErrorEvent
+                var failed = new ErrorEvent
                 {
                     Reason = "Recording failed: the host stopped before the recording was finished and its partial file " + why,
                     ConversationUuid = claim.ConversationUuid,
                     Uuid = claim.LegUuid,
                     Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
                 };
+                payloadFor = _ => failed;
                 RecordingsFailed++;
                 _logger.LogWarning("Partial recording {FileId} left by the previous run is reported failed: its file {Why}", fileId, why);
             }
             TryDelete(partial);
             TryDelete(claimPath);
-            if (target is not null) sends.Add(_ => SendAsync(vm, target, payload, claim.LegUuid));
+            sends.Add(_ =>
+            {
+                var vm = _vms.VmFor(app);
+                return (claimed ?? vm.Application.EventUrl) is { } target ? SendAsync(vm, target, payloadFor(vm), claim.LegUuid) : Task.CompletedTask;
+            });
         }
     }
 
