@@ -84,9 +84,14 @@ public static class NccoHostExtensions
         return builder;
     }
 
-    /// <summary>Prepares the store and maps every API.</summary>
+    /// <summary>
+    /// Checks every <c>Ncco:</c> section (all failures at once, as one <see cref="OptionsValidationException"/>), prepares
+    /// the store and maps every API.
+    /// </summary>
     public static async Task<WebApplication> UseNccoHostAsync(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        NccoOptionsCheck.ThrowIfAnyInvalid(app.Services);
         await app.Services.GetRequiredService<INccoStore>().MigrateAsync(app.Lifetime.ApplicationStopping);
         var account = app.Services.GetRequiredService<AccountCredentials>();
         var hostOptions = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value;

@@ -105,7 +105,7 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
         var session = _phone.Ring(this);
         if (session is null)
         {
-            _logger.LogInformation("Leg {LegId}: app user {User} is not signed in to a phone (or every phone is busy): unanswered", LegId, Target.Name);
+            _logger.UserNotSignedIn(LegId, Target.Name);
             Interlocked.Exchange(ref _state, 3);
             _sink?.Unanswered("unavailable");
             return;

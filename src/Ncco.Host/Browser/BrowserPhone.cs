@@ -29,7 +29,7 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
     internal async Task ServeAsync(BrowserPhoneSession session, CancellationToken cancellationToken)
     {
         lock (_sessions) _sessions.Add(session);
-        _logger.LogInformation("Browser phone: {User} signed in for application {ApplicationId}", session.User.Name, session.User.ApplicationId);
+        _logger.SignedIn(session.User.Name, session.User.ApplicationId);
         try
         {
             await session.RunAsync(cancellationToken);
@@ -37,7 +37,7 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
         finally
         {
             lock (_sessions) _sessions.Remove(session);
-            _logger.LogInformation("Browser phone: {User} signed out", session.User.Name);
+            _logger.SignedOut(session.User.Name);
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The phone must not stay "in a call" that never started.
-            _logger.LogError(e, "Browser phone: the call of {User} could not be placed", session.User.Name);
+            _logger.CallNotPlaced(e, session.User.Name);
             session.CallEnded(leg, BrowserPhoneMessages.Ended(leg.LegId, "failed"));
             return "the call could not be placed: " + e.Message;
         }

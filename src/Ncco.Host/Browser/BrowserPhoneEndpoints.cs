@@ -33,7 +33,7 @@ public static class BrowserPhoneEndpoints
         var (user, problem) = await LoginAsync(socket, authenticator, http.RequestAborted);
         if (user is null)
         {
-            phone.Logger.LogInformation("Browser phone: sign-in refused: {Reason}", problem);
+            phone.Logger.SignInRefused(problem);
             var field = problem!.StartsWith("token", StringComparison.Ordinal) ? problem.Split(':')[0] : "action";
             await CloseAsync(socket, BrowserPhoneMessages.Error(field, problem), WebSocketCloseStatus.PolicyViolation, "sign-in refused");
             return;

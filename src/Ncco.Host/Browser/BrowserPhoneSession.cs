@@ -254,7 +254,7 @@ public sealed class BrowserPhoneSession
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            _logger.LogDebug("Browser phone of {User}: send loop ended: {Reason}", User.Name, e.Message);
+            _logger.SendLoopEnded(User.Name, e.Message);
             await lifetime.CancelAsync(); // the receive loop must not wait for a browser we can no longer talk to
         }
     }

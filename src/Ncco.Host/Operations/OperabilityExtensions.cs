@@ -42,7 +42,18 @@ public static class OperabilityExtensions
             .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "Ncco:Shutdown:DrainTimeout must not be negative (00:00:00 hangs up at once).");
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
         {
-            var needed = shutdown.Value.DrainTimeout + ShutdownOptions.HangupBudget;
+            ShutdownOptions value;
+            try
+            {
+                value = shutdown.Value;
+            }
+            catch (OptionsValidationException)
+            {
+                // The host is built before anything is checked: leave its timeout alone, and let the start-up check
+                // report this section together with every other one (NccoOptionsCheck).
+                return;
+            }
+            var needed = value.DrainTimeout + ShutdownOptions.HangupBudget;
             if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
         });
         builder.Services.AddHostedService<CallDrainService>();

@@ -38,10 +38,6 @@ public sealed class SipDiagnostics : IDisposable
     /// <summary>The default <see cref="FailureLogInterval"/>: 10 s.</summary>
     public static readonly TimeSpan DefaultFailureLogInterval = TimeSpan.FromSeconds(10);
 
-    private static readonly Action<ILogger, string, SipEndPoint, long, Exception?> LogFailure = LoggerMessage.Define<string, SipEndPoint, long>(
-        LogLevel.Error, new EventId(1, "SipHandlerFailed"),
-        "SIP {Message} from {Source} failed inside the stack and was dropped ({Suppressed} earlier failures not logged)");
-
     private readonly Meter? _ownedMeter;
     private readonly Lock _gate = new();
     private readonly List<SipTransportLayer> _layers = [];
@@ -84,7 +80,7 @@ public sealed class SipDiagnostics : IDisposable
     public TimeSpan FailureLogInterval { get; }
 
     /// <summary>Reports a message whose handling threw: counted by the layer, logged here unless a line went out within the interval.</summary>
-    internal void HandlerFailed(Exception error, SipMessage message, SipEndPoint source)
+    internal void HandlerFailed(Exception error, SipMessage? message, SipEndPoint source)
     {
         long suppressed;
         lock (_gate)
@@ -103,9 +99,9 @@ public sealed class SipDiagnostics : IDisposable
         {
             SipRequest request => $"{request.Method} (Call-ID {Printable(request.Header(HeaderNames.CallId))})",
             SipResponse response => $"{response.StatusCode} response (Call-ID {Printable(response.Header(HeaderNames.CallId))})",
-            _ => "message",
+            _ => "message (unparsed)",
         };
-        LogFailure(Logger, what, source, suppressed, error);
+        Logger.HandlerFailed(error, what, source, suppressed);
     }
 
     internal void Attach(SipTransportLayer layer)

@@ -133,7 +133,23 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         }
         catch (SipParseException error)
         {
-            RejectUnparseable(frame, error, source);
+            try
+            {
+                RejectUnparseable(frame, error, source);
+            }
+            catch (Exception defect) when (defect is not OutOfMemoryException)
+            {
+                Failed(defect, null, source);
+            }
+            return;
+        }
+        catch (Exception defect) when (defect is not OutOfMemoryException)
+        {
+            // A parser defect (anything but its own parse error) must not end the transport's receive loop, which every
+            // other peer depends on: counted and logged like a handler failure, and the datagram dropped.
+            Interlocked.Increment(ref _rejected);
+            Interlocked.Increment(ref _dropped);
+            Failed(defect, null, source);
             return;
         }
         try
@@ -160,10 +176,15 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         {
             // A defect above must not stop the receive loop for every other peer: it is counted (tests and the
             // ncco.sip.handler.failures counter see it) and logged, at most once per interval whatever a peer sends.
-            Interlocked.Increment(ref _handlerFailures);
-            LastHandlerFailure = error;
-            _diagnostics?.HandlerFailed(error, message, source);
+            Failed(error, message, source);
         }
+    }
+
+    private void Failed(Exception error, SipMessage? message, SipEndPoint source)
+    {
+        Interlocked.Increment(ref _handlerFailures);
+        LastHandlerFailure = error;
+        _diagnostics?.HandlerFailed(error, message, source);
     }
 
     /// <inheritdoc />

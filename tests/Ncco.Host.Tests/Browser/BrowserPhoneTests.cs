@@ -256,7 +256,7 @@ public sealed class BrowserPhoneTests : IAsyncLifetime
         var ended = await ReceiveEventAsync(socket, "ended");
         Assert.Equal(calling.GetProperty("uuid").GetString(), ended.GetProperty("uuid").GetString());
         var error = (await _app.WaitForAsync(w => w.Path == "/events" && w.Body.Contains("\"reason\"", StringComparison.Ordinal), Wait)).Json!.Value;
-        Assert.Contains("Empty response where an NCCO was expected", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("answer_url: the response was empty where an NCCO was expected", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         _app.Ncco("/answer", """[{"action":"talk","text":"Second time lucky."}]""");
         await SendTextAsync(socket, """{"action":"call"}""");

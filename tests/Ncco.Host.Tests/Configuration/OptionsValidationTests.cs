@@ -108,6 +108,21 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Every_failing_section_is_reported_at_once_not_only_the_first_one_read()
+    {
+        // Issue 18: each of these sections is read by a different service (the host's shutdown timeout, the SIP
+        // gateway, the sign-in throttle, the demo); all five must be in the one failure.
+        var error = await FailsToStart("--Ncco:Shutdown:DrainTimeout=banana", "--Ncco:Sip:Enabled=true", "--Ncco:Sip:Listen=127.0.0.1:0", "--Ncco:Sip:Bogus=1",
+            "--Ncco:Auth:FailedSignInsPerMinute=-3", "--Ncco:Demo:EchoDelay=zz", "--Ncco:Limits:MaxConcurrentCalls=abc");
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Ncco:Shutdown:DrainTimeout 'banana' is not valid", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Ncco:Sip:Bogus is not a setting", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Ncco:Auth:FailedSignInsPerMinute", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Ncco:Demo:EchoDelay 'zz' is not valid", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Ncco:Limits:MaxConcurrentCalls 'abc' is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_documented_key_with_its_documented_kind_of_value_starts()
     {
         await using var host = await TestHostFixture.StartAsync(extraArgs:

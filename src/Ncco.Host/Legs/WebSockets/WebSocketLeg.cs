@@ -162,13 +162,13 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             if (_lifetime.IsCancellationRequested) return; // hung up while connecting: nothing to report
             if (e is OperationCanceledException)
             {
-                _logger.LogWarning("Leg {LegId}: websocket {Uri} did not open within {Timeout}", LegId, _endpoint.Uri, ConnectTimeout);
+                _logger.ConnectTimedOut(LegId, _endpoint.Uri, ConnectTimeout);
                 _sink?.Unanswered("unavailable");
             }
             else
             {
                 var status = socket.HttpStatusCode == 0 ? "" : $" (HTTP {(int)socket.HttpStatusCode})";
-                _logger.LogWarning("Leg {LegId}: cannot open websocket {Uri}{Status}: {Reason}", LegId, _endpoint.Uri, status, e.Message);
+                _logger.CannotOpen(LegId, _endpoint.Uri, status, e.Message);
                 _sink?.Failed("cannot_route");
             }
             return;
@@ -201,7 +201,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             case { Type: WebSocketAuthorizationType.Vonage }:
                 if (_application.SignatureSecret is not { } secret)
                 {
-                    _logger.LogWarning("Leg {LegId}: authorization type vonage but the application has no signature secret; no Authorization header sent", LegId);
+                    _logger.NoSignatureSecret(LegId);
                     return null;
                 }
                 // The same HS256 JWT as signed webhooks; there is no body, so payload_hash is that of the empty body.
@@ -281,7 +281,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
         if (Volatile.Read(ref _platformHangup) == 0 && Volatile.Read(ref _ended) == 0)
         {
-            _logger.LogInformation("Leg {LegId}: the application closed websocket {Uri}", LegId, _endpoint.Uri);
+            _logger.ClosedByApplication(LegId, _endpoint.Uri);
             _sink?.HungUp();
         }
     }
@@ -342,7 +342,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     private void SendText(byte[] json)
     {
         if (!_send.Writer.TryWrite(new Outgoing(json, json.Length, WebSocketMessageType.Text, Pooled: false)))
-            _logger.LogWarning("Leg {LegId}: send queue full, text message dropped", LegId);
+            _logger.SendQueueFull(LegId);
     }
 
     /// <summary>Logs the first 10 protocol problems of a leg, then every 100th (an app in a loop must not flood the log).</summary>
@@ -350,7 +350,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     {
         var n = Interlocked.Increment(ref _warnings);
         if (n <= 10 || n % 100 == 0)
-            _logger.LogWarning("Leg {LegId}: {Problem} (problem #{Count})", LegId, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args), n);
+            _logger.ProtocolProblem(LegId, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args), n);
     }
 
     private readonly record struct Outgoing(byte[] Buffer, int Length, WebSocketMessageType Type, bool Pooled);

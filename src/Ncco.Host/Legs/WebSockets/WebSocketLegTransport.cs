@@ -34,7 +34,7 @@ public sealed class WebSocketLegTransport : ILegTransportFactory
         if (request.Endpoint is WebSocketEndpoint { SampleRate: not null } ws)
             return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger);
         // The NCCO reader refuses other content types; a request built in code may still carry one.
-        _logger.LogInformation("Leg {LegId}: {Type} endpoint without a supported content-type (failed/cannot_route)", request.LegId, request.Endpoint.Type);
+        _logger.UnsupportedContentType(request.LegId, request.Endpoint.Type);
         return new UnroutableLeg();
     }
 }
