@@ -1,3 +1,4 @@
+using Ncco.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Interpreter;
 using Ncco.Legs;
@@ -179,8 +180,8 @@ public sealed class SimulatorOptions
     /// <summary>Checks the settings a test gave before anything starts, naming the one that is wrong.</summary>
     internal void Validate()
     {
-        if (IdSeed is < 0 or > Ids.SimulatorIdGenerator.MaxSeed)
-            throw new ArgumentOutOfRangeException(nameof(IdSeed), IdSeed, "SimulatorOptions.IdSeed must be between 0 and " + Ids.SimulatorIdGenerator.MaxSeed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + ".");
+        if (IdSeed is < 0 or > SequentialIdGenerator.MaxSeed)
+            throw new ArgumentOutOfRangeException(nameof(IdSeed), IdSeed, "SimulatorOptions.IdSeed must be between 0 and " + SequentialIdGenerator.MaxSeed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + ".");
         if (DefaultTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "SimulatorOptions.DefaultTimeout must be positive.");
         if (WebhookGuard <= TimeSpan.Zero)

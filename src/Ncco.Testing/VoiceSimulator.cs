@@ -8,7 +8,6 @@ using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Scheduling;
 using Ncco.Testing.Hosting;
-using Ncco.Testing.Ids;
 using Ncco.Testing.Reporting;
 using Ncco.Diagnostics;
 using Ncco.Testing.Time;
@@ -53,7 +52,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             Application = options.ToApplication(),
             Transport = _router = new AppRouter(transport, options, reachedByUrl, Log, Scheduler),
             Scheduler = Scheduler,
-            Ids = new SimulatorIdGenerator(options.IdSeed ?? defaultSeed % (SimulatorIdGenerator.MaxSeed + 1)),
+            Ids = new SequentialIdGenerator(options.IdSeed ?? defaultSeed % (SequentialIdGenerator.MaxSeed + 1)),
             Dialer = this,
             Handlers = handlers,
             Observer = Recorder,
