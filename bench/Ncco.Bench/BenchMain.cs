@@ -30,6 +30,11 @@ internal static class BenchMain
                 $"app start={boot.Elapsed.TotalMilliseconds:0}ms first scenario={first.Elapsed.TotalMilliseconds:0}ms second scenario={second.Elapsed.TotalMilliseconds:0.0}ms total={total.Elapsed.TotalMilliseconds:0}ms"));
             return;
         }
+        if (args.Length > 0 && args[0] == "profile")
+        {
+            await Profile.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
+            return;
+        }
         if (args.Length > 0 && args[0] == "figures")
         {
             var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;

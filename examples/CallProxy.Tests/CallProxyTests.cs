@@ -31,6 +31,7 @@ public class CallProxyTests
         var customer = await sim.CallAsync(from: "447700900001", to: "447700900100");
         var courier = await sim.ExpectOutboundCallAsync(to: "447700900200");
         await courier.BusyAsync();
+        await courier.ReceivedEventAsync("busy");
         await customer.HearsAsync("Connecting you to the depot");
         var depot = await sim.ExpectOutboundCallAsync(to: "447700900999");
         await depot.AnswerAsync();
@@ -38,7 +39,8 @@ public class CallProxyTests
         await customer.HearsPartyAsync(depot, "Depot here");
         await customer.HangUpAsync();
         await depot.EndsAsync();
-        Assert.DoesNotContain(customer.Heard, h => h.Playback.Text?.Contains("Your call has ended") == true);
+        await customer.Not.HearsAsync("Your call has ended");
+        await depot.ReceivedEventAsync("completed");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Ncco.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Interpreter;
 using Ncco.Legs;
@@ -40,7 +41,12 @@ public sealed class SimulatorOptions
     /// <summary>Default virtual time an expectation may wait (default 10 minutes).</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Real time a webhook may take before the test fails (default 30 s).</summary>
+    /// <summary>
+    /// Real time a webhook may take before the test fails (default 30 s). It is the only limit on the app's answers:
+    /// the platform's answer timeouts (5 s, 10 s for events) are platform time, which does not pass while the app
+    /// answers, so a slow test machine never turns a correct answer into a timeout. To test the timeout path, have the
+    /// app answer <see cref="WebhookResponse.TimedOut"/> (a <see cref="Hosting.WebhookApp"/> route can).
+    /// </summary>
     public TimeSpan WebhookGuard { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Validation options for NCCOs the app returns. Custom actions registered with <see cref="Handlers"/> need no entry here.</summary>
@@ -179,8 +185,8 @@ public sealed class SimulatorOptions
     /// <summary>Checks the settings a test gave before anything starts, naming the one that is wrong.</summary>
     internal void Validate()
     {
-        if (IdSeed is < 0 or > Ids.SimulatorIdGenerator.MaxSeed)
-            throw new ArgumentOutOfRangeException(nameof(IdSeed), IdSeed, "SimulatorOptions.IdSeed must be between 0 and " + Ids.SimulatorIdGenerator.MaxSeed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + ".");
+        if (IdSeed is < 0 or > SequentialIdGenerator.MaxSeed)
+            throw new ArgumentOutOfRangeException(nameof(IdSeed), IdSeed, "SimulatorOptions.IdSeed must be between 0 and " + SequentialIdGenerator.MaxSeed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + ".");
         if (DefaultTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "SimulatorOptions.DefaultTimeout must be positive.");
         if (WebhookGuard <= TimeSpan.Zero)

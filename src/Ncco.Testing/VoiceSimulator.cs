@@ -8,7 +8,6 @@ using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Scheduling;
 using Ncco.Testing.Hosting;
-using Ncco.Testing.Ids;
 using Ncco.Testing.Reporting;
 using Ncco.Diagnostics;
 using Ncco.Testing.Time;
@@ -53,7 +52,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             Application = options.ToApplication(),
             Transport = _router = new AppRouter(transport, options, reachedByUrl, Log, Scheduler),
             Scheduler = Scheduler,
-            Ids = new SimulatorIdGenerator(options.IdSeed ?? defaultSeed % (SimulatorIdGenerator.MaxSeed + 1)),
+            Ids = new SequentialIdGenerator(options.IdSeed ?? defaultSeed % (SequentialIdGenerator.MaxSeed + 1)),
             Dialer = this,
             Handlers = handlers,
             Observer = Recorder,
@@ -192,11 +191,9 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         await _runLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var outcome = await _thread.RunAsync(() =>
-            {
-                inject?.Invoke();
-                return Scheduler.RunUntil(condition, Scheduler.UtcNow + within);
-            }).ConfigureAwait(false);
+            inject?.Invoke();
+            var deadline = Scheduler.UtcNow + within;
+            var outcome = await RunHereOrOnThreadAsync(condition, deadline).ConfigureAwait(false);
             ThrowIfMisconfigured();
             return outcome;
         }
@@ -207,6 +204,17 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     }
 
     /// <summary>
+    /// Runs the VM on the calling thread for as long as nothing has to be waited for (a delegate app, timers, the VM's
+    /// own work: most steps), and hands the rest of the run to the simulator's own thread as soon as it must wait for a
+    /// webhook answer. Only that thread ever blocks, so a run still needs no free thread-pool thread; the hand-off
+    /// (two thread wake-ups per step) is paid only when there is something to wait for.
+    /// </summary>
+    private Task<RunOutcome> RunHereOrOnThreadAsync(Func<bool> condition, DateTimeOffset deadline) =>
+        Scheduler.TryRunUntil(condition, deadline, out var outcome)
+            ? Task.FromResult(outcome)
+            : _thread.RunAsync(() => Scheduler.RunUntil(condition, deadline));
+
+    /// <summary>
     /// Runs for exactly <paramref name="duration"/> of virtual time (unless <paramref name="stop"/> comes true first):
     /// unlike <see cref="RunAsync"/>, the clock reaches the end even when nothing is scheduled before it.
     /// </summary>
@@ -215,15 +223,11 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         await _runLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var outcome = await _thread.RunAsync(() =>
-            {
-                inject?.Invoke();
-                var end = Scheduler.UtcNow + duration;
-                var result = Scheduler.RunUntil(stop ?? (() => false), end);
-                // Nothing left to happen by itself: the time still passes for the parties.
-                if (result == RunOutcome.Idle) Scheduler.AdvanceTo(end);
-                return result;
-            }).ConfigureAwait(false);
+            inject?.Invoke();
+            var end = Scheduler.UtcNow + duration;
+            var outcome = await RunHereOrOnThreadAsync(stop ?? (() => false), end).ConfigureAwait(false);
+            // Nothing left to happen by itself: the time still passes for the parties.
+            if (outcome == RunOutcome.Idle) Scheduler.AdvanceTo(end);
             ThrowIfMisconfigured();
             return outcome;
         }

@@ -48,9 +48,36 @@ public sealed class RunnerTests
 
         var failure = Assert.IsType<ScenarioFailure>(result.Failure);
         Assert.True(failure.Location.Line == 5, failure.Message);
-        Assert.True(failure.Message.Contains("Sent instead:", StringComparison.Ordinal), failure.Message);
+        Assert.True(failure.Message.Contains("Expected the app to receive a webhook GET or POST /webhooks/menu with dtmf.digits = \"1\"", StringComparison.Ordinal), failure.Message);
+        Assert.True(failure.Message.Contains("Webhooks the app received", StringComparison.Ordinal), failure.Message);
         Assert.Contains("/webhooks/menu", failure.Message, StringComparison.Ordinal);
         Assert.True(failure.Message.Contains("but dtmf.digits is \"2\"", StringComparison.Ordinal), failure.Message);
+    }
+
+    [Fact]
+    public async Task A_party_event_that_cannot_come_any_more_fails_at_once_like_the_csharp_assertion()
+    {
+        await using var app = await MenuApp.StartAsync();
+        var scenario = Load("""
+            steps:
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: Welcome
+              - hang_up
+              - expect_end
+              - expect_event: { status: completed, party: caller }
+              - expect_event: { status: busy, party: caller, within: 5m }
+            """);
+
+        var result = await ScenarioRunner.ForUrl(app.BaseUrl).RunAsync(scenario);
+
+        // The first expect_event claimed "completed"; the second cannot come (the call ended, nothing is on its way), so it
+        // fails without waiting the 5 virtual minutes, with the DSL's message listing the webhooks about the party.
+        var failure = Assert.IsType<ScenarioFailure>(result.Failure);
+        Assert.True(failure.Location.Line == 7, failure.Message);
+        Assert.True(failure.Message.Contains("the call ended and nothing else is on its way", StringComparison.Ordinal), failure.Message);
+        Assert.True(failure.Message.Contains("Webhooks about caller", StringComparison.Ordinal), failure.Message);
+        Assert.True(failure.Message.Contains("but status is \"", StringComparison.Ordinal), failure.Message);
+        Assert.True(failure.Message.Contains("waited until +00:", StringComparison.Ordinal), failure.Message);
     }
 
     [Fact]

@@ -63,4 +63,17 @@ public class SimulatorIdTests
         Assert.Equal("IdSeed", e.ParamName);
         Assert.Contains("SimulatorOptions.IdSeed must be between 0 and 268,435,455", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_runtime_sequential_generator_is_the_simulator_generator_seed_zero_is_the_parameterless_one()
+    {
+        var plain = new Ncco.Scheduling.SequentialIdGenerator();
+        var zero = new Ncco.Scheduling.SequentialIdGenerator(0);
+        var seeded = new Ncco.Scheduling.SequentialIdGenerator(Ncco.Scheduling.SequentialIdGenerator.MaxSeed);
+        Assert.Equal("aaaaaaaa-0000-4000-8000-000000000001", plain.NewId(Ncco.Scheduling.IdKind.Leg));
+        Assert.Equal("aaaaaaaa-0000-4000-8000-000000000001", zero.NewId(Ncco.Scheduling.IdKind.Leg));
+        Assert.Equal("cccccccc-0000-4000-8000-000000000001", zero.NewId(Ncco.Scheduling.IdKind.Conversation));
+        Assert.Equal("aaaaaaaa-ffff-4fff-8000-000000000001", seeded.NewId(Ncco.Scheduling.IdKind.Leg));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Ncco.Scheduling.SequentialIdGenerator(Ncco.Scheduling.SequentialIdGenerator.MaxSeed + 1));
+    }
 }

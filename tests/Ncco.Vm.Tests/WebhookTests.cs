@@ -130,6 +130,33 @@ public class WebhookTests
         Assert.Equal(2, app.Received.Count(r => r.Status == "started"));
     }
 
+    // The platform's 5 s / 10 s answer timeouts are platform time, and answers take no virtual time: enforced on the
+    // machine's clock they failed correct tests whenever the machine stalled (the Voicemail example's hang-up test, under
+    // a loaded CI box). The app is given the real-time guard instead.
+    [Fact]
+    public async Task Webhooks_reach_the_app_bounded_by_the_real_time_guard_not_the_platforms_answer_timeouts()
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", Hello).Map("/webhooks/event", _ => null);
+        var seen = new TimeoutsSeen(app);
+        await using var sim = VoiceSimulator.Start(seen, o => o.WebhookGuard = TimeSpan.FromSeconds(42));
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.EndsAsync();
+        Assert.Contains(seen.Timeouts, t => t.Kind == WebhookKind.Answer);
+        Assert.Contains(seen.Timeouts, t => t.Kind == WebhookKind.Event);
+        Assert.All(seen.Timeouts, t => Assert.Equal(TimeSpan.FromSeconds(42), t.Timeout));
+    }
+
+    private sealed class TimeoutsSeen(IWebhookTransport inner) : IWebhookTransport
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(WebhookKind Kind, TimeSpan Timeout)> Timeouts { get; } = new();
+
+        public Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
+        {
+            Timeouts.Enqueue((request.Kind, request.Timeout));
+            return inner.SendAsync(request, cancellationToken);
+        }
+    }
+
     [Fact]
     public async Task Signed_webhooks_carry_an_HS256_jwt_with_the_payload_hash()
     {

@@ -35,24 +35,3 @@ public sealed class GuidIdGenerator : IIdGenerator
     /// <inheritdoc />
     public string NewId(IdKind kind) => Guid.NewGuid().ToString("D");
 }
-
-/// <summary>Deterministic ids: the kind is encoded in the first group and a counter in the last.</summary>
-public sealed class SequentialIdGenerator : IIdGenerator
-{
-    private readonly long[] _counters = new long[Enum.GetValues<IdKind>().Length];
-
-    /// <inheritdoc />
-    public string NewId(IdKind kind)
-    {
-        var n = Interlocked.Increment(ref _counters[(int)kind]);
-        var prefix = kind switch
-        {
-            IdKind.Leg => "aaaaaaaa",
-            IdKind.Conversation => "cccccccc",
-            IdKind.Recording => "bbbbbbbb",
-            IdKind.File => "ffffffff",
-            _ => "dddddddd",
-        };
-        return $"{prefix}-0000-4000-8000-{n:x12}";
-    }
-}

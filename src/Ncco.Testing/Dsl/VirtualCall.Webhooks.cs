@@ -93,6 +93,11 @@ public partial class VirtualCall
     private Expectation<ReceivedWebhook> Expect(string what, Func<ReceivedWebhook, bool> match, TimeSpan? within, string file, int line) =>
         Simulator.ExpectWebhook(Label, what, w => IsMine(w) && match(w), Claims, Settled, within, file, line);
 
+    /// <summary>A webhook assertion about this party described by <paramref name="what"/> (the scenario runner's steps with <c>party:</c>).</summary>
+    internal Expectation<ReceivedWebhook> ExpectWebhook(string what, Func<ReceivedWebhook, bool> match, TimeSpan? within,
+        Func<ReceivedWebhook, string?>? explain, string file, int line) =>
+        Simulator.ExpectWebhook(Label, what, w => IsMine(w) && match(w), Claims, Settled, within, file, line, explain);
+
     internal Expectation Reject(string what, Func<ReceivedWebhook, bool> match, TimeSpan? within, string file, int line) =>
         Simulator.RejectWebhook(Label, what, w => IsMine(w) && match(w), within ?? TimeSpan.Zero, file, line);
 

@@ -32,8 +32,18 @@ public sealed partial class VoiceSimulator
     internal static string Where(Delegate? where, string whereText) =>
         where is null ? "" : " where " + (string.IsNullOrWhiteSpace(whereText) ? "the condition holds" : whereText.Trim());
 
+    /// <summary>
+    /// A webhook assertion described by <paramref name="what"/> (the scenario runner's <c>expect_webhook</c> and
+    /// <c>expect_event</c> without a party); <paramref name="explain"/> says why a webhook that arrived does not match.
+    /// </summary>
+    internal Expectation<ReceivedWebhook> ExpectWebhook(string what, Func<ReceivedWebhook, bool> match, TimeSpan? within,
+        Func<ReceivedWebhook, string?>? explain, string file, int line) =>
+        ExpectWebhook("app", what, match, _claims, null, within, file, line, explain);
+
+    // The one implementation behind every positive webhook assertion. explain (optional) names, for a webhook that
+    // arrived but did not match, what differs; it is shown under that webhook in the failure.
     internal Expectation<ReceivedWebhook> ExpectWebhook(string subject, string what, Func<ReceivedWebhook, bool> match, WebhookClaims claims,
-        Func<bool>? gaveUp, TimeSpan? within, string file, int line) =>
+        Func<bool>? gaveUp, TimeSpan? within, string file, int line, Func<ReceivedWebhook, string?>? explain = null) =>
         Step($"app receives {what}", async () =>
         {
             ReceivedWebhook? Find()
@@ -50,7 +60,7 @@ public sealed partial class VoiceSimulator
             found ??= Find();
             if (found is not null && claims.Claim(found.Index)) return found;
             var why = gaveUp?.Invoke() == true ? "the call ended and nothing else is on its way" : Describe(outcome);
-            throw Fail($"Expected the app to receive {what}, but {why} (waited until {Log.Relative(Now)}).\n{DescribeWebhooks(subject, claims)}");
+            throw Fail($"Expected the app to receive {what}, but {why} (waited until {Log.Relative(Now)}).\n{DescribeWebhooks(subject, claims, explain)}");
         }, file, line);
 
     internal Expectation RejectWebhook(string subject, string what, Func<ReceivedWebhook, bool> match, TimeSpan within, string file, int line) =>
@@ -72,13 +82,17 @@ public sealed partial class VoiceSimulator
 
     internal static string Window(TimeSpan within) => within > TimeSpan.Zero ? $" within {within.TotalSeconds:0.###} s" : "";
 
-    private string DescribeWebhooks(string subject, WebhookClaims claims)
+    private string DescribeWebhooks(string subject, WebhookClaims claims, Func<ReceivedWebhook, string?>? explain)
     {
         var all = Recorder.Snapshot();
         var relevant = subject == "app" ? all : all.Where(w => claims.Scope?.Invoke(w) ?? true).ToList();
         if (relevant.Count == 0) return subject == "app" ? "The app received no webhook." : $"The app received no webhook about {subject}.";
         var sb = new StringBuilder(subject == "app" ? "Webhooks the app received" : $"Webhooks about {subject}").AppendLine(" (✓ = already matched by an earlier assertion):");
-        foreach (var w in relevant.TakeLast(30)) sb.Append(claims.IsClaimed(w.Index) ? "  ✓ " : "    ").AppendLine(w.ToString());
+        foreach (var w in relevant.TakeLast(30))
+        {
+            sb.Append(claims.IsClaimed(w.Index) ? "  ✓ " : "    ").AppendLine(w.ToString());
+            if (!claims.IsClaimed(w.Index) && explain?.Invoke(w) is { Length: > 0 } why) sb.Append("        but ").AppendLine(why);
+        }
         if (relevant.Count > 30) sb.Append("  (").Append(relevant.Count - 30).AppendLine(" earlier ones not shown)");
         return sb.ToString();
     }

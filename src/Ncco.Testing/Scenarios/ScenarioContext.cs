@@ -1,16 +1,11 @@
-using Ncco.Diagnostics;
-
 namespace Ncco.Testing.Scenarios;
 
-/// <summary>A running scenario: the simulator, the parties by name, and the webhooks earlier steps already matched.</summary>
+/// <summary>A running scenario: the simulator, and the parties by name.</summary>
 internal sealed class ScenarioContext(VoiceSimulator simulator)
 {
     private readonly Dictionary<string, VirtualCall> _parties = new(StringComparer.Ordinal);
 
     public VoiceSimulator Simulator { get; } = simulator;
-
-    /// <summary>Webhook log entries an <c>expect_event</c> / <c>expect_webhook</c> matched: each matches one step only.</summary>
-    public HashSet<CallLogEntry> Claimed { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Gives a party the scenario's name for it, in the simulator's messages and call log too.</summary>
     public void Name(VirtualCall party, string name)

@@ -131,20 +131,39 @@ public sealed class VirtualScheduler : VmScheduler
     public RunOutcome RunUntil(Func<bool> condition, DateTimeOffset deadline)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        RunOutcome outcome;
+        while (!TryRunUntil(condition, deadline, out outcome))
+        {
+            if (!_signal.Wait(WebhookGuard) && InFlight > 0 && !HasRunnableWork && !HasCompletion) return RunOutcome.WebhookStuck;
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// Runs as <see cref="RunUntil"/> does for as long as it never has to wait: returns false, with the run
+    /// unfinished, when the next thing to happen is a webhook answer that has not come back yet. Nothing is lost: the
+    /// run goes on with <see cref="RunUntil"/> (on a thread that may block) from where this stopped.
+    /// </summary>
+    internal bool TryRunUntil(Func<bool> condition, DateTimeOffset deadline, out RunOutcome outcome)
+    {
         while (true)
         {
-            // Reset before looking: a completion signalled after this point keeps the wait below from blocking.
+            // Reset before looking: a completion signalled after this point keeps the caller's wait from blocking.
             _signal.Reset();
             RunPending();
-            if (condition()) return RunOutcome.Satisfied;
+            if (condition())
+            {
+                outcome = RunOutcome.Satisfied;
+                return true;
+            }
             if (HasRunnableWork) continue;
             if (DeliverNextCompletion()) continue;
             if (InFlight > 0)
             {
-                if (!_signal.Wait(WebhookGuard) && InFlight > 0 && !HasRunnableWork && !HasCompletion) return RunOutcome.WebhookStuck;
-                continue;
+                outcome = default;
+                return false;
             }
-            if (!FireNextTimers(deadline, out var outcome)) return outcome;
+            if (!FireNextTimers(deadline, out outcome)) return true;
         }
     }
 

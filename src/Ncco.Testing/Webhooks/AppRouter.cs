@@ -43,9 +43,14 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
                 + $"SimulatorOptions.PublicBaseUrl(\"{request.Uri.GetLeftPart(UriPartial.Authority)}\").");
             return WebhookResponse.ConnectionFailed;
         }
-        var routed = request;
+        // The platform's answer timeouts (5 s for an answer webhook, 10 s for an event by default) are platform time;
+        // in the simulator an answer takes no virtual time, so they can never expire on the call's clock. Enforcing them
+        // on the machine's clock would fail a correct app whenever the test machine stalls (a loaded CI box, a GC pause,
+        // thread-pool growth), a different step on each run. The only real-time limit is the run's guard against an app
+        // that never answers; a test of the timeout path has its app answer WebhookResponse.TimedOut.
+        var routed = request with { Timeout = options.WebhookGuard };
         if (rewritePublicHosts && !string.Equals(request.Uri.Host, options.BaseUrl.Host, StringComparison.OrdinalIgnoreCase))
-            routed = request with { Uri = new Uri(options.BaseUrl, request.Uri.PathAndQuery) };
+            routed = routed with { Uri = new Uri(options.BaseUrl, request.Uri.PathAndQuery) };
         WebhookResponse response;
         try
         {

@@ -10,7 +10,7 @@ internal sealed class ExpectEventStep : StepDefinition
 
     public override string Summary =>
         "Waits until the app has been sent an event (to the event URL or an action's eventUrl) with this status and these fields; "
-        + "each event matches one step only.";
+        + "an event satisfies one such step (with `party:`, one about that party; without, one about any party, as in C#).";
 
     public override string Example => "- expect_event: completed";
 
@@ -40,10 +40,7 @@ internal sealed class ExpectEventStep : StepDefinition
 
     public override string Describe(StepArguments arguments) => $"an event with {Expected(arguments).Describe("")}{WebhookWait.For(arguments.Party)}";
 
-    public override Task RunAsync(StepArguments arguments, SourceLocation at, ScenarioContext context)
-    {
-        var leg = arguments.Party is null ? null : context.Party(arguments.Party).Uuid;
-        return WebhookWait.RunAsync(context, Describe(arguments),
-            e => e.Request!.Kind == WebhookKind.Event && (leg is null || e.LegId == leg), Expected(arguments), arguments.Duration("within"));
-    }
+    public override Task RunAsync(StepArguments arguments, SourceLocation at, ScenarioContext context) =>
+        WebhookWait.RunAsync(context, Describe(arguments), w => w.Request.Kind == WebhookKind.Event, Expected(arguments),
+            arguments.Duration("within"), arguments.Party, at);
 }

@@ -11,7 +11,7 @@ internal sealed class ExpectWebhookStep : StepDefinition
 
     public override string Summary =>
         "Waits until the app has been sent a webhook to this path (answer, event, an input's or record's eventUrl, fallback) "
-        + "with these fields; each webhook matches one step only.";
+        + "with these fields. A webhook satisfies one such step: with `party:`, one step about that party; without, one step about any party (as in C#).";
 
     public override string Example => """- expect_webhook: { path: /webhooks/menu, fields: { dtmf.digits: "1" } }""";
 
@@ -39,10 +39,8 @@ internal sealed class ExpectWebhookStep : StepDefinition
     {
         var path = arguments.Text("path")!;
         var method = arguments.Text("method") is { } m ? Enum.Parse<WebhookMethod>(m, ignoreCase: true) : (WebhookMethod?)null;
-        var leg = arguments.Party is null ? null : context.Party(arguments.Party).Uuid;
         return WebhookWait.RunAsync(context, Describe(arguments),
-            e => (path.Contains('?', StringComparison.Ordinal) ? e.Request!.Uri.PathAndQuery : e.Request!.Uri.AbsolutePath) == path
-                 && (method is null || e.Request.Method == method) && (leg is null || e.LegId == leg),
-            arguments.Fields("fields"), arguments.Duration("within"));
+            w => (path.Contains('?', StringComparison.Ordinal) ? w.Request.Uri.PathAndQuery : w.Path) == path && (method is null || w.Request.Method == method),
+            arguments.Fields("fields"), arguments.Duration("within"), arguments.Party, at);
     }
 }
