@@ -4,7 +4,8 @@ namespace Ncco.Media.Vad;
 
 /// <summary>
 /// Energy voice-activity detector with a minimum-statistics noise floor (lowest frame level over the last 3 s, plus
-/// 1 dB), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
+/// 1 dB; digital silence below −80 dBFS and skipped key-tone frames are left out, so steady room noise around a
+/// key press or a muted moment is not taken for speech), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
 /// default 90) sets how far above the noise floor and above an absolute floor a frame must be to count as speech:
 /// margin = 3 + (100 − s)/4 dB, floor = −60 + 0.3·(100 − s) dBFS. Speech starts after 2 loud frames (40 ms) and is held
 /// for 200 ms after the last loud frame. Allocation-free; one instance per stream.
@@ -13,6 +14,9 @@ public sealed class VoiceActivityDetector
 {
     private const int OnsetFrames = 2;
     private const int HangoverFrames = 10;
+
+    /// <summary>Frames quieter than this (dBFS) are digital silence and are left out of the noise floor.</summary>
+    internal const double DigitalSilenceDbfs = -80;
     private readonly double _marginDb;
     private readonly double _absoluteFloorDb;
     private const int WindowFrames = 150;
@@ -48,6 +52,19 @@ public sealed class VoiceActivityDetector
     /// <summary>Level of the last frame in dBFS.</summary>
     public double LastFrameDbfs { get; private set; }
 
+    /// <summary>
+    /// A frame known not to be speech (a DTMF key tone): it counts as quiet for onset and hangover but is left out of
+    /// the noise floor, so a loud tone neither starts speech nor raises the floor, and no stand-in silence lowers it
+    /// (steady room noise after a key would otherwise look like speech for 3 s).
+    /// </summary>
+    public bool Skip()
+    {
+        _loud = 0;
+        _quiet++;
+        if (_quiet > HangoverFrames) IsSpeech = false;
+        return IsSpeech;
+    }
+
     /// <summary>Classifies one frame (any length, normally 20 ms) and returns <see cref="IsSpeech"/>.</summary>
     public bool Process(ReadOnlySpan<short> frame)
     {
@@ -72,6 +89,10 @@ public sealed class VoiceActivityDetector
                 IsSpeech = false;
             }
         }
+        // Digital silence (a muted microphone, the gap a phone leaves after a key tone, silence suppression) says
+        // nothing about the room: let into the minimum it would pull the floor to -90 dB and make the steady noise
+        // that follows look like speech for the next 3 s.
+        if (db < DigitalSilenceDbfs) return IsSpeech;
         _history[_historyNext] = db;
         _historyNext = (_historyNext + 1) % WindowFrames;
         _historyCount = Math.Min(_historyCount + 1, WindowFrames);
