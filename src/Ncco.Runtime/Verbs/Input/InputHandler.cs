@@ -21,7 +21,8 @@ namespace Ncco.Handlers;
 /// <item>Speech completes <c>endOnSilence</c> after the utterance ends (<c>end_on_silence_timeout</c>), at <c>maxDuration</c> (<c>max_duration</c>),
 /// or with no results after <c>startTimeout</c> (<c>start_timeout</c>).</item>
 /// <item>With both types, whichever the party uses first wins; the other is ignored. With no input at all, the speech start timeout governs.
-/// A key pressed while an utterance is still unfinished (speech onset heard, no recognition result yet) counts as using DTMF first: the
+/// A key pressed after an utterance was recognised is ignored (speech came first). A key pressed while an utterance is still unfinished
+/// (speech onset heard, no recognition result yet) counts as using DTMF first: the
 /// utterance is dropped (the recogniser stops, a late result is ignored) and the input goes on as DTMF under the DTMF rules, so a
 /// one-key menu completes at that key. Vonage documents no rule for this; a caller whose room noise or breath the VAD took for speech
 /// must never find the keypad dead (before this rule keys were ignored until <c>maxDuration + endOnSilence + 10 s</c>).</item>
@@ -75,6 +76,7 @@ public sealed class InputHandler : IActionHandler
         IDisposable? listening = null;
         var digits = new StringBuilder();
         var speaking = false;
+        var recognised = false; // the utterance's text is known (the simulator's parties): speech has won
         var timersStarted = false;
         IDisposable? dtmfTimer = null, speechTimer = null;
         var emptyDtmf = new DtmfResult { Digits = null, TimedOut = false };
@@ -104,7 +106,7 @@ public sealed class InputHandler : IActionHandler
         }
         void OnDigit(char d)
         {
-            if (!dtmfOn || done.Task.IsCompleted) return;
+            if (!dtmfOn || done.Task.IsCompleted || recognised) return;
             if (speaking)
             {
                 // An unfinished utterance loses to a key (see the rules above): stop recognising it.
@@ -159,6 +161,7 @@ public sealed class InputHandler : IActionHandler
             }
             if (!speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
             speaking = true;
+            recognised = true;
             timersStarted = true;
             leg.BargeIn();
             speechTimer?.Dispose();
