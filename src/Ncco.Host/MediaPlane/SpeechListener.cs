@@ -33,6 +33,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     internal const int ToneLookaheadFrames = 2;
 
     private readonly Queue<(short[] Frame, bool Tone)> _delay = new();
+    private bool _afterTone;
     private readonly Queue<(short[] Frame, bool Tone)> _pending = new();
     private readonly UtteranceTape? _tape = request.SaveAudio
         ? new UtteranceTape(MediaThread.FrameSamples, (int)Math.Ceiling((request.MaxDuration + request.EndOnSilence + 1) * 50))
@@ -88,6 +89,12 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     /// <summary>Media thread. <paramref name="tone"/>: a DTMF key sounds in this frame (never speech).</summary>
     public void Process(ReadOnlySpan<short> frame, bool tone = false)
     {
+        // A phone leaves digital silence between and after key tones: part of the key press, not a pause in the room.
+        // Let into the VAD's noise floor it would drop the floor to nothing, and the steady room noise after it would
+        // look like speech for the next 3 s.
+        if (tone) _afterTone = true;
+        else if (_afterTone && IsDigitalSilence(frame)) tone = true;
+        else _afterTone = false;
         var pool = System.Buffers.ArrayPool<short>.Shared;
         var copy = pool.Rent(frame.Length);
         frame.CopyTo(copy);
@@ -118,6 +125,15 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         {
             pool.Return(oldest);
         }
+    }
+
+    private static bool IsDigitalSilence(ReadOnlySpan<short> frame)
+    {
+        foreach (var sample in frame)
+        {
+            if (sample is > 2 or < -2) return false;
+        }
+        return true;
     }
 
     private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame, bool tone)

@@ -4,8 +4,7 @@ namespace Ncco.Media.Vad;
 
 /// <summary>
 /// Energy voice-activity detector with a minimum-statistics noise floor (lowest frame level over the last 3 s, plus
-/// 1 dB; digital silence below −80 dBFS and skipped key-tone frames are left out, so steady room noise around a
-/// key press or a muted moment is not taken for speech), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
+/// 1 dB; key-tone frames passed to <see cref="Skip"/> are left out), run on 20 ms frames. <c>sensitivity</c> (10–100, NCCO
 /// default 90) sets how far above the noise floor and above an absolute floor a frame must be to count as speech:
 /// margin = 3 + (100 − s)/4 dB, floor = −60 + 0.3·(100 − s) dBFS. Speech starts after 2 loud frames (40 ms) and is held
 /// for 200 ms after the last loud frame. Allocation-free; one instance per stream.
@@ -14,9 +13,9 @@ public sealed class VoiceActivityDetector
 {
     private const int OnsetFrames = 2;
     private const int HangoverFrames = 10;
+    private const double DigitalSilenceDbfs = -80;
+    private readonly bool _ignoreDigitalSilence;
 
-    /// <summary>Frames quieter than this (dBFS) are digital silence and are left out of the noise floor.</summary>
-    internal const double DigitalSilenceDbfs = -80;
     private readonly double _marginDb;
     private readonly double _absoluteFloorDb;
     private const int WindowFrames = 150;
@@ -29,8 +28,15 @@ public sealed class VoiceActivityDetector
 
     /// <summary>Creates a detector.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Sensitivity outside 0–100.</exception>
-    public VoiceActivityDetector(int sensitivity = 90)
+    /// <param name="sensitivity">10–100 (NCCO default 90).</param>
+    /// <param name="ignoreDigitalSilence">
+    /// Leave frames below −80 dBFS (a muted microphone, the gap a phone leaves after a key tone) out of the noise floor:
+    /// let in, they drop the floor to nothing and steady room noise after them looks like speech for 3 s. Speech
+    /// inputs set it; silence detection for recordings does not (its floor must follow what the recording hears).
+    /// </param>
+    public VoiceActivityDetector(int sensitivity = 90, bool ignoreDigitalSilence = false)
     {
+        _ignoreDigitalSilence = ignoreDigitalSilence;
         if (sensitivity is < 0 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(sensitivity), sensitivity, "sensitivity must be 0-100");
@@ -89,10 +95,7 @@ public sealed class VoiceActivityDetector
                 IsSpeech = false;
             }
         }
-        // Digital silence (a muted microphone, the gap a phone leaves after a key tone, silence suppression) says
-        // nothing about the room: let into the minimum it would pull the floor to -90 dB and make the steady noise
-        // that follows look like speech for the next 3 s.
-        if (db < DigitalSilenceDbfs) return IsSpeech;
+        if (_ignoreDigitalSilence && db < DigitalSilenceDbfs) return IsSpeech;
         _history[_historyNext] = db;
         _historyNext = (_historyNext + 1) % WindowFrames;
         _historyCount = Math.Min(_historyCount + 1, WindowFrames);
