@@ -6,8 +6,8 @@ namespace Ncco.Vm.Tests;
 
 /// <summary>
 /// Issue 15: once the caller hangs up during an input, the call's timeline (the call log the dashboard shows) ends with
-/// the hang-up; the action after the input is neither run nor logged. (A hang-up during a talk still logs the next
-/// action: the talk ends before the leg is marked as ending; not fixed yet.)
+/// the hang-up; the action after the input is neither run nor logged. The same holds for a hang-up during a talk (the
+/// talk's playback stops because the leg went away, which must not read as "the talk finished, go on").
 /// </summary>
 public class HangUpTimelineTests
 {
@@ -26,6 +26,40 @@ public class HangUpTimelineTests
         var actions = Actions(sim);
         Assert.Contains(actions, a => a.StartsWith("input", StringComparison.Ordinal));
         Assert.DoesNotContain(actions, a => a.Contains("After the input", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Hang_up_during_a_talk_does_not_log_the_next_action()
+    {
+        var (sim, _) = Sim.With(NccoBuilder.Create()
+            .Talk("A long welcome that the caller does not wait for", loop: 3)
+            .Talk("After the talk")
+            .Input(InputTypes.Dtmf, dtmf: new() { MaxDigits = 1, Timeout = 10 }));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.StartsHearingAsync("A long welcome");
+        await call.HangUpAsync();
+        await call.EndsAsync();
+        var actions = Actions(sim);
+        Assert.Single(actions, a => a.StartsWith("talk", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.Contains("After the talk", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.StartsWith("input", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Hang_up_during_a_stream_does_not_log_the_next_action()
+    {
+        var (sim, _) = Sim.With(NccoBuilder.Create()
+            .Stream("https://example.com/hold.mp3")
+            .Talk("After the stream"));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.StartsHearingAsync("hold.mp3");
+        await call.HangUpAsync();
+        await call.EndsAsync();
+        var actions = Actions(sim);
+        Assert.Contains(actions, a => a.StartsWith("stream", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.Contains("After the stream", StringComparison.Ordinal));
     }
 
     // The action lines of the timeline (the log also holds the answer webhook's body, which names every action).

@@ -209,4 +209,46 @@ public class MediaPlaneSeamTests
         ((ILegEventSink)leg).SpeechStarted();
         await h.RunAsync(() => h.Bodies.Any(b => b.Contains("max_duration", StringComparison.Ordinal)), seconds: 30);
     }
+
+    /// <summary>
+    /// Issue 15: room noise or breath taken for speech onset must not make the keypad dead. A key during the unfinished
+    /// utterance completes a one-key menu as DTMF at once (not 71 s later), the recogniser is stopped, and its late
+    /// result is ignored.
+    /// </summary>
+    [Fact]
+    public async Task A_key_during_an_unfinished_utterance_completes_the_input_as_dtmf()
+    {
+        var h = new Harness(r => r.Kind == WebhookKind.Answer
+            ? NccoBuilder.Create().Input(InputTypes.Dtmf | InputTypes.Speech, dtmf: new() { MaxDigits = 1 }, speech: new() { MaxDuration = 60, EndOnSilence = 1 }).Build()
+            : null);
+        var (leg, _) = await h.CallAsync();
+        await h.RunAsync(() => h.Plane.Listens.Count == 1);
+        var sink = (ILegEventSink)leg;
+        sink.SpeechStarted();
+        await h.RunAsync(() => true, seconds: 1);
+        var pressed = h.Scheduler.UtcNow;
+        sink.Digit('2');
+        await h.RunAsync(() => h.Bodies.Any(b => b.Contains("\"dtmf\"", StringComparison.Ordinal) && b.Contains("\"digits\":\"2\"", StringComparison.Ordinal)), seconds: 5);
+        Assert.Equal(pressed, h.Scheduler.UtcNow);
+        Assert.Equal(1, h.Plane.ListensDisposed);
+        sink.Speech("yes", 0.8, TimeSpan.FromSeconds(1));
+        await h.RunAsync(() => true, seconds: 1);
+        Assert.DoesNotContain(h.Bodies, b => b.Contains("\"yes\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Keys_during_an_unfinished_utterance_follow_the_dtmf_rules_for_more_digits()
+    {
+        var h = new Harness(r => r.Kind == WebhookKind.Answer
+            ? NccoBuilder.Create().Input(InputTypes.Dtmf | InputTypes.Speech, dtmf: new() { MaxDigits = 4, Timeout = 3, SubmitOnHash = true }).Build()
+            : null);
+        var (leg, _) = await h.CallAsync();
+        await h.RunAsync(() => h.Plane.Listens.Count == 1);
+        var sink = (ILegEventSink)leg;
+        sink.SpeechStarted();
+        sink.Digit('4');
+        sink.Digit('2');
+        sink.Digit('#');
+        await h.RunAsync(() => h.Bodies.Any(b => b.Contains("\"digits\":\"42\"", StringComparison.Ordinal)), seconds: 5);
+    }
 }

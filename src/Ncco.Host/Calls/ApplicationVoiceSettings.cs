@@ -26,6 +26,9 @@ internal static class ApplicationVoiceSettings
             SignatureSecret = voice?.SignedCallbacks == true ? signatureSecret : null,
             RegionUrl = baseUrl,
             FilesBaseUrl = baseUrl + "/v1/files/",
+            // conversations_ttl 0 is "infinite" in Vonage's Java and Node docs.
+            NamedConversationTtl = voice is null ? TimeSpan.FromHours(VoiceCapability.DefaultConversationsTtl)
+                : voice.ConversationsTtl == 0 ? null : TimeSpan.FromHours(voice.ConversationsTtl),
         };
     }
 

@@ -15,7 +15,7 @@ internal sealed class HostWebhookTransport : IWebhookTransport
 {
     private readonly HttpWebhookTransport _http;
     private readonly SemaphoreSlim _concurrency;
-    private readonly VoiceCapability? _voice;
+    private volatile VoiceCapability? _voice;
     private readonly NccoMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly StrongBox<int> _inFlight;
@@ -31,6 +31,13 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         {
             if (ConnectTimeoutFor(request.Uri) is { } connect) message.Options.Set(WebhookHttpClient.ConnectTimeoutKey, connect);
         }, http.MaxResponseBytes);
+    }
+
+    /// <summary>The application's voice settings (connect timeouts by webhook), replaced when the application is edited.</summary>
+    public VoiceCapability? Voice
+    {
+        get => _voice;
+        set => _voice = value;
     }
 
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
@@ -65,8 +72,8 @@ internal sealed class HostWebhookTransport : IWebhookTransport
 
     private TimeSpan? ConnectTimeoutFor(Uri uri)
     {
-        if (_voice is null) return null;
-        foreach (var hook in (ReadOnlySpan<Webhook?>)[_voice.AnswerUrl, _voice.FallbackAnswerUrl, _voice.EventUrl])
+        if (_voice is not { } voice) return null;
+        foreach (var hook in (ReadOnlySpan<Webhook?>)[voice.AnswerUrl, voice.FallbackAnswerUrl, voice.EventUrl])
         {
             if (hook?.ConnectTimeout is { } ms && SameEndpoint(hook.Address, uri)) return TimeSpan.FromMilliseconds(ms);
         }

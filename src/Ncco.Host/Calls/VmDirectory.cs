@@ -13,9 +13,10 @@ using Ncco.Scheduling;
 namespace Ncco.Host.Calls;
 
 /// <summary>
-/// The host's NCCO VMs: one <see cref="NccoVm"/> per application (built on first use, rebuilt for new calls when
-/// the application's voice settings or key change — calls in progress finish on the VM they started on), and
-/// a directory from leg uuid to the VM that runs it. Each VM dials through the leg transports
+/// The host's NCCO VMs: one <see cref="NccoVm"/> per application for the application's lifetime (built on first use;
+/// when the application's voice settings or key change, the same VM takes the new settings —
+/// <see cref="NccoVm.UpdateApplicationAsync"/> — so named conversations, which are scoped per application as on
+/// Vonage, never split between an old and a new VM), and a directory from leg uuid to the VM that runs it. Each VM dials through the leg transports
 /// (<see cref="LegTransportMap.CreateDialer"/>); registered <see cref="IVmCustomizer"/>s then add the rest.
 /// </summary>
 public sealed class VmDirectory : ILiveCalls, IDisposable
@@ -79,11 +80,26 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         if (_vms.TryGetValue(application.Id, out var slot) && slot.Matches(application)) return slot.Vm;
         lock (_build)
         {
-            if (_vms.TryGetValue(application.Id, out slot) && slot.Matches(application)) return slot.Vm;
-            slot = new VmSlot(application.Voice, application.PublicKey, Build(application));
+            if (_vms.TryGetValue(application.Id, out slot))
+            {
+                if (!slot.Matches(application)) Update(slot, application);
+                return slot.Vm;
+            }
+            slot = Build(application);
             _vms[application.Id] = slot;
             return slot.Vm;
         }
+    }
+
+    private void Update(VmSlot slot, Application application)
+    {
+        // Posted to the VM thread and not awaited: a webhook already being sent goes to the address it was built for;
+        // everything the VM does after this point sees the new settings.
+        slot.Transport.Voice = application.Voice;
+        _ = slot.Vm.UpdateApplicationAsync(ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve()));
+        slot.Voice = application.Voice;
+        slot.PublicKey = application.PublicKey;
+        _loggers.CreateLogger("Ncco.Host.Calls").LogInformation("NCCO VM of application {ApplicationId} took its new settings", application.Id);
     }
 
     /// <summary>The VM running leg <paramref name="uuid"/> (dashed or 32-hex form), or null.</summary>
@@ -131,16 +147,17 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         }
     }
 
-    private NccoVm Build(Application application)
+    private VmSlot Build(Application application)
     {
         var logger = _loggers.CreateLogger("Ncco.Host.Calls");
         var observer = new JournalingVmObserver(application.Id, _journal, _metrics, logger, delta => Interlocked.Add(ref _active, delta),
             uuid => _legs.TryRemove(uuid, out _));
         var voice = ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve());
+        var transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight);
         var options = new NccoVmOptions
         {
             Application = voice,
-            Transport = new HostWebhookTransport(_http, _webhookSlots, application.Voice, _metrics, _time, _webhooksInFlight),
+            Transport = transport,
             Scheduler = new RealTimeScheduler(_time),
             Observer = observer,
             Dialer = _transports.CreateDialer(voice),
@@ -155,7 +172,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             observer.OnLegCreated(leg);
         };
         logger.LogInformation("NCCO VM ready for application {ApplicationId}", application.Id);
-        return vm;
+        return new VmSlot(vm, transport) { Voice = application.Voice, PublicKey = application.PublicKey };
     }
 
     /// <inheritdoc />
@@ -165,8 +182,16 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         _webhookSlots.Dispose();
     }
 
-    private sealed record VmSlot(VoiceCapability? Voice, string PublicKey, NccoVm Vm)
+    private sealed class VmSlot(NccoVm vm, HostWebhookTransport transport)
     {
+        public NccoVm Vm { get; } = vm;
+
+        public HostWebhookTransport Transport { get; } = transport;
+
+        public volatile VoiceCapability? Voice;
+
+        public volatile string PublicKey = "";
+
         public bool Matches(Application application) => Equals(Voice, application.Voice) && PublicKey == application.PublicKey;
     }
 }

@@ -51,6 +51,8 @@ public sealed class NccoCheckOptions
     /// When true, an NCCO with a property the rules do not define is rejected like any invalid NCCO (fallback URL, else
     /// an error event). Default false, as on Vonage: the property is ignored and a warning naming its pointer and the
     /// likely meant name is logged and shown on the call's timeline (<see cref="Ncco.Validation.NccoValidationOptions.Strict"/>).
+    /// NCCOs in REST requests follow the same setting: strict, <c>POST /v1/calls</c> and a transfer answer 400 naming the
+    /// field (<c>ncco[0].voice_name</c>); lenient, the warning goes on the call's timeline (<see cref="Rest.RestNccoCheck"/>).
     /// </summary>
     public bool Strict { get; set; }
 }

@@ -131,7 +131,8 @@ internal sealed class LegMedia
         var voiced = _vad.Process(detected);
         if (Recorders.Count > 0) ReportSound(voiced);
         t = Lap(profile, MediaStage.Vad, t);
-        Listener?.Process(_in);
+        // In-band key tones are never speech: the listener keeps them from the VAD and the recogniser.
+        Listener?.Process(_in, n > 0 || _dtmf.ToneSounding);
         if (MachineDetection?.Process(_in) == true) MachineDetection = null;
         t = Lap(profile, MediaStage.Listen, t);
         if (HasInbound && Mixer is { IsSolo: false }) Participant?.WriteInput(_in);

@@ -24,7 +24,17 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     /// <summary>Frames held while a session starts (10 s); older ones are dropped first.</summary>
     internal const int MaxPendingFrames = 500;
 
-    private readonly Queue<short[]> _pending = new();
+    /// <summary>
+    /// Frames each frame waits before the session sees it. A key is confirmed (or looks like one,
+    /// <see cref="Ncco.Media.Dtmf.DtmfDetector.ToneSounding"/>) one to two frames after its tone began; the delay lets
+    /// those first frames be marked as tone too, so a key press never reaches the VAD as two loud frames (speech onset).
+    /// 40 ms more before the recogniser hears speech is nothing next to <c>endOnSilence</c>.
+    /// </summary>
+    internal const int ToneLookaheadFrames = 2;
+
+    private readonly Queue<(short[] Frame, bool Tone)> _delay = new();
+    private bool _afterTone;
+    private readonly Queue<(short[] Frame, bool Tone)> _pending = new();
     private readonly UtteranceTape? _tape = request.SaveAudio
         ? new UtteranceTape(MediaThread.FrameSamples, (int)Math.Ceiling((request.MaxDuration + request.EndOnSilence + 1) * 50))
         : null;
@@ -70,31 +80,65 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
             _session = session;
             while (_session is not null && _pending.TryDequeue(out var held))
             {
-                Feed(_session, held.AsSpan(0, MediaThread.FrameSamples));
-                System.Buffers.ArrayPool<short>.Shared.Return(held);
+                Feed(_session, held.Frame.AsSpan(0, MediaThread.FrameSamples), held.Tone);
+                System.Buffers.ArrayPool<short>.Shared.Return(held.Frame);
             }
         });
     }
 
-    /// <summary>Media thread.</summary>
-    public void Process(ReadOnlySpan<short> frame)
+    /// <summary>Media thread. <paramref name="tone"/>: a DTMF key sounds in this frame (never speech).</summary>
+    public void Process(ReadOnlySpan<short> frame, bool tone = false)
     {
-        if (_session is { } session) Feed(session, frame);
-        else if (_starting) Hold(frame);
-    }
-
-    private void Hold(ReadOnlySpan<short> frame)
-    {
+        // A phone leaves digital silence between and after key tones: part of the key press, not a pause in the room.
+        // Let into the VAD's noise floor it would drop the floor to nothing, and the steady room noise after it would
+        // look like speech for the next 3 s.
+        if (tone) _afterTone = true;
+        else if (_afterTone && IsDigitalSilence(frame)) tone = true;
+        else _afterTone = false;
         var pool = System.Buffers.ArrayPool<short>.Shared;
-        if (_pending.Count == MaxPendingFrames) pool.Return(_pending.Dequeue());
         var copy = pool.Rent(frame.Length);
         frame.CopyTo(copy);
-        _pending.Enqueue(copy);
+        if (tone && _delay.Count > 0)
+        {
+            // The key's first frames went in before the detector knew: mark them now.
+            var count = _delay.Count;
+            for (var i = 0; i < count; i++)
+            {
+                var (f, _) = _delay.Dequeue();
+                _delay.Enqueue((f, true));
+            }
+        }
+        _delay.Enqueue((copy, tone));
+        if (_delay.Count <= ToneLookaheadFrames) return;
+        var (oldest, oldestTone) = _delay.Dequeue();
+        if (_session is { } session)
+        {
+            Feed(session, oldest.AsSpan(0, frame.Length), oldestTone);
+            pool.Return(oldest);
+        }
+        else if (_starting)
+        {
+            if (_pending.Count == MaxPendingFrames) pool.Return(_pending.Dequeue().Frame);
+            _pending.Enqueue((oldest, oldestTone));
+        }
+        else
+        {
+            pool.Return(oldest);
+        }
     }
 
-    private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame)
+    private static bool IsDigitalSilence(ReadOnlySpan<short> frame)
     {
-        var done = session.Process(frame);
+        foreach (var sample in frame)
+        {
+            if (sample is > 2 or < -2) return false;
+        }
+        return true;
+    }
+
+    private void Feed(SpeechInputSession session, ReadOnlySpan<short> frame, bool tone)
+    {
+        var done = session.Process(frame, tone);
         _tape?.Write(frame, session.SpeechStarted);
         if (!_announced && session.SpeechStarted)
         {
@@ -156,6 +200,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
 
     private void Release()
     {
-        while (_pending.TryDequeue(out var held)) System.Buffers.ArrayPool<short>.Shared.Return(held);
+        while (_pending.TryDequeue(out var held)) System.Buffers.ArrayPool<short>.Shared.Return(held.Frame);
+        while (_delay.TryDequeue(out var delayed)) System.Buffers.ArrayPool<short>.Shared.Return(delayed.Frame);
     }
 }

@@ -52,7 +52,8 @@ public static class CallsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, VmDirectory vms, OutboundCallRateLimiter limiter, NccoMetrics metrics, CallAdmission admission)
+    private static async Task<IResult> CreateAsync(HttpContext http, VmDirectory vms, OutboundCallRateLimiter limiter, NccoMetrics metrics, CallAdmission admission,
+        IOptions<NccoHostOptions> options)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var (body, failure) = await ReadJsonAsync(http);
@@ -60,7 +61,8 @@ public static class CallsEndpoints
         using (body)
         {
             var errors = new List<InvalidParameter>();
-            var request = CreateCallBody.Read(body!.RootElement, errors);
+            var check = new RestNccoCheck(options.Value.Validation.Strict);
+            var request = CreateCallBody.Read(body!.RootElement, errors, check);
             if (request is { EventUrl: null } && application.Voice?.EventUrl is null)
             {
                 errors.Add(new("event_url", "is required because the application has no event webhook"));
@@ -90,6 +92,7 @@ public static class CallsEndpoints
             {
                 return ErrorResults.BadRequest(http, e.Message);
             }
+            if (vms.VmOfCall(leg.Id) is { } vm) await check.ReportAsync(vm, leg.Id, "POST /v1/calls");
             // With a shared store (cluster mode) the leg's row, which names this node as its owner, is written before the
             // client learns the uuid: any node asked about the leg right after the 201 finds it and where it runs. The
             // call exists either way, so a store that does not answer within 5 s (the node is about to stop taking
@@ -183,8 +186,10 @@ public static class CallsEndpoints
         return Utf8JsonResult.Create(w => CallJson.Write(w, call));
     }
 
-    private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VmDirectory vms) =>
-        ControlAsync(http, vms, uuid, ControlBodies.ReadModify, async (vm, id, modify) =>
+    private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VmDirectory vms, IOptions<NccoHostOptions> options)
+    {
+        var check = new RestNccoCheck(options.Value.Validation.Strict);
+        return ControlAsync(http, vms, uuid, (body, errors) => ControlBodies.ReadModify(body, errors, check), async (vm, id, modify) =>
         {
             var control = vm.Control;
             switch (modify.Action)
@@ -195,12 +200,21 @@ public static class CallsEndpoints
                 case "earmuff": await control.EarmuffAsync(id); break;
                 case "unearmuff": await control.UnearmuffAsync(id); break;
                 default:
-                    if (modify.Ncco is { } ncco) await control.TransferAsync(id, ncco);
-                    else await control.TransferAsync(id, modify.Url!);
+                    if (modify.Ncco is { } ncco)
+                    {
+                        // Reported first, so the timeline reads warning, then the new NCCO's actions.
+                        await check.ReportAsync(vm, id, "PUT /v1/calls/" + id);
+                        await control.TransferAsync(id, ncco);
+                    }
+                    else
+                    {
+                        await control.TransferAsync(id, modify.Url!);
+                    }
                     break;
             }
             return Results.NoContent();
         });
+    }
 
     private static Task<IResult> TalkAsync(string uuid, HttpContext http, VmDirectory vms) =>
         ControlAsync(http, vms, uuid, ControlBodies.ReadTalk, async (vm, id, talk) =>

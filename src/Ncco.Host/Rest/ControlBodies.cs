@@ -23,7 +23,7 @@ internal static class ControlBodies
 {
     private static readonly string[] Actions = ["hangup", "mute", "unmute", "earmuff", "unearmuff", "transfer"];
 
-    public static ModifyCall? ReadModify(JsonElement body, List<InvalidParameter> errors)
+    public static ModifyCall? ReadModify(JsonElement body, List<InvalidParameter> errors, RestNccoCheck? check = null)
     {
         if (!RequireObject(body, errors)) return null;
         if (!body.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.String || !Actions.Contains(action.GetString()))
@@ -56,8 +56,9 @@ internal static class ControlBodies
             if (errors.Count > 0) { RenameLast(errors, "url", "destination.url"); return null; }
             return new ModifyCall(name) { Url = url };
         }
-        var parsed = NccoParser.Parse(nccoElement);
+        var parsed = NccoParser.Parse(nccoElement, check?.Validation);
         foreach (var e in parsed.Errors) errors.Add(new("destination.ncco" + PointerPath.Suffix(e.Pointer), e.Message));
+        check?.AddWarnings("destination.ncco", parsed.Warnings);
         return errors.Count > 0 ? null : new ModifyCall(name) { Ncco = parsed.Document };
     }
 

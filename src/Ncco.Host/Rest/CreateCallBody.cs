@@ -17,8 +17,9 @@ namespace Ncco.Host.Rest;
 /// </summary>
 internal static class CreateCallBody
 {
-    public static CreateCallRequest? Read(JsonElement body, List<InvalidParameter> errors)
+    public static CreateCallRequest? Read(JsonElement body, List<InvalidParameter> errors, RestNccoCheck? check = null)
     {
+        check ??= new RestNccoCheck(strict: false);
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("body", "must be a JSON object"));
@@ -33,7 +34,7 @@ internal static class CreateCallBody
             var fields = new List<WrappedActionCheck.Field> { new("endpoint", "to", to[0], AsArrayItem: true) };
             if (body.TryGetProperty("machine_detection", out var md)) fields.Add(new("machineDetection", "machine_detection", md));
             if (body.TryGetProperty("advanced_machine_detection", out var amd)) fields.Add(new("advancedMachineDetection", "advanced_machine_detection", amd));
-            connect = WrappedActionCheck.Check("connect", fields, errors) as ConnectAction;
+            connect = WrappedActionCheck.Check("connect", fields, errors, check) as ConnectAction;
         }
 
         var random = false;
@@ -69,9 +70,10 @@ internal static class CreateCallBody
         }
         else if (hasNcco)
         {
-            var parsed = NccoParser.Parse(nccoElement);
+            var parsed = NccoParser.Parse(nccoElement, check.Validation);
             if (parsed.Document is { } document) ncco = document;
             foreach (var e in parsed.Errors) errors.Add(new InvalidParameter("ncco" + PointerPath.Suffix(e.Pointer), e.Message));
+            check.AddWarnings("ncco", parsed.Warnings);
         }
 
         var answerMethod = Method(body, "answer_method", WebhookMethod.Get, errors);

@@ -26,7 +26,7 @@ internal static class WrappedActionCheck
     /// Builds <c>[{"action": <paramref name="action"/>, …fields}]</c>, validates it, and returns the parsed action, or
     /// null after adding every problem to <paramref name="errors"/>.
     /// </summary>
-    public static NccoAction? Check(string action, IReadOnlyList<Field> fields, List<InvalidParameter> errors)
+    public static NccoAction? Check(string action, IReadOnlyList<Field> fields, List<InvalidParameter> errors, RestNccoCheck? check = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -45,7 +45,11 @@ internal static class WrappedActionCheck
             w.WriteEndArray();
         }
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var parsed = NccoParser.Parse(document.RootElement);
+        var parsed = NccoParser.Parse(document.RootElement, check?.Validation);
+        if (check is not null)
+        {
+            foreach (var warning in parsed.Warnings) check.AddWarning(RestName(warning.Pointer, fields), warning);
+        }
         if (parsed.Document is { } ncco) return ncco.Actions[0];
         foreach (var problem in parsed.Errors) errors.Add(new InvalidParameter(RestName(problem.Pointer, fields), problem.Message));
         return null;

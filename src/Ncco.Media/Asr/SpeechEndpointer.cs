@@ -22,7 +22,7 @@ public sealed class SpeechEndpointer
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        _vad = new VoiceActivityDetector(settings.Sensitivity);
+        _vad = new VoiceActivityDetector(settings.Sensitivity, ignoreDigitalSilence: true);
         _startTimeout = (long)(settings.StartTimeout * sampleRate);
         _endOnSilence = (long)(settings.EndOnSilence * sampleRate);
         _maxDuration = (long)(settings.MaxDuration * sampleRate);
@@ -38,13 +38,15 @@ public sealed class SpeechEndpointer
     public bool InSpeech => _vad.IsSpeech;
 
     /// <summary>Consumes one frame; returns true once the input is over (see <see cref="Reason"/>).</summary>
-    public bool Process(ReadOnlySpan<short> frame)
+    /// <param name="frame">The samples.</param>
+    /// <param name="tone">The frame holds a DTMF key tone: it is time passing, never speech (<see cref="VoiceActivityDetector.Skip"/>).</param>
+    public bool Process(ReadOnlySpan<short> frame, bool tone = false)
     {
         if (Reason is not null)
         {
             return true;
         }
-        var speech = _vad.Process(frame);
+        var speech = tone ? _vad.Skip() : _vad.Process(frame);
         _position += frame.Length;
         if (SpeechStart is null)
         {

@@ -15,6 +15,7 @@ public sealed class SpeechInputSession : IAsyncDisposable
     private int _preRollStart;
     private long _sent;
     private bool _streaming;
+    private short[] _silence = [];
 
     private SpeechInputSession(ISpeechRecognitionStream stream, AsrSettings settings, int sampleRate)
     {
@@ -39,13 +40,23 @@ public sealed class SpeechInputSession : IAsyncDisposable
     public bool SpeechStarted => _endpointer.SpeechStart is not null;
 
     /// <summary>Consumes one frame; returns true once the input is over.</summary>
-    public bool Process(ReadOnlySpan<short> frame)
+    /// <param name="frame">The samples.</param>
+    /// <param name="tone">
+    /// The frame holds a DTMF key tone: it never counts as speech, and the recogniser gets silence in its place so a
+    /// key is not decoded as a word.
+    /// </param>
+    public bool Process(ReadOnlySpan<short> frame, bool tone = false)
     {
         if (IsComplete)
         {
             return true;
         }
-        var done = _endpointer.Process(frame);
+        if (tone)
+        {
+            if (_silence.Length < frame.Length) _silence = new short[frame.Length];
+            frame = _silence.AsSpan(0, frame.Length);
+        }
+        var done = _endpointer.Process(frame, tone);
         if (_endpointer.SpeechStart is not null && !_streaming && _endpointer.Reason != SpeechTimeoutReason.StartTimeout)
         {
             _streaming = true;

@@ -69,6 +69,12 @@ public sealed class DtmfDetector
     /// <summary>The key currently sounding, or null.</summary>
     public char? CurrentDigit => _current == '\0' ? null : _current;
 
+    /// <summary>
+    /// True while a key sounds or the last block already passed every check for one (one block before a key is
+    /// confirmed): what a speech detector uses to leave key tones out of its idea of speech.
+    /// </summary>
+    public bool ToneSounding => _current != '\0' || _previousCandidate != '\0';
+
     /// <summary>Whether <see cref="Process"/> runs the filters as vectors (where the CPU has them; tests compare both paths).</summary>
     internal bool UseVectors { get; init; } = Vector256.IsHardwareAccelerated;
 

@@ -44,8 +44,29 @@ public sealed class NccoVm
     /// <summary>Options the VM was built with.</summary>
     public NccoVmOptions Options { get; }
 
-    /// <summary>The application.</summary>
-    public VoiceApplication Application => Options.Application;
+    /// <summary>The application (its current settings: see <see cref="UpdateApplicationAsync"/>).</summary>
+    public VoiceApplication Application => Webhooks.Application;
+
+    /// <summary>
+    /// Replaces the application's settings (webhooks, signing, conversation lifetime) for everything that happens from
+    /// now on: calls in progress keep running and send their next webhooks to the new addresses. The VM itself, and so
+    /// every live call and named conversation, stays: a host changes settings here rather than building a new VM, so a
+    /// conference does not split when the application is edited. The application id must not change.
+    /// </summary>
+    /// <exception cref="ArgumentException">The application id differs.</exception>
+    public Task UpdateApplicationAsync(VoiceApplication application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (application.ApplicationId != Application.ApplicationId)
+        {
+            throw new ArgumentException($"A VM runs one application ({Application.ApplicationId}); got {application.ApplicationId}.", nameof(application));
+        }
+        return InvokeAsync(() =>
+        {
+            Webhooks.Application = application;
+            return true;
+        });
+    }
 
     /// <summary>The VM's logical thread and clock.</summary>
     public VmScheduler Scheduler { get; }
@@ -232,8 +253,15 @@ public sealed class NccoVm
         return c;
     }
 
-    internal Conversation NamedConversation(string name) =>
-        _named.TryGetValue(name, out var c) && !c.IsEnded ? c : NewConversation(name);
+    internal Conversation NamedConversation(string name)
+    {
+        if (_named.TryGetValue(name, out var c) && !c.IsEnded)
+        {
+            c.CancelExpiry();
+            return c;
+        }
+        return NewConversation(name);
+    }
 
     internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
         System.Diagnostics.ActivityContext traceParent = default)
@@ -430,7 +458,8 @@ public sealed class NccoVm
         var conv = leg.Conversation;
         Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Conversation, $"left conversation {conv}");
         if (conv.IsEnded) return;
-        if (leg.EndOnExit || (conv.Name is not null && !conv.Participants.Any())) conv.End();
+        if (leg.EndOnExit) conv.End();
+        else if (conv.Name is not null && !conv.Participants.Any()) conv.Empty();
     }
 
     internal void OnConversationEnded(Conversation conversation)

@@ -11,6 +11,7 @@ public sealed class Conversation
 {
     private readonly List<CallLeg> _members = [];
     private readonly TaskCompletionSource _ended = new();
+    private IDisposable? _expiry;
 
     internal Conversation(NccoVm vm, string id, string? name)
     {
@@ -86,9 +87,61 @@ public sealed class Conversation
         if (_members.Remove(leg)) Vm.MixChanged(this);
     }
 
+    /// <summary>
+    /// The last participant of a named conversation left. As on Vonage the conversation lives on — a later call with the
+    /// same name joins the same conversation uuid — for the application's <c>conversations_ttl</c>
+    /// (<see cref="Webhooks.VoiceApplication.NamedConversationTtl"/>), counted from now; then it ends. Its recording
+    /// (<c>record:true</c>) finishes now, with the audio it has: nobody is left to record, and a recording hours long
+    /// of silence helps no one; a later participant asking for <c>record:true</c> starts a new one. A moderated
+    /// conversation waits for a <c>startOnEnter:true</c> participant again.
+    /// </summary>
+    internal void Empty()
+    {
+        if (IsEnded) return;
+        if (Recording is { } rec)
+        {
+            _ = rec.Finish(Vm, Vm.Scheduler.UtcNow, "conversation empty");
+            Recording = null;
+        }
+        RecordRequested = false;
+        RecordTarget = null;
+        Started = false;
+        _members.RemoveAll(m => m.IsEnded);
+        Vm.MixChanged(this);
+        _expiry?.Dispose();
+        var ttl = Vm.Application.NamedConversationTtl;
+        Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation,
+            ttl is { } t ? $"conversation {Name ?? Id} is empty; it ends in {t.TotalHours.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} h unless someone joins"
+                : $"conversation {Name ?? Id} is empty; it is kept (conversations_ttl 0: no expiry)");
+        if (ttl is { } due) ExpireAt(Vm.Scheduler.UtcNow + due);
+    }
+
+    // conversations_ttl goes up to 9000 h, beyond what one timer can wait (about 49 days): wait in steps.
+    private void ExpireAt(DateTimeOffset at)
+    {
+        var left = at - Vm.Scheduler.UtcNow;
+        var step = left > MaxTimerStep ? MaxTimerStep : left;
+        _expiry = Vm.Scheduler.Schedule(step < TimeSpan.Zero ? TimeSpan.Zero : step, () =>
+        {
+            if (IsEnded || Participants.Any()) return;
+            if (Vm.Scheduler.UtcNow < at) ExpireAt(at);
+            else End();
+        });
+    }
+
+    private static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(30);
+
+    /// <summary>Someone joins a persisted named conversation: it no longer expires.</summary>
+    internal void CancelExpiry()
+    {
+        _expiry?.Dispose();
+        _expiry = null;
+    }
+
     internal void End()
     {
         if (!_ended.TrySetResult()) return;
+        CancelExpiry();
         Vm.MixChanged(this);
         Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {Name ?? Id} ended");
         Vm.OnConversationEnded(this);

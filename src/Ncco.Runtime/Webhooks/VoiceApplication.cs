@@ -40,4 +40,14 @@ public sealed record VoiceApplication
 
     /// <summary>Base of <c>recording_url</c>.</summary>
     public string FilesBaseUrl { get; init; } = "https://api.nexmo.com/v1/files/";
+
+    /// <summary>
+    /// How long a named conversation (the <c>conversation</c> action) lives on once its last participant left, so a
+    /// later call with the same name joins the same conversation uuid (the application's <c>conversations_ttl</c>,
+    /// default 48 hours). Null: it never expires (<c>conversations_ttl: 0</c>, "infinite" in Vonage's Java and Node
+    /// docs). The clock runs from the moment the conversation became empty, not from its creation as one reading of
+    /// Vonage's wording has it: a live conference is never cut off by its age. A conversation that ended
+    /// (<c>endOnExit</c>) frees its name at once.
+    /// </summary>
+    public TimeSpan? NamedConversationTtl { get; init; } = TimeSpan.FromHours(48);
 }

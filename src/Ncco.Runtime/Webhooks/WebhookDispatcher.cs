@@ -81,7 +81,7 @@ public sealed class WebhookDispatcher
     }
 
     /// <summary>The application whose webhooks these are.</summary>
-    public VoiceApplication Application { get; }
+    public VoiceApplication Application { get; internal set; }
 
     /// <summary>The trace context of a leg by uuid (its <c>ncco.call</c> span), the parent of its webhooks' spans.</summary>
     internal Func<string, System.Diagnostics.ActivityContext>? TraceOf { get; set; }

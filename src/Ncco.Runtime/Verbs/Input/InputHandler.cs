@@ -20,7 +20,12 @@ namespace Ncco.Handlers;
 /// With no key at all, DTMF-only input times out after <c>timeOut</c> with <c>digits:""</c>.</item>
 /// <item>Speech completes <c>endOnSilence</c> after the utterance ends (<c>end_on_silence_timeout</c>), at <c>maxDuration</c> (<c>max_duration</c>),
 /// or with no results after <c>startTimeout</c> (<c>start_timeout</c>).</item>
-/// <item>With both types, whichever the party uses first wins; the other is ignored. With no input at all, the speech start timeout governs.</item>
+/// <item>With both types, whichever the party uses first wins; the other is ignored. With no input at all, the speech start timeout governs.
+/// A key pressed after an utterance was recognised is ignored (speech came first). A key pressed while an utterance is still unfinished
+/// (speech onset heard, no recognition result yet) counts as using DTMF first: the
+/// utterance is dropped (the recogniser stops, a late result is ignored) and the input goes on as DTMF under the DTMF rules, so a
+/// one-key menu completes at that key. Vonage documents no rule for this; a caller whose room noise or breath the VAD took for speech
+/// must never find the keypad dead (before this rule keys were ignored until <c>maxDuration + endOnSilence + 10 s</c>).</item>
 /// <item><c>mode:"asynchronous"</c> does not block: each digit is posted as its own input event until the leg ends.</item>
 /// <item>With a media plane (<see cref="Legs.IMediaPlane"/>) speech is recognised from real audio: the plane listens while the input runs,
 /// barge-in happens at speech onset, the plane's endpointer applies <c>endOnSilence</c>/<c>maxDuration</c>, so the result is posted as soon as
@@ -68,8 +73,10 @@ public sealed class InputHandler : IActionHandler
         }
 
         var done = new TaskCompletionSource<(DtmfResult Dtmf, SpeechResult Speech)>();
+        IDisposable? listening = null;
         var digits = new StringBuilder();
         var speaking = false;
+        var recognised = false; // the utterance's text is known (the simulator's parties): speech has won
         var timersStarted = false;
         IDisposable? dtmfTimer = null, speechTimer = null;
         var emptyDtmf = new DtmfResult { Digits = null, TimedOut = false };
@@ -99,7 +106,15 @@ public sealed class InputHandler : IActionHandler
         }
         void OnDigit(char d)
         {
-            if (!dtmfOn || speaking || done.Task.IsCompleted) return;
+            if (!dtmfOn || done.Task.IsCompleted || recognised) return;
+            if (speaking)
+            {
+                // An unfinished utterance loses to a key (see the rules above): stop recognising it.
+                speaking = false;
+                listening?.Dispose();
+                listening = null;
+                context.Log($"key {d} during an unfinished utterance: the input goes on as DTMF");
+            }
             leg.BargeIn();
             timersStarted = true;
             speechTimer?.Dispose();
@@ -146,6 +161,7 @@ public sealed class InputHandler : IActionHandler
             }
             if (!speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
             speaking = true;
+            recognised = true;
             timersStarted = true;
             leg.BargeIn();
             speechTimer?.Dispose();
@@ -169,7 +185,6 @@ public sealed class InputHandler : IActionHandler
         heard.SpeechStarting += OnSpeechStarted;
         leg.BargeInDrained += OnDrained;
         using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
-        IDisposable? listening = null;
         if (uuidError is not null)
         {
             context.Log(uuidError, VmActivity.Error);
