@@ -559,6 +559,16 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             case SipMethods.Invite or SipMethods.Update:
                 OnRefresh(transaction, call, dialog);
                 break;
+            case SipMethods.Info when SipKeyPress.IsKeyContentType(request.ContentType):
+                // A key press signalled in INFO: a malformed one is refused with the reason, a good one goes to the call.
+                if (!SipKeyPress.TryParse(request.ContentType, request.BodyText, out var key, out var error))
+                {
+                    transaction.Respond(SipResponse.For(request, 400, error));
+                    break;
+                }
+                transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
+                call.PublishKey(key);
+                break;
             case SipMethods.Options or SipMethods.Info:
                 transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
                 break;
