@@ -59,7 +59,11 @@ public sealed class NccoMetrics : IDisposable
     /// <summary>A call creation was refused by the outbound rate limit.</summary>
     public void RateLimited() => _rateLimited.Add(1);
 
-    /// <summary>A new call refused by <c>Ncco:Limits</c>; <paramref name="reason"/> is <c>concurrent_calls</c> or <c>source_rate</c>.</summary>
+    /// <summary>
+    /// A new call refused: by <c>Ncco:Limits</c> (<paramref name="reason"/> <c>concurrent_calls</c> or <c>source_rate</c>),
+    /// or by the SIP gateway (<c>unrouted</c>: no number or user matched; <c>not_authenticated</c>: a non-trunk caller
+    /// under <c>Ncco:Sip:RequireAuthentication</c>).
+    /// </summary>
     public void CallRefused(string reason, string transport) =>
         _refused.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("transport", transport));
 

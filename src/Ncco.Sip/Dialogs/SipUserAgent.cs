@@ -474,7 +474,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     private void OnInvite(ServerInviteTransaction transaction)
     {
         var request = transaction.Request;
-        if (Options.Authenticator is { } authenticator && (Options.AuthenticateInvite is not { } mustAuthenticate || mustAuthenticate(request)))
+        var mustChallenge = Options.AuthenticateInviteFrom is { } byOrigin ? byOrigin(request, transaction.Remote)
+            : Options.AuthenticateInvite is not { } mustAuthenticate || mustAuthenticate(request);
+        if (Options.Authenticator is { } authenticator && mustChallenge)
         {
             var verdict = authenticator.Verify(request, out var username);
             if (verdict != DigestVerdict.Accepted)
@@ -482,7 +484,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 transaction.Respond(authenticator.Challenge(request, stale: verdict == DigestVerdict.Stale, toTag: SipIds.NewTag()));
                 return;
             }
-            if (Options.AuthenticateInvite is not null && !string.Equals(username, request.From.Uri.User, StringComparison.OrdinalIgnoreCase))
+            if ((Options.AuthenticateInvite is not null || Options.AuthenticateInviteFrom is not null) && !string.Equals(username, request.From.Uri.User, StringComparison.OrdinalIgnoreCase))
             {
                 transaction.Respond(SipResponse.For(request, 403, "Credentials Do Not Match From", SipIds.NewTag()));
                 return;
