@@ -61,6 +61,7 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<NccoMetrics>();
         builder.Services.AddSingleton(StoreRegistration.Selected<ICallRepository>);
         builder.Services.AddSingleton(StoreRegistration.Selected<IRecordingRepository>);
+        builder.Services.AddSingleton(StoreRegistration.Selected<Numbers.INumberRepository>);
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
@@ -135,6 +136,7 @@ public static class NccoHostExtensions
         app.MapNccoDemo();
         app.MapNccoBrowserPhone();
         app.MapApplicationsApi();
+        Numbers.NumbersEndpoints.MapNumbersApi(app);
         app.MapCallsApi();
         app.MapFilesApi();
         app.MapNccoDashboard();
@@ -151,6 +153,7 @@ public static class NccoHostExtensions
         services.AddKeyedSingleton<ICallRepository>(key, (provider, _) => new SqliteCallRepository(provider.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<IRecordingRepository>(key, (provider, _) => new SqliteRecordingRepository(provider.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<ISipBindingRepository>(key, (provider, _) => new SqliteSipBindingRepository(provider.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<Numbers.INumberRepository>(key, (provider, _) => new SqliteNumberRepository(provider.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) =>
             new FileAccountCredentialsStore(DataDirectory(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value)));
     }

@@ -161,6 +161,27 @@ try {
   await dash.locator('#applications-body tr').filter({ hasText: 'Browser test app' }).waitFor({ state: 'detached' });
   const afterDelete = await dash.locator('#applications-body tr').allInnerTexts();
 
+  await nav('Numbers');
+  await dash.getByLabel('Number (E.164)').fill('+447700900321');
+  await dash.getByLabel('Country').fill('gb');
+  await dash.getByLabel('Application', { exact: true }).selectOption({ label: 'Ncco demo' });
+  await dash.getByRole('button', { name: 'Add number' }).click();
+  await dash.locator('#numbers-body tr').filter({ hasText: '447700900321' }).waitFor();
+  const numberAdded = await dash.locator('#number-result').innerText();
+  const numberLinked = await dash.getByLabel('Application for 447700900321').evaluate((s) => s.options[s.selectedIndex].text);
+  const numberRefused = await (async () => {
+    await dash.getByLabel('Number (E.164)').fill('447700900321');
+    await dash.getByLabel('Country').fill('GB');
+    await dash.getByRole('button', { name: 'Add number' }).click();
+    await dash.locator('#number-result').filter({ hasText: 'already' }).waitFor();
+    return dash.locator('#number-result').innerText();
+  })();
+  await shot(dash, 'dashboard-numbers');
+  dash.once('dialog', (d) => d.accept());
+  await dash.getByRole('button', { name: 'Remove 447700900321' }).click();
+  await dash.locator('#numbers-body tr').filter({ hasText: '447700900321' }).waitFor({ state: 'detached' });
+  step('numbers page', { numberAdded, numberLinked, numberRefused });
+
   await nav('Recordings');
   await dash.getByRole('button', { name: /^Play recording/ }).first().waitFor();
   await dash.getByRole('button', { name: /^Play recording/ }).first().click();

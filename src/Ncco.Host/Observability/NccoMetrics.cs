@@ -30,7 +30,7 @@ public sealed class NccoMetrics : IDisposable
         _failed = _meter.CreateCounter<long>("ncco.calls.failed", "{leg}", "Call legs that ended without connecting (failed, busy, timeout, rejected, unanswered, cancelled).");
         _active = _meter.CreateUpDownCounter<long>("ncco.calls.active", "{leg}", "Call legs in progress.");
         _webhookLatency = _meter.CreateHistogram<double>("ncco.webhook.duration", "ms", "Time from sending a webhook to its response (or failure).");
-        _refused = _meter.CreateCounter<long>("ncco.calls.refused", "{call}", "New calls refused by Ncco:Limits (503 + Retry-After), by reason and transport.");
+        _refused = _meter.CreateCounter<long>("ncco.calls.refused", "{call}", "New calls refused (by Ncco:Limits with 503 + Retry-After, or by the SIP gateway: unrouted 404, not_authenticated 403), by reason and transport.");
         _rateLimited = _meter.CreateCounter<long>("ncco.api.rate_limited", "{request}", "POST /v1/calls requests refused with 429.");
         _signInThrottled = _meter.CreateCounter<long>("ncco.auth.throttled", "{request}", "Basic sign-ins refused with 429 after too many failures from their source.");
     }
@@ -59,7 +59,11 @@ public sealed class NccoMetrics : IDisposable
     /// <summary>A call creation was refused by the outbound rate limit.</summary>
     public void RateLimited() => _rateLimited.Add(1);
 
-    /// <summary>A new call refused by <c>Ncco:Limits</c>; <paramref name="reason"/> is <c>concurrent_calls</c> or <c>source_rate</c>.</summary>
+    /// <summary>
+    /// A new call refused: by <c>Ncco:Limits</c> (<paramref name="reason"/> <c>concurrent_calls</c> or <c>source_rate</c>),
+    /// or by the SIP gateway (<c>unrouted</c>: no number or user matched; <c>not_authenticated</c>: a non-trunk caller
+    /// under <c>Ncco:Sip:RequireAuthentication</c>).
+    /// </summary>
     public void CallRefused(string reason, string transport) =>
         _refused.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("transport", transport));
 

@@ -71,5 +71,15 @@ internal static class Migrations
             CREATE INDEX sip_bindings_by_expiry ON sip_bindings (expires_at);
 
             """),
+        (5, """
+            CREATE TABLE numbers (
+                msisdn TEXT PRIMARY KEY,
+                country TEXT NOT NULL,
+                application_id TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX numbers_by_application ON numbers (application_id);
+
+            """),
     ];
 }

@@ -3,8 +3,8 @@
 import { renderSequenceDiagram } from './sequence-diagram.js';
 
 const $ = (id) => document.getElementById(id);
-const SECTIONS = ['start', 'calls', 'editor', 'applications', 'recordings', 'metrics'];
-const TITLES = { start: 'Start', calls: 'Calls', editor: 'NCCO editor', applications: 'Applications', recordings: 'Recordings', metrics: 'Metrics' };
+const SECTIONS = ['start', 'calls', 'editor', 'applications', 'numbers', 'recordings', 'metrics'];
+const TITLES = { start: 'Start', calls: 'Calls', editor: 'NCCO editor', applications: 'Applications', numbers: 'Numbers', recordings: 'Recordings', metrics: 'Metrics' };
 let session = null;
 let timers = [];
 let openTimeline = null;
@@ -101,7 +101,7 @@ function route() {
   });
   document.title = `${TITLES[name]} — Ncco dashboard`;
   setProblem('');
-  const load = { calls: refreshCalls, editor: validateNow, applications: refreshApplications, recordings: refreshRecordings, metrics: refreshMetrics }[name];
+  const load = { calls: refreshCalls, editor: validateNow, applications: refreshApplications, numbers: refreshNumbers, recordings: refreshRecordings, metrics: refreshMetrics }[name];
   if (load) load().catch((e) => setProblem(e.message));
 }
 
@@ -280,6 +280,52 @@ async function deleteApplication(a) {
   await refreshApplications();
 }
 
+// ---- numbers (the Numbers API: forms in, {"error-code","error-code-label"} out) -------------------------------------
+
+async function numbersCall(path, params) {
+  const response = await api(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new Error((body && body['error-code-label']) || `HTTP ${response.status}`);
+}
+
+async function refreshNumbers() {
+  const [owned, apps] = await Promise.all([json('/account/numbers?size=100'), json('/v2/applications?page_size=100')]);
+  const applications = (apps._embedded && apps._embedded.applications) || [];
+  const options = (selected) => [el('option', { value: '', text: '(none: calls get 404)' }),
+    ...applications.map((a) => { const o = el('option', { value: a.id, text: a.name }); if (a.id === selected) o.selected = true; return o; })];
+  $('number-application').replaceChildren(...options(applications.length ? applications[0].id : ''));
+  $('numbers-body').replaceChildren(...(owned.numbers || []).map((n) => {
+    const link = el('select', { 'aria-label': `Application for ${n.msisdn}`, onchange: async (e) => {
+      try { await numbersCall('/number/update', { country: n.country, msisdn: n.msisdn, app_id: e.target.value }); $('number-result').textContent = `Linked ${n.msisdn}.`; }
+      catch (err) { $('number-result').textContent = err.message; }
+      await refreshNumbers();
+    } }, ...options(n.app_id || ''));
+    return el('tr', {}, el('td', {}, el('code', { text: n.msisdn })), el('td', { text: n.country }), el('td', {}, link),
+      el('td', {}, el('button', { type: 'button', class: 'danger', 'aria-label': `Remove ${n.msisdn}`, text: 'Remove', onclick: async () => {
+        if (!confirm(`Remove number ${n.msisdn}?`)) return;
+        try { await numbersCall('/number/cancel', { country: n.country, msisdn: n.msisdn }); $('number-result').textContent = `Removed ${n.msisdn}.`; }
+        catch (err) { $('number-result').textContent = err.message; }
+        await refreshNumbers();
+      } })));
+  }));
+}
+
+async function addNumber(event) {
+  event.preventDefault();
+  const msisdn = $('number-msisdn').value.trim().replace(/^\+/, '');
+  const country = $('number-country').value.trim().toUpperCase();
+  const app = $('number-application').value;
+  try {
+    await numbersCall('/number/buy', { country, msisdn });
+    if (app) await numbersCall('/number/update', { country, msisdn, app_id: app });
+    $('number-result').textContent = `Added ${msisdn}.`;
+    $('number-form').reset();
+  } catch (e) {
+    $('number-result').textContent = e.message;
+  }
+  await refreshNumbers();
+}
+
 // ---- recordings --------------------------------------------------------------------------------------------------
 
 async function recordingBlob(r) {
@@ -327,6 +373,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('call-me-form').addEventListener('submit', callMe);
   $('application-form').addEventListener('submit', saveApplication);
   $('application-cancel').addEventListener('click', clearApplicationForm);
+  $('number-form').addEventListener('submit', addNumber);
   $('copy-mermaid').addEventListener('click', copyMermaid);
   window.addEventListener('hashchange', route);
   if (credentials()) start().catch(() => signOut());

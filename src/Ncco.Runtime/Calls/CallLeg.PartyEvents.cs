@@ -39,12 +39,26 @@ public sealed partial class CallLeg
 
     void ILegEventSink.Rejected(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Rejected, detail));
 
-    void ILegEventSink.Failed(string detail) => OnVm(() => DialStatus?.Invoke(CallStatus.Failed, detail));
+    void ILegEventSink.Failed(string detail)
+    {
+        // Inbound, a failure reported while the VM answers (from inside ILegTransport.Answer, e.g. no RTP port left)
+        // makes the call `failed`, never `answered`: it is recorded at once so the VM sees it as soon as Answer returns.
+        if (Direction == Ncco.Calls.Direction.Inbound && AnsweredAt is null) Volatile.Write(ref _answerFailure, detail);
+        OnVm(() => DialStatus?.Invoke(CallStatus.Failed, detail));
+    }
 
-    void ILegEventSink.SipStatus(int statusCode) => OnVm(() => FinalSipStatus = statusCode is >= 300 and <= 699 ? statusCode : null);
+    // Written at once (not marshalled) so that a failure reported right after it, from any thread, finds the code.
+    void ILegEventSink.SipStatus(int statusCode) => Volatile.Write(ref _finalSipStatus, statusCode is >= 300 and <= 699 ? statusCode : 0);
 
-    /// <summary>The SIP status a SIP leg's dialling ended with (see <see cref="ILegEventSink.SipStatus"/>), else null.</summary>
-    internal int? FinalSipStatus { get; private set; }
+    private string? _answerFailure;
+
+    private int _finalSipStatus;
+
+    /// <summary>The SIP status a SIP leg's dialling (or answering) ended with (see <see cref="ILegEventSink.SipStatus"/>), else null.</summary>
+    internal int? FinalSipStatus => Volatile.Read(ref _finalSipStatus) is > 0 and var code ? code : null;
+
+    /// <summary>Inbound: the <c>detail</c> of a failure the transport reported while answering, else null.</summary>
+    internal string? AnswerFailure => Volatile.Read(ref _answerFailure);
 
     void ILegEventSink.MachineDetection(bool isMachine, bool beep) => OnVm(() => MachineDetected?.Invoke(isMachine, beep));
 

@@ -221,10 +221,29 @@ public sealed class NccoVm
             return;
         }
         leg.Transport.Answer();
+        if (leg.AnswerFailure is { } failure)
+        {
+            FailUnanswered(leg, failure);
+            return;
+        }
         leg.AnsweredAt = Scheduler.UtcNow;
         _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Answered) with { StartTime = PayloadJson.Timestamp(Scheduler.UtcNow), Network = "", Rate = null });
         leg.AddTimer(Scheduler.Schedule(Options.InboundLengthTimer, () => EndLeg(leg, DisconnectedBy.Platform)));
         leg.Run(result.Ncco);
+    }
+
+    /// <summary>
+    /// An inbound call the transport could not answer (it reported <see cref="ILegEventSink.Failed"/> from inside
+    /// <see cref="ILegTransport.Answer"/>): <c>failed</c> with its <c>detail</c> and <c>sip_code</c> is the last event, as
+    /// Vonage reports a call that never connected — no <c>answered</c>, no <c>completed</c>, and the NCCO never runs.
+    /// </summary>
+    private void FailUnanswered(CallLeg leg, string detail)
+    {
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Error, $"the call could not be answered ({detail})");
+        _ = leg.RaiseStatusAsync(FailureEvent(leg, new DialResult(CallStatus.Failed, detail)));
+        EndUnconnected(leg);
+        var conversation = leg.Conversation;
+        if (!conversation.IsEnded && conversation.Name is null && conversation.Members.All(m => m.IsEnded)) conversation.End();
     }
 
     /// <param name="leg">The leg that gets no NCCO.</param>

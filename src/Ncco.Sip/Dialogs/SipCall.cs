@@ -10,6 +10,13 @@ public abstract class SipCall
     private readonly TaskCompletionSource<CallEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<NegotiatedAudio> _mediaChanges = Channel.CreateUnbounded<NegotiatedAudio>();
 
+    // Bounded: a peer flooding INFO keys while nobody reads loses the newest keys, never memory.
+    private readonly Channel<SipKeyPress> _keyPresses = Channel.CreateBounded<SipKeyPress>(
+        new BoundedChannelOptions(MaxQueuedKeyPresses) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>The most keys (<see cref="KeyPresses"/>) held for a reader that has not taken them yet.</summary>
+    public const int MaxQueuedKeyPresses = 64;
+
     private protected SipCall(SipUserAgent agent, string callId)
     {
         Agent = agent;
@@ -37,6 +44,9 @@ public abstract class SipCall
     /// <summary>New audio parameters after a re-INVITE or UPDATE (hold, unhold, new address).</summary>
     public ChannelReader<NegotiatedAudio> MediaChanges => _mediaChanges.Reader;
 
+    /// <summary>Keys the peer signalled in SIP INFO (<c>application/dtmf-relay</c>, <c>application/dtmf</c>), in order.</summary>
+    public ChannelReader<SipKeyPress> KeyPresses => _keyPresses.Reader;
+
     /// <summary>The SIP headers the peer sent in its INVITE or 2xx (for X- and User-to-User headers).</summary>
     public abstract SipMessage? PeerMessage { get; }
 
@@ -53,6 +63,7 @@ public abstract class SipCall
         if (_ended.TrySetResult(end))
         {
             _mediaChanges.Writer.TryComplete();
+            _keyPresses.Writer.TryComplete();
             Agent.Forget(this);
             OnEnded();
         }
@@ -63,6 +74,8 @@ public abstract class SipCall
         Audio = audio;
         _mediaChanges.Writer.TryWrite(audio);
     }
+
+    internal void PublishKey(SipKeyPress key) => _keyPresses.Writer.TryWrite(key);
 
     /// <summary>Releases timers and pending work.</summary>
     private protected virtual void OnEnded()

@@ -474,7 +474,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     private void OnInvite(ServerInviteTransaction transaction)
     {
         var request = transaction.Request;
-        if (Options.Authenticator is { } authenticator && (Options.AuthenticateInvite is not { } mustAuthenticate || mustAuthenticate(request)))
+        var mustChallenge = Options.AuthenticateInviteFrom is { } byOrigin ? byOrigin(request, transaction.Remote)
+            : Options.AuthenticateInvite is not { } mustAuthenticate || mustAuthenticate(request);
+        if (Options.Authenticator is { } authenticator && mustChallenge)
         {
             var verdict = authenticator.Verify(request, out var username);
             if (verdict != DigestVerdict.Accepted)
@@ -482,7 +484,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 transaction.Respond(authenticator.Challenge(request, stale: verdict == DigestVerdict.Stale, toTag: SipIds.NewTag()));
                 return;
             }
-            if (Options.AuthenticateInvite is not null && !string.Equals(username, request.From.Uri.User, StringComparison.OrdinalIgnoreCase))
+            if ((Options.AuthenticateInvite is not null || Options.AuthenticateInviteFrom is not null) && !string.Equals(username, request.From.Uri.User, StringComparison.OrdinalIgnoreCase))
             {
                 transaction.Respond(SipResponse.For(request, 403, "Credentials Do Not Match From", SipIds.NewTag()));
                 return;
@@ -558,6 +560,16 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 break;
             case SipMethods.Invite or SipMethods.Update:
                 OnRefresh(transaction, call, dialog);
+                break;
+            case SipMethods.Info when SipKeyPress.IsKeyContentType(request.ContentType):
+                // A key press signalled in INFO: a malformed one is refused with the reason, a good one goes to the call.
+                if (!SipKeyPress.TryParse(request.ContentType, request.BodyText, out var key, out var error))
+                {
+                    transaction.Respond(SipResponse.For(request, 400, error));
+                    break;
+                }
+                transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
+                call.PublishKey(key);
                 break;
             case SipMethods.Options or SipMethods.Info:
                 transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));

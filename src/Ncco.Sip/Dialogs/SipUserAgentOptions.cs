@@ -30,4 +30,10 @@ public sealed record SipUserAgentOptions
     /// that authenticates must do so as the user its From names, else 403: a user's password never vouches for another's From.
     /// </summary>
     public Func<SipRequest, bool>? AuthenticateInvite { get; init; }
+
+    /// <summary>
+    /// As <see cref="AuthenticateInvite"/>, also given where the INVITE came from (so calls from a trusted trunk's
+    /// addresses can pass unchallenged while everyone else must authenticate); used instead of it when set.
+    /// </summary>
+    public Func<SipRequest, Ncco.Sip.Transport.SipEndPoint, bool>? AuthenticateInviteFrom { get; init; }
 }

@@ -101,6 +101,12 @@ public sealed class BrowserE2eTests
         Assert.StartsWith("Ringing alice's phone", callMe.GetProperty("result").GetString());
 
         // Applications created and deleted through the page; the call-me call's recording plays in the page.
+        // Issue 17: a number added, linked and removed through the dashboard's Numbers page (the Numbers API underneath).
+        var numbers = steps["numbers page"];
+        Assert.Equal("Added 447700900321.", numbers.GetProperty("numberAdded").GetString());
+        Assert.Equal("Ncco demo", numbers.GetProperty("numberLinked").GetString());
+        Assert.Contains("msisdn: 447700900321 is already one of the account's numbers", numbers.GetProperty("numberRefused").GetString(), StringComparison.Ordinal);
+
         var pages = steps["other pages"];
         Assert.Contains(pages.GetProperty("applications").EnumerateArray(), a => a.GetString()!.StartsWith("Browser test app", StringComparison.Ordinal));
         Assert.StartsWith("Created Browser test app", pages.GetProperty("created").GetString());
@@ -115,7 +121,7 @@ public sealed class BrowserE2eTests
         // A screenshot of each page, each titled.
         var shots = steps["done"].GetProperty("screenshots").EnumerateArray().ToList();
         foreach (var name in new[] { "dashboard-login", "dashboard-start", "phone-ready", "phone-in-call", "dashboard-calls-timeline", "dashboard-sequence-diagram", "dashboard-editor-errors",
-                     "phone-ringing", "dashboard-applications", "dashboard-recordings", "dashboard-metrics", "narrow-dashboard-calls", "narrow-phone" })
+                     "phone-ringing", "dashboard-applications", "dashboard-numbers", "dashboard-recordings", "dashboard-metrics", "narrow-dashboard-calls", "narrow-phone" })
         {
             var shot = Assert.Single(shots, s => s.GetProperty("name").GetString() == name);
             Assert.True(new FileInfo(shot.GetProperty("path").GetString()!).Length > 1000, name);

@@ -134,6 +134,21 @@ public sealed class SipInboundTests : IAsyncLifetime
         Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
     }
 
+    [Fact]
+    public async Task Sipp_presses_keys_in_sip_info_and_the_input_gets_them_a_malformed_info_gets_400()
+    {
+        // Issue 17: application/dtmf-relay and application/dtmf INFO keys take the RFC 4733 path to the input.
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":10},"eventUrl":["{{_h.App.Url("input")}}"]}]
+            """);
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-press-info.xml"), "-s", SipHostHarness.Number, Target], Limit);
+        var input = (await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/input", Limit), sipp, Limit)).Json!.Value;
+        Assert.Equal("42", input.GetProperty("dtmf").GetProperty("digits").GetString());
+        Assert.False(input.GetProperty("dtmf").GetProperty("timed_out").GetBoolean());
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
     [Theory]
     [InlineData("uac-press-rfc4733.xml")]
     [InlineData("uac-press-inband.xml")]

@@ -58,6 +58,22 @@ public sealed class SipTrunkTests
     }
 
     [Fact]
+    public async Task A_trunk_that_wants_it_gets_the_caller_as_p_asserted_identity_with_privacy()
+    {
+        // Issue 17: SendAssertedIdentity and Privacy per trunk; the SIPp trunk fails unless both headers are there.
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-busy-check-identity.xml")], Limit);
+        await using var h = await SipHostHarness.StartAsync(Trunk(port, "--Ncco:Sip:Trunks:0:SendAssertedIdentity=true", "--Ncco:Sip:Trunks:0:Privacy=id"));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"447700900999"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"never heard"}]}
+            """);
+
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "busy", Limit), sipp, Limit);
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
+    [Fact]
     public async Task A_number_no_trunk_serves_fails_with_cannot_route()
     {
         await using var h = await SipHostHarness.StartAsync(Trunk(Sipp.FreeUdpPort()));

@@ -38,6 +38,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private SipTlsSettings? _tls;
     private Task _accepting = Task.CompletedTask;
     private Persistence.ISipBindingRepository? _bindingStore;
+    private Numbers.INumberRepository? _numbers;
     private readonly System.Threading.Channels.Channel<(string User, IReadOnlyList<Ncco.Sip.Registration.SipBinding> Bindings)> _bindingChanges =
         System.Threading.Channels.Channel.CreateUnbounded<(string, IReadOnlyList<Ncco.Sip.Registration.SipBinding>)>(new() { SingleReader = true });
     private Task _savingBindings = Task.CompletedTask;
@@ -93,8 +94,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var setting = _tls is null ? $"Listen '{_options.Listen}'" : $"Listen '{_options.Listen}' or Tls:Port '{_tls.Port}'";
             throw new InvalidOperationException($"{SipOptions.Section}:{setting}: SIP cannot listen there ({e.Message}).", e);
         }
-        // Bindings kept from the last run go back before the first INVITE or REGISTER is read.
+        // Bindings kept from the last run go back before the first INVITE or REGISTER is read, and so do the numbers.
         await RestoreBindingsAsync(cancellationToken);
+        _numbers = NumberStore();
+        await SeedNumbersAsync(settings, cancellationToken);
         _agent.Start();
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
         _stopping = new CancellationTokenSource();
@@ -186,7 +189,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             User = "ncco",
             Registrar = _registrar,
             Authenticator = authenticator,
-            AuthenticateInvite = invite => invite.From.Uri.User is { } from && users.ContainsKey(from),
+            // With Ncco:Sip:RequireAuthentication every caller but a trunk's sources is challenged; without it only
+            // INVITEs whose From names a softphone user are.
+            AuthenticateInviteFrom = (invite, origin) => (invite.From.Uri.User is { } from && users.ContainsKey(from))
+                || (settings.RequireAuthentication && settings.TrunkAt(origin.Address.Address) is null),
         };
     }
 
@@ -280,12 +286,62 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         return SipLeg.Outbound(this, _media.MediaThread, _logger, target);
     }
 
-    /// <summary>The application that answers calls to <paramref name="user"/>, or null.</summary>
-    internal string? RouteOf(string user)
+    /// <summary>
+    /// The application that answers a call dialling <paramref name="number"/> (E.164 digits, when the call named a
+    /// number) or <paramref name="user"/>, or null. A number is looked up in the host's numbers (the Numbers API's, seeded
+    /// from <c>Ncco:Sip:Routes</c> at start) on every call, so a change applies to the next call; a number the store does
+    /// not hold, or a user name, is looked up in <c>Ncco:Sip:Routes</c>, then the demo user.
+    /// </summary>
+    internal async Task<string?> RouteOfAsync(string? number, string user, CancellationToken cancellationToken)
     {
         var settings = _settings!;
+        if (number is not null && _numbers is { } numbers)
+        {
+            // A number the store holds answers as the store says (an unlinked one is unrouted); the configured routes are
+            // only its seed, so a number cancelled through the API stays cancelled.
+            if (await numbers.FindAsync(number, cancellationToken) is { } owned) return owned.ApplicationId;
+            if (IsNumberRoute(number, settings)) return null;
+        }
         if (settings.Routes.TryGetValue(user, out var id)) return id;
+        if (number is not null && _numbers is null && settings.Routes.TryGetValue(number, out id)) return id;
         return _demo.Enabled && string.Equals(user, settings.DemoUser, StringComparison.OrdinalIgnoreCase) ? _demo.ApplicationId.ToLowerInvariant() : null;
+    }
+
+    private static bool IsNumberRoute(string number, SipSettings settings) =>
+        settings.Routes.Keys.Any(k => PhoneNumbers.Normalize(k, settings.DefaultCountryCode) == number);
+
+    /// <summary>
+    /// The host's numbers, or null when the configured store provider keeps none (then <c>Ncco:Sip:Routes</c> alone
+    /// routes numbers, as before numbers were data).
+    /// </summary>
+    private Numbers.INumberRepository? NumberStore()
+    {
+        try
+        {
+            return _services.GetService<Numbers.INumberRepository>();
+        }
+        catch (InvalidOperationException e)
+        {
+            _logger.LogWarning("SIP: the store provider keeps no numbers ({Reason}); numbers are routed by {Section}:Routes only", e.Message, SipOptions.Section);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Puts the numbers of <c>Ncco:Sip:Routes</c> (keys that are telephone numbers) into the host's numbers, linked to
+    /// their application, unless the store already holds them: the configuration seeds the numbers, the store (and the
+    /// Numbers API that edits it) then owns them.
+    /// </summary>
+    private async Task SeedNumbersAsync(SipSettings settings, CancellationToken cancellationToken)
+    {
+        if (_numbers is not { } numbers) return;
+        var added = 0;
+        foreach (var (key, applicationId) in settings.Routes)
+        {
+            if (!key.Any(char.IsAsciiDigit) || PhoneNumbers.Normalize(key, settings.DefaultCountryCode) is not { } digits) continue;
+            if (await numbers.AddAsync(new Numbers.AccountNumber(digits, Numbers.CallingCodes.CountryOf(digits), applicationId, Time.GetUtcNow()), cancellationToken)) added++;
+        }
+        if (added > 0) _logger.LogInformation("SIP: {Count} number(s) of {Section}:Routes added to the host's numbers", added, SipOptions.Section);
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)
@@ -333,16 +389,27 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 return;
             }
             var invite = call.Invite;
+            var settings = _settings!;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
+            // A call from one of a trunk's Sources is the trunk's: its number conventions and its asserted caller apply.
+            var trunk = settings.TrunkAt(call.Source.Address.Address);
+            var countryCode = trunk?.CountryCode ?? settings.DefaultCountryCode;
+            var softphone = invite.From.Uri.User is { } caller && settings.Users.TryGetValue(caller, out var known) ? known : null;
+            if (settings.RequireAuthentication && trunk is null && softphone is null)
+            {
+                // Only reached without softphone users (with them the stack challenged the INVITE): nobody can authenticate.
+                Refuse(call, 403, "not_authenticated", span);
+                return;
+            }
+            var dialled = PhoneNumbers.Dialled(invite, trunk?.DialledNumber ?? DialledNumberSource.RequestUri, countryCode);
             // A softphone user's INVITE has passed the stack's digest check (From names the user it authenticated as):
-            // its application takes the call, whatever the user dialled. Everyone else is routed by the called user.
-            var applicationId = invite.From.Uri.User is { } caller && _settings!.Users.TryGetValue(caller, out var softphone)
-                ? softphone.ApplicationId
-                : RouteOf(user);
+            // its application takes the call, whatever the user dialled. Everyone else is routed by the dialled number.
+            var applicationId = softphone is not null ? softphone.ApplicationId : await RouteOfAsync(dialled, user, cancellationToken);
             var application = applicationId is null ? null : await _applications.FindAsync(applicationId, cancellationToken);
             if (application?.Voice?.AnswerUrl is null)
             {
-                _logger.InviteUnrouted(user, call.Source);
+                _logger.InviteUnrouted(dialled ?? user, call.Source);
+                _services.GetService<Observability.NccoMetrics>()?.CallRefused("unrouted", "sip");
                 span?.SetTag("sip.response.status_code", 404);
                 call.Reject(404);
                 return;
@@ -364,11 +431,11 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
-            var from = invite.From.Uri;
             await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
-                From = from.User ?? from.ToString(),
-                To = user,
+                From = CallerIdentity.Of(invite, trunk is { TrustCallerId: true }, countryCode),
+                // The number dialled (E.164), not the trunk's user name or contact; a user name when no number was dialled.
+                To = softphone is null && dialled is not null ? dialled : user,
                 EndpointType = EndpointTypes.Sip,
                 SipHeaders = HeadersOf(invite),
                 TraceParent = span?.Context ?? default,
@@ -388,6 +455,15 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 // Already answered or ended.
             }
         }
+    }
+
+    /// <summary>Refuses an INVITE for a security rule: logged with its source and counted (<c>ncco.calls.refused</c>).</summary>
+    private void Refuse(IncomingCall call, int status, string reason, System.Diagnostics.Activity? span)
+    {
+        _logger.LogWarning("SIP: INVITE for {User} from {Source} refused ({Status}, {Reason})", call.Invite.Uri.User, call.Source, status, reason);
+        _services.GetService<Observability.NccoMetrics>()?.CallRefused(reason, "sip");
+        span?.SetTag("sip.response.status_code", status);
+        call.Reject(status);
     }
 
     private static Dictionary<string, string>? HeadersOf(SipRequest invite)

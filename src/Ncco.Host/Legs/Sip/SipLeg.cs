@@ -41,6 +41,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
     private bool _telephoneEvents; // the peer agreed to RFC 4733 events (set before the media thread has the leg)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SipKeyPress> _infoKeys = new();
     private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
 
     /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
@@ -89,6 +90,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (_incoming is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
         NegotiatedAudio? audio = null;
         var lateOffer = false;
+        var failureCode = 0;
         try
         {
             _lease = _gateway.Ports.Allocate();
@@ -105,6 +107,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             // 488 (no common codec) was sent by the stack, or the port range is exhausted: the caller is gone either way.
             _logger.AnswerFailed(LegId, e.Message);
             if (e is not SdpNegotiationException) TryReject(503);
+            failureCode = e is SdpNegotiationException ? 488 : 503;
             lateOffer = false;
             lock (_gate) _awaitingAnswer = null;
         }
@@ -114,16 +117,21 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         else if (audio is null)
         {
+            // Reported as a failure from inside Answer, so the VM makes the call `failed` (with the code the caller got),
+            // never `answered`.
             Interlocked.Exchange(ref _state, 3);
             ReleasePorts();
-            _sink?.HungUp();
+            _sink?.SipStatus(failureCode);
+            _sink?.Failed("internal_error");
         }
         else if (!StartMedia(audio))
         {
-            // The 200 is out: end the dialog it formed rather than leave the caller in silence.
+            // The 200 is out: end the dialog it formed rather than leave the caller in silence; no media ever flowed,
+            // so the call is `failed` as well.
             Interlocked.Exchange(ref _state, 3);
             _ = HangupQuietlyAsync(_incoming);
-            _sink?.HungUp();
+            _sink?.SipStatus(500);
+            _sink?.Failed("internal_error");
         }
     }
 
@@ -395,7 +403,27 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         _media = media;
         _mediaThread.Post(() => _mediaThread.Add(media));
         _ = FollowMediaChangesAsync(session);
+        _ = FollowKeyPressesAsync();
         return true;
+    }
+
+    /// <summary>Keys the peer signals in SIP INFO join the RTP/in-band key path (<see cref="IMediaTransport.ReadDigits"/>).</summary>
+    private async Task FollowKeyPressesAsync()
+    {
+        SipCall? call = (SipCall?)_incoming ?? _outgoing;
+        if (call is null) return;
+        try
+        {
+            await foreach (var key in call.KeyPresses.ReadAllAsync())
+            {
+                // Bounded like the call's own queue: a peer pressing faster than the media thread reads loses keys, not memory.
+                if (_infoKeys.Count < SipCall.MaxQueuedKeyPresses) _infoKeys.Enqueue(key);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
+        {
+            // The call is over.
+        }
     }
 
     /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
@@ -473,6 +501,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         var n = 0;
         // Keys beyond the span wait in the session's queue for the next tick.
         while (session is not null && n < digits.Length && session.TryReadDtmf(out var key)) digits[n++] = key;
+        // A key from SIP INFO is whole when it arrives: its start and its end go in the same tick.
+        while (n + 2 <= digits.Length && _infoKeys.TryDequeue(out var info))
+        {
+            digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: false, 0, 0);
+            digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: true, 0, info.DurationMilliseconds);
+        }
         return n;
     }
 

@@ -66,4 +66,17 @@ public sealed class SipOptions
 
     /// <summary>SIP over TLS (<see cref="SipTlsListenerOptions"/>); off by default.</summary>
     public SipTlsListenerOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Country calling code (digits, e.g. <c>44</c>) that national numbers (<c>07700900123</c>) in calls to the host
+    /// belong to; numbers are then matched and reported as E.164 (<c>447700900123</c>). None by default: a national
+    /// number stays as dialled. A trunk's <c>CountryCode</c> overrides it for its calls.
+    /// </summary>
+    public string? DefaultCountryCode { get; set; }
+
+    /// <summary>
+    /// Refuse (with a digest challenge) INVITEs from anyone but the trunks' <c>Sources</c> unless they authenticate as
+    /// one of <see cref="Users"/>. Default false: any peer that reaches the SIP port may call the routed numbers.
+    /// </summary>
+    public bool RequireAuthentication { get; set; }
 }

@@ -20,6 +20,25 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
     bool TelephoneEvents, IReadOnlyDictionary<string, string> Routes, string DemoUser, IReadOnlyList<SipTrunk> Trunks,
     IReadOnlyDictionary<string, SipUser> Users, string Domain, IReadOnlyList<string> DigestAlgorithms)
 {
+    /// <summary>The country calling code for national numbers (<see cref="SipOptions.DefaultCountryCode"/>), or null.</summary>
+    public string? DefaultCountryCode { get; init; }
+
+    /// <summary>Whether non-trunk callers must authenticate (<see cref="SipOptions.RequireAuthentication"/>).</summary>
+    public bool RequireAuthentication { get; init; }
+
+    /// <summary>The trunk whose <see cref="SipTrunk.Sources"/> hold <paramref name="address"/>, or null.</summary>
+    public SipTrunk? TrunkAt(IPAddress address) => Trunks.FirstOrDefault(t => t.IsSource(address));
+
+    /// <summary>Checks a country calling code setting (1-3 digits, no leading zero); null when empty.</summary>
+    internal static string? CountryCode(string? value, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var text = value.Trim().TrimStart('+');
+        if (text.Length is 0 or > 3 || !text.All(char.IsAsciiDigit) || text[0] == '0')
+            throw Bad(setting, value, "must be a country calling code: 1-3 digits such as 44 or 1");
+        return text;
+    }
+
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> naming the bad setting.</summary>
     public static SipSettings From(SipOptions options)
     {
@@ -95,7 +114,11 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
             };
             if (!algorithms.Contains(algorithm)) algorithms.Add(algorithm);
         }
-        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim(), trunks, users, domain, algorithms);
+        return new SipSettings(listen, advertised, range, codecs, options.TelephoneEvents, routes, options.DemoUser.Trim(), trunks, users, domain, algorithms)
+        {
+            DefaultCountryCode = CountryCode(options.DefaultCountryCode, "DefaultCountryCode"),
+            RequireAuthentication = options.RequireAuthentication,
+        };
     }
 
     /// <summary>The startup error for a bad value of <c>Ncco:Sip:{setting}</c>.</summary>

@@ -17,6 +17,35 @@ namespace Ncco.Host.Legs.Sip;
 internal sealed record SipTrunk(string Name, string Host, int Port, SipTransportKind Transport, DigestCredentials? Credentials,
     TimeSpan? RegisterExpiry, IReadOnlyList<string> Prefixes, string? DefaultCallerId, string? ForceCallerId)
 {
+    /// <summary>Where the trunk's calls come from (<see cref="SipTrunkOptions.Sources"/>).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> Sources { get; init; } = [];
+
+    /// <summary>Where the trunk puts the dialled number.</summary>
+    public DialledNumberSource DialledNumber { get; init; }
+
+    /// <summary>Country calling code for national numbers, or null for the host's default.</summary>
+    public string? CountryCode { get; init; }
+
+    /// <summary>Whether P-Asserted-Identity / Remote-Party-ID are believed on its calls.</summary>
+    public bool TrustCallerId { get; init; } = true;
+
+    /// <summary>Whether calls through it carry P-Asserted-Identity.</summary>
+    public bool SendAssertedIdentity { get; init; }
+
+    /// <summary>The Privacy header sent on calls through it, or null.</summary>
+    public string? Privacy { get; init; }
+
+    /// <summary>True when <paramref name="address"/> is one of the trunk's sources.</summary>
+    public bool IsSource(System.Net.IPAddress address)
+    {
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        foreach (var network in Sources)
+        {
+            if (network.Contains(plain)) return true;
+        }
+        return false;
+    }
+
     /// <summary>True when the trunk serves <paramref name="digits"/> (an E.164 number).</summary>
     public bool Serves(string digits) => Prefixes.Any(p => digits.StartsWith(p, StringComparison.Ordinal));
 
@@ -72,7 +101,54 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
             else throw SipSettings.Bad($"{setting}:Prefixes", prefix, "each prefix must be E.164 digits (such as 44) or *");
         }
         return new SipTrunk(name, host, port, transport, credentials, expiry, prefixes,
-            CallerId(options.DefaultCallerId, $"{setting}:DefaultCallerId"), CallerId(options.ForceCallerId, $"{setting}:ForceCallerId"));
+            CallerId(options.DefaultCallerId, $"{setting}:DefaultCallerId"), CallerId(options.ForceCallerId, $"{setting}:ForceCallerId"))
+        {
+            Sources = ParseSources(options.Sources, host, $"{setting}:Sources"),
+            DialledNumber = (options.DialledNumber ?? "").Trim().ToLowerInvariant() switch
+            {
+                "" or "request-uri" => DialledNumberSource.RequestUri,
+                "to" => DialledNumberSource.To,
+                "diversion" => DialledNumberSource.Diversion,
+                "history-info" => DialledNumberSource.HistoryInfo,
+                _ => throw SipSettings.Bad($"{setting}:DialledNumber", options.DialledNumber, "must be request-uri, to, diversion or history-info"),
+            },
+            CountryCode = SipSettings.CountryCode(options.CountryCode, $"{setting}:CountryCode"),
+            TrustCallerId = options.TrustCallerId,
+            SendAssertedIdentity = options.SendAssertedIdentity,
+            Privacy = ParsePrivacy(options.Privacy, $"{setting}:Privacy"),
+        };
+    }
+
+    private static List<System.Net.IPNetwork> ParseSources(List<string>? sources, string host, string setting)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        if (sources is not { Count: > 0 })
+        {
+            // The trunk's own address, when it is one; a host name is not resolved here (list its addresses).
+            var literal = host.StartsWith('[') ? host[1..^1] : host;
+            if (System.Net.IPAddress.TryParse(literal, out var address)) networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            return networks;
+        }
+        foreach (var source in sources)
+        {
+            var text = source?.Trim() ?? "";
+            if (System.Net.IPAddress.TryParse(text, out var single))
+                networks.Add(new System.Net.IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            else if (text.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(text, out var network))
+                networks.Add(network);
+            else
+                throw SipSettings.Bad(setting, source, "each source must be an IP address or a CIDR block such as 192.0.2.0/24");
+        }
+        return networks;
+    }
+
+    private static string? ParsePrivacy(string? value, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var tokens = value.Split(';', StringSplitOptions.TrimEntries);
+        if (tokens.Any(t => t is not ("none" or "id" or "header" or "session" or "user" or "critical")))
+            throw SipSettings.Bad(setting, value, "must be RFC 3323 values joined by ';' (none, id, header, session, user, critical)");
+        return string.Join(';', tokens);
     }
 
     private static (string Host, int Port) HostPort(string? address, string setting)

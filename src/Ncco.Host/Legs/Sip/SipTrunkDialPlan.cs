@@ -32,8 +32,13 @@ internal static class SipTrunkDialPlan
             ?? (from is not null ? E164.Normalize(from, out _) : null)
             ?? Pick(NumbersOf(settings, applicationId))
             ?? trunk.DefaultCallerId;
+        // Per trunk: the identity asserted (RFC 3325) and the privacy asked for (RFC 3323), as the carrier expects them.
+        var headers = new List<SipHeader>(2);
+        if (trunk.SendAssertedIdentity && callerId is not null) headers.Add(new SipHeader("P-Asserted-Identity", $"<sip:+{callerId}@{trunk.Host}>"));
+        if (trunk.Privacy is { } privacy) headers.Add(new SipHeader("Privacy", privacy));
         return new SipDialTarget(trunk.UriFor(digits))
         {
+            Headers = headers,
             Credentials = trunk.Credentials,
             // The caller id's domain is the trunk's, as carriers expect of calls their customers place through them.
             From = callerId is null ? null : new NameAddress { Uri = new SipUri { Scheme = "sip", User = callerId, Host = trunk.Host } },

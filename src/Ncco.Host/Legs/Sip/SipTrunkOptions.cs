@@ -39,4 +39,33 @@ public sealed class SipTrunkOptions
 
     /// <summary>Caller id (E.164 digits) that always replaces the call's own, for trunks that accept only their own numbers. Optional.</summary>
     public string? ForceCallerId { get; set; }
+
+    /// <summary>
+    /// Where calls from this trunk come from: IP addresses or CIDR blocks (<c>192.0.2.0/24</c>). An INVITE from one of
+    /// them is the trunk's: its P-Asserted-Identity is believed (<see cref="TrustCallerId"/>) and, with
+    /// <c>Ncco:Sip:RequireAuthentication</c>, it needs no digest. Default: the address of <see cref="Address"/> when it
+    /// is an IP address, else none (list the carrier's signalling addresses).
+    /// </summary>
+    public List<string> Sources { get; set; } = [];
+
+    /// <summary>
+    /// Where this trunk puts the number the caller dialled: <c>request-uri</c> (default), <c>to</c>, <c>diversion</c>
+    /// or <c>history-info</c> (for trunks that send calls to the registered contact and name the number elsewhere).
+    /// </summary>
+    public string DialledNumber { get; set; } = "request-uri";
+
+    /// <summary>
+    /// Country calling code (digits, e.g. <c>44</c>) for national numbers (<c>07700900123</c>) this trunk sends;
+    /// default <c>Ncco:Sip:DefaultCountryCode</c>.
+    /// </summary>
+    public string? CountryCode { get; set; }
+
+    /// <summary>Take the caller from P-Asserted-Identity / Remote-Party-ID on calls from this trunk. Default true.</summary>
+    public bool TrustCallerId { get; set; } = true;
+
+    /// <summary>Send the caller id as P-Asserted-Identity (RFC 3325) on calls placed through this trunk. Default false.</summary>
+    public bool SendAssertedIdentity { get; set; }
+
+    /// <summary>A Privacy header value (RFC 3323: <c>id</c>, <c>none</c>, <c>header;id</c>…) sent on calls through this trunk; none when empty.</summary>
+    public string? Privacy { get; set; }
 }
