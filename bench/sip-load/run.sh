@@ -25,18 +25,7 @@ HOST_ARGS=${HOST_ARGS:-}                 # extra host settings, e.g. "--Ncco:Med
 # SIPp's -t ui spreads calls over SOURCES loopback addresses (127.0.1.x), like many phones; SOURCES=1 looks like one
 # trunk or proxy (the per-source bound of Ncco.Sip counts only unanswered transactions, so it does not cap that).
 SOURCES=${SOURCES:-100}
-work=$(mktemp -d /tmp/ncco-sip-load-XXXXXX)
-pids=()
-cleanup() {
-  # The host child first (it drains at once: DrainTimeout 0), then dotnet run and the webhook server.
-  for pid in $(printf '%s\n' "${pids[@]}" | tac); do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  [[ -n ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
+source "$PWD/bench/lib/processes.sh" sip-load
 
 echo "== build (Release)"
 dotnet build src/Ncco.Cli -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }

@@ -21,17 +21,7 @@ HOOK_PORT=${HOOK_PORT:-29090}
 SIPP_PORT=${SIPP_PORT:-29070}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-29500}
 HOST_ARGS=${HOST_ARGS:-}
-work=$(mktemp -d /tmp/ncco-soak-XXXXXX)
-pids=()
-cleanup() {
-  for pid in $(printf '%s\n' "${pids[@]}" | tac); do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  [[ -n ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/bench/lib/processes.sh" soak
 
 if [[ ${BUILD:-1} == 1 ]]; then
   echo "== build (Release)"
