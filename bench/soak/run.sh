@@ -83,6 +83,9 @@ for round in $(seq 1 "$ROUNDS"); do
   ws_calls "$WS_CALLS" & ws=$!
   sip_calls "$SIP_CALLS"; wait "$ws"   # only the round's own jobs: the host and the sampler run in the background too
   wait_idle 120
+  # RSS once each round's calls have ended: a plateau over rounds is retention, a staircase is a leak.
+  read -r r_rss r_threads r_fds <<<"$(sample)"
+  echo "   after round $round: RSS $((r_rss / 1024)) MB, $r_threads threads, $r_fds fds"
 done
 loaded=$(( $(date +%s) - started ))
 sleep "$SETTLE"
