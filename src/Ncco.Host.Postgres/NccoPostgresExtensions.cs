@@ -5,6 +5,7 @@ using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Calls;
 using Ncco.Host.Configuration;
+using Ncco.Host.Numbers;
 using Ncco.Host.Persistence;
 using Ncco.Host.Postgres.Cluster;
 using Ncco.Host.Recordings;
@@ -40,6 +41,7 @@ public static class NccoPostgresExtensions
             new PostgresCallRepository(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<IOptions<ClusterOptions>>().Value.EffectiveNodeId));
         services.AddKeyedSingleton<IRecordingRepository>(key, (provider, _) => new PostgresRecordingRepository(provider.GetRequiredService<PostgresDatabase>()));
         services.AddKeyedSingleton<ISipBindingRepository>(key, (provider, _) => new PostgresSipBindingRepository(provider.GetRequiredService<PostgresDatabase>()));
+        services.AddKeyedSingleton<INumberRepository>(key, (provider, _) => new PostgresNumberRepository(provider.GetRequiredService<PostgresDatabase>()));
         services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) => new PostgresAccountCredentialsStore(provider.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<PostgresMembership>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());

@@ -96,5 +96,14 @@ internal static class PostgresMigrations
                 heartbeat_at TIMESTAMPTZ NOT NULL
             );
             """),
+        (7, """
+            CREATE TABLE numbers (
+                msisdn TEXT PRIMARY KEY,
+                country TEXT NOT NULL,
+                application_id TEXT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX numbers_by_application ON numbers (application_id);
+            """),
     ];
 }

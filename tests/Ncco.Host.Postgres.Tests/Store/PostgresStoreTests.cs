@@ -18,7 +18,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContractTes
         var store = new PostgresStore(database);
         await store.MigrateAsync(default);
         return new StoreUnderTest(store, new PostgresApplicationRepository(database, TimeProvider.System), new PostgresCallRepository(database, "node-a"),
-            new PostgresRecordingRepository(database), new PostgresSipBindingRepository(database), new PostgresAccountCredentialsStore(database),
+            new PostgresRecordingRepository(database), new PostgresSipBindingRepository(database), new PostgresNumberRepository(database), new PostgresAccountCredentialsStore(database),
             () =>
             {
                 var other = new PostgresDatabase(connection);

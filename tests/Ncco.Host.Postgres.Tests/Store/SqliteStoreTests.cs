@@ -13,7 +13,7 @@ public sealed class SqliteStoreTests : StoreContractTests
         var store = new SqliteStore(database);
         await store.MigrateAsync(default);
         return new StoreUnderTest(store, new SqliteApplicationRepository(database, TimeProvider.System), new SqliteCallRepository(database),
-            new SqliteRecordingRepository(database), new SqliteSipBindingRepository(database), new FileAccountCredentialsStore(directory),
+            new SqliteRecordingRepository(database), new SqliteSipBindingRepository(database), new SqliteNumberRepository(database), new FileAccountCredentialsStore(directory),
             () => new FileAccountCredentialsStore(directory), () =>
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

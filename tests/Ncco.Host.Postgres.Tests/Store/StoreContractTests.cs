@@ -2,6 +2,7 @@ using System.Net;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
 using Ncco.Host.Configuration;
+using Ncco.Host.Numbers;
 using Ncco.Host.Recordings;
 using Ncco.Sip.Messages;
 using Ncco.Sip.Registration;
@@ -204,11 +205,102 @@ public abstract class StoreContractTests
         Assert.Equal(first, await s.AnotherProcessAccount().LoadAsync(new AccountOptions(), default));
     }
 
+    [Fact]
+    public async Task Numbers_are_added_once_found_by_their_e164_digits_and_listed_in_number_order_with_the_total()
+    {
+        await using var s = await CreateAsync();
+        var gb = new AccountNumber("447700900002", "GB", null, T0);
+        foreach (var n in (AccountNumber[])[gb, new("14155550100", "US", "app-1", T0.AddSeconds(1)), new("447700900001", "GB", null, T0.AddSeconds(2))])
+            Assert.True(await s.Numbers.AddAsync(n, default));
+
+        Assert.Equal(gb, await s.Numbers.FindAsync("447700900002", default));
+        Assert.Null(await s.Numbers.FindAsync("447700900009", default));
+        // Lookups are by E.164 digits exactly as stored: the caller normalises ("+44…" is not the key).
+        Assert.Null(await s.Numbers.FindAsync("+447700900002", default));
+        Assert.Null(await s.Numbers.FindAsync("", default));
+
+        var (all, total) = await s.Numbers.ListAsync(Query(), default);
+        Assert.Equal(3, total);
+        Assert.Equal(["14155550100", "447700900001", "447700900002"], all.Select(n => n.Msisdn));
+        var (page, pageTotal) = await s.Numbers.ListAsync(Query() with { Offset = 1, Limit = 1 }, default);
+        Assert.Equal(3, pageTotal);
+        Assert.Equal(["447700900001"], page.Select(n => n.Msisdn));
+        var (past, pastTotal) = await s.Numbers.ListAsync(Query() with { Offset = 10 }, default);
+        Assert.Empty(past);
+        Assert.Equal(3, pastTotal);
+    }
+
+    [Fact]
+    public async Task Adding_a_number_twice_answers_false_and_keeps_the_first_one()
+    {
+        await using var s = await CreateAsync();
+        var first = new AccountNumber("447700900001", "GB", "app-1", T0);
+        Assert.True(await s.Numbers.AddAsync(first, default));
+        Assert.False(await s.Numbers.AddAsync(new AccountNumber("447700900001", "US", null, T0.AddHours(1)), default));
+
+        Assert.Equal(first, await s.Numbers.FindAsync("447700900001", default));
+        Assert.Equal(1, (await s.Numbers.ListAsync(Query(), default)).Total);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => s.Numbers.AddAsync(null!, default));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => s.Numbers.ListAsync(null!, default));
+    }
+
+    [Fact]
+    public async Task Numbers_list_with_every_filter()
+    {
+        await using var s = await CreateAsync();
+        foreach (var n in (AccountNumber[])[
+            new("447700900001", "GB", "app-1", T0), new("447700900123", "GB", null, T0), new("14155550123", "US", "app-1", T0), new("14155559001", "US", "app-2", T0)])
+            await s.Numbers.AddAsync(n, default);
+
+        async Task<IEnumerable<string>> Msisdns(NumberQuery query)
+        {
+            var (items, total) = await s.Numbers.ListAsync(query, default);
+            Assert.Equal(items.Count, total);
+            return items.Select(n => n.Msisdn);
+        }
+
+        Assert.Equal(["447700900001", "447700900123"], await Msisdns(Query() with { Country = "GB" }));
+        Assert.Equal(["14155550123", "447700900001"], await Msisdns(Query() with { ApplicationId = "app-1" }));
+        Assert.Equal(["14155550123", "14155559001", "447700900001"], await Msisdns(Query() with { HasApplication = true }));
+        Assert.Equal(["447700900123"], await Msisdns(Query() with { HasApplication = false }));
+        Assert.Equal(["14155550123", "14155559001"], await Msisdns(Query() with { Pattern = "1415", SearchPattern = 0 }));
+        Assert.Equal(["14155550123", "447700900123"], await Msisdns(Query() with { Pattern = "0123", SearchPattern = 2 }));
+        Assert.Equal(["14155559001", "447700900001", "447700900123"], await Msisdns(Query() with { Pattern = "900", SearchPattern = 1 }));
+        Assert.Equal(["14155550123"], await Msisdns(Query() with { Country = "US", ApplicationId = "app-1", Pattern = "123", SearchPattern = 1 }));
+        Assert.Empty(await Msisdns(Query() with { Country = "FR" }));
+    }
+
+    [Fact]
+    public async Task A_number_is_linked_to_an_application_unlinked_and_cancelled()
+    {
+        await using var s = await CreateAsync();
+        await s.Numbers.AddAsync(new AccountNumber("447700900001", "GB", null, T0), default);
+
+        Assert.True(await s.Numbers.LinkAsync("447700900001", "app-1", default));
+        Assert.Equal("app-1", (await s.Numbers.FindAsync("447700900001", default))!.ApplicationId);
+        Assert.True(await s.Numbers.LinkAsync("447700900001", "app-2", default));
+        Assert.Equal("app-2", (await s.Numbers.FindAsync("447700900001", default))!.ApplicationId);
+        Assert.True(await s.Numbers.LinkAsync("447700900001", null, default));
+        Assert.Null((await s.Numbers.FindAsync("447700900001", default))!.ApplicationId);
+        Assert.False(await s.Numbers.LinkAsync("447700900009", "app-1", default));
+        Assert.Null(await s.Numbers.FindAsync("447700900009", default));
+
+        Assert.True(await s.Numbers.RemoveAsync("447700900001", default));
+        Assert.False(await s.Numbers.RemoveAsync("447700900001", default));
+        Assert.Null(await s.Numbers.FindAsync("447700900001", default));
+        Assert.Equal(0, (await s.Numbers.ListAsync(Query(), default)).Total);
+        // Cancelled numbers can be added again, as new.
+        Assert.True(await s.Numbers.AddAsync(new AccountNumber("447700900001", "GB", null, T0.AddDays(1)), default));
+        Assert.Equal(T0.AddDays(1), (await s.Numbers.FindAsync("447700900001", default))!.CreatedAt);
+    }
+
     protected static Application App(string id) =>
         new(id, "app " + id, Key.PublicKeyPem) { Voice = new VoiceCapability { AnswerUrl = new Webhook(new Uri("http://127.0.0.1:9/answer"), "GET") } };
 
     protected static CallRecord Call(string uuid, string application, DateTimeOffset created) =>
         new(uuid, application, "conv-" + uuid, "outbound", "started", CallParty.Of("phone", "447700900000"), created);
+
+    private static NumberQuery Query() => new(null, null, null, null, 1, 0, 100);
 
     private static SipBinding Binding(string contact, DateTimeOffset expires, SipTransportKind transport, int port) =>
         new(SipUri.Parse(contact), expires, "call-" + contact, 7, new SipEndPoint(transport, new IPEndPoint(IPAddress.Parse("127.0.0.9"), port)));

@@ -1,6 +1,7 @@
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
 using Ncco.Host.Calls;
+using Ncco.Host.Numbers;
 using Ncco.Host.Persistence;
 using Ncco.Host.Recordings;
 
@@ -8,7 +9,7 @@ namespace Ncco.Host.Postgres.Tests.Store;
 
 /// <summary>One provider's store, fresh and migrated, with every repository over it.</summary>
 public sealed class StoreUnderTest(INccoStore store, IApplicationRepository applications, ICallRepository calls, IRecordingRepository recordings,
-    ISipBindingRepository bindings, IAccountCredentialsStore account, Func<IAccountCredentialsStore> anotherNodesAccount, Func<ValueTask> dispose) : IAsyncDisposable
+    ISipBindingRepository bindings, INumberRepository numbers, IAccountCredentialsStore account, Func<IAccountCredentialsStore> anotherNodesAccount, Func<ValueTask> dispose) : IAsyncDisposable
 {
     public INccoStore Store { get; } = store;
 
@@ -19,6 +20,8 @@ public sealed class StoreUnderTest(INccoStore store, IApplicationRepository appl
     public IRecordingRepository Recordings { get; } = recordings;
 
     public ISipBindingRepository Bindings { get; } = bindings;
+
+    public INumberRepository Numbers { get; } = numbers;
 
     public IAccountCredentialsStore Account { get; } = account;
 
