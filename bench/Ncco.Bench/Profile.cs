@@ -16,23 +16,22 @@ internal static class Profile
     public static async Task RunAsync(int calls)
     {
         await using var app = await InProcessApp.StartAsync<Program>();
-        var timing = new TimingHandler { InnerHandler = app.Server.CreateHandler() };
-        using var client = new HttpClient(timing) { BaseAddress = app.Server.BaseAddress };
-        await Measure("AspNetIvr_MenuFlow", calls, () => timing.Reset(), () => timing.Snapshot(),
-            () => VoiceSimulator.Start(app.Server.BaseAddress, client: client));
-        var delegates = new TimingTransport(IvrFlows.DelegateIvr());
-        await Measure("DelegateIvr_MenuFlow", calls, () => delegates.Reset(), () => delegates.Snapshot(),
-            () => VoiceSimulator.Start(delegates));
+        var httpClock = new RoundTripClock();
+        using var client = new HttpClient(new TimingHandler(httpClock) { InnerHandler = app.Server.CreateHandler() }) { BaseAddress = app.Server.BaseAddress };
+        await Measure("AspNetIvr_MenuFlow", calls, httpClock, () => VoiceSimulator.Start(app.Server.BaseAddress, client: client));
+        var delegateClock = new RoundTripClock();
+        var delegates = new TimingTransport(IvrFlows.DelegateIvr(), delegateClock);
+        await Measure("DelegateIvr_MenuFlow", calls, delegateClock, () => VoiceSimulator.Start(delegates));
     }
 
-    private static async Task Measure(string name, int calls, Action reset, Func<(long Ticks, int Count)> inApp, Func<VoiceSimulator> start)
+    private static async Task Measure(string name, int calls, RoundTripClock inApp, Func<VoiceSimulator> start)
     {
         for (var i = 0; i < 200; i++)
         {
             await using var warm = start();
             await IvrFlows.MenuFlowAsync(warm);
         }
-        reset();
+        inApp.Reset();
         var steps = 0L;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < calls; i++)
@@ -42,7 +41,7 @@ internal static class Profile
             steps += 7;
         }
         sw.Stop();
-        var (ticks, count) = inApp();
+        var (ticks, count) = inApp.Snapshot();
         var total = sw.Elapsed.TotalMilliseconds / calls;
         var app = TimeSpan.FromTicks(ticks).TotalMilliseconds / calls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -50,49 +49,46 @@ internal static class Profile
             + $"VM + simulator + thread hand-offs={total - app:0.000}ms ({100 * (total - app) / total:0}%, {1000 * (total - app) / (steps / (double)calls):0}µs per DSL step)"));
     }
 
-    private sealed class TimingHandler : DelegatingHandler
+    /// <summary>Time spent inside the app's webhooks, summed over every round trip since the last reset.</summary>
+    private sealed class RoundTripClock
     {
         private long _ticks;
         private int _count;
 
         public void Reset()
         {
-            _ticks = 0;
-            _count = 0;
+            Interlocked.Exchange(ref _ticks, 0);
+            Interlocked.Exchange(ref _count, 0);
         }
 
-        public (long, int) Snapshot() => (Interlocked.Read(ref _ticks), _count);
+        public (long Ticks, int Count) Snapshot() => (Interlocked.Read(ref _ticks), Volatile.Read(ref _count));
 
+        public void Add(long startTimestamp)
+        {
+            Interlocked.Add(ref _ticks, Stopwatch.GetElapsedTime(startTimestamp).Ticks);
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    private sealed class TimingHandler(RoundTripClock clock) : DelegatingHandler
+    {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var start = Stopwatch.GetTimestamp();
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _ticks, Stopwatch.GetElapsedTime(start).Ticks);
-            Interlocked.Increment(ref _count);
+            clock.Add(start);
             return response;
         }
     }
 
-    private sealed class TimingTransport(WebhookApp inner) : IWebhookTransport
+    private sealed class TimingTransport(WebhookApp inner, RoundTripClock clock) : IWebhookTransport
     {
-        private long _ticks;
-        private int _count;
-
-        public void Reset()
-        {
-            _ticks = 0;
-            _count = 0;
-        }
-
-        public (long, int) Snapshot() => (Interlocked.Read(ref _ticks), _count);
-
         public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
         {
             var start = Stopwatch.GetTimestamp();
             var response = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _ticks, Stopwatch.GetElapsedTime(start).Ticks);
-            Interlocked.Increment(ref _count);
+            clock.Add(start);
             return response;
         }
     }
