@@ -82,6 +82,9 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
                 To = to ?? application.Id,
                 EndpointType = EndpointTypes.App,
                 CustomData = customData,
+                // Signed in with a user JWT the application issued.
+                Authenticated = true,
+                Via = "app:" + session.User.Name,
             });
         }
         catch (Exception e) when (e is not OperationCanceledException)

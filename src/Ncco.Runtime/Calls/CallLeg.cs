@@ -98,6 +98,12 @@ public sealed partial class CallLeg : ILegEventSink
     /// <summary>True for a leg dialled by a <c>connect</c> action (the caller's NCCO owns its fate), false for a call.</summary>
     internal bool IsConnectCallee { get; init; }
 
+    /// <summary>
+    /// Who the leg acts for: the API for a created call, its caller for an inbound one (authenticated or not), and
+    /// for a <c>connect</c> callee the origin of the leg that connected it. Legs this leg's NCCO dials inherit it.
+    /// </summary>
+    internal Legs.LegOrigin? Origin { get; init; }
+
     /// <summary>The leg's audio is not sent to the conversation (REST mute, conversation <c>mute</c>).</summary>
     public bool Muted
     {

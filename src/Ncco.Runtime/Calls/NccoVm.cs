@@ -178,7 +178,8 @@ public sealed class NccoVm
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(call);
         var conversation = NewConversation(null);
-        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent);
+        var origin = new LegOrigin(LegOriginKind.Call, Application.ApplicationId, call.Authenticated, call.Via ?? call.EndpointType);
+        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent, origin);
         _ = InboundFlowAsync(leg, call);
         return leg;
     });
@@ -283,9 +284,9 @@ public sealed class NccoVm
     }
 
     internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
-        System.Diagnostics.ActivityContext traceParent = default)
+        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null)
     {
-        var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport);
+        var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin };
         leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
         _legs[leg.Id] = leg;
         conversation.Add(leg);
@@ -314,15 +315,20 @@ public sealed class NccoVm
         _ => endpoint.Type,
     };
 
-    /// <summary>Creates an outbound leg (not yet dialled); null when no dialer is configured.</summary>
-    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection, bool connectCallee = false)
+    /// <summary>Creates an outbound leg (not yet dialled) for <c>origin</c> (<see cref="LegOrigin"/>: the API, or the leg
+    /// whose NCCO connects); null when no dialer is configured.</summary>
+    internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection,
+        LegOrigin origin, bool connectCallee = false)
     {
         if (Options.Dialer is null) return null;
         var id = Ids.NewId(IdKind.Leg);
         // The span first, so the transport can put what it sends (a SIP INVITE) in the call's trace.
         var span = Diagnostics.NccoTracing.StartCall(this, id, Direction.Outbound, Destination(endpoint), endpoint.Type, default);
-        var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection) { TraceContext = span?.Context ?? default });
-        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport) { EventTarget = eventTarget, IsConnectCallee = connectCallee, Span = span };
+        var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection) { TraceContext = span?.Context ?? default, Origin = origin });
+        var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport)
+        {
+            EventTarget = eventTarget, IsConnectCallee = connectCallee, Span = span, Origin = origin,
+        };
         _legs[leg.Id] = leg;
         conversation.Add(leg);
         transport.Attach(leg);

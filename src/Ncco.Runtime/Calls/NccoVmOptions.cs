@@ -73,6 +73,16 @@ public sealed record InboundCall
     /// <summary>Inbound SIP X- headers (name without <c>X-</c> prefix is fine) → <c>SipHeader_X-name</c> answer fields.</summary>
     public IReadOnlyDictionary<string, string>? SipHeaders { get; init; }
 
+    /// <summary>
+    /// True when the transport authenticated the caller (a SIP trunk's source, a digest-authenticated softphone user, a
+    /// signed-in Client SDK user). Outbound legs the call's NCCO creates carry it in <see cref="Legs.LegOrigin"/>, and a
+    /// SIP trunk refuses to place them without it. Default false.
+    /// </summary>
+    public bool Authenticated { get; init; }
+
+    /// <summary>How the call reached the host, for logs (<see cref="Legs.LegOrigin.Via"/>); default the endpoint type.</summary>
+    public string? Via { get; init; }
+
     /// <summary>Client SDK custom data.</summary>
     public System.Text.Json.JsonElement? CustomData { get; init; }
 }

@@ -159,7 +159,9 @@ public sealed class CallControl
         var conversation = _vm.NewConversation(null);
         var target = request.EventUrl is null ? null : new WebhookTarget(request.EventUrl, request.EventMethod);
         var amd = MachineDetectionSettings.From(request.MachineDetection, request.AdvancedMachineDetection);
-        var leg = _vm.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null)
+        // The control API is the application's own (the host authenticated the request before it got here).
+        var leg = _vm.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null,
+                new Legs.LegOrigin(Legs.LegOriginKind.Api, _vm.Application.ApplicationId, true, "api"))
             ?? throw new CallStateException("No dialer is configured for outbound calls.");
         _ = OutboundFlowAsync(leg, request, amd);
         return leg;

@@ -10,4 +10,10 @@ public sealed record OutboundLegRequest(string LegId, Ncco.Model.Endpoints.CallE
     /// <summary>The leg's span in the call's trace (<see cref="Diagnostics.NccoTracing"/>): the parent of what the transport
     /// sends to place it (a SIP INVITE's span); <c>default</c> when calls are not traced.</summary>
     public System.Diagnostics.ActivityContext TraceContext { get; init; }
+
+    /// <summary>
+    /// Who asked for the leg (<see cref="LegOrigin"/>); null from a caller that does not say (treated as
+    /// unauthenticated by transports that care, such as a SIP trunk).
+    /// </summary>
+    public LegOrigin? Origin { get; init; }
 }

@@ -9,6 +9,7 @@ namespace Ncco.Host.Tests.Sip;
 public sealed class SipTrunkSettingsTests
 {
     private const string App = "0f3c3c43-54f4-4f3a-9c1e-2a1f3f0d7e11";
+    private static readonly Ncco.Legs.LegOrigin Api = new(Ncco.Legs.LegOriginKind.Api, App, true, "api");
     private const string OtherApp = "7d1e5f0a-3b2c-4d5e-8f90-123456789abc";
 
     private static SipSettings Settings(params SipTrunkOptions[] trunks)
@@ -58,11 +59,11 @@ public sealed class SipTrunkSettingsTests
             new SipTrunkOptions { Name = "uk", Address = "192.0.2.1:5070", Transport = "tcp", Prefixes = ["44"], Username = "u", Password = "p" },
             new SipTrunkOptions { Name = "rest", Address = "192.0.2.2:5060", Prefixes = ["*"] });
 
-        var uk = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("+44 7700 900123") { DtmfAnswer = "1p2" }, "447700900000", App, NullLogger.Instance);
+        var uk = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("+44 7700 900123") { DtmfAnswer = "1p2" }, "447700900000", SipTrunkDialPlan.NumbersOf(settings, App), Api, NullLogger.Instance);
         Assert.Equal("sip:447700900123@192.0.2.1:5070;transport=tcp", uk.Uri!.ToString());
         Assert.Equal(("uk", "u", "1p2"), (uk.Trunk, uk.Credentials!.Username, uk.DtmfAnswer));
 
-        var other = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("33123456789"), "447700900000", App, NullLogger.Instance);
+        var other = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("33123456789"), "447700900000", SipTrunkDialPlan.NumbersOf(settings, App), Api, NullLogger.Instance);
         Assert.Equal("sip:33123456789@192.0.2.2:5060", other.Uri!.ToString());
         Assert.Null(other.Credentials);
     }
@@ -71,8 +72,8 @@ public sealed class SipTrunkSettingsTests
     public void No_matching_trunk_or_a_number_that_is_not_e164_fails_with_cannot_route()
     {
         var settings = Settings(new SipTrunkOptions { Name = "uk", Address = "192.0.2.1", Prefixes = ["44"] });
-        var unserved = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("33123456789"), null, App, NullLogger.Instance);
-        var hostile = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("44@evil.example"), null, App, NullLogger.Instance);
+        var unserved = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("33123456789"), null, SipTrunkDialPlan.NumbersOf(settings, App), Api, NullLogger.Instance);
+        var hostile = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("44@evil.example"), null, SipTrunkDialPlan.NumbersOf(settings, App), Api, NullLogger.Instance);
         Assert.Equal((null, "cannot_route"), (unserved.Uri, unserved.Failure));
         Assert.Equal((null, "cannot_route"), (hostile.Uri, hostile.Failure));
     }
@@ -82,7 +83,7 @@ public sealed class SipTrunkSettingsTests
     {
         var plain = Settings(new SipTrunkOptions { Name = "t", Address = "192.0.2.1", DefaultCallerId = "+44 20 7946 0000" });
         string? CallerId(SipSettings s, string? from, string app) =>
-            SipTrunkDialPlan.Target(s, new PhoneEndpoint("447700900123"), from, app, NullLogger.Instance).From?.Uri.User;
+            SipTrunkDialPlan.Target(s, new PhoneEndpoint("447700900123"), from, SipTrunkDialPlan.NumbersOf(s, app), Api, NullLogger.Instance).From?.Uri.User;
 
         Assert.Equal("447700900555", CallerId(plain, "+44 7700 900555", App));
         // No usable from (random_from_number): the application's own number, never its user name or another application's number.
@@ -94,6 +95,39 @@ public sealed class SipTrunkSettingsTests
 
         var forced = Settings(new SipTrunkOptions { Name = "t", Address = "192.0.2.1", ForceCallerId = "442079460001" });
         Assert.Equal("442079460001", CallerId(forced, "447700900555", App));
+    }
+
+    [Fact]
+    public void A_trunk_places_calls_only_for_an_authenticated_origin_unless_it_allows_any()
+    {
+        var strict = Settings(new SipTrunkOptions { Name = "carrier", Address = "192.0.2.1" });
+        var open = Settings(new SipTrunkOptions { Name = "lab", Address = "192.0.2.1", AllowUnauthenticatedOrigins = true });
+        var stranger = new Ncco.Legs.LegOrigin(Ncco.Legs.LegOriginKind.Call, App, false, "sip:198.51.100.7") { ParentLegId = "leg-1" };
+        var fromTrunk = new Ncco.Legs.LegOrigin(Ncco.Legs.LegOriginKind.Call, App, true, "trunk:carrier");
+        var refusals = new List<string>();
+        SipDialTarget Dial(SipSettings s, Ncco.Legs.LegOrigin? origin) =>
+            SipTrunkDialPlan.Target(s, new PhoneEndpoint("447700900123"), null, [], origin, NullLogger.Instance, refusals.Add);
+
+        Assert.NotNull(Dial(strict, Api).Uri);
+        Assert.NotNull(Dial(strict, fromTrunk).Uri);
+        var refused = Dial(strict, stranger);
+        Assert.Equal((null, "restricted", "carrier"), (refused.Uri, refused.Failure, refused.Trunk));
+        // A transport that does not say who asked is not trusted either.
+        Assert.Null(Dial(strict, null).Uri);
+        Assert.Equal(["unauthenticated_origin", "unauthenticated_origin"], refusals);
+        Assert.NotNull(Dial(open, stranger).Uri);
+        Assert.Equal(2, refusals.Count);
+    }
+
+    [Fact]
+    public void The_numbers_the_host_keeps_for_the_application_are_its_caller_ids_when_it_keeps_any()
+    {
+        var settings = Settings(new SipTrunkOptions { Name = "t", Address = "192.0.2.1" });
+        // The store (Numbers API) replaces the configured routes as the source: a number cancelled there is not used.
+        Assert.Equal(["447700900777", "447700900888"], SipTrunkDialPlan.NumbersOf(settings, App, ["447700900888", "447700900777", "447700900888"]));
+        Assert.Empty(SipTrunkDialPlan.NumbersOf(settings, App, []));
+        var callerId = SipTrunkDialPlan.Target(settings, new PhoneEndpoint("33123456789"), null, ["447700900777"], Api, NullLogger.Instance).From?.Uri.User;
+        Assert.Equal("447700900777", callerId);
     }
 
     [Theory]

@@ -154,4 +154,41 @@ public sealed class SipTrunkTests
         while (phone.KeysReceived.Length < 3) await Task.Delay(20, limit.Token);
         Assert.Equal("12#", phone.KeysReceived);
     }
+
+    [Fact]
+    public async Task A_connect_through_the_trunk_from_a_caller_that_is_not_authenticated_is_rejected_restricted_and_counted()
+    {
+        // Issue 17 (toll fraud): the trunk's sources are elsewhere, so the softphone on loopback is an unauthenticated
+        // stranger; its call's NCCO must not reach the carrier. The same NCCO run for a REST call goes out (the test above).
+        await using var trunk = TestSoftphone.Listen(10000 + (Random.Shared.Next(0, 450) * 20));
+        await using var h = await SipHostHarness.StartAsync(Trunk(trunk.SipPort, "--Ncco:Sip:Trunks:0:Sources:0=192.0.2.10"));
+        h.App.Ncco("/answer", """
+            [{"action":"connect","timeout":10,"endpoint":[{"type":"phone","number":"447700900456"}]},
+             {"action":"talk","text":"That number cannot be reached from here, goodbye."}]
+            """);
+        await using var caller = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20));
+        await caller.AnsweredAsync(Limit);
+
+        var rejected = (await h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("status", out var st) && st.GetString() == "rejected", Limit)).Json!.Value;
+        Assert.Equal("restricted", rejected.GetProperty("detail").GetString());
+        Assert.Equal("447700900456", rejected.GetProperty("to").GetString());
+        Assert.Null(trunk.Incoming);
+        var metrics = await h.Host.Client.GetStringAsync("/metrics");
+        Assert.Contains("ncco_calls_refused_total{reason=\"unauthenticated_origin\",transport=\"sip\"} 1\n", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trunk_that_allows_any_origin_places_the_strangers_connect()
+    {
+        await using var trunk = TestSoftphone.Listen(10000 + (Random.Shared.Next(0, 450) * 20));
+        await using var h = await SipHostHarness.StartAsync(Trunk(trunk.SipPort, "--Ncco:Sip:Trunks:0:Sources:0=192.0.2.10",
+            "--Ncco:Sip:Trunks:0:AllowUnauthenticatedOrigins=true"));
+        h.App.Ncco("/answer", """[{"action":"connect","timeout":10,"endpoint":[{"type":"phone","number":"447700900456"}]}]""");
+        await using var caller = await TestSoftphone.CallAsync(h.Sip, SipHostHarness.User, 10000 + (Random.Shared.Next(0, 450) * 20));
+        await caller.AnsweredAsync(Limit);
+
+        await trunk.AnswerAsync(Limit);
+        Assert.Equal("447700900456", trunk.Incoming!.Invite.Uri.User);
+        await trunk.Incoming.HangupAsync().WaitAsync(Limit);
+    }
 }

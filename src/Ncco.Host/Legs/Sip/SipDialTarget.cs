@@ -22,4 +22,7 @@ internal sealed record SipDialTarget(SipUri? Uri, string Failure = "cannot_route
 
     /// <summary>The trunk it goes through, for logs; null for a direct <c>sip</c> endpoint.</summary>
     public string? Trunk { get; init; }
+
+    /// <summary>The <see cref="Failure"/> of a call a trunk refuses to place (reported as <c>rejected</c>/<c>restricted</c>).</summary>
+    public const string RestrictedDetail = "restricted";
 }

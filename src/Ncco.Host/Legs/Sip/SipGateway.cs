@@ -5,6 +5,7 @@ using Ncco.Host.Applications;
 using Ncco.Host.Calls;
 using Ncco.Host.Demo;
 using Ncco.Host.MediaPlane;
+using Ncco.Legs;
 using Ncco.Model.Endpoints;
 using Ncco.Rtp.Ports;
 using Ncco.Sip.Dialogs;
@@ -279,12 +280,38 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// A leg that dials <paramref name="endpoint"/> through the first trunk serving its number, presenting the caller id
     /// that <see cref="SipTrunkDialPlan"/> picks; a number that is not E.164, or that no trunk serves, fails the leg.
     /// </summary>
-    internal SipLeg CreatePhoneLeg(PhoneEndpoint endpoint, string? callerId, string applicationId)
+    internal SipLeg CreatePhoneLeg(PhoneEndpoint endpoint, string? callerId, string applicationId, LegOrigin? origin)
     {
         var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
-        var target = SipTrunkDialPlan.Target(settings, endpoint, callerId, applicationId, _logger);
-        return SipLeg.Outbound(this, _media.MediaThread, _logger, target);
+        return SipLeg.Outbound(this, _media.MediaThread, _logger, PhoneTargetAsync(settings, endpoint, callerId, applicationId, origin));
     }
+
+    private async Task<SipDialTarget> PhoneTargetAsync(SipSettings settings, PhoneEndpoint endpoint, string? callerId, string applicationId, LegOrigin? origin)
+    {
+        // The store is read only when the caller id may come from it: a call with its own number needs no lookup.
+        IReadOnlyList<string> numbers = [];
+        if (callerId is null || E164.Normalize(callerId, out _) is null) numbers = await ApplicationNumbersAsync(settings, applicationId, CancellationToken.None);
+        return SipTrunkDialPlan.Target(settings, endpoint, callerId, numbers, origin, _logger,
+            reason => _services.GetService<Observability.NccoMetrics>()?.CallRefused(reason, "sip"));
+    }
+
+    /// <summary>The application's numbers (<see cref="SipTrunkDialPlan.NumbersOf"/>): the store's, or the configured routes' without one.</summary>
+    private async Task<IReadOnlyList<string>> ApplicationNumbersAsync(SipSettings settings, string applicationId, CancellationToken cancellationToken)
+    {
+        if (_numbers is not { } store) return SipTrunkDialPlan.NumbersOf(settings, applicationId);
+        var linked = new List<string>();
+        // Paged as the Numbers API pages; an application with more than a few thousand numbers picks among the first.
+        for (var offset = 0; offset < MaxCallerIdNumbers; offset += 100)
+        {
+            var (items, total) = await store.ListAsync(new Numbers.NumberQuery(null, applicationId, true, null, 0, offset, 100), cancellationToken);
+            linked.AddRange(items.Select(n => n.Msisdn));
+            if (items.Count == 0 || offset + items.Count >= total) break;
+        }
+        return SipTrunkDialPlan.NumbersOf(settings, applicationId, linked);
+    }
+
+    /// <summary>The most of an application's numbers read to pick a caller id from.</summary>
+    private const int MaxCallerIdNumbers = 5000;
 
     /// <summary>
     /// The application that answers a call dialling <paramref name="number"/> (E.164 digits, when the call named a
@@ -433,6 +460,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
             await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
+                // What the NCCO may dial out through a trunk depends on it (SipTrunkOptions.AllowUnauthenticatedOrigins).
+                Authenticated = trunk is not null || softphone is not null,
+                Via = trunk is not null ? "trunk:" + trunk.Name : softphone is not null ? "sip-user:" + invite.From.Uri.User : "sip:" + call.Source.Address,
                 From = CallerIdentity.Of(invite, trunk is { TrustCallerId: true }, countryCode),
                 // The number dialled (E.164), not the trunk's user name or contact; a user name when no number was dialled.
                 To = softphone is null && dialled is not null ? dialled : user,

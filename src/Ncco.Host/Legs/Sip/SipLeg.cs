@@ -31,7 +31,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private readonly MediaThread _mediaThread;
     private readonly ILogger _logger;
     private readonly IncomingCall? _incoming;
-    private readonly SipDialTarget? _target;
+    private readonly Task<SipDialTarget>? _target;
     private readonly object _gate = new();
     private ILegEventSink? _sink;
     private OutgoingCall? _outgoing;
@@ -48,7 +48,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private static readonly TimeSpan DtmfAnswerKey = TimeSpan.FromMilliseconds(100), DtmfAnswerGap = TimeSpan.FromMilliseconds(60),
         DtmfAnswerPause = TimeSpan.FromMilliseconds(500);
 
-    private SipLeg(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall? incoming, SipDialTarget? target)
+    private SipLeg(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall? incoming, Task<SipDialTarget>? target)
     {
         _gateway = gateway;
         _mediaThread = mediaThread;
@@ -65,6 +65,13 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     /// <summary>A leg that will call <paramref name="target"/> (a <c>sip</c> endpoint, or a <c>phone</c> one through a trunk).</summary>
     public static SipLeg Outbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, SipDialTarget target) =>
+        new(gateway, mediaThread, logger, null, Task.FromResult(target));
+
+    /// <summary>
+    /// A leg whose target is still being worked out (a trunk's caller id from the host's numbers, looked up in the
+    /// store while the VM sets the leg up); dialling waits for it.
+    /// </summary>
+    public static SipLeg Outbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, Task<SipDialTarget> target) =>
         new(gateway, mediaThread, logger, null, target);
 
     /// <summary>The call's span (<see cref="OutboundLegRequest.TraceContext"/>): the parent of the INVITE's client span.</summary>
@@ -221,11 +228,22 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private async Task DialAsync()
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return;
-        var target = _target!;
+        SipDialTarget target;
+        try
+        {
+            target = await _target!;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.CallNotPlaced(LegId, null, e.Message);
+            target = new SipDialTarget(null, "internal_error");
+        }
         if (target.Uri is not { } uri)
         {
             Interlocked.Exchange(ref _state, 3);
-            _sink?.Failed(target.Failure);
+            // A trunk's refusal (SipDialTarget.Restricted) is reported as Vonage reports a call the network would not place.
+            if (target.Failure == SipDialTarget.RestrictedDetail) _sink?.Rejected(SipDialTarget.RestrictedDetail);
+            else _sink?.Failed(target.Failure);
             return;
         }
         // The INVITE client transaction, up to its final response, in the call's trace.

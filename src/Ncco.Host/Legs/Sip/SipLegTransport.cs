@@ -20,7 +20,7 @@ internal sealed class SipLegTransport(IServiceProvider services) : ILegTransport
         {
             SipEndpoint sip => gateway.CreateOutboundLeg(sip, request.From),
             // Registered for phone only when trunks are configured; a gateway that has not started has none yet.
-            PhoneEndpoint phone when gateway.HasTrunks => gateway.CreatePhoneLeg(phone, request.From, context.Application.ApplicationId),
+            PhoneEndpoint phone when gateway.HasTrunks => gateway.CreatePhoneLeg(phone, request.From, context.Application.ApplicationId, request.Origin),
             _ => new UnroutableLeg(),
         };
         if (leg is SipLeg sipLeg) sipLeg.TraceParent = request.TraceContext;

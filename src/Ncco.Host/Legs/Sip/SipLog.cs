@@ -16,7 +16,7 @@ internal static partial class SipLog
     public static partial void LateOfferAnswered(this ILogger logger, string legId, string codec);
 
     [LoggerMessage(4002, LogLevel.Information, "Leg {LegId}: SIP call to {Uri} could not be placed: {Reason}")]
-    public static partial void CallNotPlaced(this ILogger logger, string legId, SipUri uri, string reason);
+    public static partial void CallNotPlaced(this ILogger logger, string legId, SipUri? uri, string reason);
 
     [LoggerMessage(4003, LogLevel.Information, "Leg {LegId}: SIP call to {Uri} ended with {Status} {Reason}")]
     public static partial void CallFailed(this ILogger logger, string legId, SipUri uri, int status, string? reason);

@@ -35,6 +35,9 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     /// <summary>The Privacy header sent on calls through it, or null.</summary>
     public string? Privacy { get; init; }
 
+    /// <summary>Whether it places calls for unauthenticated origins (<see cref="SipTrunkOptions.AllowUnauthenticatedOrigins"/>).</summary>
+    public bool AllowUnauthenticatedOrigins { get; init; }
+
     /// <summary>True when <paramref name="address"/> is one of the trunk's sources.</summary>
     public bool IsSource(System.Net.IPAddress address)
     {
@@ -116,6 +119,7 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
             TrustCallerId = options.TrustCallerId,
             SendAssertedIdentity = options.SendAssertedIdentity,
             Privacy = ParsePrivacy(options.Privacy, $"{setting}:Privacy"),
+            AllowUnauthenticatedOrigins = options.AllowUnauthenticatedOrigins,
         };
     }
 

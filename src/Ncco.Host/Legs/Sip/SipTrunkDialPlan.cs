@@ -1,3 +1,4 @@
+using Ncco.Legs;
 using Ncco.Model.Endpoints;
 using Ncco.Sip.Messages;
 
@@ -12,10 +13,13 @@ internal static class SipTrunkDialPlan
     /// <summary>
     /// The dial target for <paramref name="endpoint"/>. Caller id, first that applies: the trunk's
     /// <see cref="SipTrunk.ForceCallerId"/>; the call's <paramref name="from"/> when it is an E.164 number; one of the
-    /// application's numbers (see <see cref="NumbersOf"/>) picked at random, as Vonage does for <c>random_from_number</c>
-    /// (the runtime passes no <c>from</c> then); the trunk's <see cref="SipTrunk.DefaultCallerId"/>; else the stack's own From.
+    /// application's numbers (<paramref name="applicationNumbers"/>: see <see cref="NumbersOf"/>) picked at random, as
+    /// Vonage does for <c>random_from_number</c> (the runtime passes no <c>from</c> then); the trunk's
+    /// <see cref="SipTrunk.DefaultCallerId"/>; else the stack's own From. A trunk refuses (<see cref="SipDialTarget.RestrictedDetail"/>)
+    /// an <paramref name="origin"/> that is not authenticated unless it allows them.
     /// </summary>
-    public static SipDialTarget Target(SipSettings settings, PhoneEndpoint endpoint, string? from, string applicationId, ILogger logger)
+    public static SipDialTarget Target(SipSettings settings, PhoneEndpoint endpoint, string? from, IReadOnlyList<string> applicationNumbers,
+        LegOrigin? origin, ILogger logger, Action<string>? refused = null)
     {
         if (E164.Normalize(endpoint.Number, out var error) is not { } digits)
         {
@@ -28,9 +32,17 @@ internal static class SipTrunkDialPlan
             logger.LogInformation("SIP: no trunk serves {Number}: failed/cannot_route", digits);
             return new SipDialTarget(null);
         }
+        if (origin is not { Authenticated: true } && !trunk.AllowUnauthenticatedOrigins)
+        {
+            // Toll fraud: an unauthenticated caller must not reach the carrier through an application that connects onwards.
+            logger.LogWarning("SIP: call to {Number} through trunk {Trunk} refused: its origin ({Origin}, application {ApplicationId}) is not authenticated: rejected/restricted",
+                digits, trunk.Name, origin?.Via ?? "unknown", origin?.ApplicationId ?? "unknown");
+            refused?.Invoke("unauthenticated_origin");
+            return new SipDialTarget(null, SipDialTarget.RestrictedDetail) { Trunk = trunk.Name };
+        }
         var callerId = trunk.ForceCallerId
             ?? (from is not null ? E164.Normalize(from, out _) : null)
-            ?? Pick(NumbersOf(settings, applicationId))
+            ?? Pick(applicationNumbers)
             ?? trunk.DefaultCallerId;
         // Per trunk: the identity asserted (RFC 3325) and the privacy asked for (RFC 3323), as the carrier expects them.
         var headers = new List<SipHeader>(2);
@@ -48,14 +60,18 @@ internal static class SipTrunkDialPlan
     }
 
     /// <summary>
-    /// The application's numbers: the keys of <c>Ncco:Sip:Routes</c> that point to it and are E.164 numbers (all digits),
+    /// The application's numbers, sorted and distinct: those linked to it in the host's numbers
+    /// (<paramref name="stored"/>: the Numbers API's, seeded from <c>Ncco:Sip:Routes</c>) and, when the host keeps no
+    /// numbers (<paramref name="stored"/> null), the keys of <c>Ncco:Sip:Routes</c> that point to it and are E.164 numbers,
     /// as those are the numbers whose calls it answers. User names among the routes are not numbers and never become caller ids.
     /// </summary>
-    public static IReadOnlyList<string> NumbersOf(SipSettings settings, string applicationId) =>
-        [.. settings.Routes
-            .Where(r => string.Equals(r.Value, applicationId, StringComparison.OrdinalIgnoreCase) && r.Key.Length is > 0 and <= E164.MaxDigits && r.Key.All(char.IsAsciiDigit))
-            .Select(r => r.Key)
-            .Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> NumbersOf(SipSettings settings, string applicationId, IEnumerable<string>? stored = null) =>
+        stored is not null
+            ? [.. stored.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]
+            : [.. settings.Routes
+                .Where(r => string.Equals(r.Value, applicationId, StringComparison.OrdinalIgnoreCase) && r.Key.Length is > 0 and <= E164.MaxDigits && r.Key.All(char.IsAsciiDigit))
+                .Select(r => r.Key)
+                .Order(StringComparer.Ordinal)];
 
     private static string? Pick(IReadOnlyList<string> numbers) => numbers.Count == 0 ? null : numbers[Random.Shared.Next(numbers.Count)];
 }

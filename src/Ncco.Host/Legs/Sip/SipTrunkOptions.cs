@@ -66,6 +66,16 @@ public sealed class SipTrunkOptions
     /// <summary>Send the caller id as P-Asserted-Identity (RFC 3325) on calls placed through this trunk. Default false.</summary>
     public bool SendAssertedIdentity { get; set; }
 
+    /// <summary>
+    /// Place calls through this trunk for any origin, not only authenticated ones. Default false: a call goes out only for
+    /// the application's API (<c>POST /v1/calls</c>, the dashboard) or for a <c>connect</c> in the NCCO of a call that came
+    /// in authenticated (from a trunk's <see cref="Sources"/>, a digest-authenticated softphone user, a signed-in Client SDK
+    /// user) — else anyone who can reach the SIP port could dial out at the account's cost through an application that
+    /// connects its callers onwards. A refused call is <c>rejected</c>/<c>restricted</c>, logged and counted
+    /// (<c>ncco_calls_refused_total{reason="unauthenticated_origin"}</c>).
+    /// </summary>
+    public bool AllowUnauthenticatedOrigins { get; set; }
+
     /// <summary>A Privacy header value (RFC 3323: <c>id</c>, <c>none</c>, <c>header;id</c>…) sent on calls through this trunk; none when empty.</summary>
     public string? Privacy { get; set; }
 }

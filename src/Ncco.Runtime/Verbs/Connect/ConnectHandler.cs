@@ -30,7 +30,11 @@ public sealed class ConnectHandler : IActionHandler
         var target = context.Target(action.EventUrl, action.EventMethod);
         var from = action.From ?? (action.RandomFromNumber ? caller.To : null);
         var amd = MachineDetectionSettings.From(action.MachineDetection, action.AdvancedMachineDetection);
-        var callee = vm.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, connectCallee: true);
+        // The callee acts for whoever the caller acts for: an unauthenticated caller's NCCO cannot borrow the API's trust.
+        var origin = caller.Origin is { } o
+            ? o with { Kind = LegOriginKind.Call, ParentLegId = caller.Id }
+            : new LegOrigin(LegOriginKind.Call, vm.Application.ApplicationId, false, caller.EndpointType) { ParentLegId = caller.Id };
+        var callee = vm.CreateOutboundLeg(action.Endpoint, from, caller.Conversation, target, amd is not null, origin, connectCallee: true);
         if (callee is null)
         {
             var reason = $"/{context.Index}/endpoint: no dialer is configured to reach {action.Endpoint.Type} endpoints.";
