@@ -84,6 +84,14 @@ public sealed class RtpSession : IAsyncDisposable
     private Task? _rtcpLoop;
     private int _disposed;
 
+    // SRTP (null for plain RTP): the sender's context on the media thread (RTCP under its own lock, as BYE is sent from
+    // DisposeAsync), the receiver's under _gate (RTP) or on the RTCP loop, each with its scratch buffer to decrypt into.
+    private readonly Srtp.SrtpContext? _srtpSend;
+    private readonly Srtp.SrtpContext? _srtpReceive;
+    private readonly object _srtcpSendGate = new();
+    private readonly byte[]? _srtpScratch;
+    private readonly byte[]? _srtcpScratch;
+
     /// <summary>
     /// Creates a session on a leased port pair, taking ownership of the lease (disposed with the session, or at once
     /// if the options are refused). Call <see cref="Start"/> to begin receiving.
@@ -118,6 +126,17 @@ public sealed class RtpSession : IAsyncDisposable
                 SetRemoteLocked(remote, options.RemoteRtcp);
             }
             _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
+            if ((options.SrtpSendKey is null) != (options.SrtpReceiveKey is null))
+            {
+                throw new ArgumentException("SRTP needs both keys (SrtpSendKey and SrtpReceiveKey) or neither", nameof(options));
+            }
+            if (options.SrtpSendKey is { } sendKey && options.SrtpReceiveKey is { } receiveKey)
+            {
+                _srtpSend = new Srtp.SrtpContext(sendKey);
+                _srtpReceive = new Srtp.SrtpContext(receiveKey);
+                _srtpScratch = new byte[RtpPacket.MaxDatagramSize];
+                _srtcpScratch = new byte[RtpPacket.MaxDatagramSize];
+            }
             if (options.ReceiveOnRead)
             {
                 _receiveBuffer = new byte[RtpPacket.MaxDatagramSize];
@@ -386,6 +405,14 @@ public sealed class RtpSession : IAsyncDisposable
             }
         }
         _stop.Dispose();
+        lock (_srtcpSendGate)
+        {
+            _srtpSend?.Dispose();
+        }
+        lock (_gate)
+        {
+            _srtpReceive?.Dispose();
+        }
     }
 
     private bool _lastFrameValid; // false once concealment has faded out (or before any audio)
@@ -452,6 +479,11 @@ public sealed class RtpSession : IAsyncDisposable
         }
         try
         {
+            // Inside the try: a session disposed under the media thread has disposed its SRTP context too.
+            if (_srtpSend is { } srtp)
+            {
+                length = srtp.ProtectRtp(_sendBuffer, length);
+            }
             _lease.RtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
             Interlocked.Increment(ref _packetsSent);
             Interlocked.Add(ref _octetsSent, payload.Length);
@@ -519,6 +551,13 @@ public sealed class RtpSession : IAsyncDisposable
         }
         try
         {
+            if (_srtpSend is { } srtp)
+            {
+                lock (_srtcpSendGate)
+                {
+                    length = srtp.ProtectRtcp(buffer, length);
+                }
+            }
             _lease.RtcpSocket.SendTo(buffer[..length], SocketFlags.None, remote);
             Interlocked.Increment(ref _rtcpSent);
         }
@@ -598,6 +637,27 @@ public sealed class RtpSession : IAsyncDisposable
     }
 
     private void OnRtp(ReadOnlySpan<byte> datagram, SocketAddress source)
+    {
+        if (_srtpReceive is { } srtp)
+        {
+            lock (_gate)
+            {
+                // A packet that does not authenticate (forged, another key, replayed) is dropped and counted as malformed.
+                datagram.CopyTo(_srtpScratch);
+                var length = srtp.UnprotectRtp(_srtpScratch.AsSpan(0, datagram.Length), out _);
+                if (length < 0)
+                {
+                    _malformed++;
+                    return;
+                }
+                OnPlainRtp(_srtpScratch.AsSpan(0, length), source);
+            }
+            return;
+        }
+        OnPlainRtp(datagram, source);
+    }
+
+    private void OnPlainRtp(ReadOnlySpan<byte> datagram, SocketAddress source)
     {
         var arrival = ToMediaClock(_time.GetTimestamp());
         lock (_gate)
@@ -702,6 +762,21 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source)
     {
+        if (_srtpReceive is { } srtp)
+        {
+            // Only the RTCP receive loop gets here: the scratch buffer and the SRTCP window are its own.
+            datagram.CopyTo(_srtcpScratch);
+            var length = srtp.UnprotectRtcp(_srtcpScratch.AsSpan(0, datagram.Length), out _);
+            if (length < 0)
+            {
+                lock (_gate)
+                {
+                    _malformed++;
+                }
+                return;
+            }
+            datagram = _srtcpScratch.AsSpan(0, length);
+        }
         if (RtcpCompound.TryParse(datagram, out var packets) != RtcpParseError.None)
         {
             lock (_gate)

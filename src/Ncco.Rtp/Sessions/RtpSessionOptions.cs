@@ -50,6 +50,15 @@ public sealed record RtpSessionOptions
     /// </summary>
     public bool ReceiveOnRead { get; init; }
 
+    /// <summary>
+    /// SRTP (RFC 3711, <c>AES_CM_128_HMAC_SHA1_80</c>): the master key our packets are protected with (the one our SDP
+    /// offered or answered in <c>a=crypto</c>). Set with <see cref="SrtpReceiveKey"/>, or neither for plain RTP.
+    /// </summary>
+    public Srtp.SrtpMasterKey? SrtpSendKey { get; init; }
+
+    /// <summary>SRTP: the peer's master key (from its <c>a=crypto</c>), which its packets must authenticate with.</summary>
+    public Srtp.SrtpMasterKey? SrtpReceiveKey { get; init; }
+
     /// <summary>Duration of a DTMF key sent with <see cref="RtpSession.SendDigit"/> when none is given.</summary>
     public TimeSpan DigitDuration { get; init; } = TimeSpan.FromMilliseconds(100);
 }

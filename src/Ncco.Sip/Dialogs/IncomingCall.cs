@@ -22,6 +22,11 @@ public sealed class IncomingCall : SipCall
     private TimeSpan _retransmitInterval;
     private SipResponse? _ok;
     private SessionDescription? _lateOffer;
+    private SipResponse? _unacknowledged; // the reliable provisional response (RFC 3262) awaiting its PRACK
+    private ITimer? _reliableRetransmit;
+    private ITimer? _reliableGiveUp;
+    private TimeSpan _reliableInterval;
+    private long _rseq;
 
     internal IncomingCall(SipUserAgent agent, ServerInviteTransaction transaction, SessionDescription? offer, TimeSpan? sessionInterval)
         : base(agent, transaction.Request.CallId)
@@ -73,16 +78,90 @@ public sealed class IncomingCall : SipCall
 
     internal ServerInviteTransaction Transaction { get; }
 
-    /// <summary>Sends 180 Ringing.</summary>
+    /// <summary>
+    /// True when the caller requires reliable provisional responses (<c>Require: 100rel</c>, RFC 3262): <see cref="Ring"/>
+    /// then sends its 180 reliably. A caller that only supports them gets the plain 180, as the RFC allows.
+    /// </summary>
+    public bool ReliableProvisional => SipUserAgent.Lists(Invite, HeaderNames.Require, "100rel");
+
+    /// <summary>True while a reliable 180 waits for its PRACK.</summary>
+    public bool ProvisionalUnacknowledged
+    {
+        get
+        {
+            lock (Agent.Gate) return _unacknowledged is not null;
+        }
+    }
+
+    /// <summary>
+    /// Sends 180 Ringing. When the caller requires it (<see cref="ReliableProvisional"/>) the 180 carries
+    /// <c>Require: 100rel</c> and an <c>RSeq</c>, and is repeated (T1, doubling) until the caller's PRACK acknowledges it;
+    /// a 180 not acknowledged within 64·T1 fails the call with 504. A second ring while one is unacknowledged sends nothing
+    /// (§3: one reliable provisional response at a time).
+    /// </summary>
     public void Ring()
     {
         lock (Agent.Gate)
         {
-            if (!IsEnded && !Transaction.HasFinalResponse)
+            if (IsEnded || Transaction.HasFinalResponse) return;
+            var ringing = Agent.Decorate(SipResponse.For(Invite, 180, toTag: LocalTag), Source.Transport);
+            if (!ReliableProvisional)
             {
-                Transaction.Respond(Agent.Decorate(SipResponse.For(Invite, 180, toTag: LocalTag), Source.Transport));
+                Transaction.Respond(ringing);
+                return;
             }
+            if (_unacknowledged is not null) return;
+            // §3: the first RSeq is random in 1..2^31-1, then each one adds one.
+            _rseq = _rseq == 0 ? Random.Shared.NextInt64(1, 1L << 31) : _rseq + 1;
+            _unacknowledged = ringing.AddHeader(HeaderNames.Require, "100rel").AddHeader(HeaderNames.RSeq, _rseq.ToString(CultureInfo.InvariantCulture));
+            Transaction.Respond(_unacknowledged);
+            _reliableInterval = Agent.Layer.Timers.T1;
+            _reliableRetransmit = Agent.StartTimer(_reliableInterval, RepeatReliable);
+            _reliableGiveUp = Agent.StartTimer(Agent.Layer.Timers.SixtyFourT1, () =>
+            {
+                if (_unacknowledged is null || IsEnded || Transaction.HasFinalResponse) return;
+                // §3: never acknowledged, the request is refused with a 5xx.
+                _unacknowledged = null;
+                Agent.StopTimer(_reliableRetransmit);
+                Transaction.Respond(SipResponse.For(Invite, 504, "Reliable Provisional Response Not Acknowledged", LocalTag));
+                End(new CallEnd(CallEndReason.Timeout, 504));
+            });
         }
+    }
+
+    private void RepeatReliable()
+    {
+        if (_unacknowledged is not { } pending || IsEnded || Transaction.HasFinalResponse) return;
+        Transaction.Respond(pending);
+        _reliableInterval *= 2;
+        _reliableRetransmit = Agent.StartTimer(_reliableInterval, RepeatReliable);
+    }
+
+    /// <summary>
+    /// A PRACK for this call (under the agent's lock): 200 when its <c>RAck</c> names our unacknowledged 180 (its RSeq, the
+    /// INVITE's CSeq number and method), which stops its retransmission; 481 otherwise (§7.2), 400 for an RAck that does
+    /// not parse.
+    /// </summary>
+    internal void OnPrack(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        var rack = request.Header(HeaderNames.RAck)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (rack is not { Length: 3 } || !long.TryParse(rack[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rseq)
+            || !long.TryParse(rack[1], NumberStyles.None, CultureInfo.InvariantCulture, out var cseq))
+        {
+            transaction.Respond(SipResponse.For(request, 400, "Bad RAck Header"));
+            return;
+        }
+        if (_unacknowledged is null || rseq != _rseq || cseq != Invite.CSeq.Number || !string.Equals(rack[2], SipMethods.Invite, StringComparison.Ordinal))
+        {
+            // Also a PRACK repeated after its 200: the response it acknowledged is no longer outstanding.
+            transaction.Respond(SipResponse.For(request, 481, "No Matching Reliable Provisional Response"));
+            return;
+        }
+        _unacknowledged = null;
+        Agent.StopTimer(_reliableRetransmit);
+        Agent.StopTimer(_reliableGiveUp);
+        transaction.Respond(Agent.Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
     }
 
     /// <summary>
@@ -267,6 +346,8 @@ public sealed class IncomingCall : SipCall
         Agent.StopTimer(_ackTimeout);
         Agent.StopTimer(_retransmit);
         Agent.StopTimer(_sessionExpiry);
+        Agent.StopTimer(_reliableRetransmit);
+        Agent.StopTimer(_reliableGiveUp);
         _confirmed.TrySetResult();
     }
 

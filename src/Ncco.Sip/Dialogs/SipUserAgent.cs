@@ -20,7 +20,7 @@ namespace Ncco.Sip.Dialogs;
 public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 {
     /// <summary>The methods we answer, for Allow headers.</summary>
-    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK";
 
     /// <summary>Largest INVITE sent over UDP; bigger ones switch to TCP to the same address (RFC 3261 §18.1.1).</summary>
     public const int MaxUdpRequestBytes = 1300;
@@ -356,7 +356,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     internal SipResponse Decorate(SipResponse response, SipTransportKind kind) =>
         response.AddHeader(HeaderNames.Contact, $"<{Layer.Transport.CreateContact(kind, Options.User)}>")
             .AddHeader(HeaderNames.Allow, AllowedMethods)
-            .AddHeader(HeaderNames.Supported, "timer")
+            .AddHeader(HeaderNames.Supported, "timer, 100rel")
             .AddHeader(HeaderNames.Server, Options.Product);
 
     internal void Register(SipCall call)
@@ -401,6 +401,10 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 
     internal void StopTimer(ITimer? timer) => timer?.Dispose();
 
+    /// <summary>True when one of <paramref name="message"/>'s <paramref name="header"/> lines lists <paramref name="option"/>.</summary>
+    internal static bool Lists(SipMessage message, string header, string option) =>
+        message.HeaderValues(header).Any(v => v.Split(',').Any(o => o.Trim().Equals(option, StringComparison.OrdinalIgnoreCase)));
+
     void ITransactionUser.OnRequest(ServerTransaction transaction)
     {
         var request = transaction.Request;
@@ -416,11 +420,21 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         var unsupported = request.HeaderValues(HeaderNames.Require)
             .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(o => !o.Equals("timer", StringComparison.OrdinalIgnoreCase))
+            .Where(o => !o.Equals("timer", StringComparison.OrdinalIgnoreCase) && !o.Equals("100rel", StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (unsupported.Count > 0 && request.Method != SipMethods.Cancel)
         {
             transaction.Respond(SipResponse.For(request, 420, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Unsupported, string.Join(", ", unsupported)));
+            return;
+        }
+        if (request.Method == SipMethods.Prack)
+        {
+            // A PRACK belongs to the early dialog our reliable 180 formed (or to the call it became once answered).
+            var early = request.To.Tag is { } prackTag
+                ? _pending.FirstOrDefault(c => c.CallId == request.CallId && c.LocalTag == prackTag && c.Invite.From.Tag == request.From.Tag)
+                : null;
+            if (early is null) transaction.Respond(SipResponse.For(request, 481, toTag: request.To.Tag is null ? SipIds.NewTag() : null));
+            else early.OnPrack(transaction);
             return;
         }
         if (request.To.Tag is { } toTag)
@@ -462,7 +476,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             case SipMethods.Register when Options.Registrar is { } registrar:
                 transaction.Respond(registrar.Handle(request, transaction.Remote));
                 break;
-            case SipMethods.Register or "MESSAGE" or "SUBSCRIBE" or "NOTIFY" or "REFER" or "PUBLISH" or "PRACK":
+            case SipMethods.Register or "MESSAGE" or "SUBSCRIBE" or "NOTIFY" or "REFER" or "PUBLISH":
                 transaction.Respond(SipResponse.For(request, 405, toTag: SipIds.NewTag()).AddHeader(HeaderNames.Allow, AllowedMethods));
                 break;
             default:

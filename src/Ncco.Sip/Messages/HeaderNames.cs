@@ -29,6 +29,12 @@ public static class HeaderNames
     public const string Supported = "Supported";
     /// <summary>Require.</summary>
     public const string Require = "Require";
+
+    /// <summary>RSeq (RFC 3262): the sequence number of a reliable provisional response.</summary>
+    public const string RSeq = "RSeq";
+
+    /// <summary>RAck (RFC 3262): the RSeq, CSeq number and method a PRACK acknowledges.</summary>
+    public const string RAck = "RAck";
     /// <summary>Unsupported.</summary>
     public const string Unsupported = "Unsupported";
     /// <summary>Allow.</summary>

@@ -19,4 +19,7 @@ public static class SipMethods
     public const string Update = "UPDATE";
     /// <summary>INFO.</summary>
     public const string Info = "INFO";
+
+    /// <summary>PRACK (RFC 3262): acknowledges a reliable provisional response.</summary>
+    public const string Prack = "PRACK";
 }

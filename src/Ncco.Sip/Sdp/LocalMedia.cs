@@ -23,6 +23,15 @@ public sealed record LocalMedia(string Address, int Port)
     /// <summary>Session version for o=; bump it on every changed description.</summary>
     public ulong SessionVersion { get; init; } = 1;
 
+    /// <summary>Whether to offer or require SRTP (SDES), or neither (<see cref="SrtpPolicy"/>). Default off.</summary>
+    public SrtpPolicy Srtp { get; init; }
+
+    /// <summary>
+    /// Our SRTP master key and salt for this call (30 bytes in base64, <see cref="SdesCrypto.InlineKey"/>); required
+    /// unless <see cref="Srtp"/> is off. Generate a fresh one per call.
+    /// </summary>
+    public string? SrtpKey { get; init; }
+
     /// <summary>IP4 or IP6 by the look of the address.</summary>
     public string AddressType => Address.Contains(':') ? "IP6" : "IP4";
 }

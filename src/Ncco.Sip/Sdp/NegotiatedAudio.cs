@@ -9,6 +9,15 @@ namespace Ncco.Sip.Sdp;
 /// <param name="Direction">Our direction: whether we send, receive, both or neither.</param>
 public sealed record NegotiatedAudio(SdpCodec Codec, int? TelephoneEventPayloadType, int PtimeMs, string RemoteAddress, int RemotePort, MediaDirection Direction)
 {
+    /// <summary>The key we encrypt with (our <c>a=crypto</c>), or null for plain RTP.</summary>
+    public SdesCrypto? LocalCrypto { get; init; }
+
+    /// <summary>The peer's key (its <c>a=crypto</c>), which its packets must authenticate with; null for plain RTP.</summary>
+    public SdesCrypto? RemoteCrypto { get; init; }
+
+    /// <summary>True when the media is SRTP.</summary>
+    public bool IsSecure => LocalCrypto is not null && RemoteCrypto is not null;
+
     /// <summary>True when the peer has put us on hold (we may not send).</summary>
     public bool IsOnHold => Direction is MediaDirection.RecvOnly or MediaDirection.Inactive;
 }

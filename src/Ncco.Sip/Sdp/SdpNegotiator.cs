@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Ncco.Sip.Sdp;
 
 /// <summary>
-/// RFC 3264 offer/answer for one audio stream with PCMU, PCMA, G.722 and telephone-event.
+/// RFC 3264 offer/answer for one audio stream with PCMU, PCMA, G.722 and telephone-event, with SDES-keyed SRTP
+/// (RFC 4568, <see cref="SrtpPolicy"/>) when <see cref="LocalMedia.Srtp"/> asks.
 /// As answerer it keeps every m= line (rejecting the ones it does not use with port 0, as §6 requires), picks the first
 /// offered codec it supports (the offerer's preference wins, §6.1), mirrors the telephone-event type the offerer chose,
 /// and answers the direction the offer allows.
@@ -28,19 +29,45 @@ public static class SdpNegotiator
         }
         attributes.Add(new SdpAttribute("ptime", local.PtimeMs.ToString(CultureInfo.InvariantCulture)));
         attributes.Add(new SdpAttribute(local.Direction.ToAttribute()));
-        return Describe(local, [new MediaDescription { Media = "audio", Port = local.Port, Protocol = "RTP/AVP", Formats = formats, Attributes = attributes }]);
+        if (OurCrypto(local, 1) is { } crypto) attributes.Add(new SdpAttribute("crypto", crypto.ToAttributeValue()));
+        var protocol = local.Srtp == SrtpPolicy.Require ? SecureProfile : PlainProfile;
+        return Describe(local, [new MediaDescription { Media = "audio", Port = local.Port, Protocol = protocol, Formats = formats, Attributes = attributes }]);
+    }
+
+    private const string PlainProfile = "RTP/AVP";
+    private const string SecureProfile = "RTP/SAVP";
+
+    private static SdesCrypto? OurCrypto(LocalMedia local, int tag)
+    {
+        if (local.Srtp == SrtpPolicy.Off) return null;
+        if (local.SrtpKey is not { Length: 40 } key) throw new ArgumentException("LocalMedia.SrtpKey (30 bytes in base64) is required with SRTP", nameof(local));
+        return new SdesCrypto(tag, key);
     }
 
     /// <summary>Answers an offer; throws <see cref="SdpNegotiationException"/> when nothing can be agreed.</summary>
     public static (SessionDescription Answer, NegotiatedAudio Audio) Answer(SessionDescription offer, LocalMedia local)
     {
         NegotiatedAudio? chosen = null;
+        string? srtpProblem = null;
         var answered = new List<MediaDescription>();
         foreach (var media in offer.Media)
         {
-            if (chosen is null && media.Media == "audio" && media.Port != 0 && media.Protocol == "RTP/AVP")
+            if (chosen is null && media.Media == "audio" && media.Port != 0 && media.Protocol is PlainProfile or SecureProfile)
             {
                 var codec = media.Codecs.FirstOrDefault(o => local.Codecs.Any(l => l.SameFormat(o)));
+                // SDES: RTP/SAVP needs a crypto line we can use; RTP/AVP with one is SRTP when we speak it ("best effort").
+                var theirKey = local.Srtp == SrtpPolicy.Off ? null : SdesCrypto.Of(media).FirstOrDefault();
+                if (media.Protocol == SecureProfile && theirKey is null)
+                {
+                    srtpProblem = local.Srtp == SrtpPolicy.Off ? "SRTP (RTP/SAVP) is not enabled for this peer"
+                        : $"no usable a=crypto line (we speak {SdesCrypto.Suite} with one inline key and no MKI)";
+                    codec = null;
+                }
+                else if (local.Srtp == SrtpPolicy.Require && theirKey is null)
+                {
+                    srtpProblem = "SRTP is required and the offer has no usable a=crypto line";
+                    codec = null;
+                }
                 if (codec is not null)
                 {
                     var te = local.TelephoneEvents ? media.Codecs.FirstOrDefault(c => c.SameFormat(SdpCodec.TelephoneEvent)) : null;
@@ -52,8 +79,13 @@ public static class SdpNegotiator
                     }
                     var ours = direction.AnswerTo(local.Direction);
                     var connection = offer.ConnectionOf(media)!;
-                    chosen = new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours);
-                    answered.Add(AudioSection(codec, te, chosen.PtimeMs, ours, local.Port));
+                    var ourKey = theirKey is null ? null : OurCrypto(local, theirKey.Tag);
+                    chosen = new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours)
+                    {
+                        LocalCrypto = ourKey,
+                        RemoteCrypto = theirKey,
+                    };
+                    answered.Add(AudioSection(codec, te, chosen.PtimeMs, ours, local.Port, media.Protocol, ourKey));
                     continue;
                 }
             }
@@ -61,9 +93,9 @@ public static class SdpNegotiator
         }
         if (chosen is null)
         {
-            throw new SdpNegotiationException(offer.Media.Any(m => m.Media == "audio")
-                ? "no common audio codec (PCMU, PCMA or G722)"
-                : "the offer has no audio stream");
+            throw new SdpNegotiationException(srtpProblem ?? (offer.Media.Any(m => m.Media == "audio")
+                ? "no common audio codec (" + string.Join(", ", local.Codecs.Select(c => c.Name)) + ")"
+                : "the offer has no audio stream"));
         }
         return (Describe(local, answered), chosen);
     }
@@ -85,10 +117,16 @@ public static class SdpNegotiator
             _ => offer.Media.Count > 0 ? offer.DirectionOf(offer.Media[0]) : MediaDirection.SendRecv,
         };
         var connection = answer.ConnectionOf(media) ?? throw new SdpNegotiationException("the answer has no connection address");
-        return new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours);
+        var theirKey = local.Srtp == SrtpPolicy.Off ? null : SdesCrypto.Of(media).FirstOrDefault();
+        if (local.Srtp == SrtpPolicy.Require && theirKey is null) throw new SdpNegotiationException("SRTP is required and the answer has no usable a=crypto line");
+        return new NegotiatedAudio(codec, te?.PayloadType, media.Ptime ?? local.PtimeMs, connection.Address, media.Port, ours)
+        {
+            LocalCrypto = theirKey is null ? null : OurCrypto(local, theirKey.Tag),
+            RemoteCrypto = theirKey,
+        };
     }
 
-    private static MediaDescription AudioSection(SdpCodec codec, SdpCodec? te, int ptime, MediaDirection direction, int port)
+    private static MediaDescription AudioSection(SdpCodec codec, SdpCodec? te, int ptime, MediaDirection direction, int port, string protocol, SdesCrypto? crypto)
     {
         var formats = new List<string> { codec.PayloadType.ToString(CultureInfo.InvariantCulture) };
         var attributes = new List<SdpAttribute> { new("rtpmap", $"{codec.PayloadType} {codec.Name}/{codec.ClockRate}") };
@@ -100,7 +138,8 @@ public static class SdpNegotiator
         }
         attributes.Add(new SdpAttribute("ptime", ptime.ToString(CultureInfo.InvariantCulture)));
         attributes.Add(new SdpAttribute(direction.ToAttribute()));
-        return new MediaDescription { Media = "audio", Port = port, Protocol = "RTP/AVP", Formats = formats, Attributes = attributes };
+        if (crypto is not null) attributes.Add(new SdpAttribute("crypto", crypto.ToAttributeValue()));
+        return new MediaDescription { Media = "audio", Port = port, Protocol = protocol, Formats = formats, Attributes = attributes };
     }
 
     private static SessionDescription Describe(LocalMedia local, IReadOnlyList<MediaDescription> media) => new()

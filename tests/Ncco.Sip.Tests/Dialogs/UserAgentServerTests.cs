@@ -152,7 +152,7 @@ public sealed class UserAgentServerTests
     {
         var h = new UaHarness();
         h.Transport.Deliver(UaHarness.Invite("z9hG4bKr1", new SipHeader(HeaderNames.Require, "100rel, foo")));
-        Assert.Equal("100rel, foo", h.Transport.SentResponses(420).Single().Header(HeaderNames.Unsupported));
+        Assert.Equal("foo", h.Transport.SentResponses(420).Single().Header(HeaderNames.Unsupported));
 
         h.Transport.Deliver(Requests.Make("INVITE", "z9hG4bKr2", body: "<xml/>", contentType: "application/xml"));
         Assert.Single(h.Transport.SentResponses(415));
@@ -280,5 +280,73 @@ public sealed class UserAgentServerTests
         Assert.Equal(CallEndReason.MediaNegotiationFailed, UaHarness.EndOf(call).Reason);
         Assert.NotNull(call.AnswerFailure);
         Assert.Null(call.Audio);
+    }
+
+    [Fact]
+    public void A_caller_that_requires_100rel_gets_a_reliable_180_repeated_until_its_prack()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(UaHarness.Invite(extra: [new(HeaderNames.Require, "100rel"), new(HeaderNames.Supported, "100rel")]));
+        Assert.True(call.ReliableProvisional);
+        call.Ring();
+        var ringing = h.Transport.SentResponses(180).Single();
+        Assert.Equal("100rel", ringing.Header(HeaderNames.Require));
+        var rseq = long.Parse(ringing.Header(HeaderNames.RSeq)!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rseq, 1, (1L << 31) - 1);
+        Assert.NotNull(ringing.Header(HeaderNames.Contact));
+        // T1, then 2·T1: the same 180, same RSeq.
+        h.At(0.5);
+        h.At(1.0);
+        Assert.Equal(3, h.Transport.SentResponses(180).Count);
+        Assert.All(h.Transport.SentResponses(180), r => Assert.Equal(rseq.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Header(HeaderNames.RSeq)));
+        // A second ring while the first is unacknowledged sends nothing (one reliable response at a time).
+        call.Ring();
+        Assert.Equal(3, h.Transport.SentResponses(180).Count);
+
+        // A PRACK naming another RSeq is 481; a garbled RAck 400; the right one 200, and the repeats stop.
+        h.Transport.Deliver(h.InDialog(call, "PRACK", 2, "z9hG4bKpr1", extra: [new(HeaderNames.RAck, $"{rseq + 5} 1 INVITE")]));
+        h.Transport.Deliver(h.InDialog(call, "PRACK", 3, "z9hG4bKpr2", extra: [new(HeaderNames.RAck, "one 1 INVITE")]));
+        h.Transport.Deliver(h.InDialog(call, "PRACK", 4, "z9hG4bKpr3", extra: [new(HeaderNames.RAck, $"{rseq} 1 INVITE")]));
+        Assert.Single(h.Transport.SentResponses(481));
+        Assert.Single(h.Transport.SentResponses(400));
+        var ok = Assert.Single(h.Transport.SentResponses(200));
+        Assert.Equal("PRACK", ok.CSeq.Method);
+        h.At(10);
+        Assert.Equal(3, h.Transport.SentResponses(180).Count);
+
+        // The same PRACK again acknowledges nothing outstanding; the call answers as usual.
+        h.Transport.Deliver(h.InDialog(call, "PRACK", 5, "z9hG4bKpr4", extra: [new(HeaderNames.RAck, $"{rseq} 1 INVITE")]));
+        Assert.Equal(2, h.Transport.SentResponses(481).Count);
+        call.Answer(Local);
+        Assert.Equal("INVITE", h.Transport.SentResponses(200).Last().CSeq.Method);
+    }
+
+    [Fact]
+    public void A_reliable_180_never_pracked_fails_the_call_with_504_after_64_t1()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(UaHarness.Invite(extra: [new(HeaderNames.Require, "100rel")]));
+        call.Ring();
+        h.At(31);
+        Assert.False(call.IsEnded);
+        h.At(1.1);
+        Assert.Single(h.Transport.SentResponses(504));
+        Assert.Equal(CallEndReason.Timeout, UaHarness.EndOf(call).Reason);
+        // Sent at 0, 0.5, 1.5, 3.5, 7.5, 15.5 and 31.5 s.
+        Assert.Equal(7, h.Transport.SentResponses(180).Count);
+    }
+
+    [Fact]
+    public void A_caller_that_only_supports_100rel_gets_a_plain_180_and_a_stray_prack_gets_481()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(UaHarness.Invite(extra: [new(HeaderNames.Supported, "100rel")]));
+        Assert.False(call.ReliableProvisional);
+        call.Ring();
+        Assert.Null(h.Transport.SentResponses(180).Single().Header(HeaderNames.RSeq));
+        h.Transport.Deliver(h.InDialog(call, "PRACK", 2, "z9hG4bKpr1", extra: [new(HeaderNames.RAck, "1 1 INVITE")]));
+        Assert.Single(h.Transport.SentResponses(481));
+        h.Transport.Deliver(Requests.Make("PRACK", "z9hG4bKpr2"));
+        Assert.Equal(2, h.Transport.SentResponses(481).Count);
     }
 }

@@ -137,6 +137,30 @@ public sealed class SippInteropTests
     }
 
     [Fact]
+    public async Task Sipp_caller_that_requires_100rel_pracks_our_reliable_180_before_we_answer()
+    {
+        await using var ua = NewUa();
+        var target = $"127.0.0.1:{ua.Layer.Transport.PortOf(SipTransportKind.Udp)}";
+        var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("TestData/sipp/uac-100rel-prack.xml"), "-s", "ivr", target], Limit);
+
+        var call = await Sipp.Before(ua.AcceptAsync().AsTask(), sipp, Limit);
+        Assert.True(call.ReliableProvisional);
+        call.Ring();
+        // The scenario expects the PRACK's 200 before the INVITE's: answer once the 180 is acknowledged.
+        using (var wait = new CancellationTokenSource(Limit))
+        {
+            while (call.ProvisionalUnacknowledged) await Task.Delay(10, wait.Token);
+        }
+        call.Answer(new LocalMedia("127.0.0.1", 41012));
+        var end = await Sipp.Before(call.Ended, sipp, Limit);
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal(CallEndReason.RemoteHangup, end.Reason);
+        Assert.Equal(0, ua.DialogCount);
+    }
+
+    [Fact]
     public async Task Sipp_softphone_registers_with_digest_at_our_registrar()
     {
         // SIPp answers only the first challenge and only MD5, like many older phones: list MD5 first.

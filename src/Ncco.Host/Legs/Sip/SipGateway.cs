@@ -235,11 +235,29 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>.</summary>
-    internal LocalMedia LocalMedia(int rtpPort)
+    /// <remarks>
+    /// SRTP follows <paramref name="srtp"/> (the trunk's policy, for a call from or through one) or <c>Ncco:Sip:Srtp</c>;
+    /// each call gets a fresh master key from the OS's cryptographic generator.
+    /// </remarks>
+    internal LocalMedia LocalMedia(int rtpPort, SrtpPolicy? srtp = null)
     {
         var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
-        return new LocalMedia(settings.AdvertisedAddress, rtpPort) { Codecs = settings.Codecs, TelephoneEvents = settings.TelephoneEvents };
+        var policy = srtp ?? settings.Srtp;
+        return new LocalMedia(settings.AdvertisedAddress, rtpPort)
+        {
+            Codecs = settings.Codecs,
+            TelephoneEvents = settings.TelephoneEvents,
+            Srtp = policy,
+            SrtpKey = policy == SrtpPolicy.Off ? null : Ncco.Rtp.Srtp.SrtpMasterKey.Generate().ToInline(),
+        };
     }
+
+    /// <summary>The SRTP policy for a call from <paramref name="source"/>: its trunk's, else the host's.</summary>
+    internal SrtpPolicy SrtpFor(IPAddress source) => _settings?.TrunkAt(source)?.Srtp ?? _settings?.Srtp ?? SrtpPolicy.Off;
+
+    /// <summary>The SRTP policy of the trunk named <paramref name="trunk"/>, else the host's.</summary>
+    internal SrtpPolicy SrtpOfTrunk(string? trunk) =>
+        _settings?.Trunks.FirstOrDefault(t => t.Name == trunk)?.Srtp ?? _settings?.Srtp ?? SrtpPolicy.Off;
 
     /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
     internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
@@ -447,7 +465,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    SdpNegotiator.Answer(offer, LocalMedia(0));
+                    SdpNegotiator.Answer(offer, LocalMedia(0, trunk?.Srtp));
                 }
                 catch (SdpNegotiationException e)
                 {

@@ -107,7 +107,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 lock (_gate) _awaitingAnswer = [];
                 lateOffer = true;
             }
-            audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort));
+            audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort, _gateway.SrtpFor(_incoming.Source.Address.Address)));
         }
         catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
@@ -256,7 +256,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         try
         {
             _lease = _gateway.Ports.Allocate();
-            call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort),
+            call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort, target.Trunk is null ? null : _gateway.SrtpOfTrunk(target.Trunk)),
                 new OutgoingCallOptions { Headers = target.Headers, From = target.From, Credentials = target.Credentials });
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -390,6 +390,10 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         _sink?.HungUp();
     }
 
+    private static Ncco.Rtp.Srtp.SrtpMasterKey Key(SdesCrypto crypto) =>
+        Ncco.Rtp.Srtp.SrtpMasterKey.TryParseInline(crypto.InlineKey, out var key) ? key!
+            : throw new ArgumentException($"the SDES key of a=crypto:{crypto.Tag} is not 30 bytes of base64");
+
     private bool StartMedia(NegotiatedAudio audio)
     {
         if (!IPAddress.TryParse(audio.RemoteAddress, out var remoteAddress)) remoteAddress = IPAddress.Any;
@@ -406,6 +410,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 // The media thread reads every leg every 20 ms: it takes the datagrams itself, sparing a thread-pool
                 // work item and an epoll wake-up per packet (most of the receive cost with hundreds of calls).
                 ReceiveOnRead = true,
+                SrtpSendKey = audio.IsSecure ? Key(audio.LocalCrypto!) : null,
+                SrtpReceiveKey = audio.IsSecure ? Key(audio.RemoteCrypto!) : null,
             }, _gateway.Time);
             session.Start();
         }

@@ -79,4 +79,13 @@ public sealed class SipOptions
     /// one of <see cref="Users"/>. Default false: any peer that reaches the SIP port may call the routed numbers.
     /// </summary>
     public bool RequireAuthentication { get; set; }
+
+    /// <summary>
+    /// SRTP (SDES, RFC 4568; <c>AES_CM_128_HMAC_SHA1_80</c>) for peers that are not a trunk: <c>off</c> (default: plain
+    /// RTP; an <c>RTP/SAVP</c> offer gets 488), <c>offer</c> (answer an offer with <c>a=crypto</c> with SRTP; our offers
+    /// carry a key in <c>RTP/AVP</c>), or <c>require</c> (no call without SRTP; our offers are <c>RTP/SAVP</c>). A trunk
+    /// has its own (<see cref="SipTrunkOptions.Srtp"/>). SDES keys travel in the SDP: use TLS signalling (<c>sips:</c>)
+    /// wherever the signalling path is not trusted.
+    /// </summary>
+    public string Srtp { get; set; } = "off";
 }

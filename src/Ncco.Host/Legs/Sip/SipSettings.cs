@@ -118,8 +118,21 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
         {
             DefaultCountryCode = CountryCode(options.DefaultCountryCode, "DefaultCountryCode"),
             RequireAuthentication = options.RequireAuthentication,
+            Srtp = SrtpPolicyOf(options.Srtp, "Srtp"),
         };
     }
+
+    /// <summary>SRTP for peers that are not a trunk (<see cref="SipOptions.Srtp"/>).</summary>
+    public Ncco.Sip.Sdp.SrtpPolicy Srtp { get; init; }
+
+    /// <summary>Reads <c>off</c>, <c>offer</c> or <c>require</c>; <paramref name="setting"/> names it in the error.</summary>
+    internal static Ncco.Sip.Sdp.SrtpPolicy SrtpPolicyOf(string? value, string setting) => (value ?? "").Trim().ToLowerInvariant() switch
+    {
+        "" or "off" => Ncco.Sip.Sdp.SrtpPolicy.Off,
+        "offer" => Ncco.Sip.Sdp.SrtpPolicy.Offer,
+        "require" => Ncco.Sip.Sdp.SrtpPolicy.Require,
+        _ => throw Bad(setting, value, "must be off, offer or require"),
+    };
 
     /// <summary>The startup error for a bad value of <c>Ncco:Sip:{setting}</c>.</summary>
     internal static InvalidOperationException Bad(string setting, string? value, string rule) =>

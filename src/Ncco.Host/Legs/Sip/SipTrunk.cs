@@ -35,6 +35,9 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     /// <summary>The Privacy header sent on calls through it, or null.</summary>
     public string? Privacy { get; init; }
 
+    /// <summary>SRTP with the trunk, or null for the host's <see cref="SipSettings.Srtp"/>.</summary>
+    public Ncco.Sip.Sdp.SrtpPolicy? Srtp { get; init; }
+
     /// <summary>Whether it places calls for unauthenticated origins (<see cref="SipTrunkOptions.AllowUnauthenticatedOrigins"/>).</summary>
     public bool AllowUnauthenticatedOrigins { get; init; }
 
@@ -120,6 +123,7 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
             SendAssertedIdentity = options.SendAssertedIdentity,
             Privacy = ParsePrivacy(options.Privacy, $"{setting}:Privacy"),
             AllowUnauthenticatedOrigins = options.AllowUnauthenticatedOrigins,
+            Srtp = string.IsNullOrWhiteSpace(options.Srtp) ? null : SipSettings.SrtpPolicyOf(options.Srtp, $"{setting}:Srtp"),
         };
     }
 

@@ -76,6 +76,10 @@ public sealed class SipTrunkOptions
     /// </summary>
     public bool AllowUnauthenticatedOrigins { get; set; }
 
+    /// <summary>SRTP with this trunk, for calls from its sources and through it: <c>off</c>, <c>offer</c> or <c>require</c>
+    /// (as <see cref="SipOptions.Srtp"/>); default that setting.</summary>
+    public string? Srtp { get; set; }
+
     /// <summary>A Privacy header value (RFC 3323: <c>id</c>, <c>none</c>, <c>header;id</c>…) sent on calls through this trunk; none when empty.</summary>
     public string? Privacy { get; set; }
 }

@@ -43,7 +43,8 @@ internal sealed class Baresip : IAsyncDisposable
     /// <see cref="DialOnlyAccount"/>), SIP on a free loopback port, RTP in <paramref name="rtpFirst"/>..+39, PCMU/PCMA,
     /// sending <paramref name="source"/> (8 kHz mono 16-bit WAV).
     /// </summary>
-    public static async Task<Baresip> StartAsync(string source, int rtpFirst, string account = DialOnlyAccount)
+    /// <param name="modules">More of baresip's modules to load (<c>srtp.so</c>, <c>opus.so</c>…).</param>
+    public static async Task<Baresip> StartAsync(string source, int rtpFirst, string account = DialOnlyAccount, IReadOnlyList<string>? modules = null)
     {
         Assert.True(File.Exists(Binary), "baresip is not installed: run .ci/deps/sip.sh (Debian package 'baresip-core')");
         var directory = System.IO.Directory.CreateTempSubdirectory("ncco-baresip-").FullName;
@@ -52,7 +53,7 @@ internal sealed class Baresip : IAsyncDisposable
         var ic = CultureInfo.InvariantCulture;
         // aufile is only an audio source in baresip 1.0, so the player is aubridge's 'nil' device (it discards) and
         // the sndfile filter records the decoded stream, which is exactly what the phone heard.
-        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
+        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n', (string[])[
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort.ToString(ic)}",
             "call_local_timeout 20",
@@ -65,6 +66,7 @@ internal sealed class Baresip : IAsyncDisposable
             $"rtp_ports {rtpFirst.ToString(ic)}-{(rtpFirst + 39).ToString(ic)}",
             "module_path /usr/lib/baresip/modules",
             "module g711.so",
+            .. (modules ?? []).Select(m => "module " + m),
             "module aufile.so",
             "module aubridge.so",
             "module sndfile.so",
@@ -73,7 +75,7 @@ internal sealed class Baresip : IAsyncDisposable
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(ic)}",
             $"snd_path {directory}",
-            ""));
+            ""]));
         File.WriteAllText(Path.Combine(directory, "accounts"), account + "\n");
 
         var start = new ProcessStartInfo(Binary)

@@ -17,26 +17,39 @@ public sealed class BaresipBridgeTests : IAsyncLifetime
     private const double ToneA = 440;
     private const double ToneB = 1000;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
-    private SipHostHarness _h = null!;
+    private SipHostHarness? _harness;
     private string _work = null!;
 
-    public async Task InitializeAsync()
+    private SipHostHarness _h => _harness ?? throw new InvalidOperationException("the host has not started");
+
+    public Task InitializeAsync()
     {
         _work = Directory.CreateTempSubdirectory("ncco-baresip-bridge-").FullName;
-        // MD5 only: baresip 1.0's SIP stack fails a request with ENOSYS when any of its challenges is an algorithm it
-        // does not know, instead of answering the MD5 one (RFC 8760 asks clients to skip those).
-        _h = await SipHostHarness.StartAsync(id => ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={id}", "--Ncco:Sip:DigestAlgorithms:0=MD5"]);
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        await _h.DisposeAsync();
+        if (_harness is not null) await _harness.DisposeAsync();
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
-    public async Task Baresip_calls_a_number_whose_ncco_connects_a_registered_baresip_and_each_hears_the_others_tone()
+    /// <summary>
+    /// Issue 17: with <paramref name="srtp"/> both phones insist on SRTP (<c>mediaenc=srtp-mand</c>: RTP/SAVP with SDES
+    /// keys, baresip's srtp module) and the host requires it (<c>Ncco:Sip:Srtp=require</c>), so every packet of both legs
+    /// is encrypted and authenticated, and each phone still hears the other.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Baresip_calls_a_number_whose_ncco_connects_a_registered_baresip_and_each_hears_the_others_tone(bool srtp)
     {
+        // MD5 only: baresip 1.0's SIP stack fails a request with ENOSYS when any of its challenges is an algorithm it
+        // does not know, instead of answering the MD5 one (RFC 8760 asks clients to skip those).
+        _harness = await SipHostHarness.StartAsync(id => ["--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={id}",
+            "--Ncco:Sip:DigestAlgorithms:0=MD5", $"--Ncco:Sip:Srtp={(srtp ? "require" : "off")}"]);
+        var mediaenc = srtp ? ";mediaenc=srtp-mand" : "";
+        string[] modules = srtp ? ["srtp.so"] : [];
         var host = _h.Sip.Port.ToString(CultureInfo.InvariantCulture);
         var sourceA = Path.Combine(_work, "a.wav");
         var sourceB = Path.Combine(_work, "b.wav");
@@ -46,7 +59,7 @@ public sealed class BaresipBridgeTests : IAsyncLifetime
         var rtpFirst = 10000 + (Random.Shared.Next(0, 100) * 100);
 
         await using var b = await Baresip.StartAsync(sourceB, rtpFirst + 40,
-            $"<sip:bob@127.0.0.1:{host}>;auth_pass=bobpw;answermode=auto;regint=300");
+            $"<sip:bob@127.0.0.1:{host}>;auth_pass=bobpw;answermode=auto;regint=300{mediaenc}", modules);
         // baresip registers as it starts, often before its control socket is connected: watch the registrar instead.
         var gateway = _h.Host.Services.GetRequiredService<SipGateway>();
         var registering = Stopwatch.StartNew();
@@ -59,7 +72,7 @@ public sealed class BaresipBridgeTests : IAsyncLifetime
         _h.App.Ncco("/answer", """
             [{"action":"connect","timeout":15,"endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1"}]}]
             """);
-        await using var a = await Baresip.StartAsync(sourceA, rtpFirst);
+        await using var a = await Baresip.StartAsync(sourceA, rtpFirst, Baresip.DialOnlyAccount + mediaenc, modules);
         await a.CommandAsync("dial", $"sip:{SipHostHarness.Number}@127.0.0.1:{host}");
         await a.WaitForEventAsync("CALL_ESTABLISHED", Limit);
         await b.WaitForEventAsync("CALL_ESTABLISHED", Limit);
