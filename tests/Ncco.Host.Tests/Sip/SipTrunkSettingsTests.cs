@@ -142,6 +142,7 @@ public sealed class SipTrunkSettingsTests
     [InlineData("Password", "", "Ncco:Sip:Trunks:0:Password")]
     [InlineData("DefaultCallerId", "anonymous", "Ncco:Sip:Trunks:0:DefaultCallerId")]
     [InlineData("ForceCallerId", "44-abc", "Ncco:Sip:Trunks:0:ForceCallerId")]
+    [InlineData("Srtp", "mandatory", "Ncco:Sip:Trunks:0:Srtp")]
     public void A_bad_trunk_setting_stops_startup_naming_it(string setting, string value, string named)
     {
         var trunk = new SipTrunkOptions { Name = "t", Address = "192.0.2.1:5060", Username = "user", Password = "s3cret-pw" };
@@ -156,10 +157,27 @@ public sealed class SipTrunkSettingsTests
             case "Password": trunk.Password = value; break;
             case "DefaultCallerId": trunk.DefaultCallerId = value; break;
             case "ForceCallerId": trunk.ForceCallerId = value; break;
+            case "Srtp": trunk.Srtp = value; break;
         }
         var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions { Trunks = [trunk] }));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-pw", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Srtp_is_the_hosts_setting_unless_the_trunk_has_its_own_and_a_bad_value_stops_startup()
+    {
+        var settings = SipSettings.From(new SipOptions
+        {
+            Srtp = "offer",
+            Trunks = [new SipTrunkOptions { Name = "plain", Address = "192.0.2.1" }, new SipTrunkOptions { Name = "secure", Address = "192.0.2.2", Srtp = "Require" }],
+        });
+        Assert.Equal(Ncco.Sip.Sdp.SrtpPolicy.Offer, settings.Srtp);
+        Assert.Equal((null, Ncco.Sip.Sdp.SrtpPolicy.Require), (settings.Trunks[0].Srtp, settings.Trunks[1].Srtp));
+        Assert.Equal(Ncco.Sip.Sdp.SrtpPolicy.Off, SipSettings.From(new SipOptions()).Srtp);
+        var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions { Srtp = "sdes" }));
+        Assert.Contains("Ncco:Sip:Srtp 'sdes'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("off, offer or require", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
