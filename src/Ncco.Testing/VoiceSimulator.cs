@@ -118,9 +118,8 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             services.AddSingleton<TimeProvider>(clock);
             foreach (var c in options.ServiceConfig) c(services);
         }).ConfigureAwait(false);
-        var client = app.CreateClient();
-        options.BaseUrl = client.BaseAddress!;
-        return new VoiceSimulator(options, new HttpWebhookTransport(client), app, ownsApp: true, app.NextSimulator(), clock);
+        options.BaseUrl = app.Server.BaseAddress;
+        return new VoiceSimulator(options, app.CreateWebhookTransport(), app, ownsApp: true, app.NextSimulator(), clock);
     }
 
     /// <summary>
@@ -130,11 +129,10 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     public static VoiceSimulator Start(InProcessApp app, Action<SimulatorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var client = app.CreateClient();
         var options = new SimulatorOptions();
         configure?.Invoke(options);
-        options.BaseUrl = client.BaseAddress!;
-        return new VoiceSimulator(options, new HttpWebhookTransport(client), app, ownsApp: false, app.NextSimulator());
+        options.BaseUrl = app.Server.BaseAddress;
+        return new VoiceSimulator(options, app.CreateWebhookTransport(), app, ownsApp: false, app.NextSimulator());
     }
 
     /// <summary>Uses the webhook app at <paramref name="baseUrl"/> (any language) over real HTTP.</summary>

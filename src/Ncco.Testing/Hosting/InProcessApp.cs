@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Ncco.Webhooks;
 
 namespace Ncco.Testing.Hosting;
 
@@ -21,10 +22,13 @@ public sealed class InProcessApp : IAsyncDisposable
     private readonly Task _entryPoint;
     private int _simulators;
 
-    private InProcessApp(IHost host, TestServer server, Task entryPoint)
+    private readonly InProcessPipeline _pipeline;
+
+    private InProcessApp(IHost host, TestServer server, InProcessPipeline pipeline, Task entryPoint)
     {
         _host = host;
         Server = server;
+        _pipeline = pipeline;
         _entryPoint = entryPoint;
     }
 
@@ -39,6 +43,18 @@ public sealed class InProcessApp : IAsyncDisposable
 
     /// <summary>An HTTP client whose requests go straight into the app.</summary>
     public HttpClient CreateClient() => Server.CreateClient();
+
+    /// <summary>
+    /// Delivers webhooks straight into the app's request pipeline, as the simulator does: no HTTP client, no test-server
+    /// handler chain, no thread hand-off, so an app that answers without waiting answers on the caller's thread. The app
+    /// sees the same request as through <see cref="CreateClient"/> (method, host, path, query, headers, JSON body); the
+    /// caller gets the status and body, bounded like <see cref="HttpWebhookTransport"/>'s, and the app's unhandled
+    /// exceptions thrown as the test server's client throws them.
+    /// </summary>
+    /// <param name="maxResponseBytes">Largest response body kept (default 1 MiB); a larger one is answered as <see cref="WebhookFailure.TooLarge"/>.</param>
+    public IWebhookTransport CreateWebhookTransport(long maxResponseBytes = HttpWebhookTransport.DefaultMaxResponseBytes) =>
+        new PipelineTransport(_pipeline, maxResponseBytes > 0 ? maxResponseBytes
+            : throw new ArgumentOutOfRangeException(nameof(maxResponseBytes), maxResponseBytes, "must be a positive number of bytes"));
 
     /// <summary>Starts the app whose entry point is in <typeparamref name="TProgram"/>'s assembly.</summary>
     public static async Task<InProcessApp> StartAsync<TProgram>(string environment = "Development", Action<IServiceCollection>? configureServices = null)
@@ -62,9 +78,9 @@ public sealed class InProcessApp : IAsyncDisposable
                     throw new TimeoutException("The app did not start within 60 s.");
                 }
             }
-            var server = host.Services.GetRequiredService<IServer>() as TestServer
+            var pipeline = (host.Services.GetRequiredService<IServer>() as PipelineServer)?.Pipeline
                 ?? throw new InvalidOperationException("The app's server was not replaced by a test server.");
-            return new InProcessApp(host, server, exited);
+            return new InProcessApp(host, host.Services.GetRequiredService<TestServer>(), pipeline, exited);
         }
         finally
         {
@@ -129,7 +145,8 @@ public sealed class InProcessApp : IAsyncDisposable
             {
                 builder.ConfigureServices(services =>
                 {
-                    services.AddSingleton<IServer>(sp => new TestServer(sp));
+                    services.AddSingleton(sp => new TestServer(sp));
+                    services.AddSingleton<IServer>(sp => new PipelineServer(sp.GetRequiredService<TestServer>()));
                     services.AddSingleton<IHostLifetime, NoopLifetime>();
                     // Request logging of every webhook would drown test output; warnings and errors still show.
                     services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -149,6 +166,12 @@ public sealed class InProcessApp : IAsyncDisposable
         public void OnError(Exception error)
         {
         }
+    }
+
+    private sealed class PipelineTransport(InProcessPipeline pipeline, long maxResponseBytes) : IWebhookTransport
+    {
+        public Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken) =>
+            pipeline.SendAsync(request, maxResponseBytes, cancellationToken);
     }
 
     private sealed class NoopLifetime : IHostLifetime
