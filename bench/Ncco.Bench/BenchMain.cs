@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using BenchmarkDotNet.Running;
 using Ncco.Testing;
 using Ncco.Testing.Hosting;
@@ -12,6 +13,47 @@ internal static class BenchMain
 {
     public static async Task Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "first-split")
+        {
+            // Where the first scenario's time goes: the simulator + VM alone first (a delegate app), then the ASP.NET
+            // app's start and its first scenario, which now pays only for what is ASP.NET's or the app's.
+            // JIT counts and times (JitInfo) and process CPU time per phase: robust on a busy machine where wall time is not.
+            var phases = new List<string>();
+            var (jitCount, jitTime, cpuTime) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime(), Process.GetCurrentProcess().TotalProcessorTime);
+            void Phase(string name)
+            {
+                var (c, t, cpu) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime(), Process.GetCurrentProcess().TotalProcessorTime);
+                phases.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-28} CPU={(cpu - cpuTime).TotalMilliseconds,6:0}ms  methods JIT-compiled={c - jitCount,6}  JIT time={(t - jitTime).TotalMilliseconds,6:0}ms"));
+                (jitCount, jitTime, cpuTime) = (c, t, cpu);
+            }
+            var delegateFirst = Stopwatch.StartNew();
+            await using (var d = VoiceSimulator.Start(IvrFlows.DelegateIvr())) await IvrFlows.MenuFlowAsync(d);
+            delegateFirst.Stop();
+            Phase("delegate first scenario");
+            var delegateSecond = Stopwatch.StartNew();
+            await using (var d = VoiceSimulator.Start(IvrFlows.DelegateIvr())) await IvrFlows.MenuFlowAsync(d);
+            delegateSecond.Stop();
+            Phase("delegate second scenario");
+            var boot = Stopwatch.StartNew();
+            await using var sim = await VoiceSimulator.StartAsync<Program>();
+            boot.Stop();
+            Phase("app start");
+            var first = Stopwatch.StartNew();
+            await IvrFlows.MenuFlowAsync(sim);
+            first.Stop();
+            Phase("first ASP.NET scenario");
+            await using var sim2 = VoiceSimulator.Start(sim.App);
+            var second = Stopwatch.StartNew();
+            await IvrFlows.MenuFlowAsync(sim2);
+            second.Stop();
+            Phase("second ASP.NET scenario");
+            foreach (var line in phases) Console.WriteLine(line);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"delegate first scenario={delegateFirst.Elapsed.TotalMilliseconds:0}ms delegate second={delegateSecond.Elapsed.TotalMilliseconds:0.0}ms "
+                + $"then app start={boot.Elapsed.TotalMilliseconds:0}ms first ASP.NET scenario={first.Elapsed.TotalMilliseconds:0}ms second={second.Elapsed.TotalMilliseconds:0.0}ms"));
+            return;
+        }
         if (args.Length > 0 && args[0] == "first")
         {
             // A fresh process, as the first test of a test run is: boot the app, then the first scenario, then a second.
@@ -43,12 +85,15 @@ internal static class BenchMain
             {
                 for (var i = 0; i < 200; i++) await run(); // warm-up
                 var simulated = TimeSpan.Zero;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 for (var i = 0; i < calls; i++) simulated += await run();
                 sw.Stop();
+                cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-26} calls={calls} simulated={simulated.TotalSeconds / calls:0.0}s/call wall={sw.Elapsed.TotalMilliseconds / calls:0.000}ms/call  " +
-                    $"call-seconds/wall-second={simulated.TotalSeconds / sw.Elapsed.TotalSeconds:N0}  calls/second={calls / sw.Elapsed.TotalSeconds:N0}"));
+                    $"call-seconds/wall-second={simulated.TotalSeconds / sw.Elapsed.TotalSeconds:N0}  calls/second={calls / sw.Elapsed.TotalSeconds:N0}  " +
+                    $"CPU={cpu.TotalMilliseconds / calls:0.000}ms/call (call-seconds/CPU-second={simulated.TotalSeconds / cpu.TotalSeconds:N0})"));
             }
             await Measure("AspNetIvr_SilenceFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.SilenceFlowAsync(sim); });
             await Measure("AspNetIvr_MenuFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.MenuFlowAsync(sim); });
