@@ -21,19 +21,37 @@ HOOK_PORT=${HOOK_PORT:-29090}
 SIPP_PORT=${SIPP_PORT:-29070}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-29500}
 HOST_ARGS=${HOST_ARGS:-}
+NCCO_KIND=${NCCO_KIND:-speech}   # speech: talk + speech/DTMF input; dtmf: talk + DTMF-only input (no recogniser);
+                                 # silent: DTMF-only input, no talk (no TTS, no recogniser)
+AFTER_ROUND=${AFTER_ROUND:-}     # a command run after each round's calls ended, with HOST_PID, ROUND and WORK set
+                                 # (e.g. a GC heap dump: AFTER_ROUND='dotnet-gcdump collect -p $HOST_PID -o /tmp/r$ROUND.gcdump')
 source "$root/bench/lib/processes.sh" soak
 
 if [[ ${BUILD:-1} == 1 ]]; then
   echo "== build (Release)"
   dotnet build src/Ncco.Cli -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 fi
-cli=$root/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll
+cli=${CLI_DLL:-$root/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll}   # CLI_DLL: another build (e.g. a copy of main's, for before/after)
 
-# Every call: a sentence, then speech input (with DTMF), so each leg runs TTS and a recognizer.
-cat >"$work/ncco.json" <<'NCCO'
+# Every call (NCCO_KIND=speech): a sentence, then speech input (with DTMF), so each leg runs TTS and a recognizer. The
+# other kinds take the recogniser (dtmf) and then TTS too (silent) out, to tell which part of a call holds memory.
+case $NCCO_KIND in
+  speech) cat >"$work/ncco.json" <<'NCCO'
 [{"action":"talk","text":"Please say yes or no after this sentence, the soak test is listening to you now.","language":"en-US"},
  {"action":"input","type":["speech","dtmf"],"speech":{"language":"en-US","endOnSilence":1,"maxDuration":8},"dtmf":{"maxDigits":1,"timeOut":8}}]
 NCCO
+  ;;
+  dtmf) cat >"$work/ncco.json" <<'NCCO'
+[{"action":"talk","text":"Please press a key after this sentence, the soak test is listening to you now.","language":"en-US"},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":8}}]
+NCCO
+  ;;
+  silent) cat >"$work/ncco.json" <<'NCCO'
+[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":8}}]
+NCCO
+  ;;
+  *) echo "NCCO_KIND must be speech, dtmf or silent"; exit 2 ;;
+esac
 NCCO_FILE="$work/ncco.json" python3 bench/sip-load/webhooks.py "$HOOK_PORT" & pids+=($!)
 
 echo "== host: http://127.0.0.1:$HTTP_PORT, SIP 127.0.0.1:$SIP_PORT"
@@ -86,6 +104,7 @@ for round in $(seq 1 "$ROUNDS"); do
   # RSS once each round's calls have ended: a plateau over rounds is retention, a staircase is a leak.
   read -r r_rss r_threads r_fds <<<"$(sample)"
   echo "   after round $round: RSS $((r_rss / 1024)) MB, $r_threads threads, $r_fds fds"
+  if [[ -n $AFTER_ROUND ]]; then HOST_PID=$host ROUND=$round WORK=$work bash -c "$AFTER_ROUND" || echo "  AFTER_ROUND failed"; fi
 done
 loaded=$(( $(date +%s) - started ))
 sleep "$SETTLE"

@@ -162,6 +162,9 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             Observer = observer,
             Dialer = _transports.CreateDialer(voice),
             Validation = new Ncco.Validation.NccoValidationOptions { Strict = _options.Validation.Strict },
+            // The call store holds finished calls' history; the VM lets go of them (what it keeps is bounded anyway).
+            RetainedFinishedLegs = _options.Calls.RetainedFinishedLegs,
+            RetainedRecordings = 0,
         };
         foreach (var customizer in _customizers) options = customizer.Customize(options, application);
         var vm = new NccoVm(options);

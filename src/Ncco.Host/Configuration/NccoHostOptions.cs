@@ -75,6 +75,15 @@ public sealed class CallsOptions
     /// <c>recordIndex</c> works either way).
     /// </summary>
     public bool AbsoluteListLinks { get; set; }
+
+    /// <summary>
+    /// Finished legs each application's NCCO VM keeps in memory after their last webhook was delivered
+    /// (<see cref="Ncco.Calls.NccoVmOptions.RetainedFinishedLegs"/>). Default 0: the host answers every question about a
+    /// finished call (<c>GET /v1/calls</c>, the dashboard) from the call store, so a finished call's state, and what its
+    /// media and transport referenced, is released as soon as its <c>completed</c> event went out. Raise it only to
+    /// inspect finished legs through the VM in a debugger or an embedding; each kept leg costs a few kilobytes.
+    /// </summary>
+    public int RetainedFinishedLegs { get; set; }
 }
 
 /// <summary>Settings of webhook delivery (<c>Ncco:Webhooks</c>).</summary>

@@ -38,6 +38,9 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     private readonly UtteranceTape? _tape = request.SaveAudio
         ? new UtteranceTape(MediaThread.FrameSamples, (int)Math.Ceiling((request.MaxDuration + request.EndOnSilence + 1) * 50))
         : null;
+    // Cancelled when the input is over: an utterance still waiting for a decoder is dropped then, not decoded for nobody
+    // (and not kept, with this listener and its call, in the decoders' queue).
+    private readonly CancellationTokenSource _stop = new();
     private SpeechInputSession? _session;
     private bool _stopped;
     private bool _starting;
@@ -161,11 +164,15 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     {
         try
         {
-            var result = await session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            var result = await session.CompleteAsync(_stop.Token).ConfigureAwait(false);
             if (result.Error is { } error) mediaThread.Logger.RecognizerFailed(leg.Id, error);
             var best = result.Results.Count > 0 ? result.Results[0] : null;
             var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);
             if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration, fileId);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // The input ended before a decoder took the utterance: nobody reads the result.
         }
         finally
         {
@@ -193,6 +200,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
     public void Stop()
     {
         _stopped = true;
+        _stop.Cancel();
         if (_session is { } s) _ = s.DisposeAsync().AsTask();
         _session = null;
         Release();

@@ -47,6 +47,9 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     /// <summary>Most utterances decoded at the same time so far.</summary>
     internal int PeakConcurrentDecodes => _workers.PeakConcurrency;
 
+    /// <summary>Utterances waiting for a decoder now.</summary>
+    internal int WaitingUtterances => _workers.WaitingCount;
+
     /// <inheritdoc />
     public string Name => "pocketsphinx";
 

@@ -50,13 +50,37 @@ internal sealed class PocketSphinxWorkers : IDisposable
     /// <summary>Most utterances that were being decoded at the same time.</summary>
     public int PeakConcurrency { get; private set; }
 
+    /// <summary>Utterances waiting for a decoder now.</summary>
+    public int WaitingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// Queues an utterance. <paramref name="audio"/> (16 kHz, rented from the shared pool) now belongs to the queue, which returns
     /// it to the pool once decoded or dropped.
     /// </summary>
+    /// <remarks>
+    /// Cancelling <paramref name="cancellationToken"/> while the utterance still waits takes it out of the queue at once:
+    /// its audio goes back to the pool and the task is cancelled, so nobody waits for (or holds memory for) a result nobody
+    /// will read — an input that ended, a call that hung up. When decoders fall behind, such utterances would otherwise
+    /// pile up in the queue, each holding its audio and, through the task's continuations, its whole call. An utterance
+    /// already being decoded finishes.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">Too many utterances are waiting already.</exception>
     public Task<SpeechAlternative?> DecodeAsync(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            ArrayPool<short>.Shared.Return(audio);
+            return Task.FromCanceled<SpeechAlternative?>(cancellationToken);
+        }
         var job = new Job(audio, length, hints, cancellationToken);
         lock (_gate)
         {
@@ -73,6 +97,14 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             _queue.Enqueue(job);
             _pending++;
+            if (cancellationToken.CanBeCanceled)
+            {
+                job.Withdrawal = cancellationToken.UnsafeRegister(static (state, _) =>
+                {
+                    var (workers, queued) = ((PocketSphinxWorkers, Job))state!;
+                    workers.Withdraw(queued);
+                }, (this, job));
+            }
             if (_pending > _threads.Count && _threads.Count < _options.DecoderCount)
             {
                 var thread = new Thread(Run) { IsBackground = true, Name = $"pocketsphinx {_threads.Count + 1}" };
@@ -119,6 +151,8 @@ internal sealed class PocketSphinxWorkers : IDisposable
                         _pending--;
                         _running--;
                     }
+                    // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
+                    job.Withdrawal.Dispose();
                 }
             }
         }
@@ -154,6 +188,28 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 samples[i]++;
             }
         }
+    }
+
+    /// <summary>Takes a cancelled utterance out of the queue, if no decoder has taken it yet.</summary>
+    private void Withdraw(Job job)
+    {
+        lock (_gate)
+        {
+            if (!_queue.Any(queued => ReferenceEquals(queued, job)))
+            {
+                return;
+            }
+            // At most MaxWaitingUtterances entries: rebuilding the queue is cheap, and keeps it a plain FIFO.
+            var others = _queue.Where(queued => !ReferenceEquals(queued, job)).ToArray();
+            _queue.Clear();
+            foreach (var queued in others)
+            {
+                _queue.Enqueue(queued);
+            }
+            _pending--;
+            ArrayPool<short>.Shared.Return(job.Audio);
+        }
+        job.Result.TrySetCanceled(job.Cancellation);
     }
 
     private Job? Next()
@@ -201,8 +257,19 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
     }
 
-    private sealed record Job(short[] Audio, int Length, IReadOnlyList<string>? Hints, CancellationToken Cancellation)
+    private sealed class Job(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellation)
     {
+        public short[] Audio { get; } = audio;
+
+        public int Length { get; } = length;
+
+        public IReadOnlyList<string>? Hints { get; } = hints;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
         public TaskCompletionSource<SpeechAlternative?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Takes the job out of the queue when <see cref="Cancellation"/> fires first.</summary>
+        public CancellationTokenRegistration Withdrawal { get; set; }
     }
 }

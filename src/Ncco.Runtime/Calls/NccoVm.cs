@@ -24,12 +24,15 @@ public sealed class NccoVm
     private readonly Dictionary<string, Conversation> _named = new(StringComparer.Ordinal);
     private readonly List<RecordingInfo> _recordings = [];
     private readonly List<Conversation> _mixDirty = [];
+    private readonly Queue<CallLeg> _finished = new();
     private long _playbackIds;
 
     /// <summary>Creates the VM.</summary>
     public NccoVm(NccoVmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.RetainedFinishedLegs, nameof(options.RetainedFinishedLegs));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.RetainedRecordings, nameof(options.RetainedRecordings));
         Options = options;
         Scheduler = options.Scheduler ?? new RealTimeScheduler();
         Ids = options.Ids ?? GuidIdGenerator.Instance;
@@ -89,13 +92,18 @@ public sealed class NccoVm
     /// <summary>Live-call control operations (what the REST API exposes).</summary>
     public CallControl Control { get; }
 
-    /// <summary>All legs ever created, by uuid.</summary>
+    /// <summary>
+    /// Live legs and the most recently finished ones (<see cref="NccoVmOptions.RetainedFinishedLegs"/>), by uuid.
+    /// </summary>
     public IReadOnlyCollection<CallLeg> Legs => _legs.Values;
 
-    /// <summary>All conversations ever created.</summary>
+    /// <summary>Live conversations and ended ones that still have a kept leg or have not ended yet.</summary>
     public IReadOnlyCollection<Conversation> Conversations => _conversations.Values;
 
-    /// <summary>Finished recordings (record action and conversation recordings).</summary>
+    /// <summary>
+    /// Finished recordings (record action and conversation recordings), the most recent
+    /// <see cref="NccoVmOptions.RetainedRecordings"/>.
+    /// </summary>
     public IReadOnlyList<RecordingInfo> Recordings => _recordings;
 
     /// <summary>Raised on the VM thread when a recording finished.</summary>
@@ -473,6 +481,7 @@ public sealed class NccoVm
         }
         var conv = leg.Conversation;
         if (!conv.IsEnded && conv.Name is null && conv.Members.All(m => m.IsEnded)) conv.End();
+        RetireWhenDelivered(leg);
     }
 
     /// <summary>Takes a leg out of its conversation's audio mix, applying <c>endOnExit</c> and last-participant rules.</summary>
@@ -495,11 +504,48 @@ public sealed class NccoVm
             conversation.Recording = null;
         }
         if (conversation.Name is not null && _named.TryGetValue(conversation.Name, out var c) && c == conversation) _named.Remove(conversation.Name);
+        ForgetIfDone(conversation);
+    }
+
+    /// <summary>
+    /// A leg ended: once its last webhook (the <c>completed</c> event, and whatever it raised before) was delivered, it
+    /// joins the finished legs kept for inspection, and the oldest beyond <see cref="NccoVmOptions.RetainedFinishedLegs"/>
+    /// are forgotten. Waiting for delivery keeps the leg's trace context for those webhooks.
+    /// </summary>
+    private void RetireWhenDelivered(CallLeg leg)
+    {
+        // Posted even when already delivered: the caller may be walking the VM's legs (hang up all).
+        var delivered = leg.FlushEventsAsync();
+        if (delivered.IsCompleted) Scheduler.Post(() => Retire(leg));
+        else delivered.ContinueWith(_ => Scheduler.Post(() => Retire(leg)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void Retire(CallLeg leg)
+    {
+        _finished.Enqueue(leg);
+        while (_finished.Count > Options.RetainedFinishedLegs)
+        {
+            var old = _finished.Dequeue();
+            if (_legs.TryGetValue(old.Id, out var kept) && kept == old) _legs.Remove(old.Id);
+            ForgetIfDone(old.Conversation);
+        }
+    }
+
+    /// <summary>Drops an ended conversation once none of its legs is kept any more.</summary>
+    private void ForgetIfDone(Conversation conversation)
+    {
+        if (!conversation.IsEnded) return;
+        foreach (var member in conversation.Members)
+        {
+            if (_legs.TryGetValue(member.Id, out var kept) && kept == member) return;
+        }
+        if (_conversations.TryGetValue(conversation.Id, out var c) && c == conversation) _conversations.Remove(conversation.Id);
     }
 
     internal void AddRecording(RecordingInfo info)
     {
         _recordings.Add(info);
+        if (_recordings.Count > Options.RetainedRecordings) _recordings.RemoveRange(0, _recordings.Count - Options.RetainedRecordings);
         Observer.OnActivity(Scheduler.UtcNow, info.LegId, VmActivity.Info,
             $"recording {info.RecordingUuid} finished: {info.Duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s ({info.EndReason})");
         RecordingCompleted?.Invoke(info);

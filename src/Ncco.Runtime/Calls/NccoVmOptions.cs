@@ -47,6 +47,26 @@ public sealed record NccoVmOptions
 
     /// <summary>How long to wait for an answering-machine verdict after answer before assuming <c>human</c>.</summary>
     public TimeSpan MachineDetectionDeadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many finished legs the VM keeps findable (<see cref="NccoVm.Legs"/>, <see cref="NccoVm.FindLeg"/>) after their
+    /// last webhook was delivered: the most recent ones, oldest forgotten first, and with them their conversations once
+    /// ended and none of their legs is kept. Default 1,000. A VM runs for the application's lifetime, so keeping every
+    /// leg ever created would hold each finished call's state (and what its transport references) forever; a host that
+    /// keeps call history elsewhere (a call store) sets 0. Finished legs never answer control operations either way
+    /// (<see cref="Control.CallControl"/> treats them as unknown).
+    /// </summary>
+    public int RetainedFinishedLegs { get; init; } = DefaultRetainedFinishedLegs;
+
+    /// <summary>
+    /// How many finished recordings <see cref="NccoVm.Recordings"/> lists: the most recent ones. Default 1,000. Their
+    /// files are not touched; this bounds only the VM's list (a host registers recordings in its own store through
+    /// <see cref="NccoVm.RecordingCompleted"/>).
+    /// </summary>
+    public int RetainedRecordings { get; init; } = DefaultRetainedFinishedLegs;
+
+    /// <summary>Default of <see cref="RetainedFinishedLegs"/> and <see cref="RetainedRecordings"/>.</summary>
+    public const int DefaultRetainedFinishedLegs = 1000;
 }
 
 /// <summary>Details of an inbound call.</summary>

@@ -104,4 +104,49 @@ public sealed class PocketSphinxPoolTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => late.FinishAsync(CancellationToken.None));
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await asr.StartAsync(new AsrSettings(), 8000, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_utterance_whose_input_ended_before_a_decoder_took_it_leaves_the_queue_at_once_and_holds_nothing()
+    {
+        // Issue 16 soak: with decoders behind, utterances of inputs that had already ended (calls hung up) waited in the
+        // queue to be decoded for nobody, each keeping its audio and its whole call alive — memory grew round after round.
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
+        var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-cancel")).Samples;
+        var inputs = new List<(CancellationTokenSource Input, Task<IReadOnlyList<SpeechAlternative>> Result)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var stream = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+            stream.Write(samples);
+            var input = new CancellationTokenSource();
+            inputs.Add((input, stream.FinishAsync(input.Token)));
+        }
+
+        // Every input ends: what waits is dropped now; the one decoder may already have taken one utterance, which finishes.
+        foreach (var (input, _) in inputs) await input.CancelAsync();
+        Assert.Equal(0, asr.WaitingUtterances);
+        var outcomes = await Task.WhenAll(inputs.Select(async i =>
+        {
+            try
+            {
+                return (await i.Result).SingleOrDefault()?.Text ?? "";
+            }
+            catch (OperationCanceledException)
+            {
+                return "cancelled";
+            }
+        }));
+        Assert.True(outcomes.Count(o => o == "cancelled") >= 5, string.Join(", ", outcomes));
+        Assert.All(outcomes, o => Assert.True(o is "yes" or "cancelled", o));
+
+        // The decoder is still good for the next input, and an input that ended before it finished costs no decode.
+        var next = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+        next.Write(samples);
+        Assert.Equal("yes", Assert.Single(await next.FinishAsync(CancellationToken.None)).Text);
+        var ended = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+        ended.Write(samples);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ended.FinishAsync(new CancellationToken(canceled: true)));
+        Assert.Equal(0, asr.WaitingUtterances);
+        Assert.Equal(1, asr.DecodingThreads);
+        foreach (var (input, _) in inputs) input.Dispose();
+    }
 }
