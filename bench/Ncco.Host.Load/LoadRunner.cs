@@ -120,7 +120,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             {
                 if (!wrkAvailable)
                 {
-                    output.WriteLine("wrk: not on the PATH (apt-get install wrk, or .ci/deps/bench.sh); wrk phases skipped");
+                    output.WriteLine("wrk: not on the PATH (Debian: apt-get install wrk); wrk phases skipped");
                 }
                 else
                 {

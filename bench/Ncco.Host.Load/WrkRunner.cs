@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Ncco.Host.Load;
 
 /// <summary>
-/// Runs <c>wrk</c> (Debian's <c>wrk</c> package; <c>.ci/deps/bench.sh</c>) against <c>GET /v1/calls/{uuid}</c> as a
+/// Runs <c>wrk</c> (Debian's <c>wrk</c> package, not needed by CI) against <c>GET /v1/calls/{uuid}</c> as a
 /// separate process, so the load generator is measured apart from the host (the HttpClient phases share the host's
 /// process). A Lua script cycles through the created uuids and, for the fresh-token phase, through pre-minted tokens
 /// read from a file (each wrk thread its own slice, so no token is sent twice).
