@@ -31,6 +31,15 @@ internal sealed record LoadOptions
     /// <summary>The NCCO of created calls; null for a short talk.</summary>
     public string? Ncco { get; init; }
 
+    /// <summary>Seconds of each wrk phase (0: no wrk phases); wrk runs out of process, after the HttpClient phases.</summary>
+    public int WrkSeconds { get; init; }
+
+    /// <summary>wrk threads (<c>-t</c>); its connections are <see cref="Concurrency"/>.</summary>
+    public int WrkThreads { get; init; } = 2;
+
+    /// <summary>Only the reused-token wrk phase (nothing to mint; for profiling the host under wrk).</summary>
+    public bool WrkReusedOnly { get; init; }
+
     /// <summary>The <c>to</c> endpoint of created calls; null for the host's demo echo bot.</summary>
     public string? To { get; init; }
 }

@@ -62,7 +62,11 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             var (applicationId, privateKey) = await CreateApplicationAsync(http, apiKey, apiSecret, baseUrl, cancellationToken);
             output.WriteLine($"application: {applicationId}");
 
-            var total = WarmupRequests + options.Creates + options.Requests * options.Rounds;
+            // The fresh-token wrk phase needs one token per request it can send: 5k/s (a fresh token costs an RS256
+            // verification, which this box does at a few thousand per second in all); more would cost minutes of minting.
+            var wrkAvailable = options.WrkSeconds > 0 && WrkRunner.Available();
+            var wrkFresh = wrkAvailable && !options.WrkReusedOnly ? options.WrkSeconds * 5_000 : 0;
+            var total = WarmupRequests + options.Creates + options.Requests * options.Rounds + wrkFresh;
             var minting = TimeProvider.System.GetTimestamp();
             var tokens = MintTokens(privateKey, applicationId, total + options.Concurrency);
             output.WriteLine($"tokens: {tokens.Length} RS256 JWTs minted in {TimeProvider.System.GetElapsedTime(minting).TotalSeconds:F1} s (not measured below)");
@@ -111,8 +115,42 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
                     (i, worker, ct) => GetAsync(http, workerTokens[worker], Uuid(i), ct), cancellationToken));
             }
 
+            var wrkPhases = new List<WrkResult>();
+            if (options.WrkSeconds > 0)
+            {
+                if (!wrkAvailable)
+                {
+                    output.WriteLine("wrk: not on the PATH (Debian: apt-get install wrk); wrk phases skipped");
+                }
+                else
+                {
+                    var wrk = new WrkRunner(output);
+                    var ids = uuids.Length > 0 ? uuids : [Uuid(0)];
+                    var wrkDuration = TimeSpan.FromSeconds(options.WrkSeconds);
+                    // The fresh tokens the HttpClient phases did not use; each is sent once.
+                    var unused = tokens[Volatile.Read(ref nextToken)..total];
+                    for (var round = 1; round <= options.Rounds; round++)
+                    {
+                        var suffix = options.Rounds > 1 ? $" #{round}" : "";
+                        var reused = await wrk.RunAsync("wrk GET /v1/calls/{uuid}, reused token" + suffix, baseUrl, ids, [workerTokens[0]],
+                            options.Concurrency, options.WrkThreads, wrkDuration, cancellationToken);
+                        if (reused is not null) wrkPhases.Add(reused);
+                        if (options.WrkReusedOnly) continue;
+                        var slice = unused.Skip((round - 1) * unused.Length / options.Rounds).Take(unused.Length / options.Rounds).ToArray();
+                        var fresh = await wrk.RunAsync("wrk GET /v1/calls/{uuid}, fresh token" + suffix, baseUrl, ids, slice,
+                            options.Concurrency, options.WrkThreads, wrkDuration, cancellationToken);
+                        if (fresh is not null && fresh.Requests > slice.Length)
+                        {
+                            output.WriteLine($"note: wrk sent {fresh.Requests} requests with {slice.Length} fresh tokens, so some tokens were sent twice (cache hits)");
+                        }
+                        if (fresh is not null) wrkPhases.Add(fresh);
+                    }
+                }
+            }
+
             output.WriteLine();
             WriteTable(phases, options);
+            if (wrkPhases.Count > 0) WriteWrkTable(wrkPhases, options);
             await WriteHostCountersAsync(http, cancellationToken);
             if (firstFailure is not null) output.WriteLine($"first failed POST /v1/calls: {firstFailure}");
             return 0;
@@ -244,6 +282,20 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             var others = string.Join(" ", phase.Statuses.Where(s => s.Key is < 200 or >= 300).OrderBy(s => s.Key).Select(s => $"{StatusName(s.Key)}×{s.Value}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {phase.Name} | {phase.Count} | {phase.Succeeded} | {(others.Length == 0 ? "-" : others)} | {phase.RequestsPerSecond:F0} | {phase.Percentile(50):F2} | {phase.Percentile(90):F2} | {phase.Percentile(99):F2} | {phase.Max:F2} |"));
+        }
+        output.WriteLine();
+    }
+
+    private void WriteWrkTable(IEnumerable<WrkResult> phases, LoadOptions run)
+    {
+        output.WriteLine($"wrk (a separate process): {run.Concurrency} connections, {run.WrkThreads} threads, {run.WrkSeconds} s per phase");
+        output.WriteLine();
+        output.WriteLine("| phase | requests | non-2xx | socket errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
+        output.WriteLine("| -- | --: | --: | --: | --: | --: | --: | --: | --: |");
+        foreach (var phase in phases)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {phase.Name} | {phase.Requests} | {phase.Non2xx} | {phase.SocketErrors} | {phase.RequestsPerSecond:F0} | {phase.P50Ms:F2} | {phase.P90Ms:F2} | {phase.P99Ms:F2} | {phase.MaxMs:F2} |"));
         }
         output.WriteLine();
     }

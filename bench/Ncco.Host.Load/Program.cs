@@ -20,12 +20,15 @@ internal static class Program
         var creates = new Option<int>("--creates") { Description = "Most POST /v1/calls requests.", DefaultValueFactory = _ => 500 };
         var duration = new Option<int>("--duration", "-d") { Description = "Most seconds per phase.", DefaultValueFactory = _ => 10 };
         var ncco = new Option<string?>("--ncco") { Description = "NCCO (JSON array) of created calls; default a short talk." };
+        var wrk = new Option<int>("--wrk") { Description = "Seconds of each out-of-process wrk phase (reused token, fresh token) after the HttpClient phases; 0 skips them.", DefaultValueFactory = _ => 0 };
+        var wrkThreads = new Option<int>("--wrk-threads") { Description = "wrk threads (-t); its connections are --concurrency.", DefaultValueFactory = _ => 2 };
+        var wrkReusedOnly = new Option<bool>("--wrk-reused-only") { Description = "Run only the reused-token wrk phase (no fresh tokens to mint; for profiling the host)." };
         var to = new Option<string?>("--to") { Description = "The to endpoint (JSON object) of created calls; default the demo echo bot." };
 
         var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
             "Other --Section:Key=value arguments configure the in-process host.")
         {
-            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to,
+            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) =>
@@ -43,6 +46,9 @@ internal static class Program
                 Duration = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(duration))),
                 Ncco = parse.GetValue(ncco),
                 To = parse.GetValue(to),
+                WrkSeconds = Math.Clamp(parse.GetValue(wrk), 0, 120),
+                WrkThreads = Math.Clamp(parse.GetValue(wrkThreads), 1, 16),
+                WrkReusedOnly = parse.GetValue(wrkReusedOnly),
             };
             return new LoadRunner(options, parse.UnmatchedTokens, Console.Out).RunAsync(cancellationToken);
         });

@@ -106,13 +106,14 @@ public static class NccoHostExtensions
             app.Logger.LogInformation("Applications API: Basic auth with API key {ApiKey} (secret in the {Provider} store)", account.ApiKey, hostOptions.Store.Provider);
         }
 
-        app.Use(async (context, next) =>
+        // Not async: a request that passes through needs no state machine of its own here.
+        app.Use((context, next) =>
         {
             context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
-            await next(context);
+            return next(context);
         });
         var maxBody = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value.Limits.MaxRequestBodyBytes;
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             // One body limit for every endpoint (Ncco:Limits:MaxRequestBodyBytes), the unauthenticated ones included.
             if (maxBody > 0 && !context.WebSockets.IsWebSocketRequest)
@@ -120,16 +121,15 @@ public static class NccoHostExtensions
                 if (context.Request.ContentLength > maxBody)
                 {
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    await context.Response.WriteAsJsonAsync(new Errors.VonageError("https://developer.vonage.com/api-errors#payload-too-large", "Payload Too Large",
+                    return context.Response.WriteAsJsonAsync(new Errors.VonageError("https://developer.vonage.com/api-errors#payload-too-large", "Payload Too Large",
                         $"The request body is {context.Request.ContentLength} bytes; Ncco:Limits:MaxRequestBodyBytes allows {maxBody}.", Errors.ErrorResults.TraceId(context)));
-                    return;
                 }
                 if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
                 {
                     feature.MaxRequestBodySize = maxBody;
                 }
             }
-            await next(context);
+            return next(context);
         });
         app.MapGet("/health", HealthEndpoints.Live).ExcludeFromDescription();
         app.MapNccoOperability();

@@ -11,17 +11,52 @@ public sealed class ValidateCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Prints_all_three_mistakes_with_pointers_and_fails()
+    public void Prints_all_three_mistakes_with_pointers_and_fails_on_the_two_errors()
     {
         var (exit, output) = Run("validate", Example("three-mistakes.json"));
 
         Assert.Equal(ValidateCommand.Invalid, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(4, lines.Length);
-        Assert.StartsWith(Example("three-mistakes.json") + ":/0/bargein: unknown property \"bargein\"", lines[0]);
+        Assert.StartsWith(Example("three-mistakes.json") + ":/0/bargein: warning: unknown property \"bargein\" on the talk action; did you mean \"bargeIn\"?", lines[0]);
         Assert.StartsWith(Example("three-mistakes.json") + ":/1/endOnSilence: must be from 3 to 10, got 30", lines[1]);
         Assert.StartsWith(Example("three-mistakes.json") + ":/1/eventUrl: must be an array holding one URL", lines[2]);
-        Assert.Equal("3 errors in 1 file (0 files valid)", lines[3]);
+        Assert.Equal("2 errors in 1 file (0 files valid), 1 warning", lines[3]);
+    }
+
+    [Fact]
+    public void An_unknown_property_alone_is_a_warning_and_the_file_is_valid()
+    {
+        var (exit, output) = Run(["validate", "-"], stdin: """[{"action":"talk","text":"hi","voice_name":"Amy"}]""");
+
+        Assert.Equal(ValidateCommand.Valid, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("<stdin>:/0/voice_name: warning: unknown property \"voice_name\"", lines[0]);
+        Assert.Equal("1 file valid, 1 warning", lines[1]);
+    }
+
+    [Fact]
+    public void Strict_makes_an_unknown_property_an_error()
+    {
+        var (exit, output) = Run(["validate", "--strict", "-"], stdin: """[{"action":"talk","text":"hi","bargein":true}]""");
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("<stdin>:/0/bargein: unknown property \"bargein\" on the talk action; did you mean \"bargeIn\"?", lines[0]);
+        Assert.Equal("1 error in 1 file (0 files valid)", lines[1]);
+    }
+
+    [Fact]
+    public void A_wrong_type_stays_an_error_next_to_an_unknown_property()
+    {
+        var (exit, output) = Run(["validate", "-"], stdin: """[{"action":"talk","text":"hi","loop":"twice","colour":"red"}]""");
+
+        Assert.Equal(ValidateCommand.Invalid, exit);
+        Assert.Contains("<stdin>:/0/colour: warning: unknown property \"colour\"", output, StringComparison.Ordinal);
+        Assert.Contains("<stdin>:/0/loop: ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/0/loop: warning", output, StringComparison.Ordinal);
+        Assert.EndsWith("1 error in 1 file (0 files valid), 1 warning", output.Trim());
     }
 
     [Fact]
@@ -34,19 +69,22 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public void Json_format_is_machine_readable()
+    public void Json_format_is_machine_readable_with_warnings_apart_from_errors()
     {
         var (exit, output) = Run("validate", "--format", "json", Example("three-mistakes.json"), Example("ivr-menu.json"));
 
         Assert.Equal(ValidateCommand.Invalid, exit);
         using var report = JsonDocument.Parse(output);
         Assert.False(report.RootElement.GetProperty("valid").GetBoolean());
-        Assert.Equal(3, report.RootElement.GetProperty("errorCount").GetInt32());
+        Assert.Equal(2, report.RootElement.GetProperty("errorCount").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("warningCount").GetInt32());
         var files = report.RootElement.GetProperty("files");
-        Assert.Equal(["/0/bargein", "/1/endOnSilence", "/1/eventUrl"],
+        Assert.Equal(["/1/endOnSilence", "/1/eventUrl"],
             files[0].GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("pointer").GetString()));
-        Assert.Equal("range", files[0].GetProperty("errors")[1].GetProperty("code").GetString());
+        Assert.Equal("range", files[0].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("/0/bargein", files[0].GetProperty("warnings")[0].GetProperty("pointer").GetString());
         Assert.True(files[1].GetProperty("valid").GetBoolean());
+        Assert.Equal(0, files[1].GetProperty("warnings").GetArrayLength());
     }
 
     [Fact]
@@ -112,12 +150,14 @@ public sealed class ValidateCommandTests : IDisposable
 
         var (exit, output) = Run("validate", "--format", "json", _directory);
 
-        Assert.Equal(ValidateCommand.Invalid, exit);
+        // b.json's unknown property is a warning: both files are valid.
+        Assert.Equal(ValidateCommand.Valid, exit);
         using var report = JsonDocument.Parse(output);
         var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
         Assert.Equal([Path.Combine(_directory, "a.json"), Path.Combine(_directory, "b.json")], files.Select(f => f.GetProperty("file").GetString()));
         Assert.True(files[0].GetProperty("valid").GetBoolean());
-        Assert.Equal("/0/bargein", files[1].GetProperty("errors")[0].GetProperty("pointer").GetString());
+        Assert.True(files[1].GetProperty("valid").GetBoolean());
+        Assert.Equal("/0/bargein", files[1].GetProperty("warnings")[0].GetProperty("pointer").GetString());
     }
 
     [Fact]
@@ -130,7 +170,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(ValidateCommand.Invalid, exit);   // three-mistakes.json is wrong on purpose
         Assert.DoesNotContain("denied", output, StringComparison.OrdinalIgnoreCase);
         var valid = Directory.GetFiles(directory, "*.json").Length - 1;
-        Assert.Equal($"3 errors in 1 file ({valid} file{(valid == 1 ? "" : "s")} valid)", output.Trim().Split('\n')[^1]);
+        Assert.Equal($"2 errors in 1 file ({valid} file{(valid == 1 ? "" : "s")} valid), 1 warning", output.Trim().Split('\n')[^1]);
     }
 
     [Fact]

@@ -10,6 +10,12 @@ namespace Ncco.Cli.Commands;
 /// directly in it, in name order. Exit code 0 when every file is valid, 1 when any is invalid (or a directory holds
 /// no <c>*.json</c> file), 3 when any could not be read; every file is checked either way.
 /// </summary>
+/// <remarks>
+/// An unknown property (a misspelled <c>bargein</c>, a deprecated <c>voice_name</c>) is a warning, printed as
+/// <c>file:pointer: warning: reason</c> with its suggestion, and does not change the exit code: Vonage's schema allows
+/// extra properties and the host ignores them at run time, so a file that runs there is valid here. <c>--strict</c>
+/// makes them errors (exit 1), as <c>Ncco:Validation:Strict=true</c> does for the host.
+/// </remarks>
 public static class ValidateCommand
 {
     /// <summary>Exit code when every file is a valid NCCO.</summary>
@@ -44,8 +50,13 @@ public static class ValidateCommand
                 + "instead of Ncco's own rules (which also check what a schema cannot express).",
         };
 
-        var command = new Command("validate", "Check NCCO files and print every error with its JSON pointer.") { files, format, schema };
-        command.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(format) == "json", console, parse.GetValue(schema)));
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Treat unknown properties as errors (exit 1), as the host does with Ncco:Validation:Strict=true; by default they are warnings.",
+        };
+
+        var command = new Command("validate", "Check NCCO files and print every error and warning with its JSON pointer.") { files, format, schema, strict };
+        command.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(format) == "json", console, parse.GetValue(schema), parse.GetValue(strict)));
         return command;
     }
 
@@ -54,16 +65,18 @@ public static class ValidateCommand
     /// <param name="json">Write the JSON report instead of text.</param>
     /// <param name="console">Where to read standard input and write the report.</param>
     /// <param name="schema">Check with the JSON Schema (<see cref="SchemaCheck"/>) instead of Ncco's rules.</param>
-    public static int Run(IReadOnlyList<string> paths, bool json, CliConsole console, bool schema = false)
+    /// <param name="strict">Report unknown properties as errors instead of warnings.</param>
+    public static int Run(IReadOnlyList<string> paths, bool json, CliConsole console, bool schema = false, bool strict = false)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(console);
-        Func<ReadOnlyMemory<byte>, IReadOnlyList<NccoError>> validate = schema ? new SchemaCheck().Validate : bytes => NccoValidator.Validate(bytes);
+        var rules = new NccoValidationOptions { Strict = strict };
+        Func<ReadOnlyMemory<byte>, IReadOnlyList<NccoError>> validate = schema ? new SchemaCheck().Validate : bytes => NccoValidator.Validate(bytes, rules);
         var results = paths.SelectMany(path => Expand(path, console.In, validate)).ToList();
         if (json) JsonReport.Write(results, console.Out);
         else TextReport.Write(results, console.Out);
         if (results.Any(r => r.Errors.Any(e => e.Code == UnreadableCode))) return Unreadable;
-        return results.All(r => r.Errors.Count == 0) ? Valid : Invalid;
+        return results.All(r => r.IsValid) ? Valid : Invalid;
     }
 
     // A directory is the *.json files directly in it (name order, so the report is the same on every machine);

@@ -8,10 +8,22 @@ namespace Ncco.Host.Calls;
 /// every change and event to the <see cref="ICallRepository"/> in the background, batched into one transaction per
 /// burst. The VM thread only enqueues: a slow disk never delays a call.
 /// </summary>
+/// <remarks>
+/// The last <see cref="RecentlyEndedCapacity"/> legs that ended here stay readable from memory after they are written
+/// (<see cref="Latest"/>), because clients poll a call right after it ends (the SDKs' <c>getCall</c> after a
+/// <c>completed</c> event): without them each such <c>GET</c> is a store query, most of the request's cost. A finished
+/// leg's record is final, so the copy cannot go stale; the bound keeps memory flat however many calls finish.
+/// </remarks>
 public sealed class CallJournal : BackgroundService
 {
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How many finished legs <see cref="Latest"/> answers from memory after they are written.</summary>
+    public const int RecentlyEndedCapacity = 4096;
+
     private readonly ConcurrentDictionary<string, CallRecord> _live = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CallRecord> _ended = new(StringComparer.OrdinalIgnoreCase);
+    // Insertion order of _ended, oldest first; only the writer loop touches it.
+    private readonly Queue<string> _endedOrder = new();
     private readonly ICallRepository _repository;
     private readonly ILogger<CallJournal> _logger;
 
@@ -24,6 +36,12 @@ public sealed class CallJournal : BackgroundService
 
     /// <summary>The latest state of a leg that is live or not yet written; null otherwise.</summary>
     public CallRecord? Live(string uuid) => _live.GetValueOrDefault(uuid);
+
+    /// <summary>
+    /// The latest state of a leg that this node knows without asking the store: live, not yet written, or one of the
+    /// last <see cref="RecentlyEndedCapacity"/> legs that ended here; null otherwise (read the store).
+    /// </summary>
+    public CallRecord? Latest(string uuid) => _live.GetValueOrDefault(uuid) ?? _ended.GetValueOrDefault(uuid);
 
     /// <summary>Legs currently held in memory.</summary>
     public IEnumerable<CallRecord> LiveCalls => _live.Values;
@@ -80,13 +98,20 @@ public sealed class CallJournal : BackgroundService
             foreach (var call in calls.Values)
             {
                 // Only forget a finished leg if nothing newer was recorded meanwhile.
-                if (call.IsEnded) _live.TryRemove(new KeyValuePair<string, CallRecord>(call.Uuid, call));
+                if (call.IsEnded && _live.TryRemove(new KeyValuePair<string, CallRecord>(call.Uuid, call))) RememberEnded(call);
             }
             calls.Clear();
             events.Clear();
             foreach (var f in flushes) f.TrySetResult();
             flushes.Clear();
         }
+    }
+
+    private void RememberEnded(CallRecord call)
+    {
+        if (_ended.TryAdd(call.Uuid, call)) _endedOrder.Enqueue(call.Uuid);
+        else _ended[call.Uuid] = call;
+        while (_endedOrder.Count > RecentlyEndedCapacity && _endedOrder.TryDequeue(out var oldest)) _ended.TryRemove(oldest, out _);
     }
 
     /// <inheritdoc />

@@ -98,7 +98,7 @@ public static class DashboardEndpoints
 
     private static async Task<IResult> TimelineAsync(HttpContext http, string uuid, DashboardCallLogs logs, CallJournal journal, ICallRepository repository, CancellationToken cancellationToken)
     {
-        var call = journal.Live(uuid) ?? await repository.FindAsync(uuid, cancellationToken);
+        var call = journal.Latest(uuid) ?? await repository.FindAsync(uuid, cancellationToken);
         if (call is null) return Errors.ErrorResults.NotFound(http, $"No call with uuid {uuid} on this host.");
         // The legs of the same conversation (the caller and whoever its NCCO connected) form one timeline.
         await journal.FlushAsync(cancellationToken);

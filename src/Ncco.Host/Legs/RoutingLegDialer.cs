@@ -14,7 +14,7 @@ internal sealed class RoutingLegDialer(IReadOnlyDictionary<string, ILegTransport
         var type = request.Endpoint.Type;
         if (!transports.TryGetValue(type, out var transport))
         {
-            logger.LogInformation("Leg {LegId}: {Type} endpoints are not routable from this host (failed/cannot_route)", request.LegId, type);
+            logger.NotRoutable(request.LegId, type);
             return new UnroutableLeg();
         }
         try
@@ -24,7 +24,7 @@ internal sealed class RoutingLegDialer(IReadOnlyDictionary<string, ILegTransport
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A transport's bug costs this leg, not the call that asked for it (the connect moves on or falls back).
-            logger.LogError(e, "Leg {LegId}: the {Type} transport {Transport} could not create the leg (failed/internal_error)", request.LegId, type, transport.GetType().Name);
+            logger.TransportFailed(e, request.LegId, type, transport.GetType().Name);
             return new UnroutableLeg("internal_error");
         }
     }

@@ -41,4 +41,13 @@ internal static partial class MediaLog
 
     [LoggerMessage(3030, LogLevel.Warning, "Recording {FileId}: leg {LegId} has no media; the file will be silent")]
     public static partial void RecordingWithoutMedia(this ILogger logger, string fileId, string legId);
+
+    [LoggerMessage(3031, LogLevel.Error, "Recording of {Target} could not be started")]
+    public static partial void RecordingNotStarted(this ILogger logger, Exception exception, string? target);
+
+    [LoggerMessage(3032, LogLevel.Error, "Recording {FileId} could not be written; it stops taking audio and will be reported as failed")]
+    public static partial void RecordingNotWritten(this ILogger logger, Exception exception, string fileId);
+
+    [LoggerMessage(3033, LogLevel.Error, "Recording {FileId} could not be finished")]
+    public static partial void RecordingNotFinished(this ILogger logger, Exception exception, string fileId);
 }

@@ -76,13 +76,13 @@ internal sealed class MediaRecording : IMediaRecording
         catch (Exception e)
         {
             mediaThread.Metrics.RecordingFailed("start");
-            mediaThread.Logger.LogError(e, "Recording of {Target} could not be started", request.LegId ?? request.ConversationId);
+            mediaThread.Logger.RecordingNotStarted(e, request.LegId ?? request.ConversationId);
             throw;
         }
         recorder.WriteFailed += e =>
         {
             mediaThread.Metrics.RecordingFailed("write");
-            mediaThread.Logger.LogError(e, "Recording {FileId} could not be written; it stops taking audio and will be reported as failed", fileId);
+            mediaThread.Logger.RecordingNotWritten(e, fileId);
         };
         var recording = new MediaRecording(mediaThread, recorder, store,
             new Recordings.RecordingOwner(applicationId, request.ConversationId, request.LegId), fileId, channels, request.Split && channels > 1);
@@ -156,7 +156,7 @@ internal sealed class MediaRecording : IMediaRecording
                     if (_recorder.WriteError is null)
                     {
                         _mediaThread.Metrics.RecordingFailed("finish");
-                        _mediaThread.Logger.LogError(e, "Recording {FileId} could not be finished", _fileId);
+                        _mediaThread.Logger.RecordingNotFinished(e, _fileId);
                     }
                     // Reported failed now (the VM sends the error event): nothing is left for a restart to adopt.
                     Recordings.RecordingStore.DropClaim(_recorder.Path);

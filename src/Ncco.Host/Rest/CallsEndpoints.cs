@@ -176,7 +176,7 @@ public static class CallsEndpoints
         CancellationToken cancellationToken)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
-        var call = journal.Live(Normalize(uuid)) ?? await repository.FindAsync(Normalize(uuid), cancellationToken);
+        var call = journal.Latest(Normalize(uuid)) ?? await repository.FindAsync(Normalize(uuid), cancellationToken);
         if (call is null || call.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call with uuid {uuid}.");
         if (call.EndTime < KeptSince(application, time))
         {

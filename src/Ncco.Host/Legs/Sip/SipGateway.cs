@@ -276,7 +276,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         var settings = _settings!;
         if (uri?.User is not { } user || _registrar is null || !settings.Users.ContainsKey(user) || !IsOurs(uri, settings)) return uri;
         var binding = _registrar.Lookup(user).LastOrDefault();
-        if (binding is null) _logger.LogInformation("SIP: {User} is not registered: failed/cannot_route", user);
+        if (binding is null) _logger.UserNotRegistered(user);
         return binding?.Contact;
     }
 
@@ -429,7 +429,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             // Ncco:Limits before any work for the call: a flood costs a 503, not a leg.
             if (!_services.GetRequiredService<CallAdmission>().TryAdmit(call.Source.Address.Address.ToString(), "sip", out var retryAfter))
             {
-                _logger.LogWarning("SIP: INVITE from {Source} refused by Ncco:Limits (503, Retry-After {Seconds} s)", call.Source, retryAfter.TotalSeconds);
+                _logger.InviteOverLimits(call.Source, retryAfter.TotalSeconds);
                 call.Reject(503, null, retryAfter);
                 return;
             }
@@ -469,13 +469,15 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 }
                 catch (SdpNegotiationException e)
                 {
-                    _logger.LogInformation("SIP: INVITE for {User} from {Source}: the offer cannot be answered (488): {Reason}", user, call.Source, e.Message);
+                    _logger.OfferUnanswerable(user, call.Source, e.Message);
                     call.Reject(488, e.Message);
                     return;
                 }
             }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
+            // The leg's own SIP and media spans (re-INVITE, BYE, media.rtp) join the INVITE's trace.
+            leg.TraceParent = span?.Context ?? default;
             await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
                 // What the NCCO may dial out through a trunk depends on it (SipTrunkOptions.AllowUnauthenticatedOrigins).
@@ -508,7 +510,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// <summary>Refuses an INVITE for a security rule: logged with its source and counted (<c>ncco.calls.refused</c>).</summary>
     private void Refuse(IncomingCall call, int status, string reason, System.Diagnostics.Activity? span)
     {
-        _logger.LogWarning("SIP: INVITE for {User} from {Source} refused ({Status}, {Reason})", call.Invite.Uri.User, call.Source, status, reason);
+        _logger.InviteRefused(call.Invite.Uri.User, call.Source, status, reason);
         _services.GetService<Observability.NccoMetrics>()?.CallRefused(reason, "sip");
         span?.SetTag("sip.response.status_code", status);
         call.Reject(status);

@@ -37,6 +37,9 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private OutgoingCall? _outgoing;
     private Ncco.Rtp.Ports.RtpPortLease? _lease;
     private RtpSession? _session;
+    // The leg's media.rtp span (SipTracing), from StartMedia to StopMedia; digits counted for its end tags.
+    private System.Diagnostics.Activity? _mediaSpan;
+    private int _digitsReceived;
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
@@ -74,7 +77,11 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     public static SipLeg Outbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, Task<SipDialTarget> target) =>
         new(gateway, mediaThread, logger, null, target);
 
-    /// <summary>The call's span (<see cref="OutboundLegRequest.TraceContext"/>): the parent of the INVITE's client span.</summary>
+    /// <summary>
+    /// Where the leg's spans go: for an outbound leg the call's span (<see cref="OutboundLegRequest.TraceContext"/>), the
+    /// parent of the INVITE's client span; for an inbound one the INVITE's server span. The BYE, re-INVITE and media spans
+    /// (<see cref="SipTracing"/>) are its children.
+    /// </summary>
     internal System.Diagnostics.ActivityContext TraceParent { get; set; }
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
@@ -162,7 +169,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         else if (call.AnswerFailure is { } failure)
         {
-            _logger.LogInformation("Leg {LegId}: late offer not answered usably in the ACK ({Reason}): BYE", LegId, failure);
+            _logger.LateOfferUnusable(LegId, failure);
         }
         List<Playback>? held;
         lock (_gate)
@@ -385,6 +392,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         var previous = Interlocked.Exchange(ref _state, 3);
         if (previous == 3) return;
         _logger.PartyEnded(LegId, end.Reason, end.StatusCode);
+        SipTracing.PeerEnded(TraceParent, LegId, end);
         StopMedia();
         if (_media is null) ReleasePorts();
         _sink?.HungUp();
@@ -422,6 +430,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         _lease = null; // the session owns the ports now
         _session = session;
+        _mediaSpan = SipTracing.StartMedia(TraceParent, LegId, audio, session.LocalRtpPort);
         _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;
         var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
         _media = media;
@@ -459,10 +468,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         {
             await foreach (var change in call.MediaChanges.ReadAllAsync())
             {
+                SipTracing.ReInvite(TraceParent, LegId, change);
+                SipTracing.MediaChanged(_mediaSpan, change, _held);
                 _held = change.IsOnHold;
                 if (IPAddress.TryParse(change.RemoteAddress, out var address) && !address.Equals(IPAddress.Any) && change.RemotePort > 0)
                     session.SetRemote(new IPEndPoint(address, change.RemotePort));
-                _logger.LogInformation("Leg {LegId}: SIP media now {Direction} to {Address}:{Port}", LegId, change.Direction, change.RemoteAddress, change.RemotePort);
+                _logger.MediaChanged(LegId, change.Direction, change.RemoteAddress, change.RemotePort);
             }
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
@@ -476,6 +487,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         var media = Interlocked.Exchange(ref _media, null);
         var session = _session;
         if (media is null) return;
+        SipTracing.EndMedia(Interlocked.Exchange(ref _mediaSpan, null), session?.Statistics, Volatile.Read(ref _digitsReceived));
         // The session is disposed only once the media thread has let go of the leg.
         _mediaThread.Post(() =>
         {
@@ -500,6 +512,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     private async Task HangupQuietlyAsync(SipCall call)
     {
+        var span = SipTracing.StartBye(TraceParent, LegId);
         try
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(32));
@@ -507,10 +520,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             _logger.ByeNotConfirmed(LegId, e.Message);
         }
         finally
         {
+            span?.Dispose();
             ReleasePorts();
         }
     }
@@ -524,12 +539,17 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         var session = _session;
         var n = 0;
         // Keys beyond the span wait in the session's queue for the next tick.
-        while (session is not null && n < digits.Length && session.TryReadDtmf(out var key)) digits[n++] = key;
+        while (session is not null && n < digits.Length && session.TryReadDtmf(out var key))
+        {
+            digits[n++] = key;
+            if (key.IsEnd) _digitsReceived++;
+        }
         // A key from SIP INFO is whole when it arrives: its start and its end go in the same tick.
         while (n + 2 <= digits.Length && _infoKeys.TryDequeue(out var info))
         {
             digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: false, 0, 0);
             digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: true, 0, info.DurationMilliseconds);
+            _digitsReceived++;
         }
         return n;
     }

@@ -1,3 +1,4 @@
+using Ncco.Sip.Sdp;
 using Ncco.Sip.Dialogs;
 using Ncco.Sip.Messages;
 
@@ -33,9 +34,49 @@ internal static partial class SipLog
     [LoggerMessage(4007, LogLevel.Debug, "Leg {LegId}: BYE not confirmed: {Reason}")]
     public static partial void ByeNotConfirmed(this ILogger logger, string legId, string reason);
 
+    [LoggerMessage(4008, LogLevel.Information, "Leg {LegId}: SIP media now {Direction} to {Address}:{Port}")]
+    public static partial void MediaChanged(this ILogger logger, string legId, MediaDirection direction, string address, int port);
+
+    [LoggerMessage(4009, LogLevel.Information, "Leg {LegId}: late offer not answered usably in the ACK ({Reason}): BYE")]
+    public static partial void LateOfferUnusable(this ILogger logger, string legId, string reason);
+
     [LoggerMessage(4010, LogLevel.Information, "SIP: INVITE for {User} from {Source}: no application answers it (404)")]
     public static partial void InviteUnrouted(this ILogger logger, string user, object source);
 
     [LoggerMessage(4011, LogLevel.Warning, "SIP: inbound call {CallId} failed")]
     public static partial void InboundFailed(this ILogger logger, Exception exception, string callId);
+
+    [LoggerMessage(4012, LogLevel.Information, "SIP: {User} is not registered: failed/cannot_route")]
+    public static partial void UserNotRegistered(this ILogger logger, string user);
+
+    [LoggerMessage(4013, LogLevel.Warning, "SIP: INVITE from {Source} refused by Ncco:Limits (503, Retry-After {Seconds} s)")]
+    public static partial void InviteOverLimits(this ILogger logger, object source, double seconds);
+
+    [LoggerMessage(4014, LogLevel.Information, "SIP: INVITE for {User} from {Source}: the offer cannot be answered (488): {Reason}")]
+    public static partial void OfferUnanswerable(this ILogger logger, string? user, object source, string reason);
+
+    [LoggerMessage(4015, LogLevel.Warning, "SIP: INVITE for {User} from {Source} refused ({Status}, {Reason})")]
+    public static partial void InviteRefused(this ILogger logger, string? user, object source, int status, string reason);
+
+    [LoggerMessage(4016, LogLevel.Warning, "SIP: phone endpoint number is not E.164 ({Error}): failed/cannot_route")]
+    public static partial void NumberNotE164(this ILogger logger, string? error);
+
+    [LoggerMessage(4017, LogLevel.Information, "SIP: no trunk serves {Number}: failed/cannot_route")]
+    public static partial void NoTrunkServes(this ILogger logger, string number);
+
+    [LoggerMessage(4020, LogLevel.Warning, "SIP trunk {Trunk}: REGISTER to {Registrar} could not be sent: {Reason}; retrying in {Seconds} s")]
+    public static partial void RegisterNotSent(this ILogger logger, string trunk, SipUri registrar, string reason, int seconds);
+
+    [LoggerMessage(4021, LogLevel.Warning, "SIP trunk {Trunk}: registration failed with {Status} {Reason}; retrying in {Seconds} s")]
+    public static partial void RegistrationFailed(this ILogger logger, string trunk, int? status, string? reason, int seconds);
+
+    [LoggerMessage(4022, LogLevel.Information, "SIP trunk {Trunk}: registered as {Aor} for {Seconds} s")]
+    public static partial void Registered(this ILogger logger, string trunk, SipUri aor, int seconds);
+
+    // Refreshes are routine: only a change of state is worth an information line.
+    [LoggerMessage(4023, LogLevel.Debug, "SIP trunk {Trunk}: registered as {Aor} for {Seconds} s")]
+    public static partial void RegistrationRefreshed(this ILogger logger, string trunk, SipUri aor, int seconds);
+
+    [LoggerMessage(4024, LogLevel.Debug, "SIP: de-registration of {Aor} not confirmed: {Reason}")]
+    public static partial void DeregistrationNotConfirmed(this ILogger logger, SipUri aor, string reason);
 }

@@ -23,13 +23,13 @@ internal static class SipTrunkDialPlan
     {
         if (E164.Normalize(endpoint.Number, out var error) is not { } digits)
         {
-            logger.LogWarning("SIP: phone endpoint number is not E.164 ({Error}): failed/cannot_route", error);
+            logger.NumberNotE164(error);
             return new SipDialTarget(null);
         }
         var trunk = settings.Trunks.FirstOrDefault(t => t.Serves(digits));
         if (trunk is null)
         {
-            logger.LogInformation("SIP: no trunk serves {Number}: failed/cannot_route", digits);
+            logger.NoTrunkServes(digits);
             return new SipDialTarget(null);
         }
         if (origin is not { Authenticated: true } && !trunk.AllowUnauthenticatedOrigins)

@@ -56,22 +56,29 @@ internal sealed class SipTrunkRegistrations : IAsyncDisposable
         // transport that cannot reach it) this loop tries again, so a trunk that comes back later still registers.
         while (!cancellationToken.IsCancellationRequested)
         {
+            var span = SipTracing.StartRegister(trunk.Name, registrar.ToString(), aor.ToString(), trunk.RegisterExpiry!.Value);
             try
             {
                 var registration = await agent.RegisterAsync(registrar, aor, trunk.RegisterExpiry!.Value, trunk.Credentials, cancellationToken);
+                SipTracing.EndRegister(span, registration.LastResponse?.StatusCode, registration.LastResponse?.ReasonPhrase, registration.IsRegistered);
                 lock (_registrations) _registrations.Add(registration);
-                registration.Responded += (r, response) => Report(trunk, r, response);
+                registration.Responded += (r, response) =>
+                {
+                    SipTracing.RegisterRefreshed(trunk.Name, registrar.ToString(), aor.ToString(), trunk.RegisterExpiry!.Value, response?.StatusCode, response?.ReasonPhrase, r.IsRegistered);
+                    Report(trunk, r, response);
+                };
                 Report(trunk, registration, registration.LastResponse);
                 return;
             }
             catch (OperationCanceledException)
             {
+                SipTracing.EndRegister(span, null, "the host is stopping", registered: false);
                 return; // the host is stopping
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogWarning("SIP trunk {Trunk}: REGISTER to {Registrar} could not be sent: {Reason}; retrying in {Seconds} s", trunk.Name, registrar,
-                    e.Message, (int)RetryAfterSendFailure.TotalSeconds);
+                SipTracing.EndRegister(span, null, e.Message, registered: false);
+                _logger.RegisterNotSent(trunk.Name, registrar, e.Message, (int)RetryAfterSendFailure.TotalSeconds);
             }
             try
             {
@@ -92,14 +99,13 @@ internal sealed class SipTrunkRegistrations : IAsyncDisposable
         if (now)
         {
             // Refreshes are routine: only a change of state is worth an information line.
-            var level = before ? LogLevel.Debug : LogLevel.Information;
-            _logger.Log(level, "SIP trunk {Trunk}: registered as {Aor} for {Seconds} s", trunk.Name, registration.AddressOfRecord,
-                (int)(registration.GrantedExpiry ?? registration.RequestedExpiry).TotalSeconds);
+            var seconds = (int)(registration.GrantedExpiry ?? registration.RequestedExpiry).TotalSeconds;
+            if (before) _logger.RegistrationRefreshed(trunk.Name, registration.AddressOfRecord, seconds);
+            else _logger.Registered(trunk.Name, registration.AddressOfRecord, seconds);
         }
         else
         {
-            _logger.LogWarning("SIP trunk {Trunk}: registration failed with {Status} {Reason}; retrying in {Seconds} s", trunk.Name,
-                response?.StatusCode, response?.ReasonPhrase, (int)registration.RetryAfterFailure.TotalSeconds);
+            _logger.RegistrationFailed(trunk.Name, response?.StatusCode, response?.ReasonPhrase, (int)registration.RetryAfterFailure.TotalSeconds);
         }
     }
 
@@ -116,7 +122,7 @@ internal sealed class SipTrunkRegistrations : IAsyncDisposable
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException)
             {
-                _logger.LogDebug("SIP: de-registration of {Aor} not confirmed: {Reason}", registration.AddressOfRecord, e.Message);
+                _logger.DeregistrationNotConfirmed(registration.AddressOfRecord, e.Message);
             }
         }
     }
