@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Ncco and Asterisk side by side under the same SIPp load, one table.
 #
-# Every call: answer, a looping 8 kHz prompt (Ncco: `stream` with loop 0 and bargeIn, then `input` DTMF; Asterisk:
+# Every call: answer, a looping 8 kHz prompt (Ncco: `stream` with loop 0 and bargeIn, then `input` DTMF — three
+# times, as input's timeOut is at most 10 s, then the prompt until the caller hangs up; Asterisk:
 # Background() of the same WAV in a loop with in-band DTMF detection), SIPp sending G.711 A-law speech.
 # Steps (STEPS overrides): c100 c250 c500 — that many concurrent ~29 s calls (placed at MEDIA_RATE cps), and
 # cps200 — 200 calls per second for CPS_SECONDS seconds, 3 s calls (≈600 up at once).
 # Targets, each on its own, one after the other, same ports and steps:
 #   ncco            this tree's src/Ncco.Cli (Release build)
 #   ncco@REV        only with NCCO_BASELINE=REV: that commit, built in a temporary git worktree ("before")
-#   asterisk        only with ASTERISK_PREFIX=/path/to/install (sbin/asterisk, chan_sip): see README.md to build it
+#   asterisk        only with ASTERISK_PREFIX=/path/to/install (sbin/asterisk, chan_sip): see README.md to build it;
+#                   ASTERISK_ARGS adds options (e.g. "-p": real-time priority, as Ncco's media threads ask for a raised one)
 # Per step: server CPU-seconds (utime+stime of its process), peak RSS, failed calls (SIPp), and from a tcpdump capture
 # of the server's RTP: jitter |D| p95/max, largest gap, % of packets off cadence (|D| > 10 ms), whole-sender stalls
 # (rtp_stats.py), and Ncco's late media ticks (ncco_media_frames_late_total from /metrics).
@@ -46,7 +48,12 @@ PY
 mkdir -p "$work/www" && cp "$work/prompt.wav" "$work/www/prompt.wav"
 cat >"$work/ncco.json" <<NCCO
 [{"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
- {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":30}}]
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0}]
 NCCO
 python3 - "$HOOK_PORT" "$work/ncco.json" "$work/www" <<'PY' & pids+=($!)
 import http.server, os, sys
@@ -81,7 +88,9 @@ build_ncco() { # dir -> prints the Ncco.Cli.dll path
   echo "$1/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
 }
 targets=("ncco=$(build_ncco "$root")")
-if [[ -n ${NCCO_BASELINE:-} ]]; then
+if [[ ${NCCO_BASELINE:-} == *.dll ]]; then
+  targets=("ncco@baseline=$NCCO_BASELINE" "${targets[@]}")   # an already built Ncco.Cli.dll
+elif [[ -n ${NCCO_BASELINE:-} ]]; then
   git -C "$root" worktree add --detach "$work/baseline" "$NCCO_BASELINE" >/dev/null 2>&1
   cleanup_baseline() { git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null || true; }
   targets=("ncco@$NCCO_BASELINE=$(build_ncco "$work/baseline")" "${targets[@]}")
@@ -120,7 +129,7 @@ start_ncco() { # dll [extra settings and environment variables]
 }
 start_asterisk() { # prefix: a minimal configuration in a temp dir (nothing is written into the install)
   local prefix=$1 etc="$work/asterisk/etc" run="$work/asterisk"
-  mkdir -p "$etc" "$run/run" "$run/log" "$run/spool" "$run/lib" "$run/sounds"
+  mkdir -p "$etc" "$run/run" "$run/log" "$run/spool" "$run/lib/keys" "$run/sounds"
   cp "$work/prompt.wav" "$run/sounds/prompt.wav"
   cat >"$etc/asterisk.conf" <<EOF
 [directories]
@@ -129,7 +138,7 @@ astmoddir => $prefix/lib/asterisk/modules
 astvarlibdir => $run/lib
 astdbdir => $run/lib
 astkeydir => $run/lib
-astdatadir => $run/lib
+astdatadir => $prefix/var/lib/asterisk
 astagidir => $run/lib
 astspooldir => $run/spool
 astrundir => $run/run
@@ -139,7 +148,8 @@ astsbindir => $prefix/sbin
 maxcalls = 5000
 maxload = 0
 EOF
-  # Only what the calls need: chan_sip, the dialplan, the apps, G.711 and the WAV format (RTP is in the core).
+  # Only what the calls need: chan_sip (and the two modules it links against), RTP, the dialplan, Playback, G.711, WAV.
+  # astdatadir is the install's: the core refuses to start without its XML documentation.
   cat >"$etc/modules.conf" <<'EOF'
 [modules]
 autoload = no
@@ -147,13 +157,13 @@ load => res_rtp_asterisk.so
 load => chan_sip.so
 load => pbx_config.so
 load => app_playback.so
-load => app_stack.so
+load => res_crypto.so
+load => res_http_websocket.so
 load => func_timeout.so
 load => codec_alaw.so
 load => codec_ulaw.so
 load => codec_a_mu.so
 load => format_wav.so
-load => res_musiconhold.so
 EOF
   cat >"$etc/sip.conf" <<EOF
 [general]
@@ -180,8 +190,8 @@ exten => demo,1,Answer()
 exten => _[0-9*#],1,Goto(demo,loop)
 EOF
   printf '[logfiles]\nconsole => error\n' >"$etc/logger.conf"
-  : >"$etc/cdr.conf"; : >"$etc/cel.conf"; : >"$etc/musiconhold.conf"
-  "$prefix/sbin/asterisk" -C "$etc/asterisk.conf" -f -n -q >"$run/console.log" 2>&1 </dev/null & server=$!; pids+=($server)
+  : >"$etc/cdr.conf"; : >"$etc/cel.conf"
+  "$prefix/sbin/asterisk" -C "$etc/asterisk.conf" -f -n -q ${ASTERISK_ARGS:-} >"$run/console.log" 2>&1 </dev/null & server=$!; pids+=($server)
   for _ in $(seq 1 60); do
     "$prefix/sbin/asterisk" -C "$etc/asterisk.conf" -rx "sip show settings" 2>/dev/null | grep -q "UDP Bindaddress" && return 0
     sleep 0.5
@@ -211,10 +221,11 @@ run_step() { # target step
   local target=$1 step=$2 name="$1-$2" args limit
   name=${name//[@\/]/_}
   case $step in
-    c*) local n=${step#c}; limit=$((n / MEDIA_RATE + 29 + 60))
-        args=(-sf "$load/uac-media.xml" -r "$MEDIA_RATE" -m "$n" -l "$n") ;;
     cps*) local r=${step#cps}; limit=$((CPS_SECONDS + 3 + 60))
         args=(-sf "$load/uac-setup.xml" -r "$r" -m $((r * CPS_SECONDS)) -l $((r * 6)) -d 3000) ;;
+    c*) local n=${step#c}; limit=$((n / MEDIA_RATE + 29 + 60))
+        args=(-sf "$load/uac-media.xml" -r "$MEDIA_RATE" -m "$n" -l "$n") ;;
+    *) echo "unknown step $step"; exit 1 ;;
   esac
   tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
   sleep 1
@@ -255,7 +266,7 @@ for entry in "${targets[@]}"; do
   done
   stop_server
 done
-[[ -n ${NCCO_BASELINE:-} ]] && cleanup_baseline
+[[ -n ${NCCO_BASELINE:-} && ${NCCO_BASELINE} != *.dll ]] && cleanup_baseline
 
 echo
 echo "| server | step | calls | failed | CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | load avg at start |"
