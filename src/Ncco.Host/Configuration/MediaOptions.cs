@@ -1,3 +1,5 @@
+using Ncco.Media.Pcm;
+
 namespace Ncco.Host.Configuration;
 
 /// <summary>Settings of the media thread (<c>Ncco:Media</c>).</summary>
@@ -22,6 +24,14 @@ public sealed class MediaOptions
     /// </summary>
     public int TtsCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// How the media threads ask Linux to schedule them: <c>High</c> (default: nice −10, so a due 20 ms tick preempts
+    /// builds and other services instead of queueing behind them on a busy machine), <c>Realtime</c> (SCHED_RR, like
+    /// <c>asterisk -p</c>) or <c>Normal</c>. Raising needs CAP_SYS_NICE; without it the host logs a warning once and
+    /// the threads run at normal priority. Only the media threads are raised, never the process.
+    /// </summary>
+    public MediaThreadPriority ThreadPriority { get; set; } = MediaThreadPriority.High;
+
     /// <summary>The worker count to use: <see cref="Workers"/>, or for 0 the processor count capped at 8.</summary>
     public int EffectiveWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -32,5 +42,7 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:Workers is {Workers}: must be 0 (one per processor) to {MaxWorkers}");
         if (TtsCacheMegabytes is < 0 or > MaxTtsCacheMegabytes)
             throw new InvalidOperationException($"Ncco:Media:TtsCacheMegabytes is {TtsCacheMegabytes}: must be 0 (no cache) to {MaxTtsCacheMegabytes}");
+        if (!Enum.IsDefined(ThreadPriority))
+            throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
     }
 }

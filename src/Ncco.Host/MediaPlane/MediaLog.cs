@@ -18,6 +18,9 @@ internal static partial class MediaLog
     [LoggerMessage(3003, LogLevel.Error, "Media worker {Index} failed a tick")]
     public static partial void WorkerFailed(this ILogger logger, Exception exception, int index);
 
+    [LoggerMessage(3004, LogLevel.Warning, "Media thread {Thread} runs at normal priority ({Priority} refused: {Reason}); ticks may be late on a busy machine")]
+    public static partial void PriorityRefused(this ILogger logger, string thread, Ncco.Media.Pcm.MediaThreadPriority priority, string reason);
+
     [LoggerMessage(3010, LogLevel.Warning, "Leg {LegId}: cannot play {Kind}: {Reason}")]
     public static partial void CannotPlay(this ILogger logger, string legId, Ncco.Legs.PlaybackKind kind, string reason);
 

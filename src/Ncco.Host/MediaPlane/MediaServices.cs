@@ -72,7 +72,7 @@ public sealed class MediaServices : IAsyncDisposable
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
-        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers);
+        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority);
     }
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>

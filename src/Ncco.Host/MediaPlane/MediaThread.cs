@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ncco.Legs;
 using Ncco.Media.Mixing;
+using Ncco.Media.Native;
 using Ncco.Media.Pcm;
 
 namespace Ncco.Host.MediaPlane;
@@ -43,13 +44,15 @@ internal sealed class MediaThread : IAsyncDisposable
     private readonly Task _loop;
 
     private readonly MediaTickWorkers? _workers;
+    private readonly MediaThreadPriority _priority;
 
     // The TimeProvider timestamp of the last wake-up of the clock (0 before the first), for the health check.
     private long _lastTick;
 
     // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
     // ticking thread, the deterministic default for tests).
-    public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1)
+    public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1,
+        MediaThreadPriority priority = MediaThreadPriority.Normal)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _time = time;
@@ -57,7 +60,8 @@ internal sealed class MediaThread : IAsyncDisposable
         Renderer = renderer;
         Recognizer = recognizer;
         _logger = logger;
-        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger);
+        _priority = priority;
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority);
         _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
@@ -301,6 +305,7 @@ internal sealed class MediaThread : IAsyncDisposable
 
     private void Run(CancellationToken cancellationToken)
     {
+        ApplyPriority(_priority, _logger);
         var clock = new MediaClock(_time);
         while (true)
         {
@@ -311,6 +316,12 @@ internal sealed class MediaThread : IAsyncDisposable
             var run = Math.Min(frames, MaxCatchUpFrames);
             for (var i = 0; i < run; i++) Tick();
         }
+    }
+
+    /// <summary>Raises the calling media thread's scheduling priority; a refusal is logged and the thread runs on at normal priority.</summary>
+    internal static void ApplyPriority(MediaThreadPriority priority, ILogger logger)
+    {
+        if (!MediaThreadScheduling.TryApply(priority, out var error)) logger.PriorityRefused(Thread.CurrentThread.Name ?? "media", priority, error ?? "");
     }
 
     public async ValueTask DisposeAsync()

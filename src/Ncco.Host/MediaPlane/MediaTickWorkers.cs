@@ -1,3 +1,5 @@
+using Ncco.Media.Pcm;
+
 namespace Ncco.Host.MediaPlane;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal sealed class MediaTickWorkers : IDisposable
     private readonly ILogger _logger;
     private volatile bool _stopping;
 
-    public MediaTickWorkers(int count, Action<int> work, ILogger logger)
+    public MediaTickWorkers(int count, Action<int> work, ILogger logger, MediaThreadPriority priority = MediaThreadPriority.Normal)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         Count = count;
@@ -32,7 +34,11 @@ internal sealed class MediaTickWorkers : IDisposable
         for (var i = 0; i < _helpers.Length; i++)
         {
             var index = i + 1;
-            _helpers[i] = new Thread(() => Loop(index)) { IsBackground = true, Name = $"ncco-media-{index}" };
+            _helpers[i] = new Thread(() =>
+            {
+                MediaThread.ApplyPriority(priority, logger);
+                Loop(index);
+            }) { IsBackground = true, Name = $"ncco-media-{index}" };
             _helpers[i].Start();
         }
     }

@@ -24,4 +24,12 @@ public class MediaOptionsTests
         Assert.Equal(3, new MediaOptions { Workers = 3 }.EffectiveWorkers);
         Assert.Equal(64, options.TtsCacheMegabytes);
     }
+
+    [Fact]
+    public void Media_threads_ask_for_high_priority_by_default_and_an_unknown_priority_is_refused_by_name()
+    {
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.High, new MediaOptions().ThreadPriority);
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { ThreadPriority = (Ncco.Media.Pcm.MediaThreadPriority)7 }.Validate());
+        Assert.StartsWith("Ncco:Media:ThreadPriority", error.Message, StringComparison.Ordinal);
+    }
 }

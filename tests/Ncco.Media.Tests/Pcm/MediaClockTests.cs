@@ -61,4 +61,50 @@ public class MediaClockTests
         Assert.InRange(waited.Elapsed.TotalMilliseconds, 190, 2000);
         Assert.Equal(frames, clock.Ticks);
     }
+
+    [Fact]
+    public void The_precise_path_sleeps_until_the_spin_window_before_the_deadline_then_spins()
+    {
+        var frame = PcmFormat.FrameDuration.Ticks;
+        var spin = MediaClock.SpinWindow.Ticks;
+        // A whole frame ahead: sleep all of it but the spin window.
+        Assert.Equal(frame - spin, MediaClock.PreciseSleepTicks(frame));
+        // 5 ms ahead: sleep to 200 µs before the deadline (not rounded to milliseconds).
+        Assert.Equal(TimeSpan.FromMilliseconds(5).Ticks - spin, MediaClock.PreciseSleepTicks(TimeSpan.FromMilliseconds(5).Ticks));
+        // Inside the spin window, or at the deadline: no sleep (spin).
+        Assert.Equal(0, MediaClock.PreciseSleepTicks(spin));
+        Assert.Equal(0, MediaClock.PreciseSleepTicks(spin / 2));
+        Assert.Equal(0, MediaClock.PreciseSleepTicks(0));
+        // Never more than a frame, so cancellation is seen within one.
+        Assert.Equal(frame, MediaClock.PreciseSleepTicks(10 * frame));
+    }
+
+    [Fact]
+    public void The_portable_path_waits_whole_milliseconds_rounded_up_between_1_and_a_frame()
+    {
+        Assert.Equal(1, MediaClock.MillisecondWait(1));
+        Assert.Equal(1, MediaClock.MillisecondWait(TimeSpan.TicksPerMillisecond));
+        Assert.Equal(2, MediaClock.MillisecondWait(TimeSpan.TicksPerMillisecond + 1));
+        Assert.Equal(1, MediaClock.MillisecondWait(-5));
+        Assert.Equal(PcmFormat.FrameMilliseconds, MediaClock.MillisecondWait(TimeSpan.FromSeconds(3).Ticks));
+    }
+
+    [Fact]
+    public void Only_the_system_clock_on_Linux_is_paced_precisely()
+    {
+        Assert.False(new MediaClock(new SteppedTime()).IsPrecise);
+        Assert.Equal(OperatingSystem.IsLinux(), new MediaClock(TimeProvider.System).IsPrecise);
+    }
+
+    [Fact]
+    public void Precise_pacing_is_cancellable_while_spinning_or_sleeping()
+    {
+        var clock = new MediaClock(TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        // Already cancelled: a call reports the deadlines already due (if any), and once caught up returns 0 instead of
+        // sleeping or spinning to the next one. Bounded: a machine too busy to catch up in 100 calls fails the test.
+        var calls = 0;
+        while (clock.WaitForNextTick(stop.Token) != 0) Assert.True(++calls < 100);
+    }
 }

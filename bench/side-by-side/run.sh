@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Ncco and Asterisk side by side under the same SIPp load, one table.
+#
+# Every call: answer, a looping 8 kHz prompt (Ncco: `stream` with loop 0 and bargeIn, then `input` DTMF — three
+# times, as input's timeOut is at most 10 s, then the prompt until the caller hangs up; Asterisk:
+# Background() of the same WAV in a loop with in-band DTMF detection), SIPp sending G.711 A-law speech.
+# Steps (STEPS overrides): c100 c250 c500 — that many concurrent ~29 s calls (placed at MEDIA_RATE cps), and
+# cps200 — 200 calls per second for CPS_SECONDS seconds, 3 s calls (≈600 up at once).
+# Targets, each on its own, one after the other, same ports and steps:
+#   ncco            this tree's src/Ncco.Cli (Release build)
+#   ncco@REV        only with NCCO_BASELINE=REV: that commit, built in a temporary git worktree ("before")
+#   asterisk        only with ASTERISK_PREFIX=/path/to/install (sbin/asterisk, chan_sip): see README.md to build it;
+#                   ASTERISK_ARGS adds options (e.g. "-p": real-time priority, as Ncco's media threads ask for a raised one)
+# Per step: server CPU-seconds (utime+stime of its process), peak RSS, failed calls (SIPp), and from a tcpdump capture
+# of the server's RTP: jitter |D| p95/max, largest gap, % of packets off cadence (|D| > 10 ms), whole-sender stalls
+# (rtp_stats.py), and Ncco's late media ticks (ncco_media_frames_late_total from /metrics).
+# Usage: [ASTERISK_PREFIX=/work/asterisk] [NCCO_BASELINE=main] [STEPS="c100 c250 c500 cps200"] bench/side-by-side/run.sh
+# Needs: sipp, tcpdump, python3, the .NET SDK (`.ci/deps/sip.sh`; `apt-get install tcpdump`). Loopback only, every step
+# bounded in calls and time, every process stopped on exit.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+root=$PWD
+here=$root/bench/side-by-side
+load=$root/bench/sip-load
+STEPS=${STEPS:-"c100 c250 c500 cps200"}
+MEDIA_RATE=${MEDIA_RATE:-50}
+CPS_SECONDS=${CPS_SECONDS:-10}
+SIP_PORT=${SIP_PORT:-25160}
+HTTP_PORT=${HTTP_PORT:-28180}
+HOOK_PORT=${HOOK_PORT:-28190}
+SIPP_PORT=${SIPP_PORT:-25170}
+SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-40000}
+RTP_FIRST=${RTP_FIRST:-35000}
+RTP_LAST=${RTP_LAST:-39999}
+SOURCES=${SOURCES:-100}
+HOST_ARGS=${HOST_ARGS:-}
+source "$root/bench/lib/processes.sh" side-by-side
+for tool in sipp tcpdump python3; do command -v $tool >/dev/null || { echo "needs $tool"; exit 1; }; done
+
+# ---- the shared pieces ------------------------------------------------------------------------------------------
+# The prompt: 8 kHz 16-bit mono WAV, 4 s (a tone sweep and noise bursts, so it is not silence-suppressed anywhere).
+sox -n -r 8000 -b 16 -c 1 "$work/prompt.wav" synth 2 sine 300-3000 synth 2 pinknoise vol 0.3 2>/dev/null \
+  || python3 - "$work/prompt.wav" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * (300 + i / 10) * i / 8000))) for i in range(32000)))
+PY
+mkdir -p "$work/www" && cp "$work/prompt.wav" "$work/www/prompt.wav"
+cat >"$work/ncco.json" <<NCCO
+[{"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0,"bargeIn":true},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
+ {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0}]
+NCCO
+python3 - "$HOOK_PORT" "$work/ncco.json" "$work/www" <<'PY' & pids+=($!)
+import http.server, os, sys
+port, ncco, www = int(sys.argv[1]), open(sys.argv[2], "rb").read(), sys.argv[3]
+prompt = open(os.path.join(www, "prompt.wav"), "rb").read()
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def reply(self, body, kind):
+        self.send_response(200); self.send_header("Content-Type", kind); self.send_header("Content-Length", str(len(body)))
+        self.end_headers(); self.wfile.write(body)
+    def do_GET(self):
+        if self.path.startswith("/prompt.wav"): self.reply(prompt, "audio/wav")
+        else: self.reply(ncco if self.path.startswith("/answer") else b"", "application/json")
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n: self.rfile.read(n)
+        self.reply(b"", "application/json")
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer.daemon_threads = True
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+
+sources=()
+if (( SOURCES > 1 )); then
+  { echo SEQUENTIAL; for i in $(seq 1 "$SOURCES"); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
+  sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
+fi
+
+# ---- targets ---------------------------------------------------------------------------------------------------
+build_ncco() { # dir -> prints the Ncco.Cli.dll path
+  dotnet build "$1/src/Ncco.Cli" -c Release -v q -nologo >"$work/build-$(basename "$1").log" 2>&1 || { cat "$work/build-$(basename "$1").log" >&2; exit 1; }
+  echo "$1/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
+}
+targets=("ncco=$(build_ncco "$root")")
+if [[ ${NCCO_BASELINE:-} == *.dll ]]; then
+  targets=("ncco@baseline=$NCCO_BASELINE" "${targets[@]}")   # an already built Ncco.Cli.dll
+elif [[ -n ${NCCO_BASELINE:-} ]]; then
+  git -C "$root" worktree add --detach "$work/baseline" "$NCCO_BASELINE" >/dev/null 2>&1
+  cleanup_baseline() { git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null || true; }
+  targets=("ncco@$NCCO_BASELINE=$(build_ncco "$work/baseline")" "${targets[@]}")
+fi
+# NCCO_VARIANTS="name:ARG ARG;name2:ARG": this tree's build again with extra settings; an ARG of the form NAME=VALUE
+# (not starting with --) is an environment variable, e.g. "normal:--Ncco:Media:ThreadPriority=Normal;gcserver:DOTNET_gcServer=1".
+declare -A variant_args=()
+if [[ -n ${NCCO_VARIANTS:-} ]]; then
+  IFS=';' read -ra variants <<<"$NCCO_VARIANTS"
+  for v in "${variants[@]}"; do
+    targets+=("ncco+${v%%:*}=${targets[-1]#*=}")
+    variant_args["ncco+${v%%:*}"]=${v#*:}
+  done
+fi
+[[ -n ${ASTERISK_PREFIX:-} ]] && targets+=("asterisk=$ASTERISK_PREFIX")
+
+server=""   # pid of the process being measured
+http_ok() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1; }
+start_ncco() { # dll [extra settings and environment variables]
+  local data="$work/data-$RANDOM" env=() extra=() a
+  for a in ${2:-}; do if [[ $a == --* ]]; then extra+=("$a"); else env+=("$a"); fi; done
+  env "${env[@]}" dotnet "$1" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$data" \
+    --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
+    --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=$RTP_FIRST --Ncco:Sip:RtpPortLast=$RTP_LAST \
+    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
+    --Logging:LogLevel:Default=Warning $HOST_ARGS "${extra[@]}" >"$work/host-$RANDOM.log" 2>&1 & server=$!; pids+=($server)
+  for _ in $(seq 1 120); do http_ok && break; sleep 0.5; done
+  http_ok || { echo "Ncco did not start"; exit 1; }
+  local demo=d3e40000-0000-4000-8000-000000000001
+  for _ in $(seq 1 20); do
+    curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
+      -d "{\"name\":\"side by side\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
+      >/dev/null && break
+    sleep 0.5
+  done
+}
+start_asterisk() { # prefix: a minimal configuration in a temp dir (nothing is written into the install)
+  local prefix=$1 etc="$work/asterisk/etc" run="$work/asterisk"
+  mkdir -p "$etc" "$run/run" "$run/log" "$run/spool" "$run/lib/keys" "$run/sounds"
+  cp "$work/prompt.wav" "$run/sounds/prompt.wav"
+  cat >"$etc/asterisk.conf" <<EOF
+[directories]
+astetcdir => $etc
+astmoddir => $prefix/lib/asterisk/modules
+astvarlibdir => $run/lib
+astdbdir => $run/lib
+astkeydir => $run/lib
+astdatadir => $prefix/var/lib/asterisk
+astagidir => $run/lib
+astspooldir => $run/spool
+astrundir => $run/run
+astlogdir => $run/log
+astsbindir => $prefix/sbin
+[options]
+maxcalls = 5000
+maxload = 0
+EOF
+  # Only what the calls need: chan_sip (and the two modules it links against), RTP, the dialplan, Playback, G.711, WAV.
+  # astdatadir is the install's: the core refuses to start without its XML documentation.
+  cat >"$etc/modules.conf" <<'EOF'
+[modules]
+autoload = no
+load => res_rtp_asterisk.so
+load => chan_sip.so
+load => pbx_config.so
+load => app_playback.so
+load => res_crypto.so
+load => res_http_websocket.so
+load => func_timeout.so
+load => codec_alaw.so
+load => codec_ulaw.so
+load => codec_a_mu.so
+load => format_wav.so
+EOF
+  cat >"$etc/sip.conf" <<EOF
+[general]
+udpbindaddr = 127.0.0.1:$SIP_PORT
+context = bench
+allowguest = yes
+disallow = all
+allow = alaw,ulaw
+; in-band: Asterisk decodes every call's audio and runs its DSP DTMF detector on it, as Ncco's input action does
+dtmfmode = inband
+rtptimeout = 0
+alwaysauthreject = no
+EOF
+  cat >"$etc/rtp.conf" <<EOF
+[general]
+rtpstart = $RTP_FIRST
+rtpend = $RTP_LAST
+EOF
+  cat >"$etc/extensions.conf" <<EOF
+[bench]
+exten => demo,1,Answer()
+ same => n(loop),Background($run/sounds/prompt)
+ same => n,Goto(loop)
+exten => _[0-9*#],1,Goto(demo,loop)
+EOF
+  printf '[logfiles]\nconsole => error\n' >"$etc/logger.conf"
+  : >"$etc/cdr.conf"; : >"$etc/cel.conf"
+  "$prefix/sbin/asterisk" -C "$etc/asterisk.conf" -f -n -q ${ASTERISK_ARGS:-} >"$run/console.log" 2>&1 </dev/null & server=$!; pids+=($server)
+  for _ in $(seq 1 60); do
+    "$prefix/sbin/asterisk" -C "$etc/asterisk.conf" -rx "sip show settings" 2>/dev/null | grep -q "UDP Bindaddress" && return 0
+    sleep 0.5
+  done
+  echo "Asterisk did not start"; cat "$run/console.log"; exit 1
+}
+stop_server() {
+  kill "$server" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$server" 2>/dev/null || true
+  sleep 1
+}
+
+cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$server/stat"; }
+late() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null | awk '/^ncco_media_frames_late_total/ {print $2; exit}'; }
+rss_peak() { # samples RSS every 0.5 s until the file $1 exists; prints the peak in MiB
+  local peak=0 r
+  while [[ ! -e $1 ]]; do
+    r=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0); (( r > peak )) && peak=$r
+    sleep 0.5
+  done
+  echo $((peak / 1024))
+}
+
+results="$work/results.tsv"
+run_step() { # target step
+  local target=$1 step=$2 name="$1-$2" args limit
+  name=${name//[@\/]/_}
+  case $step in
+    cps*) local r=${step#cps}; limit=$((CPS_SECONDS + 3 + 60))
+        args=(-sf "$load/uac-setup.xml" -r "$r" -m $((r * CPS_SECONDS)) -l $((r * 6)) -d 3000) ;;
+    c*) local n=${step#c}; limit=$((n / MEDIA_RATE + 29 + 60))
+        args=(-sf "$load/uac-media.xml" -r "$MEDIA_RATE" -m "$n" -l "$n") ;;
+    *) echo "unknown step $step"; exit 1 ;;
+  esac
+  tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
+  sleep 1
+  rm -f "$work/$name.done"; rss_peak "$work/$name.done" >"$work/$name.rss" & local sampler=$!
+  local cpu0 late0; cpu0=$(cpu); late0=$(late || true)
+  local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
+  ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
+      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
+      >"$work/$name.out" 2>&1 ) || true
+  local cpu1 late1; cpu1=$(cpu); late1=$(late || true)
+  touch "$work/$name.done"; wait $sampler || true
+  sleep 1; kill -INT $dump 2>/dev/null; wait $dump 2>/dev/null || true
+  local failed created
+  created=$(python3 -c "import csv,sys; r=[x for x in csv.reader(open(sys.argv[1]),delimiter=';')]; d=dict(zip(r[0],r[-1])); print(d['TotalCallCreated'], d['FailedCall(C)'])" "$work/$name.csv" 2>/dev/null || echo "? ?")
+  failed=${created#* }; created=${created% *}
+  local lateticks="n/a"
+  [[ -n $late0 && -n $late1 ]] && lateticks=$(python3 -c "print(int(float('$late1') - float('$late0')))")
+  local rtp; rtp=$(python3 "$here/rtp_stats.py" "$work/$name.pcap" --json)
+  python3 - "$results" "$target" "$step" "$created" "$failed" "$(python3 -c "print(round($cpu1 - $cpu0, 1))")" "$(cat "$work/$name.rss")" "$lateticks" "$load0" "$rtp" <<'PY'
+import json, sys
+path, target, step, created, failed, cpu, rss, late, load, rtp = sys.argv[1:]
+r = json.loads(rtp)
+with open(path, "a") as f:
+    f.write("\t".join([target, step, created, failed, cpu, rss, f"{r['jitter_p95_ms']:.2f}", f"{r['jitter_max_ms']:.1f}",
+                       f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"])]) + "\n")
+PY
+  tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}'
+  rm -f "$work/$name.pcap"
+}
+
+for entry in "${targets[@]}"; do
+  target=${entry%%=*}; what=${entry#*=}
+  echo "== $target"
+  if [[ $target == asterisk ]]; then start_asterisk "$what"; else start_ncco "$what" "${variant_args[$target]:-}"; fi
+  for step in $STEPS; do
+    run_step "$target" "$step"
+    sleep 5   # the last calls' BYEs and records settle
+  done
+  stop_server
+done
+[[ -n ${NCCO_BASELINE:-} && ${NCCO_BASELINE} != *.dll ]] && cleanup_baseline
+
+echo
+echo "| server | step | calls | failed | CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | load avg at start |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14}' "$results"
+# Ratios against the first target in the list for the same step (CPU-s and RSS).
+python3 - "$results" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+targets = list(dict.fromkeys(r[0] for r in rows))
+if len(targets) > 1:
+    print("\nratios (CPU-s, peak RSS, jitter p95) of each server to " + targets[-1] + " per step:")
+    base = {r[1]: r for r in rows if r[0] == targets[-1]}
+    for r in rows:
+        b = base.get(r[1])
+        if r[0] == targets[-1] or not b: continue
+        f = lambda i: f"{float(r[i]) / float(b[i]):.2f}×" if float(b[i]) else "n/a"
+        print(f"  {r[0]} {r[1]}: CPU {f(4)}, RSS {f(5)}, jitter p95 {f(6)}")
+PY

@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using Ncco.Media.Pcm;
+
+namespace Ncco.Media.Native;
+
+/// <summary>
+/// Scheduling of the calling thread for media work: its priority (<see cref="TryApply"/>) and sub-millisecond sleeps
+/// (<see cref="TrySleepPrecise"/>). Linux only; elsewhere both report that they did nothing, and callers keep the
+/// portable behaviour (normal priority, millisecond waits).
+/// </summary>
+/// <remarks>
+/// .NET's <see cref="Thread.Priority"/> does nothing on Linux, so the calls go to libc. They act on the calling thread
+/// only (its kernel thread id), never on the process: the host's other threads keep their normal share.
+/// </remarks>
+public static partial class MediaThreadScheduling
+{
+    private const int PrioProcess = 0;       // PRIO_PROCESS: with a thread id, setpriority acts on that thread
+    private const int SchedRoundRobin = 2;   // SCHED_RR
+    private const int ClockMonotonic = 1;    // CLOCK_MONOTONIC: Stopwatch's clock on Linux
+    private const int HighNice = -10;
+    private const int RealtimePriority = 10;
+
+    /// <summary>
+    /// Gives the calling thread <paramref name="priority"/>. Returns false with the reason (e.g. "setpriority: errno
+    /// 13 (EACCES)") when the system refused or is not Linux; the thread then keeps running at normal priority.
+    /// </summary>
+    public static bool TryApply(MediaThreadPriority priority, out string? error)
+    {
+        error = null;
+        if (priority == MediaThreadPriority.Normal) return true;
+        if (!OperatingSystem.IsLinux())
+        {
+            error = "thread priorities are only set on Linux";
+            return false;
+        }
+        var tid = GetTid();
+        if (priority == MediaThreadPriority.High)
+        {
+            if (SetPriority(PrioProcess, tid, HighNice) == 0) return true;
+            error = $"setpriority(nice {HighNice}) failed: errno {Marshal.GetLastPInvokeError()}";
+            return false;
+        }
+        var param = RealtimePriority;
+        if (SchedSetScheduler(tid, SchedRoundRobin, ref param) == 0) return true;
+        error = $"sched_setscheduler(SCHED_RR {RealtimePriority}) failed: errno {Marshal.GetLastPInvokeError()}";
+        return false;
+    }
+
+    /// <summary>
+    /// Sleeps the calling thread for <paramref name="duration"/> with nanosecond resolution (clock_nanosleep on the
+    /// monotonic clock). Returns false without sleeping where that is not available (not Linux): use a millisecond
+    /// wait then. Not cancellable: keep the duration short (the media clock sleeps at most one frame).
+    /// </summary>
+    public static bool TrySleepPrecise(TimeSpan duration)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        if (duration <= TimeSpan.Zero) return true;
+        var ticks = duration.Ticks;
+        var request = new TimeSpec { Seconds = ticks / TimeSpan.TicksPerSecond, Nanoseconds = ticks % TimeSpan.TicksPerSecond * 100 };
+        // EINTR (a signal) returns early: the clock re-reads the time and waits again, so no loop here.
+        _ = ClockNanosleep(ClockMonotonic, 0, in request, IntPtr.Zero);
+        return true;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetTid();
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int priority);
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    private static partial int SchedSetScheduler(int pid, int policy, ref int param);
+
+    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
+    private static partial int ClockNanosleep(int clock, int flags, in TimeSpec request, IntPtr remaining);
+}

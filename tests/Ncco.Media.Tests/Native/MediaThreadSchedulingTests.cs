@@ -1,0 +1,58 @@
+using Ncco.Media.Native;
+using Ncco.Media.Pcm;
+
+namespace Ncco.Media.Tests.Native;
+
+public class MediaThreadSchedulingTests
+{
+    // Each attempt runs on a throwaway thread: a raised priority must not stay on a test runner's thread.
+    private static (bool Applied, string? Error) OnFreshThread(MediaThreadPriority priority)
+    {
+        (bool, string?) result = default;
+        var thread = new Thread(() =>
+        {
+            var applied = MediaThreadScheduling.TryApply(priority, out var error);
+            result = (applied, error);
+        });
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    [Fact]
+    public void Normal_priority_asks_nothing_of_the_system()
+    {
+        Assert.Equal((true, null), OnFreshThread(MediaThreadPriority.Normal));
+    }
+
+    [Theory]
+    [InlineData(MediaThreadPriority.High, "setpriority")]
+    [InlineData(MediaThreadPriority.Realtime, "sched_setscheduler")]
+    public void A_raised_priority_is_applied_or_refused_with_the_call_and_errno(MediaThreadPriority priority, string call)
+    {
+        // Whether the system allows it depends on the privileges the tests run with (CAP_SYS_NICE); either way the
+        // answer must be consistent and a refusal must say which call failed and why.
+        var (applied, error) = OnFreshThread(priority);
+        if (applied)
+        {
+            Assert.True(OperatingSystem.IsLinux());
+            Assert.Null(error);
+        }
+        else if (OperatingSystem.IsLinux())
+        {
+            Assert.Contains(call, error, StringComparison.Ordinal);
+            Assert.Contains("errno", error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("thread priorities are only set on Linux", error);
+        }
+    }
+
+    [Fact]
+    public void A_precise_sleep_of_nothing_returns_at_once_where_it_is_supported()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), MediaThreadScheduling.TrySleepPrecise(TimeSpan.Zero));
+        Assert.Equal(OperatingSystem.IsLinux(), MediaThreadScheduling.TrySleepPrecise(TimeSpan.FromTicks(-1)));
+    }
+}
