@@ -45,6 +45,7 @@ public static class NccoPostgresExtensions
         services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) => new PostgresAccountCredentialsStore(provider.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<PostgresMembership>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());
+        services.AddSingleton<Ncco.Host.Cluster.ILegOwnerDirectory, PostgresLegOwnerDirectory>();
         return builder;
     }
 }
