@@ -145,6 +145,7 @@ public static class NccoHostExtensions
         app.MapApplicationsApi();
         Numbers.NumbersEndpoints.MapNumbersApi(app);
         app.MapCallsApi();
+        app.MapDrainEndpoints();
         app.MapFilesApi();
         app.MapNccoDashboard();
         return app;
