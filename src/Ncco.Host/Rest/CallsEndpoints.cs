@@ -75,7 +75,8 @@ public static class CallsEndpoints
             if (vms.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
             if (http.RequestServices.GetService<NodeAdmission>() is { SuspendedBecause: { } suspended })
                 return ErrorResults.Unavailable(http, $"This node takes no new calls: {suspended}.");
-            if (!limiter.TryAcquire(out var retryAfter))
+            var (acquired, retryAfter) = await limiter.TryAcquireAsync(http.RequestAborted);
+            if (!acquired)
             {
                 metrics.RateLimited();
                 return ErrorResults.TooManyRequests(http, retryAfter, "Too many calls created per second; try again after the Retry-After delay.");
