@@ -45,6 +45,19 @@ public static class NccoPostgresExtensions
         services.AddKeyedSingleton<IAccountCredentialsStore>(key, (provider, _) => new PostgresAccountCredentialsStore(provider.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<PostgresMembership>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());
+        services.AddSingleton<Ncco.Host.Cluster.ILegOwnerDirectory, PostgresLegOwnerDirectory>();
+        services.AddSingleton<Ncco.Host.Rest.ISharedCallRateWindow, PostgresCallRateWindow>();
+        // JWT replay rejection across nodes, unless the app registered its own store (Redis…): the host's in-memory
+        // default is replaced whichever of AddNccoHost and AddNccoPostgres comes first; with the SQLite store it stays.
+        var replay = services.LastOrDefault(d => d.ServiceType == typeof(IJtiReplayStore));
+        if (replay is null || replay.ImplementationType == typeof(JtiReplayCache))
+        {
+            if (replay is not null) services.Remove(replay);
+            services.AddSingleton<IJtiReplayStore>(provider =>
+                provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.Provider == StoreProvider.Postgres
+                    ? new PostgresJtiReplayStore(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>())
+                    : ActivatorUtilities.CreateInstance<JtiReplayCache>(provider));
+        }
         return builder;
     }
 }

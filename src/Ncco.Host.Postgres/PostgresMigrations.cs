@@ -105,5 +105,19 @@ internal static class PostgresMigrations
             );
             CREATE INDEX numbers_by_application ON numbers (application_id);
             """),
+        (8, """
+            CREATE TABLE jwt_replay (
+                application_id TEXT NOT NULL,
+                jti TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                PRIMARY KEY (application_id, jti)
+            );
+            CREATE INDEX jwt_replay_by_expiry ON jwt_replay (expires_at);
+            CREATE TABLE outbound_call_starts (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX outbound_call_starts_by_time ON outbound_call_starts (at);
+            """),
     ];
 }

@@ -56,6 +56,13 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<BasicAuthenticationFilter>();
         builder.Services.AddSingleton<ApplicationJwtFilter>();
+        builder.Services.AddSingleton<Cluster.ClusterHop>();
+        builder.Services.AddSingleton<Cluster.ClusterHopFilter>();
+        builder.Services.AddSingleton<Cluster.LegForwardingFilter>();
+        // The cluster's internal hop (used only when a shared store registers an ILegOwnerDirectory); no redirects:
+        // a hop goes to the node named, or fails.
+        builder.Services.AddHttpClient(Cluster.LegForwardingFilter.ClientName, client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = Cluster.LegForwardingFilter.Timeout, UseProxy = false });
 
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<NccoMetrics>();
@@ -138,6 +145,7 @@ public static class NccoHostExtensions
         app.MapApplicationsApi();
         Numbers.NumbersEndpoints.MapNumbersApi(app);
         app.MapCallsApi();
+        app.MapDrainEndpoints();
         app.MapFilesApi();
         app.MapNccoDashboard();
         return app;

@@ -20,10 +20,17 @@ public sealed class ApplicationJwtFilter(ApplicationJwtValidator validator) : IE
             ?? throw new InvalidOperationException("The endpoint is not protected by " + nameof(ApplicationJwtFilter) + ".");
     }
 
+    /// <summary>
+    /// Marks the request as made by <paramref name="application"/> without a JWT: an internal hop from another node of
+    /// the cluster, which checked the JWT and signed the hop (<see cref="Cluster.ClusterHopFilter"/>).
+    /// </summary>
+    internal static void AuthenticateHop(HttpContext context, Application application) => context.Items[ItemKey] = application;
+
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (http.Items.ContainsKey(ItemKey)) return await next(context);
         var header = http.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {

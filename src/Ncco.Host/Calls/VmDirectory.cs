@@ -38,6 +38,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
     private readonly StrongBox<int> _webhooksInFlight = new();
     private int _active;
     private volatile bool _draining;
+    private volatile bool _heldByOperator;
 
     /// <summary>Creates the directory.</summary>
     public VmDirectory(AccountCredentials account, IOptions<NccoHostOptions> options, TimeProvider time, CallJournal journal,
@@ -68,10 +69,23 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
     public int ActiveLegCount => Volatile.Read(ref _active);
 
     /// <inheritdoc />
-    public bool IsDraining => _draining;
+    public bool IsDraining => _draining || _heldByOperator;
+
+    /// <summary>True once the host began shutting down (<see cref="BeginDrain"/>): no operator can undo that.</summary>
+    public bool IsShuttingDown => _draining;
+
+    /// <summary>True while an operator drains the node without stopping it (<see cref="HoldNewCalls"/>).</summary>
+    public bool IsHeldByOperator => _heldByOperator;
 
     /// <inheritdoc />
     public void BeginDrain() => _draining = true;
+
+    /// <summary>
+    /// Drains the node without stopping it (<c>PUT /admin/drain</c>) while <paramref name="hold"/> is true: new calls
+    /// are refused exactly as during shutdown (SIP 503, out-of-dialog OPTIONS 503, REST 503, <c>/health/ready</c>
+    /// unhealthy), calls in progress carry on. False takes new calls again unless the host is shutting down.
+    /// </summary>
+    public void HoldNewCalls(bool hold) => _heldByOperator = hold;
 
     /// <summary>The VM for new calls of <paramref name="application"/>.</summary>
     public NccoVm VmFor(Application application)

@@ -41,6 +41,10 @@ public static class ErrorResults
         return Problem(context, StatusCodes.Status429TooManyRequests, DocsBase + "#throttled", "Too Many Requests", detail);
     }
 
+    /// <summary>409 when the request contradicts the resource's state (e.g. undraining a host that is shutting down).</summary>
+    public static IResult Conflict(HttpContext context, string detail) =>
+        Problem(context, StatusCodes.Status409Conflict, DocsBase + "#conflict", "Conflict", detail);
+
     /// <summary>503 while the host drains for shutdown.</summary>
     public static IResult Unavailable(HttpContext context, string detail) =>
         Problem(context, StatusCodes.Status503ServiceUnavailable, DocsBase + "#unavailable", "Service Unavailable", detail);

@@ -126,29 +126,10 @@ public sealed class CrashRecovery : IHostedLifecycleService
         var apps = new Dictionary<string, Application?>(StringComparer.Ordinal);
         foreach (var call in left)
         {
-            var started = call.StartTime ?? call.CreatedAt;
-            var end = lastAlive > started ? lastAlive : started;
-            var answered = call.StartTime is not null || call.Direction == Direction.Inbound;
-            var status = answered ? CallStatus.Completed : CallStatus.Failed;
-            records.Add(call with { Status = status, EndTime = end });
-            var payload = new CallStatusEvent
-            {
-                From = call.From?.Value,
-                To = call.To.Value,
-                Uuid = call.Uuid,
-                ConversationUuid = call.ConversationUuid,
-                Status = status,
-                Direction = call.Direction,
-                StartTime = answered ? PayloadJson.Timestamp(call.StartTime ?? end) : null,
-                EndTime = answered ? PayloadJson.Timestamp(end) : null,
-                Duration = answered ? ((long)Math.Floor((end - (call.StartTime ?? end)).TotalSeconds)).ToString(CultureInfo.InvariantCulture) : null,
-                Rate = answered ? "0.00000000" : null,
-                Price = answered ? "0.00000000" : null,
-                Network = answered ? "" : null,
-                DisconnectedBy = answered ? DisconnectedBy.Platform : null,
-                Detail = answered ? null : "internal_error",
-                Timestamp = PayloadJson.Timestamp(end),
-            };
+            var (record, payload) = LostLeg.End(call, lastAlive);
+            var status = record.Status;
+            var end = record.EndTime!.Value;
+            records.Add(record);
             if (!apps.TryGetValue(call.ApplicationId, out var app))
             {
                 apps[call.ApplicationId] = app = await _applications.FindAsync(call.ApplicationId, cancellationToken).ConfigureAwait(false);

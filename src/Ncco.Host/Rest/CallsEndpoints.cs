@@ -37,7 +37,10 @@ public static class CallsEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapCallsApi(this IEndpointRouteBuilder routes)
     {
-        var calls = routes.MapGroup("/v1/calls").AddEndpointFilter<ApplicationJwtFilter>().WithTags("Calls");
+        // Outermost first: a signed hop from another node authenticates instead of a JWT; a leg another node runs is
+        // sent there once the caller is authenticated.
+        var calls = routes.MapGroup("/v1/calls").AddEndpointFilter<Cluster.ClusterHopFilter>().AddEndpointFilter<ApplicationJwtFilter>()
+            .AddEndpointFilter<Cluster.LegForwardingFilter>().WithTags("Calls");
         calls.MapPost("/", CreateAsync).WithName("CreateCall").WithSummary("Create an outbound call");
         calls.MapGet("/", ListAsync).WithName("ListCalls").WithSummary("List and search calls");
         calls.MapGet("/{uuid}", GetAsync).WithName("GetCall").WithSummary("Get a call");
@@ -72,7 +75,8 @@ public static class CallsEndpoints
             if (vms.IsDraining) return ErrorResults.Unavailable(http, "The host is shutting down and takes no new calls.");
             if (http.RequestServices.GetService<NodeAdmission>() is { SuspendedBecause: { } suspended })
                 return ErrorResults.Unavailable(http, $"This node takes no new calls: {suspended}.");
-            if (!limiter.TryAcquire(out var retryAfter))
+            var (acquired, retryAfter) = await limiter.TryAcquireAsync(http.RequestAborted);
+            if (!acquired)
             {
                 metrics.RateLimited();
                 return ErrorResults.TooManyRequests(http, retryAfter, "Too many calls created per second; try again after the Retry-After delay.");
@@ -315,7 +319,7 @@ public static class CallsEndpoints
     });
 
     /// <summary>Accepts the 32-hex form too (some clients strip dashes).</summary>
-    private static string Normalize(string uuid) =>
+    internal static string Normalize(string uuid) =>
         uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? g.ToString("D") : uuid;
 
     private static DateTimeOffset? Date(string raw, string name, List<InvalidParameter> errors)

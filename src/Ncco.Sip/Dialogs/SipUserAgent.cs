@@ -466,6 +466,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                     invite.Respond(SipResponse.For(invite.Request, 487, toTag: SipIds.NewTag()));
                 }
                 break;
+            case SipMethods.Options when Options.TakesNewCalls is { } takesNewCalls && !takesNewCalls():
+                transaction.Respond(Decorate(SipResponse.For(request, 503, toTag: SipIds.NewTag()), transaction.Remote.Transport));
+                break;
             case SipMethods.Options:
                 transaction.Respond(Decorate(SipResponse.For(request, 200, toTag: SipIds.NewTag()), transaction.Remote.Transport)
                     .AddHeader("Accept", "application/sdp"));

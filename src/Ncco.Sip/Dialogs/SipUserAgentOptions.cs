@@ -36,4 +36,11 @@ public sealed record SipUserAgentOptions
     /// addresses can pass unchallenged while everyone else must authenticate); used instead of it when set.
     /// </summary>
     public Func<SipRequest, Ncco.Sip.Transport.SipEndPoint, bool>? AuthenticateInviteFrom { get; init; }
+
+    /// <summary>
+    /// Whether this UA takes new calls now; null means always. While it answers false, out-of-dialog OPTIONS get
+    /// <c>503 Service Unavailable</c> instead of <c>200</c>, so a SIP front probing its nodes with OPTIONS (Kamailio's
+    /// dispatcher) stops sending it calls while it drains. OPTIONS inside a dialog are always answered 200.
+    /// </summary>
+    public Func<bool>? TakesNewCalls { get; init; }
 }

@@ -51,8 +51,10 @@ public sealed class MembershipTests(PostgresServer server)
     public async Task A_call_created_on_one_node_names_its_owner_in_the_store_before_the_201_and_any_node_reads_it()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var a = await ClusterNode.StartAsync(database, "node-a");
-        await using var b = await ClusterNode.StartAsync(database, "node-b");
+        // Node B reads a live leg of node A through A (forwarding), so their internal hops must reach each other.
+        var router = new HopRouter();
+        await using var a = await ClusterNode.StartAsync(database, "node-a", router);
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router);
         var keys = Applications.KeyPair.Generate();
         using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
         {

@@ -43,7 +43,10 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public PostgresMembership Membership => Services.GetRequiredService<PostgresMembership>();
 
-    public static Task<WebApplication> BuildAsync(string connectionString, string nodeId, bool sip, params string[] extra)
+    public static Task<WebApplication> BuildAsync(string connectionString, string nodeId, bool sip, params string[] extra) =>
+        BuildAsync(connectionString, nodeId, sip, null, extra);
+
+    public static Task<WebApplication> BuildAsync(string connectionString, string nodeId, bool sip, Action<WebApplicationBuilder>? configure, params string[] extra)
     {
         var directory = Directory.CreateTempSubdirectory("ncco-node-").FullName;
         var rtpFirst = 20000 + (Random.Shared.Next(0, 400) * 50);
@@ -61,14 +64,32 @@ public sealed class ClusterNode : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.AddNccoHost();
         builder.AddNccoPostgres();
+        configure?.Invoke(builder);
         return Task.FromResult(builder.Build());
     }
 
-    public static async Task<ClusterNode> StartAsync(string connectionString, string nodeId, bool sip = false)
+    public static async Task<ClusterNode> StartAsync(string connectionString, string nodeId, bool sip = false) =>
+        await StartAsync(connectionString, nodeId, null, sip);
+
+    /// <summary>
+    /// Starts a node whose internal hop goes through <paramref name="router"/> (and which joins it), with
+    /// <paramref name="configure"/> applied to its builder.
+    /// </summary>
+    public static async Task<ClusterNode> StartAsync(string connectionString, string nodeId, HopRouter? router, bool sip = false,
+        Action<WebApplicationBuilder>? configure = null)
     {
-        var app = await BuildAsync(connectionString, nodeId, sip);
+        var app = await BuildAsync(connectionString, nodeId, sip, builder =>
+        {
+            if (router is not null)
+            {
+                builder.Services.AddHttpClient(Ncco.Host.Cluster.LegForwardingFilter.ClientName)
+                    .ConfigurePrimaryHttpMessageHandler(() => router).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            }
+            configure?.Invoke(builder);
+        });
         await app.UseNccoHostAsync();
         await app.StartAsync();
+        router?.Add(nodeId, app.GetTestServer().CreateHandler());
         return new ClusterNode(app, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.NccoHostOptions>>().Value.DataDirectory);
     }
 

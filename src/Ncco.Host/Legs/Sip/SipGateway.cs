@@ -166,12 +166,19 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
+    /// False while the host drains (shutdown or <c>/admin/drain</c>) or its cluster node is suspended: out-of-dialog
+    /// OPTIONS then get 503, so a SIP front probing with them takes the node out of rotation.
+    /// </summary>
+    private bool TakesNewCalls() =>
+        !_services.GetRequiredService<VmDirectory>().IsDraining && _services.GetService<NodeAdmission>() is not { TakesNewCalls: false };
+
+    /// <summary>
     /// The UA's options: with softphone users, a registrar for their REGISTERs and digest challenges for INVITEs whose
     /// From names one of them (calls from trunks and other peers stay unauthenticated, as before).
     /// </summary>
     private SipUserAgentOptions AgentOptions(SipSettings settings)
     {
-        if (settings.Users.Count == 0) return new SipUserAgentOptions { User = "ncco" };
+        if (settings.Users.Count == 0) return new SipUserAgentOptions { User = "ncco", TakesNewCalls = TakesNewCalls };
         var users = settings.Users;
         var authenticator = new Ncco.Sip.Auth.DigestAuthenticator(settings.Domain, name => users.TryGetValue(name, out var user) ? user.Password : null, Time)
         {
@@ -188,6 +195,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         return new SipUserAgentOptions
         {
             User = "ncco",
+            TakesNewCalls = TakesNewCalls,
             Registrar = _registrar,
             Authenticator = authenticator,
             // With Ncco:Sip:RequireAuthentication every caller but a trunk's sources is challenged; without it only

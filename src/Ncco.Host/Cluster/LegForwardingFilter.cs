@@ -1,0 +1,117 @@
+using System.Net.Sockets;
+using Ncco.Host.Auth;
+using Ncco.Host.Calls;
+using Ncco.Host.Errors;
+using Ncco.Host.Rest;
+
+namespace Ncco.Host.Cluster;
+
+/// <summary>
+/// Sends a REST operation on a leg (<c>/v1/calls/{uuid}</c> and below) to the node that runs it, when that is another
+/// node of the cluster: the leg's media and state live in that node's memory. Runs after the JWT check, so only an
+/// authenticated caller is forwarded, on its application's behalf, over the signed internal hop
+/// (<see cref="ClusterHop"/>); the owner answers and its answer (status, body, <c>Retry-After</c>) is returned as is.
+/// </summary>
+/// <remarks>
+/// <para>A leg this node runs, a leg nobody runs any more, and a request that is itself a hop are handled here — a hop is
+/// never forwarded twice. Without <see cref="ILegOwnerDirectory"/> (one node, SQLite) this does nothing.</para>
+/// <para>A dead owner gets a fast, final answer: its unfinished leg is ended in the store as crash recovery would
+/// (<see cref="LostLeg"/>, its end the node's last heartbeat; the final event goes to the application once, from
+/// the node that ended it), so <c>GET</c> reads the final status and control answers 404. An owner that refuses the
+/// connection (its process is gone, but its heartbeat has not expired yet) gets the same 404 for control, while
+/// <c>GET</c> reads the leg's last stored state; one that does not answer within <see cref="Timeout"/> gets 503.</para>
+/// </remarks>
+public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpClientFactory clients, ICallRepository calls,
+    ILogger<LegForwardingFilter> logger, IServiceProvider services) : IEndpointFilter
+{
+    /// <summary>The named <see cref="HttpClient"/> of the internal hop (tests route it in memory).</summary>
+    public const string ClientName = "Ncco.ClusterHop";
+
+    /// <summary>How long a forwarded operation may take at the owner.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        if (http.Request.RouteValues["uuid"] is not string raw || ClusterHopFilter.IsHop(http)) return await next(context);
+        if (services.GetService<ILegOwnerDirectory>() is not { } directory || vms.VmOfCall(raw) is not null) return await next(context);
+        var uuid = CallsEndpoints.Normalize(raw);
+        var owner = await directory.OwnerOfAsync(uuid, http.RequestAborted);
+        if (owner is null || owner.IsThisNode) return await next(context);
+        var application = ApplicationJwtFilter.ApplicationOf(http);
+        var isRead = HttpMethods.IsGet(http.Request.Method);
+        if (!owner.IsAlive)
+        {
+            await EndLostAsync(directory, owner, uuid, application, http.RequestAborted);
+            return isRead ? await next(context) : ErrorResults.NotFound(http, $"No call in progress with uuid {raw}: node {owner.NodeId}, which ran it, is dead.");
+        }
+
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        var target = new Uri(new Uri(owner.InternalUrl.AbsoluteUri.TrimEnd('/') + "/"), http.Request.Path.Value!.TrimStart('/') + http.Request.QueryString);
+        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), target);
+        if (body.Length > 0 || !isRead)
+        {
+            request.Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+            if (http.Request.ContentType is { } contentType) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        hop.Sign(request, application.Id, body.GetBuffer().AsSpan(0, (int)body.Length));
+        request.Headers.Add(ClusterHop.FromHeader, directory.ThisNode);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            return new ForwardedResult((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(),
+                response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsByteArrayAsync(timeout.Token));
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+        {
+            logger.LogWarning("Cluster: node {NodeId} refuses connections at {InternalUrl}; leg {CallUuid} is answered as lost", owner.NodeId, owner.InternalUrl, uuid);
+            return isRead ? await next(context) : ErrorResults.NotFound(http, $"No call in progress with uuid {raw}: node {owner.NodeId}, which ran it, does not answer.");
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !http.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Cluster: node {NodeId} did not answer for leg {CallUuid}", owner.NodeId, uuid);
+            return ErrorResults.Unavailable(http, $"Node {owner.NodeId}, which runs call {raw}, did not answer within {Timeout.TotalSeconds:0} s; try again.");
+        }
+    }
+
+    private async Task EndLostAsync(ILegOwnerDirectory directory, LegOwner owner, string uuid, Applications.Application application, CancellationToken cancellationToken)
+    {
+        if (await calls.FindAsync(uuid, cancellationToken) is not { IsEnded: false } call || call.ApplicationId != application.Id) return;
+        var (record, payload) = LostLeg.End(call, owner.LastSeen);
+        var announced = application.Voice?.EventUrl is not null;
+        // With an event webhook the history gets the payload once it is sent (the VM's observer), as for crash recovery.
+        var history = announced ? null : new CallEventRecord(uuid, record.EndTime!.Value, record.Status, null);
+        if (!await directory.EndLostLegAsync(record, owner.NodeId, history, cancellationToken)) return;
+        logger.LogWarning("Cluster: leg {CallUuid} of dead node {NodeId} was left {Status}; it is now {NewStatus}", uuid, owner.NodeId, call.Status, record.Status);
+        if (!announced) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await LostLeg.AnnounceAsync(vms.VmFor(application), payload);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Cluster: the final event of lost leg {CallUuid} could not be sent", uuid);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The owner's answer, passed on as is.</summary>
+    private sealed class ForwardedResult(int status, string? contentType, string? retryAfter, byte[] body) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (contentType is not null) httpContext.Response.ContentType = contentType;
+            if (retryAfter is not null) httpContext.Response.Headers.RetryAfter = retryAfter;
+            if (body.Length > 0) await httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted);
+        }
+    }
+}
