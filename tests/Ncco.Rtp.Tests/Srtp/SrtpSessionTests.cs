@@ -49,6 +49,10 @@ public sealed class SrtpSessionTests
             return b.Statistics.RtcpReceived > 0;
         }), $"no SRTCP report arrived (B malformed {b.Statistics.Malformed})");
 
+        // The last silence frame may still be in flight: let B take every packet A sent before counting what follows.
+        Assert.True(await Wait.UntilAsync(() => b.Statistics.PacketsReceived == a.Statistics.PacketsSent),
+            $"B received {b.Statistics.PacketsReceived} of the {a.Statistics.PacketsSent} packets A sent");
+
         // A plain-RTP peer and one keyed with another key are dropped (counted as malformed), never decoded.
         await using var plain = Create(new RtpSessionOptions { Codec = "PCMU", RemoteRtp = Loopback(b.LocalRtpPort) });
         await using var stranger = Create(new RtpSessionOptions

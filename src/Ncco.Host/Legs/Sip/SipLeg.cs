@@ -43,6 +43,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private LegMedia? _media;
     private int _state; // 0 created, 1 ringing/dialling, 2 connected, 3 ended
     private volatile bool _held;
+    private readonly Lock _mediaChangeGate = new(); // re-INVITE changes and the media span's end, in dialog order
     private bool _telephoneEvents; // the peer agreed to RFC 4733 events (set before the media thread has the leg)
     private readonly System.Collections.Concurrent.ConcurrentQueue<SipKeyPress> _infoKeys = new();
     private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
@@ -466,14 +467,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (call is null) return;
         try
         {
-            await foreach (var change in call.MediaChanges.ReadAllAsync())
+            while (await call.MediaChanges.WaitToReadAsync())
             {
-                SipTracing.ReInvite(TraceParent, LegId, change);
-                SipTracing.MediaChanged(_mediaSpan, change, _held);
-                _held = change.IsOnHold;
-                if (IPAddress.TryParse(change.RemoteAddress, out var address) && !address.Equals(IPAddress.Any) && change.RemotePort > 0)
-                    session.SetRemote(new IPEndPoint(address, change.RemotePort));
-                _logger.MediaChanged(LegId, change.Direction, change.RemoteAddress, change.RemotePort);
+                lock (_mediaChangeGate)
+                {
+                    while (call.MediaChanges.TryRead(out var change)) ApplyMediaChange(session, change);
+                }
             }
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
@@ -482,12 +481,32 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
     }
 
+    private void ApplyMediaChange(RtpSession session, NegotiatedAudio change)
+    {
+        SipTracing.ReInvite(TraceParent, LegId, change);
+        SipTracing.MediaChanged(_mediaSpan, change, _held);
+        _held = change.IsOnHold;
+        if (IPAddress.TryParse(change.RemoteAddress, out var address) && !address.Equals(IPAddress.Any) && change.RemotePort > 0)
+            session.SetRemote(new IPEndPoint(address, change.RemotePort));
+        _logger.MediaChanged(LegId, change.Direction, change.RemoteAddress, change.RemotePort);
+    }
+
     private void StopMedia()
     {
         var media = Interlocked.Exchange(ref _media, null);
         var session = _session;
         if (media is null) return;
-        SipTracing.EndMedia(Interlocked.Exchange(ref _mediaSpan, null), session?.Statistics, Volatile.Read(ref _digitsReceived));
+        lock (_mediaChangeGate)
+        {
+            // A re-INVITE answered just before the BYE may not have reached FollowMediaChangesAsync yet: apply it here,
+            // under the same gate, so the media span ends with every change the dialog accepted.
+            SipCall? call = (SipCall?)_incoming ?? _outgoing;
+            if (call is not null && session is not null)
+            {
+                while (call.MediaChanges.TryRead(out var change)) ApplyMediaChange(session, change);
+            }
+            SipTracing.EndMedia(Interlocked.Exchange(ref _mediaSpan, null), session?.Statistics, Volatile.Read(ref _digitsReceived));
+        }
         // The session is disposed only once the media thread has let go of the leg.
         _mediaThread.Post(() =>
         {
