@@ -59,6 +59,7 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
     private LegMedia? _media;
     private bool _priming = true; // media thread only
     private int _state; // 0 created, 1 ringing, 2 connected, 3 ended
+    private readonly bool _placedByPhone; // the signed-in user dialled out (inbound to the VM)
 
     /// <summary>A leg for the user <paramref name="target"/> (outbound) or placed by <paramref name="session"/> (inbound).</summary>
     public BrowserLeg(BrowserPhone phone, MediaThread mediaThread, ILogger logger, BrowserUser target, BrowserPhoneSession? session)
@@ -68,6 +69,7 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
         _logger = logger;
         Target = target;
         Session = session;
+        _placedByPhone = session is not null;
     }
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
@@ -90,6 +92,9 @@ internal sealed class BrowserLeg : ILegTransport, IMediaTransport
     {
         _sink = sink;
         if (sink is CallLeg leg) LegId = leg.Id;
+        // "calling" goes out here, before the answer webhook runs: a call the application ends at once (an empty NCCO)
+        // must reach the phone as calling → ended, never ended → calling.
+        if (_placedByPhone) Session?.Send(BrowserPhoneMessages.Calling(LegId));
     }
 
     void ILegTransport.Answer()

@@ -73,10 +73,9 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
         if (application.Voice?.AnswerUrl is null) return $"application {application.Id} has no voice answer_url to call";
         var leg = new BrowserLeg(this, media.MediaThread, _logger, session.User, session);
         if (!session.TryTake(leg)) return "this phone already has a call; hang up first";
-        CallLeg call;
         try
         {
-            call = await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
+            await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall
             {
                 FromUser = session.User.Name,
                 To = to ?? application.Id,
@@ -94,7 +93,6 @@ public sealed class BrowserPhone(IApplicationRepository applications, VmDirector
             session.CallEnded(leg, BrowserPhoneMessages.Ended(leg.LegId, "failed"));
             return "the call could not be placed: " + e.Message;
         }
-        session.Send(BrowserPhoneMessages.Calling(call.Id));
         return null;
     }
 }
