@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ncco.Host.Legs;
 using Ncco.Legs;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Legs;
 
@@ -18,38 +19,4 @@ public sealed class RecordingTransport : ILegTransportFactory
         Created.Enqueue((request, context, leg));
         return leg;
     }
-}
-
-/// <summary>A leg that answers at once; what it was played is in <see cref="Played"/>.</summary>
-public sealed class AnsweringLeg : ILegTransport
-{
-    private ILegEventSink? _sink;
-
-    public ConcurrentQueue<Playback> Played { get; } = new();
-
-    public bool HungUp { get; private set; }
-
-    public void Attach(ILegEventSink sink) => _sink = sink;
-
-    public void Answer()
-    {
-    }
-
-    public void Dial()
-    {
-        _sink?.Ringing();
-        _sink?.Answered();
-    }
-
-    public void Play(Playback playback)
-    {
-        Played.Enqueue(playback);
-        _sink?.PlaybackFinished(playback.Id);
-    }
-
-    public void StopPlayback(long playbackId)
-    {
-    }
-
-    public void Hangup() => HungUp = true;
 }
