@@ -53,9 +53,11 @@ public sealed class SlowLorisTests
                 Assert.Equal(0, await ReadOrZeroAsync(refused.GetStream()));
             }
 
-            // They are cut at the header deadline, although each is still sending.
+            // They are cut by the server, although each is still sending, and every cut is a deadline's (the headers never
+            // complete, so it is the header deadline). How long each lasted is not asserted: the trickle's clock starts
+            // after the server's, by as much as a loaded machine delays it, so a duration says nothing reliable here.
             var closedAfter = await Task.WhenAll(trickles);
-            Assert.All(closedAfter, t => Assert.InRange(t.TotalSeconds, Limits.HeaderReadTimeout.TotalSeconds - 0.5, 10));
+            Assert.All(closedAfter, t => Assert.True(t < Wait, "a slow peer was never closed by the server"));
             await WaitUntilAsync(() => transport.ConnectionCount == 0);
             Assert.Equal(slow.Count, transport.TimedOutCount);
 
