@@ -4,6 +4,7 @@ using Ncco.Media.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- micro [BenchmarkDotNet args]   (G.711, resampling, mixer, DTMF)
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- tts
+//   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- tts-first   (short prompt, time to first audio)
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-accuracy
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-memory [calls] [rounds]   (RSS per concurrent speech call)
@@ -18,6 +19,9 @@ switch (command)
     case "tts":
         await TtsLoad.RunAsync();
         break;
+    case "tts-first":
+        await TtsFirstAudio.RunAsync();
+        break;
     case "asr":
         await AsrLoad.RunRealTimeFactorAsync();
         break;
@@ -31,6 +35,6 @@ switch (command)
         await PipelineLoad.RunAsync(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10);
         break;
     default:
-        Console.WriteLine("commands: micro | tts | asr | asr-accuracy | asr-memory [calls] [rounds] | pipelines [seconds]");
+        Console.WriteLine("commands: micro | tts | tts-first | asr | asr-accuracy | asr-memory [calls] [rounds] | pipelines [seconds]");
         break;
 }

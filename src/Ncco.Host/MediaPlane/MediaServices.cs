@@ -29,6 +29,7 @@ public sealed class MediaServices : IAsyncDisposable
     private readonly MediaMetrics _metrics;
     private readonly HttpClient _http;
     private readonly PocketSphinxRecognizer? _recognizer;
+    private readonly Task _warmUp = Task.CompletedTask;
 
     /// <summary>
     /// Creates the services and starts the media thread. <c>stream</c> audio URLs connect through the address policy
@@ -60,6 +61,7 @@ public sealed class MediaServices : IAsyncDisposable
         {
             logger.LogError("Media: text-to-speech disabled: {Reason}", e.Message);
         }
+        if (tts is EspeakTextToSpeech espeak) _warmUp = WarmUpAsync(espeak, settings.ParseTtsWarmVoices(), logger);
         if (tts is not null && settings.TtsCacheMegabytes > 0) tts = TtsCache = new CachingTextToSpeech(tts, settings.TtsCacheMegabytes * 1024L * 1024);
         try
         {
@@ -74,6 +76,9 @@ public sealed class MediaServices : IAsyncDisposable
         _metrics = new MediaMetrics(meters);
         _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority);
     }
+
+    /// <summary>Ends when the voices of <c>Ncco:Media:TtsWarmVoices</c> are warm (never faults: failures are logged).</summary>
+    public Task TtsWarmUp => _warmUp;
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
     public CachingTextToSpeech? TtsCache { get; }
@@ -91,6 +96,26 @@ public sealed class MediaServices : IAsyncDisposable
     public int LegsActive => _metrics.LegsActive;
 
     internal MediaThread MediaThread => _mediaThread;
+
+    /// <summary>
+    /// Warms the configured voices in the background (start-up does not wait; a call that comes first queues behind the
+    /// warm-up on the one synthesis thread, which is no slower than a cold start). A voice espeak-ng lacks is logged.
+    /// </summary>
+    private static async Task WarmUpAsync(EspeakTextToSpeech tts, IReadOnlyList<(string Language, int Style)> voices, ILogger logger)
+    {
+        await Task.Yield();
+        foreach (var (language, style) in voices)
+        {
+            try
+            {
+                await tts.WarmUpAsync([new TtsRequest("ok", language, style)], [MediaThread.SampleRate], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ArgumentException e)
+            {
+                logger.LogError("Media: text-to-speech voice {Language}/{Style} not warmed: {Reason}", language, style, e.Message);
+            }
+        }
+    }
 
     /// <summary>
     /// The media plane of one NccoVm serving <paramref name="application"/>: mixing, recording files and speech

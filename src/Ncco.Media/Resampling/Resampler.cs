@@ -59,6 +59,27 @@ public sealed class Resampler
         _phaseAccumulator = ((long)(_taps - 1) * _up) + _startOffset;
     }
 
+    /// <summary>
+    /// A converter for another stream at the same rates: fresh state, sharing this one's filter (which is immutable).
+    /// Designing the filter is the costly part of construction (about a millisecond for 22.05 → 8 kHz, thousands of taps),
+    /// so a source that starts many short streams at one pair of rates keeps one converter and takes new ones from it.
+    /// </summary>
+    public Resampler NewStream() => new(this);
+
+    private Resampler(Resampler design)
+    {
+        InputRate = design.InputRate;
+        OutputRate = design.OutputRate;
+        _up = design._up;
+        _down = design._down;
+        _taps = design._taps;
+        _coefficients = design._coefficients;
+        _delay = design._delay;
+        _startOffset = design._startOffset;
+        _history = new float[_taps - 1 + 1024];
+        _phaseAccumulator = ((long)(_taps - 1) * _up) + _startOffset;
+    }
+
     /// <summary>Input sample rate in Hz.</summary>
     public int InputRate { get; }
 

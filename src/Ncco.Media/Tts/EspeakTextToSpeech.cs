@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Ncco.Media.Native;
@@ -8,27 +8,32 @@ using Ncco.Media.Resampling;
 namespace Ncco.Media.Tts;
 
 /// <summary>
-/// Text-to-speech with espeak-ng through P/Invoke. Synthesis streams: espeak-ng hands over audio every 60 ms of
-/// speech while it works through the text, and each chunk is resampled (22.05 kHz → call rate) and yielded at once.
+/// Text-to-speech with espeak-ng through P/Invoke. Synthesis streams: espeak-ng hands over audio every
+/// <see cref="EspeakSynthesisThread.BufferMilliseconds"/> ms of speech while it works through the text, and each chunk is
+/// resampled (22.05 kHz → call rate) and yielded at once, so a prompt's first audio is out as soon as its first clause is
+/// spoken (well under a millisecond of engine time for a short prompt, see bench/Ncco.Media.Benchmarks/RESULTS.md).
 /// SSML (<c>&lt;speak&gt;</c>, <c>&lt;break&gt;</c>, <c>&lt;prosody&gt;</c>, <c>&lt;say-as&gt;</c>, <c>&lt;emphasis&gt;</c>, …) is passed to
 /// espeak-ng's own SSML parser.
 /// <para>
-/// libespeak-ng keeps global state and is not re-entrant, so syntheses in one process are serialised through a single
-/// process-wide gate (the only static state in this assembly, because the native library itself is global). espeak-ng
-/// runs far faster than real time, so one synthesis at a time serves many calls; see bench/ for figures.
+/// libespeak-ng keeps global state and is not re-entrant, so syntheses in one process run one at a time on a single
+/// long-lived thread (<see cref="EspeakSynthesisThread"/>). espeak-ng runs far faster
+/// than real time, so one synthesis at a time serves many calls. <see cref="WarmUpAsync"/> loads voices and designs the
+/// resampling filters before the first call needs them; the host warms the voices of <c>Ncco:Media:TtsWarmVoices</c>
+/// at start.
 /// </para>
 /// </summary>
 public sealed class EspeakTextToSpeech : ITextToSpeech
 {
-    private static readonly SemaphoreSlim NativeGate = new(1, 1);
-    private static readonly Lazy<int> NativeSampleRate = new(InitializeNative, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly EspeakSynthesisThread _thread;
+    private readonly ConcurrentDictionary<int, Resampler> _resamplers = new(); // a designed filter per call rate
 
     /// <summary>Creates the engine; throws at once when espeak-ng is missing (so the host fails at startup).</summary>
     /// <exception cref="NativeEngineMissingException">libespeak-ng1 or espeak-ng-data is not installed.</exception>
     public EspeakTextToSpeech()
     {
         NativeEngines.Espeak.EnsureAvailable();
-        EngineSampleRate = NativeSampleRate.Value;
+        _thread = EspeakSynthesisThread.Shared;
+        EngineSampleRate = _thread.SampleRate;
     }
 
     /// <inheritdoc />
@@ -37,23 +42,44 @@ public sealed class EspeakTextToSpeech : ITextToSpeech
     /// <summary>espeak-ng's native output rate (22050 Hz).</summary>
     public int EngineSampleRate { get; }
 
+    /// <summary>
+    /// Makes the first prompts in the given voices start fast: synthesises a word in each (reading its voice and
+    /// dictionary files into memory, compiling the code paths) at each of <paramref name="sampleRates"/> (designing the
+    /// resampling filter once per rate), so no call pays for a cold start. espeak-ng holds one voice at a time; the
+    /// others reload from memory in well under a millisecond (see the bench).
+    /// </summary>
+    /// <exception cref="ArgumentException">A request names a language espeak-ng has no voice for.</exception>
+    public async Task WarmUpAsync(IEnumerable<TtsRequest> voices, IEnumerable<int> sampleRates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(voices);
+        ArgumentNullException.ThrowIfNull(sampleRates);
+        foreach (var rate in sampleRates)
+        {
+            foreach (var voice in voices)
+            {
+                await foreach (var _ in SynthesizeAsync(voice with { Text = "ok" }, rate, cancellationToken).ConfigureAwait(false))
+                {
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async IAsyncEnumerable<ReadOnlyMemory<short>> SynthesizeAsync(TtsRequest request, int sampleRate, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         var voice = EspeakVoiceMap.Resolve(request);
-        var channel = Channel.CreateUnbounded<short[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var session = new Session(channel.Writer, new Resampler(EngineSampleRate, sampleRate), cancellationToken);
+        var resampler = _resamplers.GetOrAdd(sampleRate, static (rate, engineRate) => new Resampler(engineRate, rate), EngineSampleRate).NewStream();
+        // Synchronous continuations: the reader's next step runs on the synthesis thread as a chunk is written, instead
+        // of waiting for a thread-pool thread (the hop that dominated time to first audio on a busy machine). Readers
+        // only copy or queue a chunk before they await again, so synthesis is not held up.
+        var channel = Channel.CreateUnbounded<short[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
+        var session = new EspeakSession(channel.Writer, resampler, cancellationToken);
         var text = Encoding.UTF8.GetBytes(request.Text + "\0");
         var flags = EspeakNative.CharsUtf8 | (request.IsSsml ? EspeakNative.Ssml : 0);
-
-        await NativeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var worker = Task.Factory.StartNew(
-            () => Run(session, voice, text, flags),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
-            TaskScheduler.Default);
+        var job = new EspeakJob(session, voice, text, flags);
+        _thread.Enqueue(job);
 
         try
         {
@@ -66,109 +92,8 @@ public sealed class EspeakTextToSpeech : ITextToSpeech
         finally
         {
             session.Abort();
-            await worker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await job.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        await worker.ConfigureAwait(false); // surfaces synthesis errors
-    }
-
-    private static void Run(Session session, EspeakVoice voice, byte[] text, uint flags)
-    {
-        var handle = GCHandle.Alloc(session);
-        try
-        {
-            if (EspeakNative.SetVoiceByName(voice.EspeakName) != 0 && EspeakNative.SetVoiceByName(voice.Voice) != 0)
-            {
-                throw new ArgumentException($"language '{voice.Language}' has no espeak-ng voice ('{voice.Voice}')", "Language");
-            }
-            int result;
-            unsafe
-            {
-                fixed (byte* p = text)
-                {
-                    result = EspeakNative.Synth(p, (nuint)text.Length, 0, EspeakNative.PositionCharacter, 0, flags, null, GCHandle.ToIntPtr(handle));
-                }
-            }
-            if (result != 0 && !session.IsAborted)
-            {
-                throw new InvalidOperationException($"espeak-ng synthesis failed with code {result}");
-            }
-            session.Complete(null);
-        }
-        catch (Exception ex)
-        {
-            session.Complete(ex);
-            throw;
-        }
-        finally
-        {
-            handle.Free();
-            NativeGate.Release();
-        }
-    }
-
-    private static int InitializeNative()
-    {
-        var rate = EspeakNative.Initialize(EspeakNative.OutputSynchronous, 60, null, EspeakNative.InitializeDontExit);
-        if (rate <= 0)
-        {
-            throw new NativeEngineMissingException("espeak-ng voice data", "espeak-ng-data", $"espeak_Initialize returned {rate}");
-        }
-        unsafe
-        {
-            EspeakNative.SetSynthCallback(&OnSynth);
-        }
-        return rate;
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static unsafe int OnSynth(short* wav, int count, byte* events)
-    {
-        if (events == null)
-        {
-            return 0;
-        }
-        var userData = *(nint*)(events + EspeakNative.UserDataOffset);
-        if (userData == 0 || GCHandle.FromIntPtr(userData).Target is not Session session)
-        {
-            return 0;
-        }
-        if (session.IsAborted)
-        {
-            return 1;
-        }
-        if (wav != null && count > 0)
-        {
-            session.Push(new ReadOnlySpan<short>(wav, count));
-        }
-        return 0;
-    }
-
-    private sealed class Session(ChannelWriter<short[]> writer, Resampler resampler, CancellationToken cancellationToken)
-    {
-        private volatile bool _aborted;
-
-        public bool IsAborted => _aborted || cancellationToken.IsCancellationRequested;
-
-        public void Abort() => _aborted = true;
-
-        public void Push(ReadOnlySpan<short> samples)
-        {
-            var output = new short[resampler.MaxOutputFor(samples.Length)];
-            var n = resampler.Process(samples, output);
-            if (n > 0)
-            {
-                writer.TryWrite(n == output.Length ? output : output[..n]);
-            }
-        }
-
-        public void Complete(Exception? error)
-        {
-            if (error is null)
-            {
-                // Flush the resampler's filter delay with a little silence.
-                Push(new short[resampler.InputRate / 50]);
-            }
-            writer.TryComplete(error);
-        }
+        await job.Completion.ConfigureAwait(false); // surfaces synthesis errors
     }
 }

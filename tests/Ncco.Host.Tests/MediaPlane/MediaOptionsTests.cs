@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Ncco.Host.Configuration;
 
 namespace Ncco.Host.Tests.MediaPlane;
@@ -31,5 +32,39 @@ public class MediaOptionsTests
         Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.High, new MediaOptions().ThreadPriority);
         var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { ThreadPriority = (Ncco.Media.Pcm.MediaThreadPriority)7 }.Validate());
         Assert.StartsWith("Ncco:Media:ThreadPriority", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tts_warm_voices_default_to_the_ncco_default_language_and_take_codes_with_optional_styles()
+    {
+        Assert.Equal([("en-US", 0)], new MediaOptions().ParseTtsWarmVoices());
+        Assert.Equal([("en-GB", 3), ("de-DE", 0)], new MediaOptions { TtsWarmVoices = " en-GB/3 , de-DE ," }.ParseTtsWarmVoices());
+        Assert.Empty(new MediaOptions { TtsWarmVoices = "" }.ParseTtsWarmVoices());
+    }
+
+    [Theory]
+    [InlineData("en US")]
+    [InlineData("en-US/x")]
+    [InlineData("en-US/-1")]
+    [InlineData("en-US/1/2")]
+    [InlineData("/3")]
+    public void A_malformed_warm_voice_stops_the_host_naming_the_setting_and_the_entry(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { TtsWarmVoices = value }.Validate());
+        Assert.StartsWith("Ncco:Media:TtsWarmVoices entry '", error.Message, StringComparison.Ordinal);
+        Assert.Contains(value.Trim(), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_host_warms_the_configured_voices_at_start_and_logs_one_it_cannot_warm()
+    {
+        var logs = new Ncco.Host.Tests.Support.ListLoggerProvider();
+        using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs));
+        var options = Microsoft.Extensions.Options.Options.Create(new NccoHostOptions { DataDirectory = Directory.CreateTempSubdirectory("ncco-warm").FullName });
+        options.Value.Media.TtsWarmVoices = "zz-ZZ, en-GB/2";
+        await using var services = new Ncco.Host.MediaPlane.MediaServices(options, new Ncco.Host.Recordings.RecordingStore(options, new Ncco.Host.Recordings.InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System, loggers);
+        await services.TtsWarmUp.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Contains(logs.Messages, m => m.Contains("zz-ZZ/0 not warmed", StringComparison.Ordinal) && m.Contains("has no espeak-ng voice", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("en-GB", StringComparison.Ordinal));
     }
 }

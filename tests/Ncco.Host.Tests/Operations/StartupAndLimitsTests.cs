@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ncco.Host.Configuration;
+using Ncco.Host.Tests.Support;
 using Ncco.Host.Demo;
 using Ncco.Host.Operations;
 
@@ -68,28 +69,5 @@ public sealed class StartupAndLimitsTests
         var line = Assert.Single(logs.Messages, m => m.StartsWith("Demo: event answered", StringComparison.Ordinal));
         Assert.InRange(line.Length, 100, 2048 + 200);
         Assert.Contains("characters in all", line, StringComparison.Ordinal);
-    }
-
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
-
-        public IEnumerable<string> Messages => _messages;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ListLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner._messages.Enqueue(formatter(state, exception));
-        }
     }
 }

@@ -63,6 +63,25 @@ public class ResamplerTests
     }
 
     [Fact]
+    public void A_new_stream_shares_the_filter_but_not_the_state()
+    {
+        var x = Signals.Sine(440, 22050, 22050);
+        var design = new Resampler(22050, 8000);
+        var used = new short[design.MaxOutputFor(x.Length)];
+        design.Process(x, used); // the design's own history must not leak into its new streams
+        var fresh = new Resampler(22050, 8000);
+        var expected = new short[fresh.MaxOutputFor(x.Length)];
+        var n = fresh.Process(x, expected);
+
+        var stream = design.NewStream();
+        var actual = new short[stream.MaxOutputFor(x.Length)];
+        var m = stream.Process(x, actual);
+
+        Assert.Equal((22050, 8000, fresh.DelayOutputSamples), (stream.InputRate, stream.OutputRate, stream.DelayOutputSamples));
+        Assert.Equal(expected.AsSpan(0, n).ToArray(), actual.AsSpan(0, m).ToArray());
+    }
+
+    [Fact]
     public void Convert_compensates_the_delay()
     {
         var x = Signals.Sine(500, 16000, 1600, 8000);

@@ -89,6 +89,44 @@ public class EspeakTextToSpeechTests
     }
 
     [Fact]
+    public async Task Streamed_chunks_make_exactly_the_audio_of_the_whole_utterance()
+    {
+        // The engine hands over audio as it is synthesised; the cache reads the same synthesis, streams it on, and keeps
+        // it whole. What a call hears chunk by chunk must be exactly the utterance replayed from memory later. (Two
+        // separate syntheses are not compared: espeak-ng carries state from one to the next, so they differ slightly.)
+        var request = new TtsRequest("For sales, press one. For support, press two.");
+        var cache = new CachingTextToSpeech(_tts, 16 << 20);
+        var chunks = new List<short[]>();
+        await foreach (var chunk in cache.SynthesizeAsync(request, 16000, CancellationToken.None)) chunks.Add(chunk.ToArray());
+        Assert.True(cache.TryGet(request, 16000, out var whole));
+
+        Assert.True(chunks.Count > 10, $"{chunks.Count} chunks: the engine should stream in small pieces");
+        Assert.True(whole.Length > 16000, $"{whole.Length} samples");
+        Assert.Equal(whole.ToArray(), chunks.SelectMany(c => c).ToArray());
+    }
+
+    [Fact]
+    public async Task Warming_up_a_voice_that_does_not_exist_fails_naming_the_language_and_the_engine_keeps_working()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _tts.WarmUpAsync([new TtsRequest("x", "zz-ZZ")], [8000], CancellationToken.None));
+        Assert.Equal("Language", error.ParamName);
+        Assert.Contains("language 'zz-ZZ' has no espeak-ng voice", error.Message, StringComparison.Ordinal);
+        await _tts.WarmUpAsync([new TtsRequest("x", "en-US"), new TtsRequest("x", "de-DE")], [8000, 16000], CancellationToken.None);
+        Assert.NotEmpty(await Synth.AllAsync(_tts, new TtsRequest("still here", "de-DE"), 16000));
+    }
+
+    [Fact]
+    public async Task A_failing_synthesis_reaches_its_caller_as_before()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Synth.AllAsync(_tts, new TtsRequest("hello", "zz-ZZ"), 8000));
+        Assert.Contains("language 'zz-ZZ' has no espeak-ng voice ('zz')", error.Message, StringComparison.Ordinal);
+        // Through the cache too, and nothing is kept.
+        var cache = new CachingTextToSpeech(_tts, 1 << 20);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Synth.AllAsync(cache, new TtsRequest("hello", "zz-ZZ"), 8000));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
     public void Legacy_voice_names_and_bad_input()
     {
         Assert.Equal(("en-US", 0), LegacyVoiceNames.Resolve("Kimberly"));
