@@ -132,7 +132,10 @@ public sealed class CachingTextToSpeech : ITextToSpeech
 
     private async Task RenderAsync(TtsCacheKey key, TtsRequest request, Rendering rendering)
     {
-        await Task.Yield(); // never synthesise on the requesting thread (it may be holding up a media tick)
+        // Never synthesise on the requesting thread (it may be holding up a media tick). espeak-ng synthesises on its own
+        // thread and its SynthesizeAsync only queues the work before its first await, so it is started right here: a hop
+        // to the thread pool first would cost the prompt's first audio milliseconds on a busy machine.
+        if (_inner is not EspeakTextToSpeech) await Task.Yield();
         var limit = CapacityBytes / 4;
         Exception? error = null;
         try
@@ -182,7 +185,9 @@ public sealed class CachingTextToSpeech : ITextToSpeech
         private bool _tooLarge;
         private bool _completed;
         private Exception? _error;
-        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Readers wake on the producer's thread as a chunk is appended (the TCS is completed outside the lock), not after
+        // a thread-pool hop; they only hand the chunk on before awaiting again.
+        private TaskCompletionSource _changed = new();
 
         public static Rendering Finished(short[] samples)
         {
@@ -203,7 +208,7 @@ public sealed class CachingTextToSpeech : ITextToSpeech
                 _samples += chunk.Length;
                 _tooLarge |= _samples * sizeof(short) > limitBytes;
                 changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _changed = new TaskCompletionSource();
             }
             changed.TrySetResult();
         }
