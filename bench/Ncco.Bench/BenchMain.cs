@@ -13,6 +13,11 @@ internal static class BenchMain
 {
     public static async Task Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "first-jit")
+        {
+            await JitProfile.RunAsync(args.Length > 1 && args[1] == "aspnet", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 40);
+            return;
+        }
         if (args.Length > 0 && args[0] == "first-split")
         {
             // Where the first scenario's time goes: the simulator + VM alone first (a delegate app), then the ASP.NET

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -14,9 +15,58 @@ public static class PayloadJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Serializes a payload (by its runtime type) to UTF-8 JSON.</summary>
-    public static byte[] Serialize(WebhookPayload payload) =>
-        JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Options);
+    // The relaxed encoder lives on the writer, not on the serializer options: the source-generated fast path only runs
+    // with options equal to the context's own (no encoder), and string values are escaped by the writer anyway.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    /// <summary>Serializes a payload (by its runtime type) to UTF-8 JSON, byte for byte what <see cref="Options"/> would write.</summary>
+    public static byte[] Serialize(WebhookPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        // The answer request carries SIP headers as extension data, which the generated fast path does not write.
+        var typeInfo = payload is AnswerRequest ? null : PayloadJsonContext.Default.GetTypeInfo(payload.GetType());
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            if (payload is AnswerRequest answer) WriteAnswer(writer, answer);
+            else if (typeInfo is not null) JsonSerializer.Serialize(writer, payload, typeInfo);
+            else return JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Options);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    // Written by hand in the records' declared order (PayloadJsonTests compares it with the attribute-driven
+    // serializer for every field, SIP headers included).
+    private static void WriteAnswer(Utf8JsonWriter writer, AnswerRequest answer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("to", answer.To);
+        if (answer.From is { } from) writer.WriteString("from", from);
+        if (answer.FromUser is { } fromUser) writer.WriteString("from_user", fromUser);
+        writer.WriteString("uuid", answer.Uuid);
+        writer.WriteString("conversation_uuid", answer.ConversationUuid);
+        if (answer.RegionUrl is { } regionUrl) writer.WriteString("region_url", regionUrl);
+        if (answer.EndpointType is { } endpointType) writer.WriteString("endpoint_type", endpointType);
+        if (answer.CustomData is { } customData)
+        {
+            writer.WritePropertyName("custom_data");
+            customData.WriteTo(writer);
+        }
+        if (answer.Timestamp is { } timestamp) writer.WriteString("timestamp", timestamp);
+        if (answer.SipHeaders is { } headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+        }
+        writer.WriteEndObject();
+    }
 
     /// <summary>Formats a time as the documented ISO-8601 with milliseconds and <c>Z</c>.</summary>
     public static string Timestamp(DateTimeOffset time) =>

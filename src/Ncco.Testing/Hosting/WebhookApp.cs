@@ -11,8 +11,17 @@ public sealed record WebhookCall(WebhookRequest Request)
     /// <summary>URL path.</summary>
     public string Path => Request.Uri.AbsolutePath;
 
+    // Parsed on first use: most delegate handlers read nothing, or only the path.
+    private JsonElement? _payload;
+
     /// <summary>The payload (POST body or GET query, as JSON).</summary>
-    public JsonElement Payload { get; } = JsonDocument.Parse(Request.PayloadJson.Length == 0 ? "{}" : Request.PayloadJson).RootElement.Clone();
+    public JsonElement Payload => _payload ??= ParsePayload(Request.PayloadJson);
+
+    private static JsonElement ParsePayload(string json)
+    {
+        using var document = JsonDocument.Parse(json.Length == 0 ? "{}" : json);
+        return document.RootElement.Clone();
+    }
 
     /// <summary>A string field of the payload, or null.</summary>
     public string? Field(string name) => Payload.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
