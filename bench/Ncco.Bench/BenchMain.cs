@@ -86,19 +86,24 @@ internal static class BenchMain
         {
             var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
             await using var app = await InProcessApp.StartAsync<Program>();
+            // `figures N name` runs only the named flow (for perf record on one flow).
+            var only = args.Length > 2 ? args[2] : null;
             async Task Measure(string name, Func<Task<TimeSpan>> run)
             {
+                if (only is not null && only != name) return;
                 for (var i = 0; i < 200; i++) await run(); // warm-up
                 var simulated = TimeSpan.Zero;
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var allocated = GC.GetTotalAllocatedBytes();
                 var sw = Stopwatch.StartNew();
                 for (var i = 0; i < calls; i++) simulated += await run();
                 sw.Stop();
+                allocated = GC.GetTotalAllocatedBytes() - allocated;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-26} calls={calls} simulated={simulated.TotalSeconds / calls:0.0}s/call wall={sw.Elapsed.TotalMilliseconds / calls:0.000}ms/call  " +
                     $"call-seconds/wall-second={simulated.TotalSeconds / sw.Elapsed.TotalSeconds:N0}  calls/second={calls / sw.Elapsed.TotalSeconds:N0}  " +
-                    $"CPU={cpu.TotalMilliseconds / calls:0.000}ms/call (call-seconds/CPU-second={simulated.TotalSeconds / cpu.TotalSeconds:N0})"));
+                    $"CPU={cpu.TotalMilliseconds / calls:0.000}ms/call (call-seconds/CPU-second={simulated.TotalSeconds / cpu.TotalSeconds:N0})  allocated={allocated / 1024.0 / calls:0.0}KB/call"));
             }
             await Measure("AspNetIvr_SilenceFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.SilenceFlowAsync(sim); });
             await Measure("AspNetIvr_MenuFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.MenuFlowAsync(sim); });

@@ -20,6 +20,7 @@ internal static class Profile
         var pipelineClock = new RoundTripClock();
         var pipeline = new TimingTransport(app.CreateWebhookTransport(), pipelineClock);
         await Measure("AspNetIvr_MenuFlow", calls, pipelineClock, () => VoiceSimulator.Start(pipeline, o => o.PublicBaseUrl("http://localhost")));
+        await Measure("AspNetIvr_SilenceFlow", calls, pipelineClock, () => VoiceSimulator.Start(pipeline, o => o.PublicBaseUrl("http://localhost")), IvrFlows.SilenceFlowAsync);
         // The same app through an HttpClient on the test server (how in-process apps were reached before).
         var httpClock = new RoundTripClock();
         using var client = new HttpClient(new TimingHandler(httpClock) { InnerHandler = app.Server.CreateHandler() }) { BaseAddress = app.Server.BaseAddress };
@@ -27,14 +28,17 @@ internal static class Profile
         var delegateClock = new RoundTripClock();
         var delegates = new TimingTransport(IvrFlows.DelegateIvr(), delegateClock);
         await Measure("DelegateIvr_MenuFlow", calls, delegateClock, () => VoiceSimulator.Start(delegates));
+        await Measure("DelegateIvr_SilenceFlow", calls, delegateClock, () => VoiceSimulator.Start(delegates), IvrFlows.SilenceFlowAsync);
     }
 
-    private static async Task Measure(string name, int calls, RoundTripClock inApp, Func<VoiceSimulator> start)
+    private static async Task Measure(string name, int calls, RoundTripClock inApp, Func<VoiceSimulator> start, Func<VoiceSimulator, Task<TimeSpan>>? flow = null)
     {
+        flow ??= IvrFlows.MenuFlowAsync;
+        var dslSteps = flow == IvrFlows.MenuFlowAsync ? 7 : 3;
         for (var i = 0; i < 200; i++)
         {
             await using var warm = start();
-            await IvrFlows.MenuFlowAsync(warm);
+            await flow(warm);
         }
         inApp.Reset();
         var steps = 0L;
@@ -43,8 +47,8 @@ internal static class Profile
         for (var i = 0; i < calls; i++)
         {
             await using var sim = start();
-            await IvrFlows.MenuFlowAsync(sim);
-            steps += 7;
+            await flow(sim);
+            steps += dslSteps;
         }
         sw.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
