@@ -27,7 +27,12 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
         var (exit, output, _) = await NccoCli.RunAsync("test", "--help");
 
         Assert.Equal(ExitCodes.Success, exit);
-        foreach (var expected in new[] { "Usage:", "ncco test", "<scenarios>", "--app", "--answer-url", "--event-url", "--junit", "--watch", "Exit codes:", "1  a scenario failed", "ncco test scenarios/ --app http://127.0.0.1:3000" })
+        foreach (var expected in new[]
+        {
+            "Usage:", "ncco test", "<scenarios>", "--app", "--answer-url", "--event-url", "--fallback-url", "--answer-method", "--event-method",
+            "--fallback-method", "--junit", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
+            "ncco test scenarios/ --app http://127.0.0.1:3000", "--answer-method POST",
+        })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
@@ -50,6 +55,7 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
     [InlineData("--answer-url must be a path on the app starting with /", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--answer-url", "webhooks/answer")]
     [InlineData("unknown option '--jnit'", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--jnit", "x.xml")]
     [InlineData("Required argument missing", "test", "--app", "http://127.0.0.1:3000")]
+    [InlineData("--fallback-method must be GET or POST, not 'PUT'", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--fallback-method", "PUT")]
     public async Task A_wrong_command_line_is_a_usage_error(string message, params string[] args)
     {
         var (exit, _, error) = await NccoCli.RunAsync(args);

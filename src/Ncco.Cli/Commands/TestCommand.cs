@@ -6,7 +6,7 @@ using Ncco.Testing.Scenarios;
 namespace Ncco.Cli.Commands;
 
 /// <summary>
-/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--junit file] [--watch]</c>: runs
+/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--fallback-url …] [--*-method …] [--junit file] [--watch]</c>: runs
 /// scenario files (YAML, see src/Ncco.Testing/README.md) against a webhook app that is already running, in any
 /// language — real HTTP to the app, virtual time for the calls — and reports like a test runner. Exit code 0 when every
 /// scenario passed, 1 when any failed or a file has errors, 2 for a wrong command line, 3 when a path does not exist
@@ -39,16 +39,15 @@ public static class TestCommand
         var answerUrl = PathOption("--answer-url", "The answer webhook's path on the app (default /webhooks/answer).");
         var eventUrl = PathOption("--event-url", "The event webhook's path on the app (default /webhooks/event).");
         var fallbackUrl = PathOption("--fallback-url", "The fallback answer webhook's path on the app (default: none).");
-        var answerMethod = MethodOption("--answer-method", "GET");
-        var eventMethod = MethodOption("--event-method", "POST");
+        var answerMethod = MethodOption("--answer-method", "answer webhook", "GET");
+        var eventMethod = MethodOption("--event-method", "event webhook", "POST");
+        var fallbackMethod = MethodOption("--fallback-method", "fallback answer webhook", "GET");
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write the results as JUnit XML to this file (for CI).", HelpName = "file" };
         var watch = new Option<bool>("--watch", "-w") { Description = "Run again whenever a scenario file changes; Ctrl+C stops." };
 
-        var command = new Command("test", "Run scenario files (YAML: a call as steps) against a running webhook app in any language, "
-            + "with virtual time for the calls, and report like a test runner. Scenario files set their own webhook paths in 'app:', "
-            + "which win over the options here.\n\n" + ExitHelp)
+        var command = new Command("test", Description)
         {
-            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, junit, watch,
+            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, junit, watch,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -62,6 +61,7 @@ public static class TestCommand
                     FallbackUrl = parse.GetValue(fallbackUrl),
                     AnswerMethod = Method(parse.GetValue(answerMethod)),
                     EventMethod = Method(parse.GetValue(eventMethod)),
+                    FallbackMethod = Method(parse.GetValue(fallbackMethod)),
                 },
                 parse.GetValue(junit)?.FullName,
                 console,
@@ -71,16 +71,35 @@ public static class TestCommand
         return command;
     }
 
-    /// <summary>The exit codes, as <c>ncco test --help</c> lists them.</summary>
-    internal const string ExitHelp = """
+    /// <summary>What <c>ncco test --help</c> says before the usage: what it does, what it prints, exit codes, examples.</summary>
+    internal const string Description = """
+        Run scenario files (YAML: a call as steps) against a webhook app that is already running, in any language
+        (Node, Python, PHP, Java, .NET…): real HTTP to the app, virtual time for the calls, so a call's timeouts and
+        silences take no real time. The scenario format is in src/Ncco.Testing/README.md; `ncco schema --scenarios` prints
+        its JSON Schema for editor completion.
+
+        The app's webhooks are paths on --app: the answer webhook is GET /webhooks/answer and events go to
+        POST /webhooks/event unless --answer-url/--event-url (and the methods) say otherwise; an 'app:' section in a
+        scenario file wins over these options for that file. The run first checks that something answers at --app, then
+        runs the scenarios one at a time, in path order.
+
+        Output: one line per scenario (PASS or FAIL, file › name, wall time); for a failure, the step as written
+        (file:line:column), what was expected and what happened, and the call log with virtual timestamps; a file with
+        mistakes lists each as file:line:column: reason; then a summary line. --junit also writes JUnit XML (one
+        testsuite per file, one testcase per scenario, the call log in system-out) for CI systems to show.
+
         Exit codes:
           0  every scenario passed
-          1  a scenario failed, or a scenario file has errors (each is printed as file:line:column: reason)
-          2  usage error: unknown option, missing --app or scenario path
+          1  a scenario failed, a scenario file has errors, or no scenario file was found
+          2  usage error: unknown option, missing --app or scenario path, a bad URL, path or method
           3  a path does not exist or cannot be read, the app cannot be reached, the JUnit file cannot be written
+          With --watch: the exit code of the last run when Ctrl+C stops it.
 
-        Example:
+        Examples:
+          ncco test scenarios/ --app http://127.0.0.1:3000
           ncco test scenarios/ --app http://127.0.0.1:3000 --junit test-results/ncco.xml
+          ncco test ivr.yaml --app http://127.0.0.1:5000 --answer-url /answer --answer-method POST --event-url /events
+          ncco test scenarios/ --app http://127.0.0.1:3000 --watch
         """;
 
     private static Option<string?> PathOption(string name, string description)
@@ -97,11 +116,16 @@ public static class TestCommand
         return option;
     }
 
-    private static Option<string?> MethodOption(string name, string defaultMethod)
+    private static Option<string?> MethodOption(string name, string webhook, string defaultMethod)
     {
-        var option = new Option<string?>(name) { Description = $"GET or POST (default {defaultMethod}).", HelpName = "GET|POST" };
-        option.AcceptOnlyFromAmong("GET", "POST", "get", "post");
-        option.HelpName = "GET|POST";
+        var option = new Option<string?>(name) { Description = $"The {webhook}'s HTTP method, GET or POST (default {defaultMethod}).", HelpName = "GET|POST" };
+        option.CompletionSources.Add("GET", "POST");
+        option.Validators.Add(result =>
+        {
+            // Named here rather than by AcceptOnlyFromAmong, whose message does not say which option was wrong.
+            var value = result.GetValueOrDefault<string?>();
+            if (value?.ToUpperInvariant() is not ("GET" or "POST")) result.AddError($"{name} must be GET or POST, not '{value}'.");
+        });
         return option;
     }
 
