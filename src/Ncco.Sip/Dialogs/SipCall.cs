@@ -14,6 +14,11 @@ public abstract class SipCall
     private readonly Channel<SipKeyPress> _keyPresses = Channel.CreateBounded<SipKeyPress>(
         new BoundedChannelOptions(MaxQueuedKeyPresses) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    // One transfer at a time (a second REFER while one is undecided or in progress gets 491); a reader that never reads
+    // holds at most a few, each refused at its deadline.
+    private readonly Channel<SipRefer> _transfers = Channel.CreateBounded<SipRefer>(
+        new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
     /// <summary>The most keys (<see cref="KeyPresses"/>) held for a reader that has not taken them yet.</summary>
     public const int MaxQueuedKeyPresses = 64;
 
@@ -47,6 +52,15 @@ public abstract class SipCall
     /// <summary>Keys the peer signalled in SIP INFO (<c>application/dtmf-relay</c>, <c>application/dtmf</c>), in order.</summary>
     public ChannelReader<SipKeyPress> KeyPresses => _keyPresses.Reader;
 
+    /// <summary>
+    /// REFERs the peer sent in this call's dialog (transfers), to accept or refuse (<see cref="SipRefer"/>); undecided ones
+    /// are refused after <see cref="SipUserAgentOptions.ReferDecisionTimeout"/>.
+    /// </summary>
+    public ChannelReader<SipRefer> Transfers => _transfers.Reader;
+
+    /// <summary>The REFER being decided or reported on, if any (under the stack lock).</summary>
+    internal SipRefer? ActiveRefer { get; set; }
+
     /// <summary>The SIP headers the peer sent in its INVITE or 2xx (for X- and User-to-User headers).</summary>
     public abstract SipMessage? PeerMessage { get; }
 
@@ -64,6 +78,8 @@ public abstract class SipCall
         {
             _mediaChanges.Writer.TryComplete();
             _keyPresses.Writer.TryComplete();
+            _transfers.Writer.TryComplete();
+            ActiveRefer?.OnCallEnded();
             Agent.Forget(this);
             OnEnded();
         }
@@ -76,6 +92,8 @@ public abstract class SipCall
     }
 
     internal void PublishKey(SipKeyPress key) => _keyPresses.Writer.TryWrite(key);
+
+    internal bool PublishTransfer(SipRefer refer) => _transfers.Writer.TryWrite(refer);
 
     /// <summary>Releases timers and pending work.</summary>
     private protected virtual void OnEnded()

@@ -75,7 +75,7 @@ public sealed class SipDialog
             new(HeaderNames.CSeq, new CSeqHeader(number, method).ToString()),
         };
         headers.AddRange(RouteSet.Select(r => new SipHeader(HeaderNames.Route, r.ToString())));
-        if (method is SipMethods.Invite or SipMethods.Update)
+        if (method is SipMethods.Invite or SipMethods.Update or SipMethods.Notify or SipMethods.Refer or SipMethods.Subscribe)
         {
             headers.Add(new SipHeader(HeaderNames.Contact, $"<{contact}>"));
         }

@@ -20,7 +20,7 @@ namespace Ncco.Sip.Dialogs;
 public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 {
     /// <summary>The methods we answer, for Allow headers.</summary>
-    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK";
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REFER";
 
     /// <summary>Largest INVITE sent over UDP; bigger ones switch to TCP to the same address (RFC 3261 §18.1.1).</summary>
     public const int MaxUdpRequestBytes = 1300;
@@ -591,10 +591,120 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             case SipMethods.Options or SipMethods.Info:
                 transaction.Respond(Decorate(SipResponse.For(request, 200), transaction.Remote.Transport));
                 break;
+            case SipMethods.Refer:
+                OnRefer(transaction, call);
+                break;
             default:
                 transaction.Respond(SipResponse.For(request, 405).AddHeader(HeaderNames.Allow, AllowedMethods));
                 break;
         }
+    }
+
+    /// <summary>
+    /// An in-dialog REFER (RFC 3515): checked here — exactly one well-formed <c>Refer-To</c> of a scheme we can call, an
+    /// INVITE referral, a <c>Replaces</c> that names a dialog this UA holds, one transfer at a time — and refused with
+    /// the reason when it fails; otherwise handed to the application on <see cref="SipCall.Transfers"/>.
+    /// </summary>
+    private void OnRefer(ServerTransaction transaction, SipCall call)
+    {
+        var request = transaction.Request;
+        void Refuse(int status, string reason) => transaction.Respond(SipResponse.For(request, status, reason));
+        var referTo = request.HeaderValues(HeaderNames.ReferTo).ToList();
+        if (referTo.Count != 1)
+        {
+            Refuse(400, referTo.Count == 0 ? "Missing Refer-To" : "More Than One Refer-To");
+            return;
+        }
+        NameAddress target;
+        NameAddress? referredBy = null;
+        try
+        {
+            target = NameAddress.Parse(referTo[0], HeaderNames.ReferTo);
+            if (request.Header(HeaderNames.ReferredBy) is { } by) referredBy = NameAddress.Parse(by, HeaderNames.ReferredBy);
+        }
+        catch (SipParseException error)
+        {
+            Refuse(400, error.ReasonPhrase);
+            return;
+        }
+        var subscribed = true;
+        if (request.Header(HeaderNames.ReferSub) is { } referSub)
+        {
+            if (referSub.Trim().Equals("false", StringComparison.OrdinalIgnoreCase)) subscribed = false;
+            else if (!referSub.Trim().Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                Refuse(400, "Refer-Sub Is Neither true Nor false");
+                return;
+            }
+        }
+        var uri = target.Uri;
+        if (!uri.IsSip && uri.Scheme != "tel")
+        {
+            Refuse(403, "Refer-To Scheme Not Supported");
+            return;
+        }
+        if (uri.Parameters["method"] is { } method && !method.Equals(SipMethods.Invite, StringComparison.OrdinalIgnoreCase)
+            || uri.Headers["method"] is { } headerMethod && !headerMethod.Equals(SipMethods.Invite, StringComparison.OrdinalIgnoreCase))
+        {
+            Refuse(501, "Only INVITE Referrals Supported");
+            return;
+        }
+        ReplacesTarget? replaces = null;
+        SipCall? replaced = null;
+        if (uri.Headers[HeaderNames.Replaces] is { } escaped)
+        {
+            try
+            {
+                replaces = ReplacesTarget.Parse(Uri.UnescapeDataString(escaped));
+            }
+            catch (SipParseException error)
+            {
+                Refuse(400, "Malformed Replaces: " + error.Reason);
+                return;
+            }
+            // An attended transfer here is one between two calls this UA holds (it is their common end): any other
+            // dialog belongs to a UA we would have to INVITE with Replaces, which this host does not do.
+            // RFC 3891 §3: to-tag is the receiver's (our) tag; some phones write the two tags the other way round, and a
+            // Call-ID with both tags names one dialog either way.
+            replaced = _dialogs.GetValueOrDefault(SipDialog.KeyOf(replaces.CallId, replaces.ToTag, replaces.FromTag))
+                ?? _dialogs.GetValueOrDefault(SipDialog.KeyOf(replaces.CallId, replaces.FromTag, replaces.ToTag));
+            if (replaced is null || replaced.IsEnded)
+            {
+                Refuse(403, "Replaces Names No Call Here");
+                return;
+            }
+            if (ReferenceEquals(replaced, call))
+            {
+                Refuse(403, "Replaces Names The Referring Call");
+                return;
+            }
+            if (replaces.EarlyOnly)
+            {
+                Refuse(403, "Replaces Names A Confirmed Call");
+                return;
+            }
+        }
+        if (call.ActiveRefer is { State: ReferState.Pending or ReferState.Active })
+        {
+            Refuse(491, "Transfer Already In Progress");
+            return;
+        }
+        var refer = new SipRefer(this, transaction, call, uri with { Headers = SipParameters.Empty }, referredBy, replaces, replaced, subscribed);
+        if (!call.PublishTransfer(refer))
+        {
+            Refuse(503, "Transfers Not Being Taken");
+            return;
+        }
+        call.ActiveRefer = refer;
+        refer.Begin();
+    }
+
+    /// <summary>Sends a NOTIFY in <paramref name="call"/>'s dialog (under the stack lock); null when the dialog is gone.</summary>
+    internal SipRequest? SendNotifyLocked(SipCall call, Func<SipRequest, SipRequest> decorate, Action<SipResponse> onFinal)
+    {
+        if (call.Dialog is null || call.IsEnded) return null;
+        _ = SendInDialogLocked(call, SipMethods.Notify, decorate, out var sent, (_, response) => onFinal(response));
+        return sent;
     }
 
     private void OnRefresh(ServerTransaction transaction, SipCall call, SipDialog dialog)

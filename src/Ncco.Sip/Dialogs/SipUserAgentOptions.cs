@@ -43,4 +43,13 @@ public sealed record SipUserAgentOptions
     /// dispatcher) stops sending it calls while it drains. OPTIONS inside a dialog are always answered 200.
     /// </summary>
     public Func<bool>? TakesNewCalls { get; init; }
+
+    /// <summary>
+    /// How long the application has to accept or refuse a REFER (<see cref="SipCall.Transfers"/>) before the stack refuses
+    /// it with <c>403 Transfer Not Handled</c>; well inside the peer's 32 s transaction timeout.
+    /// </summary>
+    public TimeSpan ReferDecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the implicit subscription of an accepted REFER lasts without a final status (RFC 3515 §2.4.4).</summary>
+    public TimeSpan ReferSubscriptionLifetime { get; init; } = TimeSpan.FromSeconds(120);
 }

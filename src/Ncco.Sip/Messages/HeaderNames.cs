@@ -64,6 +64,24 @@ public static class HeaderNames
     /// <summary>Retry-After.</summary>
     public const string RetryAfter = "Retry-After";
 
+    /// <summary>Refer-To (RFC 3515): whom a REFER asks us to call.</summary>
+    public const string ReferTo = "Refer-To";
+
+    /// <summary>Referred-By (RFC 3892): who asked for the transfer.</summary>
+    public const string ReferredBy = "Referred-By";
+
+    /// <summary>Refer-Sub (RFC 4488): <c>false</c> asks for a REFER without the implicit subscription (no NOTIFYs).</summary>
+    public const string ReferSub = "Refer-Sub";
+
+    /// <summary>Event (RFC 6665).</summary>
+    public const string Event = "Event";
+
+    /// <summary>Subscription-State (RFC 6665).</summary>
+    public const string SubscriptionState = "Subscription-State";
+
+    /// <summary>Replaces (RFC 3891): names a dialog an INVITE replaces; in a Refer-To URI, an attended transfer.</summary>
+    public const string Replaces = "Replaces";
+
     /// <summary>Returns the canonical name for a header name as received: compact forms expanded, known names re-cased.</summary>
     public static string Canonical(string name)
     {
@@ -105,7 +123,7 @@ public static class HeaderNames
     [
         Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding, Subject, Supported,
         Require, Unsupported, Allow, Route, RecordRoute, UserAgent, Server, WwwAuthenticate, ProxyAuthenticate, Authorization,
-        ProxyAuthorization, SessionExpires, MinSe, Expires, RetryAfter,
+        ProxyAuthorization, SessionExpires, MinSe, Expires, RetryAfter, ReferTo, ReferredBy, ReferSub, Event, SubscriptionState, Replaces,
     ];
 
     /// <summary>

@@ -22,4 +22,13 @@ public static class SipMethods
 
     /// <summary>PRACK (RFC 3262): acknowledges a reliable provisional response.</summary>
     public const string Prack = "PRACK";
+
+    /// <summary>REFER (RFC 3515): the peer asks us to call someone (a transfer).</summary>
+    public const string Refer = "REFER";
+
+    /// <summary>NOTIFY (RFC 6665): reports a subscription's state; we send it for REFER progress.</summary>
+    public const string Notify = "NOTIFY";
+
+    /// <summary>SUBSCRIBE (RFC 6665): refreshes or ends the implicit subscription of a REFER.</summary>
+    public const string Subscribe = "SUBSCRIBE";
 }
