@@ -158,6 +158,12 @@ public sealed partial class CallLeg : ILegEventSink
 
     internal bool EndOnExit { get; set; }
 
+    /// <summary>
+    /// A party transfer (<see cref="Control.CallControl.HandOverAsync"/>) now decides this leg's fate: a <c>connect</c>
+    /// that linked it to another leg no longer ends it when that leg goes.
+    /// </summary>
+    internal bool HandedOver { get; set; }
+
     internal CancellationToken Lifetime => _lifetime.Token;
 
     internal LegInterpreter? Interpreter { get; private set; }

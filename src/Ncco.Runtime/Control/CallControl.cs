@@ -12,7 +12,7 @@ namespace Ncco.Control;
 /// Live-call control (what REST <c>/v1/calls</c> exposes). Safe from any thread: each operation runs on the VM thread.
 /// Unknown uuids throw <see cref="CallNotFoundException"/> (404); legs in the wrong state throw <see cref="CallStateException"/> (400).
 /// </summary>
-public sealed class CallControl
+public sealed partial class CallControl
 {
     private readonly NccoVm _vm;
     private readonly Dictionary<long, PlaybackKind> _kinds = [];

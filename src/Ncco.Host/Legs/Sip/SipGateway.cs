@@ -293,6 +293,38 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             || string.Equals(uri.HostWithoutBrackets, settings.AdvertisedAddress, StringComparison.OrdinalIgnoreCase))
         && (uri.Port is null || uri.Port == LocalEndPoint?.Port || uri.Port == TlsEndPoint?.Port);
 
+    /// <summary>
+    /// The endpoint a REFER's target becomes (<see cref="SipTransfers"/>): a number (<c>tel:</c>, <c>user=phone</c>, or a
+    /// numeric user at this host) is a <c>phone</c> endpoint, any other SIP URI a <c>sip</c> one; null with the reason
+    /// when it can be neither.
+    /// </summary>
+    internal CallEndpoint? TransferTarget(SipUri target, out string reason)
+    {
+        var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
+        reason = "";
+        var isNumber = target.Scheme == "tel" || string.Equals(target.Parameters["user"], "phone", StringComparison.OrdinalIgnoreCase)
+            || IsOurs(target, settings) && PhoneNumbers.FromUri(target, settings.DefaultCountryCode) is not null;
+        if (!isNumber)
+        {
+            return target.IsSip && !string.IsNullOrEmpty(target.Host) ? CallEndpoint.Sip(target.ToString()) : Fail("Refer-To Cannot Be Dialled", out reason);
+        }
+        if (PhoneNumbers.FromUri(target, settings.DefaultCountryCode) is not { } number) return Fail("Refer-To Is Not A Number", out reason);
+        if (!HasTrunks) return Fail("No Trunk To Reach Numbers", out reason);
+        return new PhoneEndpoint(number);
+    }
+
+    private static CallEndpoint? Fail(string why, out string reason)
+    {
+        reason = why;
+        return null;
+    }
+
+    /// <summary>The REFERs of this gateway's answered legs.</summary>
+    internal SipTransfers Transfers =>
+        LazyInitializer.EnsureInitialized(ref _transfers, () => new SipTransfers(this, _services.GetRequiredService<VmDirectory>(), _logger));
+
+    private SipTransfers? _transfers;
+
     /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
     internal bool HasTrunks => _settings?.Trunks.Count > 0;
 

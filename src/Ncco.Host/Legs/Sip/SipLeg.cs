@@ -148,6 +148,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             _sink?.SipStatus(500);
             _sink?.Failed("internal_error");
         }
+        if (Volatile.Read(ref _state) == 2) _gateway.Transfers.Watch(_incoming, LegId);
     }
 
     /// <summary>
@@ -314,6 +315,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             }
             _sink?.Answered();
             _ = WatchEndAsync(call);
+            _gateway.Transfers.Watch(call, LegId);
             if (target.DtmfAnswer is { Length: > 0 } keys) _ = SendDtmfAnswerAsync(keys);
             return;
         }

@@ -79,4 +79,13 @@ internal static partial class SipLog
 
     [LoggerMessage(4024, LogLevel.Debug, "SIP: de-registration of {Aor} not confirmed: {Reason}")]
     public static partial void DeregistrationNotConfirmed(this ILogger logger, SipUri aor, string reason);
+
+    [LoggerMessage(4030, LogLevel.Information, "SIP leg {LegId}: REFER to {Target} refused with {Status}: {Reason}")]
+    public static partial void TransferRefused(this ILogger logger, string legId, SipUri target, int status, string reason);
+
+    [LoggerMessage(4031, LogLevel.Information, "SIP leg {LegId}: REFER to {Target} ({Kind}) accepted")]
+    public static partial void TransferAccepted(this ILogger logger, string legId, SipUri target, string kind);
+
+    [LoggerMessage(4032, LogLevel.Information, "SIP leg {LegId}: transfer to {Target} ended: {Outcome}")]
+    public static partial void TransferEnded(this ILogger logger, string legId, SipUri target, string outcome);
 }

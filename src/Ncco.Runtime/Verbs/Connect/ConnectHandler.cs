@@ -103,7 +103,8 @@ public sealed class ConnectHandler : IActionHandler
         }
         catch (OperationCanceledException)
         {
-            vm.EndLeg(callee, DisconnectedBy.Platform);
+            // A callee handed over to someone else by a transfer (a SIP REFER) outlives the caller that connected it.
+            if (!callee.HandedOver && !caller.HandedOver) vm.EndLeg(callee, DisconnectedBy.Platform);
             throw;
         }
         finally

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using Ncco.Tests.Shared;
+
+namespace Ncco.Host.Tests.Sip;
+
+/// <summary>
+/// Issue 17: a PBX phone transferring a call by REFER (RFC 3515), against the real host with SIPp peers on loopback: the
+/// phone (caller), the other party (connected by the NCCO) and the transfer target.
+/// </summary>
+public sealed class SipTransferTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(40);
+    private SipHostHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await SipHostHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private string Target => $"127.0.0.1:{_h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    private static async Task<string> ScenarioAsync(DirectoryInfo work, string name, params (string Key, string Value)[] replacements)
+    {
+        var text = await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/" + name));
+        foreach (var (key, value) in replacements) text = text.Replace(key, value, StringComparison.Ordinal);
+        var file = Path.Combine(work.FullName, name);
+        await File.WriteAllTextAsync(file, text);
+        return file;
+    }
+
+    private IEnumerable<JsonElement> StatusesOf(string uuid) =>
+        _h.App.All.Where(w => w.Json is { } j && j.TryGetProperty("uuid", out var u) && u.GetString() == uuid && j.TryGetProperty("status", out _))
+            .Select(w => w.Json!.Value);
+
+    [Fact]
+    public async Task A_blind_transfer_connects_the_other_party_to_the_target_and_completes_the_referrer()
+    {
+        var partyPort = Sipp.FreeUdpPort();
+        var targetPort = Sipp.FreeUdpPort();
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{partyPort.ToString(CultureInfo.InvariantCulture)}}"}]}]
+            """);
+        var work = Directory.CreateTempSubdirectory("ncco-refer-");
+        try
+        {
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(0), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(1), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(2),
+                "-sf", await ScenarioAsync(work, "uac-refer-blind.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "1500")),
+                "-s", SipHostHarness.Number, Target], Limit);
+
+            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), phone, Limit);
+            var referrer = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+
+            // The other party moves to a conversation of its own: Vonage's transfer event.
+            var transfer = (await Sipp.Before(_h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _), Limit), phone, Limit)).Json!.Value;
+            var partyId = transfer.GetProperty("uuid").GetString()!;
+            Assert.NotEqual(referrer, partyId);
+            Assert.NotEqual(transfer.GetProperty("conversation_uuid_from").GetString(), transfer.GetProperty("conversation_uuid_to").GetString());
+
+            var phoneResult = await phone;
+            Assert.True(phoneResult.ExitCode == 0, $"phone SIPp exit {phoneResult.ExitCode}:\n{phoneResult.Output}");
+            var targetResult = await target;
+            Assert.True(targetResult.ExitCode == 0, $"target SIPp exit {targetResult.ExitCode}:\n{targetResult.Output}");
+            // The target hung up: the party it was handed to is hung up too (a two-party call), which ends the party's SIPp.
+            var partyResult = await party;
+            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+
+            var completed = (await _h.App.WaitForStatusAsync(referrer, "completed", Limit)).Json!.Value;
+            Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+            await _h.App.WaitForStatusAsync(partyId, "completed", Limit);
+
+            // The target is a new outbound leg in the party's new conversation, with a connect callee's events.
+            var newLeg = _h.App.All.Select(w => w.Json).OfType<JsonElement>()
+                .First(j => j.TryGetProperty("status", out var s) && s.GetString() == "started" && j.TryGetProperty("to", out var to)
+                    && to.GetString()!.Contains("carol", StringComparison.Ordinal));
+            var newId = newLeg.GetProperty("uuid").GetString()!;
+            Assert.Equal(transfer.GetProperty("conversation_uuid_to").GetString(), newLeg.GetProperty("conversation_uuid").GetString());
+            var completedNew = (await _h.App.WaitForStatusAsync(newId, "completed", Limit)).Json!.Value;
+            Assert.Equal("user", completedNew.GetProperty("disconnected_by").GetString());
+            var statuses = StatusesOf(newId).Select(j => j.GetProperty("status").GetString()).ToList();
+            Assert.Equal(["started", "ringing", "answered", "completed"], statuses);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_transfer_from_a_leg_connected_to_nobody_is_refused_with_403_naming_the_reason()
+    {
+        _h.App.Ncco("/answer", """[{"action":"talk","text":"Please hold while nothing happens at all for a good long while.","loop":0}]""");
+        var work = Directory.CreateTempSubdirectory("ncco-refer-");
+        try
+        {
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(3),
+                "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "sip:carol@127.0.0.1:5"), ("@PAUSE@", "800"), ("@REASON@", "Leg .* is not connected to anyone")),
+                "-s", SipHostHarness.Number, Target], Limit);
+            var result = await phone;
+            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_transfer_to_a_number_without_trunks_is_refused_with_403()
+    {
+        var partyPort = Sipp.FreeUdpPort();
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{partyPort.ToString(CultureInfo.InvariantCulture)}}"}]}]
+            """);
+        var work = Directory.CreateTempSubdirectory("ncco-refer-");
+        try
+        {
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(4), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(5),
+                "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "tel:+447700900999"), ("@PAUSE@", "1500"), ("@REASON@", "No Trunk To Reach Numbers")),
+                "-s", SipHostHarness.Number, Target], Limit);
+            var result = await phone;
+            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+            // The caller hung up: the connect ends the party as before, the refusal changed nothing.
+            var partyResult = await party;
+            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    // SIPp's RTP ports: clear of the host's blocks (20000–39999) and the test phones' (10000–19999, 40000–47999).
+    private static string MediaPort(int slot) => (48200 + (Random.Shared.Next(0, 60) * 20) + (slot * 2)).ToString(CultureInfo.InvariantCulture);
+}
