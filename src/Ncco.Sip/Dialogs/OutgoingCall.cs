@@ -24,6 +24,11 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
     private int _authAttempts;
     private SipRequest? _ack;
     private ITimer? _ringTimer;
+    // RFC 3262 as UAC, per early dialog (callee's To tag): the last RSeq we PRACKed; and the CSeq our PRACKs have used,
+    // which the confirmed dialog continues from.
+    private readonly Dictionary<string, long> _lastRSeq = new(StringComparer.Ordinal);
+    private long _prackCSeq;
+    private string? _earlyAnswer; // the SDP answer a reliable provisional response carried (the 2xx need not repeat it)
 
     internal OutgoingCall(SipUserAgent agent, SipRequest invite, SipEndPoint target, LocalMedia local, SessionDescription offer, OutgoingCallOptions options)
         : base(agent, invite.CallId)
@@ -88,6 +93,10 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         if (response.IsProvisional)
         {
             _provisional = true;
+            if (response.StatusCode > 100 && SipUserAgent.Lists(response, HeaderNames.Require, "100rel"))
+            {
+                AcknowledgeReliable(response);
+            }
             if (response.StatusCode is 180 or 183)
             {
                 _ringing.TrySetResult(response);
@@ -129,6 +138,47 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         }
     }
 
+    /// <summary>Number of PRACKs sent (for tests and diagnostics).</summary>
+    public int PracksSent { get; private set; }
+
+    /// <summary>
+    /// A reliable provisional response (RFC 3262 §4): PRACKed once per RSeq, in order — the first of an early dialog with
+    /// any RSeq, each later one only with the next RSeq (a retransmission, or one that overtook a lost predecessor, is
+    /// not acknowledged; the callee repeats it). A response without a usable RSeq is ignored as the RFC asks. The PRACK
+    /// goes in the early dialog: to the response's Contact (through its Record-Route), CSeq after the INVITE's.
+    /// </summary>
+    private void AcknowledgeReliable(SipResponse response)
+    {
+        if (response.To.Tag is not { } tag || response.Header(HeaderNames.RSeq) is not { } rseqText
+            || !long.TryParse(rseqText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rseq)
+            || rseq is < 1 or > uint.MaxValue)
+        {
+            return;
+        }
+        if (_lastRSeq.TryGetValue(tag, out var last) && rseq != last + 1)
+        {
+            return;
+        }
+        _lastRSeq[tag] = rseq;
+        if (response.Body.Length > 0 && response.ContentType?.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            _earlyAnswer = response.BodyText;
+        }
+        var remoteTarget = response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri;
+        var routes = response.RecordRoutes.Reverse().ToList();
+        _prackCSeq = Math.Max(_prackCSeq, Invite.CSeq.Number) + 1;
+        var early = new SipDialog(CallId, Invite.From, response.To, remoteTarget, routes, _prackCSeq - 1, isUac: true);
+        var prack = early.CreateRequest(SipMethods.Prack, Agent.Layer.Transport.CreateVia(Target.Transport, SipIds.NewBranch()),
+                Agent.Layer.Transport.CreateContact(Target.Transport, Agent.Options.User))
+            .AddHeader(HeaderNames.RAck, $"{rseq} {Invite.CSeq.Number} {SipMethods.Invite}")
+            .AddHeader(HeaderNames.UserAgent, Agent.Options.Product);
+        // Where the INVITE went unless the early dialog names an address we can reach without a lookup (as for ACK and BYE).
+        var hop = routes.Count == 0 && !System.Net.IPAddress.TryParse(remoteTarget.HostWithoutBrackets, out _) ? Target : SipUserAgent.NextHopOf(early) ?? Target;
+        PracksSent++;
+        // The 200 to the PRACK needs nothing from us; a refused PRACK leaves the INVITE to go on (RFC 3262 §4).
+        Agent.Layer.SendRequest((SipRequest)prack, hop, new TransactionTask());
+    }
+
     /// <summary>A 2xx seen outside the transaction (after timer M, or from another fork): ACK it again.</summary>
     internal void OnStraySuccess(SipResponse response)
     {
@@ -157,7 +207,7 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         }
         var remoteTarget = response.Contacts.FirstOrDefault()?.Uri ?? Invite.Uri;
         var routes = response.RecordRoutes.Reverse().ToList();
-        Dialog = new SipDialog(CallId, Invite.From, response.To, remoteTarget, routes, Invite.CSeq.Number, isUac: true);
+        Dialog = new SipDialog(CallId, Invite.From, response.To, remoteTarget, routes, Math.Max(Invite.CSeq.Number, _prackCSeq), isUac: true);
         if (routes.Count == 0 && !System.Net.IPAddress.TryParse(remoteTarget.HostWithoutBrackets, out _))
         {
             // A Contact we cannot resolve without blocking: keep talking to where the INVITE went.
@@ -180,11 +230,13 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         var usable = true;
         try
         {
-            if (response.Body.Length == 0 || LocalMedia is null)
+            // The answer may have come in a reliable provisional response already (RFC 3262 §5), then the 2xx has none.
+            var answer = response.Body.Length > 0 ? response.BodyText : _earlyAnswer;
+            if (answer is null || LocalMedia is null)
             {
                 throw new SdpNegotiationException("the 2xx carries no SDP answer");
             }
-            PublishMedia(SdpNegotiator.ReadAnswer(_offer, SdpParser.Parse(response.BodyText), LocalMedia));
+            PublishMedia(SdpNegotiator.ReadAnswer(_offer, SdpParser.Parse(answer), LocalMedia));
         }
         catch (Exception error) when (error is SdpNegotiationException or Parsing.SipParseException)
         {
@@ -236,7 +288,7 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             new(HeaderNames.CSeq, new CSeqHeader(1, SipMethods.Invite).ToString()),
             new(HeaderNames.Contact, $"<{transport.CreateContact(endPoint.Transport, agent.Options.User)}>"),
             new(HeaderNames.Allow, SipUserAgent.AllowedMethods),
-            new(HeaderNames.Supported, "timer"),
+            new(HeaderNames.Supported, options.OfferReliableProvisional ? "timer, 100rel" : "timer"),
             new(HeaderNames.UserAgent, agent.Options.Product),
             new(HeaderNames.ContentType, "application/sdp"),
         };

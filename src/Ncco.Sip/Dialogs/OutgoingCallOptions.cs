@@ -19,4 +19,11 @@ public sealed record OutgoingCallOptions
     /// several trunks, each with its own account.
     /// </summary>
     public Auth.DigestCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// Say <c>Supported: 100rel</c> (RFC 3262) in the INVITE, so the callee may send its provisional responses reliably.
+    /// Default true. A reliable provisional response (<c>Require: 100rel</c> with an <c>RSeq</c>) is PRACKed whatever this
+    /// says: some trunks send them unasked, and refusing to acknowledge would only make them fail the call.
+    /// </summary>
+    public bool OfferReliableProvisional { get; init; } = true;
 }

@@ -337,6 +337,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
     }
 
+    internal static SipEndPoint? NextHopOf(SipDialog dialog) => NextHop(dialog);
+
     private static SipEndPoint? NextHop(SipDialog dialog)
     {
         if (dialog.PeerEndPoint is { } peer)
