@@ -74,6 +74,24 @@ public sealed class SipTrunkTests
     }
 
     [Fact]
+    public async Task A_trunk_requiring_100rel_gets_each_reliable_provisional_pracked_and_the_call_is_answered()
+    {
+        // Issue 17: PRACK as UAC. The SIPp trunk fails unless the INVITE offers 100rel and each PRACK names its RSeq.
+        var port = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(port), "-sf", Sipp.Scenario("Sip/Scenarios/uas-trunk-100rel.xml")], Limit);
+        await using var h = await SipHostHarness.StartAsync(Trunk(port));
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"phone","number":"447700900123"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello there."}]}
+            """);
+
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
+        var completed = (await h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        Assert.Equal("platform", completed.GetProperty("disconnected_by").GetString());
+    }
+
+    [Fact]
     public async Task A_number_no_trunk_serves_fails_with_cannot_route()
     {
         await using var h = await SipHostHarness.StartAsync(Trunk(Sipp.FreeUdpPort()));

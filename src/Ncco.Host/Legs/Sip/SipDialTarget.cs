@@ -20,6 +20,9 @@ internal sealed record SipDialTarget(SipUri? Uri, string Failure = "cannot_route
     /// <summary>Keys sent as RFC 4733 events once answered (<c>dtmfAnswer</c>; <c>p</c> pauses 500 ms).</summary>
     public string? DtmfAnswer { get; init; }
 
+    /// <summary>Whether the INVITE offers <c>Supported: 100rel</c> (the trunk's <see cref="SipTrunk.Offer100Rel"/>; always for sip endpoints).</summary>
+    public bool Offer100Rel { get; init; } = true;
+
     /// <summary>The trunk it goes through, for logs; null for a direct <c>sip</c> endpoint.</summary>
     public string? Trunk { get; init; }
 

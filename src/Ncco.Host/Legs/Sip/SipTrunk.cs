@@ -32,6 +32,9 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     /// <summary>Whether calls through it carry P-Asserted-Identity.</summary>
     public bool SendAssertedIdentity { get; init; }
 
+    /// <summary>Whether calls through it offer <c>Supported: 100rel</c> (RFC 3262).</summary>
+    public bool Offer100Rel { get; init; } = true;
+
     /// <summary>The Privacy header sent on calls through it, or null.</summary>
     public string? Privacy { get; init; }
 
@@ -121,6 +124,7 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
             CountryCode = SipSettings.CountryCode(options.CountryCode, $"{setting}:CountryCode"),
             TrustCallerId = options.TrustCallerId,
             SendAssertedIdentity = options.SendAssertedIdentity,
+            Offer100Rel = options.Offer100Rel,
             Privacy = ParsePrivacy(options.Privacy, $"{setting}:Privacy"),
             AllowUnauthenticatedOrigins = options.AllowUnauthenticatedOrigins,
             Srtp = string.IsNullOrWhiteSpace(options.Srtp) ? null : SipSettings.SrtpPolicyOf(options.Srtp, $"{setting}:Srtp"),

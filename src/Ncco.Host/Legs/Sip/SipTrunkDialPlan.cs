@@ -56,6 +56,7 @@ internal static class SipTrunkDialPlan
             From = callerId is null ? null : new NameAddress { Uri = new SipUri { Scheme = "sip", User = callerId, Host = trunk.Host } },
             DtmfAnswer = endpoint.DtmfAnswer,
             Trunk = trunk.Name,
+            Offer100Rel = trunk.Offer100Rel,
         };
     }
 

@@ -67,6 +67,12 @@ public sealed class SipTrunkOptions
     public bool SendAssertedIdentity { get; set; }
 
     /// <summary>
+    /// Offer reliable provisional responses (<c>Supported: 100rel</c>, RFC 3262) on calls placed through this trunk.
+    /// Default true; false for a carrier that mishandles the option. A reliable 18x is PRACKed either way.
+    /// </summary>
+    public bool Offer100Rel { get; set; } = true;
+
+    /// <summary>
     /// Place calls through this trunk for any origin, not only authenticated ones. Default false: a call goes out only for
     /// the application's API (<c>POST /v1/calls</c>, the dashboard) or for a <c>connect</c> in the NCCO of a call that came
     /// in authenticated (from a trunk's <see cref="Sources"/>, a digest-authenticated softphone user, a signed-in Client SDK
