@@ -59,19 +59,7 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
         var range = new RtpPortRange(options.RtpPortFirst, options.RtpPortLast);
         if (options.RtpPortFirst is < 1024 or > 65534 || options.RtpPortLast is < 1025 or > 65535 || range.PairCount < 1)
             throw Bad("RtpPortFirst/RtpPortLast", $"{options.RtpPortFirst}-{options.RtpPortLast}", "must be a range within 1024-65535 holding at least one even/odd port pair");
-        var names = options.Codecs is { Count: > 0 } c ? c : ["PCMU", "PCMA", "G722"];
-        var codecs = new List<SdpCodec>();
-        foreach (var name in names)
-        {
-            var codec = (name ?? "").Trim().ToUpperInvariant() switch
-            {
-                "PCMU" => SdpCodec.Pcmu,
-                "PCMA" => SdpCodec.Pcma,
-                "G722" => SdpCodec.G722,
-                _ => throw Bad("Codecs", name, "must be PCMU, PCMA or G722"),
-            };
-            if (!codecs.Contains(codec)) codecs.Add(codec);
-        }
+        var codecs = CodecsOf(options.Codecs is { Count: > 0 } c ? c : DefaultCodecs, "Codecs");
         var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (user, application) in options.Routes ?? [])
         {
@@ -120,6 +108,33 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
             RequireAuthentication = options.RequireAuthentication,
             Srtp = SrtpPolicyOf(options.Srtp, "Srtp"),
         };
+    }
+
+    /// <summary>
+    /// The codecs when <c>Ncco:Sip:Codecs</c> is not set, in our order of preference: G.711 first because every peer has
+    /// it and it costs nothing to code, G.722 for wideband at almost no cost, then Opus — offered, and taken when the
+    /// peer prefers it, at its CPU price (bench/Ncco.Rtp.Benchmarks/RESULTS.md).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultCodecs { get; } = ["PCMU", "PCMA", "G722", "OPUS"];
+
+    /// <summary>Reads a codec list (<c>PCMU</c>, <c>PCMA</c>, <c>G722</c>, <c>OPUS</c>; duplicates dropped); <paramref name="setting"/> names it in errors.</summary>
+    internal static IReadOnlyList<SdpCodec> CodecsOf(IReadOnlyList<string?> names, string setting)
+    {
+        var codecs = new List<SdpCodec>();
+        foreach (var name in names)
+        {
+            var codec = (name ?? "").Trim().ToUpperInvariant() switch
+            {
+                "PCMU" => SdpCodec.Pcmu,
+                "PCMA" => SdpCodec.Pcma,
+                "G722" => SdpCodec.G722,
+                "OPUS" => SdpCodec.Opus,
+                _ => throw Bad(setting, name, "must be PCMU, PCMA, G722 or OPUS"),
+            };
+            if (!codecs.Contains(codec)) codecs.Add(codec);
+        }
+        if (codecs.Count == 0) throw Bad(setting, "", "must name at least one codec");
+        return codecs;
     }
 
     /// <summary>SRTP for peers that are not a trunk (<see cref="SipOptions.Srtp"/>).</summary>
