@@ -109,14 +109,19 @@ public sealed class OpusCodec : IAudioCodec
     /// <inheritdoc/>
     public int Decode(ReadOnlySpan<byte> payload, Span<short> destination)
     {
-        if (SamplesFor(payload) == 0)
+        var samples = SamplesFor(payload);
+        if (samples == 0)
         {
             return 0;
         }
+        if (destination.Length < MaxSamplesFor(payload.Length))
+        {
+            throw new ArgumentException($"an Opus packet may decode to {MaxSamplesFor(payload.Length)} samples", nameof(destination));
+        }
+        int decoded;
         try
         {
-            var decoded = _decoder.Decode(payload, _decoded, _decoded.Length, false);
-            return _down.Process(_decoded.AsSpan(0, decoded), destination);
+            decoded = _decoder.Decode(payload, _decoded, _decoded.Length, false);
         }
         catch (OpusException)
         {
@@ -124,8 +129,9 @@ public sealed class OpusCodec : IAudioCodec
         }
         catch (ArgumentException)
         {
-            return 0;
+            return 0; // Concentus reports some malformed packets this way
         }
+        return _down.Process(_decoded.AsSpan(0, decoded), destination);
     }
 
     /// <inheritdoc/>
@@ -151,7 +157,7 @@ public sealed class OpusCodec : IAudioCodec
     }
 
     /// <inheritdoc/>
-    public int MaxSamplesFor(int payloadLength) => MaxPacketSamples;
+    public int MaxSamplesFor(int payloadLength) => MaxPacketSamples + 2; // + the resampler's rounding room
 
     /// <inheritdoc/>
     public bool Conceal(ReadOnlySpan<byte> next, Span<short> destination)

@@ -142,6 +142,45 @@ public sealed class RtpSessionOpusTests
         Assert.All(frames.Skip(silent + 2), f => Assert.InRange(Signals.Rms(f!), 4000, 9000));
     }
 
+    [Theory]
+    [InlineData(8000, 800)]
+    [InlineData(48000, 4800)]
+    public async Task Key_presses_beside_opus_count_their_duration_on_the_event_formats_clock(int eventClock, int finalDuration)
+    {
+        using var peer = new RawPeer();
+        await using var session = Create(new RtpSessionOptions
+        {
+            Codec = "opus", CodecPayloadType = 96, TelephoneEventPayloadType = 101, TelephoneEventClockRate = eventClock, RemoteRtp = peer.RtpEndPoint,
+        });
+        Assert.True(session.SendDigit('5', TimeSpan.FromMilliseconds(100)));
+        var frame = new short[320];
+        var events = new List<(RtpHeader Header, Ncco.Media.Dtmf.TelephoneEvent Event)>();
+        for (var f = 0; f < 10; f++)
+        {
+            session.WriteFrame(frame);
+            var datagram = peer.ReceiveRtp();
+            Assert.NotNull(datagram);
+            Assert.Equal(RtpParseError.None, RtpPacket.TryParse(datagram, out var header));
+            if (header.PayloadType == 101) events.Add((header, Ncco.Media.Dtmf.TelephoneEvent.Decode(RtpPacket.Payload(datagram, header))));
+        }
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(events[0].Header.Timestamp, e.Header.Timestamp)); // one event, one timestamp
+        Assert.Equal(finalDuration, events.Last(e => e.Event.End).Event.Duration);
+
+        // Received the same way: a 100 ms key on that clock is reported as 100 ms.
+        var key = new byte[Ncco.Media.Dtmf.TelephoneEvent.Size];
+        new Ncco.Media.Dtmf.TelephoneEvent(7, true, 10, (ushort)finalDuration).Encode(key);
+        for (var i = 0; i < 3; i++) peer.SendRtp(session.LocalRtpPort, 101, (ushort)(50 + i), 123456, 8, key);
+        var detections = new List<Ncco.Media.Dtmf.DtmfDetection>();
+        Assert.True(await Wait.UntilAsync(() =>
+        {
+            session.ReadFrame(frame);
+            while (session.TryReadDtmf(out var d)) detections.Add(d);
+            return detections.Any(d => d.DurationMilliseconds > 0);
+        }), "no key reported");
+        Assert.Equal(100, detections.First(d => d.DurationMilliseconds > 0).DurationMilliseconds);
+    }
+
     [Fact]
     public async Task Garbage_on_the_opus_payload_type_is_concealed_and_counted_never_thrown()
     {
