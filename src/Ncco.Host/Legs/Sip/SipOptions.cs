@@ -29,7 +29,7 @@ public sealed class SipOptions
 
     /// <summary>
     /// Codecs offered and accepted, most preferred first: any of <c>PCMU</c>, <c>PCMA</c>, <c>G722</c>, <c>OPUS</c>
-    /// (case-insensitive). Default <see cref="SipSettings.DefaultCodecs"/>. Our offers list them in this order; as
+    /// (case-insensitive). Default PCMU, PCMA, G722: Opus is opt-in for its CPU cost. Our offers list them in this order; as
     /// answerer the offerer's order decides among them (RFC 3264 §6.1). A trunk's own <c>Codecs</c> replaces the list
     /// for calls from and through it.
     /// </summary>
