@@ -41,7 +41,13 @@ public abstract class G711Codec : IAudioCodec
     }
 
     /// <inheritdoc/>
-    public int SamplesFor(int payloadLength) => payloadLength;
+    public int SamplesFor(ReadOnlySpan<byte> payload) => payload.Length;
+
+    /// <inheritdoc/>
+    public int MaxSamplesFor(int payloadLength) => payloadLength;
+
+    /// <inheritdoc/>
+    public bool Conceal(ReadOnlySpan<byte> next, Span<short> destination) => false;
 
     /// <summary>Companding of this law, one byte per sample.</summary>
     protected abstract void EncodeLaw(ReadOnlySpan<short> pcm, Span<byte> destination);

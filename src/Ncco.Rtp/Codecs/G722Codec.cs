@@ -42,5 +42,11 @@ public sealed class G722Codec : IAudioCodec
     public int Decode(ReadOnlySpan<byte> payload, Span<short> destination) => _decoder.Decode(payload, destination);
 
     /// <inheritdoc/>
-    public int SamplesFor(int payloadLength) => payloadLength * 2;
+    public int SamplesFor(ReadOnlySpan<byte> payload) => payload.Length * 2;
+
+    /// <inheritdoc/>
+    public int MaxSamplesFor(int payloadLength) => payloadLength * 2;
+
+    /// <inheritdoc/>
+    public bool Conceal(ReadOnlySpan<byte> next, Span<short> destination) => false;
 }

@@ -208,6 +208,21 @@ public sealed class JitterBuffer
         return new JitterPop(JitterPopKind.Packet, slot.Length, slot.PayloadType, sequence, slot.Timestamp, slot.Marker);
     }
 
+    /// <summary>
+    /// The payload of the packet the next <see cref="Pop"/> would return, when it is here and of
+    /// <paramref name="payloadType"/>; empty otherwise. After a <see cref="JitterPopKind.Lost"/> pop this is the packet
+    /// after the loss, whose forward error correction (Opus) can rebuild it. Valid until the next push or pop.
+    /// </summary>
+    public ReadOnlySpan<byte> PeekNext(byte payloadType)
+    {
+        ref var slot = ref _slots[_next % _options.Capacity];
+        if (!slot.Used || slot.SequenceNumber != _next || slot.PayloadType != payloadType)
+        {
+            return default;
+        }
+        return _payloads.AsSpan((_next % _options.Capacity) * _options.MaxPayloadSize, slot.Length);
+    }
+
     /// <summary>Forgets everything (e.g. after the session changes codec).</summary>
     public void Clear()
     {

@@ -36,6 +36,7 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly Lock _gate = new(); // receive loop ↔ media thread: jitter buffer, statistics, DTMF queue, remote
     private readonly CancellationTokenSource _stop = new();
     private readonly string _cname;
+    private readonly int _eventClockRate;
 
     // Media-thread buffers, preallocated.
     private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
@@ -106,7 +107,7 @@ public sealed class RtpSession : IAsyncDisposable
             _lease = lease;
             _options = options;
             _time = timeProvider ?? TimeProvider.System;
-            _codec = AudioCodecs.Create(options.Codec) ?? throw new ArgumentException($"unsupported codec '{options.Codec}' (supported: {string.Join(", ", AudioCodecs.Supported)})", nameof(options));
+            _codec = AudioCodecs.Create(options.Codec, options.CodecPayloadType, options.CodecParameters) ?? throw new ArgumentException($"unsupported codec '{options.Codec}' (supported: {string.Join(", ", AudioCodecs.Supported)})", nameof(options));
             ArgumentOutOfRangeException.ThrowIfLessThan(options.LatchAfterPackets, 1, nameof(options));
             if (options.RtcpInterval <= TimeSpan.Zero)
             {
@@ -114,7 +115,12 @@ public sealed class RtpSession : IAsyncDisposable
             }
             _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
             _popBuffer = new byte[_jitter.Options.MaxPayloadSize];
-            _pcm = new short[(_codec.SamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
+            if (options.TelephoneEventClockRate is < 1000 or > 96000)
+            {
+                throw new ArgumentException($"TelephoneEventClockRate {options.TelephoneEventClockRate} is not an RTP clock rate", nameof(options));
+            }
+            _eventClockRate = options.TelephoneEventClockRate ?? _codec.ClockRate;
+            _pcm = new short[(_codec.MaxSamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
             _lastFrame = new short[_codec.SamplesPerFrame];
             Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
             _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
@@ -271,7 +277,7 @@ public sealed class RtpSession : IAsyncDisposable
                 else if (pop.Kind == JitterPopKind.Lost || _lastFrameValid)
                 {
                     // A lost packet, or an underrun right after audio: bridge it rather than cut to silence.
-                    AppendConcealment();
+                    AppendConcealment(pop.Kind == JitterPopKind.Lost ? _jitter.PeekNext(_codec.PayloadType) : default);
                 }
                 else
                 {
@@ -315,7 +321,7 @@ public sealed class RtpSession : IAsyncDisposable
         if (_digitPackets is null && _digitsToSend.Count > 0)
         {
             var (digit, duration) = _digitsToSend.Dequeue();
-            _digitPackets = TelephoneEventSender.Packets(digit, duration, _timestamp, _codec.ClockRate);
+            _digitPackets = TelephoneEventSender.Packets(digit, duration, _timestamp, _eventClockRate);
             _digitPacketIndex = 0;
         }
         if (_digitPackets is not null && _options.TelephoneEventPayloadType is { } eventType)
@@ -419,8 +425,14 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void AppendDecoded(ReadOnlySpan<byte> payload)
     {
-        Compact(_codec.SamplesFor(payload.Length));
+        Compact(_codec.MaxSamplesFor(payload.Length));
         var written = _codec.Decode(payload, _pcm.AsSpan(_pcmStart + _pcmCount));
+        if (written == 0)
+        {
+            // A payload the codec cannot decode (a corrupt Opus packet) is a loss.
+            AppendConcealment(default);
+            return;
+        }
         _pcmCount += written;
         _lastFrameValid = true;
     }
@@ -433,13 +445,15 @@ public sealed class RtpSession : IAsyncDisposable
         _lastFrameValid = false;
     }
 
-    private void AppendConcealment()
+    private void AppendConcealment(ReadOnlySpan<byte> next)
     {
         // Repeat the last frame, fading (each repeat of the previous output: ×0.7, ×0.6, ×0.5 → −3, −7.5, −13.5 dB),
-        // then silence: long gaps are better silent than buzzing.
+        // then silence: long gaps are better silent than buzzing. A codec with its own concealment (Opus: FEC from
+        // the next packet, else PLC) fills the frame instead, within the same three-frame limit.
         Compact(_lastFrame.Length);
         var target = _pcm.AsSpan(_pcmStart + _pcmCount, _lastFrame.Length);
-        if (_lastFrameValid)
+        var byCodec = _lastFrameValid && _codec.Conceal(next, target);
+        if (_lastFrameValid && !byCodec)
         {
             var gain = 0.7f - (0.1f * _concealed);
             for (var i = 0; i < target.Length; i++)
@@ -447,7 +461,7 @@ public sealed class RtpSession : IAsyncDisposable
                 target[i] = (short)(_lastFrame[i] * gain);
             }
         }
-        else
+        else if (!byCodec)
         {
             target.Clear();
         }
@@ -691,7 +705,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 if (payload.Length >= TelephoneEvent.Size)
                 {
-                    var report = _events.Receive(TelephoneEvent.Decode(payload), header.Timestamp);
+                    var report = _events.Receive(TelephoneEvent.Decode(payload), header.Timestamp, _eventClockRate);
                     if (report is { } detection && _dtmfCount < MaxDtmfQueue)
                     {
                         _dtmf[(_dtmfStart + _dtmfCount) % MaxDtmfQueue] = detection;

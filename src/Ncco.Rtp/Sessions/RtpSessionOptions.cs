@@ -6,11 +6,23 @@ namespace Ncco.Rtp.Sessions;
 /// <summary>Settings of one RTP session (one media leg), usually filled from the SDP offer/answer.</summary>
 public sealed record RtpSessionOptions
 {
-    /// <summary>Audio codec: "PCMU", "PCMA" or "G722" (static payload types 0, 8, 9).</summary>
+    /// <summary>Audio codec: "PCMU", "PCMA", "G722" (static payload types 0, 8, 9) or "opus" (dynamic, <see cref="CodecPayloadType"/>).</summary>
     public string Codec { get; init; } = "PCMU";
+
+    /// <summary>The payload type SDP agreed for a dynamic codec (Opus); null for its default (111). Ignored for static codecs.</summary>
+    public byte? CodecPayloadType { get; init; }
+
+    /// <summary>The peer's <c>a=fmtp</c> value for the codec (Opus: maxplaybackrate, useinbandfec…), which our encoder follows; null for none.</summary>
+    public string? CodecParameters { get; init; }
 
     /// <summary>Negotiated telephone-event payload type (RFC 4733), or null when the peer did not offer it.</summary>
     public byte? TelephoneEventPayloadType { get; init; } = 101;
+
+    /// <summary>
+    /// The telephone-event clock rate from its rtpmap (8000 usually; 48000 beside Opus when the peer offers it); null for
+    /// the audio codec's. Event durations are counted in it; the events' timestamps follow the audio stream's.
+    /// </summary>
+    public int? TelephoneEventClockRate { get; init; }
 
     /// <summary>Where to send RTP, from the peer's SDP; null = wait for its packets (comedia).</summary>
     public IPEndPoint? RemoteRtp { get; init; }

@@ -5,7 +5,7 @@ namespace Ncco.Sip.Sdp;
 /// <param name="Port">Local RTP port.</param>
 public sealed record LocalMedia(string Address, int Port)
 {
-    /// <summary>Voice codecs in order of preference.</summary>
+    /// <summary>Voice codecs in order of preference (as offered; as answerer the offerer's order wins among these).</summary>
     public IReadOnlyList<SdpCodec> Codecs { get; init; } = [SdpCodec.G722, SdpCodec.Pcmu, SdpCodec.Pcma];
 
     /// <summary>Whether RFC 4733 telephone-event is offered/accepted.</summary>

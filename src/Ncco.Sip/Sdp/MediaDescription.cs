@@ -38,7 +38,7 @@ public sealed record MediaDescription
         return Attributes.FirstOrDefault(a => a.Name == "fmtp" && a.Value?.StartsWith(prefix, StringComparison.Ordinal) == true)?.Value?[prefix.Length..].Trim();
     }
 
-    /// <summary>The codecs offered, in the order of the m= line: rtpmap where given, the static table otherwise.</summary>
+    /// <summary>The codecs offered, in the order of the m= line: rtpmap (and fmtp) where given, the static table otherwise.</summary>
     public IReadOnlyList<SdpCodec> Codecs
     {
         get
@@ -56,7 +56,8 @@ public sealed record MediaDescription
                     var encoding = value[(format.Length + 1)..].Trim().Split('/');
                     if (encoding.Length >= 2 && int.TryParse(encoding[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rate))
                     {
-                        codecs.Add(new SdpCodec(pt, encoding[0], rate));
+                        var channels = encoding.Length >= 3 && int.TryParse(encoding[2], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 255 ? c : 1;
+                        codecs.Add(new SdpCodec(pt, encoding[0], rate) { Channels = channels, Fmtp = Fmtp(pt) });
                     }
                 }
                 else if (SdpCodec.Static(pt) is { } known)

@@ -3,11 +3,13 @@ using System.Globalization;
 namespace Ncco.Sip.Sdp;
 
 /// <summary>
-/// RFC 3264 offer/answer for one audio stream with PCMU, PCMA, G.722 and telephone-event, with SDES-keyed SRTP
-/// (RFC 4568, <see cref="SrtpPolicy"/>) when <see cref="LocalMedia.Srtp"/> asks.
+/// RFC 3264 offer/answer for one audio stream with PCMU, PCMA, G.722, Opus (RFC 7587) and telephone-event, with
+/// SDES-keyed SRTP (RFC 4568, <see cref="SrtpPolicy"/>) when <see cref="LocalMedia.Srtp"/> asks.
 /// As answerer it keeps every m= line (rejecting the ones it does not use with port 0, as §6 requires), picks the first
-/// offered codec it supports (the offerer's preference wins, §6.1), mirrors the telephone-event type the offerer chose,
-/// and answers the direction the offer allows.
+/// offered codec it supports (the offerer's preference wins, §6.1), answers a dynamic codec (Opus) and telephone-event
+/// on the payload types the offerer chose — the event format on the chosen codec's clock when offered — with our own
+/// fmtp (what we want to receive), and answers the direction the offer allows. The peer's fmtp travels in
+/// <see cref="NegotiatedAudio.Codec"/> for the encoder to follow.
 /// </summary>
 public static class SdpNegotiator
 {
@@ -18,20 +20,48 @@ public static class SdpNegotiator
         var attributes = new List<SdpAttribute>();
         foreach (var codec in local.Codecs)
         {
-            attributes.Add(new SdpAttribute("rtpmap", $"{codec.PayloadType} {codec.Name}/{codec.ClockRate}"));
+            AddFormat(attributes, codec);
         }
         if (local.TelephoneEvents)
         {
-            var te = SdpCodec.TelephoneEvent;
-            formats.Add(te.PayloadType.ToString(CultureInfo.InvariantCulture));
-            attributes.Add(new SdpAttribute("rtpmap", $"{te.PayloadType} {te.Name}/{te.ClockRate}"));
-            attributes.Add(new SdpAttribute("fmtp", $"{te.PayloadType} 0-16"));
+            foreach (var te in EventFormats(local))
+            {
+                formats.Add(te.PayloadType.ToString(CultureInfo.InvariantCulture));
+                AddFormat(attributes, te with { Fmtp = "0-16" });
+            }
         }
         attributes.Add(new SdpAttribute("ptime", local.PtimeMs.ToString(CultureInfo.InvariantCulture)));
         attributes.Add(new SdpAttribute(local.Direction.ToAttribute()));
         if (OurCrypto(local, 1) is { } crypto) attributes.Add(new SdpAttribute("crypto", crypto.ToAttributeValue()));
         var protocol = local.Srtp == SrtpPolicy.Require ? SecureProfile : PlainProfile;
         return Describe(local, [new MediaDescription { Media = "audio", Port = local.Port, Protocol = protocol, Formats = formats, Attributes = attributes }]);
+    }
+
+    /// <summary>
+    /// The telephone-event formats we offer: 101 on the 8 kHz clock, and beside a 48 kHz codec (Opus) also 110 on
+    /// 48 kHz, as WebRTC does, so the peer can keep events on its audio clock (RFC 4733 §2.1).
+    /// </summary>
+    private static IEnumerable<SdpCodec> EventFormats(LocalMedia local)
+    {
+        yield return SdpCodec.TelephoneEvent;
+        if (local.Codecs.Any(c => c.ClockRate == SdpCodec.TelephoneEventWideband.ClockRate)
+            && local.Codecs.All(c => c.PayloadType != SdpCodec.TelephoneEventWideband.PayloadType))
+        {
+            yield return SdpCodec.TelephoneEventWideband;
+        }
+    }
+
+    /// <summary>The telephone-event format to use beside <paramref name="codec"/>: one on its clock, else the first.</summary>
+    private static SdpCodec? EventFormatFor(MediaDescription media, SdpCodec codec)
+    {
+        var events = media.Codecs.Where(c => string.Equals(c.Name, SdpCodec.TelephoneEvent.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return events.FirstOrDefault(e => e.ClockRate == codec.ClockRate) ?? events.FirstOrDefault();
+    }
+
+    private static void AddFormat(List<SdpAttribute> attributes, SdpCodec codec)
+    {
+        attributes.Add(new SdpAttribute("rtpmap", codec.RtpMap));
+        if (codec.Fmtp is { } fmtp) attributes.Add(new SdpAttribute("fmtp", $"{codec.PayloadType.ToString(CultureInfo.InvariantCulture)} {fmtp}"));
     }
 
     private const string PlainProfile = "RTP/AVP";
@@ -70,7 +100,7 @@ public static class SdpNegotiator
                 }
                 if (codec is not null)
                 {
-                    var te = local.TelephoneEvents ? media.Codecs.FirstOrDefault(c => c.SameFormat(SdpCodec.TelephoneEvent)) : null;
+                    var te = local.TelephoneEvents ? EventFormatFor(media, codec) : null;
                     var direction = offer.DirectionOf(media);
                     // RFC 2543 hold (c=0.0.0.0) means the offerer does not want to receive.
                     if (offer.ConnectionOf(media)?.IsHoldAddress == true && direction == MediaDirection.SendRecv)
@@ -84,8 +114,11 @@ public static class SdpNegotiator
                     {
                         LocalCrypto = ourKey,
                         RemoteCrypto = theirKey,
+                        TelephoneEventClockRate = te?.ClockRate,
                     };
-                    answered.Add(AudioSection(codec, te, chosen.PtimeMs, ours, local.Port, media.Protocol, ourKey));
+                    // Our rtpmap and fmtp (what we receive) on the payload type the offerer chose (RFC 3264 §6.1).
+                    var mine = local.Codecs.First(l => l.SameFormat(codec)) with { PayloadType = codec.PayloadType };
+                    answered.Add(AudioSection(mine, te, chosen.PtimeMs, ours, local.Port, media.Protocol, ourKey));
                     continue;
                 }
             }
@@ -107,7 +140,7 @@ public static class SdpNegotiator
             ?? throw new SdpNegotiationException("the answer rejected the audio stream");
         var codec = media.Codecs.FirstOrDefault(a => local.Codecs.Any(l => l.SameFormat(a)))
             ?? throw new SdpNegotiationException("the answer chose no codec we offered");
-        var te = media.Codecs.FirstOrDefault(c => c.SameFormat(SdpCodec.TelephoneEvent));
+        var te = local.TelephoneEvents ? EventFormatFor(media, codec) : null;
         var theirs = answer.DirectionOf(media);
         var ours = theirs switch
         {
@@ -123,18 +156,19 @@ public static class SdpNegotiator
         {
             LocalCrypto = theirKey is null ? null : OurCrypto(local, theirKey.Tag),
             RemoteCrypto = theirKey,
+            TelephoneEventClockRate = te?.ClockRate,
         };
     }
 
     private static MediaDescription AudioSection(SdpCodec codec, SdpCodec? te, int ptime, MediaDirection direction, int port, string protocol, SdesCrypto? crypto)
     {
         var formats = new List<string> { codec.PayloadType.ToString(CultureInfo.InvariantCulture) };
-        var attributes = new List<SdpAttribute> { new("rtpmap", $"{codec.PayloadType} {codec.Name}/{codec.ClockRate}") };
+        var attributes = new List<SdpAttribute>();
+        AddFormat(attributes, codec);
         if (te is not null)
         {
             formats.Add(te.PayloadType.ToString(CultureInfo.InvariantCulture));
-            attributes.Add(new SdpAttribute("rtpmap", $"{te.PayloadType} {te.Name}/{te.ClockRate}"));
-            attributes.Add(new SdpAttribute("fmtp", $"{te.PayloadType} 0-16"));
+            AddFormat(attributes, te with { Channels = 1, Fmtp = "0-16" });
         }
         attributes.Add(new SdpAttribute("ptime", ptime.ToString(CultureInfo.InvariantCulture)));
         attributes.Add(new SdpAttribute(direction.ToAttribute()));

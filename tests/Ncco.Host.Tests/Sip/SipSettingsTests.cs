@@ -12,7 +12,7 @@ public sealed class SipSettingsTests
         var settings = SipSettings.From(new SipOptions());
         Assert.Equal("127.0.0.1:5060", settings.Listen.ToString());
         Assert.Equal("127.0.0.1", settings.AdvertisedAddress);
-        Assert.Equal([SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.G722], settings.Codecs);
+        Assert.Equal([SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.G722], settings.Codecs); // Opus is opt-in (its CPU cost)
         Assert.True(settings.TelephoneEvents);
         Assert.Equal((10000, 20000), (settings.RtpPorts.First, settings.RtpPorts.Last));
     }
@@ -35,12 +35,38 @@ public sealed class SipSettingsTests
         var options = which switch
         {
             "Listen" => new SipOptions { Listen = "localhost" },
-            "Codecs" => new SipOptions { Codecs = ["PCMU", "OPUS"] },
+            "Codecs" => new SipOptions { Codecs = ["PCMU", "G729"] },
             "Ports" => new SipOptions { RtpPortFirst = 30000, RtpPortLast = 20000 },
             "Route" => new SipOptions { Routes = new() { ["alice"] = "not-a-uuid" } },
             _ => new SipOptions { AdvertisedAddress = "bad host;x" },
         };
         var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(options));
         Assert.StartsWith(named + " ", error.Message);
+    }
+
+    [Fact]
+    public void Codecs_are_read_in_the_given_order_case_insensitively_without_duplicates()
+    {
+        var settings = SipSettings.From(new SipOptions { Codecs = ["opus", " G722 ", "pcmu", "OPUS"] });
+        Assert.Equal([SdpCodec.Opus, SdpCodec.G722, SdpCodec.Pcmu], settings.Codecs);
+        var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions { Codecs = ["speex"] }));
+        Assert.Equal("Ncco:Sip:Codecs 'speex' is not valid: it must be PCMU, PCMA, G722 or OPUS.", error.Message);
+    }
+
+    [Fact]
+    public void A_trunk_may_have_its_own_codecs_and_a_bad_one_names_the_trunk()
+    {
+        var settings = SipSettings.From(new SipOptions
+        {
+            Codecs = ["PCMU"],
+            Trunks = [new SipTrunkOptions { Name = "carrier", Address = "192.0.2.1", Codecs = ["PCMA", "OPUS"] }, new SipTrunkOptions { Name = "pbx", Address = "192.0.2.2" }],
+        });
+        Assert.Equal([SdpCodec.Pcma, SdpCodec.Opus], settings.Trunks[0].Codecs);
+        Assert.Null(settings.Trunks[1].Codecs); // the host's
+        var error = Assert.Throws<InvalidOperationException>(() => SipSettings.From(new SipOptions
+        {
+            Trunks = [new SipTrunkOptions { Name = "carrier", Address = "192.0.2.1", Codecs = ["G729"] }],
+        }));
+        Assert.StartsWith("Ncco:Sip:Trunks:0:Codecs 'G729' is not valid", error.Message, StringComparison.Ordinal);
     }
 }

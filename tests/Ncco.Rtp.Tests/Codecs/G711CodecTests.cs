@@ -19,7 +19,7 @@ public sealed class G711CodecTests
         Assert.Equal(payloadType, byName.PayloadType);
         Assert.Equal(byName.EncodingName, byType.EncodingName);
         Assert.Null(AudioCodecs.Create(18));
-        Assert.Null(AudioCodecs.Create("opus"));
+        Assert.Null(AudioCodecs.Create("G729"));
     }
 
     [Theory]

@@ -92,7 +92,8 @@ public sealed class G722Tests(ITestOutputHelper output)
         Assert.Equal(320, codec.SamplesPerFrame);
         Assert.Equal(160, codec.TimestampUnitsPerFrame);
         Assert.Equal(160, codec.BytesPerFrame);
-        Assert.Equal(320, codec.SamplesFor(160));
+        Assert.Equal(320, codec.SamplesFor(new byte[160]));
+        Assert.Equal(320, codec.MaxSamplesFor(160));
     }
 
     [Fact]

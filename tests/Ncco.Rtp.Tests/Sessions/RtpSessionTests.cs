@@ -25,6 +25,7 @@ public sealed class RtpSessionTests
     [InlineData("PCMU", 8000)]
     [InlineData("PCMA", 8000)]
     [InlineData("G722", 16000)]
+    [InlineData("opus", 16000)]
     public async Task Two_sessions_exchange_a_tone(string codec, int rate)
     {
         await using var a = Create(new RtpSessionOptions { Codec = codec });

@@ -242,30 +242,30 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _tls?.Certificate.Dispose();
     }
 
-    /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>.</summary>
+    /// <summary>Our SDP offer or answer for a call on RTP port <paramref name="rtpPort"/>, from or through <paramref name="trunk"/> (null for other peers).</summary>
     /// <remarks>
-    /// SRTP follows <paramref name="srtp"/> (the trunk's policy, for a call from or through one) or <c>Ncco:Sip:Srtp</c>;
+    /// Codecs and SRTP follow the trunk's <c>Codecs</c> and <c>Srtp</c>, else <c>Ncco:Sip:Codecs</c> and <c>Ncco:Sip:Srtp</c>;
     /// each call gets a fresh master key from the OS's cryptographic generator.
     /// </remarks>
-    internal LocalMedia LocalMedia(int rtpPort, SrtpPolicy? srtp = null)
+    internal LocalMedia LocalMedia(int rtpPort, SipTrunk? trunk = null)
     {
         var settings = _settings ?? throw new InvalidOperationException("the SIP gateway is not running");
-        var policy = srtp ?? settings.Srtp;
+        var policy = trunk?.Srtp ?? settings.Srtp;
         return new LocalMedia(settings.AdvertisedAddress, rtpPort)
         {
-            Codecs = settings.Codecs,
+            Codecs = trunk?.Codecs ?? settings.Codecs,
             TelephoneEvents = settings.TelephoneEvents,
             Srtp = policy,
             SrtpKey = policy == SrtpPolicy.Off ? null : Ncco.Rtp.Srtp.SrtpMasterKey.Generate().ToInline(),
         };
     }
 
-    /// <summary>The SRTP policy for a call from <paramref name="source"/>: its trunk's, else the host's.</summary>
-    internal SrtpPolicy SrtpFor(IPAddress source) => _settings?.TrunkAt(source)?.Srtp ?? _settings?.Srtp ?? SrtpPolicy.Off;
+    /// <summary>The trunk whose sources hold <paramref name="source"/>, or null.</summary>
+    internal SipTrunk? TrunkFrom(IPAddress source) => _settings?.TrunkAt(source);
 
-    /// <summary>The SRTP policy of the trunk named <paramref name="trunk"/>, else the host's.</summary>
-    internal SrtpPolicy SrtpOfTrunk(string? trunk) =>
-        _settings?.Trunks.FirstOrDefault(t => t.Name == trunk)?.Srtp ?? _settings?.Srtp ?? SrtpPolicy.Off;
+    /// <summary>The trunk named <paramref name="trunk"/>, or null.</summary>
+    internal SipTrunk? TrunkNamed(string? trunk) => trunk is null ? null : _settings?.Trunks.FirstOrDefault(t => t.Name == trunk);
+
 
     /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
     internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
@@ -505,7 +505,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    SdpNegotiator.Answer(offer, LocalMedia(0, trunk?.Srtp));
+                    SdpNegotiator.Answer(offer, LocalMedia(0, trunk));
                 }
                 catch (SdpNegotiationException e)
                 {

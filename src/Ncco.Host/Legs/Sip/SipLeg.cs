@@ -23,7 +23,9 @@ namespace Ncco.Host.Legs.Sip;
 /// only once the call is answered, so a call that never connects holds no ports beyond its offer's lease.
 /// An inbound late offer (INVITE without SDP) is answered with our offer in the 200; media starts when the ACK brings the
 /// caller's answer, and an ACK without a usable one ends the call (the stack sends BYE, the VM sees a hang-up).
-/// G.711 and G.722 are agreed in the offerer's order of preference (RFC 3264 §6.1) among <c>Ncco:Sip:Codecs</c>.
+/// G.711, G.722 and Opus are agreed in the offerer's order of preference (RFC 3264 §6.1) among <c>Ncco:Sip:Codecs</c>
+/// (or the trunk's <c>Codecs</c>); Opus runs at 16 kHz into the mixer, its 48 kHz RTP clock and packet sizes being the
+/// RTP session's business.
 /// </remarks>
 internal sealed class SipLeg : ILegTransport, IMediaTransport
 {
@@ -115,7 +117,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 lock (_gate) _awaitingAnswer = [];
                 lateOffer = true;
             }
-            audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort, _gateway.SrtpFor(_incoming.Source.Address.Address)));
+            audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort, _gateway.TrunkFrom(_incoming.Source.Address.Address)));
         }
         catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
@@ -265,7 +267,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         try
         {
             _lease = _gateway.Ports.Allocate();
-            call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort, target.Trunk is null ? null : _gateway.SrtpOfTrunk(target.Trunk)),
+            call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort, _gateway.TrunkNamed(target.Trunk)),
                 new OutgoingCallOptions { Headers = target.Headers, From = target.From, Credentials = target.Credentials, OfferReliableProvisional = target.Offer100Rel });
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -415,7 +417,11 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             session = new RtpSession(lease, new RtpSessionOptions
             {
                 Codec = audio.Codec.Name.ToUpperInvariant(),
+                // Opus is on a dynamic type the offerer chose; the peer's fmtp (useinbandfec, maxplaybackrate…) steers our encoder.
+                CodecPayloadType = audio.Codec.PayloadType is >= 0 and <= 127 ? (byte)audio.Codec.PayloadType : null,
+                CodecParameters = audio.Codec.Fmtp,
                 TelephoneEventPayloadType = audio.TelephoneEventPayloadType is int pt and >= 0 and <= 127 ? (byte)pt : null,
+                TelephoneEventClockRate = audio.TelephoneEventClockRate is >= 1000 and <= 96000 ? audio.TelephoneEventClockRate : null,
                 RemoteRtp = remoteAddress.Equals(IPAddress.Any) ? null : new IPEndPoint(remoteAddress, audio.RemotePort),
                 Latching = true,
                 // The media thread reads every leg every 20 ms: it takes the datagrams itself, sparing a thread-pool

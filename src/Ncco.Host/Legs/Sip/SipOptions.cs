@@ -27,7 +27,12 @@ public sealed class SipOptions
     /// <summary>Last port of the RTP range. Default 20000.</summary>
     public int RtpPortLast { get; set; } = 20000;
 
-    /// <summary>Codecs offered and accepted, most preferred first: any of <c>PCMU</c>, <c>PCMA</c>, <c>G722</c>. Default PCMU, PCMA, G722.</summary>
+    /// <summary>
+    /// Codecs offered and accepted, most preferred first: any of <c>PCMU</c>, <c>PCMA</c>, <c>G722</c>, <c>OPUS</c>
+    /// (case-insensitive). Default PCMU, PCMA, G722: Opus is opt-in for its CPU cost. Our offers list them in this order; as
+    /// answerer the offerer's order decides among them (RFC 3264 §6.1). A trunk's own <c>Codecs</c> replaces the list
+    /// for calls from and through it.
+    /// </summary>
     public List<string> Codecs { get; set; } = [];
 
     /// <summary>Offer and accept RFC 4733 telephone-event (payload type 101 in our offers). Default true.</summary>

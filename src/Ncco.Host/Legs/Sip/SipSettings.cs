@@ -59,19 +59,7 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
         var range = new RtpPortRange(options.RtpPortFirst, options.RtpPortLast);
         if (options.RtpPortFirst is < 1024 or > 65534 || options.RtpPortLast is < 1025 or > 65535 || range.PairCount < 1)
             throw Bad("RtpPortFirst/RtpPortLast", $"{options.RtpPortFirst}-{options.RtpPortLast}", "must be a range within 1024-65535 holding at least one even/odd port pair");
-        var names = options.Codecs is { Count: > 0 } c ? c : ["PCMU", "PCMA", "G722"];
-        var codecs = new List<SdpCodec>();
-        foreach (var name in names)
-        {
-            var codec = (name ?? "").Trim().ToUpperInvariant() switch
-            {
-                "PCMU" => SdpCodec.Pcmu,
-                "PCMA" => SdpCodec.Pcma,
-                "G722" => SdpCodec.G722,
-                _ => throw Bad("Codecs", name, "must be PCMU, PCMA or G722"),
-            };
-            if (!codecs.Contains(codec)) codecs.Add(codec);
-        }
+        var codecs = CodecsOf(options.Codecs is { Count: > 0 } c ? c : DefaultCodecs, "Codecs");
         var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (user, application) in options.Routes ?? [])
         {
@@ -120,6 +108,35 @@ internal sealed record SipSettings(IPEndPoint Listen, string AdvertisedAddress, 
             RequireAuthentication = options.RequireAuthentication,
             Srtp = SrtpPolicyOf(options.Srtp, "Srtp"),
         };
+    }
+
+    /// <summary>
+    /// The codecs when <c>Ncco:Sip:Codecs</c> is not set, in our order of preference: G.711 first because every peer has
+    /// it and it costs next to nothing to code, then G.722 for wideband at little cost. Opus is not in the default: its
+    /// encode and decode cost about 4 times G.722's CPU per call (≈ 1.3 % of a core, on the media thread) and allocate
+    /// about 3.5 MB per call-second in Concentus (bench/Ncco.Rtp.Benchmarks/RESULTS.md), so a softphone that prefers it
+    /// would silently cut the host's call capacity. Name it (<c>OPUS</c>) to offer and accept it.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultCodecs { get; } = ["PCMU", "PCMA", "G722"];
+
+    /// <summary>Reads a codec list (<c>PCMU</c>, <c>PCMA</c>, <c>G722</c>, <c>OPUS</c>; duplicates dropped); <paramref name="setting"/> names it in errors.</summary>
+    internal static IReadOnlyList<SdpCodec> CodecsOf(IReadOnlyList<string?> names, string setting)
+    {
+        var codecs = new List<SdpCodec>();
+        foreach (var name in names)
+        {
+            var codec = (name ?? "").Trim().ToUpperInvariant() switch
+            {
+                "PCMU" => SdpCodec.Pcmu,
+                "PCMA" => SdpCodec.Pcma,
+                "G722" => SdpCodec.G722,
+                "OPUS" => SdpCodec.Opus,
+                _ => throw Bad(setting, name, "must be PCMU, PCMA, G722 or OPUS"),
+            };
+            if (!codecs.Contains(codec)) codecs.Add(codec);
+        }
+        if (codecs.Count == 0) throw Bad(setting, "", "must name at least one codec");
+        return codecs;
     }
 
     /// <summary>SRTP for peers that are not a trunk (<see cref="SipOptions.Srtp"/>).</summary>

@@ -38,6 +38,9 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
     /// <summary>The Privacy header sent on calls through it, or null.</summary>
     public string? Privacy { get; init; }
 
+    /// <summary>Codecs with the trunk in our order of preference, or null for the host's <see cref="SipSettings.Codecs"/>.</summary>
+    public IReadOnlyList<Ncco.Sip.Sdp.SdpCodec>? Codecs { get; init; }
+
     /// <summary>SRTP with the trunk, or null for the host's <see cref="SipSettings.Srtp"/>.</summary>
     public Ncco.Sip.Sdp.SrtpPolicy? Srtp { get; init; }
 
@@ -128,6 +131,7 @@ internal sealed record SipTrunk(string Name, string Host, int Port, SipTransport
             Privacy = ParsePrivacy(options.Privacy, $"{setting}:Privacy"),
             AllowUnauthenticatedOrigins = options.AllowUnauthenticatedOrigins,
             Srtp = string.IsNullOrWhiteSpace(options.Srtp) ? null : SipSettings.SrtpPolicyOf(options.Srtp, $"{setting}:Srtp"),
+            Codecs = options.Codecs is { Count: > 0 } codecs ? SipSettings.CodecsOf(codecs, $"{setting}:Codecs") : null,
         };
     }
 

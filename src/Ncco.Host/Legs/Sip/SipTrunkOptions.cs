@@ -86,6 +86,9 @@ public sealed class SipTrunkOptions
     /// (as <see cref="SipOptions.Srtp"/>); default that setting.</summary>
     public string? Srtp { get; set; }
 
+    /// <summary>Codecs for calls from and through the trunk, most preferred first (as <see cref="SipOptions.Codecs"/>); empty for that setting.</summary>
+    public List<string> Codecs { get; set; } = [];
+
     /// <summary>A Privacy header value (RFC 3323: <c>id</c>, <c>none</c>, <c>header;id</c>…) sent on calls through this trunk; none when empty.</summary>
     public string? Privacy { get; set; }
 }

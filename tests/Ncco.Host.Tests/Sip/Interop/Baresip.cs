@@ -63,6 +63,10 @@ internal sealed class Baresip : IAsyncDisposable
             "audio_alert aubridge,nil",
             "ausrc_srate 8000",
             "auplay_srate 8000",
+            // Mono source and player whatever the codec: Opus is 2 channels in SDP (RFC 7587), and baresip's aufile
+            // wants the file to match unless told the source has one channel (its resampler then converts).
+            "ausrc_channels 1",
+            "auplay_channels 1",
             $"rtp_ports {rtpFirst.ToString(ic)}-{(rtpFirst + 39).ToString(ic)}",
             "module_path /usr/lib/baresip/modules",
             "module g711.so",

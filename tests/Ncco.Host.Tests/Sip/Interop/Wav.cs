@@ -18,14 +18,43 @@ internal static class Wav
         MediaPlane.TestAudio.Concat(MediaPlane.TestAudio.Silence(seconds, Rate), MediaPlane.TestAudio.Tone(hz, total - seconds, Rate, amplitude: 10000));
 
     /// <summary>
-    /// The samples of a 16-bit mono WAV. The data chunk is taken to run to the end of the file, so a dump whose header
+    /// The samples of a 16-bit mono WAV (interleaved when <c>channels</c> is 2). The data chunk is taken to run to the end of the file, so a dump whose header
     /// was never finalised (the writer was stopped) still reads.
     /// </summary>
     public static short[] Read(string path, out int rate)
     {
+        var samples = Read(path, out rate, out var channels);
+        Assert.Equal(1, channels);
+        return samples;
+    }
+
+    /// <summary>
+    /// What a phone heard at <see cref="Rate"/> in mono, whatever rate and channels its dump has (baresip dumps Opus
+    /// at 48 kHz, two channels: its filters run at the codec's format).
+    /// </summary>
+    public static short[] ReadAsRateMono(string path)
+    {
+        var samples = Read(path, out var rate, out var channels);
+        if (channels > 1)
+        {
+            var mono = new short[samples.Length / channels];
+            for (var i = 0; i < mono.Length; i++)
+            {
+                var sum = 0;
+                for (var c = 0; c < channels; c++) sum += samples[(i * channels) + c];
+                mono[i] = (short)(sum / channels);
+            }
+            samples = mono;
+        }
+        return rate == Rate ? samples : Ncco.Media.Resampling.Resampler.Convert(samples, rate, Rate);
+    }
+
+    private static short[] Read(string path, out int rate, out int channels)
+    {
         var bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length >= 44 && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8), $"{path} is not a WAV ({bytes.Length} bytes)");
         rate = 0;
+        channels = 0;
         var at = 12;
         while (at + 8 <= bytes.Length)
         {
@@ -33,7 +62,8 @@ internal static class Wav
             var size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 4));
             if (id.SequenceEqual("fmt "u8))
             {
-                Assert.Equal(1, BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(at + 10))); // mono
+                channels = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(at + 10));
+                Assert.InRange(channels, 1, 2);
                 rate = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 12));
                 Assert.Equal(16, BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(at + 22)));
             }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Ncco.Rtp.Codecs;
+
+namespace Ncco.Rtp.Benchmarks;
+
+/// <summary>
+/// CPU time (not wall time) one call's codec work costs per second of call: 50 encodes and 50 decodes of 20 ms, each
+/// codec in turn on one thread, over a bounded number of call-seconds. CPU time is what capacity planning needs and, unlike
+/// BenchmarkDotNet's wall-clock means, it hardly moves when other processes load the machine.
+/// Usage: <c>dotnet run -c Release --project bench/Ncco.Rtp.Benchmarks -- --cpu [seconds]</c>.
+/// </summary>
+internal static class CodecCpuCost
+{
+    public static void Run(int seconds)
+    {
+        Console.WriteLine($"codec CPU per call-second (encode + decode of 50 frames of 20 ms), {seconds} call-seconds each, thread CPU time");
+        double? g722 = null;
+        foreach (var name in new[] { "PCMU", "G722", "opus", "G722", "opus" })
+        {
+            var encoder = AudioCodecs.Create(name)!;
+            var decoder = AudioCodecs.Create(name)!;
+            var frame = new short[encoder.SamplesPerFrame];
+            var random = new Random(11);
+            var packet = new byte[1500];
+            var decoded = new short[decoder.MaxSamplesFor(packet.Length)];
+            var gcBefore = GC.GetAllocatedBytesForCurrentThread();
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            for (var f = 0; f < seconds * 50; f++)
+            {
+                // Speech-like: two harmonics with a wandering pitch and noise, so the encoders do real work.
+                for (var i = 0; i < frame.Length; i++)
+                {
+                    var t = ((double)(f * frame.Length) + i) / encoder.SampleRate;
+                    var pitch = 140 + (40 * Math.Sin(2 * Math.PI * 0.7 * t));
+                    frame[i] = (short)((5000 * Math.Sin(2 * Math.PI * pitch * t)) + (2500 * Math.Sin(2 * Math.PI * 3.1 * pitch * t)) + (600 * (random.NextDouble() - 0.5)));
+                }
+                var length = encoder.Encode(frame, packet);
+                decoder.Decode(packet.AsSpan(0, length), decoded);
+            }
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds / seconds;
+            var allocated = (GC.GetAllocatedBytesForCurrentThread() - gcBefore) / (double)seconds;
+            if (name == "G722") g722 = cpu;
+            var ratio = name == "opus" && g722 is { } g ? $" ({cpu / g:F1}× G.722)" : "";
+            Console.WriteLine($"{name,-5} {cpu,8:F2} ms CPU per call-second = {cpu / 10:F2} % of a core{ratio}; wall {wall.Elapsed.TotalMilliseconds / seconds:F2} ms; allocated {allocated / 1e6:F2} MB per call-second");
+        }
+    }
+}
