@@ -115,6 +115,20 @@ public static class DashboardEndpoints
             w.WriteStartArray("legs");
             foreach (var leg in byUuid.Values.OrderBy(l => l.CreatedAt)) WriteCall(w, leg);
             w.WriteEndArray();
+            // Legs whose log went over Ncco:Dashboard:MaxLogEntriesPerLeg / MaxLogBytesPerLeg: the entries say where, this says how much.
+            w.WriteStartArray("log_truncated");
+            foreach (var leg in byUuid.Values.OrderBy(l => l.CreatedAt))
+            {
+                var (droppedEntries, droppedBytes) = logs.Dropped(leg.Uuid);
+                if (droppedEntries == 0) continue;
+                w.WriteStartObject();
+                w.WriteString("uuid", leg.Uuid);
+                w.WriteString("leg", Label(leg));
+                w.WriteNumber("entries_dropped", droppedEntries);
+                w.WriteNumber("bytes_dropped", droppedBytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("entries");
             foreach (var e in log.Entries)
             {
@@ -187,6 +201,7 @@ public static class DashboardEndpoints
         w.WriteNumber("media_legs_active", media.LegsActive);
         w.WriteNumber("media_frames_late", media.FramesLate);
         w.WriteNumber("recent_calls", logs.Recent.Count);
+        w.WriteNumber("call_logs_bytes", logs.Bytes);
         w.WriteStartArray("missing_engines");
         foreach (var m in media.MissingEngines) w.WriteStringValue(m);
         w.WriteEndArray();

@@ -13,6 +13,7 @@ public static class DashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddNccoOptions<DashboardOptions>(builder.Configuration, DashboardOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         builder.AddNccoBrowserPhone();
         builder.Services.AddSingleton<DashboardCallLogs>();
         builder.Services.AddSingleton<IVmCustomizer, DashboardVmCustomizer>();

@@ -15,4 +15,27 @@ public sealed class DashboardOptions
     /// API still needs the API key and secret).
     /// </summary>
     public bool AllowRemote { get; set; }
+
+    /// <summary>
+    /// Legs whose call log the dashboard keeps in memory for its timeline (<c>Ncco:Dashboard:MaxCallLogs</c>): the oldest
+    /// leg's log is forgotten first. Default 200; 1 to 100000. The dashboard's memory for logs is at most this times
+    /// <see cref="MaxLogBytesPerLeg"/> (50 MiB by default).
+    /// </summary>
+    public int MaxCallLogs { get; set; } = 200;
+
+    /// <summary>
+    /// Entries kept per leg's log (<c>Ncco:Dashboard:MaxLogEntriesPerLeg</c>). Beyond it the oldest detail is dropped;
+    /// the leg's first entry and its status changes (its start and its end) are always kept, and the timeline says how
+    /// many entries were left out. Default 1000; 10 to 1000000.
+    /// </summary>
+    public int MaxLogEntriesPerLeg { get; set; } = 1000;
+
+    /// <summary>
+    /// Bytes kept per leg's log, as estimated from the text, payloads and response bodies held
+    /// (<c>Ncco:Dashboard:MaxLogBytesPerLeg</c>): the same rule as <see cref="MaxLogEntriesPerLeg"/> for a leg whose
+    /// webhooks answer large bodies. Each entry is cut to 4096 characters and each webhook response to its first 512
+    /// bytes before it counts, so one hostile webhook cannot fill the budget alone. Default 262144 (256 KiB); 16384
+    /// to 67108864.
+    /// </summary>
+    public long MaxLogBytesPerLeg { get; set; } = 256 * 1024;
 }

@@ -173,7 +173,9 @@ async function showTimeline(uuid, focus) {
   shownTimeline = shown;
   $('timeline').hidden = false;
   $('timeline-title').textContent = `Timeline of ${party(t.call.from)} → ${party(t.call.to)}`;
-  $('timeline-summary').textContent = `Call ${t.call.uuid}: ${t.call.status}, ${t.legs.length} leg(s) in conversation ${t.call.conversation_uuid}.`;
+  const truncated = (t.log_truncated || []).map((l) => `${l.entries_dropped} entries of ${l.leg}`).join(', ');
+  $('timeline-summary').textContent = `Call ${t.call.uuid}: ${t.call.status}, ${t.legs.length} leg(s) in conversation ${t.call.conversation_uuid}.`
+    + (truncated ? ` Log shortened to its limits: ${truncated} left out (start, status changes and newest kept).` : '');
   $('timeline-entries').replaceChildren(...t.entries.map((e) => el('li', { 'data-kind': e.kind },
     el('span', { class: 'muted', text: e.at }), el('span', { class: 'kind', text: `${e.kind} · ${e.leg}` }), el('span', { class: 'text', text: e.text }))));
   $('timeline-diagram').replaceChildren(renderSequenceDiagram(t.sequence, {

@@ -22,7 +22,7 @@ public sealed class SpeechEndpointer
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        _vad = new VoiceActivityDetector(settings.Sensitivity, ignoreDigitalSilence: true);
+        _vad = new VoiceActivityDetector(settings.Sensitivity, ignoreDigitalSilence: true, requireVoicing: true);
         _startTimeout = (long)(settings.StartTimeout * sampleRate);
         _endOnSilence = (long)(settings.EndOnSilence * sampleRate);
         _maxDuration = (long)(settings.MaxDuration * sampleRate);

@@ -78,4 +78,65 @@ public class SpeechEndpointerTests
         Assert.Equal("StartTimeout", Assert.Throws<ArgumentException>(() => new AsrSettings(StartTimeout: 61).Validate()).ParamName);
         Assert.Equal("MaxDuration", Assert.Throws<ArgumentException>(() => new AsrSettings(MaxDuration: 0).Validate()).ParamName);
     }
+
+    // A breath into the microphone: low-passed noise swelling and fading over 0.6 s, 20 dB above the room noise.
+    private static short[] Breath(int seed)
+    {
+        var random = new Random(seed);
+        var samples = new short[(int)(0.6 * 8000)];
+        double smooth = 0;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            smooth += 0.15 * (random.Next(-8000, 8000) - smooth);
+            samples[i] = (short)(smooth * Math.Sin(Math.PI * i / samples.Length));
+        }
+        return samples;
+    }
+
+    // Room noise whose level a browser's automatic gain control raises by 8 dB after a loud sound and lets fall back
+    // over two seconds (measured on Chromium's microphone path): the noise floor lags behind it.
+    private static short[] PumpedNoise(double seconds, int seed)
+    {
+        var random = new Random(seed);
+        var samples = new short[(int)(seconds * 8000)];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var gain = 1 + (1.5 * Math.Exp(-i / 16000.0));
+            samples[i] = (short)(random.Next(-300, 300) * gain);
+        }
+        return samples;
+    }
+
+    [Fact]
+    public void Breaths_and_room_noise_pumped_by_gain_control_are_not_speech()
+    {
+        var audio = Noise(1, 60).Concat(Breath(1)).Concat(PumpedNoise(2, 2)).Concat(Breath(3)).Concat(PumpedNoise(3, 4)).ToArray();
+
+        var (reason, seconds, start) = Run(new AsrSettings(StartTimeout: 5, EndOnSilence: 1), audio);
+
+        Assert.Equal(SpeechTimeoutReason.StartTimeout, reason);
+        Assert.Null(start);
+        Assert.InRange(seconds, 4.9, 5.1);
+        // An energy detector alone hears the breath as speech: voicing is what tells them apart.
+        var energyOnly = new Ncco.Media.Vad.VoiceActivityDetector(90, ignoreDigitalSilence: true);
+        var heard = false;
+        for (var i = 0; i + 160 <= audio.Length; i += 160) heard |= energyOnly.Process(audio.AsSpan(i, 160));
+        Assert.True(heard);
+    }
+
+    [Fact]
+    public void A_word_after_a_breath_starts_at_the_word_and_the_pumped_noise_after_it_is_silence()
+    {
+        var yes = Speech("yes", "ep-yes");
+        var lead = Noise(1, 60).Concat(Breath(5)).Concat(PumpedNoise(1, 6)).ToArray();
+        var audio = lead.Concat(yes).Concat(PumpedNoise(4, 7)).ToArray();
+
+        var (reason, seconds, start) = Run(new AsrSettings(StartTimeout: 5, EndOnSilence: 1), audio);
+
+        Assert.Equal(SpeechTimeoutReason.EndOnSilence, reason);
+        // Speech starts at the word (espeak leaves a few ms of silence before it), not at the breath 1.6 s earlier.
+        Assert.InRange(start!.Value / 8000.0, (lead.Length / 8000.0) - 0.1, (lead.Length + yes.Length) / 8000.0);
+        // And ends about endOnSilence after the word, not when the raised noise has died down.
+        Assert.True(seconds < ((lead.Length + yes.Length) / 8000.0) + 1.8, $"{seconds} s");
+    }
 }

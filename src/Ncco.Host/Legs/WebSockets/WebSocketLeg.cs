@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -63,9 +64,23 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     private int _platformHangup;
     private long _warnings;
 
-    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaThread mediaThread, TimeProvider time, ILogger logger)
+    // The media span (WebSocketTracing) and what it reports at the end; null span when nobody listens.
+    private readonly ActivityContext _traceParent;
+    private Activity? _span;
+    private long _framesSent;
+    private long _framesReceived;
+    private long _digitsSent;
+    private long _lateSeen;
+    private long _lateFrames;
+    private int _lateEpisodes;
+    private int _sendQueueFullReported;
+    private int _receiveBufferFullReported;
+
+    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaThread mediaThread, TimeProvider time, ILogger logger,
+        ActivityContext traceParent = default)
     {
         LegId = legId;
+        _traceParent = traceParent;
         _endpoint = endpoint;
         _application = application;
         _mediaThread = mediaThread;
@@ -80,6 +95,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             {
                 if (dropped.Pooled) _pool.Enqueue(dropped.Buffer);
                 FramesDropped++;
+                if (Interlocked.Exchange(ref _sendQueueFullReported, 1) == 0) WebSocketTracing.Dropped(_span, "media.send_queue_full", SendQueueFrames);
             });
         _sendNotify = reply => SendText(Encoding.UTF8.GetBytes(reply));
         _media = new LegMedia(mediaThread, legId, this);
@@ -129,6 +145,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
     {
         if (!_open) return;
+        NoteLateClock();
         var buffer = _pool.TryDequeue(out var b) ? b : new byte[_frameBytes];
         Ncco.Media.Pcm.Pcm16.ToLittleEndianBytes(frame, buffer);
         _send.Writer.TryWrite(new Outgoing(buffer, _frameBytes, WebSocketMessageType.Binary, Pooled: true));
@@ -136,6 +153,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
 
     bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
     {
+        Interlocked.Increment(ref _digitsSent);
         SendText(WebSocketMessages.Dtmf(digit, durationMilliseconds));
         return true;
     }
@@ -152,6 +170,8 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         // A websocket leg goes started → ringing → answered like any other leg (Vonage's documented sequence; apps
         // and SDK event models wait for ringing): it rings while the handshake is under way, answers once it opens.
         _sink?.Ringing();
+        _span = WebSocketTracing.Start(_traceParent, LegId, _endpoint.Uri, SampleRate);
+        var started = _time.GetTimestamp();
         try
         {
             await socket.ConnectAsync(_endpoint.Uri, connect.Token).ConfigureAwait(false);
@@ -159,7 +179,13 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException or ArgumentException)
         {
             socket.Dispose();
-            if (_lifetime.IsCancellationRequested) return; // hung up while connecting: nothing to report
+            if (_lifetime.IsCancellationRequested)
+            {
+                // Hung up while connecting: nothing to report to the VM; the span says who ended it.
+                WebSocketTracing.End(_span, "platform", null, null, Counters());
+                return;
+            }
+            WebSocketTracing.Failed(_span, e, (int)socket.HttpStatusCode, e is OperationCanceledException);
             if (e is OperationCanceledException)
             {
                 _logger.ConnectTimedOut(LegId, _endpoint.Uri, ConnectTimeout);
@@ -174,14 +200,17 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             return;
         }
         _socket = socket;
+        WebSocketTracing.Connected(_span, (int)socket.HttpStatusCode, _time.GetElapsedTime(started));
         if (Volatile.Read(ref _ended) != 0)
         {
             _send.Writer.TryComplete();
             await SendLoopAsync(socket).ConfigureAwait(false); // closes it
+            WebSocketTracing.End(_span, "platform", socket.CloseStatus, socket.CloseStatusDescription, Counters());
             socket.Dispose();
             return;
         }
         SendText(WebSocketMessages.Connected(_endpoint));
+        Volatile.Write(ref _lateSeen, _mediaThread.Metrics.FramesLate); // late ticks before the leg was live are not its own
         _open = true;
         _mediaThread.Post(() => _mediaThread.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
         _sink?.Answered();
@@ -189,7 +218,26 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         await ReceiveLoopAsync(socket).ConfigureAwait(false);
         End();
         await sending.ConfigureAwait(false);
+        var closedBy = Volatile.Read(ref _platformHangup) != 0 ? "platform" : socket.CloseStatus is not null ? "application" : "connection_lost";
+        WebSocketTracing.End(_span, closedBy, socket.CloseStatus, socket.CloseStatusDescription, Counters());
         socket.Dispose();
+    }
+
+    private WebSocketLegCounters Counters() => new(Interlocked.Read(ref _framesSent), Interlocked.Read(ref _framesReceived), FramesDropped, FramesOverflowed,
+        Interlocked.Read(ref _lateFrames), Interlocked.Read(ref _digitsSent));
+
+    /// <summary>
+    /// Media thread: the shared clock's late ticks since the last frame, if any, are this leg's too (the catch-up burst
+    /// reached the application late). The first <see cref="WebSocketTracing.MaxLateEvents"/> episodes become span events.
+    /// </summary>
+    private void NoteLateClock()
+    {
+        var late = _mediaThread.Metrics.FramesLate;
+        var seen = Volatile.Read(ref _lateSeen);
+        if (late == seen) return;
+        Volatile.Write(ref _lateSeen, late);
+        Interlocked.Add(ref _lateFrames, late - seen);
+        if (++_lateEpisodes <= WebSocketTracing.MaxLateEvents) WebSocketTracing.Late(_span, late - seen);
     }
 
     private string? AuthorizationHeader()
@@ -230,7 +278,10 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
                 try
                 {
                     if (socket.State == WebSocketState.Open)
+                    {
                         await socket.SendAsync(o.Buffer.AsMemory(0, o.Length), o.Type, true, _lifetime.Token).ConfigureAwait(false);
+                        if (o.Type == WebSocketMessageType.Binary && Interlocked.Increment(ref _framesSent) == 1) WebSocketTracing.FirstFrame(_span, "sent");
+                    }
                 }
                 finally
                 {
@@ -293,11 +344,13 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             Warn("binary message of {0} bytes ignored: frames are {1} bytes (20 ms of 16-bit PCM at " + SampleRate + " Hz)", bytes.Length, _frameBytes);
             return;
         }
+        if (Interlocked.Add(ref _framesReceived, bytes.Length / _frameBytes) == bytes.Length / _frameBytes) WebSocketTracing.FirstFrame(_span, "received");
         for (var i = 0; i < bytes.Length; i += _frameBytes)
         {
             if (!_received.TryWrite(bytes.Slice(i, _frameBytes)))
             {
                 Warn("playback buffer full ({0} frames): audio dropped", AppAudioBuffer.CapacityFrames);
+                if (Interlocked.Exchange(ref _receiveBufferFullReported, 1) == 0) WebSocketTracing.Dropped(_span, "media.receive_buffer_full", AppAudioBuffer.CapacityFrames);
                 return;
             }
         }

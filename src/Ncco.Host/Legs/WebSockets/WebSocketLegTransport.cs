@@ -32,7 +32,7 @@ public sealed class WebSocketLegTransport : ILegTransportFactory
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Endpoint is WebSocketEndpoint { SampleRate: not null } ws)
-            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger);
+            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger, request.TraceContext);
         // The NCCO reader refuses other content types; a request built in code may still carry one.
         _logger.UnsupportedContentType(request.LegId, request.Endpoint.Type);
         return new UnroutableLeg();
