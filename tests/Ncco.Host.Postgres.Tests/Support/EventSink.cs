@@ -10,7 +10,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Ncco.Host.Postgres.Tests.Support;
 
-/// <summary>An application's event webhook on a real loopback socket (port 0): keeps every event it is sent.</summary>
+/// <summary>
+/// An application's webhooks on a real loopback socket (port 0): keeps every event it is sent (<c>POST /events</c>,
+/// <c>POST /recordings</c>) and answers <c>GET /answer?uuid=…</c> with the NCCO <see cref="Answer"/> builds for the leg.
+/// </summary>
 public sealed class EventSink : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -19,7 +22,16 @@ public sealed class EventSink : IAsyncDisposable
 
     public ConcurrentQueue<JsonElement> Events { get; } = new();
 
+    /// <summary>Builds the NCCO of <c>GET /answer</c> for a leg's uuid; none answers 404.</summary>
+    public Func<string, object>? Answer { get; set; }
+
+    /// <summary>Record events (<c>POST /recordings</c>).</summary>
+    public ConcurrentQueue<JsonElement> Recordings { get; } = new();
+
+    /// <summary>The event URL; <see cref="Base"/> + <c>/answer</c> and <c>/recordings</c> are the others.</summary>
     public string Url { get; private set; } = "";
+
+    public string Base => Url[..^"/events".Length];
 
     public static async Task<EventSink> StartAsync()
     {
@@ -33,6 +45,13 @@ public sealed class EventSink : IAsyncDisposable
             sink.Events.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body));
             return Results.Ok();
         });
+        app.MapPost("/recordings", async (HttpContext context) =>
+        {
+            sink.Recordings.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body));
+            return Results.Ok();
+        });
+        app.MapGet("/answer", (HttpContext context) =>
+            sink.Answer is { } answer ? Results.Json(answer(context.Request.Query["uuid"].ToString())) : Results.NotFound());
         await app.StartAsync();
         sink.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/events";
         return sink;
