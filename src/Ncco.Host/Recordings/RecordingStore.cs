@@ -45,9 +45,17 @@ public sealed class RecordingStore
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         var data = Path.GetFullPath(options.Value.DataDirectory);
-        Directory = options.Value.Recordings.Directory is { Length: > 0 } configured
-            ? Path.GetFullPath(Path.Combine(data, configured))
-            : Path.Combine(data, "recordings");
+        try
+        {
+            Directory = options.Value.Recordings.Directory is { Length: > 0 } configured
+                ? Path.GetFullPath(Path.Combine(data, configured))
+                : Path.Combine(data, "recordings");
+        }
+        catch (ArgumentException e)
+        {
+            // Resolved before the options' validation may run: fail with the same message naming the key.
+            throw new InvalidOperationException($"Ncco:Recordings:Directory '{options.Value.Recordings.Directory}' is not a valid directory path.", e);
+        }
         NodeId = nodeId;
     }
 

@@ -94,6 +94,24 @@ public sealed class SharedRecordingsTests(PostgresServer server)
         }
     }
 
+    [Fact]
+    public async Task A_recordings_directory_that_is_not_a_path_stops_the_start_naming_the_setting()
+    {
+        var app = await ClusterNode.BuildAsync(await server.CreateDatabaseAsync(), "node-a", false,
+            builder => builder.Configuration["Ncco:Recordings:Directory"] = "bad\0folder");
+        await using (app)
+        {
+            var e = await Record.ExceptionAsync(async () =>
+            {
+                await app.UseNccoHostAsync();
+                await app.StartAsync();
+            });
+            Assert.NotNull(e);
+            Assert.Contains("Ncco:Recordings:Directory 'bad", e.Message, StringComparison.Ordinal);
+            Assert.Contains("is not a valid directory path", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A partial WAV (one second of tone, header written) and its claim by <paramref name="node"/>; returns the file id.</summary>
     private static string Partial(string folder, string applicationId, string node)
     {
