@@ -98,6 +98,13 @@ public sealed class NodeProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: false);
     }
 
+    /// <summary><c>kill -9</c>, and waits until the kernel has reaped the process (its sockets are closed).</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();
