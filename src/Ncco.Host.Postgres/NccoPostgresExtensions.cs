@@ -46,6 +46,8 @@ public static class NccoPostgresExtensions
         services.AddSingleton<PostgresMembership>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());
         services.AddSingleton<Ncco.Host.Cluster.ILegOwnerDirectory, PostgresLegOwnerDirectory>();
+        services.AddSingleton<DeadNodeSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<DeadNodeSweeper>());
         services.AddSingleton<Ncco.Host.Rest.ISharedCallRateWindow, PostgresCallRateWindow>();
         // JWT replay rejection across nodes, unless the app registered its own store (Redis…): the host's in-memory
         // default is replaced whichever of AddNccoHost and AddNccoPostgres comes first; with the SQLite store it stays.

@@ -21,7 +21,7 @@ namespace Ncco.Host.Cluster;
 /// connection (its process is gone, but its heartbeat has not expired yet) gets the same 404 for control, while
 /// <c>GET</c> reads the leg's last stored state; one that does not answer within <see cref="Timeout"/> gets 503.</para>
 /// </remarks>
-public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpClientFactory clients, ICallRepository calls,
+public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpClientFactory clients, ICallRepository calls, LostLegCloser closer,
     ILogger<LegForwardingFilter> logger, IServiceProvider services) : IEndpointFilter
 {
     /// <summary>The named <see cref="HttpClient"/> of the internal hop (tests route it in memory).</summary>
@@ -82,25 +82,8 @@ public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpCl
 
     private async Task EndLostAsync(ILegOwnerDirectory directory, LegOwner owner, string uuid, Applications.Application application, CancellationToken cancellationToken)
     {
-        if (await calls.FindAsync(uuid, cancellationToken) is not { IsEnded: false } call || call.ApplicationId != application.Id) return;
-        var (record, payload) = LostLeg.End(call, owner.LastSeen);
-        var announced = application.Voice?.EventUrl is not null;
-        // With an event webhook the history gets the payload once it is sent (the VM's observer), as for crash recovery.
-        var history = announced ? null : new CallEventRecord(uuid, record.EndTime!.Value, record.Status, null);
-        if (!await directory.EndLostLegAsync(record, owner.NodeId, history, cancellationToken)) return;
-        logger.LogWarning("Cluster: leg {CallUuid} of dead node {NodeId} was left {Status}; it is now {NewStatus}", uuid, owner.NodeId, call.Status, record.Status);
-        if (!announced) return;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await LostLeg.AnnounceAsync(vms.VmFor(application), payload);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Cluster: the final event of lost leg {CallUuid} could not be sent", uuid);
-            }
-        }, CancellationToken.None);
+        if (await calls.FindAsync(uuid, cancellationToken) is not { IsEnded: false } call) return;
+        await closer.EndAsync(directory, call, owner.NodeId, owner.LastSeen, application, cancellationToken);
     }
 
     /// <summary>The owner's answer, passed on as is.</summary>

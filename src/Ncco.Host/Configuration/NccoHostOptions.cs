@@ -42,6 +42,9 @@ public sealed class NccoHostOptions
 
     /// <summary>Where state is stored (<c>Ncco:Store</c>): SQLite by default, PostgreSQL for a cluster.</summary>
     public StoreOptions Store { get; set; } = new();
+
+    /// <summary>Where recordings are kept (<c>Ncco:Recordings</c>).</summary>
+    public RecordingsOptions Recordings { get; set; } = new();
 }
 
 /// <summary>How NCCOs received at run time are checked (<c>Ncco:Validation</c>).</summary>

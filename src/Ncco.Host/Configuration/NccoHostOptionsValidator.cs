@@ -32,6 +32,8 @@ internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOption
             failures.Add($"Ncco:Store:Provider is {(int)options.Store.Provider}: it must be Sqlite (default) or Postgres.");
         if (options.Store.Provider == StoreProvider.Postgres && string.IsNullOrWhiteSpace(options.Store.ConnectionString))
             failures.Add("Ncco:Store:ConnectionString is empty: Ncco:Store:Provider=Postgres needs an Npgsql connection string (Host=…;Database=…;Username=…;Password=…).");
+        if (options.Recordings.Directory is { Length: > 0 } recordings && !IsPath(recordings))
+            failures.Add($"Ncco:Recordings:Directory '{recordings}' is not a valid directory path.");
         try
         {
             options.Media.Validate();
@@ -41,5 +43,19 @@ internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOption
             failures.Add(e.Message + ".");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsPath(string path)
+    {
+        if (path.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0) return false;
+        try
+        {
+            _ = Path.GetFullPath(path);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
     }
 }

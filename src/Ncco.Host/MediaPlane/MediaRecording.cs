@@ -62,7 +62,7 @@ internal sealed class MediaRecording : IMediaRecording
         try
         {
             (fileId, path) = store.Allocate(options.EffectiveFormat);
-            Recordings.RecordingStore.WriteClaim(path, new Recordings.RecordingClaim
+            store.WriteClaim(path, new Recordings.RecordingClaim
             {
                 ApplicationId = applicationId,
                 ConversationUuid = request.ConversationId,

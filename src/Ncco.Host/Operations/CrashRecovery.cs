@@ -24,7 +24,9 @@ namespace Ncco.Host.Operations;
 /// not transcoded after a crash), registered for its application and announced with a record event on the URL its
 /// action named. One that cannot be read, or has no audio, is reported failed with an error event and deleted. A
 /// partial file without a claim cannot be attributed to anyone and is left in place with a warning; one whose
-/// application was deleted is removed.</item>
+/// application was deleted is removed. On a recordings folder shared by a cluster (<c>Ncco:Recordings:Directory</c>)
+/// only the partial recordings whose claim names this node id are touched: the others are being written by live nodes,
+/// or wait for their own node's restart.</item>
 /// </list>
 /// The store is corrected before the host serves anything; webhooks go out in the background once the server listens
 /// (the application may be slow or down, and a <c>recording_url</c> names the address the host actually serves on, not
@@ -155,10 +157,13 @@ public sealed class CrashRecovery : IHostedLifecycleService
     private async Task RecoverRecordingsAsync(List<Func<CancellationToken, Task>> sends, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_recordings.Directory)) return;
-        foreach (var leftover in Directory.EnumerateFiles(_recordings.Directory, "*.encoding"))
+        foreach (var leftover in Directory.EnumerateFiles(_recordings.Directory, "*.encoding").ToList())
         {
-            // A transcode the crash interrupted: the partial WAV next to it is still the source of truth.
-            TryDelete(leftover);
+            // A transcode the crash interrupted: the partial WAV next to it is still the source of truth. On a shared
+            // folder another live node may be transcoding right now, so only this node's are removed.
+            var claimPath = RecordingStore.ClaimPath(leftover[..^".encoding".Length]);
+            var owner = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            if (owner is null ? _recordings.NodeId is null : _recordings.IsMine(owner)) TryDelete(leftover);
         }
         foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
         {
@@ -168,7 +173,13 @@ public sealed class CrashRecovery : IHostedLifecycleService
             var claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
             if (claim is null || !Guid.TryParse(fileId, out _))
             {
-                _logger.LogWarning("Partial recording {Path} has no readable claim, so no application to report it to; it is left in place", partial);
+                // In a cluster an unreadable claim may be one another node is writing this instant: never warn about it.
+                if (_recordings.NodeId is null) _logger.LogWarning("Partial recording {Path} has no readable claim, so no application to report it to; it is left in place", partial);
+                continue;
+            }
+            if (!_recordings.IsMine(claim))
+            {
+                // Another node's recording on a shared folder: live, or that node's own crash recovery adopts it.
                 continue;
             }
             var app = await _applications.FindAsync(claim.ApplicationId, cancellationToken).ConfigureAwait(false);

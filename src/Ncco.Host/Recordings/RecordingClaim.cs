@@ -25,6 +25,12 @@ public sealed record RecordingClaim
     /// <summary><c>POST</c> or <c>GET</c>.</summary>
     [JsonPropertyName("event_method")] public string? EventMethod { get; init; }
 
+    /// <summary>
+    /// The cluster node writing the recording (null on a single node): on a folder several nodes share, crash recovery
+    /// adopts only the partial recordings of its own node id, never those other live nodes are writing.
+    /// </summary>
+    [JsonPropertyName("node")] public string? Node { get; init; }
+
     /// <summary>When the recording started.</summary>
     [JsonPropertyName("started_at")] public required DateTimeOffset StartedAt { get; init; }
 

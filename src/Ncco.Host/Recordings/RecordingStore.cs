@@ -23,14 +23,54 @@ public sealed class RecordingStore
     private readonly IRecordingRepository _repository;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the store under <see cref="NccoHostOptions.DataDirectory"/>.</summary>
+    /// <summary>Creates the store of a single node (no node id in its claims).</summary>
     public RecordingStore(IOptions<NccoHostOptions> options, IRecordingRepository repository, TimeProvider time)
+        : this(options, repository, time, nodeId: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the store in <see cref="RecordingsOptions.Directory"/> (default <c>&lt;DataDirectory&gt;/recordings</c>);
+    /// in a cluster (a shared store, so an <see cref="Cluster.ILegOwnerDirectory"/>) the claims it writes name this node.
+    /// </summary>
+    [ActivatorUtilitiesConstructor]
+    public RecordingStore(IOptions<NccoHostOptions> options, IRecordingRepository repository, TimeProvider time, IServiceProvider services)
+        : this(options, repository, time, NodeOf(options, services))
+    {
+    }
+
+    private RecordingStore(IOptions<NccoHostOptions> options, IRecordingRepository repository, TimeProvider time, string? nodeId)
     {
         ArgumentNullException.ThrowIfNull(options);
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _time = time ?? throw new ArgumentNullException(nameof(time));
-        Directory = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "recordings");
+        var data = Path.GetFullPath(options.Value.DataDirectory);
+        try
+        {
+            Directory = options.Value.Recordings.Directory is { Length: > 0 } configured
+                ? Path.GetFullPath(Path.Combine(data, configured))
+                : Path.Combine(data, "recordings");
+        }
+        catch (ArgumentException e)
+        {
+            // Resolved before the options' validation may run: fail with the same message naming the key.
+            throw new InvalidOperationException($"Ncco:Recordings:Directory '{options.Value.Recordings.Directory}' is not a valid directory path.", e);
+        }
+        NodeId = nodeId;
     }
+
+    private static string? NodeOf(IOptions<NccoHostOptions> options, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        return options.Value.Store.Provider == StoreProvider.Sqlite ? null : services.GetService<Cluster.ILegOwnerDirectory>()?.ThisNode;
+    }
+
+    /// <summary>
+    /// The cluster node this host is (stamped on every claim it writes), or null for a single node, whose folder is its
+    /// own.
+    /// </summary>
+    public string? NodeId { get; }
 
     /// <summary>The recordings folder.</summary>
     public string Directory { get; }
@@ -48,13 +88,24 @@ public sealed class RecordingStore
     }
 
     /// <summary>
-    /// Writes the claim of a recording being written to <paramref name="path"/>, so a restart after a crash can adopt
-    /// its partial file (<see cref="Operations.CrashRecovery"/>).
+    /// Writes the claim of a recording being written to <paramref name="path"/>, stamped with this node's id, so a
+    /// restart after a crash can adopt its partial file (<see cref="Operations.CrashRecovery"/>) — on a folder shared by
+    /// a cluster, only the node that wrote it.
     /// </summary>
-    public static void WriteClaim(string path, RecordingClaim claim)
+    public void WriteClaim(string path, RecordingClaim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        File.WriteAllBytes(ClaimPath(path), claim.ToUtf8());
+        File.WriteAllBytes(ClaimPath(path), (claim with { Node = NodeId }).ToUtf8());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="claim"/> is this node's to recover: written by this node id; or, on a single node, one
+    /// written before claims named nodes. A claim of another node (on a shared folder) is that node's, alive or not.
+    /// </summary>
+    public bool IsMine(RecordingClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return claim.Node is null ? NodeId is null : string.Equals(claim.Node, NodeId, StringComparison.Ordinal);
     }
 
     /// <summary>Deletes the claim of a recording that was finished or reported failed.</summary>

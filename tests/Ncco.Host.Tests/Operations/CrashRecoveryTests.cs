@@ -78,7 +78,7 @@ public sealed class CrashRecoveryTests
         var readable = Guid.NewGuid().ToString("D");
         var readablePath = Path.Combine(store.Directory, readable + ".mp3");
         WriteKilledWav(readablePath + ".partial.wav", headerSeconds: 1, audioSeconds: 2);
-        RecordingStore.WriteClaim(readablePath, new RecordingClaim
+        store.WriteClaim(readablePath, new RecordingClaim
         {
             ApplicationId = h.ApplicationId,
             ConversationUuid = conversation,
@@ -91,7 +91,7 @@ public sealed class CrashRecoveryTests
         var broken = Guid.NewGuid().ToString("D");
         var brokenPath = Path.Combine(store.Directory, broken + ".wav");
         await File.WriteAllBytesAsync(brokenPath + ".partial.wav", [0x52, 0x49, 0x46]);
-        RecordingStore.WriteClaim(brokenPath, new RecordingClaim { ApplicationId = h.ApplicationId, ConversationUuid = conversation, StartedAt = Crash });
+        store.WriteClaim(brokenPath, new RecordingClaim { ApplicationId = h.ApplicationId, ConversationUuid = conversation, StartedAt = Crash });
 
         var directory = h.Host.DataDirectory;
         await h.Host.DisposeAsync();

@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Ncco.Host.Applications;
+using Ncco.Host.Calls;
+using Ncco.Host.Cluster;
+using Ncco.Host.Configuration;
+using Ncco.Host.Persistence;
+using Npgsql;
+
+namespace Ncco.Host.Postgres.Cluster;
+
+/// <summary>
+/// Ends the unfinished legs of dead nodes without waiting to be asked: every
+/// <see cref="ClusterOptions.HeartbeatInterval"/> one live node (whichever takes the sweep's advisory lock; the others
+/// skip that round) looks for nodes whose heartbeat is older than <see cref="ClusterOptions.DeadAfter"/> and that
+/// still own unfinished legs, and ends each as crash recovery would (<see cref="LostLegCloser"/>: <c>completed</c> with
+/// <c>disconnected_by: platform</c>, or <c>failed</c> for an outbound leg never answered; its end the node's last
+/// heartbeat). Each leg is ended by a conditional update, so a REST operation ending the same leg at the same moment
+/// on another node never makes its final event go out twice.
+/// </summary>
+/// <remarks>
+/// Without the sweep a dead node's legs would stay listed in their last state until a REST operation touched them or
+/// the node came back. A sweep ends at most <see cref="Batch"/> legs per dead node and round, so a node that died with
+/// thousands of calls is worked off over a few rounds without one long transaction. A node that was only cut from the
+/// database (not dead) has stopped taking new calls long before; its legs are ended in the store like a dead node's, as
+/// the cluster cannot tell the two apart.
+/// </remarks>
+public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembership membership, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host,
+    TimeProvider time, ILogger<DeadNodeSweeper> logger) : BackgroundService
+{
+    /// <summary>Legs ended per dead node and round.</summary>
+    public const int Batch = 200;
+
+    private const long SweepLock = 0x4E43434F_53574550; // "NCCOSWEP"
+
+    /// <summary>Legs this node has ended so far (for tests and diagnostics).</summary>
+    public long Ended => Interlocked.Read(ref _ended);
+
+    private long _ended;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (host.Value.Store.Provider != StoreProvider.Postgres) return;
+        var interval = options.Value.HeartbeatInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (membership.Incarnation == 0) continue;
+            try
+            {
+                await SweepAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException
+                                      || e is OperationCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                // The database is out of reach: membership suspends this node; the next round tries again.
+                logger.LogDebug(e, "Cluster: the sweep of dead nodes' legs did not run this round");
+            }
+        }
+    }
+
+    /// <summary>One round: ends the unfinished legs of every dead node; returns how many this node ended.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<PostgresDatabase>();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
+        {
+            take.Parameters.Add(new NpgsqlParameter("key", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = SweepLock });
+            if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true) return 0;
+        }
+        var dead = new List<(string Node, DateTimeOffset LastSeen)>();
+        await using (var find = new NpgsqlCommand("""
+            SELECT n.node_id, CASE WHEN n.heartbeat_at = 'epoch' THEN clock_timestamp() ELSE n.heartbeat_at END
+            FROM cluster_nodes n
+            WHERE n.node_id <> @me AND clock_timestamp() - n.heartbeat_at >= @dead
+              AND EXISTS (SELECT 1 FROM calls c WHERE c.owner_node = n.node_id AND c.end_time IS NULL)
+            """, connection, transaction))
+        {
+            find.Text("me", membership.NodeId);
+            find.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = options.Value.DeadAfter });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) dead.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        var ended = 0;
+        foreach (var (node, lastSeen) in dead)
+        {
+            var legs = new List<CallRecord>();
+            await using (var unfinished = new NpgsqlCommand($"SELECT {StoreRows.CallColumns} FROM calls WHERE owner_node = @node AND end_time IS NULL ORDER BY created_at, seq LIMIT {Batch}",
+                connection, transaction))
+            {
+                unfinished.Text("node", node);
+                await using var reader = await unfinished.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) legs.Add(StoreRows.ReadCall(reader));
+            }
+            logger.LogWarning("Cluster: node {NodeId} is dead (last heartbeat {LastSeen:O}); ending {Count} of its unfinished legs", node, lastSeen, legs.Count);
+            foreach (var leg in legs)
+            {
+                if (await EndAsync(leg, node, lastSeen, cancellationToken).ConfigureAwait(false)) ended++;
+            }
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _ended, ended);
+        return ended;
+    }
+
+    private async Task<bool> EndAsync(CallRecord leg, string node, DateTimeOffset lastSeen, CancellationToken cancellationToken)
+    {
+        var directory = services.GetRequiredService<ILegOwnerDirectory>();
+        var application = await services.GetRequiredService<IApplicationRepository>().FindAsync(leg.ApplicationId, cancellationToken).ConfigureAwait(false);
+        if (application is not null)
+        {
+            return await services.GetRequiredService<LostLegCloser>().EndAsync(directory, leg, node, lastSeen, application, cancellationToken).ConfigureAwait(false);
+        }
+        // The application was deleted meanwhile: nobody to tell, but the leg must not stay live in the store.
+        var (record, _) = LostLeg.End(leg, lastSeen);
+        return await directory.EndLostLegAsync(record, node, new CallEventRecord(leg.Uuid, record.EndTime!.Value, record.Status, null), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Ncco.Host.Legs;
+using Ncco.Host.Postgres.Cluster;
+using Ncco.Host.Postgres.Tests.Support;
+using Npgsql;
+
+namespace Ncco.Host.Postgres.Tests.Cluster;
+
+/// <summary>
+/// A dead node's unfinished legs are ended by a live node on its own, once the node has been dead for
+/// <c>DeadAfter</c> — no REST operation needed: the store reads them final, the application gets the final event
+/// exactly once, and a node that sweeps the same legs again (or at the same time) ends nothing twice.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DeadNodeSweepTests(PostgresServer server)
+{
+    [Fact]
+    public async Task A_live_node_ends_a_dead_nodes_legs_without_being_asked_and_tells_the_application_once()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var port = new NpgsqlConnectionStringBuilder(database).Port;
+        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, port));
+        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var events = await EventSink.StartAsync();
+        var router = new HopRouter();
+        await using var a = await ClusterNode.StartAsync(throughCutter, "node-a", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
+        await using var c = await ClusterNode.StartAsync(database, "node-c", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
+        var keys = Applications.KeyPair.Generate();
+        using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
+        {
+            name = "swept",
+            keys = new { public_key = keys.PublicKeyPem },
+            capabilities = new { voice = new { webhooks = new { event_url = new { address = events.Url, http_method = "POST" } } } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        string Jwt() => Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
+
+        var legs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
+            {
+                Content = JsonContent.Create(new
+                {
+                    to = new[] { new { type = "phone", number = "44770090000" + i } },
+                    from = new { type = "phone", number = "447700900100" },
+                    ncco = new object[] { new { action = "conversation", name = "sweep-" + Guid.NewGuid().ToString("N") } },
+                }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+            using var response = await a.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            legs.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!);
+        }
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        async Task<long> CountAsync(string where)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM calls WHERE uuid = ANY(@u) AND {where}", connection);
+            count.Parameters.AddWithValue("u", legs.ToArray());
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+        await Eventually.ReturnsAsync(() => CountAsync("status = 'answered' AND owner_node = 'node-a'"), n => n == legs.Count, "node-a's legs stored answered");
+
+        // Node A dies (its port refuses, its heartbeat stops); nobody touches its legs.
+        router.Down("node-a");
+        cutter.Cut();
+        var clock = Stopwatch.StartNew();
+        await Eventually.ReturnsAsync(() => CountAsync("status = 'completed' AND end_time IS NOT NULL"), n => n == legs.Count,
+            "node-a's legs ended by a live node", TimeSpan.FromSeconds(15));
+        // Dead after 600 ms, swept every 100 ms: well within a few seconds even on a loaded machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the sweep took {clock.Elapsed}");
+        foreach (var uuid in legs)
+        {
+            var final = await Eventually.ReturnsAsync(() => Task.FromResult(events.StatusEvents(uuid, "completed")), e => e.Count >= 1, "the final event of " + uuid);
+            Assert.Equal("platform", final[0].GetProperty("disconnected_by").GetString());
+        }
+        var sweepers = new[] { b, c }.Select(n => n.Services.GetRequiredService<DeadNodeSweeper>()).ToArray();
+        Assert.Equal(legs.Count, sweepers.Sum(s => s.Ended));
+
+        // Sweeping again, from both live nodes at once, ends nothing more and sends nothing more.
+        var again = await Task.WhenAll(sweepers.Select(s => s.SweepAsync(CancellationToken.None)));
+        Assert.Equal(0, again.Sum());
+        await Task.Delay(ClusterNode.DeadAfter);
+        foreach (var uuid in legs) Assert.Single(events.StatusEvents(uuid, "completed"));
+
+        // Any node reads the legs final.
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/v1/calls/" + legs[0]);
+        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+        using var read = await c.Client.SendAsync(get);
+        Assert.Equal("completed", (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_live_nodes_legs_and_this_nodes_own_legs_are_never_swept()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var router = new HopRouter();
+        await using var a = await ClusterNode.StartAsync(database, "node-a", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router);
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            // An unfinished leg of live node-a and one of node-b itself (crash recovery's business, not the sweep's).
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO calls (uuid, application_id, conversation_uuid, direction, status, to_type, to_key, to_value, created_at, owner_node)
+                VALUES ('live-a', 'app', 'conv-a', 'inbound', 'answered', 'phone', '', '1', 0, 'node-a'),
+                       ('own-b', 'app', 'conv-b', 'inbound', 'answered', 'phone', '', '2', 0, 'node-b')
+                """, connection);
+            await insert.ExecuteNonQueryAsync();
+        }
+        var sweeper = b.Services.GetRequiredService<DeadNodeSweeper>();
+        await Task.Delay(ClusterNode.DeadAfter * 2);
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal(0, sweeper.Ended);
+    }
+}

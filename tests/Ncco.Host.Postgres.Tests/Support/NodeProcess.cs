@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ncco.Host.Postgres.Tests.Support;
+
+/// <summary>
+/// One cluster node as a real process: the built <c>ncco</c> tool (<c>dotnet Ncco.Cli.dll serve</c>) on PostgreSQL,
+/// HTTP and SIP on its own loopback address, so that <see cref="Kill"/> is a real <c>kill -9</c>.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NodeProcess(string nodeId, string address, int httpPort, int sipPort, Process process)
+    {
+        NodeId = nodeId;
+        Address = address;
+        HttpPort = httpPort;
+        SipPort = sipPort;
+        _process = process;
+    }
+
+    public string NodeId { get; }
+
+    public string Address { get; }
+
+    public int HttpPort { get; }
+
+    public int SipPort { get; }
+
+    public Uri BaseUrl => new($"http://{Address}:{HttpPort}/");
+
+    public string SipUri => $"sip:{Address}:{SipPort}";
+
+    public static NodeProcess Start(string nodeId, string address, int httpPort, int sipPort, string dataDirectory, IEnumerable<string> settings)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "Ncco.Cli.dll");
+        Assert.True(File.Exists(cli), "Ncco.Cli.dll is not next to the tests (project reference)");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[cli, "serve", "--urls", $"http://{address}:{httpPort}", "--data-directory", dataDirectory,
+                     $"--Ncco:Cluster:NodeId={nodeId}", $"--Ncco:Cluster:InternalUrl=http://{address}:{httpPort}", $"--Ncco:Sip:Listen={address}:{sipPort}",
+                     "--Logging:LogLevel:Default=Warning", .. settings])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var node = new NodeProcess(nodeId, address, httpPort, sipPort, process);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            if (_output.Length < 200_000) _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>The node's console so far (its tail), for failure messages.</summary>
+    public string Output()
+    {
+        lock (_output) return _output.Length > 3000 ? _output.ToString()[^3000..] : _output.ToString();
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200.</summary>
+    public async Task WaitReadyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri(BaseUrl, "/health/ready"));
+                if (ready.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (_process.HasExited || waited.Elapsed > limit)
+            {
+                Assert.Fail($"node {NodeId} was not ready within {limit} (exited: {_process.HasExited}):\n{Output()}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary><c>kill -9</c>: the process ends at once, with no shutdown of any kind.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+    }
+
+    /// <summary><c>kill -9</c>, and waits until the kernel has reaped the process (its sockets are closed).</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        _process.Dispose();
+    }
+}
