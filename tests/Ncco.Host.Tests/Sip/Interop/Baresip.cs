@@ -47,6 +47,17 @@ internal sealed class Baresip : IAsyncDisposable
     public static async Task<Baresip> StartAsync(string source, int rtpFirst, string account = DialOnlyAccount, IReadOnlyList<string>? modules = null)
     {
         Assert.True(File.Exists(Binary), "baresip is not installed: run .ci/deps/sip.sh (Debian package 'baresip-core')");
+        // baresip cannot be told to bind port 0, so its SIP and control ports are picked free and then released: on a
+        // busy machine another socket can take one in between. That start fails "Address already in use" at once;
+        // it is retried with new ports (a bounded number of times), any other failure is reported as it is.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartAsync(source, rtpFirst, account, modules, lastAttempt: attempt == 3) is { } phone) return phone;
+        }
+    }
+
+    private static async Task<Baresip?> TryStartAsync(string source, int rtpFirst, string account, IReadOnlyList<string>? modules, bool lastAttempt)
+    {
         var directory = System.IO.Directory.CreateTempSubdirectory("ncco-baresip-").FullName;
         var sipPort = LoopbackHost.FreePort();
         var controlPort = LoopbackHost.FreePort();
@@ -116,6 +127,7 @@ internal sealed class Baresip : IAsyncDisposable
                     string text;
                     lock (output) text = output.ToString();
                     System.IO.Directory.Delete(directory, recursive: true);
+                    if (!lastAttempt && text.Contains("Address already in use", StringComparison.Ordinal)) return null;
                     Assert.Fail($"baresip's ctrl_tcp did not come up: {e.Message}\n{text}");
                 }
                 await Task.Delay(100);
