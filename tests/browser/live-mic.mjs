@@ -5,7 +5,7 @@
 // after the call connects. Waits (bounded) for the call to end, as it does when the application's input completes.
 // Prints one JSON object per step; tests/Ncco.Host.Tests/Browser/BrowserLiveMicrophoneTests.cs asserts on them and on
 // what the application's webhooks received.
-import { chromium } from 'playwright-core';
+import { launchWithFakeMicrophone } from './fake-microphone.mjs';
 
 const base = process.env.NCCO_BASE;
 const token = process.env.NCCO_TOKEN;
@@ -19,18 +19,7 @@ const WAIT = 20000; // every wait is bounded
 const step = (name, data = {}) => console.log(JSON.stringify({ step: name, ...data }));
 const stats = (page) => page.evaluate(() => ({ ...window.nccoPhone.stats, events: undefined, recent: undefined }));
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  timeout: WAIT,
-  args: [
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`,
-    '--autoplay-policy=no-user-gesture-required',
-    '--no-sandbox',
-  ],
-});
+const browser = await launchWithFakeMicrophone({ executablePath, wav, timeout: WAIT });
 try {
   const context = await browser.newContext();
   context.setDefaultTimeout(WAIT);

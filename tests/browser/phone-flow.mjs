@@ -3,7 +3,7 @@
 // tone), the prompt heard, a key pressed, the echo bot returning the microphone's tone, the call's timeline on the
 // dashboard with its sequence diagram drawn as SVG, the NCCO editor's errors, "call me with this NCCO" ringing the phone, and a screenshot of every page at
 // desktop and phone widths. Prints one JSON object per step; tests/Ncco.Host.Tests/Browser/BrowserE2eTests.cs asserts on them.
-import { chromium } from 'playwright-core';
+import { launchWithFakeMicrophone } from './fake-microphone.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,18 +32,7 @@ async function shotOf(page, locator, name) {
 const nav = (name) => dash.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
 const stats = (page) => page.evaluate(() => ({ ...window.nccoPhone.stats, events: undefined }));
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  timeout: WAIT,
-  args: [
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`,
-    '--autoplay-policy=no-user-gesture-required',
-    '--no-sandbox',
-  ],
-});
+const browser = await launchWithFakeMicrophone({ executablePath, wav, timeout: WAIT });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(WAIT);
