@@ -56,7 +56,13 @@ db="Host=127.0.0.1;Port=$PG_PORT;Database=ncco;Username=postgres;Maximum Pool Si
 psql_q() { as_pg "$pgbin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ncco -Atc "$1"; }
 
 say "webhooks on 127.0.0.1:$HOOK_PORT"
-echo '[{"action":"conversation","name":"cluster-demo"}]' >"$work/ncco.json"
+if [[ $mode == load ]]; then
+  # One call per caller, each hearing a looping prompt: a shared room would cap at 50 participants (as on Vonage) and,
+  # conferences across nodes not being built yet, be one room per node.
+  echo '[{"action":"talk","text":"This is a load test call.","loop":0}]' >"$work/ncco.json"
+else
+  echo '[{"action":"conversation","name":"cluster-demo"}]' >"$work/ncco.json"
+fi
 NCCO_FILE="$work/ncco.json" python3 "$root/bench/sip-load/webhooks.py" "$HOOK_PORT" & pids+=($!)
 
 start_node() { # n
@@ -68,7 +74,7 @@ start_node() { # n
     --Ncco:Recordings:Directory="$work/recordings" --Ncco:PublicUrl=http://127.0.0.1:$FRONT_HTTP_PORT \
     --Ncco:Account:ApiKey=$KEY --Ncco:Account:ApiSecret=$SECRET \
     --Ncco:Sip:Listen=$ip:$NODE_SIP_PORT --Ncco:Sip:RtpPortFirst=$((30000 + n * 2000)) --Ncco:Sip:RtpPortLast=$((31999 + n * 2000)) \
-    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Shutdown:DrainTimeout=00:00:00 --Logging:LogLevel:Default=Warning \
+    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 --Logging:LogLevel:Default=Warning \
     >>"$work/node$n.log" 2>&1 &
   node_pid[$n]=$!; pids+=($!)
 }
