@@ -206,7 +206,12 @@ stop_server() {
 }
 
 cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$server/stat"; }
-late() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null | awk '/^ncco_media_frames_late_total/ {print $2; exit}'; }
+# A counter that has never been incremented is not exported at all: an answering /metrics without it means 0 late
+# ticks (not "n/a", which stays for a server with no such endpoint).
+late() {
+  local metrics; metrics=$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null) || return 1
+  awk '/^ncco_media_frames_late_total/ {print $2; found=1; exit} END {if (!found) print 0}' <<<"$metrics"
+}
 rss_peak() { # samples RSS every 0.5 s until the file $1 exists; prints the peak in MiB
   local peak=0 r
   while [[ ! -e $1 ]]; do
