@@ -12,6 +12,11 @@ public readonly struct JsonValue : IEquatable<JsonValue>
     /// <summary>Wraps a copy of <paramref name="element"/> that outlives its document.</summary>
     public JsonValue(JsonElement element) => Element = element.ValueKind == JsonValueKind.Undefined ? element : element.Clone();
 
+    private JsonValue(JsonElement element, bool owned) => Element = element;
+
+    /// <summary>Wraps an element that already outlives its source (from <see cref="JsonElement.ParseValue"/>): no second copy.</summary>
+    internal static JsonValue Owning(JsonElement element) => new(element, owned: true);
+
     /// <summary>The JSON.</summary>
     public JsonElement Element { get; }
 

@@ -1,49 +1,50 @@
-using System.Text.Json;
 using Ncco.Model;
+using Ncco.Rules;
 
 namespace Ncco.Serialization;
 
 /// <summary>
-/// Reads optional fields of validated NCCO JSON, leniently (numbers and booleans may be strings, see
-/// <see cref="JsonValues"/>): each verb's reader (<c>Verbs/*/…Json.cs</c>) is written with these. Absent or
-/// differently typed fields read as null; the validator has already reported anything wrong.
+/// Reads optional fields of validated NCCO tokens, leniently (numbers and booleans may be strings, read through the rule
+/// checker's own reads, see <see cref="NccoNode.TryGetInteger"/>): each verb's reader (<c>Verbs/*/…Json.cs</c>) is
+/// written with these. Absent or differently typed fields read as null; the validator has already reported anything wrong.
 /// </summary>
 internal static class NccoFieldReads
 {
-    public static string? String(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    public static string? String(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.String ? v.GetString() : null;
 
-    public static int? Int(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && JsonValues.TryGetInteger(v, out var i) ? checked((int)i) : null;
+    public static int? Int(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.TryGetInteger(out var i) ? checked((int)i) : null;
 
-    public static double? Number(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && JsonValues.TryGetNumber(v, out var d) ? d : null;
+    public static double? Number(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.TryGetNumber(out var d) ? d : null;
 
-    public static bool? Bool(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && JsonValues.TryGetBoolean(v, out var b) ? b : null;
+    public static bool? Bool(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.TryGetBoolean(out var b) ? b : null;
 
-    public static JsonElement? Object(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+    public static NccoNode? Object(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.Object ? v : null;
 
-    /// <summary>Any JSON value, cloned so it outlives the parsed document.</summary>
-    public static JsonValue? Raw(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) ? new JsonValue(v) : null;
+    /// <summary>Any JSON value, copied so it outlives the parsed bytes.</summary>
+    public static JsonValue? Raw(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) ? v.ToJsonValue() : null;
 
-    public static Uri? Url(this JsonElement e, ReadOnlySpan<byte> name) => e.String(name) is { } url ? new Uri(url, UriKind.Absolute) : null;
+    public static Uri? Url(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.String ? v.GetUrl() : null;
 
     /// <summary>The URL in a one-element array (<c>eventUrl</c>, <c>streamUrl</c>).</summary>
-    public static Uri? FirstUrl(this JsonElement e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 ? new Uri(v[0].GetString()!, UriKind.Absolute) : null;
+    public static Uri? FirstUrl(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.Array && v.GetArrayLength() > 0 ? v[0].GetUrl() : null;
 
-    public static EquatableList<string>? Strings(this JsonElement e, ReadOnlySpan<byte> name)
+    public static EquatableList<string>? Strings(this NccoNode e, ReadOnlySpan<byte> name)
     {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Array) return null;
+        if (!e.TryGetProperty(name, out var v) || v.Kind != NodeKind.Array) return null;
         var items = new string[v.GetArrayLength()];
         var i = 0;
-        foreach (var item in v.EnumerateArray()) items[i++] = item.GetString()!;
+        foreach (var item in v.EnumerateArray()) items[i++] = item.GetString();
         return EquatableList<string>.Wrap(items);
     }
 
     /// <summary><c>eventMethod</c>: GET, else the default POST.</summary>
-    public static WebhookMethod EventMethod(this JsonElement e) => e.String("eventMethod"u8) == "GET" ? WebhookMethod.Get : WebhookMethod.Post;
+    public static WebhookMethod EventMethod(this NccoNode e) => e.TryGetProperty("eventMethod"u8, out var v) && v.ValueEquals("GET"u8) ? WebhookMethod.Get : WebhookMethod.Post;
 }

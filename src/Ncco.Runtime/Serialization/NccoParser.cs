@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ncco.Model;
 using Ncco.Validation;
+using Ncco.Validation.Tokens;
 
 namespace Ncco.Serialization;
 
@@ -15,8 +17,8 @@ public static class NccoParser
     {
         try
         {
-            using var input = NccoJsonInput.Parse(json);
-            return Parse(input.Root, input.WellFormed, options);
+            using var tokens = NccoTokens.Read(json);
+            return Parse(tokens, options);
         }
         catch (JsonException e)
         {
@@ -29,8 +31,8 @@ public static class NccoParser
     {
         try
         {
-            using var input = NccoJsonInput.Parse(utf8Json);
-            return Parse(input.Root, input.WellFormed, options);
+            using var tokens = NccoTokens.Read(utf8Json);
+            return Parse(tokens, options);
         }
         catch (JsonException e)
         {
@@ -38,17 +40,24 @@ public static class NccoParser
         }
     }
 
-    /// <summary>Parses and validates an NCCO already read as JSON. The element may be disposed afterwards.</summary>
-    public static NccoParseResult Parse(JsonElement ncco, NccoValidationOptions? options = null) => Parse(ncco, wellFormed: false, options);
-
-    private static NccoParseResult Parse(JsonElement ncco, bool wellFormed, NccoValidationOptions? options)
+    /// <summary>Parses and validates an NCCO already read as JSON (from its raw UTF-8 text). The element may be disposed afterwards.</summary>
+    public static NccoParseResult Parse(JsonElement ncco, NccoValidationOptions? options = null)
     {
-        var findings = new List<NccoError>();
-        NccoValidator.ValidateDocument(ncco, wellFormed, options ?? NccoValidationOptions.Default, findings);
-        if (findings.Count == 0) return new(NccoReader.ReadDocument(ncco), []);
-        var errors = findings.FindAll(f => f.Severity == NccoSeverity.Error);
+        using var tokens = NccoTokens.ReadCopy(JsonMarshal.GetRawUtf8Value(ncco));
+        return Parse(tokens, options);
+    }
+
+    /// <summary>
+    /// Checks and binds the tokens of one pass over the input: the checker decodes the strings its rules read, and the
+    /// reader binds those same strings (and URLs) rather than decoding them again.
+    /// </summary>
+    private static NccoParseResult Parse(NccoTokens tokens, NccoValidationOptions? options)
+    {
+        NccoValidator.Check(tokens, options ?? NccoValidationOptions.Default);
+        if (tokens.Findings is not { } findings) return new(NccoReader.ReadDocument(new NccoNode(tokens, 0)), []);
         var warnings = findings.FindAll(f => f.Severity == NccoSeverity.Warning);
+        if (tokens.HasErrors) return new(null, findings.FindAll(f => f.Severity == NccoSeverity.Error)) { Warnings = warnings };
         // Warnings (unknown properties) do not stop binding: the reader reads known names only, so they are ignored.
-        return errors.Count > 0 ? new(null, errors) { Warnings = warnings } : new(NccoReader.ReadDocument(ncco), []) { Warnings = warnings };
+        return new(NccoReader.ReadDocument(new NccoNode(tokens, 0)), []) { Warnings = warnings };
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ncco.Model;
 using Ncco.Model.Actions;
 using Ncco.Model.Endpoints;
@@ -14,7 +13,7 @@ namespace Ncco.Serialization;
 /// </summary>
 internal static class NccoReader
 {
-    public static NccoDocument ReadDocument(JsonElement ncco)
+    public static NccoDocument ReadDocument(NccoNode ncco)
     {
         var actions = new NccoAction[ncco.GetArrayLength()];
         var i = 0;
@@ -22,7 +21,7 @@ internal static class NccoReader
         return new NccoDocument(EquatableList<NccoAction>.Wrap(actions));
     }
 
-    public static NccoAction ReadAction(JsonElement a)
+    public static NccoAction ReadAction(NccoNode a)
     {
         // Dispatch on the UTF-8 name: no string is allocated for the action name.
         var name = a.GetProperty("action"u8);
@@ -30,11 +29,11 @@ internal static class NccoReader
         {
             if (name.ValueEquals(verb.Utf8Name)) return verb.Read(a);
         }
-        return new CustomAction(name.GetString()!, new JsonValue(a));
+        return new CustomAction(name.GetString(), a.ToJsonValue());
     }
 
     /// <summary>Reads a validated endpoint object (also used for REST <c>to</c>).</summary>
-    public static CallEndpoint ReadEndpoint(JsonElement e) => e.GetProperty("type"u8).GetString() switch
+    public static CallEndpoint ReadEndpoint(NccoNode e) => e.GetProperty("type"u8).GetString() switch
     {
         EndpointTypes.Phone => new PhoneEndpoint(e.GetProperty("number"u8).GetString()!)
         {
@@ -44,7 +43,7 @@ internal static class NccoReader
         },
         EndpointTypes.App => new AppEndpoint(e.GetProperty("user"u8).GetString()!),
         EndpointTypes.Vbc => new VbcEndpoint(e.GetProperty("extension"u8).GetString()!),
-        EndpointTypes.WebSocket => new WebSocketEndpoint(new Uri(e.GetProperty("uri"u8).GetString()!), (e.String("content-type"u8) ?? e.String("contentType"u8))!)
+        EndpointTypes.WebSocket => new WebSocketEndpoint(e.GetProperty("uri"u8).GetUrl(), (e.String("content-type"u8) ?? e.String("contentType"u8))!)
         {
             Headers = e.Raw("headers"u8),
             Authorization = e.Object("authorization"u8) is { } auth
@@ -57,7 +56,7 @@ internal static class NccoReader
             User = e.String("user"u8),
             Domain = e.String("domain"u8),
             Headers = e.Object("headers"u8) is { } headers
-                ? EquatableList<KeyValuePair<string, string>>.Wrap(headers.EnumerateObject().Select(h => KeyValuePair.Create(h.Name, h.Value.GetString()!)).ToArray())
+                ? EquatableList<KeyValuePair<string, string>>.Wrap(headers.EnumerateObject().Select(h => KeyValuePair.Create(h.Key, h.Value.GetString())).ToArray())
                 : null,
             UserToUser = (e.Object("standardHeaders"u8) ?? e.Object("standard_headers"u8)) is { } standard ? standard.String("User-to-User"u8) : null,
         },

@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ncco.Model;
 using Ncco.Rules;
 using Ncco.Serialization;
+using Ncco.Validation.Tokens;
 
 namespace Ncco.Validation;
 
@@ -14,8 +16,9 @@ namespace Ncco.Validation;
 /// finding is an error.
 /// </summary>
 /// <remarks>
-/// The rules are interpreted by the checker the analyzers share (<c>src/Shared/NccoRules</c>), here over System.Text.Json
-/// elements through <see cref="JsonTree"/>, so the IDE and the runtime never disagree.
+/// The rules are interpreted by the checker the analyzers share (<c>src/Shared/NccoRules</c>), here over the tokens of one
+/// pass over the UTF-8 bytes (<see cref="NccoTokens"/>, through <see cref="TokenTree"/>), so the IDE and the runtime
+/// never disagree.
 /// </remarks>
 public static class NccoValidator
 {
@@ -24,8 +27,8 @@ public static class NccoValidator
     {
         try
         {
-            using var input = NccoJsonInput.Parse(json);
-            return Validate(input, options);
+            using var tokens = NccoTokens.Read(json);
+            return Check(tokens, options ?? NccoValidationOptions.Default);
         }
         catch (JsonException e)
         {
@@ -38,8 +41,8 @@ public static class NccoValidator
     {
         try
         {
-            using var input = NccoJsonInput.Parse(utf8Json);
-            return Validate(input, options);
+            using var tokens = NccoTokens.Read(utf8Json);
+            return Check(tokens, options ?? NccoValidationOptions.Default);
         }
         catch (JsonException e)
         {
@@ -47,12 +50,11 @@ public static class NccoValidator
         }
     }
 
-    /// <summary>Validates a parsed NCCO.</summary>
+    /// <summary>Validates a parsed NCCO (checked over its raw UTF-8 text, as received).</summary>
     public static IReadOnlyList<NccoError> Validate(JsonElement ncco, NccoValidationOptions? options = null)
     {
-        var errors = new List<NccoError>();
-        ValidateDocument(ncco, wellFormed: false, options ?? NccoValidationOptions.Default, errors);
-        return errors;
+        using var tokens = NccoTokens.ReadCopy(JsonMarshal.GetRawUtf8Value(ncco));
+        return Check(tokens, options ?? NccoValidationOptions.Default);
     }
 
     /// <summary>
@@ -62,27 +64,17 @@ public static class NccoValidator
     public static IReadOnlyList<NccoError> Validate(NccoDocument ncco, NccoValidationOptions? options = null) =>
         Validate(NccoWriter.WriteUtf8(ncco), options);
 
-    private static List<NccoError> Validate(NccoJsonInput input, NccoValidationOptions? options)
-    {
-        var errors = new List<NccoError>();
-        ValidateDocument(input.Root, input.WellFormed, options ?? NccoValidationOptions.Default, errors);
-        return errors;
-    }
-
     internal static NccoError InvalidJson(JsonException e) =>
         new(string.Empty, ErrorCodes.InvalidJson,
             e.LineNumber is { } line
                 ? $"not valid JSON (line {line + 1}, column {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}"
                 : "not valid JSON: " + FirstSentence(e.Message));
 
-    /// <param name="ncco">The document's root.</param>
-    /// <param name="wellFormed">Every string of the document is known to be valid Unicode (see <see cref="NccoJsonInput.WellFormed"/>).</param>
-    /// <param name="options">The options.</param>
-    /// <param name="errors">Where errors go.</param>
-    internal static void ValidateDocument(JsonElement ncco, bool wellFormed, NccoValidationOptions options, List<NccoError> errors)
+    /// <summary>Runs the shared rule checker over the tokens; the findings are the document's (<see cref="NccoTokens.Findings"/>).</summary>
+    internal static IReadOnlyList<NccoError> Check(NccoTokens tokens, NccoValidationOptions options)
     {
-        var checker = new NccoRuleChecker<JsonTree, JsonElement, JsonMember, JsonCursor>(new JsonTree(errors, options.CustomActions, wellFormed, options.Strict), partial: false);
-        checker.CheckDocument(ncco);
+        new NccoRuleChecker<TokenTree, int, int, TokenCursor>(tokens.Tree(options), partial: false).CheckDocument(0);
+        return tokens.Findings ?? (IReadOnlyList<NccoError>)[];
     }
 
     private static string FirstSentence(string message)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Ncco.Interpreter;
 using Ncco.Model.Actions;
+using Ncco.Serialization;
 
 namespace Ncco.Verbs;
 
@@ -14,7 +15,7 @@ internal sealed class NccoVerb
 {
     private readonly byte[] _utf8Name;
 
-    private NccoVerb(string name, Type actionType, Func<JsonElement, NccoAction> read, Action<Utf8JsonWriter, NccoAction> write,
+    private NccoVerb(string name, Type actionType, Func<NccoNode, NccoAction> read, Action<Utf8JsonWriter, NccoAction> write,
         Func<IActionHandler> createHandler, Func<NccoAction, string> describe)
     {
         Name = name;
@@ -36,7 +37,7 @@ internal sealed class NccoVerb
     public Type ActionType { get; }
 
     /// <summary>Binds a validated action object to the record.</summary>
-    public Func<JsonElement, NccoAction> Read { get; }
+    public Func<NccoNode, NccoAction> Read { get; }
 
     /// <summary>Writes the record's members after <c>"action"</c> (the caller writes the braces and the name).</summary>
     public Action<Utf8JsonWriter, NccoAction> Write { get; }
@@ -48,7 +49,7 @@ internal sealed class NccoVerb
     public Func<NccoAction, string> Describe { get; }
 
     /// <summary>An entry for <typeparamref name="TAction"/>; <paramref name="describe"/> defaults to the verb's name.</summary>
-    public static NccoVerb Of<TAction>(string name, Func<JsonElement, TAction> read, Action<Utf8JsonWriter, TAction> write,
+    public static NccoVerb Of<TAction>(string name, Func<NccoNode, TAction> read, Action<Utf8JsonWriter, TAction> write,
         Func<IActionHandler> createHandler, Func<TAction, string>? describe = null)
         where TAction : NccoAction =>
         new(name, typeof(TAction), read, (w, action) => write(w, (TAction)action), createHandler,

@@ -11,7 +11,7 @@ namespace Ncco.Verbs;
 /// </summary>
 internal static class ConnectJson
 {
-    public static ConnectAction Read(JsonElement a)
+    public static ConnectAction Read(NccoNode a)
     {
         var endpoint = NccoReader.ReadEndpoint(a.GetProperty("endpoint"u8)[0]);
         var amd = a.Object("advancedMachineDetection"u8) ?? a.Object("advanced_machine_detection"u8);

@@ -7,7 +7,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>conversation</c> wire format (<c>transcription</c> as <c>record</c> writes it).</summary>
 internal static class ConversationJson
 {
-    public static ConversationAction Read(JsonElement a) => new(a.GetProperty("name"u8).GetString()!)
+    public static ConversationAction Read(NccoNode a) => new(a.GetProperty("name"u8).GetString()!)
     {
         MusicOnHoldUrl = a.FirstUrl("musicOnHoldUrl"u8),
         StartOnEnter = a.Bool("startOnEnter"u8) ?? true,

@@ -9,7 +9,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>input</c> wire format: <c>type</c> as an array, the <c>dtmf</c> and <c>speech</c> settings objects.</summary>
 internal static class InputJson
 {
-    public static InputAction Read(JsonElement a)
+    public static InputAction Read(NccoNode a)
     {
         var types = InputTypes.None;
         foreach (var type in a.GetProperty("type"u8).EnumerateArray())

@@ -9,7 +9,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>record</c> wire format, and the <c>transcription</c> object that <c>conversation</c> shares.</summary>
 internal static class RecordJson
 {
-    public static RecordAction Read(JsonElement a) => new()
+    public static RecordAction Read(NccoNode a) => new()
     {
         Format = a.String("format"u8) switch { "mp3" => RecordingFormat.Mp3, "wav" => RecordingFormat.Wav, "ogg" => RecordingFormat.Ogg, _ => null },
         SplitConversation = a.String("split"u8) == "conversation",
@@ -37,7 +37,7 @@ internal static class RecordJson
     }
 
     /// <summary>The action's <c>transcription</c> object, or null.</summary>
-    public static TranscriptionSettings? ReadTranscription(JsonElement action) => action.Object("transcription"u8) is { } t
+    public static TranscriptionSettings? ReadTranscription(NccoNode action) => action.Object("transcription"u8) is { } t
         ? new TranscriptionSettings
         {
             Language = t.String("language"u8) is { } language ? AsrLanguages.Canonical(language) ?? language : TalkAction.DefaultLanguage,

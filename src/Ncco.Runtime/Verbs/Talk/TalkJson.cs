@@ -8,7 +8,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>talk</c> wire format: read from validated JSON, written in the documented spelling, defaults left out.</summary>
 internal static class TalkJson
 {
-    public static TalkAction Read(JsonElement a)
+    public static TalkAction Read(NccoNode a)
     {
         // voiceName is deprecated: it stands for a language and style, used only where those are not given.
         var language = a.String("language"u8);

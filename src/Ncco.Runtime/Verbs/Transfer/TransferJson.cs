@@ -7,7 +7,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>transfer</c> wire format (<c>conversation_id</c> is read as an alias of <c>conversationId</c>).</summary>
 internal static class TransferJson
 {
-    public static TransferAction Read(JsonElement a) => new((a.String("conversationId"u8) ?? a.String("conversation_id"u8))!)
+    public static TransferAction Read(NccoNode a) => new((a.String("conversationId"u8) ?? a.String("conversation_id"u8))!)
     {
         CanHear = a.Strings("canHear"u8),
         CanSpeak = a.Strings("canSpeak"u8),

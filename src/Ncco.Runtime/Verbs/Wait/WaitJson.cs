@@ -7,7 +7,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>wait</c> wire format.</summary>
 internal static class WaitJson
 {
-    public static WaitAction Read(JsonElement a) => new() { Timeout = a.Number("timeout"u8) ?? WaitAction.DefaultTimeout };
+    public static WaitAction Read(NccoNode a) => new() { Timeout = a.Number("timeout"u8) ?? WaitAction.DefaultTimeout };
 
     public static void Write(Utf8JsonWriter w, WaitAction wait)
     {

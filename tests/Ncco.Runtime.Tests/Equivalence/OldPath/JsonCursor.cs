@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Ncco.Serialization;
+using Ncco.Validation;
 
-namespace Ncco.Validation;
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
 
 /// <summary>The state of a walk over an object's members or an array's items.</summary>
 internal struct JsonCursor

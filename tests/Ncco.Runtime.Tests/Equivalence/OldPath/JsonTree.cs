@@ -2,8 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ncco.Rules;
+using Ncco.Serialization;
+using Ncco.Validation;
 
-namespace Ncco.Validation;
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
 
 /// <summary>
 /// The rule checker's view of System.Text.Json elements: names and values are compared as raw UTF-8 (no string is

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Ncco.Serialization;
+using Ncco.Validation;
 
-namespace Ncco.Validation;
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
 
 /// <summary>
 /// A member of a JSON object as the rule checker sees it: one met while walking the object, or one found by name

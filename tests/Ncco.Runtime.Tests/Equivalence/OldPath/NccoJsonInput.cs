@@ -1,9 +1,11 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using System.Text;
+using Ncco.Serialization;
+using Ncco.Validation;
 
-namespace Ncco.Validation;
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
 
 /// <summary>
 /// NCCO JSON parsed for the validator and the parser, with what is known about its text: whether every string in it

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Ncco.Rules;
+using Ncco.Serialization;
 using Ncco.Validation;
-using Checker = Ncco.Rules.NccoRuleChecker<Ncco.Validation.JsonTree, System.Text.Json.JsonElement, Ncco.Validation.JsonMember, Ncco.Validation.JsonCursor>;
+using Checker = Ncco.Rules.NccoRuleChecker<Ncco.Runtime.Tests.Equivalence.OldPath.JsonTree, System.Text.Json.JsonElement, Ncco.Runtime.Tests.Equivalence.OldPath.JsonMember, Ncco.Runtime.Tests.Equivalence.OldPath.JsonCursor>;
 
-namespace Ncco.Serialization;
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
 
 /// <summary>
 /// The reader's lenient scalar reads: numbers and booleans may arrive as strings (<c>"3"</c>, <c>"true"</c>). They are

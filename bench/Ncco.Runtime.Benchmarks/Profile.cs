@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using Ncco.Serialization;
+using Ncco.Validation;
+
+namespace Ncco.Runtime.Benchmarks;
+
+/// <summary>
+/// Where the time and allocations of parse + validate go (issue 19): each stage of the 20-action NCCO timed with a
+/// Stopwatch over many runs, and the bytes it allocates on this thread. Stages run interleaved in rounds, so a busy
+/// machine slows them alike and the ratios hold.
+/// </summary>
+internal static class Profile
+{
+    public static void Run(int iterations)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(TwentyActionNcco.Json);
+        var urls = new List<string>();
+        var reader0 = new Utf8JsonReader(utf8);
+        while (reader0.Read())
+        {
+            if (reader0.TokenType == JsonTokenType.String && reader0.GetString() is { } s && s.Contains("://", StringComparison.Ordinal)) urls.Add(s);
+        }
+
+        (string Name, Func<object?> Run)[] stages =
+        [
+            ("Utf8JsonReader pass (tokens only)", () => { var r = new Utf8JsonReader(utf8); var n = 0; while (r.Read()) n++; return n; }),
+            ("Utf8.IsValid over the bytes", () => Utf8.IsValid(utf8)),
+            ("Utf8JsonReader pass + GetString of every string", () => { var r = new Utf8JsonReader(utf8); var n = 0; while (r.Read()) { if (r.TokenType is JsonTokenType.String or JsonTokenType.PropertyName) n += r.GetString()!.Length; } return n; }),
+            ($"new Uri x{urls.Count} (the NCCO's URLs)", () => { object? last = null; foreach (var u in urls) last = new Uri(u, UriKind.Absolute); return last; }),
+            ("JsonDocument.Parse + Dispose", () => { using var d = JsonDocument.Parse(utf8.AsMemory()); return d.RootElement.ValueKind; }),
+            ("NccoValidator.Validate (bytes)", () => NccoValidator.Validate(utf8.AsMemory()).Count),
+            ("NccoParser.Parse (bytes): validate + bind", () => NccoParser.Parse(utf8.AsMemory()).Document),
+        ];
+
+        foreach (var stage in stages) for (var i = 0; i < 2000; i++) stage.Run(); // warm-up (tiered JIT)
+        Thread.Sleep(200);
+        foreach (var stage in stages) for (var i = 0; i < 2000; i++) stage.Run();
+
+        var ticks = new long[stages.Length];
+        var bytes = new long[stages.Length];
+        const int Rounds = 10;
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var s = 0; s < stages.Length; s++)
+            {
+                var run = stages[s].Run;
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < iterations / Rounds; i++) run();
+                ticks[s] += Stopwatch.GetTimestamp() - start;
+                bytes[s] += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+        if (Environment.GetEnvironmentVariable("NCCO_PROFILE_ACTIONS") == "1")
+        {
+            foreach (var line in TwentyActionNcco.Json.Split('\n').Select(l => l.Trim().TrimEnd(',')).Where(l => l.StartsWith('{')))
+            {
+                var one = Encoding.UTF8.GetBytes("[" + line + "]");
+                for (var i = 0; i < 3000; i++) NccoValidator.Validate(one.AsMemory());
+                var b0 = GC.GetAllocatedBytesForCurrentThread();
+                var t0 = Stopwatch.GetTimestamp();
+                for (var i = 0; i < 20000; i++) NccoValidator.Validate(one.AsMemory());
+                var us = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / 20000;
+                Console.WriteLine($"{us,8:F2} µs {(GC.GetAllocatedBytesForCurrentThread() - b0) / 20000,6} B  {line[..Math.Min(70, line.Length)]}");
+            }
+        }
+        Console.WriteLine($"{"stage",-52} {"µs/op",8} {"bytes/op",9}");
+        for (var s = 0; s < stages.Length; s++)
+        {
+            var perOp = ticks[s] * 1e6 / Stopwatch.Frequency / iterations;
+            Console.WriteLine($"{stages[s].Name,-52} {perOp,8:F2} {bytes[s] / iterations,9}");
+        }
+    }
+}

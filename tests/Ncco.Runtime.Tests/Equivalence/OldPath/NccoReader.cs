@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Ncco.Model.Actions;
+using Ncco.Model.Endpoints;
+using Ncco.Model;
+using Ncco.Serialization;
+using Ncco.Validation;
+
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
+
+/// <summary>
+/// Binds validated NCCO JSON to the typed model. Accepts every spelling the validator accepts (aliases, numbers
+/// and booleans as strings); callers validate first (see <see cref="NccoParser"/>), so this never reports errors.
+/// Each built-in verb reads itself (<c>Verbs/*/…Json.cs</c>); any other
+/// name becomes a <see cref="CustomAction"/>. Endpoints are read here: <c>connect</c> and REST calls share them.
+/// </summary>
+internal static class NccoReader
+{
+    public static NccoDocument ReadDocument(JsonElement ncco)
+    {
+        var actions = new NccoAction[ncco.GetArrayLength()];
+        var i = 0;
+        foreach (var action in ncco.EnumerateArray()) actions[i++] = ReadAction(action);
+        return new NccoDocument(EquatableList<NccoAction>.Wrap(actions));
+    }
+
+    public static NccoAction ReadAction(JsonElement a)
+    {
+        // Dispatch on the UTF-8 name: no string is allocated for the action name.
+        var name = a.GetProperty("action"u8);
+        NccoAction? builtIn = name.GetString() switch
+        {
+            "talk" => TalkJson.Read(a),
+            "stream" => StreamJson.Read(a),
+            "input" => InputJson.Read(a),
+            "record" => RecordJson.Read(a),
+            "conversation" => ConversationJson.Read(a),
+            "connect" => ConnectJson.Read(a),
+            "notify" => NotifyJson.Read(a),
+            "wait" => WaitJson.Read(a),
+            "transfer" => TransferJson.Read(a),
+            _ => null,
+        };
+        if (builtIn is not null) return builtIn;
+        return new CustomAction(name.GetString()!, new JsonValue(a));
+    }
+
+    /// <summary>Reads a validated endpoint object (also used for REST <c>to</c>).</summary>
+    public static CallEndpoint ReadEndpoint(JsonElement e) => e.GetProperty("type"u8).GetString() switch
+    {
+        EndpointTypes.Phone => new PhoneEndpoint(e.GetProperty("number"u8).GetString()!)
+        {
+            DtmfAnswer = e.String("dtmfAnswer"u8),
+            OnAnswer = e.Object("onAnswer"u8) is { } o ? new OnAnswer(o.Url("url"u8)!) { RingbackTone = o.Url("ringbackTone"u8) ?? o.Url("ringback"u8) } : null,
+            Shaken = e.String("shaken"u8),
+        },
+        EndpointTypes.App => new AppEndpoint(e.GetProperty("user"u8).GetString()!),
+        EndpointTypes.Vbc => new VbcEndpoint(e.GetProperty("extension"u8).GetString()!),
+        EndpointTypes.WebSocket => new WebSocketEndpoint(new Uri(e.GetProperty("uri"u8).GetString()!), (e.String("content-type"u8) ?? e.String("contentType"u8))!)
+        {
+            Headers = e.Raw("headers"u8),
+            Authorization = e.Object("authorization"u8) is { } auth
+                ? new WebSocketAuthorization(auth.String("type"u8) == "custom" ? WebSocketAuthorizationType.Custom : WebSocketAuthorizationType.Vonage, auth.String("value"u8))
+                : null,
+        },
+        _ => new SipEndpoint
+        {
+            Uri = e.String("uri"u8),
+            User = e.String("user"u8),
+            Domain = e.String("domain"u8),
+            Headers = e.Object("headers"u8) is { } headers
+                ? EquatableList<KeyValuePair<string, string>>.Wrap(headers.EnumerateObject().Select(h => KeyValuePair.Create(h.Name, h.Value.GetString()!)).ToArray())
+                : null,
+            UserToUser = (e.Object("standardHeaders"u8) ?? e.Object("standard_headers"u8)) is { } standard ? standard.String("User-to-User"u8) : null,
+        },
+    };
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Ncco.Model.Actions;
+using Ncco.Model;
+using Ncco.Serialization;
+using Ncco.Validation;
+
+namespace Ncco.Runtime.Tests.Equivalence.OldPath;
+
+/// <summary>The <c>notify</c> wire format (the payload is kept as raw JSON).</summary>
+internal static class NotifyJson
+{
+    public static NotifyAction Read(JsonElement a) => new(new JsonValue(a.GetProperty("payload"u8)), a.FirstUrl("eventUrl"u8)!) { EventMethod = a.EventMethod() };
+
+    public static void Write(Utf8JsonWriter w, NotifyAction notify)
+    {
+        w.WriteRaw("payload", notify.Payload);
+        w.WriteUrlArray("eventUrl", notify.EventUrl);
+        if (notify.EventMethod != WebhookMethod.Post) w.WriteString("eventMethod", "GET");
+    }
+}
