@@ -35,6 +35,13 @@ internal static class Profile
             ("NccoParser.Parse (bytes): validate + bind", () => NccoParser.Parse(utf8.AsMemory()).Document),
         ];
 
+        if (Environment.GetEnvironmentVariable("NCCO_PROFILE_ONLY") is { Length: > 0 } only)
+        {
+            // For a sampling profiler (perf with DOTNET_PerfMapEnabled=1): one stage, in a loop.
+            var run = stages.First(s => s.Name.Contains(only, StringComparison.Ordinal)).Run;
+            for (var i = 0; i < iterations; i++) run();
+            return;
+        }
         foreach (var stage in stages) for (var i = 0; i < 2000; i++) stage.Run(); // warm-up (tiered JIT)
         Thread.Sleep(200);
         foreach (var stage in stages) for (var i = 0; i < 2000; i++) stage.Run();

@@ -95,6 +95,11 @@ internal readonly struct SourceTree : INccoTree<NNode, NMember, SourceCursor>
     /// <summary>A producer marks a made-up builder object whose missing members are absent for sure.</summary>
     public bool IsComplete(NNode node) => node.Tag is "complete";
 
+    /// <remarks>The analyzers report findings only; they bind no model, so a parsed URL has no use here.</remarks>
+    public void KeepUrl(NNode text, Uri url)
+    {
+    }
+
     public void Report(Problem problem, string pointer, string message, Site<NNode, NMember> site, Repair<NNode, NMember> repair) =>
         _findings.Add(new Finding(DescriptorOf(problem), SpanOf(site), pointer, message, FixOf(repair), ProblemCodes.Code(problem)));
 

@@ -110,14 +110,11 @@ internal sealed class NccoTokens : IDisposable
         return text;
     }
 
-    /// <summary>A URL string as an absolute <see cref="Uri"/>, made once per token.</summary>
-    public Uri Url(int index)
-    {
-        if (_decoded?[index] is Uri cached) return cached;
-        var uri = new Uri(Text(index), UriKind.Absolute);
-        _decoded![index] = uri;
-        return uri;
-    }
+    /// <summary>A URL string as an absolute <see cref="Uri"/>: the one the checker parsed (<see cref="KeepUrl"/>), else made here.</summary>
+    public Uri Url(int index) => _decoded?[index] as Uri ?? new Uri(Text(index), UriKind.Absolute);
+
+    /// <summary>Keeps the <see cref="Uri"/> the checker parsed from a string token, for <see cref="Url"/>.</summary>
+    public void KeepUrl(int index, Uri url) => (_decoded ??= RentDecoded())[index] = url;
 
     /// <summary>Whether a well-formed string or name equals <paramref name="expected"/> (in UTF-8), escapes decoded.</summary>
     public bool TextEquals(int index, ReadOnlySpan<byte> expected)

@@ -128,6 +128,8 @@ internal readonly struct TokenTree : INccoTree<int, int, TokenCursor>
 
     public bool IsComplete(int node) => true;
 
+    public void KeepUrl(int text, Uri url) => _document.KeepUrl(text, url);
+
     public void Report(Problem problem, string pointer, string message, Site<int, int> site, Repair<int, int> repair) =>
         _document.Add(new NccoError(pointer, ProblemCodes.Code(problem), message,
             problem == Problem.UnknownProperty && !_strict ? NccoSeverity.Warning : NccoSeverity.Error));

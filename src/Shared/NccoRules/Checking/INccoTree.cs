@@ -87,6 +87,12 @@ internal interface INccoTree<TNode, TMember, TCursor>
     /// </summary>
     bool IsComplete(TNode node);
 
+    /// <summary>
+    /// The URL a known string passed its format check with. The runtime keeps it for its reader, which binds this
+    /// <see cref="Uri"/> instead of parsing the text a second time; the analyzers have no use for it.
+    /// </summary>
+    void KeepUrl(TNode text, Uri url);
+
     /// <summary>Records one finding.</summary>
     void Report(Problem problem, string pointer, string message, Site<TNode, TMember> site, Repair<TNode, TMember> repair);
 }

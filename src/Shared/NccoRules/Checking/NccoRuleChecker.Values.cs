@@ -223,9 +223,14 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 return;
             }
         }
-        if (rule.Format != ValueFormat.None && FormatChecks.Check(rule.Format, s) is { } problem)
+        if (rule.Format == ValueFormat.None) return;
+        if (FormatChecks.Check(rule.Format, s, out var url) is { } problem)
         {
             Report(rule.Format == ValueFormat.TalkText ? Problem.Length : Problem.Format, at.Pointer(ref _tree), problem, Site<TNode, TMember>.Value(value));
+        }
+        else if (url is not null)
+        {
+            _tree.KeepUrl(value, url);
         }
     }
 

@@ -4,14 +4,21 @@ namespace Ncco.Rules;
 internal static class FormatChecks
 {
     /// <summary>Checks <paramref name="text"/> against <paramref name="format"/>.</summary>
-    public static string? Check(ValueFormat format, string text)
+    public static string? Check(ValueFormat format, string text) => Check(format, text, out _);
+
+    /// <summary>
+    /// Checks <paramref name="text"/> against <paramref name="format"/>; a URL format gives the <see cref="Uri"/> it
+    /// parsed when the text passes, so a reader can bind that one instead of parsing the text again.
+    /// </summary>
+    public static string? Check(ValueFormat format, string text, out Uri? url)
     {
+        url = null;
         switch (format)
         {
             case ValueFormat.HttpUrl:
-                return IsAbsolute(text, "http", "https") ? null : $"\"{Short(text)}\" is not an absolute http:// or https:// URL";
+                return IsAbsolute(text, "http", "https", out url) ? null : $"\"{Short(text)}\" is not an absolute http:// or https:// URL";
             case ValueFormat.WebSocketUri:
-                return IsAbsolute(text, "ws", "wss") ? null : $"\"{Short(text)}\" is not an absolute ws:// or wss:// URI";
+                return IsAbsolute(text, "ws", "wss", out url) ? null : $"\"{Short(text)}\" is not an absolute ws:// or wss:// URI";
             case ValueFormat.E164:
                 return CheckE164(text);
             case ValueFormat.SipUri:
@@ -113,10 +120,15 @@ internal static class FormatChecks
         return null;
     }
 
-    private static bool IsAbsolute(string text, string scheme, string secureScheme) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri)
-        && (uri.Scheme == scheme || uri.Scheme == secureScheme)
-        && uri.Host.Length > 0;
+    private static bool IsAbsolute(string text, string scheme, string secureScheme, out Uri? url)
+    {
+        url = Uri.TryCreate(text, UriKind.Absolute, out var uri)
+              && (uri.Scheme == scheme || uri.Scheme == secureScheme)
+              && uri.Host.Length > 0
+            ? uri
+            : null;
+        return url is not null;
+    }
 
     private static string Short(string text) => text.Length <= 60 ? text : text.Substring(0, 57) + "...";
 }

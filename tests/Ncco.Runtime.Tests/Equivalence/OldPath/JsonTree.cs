@@ -153,6 +153,11 @@ internal readonly struct JsonTree : INccoTree<JsonElement, JsonMember, JsonCurso
 
     public bool IsComplete(JsonElement node) => true;
 
+    /// <remarks>Not in the original (the hook came with issue 19); the old path parsed URLs again when binding.</remarks>
+    public void KeepUrl(JsonElement text, Uri url)
+    {
+    }
+
     public void Report(Problem problem, string pointer, string message, Site<JsonElement, JsonMember> site, Repair<JsonElement, JsonMember> repair) =>
         _errors!.Add(new NccoError(pointer, ProblemCodes.Code(problem), message,
             problem == Problem.UnknownProperty && !_strict ? NccoSeverity.Warning : NccoSeverity.Error));
