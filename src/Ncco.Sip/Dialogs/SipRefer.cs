@@ -18,8 +18,10 @@ namespace Ncco.Sip.Dialogs;
 /// <item>A REFER nobody decides on within <see cref="SipUserAgentOptions.ReferDecisionTimeout"/> is refused with
 /// <c>403 Transfer Not Handled</c>, never left to time out at the peer.</item>
 /// <item>The subscription lasts <see cref="SipUserAgentOptions.ReferSubscriptionLifetime"/> (sent as
-/// <c>Subscription-State: active;expires=N</c>); with no final status by then, a last NOTIFY with the latest status
-/// says <c>terminated;reason=timeout</c>.</item>
+/// <c>Subscription-State: active;expires=N</c>, N counting down); with no final status by then, a last NOTIFY with the
+/// latest status says <c>terminated;reason=timeout</c>. The peer may refresh it with an in-dialog SUBSCRIBE
+/// (<c>Event: refer;id=…</c>, RFC 6665): the new term runs from then, capped at the same lifetime, and a NOTIFY with the
+/// latest status follows; <c>Expires: 0</c> ends it at once (a last NOTIFY saying <c>terminated</c>).</item>
 /// <item>Every NOTIFY carries <c>Event: refer;id=&lt;CSeq of the REFER&gt;</c> so a peer with several REFERs in one dialog
 /// can tell them apart (RFC 3515 §2.4.6). A NOTIFY the peer refuses (481, or any error) ends the subscription.</item>
 /// <item>When the call ends, an undecided REFER gets 481 and an active subscription ends without further NOTIFYs (its
@@ -98,8 +100,9 @@ public sealed class SipRefer
             }
             State = ReferState.Active;
             var lifetime = _agent.Options.ReferSubscriptionLifetime;
+            _expiresAt = _agent.Layer.Time.GetUtcNow() + lifetime;
             _timer = _agent.StartTimer(lifetime, Expire);
-            NotifyLocked(100, "Trying", $"active;expires={(long)Math.Ceiling(lifetime.TotalSeconds)}");
+            NotifyLocked(100, "Trying", $"active;expires={Seconds(lifetime)}");
             return true;
         }
     }
@@ -137,13 +140,44 @@ public sealed class SipRefer
                 NotifyLocked(statusCode, reason, "terminated;reason=noresource");
                 return true;
             }
-            var remaining = _agent.Options.ReferSubscriptionLifetime - (_agent.Layer.Time.GetUtcNow() - _acceptedAt);
-            NotifyLocked(statusCode, reason, $"active;expires={Math.Max(1, (long)Math.Ceiling(remaining.TotalSeconds))}");
+            NotifyLocked(statusCode, reason, $"active;expires={Math.Max(1, Seconds(_expiresAt - _agent.Layer.Time.GetUtcNow()))}");
             return true;
         }
     }
 
-    private DateTimeOffset _acceptedAt;
+    /// <summary>When the subscription runs out unless refreshed (set by <see cref="Accept"/> and each refreshing SUBSCRIBE).</summary>
+    private DateTimeOffset _expiresAt;
+
+    /// <summary>
+    /// A SUBSCRIBE for this REFER's subscription (under the stack lock, RFC 6665 §4.2.1): answered 200 with the granted
+    /// <c>Expires</c> and followed at once by a NOTIFY of the latest status. The grant is what was asked, at most
+    /// <see cref="SipUserAgentOptions.ReferSubscriptionLifetime"/> (that when no Expires came), counted from now; its end
+    /// sends <c>terminated;reason=timeout</c> as before. <c>Expires: 0</c> unsubscribes: 200 with <c>Expires: 0</c> and
+    /// a last NOTIFY with the latest status saying <c>terminated</c> (no reason: the subscriber ended it).
+    /// </summary>
+    /// <returns>False when the subscription is not active (the caller answers 481).</returns>
+    internal bool RefreshLocked(ServerTransaction subscribe, TimeSpan? requested)
+    {
+        if (State != ReferState.Active || Call.IsEnded) return false;
+        var lifetime = _agent.Options.ReferSubscriptionLifetime;
+        var granted = requested is { } asked && asked < lifetime ? asked : lifetime;
+        var seconds = Seconds(granted);
+        subscribe.Respond(_agent.Decorate(SipResponse.For(subscribe.Request, 200), subscribe.Remote.Transport)
+            .AddHeader(HeaderNames.Expires, seconds.ToString(CultureInfo.InvariantCulture)));
+        _agent.StopTimer(_timer);
+        if (seconds == 0)
+        {
+            State = ReferState.Terminated;
+            NotifyLocked(_lastStatus, _lastReason, "terminated");
+            return true;
+        }
+        _expiresAt = _agent.Layer.Time.GetUtcNow() + granted;
+        _timer = _agent.StartTimer(granted, Expire);
+        NotifyLocked(_lastStatus, _lastReason, $"active;expires={seconds}");
+        return true;
+    }
+
+    private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 
     internal bool RejectLocked(int statusCode, string? reason)
     {
@@ -157,7 +191,6 @@ public sealed class SipRefer
     /// <summary>Starts the decision deadline (under the stack lock, as the REFER arrives).</summary>
     internal void Begin()
     {
-        _acceptedAt = _agent.Layer.Time.GetUtcNow();
         _timer = _agent.StartTimer(_agent.Options.ReferDecisionTimeout, () => RejectLocked(403, "Transfer Not Handled"));
     }
 
@@ -182,7 +215,6 @@ public sealed class SipRefer
 
     private void NotifyLocked(int statusCode, string reason, string subscriptionState)
     {
-        if (statusCode == 100) _acceptedAt = _agent.Layer.Time.GetUtcNow();
         _lastStatus = statusCode;
         _lastReason = reason;
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"SIP/2.0 {statusCode} {reason}\r\n"));

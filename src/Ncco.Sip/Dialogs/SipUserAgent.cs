@@ -20,7 +20,10 @@ namespace Ncco.Sip.Dialogs;
 public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 {
     /// <summary>The methods we answer, for Allow headers.</summary>
-    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REFER";
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK, REFER, SUBSCRIBE";
+
+    /// <summary>The event packages we take SUBSCRIBEs for (Allow-Events): only <c>refer</c>, the implicit subscription of a REFER.</summary>
+    public const string AllowedEvents = "refer";
 
     /// <summary>Largest INVITE sent over UDP; bigger ones switch to TCP to the same address (RFC 3261 §18.1.1).</summary>
     public const int MaxUdpRequestBytes = 1300;
@@ -359,6 +362,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         response.AddHeader(HeaderNames.Contact, $"<{Layer.Transport.CreateContact(kind, Options.User)}>")
             .AddHeader(HeaderNames.Allow, AllowedMethods)
             .AddHeader(HeaderNames.Supported, "timer, 100rel")
+            .AddHeader(HeaderNames.AllowEvents, AllowedEvents)
             .AddHeader(HeaderNames.Server, Options.Product);
 
     internal void Register(SipCall call)
@@ -596,6 +600,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             case SipMethods.Refer:
                 OnRefer(transaction, call);
                 break;
+            case SipMethods.Subscribe:
+                OnSubscribe(transaction, call);
+                break;
             default:
                 transaction.Respond(SipResponse.For(request, 405).AddHeader(HeaderNames.Allow, AllowedMethods));
                 break;
@@ -699,6 +706,48 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         call.ActiveRefer = refer;
         refer.Begin();
+    }
+
+    /// <summary>
+    /// An in-dialog SUBSCRIBE (RFC 6665 §4.2): the peer refreshes (<c>Expires: N</c>) or ends (<c>Expires: 0</c>) the
+    /// implicit subscription of its REFER. <c>Event: refer</c> only (else 489 with Allow-Events); an <c>id</c> names the
+    /// REFER by its CSeq (RFC 3515 §2.4.6), none means the call's latest REFER; a subscription that is over or never was
+    /// gets 481. The rest is <see cref="SipRefer.RefreshLocked"/>.
+    /// </summary>
+    private void OnSubscribe(ServerTransaction transaction, SipCall call)
+    {
+        var request = transaction.Request;
+        var package = request.Header(HeaderNames.Event)?.Split(';', StringSplitOptions.TrimEntries);
+        if (package is null || !package[0].Equals("refer", StringComparison.OrdinalIgnoreCase))
+        {
+            transaction.Respond(SipResponse.For(request, 489, package is null ? "Missing Event" : "Bad Event").AddHeader(HeaderNames.AllowEvents, AllowedEvents));
+            return;
+        }
+        long? id = null;
+        foreach (var parameter in package.Skip(1))
+        {
+            var eq = parameter.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0 || !parameter[..eq].Trim().Equals("id", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!long.TryParse(parameter[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                transaction.Respond(SipResponse.For(request, 400, "Event id Is Not A Number"));
+                return;
+            }
+            id = number;
+        }
+        TimeSpan? expires = null;
+        if (request.Header(HeaderNames.Expires) is { } text)
+        {
+            // The parser already refused an Expires that is not digits (400 naming the header); more digits than a long
+            // holds still mean "very long", and the grant is capped anyway.
+            expires = long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < int.MaxValue
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.MaxValue;
+        }
+        if (call.ActiveRefer is not { } refer || id is { } named && named != refer.Request.CSeq.Number || !refer.RefreshLocked(transaction, expires))
+        {
+            transaction.Respond(SipResponse.For(request, 481, "Subscription Does Not Exist"));
+        }
     }
 
     /// <summary>Sends a NOTIFY in <paramref name="call"/>'s dialog (under the stack lock); null when the dialog is gone.</summary>

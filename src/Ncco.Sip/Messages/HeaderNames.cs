@@ -79,6 +79,9 @@ public static class HeaderNames
     /// <summary>Subscription-State (RFC 6665).</summary>
     public const string SubscriptionState = "Subscription-State";
 
+    /// <summary>Allow-Events (RFC 6665): the event packages a UA takes SUBSCRIBEs for.</summary>
+    public const string AllowEvents = "Allow-Events";
+
     /// <summary>Replaces (RFC 3891): names a dialog an INVITE replaces; in a Refer-To URI, an attended transfer.</summary>
     public const string Replaces = "Replaces";
 
@@ -102,7 +105,7 @@ public static class HeaderNames
                 case 'x': return SessionExpires;
                 case 'o': return "Event";
                 case 'r': return "Refer-To";
-                case 'u': return "Allow-Events";
+                case 'u': return AllowEvents;
                 case 'b': return "Referred-By";
                 case 'a': return "Accept-Contact";
                 case 'j': return "Reject-Contact";
@@ -124,6 +127,7 @@ public static class HeaderNames
         Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding, Subject, Supported,
         Require, Unsupported, Allow, Route, RecordRoute, UserAgent, Server, WwwAuthenticate, ProxyAuthenticate, Authorization,
         ProxyAuthorization, SessionExpires, MinSe, Expires, RetryAfter, ReferTo, ReferredBy, ReferSub, Event, SubscriptionState, Replaces,
+        AllowEvents,
     ];
 
     /// <summary>

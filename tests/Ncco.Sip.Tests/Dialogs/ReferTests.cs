@@ -274,9 +274,135 @@ public class ReferTests
         Assert.Throws<SipParseException>(() => ReplacesTarget.Parse(new string('a', ReplacesTarget.MaxLength + 1)));
     }
 
+    private static SipRequest Subscribe(UaHarness h, IncomingCall call, long cseq, string? expires, string? @event = "refer;id=2") =>
+        h.InDialog(call, "SUBSCRIBE", cseq, "z9hG4bKsub" + cseq, extra:
+            [.. @event is null ? Array.Empty<SipHeader>() : [new SipHeader(HeaderNames.Event, @event)],
+             .. expires is null ? Array.Empty<SipHeader>() : [new SipHeader(HeaderNames.Expires, expires)]]);
+
+    /// <summary>The peer answers every NOTIFY so far with 200 (an unanswered one would time out and end the subscription).</summary>
+    private static void AnswerNotifies(UaHarness h)
+    {
+        foreach (var notify in Notifies(h)) h.Transport.Deliver(SipResponse.For(notify, 200, toTag: null));
+    }
+
+    private static (UaHarness H, IncomingCall Call, SipRefer Refer) Subscribed(int lifetimeSeconds = 30)
+    {
+        var (h, call) = Connected(new SipUserAgentOptions { ReferSubscriptionLifetime = TimeSpan.FromSeconds(lifetimeSeconds) });
+        h.Transport.Deliver(Refer(h, call, "sip:carol@192.0.2.9"));
+        Assert.True(call.Transfers.TryRead(out var refer));
+        Assert.True(refer.Accept());
+        AnswerNotifies(h);
+        return (h, call, refer);
+    }
+
+    [Fact]
+    public void A_subscribe_refreshes_the_refer_subscription_from_now_and_is_followed_by_a_notify_of_the_latest_status()
+    {
+        var (h, call, refer) = Subscribed();
+        h.At(10);
+        Assert.True(refer.Report(180));
+        AnswerNotifies(h);
+        h.At(15);
+
+        h.Transport.Deliver(Subscribe(h, call, 3, "25"));
+        var ok = FinalTo(h, "SUBSCRIBE");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("25", ok.Header(HeaderNames.Expires));
+        Assert.NotNull(ok.Header(HeaderNames.Contact));
+        var refreshed = Notifies(h).Last();
+        Assert.Equal("SIP/2.0 180 Ringing\r\n", refreshed.BodyText);
+        Assert.Equal("active;expires=25", refreshed.Header(HeaderNames.SubscriptionState));
+        Assert.Equal("refer;id=2", refreshed.Header(HeaderNames.Event));
+        AnswerNotifies(h);
+
+        // Past the first term (30 s from the REFER): still active, and the countdown runs from the refresh.
+        h.At(10);
+        Assert.Equal(ReferState.Active, refer.State);
+        Assert.Equal(3, Notifies(h).Count);
+        Assert.True(refer.Report(183, "Session Progress"));
+        Assert.Equal("active;expires=15", Notifies(h).Last().Header(HeaderNames.SubscriptionState));
+        AnswerNotifies(h);
+
+        h.At(15.5);
+        var last = Notifies(h).Last();
+        Assert.Equal("terminated;reason=timeout", last.Header(HeaderNames.SubscriptionState));
+        Assert.Equal("SIP/2.0 183 Session Progress\r\n", last.BodyText);
+        Assert.Equal(ReferState.Terminated, refer.State);
+
+        // Once over, a refresh finds nothing to refresh.
+        h.Transport.Deliver(Subscribe(h, call, 4, "60"));
+        Assert.Equal(481, FinalTo(h, "SUBSCRIBE").StatusCode);
+    }
+
+    [Fact]
+    public void A_refresh_longer_than_the_lifetime_or_without_expires_is_granted_the_lifetime()
+    {
+        var (h, call, _) = Subscribed();
+        h.Transport.Deliver(Subscribe(h, call, 3, "3600"));
+        Assert.Equal("30", FinalTo(h, "SUBSCRIBE").Header(HeaderNames.Expires));
+        h.Transport.Deliver(Subscribe(h, call, 4, "99999999999999999999999"));
+        Assert.Equal("30", FinalTo(h, "SUBSCRIBE").Header(HeaderNames.Expires));
+        h.Transport.Deliver(Subscribe(h, call, 5, null, "refer"));
+        var ok = FinalTo(h, "SUBSCRIBE");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("30", ok.Header(HeaderNames.Expires));
+        Assert.Equal("active;expires=30", Notifies(h).Last().Header(HeaderNames.SubscriptionState));
+    }
+
+    [Fact]
+    public void Expires_zero_unsubscribes_with_a_last_terminated_notify_and_nothing_after_it()
+    {
+        var (h, call, refer) = Subscribed();
+        h.Transport.Deliver(Subscribe(h, call, 3, "0"));
+        var ok = FinalTo(h, "SUBSCRIBE");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("0", ok.Header(HeaderNames.Expires));
+        var last = Notifies(h).Last();
+        Assert.Equal("terminated", last.Header(HeaderNames.SubscriptionState));
+        Assert.Equal("SIP/2.0 100 Trying\r\n", last.BodyText);
+        Assert.Equal(ReferState.Terminated, refer.State);
+        Assert.False(refer.Report(200));
+        var count = Notifies(h).Count;
+        AnswerNotifies(h);
+        h.At(60);
+        Assert.Equal(count, Notifies(h).Count);
+        Assert.False(call.IsEnded);
+    }
+
+    [Theory]
+    [InlineData("presence", "60", 489, "Bad Event")]
+    [InlineData(null, "60", 489, "Missing Event")]
+    [InlineData("refer;id=7", "60", 481, "Subscription Does Not Exist")]
+    [InlineData("refer;id=x", "60", 400, "Event id Is Not A Number")]
+    [InlineData("refer;id=2", "-5", 400, "Expires")]
+    [InlineData("refer;id=2", "soon", 400, "Expires")]
+    public void A_subscribe_we_cannot_apply_is_refused_with_the_reason_and_changes_nothing(string? @event, string expires, int status, string reason)
+    {
+        var (h, call, refer) = Subscribed();
+        var before = Notifies(h).Count;
+        h.Transport.Deliver(Subscribe(h, call, 3, expires, @event));
+        var refused = FinalTo(h, "SUBSCRIBE");
+        Assert.Equal(status, refused.StatusCode);
+        Assert.StartsWith(reason, refused.ReasonPhrase, StringComparison.Ordinal);
+        if (status == 489) Assert.Equal("refer", refused.Header(HeaderNames.AllowEvents));
+        Assert.Equal(before, Notifies(h).Count);
+        Assert.Equal(ReferState.Active, refer.State);
+    }
+
+    [Fact]
+    public void A_subscribe_in_a_call_without_a_refer_gets_481()
+    {
+        var (h, call) = Connected();
+        h.Transport.Deliver(Subscribe(h, call, 2, "60", "refer"));
+        Assert.Equal(481, FinalTo(h, "SUBSCRIBE").StatusCode);
+        Assert.Empty(h.Transport.SentRequests("NOTIFY"));
+    }
+
     [Fact]
     public void Refer_is_listed_in_allow()
     {
         Assert.Contains("REFER", SipUserAgent.AllowedMethods, StringComparison.Ordinal);
+        Assert.Contains("SUBSCRIBE", SipUserAgent.AllowedMethods, StringComparison.Ordinal);
+        Assert.Equal("refer", SipUserAgent.AllowedEvents);
     }
 }
