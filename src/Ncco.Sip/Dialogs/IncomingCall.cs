@@ -76,6 +76,13 @@ public sealed class IncomingCall : SipCall
     /// <summary>Our To tag.</summary>
     public string LocalTag { get; }
 
+    /// <summary>
+    /// For an INVITE with <c>Replaces</c> (RFC 3891), the confirmed call of this UA it names (checked by the stack: an
+    /// INVITE naming no such call never gets here, it got 481); null otherwise. Answering does not end that call: the
+    /// application moves what it carried onto this one and hangs the replaced call up.
+    /// </summary>
+    public SipCall? ReplacedCall { get; internal init; }
+
     internal ServerInviteTransaction Transaction { get; }
 
     /// <summary>

@@ -361,7 +361,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     internal SipResponse Decorate(SipResponse response, SipTransportKind kind) =>
         response.AddHeader(HeaderNames.Contact, $"<{Layer.Transport.CreateContact(kind, Options.User)}>")
             .AddHeader(HeaderNames.Allow, AllowedMethods)
-            .AddHeader(HeaderNames.Supported, "timer, 100rel")
+            .AddHeader(HeaderNames.Supported, "timer, 100rel, replaces")
             .AddHeader(HeaderNames.AllowEvents, AllowedEvents)
             .AddHeader(HeaderNames.Server, Options.Product);
 
@@ -426,7 +426,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         var unsupported = request.HeaderValues(HeaderNames.Require)
             .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(o => !o.Equals("timer", StringComparison.OrdinalIgnoreCase) && !o.Equals("100rel", StringComparison.OrdinalIgnoreCase))
+            .Where(o => !o.Equals("timer", StringComparison.OrdinalIgnoreCase) && !o.Equals("100rel", StringComparison.OrdinalIgnoreCase)
+                && !o.Equals("replaces", StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (unsupported.Count > 0 && request.Method != SipMethods.Cancel)
         {
@@ -513,6 +514,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 return;
             }
         }
+        if (!TryFindReplaced(transaction, out var replaced)) return;
         SessionDescription? offer = null;
         if (request.Body.Length > 0)
         {
@@ -544,9 +546,55 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             // We only take the non-refresher role: with a UAC that supports timers it refreshes; otherwise no session timer.
             interval = supportsTimer ? requested : null;
         }
-        var call = new IncomingCall(this, transaction, offer, interval);
+        var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced };
         _pending.Add(call);
         _incoming.Writer.TryWrite(call);
+    }
+
+    /// <summary>
+    /// An INVITE with <c>Replaces</c> (RFC 3891 §3): the dialog it names must be a confirmed call of this UA that is still
+    /// up. Refused with the reason otherwise: several or a malformed Replaces 400; no such confirmed dialog (unknown, or
+    /// only early — early dialogs are never replaced here) 481; <c>early-only</c> naming a confirmed call 486. Checked
+    /// after authentication, so an unauthenticated caller learns nothing about which dialogs exist.
+    /// </summary>
+    /// <returns>False when the INVITE was refused; otherwise <paramref name="replaced"/> is the named call, or null without Replaces.</returns>
+    private bool TryFindReplaced(ServerInviteTransaction transaction, out SipCall? replaced)
+    {
+        replaced = null;
+        var request = transaction.Request;
+        var values = request.HeaderValues(HeaderNames.Replaces).ToList();
+        if (values.Count == 0) return true;
+        void Refuse(int status, string reason) => transaction.Respond(SipResponse.For(request, status, reason, SipIds.NewTag()));
+        if (values.Count > 1)
+        {
+            Refuse(400, "More Than One Replaces");
+            return false;
+        }
+        ReplacesTarget target;
+        try
+        {
+            target = ReplacesTarget.Parse(values[0]);
+        }
+        catch (SipParseException error)
+        {
+            Refuse(400, "Malformed Replaces: " + error.Reason);
+            return false;
+        }
+        // §3: to-tag is our tag; as for REFER, the two written the other way round still name one dialog.
+        var named = _dialogs.GetValueOrDefault(SipDialog.KeyOf(target.CallId, target.ToTag, target.FromTag))
+            ?? _dialogs.GetValueOrDefault(SipDialog.KeyOf(target.CallId, target.FromTag, target.ToTag));
+        if (named is null || named.IsEnded)
+        {
+            Refuse(481, "Replaces Names No Call Here");
+            return false;
+        }
+        if (target.EarlyOnly)
+        {
+            Refuse(486, "Replaced Call Is Already Confirmed");
+            return false;
+        }
+        replaced = named;
+        return true;
     }
 
     private static TimeSpan? SessionExpires(SipRequest request) =>

@@ -46,7 +46,7 @@ public sealed class SipTransferTests : IAsyncLifetime
             var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(0), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
             var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(1), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")], Limit);
             var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(2),
-                "-sf", await ScenarioAsync(work, "uac-refer-blind.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "1500")),
+                "-sf", await ScenarioAsync(work, "uac-refer-blind.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
             var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), phone, Limit);
@@ -126,6 +126,47 @@ public sealed class SipTransferTests : IAsyncLifetime
             var partyResult = await party;
             Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
             Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_invite_with_replaces_takes_the_place_of_the_named_leg_and_one_naming_nothing_gets_481()
+    {
+        var partyPort = Sipp.FreeUdpPort();
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{partyPort.ToString(CultureInfo.InvariantCulture)}}"}]}]
+            """);
+        var work = Directory.CreateTempSubdirectory("ncco-replaces-");
+        try
+        {
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(6), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(7), "-cid_str", "ncco%u-%p",
+                "-sf", await ScenarioAsync(work, "uac-invite-replaces.xml", ("@PAUSE@", "2500")),
+                "-s", SipHostHarness.Number, Target], Limit);
+
+            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), pbx, Limit);
+            var legId = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+
+            // SIPp checked the wire: 481 for the Replaces naming nothing, 200 for the one naming dialog A, BYE for A, and a
+            // 200 for B's own BYE later (so B, not A, was the live dialog by then).
+            var pbxResult = await pbx;
+            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            // B hanging up is the leg hanging up: the party connected to it is hung up too.
+            var partyResult = await party;
+            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+
+            // One leg throughout: the replacing INVITE asked for no answer URL and made no leg of its own, and the leg's
+            // life reads as one call that was answered once and completed when B hung up.
+            var completed = (await _h.App.WaitForStatusAsync(legId, "completed", Limit)).Json!.Value;
+            Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+            Assert.Single(_h.App.All, w => w.Path == "/answer");
+            Assert.Single(StatusesOf(legId), j => j.GetProperty("status").GetString() == "answered");
+            Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("from", out var from)
+                && (from.GetString()!.Contains("447700900222", StringComparison.Ordinal) || from.GetString()!.Contains("447700900333", StringComparison.Ordinal)));
         }
         finally
         {

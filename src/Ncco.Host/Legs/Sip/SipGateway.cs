@@ -325,6 +325,17 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     private SipTransfers? _transfers;
 
+    /// <summary>Answered SIP calls and the legs they carry, for an INVITE with Replaces naming one (RFC 3891).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SipCall, SipLeg> _connected = new();
+
+    /// <summary>Remembers that <paramref name="leg"/>'s party is on <paramref name="call"/> until the call ends.</summary>
+    internal void TrackConnected(SipCall call, SipLeg leg)
+    {
+        if (!_connected.TryAdd(call, leg)) return;
+        _ = call.Ended.ContinueWith(_ => _connected.TryRemove(call, out SipLeg? _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
     internal bool HasTrunks => _settings?.Trunks.Count > 0;
 
@@ -484,6 +495,22 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 // Only reached without softphone users (with them the stack challenged the INVITE): nobody can authenticate.
                 Refuse(call, 403, "not_authenticated", span);
+                return;
+            }
+            if (call.ReplacedCall is { } replaced)
+            {
+                // RFC 3891: the caller takes the place of a party already in a call, whatever it dialled. It passed the same
+                // admission as any caller above; naming the dialog (Call-ID and both tags) is what entitles it.
+                if (_connected.TryGetValue(replaced, out var replacedLeg))
+                {
+                    span?.SetTag("sip.replaces", replaced.CallId);
+                    await replacedLeg.ReplaceAsync(call);
+                }
+                else
+                {
+                    span?.SetTag("sip.response.status_code", 481);
+                    call.Reject(481, "Replaced Call Is Not A Connected Leg");
+                }
                 return;
             }
             var dialled = PhoneNumbers.Dialled(invite, trunk?.DialledNumber ?? DialledNumberSource.RequestUri, countryCode);

@@ -37,6 +37,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private readonly object _gate = new();
     private ILegEventSink? _sink;
     private OutgoingCall? _outgoing;
+    private SipCall? _replacement; // the call that took the dialog's place by INVITE with Replaces (RFC 3891)
     private Ncco.Rtp.Ports.RtpPortLease? _lease;
     private RtpSession? _session;
     // The leg's media.rtp span (SipTracing), from StartMedia to StopMedia; digits counted for its end tags.
@@ -86,6 +87,17 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     /// (<see cref="SipTracing"/>) are its children.
     /// </summary>
     internal System.Diagnostics.ActivityContext TraceParent { get; set; }
+
+    /// <summary>The SIP call the leg's party is on now: the one it began with, or the last that replaced it.</summary>
+    private SipCall? Current
+    {
+        get
+        {
+            if (Volatile.Read(ref _replacement) is { } replacement) return replacement;
+            if (_incoming is not null) return _incoming;
+            lock (_gate) return _outgoing;
+        }
+    }
 
     /// <summary>The VM's uuid of the leg (known once attached).</summary>
     public string LegId { get; private set; } = "";
@@ -150,7 +162,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             _sink?.SipStatus(500);
             _sink?.Failed("internal_error");
         }
-        if (Volatile.Read(ref _state) == 2) _gateway.Transfers.Watch(_incoming, LegId);
+        if (Volatile.Read(ref _state) == 2) Connected(_incoming);
     }
 
     /// <summary>
@@ -221,7 +233,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (_incoming is not null)
         {
             // Before the answer the caller gets a final response (the application gave no NCCO); after it, BYE.
-            if (previous == 2) _ = HangupQuietlyAsync(_incoming);
+            if (previous == 2) _ = HangupQuietlyAsync(Current ?? _incoming);
             else TryReject(480);
         }
         else
@@ -229,7 +241,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             OutgoingCall? call;
             lock (_gate) call = _outgoing;
             if (call is null) return;
-            if (previous == 2) _ = HangupQuietlyAsync(call);
+            if (previous == 2) _ = HangupQuietlyAsync(Current ?? call);
             else call.Cancel();
         }
     }
@@ -317,7 +329,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             }
             _sink?.Answered();
             _ = WatchEndAsync(call);
-            _gateway.Transfers.Watch(call, LegId);
+            Connected(call);
             if (target.DtmfAnswer is { Length: > 0 } keys) _ = SendDtmfAnswerAsync(keys);
             return;
         }
@@ -382,6 +394,115 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     // ---- both directions --------------------------------------------------------------------------------------
 
+    /// <summary>The leg's party is on <paramref name="call"/> now: its REFERs are taken, and an INVITE with Replaces may name it.</summary>
+    private void Connected(SipCall call)
+    {
+        _gateway.Transfers.Watch(call, LegId);
+        _gateway.TrackConnected(call, this);
+    }
+
+    /// <summary>
+    /// An INVITE with Replaces (RFC 3891) naming this leg's call: the new caller takes the party's place. It is answered
+    /// with our media, its RTP takes over the leg's session on the media thread (so the leg's conversation, recordings,
+    /// plays and keys carry on as they were, under the same uuid), and the replaced call gets BYE. Refused (and the leg left
+    /// as it was) when the leg is not connected with media, with 488 when the offer has no codec at the leg's audio rate
+    /// (the leg's media pipeline keeps its rate), 503 without RTP ports.
+    /// </summary>
+    internal async Task ReplaceAsync(IncomingCall replacing)
+    {
+        var replaced = replacing.ReplacedCall!;
+        var rate = Volatile.Read(ref _session)?.SampleRate;
+        if (Volatile.Read(ref _state) != 2 || rate is null || !ReferenceEquals(replaced, Current))
+        {
+            Refuse(replacing, 481, "Replaced Call Is Not Connected");
+            return;
+        }
+        var local = _gateway.LocalMedia(0, _gateway.TrunkFrom(replacing.Source.Address.Address));
+        local = local with { Codecs = [.. local.Codecs.Where(c => Ncco.Rtp.Codecs.AudioCodecs.Create(c.Name)?.SampleRate == rate)] };
+        Ncco.Rtp.Ports.RtpPortLease lease;
+        try
+        {
+            lease = _gateway.Ports.Allocate();
+        }
+        catch (InvalidOperationException e)
+        {
+            Refuse(replacing, 503, e.Message);
+            return;
+        }
+        NegotiatedAudio? audio;
+        try
+        {
+            audio = replacing.Answer(local with { Port = lease.RtpPort });
+            if (audio is null)
+            {
+                // A late offer: our offer went in the 200 and the caller's answer comes in its ACK.
+                await replacing.Confirmed;
+                audio = replacing.IsEnded ? null : replacing.Audio;
+            }
+        }
+        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException)
+        {
+            // 488 was sent by the stack (no codec at the leg's rate), or the caller gave up first.
+            _logger.ReplaceRefused(LegId, replacing.Source, e.Message);
+            lease.Dispose();
+            return;
+        }
+        if (audio is null || CreateSession(audio, lease) is not { } session)
+        {
+            _logger.ReplaceRefused(LegId, replacing.Source, replacing.AnswerFailure ?? "no media");
+            lease.Dispose();
+            await HangupQuietlyAsync(replacing);
+            return;
+        }
+        RtpSession? previous;
+        lock (_mediaChangeGate)
+        {
+            if (Volatile.Read(ref _media) is null || Volatile.Read(ref _state) != 2)
+            {
+                previous = null;
+            }
+            else
+            {
+                previous = Volatile.Read(ref _session);
+                SipTracing.EndMedia(Interlocked.Exchange(ref _mediaSpan, null), previous?.Statistics, Volatile.Read(ref _digitsReceived));
+                _held = audio.IsOnHold;
+                _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;
+                Volatile.Write(ref _replacement, replacing);
+                Volatile.Write(ref _session, session);
+                _mediaSpan = SipTracing.StartMedia(TraceParent, LegId, audio, session.LocalRtpPort);
+            }
+        }
+        if (previous is null)
+        {
+            // The leg ended while the replacing call was being answered: it has nothing to take over.
+            _logger.ReplaceRefused(LegId, replacing.Source, "the leg ended meanwhile");
+            await session.DisposeAsync();
+            await HangupQuietlyAsync(replacing);
+            return;
+        }
+        // The old session is let go once the media thread is done with this tick (it may be reading it right now).
+        _mediaThread.Post(() => _ = Task.Run(async () => await previous.DisposeAsync()));
+        _logger.LegReplaced(LegId, replacing.Source, replaced.CallId, audio.Codec.Name);
+        _ = WatchEndAsync(replacing);
+        _ = FollowMediaChangesAsync(session, replacing);
+        _ = FollowKeyPressesAsync(replacing);
+        Connected(replacing);
+        await HangupQuietlyAsync(replaced);
+    }
+
+    private void Refuse(IncomingCall call, int status, string reason)
+    {
+        _logger.ReplaceRefused(LegId, call.Source, reason);
+        try
+        {
+            call.Reject(status, reason);
+        }
+        catch (InvalidOperationException)
+        {
+            // The caller gave up first.
+        }
+    }
+
     private async Task WatchEndAsync(SipCall call)
     {
         CallEnd end;
@@ -394,6 +515,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             end = new CallEnd(CallEndReason.TransportFailure);
         }
         if (end.Reason == CallEndReason.LocalHangup) return;
+        // A call that was replaced (RFC 3891) ending is not the party leaving: it is on the replacing call now.
+        if (!ReferenceEquals(call, Current)) return;
         var previous = Interlocked.Exchange(ref _state, 3);
         if (previous == 3) return;
         _logger.PartyEnded(LegId, end.Reason, end.StatusCode);
@@ -409,12 +532,28 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     private bool StartMedia(NegotiatedAudio audio)
     {
+        if (CreateSession(audio, _lease) is not { } session) return false;
+        _lease = null; // the session owns the ports now
+        _session = session;
+        _mediaSpan = SipTracing.StartMedia(TraceParent, LegId, audio, session.LocalRtpPort);
+        _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;
+        var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
+        _media = media;
+        _mediaThread.Post(() => _mediaThread.Add(media));
+        var call = Current!;
+        _ = FollowMediaChangesAsync(session, call);
+        _ = FollowKeyPressesAsync(call);
+        return true;
+    }
+
+    /// <summary>An RTP session on <paramref name="lease"/>'s ports for the agreed audio; null (logged) when it cannot start.</summary>
+    private RtpSession? CreateSession(NegotiatedAudio audio, Ncco.Rtp.Ports.RtpPortLease? lease)
+    {
         if (!IPAddress.TryParse(audio.RemoteAddress, out var remoteAddress)) remoteAddress = IPAddress.Any;
         RtpSession session;
         try
         {
-            var lease = _lease ?? throw new InvalidOperationException("no RTP ports");
-            session = new RtpSession(lease, new RtpSessionOptions
+            session = new RtpSession(lease ?? throw new InvalidOperationException("no RTP ports"), new RtpSessionOptions
             {
                 Codec = audio.Codec.Name.ToUpperInvariant(),
                 // Opus is on a dynamic type the offerer chose; the peer's fmtp (useinbandfec, maxplaybackrate…) steers our encoder.
@@ -435,25 +574,14 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or System.Net.Sockets.SocketException)
         {
             _logger.RtpNotStarted(LegId, e.Message);
-            return false;
+            return null;
         }
-        _lease = null; // the session owns the ports now
-        _session = session;
-        _mediaSpan = SipTracing.StartMedia(TraceParent, LegId, audio, session.LocalRtpPort);
-        _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;
-        var media = new LegMedia(_mediaThread, LegId, this) { Sink = _sink };
-        _media = media;
-        _mediaThread.Post(() => _mediaThread.Add(media));
-        _ = FollowMediaChangesAsync(session);
-        _ = FollowKeyPressesAsync();
-        return true;
+        return session;
     }
 
     /// <summary>Keys the peer signals in SIP INFO join the RTP/in-band key path (<see cref="IMediaTransport.ReadDigits"/>).</summary>
-    private async Task FollowKeyPressesAsync()
+    private async Task FollowKeyPressesAsync(SipCall call)
     {
-        SipCall? call = (SipCall?)_incoming ?? _outgoing;
-        if (call is null) return;
         try
         {
             await foreach (var key in call.KeyPresses.ReadAllAsync())
@@ -469,16 +597,16 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     }
 
     /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
-    private async Task FollowMediaChangesAsync(RtpSession session)
+    private async Task FollowMediaChangesAsync(RtpSession session, SipCall call)
     {
-        SipCall? call = (SipCall?)_incoming ?? _outgoing;
-        if (call is null) return;
         try
         {
             while (await call.MediaChanges.WaitToReadAsync())
             {
                 lock (_mediaChangeGate)
                 {
+                    // A replaced call's late re-INVITE must not redirect the replacing call's session.
+                    if (!ReferenceEquals(call, Current)) return;
                     while (call.MediaChanges.TryRead(out var change)) ApplyMediaChange(session, change);
                 }
             }
@@ -502,13 +630,15 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private void StopMedia()
     {
         var media = Interlocked.Exchange(ref _media, null);
-        var session = _session;
         if (media is null) return;
+        RtpSession? session;
         lock (_mediaChangeGate)
         {
+            // Under the gate: a replacing call (ReplaceAsync) swaps the session under it too, so exactly one of us disposes each.
+            session = Volatile.Read(ref _session);
             // A re-INVITE answered just before the BYE may not have reached FollowMediaChangesAsync yet: apply it here,
             // under the same gate, so the media span ends with every change the dialog accepted.
-            SipCall? call = (SipCall?)_incoming ?? _outgoing;
+            var call = Current;
             if (call is not null && session is not null)
             {
                 while (call.MediaChanges.TryRead(out var change)) ApplyMediaChange(session, change);

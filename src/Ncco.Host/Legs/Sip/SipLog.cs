@@ -88,4 +88,10 @@ internal static partial class SipLog
 
     [LoggerMessage(4032, LogLevel.Information, "SIP leg {LegId}: transfer to {Target} ended: {Outcome}")]
     public static partial void TransferEnded(this ILogger logger, string legId, SipUri target, string outcome);
+
+    [LoggerMessage(4033, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} took the place of call {Replaced} ({Codec})")]
+    public static partial void LegReplaced(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string replaced, string codec);
+
+    [LoggerMessage(4034, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} refused: {Reason}")]
+    public static partial void ReplaceRefused(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string reason);
 }
