@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Ncco.Tests.Shared;
 
 namespace Ncco.Host.Tests.Sip;
@@ -134,6 +135,66 @@ public sealed class SipTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attended_transfer_by_a_pbx_joins_its_two_other_parties_and_ends_both_of_its_calls()
+    {
+        // The PBX's first call is connected to X, its second to Y; X hangs up well after the transfer.
+        var xPort = Sipp.FreeUdpPort();
+        var yPort = Sipp.FreeUdpPort();
+        var calls = 0;
+        _h.App.Handle("/answer", async c =>
+        {
+            var port = Interlocked.Increment(ref calls) == 1 ? xPort : yPort;
+            c.Response.ContentType = "application/json";
+            await c.Response.WriteAsync($$"""
+                [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}"}]}]
+                """);
+        });
+        var work = Directory.CreateTempSubdirectory("ncco-attended-");
+        try
+        {
+            var xScenario = Path.Combine(work.FullName, "x.xml");
+            await File.WriteAllTextAsync(xScenario, (await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")))
+                .Replace("<pause milliseconds=\"1500\"/>", "<pause milliseconds=\"10000\"/>", StringComparison.Ordinal));
+            var x = Sipp.RunAsync([.. Sipp.Common(xPort), "-mp", MediaPort(8), "-sf", xScenario], Limit);
+            var y = Sipp.RunAsync([.. Sipp.Common(yPort), "-mp", MediaPort(9), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(10), "-cid_str", "ncco%u-%p",
+                "-sf", await ScenarioAsync(work, "uac-refer-attended.xml", ("@PAUSE@", "2500")),
+                "-s", SipHostHarness.Number, Target], Limit);
+
+            // Both other parties move to one new conversation (a transfer event each).
+            var first = (await Sipp.Before(_h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _), Limit), pbx, Limit)).Json!.Value;
+            var second = (await Sipp.Before(_h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _)
+                && j.GetProperty("uuid").GetString() != first.GetProperty("uuid").GetString(), Limit), pbx, Limit)).Json!.Value;
+            Assert.Equal(first.GetProperty("conversation_uuid_to").GetString(), second.GetProperty("conversation_uuid_to").GetString());
+
+            // SIPp checked the PBX's side: 202, NOTIFY 100 then 200 (terminated), BYE for both of its dialogs.
+            var pbxResult = await pbx;
+            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            var answers = _h.App.All.Where(w => w.Path == "/answer").Select(w => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(w.Query)["uuid"].ToString()).ToList();
+            Assert.Equal(2, answers.Count);
+            // (The waits above may have read past these events: look in everything received.)
+            foreach (var referrer in answers)
+            {
+                await EventuallyAsync(() => _h.App.HasStatus(referrer, "completed"));
+                var completed = StatusesOf(referrer).Last(j => j.GetProperty("status").GetString() == "completed");
+                Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
+            }
+
+            // X and Y are one call now: X hanging up hangs Y up.
+            var xResult = await x;
+            Assert.True(xResult.ExitCode == 0, $"X SIPp exit {xResult.ExitCode}:\n{xResult.Output}");
+            var yResult = await y;
+            Assert.True(yResult.ExitCode == 0, $"Y SIPp exit {yResult.ExitCode}:\n{yResult.Output}");
+            await EventuallyAsync(() => _h.App.HasStatus(first.GetProperty("uuid").GetString()!, "completed"));
+            await EventuallyAsync(() => _h.App.HasStatus(second.GetProperty("uuid").GetString()!, "completed"));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_invite_with_replaces_takes_the_place_of_the_named_leg_and_one_naming_nothing_gets_481()
     {
         var partyPort = Sipp.FreeUdpPort();
@@ -171,6 +232,17 @@ public sealed class SipTransferTests : IAsyncLifetime
         finally
         {
             work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Waits (bounded by <see cref="Limit"/>) until <paramref name="condition"/> holds; fails naming what never came.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < Limit, "the expected event never came");
+            await Task.Delay(50);
         }
     }
 
