@@ -67,9 +67,11 @@ public sealed class SipTransferTests : IAsyncLifetime
             var partyResult = await party;
             Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
 
-            var completed = (await _h.App.WaitForStatusAsync(referrer, "completed", Limit)).Json!.Value;
+            // The three legs complete in any order: look in everything received (a wait would read past the others).
+            await EventuallyAsync(() => _h.App.HasStatus(referrer, "completed"));
+            var completed = StatusesOf(referrer).Last(j => j.GetProperty("status").GetString() == "completed");
             Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
-            await _h.App.WaitForStatusAsync(partyId, "completed", Limit);
+            await EventuallyAsync(() => _h.App.HasStatus(partyId, "completed"));
 
             // The target is a new outbound leg in the party's new conversation, with a connect callee's events.
             var newLeg = _h.App.All.Select(w => w.Json).OfType<JsonElement>()
@@ -77,7 +79,8 @@ public sealed class SipTransferTests : IAsyncLifetime
                     && to.GetString()!.Contains("carol", StringComparison.Ordinal));
             var newId = newLeg.GetProperty("uuid").GetString()!;
             Assert.Equal(transfer.GetProperty("conversation_uuid_to").GetString(), newLeg.GetProperty("conversation_uuid").GetString());
-            var completedNew = (await _h.App.WaitForStatusAsync(newId, "completed", Limit)).Json!.Value;
+            await EventuallyAsync(() => _h.App.HasStatus(newId, "completed"));
+            var completedNew = StatusesOf(newId).Last(j => j.GetProperty("status").GetString() == "completed");
             Assert.Equal("user", completedNew.GetProperty("disconnected_by").GetString());
             var statuses = StatusesOf(newId).Select(j => j.GetProperty("status").GetString()).ToList();
             Assert.Equal(["started", "ringing", "answered", "completed"], statuses);
