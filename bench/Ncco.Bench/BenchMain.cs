@@ -18,6 +18,11 @@ internal static class BenchMain
             await JitProfile.RunAsync(args.Length > 1 && args[1] == "aspnet", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 40);
             return;
         }
+        if (args.Length > 0 && args[0] == "steady-jit")
+        {
+            await JitProfile.RunSteadyAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000, 40);
+            return;
+        }
         if (args.Length > 0 && args[0] == "first-split")
         {
             // Where the first scenario's time goes: the simulator + VM alone first (a delegate app), then the ASP.NET
@@ -86,24 +91,29 @@ internal static class BenchMain
         {
             var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
             await using var app = await InProcessApp.StartAsync<Program>();
-            // `figures N name` runs only the named flow (for perf record on one flow).
-            var only = args.Length > 2 ? args[2] : null;
+            // `figures N name` runs only the named flow (for perf record on one flow; `all` for every flow);
+            // `figures N all W` warms up with W calls per flow instead of 200 (a steady state: tiered JIT finished, which
+            // takes thousands of calls on a loaded 2-core box; the "methods JIT-compiled during the run" column shows it).
+            var only = args.Length > 2 && args[2] != "all" ? args[2] : null;
+            var warmUp = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 200;
             async Task Measure(string name, Func<Task<TimeSpan>> run)
             {
                 if (only is not null && only != name) return;
-                for (var i = 0; i < 200; i++) await run(); // warm-up
+                for (var i = 0; i < warmUp; i++) await run();
                 var simulated = TimeSpan.Zero;
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var allocated = GC.GetTotalAllocatedBytes();
+                var jitted = JitInfo.GetCompiledMethodCount();
                 var sw = Stopwatch.StartNew();
                 for (var i = 0; i < calls; i++) simulated += await run();
                 sw.Stop();
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
+                jitted = JitInfo.GetCompiledMethodCount() - jitted;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-26} calls={calls} simulated={simulated.TotalSeconds / calls:0.0}s/call wall={sw.Elapsed.TotalMilliseconds / calls:0.000}ms/call  " +
                     $"call-seconds/wall-second={simulated.TotalSeconds / sw.Elapsed.TotalSeconds:N0}  calls/second={calls / sw.Elapsed.TotalSeconds:N0}  " +
-                    $"CPU={cpu.TotalMilliseconds / calls:0.000}ms/call (call-seconds/CPU-second={simulated.TotalSeconds / cpu.TotalSeconds:N0})  allocated={allocated / 1024.0 / calls:0.0}KB/call"));
+                    $"CPU={cpu.TotalMilliseconds / calls:0.000}ms/call (call-seconds/CPU-second={simulated.TotalSeconds / cpu.TotalSeconds:N0})  allocated={allocated / 1024.0 / calls:0.0}KB/call  methods JIT-compiled during the run={jitted}"));
             }
             await Measure("AspNetIvr_SilenceFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.SilenceFlowAsync(sim); });
             await Measure("AspNetIvr_MenuFlow", async () => { await using var sim = VoiceSimulator.Start(app); return await IvrFlows.MenuFlowAsync(sim); });

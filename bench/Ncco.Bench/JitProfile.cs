@@ -42,6 +42,31 @@ internal static class JitProfile
         }
     }
 
+    /// <summary>
+    /// `steady-jit`: which methods are still JIT-compiled after <paramref name="warm"/> calls through the ASP.NET app —
+    /// in a steady state that should be none; methods compiled per call (dynamic methods, new instantiations) show here.
+    /// </summary>
+    public static async Task RunSteadyAsync(int warm, int calls, int top)
+    {
+        await using var app = await Ncco.Testing.Hosting.InProcessApp.StartAsync<Program>();
+        for (var i = 0; i < warm; i++)
+        {
+            await using var sim = VoiceSimulator.Start(app);
+            await IvrFlows.MenuFlowAsync(sim);
+        }
+        using var listener = new JitListener();
+        for (var i = 0; i < calls; i++)
+        {
+            await using var sim = VoiceSimulator.Start(app);
+            await IvrFlows.MenuFlowAsync(sim);
+        }
+        listener.Mark("steady");
+        var methods = listener.Phases[0].Methods;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {methods.Count} methods JIT-compiled in {calls} calls after {warm} warm-up calls"));
+        foreach (var g in methods.GroupBy(m => m).OrderByDescending(g => g.Count()).Take(top))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {g.Count(),5}  {g.Key}"));
+    }
+
     private static string Group(string method)
     {
         // "Namespace.Type[generic]::Method": group by namespace, or by the type for our own code.
