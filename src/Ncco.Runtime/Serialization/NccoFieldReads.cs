@@ -45,6 +45,10 @@ internal static class NccoFieldReads
         return EquatableList<string>.Wrap(items);
     }
 
+    /// <summary>Whether the member is the string <paramref name="utf8Value"/>, compared as UTF-8 (no string is decoded for it).</summary>
+    public static bool Is(this NccoNode e, ReadOnlySpan<byte> name, ReadOnlySpan<byte> utf8Value) =>
+        e.TryGetProperty(name, out var v) && v.ValueEquals(utf8Value);
+
     /// <summary><c>eventMethod</c>: GET, else the default POST.</summary>
-    public static WebhookMethod EventMethod(this NccoNode e) => e.TryGetProperty("eventMethod"u8, out var v) && v.ValueEquals("GET"u8) ? WebhookMethod.Get : WebhookMethod.Post;
+    public static WebhookMethod EventMethod(this NccoNode e) => e.Is("eventMethod"u8, "GET"u8) ? WebhookMethod.Get : WebhookMethod.Post;
 }

@@ -33,7 +33,7 @@ internal static class NccoReader
     }
 
     /// <summary>Reads a validated endpoint object (also used for REST <c>to</c>).</summary>
-    public static CallEndpoint ReadEndpoint(NccoNode e) => e.GetProperty("type"u8).GetString() switch
+    public static CallEndpoint ReadEndpoint(NccoNode e) => EndpointType(e.GetProperty("type"u8)) switch
     {
         EndpointTypes.Phone => new PhoneEndpoint(e.GetProperty("number"u8).GetString()!)
         {
@@ -47,7 +47,7 @@ internal static class NccoReader
         {
             Headers = e.Raw("headers"u8),
             Authorization = e.Object("authorization"u8) is { } auth
-                ? new WebSocketAuthorization(auth.String("type"u8) == "custom" ? WebSocketAuthorizationType.Custom : WebSocketAuthorizationType.Vonage, auth.String("value"u8))
+                ? new WebSocketAuthorization(auth.Is("type"u8, "custom"u8) ? WebSocketAuthorizationType.Custom : WebSocketAuthorizationType.Vonage, auth.String("value"u8))
                 : null,
         },
         _ => new SipEndpoint
@@ -61,4 +61,12 @@ internal static class NccoReader
             UserToUser = (e.Object("standardHeaders"u8) ?? e.Object("standard_headers"u8)) is { } standard ? standard.String("User-to-User"u8) : null,
         },
     };
+
+    /// <summary>The validated endpoint type as the table's own string: matched as UTF-8, nothing decoded.</summary>
+    private static string EndpointType(NccoNode type) =>
+        type.ValueEquals("phone"u8) ? EndpointTypes.Phone
+        : type.ValueEquals("app"u8) ? EndpointTypes.App
+        : type.ValueEquals("vbc"u8) ? EndpointTypes.Vbc
+        : type.ValueEquals("websocket"u8) ? EndpointTypes.WebSocket
+        : EndpointTypes.Sip;
 }

@@ -19,15 +19,15 @@ internal static class ConnectJson
         {
             From = a.String("from"u8),
             RandomFromNumber = a.Bool("randomFromNumber"u8) ?? false,
-            EventType = a.String("eventType"u8) == "synchronous" ? ConnectEventType.Synchronous : ConnectEventType.Asynchronous,
+            EventType = a.Is("eventType"u8, "synchronous"u8) ? ConnectEventType.Synchronous : ConnectEventType.Asynchronous,
             Timeout = a.Int("timeout"u8) ?? ConnectAction.DefaultTimeout,
             Limit = a.Int("limit"u8) ?? ConnectAction.DefaultLimit,
-            MachineDetection = Behavior(a.String("machineDetection"u8)),
+            MachineDetection = Behavior(a, "machineDetection"u8),
             AdvancedMachineDetection = amd is { } m
                 ? new AdvancedMachineDetection
                 {
-                    Behavior = Behavior(m.String("behavior"u8)) ?? MachineDetectionBehavior.Continue,
-                    Mode = m.String("mode"u8) switch { "default" => MachineDetectionMode.Default, "detect_beep" => MachineDetectionMode.DetectBeep, _ => MachineDetectionMode.Detect },
+                    Behavior = Behavior(m, "behavior"u8) ?? MachineDetectionBehavior.Continue,
+                    Mode = m.Is("mode"u8, "default"u8) ? MachineDetectionMode.Default : m.Is("mode"u8, "detect_beep"u8) ? MachineDetectionMode.DetectBeep : MachineDetectionMode.Detect,
                     BeepTimeout = m.Int("beep_timeout"u8),
                 }
                 : null,
@@ -60,12 +60,8 @@ internal static class ConnectJson
         if (connect.RingbackTone is { } ringback) w.WriteString("ringbackTone", ringback.OriginalString);
     }
 
-    private static MachineDetectionBehavior? Behavior(string? value) => value switch
-    {
-        "continue" => MachineDetectionBehavior.Continue,
-        "hangup" => MachineDetectionBehavior.Hangup,
-        _ => null,
-    };
+    private static MachineDetectionBehavior? Behavior(NccoNode e, ReadOnlySpan<byte> name) =>
+        e.Is(name, "continue"u8) ? MachineDetectionBehavior.Continue : e.Is(name, "hangup"u8) ? MachineDetectionBehavior.Hangup : null;
 
     private static string Behavior(MachineDetectionBehavior behavior) => behavior == MachineDetectionBehavior.Hangup ? "hangup" : "continue";
 }

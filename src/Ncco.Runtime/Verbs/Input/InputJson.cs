@@ -43,7 +43,7 @@ internal static class InputJson
                 : null,
             EventUrl = a.FirstUrl("eventUrl"u8),
             EventMethod = a.EventMethod(),
-            Mode = a.String("mode"u8) == "asynchronous" ? InputMode.Asynchronous : InputMode.Synchronous,
+            Mode = a.Is("mode"u8, "asynchronous"u8) ? InputMode.Asynchronous : InputMode.Synchronous,
         };
     }
 

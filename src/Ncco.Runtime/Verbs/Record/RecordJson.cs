@@ -11,8 +11,8 @@ internal static class RecordJson
 {
     public static RecordAction Read(NccoNode a) => new()
     {
-        Format = a.String("format"u8) switch { "mp3" => RecordingFormat.Mp3, "wav" => RecordingFormat.Wav, "ogg" => RecordingFormat.Ogg, _ => null },
-        SplitConversation = a.String("split"u8) == "conversation",
+        Format = a.Is("format"u8, "mp3"u8) ? RecordingFormat.Mp3 : a.Is("format"u8, "wav"u8) ? RecordingFormat.Wav : a.Is("format"u8, "ogg"u8) ? RecordingFormat.Ogg : null,
+        SplitConversation = a.Is("split"u8, "conversation"u8),
         Channels = a.Int("channels"u8),
         EndOnSilence = a.Int("endOnSilence"u8),
         EndOnKey = a.String("endOnKey"u8) is { Length: 1 } key ? key[0] : null,
