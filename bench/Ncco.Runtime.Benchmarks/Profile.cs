@@ -1,3 +1,6 @@
+#if BASELINE
+extern alias baseline;
+#endif
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -33,6 +36,10 @@ internal static class Profile
             ("JsonDocument.Parse + Dispose", () => { using var d = JsonDocument.Parse(utf8.AsMemory()); return d.RootElement.ValueKind; }),
             ("NccoValidator.Validate (bytes)", () => NccoValidator.Validate(utf8.AsMemory()).Count),
             ("NccoParser.Parse (bytes): validate + bind", () => NccoParser.Parse(utf8.AsMemory()).Document),
+#if BASELINE
+            ("baseline: NccoValidator.Validate (bytes)", () => baseline::Ncco.Validation.NccoValidator.Validate(utf8.AsMemory()).Count),
+            ("baseline: NccoParser.Parse (bytes)", () => baseline::Ncco.Serialization.NccoParser.Parse(utf8.AsMemory()).Document),
+#endif
         ];
 
         if (Environment.GetEnvironmentVariable("NCCO_PROFILE_ONLY") is { Length: > 0 } only)
