@@ -91,7 +91,7 @@ public sealed class CallJournal : BackgroundService
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogError(e, "Could not store {Calls} call records and {Events} events; they stay in memory until the next write", calls.Count, events.Count);
+                _logger.JournalNotStored(e, calls.Count, events.Count);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
                 continue;
             }

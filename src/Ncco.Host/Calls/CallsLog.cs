@@ -23,4 +23,16 @@ internal static partial class CallsLog
 
     [LoggerMessage(2021, LogLevel.Debug, "{Activity}: {Message}")]
     public static partial void VmActivityLine(this ILogger logger, VmActivity activity, string message);
+
+    [LoggerMessage(2030, LogLevel.Information, "NCCO VM of application {ApplicationId} took its new settings")]
+    public static partial void VmSettingsTaken(this ILogger logger, string applicationId);
+
+    [LoggerMessage(2031, LogLevel.Information, "NCCO VM ready for application {ApplicationId}")]
+    public static partial void VmReady(this ILogger logger, string applicationId);
+
+    [LoggerMessage(2040, LogLevel.Error, "Could not store {Calls} call records and {Events} events; they stay in memory until the next write")]
+    public static partial void JournalNotStored(this ILogger logger, Exception exception, int calls, int events);
+
+    [LoggerMessage(2050, LogLevel.Warning, "The cluster's shared call rate window did not answer; this node's own window applies")]
+    public static partial void SharedRateWindowUnavailable(this ILogger logger, Exception exception);
 }

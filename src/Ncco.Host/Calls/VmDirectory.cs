@@ -113,7 +113,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         _ = slot.Vm.UpdateApplicationAsync(ApplicationVoiceSettings.Create(application, _account.ApiKey, _account.SignatureSecret, _publicUrl.Resolve()));
         slot.Voice = application.Voice;
         slot.PublicKey = application.PublicKey;
-        _loggers.CreateLogger("Ncco.Host.Calls").LogInformation("NCCO VM of application {ApplicationId} took its new settings", application.Id);
+        _loggers.CreateLogger("Ncco.Host.Calls").VmSettingsTaken(application.Id);
     }
 
     /// <summary>The VM running leg <paramref name="uuid"/> (dashed or 32-hex form), or null.</summary>
@@ -188,7 +188,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             _legs[leg.Id] = vm;
             observer.OnLegCreated(leg);
         };
-        logger.LogInformation("NCCO VM ready for application {ApplicationId}", application.Id);
+        logger.VmReady(application.Id);
         return new VmSlot(vm, transport) { Voice = application.Voice, PublicKey = application.PublicKey };
     }
 

@@ -90,7 +90,7 @@ public sealed class LegTransportMap
     {
         var transports = new Dictionary<string, ILegTransportFactory>(StringComparer.Ordinal);
         foreach (var (type, registration) in _registrations) transports[type] = registration.Create(_services);
-        _logger.LogInformation("Leg transports: {Map}", string.Join(", ", RoutableEndpointTypes.Select(t => $"{t} → {_registrations[t].TransportType.Name}")));
+        _logger.TransportMap(string.Join(", ", RoutableEndpointTypes.Select(t => $"{t} → {_registrations[t].TransportType.Name}")));
         return transports;
     }
 }

@@ -11,4 +11,7 @@ internal static partial class LegsLog
 
     [LoggerMessage(4301, LogLevel.Error, "Leg {LegId}: the {Type} transport {Transport} could not create the leg (failed/internal_error)")]
     public static partial void TransportFailed(this ILogger logger, Exception exception, string legId, string type, string transport);
+
+    [LoggerMessage(4302, LogLevel.Information, "Leg transports: {Map}")]
+    public static partial void TransportMap(this ILogger logger, string map);
 }

@@ -45,12 +45,29 @@ internal static partial class MediaLog
     [LoggerMessage(3030, LogLevel.Warning, "Recording {FileId}: leg {LegId} has no media; the file will be silent")]
     public static partial void RecordingWithoutMedia(this ILogger logger, string fileId, string legId);
 
-    [LoggerMessage(3031, LogLevel.Error, "Recording of {Target} could not be started")]
-    public static partial void RecordingNotStarted(this ILogger logger, Exception exception, string? target);
+    // A failed recording names its call (conversation and leg; "all" for a conversation's mix) so an operator can
+    // match the line to the error event the application got.
+    [LoggerMessage(3031, LogLevel.Error, "Recording of conversation {ConversationId} (leg {LegId}) could not be started")]
+    public static partial void RecordingNotStarted(this ILogger logger, Exception exception, string conversationId, string legId);
 
-    [LoggerMessage(3032, LogLevel.Error, "Recording {FileId} could not be written; it stops taking audio and will be reported as failed")]
-    public static partial void RecordingNotWritten(this ILogger logger, Exception exception, string fileId);
+    [LoggerMessage(3032, LogLevel.Error, "Recording {FileId} of conversation {ConversationId} (leg {LegId}) could not be written; it stops taking audio and will be reported as failed")]
+    public static partial void RecordingNotWritten(this ILogger logger, Exception exception, string fileId, string conversationId, string legId);
 
-    [LoggerMessage(3033, LogLevel.Error, "Recording {FileId} could not be finished")]
-    public static partial void RecordingNotFinished(this ILogger logger, Exception exception, string fileId);
+    [LoggerMessage(3033, LogLevel.Error, "Recording {FileId} of conversation {ConversationId} (leg {LegId}) could not be finished")]
+    public static partial void RecordingNotFinished(this ILogger logger, Exception exception, string fileId, string conversationId, string legId);
+
+    [LoggerMessage(3005, LogLevel.Critical, "The media thread stopped")]
+    public static partial void MediaThreadStopped(this ILogger logger, Exception exception);
+
+    [LoggerMessage(3040, LogLevel.Error, "Media: {Problem}")]
+    public static partial void EngineMissing(this ILogger logger, string problem);
+
+    [LoggerMessage(3041, LogLevel.Error, "Media: text-to-speech disabled: {Reason}")]
+    public static partial void TextToSpeechDisabled(this ILogger logger, string reason);
+
+    [LoggerMessage(3042, LogLevel.Error, "Media: speech recognition disabled: {Reason}")]
+    public static partial void RecognitionDisabled(this ILogger logger, string reason);
+
+    [LoggerMessage(3043, LogLevel.Error, "Media: text-to-speech voice {Language}/{Style} not warmed: {Reason}")]
+    public static partial void VoiceNotWarmed(this ILogger logger, string language, int style, string reason);
 }

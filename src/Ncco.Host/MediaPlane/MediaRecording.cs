@@ -18,6 +18,9 @@ namespace Ncco.Host.MediaPlane;
 /// </summary>
 internal sealed class MediaRecording : IMediaRecording
 {
+    // What a failure's log line says for the leg of a conversation recording (the mix of every leg).
+    private const string AllLegs = "all";
+
     private readonly MediaThread _mediaThread;
     private readonly CallRecorder _recorder;
     private readonly Recordings.RecordingStore _store;
@@ -76,13 +79,13 @@ internal sealed class MediaRecording : IMediaRecording
         catch (Exception e)
         {
             mediaThread.Metrics.RecordingFailed("start");
-            mediaThread.Logger.RecordingNotStarted(e, request.LegId ?? request.ConversationId);
+            mediaThread.Logger.RecordingNotStarted(e, request.ConversationId, request.LegId ?? AllLegs);
             throw;
         }
         recorder.WriteFailed += e =>
         {
             mediaThread.Metrics.RecordingFailed("write");
-            mediaThread.Logger.RecordingNotWritten(e, fileId);
+            mediaThread.Logger.RecordingNotWritten(e, fileId, request.ConversationId, request.LegId ?? AllLegs);
         };
         var recording = new MediaRecording(mediaThread, recorder, store,
             new Recordings.RecordingOwner(applicationId, request.ConversationId, request.LegId), fileId, channels, request.Split && channels > 1);
@@ -156,7 +159,7 @@ internal sealed class MediaRecording : IMediaRecording
                     if (_recorder.WriteError is null)
                     {
                         _mediaThread.Metrics.RecordingFailed("finish");
-                        _mediaThread.Logger.RecordingNotFinished(e, _fileId);
+                        _mediaThread.Logger.RecordingNotFinished(e, _fileId, _owner.ConversationUuid, _owner.LegUuid ?? AllLegs);
                     }
                     // Reported failed now (the VM sends the error event): nothing is left for a restart to adopt.
                     Recordings.RecordingStore.DropClaim(_recorder.Path);

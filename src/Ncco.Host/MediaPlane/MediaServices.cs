@@ -49,7 +49,7 @@ public sealed class MediaServices : IAsyncDisposable
         Recordings = recordings;
         var logger = loggers.CreateLogger("Ncco.Host.Media");
         var missing = NativeEngines.Probe();
-        foreach (var problem in missing) logger.LogError("Media: {Problem}", problem);
+        foreach (var problem in missing) logger.EngineMissing(problem);
         MissingEngines = missing;
 
         ITextToSpeech? tts = null;
@@ -59,7 +59,7 @@ public sealed class MediaServices : IAsyncDisposable
         }
         catch (NativeEngineMissingException e)
         {
-            logger.LogError("Media: text-to-speech disabled: {Reason}", e.Message);
+            logger.TextToSpeechDisabled(e.Message);
         }
         if (tts is EspeakTextToSpeech espeak) _warmUp = WarmUpAsync(espeak, settings.ParseTtsWarmVoices(), logger);
         if (tts is not null && settings.TtsCacheMegabytes > 0) tts = TtsCache = new CachingTextToSpeech(tts, settings.TtsCacheMegabytes * 1024L * 1024);
@@ -69,7 +69,7 @@ public sealed class MediaServices : IAsyncDisposable
         }
         catch (NativeEngineMissingException e)
         {
-            logger.LogError("Media: speech recognition disabled: {Reason}", e.Message);
+            logger.RecognitionDisabled(e.Message);
         }
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
@@ -112,7 +112,7 @@ public sealed class MediaServices : IAsyncDisposable
             }
             catch (ArgumentException e)
             {
-                logger.LogError("Media: text-to-speech voice {Language}/{Style} not warmed: {Reason}", language, style, e.Message);
+                logger.VoiceNotWarmed(language, style, e.Message);
             }
         }
     }

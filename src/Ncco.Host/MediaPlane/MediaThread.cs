@@ -291,7 +291,7 @@ internal sealed class MediaThread : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogCritical(e, "The media thread stopped");
+                _logger.MediaThreadStopped(e);
                 done.SetException(e);
             }
         })

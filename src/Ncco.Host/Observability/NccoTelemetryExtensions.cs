@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Ncco.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -26,11 +27,17 @@ namespace Ncco.Host.Observability;
 /// application can join; an app that embeds the host adds exporters of its own with
 /// <c>builder.Services.ConfigureOpenTelemetryTracerProvider(…)</c> / <c>…MeterProvider(…)</c> or its own
 /// <c>AddOpenTelemetry()</c> calls, which extend the same providers.</para>
+/// <para>Metrics are the meters of this host's own <see cref="System.Diagnostics.Metrics.IMeterFactory"/> only
+/// (<see cref="MeterScope.Local"/>), like <c>/metrics</c>: several hosts in one process never mix or lose each
+/// other's numbers.</para>
 /// </remarks>
 public static class NccoTelemetryExtensions
 {
     /// <summary>The service name reported when <c>OTEL_SERVICE_NAME</c> does not set one.</summary>
     public const string DefaultServiceName = "ncco";
+
+    // The name OpenTelemetry's IMetricsListener registers under (WithMetrics adds it).
+    private const string OpenTelemetryListenerName = "OpenTelemetry";
 
     /// <summary>Adds OpenTelemetry tracing and metrics for the host, and OTLP exporters as configured. Idempotent.</summary>
     public static WebApplicationBuilder AddNccoTelemetry(this WebApplicationBuilder builder)
@@ -51,9 +58,17 @@ public static class NccoTelemetryExtensions
         });
         otel.WithMetrics(metrics =>
         {
-            metrics.AddMeter(NccoMetrics.MeterName, Ncco.Sip.Diagnostics.SipDiagnostics.MeterName);
             if (Exports(configuration, "METRICS")) metrics.AddOtlpExporter();
         });
+        // The meters are enabled for OpenTelemetry's listener with local scope, not with MeterProviderBuilder.AddMeter:
+        // AddMeter listens to every meter of that name in the process. With two hosts in one process (tests, or an app
+        // embedding two), this host's counters then shared one OpenTelemetry metric stream with the other host's
+        // same-named counters, and when the other host stopped, its meter's disposal retired that stream: this host's
+        // later measurements went into a stream no longer exported, so only the observable gauges it created later
+        // still reached the exporter. Local scope takes only the meters of this host's own IMeterFactory.
+        builder.Services.AddMetrics(metrics => metrics
+            .EnableMetrics(NccoMetrics.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local)
+            .EnableMetrics(Ncco.Sip.Diagnostics.SipDiagnostics.MeterName, instrumentName: null, OpenTelemetryListenerName, MeterScope.Local));
         if (Exports(configuration, "LOGS")) otel.WithLogging(logging => logging.AddOtlpExporter());
         return builder;
     }

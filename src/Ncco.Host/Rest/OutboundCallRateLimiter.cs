@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Ncco.Host.Calls;
 using Ncco.Host.Configuration;
 
 namespace Ncco.Host.Rest;
@@ -53,7 +54,7 @@ public sealed class OutboundCallRateLimiter
             }
             catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
             {
-                _logger?.LogWarning(e, "The cluster's shared call rate window did not answer; this node's own window applies");
+                _logger?.SharedRateWindowUnavailable(e);
             }
         }
         return TryAcquire(out var local) ? (true, TimeSpan.Zero) : (false, local);

@@ -48,12 +48,13 @@ public sealed class MediaHarness : IAsyncDisposable
     /// <summary>Answers event webhooks (null = empty 200).</summary>
     public Func<JsonElement, NccoDocument?> OnEvent { get; set; } = _ => null;
 
-    public static async Task<MediaHarness> StartAsync()
+    /// <param name="loggers">Where the media plane logs (nowhere unless given).</param>
+    public static async Task<MediaHarness> StartAsync(ILoggerFactory? loggers = null)
     {
         var dir = Directory.CreateTempSubdirectory("ncco-media-").FullName;
         var sockets = await AppSocketServer.StartAsync();
         var options = Options.Create(new NccoHostOptions { DataDirectory = dir });
-        var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System, NullLoggerFactory.Instance);
+        var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
         var application = new VoiceApplication
         {
             EventUrl = WebhookTarget.Of("https://app.test/event", WebhookMethod.Post),
@@ -65,7 +66,7 @@ public sealed class MediaHarness : IAsyncDisposable
         var transports = new ServiceCollection()
             .AddSingleton(services)
             .AddSingleton(TimeProvider.System)
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(loggers ?? NullLoggerFactory.Instance)
             .AddNccoLegTransport<WebSocketLegTransport>(EndpointTypes.WebSocket)
             .BuildServiceProvider()
             .GetRequiredService<LegTransportMap>();

@@ -22,6 +22,16 @@ public sealed class CallTracingTests
         return reply.Body.GetProperty("uuid").GetString()!;
     }
 
+    private static string[] OtlpArgs(OtlpReceiver receiver) =>
+    [
+        "--Ncco:Calls:RateLimitPerSecond=0",
+        $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Endpoint}",
+        "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+        "--OTEL_BSP_SCHEDULE_DELAY=100",
+        "--OTEL_METRIC_EXPORT_INTERVAL=200",
+        "--OTEL_SERVICE_NAME=ncco-otlp-test",
+    ];
+
     private static async Task<T> EventuallyAsync<T>(Func<T?> probe, string what) where T : class
     {
         var waited = Stopwatch.StartNew();
@@ -130,15 +140,7 @@ public sealed class CallTracingTests
     public async Task Spans_and_metrics_reach_a_real_otlp_http_receiver_configured_by_otel_settings()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var h = await VoiceApiHarness.StartAsync(extraArgs:
-        [
-            "--Ncco:Calls:RateLimitPerSecond=0",
-            $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.Endpoint}",
-            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-            "--OTEL_BSP_SCHEDULE_DELAY=100",
-            "--OTEL_METRIC_EXPORT_INTERVAL=200",
-            "--OTEL_SERVICE_NAME=ncco-otlp-test",
-        ]);
+        await using var h = await VoiceApiHarness.StartAsync(extraArgs: OtlpArgs(receiver));
         h.App.Ncco("/answer", """[{"action":"talk","text":"hi"}]""");
 
         var uuid = await CallAsync(h, h.App.Url("answer"));
@@ -151,5 +153,25 @@ public sealed class CallTracingTests
         await EventuallyAsync(() => receiver.Spans.FirstOrDefault(s => s.TraceId == call.TraceId && s.Name == "ncco talk"), "the talk action's span");
         await EventuallyAsync(() => receiver.MetricNames.FirstOrDefault(n => n == "ncco.calls.started"), "ncco.calls.started: " + string.Join(", ", receiver.MetricNames.Distinct()));
         Assert.All(receiver.Requests, r => Assert.EndsWith("application/x-protobuf", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_host_exports_its_own_counters_after_another_host_in_the_process_stopped()
+    {
+        // Another host in the same process (tests, or an app embedding two) publishes instruments of the same names.
+        // It starts first and stops while this host runs: this host's counters must still reach its exporter.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var other = await TestHostFixture.StartAsync();
+        await using var h = await VoiceApiHarness.StartAsync(extraArgs: OtlpArgs(receiver));
+        await other.DisposeAsync();
+        // Two metric exports after the other host stopped, so any stream that went with it is gone before the call.
+        var exports = receiver.Requests.Count(r => r.StartsWith("/v1/metrics", StringComparison.Ordinal));
+        await EventuallyAsync(() => receiver.Requests.Count(r => r.StartsWith("/v1/metrics", StringComparison.Ordinal)) >= exports + 2 ? "exported" : null, "two metric exports");
+        h.App.Ncco("/answer", """[{"action":"talk","text":"hi"}]""");
+
+        var uuid = await CallAsync(h, h.App.Url("answer"));
+        await h.App.WaitForStatusAsync(uuid, "completed");
+
+        await EventuallyAsync(() => receiver.MetricNames.FirstOrDefault(n => n == "ncco.calls.started"), "ncco.calls.started: " + string.Join(", ", receiver.MetricNames.Distinct()));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ncco.Host.Tests.Support;
@@ -32,33 +31,5 @@ public sealed class LogMessagesTests
         Assert.Equal(LogLevel.Warning, failed.Level);
         Assert.Equal($"Webhook Answer Get {h.App.Url("broken")} attempt 1 failed: HTTP 503", failed.Message);
         Assert.Equal(1, failed.Values["Attempt"]);
-    }
-
-    private sealed record Line(LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Values);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<Line> _lines = new();
-
-        public IReadOnlyList<Line> Lines => [.. _lines];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<Line> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IReadOnlyList<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : [];
-                lines.Enqueue(new Line(logLevel, eventId, formatter(state, exception), values));
-            }
-        }
     }
 }

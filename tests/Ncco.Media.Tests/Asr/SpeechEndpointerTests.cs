@@ -1,6 +1,7 @@
 using Ncco.Media.Asr;
 using Ncco.Media.Tests.Support;
 using Ncco.Media.Wav;
+using static Ncco.Tests.Shared.TestSignals;
 
 namespace Ncco.Media.Tests.Asr;
 
@@ -19,17 +20,6 @@ public class SpeechEndpointerTests
             }
         }
         return (null, audio.Length / 8000.0, e.SpeechStart);
-    }
-
-    private static short[] Noise(double seconds, double rms)
-    {
-        var rng = new Random(7);
-        var n = new short[(int)(seconds * 8000)];
-        for (var i = 0; i < n.Length; i++)
-        {
-            n[i] = (short)((rng.NextDouble() - 0.5) * rms * 3.46);
-        }
-        return n;
     }
 
     [Fact]
@@ -77,34 +67,6 @@ public class SpeechEndpointerTests
         Assert.Equal("EndOnSilence", Assert.Throws<ArgumentException>(() => new AsrSettings(EndOnSilence: 0.1).Validate()).ParamName);
         Assert.Equal("StartTimeout", Assert.Throws<ArgumentException>(() => new AsrSettings(StartTimeout: 61).Validate()).ParamName);
         Assert.Equal("MaxDuration", Assert.Throws<ArgumentException>(() => new AsrSettings(MaxDuration: 0).Validate()).ParamName);
-    }
-
-    // A breath into the microphone: low-passed noise swelling and fading over 0.6 s, 20 dB above the room noise.
-    private static short[] Breath(int seed)
-    {
-        var random = new Random(seed);
-        var samples = new short[(int)(0.6 * 8000)];
-        double smooth = 0;
-        for (var i = 0; i < samples.Length; i++)
-        {
-            smooth += 0.15 * (random.Next(-8000, 8000) - smooth);
-            samples[i] = (short)(smooth * Math.Sin(Math.PI * i / samples.Length));
-        }
-        return samples;
-    }
-
-    // Room noise whose level a browser's automatic gain control raises by 8 dB after a loud sound and lets fall back
-    // over two seconds (measured on Chromium's microphone path): the noise floor lags behind it.
-    private static short[] PumpedNoise(double seconds, int seed)
-    {
-        var random = new Random(seed);
-        var samples = new short[(int)(seconds * 8000)];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            var gain = 1 + (1.5 * Math.Exp(-i / 16000.0));
-            samples[i] = (short)(random.Next(-300, 300) * gain);
-        }
-        return samples;
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _registrations.Start(_agent, settings.Trunks, _stopping.Token);
         foreach (var trunk in settings.Trunks)
         {
-            _logger.LogInformation("SIP trunk {Trunk}: {Host}:{Port} over {Transport} for numbers starting {Prefixes}{Auth}{Register}", trunk.Name, trunk.Host,
+            _logger.TrunkConfigured(trunk.Name, trunk.Host,
                 trunk.Port, trunk.Transport, string.Join(", ", trunk.Prefixes.Select(p => p.Length == 0 ? "*" : p)),
                 trunk.Credentials is null ? "" : $", digest as {trunk.Credentials.Username}", trunk.RegisterExpiry is null ? "" : ", registering");
         }
@@ -116,15 +116,13 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         {
             // AddNccoSip routes phone endpoints to the trunks when the configuration lists them; trunks added in code
             // after it, or another transport registered for phone, leave them unused.
-            _logger.LogWarning("SIP: trunks are configured ({Count}) but phone endpoints go to {Transport}; list the trunks in configuration ({Section}:Trunks) for AddNccoSip to route phone endpoints to them",
-                settings.Trunks.Count, phone?.TransportType.Name ?? "no transport (failed/cannot_route)", SipOptions.Section);
+            _logger.TrunksUnused(settings.Trunks.Count, phone?.TransportType.Name ?? "no transport (failed/cannot_route)", SipOptions.Section);
         }
-        _logger.LogInformation("SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}",
-            LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
+        _logger.GatewayListening(LocalEndPoint, settings.AdvertisedAddress, settings.RtpPorts.First, settings.RtpPorts.Last);
         if (_tls is not null)
         {
             TlsEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Tls));
-            _logger.LogInformation("SIP over TLS on {EndPoint} with {Kind} certificate {Subject} ({Thumbprint})", TlsEndPoint,
+            _logger.TlsListening(TlsEndPoint,
                 _tls.SelfSigned ? "a self-signed" : "the configured", _tls.Certificate.Subject, _tls.Certificate.Thumbprint);
         }
     }
@@ -144,7 +142,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             // A user removed from Ncco:Sip:Users since keeps no registration.
             if (users.ContainsKey(row.User)) _registrar.Restore(row.User, row.Binding);
         }
-        if (stored.Count > 0) _logger.LogInformation("SIP registrar: {Count} stored registration(s) restored", stored.Count);
+        if (stored.Count > 0) _logger.RegistrationsRestored(stored.Count);
         _savingBindings = SaveBindingsAsync(_bindingStore);
     }
 
@@ -160,7 +158,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
             {
                 // The registration holds in memory; only a restart would lose it.
-                _logger.LogWarning(e, "SIP registrar: storing the registrations of {User} failed", user);
+                _logger.RegistrationsNotStored(e, user);
             }
         }
     }
@@ -418,7 +416,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         }
         catch (InvalidOperationException e)
         {
-            _logger.LogWarning("SIP: the store provider keeps no numbers ({Reason}); numbers are routed by {Section}:Routes only", e.Message, SipOptions.Section);
+            _logger.StoreKeepsNoNumbers(e.Message, SipOptions.Section);
             return null;
         }
     }
@@ -437,7 +435,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             if (!key.Any(char.IsAsciiDigit) || PhoneNumbers.Normalize(key, settings.DefaultCountryCode) is not { } digits) continue;
             if (await numbers.AddAsync(new Numbers.AccountNumber(digits, Numbers.CallingCodes.CountryOf(digits), applicationId, Time.GetUtcNow()), cancellationToken)) added++;
         }
-        if (added > 0) _logger.LogInformation("SIP: {Count} number(s) of {Section}:Routes added to the host's numbers", added, SipOptions.Section);
+        if (added > 0) _logger.RouteNumbersAdded(added, SipOptions.Section);
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)

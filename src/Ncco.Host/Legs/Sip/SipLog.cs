@@ -94,4 +94,31 @@ internal static partial class SipLog
 
     [LoggerMessage(4034, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} refused: {Reason}")]
     public static partial void ReplaceRefused(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string reason);
+
+    [LoggerMessage(4018, LogLevel.Warning, "SIP: call to {Number} through trunk {Trunk} refused: its origin ({Origin}, application {ApplicationId}) is not authenticated: rejected/restricted")]
+    public static partial void TrunkOriginNotAuthenticated(this ILogger logger, string number, string trunk, string origin, string applicationId);
+
+    [LoggerMessage(4040, LogLevel.Information, "SIP trunk {Trunk}: {Host}:{Port} over {Transport} for numbers starting {Prefixes}{Auth}{Register}")]
+    public static partial void TrunkConfigured(this ILogger logger, string trunk, string host, int port, Ncco.Sip.Transport.SipTransportKind transport, string prefixes, string auth, string register);
+
+    [LoggerMessage(4041, LogLevel.Warning, "SIP: trunks are configured ({Count}) but phone endpoints go to {Transport}; list the trunks in configuration ({Section}:Trunks) for AddNccoSip to route phone endpoints to them")]
+    public static partial void TrunksUnused(this ILogger logger, int count, string transport, string section);
+
+    [LoggerMessage(4042, LogLevel.Information, "SIP gateway listening on {EndPoint} (UDP and TCP), advertised as {Advertised}, RTP ports {First}-{Last}")]
+    public static partial void GatewayListening(this ILogger logger, System.Net.IPEndPoint? endPoint, string? advertised, int first, int last);
+
+    [LoggerMessage(4043, LogLevel.Information, "SIP over TLS on {EndPoint} with {Kind} certificate {Subject} ({Thumbprint})")]
+    public static partial void TlsListening(this ILogger logger, System.Net.IPEndPoint endPoint, string kind, string subject, string thumbprint);
+
+    [LoggerMessage(4044, LogLevel.Information, "SIP registrar: {Count} stored registration(s) restored")]
+    public static partial void RegistrationsRestored(this ILogger logger, int count);
+
+    [LoggerMessage(4045, LogLevel.Warning, "SIP registrar: storing the registrations of {User} failed")]
+    public static partial void RegistrationsNotStored(this ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(4046, LogLevel.Warning, "SIP: the store provider keeps no numbers ({Reason}); numbers are routed by {Section}:Routes only")]
+    public static partial void StoreKeepsNoNumbers(this ILogger logger, string reason, string section);
+
+    [LoggerMessage(4047, LogLevel.Information, "SIP: {Count} number(s) of {Section}:Routes added to the host's numbers")]
+    public static partial void RouteNumbersAdded(this ILogger logger, int count, string section);
 }

@@ -35,8 +35,7 @@ internal static class SipTrunkDialPlan
         if (origin is not { Authenticated: true } && !trunk.AllowUnauthenticatedOrigins)
         {
             // Toll fraud: an unauthenticated caller must not reach the carrier through an application that connects onwards.
-            logger.LogWarning("SIP: call to {Number} through trunk {Trunk} refused: its origin ({Origin}, application {ApplicationId}) is not authenticated: rejected/restricted",
-                digits, trunk.Name, origin?.Via ?? "unknown", origin?.ApplicationId ?? "unknown");
+            logger.TrunkOriginNotAuthenticated(digits, trunk.Name, origin?.Via ?? "unknown", origin?.ApplicationId ?? "unknown");
             refused?.Invoke("unauthenticated_origin");
             return new SipDialTarget(null, SipDialTarget.RestrictedDetail) { Trunk = trunk.Name };
         }
