@@ -42,7 +42,7 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
     private readonly byte[] _encodeBuffer = new byte[RtpPacket.MaxDatagramSize];
     private readonly byte[] _popBuffer;
-    private readonly short[] _pcm;
+    private short[] _pcm; // decoded samples waiting to be read: grows to the largest packet's samples (see Compact)
     private readonly short[] _lastFrame;
     private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
     private readonly byte[]? _receiveBuffer;
@@ -120,7 +120,7 @@ public sealed class RtpSession : IAsyncDisposable
                 throw new ArgumentException($"TelephoneEventClockRate {options.TelephoneEventClockRate} is not an RTP clock rate", nameof(options));
             }
             _eventClockRate = options.TelephoneEventClockRate ?? _codec.ClockRate;
-            _pcm = new short[(_codec.MaxSamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
+            _pcm = new short[_codec.SamplesPerFrame * 4];
             _lastFrame = new short[_codec.SamplesPerFrame];
             Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
             _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
@@ -476,7 +476,16 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void Compact(int needed)
     {
-        if (_pcmStart + _pcmCount + needed > _pcm.Length)
+        if (_pcmCount + needed > _pcm.Length)
+        {
+            // Sized for a few of the usual frames rather than for the largest packet the jitter buffer admits (1,488
+            // samples of G.711 twice over, 6.6 KB a call), it grows once if the peer sends longer packets.
+            var grown = new short[Math.Max(_pcm.Length * 2, _pcmCount + needed)];
+            Array.Copy(_pcm, _pcmStart, grown, 0, _pcmCount);
+            _pcm = grown;
+            _pcmStart = 0;
+        }
+        else if (_pcmStart + _pcmCount + needed > _pcm.Length)
         {
             Array.Copy(_pcm, _pcmStart, _pcm, 0, _pcmCount);
             _pcmStart = 0;
