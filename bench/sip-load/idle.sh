@@ -2,12 +2,14 @@
 # Memory per idle call: N established SIP calls that are answered and idle (the NCCO waits in a long `wait`, no prompt
 # plays, SIPp sends no media), measured as the growth of the host process over its own baseline.
 #   per build: start the host; 20 short warm-up calls (JIT, pools, first-use caches); baseline = RSS and managed heap
-#   after a full blocking GC (dotnet-gcdump forces one); SIPp places N calls at RATE cps and holds them; once
-#   ncco_calls_active reaches N (and SETTLE seconds more), the same measurement; per call = (after - baseline) / N.
+#   after a full blocking GC (dotnet-gcdump forces one); SIPp places N/2 calls at RATE cps and holds them; once
+#   ncco_calls_active reaches N/2 (and SETTLE seconds more), the same measurement; then N/2 more and again. Reported per
+#   call: over the baseline ((N - baseline) / N) and for the second half only ((N - N/2) / (N/2): the cost of one more
+#   idle call, without one-time costs such as code first run by a call).
 # Builds are measured one after the other in one run (ROUNDS times, alternating), so their ratio is meaningful on a
 # shared machine even when the absolute figures move with the load.
 # Usage: [BUILDS="before=/tmp/before/Ncco.Cli.dll after=src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"] [CALLS=1000]
-#        [RATE=100] [ROUNDS=1] [GCDUMP=/path/to/dotnet-gcdump] [TYPES=1] bench/sip-load/idle.sh
+#        [RATE=100] [ROUNDS=1] [MEDIA=1] [GCDUMP=/path/to/dotnet-gcdump] [TYPES=1] bench/sip-load/idle.sh
 #   Without BUILDS: this tree's src/Ncco.Cli, built in Release. TYPES=1 prints the 25 largest growths by managed type.
 # Needs: sipp, python3, dotnet-gcdump (`dotnet tool install dotnet-gcdump --tool-path DIR`), the .NET SDK.
 # Loopback only; the run is bounded in calls and time; every process is stopped on exit.
@@ -38,6 +40,27 @@ fi
 # The application: answer, then wait (up to two hours) — an established call with nothing to play or detect.
 echo '[{"action":"wait","timeout":7200}]' >"$work/ncco.json"
 NCCO_FILE="$work/ncco.json" python3 "$here/webhooks.py" "$HOOK_PORT" 2>"$work/webhooks.log" & pids+=($!)   # SIPp being stopped breaks pipes: not news
+
+# MEDIA=1: each idle call also streams G.711 µ-law to the host, 50 packets a second (a phone whose user listens), so
+# the jitter buffer and decoder hold what a live call holds. Without it SIPp sends no RTP.
+scenario=$here/uac-setup.xml
+if [[ -n ${MEDIA:-} ]]; then
+  python3 - "$work/idle.wav" <<'PY'
+import math, struct, sys, wave
+# 1 s of a quiet 200 Hz tone as µ-law (WAVE format 7), written by hand: the wave module only writes PCM.
+def ulaw(x):
+    s = 0x80 if x < 0 else 0; x = min(abs(x), 32635) + 132; e = 7
+    while e > 0 and not (x & (0x4000 >> (7 - e))): e -= 1
+    return ~(s | (e << 4) | ((x >> (e + 3)) & 0x0F)) & 0xFF
+data = bytes(ulaw(int(300 * math.sin(2 * math.pi * 200 * i / 8000))) for i in range(8000))
+fmt = struct.pack("<HHIIHH", 7, 1, 8000, 8000, 1, 8)
+with open(sys.argv[1], "wb") as f:
+    f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
+    f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data)
+PY
+  sed "s|@IDLE_AUDIO@|$work/idle.wav|" "$here/uac-idle-media.xml" >"$work/uac-idle-media.xml"
+  scenario=$work/uac-idle-media.xml
+fi
 
 { echo SEQUENTIAL; for i in $(seq 1 100); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
 sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
@@ -74,22 +97,32 @@ run_build() { # name dll
   for _ in $(seq 1 60); do [[ $(metric ncco_calls_active) == 0 ]] && break; sleep 0.5; done
   sleep 2
   read -r rss0 heap0 < <(measure "$server" "$name-base")
-  # The idle calls: held for an hour (the run stops SIPp long before).
-  ( cd "$work" && exec timeout -k 5 900 sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo -sf "$here/uac-setup.xml" \
-      -r "$RATE" -m "$CALLS" -l "$CALLS" -d 3600000 -timeout 900s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/idle-$name.out" 2>&1 ) & local sipp=$!; pids+=($sipp)
-  local active=0 deadline=$((SECONDS + CALLS / RATE + 120))
-  while (( SECONDS < deadline )); do
-    active=$(metric ncco_calls_active); [[ ${active:-0} -ge $CALLS ]] && break; sleep 1
+  # The idle calls, in two batches of CALLS/2 (each from its own SIPp, held for an hour; the run stops them long before):
+  # measured after each, so the second batch's growth is the cost of one more idle call without the one-time costs
+  # that the first calls still bring (code first run and tiered up, pools and tables sized up, pages of the
+  # assemblies touched).
+  local half=$((CALLS / 2)) sipps=() batch rss=("$rss0") heap=("$heap0") counts=(0)
+  for batch in 1 2; do
+    ( cd "$work" && exec timeout -k 5 900 sipp -i 127.0.0.1 -p $((SIPP_PORT + batch)) -mp $((SIPP_MEDIA_PORT + batch * 4000)) -nostdin -s demo -sf "$scenario" \
+        -r "$RATE" -m "$half" -l "$half" -d 3600000 -timeout 900s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/idle-$name-$batch.out" 2>&1 ) & sipps+=($!); pids+=($!)
+    local active=0 deadline=$((SECONDS + half / RATE + 120))
+    while (( SECONDS < deadline )); do
+      active=$(metric ncco_calls_active); [[ ${active:-0} -ge $((half * batch)) ]] && break; sleep 1
+    done
+    sleep "$SETTLE"
+    counts+=("$(metric ncco_calls_active)")
+    read -r r h < <(measure "$server" "$name-idle$batch")
+    rss+=("$r"); heap+=("$h")
   done
-  sleep "$SETTLE"
-  active=$(metric ncco_calls_active)
-  read -r rss1 heap1 < <(measure "$server" "$name-idle")
-  local n=${active:-0}
-  python3 - "$name" "$n" "$rss0" "$rss1" "$heap0" "$heap1" <<'PY'
+  cp "$work/$name-idle2.types" "$work/$name-idle.types"
+  local n=${counts[2]}
+  python3 - "$name" "${counts[@]}" "${rss[@]}" "${heap[@]}" <<'PY'
 import sys
-name, n, rss0, rss1, heap0, heap1 = sys.argv[1], int(sys.argv[2]), *map(int, sys.argv[3:])
-per = lambda a, b: f"{(b - a) / max(n, 1):,.1f}"
-print(f"| {name} | {n} | {rss0/1024:,.1f} | {rss1/1024:,.1f} | {per(rss0, rss1)} | {heap0/2**20:,.1f} | {heap1/2**20:,.1f} | {per(heap0/1024, heap1/1024)} |")
+name = sys.argv[1]
+n0, n1, n2, r0, r1, r2, h0, h1, h2 = map(int, sys.argv[2:])
+over = lambda a, b, k: f"{(b - a) / k / max(n2 - n0, 1):,.1f}"
+step = lambda a, b, k: f"{(b - a) / k / max(n2 - n1, 1):,.1f}"
+print(f"| {name} | {n2} | {r0/1024:,.1f} | {r2/1024:,.1f} | {over(r0, r2, 1)} | {step(r1, r2, 1)} | {h0/2**20:,.1f} | {h2/2**20:,.1f} | {over(h0, h2, 1024)} | {step(h1, h2, 1024)} |")
 PY
   if [[ -n ${TYPES:-} ]]; then
     python3 - "$work/$name-base.types" "$work/$name-idle.types" "$n" <<'PY' >&2
@@ -107,15 +140,15 @@ PY
   fi
   # PAUSE=seconds keeps the calls up after the measurement (to look at the process, e.g. with dotnet-dump).
   [[ -n ${PAUSE:-} ]] && { echo "  host pid $server, calls up for ${PAUSE}s" >&2; sleep "$PAUSE"; }
-  kill "$sipp" 2>/dev/null || true; kill "$server" 2>/dev/null || true
+  kill "${sipps[@]}" 2>/dev/null || true; kill "$server" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$server" 2>/dev/null || true
   sleep 2
 }
 
-echo "== $CALLS idle calls at $RATE cps; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| build | idle calls | RSS base MiB | RSS idle MiB | RSS KB/call | heap base MiB | heap idle MiB | heap KB/call |"
-echo "| -- | --: | --: | --: | --: | --: | --: | --: |"
+echo "== $CALLS idle calls at $RATE cps${MEDIA:+, each streaming G.711 to the host}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| build | idle calls | RSS base MiB | RSS idle MiB | RSS KB/call over base | RSS KB/call, 2nd half | heap base MiB | heap idle MiB | heap KB/call over base | heap KB/call, 2nd half |"
+echo "| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
 for _ in $(seq 1 "$ROUNDS"); do
   for b in $BUILDS; do run_build "${b%%=*}" "${b#*=}"; done
 done

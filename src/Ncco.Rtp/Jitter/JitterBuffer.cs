@@ -47,6 +47,12 @@ public sealed class JitterBuffer
     /// <summary>Options in force.</summary>
     public JitterBufferOptions Options => _options;
 
+    /// <summary>
+    /// The largest payload <see cref="Pop"/> can currently return: the largest pushed so far (rounded up), at most
+    /// <see cref="JitterBufferOptions.MaxPayloadSize"/>. A destination this large is enough.
+    /// </summary>
+    public int PayloadCapacity => _slotSize;
+
     /// <summary>Packets held.</summary>
     public int Depth => _count;
 
@@ -154,7 +160,7 @@ public sealed class JitterBuffer
         return reset ? JitterPush.AcceptedAfterReset : JitterPush.Accepted;
     }
 
-    /// <summary>Takes the next frame's packet into <paramref name="destination"/> (which must hold the max payload).</summary>
+    /// <summary>Takes the next frame's packet into <paramref name="destination"/> (which must hold <see cref="PayloadCapacity"/> bytes).</summary>
     public JitterPop Pop(Span<byte> destination)
     {
         if (!_playing)
