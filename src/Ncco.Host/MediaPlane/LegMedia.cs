@@ -74,8 +74,9 @@ internal sealed class LegMedia
         _sent = new short[legFrame];
         if (transport.SampleRate != MediaThread.SampleRate)
         {
-            _up = new Resampler(transport.SampleRate, MediaThread.SampleRate);
-            _down = new Resampler(MediaThread.SampleRate, transport.SampleRate);
+            // Sized for one 20 ms frame each way: an idle call should not carry 1,024-sample histories.
+            _up = new Resampler(transport.SampleRate, MediaThread.SampleRate, legFrame);
+            _down = new Resampler(MediaThread.SampleRate, transport.SampleRate, MediaThread.FrameSamples);
         }
         _detectAtLegRate = transport.SampleRate <= MediaThread.SampleRate;
         _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaThread.SampleRate);

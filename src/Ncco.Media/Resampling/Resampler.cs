@@ -29,7 +29,19 @@ public sealed class Resampler
     /// <summary>Creates a converter from <paramref name="inputRate"/> to <paramref name="outputRate"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate outside 1000–384000 Hz.</exception>
     public Resampler(int inputRate, int outputRate)
+        : this(inputRate, outputRate, DefaultBlockSamples)
     {
+    }
+
+    /// <summary>
+    /// Creates a converter whose input comes in blocks of about <paramref name="blockSamples"/> samples (a 20 ms frame of
+    /// a call: 160 at 8 kHz). Its history is sized for that block instead of for 1,024 samples, which matters with one
+    /// converter per direction per call; a larger block still works (the history grows once).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rate outside 1000–384000 Hz, or a block under 1 sample.</exception>
+    public Resampler(int inputRate, int outputRate, int blockSamples)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSamples, 1);
         if (inputRate is < 1000 or > 384000)
         {
             throw new ArgumentOutOfRangeException(nameof(inputRate), inputRate, "rate must be 1000–384000 Hz");
@@ -55,9 +67,11 @@ public sealed class Resampler
             _delay = center / _down;
             _startOffset = center % _down;
         }
-        _history = new float[_taps - 1 + 1024];
+        _history = new float[_taps - 1 + blockSamples];
         _phaseAccumulator = ((long)(_taps - 1) * _up) + _startOffset;
     }
+
+    private const int DefaultBlockSamples = 1024;
 
     /// <summary>
     /// A converter for another stream at the same rates: fresh state, sharing this one's filter (which is immutable).
@@ -76,7 +90,7 @@ public sealed class Resampler
         _coefficients = design._coefficients;
         _delay = design._delay;
         _startOffset = design._startOffset;
-        _history = new float[_taps - 1 + 1024];
+        _history = new float[_taps - 1 + DefaultBlockSamples];
         _phaseAccumulator = ((long)(_taps - 1) * _up) + _startOffset;
     }
 

@@ -8,12 +8,16 @@ namespace Ncco.Rtp.Jitter;
 /// within [min, max], raised by one frame on every underrun. A buffer that stays over-deep for a while sheds packets so
 /// latency does not creep: one at a time for a sender clock running fast or jitter that has calmed down, and in one
 /// cut the whole standing surplus of a live stream (the backlog of a stall). A new SSRC or a sequence jump
-/// restarts it. Storage is preallocated; push and pop do not allocate. Not thread-safe: callers serialise.
+/// restarts it. Payload storage is sized to the largest payload seen, not to <see cref="JitterBufferOptions.MaxPayloadSize"/>:
+/// a G.711 stream of 20 ms packets holds 32 × 160 bytes instead of 32 × 1,488 (the difference is most of an idle call's
+/// memory), and it grows (copying what is held) only when a larger payload first arrives, so a steady stream's push and
+/// pop do not allocate. Not thread-safe: callers serialise.
 /// </summary>
 public sealed class JitterBuffer
 {
     private readonly JitterBufferOptions _options;
-    private readonly byte[] _payloads;
+    private byte[] _payloads = [];
+    private int _slotSize; // bytes per slot in _payloads: the largest payload seen, rounded up
     private readonly Slot[] _slots;
     private bool _haveStream;
     private uint _ssrc;
@@ -36,13 +40,18 @@ public sealed class JitterBuffer
     {
         _options = options ?? new JitterBufferOptions();
         _options.Validate();
-        _payloads = new byte[_options.Capacity * _options.MaxPayloadSize];
         _slots = new Slot[_options.Capacity];
         _target = _options.InitialDepth;
     }
 
     /// <summary>Options in force.</summary>
     public JitterBufferOptions Options => _options;
+
+    /// <summary>
+    /// The largest payload <see cref="Pop"/> can currently return: the largest pushed so far (rounded up), at most
+    /// <see cref="JitterBufferOptions.MaxPayloadSize"/>. A destination this large is enough.
+    /// </summary>
+    public int PayloadCapacity => _slotSize;
 
     /// <summary>Packets held.</summary>
     public int Depth => _count;
@@ -71,6 +80,10 @@ public sealed class JitterBuffer
         if (payload.Length > _options.MaxPayloadSize)
         {
             return JitterPush.TooLarge;
+        }
+        if (payload.Length > _slotSize)
+        {
+            GrowSlots(payload.Length);
         }
         var reset = false;
         if (!_haveStream || ssrc != _ssrc)
@@ -140,14 +153,14 @@ public sealed class JitterBuffer
         slot.PayloadType = payloadType;
         slot.Marker = marker;
         slot.Length = payload.Length;
-        payload.CopyTo(_payloads.AsSpan((sequenceNumber % _options.Capacity) * _options.MaxPayloadSize));
+        payload.CopyTo(_payloads.AsSpan((sequenceNumber % _options.Capacity) * _slotSize));
         _count++;
         _accepted++;
         _excessArrivals++;
         return reset ? JitterPush.AcceptedAfterReset : JitterPush.Accepted;
     }
 
-    /// <summary>Takes the next frame's packet into <paramref name="destination"/> (which must hold the max payload).</summary>
+    /// <summary>Takes the next frame's packet into <paramref name="destination"/> (which must hold <see cref="PayloadCapacity"/> bytes).</summary>
     public JitterPop Pop(Span<byte> destination)
     {
         if (!_playing)
@@ -204,7 +217,7 @@ public sealed class JitterBuffer
         }
         slot.Used = false;
         _count--;
-        _payloads.AsSpan((sequence % _options.Capacity) * _options.MaxPayloadSize, slot.Length).CopyTo(destination);
+        _payloads.AsSpan((sequence % _options.Capacity) * _slotSize, slot.Length).CopyTo(destination);
         return new JitterPop(JitterPopKind.Packet, slot.Length, slot.PayloadType, sequence, slot.Timestamp, slot.Marker);
     }
 
@@ -220,7 +233,7 @@ public sealed class JitterBuffer
         {
             return default;
         }
-        return _payloads.AsSpan((_next % _options.Capacity) * _options.MaxPayloadSize, slot.Length);
+        return _payloads.AsSpan((_next % _options.Capacity) * _slotSize, slot.Length);
     }
 
     /// <summary>Forgets everything (e.g. after the session changes codec).</summary>
@@ -307,6 +320,22 @@ public sealed class JitterBuffer
             _target--;
             _calmPackets = 0;
         }
+    }
+
+    private void GrowSlots(int payloadLength)
+    {
+        // Rounded up to 32 bytes so a codec whose payloads vary a little (Opus VBR) settles after a growth or two.
+        var size = Math.Min(_options.MaxPayloadSize, (payloadLength + 31) & ~31);
+        var grown = new byte[_options.Capacity * size];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Used)
+            {
+                _payloads.AsSpan(i * _slotSize, _slots[i].Length).CopyTo(grown.AsSpan(i * size));
+            }
+        }
+        _payloads = grown;
+        _slotSize = size;
     }
 
     private struct Slot

@@ -38,11 +38,12 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly string _cname;
     private readonly int _eventClockRate;
 
+    private const int FixedHeaderSize = 12; // RFC 3550 5.1 without CSRCs or an extension, as Send writes it
+
     // Media-thread buffers, preallocated.
     private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
-    private readonly byte[] _encodeBuffer = new byte[RtpPacket.MaxDatagramSize];
-    private readonly byte[] _popBuffer;
-    private readonly short[] _pcm;
+    private byte[] _popBuffer = []; // as large as the jitter buffer's largest payload (see JitterBuffer.PayloadCapacity)
+    private short[] _pcm; // decoded samples waiting to be read: grows to the largest packet's samples (see Compact)
     private readonly short[] _lastFrame;
     private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
     private readonly byte[]? _receiveBuffer;
@@ -114,13 +115,12 @@ public sealed class RtpSession : IAsyncDisposable
                 throw new ArgumentException("RtcpInterval must be positive", nameof(options));
             }
             _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
-            _popBuffer = new byte[_jitter.Options.MaxPayloadSize];
             if (options.TelephoneEventClockRate is < 1000 or > 96000)
             {
                 throw new ArgumentException($"TelephoneEventClockRate {options.TelephoneEventClockRate} is not an RTP clock rate", nameof(options));
             }
             _eventClockRate = options.TelephoneEventClockRate ?? _codec.ClockRate;
-            _pcm = new short[(_codec.MaxSamplesFor(_jitter.Options.MaxPayloadSize) * 2) + (_codec.SamplesPerFrame * 2)];
+            _pcm = new short[_codec.SamplesPerFrame * 4];
             _lastFrame = new short[_codec.SamplesPerFrame];
             Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
             _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
@@ -261,6 +261,10 @@ public sealed class RtpSession : IAsyncDisposable
         {
             while (_pcmCount < frame.Length)
             {
+                if (_popBuffer.Length < _jitter.PayloadCapacity)
+                {
+                    _popBuffer = new byte[_jitter.PayloadCapacity];
+                }
                 var pop = _jitter.Pop(_popBuffer);
                 if (pop.Kind == JitterPopKind.Packet)
                 {
@@ -338,8 +342,10 @@ public sealed class RtpSession : IAsyncDisposable
         }
         else
         {
-            var length = _codec.Encode(frame, _encodeBuffer);
-            Send(remote, _talkspurtStart, _codec.PayloadType, _timestamp, _encodeBuffer.AsSpan(0, length));
+            // Encoded in place, after the fixed header: Send's header write leaves the payload where it is (one buffer
+            // per session instead of two).
+            var length = _codec.Encode(frame, _sendBuffer.AsSpan(FixedHeaderSize));
+            Send(remote, _talkspurtStart, _codec.PayloadType, _timestamp, _sendBuffer.AsSpan(FixedHeaderSize, length));
             _talkspurtStart = false;
         }
         _timestamp += (uint)_codec.TimestampUnitsPerFrame;
@@ -476,7 +482,16 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void Compact(int needed)
     {
-        if (_pcmStart + _pcmCount + needed > _pcm.Length)
+        if (_pcmCount + needed > _pcm.Length)
+        {
+            // Sized for a few of the usual frames rather than for the largest packet the jitter buffer admits (1,488
+            // samples of G.711 twice over, 6.6 KB a call), it grows once if the peer sends longer packets.
+            var grown = new short[Math.Max(_pcm.Length * 2, _pcmCount + needed)];
+            Array.Copy(_pcm, _pcmStart, grown, 0, _pcmCount);
+            _pcm = grown;
+            _pcmStart = 0;
+        }
+        else if (_pcmStart + _pcmCount + needed > _pcm.Length)
         {
             Array.Copy(_pcm, _pcmStart, _pcm, 0, _pcmCount);
             _pcmStart = 0;

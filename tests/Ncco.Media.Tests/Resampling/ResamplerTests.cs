@@ -63,6 +63,24 @@ public class ResamplerTests
     }
 
     [Fact]
+    public void A_converter_sized_for_a_block_gives_the_same_output_and_still_takes_larger_blocks()
+    {
+        var x = Signals.Sine(440, 8000, 8000);
+        var sized = new Resampler(8000, 16000, blockSamples: 160);
+        var standard = new Resampler(8000, 16000);
+        var a = new short[sized.MaxOutputFor(1000)];
+        var b = new short[standard.MaxOutputFor(1000)];
+        // 20 ms frames, then one block far larger than the size given (the history grows rather than failing).
+        foreach (var (start, length) in new[] { (0, 160), (160, 160), (320, 1000), (1320, 160) })
+        {
+            var n = sized.Process(x.AsSpan(start, length), a);
+            Assert.Equal(standard.Process(x.AsSpan(start, length), b), n);
+            Assert.Equal(b.AsSpan(0, n).ToArray(), a.AsSpan(0, n).ToArray());
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Resampler(8000, 16000, blockSamples: 0));
+    }
+
+    [Fact]
     public void A_new_stream_shares_the_filter_but_not_the_state()
     {
         var x = Signals.Sine(440, 22050, 22050);

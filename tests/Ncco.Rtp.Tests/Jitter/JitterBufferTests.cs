@@ -69,6 +69,29 @@ public sealed class JitterBufferTests
     }
 
     [Fact]
+    public void A_larger_payload_grows_the_storage_without_corrupting_packets_already_held()
+    {
+        var buffer = new JitterBuffer(new JitterBufferOptions { InitialDepth = 4, MaxDepth = 8 });
+        byte[] Payload(int sequence, int length) => Enumerable.Range(0, length).Select(i => (byte)(sequence * 31 + i)).ToArray();
+        // Three small packets are held when a larger one arrives (storage grows and must carry them over), then a
+        // payload of the full 1,488-byte maximum, then one over it (refused, not truncated).
+        var lengths = new[] { 2, 160, 160, 400, 1488 };
+        for (var s = 0; s < lengths.Length; s++)
+        {
+            Assert.NotEqual(JitterPush.TooLarge, buffer.Push(Payload(s, lengths[s]), (ushort)s, (uint)(s * Frame), 1, 0, false, 0));
+        }
+        Assert.Equal(JitterPush.TooLarge, buffer.Push(new byte[1489], 5, 5 * Frame, 1, 0, false, 0));
+        var output = new byte[1488];
+        for (var s = 0; s < lengths.Length; s++)
+        {
+            var pop = buffer.Pop(output);
+            Assert.Equal(JitterPopKind.Packet, pop.Kind);
+            Assert.Equal(s, pop.SequenceNumber);
+            Assert.Equal(Payload(s, lengths[s]), output.AsSpan(0, pop.PayloadLength).ToArray());
+        }
+    }
+
+    [Fact]
     public void Reordered_packets_are_played_in_sequence()
     {
         var h = new Harness();

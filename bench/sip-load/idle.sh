@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Memory per idle call: N established SIP calls that are answered and idle (the NCCO waits in a long `wait`, no prompt
+# plays, SIPp sends no media), measured as the growth of the host process over its own baseline.
+#   per build: start the host; 20 short warm-up calls (JIT, pools, first-use caches); baseline = RSS and managed heap
+#   after a full blocking GC (dotnet-gcdump forces one); SIPp places N/2 calls at RATE cps and holds them; once
+#   ncco_calls_active reaches N/2 (and SETTLE seconds more), the same measurement; then N/2 more and again. Reported per
+#   call: over the baseline ((N - baseline) / N) and for the second half only ((N - N/2) / (N/2): the cost of one more
+#   idle call, without one-time costs such as code first run by a call).
+# Builds are measured one after the other in one run (ROUNDS times, alternating), so their ratio is meaningful on a
+# shared machine even when the absolute figures move with the load.
+# Usage: [BUILDS="before=/tmp/before/Ncco.Cli.dll after=src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"] [CALLS=1000]
+#        [RATE=100] [ROUNDS=1] [MEDIA=1] [GCDUMP=/path/to/dotnet-gcdump] [TYPES=1] bench/sip-load/idle.sh
+#   Without BUILDS: this tree's src/Ncco.Cli, built in Release. TYPES=1 prints the 25 largest growths by managed type.
+# Needs: sipp, python3, dotnet-gcdump (`dotnet tool install dotnet-gcdump --tool-path DIR`), the .NET SDK.
+# Loopback only; the run is bounded in calls and time; every process is stopped on exit.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+root=$PWD
+here=$root/bench/sip-load
+CALLS=${CALLS:-1000}
+RATE=${RATE:-100}
+ROUNDS=${ROUNDS:-1}
+SETTLE=${SETTLE:-5}
+SIP_PORT=${SIP_PORT:-25260}
+HTTP_PORT=${HTTP_PORT:-28280}
+HOOK_PORT=${HOOK_PORT:-28290}
+SIPP_PORT=${SIPP_PORT:-25270}
+SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-41000}
+HOST_ARGS=${HOST_ARGS:-}
+GCDUMP=${GCDUMP:-$(command -v dotnet-gcdump || echo /tmp/dtools/dotnet-gcdump)}
+source "$root/bench/lib/processes.sh" sip-idle
+for tool in sipp python3 "$GCDUMP"; do command -v "$tool" >/dev/null || { echo "needs $tool"; exit 1; }; done
+
+if [[ -z ${BUILDS:-} ]]; then
+  echo "== build (Release)"
+  dotnet build src/Ncco.Cli -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+  BUILDS="this=$root/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
+fi
+
+# The application: answer, then wait (up to two hours) — an established call with nothing to play or detect.
+echo '[{"action":"wait","timeout":7200}]' >"$work/ncco.json"
+NCCO_FILE="$work/ncco.json" python3 "$here/webhooks.py" "$HOOK_PORT" 2>"$work/webhooks.log" & pids+=($!)   # SIPp being stopped breaks pipes: not news
+
+# MEDIA=1: each idle call also streams G.711 µ-law to the host, 50 packets a second (a phone whose user listens), so
+# the jitter buffer and decoder hold what a live call holds. Without it SIPp sends no RTP.
+scenario=$here/uac-setup.xml
+if [[ -n ${MEDIA:-} ]]; then
+  python3 - "$work/idle.wav" <<'PY'
+import math, struct, sys, wave
+# 1 s of a quiet 200 Hz tone as µ-law (WAVE format 7), written by hand: the wave module only writes PCM.
+def ulaw(x):
+    s = 0x80 if x < 0 else 0; x = min(abs(x), 32635) + 132; e = 7
+    while e > 0 and not (x & (0x4000 >> (7 - e))): e -= 1
+    return ~(s | (e << 4) | ((x >> (e + 3)) & 0x0F)) & 0xFF
+data = bytes(ulaw(int(300 * math.sin(2 * math.pi * 200 * i / 8000))) for i in range(8000))
+fmt = struct.pack("<HHIIHH", 7, 1, 8000, 8000, 1, 8)
+with open(sys.argv[1], "wb") as f:
+    f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
+    f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data)
+PY
+  sed "s|@IDLE_AUDIO@|$work/idle.wav|" "$here/uac-idle-media.xml" >"$work/uac-idle-media.xml"
+  scenario=$work/uac-idle-media.xml
+fi
+
+{ echo SEQUENTIAL; for i in $(seq 1 100); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
+sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
+
+metric() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null | awk -v m="$1" '$1 == m {v = $2} END {print v + 0}'; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+measure() { # pid name -> "rss_kb heap_bytes"; the gcdump forces a full blocking GC first
+  "$GCDUMP" collect -p "$1" -o "$work/$2.gcdump" >/dev/null 2>&1 || { echo "gcdump failed" >&2; return 1; }
+  "$GCDUMP" report "$work/$2.gcdump" >"$work/$2.types" 2>/dev/null || true
+  sleep 1
+  local heap
+  heap=$(awk '/GC Heap bytes/ {gsub(",", "", $1); print $1; exit}' "$work/$2.types")
+  echo "$(rss_kb "$1") $heap"
+}
+
+run_build() { # name dll
+  local name=$1 dll=$2 data="$work/data-$1-$RANDOM" server
+  dotnet "$dll" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$data" \
+    --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
+    --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=30000 --Ncco:Sip:RtpPortLast=39999 \
+    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
+    --Logging:LogLevel:Default=Warning $HOST_ARGS >"$work/host-$name.log" 2>&1 & server=$!; pids+=($server)
+  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1 && break; sleep 0.5; done
+  local demo=d3e40000-0000-4000-8000-000000000001
+  for _ in $(seq 1 20); do
+    curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
+      -d "{\"name\":\"sip idle\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
+      >/dev/null && break
+    sleep 0.5
+  done
+  # Warm-up: 20 calls of 1 s, then wait for them to end.
+  ( cd "$work" && timeout -k 5 60 sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo -sf "$here/uac-setup.xml" \
+      -r 10 -m 20 -l 20 -d 1000 -timeout 60s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/warm-$name.out" 2>&1 ) || true
+  for _ in $(seq 1 60); do [[ $(metric ncco_calls_active) == 0 ]] && break; sleep 0.5; done
+  sleep 2
+  read -r rss0 heap0 < <(measure "$server" "$name-base")
+  # The idle calls, in two batches of CALLS/2 (each from its own SIPp, held for an hour; the run stops them long before):
+  # measured after each, so the second batch's growth is the cost of one more idle call without the one-time costs
+  # that the first calls still bring (code first run and tiered up, pools and tables sized up, pages of the
+  # assemblies touched).
+  local half=$((CALLS / 2)) sipps=() batch rss=("$rss0") heap=("$heap0") counts=(0)
+  for batch in 1 2; do
+    ( cd "$work" && exec timeout -k 5 900 sipp -i 127.0.0.1 -p $((SIPP_PORT + batch)) -mp $((SIPP_MEDIA_PORT + batch * 4000)) -nostdin -s demo -sf "$scenario" \
+        -r "$RATE" -m "$half" -l "$half" -d 3600000 -timeout 900s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/idle-$name-$batch.out" 2>&1 ) & sipps+=($!); pids+=($!)
+    local active=0 deadline=$((SECONDS + half / RATE + 120))
+    while (( SECONDS < deadline )); do
+      active=$(metric ncco_calls_active); [[ ${active:-0} -ge $((half * batch)) ]] && break; sleep 1
+    done
+    sleep "$SETTLE"
+    counts+=("$(metric ncco_calls_active)")
+    read -r r h < <(measure "$server" "$name-idle$batch")
+    rss+=("$r"); heap+=("$h")
+  done
+  cp "$work/$name-idle2.types" "$work/$name-idle.types"
+  local n=${counts[2]}
+  python3 - "$name" "${counts[@]}" "${rss[@]}" "${heap[@]}" <<'PY'
+import sys
+name = sys.argv[1]
+n0, n1, n2, r0, r1, r2, h0, h1, h2 = map(int, sys.argv[2:])
+over = lambda a, b, k: f"{(b - a) / k / max(n2 - n0, 1):,.1f}"
+step = lambda a, b, k: f"{(b - a) / k / max(n2 - n1, 1):,.1f}"
+print(f"| {name} | {n2} | {r0/1024:,.1f} | {r2/1024:,.1f} | {over(r0, r2, 1)} | {step(r1, r2, 1)} | {h0/2**20:,.1f} | {h2/2**20:,.1f} | {over(h0, h2, 1024)} | {step(h1, h2, 1024)} |")
+PY
+  if [[ -n ${TYPES:-} ]]; then
+    python3 - "$work/$name-base.types" "$work/$name-idle.types" "$n" <<'PY' >&2
+import re, sys
+def load(p):
+    d = {}
+    for line in open(p):
+        m = re.match(r"\s*([\d,]+)\s+([\d,]+)\s+(.*)$", line)
+        if m: d[m.group(3).strip()] = d.get(m.group(3).strip(), 0) + int(m.group(1).replace(",", "")) * int(m.group(2).replace(",", ""))
+    return d
+a, b, n = load(sys.argv[1]), load(sys.argv[2]), max(int(sys.argv[3]), 1)
+rows = sorted(((b.get(k, 0) - a.get(k, 0), k) for k in set(a) | set(b)), reverse=True)[:25]
+for delta, k in rows: print(f"    {delta / n:10,.0f} B/call  {k[:150]}")
+PY
+  fi
+  # PAUSE=seconds keeps the calls up after the measurement (to look at the process, e.g. with dotnet-dump).
+  [[ -n ${PAUSE:-} ]] && { echo "  host pid $server, calls up for ${PAUSE}s" >&2; sleep "$PAUSE"; }
+  kill "${sipps[@]}" 2>/dev/null || true; kill "$server" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$server" 2>/dev/null || true
+  sleep 2
+}
+
+echo "== $CALLS idle calls at $RATE cps${MEDIA:+, each streaming G.711 to the host}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| build | idle calls | RSS base MiB | RSS idle MiB | RSS KB/call over base | RSS KB/call, 2nd half | heap base MiB | heap idle MiB | heap KB/call over base | heap KB/call, 2nd half |"
+echo "| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
+for _ in $(seq 1 "$ROUNDS"); do
+  for b in $BUILDS; do run_build "${b%%=*}" "${b#*=}"; done
+done
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
