@@ -54,7 +54,8 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
             {
                 return;
             }
-            if (membership.Incarnation == 0) continue;
+            // Only a node that has itself reached the database for DeadAfter judges others dead (see ConnectedFor).
+            if (membership.Incarnation == 0 || !membership.ConnectedFor(options.Value.DeadAfter)) continue;
             try
             {
                 await SweepAsync(stoppingToken).ConfigureAwait(false);

@@ -60,6 +60,20 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     public long Heartbeats => Interlocked.Read(ref _heartbeats);
 
     private long _heartbeats;
+    private long _connectedSince;
+
+    /// <summary>
+    /// Whether this node has reached the database without a failed heartbeat for at least <paramref name="span"/> (since
+    /// it registered, or since its first heartbeat after a failure). The sweep of dead nodes waits for
+    /// <see cref="ClusterOptions.DeadAfter"/> of it: after an outage of the database itself every node's heartbeat is
+    /// stale at once, and the first node back would otherwise take the others — alive, their calls running — for dead
+    /// before their next heartbeat got through.
+    /// </summary>
+    public bool ConnectedFor(TimeSpan span)
+    {
+        var since = Interlocked.Read(ref _connectedSince);
+        return since != 0 && _time.GetElapsedTime(since) >= span;
+    }
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -80,6 +94,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             register.Text("url", url);
             Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
+        Interlocked.Exchange(ref _connectedSince, _time.GetTimestamp());
         _logger.LogInformation("Cluster: node {NodeId} joined as incarnation {Incarnation} at {InternalUrl}", NodeId, Incarnation, url);
         _loop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
     }
@@ -175,6 +190,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                 if (await BeatAsync(linked.Token).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref _heartbeats);
+                    Interlocked.CompareExchange(ref _connectedSince, _time.GetTimestamp(), 0);
                     if (!_admission.TakesNewCalls)
                     {
                         _admission.Resume();
@@ -194,6 +210,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                     _logger.LogError(e, "Cluster: node {NodeId} cannot reach the database; it takes no new calls until it can", NodeId);
                 }
                 _admission.Suspend("it cannot reach the cluster's database");
+                Interlocked.Exchange(ref _connectedSince, 0);
             }
         }
     }

@@ -121,4 +121,53 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
         Assert.Equal(0, sweeper.Ended);
     }
+
+    [Fact]
+    public async Task After_an_outage_of_the_database_itself_the_first_node_back_does_not_take_the_others_for_dead()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var port = new NpgsqlConnectionStringBuilder(database).Port;
+        await using var cutA = new TcpCutter(new IPEndPoint(IPAddress.Loopback, port));
+        await using var cutB = new TcpCutter(new IPEndPoint(IPAddress.Loopback, port));
+        // DeadAfter 3 s (heartbeat 100 ms): room to bring the nodes back one after the other, well within it.
+        var deadAfter = TimeSpan.FromSeconds(3);
+        void Slow(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Configuration["Ncco:Cluster:DeadAfter"] = deadAfter.ToString();
+        await using var a = await ClusterNode.StartAsync(new NpgsqlConnectionStringBuilder(database) { Port = cutA.Port }.ToString(), "node-a", null, configure: Slow);
+        await using var b = await ClusterNode.StartAsync(new NpgsqlConnectionStringBuilder(database) { Port = cutB.Port }.ToString(), "node-b", null, configure: Slow);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO calls (uuid, application_id, conversation_uuid, direction, status, to_type, to_key, to_value, created_at, owner_node)
+            VALUES ('live-a', 'app', 'conv-a', 'inbound', 'answered', 'phone', '', '1', 0, 'node-a')
+            """, connection))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        async Task<bool> EndedAsync()
+        {
+            await using var read = new NpgsqlCommand("SELECT end_time IS NOT NULL FROM calls WHERE uuid = 'live-a'", connection);
+            return (bool)(await read.ExecuteScalarAsync())!;
+        }
+        var sweeper = b.Services.GetRequiredService<DeadNodeSweeper>();
+        var membershipB = b.Services.GetRequiredService<PostgresMembership>();
+
+        // The database is out of reach of both nodes for longer than DeadAfter; node B gets it back a second before A.
+        cutA.Cut();
+        cutB.Cut();
+        await Task.Delay(deadAfter + TimeSpan.FromSeconds(1));
+        cutB.Restore();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        cutA.Restore();
+
+        // B judges nobody until it has itself been connected for DeadAfter; by then A's heartbeat is back.
+        await Eventually.ReturnsAsync(() => Task.FromResult(membershipB.ConnectedFor(deadAfter + TimeSpan.FromSeconds(1))), ok => ok,
+            "node B connected again for DeadAfter and a second", TimeSpan.FromSeconds(20));
+        Assert.False(await EndedAsync(), "node A's live leg was ended by node B after the database came back");
+        Assert.Equal(0, sweeper.Ended);
+
+        // A node that really stays away is still swept.
+        cutA.Cut();
+        await Eventually.ReturnsAsync(EndedAsync, ended => ended, "node A's leg ended once A is dead", TimeSpan.FromSeconds(20));
+        Assert.Equal(1, sweeper.Ended);
+    }
 }
