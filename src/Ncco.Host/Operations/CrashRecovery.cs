@@ -156,10 +156,17 @@ public sealed class CrashRecovery : IHostedLifecycleService
             foreach (var taking in Directory.EnumerateFiles(_recordings.Directory, "*" + TakingSuffix(_recordings.NodeId)).ToList())
             {
                 var claimPath = taking[..^TakingSuffix(_recordings.NodeId).Length];
-                var claim = RecordingClaim.Parse(await File.ReadAllBytesAsync(taking, cancellationToken).ConfigureAwait(false));
-                if (claim is null) continue;
-                await File.WriteAllBytesAsync(taking, (claim with { Node = _recordings.NodeId }).ToUtf8(), cancellationToken).ConfigureAwait(false);
-                File.Move(taking, claimPath);
+                try
+                {
+                    var claim = RecordingClaim.Parse(await File.ReadAllBytesAsync(taking, cancellationToken).ConfigureAwait(false));
+                    if (claim is null) continue;
+                    await File.WriteAllBytesAsync(taking, (claim with { Node = _recordings.NodeId }).ToUtf8(), cancellationToken).ConfigureAwait(false);
+                    File.Move(taking, claimPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _logger.LogWarning(e, "The take-over of recording claim {Path} this node began could not be finished; it is left in place", taking);
+                }
             }
         }
         foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
@@ -167,7 +174,15 @@ public sealed class CrashRecovery : IHostedLifecycleService
             var path = partial[..^".partial.wav".Length];
             var fileId = Path.GetFileNameWithoutExtension(path);
             var claimPath = RecordingStore.ClaimPath(path);
-            var claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            RecordingClaim? claim;
+            try
+            {
+                claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // taken (renamed) by a live node adopting it as we read it
+            }
             if (claim is null || !Guid.TryParse(fileId, out _))
             {
                 // In a cluster an unreadable claim may be one another node is writing this instant: never warn about it.
