@@ -54,8 +54,7 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
             {
                 return;
             }
-            // Only a node that has itself reached the database for DeadAfter judges others dead (see ConnectedFor).
-            if (membership.Incarnation == 0 || !membership.ConnectedFor(options.Value.DeadAfter)) continue;
+            if (membership.Incarnation == 0) continue;
             try
             {
                 await SweepAsync(stoppingToken).ConfigureAwait(false);

@@ -9,12 +9,9 @@ namespace Ncco.Host.Postgres.Cluster;
 /// <summary>
 /// <see cref="ILegOwnerDirectory"/> on the shared database: a leg's owner is the node its call row names
 /// (<c>owner_node</c>), alive while that node's heartbeat is fresh. With the SQLite store it knows no owners, so every
-/// leg is handled by the node asked. A node that has not itself reached the database for
-/// <see cref="ClusterOptions.DeadAfter"/> (just back from an outage of the database, when every heartbeat is stale at
-/// once) judges no owner dead: it forwards to the owner, whose refused connection answers as fast if it really is.
+/// leg is handled by the node asked.
 /// </summary>
-public sealed class PostgresLegOwnerDirectory(IServiceProvider services, PostgresMembership membership, IOptions<NccoHostOptions> host,
-    IOptions<ClusterOptions> cluster) : ILegOwnerDirectory
+public sealed class PostgresLegOwnerDirectory(IServiceProvider services, PostgresMembership membership, IOptions<NccoHostOptions> host) : ILegOwnerDirectory
 {
     private readonly bool _shared = host.Value.Store.Provider == StoreProvider.Postgres;
 
@@ -27,7 +24,7 @@ public sealed class PostgresLegOwnerDirectory(IServiceProvider services, Postgre
         if (!_shared) return null;
         var member = await membership.OwnerOfAsync(uuid, cancellationToken).ConfigureAwait(false);
         return member is null ? null
-            : new LegOwner(member.NodeId, member.InternalUrl, member.IsAlive || !membership.ConnectedFor(cluster.Value.DeadAfter), member.NodeId == membership.NodeId, member.HeartbeatAt);
+            : new LegOwner(member.NodeId, member.InternalUrl, member.IsAlive, member.NodeId == membership.NodeId, member.HeartbeatAt);
     }
 
     /// <inheritdoc />

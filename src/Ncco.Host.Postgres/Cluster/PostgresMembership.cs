@@ -60,26 +60,6 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     public long Heartbeats => Interlocked.Read(ref _heartbeats);
 
     private long _heartbeats;
-    private long _connectedSince;
-
-    private long _failingSince;
-
-    /// <summary>
-    /// Whether this node may judge other nodes dead: false until it has reached the database for <paramref name="span"/>
-    /// since it registered or since it came back from an outage of its own of at least half
-    /// <see cref="ClusterOptions.DeadAfter"/>, and false during such an outage. The sweep of dead nodes and the forwarding
-    /// of REST operations wait for <see cref="ClusterOptions.DeadAfter"/> of it: after an outage of the database itself
-    /// every node's heartbeat is stale at once, and the first node back would otherwise take the others — alive, their
-    /// calls running — for dead before their next heartbeat got through. A shorter blip (a heartbeat that timed out on a
-    /// loaded machine) cannot have made anyone look dead, so it does not hold judgement back.
-    /// </summary>
-    public bool ConnectedFor(TimeSpan span)
-    {
-        var failing = Interlocked.Read(ref _failingSince);
-        if (failing != 0 && _time.GetElapsedTime(failing) >= _options.DeadAfter / 2) return false;
-        var since = Interlocked.Read(ref _connectedSince);
-        return since != 0 && _time.GetElapsedTime(since) >= span;
-    }
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -100,7 +80,6 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             register.Text("url", url);
             Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        Interlocked.Exchange(ref _connectedSince, _time.GetTimestamp());
         _logger.LogInformation("Cluster: node {NodeId} joined as incarnation {Incarnation} at {InternalUrl}", NodeId, Incarnation, url);
         _loop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
     }
@@ -196,8 +175,6 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                 if (await BeatAsync(linked.Token).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref _heartbeats);
-                    var failing = Interlocked.Exchange(ref _failingSince, 0);
-                    if (failing != 0 && _time.GetElapsedTime(failing) >= _options.DeadAfter / 2) Interlocked.Exchange(ref _connectedSince, _time.GetTimestamp());
                     if (!_admission.TakesNewCalls)
                     {
                         _admission.Resume();
@@ -217,7 +194,6 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                     _logger.LogError(e, "Cluster: node {NodeId} cannot reach the database; it takes no new calls until it can", NodeId);
                 }
                 _admission.Suspend("it cannot reach the cluster's database");
-                Interlocked.CompareExchange(ref _failingSince, _time.GetTimestamp(), 0);
             }
         }
     }
