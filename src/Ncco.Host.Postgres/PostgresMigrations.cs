@@ -119,5 +119,9 @@ internal static class PostgresMigrations
             );
             CREATE INDEX outbound_call_starts_by_time ON outbound_call_starts (at);
             """),
+        (9, """
+            ALTER TABLE sip_bindings ADD COLUMN path TEXT NOT NULL DEFAULT '[]';
+            CREATE INDEX sip_bindings_by_user ON sip_bindings (username);
+            """),
     ];
 }

@@ -4,6 +4,7 @@ using Ncco.Host.Applications;
 using Ncco.Host.Calls;
 using Ncco.Host.Cluster;
 using Ncco.Host.Configuration;
+using Ncco.Host.Operations;
 using Ncco.Host.Persistence;
 using Npgsql;
 
@@ -108,9 +109,45 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
                 if (await EndAsync(leg, node, lastSeen, cancellationToken).ConfigureAwait(false)) ended++;
             }
         }
+        await AdoptRecordingsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _ended, ended);
         return ended;
+    }
+
+    /// <summary>
+    /// Under the sweep's lock: adopts the partial recordings dead nodes left on the shared recordings folder (at most
+    /// <see cref="Batch"/> per node and round), so a finished part of a dead node's recording is downloadable, and
+    /// announced, without waiting for that node id to start again. The claim files decide who adopts each one (see
+    /// <see cref="CrashRecovery.AdoptRecordingsOfDeadNodeAsync"/>), so a restart of the dead node racing this never
+    /// adopts a recording twice.
+    /// </summary>
+    private async Task AdoptRecordingsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var dead = new List<(string Node, DateTimeOffset LastSeen)>();
+        await using (var find = new NpgsqlCommand("""
+            SELECT node_id, CASE WHEN heartbeat_at = 'epoch' THEN clock_timestamp() ELSE heartbeat_at END
+            FROM cluster_nodes WHERE node_id <> @me AND clock_timestamp() - heartbeat_at >= @dead
+            """, connection, transaction))
+        {
+            find.Text("me", membership.NodeId);
+            find.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = options.Value.DeadAfter });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) dead.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        var recovery = services.GetRequiredService<CrashRecovery>();
+        foreach (var (node, lastSeen) in dead)
+        {
+            try
+            {
+                var adopted = await recovery.AdoptRecordingsOfDeadNodeAsync(node, lastSeen, Batch, cancellationToken).ConfigureAwait(false);
+                if (adopted > 0) logger.LogWarning("Cluster: adopted {Count} partial recording(s) of dead node {NodeId}", adopted, node);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Cluster: the partial recordings of dead node {NodeId} could not be adopted this round", node);
+            }
+        }
     }
 
     private async Task<bool> EndAsync(CallRecord leg, string node, DateTimeOffset lastSeen, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ namespace Ncco.Host.Operations;
 /// partial file without a claim cannot be attributed to anyone and is left in place with a warning; one whose
 /// application was deleted is removed. On a recordings folder shared by a cluster (<c>Ncco:Recordings:Directory</c>)
 /// only the partial recordings whose claim names this node id are touched: the others are being written by live nodes,
-/// or wait for their own node's restart.</item>
+/// or are adopted by a live node once their node is dead (<see cref="AdoptRecordingsOfDeadNodeAsync"/>, called by the
+/// cluster's sweep of dead nodes).</item>
 /// </list>
 /// The store is corrected before the host serves anything; webhooks go out in the background once the server listens
 /// (the application may be slow or down, and a <c>recording_url</c> names the address the host actually serves on, not
@@ -84,23 +85,7 @@ public sealed class CrashRecovery : IHostedLifecycleService
         // Only now: the VMs (and the URLs their payloads carry) are made once the server's addresses are known.
         var sends = _sends.ToList();
         _sends.Clear();
-        if (sends.Count == 0) return Task.CompletedTask;
-        var token = _stopping.Token;
-        _webhooks = Task.Run(async () =>
-        {
-            foreach (var send in sends)
-            {
-                if (token.IsCancellationRequested) return;
-                try
-                {
-                    await send(token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _logger.LogWarning(e, "A crash-recovery webhook could not be sent");
-                }
-            }
-        }, CancellationToken.None);
+        if (sends.Count > 0) QueueWebhooks(sends);
         return Task.CompletedTask;
     }
 
@@ -165,12 +150,39 @@ public sealed class CrashRecovery : IHostedLifecycleService
             var owner = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
             if (owner is null ? _recordings.NodeId is null : _recordings.IsMine(owner)) TryDelete(leftover);
         }
+        if (_recordings.NodeId is not null)
+        {
+            // A take-over this node id began and did not finish (it crashed between the two renames): the claim is ours.
+            foreach (var taking in Directory.EnumerateFiles(_recordings.Directory, "*" + TakingSuffix(_recordings.NodeId)).ToList())
+            {
+                var claimPath = taking[..^TakingSuffix(_recordings.NodeId).Length];
+                try
+                {
+                    var claim = RecordingClaim.Parse(await File.ReadAllBytesAsync(taking, cancellationToken).ConfigureAwait(false));
+                    if (claim is null) continue;
+                    await File.WriteAllBytesAsync(taking, (claim with { Node = _recordings.NodeId }).ToUtf8(), cancellationToken).ConfigureAwait(false);
+                    File.Move(taking, claimPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _logger.LogWarning(e, "The take-over of recording claim {Path} this node began could not be finished; it is left in place", taking);
+                }
+            }
+        }
         foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
         {
             var path = partial[..^".partial.wav".Length];
             var fileId = Path.GetFileNameWithoutExtension(path);
             var claimPath = RecordingStore.ClaimPath(path);
-            var claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            RecordingClaim? claim;
+            try
+            {
+                claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // taken (renamed) by a live node adopting it as we read it
+            }
             if (claim is null || !Guid.TryParse(fileId, out _))
             {
                 // In a cluster an unreadable claim may be one another node is writing this instant: never warn about it.
@@ -179,61 +191,189 @@ public sealed class CrashRecovery : IHostedLifecycleService
             }
             if (!_recordings.IsMine(claim))
             {
-                // Another node's recording on a shared folder: live, or that node's own crash recovery adopts it.
+                // Another node's recording on a shared folder: live, or adopted by a live node once that node is dead.
                 continue;
             }
-            var app = await _applications.FindAsync(claim.ApplicationId, cancellationToken).ConfigureAwait(false);
-            if (app is null)
+            if (_recordings.NodeId is not null && await TakeOverAsync(partial, claimPath, claim.Node, cancellationToken).ConfigureAwait(false) is null)
             {
-                _logger.LogWarning("Partial recording {FileId} belonged to application {ApplicationId}, which no longer exists; it is deleted", fileId, claim.ApplicationId);
-                TryDelete(partial);
-                TryDelete(claimPath);
+                // A live node adopted it as this node id was dead, and got there first.
                 continue;
             }
-            var claimed = claim.EventUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-                ? new WebhookTarget(uri, string.Equals(claim.EventMethod, "GET", StringComparison.OrdinalIgnoreCase) ? Model.WebhookMethod.Get : Model.WebhookMethod.Post)
-                : null;
-            var adopted = TryFinalise(partial, Path.Combine(_recordings.Directory, fileId + ".wav"), out var duration, out var why);
-            Func<NccoVm, WebhookPayload> payloadFor;
-            if (adopted)
+            switch (await AdoptAsync(partial, fileId, claimPath, claim, sends, "the previous run", cancellationToken).ConfigureAwait(false))
             {
-                var row = await _recordings.CompleteAsync(fileId, claim.Owner, RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
-                var end = claim.StartedAt + duration;
-                var now = _time.GetUtcNow();
-                payloadFor = vm => new RecordEvent
-                {
-                    StartTime = PayloadJson.Timestamp(claim.StartedAt),
-                    EndTime = PayloadJson.Timestamp(end),
-                    RecordingUrl = vm.Application.FilesBaseUrl + fileId,
-                    Size = row.SizeBytes,
-                    RecordingUuid = Guid.NewGuid().ToString("D"),
-                    ConversationUuid = claim.ConversationUuid,
-                    Timestamp = PayloadJson.Timestamp(now),
-                };
-                RecordingsAdopted++;
-                _logger.LogWarning("Partial recording {FileId} left by the previous run was adopted ({Seconds:F1} s of audio)", fileId, duration.TotalSeconds);
+                case true: RecordingsAdopted++; break;
+                case false: RecordingsFailed++; break;
             }
-            else
+        }
+    }
+
+    /// <summary>Partial recordings of dead nodes this node adopted (<see cref="AdoptRecordingsOfDeadNodeAsync"/>).</summary>
+    public int RecordingsTakenOver => Volatile.Read(ref _takenOver);
+
+    private int _takenOver;
+    private readonly Lock _webhookGate = new();
+
+    /// <summary>
+    /// Adopts the partial recordings a dead cluster node left on the shared folder (<c>Ncco:Recordings:Directory</c>)
+    /// without waiting for that node id to start again: each recording whose claim names <paramref name="deadNode"/> and
+    /// that started before <paramref name="lastSeen"/> (its last heartbeat: a recording started later belongs to a new
+    /// incarnation) is finalised, registered and announced with its record event exactly as the node's own crash recovery
+    /// would. Returns how many this node adopted (at most <paramref name="max"/>).
+    /// </summary>
+    /// <remarks>
+    /// <b>One adopter.</b> Every adoption — this one and a node's own crash recovery — first takes the claim by renaming its
+    /// file to a name carrying the adopter's node id (an atomic rename on one file system, NFS included: exactly one
+    /// renamer wins), rewrites it to name the adopter and renames it back. A loser finds the claim gone, or naming someone
+    /// else, and leaves the recording alone; an adopter that dies mid-way leaves a claim naming itself, which its own
+    /// restart (or, once it is dead, another live node) adopts.
+    /// </remarks>
+    public async Task<int> AdoptRecordingsOfDeadNodeAsync(string deadNode, DateTimeOffset lastSeen, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deadNode);
+        if (_recordings.NodeId is null || deadNode == _recordings.NodeId || !Directory.Exists(_recordings.Directory)) return 0;
+        var sends = new List<Func<CancellationToken, Task>>();
+        var adopted = 0;
+        foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
+        {
+            if (adopted >= max) break;
+            var path = partial[..^".partial.wav".Length];
+            var fileId = Path.GetFileNameWithoutExtension(path);
+            var claimPath = RecordingStore.ClaimPath(path);
+            RecordingClaim? claim;
+            try
             {
-                var failed = new ErrorEvent
-                {
-                    Reason = "Recording failed: the host stopped before the recording was finished and its partial file " + why,
-                    ConversationUuid = claim.ConversationUuid,
-                    Uuid = claim.LegUuid,
-                    Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
-                };
-                payloadFor = _ => failed;
-                RecordingsFailed++;
-                _logger.LogWarning("Partial recording {FileId} left by the previous run is reported failed: its file {Why}", fileId, why);
+                claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
             }
+            catch (IOException)
+            {
+                continue; // taken (renamed) by another adopter as we read it
+            }
+            if (claim is null || claim.Node != deadNode || claim.StartedAt > lastSeen || !Guid.TryParse(fileId, out _)) continue;
+            if (await TakeOverAsync(partial, claimPath, deadNode, cancellationToken).ConfigureAwait(false) is not { } mine) continue;
+            var done = await AdoptAsync(partial, fileId, claimPath, mine, sends, "dead node " + deadNode, cancellationToken).ConfigureAwait(false);
+            if (done is not null)
+            {
+                adopted++;
+                Interlocked.Increment(ref _takenOver);
+            }
+        }
+        if (sends.Count > 0) QueueWebhooks(sends);
+        return adopted;
+    }
+
+    private void QueueWebhooks(List<Func<CancellationToken, Task>> sends)
+    {
+        var token = _stopping.Token;
+        lock (_webhookGate)
+        {
+            var previous = _webhooks;
+            _webhooks = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                foreach (var send in sends)
+                {
+                    if (token.IsCancellationRequested) return;
+                    try
+                    {
+                        await send(token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _logger.LogWarning(e, "A webhook for an adopted recording could not be sent");
+                    }
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    private static string TakingSuffix(string node) => "." + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(node)) + ".taking";
+
+    /// <summary>
+    /// Takes the claim at <paramref name="claimPath"/> for this node (see <see cref="AdoptRecordingsOfDeadNodeAsync"/>):
+    /// the claim, now naming this node, when this node won it and the partial file is still there; else null.
+    /// </summary>
+    private async Task<RecordingClaim?> TakeOverAsync(string partial, string claimPath, string? expectedNode, CancellationToken cancellationToken)
+    {
+        var me = _recordings.NodeId!;
+        var taking = claimPath + TakingSuffix(me);
+        try
+        {
+            File.Move(claimPath, taking);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // another adopter renamed it first, or it was finished and dropped
+        }
+        var claim = RecordingClaim.Parse(await File.ReadAllBytesAsync(taking, cancellationToken).ConfigureAwait(false));
+        if (claim is null || claim.Node != expectedNode)
+        {
+            // Taken and handed back by another adopter between our read and our rename: theirs now.
+            File.Move(taking, claimPath);
+            return null;
+        }
+        var mine = claim with { Node = me };
+        await File.WriteAllBytesAsync(taking, mine.ToUtf8(), cancellationToken).ConfigureAwait(false);
+        File.Move(taking, claimPath);
+        if (File.Exists(partial)) return mine;
+        // Finished by its writer (or adopted and dropped) just before: nothing left to adopt.
+        TryDelete(claimPath);
+        return null;
+    }
+
+    /// <summary>Finalises one claimed partial recording (true), reports it failed (false), or deletes it when its application is gone (null).</summary>
+    private async Task<bool?> AdoptAsync(string partial, string fileId, string claimPath, RecordingClaim claim,
+        List<Func<CancellationToken, Task>> sends, string leftBy, CancellationToken cancellationToken)
+    {
+        var app = await _applications.FindAsync(claim.ApplicationId, cancellationToken).ConfigureAwait(false);
+        if (app is null)
+        {
+            _logger.LogWarning("Partial recording {FileId} belonged to application {ApplicationId}, which no longer exists; it is deleted", fileId, claim.ApplicationId);
             TryDelete(partial);
             TryDelete(claimPath);
-            sends.Add(_ =>
-            {
-                var vm = _vms.VmFor(app);
-                return (claimed ?? vm.Application.EventUrl) is { } target ? SendAsync(vm, target, payloadFor(vm), claim.LegUuid) : Task.CompletedTask;
-            });
+            return null;
         }
+        var claimed = claim.EventUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? new WebhookTarget(uri, string.Equals(claim.EventMethod, "GET", StringComparison.OrdinalIgnoreCase) ? Model.WebhookMethod.Get : Model.WebhookMethod.Post)
+            : null;
+        var adopted = TryFinalise(partial, Path.Combine(_recordings.Directory, fileId + ".wav"), out var duration, out var why);
+        Func<NccoVm, WebhookPayload> payloadFor;
+        if (adopted)
+        {
+            var row = await _recordings.CompleteAsync(fileId, claim.Owner, RecordingKind.Recording, cancellationToken).ConfigureAwait(false);
+            var end = claim.StartedAt + duration;
+            var now = _time.GetUtcNow();
+            payloadFor = vm => new RecordEvent
+            {
+                StartTime = PayloadJson.Timestamp(claim.StartedAt),
+                EndTime = PayloadJson.Timestamp(end),
+                RecordingUrl = vm.Application.FilesBaseUrl + fileId,
+                Size = row.SizeBytes,
+                RecordingUuid = Guid.NewGuid().ToString("D"),
+                ConversationUuid = claim.ConversationUuid,
+                Timestamp = PayloadJson.Timestamp(now),
+            };
+            _logger.LogWarning("Partial recording {FileId} left by {LeftBy} was adopted ({Seconds:F1} s of audio)", fileId, leftBy, duration.TotalSeconds);
+        }
+        else
+        {
+            var failed = new ErrorEvent
+            {
+                Reason = "Recording failed: the host stopped before the recording was finished and its partial file " + why,
+                ConversationUuid = claim.ConversationUuid,
+                Uuid = claim.LegUuid,
+                Timestamp = PayloadJson.Timestamp(_time.GetUtcNow()),
+            };
+            payloadFor = _ => failed;
+            _logger.LogWarning("Partial recording {FileId} left by {LeftBy} is reported failed: its file {Why}", fileId, leftBy, why);
+        }
+        TryDelete(partial);
+        TryDelete(claimPath);
+        sends.Add(_ =>
+        {
+            var vm = _vms.VmFor(app);
+            return (claimed ?? vm.Application.EventUrl) is { } target ? SendAsync(vm, target, payloadFor(vm), claim.LegUuid) : Task.CompletedTask;
+        });
+        return adopted;
     }
 
     /// <summary>

@@ -12,6 +12,14 @@ public interface ISipBindingRepository
     /// <summary>Purges expired rows and returns the live ones, oldest expiry first.</summary>
     Task<IReadOnlyList<StoredSipBinding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The live bindings of <paramref name="user"/>, oldest expiry first: how a node finds a phone that registered
+    /// through another node of a cluster. The default reads them all; a shared store answers from its index.
+    /// </summary>
+    async Task<IReadOnlyList<SipBinding>> FindAsync(string user, DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. (await LoadAsync(now, cancellationToken).ConfigureAwait(false))
+            .Where(row => string.Equals(row.User, user, StringComparison.OrdinalIgnoreCase)).Select(row => row.Binding)];
+
     /// <summary>Replaces <paramref name="user"/>'s rows with <paramref name="bindings"/> (none removes them) and purges expired rows.</summary>
     Task SaveAsync(string user, IReadOnlyList<SipBinding> bindings, DateTimeOffset now, CancellationToken cancellationToken);
 }

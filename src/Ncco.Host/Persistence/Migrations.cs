@@ -81,5 +81,9 @@ internal static class Migrations
             CREATE INDEX numbers_by_application ON numbers (application_id);
 
             """),
+        (6, """
+            ALTER TABLE sip_bindings ADD COLUMN path TEXT NOT NULL DEFAULT '[]';
+
+            """),
     ];
 }

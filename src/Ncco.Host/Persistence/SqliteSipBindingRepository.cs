@@ -15,7 +15,7 @@ public sealed class SqliteSipBindingRepository(SqliteDatabase database) : ISipBi
         await using var connection = await database.OpenAsync(cancellationToken);
         await PurgeAsync(connection, now, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port FROM sip_bindings ORDER BY expires_at";
+        command.CommandText = "SELECT user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port, path FROM sip_bindings ORDER BY expires_at";
         var rows = new List<StoredSipBinding>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -41,8 +41,8 @@ public sealed class SqliteSipBindingRepository(SqliteDatabase database) : ISipBi
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT OR REPLACE INTO sip_bindings (user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port)
-                VALUES ($user, $contact, $expires, $call, $cseq, $transport, $address, $port)
+                INSERT OR REPLACE INTO sip_bindings (user, contact, expires_at, call_id, cseq, source_transport, source_address, source_port, path)
+                VALUES ($user, $contact, $expires, $call, $cseq, $transport, $address, $port, $path)
                 """;
             insert.Parameters.AddWithValue("$user", user);
             insert.Parameters.AddWithValue("$contact", binding.Contact.ToString());
@@ -52,6 +52,7 @@ public sealed class SqliteSipBindingRepository(SqliteDatabase database) : ISipBi
             insert.Parameters.AddWithValue("$transport", binding.Source.Transport.ToString());
             insert.Parameters.AddWithValue("$address", binding.Source.Address.Address.ToString());
             insert.Parameters.AddWithValue("$port", binding.Source.Address.Port);
+            insert.Parameters.AddWithValue("$path", StoreRows.PathText(binding.Path));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await PurgeAsync(connection, now, cancellationToken);

@@ -57,9 +57,13 @@ public static class StoreRows
             r.GetString(5), r.GetInt64(6), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)));
     }
 
+    /// <summary>A binding's <c>Path</c> as stored: a JSON array of its entries (name-addrs may hold commas), in order.</summary>
+    public static string PathText(IReadOnlyList<NameAddress> path) =>
+        System.Text.Json.JsonSerializer.Serialize(path.Select(p => p.ToString()).ToArray());
+
     /// <summary>
     /// A SIP binding from the current row (user, contact, expires_at, call_id, cseq, source_transport, source_address,
-    /// source_port), or null for a row that no longer parses (hand-edited, or from a future format): such a row is
+    /// source_port, path), or null for a row that no longer parses (hand-edited, or from a future format): such a row is
     /// skipped rather than failing the start.
     /// </summary>
     public static StoredSipBinding? ReadSipBinding(DbDataReader r)
@@ -67,15 +71,17 @@ public static class StoreRows
         ArgumentNullException.ThrowIfNull(r);
         if (!Enum.TryParse<SipTransportKind>(r.GetString(5), out var transport) || !IPAddress.TryParse(r.GetString(6), out var address)) return null;
         SipUri contact;
+        NameAddress[] path;
         try
         {
             contact = SipUri.Parse(r.GetString(1));
+            path = [.. (System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(8)) ?? []).Select(p => NameAddress.Parse(p, HeaderNames.Path))];
         }
-        catch (Ncco.Sip.Parsing.SipParseException)
+        catch (Exception e) when (e is Ncco.Sip.Parsing.SipParseException or System.Text.Json.JsonException or ArgumentNullException)
         {
             return null;
         }
         return new StoredSipBinding(r.GetString(0), new SipBinding(contact, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
-            r.GetString(3), r.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, r.GetInt32(7)))));
+            r.GetString(3), r.GetInt64(4), new SipEndPoint(transport, new IPEndPoint(address, r.GetInt32(7)))) { Path = path });
     }
 }

@@ -292,6 +292,8 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             new(HeaderNames.UserAgent, agent.Options.Product),
             new(HeaderNames.ContentType, "application/sdp"),
         };
+        // The preloaded route set goes right after Max-Forwards (RFC 3261 §8.1.2; its order is the route).
+        headers.InsertRange(2, options.Route.Select(r => new SipHeader(HeaderNames.Route, r.ToString())));
         headers.AddRange(options.Headers);
         return new SipRequest
         {

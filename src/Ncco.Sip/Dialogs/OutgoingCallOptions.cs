@@ -8,6 +8,13 @@ public sealed record OutgoingCallOptions
     /// <summary>Our From address; defaults to <c>sip:{User}@{advertised host}</c>.</summary>
     public NameAddress? From { get; init; }
 
+    /// <summary>
+    /// A preloaded route set (RFC 3261 §8.1.2), such as a registered phone's <c>Path</c> (RFC 3327): the INVITE carries
+    /// these as <c>Route</c> headers, in order, and is sent to the first one instead of the request URI. The proxies are
+    /// taken as loose routers (<c>;lr</c>), as RFC 3327 proxies are. Empty sends the INVITE to the request URI.
+    /// </summary>
+    public IReadOnlyList<NameAddress> Route { get; init; } = [];
+
     /// <summary>Extra headers for the INVITE (X- headers, User-to-User, P-Asserted-Identity…).</summary>
     public IReadOnlyList<SipHeader> Headers { get; init; } = [];
 

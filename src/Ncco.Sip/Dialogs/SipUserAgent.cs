@@ -125,7 +125,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     public async Task<OutgoingCall> CallAsync(SipUri target, LocalMedia local, OutgoingCallOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new OutgoingCallOptions();
-        var endPoint = await Layer.Transport.ResolveAsync(target, cancellation).ConfigureAwait(false);
+        var endPoint = await Layer.Transport.ResolveAsync(options.Route.Count > 0 ? options.Route[0].Uri : target, cancellation).ConfigureAwait(false);
         var offer = SdpNegotiator.CreateOffer(local);
         lock (Gate)
         {

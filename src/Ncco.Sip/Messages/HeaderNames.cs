@@ -43,6 +43,8 @@ public static class HeaderNames
     public const string Route = "Route";
     /// <summary>Record-Route.</summary>
     public const string RecordRoute = "Record-Route";
+    /// <summary>Path (RFC 3327): proxies a REGISTER passed that requests to the registered contact must pass again.</summary>
+    public const string Path = "Path";
     /// <summary>User-Agent.</summary>
     public const string UserAgent = "User-Agent";
     /// <summary>Server.</summary>
@@ -125,7 +127,7 @@ public static class HeaderNames
     private static readonly string[] Known =
     [
         Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding, Subject, Supported,
-        Require, Unsupported, Allow, Route, RecordRoute, UserAgent, Server, WwwAuthenticate, ProxyAuthenticate, Authorization,
+        Require, Unsupported, Allow, Route, RecordRoute, Path, UserAgent, Server, WwwAuthenticate, ProxyAuthenticate, Authorization,
         ProxyAuthorization, SessionExpires, MinSe, Expires, RetryAfter, ReferTo, ReferredBy, ReferSub, Event, SubscriptionState, Replaces,
         AllowEvents,
     ];
@@ -135,5 +137,5 @@ public static class HeaderNames
     /// (RFC 3261 §7.3.1 makes the two spellings equivalent). Auth headers are excluded: their commas separate parameters.
     /// </summary>
     internal static bool IsSplitList(string canonical) =>
-        canonical is Via or Contact or Route or RecordRoute;
+        canonical is Via or Contact or Route or RecordRoute or Path;
 }

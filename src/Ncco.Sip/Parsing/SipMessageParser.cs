@@ -239,6 +239,10 @@ public static class SipMessageParser
         {
             NameAddress.Parse(route, HeaderNames.Route);
         }
+        foreach (var path in message.HeaderValues(HeaderNames.Path))
+        {
+            NameAddress.Parse(path, HeaderNames.Path);
+        }
         if (message.Header(HeaderNames.Expires) is { } expires && !expires.All(char.IsAsciiDigit))
         {
             throw new SipParseException("must be a whole number of seconds", HeaderNames.Expires);

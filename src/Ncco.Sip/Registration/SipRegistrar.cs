@@ -10,6 +10,12 @@ namespace Ncco.Sip.Registration;
 /// bindings; a user may only register its own address of record; intervals below <see cref="MinExpires"/> get 423 and are
 /// capped at <see cref="MaxExpires"/>; reordered REGISTERs on one Call-ID are refused. Expired bindings vanish on access, so
 /// the registrar runs no timers. Thread-safe.
+/// <para>
+/// <c>Path</c> (RFC 3327) is supported: the REGISTER's Path entries are kept with each binding it makes (requests to the
+/// contact are routed through them) and echoed in the 200, whether or not the phone said <c>Supported: path</c> — the
+/// proxy that added them (Kamailio's <c>add_path</c>) routes the calls, so the phone need not know. At most
+/// <see cref="MaxPathEntries"/> entries (a longer Path gets 400 naming it).
+/// </para>
 /// </summary>
 public sealed class SipRegistrar
 {
@@ -33,6 +39,9 @@ public sealed class SipRegistrar
 
     /// <summary>Interval when the REGISTER names none.</summary>
     public TimeSpan DefaultExpires { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most <c>Path</c> entries one REGISTER may carry (each is stored with every binding it makes).</summary>
+    public int MaxPathEntries { get; init; } = 8;
 
     /// <summary>Most contacts one address of record may hold.</summary>
     public int MaxBindingsPerUser { get; init; } = 10;
@@ -104,6 +113,15 @@ public sealed class SipRegistrar
         var now = _time.GetUtcNow();
         var callId = register.CallId;
         var cseq = register.CSeq.Number;
+        var path = register.HeaderValues(HeaderNames.Path).Select(p => NameAddress.Parse(p, HeaderNames.Path)).ToArray();
+        if (path.Length > MaxPathEntries)
+        {
+            return SipResponse.For(register, 400, $"Path Has More Than {MaxPathEntries.ToString(CultureInfo.InvariantCulture)} Entries", tag);
+        }
+        if (path.Any(p => !p.Uri.IsSip))
+        {
+            return SipResponse.For(register, 400, "Path Entry Is Not A SIP URI", tag);
+        }
         var headerExpires = register.Header(HeaderNames.Expires) is { } e && long.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         lock (_gate)
         {
@@ -119,7 +137,7 @@ public sealed class SipRegistrar
                     return SipResponse.For(register, 500, "CSeq Out Of Order", tag);
                 }
                 bindings.Clear();
-                return Ok(register, bindings, now, tag);
+                return Ok(register, bindings, now, tag, path);
             }
             foreach (var contact in register.Contacts)
             {
@@ -147,14 +165,14 @@ public sealed class SipRegistrar
                         return SipResponse.For(register, 403, "Too Many Bindings", tag);
                     }
                     var granted = asked > MaxExpires ? MaxExpires : asked;
-                    bindings.Add(new SipBinding(contact.Uri, now + granted, callId, cseq, source));
+                    bindings.Add(new SipBinding(contact.Uri, now + granted, callId, cseq, source) { Path = path });
                 }
             }
             if (bindings.Count == 0)
             {
                 _bindings.Remove(user);
             }
-            return Ok(register, bindings, now, tag);
+            return Ok(register, bindings, now, tag, path);
         }
     }
 
@@ -173,7 +191,7 @@ public sealed class SipRegistrar
         a.Scheme == b.Scheme && string.Equals(a.User, b.User, StringComparison.Ordinal)
         && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
-    private SipResponse Ok(SipRequest register, List<SipBinding> bindings, DateTimeOffset now, string tag)
+    private SipResponse Ok(SipRequest register, List<SipBinding> bindings, DateTimeOffset now, string tag, NameAddress[] path)
     {
         if (bindings.Count == 0)
         {
@@ -182,6 +200,11 @@ public sealed class SipRegistrar
         BindingsChanged?.Invoke(register.To.Uri.User!, bindings.ToArray());
         // §10.3 step 8: the 200 lists every current binding with the time it has left.
         var response = SipResponse.For(register, 200, toTag: tag);
+        // RFC 3327 §5.3: the 200 carries the Path the registrar stored, in order, so the phone can see its route.
+        foreach (var entry in path)
+        {
+            response = response.AddHeader(HeaderNames.Path, entry.ToString());
+        }
         foreach (var binding in bindings)
         {
             var left = Math.Max(0, (long)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds));

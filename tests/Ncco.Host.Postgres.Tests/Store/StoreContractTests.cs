@@ -191,6 +191,26 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task A_bindings_path_is_kept_in_order_and_a_user_is_found_by_name()
+    {
+        await using var s = await CreateAsync();
+        var path = new[] { "<sip:front.example;lr;received=sip:10.0.0.7:5060>", "\"edge, west\" <sip:127.0.0.1:25160;lr>" }
+            .Select(p => NameAddress.Parse(p, HeaderNames.Path)).ToArray();
+        var carol = Binding("sip:carol@10.0.0.7:5062", T0.AddMinutes(10), SipTransportKind.Udp, 5062) with { Path = path };
+        var dave = Binding("sip:dave@10.0.0.8:5062", T0.AddMinutes(10), SipTransportKind.Udp, 5062);
+        await s.Bindings.SaveAsync("carol", [carol], T0, default);
+        await s.Bindings.SaveAsync("dave", [dave], T0, default);
+
+        var back = Assert.Single(await s.Bindings.FindAsync("carol", T0, default));
+        Assert.Equal(path.Select(p => p.ToString()), back.Path.Select(p => p.ToString()));
+        Assert.Equal(carol.Contact.ToString(), back.Contact.ToString());
+        Assert.Empty(Assert.Single(await s.Bindings.FindAsync("dave", T0, default)).Path);
+        Assert.Equal(path.Select(p => p.ToString()), (await s.Bindings.LoadAsync(T0, default)).Single(b => b.User == "carol").Binding.Path.Select(p => p.ToString()));
+        Assert.Empty(await s.Bindings.FindAsync("erin", T0, default));
+        Assert.Empty(await s.Bindings.FindAsync("carol", T0.AddMinutes(11), default));
+    }
+
+    [Fact]
     public async Task Account_credentials_are_generated_once_and_shared_and_settings_override_without_being_stored()
     {
         await using var s = await CreateAsync();

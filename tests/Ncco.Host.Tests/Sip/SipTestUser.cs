@@ -21,4 +21,16 @@ internal static class SipTestUser
             "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), target], limit);
         Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
     }
+
+    /// <summary>
+    /// Registers bob as <see cref="RegisterBobAsync"/> does, through a proxy at loopback <paramref name="pathPort"/> that
+    /// added <c>Path</c> (RFC 3327); the 200 must echo it.
+    /// </summary>
+    public static async Task RegisterBobThroughPathAsync(SipHostHarness h, int contactPort, int pathPort, TimeSpan limit)
+    {
+        var target = $"127.0.0.1:{h.Sip.Port.ToString(CultureInfo.InvariantCulture)}";
+        var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest-path.xml"),
+            "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), "-key", "path_port", pathPort.ToString(CultureInfo.InvariantCulture), target], limit);
+        Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
+    }
 }

@@ -34,6 +34,26 @@ public sealed class SipUserTests
     }
 
     [Fact]
+    public async Task A_user_registered_through_a_path_proxy_is_called_through_that_proxy_with_the_contact_as_request_uri()
+    {
+        await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);
+        // The contact is a port nobody listens on (as a phone behind NAT is for anyone but the front): the call can only
+        // be answered by the Path proxy (SIPp), which checks the Route and the request URI.
+        var proxyPort = Sipp.FreeUdpPort();
+        var unreachableContact = Sipp.FreeUdpPort();
+        var sipp = Sipp.RunAsync([.. Sipp.Common(proxyPort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-check-route.xml")], Limit);
+        await SipTestUser.RegisterBobThroughPathAsync(h, unreachableContact, proxyPort, Limit);
+
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
+            """);
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
+        await h.App.WaitForStatusAsync(uuid, "completed", Limit);
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
+    [Fact]
     public async Task A_sip_endpoint_for_a_user_that_is_not_registered_fails_with_cannot_route()
     {
         await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob);

@@ -13,7 +13,7 @@ public sealed class RegistrarTests
     private static readonly SipEndPoint Phone = new(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.77"), 40123));
 
     // Through the parser, as from the wire, so comma-separated contacts are split as they would be.
-    private static SipRequest Register(string user, long cseq, string contact, string? expires, string callId = "reg-1") =>
+    private static SipRequest Register(string user, long cseq, string contact, string? expires, string callId = "reg-1", params string[] path) =>
         (SipRequest)Ncco.Sip.Parsing.SipMessageParser.Parse(new SipRequest
         {
             Method = "REGISTER",
@@ -27,6 +27,7 @@ public sealed class RegistrarTests
                 new(HeaderNames.CSeq, $"{cseq} REGISTER"),
                 new(HeaderNames.Contact, contact),
                 .. expires is null ? Array.Empty<SipHeader>() : [new SipHeader(HeaderNames.Expires, expires)],
+                .. path.Select(p => new SipHeader(HeaderNames.Path, p)),
             ],
         }.ToBytes());
 
@@ -125,5 +126,43 @@ public sealed class RegistrarTests
         Assert.Equal(200, restarted.Handle(Register("bob", 2, "<sip:bob@10.0.0.9:5060>", "600", callId: "reg-9"), Phone).StatusCode);
         time.Advance(TimeSpan.FromMinutes(11));
         Assert.Empty(restarted.Lookup("bob"));
+    }
+
+    [Fact]
+    public void A_registers_path_is_kept_with_its_bindings_in_order_and_echoed_in_the_200()
+    {
+        var registrar = new SipRegistrar(null, new ManualTimeProvider());
+        // Kamailio's add_path_received: its own URI with ;lr and where the REGISTER came from; a second proxy's entry first.
+        var ok = registrar.Handle(Register("alice", 1, "<sip:alice@10.0.0.7:5060>, <sip:alice@10.0.0.8:5060>", "600", "reg-1",
+            "<sip:edge.example;lr>, <sip:127.0.0.1:25160;lr;received=sip:10.0.0.7:5060>"), Phone);
+
+        Assert.Equal(200, ok.StatusCode);
+        string[] expected = ["<sip:edge.example;lr>", "<sip:127.0.0.1:25160;lr;received=sip:10.0.0.7:5060>"];
+        Assert.Equal(expected, ok.HeaderValues(HeaderNames.Path));
+        Assert.All(registrar.Lookup("alice"), b => Assert.Equal(expected, b.Path.Select(p => p.ToString())));
+        Assert.Equal("sip:127.0.0.1:25160;lr;received=sip:10.0.0.7:5060", registrar.Lookup("alice")[0].Path[1].Uri.ToString());
+
+        // A refresh through no proxy drops the path: calls then go straight to the contact.
+        registrar.Handle(Register("alice", 2, "<sip:alice@10.0.0.7:5060>", "600"), Phone);
+        Assert.Empty(registrar.Lookup("alice").Single(b => b.Contact.Host == "10.0.0.7").Path);
+        Assert.Single(registrar.Lookup("alice").Single(b => b.Contact.Host == "10.0.0.8").Path, p => p.Uri.Host == "edge.example");
+    }
+
+    [Fact]
+    public void A_path_that_is_too_long_or_not_sip_is_refused_with_400_and_changes_nothing()
+    {
+        var registrar = new SipRegistrar(null, new ManualTimeProvider()) { MaxPathEntries = 2 };
+        var tooLong = registrar.Handle(Register("alice", 1, "<sip:alice@10.0.0.7:5060>", "600", "reg-1", "<sip:a;lr>", "<sip:b;lr>", "<sip:c;lr>"), Phone);
+        Assert.Equal(400, tooLong.StatusCode);
+        Assert.Contains("Path", tooLong.ReasonPhrase, StringComparison.Ordinal);
+        var notSip = registrar.Handle(Register("alice", 2, "<sip:alice@10.0.0.7:5060>", "600", "reg-1", "<tel:+447700900000>"), Phone);
+        Assert.Equal(400, notSip.StatusCode);
+        Assert.Empty(registrar.Lookup("alice"));
+
+        // A Path that is not a name-addr never reaches the registrar: the parser refuses the message naming the header.
+        var malformed = "REGISTER sip:ncco.test SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bKp1\r\nFrom: <sip:alice@ncco.test>;tag=1\r\n"
+            + "To: <sip:alice@ncco.test>\r\nCall-ID: p1\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@10.0.0.7>\r\nPath: <sip:front;lr\r\nContent-Length: 0\r\n\r\n";
+        var error = Assert.Throws<Ncco.Sip.Parsing.SipParseException>(() => Ncco.Sip.Parsing.SipMessageParser.Parse(System.Text.Encoding.ASCII.GetBytes(malformed)));
+        Assert.Equal(HeaderNames.Path, error.Header);
     }
 }

@@ -11,6 +11,9 @@ internal sealed record SipDialTarget(SipUri? Uri, string Failure = "cannot_route
     /// <summary>Extra INVITE headers (X- and User-to-User).</summary>
     public IReadOnlyList<SipHeader> Headers { get; init; } = [];
 
+    /// <summary>The preloaded route set: a registered phone's <c>Path</c> (RFC 3327), empty for a direct request.</summary>
+    public IReadOnlyList<NameAddress> Route { get; init; } = [];
+
     /// <summary>Our From, or null for the stack's default.</summary>
     public NameAddress? From { get; init; }
 

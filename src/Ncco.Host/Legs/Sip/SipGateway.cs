@@ -267,23 +267,46 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     /// <summary>A leg that calls <paramref name="endpoint"/> as <paramref name="callerId"/> (used in From when it is a plain user or number).</summary>
     internal SipLeg CreateOutboundLeg(SipEndpoint endpoint, string? callerId) =>
-        SipLeg.Outbound(this, _media.MediaThread, _logger, new SipDialTarget(Registered(SipTargets.UriOf(endpoint)))
+        SipLeg.Outbound(this, _media.MediaThread, _logger, DialTargetAsync(endpoint, callerId));
+
+    private async Task<SipDialTarget> DialTargetAsync(SipEndpoint endpoint, string? callerId)
+    {
+        var uri = SipTargets.UriOf(endpoint);
+        var binding = IsSoftphoneUser(uri) ? await RegisteredAsync(uri!.User!) : null;
+        return new SipDialTarget(IsSoftphoneUser(uri) ? binding?.Contact : uri)
         {
             Headers = SipTargets.HeadersOf(endpoint),
             From = SipTargets.FromOf(callerId, Agent.Layer.Transport.AdvertisedHost),
-        });
+            Route = binding?.Path ?? [],
+        };
+    }
+
+    /// <summary>Whether <paramref name="uri"/> is <c>sip:{user}@{our domain}</c> of a softphone user (dialled at its registration).</summary>
+    private bool IsSoftphoneUser(SipUri? uri) =>
+        uri?.User is { } user && _registrar is not null && _settings!.Users.ContainsKey(user) && IsOurs(uri, _settings);
 
     /// <summary>
-    /// <paramref name="uri"/>, or for <c>sip:{user}@{our domain}</c> of a softphone user the contact it registered last;
-    /// null when that user has no live registration (the leg then fails with <c>cannot_route</c>).
+    /// The binding softphone user <paramref name="user"/> registered last, with the <c>Path</c> it came through (the INVITE
+    /// is routed through those proxies: RFC 3327); null when it has no live registration (the leg fails with
+    /// <c>cannot_route</c>). A binding this node's registrar does not hold is looked up in the host's store: behind a SIP
+    /// front the phone registered with one node, and every node of the cluster must reach it.
     /// </summary>
-    private SipUri? Registered(SipUri? uri)
+    private async Task<Ncco.Sip.Registration.SipBinding?> RegisteredAsync(string user)
     {
-        var settings = _settings!;
-        if (uri?.User is not { } user || _registrar is null || !settings.Users.ContainsKey(user) || !IsOurs(uri, settings)) return uri;
-        var binding = _registrar.Lookup(user).LastOrDefault();
+        var binding = _registrar!.Lookup(user).LastOrDefault();
+        if (binding is null && _bindingStore is { } store)
+        {
+            try
+            {
+                binding = (await store.FindAsync(user, Time.GetUtcNow(), CancellationToken.None)).LastOrDefault();
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
+            {
+                _logger.LogWarning(e, "SIP: looking up the registrations of {User} in the store failed", user);
+            }
+        }
         if (binding is null) _logger.UserNotRegistered(user);
-        return binding?.Contact;
+        return binding;
     }
 
     private bool IsOurs(SipUri uri, SipSettings settings) =>

@@ -280,7 +280,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         {
             _lease = _gateway.Ports.Allocate();
             call = await _gateway.Agent.CallAsync(uri, _gateway.LocalMedia(_lease.RtpPort, _gateway.TrunkNamed(target.Trunk)),
-                new OutgoingCallOptions { Headers = target.Headers, From = target.From, Credentials = target.Credentials, OfferReliableProvisional = target.Offer100Rel });
+                new OutgoingCallOptions { Route = target.Route, Headers = target.Headers, From = target.From, Credentials = target.Credentials, OfferReliableProvisional = target.Offer100Rel });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
