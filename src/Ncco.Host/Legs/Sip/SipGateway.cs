@@ -302,7 +302,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
             {
-                _logger.LogWarning(e, "SIP: looking up the registrations of {User} in the store failed", user);
+                _logger.RegistrationLookupFailed(e, user);
             }
         }
         if (binding is null) _logger.UserNotRegistered(user);

@@ -121,4 +121,7 @@ internal static partial class SipLog
 
     [LoggerMessage(4047, LogLevel.Information, "SIP: {Count} number(s) of {Section}:Routes added to the host's numbers")]
     public static partial void RouteNumbersAdded(this ILogger logger, int count, string section);
+
+    [LoggerMessage(4048, LogLevel.Warning, "SIP: looking up the registrations of {User} in the store failed")]
+    public static partial void RegistrationLookupFailed(this ILogger logger, Exception exception, string user);
 }
