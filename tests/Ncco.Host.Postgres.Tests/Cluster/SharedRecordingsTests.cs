@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Operations;
 using Ncco.Host.Postgres.Tests.Support;
@@ -22,77 +23,54 @@ public sealed class SharedRecordingsTests(PostgresServer server)
     public async Task Crash_recovery_adopts_only_this_nodes_partial_recordings_and_any_node_serves_the_finished_file()
     {
         var database = await server.CreateDatabaseAsync();
-        var shared = Directory.CreateTempSubdirectory("ncco-shared-recordings-").FullName;
+        using var folder = new SharedFolder();
+        var shared = folder.FullName;
+        var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+        ClusterNode? a = null;
         try
         {
-            void Shared(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Configuration["Ncco:Recordings:Directory"] = shared;
-            var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: Shared);
-            ClusterNode? a = null;
-            try
-            {
-                Assert.Equal(shared, b.Services.GetRequiredService<RecordingStore>().Directory);
-                Assert.Equal("node-b", b.Services.GetRequiredService<RecordingStore>().NodeId);
-                var keys = Applications.KeyPair.Generate();
-                using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
-                {
-                    name = "recorded",
-                    keys = new { public_key = keys.PublicKeyPem },
-                    capabilities = new { voice = new { webhooks = new { event_url = new { address = "http://127.0.0.1:9/events", http_method = "POST" } } } },
-                });
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-                var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            Assert.Equal(shared, b.Services.GetRequiredService<RecordingStore>().Directory);
+            Assert.Equal("node-b", b.Services.GetRequiredService<RecordingStore>().NodeId);
+            var keys = Applications.KeyPair.Generate();
+            var applicationId = await CreateApplicationAsync(b, keys.PublicKeyPem, "http://127.0.0.1:9/events");
 
-                // Node A crashed while recording; node B is recording right now (its partial file, claim and a transcode in progress).
-                var ofA = Partial(shared, applicationId, "node-a");
-                var ofB = Partial(shared, applicationId, "node-b");
-                var transcodingOfB = Path.Combine(shared, ofB + ".mp3.encoding");
-                await File.WriteAllBytesAsync(transcodingOfB, [1, 2, 3]);
-                File.Copy(Path.Combine(shared, ofB + ".wav.partial.json"), Path.Combine(shared, ofB + ".mp3.partial.json"));
+            // Node A crashed while recording; node B is recording right now (its partial file, claim and a transcode in progress).
+            var ofA = Partial(shared, applicationId, "node-a");
+            var ofB = Partial(shared, applicationId, "node-b");
+            var transcodingOfB = Path.Combine(shared, ofB + ".mp3.encoding");
+            await File.WriteAllBytesAsync(transcodingOfB, [1, 2, 3]);
+            File.Copy(Path.Combine(shared, ofB + ".wav.partial.json"), Path.Combine(shared, ofB + ".mp3.partial.json"));
 
-                a = await ClusterNode.StartAsync(database, "node-a", router: null, configure: Shared);
-                var recovery = a.Services.GetRequiredService<CrashRecovery>();
-                Assert.Equal(1, recovery.RecordingsAdopted);
-                Assert.Equal(0, recovery.RecordingsFailed);
-                Assert.True(File.Exists(Path.Combine(shared, ofA + ".wav")));
-                Assert.False(File.Exists(Path.Combine(shared, ofA + ".wav.partial.wav")));
-                // Node B's recording in progress is untouched.
-                Assert.True(File.Exists(Path.Combine(shared, ofB + ".wav.partial.wav")));
-                Assert.True(File.Exists(Path.Combine(shared, ofB + ".wav.partial.json")));
-                Assert.True(File.Exists(transcodingOfB));
+            a = await ClusterNode.StartAsync(database, "node-a", router: null, configure: folder.Configure);
+            var recovery = a.Services.GetRequiredService<CrashRecovery>();
+            Assert.Equal(1, recovery.RecordingsAdopted);
+            Assert.Equal(0, recovery.RecordingsFailed);
+            Assert.True(File.Exists(Path.Combine(shared, ofA + ".wav")));
+            Assert.False(File.Exists(Path.Combine(shared, ofA + ".wav.partial.wav")));
+            // Node B's recording in progress is untouched.
+            Assert.True(File.Exists(Path.Combine(shared, ofB + ".wav.partial.wav")));
+            Assert.True(File.Exists(Path.Combine(shared, ofB + ".wav.partial.json")));
+            Assert.True(File.Exists(transcodingOfB));
 
-                string Jwt() => Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
-                async Task<byte[]> DownloadAsync(ClusterNode node, string fileId)
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/files/" + fileId);
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
-                    using var response = await node.Client.SendAsync(request);
-                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                    return await response.Content.ReadAsByteArrayAsync();
-                }
-                var fromA = await DownloadAsync(a, ofA);
-                var fromB = await DownloadAsync(b, ofA);
-                Assert.Equal(fromA, fromB);
-                Assert.Equal(new FileInfo(Path.Combine(shared, ofA + ".wav")).Length, fromB.Length);
+            var fromA = await DownloadAsync(a, ofA, keys, applicationId);
+            var fromB = await DownloadAsync(b, ofA, keys, applicationId);
+            Assert.Equal(fromA, fromB);
+            Assert.Equal(new FileInfo(Path.Combine(shared, ofA + ".wav")).Length, fromB.Length);
 
-                // Node B stops and restarts: its partial recording is adopted exactly once — by node A's sweep once B is
-                // dead (a stopped node is dead at once), or by B's own restart if it gets there first — and node A serves it.
-                await b.DisposeAsync();
-                b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: Shared);
-                await Eventually.ReturnsAsync(() => Task.FromResult(File.Exists(Path.Combine(shared, ofB + ".wav"))), done => done, "node B's recording adopted");
-                Assert.Equal(1, b.Services.GetRequiredService<CrashRecovery>().RecordingsAdopted + recovery.RecordingsTakenOver);
-                Assert.False(File.Exists(transcodingOfB));
-                Assert.Equal(new FileInfo(Path.Combine(shared, ofB + ".wav")).Length, (await DownloadAsync(a, ofB)).Length);
-                Assert.DoesNotContain(Directory.EnumerateFiles(shared, "*.partial.wav"), p => p.Contains(ofB, StringComparison.Ordinal) || p.Contains(ofA, StringComparison.Ordinal));
-            }
-            finally
-            {
-                if (a is not null) await a.DisposeAsync();
-                await b.DisposeAsync();
-            }
+            // Node B stops and restarts: its partial recording is adopted exactly once — by node A's sweep once B is
+            // dead (a stopped node is dead at once), or by B's own restart if it gets there first — and node A serves it.
+            await b.DisposeAsync();
+            b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+            await Eventually.ReturnsAsync(() => Task.FromResult(File.Exists(Path.Combine(shared, ofB + ".wav"))), done => done, "node B's recording adopted");
+            Assert.Equal(1, b.Services.GetRequiredService<CrashRecovery>().RecordingsAdopted + recovery.RecordingsTakenOver);
+            Assert.False(File.Exists(transcodingOfB));
+            Assert.Equal(new FileInfo(Path.Combine(shared, ofB + ".wav")).Length, (await DownloadAsync(a, ofB, keys, applicationId)).Length);
+            Assert.DoesNotContain(Directory.EnumerateFiles(shared, "*.partial.wav"), p => p.Contains(ofB, StringComparison.Ordinal) || p.Contains(ofA, StringComparison.Ordinal));
         }
         finally
         {
-            Directory.Delete(shared, recursive: true);
+            if (a is not null) await a.DisposeAsync();
+            await b.DisposeAsync();
         }
     }
 
@@ -118,118 +96,115 @@ public sealed class SharedRecordingsTests(PostgresServer server)
     public async Task A_dead_nodes_partial_recordings_are_adopted_once_by_a_live_node_and_a_newer_incarnations_are_left_alone()
     {
         var database = await server.CreateDatabaseAsync();
-        var shared = Directory.CreateTempSubdirectory("ncco-shared-recordings-").FullName;
-        try
+        using var folder = new SharedFolder();
+        var shared = folder.FullName;
+        await using var events = await EventSink.StartAsync();
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+        await using var c = await ClusterNode.StartAsync(database, "node-c", router: null, configure: folder.Configure);
+        var keys = Applications.KeyPair.Generate();
+        var applicationId = await CreateApplicationAsync(b, keys.PublicKeyPem, events.Url);
+
+        // Node A died 30 s ago while writing six recordings; a recording claimed by node-a that started after its
+        // last heartbeat belongs to a newer incarnation (a restart racing the sweep) and must be left alone.
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
         {
-            void Shared(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Configuration["Ncco:Recordings:Directory"] = shared;
-            await using var events = await EventSink.StartAsync();
-            await using var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: Shared);
-            await using var c = await ClusterNode.StartAsync(database, "node-c", router: null, configure: Shared);
-            var keys = Applications.KeyPair.Generate();
-            using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
-            {
-                name = "recorded",
-                keys = new { public_key = keys.PublicKeyPem },
-                capabilities = new { voice = new { webhooks = new { event_url = new { address = events.Url, http_method = "POST" } } } },
-            });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-
-            // Node A died 30 s ago while writing six recordings; a recording claimed by node-a that started after its
-            // last heartbeat belongs to a newer incarnation (a restart racing the sweep) and must be left alone.
-            await using (var connection = new Npgsql.NpgsqlConnection(database))
-            {
-                await connection.OpenAsync();
-                await using var insert = new Npgsql.NpgsqlCommand("""
-                    INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
-                    VALUES ('node-a', 1, 'http://127.0.0.1:9', now() - interval '5 minutes', now() - interval '30 seconds')
-                    """, connection);
-                await insert.ExecuteNonQueryAsync();
-            }
-            var orphans = Enumerable.Range(0, 6).Select(_ => Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddMinutes(-1))).ToList();
-            var newer = Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddSeconds(5));
-            var recoveries = new[] { b, c }.Select(n => n.Services.GetRequiredService<CrashRecovery>()).ToArray();
-
-            // Both live nodes race for them (their sweeps run every 100 ms, and here each is also asked directly, at once).
-            var racing = await Task.WhenAll(recoveries.Select(r => Task.Run(() => r.AdoptRecordingsOfDeadNodeAsync("node-a", DateTimeOffset.UtcNow.AddSeconds(-30), 100, default))));
-            await Eventually.ReturnsAsync(() => Task.FromResult(orphans.Count(id => File.Exists(Path.Combine(shared, id + ".wav")))), n => n == orphans.Count,
-                "the dead node's recordings adopted", TimeSpan.FromSeconds(15));
-
-            // Each exactly once: one adopter per file across both nodes, one record event per file.
-            Assert.Equal(orphans.Count, recoveries.Sum(r => r.RecordingsTakenOver));
-            Assert.True(racing.Sum() <= orphans.Count);
-            await Eventually.ReturnsAsync(() => Task.FromResult(events.Events.Count(e => e.TryGetProperty("recording_url", out _))), n => n == orphans.Count,
-                "one record event per adopted recording", TimeSpan.FromSeconds(15));
-            var announced = events.Events.Where(e => e.TryGetProperty("recording_url", out _)).Select(e => e.GetProperty("recording_url").GetString()!).ToList();
-            Assert.Equal(orphans.Order(), announced.Select(u => u[(u.LastIndexOf('/') + 1)..]).Order());
-            Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
-            foreach (var id in orphans)
-            {
-                Assert.False(File.Exists(Path.Combine(shared, id + ".wav.partial.wav")));
-                Assert.False(File.Exists(RecordingStore.ClaimPath(Path.Combine(shared, id + ".wav"))));
-            }
-
-            // The newer incarnation's recording is untouched, claim and all.
-            Assert.True(File.Exists(Path.Combine(shared, newer + ".wav.partial.wav")));
-            Assert.Equal("node-a", RecordingClaim.Parse(File.ReadAllBytes(RecordingStore.ClaimPath(Path.Combine(shared, newer + ".wav"))))!.Node);
-
-            // Downloadable from either live node, byte-identical.
-            string Jwt() => Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
-            async Task<byte[]> DownloadAsync(ClusterNode node, string fileId)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/files/" + fileId);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
-                using var response = await node.Client.SendAsync(request);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return await response.Content.ReadAsByteArrayAsync();
-            }
-            Assert.Equal(await DownloadAsync(b, orphans[0]), await DownloadAsync(c, orphans[0]));
-            Assert.Equal(new FileInfo(Path.Combine(shared, orphans[0] + ".wav")).Length, (await DownloadAsync(c, orphans[0])).Length);
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand("""
+                INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
+                VALUES ('node-a', 1, 'http://127.0.0.1:9', now() - interval '5 minutes', now() - interval '30 seconds')
+                """, connection);
+            await insert.ExecuteNonQueryAsync();
         }
-        finally
+        var orphans = Enumerable.Range(0, 6).Select(_ => Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddMinutes(-1))).ToList();
+        var newer = Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddSeconds(5));
+        var recoveries = new[] { b, c }.Select(n => n.Services.GetRequiredService<CrashRecovery>()).ToArray();
+
+        // Both live nodes race for them (their sweeps run every 100 ms, and here each is also asked directly, at once).
+        var racing = await Task.WhenAll(recoveries.Select(r => Task.Run(() => r.AdoptRecordingsOfDeadNodeAsync("node-a", DateTimeOffset.UtcNow.AddSeconds(-30), 100, default))));
+        await Eventually.ReturnsAsync(() => Task.FromResult(orphans.Count(id => File.Exists(Path.Combine(shared, id + ".wav")))), n => n == orphans.Count,
+            "the dead node's recordings adopted", TimeSpan.FromSeconds(15));
+
+        // Each exactly once: one adopter per file across both nodes, one record event per file.
+        Assert.Equal(orphans.Count, recoveries.Sum(r => r.RecordingsTakenOver));
+        Assert.True(racing.Sum() <= orphans.Count);
+        await Eventually.ReturnsAsync(() => Task.FromResult(events.Events.Count(e => e.TryGetProperty("recording_url", out _))), n => n == orphans.Count,
+            "one record event per adopted recording", TimeSpan.FromSeconds(15));
+        var announced = events.Events.Where(e => e.TryGetProperty("recording_url", out _)).Select(e => e.GetProperty("recording_url").GetString()!).ToList();
+        Assert.Equal(orphans.Order(), announced.Select(u => u[(u.LastIndexOf('/') + 1)..]).Order());
+        Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
+        foreach (var id in orphans)
         {
-            Directory.Delete(shared, recursive: true);
+            Assert.False(File.Exists(Path.Combine(shared, id + ".wav.partial.wav")));
+            Assert.False(File.Exists(RecordingStore.ClaimPath(Path.Combine(shared, id + ".wav"))));
         }
+
+        // The newer incarnation's recording is untouched, claim and all.
+        Assert.True(File.Exists(Path.Combine(shared, newer + ".wav.partial.wav")));
+        Assert.Equal("node-a", RecordingClaim.Parse(File.ReadAllBytes(RecordingStore.ClaimPath(Path.Combine(shared, newer + ".wav"))))!.Node);
+
+        // Downloadable from either live node, byte-identical.
+        Assert.Equal(await DownloadAsync(b, orphans[0], keys, applicationId), await DownloadAsync(c, orphans[0], keys, applicationId));
+        Assert.Equal(new FileInfo(Path.Combine(shared, orphans[0] + ".wav")).Length, (await DownloadAsync(c, orphans[0], keys, applicationId)).Length);
     }
 
     [Fact]
     public async Task A_take_over_left_half_done_by_a_crash_is_finished_by_that_nodes_restart()
     {
         var database = await server.CreateDatabaseAsync();
-        var shared = Directory.CreateTempSubdirectory("ncco-shared-recordings-").FullName;
+        using var folder = new SharedFolder();
+        var shared = folder.FullName;
+        var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+        string applicationId;
         try
         {
-            void Shared(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Configuration["Ncco:Recordings:Directory"] = shared;
-            var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: Shared);
-            string applicationId;
-            try
-            {
-                using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
-                {
-                    name = "recorded",
-                    keys = new { public_key = Applications.KeyPair.Generate().PublicKeyPem },
-                    capabilities = new { voice = new { webhooks = new { event_url = new { address = "http://127.0.0.1:9/events", http_method = "POST" } } } },
-                });
-                applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            }
-            finally
-            {
-                await b.DisposeAsync();
-            }
-            // Node B renamed node A's claim to take it over, then died before renaming it back.
-            var id = Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddMinutes(-1));
-            var claim = RecordingStore.ClaimPath(Path.Combine(shared, id + ".wav"));
-            File.Move(claim, claim + "." + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes("node-b")) + ".taking");
-
-            await using var restarted = await ClusterNode.StartAsync(database, "node-b", router: null, configure: Shared);
-            Assert.Equal(1, restarted.Services.GetRequiredService<CrashRecovery>().RecordingsAdopted);
-            Assert.True(File.Exists(Path.Combine(shared, id + ".wav")));
-            Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
+            applicationId = await CreateApplicationAsync(b, Applications.KeyPair.Generate().PublicKeyPem, "http://127.0.0.1:9/events");
         }
         finally
         {
-            Directory.Delete(shared, recursive: true);
+            await b.DisposeAsync();
         }
+        // Node B renamed node A's claim to take it over, then died before renaming it back.
+        var id = Partial(shared, applicationId, "node-a", DateTimeOffset.UtcNow.AddMinutes(-1));
+        var claim = RecordingStore.ClaimPath(Path.Combine(shared, id + ".wav"));
+        File.Move(claim, claim + "." + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes("node-b")) + ".taking");
+
+        await using var restarted = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+        Assert.Equal(1, restarted.Services.GetRequiredService<CrashRecovery>().RecordingsAdopted);
+        Assert.True(File.Exists(Path.Combine(shared, id + ".wav")));
+        Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
+    }
+
+    /// <summary>A temporary recordings folder the nodes of one test share, deleted with everything in it.</summary>
+    private sealed class SharedFolder : IDisposable
+    {
+        public string FullName { get; } = Directory.CreateTempSubdirectory("ncco-shared-recordings-").FullName;
+
+        public void Configure(WebApplicationBuilder builder) => builder.Configuration["Ncco:Recordings:Directory"] = FullName;
+
+        public void Dispose() => Directory.Delete(FullName, recursive: true);
+    }
+
+    /// <summary>Creates an application on <paramref name="node"/> whose events go to <paramref name="eventUrl"/>; returns its id.</summary>
+    private static async Task<string> CreateApplicationAsync(ClusterNode node, string publicKeyPem, string eventUrl)
+    {
+        using var created = await node.Client.PostAsJsonAsync("/v2/applications", new
+        {
+            name = "recorded",
+            keys = new { public_key = publicKeyPem },
+            capabilities = new { voice = new { webhooks = new { event_url = new { address = eventUrl, http_method = "POST" } } } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Downloads a recording from <paramref name="node"/> with the application's JWT, expecting 200.</summary>
+    private static async Task<byte[]> DownloadAsync(ClusterNode node, string fileId, Applications.KeyPair keys, string applicationId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/files/" + fileId);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow));
+        using var response = await node.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
     }
 
     /// <summary>A partial WAV (one second of tone, header written) and its claim by <paramref name="node"/>; returns the file id.</summary>
