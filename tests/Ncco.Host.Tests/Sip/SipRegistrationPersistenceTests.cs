@@ -31,13 +31,7 @@ public sealed class SipRegistrationPersistenceTests
         await using var h = await SipHostHarness.StartAsync(SipTestUser.Bob, restartOf: first);
         Assert.True(h.Host.Services.GetRequiredService<SipGateway>().IsUserRegistered("bob"), "the restarted host forgot bob's registration");
         var sipp = Sipp.RunAsync([.. Sipp.Common(phonePort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-        var uuid = await h.CreateCallAsync("""
-            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
-            """);
-        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
-        await h.App.WaitForStatusAsync(uuid, "completed", Limit);
-        var result = await sipp;
-        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        await SipTestUser.CallBobAsync(h, sipp, Limit);
     }
 
     [Fact]

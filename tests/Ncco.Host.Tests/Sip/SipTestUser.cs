@@ -5,7 +5,7 @@ namespace Ncco.Host.Tests.Sip;
 
 /// <summary>
 /// The softphone user the SIP user tests configure (<c>Ncco:Sip:Users:bob</c>, password <c>bobpw</c>, owned by the
-/// test's application) and its digest REGISTER, made by SIPp.
+/// test's application), its digest REGISTER, made by SIPp, and a call to bob answered by the SIPp playing his phone.
 /// </summary>
 internal static class SipTestUser
 {
@@ -32,5 +32,20 @@ internal static class SipTestUser
         var register = await Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-sf", Sipp.Scenario("Sip/Scenarios/uac-register-digest-path.xml"),
             "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture), "-key", "path_port", pathPort.ToString(CultureInfo.InvariantCulture), target], limit);
         Assert.True(register.ExitCode == 0, $"SIPp REGISTER exit {register.ExitCode}:\n{register.Output}");
+    }
+
+    /// <summary>
+    /// Calls bob (a <c>sip:bob@127.0.0.1</c> endpoint, one talk) through the REST API and waits until the SIPp playing his
+    /// phone (<paramref name="phone"/>, already running) has answered, the call has completed and SIPp has passed.
+    /// </summary>
+    public static async Task CallBobAsync(SipHostHarness h, Task<Sipp.Result> phone, TimeSpan limit)
+    {
+        var uuid = await h.CreateCallAsync("""
+            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
+            """);
+        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", limit), phone, limit);
+        await h.App.WaitForStatusAsync(uuid, "completed", limit);
+        var result = await phone;
+        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
     }
 }

@@ -24,13 +24,7 @@ public sealed class SipUserTests
         await SipTestUser.RegisterBobAsync(h, phonePort, Limit);
         Assert.True(gateway.IsUserRegistered("bob"));
 
-        var uuid = await h.CreateCallAsync("""
-            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
-            """);
-        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
-        await h.App.WaitForStatusAsync(uuid, "completed", Limit);
-        var result = await sipp;
-        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        await SipTestUser.CallBobAsync(h, sipp, Limit);
     }
 
     [Fact]
@@ -44,13 +38,7 @@ public sealed class SipUserTests
         var sipp = Sipp.RunAsync([.. Sipp.Common(proxyPort), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-check-route.xml")], Limit);
         await SipTestUser.RegisterBobThroughPathAsync(h, unreachableContact, proxyPort, Limit);
 
-        var uuid = await h.CreateCallAsync("""
-            {"to":[{"type":"sip","uri":"sip:bob@127.0.0.1"}],"from":{"type":"phone","number":"447700900000"},"ncco":[{"action":"talk","text":"Hello Bob."}]}
-            """);
-        await Sipp.Before(h.App.WaitForStatusAsync(uuid, "answered", Limit), sipp, Limit);
-        await h.App.WaitForStatusAsync(uuid, "completed", Limit);
-        var result = await sipp;
-        Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+        await SipTestUser.CallBobAsync(h, sipp, Limit);
     }
 
     [Fact]
