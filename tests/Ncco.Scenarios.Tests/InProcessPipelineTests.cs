@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Ncco.Events;
 using Ncco.Model;
+using Ncco.Scenarios.Tests.Support;
 using Ncco.Testing.Hosting;
 using Ncco.Webhooks;
 
@@ -24,11 +23,7 @@ public sealed class InProcessPipelineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(sp => new TestServer(sp));
-        builder.Services.AddSingleton<IServer>(sp => new PipelineServer(sp.GetRequiredService<TestServer>()));
-        _app = builder.Build();
+        _app = PipelineApp.Create();
         _app.MapGet("/echo", (HttpRequest r) => Results.Text(Describe(r, "")));
         _app.MapPost("/echo", async (HttpRequest r) =>
         {
@@ -65,8 +60,7 @@ public sealed class InProcessPipelineTests : IAsyncLifetime
             return "after a yield";
         });
         await _app.StartAsync();
-        var server = (PipelineServer)_app.Services.GetRequiredService<IServer>();
-        _pipeline = new Transport(server.Pipeline!, 2048);
+        _pipeline = new Transport(PipelineApp.Pipeline(_app), 2048);
         _client = _app.Services.GetRequiredService<TestServer>().CreateClient();
         _http = new HttpWebhookTransport(_client, maxResponseBytes: 2048);
     }

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Ncco.Model;
+using Ncco.Scenarios.Tests.Support;
 using Ncco.Testing;
 using Ncco.Testing.Hosting;
 using Ncco.Webhooks;
@@ -35,11 +32,7 @@ public sealed class ThreadPoolStarvationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(sp => new TestServer(sp));
-        builder.Services.AddSingleton<IServer>(sp => new PipelineServer(sp.GetRequiredService<TestServer>()));
-        _app = builder.Build();
+        _app = PipelineApp.Create();
         // The same menu twice: /sync answers without waiting, /async yields first (the simulator must hand the run over
         // and wait for the app's answer on a thread of its own).
         foreach (var prefix in new[] { "sync", "async" })
@@ -61,7 +54,7 @@ public sealed class ThreadPoolStarvationTests : IAsyncLifetime
             _app.MapPost($"/{prefix}/event", () => Results.NoContent());
         }
         await _app.StartAsync();
-        _pipeline = ((PipelineServer)_app.Services.GetRequiredService<IServer>()).Pipeline!;
+        _pipeline = PipelineApp.Pipeline(_app);
         // A started app, as a suite has it after its first scenario. ASP.NET's endpoint routing builds its matcher on the
         // app's first request, and requests arriving while it builds wait for it with a continuation on the pool: that
         // cold start is the app's, not the simulator's.
