@@ -171,18 +171,7 @@ public sealed class CrashRecovery : IHostedLifecycleService
         }
         foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
         {
-            var path = partial[..^".partial.wav".Length];
-            var fileId = Path.GetFileNameWithoutExtension(path);
-            var claimPath = RecordingStore.ClaimPath(path);
-            RecordingClaim? claim;
-            try
-            {
-                claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // taken (renamed) by a live node adopting it as we read it
-            }
+            if (await ReadClaimAsync(partial, cancellationToken).ConfigureAwait(false) is not (var fileId, var claimPath, var claim)) continue;
             if (claim is null || !Guid.TryParse(fileId, out _))
             {
                 // In a cluster an unreadable claim may be one another node is writing this instant: never warn about it.
@@ -204,6 +193,26 @@ public sealed class CrashRecovery : IHostedLifecycleService
                 case true: RecordingsAdopted++; break;
                 case false: RecordingsFailed++; break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The file id, claim path and claim (null when missing or unreadable) of a partial recording; null when reading the
+    /// claim failed because another adopter took it (renamed it away) as it was read — a missing file locally, a stale
+    /// handle on NFS, so any I/O error — in which case the caller leaves the recording to that adopter.
+    /// </summary>
+    private static async Task<(string FileId, string ClaimPath, RecordingClaim? Claim)?> ReadClaimAsync(string partial, CancellationToken cancellationToken)
+    {
+        var path = partial[..^".partial.wav".Length];
+        var claimPath = RecordingStore.ClaimPath(path);
+        try
+        {
+            var claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
+            return (Path.GetFileNameWithoutExtension(path), claimPath, claim);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
@@ -236,18 +245,7 @@ public sealed class CrashRecovery : IHostedLifecycleService
         foreach (var partial in Directory.EnumerateFiles(_recordings.Directory, "*.partial.wav").ToList())
         {
             if (adopted >= max) break;
-            var path = partial[..^".partial.wav".Length];
-            var fileId = Path.GetFileNameWithoutExtension(path);
-            var claimPath = RecordingStore.ClaimPath(path);
-            RecordingClaim? claim;
-            try
-            {
-                claim = File.Exists(claimPath) ? RecordingClaim.Parse(await File.ReadAllBytesAsync(claimPath, cancellationToken).ConfigureAwait(false)) : null;
-            }
-            catch (IOException)
-            {
-                continue; // taken (renamed) by another adopter as we read it
-            }
+            if (await ReadClaimAsync(partial, cancellationToken).ConfigureAwait(false) is not (var fileId, var claimPath, var claim)) continue;
             if (claim is null || claim.Node != deadNode || claim.StartedAt > lastSeen || !Guid.TryParse(fileId, out _)) continue;
             if (await TakeOverAsync(partial, claimPath, deadNode, cancellationToken).ConfigureAwait(false) is not { } mine) continue;
             var done = await AdoptAsync(partial, fileId, claimPath, mine, sends, "dead node " + deadNode, cancellationToken).ConfigureAwait(false);
