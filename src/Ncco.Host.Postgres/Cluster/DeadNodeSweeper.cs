@@ -63,7 +63,7 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
                                       || e is OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 // The database is out of reach: membership suspends this node; the next round tries again.
-                logger.LogDebug(e, "Cluster: the sweep of dead nodes' legs did not run this round");
+                logger.SweepSkipped(e);
             }
         }
     }
@@ -103,7 +103,7 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
                 await using var reader = await unfinished.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) legs.Add(StoreRows.ReadCall(reader));
             }
-            logger.LogWarning("Cluster: node {NodeId} is dead (last heartbeat {LastSeen:O}); ending {Count} of its unfinished legs", node, lastSeen, legs.Count);
+            logger.NodeDead(node, lastSeen, legs.Count);
             foreach (var leg in legs)
             {
                 if (await EndAsync(leg, node, lastSeen, cancellationToken).ConfigureAwait(false)) ended++;
@@ -141,11 +141,11 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
             try
             {
                 var adopted = await recovery.AdoptRecordingsOfDeadNodeAsync(node, lastSeen, Batch, cancellationToken).ConfigureAwait(false);
-                if (adopted > 0) logger.LogWarning("Cluster: adopted {Count} partial recording(s) of dead node {NodeId}", adopted, node);
+                if (adopted > 0) logger.RecordingsAdopted(adopted, node);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(e, "Cluster: the partial recordings of dead node {NodeId} could not be adopted this round", node);
+                logger.RecordingsNotAdopted(e, node);
             }
         }
     }

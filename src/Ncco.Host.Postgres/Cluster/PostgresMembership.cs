@@ -80,7 +80,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             register.Text("url", url);
             Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        _logger.LogInformation("Cluster: node {NodeId} joined as incarnation {Incarnation} at {InternalUrl}", NodeId, Incarnation, url);
+        _logger.Joined(NodeId, Incarnation, url);
         _loop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
@@ -99,11 +99,11 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             leave.Text("id", NodeId);
             leave.Bigint("incarnation", Incarnation);
             await leave.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Cluster: node {NodeId} incarnation {Incarnation} left", NodeId, Incarnation);
+            _logger.Left(NodeId, Incarnation);
         }
         catch (Exception e) when (e is DbException or TimeoutException or OperationCanceledException)
         {
-            _logger.LogWarning(e, "Cluster: node {NodeId} could not mark itself stopped; the others will see it dead after {DeadAfter}", NodeId, _options.DeadAfter);
+            _logger.LeaveNotRecorded(e, NodeId, _options.DeadAfter);
         }
     }
 
@@ -178,20 +178,20 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                     if (!_admission.TakesNewCalls)
                     {
                         _admission.Resume();
-                        _logger.LogInformation("Cluster: node {NodeId} reaches the database again and takes new calls", NodeId);
+                        _logger.DatabaseReachedAgain(NodeId);
                     }
                     continue;
                 }
                 _superseded = true;
                 _admission.Suspend($"node id {NodeId} was registered again by a newer process (incarnation above {Incarnation})");
-                _logger.LogError("Cluster: a newer incarnation of node {NodeId} is registered; this process takes no new calls", NodeId);
+                _logger.Superseded(NodeId);
                 return;
             }
             catch (Exception e) when (e is DbException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException && !stopping.IsCancellationRequested)
             {
                 if (_admission.TakesNewCalls)
                 {
-                    _logger.LogError(e, "Cluster: node {NodeId} cannot reach the database; it takes no new calls until it can", NodeId);
+                    _logger.DatabaseUnreachable(e, NodeId);
                 }
                 _admission.Suspend("it cannot reach the cluster's database");
             }

@@ -70,12 +70,12 @@ public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpCl
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
-            logger.LogWarning("Cluster: node {NodeId} refuses connections at {InternalUrl}; leg {CallUuid} is answered as lost", owner.NodeId, owner.InternalUrl, uuid);
+            logger.OwnerRefuses(owner.NodeId, owner.InternalUrl, uuid);
             return isRead ? await next(context) : ErrorResults.NotFound(http, $"No call in progress with uuid {raw}: node {owner.NodeId}, which ran it, does not answer.");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !http.RequestAborted.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Cluster: node {NodeId} did not answer for leg {CallUuid}", owner.NodeId, uuid);
+            logger.OwnerSilent(e, owner.NodeId, uuid);
             return ErrorResults.Unavailable(http, $"Node {owner.NodeId}, which runs call {raw}, did not answer within {Timeout.TotalSeconds:0} s; try again.");
         }
     }

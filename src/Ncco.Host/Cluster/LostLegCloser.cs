@@ -29,7 +29,7 @@ public sealed class LostLegCloser(VmDirectory vms, ILogger<LostLegCloser> logger
         // With an event webhook the history gets the payload once it is sent (the VM's observer), as for crash recovery.
         var history = announced ? null : new CallEventRecord(call.Uuid, record.EndTime!.Value, record.Status, null);
         if (!await directory.EndLostLegAsync(record, deadNode, history, cancellationToken).ConfigureAwait(false)) return false;
-        logger.LogWarning("Cluster: leg {CallUuid} of dead node {NodeId} was left {Status}; it is now {NewStatus}", call.Uuid, deadNode, call.Status, record.Status);
+        logger.LostLegEnded(call.Uuid, deadNode, call.Status, record.Status);
         if (!announced) return true;
         _ = Task.Run(async () =>
         {
@@ -39,7 +39,7 @@ public sealed class LostLegCloser(VmDirectory vms, ILogger<LostLegCloser> logger
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Cluster: the final event of lost leg {CallUuid} could not be sent", call.Uuid);
+                logger.LostLegEventFailed(e, call.Uuid);
             }
         }, CancellationToken.None);
         return true;

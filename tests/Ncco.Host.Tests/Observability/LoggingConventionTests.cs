@@ -12,15 +12,12 @@ namespace Ncco.Host.Tests.Observability;
 /// </summary>
 public sealed partial class LoggingConventionTests
 {
-    // Places that log only at start-up, shutdown or on an operator's action, where a generated method buys nothing; and
-    // the cluster code, which is not converted yet (its per-leg lines in Cluster/LegForwardingFilter.cs should be).
+    // Places that log only at start-up, shutdown or on an operator's action, where a generated method buys nothing.
     private static readonly string[] AdHocAllowed =
     [
         "src/Ncco.Host/Demo/",
         "src/Ncco.Host/Operations/",
         "src/Ncco.Host/NccoHostExtensions.cs",
-        "src/Ncco.Host/Cluster/",
-        "src/Ncco.Host.Postgres/",
     ];
 
     private static readonly string Root = FindRoot();
