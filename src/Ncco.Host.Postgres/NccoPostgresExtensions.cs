@@ -46,6 +46,13 @@ public static class NccoPostgresExtensions
         services.AddSingleton<PostgresMembership>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresMembership>());
         services.AddSingleton<Ncco.Host.Cluster.ILegOwnerDirectory, PostgresLegOwnerDirectory>();
+        services.AddSingleton<Ncco.Host.Cluster.IConversationHostDirectory>(provider =>
+        {
+            if (provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.Provider != StoreProvider.Postgres) return new Ncco.Host.Cluster.LocalConversationHostDirectory();
+            var membership = provider.GetRequiredService<PostgresMembership>();
+            return new PostgresConversationHostDirectory(provider.GetRequiredService<PostgresDatabase>(), membership.NodeId, () => membership.Incarnation,
+                provider.GetRequiredService<IOptions<ClusterOptions>>().Value.DeadAfter);
+        });
         services.AddSingleton<DeadNodeSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadNodeSweeper>());
         services.AddSingleton<Ncco.Host.Rest.ISharedCallRateWindow, PostgresCallRateWindow>();

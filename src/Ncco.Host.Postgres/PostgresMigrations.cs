@@ -123,5 +123,17 @@ internal static class PostgresMigrations
             ALTER TABLE sip_bindings ADD COLUMN path TEXT NOT NULL DEFAULT '[]';
             CREATE INDEX sip_bindings_by_user ON sip_bindings (username);
             """),
+        (10, """
+            CREATE TABLE conversation_hosts (
+                application_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                node_id TEXT NOT NULL,
+                incarnation BIGINT NOT NULL,
+                claimed_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (application_id, name)
+            );
+            CREATE INDEX conversation_hosts_by_node ON conversation_hosts (node_id);
+            """),
     ];
 }

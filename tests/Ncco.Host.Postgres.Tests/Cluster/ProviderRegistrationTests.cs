@@ -38,6 +38,7 @@ public sealed class ProviderRegistrationTests
             Assert.True(File.Exists(Path.Combine(directory, "account.json")));
             Assert.Equal(0, app.Services.GetRequiredService<PostgresMembership>().Incarnation);
             Assert.True(app.Services.GetRequiredService<Calls.NodeAdmission>().TakesNewCalls);
+            Assert.IsType<Host.Cluster.LocalConversationHostDirectory>(app.Services.GetRequiredService<Host.Cluster.IConversationHostDirectory>());
             await app.StopAsync();
         }
         finally
