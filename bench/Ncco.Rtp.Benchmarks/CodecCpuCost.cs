@@ -24,6 +24,8 @@ internal static class CodecCpuCost
             var packet = new byte[1500];
             var decoded = new short[decoder.MaxSamplesFor(packet.Length)];
             var gcBefore = GC.GetAllocatedBytesForCurrentThread();
+            var gen0Before = GC.CollectionCount(0);
+            var pauseBefore = GC.GetTotalPauseDuration();
             var before = Process.GetCurrentProcess().TotalProcessorTime;
             var wall = Stopwatch.StartNew();
             for (var f = 0; f < seconds * 50; f++)
@@ -40,9 +42,12 @@ internal static class CodecCpuCost
             }
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds / seconds;
             var allocated = (GC.GetAllocatedBytesForCurrentThread() - gcBefore) / (double)seconds;
+            // What the garbage costs: gen-0 collections and the time the GC paused the process, per call-second.
+            var gen0 = (GC.CollectionCount(0) - gen0Before) / (double)seconds;
+            var pause = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / seconds;
             if (name == "G722") g722 = cpu;
             var ratio = name == "opus" && g722 is { } g ? $" ({cpu / g:F1}× G.722)" : "";
-            Console.WriteLine($"{name,-5} {cpu,8:F2} ms CPU per call-second = {cpu / 10:F2} % of a core{ratio}; wall {wall.Elapsed.TotalMilliseconds / seconds:F2} ms; allocated {allocated / 1e6:F2} MB per call-second");
+            Console.WriteLine($"{name,-5} {cpu,8:F2} ms CPU per call-second = {cpu / 10:F2} % of a core{ratio}; wall {wall.Elapsed.TotalMilliseconds / seconds:F2} ms; allocated {allocated / 1e6:F2} MB per call-second ({gen0:F2} gen-0 GCs, {pause:F3} ms GC pause)");
         }
     }
 }

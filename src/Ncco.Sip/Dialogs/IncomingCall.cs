@@ -77,9 +77,10 @@ public sealed class IncomingCall : SipCall
     public string LocalTag { get; }
 
     /// <summary>
-    /// For an INVITE with <c>Replaces</c> (RFC 3891), the confirmed call of this UA it names (checked by the stack: an
-    /// INVITE naming no such call never gets here, it got 481); null otherwise. Answering does not end that call: the
-    /// application moves what it carried onto this one and hangs the replaced call up.
+    /// For an INVITE with <c>Replaces</c> (RFC 3891), the call of this UA it names (checked by the stack: an INVITE naming
+    /// no such call never gets here, it got 481): a confirmed call, or an <see cref="OutgoingCall"/> still ringing whose
+    /// early dialog it names (call pick-up); null otherwise. Answering does not end that call: the application moves what
+    /// it carried onto this one and hangs the replaced call up (or cancels the ringing one).
     /// </summary>
     public SipCall? ReplacedCall { get; internal init; }
 

@@ -29,6 +29,10 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
     private readonly Dictionary<string, long> _lastRSeq = new(StringComparer.Ordinal);
     private long _prackCSeq;
     private string? _earlyAnswer; // the SDP answer a reliable provisional response carried (the 2xx need not repeat it)
+    // The callee To tags of the early dialogs our 1xx responses formed, for an INVITE with Replaces naming one (RFC 3891
+    // §3). Bounded: a forking proxy could make many; a call pick-up names one of the first few.
+    private readonly HashSet<string> _earlyTags = new(StringComparer.Ordinal);
+    private const int MaxEarlyDialogs = 16;
 
     internal OutgoingCall(SipUserAgent agent, SipRequest invite, SipEndPoint target, LocalMedia local, SessionDescription offer, OutgoingCallOptions options)
         : base(agent, invite.CallId)
@@ -93,6 +97,10 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         if (response.IsProvisional)
         {
             _provisional = true;
+            if (response.StatusCode > 100 && response.To.Tag is { Length: > 0 } earlyTag && _earlyTags.Count < MaxEarlyDialogs)
+            {
+                _earlyTags.Add(earlyTag);
+            }
             if (response.StatusCode > 100 && SipUserAgent.Lists(response, HeaderNames.Require, "100rel"))
             {
                 AcknowledgeReliable(response);
@@ -137,6 +145,15 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             Finish(SipResponse.For(Invite, statusCode, reason), statusCode == 503 ? CallEndReason.TransportFailure : CallEndReason.Timeout);
         }
     }
+
+    /// <summary>
+    /// True (under the stack lock) while this INVITE has no final response, is not being cancelled, and
+    /// <paramref name="localTag"/>/<paramref name="remoteTag"/> are our From tag and the To tag of one of its early
+    /// dialogs (a 1xx with a tag): the early dialog an INVITE with Replaces may name (RFC 3891 §3, call pick-up).
+    /// </summary>
+    internal bool HasEarlyDialog(string localTag, string remoteTag) =>
+        !_completion.Task.IsCompleted && !_cancelRequested && Dialog is null
+        && string.Equals(Invite.From.Tag, localTag, StringComparison.Ordinal) && _earlyTags.Contains(remoteTag);
 
     /// <summary>Number of PRACKs sent (for tests and diagnostics).</summary>
     public int PracksSent { get; private set; }

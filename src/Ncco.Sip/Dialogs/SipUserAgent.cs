@@ -32,6 +32,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     private readonly Dictionary<string, (ITimer? Timer, SipResponse Ok, SipEndPoint To, TimeSpan Interval)> _reinviteOks = new(StringComparer.Ordinal);
     private readonly Channel<IncomingCall> _incoming = Channel.CreateUnbounded<IncomingCall>(new UnboundedChannelOptions { SingleReader = false });
     private readonly List<IncomingCall> _pending = [];
+    // Calls we placed, by Call-ID, until they end: an INVITE with Replaces may name one's early dialog (RFC 3891 §3).
+    private readonly Dictionary<string, OutgoingCall> _placed = new(StringComparer.Ordinal);
 
     /// <summary>Creates the UA core over a transaction layer (not yet started).</summary>
     public SipUserAgent(TransactionLayer layer, SipUserAgentOptions? options = null)
@@ -138,6 +140,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 invite = OutgoingCall.BuildInvite(this, target, endPoint, offer, options);
             }
             var call = new OutgoingCall(this, invite, endPoint, local, offer, options);
+            _placed[call.CallId] = call;
             call.Begin();
             return call;
         }
@@ -383,6 +386,10 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         {
             _pending.Remove(incoming);
         }
+        else if (_placed.TryGetValue(call.CallId, out var placed) && ReferenceEquals(placed, call))
+        {
+            _placed.Remove(call.CallId);
+        }
         foreach (var key in _reinviteOks.Keys.Where(k => k.StartsWith(call.CallId + "|", StringComparison.Ordinal)).ToList())
         {
             _reinviteOks[key].Timer?.Dispose();
@@ -553,9 +560,12 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
 
     /// <summary>
     /// An INVITE with <c>Replaces</c> (RFC 3891 §3): the dialog it names must be a confirmed call of this UA that is still
-    /// up. Refused with the reason otherwise: several or a malformed Replaces 400; no such confirmed dialog (unknown, or
-    /// only early — early dialogs are never replaced here) 481; <c>early-only</c> naming a confirmed call 486. Checked
-    /// after authentication, so an unauthenticated caller learns nothing about which dialogs exist.
+    /// up, or an early dialog of a call this UA placed that still rings (our INVITE has a 1xx with that To tag and no
+    /// final response: call pick-up). Refused with the reason otherwise: several or a malformed Replaces 400; an early
+    /// dialog of a call made to us (we did not initiate it, §3) 481 <c>Replaced Early Dialog Was Not Initiated Here</c>;
+    /// no such dialog (unknown, ended, or a placed call already answered, failed or being cancelled) 481;
+    /// <c>early-only</c> naming a confirmed call 486. Checked after authentication, so an unauthenticated caller learns
+    /// nothing about which dialogs exist.
     /// </summary>
     /// <returns>False when the INVITE was refused; otherwise <paramref name="replaced"/> is the named call, or null without Replaces.</returns>
     private bool TryFindReplaced(ServerInviteTransaction transaction, out SipCall? replaced)
@@ -583,6 +593,21 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         // §3: to-tag is our tag; as for REFER, the two written the other way round still name one dialog.
         var named = _dialogs.GetValueOrDefault(SipDialog.KeyOf(target.CallId, target.ToTag, target.FromTag))
             ?? _dialogs.GetValueOrDefault(SipDialog.KeyOf(target.CallId, target.FromTag, target.ToTag));
+        if (named is null && _placed.TryGetValue(target.CallId, out var placed)
+            && (placed.HasEarlyDialog(target.FromTag, target.ToTag) || placed.HasEarlyDialog(target.ToTag, target.FromTag)))
+        {
+            // An early dialog of a call we placed, still ringing: a PBX picking the call up for another phone (call
+            // pick-up). The application answers the leg with the new caller and cancels our INVITE.
+            replaced = placed;
+            return true;
+        }
+        if (named is null && _pending.Any(c => c.CallId == target.CallId && !c.IsEnded
+                && (c.LocalTag == target.ToTag || c.LocalTag == target.FromTag)))
+        {
+            // §3: an early dialog this UA did not initiate (a call to us, not yet answered) is never replaced.
+            Refuse(481, "Replaced Early Dialog Was Not Initiated Here");
+            return false;
+        }
         if (named is null || named.IsEnded)
         {
             Refuse(481, "Replaces Names No Call Here");

@@ -92,6 +92,49 @@ public sealed class SipTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_referrer_refreshes_and_ends_its_subscription_by_subscribe_and_unknown_ones_are_refused()
+    {
+        var partyPort = Sipp.FreeUdpPort();
+        var targetPort = Sipp.FreeUdpPort();
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{partyPort.ToString(CultureInfo.InvariantCulture)}}"}]}]
+            """);
+        var work = Directory.CreateTempSubdirectory("ncco-refer-subscribe-");
+        try
+        {
+            // The target rings for 4 s before it answers: the phone's SUBSCRIBEs all happen while the transfer is under way.
+            var targetScenario = Path.Combine(work.FullName, "uas-ring-then-answer.xml");
+            var targetText = await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml"));
+            var firstAnswer = targetText.IndexOf("<send retrans=\"500\">", StringComparison.Ordinal);
+            await File.WriteAllTextAsync(targetScenario, targetText.Insert(firstAnswer, "<pause milliseconds=\"4000\"/>\n  "));
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(11), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(12), "-sf", targetScenario], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(13),
+                "-sf", await ScenarioAsync(work, "uac-refer-subscribe.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
+                "-s", SipHostHarness.Number, Target], Limit);
+
+            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), phone, Limit);
+            var referrer = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+
+            // SIPp checked the wire: 200 + NOTIFY (active;expires=30) for the refresh, 489 for another package, 481 for an
+            // unknown id, 200 + NOTIFY (terminated) for Expires: 0, 481 after that, and no NOTIFY when the target answered.
+            var phoneResult = await phone;
+            Assert.True(phoneResult.ExitCode == 0, $"phone SIPp exit {phoneResult.ExitCode}:\n{phoneResult.Output}");
+            // Ending the subscription did not stop the transfer: the target was connected and hung up, ending the party.
+            var targetResult = await target;
+            Assert.True(targetResult.ExitCode == 0, $"target SIPp exit {targetResult.ExitCode}:\n{targetResult.Output}");
+            var partyResult = await party;
+            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            await EventuallyAsync(() => _h.App.HasStatus(referrer, "completed"));
+            Assert.Single(_h.App.All, w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_transfer_from_a_leg_connected_to_nobody_is_refused_with_403_naming_the_reason()
     {
         _h.App.Ncco("/answer", """[{"action":"talk","text":"Please hold while nothing happens at all for a good long while.","loop":0}]""");
@@ -231,6 +274,56 @@ public sealed class SipTransferTests : IAsyncLifetime
             Assert.Single(StatusesOf(legId), j => j.GetProperty("status").GetString() == "answered");
             Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("from", out var from)
                 && (from.GetString()!.Contains("447700900222", StringComparison.Ordinal) || from.GetString()!.Contains("447700900333", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task After_an_invite_with_replaces_the_leg_hears_the_replacing_partys_rtp_and_no_longer_the_replaced_partys()
+    {
+        // The leg's NCCO listens for two keys across the swap; the replaced party keeps sending after it.
+        _h.App.Ncco("/answer", $$"""
+            [{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2,"timeOut":10},"eventUrl":["{{_h.App.Url("input")}}"]}]
+            """);
+        _h.App.Ncco("/input", $$"""[{"action":"conversation","name":"after-replaces-{{Guid.NewGuid():N}}"}]""");
+        await using var a = new RtpProbe();
+        await using var b = new RtpProbe();
+        var work = Directory.CreateTempSubdirectory("ncco-replaces-audio-");
+        try
+        {
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(14), "-cid_str", "ncco%u-%p",
+                "-sf", await ScenarioAsync(work, "uac-invite-replaces-audio.xml", ("@PAUSE_A@", "3000"), ("@PAUSE_B@", "4000"),
+                    ("@A_RTP@", a.Port.ToString(CultureInfo.InvariantCulture)), ("@B_RTP@", b.Port.ToString(CultureInfo.InvariantCulture))),
+                "-s", SipHostHarness.Number, Target], Limit);
+
+            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), pbx, Limit);
+            var legId = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+            // Dialog A's media runs: the host sends to A, and A's key reaches the input.
+            await EventuallyAsync(() => a.Host is not null);
+            a.Press('1');
+
+            // Dialog B takes A's place: the host's RTP now goes to B (from the new session's port).
+            await EventuallyAsync(() => b.Host is not null);
+            Assert.NotEqual(a.Host!.Port, b.Host!.Port);
+            // A keeps talking into the call it had, first; then B presses its key.
+            a.Press('3');
+            await Task.Delay(700);
+            var aReceivedAfterSwap = a.Received;
+            b.Press('7');
+
+            var input = (await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/input", Limit), pbx, Limit)).Json!.Value;
+            Assert.Equal("17", input.GetProperty("dtmf").GetProperty("digits").GetString());
+            // Nothing more went to A once B had the leg (packets in flight at the swap were counted before the mark).
+            Assert.Equal(aReceivedAfterSwap, a.Received);
+            Assert.True(b.Received > 10, $"B received {b.Received} packets");
+
+            var pbxResult = await pbx;
+            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            var completed = (await _h.App.WaitForStatusAsync(legId, "completed", Limit)).Json!.Value;
+            Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
         }
         finally
         {

@@ -90,4 +90,59 @@ public class InviteReplacesTests
         h.Transport.Deliver(Replacing(new SipHeader(HeaderNames.Replaces, $"call-1;to-tag={ringing.LocalTag};from-tag=from1")));
         Assert.Equal(481, h.Transport.Sent.OfType<SipResponse>().Last(r => r.CSeq.Method == "INVITE" && r.CallId == "call-2" && !r.IsProvisional).StatusCode);
     }
+    /// <summary>A call we placed to bob, ringing: its 180 formed the early dialog (our From tag, bob's To tag b1).</summary>
+    private static async Task<(UaHarness H, OutgoingCall Call, SipRequest Invite)> Ringing()
+    {
+        var h = new UaHarness();
+        var call = await h.Agent.CallAsync(SipUri.Parse("sip:bob@192.0.2.50:5070"), Local);
+        var invite = h.Transport.SentRequests("INVITE").Single();
+        h.Transport.Deliver((SipResponse)SipResponse.For(invite, 180, toTag: "b1").AddHeader(HeaderNames.Contact, "<sip:bob@192.0.2.50:5070>"));
+        Assert.True(call.Ringing.IsCompleted);
+        return (h, call, invite);
+    }
+
+    [Fact]
+    public async Task An_invite_naming_the_early_dialog_of_a_call_we_placed_is_handed_over_with_that_call()
+    {
+        var (h, call, invite) = await Ringing();
+        // RFC 3891 §3 call pick-up: the early dialog this UA initiated, named by its Call-ID, the callee's tag and ours.
+        var pickup = h.Receive(Replacing("call-p", new SipHeader(HeaderNames.Replaces, $"{invite.CallId};to-tag=b1;from-tag={invite.From.Tag}")));
+        Assert.Same(call, pickup.ReplacedCall);
+        // Tags the other way round, and early-only (which an early dialog satisfies), name it too.
+        var swapped = h.Receive(Replacing("call-q", new SipHeader(HeaderNames.Replaces, $"{invite.CallId};to-tag={invite.From.Tag};from-tag=b1;early-only")));
+        Assert.Same(call, swapped.ReplacedCall);
+        // The stack cancels nothing by itself: that is the application's move once it answered the new caller.
+        Assert.Empty(h.Transport.SentRequests("CANCEL"));
+        Assert.False(call.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task An_early_dialog_no_longer_ringing_or_never_formed_is_not_replaced()
+    {
+        var (h, call, invite) = await Ringing();
+        var other = $"{invite.CallId};to-tag=b2;from-tag={invite.From.Tag}";
+        h.Transport.Deliver(Replacing("call-p", new SipHeader(HeaderNames.Replaces, other)));
+        Assert.Equal((481, "Replaces Names No Call Here"), (FinalToInvite(h).StatusCode, FinalToInvite(h).ReasonPhrase));
+
+        // Being cancelled: the ringing dialog is on its way out and cannot be taken over any more.
+        call.Cancel();
+        h.Transport.Deliver(Replacing("call-q", new SipHeader(HeaderNames.Replaces, $"{invite.CallId};to-tag=b1;from-tag={invite.From.Tag}")));
+        Assert.Equal(481, FinalToInvite(h).StatusCode);
+        Assert.False(h.Agent.TryAccept(out _));
+    }
+
+    [Fact]
+    public void An_invite_naming_the_early_dialog_of_a_call_made_to_us_is_refused_481_as_rfc_3891_asks()
+    {
+        var h = new UaHarness();
+        var ringing = h.Receive(UaHarness.Invite());
+        ringing.Ring();
+        h.Transport.Clear();
+        h.Transport.Deliver(Replacing(new SipHeader(HeaderNames.Replaces, $"call-1;to-tag={ringing.LocalTag};from-tag=from1")));
+        var refused = FinalToInvite(h);
+        Assert.Equal(481, refused.StatusCode);
+        Assert.Equal("Replaced Early Dialog Was Not Initiated Here", refused.ReasonPhrase);
+        Assert.False(h.Agent.TryAccept(out _));
+        Assert.False(ringing.IsEnded);
+    }
 }

@@ -357,6 +357,17 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>Calls placed for outbound legs, until their INVITE has a final response: what a call pick-up may name.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<OutgoingCall, SipLeg> _dialling = new();
+
+    /// <summary>Remembers that <paramref name="leg"/> is dialling <paramref name="call"/> until its INVITE has a final response.</summary>
+    internal void TrackDialling(OutgoingCall call, SipLeg leg)
+    {
+        if (!_dialling.TryAdd(call, leg)) return;
+        _ = call.Completion.ContinueWith(_ => _dialling.TryRemove(call, out SipLeg? _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>True when trunks are configured, so <c>phone</c> endpoints are this gateway's to dial (or to fail).</summary>
     internal bool HasTrunks => _settings?.Trunks.Count > 0;
 
@@ -526,6 +537,12 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 {
                     span?.SetTag("sip.replaces", replaced.CallId);
                     await replacedLeg.ReplaceAsync(call);
+                }
+                else if (replaced is OutgoingCall ringing && _dialling.TryGetValue(ringing, out var ringingLeg))
+                {
+                    // Call pick-up (RFC 3891 §3): the caller answers, in the callee's place, a leg we are still dialling.
+                    span?.SetTag("sip.replaces", replaced.CallId);
+                    await ringingLeg.PickUpAsync(call);
                 }
                 else
                 {

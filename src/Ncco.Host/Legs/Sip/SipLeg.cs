@@ -291,6 +291,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             return;
         }
         lock (_gate) _outgoing = call;
+        _gateway.TrackDialling(call, this);
         if (Volatile.Read(ref _state) == 3)
         {
             // The VM gave up while the INVITE was being built.
@@ -307,6 +308,14 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         catch (Exception e) when (e is not OperationCanceledException)
         {
             final = new SipResponse { StatusCode = 500, ReasonPhrase = e.Message };
+        }
+        if (Volatile.Read(ref _replacement) is not null)
+        {
+            // Picked up while ringing (PickUpAsync): the leg lives on the replacing call, and this INVITE was cancelled.
+            // A 2xx that crossed the CANCEL was ACKed and ended with BYE by the stack; the offer's ports were let go.
+            span?.SetTag("sip.response.status_code", final.StatusCode);
+            span?.SetTag("sip.replaced_by_pickup", true);
+            return;
         }
         span?.SetTag("sip.response.status_code", final.StatusCode);
         if (final.StatusCode >= 400) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, $"{final.StatusCode} {final.ReasonPhrase}");
@@ -490,6 +499,76 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         await HangupQuietlyAsync(replaced);
     }
 
+    /// <summary>
+    /// An INVITE with Replaces (RFC 3891 §3) naming the early dialog of this outbound leg's INVITE while it still rings,
+    /// as a PBX sends for call pick-up (another phone answers the ringing extension's call): the new caller answers the
+    /// leg in the callee's place. It is answered with our media (the codecs of its own trunk or of the host, as any
+    /// caller), our INVITE is CANCELled, and the leg is <c>answered</c> as if the callee had answered — the same uuid,
+    /// the events of an answered leg, the NCCO's connect goes on. Refused (the leg left ringing) with 481 when the leg
+    /// no longer rings, 503 without RTP ports, 488 (by the stack) without a common codec. When the callee's own 200
+    /// wins the race while the new caller is being answered, the leg is the callee's and the new caller gets BYE.
+    /// </summary>
+    internal async Task PickUpAsync(IncomingCall replacing)
+    {
+        OutgoingCall? dialling;
+        lock (_gate) dialling = _outgoing;
+        if (Volatile.Read(ref _state) != 1 || dialling is null || !ReferenceEquals(dialling, replacing.ReplacedCall) || dialling.Completion.IsCompleted)
+        {
+            Refuse(replacing, 481, "Replaced Call Is No Longer Ringing");
+            return;
+        }
+        Ncco.Rtp.Ports.RtpPortLease lease;
+        try
+        {
+            lease = _gateway.Ports.Allocate();
+        }
+        catch (InvalidOperationException e)
+        {
+            Refuse(replacing, 503, e.Message);
+            return;
+        }
+        NegotiatedAudio? audio;
+        try
+        {
+            audio = replacing.Answer(_gateway.LocalMedia(lease.RtpPort, _gateway.TrunkFrom(replacing.Source.Address.Address)));
+            if (audio is null)
+            {
+                // A late offer: our offer went in the 200 and the caller's answer comes in its ACK.
+                await replacing.Confirmed;
+                audio = replacing.IsEnded ? null : replacing.Audio;
+            }
+        }
+        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException)
+        {
+            _logger.ReplaceRefused(LegId, replacing.Source, e.Message);
+            lease.Dispose();
+            return;
+        }
+        if (audio is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            // No usable answer in the ACK, or the callee answered (or the leg ended) while the new caller was answered.
+            _logger.ReplaceRefused(LegId, replacing.Source, replacing.AnswerFailure ?? (audio is null ? "no media" : "the leg stopped ringing meanwhile"));
+            lease.Dispose();
+            await HangupQuietlyAsync(replacing);
+            return;
+        }
+        Volatile.Write(ref _replacement, replacing);
+        dialling.Cancel();
+        // The offer's ports carried nothing yet (media starts at the answer): the replacing call has its own.
+        ReleasePorts();
+        if (!StartMedia(audio, lease))
+        {
+            Interlocked.Exchange(ref _state, 3);
+            await HangupQuietlyAsync(replacing);
+            _sink?.Failed("internal_error");
+            return;
+        }
+        _logger.LegPickedUp(LegId, replacing.Source, dialling.CallId, audio.Codec.Name);
+        _sink?.Answered();
+        _ = WatchEndAsync(replacing);
+        Connected(replacing);
+    }
+
     private void Refuse(IncomingCall call, int status, string reason)
     {
         _logger.ReplaceRefused(LegId, call.Source, reason);
@@ -530,10 +609,15 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         Ncco.Rtp.Srtp.SrtpMasterKey.TryParseInline(crypto.InlineKey, out var key) ? key!
             : throw new ArgumentException($"the SDES key of a=crypto:{crypto.Tag} is not 30 bytes of base64");
 
-    private bool StartMedia(NegotiatedAudio audio)
+    /// <summary>Starts the leg's media on <paramref name="lease"/> (a picked-up call's own ports), else on the leg's.</summary>
+    private bool StartMedia(NegotiatedAudio audio, Ncco.Rtp.Ports.RtpPortLease? lease = null)
     {
-        if (CreateSession(audio, _lease) is not { } session) return false;
-        _lease = null; // the session owns the ports now
+        if (CreateSession(audio, lease ?? _lease) is not { } session)
+        {
+            lease?.Dispose();
+            return false;
+        }
+        if (lease is null) _lease = null; // the session owns the ports now
         _session = session;
         _mediaSpan = SipTracing.StartMedia(TraceParent, LegId, audio, session.LocalRtpPort);
         _telephoneEvents = audio.TelephoneEventPayloadType is >= 0 and <= 127;

@@ -92,6 +92,9 @@ internal static partial class SipLog
     [LoggerMessage(4033, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} took the place of call {Replaced} ({Codec})")]
     public static partial void LegReplaced(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string replaced, string codec);
 
+    [LoggerMessage(4049, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} picked up call {Replaced} while it rang ({Codec}); the INVITE is cancelled")]
+    public static partial void LegPickedUp(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string replaced, string codec);
+
     [LoggerMessage(4034, LogLevel.Information, "SIP leg {LegId}: INVITE with Replaces from {Source} refused: {Reason}")]
     public static partial void ReplaceRefused(this ILogger logger, string legId, Ncco.Sip.Transport.SipEndPoint source, string reason);
 
