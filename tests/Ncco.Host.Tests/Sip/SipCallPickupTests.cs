@@ -53,7 +53,12 @@ public sealed class SipCallPickupTests : IAsyncLifetime
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (caller.FramesVoiced < 25)
             {
-                Assert.True(waited.Elapsed < Limit, $"the caller heard {caller.FramesVoiced} voiced of {caller.FramesHeard} frames from the picking-up phone");
+                if (waited.Elapsed > TimeSpan.FromSeconds(15))
+                {
+                    // SIPp's 7 s recording is over by now: say what the PBX saw.
+                    var result = await pbx;
+                    Assert.Fail($"the caller heard {caller.FramesVoiced} voiced of {caller.FramesHeard} frames from the picking-up phone; PBX SIPp exit {result.ExitCode}:\n{result.Output}");
+                }
                 await Task.Delay(20);
             }
 

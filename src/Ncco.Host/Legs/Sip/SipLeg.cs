@@ -312,9 +312,10 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         if (Volatile.Read(ref _replacement) is not null)
         {
             // Picked up while ringing (PickUpAsync): the leg lives on the replacing call, and this INVITE was cancelled.
-            // A 2xx that crossed the CANCEL was ACKed and ended with BYE by the stack; the offer's ports were let go.
+            // The extension's own 2xx (before our CANCEL, or crossing it) forms a dialog nobody wants: it gets BYE.
             span?.SetTag("sip.response.status_code", final.StatusCode);
             span?.SetTag("sip.replaced_by_pickup", true);
+            if (final.IsSuccess && !call.IsEnded) await HangupQuietlyAsync(call);
             return;
         }
         span?.SetTag("sip.response.status_code", final.StatusCode);
@@ -553,12 +554,12 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             return;
         }
         Volatile.Write(ref _replacement, replacing);
-        dialling.Cancel();
         // The offer's ports carried nothing yet (media starts at the answer): the replacing call has its own.
         ReleasePorts();
         if (!StartMedia(audio, lease))
         {
             Interlocked.Exchange(ref _state, 3);
+            dialling.Cancel();
             await HangupQuietlyAsync(replacing);
             _sink?.Failed("internal_error");
             return;
@@ -567,6 +568,11 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         _sink?.Answered();
         _ = WatchEndAsync(replacing);
         Connected(replacing);
+        // The ringing INVITE is cancelled once the new dialog is confirmed (its ACK, or its end): the PBX sees the pick-up
+        // answered before the extension stops ringing, never the other way round. A 200 from the extension meanwhile
+        // is ended by DialAsync.
+        await replacing.Confirmed;
+        dialling.Cancel();
     }
 
     private void Refuse(IncomingCall call, int status, string reason)
