@@ -74,6 +74,7 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton(StoreRegistration.Selected<Numbers.INumberRepository>);
         // The journal is registered first so it stops last: calls hung up while draining are still written.
         builder.Services.AddSingleton<CallJournal>();
+        builder.Services.AddSingleton<CallResponseCache>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CallJournal>());
         builder.Services.AddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Webhooks.AllowedNetworks));
         builder.Services.AddSingleton<VmDirectory>();

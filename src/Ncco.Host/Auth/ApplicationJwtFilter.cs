@@ -27,27 +27,41 @@ public sealed class ApplicationJwtFilter(ApplicationJwtValidator validator) : IE
     internal static void AuthenticateHop(HttpContext context, Application application) => context.Items[ItemKey] = application;
 
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        if (http.Items.ContainsKey(ItemKey)) return await next(context);
+        if (http.Items.ContainsKey(ItemKey)) return next(context);
         var header = http.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            return ErrorResults.Unauthorized(http, "unauthorized", "The Voice API takes an application JWT (Authorization: Bearer), not an API key and secret.");
+            return Refuse(ErrorResults.Unauthorized(http, "unauthorized", "The Voice API takes an application JWT (Authorization: Bearer), not an API key and secret."));
         }
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return ErrorResults.Unauthorized(http, "unauthorized", "Send Authorization: Bearer with a JWT signed by your application's private key.");
+            return Refuse(ErrorResults.Unauthorized(http, "unauthorized", "Send Authorization: Bearer with a JWT signed by your application's private key."));
         }
-        var result = await validator.ValidateAsync(header.AsMemory("Bearer ".Length).Trim(), http.RequestAborted);
-        if (!result.IsValid) return ErrorResults.Unauthorized(http, result.ErrorKey ?? "unauthorized", result.Detail ?? "Invalid token.");
+        // A token verified before completes at once (a cache hit): then no state machine is needed here.
+        var validation = validator.ValidateAsync(header.AsMemory("Bearer ".Length).Trim(), http.RequestAborted);
+        return validation.IsCompletedSuccessfully ? Continue(context, next, validation.Result) : ContinueAsync(context, next, validation);
+    }
+
+    private static async ValueTask<object?> ContinueAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ValueTask<JwtValidationResult> validation) =>
+        await Continue(context, next, await validation);
+
+    private static ValueTask<object?> Continue(EndpointFilterInvocationContext context, EndpointFilterDelegate next, JwtValidationResult result)
+    {
+        var http = context.HttpContext;
+        if (!result.IsValid) return Refuse(ErrorResults.Unauthorized(http, result.ErrorKey ?? "unauthorized", result.Detail ?? "Invalid token."));
         if (result.Token?.Acl is { } acl && !acl.Allows(http.Request.Method, http.Request.Path.Value))
         {
-            return ErrorResults.Forbidden(http,
-                $"The token's acl does not allow {http.Request.Method} {http.Request.Path}; it allows {string.Join(", ", acl.Paths)}.");
+            return Refuse(ErrorResults.Forbidden(http,
+                $"The token's acl does not allow {http.Request.Method} {http.Request.Path}; it allows {string.Join(", ", acl.Paths)}."));
         }
         http.Items[ItemKey] = result.Application;
-        return await next(context);
+        return next(context);
     }
+
+    private static ValueTask<object?> Refuse(IResult failure) => ValueTask.FromResult<object?>(failure);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -55,6 +56,13 @@ public sealed class ClusterHop
         request.Headers.Add(ApplicationHeader, applicationId);
         request.Headers.Add(TimeHeader, at);
         request.Headers.Add(SignatureHeader, Signature(request.Method.Method, request.RequestUri!.PathAndQuery, applicationId, at, body));
+    }
+
+    /// <summary>True when <paramref name="request"/> carries a hop signature (which <see cref="VerifyAsync"/> then checks).</summary>
+    public static bool IsSigned(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return !StringValues.IsNullOrEmpty(request.Headers[SignatureHeader]);
     }
 
     /// <summary>

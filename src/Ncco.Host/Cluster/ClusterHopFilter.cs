@@ -21,10 +21,16 @@ public sealed class ClusterHopFilter(ClusterHop hop, IApplicationRepository appl
     }
 
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        // Nearly every request is not a hop: it passes through without a state machine of its own.
+        return ClusterHop.IsSigned(context.HttpContext.Request) ? VerifyHopAsync(context, next) : next(context);
+    }
+
+    private async ValueTask<object?> VerifyHopAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
         var http = context.HttpContext;
         var (isHop, applicationId, problem) = await hop.VerifyAsync(http.Request, http.RequestAborted);
         if (!isHop) return await next(context);

@@ -30,14 +30,24 @@ public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpCl
     /// <summary>How long a forwarded operation may take at the owner.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
+    // A singleton of the store's registration: looked up once, not on every request.
+    private readonly Lazy<ILegOwnerDirectory?> _directory = new(services.GetService<ILegOwnerDirectory>);
+
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        if (http.Request.RouteValues["uuid"] is not string raw || ClusterHopFilter.IsHop(http)) return await next(context);
-        if (services.GetService<ILegOwnerDirectory>() is not { } directory || vms.VmOfCall(raw) is not null) return await next(context);
+        // One node (no directory), a leg this node runs, and a hop pass through without a state machine of their own.
+        if (_directory.Value is not { } directory || http.Request.RouteValues["uuid"] is not string raw || ClusterHopFilter.IsHop(http) || vms.VmOfCall(raw) is not null)
+            return next(context);
+        return ForwardAsync(context, next, directory, raw);
+    }
+
+    private async ValueTask<object?> ForwardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ILegOwnerDirectory directory, string raw)
+    {
+        var http = context.HttpContext;
         var uuid = CallsEndpoints.Normalize(raw);
         var owner = await directory.OwnerOfAsync(uuid, http.RequestAborted);
         if (owner is null || owner.IsThisNode) return await next(context);

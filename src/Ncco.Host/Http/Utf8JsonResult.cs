@@ -29,9 +29,12 @@ public sealed class Utf8JsonResult : IResult
     /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = _statusCode;
         httpContext.Response.ContentType = "application/json";
         httpContext.Response.ContentLength = _body.Length;
-        return httpContext.Response.Body.WriteAsync(_body).AsTask();
+        // Straight into the response pipe (no Stream adapter); a write that completes at once needs no Task.
+        var written = httpContext.Response.BodyWriter.WriteAsync(_body, httpContext.RequestAborted);
+        return written.IsCompletedSuccessfully ? Task.CompletedTask : written.AsTask();
     }
 }

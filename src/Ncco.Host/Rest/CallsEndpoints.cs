@@ -176,18 +176,31 @@ public static class CallsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(string uuid, HttpContext http, CallJournal journal, ICallRepository repository, TimeProvider time,
-        CancellationToken cancellationToken)
+    private static ValueTask<IResult> GetAsync(string uuid, HttpContext http, CallJournal journal, ICallRepository repository, CallResponseCache responses,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        // A live leg or one that ended recently is answered from memory, without a state machine; the store only for older ones.
+        var id = Normalize(uuid);
+        return journal.Latest(id) is { } known
+            ? ValueTask.FromResult(Answer(http, uuid, known, time, responses))
+            : GetFromStoreAsync(http, uuid, id, repository, time, cancellationToken);
+    }
+
+    private static async ValueTask<IResult> GetFromStoreAsync(HttpContext http, string uuid, string id, ICallRepository repository, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        Answer(http, uuid, await repository.FindAsync(id, cancellationToken), time, responses: null);
+
+    /// <summary>The call, or 404; <paramref name="responses"/> caches the body of a record the journal holds (null: read from the store).</summary>
+    private static IResult Answer(HttpContext http, string uuid, CallRecord? call, TimeProvider time, CallResponseCache? responses)
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
-        var call = journal.Latest(Normalize(uuid)) ?? await repository.FindAsync(Normalize(uuid), cancellationToken);
         if (call is null || call.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call with uuid {uuid}.");
         if (call.EndTime < KeptSince(application, time))
         {
             return ErrorResults.NotFound(http,
                 $"No call with uuid {uuid}: it ended more than the application's leg_persistence_time ({application.Voice!.LegPersistenceTime} days) ago.");
         }
-        return Utf8JsonResult.Create(w => CallJson.Write(w, call));
+        return responses is not null ? responses.For(call) : CallResponseCache.Write(call);
     }
 
     private static Task<IResult> ModifyAsync(string uuid, HttpContext http, VmDirectory vms, IOptions<NccoHostOptions> options)
