@@ -152,6 +152,13 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             WriteTable(phases, options);
             if (wrkPhases.Count > 0) WriteWrkTable(wrkPhases, options);
             await WriteHostCountersAsync(http, cancellationToken);
+            if (host is not null)
+            {
+                // The host runs in this process: its CPU time and resident memory (calls still up) are this process's.
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bench process (host in-process, calls still up): CPU {self.TotalProcessorTime.TotalSeconds:F1} s, RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB"));
+            }
             if (firstFailure is not null) output.WriteLine($"first failed POST /v1/calls: {firstFailure}");
             return 0;
         }
@@ -290,12 +297,15 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
     {
         output.WriteLine($"wrk (a separate process): {run.Concurrency} connections, {run.WrkThreads} threads, {run.WrkSeconds} s per phase");
         output.WriteLine();
-        output.WriteLine("| phase | requests | non-2xx | socket errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
-        output.WriteLine("| -- | --: | --: | --: | --: | --: | --: | --: | --: |");
+        // Host CPU per request only when the host runs in this process (with --url the bench process is idle).
+        var inProcess = run.Url is null;
+        output.WriteLine("| phase | requests | non-2xx | socket errors | req/s | p50 ms | p90 ms | p99 ms | max ms | host CPU µs/req |");
+        output.WriteLine("| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: |");
         foreach (var phase in phases)
         {
+            var cpu = inProcess ? phase.CpuMicrosecondsPerRequest.ToString("F1", CultureInfo.InvariantCulture) : "-";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase.Name} | {phase.Requests} | {phase.Non2xx} | {phase.SocketErrors} | {phase.RequestsPerSecond:F0} | {phase.P50Ms:F2} | {phase.P90Ms:F2} | {phase.P99Ms:F2} | {phase.MaxMs:F2} |"));
+                $"| {phase.Name} | {phase.Requests} | {phase.Non2xx} | {phase.SocketErrors} | {phase.RequestsPerSecond:F0} | {phase.P50Ms:F2} | {phase.P90Ms:F2} | {phase.P99Ms:F2} | {phase.MaxMs:F2} | {cpu} |"));
         }
         output.WriteLine();
     }

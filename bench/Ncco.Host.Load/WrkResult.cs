@@ -7,6 +7,12 @@ namespace Ncco.Host.Load;
 internal sealed partial record WrkResult(string Name, long Requests, double Seconds, long Non2xx, long SocketErrors,
     double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
 {
+    /// <summary>CPU time of the bench process (the in-process host) during the run.</summary>
+    public double BenchCpuSeconds { get; init; }
+
+    /// <summary>Host CPU per request in µs (meaningful only with the host in-process).</summary>
+    public double CpuMicrosecondsPerRequest => Requests == 0 ? double.NaN : BenchCpuSeconds * 1e6 / Requests;
+
     public static WrkResult? Parse(string name, string text)
     {
         var total = Total().Match(text);
