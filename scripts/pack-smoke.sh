@@ -122,6 +122,27 @@ runtime_analyzers() {
 }
 check "Ncco.Runtime carries the analyzers and code fixes (analyzers/dotnet/cs)" runtime_analyzers
 
+# The packages a test project loads for its first scenario carry precompiled copies beside the IL build
+# (src/ReadyToRun.targets): lib/net10.0 stays portable IL, runtimes/<rid>/lib/net10.0 are ReadyToRun images
+# (a PE with the 'RTR' ReadyToRun header signature), one per shipped platform.
+ready_to_run() {
+  local id="$1" package="$feed/$1.$version.nupkg" dir rid
+  dir="$(mktemp -d "$work/r2r.XXXX")" && unzip -q -o "$package" -d "$dir" || return 1
+  [ -f "$dir/lib/net10.0/$id.dll" ] || { echo "$id: no lib/net10.0/$id.dll"; return 1; }
+  if LC_ALL=C grep -qaP 'RTR\x00' "$dir/lib/net10.0/$id.dll"; then echo "$id: lib/net10.0 is not the IL build"; return 1; fi
+  for rid in linux-x64 linux-arm64 win-x64 osx-arm64; do
+    local image="$dir/runtimes/$rid/lib/net10.0/$id.dll"
+    [ -f "$image" ] || { echo "$id: no runtimes/$rid/lib/net10.0/$id.dll"; unzip -l "$package"; return 1; }
+    LC_ALL=C grep -qaP 'RTR\x00' "$image" || { echo "$id: runtimes/$rid/lib/net10.0/$id.dll is not a ReadyToRun image"; return 1; }
+    echo "$rid: $(stat -c %s "$image") bytes (IL build $(stat -c %s "$dir/lib/net10.0/$id.dll"))"
+  done
+  echo "$id.$version.nupkg: $(stat -c %s "$package") bytes"
+}
+for id in Ncco.Runtime Ncco.Testing; do
+  check "package $id: IL in lib/net10.0, ReadyToRun images in runtimes/{linux-x64,linux-arm64,win-x64,osx-arm64}/lib/net10.0" \
+    ready_to_run "$id"
+done
+
 tool_size() {
   local size; size=$(stat -c %s "$feed/Ncco.Cli.$version.nupkg")
   echo "Ncco.Cli.$version.nupkg: $size bytes"
@@ -168,6 +189,18 @@ template_versions() {
 check "the new app references Ncco.Runtime and Ncco.Testing $version" template_versions
 check "dotnet test in the new app (the virtual caller dials it, packages from the feed)" \
   dn test "$apps/Acme.Voice/Acme.Voice.slnx" -nologo
+# A RID-less test project gets the images through its deps.json (runtimeTargets) and the host loads the one for this
+# machine; here the build output and the deps.json must name the linux-x64 one.
+template_ready_to_run() {
+  local bin="$apps/Acme.Voice/tests/Acme.Voice.Tests/bin/Debug/net10.0" id
+  for id in Ncco.Runtime Ncco.Testing; do
+    [ -f "$bin/runtimes/linux-x64/lib/net10.0/$id.dll" ] || { echo "no runtimes/linux-x64/lib/net10.0/$id.dll in $bin"; return 1; }
+    grep -qF "\"runtimes/linux-x64/lib/net10.0/$id.dll\"" "$bin/Acme.Voice.Tests.deps.json" \
+      || { echo "the deps.json does not list runtimes/linux-x64/lib/net10.0/$id.dll"; cat "$bin/Acme.Voice.Tests.deps.json"; return 1; }
+  done
+}
+[ "$(uname -m)" = x86_64 ] && [ "$(uname -s)" = Linux ] && \
+  check "the new app's tests get Ncco.Runtime and Ncco.Testing from runtimes/linux-x64 (deps.json runtimeTargets)" template_ready_to_run
 
 # --- 4. the host inside a fresh ASP.NET Core app -----------------------------------------------------------------
 hostapp="$apps/MyHost"

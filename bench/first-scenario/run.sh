@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The first scenario of a fresh xunit process, measured from PACKED packages (issue 14), with and without the
+# ReadyToRun copies in them (src/ReadyToRun.targets):
+#   1. packs Ncco.Runtime and Ncco.Testing twice into a local feed: 0.1.0-jit (-p:NccoReadyToRun=false, IL only) and
+#      0.1.0-r2r (IL in lib/ plus runtimes/<rid>/lib/ precompiled copies, as released);
+#   2. makes four copies of FirstScenario.Tests (outside the repository, no RuntimeIdentifier, framework-dependent,
+#      a private packages folder): xunit v2 and v3, each against -jit and -r2r, and builds them;
+#   3. runs `dotnet test --no-build` on each, REPS times, alternating the four, so every run is a fresh process whose
+#      only test is the first scenario; the test appends its figures to a file;
+#   4. prints every run and the medians (wall ms, CPU ms, methods JIT-compiled, where Ncco.Testing was loaded from).
+# Usage: bash bench/first-scenario/run.sh [REPS=7]. NCCO_FIRST_KEEP=1 keeps the work directory.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/bench/first-scenario"
+reps="${1:-7}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+work="$(mktemp -d "${TMPDIR:-/tmp}/ncco-first.XXXXXX")"
+trap '[ "${NCCO_FIRST_KEEP:-}" = 1 ] && echo "kept $work" || rm -rf "$work"' EXIT
+feed="$work/feed"
+prefix="$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' "$root/Directory.Build.props" | head -n 1)"
+
+for variant in jit r2r; do
+  r2r=true; [ "$variant" = jit ] && r2r=false
+  for project in Ncco.Runtime Ncco.Testing; do
+    dotnet pack "$root/src/$project" -c Release -o "$feed" -p:VersionSuffix="$variant" -p:NccoReadyToRun="$r2r" -nologo -v quiet
+  done
+done
+ls -l "$feed"
+
+cat >"$work/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="ncco-local" value="$feed" />
+    <add key="machine-cache" value="$HOME/.nuget/packages" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="ncco-local"><package pattern="Ncco.*" /></packageSource>
+    <packageSource key="machine-cache"><package pattern="*" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+export NUGET_PACKAGES="$work/packages"
+projects=()
+for xunit in v2 v3; do
+  for variant in jit r2r; do
+    name="$xunit-$variant" dir="$work/$xunit-$variant"
+    mkdir -p "$dir" && cp "$here/FirstScenario.Tests.csproj" "$here/FirstScenarioTests.cs" "$work/nuget.config" "$dir/"
+    v3=false; [ "$xunit" = v3 ] && v3=true
+    dotnet build "$dir" -c Release -p:NccoVersion="$prefix-$variant" -p:XunitV3="$v3" -nologo -v quiet
+    projects+=("$name")
+  done
+done
+
+for i in $(seq 1 "$reps"); do
+  for name in "${projects[@]}"; do
+    NCCO_FIRST_OUT="$work/$name.txt" dotnet test "$work/$name" -c Release --no-build -nologo -v quiet >"$work/$name.log" 2>&1 \
+      || { cat "$work/$name.log"; exit 1; }
+  done
+done
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" "$2"; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $reps runs each, alternated"
+for name in "${projects[@]}"; do
+  echo "--- $name"; cat "$work/$name.txt"
+done
+printf '\n| project | first scenario wall (median) | CPU (median) | methods JIT-compiled (median) | Ncco.Testing loaded from |\n| -- | --: | --: | --: | -- |\n'
+for name in "${projects[@]}"; do
+  f="$work/$name.txt"
+  printf '| %s | %s ms | %s ms | %s | %s |\n' "$name" "$(field wall "$f" | median)" "$(field cpu "$f" | median)" \
+    "$(field jit "$f" | median)" "$(field testing "$f" | sort -u | tr '\n' ' ')"
+done
