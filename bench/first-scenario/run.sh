@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The first scenario of a fresh xunit process, measured from PACKED packages (issue 14), with and without the
 # ReadyToRun copies in them (src/ReadyToRun.targets):
-#   1. packs Ncco.Runtime and Ncco.Testing twice into a local feed: 0.1.0-jit (-p:NccoReadyToRun=false, IL only) and
-#      0.1.0-r2r (IL in lib/ plus runtimes/<rid>/lib/ precompiled copies, as released);
-#   2. makes four copies of FirstScenario.Tests (outside the repository, no RuntimeIdentifier, framework-dependent,
-#      a private packages folder): xunit v2 and v3, each against -jit and -r2r, and builds them;
-#   3. runs `dotnet test --no-build` on each, REPS times, alternating the four, so every run is a fresh process whose
+#   1. packs Ncco.Runtime and Ncco.Testing three times into a local feed: 0.1.0-jit (-p:NccoReadyToRun=false, IL
+#      only), 0.1.0-r2r (plain ReadyToRun copies in runtimes/<rid>/lib/, -p:NccoReadyToRunCrossModule=false) and
+#      0.1.0-r2rx (as released: ReadyToRun with the framework generics our code instantiates precompiled too);
+#   2. makes six copies of FirstScenario.Tests (outside the repository, no RuntimeIdentifier, framework-dependent,
+#      a private packages folder): xunit v2 and v3, each against the three, and builds them;
+#   3. runs `dotnet test --no-build` on each, REPS times, alternating the six, so every run is a fresh process whose
 #      only test is the first scenario; the test appends its figures to a file;
 #   4. prints every run and the medians (wall ms, CPU ms, methods JIT-compiled, where Ncco.Testing was loaded from).
 # Usage: bash bench/first-scenario/run.sh [REPS=7]. NCCO_FIRST_KEEP=1 keeps the work directory.
@@ -19,10 +20,15 @@ trap '[ "${NCCO_FIRST_KEEP:-}" = 1 ] && echo "kept $work" || rm -rf "$work"' EXI
 feed="$work/feed"
 prefix="$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' "$root/Directory.Build.props" | head -n 1)"
 
-for variant in jit r2r; do
-  r2r=true; [ "$variant" = jit ] && r2r=false
+variants=(jit r2r r2rx)
+for variant in "${variants[@]}"; do
+  case "$variant" in
+    jit) flags=(-p:NccoReadyToRun=false) ;;
+    r2r) flags=(-p:NccoReadyToRun=true -p:NccoReadyToRunCrossModule=false) ;;
+    r2rx) flags=(-p:NccoReadyToRun=true -p:NccoReadyToRunCrossModule=true) ;;
+  esac
   for project in Ncco.Runtime Ncco.Testing; do
-    dotnet pack "$root/src/$project" -c Release -o "$feed" -p:VersionSuffix="$variant" -p:NccoReadyToRun="$r2r" -nologo -v quiet
+    dotnet pack "$root/src/$project" -c Release -o "$feed" -p:VersionSuffix="$variant" "${flags[@]}" -nologo -v quiet
   done
 done
 ls -l "$feed"
@@ -46,7 +52,7 @@ XML
 export NUGET_PACKAGES="$work/packages"
 projects=()
 for xunit in v2 v3; do
-  for variant in jit r2r; do
+  for variant in "${variants[@]}"; do
     name="$xunit-$variant" dir="$work/$xunit-$variant"
     mkdir -p "$dir" && cp "$here/FirstScenario.Tests.csproj" "$here/FirstScenarioTests.cs" "$work/nuget.config" "$dir/"
     v3=false; [ "$xunit" = v3 ] && v3=true
