@@ -65,11 +65,13 @@ copy_repository() {
 check "copy of the repository under a path containing /src/ ($copy)" copy_repository
 [ -f "$copy/Directory.Build.props" ] || finish
 
+# The pack compiles every project and, for Ncco.Runtime and Ncco.Testing, eight ReadyToRun images: on a loaded shared
+# machine that took over 15 minutes, so it gets 30 before it counts as hung.
 pack_all() {
   (cd "$copy" \
     && dn new sln -n pack --format slnx >/dev/null \
     && dn sln pack.slnx add src/*/*.csproj templates/Ncco.Templates.csproj >/dev/null \
-    && dn pack pack.slnx -c Release -o "$feed" -p:VersionSuffix=ci -nologo -v quiet)
+    && timeout 1800 dotnet pack pack.slnx -c Release -o "$feed" -p:VersionSuffix=ci -nologo -v quiet)
 }
 check "dotnet pack of every shipped project and the templates (VersionSuffix=ci)" pack_all
 version="$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' "$copy/Directory.Build.props" | head -n 1)-ci"
