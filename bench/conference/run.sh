@@ -2,23 +2,26 @@
 # Conferences end to end (issue 19): SIPp callers, each sending speech RTP, answered by an app whose NCCO joins a named
 # conversation; the host (Release) mixes every room at its 16 kHz media rate and sends each caller the others' mix.
 #
-# STEPS, each "ROOMSxPARTIES" (1x500: one room of 500, the O(N²) worst case for a naive mixer; 10x50: ten rooms of
-# 50). CODECS: pcma (G.711 A-law, 8 kHz, SIPp's own speech pcap) and g722 (16 kHz G.722: the same speech, upsampled
+# STEPS, each "ROOMSxPARTIES" (10x50: ten rooms of 50). A named conversation holds at most 50 participants
+# (ConversationAction.MaxParticipants, the platform's documented limit): the 51st caller is refused and counted as a
+# failed call here, so one room of 500 is measured at the mixer alone (mixer-compare.sh), and per-core capacity end to
+# end with many rooms of 50. CODECS: pcma (G.711 A-law, 8 kHz, SIPp's own speech pcap) and g722 (16 kHz G.722: the same speech, upsampled
 # and encoded by ffmpeg into a pcap by make_pcap.py — SIPp replays any RTP payload from a pcap). Every caller talks for
 # the whole call (PLAYS × 7.1 s), the heaviest pattern for the mixer.
 # Per step: calls placed / failed (SIPp), participants up in the steady window (legs gauge), host CPU per
 # participant-second in that window (and participants per core = its inverse), host CPU over the whole step, peak RSS,
 # late media ticks (ncco_media_frames_late_total), and the timing of the RTP the host sent (tcpdump on lo,
 # bench/side-by-side/rtp_stats.py: jitter |D| p95/max, largest gap, % off cadence, whole-sender stalls).
-# Optional BASELINE=REV runs that commit's host (built in a temporary git worktree) first, same steps: before/after.
-# Usage: [STEPS="1x100 1x250 1x500 10x50"] [CODECS="pcma g722"] [PLAYS=4] [RATE=50] [WARMUP=1x20] [BASELINE=REV] bench/conference/run.sh
+# Optional BASELINE=REV runs that commit's host (built in a temporary git worktree; or BASELINE=/path/Ncco.Cli.dll, an
+# already built one) first, same steps: before/after.
+# Usage: [STEPS="1x50 10x50 20x50"] [CODECS="pcma g722"] [PLAYS=4] [RATE=50] [WARMUP=1x20] [BASELINE=REV] bench/conference/run.sh
 # Needs: sipp, tcpdump (root or CAP_NET_RAW), ffmpeg (for g722), python3, the .NET SDK. Loopback only; every step is
 # bounded in calls (ROOMS × PARTIES) and time (timeout); every process is stopped on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 root=$PWD
 here=$root/bench/conference
-STEPS=${STEPS:-"1x100 1x250 1x500 10x50"}
+STEPS=${STEPS:-"1x50 10x50 20x50"}
 CODECS=${CODECS:-"pcma g722"}
 PLAYS=${PLAYS:-4}
 RATE=${RATE:-50}
@@ -76,7 +79,9 @@ build_ncco() { # dir -> prints the Ncco.Cli.dll path
 }
 echo "== build (Release)"
 targets=("ncco=$(build_ncco "$root")")
-if [[ -n ${BASELINE:-} ]]; then
+if [[ ${BASELINE:-} == *.dll ]]; then
+  targets=("ncco@baseline=$BASELINE" "${targets[@]}")   # an Ncco.Cli.dll built elsewhere, run as it is
+elif [[ -n ${BASELINE:-} ]]; then
   git -C "$root" worktree add --detach "$work/baseline" "$BASELINE" >/dev/null 2>&1
   trap 'git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null || true; cleanup' EXIT
   targets=("ncco@$BASELINE=$(build_ncco "$work/baseline")" "${targets[@]}")
