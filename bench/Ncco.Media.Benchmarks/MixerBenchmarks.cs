@@ -13,7 +13,7 @@ public class MixerBenchmarks
     [Params(8000, 16000)]
     public int Rate { get; set; }
 
-    [Params(10, 50)]
+    [Params(10, 50, 500)]
     public int Parties { get; set; }
 
     [GlobalSetup]

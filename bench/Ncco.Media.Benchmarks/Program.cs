@@ -9,6 +9,7 @@ using Ncco.Media.Benchmarks;
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-accuracy
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- asr-memory [calls] [rounds]   (RSS per concurrent speech call)
 //   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- pipelines [seconds]
+//   dotnet run -c Release --project bench/Ncco.Media.Benchmarks -- mixer-scale [10,50,500] [rounds]   (µs per conference tick at N parties)
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
 switch (command)
@@ -34,7 +35,10 @@ switch (command)
     case "pipelines":
         await PipelineLoad.RunAsync(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 10);
         break;
+    case "mixer-scale":
+        MixerScale.Run(rest);
+        break;
     default:
-        Console.WriteLine("commands: micro | tts | tts-first | asr | asr-accuracy | asr-memory [calls] [rounds] | pipelines [seconds]");
+        Console.WriteLine("commands: micro | tts | tts-first | asr | asr-accuracy | asr-memory [calls] [rounds] | pipelines [seconds] | mixer-scale [parties,...] [rounds]");
         break;
 }

@@ -157,10 +157,14 @@ internal sealed class MediaThread : IAsyncDisposable
         else _lastMix[mix.ConversationId] = mix;
         var state = Mixer(mix.ConversationId, create: mix.Participants.Count > 0);
         if (state is null) return;
+        // A set, not a scan of the snapshot per member: a room of N is re-applied on each of its N joins, and N² string
+        // comparisons per join (N³ over a 500-caller ramp) stalled the media thread's command phase.
+        var wanted = new HashSet<string>(mix.Participants.Count, StringComparer.Ordinal);
+        foreach (var p in mix.Participants) wanted.Add(p.LegId);
         for (var i = state.Members.Count - 1; i >= 0; i--)
         {
             var member = state.Members[i];
-            if (!mix.Participants.Any(p => p.LegId == member.Id)) state.Remove(member);
+            if (!wanted.Contains(member.Id)) state.Remove(member);
         }
         foreach (var p in mix.Participants)
         {

@@ -4,23 +4,31 @@ namespace Ncco.Media.Mixing;
 
 /// <summary>
 /// N-party mixer for a <c>conversation</c>. Each participant hears the mix of everybody who may speak to it, minus
-/// itself. Cost per tick is O(N · frame) for the common case: the sum over all broadcast speakers is computed once in
-/// 32-bit and each listener gets <c>total − own</c>; only participants with <c>canSpeak</c>/<c>canHear</c> lists add
-/// work proportional to those lists. Sums saturate once, at the end (no intermediate wrap-around).
+/// itself. A tick costs O(N · frame) however many talk: the broadcast speakers are summed once in 32 bits, a speaker
+/// hears <c>total − own</c>, and everybody who adds nothing to the total (silent, muted, not sending, or speaking only
+/// through a <c>canSpeak</c> list) hears the same saturated total, computed once and copied. Only <c>canSpeak</c> and
+/// <c>canHear</c> lists add work, in proportion to the lists. Sums saturate once, at the end (no intermediate
+/// wrap-around); a frame of exact zeros is skipped (exactly the same result as adding it). Frames are vector-wide.
 /// Until <see cref="Start"/> every participant hears the music-on-hold source (or silence).
-/// A mixed recording frame (everybody not muted) is available each tick in <see cref="RecordingMix"/>.
-/// Not thread-safe: drive it from one media thread.
+/// A mixed recording frame (everybody not muted) is available each tick in <see cref="RecordingMix"/>, computed only
+/// when read. Not thread-safe: drive it from one media thread. A tick allocates nothing.
 /// </summary>
 public sealed class ConferenceMixer
 {
     private readonly List<ConferenceParticipant> _participants = [];
     private readonly Dictionary<string, ConferenceParticipant> _byId = new(StringComparer.Ordinal);
+    // Active speakers with a canSpeak list this tick: only they and the listeners their lists name need extra work.
     private readonly List<ConferenceParticipant> _restricted = [];
     private readonly int[] _total;
+    private readonly int[] _restrictedTotal;
     private readonly int[] _scratch;
+    private readonly short[] _shared;
     private readonly short[] _recording;
     private readonly short[] _hold;
     private readonly IAudioSource? _musicOnHold;
+    private long _tick;
+    private bool _sharedReady;
+    private bool _recordingReady;
 
     /// <summary>Creates a mixer at a sample rate with optional music on hold (looped by the caller's source).</summary>
     public ConferenceMixer(int sampleRate, IAudioSource? musicOnHold = null)
@@ -33,7 +41,9 @@ public sealed class ConferenceMixer
         _musicOnHold = musicOnHold;
         var n = Format.SamplesPerFrame;
         _total = new int[n];
+        _restrictedTotal = new int[n];
         _scratch = new int[n];
+        _shared = new short[n];
         _recording = new short[n];
         _hold = new short[n];
     }
@@ -48,7 +58,32 @@ public sealed class ConferenceMixer
     public IReadOnlyList<ConferenceParticipant> Participants => _participants;
 
     /// <summary>This tick's mix of every participant that is not muted (for conversation recording).</summary>
-    public ReadOnlySpan<short> RecordingMix => _recording;
+    public ReadOnlySpan<short> RecordingMix
+    {
+        get
+        {
+            if (!_recordingReady)
+            {
+                if (_restricted.Count == 0)
+                {
+                    Shared().CopyTo(_recording);
+                }
+                else
+                {
+                    // Recording = broadcast total + the speakers that whisper through canSpeak lists.
+                    var acc = _scratch.AsSpan();
+                    _total.CopyTo(acc);
+                    for (var i = 0; i < acc.Length; i++)
+                    {
+                        acc[i] += _restrictedTotal[i];
+                    }
+                    MixKernels.Saturate(acc, _recording);
+                }
+                _recordingReady = true;
+            }
+            return _recording;
+        }
+    }
 
     /// <summary>Adds a participant.</summary>
     /// <exception cref="InvalidOperationException">Id already present.</exception>
@@ -82,32 +117,40 @@ public sealed class ConferenceMixer
     /// <summary>Runs one 20 ms tick: reads every <see cref="ConferenceParticipant.Input"/> and fills every output.</summary>
     public void Mix()
     {
-        var total = _total.AsSpan();
-        total.Clear();
+        _tick++;
+        _sharedReady = false;
+        _recordingReady = false;
+        _total.AsSpan().Clear();
         _restricted.Clear();
-        var record = _scratch.AsSpan();
-        record.Clear();
-        foreach (var p in _participants)
+        var participants = _participants;
+        for (var k = 0; k < participants.Count; k++)
         {
-            if (!p.HasInput || p.Mute)
+            var p = participants[k];
+            // An all-zero frame adds nothing: skipping it changes no sample and spares the listener's subtraction.
+            p.Active = p.HasInput && !p.Mute && p.InputBuffer.AsSpan().IndexOfAnyExcept((short)0) >= 0;
+            if (!p.Active)
             {
                 continue;
             }
-            var input = p.InputBuffer.AsSpan();
-            if (p.CanSpeakSet is null)
+            if (p.CanSpeakSet is not { } canSpeak)
             {
-                Accumulate(input, total);
+                MixKernels.Accumulate(p.InputBuffer, _total);
+                continue;
             }
-            else
+            if (_restricted.Count == 0)
             {
-                _restricted.Add(p);
-                Accumulate(input, record);
+                // Cleared only in ticks that have a whisperer (RecordingMix reads it only then).
+                _restrictedTotal.AsSpan().Clear();
             }
-        }
-        // Recording = broadcast total + restricted speakers.
-        for (var i = 0; i < record.Length; i++)
-        {
-            _recording[i] = Pcm16.Saturate(record[i] + total[i]);
+            _restricted.Add(p);
+            MixKernels.Accumulate(p.InputBuffer, _restrictedTotal);
+            foreach (var id in canSpeak)
+            {
+                if (_byId.TryGetValue(id, out var listener) && listener != p)
+                {
+                    listener.WhisperedTick = _tick;
+                }
+            }
         }
 
         if (!IsStarted)
@@ -115,8 +158,9 @@ public sealed class ConferenceMixer
             var hold = _hold.AsSpan();
             var got = _musicOnHold?.Read(hold) ?? 0;
             hold[got..].Clear();
-            foreach (var p in _participants)
+            for (var k = 0; k < participants.Count; k++)
             {
+                var p = participants[k];
                 if (p.Earmuff)
                 {
                     p.OutputBuffer.AsSpan().Clear();
@@ -129,18 +173,29 @@ public sealed class ConferenceMixer
         }
         else
         {
-            foreach (var listener in _participants)
+            for (var k = 0; k < participants.Count; k++)
             {
-                MixFor(listener, total);
+                MixFor(participants[k]);
             }
         }
-        foreach (var p in _participants)
+        for (var k = 0; k < participants.Count; k++)
         {
-            p.EndTick();
+            participants[k].EndTick();
         }
     }
 
-    private void MixFor(ConferenceParticipant listener, ReadOnlySpan<int> total)
+    /// <summary>The saturated broadcast total: what everybody who adds nothing to it hears (computed once a tick).</summary>
+    private ReadOnlySpan<short> Shared()
+    {
+        if (!_sharedReady)
+        {
+            MixKernels.Saturate(_total, _shared);
+            _sharedReady = true;
+        }
+        return _shared;
+    }
+
+    private void MixFor(ConferenceParticipant listener)
     {
         var output = listener.OutputBuffer.AsSpan();
         if (listener.Earmuff)
@@ -148,56 +203,52 @@ public sealed class ConferenceMixer
             output.Clear();
             return;
         }
-        var acc = _scratch.AsSpan();
+        var inTotal = listener.Active && listener.CanSpeakSet is null;
         if (listener.CanHearSet is { } canHear)
         {
             // Explicit list: sum only those (cost proportional to the list).
+            var acc = _scratch.AsSpan();
             acc.Clear();
             foreach (var id in canHear)
             {
                 if (id != listener.Id && _byId.TryGetValue(id, out var q) && Speaks(q, listener))
                 {
-                    Accumulate(q.InputBuffer, acc);
+                    MixKernels.Accumulate(q.InputBuffer, acc);
                 }
             }
+            MixKernels.Saturate(acc, output);
         }
-        else
+        else if (listener.WhisperedTick == _tick)
         {
-            total.CopyTo(acc);
-            if (listener.HasInput && !listener.Mute && listener.CanSpeakSet is null)
+            // Named in somebody's canSpeak list: the total (minus itself) plus those whispers.
+            var acc = _scratch.AsSpan();
+            if (inTotal)
             {
-                Subtract(listener.InputBuffer, acc);
+                MixKernels.Difference(_total, listener.InputBuffer, acc);
+            }
+            else
+            {
+                _total.CopyTo(acc);
             }
             foreach (var q in _restricted)
             {
                 if (q != listener && q.CanSpeakSet!.Contains(listener.Id))
                 {
-                    Accumulate(q.InputBuffer, acc);
+                    MixKernels.Accumulate(q.InputBuffer, acc);
                 }
             }
+            MixKernels.Saturate(acc, output);
         }
-        for (var i = 0; i < output.Length; i++)
+        else if (inTotal)
         {
-            output[i] = Pcm16.Saturate(acc[i]);
+            MixKernels.SaturateDifference(_total, listener.InputBuffer, output);
+        }
+        else
+        {
+            Shared().CopyTo(output);
         }
     }
 
     private static bool Speaks(ConferenceParticipant speaker, ConferenceParticipant listener) =>
-        speaker.HasInput && !speaker.Mute && (speaker.CanSpeakSet is null || speaker.CanSpeakSet.Contains(listener.Id));
-
-    private static void Accumulate(ReadOnlySpan<short> input, Span<int> acc)
-    {
-        for (var i = 0; i < acc.Length; i++)
-        {
-            acc[i] += input[i];
-        }
-    }
-
-    private static void Subtract(ReadOnlySpan<short> input, Span<int> acc)
-    {
-        for (var i = 0; i < acc.Length; i++)
-        {
-            acc[i] -= input[i];
-        }
-    }
+        speaker.Active && (speaker.CanSpeakSet is null || speaker.CanSpeakSet.Contains(listener.Id));
 }

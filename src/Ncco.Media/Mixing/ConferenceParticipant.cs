@@ -46,6 +46,12 @@ public sealed class ConferenceParticipant
 
     internal short[] OutputBuffer => _output;
 
+    /// <summary>This tick: audible input (written, not muted, not all zeros) — the mixer's per-tick classification.</summary>
+    internal bool Active { get; set; }
+
+    /// <summary>The tick (mixer count) in which a canSpeak list last named this participant as a listener.</summary>
+    internal long WhisperedTick { get; set; } = -1;
+
     /// <summary>Copies one received frame (shorter input is padded with silence).</summary>
     public void WriteInput(ReadOnlySpan<short> frame)
     {
@@ -74,6 +80,8 @@ public sealed class ConferenceParticipant
 
     internal void EndTick()
     {
+        // Input not written this tick is still all zeros from the last clear.
+        if (!HasInput) return;
         HasInput = false;
         Array.Clear(_input);
     }
