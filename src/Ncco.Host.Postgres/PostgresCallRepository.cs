@@ -10,6 +10,11 @@ namespace Ncco.Host.Postgres;
 /// wrote it (<c>owner_node</c>, the node running the leg): <see cref="ListUnfinishedAsync"/> and
 /// <see cref="LastActivityAsync"/> answer for this node only, so a node that restarts after a crash ends its own
 /// calls and never those live on the other nodes.
+/// <para>
+/// A row whose end is stored is final: a later write of the same leg changes nothing. A node writes nothing after a
+/// leg's end, so the only such write is a node's late one for a leg the others' sweep ended while the node was cut
+/// from the database — the sweep's record (and the one final event it sent) stays.
+/// </para>
 /// </summary>
 public sealed class PostgresCallRepository(PostgresDatabase database, string nodeId) : ICallRepository
 {
@@ -32,6 +37,7 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
                     direction = EXCLUDED.direction, status = EXCLUDED.status, to_type = EXCLUDED.to_type, to_key = EXCLUDED.to_key,
                     to_value = EXCLUDED.to_value, from_type = EXCLUDED.from_type, from_key = EXCLUDED.from_key, from_value = EXCLUDED.from_value,
                     created_at = EXCLUDED.created_at, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, owner_node = EXCLUDED.owner_node
+                WHERE calls.end_time IS NULL
                 """);
             var p = upsert.Parameters;
             p.Add(Text("uuid", call.Uuid));

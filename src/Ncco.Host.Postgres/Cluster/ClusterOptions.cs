@@ -30,6 +30,15 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan DeadAfter { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a node cut from the database waits, counted from the start of its last heartbeat that got through,
+    /// before it ends its own calls: <see cref="DeadAfter"/> less one <see cref="HeartbeatInterval"/>. The others judge
+    /// the node on its last heartbeat's database time, which is never earlier than that start, and sweep its legs no
+    /// sooner than <see cref="DeadAfter"/> after it; ending them one interval earlier leaves the node the time to send
+    /// its BYEs before the store calls the calls over.
+    /// </summary>
+    public TimeSpan FenceAfter => DeadAfter - HeartbeatInterval;
+
     /// <summary>The effective node id.</summary>
     public string EffectiveNodeId => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId;
 }

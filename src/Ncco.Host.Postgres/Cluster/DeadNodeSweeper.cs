@@ -24,7 +24,14 @@ namespace Ncco.Host.Postgres.Cluster;
 /// the node came back. A sweep ends at most <see cref="Batch"/> legs per dead node and round, so a node that died with
 /// thousands of calls is worked off over a few rounds without one long transaction. A node that was only cut from the
 /// database (not dead) has stopped taking new calls long before; its legs are ended in the store like a dead node's, as
-/// the cluster cannot tell the two apart.
+/// the cluster cannot tell the two apart (that node has ended those calls itself by then: see
+/// <see cref="PostgresMembership"/>).
+/// <para>
+/// Grace: no node is judged until this node has reached the database for <see cref="ClusterOptions.DeadAfter"/>
+/// without a failure (its sweep rounds and its heartbeats both count), so after an outage of the database itself, or a
+/// cut of this node, the first node back does not take the others for dead before their next heartbeat could land. The
+/// check is two in-memory timestamps per round: no query is added.
+/// </para>
 /// </remarks>
 public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembership membership, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host,
     TimeProvider time, ILogger<DeadNodeSweeper> logger) : BackgroundService
@@ -38,6 +45,9 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
     public long Ended => Interlocked.Read(ref _ended);
 
     private long _ended;
+    // TimeProvider timestamp of the first round that reached the database since the last one that did not; 0 when the
+    // last round failed (or none ran).
+    private long _reachableSince;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,7 +72,9 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
             catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException
                                       || e is OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                // The database is out of reach: membership suspends this node; the next round tries again.
+                // The database is out of reach: membership suspends this node; the next round tries again, and judges
+                // no one until the database has been back for DeadAfter.
+                Interlocked.Exchange(ref _reachableSince, 0);
                 logger.SweepSkipped(e);
             }
         }
@@ -73,6 +85,11 @@ public sealed class DeadNodeSweeper(IServiceProvider services, PostgresMembershi
     {
         var database = services.GetRequiredService<PostgresDatabase>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetTimestamp();
+        var since = Interlocked.CompareExchange(ref _reachableSince, now, 0);
+        if (since == 0) since = now;
+        var deadAfter = options.Value.DeadAfter;
+        if (time.GetElapsedTime(since, now) < deadAfter || membership.DatabaseReachableFor < deadAfter) return 0;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
         {

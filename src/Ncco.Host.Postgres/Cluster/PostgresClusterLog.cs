@@ -24,6 +24,15 @@ internal static partial class PostgresClusterLog
     [LoggerMessage(5005, LogLevel.Error, "Cluster: node {NodeId} cannot reach the database; it takes no new calls until it can")]
     public static partial void DatabaseUnreachable(this ILogger logger, Exception exception, string nodeId);
 
+    [LoggerMessage(5006, LogLevel.Error, "Cluster: node {NodeId} has not reached the database for {Silent}; the others are about to take it for dead, so it ends its {Count} call leg(s)")]
+    public static partial void Fenced(this ILogger logger, string nodeId, TimeSpan silent, int count);
+
+    [LoggerMessage(5007, LogLevel.Error, "Cluster: node {NodeId} could not end all its calls after losing the database")]
+    public static partial void FenceIncomplete(this ILogger logger, Exception exception, string nodeId);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Cluster: node {NodeId} reaches the database again and rejoins as incarnation {Incarnation}")]
+    public static partial void Rejoined(this ILogger logger, string nodeId, long incarnation);
+
     [LoggerMessage(5010, LogLevel.Debug, "Cluster: the sweep of dead nodes' legs did not run this round")]
     public static partial void SweepSkipped(this ILogger logger, Exception exception);
 

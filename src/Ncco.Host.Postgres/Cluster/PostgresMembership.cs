@@ -18,6 +18,15 @@ namespace Ncco.Host.Postgres.Cluster;
 /// clock (<c>clock_timestamp()</c>), so the nodes' own clocks never need to agree; the intervals are timed with the
 /// host's <see cref="TimeProvider"/>. On a graceful stop the node marks itself dead at once.
 /// </para>
+/// <para>
+/// Fencing: a node cut from the database for <see cref="ClusterOptions.FenceAfter"/> (counted from the start of its
+/// last heartbeat that got through, so never later than the others can judge it) ends every call it runs — BYE to
+/// each caller, the application's final events as for any platform hangup — because the other nodes are about to end
+/// those legs in the store, and a record saying <c>completed</c> must not sit next to media that carries on. The node
+/// then keeps refusing new calls until it reaches the database again, and comes back as a new incarnation (the legs it
+/// ran belong to the one it ended). The rows the others' sweep finalised meanwhile stay as the sweep wrote them: the
+/// node's own late writes never change a row whose end is already stored.
+/// </para>
 /// </summary>
 public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 {
@@ -29,8 +38,18 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresMembership> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
-    private bool _superseded;
+    private Task _fence = Task.CompletedTask;
+    private volatile bool _superseded;
+    // Timestamps (TimeProvider.GetTimestamp) of the start of the last heartbeat that got through, and of the first one
+    // that got through after the database was last out of reach.
+    private long _lastBeatStarted;
+    private long _reachableSince;
+    // Guarded by _gate: the last heartbeat failed or timed out; the node ended its calls and must rejoin.
+    private bool _cut;
+    private bool _fenced;
+    private long _fences;
 
     /// <summary>Creates the service.</summary>
     public PostgresMembership(IServiceProvider services, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host, HostPublicUrl publicUrl,
@@ -61,12 +80,32 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 
     private long _heartbeats;
 
+    /// <summary>How many times this process ended its calls after losing the database (for tests and diagnostics).</summary>
+    public long Fences => Interlocked.Read(ref _fences);
+
+    /// <summary>
+    /// How long this node has reached the database without a failed heartbeat (zero while it cannot): the sweep of
+    /// dead nodes judges no one before this reaches <see cref="ClusterOptions.DeadAfter"/>, so after an outage of the
+    /// database itself the first node back does not take the others for dead before their next heartbeat.
+    /// </summary>
+    public TimeSpan DatabaseReachableFor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Incarnation == 0 || _cut || _fenced ? TimeSpan.Zero : _time.GetElapsedTime(_reachableSince);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_host.Store.Provider != StoreProvider.Postgres) return;
         await Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var url = string.IsNullOrWhiteSpace(_options.InternalUrl) ? _publicUrl.Resolve() : _options.InternalUrl;
+        var registering = _time.GetTimestamp();
         await using (var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var register = new NpgsqlCommand("""
             INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
@@ -80,8 +119,10 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             register.Text("url", url);
             Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
+        _lastBeatStarted = _reachableSince = registering;
         _logger.Joined(NodeId, Incarnation, url);
         _loop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
+        _fence = Task.Run(() => FenceLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
     /// <inheritdoc />
@@ -90,6 +131,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         if (Incarnation == 0) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _fence.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_superseded) return;
         try
         {
@@ -151,6 +193,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _fence.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 
@@ -170,11 +213,32 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
             }
             using var timeout = new CancellationTokenSource(_options.HeartbeatInterval, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+            var started = _time.GetTimestamp();
             try
             {
-                if (await BeatAsync(linked.Token).ConfigureAwait(false))
+                bool rejoin;
+                lock (_gate) rejoin = _fenced;
+                var incarnation = rejoin ? await RejoinAsync(linked.Token).ConfigureAwait(false) : await BeatAsync(linked.Token).ConfigureAwait(false) ? Incarnation : 0;
+                if (incarnation > 0)
                 {
                     Interlocked.Increment(ref _heartbeats);
+                    lock (_gate)
+                    {
+                        _lastBeatStarted = started;
+                        if (_cut) _reachableSince = started;
+                        _cut = false;
+                        if (rejoin)
+                        {
+                            _fenced = false;
+                            Incarnation = incarnation;
+                        }
+                        else if (_fenced)
+                        {
+                            // The fence struck while this heartbeat was in flight: the next one rejoins.
+                            continue;
+                        }
+                    }
+                    if (rejoin) _logger.Rejoined(NodeId, incarnation);
                     if (!_admission.TakesNewCalls)
                     {
                         _admission.Resume();
@@ -193,9 +257,85 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
                 {
                     _logger.DatabaseUnreachable(e, NodeId);
                 }
+                lock (_gate) _cut = true;
                 _admission.Suspend("it cannot reach the cluster's database");
             }
         }
+    }
+
+    /// <summary>
+    /// Wakes when the last heartbeat that got through is <see cref="ClusterOptions.FenceAfter"/> old and, if the node is
+    /// cut from the database by then (a heartbeat failed: one merely in flight is given a quarter interval more), ends
+    /// every call the node runs.
+    /// </summary>
+    private async Task FenceLoopAsync(CancellationToken stopping)
+    {
+        var interval = _options.HeartbeatInterval;
+        while (!stopping.IsCancellationRequested && !_superseded)
+        {
+            TimeSpan silent;
+            var fence = false;
+            lock (_gate)
+            {
+                silent = _time.GetElapsedTime(_lastBeatStarted);
+                if (silent >= _options.FenceAfter && _cut && !_fenced)
+                {
+                    _fenced = fence = true;
+                }
+            }
+            if (fence)
+            {
+                await FenceAsync(silent, stopping).ConfigureAwait(false);
+                continue;
+            }
+            var wait = _options.FenceAfter - silent;
+            var delay = wait <= TimeSpan.Zero ? interval / 4 : wait < interval ? wait : interval;
+            try
+            {
+                await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task FenceAsync(TimeSpan silent, CancellationToken stopping)
+    {
+        _admission.Suspend($"it has not reached the cluster's database for {silent}: the other nodes are about to take it for dead, so it ended its calls");
+        var calls = _services.GetRequiredService<ILiveCalls>();
+        _logger.Fenced(NodeId, silent, calls.ActiveLegCount);
+        Interlocked.Increment(ref _fences);
+        try
+        {
+            await calls.HangupAllAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.FenceIncomplete(e, NodeId);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the host's own drain ends what is left.
+        }
+    }
+
+    /// <summary>
+    /// After a fence: the next incarnation of this node id, or 0 when a newer process took the id meanwhile. Only the
+    /// incarnation this process holds is moved on, so a rejoin never takes an id back from another process.
+    /// </summary>
+    private async Task<long> RejoinAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var rejoin = new NpgsqlCommand("""
+            UPDATE cluster_nodes SET incarnation = incarnation + 1, started_at = clock_timestamp(), heartbeat_at = clock_timestamp()
+            WHERE node_id = @id AND incarnation = @incarnation
+            RETURNING incarnation
+            """, connection);
+        rejoin.Text("id", NodeId);
+        rejoin.Bigint("incarnation", Incarnation);
+        return await rejoin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long next ? next : 0;
     }
 
     private async Task<bool> BeatAsync(CancellationToken cancellationToken)

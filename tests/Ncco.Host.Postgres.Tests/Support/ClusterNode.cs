@@ -102,19 +102,24 @@ public sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Sends an INVITE over UDP to the node's SIP gateway and returns the final status code.</summary>
-    public async Task<int> InviteAsync()
+    public Task<int> InviteAsync() => RequestAsync("INVITE");
+
+    /// <summary>Sends an out-of-dialog OPTIONS (a SIP front's probe) and returns the final status code.</summary>
+    public Task<int> OptionsAsync() => RequestAsync("OPTIONS");
+
+    private async Task<int> RequestAsync(string method)
     {
         var gateway = Services.GetRequiredService<SipGateway>().LocalEndPoint ?? throw new InvalidOperationException("SIP is not listening");
         using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var local = (IPEndPoint)udp.Client.LocalEndPoint!;
         var callId = Guid.NewGuid().ToString("N");
-        var invite = $"INVITE sip:nobody@{gateway} SIP/2.0\r\n" +
+        var invite = $"{method} sip:nobody@{gateway} SIP/2.0\r\n" +
             $"Via: SIP/2.0/UDP {local};branch=z9hG4bK{callId};rport\r\n" +
             "Max-Forwards: 70\r\n" +
             $"From: <sip:tester@{local}>;tag={callId[..8]}\r\n" +
             $"To: <sip:nobody@{gateway}>\r\n" +
             $"Call-ID: {callId}@127.0.0.1\r\n" +
-            "CSeq: 1 INVITE\r\n" +
+            $"CSeq: 1 {method}\r\n" +
             $"Contact: <sip:tester@{local}>\r\n" +
             "Content-Length: 0\r\n\r\n";
         await udp.SendAsync(Encoding.ASCII.GetBytes(invite), gateway);

@@ -86,6 +86,12 @@ public sealed class KamailioFront : IAsyncDisposable
         lock (_output) return _output.Length > 4000 ? _output.ToString()[^4000..] : _output.ToString();
     }
 
+    /// <summary>True when Kamailio's log so far holds <paramref name="text"/>.</summary>
+    public bool Logged(string text)
+    {
+        lock (_output) return _output.ToString().Contains(text, StringComparison.Ordinal);
+    }
+
     /// <summary>The dispatcher's flags per node URI (<c>AP</c> active and probed, <c>IP</c> inactive), empty when it does not answer.</summary>
     public async Task<IReadOnlyDictionary<string, string>> StatesAsync()
     {

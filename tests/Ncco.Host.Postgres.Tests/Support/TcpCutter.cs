@@ -28,9 +28,9 @@ public sealed class TcpCutter : IAsyncDisposable
 
     public void Cut()
     {
-        _cut = true;
         lock (_gate)
         {
+            _cut = true;
             foreach (var socket in _open) socket.Dispose();
             _open.Clear();
         }
@@ -69,6 +69,8 @@ public sealed class TcpCutter : IAsyncDisposable
             await server.ConnectAsync(_target, _stop.Token);
             lock (_gate)
             {
+                // A link accepted just before a cut and connected just after it must not outlive the cut.
+                if (_cut) return;
                 _open.Add(client);
                 _open.Add(server);
             }
