@@ -8,9 +8,9 @@ namespace Ncco.Media.Asr;
 /// <c>maxDuration</c> of speech (<c>max_duration</c>). Driven by a <see cref="VoiceActivityDetector"/> at the
 /// configured sensitivity. Deterministic: no clocks, only samples.
 /// <para>
-/// The speech gate: onset is only a candidate until the utterance has held a voice for <see cref="MinVoicedFrames"/>
-/// frames (<see cref="VoiceActivityDetector.VoicedRun"/> of 2 or more: 20 ms frames with a steady pitch, so about 100 ms
-/// of voicing counting each run's first frame). A candidate that falls quiet before that (a breath, a cough, a rustle,
+/// The speech gate: onset is only a candidate until the utterance has held one voice without a break for
+/// <see cref="MinVoicedFrames"/> frames after the first (<see cref="VoiceActivityDetector.VoicedRun"/> above it: 100 ms of
+/// 20 ms frames with a steady pitch; every espeak-ng word measured has 6–8). A candidate that falls quiet before that (a breath, a cough, a rustle,
 /// noise-suppression residue) was not speech: it is forgotten, the input goes on waiting for speech, and
 /// <see cref="SpeechStart"/> stays null, so there is no barge-in for it. The start timeout does not fire in the middle
 /// of a candidate (a word begun just before it is heard out); it fires at the first frame after the candidate is gone.
@@ -25,9 +25,8 @@ public sealed class SpeechEndpointer
     private long _position;
     private long _silence;
     private long? _candidate;
-    private int _voiced;
 
-    /// <summary>Frames of steady-pitch voicing (see the remarks) that make a candidate onset speech.</summary>
+    /// <summary>Frames of steady-pitch voicing after a run's first (see the remarks) that make a candidate onset speech.</summary>
     public const int MinVoicedFrames = 4;
 
     /// <summary>Creates an endpointer for a stream at <paramref name="sampleRate"/>.</summary>
@@ -73,8 +72,8 @@ public sealed class SpeechEndpointer
             {
                 // The VAD needs 2 frames to confirm onset; speech began that much earlier.
                 _candidate ??= Math.Max(0, _position - (frame.Length * 3));
-                if (_vad.VoicedRun >= 2) _voiced++;
-                if (_voiced >= MinVoicedFrames)
+                // One unbroken stretch of steady pitch: separate tonal blips of a suppressed breath do not add up.
+                if (_vad.VoicedRun > MinVoicedFrames)
                 {
                     SpeechStart = _candidate;
                     _candidate = null;
@@ -87,7 +86,6 @@ public sealed class SpeechEndpointer
                     Rejected++;
                     _candidate = null;
                 }
-                _voiced = 0;
                 if (_position >= _startTimeout)
                 {
                     Reason = SpeechTimeoutReason.StartTimeout;
