@@ -23,7 +23,7 @@ SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-29500}
 HOST_ARGS=${HOST_ARGS:-}
 NCCO_KIND=${NCCO_KIND:-speech}   # speech: talk + speech/DTMF input; dtmf: talk + DTMF-only input (no recogniser);
                                  # silent: DTMF-only input, no talk (no TTS, no recogniser)
-AFTER_ROUND=${AFTER_ROUND:-}     # a command run after each round's calls ended, with HOST_PID, ROUND and WORK set
+AFTER_ROUND=${AFTER_ROUND:-}     # a command run after the warm-up (ROUND=0) and after each round's calls ended, with HOST_PID, ROUND and WORK set
                                  # (e.g. a GC heap dump: AFTER_ROUND='dotnet-gcdump collect -p $HOST_PID -o /tmp/r$ROUND.gcdump')
 source "$root/bench/lib/processes.sh" soak
 
@@ -95,6 +95,7 @@ sip_calls() { # count
 echo "== warm-up: one call of each kind"
 ws_calls 1; sip_calls 1; wait_idle 60; sleep "$SETTLE"
 before=$(sample); : >"$work/samples.txt"
+if [[ -n $AFTER_ROUND ]]; then HOST_PID=$host ROUND=0 WORK=$work bash -c "$AFTER_ROUND" || echo "  AFTER_ROUND failed"; fi
 started=$(date +%s)
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round: $WS_CALLS WebSocket + $SIP_CALLS SIP calls, all listening for speech"

@@ -211,6 +211,38 @@ public class MediaPlaneSeamTests
     }
 
     /// <summary>
+    /// Issue 15: when the plane finds that what it took for speech onset held no speech (a breath the recogniser made
+    /// nothing of, or nothing above its minimum confidence), the input goes on as if nothing had been said and ends with
+    /// <c>start_timeout</c> and no results when the start timeout, counted from its start, passes — as Vonage reports an
+    /// input where nothing was said — or at once when it already has.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(7, 7)]
+    public async Task Speech_onset_the_plane_abandons_as_not_speech_ends_with_the_start_timeout(int abandonAt, int endsAt)
+    {
+        var h = new Harness(r => r.Kind == WebhookKind.Answer ? NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { StartTimeout = 5, MaxDuration = 30, EndOnSilence = 1 }).Build() : null);
+        var (leg, _) = await h.CallAsync();
+        await h.RunAsync(() => h.Plane.Listens.Count == 1);
+        var started = h.Scheduler.UtcNow;
+        var sink = (ILegEventSink)leg;
+        // Virtual time jumps from timer to timer: these two mark the moments of the party's reports.
+        using var onset = h.Scheduler.Schedule(TimeSpan.FromSeconds(1), () => { });
+        using var abandon = h.Scheduler.Schedule(TimeSpan.FromSeconds(abandonAt), () => { });
+        await h.RunAsync(() => h.Scheduler.UtcNow >= started.AddSeconds(1), seconds: 2);
+        sink.SpeechStarted();
+        await h.RunAsync(() => h.Scheduler.UtcNow >= started.AddSeconds(abandonAt), seconds: abandonAt + 1);
+        Assert.DoesNotContain(h.Bodies, b => b.Contains("timeout_reason", StringComparison.Ordinal));
+        sink.SpeechAbandoned();
+
+        await h.RunAsync(() => h.Bodies.Any(b => b.Contains("start_timeout", StringComparison.Ordinal)), seconds: 10);
+
+        Assert.Equal(started.AddSeconds(endsAt), h.Scheduler.UtcNow);
+        var input = h.Bodies.First(b => b.Contains("start_timeout", StringComparison.Ordinal));
+        Assert.DoesNotContain("\"text\"", input, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Issue 15: room noise or breath taken for speech onset must not make the keypad dead. A key during the unfinished
     /// utterance completes a one-key menu as DTMF at once (not 71 s later), the recogniser is stopped, and its late
     /// result is ignored.

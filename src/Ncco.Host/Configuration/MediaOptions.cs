@@ -58,6 +58,14 @@ public sealed class MediaOptions
     /// </summary>
     public MediaThreadPriority ThreadPriority { get; set; } = MediaThreadPriority.High;
 
+    /// <summary>
+    /// Speech inputs: recognition results below this confidence (0–1) count as nothing said, so noise, a breath or a
+    /// cough that the recogniser turns into a word at a tiny confidence ends the input with <c>start_timeout</c> (as on
+    /// Vonage when nothing is said) instead of a made-up result. Default 0.1 (measured: espeak-ng words and phrases
+    /// score above it through pocketsphinx, noise's words far below). 0 keeps every result.
+    /// </summary>
+    public double SpeechMinConfidence { get; set; } = Ncco.Media.Asr.AsrSettings.DefaultMinConfidence;
+
     /// <summary>The worker count to use: <see cref="Workers"/>, or for 0 the processor count capped at 8.</summary>
     public int EffectiveWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -69,6 +77,8 @@ public sealed class MediaOptions
         if (TtsCacheMegabytes is < 0 or > MaxTtsCacheMegabytes)
             throw new InvalidOperationException($"Ncco:Media:TtsCacheMegabytes is {TtsCacheMegabytes}: must be 0 (no cache) to {MaxTtsCacheMegabytes}");
         ParseTtsWarmVoices();
+        if (SpeechMinConfidence is < 0 or > 1 || double.IsNaN(SpeechMinConfidence))
+            throw new InvalidOperationException($"Ncco:Media:SpeechMinConfidence is {SpeechMinConfidence}: must be 0 (keep every result) to 1");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
     }

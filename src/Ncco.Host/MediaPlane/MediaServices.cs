@@ -74,7 +74,10 @@ public sealed class MediaServices : IAsyncDisposable
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
-        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority);
+        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority)
+        {
+            SpeechMinConfidence = settings.SpeechMinConfidence,
+        };
     }
 
     /// <summary>Ends when the voices of <c>Ncco:Media:TtsWarmVoices</c> are warm (never faults: failures are logged).</summary>

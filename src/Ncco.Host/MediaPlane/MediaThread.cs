@@ -87,6 +87,9 @@ internal sealed class MediaThread : IAsyncDisposable
 
     public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }
 
+    /// <summary>Speech inputs' <see cref="Ncco.Media.Asr.AsrSettings.MinConfidence"/> (<c>Ncco:Media:SpeechMinConfidence</c>).</summary>
+    public double SpeechMinConfidence { get; init; } = Ncco.Media.Asr.AsrSettings.DefaultMinConfidence;
+
     /// <summary>Threads each tick is spread over.</summary>
     public int Workers => _workers?.Count ?? 1;
 

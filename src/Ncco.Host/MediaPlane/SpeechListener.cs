@@ -6,8 +6,10 @@ namespace Ncco.Host.MediaPlane;
 /// <summary>
 /// Speech recognition for one speech <c>input</c> on one leg: a <see cref="SpeechInputSession"/> fed with the leg's
 /// inbound audio on the media thread. Reports onset (<see cref="ILegEventSink.SpeechStarted"/>) and the utterance
-/// (<see cref="ILegEventSink.Speech"/>, empty text when nothing was recognised). When the session's own start timeout
+/// (<see cref="ILegEventSink.Speech"/>, empty text when the recogniser failed). When the session's own start timeout
 /// passes with no speech a fresh session starts: the VM owns the input's start timeout (it starts after barge-in audio).
+/// An utterance that turns out to hold no speech (<see cref="SpeechResult.NoSpeech"/>: nothing recognised, or nothing at
+/// the minimum confidence) is reported as <see cref="ILegEventSink.SpeechAbandoned"/> and a fresh session listens on.
 /// <para>
 /// Starting a recogniser session can take a while (pocketsphinx loads its model; a loaded machine makes it seconds).
 /// The caller may already be talking, so frames that arrive meanwhile are held (up to <see cref="MaxPendingFrames"/>)
@@ -52,7 +54,7 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         if (_stopped || mediaThread.Recognizer is not { } recognizer) return;
         var generation = ++_generation;
         _starting = true;
-        var settings = new AsrSettings(request.Language, request.Context, request.StartTimeout, request.EndOnSilence, request.MaxDuration, request.Sensitivity);
+        var settings = new AsrSettings(request.Language, request.Context, request.StartTimeout, request.EndOnSilence, request.MaxDuration, request.Sensitivity, mediaThread.SpeechMinConfidence);
         _ = StartAsync(recognizer, settings, generation);
     }
 
@@ -165,6 +167,20 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
         try
         {
             var result = await session.CompleteAsync(_stop.Token).ConfigureAwait(false);
+            if (result.NoSpeech)
+            {
+                // Nothing recognisable (or nothing confident enough) in what the endpointer heard: as if nothing was said.
+                // The VM resumes its start timeout; this listener listens again.
+                mediaThread.Post(() =>
+                {
+                    if (_stopped) return;
+                    _announced = false;
+                    _tape?.Reset();
+                    leg.Sink?.SpeechAbandoned();
+                    Begin();
+                });
+                return;
+            }
             if (result.Error is { } error) mediaThread.Logger.RecognizerFailed(leg.Id, error);
             var best = result.Results.Count > 0 ? result.Results[0] : null;
             var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);

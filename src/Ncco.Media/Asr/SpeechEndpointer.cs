@@ -7,6 +7,14 @@ namespace Ncco.Media.Asr;
 /// (<c>start_timeout</c>), <c>endOnSilence</c> of silence after speech (<c>end_on_silence_timeout</c>), or
 /// <c>maxDuration</c> of speech (<c>max_duration</c>). Driven by a <see cref="VoiceActivityDetector"/> at the
 /// configured sensitivity. Deterministic: no clocks, only samples.
+/// <para>
+/// The speech gate: onset is only a candidate until the utterance has held one voice without a break for
+/// <see cref="MinVoicedFrames"/> frames after the first (<see cref="VoiceActivityDetector.VoicedRun"/> above it: 100 ms of
+/// 20 ms frames with a steady pitch; every espeak-ng word measured has 6–8). A candidate that falls quiet before that (a breath, a cough, a rustle,
+/// noise-suppression residue) was not speech: it is forgotten, the input goes on waiting for speech, and
+/// <see cref="SpeechStart"/> stays null, so there is no barge-in for it. The start timeout does not fire in the middle
+/// of a candidate (a word begun just before it is heard out); it fires at the first frame after the candidate is gone.
+/// </para>
 /// </summary>
 public sealed class SpeechEndpointer
 {
@@ -16,6 +24,10 @@ public sealed class SpeechEndpointer
     private readonly long _maxDuration;
     private long _position;
     private long _silence;
+    private long? _candidate;
+
+    /// <summary>Frames of steady-pitch voicing after a run's first (see the remarks) that make a candidate onset speech.</summary>
+    public const int MinVoicedFrames = 4;
 
     /// <summary>Creates an endpointer for a stream at <paramref name="sampleRate"/>.</summary>
     public SpeechEndpointer(AsrSettings settings, int sampleRate)
@@ -28,8 +40,14 @@ public sealed class SpeechEndpointer
         _maxDuration = (long)(settings.MaxDuration * sampleRate);
     }
 
-    /// <summary>Sample index where speech started, or null before.</summary>
+    /// <summary>Sample index where speech started (once confirmed by the gate, see the remarks), or null before.</summary>
     public long? SpeechStart { get; private set; }
+
+    /// <summary>Sample index where the candidate being weighed, or the confirmed speech, started; null when neither.</summary>
+    public long? CandidateStart => SpeechStart ?? _candidate;
+
+    /// <summary>Candidate onsets forgotten as not speech so far (noise, breaths).</summary>
+    public int Rejected { get; private set; }
 
     /// <summary>The timeout reason once finished, else null.</summary>
     public string? Reason { get; private set; }
@@ -53,12 +71,26 @@ public sealed class SpeechEndpointer
             if (speech)
             {
                 // The VAD needs 2 frames to confirm onset; speech began that much earlier.
-                SpeechStart = Math.Max(0, _position - (frame.Length * 3));
+                _candidate ??= Math.Max(0, _position - (frame.Length * 3));
+                // One unbroken stretch of steady pitch: separate tonal blips of a suppressed breath do not add up.
+                if (_vad.VoicedRun > MinVoicedFrames)
+                {
+                    SpeechStart = _candidate;
+                    _candidate = null;
+                }
             }
-            else if (_position >= _startTimeout)
+            else
             {
-                Reason = SpeechTimeoutReason.StartTimeout;
-                return true;
+                if (_candidate is not null)
+                {
+                    Rejected++;
+                    _candidate = null;
+                }
+                if (_position >= _startTimeout)
+                {
+                    Reason = SpeechTimeoutReason.StartTimeout;
+                    return true;
+                }
             }
         }
         if (SpeechStart is { } start)

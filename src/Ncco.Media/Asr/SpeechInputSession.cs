@@ -2,7 +2,9 @@ namespace Ncco.Media.Asr;
 
 /// <summary>
 /// One <c>input</c> with speech: feeds 20 ms frames through the <see cref="SpeechEndpointer"/>, passes audio from
-/// shortly before speech onset (300 ms pre-roll) to the recogniser, and produces the <see cref="SpeechResult"/>.
+/// shortly before speech onset (300 ms pre-roll before the gate's candidate onset, up to <see cref="MaxLeadSeconds"/>
+/// in all) to the recogniser once the gate confirmed speech, and produces the <see cref="SpeechResult"/>, keeping only
+/// results at <see cref="AsrSettings.MinConfidence"/> or above.
 /// <see cref="Process"/> is cheap and non-blocking (media thread); <see cref="CompleteAsync"/> awaits the recogniser.
 /// </summary>
 public sealed class SpeechInputSession : IAsyncDisposable
@@ -14,15 +16,21 @@ public sealed class SpeechInputSession : IAsyncDisposable
     private int _preRollCount;
     private int _preRollStart;
     private long _sent;
+    private long _position;
     private bool _streaming;
     private short[] _silence = [];
+    private readonly double _minConfidence;
+
+    /// <summary>Most audio kept from before the gate confirmed speech (a candidate onset plus the 300 ms pre-roll).</summary>
+    public const double MaxLeadSeconds = 3;
 
     private SpeechInputSession(ISpeechRecognitionStream stream, AsrSettings settings, int sampleRate)
     {
         _stream = stream;
         _sampleRate = sampleRate;
         _endpointer = new SpeechEndpointer(settings, sampleRate);
-        _preRoll = new short[sampleRate * 3 / 10];
+        _minConfidence = settings.MinConfidence;
+        _preRoll = new short[(int)(sampleRate * MaxLeadSeconds)];
     }
 
     /// <summary>Starts a session on a recogniser.</summary>
@@ -57,11 +65,16 @@ public sealed class SpeechInputSession : IAsyncDisposable
             frame = _silence.AsSpan(0, frame.Length);
         }
         var done = _endpointer.Process(frame, tone);
-        if (_endpointer.SpeechStart is not null && !_streaming && _endpointer.Reason != SpeechTimeoutReason.StartTimeout)
+        if (_endpointer.SpeechStart is { } start && !_streaming && _endpointer.Reason != SpeechTimeoutReason.StartTimeout)
         {
+            // The ring ends with this frame: keep from 300 ms before the onset.
             _streaming = true;
-            FlushPreRoll();
+            Remember(frame);
+            FlushPreRoll(_endpointer.CandidateStart is null ? _preRollCount : (int)Math.Min(_preRollCount, _position + frame.Length - start + (_sampleRate * 3 / 10)));
+            _position += frame.Length;
+            return done;
         }
+        _position += frame.Length;
         if (_streaming)
         {
             _stream.Write(frame);
@@ -86,12 +99,27 @@ public sealed class SpeechInputSession : IAsyncDisposable
         try
         {
             var results = await _stream.FinishAsync(cancellationToken).ConfigureAwait(false);
+            if (results.Any(r => PerWordConfidence(r) < _minConfidence)) results = [.. results.Where(r => !(PerWordConfidence(r) < _minConfidence))];
             return new SpeechResult(results, reason, duration);
         }
         catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException)
         {
             return new SpeechResult([], reason, duration, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The confidence <see cref="AsrSettings.MinConfidence"/> is compared with: per word, the geometric mean
+    /// (confidence^(1/words)). A recogniser's confidence is the posterior of the whole hypothesis, the product over its
+    /// words, so a correct ten-word sentence scores under 10⁻⁶ through pocketsphinx while a word made of noise scores
+    /// 0.02–0.1; per word, the sentence is ≈ 0.2 and the noise word stays where it was. Null (no confidence given) is 1.
+    /// </summary>
+    public static double PerWordConfidence(SpeechAlternative result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Confidence is not { } confidence) return 1;
+        var words = Math.Max(1, result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        return Math.Pow(Math.Max(0, confidence), 1.0 / words);
     }
 
     /// <inheritdoc />
@@ -114,12 +142,15 @@ public sealed class SpeechInputSession : IAsyncDisposable
         }
     }
 
-    private void FlushPreRoll()
+    /// <summary>Sends the newest <paramref name="count"/> samples of the ring, oldest first.</summary>
+    private void FlushPreRoll(int count)
     {
-        var first = Math.Min(_preRollCount, _preRoll.Length - _preRollStart);
-        _stream.Write(_preRoll.AsSpan(_preRollStart, first));
-        _stream.Write(_preRoll.AsSpan(0, _preRollCount - first));
-        _sent += _preRollCount;
+        var skip = _preRollCount - count;
+        var from = (_preRollStart + skip) % _preRoll.Length;
+        var first = Math.Min(count, _preRoll.Length - from);
+        _stream.Write(_preRoll.AsSpan(from, first));
+        _stream.Write(_preRoll.AsSpan(0, count - first));
+        _sent += count;
         _preRollCount = 0;
     }
 }

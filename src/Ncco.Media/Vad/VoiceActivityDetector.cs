@@ -16,12 +16,31 @@ namespace Ncco.Media.Vad;
 /// through the input's pre-roll), and a loud stretch with no voiced frame for <see cref="MaxUnvoicedFrames"/> (500 ms:
 /// longer than any fricative) counts as quiet, so the noise after a word is silence for <c>endOnSilence</c>. Voicing is
 /// the peak of the frame's normalised autocorrelation over the pitch lags (<see cref="VoicingThreshold"/>), computed
-/// only for loud frames.
+/// only for loud frames, in a frame whose zero-crossing rate is that of a voice rather than of hiss
+/// (<see cref="MaxVoicedCrossingHz"/>).
+/// </para>
+/// <para>
+/// A voice holds its pitch from one 20 ms frame to the next; noise (a breath after a browser's noise suppression,
+/// whose residue can peak over the threshold in a frame or two) jumps between unrelated lags. So onset needs
+/// <see cref="OnsetFrames"/> consecutive voiced frames whose pitch periods agree within <see cref="PitchContinuity"/>
+/// (<see cref="VoicedRun"/> counts such a run), and <see cref="Asr.SpeechEndpointer"/> confirms an utterance only
+/// after enough of them.
 /// </para>
 /// </summary>
 public sealed class VoiceActivityDetector
 {
-    private const int OnsetFrames = 2;
+    /// <summary>Consecutive loud frames (with <c>requireVoicing</c>: voiced frames of one pitch) that start speech.</summary>
+    public const int OnsetFrames = 2;
+
+    /// <summary>With <c>requireVoicing</c>: the most two consecutive frames' pitch periods may differ (as a fraction of the longer) to count as one voice.</summary>
+    public const double PitchContinuity = 0.2;
+
+    /// <summary>
+    /// With <c>requireVoicing</c>: a frame whose zero crossings, as a frequency (crossings ÷ 2 per second), are above this
+    /// is hiss, not a voiced sound (vowels cross at their formants, up to ~2.5 kHz for a front vowel's second formant;
+    /// white noise at a quarter of the sample rate, 4 kHz at 16 kHz).
+    /// </summary>
+    public const double MaxVoicedCrossingHz = 3000;
 
     /// <summary>With <c>requireVoicing</c>: loud frames with no voiced frame among them after which loudness stops counting as speech (500 ms).</summary>
     public const int MaxUnvoicedFrames = 25;
@@ -33,6 +52,9 @@ public sealed class VoiceActivityDetector
     private const int MaxPitchHz = 400;
     private readonly bool _requireVoicing;
     private int _sinceVoiced = MaxUnvoicedFrames + 1;
+    private int _lastLag;
+    private short[] _previous = [];
+    private bool _havePrevious;
     private const int HangoverFrames = 10;
     private const double DigitalSilenceDbfs = -80;
     private readonly bool _ignoreDigitalSilence;
@@ -85,6 +107,12 @@ public sealed class VoiceActivityDetector
     public bool LastFrameVoiced { get; private set; }
 
     /// <summary>
+    /// With <c>requireVoicing</c>: how many frames up to the last one were voiced in a row with one pitch (each period within
+    /// <see cref="PitchContinuity"/> of the one before); 0 after an unvoiced frame.
+    /// </summary>
+    public int VoicedRun { get; private set; }
+
+    /// <summary>
     /// A frame known not to be speech (a DTMF key tone): it counts as quiet for onset and hangover but is left out of
     /// the noise floor, so a loud tone neither starts speech nor raises the floor, and no stand-in silence lowers it
     /// (steady room noise after a key would otherwise look like speech for 3 s).
@@ -94,6 +122,10 @@ public sealed class VoiceActivityDetector
         _loud = 0;
         _quiet++;
         _sinceVoiced++;
+        VoicedRun = 0;
+        _lastLag = 0;
+        _havePrevious = false;
+        LastFrameVoiced = false;
         if (_quiet > HangoverFrames) IsSpeech = false;
         return IsSpeech;
     }
@@ -106,16 +138,31 @@ public sealed class VoiceActivityDetector
         var loud = db > _absoluteFloorDb && db > _noiseFloorDb + _marginDb;
         if (_requireVoicing)
         {
-            LastFrameVoiced = loud && IsVoiced(frame);
+            // Pitch over this frame and the one before (40 ms): a 20 ms frame holds two periods only down to 100 Hz, and
+            // a low voice would jump between its period and a formant's from frame to frame.
+            var window = _havePrevious && _previous.Length == frame.Length ? stackalloc short[frame.Length * 2] : [];
+            if (window.Length > 0)
+            {
+                _previous.CopyTo(window);
+                frame.CopyTo(window[frame.Length..]);
+            }
+            var lag = loud ? PitchLag(window.Length > 0 ? window : frame, frame.Length * 50) : 0;
+            if (_previous.Length != frame.Length) _previous = new short[frame.Length];
+            frame.CopyTo(_previous);
+            _havePrevious = true;
+            LastFrameVoiced = lag > 0;
+            VoicedRun = lag == 0 ? 0 : _lastLag > 0 && Math.Abs(lag - _lastLag) <= PitchContinuity * Math.Max(lag, _lastLag) ? VoicedRun + 1 : 1;
+            _lastLag = lag;
             _sinceVoiced = LastFrameVoiced ? 0 : _sinceVoiced + 1;
-            // Before speech only voiced frames start it; inside it, loud unvoiced frames (consonants) hold it for a while.
-            loud = IsSpeech ? loud && _sinceVoiced <= MaxUnvoicedFrames : LastFrameVoiced;
+            // Before speech only a voice holding its pitch starts it; inside it, loud unvoiced frames (consonants) hold
+            // it for a while.
+            loud = IsSpeech ? loud && _sinceVoiced <= MaxUnvoicedFrames : VoicedRun >= OnsetFrames;
         }
         if (loud)
         {
             _loud++;
             _quiet = 0;
-            if (_loud >= OnsetFrames)
+            if (_loud >= OnsetFrames || _requireVoicing)
             {
                 IsSpeech = true;
             }
@@ -143,16 +190,26 @@ public sealed class VoiceActivityDetector
     }
 
     /// <summary>
-    /// Whether the frame repeats at a pitch period: the peak over lags of 70–400 Hz (the frame is 20 ms, so its rate is
-    /// 50 × its length) of the normalised autocorrelation, above <see cref="VoicingThreshold"/>.
+    /// The pitch period in samples of <paramref name="frame"/> (at <paramref name="rate"/>), or 0 when it is not voiced:
+    /// the shortest lag over 70–400 Hz (up to half the window) whose normalised autocorrelation peaks within 10 % of the highest, if that is above
+    /// <see cref="VoicingThreshold"/> and the frame does not cross zero as often as hiss (<see cref="MaxVoicedCrossingHz"/>).
     /// </summary>
-    private static bool IsVoiced(ReadOnlySpan<short> frame)
+    private static int PitchLag(ReadOnlySpan<short> frame, int rate)
     {
-        var rate = frame.Length * 50;
         var minLag = Math.Max(1, rate / MaxPitchHz);
-        var maxLag = Math.Min(frame.Length / 2, rate / MinPitchHz);
-        if (maxLag <= minLag) return false;
-        for (var lag = minLag; lag <= maxLag; lag++)
+        var maxLag = Math.Min((frame.Length / 2) - 1, rate / MinPitchHz);
+        if (maxLag <= minLag || minLag < 2) return 0;
+        var crossings = 0;
+        for (var n = 1; n < frame.Length; n++)
+        {
+            if ((frame[n] >= 0) != (frame[n - 1] >= 0)) crossings++;
+        }
+        if (crossings * rate / (2.0 * frame.Length) > MaxVoicedCrossingHz) return 0;
+        var best = 0.0;
+        Span<double> correlation = stackalloc double[maxLag + 2];
+        // One lag either side of the range: a pitch is a peak, which low-passed noise (a breath), whose correlation only
+        // falls with the lag, never has.
+        for (var lag = minLag - 1; lag <= maxLag + 1; lag++)
         {
             double cross = 0, head = 0, tail = 0;
             // Every other sample: half the cost (this runs on the media thread for each loud frame), the same answer
@@ -164,8 +221,21 @@ public sealed class VoiceActivityDetector
                 head += a * a;
                 tail += b * b;
             }
-            if (head > 0 && tail > 0 && cross / Math.Sqrt(head * tail) > VoicingThreshold) return true;
+            correlation[lag] = head > 0 && tail > 0 ? cross / Math.Sqrt(head * tail) : 0;
         }
-        return false;
+        for (var lag = minLag; lag <= maxLag; lag++)
+        {
+            if (IsPeak(correlation, lag)) best = Math.Max(best, correlation[lag]);
+        }
+        if (best <= VoicingThreshold) return 0;
+        // Twice the period repeats as well as the period: the shortest peak nearly as high as the best is the pitch, so a
+        // steady voice gives one period frame after frame instead of jumping between it and its multiples.
+        for (var lag = minLag; lag <= maxLag; lag++)
+        {
+            if (IsPeak(correlation, lag) && correlation[lag] >= 0.9 * best) return lag;
+        }
+        return 0;
     }
+
+    private static bool IsPeak(ReadOnlySpan<double> correlation, int lag) => correlation[lag] > correlation[lag - 1] && correlation[lag] >= correlation[lag + 1];
 }

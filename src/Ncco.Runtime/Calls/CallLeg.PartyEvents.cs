@@ -16,6 +16,8 @@ public sealed partial class CallLeg
 
     internal event Action? SpeechStarting;
 
+    internal event Action? SpeechAbandoning;
+
     internal event Action<TimeSpan>? AudioReceived;
 
     internal event Action<string, string?>? DialStatus;
@@ -86,6 +88,12 @@ public sealed partial class CallLeg
     {
         Party("started speaking");
         SpeechStarting?.Invoke();
+    });
+
+    void ILegEventSink.SpeechAbandoned() => OnVm(() =>
+    {
+        Party("made a sound that was not speech");
+        SpeechAbandoning?.Invoke();
     });
 
     void ILegEventSink.Audio(TimeSpan duration) => OnVm(() =>

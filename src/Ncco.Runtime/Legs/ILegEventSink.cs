@@ -38,6 +38,14 @@ public interface ILegEventSink
     {
     }
     /// <summary>
+    /// A media plane found that what followed <see cref="SpeechStarted"/> held no speech (nothing recognised, or nothing
+    /// at its minimum confidence: noise, a breath): the speech <c>input</c> goes on as if nothing had been said, under
+    /// what is left of its start timeout, and the plane listens on. Semantic legs never call it.
+    /// </summary>
+    void SpeechAbandoned()
+    {
+    }
+    /// <summary>
     /// SIP legs: the status of the final response that ended dialling, reported just before <see cref="Busy"/>,
     /// <see cref="Unanswered"/>, <see cref="Rejected"/> or <see cref="Failed"/> so the event's <c>sip_code</c> is the
     /// callee's own rather than the status's usual code. Other legs never call it.

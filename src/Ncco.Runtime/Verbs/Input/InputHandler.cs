@@ -29,7 +29,10 @@ namespace Ncco.Handlers;
 /// <item><c>mode:"asynchronous"</c> does not block: each digit is posted as its own input event until the leg ends.</item>
 /// <item>With a media plane (<see cref="Legs.IMediaPlane"/>) speech is recognised from real audio: the plane listens while the input runs,
 /// barge-in happens at speech onset, the plane's endpointer applies <c>endOnSilence</c>/<c>maxDuration</c>, so the result is posted as soon as
-/// the utterance is reported (no extra wait). A deadline of <c>maxDuration + endOnSilence + 10 s</c> after onset guards against a recogniser
+/// the utterance is reported (no extra wait). When the plane finds the utterance held no speech (noise or a breath the
+/// recogniser made nothing of, or nothing at its minimum confidence; <see cref="Legs.ILegEventSink.SpeechAbandoned"/>),
+/// the input goes on as if nothing had been said: keys still count, and with no speech by <c>startTimeout</c> after the
+/// timers started it ends with <c>start_timeout</c> and no results, as Vonage reports an input where nothing was said. A deadline of <c>maxDuration + endOnSilence + 10 s</c> after onset guards against a recogniser
 /// that never answers.</item>
 /// <item><c>speech.uuid</c> recognises another live leg of the same conversation (keys still come from the input's own leg); a uuid that
 /// names no such leg completes the input at once with <c>speech.error</c> naming the field.</item>
@@ -78,6 +81,7 @@ public sealed class InputHandler : IActionHandler
         var speaking = false;
         var recognised = false; // the utterance's text is known (the simulator's parties): speech has won
         var timersStarted = false;
+        var timersStartedAt = DateTimeOffset.MinValue;
         IDisposable? dtmfTimer = null, speechTimer = null;
         var emptyDtmf = new DtmfResult { Digits = null, TimedOut = false };
         var emptySpeech = new SpeechResult();
@@ -93,6 +97,7 @@ public sealed class InputHandler : IActionHandler
         {
             if (timersStarted || done.Task.IsCompleted) return;
             timersStarted = true;
+            timersStartedAt = scheduler.UtcNow;
             if (digits.Length > 0 || speaking) return;
             if (speechOn)
             {
@@ -131,12 +136,24 @@ public sealed class InputHandler : IActionHandler
         {
             if (media is null || !speechOn || speaking || digits.Length > 0 || done.Task.IsCompleted) return;
             speaking = true;
+            if (!timersStarted) timersStartedAt = scheduler.UtcNow;
             timersStarted = true;
             leg.BargeIn();
             speechTimer?.Dispose();
             dtmfTimer?.Dispose();
             speechTimer = scheduler.Schedule(TimeSpan.FromSeconds(speech.MaxDuration + speech.EndOnSilence + RecognizerGraceSeconds),
                 () => Finish(emptyDtmf, new SpeechResult { TimeoutReason = "max_duration" }));
+        }
+        void OnSpeechAbandoned()
+        {
+            if (media is null || !speechOn || !speaking || digits.Length > 0 || done.Task.IsCompleted) return;
+            // Nothing was said after all: the start timeout runs on from when it started.
+            speaking = false;
+            speechTimer?.Dispose();
+            var left = TimeSpan.FromSeconds(speech.StartTimeout) - (scheduler.UtcNow - timersStartedAt);
+            context.Log("the sound heard was not speech: still waiting for speech");
+            speechTimer = scheduler.Schedule(left > TimeSpan.Zero ? left : TimeSpan.Zero,
+                () => Finish(emptyDtmf, new SpeechResult { TimeoutReason = "start_timeout" }));
         }
         void OnRecognised(Utterance u)
         {
@@ -183,6 +200,7 @@ public sealed class InputHandler : IActionHandler
         leg.DigitReceived += OnDigit;
         heard.SpeechReceived += OnSpeech;
         heard.SpeechStarting += OnSpeechStarted;
+        heard.SpeechAbandoning += OnSpeechAbandoned;
         leg.BargeInDrained += OnDrained;
         using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         if (uuidError is not null)
@@ -216,6 +234,7 @@ public sealed class InputHandler : IActionHandler
             leg.DigitReceived -= OnDigit;
             heard.SpeechReceived -= OnSpeech;
             heard.SpeechStarting -= OnSpeechStarted;
+            heard.SpeechAbandoning -= OnSpeechAbandoned;
             leg.BargeInDrained -= OnDrained;
             listening?.Dispose();
             dtmfTimer?.Dispose();
