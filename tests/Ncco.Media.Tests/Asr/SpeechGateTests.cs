@@ -148,8 +148,11 @@ public sealed class SpeechGateTests(SpeechGateTests.Recognizer shared, ITestOutp
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
+    // Seeds whose noise pocketsphinx turns into a word ("if", "thank"); most seeds' noise it already ignores, which would
+    // prove nothing about the gate.
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(8)]
     public async Task The_gate_stops_noise_the_recogniser_would_make_a_word_of(int seed)
     {
         // Why the gate is in front of the recogniser: handed a breath and a burst of noise, pocketsphinx's open dictation
