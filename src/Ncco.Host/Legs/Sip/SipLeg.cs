@@ -429,32 +429,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         }
         var local = _gateway.LocalMedia(0, _gateway.TrunkFrom(replacing.Source.Address.Address));
         local = local with { Codecs = [.. local.Codecs.Where(c => Ncco.Rtp.Codecs.AudioCodecs.Create(c.Name)?.SampleRate == rate)] };
-        Ncco.Rtp.Ports.RtpPortLease lease;
-        try
+        if (await AnswerReplacingAsync(replacing, local) is not (var lease, var audio))
         {
-            lease = _gateway.Ports.Allocate();
-        }
-        catch (InvalidOperationException e)
-        {
-            Refuse(replacing, 503, e.Message);
-            return;
-        }
-        NegotiatedAudio? audio;
-        try
-        {
-            audio = replacing.Answer(local with { Port = lease.RtpPort });
-            if (audio is null)
-            {
-                // A late offer: our offer went in the 200 and the caller's answer comes in its ACK.
-                await replacing.Confirmed;
-                audio = replacing.IsEnded ? null : replacing.Audio;
-            }
-        }
-        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException)
-        {
-            // 488 was sent by the stack (no codec at the leg's rate), or the caller gave up first.
-            _logger.ReplaceRefused(LegId, replacing.Source, e.Message);
-            lease.Dispose();
             return;
         }
         if (audio is null || CreateSession(audio, lease) is not { } session)
@@ -518,31 +494,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             Refuse(replacing, 481, "Replaced Call Is No Longer Ringing");
             return;
         }
-        Ncco.Rtp.Ports.RtpPortLease lease;
-        try
+        if (await AnswerReplacingAsync(replacing, _gateway.LocalMedia(0, _gateway.TrunkFrom(replacing.Source.Address.Address))) is not (var lease, var audio))
         {
-            lease = _gateway.Ports.Allocate();
-        }
-        catch (InvalidOperationException e)
-        {
-            Refuse(replacing, 503, e.Message);
-            return;
-        }
-        NegotiatedAudio? audio;
-        try
-        {
-            audio = replacing.Answer(_gateway.LocalMedia(lease.RtpPort, _gateway.TrunkFrom(replacing.Source.Address.Address)));
-            if (audio is null)
-            {
-                // A late offer: our offer went in the 200 and the caller's answer comes in its ACK.
-                await replacing.Confirmed;
-                audio = replacing.IsEnded ? null : replacing.Audio;
-            }
-        }
-        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException)
-        {
-            _logger.ReplaceRefused(LegId, replacing.Source, e.Message);
-            lease.Dispose();
             return;
         }
         if (audio is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1)
@@ -573,6 +526,43 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         // is ended by DialAsync.
         await replacing.Confirmed;
         dialling.Cancel();
+    }
+
+    /// <summary>
+    /// Answers a call that replaces this leg's party (<see cref="ReplaceAsync"/>, <see cref="PickUpAsync"/>) on fresh RTP
+    /// ports with <paramref name="local"/>'s codecs. Null when it was refused: 503 without ports, 488 (sent by the stack)
+    /// without a common codec, or the caller gave up; the ports are then freed. The audio is null when a late offer's ACK
+    /// brought no usable answer or the call ended first; the caller then frees the lease and hangs up.
+    /// </summary>
+    private async Task<(Ncco.Rtp.Ports.RtpPortLease Lease, NegotiatedAudio? Audio)?> AnswerReplacingAsync(IncomingCall replacing, LocalMedia local)
+    {
+        Ncco.Rtp.Ports.RtpPortLease lease;
+        try
+        {
+            lease = _gateway.Ports.Allocate();
+        }
+        catch (InvalidOperationException e)
+        {
+            Refuse(replacing, 503, e.Message);
+            return null;
+        }
+        try
+        {
+            var audio = replacing.Answer(local with { Port = lease.RtpPort });
+            if (audio is null)
+            {
+                // A late offer: our offer went in the 200 and the caller's answer comes in its ACK.
+                await replacing.Confirmed;
+                audio = replacing.IsEnded ? null : replacing.Audio;
+            }
+            return (lease, audio);
+        }
+        catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException)
+        {
+            _logger.ReplaceRefused(LegId, replacing.Source, e.Message);
+            lease.Dispose();
+            return null;
+        }
     }
 
     private void Refuse(IncomingCall call, int status, string reason)
