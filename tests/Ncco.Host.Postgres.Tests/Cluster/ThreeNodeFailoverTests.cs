@@ -137,7 +137,9 @@ public sealed class ThreeNodeFailoverTests(PostgresServer server)
                 var clock = Stopwatch.StartNew();
                 using var hangup = await RestAsync(node, HttpMethod.Put, "/v1/calls/" + onDead[0].Uuid, new { action = "hangup" });
                 Assert.Equal(HttpStatusCode.NotFound, hangup.StatusCode);
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"PUT on a dead node's leg took {clock.Elapsed}");
+                // Not a timing aim: the bound only tells "answered from the directory" from "waited out the forwarding
+                // timeout" (5 s, then 503); a loaded machine took up to 3 s for the former.
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"PUT on a dead node's leg took {clock.Elapsed}");
             }
 
             // Kamailio marks node 2 inactive.
