@@ -29,6 +29,20 @@ public sealed class SipTransferTests : IAsyncLifetime
         return file;
     }
 
+    /// <summary>The leg the answer webhook was asked for, read before the caller's SIPp ends (so its failure shows).</summary>
+    private async Task<string> AnsweredLegAsync(Task<Sipp.Result> caller)
+    {
+        var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), caller, Limit);
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+    }
+
+    /// <summary>SIPp checked its side of the wire: the run passed, or its output says what it saw instead.</summary>
+    private static async Task PassedAsync(Task<Sipp.Result> sipp, string who)
+    {
+        var result = await sipp;
+        Assert.True(result.ExitCode == 0, $"{who} SIPp exit {result.ExitCode}:\n{result.Output}");
+    }
+
     private IEnumerable<JsonElement> StatusesOf(string uuid) =>
         _h.App.All.Where(w => w.Json is { } j && j.TryGetProperty("uuid", out var u) && u.GetString() == uuid && j.TryGetProperty("status", out _))
             .Select(w => w.Json!.Value);
@@ -50,8 +64,7 @@ public sealed class SipTransferTests : IAsyncLifetime
                 "-sf", await ScenarioAsync(work, "uac-refer-blind.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
-            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), phone, Limit);
-            var referrer = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+            var referrer = await AnsweredLegAsync(phone);
 
             // The other party moves to a conversation of its own: Vonage's transfer event.
             var transfer = (await Sipp.Before(_h.App.WaitForAsync(w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _), Limit), phone, Limit)).Json!.Value;
@@ -59,13 +72,10 @@ public sealed class SipTransferTests : IAsyncLifetime
             Assert.NotEqual(referrer, partyId);
             Assert.NotEqual(transfer.GetProperty("conversation_uuid_from").GetString(), transfer.GetProperty("conversation_uuid_to").GetString());
 
-            var phoneResult = await phone;
-            Assert.True(phoneResult.ExitCode == 0, $"phone SIPp exit {phoneResult.ExitCode}:\n{phoneResult.Output}");
-            var targetResult = await target;
-            Assert.True(targetResult.ExitCode == 0, $"target SIPp exit {targetResult.ExitCode}:\n{targetResult.Output}");
+            await PassedAsync(phone, "phone");
+            await PassedAsync(target, "target");
             // The target hung up: the party it was handed to is hung up too (a two-party call), which ends the party's SIPp.
-            var partyResult = await party;
-            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            await PassedAsync(party, "party");
 
             // The three legs complete in any order: look in everything received (a wait would read past the others).
             await EventuallyAsync(() => _h.App.HasStatus(referrer, "completed"));
@@ -113,18 +123,14 @@ public sealed class SipTransferTests : IAsyncLifetime
                 "-sf", await ScenarioAsync(work, "uac-refer-subscribe.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
-            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), phone, Limit);
-            var referrer = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+            var referrer = await AnsweredLegAsync(phone);
 
             // SIPp checked the wire: 200 + NOTIFY (active;expires=30) for the refresh, 489 for another package, 481 for an
             // unknown id, 200 + NOTIFY (terminated) for Expires: 0, 481 after that, and no NOTIFY when the target answered.
-            var phoneResult = await phone;
-            Assert.True(phoneResult.ExitCode == 0, $"phone SIPp exit {phoneResult.ExitCode}:\n{phoneResult.Output}");
+            await PassedAsync(phone, "phone");
             // Ending the subscription did not stop the transfer: the target was connected and hung up, ending the party.
-            var targetResult = await target;
-            Assert.True(targetResult.ExitCode == 0, $"target SIPp exit {targetResult.ExitCode}:\n{targetResult.Output}");
-            var partyResult = await party;
-            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            await PassedAsync(target, "target");
+            await PassedAsync(party, "party");
             await EventuallyAsync(() => _h.App.HasStatus(referrer, "completed"));
             Assert.Single(_h.App.All, w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _));
         }
@@ -144,8 +150,7 @@ public sealed class SipTransferTests : IAsyncLifetime
             var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(3),
                 "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "sip:carol@127.0.0.1:5"), ("@PAUSE@", "800"), ("@REASON@", "Leg .* is not connected to anyone")),
                 "-s", SipHostHarness.Number, Target], Limit);
-            var result = await phone;
-            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+            await PassedAsync(phone, "caller");
         }
         finally
         {
@@ -167,11 +172,9 @@ public sealed class SipTransferTests : IAsyncLifetime
             var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(5),
                 "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "tel:+447700900999"), ("@PAUSE@", "1500"), ("@REASON@", "No Trunk To Reach Numbers")),
                 "-s", SipHostHarness.Number, Target], Limit);
-            var result = await phone;
-            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}");
+            await PassedAsync(phone, "caller");
             // The caller hung up: the connect ends the party as before, the refusal changed nothing.
-            var partyResult = await party;
-            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            await PassedAsync(party, "party");
             Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("conversation_uuid_to", out _));
         }
         finally
@@ -214,8 +217,7 @@ public sealed class SipTransferTests : IAsyncLifetime
             Assert.Equal(first.GetProperty("conversation_uuid_to").GetString(), second.GetProperty("conversation_uuid_to").GetString());
 
             // SIPp checked the PBX's side: 202, NOTIFY 100 then 200 (terminated), BYE for both of its dialogs.
-            var pbxResult = await pbx;
-            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            await PassedAsync(pbx, "PBX");
             var answers = _h.App.All.Where(w => w.Path == "/answer").Select(w => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(w.Query)["uuid"].ToString()).ToList();
             Assert.Equal(2, answers.Count);
             // (The waits above may have read past these events: look in everything received.)
@@ -227,10 +229,8 @@ public sealed class SipTransferTests : IAsyncLifetime
             }
 
             // X and Y are one call now: X hanging up hangs Y up.
-            var xResult = await x;
-            Assert.True(xResult.ExitCode == 0, $"X SIPp exit {xResult.ExitCode}:\n{xResult.Output}");
-            var yResult = await y;
-            Assert.True(yResult.ExitCode == 0, $"Y SIPp exit {yResult.ExitCode}:\n{yResult.Output}");
+            await PassedAsync(x, "X");
+            await PassedAsync(y, "Y");
             await EventuallyAsync(() => _h.App.HasStatus(first.GetProperty("uuid").GetString()!, "completed"));
             await EventuallyAsync(() => _h.App.HasStatus(second.GetProperty("uuid").GetString()!, "completed"));
         }
@@ -255,16 +255,13 @@ public sealed class SipTransferTests : IAsyncLifetime
                 "-sf", await ScenarioAsync(work, "uac-invite-replaces.xml", ("@PAUSE@", "2500")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
-            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), pbx, Limit);
-            var legId = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+            var legId = await AnsweredLegAsync(pbx);
 
             // SIPp checked the wire: 481 for the Replaces naming nothing, 200 for the one naming dialog A, BYE for A, and a
             // 200 for B's own BYE later (so B, not A, was the live dialog by then).
-            var pbxResult = await pbx;
-            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            await PassedAsync(pbx, "PBX");
             // B hanging up is the leg hanging up: the party connected to it is hung up too.
-            var partyResult = await party;
-            Assert.True(partyResult.ExitCode == 0, $"party SIPp exit {partyResult.ExitCode}:\n{partyResult.Output}");
+            await PassedAsync(party, "party");
 
             // One leg throughout: the replacing INVITE asked for no answer URL and made no leg of its own, and the leg's
             // life reads as one call that was answered once and completed when B hung up.
@@ -299,8 +296,7 @@ public sealed class SipTransferTests : IAsyncLifetime
                     ("@A_RTP@", a.Port.ToString(CultureInfo.InvariantCulture)), ("@B_RTP@", b.Port.ToString(CultureInfo.InvariantCulture))),
                 "-s", SipHostHarness.Number, Target], Limit);
 
-            var answer = await Sipp.Before(_h.App.WaitForAsync(w => w.Path == "/answer", Limit), pbx, Limit);
-            var legId = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Query)["uuid"].ToString();
+            var legId = await AnsweredLegAsync(pbx);
             // Dialog A's media runs: the host sends to A, and A's key reaches the input.
             await EventuallyAsync(() => a.Host is not null);
             a.Press('1');
@@ -320,8 +316,7 @@ public sealed class SipTransferTests : IAsyncLifetime
             Assert.Equal(aReceivedAfterSwap, a.Received);
             Assert.True(b.Received > 10, $"B received {b.Received} packets");
 
-            var pbxResult = await pbx;
-            Assert.True(pbxResult.ExitCode == 0, $"PBX SIPp exit {pbxResult.ExitCode}:\n{pbxResult.Output}");
+            await PassedAsync(pbx, "PBX");
             var completed = (await _h.App.WaitForStatusAsync(legId, "completed", Limit)).Json!.Value;
             Assert.Equal("user", completed.GetProperty("disconnected_by").GetString());
         }
