@@ -25,18 +25,15 @@ STEPS=${STEPS:-"1x50 10x50 20x50"}
 CODECS=${CODECS:-"pcma g722"}
 PLAYS=${PLAYS:-4}
 RATE=${RATE:-50}
-SIP_PORT=${SIP_PORT:-25260}
-HTTP_PORT=${HTTP_PORT:-28280}
-HOOK_PORT=${HOOK_PORT:-28290}
-SIPP_PORT=${SIPP_PORT:-25270}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-44000}
 RTP_FIRST=${RTP_FIRST:-41000}
 RTP_LAST=${RTP_LAST:-43999}
 SOURCES=${SOURCES:-100}
-HOST_ARGS=${HOST_ARGS:-}
 WARMUP=${WARMUP-1x20}      # an unrecorded step at each host's start ("" for none)
 source "$root/bench/lib/processes.sh" conference
-for tool in sipp tcpdump python3; do command -v $tool >/dev/null || { echo "needs $tool"; exit 1; }; done
+source "$root/bench/lib/host.sh"
+bench_ports 25260 28280
+needs sipp tcpdump python3
 
 # ---- media: the speech each caller sends ----------------------------------------------------------------------------
 g711=/usr/share/sip-tester/g711a.pcap
@@ -66,59 +63,16 @@ scenario() { # codec -> scenario path
 }
 call_seconds=$(python3 -c "print($PLAYS * 7.1)")
 
-sources=()
-if (( SOURCES > 1 )); then
-  { echo SEQUENTIAL; for i in $(seq 1 "$SOURCES"); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
-  sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
-fi
+sipp_sources "$SOURCES"
 
 # ---- the host ------------------------------------------------------------------------------------------------------
-build_ncco() { # dir -> prints the Ncco.Cli.dll path
-  dotnet build "$1/src/Ncco.Cli" -c Release -v q -nologo >"$work/build-$(basename "$1").log" 2>&1 || { cat "$work/build-$(basename "$1").log" >&2; exit 1; }
-  echo "$1/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
-}
 echo "== build (Release)"
 targets=("ncco=$(build_ncco "$root")")
-if [[ ${BASELINE:-} == *.dll ]]; then
-  targets=("ncco@baseline=$BASELINE" "${targets[@]}")   # an Ncco.Cli.dll built elsewhere, run as it is
-elif [[ -n ${BASELINE:-} ]]; then
-  git -C "$root" worktree add --detach "$work/baseline" "$BASELINE" >/dev/null 2>&1
-  trap 'git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null || true; cleanup' EXIT
-  targets=("ncco@$BASELINE=$(build_ncco "$work/baseline")" "${targets[@]}")
-fi
+[[ -n ${BASELINE:-} ]] && targets=("$(baseline_target "$BASELINE")" "${targets[@]}")
 
-server=""; hooks=""
-http_ok() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1; }
-start_ncco() { # dll
-  env DOTNET_TieredPGO=1 dotnet "$1" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data-$RANDOM" \
-    --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
-    --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=$RTP_FIRST --Ncco:Sip:RtpPortLast=$RTP_LAST \
-    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
-    --Logging:LogLevel:Default=Warning $HOST_ARGS >"$work/host-$RANDOM.log" 2>&1 & server=$!; pids+=($server)
-  for _ in $(seq 1 120); do http_ok && break; sleep 0.5; done
-  http_ok || { echo "Ncco did not start"; exit 1; }
-  local demo=d3e40000-0000-4000-8000-000000000001
-  for _ in $(seq 1 20); do
-    curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
-      -d "{\"name\":\"conference bench\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
-      >/dev/null && break
-    sleep 0.5
-  done
-}
-stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
-metrics() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null || true; }
-# A counter never incremented is not exported: an answering /metrics without it means 0.
-late() { metrics | awk '/^ncco_media_frames_late_total/ {print $2; found=1; exit} END {if (!found) print 0}'; }
-legs() { metrics | awk '/^ncco_media_legs_active/ {print $2; found=1; exit} END {if (!found) print 0}'; }
-cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$server/stat"; }
-rss_peak() { # samples RSS every 0.5 s until the file $1 exists; prints the peak in MiB
-  local peak=0 r
-  while [[ ! -e $1 ]]; do
-    r=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0); (( r > peak )) && peak=$r
-    sleep 0.5
-  done
-  echo $((peak / 1024))
-}
+hooks=""
+late() { metric ncco_media_frames_late_total; }
+legs() { metric ncco_media_legs_active; }
 
 results="$work/results.tsv"
 run_step() { # target codec step(KxN) [record: 0 for the warm-up]
@@ -183,7 +137,7 @@ PY
 for entry in "${targets[@]}"; do
   target=${entry%%=*}; dll=${entry#*=}
   echo "== $target"
-  start_ncco "$dll"
+  start_ncco "$dll" "conference bench" DOTNET_TieredPGO=1
   # A fresh process runs tier-0 code and JIT-compiles on its first calls: a short unrecorded step first (WARMUP).
   [[ -n $WARMUP ]] && { echo "-- $target warm-up ${CODECS%% *} $WARMUP"; run_step "$target" "${CODECS%% *}" "$WARMUP" 0; sleep 3; }
   for codec in $CODECS; do

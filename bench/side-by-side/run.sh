@@ -25,17 +25,14 @@ load=$root/bench/sip-load
 STEPS=${STEPS:-"c100 c250 c500 cps200"}
 MEDIA_RATE=${MEDIA_RATE:-50}
 CPS_SECONDS=${CPS_SECONDS:-10}
-SIP_PORT=${SIP_PORT:-25160}
-HTTP_PORT=${HTTP_PORT:-28180}
-HOOK_PORT=${HOOK_PORT:-28190}
-SIPP_PORT=${SIPP_PORT:-25170}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-40000}
 RTP_FIRST=${RTP_FIRST:-35000}
 RTP_LAST=${RTP_LAST:-39999}
 SOURCES=${SOURCES:-100}
-HOST_ARGS=${HOST_ARGS:-}
 source "$root/bench/lib/processes.sh" side-by-side
-for tool in sipp tcpdump python3; do command -v $tool >/dev/null || { echo "needs $tool"; exit 1; }; done
+source "$root/bench/lib/host.sh"
+bench_ports 25160 28180
+needs sipp tcpdump python3
 
 # ---- the shared pieces ------------------------------------------------------------------------------------------
 # The prompt: 8 kHz 16-bit mono WAV, 4 s (a tone sweep and noise bursts, so it is not silence-suppressed anywhere).
@@ -76,25 +73,11 @@ http.server.ThreadingHTTPServer.daemon_threads = True
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
 
-sources=()
-if (( SOURCES > 1 )); then
-  { echo SEQUENTIAL; for i in $(seq 1 "$SOURCES"); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
-  sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
-fi
+sipp_sources "$SOURCES"
 
 # ---- targets ---------------------------------------------------------------------------------------------------
-build_ncco() { # dir -> prints the Ncco.Cli.dll path
-  dotnet build "$1/src/Ncco.Cli" -c Release -v q -nologo >"$work/build-$(basename "$1").log" 2>&1 || { cat "$work/build-$(basename "$1").log" >&2; exit 1; }
-  echo "$1/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
-}
 targets=("ncco=$(build_ncco "$root")")
-if [[ ${NCCO_BASELINE:-} == *.dll ]]; then
-  targets=("ncco@baseline=$NCCO_BASELINE" "${targets[@]}")   # an already built Ncco.Cli.dll
-elif [[ -n ${NCCO_BASELINE:-} ]]; then
-  git -C "$root" worktree add --detach "$work/baseline" "$NCCO_BASELINE" >/dev/null 2>&1
-  cleanup_baseline() { git -C "$root" worktree remove --force "$work/baseline" 2>/dev/null || true; }
-  targets=("ncco@$NCCO_BASELINE=$(build_ncco "$work/baseline")" "${targets[@]}")
-fi
+[[ -n ${NCCO_BASELINE:-} ]] && targets=("$(baseline_target "$NCCO_BASELINE")" "${targets[@]}")
 # NCCO_VARIANTS="name:ARG ARG;name2:ARG": this tree's build again with extra settings; an ARG of the form NAME=VALUE
 # (not starting with --) is an environment variable, e.g. "normal:--Ncco:Media:ThreadPriority=Normal;gcserver:DOTNET_gcServer=1".
 declare -A variant_args=()
@@ -107,26 +90,6 @@ if [[ -n ${NCCO_VARIANTS:-} ]]; then
 fi
 [[ -n ${ASTERISK_PREFIX:-} ]] && targets+=("asterisk=$ASTERISK_PREFIX")
 
-server=""   # pid of the process being measured
-http_ok() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1; }
-start_ncco() { # dll [extra settings and environment variables]
-  local data="$work/data-$RANDOM" env=() extra=() a
-  for a in ${2:-}; do if [[ $a == --* ]]; then extra+=("$a"); else env+=("$a"); fi; done
-  env "${env[@]}" dotnet "$1" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$data" \
-    --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
-    --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=$RTP_FIRST --Ncco:Sip:RtpPortLast=$RTP_LAST \
-    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
-    --Logging:LogLevel:Default=Warning $HOST_ARGS "${extra[@]}" >"$work/host-$RANDOM.log" 2>&1 & server=$!; pids+=($server)
-  for _ in $(seq 1 120); do http_ok && break; sleep 0.5; done
-  http_ok || { echo "Ncco did not start"; exit 1; }
-  local demo=d3e40000-0000-4000-8000-000000000001
-  for _ in $(seq 1 20); do
-    curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
-      -d "{\"name\":\"side by side\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
-      >/dev/null && break
-    sleep 0.5
-  done
-}
 start_asterisk() { # prefix: a minimal configuration in a temp dir (nothing is written into the install)
   local prefix=$1 etc="$work/asterisk/etc" run="$work/asterisk"
   mkdir -p "$etc" "$run/run" "$run/log" "$run/spool" "$run/lib/keys" "$run/sounds"
@@ -198,28 +161,10 @@ EOF
   done
   echo "Asterisk did not start"; cat "$run/console.log"; exit 1
 }
-stop_server() {
-  kill "$server" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$server" 2>/dev/null || true
-  sleep 1
-}
+stop_server() { stop_pid "$server"; sleep 1; }
 
-cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$server/stat"; }
-# A counter that has never been incremented is not exported at all: an answering /metrics without it means 0 late
-# ticks (not "n/a", which stays for a server with no such endpoint).
-late() {
-  local metrics; metrics=$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null) || return 1
-  awk '/^ncco_media_frames_late_total/ {print $2; found=1; exit} END {if (!found) print 0}' <<<"$metrics"
-}
-rss_peak() { # samples RSS every 0.5 s until the file $1 exists; prints the peak in MiB
-  local peak=0 r
-  while [[ ! -e $1 ]]; do
-    r=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0); (( r > peak )) && peak=$r
-    sleep 0.5
-  done
-  echo $((peak / 1024))
-}
+# Late ticks; fails for a server with no /metrics at all (Asterisk), whose column then reads "n/a".
+late() { http_ok || return 1; metric ncco_media_frames_late_total; }
 
 results="$work/results.tsv"
 run_step() { # target step
@@ -264,14 +209,14 @@ PY
 for entry in "${targets[@]}"; do
   target=${entry%%=*}; what=${entry#*=}
   echo "== $target"
-  if [[ $target == asterisk ]]; then start_asterisk "$what"; else start_ncco "$what" "${variant_args[$target]:-}"; fi
+  # shellcheck disable=SC2086 # a variant's arguments are a list
+  if [[ $target == asterisk ]]; then start_asterisk "$what"; else start_ncco "$what" "side by side" ${variant_args[$target]:-}; fi
   for step in $STEPS; do
     run_step "$target" "$step"
     sleep 5   # the last calls' BYEs and records settle
   done
   stop_server
 done
-[[ -n ${NCCO_BASELINE:-} && ${NCCO_BASELINE} != *.dll ]] && cleanup_baseline
 
 echo
 echo "| server | step | calls | failed | CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | load avg at start |"

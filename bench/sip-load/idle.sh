@@ -21,20 +21,16 @@ CALLS=${CALLS:-1000}
 RATE=${RATE:-100}
 ROUNDS=${ROUNDS:-1}
 SETTLE=${SETTLE:-5}
-SIP_PORT=${SIP_PORT:-25260}
-HTTP_PORT=${HTTP_PORT:-28280}
-HOOK_PORT=${HOOK_PORT:-28290}
-SIPP_PORT=${SIPP_PORT:-25270}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-41000}
-HOST_ARGS=${HOST_ARGS:-}
 GCDUMP=${GCDUMP:-$(command -v dotnet-gcdump || echo /tmp/dtools/dotnet-gcdump)}
 source "$root/bench/lib/processes.sh" sip-idle
-for tool in sipp python3 "$GCDUMP"; do command -v "$tool" >/dev/null || { echo "needs $tool"; exit 1; }; done
+source "$root/bench/lib/host.sh"
+bench_ports 25260 28280
+needs sipp python3 "$GCDUMP"
 
 if [[ -z ${BUILDS:-} ]]; then
   echo "== build (Release)"
-  dotnet build src/Ncco.Cli -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-  BUILDS="this=$root/src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"
+  BUILDS="this=$(build_ncco "$root")"
 fi
 
 # The application: answer, then wait (up to two hours) — an established call with nothing to play or detect.
@@ -62,10 +58,8 @@ PY
   scenario=$work/uac-idle-media.xml
 fi
 
-{ echo SEQUENTIAL; for i in $(seq 1 100); do echo "127.0.$((1 + i / 250)).$((1 + i % 250));"; done; } >"$work/sources.csv"
-sources=(-t ui -inf "$work/sources.csv" -ip_field 0 -max_socket 4096)
+sipp_sources 100
 
-metric() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null | awk -v m="$1" '$1 == m {v = $2} END {print v + 0}'; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 measure() { # pid name -> "rss_kb heap_bytes"; the gcdump forces a full blocking GC first
   "$GCDUMP" collect -p "$1" -o "$work/$2.gcdump" >/dev/null 2>&1 || { echo "gcdump failed" >&2; return 1; }
@@ -77,20 +71,8 @@ measure() { # pid name -> "rss_kb heap_bytes"; the gcdump forces a full blocking
 }
 
 run_build() { # name dll
-  local name=$1 dll=$2 data="$work/data-$1-$RANDOM" server
-  dotnet "$dll" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$data" \
-    --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
-    --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=30000 --Ncco:Sip:RtpPortLast=39999 \
-    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
-    --Logging:LogLevel:Default=Warning $HOST_ARGS >"$work/host-$name.log" 2>&1 & server=$!; pids+=($server)
-  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1 && break; sleep 0.5; done
-  local demo=d3e40000-0000-4000-8000-000000000001
-  for _ in $(seq 1 20); do
-    curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
-      -d "{\"name\":\"sip idle\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
-      >/dev/null && break
-    sleep 0.5
-  done
+  local name=$1 dll=$2
+  start_ncco "$dll" "sip idle"
   # Warm-up: 20 calls of 1 s, then wait for them to end.
   ( cd "$work" && timeout -k 5 60 sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo -sf "$here/uac-setup.xml" \
       -r 10 -m 20 -l 20 -d 1000 -timeout 60s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/warm-$name.out" 2>&1 ) || true
@@ -140,9 +122,7 @@ PY
   fi
   # PAUSE=seconds keeps the calls up after the measurement (to look at the process, e.g. with dotnet-dump).
   [[ -n ${PAUSE:-} ]] && { echo "  host pid $server, calls up for ${PAUSE}s" >&2; sleep "$PAUSE"; }
-  kill "${sipps[@]}" 2>/dev/null || true; kill "$server" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$server" 2>/dev/null || true
+  kill "${sipps[@]}" 2>/dev/null || true; stop_pid "$server"
   sleep 2
 }
 
