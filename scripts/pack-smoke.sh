@@ -158,22 +158,8 @@ check "the ncco tool package is under 15 MB and carries SQLite for the platforms
 
 # --- restore settings for everything below ----------------------------------------------------------------------
 export NUGET_PACKAGES="$work/packages"
-cat >"$work/nuget.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="ncco-local" value="$feed" />
-    <add key="machine-cache" value="$HOME/.nuget/packages" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <packageSource key="ncco-local"><package pattern="Ncco.*" /></packageSource>
-    <packageSource key="machine-cache"><package pattern="*" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-EOF
+source "$root/scripts/lib/local-feed.sh"
+local_feed_config "$feed" "$work/nuget.config"
 apps="$work/apps"
 mkdir -p "$apps"
 cp "$work/nuget.config" "$apps/nuget.config"

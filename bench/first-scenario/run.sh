@@ -33,22 +33,8 @@ for variant in "${variants[@]}"; do
 done
 ls -l "$feed"
 
-cat >"$work/nuget.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="ncco-local" value="$feed" />
-    <add key="machine-cache" value="$HOME/.nuget/packages" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <packageSource key="ncco-local"><package pattern="Ncco.*" /></packageSource>
-    <packageSource key="machine-cache"><package pattern="*" /></packageSource>
-    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
+source "$root/scripts/lib/local-feed.sh"
+local_feed_config "$feed" "$work/nuget.config"
 export NUGET_PACKAGES="$work/packages"
 projects=()
 for xunit in v2 v3; do
@@ -56,7 +42,7 @@ for xunit in v2 v3; do
     name="$xunit-$variant" dir="$work/$xunit-$variant"
     mkdir -p "$dir" && cp "$here/FirstScenario.Tests.csproj" "$here/FirstScenarioTests.cs" "$work/nuget.config" "$dir/"
     v3=false; [ "$xunit" = v3 ] && v3=true
-    dotnet build "$dir" -c Release -p:NccoVersion="$prefix-$variant" -p:XunitV3="$v3" -nologo -v quiet
+    dotnet build "$dir" -c Release -p:NccoVersion="$prefix-$variant" -p:XunitV3="$v3" -p:IvrFlowsSource="$root/bench/Ncco.Bench/IvrFlows.cs" -nologo -v quiet
     projects+=("$name")
   done
 done
