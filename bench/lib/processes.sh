@@ -1,4 +1,5 @@
-# Shared by the bench scripts that start real processes (bench/sip-load, bench/soak): a private work directory
+# Shared by the bench scripts that start real processes (bench/sip-load, bench/soak, bench/conference, bench/side-by-side;
+# host.sh next to it adds the host itself): a private work directory
 # and a cleanup that stops every started process, newest first, on any exit — so an interrupted run leaves
 # neither a listening host nor a stray SIPp behind. Source it, then append each started pid to "pids".
 #   work   a fresh temp directory (kept when KEEP is set, else removed on exit)

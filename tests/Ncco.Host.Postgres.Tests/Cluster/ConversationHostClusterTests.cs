@@ -40,8 +40,8 @@ public sealed class ConversationHostClusterTests(PostgresServer server)
     public async Task A_host_cut_from_the_database_loses_its_conversation_to_the_next_claimant_once_dead()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cutter = new TcpCutter(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, new Npgsql.NpgsqlConnectionStringBuilder(database).Port));
-        var throughCutter = new Npgsql.NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         await using var a = await ClusterNode.StartAsync(throughCutter, "node-a");
         await using var b = await ClusterNode.StartAsync(database, "node-b");
         var onB = b.Services.GetRequiredService<IConversationHostDirectory>();

@@ -23,24 +23,14 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
     public async Task A_live_node_ends_a_dead_nodes_legs_without_being_asked_and_tells_the_application_once()
     {
         var database = await server.CreateDatabaseAsync();
-        var port = new NpgsqlConnectionStringBuilder(database).Port;
-        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, port));
-        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         await using var events = await EventSink.StartAsync();
         var router = new HopRouter();
         await using var a = await ClusterNode.StartAsync(throughCutter, "node-a", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
         await using var b = await ClusterNode.StartAsync(database, "node-b", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
         await using var c = await ClusterNode.StartAsync(database, "node-c", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
-        var keys = Applications.KeyPair.Generate();
-        using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
-        {
-            name = "swept",
-            keys = new { public_key = keys.PublicKeyPem },
-            capabilities = new { voice = new { webhooks = new { event_url = new { address = events.Url, http_method = "POST" } } } },
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        string Jwt() => Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
+        var application = await TestApplication.CreateAsync(b, "swept", events.Url);
 
         var legs = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -56,7 +46,7 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
                     ncco = new object[] { new { action = "conversation", name = "sweep-" + Guid.NewGuid().ToString("N") } },
                 }),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
             using var response = await a.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             legs.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!);
@@ -100,7 +90,7 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
 
         // Any node reads the legs final.
         using var get = new HttpRequestMessage(HttpMethod.Get, "/v1/calls/" + legs[0]);
-        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
         using var read = await c.Client.SendAsync(get);
         Assert.Equal("completed", (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
     }

@@ -25,21 +25,13 @@ public sealed class FenceTests(PostgresServer server)
     public async Task A_node_cut_from_the_database_ends_its_own_calls_and_rejoins_as_a_new_incarnation_without_rewriting_the_swept_records()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, new NpgsqlConnectionStringBuilder(database).Port));
-        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         await using var events = await EventSink.StartAsync();
         var router = new HopRouter();
         await using var a = await ClusterNode.StartAsync(throughCutter, "node-a", router, sip: true, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
         await using var b = await ClusterNode.StartAsync(database, "node-b", router);
-        var keys = Applications.KeyPair.Generate();
-        using var created = await b.Client.PostAsJsonAsync("/v2/applications", new
-        {
-            name = "fenced",
-            keys = new { public_key = keys.PublicKeyPem },
-            capabilities = new { voice = new { webhooks = new { event_url = new { address = events.Url, http_method = "POST" } } } },
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var application = await TestApplication.CreateAsync(b, "fenced", events.Url);
         async Task<HttpResponseMessage> CreateCallAsync(ClusterNode node, int i)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
@@ -51,7 +43,7 @@ public sealed class FenceTests(PostgresServer server)
                     ncco = new object[] { new { action = "conversation", name = "fence-" + Guid.NewGuid().ToString("N") } },
                 }),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
             return await node.Client.SendAsync(request);
         }
         var legs = new List<string>();
@@ -127,8 +119,8 @@ public sealed class FenceTests(PostgresServer server)
     public async Task A_node_briefly_cut_keeps_its_calls_and_its_incarnation()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, new NpgsqlConnectionStringBuilder(database).Port));
-        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         // A long lease (5 s) against a cut of well under a second, however slow the machine.
         await using var a = await ClusterNode.StartAsync(throughCutter, "node-a", null,
             configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ncco:Cluster:DeadAfter"] = "00:00:05" }));
@@ -146,8 +138,8 @@ public sealed class FenceTests(PostgresServer server)
     public async Task After_losing_the_database_a_node_judges_no_one_until_it_has_been_back_for_DeadAfter()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, new NpgsqlConnectionStringBuilder(database).Port));
-        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         await using var b = await ClusterNode.StartAsync(throughCutter, "node-b");
         await using (var connection = new NpgsqlConnection(database))
         {

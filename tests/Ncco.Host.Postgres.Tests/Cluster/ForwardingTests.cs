@@ -156,9 +156,8 @@ public sealed class ForwardingTests(PostgresServer server)
     public async Task A_dead_owners_leg_reads_final_from_any_node_and_refuses_control_at_once()
     {
         var database = await server.CreateDatabaseAsync();
-        var port = new NpgsqlConnectionStringBuilder(database).Port;
-        await using var cutter = new TcpCutter(new IPEndPoint(IPAddress.Loopback, port));
-        var throughCutter = new NpgsqlConnectionStringBuilder(database) { Port = cutter.Port }.ToString();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        var throughCutter = cutter.Through(database);
         await using var cluster = await StartWithAsync(database, throughCutter);
         var uuid = await CallOnAAsync(cluster);
         // The journal has stored the leg answered (the row node-b will find).

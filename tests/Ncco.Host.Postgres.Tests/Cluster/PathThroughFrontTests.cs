@@ -39,15 +39,11 @@ public sealed class PathThroughFrontTests(PostgresServer server)
             var bobsApplication = Guid.NewGuid().ToString();
             for (var i = 0; i < 2; i++)
             {
-                nodes[i] = NodeProcess.Start($"node-{i + 1}", $"127.0.0.{i + 2}", ports[i].Http, ports[i].Sip, Path.Combine(work, $"node-{i + 1}"),
+                nodes[i] = NodeProcess.StartInCluster(i, ports[i], work, database, (Key, Secret), (44000 + (i * 500), 44499 + (i * 500)),
                 [
-                    "--Ncco:Store:Provider=Postgres", $"--Ncco:Store:ConnectionString={database}",
-                    "--Ncco:Cluster:HeartbeatInterval=00:00:00.500", "--Ncco:Cluster:DeadAfter=00:00:03",
-                    $"--Ncco:Account:ApiKey={Key}", $"--Ncco:Account:ApiSecret={Secret}",
-                    $"--Ncco:Sip:RtpPortFirst={44000 + (i * 500)}", $"--Ncco:Sip:RtpPortLast={44499 + (i * 500)}",
                     // The phones' domain is the front's address, on every node.
                     "--Ncco:Sip:Domain=127.0.0.1", "--Ncco:Sip:Users:bob:Password=bobpw", $"--Ncco:Sip:Users:bob:Application={bobsApplication}",
-                    "--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Shutdown:DrainTimeout=00:00:00", "--Ncco:Demo:Enabled=false",
+                    "--Ncco:Limits:CallsPerSecondPerSource=0",
                 ]);
             }
             await Task.WhenAll(nodes.Select(n => n!.WaitReadyAsync(TimeSpan.FromSeconds(90))));
@@ -56,23 +52,8 @@ public sealed class PathThroughFrontTests(PostgresServer server)
                 TimeSpan.FromSeconds(20));
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var keys = Applications.KeyPair.Generate();
-            string applicationId;
-            using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(nodes[0]!.BaseUrl, "/v2/applications"))
-            {
-                Content = JsonContent.Create(new
-                {
-                    name = "path",
-                    keys = new { public_key = keys.PublicKeyPem },
-                    capabilities = new { voice = new { webhooks = new { event_url = new { address = "http://127.0.0.1:9/events", http_method = "POST" } } } },
-                }),
-            })
-            {
-                create.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key + ":" + Secret)));
-                using var created = await http.SendAsync(create);
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-                applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            }
+            var application = await TestApplication.CreateAsync(http, new Uri(nodes[0]!.BaseUrl, "/v2/applications"), "path", "http://127.0.0.1:9/events",
+                authorization: new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key + ":" + Secret))));
 
             // The phone registers through the front; the front's log says which node took it.
             var phonePort = await RegisterThroughFrontAsync(front.Port);
@@ -81,13 +62,13 @@ public sealed class PathThroughFrontTests(PostgresServer server)
             var other = nodes[1 - registrar]!;
 
             // The node that did not take the REGISTER calls bob: through the front, by the Path.
-            await CallBobAsync(http, other, keys.PrivateKeyPem, applicationId, front, phonePort);
+            await CallBobAsync(http, other, application, front, phonePort);
 
             // The node that took it dies; once the front has marked it inactive, bob is still reachable.
             await nodes[registrar]!.KillAsync();
             await Eventually.ReturnsAsync(front.StatesAsync, s => s[nodes[registrar]!.SipUri].StartsWith('I'), "the front marking the killed node inactive",
                 TimeSpan.FromSeconds(20));
-            await CallBobAsync(http, other, keys.PrivateKeyPem, applicationId, front, phonePort);
+            await CallBobAsync(http, other, application, front, phonePort);
         }
         finally
         {
@@ -110,7 +91,7 @@ public sealed class PathThroughFrontTests(PostgresServer server)
     /// Calls bob through the REST API of <paramref name="node"/> while SIPp plays his phone on the address he registered;
     /// SIPp checks the INVITE came through the front (its Record-Route) to his contact, and takes the BYE.
     /// </summary>
-    private static async Task CallBobAsync(HttpClient http, NodeProcess node, string privateKey, string applicationId, KamailioFront front, int phonePort)
+    private static async Task CallBobAsync(HttpClient http, NodeProcess node, TestApplication application, KamailioFront front, int phonePort)
     {
         var limit = TimeSpan.FromSeconds(40);
         var phone = Sipp.RunAsync(
@@ -130,7 +111,7 @@ public sealed class PathThroughFrontTests(PostgresServer server)
                 ncco = new[] { new { action = "talk", text = "Hello Bob." } },
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Operations.ApplicationJwtIssuer.Create(privateKey, applicationId, DateTimeOffset.UtcNow));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
         using var response = await http.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/calls on {node.NodeId}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var result = await phone;

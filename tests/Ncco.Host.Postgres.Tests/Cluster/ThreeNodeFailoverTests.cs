@@ -40,14 +40,8 @@ public sealed class ThreeNodeFailoverTests(PostgresServer server)
         {
             // Each node keeps its ports across a restart: the front's dispatcher list names them.
             var ports = Enumerable.Range(0, 3).Select(_ => (Http: Sipp.FreeTcpPort(), Sip: Sipp.FreeUdpPort())).ToArray();
-            NodeProcess StartNode(int i) => NodeProcess.Start($"node-{i + 1}", $"127.0.0.{i + 2}", ports[i].Http, ports[i].Sip, Path.Combine(work, $"node-{i + 1}"),
-            [
-                "--Ncco:Store:Provider=Postgres", $"--Ncco:Store:ConnectionString={database}",
-                "--Ncco:Cluster:HeartbeatInterval=00:00:00.500", "--Ncco:Cluster:DeadAfter=00:00:03",
-                $"--Ncco:Recordings:Directory={recordings}", $"--Ncco:Account:ApiKey={Key}", $"--Ncco:Account:ApiSecret={Secret}",
-                $"--Ncco:Sip:RtpPortFirst={40000 + (i * 1000)}", $"--Ncco:Sip:RtpPortLast={40999 + (i * 1000)}",
-                "--Ncco:Calls:RateLimitPerSecond=0", "--Ncco:Shutdown:DrainTimeout=00:00:00", "--Ncco:Demo:Enabled=false",
-            ]);
+            NodeProcess StartNode(int i) => NodeProcess.StartInCluster(i, ports[i], work, database, (Key, Secret), (40000 + (i * 1000), 40999 + (i * 1000)),
+                [$"--Ncco:Recordings:Directory={recordings}", "--Ncco:Calls:RateLimitPerSecond=0"]);
             for (var i = 0; i < 3; i++) nodes[i] = StartNode(i);
             await Task.WhenAll(nodes.Select(n => n!.WaitReadyAsync(TimeSpan.FromSeconds(90))));
             // A node that rang but did not answer within 8 s died during setup: the call goes to the next node.
@@ -55,47 +49,21 @@ public sealed class ThreeNodeFailoverTests(PostgresServer server)
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key + ":" + Secret)));
-            var keys = Applications.KeyPair.Generate();
-            string applicationId;
-            using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(nodes[0]!.BaseUrl, "/v2/applications"))
-            {
-                Content = JsonContent.Create(new
-                {
-                    name = "three nodes",
-                    keys = new { public_key = keys.PublicKeyPem },
-                    capabilities = new
-                    {
-                        voice = new
-                        {
-                            webhooks = new
-                            {
-                                answer_url = new { address = hooks.Base + "/answer", http_method = "GET" },
-                                event_url = new { address = hooks.Url, http_method = "POST" },
-                            },
-                        },
-                    },
-                }),
-            })
-            {
-                create.Headers.Authorization = basic;
-                using var created = await http.SendAsync(create);
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-                applicationId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            }
+            var application = await TestApplication.CreateAsync(http, new Uri(nodes[0]!.BaseUrl, "/v2/applications"), "three nodes", hooks.Url,
+                answerUrl: hooks.Base + "/answer", authorization: basic);
             // The number is bought on node 3 and linked on node 2: every node routes it (the numbers are shared).
             await FormAsync(http, basic, new Uri(nodes[2]!.BaseUrl, "/number/buy"), ("country", "GB"), ("msisdn", Number));
-            await FormAsync(http, basic, new Uri(nodes[1]!.BaseUrl, "/number/update"), ("country", "GB"), ("msisdn", Number), ("app_id", applicationId));
+            await FormAsync(http, basic, new Uri(nodes[1]!.BaseUrl, "/number/update"), ("country", "GB"), ("msisdn", Number), ("app_id", application.Id));
             hooks.Answer = uuid => new object[]
             {
                 new { action = "record", eventUrl = new[] { hooks.Base + "/recordings" } },
                 new { action = "conversation", name = "room-" + uuid },
             };
-            string Jwt() => Operations.ApplicationJwtIssuer.Create(keys.PrivateKeyPem, applicationId, DateTimeOffset.UtcNow);
             async Task<HttpResponseMessage> RestAsync(NodeProcess node, HttpMethod method, string path, object? body = null)
             {
                 using var request = new HttpRequestMessage(method, new Uri(node.BaseUrl, path));
                 if (body is not null) request.Content = JsonContent.Create(body);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
                 return await http.SendAsync(request);
             }
 

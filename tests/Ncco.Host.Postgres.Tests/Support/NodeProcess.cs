@@ -53,6 +53,24 @@ public sealed class NodeProcess : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// Starts node <c>index + 1</c> of a test cluster on 127.0.0.<c>index + 2</c>, in its own folder under
+    /// <paramref name="work"/>: the shared store at <paramref name="database"/>, a 0.5 s heartbeat and a 3 s
+    /// <c>DeadAfter</c>, the account's credentials, its own RTP port range, no drain on shutdown and no demo;
+    /// <paramref name="settings"/> after those.
+    /// </summary>
+    public static NodeProcess StartInCluster(int index, (int Http, int Sip) ports, string work, string database, (string Key, string Secret) account,
+        (int First, int Last) rtp, IEnumerable<string> settings) =>
+        Start($"node-{index + 1}", $"127.0.0.{index + 2}", ports.Http, ports.Sip, Path.Combine(work, $"node-{index + 1}"),
+        [
+            "--Ncco:Store:Provider=Postgres", $"--Ncco:Store:ConnectionString={database}",
+            "--Ncco:Cluster:HeartbeatInterval=00:00:00.500", "--Ncco:Cluster:DeadAfter=00:00:03",
+            $"--Ncco:Account:ApiKey={account.Key}", $"--Ncco:Account:ApiSecret={account.Secret}",
+            $"--Ncco:Sip:RtpPortFirst={rtp.First}", $"--Ncco:Sip:RtpPortLast={rtp.Last}",
+            "--Ncco:Shutdown:DrainTimeout=00:00:00", "--Ncco:Demo:Enabled=false",
+            .. settings,
+        ]);
+
     private void Append(string? line)
     {
         if (line is null) return;

@@ -26,6 +26,13 @@ public sealed class TcpCutter : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>A cutter in front of the PostgreSQL server that <paramref name="connectionString"/> names.</summary>
+    public static TcpCutter InFrontOf(string connectionString) =>
+        new(new IPEndPoint(IPAddress.Loopback, new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port));
+
+    /// <summary><paramref name="connectionString"/> reaching its database through this cutter.</summary>
+    public string Through(string connectionString) => new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Port = Port }.ToString();
+
     public void Cut()
     {
         lock (_gate)

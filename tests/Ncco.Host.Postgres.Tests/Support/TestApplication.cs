@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Ncco.Host.Postgres.Tests.Support;
+
+/// <summary>
+/// An application created over REST on one node for a cluster test (the others read it from the shared store): its
+/// key pair and id, and a fresh application JWT for the calls it makes.
+/// </summary>
+public sealed record TestApplication(Applications.KeyPair Keys, string Id)
+{
+    /// <summary>An application JWT for this application, issued now.</summary>
+    public string Jwt() => Operations.ApplicationJwtIssuer.Create(Keys.PrivateKeyPem, Id, DateTimeOffset.UtcNow);
+
+    /// <summary>Creates the application on an in-process node, with its event webhook (POST).</summary>
+    public static Task<TestApplication> CreateAsync(ClusterNode node, string name, string eventUrl) =>
+        CreateAsync(node.Client, new Uri("/v2/applications", UriKind.Relative), name, eventUrl);
+
+    /// <summary>
+    /// Creates the application at <paramref name="applications"/> (a node's <c>/v2/applications</c>), with its event
+    /// webhook (POST) and, when given, its answer webhook (GET); <paramref name="authorization"/> for a node that asks
+    /// for the account's credentials.
+    /// </summary>
+    public static async Task<TestApplication> CreateAsync(HttpClient http, Uri applications, string name, string eventUrl,
+        string? answerUrl = null, AuthenticationHeaderValue? authorization = null)
+    {
+        var keys = Applications.KeyPair.Generate();
+        object webhooks = answerUrl is null
+            ? new { event_url = new { address = eventUrl, http_method = "POST" } }
+            : new { answer_url = new { address = answerUrl, http_method = "GET" }, event_url = new { address = eventUrl, http_method = "POST" } };
+        using var create = new HttpRequestMessage(HttpMethod.Post, applications)
+        {
+            Content = JsonContent.Create(new { name, keys = new { public_key = keys.PublicKeyPem }, capabilities = new { voice = new { webhooks } } }),
+        };
+        create.Headers.Authorization = authorization;
+        using var created = await http.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return new(keys, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+    }
+}
