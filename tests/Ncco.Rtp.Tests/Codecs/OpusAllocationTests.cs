@@ -52,7 +52,7 @@ public sealed class OpusAllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_codec_wrapper_allocates_exactly_what_concentus_alone_allocates_for_the_same_frames()
+    public void The_codec_wrapper_adds_nothing_measurable_to_what_concentus_alone_allocates_for_the_same_frames()
     {
         var codec = new OpusCodec(parameters: OpusParameters.Parse("useinbandfec=1"));
         var (encoder, decoder) = BareConcentus();
@@ -81,7 +81,9 @@ public sealed class OpusAllocationTests(ITestOutputHelper output)
         }
         output.WriteLine($"per 20 ms frame (encode + decode, PLC every 10th): wrapper path {ours / Frames:N0} B, Concentus alone {bare / Frames:N0} B");
         Assert.True(bare > 0, "Concentus allocates per call; if it stops, tighten the session bound below to zero");
-        Assert.Equal(bare, ours);
+        // Not byte-exact: over 200 frames the two paths have differed by a few hundred bytes in one run of three (Concentus's
+        // own lazily built state lands on whichever instance meets it first). 16 B per frame is far below any buffer of ours.
+        Assert.InRange(ours, 0, bare + 16L * Frames);
     }
 
     [Fact]
@@ -118,6 +120,11 @@ public sealed class OpusAllocationTests(ITestOutputHelper output)
         output.WriteLine($"per session and 20 ms tick (one encode, one decode or concealment): {perFrame:N0} B");
         // Concentus's own scratch arrays (measured above: ≈ 80–100 KB per encode + decode); the session adds nothing.
         Assert.InRange(perFrame, 0, 128 * 1024);
-        Assert.True(a.Statistics.PacketsReceived > 200 && b.Statistics.PacketsReceived > 200);
+        // The packets cross loopback on the sessions' receive loops, after the writes above returned: wait for them (bounded).
+        for (var waited = 0; waited < 100 && (a.Statistics.PacketsReceived <= 200 || b.Statistics.PacketsReceived <= 200); waited++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(a.Statistics.PacketsReceived > 200 && b.Statistics.PacketsReceived > 200, $"received {a.Statistics.PacketsReceived} and {b.Statistics.PacketsReceived} of 350 each");
     }
 }
