@@ -13,6 +13,7 @@
 #                              rate limits, no drain, HOST_ARGS; an ARG starting with -- is one more host setting, any
 #                              other (NAME=VALUE) an environment variable. Points the demo application (which answers
 #                              sip:demo@) at HOOK_PORT's /answer and /events, NAME as its name
+#   point_demo_app NAME        points the demo application at HOOK_PORT (what start_ncco does; for a host started otherwise)
 #   stop_pid PID               TERM, up to 5 s, then KILL
 #   metric NAME                that value on the host's /metrics (its first series); 0 when absent (a counter never
 #                              incremented is not exported) or when /metrics does not answer
@@ -68,13 +69,21 @@ start_ncco() {
     --Logging:LogLevel:Default=Warning $HOST_ARGS "${extra[@]}" >"$work/host-$RANDOM.log" 2>&1 & server=$!; pids+=($server)
   for _ in $(seq 1 120); do http_ok && break; sleep 0.5; done
   http_ok || { echo "Ncco did not start"; exit 1; }
-  local demo=d3e40000-0000-4000-8000-000000000001
+  point_demo_app "$name"
+}
+
+# Points the demo application (which answers sip:demo@) at HOOK_PORT's /answer and /events, named $1; the gateway reads
+# it per call. Retried: the demo application is provisioned just after start.
+point_demo_app() {
+  local name=$1 demo=d3e40000-0000-4000-8000-000000000001
   for _ in $(seq 1 20); do
     curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
       -d "{\"name\":\"$name\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
-      >/dev/null && break
-    sleep 0.5   # the demo application is provisioned just after start
+      >/dev/null && return 0
+    sleep 0.5
   done
+  echo "could not point the demo application at http://127.0.0.1:$HOOK_PORT" >&2
+  return 1
 }
 
 stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }

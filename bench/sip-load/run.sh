@@ -26,6 +26,7 @@ HOST_ARGS=${HOST_ARGS:-}                 # extra host settings, e.g. "--Ncco:Med
 # trunk or proxy (the per-source bound of Ncco.Sip counts only unanswered transactions, so it does not cap that).
 SOURCES=${SOURCES:-100}
 source "$PWD/bench/lib/processes.sh" sip-load
+source "$PWD/bench/lib/host.sh"
 
 echo "== build (Release)"
 dotnet build src/Ncco.Cli -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
@@ -46,14 +47,8 @@ for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/n
 # dotnet run starts the host as a child process: that is the one to measure and to stop.
 server=$(pgrep -P "$host" | head -1 || true); [[ -n $server ]] && pids+=("$server") || server=$host
 curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null || { echo "host did not start"; cat "$work/host.log"; exit 1; }
-# Point the demo application (which answers sip:demo@) at the load NCCO; the gateway reads it per call.
-demo=d3e40000-0000-4000-8000-000000000001
-for _ in $(seq 1 20); do
-  curl -fs -u bench:bench-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$demo" \
-    -d "{\"name\":\"sip load\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
-    >/dev/null && break
-  sleep 0.5   # the demo application is provisioned just after start
-done
+# Point the demo application (which answers sip:demo@) at the load NCCO.
+point_demo_app "sip load"
 
 sources=()
 if (( SOURCES > 1 )); then
