@@ -151,7 +151,7 @@ internal sealed class TestSoftphone : IAsyncDisposable
     public async Task AnsweredAsync(TimeSpan limit)
     {
         var final = await Call!.Completion.WaitAsync(limit);
-        Assert.Equal(200, final.StatusCode);
+        Assert.True(final.StatusCode == 200, $"the call was not answered: {final.StatusCode} {final.ReasonPhrase}");
         StartMedia(Call.Audio!);
     }
 
