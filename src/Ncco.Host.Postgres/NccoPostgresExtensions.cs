@@ -55,6 +55,9 @@ public static class NccoPostgresExtensions
         });
         services.AddSingleton<DeadNodeSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadNodeSweeper>());
+        services.AddSingleton<FinalEventHold>();
+        services.AddHostedService(provider => provider.GetRequiredService<FinalEventHold>());
+        services.AddSingleton<IVmCustomizer>(provider => provider.GetRequiredService<FinalEventHold>());
         services.AddSingleton<Ncco.Host.Rest.ISharedCallRateWindow, PostgresCallRateWindow>();
         // JWT replay rejection across nodes, unless the app registered its own store (Redis…): the host's in-memory
         // default is replaced whichever of AddNccoHost and AddNccoPostgres comes first; with the SQLite store it stays.

@@ -13,7 +13,9 @@ namespace Ncco.Host.Postgres;
 /// <para>
 /// A row whose end is stored is final: a later write of the same leg changes nothing. A node writes nothing after a
 /// leg's end, so the only such write is a node's late one for a leg the others' sweep ended while the node was cut
-/// from the database — the sweep's record (and the one final event it sent) stays.
+/// from the database — the sweep's record (and the one final event it sent) stays. The row's <c>ended_by</c> names the
+/// node whose write ended it (this node's journal here; the ending node for a dead owner's leg), which is how a node
+/// back from a cut knows whether its held final events are its to send (<see cref="Cluster.FinalEventHold"/>).
 /// </para>
 /// </summary>
 public sealed class PostgresCallRepository(PostgresDatabase database, string nodeId) : ICallRepository
@@ -32,11 +34,12 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
         foreach (var call in calls)
         {
             var upsert = new NpgsqlBatchCommand($"""
-                INSERT INTO calls ({Columns}, owner_node) VALUES (@uuid, @app, @conv, @dir, @status, @tt, @tk, @tv, @ft, @fk, @fv, @created, @start, @end, @node)
+                INSERT INTO calls ({Columns}, owner_node, ended_by) VALUES (@uuid, @app, @conv, @dir, @status, @tt, @tk, @tv, @ft, @fk, @fv, @created, @start, @end, @node, @endedby)
                 ON CONFLICT (uuid) DO UPDATE SET application_id = EXCLUDED.application_id, conversation_uuid = EXCLUDED.conversation_uuid,
                     direction = EXCLUDED.direction, status = EXCLUDED.status, to_type = EXCLUDED.to_type, to_key = EXCLUDED.to_key,
                     to_value = EXCLUDED.to_value, from_type = EXCLUDED.from_type, from_key = EXCLUDED.from_key, from_value = EXCLUDED.from_value,
-                    created_at = EXCLUDED.created_at, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, owner_node = EXCLUDED.owner_node
+                    created_at = EXCLUDED.created_at, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, owner_node = EXCLUDED.owner_node,
+                    ended_by = EXCLUDED.ended_by
                 WHERE calls.end_time IS NULL
                 """);
             var p = upsert.Parameters;
@@ -55,6 +58,7 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
             p.Add(Bigint("start", call.StartTime?.ToUnixTimeMilliseconds()));
             p.Add(Bigint("end", call.EndTime?.ToUnixTimeMilliseconds()));
             p.Add(Text("node", nodeId));
+            p.Add(Text("endedby", call.EndTime is null ? null : nodeId));
             batch.BatchCommands.Add(upsert);
         }
         foreach (var e in events)

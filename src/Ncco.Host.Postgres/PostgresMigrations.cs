@@ -135,5 +135,10 @@ internal static class PostgresMigrations
             );
             CREATE INDEX conversation_hosts_by_node ON conversation_hosts (node_id);
             """),
+        // Which node wrote a leg's end: its owner (the journal) or the live node that ended it for a dead owner (the sweep, a
+        // REST touch). A node back from a cut reads it to know whether to send the final events it held (FinalEventHold).
+        (11, """
+            ALTER TABLE calls ADD COLUMN ended_by TEXT;
+            """),
     ];
 }

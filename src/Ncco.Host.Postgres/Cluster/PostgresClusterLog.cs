@@ -44,4 +44,19 @@ internal static partial class PostgresClusterLog
 
     [LoggerMessage(5013, LogLevel.Warning, "Cluster: the partial recordings of dead node {NodeId} could not be adopted this round")]
     public static partial void RecordingsNotAdopted(this ILogger logger, Exception exception, string nodeId);
+
+    [LoggerMessage(5020, LogLevel.Information, "Cluster: the final event ({Status}) of leg {Uuid} is held until this node reaches the database again")]
+    public static partial void FinalEventHeld(this ILogger logger, string uuid, string status);
+
+    [LoggerMessage(5021, LogLevel.Information, "Cluster: the held final event of leg {Uuid} is dropped: node {EndedBy} ended the leg and announced it")]
+    public static partial void HeldFinalEventDropped(this ILogger logger, string uuid, string endedBy);
+
+    [LoggerMessage(5022, LogLevel.Debug, "Cluster: {Count} held final event(s) could not be settled this round")]
+    public static partial void HeldFinalEventsNotSettled(this ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(5023, LogLevel.Warning, "Cluster: {Capacity} final events are already held; further ones are sent at once (the application may get some twice)")]
+    public static partial void HoldFull(this ILogger logger, int capacity);
+
+    [LoggerMessage(5024, LogLevel.Warning, "Cluster: the held final event of leg {Uuid} was not delivered: {Outcome}")]
+    public static partial void HeldFinalEventFailed(this ILogger logger, string uuid, string outcome);
 }

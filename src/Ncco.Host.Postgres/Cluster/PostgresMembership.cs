@@ -99,6 +99,22 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True from the first heartbeat that failed until one gets through again (and, after a fence, until the node
+    /// rejoined): while this holds, nothing this node writes reaches the store, so a leg it ends now may still be ended
+    /// by the others' sweep. <see cref="FinalEventHold"/> keeps the final events of such legs until it can tell.
+    /// </summary>
+    public bool CutFromDatabase
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cut || _fenced;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -70,12 +70,13 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
             "node-a's legs ended by a live node", TimeSpan.FromSeconds(15));
         // Dead after 600 ms, swept every 100 ms: well within a few seconds even on a loaded machine.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the sweep took {clock.Elapsed}");
-        // Node A, cut but not dead here, ended its calls itself just before (and told the application: see FenceTests);
-        // the sweep tells it once more, once per leg.
+        // Node A, cut but not dead here, ended its calls itself just before and holds their final events (it cannot know
+        // yet whether the sweep will end them); the sweep tells the application once per leg.
         Assert.Equal(1, a.Membership.Fences);
+        var hold = a.Services.GetRequiredService<FinalEventHold>();
         foreach (var uuid in legs)
         {
-            var final = await Eventually.ReturnsAsync(() => Task.FromResult(events.StatusEvents(uuid, "completed")), e => e.Count == 2, "the final events of " + uuid);
+            var final = await Eventually.ReturnsAsync(() => Task.FromResult(events.StatusEvents(uuid, "completed")), e => e.Count == 1, "the final event of " + uuid);
             Assert.All(final, e => Assert.Equal("platform", e.GetProperty("disconnected_by").GetString()));
         }
         var sweepers = new[] { b, c }.Select(n => n.Services.GetRequiredService<DeadNodeSweeper>()).ToArray();
@@ -85,8 +86,15 @@ public sealed class DeadNodeSweepTests(PostgresServer server)
         // Sweeping again, from both live nodes at once, ends nothing more and sends nothing more.
         var again = await Task.WhenAll(sweepers.Select(s => s.SweepAsync(CancellationToken.None)));
         Assert.Equal(0, again.Sum());
+        Assert.Equal(legs.Count, hold.Holding);
+
+        // Node A comes back: the store says another node ended those legs (and announced them), so it drops what it held.
+        cutter.Restore();
+        await Eventually.ReturnsAsync(() => Task.FromResult(hold.Dropped), n => n == legs.Count, "node-a dropping the final events it held", TimeSpan.FromSeconds(15));
+        Assert.Equal(0, hold.Sent);
+        Assert.Equal(0, hold.Holding);
         await Task.Delay(ClusterNode.DeadAfter);
-        foreach (var uuid in legs) Assert.Equal(2, events.StatusEvents(uuid, "completed").Count);
+        foreach (var uuid in legs) Assert.Single(events.StatusEvents(uuid, "completed"));
 
         // Any node reads the legs final.
         using var get = new HttpRequestMessage(HttpMethod.Get, "/v1/calls/" + legs[0]);

@@ -82,10 +82,9 @@ public sealed class FenceTests(PostgresServer server)
         // Before the others may sweep it, the node ends its own calls: media and store agree.
         await Eventually.ReturnsAsync(() => Task.FromResult(live.ActiveLegCount), n => n == 0, "node-a ending its calls");
         Assert.Equal(1, a.Membership.Fences);
-        foreach (var uuid in legs)
-        {
-            await Eventually.ReturnsAsync(() => Task.FromResult(events.StatusEvents(uuid, "completed")), e => e.Count >= 1, "the final event of " + uuid);
-        }
+        // Their final events are held: node-a cannot tell yet whether the others will end those legs (and announce them).
+        var hold = a.Services.GetRequiredService<FinalEventHold>();
+        await Eventually.ReturnsAsync(() => Task.FromResult(hold.Holding), n => n == legs.Count, "node-a holding the final events of its legs");
 
         // The others see it dead and end its legs in the store.
         var sweeper = b.Services.GetRequiredService<DeadNodeSweeper>();
@@ -102,6 +101,10 @@ public sealed class FenceTests(PostgresServer server)
         Assert.Equal(2, a.Membership.Incarnation);
         await a.Services.GetRequiredService<CallJournal>().FlushAsync(CancellationToken.None);
         Assert.Equal(swept, await RowsAsync());
+        // The sweep ended the legs, so the sweep's final event is the one the application gets: node-a drops its own.
+        await Eventually.ReturnsAsync(() => Task.FromResult(hold.Dropped), n => n == legs.Count, "node-a dropping the final events it held");
+        Assert.Equal(0, hold.Sent);
+        foreach (var uuid in legs) Assert.Single(events.StatusEvents(uuid, "completed"));
         var members = await b.Membership.MembersAsync(default);
         Assert.True(members.Single(n => n.NodeId == "node-a").IsAlive, $"node-a is dead to node-b after rejoining: {members.Single(n => n.NodeId == "node-a")}; fences {a.Membership.Fences}");
         Assert.Equal(2, members.Single(n => n.NodeId == "node-a").Incarnation);
@@ -113,6 +116,79 @@ public sealed class FenceTests(PostgresServer server)
         Assert.Equal("node-a", owner?.NodeId);
         Assert.True(owner?.IsAlive);
         Assert.Equal(1, a.Membership.Fences);
+    }
+
+    [Fact]
+    public async Task A_node_back_before_the_others_judged_it_sends_the_final_events_it_held_once()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        await using var events = await EventSink.StartAsync();
+        var router = new HopRouter();
+        // node-a fences after 500 ms without the database; node-b takes a node for dead only after 20 s, so node-a is
+        // back long before anyone sweeps its legs: the reconnect-in-time case, made certain on a loaded machine.
+        await using var a = await ClusterNode.StartAsync(cutter.Through(database), "node-a", router, configure: b => b.Services.ReplaceNccoLegTransport("phone", new AnsweringPhones()));
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router,
+            configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ncco:Cluster:DeadAfter"] = "00:00:20" }));
+        var application = await TestApplication.CreateAsync(b, "held", events.Url);
+        var legs = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            await Eventually.ReturnsAsync(a.ReadinessAsync, r => r.Admission == "Healthy", "node-a taking calls");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
+            {
+                Content = JsonContent.Create(new
+                {
+                    to = new[] { new { type = "phone", number = "44770090002" + i } },
+                    from = new { type = "phone", number = "447700900100" },
+                    ncco = new object[] { new { action = "conversation", name = "held-" + Guid.NewGuid().ToString("N") } },
+                }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
+            using var response = await a.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            legs.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!);
+        }
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        async Task<List<(string Status, string? EndedBy)>> RowsAsync()
+        {
+            await using var read = new NpgsqlCommand("SELECT status, ended_by FROM calls WHERE uuid = ANY(@u) ORDER BY uuid", connection);
+            read.Parameters.AddWithValue("u", legs.ToArray());
+            var rows = new List<(string, string?)>();
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            return rows;
+        }
+        await Eventually.ReturnsAsync(RowsAsync, r => r.Count == legs.Count && r.All(x => x.Status == "answered"), "node-a's legs stored answered");
+
+        cutter.Cut();
+        var live = a.Services.GetRequiredService<ILiveCalls>();
+        await Eventually.ReturnsAsync(() => Task.FromResult(live.ActiveLegCount), n => n == 0, "node-a ending its calls");
+        var hold = a.Services.GetRequiredService<FinalEventHold>();
+        await Eventually.ReturnsAsync(() => Task.FromResult(hold.Holding), n => n == legs.Count, "node-a holding the final events of its legs");
+        // Held, not sent: the application hears nothing yet.
+        await Task.Delay(ClusterNode.HeartbeatInterval * 3);
+        foreach (var uuid in legs) Assert.Empty(events.StatusEvents(uuid, "completed"));
+
+        cutter.Restore();
+        await Eventually.ReturnsAsync(() => Task.FromResult(hold.Sent), n => n == legs.Count, "node-a sending the final events it held", TimeSpan.FromSeconds(15));
+        Assert.Equal(0, hold.Dropped);
+        foreach (var uuid in legs)
+        {
+            var final = await Eventually.ReturnsAsync(() => Task.FromResult(events.StatusEvents(uuid, "completed")), e => e.Count >= 1, "the final event of " + uuid);
+            Assert.Equal("platform", Assert.Single(final).GetProperty("disconnected_by").GetString());
+        }
+        // node-a's own write ended the legs, so no sweep can end (and announce) them again: a row's end is written once.
+        Assert.All(await RowsAsync(), r => Assert.Equal(("completed", "node-a"), r));
+        // The event joined the leg's history once it was really sent.
+        await using (var history = new NpgsqlCommand("SELECT count(*) FROM call_events WHERE call_uuid = ANY(@u) AND kind = 'completed'", connection))
+        {
+            history.Parameters.AddWithValue("u", legs.ToArray());
+            await Eventually.ReturnsAsync(async () => (long)(await history.ExecuteScalarAsync())!, n => n == legs.Count, "the held events in the legs' history");
+        }
+        await Task.Delay(ClusterNode.DeadAfter);
+        foreach (var uuid in legs) Assert.Single(events.StatusEvents(uuid, "completed"));
     }
 
     [Fact]

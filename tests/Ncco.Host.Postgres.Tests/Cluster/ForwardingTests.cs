@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ncco.Host.Cluster;
 using Ncco.Host.Legs;
@@ -196,6 +197,94 @@ public sealed class ForwardingTests(PostgresServer server)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM calls WHERE uuid = @u AND end_time IS NOT NULL", connection);
         count.Parameters.AddWithValue("u", uuid);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Right_after_its_own_outage_a_node_forwards_to_an_owner_that_looks_dead_instead_of_ending_its_leg()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var cutter = TcpCutter.InFrontOf(database);
+        // node-b judges with a 5 s lease, so its grace after an outage is long enough to act within on a loaded machine.
+        var router = new HopRouter();
+        await using var b = await ClusterNode.StartAsync(cutter.Through(database), "node-b", router,
+            configure: builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ncco:Cluster:DeadAfter"] = "00:00:05" }));
+        var application = await TestApplication.CreateAsync(b, "grace", "http://127.0.0.1:9/events");
+        // node-x runs leg x-1 and answers its hop, but its last heartbeat in the store is a minute old: what every node
+        // looks like right after an outage of the database, before its next heartbeat lands.
+        var owner = new LiveOwner();
+        router.Add("node-x", owner);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
+            VALUES ('node-x', 1, 'http://node-x.internal:8080/', clock_timestamp() - interval '2 minutes', clock_timestamp() - interval '1 minute');
+            INSERT INTO calls (uuid, application_id, conversation_uuid, direction, status, to_type, to_key, to_value, created_at, start_time, owner_node)
+            VALUES ('3f1d8a52-0000-4000-8000-0000000000a1', @app, 'conv-x', 'inbound', 'answered', 'phone', '', '1', 0, 0, 'node-x');
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("app", application.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+        const string leg = "3f1d8a52-0000-4000-8000-0000000000a1";
+        async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null) request.Content = JsonContent.Create(body);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
+            using var response = await b.Client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        async Task<long?> EndOfLegAsync()
+        {
+            await using var read = new NpgsqlCommand("SELECT end_time FROM calls WHERE uuid = @u", connection);
+            read.Parameters.AddWithValue("u", leg);
+            return await read.ExecuteScalarAsync() is long end ? end : null;
+        }
+
+        // node-b's own link to the database goes away and comes back.
+        cutter.Cut();
+        await Eventually.ReturnsAsync(() => Task.FromResult(b.Membership.DatabaseReachableFor), t => t == TimeSpan.Zero, "node-b noticing the cut");
+        cutter.Restore();
+        await Eventually.ReturnsAsync(() => Task.FromResult(b.Membership.DatabaseReachableFor), t => t > TimeSpan.Zero, "node-b reaching the database again");
+        var back = Stopwatch.StartNew();
+
+        // In its grace node-b does not judge node-x: GET and PUT go to node-x, which answers; the leg stays live in the store.
+        var get = await SendAsync(HttpMethod.Get, "/v1/calls/" + leg);
+        var put = await SendAsync(HttpMethod.Put, "/v1/calls/" + leg, new { action = "mute" });
+        var inGrace = back.Elapsed;
+        Assert.True(inGrace < TimeSpan.FromSeconds(5), $"the requests took {inGrace}: past the grace, the test proves nothing");
+        Assert.Equal((HttpStatusCode.OK, "answered-by-node-x"), (get.Status, JsonDocument.Parse(get.Body).RootElement.GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, put.Status);
+        Assert.Equal(2, owner.Requests);
+        Assert.Null(await EndOfLegAsync());
+
+        // Once node-b has been back for DeadAfter, node-x (still silent in the store) is dead to it: the leg is ended and
+        // control answers 404 at once, without asking node-x.
+        await Eventually.ReturnsAsync(() => Task.FromResult(b.Membership.DatabaseReachableFor), t => t >= TimeSpan.FromSeconds(5), "node-b's grace ending",
+            TimeSpan.FromSeconds(20));
+        var final = await SendAsync(HttpMethod.Get, "/v1/calls/" + leg);
+        Assert.Equal("completed", JsonDocument.Parse(final.Body).RootElement.GetProperty("status").GetString());
+        var control = await SendAsync(HttpMethod.Put, "/v1/calls/" + leg, new { action = "mute" });
+        Assert.Equal(HttpStatusCode.NotFound, control.Status);
+        Assert.Contains("dead", control.Body, StringComparison.Ordinal);
+        Assert.Equal(2, owner.Requests);
+        Assert.NotNull(await EndOfLegAsync());
+    }
+
+    /// <summary>A node that answers the hop as a live owner would: its GET reads <c>answered-by-node-x</c>, control gets 204.</summary>
+    private sealed class LiveOwner : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            return Task.FromResult(request.Method == HttpMethod.Get
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { status = "answered-by-node-x" }) }
+                : new HttpResponseMessage(HttpStatusCode.NoContent));
+        }
     }
 
     private async Task<Cluster> StartWithAsync(string database, string connectionOfA)
