@@ -14,6 +14,24 @@ public sealed record TestApplication(Applications.KeyPair Keys, string Id)
     /// <summary>An application JWT for this application, issued now.</summary>
     public string Jwt() => Operations.ApplicationJwtIssuer.Create(Keys.PrivateKeyPem, Id, DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// Creates a call with <c>POST /v1/calls</c> on <paramref name="node"/> and returns its uuid. A 503 is tried again
+    /// (bounded): a heartbeat that missed its 100 ms interval on a loaded machine suspends admission for a moment.
+    /// </summary>
+    public async Task<string> CallAsync(ClusterNode node, object body)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var (status, text) = await Eventually.ReturnsAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls") { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+            using var response = await node.Client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }, r => r.StatusCode != HttpStatusCode.ServiceUnavailable, "the node taking a call");
+        Assert.True(status == HttpStatusCode.Created, $"POST /v1/calls answered {(int)status}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("uuid").GetString()!;
+    }
+
     /// <summary>Creates the application on an in-process node, with its event webhook (POST).</summary>
     public static Task<TestApplication> CreateAsync(ClusterNode node, string name, string eventUrl) =>
         CreateAsync(node.Client, new Uri("/v2/applications", UriKind.Relative), name, eventUrl);
