@@ -46,6 +46,17 @@ internal static class Profile
         {
             // For a sampling profiler (perf with DOTNET_PerfMapEnabled=1): one stage, in a loop.
             var run = stages.First(s => s.Name.Contains(only, StringComparison.Ordinal)).Run;
+            if (Environment.GetEnvironmentVariable("NCCO_PROFILE_ALLOCS") == "1")
+            {
+                // Which types the stage allocates (sampled), for finding the bytes to cut.
+                using var sampler = new AllocationSampler();
+                for (var i = 0; i < 2000; i++) run();
+                sampler.Start();
+                for (var i = 0; i < iterations; i++) run();
+                sampler.Stop();
+                foreach (var (type, share) in sampler.Shares().Take(25)) Console.WriteLine($"{share,6:P1}  {type}");
+                return;
+            }
             for (var i = 0; i < iterations; i++) run();
             return;
         }

@@ -65,14 +65,17 @@ internal readonly struct NccoNode
     /// <summary>An array's items.</summary>
     public Items EnumerateArray() => new(_document, Index);
 
-    /// <summary>An object's members: name and value.</summary>
-    public IEnumerable<KeyValuePair<string, NccoNode>> EnumerateObject()
+    /// <summary>An object's members whose values are strings (validated: header values), as name/text pairs.</summary>
+    public KeyValuePair<string, string>[] StringMembers()
     {
         var tokens = _document.Tokens;
+        var pairs = new KeyValuePair<string, string>[tokens[Index].Count];
+        var n = 0;
         for (var i = Index + 1; i < tokens[Index].Next; i = tokens[i + 1].Next)
         {
-            yield return KeyValuePair.Create(_document.Text(i), new NccoNode(_document, i + 1));
+            pairs[n++] = KeyValuePair.Create(_document.Text(i), _document.Text(i + 1));
         }
+        return pairs;
     }
 
     /// <summary>The value as a free-standing <see cref="JsonValue"/> (its own copy of the bytes).</summary>

@@ -56,7 +56,7 @@ internal static class NccoReader
             User = e.String("user"u8),
             Domain = e.String("domain"u8),
             Headers = e.Object("headers"u8) is { } headers
-                ? EquatableList<KeyValuePair<string, string>>.Wrap(headers.EnumerateObject().Select(h => KeyValuePair.Create(h.Key, h.Value.GetString())).ToArray())
+                ? EquatableList<KeyValuePair<string, string>>.Wrap(headers.StringMembers())
                 : null,
             UserToUser = (e.Object("standardHeaders"u8) ?? e.Object("standard_headers"u8)) is { } standard ? standard.String("User-to-User"u8) : null,
         },

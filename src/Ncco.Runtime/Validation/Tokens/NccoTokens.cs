@@ -168,11 +168,22 @@ internal sealed class NccoTokens : IDisposable
     public int FindMember(int node, ReadOnlySpan<byte> utf8Name, bool last)
     {
         var tokens = _tokens;
+        var utf8 = _utf8.Span;
         var end = tokens[node].Next;
         var found = -1;
         for (var i = node + 1; i < end; i = tokens[i + 1].Next)
         {
-            if (!TextEquals(i, utf8Name)) continue;
+            // The reader looks up every field it binds this way: an unescaped name of another length is rejected
+            // without a call, and the rest compared in place.
+            ref readonly var name = ref tokens[i];
+            if ((name.Flags & TokenFlags.Escaped) == 0)
+            {
+                if (name.Length != utf8Name.Length || !utf8.Slice(name.Start, name.Length).SequenceEqual(utf8Name)) continue;
+            }
+            else if (!TextEquals(i, utf8Name))
+            {
+                continue;
+            }
             if (!last) return i;
             found = i;
         }

@@ -6,7 +6,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     /// <paramref name="firstPresent"/> and <paramref name="secondPresent"/> come from the member scan, so the common case
     /// (neither option used) costs no lookup at all.
     /// </remarks>
-    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, string pointer, in Site<TNode, TMember> anchor)
+    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, in Location at, in Site<TNode, TMember> anchor)
     {
         var rule = objectRule.CrossFieldRules[index];
         if (!firstPresent && rule.Kind is not (CrossFieldKind.ExactlyOne or CrossFieldKind.TtsStyle)) return;
@@ -21,7 +21,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             case CrossFieldKind.Conflict:
                 if (hasFirst && hasSecond && (rule.Value is null || EqualsRuleValue(ref _tree, _tree.Value(first), rule.Value) == Tri.True))
                 {
-                    Report(Problem.Conflict, JsonPointers.Append(pointer, _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first), Repair<TNode, TMember>.Remove(first));
+                    Report(Problem.Conflict, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first), Repair<TNode, TMember>.Remove(first));
                 }
                 break;
 
@@ -31,51 +31,51 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 if (hasFirst && (!hasSecond && (!_partial || _tree.IsComplete(element))
                                  || hasSecond && rule.Value is not null && EqualsRuleValue(ref _tree, _tree.Value(second), rule.Value) == Tri.False))
                 {
-                    Report(Problem.Requires, JsonPointers.Append(pointer, _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
+                    Report(Problem.Requires, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
                 }
                 break;
 
             case CrossFieldKind.RequiredWhen:
                 if (hasFirst && !hasSecond && !_partial && EqualsRuleValue(ref _tree, _tree.Value(first), rule.Value!) == Tri.True)
                 {
-                    Report(Problem.Requires, JsonPointers.Append(pointer, _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
+                    Report(Problem.Requires, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
                 }
                 break;
 
             case CrossFieldKind.RequiresItem:
                 if (hasFirst && hasSecond && Contains(_tree.Value(second), rule.Value!) == Tri.False)
                 {
-                    Report(Problem.Requires, JsonPointers.Append(pointer, _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
+                    Report(Problem.Requires, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(first)), rule.Message, Site<TNode, TMember>.Name(first));
                 }
                 break;
 
             case CrossFieldKind.ForbiddenWhen:
                 if (hasFirst && hasSecond && EqualsRuleValue(ref _tree, _tree.Value(first), rule.Value!) == Tri.True)
                 {
-                    Report(Problem.Conflict, JsonPointers.Append(pointer, _tree.Name(second)), rule.Message, Site<TNode, TMember>.Name(second), Repair<TNode, TMember>.Remove(second));
+                    Report(Problem.Conflict, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(second)), rule.Message, Site<TNode, TMember>.Name(second), Repair<TNode, TMember>.Remove(second));
                 }
                 break;
 
             case CrossFieldKind.OnlyItemWhen:
                 if (hasFirst && hasSecond && EqualsRuleValue(ref _tree, _tree.Value(first), rule.Value!) == Tri.True && HasOtherItem(_tree.Value(second), rule.Item!))
                 {
-                    Report(Problem.Conflict, JsonPointers.Append(pointer, _tree.Name(second)), rule.Message, Site<TNode, TMember>.Name(second));
+                    Report(Problem.Conflict, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(second)), rule.Message, Site<TNode, TMember>.Name(second));
                 }
                 break;
 
             case CrossFieldKind.ExactlyOne:
                 if (_partial || hasFirst != hasSecond) break;
-                if (hasFirst) Report(Problem.Conflict, JsonPointers.Append(pointer, _tree.Name(second)), rule.Message + ", not both", Site<TNode, TMember>.Name(second));
-                else Report(Problem.Required, pointer, rule.Message, anchor);
+                if (hasFirst) Report(Problem.Conflict, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(second)), rule.Message + ", not both", Site<TNode, TMember>.Name(second));
+                else Report(Problem.Required, at.Pointer(ref _tree), rule.Message, anchor);
                 break;
 
             case CrossFieldKind.TtsStyle:
-                CheckTtsStyle(element, objectRule, hasFirst, first, hasSecond, second, pointer);
+                CheckTtsStyle(element, objectRule, hasFirst, first, hasSecond, second, at);
                 break;
         }
     }
 
-    private void CheckTtsStyle(TNode talk, ObjectRule rule, bool hasLanguage, TMember language, bool hasStyle, TMember style, string pointer)
+    private void CheckTtsStyle(TNode talk, ObjectRule rule, bool hasLanguage, TMember language, bool hasStyle, TMember style, in Location at)
     {
         string? code = "en-US";
         if (hasLanguage)
@@ -101,12 +101,12 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
 
         if (!hasStyle)
         {
-            Report(Problem.TalkStyle, JsonPointers.Append(pointer, _tree.Name(language)),
+            Report(Problem.TalkStyle, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(language)),
                 $"{code} has no standard style 0 ({TtsLanguages.DescribeStyles(code, premium)}); set premium: true or a style", Site<TNode, TMember>.Value(_tree.Value(language)));
         }
         else
         {
-            Report(Problem.TalkStyle, JsonPointers.Append(pointer, _tree.Name(style)),
+            Report(Problem.TalkStyle, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(style)),
                 $"style {styleValue} does not exist for {code}: {TtsLanguages.DescribeStyles(code, premium)}", Site<TNode, TMember>.Value(_tree.Value(style)));
         }
     }

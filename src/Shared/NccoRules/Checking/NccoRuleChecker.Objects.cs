@@ -6,7 +6,11 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     /// Checks an object against <paramref name="rule"/>: every member known and given once, every value, the required
     /// members and the cross-field rules. <paramref name="anchor"/> is where object-level findings (a missing member) go.
     /// </summary>
-    public void CheckObject(TNode element, ObjectRule rule, string pointer, in Site<TNode, TMember> anchor)
+    public void CheckObject(TNode element, ObjectRule rule, string pointer, in Site<TNode, TMember> anchor) =>
+        CheckObject(element, rule, Location.At(pointer), anchor);
+
+    /// <summary>Checks an object whose pointer is built only if a finding needs it (settings objects and endpoints).</summary>
+    private void CheckObject(TNode element, ObjectRule rule, in Location at, in Site<TNode, TMember> anchor)
     {
         if (!_tree.TryGetMembers(element, out var members)) return;
         var properties = rule.Properties;
@@ -17,8 +21,8 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             var index = _tree.PropertyIndex(rule, member);
             if (index < 0)
             {
-                if (!_tree.IsWellFormed(member)) ReportEncodingName(pointer, member);
-                else if (!_partial) ReportUnknown(rule, member, pointer);
+                if (!_tree.IsWellFormed(member)) ReportEncodingName(at.Pointer(ref _tree), member);
+                else if (!_partial) ReportUnknown(rule, member, at.Pointer(ref _tree));
                 continue;
             }
             var property = properties[index];
@@ -26,13 +30,13 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             if ((seen & bit) != 0)
             {
                 var name = _tree.Name(member);
-                Report(Problem.Duplicate, JsonPointers.Append(pointer, name),
+                Report(Problem.Duplicate, JsonPointers.Append(at.Pointer(ref _tree), name),
                     $"\"{name}\" repeats \"{property.Name}\" (accepted spellings: {string.Join(", ", property.AllNames())}); give it once",
                     Site<TNode, TMember>.Name(member));
                 continue;
             }
             seen |= bit;
-            CheckValue(_tree.Value(member), property, new Location(pointer, member), member);
+            CheckValue(_tree.Value(member), property, at.Member(ref _tree, member), member);
         }
 
         if (!_partial)
@@ -43,7 +47,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 var repair = rule.Name == "input" && properties[i].Name == "type"
                     ? Repair<TNode, TMember>.AddInputType(element, GuessInputType(element))
                     : default;
-                Report(Problem.Required, pointer, $"\"{properties[i].Name}\" is required: {RuleText.Lower(properties[i].Description)}", anchor, repair);
+                Report(Problem.Required, at.Pointer(ref _tree), $"\"{properties[i].Name}\" is required: {RuleText.Lower(properties[i].Description)}", anchor, repair);
             }
         }
 
@@ -52,7 +56,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         {
             var first = (seen & (1UL << rule.CrossFieldFirst[i])) != 0;
             var second = (seen & (1UL << rule.CrossFieldSecond[i])) != 0;
-            CheckCrossField(element, rule, i, first, second, pointer, anchor);
+            CheckCrossField(element, rule, i, first, second, at, anchor);
         }
     }
 
@@ -78,17 +82,17 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             similar is not null ? Repair<TNode, TMember>.Rename(member, similar.Name) : default);
     }
 
-    private void CheckEndpoint(TNode endpoint, string pointer)
+    private void CheckEndpoint(TNode endpoint, in Location at)
     {
         if (_tree.Kind(endpoint) != NodeKind.Object)
         {
-            Report(Problem.NotAnObject, pointer, "an endpoint must be a JSON object, got " + Describe(endpoint), Site<TNode, TMember>.Value(endpoint));
+            Report(Problem.NotAnObject, at.Pointer(ref _tree), "an endpoint must be a JSON object, got " + Describe(endpoint), Site<TNode, TMember>.Value(endpoint));
             return;
         }
         if (!_tree.TryGetMembers(endpoint, out _)) return;
         if (!_tree.TryGetMember(endpoint, "type", RuleNames.Type, out var typeMember))
         {
-            Report(Problem.Required, pointer, "\"type\" is required: the endpoint type, one of " + string.Join(", ", NccoRuleTable.EndpointTypeNames), Site<TNode, TMember>.Anchor(endpoint));
+            Report(Problem.Required, at.Pointer(ref _tree), "\"type\" is required: the endpoint type, one of " + string.Join(", ", NccoRuleTable.EndpointTypeNames), Site<TNode, TMember>.Anchor(endpoint));
             return;
         }
         var type = _tree.Value(typeMember);
@@ -96,17 +100,17 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         if (kind == NodeKind.Unknown || kind == NodeKind.String && !_tree.IsKnown(type)) return;
         if (kind == NodeKind.String && !_tree.IsWellFormed(type))
         {
-            ReportEncoding(JsonPointers.Append(pointer, "type"), type);
+            ReportEncoding(JsonPointers.Append(at.Pointer(ref _tree), "type"), type);
             return;
         }
         var rule = kind == NodeKind.String ? Find(NccoRuleTable.EndpointArray, type) : null;
         if (rule is null)
         {
-            Report(Problem.Enum, JsonPointers.Append(pointer, "type"),
+            Report(Problem.Enum, JsonPointers.Append(at.Pointer(ref _tree), "type"),
                 $"unknown endpoint type {Describe(type)}; expected one of " + string.Join(", ", NccoRuleTable.EndpointTypeNames), Site<TNode, TMember>.Value(type));
             return;
         }
-        CheckObject(endpoint, rule, pointer, Site<TNode, TMember>.Value(type));
+        CheckObject(endpoint, rule, at, Site<TNode, TMember>.Value(type));
     }
 
     /// <summary>The member of <paramref name="element"/> spelling <paramref name="rule"/> (documented name first, then aliases).</summary>
@@ -122,35 +126,61 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
 
     /// <summary>
     /// Where a value sits, turned into a JSON pointer only when a finding is reported: building a pointer string for
-    /// every property of every valid NCCO would dominate the runtime validator's allocations.
+    /// every property, settings object and endpoint of every valid NCCO would dominate the runtime validator's
+    /// allocations. A location is a pointer string and up to two member steps below it (each with an array index, or
+    /// -1): an action's settings object or endpoint and their members need no string at all; a step below those (an
+    /// endpoint's <c>onAnswer</c>) builds its parent's pointer once.
     /// </summary>
     private readonly struct Location
     {
-        private readonly string _parent;
-        private readonly TMember _member;
-        private readonly int _index;
+        private readonly string _root;
+        private readonly int _steps;
+        private readonly TMember _first;
+        private readonly int _firstIndex;
+        private readonly TMember _second;
+        private readonly int _secondIndex;
 
-        public Location(string parent, TMember member)
+        private Location(string root, int steps, TMember first, int firstIndex, TMember second, int secondIndex)
         {
-            _parent = parent;
-            _member = member;
-            _index = -1;
+            _root = root;
+            _steps = steps;
+            _first = first;
+            _firstIndex = firstIndex;
+            _second = second;
+            _secondIndex = secondIndex;
         }
 
-        private Location(Location array, int index)
+        /// <summary>The location <paramref name="pointer"/> names.</summary>
+        public static Location At(string pointer) => new(pointer, 0, default!, -1, default!, -1);
+
+        /// <summary>The value of <paramref name="member"/> of the object at this location.</summary>
+        public Location Member(ref TTree tree, TMember member) => _steps switch
         {
-            _parent = array._parent;
-            _member = array._member;
-            _index = index;
-        }
+            0 => new(_root, 1, member, -1, default!, -1),
+            1 => new(_root, 2, _first, _firstIndex, member, -1),
+            _ => new(Pointer(ref tree), 1, member, -1, default!, -1),
+        };
 
         /// <summary>Item <paramref name="index"/> of the array this location holds.</summary>
-        public Location Item(int index) => new(this, index);
-
-        public readonly string Pointer(ref TTree tree)
+        public Location Item(int index) => _steps switch
         {
-            var pointer = JsonPointers.Append(_parent, tree.Name(_member));
-            return _index >= 0 ? JsonPointers.Append(pointer, _index) : pointer;
+            0 => new(JsonPointers.Append(_root, index), 0, default!, -1, default!, -1),
+            1 => new(_root, 1, _first, index, default!, -1),
+            _ => new(_root, 2, _first, _firstIndex, _second, index),
+        };
+
+        public string Pointer(ref TTree tree)
+        {
+            var pointer = _root;
+            if (_steps >= 1) pointer = Step(ref tree, pointer, _first, _firstIndex);
+            if (_steps >= 2) pointer = Step(ref tree, pointer, _second, _secondIndex);
+            return pointer;
+        }
+
+        private static string Step(ref TTree tree, string parent, TMember member, int index)
+        {
+            var pointer = JsonPointers.Append(parent, tree.Name(member));
+            return index >= 0 ? JsonPointers.Append(pointer, index) : pointer;
         }
     }
 }

@@ -61,7 +61,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                     Report(Problem.Type, at.Pointer(ref _tree), $"must be a JSON object, got {Describe(value)}", Site<TNode, TMember>.Value(value));
                     return;
                 }
-                CheckObjectValue(value, rule, at.Pointer(ref _tree), member);
+                CheckObjectValue(value, rule, at, member);
                 return;
 
             case ValueKind.Array:
@@ -73,18 +73,18 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
     private void ReportRange(PropertyRule rule, in Location at, TNode value, string got) =>
         Report(Problem.Range, at.Pointer(ref _tree), $"must be {RuleText.Bounds(rule)}, got {got}", Site<TNode, TMember>.Value(value));
 
-    private void CheckObjectValue(TNode value, PropertyRule rule, string pointer, in TMember member)
+    private void CheckObjectValue(TNode value, PropertyRule rule, in Location at, in TMember member)
     {
         if (!_tree.TryGetMembers(value, out var members)) return;
         if (rule.ObjectRef is { } reference)
         {
-            CheckObject(value, NccoRuleTable.FindSettings(reference)!, pointer, Site<TNode, TMember>.Name(member));
+            CheckObject(value, NccoRuleTable.FindSettings(reference)!, at, Site<TNode, TMember>.Name(member));
             return;
         }
 
         // A free-form object (payload, providerOptions, headers): the table says nothing of its members, but what the
         // platform reads from it must be readable text.
-        CheckTexts(value, pointer);
+        if (!_tree.AllTextWellFormed) CheckTexts(value, at.Pointer(ref _tree));
         if (rule.StringValuesOnly)
         {
             while (_tree.NextMember(ref members, out var item))
@@ -93,7 +93,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 var kind = _tree.Kind(itemValue);
                 if (kind != NodeKind.String && kind != NodeKind.Unknown)
                 {
-                    Report(Problem.Type, JsonPointers.Append(pointer, _tree.Name(item)), $"header values must be strings, got {Describe(itemValue)}", Site<TNode, TMember>.Value(itemValue));
+                    Report(Problem.Type, JsonPointers.Append(at.Pointer(ref _tree), _tree.Name(item)), $"header values must be strings, got {Describe(itemValue)}", Site<TNode, TMember>.Value(itemValue));
                 }
             }
         }
@@ -102,7 +102,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             var size = _tree.Utf8Length(value);
             if (size > maxBytes)
             {
-                Report(Problem.Length, pointer, $"must be at most {maxBytes} bytes of JSON, got {size}", Site<TNode, TMember>.Value(value));
+                Report(Problem.Length, at.Pointer(ref _tree), $"must be at most {maxBytes} bytes of JSON, got {size}", Site<TNode, TMember>.Value(value));
             }
         }
     }
@@ -168,7 +168,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             }
             else if (rule.ObjectRef == "endpoint")
             {
-                CheckEndpoint(item, at.Item(index).Pointer(ref _tree));
+                CheckEndpoint(item, at.Item(index));
             }
             index++;
         }
@@ -199,7 +199,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 if (_tree.TextEquals(value, allowed[i], utf8[i])) return;
             }
             var text = _tree.Text(value);
-            var similar = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
+            var similar = FirstIgnoringCase(allowed, text);
             Report(Problem.Enum, at.Pointer(ref _tree),
                 similar is not null
                     ? $"\"{text}\" is not allowed; did you mean \"{similar}\"? (values are case-sensitive)"

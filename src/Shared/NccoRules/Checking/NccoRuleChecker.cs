@@ -107,7 +107,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             CheckTexts(action, pointer);
             return name;
         }
-        var hint = NccoRuleTable.ActionNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        var hint = FirstIgnoringCase(NccoRuleTable.ActionNames, name);
         Report(Problem.UnknownAction, JsonPointers.Append(pointer, "action"),
             $"unknown action \"{name}\"" + (hint is null ? "; expected one of " + string.Join(", ", NccoRuleTable.ActionNames) : $"; did you mean \"{hint}\"? (action names are case-sensitive)"),
             Site<TNode, TMember>.Value(nameNode));
@@ -144,6 +144,20 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         Report(Problem.BargeInSequence, JsonPointers.Append(_bargeInAt, "bargeIn"), "bargeIn: true needs an input action after it, but the NCCO ends first",
             Site<TNode, TMember>.Name(_bargeInFlag));
         _bargeInAt = null;
+    }
+
+    /// <summary>
+    /// The first of <paramref name="candidates"/> equal to <paramref name="text"/> ignoring case, or null. A loop, not a
+    /// lambda: a lambda capturing a local makes the compiler allocate its closure on entry to the local's scope, that is
+    /// for every action and every enum-checked string of a valid NCCO, not only when a hint is reported.
+    /// </summary>
+    private static string? FirstIgnoringCase(IReadOnlyList<string> candidates, string text)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (string.Equals(candidates[i], text, StringComparison.OrdinalIgnoreCase)) return candidates[i];
+        }
+        return null;
     }
 
     /// <summary>The rule of <paramref name="rules"/> whose <see cref="ObjectRule.Key"/> the string names, or null.</summary>

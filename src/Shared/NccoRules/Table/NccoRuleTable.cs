@@ -272,9 +272,10 @@ internal static class NccoRuleTable
 
     private static ObjectRule? Find(IReadOnlyList<ObjectRule> rules, string name)
     {
-        foreach (var rule in rules)
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator (this runs for every settings object checked).
+        for (var i = 0; i < rules.Count; i++)
         {
-            if (rule.Name == name) return rule;
+            if (rules[i].Name == name) return rules[i];
         }
         return null;
     }
