@@ -120,7 +120,7 @@ internal sealed class NccoTokens : IDisposable
     public bool TextEquals(int index, ReadOnlySpan<byte> expected)
     {
         ref readonly var token = ref _tokens[index];
-        if ((token.Flags & TokenFlags.Escaped) == 0) return _utf8.Span.Slice(token.Start, token.Length).SequenceEqual(expected);
+        if ((token.Flags & TokenFlags.Escaped) == 0) return token.Length == expected.Length && _utf8.Span.Slice(token.Start, token.Length).SequenceEqual(expected);
         if ((token.Flags & TokenFlags.IllFormed) != 0) return false;
         return Utf8Equals(expected, Text(index));
     }

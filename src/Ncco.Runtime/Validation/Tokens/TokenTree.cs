@@ -89,10 +89,15 @@ internal readonly struct TokenTree : INccoTree<int, int, TokenCursor>
         if ((token.Flags & TokenFlags.Escaped) == 0)
         {
             var raw = _document.Raw(member);
+            if (raw.IsEmpty) return -1;
             var spellings = rule.Utf8Spellings;
+            var first = raw[0];
             for (var i = 0; i < spellings.Length; i++)
             {
-                if (raw.SequenceEqual(spellings[i])) return rule.SpellingOwners[i];
+                // Every member of every object is matched here: most spellings differ in length or first byte, so
+                // those are rejected before a comparison.
+                var spelling = spellings[i];
+                if (spelling.Length == raw.Length && spelling[0] == first && raw.SequenceEqual(spelling)) return rule.SpellingOwners[i];
             }
             return -1;
         }
