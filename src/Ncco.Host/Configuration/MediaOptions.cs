@@ -59,6 +59,28 @@ public sealed class MediaOptions
     public MediaThreadPriority ThreadPriority { get; set; } = MediaThreadPriority.High;
 
     /// <summary>
+    /// Give the runtime's garbage-collector threads (server collector, background collector) the media threads'
+    /// <see cref="ThreadPriority"/> too. Default true: a collection stops the media threads until it ends, so a collector
+    /// left at normal priority on a busy machine stalls every call's audio for as long as it waits for a core. Has no
+    /// effect with <c>Normal</c> priority or off Linux.
+    /// </summary>
+    public bool RaiseGcThreads { get; set; } = true;
+
+    /// <summary>The largest <see cref="SendDelayMilliseconds"/> value accepted (most of a 20 ms frame).</summary>
+    public const int MaxSendDelayMilliseconds = 15;
+
+    /// <summary>
+    /// How long after each 20 ms tick the media thread sends the RTP packets it built in that tick, all in one tight
+    /// loop, so every stream's packets leave exactly 20 ms apart whatever building them cost (commands, new calls, a
+    /// worker thread waking late): the building has this long to finish, and a tick that overruns sends late
+    /// (<c>ncco.media.sends_late</c>). The delay adds to the latency of what callers hear. Default 0: each packet is
+    /// sent as soon as it is built. Opt-in because the bench has not shown a gain yet: on the loaded 2-core machine
+    /// (load 60–85) 5 ms made no measurable difference and building 500 legs overran it in most ticks
+    /// (bench/side-by-side/RESULTS.md); try 5 on a host with cores to spare. 0–15.
+    /// </summary>
+    public int SendDelayMilliseconds { get; set; }
+
+    /// <summary>
     /// Speech inputs: recognition results below this confidence (0–1) count as nothing said, so noise, a breath or a
     /// cough that the recogniser turns into a word at a tiny confidence ends the input with <c>start_timeout</c> (as on
     /// Vonage when nothing is said) instead of a made-up result. Default 0.1 (measured: espeak-ng words and phrases
@@ -79,6 +101,8 @@ public sealed class MediaOptions
         ParseTtsWarmVoices();
         if (SpeechMinConfidence is < 0 or > 1 || double.IsNaN(SpeechMinConfidence))
             throw new InvalidOperationException($"Ncco:Media:SpeechMinConfidence is {SpeechMinConfidence}: must be 0 (keep every result) to 1");
+        if (SendDelayMilliseconds is < 0 or > MaxSendDelayMilliseconds)
+            throw new InvalidOperationException($"Ncco:Media:SendDelayMilliseconds is {SendDelayMilliseconds}: must be 0 (send as built) to {MaxSendDelayMilliseconds}");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
     }

@@ -28,8 +28,21 @@ internal interface IMediaTransport
     /// </summary>
     int ReadDigits(Span<DtmfDetection> digits) => 0;
 
-    /// <summary>Sends one 20 ms frame of what the leg hears.</summary>
+    /// <summary>
+    /// Sends one 20 ms frame of what the leg hears — or, for a transport whose packets are paced by the media thread
+    /// (RTP), builds it and holds it until <see cref="FlushOutbound"/>.
+    /// </summary>
     void WriteOutbound(ReadOnlySpan<short> frame);
+
+    /// <summary>
+    /// Sends the frame <see cref="WriteOutbound"/> held back, if any. The media thread calls it for every leg in one
+    /// tight loop at a fixed instant after each tick (see <see cref="MediaThread"/>), so a stream's packets leave 20 ms
+    /// apart however long building them took. Transports that send at once (WebSockets: their frames are queued for
+    /// the connection's writer anyway) need not implement it.
+    /// </summary>
+    void FlushOutbound()
+    {
+    }
 
     /// <summary>
     /// Another leg of the conversation pressed <paramref name="digit"/>, now ended after

@@ -209,6 +209,9 @@ internal sealed class LegMedia
         Lap(profile, MediaStage.Send, t);
     }
 
+    /// <summary>Sends what <see cref="Outbound"/> built, when the transport holds it back (<see cref="IMediaTransport.FlushOutbound"/>).</summary>
+    public void Flush() => _transport.FlushOutbound();
+
     /// <summary>Copies a resampler's output into a fixed frame (its length may differ by a sample for some ratios).</summary>
     private void Fit(int produced, short[] frame)
     {

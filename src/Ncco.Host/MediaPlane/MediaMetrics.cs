@@ -6,7 +6,13 @@ namespace Ncco.Host.MediaPlane;
 /// Media instruments on the <c>Ncco.Host</c> meter: <c>ncco.media.frames_late</c> (20 ms ticks the media thread
 /// reached after their deadline — the load benchmark's main signal), <c>ncco.media.legs_active</c> and
 /// <c>ncco.recordings.failed</c> (recordings the disk refused or that could not be finished, by <c>stage</c>:
-/// <c>start</c>, <c>write</c>, <c>finish</c>).
+/// <c>start</c>, <c>write</c>, <c>finish</c>), and what tells a late tick's cause apart:
+/// <c>ncco.media.frames_late_gc</c> (late frames whose wait saw the runtime pause every thread for a garbage
+/// collection), <c>ncco.media.sends_late</c> (ticks whose packets were built after their send instant, see
+/// <see cref="MediaThread"/>), <c>ncco.media.allocated</c> (bytes the media threads allocated, by <c>phase</c>:
+/// <c>commands</c> — posted play/stop/topology work, which may allocate — and <c>frames</c> — the per-frame path, which
+/// must stay at 0 on a steady call), and the process's <c>ncco.runtime.gc_pause_time</c> and
+/// <c>ncco.runtime.gc_collections</c> (by <c>generation</c>), which stop the media threads like any other.
 /// </summary>
 internal sealed class MediaMetrics : IDisposable
 {
@@ -19,6 +25,10 @@ internal sealed class MediaMetrics : IDisposable
     private long _recordingsFailedTotal;
     private int _legs;
     private long _lateTotal;
+    private long _lateGcTotal;
+    private long _sendsLate;
+    private long _allocatedCommands;
+    private long _allocatedFrames;
 
     public MediaMetrics(IMeterFactory? factory)
     {
@@ -26,6 +36,49 @@ internal sealed class MediaMetrics : IDisposable
         _late = meter.CreateCounter<long>("ncco.media.frames_late", "{frame}", "Media ticks processed after their 20 ms deadline.");
         _recordingsFailed = meter.CreateCounter<long>("ncco.recordings.failed", "{recording}", "Recordings that could not be written (disk full, I/O errors), by stage.");
         meter.CreateObservableGauge("ncco.media.legs_active", () => Volatile.Read(ref _legs), "{leg}", "Legs whose audio the media thread is processing.");
+        meter.CreateObservableCounter("ncco.media.frames_late_gc", () => FramesLateInGc, "{frame}", "Late media ticks whose wait included a garbage-collection pause of the process.");
+        meter.CreateObservableCounter("ncco.media.sends_late", () => SendsLate, "{tick}", "Media ticks whose packets were built after their send instant and left late.");
+        meter.CreateObservableCounter("ncco.media.allocated", () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref _allocatedCommands), new KeyValuePair<string, object?>("phase", "commands")),
+            new Measurement<long>(Interlocked.Read(ref _allocatedFrames), new KeyValuePair<string, object?>("phase", "frames")),
+        }, "By", "Bytes allocated on the media threads: by posted commands, and on the per-frame path (0 on steady calls).");
+        meter.CreateObservableCounter("ncco.runtime.gc_pause_time", () => GC.GetTotalPauseDuration().TotalSeconds, "s", "Time the runtime paused every thread (the media threads too) for garbage collections.");
+        meter.CreateObservableCounter("ncco.runtime.gc_collections", () => new[]
+        {
+            new Measurement<long>(GC.CollectionCount(0), new KeyValuePair<string, object?>("generation", "gen0")),
+            new Measurement<long>(GC.CollectionCount(1), new KeyValuePair<string, object?>("generation", "gen1")),
+            new Measurement<long>(GC.CollectionCount(2), new KeyValuePair<string, object?>("generation", "gen2")),
+        }, "{collection}", "Garbage collections since start, by generation (a gen1 collection is counted in gen0 too).");
+    }
+
+    /// <summary>Late frames whose wait included a GC pause.</summary>
+    public long FramesLateInGc => Interlocked.Read(ref _lateGcTotal);
+
+    /// <summary>Ticks whose packets left after their send instant.</summary>
+    public long SendsLate => Interlocked.Read(ref _sendsLate);
+
+    /// <summary>Bytes allocated by the media threads on the per-frame path so far.</summary>
+    public long AllocatedFrames => Interlocked.Read(ref _allocatedFrames);
+
+    /// <summary>Bytes allocated by the media threads in posted commands so far.</summary>
+    public long AllocatedCommands => Interlocked.Read(ref _allocatedCommands);
+
+    /// <summary>Counts late frames; <paramref name="inGc"/> when a GC paused the process while the thread waited for them.</summary>
+    public void Late(long frames, bool inGc)
+    {
+        Late(frames);
+        if (inGc) Interlocked.Add(ref _lateGcTotal, frames);
+    }
+
+    /// <summary>Counts a tick whose packets left after their send instant.</summary>
+    public void SendLate() => Interlocked.Increment(ref _sendsLate);
+
+    /// <summary>Adds a media thread's allocations (bytes) in commands and on the per-frame path.</summary>
+    public void Allocated(long commands, long frames)
+    {
+        if (commands != 0) Interlocked.Add(ref _allocatedCommands, commands);
+        if (frames != 0) Interlocked.Add(ref _allocatedFrames, frames);
     }
 
     /// <summary>Late frames so far (also for tests and logs).</summary>

@@ -30,6 +30,7 @@ public sealed class MediaServices : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly PocketSphinxRecognizer? _recognizer;
     private readonly Task _warmUp = Task.CompletedTask;
+    private readonly GcThreadPriority? _gcThreads;
 
     /// <summary>
     /// Creates the services and starts the media thread. <c>stream</c> audio URLs connect through the address policy
@@ -77,7 +78,9 @@ public sealed class MediaServices : IAsyncDisposable
         _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority)
         {
             SpeechMinConfidence = settings.SpeechMinConfidence,
+            SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),
         };
+        if (settings.RaiseGcThreads) _gcThreads = new GcThreadPriority(settings.ThreadPriority, time, logger);
     }
 
     /// <summary>Ends when the voices of <c>Ncco:Media:TtsWarmVoices</c> are warm (never faults: failures are logged).</summary>
@@ -134,6 +137,7 @@ public sealed class MediaServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _mediaThread.DisposeAsync().ConfigureAwait(false);
+        _gcThreads?.Dispose();
         _recognizer?.Dispose();
         _metrics.Dispose();
         _http.Dispose();

@@ -17,6 +17,13 @@ namespace Ncco.Host.MediaPlane;
 /// allocate.
 /// </summary>
 /// <remarks>
+/// <para>Building and sending are two phases. A tick builds every leg's outbound packet (RTP transports hold it:
+/// <see cref="IMediaTransport.FlushOutbound"/>), then the ticking thread waits until <see cref="SendDelay"/> after the
+/// tick's deadline and sends every leg's packet in one tight loop. What building cost — commands, a new call's first
+/// frame, a second worker waking late, a slow decode — then moves no stream's timing as long as it fits in the delay:
+/// leg k's packet leaves at the same offset (k sends) every tick. Without the split (<see cref="SendDelay"/> zero, the
+/// default) a stream's packet leaves after all the work of the legs before it in the tick, which varies tick to tick.
+/// The delay is added to the outbound audio's latency.</para>
 /// When the thread falls behind, the clock reports several due frames: the missed ones are counted in
 /// <c>ncco.media.frames_late</c> and up to <see cref="MaxCatchUpFrames"/> are produced at once so transports keep a
 /// continuous stream; beyond that audio is skipped rather than queued (latency must not grow without bound).
@@ -61,7 +68,7 @@ internal sealed class MediaThread : IAsyncDisposable
         Recognizer = recognizer;
         _logger = logger;
         _priority = priority;
-        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority);
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority, metrics);
         _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
@@ -89,6 +96,12 @@ internal sealed class MediaThread : IAsyncDisposable
 
     /// <summary>Speech inputs' <see cref="Ncco.Media.Asr.AsrSettings.MinConfidence"/> (<c>Ncco:Media:SpeechMinConfidence</c>).</summary>
     public double SpeechMinConfidence { get; init; } = Ncco.Media.Asr.AsrSettings.DefaultMinConfidence;
+
+    /// <summary>
+    /// How long after each tick's deadline its packets are sent (<c>Ncco:Media:SendDelayMilliseconds</c>); the
+    /// building must fit in it. Zero sends each tick's packets as soon as they are built.
+    /// </summary>
+    public TimeSpan SendDelay { get; init; }
 
     /// <summary>Threads each tick is spread over.</summary>
     public int Workers => _workers?.Count ?? 1;
@@ -208,11 +221,19 @@ internal sealed class MediaThread : IAsyncDisposable
         _mixers.Remove(state);
     }
 
-    /// <summary>One 20 ms tick (media thread; public for deterministic tests).</summary>
+    /// <summary>One 20 ms tick: builds every leg's frame and sends them (media thread; public for deterministic tests).</summary>
     public void Tick()
+    {
+        Build();
+        Flush();
+    }
+
+    /// <summary>Runs the posted commands, then every conversation's and leg's audio for one frame (what RTP legs send waits for <see cref="Flush"/>).</summary>
+    private void Build()
     {
         var profile = Profile;
         var t = profile is null ? 0 : MediaStageProfile.Now();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         while (_commands.TryDequeue(out var command))
         {
             try
@@ -224,10 +245,30 @@ internal sealed class MediaThread : IAsyncDisposable
                 _logger.CommandFailed(e);
             }
         }
+        var commands = GC.GetAllocatedBytesForCurrentThread();
         if (profile is not null) profile.Lap(MediaStage.Commands, t);
         if (_workers is null) RunShare(0, 1);
         else _workers.Run();
+        Metrics.Allocated(commands - before, GC.GetAllocatedBytesForCurrentThread() - commands);
         profile?.TickDone();
+    }
+
+    /// <summary>Sends every leg's built frame, in leg order, from this thread alone.</summary>
+    private void Flush()
+    {
+        var legs = _legs;
+        for (var i = 0; i < legs.Count; i++)
+        {
+            var leg = legs[i];
+            try
+            {
+                leg.Flush();
+            }
+            catch (Exception e)
+            {
+                if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
+            }
+        }
     }
 
     /// <summary>
@@ -314,14 +355,25 @@ internal sealed class MediaThread : IAsyncDisposable
     {
         ApplyPriority(_priority, _logger);
         var clock = new MediaClock(_time);
+        var paused = GC.GetTotalPauseDuration();
         while (true)
         {
             var frames = clock.WaitForNextTick(cancellationToken);
             if (frames == 0) break;
             Volatile.Write(ref _lastTick, _time.GetTimestamp());
-            if (frames > 1) Metrics.Late(frames - 1);
+            // A GC suspends this thread like every other: a late wake-up that spans a pause is the collector's, not
+            // the scheduler's (the bench tells the two apart with these counters).
+            var pausedNow = GC.GetTotalPauseDuration();
+            if (frames > 1) Metrics.Late(frames - 1, inGc: pausedNow > paused);
+            paused = pausedNow;
             var run = Math.Min(frames, MaxCatchUpFrames);
-            for (var i = 0; i < run; i++) Tick();
+            for (var i = 0; i < run; i++) Build();
+            if (SendDelay > TimeSpan.Zero && !clock.WaitUntilAfterTick(SendDelay, cancellationToken))
+            {
+                if (cancellationToken.IsCancellationRequested) break;
+                Metrics.SendLate();
+            }
+            Flush();
         }
     }
 

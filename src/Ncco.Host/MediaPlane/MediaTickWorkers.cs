@@ -23,8 +23,11 @@ internal sealed class MediaTickWorkers : IDisposable
     private readonly ILogger _logger;
     private volatile bool _stopping;
 
-    public MediaTickWorkers(int count, Action<int> work, ILogger logger, MediaThreadPriority priority = MediaThreadPriority.Normal)
+    private readonly MediaMetrics? _metrics;
+
+    public MediaTickWorkers(int count, Action<int> work, ILogger logger, MediaThreadPriority priority = MediaThreadPriority.Normal, MediaMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         Count = count;
         _work = work;
@@ -66,6 +69,7 @@ internal sealed class MediaTickWorkers : IDisposable
         {
             _barrier.SignalAndWait();
             if (_stopping) return;
+            var before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 _work(index);
@@ -74,6 +78,7 @@ internal sealed class MediaTickWorkers : IDisposable
             {
                 _logger.WorkerFailed(e, index);
             }
+            _metrics?.Allocated(0, GC.GetAllocatedBytesForCurrentThread() - before);
             _barrier.SignalAndWait();
         }
     }

@@ -4,7 +4,7 @@ using Ncco.Media.Pcm;
 namespace Ncco.Media.Native;
 
 /// <summary>
-/// Scheduling of the calling thread for media work: its priority (<see cref="TryApply"/>) and sub-millisecond sleeps
+/// Scheduling of the calling thread for media work: its priority (<see cref="TryApply(MediaThreadPriority, out string?)"/>, or another thread's with <see cref="TryApply(int, MediaThreadPriority, out string?)"/>) and sub-millisecond sleeps
 /// (<see cref="TrySleepPrecise"/>). Linux only; elsewhere both report that they did nothing, and callers keep the
 /// portable behaviour (normal priority, millisecond waits).
 /// </summary>
@@ -26,6 +26,21 @@ public static partial class MediaThreadScheduling
     /// </summary>
     public static bool TryApply(MediaThreadPriority priority, out string? error)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            error = priority == MediaThreadPriority.Normal ? null : "thread priorities are only set on Linux";
+            return priority == MediaThreadPriority.Normal;
+        }
+        return TryApply(GetTid(), priority, out error);
+    }
+
+    /// <summary>
+    /// Gives another thread of this process (its kernel thread id, as listed in <c>/proc/self/task</c>)
+    /// <paramref name="priority"/>: for threads the runtime starts, such as the garbage collector's, whose pauses stop
+    /// the media threads too. Same results as <see cref="TryApply(MediaThreadPriority, out string?)"/>.
+    /// </summary>
+    public static bool TryApply(int threadId, MediaThreadPriority priority, out string? error)
+    {
         error = null;
         if (priority == MediaThreadPriority.Normal) return true;
         if (!OperatingSystem.IsLinux())
@@ -33,7 +48,7 @@ public static partial class MediaThreadScheduling
             error = "thread priorities are only set on Linux";
             return false;
         }
-        var tid = GetTid();
+        var tid = threadId;
         if (priority == MediaThreadPriority.High)
         {
             if (SetPriority(PrioProcess, tid, HighNice) == 0) return true;

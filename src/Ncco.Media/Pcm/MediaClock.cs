@@ -51,7 +51,6 @@ public sealed class MediaClock
     /// </summary>
     public int WaitForNextTick(CancellationToken cancellationToken)
     {
-        var spinner = default(SpinWait);
         while (true)
         {
             var elapsed = _time.GetElapsedTime(_start).Ticks;
@@ -62,16 +61,41 @@ public sealed class MediaClock
                 _ticks = due;
                 return frames;
             }
-            var remaining = ((_ticks + 1) * FrameTicks) - elapsed;
+            if (!WaitUntil((_ticks + 1) * FrameTicks, cancellationToken)) return 0;
+        }
+    }
+
+    /// <summary>
+    /// Blocks until <paramref name="offset"/> after the deadline of the tick <see cref="WaitForNextTick"/> last returned
+    /// (at once when that time has passed), with the same precision as the tick itself. A media thread that builds its
+    /// packets at the tick and sends them all at this instant gives every stream the same spacing however long building
+    /// took. Returns false when the time had already passed or <paramref name="cancellationToken"/> fired, true when it
+    /// waited.
+    /// </summary>
+    public bool WaitUntilAfterTick(TimeSpan offset, CancellationToken cancellationToken)
+    {
+        var target = (_ticks * FrameTicks) + offset.Ticks;
+        if (_time.GetElapsedTime(_start).Ticks >= target) return false;
+        return WaitUntil(target, cancellationToken);
+    }
+
+    // Waits until `target` ticks after the clock's start: false when cancelled.
+    private bool WaitUntil(long target, CancellationToken cancellationToken)
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var remaining = target - _time.GetElapsedTime(_start).Ticks;
+            if (remaining <= 0) return true;
             if (_precise)
             {
-                if (cancellationToken.IsCancellationRequested) return 0;
+                if (cancellationToken.IsCancellationRequested) return false;
                 var sleep = PreciseSleepTicks(remaining);
                 if (sleep > 0) MediaThreadScheduling.TrySleepPrecise(TimeSpan.FromTicks(sleep));
                 else spinner.SpinOnce(sleep1Threshold: -1); // never Sleep(1): that would overshoot by a millisecond
                 continue;
             }
-            if (cancellationToken.WaitHandle.WaitOne(MillisecondWait(remaining))) return 0;
+            if (cancellationToken.WaitHandle.WaitOne(MillisecondWait(remaining))) return false;
         }
     }
 

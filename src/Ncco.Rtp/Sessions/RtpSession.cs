@@ -58,6 +58,10 @@ public sealed class RtpSession : IAsyncDisposable
     private bool _talkspurtStart = true;
     private long _packetsSent;
     private long _octetsSent;
+    // RtpSessionOptions.DeferSend: the packet WriteFrame built in _sendBuffer, waiting for FlushSend (length 0: none).
+    private int _pendingLength;
+    private int _pendingPayloadLength;
+    private SocketAddress? _pendingRemote;
     private long _nextRtcpAt;
     private readonly Queue<(char Digit, TimeSpan Duration)> _digitsToSend = new();
     private IReadOnlyList<TelephoneEventPacket>? _digitPackets;
@@ -310,13 +314,19 @@ public sealed class RtpSession : IAsyncDisposable
         return produced;
     }
 
-    /// <summary>Encodes and sends one 20 ms frame (exactly <see cref="SamplesPerFrame"/> samples); while a DTMF key is being sent, its telephone-event packet goes instead.</summary>
+    /// <summary>
+    /// Encodes and sends one 20 ms frame (exactly <see cref="SamplesPerFrame"/> samples); while a DTMF key is being
+    /// sent, its telephone-event packet goes instead. With <see cref="RtpSessionOptions.DeferSend"/> the packet is built
+    /// and waits for <see cref="FlushSend"/>; a packet still waiting from the previous frame is sent first.
+    /// </summary>
     public void WriteFrame(ReadOnlySpan<short> frame)
     {
         if (frame.Length != _codec.SamplesPerFrame)
         {
             throw new ArgumentException($"frame must hold {_codec.SamplesPerFrame} samples", nameof(frame));
         }
+        // The waiting packet lives in the send buffer this frame is about to be encoded into.
+        FlushSend();
         SocketAddress? remote;
         lock (_gate)
         {
@@ -498,6 +508,28 @@ public sealed class RtpSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends the packet the last <see cref="WriteFrame"/> built, if it is still waiting (<see cref="RtpSessionOptions.DeferSend"/>;
+    /// without it there is never one). Media thread only. Costs one <c>sendto</c> and nothing else, so a media thread
+    /// that flushes every leg in a row at a fixed instant puts each stream's packets 20 ms apart whatever the work of
+    /// building them cost.
+    /// </summary>
+    public void FlushSend()
+    {
+        if (_pendingLength == 0)
+        {
+            return;
+        }
+        var length = _pendingLength;
+        var remote = _pendingRemote!;
+        _pendingLength = 0;
+        _pendingRemote = null;
+        Transmit(remote, length, _pendingPayloadLength);
+    }
+
+    /// <summary>True while a packet built by <see cref="WriteFrame"/> waits for <see cref="FlushSend"/>.</summary>
+    public bool HasPendingSend => _pendingLength != 0;
+
     private void Send(SocketAddress? remote, bool marker, byte payloadType, uint timestamp, ReadOnlySpan<byte> payload)
     {
         var length = RtpPacket.Write(_sendBuffer, marker, payloadType, _sequence, timestamp, Ssrc, payload);
@@ -506,6 +538,18 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return; // comedia: nowhere to send until the peer's packets arrive
         }
+        if (_options.DeferSend)
+        {
+            _pendingLength = length;
+            _pendingPayloadLength = payload.Length;
+            _pendingRemote = remote;
+            return;
+        }
+        Transmit(remote, length, payload.Length);
+    }
+
+    private void Transmit(SocketAddress remote, int length, int payloadLength)
+    {
         try
         {
             // Inside the try: a session disposed under the media thread has disposed its SRTP context too.
@@ -515,7 +559,7 @@ public sealed class RtpSession : IAsyncDisposable
             }
             _lease.RtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
             Interlocked.Increment(ref _packetsSent);
-            Interlocked.Add(ref _octetsSent, payload.Length);
+            Interlocked.Add(ref _octetsSent, payloadLength);
         }
         catch (SocketException)
         {

@@ -63,6 +63,15 @@ public sealed record RtpSessionOptions
     public bool ReceiveOnRead { get; init; }
 
     /// <summary>
+    /// <see cref="RtpSession.WriteFrame"/> builds the packet (encoding, header, the DTMF event) but does not send it:
+    /// <see cref="RtpSession.FlushSend"/> does, or the next <see cref="RtpSession.WriteFrame"/> first thing. For a media
+    /// thread that builds every leg's frame and then sends all of them in one tight loop at a fixed instant after its
+    /// tick: the packets then leave at the same offset every tick, so the time spent building frames (which varies with
+    /// commands, new calls and whatever else the tick did) does not reach the streams' timing. Default false: sent at once.
+    /// </summary>
+    public bool DeferSend { get; init; }
+
+    /// <summary>
     /// SRTP (RFC 3711, <c>AES_CM_128_HMAC_SHA1_80</c>): the master key our packets are protected with (the one our SDP
     /// offered or answered in <c>a=crypto</c>). Set with <see cref="SrtpReceiveKey"/>, or neither for plain RTP.
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Ncco.Host.Configuration;
+using Ncco.Host.MediaPlane;
 
 namespace Ncco.Host.Tests.MediaPlane;
 
@@ -32,6 +33,29 @@ public class MediaOptionsTests
         Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.High, new MediaOptions().ThreadPriority);
         var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { ThreadPriority = (Ncco.Media.Pcm.MediaThreadPriority)7 }.Validate());
         Assert.StartsWith("Ncco:Media:ThreadPriority", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(16)]
+    public void A_send_delay_outside_0_to_15_ms_is_refused_by_name(int milliseconds)
+    {
+        Assert.Equal(0, new MediaOptions().SendDelayMilliseconds);
+        new MediaOptions { SendDelayMilliseconds = 0 }.Validate();
+        new MediaOptions { SendDelayMilliseconds = 15 }.Validate();
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { SendDelayMilliseconds = milliseconds }.Validate());
+        Assert.StartsWith("Ncco:Media:SendDelayMilliseconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(".NET Server GC", true)]
+    [InlineData(".NET BGC", true)]
+    [InlineData(".NET TP Worker", false)]
+    [InlineData("ncco-media-0", false)]
+    public void The_collectors_threads_are_known_by_their_names(string name, bool collector)
+    {
+        Assert.True(new MediaOptions().RaiseGcThreads);
+        Assert.Equal(collector, GcThreadPriority.IsCollectorThread(name));
     }
 
     [Fact]

@@ -33,7 +33,25 @@ public sealed class MediaThreadTests : IAsyncDisposable
             return true;
         }
 
-        public void WriteOutbound(ReadOnlySpan<short> frame) => Sent += frame.Length;
+        public void WriteOutbound(ReadOnlySpan<short> frame)
+        {
+            Sent += frame.Length;
+            Volatile.Write(ref _unflushed, _unflushed + 1);
+        }
+
+        private int _unflushed;
+
+        /// <summary>Flushes that found a frame written since the last one (the media thread sends what it built).</summary>
+        public int Flushed => Volatile.Read(ref _flushed);
+
+        private int _flushed;
+
+        public void FlushOutbound()
+        {
+            if (Volatile.Read(ref _unflushed) == 0) return;
+            Volatile.Write(ref _unflushed, 0);
+            Volatile.Write(ref _flushed, _flushed + 1);
+        }
 
         public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
     }
@@ -56,14 +74,38 @@ public sealed class MediaThreadTests : IAsyncDisposable
         for (var i = 0; i < 50; i++) _mediaThread.Tick();
 
         var before = GC.GetAllocatedBytesForCurrentThread();
+        var counted = _metrics.AllocatedFrames;
         for (var i = 0; i < 250; i++) _mediaThread.Tick();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(allocated == 0, $"{allocated} bytes allocated in 250 steady-state ticks");
+        // The thread's own allocation counter (ncco.media.allocated, phase frames) agrees: nothing on the frame path.
+        Assert.Equal(counted, _metrics.AllocatedFrames);
+        Assert.All(transports, t => Assert.Equal(350, t.Flushed)); // every tick sent what it built
         Assert.Equal(3, _metrics.LegsActive);
         Assert.Equal(350L * 320, transports[0].Sent);
         Assert.Equal(350L * 160, transports[1].Sent);
         Assert.Equal(350L * 480, transports[2].Sent);
+    }
+
+    [Fact]
+    public async Task With_its_own_clock_the_thread_sends_each_ticks_frames_after_building_them()
+    {
+        var metrics = new MediaMetrics(null);
+        var cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
+        await using var running = new MediaThread(TimeProvider.System, metrics, new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(cache))),
+            null, NullLogger.Instance, startClock: true, workers: 2) { SendDelay = TimeSpan.FromMilliseconds(5) };
+        var transports = new[] { new LoopTransport(8000), new LoopTransport(16000) };
+        running.Post(() =>
+        {
+            for (var i = 0; i < transports.Length; i++) running.Add(new LegMedia(running, "leg-" + i, transports[i]));
+        });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (transports.Any(t => t.Flushed < 10) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+
+        // Every flush found a built frame; a tick that fell behind builds up to MaxCatchUpFrames before one flush.
+        Assert.All(transports, t => Assert.True(t.Flushed >= 10, $"{t.Flushed} flushes in {waited.Elapsed}"));
+        metrics.Dispose();
     }
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,16 @@ public class MediaThreadSchedulingTests
     }
 
     [Fact]
+    public void Another_thread_that_does_not_exist_is_refused_with_the_call_and_errno()
+    {
+        // Thread ids are at most 2^22 on Linux: int.MaxValue names no thread (ESRCH), whatever the privileges.
+        Assert.Equal((true, null), (MediaThreadScheduling.TryApply(int.MaxValue, MediaThreadPriority.Normal, out var none), none));
+        var applied = MediaThreadScheduling.TryApply(int.MaxValue, MediaThreadPriority.High, out var error);
+        Assert.False(applied);
+        Assert.Contains(OperatingSystem.IsLinux() ? "setpriority" : "only set on Linux", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Normal_priority_asks_nothing_of_the_system()
     {
         Assert.Equal((true, null), OnFreshThread(MediaThreadPriority.Normal));

@@ -51,6 +51,40 @@ public class MediaClockTests
     }
 
     [Fact]
+    public void The_send_instant_is_an_offset_from_the_last_ticks_deadline_not_from_when_the_work_ended()
+    {
+        var time = new SteppedTime();
+        var clock = new MediaClock(time);
+        time.Advance(TimeSpan.FromMilliseconds(41)); // ticks 1 and 2 due: the deadline is at 40 ms
+        Assert.Equal(2, clock.WaitForNextTick(CancellationToken.None));
+        var waiter = new Thread(() => clock.WaitUntilAfterTick(TimeSpan.FromMilliseconds(5), CancellationToken.None));
+        waiter.Start();
+        // 41 ms: 4 ms before the send instant (45 ms) the caller is still held…
+        Assert.False(waiter.Join(TimeSpan.FromMilliseconds(100)));
+        time.Advance(TimeSpan.FromMilliseconds(4));
+        // …and released once it comes.
+        Assert.True(waiter.Join(TimeSpan.FromSeconds(5)));
+        // Work that ran past the instant is told so at once.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(clock.WaitUntilAfterTick(TimeSpan.FromMilliseconds(5), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Waiting_for_the_send_instant_returns_false_when_cancelled()
+    {
+        var time = new SteppedTime();
+        var clock = new MediaClock(time);
+        using var stop = new CancellationTokenSource();
+        var waited = true;
+        var thread = new Thread(() => waited = clock.WaitUntilAfterTick(TimeSpan.FromMilliseconds(5), stop.Token));
+        thread.Start();
+        Assert.False(thread.Join(TimeSpan.FromMilliseconds(100)));
+        stop.Cancel();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(5)));
+        Assert.False(waited);
+    }
+
+    [Fact]
     public void On_the_system_clock_it_ticks_at_the_frame_rate()
     {
         var clock = new MediaClock(TimeProvider.System);

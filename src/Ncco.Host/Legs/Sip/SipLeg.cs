@@ -646,6 +646,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 // The media thread reads every leg every 20 ms: it takes the datagrams itself, sparing a thread-pool
                 // work item and an epoll wake-up per packet (most of the receive cost with hundreds of calls).
                 ReceiveOnRead = true,
+                DeferSend = true,
                 SrtpSendKey = audio.IsSecure ? Key(audio.LocalCrypto!) : null,
                 SrtpReceiveKey = audio.IsSecure ? Key(audio.RemoteCrypto!) : null,
             }, _gateway.Time);
@@ -795,6 +796,10 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     {
         if (Volatile.Read(ref _state) == 2 && !_held) _session?.WriteFrame(frame);
     }
+
+    // The session builds each frame's packet in WriteOutbound (DeferSend) and the media thread sends every leg's here,
+    // all at one instant after the tick: see MediaThread.
+    void IMediaTransport.FlushOutbound() => _session?.FlushSend();
 
     bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
     {
