@@ -166,6 +166,21 @@ stop_server() { stop_pid "$server"; sleep 1; }
 # Late ticks; fails for a server with no /metrics at all (Asterisk), whose column then reads "n/a".
 late() { http_ok || return 1; metric ncco_media_frames_late_total; }
 
+# Where the time went (Ncco builds that export them; a series the build does not have is left out, and its column reads
+# "n/a"): late ticks whose wait spanned a GC pause, ticks whose packets were built after their send instant, GC
+# collections by generation and pause time, bytes the media threads allocated on the per-frame path and in commands.
+diag() {
+  { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null || true; } | awk '
+    $1 == "ncco_media_frames_late_gc_total" {print "late_gc", $2}
+    $1 == "ncco_media_sends_late_total" {print "sends_late", $2}
+    $1 == "ncco_runtime_gc_pause_time_seconds_total" {print "gc_pause", $2}
+    index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen0/ {print "gen0", $2}
+    index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen1/ {print "gen1", $2}
+    index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen2/ {print "gen2", $2}
+    index($1, "ncco_media_allocated_bytes_total{") == 1 && $1 ~ /frames/ {print "alloc_frames", $2}
+    index($1, "ncco_media_allocated_bytes_total{") == 1 && $1 ~ /commands/ {print "alloc_commands", $2}'
+}
+
 results="$work/results.tsv"
 run_step() { # target step
   local target=$1 step=$2 name="$1-$2" args limit
@@ -180,12 +195,12 @@ run_step() { # target step
   tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
   sleep 1
   rm -f "$work/$name.done"; rss_peak "$work/$name.done" >"$work/$name.rss" & local sampler=$!
-  local cpu0 late0; cpu0=$(cpu); late0=$(late || true)
+  local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
   ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
       -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
-  local cpu1 late1; cpu1=$(cpu); late1=$(late || true)
+  local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
   touch "$work/$name.done"; wait $sampler || true
   sleep 1; kill -INT $dump 2>/dev/null; wait $dump 2>/dev/null || true
   local failed created
@@ -194,13 +209,22 @@ run_step() { # target step
   local lateticks="n/a"
   [[ -n $late0 && -n $late1 ]] && lateticks=$(python3 -c "print(int(float('$late1') - float('$late0')))")
   local rtp; rtp=$(python3 "$here/rtp_stats.py" "$work/$name.pcap" --json)
-  python3 - "$results" "$target" "$step" "$created" "$failed" "$(python3 -c "print(round($cpu1 - $cpu0, 1))")" "$(cat "$work/$name.rss")" "$lateticks" "$load0" "$rtp" <<'PY'
+  python3 - "$results" "$target" "$step" "$created" "$failed" "$(python3 -c "print(round($cpu1 - $cpu0, 1))")" "$(cat "$work/$name.rss")" "$lateticks" "$load0" "$rtp" \
+    "$work/$name.diag0" "$work/$name.diag1" "$elapsed" <<'PY'
 import json, sys
-path, target, step, created, failed, cpu, rss, late, load, rtp = sys.argv[1:]
+path, target, step, created, failed, cpu, rss, late, load, rtp, d0, d1, elapsed = sys.argv[1:]
 r = json.loads(rtp)
+read = lambda p: {k: float(v) for k, v in (l.split() for l in open(p) if l.strip())}
+a, b = read(d0), read(d1)
+d = lambda k: b[k] - a[k] if k in a and k in b else None
+na = lambda v, fmt: "n/a" if v is None else fmt.format(v)
+gcs = "n/a" if d("gen0") is None else f"{d('gen0'):.0f}/{d('gen1'):.0f}/{d('gen2'):.0f}"
+ticks = max(1, int(elapsed) * 50)
+alloc = "n/a" if d("alloc_frames") is None else f"{d('alloc_frames') / ticks:.0f} / {d('alloc_commands') / 1024:.0f} KB"
 with open(path, "a") as f:
     f.write("\t".join([target, step, created, failed, cpu, rss, f"{r['jitter_p95_ms']:.2f}", f"{r['jitter_max_ms']:.1f}",
-                       f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"])]) + "\n")
+                       f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"]),
+                       na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc]) + "\n")
 PY
   tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}'
   rm -f "$work/$name.pcap"
@@ -222,6 +246,13 @@ echo
 echo "| server | step | calls | failed | CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | load avg at start |"
 echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14}' "$results"
+echo
+echo "Where the time went (Ncco; n/a: the build does not export it): late ticks whose wait spanned a GC pause, ticks sent"
+echo "after their send instant, GCs in the step (gen0/gen1/gen2), GC pause time, media-thread allocation (frame path B/tick / commands)"
+echo
+echo "| server | step | late ticks | late in GC | sends late | GCs 0/1/2 | GC pause ms | alloc frames B/tick / commands |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|"
+awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $13, $16, $17, $18, $19, $20}' "$results"
 # Ratios against the first target in the list for the same step (CPU-s and RSS).
 python3 - "$results" <<'PY'
 import sys
