@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The application side of the SIP load run: GET /answer returns the NCCO in $NCCO_FILE, anything else gets an empty 200.
+"""The application side of the SIP load run: GET /answer returns the NCCO in $NCCO_FILE (GET /answer-warmup the one in
+$NCCO_WARMUP_FILE, when set), anything else gets an empty 200.
 
 Deliberately tiny (threaded stdlib server, no logging) so that it costs little next to the host; it runs on the same
 2 cores as the host and SIPp.
@@ -9,6 +10,7 @@ import os
 import sys
 
 NCCO = open(os.environ["NCCO_FILE"], "rb").read()
+WARMUP_NCCO = open(os.environ["NCCO_WARMUP_FILE"], "rb").read() if os.environ.get("NCCO_WARMUP_FILE") else NCCO
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -22,7 +24,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        self._reply(NCCO if self.path.startswith("/answer") else b"")
+        if self.path.startswith("/answer-warmup"):
+            self._reply(WARMUP_NCCO)
+        else:
+            self._reply(NCCO if self.path.startswith("/answer") else b"")
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)

@@ -21,8 +21,12 @@ HOOK_PORT=${HOOK_PORT:-29090}
 SIPP_PORT=${SIPP_PORT:-29070}
 SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-29500}
 HOST_ARGS=${HOST_ARGS:-}
-NCCO_KIND=${NCCO_KIND:-speech}   # speech: talk + speech/DTMF input; dtmf: talk + DTMF-only input (no recogniser);
-                                 # silent: DTMF-only input, no talk (no TTS, no recogniser)
+NCCO_KIND=${NCCO_KIND:-speech}   # speech: talk + speech/DTMF input (open dictation); hints: the same input with the demo
+                                 # application's context hints (a grammar: echo, time, goodbye); dtmf: talk + DTMF-only
+                                 # input (no recogniser); silent: DTMF-only input, no talk (no TTS, no recogniser)
+WARMUP=${WARMUP:-all}            # all: one WebSocket and one SIP call of NCCO_KIND before "before"; dtmf: one WebSocket call
+                                 # with talk + a DTMF-only input (warms calls, TTS and JIT but loads no speech decoder, so
+                                 # "before" holds none and the speech calls' figures include the decoders)
 AFTER_ROUND=${AFTER_ROUND:-}     # a command run after the warm-up (ROUND=0) and after each round's calls ended, with HOST_PID, ROUND and WORK set
                                  # (e.g. a GC heap dump: AFTER_ROUND='dotnet-gcdump collect -p $HOST_PID -o /tmp/r$ROUND.gcdump')
 source "$root/bench/lib/processes.sh" soak
@@ -46,13 +50,22 @@ NCCO
  {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":8}}]
 NCCO
   ;;
+  hints) cat >"$work/ncco.json" <<'NCCO'
+[{"action":"talk","text":"Please say yes or no after this sentence, the soak test is listening to you now.","language":"en-US"},
+ {"action":"input","type":["speech","dtmf"],"speech":{"language":"en-US","context":["echo","time","goodbye"],"endOnSilence":1,"startTimeout":5,"maxDuration":8},"dtmf":{"maxDigits":1,"timeOut":8}}]
+NCCO
+  ;;
   silent) cat >"$work/ncco.json" <<'NCCO'
 [{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":8}}]
 NCCO
   ;;
-  *) echo "NCCO_KIND must be speech, dtmf or silent"; exit 2 ;;
+  *) echo "NCCO_KIND must be speech, hints, dtmf or silent"; exit 2 ;;
 esac
-NCCO_FILE="$work/ncco.json" python3 bench/sip-load/webhooks.py "$HOOK_PORT" & pids+=($!)
+cat >"$work/warmup.json" <<'NCCO'
+[{"action":"talk","text":"Please press a key after this sentence, the soak test is warming up now.","language":"en-US"},
+ {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":3}}]
+NCCO
+NCCO_FILE="$work/ncco.json" NCCO_WARMUP_FILE="$work/warmup.json" python3 bench/sip-load/webhooks.py "$HOOK_PORT" & pids+=($!)
 
 echo "== host: http://127.0.0.1:$HTTP_PORT, SIP 127.0.0.1:$SIP_PORT"
 dotnet "$cli" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data" \
@@ -78,9 +91,9 @@ wait_idle() { # seconds
   for _ in $(seq 1 "$1"); do [[ $(active) == 0 ]] && return 0; sleep 1; done
   echo "  calls still active after $1 s: $(active)"
 }
-ws_calls() { # count
+ws_calls() { # count [answer path]
   local jwt body; jwt=$(token)
-  body=$(python3 -c 'import json,sys; print(json.dumps({"to":[{"type":"websocket","uri":"ws://127.0.0.1:%s/demo/bot"%sys.argv[1],"content-type":"audio/l16;rate=16000"}],"from":{"type":"phone","number":"447700900000"},"answer_url":["http://127.0.0.1:%s/answer"%sys.argv[2]],"event_url":["http://127.0.0.1:%s/events"%sys.argv[2]]}))' "$HTTP_PORT" "$HOOK_PORT")
+  body=$(python3 -c 'import json,sys; print(json.dumps({"to":[{"type":"websocket","uri":"ws://127.0.0.1:%s/demo/bot"%sys.argv[1],"content-type":"audio/l16;rate=16000"}],"from":{"type":"phone","number":"447700900000"},"answer_url":["http://127.0.0.1:%s%s"%(sys.argv[2],sys.argv[3])],"event_url":["http://127.0.0.1:%s/events"%sys.argv[2]]}))' "$HTTP_PORT" "$HOOK_PORT" "${2:-/answer}")
   local curls=()
   for _ in $(seq 1 "$1"); do
     curl -fs -o /dev/null -H "Authorization: Bearer $jwt" -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v1/calls" -d "$body" & curls+=($!)
@@ -92,15 +105,21 @@ sip_calls() { # count
       -recv_timeout 20s -sf "$root/bench/sip-load/uac-media.xml" -r "$SIP_RATE" -m "$1" -l "$1" "127.0.0.1:$SIP_PORT" >"$work/sipp.out" 2>&1 ) || echo "  sipp exit $?"
 }
 
-echo "== warm-up: one call of each kind"
-ws_calls 1; sip_calls 1; wait_idle 60; sleep "$SETTLE"
+if [[ $WARMUP == dtmf ]]; then
+  echo "== warm-up: one WebSocket call with a DTMF-only input (no speech decoder loaded)"
+  ws_calls 1 /answer-warmup; wait_idle 60; sleep "$SETTLE"
+else
+  echo "== warm-up: one call of each kind"
+  ws_calls 1; sip_calls 1; wait_idle 60; sleep "$SETTLE"
+fi
 before=$(sample); : >"$work/samples.txt"
 if [[ -n $AFTER_ROUND ]]; then HOST_PID=$host ROUND=0 WORK=$work bash -c "$AFTER_ROUND" || echo "  AFTER_ROUND failed"; fi
 started=$(date +%s)
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round: $WS_CALLS WebSocket + $SIP_CALLS SIP calls, all listening for speech"
   ws_calls "$WS_CALLS" & ws=$!
-  sip_calls "$SIP_CALLS"; wait "$ws"   # only the round's own jobs: the host and the sampler run in the background too
+  if (( SIP_CALLS > 0 )); then sip_calls "$SIP_CALLS"; fi
+  wait "$ws"   # only the round's own jobs: the host and the sampler run in the background too
   wait_idle 120
   # RSS once each round's calls have ended: a plateau over rounds is retention, a staircase is a leak.
   read -r r_rss r_threads r_fds <<<"$(sample)"
@@ -123,6 +142,7 @@ echo "| before (warm, idle) | $(mb "$b_rss") | $b_thr | $b_fds |"
 echo "| peak | $(mb "$p_rss") | $peak_threads | $peak_fds |"
 echo "| after (${SETTLE} s idle) | $(mb "$a_rss") | $a_thr | $a_fds |"
 echo
+echo "summary: before_kb=$b_rss peak_kb=$p_rss after_kb=$a_rss threads_before=$b_thr threads_after=$a_thr"
 echo "$ROUNDS rounds in ${loaded} s; legs started (incl. warm-up and connected legs): $started_legs; active now: $(active)"
 [[ -n $speech ]] && { echo "speech instruments:"; echo "$speech"; }
 grep -E "^ncco_sip_(dialogs|transactions)_active|^ncco_sip_handler_failures_total" <<<"$metrics" || true

@@ -243,6 +243,31 @@ public class MediaPlaneSeamTests
     }
 
     /// <summary>
+    /// Issue 16: when the plane cannot recognise an utterance (every decoder busy past the wait bound, the queue full, the
+    /// recogniser failing), the input ends at once with the speech result's <c>error</c> and no results, not with an
+    /// invented empty result and not after its timers.
+    /// </summary>
+    [Fact]
+    public async Task A_recognition_failure_ends_the_speech_input_at_once_with_the_error()
+    {
+        var h = new Harness(r => r.Kind == WebhookKind.Answer ? NccoBuilder.Create().Input(InputTypes.Speech, speech: new() { StartTimeout = 5, MaxDuration = 30, EndOnSilence = 1 }).Build() : null);
+        var (leg, _) = await h.CallAsync();
+        await h.RunAsync(() => h.Plane.Listens.Count == 1);
+        var started = h.Scheduler.UtcNow;
+        var sink = (ILegEventSink)leg;
+        sink.SpeechStarted();
+        sink.SpeechFailed("no pocketsphinx decoder was free within 30 s (2 decoders busy, 7 utterances waiting)");
+
+        await h.RunAsync(() => h.Bodies.Any(b => b.Contains("decoders busy", StringComparison.Ordinal)), seconds: 10);
+
+        Assert.Equal(started, h.Scheduler.UtcNow);
+        using var input = System.Text.Json.JsonDocument.Parse(h.Bodies.First(b => b.Contains("decoders busy", StringComparison.Ordinal)));
+        var speech = input.RootElement.GetProperty("speech");
+        Assert.Equal("no pocketsphinx decoder was free within 30 s (2 decoders busy, 7 utterances waiting)", speech.GetProperty("error").GetString());
+        Assert.True(!speech.TryGetProperty("results", out var results) || results.GetArrayLength() == 0);
+    }
+
+    /// <summary>
     /// Issue 15: room noise or breath taken for speech onset must not make the keypad dead. A key during the unfinished
     /// utterance completes a one-key menu as DTMF at once (not 71 s later), the recogniser is stopped, and its late
     /// result is ignored.

@@ -88,6 +88,27 @@ public sealed class MediaOptions
     /// </summary>
     public double SpeechMinConfidence { get; set; } = Ncco.Media.Asr.AsrSettings.DefaultMinConfidence;
 
+    /// <summary>
+    /// pocketsphinx decoders (speech inputs), each on a thread of its own, built once and reused utterance after utterance;
+    /// a listening call holds none and only buffers its utterance, which one of them decodes when the utterance ends. A
+    /// decoder costs ≈ 28 MB of RSS, ≈ 91 MB once it has decoded an input without <c>context</c> hints (the language
+    /// model). Default 0: one per processor, at most 4. 0–64.
+    /// </summary>
+    public int SpeechDecoders { get; set; }
+
+    /// <summary>
+    /// Utterances that may wait for a free decoder (first come, first served); one more ends its input with an error.
+    /// A waiting utterance costs its audio, 32 KB per second. Default 256. 1–100000.
+    /// </summary>
+    public int SpeechQueueLimit { get; set; } = 256;
+
+    /// <summary>
+    /// Seconds an utterance may wait for a free decoder before its input ends with an error (the speech result's
+    /// <c>error</c>), so a caller is never left waiting without bound when every decoder is busy. Default 30 (a slow,
+    /// overloaded machine still answers). 0.1–600.
+    /// </summary>
+    public double SpeechQueueTimeoutSeconds { get; set; } = 30;
+
     /// <summary>The worker count to use: <see cref="Workers"/>, or for 0 the processor count capped at 8.</summary>
     public int EffectiveWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -103,6 +124,12 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechMinConfidence is {SpeechMinConfidence}: must be 0 (keep every result) to 1");
         if (SendDelayMilliseconds is < 0 or > MaxSendDelayMilliseconds)
             throw new InvalidOperationException($"Ncco:Media:SendDelayMilliseconds is {SendDelayMilliseconds}: must be 0 (send as built) to {MaxSendDelayMilliseconds}");
+        if (SpeechDecoders is < 0 or > 64)
+            throw new InvalidOperationException($"Ncco:Media:SpeechDecoders is {SpeechDecoders}: must be 0 (one per processor, at most 4) to 64");
+        if (SpeechQueueLimit is < 1 or > 100_000)
+            throw new InvalidOperationException($"Ncco:Media:SpeechQueueLimit is {SpeechQueueLimit}: must be 1 to 100000");
+        if (!(SpeechQueueTimeoutSeconds is >= 0.1 and <= 600))
+            throw new InvalidOperationException($"Ncco:Media:SpeechQueueTimeoutSeconds is {SpeechQueueTimeoutSeconds}: must be 0.1 to 600");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
     }

@@ -66,7 +66,13 @@ public sealed class MediaServices : IAsyncDisposable
         if (tts is not null && settings.TtsCacheMegabytes > 0) tts = TtsCache = new CachingTextToSpeech(tts, settings.TtsCacheMegabytes * 1024L * 1024);
         try
         {
-            _recognizer = new PocketSphinxRecognizer();
+            _recognizer = new PocketSphinxRecognizer(
+                new PocketSphinxOptions(Decoders: settings.SpeechDecoders)
+                {
+                    MaxWaitingUtterances = settings.SpeechQueueLimit,
+                    MaxDecoderWait = TimeSpan.FromSeconds(settings.SpeechQueueTimeoutSeconds),
+                },
+                time);
         }
         catch (NativeEngineMissingException e)
         {

@@ -181,7 +181,13 @@ internal sealed class SpeechListener(MediaThread mediaThread, LegMedia leg, Medi
                 });
                 return;
             }
-            if (result.Error is { } error) mediaThread.Logger.RecognizerFailed(leg.Id, error);
+            if (result.Error is { } error)
+            {
+                // Nothing to report but the failure: the input ends with the speech result's error (no results, no audio).
+                mediaThread.Logger.RecognizerFailed(leg.Id, error);
+                if (!_stopped) leg.Sink?.SpeechFailed(error);
+                return;
+            }
             var best = result.Results.Count > 0 ? result.Results[0] : null;
             var fileId = audio is null ? null : await SaveAsync(audio).ConfigureAwait(false);
             if (!_stopped) leg.Sink?.Speech(best?.Text ?? "", best?.Confidence ?? 0, result.SpeechDuration, fileId);

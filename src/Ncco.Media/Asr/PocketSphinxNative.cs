@@ -26,6 +26,9 @@ internal static unsafe partial class PocketSphinxNative
     [LibraryImport(Ps, EntryPoint = "ps_set_jsgf_string", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SetJsgfString(nint decoder, string name, string jsgf);
 
+    [LibraryImport(Ps, EntryPoint = "ps_set_lm_file", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SetLanguageModelFile(nint decoder, string name, string path);
+
     [LibraryImport(Ps, EntryPoint = "ps_set_search", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SetSearch(nint decoder, string name);
 

@@ -3,10 +3,12 @@ namespace Ncco.Media.Asr;
 /// <summary>Where the pocketsphinx model is, how many decoders decode at once and how many utterances may wait.</summary>
 /// <param name="ModelDirectory">Debian's pocketsphinx-en-us model directory.</param>
 /// <param name="Decoders">
-/// Decoders, each on a thread of its own that loads it once and keeps it (a decoder holds the acoustic model, the language
-/// model, the dictionary and the search built over them, ≈ 100 MB of RSS, and takes ≈ 0.3–1.3 s to load). This is the whole of pocketsphinx's memory however
-/// many calls listen: a call only buffers its utterance, and decoding takes ≈ 0.1 s of CPU per second of speech. 0 (the
-/// default) means one per processor, at most 4.
+/// Decoders, each on a thread of its own that loads it once and keeps it (a decoder holds the acoustic model, the
+/// dictionary and the searches built over them, ≈ 28 MB of RSS, plus ≈ 63 MB for the language model and its search once it
+/// decodes an utterance without <c>context</c> hints; loading takes ≈ 0.3–1.3 s). This is the whole of pocketsphinx's memory
+/// however many calls listen: a call only buffers its utterance, and decoding takes ≈ 0.1 s of CPU per second of speech.
+/// 0 (the default) means one per processor, at most 4: more decoders than cores decode no faster, and each costs up to
+/// ≈ 91 MB.
 /// </param>
 /// <param name="BandFillRms">RMS of the noise put into the empty 4–8 kHz band of up-sampled narrow-band audio (0 = none).</param>
 public sealed record PocketSphinxOptions(string ModelDirectory = "/usr/share/pocketsphinx/model/en-us", int Decoders = 0, double BandFillRms = 250)
@@ -18,8 +20,28 @@ public sealed record PocketSphinxOptions(string ModelDirectory = "/usr/share/poc
     /// </summary>
     public int MaxWaitingUtterances { get; init; } = 256;
 
+    /// <summary>
+    /// Longest an utterance waits for a decoder before <see cref="ISpeechRecognitionStream.FinishAsync"/> fails with
+    /// <see cref="TimeoutException"/> (the speech input reports it as its error). Default 30 s: long enough that a
+    /// machine that is merely slow still answers (measured: six utterances on two decoders waited over 10 s on 2 cores at
+    /// load average 40), short enough that a caller is never left in silence without bound when decoding cannot keep up.
+    /// Decoding itself is not bounded by it. <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it takes.
+    /// </summary>
+    public TimeSpan MaxDecoderWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The number of decoders <see cref="Decoders"/> resolves to on this machine.</summary>
     public int DecoderCount => Decoders > 0 ? Decoders : Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Checks the bounds; throws <see cref="ArgumentOutOfRangeException"/> naming the one out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(Decoders);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWaitingUtterances, 1);
+        if (MaxDecoderWait <= TimeSpan.Zero && MaxDecoderWait != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDecoderWait), MaxDecoderWait, "must be positive, or Timeout.InfiniteTimeSpan for no bound");
+        }
+    }
 
     /// <summary>Acoustic model directory.</summary>
     public string AcousticModel => Path.Combine(ModelDirectory, "en-us");

@@ -17,7 +17,8 @@ namespace Ncco.Media.Asr;
 /// media thread), and the utterance is decoded in one pass when it ends, by one of a fixed set of decoding threads that each
 /// keep one decoder (<see cref="PocketSphinxOptions.Decoders"/>; see <see cref="PocketSphinxWorkers"/> for why). So a listening
 /// call costs its buffered audio (32 KB per second), the decoders' memory does not grow with calls, and at most that many
-/// utterances decode at once; the rest wait their turn in order, up to <see cref="PocketSphinxOptions.MaxWaitingUtterances"/>.
+/// utterances decode at once; the rest wait their turn in order, up to <see cref="PocketSphinxOptions.MaxWaitingUtterances"/>
+/// and for at most <see cref="PocketSphinxOptions.MaxDecoderWait"/>.
 /// </remarks>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
@@ -27,10 +28,14 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
     private int _disposed;
 
     /// <summary>Checks that the libraries and the model are installed.</summary>
+    /// <param name="options">Model, decoders and queue bounds (null: the defaults).</param>
+    /// <param name="time">The clock of <see cref="PocketSphinxOptions.MaxDecoderWait"/> (null: the system clock).</param>
     /// <exception cref="NativeEngineMissingException">A library or the model is missing (names the package).</exception>
-    public PocketSphinxRecognizer(PocketSphinxOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (names it).</exception>
+    public PocketSphinxRecognizer(PocketSphinxOptions? options = null, TimeProvider? time = null)
     {
         _options = options ?? new PocketSphinxOptions();
+        _options.Validate();
         NativeEngines.SphinxBase.EnsureAvailable();
         NativeEngines.PocketSphinx.EnsureAvailable();
         if (!File.Exists(_options.LanguageModel) || !File.Exists(_options.Dictionary) || !Directory.Exists(_options.AcousticModel))
@@ -38,7 +43,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             throw new NativeEngineMissingException("pocketsphinx en-US model", "pocketsphinx-en-us", $"no model in {_options.ModelDirectory}");
         }
         _bandFill = _options.BandFillRms > 0 ? BuildBandFill(_options.BandFillRms) : null;
-        _workers = new PocketSphinxWorkers(_options);
+        _workers = new PocketSphinxWorkers(_options, time ?? TimeProvider.System);
     }
 
     /// <summary>Decoding threads started so far (at most <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
@@ -46,6 +51,9 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 
     /// <summary>Most utterances decoded at the same time so far.</summary>
     internal int PeakConcurrentDecodes => _workers.PeakConcurrency;
+
+    /// <summary>Decoders that have loaded the language model (an utterance without hints loads it into the decoder that takes it).</summary>
+    internal int LanguageModelsLoaded => _workers.LanguageModelsLoaded;
 
     /// <summary>Utterances waiting for a decoder now.</summary>
     internal int WaitingUtterances => _workers.WaitingCount;

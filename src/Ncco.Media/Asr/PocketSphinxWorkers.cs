@@ -25,15 +25,24 @@ namespace Ncco.Media.Asr;
 internal sealed class PocketSphinxWorkers : IDisposable
 {
     private readonly PocketSphinxOptions _options;
+    private readonly TimeProvider _time;
     private readonly Queue<Job> _queue = new();
     private readonly List<Thread> _threads = [];
     // A plain object, not a Lock: the workers wait on it with Monitor.Wait.
     private readonly object _gate = new();
     private int _pending;
     private int _running;
+    private int _languageModels;
     private bool _disposed;
 
-    public PocketSphinxWorkers(PocketSphinxOptions options) => _options = options;
+    public PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Decoders that have loaded the language model (only an utterance without hints loads it).</summary>
+    public int LanguageModelsLoaded => Volatile.Read(ref _languageModels);
 
     /// <summary>Threads started so far (never more than <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
     public int ThreadCount
@@ -71,7 +80,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
     /// its audio goes back to the pool and the task is cancelled, so nobody waits for (or holds memory for) a result nobody
     /// will read — an input that ended, a call that hung up. When decoders fall behind, such utterances would otherwise
     /// pile up in the queue, each holding its audio and, through the task's continuations, its whole call. An utterance
-    /// already being decoded finishes.
+    /// already being decoded finishes. An utterance that no decoder took within <see cref="PocketSphinxOptions.MaxDecoderWait"/>
+    /// leaves the queue the same way and fails with <see cref="TimeoutException"/>: the caller gets an error result in
+    /// bounded time instead of a result for a call that may have moved on, and the queue cannot hold audio for longer.
     /// </remarks>
     /// <exception cref="InvalidOperationException">Too many utterances are waiting already.</exception>
     public Task<SpeechAlternative?> DecodeAsync(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellationToken)
@@ -105,6 +116,15 @@ internal sealed class PocketSphinxWorkers : IDisposable
                     workers.Withdraw(queued);
                 }, (this, job));
             }
+            if (_options.MaxDecoderWait != Timeout.InfiniteTimeSpan)
+            {
+                job.Deadline = _time.CreateTimer(static state =>
+                {
+                    var (workers, queued) = ((PocketSphinxWorkers, Job))state!;
+                    workers.Withdraw(queued, new TimeoutException(
+                        $"no pocketsphinx decoder was free within {workers._options.MaxDecoderWait.TotalSeconds:0.###} s ({workers._options.DecoderCount} decoders busy, {workers.WaitingCount} utterances waiting)"));
+                }, (this, job), _options.MaxDecoderWait, Timeout.InfiniteTimeSpan);
+            }
             if (_pending > _threads.Count && _threads.Count < _options.DecoderCount)
             {
                 var thread = new Thread(Run) { IsBackground = true, Name = $"pocketsphinx {_threads.Count + 1}" };
@@ -134,13 +154,18 @@ internal sealed class PocketSphinxWorkers : IDisposable
                         continue;
                     }
                     decoder ??= new PocketSphinxDecoder(_options);
-                    job.Result.TrySetResult(Decode(decoder, job));
+                    var hadLanguageModel = decoder.HasLanguageModel;
+                    var best = Decode(decoder, job);
+                    if (!hadLanguageModel && decoder.HasLanguageModel)
+                    {
+                        Interlocked.Increment(ref _languageModels);
+                    }
+                    job.Result.TrySetResult(best);
                 }
                 catch (Exception error)
                 {
                     // A decoder that failed midway is not trusted with the next utterance: the next one loads afresh.
-                    decoder?.Dispose();
-                    decoder = null;
+                    Free(ref decoder);
                     job.Result.TrySetException(error);
                 }
                 finally
@@ -158,8 +183,18 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
         finally
         {
-            decoder?.Dispose();
+            Free(ref decoder);
         }
+    }
+
+    private void Free(ref PocketSphinxDecoder? decoder)
+    {
+        if (decoder is { HasLanguageModel: true })
+        {
+            Interlocked.Decrement(ref _languageModels);
+        }
+        decoder?.Dispose();
+        decoder = null;
     }
 
     private static SpeechAlternative? Decode(PocketSphinxDecoder decoder, Job job)
@@ -190,8 +225,10 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
     }
 
-    /// <summary>Takes a cancelled utterance out of the queue, if no decoder has taken it yet.</summary>
-    private void Withdraw(Job job)
+    /// <summary>
+    /// Takes a cancelled (<paramref name="failure"/> null) or timed-out utterance out of the queue, if no decoder has taken it yet.
+    /// </summary>
+    private void Withdraw(Job job, Exception? failure = null)
     {
         lock (_gate)
         {
@@ -208,8 +245,18 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             _pending--;
             ArrayPool<short>.Shared.Return(job.Audio);
+            job.Deadline?.Dispose();
         }
-        job.Result.TrySetCanceled(job.Cancellation);
+        if (failure is null)
+        {
+            job.Result.TrySetCanceled(job.Cancellation);
+        }
+        else
+        {
+            job.Result.TrySetException(failure);
+            // The input may still be listening for the end of its call: its cancellation has nothing left to withdraw.
+            job.Withdrawal.Dispose();
+        }
     }
 
     private Job? Next()
@@ -226,7 +273,10 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             _running++;
             PeakConcurrency = Math.Max(PeakConcurrency, _running);
-            return _queue.Dequeue();
+            var job = _queue.Dequeue();
+            // Taken in time: the deadline only bounds the wait for a decoder, never the decoding itself.
+            job.Deadline?.Dispose();
+            return job;
         }
     }
 
@@ -245,6 +295,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             {
                 _pending--;
                 ArrayPool<short>.Shared.Return(job.Audio);
+                job.Deadline?.Dispose();
                 job.Result.TrySetException(new ObjectDisposedException(nameof(PocketSphinxRecognizer)));
             }
             Monitor.PulseAll(_gate);
@@ -271,5 +322,8 @@ internal sealed class PocketSphinxWorkers : IDisposable
 
         /// <summary>Takes the job out of the queue when <see cref="Cancellation"/> fires first.</summary>
         public CancellationTokenRegistration Withdrawal { get; set; }
+
+        /// <summary>Takes the job out of the queue, failed, when no decoder took it within <see cref="PocketSphinxOptions.MaxDecoderWait"/>.</summary>
+        public ITimer? Deadline { get; set; }
     }
 }

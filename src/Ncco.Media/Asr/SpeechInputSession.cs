@@ -102,7 +102,7 @@ public sealed class SpeechInputSession : IAsyncDisposable
             if (results.Any(r => PerWordConfidence(r) < _minConfidence)) results = [.. results.Where(r => !(PerWordConfidence(r) < _minConfidence))];
             return new SpeechResult(results, reason, duration);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
         {
             return new SpeechResult([], reason, duration, ex.Message);
         }

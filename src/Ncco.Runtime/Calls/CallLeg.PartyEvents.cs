@@ -18,6 +18,8 @@ public sealed partial class CallLeg
 
     internal event Action? SpeechAbandoning;
 
+    internal event Action<string>? SpeechFailing;
+
     internal event Action<TimeSpan>? AudioReceived;
 
     internal event Action<string, string?>? DialStatus;
@@ -94,6 +96,12 @@ public sealed partial class CallLeg
     {
         Party("made a sound that was not speech");
         SpeechAbandoning?.Invoke();
+    });
+
+    void ILegEventSink.SpeechFailed(string error) => OnVm(() =>
+    {
+        Party($"said something that could not be recognised: {error}");
+        SpeechFailing?.Invoke(error);
     });
 
     void ILegEventSink.Audio(TimeSpan duration) => OnVm(() =>

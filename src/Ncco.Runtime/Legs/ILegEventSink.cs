@@ -46,6 +46,14 @@ public interface ILegEventSink
     {
     }
     /// <summary>
+    /// A media plane could not recognise what followed <see cref="SpeechStarted"/>: the recogniser failed, refused the
+    /// utterance (saturated) or no decoder was free in time. The speech <c>input</c> ends at once with the speech result's
+    /// <c>error</c> set to <paramref name="error"/> and no results. Semantic legs never call it.
+    /// </summary>
+    void SpeechFailed(string error)
+    {
+    }
+    /// <summary>
     /// SIP legs: the status of the final response that ended dialling, reported just before <see cref="Busy"/>,
     /// <see cref="Unanswered"/>, <see cref="Rejected"/> or <see cref="Failed"/> so the event's <c>sip_code</c> is the
     /// callee's own rather than the status's usual code. Other legs never call it.

@@ -17,6 +17,31 @@ public class MediaOptionsTests
         Assert.StartsWith(setting, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1, 256, 10, "Ncco:Media:SpeechDecoders")]
+    [InlineData(65, 256, 10, "Ncco:Media:SpeechDecoders")]
+    [InlineData(0, 0, 10, "Ncco:Media:SpeechQueueLimit")]
+    [InlineData(0, 100_001, 10, "Ncco:Media:SpeechQueueLimit")]
+    [InlineData(0, 256, 0, "Ncco:Media:SpeechQueueTimeoutSeconds")]
+    [InlineData(0, 256, 601, "Ncco:Media:SpeechQueueTimeoutSeconds")]
+    [InlineData(0, 256, double.NaN, "Ncco:Media:SpeechQueueTimeoutSeconds")]
+    public void Out_of_range_speech_decoder_settings_stop_the_host_naming_the_setting(int decoders, int queue, double timeout, string setting)
+    {
+        var error = Assert.Throws<InvalidOperationException>(
+            () => new MediaOptions { SpeechDecoders = decoders, SpeechQueueLimit = queue, SpeechQueueTimeoutSeconds = timeout }.Validate());
+        Assert.StartsWith(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Speech_decoders_default_to_one_per_processor_with_a_bounded_queue_and_wait()
+    {
+        var options = new MediaOptions();
+        options.Validate();
+        Assert.Equal(0, options.SpeechDecoders);
+        Assert.Equal(256, options.SpeechQueueLimit);
+        Assert.Equal(30, options.SpeechQueueTimeoutSeconds);
+    }
+
     [Fact]
     public void Zero_workers_means_one_per_processor_up_to_eight()
     {

@@ -16,7 +16,8 @@ public sealed class PocketSphinxPoolTests
     [Fact]
     public async Task Six_concurrent_speech_inputs_are_all_recognised_by_two_decoders_and_the_threads_stay_two_over_rounds()
     {
-        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2));
+        // No wait bound here (it has its own test): on a loaded machine six utterances may wait longer than the default for two decoders.
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2) { MaxDecoderWait = Timeout.InfiniteTimeSpan });
         var audio = Words.Select(w => WavReader.ReadAll(Tools.EspeakWav(w, 8000, "en-us", $"pool-{w}")).Samples).ToArray();
         // What one decoder says for each utterance on its own: sharing decoders between calls must not change a result.
         var alone = new List<string?>();
@@ -57,7 +58,7 @@ public sealed class PocketSphinxPoolTests
     [Fact]
     public async Task Utterances_beyond_the_waiting_limit_are_refused_with_a_clear_error_and_the_others_still_decode()
     {
-        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxWaitingUtterances = 2 });
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxWaitingUtterances = 2, MaxDecoderWait = Timeout.InfiniteTimeSpan });
         var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-limit")).Samples;
         var streams = new List<ISpeechRecognitionStream>();
         for (var i = 0; i < 8; i++)
@@ -110,7 +111,7 @@ public sealed class PocketSphinxPoolTests
     {
         // Issue 16 soak: with decoders behind, utterances of inputs that had already ended (calls hung up) waited in the
         // queue to be decoded for nobody, each keeping its audio and its whole call alive — memory grew round after round.
-        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxDecoderWait = Timeout.InfiniteTimeSpan });
         var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-cancel")).Samples;
         var inputs = new List<(CancellationTokenSource Input, Task<IReadOnlyList<SpeechAlternative>> Result)>();
         for (var i = 0; i < 6; i++)
@@ -148,5 +149,89 @@ public sealed class PocketSphinxPoolTests
         Assert.Equal(0, asr.WaitingUtterances);
         Assert.Equal(1, asr.DecodingThreads);
         foreach (var (input, _) in inputs) input.Dispose();
+    }
+
+    [Fact]
+    public async Task An_utterance_no_decoder_takes_within_the_wait_bound_fails_with_a_timeout_and_holds_nothing()
+    {
+        // Every decoder busy: a caller gets an error result in bounded time (the speech input reports it), never an
+        // unbounded wait, and the utterance's audio leaves the queue at once.
+        var clock = new SteppedTimeProvider();
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxDecoderWait = TimeSpan.FromSeconds(5) }, clock);
+        var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-wait")).Samples;
+        var finishing = new List<Task<IReadOnlyList<SpeechAlternative>>>();
+        for (var i = 0; i < 6; i++)
+        {
+            var stream = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+            stream.Write(samples);
+            finishing.Add(stream.FinishAsync(CancellationToken.None));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.All(finishing.Skip(1), t => Assert.False(t.IsFaulted));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0, asr.WaitingUtterances);
+        var outcomes = await Task.WhenAll(finishing.Select(async t =>
+        {
+            try
+            {
+                return Assert.Single(await t).Text;
+            }
+            catch (TimeoutException e)
+            {
+                Assert.Contains("no pocketsphinx decoder was free within 5 s", e.Message, StringComparison.Ordinal);
+                return "timed out";
+            }
+        }));
+        // The one decoder took the first utterance (maybe a second one) before the bound; the rest timed out.
+        Assert.True(outcomes.Count(o => o == "timed out") >= 4, string.Join(", ", outcomes));
+        Assert.All(outcomes, o => Assert.True(o is "yes" or "timed out", o));
+
+        // The bound is on the wait, not on decoding: a decoder that is free takes the next one whatever the clock does.
+        var next = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
+        next.Write(samples);
+        var result = next.FinishAsync(CancellationToken.None);
+        Assert.Equal("yes", Assert.Single(await result).Text);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, asr.DecodingThreads);
+    }
+
+    [Fact]
+    public async Task A_decoder_loads_the_language_model_only_for_an_utterance_without_hints_and_results_do_not_change()
+    {
+        // The language model and its search are ≈ 63 of a decoder's ≈ 91 MB: inputs with hints never need them.
+        var yes = WavReader.ReadAll(Tools.EspeakWav("yes", 8000, "en-us", "pool-lm-yes")).Samples;
+        var sentence = WavReader.ReadAll(Tools.EspeakWav("hello world", 16000, "en-us", "asr-dictation")).Samples;
+        string? dictatedFirst;
+        using (var fresh = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1)))
+        {
+            dictatedFirst = (await fresh.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).SingleOrDefault()?.Text;
+            Assert.Equal(1, fresh.LanguageModelsLoaded);
+        }
+        Assert.False(string.IsNullOrEmpty(dictatedFirst));
+
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
+        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).Text);
+        Assert.Equal(0, asr.LanguageModelsLoaded);
+
+        // Loaded on the first dictation, the same search as one loaded with the decoder: the same text.
+        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).Text);
+        Assert.Equal(1, asr.LanguageModelsLoaded);
+        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).Text);
+        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).Text);
+        Assert.Equal(1, asr.LanguageModelsLoaded);
+    }
+
+    [Theory]
+    [InlineData(-1, 256, 10, "Decoders")]
+    [InlineData(0, 0, 10, "MaxWaitingUtterances")]
+    [InlineData(0, 256, 0, "MaxDecoderWait")]
+    [InlineData(0, 256, -5, "MaxDecoderWait")]
+    public void Out_of_range_pool_options_are_refused_naming_the_option(int decoders, int waiting, double waitSeconds, string option)
+    {
+        var options = new PocketSphinxOptions(Decoders: decoders) { MaxWaitingUtterances = waiting, MaxDecoderWait = TimeSpan.FromSeconds(waitSeconds) };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PocketSphinxRecognizer(options));
+        Assert.Contains(option, error.ParamName, StringComparison.Ordinal);
+        using var unbounded = new PocketSphinxRecognizer(new PocketSphinxOptions { MaxDecoderWait = Timeout.InfiniteTimeSpan });
     }
 }

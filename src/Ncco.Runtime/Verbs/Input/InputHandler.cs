@@ -155,6 +155,15 @@ public sealed class InputHandler : IActionHandler
             speechTimer = scheduler.Schedule(left > TimeSpan.Zero ? left : TimeSpan.Zero,
                 () => Finish(emptyDtmf, new SpeechResult { TimeoutReason = "start_timeout" }));
         }
+        void OnSpeechFailed(string error)
+        {
+            // The recogniser could not give a result (failed, saturated, no decoder free in time): the input ends now with
+            // the speech result's error, as Vonage reports a recognition failure, instead of waiting out its timers.
+            if (media is null || !speechOn || digits.Length > 0 || done.Task.IsCompleted) return;
+            context.Log($"speech recognition failed: {error}", VmActivity.Error);
+            var reason = speaking ? "end_on_silence_timeout" : null;
+            Finish(emptyDtmf, new SpeechResult { TimeoutReason = reason, Error = error });
+        }
         void OnRecognised(Utterance u)
         {
             if (!speechOn || digits.Length > 0 || done.Task.IsCompleted) return;
@@ -201,6 +210,7 @@ public sealed class InputHandler : IActionHandler
         heard.SpeechReceived += OnSpeech;
         heard.SpeechStarting += OnSpeechStarted;
         heard.SpeechAbandoning += OnSpeechAbandoned;
+        heard.SpeechFailing += OnSpeechFailed;
         leg.BargeInDrained += OnDrained;
         using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         if (uuidError is not null)
@@ -235,6 +245,7 @@ public sealed class InputHandler : IActionHandler
             heard.SpeechReceived -= OnSpeech;
             heard.SpeechStarting -= OnSpeechStarted;
             heard.SpeechAbandoning -= OnSpeechAbandoned;
+            heard.SpeechFailing -= OnSpeechFailed;
             leg.BargeInDrained -= OnDrained;
             listening?.Dispose();
             dtmfTimer?.Dispose();
