@@ -22,9 +22,15 @@ public enum RunOutcome
 /// </summary>
 public sealed class VirtualScheduler : VmScheduler
 {
-    private readonly PriorityQueue<Timer, (DateTimeOffset Due, long Seq)> _timers = new();
+    // Both collections are kept to what the ReadyToRun images of this package can hold precompiled, so a fresh test
+    // process does not JIT-compile them for its first scenario (bench/first-scenario): the timer order is a comparer of
+    // ours (Comparer<(DateTimeOffset, long)>.Default and SortedDictionary<long, …> are framework generics over value
+    // types that are compiled at run time), and the completions are a list of reference slots.
+    private readonly PriorityQueue<Timer, (DateTimeOffset Due, long Seq)> _timers = new(TimerOrder.Instance);
     private readonly object _timerGate = new();
-    private readonly SortedDictionary<long, Action> _completions = [];
+    // Webhook completions not yet delivered: slot i holds completion number _nextCompletion + i (null until it comes
+    // back). Each external work completes once and is numbered in start order, so the window only moves forward.
+    private readonly List<Action?> _completions = [];
     private long _nextCompletion = 1;
     private long _seq;
     private DateTimeOffset _now;
@@ -76,17 +82,24 @@ public sealed class VirtualScheduler : VmScheduler
     /// <summary>Holds webhook completions back; they are delivered one at a time, in request order, when the VM is idle.</summary>
     protected override void CompleteExternal(long sequence, Action deliver)
     {
-        lock (_completions) _completions[sequence] = deliver;
+        lock (_completions)
+        {
+            var slot = checked((int)(sequence - _nextCompletion));
+            while (_completions.Count <= slot) _completions.Add(null);
+            _completions[slot] = deliver;
+        }
         _wake.TrySetResult();
         _signal.Set();
     }
 
     private bool DeliverNextCompletion()
     {
-        Action? deliver;
+        Action deliver;
         lock (_completions)
         {
-            if (!_completions.Remove(_nextCompletion, out deliver)) return false;
+            if (_completions.Count == 0 || _completions[0] is not { } next) return false;
+            deliver = next;
+            _completions.RemoveAt(0);
             _nextCompletion++;
         }
         Post(deliver);
@@ -169,7 +182,7 @@ public sealed class VirtualScheduler : VmScheduler
 
     private bool HasCompletion
     {
-        get { lock (_completions) return _completions.ContainsKey(_nextCompletion); }
+        get { lock (_completions) return _completions.Count > 0 && _completions[0] is not null; }
     }
 
     private bool FireNextTimers(DateTimeOffset deadline, out RunOutcome outcome)
@@ -193,6 +206,18 @@ public sealed class VirtualScheduler : VmScheduler
             }
         }
         return true;
+    }
+
+    /// <summary>Due time, then creation order: what the tuple's own comparison does, in a comparer of this assembly.</summary>
+    private sealed class TimerOrder : IComparer<(DateTimeOffset Due, long Seq)>
+    {
+        public static readonly TimerOrder Instance = new();
+
+        public int Compare((DateTimeOffset Due, long Seq) x, (DateTimeOffset Due, long Seq) y)
+        {
+            var due = x.Due.CompareTo(y.Due);
+            return due != 0 ? due : x.Seq.CompareTo(y.Seq);
+        }
     }
 
     private sealed class Timer(Action work) : IDisposable
