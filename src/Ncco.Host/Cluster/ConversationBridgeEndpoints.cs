@@ -12,10 +12,10 @@ namespace Ncco.Host.Cluster;
 /// record — joins the conversation here for as long as the socket is open.
 /// </summary>
 /// <remarks>
-/// Refused before the upgrade, with a status and a reason in the body: no valid hop signature (401), not a WebSocket or
-/// a malformed request (400, naming the part), an unknown application (404), a conversation this node does not host
-/// under that uuid (409: the directory moved it, the other node asks it again on the leg's next join), a leg already
-/// live here (409).
+/// Refused before the upgrade, with a status and a reason in the body, in this order: no valid hop signature (401), a
+/// malformed request (400, naming the part), an unknown application (404), a conversation this node does not host under
+/// that uuid (409: the directory moved it, the other node asks it again on the leg's next join), not a WebSocket (400),
+/// a leg already live here (409).
 /// </remarks>
 internal static class ConversationBridgeEndpoints
 {
@@ -34,11 +34,6 @@ internal static class ConversationBridgeEndpoints
         if (!isHop || problem is not null)
         {
             await RefuseAsync(http, logger, StatusCodes.Status401Unauthorized, problem ?? "an internal hop signature is required");
-            return;
-        }
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            await RefuseAsync(http, logger, StatusCodes.Status400BadRequest, "a conversation bridge is a WebSocket");
             return;
         }
         var (request, bad) = ConversationBridgeRequest.Decode(http.Request.Query[ConversationBridgeRequest.QueryName]);
@@ -66,6 +61,11 @@ internal static class ConversationBridgeEndpoints
         if (!host.IsThisNode || host.ConversationId != request.ConversationId)
         {
             await RefuseAsync(http, logger, StatusCodes.Status409Conflict, $"conversation {request.Name} is hosted by {host.NodeId} as {host.ConversationId}");
+            return;
+        }
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(http, logger, StatusCodes.Status400BadRequest, "a conversation bridge is a WebSocket");
             return;
         }
         var vm = vms.VmFor(application);

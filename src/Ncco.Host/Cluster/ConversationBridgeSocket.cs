@@ -14,7 +14,8 @@ namespace Ncco.Host.Cluster;
 /// <remarks>
 /// Received frames wait at most <see cref="MaxQueuedFrames"/> deep (older ones are dropped): the two nodes' media clocks
 /// tick independently, and a bridge must not let delay accumulate. After running dry the playout waits for
-/// <see cref="PrimeFrames"/> frames, so a late tick on one side costs one frame of delay rather than a gap every tick.
+/// <see cref="PrimeFrames"/> frames, so a late tick on one side costs one frame of delay rather than a gap every tick;
+/// a frame that stayed queued for a whole <see cref="ShrinkWindowFrames"/> window is dropped, so that delay does not stay.
 /// Keys cross as the tones the mix carries (no key messages on a bridge).
 /// </remarks>
 internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
@@ -27,6 +28,9 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
 
     /// <summary>Frames waited for after the playout ran dry.</summary>
     public const int PrimeFrames = 2;
+
+    /// <summary>Frames read between two checks of the queue's shallowest depth (1 s).</summary>
+    public const int ShrinkWindowFrames = 50;
 
     private const int FrameSamples = Rate / 50;
     private const int FrameBytes = FrameSamples * sizeof(short);
@@ -46,6 +50,8 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
     private ILegEventSink? _sink;
     private volatile bool _open;
     private bool _priming = true;
+    private int _shallowest = int.MaxValue;
+    private int _reads;
     private int _ended;
     private int _platformHangup;
 
@@ -105,7 +111,17 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
             if (!_received.TryDequeue(out next))
             {
                 _priming = true;
+                _shallowest = int.MaxValue;
+                _reads = 0;
                 return false;
+            }
+            // A frame that stayed queued for a whole window is delay nobody needs (the far clock ran ahead once): drop one.
+            _shallowest = Math.Min(_shallowest, _received.Count);
+            if (++_reads == ShrinkWindowFrames)
+            {
+                if (_shallowest > 0 && _received.TryDequeue(out _)) FramesDropped++;
+                _shallowest = int.MaxValue;
+                _reads = 0;
             }
         }
         next.AsSpan().CopyTo(frame);

@@ -50,23 +50,10 @@ public sealed class BridgeCluster : IAsyncDisposable
         return cluster;
     }
 
-    private string _database = "";
-    private int _rtpBase;
-
     private void Start(int index, string database, int rtpBase)
     {
-        _database = database;
-        _rtpBase = rtpBase;
         Nodes[index] = NodeProcess.StartInCluster(index, (Sipp.FreeTcpPort(), Sipp.FreeUdpPort()), _work, database, (Key, Secret),
             (rtpBase + (index * 100), rtpBase + (index * 100) + 99), ["--Ncco:Limits:CallsPerSecondPerSource=0"]);
-    }
-
-    /// <summary>Starts node <paramref name="index"/> again (after a kill), and waits until it is ready.</summary>
-    public async Task RestartAsync(int index)
-    {
-        if (Nodes[index] is { } old) await old.DisposeAsync();
-        Start(index, _database, _rtpBase);
-        await Nodes[index]!.WaitReadyAsync(TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Creates a call on node <paramref name="node"/> to a new probe socket, running <paramref name="ncco"/>; returns its uuid and socket.</summary>
@@ -87,8 +74,8 @@ public sealed class BridgeCluster : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/calls on node {node + 1}: {response.StatusCode} {body}");
         var uuid = JsonDocument.Parse(body).RootElement.GetProperty("uuid").GetString()!;
-        var socket = await Sockets.AcceptAsync(name, TimeSpan.FromSeconds(15));
-        await socket.NextEventAsync("websocket:connected", TimeSpan.FromSeconds(15));
+        // The leg is answered once its socket is open (what crosses is checked by hearing, with bounded retries).
+        var socket = await Sockets.AcceptAsync(name, TimeSpan.FromSeconds(30));
         return (uuid, socket);
     }
 
@@ -127,7 +114,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     public static async Task HearsAsync(AppSocket speaker, AppSocket listener, double hz, string what)
     {
         var shares = new List<double>();
-        for (var attempt = 0; attempt < 8; attempt++)
+        for (var attempt = 0; attempt < 15; attempt++)
         {
             var share = await ToneHeardAsync(speaker, listener, hz);
             if (share > 0.2) return;
