@@ -9,6 +9,8 @@
 #                                      kill -9 KILL_AFTER s in; prints what happened to the calls, the store and the
 #                                      front, restarts node 2 and shows its new incarnation; then stops everything
 #   scripts/cluster-demo.sh load N     SIPp load through Kamailio over N nodes (1 or 3): calls/s and concurrent calls
+#   scripts/cluster-demo.sh latency    the conversation bridge's mouth-to-ear cost (bench/cluster/bridge_latency.py):
+#                                      ROUNDS rounds of BURSTS tone bursts heard on the speaker's node and on the other
 #
 # Needs: .ci/deps/postgres.sh, .ci/deps/sip.sh (kamailio, sipp), .ci/deps/haproxy.sh, python3, the .NET SDK.
 # Everything binds loopback; every run is bounded in calls and time; every process started is stopped on exit.
@@ -28,6 +30,7 @@ HOLD_MS=${HOLD_MS:-15000}
 KILL_AFTER=${KILL_AFTER:-6}
 NODES=${NODES:-3}
 [[ $mode == load ]] && NODES=${2:-3}
+[[ $mode == latency ]] && NODES=2
 KEY=cluster-demo
 SECRET=cluster-demo-secret-0123
 source "$root/bench/lib/processes.sh" cluster-demo
@@ -57,8 +60,7 @@ psql_q() { as_pg "$pgbin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ncco -A
 
 say "webhooks on 127.0.0.1:$HOOK_PORT"
 if [[ $mode == load ]]; then
-  # One call per caller, each hearing a looping prompt: a shared room would cap at 50 participants (as on Vonage) and,
-  # conferences across nodes not being built yet, be one room per node.
+  # One call per caller, each hearing a looping prompt: a shared room would cap at 50 participants (as on Vonage).
   echo '[{"action":"talk","text":"This is a load test call.","loop":0}]' >"$work/ncco.json"
 else
   echo '[{"action":"conversation","name":"cluster-demo"}]' >"$work/ncco.json"
@@ -149,5 +151,10 @@ case $mode in
   load)
     say "SIPp load through the front over $NODES node(s): $CALLS calls at $RATE/s, each up ${HOLD_MS} ms"
     sipp_run "load-$NODES" "$CALLS" "$RATE" "$HOLD_MS"
+    ;;
+  latency)
+    say "conversation bridge latency: a speaker on node1, listeners on node1 (local) and node2 (bridged)"
+    timeout -k 5 300 python3 "$root/bench/cluster/bridge_latency.py" "http://127.0.0.2:$NODE_HTTP_PORT" "http://127.0.0.3:$NODE_HTTP_PORT" \
+      "$KEY" "$SECRET" "${ROUNDS:-4}" "${BURSTS:-5}"
     ;;
 esac

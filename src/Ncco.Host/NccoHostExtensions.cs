@@ -86,6 +86,7 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<CallAdmission>();
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, Cluster.ConversationPlacementCustomizer>();
         // The leg transports, one per endpoint type (Legs/README.md); their order does not matter.
         builder.AddNccoWebSockets();
         builder.AddNccoSip();
@@ -151,6 +152,7 @@ public static class NccoHostExtensions
         app.MapCallsApi();
         app.MapDrainEndpoints();
         app.MapFilesApi();
+        Cluster.ConversationBridgeEndpoints.MapConversationBridge(app);
         app.MapNccoDashboard();
         return app;
     }

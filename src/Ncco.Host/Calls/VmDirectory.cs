@@ -185,6 +185,8 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         observer.Vm = vm;
         vm.LegCreated += leg =>
         {
+            // A conversation bridge's legs are no calls here: the bridged leg's own node runs and reports it.
+            if (leg.IsStandIn) return;
             _legs[leg.Id] = vm;
             observer.OnLegCreated(leg);
         };

@@ -52,10 +52,17 @@ public sealed class ClusterHop
     public void Sign(HttpRequestMessage request, string applicationId, ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(request);
+        foreach (var (name, value) in Headers(request.Method.Method, request.RequestUri!.PathAndQuery, applicationId, body)) request.Headers.Add(name, value);
+    }
+
+    /// <summary>
+    /// The hop's headers for a request that is not an <see cref="HttpRequestMessage"/> (the WebSocket handshake of a
+    /// conversation bridge: a <c>GET</c> of <paramref name="pathAndQuery"/> without a body).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> Headers(string method, string pathAndQuery, string applicationId, ReadOnlySpan<byte> body)
+    {
         var at = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        request.Headers.Add(ApplicationHeader, applicationId);
-        request.Headers.Add(TimeHeader, at);
-        request.Headers.Add(SignatureHeader, Signature(request.Method.Method, request.RequestUri!.PathAndQuery, applicationId, at, body));
+        return [(ApplicationHeader, applicationId), (TimeHeader, at), (SignatureHeader, Signature(method, pathAndQuery, applicationId, at, body))];
     }
 
     /// <summary>True when <paramref name="request"/> carries a hop signature (which <see cref="VerifyAsync"/> then checks).</summary>

@@ -17,4 +17,13 @@ internal static partial class ClusterLog
 
     [LoggerMessage(4403, LogLevel.Warning, "Cluster: the final event of lost leg {CallUuid} could not be sent")]
     public static partial void LostLegEventFailed(this ILogger logger, Exception exception, string callUuid);
+
+    [LoggerMessage(4404, LogLevel.Warning, "Cluster: the conversation bridge of leg {CallUuid} could not open: {Reason}")]
+    public static partial void BridgeCannotOpen(this ILogger logger, string callUuid, string reason);
+
+    [LoggerMessage(4405, LogLevel.Warning, "Cluster: conversation bridge refused: {Reason}")]
+    public static partial void BridgeRefused(this ILogger logger, string reason);
+
+    [LoggerMessage(4406, LogLevel.Warning, "Cluster: conversation {Name} ({ConversationUuid}) could not be released")]
+    public static partial void ConversationReleaseFailed(this ILogger logger, Exception exception, string name, string conversationUuid);
 }

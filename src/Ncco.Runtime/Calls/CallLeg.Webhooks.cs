@@ -44,7 +44,7 @@ public sealed partial class CallLeg
     public Task SendEventAsync(WebhookPayload payload, WebhookTarget? target = null)
     {
         var t = target ?? EventTarget ?? _vm.Application.EventUrl;
-        if (t is null) return Task.CompletedTask;
+        if (t is null || IsStandIn) return Task.CompletedTask;
         var previous = _eventChain;
         var next = Chain(previous, () => _vm.Webhooks.SendEventAsync(t, payload, Id));
         _eventChain = next;
@@ -55,7 +55,7 @@ public sealed partial class CallLeg
     public Task<NccoFetchResult> FetchNccoAsync(WebhookPayload payload, WebhookTarget? target)
     {
         var t = target ?? EventTarget ?? _vm.Application.EventUrl;
-        if (t is null) return Task.FromResult(new NccoFetchResult { CarryOn = true });
+        if (t is null || IsStandIn) return Task.FromResult(new NccoFetchResult { CarryOn = true });
         var previous = _eventChain;
         var next = ChainResult(previous, () => _vm.Webhooks.FetchNccoAsync(t, WebhookKind.Event, payload, Id));
         _eventChain = next;

@@ -99,6 +99,13 @@ public sealed partial class CallLeg : ILegEventSink
     internal bool IsConnectCallee { get; init; }
 
     /// <summary>
+    /// True for a leg that stands in for a leg another runtime runs (the host's side of a conversation bridge, under
+    /// that leg's uuid) or for a bridge to such a host: it sends no webhooks and is no call of this application's —
+    /// the real leg's own runtime reports it.
+    /// </summary>
+    public bool IsStandIn { get; internal init; }
+
+    /// <summary>
     /// Who the leg acts for: the API for a created call, its caller for an inbound one (authenticated or not), and
     /// for a <c>connect</c> callee the origin of the leg that connected it. Legs this leg's NCCO dials inherit it.
     /// </summary>

@@ -273,12 +273,78 @@ public sealed class NccoVm
         Timestamp = PayloadJson.Timestamp(Scheduler.UtcNow),
     };
 
-    internal Conversation NewConversation(string? name)
+    internal Conversation NewConversation(string? name, string? id = null)
     {
-        var c = new Conversation(this, "CON-" + Ids.NewId(IdKind.Conversation), name);
+        var c = new Conversation(this, id ?? "CON-" + Ids.NewId(IdKind.Conversation), name);
         _conversations[c.Id] = c;
         if (name is not null) _named[name] = c;
         return c;
+    }
+
+    /// <summary>
+    /// The named conversation <paramref name="name"/> this VM holds under uuid <paramref name="id"/> (the one its
+    /// <see cref="Conversations.IConversationPlacement"/> gave). A conversation of that name under another uuid is over
+    /// for this VM (it ended, or another runtime held it meanwhile): it ends, and a new one starts under <paramref name="id"/>.
+    /// </summary>
+    internal Conversation NamedConversation(string name, string id)
+    {
+        if (_named.TryGetValue(name, out var c) && !c.IsEnded)
+        {
+            if (c.Id == id)
+            {
+                c.CancelExpiry();
+                return c;
+            }
+            c.End();
+        }
+        if (_conversations.TryGetValue(id, out var same) && !same.IsEnded && same.Name is null) same.End();
+        return NewConversation(name, id);
+    }
+
+    /// <summary>
+    /// This VM's part of a conversation another runtime holds: an unnamed conversation under the host's uuid, which holds
+    /// the legs bridged there (it ends once its legs have, as unnamed conversations do).
+    /// </summary>
+    internal Conversation ConversationPart(string id)
+    {
+        if (_conversations.TryGetValue(id, out var c) && !c.IsEnded)
+        {
+            if (c.Name is null) return c;
+            // This VM held the conversation and no longer does (another runtime took it over).
+            c.End();
+        }
+        return NewConversation(null, id);
+    }
+
+    /// <summary>
+    /// Runs a stand-in for a leg another runtime runs (the host's side of a conversation bridge): a leg under that
+    /// leg's uuid <paramref name="legId"/> on <paramref name="transport"/>, answered at once, running
+    /// <paramref name="ncco"/> (its <c>conversation</c> action). It sends no webhooks and is no call of the application
+    /// (<see cref="CallLeg.IsStandIn"/>); it ends when its NCCO does (the transport is hung up) or its transport
+    /// reports a hang-up.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A live leg of this VM already has that uuid.</exception>
+    public Task<CallLeg> RunStandInAsync(string legId, ILegTransport transport, NccoDocument ncco) => InvokeAsync(() =>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(legId);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(ncco);
+        if (FindLeg(legId) is { IsEnded: false }) throw new InvalidOperationException($"leg {legId} is already live here");
+        var leg = NewLeg(NewConversation(null), Direction.Inbound, null, "conversation bridge", null, transport, standInId: legId);
+        leg.Transport.Answer();
+        leg.AnsweredAt = Scheduler.UtcNow;
+        leg.Run(ncco);
+        return leg;
+    });
+
+    /// <summary>The bridge leg of <paramref name="part"/> (<see cref="ConversationPart"/>): no webhooks, no call record.</summary>
+    internal CallLeg NewBridgeLeg(Conversation part, Func<string, ILegTransport> open)
+    {
+        var id = Ids.NewId(IdKind.Leg);
+        var leg = NewLeg(part, Direction.Outbound, null, "conversation bridge", null, open(id), standInId: id);
+        leg.Transport.Dial();
+        leg.AnsweredAt = Scheduler.UtcNow;
+        return leg;
     }
 
     internal Conversation NamedConversation(string name)
@@ -292,10 +358,11 @@ public sealed class NccoVm
     }
 
     internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
-        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null)
+        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null, string? standInId = null)
     {
-        var leg = new CallLeg(this, Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin };
-        leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
+        var leg = new CallLeg(this, standInId ?? Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin, IsStandIn = standInId is not null };
+        // A stand-in is no call: the real leg's runtime traces it.
+        if (standInId is null) leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
         _legs[leg.Id] = leg;
         conversation.Add(leg);
         transport.Attach(leg);
@@ -503,7 +570,11 @@ public sealed class NccoVm
             _ = rec.Finish(this, Scheduler.UtcNow, "conversation ended");
             conversation.Recording = null;
         }
-        if (conversation.Name is not null && _named.TryGetValue(conversation.Name, out var c) && c == conversation) _named.Remove(conversation.Name);
+        if (conversation.Name is not null && _named.TryGetValue(conversation.Name, out var c) && c == conversation)
+        {
+            _named.Remove(conversation.Name);
+            Options.ConversationPlacement?.Ended(conversation.Name, conversation.Id);
+        }
         ForgetIfDone(conversation);
     }
 

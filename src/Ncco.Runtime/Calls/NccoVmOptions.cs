@@ -31,6 +31,12 @@ public sealed record NccoVmOptions
     public IMediaPlane? Media { get; init; }
 
     /// <summary>
+    /// Where named conversations live when runtimes share an application (a cluster), or null (the default): this VM
+    /// holds every named conversation. See <see cref="Conversations.IConversationPlacement"/>.
+    /// </summary>
+    public Conversations.IConversationPlacement? ConversationPlacement { get; init; }
+
+    /// <summary>
     /// Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>. Custom actions registered here are
     /// accepted in the NCCOs the VM fetches, on top of <see cref="Validation"/>.
     /// </summary>

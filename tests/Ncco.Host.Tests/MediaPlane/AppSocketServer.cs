@@ -179,7 +179,17 @@ public sealed class AppSocket(WebSocket socket, string authorization)
         }
     }
 
-    public void Abort() => socket.Abort();
+    public void Abort()
+    {
+        try
+        {
+            socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended already (the runtime closed the socket): nothing is left open.
+        }
+    }
 
     public async Task CloseAsync()
     {

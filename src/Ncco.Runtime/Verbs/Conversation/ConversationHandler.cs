@@ -1,3 +1,4 @@
+using Ncco.Conversations;
 using Ncco.Interpreter;
 using Ncco.Legs;
 using Ncco.Model.Actions;
@@ -19,7 +20,28 @@ public sealed class ConversationHandler : IActionHandler
         var action = (ConversationAction)context.Action;
         var leg = context.Leg;
         var vm = context.Vm;
-        var conversation = vm.NamedConversation(action.ConversationName);
+        Conversation conversation;
+        if (vm.Options.ConversationPlacement is { } placement)
+        {
+            var proposed = vm.FindNamedConversation(action.ConversationName) is { IsEnded: false } held ? held.Id : "CON-" + vm.Ids.NewId(Scheduling.IdKind.Conversation);
+            ConversationPlace place;
+            try
+            {
+                place = await placement.PlaceAsync(new ConversationPlaceRequest(action.ConversationName, proposed, leg.Id, action), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                context.Log($"conversation {action.ConversationName} could not be placed: {e.Message}", Calls.VmActivity.Error);
+                return ActionOutcome.Next;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (place.OpenBridge is { } open) return await BridgeAsync(context, action, place.ConversationId, open, cancellationToken);
+            conversation = vm.NamedConversation(action.ConversationName, place.ConversationId);
+        }
+        else
+        {
+            conversation = vm.NamedConversation(action.ConversationName);
+        }
         if (conversation.Participants.Count() >= ConversationAction.MaxParticipants)
         {
             context.Log($"conversation {action.ConversationName} is full ({ConversationAction.MaxParticipants} participants)", Calls.VmActivity.Error);
@@ -57,6 +79,48 @@ public sealed class ConversationHandler : IActionHandler
             if (conversation.MusicOnHold.Remove(leg.Id, out var mohId)) leg.StopPlayback(mohId);
             if (!leg.IsEnded) vm.LeaveMix(leg);
             leg.EndOnExit = false;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ActionOutcome.Next;
+    }
+
+    /// <summary>
+    /// The conversation lives in another runtime: the leg joins this VM's part of it (the host's uuid) paired with one
+    /// bridge leg to the host, which applies the member options to the leg's stand-in; <c>mute</c> stays here, on the
+    /// leg, so that unmuting it (REST) is heard across. Leaving tears the bridge down; the bridge going (the host ended
+    /// the conversation or died) ends the leg's part as the conversation's end would.
+    /// </summary>
+    private static async Task<ActionOutcome> BridgeAsync(ActionContext context, ConversationAction action, string conversationId, Func<string, ILegTransport> open,
+        CancellationToken cancellationToken)
+    {
+        var leg = context.Leg;
+        var vm = context.Vm;
+        var part = vm.ConversationPart(conversationId);
+        vm.MoveToConversation(leg, part);
+        var bridge = vm.NewBridgeLeg(part, open);
+        var bridgeGone = new TaskCompletionSource();
+        bridge.Ended += () => bridgeGone.TrySetResult();
+        bridge.CanHear = [leg.Id];
+        bridge.CanSpeak = [leg.Id];
+        bridge.InMix = true;
+        leg.InMix = true;
+        leg.CanHear = [bridge.Id];
+        leg.CanSpeak = [bridge.Id];
+        leg.Muted = action.Mute;
+        context.Log($"joined conversation {action.ConversationName} ({conversationId}), held elsewhere, through bridge {bridge.Id}", Calls.VmActivity.Conversation);
+
+        var left = new TaskCompletionSource();
+        using var reg = cancellationToken.Register(() => left.TrySetResult());
+        try
+        {
+            await Task.WhenAny(left.Task, bridgeGone.Task, part.EndedTask);
+        }
+        finally
+        {
+            if (!leg.IsEnded) vm.LeaveMix(leg);
+            leg.CanHear = null;
+            leg.CanSpeak = null;
+            vm.EndLeg(bridge, Events.DisconnectedBy.Platform);
         }
         cancellationToken.ThrowIfCancellationRequested();
         return ActionOutcome.Next;

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Ncco.Host.Tests.MediaPlane;
+using Ncco.Tests.Shared;
+
+namespace Ncco.Host.Postgres.Tests.Support;
+
+/// <summary>
+/// Real nodes (<see cref="NodeProcess"/>) on one database, an application whose events go to an <see cref="EventSink"/>,
+/// and WebSocket legs as audio probes (<see cref="AppSocketServer"/>): each call is created on a chosen node with its
+/// own NCCO, and its socket sends and receives the leg's audio.
+/// </summary>
+public sealed class BridgeCluster : IAsyncDisposable
+{
+    private const string Key = "bridgekey1";
+    private const string Secret = "BridgeSecret12345";
+    private readonly string _work;
+    private int _sockets;
+
+    private BridgeCluster(string work, NodeProcess?[] nodes, EventSink hooks, AppSocketServer sockets)
+    {
+        _work = work;
+        Nodes = nodes;
+        Hooks = hooks;
+        Sockets = sockets;
+    }
+
+    public NodeProcess?[] Nodes { get; }
+
+    public EventSink Hooks { get; }
+
+    public AppSocketServer Sockets { get; }
+
+    public TestApplication Application { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    public static async Task<BridgeCluster> StartAsync(string database, int nodes, int rtpBase)
+    {
+        var work = Directory.CreateTempSubdirectory("ncco-bridge-").FullName;
+        var started = new NodeProcess?[nodes];
+        var cluster = new BridgeCluster(work, started, await EventSink.StartAsync(), await AppSocketServer.StartAsync());
+        for (var i = 0; i < nodes; i++) cluster.Start(i, database, rtpBase);
+        await Task.WhenAll(started.Select(n => n!.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+        cluster.Application = await TestApplication.CreateAsync(cluster.Http, new Uri(started[0]!.BaseUrl, "/v2/applications"), "bridge", cluster.Hooks.Url,
+            authorization: new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key + ":" + Secret))));
+        return cluster;
+    }
+
+    private void Start(int index, string database, int rtpBase)
+    {
+        Nodes[index] = NodeProcess.StartInCluster(index, (Sipp.FreeTcpPort(), Sipp.FreeUdpPort()), _work, database, (Key, Secret),
+            (rtpBase + (index * 100), rtpBase + (index * 100) + 99), ["--Ncco:Limits:CallsPerSecondPerSource=0"]);
+    }
+
+    /// <summary>Creates a call on node <paramref name="node"/> to a new probe socket, running <paramref name="ncco"/>; returns its uuid and socket.</summary>
+    public async Task<(string Uuid, AppSocket Socket)> CallAsync(int node, params object[] ncco)
+    {
+        var name = "leg" + Interlocked.Increment(ref _sockets);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Nodes[node]!.BaseUrl, "/v1/calls"))
+        {
+            Content = JsonContent.Create(new
+            {
+                to = new[] { new Dictionary<string, object> { ["type"] = "websocket", ["uri"] = Sockets.Url(name), ["content-type"] = "audio/l16;rate=16000" } },
+                from = new { type = "phone", number = "447700900000" },
+                ncco,
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Application.Jwt());
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/calls on node {node + 1}: {response.StatusCode} {body}");
+        var uuid = JsonDocument.Parse(body).RootElement.GetProperty("uuid").GetString()!;
+        // The leg is answered once its socket is open (what crosses is checked by hearing, with bounded retries).
+        var socket = await Sockets.AcceptAsync(name, TimeSpan.FromSeconds(30));
+        return (uuid, socket);
+    }
+
+    /// <summary>PUT /v1/calls/{uuid} with <c>{"action": action}</c> on node <paramref name="node"/>.</summary>
+    public async Task ModifyAsync(int node, string uuid, string action)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(Nodes[node]!.BaseUrl, "/v1/calls/" + uuid)) { Content = JsonContent.Create(new { action }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Application.Jwt());
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"PUT {action} on node {node + 1}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The value of Prometheus gauge <paramref name="metric"/> on node <paramref name="node"/>.</summary>
+    public async Task<double> GaugeAsync(int node, string metric)
+    {
+        var text = await Http.GetStringAsync(new Uri(Nodes[node]!.BaseUrl, "/metrics"));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal) && (l.Length == metric.Length || l[metric.Length] is ' ' or '{'));
+        Assert.True(line is not null, $"{metric} is not in node {node + 1}'s /metrics");
+        return double.Parse(line![(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// How much of what <paramref name="listener"/> received while <paramref name="speaker"/> sent a tone of
+    /// <paramref name="hz"/> for <paramref name="seconds"/> (and a moment after) was that tone (0–1).
+    /// </summary>
+    public static async Task<double> ToneHeardAsync(AppSocket speaker, AppSocket listener, double hz, double seconds = 0.6)
+    {
+        var mark = listener.Audio().Length;
+        await speaker.SendAudioAsync(TestAudio.Tone(hz, seconds, 16000), 16000);
+        await Task.Delay(TimeSpan.FromSeconds(seconds + 0.8));
+        var heard = listener.Audio()[mark..];
+        return TestAudio.ToneShare(heard, hz, 16000);
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="listener"/> hears <paramref name="speaker"/>'s tone.</summary>
+    public static async Task HearsAsync(AppSocket speaker, AppSocket listener, double hz, string what)
+    {
+        var shares = new List<double>();
+        for (var attempt = 0; attempt < 15; attempt++)
+        {
+            var share = await ToneHeardAsync(speaker, listener, hz);
+            if (share > 0.2) return;
+            shares.Add(share);
+        }
+        Assert.Fail($"{what}: not heard (tone shares {string.Join(", ", shares.Select(s => s.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))})");
+    }
+
+    public string Output() => string.Join("\n", Nodes.Select(n => n is null ? "" : $"--- {n.NodeId}:\n{n.Output()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            if (node is not null) await node.DisposeAsync();
+        }
+        await Sockets.DisposeAsync();
+        await Hooks.DisposeAsync();
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
