@@ -29,6 +29,53 @@ internal static class Sipp
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>
+    /// A base port for SIPp's <c>-mp</c>: even, and it and the three above it (SIPp binds audio RTP at the base, video at
+    /// base + 2, and RTCP above each) free on loopback right now. Fixed picks in 48000–50000 collided with sockets that
+    /// other tests bind to port 0, which the kernel takes from the same range (32768–60999): SIPp then exits with
+    /// "Unable to bind audio RTP socket". Asking the kernel for the base leaves only the moment between our release and
+    /// SIPp's bind, during which a new bind to port 0 would have to land on exactly these ports.
+    /// </summary>
+    public static int FreeMediaPort()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var held = new List<Socket>(4);
+            try
+            {
+                held.Add(BoundUdp(0));
+                var first = ((IPEndPoint)held[0].LocalEndPoint!).Port;
+                if (first % 2 != 0 || first > IPEndPoint.MaxPort - 3) continue;
+                for (var next = 1; next < 4; next++) held.Add(BoundUdp(first + next));
+                return first;
+            }
+            catch (SocketException)
+            {
+                // One of the three above was taken: ask again.
+            }
+            finally
+            {
+                foreach (var socket in held) socket.Dispose();
+            }
+        }
+        throw new InvalidOperationException("no four free UDP ports in a row on loopback in 200 tries");
+    }
+
+    private static Socket BoundUdp(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -36,8 +36,7 @@ public sealed class SipCallPickupTests : IAsyncLifetime
             await File.WriteAllTextAsync(scenario, (await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/uas-ring-then-pickup.xml")))
                 .Replace("@PAUSE@", "2000", StringComparison.Ordinal).Replace("@TALK@", "3000", StringComparison.Ordinal)
                 .Replace("@PCAP@", "/usr/share/sip-tester/g711a.pcap", StringComparison.Ordinal));
-            // SIPp's RTP port: clear of the host blocks (20000–39999) and the test phones' (10000–19999, 40000–47999).
-            var mediaPort = (48200 + (Random.Shared.Next(0, 80) * 10)).ToString(CultureInfo.InvariantCulture);
+            var mediaPort = Sipp.FreeMediaPort().ToString(CultureInfo.InvariantCulture);
             var pbx = Sipp.RunAsync([.. Sipp.Common(pbxPort), "-mp", mediaPort, "-sf", scenario,
                 $"127.0.0.1:{_h.Sip.Port.ToString(CultureInfo.InvariantCulture)}"], Limit);
             await using var caller = await TestSoftphone.CallAsync(_h.Sip, SipHostHarness.Number, 40000 + (Random.Shared.Next(0, 200) * 20));

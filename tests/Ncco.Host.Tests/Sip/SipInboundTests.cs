@@ -165,7 +165,7 @@ public sealed class SipInboundTests : IAsyncLifetime
             await File.WriteAllBytesAsync(keyFile, InBandKeyFive());
             await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/" + scenario))).Replace("@INBAND_FILE@", keyFile, StringComparison.Ordinal));
             // SIPp's RTP port: clear of the host blocks (20000–39999) and the test phones' (10000–19999, 40000–47999).
-            var mediaPort = 48200 + (Random.Shared.Next(0, 80) * 10);
+            var mediaPort = Sipp.FreeMediaPort();
             var sipp = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
                 "-sf", file, "-s", SipHostHarness.Number, Target], Limit);
 

@@ -58,9 +58,9 @@ public sealed class SipTransferTests : IAsyncLifetime
         var work = Directory.CreateTempSubdirectory("ncco-refer-");
         try
         {
-            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(0), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(1), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")], Limit);
-            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(2),
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(),
                 "-sf", await ScenarioAsync(work, "uac-refer-blind.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
@@ -117,9 +117,9 @@ public sealed class SipTransferTests : IAsyncLifetime
             var targetText = await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml"));
             var firstAnswer = targetText.IndexOf("<send retrans=\"500\">", StringComparison.Ordinal);
             await File.WriteAllTextAsync(targetScenario, targetText.Insert(firstAnswer, "<pause milliseconds=\"4000\"/>\n  "));
-            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(11), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(12), "-sf", targetScenario], Limit);
-            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(13),
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", MediaPort(), "-sf", targetScenario], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(),
                 "-sf", await ScenarioAsync(work, "uac-refer-subscribe.xml", ("@TARGET@", $"sip:carol@127.0.0.1:{targetPort.ToString(CultureInfo.InvariantCulture)}"), ("@PAUSE@", "3000")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
@@ -147,7 +147,7 @@ public sealed class SipTransferTests : IAsyncLifetime
         var work = Directory.CreateTempSubdirectory("ncco-refer-");
         try
         {
-            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(3),
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(),
                 "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "sip:carol@127.0.0.1:5"), ("@PAUSE@", "800"), ("@REASON@", "Leg .* is not connected to anyone")),
                 "-s", SipHostHarness.Number, Target], Limit);
             await PassedAsync(phone, "caller");
@@ -168,8 +168,8 @@ public sealed class SipTransferTests : IAsyncLifetime
         var work = Directory.CreateTempSubdirectory("ncco-refer-");
         try
         {
-            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(4), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(5),
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var phone = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(),
                 "-sf", await ScenarioAsync(work, "uac-refer-refused.xml", ("@TARGET@", "tel:+447700900999"), ("@PAUSE@", "1500"), ("@REASON@", "No Trunk To Reach Numbers")),
                 "-s", SipHostHarness.Number, Target], Limit);
             await PassedAsync(phone, "caller");
@@ -204,9 +204,9 @@ public sealed class SipTransferTests : IAsyncLifetime
             var xScenario = Path.Combine(work.FullName, "x.xml");
             await File.WriteAllTextAsync(xScenario, (await File.ReadAllTextAsync(Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")))
                 .Replace("<pause milliseconds=\"1500\"/>", "<pause milliseconds=\"10000\"/>", StringComparison.Ordinal));
-            var x = Sipp.RunAsync([.. Sipp.Common(xPort), "-mp", MediaPort(8), "-sf", xScenario], Limit);
-            var y = Sipp.RunAsync([.. Sipp.Common(yPort), "-mp", MediaPort(9), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(10), "-cid_str", "ncco%u-%p",
+            var x = Sipp.RunAsync([.. Sipp.Common(xPort), "-mp", MediaPort(), "-sf", xScenario], Limit);
+            var y = Sipp.RunAsync([.. Sipp.Common(yPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(), "-cid_str", "ncco%u-%p",
                 "-sf", await ScenarioAsync(work, "uac-refer-attended.xml", ("@PAUSE@", "2500")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
@@ -250,8 +250,8 @@ public sealed class SipTransferTests : IAsyncLifetime
         var work = Directory.CreateTempSubdirectory("ncco-replaces-");
         try
         {
-            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(6), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(7), "-cid_str", "ncco%u-%p",
+            var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", MediaPort(), "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(), "-cid_str", "ncco%u-%p",
                 "-sf", await ScenarioAsync(work, "uac-invite-replaces.xml", ("@PAUSE@", "2500")),
                 "-s", SipHostHarness.Number, Target], Limit);
 
@@ -291,7 +291,7 @@ public sealed class SipTransferTests : IAsyncLifetime
         var work = Directory.CreateTempSubdirectory("ncco-replaces-audio-");
         try
         {
-            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(14), "-cid_str", "ncco%u-%p",
+            var pbx = Sipp.RunAsync([.. Sipp.Common(Sipp.FreeUdpPort()), "-mp", MediaPort(), "-cid_str", "ncco%u-%p",
                 "-sf", await ScenarioAsync(work, "uac-invite-replaces-audio.xml", ("@PAUSE_A@", "3000"), ("@PAUSE_B@", "4000"),
                     ("@A_RTP@", a.Port.ToString(CultureInfo.InvariantCulture)), ("@B_RTP@", b.Port.ToString(CultureInfo.InvariantCulture))),
                 "-s", SipHostHarness.Number, Target], Limit);
@@ -338,5 +338,5 @@ public sealed class SipTransferTests : IAsyncLifetime
     }
 
     // SIPp's RTP ports: clear of the host's blocks (20000–39999) and the test phones' (10000–19999, 40000–47999).
-    private static string MediaPort(int slot) => (48200 + (Random.Shared.Next(0, 60) * 20) + (slot * 2)).ToString(CultureInfo.InvariantCulture);
+    private static string MediaPort() => Sipp.FreeMediaPort().ToString(CultureInfo.InvariantCulture);
 }

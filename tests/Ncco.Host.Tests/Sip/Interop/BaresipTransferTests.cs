@@ -35,12 +35,9 @@ public sealed class BaresipTransferTests : IAsyncLifetime
         _h.App.Ncco("/answer", $$"""
             [{"action":"connect","endpoint":[{"type":"sip","uri":"sip:bob@127.0.0.1:{{partyPort.ToString(CultureInfo.InvariantCulture)}}"}]}]
             """);
-        // SIPp's RTP ports clear of the host's blocks (20000–39999), the phones' (10000–19999) and SipTransferTests'
-        // (48200–49400); SIPp binds -mp and -mp+2 (video), hence 10 apart.
-        var media = 49500 + (Random.Shared.Next(0, 50) * 20);
-        var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", media.ToString(CultureInfo.InvariantCulture),
+        var party = Sipp.RunAsync([.. Sipp.Common(partyPort), "-mp", Sipp.FreeMediaPort().ToString(CultureInfo.InvariantCulture),
             "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer.xml")], Limit);
-        var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", (media + 10).ToString(CultureInfo.InvariantCulture),
+        var target = Sipp.RunAsync([.. Sipp.Common(targetPort), "-mp", Sipp.FreeMediaPort().ToString(CultureInfo.InvariantCulture),
             "-sf", Sipp.Scenario("Sip/Scenarios/uas-answer-then-bye.xml")], Limit);
         var source = Path.Combine(_work, "a.wav");
         Wav.Write(source, MediaPlane.TestAudio.Tone(440, 20, Wav.Rate, amplitude: 10000));
