@@ -2,7 +2,7 @@ namespace Ncco.Media.Tests.Support;
 
 /// <summary>
 /// A clock tests move by hand whose one-shot timers fire, on the caller's thread, when <see cref="Advance"/> passes their
-/// due time (FakeTimeProvider is not in this package feed; <see cref="ManualTimeProvider"/> has no timers).
+/// due time (<see cref="ManualTimeProvider"/> has no timers; Microsoft.Extensions.TimeProvider.Testing 11.0.0, whose FakeTimeProvider does the same, is served here but not referenced by the tests yet).
 /// </summary>
 internal sealed class SteppedTimeProvider : TimeProvider
 {
