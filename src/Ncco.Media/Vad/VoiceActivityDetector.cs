@@ -26,6 +26,16 @@ namespace Ncco.Media.Vad;
 /// (<see cref="VoicedRun"/> counts such a run), and <see cref="Asr.SpeechEndpointer"/> confirms an utterance only
 /// after enough of them.
 /// </para>
+/// <para>
+/// Pitch is looked for over the frame and the one before (40 ms, so a low voice shows two periods). When the pitch glides
+/// while the vowel changes, that window blurs the repeat: one in-process espeak-ng rendering of "yes" has a frame
+/// mid-vowel whose 40 ms peak is 0.52, between frames of periods 87 and 97 samples, which split the word into two runs of
+/// four, and the gate took the word for noise. So inside a run, a loud frame with no pitch over 40 ms is tried alone
+/// (20 ms: voices above 100 Hz), and continues the run only at the run's own pitch: noise gets no second chance to start
+/// one. Measured on 300 seeded breath mixes (<c>SpeechGateTests</c>' generators), breaths holding an onset-length run
+/// went from 14 to 19 at 16 kHz and from 10 to 11 at 8 kHz (the recogniser's minimum confidence still drops those);
+/// bridging any one-frame gap instead gave 24 and 14.
+/// </para>
 /// </summary>
 public sealed class VoiceActivityDetector
 {
@@ -147,11 +157,18 @@ public sealed class VoiceActivityDetector
                 frame.CopyTo(window[frame.Length..]);
             }
             var lag = loud ? PitchLag(window.Length > 0 ? window : frame, frame.Length * 50) : 0;
+            if (lag == 0 && loud && window.Length > 0 && _lastLag > 0)
+            {
+                // A pitch gliding through a vowel change blurs the repeat over 40 ms; the frame alone can still show it
+                // (see the remarks). Only at the pitch of the run under way: noise gets no second chance to start a run.
+                var local = PitchLag(frame, frame.Length * 50);
+                if (local > 0 && SamePitch(local, _lastLag)) lag = local;
+            }
             if (_previous.Length != frame.Length) _previous = new short[frame.Length];
             frame.CopyTo(_previous);
             _havePrevious = true;
             LastFrameVoiced = lag > 0;
-            VoicedRun = lag == 0 ? 0 : _lastLag > 0 && Math.Abs(lag - _lastLag) <= PitchContinuity * Math.Max(lag, _lastLag) ? VoicedRun + 1 : 1;
+            VoicedRun = lag == 0 ? 0 : _lastLag > 0 && SamePitch(lag, _lastLag) ? VoicedRun + 1 : 1;
             _lastLag = lag;
             _sinceVoiced = LastFrameVoiced ? 0 : _sinceVoiced + 1;
             // Before speech only a voice holding its pitch starts it; inside it, loud unvoiced frames (consonants) hold
@@ -236,6 +253,8 @@ public sealed class VoiceActivityDetector
         }
         return 0;
     }
+
+    private static bool SamePitch(int lag, int previous) => Math.Abs(lag - previous) <= PitchContinuity * Math.Max(lag, previous);
 
     private static bool IsPeak(ReadOnlySpan<double> correlation, int lag) => correlation[lag] > correlation[lag - 1] && correlation[lag] >= correlation[lag + 1];
 }

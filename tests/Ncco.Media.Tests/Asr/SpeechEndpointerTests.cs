@@ -44,6 +44,30 @@ public class SpeechEndpointerTests
     }
 
     [Fact]
+    public void A_word_whose_pitch_glides_mid_vowel_is_one_run_of_voice_and_confirmed_as_speech()
+    {
+        // See SpeechGateTests.GlidingYes: one frame mid-vowel has no clear pitch over 40 ms, but has it over 20 ms.
+        var word = SpeechGateTests.GlidingYes();
+        var audio = new short[8000].Concat(word).Concat(new short[32000]).ToArray();
+        var vad = new Ncco.Media.Vad.VoiceActivityDetector(90, ignoreDigitalSilence: true, requireVoicing: true);
+        var longest = 0;
+        for (var i = 0; i + 320 <= audio.Length; i += 320)
+        {
+            vad.Process(audio.AsSpan(i, 320));
+            longest = Math.Max(longest, vad.VoicedRun);
+        }
+        var endpointer = new SpeechEndpointer(new AsrSettings(StartTimeout: 5, EndOnSilence: 1), 16000);
+        var frames = 0;
+        while (!endpointer.Process(audio.AsSpan(frames * 320, 320))) frames++;
+
+        Assert.True(longest > SpeechEndpointer.MinVoicedFrames, $"longest run of one pitch: {longest} frames");
+        Assert.Equal(SpeechTimeoutReason.EndOnSilence, endpointer.Reason);
+        Assert.Equal(0, endpointer.Rejected);
+        // Onset a little before the word starts at 0.5 s (the VAD dates it back two frames).
+        Assert.InRange(endpointer.SpeechStart!.Value / 16000.0, 0.45, 0.65);
+    }
+
+    [Fact]
     public void Max_duration_cuts_a_long_utterance()
     {
         var speech = Speech(string.Join(' ', Enumerable.Repeat("this caller just keeps on talking without a pause", 4)), "ep-long");
