@@ -172,7 +172,7 @@ public sealed class SpeechGateTests(SpeechGateTests.Recognizer shared, ITestOutp
 
     /// <summary>
     /// espeak-ng's "yes" as the host's in-process engine renders it second in a process (after the host's warm-up word:
-    /// espeak-ng's pitch flutter runs on from one synthesis to the next, so the n-th rendering of a word is always the same
+    /// the native engine carries state from one synthesis to the next, so the n-th rendering of a word in a process is always the same
     /// and differs from the others). Its pitch glides from a period of 87 to 97 samples as "ye" turns to "e", and one frame
     /// there has no clear pitch over the 40 ms window; before the gate tried that frame alone, the word was two runs of four
     /// voiced frames and was taken for noise (the host's <c>Speech_input_recognises_what_the_app_says_with_pocketsphinx</c>
