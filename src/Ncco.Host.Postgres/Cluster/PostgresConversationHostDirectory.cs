@@ -46,6 +46,9 @@ public sealed class PostgresConversationHostDirectory : IConversationHostDirecto
     public string ThisNode { get; }
 
     /// <inheritdoc />
+    public TimeSpan TakeOverAfter => _deadAfter;
+
+    /// <inheritdoc />
     public async Task<ConversationHost> ClaimAsync(string applicationId, string name, string proposedConversationId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(applicationId);

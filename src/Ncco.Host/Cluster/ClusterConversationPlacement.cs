@@ -26,6 +26,13 @@ internal sealed class ClusterConversationPlacement(string applicationId, IConver
 
     public void Ended(string name, string conversationId) => _ = ReleaseAsync(name, conversationId);
 
+    /// <summary>
+    /// Twice the time a dead host's claim takes to be taken over, and 10 s more: the claim is free at most
+    /// <see cref="IConversationHostDirectory.TakeOverAfter"/> after the host's death (noticed at once when its process
+    /// dies, since the kernel closes its connections), and a loaded node gets time to claim and open the new bridge.
+    /// </summary>
+    public TimeSpan RejoinWindow => (2 * directory.TakeOverAfter) + TimeSpan.FromSeconds(10);
+
     private async Task ReleaseAsync(string name, string conversationId)
     {
         try
@@ -45,7 +52,10 @@ internal sealed class ClusterConversationPlacement(string applicationId, IConver
         var target = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
         var socket = new ClientWebSocket();
         socket.Options.Proxy = null;
+        // A host that vanishes without closing the connection (power lost, cable cut) is noticed by the unanswered
+        // pings, and the leg re-joins the conversation where it lives then.
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
         foreach (var (name, value) in hop.Headers("GET", target.PathAndQuery, applicationId, [])) socket.Options.SetRequestHeader(name, value);
         socket.Options.SetRequestHeader(ClusterHop.FromHeader, directory.ThisNode);
         try

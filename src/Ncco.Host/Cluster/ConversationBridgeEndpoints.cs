@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
 using Ncco.Host.MediaPlane;
@@ -79,7 +80,18 @@ internal static class ConversationBridgeEndpoints
             await RefuseAsync(http, logger, StatusCodes.Status409Conflict, e.Message);
             return;
         }
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        WebSocket accepted;
+        try
+        {
+            accepted = await http.WebSockets.AcceptWebSocketAsync();
+        }
+        catch
+        {
+            // The other node went before the upgrade: its stand-in leaves the conversation.
+            bridge.Abandon();
+            throw;
+        }
+        using var socket = accepted;
         await bridge.RunAsync(socket);
     }
 

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Ncco.Conversations;
 using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 
@@ -18,7 +19,7 @@ namespace Ncco.Host.Cluster;
 /// a frame that stayed queued for a whole <see cref="ShrinkWindowFrames"/> window is dropped, so that delay does not stay.
 /// Keys cross as the tones the mix carries (no key messages on a bridge).
 /// </remarks>
-internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
+internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, IMediaTransport
 {
     /// <summary>The bridge's sample rate (wide band, as the media thread mixes).</summary>
     public const int Rate = 16000;
@@ -47,12 +48,17 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
     private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _pool = new();
     private readonly Channel<byte[]> _send;
     private readonly CancellationTokenSource _lifetime = new();
+    // Opening (the media joins the media thread) and ending (it leaves) are decided under this lock, so that a hang-up
+    // racing the socket's opening can never post the media's removal before its addition and leave it mixed for good.
+    private readonly Lock _stateGate = new();
     private ILegEventSink? _sink;
     private volatile bool _open;
     private bool _priming = true;
     private int _shallowest = int.MaxValue;
     private int _reads;
-    private int _ended;
+    private bool _ended;
+    private volatile bool _opened;
+    private volatile bool _closedByPeer;
     private int _platformHangup;
 
     /// <param name="legId">The VM's uuid of this end's leg (the bridge leg, or the stand-in: the real leg's uuid).</param>
@@ -75,6 +81,20 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
 
     /// <summary>Frames received and dropped because the playout was already <see cref="MaxQueuedFrames"/> deep.</summary>
     public long FramesDropped { get; private set; }
+
+    /// <inheritdoc />
+    public bool WasOpened => _opened;
+
+    /// <inheritdoc />
+    public bool IsLost => Ended && !_closedByPeer && Volatile.Read(ref _platformHangup) == 0;
+
+    private bool Ended
+    {
+        get
+        {
+            lock (_stateGate) return _ended;
+        }
+    }
 
     int IMediaTransport.SampleRate => Rate;
 
@@ -155,6 +175,7 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
             }
             catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException)
             {
+                End();
                 if (Volatile.Read(ref _platformHangup) == 0)
                 {
                     _logger.BridgeCannotOpen(LegId, e.Message);
@@ -165,16 +186,26 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
         }
         try
         {
-            if (Volatile.Read(ref _ended) != 0)
+            lock (_stateGate)
+            {
+                if (!_ended)
+                {
+                    _open = true;
+                    _opened = true;
+                    _mediaThread.Post(() => _mediaThread.Add(_media));
+                }
+            }
+            if (!_open)
             {
                 await CloseAsync(socket).ConfigureAwait(false);
                 return;
             }
-            _open = true;
-            _mediaThread.Post(() => _mediaThread.Add(_media));
             var sending = SendLoopAsync(socket);
             await ReceiveLoopAsync(socket).ConfigureAwait(false);
+            // Ended before the VM hears of it, so that the VM reads IsLost settled.
+            var reportHangup = Volatile.Read(ref _platformHangup) == 0 && !Ended;
             End();
+            if (reportHangup) _sink?.HungUp();
             await sending.ConfigureAwait(false);
         }
         finally
@@ -183,11 +214,24 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
         }
     }
 
+    /// <summary>The host's end: the socket was never accepted (the other node went first); the stand-in hangs up.</summary>
+    public void Abandon()
+    {
+        var reportHangup = Volatile.Read(ref _platformHangup) == 0 && !Ended;
+        End();
+        if (reportHangup) _sink?.HungUp();
+    }
+
     private void End()
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0) return;
-        _open = false;
-        _mediaThread.Post(() => _mediaThread.Remove(_media));
+        lock (_stateGate)
+        {
+            if (_ended) return;
+            _ended = true;
+            _open = false;
+            // Posted after the addition when the socket opened (both under the lock), a no-op when it never did.
+            _mediaThread.Post(() => _mediaThread.Remove(_media));
+        }
         _send.Writer.TryComplete();
         _lifetime.CancelAfter(CloseTimeout);
     }
@@ -238,7 +282,11 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
             while (true)
             {
                 var r = await socket.ReceiveAsync(buffer.AsMemory(filled), _lifetime.Token).ConfigureAwait(false);
-                if (r.MessageType == WebSocketMessageType.Close) break;
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    _closedByPeer = true;
+                    break;
+                }
                 filled += r.Count;
                 if (!r.EndOfMessage && filled < FrameBytes) continue;
                 // A frame is exactly FrameBytes; anything else (a bad peer) is dropped whole.
@@ -251,7 +299,6 @@ internal sealed class ConversationBridgeSocket : ILegTransport, IMediaTransport
         {
             // Dropped connection or our own close: handled as a close.
         }
-        if (Volatile.Read(ref _platformHangup) == 0 && Volatile.Read(ref _ended) == 0) _sink?.HungUp();
     }
 
     private async Task SkipRestAsync(WebSocket socket)

@@ -24,6 +24,12 @@ public interface IConversationHostDirectory
     string ThisNode { get; }
 
     /// <summary>
+    /// How long after a host's death its claims can be taken over at the latest (a cluster's dead-after time; zero for
+    /// one node): legs bridged to a host that died ask again for that long, and more, before giving up.
+    /// </summary>
+    TimeSpan TakeOverAfter { get; }
+
+    /// <summary>
     /// Returns the host of conversation <paramref name="name"/> of application <paramref name="applicationId"/>,
     /// claiming it for this node — with <paramref name="proposedConversationId"/> as its uuid when nobody held it — when
     /// nobody holds it or its holder is dead.

@@ -15,6 +15,9 @@ public sealed class LocalConversationHostDirectory : IConversationHostDirectory
     public string ThisNode { get; } = Environment.MachineName;
 
     /// <inheritdoc />
+    public TimeSpan TakeOverAfter => TimeSpan.Zero;
+
+    /// <inheritdoc />
     public Task<ConversationHost> ClaimAsync(string applicationId, string name, string proposedConversationId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(applicationId);

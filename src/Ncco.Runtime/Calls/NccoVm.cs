@@ -285,6 +285,8 @@ public sealed class NccoVm
     /// The named conversation <paramref name="name"/> this VM holds under uuid <paramref name="id"/> (the one its
     /// <see cref="Conversations.IConversationPlacement"/> gave). A conversation of that name under another uuid is over
     /// for this VM (it ended, or another runtime held it meanwhile): it ends, and a new one starts under <paramref name="id"/>.
+    /// This VM's part of that very conversation (<see cref="ConversationPart"/>: its host was elsewhere, and this VM
+    /// took it over) becomes it, so that the legs bridged from here re-join it without leaving it.
     /// </summary>
     internal Conversation NamedConversation(string name, string id)
     {
@@ -297,7 +299,12 @@ public sealed class NccoVm
             }
             c.End();
         }
-        if (_conversations.TryGetValue(id, out var same) && !same.IsEnded && same.Name is null) same.End();
+        if (_conversations.TryGetValue(id, out var part) && !part.IsEnded && part.Name is null)
+        {
+            part.Promote(name);
+            _named[name] = part;
+            return part;
+        }
         return NewConversation(name, id);
     }
 

@@ -26,7 +26,18 @@ public sealed class Conversation
     public string Id { get; }
 
     /// <summary>Name for named conversations (the <c>conversation</c> action), else null.</summary>
-    public string? Name { get; }
+    public string? Name { get; private set; }
+
+    /// <summary>
+    /// This VM's part of a conversation another runtime held becomes the named conversation itself: this VM holds it
+    /// now (its host died and this VM took it over), and the legs bridged from here stay in it as they re-join.
+    /// </summary>
+    internal void Promote(string name)
+    {
+        Name = name;
+        CancelExpiry();
+        Vm.Observer.OnActivity(Vm.Scheduler.UtcNow, null, VmActivity.Conversation, $"conversation {name} ({Id}) is held here now");
+    }
 
     /// <summary>Legs that belong to the conversation.</summary>
     public IReadOnlyList<CallLeg> Members => _members;

@@ -13,8 +13,13 @@ namespace Ncco.Conversations;
 /// part under the host's uuid with one bridge leg (no events, no call record) opened by
 /// <see cref="ConversationPlace.OpenBridge"/>, paired with the leg only — the leg hears the bridge and speaks to it, so
 /// mute and earmuff on the leg act on what crosses, while the action's canHear/canSpeak/startOnEnter/endOnExit/record
-/// are applied by the host to the stand-in it runs for the leg (<see cref="Calls.NccoVm.RunStandInAsync"/>). The bridge
-/// closing (the host ended the conversation, or died) ends the leg's part as the conversation's end would.
+/// are applied by the host to the stand-in it runs for the leg (<see cref="Calls.NccoVm.RunStandInAsync"/>). The host
+/// closing the bridge (it ended the conversation, or the stand-in's part of it) ends the leg's part as the
+/// conversation's end would. A bridge lost instead (<see cref="IConversationBridgeTransport.IsLost"/>: the host died,
+/// or moved the conversation) makes the leg ask again, every <see cref="RejoinRetry"/> for up to
+/// <see cref="RejoinWindow"/>, and re-join the conversation where it lives now — a new bridge, or this VM when it now
+/// holds it (its part becomes the named conversation) — with the action's member options and the leg's mute and
+/// earmuff as they are.
 /// </remarks>
 public interface IConversationPlacement
 {
@@ -25,6 +30,15 @@ public interface IConversationPlacement
 
     /// <summary>A named conversation this VM held ended: its name is free again (called on the VM thread; must not block).</summary>
     void Ended(string name, string conversationId);
+
+    /// <summary>
+    /// How long a leg whose bridge was lost (or could not be opened) keeps asking where its conversation lives before
+    /// its part of the conversation ends. Zero (the default): it does not ask again.
+    /// </summary>
+    TimeSpan RejoinWindow => TimeSpan.Zero;
+
+    /// <summary>The pause between two attempts of a leg re-joining its conversation (default 250 ms).</summary>
+    TimeSpan RejoinRetry => TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>A leg's <c>conversation</c> action asks where its conversation lives.</summary>

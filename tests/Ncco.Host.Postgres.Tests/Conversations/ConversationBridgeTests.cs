@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using Ncco.Host.Postgres.Tests.Support;
 
 namespace Ncco.Host.Postgres.Tests.Conversations;
@@ -9,9 +10,13 @@ namespace Ncco.Host.Postgres.Tests.Conversations;
 /// uuid on the host). WebSocket legs are the audio probes: each sends tones and records what it hears.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ConversationBridgeTests(PostgresServer server)
+public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHelper output)
 {
     private const string MediaLegs = "ncco_media_legs_active";
+
+    // Bounds for what happens in the background (a bridge closing, an event arriving), generous for a loaded machine;
+    // the waits return as soon as the condition holds.
+    private static readonly TimeSpan Teardown = TimeSpan.FromSeconds(30);
 
     private static object Conversation(string name, object? options = null)
     {
@@ -40,18 +45,62 @@ public sealed class ConversationBridgeTests(PostgresServer server)
         Assert.Equal(hostsUuid, TransferredTo(cluster, b));
 
         await cluster.ModifyAsync(1, b, "hangup");
-        var completedB = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed");
+        var completedB = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed", Teardown);
         Assert.Equal(hostsUuid, completedB[0].GetProperty("conversation_uuid").GetString());
         // The bridge is gone on both ends: the host mixes its own leg only, the other node nothing.
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix");
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2");
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2", Teardown);
         // Only the real legs are calls: the stand-in and the bridge sent no events.
         Assert.All(cluster.Hooks.Events, e => Assert.Contains(e.GetProperty("uuid").GetString(), new[] { a, b }));
         Assert.Empty(cluster.Hooks.StatusEvents(a, "completed"));
 
         await cluster.ModifyAsync(0, a, "hangup");
-        var completedA = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(a, "completed")), e => e.Count == 1, "a completed");
+        var completedA = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(a, "completed")), e => e.Count == 1, "a completed", Teardown);
         Assert.Equal(hostsUuid, completedA[0].GetProperty("conversation_uuid").GetString());
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 0, "a leaving the host's mix", Teardown);
+    }
+
+    [Fact]
+    public async Task A_bridged_leg_hanging_up_while_its_bridge_opens_leaves_no_stand_in_or_bridge_behind()
+    {
+        // The hang-up races the bridge's opening (the host is still claiming, accepting, starting the stand-in): whichever
+        // wins, both nodes end with no media of that leg, and the host's conversation holds its own leg only.
+        await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 45900);
+        var (a, socketA) = await cluster.CallAsync(0, Conversation("race"));
+        for (var round = 0; round < 6; round++)
+        {
+            var (b, _) = await cluster.CallAsync(1, Conversation("race"));
+            // Odd rounds hang up as soon as the leg joins its part of the conversation (its transfer event): the bridge is
+            // opening then. Even rounds at once, which may even beat the answer (the final status is then cancelled).
+            if (round % 2 == 1)
+                await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.Events.Any(e => e.GetProperty("uuid").GetString() == b && e.TryGetProperty("conversation_uuid_to", out _))),
+                    joined => joined, $"b{round} joining", Teardown);
+            await cluster.ModifyAsync(1, b, "hangup");
+            await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed").Count + cluster.Hooks.StatusEvents(b, "cancelled").Count), n => n == 1,
+                $"b{round} completed (its events: {string.Join(", ", cluster.Hooks.Events.Where(e => e.GetProperty("uuid").GetString() == b).Select(e => e.ToString()))}) {cluster.Output()}", Teardown);
+        }
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "every bridge closing on node 2", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "every stand-in leaving the host's mix", Teardown);
+        // The host's conversation is alive and still bridges a new leg.
+        var (c, socketC) = await cluster.CallAsync(1, Conversation("race"));
+        await BridgeCluster.HearsAsync(socketA, socketC, 600, "c hearing a after the races " + cluster.Output());
+        Assert.Empty(cluster.Hooks.StatusEvents(a, "completed"));
+        Assert.Empty(cluster.Hooks.StatusEvents(c, "completed"));
+    }
+
+    [Fact]
+    public async Task A_bridged_leg_whose_conversation_the_host_ends_does_not_re_join_it()
+    {
+        // The host closing the bridge (here: its endOnExit leg left) is the conversation's end for the bridged leg, unlike
+        // a bridge lost with its host: the leg's NCCO carries on (here it is over).
+        await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 46200);
+        var (a, socketA) = await cluster.CallAsync(0, Conversation("talk", new { endOnExit = true }));
+        var (b, socketB) = await cluster.CallAsync(1, Conversation("talk"));
+        await BridgeCluster.HearsAsync(socketA, socketB, 600, "b hearing a " + cluster.Output());
+        await cluster.ModifyAsync(0, a, "hangup");
+        await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed when the host ended the conversation", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "node 2 holding no media", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 0, "the host holding no media", Teardown);
     }
 
     [Fact]
@@ -79,31 +128,51 @@ public sealed class ConversationBridgeTests(PostgresServer server)
         // b leaves with endOnExit: the whole conversation ends on the host, whose legs' NCCOs then finish.
         await cluster.ModifyAsync(1, b, "hangup");
         await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(a, "completed").Count + cluster.Hooks.StatusEvents(c, "completed").Count),
-            n => n == 2, "a and c completed when b (endOnExit) left");
+            n => n == 2, "a and c completed when b (endOnExit) left", Teardown);
     }
 
     [Fact]
-    public async Task When_the_host_dies_its_bridged_legs_leave_and_the_next_joiner_re_hosts_the_conversation_under_its_uuid()
+    public async Task When_the_host_dies_the_legs_bridged_from_two_other_nodes_re_join_the_conversation_under_its_uuid_keeping_canHear_and_mute()
     {
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 3, rtpBase: 45600);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("lobby"));
-        var (b, socketB) = await cluster.CallAsync(1, Conversation("lobby"));
-        await BridgeCluster.HearsAsync(socketA, socketB, 600, "b hearing a " + cluster.Output());
-        var uuid = TransferredTo(cluster, a);
-
-        await cluster.Nodes[0]!.KillAsync();
-        // The bridge dropping ends b's part as the conversation's end would: its NCCO (only the conversation) is over.
-        await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed once its host died");
-
-        // Once node 1 is dead (DeadAfter 3 s), the next joiner's node takes the conversation over, keeping its uuid.
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        var (c, socketC) = await cluster.CallAsync(2, Conversation("lobby"));
         var (d, socketD) = await cluster.CallAsync(2, Conversation("lobby"));
+        var (b, socketB) = await cluster.CallAsync(1, Conversation("lobby", new { canHear = new[] { a, c } }));
+        var uuid = TransferredTo(cluster, a);
+        await BridgeCluster.HearsAsync(socketA, socketB, 600, "b hearing a " + cluster.Output());
+        await BridgeCluster.HearsAsync(socketC, socketA, 700, "a hearing c");
+        await BridgeCluster.HearsAsync(socketB, socketC, 800, "c hearing b");
+        // d is muted (REST, on another node than its own) before its host dies.
+        await cluster.ModifyAsync(1, d, "mute");
+
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.Nodes[0]!.KillAsync();
+        // The survivors re-join the conversation on a live node once the dead host's claim can be taken over
+        // (DeadAfter: 3 s here), each keeping its member options and its mute.
+        var rejoin = TimeSpan.FromSeconds(30);
+        var cHearsB = await BridgeCluster.HearsWithinAsync(socketB, socketC, 800, "c (node 3) hearing b (node 2) after node 1 died " + cluster.Output(), rejoin);
+        output.WriteLine($"c heard b again {killed.Elapsed.TotalSeconds:0.0} s after node 1 was killed (first successful probe after {cHearsB.TotalSeconds:0.0} s)");
+        await BridgeCluster.HearsWithinAsync(socketC, socketB, 900, "b hearing c", rejoin);
+        output.WriteLine($"b and c hear each other {killed.Elapsed.TotalSeconds:0.0} s after node 1 was killed");
+        Assert.True(await BridgeCluster.ToneHeardAsync(socketD, socketC, 1000) < 0.05, "c heard d, which was muted before the host died");
+        await BridgeCluster.HearsAsync(socketB, socketD, 1100, "d (muted, not earmuffed) hearing b");
+
+        await cluster.ModifyAsync(2, d, "unmute");
+        await BridgeCluster.HearsAsync(socketD, socketC, 1200, "c hearing d unmuted");
+        // b's canHear ([a, c]) still applies on the new host: it hears c (above), not d.
+        Assert.True(await BridgeCluster.ToneHeardAsync(socketD, socketB, 1300) < 0.05, "b heard d, which its canHear leaves out");
+
+        // Nobody's NCCO ended, every leg still reports the conversation's uuid, and a new joiner gets it too.
+        Assert.Empty(cluster.Hooks.StatusEvents(b, "completed"));
+        Assert.Empty(cluster.Hooks.StatusEvents(c, "completed"));
+        Assert.Empty(cluster.Hooks.StatusEvents(d, "completed"));
         var (e, socketE) = await cluster.CallAsync(1, Conversation("lobby"));
-        await BridgeCluster.HearsAsync(socketD, socketE, 700, "e (node 2) hearing d (node 3, the new host) " + cluster.Output());
-        await BridgeCluster.HearsAsync(socketE, socketD, 1100, "d hearing e");
-        Assert.Equal(uuid, TransferredTo(cluster, d));
+        await BridgeCluster.HearsAsync(socketE, socketC, 1400, "c hearing e, a new joiner on node 2");
         Assert.Equal(uuid, TransferredTo(cluster, e));
-        Assert.Equal(2, await cluster.GaugeAsync(2, MediaLegs));
+        await cluster.ModifyAsync(1, c, "hangup");
+        var completedC = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(c, "completed")), x => x.Count == 1, "c completed", Teardown);
+        Assert.Equal(uuid, completedC[0].GetProperty("conversation_uuid").GetString());
     }
 
     /// <summary>The conversation the leg's <c>transfer</c> event (its joining the named conversation) moved it to.</summary>
