@@ -61,6 +61,9 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     private ClientWebSocket? _socket;
     private volatile bool _open;
     private int _ended;
+    // Opening (the media joins the media thread) and ending (it leaves) are decided under this lock: a hang-up landing
+    // between the "not ended" check and the addition used to post the removal first and leave the media mixed for good.
+    private readonly Lock _stateGate = new();
     private int _platformHangup;
     private long _warnings;
 
@@ -201,7 +204,17 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
         _socket = socket;
         WebSocketTracing.Connected(_span, (int)socket.HttpStatusCode, _time.GetElapsedTime(started));
-        if (Volatile.Read(ref _ended) != 0)
+        Volatile.Write(ref _lateSeen, _mediaThread.Metrics.FramesLate); // late ticks before the leg was live are not its own
+        lock (_stateGate)
+        {
+            if (Volatile.Read(ref _ended) == 0)
+            {
+                SendText(WebSocketMessages.Connected(_endpoint)); // the first message, before any audio
+                _open = true;
+                _mediaThread.Post(() => _mediaThread.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
+            }
+        }
+        if (!_open)
         {
             _send.Writer.TryComplete();
             await SendLoopAsync(socket).ConfigureAwait(false); // closes it
@@ -209,10 +222,6 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             socket.Dispose();
             return;
         }
-        SendText(WebSocketMessages.Connected(_endpoint));
-        Volatile.Write(ref _lateSeen, _mediaThread.Metrics.FramesLate); // late ticks before the leg was live are not its own
-        _open = true;
-        _mediaThread.Post(() => _mediaThread.Add(_media)); // before Answered: the VM's mix snapshot must find the leg
         _sink?.Answered();
         var sending = SendLoopAsync(socket);
         await ReceiveLoopAsync(socket).ConfigureAwait(false);
@@ -262,9 +271,13 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     /// <summary>Ends the leg once: the media thread lets go of it and the send loop closes the socket.</summary>
     private void End()
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0) return;
-        _open = false;
-        _mediaThread.Post(() => _mediaThread.Remove(_media));
+        lock (_stateGate)
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0) return;
+            _open = false;
+            // After the addition when the leg opened (both under the lock); a no-op when it never did.
+            _mediaThread.Post(() => _mediaThread.Remove(_media));
+        }
         _send.Writer.TryComplete();
         if (_socket is null) _lifetime.Cancel(); // still connecting
     }
