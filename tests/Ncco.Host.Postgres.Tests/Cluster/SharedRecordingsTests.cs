@@ -127,7 +127,7 @@ public sealed class SharedRecordingsTests(PostgresServer server)
         // Each exactly once: one adopter per file across both nodes, one record event per file.
         // A sweep counts its adoption after the finished file appears, so the count may trail the files for a moment.
         var takenOver = await Eventually.ReturnsAsync(() => Task.FromResult(recoveries.Sum(r => r.RecordingsTakenOver)), n => n >= orphans.Count,
-            "every adoption counted", TimeSpan.FromSeconds(5));
+            "every adoption counted", TimeSpan.FromSeconds(15));
         Assert.Equal(orphans.Count, takenOver);
         Assert.True(racing.Sum() <= orphans.Count);
         await Eventually.ReturnsAsync(() => Task.FromResult(events.Events.Count(e => e.TryGetProperty("recording_url", out _))), n => n == orphans.Count,
