@@ -109,6 +109,26 @@ public sealed class MediaOptions
     /// </summary>
     public double SpeechQueueTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Decoders that may load the language model for speech inputs without <c>context</c> hints (open dictation), ≈ 63 MB
+    /// each on top of a decoder's ≈ 28 MB; dictation utterances wait for one of them while the other decoders decode inputs
+    /// with hints. Default 0: half of <see cref="SpeechDecoders"/>, rounded up. 0–64.
+    /// </summary>
+    public int SpeechDictationDecoders { get; set; }
+
+    /// <summary>
+    /// Seconds a decoder may sit idle before it is freed and its memory handed back to the operating system (keeping
+    /// <see cref="SpeechDecodersKeptIdle"/>), so RSS comes back down after a busy spell. Default 30. 0 keeps every decoder
+    /// once loaded. 0–86400.
+    /// </summary>
+    public double SpeechDecoderIdleSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Decoders kept loaded however long they are idle (the most recently used), so the first speech input after a quiet
+    /// spell does not wait for a decoder to load (≈ 0.3–1.3 s). Default 1. 0–64.
+    /// </summary>
+    public int SpeechDecodersKeptIdle { get; set; } = 1;
+
     /// <summary>The worker count to use: <see cref="Workers"/>, or for 0 the processor count capped at 8.</summary>
     public int EffectiveWorkers => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -130,6 +150,12 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechQueueLimit is {SpeechQueueLimit}: must be 1 to 100000");
         if (!(SpeechQueueTimeoutSeconds is >= 0.1 and <= 600))
             throw new InvalidOperationException($"Ncco:Media:SpeechQueueTimeoutSeconds is {SpeechQueueTimeoutSeconds}: must be 0.1 to 600");
+        if (SpeechDictationDecoders is < 0 or > 64)
+            throw new InvalidOperationException($"Ncco:Media:SpeechDictationDecoders is {SpeechDictationDecoders}: must be 0 (half the decoders, rounded up) to 64");
+        if (!(SpeechDecoderIdleSeconds is >= 0 and <= 86_400))
+            throw new InvalidOperationException($"Ncco:Media:SpeechDecoderIdleSeconds is {SpeechDecoderIdleSeconds}: must be 0 (keep decoders) to 86400");
+        if (SpeechDecodersKeptIdle is < 0 or > 64)
+            throw new InvalidOperationException($"Ncco:Media:SpeechDecodersKeptIdle is {SpeechDecodersKeptIdle}: must be 0 to 64");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
     }

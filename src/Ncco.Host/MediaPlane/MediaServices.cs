@@ -71,6 +71,9 @@ public sealed class MediaServices : IAsyncDisposable
                 {
                     MaxWaitingUtterances = settings.SpeechQueueLimit,
                     MaxDecoderWait = TimeSpan.FromSeconds(settings.SpeechQueueTimeoutSeconds),
+                    DictationDecoders = settings.SpeechDictationDecoders,
+                    IdleDecoderTimeout = settings.SpeechDecoderIdleSeconds > 0 ? TimeSpan.FromSeconds(settings.SpeechDecoderIdleSeconds) : Timeout.InfiniteTimeSpan,
+                    IdleDecodersKept = settings.SpeechDecodersKeptIdle,
                 },
                 time);
         }

@@ -10,7 +10,7 @@ namespace Ncco.Media.Asr;
 /// <c>-lm</c>, 27.8 MB without), and an input with <c>context</c> hints decodes with its grammar only. A decoder that
 /// loaded the model keeps it for every later utterance, so each decoder pays it at most once.
 /// </remarks>
-internal sealed class PocketSphinxDecoder : IDisposable
+internal sealed class PocketSphinxDecoder : IUtteranceDecoder
 {
     public const string DefaultSearch = "_default";
     public const string HintSearch = "hints";
@@ -67,6 +67,20 @@ internal sealed class PocketSphinxDecoder : IDisposable
     }
 
     public nint Handle => _decoder;
+
+    /// <inheritdoc />
+    public string? GrammarFor(IReadOnlyList<string>? hints) =>
+        hints is { Count: > 0 } ? HintGrammar.Build(hints, HasWord, out _) : null;
+
+    /// <inheritdoc />
+    public SpeechAlternative? Decode(ReadOnlySpan<short> audio, string? grammar)
+    {
+        UseSearch(grammar);
+        Start();
+        // The whole utterance at once (batch cepstral normalisation): the result does not depend on earlier utterances.
+        Process(audio, fullUtterance: true);
+        return End();
+    }
 
     public bool HasWord(string word) => PocketSphinxNative.LookupWord(_decoder, word) != 0;
 

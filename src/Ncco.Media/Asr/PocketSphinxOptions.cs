@@ -29,8 +29,32 @@ public sealed record PocketSphinxOptions(string ModelDirectory = "/usr/share/poc
     /// </summary>
     public TimeSpan MaxDecoderWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Most decoders that hold the language model (open dictation: inputs without <c>context</c> hints); 0 (the default)
+    /// means half of <see cref="DecoderCount"/>, rounded up. The model and its search cost ≈ 63 MB per decoder on top of its
+    /// ≈ 28 MB, and cannot be shared between decoders running at once (sphinxbase's n-gram trie writes score caches on
+    /// every lookup), so this is the lever on dictation's memory: dictation utterances wait for one of these decoders while
+    /// the others decode inputs with hints. Above <see cref="DecoderCount"/> it means all of them.
+    /// </summary>
+    public int DictationDecoders { get; init; }
+
+    /// <summary>
+    /// How long a decoder may sit idle before it is freed and its memory handed back to the operating system, keeping
+    /// <see cref="IdleDecodersKept"/>. Default 30 s. <see cref="Timeout.InfiniteTimeSpan"/> keeps every decoder once loaded.
+    /// </summary>
+    public TimeSpan IdleDecoderTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Decoders kept loaded however long they are idle (the most recently used ones, as loaded, language model included),
+    /// so the first utterance after a quiet spell does not pay a decoder's load (≈ 0.3–1.3 s). Default 1.
+    /// </summary>
+    public int IdleDecodersKept { get; init; } = 1;
+
     /// <summary>The number of decoders <see cref="Decoders"/> resolves to on this machine.</summary>
     public int DecoderCount => Decoders > 0 ? Decoders : Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>The number of decoders that may hold the language model (<see cref="DictationDecoders"/> resolved).</summary>
+    public int DictationDecoderCount => DictationDecoders > 0 ? Math.Min(DictationDecoders, DecoderCount) : (DecoderCount + 1) / 2;
 
     /// <summary>Checks the bounds; throws <see cref="ArgumentOutOfRangeException"/> naming the one out of range.</summary>
     public void Validate()
@@ -40,6 +64,12 @@ public sealed record PocketSphinxOptions(string ModelDirectory = "/usr/share/poc
         if (MaxDecoderWait <= TimeSpan.Zero && MaxDecoderWait != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxDecoderWait), MaxDecoderWait, "must be positive, or Timeout.InfiniteTimeSpan for no bound");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(DictationDecoders);
+        ArgumentOutOfRangeException.ThrowIfNegative(IdleDecodersKept);
+        if (IdleDecoderTimeout <= TimeSpan.Zero && IdleDecoderTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleDecoderTimeout), IdleDecoderTimeout, "must be positive, or Timeout.InfiniteTimeSpan to keep decoders");
         }
     }
 

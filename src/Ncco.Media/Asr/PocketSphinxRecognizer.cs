@@ -18,7 +18,9 @@ namespace Ncco.Media.Asr;
 /// keep one decoder (<see cref="PocketSphinxOptions.Decoders"/>; see <see cref="PocketSphinxWorkers"/> for why). So a listening
 /// call costs its buffered audio (32 KB per second), the decoders' memory does not grow with calls, and at most that many
 /// utterances decode at once; the rest wait their turn in order, up to <see cref="PocketSphinxOptions.MaxWaitingUtterances"/>
-/// and for at most <see cref="PocketSphinxOptions.MaxDecoderWait"/>.
+/// and for at most <see cref="PocketSphinxOptions.MaxDecoderWait"/>. Only <see cref="PocketSphinxOptions.DictationDecoders"/>
+/// of the decoders load the language model, and decoders idle for <see cref="PocketSphinxOptions.IdleDecoderTimeout"/> beyond
+/// <see cref="PocketSphinxOptions.IdleDecodersKept"/> are freed and their memory handed back.
 /// </remarks>
 public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
@@ -43,8 +45,16 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             throw new NativeEngineMissingException("pocketsphinx en-US model", "pocketsphinx-en-us", $"no model in {_options.ModelDirectory}");
         }
         _bandFill = _options.BandFillRms > 0 ? BuildBandFill(_options.BandFillRms) : null;
+        if (_options.IdleDecoderTimeout != Timeout.InfiniteTimeSpan)
+        {
+            // Idle decoders are freed to give their memory back: make sure glibc can (see NativeHeap).
+            NativeHeap.FixTrimThreshold();
+        }
         _workers = new PocketSphinxWorkers(_options, time ?? TimeProvider.System);
     }
+
+    /// <summary>Decoders freed for being idle so far.</summary>
+    internal int IdleDecodersFreed => _workers.IdleDecodersFreed;
 
     /// <summary>Decoding threads started so far (at most <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
     internal int DecodingThreads => _workers.ThreadCount;

@@ -1,50 +1,91 @@
 using System.Buffers;
+using Ncco.Media.Native;
 
 namespace Ncco.Media.Asr;
 
 /// <summary>
-/// A fixed set of decoding threads, each loading one <see cref="PocketSphinxDecoder"/> on its first utterance and keeping it
-/// for every utterance after. Utterances wait their turn in one FIFO queue.
+/// A bounded set of decoding threads, each loading one decoder on its first utterance and keeping it for every utterance
+/// after, until it has been idle for <see cref="PocketSphinxOptions.IdleDecoderTimeout"/>. Utterances wait their turn in one
+/// FIFO queue and are handed to a free decoder as it comes free.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Why threads of our own, and few: glibc gives each new thread that allocates its own malloc arena, and a decoder's
 /// tens of megabytes of model and search tables land in the arena of the thread that built or ran it. Building and running
 /// decoders on a fresh long-running thread per utterance spread them over up to 8 arenas per core, none of which shrinks
-/// again (measured: ≈ 65 MB of RSS per speech call, never returned). With a fixed set of threads the same few arenas are
-/// reused, and pocketsphinx's memory is the decoders' count times one model, whatever the number of calls.
+/// again (measured: ≈ 65 MB of RSS per speech call, never returned). With a bounded set of threads the same few arenas are
+/// reused, and pocketsphinx's memory is at most the decoders' count times one model, whatever the number of calls.
 /// </para>
 /// <para>
-/// pocketsphinx 5prealpha (Debian's libpocketsphinx3) cannot share one loaded acoustic model between decoders: <c>ps_init</c>
-/// loads everything for one decoder, <c>ps_reinit</c> reloads into the same one, and <c>ps_retain</c> only counts references.
-/// So the model is shared the other way round: every call shares the few decoders, one utterance after another
-/// (<c>ps_start_utt</c> resets a decoder's per-utterance state, and batch CMN makes a result independent of what the decoder heard before).
-/// Threads start only when an utterance finds every started one busy, up to the configured count.
+/// pocketsphinx 5prealpha (Debian's libpocketsphinx3) cannot share one loaded acoustic model between decoders, and its
+/// language model, though it can be handed to several decoders (<c>ps_set_lm</c>), is not safe to score from two at once
+/// (sphinxbase's n-gram trie writes a history/back-off cache on every lookup). So the model is shared in time instead:
+/// every call shares the few decoders, one utterance after another, and only
+/// <see cref="PocketSphinxOptions.DictationDecoderCount"/> of them load the language model: an utterance without hints waits
+/// for one of those while the others decode inputs with hints.
+/// </para>
+/// <para>
+/// Idle decoders beyond <see cref="PocketSphinxOptions.IdleDecodersKept"/> are freed once idle for
+/// <see cref="PocketSphinxOptions.IdleDecoderTimeout"/>: the thread frees its decoder, ends, and glibc is asked to hand the
+/// freed pages back (<see cref="NativeHeap"/>), so RSS goes back down after a busy spell instead of staying at its peak.
+/// A decoder that is decoding is never freed; the ones kept are the most recently used.
 /// </para>
 /// </remarks>
 internal sealed class PocketSphinxWorkers : IDisposable
 {
     private readonly PocketSphinxOptions _options;
     private readonly TimeProvider _time;
-    private readonly Queue<Job> _queue = new();
+    private readonly Func<IUtteranceDecoder> _newDecoder;
+    private readonly Action _releaseMemory;
+    private readonly List<Job> _queue = [];
+    // Workers that may decode (an evicted one leaves this list at once, its thread ends on its own).
+    private readonly List<Worker> _workers = [];
+    // Every decoding thread still running, evicted ones included until they have freed their decoder.
     private readonly List<Thread> _threads = [];
     // A plain object, not a Lock: the workers wait on it with Monitor.Wait.
     private readonly object _gate = new();
-    private int _pending;
+    private readonly ITimer? _idleTimer;
+    private bool _idleTimerArmed;
     private int _running;
-    private int _languageModels;
+    private int _dictationSlots;
+    private int _started;
+    private int _freed;
     private bool _disposed;
 
     public PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time)
+        : this(options, time, () => new PocketSphinxDecoder(options), () => NativeHeap.Trim())
+    {
+    }
+
+    /// <param name="options">Pool bounds.</param>
+    /// <param name="time">The clock of the wait bound and of idle freeing.</param>
+    /// <param name="newDecoder">Builds a decoder (called on the decoding thread that will use it).</param>
+    /// <param name="releaseMemory">Called on a decoding thread after it freed its idle decoder, to return the memory.</param>
+    internal PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time, Func<IUtteranceDecoder> newDecoder, Action releaseMemory)
     {
         _options = options;
         _time = time;
+        _newDecoder = newDecoder;
+        _releaseMemory = releaseMemory;
+        if (options.IdleDecoderTimeout != Timeout.InfiniteTimeSpan)
+        {
+            _idleTimer = time.CreateTimer(static state => ((PocketSphinxWorkers)state!).FreeIdleDecoders(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    /// <summary>Decoders that have loaded the language model (only an utterance without hints loads it).</summary>
-    public int LanguageModelsLoaded => Volatile.Read(ref _languageModels);
+    /// <summary>Decoders that hold (or are loading) the language model; at most <see cref="PocketSphinxOptions.DictationDecoderCount"/>.</summary>
+    public int LanguageModelsLoaded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dictationSlots;
+            }
+        }
+    }
 
-    /// <summary>Threads started so far (never more than <see cref="PocketSphinxOptions.DecoderCount"/>).</summary>
+    /// <summary>Decoding threads running now (never more than <see cref="PocketSphinxOptions.DecoderCount"/> that may decode).</summary>
     public int ThreadCount
     {
         get
@@ -55,6 +96,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
         }
     }
+
+    /// <summary>Decoders freed for being idle so far (their threads ended and the memory was handed back).</summary>
+    public int IdleDecodersFreed => Volatile.Read(ref _freed);
 
     /// <summary>Most utterances that were being decoded at the same time.</summary>
     public int PeakConcurrency { get; private set; }
@@ -92,7 +136,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             ArrayPool<short>.Shared.Return(audio);
             return Task.FromCanceled<SpeechAlternative?>(cancellationToken);
         }
-        var job = new Job(audio, length, hints, cancellationToken);
+        var job = new Job(audio, length, hints, cancellationToken) { Dictation = hints is not { Count: > 0 } };
         lock (_gate)
         {
             if (_disposed)
@@ -106,8 +150,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 throw new InvalidOperationException(
                     $"speech recognition is saturated: {_queue.Count} utterances are waiting for {_options.DecoderCount} pocketsphinx decoders");
             }
-            _queue.Enqueue(job);
-            _pending++;
+            _queue.Add(job);
             if (cancellationToken.CanBeCanceled)
             {
                 job.Withdrawal = cancellationToken.UnsafeRegister(static (state, _) =>
@@ -116,36 +159,93 @@ internal sealed class PocketSphinxWorkers : IDisposable
                     workers.Withdraw(queued);
                 }, (this, job));
             }
-            if (_options.MaxDecoderWait != Timeout.InfiniteTimeSpan)
-            {
-                job.Deadline = _time.CreateTimer(static state =>
-                {
-                    var (workers, queued) = ((PocketSphinxWorkers, Job))state!;
-                    workers.Withdraw(queued, new TimeoutException(
-                        $"no pocketsphinx decoder was free within {workers._options.MaxDecoderWait.TotalSeconds:0.###} s ({workers._options.DecoderCount} decoders busy, {workers.WaitingCount} utterances waiting)"));
-                }, (this, job), _options.MaxDecoderWait, Timeout.InfiniteTimeSpan);
-            }
-            if (_pending > _threads.Count && _threads.Count < _options.DecoderCount)
-            {
-                var thread = new Thread(Run) { IsBackground = true, Name = $"pocketsphinx {_threads.Count + 1}" };
-                _threads.Add(thread);
-                thread.Start();
-            }
-            else
-            {
-                Monitor.Pulse(_gate);
-            }
+            ArmDeadline(job);
+            Dispatch(job);
         }
         return job.Result.Task;
     }
 
-    private void Run()
+    /// <summary>Hands a queued job to an idle decoder that may take it, or to a new one if the bounds allow. Under the gate.</summary>
+    private void Dispatch(Job job)
     {
-        PocketSphinxDecoder? decoder = null;
+        Worker? pick = null;
+        foreach (var worker in _workers)
+        {
+            // Dictation prefers a decoder that has the model; hints prefer one without, keeping the model's decoders free.
+            if (worker.Job is null && CanTake(worker, job) && (pick is null || (worker.Dictation == job.Dictation && pick.Dictation != job.Dictation)))
+            {
+                pick = worker;
+            }
+        }
+        if (pick is null && _workers.Count < _options.DecoderCount && (!job.Dictation || _dictationSlots < _options.DictationDecoderCount))
+        {
+            pick = StartWorker();
+        }
+        if (pick is null)
+        {
+            return;
+        }
+        _queue.Remove(job);
+        Assign(pick, job);
+    }
+
+    private bool CanTake(Worker worker, Job job) =>
+        !job.Dictation || worker.Dictation || _dictationSlots < _options.DictationDecoderCount;
+
+    private Worker StartWorker()
+    {
+        var worker = new Worker();
+        var thread = new Thread(static state =>
+        {
+            var (workers, me) = ((PocketSphinxWorkers, Worker))state!;
+            workers.Run(me);
+        })
+        { IsBackground = true, Name = $"pocketsphinx {++_started}" };
+        _workers.Add(worker);
+        _threads.Add(thread);
+        thread.Start((this, worker));
+        return worker;
+    }
+
+    /// <summary>Gives <paramref name="job"/> to <paramref name="worker"/> (reserving a language model for dictation). Under the gate.</summary>
+    private void Assign(Worker worker, Job job)
+    {
+        if (job.Dictation && !worker.Dictation)
+        {
+            worker.Dictation = true;
+            _dictationSlots++;
+        }
+        worker.Job = job;
+        _running++;
+        PeakConcurrency = Math.Max(PeakConcurrency, _running);
+        // Taken in time: the deadline only bounds the wait for a decoder, never the decoding itself.
+        job.Deadline?.Dispose();
+        job.Deadline = null;
+        Monitor.PulseAll(_gate);
+    }
+
+    private void ArmDeadline(Job job)
+    {
+        if (_options.MaxDecoderWait == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+        job.Deadline = _time.CreateTimer(static state =>
+        {
+            var (workers, queued) = ((PocketSphinxWorkers, Job))state!;
+            workers.Withdraw(queued, new TimeoutException(
+                $"no pocketsphinx decoder was free within {workers._options.MaxDecoderWait.TotalSeconds:0.###} s ({workers._options.DecoderCount} decoders busy, {workers.WaitingCount} utterances waiting)"));
+        }, (this, job), _options.MaxDecoderWait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Run(Worker worker)
+    {
+        IUtteranceDecoder? decoder = null;
         try
         {
-            while (Next() is { } job)
+            while (Take(worker) is { } job)
             {
+                var handedBack = false;
                 try
                 {
                     if (job.Cancellation.IsCancellationRequested)
@@ -153,59 +253,205 @@ internal sealed class PocketSphinxWorkers : IDisposable
                         job.Result.TrySetCanceled(job.Cancellation);
                         continue;
                     }
-                    decoder ??= new PocketSphinxDecoder(_options);
-                    var hadLanguageModel = decoder.HasLanguageModel;
-                    var best = Decode(decoder, job);
-                    if (!hadLanguageModel && decoder.HasLanguageModel)
+                    decoder ??= _newDecoder();
+                    var grammar = decoder.GrammarFor(job.Hints);
+                    if (grammar is null && !ClaimLanguageModel(worker, job))
                     {
-                        Interlocked.Increment(ref _languageModels);
+                        handedBack = true;
+                        continue;
                     }
-                    job.Result.TrySetResult(best);
+                    if (!job.Dithered)
+                    {
+                        Dither(job.Audio.AsSpan(0, job.Length));
+                        job.Dithered = true;
+                    }
+                    job.Result.TrySetResult(decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar));
                 }
                 catch (Exception error)
                 {
                     // A decoder that failed midway is not trusted with the next utterance: the next one loads afresh.
-                    Free(ref decoder);
+                    decoder?.Dispose();
+                    decoder = null;
+                    lock (_gate)
+                    {
+                        if (worker.Dictation)
+                        {
+                            worker.Dictation = false;
+                            _dictationSlots--;
+                        }
+                    }
                     job.Result.TrySetException(error);
                 }
                 finally
                 {
-                    ArrayPool<short>.Shared.Return(job.Audio);
-                    lock (_gate)
+                    if (!handedBack)
                     {
-                        _pending--;
-                        _running--;
+                        ArrayPool<short>.Shared.Return(job.Audio);
+                        Finish(worker);
+                        // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
+                        job.Withdrawal.Dispose();
                     }
-                    // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
-                    job.Withdrawal.Dispose();
                 }
             }
         }
         finally
         {
-            Free(ref decoder);
+            decoder?.Dispose();
+            bool evicted;
+            lock (_gate)
+            {
+                _threads.Remove(Thread.CurrentThread);
+                evicted = worker.Evicted;
+            }
+            if (evicted)
+            {
+                // After the free: glibc hands the decoder's pages back only when asked (see NativeHeap).
+                _releaseMemory();
+                Interlocked.Increment(ref _freed);
+            }
         }
     }
 
-    private void Free(ref PocketSphinxDecoder? decoder)
+    /// <summary>Waits for the next job given to <paramref name="worker"/>; null when it is to end (evicted, or disposed).</summary>
+    private Job? Take(Worker worker)
     {
-        if (decoder is { HasLanguageModel: true })
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _languageModels);
+            while (true)
+            {
+                if (worker.Job is { } job)
+                {
+                    return job;
+                }
+                if (_disposed || worker.Evicted)
+                {
+                    return null;
+                }
+                Monitor.Wait(_gate);
+            }
         }
-        decoder?.Dispose();
-        decoder = null;
     }
 
-    private static SpeechAlternative? Decode(PocketSphinxDecoder decoder, Job job)
+    /// <summary>Marks <paramref name="worker"/> free and gives it the first waiting job it may take, if any.</summary>
+    private void Finish(Worker worker)
     {
-        Dither(job.Audio.AsSpan(0, job.Length));
-        var grammar = job.Hints is { Count: > 0 } hints ? HintGrammar.Build(hints, decoder.HasWord, out _) : null;
-        decoder.UseSearch(grammar);
-        decoder.Start();
-        // The whole utterance at once (batch cepstral normalisation): the result does not depend on earlier utterances.
-        decoder.Process(job.Audio.AsSpan(0, job.Length), fullUtterance: true);
-        return decoder.End();
+        lock (_gate)
+        {
+            _running--;
+            worker.Job = null;
+            worker.LastUsed = _time.GetUtcNow();
+            if (_disposed)
+            {
+                return;
+            }
+            foreach (var queued in _queue)
+            {
+                if (CanTake(worker, queued))
+                {
+                    _queue.Remove(queued);
+                    Assign(worker, queued);
+                    return;
+                }
+            }
+            ArmIdleTimer();
+        }
+    }
+
+    /// <summary>
+    /// An utterance with hints the dictionary does not know needs the language model after all: takes a model slot for
+    /// <paramref name="worker"/> if one is left, else hands the utterance back to the head of the queue, marked as
+    /// dictation, for a decoder that has the model, and looks for other work.
+    /// </summary>
+    private bool ClaimLanguageModel(Worker worker, Job job)
+    {
+        lock (_gate)
+        {
+            job.Dictation = true;
+            if (worker.Dictation)
+            {
+                return true;
+            }
+            if (_dictationSlots < _options.DictationDecoderCount)
+            {
+                worker.Dictation = true;
+                _dictationSlots++;
+                return true;
+            }
+            _running--;
+            worker.Job = null;
+            worker.LastUsed = _time.GetUtcNow();
+            _queue.Insert(0, job);
+            ArmDeadline(job);
+            Dispatch(job);
+            foreach (var queued in _queue)
+            {
+                if (CanTake(worker, queued))
+                {
+                    _queue.Remove(queued);
+                    Assign(worker, queued);
+                    return false;
+                }
+            }
+            ArmIdleTimer();
+            return false;
+        }
+    }
+
+    /// <summary>Arms the idle check if there are more decoders than are kept and it is not armed yet. Under the gate.</summary>
+    private void ArmIdleTimer()
+    {
+        if (_idleTimer is null || _idleTimerArmed || _workers.Count <= _options.IdleDecodersKept)
+        {
+            return;
+        }
+        _idleTimerArmed = true;
+        _idleTimer.Change(_options.IdleDecoderTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Frees decoders idle for <see cref="PocketSphinxOptions.IdleDecoderTimeout"/>, least recently used first, keeping
+    /// <see cref="PocketSphinxOptions.IdleDecodersKept"/> (busy ones count as kept and are never freed); re-arms for the next due.
+    /// </summary>
+    private void FreeIdleDecoders()
+    {
+        lock (_gate)
+        {
+            _idleTimerArmed = false;
+            if (_disposed)
+            {
+                return;
+            }
+            var now = _time.GetUtcNow();
+            var excess = _workers.Count - _options.IdleDecodersKept;
+            TimeSpan? nextDue = null;
+            foreach (var worker in _workers.Where(w => w.Job is null).OrderBy(w => w.LastUsed).ToList())
+            {
+                if (excess <= 0)
+                {
+                    break;
+                }
+                var idleFor = now - worker.LastUsed;
+                if (idleFor < _options.IdleDecoderTimeout)
+                {
+                    nextDue = _options.IdleDecoderTimeout - idleFor;
+                    break;
+                }
+                worker.Evicted = true;
+                _workers.Remove(worker);
+                if (worker.Dictation)
+                {
+                    _dictationSlots--;
+                }
+                excess--;
+            }
+            Monitor.PulseAll(_gate);
+            if (nextDue is { } due && _idleTimer is not null)
+            {
+                _idleTimerArmed = true;
+                _idleTimer.Change(due, Timeout.InfiniteTimeSpan);
+            }
+            // Otherwise the next decoder to finish its utterance arms the check again (ArmIdleTimer).
+        }
     }
 
     /// <summary>
@@ -232,18 +478,11 @@ internal sealed class PocketSphinxWorkers : IDisposable
     {
         lock (_gate)
         {
-            if (!_queue.Any(queued => ReferenceEquals(queued, job)))
+            // At most MaxWaitingUtterances entries.
+            if (!_queue.Remove(job))
             {
                 return;
             }
-            // At most MaxWaitingUtterances entries: rebuilding the queue is cheap, and keeps it a plain FIFO.
-            var others = _queue.Where(queued => !ReferenceEquals(queued, job)).ToArray();
-            _queue.Clear();
-            foreach (var queued in others)
-            {
-                _queue.Enqueue(queued);
-            }
-            _pending--;
             ArrayPool<short>.Shared.Return(job.Audio);
             job.Deadline?.Dispose();
         }
@@ -259,27 +498,6 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
     }
 
-    private Job? Next()
-    {
-        lock (_gate)
-        {
-            while (_queue.Count == 0)
-            {
-                if (_disposed)
-                {
-                    return null;
-                }
-                Monitor.Wait(_gate);
-            }
-            _running++;
-            PeakConcurrency = Math.Max(PeakConcurrency, _running);
-            var job = _queue.Dequeue();
-            // Taken in time: the deadline only bounds the wait for a decoder, never the decoding itself.
-            job.Deadline?.Dispose();
-            return job;
-        }
-    }
-
     /// <summary>Fails what is still waiting, lets the running utterances finish, and frees the decoders on their threads.</summary>
     public void Dispose()
     {
@@ -291,13 +509,14 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 return;
             }
             _disposed = true;
-            while (_queue.TryDequeue(out var job))
+            foreach (var job in _queue)
             {
-                _pending--;
                 ArrayPool<short>.Shared.Return(job.Audio);
                 job.Deadline?.Dispose();
                 job.Result.TrySetException(new ObjectDisposedException(nameof(PocketSphinxRecognizer)));
             }
+            _queue.Clear();
+            _idleTimer?.Dispose();
             Monitor.PulseAll(_gate);
             threads = [.. _threads];
         }
@@ -306,6 +525,22 @@ internal sealed class PocketSphinxWorkers : IDisposable
             // An utterance takes well under a second to decode; the bound only guards against a wedged native call.
             thread.Join(TimeSpan.FromSeconds(10));
         }
+    }
+
+    /// <summary>One decoding thread's state, read and written under the gate.</summary>
+    private sealed class Worker
+    {
+        /// <summary>The utterance given to it (null: idle).</summary>
+        public Job? Job { get; set; }
+
+        /// <summary>Holds one of the language-model slots (its decoder has or is loading the model).</summary>
+        public bool Dictation { get; set; }
+
+        /// <summary>When it last finished an utterance.</summary>
+        public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Freed for idleness: its thread frees the decoder and ends.</summary>
+        public bool Evicted { get; set; }
     }
 
     private sealed class Job(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellation)
@@ -317,6 +552,12 @@ internal sealed class PocketSphinxWorkers : IDisposable
         public IReadOnlyList<string>? Hints { get; } = hints;
 
         public CancellationToken Cancellation { get; } = cancellation;
+
+        /// <summary>Needs the language model: no hints, or (found by a decoder) none the dictionary knows.</summary>
+        public bool Dictation { get; set; }
+
+        /// <summary>The audio has been dithered (once, even if the job is handed back).</summary>
+        public bool Dithered { get; set; }
 
         public TaskCompletionSource<SpeechAlternative?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

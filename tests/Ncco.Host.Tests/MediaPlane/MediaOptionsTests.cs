@@ -40,6 +40,25 @@ public class MediaOptionsTests
         Assert.Equal(0, options.SpeechDecoders);
         Assert.Equal(256, options.SpeechQueueLimit);
         Assert.Equal(30, options.SpeechQueueTimeoutSeconds);
+        Assert.Equal(0, options.SpeechDictationDecoders);
+        Assert.Equal(30, options.SpeechDecoderIdleSeconds);
+        Assert.Equal(1, options.SpeechDecodersKeptIdle);
+    }
+
+    [Theory]
+    [InlineData(-1, 30, 1, "Ncco:Media:SpeechDictationDecoders")]
+    [InlineData(65, 30, 1, "Ncco:Media:SpeechDictationDecoders")]
+    [InlineData(0, -1, 1, "Ncco:Media:SpeechDecoderIdleSeconds")]
+    [InlineData(0, 86_401, 1, "Ncco:Media:SpeechDecoderIdleSeconds")]
+    [InlineData(0, double.NaN, 1, "Ncco:Media:SpeechDecoderIdleSeconds")]
+    [InlineData(0, 30, -1, "Ncco:Media:SpeechDecodersKeptIdle")]
+    [InlineData(0, 30, 65, "Ncco:Media:SpeechDecodersKeptIdle")]
+    public void Out_of_range_decoder_memory_settings_stop_the_host_naming_the_setting(int dictation, double idleSeconds, int kept, string setting)
+    {
+        var error = Assert.Throws<InvalidOperationException>(
+            () => new MediaOptions { SpeechDictationDecoders = dictation, SpeechDecoderIdleSeconds = idleSeconds, SpeechDecodersKeptIdle = kept }.Validate());
+        Assert.StartsWith(setting, error.Message, StringComparison.Ordinal);
+        new MediaOptions { SpeechDictationDecoders = 2, SpeechDecoderIdleSeconds = 0, SpeechDecodersKeptIdle = 0 }.Validate();
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed class PocketSphinxPoolTests
     public async Task Six_concurrent_speech_inputs_are_all_recognised_by_two_decoders_and_the_threads_stay_two_over_rounds()
     {
         // No wait bound here (it has its own test): on a loaded machine six utterances may wait longer than the default for two decoders.
-        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2) { MaxDecoderWait = Timeout.InfiniteTimeSpan });
+        // No idle freeing either (PocketSphinxIdleDecoderTests): a slow round must not count as a quiet spell.
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2) { MaxDecoderWait = Timeout.InfiniteTimeSpan, IdleDecoderTimeout = Timeout.InfiniteTimeSpan });
         var audio = Words.Select(w => WavReader.ReadAll(Tools.EspeakWav(w, 8000, "en-us", $"pool-{w}")).Samples).ToArray();
         // What one decoder says for each utterance on its own: sharing decoders between calls must not change a result.
         var alone = new List<string?>();

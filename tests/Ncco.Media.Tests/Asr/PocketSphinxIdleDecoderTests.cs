@@ -1,0 +1,256 @@
+using System.Buffers;
+using Ncco.Media.Asr;
+using Ncco.Media.Tests.Support;
+
+namespace Ncco.Media.Tests.Asr;
+
+/// <summary>
+/// Issue 16, memory after the calls end: the decoding pool frees decoders that sat idle beyond the kept ones (on a moved
+/// clock), hands the memory back, never frees one that is decoding, and lets only the dictation decoders load the language
+/// model. Fake decoders stand in for pocketsphinx so each decode can be held and released by the test.
+/// </summary>
+public sealed class PocketSphinxIdleDecoderTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task An_idle_decoder_beyond_the_kept_one_is_freed_after_the_idle_timeout_and_its_memory_handed_back()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
+
+        var both = new[] { Decode(pool, ["yes"]), Decode(pool, ["no"]) };
+        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        fakes.Release(2);
+        Assert.Equal(["yes", "no"], (await Task.WhenAll(both)).Select(r => r!.Text));
+        Assert.Equal(2, pool.ThreadCount);
+
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, fakes.Disposed);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(SpinWait.SpinUntil(() => pool.ThreadCount == 1 && pool.IdleDecodersFreed == 1, Bound));
+        Assert.Equal(1, fakes.Disposed);
+        Assert.Equal(1, fakes.MemoryReleases);
+
+        // The kept decoder stays however long the host is quiet, and takes the next utterance without a new load.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, pool.ThreadCount);
+        var next = Decode(pool, ["sales"]);
+        fakes.Release(1);
+        Assert.Equal("sales", (await next)!.Text);
+        Assert.Equal(2, fakes.Created);
+        Assert.Equal(1, fakes.Disposed);
+    }
+
+    [Fact]
+    public async Task A_decoder_that_is_decoding_is_never_freed_and_with_none_kept_every_one_goes_once_idle()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(10), IdleDecodersKept = 0 }, clock);
+
+        var first = Decode(pool, ["yes"]);
+        var second = Decode(pool, ["no"]);
+        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        fakes.Release(1);
+        var done = await Task.WhenAny(first, second);
+        var busy = done == first ? second : first;
+
+        // One idle, one still decoding: only the idle one goes, however far the clock moves.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(SpinWait.SpinUntil(() => pool.IdleDecodersFreed == 1, Bound));
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, pool.ThreadCount);
+        Assert.Equal(1, fakes.Disposed);
+        Assert.False(busy.IsCompleted);
+
+        fakes.Release(1);
+        Assert.NotNull(await busy);
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(1, fakes.Disposed);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(SpinWait.SpinUntil(() => pool.ThreadCount == 0 && pool.IdleDecodersFreed == 2, Bound));
+        Assert.Equal(2, fakes.MemoryReleases);
+
+        // A freed pool loads a decoder again for the next utterance.
+        var again = Decode(pool, ["cancel"]);
+        fakes.Release(1);
+        Assert.Equal("cancel", (await again)!.Text);
+        Assert.Equal(3, fakes.Created);
+    }
+
+    [Fact]
+    public async Task Decoders_used_again_before_the_timeout_are_not_freed_and_without_a_timeout_none_is()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using (var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock))
+        {
+            var both = new[] { Decode(pool, ["yes"]), Decode(pool, ["no"]) };
+            Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+            fakes.Release(2);
+            await Task.WhenAll(both);
+            for (var i = 0; i < 3; i++)
+            {
+                clock.Advance(TimeSpan.FromSeconds(20));
+                // Two at once again: each decoder's idle time starts over.
+                both = [Decode(pool, ["yes"]), Decode(pool, ["no"])];
+                Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+                fakes.Release(2);
+                await Task.WhenAll(both);
+            }
+            clock.Advance(TimeSpan.FromSeconds(29));
+            Assert.Equal(2, pool.ThreadCount);
+            Assert.Equal(0, fakes.Disposed);
+        }
+        // Disposing frees every decoder but is not an idle freeing.
+        Assert.Equal(2, fakes.Disposed);
+        Assert.Equal(0, fakes.MemoryReleases);
+
+        var keeping = new FakeDecoders();
+        using var kept = keeping.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
+        var pair = new[] { Decode(kept, ["yes"]), Decode(kept, ["no"]) };
+        Assert.True(SpinWait.SpinUntil(() => keeping.Decoding == 2, Bound));
+        keeping.Release(2);
+        await Task.WhenAll(pair);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(2, kept.ThreadCount);
+        Assert.Equal(0, keeping.Disposed);
+    }
+
+    [Fact]
+    public async Task Only_the_dictation_decoders_load_the_language_model_and_hints_go_to_the_others_meanwhile()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
+
+        var dictation1 = Decode(pool, null);
+        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 1, Bound));
+        // The one dictation decoder is busy: a second dictation waits for it rather than load the model into another...
+        var dictation2 = Decode(pool, []);
+        Assert.Equal(1, pool.ThreadCount);
+        Assert.Equal(1, pool.WaitingCount);
+        // ...while an input with hints gets the other decoder at once.
+        var hints = Decode(pool, ["yes"]);
+        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        Assert.Equal(2, pool.ThreadCount);
+        Assert.Equal(1, pool.WaitingCount);
+        // Hints the dictionary does not know need the model: handed back for the dictation decoder, not loaded a second time.
+        var unknown = Decode(pool, ["unknown"]);
+
+        fakes.Release(10);
+        var results = await Task.WhenAll(dictation1, dictation2, hints, unknown);
+        Assert.Equal(["dictation", "dictation", "yes", "dictation"], results.Select(r => r!.Text));
+        Assert.Equal(1, pool.LanguageModelsLoaded);
+        Assert.Equal(1, fakes.WithLanguageModel);
+        Assert.Equal(2, pool.PeakConcurrency);
+    }
+
+    [Theory]
+    [InlineData(-1, 1, 30, "DictationDecoders")]
+    [InlineData(0, -1, 30, "IdleDecodersKept")]
+    [InlineData(0, 1, 0, "IdleDecoderTimeout")]
+    [InlineData(0, 1, -3, "IdleDecoderTimeout")]
+    public void Out_of_range_memory_options_are_refused_naming_the_option(int dictation, int kept, double idleSeconds, string option)
+    {
+        var options = new PocketSphinxOptions { DictationDecoders = dictation, IdleDecodersKept = kept, IdleDecoderTimeout = TimeSpan.FromSeconds(idleSeconds) };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(1, 0, 1)]
+    [InlineData(2, 0, 1)]
+    [InlineData(3, 0, 2)]
+    [InlineData(4, 0, 2)]
+    [InlineData(4, 3, 3)]
+    [InlineData(2, 5, 2)]
+    public void Dictation_decoders_default_to_half_the_decoders_rounded_up_and_never_exceed_them(int decoders, int dictation, int expected) =>
+        Assert.Equal(expected, new PocketSphinxOptions(Decoders: decoders) { DictationDecoders = dictation }.DictationDecoderCount);
+
+    private static Task<SpeechAlternative?> Decode(PocketSphinxWorkers pool, IReadOnlyList<string>? hints) =>
+        pool.DecodeAsync(ArrayPool<short>.Shared.Rent(160), 160, hints, CancellationToken.None);
+
+    /// <summary>Fake decoders whose decodes block until the test releases them, counting loads, frees and memory releases.</summary>
+    private sealed class FakeDecoders
+    {
+        private readonly SemaphoreSlim _go = new(0);
+        private readonly List<Fake> _made = [];
+        private int _decoding;
+        private int _disposed;
+        private int _releases;
+
+        public int Decoding => Volatile.Read(ref _decoding);
+
+        public int Disposed => Volatile.Read(ref _disposed);
+
+        public int MemoryReleases => Volatile.Read(ref _releases);
+
+        public int Created
+        {
+            get
+            {
+                lock (_made)
+                {
+                    return _made.Count;
+                }
+            }
+        }
+
+        public int WithLanguageModel
+        {
+            get
+            {
+                lock (_made)
+                {
+                    return _made.Count(d => d.HasLanguageModel);
+                }
+            }
+        }
+
+        public PocketSphinxWorkers Pool(PocketSphinxOptions options, TimeProvider clock) =>
+            new(options with { MaxDecoderWait = Timeout.InfiniteTimeSpan }, clock, Make, () => Interlocked.Increment(ref _releases));
+
+        public void Release(int decodes) => _go.Release(decodes);
+
+        private Fake Make()
+        {
+            var fake = new Fake(this);
+            lock (_made)
+            {
+                _made.Add(fake);
+            }
+            return fake;
+        }
+
+        private sealed class Fake(FakeDecoders owner) : IUtteranceDecoder
+        {
+            public bool HasLanguageModel { get; private set; }
+
+            public string? GrammarFor(IReadOnlyList<string>? hints) =>
+                hints is { Count: > 0 } && !hints.Contains("unknown") ? string.Join(' ', hints) : null;
+
+            public SpeechAlternative? Decode(ReadOnlySpan<short> audio, string? grammar)
+            {
+                HasLanguageModel |= grammar is null;
+                Interlocked.Increment(ref owner._decoding);
+                try
+                {
+                    if (!owner._go.Wait(Bound))
+                    {
+                        throw new TimeoutException("the test never released this decode");
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref owner._decoding);
+                }
+                return new SpeechAlternative(grammar ?? "dictation", 1);
+            }
+
+            public void Dispose() => Interlocked.Increment(ref owner._disposed);
+        }
+    }
+}
