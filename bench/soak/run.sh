@@ -15,6 +15,7 @@ WS_CALLS=${WS_CALLS:-20}         # WebSocket calls per round (all at once)
 SIP_CALLS=${SIP_CALLS:-20}       # SIP calls per round (placed at SIP_RATE cps, each ~29 s of speech)
 SIP_RATE=${SIP_RATE:-10}
 SETTLE=${SETTLE:-15}             # seconds after the last call before the "after" sample
+LATE=${LATE:-0}                  # if > 0, seconds after the "after" sample for a "late" one (e.g. past the decoders' idle timeout)
 HTTP_PORT=${HTTP_PORT:-29080}
 SIP_PORT=${SIP_PORT:-29060}
 HOOK_PORT=${HOOK_PORT:-29090}
@@ -129,20 +130,23 @@ done
 loaded=$(( $(date +%s) - started ))
 sleep "$SETTLE"
 after=$(sample)
+late=$after
+if (( LATE > 0 )); then sleep "$LATE"; late=$(sample); fi
 peak=$(sort -n -k1 "$work/samples.txt" | tail -1); peak_threads=$(sort -n -k2 "$work/samples.txt" | tail -1 | cut -d' ' -f2); peak_fds=$(sort -n -k3 "$work/samples.txt" | tail -1 | cut -d' ' -f3)
 metrics=$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics")
 started_legs=$(grep -E '^ncco_calls_started_total' <<<"$metrics" | awk '{s+=$2} END {print s+0}')
 speech=$(grep -E '^ncco_' <<<"$metrics" | grep -iE 'speech|asr|recogn' | head -5 || true)
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
-read -r b_rss b_thr b_fds <<<"$before"; read -r a_rss a_thr a_fds <<<"$after"; p_rss=${peak%% *}
+read -r b_rss b_thr b_fds <<<"$before"; read -r a_rss a_thr a_fds <<<"$after"; read -r l_rss l_thr l_fds <<<"$late"; p_rss=${peak%% *}
 echo
 echo "| | RSS MB | threads | fds |"
 echo "| -- | --: | --: | --: |"
 echo "| before (warm, idle) | $(mb "$b_rss") | $b_thr | $b_fds |"
 echo "| peak | $(mb "$p_rss") | $peak_threads | $peak_fds |"
 echo "| after (${SETTLE} s idle) | $(mb "$a_rss") | $a_thr | $a_fds |"
+(( LATE > 0 )) && echo "| late ($((SETTLE + LATE)) s idle) | $(mb "$l_rss") | $l_thr | $l_fds |"
 echo
-echo "summary: before_kb=$b_rss peak_kb=$p_rss after_kb=$a_rss threads_before=$b_thr threads_after=$a_thr"
+echo "summary: before_kb=$b_rss peak_kb=$p_rss after_kb=$a_rss late_kb=$l_rss threads_before=$b_thr threads_after=$a_thr threads_late=$l_thr"
 echo "$ROUNDS rounds in ${loaded} s; legs started (incl. warm-up and connected legs): $started_legs; active now: $(active)"
 [[ -n $speech ]] && { echo "speech instruments:"; echo "$speech"; }
 grep -E "^ncco_sip_(dialogs|transactions)_active|^ncco_sip_handler_failures_total" <<<"$metrics" || true
