@@ -46,10 +46,13 @@ internal sealed class PocketSphinxWorkers : IDisposable
     private readonly object _gate = new();
     private readonly ITimer? _idleTimer;
     private bool _idleTimerArmed;
+    // An utterance was decoded since memory was last handed back: decoding leaves per-utterance buffers in the arenas.
+    private bool _trimPending;
     private int _running;
     private int _dictationSlots;
     private int _started;
     private int _freed;
+    private int _trims;
     private bool _disposed;
 
     public PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time)
@@ -99,6 +102,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
 
     /// <summary>Decoders freed for being idle so far (their threads ended and the memory was handed back).</summary>
     public int IdleDecodersFreed => Volatile.Read(ref _freed);
+
+    /// <summary>Times memory was handed back after a quiet spell with no decoder to free.</summary>
+    public int IdleTrims => Volatile.Read(ref _trims);
 
     /// <summary>Most utterances that were being decoded at the same time.</summary>
     public int PeakConcurrency { get; private set; }
@@ -340,6 +346,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             _running--;
             worker.Job = null;
             worker.LastUsed = _time.GetUtcNow();
+            _trimPending = true;
             if (_disposed)
             {
                 return;
@@ -397,10 +404,10 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
     }
 
-    /// <summary>Arms the idle check if there are more decoders than are kept and it is not armed yet. Under the gate.</summary>
+    /// <summary>Arms the idle check, unless armed, if there are more decoders than are kept or memory to hand back. Under the gate.</summary>
     private void ArmIdleTimer()
     {
-        if (_idleTimer is null || _idleTimerArmed || _workers.Count <= _options.IdleDecodersKept)
+        if (_idleTimer is null || _idleTimerArmed || (_workers.Count <= _options.IdleDecodersKept && !_trimPending))
         {
             return;
         }
@@ -411,9 +418,12 @@ internal sealed class PocketSphinxWorkers : IDisposable
     /// <summary>
     /// Frees decoders idle for <see cref="PocketSphinxOptions.IdleDecoderTimeout"/>, least recently used first, keeping
     /// <see cref="PocketSphinxOptions.IdleDecodersKept"/> (busy ones count as kept and are never freed); re-arms for the next due.
+    /// When the whole pool has been idle that long and none is left to free, hands back what decoding left in the arenas
+    /// (lattices, feature buffers of long utterances) once per busy spell.
     /// </summary>
     private void FreeIdleDecoders()
     {
+        var trim = false;
         lock (_gate)
         {
             _idleTimerArmed = false;
@@ -423,6 +433,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             var now = _time.GetUtcNow();
             var excess = _workers.Count - _options.IdleDecodersKept;
+            var evicted = 0;
             TimeSpan? nextDue = null;
             foreach (var worker in _workers.Where(w => w.Job is null).OrderBy(w => w.LastUsed).ToList())
             {
@@ -443,14 +454,38 @@ internal sealed class PocketSphinxWorkers : IDisposable
                     _dictationSlots--;
                 }
                 excess--;
+                evicted++;
             }
-            Monitor.PulseAll(_gate);
+            if (evicted > 0)
+            {
+                // The evicted threads hand the memory back once they have freed their decoders.
+                _trimPending = false;
+                Monitor.PulseAll(_gate);
+            }
+            else if (_trimPending && nextDue is null && _running == 0)
+            {
+                var quietFor = _workers.Count == 0 ? _options.IdleDecoderTimeout : now - _workers.Max(w => w.LastUsed);
+                if (quietFor >= _options.IdleDecoderTimeout)
+                {
+                    _trimPending = false;
+                    trim = true;
+                }
+                else
+                {
+                    nextDue = _options.IdleDecoderTimeout - quietFor;
+                }
+            }
             if (nextDue is { } due && _idleTimer is not null)
             {
                 _idleTimerArmed = true;
                 _idleTimer.Change(due, Timeout.InfiniteTimeSpan);
             }
             // Otherwise the next decoder to finish its utterance arms the check again (ArmIdleTimer).
+        }
+        if (trim)
+        {
+            _releaseMemory();
+            Interlocked.Increment(ref _trims);
         }
     }
 

@@ -81,6 +81,38 @@ public sealed class PocketSphinxIdleDecoderTests
     }
 
     [Fact]
+    public async Task A_kept_decoder_is_not_freed_but_what_decoding_left_is_handed_back_once_per_quiet_spell()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 1) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
+
+        Assert.Equal(0, await Spell(pool, fakes, clock));
+        Assert.Equal(1, await Spell(pool, fakes, clock));
+        Assert.Equal(1, pool.ThreadCount);
+        Assert.Equal(0, pool.IdleDecodersFreed);
+        Assert.Equal(0, fakes.Disposed);
+        Assert.Equal(1, fakes.Created);
+
+        // One busy spell, one hand-back: nothing decoded since, nothing more to give.
+        static async Task<int> Spell(PocketSphinxWorkers pool, FakeDecoders fakes, SteppedTimeProvider clock)
+        {
+            var before = fakes.MemoryReleases;
+            var result = Decode(pool, ["yes"]);
+            fakes.Release(1);
+            Assert.Equal("yes", (await result)!.Text);
+            clock.Advance(TimeSpan.FromSeconds(29));
+            Assert.Equal(before, fakes.MemoryReleases);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(before + 1, fakes.MemoryReleases);
+            clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(before + 1, fakes.MemoryReleases);
+            Assert.Equal(before + 1, pool.IdleTrims);
+            return before;
+        }
+    }
+
+    [Fact]
     public async Task Decoders_used_again_before_the_timeout_are_not_freed_and_without_a_timeout_none_is()
     {
         var clock = new SteppedTimeProvider();
