@@ -40,6 +40,9 @@ internal sealed record LoadOptions
     /// <summary>Only the reused-token wrk phase (nothing to mint; for profiling the host under wrk).</summary>
     public bool WrkReusedOnly { get; init; }
 
+    /// <summary>Sample allocations by type during the reused-token wrk phases (<see cref="AllocationSampler"/>).</summary>
+    public bool AllocationProfile { get; init; }
+
     /// <summary>The <c>to</c> endpoint of created calls; null for the host's demo echo bot.</summary>
     public string? To { get; init; }
 }

@@ -132,9 +132,20 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
                     for (var round = 1; round <= options.Rounds; round++)
                     {
                         var suffix = options.Rounds > 1 ? $" #{round}" : "";
+                        using var sampler = options.AllocationProfile ? new AllocationSampler() : null;
+                        sampler?.Start();
                         var reused = await wrk.RunAsync("wrk GET /v1/calls/{uuid}, reused token" + suffix, baseUrl, ids, [workerTokens[0]],
                             options.Concurrency, options.WrkThreads, wrkDuration, cancellationToken);
                         if (reused is not null) wrkPhases.Add(reused);
+                        if (sampler?.Stop() is { } sampled && reused is { Requests: > 0 })
+                        {
+                            var all = sampled.Sum(p => p.Bytes);
+                            output.WriteLine($"allocations sampled by type during that phase (GC allocation ticks, ≈ bytes per request):");
+                            foreach (var (type, bytes) in sampled.Take(30))
+                            {
+                                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bytes / (double)reused.Requests,8:F1} B/req  {100.0 * bytes / all,5:F1} %  {type}"));
+                            }
+                        }
                         if (options.WrkReusedOnly) continue;
                         var slice = unused.Skip((round - 1) * unused.Length / options.Rounds).Take(unused.Length / options.Rounds).ToArray();
                         var fresh = await wrk.RunAsync("wrk GET /v1/calls/{uuid}, fresh token" + suffix, baseUrl, ids, slice,
@@ -299,13 +310,14 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         output.WriteLine();
         // Host CPU per request only when the host runs in this process (with --url the bench process is idle).
         var inProcess = run.Url is null;
-        output.WriteLine("| phase | requests | non-2xx | socket errors | req/s | p50 ms | p90 ms | p99 ms | max ms | host CPU µs/req |");
-        output.WriteLine("| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: |");
+        output.WriteLine("| phase | requests | non-2xx | socket errors | req/s | p50 ms | p90 ms | p99 ms | max ms | host CPU µs/req | host B/req |");
+        output.WriteLine("| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |");
         foreach (var phase in phases)
         {
             var cpu = inProcess ? phase.CpuMicrosecondsPerRequest.ToString("F1", CultureInfo.InvariantCulture) : "-";
+            var bytes = inProcess ? phase.AllocatedBytesPerRequest.ToString("F0", CultureInfo.InvariantCulture) : "-";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase.Name} | {phase.Requests} | {phase.Non2xx} | {phase.SocketErrors} | {phase.RequestsPerSecond:F0} | {phase.P50Ms:F2} | {phase.P90Ms:F2} | {phase.P99Ms:F2} | {phase.MaxMs:F2} | {cpu} |"));
+                $"| {phase.Name} | {phase.Requests} | {phase.Non2xx} | {phase.SocketErrors} | {phase.RequestsPerSecond:F0} | {phase.P50Ms:F2} | {phase.P90Ms:F2} | {phase.P99Ms:F2} | {phase.MaxMs:F2} | {cpu} | {bytes} |"));
         }
         output.WriteLine();
     }

@@ -23,12 +23,13 @@ internal static class Program
         var wrk = new Option<int>("--wrk") { Description = "Seconds of each out-of-process wrk phase (reused token, fresh token) after the HttpClient phases; 0 skips them.", DefaultValueFactory = _ => 0 };
         var wrkThreads = new Option<int>("--wrk-threads") { Description = "wrk threads (-t); its connections are --concurrency.", DefaultValueFactory = _ => 2 };
         var wrkReusedOnly = new Option<bool>("--wrk-reused-only") { Description = "Run only the reused-token wrk phase (no fresh tokens to mint; for profiling the host)." };
+        var allocProfile = new Option<bool>("--alloc-profile") { Description = "During the reused-token wrk phases, sample what the process allocates by type (GC allocation ticks) and print the largest." };
         var to = new Option<string?>("--to") { Description = "The to endpoint (JSON object) of created calls; default the demo echo bot." };
 
         var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
             "Other --Section:Key=value arguments configure the in-process host.")
         {
-            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly,
+            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly, allocProfile,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) =>
@@ -49,6 +50,7 @@ internal static class Program
                 WrkSeconds = Math.Clamp(parse.GetValue(wrk), 0, 120),
                 WrkThreads = Math.Clamp(parse.GetValue(wrkThreads), 1, 16),
                 WrkReusedOnly = parse.GetValue(wrkReusedOnly),
+                AllocationProfile = parse.GetValue(allocProfile),
             };
             return new LoadRunner(options, parse.UnmatchedTokens, Console.Out).RunAsync(cancellationToken);
         });

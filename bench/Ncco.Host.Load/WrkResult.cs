@@ -10,6 +10,12 @@ internal sealed partial record WrkResult(string Name, long Requests, double Seco
     /// <summary>CPU time of the bench process (the in-process host) during the run.</summary>
     public double BenchCpuSeconds { get; init; }
 
+    /// <summary>Bytes the bench process (the in-process host) allocated during the run.</summary>
+    public long BenchAllocatedBytes { get; init; }
+
+    /// <summary>Host managed allocation per request in bytes (meaningful only with the host in-process).</summary>
+    public double AllocatedBytesPerRequest => Requests == 0 ? double.NaN : (double)BenchAllocatedBytes / Requests;
+
     /// <summary>Host CPU per request in µs (meaningful only with the host in-process).</summary>
     public double CpuMicrosecondsPerRequest => Requests == 0 ? double.NaN : BenchCpuSeconds * 1e6 / Requests;
 

@@ -54,6 +54,8 @@ internal sealed class WrkRunner(TextWriter output)
             // This process's CPU while wrk runs: with the host in-process (its HttpClient idle meanwhile) that is the host's
             // CPU per request, which a shared, noisy machine disturbs far less than the request rate.
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            // Likewise the bytes this process allocated: the host's managed allocation per request, which no load disturbs.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -70,8 +72,9 @@ internal sealed class WrkRunner(TextWriter output)
                 throw;
             }
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var text = await stdout;
-            var result = WrkResult.Parse(name, text) is { } parsed ? parsed with { BenchCpuSeconds = cpu.TotalSeconds } : null;
+            var result = WrkResult.Parse(name, text) is { } parsed ? parsed with { BenchCpuSeconds = cpu.TotalSeconds, BenchAllocatedBytes = allocated } : null;
             if (result is null) output.WriteLine($"{name}: could not read wrk's output (exit {process.ExitCode}): {text} {await stderr}");
             else output.WriteLine($"{name}: {result.Requests} requests in {result.Seconds:F1} s (wrk, out of process)");
             return result;
