@@ -14,7 +14,7 @@ public static class ApplicationsEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapApplicationsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v2/applications").AddEndpointFilter<BasicAuthenticationFilter>();
+        var group = routes.MapGroup("/v2/applications").AddSingletonEndpointFilter<BasicAuthenticationFilter>();
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id}", GetAsync);

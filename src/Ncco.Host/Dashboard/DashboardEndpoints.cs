@@ -34,15 +34,15 @@ public static class DashboardEndpoints
     /// <summary>Maps the pages and the API.</summary>
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
-        var pages = routes.MapGroup("").ExcludeFromDescription().AddEndpointFilter<DashboardAccess>();
+        var pages = routes.MapGroup("").ExcludeFromDescription().AddSingletonEndpointFilter<DashboardAccess>();
         pages.MapGet("/", () => Results.Redirect("/dashboard"));
         pages.MapGet("/dashboard", (EmbeddedAssets assets) => assets.Serve("dashboard.html"));
         pages.MapGet("/phone", (EmbeddedAssets assets) => assets.Serve("phone.html"));
         pages.MapGet("/ui/{**path}", (string path, EmbeddedAssets assets) => assets.Serve(path) ?? Results.NotFound());
 
         var api = routes.MapGroup("/dashboard/api").ExcludeFromDescription()
-            .AddEndpointFilter<DashboardAccess>()
-            .AddEndpointFilter<BasicAuthenticationFilter>();
+            .AddSingletonEndpointFilter<DashboardAccess>()
+            .AddSingletonEndpointFilter<BasicAuthenticationFilter>();
         api.MapGet("/session", Session);
         api.MapGet("/calls", ListCallsAsync);
         api.MapGet("/calls/{uuid}", TimelineAsync);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Ncco.Host.Applications;
 using Ncco.Host.Auth;
+using Ncco.Host.Http;
 
 namespace Ncco.Host.Numbers;
 
@@ -29,8 +30,8 @@ public static class NumbersEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapNumbersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/account/numbers", ListAsync).AddEndpointFilter<BasicAuthenticationFilter>();
-        var number = routes.MapGroup("/number").AddEndpointFilter<BasicAuthenticationFilter>();
+        routes.MapGet("/account/numbers", ListAsync).AddSingletonEndpointFilter<BasicAuthenticationFilter>();
+        var number = routes.MapGroup("/number").AddSingletonEndpointFilter<BasicAuthenticationFilter>();
         number.MapPost("/buy", BuyAsync);
         number.MapPost("/cancel", CancelAsync);
         number.MapPost("/update", UpdateAsync);

@@ -19,7 +19,7 @@ public static class DrainEndpoints
     public static IEndpointRouteBuilder MapDrainEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var drain = routes.MapGroup("/admin/drain").AddEndpointFilter<BasicAuthenticationFilter>().ExcludeFromDescription();
+        var drain = routes.MapGroup("/admin/drain").AddSingletonEndpointFilter<BasicAuthenticationFilter>().ExcludeFromDescription();
         drain.MapGet("/", (VmDirectory vms) => State(vms));
         drain.MapPut("/", (VmDirectory vms, ILogger<VmDirectory> logger) =>
         {

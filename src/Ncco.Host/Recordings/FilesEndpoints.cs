@@ -1,5 +1,6 @@
 using Ncco.Host.Auth;
 using Ncco.Host.Errors;
+using Ncco.Host.Http;
 
 namespace Ncco.Host.Recordings;
 
@@ -15,7 +16,7 @@ public static class FilesEndpoints
     {
         foreach (var prefix in (string[])["/v1/files", "/v3/files"])
         {
-            routes.MapGet(prefix + "/{id}", DownloadAsync).AddEndpointFilter<ApplicationJwtFilter>().WithTags("Files")
+            routes.MapGet(prefix + "/{id}", DownloadAsync).AddSingletonEndpointFilter<ApplicationJwtFilter>().WithTags("Files")
                 .WithSummary("Download a recording");
         }
         return routes;
