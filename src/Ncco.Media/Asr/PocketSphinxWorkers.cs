@@ -252,11 +252,14 @@ internal sealed class PocketSphinxWorkers : IDisposable
             while (Take(worker) is { } job)
             {
                 var handedBack = false;
+                var cancelled = false;
+                SpeechAlternative? best = null;
+                Exception? failure = null;
                 try
                 {
                     if (job.Cancellation.IsCancellationRequested)
                     {
-                        job.Result.TrySetCanceled(job.Cancellation);
+                        cancelled = true;
                         continue;
                     }
                     decoder ??= _newDecoder();
@@ -271,7 +274,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
                         Dither(job.Audio.AsSpan(0, job.Length));
                         job.Dithered = true;
                     }
-                    job.Result.TrySetResult(decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar));
+                    best = decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar);
                 }
                 catch (Exception error)
                 {
@@ -286,7 +289,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
                             _dictationSlots--;
                         }
                     }
-                    job.Result.TrySetException(error);
+                    failure = error;
                 }
                 finally
                 {
@@ -296,6 +299,19 @@ internal sealed class PocketSphinxWorkers : IDisposable
                         Finish(worker);
                         // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
                         job.Withdrawal.Dispose();
+                        // Last, so that whoever awaits the result finds the pool's books already closed (decoder free, idle check armed).
+                        if (cancelled)
+                        {
+                            job.Result.TrySetCanceled(job.Cancellation);
+                        }
+                        else if (failure is not null)
+                        {
+                            job.Result.TrySetException(failure);
+                        }
+                        else
+                        {
+                            job.Result.TrySetResult(best);
+                        }
                     }
                 }
             }
