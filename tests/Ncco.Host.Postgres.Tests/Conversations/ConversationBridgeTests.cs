@@ -47,9 +47,10 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         await cluster.ModifyAsync(1, b, "hangup");
         var completedB = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed", Teardown);
         Assert.Equal(hostsUuid, completedB[0].GetProperty("conversation_uuid").GetString());
-        // The bridge is gone on both ends: the host mixes its own leg only, the other node nothing.
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix", Teardown);
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2", Teardown);
+        // The bridge is gone on both ends: the other node holds nothing, the host mixes its own leg only. The closing end
+        // (b's node) is checked first, so that a failure says which end kept the bridge.
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2 (b's node)", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix once node 2 closed the bridge", Teardown);
         // Only the real legs are calls: the stand-in and the bridge sent no events.
         Assert.All(cluster.Hooks.Events, e => Assert.Contains(e.GetProperty("uuid").GetString(), new[] { a, b }));
         Assert.Empty(cluster.Hooks.StatusEvents(a, "completed"));
