@@ -53,6 +53,14 @@ public static class NccoPostgresExtensions
             return new PostgresConversationHostDirectory(provider.GetRequiredService<PostgresDatabase>(), membership.NodeId, () => membership.Incarnation,
                 provider.GetRequiredService<IOptions<ClusterOptions>>().Value.DeadAfter);
         });
+        // Registered with every store so the gateway's look-up is the same; only PostgreSQL with the setting on redirects.
+        services.AddSingleton<Ncco.Host.Cluster.IInboundHandoffDirectory>(provider =>
+        {
+            var membership = provider.GetRequiredService<PostgresMembership>();
+            var cluster = provider.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            var postgres = provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.Provider == StoreProvider.Postgres;
+            return new PostgresInboundHandoffDirectory(provider.GetRequiredService<PostgresDatabase>, membership.NodeId, cluster.DeadAfter, enabled: postgres && cluster.RedirectBeforeAnswer);
+        });
         services.AddSingleton<DeadNodeSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadNodeSweeper>());
         services.AddSingleton<FinalEventHold>();

@@ -140,5 +140,21 @@ internal static class PostgresMigrations
         (11, """
             ALTER TABLE calls ADD COLUMN ended_by TEXT;
             """),
+        // Redirect before answer: each node's SIP address (the 302's Contact names the host's), and the hand-off records a
+        // redirected INVITE's token finds on the host (taken once, short-lived).
+        (12, """
+            ALTER TABLE cluster_nodes ADD COLUMN sip_uri TEXT;
+            CREATE TABLE inbound_handoffs (
+                token TEXT PRIMARY KEY,
+                application_id TEXT NOT NULL,
+                leg_uuid TEXT NOT NULL,
+                conversation_uuid TEXT NOT NULL,
+                from_node TEXT NOT NULL,
+                to_node TEXT NOT NULL,
+                document TEXT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX inbound_handoffs_by_expiry ON inbound_handoffs (expires_at);
+            """),
     ];
 }

@@ -87,6 +87,7 @@ public static class NccoHostExtensions
         builder.Services.AddNccoMedia();
         builder.Services.AddSingleton<IVmCustomizer, MediaVmCustomizer>();
         builder.Services.AddSingleton<IVmCustomizer, Cluster.ConversationPlacementCustomizer>();
+        builder.Services.AddSingleton<IVmCustomizer, Cluster.InboundHandoffCustomizer>();
         // The leg transports, one per endpoint type (Legs/README.md); their order does not matter.
         builder.AddNccoWebSockets();
         builder.AddNccoSip();

@@ -21,6 +21,20 @@ public sealed class ClusterOptions
     /// </summary>
     public string? InternalUrl { get; set; }
 
+    /// <summary>
+    /// Where the SIP front reaches this node (<c>sip:host:port</c>, as in the front's dispatcher list): published in
+    /// <c>cluster_nodes</c> so another node can redirect a caller here before answer. Default: <c>sip:</c> and
+    /// <c>Ncco:Sip:Listen</c> when that names one address and a port; none (no call is redirected here) when it listens
+    /// on every address or on port 0.
+    /// </summary>
+    public string? SipUri { get; set; }
+
+    /// <summary>
+    /// Redirect an inbound call, before answering it, to the node hosting the conversation its answer NCCO joins (a SIP
+    /// <c>302</c> the front follows), rather than answering it here and bridging it after answer. Default true.
+    /// </summary>
+    public bool RedirectBeforeAnswer { get; set; } = true;
+
     /// <summary>How often the node writes its heartbeat (default 2 s; at least 50 ms).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -38,6 +52,18 @@ public sealed class ClusterOptions
     /// its BYEs before the store calls the calls over.
     /// </summary>
     public TimeSpan FenceAfter => DeadAfter - HeartbeatInterval;
+
+    /// <summary>
+    /// The SIP address this node publishes: <see cref="SipUri"/>, else <c>sip:</c> and <paramref name="sipListen"/> when it
+    /// is one address and a port other than 0, else null.
+    /// </summary>
+    public string? EffectiveSipUri(string? sipListen)
+    {
+        if (!string.IsNullOrWhiteSpace(SipUri)) return SipUri;
+        if (string.IsNullOrWhiteSpace(sipListen) || !System.Net.IPEndPoint.TryParse(sipListen, out var listen)) return null;
+        if (listen.Port == 0 || listen.Address.Equals(System.Net.IPAddress.Any) || listen.Address.Equals(System.Net.IPAddress.IPv6Any)) return null;
+        return "sip:" + listen;
+    }
 
     /// <summary>The effective node id.</summary>
     public string EffectiveNodeId => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId;

@@ -20,10 +20,21 @@ internal sealed class ClusterOptionsValidator(IOptions<NccoHostOptions> host) : 
         if (options.InternalUrl is { Length: > 0 } url
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             failures.Add($"Ncco:Cluster:InternalUrl '{url}' is not valid: it must be an absolute http or https URL.");
+        if (options.SipUri is { Length: > 0 } sip && !IsHostPortSipUri(sip))
+            failures.Add($"Ncco:Cluster:SipUri '{sip}' is not valid: it must be sip:host:port or sips:host:port, with no user part or parameters.");
         if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(50))
             failures.Add($"Ncco:Cluster:HeartbeatInterval is {options.HeartbeatInterval}: it must be at least 00:00:00.050 (default 00:00:02).");
         if (options.DeadAfter < options.HeartbeatInterval * 2)
             failures.Add($"Ncco:Cluster:DeadAfter is {options.DeadAfter}: it must be at least twice Ncco:Cluster:HeartbeatInterval ({options.HeartbeatInterval}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsHostPortSipUri(string uri)
+    {
+        var colon = uri.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || uri[..colon] is not ("sip" or "sips")) return false;
+        var rest = uri[(colon + 1)..];
+        if (rest.IndexOfAny(['@', ';', '?', '<', '>', ',', ' ']) >= 0) return false;
+        return Uri.TryCreate("udp://" + rest, UriKind.Absolute, out var parsed) && parsed.Port > 0 && parsed.AbsolutePath == "/" && !string.IsNullOrEmpty(parsed.Host);
     }
 }

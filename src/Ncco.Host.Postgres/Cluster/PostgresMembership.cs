@@ -32,6 +32,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
     private readonly ClusterOptions _options;
+    private readonly Ncco.Host.Legs.Sip.SipOptions _sip;
     private readonly NccoHostOptions _host;
     private readonly HostPublicUrl _publicUrl;
     private readonly NodeAdmission _admission;
@@ -55,6 +56,7 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     public PostgresMembership(IServiceProvider services, IOptions<ClusterOptions> options, IOptions<NccoHostOptions> host, HostPublicUrl publicUrl,
         NodeAdmission admission, TimeProvider time, ILogger<PostgresMembership> logger)
     {
+        _sip = services.GetService<IOptions<Ncco.Host.Legs.Sip.SipOptions>>()?.Value ?? new Ncco.Host.Legs.Sip.SipOptions { Enabled = false };
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
         _services = services;
@@ -71,6 +73,12 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 
     /// <summary>This node's id.</summary>
     public string NodeId => _options.EffectiveNodeId;
+
+    /// <summary>
+    /// The SIP address this node publishes with its membership (<see cref="ClusterOptions.EffectiveSipUri"/>), or null:
+    /// other nodes redirect callers here before answer only when it is known.
+    /// </summary>
+    public string? SipUri => _options.EffectiveSipUri(_sip.Enabled ? _sip.Listen : null);
 
     /// <summary>This start's incarnation (0 until registered, and when the store is not PostgreSQL).</summary>
     public long Incarnation { get; private set; }
@@ -124,15 +132,16 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
         var registering = _time.GetTimestamp();
         await using (var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var register = new NpgsqlCommand("""
-            INSERT INTO cluster_nodes (node_id, incarnation, internal_url, started_at, heartbeat_at)
-            VALUES (@id, 1, @url, clock_timestamp(), clock_timestamp())
+            INSERT INTO cluster_nodes (node_id, incarnation, internal_url, sip_uri, started_at, heartbeat_at)
+            VALUES (@id, 1, @url, @sip, clock_timestamp(), clock_timestamp())
             ON CONFLICT (node_id) DO UPDATE SET incarnation = cluster_nodes.incarnation + 1, internal_url = EXCLUDED.internal_url,
-                started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at
+                sip_uri = EXCLUDED.sip_uri, started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at
             RETURNING incarnation
             """, connection))
         {
             register.Text("id", NodeId);
             register.Text("url", url);
+            register.Text("sip", SipUri);
             Incarnation = Convert.ToInt64(await register.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
         _lastBeatStarted = _reachableSince = registering;

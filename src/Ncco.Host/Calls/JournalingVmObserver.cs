@@ -31,6 +31,17 @@ internal sealed class JournalingVmObserver(string applicationId, CallJournal jou
         }
     }
 
+    /// <summary>
+    /// Called on the VM thread when the VM handed a leg, not yet answered, to another node: the call goes on there under
+    /// the same uuid (that node's journal moves its row), so nothing final is recorded here — the leg is only released.
+    /// </summary>
+    public void OnLegHandedOff(CallLeg leg)
+    {
+        if (!_current.Remove(leg.Id)) return;
+        activeChanged(-1);
+        legEnded(leg.Id);
+    }
+
     public void OnWebhook(DateTimeOffset at, string? legId, WebhookRequest request, WebhookResponse response)
     {
         if (legId is not null && request.Attempt == 1 && request.Kind == WebhookKind.Event)

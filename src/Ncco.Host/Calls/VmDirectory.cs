@@ -190,6 +190,8 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             _legs[leg.Id] = vm;
             observer.OnLegCreated(leg);
         };
+        // A call sent to another node before answer goes on there under the same uuid: released here with no end recorded.
+        vm.LegHandedOff += observer.OnLegHandedOff;
         logger.VmReady(application.Id);
         return new VmSlot(vm, transport) { Voice = application.Voice, PublicKey = application.PublicKey };
     }

@@ -106,6 +106,12 @@ public sealed partial class CallLeg : ILegEventSink
     public bool IsStandIn { get; internal init; }
 
     /// <summary>
+    /// True when this runtime handed the leg, not yet answered, to another runtime (<see cref="IInboundHandoff"/>): it
+    /// ended here without a final status, and its call goes on there under the same uuid.
+    /// </summary>
+    public bool HandedOff { get; internal set; }
+
+    /// <summary>
     /// Who the leg acts for: the API for a created call, its caller for an inbound one (authenticated or not), and
     /// for a <c>connect</c> callee the origin of the leg that connected it. Legs this leg's NCCO dials inherit it.
     /// </summary>

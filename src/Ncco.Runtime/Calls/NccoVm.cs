@@ -112,6 +112,12 @@ public sealed class NccoVm
     /// <summary>Raised on the VM thread when a leg is created (inbound, outbound, connect).</summary>
     public event Action<CallLeg>? LegCreated;
 
+    /// <summary>
+    /// Raised on the VM thread when an inbound leg was handed off before answer (<see cref="IInboundHandoff"/>): it ended
+    /// here with no final status (another runtime continues it), so a host releases it without recording an end.
+    /// </summary>
+    public event Action<CallLeg>? LegHandedOff;
+
     internal long NextPlaybackId() => ++_playbackIds;
 
     /// <summary>
@@ -229,6 +235,86 @@ public sealed class NccoVm
             FailCall(leg, result.Reason ?? "No NCCO could be obtained.", result.EventReason);
             return;
         }
+        // The answer NCCO is known and the caller not yet answered: the one moment a host can still send the call
+        // elsewhere (a SIP 302) without the caller noticing.
+        if (Options.InboundHandoff is { } handoff && await PlanHandoffAsync(handoff, leg, call, result.Ncco) is { } plan)
+        {
+            if (leg.IsEnded) return;
+            HandOff(leg, plan);
+            return;
+        }
+        if (leg.IsEnded) return;
+        AnswerAndRun(leg, result.Ncco);
+    }
+
+    private async Task<InboundHandoffPlan?> PlanHandoffAsync(IInboundHandoff handoff, CallLeg leg, InboundCall call, NccoDocument ncco)
+    {
+        try
+        {
+            return await handoff.PlanAsync(new InboundHandoffRequest(leg.Id, leg.Conversation.Id, leg.Transport, call, ncco), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failed look-up costs the cluster a bridge later, never the call.
+            Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Warning, $"the call is answered here: its hand-off could not be planned ({e.Message})");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Ends <paramref name="leg"/> here without a word to the application (another runtime continues it under the same
+    /// uuid), then sends the caller away. Should the caller have gone meanwhile, the leg ends as a call cancelled before answer.
+    /// </summary>
+    private void HandOff(CallLeg leg, InboundHandoffPlan plan)
+    {
+        leg.IsEnding = true;
+        leg.HandedOff = true;
+        var conversation = leg.Conversation;
+        conversation.Remove(leg);
+        leg.MarkEnded();
+        if (!conversation.IsEnded && conversation.Name is null && conversation.Members.All(m => m.IsEnded)) conversation.End();
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Info, "handed off before answer to the runtime hosting its conversation");
+        LegHandedOff?.Invoke(leg);
+        bool sent;
+        try
+        {
+            sent = plan.SendAway();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Error, $"the hand-off could not be sent: {e.Message}");
+            sent = false;
+        }
+        if (!sent) Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Warning, "the caller left before the hand-off was sent");
+        RetireWhenDelivered(leg);
+    }
+
+    /// <summary>
+    /// Continues an inbound call another runtime handed off before answering it (<see cref="IInboundHandoff"/>): a leg
+    /// under that call's uuid <paramref name="legId"/>, first in an unnamed conversation under
+    /// <paramref name="conversationId"/> (the uuid its earlier events reported), answered at once and running
+    /// <paramref name="ncco"/> — the answer NCCO the first runtime fetched, not fetched again. No <c>started</c> or
+    /// <c>ringing</c> event (the first runtime sent them); <c>answered</c> and everything after come from here.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A leg of this VM already has that uuid.</exception>
+    public Task<CallLeg> ContinueHandedOffAsync(ILegTransport transport, InboundCall call, string legId, string conversationId, NccoDocument ncco) => InvokeAsync(() =>
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentException.ThrowIfNullOrEmpty(legId);
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentNullException.ThrowIfNull(ncco);
+        if (FindLeg(legId) is not null) throw new InvalidOperationException($"leg {legId} is already known here");
+        var conversation = _conversations.ContainsKey(conversationId) ? NewConversation(null) : NewConversation(null, conversationId);
+        var origin = new LegOrigin(LegOriginKind.Call, Application.ApplicationId, call.Authenticated, call.Via ?? call.EndpointType);
+        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent,
+            origin, legId: legId);
+        AnswerAndRun(leg, ncco);
+        return leg;
+    });
+
+    private void AnswerAndRun(CallLeg leg, NccoDocument ncco)
+    {
         leg.Transport.Answer();
         if (leg.AnswerFailure is { } failure)
         {
@@ -238,7 +324,7 @@ public sealed class NccoVm
         leg.AnsweredAt = Scheduler.UtcNow;
         _ = leg.RaiseStatusAsync(leg.StatusEvent(CallStatus.Answered) with { StartTime = PayloadJson.Timestamp(Scheduler.UtcNow), Network = "", Rate = null });
         leg.AddTimer(Scheduler.Schedule(Options.InboundLengthTimer, () => EndLeg(leg, DisconnectedBy.Platform)));
-        leg.Run(result.Ncco);
+        leg.Run(ncco);
     }
 
     /// <summary>
@@ -365,9 +451,9 @@ public sealed class NccoVm
     }
 
     internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
-        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null, string? standInId = null)
+        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null, string? standInId = null, string? legId = null)
     {
-        var leg = new CallLeg(this, standInId ?? Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin, IsStandIn = standInId is not null };
+        var leg = new CallLeg(this, standInId ?? legId ?? Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin, IsStandIn = standInId is not null };
         // A stand-in is no call: the real leg's runtime traces it.
         if (standInId is null) leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
         _legs[leg.Id] = leg;

@@ -37,6 +37,12 @@ public sealed record NccoVmOptions
     public Conversations.IConversationPlacement? ConversationPlacement { get; init; }
 
     /// <summary>
+    /// May send an inbound call to another runtime before it is answered (a cluster), or null (the default): every
+    /// inbound call is answered here. See <see cref="IInboundHandoff"/>.
+    /// </summary>
+    public IInboundHandoff? InboundHandoff { get; init; }
+
+    /// <summary>
     /// Action handlers. Default: <see cref="HandlerRegistry.CreateDefault"/>. Custom actions registered here are
     /// accepted in the NCCOs the VM fetches, on top of <see cref="Validation"/>.
     /// </summary>

@@ -269,6 +269,30 @@ public sealed class IncomingCall : SipCall
         }
     }
 
+    /// <summary>
+    /// Sends the caller elsewhere before answering: <c>302 Moved Temporarily</c> with <paramref name="contact"/> as its
+    /// only <c>Contact</c> (RFC 3261 §21.3.3). A proxy in front (Kamailio's <c>uac_redirect</c>) follows it, so the caller
+    /// never sees it. False when the call already has a final response or ended (a CANCEL came first).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="contact"/> is not a <c>sip:</c> or <c>sips:</c> URI.</exception>
+    public bool Redirect(string contact)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contact);
+        if (!contact.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !contact.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)
+            || contact.AsSpan().IndexOfAny("<>\r\n\", ") >= 0)
+        {
+            throw new ArgumentException($"contact '{contact}' is not a single sip: or sips: URI", nameof(contact));
+        }
+        lock (Agent.Gate)
+        {
+            if (IsEnded || Transaction.HasFinalResponse) return false;
+            // Not decorated: that would add this node's own Contact, and the proxy could follow either.
+            Transaction.Respond(SipResponse.For(Invite, 302, "Moved Temporarily", LocalTag).WithHeader(HeaderNames.Contact, "<" + contact + ">"));
+            End(new CallEnd(CallEndReason.LocalHangup, 302));
+            return true;
+        }
+    }
+
     internal void OnCancel()
     {
         if (!Transaction.HasFinalResponse)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Ncco.Calls;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
+using Ncco.Host.Cluster;
 using Ncco.Host.Demo;
 using Ncco.Host.MediaPlane;
 using Ncco.Legs;
@@ -519,6 +520,13 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var invite = call.Invite;
             var settings = _settings!;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
+            // A call another node redirected here before answering it (cluster): its hand-off token is the whole credential.
+            if (user.StartsWith(Cluster.InboundHandoffDocument.UserPrefix, StringComparison.Ordinal)
+                && _services.GetService<Cluster.IInboundHandoffDirectory>() is { Enabled: true } handoffs)
+            {
+                await ContinueHandoffAsync(call, handoffs, user[Cluster.InboundHandoffDocument.UserPrefix.Length..], span, cancellationToken);
+                return;
+            }
             // A call from one of a trunk's Sources is the trunk's: its number conventions and its asserted caller apply.
             var trunk = settings.TrunkAt(call.Source.Address.Address);
             var countryCode = trunk?.CountryCode ?? settings.DefaultCountryCode;
@@ -610,6 +618,70 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 // Already answered or ended.
             }
         }
+    }
+
+    /// <summary>
+    /// Continues on this node a call another node redirected here before answer: the hand-off record (taken once) gives
+    /// its uuid, the conversation uuid its first events reported, how it arrived and its answer NCCO, so the application
+    /// sees the same call go on (<c>answered</c> from here) and its answer webhook is not asked again. An unknown,
+    /// expired or already taken token gets <c>404</c>.
+    /// </summary>
+    private async Task ContinueHandoffAsync(IncomingCall call, Cluster.IInboundHandoffDirectory handoffs, string token, System.Diagnostics.Activity? span,
+        CancellationToken cancellationToken)
+    {
+        if (token.Length != 32 || !token.All(char.IsAsciiHexDigitLower) || await handoffs.TakeAsync(token, cancellationToken) is not { } handoff)
+        {
+            _logger.HandoffUnknown(call.Source, token.Length > 40 ? token[..40] : token);
+            span?.SetTag("sip.response.status_code", 404);
+            call.Reject(404, "Unknown Hand-off");
+            return;
+        }
+        span?.SetTag("ncco.call.uuid", handoff.LegId);
+        Cluster.InboundHandoffDocument document;
+        Model.NccoDocument ncco;
+        var application = await _applications.FindAsync(handoff.ApplicationId, cancellationToken);
+        try
+        {
+            if (application?.Voice?.AnswerUrl is null) throw new InvalidOperationException($"application {handoff.ApplicationId} is gone or has no voice capability");
+            document = Cluster.InboundHandoffDocument.Parse(handoff.Document);
+            ncco = Model.NccoDocument.Parse(document.Ncco.GetRawText(), _services.GetRequiredService<VmDirectory>().VmFor(application).Webhooks.ValidationOptions);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException or Ncco.Validation.NccoValidationException)
+        {
+            _logger.HandoffUnusable(handoff.LegId, e.Message);
+            span?.SetTag("sip.response.status_code", 500);
+            call.Reject(500, "Hand-off Unusable");
+            return;
+        }
+        if (call.Offer is { } offer)
+        {
+            try
+            {
+                SdpNegotiator.Answer(offer, LocalMedia(0, null));
+            }
+            catch (SdpNegotiationException e)
+            {
+                _logger.OfferUnanswerable(call.Invite.Uri.User, call.Source, e.Message);
+                call.Reject(488, e.Message);
+                return;
+            }
+        }
+        call.Ring();
+        var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
+        leg.TraceParent = span?.Context ?? default;
+        try
+        {
+            await _services.GetRequiredService<VmDirectory>().VmFor(application).ContinueHandedOffAsync(leg, document.Call(span?.Context ?? default),
+                handoff.LegId, handoff.ConversationId, ncco);
+        }
+        catch (InvalidOperationException e)
+        {
+            // This node already runs a leg under that uuid: the hand-off came back to the node that sent it away.
+            _logger.HandoffUnusable(handoff.LegId, e.Message);
+            call.Reject(482, "Loop Detected");
+            return;
+        }
+        _logger.HandoffTaken(handoff.LegId, handoff.FromNode);
     }
 
     /// <summary>Refuses an INVITE for a security rule: logged with its source and counted (<c>ncco.calls.refused</c>).</summary>

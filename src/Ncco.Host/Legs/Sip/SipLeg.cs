@@ -104,6 +104,20 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
 
     int IMediaTransport.SampleRate => _session?.SampleRate ?? 8000;
 
+    /// <summary>
+    /// True while this is an inbound call not yet answered that came through a proxy staying in its path (it
+    /// record-routes: the cluster's SIP front), so a <c>302</c> is followed by the proxy rather than shown to the caller.
+    /// </summary>
+    internal bool CanRedirect => _incoming is { } call && Volatile.Read(ref _state) == 1 && Volatile.Read(ref _replacement) is null
+        && call.Invite.Header(Ncco.Sip.Messages.HeaderNames.RecordRoute) is not null;
+
+    /// <summary>Sends the caller to <paramref name="contact"/> with a <c>302</c> instead of answering; false when it is too late.</summary>
+    internal bool Redirect(string contact)
+    {
+        if (_incoming is null || Interlocked.CompareExchange(ref _state, 3, 1) != 1) return false;
+        return _incoming.Redirect(contact);
+    }
+
     // ---- ILegTransport (VM thread) -------------------------------------------------------------------------------------
 
     void ILegTransport.Attach(ILegEventSink sink)
