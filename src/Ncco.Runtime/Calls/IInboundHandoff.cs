@@ -9,8 +9,9 @@ namespace Ncco.Calls;
 /// answered here.
 /// </summary>
 /// <remarks>
-/// When a plan is returned the VM ends the leg here <b>quietly</b> — no further event, no final status, the leg is
-/// released as <see cref="NccoVm.LegHandedOff"/> — and then calls <see cref="InboundHandoffPlan.SendAway"/> on its thread.
+/// When a plan is returned the VM calls <see cref="InboundHandoffPlan.SendAway"/> on its thread and, in the same turn,
+/// ends the leg here <b>quietly</b> — no further event, no final status, the leg is released as
+/// <see cref="NccoVm.LegHandedOff"/>. A call that could not be sent (the caller left) ends as hung up before answer.
 /// The runtime that receives the call continues it under the same uuid with
 /// <see cref="NccoVm.ContinueHandedOffAsync"/>, so the application sees one call: <c>started</c>, <c>ringing</c> and the
 /// answer webhook from here, <c>answered</c> and the rest from there.
@@ -33,6 +34,6 @@ public interface IInboundHandoff
 public sealed record InboundHandoffRequest(string LegId, string ConversationId, Legs.ILegTransport Transport, InboundCall Call, NccoDocument Ncco);
 
 /// <summary>How an inbound call leaves for another runtime.</summary>
-/// <param name="SendAway">Sends the call away (a SIP 302); run on the VM thread once the leg ended here quietly. False when
-/// it could not be sent (the caller hung up meanwhile).</param>
+/// <param name="SendAway">Sends the call away (a SIP 302); run on the VM thread, which then ends the leg here quietly. False
+/// when it could not be sent (the caller hung up meanwhile).</param>
 public sealed record InboundHandoffPlan(Func<bool> SendAway);

@@ -262,19 +262,13 @@ public sealed class NccoVm
     }
 
     /// <summary>
-    /// Ends <paramref name="leg"/> here without a word to the application (another runtime continues it under the same
-    /// uuid), then sends the caller away. Should the caller have gone meanwhile, the leg ends as a call cancelled before answer.
+    /// Sends the caller away, then ends <paramref name="leg"/> here without a word to the application (another runtime
+    /// continues it under the same uuid). Both happen in one VM turn, so a hang-up the transport reports meanwhile is
+    /// handled after the leg ended and raises nothing. When the call could not be sent (the caller left in that instant),
+    /// the leg ends as a call the caller hung up before answer.
     /// </summary>
     private void HandOff(CallLeg leg, InboundHandoffPlan plan)
     {
-        leg.IsEnding = true;
-        leg.HandedOff = true;
-        var conversation = leg.Conversation;
-        conversation.Remove(leg);
-        leg.MarkEnded();
-        if (!conversation.IsEnded && conversation.Name is null && conversation.Members.All(m => m.IsEnded)) conversation.End();
-        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Info, "handed off before answer to the runtime hosting its conversation");
-        LegHandedOff?.Invoke(leg);
         bool sent;
         try
         {
@@ -285,7 +279,20 @@ public sealed class NccoVm
             Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Error, $"the hand-off could not be sent: {e.Message}");
             sent = false;
         }
-        if (!sent) Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Warning, "the caller left before the hand-off was sent");
+        if (!sent)
+        {
+            Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Warning, "the caller left before the hand-off was sent");
+            EndLeg(leg, DisconnectedBy.User);
+            return;
+        }
+        leg.IsEnding = true;
+        leg.HandedOff = true;
+        var conversation = leg.Conversation;
+        conversation.Remove(leg);
+        leg.MarkEnded();
+        if (!conversation.IsEnded && conversation.Name is null && conversation.Members.All(m => m.IsEnded)) conversation.End();
+        Observer.OnActivity(Scheduler.UtcNow, leg.Id, VmActivity.Info, "handed off before answer to the runtime hosting its conversation");
+        LegHandedOff?.Invoke(leg);
         RetireWhenDelivered(leg);
     }
 

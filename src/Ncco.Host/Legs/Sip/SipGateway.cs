@@ -198,9 +198,11 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             Registrar = _registrar,
             Authenticator = authenticator,
             // With Ncco:Sip:RequireAuthentication every caller but a trunk's sources is challenged; without it only
-            // INVITEs whose From names a softphone user are.
-            AuthenticateInviteFrom = (invite, origin) => (invite.From.Uri.User is { } from && users.ContainsKey(from))
-                || (settings.RequireAuthentication && settings.TrunkAt(origin.Address.Address) is null),
+            // INVITEs whose From names a softphone user are. A call another node redirected here was authenticated there:
+            // its hand-off token is its credential (a second challenge would send the caller round again).
+            AuthenticateInviteFrom = (invite, origin) => !IsHandoff(invite)
+                && ((invite.From.Uri.User is { } from && users.ContainsKey(from))
+                    || (settings.RequireAuthentication && settings.TrunkAt(origin.Address.Address) is null)),
         };
     }
 
@@ -521,10 +523,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             var settings = _settings!;
             var user = invite.Uri.User ?? invite.To.Uri.User ?? "";
             // A call another node redirected here before answering it (cluster): its hand-off token is the whole credential.
-            if (user.StartsWith(Cluster.InboundHandoffDocument.UserPrefix, StringComparison.Ordinal)
-                && _services.GetService<Cluster.IInboundHandoffDirectory>() is { Enabled: true } handoffs)
+            if (IsHandoff(invite) && _services.GetRequiredService<IInboundHandoffDirectory>() is var handoffs)
             {
-                await ContinueHandoffAsync(call, handoffs, user[Cluster.InboundHandoffDocument.UserPrefix.Length..], span, cancellationToken);
+                await ContinueHandoffAsync(call, handoffs, user[InboundHandoffDocument.UserPrefix.Length..], span, cancellationToken);
                 return;
             }
             // A call from one of a trunk's Sources is the trunk's: its number conventions and its asserted caller apply.
@@ -683,6 +684,10 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         }
         _logger.HandoffTaken(handoff.LegId, handoff.FromNode);
     }
+
+    private bool IsHandoff(SipRequest invite) =>
+        invite.Uri.User?.StartsWith(InboundHandoffDocument.UserPrefix, StringComparison.Ordinal) == true
+        && _services.GetService<IInboundHandoffDirectory>() is { Enabled: true };
 
     /// <summary>Refuses an INVITE for a security rule: logged with its source and counted (<c>ncco.calls.refused</c>).</summary>
     private void Refuse(IncomingCall call, int status, string reason, System.Diagnostics.Activity? span)
