@@ -103,12 +103,13 @@ public sealed class RedirectBeforeAnswerTests(PostgresServer server, ITestOutput
             await File.WriteAllTextAsync(scenario, (await File.ReadAllTextAsync(Sipp.Scenario("Scenarios/uac-timed.xml")))
                 .Replace("@HOLD_MS@", HoldMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
             var sippLog = Path.Combine(work, "sipp.log");
+            var sippErrors = Path.Combine(work, "sipp-errors.log");
             var sippLimit = TimeSpan.FromSeconds(40 + (Calls * ((HoldMs / 1000.0) + 1.5)));
             var sipp = Sipp.RunAsync(
             [
                 "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-nostdin", "-s", Number, "-sf", scenario,
                 "-m", Calls.ToString(CultureInfo.InvariantCulture), "-r", "2", "-l", "1",
-                "-timeout", ((int)sippLimit.TotalSeconds - 10).ToString(CultureInfo.InvariantCulture) + "s", "-recv_timeout", "20s", "-trace_logs", "-log_file", sippLog, $"127.0.0.1:{front.Port}",
+                "-timeout", ((int)sippLimit.TotalSeconds - 10).ToString(CultureInfo.InvariantCulture) + "s", "-recv_timeout", "20s", "-trace_logs", "-log_file", sippLog, "-trace_err", "-error_file", sippErrors, $"127.0.0.1:{front.Port}",
             ], sippLimit);
 
             async Task<List<(string Uuid, string Owner, string Status, bool Ended, string Conversation)>> CallRowsAsync()
@@ -173,7 +174,8 @@ public sealed class RedirectBeforeAnswerTests(PostgresServer server, ITestOutput
 
             var result = await sipp;
             var log = File.Exists(sippLog) ? await File.ReadAllLinesAsync(sippLog) : [];
-            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}\n{string.Join('\n', log.TakeLast(20))}\nfront:\n{front.Output()}\n{other.Output()}");
+            var errors = File.Exists(sippErrors) ? await File.ReadAllLinesAsync(sippErrors) : [];
+            Assert.True(result.ExitCode == 0, $"SIPp exit {result.ExitCode}:\n{result.Output}\n{string.Join('\n', log.TakeLast(20))}\nSIPp errors:\n{string.Join('\n', errors.TakeLast(60))}\nfront:\n{front.Output()}\n{other.Output()}");
             Assert.Equal(Calls, log.Count(l => l.Contains("local-bye", StringComparison.Ordinal)));
 
             // Every caller ended on node 1, in the room; the ones node 2 took first were redirected, none was bridged.
