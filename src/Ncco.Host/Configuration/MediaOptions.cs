@@ -59,9 +59,21 @@ public sealed class MediaOptions
     public MediaThreadPriority ThreadPriority { get; set; } = MediaThreadPriority.High;
 
     /// <summary>
+    /// With <see cref="ThreadPriority"/> <c>Realtime</c>: the share of each 20 ms frame (percent) a media thread works
+    /// under SCHED_RR before it drops to nice −10 for the rest of that tick's building; it takes SCHED_RR back to send
+    /// the tick's packets and to sleep, so every tick still starts on time. This bounds what the media threads take from
+    /// SIP signalling, webhooks and anything else on the machine, which a real-time thread otherwise always preempts.
+    /// Default 50 (each media thread at most half a core ahead of everything else; ticks beyond it count in
+    /// <c>ncco_media_realtime_budget_exhausted_total</c>). 100 keeps the whole tick real-time. 1–100.
+    /// </summary>
+    public int RealtimeBudgetPercent { get; set; } = 50;
+
+    /// <summary>
     /// Give the runtime's garbage-collector threads (server collector, background collector) the media threads'
     /// <see cref="ThreadPriority"/> too. Default true: a collection stops the media threads until it ends, so a collector
-    /// left at normal priority on a busy machine stalls every call's audio for as long as it waits for a core. Has no
+    /// left at normal priority on a busy machine stalls every call's audio for as long as it waits for a core. The JIT's
+    /// tiering thread gets nice −10 with it (never real-time): it replaces the media path's first, slow code with
+    /// optimized code, and starved it left the media threads in instrumented code at up to twice the CPU. Has no
     /// effect with <c>Normal</c> priority or off Linux.
     /// </summary>
     public bool RaiseGcThreads { get; set; } = true;
@@ -144,6 +156,8 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechMinConfidence is {SpeechMinConfidence}: must be 0 (keep every result) to 1");
         if (SendDelayMilliseconds is < 0 or > MaxSendDelayMilliseconds)
             throw new InvalidOperationException($"Ncco:Media:SendDelayMilliseconds is {SendDelayMilliseconds}: must be 0 (send as built) to {MaxSendDelayMilliseconds}");
+        if (RealtimeBudgetPercent is < 1 or > 100)
+            throw new InvalidOperationException($"Ncco:Media:RealtimeBudgetPercent is {RealtimeBudgetPercent}: must be 1 to 100 (percent of a 20 ms frame)");
         if (SpeechDecoders is < 0 or > 64)
             throw new InvalidOperationException($"Ncco:Media:SpeechDecoders is {SpeechDecoders}: must be 0 (one per processor, at most 4) to 64");
         if (SpeechQueueLimit is < 1 or > 100_000)

@@ -4,7 +4,7 @@ using Ncco.Media.Pcm;
 namespace Ncco.Host.MediaPlane;
 
 /// <summary>
-/// Gives the runtime's garbage-collector threads the media threads' priority (<c>Ncco:Media:ThreadPriority</c>, with
+/// Gives the runtime's garbage-collector threads the media threads' priority, and its tiered-compilation thread nice −10 (<c>Ncco:Media:ThreadPriority</c>, with
 /// <c>Ncco:Media:RaiseGcThreads</c>), on Linux. A collection suspends every managed thread until it finishes — the media
 /// threads too, whatever their priority — so on a busy machine a collector thread left at normal priority waits for a
 /// core behind everything else while every call's audio stands still. The bench measured it (bench/side-by-side/RESULTS.md,
@@ -39,6 +39,15 @@ internal sealed class GcThreadPriority : IDisposable
     /// <summary>Collector threads raised by the last scan.</summary>
     public int Raised { get; private set; }
 
+    /// <summary>
+    /// Whether a thread of that name is the JIT's tiering thread (<c>.NET Tiered Compilation Worker</c>, cut to 15
+    /// characters), which replaces the first, slow code of hot methods — the media path's too — with optimized code. Left
+    /// at normal priority on a busy machine (or behind real-time media threads) it waits for a core while the media
+    /// threads run unoptimized or instrumented code for tens of seconds, at up to twice the CPU. It gets nice −10
+    /// (never real-time: its bursts of compilation must not take a core from signalling).
+    /// </summary>
+    internal static bool IsCompilerThread(string name) => name.StartsWith(".NET Tiered Com", StringComparison.Ordinal);
+
     /// <summary>Whether a thread of that name (<c>/proc/…/comm</c>, at most 15 characters) is one of the collector's.</summary>
     internal static bool IsCollectorThread(string name) =>
         name.StartsWith(".NET Server GC", StringComparison.Ordinal) || name.StartsWith(".NET BGC", StringComparison.Ordinal);
@@ -66,8 +75,9 @@ internal sealed class GcThreadPriority : IDisposable
             {
                 continue; // the thread ended while we looked
             }
-            if (!IsCollectorThread(name) || !int.TryParse(Path.GetFileName(task), out var tid)) continue;
-            if (MediaThreadScheduling.TryApply(tid, _priority, out var error)) raised++;
+            var compiler = IsCompilerThread(name);
+            if ((!compiler && !IsCollectorThread(name)) || !int.TryParse(Path.GetFileName(task), out var tid)) continue;
+            if (MediaThreadScheduling.TryApply(tid, compiler ? MediaThreadPriority.High : _priority, out var error)) raised++;
             else if (Interlocked.Exchange(ref _refusalLogged, 1) == 0) _logger.PriorityRefused(name, _priority, error ?? "");
         }
         Raised = raised;

@@ -13,6 +13,15 @@ namespace Ncco.Host.MediaPlane;
 /// <c>commands</c> — posted play/stop/topology work, which may allocate — and <c>frames</c> — the per-frame path, which
 /// must stay at 0 on a steady call), and the process's <c>ncco.runtime.gc_pause_time</c> and
 /// <c>ncco.runtime.gc_collections</c> (by <c>generation</c>), which stop the media threads like any other.
+/// Where a late tick's time went: <c>ncco.media.frames_late_cause</c> (late frames by <c>cause</c>: <c>gc</c> — a
+/// collection paused the process since the previous wake-up; <c>overrun</c> — the previous tick's own work ran past
+/// this deadline; <c>wake</c> — neither: the thread was ready to sleep in time but got a core back late, the
+/// scheduler's doing), and per tick, as cumulative buckets by <c>le</c> (ms): <c>ncco.media.tick_wake</c> (how long
+/// after its deadline the ticking thread woke), <c>ncco.media.tick_build</c> (the tick's commands and audio work) and
+/// <c>ncco.media.tick_send</c> (sending every leg's packet). <c>ncco.media.realtime_budget_exhausted</c> counts ticks
+/// in which a real-time media thread used up <c>Ncco:Media:RealtimeBudgetPercent</c> and finished at nice −10, and
+/// <c>ncco.runtime.threadpool_queue_peak</c> the longest thread-pool queue the media thread saw (sampled once a second):
+/// signalling and webhooks run there, not the media.
 /// </summary>
 internal sealed class MediaMetrics : IDisposable
 {
@@ -29,6 +38,10 @@ internal sealed class MediaMetrics : IDisposable
     private long _sendsLate;
     private long _allocatedCommands;
     private long _allocatedFrames;
+    private long _lateWake;
+    private long _lateOverrun;
+    private long _budgetExhausted;
+    private long _poolQueuePeak;
 
     public MediaMetrics(IMeterFactory? factory)
     {
@@ -43,6 +56,19 @@ internal sealed class MediaMetrics : IDisposable
             new Measurement<long>(Interlocked.Read(ref _allocatedCommands), new KeyValuePair<string, object?>("phase", "commands")),
             new Measurement<long>(Interlocked.Read(ref _allocatedFrames), new KeyValuePair<string, object?>("phase", "frames")),
         }, "By", "Bytes allocated on the media threads: by posted commands, and on the per-frame path (0 on steady calls).");
+        meter.CreateObservableCounter("ncco.media.frames_late_cause", () => new[]
+        {
+            new Measurement<long>(FramesLateInGc, new KeyValuePair<string, object?>("cause", "gc")),
+            new Measurement<long>(Interlocked.Read(ref _lateOverrun), new KeyValuePair<string, object?>("cause", "overrun")),
+            new Measurement<long>(Interlocked.Read(ref _lateWake), new KeyValuePair<string, object?>("cause", "wake")),
+        }, "{frame}", "Late media frames by cause: a GC pause, the previous tick's work overrunning, or a late wake-up.");
+        meter.CreateObservableCounter("ncco.media.tick_wake", TickWake.Measurements, "{tick}", "Media ticks by how long after the deadline the thread woke (cumulative, le in ms).");
+        meter.CreateObservableCounter("ncco.media.tick_build", TickBuild.Measurements, "{tick}", "Media ticks by the time their commands and audio work took (cumulative, le in ms).");
+        meter.CreateObservableCounter("ncco.media.tick_send", TickSend.Measurements, "{tick}", "Media ticks by the time sending every leg's packet took (cumulative, le in ms).");
+        meter.CreateObservableCounter("ncco.media.realtime_budget_exhausted", () => Interlocked.Read(ref _budgetExhausted), "{tick}",
+            "Ticks in which a real-time media thread used its budget (Ncco:Media:RealtimeBudgetPercent) and finished at nice -10.");
+        meter.CreateObservableGauge("ncco.runtime.threadpool_queue_peak", () => Interlocked.Read(ref _poolQueuePeak), "{work_item}",
+            "The longest thread-pool queue seen (sampled by the media thread once a second).");
         meter.CreateObservableCounter("ncco.runtime.gc_pause_time", () => GC.GetTotalPauseDuration().TotalSeconds, "s", "Time the runtime paused every thread (the media threads too) for garbage collections.");
         meter.CreateObservableCounter("ncco.runtime.gc_collections", () => new[]
         {
@@ -65,11 +91,61 @@ internal sealed class MediaMetrics : IDisposable
     public long AllocatedCommands => Interlocked.Read(ref _allocatedCommands);
 
     /// <summary>Counts late frames; <paramref name="inGc"/> when a GC paused the process while the thread waited for them.</summary>
-    public void Late(long frames, bool inGc)
+    public void Late(long frames, bool inGc) => Late(frames, inGc ? MediaLateCause.Gc : MediaLateCause.Wake);
+
+    /// <summary>Counts late frames with what made them late.</summary>
+    public void Late(long frames, MediaLateCause cause)
     {
         Late(frames);
-        if (inGc) Interlocked.Add(ref _lateGcTotal, frames);
+        switch (cause)
+        {
+            case MediaLateCause.Gc:
+                Interlocked.Add(ref _lateGcTotal, frames);
+                break;
+            case MediaLateCause.Overrun:
+                Interlocked.Add(ref _lateOverrun, frames);
+                break;
+            default:
+                Interlocked.Add(ref _lateWake, frames);
+                break;
+        }
     }
+
+    /// <summary>Late frames whose previous tick's work ran past their deadline.</summary>
+    public long FramesLateOverrun => Interlocked.Read(ref _lateOverrun);
+
+    /// <summary>Late frames whose thread was ready in time and woke late, with no GC pause in between.</summary>
+    public long FramesLateWake => Interlocked.Read(ref _lateWake);
+
+    /// <summary>How late the ticking thread woke after each deadline.</summary>
+    public TickHistogram TickWake { get; } = new();
+
+    /// <summary>How long each tick's commands and audio work took (catch-up frames included).</summary>
+    public TickHistogram TickBuild { get; } = new();
+
+    /// <summary>How long sending each tick's packets took.</summary>
+    public TickHistogram TickSend { get; } = new();
+
+    /// <summary>Counts a tick in which a real-time media thread used up its budget.</summary>
+    public void BudgetExhausted() => Interlocked.Increment(ref _budgetExhausted);
+
+    /// <summary>Ticks in which a real-time media thread used up its budget so far.</summary>
+    public long RealtimeBudgetExhausted => Interlocked.Read(ref _budgetExhausted);
+
+    /// <summary>Keeps the longest thread-pool queue seen.</summary>
+    public void PoolQueue(long length)
+    {
+        var peak = Interlocked.Read(ref _poolQueuePeak);
+        while (length > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _poolQueuePeak, length, peak);
+            if (seen == peak) return;
+            peak = seen;
+        }
+    }
+
+    /// <summary>The longest thread-pool queue seen so far.</summary>
+    public long PoolQueuePeak => Interlocked.Read(ref _poolQueuePeak);
 
     /// <summary>Counts a tick whose packets left after their send instant.</summary>
     public void SendLate() => Interlocked.Increment(ref _sendsLate);

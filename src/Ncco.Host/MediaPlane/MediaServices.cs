@@ -84,7 +84,8 @@ public sealed class MediaServices : IAsyncDisposable
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
-        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority)
+        _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority,
+            realtimeBudgetPercent: settings.RealtimeBudgetPercent)
         {
             SpeechMinConfidence = settings.SpeechMinConfidence,
             SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),

@@ -52,14 +52,24 @@ internal sealed class MediaThread : IAsyncDisposable
 
     private readonly MediaTickWorkers? _workers;
     private readonly MediaThreadPriority _priority;
+    // One per worker (index 0: the ticking thread) at Realtime with a budget below 100 %; null otherwise.
+    private readonly RealtimeBudget[]? _budgets;
 
     // The TimeProvider timestamp of the last wake-up of the clock (0 before the first), for the health check.
     private long _lastTick;
 
+    // Between the ticking thread's wake-ups (Step): the process's GC pause total at the last one, whether the last tick's
+    // work ended past the next deadline, and ticks run (for once-a-second samples).
+    private TimeSpan _paused;
+    private bool _overran;
+    private long _stepped;
+
     // startClock: false for tests that drive Tick themselves. workers: threads a tick is spread over (1: all on the
     // ticking thread, the deterministic default for tests).
+    // realtimeBudgetPercent: at Realtime, the share of each frame a media thread works under SCHED_RR before it drops
+    // to nice −10 for the rest of the tick (RealtimeBudget); 100 never drops. Tests may pass their own budgets.
     public MediaThread(TimeProvider time, MediaMetrics metrics, PlaybackRenderer renderer, Ncco.Media.Asr.ISpeechRecognizer? recognizer, ILogger logger, bool startClock = true, int workers = 1,
-        MediaThreadPriority priority = MediaThreadPriority.Normal)
+        MediaThreadPriority priority = MediaThreadPriority.Normal, int realtimeBudgetPercent = 100, IReadOnlyList<RealtimeBudget>? budgets = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _time = time;
@@ -68,7 +78,17 @@ internal sealed class MediaThread : IAsyncDisposable
         Recognizer = recognizer;
         _logger = logger;
         _priority = priority;
-        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority, metrics);
+        if (budgets is not null)
+        {
+            if (budgets.Count != workers) throw new ArgumentException($"{budgets.Count} budgets for {workers} workers: one per worker", nameof(budgets));
+            _budgets = [.. budgets];
+        }
+        else if (priority == MediaThreadPriority.Realtime && realtimeBudgetPercent < 100)
+        {
+            _budgets = new RealtimeBudget[workers];
+            for (var i = 0; i < workers; i++) _budgets[i] = new RealtimeBudget(time, realtimeBudgetPercent);
+        }
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority, metrics, _budgets);
         _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
@@ -107,6 +127,9 @@ internal sealed class MediaThread : IAsyncDisposable
     public int Workers => _workers?.Count ?? 1;
 
     public ILogger Logger => _logger;
+
+    /// <summary>The process's total GC pause time so far (<see cref="GC.GetTotalPauseDuration"/>; tests pass their own).</summary>
+    internal Func<TimeSpan> PauseTotal { get; init; } = GC.GetTotalPauseDuration;
 
     /// <summary>Per-stage timing of the ticks (benchmarks); null (the default) measures nothing.</summary>
     public MediaStageProfile? Profile { get; set; }
@@ -224,8 +247,17 @@ internal sealed class MediaThread : IAsyncDisposable
     /// <summary>One 20 ms tick: builds every leg's frame and sends them (media thread; public for deterministic tests).</summary>
     public void Tick()
     {
+        _budgets?[0].Start();
         Build();
+        if (_budgets is not null) EndBudget(_budgets[0]);
         Flush();
+    }
+
+    // The sends go out at real-time priority again: they are the part of the tick whose timing the callers hear.
+    private void EndBudget(RealtimeBudget budget)
+    {
+        if (budget.Left) Metrics.BudgetExhausted();
+        budget.Restore();
     }
 
     /// <summary>Runs the posted commands, then every conversation's and leg's audio for one frame (what RTP legs send waits for <see cref="Flush"/>).</summary>
@@ -234,8 +266,10 @@ internal sealed class MediaThread : IAsyncDisposable
         var profile = Profile;
         var t = profile is null ? 0 : MediaStageProfile.Now();
         var before = GC.GetAllocatedBytesForCurrentThread();
+        var budget = _budgets?[0];
         while (_commands.TryDequeue(out var command))
         {
+            budget?.Check();
             try
             {
                 command();
@@ -280,8 +314,10 @@ internal sealed class MediaThread : IAsyncDisposable
     private void RunShare(int worker, int workers)
     {
         var profile = Profile;
+        var budget = _budgets?[worker];
         for (var i = worker; i < _mixers.Count; i += workers)
         {
+            budget?.Check();
             var mixer = _mixers[i];
             var members = mixer.Members;
             for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: true);
@@ -294,6 +330,7 @@ internal sealed class MediaThread : IAsyncDisposable
         {
             var leg = _legs[i];
             if (leg.Mixer is not null) continue;
+            budget?.Check();
             Guard(leg, inbound: true);
             Guard(leg, inbound: false);
         }
@@ -355,26 +392,51 @@ internal sealed class MediaThread : IAsyncDisposable
     {
         ApplyPriority(_priority, _logger);
         var clock = new MediaClock(_time);
-        var paused = GC.GetTotalPauseDuration();
+        _paused = PauseTotal();
         while (true)
         {
             var frames = clock.WaitForNextTick(cancellationToken);
-            if (frames == 0) break;
-            Volatile.Write(ref _lastTick, _time.GetTimestamp());
-            // A GC suspends this thread like every other: a late wake-up that spans a pause is the collector's, not
-            // the scheduler's (the bench tells the two apart with these counters).
-            var pausedNow = GC.GetTotalPauseDuration();
-            if (frames > 1) Metrics.Late(frames - 1, inGc: pausedNow > paused);
-            paused = pausedNow;
-            var run = Math.Min(frames, MaxCatchUpFrames);
-            for (var i = 0; i < run; i++) Build();
-            if (SendDelay > TimeSpan.Zero && !clock.WaitUntilAfterTick(SendDelay, cancellationToken))
-            {
-                if (cancellationToken.IsCancellationRequested) break;
-                Metrics.SendLate();
-            }
-            Flush();
+            if (frames == 0 || !Step(clock, frames, cancellationToken)) break;
         }
+    }
+
+    /// <summary>
+    /// What the ticking thread does once <paramref name="clock"/> reported <paramref name="frames"/> due: accounts for a
+    /// late wake-up and its cause, builds (catching up to <see cref="MaxCatchUpFrames"/>), waits for the send instant
+    /// (<see cref="SendDelay"/>), sends, and records how long each part took. False when cancelled while waiting. Does
+    /// not allocate. Internal for tests that drive the clock themselves.
+    /// </summary>
+    internal bool Step(MediaClock clock, int frames, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _lastTick, _time.GetTimestamp());
+        var budget = _budgets?[0];
+        budget?.Start();
+        Metrics.TickWake.Record(clock.Lateness(frames));
+        // A GC suspends this thread like every other: a late wake-up that spans a pause is the collector's, not the
+        // scheduler's; a previous tick whose work was still running at this deadline is our own work's; the rest is the
+        // scheduler's (the thread was ready to sleep in time and got a core late). The bench tells them apart.
+        var pausedNow = PauseTotal();
+        if (frames > 1) Metrics.Late(frames - 1, pausedNow > _paused ? MediaLateCause.Gc : _overran ? MediaLateCause.Overrun : MediaLateCause.Wake);
+        _paused = pausedNow;
+        var started = clock.Elapsed;
+        var run = Math.Min(frames, MaxCatchUpFrames);
+        for (var i = 0; i < run; i++) Build();
+        Metrics.TickBuild.Record(clock.Elapsed - started);
+        if (budget is not null) EndBudget(budget);
+        if (SendDelay > TimeSpan.Zero && !clock.WaitUntilAfterTick(SendDelay, cancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return false;
+            Metrics.SendLate();
+        }
+        var sending = clock.Elapsed;
+        Flush();
+        var done = clock.Elapsed;
+        Metrics.TickSend.Record(done - sending);
+        _overran = done > clock.NextDeadline;
+        // Signalling and webhooks run on the thread pool, not here: its queue, sampled once a second, tells whether
+        // they were starved while the media ran (PendingWorkItemCount counts without allocating).
+        if (++_stepped % 50 == 0) Metrics.PoolQueue(ThreadPool.PendingWorkItemCount);
+        return true;
     }
 
     /// <summary>Raises the calling media thread's scheduling priority; a refusal is logged and the thread runs on at normal priority.</summary>

@@ -25,9 +25,15 @@ internal sealed class MediaTickWorkers : IDisposable
 
     private readonly MediaMetrics? _metrics;
 
-    public MediaTickWorkers(int count, Action<int> work, ILogger logger, MediaThreadPriority priority = MediaThreadPriority.Normal, MediaMetrics? metrics = null)
+    private readonly RealtimeBudget[]? _budgets;
+
+    // budgets: one per worker (index 0 is the caller's, which the caller runs); each helper starts its own when released
+    // and takes real-time priority back before it waits again.
+    public MediaTickWorkers(int count, Action<int> work, ILogger logger, MediaThreadPriority priority = MediaThreadPriority.Normal, MediaMetrics? metrics = null,
+        RealtimeBudget[]? budgets = null)
     {
         _metrics = metrics;
+        _budgets = budgets;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         Count = count;
         _work = work;
@@ -70,6 +76,8 @@ internal sealed class MediaTickWorkers : IDisposable
             _barrier.SignalAndWait();
             if (_stopping) return;
             var before = GC.GetAllocatedBytesForCurrentThread();
+            var budget = _budgets?[index];
+            budget?.Start();
             try
             {
                 _work(index);
@@ -77,6 +85,11 @@ internal sealed class MediaTickWorkers : IDisposable
             catch (Exception e)
             {
                 _logger.WorkerFailed(e, index);
+            }
+            if (budget is not null)
+            {
+                if (budget.Left) _metrics?.BudgetExhausted();
+                budget.Restore();
             }
             _metrics?.Allocated(0, GC.GetAllocatedBytesForCurrentThread() - before);
             _barrier.SignalAndWait();

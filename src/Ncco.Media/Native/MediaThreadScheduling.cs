@@ -15,7 +15,10 @@ namespace Ncco.Media.Native;
 public static partial class MediaThreadScheduling
 {
     private const int PrioProcess = 0;       // PRIO_PROCESS: with a thread id, setpriority acts on that thread
+    private const int SchedOther = 0;        // SCHED_OTHER: the normal, fair policy
+    private const int SchedFifo = 1;         // SCHED_FIFO
     private const int SchedRoundRobin = 2;   // SCHED_RR
+    private const int SchedResetOnFork = 0x40000000;
     private const int ClockMonotonic = 1;    // CLOCK_MONOTONIC: Stopwatch's clock on Linux
     private const int HighNice = -10;
     private const int RealtimePriority = 10;
@@ -55,10 +58,37 @@ public static partial class MediaThreadScheduling
             error = $"setpriority(nice {HighNice}) failed: errno {Marshal.GetLastPInvokeError()}";
             return false;
         }
+        // Nice −10 first: a real-time thread that drops back to the normal policy (TryLeaveRealtime) keeps its nice
+        // value, so the work it does past its real-time budget still outweighs the rest of the machine's.
+        _ = SetPriority(PrioProcess, tid, HighNice);
         var param = RealtimePriority;
         if (SchedSetScheduler(tid, SchedRoundRobin, ref param) == 0) return true;
         error = $"sched_setscheduler(SCHED_RR {RealtimePriority}) failed: errno {Marshal.GetLastPInvokeError()}";
         return false;
+    }
+
+    /// <summary>
+    /// Moves the calling thread from SCHED_RR back to the normal policy (SCHED_OTHER), keeping its nice value (−10 when
+    /// <see cref="MediaThreadPriority.Realtime"/> was applied by <see cref="TryApply(MediaThreadPriority, out string?)"/>):
+    /// what a real-time media thread does once its work in a tick passes its budget, so it never holds a core from the
+    /// rest of the machine for longer than that. <see cref="TryApply(MediaThreadPriority, out string?)"/> with
+    /// <see cref="MediaThreadPriority.Realtime"/> gives SCHED_RR back. False (nothing done) off Linux or when refused.
+    /// </summary>
+    public static bool TryLeaveRealtime()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var param = 0;
+        return SchedSetScheduler(0, SchedOther, ref param) == 0;
+    }
+
+    /// <summary>
+    /// Whether the calling thread runs under a real-time policy (SCHED_FIFO or SCHED_RR) now; false off Linux.
+    /// </summary>
+    public static bool IsRealtime()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var policy = SchedGetScheduler(0) & ~SchedResetOnFork;
+        return policy is SchedFifo or SchedRoundRobin;
     }
 
     /// <summary>
@@ -92,6 +122,9 @@ public static partial class MediaThreadScheduling
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     private static partial int SchedSetScheduler(int pid, int policy, ref int param);
+
+    [LibraryImport("libc", EntryPoint = "sched_getscheduler")]
+    private static partial int SchedGetScheduler(int pid);
 
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     private static partial int ClockNanosleep(int clock, int flags, in TimeSpec request, IntPtr remaining);

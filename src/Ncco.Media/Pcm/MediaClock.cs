@@ -45,6 +45,18 @@ public sealed class MediaClock
     /// <summary>True when the clock sleeps with nanosecond resolution and spins to the deadline (system clock on Linux).</summary>
     public bool IsPrecise => _precise;
 
+    /// <summary>Time since the clock started (the deadlines are counted from it).</summary>
+    public TimeSpan Elapsed => _time.GetElapsedTime(_start);
+
+    /// <summary>The deadline of the frame after the last one <see cref="WaitForNextTick"/> reported, since the clock's start.</summary>
+    public TimeSpan NextDeadline => TimeSpan.FromTicks((_ticks + 1) * FrameTicks);
+
+    /// <summary>
+    /// How far past its deadline the earliest of the <paramref name="frames"/> frames <see cref="WaitForNextTick"/> just
+    /// reported is now: the wake-up's lateness (tens of microseconds on time; a frame or more when frames were missed).
+    /// </summary>
+    public TimeSpan Lateness(int frames) => TimeSpan.FromTicks(_time.GetElapsedTime(_start).Ticks - ((_ticks - frames + 1) * FrameTicks));
+
     /// <summary>
     /// Blocks until the next tick is due. Returns the number of frames due (1 normally; more when the caller fell
     /// behind), or 0 when <paramref name="cancellationToken"/> fired.

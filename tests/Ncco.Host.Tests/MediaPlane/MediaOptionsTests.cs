@@ -92,6 +92,27 @@ public class MediaOptionsTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void A_realtime_budget_outside_1_to_100_percent_is_refused_by_name(int percent)
+    {
+        Assert.Equal(50, new MediaOptions().RealtimeBudgetPercent);
+        new MediaOptions { RealtimeBudgetPercent = 1 }.Validate();
+        new MediaOptions { RealtimeBudgetPercent = 100 }.Validate();
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { RealtimeBudgetPercent = percent }.Validate());
+        Assert.StartsWith("Ncco:Media:RealtimeBudgetPercent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(".NET Tiered Com", true)]
+    [InlineData(".NET Server GC", false)]
+    [InlineData(".NET TP Worker", false)]
+    public void The_tiering_compilers_thread_is_known_by_its_name(string name, bool compiler)
+    {
+        Assert.Equal(compiler, GcThreadPriority.IsCompilerThread(name));
+    }
+
+    [Theory]
     [InlineData(".NET Server GC", true)]
     [InlineData(".NET BGC", true)]
     [InlineData(".NET TP Worker", false)]

@@ -60,6 +60,34 @@ public class MediaThreadSchedulingTests
     }
 
     [Fact]
+    public void A_realtime_thread_leaves_the_realtime_policy_and_takes_it_back()
+    {
+        // On a fresh thread: the policy must not stay on a test runner's thread. Where real-time is refused (no
+        // CAP_SYS_NICE, not Linux) the thread is never real-time and leaving changes nothing.
+        var steps = new List<bool>();
+        var thread = new Thread(() =>
+        {
+            var applied = MediaThreadScheduling.TryApply(MediaThreadPriority.Realtime, out _);
+            steps.Add(applied);
+            steps.Add(MediaThreadScheduling.IsRealtime());
+            steps.Add(MediaThreadScheduling.TryLeaveRealtime());
+            steps.Add(MediaThreadScheduling.IsRealtime());
+            steps.Add(applied && MediaThreadScheduling.TryApply(MediaThreadPriority.Realtime, out _));
+            steps.Add(MediaThreadScheduling.IsRealtime());
+        });
+        thread.Start();
+        thread.Join();
+        if (steps[0])
+        {
+            Assert.Equal([true, true, true, false, true, true], steps);
+        }
+        else
+        {
+            Assert.Equal([false, false, OperatingSystem.IsLinux(), false, false, false], steps);
+        }
+    }
+
+    [Fact]
     public void A_precise_sleep_of_nothing_returns_at_once_where_it_is_supported()
     {
         Assert.Equal(OperatingSystem.IsLinux(), MediaThreadScheduling.TrySleepPrecise(TimeSpan.Zero));

@@ -33,6 +33,23 @@ public class MediaClockTests
     }
 
     [Fact]
+    public void Lateness_is_measured_from_the_earliest_due_frames_deadline_and_the_next_deadline_follows_the_last()
+    {
+        var time = new SteppedTime();
+        var clock = new MediaClock(time);
+        time.Advance(TimeSpan.FromMilliseconds(20.3));
+        Assert.Equal(1, clock.WaitForNextTick(CancellationToken.None));
+        Assert.Equal(TimeSpan.FromMilliseconds(0.3), clock.Lateness(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(40), clock.NextDeadline);
+        // Woken at 87 ms: frames 2 and 3 and 4 (40, 60, 80 ms) are due; the earliest's deadline was 47 ms ago.
+        time.Advance(TimeSpan.FromMilliseconds(66.7));
+        Assert.Equal(3, clock.WaitForNextTick(CancellationToken.None));
+        Assert.Equal(TimeSpan.FromMilliseconds(47), clock.Lateness(3));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), clock.NextDeadline);
+        Assert.Equal(TimeSpan.FromMilliseconds(87), clock.Elapsed);
+    }
+
+    [Fact]
     public void It_blocks_the_calling_thread_until_a_deadline_and_returns_0_when_cancelled()
     {
         var time = new SteppedTime();
