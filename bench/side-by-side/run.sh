@@ -178,7 +178,13 @@ diag() {
     index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen1/ {print "gen1", $2}
     index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen2/ {print "gen2", $2}
     index($1, "ncco_media_allocated_bytes_total{") == 1 && $1 ~ /frames/ {print "alloc_frames", $2}
-    index($1, "ncco_media_allocated_bytes_total{") == 1 && $1 ~ /commands/ {print "alloc_commands", $2}'
+    index($1, "ncco_media_allocated_bytes_total{") == 1 && $1 ~ /commands/ {print "alloc_commands", $2}
+    index($1, "ncco_media_frames_late_cause_total{") == 1 && match($1, /cause="[a-z]+"/) {print "cause_" substr($1, RSTART + 7, RLENGTH - 8), $2}
+    index($1, "ncco_media_tick_wake_total{") == 1 && match($1, /le="[^"]+"/) {print "wake_" substr($1, RSTART + 4, RLENGTH - 5), $2}
+    index($1, "ncco_media_tick_build_total{") == 1 && match($1, /le="[^"]+"/) {print "build_" substr($1, RSTART + 4, RLENGTH - 5), $2}
+    index($1, "ncco_media_tick_send_total{") == 1 && match($1, /le="[^"]+"/) {print "send_" substr($1, RSTART + 4, RLENGTH - 5), $2}
+    $1 == "ncco_media_realtime_budget_exhausted_total" {print "budget", $2}
+    $1 == "ncco_runtime_threadpool_queue_peak" {print "pool_peak", $2}'
 }
 
 results="$work/results.tsv"
@@ -198,7 +204,7 @@ run_step() { # target step
   local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
   ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
-      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
+      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
   local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
   touch "$work/$name.done"; wait $sampler || true
@@ -206,13 +212,27 @@ run_step() { # target step
   local failed created
   created=$(python3 -c "import csv,sys; r=[x for x in csv.reader(open(sys.argv[1]),delimiter=';')]; d=dict(zip(r[0],r[-1])); print(d['TotalCallCreated'], d['FailedCall(C)'])" "$work/$name.csv" 2>/dev/null || echo "? ?")
   failed=${created#* }; created=${created% *}
+  # Why calls failed: SIPp's non-zero Failed* counters (e.g. TimeoutOnRecv: a response not received within
+  # -recv_timeout; MaxUDPRetrans: a request retransmitted until SIPp gave up) and its retransmissions; in which message:
+  # the first lines of its error log.
+  local causes
+  causes=$(python3 - "$work/$name.csv" <<'PY' 2>/dev/null || echo "?"
+import csv, sys
+r = [x for x in csv.reader(open(sys.argv[1]), delimiter=';')]
+d = dict(zip(r[0], r[-1]))
+c = [f"{k[6:-3]} {v}" for k, v in d.items() if k.startswith("Failed") and k.endswith("(C)") and k != "FailedCall(C)" and v.strip() not in ("", "0")]
+print(", ".join(c + [f"retrans {d.get('Retransmissions(C)', '?')}"]))
+PY
+)
+  echo "$target $step: $causes" >>"$work/causes.txt"
+  [[ -s $work/$name.err ]] && grep -m 3 -i "timeout\|retrans\|unexpected" "$work/$name.err" | sed "s/^/  $name: /" >>"$work/causes.txt" || true
   local lateticks="n/a"
   [[ -n $late0 && -n $late1 ]] && lateticks=$(python3 -c "print(int(float('$late1') - float('$late0')))")
   local rtp; rtp=$(python3 "$here/rtp_stats.py" "$work/$name.pcap" --json)
   python3 - "$results" "$target" "$step" "$created" "$failed" "$(python3 -c "print(round($cpu1 - $cpu0, 1))")" "$(cat "$work/$name.rss")" "$lateticks" "$load0" "$rtp" \
-    "$work/$name.diag0" "$work/$name.diag1" "$elapsed" <<'PY'
+    "$work/$name.diag0" "$work/$name.diag1" "$elapsed" "$causes" <<'PY'
 import json, sys
-path, target, step, created, failed, cpu, rss, late, load, rtp, d0, d1, elapsed = sys.argv[1:]
+path, target, step, created, failed, cpu, rss, late, load, rtp, d0, d1, elapsed, causes = sys.argv[1:]
 r = json.loads(rtp)
 read = lambda p: {k: float(v) for k, v in (l.split() for l in open(p) if l.strip())}
 a, b = read(d0), read(d1)
@@ -221,10 +241,22 @@ na = lambda v, fmt: "n/a" if v is None else fmt.format(v)
 gcs = "n/a" if d("gen0") is None else f"{d('gen0'):.0f}/{d('gen1'):.0f}/{d('gen2'):.0f}"
 ticks = max(1, int(elapsed) * 50)
 alloc = "n/a" if d("alloc_frames") is None else f"{d('alloc_frames') / ticks:.0f} / {d('alloc_commands') / 1024:.0f} KB"
+# Late frames by cause, and quantiles of the per-tick histograms (cumulative buckets "<kind>_<le>"): the smallest bound
+# holding that share of the step's ticks.
+lc = "n/a" if d("cause_wake") is None else f"{d('cause_gc'):.0f} / {d('cause_overrun'):.0f} / {d('cause_wake'):.0f}"
+def q(kind, share):
+    bounds = sorted(((float(k[len(kind) + 1:].replace("+Inf", "inf")), d(k)) for k in b if k.startswith(kind + "_") and d(k) is not None))
+    if not bounds or bounds[-1][1] <= 0: return "n/a"
+    for le, n in bounds:
+        if n >= share * bounds[-1][1]: return "≤" + (f"{le:g}" if le != float("inf") else ">50")
+hist = lambda kind: f"{q(kind, 0.5)} / {q(kind, 0.99)}"
+budget = na(d("budget"), "{:.0f}")
+pool = "n/a" if "pool_peak" not in b else f"{b['pool_peak']:.0f}"
 with open(path, "a") as f:
     f.write("\t".join([target, step, created, failed, cpu, rss, f"{r['jitter_p95_ms']:.2f}", f"{r['jitter_max_ms']:.1f}",
                        f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"]),
-                       na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc]) + "\n")
+                       na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc,
+                       lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes]) + "\n")
 PY
   tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}'
   rm -f "$work/$name.pcap"
@@ -253,6 +285,14 @@ echo
 echo "| server | step | late ticks | late in GC | sends late | GCs 0/1/2 | GC pause ms | alloc frames B/tick / commands |"
 echo "|---|---|--:|--:|--:|--:|--:|--:|"
 awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $13, $16, $17, $18, $19, $20}' "$results"
+echo
+echo "Ticks (Ncco): late frames by cause (a GC pause since the last wake-up / the previous tick's work overran / woke late"
+echo "with neither: the scheduler), per-tick wake-up lateness, build and send time (p50 / p99, upper bucket bound in ms),"
+echo "ticks whose real-time budget ran out, the longest thread-pool queue seen (host lifetime); failed calls by SIPp's cause"
+echo
+echo "| server | step | late gc / overrun / wake | wake ms p50 / p99 | build ms p50 / p99 | send ms p50 / p99 | RT budget used up | pool queue peak | failures |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|---|"
+awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $21, $22, $23, $24, $25, $26, $27}' "$results"
 # Ratios against the first target in the list for the same step (CPU-s and RSS).
 python3 - "$results" <<'PY'
 import sys
