@@ -60,8 +60,8 @@ public sealed class MediaOptions
 
     /// <summary>
     /// With <see cref="ThreadPriority"/> <c>Realtime</c>: the share of each 20 ms frame (percent) a media thread works
-    /// under SCHED_RR before it drops to nice −10 for the rest of that tick's work; it takes SCHED_RR back to sleep (and
-    /// to send, with a send delay), so every tick still starts on time. This bounds what the media threads take from
+    /// under SCHED_RR before it drops to nice −10 for the rest of that tick's building; it takes SCHED_RR back to send
+    /// the tick's packets and to sleep, so every tick still starts on time. This bounds what the media threads take from
     /// SIP signalling, webhooks and anything else on the machine, which a real-time thread otherwise always preempts.
     /// Default 50 (each media thread at most half a core ahead of everything else; ticks beyond it count in
     /// <c>ncco_media_realtime_budget_exhausted_total</c>). 100 keeps the whole tick real-time. 1–100.

@@ -18,8 +18,7 @@ namespace Ncco.Host.MediaPlane;
 /// this deadline; <c>wake</c> — neither: the thread was ready to sleep in time but got a core back late, the
 /// scheduler's doing), and per tick, as cumulative buckets by <c>le</c> (ms): <c>ncco.media.tick_wake</c> (how long
 /// after its deadline the ticking thread woke), <c>ncco.media.tick_build</c> (the tick's commands and audio work) and
-/// <c>ncco.media.tick_send</c> (sending every leg's packet, when the ticking thread sends them after building: with a
-/// send delay; without one each worker sends as it builds, inside <c>tick_build</c>). <c>ncco.media.realtime_budget_exhausted</c> counts ticks
+/// <c>ncco.media.tick_send</c> (sending every leg's packet). <c>ncco.media.realtime_budget_exhausted</c> counts ticks
 /// in which a real-time media thread used up <c>Ncco:Media:RealtimeBudgetPercent</c> and finished at nice −10, and
 /// <c>ncco.runtime.threadpool_queue_peak</c> the longest thread-pool queue the media thread saw (sampled once a second):
 /// signalling and webhooks run there, not the media.

@@ -89,7 +89,6 @@ public sealed class MediaServices : IAsyncDisposable
         {
             SpeechMinConfidence = settings.SpeechMinConfidence,
             SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),
-            SendAsBuilt = true,
         };
         if (settings.RaiseGcThreads) _gcThreads = new GcThreadPriority(settings.ThreadPriority, time, logger);
     }

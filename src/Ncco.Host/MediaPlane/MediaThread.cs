@@ -250,7 +250,7 @@ internal sealed class MediaThread : IAsyncDisposable
         _budgets?[0].Start();
         Build();
         if (_budgets is not null) EndBudget(_budgets[0]);
-        if (!SendsWhileBuilding) Flush();
+        Flush();
     }
 
     // The sends go out at real-time priority again: they are the part of the tick whose timing the callers hear.
@@ -291,31 +291,19 @@ internal sealed class MediaThread : IAsyncDisposable
     private void Flush()
     {
         var legs = _legs;
-        for (var i = 0; i < legs.Count; i++) Send(legs[i]);
-    }
-
-    private void Send(LegMedia leg)
-    {
-        try
+        for (var i = 0; i < legs.Count; i++)
         {
-            leg.Flush();
-        }
-        catch (Exception e)
-        {
-            if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
+            var leg = legs[i];
+            try
+            {
+                leg.Flush();
+            }
+            catch (Exception e)
+            {
+                if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
+            }
         }
     }
-
-    /// <summary>
-    /// Each worker sends a leg's packet as soon as it built it (<c>Ncco:Media:SendDelayMilliseconds</c> 0, which the host
-    /// sets this for), rather than the ticking thread sending every leg's after all workers finished: with 500 legs on
-    /// loopback the sends took as long as the building (5–10 ms a tick, each <c>sendto</c> delivering to the receiver
-    /// inline), and done serially after it they made the tick overrun its 20 ms (bench/side-by-side/RESULTS.md,
-    /// 2026-12-07). Ignored with a <see cref="SendDelay"/>, whose point is sending everything at one instant.
-    /// </summary>
-    public bool SendAsBuilt { get; init; }
-
-    private bool SendsWhileBuilding => SendAsBuilt && SendDelay <= TimeSpan.Zero;
 
     /// <summary>
     /// One worker's share of a tick: every <paramref name="workers"/>-th conversation from <paramref name="worker"/> on
@@ -327,7 +315,6 @@ internal sealed class MediaThread : IAsyncDisposable
     {
         var profile = Profile;
         var budget = _budgets?[worker];
-        var sendNow = SendsWhileBuilding;
         for (var i = worker; i < _mixers.Count; i += workers)
         {
             budget?.Check();
@@ -337,11 +324,7 @@ internal sealed class MediaThread : IAsyncDisposable
             var t = profile is null ? 0 : MediaStageProfile.Now();
             Mix(mixer);
             profile?.Lap(MediaStage.Mix, t);
-            for (var j = 0; j < members.Count; j++)
-            {
-                Guard(members[j], inbound: false);
-                if (sendNow) Send(members[j]);
-            }
+            for (var j = 0; j < members.Count; j++) Guard(members[j], inbound: false);
         }
         for (var i = worker; i < _legs.Count; i += workers)
         {
@@ -350,7 +333,6 @@ internal sealed class MediaThread : IAsyncDisposable
             budget?.Check();
             Guard(leg, inbound: true);
             Guard(leg, inbound: false);
-            if (sendNow) Send(leg);
         }
     }
 
@@ -446,14 +428,10 @@ internal sealed class MediaThread : IAsyncDisposable
             if (cancellationToken.IsCancellationRequested) return false;
             Metrics.SendLate();
         }
+        var sending = clock.Elapsed;
+        Flush();
         var done = clock.Elapsed;
-        if (!SendsWhileBuilding)
-        {
-            var sending = done;
-            Flush();
-            done = clock.Elapsed;
-            Metrics.TickSend.Record(done - sending);
-        }
+        Metrics.TickSend.Record(done - sending);
         _overran = done > clock.NextDeadline;
         // Signalling and webhooks run on the thread pool, not here: its queue, sampled once a second, tells whether
         // they were starved while the media ran (PendingWorkItemCount counts without allocating).

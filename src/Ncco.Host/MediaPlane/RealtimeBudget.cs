@@ -7,8 +7,8 @@ namespace Ncco.Host.MediaPlane;
 /// Bounds how long a media thread at <see cref="MediaThreadPriority.Realtime"/> holds a core in each 20 ms tick
 /// (<c>Ncco:Media:RealtimeBudgetPercent</c>). The thread wakes at its deadline under SCHED_RR, so the tick always starts
 /// on time; once its work in the tick has taken <see cref="Budget"/>, it drops to the normal policy at nice −10 (the
-/// <see cref="MediaThreadPriority.High"/> level) for the rest of that tick's work, and takes SCHED_RR back before it
-/// sleeps (and before the tick's sends, when they wait for a send instant: <c>Ncco:Media:SendDelayMilliseconds</c>). One instance per media thread, used only by that thread; nothing allocates.
+/// <see cref="MediaThreadPriority.High"/> level) for the rest of that tick's building, and takes SCHED_RR back before it
+/// sends and before it sleeps. One instance per media thread, used only by that thread; nothing allocates.
 /// </summary>
 /// <remarks>
 /// Why: a real-time thread is never preempted by a normal one. At 500 calls on the 2-core bench machine the two media
@@ -68,7 +68,7 @@ internal sealed class RealtimeBudget
         _leave();
     }
 
-    /// <summary>Takes SCHED_RR back if the tick left it (before sleeping to the next deadline, and before sends gathered at a send instant).</summary>
+    /// <summary>Takes SCHED_RR back if the tick left it (before sending, and before sleeping to the next deadline).</summary>
     public void Restore()
     {
         if (!_left) return;

@@ -160,63 +160,6 @@ public sealed class MediaTickTimingTests : IAsyncDisposable
         }
     }
 
-    /// <summary>Logs when its leg's audio is built and when its packet is sent.</summary>
-    private sealed class LoggingTransport(List<string> log, string name) : IMediaTransport
-    {
-        private bool _built;
-
-        public int SampleRate => 8000;
-
-        public bool ReadInbound(Span<short> frame)
-        {
-            frame.Clear();
-            return true;
-        }
-
-        public void WriteOutbound(ReadOnlySpan<short> frame)
-        {
-            log.Add("build " + name);
-            _built = true;
-        }
-
-        public void FlushOutbound()
-        {
-            if (!_built) return;
-            _built = false;
-            log.Add("send " + name);
-        }
-
-        public bool ConversationDtmf(char digit, int durationMilliseconds) => true;
-    }
-
-    [Theory]
-    [InlineData(0, new[] { "build leg-0", "send leg-0", "build leg-1", "send leg-1" })]
-    [InlineData(5, new[] { "build leg-0", "build leg-1", "send leg-0", "send leg-1" })]
-    public async Task Sent_as_built_each_legs_packet_leaves_right_after_its_audio_unless_a_send_delay_gathers_them(int delayMilliseconds, string[] expected)
-    {
-        var log = new List<string>();
-        var cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
-        using var metrics = new MediaMetrics(null);
-        var media = new MediaThread(_time, metrics, new PlaybackRenderer(null, new StreamPlayer(_http, _time, new StreamPlayerOptions(cache))), null, NullLogger.Instance,
-            startClock: false) { SendAsBuilt = true, SendDelay = TimeSpan.FromMilliseconds(delayMilliseconds) };
-        try
-        {
-            media.Post(() =>
-            {
-                media.Add(new LegMedia(media, "leg-0", new LoggingTransport(log, "leg-0")));
-                media.Add(new LegMedia(media, "leg-1", new LoggingTransport(log, "leg-1")));
-            });
-            media.Tick();
-            log.Clear();
-            media.Tick();
-            Assert.Equal(expected, log);
-        }
-        finally
-        {
-            await media.DisposeAsync();
-        }
-    }
-
     [Fact]
     public void The_histograms_export_cumulative_counts_by_upper_bound()
     {
