@@ -248,7 +248,7 @@ def q(kind, share):
     bounds = sorted(((float(k[len(kind) + 1:].replace("+Inf", "inf")), d(k)) for k in b if k.startswith(kind + "_") and d(k) is not None))
     if not bounds or bounds[-1][1] <= 0: return "n/a"
     for le, n in bounds:
-        if n >= share * bounds[-1][1]: return "≤" + (f"{le:g}" if le != float("inf") else ">50")
+        if n >= share * bounds[-1][1]: return f"≤{le:g}" if le != float("inf") else ">50"
 hist = lambda kind: f"{q(kind, 0.5)} / {q(kind, 0.99)}"
 budget = na(d("budget"), "{:.0f}")
 pool = "n/a" if "pool_peak" not in b else f"{b['pool_peak']:.0f}"
