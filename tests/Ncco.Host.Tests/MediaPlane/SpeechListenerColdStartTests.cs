@@ -41,14 +41,20 @@ public sealed class SpeechListenerColdStartTests : IAsyncDisposable
     [Fact]
     public async Task Words_said_while_the_recogniser_starts_are_recognised_once_it_is_ready()
     {
-        // 0.3 s of quiet, a 0.5 s voiced sound, then quiet: all of it arrives while the recogniser is still starting.
+        // Room noise with a 0.5 s voiced sound 0.3 s in: all of it arrives while the recogniser is still starting. (The
+        // noise matters: the speech gate measures loudness against the room's floor, and after digital silence alone a
+        // steady tone sets that floor itself and is never loud.)
+        var random = new Random(7);
+        var audio = new short[(int)(2.3 * Rate)];
+        for (var i = 0; i < audio.Length; i++) audio[i] = (short)((random.NextDouble() - 0.5) * 60 * 3.46);
         var word = TestAudio.Tone(200, 0.5, Rate, amplitude: 6000);
-        _caller.Say(TestAudio.Concat(TestAudio.Silence(0.3, Rate), word));
+        for (var i = 0; i < word.Length; i++) audio[(int)(0.3 * Rate) + i] += word[i];
+        _caller.Say(audio);
         var store = new RecordingStore(Options.Create(new NccoHostOptions { DataDirectory = _directory }), new InMemoryRecordingRepository(), TimeProvider.System);
         using var listening = new ApplicationMediaPlane(_mediaThread, store, "app")
             .StartListening(new MediaListenRequest("caller", "en-US", ["yes", "no"], StartTimeout: 10, EndOnSilence: 1, MaxDuration: 60, Sensitivity: 90));
 
-        // 2 s of the call (100 ticks) pass before the recogniser is ready: the word is long over.
+        // 2 s of the call (100 ticks) pass before the recogniser is ready: the word is long over, the noise nearly.
         for (var i = 0; i < 100; i++) _mediaThread.Tick();
         Assert.Equal(1, _recognizer.Starts);
         Assert.False(_sink.Started, "speech was reported before any session could hear it");
@@ -66,7 +72,7 @@ public sealed class SpeechListenerColdStartTests : IAsyncDisposable
         Assert.Equal("yes", _sink.Text);
         var stream = Assert.Single(_recognizer.Streams);
         // The recogniser heard the whole word, not just what came after it was ready.
-        var loud = word.Count(s => Math.Abs((int)s) > HeardStream.Loud);
+        var loud = audio.Count(s => Math.Abs((int)s) > HeardStream.Loud);
         Assert.InRange(stream.VoicedSamples, loud - Frame, loud);
     }
 
