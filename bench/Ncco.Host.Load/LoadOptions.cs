@@ -45,4 +45,10 @@ internal sealed record LoadOptions
 
     /// <summary>The <c>to</c> endpoint of created calls; null for the host's demo echo bot.</summary>
     public string? To { get; init; }
+
+    /// <summary>
+    /// Seconds of a steady window after the POST phase with no HTTP load (0: none): late media ticks, CPU and RSS while
+    /// the created calls stay up.
+    /// </summary>
+    public int HoldSeconds { get; init; }
 }

@@ -100,6 +100,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             }, cancellationToken);
 
             var uuids = created.ToArray();
+            if (options.HoldSeconds > 0) await HoldAsync(http, uuids.Length, host is not null, cancellationToken);
             if (uuids.Length == 0) output.WriteLine("note: no call was created, so GET asks for unknown uuids (404): it still measures routing, JWT checks and the lookup");
             string Uuid(int i) => uuids.Length > 0 ? uuids[i % uuids.Length] : "00000000-0000-4000-8000-" + i.ToString("x12", CultureInfo.InvariantCulture);
             // Warm the reused tokens' first verification too, so both phases start from a warm host.
@@ -329,16 +330,54 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         _ => status.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The host's <c>/metrics</c> as one sampler: a series' values summed over its labels (0 when absent).</summary>
+    private static async Task<Func<string, double>> MetricsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var lines = (await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken)).Split('\n');
+        return name => lines
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The steady window (<c>--hold</c>): waits (at most <see cref="LoadOptions.Duration"/>) for the created calls' media
+    /// legs to be up, lets them settle for 3 s, then measures <see cref="LoadOptions.HoldSeconds"/> with no HTTP load: the
+    /// media clock's late ticks (every live WebSocket leg gets a late tick's frames late), the host's CPU and RSS.
+    /// </summary>
+    private async Task HoldAsync(HttpClient http, int created, bool inProcess, CancellationToken cancellationToken)
+    {
+        var waited = TimeProvider.System.GetTimestamp();
+        while ((await MetricsAsync(http, cancellationToken))("ncco_media_legs_active") < created && TimeProvider.System.GetElapsedTime(waited) < options.Duration)
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var before = await MetricsAsync(http, cancellationToken);
+        self.Refresh();
+        var cpu0 = self.TotalProcessorTime;
+        var started = TimeProvider.System.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds), cancellationToken);
+        var after = await MetricsAsync(http, cancellationToken);
+        self.Refresh();
+        var elapsed = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+        var cpu = (self.TotalProcessorTime - cpu0).TotalSeconds;
+        double Delta(string name) => after(name) - before(name);
+        var legs = (before("ncco_media_legs_active") + after("ncco_media_legs_active")) / 2;
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        var perLeg = legs > 0 ? cpu * 1000 / (legs * elapsed) : 0;
+        output.WriteLine(
+            FormattableString.Invariant($"hold: {before("ncco_media_legs_active"):F0} → {after("ncco_media_legs_active"):F0} media legs up ({created} created) over {elapsed:F1} s; ")
+            + FormattableString.Invariant($"late ticks {Delta("ncco_media_frames_late_total"):F0} (spanning a GC {Delta("ncco_media_frames_late_gc_total"):F0}), GC pause {Delta("ncco_runtime_gc_pause_time_seconds_total") * 1000:F0} ms; ")
+            + (inProcess ? FormattableString.Invariant($"process CPU {cpu:F1} s ({cpu / elapsed:F2} cores, {perLeg:F3} ms per leg-second), RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB; ") : "")
+            + $"load average {load}");
+    }
+
     private async Task WriteHostCountersAsync(HttpClient http, CancellationToken cancellationToken)
     {
         try
         {
-            var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
-            double Sum(string name) => metrics.Split('\n')
-                .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
-                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            var Sum = await MetricsAsync(http, cancellationToken);
             output.WriteLine($"host counters: ncco_calls_started_total {Sum("ncco_calls_started_total")}, ncco_calls_active {Sum("ncco_calls_active")}, ncco_api_rate_limited_total {Sum("ncco_api_rate_limited_total")}, "
-                + $"ncco_media_legs_active {Sum("ncco_media_legs_active")}, ncco_media_frames_late_total {Sum("ncco_media_frames_late_total")}");
+                + $"ncco_media_legs_active {Sum("ncco_media_legs_active")}, ncco_media_frames_late_total {Sum("ncco_media_frames_late_total")}, ncco_media_frames_late_gc_total {Sum("ncco_media_frames_late_gc_total")}");
         }
         catch (HttpRequestException)
         {

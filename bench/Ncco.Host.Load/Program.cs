@@ -24,12 +24,13 @@ internal static class Program
         var wrkThreads = new Option<int>("--wrk-threads") { Description = "wrk threads (-t); its connections are --concurrency.", DefaultValueFactory = _ => 2 };
         var wrkReusedOnly = new Option<bool>("--wrk-reused-only") { Description = "Run only the reused-token wrk phase (no fresh tokens to mint; for profiling the host)." };
         var allocProfile = new Option<bool>("--alloc-profile") { Description = "During the reused-token wrk phases, sample what the process allocates by type (GC allocation ticks) and print the largest." };
+        var hold = new Option<int>("--hold") { Description = "Seconds of a steady window after the POST phase (no HTTP load): late media ticks, CPU, RSS with the calls up; 0 skips it.", DefaultValueFactory = _ => 0 };
         var to = new Option<string?>("--to") { Description = "The to endpoint (JSON object) of created calls; default the demo echo bot." };
 
         var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
             "Other --Section:Key=value arguments configure the in-process host.")
         {
-            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly, allocProfile,
+            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly, allocProfile, hold,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) =>
@@ -51,6 +52,7 @@ internal static class Program
                 WrkThreads = Math.Clamp(parse.GetValue(wrkThreads), 1, 16),
                 WrkReusedOnly = parse.GetValue(wrkReusedOnly),
                 AllocationProfile = parse.GetValue(allocProfile),
+                HoldSeconds = Math.Clamp(parse.GetValue(hold), 0, 600),
             };
             return new LoadRunner(options, parse.UnmatchedTokens, Console.Out).RunAsync(cancellationToken);
         });
