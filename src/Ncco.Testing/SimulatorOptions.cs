@@ -88,6 +88,12 @@ public sealed class SimulatorOptions
     /// </summary>
     public int LoopLimit { get; set; } = 10;
 
+    /// <summary>
+    /// Participants one named conversation holds before the next leg is refused, as the host's
+    /// <c>Ncco:Calls:MaxConversationParticipants</c> sets it. Default 50 (the platform's limit); at least 1.
+    /// </summary>
+    public int MaxConversationParticipants { get; set; } = Ncco.Model.Actions.ConversationAction.MaxParticipants;
+
     /// <summary>Application id used in signed webhooks.</summary>
     public string ApplicationId { get; set; } = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 
@@ -193,6 +199,8 @@ public sealed class SimulatorOptions
             throw new ArgumentOutOfRangeException(nameof(WebhookGuard), WebhookGuard, "SimulatorOptions.WebhookGuard must be positive.");
         ArgumentNullException.ThrowIfNull(SpeechDuration, nameof(SpeechDuration));
         ArgumentException.ThrowIfNullOrEmpty(LogDirectory, nameof(LogDirectory));
+        if (MaxConversationParticipants < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxConversationParticipants), MaxConversationParticipants, "SimulatorOptions.MaxConversationParticipants must be at least 1.");
         if (LoopLimit is < 0 or 1) throw new ArgumentOutOfRangeException(nameof(LoopLimit), LoopLimit, "SimulatorOptions.LoopLimit must be 0 (off) or at least 2.");
         ArgumentNullException.ThrowIfNull(TimeZone, nameof(TimeZone));
     }

@@ -57,6 +57,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             Handlers = handlers,
             Observer = Recorder,
             Validation = options.Validation,
+            MaxConversationParticipants = options.MaxConversationParticipants,
         });
     }
 

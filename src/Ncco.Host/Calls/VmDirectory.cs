@@ -179,6 +179,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
             // The call store holds finished calls' history; the VM lets go of them (what it keeps is bounded anyway).
             RetainedFinishedLegs = _options.Calls.RetainedFinishedLegs,
             RetainedRecordings = 0,
+            MaxConversationParticipants = _options.Calls.MaxConversationParticipants,
         };
         foreach (var customizer in _customizers) options = customizer.Customize(options, application);
         var vm = new NccoVm(options);

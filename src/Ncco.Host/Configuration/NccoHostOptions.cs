@@ -87,6 +87,14 @@ public sealed class CallsOptions
     /// inspect finished legs through the VM in a debugger or an embedding; each kept leg costs a few kilobytes.
     /// </summary>
     public int RetainedFinishedLegs { get; set; }
+
+    /// <summary>
+    /// Participants one named conversation holds (<see cref="Ncco.Calls.NccoVmOptions.MaxConversationParticipants"/>);
+    /// the next caller's <c>conversation</c> action is refused and its NCCO moves on. Default 50, the platform's
+    /// documented limit, so applications behave as they do on Vonage; raise it for larger rooms (the mixer's cost per
+    /// participant is constant, bench/conference/RESULTS.md).
+    /// </summary>
+    public int MaxConversationParticipants { get; set; } = Ncco.Model.Actions.ConversationAction.MaxParticipants;
 }
 
 /// <summary>Settings of webhook delivery (<c>Ncco:Webhooks</c>).</summary>

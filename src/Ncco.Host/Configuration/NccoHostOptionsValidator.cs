@@ -22,6 +22,8 @@ internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOption
             failures.Add($"Ncco:Calls:RateLimitPerSecond is {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}: it must be a number of calls per second, or 0 for no limit (default 3).");
         if (options.Calls.RetainedFinishedLegs < 0)
             failures.Add($"Ncco:Calls:RetainedFinishedLegs is {options.Calls.RetainedFinishedLegs}: it must be a number of legs, 0 or more (default 0).");
+        if (options.Calls.MaxConversationParticipants < 1)
+            failures.Add($"Ncco:Calls:MaxConversationParticipants is {options.Calls.MaxConversationParticipants}: it must be a number of participants, 1 or more (default 50).");
         if (options.Webhooks.MaxConcurrency < 1)
             failures.Add($"Ncco:Webhooks:MaxConcurrency is {options.Webhooks.MaxConcurrency}: it must be at least 1 (default 256).");
         if (options.Webhooks.DefaultConnectTimeoutMs < 1)

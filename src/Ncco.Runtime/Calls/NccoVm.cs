@@ -33,6 +33,7 @@ public sealed class NccoVm
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.RetainedFinishedLegs, nameof(options.RetainedFinishedLegs));
         ArgumentOutOfRangeException.ThrowIfNegative(options.RetainedRecordings, nameof(options.RetainedRecordings));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConversationParticipants, 1, nameof(options.MaxConversationParticipants));
         Options = options;
         Scheduler = options.Scheduler ?? new RealTimeScheduler();
         Ids = options.Ids ?? GuidIdGenerator.Instance;

@@ -77,6 +77,14 @@ public sealed record NccoVmOptions
     /// </summary>
     public int RetainedRecordings { get; init; } = DefaultRetainedFinishedLegs;
 
+    /// <summary>
+    /// Participants one named conversation holds; the next leg to join is refused (its <c>conversation</c> action is
+    /// logged as an error and the NCCO moves on). Default <see cref="Model.Actions.ConversationAction.MaxParticipants"/>
+    /// (50, the platform's documented limit). A host whose rooms are larger (a town hall, a webinar) raises it: the
+    /// mixer's cost grows linearly with the room, so the limit is a product choice, not a technical one. At least 1.
+    /// </summary>
+    public int MaxConversationParticipants { get; init; } = Model.Actions.ConversationAction.MaxParticipants;
+
     /// <summary>Default of <see cref="RetainedFinishedLegs"/> and <see cref="RetainedRecordings"/>.</summary>
     public const int DefaultRetainedFinishedLegs = 1000;
 }

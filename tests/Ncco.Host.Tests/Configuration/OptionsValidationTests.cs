@@ -96,6 +96,14 @@ public sealed class OptionsValidationTests
         Assert.Equal("Ncco:Sip:Enabled 'yes' is not valid: it must be true or false.", Assert.Single(error.Failures));
     }
 
+    [Fact]
+    public async Task A_conversation_limit_below_one_is_named_with_its_rule()
+    {
+        var error = await FailsToStart("--Ncco:Calls:MaxConversationParticipants=0");
+
+        Assert.Equal("Ncco:Calls:MaxConversationParticipants is 0: it must be a number of participants, 1 or more (default 50).", Assert.Single(error.Failures));
+    }
+
     /// <remarks>Each options type reports all of its own problems; the first type read at start fails the start.</remarks>
     [Fact]
     public async Task Several_problems_of_one_section_are_all_reported_at_once()

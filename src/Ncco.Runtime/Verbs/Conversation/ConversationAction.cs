@@ -4,7 +4,10 @@ namespace Ncco.Model.Actions;
 /// <param name="ConversationName">The room name; the same name means the same conversation.</param>
 public sealed record ConversationAction(string ConversationName) : NccoAction
 {
-    /// <summary>Participants allowed in one conversation.</summary>
+    /// <summary>
+    /// Participants allowed in one conversation by default (the platform's documented limit); a host may set another
+    /// (<see cref="Calls.NccoVmOptions.MaxConversationParticipants"/>).
+    /// </summary>
     public const int MaxParticipants = 50;
 
     /// <inheritdoc />

@@ -34,9 +34,10 @@ public sealed class ConversationHandler : IActionHandler
         {
             conversation = vm.NamedConversation(action.ConversationName);
         }
-        if (conversation.Participants.Count() >= ConversationAction.MaxParticipants)
+        var limit = vm.Options.MaxConversationParticipants;
+        if (conversation.Participants.Count() >= limit)
         {
-            context.Log($"conversation {action.ConversationName} is full ({ConversationAction.MaxParticipants} participants)", Calls.VmActivity.Error);
+            context.Log($"conversation {action.ConversationName} is full ({limit} participants)", Calls.VmActivity.Error);
             return ActionOutcome.Next;
         }
         vm.MoveToConversation(leg, conversation);
