@@ -82,6 +82,32 @@ public sealed class G722Tests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => new G722Decoder().Decode(new byte[10], new short[19]));
     }
 
+    /// <summary>
+    /// Issue 19: the codec's filters were restructured for speed (a doubled history instead of a sliding copy, vector
+    /// sums); G.722 is a bit-exact integer algorithm, so the bytes and samples must be exactly those the straightforward
+    /// implementation produced (the hashes were taken from it). Speech, a full-scale tone, silence and a 6 kHz tone, in
+    /// 20 ms frames so state carries across calls.
+    /// </summary>
+    [Fact]
+    public void Encoder_and_decoder_output_is_bit_exact_with_the_reference_implementation()
+    {
+        short[] source = [.. Signals.SpeechLike(Rate, Rate * 2), .. Signals.Tone(800, Rate, Rate / 2, 32767), .. new short[3200], .. Signals.Tone(6000, Rate, Rate / 2, 8000)];
+        var encoder = new G722Encoder();
+        var decoder = new G722Decoder();
+        var encoded = new byte[source.Length / 2];
+        var decoded = new short[source.Length];
+        for (var offset = 0; offset < source.Length; offset += 320)
+        {
+            encoder.Encode(source.AsSpan(offset, 320), encoded.AsSpan(offset / 2, 160));
+            decoder.Decode(encoded.AsSpan(offset / 2, 160), decoded.AsSpan(offset, 320));
+        }
+        var encodedHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(encoded));
+        var decodedHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(MemoryMarshal.AsBytes(decoded.AsSpan())));
+        output.WriteLine($"encoded {encodedHash}, decoded {decodedHash}");
+        Assert.Equal("55BF0779EDBD91801D147F3E34514368333A26826F2D13A436177018FD741003", encodedHash);
+        Assert.Equal("37A804FDEC8807408407EC4F073353DD836BD19A2AD63A8C363A74EFB3B2E3E6", decodedHash);
+    }
+
     [Fact]
     public void Rtp_codec_uses_payload_type_9_with_the_8000_hz_clock_quirk()
     {
