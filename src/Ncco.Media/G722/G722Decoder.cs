@@ -6,7 +6,7 @@ namespace Ncco.Media.G722;
 /// </summary>
 public sealed class G722Decoder
 {
-    private readonly int[] _history = new int[24]; // the last 12 reconstructed sub-band pairs, oldest first
+    private readonly G722QmfDelayLine _qmf = new(); // the last 12 reconstructed sub-band pairs
     private G722Band _low = new(32);
     private G722Band _high = new(8);
 
@@ -18,8 +18,6 @@ public sealed class G722Decoder
         {
             throw new ArgumentException($"destination must hold {encoded.Length * 2} samples", nameof(destination));
         }
-        var x = _history;
-        var h = G722Tables.Qmf;
         for (var n = 0; n < encoded.Length; n++)
         {
             int value = encoded[n];
@@ -39,16 +37,7 @@ public sealed class G722Decoder
             _high.Update(dh);
 
             // Receive QMF: interpolate by 2 and recombine the sub-bands.
-            Array.Copy(x, 2, x, 0, 22);
-            x[22] = rLow + rHigh;
-            x[23] = rLow - rHigh;
-            var first = 0;
-            var second = 0;
-            for (var i = 0; i < 24; i += 2)
-            {
-                second += x[i] * h[i];
-                first += x[i + 1] * h[i + 1];
-            }
+            var (second, first) = _qmf.Push(rLow + rHigh, rLow - rHigh);
             destination[2 * n] = (short)Math.Clamp(first >> 11, short.MinValue, short.MaxValue);
             destination[2 * n + 1] = (short)Math.Clamp(second >> 11, short.MinValue, short.MaxValue);
         }

@@ -7,7 +7,7 @@ namespace Ncco.Media.G722;
 /// </summary>
 public sealed class G722Encoder
 {
-    private readonly int[] _history = new int[24]; // the last 24 input samples, oldest first
+    private readonly G722QmfDelayLine _qmf = new(); // the last 24 input samples
     private G722Band _low = new(32);
     private G722Band _high = new(8);
 
@@ -27,21 +27,10 @@ public sealed class G722Encoder
         {
             throw new ArgumentException($"destination must hold {count} bytes", nameof(destination));
         }
-        var x = _history;
-        var h = G722Tables.Qmf;
         for (var n = 0; n < count; n++)
         {
-            // Transmit QMF: slide two new samples in and compute the two polyphase sums once per pair (decimation by 2).
-            Array.Copy(x, 2, x, 0, 22);
-            x[22] = samples[2 * n];
-            x[23] = samples[2 * n + 1];
-            var even = 0;
-            var odd = 0;
-            for (var i = 0; i < 24; i += 2)
-            {
-                even += x[i] * h[i];
-                odd += x[i + 1] * h[i + 1];
-            }
+            // Transmit QMF: shift two new samples in and compute the two polyphase sums once per pair (decimation by 2).
+            var (even, odd) = _qmf.Push(samples[2 * n], samples[2 * n + 1]);
             var xLow = (odd + even) >> 14;
             var xHigh = (odd - even) >> 14;
             destination[n] = (byte)((EncodeHigh(xHigh) << 6) | EncodeLow(xLow));
