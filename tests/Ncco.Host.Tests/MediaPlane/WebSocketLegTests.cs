@@ -225,4 +225,41 @@ public sealed class WebSocketLegTests : IAsyncLifetime
         Assert.Equal(["after-1024"], replies);
         Assert.False(buffer.TryRead(into, replies.Add));
     }
+
+    /// <summary>
+    /// Issue 19: an app streaming in real time (one frame in, one out) holds a couple of frame buffers however long it
+    /// streams; a burst holds as many as were queued at once, reused afterwards; clear gives them back too. (Buffers used
+    /// to belong to ring slots, so every leg came to hold all 1,024 after 20 s of streaming.)
+    /// </summary>
+    [Fact]
+    public void App_audio_buffer_holds_only_as_many_frame_buffers_as_were_queued_at_once()
+    {
+        var buffer = new AppAudioBuffer(320);
+        var frame = new byte[640];
+        var into = new short[320];
+        var replies = new List<string>();
+        for (var i = 0; i < 3 * AppAudioBuffer.CapacityFrames; i++)
+        {
+            frame[0] = (byte)i;
+            Assert.True(buffer.TryWrite(frame));
+            Assert.True(buffer.TryRead(into, replies.Add));
+            Assert.Equal((short)(byte)i, into[0]);
+        }
+        Assert.Equal(1, buffer.BuffersAllocated);
+
+        for (var i = 0; i < 100; i++) Assert.True(buffer.TryWrite(frame));
+        for (var i = 0; i < 100; i++) Assert.True(buffer.TryRead(into, replies.Add));
+        Assert.Equal(100, buffer.BuffersAllocated);
+        for (var i = 0; i < 50; i++) Assert.True(buffer.TryWrite(frame));
+        Assert.Empty(buffer.Clear());
+        Assert.False(buffer.TryRead(into, replies.Add));
+        for (var i = 0; i < 2 * AppAudioBuffer.CapacityFrames; i++)
+        {
+            Assert.True(buffer.TryWrite(frame));
+            if (i % 2 == 1) { Assert.True(buffer.TryRead(into, replies.Add)); Assert.True(buffer.TryRead(into, replies.Add)); }
+        }
+        Assert.Equal(100, buffer.BuffersAllocated);
+        Assert.Equal(0, buffer.Count);
+        Assert.Empty(replies);
+    }
 }
