@@ -346,6 +346,19 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
     /// </summary>
     private async Task HoldAsync(HttpClient http, int created, bool inProcess, CancellationToken cancellationToken)
     {
+        try
+        {
+            await MeasureHoldAsync(http, created, inProcess, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // An overloaded host may not answer /metrics within the client's timeout: say so rather than end the run.
+            output.WriteLine($"hold: /metrics did not answer ({e.GetType().Name}); no steady-window figures");
+        }
+    }
+
+    private async Task MeasureHoldAsync(HttpClient http, int created, bool inProcess, CancellationToken cancellationToken)
+    {
         var waited = TimeProvider.System.GetTimestamp();
         while ((await MetricsAsync(http, cancellationToken))("ncco_media_legs_active") < created && TimeProvider.System.GetElapsedTime(waited) < options.Duration)
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
@@ -360,6 +373,9 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         self.Refresh();
         var elapsed = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
         var cpu = (self.TotalProcessorTime - cpu0).TotalSeconds;
+        // What the calls hold, not what the collector has reserved: live managed bytes after a full collection (taken
+        // after the window, so its pause is not in the late-tick count).
+        var live = inProcess ? GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024) : 0;
         double Delta(string name) => after(name) - before(name);
         var legs = (before("ncco_media_legs_active") + after("ncco_media_legs_active")) / 2;
         var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
@@ -367,7 +383,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         output.WriteLine(
             FormattableString.Invariant($"hold: {before("ncco_media_legs_active"):F0} → {after("ncco_media_legs_active"):F0} media legs up ({created} created) over {elapsed:F1} s; ")
             + FormattableString.Invariant($"late ticks {Delta("ncco_media_frames_late_total"):F0} (spanning a GC {Delta("ncco_media_frames_late_gc_total"):F0}), GC pause {Delta("ncco_runtime_gc_pause_time_seconds_total") * 1000:F0} ms; ")
-            + (inProcess ? FormattableString.Invariant($"process CPU {cpu:F1} s ({cpu / elapsed:F2} cores, {perLeg:F3} ms per leg-second), RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB; ") : "")
+            + (inProcess ? FormattableString.Invariant($"process CPU {cpu:F1} s ({cpu / elapsed:F2} cores, {perLeg:F3} ms per leg-second), RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB, managed heap live {live:F0} MiB; ") : "")
             + $"load average {load}");
     }
 

@@ -3,8 +3,8 @@
 # conversation; the host (Release) mixes every room at its 16 kHz media rate and sends each caller the others' mix.
 #
 # STEPS, each "ROOMSxPARTIES" (10x50: ten rooms of 50). A named conversation holds at most 50 participants
-# (ConversationAction.MaxParticipants, the platform's documented limit): the 51st caller is refused and counted as a
-# failed call here, so one room of 500 is measured at the mixer alone (mixer-compare.sh), and per-core capacity end to
+# (the platform's documented limit; HOST_ARGS="--Ncco:Calls:MaxConversationParticipants=1000" raises it for one large room):
+# the 51st caller is refused and counted as a failed call here, so one room of 500 is measured at the mixer alone (mixer-compare.sh), and per-core capacity end to
 # end with many rooms of 50. CODECS: pcma (G.711 A-law, 8 kHz, SIPp's own speech pcap) and g722 (16 kHz G.722: the same speech, upsampled
 # and encoded by ffmpeg into a pcap by make_pcap.py — SIPp replays any RTP payload from a pcap). Every caller talks for
 # the whole call (PLAYS × 7.1 s), the heaviest pattern for the mixer.
