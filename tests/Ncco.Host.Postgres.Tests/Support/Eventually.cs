@@ -14,6 +14,11 @@ public static class Eventually
             await Task.Delay(50);
         }
         while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"{what} did not happen within {within ?? TimeSpan.FromSeconds(10)}; last seen: {last}");
+        throw new Xunit.Sdk.XunitException($"{what} did not happen within {within ?? TimeSpan.FromSeconds(10)}; last seen: {Describe(last)}");
     }
+
+    // A collection's ToString() is its type name: say how many items it held and what they were.
+    private static string Describe<T>(T value) => value is System.Collections.IEnumerable items and not string
+        ? $"{items.Cast<object?>().Count()} item(s) [{string.Join(", ", items.Cast<object?>())}]"
+        : value?.ToString() ?? "null";
 }
