@@ -118,11 +118,7 @@ public class ConversationRejoinTests
             });
             Vm = new NccoVm(new NccoVmOptions
             {
-                Application = new VoiceApplication
-                {
-                    AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
-                    EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
-                },
+                Application = Sim.ExampleApplication(),
                 Transport = transport,
                 Scheduler = Scheduler,
                 Ids = new SequentialIdGenerator(),

@@ -51,11 +51,7 @@ public class FailedAnswerTests
         var requests = new ConcurrentQueue<WebhookRequest>();
         var vm = new NccoVm(new NccoVmOptions
         {
-            Application = new VoiceApplication
-            {
-                AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
-                EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
-            },
+            Application = Sim.ExampleApplication(),
             Transport = new DelegateWebhookTransport((r, _) =>
             {
                 requests.Enqueue(r);

@@ -41,11 +41,7 @@ public class FinishedCallRetentionTests
         var scheduler = new VirtualScheduler(Start);
         var options = new NccoVmOptions
         {
-            Application = new VoiceApplication
-            {
-                AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
-                EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
-            },
+            Application = Sim.ExampleApplication(),
             Transport = new DelegateWebhookTransport((r, _) =>
                 Task.FromResult(r.Kind == WebhookKind.Answer ? WebhookResponse.Ncco(NccoBuilder.Create().Talk("Hello and goodbye").Build()) : WebhookResponse.Empty)),
             Scheduler = scheduler,

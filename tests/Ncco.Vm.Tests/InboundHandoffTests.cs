@@ -61,11 +61,7 @@ public class InboundHandoffTests
         var requests = new ConcurrentQueue<WebhookRequest>();
         var vm = new NccoVm(new NccoVmOptions
         {
-            Application = new VoiceApplication
-            {
-                AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
-                EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
-            },
+            Application = Sim.ExampleApplication(),
             Transport = new DelegateWebhookTransport((r, _) =>
             {
                 requests.Enqueue(r);

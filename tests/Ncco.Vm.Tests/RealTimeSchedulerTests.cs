@@ -23,7 +23,7 @@ public class RealTimeSchedulerTests
         var scheduler = new RealTimeScheduler();
         var vm = new NccoVm(new NccoVmOptions
         {
-            Application = new VoiceApplication { AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get), EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post) },
+            Application = Sim.ExampleApplication(),
             Transport = transport,
             Scheduler = scheduler,
         });

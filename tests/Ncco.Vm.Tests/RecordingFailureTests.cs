@@ -47,11 +47,7 @@ public class RecordingFailureTests
         var plane = new FailingPlane(failAtStart);
         var vm = new NccoVm(new NccoVmOptions
         {
-            Application = new VoiceApplication
-            {
-                AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
-                EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
-            },
+            Application = Sim.ExampleApplication(),
             Transport = new DelegateWebhookTransport((r, _) =>
             {
                 requests.Enqueue(r);

@@ -1,6 +1,8 @@
+using Ncco.Calls;
 using Ncco.Model;
 using Ncco.Testing;
 using Ncco.Testing.Hosting;
+using Ncco.Webhooks;
 
 namespace Ncco.Vm.Tests;
 
@@ -25,4 +27,14 @@ internal static class Sim
         app.Received.Where(r => r.Status is not null && (uuid is null || r.Field("uuid") == uuid || r.Field("call_uuid") == uuid)).ToList();
 
     public static List<string> Statuses(this WebhookApp app, string? uuid = null) => app.StatusEvents(uuid).Select(e => e.Status!).ToList();
+
+    /// <summary>
+    /// The application the tests that drive <see cref="NccoVm"/> directly run: answer by GET and events by POST on an
+    /// address no request leaves for (their transports answer in-process).
+    /// </summary>
+    public static VoiceApplication ExampleApplication() => new()
+    {
+        AnswerUrl = WebhookTarget.Of("https://app.example/answer", WebhookMethod.Get),
+        EventUrl = WebhookTarget.Of("https://app.example/event", WebhookMethod.Post),
+    };
 }
