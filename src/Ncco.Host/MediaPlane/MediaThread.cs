@@ -157,9 +157,19 @@ internal sealed class MediaThread : IAsyncDisposable
 
     public LegMedia? FindLeg(string id) => _byId.GetValueOrDefault(id);
 
+    /// <summary>
+    /// Puts <paramref name="leg"/> on the media thread. A leg's uuid names one media object here: an older object with the
+    /// same uuid (a stand-in whose bridge was re-created, a leg re-added after a re-join) is stale, since the VM never
+    /// keeps two live legs of one uuid, so it is taken out as if removed and its owner's later removal finds nothing.
+    /// </summary>
     public void Add(LegMedia leg)
     {
-        if (!_byId.TryAdd(leg.Id, leg)) return;
+        if (_byId.TryGetValue(leg.Id, out var current))
+        {
+            if (ReferenceEquals(current, leg)) return;
+            Remove(current);
+        }
+        _byId.Add(leg.Id, leg);
         _legs.Add(leg);
         Metrics.LegCount(_legs.Count);
         // The VM may have put the leg in a mix before its transport was ready: follow the last known topology.
@@ -176,9 +186,15 @@ internal sealed class MediaThread : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="leg"/> off the media thread, by identity: a removal posted for an object that was never added
+    /// (a leg ended before it opened) or was already replaced must not take out another object that reuses its uuid, which
+    /// would stay in the tick list with no entry left to remove it by.
+    /// </summary>
     public void Remove(LegMedia leg)
     {
-        if (!_byId.Remove(leg.Id)) return;
+        if (!_byId.TryGetValue(leg.Id, out var current) || !ReferenceEquals(current, leg)) return;
+        _byId.Remove(leg.Id);
         _legs.Remove(leg);
         Metrics.LegCount(_legs.Count);
         if (leg.Mixer is { } mixer)
