@@ -210,6 +210,14 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
         }
         finally
         {
+            // A failure the loops do not expect still ends the bridge: otherwise its media stays mixed and its leg (the
+            // stand-in, or the bridge leg) stays in the conversation with nobody on the other end.
+            if (!Ended)
+            {
+                var reportHangup = Volatile.Read(ref _platformHangup) == 0;
+                End();
+                if (reportHangup) _sink?.HungUp();
+            }
             socket.Dispose();
         }
     }
