@@ -59,7 +59,8 @@ public static class NccoPostgresExtensions
             var membership = provider.GetRequiredService<PostgresMembership>();
             var cluster = provider.GetRequiredService<IOptions<ClusterOptions>>().Value;
             var postgres = provider.GetRequiredService<IOptions<NccoHostOptions>>().Value.Store.Provider == StoreProvider.Postgres;
-            return new PostgresInboundHandoffDirectory(provider.GetRequiredService<PostgresDatabase>, membership.NodeId, cluster.DeadAfter, enabled: postgres && cluster.RedirectBeforeAnswer);
+            return new PostgresInboundHandoffDirectory(provider.GetRequiredService<PostgresDatabase>, membership.NodeId, cluster.DeadAfter, enabled: postgres && cluster.RedirectBeforeAnswer,
+                cluster.HandoffLifetime);
         });
         services.AddSingleton<DeadNodeSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadNodeSweeper>());

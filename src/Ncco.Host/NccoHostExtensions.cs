@@ -60,6 +60,7 @@ public static class NccoHostExtensions
         builder.Services.AddSingleton<Cluster.ClusterHopFilter>();
         builder.Services.AddSingleton<Cluster.LegForwardingFilter>();
         builder.Services.AddSingleton<Cluster.LostLegCloser>();
+        builder.Services.AddSingleton<Cluster.UntakenHandoffCloser>();
         // One node hosts every named conversation; a shared store (AddNccoPostgres) registers the cluster's directory.
         builder.Services.TryAddSingleton<Cluster.IConversationHostDirectory, Cluster.LocalConversationHostDirectory>();
         // The cluster's internal hop (used only when a shared store registers an ILegOwnerDirectory); no redirects:

@@ -35,6 +35,12 @@ public sealed class ClusterOptions
     /// </summary>
     public bool RedirectBeforeAnswer { get; set; } = true;
 
+    /// <summary>
+    /// How long a redirected call's hand-off waits for the node it was sent to (default 30 s; 1 s to 10 min). Should no
+    /// node take it by then, the node that redirected the call ends it as <c>failed</c>.
+    /// </summary>
+    public TimeSpan HandoffLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the node writes its heartbeat (default 2 s; at least 50 ms).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -24,6 +24,8 @@ internal sealed class ClusterOptionsValidator(IOptions<NccoHostOptions> host) : 
             failures.Add($"Ncco:Cluster:SipUri '{sip}' is not valid: it must be sip:host:port or sips:host:port, with no user part or parameters.");
         if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(50))
             failures.Add($"Ncco:Cluster:HeartbeatInterval is {options.HeartbeatInterval}: it must be at least 00:00:00.050 (default 00:00:02).");
+        if (options.HandoffLifetime < TimeSpan.FromSeconds(1) || options.HandoffLifetime > TimeSpan.FromMinutes(10))
+            failures.Add($"Ncco:Cluster:HandoffLifetime is {options.HandoffLifetime}: it must be between 1 second and 10 minutes.");
         if (options.DeadAfter < options.HeartbeatInterval * 2)
             failures.Add($"Ncco:Cluster:DeadAfter is {options.DeadAfter}: it must be at least twice Ncco:Cluster:HeartbeatInterval ({options.HeartbeatInterval}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

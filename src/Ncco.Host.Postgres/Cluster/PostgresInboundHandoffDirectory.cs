@@ -12,9 +12,12 @@ namespace Ncco.Host.Postgres.Cluster;
 /// </summary>
 public sealed class PostgresInboundHandoffDirectory : IInboundHandoffDirectory
 {
-    // Expired hand-offs (their INVITE never came: the caller hung up, or the host died) are removed as new ones are
-    // stored, a bounded number at a time, so the table stays small without a sweeper.
+    // Expired hand-offs (their INVITE never came: the caller hung up, or the host died) are reclaimed by the node that
+    // stored them, which ends their calls (UntakenHandoffCloser). Those it never reclaimed (it died or stopped first:
+    // its calls are then the sweep's) are removed as new ones are stored, long after they expired so a live node always
+    // reclaims its own first, a bounded number at a time, so the table stays small without a sweeper.
     private const int ExpiredRemovedPerPut = 50;
+    private static readonly TimeSpan PurgedAfterExpiry = TimeSpan.FromMinutes(10);
 
     private readonly Func<PostgresDatabase> _databaseOf;
     private readonly TimeSpan _deadAfter;
@@ -24,14 +27,22 @@ public sealed class PostgresInboundHandoffDirectory : IInboundHandoffDirectory
     /// <paramref name="database"/> is read on first use (with another store there is no database to open).
     /// </summary>
     public PostgresInboundHandoffDirectory(Func<PostgresDatabase> database, string nodeId, TimeSpan deadAfter, bool enabled)
+        : this(database, nodeId, deadAfter, enabled, TimeSpan.FromSeconds(30))
+    {
+    }
+
+    /// <summary>As above, with hand-offs valid for <paramref name="handoffLifetime"/>.</summary>
+    public PostgresInboundHandoffDirectory(Func<PostgresDatabase> database, string nodeId, TimeSpan deadAfter, bool enabled, TimeSpan handoffLifetime)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         if (deadAfter <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(deadAfter), deadAfter, "The dead-after time must be positive.");
         _databaseOf = database;
         ThisNode = nodeId;
+        if (handoffLifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(handoffLifetime), handoffLifetime, "A hand-off's lifetime must be positive.");
         _deadAfter = deadAfter;
         Enabled = enabled;
+        HandoffLifetime = handoffLifetime;
     }
 
     private PostgresDatabase Database => _databaseOf();
@@ -41,6 +52,9 @@ public sealed class PostgresInboundHandoffDirectory : IInboundHandoffDirectory
 
     /// <inheritdoc />
     public string ThisNode { get; }
+
+    /// <inheritdoc />
+    public TimeSpan HandoffLifetime { get; }
 
     /// <inheritdoc />
     public async Task<ConversationSipHost?> HostElsewhereAsync(string applicationId, string name, CancellationToken cancellationToken)
@@ -85,9 +99,10 @@ public sealed class PostgresInboundHandoffDirectory : IInboundHandoffDirectory
         batch.BatchCommands.Add(insert);
         var purge = new NpgsqlBatchCommand("""
             DELETE FROM inbound_handoffs WHERE token IN (
-                SELECT token FROM inbound_handoffs WHERE expires_at < clock_timestamp() ORDER BY expires_at LIMIT @limit)
+                SELECT token FROM inbound_handoffs WHERE expires_at < clock_timestamp() - @after ORDER BY expires_at LIMIT @limit)
             """);
         purge.Parameters.Add(new NpgsqlParameter("limit", ExpiredRemovedPerPut));
+        purge.Parameters.Add(new NpgsqlParameter("after", NpgsqlTypes.NpgsqlDbType.Interval) { Value = PurgedAfterExpiry });
         batch.BatchCommands.Add(purge);
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -103,6 +118,22 @@ public sealed class PostgresInboundHandoffDirectory : IInboundHandoffDirectory
             """, connection);
         take.Text("token", token);
         await using var row = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new InboundHandoffRecord(row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5), row.GetString(6));
+    }
+
+    /// <inheritdoc />
+    public async Task<InboundHandoffRecord?> ReclaimAsync(string token, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var reclaim = new NpgsqlCommand("""
+            DELETE FROM inbound_handoffs WHERE token = @token AND from_node = @me
+            RETURNING token, application_id, leg_uuid, conversation_uuid, from_node, to_node, document
+            """, connection);
+        reclaim.Text("token", token);
+        reclaim.Text("me", ThisNode);
+        await using var row = await reclaim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
         return new InboundHandoffRecord(row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5), row.GetString(6));
     }

@@ -15,6 +15,12 @@ public interface IInboundHandoffDirectory
     string ThisNode { get; }
 
     /// <summary>
+    /// How long a hand-off waits for its redirected INVITE (<c>Ncco:Cluster:HandoffLifetime</c>, default 30 s; the front
+    /// follows a 302 at once). Past it the node that redirected the call ends it (<see cref="UntakenHandoffCloser"/>).
+    /// </summary>
+    TimeSpan HandoffLifetime { get; }
+
+    /// <summary>
     /// The live node other than this one that hosts conversation <paramref name="name"/> of application
     /// <paramref name="applicationId"/> and published a SIP address, or null (nobody holds the name, its holder is
     /// dead or is this node, or the holder has no SIP address). Claims nothing.
@@ -26,6 +32,12 @@ public interface IInboundHandoffDirectory
 
     /// <summary>Takes (removes) the hand-off stored under <paramref name="token"/>, or null when unknown, expired or already taken.</summary>
     Task<InboundHandoffRecord?> TakeAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the hand-off stored under <paramref name="token"/> whether or not it expired, for the node that stored it
+    /// to end a call nobody took; null when it was taken (or is unknown).
+    /// </summary>
+    Task<InboundHandoffRecord?> ReclaimAsync(string token, CancellationToken cancellationToken);
 }
 
 /// <summary>The live node hosting a named conversation, as the SIP front reaches it.</summary>

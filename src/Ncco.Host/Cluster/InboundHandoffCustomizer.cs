@@ -12,6 +12,6 @@ internal sealed class InboundHandoffCustomizer(IServiceProvider services, CallJo
 {
     public NccoVmOptions Customize(NccoVmOptions options, Application application) =>
         services.GetService<IInboundHandoffDirectory>() is { Enabled: true } directory
-            ? options with { InboundHandoff = new SipRedirectHandoff(application.Id, directory, journal, loggers.CreateLogger("Ncco.Host.Cluster")) }
+            ? options with { InboundHandoff = new SipRedirectHandoff(application.Id, directory, journal, services.GetRequiredService<UntakenHandoffCloser>(), loggers.CreateLogger("Ncco.Host.Cluster")) }
             : options;
 }

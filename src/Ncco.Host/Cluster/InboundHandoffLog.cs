@@ -20,4 +20,10 @@ internal static partial class InboundHandoffLog
 
     [LoggerMessage(4504, LogLevel.Warning, "Cluster: the redirect of call {CallUuid} was not planned; it is answered here: {Reason}")]
     public static partial void RedirectNotPlanned(this ILogger logger, string callUuid, string reason);
+
+    [LoggerMessage(4505, LogLevel.Warning, "Cluster: no node took the hand-off of call {CallUuid} in time; the call ({Status} until now) ends here as failed")]
+    public static partial void UntakenHandoffClosed(this ILogger logger, string callUuid, string status);
+
+    [LoggerMessage(4506, LogLevel.Error, "Cluster: the call {CallUuid}, whose hand-off no node took, could not be ended")]
+    public static partial void UntakenHandoffNotClosed(this ILogger logger, Exception exception, string callUuid);
 }

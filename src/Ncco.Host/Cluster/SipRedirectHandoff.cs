@@ -11,12 +11,12 @@ namespace Ncco.Host.Cluster;
 /// conversation another live node hosts is sent there with a <c>302</c> (through the SIP front, which follows it), so
 /// its media runs on the host and needs no conversation bridge. The call's uuid, the conversation uuid it reported and
 /// its answer NCCO travel in a hand-off record the host takes once (<see cref="IInboundHandoffDirectory"/>); the journal
-/// is flushed first, so this node's last write of the call's row lands before the host's.
+/// is flushed first, so this node's last write of the call's row lands before the host's. A hand-off no node takes
+/// within its lifetime ends the call here (<see cref="UntakenHandoffCloser"/>).
 /// </summary>
-internal sealed class SipRedirectHandoff(string applicationId, IInboundHandoffDirectory directory, CallJournal journal, ILogger logger) : IInboundHandoff
+internal sealed class SipRedirectHandoff(string applicationId, IInboundHandoffDirectory directory, CallJournal journal, UntakenHandoffCloser closer, ILogger logger)
+    : IInboundHandoff
 {
-    /// <summary>How long a hand-off waits for its redirected INVITE (the front follows a 302 at once).</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     // Bounds what a slow database adds to the caller's wait before answer: past it the call is answered here and bridged.
     private static readonly TimeSpan PlanBudget = TimeSpan.FromSeconds(2);
@@ -34,13 +34,14 @@ internal sealed class SipRedirectHandoff(string applicationId, IInboundHandoffDi
             var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var document = InboundHandoffDocument.Of(request.Call, request.Ncco);
             await directory.PutAsync(new InboundHandoffRecord(token, applicationId, request.LegId, request.ConversationId, directory.ThisNode, host.NodeId, document.ToJson()),
-                Lifetime, budget.Token).ConfigureAwait(false);
+                directory.HandoffLifetime, budget.Token).ConfigureAwait(false);
             await journal.FlushAsync(budget.Token).ConfigureAwait(false);
             var contact = InboundHandoffDocument.Contact(host.SipUri, token);
             return new InboundHandoffPlan(() =>
             {
                 if (!sip.Redirect(contact)) return false;
                 logger.CallRedirected(request.LegId, host.NodeId, host.SipUri, conversation.ConversationName);
+                closer.Watch(token, applicationId, request.LegId, directory.HandoffLifetime);
                 return true;
             });
         }
