@@ -169,12 +169,14 @@ public sealed class MembershipTests(PostgresServer server)
             Assert.Contains("Ncco:Store:ConnectionString is empty", e.Message, StringComparison.Ordinal);
         }
 
-        var badCluster = await ClusterNode.BuildAsync(await server.CreateDatabaseAsync(), "node a!", sip: false, "--Ncco:Cluster:DeadAfter=00:00:00.150");
+        var badCluster = await ClusterNode.BuildAsync(await server.CreateDatabaseAsync(), "node a!", sip: false, "--Ncco:Cluster:DeadAfter=00:00:00.150",
+            "--Ncco:Cluster:HandoffLifetime=00:00:00.500");
         await using (badCluster)
         {
             var e = await Assert.ThrowsAsync<OptionsValidationException>(() => badCluster.StartAsync());
             Assert.Contains("Ncco:Cluster:NodeId 'node a!' is not valid", e.Message, StringComparison.Ordinal);
             Assert.Contains("Ncco:Cluster:DeadAfter is 00:00:00.1500000: it must be at least twice", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Ncco:Cluster:HandoffLifetime is 00:00:00.5000000: it must be between 1 second and 10 minutes", e.Message, StringComparison.Ordinal);
         }
 
         var builder = WebApplication.CreateBuilder(["--Ncco:Store:Provider=Postgres", "--Ncco:Store:ConnectionString=Host=127.0.0.1", "--Ncco:Sip:Enabled=false",
