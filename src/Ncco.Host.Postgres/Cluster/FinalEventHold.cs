@@ -33,11 +33,13 @@ namespace Ncco.Host.Postgres.Cluster;
 /// node's last heartbeat as end time. Other events (input, record, transfer…) are never held.</para>
 /// <para>If the node dies (or stops) while holding, the held events are lost with it, and the store still has its legs
 /// unfinished (nothing it wrote got through), so the sweep ends and announces each of them: still one final event per
-/// leg. A graceful stop tries one last resolution first. Not covered (at least once, not exactly once): a leg that
-/// ended in the instant between the database going away and the first failed heartbeat noticing it (at most one
-/// <see cref="ClusterOptions.HeartbeatInterval"/> plus the heartbeat's timeout) had its event sent before the hold
-/// began; and a node that dies in the milliseconds between its journal writing a held leg's end and sending its
-/// event loses that event.</para>
+/// leg. A graceful stop tries one last resolution first.</para>
+/// <para>A leg that ends after the database went away but before a heartbeat noticed it (up to one
+/// <see cref="ClusterOptions.HeartbeatInterval"/> plus the heartbeat's timeout) is caught another way: before a final
+/// event goes out, the journal is flushed (for at most <see cref="ClusterOptions.DeadAfter"/>); if the store did not
+/// take what was recorded, the event is held like one during a cut. A flush that is only slow holds an event the next
+/// round sends (a delay, never a loss). Not covered: a node that dies in the milliseconds between its journal writing a
+/// held leg's end and sending its event loses that event.</para>
 /// <para>Bounded: at most <see cref="Capacity"/> events are held; past that, final events are sent at once (the
 /// application may then get one twice) rather than kept without bound or lost.</para>
 /// </remarks>
@@ -154,10 +156,13 @@ public sealed class FinalEventHold(IServiceProvider services, PostgresMembership
         }
     }
 
-    private bool TryHold(WebhookRequest request, IWebhookTransport transport)
+    private static bool IsFinal(WebhookRequest request) =>
+        request.Kind == WebhookKind.Event && request.Payload is CallStatusEvent { Uuid: not null } status && CallStatus.IsFinal(status.Status);
+
+    private bool TryHold(WebhookRequest request, IWebhookTransport transport, bool storeUnreachable = false)
     {
-        if (request.Kind != WebhookKind.Event || request.Payload is not CallStatusEvent { Uuid: { } uuid } status || !CallStatus.IsFinal(status.Status)) return false;
-        if (!membership.CutFromDatabase) return false;
+        if (!IsFinal(request) || request.Payload is not CallStatusEvent { Uuid: { } uuid } status) return false;
+        if (!membership.CutFromDatabase && !storeUnreachable) return false;
         if (_held.Count >= Capacity)
         {
             if (Interlocked.Exchange(ref _overflowLogged, 1) == 0) logger.HoldFull(Capacity);
@@ -169,6 +174,25 @@ public sealed class FinalEventHold(IServiceProvider services, PostgresMembership
     }
 
     private bool IsHeld(WebhookRequest request) => _held.ContainsKey(request);
+
+    /// <summary>
+    /// Whether the store has taken everything the journal recorded so far (this leg's end among it, when recorded
+    /// before its event): false when the flush fails or does not finish within <see cref="ClusterOptions.DeadAfter"/>.
+    /// </summary>
+    private async Task<bool> StoreTookEverythingAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(options.Value.DeadAfter);
+        try
+        {
+            await services.GetRequiredService<CallJournal>().FlushAsync(bounded.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     private async Task SendAsync(Held held)
     {
@@ -193,11 +217,22 @@ public sealed class FinalEventHold(IServiceProvider services, PostgresMembership
 
     private sealed record Held(WebhookRequest Request, IWebhookTransport Transport, string Uuid, string Status, DateTimeOffset At);
 
-    /// <summary>Holds a final event instead of sending it while the node is cut; everything else goes through.</summary>
+    /// <summary>
+    /// Holds a final event instead of sending it while the node is cut, or when the store does not take the journal's
+    /// writes just before it would go; everything else goes through.
+    /// </summary>
     private sealed class HoldingTransport(FinalEventHold hold, IWebhookTransport inner) : IWebhookTransport
     {
-        public Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken) =>
-            hold.TryHold(request, inner) ? Task.FromResult(WebhookResponse.Empty) : inner.SendAsync(request, cancellationToken);
+        public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
+        {
+            if (hold.TryHold(request, inner)) return WebhookResponse.Empty;
+            if (IsFinal(request) && !await hold.StoreTookEverythingAsync(cancellationToken).ConfigureAwait(false)
+                && hold.TryHold(request, inner, storeUnreachable: true))
+            {
+                return WebhookResponse.Empty;
+            }
+            return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Keeps a held event out of the leg's history (and logs) until it is really sent.</summary>
