@@ -78,21 +78,7 @@ public sealed class RedirectBeforeAnswerTests(PostgresServer server, ITestOutput
             };
 
             // Node 1 hosts "room": a WebSocket leg created there joins it first.
-            using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseUrl, "/v1/calls"))
-            {
-                Content = JsonContent.Create(new
-                {
-                    to = new[] { new Dictionary<string, object> { ["type"] = "websocket", ["uri"] = sockets.Url("anchor"), ["content-type"] = "audio/l16;rate=16000" } },
-                    from = new { type = "phone", number = "447700900000" },
-                    ncco = new[] { new { action = "conversation", name = "room" } },
-                }),
-            })
-            {
-                create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
-                using var created = await http.SendAsync(create);
-                Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST /v1/calls: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-            }
-            var anchor = await sockets.AcceptAsync("anchor", TimeSpan.FromSeconds(30));
+            var anchor = await application.AnchorConversationAsync(http, host.BaseUrl, sockets, "room");
             Assert.NotNull(anchor);
             var room = await Eventually.ReturnsAsync(
                 () => ScalarAsync<string>(store, "SELECT node_id || ' ' || conversation_id FROM conversation_hosts WHERE name = 'room'"),

@@ -53,21 +53,7 @@ public sealed class UntakenHandoffTests(PostgresServer server)
             await FormAsync(http, basic, new Uri(other.BaseUrl, "/number/update"), ("country", "GB"), ("msisdn", Number), ("app_id", application.Id));
             hooks.Answer = _ => new object[] { new { action = "conversation", name = "room" } };
 
-            using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseUrl, "/v1/calls"))
-            {
-                Content = JsonContent.Create(new
-                {
-                    to = new[] { new Dictionary<string, object> { ["type"] = "websocket", ["uri"] = sockets.Url("anchor"), ["content-type"] = "audio/l16;rate=16000" } },
-                    from = new { type = "phone", number = "447700900000" },
-                    ncco = new[] { new { action = "conversation", name = "room" } },
-                }),
-            })
-            {
-                create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", application.Jwt());
-                using var created = await http.SendAsync(create);
-                Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST /v1/calls: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-            }
-            Assert.NotNull(await sockets.AcceptAsync("anchor", TimeSpan.FromSeconds(30)));
+            Assert.NotNull(await application.AnchorConversationAsync(http, host.BaseUrl, sockets, "room"));
             await Eventually.ReturnsAsync(() => ScalarAsync<string>(store, "SELECT node_id FROM conversation_hosts WHERE name = 'room'"),
                 r => r == "node-1", "node 1 hosting conversation room", TimeSpan.FromSeconds(20));
 

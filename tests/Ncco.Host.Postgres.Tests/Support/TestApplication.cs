@@ -57,4 +57,25 @@ public sealed record TestApplication(Applications.KeyPair Keys, string Id)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return new(keys, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
     }
+
+    /// <summary>
+    /// Creates a WebSocket leg on <paramref name="node"/> (to <paramref name="sockets"/>' socket "anchor") whose NCCO
+    /// joins conversation <paramref name="name"/>, so that node hosts it; returns the accepted socket.
+    /// </summary>
+    public async Task<Ncco.Host.Tests.MediaPlane.AppSocket> AnchorConversationAsync(HttpClient http, Uri node, Ncco.Host.Tests.MediaPlane.AppSocketServer sockets, string name)
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(node, "/v1/calls"))
+        {
+            Content = JsonContent.Create(new
+            {
+                to = new[] { new Dictionary<string, object> { ["type"] = "websocket", ["uri"] = sockets.Url("anchor"), ["content-type"] = "audio/l16;rate=16000" } },
+                from = new { type = "phone", number = "447700900000" },
+                ncco = new[] { new { action = "conversation", name } },
+            }),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt());
+        using var created = await http.SendAsync(create);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST /v1/calls: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        return await sockets.AcceptAsync("anchor", TimeSpan.FromSeconds(30));
+    }
 }
