@@ -265,13 +265,22 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         Step("run until idle", () => RunAsync(null, () => false, limit ?? Options.DefaultTimeout), file, line);
 
     /// <summary>Runs a control operation (REST-style) against the live call and processes its effects.</summary>
+    /// <remarks>
+    /// <paramref name="operation"/> runs on the VM's logical thread, so every <c>await</c> inside it resumes there too.
+    /// Run anywhere else, an operation that awaits one control call and then does more (keeps the outcome of a
+    /// hand-over, sends a second command) would resume on the thread pool, where the virtual clock cannot see it: the
+    /// clock would run on to the next timer (a 60 s ring timeout, say) before the rest of the operation ran, and the
+    /// test would see a call fail that no real caller would.
+    /// </remarks>
     public Expectation ControlAsync(Func<CallControl, Task> operation, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("control operation", async () =>
         {
             ArgumentNullException.ThrowIfNull(operation);
-            var task = operation(Control);
-            await RunAsync(null, () => task.IsCompleted, Options.DefaultTimeout).ConfigureAwait(false);
-            await task.ConfigureAwait(false);
+            var started = Vm.InvokeAsync(() => operation(Control));
+            bool Done() => started.IsCompleted && (!started.IsCompletedSuccessfully || started.Result.IsCompleted);
+            await RunAsync(null, Done, Options.DefaultTimeout).ConfigureAwait(false);
+            if (!Done()) throw Fail("The control operation did not complete.");
+            await (await started.ConfigureAwait(false)).ConfigureAwait(false);
             await RunAsync(null, () => false, TimeSpan.Zero).ConfigureAwait(false);
         }, file, line);
 

@@ -32,6 +32,32 @@ public class ControlTests
         await Assert.ThrowsAsync<Calls.CallNotFoundException>(() => sim.ControlAsync(c => c.HangupAsync(call.Uuid)).AsTask());
     }
 
+    // Before the fix this hung rather than failed: the operation's second command was posted after the step had
+    // stopped running the VM, so nothing ever ran it. The timeout turns a regression into a failure.
+    [Fact(Timeout = 60_000)]
+    public async Task A_control_operation_that_goes_on_after_an_await_holds_the_virtual_clock_until_it_is_done()
+    {
+        // The call hangs up by itself 5 s in; an operation still running must not let the clock get there.
+        var (sim, _) = Sim.With(NccoBuilder.Create().Wait(5));
+        await using var _s = sim;
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        var before = sim.Now;
+        DateTimeOffset? afterAwait = null;
+        var endedMeanwhile = true;
+        await sim.ControlAsync(async c =>
+        {
+            await c.MuteAsync(call.Uuid);
+            // Real time passes on the operation's side: a clock that ran on without it would reach the wait's end now.
+            Thread.Sleep(100);
+            afterAwait = sim.Now;
+            endedMeanwhile = call.IsEnded;
+            await c.UnmuteAsync(call.Uuid);
+        });
+        Assert.Equal(before, afterAwait);
+        Assert.False(endedMeanwhile, "the call ended while the operation was still running");
+        Assert.False(call.IsEnded);
+    }
+
     [Fact]
     public async Task Transfer_to_inline_ncco_and_to_url_replace_the_running_ncco()
     {
