@@ -70,6 +70,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.reply(b"", "application/json")
     def log_message(self, *a): pass
 http.server.ThreadingHTTPServer.daemon_threads = True
+# The standard library's listen backlog is 5: at 200 calls a second a starved accept loop overflows it and the host's
+# webhook connections are refused (its log: "ConnectionFailed"), retried with backoff — the bench's limit, not the host's.
+http.server.ThreadingHTTPServer.request_queue_size = 4096
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
 
@@ -204,11 +207,23 @@ run_step() { # target step
   local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
   ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
-      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
+      -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_rtt -rtt_freq 1 -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
   local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
   touch "$work/$name.done"; wait $sampler || true
   sleep 1; kill -INT $dump 2>/dev/null; wait $dump 2>/dev/null || true
+  # Answer latency: SIPp's INVITE→200 of every call (response time 1 in the scenarios; Ncco's includes the answer
+  # webhook), p50 / p95 in ms, from its -trace_rtt file.
+  local rtt answer
+  rtt=$(ls -t "$work"/*_rtt.csv 2>/dev/null | head -1 || true)
+  [[ -n $rtt ]] && mv "$rtt" "$work/$name.rtt"
+  answer=$(python3 - "$work/$name.rtt" <<'PY' 2>/dev/null || echo "n/a"
+import sys
+v = sorted(float(l.split(";")[1]) for l in open(sys.argv[1]) if l.count(";") >= 2 and l.split(";")[2].strip() == "1")
+q = lambda p: v[min(len(v) - 1, int(p * len(v)))]
+print(f"{q(0.5):.1f} / {q(0.95):.1f}" if v else "n/a")
+PY
+)
   local failed created
   created=$(python3 -c "import csv,sys; r=[x for x in csv.reader(open(sys.argv[1]),delimiter=';')]; d=dict(zip(r[0],r[-1])); print(d['TotalCallCreated'], d['FailedCall(C)'])" "$work/$name.csv" 2>/dev/null || echo "? ?")
   failed=${created#* }; created=${created% *}
@@ -230,9 +245,9 @@ PY
   [[ -n $late0 && -n $late1 ]] && lateticks=$(python3 -c "print(int(float('$late1') - float('$late0')))")
   local rtp; rtp=$(python3 "$here/rtp_stats.py" "$work/$name.pcap" --json)
   python3 - "$results" "$target" "$step" "$created" "$failed" "$(python3 -c "print(round($cpu1 - $cpu0, 1))")" "$(cat "$work/$name.rss")" "$lateticks" "$load0" "$rtp" \
-    "$work/$name.diag0" "$work/$name.diag1" "$elapsed" "$causes" <<'PY'
+    "$work/$name.diag0" "$work/$name.diag1" "$elapsed" "$causes" "$answer" <<'PY'
 import json, sys
-path, target, step, created, failed, cpu, rss, late, load, rtp, d0, d1, elapsed, causes = sys.argv[1:]
+path, target, step, created, failed, cpu, rss, late, load, rtp, d0, d1, elapsed, causes, answer = sys.argv[1:]
 r = json.loads(rtp)
 read = lambda p: {k: float(v) for k, v in (l.split() for l in open(p) if l.strip())}
 a, b = read(d0), read(d1)
@@ -256,9 +271,9 @@ with open(path, "a") as f:
     f.write("\t".join([target, step, created, failed, cpu, rss, f"{r['jitter_p95_ms']:.2f}", f"{r['jitter_max_ms']:.1f}",
                        f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"]),
                        na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc,
-                       lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes]) + "\n")
+                       lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes, answer]) + "\n")
 PY
-  tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}'
+  tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}' | awk -v a="$answer" '{print $0 ", answer ms p50 / p95 " a}'
   rm -f "$work/$name.pcap"
 }
 
@@ -275,9 +290,9 @@ for entry in "${targets[@]}"; do
 done
 
 echo
-echo "| server | step | calls | failed | CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | load avg at start |"
-echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14}' "$results"
+echo "| server | step | calls | failed | CPU-s | calls per CPU-s | peak RSS MiB | jitter p95 ms | jitter max ms | largest gap ms | off cadence % | gaps >40 ms | stalls | late ticks | answer ms p50 / p95 | load avg at start |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+awk -F'\t' '{cps = $5 > 0 ? sprintf("%.1f", ($3 - $4) / $5) : "n/a"; printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, cps, $6, $7, $8, $9, $10, $11, $12, $13, $28, $14}' "$results"
 echo
 echo "Where the time went (Ncco; n/a: the build does not export it): late ticks whose wait spanned a GC pause, ticks sent"
 echo "after their send instant, GCs in the step (gen0/gen1/gen2), GC pause time, media-thread allocation (frame path B/tick / commands)"
@@ -299,11 +314,13 @@ import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 targets = list(dict.fromkeys(r[0] for r in rows))
 if len(targets) > 1:
-    print("\nratios (CPU-s, peak RSS, jitter p95) of each server to " + targets[-1] + " per step:")
+    print("\nratios (CPU-s, peak RSS, jitter p95, completed calls per CPU-second) of each server to " + targets[-1] + " per step:")
     base = {r[1]: r for r in rows if r[0] == targets[-1]}
     for r in rows:
         b = base.get(r[1])
         if r[0] == targets[-1] or not b: continue
         f = lambda i: f"{float(r[i]) / float(b[i]):.2f}×" if float(b[i]) else "n/a"
-        print(f"  {r[0]} {r[1]}: CPU {f(4)}, RSS {f(5)}, jitter p95 {f(6)}")
+        per_cpu = lambda x: (int(x[2]) - int(x[3])) / float(x[4]) if float(x[4]) else 0
+        cc = f"{per_cpu(r) / per_cpu(b):.2f}×" if per_cpu(b) else "n/a"
+        print(f"  {r[0]} {r[1]}: CPU {f(4)}, RSS {f(5)}, jitter p95 {f(6)}, completed calls per CPU-s {cc}")
 PY
