@@ -2,15 +2,18 @@
 # Memory per idle call: N established SIP calls that are answered and idle (the NCCO waits in a long `wait`, no prompt
 # plays, SIPp sends no media), measured as the growth of the host process over its own baseline.
 #   per build: start the host; 20 short warm-up calls (JIT, pools, first-use caches); baseline = RSS and managed heap
-#   after a full blocking GC (dotnet-gcdump forces one); SIPp places N/2 calls at RATE cps and holds them; once
-#   ncco_calls_active reaches N/2 (and SETTLE seconds more), the same measurement; then N/2 more and again. Reported per
-#   call: over the baseline ((N - baseline) / N) and for the second half only ((N - N/2) / (N/2): the cost of one more
-#   idle call, without one-time costs such as code first run by a call).
+#   after a full blocking GC (dotnet-gcdump forces one); then for each level in LEVELS (cumulative call counts, default
+#   "CALLS/2 CALLS") SIPp places the calls still missing at RATE cps and holds them; once ncco_calls_active reaches the
+#   level (and SETTLE seconds more), the same measurement. Reported per call: over the baseline ((M - base) / N) and since
+#   the previous level (the cost of one more idle call, without one-time costs such as code first run by a call).
+#   BREAKDOWN=1 also prints where the RSS is (bench/soak/breakdown.sh: GC heap, JIT code, arenas, stacks, files) at the
+#   baseline and at the last level.
 # Builds are measured one after the other in one run (ROUNDS times, alternating), so their ratio is meaningful on a
 # shared machine even when the absolute figures move with the load.
-# Usage: [BUILDS="before=/tmp/before/Ncco.Cli.dll after=src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"] [CALLS=1000]
-#        [RATE=100] [ROUNDS=1] [MEDIA=1] [GCDUMP=/path/to/dotnet-gcdump] [TYPES=1] bench/sip-load/idle.sh
-#   Without BUILDS: this tree's src/Ncco.Cli, built in Release. TYPES=1 prints the 25 largest growths by managed type.
+# Usage: [BUILDS="before=/tmp/before/Ncco.Cli.dll after=src/Ncco.Cli/bin/Release/net10.0/Ncco.Cli.dll"] [CALLS=1000 | LEVELS="250 500 1000"]
+#        [RATE=100] [BREAKDOWN=1] [ROUNDS=1] [MEDIA=1] [GCDUMP=/path/to/dotnet-gcdump] [TYPES=1] bench/sip-load/idle.sh
+#   Without BUILDS: this tree's src/Ncco.Cli, built in Release. A build may carry settings after commas, each an
+#   environment variable or a host setting: BUILDS="server=X.dll wks=X.dll,DOTNET_gcServer=0". TYPES=1 prints the 25 largest growths by managed type.
 # Needs: sipp, python3, dotnet-gcdump (`dotnet tool install dotnet-gcdump --tool-path DIR`), the .NET SDK.
 # Loopback only; the run is bounded in calls and time; every process is stopped on exit.
 set -euo pipefail
@@ -18,6 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 root=$PWD
 here=$root/bench/sip-load
 CALLS=${CALLS:-1000}
+LEVELS=${LEVELS:-"$((CALLS / 2)) $CALLS"}
 RATE=${RATE:-100}
 ROUNDS=${ROUNDS:-1}
 SETTLE=${SETTLE:-5}
@@ -70,42 +74,46 @@ measure() { # pid name -> "rss_kb heap_bytes"; the gcdump forces a full blocking
   echo "$(rss_kb "$1") $heap"
 }
 
-run_build() { # name dll
+run_build() { # name dll [NAME=VALUE | --Setting=value]…
   local name=$1 dll=$2
-  start_ncco "$dll" "sip idle"
+  start_ncco "$dll" "sip idle" "${@:3}"
   # Warm-up: 20 calls of 1 s, then wait for them to end.
   ( cd "$work" && timeout -k 5 60 sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo -sf "$here/uac-setup.xml" \
       -r 10 -m 20 -l 20 -d 1000 -timeout 60s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/warm-$name.out" 2>&1 ) || true
   for _ in $(seq 1 60); do [[ $(metric ncco_calls_active) == 0 ]] && break; sleep 0.5; done
   sleep 2
+  local rss0 heap0
   read -r rss0 heap0 < <(measure "$server" "$name-base")
-  # The idle calls, in two batches of CALLS/2 (each from its own SIPp, held for an hour; the run stops them long before):
-  # measured after each, so the second batch's growth is the cost of one more idle call without the one-time costs
-  # that the first calls still bring (code first run and tiered up, pools and tables sized up, pages of the
-  # assemblies touched).
-  local half=$((CALLS / 2)) sipps=() batch rss=("$rss0") heap=("$heap0") counts=(0)
-  for batch in 1 2; do
+  [[ -n ${BREAKDOWN:-} ]] && TOOLS=$(dirname "$GCDUMP") bash "$root/bench/soak/breakdown.sh" "$server" "$name, baseline (warm, 0 calls)" >&2
+  awk -v n="$name" -v r="$rss0" -v h="$heap0" 'BEGIN {printf "| %s | 0 | %.1f | %.1f | – | – | – | – |\n", n, r / 1024, h / 1048576}'
+  # The idle calls, one batch per level (each from its own SIPp, held for an hour; the run stops them long before),
+  # measured after each: per call over the baseline, and per call since the previous level (the cost of one more idle
+  # call without the one-time costs the first calls bring: code first run and tiered up, pools and tables sized up,
+  # pages of the assemblies touched).
+  local sipps=() batch=0 level prev=0 rp=$rss0 hp=$heap0 n=0 r h
+  for level in $LEVELS; do
+    batch=$((batch + 1))
+    local more=$((level - prev))
     ( cd "$work" && exec timeout -k 5 900 sipp -i 127.0.0.1 -p $((SIPP_PORT + batch)) -mp $((SIPP_MEDIA_PORT + batch * 4000)) -nostdin -s demo -sf "$scenario" \
-        -r "$RATE" -m "$half" -l "$half" -d 3600000 -timeout 900s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/idle-$name-$batch.out" 2>&1 ) & sipps+=($!); pids+=($!)
-    local active=0 deadline=$((SECONDS + half / RATE + 120))
+        -r "$RATE" -m "$more" -l "$more" -d 3600000 -timeout 900s "${sources[@]}" "127.0.0.1:$SIP_PORT" >"$work/idle-$name-$batch.out" 2>&1 ) & sipps+=($!); pids+=($!)
+    local active=0 deadline=$((SECONDS + more / RATE + 120))
     while (( SECONDS < deadline )); do
-      active=$(metric ncco_calls_active); [[ ${active:-0} -ge $((half * batch)) ]] && break; sleep 1
+      active=$(metric ncco_calls_active); [[ ${active:-0} -ge $level ]] && break; sleep 1
     done
     sleep "$SETTLE"
-    counts+=("$(metric ncco_calls_active)")
+    n=$(metric ncco_calls_active)
     read -r r h < <(measure "$server" "$name-idle$batch")
-    rss+=("$r"); heap+=("$h")
-  done
-  cp "$work/$name-idle2.types" "$work/$name-idle.types"
-  local n=${counts[2]}
-  python3 - "$name" "${counts[@]}" "${rss[@]}" "${heap[@]}" <<'PY'
+    python3 - "$name" "$n" "$prev" "$rss0" "$heap0" "$rp" "$hp" "$r" "$h" <<'PY'
 import sys
 name = sys.argv[1]
-n0, n1, n2, r0, r1, r2, h0, h1, h2 = map(int, sys.argv[2:])
-over = lambda a, b, k: f"{(b - a) / k / max(n2 - n0, 1):,.1f}"
-step = lambda a, b, k: f"{(b - a) / k / max(n2 - n1, 1):,.1f}"
-print(f"| {name} | {n2} | {r0/1024:,.1f} | {r2/1024:,.1f} | {over(r0, r2, 1)} | {step(r1, r2, 1)} | {h0/2**20:,.1f} | {h2/2**20:,.1f} | {over(h0, h2, 1024)} | {step(h1, h2, 1024)} |")
+n, prev, r0, h0, rp, hp, r, h = map(int, sys.argv[2:])
+per = lambda a, b, k, m: f"{(b - a) / k / max(m, 1):,.1f}"
+print(f"| {name} | {n} | {r/1024:,.1f} | {h/2**20:,.1f} | {per(r0, r, 1, n)} | {per(rp, r, 1, n - prev)} | {per(h0, h, 1024, n)} | {per(hp, h, 1024, n - prev)} |")
 PY
+    prev=$n; rp=$r; hp=$h
+    cp "$work/$name-idle$batch.types" "$work/$name-idle.types"
+  done
+  [[ -n ${BREAKDOWN:-} ]] && TOOLS=$(dirname "$GCDUMP") bash "$root/bench/soak/breakdown.sh" "$server" "$name, $n idle calls" >&2
   if [[ -n ${TYPES:-} ]]; then
     python3 - "$work/$name-base.types" "$work/$name-idle.types" "$n" <<'PY' >&2
 import re, sys
@@ -126,10 +134,10 @@ PY
   sleep 2
 }
 
-echo "== $CALLS idle calls at $RATE cps${MEDIA:+, each streaming G.711 to the host}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| build | idle calls | RSS base MiB | RSS idle MiB | RSS KB/call over base | RSS KB/call, 2nd half | heap base MiB | heap idle MiB | heap KB/call over base | heap KB/call, 2nd half |"
-echo "| -- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
+echo "== idle calls at $LEVELS, $RATE cps${MEDIA:+, each streaming G.711 to the host}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| build | idle calls | RSS MiB | managed heap MiB | RSS KB/call over base | RSS KB/call since previous | heap KB/call over base | heap KB/call since previous |"
+echo "| -- | --: | --: | --: | --: | --: | --: | --: |"
 for _ in $(seq 1 "$ROUNDS"); do
-  for b in $BUILDS; do run_build "${b%%=*}" "${b#*=}"; done
+  for b in $BUILDS; do IFS=, read -ra build <<<"${b#*=}"; run_build "${b%%=*}" "${build[@]}"; done
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
