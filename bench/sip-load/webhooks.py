@@ -40,4 +40,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 http.server.ThreadingHTTPServer.daemon_threads = True
+# The standard library's listen backlog is 5: at 200 calls a second a starved accept loop overflows it and the host's
+# webhook connections are refused (its log: "ConnectionFailed"), retried with backoff — the bench's limit, not the host's.
+http.server.ThreadingHTTPServer.request_queue_size = 4096
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
