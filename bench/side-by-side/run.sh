@@ -75,6 +75,8 @@ http.server.ThreadingHTTPServer.daemon_threads = True
 http.server.ThreadingHTTPServer.request_queue_size = 4096
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
+# Another bench on the same ports (two runs at once) would answer this run's calls: stop instead.
+sleep 1; kill -0 "${pids[-1]}" 2>/dev/null || { echo "the webhook server could not listen on 127.0.0.1:$HOOK_PORT (another run? set HTTP_PORT/SIP_PORT/RTP_FIRST/RTP_LAST)"; exit 1; }
 
 sipp_sources "$SOURCES"
 
