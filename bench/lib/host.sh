@@ -25,9 +25,9 @@ server=""
 
 bench_ports() {
   SIP_PORT=${SIP_PORT:-$1}
-  SIPP_PORT=${SIPP_PORT:-$(($1 + 10))}
+  SIPP_PORT=${SIPP_PORT:-$((SIP_PORT + 10))}
   HTTP_PORT=${HTTP_PORT:-$2}
-  HOOK_PORT=${HOOK_PORT:-$(($2 + 10))}
+  HOOK_PORT=${HOOK_PORT:-$((HTTP_PORT + 10))}
 }
 
 needs() {
