@@ -48,6 +48,9 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
     private readonly byte[]? _receiveBuffer;
     private readonly SocketAddress? _receiveSource;
+    // RtpSessionOptions.DirectSocketCalls on Linux: libc's sendto/recvfrom on the sockets' descriptors; null: the Socket's methods.
+    private readonly NativeDatagram? _rtpNative;
+    private readonly NativeDatagram? _rtcpNative;
     private int _pcmStart;
     private int _pcmCount;
     private int _concealed;
@@ -146,6 +149,11 @@ public sealed class RtpSession : IAsyncDisposable
                 _srtpReceive = new Srtp.SrtpContext(receiveKey);
                 _srtpScratch = new byte[RtpPacket.MaxDatagramSize];
                 _srtcpScratch = new byte[RtpPacket.MaxDatagramSize];
+            }
+            if (options.DirectSocketCalls)
+            {
+                _rtpNative = NativeDatagram.For(lease.RtpSocket);
+                _rtcpNative = NativeDatagram.For(lease.RtcpSocket);
             }
             if (options.ReceiveOnRead)
             {
@@ -557,7 +565,19 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 length = srtp.ProtectRtp(_sendBuffer, length);
             }
-            _lease.RtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            if (_rtpNative is { } native)
+            {
+                if (native.SendTo(_sendBuffer.AsSpan(0, length), remote) != 0)
+                {
+                    // Dropped, not retried: a packet late by a tick is as useless to the peer as a lost one.
+                    Interlocked.Increment(ref _sendErrors);
+                    return;
+                }
+            }
+            else
+            {
+                _lease.RtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            }
             Interlocked.Increment(ref _packetsSent);
             Interlocked.Add(ref _octetsSent, payloadLength);
         }
@@ -631,7 +651,18 @@ public sealed class RtpSession : IAsyncDisposable
                     length = srtp.ProtectRtcp(buffer, length);
                 }
             }
-            _lease.RtcpSocket.SendTo(buffer[..length], SocketFlags.None, remote);
+            if (_rtcpNative is { } native)
+            {
+                if (native.SendTo(buffer[..length], remote) != 0)
+                {
+                    Interlocked.Increment(ref _sendErrors);
+                    return;
+                }
+            }
+            else
+            {
+                _lease.RtcpSocket.SendTo(buffer[..length], SocketFlags.None, remote);
+            }
             Interlocked.Increment(ref _rtcpSent);
         }
         catch (SocketException)
@@ -654,6 +685,11 @@ public sealed class RtpSession : IAsyncDisposable
     /// </summary>
     private void ReceiveWaiting()
     {
+        if (_rtpNative is { } native)
+        {
+            ReceiveWaitingDirect(native);
+            return;
+        }
         var socket = _lease.RtpSocket;
         for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
         {
@@ -673,6 +709,35 @@ public sealed class RtpSession : IAsyncDisposable
             catch (ObjectDisposedException)
             {
                 return; // closed by DisposeAsync
+            }
+            OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReceiveWaiting"/> with <see cref="RtpSessionOptions.DirectSocketCalls"/>: non-blocking receives until
+    /// the socket has nothing (one system call a datagram, plus the one that finds the socket empty).
+    /// </summary>
+    private void ReceiveWaitingDirect(NativeDatagram native)
+    {
+        for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
+        {
+            int length;
+            try
+            {
+                length = native.ReceiveFrom(_receiveBuffer, _receiveSource!);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // closed by DisposeAsync
+            }
+            if (length == -NativeDatagram.WouldBlock)
+            {
+                return;
+            }
+            if (length < 0)
+            {
+                continue; // an ICMP error from an earlier send, as in ReceiveWaiting
             }
             OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
         }

@@ -72,6 +72,15 @@ public sealed record RtpSessionOptions
     public bool DeferSend { get; init; }
 
     /// <summary>
+    /// Send RTP and RTCP, and read RTP with <see cref="ReceiveOnRead"/>, with libc's <c>sendto</c>/<c>recvfrom</c> on the
+    /// sockets' descriptors (Linux; elsewhere the setting does nothing): one non-blocking system call per datagram, no
+    /// exception for a failure (counted in <see cref="RtpSessionStatistics.SendErrors"/>), and a read that finds the
+    /// socket empty costs one call instead of two. A full send buffer drops the packet instead of blocking the media
+    /// thread. Default true; false uses <see cref="System.Net.Sockets.Socket"/>'s methods.
+    /// </summary>
+    public bool DirectSocketCalls { get; init; } = true;
+
+    /// <summary>
     /// SRTP (RFC 3711, <c>AES_CM_128_HMAC_SHA1_80</c>): the master key our packets are protected with (the one our SDP
     /// offered or answered in <c>a=crypto</c>). Set with <see cref="SrtpReceiveKey"/>, or neither for plain RTP.
     /// </summary>

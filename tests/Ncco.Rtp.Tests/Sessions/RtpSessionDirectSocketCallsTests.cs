@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.Net;
+using Ncco.Rtp.Ports;
+using Ncco.Rtp.Sessions;
+using Ncco.Rtp.Tests.Support;
+
+namespace Ncco.Rtp.Tests.Sessions;
+
+/// <summary>
+/// <see cref="RtpSessionOptions.DirectSocketCalls"/>: each behaviour holds with libc's calls (true) and with the
+/// Socket's methods (false), so the fallback stays as good as the fast path.
+/// </summary>
+public sealed class RtpSessionDirectSocketCallsTests
+{
+    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(43200, 43299), IPAddress.Loopback);
+
+    private static ushort Sequence(byte[] packet) => BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2));
+
+    private static RtpSession Create(bool direct, RtpSessionOptions options)
+    {
+        var session = new RtpSession(Ports.Allocate(), options with { DirectSocketCalls = direct });
+        session.Start();
+        return session;
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public async Task A_new_remote_address_gets_the_next_packet_and_the_old_one_nothing_more(bool direct, bool deferSend)
+    {
+        using var first = new RawPeer();
+        using var second = new RawPeer();
+        await using var session = Create(direct, new RtpSessionOptions { Codec = "PCMU", RemoteRtp = first.RtpEndPoint, DeferSend = deferSend });
+
+        session.WriteFrame(new short[160]);
+        session.FlushSend();
+        var before = first.ReceiveRtp() ?? throw new InvalidOperationException("no packet at the first address");
+
+        session.SetRemote(second.RtpEndPoint);
+        session.WriteFrame(new short[160]);
+        session.FlushSend();
+
+        var after = second.ReceiveRtp() ?? throw new InvalidOperationException("no packet at the new address");
+        Assert.Equal((ushort)(Sequence(before) + 1), Sequence(after));
+        Assert.True(first.RtpIsQuiet(100), "nothing more goes to the old address");
+        Assert.Equal(2, session.Statistics.PacketsSent);
+        Assert.Equal(0, session.Statistics.SendErrors);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Sends_follow_the_source_the_session_latched_onto(bool direct)
+    {
+        using var sdp = new RawPeer();
+        using var real = new RawPeer();
+        await using var session = Create(direct, new RtpSessionOptions { Codec = "PCMU", RemoteRtp = sdp.RtpEndPoint, ReceiveOnRead = true });
+        var frame = new short[160];
+        var payload = new byte[160];
+        for (var i = 0; i < 3; i++) real.SendRtp(session.LocalRtpPort, 0, (ushort)(10 + i), (uint)(i * 160), 77, payload);
+
+        Assert.True(await Wait.UntilAsync(() =>
+        {
+            session.ReadFrame(frame);
+            return session.Statistics.Latched;
+        }));
+        session.WriteFrame(frame);
+
+        Assert.NotNull(real.ReceiveRtp());
+        Assert.True(sdp.RtpIsQuiet(100), "the SDP address is no longer sent to");
+        Assert.Equal(real.RtpEndPoint, session.Statistics.Remote);
+        Assert.Equal(3, session.Statistics.PacketsReceived);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_send_the_system_refuses_is_counted_and_the_next_one_goes_out(bool direct)
+    {
+        using var peer = new RawPeer();
+        // An IPv6 destination for the IPv4 socket: the kernel refuses every send (EAFNOSUPPORT / EINVAL).
+        await using var session = Create(direct, new RtpSessionOptions { Codec = "PCMA", RemoteRtp = new IPEndPoint(IPAddress.IPv6Loopback, peer.RtpEndPoint.Port) });
+
+        session.WriteFrame(new short[160]);
+        session.WriteFrame(new short[160]);
+
+        Assert.Equal(2, session.Statistics.SendErrors);
+        Assert.Equal(0, session.Statistics.PacketsSent);
+
+        session.SetRemote(peer.RtpEndPoint);
+        session.WriteFrame(new short[160]);
+
+        Assert.NotNull(peer.ReceiveRtp());
+        Assert.Equal(1, session.Statistics.PacketsSent);
+        Assert.Equal(2, session.Statistics.SendErrors);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_read_of_an_empty_socket_plays_nothing_and_a_later_read_takes_what_arrived(bool direct)
+    {
+        using var peer = new RawPeer();
+        await using var session = Create(direct, new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, ReceiveOnRead = true });
+        var frame = new short[160];
+
+        Assert.False(session.ReadFrame(frame));
+        Assert.Equal(0, session.Statistics.PacketsReceived);
+
+        var payload = new byte[160];
+        for (var i = 0; i < 3; i++) peer.SendRtp(session.LocalRtpPort, 0, (ushort)(1 + i), (uint)(i * 160), 9, payload);
+        Assert.True(await Wait.UntilAsync(() =>
+        {
+            session.ReadFrame(frame);
+            return session.Statistics.PacketsReceived == 3;
+        }));
+        Assert.Equal(0, session.Statistics.Stray);
+    }
+
+    [Fact]
+    public async Task A_send_after_the_session_closed_is_a_counted_error_not_an_exception()
+    {
+        using var peer = new RawPeer();
+        var session = Create(true, new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true });
+        session.WriteFrame(new short[160]);
+        await session.DisposeAsync();
+
+        session.FlushSend(); // the media thread may still hold a closed leg's packet
+
+        Assert.Equal(1, session.Statistics.SendErrors);
+        Assert.Equal(0, session.Statistics.PacketsSent);
+    }
+}
