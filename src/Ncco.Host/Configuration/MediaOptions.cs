@@ -78,6 +78,15 @@ public sealed class MediaOptions
     /// </summary>
     public bool RaiseGcThreads { get; set; } = true;
 
+    /// <summary>
+    /// SIP legs' RTP goes through libc's <c>sendto</c>/<c>recvfrom</c> on each socket's descriptor (Linux): one
+    /// non-blocking system call per packet, no exception for a refused send, and the media thread's read of a socket
+    /// with nothing waiting costs one call instead of two (<c>RtpSessionOptions.DirectSocketCalls</c>). Default true;
+    /// false uses .NET's <c>Socket</c> methods (the behaviour is the same, the cost higher: bench/Ncco.Rtp.Benchmarks).
+    /// Has no effect off Linux.
+    /// </summary>
+    public bool DirectSocketCalls { get; set; } = true;
+
     /// <summary>The largest <see cref="SendDelayMilliseconds"/> value accepted (most of a 20 ms frame).</summary>
     public const int MaxSendDelayMilliseconds = 15;
 

@@ -90,6 +90,7 @@ public sealed class MediaServices : IAsyncDisposable
             SpeechMinConfidence = settings.SpeechMinConfidence,
             SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),
         };
+        DirectSocketCalls = settings.DirectSocketCalls;
         if (settings.RaiseGcThreads) _gcThreads = new GcThreadPriority(settings.ThreadPriority, time, logger);
     }
 
@@ -98,6 +99,9 @@ public sealed class MediaServices : IAsyncDisposable
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
     public CachingTextToSpeech? TtsCache { get; }
+
+    /// <summary>Whether SIP legs' RTP sessions call libc directly (<c>Ncco:Media:DirectSocketCalls</c>).</summary>
+    public bool DirectSocketCalls { get; }
 
     /// <summary>Where recordings are written and found.</summary>
     public RecordingStore Recordings { get; }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Ncco.Host.Configuration;
 using Ncco.Host.MediaPlane;
+using Ncco.Host.Recordings;
 
 namespace Ncco.Host.Tests.MediaPlane;
 
@@ -121,6 +123,30 @@ public class MediaOptionsTests
     {
         Assert.True(new MediaOptions().RaiseGcThreads);
         Assert.Equal(collector, GcThreadPriority.IsCollectorThread(name));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public async Task Direct_socket_calls_are_on_unless_the_setting_turns_them_off(string? value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(value is null ? [] : [new KeyValuePair<string, string?>("Ncco:Media:DirectSocketCalls", value)])
+            .Build();
+        var media = configuration.GetSection("Ncco:Media").Get<MediaOptions>() ?? new MediaOptions();
+        var dir = Directory.CreateTempSubdirectory("ncco-media-options-").FullName;
+        try
+        {
+            var options = Microsoft.Extensions.Options.Options.Create(new NccoHostOptions { DataDirectory = dir, Media = media });
+            await using var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            Assert.Equal(expected, services.DirectSocketCalls);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -75,6 +75,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
 
     internal TimeProvider Time { get; }
 
+    /// <summary>Whether legs' RTP sessions call libc directly (<c>Ncco:Media:DirectSocketCalls</c>).</summary>
+    internal bool DirectSocketCalls => _media.DirectSocketCalls;
+
     internal SipUserAgent Agent => _agent ?? throw new InvalidOperationException("the SIP gateway is not running");
 
     internal RtpPortAllocator Ports => _ports ?? throw new InvalidOperationException("the SIP gateway is not running");

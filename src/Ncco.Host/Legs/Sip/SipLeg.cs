@@ -661,6 +661,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 // work item and an epoll wake-up per packet (most of the receive cost with hundreds of calls).
                 ReceiveOnRead = true,
                 DeferSend = true,
+                DirectSocketCalls = _gateway.DirectSocketCalls,
                 SrtpSendKey = audio.IsSecure ? Key(audio.LocalCrypto!) : null,
                 SrtpReceiveKey = audio.IsSecure ? Key(audio.RemoteCrypto!) : null,
             }, _gateway.Time);
