@@ -119,6 +119,35 @@ public sealed class RtpSessionDirectSocketCallsTests
         Assert.Equal(0, session.Statistics.Stray);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reads_sends_and_flushes_as_a_sip_leg_makes_them_allocate_nothing(bool direct)
+    {
+        var options = new RtpSessionOptions { Codec = "PCMA", ReceiveOnRead = true, DeferSend = true };
+        await using var a = Create(direct, options);
+        await using var b = Create(direct, options with { RemoteRtp = new IPEndPoint(IPAddress.Loopback, a.LocalRtpPort) });
+        a.SetRemote(new IPEndPoint(IPAddress.Loopback, b.LocalRtpPort));
+        var frame = Signals.Tone(700, 8000, 160);
+        var read = new short[160];
+        void Tick()
+        {
+            a.ReadFrame(read);
+            b.ReadFrame(read);
+            a.WriteFrame(frame);
+            b.WriteFrame(frame);
+            a.FlushSend();
+            b.FlushSend();
+        }
+        for (var i = 0; i < 200; i++) Tick();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++) Tick();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(a.Statistics.PacketsReceived > 0 && b.Statistics.PacketsReceived > 0, "both read what the other sent");
+    }
+
     [Fact]
     public async Task A_send_after_the_session_closed_is_a_counted_error_not_an_exception()
     {
