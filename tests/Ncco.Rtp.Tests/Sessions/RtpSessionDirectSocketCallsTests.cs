@@ -148,6 +148,47 @@ public sealed class RtpSessionDirectSocketCallsTests
         Assert.True(a.Statistics.PacketsReceived > 0 && b.Statistics.PacketsReceived > 0, "both read what the other sent");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Rtcp_reports_sent_from_the_media_thread_allocate_nothing(bool direct)
+    {
+        var clock = new ManualTimeProvider();
+        using var peer = new RawPeer();
+        var options = new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, ReceiveOnRead = true, DeferSend = true, DirectSocketCalls = direct };
+        await using var session = new RtpSession(Ports.Allocate(), options, clock);
+        session.Start();
+        var frame = new short[160];
+        ushort sequence = 1;
+        void Tick()
+        {
+            peer.SendRtp(session.LocalRtpPort, 0, sequence, sequence * 160u, 4242, new byte[160]);
+            sequence++;
+            clock.Advance(TimeSpan.FromMilliseconds(20));
+            session.ReadFrame(frame);
+            session.WriteFrame(frame);
+            session.FlushSend();
+        }
+        for (var i = 0; i < 50; i++) Tick();
+        // The reports carry a block about the peer once its stream is past probation: warm that path up too.
+        clock.Advance(TimeSpan.FromSeconds(8));
+        Tick();
+        var reports = session.Statistics.RtcpSent;
+        long allocated = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(8)); // past 1.5 × 5 s: the next media-thread call sends a report
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            session.ReadFrame(frame);
+            session.WriteFrame(frame);
+            session.FlushSend();
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(session.Statistics.RtcpSent >= reports + 5, $"{session.Statistics.RtcpSent - reports} reports");
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public async Task A_send_after_the_session_closed_is_a_counted_error_not_an_exception()
     {
