@@ -80,8 +80,8 @@ public sealed class MediaOptions
 
     /// <summary>
     /// SIP legs' RTP goes through libc's <c>sendto</c>/<c>recvfrom</c> on each socket's descriptor (Linux): one
-    /// non-blocking system call per packet, no exception for a refused send, and the media thread's read of a socket
-    /// with nothing waiting costs one call instead of two (<c>RtpSessionOptions.DirectSocketCalls</c>). Default true;
+    /// non-blocking system call per packet, no exception for a refused send, and the media thread's read of one waiting
+    /// packet costs two calls instead of three (<c>RtpSessionOptions.DirectSocketCalls</c>). Default true;
     /// false uses .NET's <c>Socket</c> methods (the behaviour is the same, the cost higher: bench/Ncco.Rtp.Benchmarks).
     /// Has no effect off Linux.
     /// </summary>

@@ -13,8 +13,9 @@ namespace Ncco.Rtp.Sessions;
 /// Why not <see cref="Socket.SendTo(ReadOnlySpan{byte}, SocketFlags, SocketAddress)"/>: on a socket with a pending
 /// asynchronous receive (the RTCP socket, or RTP without <see cref="RtpSessionOptions.ReceiveOnRead"/>) .NET routes
 /// synchronous calls through its async context's queue, a full send buffer blocks the calling thread (the media
-/// thread, every leg behind it), and every failure is an exception. A read that finds nothing costs
-/// <see cref="Socket.Available"/>'s <c>ioctl</c> on top of the receive; here it is the receive's <c>EAGAIN</c>.
+/// thread, every leg behind it), and every failure is an exception. A read asks <see cref="Socket.Available"/>
+/// (an <c>ioctl</c>) before each receive, so taking one datagram costs three calls; here it is two (the second finds
+/// nothing: <c>EAGAIN</c>).
 /// The <see cref="SocketAddress"/> buffers are the platform's <c>sockaddr</c> bytes, as .NET itself passes them.
 /// </remarks>
 internal sealed partial class NativeDatagram

@@ -75,7 +75,7 @@ public sealed record RtpSessionOptions
     /// Send RTP and RTCP, and read RTP with <see cref="ReceiveOnRead"/>, with libc's <c>sendto</c>/<c>recvfrom</c> on the
     /// sockets' descriptors (Linux; elsewhere the setting does nothing): one non-blocking system call per datagram, no
     /// exception for a failure (counted in <see cref="RtpSessionStatistics.SendErrors"/>), and a read that finds the
-    /// socket empty costs one call instead of two. A full send buffer drops the packet instead of blocking the media
+    /// socket costs one call per datagram plus the one that finds it empty (the <c>Socket</c> path asks <c>FIONREAD</c> before each receive: one datagram is three calls, here two). A full send buffer drops the packet instead of blocking the media
     /// thread. Default true; false uses <see cref="System.Net.Sockets.Socket"/>'s methods.
     /// </summary>
     public bool DirectSocketCalls { get; init; } = true;
