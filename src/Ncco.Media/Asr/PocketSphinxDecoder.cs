@@ -19,13 +19,17 @@ internal sealed class PocketSphinxDecoder : IUtteranceDecoder
     private nint _decoder;
     private string? _loadedGrammar;
 
-    public PocketSphinxDecoder(PocketSphinxOptions options)
+    /// <param name="options">The model.</param>
+    /// <param name="dictionary">A dictionary cut to the language model's words (<see cref="DictationDictionary"/>) for a
+    /// decoder that will hold the language model; null: the model's full dictionary.</param>
+    public PocketSphinxDecoder(PocketSphinxOptions options, string? dictionary = null)
     {
         _languageModel = options.LanguageModel;
+        LimitedVocabulary = dictionary is not null;
         string[] args =
         [
             "-hmm", options.AcousticModel,
-            "-dict", options.Dictionary,
+            "-dict", dictionary ?? options.Dictionary,
             "-samprate", "16000",
             "-logfn", "/dev/null",
             // No dither here: sphinxbase's dither draws from one process-wide generator seeded once, so a result would depend
@@ -69,8 +73,21 @@ internal sealed class PocketSphinxDecoder : IUtteranceDecoder
     public nint Handle => _decoder;
 
     /// <inheritdoc />
-    public string? GrammarFor(IReadOnlyList<string>? hints) =>
-        hints is { Count: > 0 } ? HintGrammar.Build(hints, HasWord, out _) : null;
+    public bool LimitedVocabulary { get; }
+
+    /// <inheritdoc />
+    public string? GrammarFor(IReadOnlyList<string>? hints, out bool wordsMissing)
+    {
+        if (hints is not { Count: > 0 })
+        {
+            wordsMissing = false;
+            return null;
+        }
+        var grammar = HintGrammar.Build(hints, HasWord, out var dropped);
+        // A phrase with no words at all is left out by every decoder alike.
+        wordsMissing = dropped.Any(phrase => HintGrammar.Words(phrase).Count > 0);
+        return grammar;
+    }
 
     /// <inheritdoc />
     public SpeechAlternative? Decode(ReadOnlySpan<short> audio, string? grammar)

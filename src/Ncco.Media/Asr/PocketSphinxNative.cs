@@ -61,4 +61,25 @@ internal static unsafe partial class PocketSphinxNative
 
     [LibraryImport(Sb, EntryPoint = "logmath_exp")]
     public static partial double LogMathExp(nint logmath, int value);
+
+    [LibraryImport(Sb, EntryPoint = "logmath_init")]
+    public static partial nint LogMathInit(double logBase, int shift, int useTable);
+
+    [LibraryImport(Sb, EntryPoint = "logmath_free")]
+    public static partial int LogMathFree(nint logmath);
+
+    /// <summary><c>ngram_model_read(config, path, NGRAM_AUTO, logmath)</c>.</summary>
+    [LibraryImport(Sb, EntryPoint = "ngram_model_read", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint NgramModelRead(nint config, string path, int fileType, nint logmath);
+
+    [LibraryImport(Sb, EntryPoint = "ngram_model_free")]
+    public static partial int NgramModelFree(nint model);
+
+    /// <summary>The model's n-gram counts, unigrams first (an array owned by the model).</summary>
+    [LibraryImport(Sb, EntryPoint = "ngram_model_get_counts")]
+    public static partial uint* NgramModelCounts(nint model);
+
+    /// <summary>The word with id <paramref name="wordId"/> (a string owned by the model).</summary>
+    [LibraryImport(Sb, EntryPoint = "ngram_word")]
+    public static partial nint NgramWord(nint model, int wordId);
 }

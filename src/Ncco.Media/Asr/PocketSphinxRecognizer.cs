@@ -26,6 +26,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 {
     private readonly PocketSphinxOptions _options;
     private readonly PocketSphinxWorkers _workers;
+    private readonly DictationDictionary _dictationDictionary;
     private readonly short[]? _bandFill;
     private int _disposed;
 
@@ -50,7 +51,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             // Idle decoders are freed to give their memory back: make sure glibc can (see NativeHeap).
             NativeHeap.FixTrimThreshold();
         }
-        _workers = new PocketSphinxWorkers(_options, time ?? TimeProvider.System);
+        _dictationDictionary = new DictationDictionary(_options);
+        _workers = new PocketSphinxWorkers(_options, time ?? TimeProvider.System, _dictationDictionary);
     }
 
     /// <summary>Decoders freed for being idle so far.</summary>
@@ -64,6 +66,12 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
 
     /// <summary>Decoders that have loaded the language model (an utterance without hints loads it into the decoder that takes it).</summary>
     internal int LanguageModelsLoaded => _workers.LanguageModelsLoaded;
+
+    /// <summary>The dictation decoders' dictionary file, once written (null before the first dictation decoder, and after disposal).</summary>
+    internal string? DictationDictionaryPath => _dictationDictionary.Written;
+
+    /// <summary>Times the managed heap was compacted after a quiet spell.</summary>
+    internal int ManagedCompactions => _workers.ManagedCompactions;
 
     /// <summary>Utterances waiting for a decoder now.</summary>
     internal int WaitingUtterances => _workers.WaitingCount;
@@ -134,6 +142,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             return;
         }
         _workers.Dispose();
+        _dictationDictionary.Dispose();
     }
 
     private sealed class Stream : ISpeechRecognitionStream
@@ -142,7 +151,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         private readonly IReadOnlyList<string>? _hints;
         private readonly Resampler? _resampler;
         private readonly short[]? _fill;
-        private short[] _audio = ArrayPool<short>.Shared.Rent(16000 * 4);
+        private short[] _audio;
         private int _length;
         private int _fillPosition;
         private bool _finished;
@@ -150,6 +159,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         public Stream(PocketSphinxRecognizer owner, IReadOnlyList<string>? hints, int sampleRate)
         {
             _owner = owner;
+            _audio = owner._workers.AudioPool.Rent(16000 * 4);
             _hints = hints;
             _resampler = sampleRate == 16000 ? null : new Resampler(sampleRate, 16000);
             _fill = sampleRate < 16000 ? owner._bandFill : null;
@@ -164,9 +174,9 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             var max = _resampler?.MaxOutputFor(samples.Length) ?? samples.Length;
             if (_length + max > _audio.Length)
             {
-                var bigger = ArrayPool<short>.Shared.Rent(Math.Max(_audio.Length * 2, _length + max));
+                var bigger = _owner._workers.AudioPool.Rent(Math.Max(_audio.Length * 2, _length + max));
                 _audio.AsSpan(0, _length).CopyTo(bigger);
-                ArrayPool<short>.Shared.Return(_audio);
+                _owner._workers.AudioPool.Return(_audio);
                 _audio = bigger;
             }
             var target = _audio.AsSpan(_length);
@@ -201,7 +211,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
             var audio = Interlocked.Exchange(ref _audio, []);
             if (audio.Length > 0)
             {
-                ArrayPool<short>.Shared.Return(audio);
+                _owner._workers.AudioPool.Return(audio);
             }
             return ValueTask.CompletedTask;
         }

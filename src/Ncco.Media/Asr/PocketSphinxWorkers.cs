@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Ncco.Media.Native;
 
 namespace Ncco.Media.Asr;
@@ -35,8 +36,10 @@ internal sealed class PocketSphinxWorkers : IDisposable
 {
     private readonly PocketSphinxOptions _options;
     private readonly TimeProvider _time;
-    private readonly Func<IUtteranceDecoder> _newDecoder;
+    private readonly Func<bool, IUtteranceDecoder> _newDecoder;
+    private readonly bool _limitDictationVocabulary;
     private readonly Action _releaseMemory;
+    private readonly Action? _releaseManagedMemory;
     private readonly List<Job> _queue = [];
     // Workers that may decode (an evicted one leaves this list at once, its thread ends on its own).
     private readonly List<Worker> _workers = [];
@@ -53,28 +56,51 @@ internal sealed class PocketSphinxWorkers : IDisposable
     private int _started;
     private int _freed;
     private int _trims;
+    private int _compactions;
     private bool _disposed;
 
-    public PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time)
-        : this(options, time, () => new PocketSphinxDecoder(options), () => NativeHeap.Trim())
+    public PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time, DictationDictionary dictationDictionary)
+        : this(options, time, dictation => new PocketSphinxDecoder(options, dictation ? dictationDictionary.Path : null), () => NativeHeap.Trim(), CompactManagedHeap)
     {
     }
 
     /// <param name="options">Pool bounds.</param>
     /// <param name="time">The clock of the wait bound and of idle freeing.</param>
-    /// <param name="newDecoder">Builds a decoder (called on the decoding thread that will use it).</param>
+    /// <param name="newDecoder">
+    /// Builds a decoder (called on the decoding thread that will use it); true: for a decoder that will hold the language
+    /// model (given a dictionary of the model's words only, when <see cref="PocketSphinxOptions.LimitDictationVocabulary"/>
+    /// applies).
+    /// </param>
     /// <param name="releaseMemory">Called on a decoding thread after it freed its idle decoder, to return the memory.</param>
-    internal PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time, Func<IUtteranceDecoder> newDecoder, Action releaseMemory)
+    /// <param name="releaseManagedMemory">
+    /// Called once the whole pool has been quiet for <see cref="PocketSphinxOptions.IdleDecoderTimeout"/> after a busy spell
+    /// (nothing decoding or waiting), to hand back what the spell's calls grew the managed heap by; null: nothing.
+    /// </param>
+    internal PocketSphinxWorkers(PocketSphinxOptions options, TimeProvider time, Func<bool, IUtteranceDecoder> newDecoder, Action releaseMemory, Action? releaseManagedMemory = null)
     {
+        _releaseManagedMemory = releaseManagedMemory;
         _options = options;
         _time = time;
         _newDecoder = newDecoder;
         _releaseMemory = releaseMemory;
+        // Only with a decoder left that never holds the model: an utterance whose hints a limited dictionary lacks goes there.
+        _limitDictationVocabulary = options.LimitDictationVocabulary && options.DecoderCount > options.DictationDecoderCount;
         if (options.IdleDecoderTimeout != Timeout.InfiniteTimeSpan)
         {
             _idleTimer = time.CreateTimer(static state => ((PocketSphinxWorkers)state!).FreeIdleDecoders(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// Where the utterances' audio buffers come from and go back to: a pool of the recogniser's own, keeping at most
+    /// <see cref="PooledAudioBuffersPerSize"/> buffers of each size (16 s of 16 kHz audio at most; longer ones are not
+    /// kept). With the shared pool, every buffer of a burst of N calls stayed pooled (up to 32 per size and core, trimmed
+    /// only by a few per full collection a minute apart): ≈ 0.4 MB per call of the peak held after the calls.
+    /// </summary>
+    public ArrayPool<short> AudioPool { get; } = ArrayPool<short>.Create(1 << 18, PooledAudioBuffersPerSize);
+
+    /// <summary>Most audio buffers of each size kept for reuse (a steady load reuses them; a burst allocates the rest).</summary>
+    public const int PooledAudioBuffersPerSize = 8;
 
     /// <summary>Decoders that hold (or are loading) the language model; at most <see cref="PocketSphinxOptions.DictationDecoderCount"/>.</summary>
     public int LanguageModelsLoaded
@@ -106,6 +132,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
     /// <summary>Times memory was handed back after a quiet spell with no decoder to free.</summary>
     public int IdleTrims => Volatile.Read(ref _trims);
 
+    /// <summary>Times the managed heap was compacted and handed back after a quiet spell.</summary>
+    public int ManagedCompactions => Volatile.Read(ref _compactions);
+
     /// <summary>Most utterances that were being decoded at the same time.</summary>
     public int PeakConcurrency { get; private set; }
 
@@ -122,7 +151,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
     }
 
     /// <summary>
-    /// Queues an utterance. <paramref name="audio"/> (16 kHz, rented from the shared pool) now belongs to the queue, which returns
+    /// Queues an utterance. <paramref name="audio"/> (16 kHz, rented from <see cref="AudioPool"/>) now belongs to the queue, which returns
     /// it to the pool once decoded or dropped.
     /// </summary>
     /// <remarks>
@@ -139,7 +168,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            ArrayPool<short>.Shared.Return(audio);
+            AudioPool.Return(audio);
             return Task.FromCanceled<SpeechAlternative?>(cancellationToken);
         }
         var job = new Job(audio, length, hints, cancellationToken) { Dictation = hints is not { Count: > 0 } };
@@ -147,12 +176,12 @@ internal sealed class PocketSphinxWorkers : IDisposable
         {
             if (_disposed)
             {
-                ArrayPool<short>.Shared.Return(audio);
+                AudioPool.Return(audio);
                 throw new ObjectDisposedException(nameof(PocketSphinxRecognizer));
             }
             if (_queue.Count >= _options.MaxWaitingUtterances)
             {
-                ArrayPool<short>.Shared.Return(audio);
+                AudioPool.Return(audio);
                 throw new InvalidOperationException(
                     $"speech recognition is saturated: {_queue.Count} utterances are waiting for {_options.DecoderCount} pocketsphinx decoders");
             }
@@ -196,7 +225,8 @@ internal sealed class PocketSphinxWorkers : IDisposable
     }
 
     private bool CanTake(Worker worker, Job job) =>
-        !job.Dictation || worker.Dictation || _dictationSlots < _options.DictationDecoderCount;
+        (!job.Dictation || worker.Dictation || _dictationSlots < _options.DictationDecoderCount)
+        && !(job.NeedsFullDictionary && worker.Dictation && _limitDictationVocabulary);
 
     private Worker StartWorker()
     {
@@ -247,73 +277,11 @@ internal sealed class PocketSphinxWorkers : IDisposable
     private void Run(Worker worker)
     {
         IUtteranceDecoder? decoder = null;
+        var builtForDictation = false;
         try
         {
-            while (Take(worker) is { } job)
+            while (TakeAndDecode(worker, ref decoder, ref builtForDictation))
             {
-                var handedBack = false;
-                var cancelled = false;
-                SpeechAlternative? best = null;
-                Exception? failure = null;
-                try
-                {
-                    if (job.Cancellation.IsCancellationRequested)
-                    {
-                        cancelled = true;
-                        continue;
-                    }
-                    decoder ??= _newDecoder();
-                    var grammar = decoder.GrammarFor(job.Hints);
-                    if (grammar is null && !ClaimLanguageModel(worker, job))
-                    {
-                        handedBack = true;
-                        continue;
-                    }
-                    if (!job.Dithered)
-                    {
-                        Dither(job.Audio.AsSpan(0, job.Length));
-                        job.Dithered = true;
-                    }
-                    best = decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar);
-                }
-                catch (Exception error)
-                {
-                    // A decoder that failed midway is not trusted with the next utterance: the next one loads afresh.
-                    decoder?.Dispose();
-                    decoder = null;
-                    lock (_gate)
-                    {
-                        if (worker.Dictation)
-                        {
-                            worker.Dictation = false;
-                            _dictationSlots--;
-                        }
-                    }
-                    failure = error;
-                }
-                finally
-                {
-                    if (!handedBack)
-                    {
-                        ArrayPool<short>.Shared.Return(job.Audio);
-                        Finish(worker);
-                        // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
-                        job.Withdrawal.Dispose();
-                        // Last, so that whoever awaits the result finds the pool's books already closed (decoder free, idle check armed).
-                        if (cancelled)
-                        {
-                            job.Result.TrySetCanceled(job.Cancellation);
-                        }
-                        else if (failure is not null)
-                        {
-                            job.Result.TrySetException(failure);
-                        }
-                        else
-                        {
-                            job.Result.TrySetResult(best);
-                        }
-                    }
-                }
             }
         }
         finally
@@ -330,6 +298,102 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 // After the free: glibc hands the decoder's pages back only when asked (see NativeHeap).
                 _releaseMemory();
                 Interlocked.Increment(ref _freed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next job and decodes it (or hands it back); false when the worker is to end. Methods of their own so
+    /// that nothing of a job — its hints, its result's continuations, and through them its call — stays on the decoding
+    /// thread's stack while it waits for the next one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TakeAndDecode(Worker worker, ref IUtteranceDecoder? decoder, ref bool builtForDictation)
+    {
+        if (Take(worker) is not { } job)
+        {
+            return false;
+        }
+        DecodeOne(worker, job, ref decoder, ref builtForDictation);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecodeOne(Worker worker, Job job, ref IUtteranceDecoder? decoder, ref bool builtForDictation)
+    {
+        var handedBack = false;
+        var cancelled = false;
+        SpeechAlternative? best = null;
+        Exception? failure = null;
+        try
+        {
+            if (job.Cancellation.IsCancellationRequested)
+            {
+                cancelled = true;
+                return;
+            }
+            decoder = Ready(worker, decoder, ref builtForDictation);
+            var grammar = decoder.GrammarFor(job.Hints, out var wordsMissing);
+            if (wordsMissing && decoder.LimitedVocabulary)
+            {
+                // A decoder with the full dictionary may know them: hints decode the same whichever decoder takes them.
+                HandBack(worker, job, needsFullDictionary: true);
+                handedBack = true;
+                return;
+            }
+            if (grammar is null)
+            {
+                if (!ClaimLanguageModel(worker, job))
+                {
+                    handedBack = true;
+                    return;
+                }
+                // It may have just become a dictation decoder: load it with the dictation dictionary first.
+                decoder = Ready(worker, decoder, ref builtForDictation);
+            }
+            if (!job.Dithered)
+            {
+                Dither(job.Audio.AsSpan(0, job.Length));
+                job.Dithered = true;
+            }
+            best = decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar);
+        }
+        catch (Exception error)
+        {
+            // A decoder that failed midway is not trusted with the next utterance: the next one loads afresh.
+            decoder?.Dispose();
+            decoder = null;
+            lock (_gate)
+            {
+                if (worker.Dictation)
+                {
+                    worker.Dictation = false;
+                    _dictationSlots--;
+                }
+            }
+            failure = error;
+        }
+        finally
+        {
+            if (!handedBack)
+            {
+                AudioPool.Return(job.Audio);
+                Finish(worker);
+                // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
+                job.Withdrawal.Dispose();
+                // Last, so that whoever awaits the result finds the pool's books already closed (decoder free, idle check armed).
+                if (cancelled)
+                {
+                    job.Result.TrySetCanceled(job.Cancellation);
+                }
+                else if (failure is not null)
+                {
+                    job.Result.TrySetException(failure);
+                }
+                else
+                {
+                    job.Result.TrySetResult(best);
+                }
             }
         }
     }
@@ -390,6 +454,8 @@ internal sealed class PocketSphinxWorkers : IDisposable
         lock (_gate)
         {
             job.Dictation = true;
+            // The n-gram search holds only the language model's words: the limited dictionary has all of them.
+            job.NeedsFullDictionary = false;
             if (worker.Dictation)
             {
                 return true;
@@ -400,24 +466,65 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 _dictationSlots++;
                 return true;
             }
-            _running--;
-            worker.Job = null;
-            worker.LastUsed = _time.GetUtcNow();
-            _queue.Insert(0, job);
-            ArmDeadline(job);
-            Dispatch(job);
-            foreach (var queued in _queue)
-            {
-                if (CanTake(worker, queued))
-                {
-                    _queue.Remove(queued);
-                    Assign(worker, queued);
-                    return false;
-                }
-            }
-            ArmIdleTimer();
+            HandBackUnderGate(worker, job);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="job"/> back at the head of the queue for another decoder (<paramref name="needsFullDictionary"/>:
+    /// one without a limited dictionary) and looks for other work for <paramref name="worker"/>.
+    /// </summary>
+    private void HandBack(Worker worker, Job job, bool needsFullDictionary)
+    {
+        lock (_gate)
+        {
+            job.NeedsFullDictionary = needsFullDictionary;
+            HandBackUnderGate(worker, job);
+        }
+    }
+
+    /// <summary>Under the gate: see <see cref="HandBack"/>.</summary>
+    private void HandBackUnderGate(Worker worker, Job job)
+    {
+        _running--;
+        worker.Job = null;
+        worker.LastUsed = _time.GetUtcNow();
+        _queue.Insert(0, job);
+        ArmDeadline(job);
+        Dispatch(job);
+        foreach (var queued in _queue)
+        {
+            if (CanTake(worker, queued))
+            {
+                _queue.Remove(queued);
+                Assign(worker, queued);
+                return;
+            }
+        }
+        ArmIdleTimer();
+    }
+
+    /// <summary>
+    /// The worker's decoder, built (or rebuilt) for its role: a dictation decoder gets the language model's dictionary
+    /// (<see cref="DictationDictionary"/>) when <see cref="_limitDictationVocabulary"/>, any other the full one.
+    /// </summary>
+    private IUtteranceDecoder Ready(Worker worker, IUtteranceDecoder? decoder, ref bool builtForDictation)
+    {
+        bool dictation;
+        lock (_gate)
+        {
+            dictation = worker.Dictation && _limitDictationVocabulary;
+        }
+        if (decoder is not null && builtForDictation == dictation)
+        {
+            return decoder;
+        }
+        // A grammar decoder that now takes dictation: ≈ 28 MB freed, and the smaller dictionary saves ≈ 13 MB of the next 91.
+        decoder?.Dispose();
+        decoder = null;
+        builtForDictation = dictation;
+        return _newDecoder(dictation);
     }
 
     /// <summary>Arms the idle check, unless armed, if there are more decoders than are kept or memory to hand back. Under the gate.</summary>
@@ -440,6 +547,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
     private void FreeIdleDecoders()
     {
         var trim = false;
+        var compact = false;
         lock (_gate)
         {
             _idleTimerArmed = false;
@@ -475,6 +583,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             if (evicted > 0)
             {
                 // The evicted threads hand the memory back once they have freed their decoders.
+                compact = _trimPending && _running == 0 && _queue.Count == 0;
                 _trimPending = false;
                 Monitor.PulseAll(_gate);
             }
@@ -485,6 +594,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 {
                     _trimPending = false;
                     trim = true;
+                    compact = _queue.Count == 0;
                 }
                 else
                 {
@@ -498,12 +608,27 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             // Otherwise the next decoder to finish its utterance arms the check again (ArmIdleTimer).
         }
+        if (compact && _releaseManagedMemory is not null)
+        {
+            _releaseManagedMemory();
+            Interlocked.Increment(ref _compactions);
+        }
         if (trim)
         {
             _releaseMemory();
             Interlocked.Increment(ref _trims);
         }
     }
+
+    /// <summary>
+    /// A full, compacting collection that gives the heap's free space back to the operating system
+    /// (<see cref="GCCollectionMode.Aggressive"/>). Without it, the GC heap a burst of calls grew stays committed while the
+    /// host is quiet: the collector only runs when something allocates, and then keeps its budget for the next burst.
+    /// Once per quiet spell (nothing decoded or waiting for the idle timeout), so its pause (milliseconds for a heap of tens
+    /// of megabytes) never lands in the middle of a busy spell of speech.
+    /// </summary>
+    private static void CompactManagedHeap() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>
     /// Adds 1 to a random quarter of the samples, as sphinxbase's own dither does: digital silence (exact zeros) otherwise
@@ -534,7 +659,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             {
                 return;
             }
-            ArrayPool<short>.Shared.Return(job.Audio);
+            AudioPool.Return(job.Audio);
             job.Deadline?.Dispose();
         }
         if (failure is null)
@@ -562,7 +687,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             _disposed = true;
             foreach (var job in _queue)
             {
-                ArrayPool<short>.Shared.Return(job.Audio);
+                AudioPool.Return(job.Audio);
                 job.Deadline?.Dispose();
                 job.Result.TrySetException(new ObjectDisposedException(nameof(PocketSphinxRecognizer)));
             }
@@ -606,6 +731,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
 
         /// <summary>Needs the language model: no hints, or (found by a decoder) none the dictionary knows.</summary>
         public bool Dictation { get; set; }
+
+        /// <summary>Hints a decoder with the language model's dictionary lacked: for a decoder with the full dictionary.</summary>
+        public bool NeedsFullDictionary { get; set; }
 
         /// <summary>The audio has been dithered (once, even if the job is handed back).</summary>
         public bool Dithered { get; set; }

@@ -180,6 +180,94 @@ public sealed class PocketSphinxIdleDecoderTests
         Assert.Equal(2, pool.PeakConcurrency);
     }
 
+    [Fact]
+    public async Task A_dictation_decoder_has_the_language_model_dictionary_and_hints_it_lacks_go_to_a_decoder_with_the_full_one()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
+
+        var dictation = Decode(pool, null);
+        fakes.Release(1);
+        Assert.Equal("dictation", (await dictation)!.Text);
+        Assert.Equal(1, fakes.Limited);
+
+        // Hints the limited dictionary has: decoded by the idle dictation decoder, no second decoder.
+        var yes = Decode(pool, ["yes"]);
+        fakes.Release(1);
+        Assert.Equal("yes", (await yes)!.Text);
+        Assert.Equal(1, fakes.Created);
+
+        // A hint only the full dictionary has: not dropped by the dictation decoder but decoded by a full one.
+        var rare = Decode(pool, ["rare", "yes"]);
+        fakes.Release(1);
+        Assert.Equal("rare yes", (await rare)!.Text);
+        Assert.Equal(2, fakes.Created);
+        Assert.Equal(1, fakes.Limited);
+        Assert.Equal(1, pool.LanguageModelsLoaded);
+    }
+
+    [Fact]
+    public async Task A_grammar_decoder_that_takes_dictation_is_rebuilt_with_the_language_model_dictionary_unless_every_decoder_may_hold_the_model()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using (var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock))
+        {
+            var yes = Decode(pool, ["yes"]);
+            fakes.Release(1);
+            await yes;
+            Assert.Equal(0, fakes.Limited);
+            var dictation = Decode(pool, null);
+            fakes.Release(1);
+            Assert.Equal("dictation", (await dictation)!.Text);
+            Assert.Equal(1, pool.ThreadCount);
+            Assert.Equal(2, fakes.Created);
+            Assert.Equal(1, fakes.Disposed);
+            Assert.Equal(1, fakes.Limited);
+        }
+
+        // One decoder (it must decode every grammar too), or the limit turned off: the full dictionary only.
+        foreach (var options in new[] { new PocketSphinxOptions(Decoders: 1), new PocketSphinxOptions(Decoders: 2) { LimitDictationVocabulary = false } })
+        {
+            var full = new FakeDecoders();
+            using var pool = full.Pool(options with { IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
+            var results = new[] { Decode(pool, null), Decode(pool, ["rare"]) };
+            full.Release(2);
+            Assert.Equal(["dictation", "rare"], (await Task.WhenAll(results)).Select(r => r!.Text));
+            Assert.Equal(0, full.Limited);
+        }
+    }
+
+    [Fact]
+    public async Task The_managed_heap_is_compacted_once_per_quiet_spell_and_never_while_an_utterance_decodes()
+    {
+        var clock = new SteppedTimeProvider();
+        var fakes = new FakeDecoders();
+        using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
+
+        // One decoder idle past the timeout while the other decodes: freed, but no compaction mid-spell.
+        var first = Decode(pool, ["yes"]);
+        var second = Decode(pool, ["no"]);
+        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        fakes.Release(1);
+        await Task.WhenAny(first, second);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(SpinWait.SpinUntil(() => pool.IdleDecodersFreed == 1, Bound));
+        Assert.Equal(0, fakes.Compactions);
+
+        // The spell ends: one compaction (with the native hand-back) after the timeout, none after.
+        fakes.Release(1);
+        await Task.WhenAll(first, second);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, fakes.Compactions);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, fakes.Compactions);
+        Assert.Equal(1, pool.ManagedCompactions);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, fakes.Compactions);
+    }
+
     [Theory]
     [InlineData(-1, 1, 30, "DictationDecoders")]
     [InlineData(0, -1, 30, "IdleDecodersKept")]
@@ -213,6 +301,7 @@ public sealed class PocketSphinxIdleDecoderTests
         private int _decoding;
         private int _disposed;
         private int _releases;
+        private int _compactions;
 
         public int Decoding => Volatile.Read(ref _decoding);
 
@@ -242,14 +331,29 @@ public sealed class PocketSphinxIdleDecoderTests
             }
         }
 
+        public int Compactions => Volatile.Read(ref _compactions);
+
+        /// <summary>Decoders built with the language model's dictionary only.</summary>
+        public int Limited
+        {
+            get
+            {
+                lock (_made)
+                {
+                    return _made.Count(d => d.LimitedVocabulary);
+                }
+            }
+        }
+
         public PocketSphinxWorkers Pool(PocketSphinxOptions options, TimeProvider clock) =>
-            new(options with { MaxDecoderWait = Timeout.InfiniteTimeSpan }, clock, Make, () => Interlocked.Increment(ref _releases));
+            new(options with { MaxDecoderWait = Timeout.InfiniteTimeSpan }, clock, Make, () => Interlocked.Increment(ref _releases),
+                () => Interlocked.Increment(ref _compactions));
 
         public void Release(int decodes) => _go.Release(decodes);
 
-        private Fake Make()
+        private Fake Make(bool limited)
         {
-            var fake = new Fake(this);
+            var fake = new Fake(this, limited);
             lock (_made)
             {
                 _made.Add(fake);
@@ -257,12 +361,22 @@ public sealed class PocketSphinxIdleDecoderTests
             return fake;
         }
 
-        private sealed class Fake(FakeDecoders owner) : IUtteranceDecoder
+        /// <summary>
+        /// "unknown" is in no dictionary, "rare" only in the full one (a word the language model lacks); every other word
+        /// is in both.
+        /// </summary>
+        private sealed class Fake(FakeDecoders owner, bool limited) : IUtteranceDecoder
         {
             public bool HasLanguageModel { get; private set; }
 
-            public string? GrammarFor(IReadOnlyList<string>? hints) =>
-                hints is { Count: > 0 } && !hints.Contains("unknown") ? string.Join(' ', hints) : null;
+            public bool LimitedVocabulary => limited;
+
+            public string? GrammarFor(IReadOnlyList<string>? hints, out bool wordsMissing)
+            {
+                var known = hints?.Where(h => h != "unknown" && !(limited && h == "rare")).ToList() ?? [];
+                wordsMissing = hints is not null && known.Count < hints.Count;
+                return known.Count > 0 ? string.Join(' ', known) : null;
+            }
 
             public SpeechAlternative? Decode(ReadOnlySpan<short> audio, string? grammar)
             {
