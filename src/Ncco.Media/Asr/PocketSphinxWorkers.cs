@@ -334,9 +334,10 @@ internal sealed class PocketSphinxWorkers : IDisposable
             }
             decoder = Ready(worker, decoder, ref builtForDictation);
             var grammar = decoder.GrammarFor(job.Hints, out var wordsMissing);
-            if (wordsMissing && decoder.LimitedVocabulary)
+            if (wordsMissing && decoder.LimitedVocabulary && !job.Dictation)
             {
                 // A decoder with the full dictionary may know them: hints decode the same whichever decoder takes them.
+                // (Not once one found none of them usable: the job needs the language model, which is what this decoder has.)
                 HandBack(worker, job, needsFullDictionary: true);
                 handedBack = true;
                 return;
