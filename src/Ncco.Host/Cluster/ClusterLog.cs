@@ -26,4 +26,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(4406, LogLevel.Warning, "Cluster: conversation {Name} ({ConversationUuid}) could not be released")]
     public static partial void ConversationReleaseFailed(this ILogger logger, Exception exception, string name, string conversationUuid);
+
+    [LoggerMessage(4407, LogLevel.Debug, "Cluster: the {End} end of the conversation bridge of leg {CallUuid} stopped: {Cause}{Detail}")]
+    public static partial void BridgeEnded(this ILogger logger, string end, string callUuid, string cause, string detail);
 }

@@ -176,6 +176,7 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
             catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or IOException)
             {
                 End();
+                Stopped(ConversationBridgeEnd.NotOpened, e);
                 if (Volatile.Read(ref _platformHangup) == 0)
                 {
                     _logger.BridgeCannotOpen(LegId, e.Message);
@@ -184,6 +185,8 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
                 return;
             }
         }
+        var stopped = ConversationBridgeEnd.Failed;
+        Exception? failure = null;
         try
         {
             lock (_stateGate)
@@ -197,16 +200,22 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
             }
             if (!_open)
             {
+                stopped = ConversationBridgeEnd.NotOpened;
                 await CloseAsync(socket).ConfigureAwait(false);
                 return;
             }
             var sending = SendLoopAsync(socket);
-            await ReceiveLoopAsync(socket).ConfigureAwait(false);
+            (stopped, failure) = await ReceiveLoopAsync(socket).ConfigureAwait(false);
             // Ended before the VM hears of it, so that the VM reads IsLost settled.
             var reportHangup = Volatile.Read(ref _platformHangup) == 0 && !Ended;
             End();
             if (reportHangup) _sink?.HungUp();
             await sending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
         }
         finally
         {
@@ -219,6 +228,7 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
                 if (reportHangup) _sink?.HungUp();
             }
             socket.Dispose();
+            Stopped(stopped, failure);
         }
     }
 
@@ -227,7 +237,24 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
     {
         var reportHangup = Volatile.Read(ref _platformHangup) == 0 && !Ended;
         End();
+        Stopped(ConversationBridgeEnd.NotOpened, null);
         if (reportHangup) _sink?.HungUp();
+    }
+
+    /// <summary>Counts and logs (Debug) why this end stopped, once per run.</summary>
+    private void Stopped(ConversationBridgeEnd cause, Exception? failure)
+    {
+        var end = _connect is null ? "host" : "leg";
+        var name = cause switch
+        {
+            ConversationBridgeEnd.PeerClosed => "peer_closed",
+            ConversationBridgeEnd.EndedHere => "ended_here",
+            ConversationBridgeEnd.Dropped => "dropped",
+            ConversationBridgeEnd.NotOpened => "not_opened",
+            _ => "failed",
+        };
+        _mediaThread.Metrics.BridgeEnded(end, name);
+        _logger.BridgeEnded(end, LegId, name, failure is null ? "" : $" ({failure.GetType().Name}: {failure.Message})");
     }
 
     private void End()
@@ -281,7 +308,8 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
         }
     }
 
-    private async Task ReceiveLoopAsync(WebSocket socket)
+    /// <summary>Receives until the peer closes or the connection fails; says which (a hang-up here first counts as <see cref="ConversationBridgeEnd.EndedHere"/>).</summary>
+    private async Task<(ConversationBridgeEnd Cause, Exception? Failure)> ReceiveLoopAsync(WebSocket socket)
     {
         var buffer = new byte[FrameBytes];
         var filled = 0;
@@ -292,8 +320,9 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
                 var r = await socket.ReceiveAsync(buffer.AsMemory(filled), _lifetime.Token).ConfigureAwait(false);
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
+                    var endedHere = Ended;
                     _closedByPeer = true;
-                    break;
+                    return (endedHere ? ConversationBridgeEnd.EndedHere : ConversationBridgeEnd.PeerClosed, null);
                 }
                 filled += r.Count;
                 if (!r.EndOfMessage && filled < FrameBytes) continue;
@@ -306,6 +335,7 @@ internal sealed class ConversationBridgeSocket : IConversationBridgeTransport, I
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // Dropped connection or our own close: handled as a close.
+            return (Ended ? ConversationBridgeEnd.EndedHere : ConversationBridgeEnd.Dropped, e);
         }
     }
 

@@ -20,6 +20,7 @@ namespace Ncco.Host.MediaPlane;
 /// after its deadline the ticking thread woke), <c>ncco.media.tick_build</c> (the tick's commands and audio work) and
 /// <c>ncco.media.tick_send</c> (sending every leg's packet). <c>ncco.media.realtime_budget_exhausted</c> counts ticks
 /// in which a real-time media thread used up <c>Ncco:Media:RealtimeBudgetPercent</c> and finished at nice −10, and
+/// <c>ncco.cluster.bridge_ends</c> counts conversation bridge ends that stopped running (<see cref="Ncco.Host.Cluster.ConversationBridgeEnd"/>), and
 /// <c>ncco.runtime.threadpool_queue_peak</c> the longest thread-pool queue the media thread saw (sampled once a second):
 /// signalling and webhooks run there, not the media.
 /// </summary>
@@ -31,6 +32,8 @@ internal sealed class MediaMetrics : IDisposable
     private readonly Meter? _owned;
     private readonly Counter<long> _late;
     private readonly Counter<long> _recordingsFailed;
+    private readonly Counter<long> _bridgeEnds;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string End, string Cause), long> _bridgeEndTotals = new();
     private long _recordingsFailedTotal;
     private int _legs;
     private long _lateTotal;
@@ -48,6 +51,8 @@ internal sealed class MediaMetrics : IDisposable
         var meter = factory?.Create(MeterName) ?? (_owned = new Meter(MeterName));
         _late = meter.CreateCounter<long>("ncco.media.frames_late", "{frame}", "Media ticks processed after their 20 ms deadline.");
         _recordingsFailed = meter.CreateCounter<long>("ncco.recordings.failed", "{recording}", "Recordings that could not be written (disk full, I/O errors), by stage.");
+        _bridgeEnds = meter.CreateCounter<long>("ncco.cluster.bridge_ends", "{bridge}",
+            "Conversation bridge ends that stopped running, by end (host: the stand-in's; leg: the bridged leg's node) and cause.");
         meter.CreateObservableGauge("ncco.media.legs_active", () => Volatile.Read(ref _legs), "{leg}", "Legs whose audio the media thread is processing.");
         meter.CreateObservableCounter("ncco.media.frames_late_gc", () => FramesLateInGc, "{frame}", "Late media ticks whose wait included a garbage-collection pause of the process.");
         meter.CreateObservableCounter("ncco.media.sends_late", () => SendsLate, "{tick}", "Media ticks whose packets were built after their send instant and left late.");
@@ -178,6 +183,19 @@ internal sealed class MediaMetrics : IDisposable
         Interlocked.Increment(ref _recordingsFailedTotal);
         _recordingsFailed.Add(1, new KeyValuePair<string, object?>("stage", stage));
     }
+
+    /// <summary>
+    /// Counts a conversation bridge end that stopped running: <paramref name="end"/> is <c>host</c> or <c>leg</c>,
+    /// <paramref name="cause"/> one of <c>peer_closed</c>, <c>ended_here</c>, <c>dropped</c>, <c>failed</c>, <c>not_opened</c>.
+    /// </summary>
+    public void BridgeEnded(string end, string cause)
+    {
+        _bridgeEndTotals.AddOrUpdate((end, cause), 1, (_, n) => n + 1);
+        _bridgeEnds.Add(1, new KeyValuePair<string, object?>("end", end), new KeyValuePair<string, object?>("cause", cause));
+    }
+
+    /// <summary>Conversation bridge ends counted so far with that end and cause (also for tests).</summary>
+    public long BridgeEnds(string end, string cause) => _bridgeEndTotals.GetValueOrDefault((end, cause));
 
     public void LegCount(int count) => Volatile.Write(ref _legs, count);
 

@@ -210,18 +210,7 @@ public sealed class RedirectBeforeAnswerTests(PostgresServer server, ITestOutput
         }
         finally
         {
-            if (front is not null) await front.DisposeAsync();
-            foreach (var node in nodes)
-            {
-                if (node is not null) await node.DisposeAsync();
-            }
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ClusterTeardown.RunAsync(front, nodes, work);
         }
     }
 

@@ -118,17 +118,7 @@ public sealed class UntakenHandoffTests(PostgresServer server)
         }
         finally
         {
-            foreach (var node in nodes)
-            {
-                if (node is not null) await node.DisposeAsync();
-            }
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ClusterTeardown.RunAsync(null, nodes, work);
         }
     }
 

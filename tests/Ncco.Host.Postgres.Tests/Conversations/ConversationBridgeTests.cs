@@ -49,8 +49,17 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         Assert.Equal(hostsUuid, completedB[0].GetProperty("conversation_uuid").GetString());
         // The bridge is gone on both ends: the other node holds nothing, the host mixes its own leg only. The closing end
         // (b's node) is checked first, so that a failure says which end kept the bridge.
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2 (b's node)", Teardown);
-        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix once node 2 closed the bridge", Teardown);
+        await ExplainedAsync(cluster, async () =>
+        {
+            await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2 (b's node)", Teardown);
+            await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix once node 2 closed the bridge", Teardown);
+        });
+        // Each end says why it stopped: b's node hung its bridge up; the host heard it close (or, should the close not make
+        // it, the connection drop).
+        await Eventually.ReturnsAsync(() => cluster.BridgeEndsAsync(1), e => e.Contains("cause=ended_here,end=leg=1", StringComparison.Ordinal),
+            "node 2 counting its bridge's end", Teardown);
+        output.WriteLine(await cluster.BridgeEndsAsync(0));
+        output.WriteLine(await cluster.BridgeEndsAsync(1));
         // Only the real legs are calls: the stand-in and the bridge sent no events.
         Assert.All(cluster.Hooks.Events, e => Assert.Contains(e.GetProperty("uuid").GetString(), new[] { a, b }));
         Assert.Empty(cluster.Hooks.StatusEvents(a, "completed"));
@@ -174,6 +183,22 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         await cluster.ModifyAsync(1, c, "hangup");
         var completedC = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(c, "completed")), x => x.Count == 1, "c completed", Teardown);
         Assert.Equal(uuid, completedC[0].GetProperty("conversation_uuid").GetString());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="checks"/>; a failure says, beside its own message, why each node's bridge ends stopped and
+    /// what the nodes logged (a bridge left behind on one node is then told apart from one that ended for another cause).
+    /// </summary>
+    private static async Task ExplainedAsync(BridgeCluster cluster, Func<Task> checks)
+    {
+        try
+        {
+            await checks();
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{await cluster.BridgeEndsAsync(0)}\n{await cluster.BridgeEndsAsync(1)}\n{cluster.Output()}");
+        }
     }
 
     /// <summary>The conversation the leg's <c>transfer</c> event (its joining the named conversation) moved it to.</summary>

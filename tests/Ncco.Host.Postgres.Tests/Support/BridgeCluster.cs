@@ -58,8 +58,9 @@ public sealed class BridgeCluster : IAsyncDisposable
     {
         Nodes[index] = NodeProcess.StartInCluster(index, (Sipp.FreeTcpPort(), Sipp.FreeUdpPort()), _work, database, (Key, Secret),
             (rtpBase + (index * 100), rtpBase + (index * 100) + 99),
-            // The tests create calls back to back; the cluster-wide rate limit (3/s by default) is tested elsewhere.
-            ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0"]);
+            // The tests create calls back to back; the cluster-wide rate limit (3/s by default) is tested elsewhere. Why each
+            // bridge end stopped is logged at Debug: a failure message then says it (Output).
+            ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0", "--Logging:LogLevel:Ncco.Host.Cluster=Debug"]);
     }
 
     /// <summary>Creates a call on node <paramref name="node"/> to a new probe socket, running <paramref name="ncco"/>; returns its uuid and socket.</summary>
@@ -104,6 +105,19 @@ public sealed class BridgeCluster : IAsyncDisposable
     }
 
     /// <summary>
+    /// Node <paramref name="node"/>'s <c>ncco.cluster.bridge_ends</c> series (bridge ends that stopped, by end and cause),
+    /// one <c>end/cause=count</c> per series, for failure messages and test output.
+    /// </summary>
+    public async Task<string> BridgeEndsAsync(int node)
+    {
+        const string metric = "ncco_cluster_bridge_ends";
+        var text = await Http.GetStringAsync(new Uri(Nodes[node]!.BaseUrl, "/metrics"));
+        var series = text.Split('\n').Where(l => l.StartsWith(metric, StringComparison.Ordinal) && l.Contains('{', StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('{', StringComparison.Ordinal) + 1)..l.IndexOf('}', StringComparison.Ordinal)].Replace("\"", "", StringComparison.Ordinal) + "=" + l[(l.LastIndexOf(' ') + 1)..]);
+        return $"node {node + 1} bridge ends: [{string.Join("; ", series)}]";
+    }
+
+    /// <summary>
     /// How much of what <paramref name="listener"/> received while <paramref name="speaker"/> sent a tone of
     /// <paramref name="hz"/> for <paramref name="seconds"/> (and a moment after) was that tone (0–1).
     /// </summary>
@@ -142,19 +156,9 @@ public sealed class BridgeCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in Nodes)
-        {
-            if (node is not null) await node.DisposeAsync();
-        }
+        await ClusterTeardown.RunAsync(null, Nodes, _work);
         await Sockets.DisposeAsync();
         await Hooks.DisposeAsync();
         Http.Dispose();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

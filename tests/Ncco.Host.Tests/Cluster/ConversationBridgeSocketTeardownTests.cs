@@ -8,7 +8,11 @@ using Ncco.Media.Playback;
 
 namespace Ncco.Host.Tests.Cluster;
 
-/// <summary>A bridge whose socket fails in a way its loops do not expect still leaves the media thread and hangs up its leg.</summary>
+/// <summary>
+/// A bridge end stops once, whatever stops it — its peer closing, a hang-up here, a socket failure its loops do not
+/// expect — leaving the media thread, hanging its leg up only when the hang-up did not come from here, and counting why
+/// (<c>ncco.cluster.bridge_ends</c>). Fake sockets and a media thread ticked by hand: no timing involved.
+/// </summary>
 public sealed class ConversationBridgeSocketTeardownTests : IAsyncDisposable
 {
     private readonly HttpClient _http = new();
@@ -49,6 +53,58 @@ public sealed class ConversationBridgeSocketTeardownTests : IAsyncDisposable
         public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
+    /// <summary>
+    /// An accepted socket whose receives wait for what the test (or its own close, answered by the peer) puts in: a close
+    /// sent here gets the peer's close back, as a live peer would answer.
+    /// </summary>
+    private sealed class ScriptedSocket : WebSocket
+    {
+        private readonly System.Threading.Channels.Channel<WebSocketMessageType> _incoming = System.Threading.Channels.Channel.CreateUnbounded<WebSocketMessageType>();
+        private WebSocketState _state = WebSocketState.Open;
+
+        public int ClosesSent { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+
+        public override string? CloseStatusDescription => null;
+
+        public override WebSocketState State => _state;
+
+        public override string? SubProtocol => null;
+
+        public void PeerCloses() => _incoming.Writer.TryWrite(WebSocketMessageType.Close);
+
+        public override void Abort() => _state = WebSocketState.Aborted;
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+        {
+            ClosesSent++;
+            _state = _state == WebSocketState.CloseReceived ? WebSocketState.Closed : WebSocketState.CloseSent;
+            PeerCloses();
+            return Task.CompletedTask;
+        }
+
+        public override void Dispose()
+        {
+            Disposed = true;
+            _state = WebSocketState.Closed;
+        }
+
+        public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+        {
+            var type = await _incoming.Reader.ReadAsync(cancellationToken);
+            _state = _state == WebSocketState.CloseSent ? WebSocketState.Closed : WebSocketState.CloseReceived;
+            return new WebSocketReceiveResult(0, type, true, WebSocketCloseStatus.NormalClosure, "left");
+        }
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class HangupSink : LegEventSinkBase
     {
         public int HungUps { get; private set; }
@@ -74,6 +130,74 @@ public sealed class ConversationBridgeSocketTeardownTests : IAsyncDisposable
         _mediaThread.Tick(); // the addition and the removal, in that order
         Assert.Equal(0, _metrics.LegsActive);
         Assert.Null(_mediaThread.FindLeg("leg-1"));
+        Assert.Equal(1, _metrics.BridgeEnds("host", "failed"));
+    }
+
+    [Fact]
+    public async Task The_peer_closing_removes_the_stand_ins_media_hangs_it_up_once_and_counts_peer_closed()
+    {
+        var bridge = new ConversationBridgeSocket("leg-2", _mediaThread, NullLogger.Instance, connect: null);
+        var sink = new HangupSink();
+        ((ILegTransport)bridge).Attach(sink);
+        var socket = new ScriptedSocket();
+
+        var running = bridge.RunAsync(socket);
+        _mediaThread.Tick();
+        Assert.Equal(1, _metrics.LegsActive);
+        socket.PeerCloses();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(bridge.IsLost); // the host closed it: the leg's part of the conversation is over, no re-join
+        Assert.Equal(1, sink.HungUps);
+        Assert.Equal(1, socket.ClosesSent); // the close is answered
+        Assert.True(socket.Disposed);
+        _mediaThread.Tick();
+        Assert.Equal(0, _metrics.LegsActive);
+        Assert.Equal(1, _metrics.BridgeEnds("host", "peer_closed"));
+        Assert.Equal(0, _metrics.BridgeEnds("host", "ended_here"));
+    }
+
+    [Fact]
+    public async Task A_hang_up_here_closes_the_socket_removes_the_media_reports_no_hang_up_back_and_counts_ended_here()
+    {
+        var bridge = new ConversationBridgeSocket("leg-3", _mediaThread, NullLogger.Instance, connect: null);
+        var sink = new HangupSink();
+        ((ILegTransport)bridge).Attach(sink);
+        var socket = new ScriptedSocket();
+
+        var running = bridge.RunAsync(socket);
+        _mediaThread.Tick();
+        Assert.Equal(1, _metrics.LegsActive);
+        ((ILegTransport)bridge).Hangup(); // the VM ends the leg: the close goes out, the peer's close comes back
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(bridge.IsLost);
+        Assert.Equal(0, sink.HungUps); // the VM ended it; nothing to report
+        Assert.Equal(1, socket.ClosesSent);
+        _mediaThread.Tick();
+        Assert.Equal(0, _metrics.LegsActive);
+        Assert.Equal(1, _metrics.BridgeEnds("host", "ended_here"));
+        Assert.Equal(0, _metrics.BridgeEnds("host", "peer_closed"));
+    }
+
+    [Fact]
+    public async Task A_stand_in_hung_up_before_its_socket_runs_never_joins_the_media_thread_and_counts_not_opened()
+    {
+        var bridge = new ConversationBridgeSocket("leg-4", _mediaThread, NullLogger.Instance, connect: null);
+        var sink = new HangupSink();
+        ((ILegTransport)bridge).Attach(sink);
+        var socket = new ScriptedSocket();
+
+        ((ILegTransport)bridge).Hangup();
+        await bridge.RunAsync(socket).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(bridge.WasOpened);
+        Assert.Equal(0, sink.HungUps);
+        Assert.True(socket.Disposed);
+        _mediaThread.Tick();
+        Assert.Equal(0, _metrics.LegsActive);
+        Assert.Null(_mediaThread.FindLeg("leg-4"));
+        Assert.Equal(1, _metrics.BridgeEnds("host", "not_opened"));
     }
 
     public async ValueTask DisposeAsync()
