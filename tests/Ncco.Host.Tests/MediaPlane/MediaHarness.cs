@@ -49,7 +49,8 @@ public sealed class MediaHarness : IAsyncDisposable
     public Func<JsonElement, NccoDocument?> OnEvent { get; set; } = _ => null;
 
     /// <param name="loggers">Where the media plane logs (nowhere unless given).</param>
-    public static async Task<MediaHarness> StartAsync(ILoggerFactory? loggers = null)
+    /// <param name="openedSocket">Wraps each WebSocket leg's socket once it opened (tests of socket failures).</param>
+    public static async Task<MediaHarness> StartAsync(ILoggerFactory? loggers = null, Func<System.Net.WebSockets.WebSocket, System.Net.WebSockets.WebSocket>? openedSocket = null)
     {
         var dir = Directory.CreateTempSubdirectory("ncco-media-").FullName;
         var sockets = await AppSocketServer.StartAsync();
@@ -63,13 +64,14 @@ public sealed class MediaHarness : IAsyncDisposable
         MediaHarness? harness = null;
         var transport = new DelegateWebhookTransport((request, _) => Task.FromResult(harness!.Receive(request)));
         // The host's websocket transport through the public seam, as an embedder without the rest of the host would.
-        var transports = new ServiceCollection()
+        var provider = new ServiceCollection()
             .AddSingleton(services)
             .AddSingleton(TimeProvider.System)
             .AddSingleton(loggers ?? NullLoggerFactory.Instance)
             .AddNccoLegTransport<WebSocketLegTransport>(EndpointTypes.WebSocket)
-            .BuildServiceProvider()
-            .GetRequiredService<LegTransportMap>();
+            .BuildServiceProvider();
+        provider.GetRequiredService<WebSocketLegTransport>().OpenedSocket = openedSocket;
+        var transports = provider.GetRequiredService<LegTransportMap>();
         var vm = new NccoVm(new NccoVmOptions
         {
             Application = application,

@@ -30,6 +30,9 @@ namespace Ncco.Host.Legs.WebSockets;
 /// socket normally and raises no <c>disconnected</c>.</item>
 /// <item>Malformed input never ends the leg: binary frames whose length is not a multiple of the frame size, invalid
 /// JSON, unknown actions and over-long messages are logged (rate-limited) and ignored.</item>
+/// <item>A socket failing with an exception outside those a socket documents (sending or receiving) ends the leg as a
+/// dropped connection (<c>connection_lost</c>, logged as event 4107): the leg never stays live and mixed with nobody on the
+/// socket, and its final event goes out once.</item>
 /// <item>Outgoing frames wait in a bounded queue (<see cref="SendQueueFrames"/>); when the app stops reading, new frames
 /// are dropped rather than buffered without limit.</item>
 /// </list>
@@ -106,6 +109,9 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
 
     /// <summary>The VM's uuid for this leg.</summary>
     public string LegId { get; }
+
+    /// <summary>Tests: wraps the socket once it opened (to make it fail as no real socket would on demand).</summary>
+    internal Func<WebSocket, WebSocket>? OpenedSocket { get; init; }
 
     /// <summary>Rate of the audio exchanged with the app (from <c>content-type</c>).</summary>
     public int SampleRate { get; }
@@ -204,6 +210,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
         _socket = socket;
         WebSocketTracing.Connected(_span, (int)socket.HttpStatusCode, _time.GetElapsedTime(started));
+        var live = OpenedSocket?.Invoke(socket) ?? socket;
         Volatile.Write(ref _lateSeen, _mediaThread.Metrics.FramesLate); // late ticks before the leg was live are not its own
         lock (_stateGate)
         {
@@ -217,19 +224,19 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         if (!_open)
         {
             _send.Writer.TryComplete();
-            await SendLoopAsync(socket).ConfigureAwait(false); // closes it
-            WebSocketTracing.End(_span, "platform", socket.CloseStatus, socket.CloseStatusDescription, Counters());
-            socket.Dispose();
+            await SendLoopAsync(live).ConfigureAwait(false); // closes it
+            WebSocketTracing.End(_span, "platform", live.CloseStatus, live.CloseStatusDescription, Counters());
+            live.Dispose();
             return;
         }
         _sink?.Answered();
-        var sending = SendLoopAsync(socket);
-        await ReceiveLoopAsync(socket).ConfigureAwait(false);
+        var sending = SendLoopAsync(live);
+        await ReceiveLoopAsync(live).ConfigureAwait(false);
         End();
         await sending.ConfigureAwait(false);
-        var closedBy = Volatile.Read(ref _platformHangup) != 0 ? "platform" : socket.CloseStatus is not null ? "application" : "connection_lost";
-        WebSocketTracing.End(_span, closedBy, socket.CloseStatus, socket.CloseStatusDescription, Counters());
-        socket.Dispose();
+        var closedBy = Volatile.Read(ref _platformHangup) != 0 ? "platform" : live.CloseStatus is not null ? "application" : "connection_lost";
+        WebSocketTracing.End(_span, closedBy, live.CloseStatus, live.CloseStatusDescription, Counters());
+        live.Dispose();
     }
 
     private WebSocketLegCounters Counters() => new(Interlocked.Read(ref _framesSent), Interlocked.Read(ref _framesReceived), FramesDropped, FramesOverflowed,
@@ -282,7 +289,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         if (_socket is null) _lifetime.Cancel(); // still connecting
     }
 
-    private async Task SendLoopAsync(ClientWebSocket socket)
+    private async Task SendLoopAsync(WebSocket socket)
     {
         try
         {
@@ -311,6 +318,13 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         {
             // The connection is gone; the receive loop reports it.
         }
+        catch (Exception e)
+        {
+            // Nothing can be sent any more: the application would hear silence from a leg that looks live. The receive loop
+            // is stopped now and reports the leg ended as a dropped connection.
+            _logger.SocketFailed(e, LegId, _endpoint.Uri);
+            _lifetime.Cancel();
+        }
         finally
         {
             // Stop the receive loop if the app never acknowledges the close.
@@ -318,7 +332,7 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
     }
 
-    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    private async Task ReceiveLoopAsync(WebSocket socket)
     {
         var chunk = new byte[16 * 1024];
         var message = new ArrayBufferWriter<byte>(4096);
@@ -342,6 +356,12 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // Dropped connection or our own close: handled below like a close frame.
+        }
+        catch (Exception e)
+        {
+            // Escaping, it would end this task unobserved and leave the leg live and mixed with nobody on the socket; it is
+            // a dropped connection instead (the leg ends, its media leaves the media thread, its final event goes once).
+            _logger.SocketFailed(e, LegId, _endpoint.Uri);
         }
         if (Volatile.Read(ref _platformHangup) == 0 && Volatile.Read(ref _ended) == 0)
         {

@@ -27,4 +27,7 @@ internal static partial class WebSocketLegLog
 
     [LoggerMessage(4106, LogLevel.Information, "Leg {LegId}: {Type} endpoint without a supported content-type (failed/cannot_route)")]
     public static partial void UnsupportedContentType(this ILogger logger, string legId, string type);
+
+    [LoggerMessage(4107, LogLevel.Warning, "Leg {LegId}: websocket {Uri} failed in a way the leg does not expect; the leg ends as if the connection had dropped")]
+    public static partial void SocketFailed(this ILogger logger, Exception exception, string legId, Uri uri);
 }

@@ -26,13 +26,16 @@ public sealed class WebSocketLegTransport : ILegTransportFactory
         _logger = loggers.CreateLogger("Ncco.Host.Legs");
     }
 
+    /// <summary>Tests: wraps each leg's socket once it opened (to make it fail as no real socket would on demand).</summary>
+    internal Func<System.Net.WebSockets.WebSocket, System.Net.WebSockets.WebSocket>? OpenedSocket { get; set; }
+
     /// <inheritdoc />
     public ILegTransport CreateTransport(OutboundLegRequest request, LegTransportContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Endpoint is WebSocketEndpoint { SampleRate: not null } ws)
-            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger, request.TraceContext);
+            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger, request.TraceContext) { OpenedSocket = OpenedSocket };
         // The NCCO reader refuses other content types; a request built in code may still carry one.
         _logger.UnsupportedContentType(request.LegId, request.Endpoint.Type);
         return new UnroutableLeg();
