@@ -49,7 +49,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         Assert.Equal(hostsUuid, completedB[0].GetProperty("conversation_uuid").GetString());
         // The bridge is gone on both ends: the other node holds nothing, the host mixes its own leg only. The closing end
         // (b's node) is checked first, so that a failure says which end kept the bridge.
-        await ExplainedAsync(cluster, async () =>
+        await ExplainedAsync(cluster, b, async () =>
         {
             await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2 (b's node)", Teardown);
             await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix once node 2 closed the bridge", Teardown);
@@ -187,9 +187,10 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
 
     /// <summary>
     /// Runs <paramref name="checks"/>; a failure says, beside its own message, why each node's bridge ends stopped and
-    /// what the nodes logged (a bridge left behind on one node is then told apart from one that ended for another cause).
+    /// what the nodes logged and what <paramref name="leg"/>'s node did with it (a bridge left behind on one node is then told
+    /// apart from one that ended for another cause).
     /// </summary>
-    private static async Task ExplainedAsync(BridgeCluster cluster, Func<Task> checks)
+    private static async Task ExplainedAsync(BridgeCluster cluster, string leg, Func<Task> checks)
     {
         try
         {
@@ -197,7 +198,8 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         }
         catch (Xunit.Sdk.XunitException e)
         {
-            throw new Xunit.Sdk.XunitException($"{e.Message}\n{await cluster.BridgeEndsAsync(0)}\n{await cluster.BridgeEndsAsync(1)}\n{cluster.Output()}");
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{await cluster.BridgeEndsAsync(0)}\n{await cluster.BridgeEndsAsync(1)}\n" +
+                $"{await cluster.TimelineAsync(1, leg)}\n{cluster.Output()}");
         }
     }
 

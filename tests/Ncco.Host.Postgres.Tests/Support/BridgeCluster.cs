@@ -118,6 +118,22 @@ public sealed class BridgeCluster : IAsyncDisposable
     }
 
     /// <summary>
+    /// What node <paramref name="node"/>'s VM did with leg <paramref name="uuid"/> (the dashboard's timeline: its activity
+    /// log and webhooks, one line each), for failure messages; the status and body when the node cannot say.
+    /// </summary>
+    public async Task<string> TimelineAsync(int node, string uuid)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Nodes[node]!.BaseUrl, "/dashboard/api/calls/" + uuid));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Key + ":" + Secret)));
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK) return $"node {node + 1} timeline of {uuid}: {(int)response.StatusCode} {body}";
+        var entries = JsonDocument.Parse(body).RootElement.GetProperty("entries").EnumerateArray()
+            .Select(e => $"  {e.GetProperty("at").GetString()} {e.GetProperty("leg").GetString()} {e.GetProperty("kind").GetString()}: {e.GetProperty("text").GetString()}");
+        return $"node {node + 1} timeline of {uuid}:\n{string.Join("\n", entries)}";
+    }
+
+    /// <summary>
     /// How much of what <paramref name="listener"/> received while <paramref name="speaker"/> sent a tone of
     /// <paramref name="hz"/> for <paramref name="seconds"/> (and a moment after) was that tone (0–1).
     /// </summary>
