@@ -120,9 +120,12 @@ public sealed class MembershipTests(PostgresServer server)
         await Eventually.ReturnsAsync(a.ReadinessAsync, r => r.Admission == "Healthy", "node-a taking calls again");
         Assert.Equal(404, await a.InviteAsync());
         var back = await Eventually.ReturnsAsync(() => b.Membership.MembersAsync(default), m => m.Single(n => n.NodeId == "node-a").IsAlive, "node-b seeing node-a alive");
-        // Cut long enough to be dead to the others, it ended its calls (it had none) and rejoined as a new incarnation.
-        Assert.Equal(2, back.Single(n => n.NodeId == "node-a").Incarnation);
-        Assert.Equal(1, a.Membership.Fences);
+        // Cut long enough to be dead to the others, it ended its calls (it had none) and rejoined as a new incarnation. A
+        // heartbeat has one interval (100 ms here) to answer, so on a starved machine the beats around the restore may time
+        // out for FenceAfter again and fence the node once more (seen in a full run of this project: incarnation 3), each
+        // fence giving one new incarnation: at least one of each, not exactly one.
+        Assert.InRange(back.Single(n => n.NodeId == "node-a").Incarnation, 2, 4);
+        Assert.InRange(a.Membership.Fences, 1, 3);
     }
 
     [Fact]
