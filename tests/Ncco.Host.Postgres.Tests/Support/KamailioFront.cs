@@ -86,6 +86,12 @@ public sealed class KamailioFront : IAsyncDisposable
         lock (_output) return _output.Length > 4000 ? _output.ToString()[^4000..] : _output.ToString();
     }
 
+    /// <summary>Kamailio's log lines so far that hold <paramref name="text"/> (a Call-ID: the log prefix carries it).</summary>
+    public string[] Lines(string text)
+    {
+        lock (_output) return _output.ToString().Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal)).ToArray();
+    }
+
     /// <summary>True when Kamailio's log so far holds <paramref name="text"/>.</summary>
     public bool Logged(string text)
     {

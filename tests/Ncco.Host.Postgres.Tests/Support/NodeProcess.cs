@@ -110,6 +110,37 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <c>SIGSTOP</c> for <paramref name="duration"/>, then <c>SIGCONT</c>: the node is alive but answers nothing meanwhile
+    /// (a node starved of CPU, or in a long pause), and what reached its sockets is handled when it resumes.
+    /// </summary>
+    public async Task PauseAsync(TimeSpan duration)
+    {
+        Signal("STOP");
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            Signal("CONT");
+        }
+    }
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        kill.WaitForExit(5000);
+        Assert.True(kill.HasExited && kill.ExitCode == 0, $"kill -{name} {_process.Id} failed");
+    }
+
+    /// <summary>The node's whole console so far (up to 200 KB), for tracing one call through it.</summary>
+    public string[] Lines(string containing)
+    {
+        lock (_output) return _output.ToString().Split('\n').Where(l => l.Contains(containing, StringComparison.Ordinal)).ToArray();
+    }
+
     /// <summary><c>kill -9</c>: the process ends at once, with no shutdown of any kind.</summary>
     public void Kill()
     {

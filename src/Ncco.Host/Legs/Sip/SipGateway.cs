@@ -366,6 +366,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// <summary>Calls placed for outbound legs, until their INVITE has a final response: what a call pick-up may name.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<OutgoingCall, SipLeg> _dialling = new();
 
+    // Hand-off INVITEs being continued here (cluster only; created with the first one).
+    private Cluster.InboundHandoffArrivals? _handoffArrivals;
+
     /// <summary>Remembers that <paramref name="leg"/> is dialling <paramref name="call"/> until its INVITE has a final response.</summary>
     internal void TrackDialling(OutgoingCall call, SipLeg leg)
     {
@@ -591,6 +594,14 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                     return;
                 }
             }
+            if (call.IsEnded)
+            {
+                // Cancelled while it was routed: the front gave up on this node (it stayed silent past the front's fr_timer
+                // and the call went to another node), or the caller hung up. No call starts, so the application hears of
+                // none (the CANCEL was answered, and the INVITE 487, by the SIP stack).
+                _logger.InviteCancelledBeforeStart(call.CallId);
+                return;
+            }
             call.Ring();
             var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
             // The leg's own SIP and media spans (re-INVITE, BYE, media.rtp) join the INVITE's trace.
@@ -633,9 +644,34 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private async Task ContinueHandoffAsync(IncomingCall call, Cluster.IInboundHandoffDirectory handoffs, string token, System.Diagnostics.Activity? span,
         CancellationToken cancellationToken)
     {
-        if (token.Length != 32 || !token.All(char.IsAsciiHexDigitLower) || await handoffs.TakeAsync(token, cancellationToken) is not { } handoff)
+        if (token.Length != 32 || !token.All(char.IsAsciiHexDigitLower))
         {
             _logger.HandoffUnknown(call.Source, token.Length > 40 ? token[..40] : token);
+            span?.SetTag("sip.response.status_code", 404);
+            call.Reject(404, "Unknown Hand-off");
+            return;
+        }
+        // The front may send one hand-off twice (it gave up on this node's first branch): the newest INVITE continues it.
+        var arrivals = LazyInitializer.EnsureInitialized(ref _handoffArrivals, () => new Cluster.InboundHandoffArrivals(handoffs, _logger));
+        var (outcome, taken) = await arrivals.ArriveAsync(token, call, cancellationToken);
+        if (outcome == Cluster.ArrivalOutcome.Duplicate)
+        {
+            _logger.HandoffDuplicate(call.CallId, token[..8]);
+            span?.SetTag("sip.response.status_code", 482);
+            call.Reject(482, "Hand-off Already Continued");
+            return;
+        }
+        if (call.IsEnded)
+        {
+            // Cancelled, or a later INVITE of the same hand-off took over: that one continues the call, or the record is
+            // back in the store.
+            _logger.HandoffCancelled(call.CallId);
+            return;
+        }
+        if (taken is not { } handoff)
+        {
+            arrivals.Start(token, call);
+            _logger.HandoffUnknown(call.Source, token);
             span?.SetTag("sip.response.status_code", 404);
             call.Reject(404, "Unknown Hand-off");
             return;
@@ -652,6 +688,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         }
         catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException or Ncco.Validation.NccoValidationException)
         {
+            if (!arrivals.Start(token, call)) return;
             _logger.HandoffUnusable(handoff.LegId, e.Message);
             span?.SetTag("sip.response.status_code", 500);
             call.Reject(500, "Hand-off Unusable");
@@ -665,10 +702,18 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             }
             catch (SdpNegotiationException e)
             {
+                if (!arrivals.Start(token, call)) return;
                 _logger.OfferUnanswerable(call.Invite.Uri.User, call.Source, e.Message);
                 call.Reject(488, e.Message);
                 return;
             }
+        }
+        // From here the call is this INVITE's: a later INVITE of the hand-off is a duplicate. One cancelled meanwhile
+        // stops here, and its hand-off goes back to the store.
+        if (!arrivals.Start(token, call))
+        {
+            _logger.HandoffCancelled(call.CallId);
+            return;
         }
         call.Ring();
         var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
