@@ -9,7 +9,8 @@ namespace Ncco.Host.Cluster;
 /// again. Both INVITEs then wait in this node's socket, and the earlier one is the branch the front gave up on (it
 /// cancels it as soon as that branch's 100 Trying arrives, and drops any answer on it). So the newest INVITE takes
 /// over: an earlier one that has not started its call yet is refused with 487 and the newest continues the call with
-/// the record the earlier one took from the store. Were the earlier one already continuing the call (its leg exists
+/// the record the earlier one took from the store. "Earlier" is the order the INVITEs reached the node
+/// (<see cref="IncomingCall.Arrival"/>), not the order their tasks ran in. Were the earlier one already continuing the call (its leg exists
 /// under the call's uuid), the newest is refused with 482 instead: one call, one leg.
 /// </summary>
 internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory, ILogger logger)
@@ -36,19 +37,30 @@ internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory,
     {
         ArgumentNullException.ThrowIfNull(call);
         Arrival? earlier;
-        Task<InboundHandoffRecord?> record;
+        Task<InboundHandoffRecord?>? record = null;
         lock (_gate)
         {
             _byToken.TryGetValue(token, out earlier);
             if (earlier is { Started: true }) return (ArrivalOutcome.Duplicate, null);
-            record = earlier switch
+            // An INVITE that reached the node before the one already here (their tasks ran in the other order) is the
+            // branch the front gave up on: it stays out.
+            if (earlier is null || earlier.Call.Arrival < call.Arrival)
             {
-                null => directory.TakeAsync(token, cancellationToken),
-                // The earlier INVITE was cancelled before it started and is putting the record back: take it again after.
-                { Returned: { } putBack } => TakeAfterAsync(putBack, token, cancellationToken),
-                _ => earlier.Record,
-            };
-            _byToken[token] = new Arrival(call, record);
+                record = earlier switch
+                {
+                    null => directory.TakeAsync(token, cancellationToken),
+                    // The earlier INVITE was cancelled before it started and is putting the record back: take it again after.
+                    { Returned: { } putBack } => TakeAfterAsync(putBack, token, cancellationToken),
+                    _ => earlier.Record,
+                };
+                _byToken[token] = new Arrival(call, record);
+            }
+        }
+        if (record is null)
+        {
+            // Outside the lock: the SIP stack's lock is taken before ours when a call ends.
+            call.Reject(487, "Superseded By A Later Branch");
+            return (ArrivalOutcome.Continue, null);
         }
         _ = call.Ended.ContinueWith(_ => Ended(token, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         // The front gave up on the earlier branch; here it stops before starting anything (no effect once it ended).

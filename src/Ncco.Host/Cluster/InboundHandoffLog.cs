@@ -27,7 +27,7 @@ internal static partial class InboundHandoffLog
     [LoggerMessage(4506, LogLevel.Error, "Cluster: the call {CallUuid}, whose hand-off no node took, could not be ended")]
     public static partial void UntakenHandoffNotClosed(this ILogger logger, Exception exception, string callUuid);
 
-    [LoggerMessage(4507, LogLevel.Information, "Cluster: hand-off INVITE {CallId} was cancelled before its call started (the front gave up on this branch, or the caller hung up); the hand-off goes back to the store")]
+    [LoggerMessage(4507, LogLevel.Information, "Cluster: hand-off INVITE {CallId} was cancelled before its call started (the front gave up on this branch, or the caller hung up): a later INVITE of it continues the call, or the hand-off goes back to the store")]
     public static partial void HandoffCancelled(this ILogger logger, string callId);
 
     [LoggerMessage(4508, LogLevel.Warning, "Cluster: hand-off {Token}… could not be put back after its INVITE was cancelled; the node that redirected the call ends it when it expires: {Reason}")]

@@ -49,6 +49,13 @@ public sealed class IncomingCall : SipCall
         });
     }
 
+    /// <summary>
+    /// The order in which the INVITE reached this agent among its incoming calls (1, 2, …): the order the transport
+    /// delivered them, unlike the order in which tasks handling them get to run. Tells which of two INVITEs a proxy sent
+    /// for one call (a new branch after giving up on the first) is the later one.
+    /// </summary>
+    public long Arrival { get; internal init; }
+
     /// <summary>The INVITE.</summary>
     public SipRequest Invite => Transaction.Request;
 

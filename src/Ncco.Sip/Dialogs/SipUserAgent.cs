@@ -553,7 +553,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             // We only take the non-refresher role: with a UAC that supports timers it refreshes; otherwise no session timer.
             interval = supportsTimer ? requested : null;
         }
-        var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced };
+        var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced, Arrival = ++_arrivals };
         _pending.Add(call);
         _incoming.Writer.TryWrite(call);
     }
@@ -944,6 +944,9 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             outgoing.OnStraySuccess(response);
         }
     }
+
+    // Numbers incoming calls in the order their INVITEs reached this agent (under Gate).
+    private long _arrivals;
 
     void ITransactionUser.OnAckTimeout(ServerTransaction transaction)
     {

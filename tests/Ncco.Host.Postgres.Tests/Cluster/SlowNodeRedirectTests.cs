@@ -40,7 +40,8 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
             for (var i = 0; i < 2; i++)
             {
                 nodes[i] = NodeProcess.StartInCluster(i, (Sipp.FreeTcpPort(), Sipp.FreeUdpPort()), work, database, (Key, Secret), (47000 + (i * 500), 47499 + (i * 500)),
-                    ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0"]);
+                    // The gateway's information lines say what became of each INVITE the stopped node found on waking.
+                    ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0", "--Logging:LogLevel:Ncco.Host.Sip=Information"]);
             }
             await Task.WhenAll(nodes.Select(n => n!.WaitReadyAsync(TimeSpan.FromSeconds(90))));
             front = await KamailioFront.StartAsync(nodes.Select(n => n!.SipUri), Sipp.FreeUdpPort());
@@ -68,6 +69,7 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
                 .Replace("@HOLD_MS@", "1500", StringComparison.Ordinal));
             var report = new StringBuilder();
             var transcript = new StringBuilder();
+            var droppedBefore = 0;
             await CallAsync("warm-up", calls: 2, pause: null);
 
             // Two callers, each while node 1 is stopped: one reaches node 1 first, the other node 2 (redirected to node 1).
@@ -108,6 +110,12 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
                 {
                     Assert.True(callIds.Any(c => front.Lines(c).Any(l => l.Contains("failed over from " + host.SipUri, StringComparison.Ordinal))),
                         $"{name}: the front did not fail over from the stopped node:\n{text}");
+                    // And node 1 dropped the INVITE the front had given up on before starting a call for it (cancelled by the
+                    // front after its late 100 Trying, or superseded by the newer INVITE of the same hand-off).
+                    var dropped = await Eventually.ReturnsAsync(() => Task.FromResult(host.Lines("was cancelled before its call started").Length), n => n > droppedBefore,
+                        $"{name}: node 1 dropping the abandoned INVITE", TimeSpan.FromSeconds(10));
+                    output.WriteLine(string.Join('\n', host.Lines("was cancelled before its call started")));
+                    droppedBefore = dropped;
                 }
             }
 
