@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.Asr;
 using Ncco.Media.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task An_idle_decoder_beyond_the_kept_one_is_freed_after_the_idle_timeout_and_its_memory_handed_back()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
 
@@ -46,7 +47,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task A_decoder_that_is_decoding_is_never_freed_and_with_none_kept_every_one_goes_once_idle()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(10), IdleDecodersKept = 0 }, clock);
 
@@ -83,7 +84,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task A_kept_decoder_is_not_freed_but_what_decoding_left_is_handed_back_once_per_quiet_spell()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 1) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
 
@@ -95,7 +96,7 @@ public sealed class PocketSphinxIdleDecoderTests
         Assert.Equal(1, fakes.Created);
 
         // One busy spell, one hand-back: nothing decoded since, nothing more to give.
-        static async Task<int> Spell(PocketSphinxWorkers pool, FakeDecoders fakes, SteppedTimeProvider clock)
+        static async Task<int> Spell(PocketSphinxWorkers pool, FakeDecoders fakes, FakeTimeProvider clock)
         {
             var before = fakes.MemoryReleases;
             var result = Decode(pool, ["yes"]);
@@ -115,7 +116,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task Decoders_used_again_before_the_timeout_are_not_freed_and_without_a_timeout_none_is()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using (var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock))
         {
@@ -154,7 +155,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task Only_the_dictation_decoders_load_the_language_model_and_hints_go_to_the_others_meanwhile()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
 
@@ -183,7 +184,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task A_dictation_decoder_has_the_language_model_dictionary_and_hints_it_lacks_go_to_a_decoder_with_the_full_one()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
 
@@ -210,7 +211,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task A_grammar_decoder_that_takes_dictation_is_rebuilt_with_the_language_model_dictionary_unless_every_decoder_may_hold_the_model()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using (var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock))
         {
@@ -242,7 +243,7 @@ public sealed class PocketSphinxIdleDecoderTests
     [Fact]
     public async Task The_managed_heap_is_compacted_once_per_quiet_spell_and_never_while_an_utterance_decodes()
     {
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         var fakes = new FakeDecoders();
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
 

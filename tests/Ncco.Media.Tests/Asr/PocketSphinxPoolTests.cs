@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.Asr;
 using Ncco.Media.Tests.Support;
 using Ncco.Media.Wav;
@@ -157,7 +158,7 @@ public sealed class PocketSphinxPoolTests
     {
         // Every decoder busy: a caller gets an error result in bounded time (the speech input reports it), never an
         // unbounded wait, and the utterance's audio leaves the queue at once.
-        var clock = new SteppedTimeProvider();
+        var clock = new FakeTimeProvider();
         using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1) { MaxDecoderWait = TimeSpan.FromSeconds(5) }, clock);
         var samples = WavReader.ReadAll(Tools.EspeakWav("yes", 16000, "en-us", "pool-wait")).Samples;
         var finishing = new List<Task<IReadOnlyList<SpeechAlternative>>>();

@@ -1,26 +1,15 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.Pcm;
 
 namespace Ncco.Media.Tests.Pcm;
 
 public class MediaClockTests
 {
-    /// <summary>Timestamps the test moves by hand (the clock reads only timestamps).</summary>
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _now = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _now);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
-    }
-
     [Fact]
     public void Each_deadline_is_one_frame_and_a_late_caller_is_told_how_many_were_due()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
         time.Advance(TimeSpan.FromMilliseconds(20));
         Assert.Equal(1, clock.WaitForNextTick(CancellationToken.None));
@@ -35,7 +24,7 @@ public class MediaClockTests
     [Fact]
     public void Lateness_is_measured_from_the_earliest_due_frames_deadline_and_the_next_deadline_follows_the_last()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
         time.Advance(TimeSpan.FromMilliseconds(20.3));
         Assert.Equal(1, clock.WaitForNextTick(CancellationToken.None));
@@ -52,7 +41,7 @@ public class MediaClockTests
     [Fact]
     public void It_blocks_the_calling_thread_until_a_deadline_and_returns_0_when_cancelled()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
         using var stop = new CancellationTokenSource();
         var waited = Stopwatch.StartNew();
@@ -70,7 +59,7 @@ public class MediaClockTests
     [Fact]
     public void The_send_instant_is_an_offset_from_the_last_ticks_deadline_not_from_when_the_work_ended()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
         time.Advance(TimeSpan.FromMilliseconds(41)); // ticks 1 and 2 due: the deadline is at 40 ms
         Assert.Equal(2, clock.WaitForNextTick(CancellationToken.None));
@@ -89,7 +78,7 @@ public class MediaClockTests
     [Fact]
     public void Waiting_for_the_send_instant_returns_false_when_cancelled()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
         using var stop = new CancellationTokenSource();
         var waited = true;
@@ -143,7 +132,7 @@ public class MediaClockTests
     [Fact]
     public void Only_the_system_clock_on_Linux_is_paced_precisely()
     {
-        Assert.False(new MediaClock(new SteppedTime()).IsPrecise);
+        Assert.False(new MediaClock(new FakeTimeProvider()).IsPrecise);
         Assert.Equal(OperatingSystem.IsLinux(), new MediaClock(TimeProvider.System).IsPrecise);
     }
 

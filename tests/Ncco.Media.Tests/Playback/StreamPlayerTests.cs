@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.Pcm;
 using Ncco.Media.Playback;
 using Ncco.Media.SoundFile;
@@ -84,9 +85,9 @@ public sealed class StreamPlayerTests : IAsyncLifetime
         return ms.ToArray();
     }
 
-    private (StreamPlayer Player, ManualTimeProvider Clock, HttpClient Http) Create(long maxItem = 16000 * 300)
+    private (StreamPlayer Player, FakeTimeProvider Clock, HttpClient Http) Create(long maxItem = 16000 * 300)
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var http = new HttpClient();
         var dir = Tools.TempFile("stream-cache-" + Guid.NewGuid().ToString("N"));
         return (new StreamPlayer(http, clock, new StreamPlayerOptions(dir, MaxDecodedSamplesPerItem: (int)maxItem)), clock, http);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Rtp.Ports;
 using Ncco.Rtp.Sessions;
 using Ncco.Rtp.Tests.Support;
@@ -153,7 +154,7 @@ public sealed class RtpSessionDirectSocketCallsTests
     [InlineData(false)]
     public async Task Rtcp_reports_sent_from_the_media_thread_allocate_nothing(bool direct)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         using var peer = new RawPeer();
         var options = new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, ReceiveOnRead = true, DeferSend = true, DirectSocketCalls = direct };
         await using var session = new RtpSession(Ports.Allocate(), options, clock);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.G711;
 using Ncco.Rtp.Packets;
 using Ncco.Rtp.Ports;
@@ -160,7 +161,7 @@ public sealed class RtpSessionTests
     [Fact]
     public async Task Rtcp_reports_follow_the_injected_clock_and_bye_is_sent_on_close()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         using var peer = new RawPeer();
         var session = Create(new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, CanonicalName = "leg-1@ncco" }, clock);
         var frame = new short[160];
@@ -204,7 +205,7 @@ public sealed class RtpSessionTests
     [Fact]
     public async Task A_receive_only_session_sends_receiver_reports()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         using var peer = new RawPeer();
         await using var session = Create(new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint }, clock);
         clock.Advance(TimeSpan.FromSeconds(8));
@@ -306,7 +307,7 @@ public sealed class RtpSessionTests
     [Fact]
     public async Task Rtcp_latches_to_where_the_peers_reports_come_from_and_echoes_its_sender_report()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         using var peer = new RawPeer();
         using var peerRtcp = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         peerRtcp.Bind(Loopback(0)); // the peer's RTCP is not on RTP port + 1 (a NAT mapped it elsewhere)
@@ -364,7 +365,7 @@ public sealed class RtpSessionTests
     [Fact]
     public async Task The_arrival_clock_wraps_like_rtp_timestamps_after_days_of_uptime()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         await using var session = Create(new RtpSessionOptions { Codec = "PCMU" }, clock);
         Assert.Equal(8000u, session.ToMediaClock(TimeSpan.TicksPerSecond));
         var tenDays = TimeSpan.FromDays(10).Ticks;
