@@ -77,6 +77,7 @@ public sealed class TestHostFixture : IAsyncDisposable
 }
 
 /// <summary>A clock the test sets.</summary>
+// Kept over FakeTimeProvider: only the wall clock is moved by hand; timers and timestamps stay real, because the running host's media thread, SIP timers and delays must keep ticking.
 public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;

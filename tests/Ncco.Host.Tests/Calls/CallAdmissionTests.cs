@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Host.Calls;
 using Ncco.Host.Configuration;
 using Ncco.Host.Observability;
@@ -12,11 +13,11 @@ namespace Ncco.Host.Tests.Calls;
 /// <summary>Issue 16: <c>Ncco:Limits</c> — the concurrent-call cap and the per-source token bucket.</summary>
 public sealed class CallAdmissionTests
 {
-    private static (CallAdmission Admission, FakeLiveCalls Live, ManualTime Time) Create(int maxCalls, double perSource, int maxSources = 10_000)
+    private static (CallAdmission Admission, FakeLiveCalls Live, FakeTimeProvider Time) Create(int maxCalls, double perSource, int maxSources = 10_000)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var live = new FakeLiveCalls();
-        var time = new ManualTime(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = Options.Create(new NccoHostOptions { Limits = new LimitsOptions { MaxConcurrentCalls = maxCalls, CallsPerSecondPerSource = perSource, MaxTrackedSources = maxSources } });
         return (new CallAdmission(options, live, new NccoMetrics(services.GetRequiredService<IMeterFactory>()), time), live, time);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Host.MediaPlane;
 using Ncco.Media.Pcm;
 using Ncco.Media.Playback;
@@ -11,20 +12,8 @@ namespace Ncco.Host.Tests.MediaPlane;
 /// </summary>
 public sealed class MediaTickTimingTests : IAsyncDisposable
 {
-    /// <summary>Timestamps the test moves by hand.</summary>
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _now = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _now);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
-    }
-
     /// <summary>A leg whose inbound audio costs the test clock <see cref="Cost"/> per frame.</summary>
-    private sealed class CostlyTransport(SteppedTime time) : IMediaTransport
+    private sealed class CostlyTransport(FakeTimeProvider time) : IMediaTransport
     {
         public TimeSpan Cost { get; set; }
 
@@ -49,7 +38,7 @@ public sealed class MediaTickTimingTests : IAsyncDisposable
     }
 
     private readonly HttpClient _http = new();
-    private readonly SteppedTime _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly MediaMetrics _metrics = new(null);
     private readonly CostlyTransport _transport;
     private readonly MediaThread _media;

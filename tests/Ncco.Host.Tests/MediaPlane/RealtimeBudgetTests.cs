@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 using Ncco.Media.Playback;
@@ -8,18 +9,6 @@ namespace Ncco.Host.Tests.MediaPlane;
 /// <summary>A real-time media thread's budget per tick: it leaves real-time priority once its work passes it, and takes it back to send and sleep.</summary>
 public sealed class RealtimeBudgetTests : IAsyncDisposable
 {
-    /// <summary>Timestamps the test moves by hand.</summary>
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _now = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _now);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
-    }
-
     /// <summary>The policy changes a budget asked for, in order ("leave", "enter").</summary>
     private sealed class Policy
     {
@@ -34,7 +23,7 @@ public sealed class RealtimeBudgetTests : IAsyncDisposable
     [Fact]
     public void Work_within_the_budget_stays_realtime_and_work_past_it_leaves_once_until_restored()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var policy = new Policy();
         var budget = policy.Budget(time, 50);
         Assert.Equal(TimeSpan.FromMilliseconds(10), budget.Budget);
@@ -67,7 +56,7 @@ public sealed class RealtimeBudgetTests : IAsyncDisposable
     }
 
     /// <summary>A leg whose inbound audio costs the test clock a fixed time per frame.</summary>
-    private sealed class SlowTransport(SteppedTime time, TimeSpan cost, List<string> log, string name) : IMediaTransport
+    private sealed class SlowTransport(FakeTimeProvider time, TimeSpan cost, List<string> log, string name) : IMediaTransport
     {
         public int SampleRate => 8000;
 
@@ -91,7 +80,7 @@ public sealed class RealtimeBudgetTests : IAsyncDisposable
     [Fact]
     public async Task A_tick_whose_legs_take_longer_than_the_budget_finishes_at_nice_minus_10_and_sends_at_realtime()
     {
-        var time = new SteppedTime();
+        var time = new FakeTimeProvider();
         var log = new List<string>();
         var budget = new RealtimeBudget(time, 25, () => { log.Add("leave"); return true; }, () => { log.Add("enter"); return true; });
         using var metrics = new MediaMetrics(null);

@@ -247,6 +247,7 @@ public sealed partial class SipMutationFuzzTests
     /// too: the SIP stack creates its timers idle and arms them with Change, so scaling only the creation left timers J, F and
     /// H at their real 32 s and the settle wait took half a minute.
     /// </summary>
+    // Kept over FakeTimeProvider: the timers must fire by themselves on real threads while the test waits on real sockets.
     private sealed class FastTimers(int speedUp) : TimeProvider
     {
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>

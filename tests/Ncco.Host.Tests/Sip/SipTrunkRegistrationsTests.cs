@@ -40,6 +40,7 @@ public sealed class SipTrunkRegistrationsTests
     }
 
     /// <summary>Real timers, <paramref name="speedUp"/> times faster: 30 s of retry delay pass in 30 ms.</summary>
+    // Kept over FakeTimeProvider: the timers must fire by themselves on real threads while the test waits on real sockets.
     private sealed class FastTimers(int speedUp) : TimeProvider
     {
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>

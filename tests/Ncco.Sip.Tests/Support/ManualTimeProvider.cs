@@ -1,9 +1,10 @@
 namespace Ncco.Sip.Tests.Support;
 
 /// <summary>
-/// A clock with timers that tests move by hand (FakeTimeProvider is not in the package feed). Advance fires due timers in
-/// time order, each at its own instant, so retransmission schedules can be asserted exactly.
+/// A clock with timers that tests move by hand. Advance fires due timers in time order, each at its own instant, so
+/// retransmission schedules can be asserted exactly.
 /// </summary>
+// Kept over FakeTimeProvider 11.0.0: its Advance runs every due timer with the clock already at the target (a timer re-armed in its callback drifts off the RFC 3261 schedule), it fires zero-delay timers inside CreateTimer/Change, and it has no ActiveTimers count.
 internal sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
