@@ -17,6 +17,13 @@ internal interface IMediaTransport
     /// <summary>The transport's sample rate (8000, 16000 or 24000); frames are 20 ms at this rate.</summary>
     int SampleRate { get; }
 
+    /// <summary>
+    /// Whether <see cref="LegMedia"/> looks for DTMF tones in the received audio (a caller's phone, default). False for
+    /// audio that is not a caller's (a <c>websocket</c> application's playback, see <see cref="Configuration.MediaOptions.WebSocketKeyTones"/>):
+    /// the detector is then not run at all.
+    /// </summary>
+    bool DetectsKeyTones => true;
+
     /// <summary>Takes the next received 20 ms frame into <paramref name="frame"/>; false when none is ready (silence).</summary>
     bool ReadInbound(Span<short> frame);
 

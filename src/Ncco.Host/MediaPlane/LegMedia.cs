@@ -52,6 +52,7 @@ internal sealed class LegMedia
     private readonly Resampler? _down;
     private readonly DtmfDetector _dtmf;
     private readonly bool _detectAtLegRate;
+    private readonly bool _detectKeyTones;
     private readonly DtmfDetection[] _detections = new DtmfDetection[8];
     private readonly DtmfDetection[] _signalled = new DtmfDetection[8];
     private KeyPath _audioKeys;
@@ -79,6 +80,7 @@ internal sealed class LegMedia
             _down = new Resampler(MediaThread.SampleRate, transport.SampleRate, MediaThread.FrameSamples);
         }
         _detectAtLegRate = transport.SampleRate <= MediaThread.SampleRate;
+        _detectKeyTones = transport.DetectsKeyTones;
         _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaThread.SampleRate);
         _resampled = new short[Math.Max(_up?.MaxOutputFor(legFrame) ?? 0, _down?.MaxOutputFor(MediaThread.FrameSamples) ?? 0) + 8];
     }
@@ -124,7 +126,7 @@ internal sealed class LegMedia
         var signalled = _transport.ReadDigits(_signalled);
         for (var i = 0; i < signalled; i++) OnKey(_signalled[i], inAudio: false);
         // DTMF runs on silence too so a key's end is seen when the sender stops.
-        var n = _dtmf.Process(detected, _detections);
+        var n = _detectKeyTones ? _dtmf.Process(detected, _detections) : 0;
         for (var i = 0; i < n; i++) OnKey(_detections[i], inAudio: true);
         t = Lap(profile, MediaStage.Dtmf, t);
         // The VAD runs all the time so its noise floor is learnt before a recording asks about silence (a recording

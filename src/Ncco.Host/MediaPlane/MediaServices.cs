@@ -48,6 +48,7 @@ public sealed class MediaServices : IAsyncDisposable
         var settings = options.Value.Media;
         settings.Validate();
         Recordings = recordings;
+        WebSocketKeyTones = settings.WebSocketKeyTones;
         var logger = loggers.CreateLogger("Ncco.Host.Media");
         var missing = NativeEngines.Probe();
         foreach (var problem in missing) logger.EngineMissing(problem);
@@ -106,6 +107,9 @@ public sealed class MediaServices : IAsyncDisposable
     /// <summary>Where recordings are written and found.</summary>
     public RecordingStore Recordings { get; }
 
+    /// <summary>Whether <c>websocket</c> legs detect DTMF tones in the application's audio (<see cref="MediaOptions.WebSocketKeyTones"/>).</summary>
+    public bool WebSocketKeyTones { get; }
+
     /// <summary>One message per native engine that could not be loaded (naming the Debian package); empty when all are present.</summary>
     public IReadOnlyList<string> MissingEngines { get; }
 
@@ -116,6 +120,18 @@ public sealed class MediaServices : IAsyncDisposable
     public int LegsActive => _metrics.LegsActive;
 
     internal MediaThread MediaThread => _mediaThread;
+
+    /// <summary>The thread that writes every WebSocket leg's frames (started with the first such leg).</summary>
+    internal Legs.WebSockets.WebSocketSendPump WebSocketSends
+    {
+        get
+        {
+            lock (_pumpGate) return _webSocketSends ??= new Legs.WebSockets.WebSocketSendPump();
+        }
+    }
+
+    private readonly Lock _pumpGate = new();
+    private Legs.WebSockets.WebSocketSendPump? _webSocketSends;
 
     /// <summary>
     /// Warms the configured voices in the background (start-up does not wait; a call that comes first queues behind the
@@ -151,6 +167,7 @@ public sealed class MediaServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _mediaThread.DisposeAsync().ConfigureAwait(false);
+        lock (_pumpGate) _webSocketSends?.Dispose();
         _gcThreads?.Dispose();
         _recognizer?.Dispose();
         _metrics.Dispose();

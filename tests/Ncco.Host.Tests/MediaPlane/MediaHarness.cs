@@ -48,13 +48,19 @@ public sealed class MediaHarness : IAsyncDisposable
     /// <summary>Answers event webhooks (null = empty 200).</summary>
     public Func<JsonElement, NccoDocument?> OnEvent { get; set; } = _ => null;
 
+    /// <summary>
+    /// Starts the harness. Its sockets stand in for callers (they press keys as tones in their audio), so key tones in
+    /// WebSocket audio are detected unless <paramref name="media"/> says otherwise (the host's default does not).
+    /// </summary>
     /// <param name="loggers">Where the media plane logs (nowhere unless given).</param>
     /// <param name="openedSocket">Wraps each WebSocket leg's socket once it opened (tests of socket failures).</param>
-    public static async Task<MediaHarness> StartAsync(ILoggerFactory? loggers = null, Func<System.Net.WebSockets.WebSocket, System.Net.WebSockets.WebSocket>? openedSocket = null)
+    /// <param name="media">The media settings (the harness's default detects key tones in WebSocket audio).</param>
+    public static async Task<MediaHarness> StartAsync(ILoggerFactory? loggers = null, Func<System.Net.WebSockets.WebSocket, System.Net.WebSockets.WebSocket>? openedSocket = null,
+        MediaOptions? media = null)
     {
         var dir = Directory.CreateTempSubdirectory("ncco-media-").FullName;
         var sockets = await AppSocketServer.StartAsync();
-        var options = Options.Create(new NccoHostOptions { DataDirectory = dir });
+        var options = Options.Create(new NccoHostOptions { DataDirectory = dir, Media = media ?? new MediaOptions { WebSocketKeyTones = true } });
         var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
         var application = new VoiceApplication
         {

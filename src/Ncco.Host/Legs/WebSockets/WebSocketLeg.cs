@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Ncco.Host.MediaPlane;
 using Ncco.Legs;
 using Ncco.Model;
@@ -17,8 +16,7 @@ namespace Ncco.Host.Legs.WebSockets;
 /// the client: <see cref="ILegTransport.Dial"/> opens the socket (with <c>Authorization</c> per the endpoint), reports answered, sends
 /// <c>websocket:connected</c>, then streams what the leg hears (conversation mix + playbacks) as 20 ms binary frames of
 /// 16-bit LE PCM at the endpoint's rate, in real time from the shared media clock. Binary frames from the app are
-/// buffered (<see cref="AppAudioBuffer"/>) and played into the conversation — DTMF tones in them are detected and
-/// reported as this leg's keys. Text frames: <c>clear</c> and <c>notify</c>. Keys pressed on other legs of the
+/// buffered (<see cref="AppAudioBuffer"/>) and played into the conversation. Text frames: <c>clear</c> and <c>notify</c>. Keys pressed on other legs of the
 /// conversation (tones or signalled) are sent as <c>websocket:dtmf</c>.
 /// </summary>
 /// <remarks>
@@ -34,7 +32,10 @@ namespace Ncco.Host.Legs.WebSockets;
 /// dropped connection (<c>connection_lost</c>, logged as event 4107): the leg never stays live and mixed with nobody on the
 /// socket, and its final event goes out once.</item>
 /// <item>Outgoing frames wait in a bounded queue (<see cref="SendQueueFrames"/>); when the app stops reading, new frames
-/// are dropped rather than buffered without limit.</item>
+/// are dropped rather than buffered without limit. They are written by the host's one <see cref="WebSocketSendPump"/>
+/// thread, woken once per media tick for all legs, not by a send loop per leg woken per frame.</item>
+/// <item>DTMF tones in the app's audio are not keys (<see cref="Configuration.MediaOptions.WebSocketKeyTones"/>, default
+/// off): as on Vonage, keys come from callers and reach the app as <c>websocket:dtmf</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class WebSocketLeg : ILegTransport, IMediaTransport
@@ -56,12 +57,23 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     private readonly LegMedia _media;
     private readonly AppAudioBuffer _received;
     private readonly int _frameBytes;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _pool = new();
-    private readonly Channel<Outgoing> _send;
+    private readonly WebSocketSendPump _pump;
+    private readonly bool _detectKeyTones;
+    // What waits for the pump, and the spare frame arrays (as many as were ever queued at once), under _queueGate.
+    private readonly Lock _queueGate = new();
+    private readonly Queue<Outgoing> _queue = new(); // grows to the deepest backlog seen (a frame or two for a reading app)
+    private readonly Stack<byte[]> _spare = new();
+    private bool _sendCompleted;
+    private bool _closing;
+    private volatile bool _sendFailed;
+    private volatile bool _unflushed;
+    private int _scheduled;
+    private int _pumping;
+    private readonly TaskCompletionSource _sendDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Action<string> _sendNotify;
     private ILegEventSink? _sink;
-    private ClientWebSocket? _socket;
+    private volatile WebSocket? _socket;
     private volatile bool _open;
     private int _ended;
     // Opening (the media joins the media thread) and ending (it leaves) are decided under this lock: a hang-up landing
@@ -82,9 +94,11 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     private int _sendQueueFullReported;
     private int _receiveBufferFullReported;
 
-    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaThread mediaThread, TimeProvider time, ILogger logger,
-        ActivityContext traceParent = default)
+    internal WebSocketLeg(string legId, WebSocketEndpoint endpoint, VoiceApplication application, MediaThread mediaThread, WebSocketSendPump pump,
+        TimeProvider time, ILogger logger, ActivityContext traceParent = default, bool detectKeyTones = false)
     {
+        _pump = pump;
+        _detectKeyTones = detectKeyTones;
         LegId = legId;
         _traceParent = traceParent;
         _endpoint = endpoint;
@@ -95,14 +109,6 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         SampleRate = endpoint.SampleRate ?? throw new ArgumentException($"unsupported content-type '{endpoint.ContentType}'", nameof(endpoint));
         _frameBytes = SampleRate / 50 * sizeof(short);
         _received = new AppAudioBuffer(SampleRate / 50);
-        _send = Channel.CreateBounded<Outgoing>(
-            new BoundedChannelOptions(SendQueueFrames) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            dropped =>
-            {
-                if (dropped.Pooled) _pool.Enqueue(dropped.Buffer);
-                FramesDropped++;
-                if (Interlocked.Exchange(ref _sendQueueFullReported, 1) == 0) WebSocketTracing.Dropped(_span, "media.send_queue_full", SendQueueFrames);
-            });
         _sendNotify = reply => SendText(Encoding.UTF8.GetBytes(reply));
         _media = new LegMedia(mediaThread, legId, this);
     }
@@ -117,7 +123,21 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
     public int SampleRate { get; }
 
     /// <summary>Outgoing frames dropped because the app did not read fast enough.</summary>
-    public long FramesDropped { get; private set; }
+    public long FramesDropped => Interlocked.Read(ref _framesDropped);
+
+    private long _framesDropped;
+
+    /// <summary>Frame arrays queued or being sent, not yet back for reuse (tests).</summary>
+    internal int SendBuffersInUse
+    {
+        get
+        {
+            lock (_queueGate) return SendBuffers - _spare.Count;
+        }
+    }
+
+    /// <summary>Frame arrays this leg allocated for sending: the deepest backlog it had, not one per frame (tests).</summary>
+    internal int SendBuffers { get; private set; }
 
     /// <summary>Frames from the app dropped because the playback buffer was full.</summary>
     public long FramesOverflowed => _received.Dropped;
@@ -149,15 +169,35 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
 
     // ---- IMediaTransport (media thread) -----------------------------------------------------------------------
 
+    bool IMediaTransport.DetectsKeyTones => _detectKeyTones;
+
     bool IMediaTransport.ReadInbound(Span<short> frame) => _received.TryRead(frame, _sendNotify);
 
     void IMediaTransport.WriteOutbound(ReadOnlySpan<short> frame)
     {
         if (!_open) return;
         NoteLateClock();
-        var buffer = _pool.TryDequeue(out var b) ? b : new byte[_frameBytes];
-        Ncco.Media.Pcm.Pcm16.ToLittleEndianBytes(frame, buffer);
-        _send.Writer.TryWrite(new Outgoing(buffer, _frameBytes, WebSocketMessageType.Binary, Pooled: true));
+        lock (_queueGate)
+        {
+            if (_sendCompleted) return;
+            if (_queue.Count >= SendQueueFrames)
+            {
+                DroppedFrame();
+                return;
+            }
+            var buffer = _spare.TryPop(out var b) ? b : NewSendBuffer();
+            Ncco.Media.Pcm.Pcm16.ToLittleEndianBytes(frame, buffer);
+            _queue.Enqueue(new Outgoing(buffer, _frameBytes, WebSocketMessageType.Binary, Pooled: true));
+        }
+        _unflushed = true;
+    }
+
+    /// <summary>After every leg's frame of the tick is built: one hand-over of this leg to the pump.</summary>
+    void IMediaTransport.FlushOutbound()
+    {
+        if (!_unflushed) return;
+        _unflushed = false;
+        Schedule();
     }
 
     bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)
@@ -208,9 +248,9 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             }
             return;
         }
-        _socket = socket;
-        WebSocketTracing.Connected(_span, (int)socket.HttpStatusCode, _time.GetElapsedTime(started));
         var live = OpenedSocket?.Invoke(socket) ?? socket;
+        _socket = live;
+        WebSocketTracing.Connected(_span, (int)socket.HttpStatusCode, _time.GetElapsedTime(started));
         Volatile.Write(ref _lateSeen, _mediaThread.Metrics.FramesLate); // late ticks before the leg was live are not its own
         lock (_stateGate)
         {
@@ -223,17 +263,16 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
         if (!_open)
         {
-            _send.Writer.TryComplete();
-            await SendLoopAsync(live).ConfigureAwait(false); // closes it
+            CompleteSends();
+            await SentAsync().ConfigureAwait(false); // closes it
             WebSocketTracing.End(_span, "platform", live.CloseStatus, live.CloseStatusDescription, Counters());
             live.Dispose();
             return;
         }
         _sink?.Answered();
-        var sending = SendLoopAsync(live);
         await ReceiveLoopAsync(live).ConfigureAwait(false);
         End();
-        await sending.ConfigureAwait(false);
+        await SentAsync().ConfigureAwait(false);
         var closedBy = Volatile.Read(ref _platformHangup) != 0 ? "platform" : live.CloseStatus is not null ? "application" : "connection_lost";
         WebSocketTracing.End(_span, closedBy, live.CloseStatus, live.CloseStatusDescription, Counters());
         live.Dispose();
@@ -285,30 +324,157 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             // After the addition when the leg opened (both under the lock); a no-op when it never did.
             _mediaThread.Post(() => _mediaThread.Remove(_media));
         }
-        _send.Writer.TryComplete();
+        CompleteSends();
         if (_socket is null) _lifetime.Cancel(); // still connecting
     }
 
-    private async Task SendLoopAsync(WebSocket socket)
+    // ---- sending (the pump's thread; a backed-up socket's continuation) ------------------------------------------
+
+    /// <summary>No more messages: once the queued ones are sent, the socket's output is closed.</summary>
+    private void CompleteSends()
+    {
+        lock (_queueGate) _sendCompleted = true;
+        Schedule();
+    }
+
+    /// <summary>Waits for the queue to drain and the close to go out; a send stuck on a socket the app stopped reading is given up.</summary>
+    private async Task SentAsync()
     {
         try
         {
-            await foreach (var o in _send.Reader.ReadAllAsync().ConfigureAwait(false))
+            await _sendDone.Task.WaitAsync(CloseTimeout + CloseTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Disposing the socket next fails the stuck send.
+        }
+    }
+
+    private void Schedule()
+    {
+        if (Interlocked.Exchange(ref _scheduled, 1) == 0) _pump.Schedule(this);
+    }
+
+    /// <summary>The pump's turn for this leg: sends what is queued.</summary>
+    internal void Pump()
+    {
+        Volatile.Write(ref _scheduled, 0);
+        Drain();
+    }
+
+    /// <summary>
+    /// Sends the queue in order, by one thread at a time (a WebSocket takes one send at a time). A send the socket
+    /// completes at once is the whole cost; one it cannot (the app is not reading) is awaited and the rest of the queue
+    /// is sent from its continuation, off the pump.
+    /// </summary>
+    private void Drain()
+    {
+        while (Interlocked.CompareExchange(ref _pumping, 1, 0) == 0)
+        {
+            if (SendQueued()) return; // a send went asynchronous: its continuation owns the queue now
+            Volatile.Write(ref _pumping, 0);
+            if (_socket is null) return; // ConnectAsync schedules the leg once the socket is open
+            // Something queued after the queue was seen empty, whose Schedule found this thread still draining?
+            lock (_queueGate)
             {
-                try
+                if (_queue.Count == 0 && (!_sendCompleted || _closing)) return;
+            }
+        }
+    }
+
+    /// <summary>Sends until the queue is empty (false) or a send did not complete at once (true: it continues on its own).</summary>
+    private bool SendQueued()
+    {
+        if (_socket is not { } socket) return false; // still connecting: the connected message goes first, then the rest
+        while (true)
+        {
+            Outgoing o;
+            lock (_queueGate)
+            {
+                if (!_queue.TryDequeue(out o))
                 {
-                    if (socket.State == WebSocketState.Open)
+                    if (_sendCompleted && !_closing)
                     {
-                        await socket.SendAsync(o.Buffer.AsMemory(0, o.Length), o.Type, true, _lifetime.Token).ConfigureAwait(false);
-                        if (o.Type == WebSocketMessageType.Binary && Interlocked.Increment(ref _framesSent) == 1) WebSocketTracing.FirstFrame(_span, "sent");
+                        _closing = true;
+                        _ = CloseAsync(socket);
                     }
-                }
-                finally
-                {
-                    if (o.Pooled) _pool.Enqueue(o.Buffer);
+                    return false;
                 }
             }
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_sendFailed || socket.State != WebSocketState.Open)
+            {
+                Release(o);
+                continue;
+            }
+            ValueTask send;
+            try
+            {
+                // No cancellation token: with one the socket takes its slower, allocating path; a send stuck on an app that
+                // stopped reading ends when the socket is disposed (SentAsync).
+                send = socket.SendAsync(o.Buffer.AsMemory(0, o.Length), o.Type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                SendFailed();
+                Release(o);
+                continue;
+            }
+            catch (Exception e)
+            {
+                SocketFailed(e);
+                Release(o);
+                continue;
+            }
+            if (!send.IsCompleted)
+            {
+                _ = FinishSendAsync(send, o);
+                return true;
+            }
+            try
+            {
+                send.GetAwaiter().GetResult();
+                Sent(o);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                SendFailed();
+            }
+            catch (Exception e)
+            {
+                SocketFailed(e);
+            }
+            Release(o);
+        }
+    }
+
+    private async Task FinishSendAsync(ValueTask send, Outgoing o)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+            Sent(o);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            SendFailed();
+        }
+        catch (Exception e)
+        {
+            SocketFailed(e);
+        }
+        finally
+        {
+            Release(o);
+        }
+        Volatile.Write(ref _pumping, 0);
+        Drain();
+    }
+
+    private async Task CloseAsync(WebSocket socket)
+    {
+        try
+        {
+            if (!_sendFailed && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(CloseTimeout);
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, Volatile.Read(ref _platformHangup) != 0 ? "hangup" : "", timeout.Token).ConfigureAwait(false);
@@ -320,16 +486,55 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         }
         catch (Exception e)
         {
-            // Nothing can be sent any more: the application would hear silence from a leg that looks live. The receive loop
-            // is stopped now and reports the leg ended as a dropped connection.
-            _logger.SocketFailed(e, LegId, _endpoint.Uri);
-            _lifetime.Cancel();
+            SocketFailed(e);
         }
         finally
         {
             // Stop the receive loop if the app never acknowledges the close.
             _lifetime.CancelAfter(CloseTimeout);
+            _sendDone.TrySetResult();
         }
+    }
+
+    private void Sent(Outgoing o)
+    {
+        if (o.Type == WebSocketMessageType.Binary && Interlocked.Increment(ref _framesSent) == 1) WebSocketTracing.FirstFrame(_span, "sent");
+    }
+
+    /// <summary>The connection is gone: the rest of the queue is let go, and the receive loop (which reports it) is not kept waiting.</summary>
+    private void SendFailed()
+    {
+        _sendFailed = true;
+        _lifetime.CancelAfter(CloseTimeout);
+    }
+
+    /// <summary>
+    /// A send failed in a way a socket does not document: nothing can be sent any more, and the application would hear
+    /// silence from a leg that looks live. The receive loop is stopped now and reports the leg ended as a dropped connection.
+    /// </summary>
+    private void SocketFailed(Exception e)
+    {
+        _logger.SocketFailed(e, LegId, _endpoint.Uri);
+        _sendFailed = true;
+        _lifetime.Cancel();
+    }
+
+    private void Release(Outgoing o)
+    {
+        if (!o.Pooled) return;
+        lock (_queueGate) _spare.Push(o.Buffer);
+    }
+
+    private byte[] NewSendBuffer()
+    {
+        SendBuffers++;
+        return new byte[_frameBytes];
+    }
+
+    private void DroppedFrame()
+    {
+        Interlocked.Increment(ref _framesDropped);
+        if (Interlocked.Exchange(ref _sendQueueFullReported, 1) == 0) WebSocketTracing.Dropped(_span, "media.send_queue_full", SendQueueFrames);
     }
 
     private async Task ReceiveLoopAsync(WebSocket socket)
@@ -343,6 +548,11 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
             {
                 var r = await socket.ReceiveAsync(chunk.AsMemory(), _lifetime.Token).ConfigureAwait(false);
                 if (r.MessageType == WebSocketMessageType.Close) break;
+                if (r.EndOfMessage && message.WrittenCount == 0 && !oversized && r.MessageType == WebSocketMessageType.Binary)
+                {
+                    OnAudio(chunk.AsSpan(0, r.Count)); // a whole frame in one read (the usual case): no copy
+                    continue;
+                }
                 if (!oversized && message.WrittenCount + r.Count <= MaxMessageBytes) message.Write(chunk.AsSpan(0, r.Count));
                 else oversized = true;
                 if (!r.EndOfMessage) continue;
@@ -427,8 +637,17 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
 
     private void SendText(byte[] json)
     {
-        if (!_send.Writer.TryWrite(new Outgoing(json, json.Length, WebSocketMessageType.Text, Pooled: false)))
-            _logger.SendQueueFull(LegId);
+        lock (_queueGate)
+        {
+            if (_sendCompleted) return;
+            if (_queue.Count >= SendQueueFrames)
+            {
+                _logger.SendQueueFull(LegId);
+                return;
+            }
+            _queue.Enqueue(new Outgoing(json, json.Length, WebSocketMessageType.Text, Pooled: false));
+        }
+        Schedule();
     }
 
     /// <summary>Logs the first 10 protocol problems of a leg, then every 100th (an app in a loop must not flood the log).</summary>

@@ -35,7 +35,8 @@ public sealed class WebSocketLegTransport : ILegTransportFactory
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Endpoint is WebSocketEndpoint { SampleRate: not null } ws)
-            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _time, _logger, request.TraceContext) { OpenedSocket = OpenedSocket };
+            return new WebSocketLeg(request.LegId, ws, context.Application, _media.MediaThread, _media.WebSocketSends, _time, _logger, request.TraceContext,
+                _media.WebSocketKeyTones) { OpenedSocket = OpenedSocket };
         // The NCCO reader refuses other content types; a request built in code may still carry one.
         _logger.UnsupportedContentType(request.LegId, request.Endpoint.Type);
         return new UnroutableLeg();
