@@ -51,4 +51,10 @@ internal sealed record LoadOptions
     /// the created calls stay up.
     /// </summary>
     public int HoldSeconds { get; init; }
+
+    /// <summary>Start <see cref="EchoApp"/> as a child process and call it (unless <see cref="To"/> is given).</summary>
+    public bool EchoAppProcess { get; init; }
+
+    /// <summary>A WebSocket application's process whose CPU the hold window reports (0: none; the echo app's own when started).</summary>
+    public int AppPid { get; init; }
 }

@@ -25,11 +25,22 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
     private const int WarmupRequests = 100;
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
+    private string? _to = options.To;
+    private int _appPid = options.AppPid;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         InProcessHost? host = null;
+        System.Diagnostics.Process? echoApp = null;
         try
         {
+            if (options.EchoAppProcess)
+            {
+                (echoApp, var uri) = await EchoAppProcess.StartAsync(cancellationToken);
+                _appPid = echoApp.Id;
+                _to ??= new JsonObject { ["type"] = "websocket", ["uri"] = uri, ["content-type"] = "audio/l16;rate=16000" }.ToJsonString();
+                output.WriteLine($"app: echo app process {echoApp.Id} at {uri}");
+            }
             Uri baseUrl;
             string apiKey, apiSecret;
             if (options.Url is null)
@@ -177,6 +188,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         finally
         {
             if (host is not null) await host.DisposeAsync();
+            if (echoApp is not null) await EchoAppProcess.StopAsync(echoApp);
         }
     }
 
@@ -279,7 +291,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
 
     private string CreateBody(Uri baseUrl)
     {
-        var to = options.To ?? new JsonObject
+        var to = _to ?? new JsonObject
         {
             ["type"] = "websocket",
             ["uri"] = DemoNccos.BotUrl(baseUrl).ToString(),
@@ -367,10 +379,14 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         var before = await MetricsAsync(http, cancellationToken);
         self.Refresh();
         var cpu0 = self.TotalProcessorTime;
+        using var app = _appPid > 0 ? System.Diagnostics.Process.GetProcessById(_appPid) : null;
+        var appCpu0 = app?.TotalProcessorTime ?? TimeSpan.Zero;
         var started = TimeProvider.System.GetTimestamp();
         await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds), cancellationToken);
         var after = await MetricsAsync(http, cancellationToken);
         self.Refresh();
+        app?.Refresh();
+        var appCpu = ((app?.TotalProcessorTime ?? TimeSpan.Zero) - appCpu0).TotalSeconds;
         var elapsed = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
         var cpu = (self.TotalProcessorTime - cpu0).TotalSeconds;
         // What the calls hold, not what the collector has reserved: live managed bytes after a full collection (taken
@@ -384,6 +400,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
             FormattableString.Invariant($"hold: {before("ncco_media_legs_active"):F0} → {after("ncco_media_legs_active"):F0} media legs up ({created} created) over {elapsed:F1} s; ")
             + FormattableString.Invariant($"late ticks {Delta("ncco_media_frames_late_total"):F0} (spanning a GC {Delta("ncco_media_frames_late_gc_total"):F0}), GC pause {Delta("ncco_runtime_gc_pause_time_seconds_total") * 1000:F0} ms; ")
             + (inProcess ? FormattableString.Invariant($"process CPU {cpu:F1} s ({cpu / elapsed:F2} cores, {perLeg:F3} ms per leg-second), RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB, managed heap live {live:F0} MiB; ") : "")
+            + (app is not null ? FormattableString.Invariant($"app process {_appPid} (not in the figures before): CPU {appCpu:F1} s ({appCpu / elapsed:F2} cores, {(legs > 0 ? appCpu * 1000 / (legs * elapsed) : 0):F3} ms per leg-second), RSS {app.WorkingSet64 / (1024.0 * 1024):F0} MiB; ") : "")
             + $"load average {load}");
     }
 

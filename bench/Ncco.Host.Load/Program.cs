@@ -10,6 +10,7 @@ internal static class Program
 {
     public static Task<int> Main(string[] args)
     {
+        if (args is ["--echo-app"]) return EchoApp.RunAsync();
         var url = new Option<Uri?>("--url") { Description = "Measure a running host instead of starting one in-process." };
         var apiKey = new Option<string?>("--api-key") { Description = "With --url: the account's API key." };
         var apiSecret = new Option<string?>("--api-secret") { Description = "With --url: the account's API secret." };
@@ -26,11 +27,13 @@ internal static class Program
         var allocProfile = new Option<bool>("--alloc-profile") { Description = "During the reused-token wrk phases, sample what the process allocates by type (GC allocation ticks) and print the largest." };
         var hold = new Option<int>("--hold") { Description = "Seconds of a steady window after the POST phase (no HTTP load): late media ticks, CPU, RSS with the calls up; 0 skips it.", DefaultValueFactory = _ => 0 };
         var to = new Option<string?>("--to") { Description = "The to endpoint (JSON object) of created calls; default the demo echo bot." };
+        var echoApp = new Option<bool>("--echo-app-process") { Description = "Start this bench's WebSocket echo app (--echo-app) as a process of its own and call it instead of the in-process demo bot; its CPU is reported apart from the host's." };
+        var appPid = new Option<int>("--app-pid") { Description = "A WebSocket application's process id (e.g. an --echo-app started by a script) whose CPU the --hold window reports apart from the host's." };
 
         var root = new RootCommand("Loopback load on the Ncco host's Voice REST API: POST /v1/calls and GET /v1/calls/{uuid}. " +
             "Other --Section:Key=value arguments configure the in-process host.")
         {
-            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly, allocProfile, hold,
+            url, apiKey, apiSecret, concurrency, requests, rounds, createConcurrency, creates, duration, ncco, to, wrk, wrkThreads, wrkReusedOnly, allocProfile, hold, echoApp, appPid,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) =>
@@ -53,6 +56,8 @@ internal static class Program
                 WrkReusedOnly = parse.GetValue(wrkReusedOnly),
                 AllocationProfile = parse.GetValue(allocProfile),
                 HoldSeconds = Math.Clamp(parse.GetValue(hold), 0, 600),
+                EchoAppProcess = parse.GetValue(echoApp),
+                AppPid = Math.Max(0, parse.GetValue(appPid)),
             };
             return new LoadRunner(options, parse.UnmatchedTokens, Console.Out).RunAsync(cancellationToken);
         });
