@@ -18,7 +18,7 @@ run() { # build-name dir legs
   # The echo app runs until its standard input (this script's end of the coprocess pipe) closes.
   coproc ECHO { DOTNET_gcServer=0 exec dotnet "$NEW/Ncco.Host.Load.dll" --echo-app > "$echolog" 2>&1; }
   local echo_pid=$ECHO_PID echo_in=${ECHO[1]}
-  for _ in $(seq 100); do grep -q '^echo-app ' "$echolog" && break; sleep 0.2; done
+  touch "$log"; for _ in $(seq 100); do grep -q '^echo-app ' "$echolog" && break; sleep 0.2; done
   local uri; uri=$(sed -n 's/^echo-app //p' "$echolog" | head -1)
   local to="{\"type\":\"websocket\",\"uri\":\"$uri\",\"content-type\":\"audio/l16;rate=16000\"}"
   nice -n 5 dotnet "$dir/Ncco.Host.Load.dll" --creates "$legs" --create-concurrency 4 --concurrency 2 --requests 0 \
