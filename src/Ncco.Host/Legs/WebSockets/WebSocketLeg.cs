@@ -33,7 +33,7 @@ namespace Ncco.Host.Legs.WebSockets;
 /// socket, and its final event goes out once.</item>
 /// <item>Outgoing frames wait in a bounded queue (<see cref="SendQueueFrames"/>); when the app stops reading, new frames
 /// are dropped rather than buffered without limit. They are written by the host's one <see cref="WebSocketSendPump"/>
-/// thread, woken once per media tick for all legs, not by a send loop per leg woken per frame.</item>
+/// thread, woken per media tick (not per leg when busy), not by a send loop per leg woken per frame.</item>
 /// <item>DTMF tones in the app's audio are not keys (<see cref="Configuration.MediaOptions.WebSocketKeyTones"/>, default
 /// off): as on Vonage, keys come from callers and reach the app as <c>websocket:dtmf</c>.</item>
 /// </list>
