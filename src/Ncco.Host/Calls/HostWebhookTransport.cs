@@ -7,20 +7,20 @@ namespace Ncco.Host.Calls;
 
 /// <summary>
 /// Delivers one application's webhooks over HTTP: the application's <c>connect_timeout</c> per webhook, a host-wide
-/// bound on requests in flight, latency metrics. Retries, fallback and signing are the VM's (<see cref="WebhookDispatcher"/>).
+/// bound on requests in flight with answers ahead of events (<see cref="WebhookGate"/>), latency metrics. Retries, fallback and signing are the VM's (<see cref="WebhookDispatcher"/>).
 /// </summary>
 /// <remarks>Nothing here runs on a media path: legs play audio from the media clock, and the VM awaits webhooks
 /// without blocking any thread.</remarks>
 internal sealed class HostWebhookTransport : IWebhookTransport
 {
     private readonly HttpWebhookTransport _http;
-    private readonly SemaphoreSlim _concurrency;
+    private readonly WebhookGate _concurrency;
     private volatile VoiceCapability? _voice;
     private readonly NccoMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly StrongBox<int> _inFlight;
 
-    public HostWebhookTransport(WebhookHttpClient http, SemaphoreSlim concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time, StrongBox<int> inFlight)
+    public HostWebhookTransport(WebhookHttpClient http, WebhookGate concurrency, VoiceCapability? voice, NccoMetrics metrics, TimeProvider time, StrongBox<int> inFlight)
     {
         _concurrency = concurrency;
         _voice = voice;
@@ -45,10 +45,12 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         ArgumentNullException.ThrowIfNull(request);
         // Pooled connections skip the address policy's connect check, so credentials in a URL are refused here.
         if (request.Uri.UserInfo.Length > 0) return WebhookResponse.ConnectionFailed;
+        // Answers (and fallback answers) hold a call's setup: they go ahead of events (WebhookGate).
+        var answer = request.Kind is WebhookKind.Answer or WebhookKind.Fallback;
         Interlocked.Increment(ref _inFlight.Value);
         try
         {
-            await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _concurrency.EnterAsync(answer, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -64,7 +66,7 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         }
         finally
         {
-            _concurrency.Release();
+            _concurrency.Exit(answer);
             Interlocked.Decrement(ref _inFlight.Value);
             _metrics.WebhookCompleted(request.Kind.ToString().ToLowerInvariant(), response.StatusCode, _time.GetElapsedTime(started));
         }

@@ -33,7 +33,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
     private readonly LegTransportMap _transports;
     private readonly HostPublicUrl _publicUrl;
     private readonly WebhookHttpClient _http;
-    private readonly SemaphoreSlim _webhookSlots;
+    private readonly WebhookGate _webhookSlots;
     private readonly object _build = new();
     private readonly StrongBox<int> _webhooksInFlight = new();
     private int _active;
@@ -62,7 +62,8 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         }
         _http = new WebhookHttpClient(TimeSpan.FromMilliseconds(_options.Webhooks.DefaultConnectTimeoutMs), _options.Webhooks.MaxResponseBytes,
             addressPolicy ?? new WebhookAddressPolicy(_options.Webhooks.AllowedNetworks));
-        _webhookSlots = new SemaphoreSlim(Math.Max(1, _options.Webhooks.MaxConcurrency));
+        var slots = Math.Max(1, _options.Webhooks.MaxConcurrency);
+        _webhookSlots = new WebhookGate(slots, Math.Clamp(_options.Webhooks.AnswerReserve ?? slots / 4, 0, slots - 1));
     }
 
     /// <inheritdoc />
@@ -198,11 +199,7 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _http.Dispose();
-        _webhookSlots.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 
     private sealed class VmSlot(NccoVm vm, HostWebhookTransport transport)
     {

@@ -106,6 +106,14 @@ public sealed class WebhookOptions
     /// </summary>
     public int MaxConcurrency { get; set; } = 256;
 
+    /// <summary>
+    /// Of <see cref="MaxConcurrency"/>, the slots only answer webhooks (answer and fallback answer) may take: events
+    /// fill at most the rest, and a freed slot goes to a waiting answer before any event, so call setup never waits
+    /// behind a backlog of events to a slow application. Default a quarter of <see cref="MaxConcurrency"/> (64 of 256);
+    /// 0 keeps only the ordering.
+    /// </summary>
+    public int? AnswerReserve { get; set; }
+
     /// <summary>TCP connect deadline for webhooks whose application sets none, in milliseconds. Default 1000 (Vonage's).</summary>
     public int DefaultConnectTimeoutMs { get; set; } = 1000;
 

@@ -26,6 +26,8 @@ internal sealed class NccoHostOptionsValidator : IValidateOptions<NccoHostOption
             failures.Add($"Ncco:Calls:MaxConversationParticipants is {options.Calls.MaxConversationParticipants}: it must be a number of participants, 1 or more (default 50).");
         if (options.Webhooks.MaxConcurrency < 1)
             failures.Add($"Ncco:Webhooks:MaxConcurrency is {options.Webhooks.MaxConcurrency}: it must be at least 1 (default 256).");
+        if (options.Webhooks.AnswerReserve is { } reserve && (reserve < 0 || reserve >= options.Webhooks.MaxConcurrency))
+            failures.Add($"Ncco:Webhooks:AnswerReserve is {reserve}: it must be 0 or more and less than Ncco:Webhooks:MaxConcurrency ({options.Webhooks.MaxConcurrency}); default a quarter of it.");
         if (options.Webhooks.DefaultConnectTimeoutMs < 1)
             failures.Add($"Ncco:Webhooks:DefaultConnectTimeoutMs is {options.Webhooks.DefaultConnectTimeoutMs}: it must be at least 1 millisecond (default 1000).");
         if (options.Webhooks.MaxResponseBytes < 1)

@@ -104,6 +104,15 @@ public sealed class OptionsValidationTests
         Assert.Equal("Ncco:Calls:MaxConversationParticipants is 0: it must be a number of participants, 1 or more (default 50).", Assert.Single(error.Failures));
     }
 
+    [Fact]
+    public async Task An_answer_reserve_not_below_the_webhook_bound_is_named_with_its_rule()
+    {
+        var error = await FailsToStart("--Ncco:Webhooks:MaxConcurrency=8", "--Ncco:Webhooks:AnswerReserve=8");
+
+        Assert.Equal("Ncco:Webhooks:AnswerReserve is 8: it must be 0 or more and less than Ncco:Webhooks:MaxConcurrency (8); default a quarter of it.",
+            Assert.Single(error.Failures));
+    }
+
     /// <remarks>Each options type reports all of its own problems; the first type read at start fails the start.</remarks>
     [Fact]
     public async Task Several_problems_of_one_section_are_all_reported_at_once()
