@@ -29,6 +29,8 @@ SIPP_MEDIA_PORT=${SIPP_MEDIA_PORT:-40000}
 RTP_FIRST=${RTP_FIRST:-35000}
 RTP_LAST=${RTP_LAST:-39999}
 SOURCES=${SOURCES:-100}
+# SIPp's niceness (e.g. 5 on a machine shared with other work, so the load generator yields to the servers first).
+SIPP_NICE=${SIPP_NICE:-0}
 source "$root/bench/lib/processes.sh" side-by-side
 source "$root/bench/lib/host.sh"
 bench_ports 25160 28180
@@ -208,7 +210,7 @@ run_step() { # target step
   rm -f "$work/$name.done"; rss_peak "$work/$name.done" >"$work/$name.rss" & local sampler=$!
   local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
-  ( cd "$work" && timeout -k 5 "$limit" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
+  ( cd "$work" && timeout -k 5 "$limit" nice -n "$SIPP_NICE" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
       -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_rtt -rtt_freq 1 -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
   local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
