@@ -23,11 +23,7 @@ public sealed class RealTimeScheduler : VmScheduler
     protected override void OnWorkPosted()
     {
         if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
-        // Local to the posting pool thread when there is one (a webhook's or a leg's completion): the VM's next step
-        // runs right after the work that produced it instead of behind the pool's whole global queue, which under a
-        // burst of calls holds thousands of items (event webhooks, SIP messages) and would delay every answer in turn.
-        // Any idle pool thread may still take it from there.
-        ThreadPool.UnsafeQueueUserWorkItem(static scheduler => scheduler.Drain(), this, preferLocal: true);
+        ThreadPool.UnsafeQueueUserWorkItem(_ => Drain(), null);
     }
 
     private void Drain()
