@@ -44,6 +44,21 @@ public sealed class JitterBuffer
         _target = _options.InitialDepth;
     }
 
+    /// <summary>
+    /// Sizes the payload slots now for payloads up to <paramref name="payloadSize"/> bytes (at most
+    /// <see cref="JitterBufferOptions.MaxPayloadSize"/>), so the first packets of that size do not allocate where they
+    /// are pushed (the media thread); a larger packet later still grows the slots once.
+    /// </summary>
+    /// <param name="payloadSize">The payload size expected (for G.711 at 20 ms, 160).</param>
+    public void Reserve(int payloadSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(payloadSize);
+        if (payloadSize > _slotSize)
+        {
+            GrowSlots(Math.Min(payloadSize, _options.MaxPayloadSize));
+        }
+    }
+
     /// <summary>Options in force.</summary>
     public JitterBufferOptions Options => _options;
 

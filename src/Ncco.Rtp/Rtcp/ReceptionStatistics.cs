@@ -38,15 +38,37 @@ public sealed class ReceptionStatistics
     public ReceptionStatistics(uint ssrc, ushort firstSequence, int minSequential = 2)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minSequential);
-        Ssrc = ssrc;
         _minSequential = minSequential;
+        Restart(ssrc, firstSequence);
+    }
+
+    /// <summary>
+    /// Starts over for a new source (a new SSRC) as if newly created, reusing this object: a session's first packet and
+    /// every SSRC change arrive on the media thread, which must not allocate.
+    /// </summary>
+    /// <param name="ssrc">The new source.</param>
+    /// <param name="firstSequence">Its first sequence number.</param>
+    public void Restart(uint ssrc, ushort firstSequence)
+    {
+        Ssrc = ssrc;
         _maxSeq = (ushort)(firstSequence - 1);
-        _probation = minSequential;
+        _cycles = 0;
         _baseSeq = firstSequence;
+        _badSeq = SequenceModulo + 1;
+        _probation = _minSequential;
+        _received = 0;
+        _expectedPrior = 0;
+        _receivedPrior = 0;
+        _haveTransit = false;
+        _transit = 0;
+        _jitterQ4 = 0;
+        _lastSrCompact = 0;
+        _lastSrArrival = 0;
+        _haveSr = false;
     }
 
     /// <summary>The source.</summary>
-    public uint Ssrc { get; }
+    public uint Ssrc { get; private set; }
 
     /// <summary>Packets counted as received (valid, after probation; duplicates included, as the RFC does).</summary>
     public uint Received => _received;

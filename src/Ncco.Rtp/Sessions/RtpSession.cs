@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -40,6 +41,9 @@ public sealed class RtpSession : IAsyncDisposable
 
     private const int FixedHeaderSize = 12; // RFC 3550 5.1 without CSRCs or an extension, as Send writes it
 
+    // Payload bytes the jitter buffer is sized for at setup: a G.711 or G.722 frame of 20 ms.
+    private const int ReservedPayloadBytes = 160;
+
     // Media-thread buffers, preallocated.
     private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
     private byte[] _popBuffer = []; // as large as the jitter buffer's largest payload (see JitterBuffer.PayloadCapacity)
@@ -77,10 +81,19 @@ public sealed class RtpSession : IAsyncDisposable
     private SocketAddress? _configuredRtp; // the SDP address: the only accepted source when latching is off
     private bool _latched;
     private SocketAddress? _candidate;
+    // Latching's addresses, preallocated since the first packets arrive on the media thread: the candidate being
+    // counted, and the latched RTP and RTCP addresses, two of each used in turn so a send that still holds the previous
+    // latch's address (read under the gate, sent outside it) never sees it rewritten.
+    private readonly SocketAddress _candidateAddress;
+    private readonly SocketAddress[] _latchedRtp;
+    private readonly SocketAddress[] _latchedRtcp;
+    private int _latches;
     private uint _candidateSsrc;
     private int _candidateCount;
     private uint? _remoteSsrc;
     private ReceptionStatistics? _reception;
+    // What _reception points to once a stream arrived: one object restarted per SSRC (the media thread receives).
+    private readonly ReceptionStatistics _receptionState = new(0, 0);
     private readonly TelephoneEventReceiver _events = new();
     private readonly DtmfDetection[] _dtmf = new DtmfDetection[MaxDtmfQueue];
     private int _dtmfStart;
@@ -122,6 +135,10 @@ public sealed class RtpSession : IAsyncDisposable
                 throw new ArgumentException("RtcpInterval must be positive", nameof(options));
             }
             _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
+            // Sized here, at setup, not by the first packet on the media thread (5 KB a G.711 call). Capped: Opus's
+            // largest packet would cost 40 KB a call for a size its usual 20–80-byte packets never need.
+            _jitter.Reserve(Math.Min(_codec.BytesPerFrame, ReservedPayloadBytes));
+            _popBuffer = new byte[_jitter.PayloadCapacity];
             if (options.TelephoneEventClockRate is < 1000 or > 96000)
             {
                 throw new ArgumentException($"TelephoneEventClockRate {options.TelephoneEventClockRate} is not an RTP clock rate", nameof(options));
@@ -155,6 +172,11 @@ public sealed class RtpSession : IAsyncDisposable
                 _rtpNative = NativeDatagram.For(lease.RtpSocket);
                 _rtcpNative = NativeDatagram.For(lease.RtcpSocket);
             }
+            var family = lease.RtpSocket.AddressFamily;
+            var size = SocketAddress.GetMaximumAddressSize(family);
+            _candidateAddress = new SocketAddress(family, size);
+            _latchedRtp = [new SocketAddress(family, size), new SocketAddress(family, size)];
+            _latchedRtcp = [new SocketAddress(family, size), new SocketAddress(family, size)];
             if (options.ReceiveOnRead)
             {
                 _receiveBuffer = new byte[RtpPacket.MaxDatagramSize];
@@ -208,7 +230,7 @@ public sealed class RtpSession : IAsyncDisposable
                 return new RtpSessionStatistics(
                     Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _octetsSent), _packetsReceived, _malformed, _stray,
                     _unexpectedType, _rtcpReceived, Interlocked.Read(ref _rtcpSent), Interlocked.Read(ref _sendErrors),
-                    Interlocked.Read(ref _concealedFrames), _remoteRtpEndPoint, _latched, _remoteSsrc, _remoteBye);
+                    Interlocked.Read(ref _concealedFrames), RemoteRtpEndPointLocked(), _latched, _remoteSsrc, _remoteBye);
             }
         }
     }
@@ -820,7 +842,8 @@ public sealed class RtpSession : IAsyncDisposable
             _packetsReceived++;
             if (_reception is null || _reception.Ssrc != header.Ssrc)
             {
-                _reception = new ReceptionStatistics(header.Ssrc, header.SequenceNumber);
+                _receptionState.Restart(header.Ssrc, header.SequenceNumber);
+                _reception = _receptionState;
                 _remoteSsrc = header.Ssrc;
             }
             _reception.UpdateSequence(header.SequenceNumber);
@@ -873,23 +896,40 @@ public sealed class RtpSession : IAsyncDisposable
         else
         {
             // A new candidate: copy the address (the receive loop reuses its SocketAddress object).
-            _candidate = CopyOf(source);
+            _candidate = CopyInto(_candidateAddress, source);
             _candidateSsrc = ssrc;
             _candidateCount = 1;
         }
         if (_candidateCount >= _options.LatchAfterPackets)
         {
             _latched = true;
-            var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_candidate);
-            _remoteRtpEndPoint = endPoint;
-            _remoteRtp = _candidate;
-            if (!_rtcpLatched)
+            var turn = _latches++ & 1;
+            _remoteRtp = CopyInto(_latchedRtp[turn], _candidate);
+            _remoteRtpEndPoint = null; // made from _remoteRtp when asked for (RemoteRtpEndPointLocked), off the media thread
+            // RTCP on RTP port + 1 (RFC 3550 §11) until the peer's own reports show where it really is (LatchRtcp).
+            var port = BinaryPrimitives.ReadUInt16BigEndian(_candidate.Buffer.Span[2..]);
+            if (!_rtcpLatched && port < ushort.MaxValue)
             {
-                _remoteRtcp = new IPEndPoint(endPoint.Address, endPoint.Port + 1).Serialize();
+                var rtcp = CopyInto(_latchedRtcp[turn], _candidate);
+                BinaryPrimitives.WriteUInt16BigEndian(rtcp.Buffer.Span[2..], (ushort)(port + 1));
+                _remoteRtcp = rtcp;
             }
         }
         return true;
     }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (sized for the family's largest address); returns it.</summary>
+    /// <remarks>Both are native socket addresses, whose port sits at bytes 2–3 in network order for IPv4 and IPv6 alike.</remarks>
+    private static SocketAddress CopyInto(SocketAddress destination, SocketAddress source)
+    {
+        destination.Size = source.Size;
+        source.Buffer.Span[..source.Size].CopyTo(destination.Buffer.Span);
+        return destination;
+    }
+
+    /// <summary>The peer's RTP address as an end point (under the gate): made once per latch, when first asked for.</summary>
+    private IPEndPoint? RemoteRtpEndPointLocked() =>
+        _remoteRtpEndPoint ??= _remoteRtp is null ? null : (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_remoteRtp);
 
     private static SocketAddress CopyOf(SocketAddress source)
     {
@@ -950,7 +990,7 @@ public sealed class RtpSession : IAsyncDisposable
     {
         // Reports from the latched peer's SSRC tell us where its RTCP really comes from (it may not be RTP port + 1).
         // Only from the peer's own IP address: an SSRC is easy to learn, so it alone must not redirect our reports.
-        if (_latched && !_rtcpLatched && _remoteRtpEndPoint is { } rtp)
+        if (_latched && !_rtcpLatched && RemoteRtpEndPointLocked() is { } rtp)
         {
             var from = (IPEndPoint)rtp.Create(source);
             if (from.Address.Equals(rtp.Address))
