@@ -41,8 +41,10 @@ public sealed class RtpSession : IAsyncDisposable
 
     private const int FixedHeaderSize = 12; // RFC 3550 5.1 without CSRCs or an extension, as Send writes it
 
-    // Payload bytes the jitter buffer is sized for at setup: a G.711 or G.722 frame of 20 ms.
-    private const int ReservedPayloadBytes = 160;
+    // Payload bytes the jitter buffer is sized for at setup: 30 ms of G.711 or G.722. Peers often send 30 ms packets
+    // without saying so in their SDP (SIPp's own G.711 capture does), and sizing for 20 ms would leave those legs'
+    // first packets to grow the slots on the media thread; longer packets still grow them once.
+    private const int ReservedPayloadBytes = 240;
 
     // Media-thread buffers, preallocated.
     private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
@@ -135,9 +137,9 @@ public sealed class RtpSession : IAsyncDisposable
                 throw new ArgumentException("RtcpInterval must be positive", nameof(options));
             }
             _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
-            // Sized here, at setup, not by the first packet on the media thread (5 KB a G.711 call). Capped: Opus's
+            // Sized here, at setup, not by the first packet on the media thread (8 KB a G.711 call). Capped: Opus's
             // largest packet would cost 40 KB a call for a size its usual 20–80-byte packets never need.
-            _jitter.Reserve(Math.Min(_codec.BytesPerFrame, ReservedPayloadBytes));
+            _jitter.Reserve(Math.Min(_codec.BytesPerFrame * 3 / 2, ReservedPayloadBytes));
             _popBuffer = new byte[_jitter.PayloadCapacity];
             if (options.TelephoneEventClockRate is < 1000 or > 96000)
             {
