@@ -30,7 +30,7 @@ try {
   step('signed in');
 
   await phone.getByRole('button', { name: 'Call the application' }).click();
-  await phone.getByText('Connected.').waitFor();
+  await phone.getByText('Connected.', { exact: true }).waitFor(); // exact: the keypad hint says "while a call is connected."
   const connectedAt = Date.now();
   step('connected', await stats(phone));
 

@@ -60,7 +60,7 @@ try {
   // Muted while the menu plays: the test tone must not barge in on the prompt.
   await phone.getByRole('button', { name: 'Mute' }).click();
   await phone.getByRole('button', { name: 'Call the application' }).click();
-  await phone.getByText('Connected.').waitFor();
+  await phone.getByText('Connected.', { exact: true }).waitFor(); // exact: the keypad hint says "while a call is connected."
   await phone.waitForFunction(() => window.nccoPhone.stats.voicedFrames >= 150, null, { timeout: WAIT });
   const prompt = await stats(phone);
   step('heard the prompt', prompt);

