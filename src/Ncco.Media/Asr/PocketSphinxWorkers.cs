@@ -432,16 +432,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             {
                 return;
             }
-            foreach (var queued in _queue)
-            {
-                if (CanTake(worker, queued))
-                {
-                    _queue.Remove(queued);
-                    Assign(worker, queued);
-                    return;
-                }
-            }
-            ArmIdleTimer();
+            AssignNextOrIdle(worker);
         }
     }
 
@@ -494,6 +485,12 @@ internal sealed class PocketSphinxWorkers : IDisposable
         _queue.Insert(0, job);
         ArmDeadline(job);
         Dispatch(job);
+        AssignNextOrIdle(worker);
+    }
+
+    /// <summary>Under the gate: gives <paramref name="worker"/> the first queued utterance it can take, else lets it go idle.</summary>
+    private void AssignNextOrIdle(Worker worker)
+    {
         foreach (var queued in _queue)
         {
             if (CanTake(worker, queued))
