@@ -9,6 +9,7 @@ using Ncco.Host.Tests.MediaPlane;
 using Ncco.Tests.Shared;
 using Npgsql;
 using Xunit.Abstractions;
+using static Ncco.Host.Postgres.Tests.Support.ClusterCommands;
 
 namespace Ncco.Host.Postgres.Tests.Cluster;
 
@@ -237,19 +238,5 @@ public sealed class RedirectBeforeAnswerTests(PostgresServer server, ITestOutput
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal) && (l.Length == metric.Length || l[metric.Length] is ' ' or '{'));
         Assert.True(line is not null, $"{metric} is not in {node.NodeId}'s /metrics");
         return double.Parse(line![(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection store, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, store);
-        return await command.ExecuteScalarAsync() is T value ? value : default;
-    }
-
-    private static async Task FormAsync(HttpClient http, AuthenticationHeaderValue basic, Uri url, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))) };
-        request.Headers.Authorization = basic;
-        using var response = await http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 }

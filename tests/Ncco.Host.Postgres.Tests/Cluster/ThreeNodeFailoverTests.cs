@@ -8,6 +8,7 @@ using System.Text.Json;
 using Ncco.Host.Postgres.Tests.Support;
 using Ncco.Tests.Shared;
 using Npgsql;
+using static Ncco.Host.Postgres.Tests.Support.ClusterCommands;
 
 namespace Ncco.Host.Postgres.Tests.Cluster;
 
@@ -177,13 +178,5 @@ public sealed class ThreeNodeFailoverTests(PostgresServer server)
         {
             await ClusterTeardown.RunAsync(front, nodes, work);
         }
-    }
-
-    private static async Task FormAsync(HttpClient http, AuthenticationHeaderValue basic, Uri url, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))) };
-        request.Headers.Authorization = basic;
-        using var response = await http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 }

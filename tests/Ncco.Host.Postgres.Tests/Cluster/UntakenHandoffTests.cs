@@ -7,6 +7,7 @@ using Ncco.Host.Postgres.Tests.Support;
 using Ncco.Host.Tests.MediaPlane;
 using Ncco.Tests.Shared;
 using Npgsql;
+using static Ncco.Host.Postgres.Tests.Support.ClusterCommands;
 
 namespace Ncco.Host.Postgres.Tests.Cluster;
 
@@ -120,19 +121,5 @@ public sealed class UntakenHandoffTests(PostgresServer server)
         {
             await ClusterTeardown.RunAsync(null, nodes, work);
         }
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection store, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, store);
-        return await command.ExecuteScalarAsync() is T value ? value : default;
-    }
-
-    private static async Task FormAsync(HttpClient http, AuthenticationHeaderValue basic, Uri url, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))) };
-        request.Headers.Authorization = basic;
-        using var response = await http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using Ncco.Host.Tests.MediaPlane;
 using Ncco.Tests.Shared;
 using Npgsql;
+using static Ncco.Host.Postgres.Tests.Support.ClusterCommands;
 
 namespace Ncco.Host.Postgres.Tests.Support;
 
@@ -159,16 +160,7 @@ public sealed class RedirectCluster : IAsyncDisposable
 
     public async Task<T?> ScalarAsync<T>(string sql)
     {
-        await using var command = new NpgsqlCommand(sql, _store);
-        return await command.ExecuteScalarAsync() is T value ? value : default;
-    }
-
-    private static async Task FormAsync(HttpClient http, AuthenticationHeaderValue basic, Uri url, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))) };
-        request.Headers.Authorization = basic;
-        using var response = await http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await ClusterCommands.ScalarAsync<T>(_store, sql);
     }
 
     public async ValueTask DisposeAsync()
