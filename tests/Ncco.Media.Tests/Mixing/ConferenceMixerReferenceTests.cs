@@ -1,4 +1,5 @@
 using Ncco.Media.Mixing;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Media.Tests.Mixing;
 
@@ -156,10 +157,7 @@ public class ConferenceMixerReferenceTests
             m.Mix();
             _ = m.RecordingMix;
         }
-        for (var i = 0; i < 200; i++) Tick(); // JIT tiers settle first
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++) Tick();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyStateAllocation.AssertNone(Tick, 200);
     }
 
     private static Party RandomParty(Random random, string id, string[] ids, int frame)

@@ -6,6 +6,7 @@ using Ncco.Rtp.Ports;
 using Ncco.Rtp.Rtcp;
 using Ncco.Rtp.Sessions;
 using Ncco.Rtp.Tests.Support;
+using Ncco.Tests.Shared;
 
 namespace Ncco.Rtp.Tests.Sessions;
 
@@ -263,28 +264,34 @@ public sealed class RtpSessionTests
     [Fact]
     public async Task Media_thread_calls_do_not_allocate_in_steady_state()
     {
-        await using var a = Create(new RtpSessionOptions { Codec = "G722" });
-        await using var b = Create(new RtpSessionOptions { Codec = "G722", RemoteRtp = Loopback(a.LocalRtpPort) });
+        // The host's media thread: RTP read on the tick (ReceiveOnRead), a clock stepped 20 ms per tick so that RTCP
+        // goes out inside every measured window, whatever the machine's load.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var a = Create(new RtpSessionOptions { Codec = "G722", ReceiveOnRead = true }, clock);
+        await using var b = Create(new RtpSessionOptions { Codec = "G722", ReceiveOnRead = true, RemoteRtp = Loopback(a.LocalRtpPort) }, clock);
         a.SetRemote(Loopback(b.LocalRtpPort));
         var frame = Signals.Tone(700, 16000, 320);
         var read = new short[320];
-        for (var i = 0; i < 200; i++)
-        {
-            a.WriteFrame(frame);
-            b.WriteFrame(frame);
-            a.ReadFrame(read);
-            b.ReadFrame(read);
-        }
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 500; i++)
-        {
-            a.WriteFrame(frame);
-            b.WriteFrame(frame);
-            a.ReadFrame(read);
-            b.ReadFrame(read);
-        }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        const int TicksPerWindow = 500; // 10 s of media: at least one RTCP report each way (interval 2.5-7.5 s)
+        long rtcpBefore = 0, receivedBefore = 0;
+        SteadyStateAllocation.AssertNone(
+            () =>
+            {
+                a.WriteFrame(frame);
+                b.WriteFrame(frame);
+                a.ReadFrame(read);
+                b.ReadFrame(read);
+                clock.Advance(TimeSpan.FromMilliseconds(20));
+            },
+            TicksPerWindow,
+            afterWindow: () =>
+            {
+                var rtcp = a.Statistics.RtcpSent + b.Statistics.RtcpSent;
+                var received = b.Statistics.PacketsReceived;
+                Assert.True(rtcp >= rtcpBefore + 2, "each session sends RTCP in a window");
+                Assert.Equal(receivedBefore + TicksPerWindow, received);
+                (rtcpBefore, receivedBefore) = (rtcp, received);
+            });
     }
 
     [Fact]
