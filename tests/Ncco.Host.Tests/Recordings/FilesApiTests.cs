@@ -62,6 +62,22 @@ public sealed class FilesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_with_an_acl_downloads_a_recording_only_when_its_paths_allow_files()
+    {
+        // Issue 15: acl claims hold on every /v1 route a JWT opens, downloads included, not only on /v1/calls.
+        var fileId = await RecordAsync();
+        var now = _h.Host.Time.GetUtcNow();
+        var callsOnly = ApplicationJwt.MintWithAcl(_h.ApplicationId, _h.PrivateKey, now, """{"paths":{"/*/calls/**":{}}}""");
+        var filesRead = ApplicationJwt.MintWithAcl(_h.ApplicationId, _h.PrivateKey, now, """{"paths":{"/*/files/**":{"methods":["GET"]}}}""");
+
+        using var refused = await DownloadAsync("/v1/files/" + fileId, callsOnly);
+        Assert.Equal(403, (int)refused.StatusCode);
+        Assert.Contains("GET /v1/files/" + fileId, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var allowed = await DownloadAsync("/v1/files/" + fileId, filesRead);
+        Assert.Equal(200, (int)allowed.StatusCode);
+    }
+
+    [Fact]
     public async Task A_file_without_a_row_is_never_served_and_rows_survive_a_restart()
     {
         var fileId = await RecordAsync();
