@@ -44,6 +44,8 @@ internal sealed class InProcessHost : IAsyncDisposable
             "--Ncco:Calls:RateLimitPerSecond=100000",
             "--Ncco:Shutdown:DrainTimeout=00:00:05",
             "--Logging:LogLevel:Default=Warning",
+            // As ncco serve runs: no per-request hosting activity and log scope (see RESULTS.md, issue 19).
+            "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None",
             .. extraArgs,
         ];
         var builder = WebApplication.CreateBuilder(args);

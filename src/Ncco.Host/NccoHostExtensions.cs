@@ -123,7 +123,7 @@ public static class NccoHostExtensions
         // Not async: a request that passes through needs no state machine of its own here.
         app.Use((context, next) =>
         {
-            context.Response.Headers["x-nexmo-trace-id"] = Errors.ErrorResults.TraceId(context);
+            context.Response.Headers[Observability.RequestTraceId.HeaderName] = Observability.RequestTraceId.Compute(context);
             return next(context);
         });
         var maxBody = app.Services.GetRequiredService<IOptions<NccoHostOptions>>().Value.Limits.MaxRequestBodyBytes;

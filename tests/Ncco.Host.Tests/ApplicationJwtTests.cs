@@ -109,6 +109,33 @@ public sealed class ApplicationJwtTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reused_token_gets_the_same_result_until_the_application_changes()
+    {
+        var token = Sign(new { application_id = _application.Id, iat = Now, jti = "same", exp = Now + 600, acl = new { paths = new Dictionary<string, object> { ["/*/calls/**"] = new { } } } });
+        var verified = await Validator.ValidateAsync(token, default);
+        var first = await Validator.ValidateAsync(token, default);
+        var second = await Validator.ValidateAsync(token, default);
+
+        Assert.True(verified.IsValid, verified.Detail);
+        Assert.True(first.IsValid, first.Detail);
+        // From the first reuse on, nothing about the outcome changes, so nothing new is allocated for it.
+        Assert.Same(first, second);
+        Assert.NotNull(second.Token!.Acl);
+
+        // Another application object (renamed, same key): the result names the current one.
+        var renamed = _application with { Name = "renamed" };
+        await _host.Services.GetRequiredService<IApplicationRepository>().ReplaceAsync(renamed, default);
+        _host.Services.GetRequiredService<ApplicationKeyCache>().Invalidate(_application.Id);
+        var after = await Validator.ValidateAsync(token, default);
+        Assert.True(after.IsValid, after.Detail);
+        Assert.NotSame(first, after);
+        Assert.Equal("renamed", after.Application!.Name);
+        // Expiry still applies to a remembered result.
+        _host.Time.Advance(TimeSpan.FromSeconds(600) + ApplicationJwtValidator.ClockSkew + TimeSpan.FromSeconds(1));
+        Assert.Equal("jwt-expired", (await Validator.ValidateAsync(token, default)).ErrorKey);
+    }
+
+    [Fact]
     public async Task A_remembered_token_stops_working_once_the_application_is_deleted()
     {
         var token = Sign(new { application_id = _application.Id, iat = Now, jti = "deleted", exp = Now + 600 });

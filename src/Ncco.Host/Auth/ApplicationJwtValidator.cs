@@ -39,8 +39,9 @@ public sealed class ApplicationJwtValidator(
     public async ValueTask<JwtValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (verified.Find(token.Span) is { } known)
+        if (verified.FindEntry(token.Span) is { } entry)
         {
+            var known = entry.Token;
             if (known.ExpiresAt < now - Skew)
             {
                 verified.Remove(token.Span);
@@ -52,7 +53,14 @@ public sealed class ApplicationJwtValidator(
                 verified.Remove(token.Span);
                 return JwtValidationResult.Fail("No application has the token's application_id.");
             }
-            if (ReferenceEquals(current.PublicKey, known.PublicKey) || current.PublicKey == known.PublicKey) return await AcceptAsync(current, known, cancellationToken);
+            if (ReferenceEquals(current.PublicKey, known.PublicKey) || current.PublicKey == known.PublicKey)
+            {
+                // Without replay protection a reuse against the same application object has the same outcome as the last one.
+                if (!_rejectReplays && entry.Accepted is { } accepted && ReferenceEquals(accepted.Application, current)) return accepted;
+                var result = await AcceptAsync(current, known, cancellationToken);
+                if (!_rejectReplays && result.IsValid) entry.Accepted = result;
+                return result;
+            }
             // The application has a new key since: the token must verify against that one.
             verified.Remove(token.Span);
         }

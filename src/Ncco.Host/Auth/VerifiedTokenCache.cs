@@ -36,6 +36,9 @@ public sealed class VerifiedTokenCache
     /// <summary>The verified token for <paramref name="token"/>, if remembered.</summary>
     public VerifiedToken? Find(ReadOnlySpan<char> token) => _bySpan.TryGetValue(token, out var entry) ? entry.Token : null;
 
+    /// <summary>The entry of a token verified before (its claims and its last accepted result), or null.</summary>
+    internal Entry? FindEntry(ReadOnlySpan<char> token) => _bySpan.TryGetValue(token, out var entry) ? entry : null;
+
     /// <summary>Remembers a verified token (ignored when the cache is off).</summary>
     public void Add(string token, VerifiedToken verified, long nowUnixSeconds)
     {
@@ -71,5 +74,23 @@ public sealed class VerifiedTokenCache
         }
     }
 
-    private sealed record Entry(VerifiedToken Token, long Sequence);
+    /// <summary>A remembered token.</summary>
+    /// <remarks>
+    /// <see cref="Accepted"/> is the result its last use was given, so a token reused against the same application object
+    /// is answered with the same immutable result instead of a new one per request (the validator checks the application).
+    /// </remarks>
+    internal sealed class Entry(VerifiedToken token, long sequence)
+    {
+        private JwtValidationResult? _accepted;
+
+        public VerifiedToken Token { get; } = token;
+
+        public long Sequence { get; } = sequence;
+
+        public JwtValidationResult? Accepted
+        {
+            get => Volatile.Read(ref _accepted);
+            set => Volatile.Write(ref _accepted, value);
+        }
+    }
 }

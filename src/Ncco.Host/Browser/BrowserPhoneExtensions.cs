@@ -1,3 +1,4 @@
+using Ncco.Host.Http;
 using Ncco.Host.Legs;
 using Ncco.Host.MediaPlane;
 using Ncco.Model.Endpoints;
@@ -34,7 +35,7 @@ public static class BrowserPhoneExtensions
         var properties = ((IApplicationBuilder)app).Properties;
         if (properties.ContainsKey(MappedKey)) return app;
         properties[MappedKey] = true;
-        app.UseWebSockets();
+        app.UseNccoWebSockets();
         app.MapBrowserPhone();
         return app;
     }

@@ -1,3 +1,4 @@
+using Ncco.Host.Http;
 using System.Net.WebSockets;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
@@ -22,7 +23,7 @@ internal static class ConversationBridgeEndpoints
 {
     public static void MapConversationBridge(this WebApplication app)
     {
-        app.UseWebSockets();
+        app.UseNccoWebSockets();
         app.MapGet(ConversationBridgeRequest.Path, AcceptAsync).ExcludeFromDescription();
     }
 

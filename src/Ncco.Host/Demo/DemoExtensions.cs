@@ -1,3 +1,4 @@
+using Ncco.Host.Http;
 using Ncco.Host.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,7 @@ public static class DemoExtensions
         if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) return app;
 
         // Harmless if the media code adds it too: the middleware only acts when no WebSocket feature is there yet.
-        app.UseWebSockets();
+        app.UseNccoWebSockets();
         app.MapDemoEndpoints();
         return app;
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Ncco.Host.Errors;
 
 /// <summary>Builds the documented error responses. Every error carries the request's trace id as <c>instance</c>.</summary>
@@ -61,7 +59,6 @@ public static class ErrorResults
     private static IResult Problem(HttpContext context, int status, string type, string title, string detail) =>
         Results.Json(new VonageError(type, title, detail, TraceId(context)), statusCode: status);
 
-    /// <summary>The trace id also sent as <c>x-nexmo-trace-id</c>.</summary>
-    public static string TraceId(HttpContext context) =>
-        (Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier).Replace(":", string.Empty, StringComparison.Ordinal);
+    /// <summary>The trace id also sent as <c>x-nexmo-trace-id</c> (<see cref="Observability.RequestTraceId"/>).</summary>
+    public static string TraceId(HttpContext context) => Observability.RequestTraceId.Of(context);
 }
