@@ -1,4 +1,3 @@
-using Ncco.Host.Http;
 using Ncco.Host.Legs;
 using Ncco.Host.MediaPlane;
 using Ncco.Model.Endpoints;
@@ -35,7 +34,7 @@ public static class BrowserPhoneExtensions
         var properties = ((IApplicationBuilder)app).Properties;
         if (properties.ContainsKey(MappedKey)) return app;
         properties[MappedKey] = true;
-        app.UseNccoWebSockets();
+        app.UseWebSockets();
         app.MapBrowserPhone();
         return app;
     }

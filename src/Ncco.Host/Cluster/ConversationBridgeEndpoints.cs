@@ -1,4 +1,3 @@
-using Ncco.Host.Http;
 using System.Net.WebSockets;
 using Ncco.Host.Applications;
 using Ncco.Host.Calls;
@@ -23,7 +22,7 @@ internal static class ConversationBridgeEndpoints
 {
     public static void MapConversationBridge(this WebApplication app)
     {
-        app.UseNccoWebSockets();
+        app.UseWebSockets();
         app.MapGet(ConversationBridgeRequest.Path, AcceptAsync).ExcludeFromDescription();
     }
 

@@ -1,4 +1,3 @@
-using Ncco.Host.Http;
 using Ncco.Host.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -52,7 +51,7 @@ public static class DemoExtensions
         if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled) return app;
 
         // Harmless if the media code adds it too: the middleware only acts when no WebSocket feature is there yet.
-        app.UseNccoWebSockets();
+        app.UseWebSockets();
         app.MapDemoEndpoints();
         return app;
     }
