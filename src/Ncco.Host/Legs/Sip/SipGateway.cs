@@ -106,6 +106,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         _agent.Start();
         LocalEndPoint = new IPEndPoint(settings.Listen.Address, _agent.Layer.Transport.PortOf(Ncco.Sip.Transport.SipTransportKind.Udp));
         _stopping = new CancellationTokenSource();
+        _stalls = new ProcessStallWatch(Time, _logger);
         _accepting = AcceptLoopAsync(_stopping.Token);
         _registrations = new SipTrunkRegistrations(_logger, _services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), Time);
         _registrations.Start(_agent, settings.Trunks, _stopping.Token);
@@ -241,6 +242,7 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         // The container disposes this twice (as itself and as the hosted service it also is).
         if (Interlocked.Exchange(ref _agent, null) is not { } agent) return;
         _stopping?.Dispose();
+        _stalls?.Dispose();
         await agent.DisposeAsync();
         _diagnostics.Dispose();
         _tls?.Certificate.Dispose();
@@ -369,6 +371,12 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     // Hand-off INVITEs being continued here (cluster only; created with the first one).
     private Cluster.InboundHandoffArrivals? _handoffArrivals;
 
+    // A stall of this process (docs/cluster.md, "A slow node"): INVITEs read during or just after one are held briefly.
+    private ProcessStallWatch? _stalls;
+
+    // The newest branch of each caller's INVITE read here: a held INVITE that a later branch overtook stops.
+    private readonly NewestBranches _branches = new();
+
     /// <summary>Remembers that <paramref name="leg"/> is dialling <paramref name="call"/> until its INVITE has a final response.</summary>
     internal void TrackDialling(OutgoingCall call, SipLeg leg)
     {
@@ -494,11 +502,78 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 return;
             }
-            _ = Task.Run(() => InboundAsync(call, cancellationToken), CancellationToken.None);
+            // Decided here, in the order the SIP stack received the INVITEs (a task may run late).
+            var caller = Proxied(call) ? TrackBranch(call) : null;
+            var held = caller is not null && _stalls?.JustStalled() == true ? caller : null;
+            _ = Task.Run(() => InboundAsync(call, held, cancellationToken), CancellationToken.None);
         }
     }
 
-    private async Task InboundAsync(IncomingCall call, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="call"/> came through a proxy (more than one Via): only a proxy fails a branch over.</summary>
+    private static bool Proxied(IncomingCall call) =>
+        call.Invite.HeaderValues(Ncco.Sip.Messages.HeaderNames.Via).Sum(v => v.Count(c => c == ',') + 1) > 1;
+
+    /// <summary>
+    /// Records <paramref name="call"/> as its caller's newest branch (<see cref="NewestBranches"/>) and returns the
+    /// caller's key (Call-ID and From tag); null when its From does not parse.
+    /// </summary>
+    private string? TrackBranch(IncomingCall call)
+    {
+        string caller;
+        try
+        {
+            caller = call.CallId + "\n" + call.Invite.From.Tag;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Refused by the INVITE's own handling; the accept loop must not stop for it.
+            return null;
+        }
+        var arrival = call.Arrival;
+        _branches.Arrived(caller, arrival);
+        _ = call.Ended.ContinueWith(_ => _branches.Ended(caller, arrival), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return caller;
+    }
+
+    /// <summary>
+    /// Holds an INVITE read during or just after a stall of this process (<see cref="ProcessStallWatch"/>) for up to
+    /// <see cref="ProcessStallWatch.Hold"/>, before anything the application or the store would see: the front may have
+    /// given up on it while the node was silent, and cancels it once the node's late 100 Trying reaches it. False when it
+    /// must stop without a word: cancelled meanwhile (the SIP stack answered 487), or overtaken by a later branch of the
+    /// same caller's INVITE read here (the front gave up on this one: it gets 487 now).
+    /// </summary>
+    private async Task<bool> HoldAfterStallAsync(IncomingCall call, string caller, CancellationToken cancellationToken)
+    {
+        _logger.InviteHeldAfterStall(call.CallId, (long)ProcessStallWatch.Hold.TotalMilliseconds);
+        var start = Time.GetTimestamp();
+        while (!call.IsEnded && _branches.IsNewest(caller, call.Arrival) && Time.GetElapsedTime(start) < ProcessStallWatch.Hold)
+        {
+            try
+            {
+                // Woken by the CANCEL at once; a later branch is looked for every poll.
+                await call.Ended.WaitAsync(ProcessStallWatch.Poll, Time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Look again.
+            }
+        }
+        if (!call.IsEnded && !_branches.IsNewest(caller, call.Arrival))
+        {
+            try
+            {
+                call.Reject(487, "Superseded By A Later Branch");
+            }
+            catch (InvalidOperationException)
+            {
+                // Ended meanwhile.
+            }
+        }
+        return !call.IsEnded;
+    }
+
+    // heldCaller: the caller's key when the INVITE was read during or just after a stall of this process (held first); else null.
+    private async Task InboundAsync(IncomingCall call, string? heldCaller, CancellationToken cancellationToken)
     {
         // The INVITE server transaction up to the call being handed to its application: the root of the call's trace.
         using var span = Ncco.Diagnostics.NccoTracing.Source.StartActivity("sip.invite", System.Diagnostics.ActivityKind.Server, parentContext: default);
@@ -523,6 +598,13 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 _logger.InviteOverLimits(call.Source, retryAfter.TotalSeconds);
                 call.Reject(503, null, retryAfter);
+                return;
+            }
+            if (heldCaller is not null && !await HoldAfterStallAsync(call, heldCaller, cancellationToken))
+            {
+                // The application hears of no call, and no hand-off is taken from the store.
+                if (IsHandoff(call.Invite)) _logger.HandoffCancelled(call.CallId);
+                else _logger.InviteCancelledBeforeStart(call.CallId);
                 return;
             }
             var invite = call.Invite;

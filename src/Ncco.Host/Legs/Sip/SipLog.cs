@@ -127,4 +127,10 @@ internal static partial class SipLog
 
     [LoggerMessage(4048, LogLevel.Warning, "SIP: looking up the registrations of {User} in the store failed")]
     public static partial void RegistrationLookupFailed(this ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(4050, LogLevel.Warning, "SIP: this process stalled for {GapMs} ms (not scheduled: stopped, starved of CPU, a long pause); INVITEs read during or just after it are held briefly so a CANCEL from the front can arrive before their call starts")]
+    public static partial void ProcessStalled(this ILogger logger, long gapMs);
+
+    [LoggerMessage(4051, LogLevel.Information, "SIP: INVITE {CallId} was read during or just after a stall of this process: held up to {HoldMs} ms for a CANCEL before its call starts")]
+    public static partial void InviteHeldAfterStall(this ILogger logger, string callId, long holdMs);
 }
