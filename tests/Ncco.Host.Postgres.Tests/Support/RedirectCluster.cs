@@ -45,9 +45,11 @@ public sealed class RedirectCluster : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="count"/> nodes with <paramref name="settings"/> (given the application's id, which settings
     /// such as <c>Ncco:Sip:Users</c> need: the nodes are started once without them to create the application, then
-    /// restarted with them), the front, the application and its number, and node 1 hosting "room".
+    /// restarted with them), the front, the application and its number, and node 1 hosting "room". Every node starts with
+    /// <paramref name="everyStart"/> (logging, say), which need no restart.
     /// </summary>
-    public static async Task<RedirectCluster> StartAsync(PostgresServer server, string name, int count, Func<string, IEnumerable<string>>? settings = null)
+    public static async Task<RedirectCluster> StartAsync(PostgresServer server, string name, int count, Func<string, IEnumerable<string>>? settings = null,
+        IReadOnlyList<string>? everyStart = null)
     {
         var database = await server.CreateDatabaseAsync();
         var work = Directory.CreateTempSubdirectory("ncco-" + name + "-").FullName;
@@ -63,7 +65,7 @@ public sealed class RedirectCluster : IAsyncDisposable
             var ports = Enumerable.Range(0, count).Select(_ => (Http: Sipp.FreeTcpPort(), Sip: Sipp.FreeUdpPort())).ToArray();
             NodeProcess StartNode(int i, IEnumerable<string> extra) =>
                 NodeProcess.StartInCluster(i, ports[i], work, database, (key, secret), (48000 + (i * 300), 48299 + (i * 300)),
-                    ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0", .. extra]);
+                    ["--Ncco:Limits:CallsPerSecondPerSource=0", "--Ncco:Calls:RateLimitPerSecond=0", .. everyStart ?? [], .. extra]);
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":" + secret)));
@@ -106,18 +108,27 @@ public sealed class RedirectCluster : IAsyncDisposable
     /// Runs SIPp scenario <paramref name="scenario"/> (under Scenarios/, <c>@HOLD_MS@</c> replaced) through the front for
     /// <paramref name="calls"/> callers one after the other; returns its exit code, output and log lines.
     /// </summary>
-    public async Task<(int ExitCode, string Output, string[] Log)> CallAsync(string scenario, int calls, int holdMs, params string[] extra)
+    public Task<(int ExitCode, string Output, string[] Log)> CallAsync(string scenario, int calls, int holdMs, params string[] extra) =>
+        CallAsync(scenario, calls, holdMs, whileCalling: null, extra);
+
+    /// <summary>
+    /// As <see cref="CallAsync(string, int, int, string[])"/>, running <paramref name="whileCalling"/> (stopping a node, say)
+    /// as soon as SIPp has started.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string[] Log)> CallAsync(string scenario, int calls, int holdMs, Func<Task>? whileCalling, params string[] extra)
     {
         var file = Path.Combine(_work, Path.GetFileName(scenario));
         await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(Sipp.Scenario(scenario))).Replace("@HOLD_MS@", holdMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var log = Path.Combine(_work, $"sipp-{Guid.NewGuid():N}.log");
         var errors = log + ".errors";
-        var result = await Sipp.RunAsync(
+        var run = Sipp.RunAsync(
         [
             "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-nostdin", "-s", Number, "-sf", file,
             "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", "10", "-l", "1", "-timeout", "50s", "-recv_timeout", "20s",
             "-trace_logs", "-log_file", log, "-trace_err", "-error_file", errors, .. extra, $"127.0.0.1:{Front.Port}",
         ], TimeSpan.FromSeconds(60));
+        if (whileCalling is not null) await whileCalling();
+        var result = await run;
         var lines = File.Exists(log) ? await File.ReadAllLinesAsync(log) : [];
         var output = result.Output + (File.Exists(errors) ? "\nSIPp errors:\n" + await File.ReadAllTextAsync(errors) : "");
         return (result.ExitCode, output, lines);
