@@ -24,10 +24,18 @@ public sealed partial class CallLeg
     /// <summary>Plays and waits until it finished (or the token is cancelled, which stops it). VM thread only (e.g. in a handler).</summary>
     public async Task PlayAsync(Playback playback, CancellationToken cancellationToken)
     {
+        await PlayUntilStoppedAsync(playback, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>As <see cref="PlayAsync"/>, but a cancelled token only stops the playback: the task completes without
+    /// throwing, for the built-in verbs, whose interpreter checks the token itself (a hang-up mid-prompt is the normal
+    /// end of a call, not an exception).</summary>
+    internal async Task PlayUntilStoppedAsync(Playback playback, CancellationToken cancellationToken)
+    {
         var tcs = StartPlayback(playback);
         using var reg = cancellationToken.Register(() => StopPlayback(playback.Id));
         await tcs.Task;
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     internal TaskCompletionSource StartPlayback(Playback playback)

@@ -88,7 +88,18 @@ public static class NccoTracing
         span.SetTag("ncco.action.outcome", outcome);
         span.SetEndTime(leg.Vm.Scheduler.UtcNow.UtcDateTime);
         span.Stop();
-        Activity.Current = previous;
+        Restore(previous);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="previous"/> the current span again, unless it has stopped meanwhile (a webhook's span, or
+    /// the action's, ended while this one ran). Assigning a stopped activity to <see cref="Activity.Current"/> is
+    /// refused by .NET, which reports that by throwing and catching an <see cref="InvalidOperationException"/> inside
+    /// the setter: on a call's normal path that was two first-chance exceptions per call.
+    /// </summary>
+    internal static void Restore(Activity? previous)
+    {
+        if (previous is null || !previous.IsStopped) Activity.Current = previous;
     }
 
     /// <summary>

@@ -15,11 +15,15 @@ internal static class PlaybackRules
             return ActionOutcome.Next;
         }
         // A blocking prompt after earlier barge-in audio plays after it.
+        // Neither wait throws when the leg ends (a hang-up during a prompt is how most calls end): the interpreter sees
+        // the token and reports the action cancelled.
         if (context.Leg.BargeInActive) await WaitBargeInDrainedAsync(context, cancellationToken);
-        await context.Leg.PlayAsync(playback, cancellationToken);
+        if (cancellationToken.IsCancellationRequested) return ActionOutcome.Next;
+        await context.Leg.PlayUntilStoppedAsync(playback, cancellationToken);
         return ActionOutcome.Next;
     }
 
+    /// <summary>Waits until the barge-in audio has drained, or the token is cancelled (completes, does not throw).</summary>
     public static Task WaitBargeInDrainedAsync(ActionContext context, CancellationToken cancellationToken)
     {
         if (!context.Leg.BargeInActive) return Task.CompletedTask;
@@ -29,7 +33,7 @@ internal static class PlaybackRules
             if (!context.Leg.BargeInActive) tcs.TrySetResult();
         }
         context.Leg.BargeInDrained += Drained;
-        var reg = cancellationToken.Register(() => tcs.TrySetCanceled(cancellationToken));
+        var reg = cancellationToken.Register(() => tcs.TrySetResult());
         return tcs.Task.ContinueWith(t =>
         {
             context.Leg.BargeInDrained -= Drained;

@@ -265,7 +265,7 @@ public sealed class WebhookDispatcher
         }
         finally
         {
-            System.Diagnostics.Activity.Current = previousSpan;
+            Diagnostics.NccoTracing.Restore(previousSpan);
         }
         Diagnostics.NccoTracing.EndWebhook(span, _scheduler.UtcNow, response);
         _observer.OnWebhook(_scheduler.UtcNow, legId, request, response);

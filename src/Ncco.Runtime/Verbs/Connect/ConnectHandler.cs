@@ -96,21 +96,23 @@ public sealed class ConnectHandler : IActionHandler
         callee.Ended += OnEnded;
         if (callee.IsEnded) ended.TrySetResult();
         var limit = context.Scheduler.Schedule(TimeSpan.FromSeconds(action.Limit), () => vm.EndLeg(callee, DisconnectedBy.Platform));
-        using var reg = cancellationToken.Register(() => ended.TrySetCanceled(cancellationToken));
+        // The caller's leg ending (a hang-up: how most bridged calls end) completes the wait rather than cancelling it,
+        // so that it costs no exception; the interpreter sees the token and reports the action cancelled.
+        using var reg = cancellationToken.Register(() => ended.TrySetResult());
         try
         {
             await ended.Task;
-        }
-        catch (OperationCanceledException)
-        {
-            // A callee handed over to someone else by a transfer (a SIP REFER) outlives the caller that connected it.
-            if (!callee.HandedOver && !caller.HandedOver) vm.EndLeg(callee, DisconnectedBy.Platform);
-            throw;
         }
         finally
         {
             limit.Dispose();
             callee.Ended -= OnEnded;
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // A callee handed over to someone else by a transfer (a SIP REFER) outlives the caller that connected it.
+            if (!callee.HandedOver && !caller.HandedOver) vm.EndLeg(callee, DisconnectedBy.Platform);
+            return ActionOutcome.Next;
         }
         vm.LeaveMix(caller);
         if (callee.Endpoint is WebSocketEndpoint ws && callee.EndedBy == DisconnectedBy.User)

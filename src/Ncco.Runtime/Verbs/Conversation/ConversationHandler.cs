@@ -74,7 +74,8 @@ public sealed class ConversationHandler : IActionHandler
             if (!leg.IsEnded) vm.LeaveMix(leg);
             leg.EndOnExit = false;
         }
-        cancellationToken.ThrowIfCancellationRequested();
+        // Also when the leg ended (the usual way out of a conversation): the interpreter sees the token and reports the
+        // action cancelled, without an exception per call.
         return ActionOutcome.Next;
     }
 

@@ -212,7 +212,10 @@ public sealed class InputHandler : IActionHandler
         heard.SpeechAbandoning += OnSpeechAbandoned;
         heard.SpeechFailing += OnSpeechFailed;
         leg.BargeInDrained += OnDrained;
-        using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        // The leg ending completes the wait rather than cancelling it: a hang-up during input is the normal end of a
+        // call, and a cancelled task would throw (twice: here and in the interpreter) on every such call. The
+        // interpreter sees the token and reports the action cancelled.
+        using var reg = cancellationToken.Register(() => done.TrySetResult(default));
         if (uuidError is not null)
         {
             context.Log(uuidError, VmActivity.Error);
@@ -251,12 +254,12 @@ public sealed class InputHandler : IActionHandler
             dtmfTimer?.Dispose();
             speechTimer?.Dispose();
         }
+        if (cancellationToken.IsCancellationRequested) return ActionOutcome.Next;
 
         var payload = leg.InputEvent(result.Dtmf, result.Speech);
         context.Log(Describe(payload));
         var fetched = await leg.FetchNccoAsync(payload, target);
-        cancellationToken.ThrowIfCancellationRequested();
-        return context.OutcomeOf(fetched);
+        return cancellationToken.IsCancellationRequested ? ActionOutcome.Next : context.OutcomeOf(fetched);
     }
 
     private static string Describe(InputEvent e)

@@ -12,13 +12,19 @@ namespace Ncco.Handlers;
 /// </summary>
 public sealed class RecordHandler : IActionHandler
 {
+    private const string CallEnded = "call ended";
+
     /// <inheritdoc />
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var record = (RecordAction)context.Action;
         var leg = context.Leg;
-        if (record.BeepStart) await leg.PlayAsync(leg.NewPlayback(PlaybackKind.Beep), cancellationToken);
+        if (record.BeepStart)
+        {
+            await leg.PlayUntilStoppedAsync(leg.NewPlayback(PlaybackKind.Beep), cancellationToken);
+            if (cancellationToken.IsCancellationRequested) return ActionOutcome.Next;
+        }
         var channels = record.SplitConversation ? Math.Max(2, record.Channels ?? 2) : 1;
         var target = context.Target(record.EventUrl, record.EventMethod);
         var active = new ActiveRecording(leg, leg.Conversation.Id, record.EffectiveFormat, channels, context.Now, target) { Transcription = record.Transcription }
@@ -48,16 +54,13 @@ public sealed class RecordHandler : IActionHandler
         ArmSilence(TimeSpan.Zero);
         leg.DigitReceived += OnDigit;
         leg.AudioReceived += OnAudio;
-        using var reg = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        // The leg ending completes the wait (no cancelled task to throw on every hung-up recording); the interpreter
+        // sees the token and reports the action cancelled.
+        using var reg = cancellationToken.Register(() => done.TrySetResult(CallEnded));
         string reason;
         try
         {
             reason = await done.Task;
-        }
-        catch (OperationCanceledException)
-        {
-            _ = active.Finish(context.Vm, context.Now, "call ended");
-            throw;
         }
         finally
         {
@@ -65,6 +68,11 @@ public sealed class RecordHandler : IActionHandler
             silence?.Dispose();
             leg.DigitReceived -= OnDigit;
             leg.AudioReceived -= OnAudio;
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            _ = active.Finish(context.Vm, context.Now, CallEnded);
+            return ActionOutcome.Next;
         }
         await active.Finish(context.Vm, context.Now, reason);
         return ActionOutcome.Next;
