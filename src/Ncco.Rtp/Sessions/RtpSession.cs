@@ -35,7 +35,6 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly IAudioCodec _codec;
     private readonly JitterBuffer _jitter;
     private readonly Lock _gate = new(); // receive loop ↔ media thread: jitter buffer, statistics, DTMF queue, remote
-    private readonly CancellationTokenSource _stop = new();
     private readonly string _cname;
     private readonly int _eventClockRate;
 
@@ -259,8 +258,15 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
-        _rtpLoop = _options.ReceiveOnRead ? Task.CompletedTask : Task.Run(() => ReceiveAsync(_lease.RtpSocket, OnRtp, _stop.Token));
-        _rtcpLoop = Task.Run(() => ReceiveAsync(_lease.RtcpSocket, OnRtcp, _stop.Token));
+        _rtpLoop = _options.ReceiveOnRead ? Task.CompletedTask : StartLoop(_lease.RtpSocket, OnRtp);
+        _rtcpLoop = StartLoop(_lease.RtcpSocket, OnRtcp);
+    }
+
+    private static Task StartLoop(System.Net.Sockets.Socket socket, DatagramHandler handle)
+    {
+        var loop = new DatagramReceiveLoop(socket, handle);
+        loop.Start();
+        return loop.Completion;
     }
 
     /// <summary>Changes the peer address (a new SDP answer or re-INVITE); latching starts over.</summary>
@@ -449,7 +455,6 @@ public sealed class RtpSession : IAsyncDisposable
         {
             // The lease was disposed under us; nothing to say goodbye with.
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
         _lease.Dispose(); // closing the sockets completes pending receives
         foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
         {
@@ -458,7 +463,6 @@ public sealed class RtpSession : IAsyncDisposable
                 await loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-        _stop.Dispose();
         lock (_srtcpSendGate)
         {
             _srtpSend?.Dispose();
@@ -764,37 +768,6 @@ public sealed class RtpSession : IAsyncDisposable
                 continue; // an ICMP error from an earlier send, as in ReceiveWaiting
             }
             OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
-        }
-    }
-
-    private delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress source);
-
-    /// <summary>One socket's receive loop (RTP and RTCP each have one); ends when the session stops.</summary>
-    private static async Task ReceiveAsync(Socket socket, DatagramHandler handle, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[RtpPacket.MaxDatagramSize];
-        var source = new SocketAddress(socket.AddressFamily);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                // ICMP errors from earlier sends surface here on Linux; they say nothing about the next datagram.
-                continue;
-            }
-            handle(buffer.AsSpan(0, length), source);
         }
     }
 
