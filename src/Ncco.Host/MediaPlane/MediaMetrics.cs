@@ -22,7 +22,10 @@ namespace Ncco.Host.MediaPlane;
 /// in which a real-time media thread used up <c>Ncco:Media:RealtimeBudgetPercent</c> and finished at nice −10, and
 /// <c>ncco.cluster.bridge_ends</c> counts conversation bridge ends that stopped running (<see cref="Ncco.Host.Cluster.ConversationBridgeEnd"/>), and
 /// <c>ncco.runtime.threadpool_queue_peak</c> the longest thread-pool queue the media thread saw (sampled once a second):
-/// signalling and webhooks run there, not the media.
+/// signalling and webhooks run there, not the media. For the whole process, not only the media threads:
+/// <c>ncco.runtime.allocated</c> (bytes allocated since start: what feeds the collector; the setup bench divides
+/// it by calls) and <c>ncco.runtime.exceptions</c> (exceptions thrown, caught or not: 0 on a call's normal path, each
+/// one a stack walk under load).
 /// </summary>
 internal sealed class MediaMetrics : IDisposable
 {
@@ -45,6 +48,7 @@ internal sealed class MediaMetrics : IDisposable
     private long _lateOverrun;
     private long _budgetExhausted;
     private long _poolQueuePeak;
+    private long _exceptions;
 
     public MediaMetrics(IMeterFactory? factory)
     {
@@ -81,7 +85,16 @@ internal sealed class MediaMetrics : IDisposable
             new Measurement<long>(GC.CollectionCount(1), new KeyValuePair<string, object?>("generation", "gen1")),
             new Measurement<long>(GC.CollectionCount(2), new KeyValuePair<string, object?>("generation", "gen2")),
         }, "{collection}", "Garbage collections since start, by generation (a gen1 collection is counted in gen0 too).");
+        meter.CreateObservableCounter("ncco.runtime.allocated", () => GC.GetTotalAllocatedBytes(), "By", "Bytes the process allocated since start (every thread).");
+        meter.CreateObservableCounter("ncco.runtime.exceptions", () => Interlocked.Read(ref _exceptions), "{exception}",
+            "Exceptions thrown in the process since start (first chance: caught ones too).");
+        AppDomain.CurrentDomain.FirstChanceException += OnFirstChanceException;
     }
+
+    /// <summary>Exceptions thrown in the process (caught or not) since this host started counting.</summary>
+    public long Exceptions => Interlocked.Read(ref _exceptions);
+
+    private void OnFirstChanceException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) => Interlocked.Increment(ref _exceptions);
 
     /// <summary>Late frames whose wait included a GC pause.</summary>
     public long FramesLateInGc => Interlocked.Read(ref _lateGcTotal);
@@ -199,5 +212,9 @@ internal sealed class MediaMetrics : IDisposable
 
     public void LegCount(int count) => Volatile.Write(ref _legs, count);
 
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.FirstChanceException -= OnFirstChanceException;
+        _owned?.Dispose();
+    }
 }
