@@ -42,6 +42,33 @@ public sealed class WebhookBodyLimitTests
         Assert.InRange(sent, 0, 64L * 1024 * 1024);
     }
 
+    /// <summary>Under the limit a body arrives whole, byte for byte: empty (an event's reply), small (an NCCO), and larger
+    /// than the first pooled read buffer (4 KB when the length is not declared), declared or read until the server closes.</summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(0, false)]
+    [InlineData(3, true)]
+    [InlineData(3, false)]
+    [InlineData(100_003, true)]
+    [InlineData(100_003, false)]
+    public async Task A_body_under_the_limit_arrives_whole_whether_its_length_is_declared_or_not(int size, bool declaresLength)
+    {
+        await using var server = await FloodServer.StartAsync(declaresLength);
+        var body = string.Concat(Enumerable.Range(0, size).Select(i => (char)('a' + (i % 26))));
+        server.Answers["/body"] = body;
+        var transport = new HttpWebhookTransport(new HttpClient());
+        var request = new WebhookRequest(new Uri(server.BaseUrl, "/body"), WebhookMethod.Get, WebhookKind.Answer, [], new Events.AnswerRequest { To = "447700900000", Uuid = "u1", ConversationUuid = "CON-1" })
+        {
+            Timeout = Wait,
+        };
+
+        var response = await transport.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(WebhookFailure.None, response.Failure);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(body, Encoding.UTF8.GetString(response.Body.Span));
+    }
+
     [Fact]
     public async Task A_huge_answer_sends_the_call_to_the_fallback_url_with_the_limit_as_the_reason()
     {
@@ -135,7 +162,9 @@ public sealed class WebhookBodyLimitTests
                         return;
                     }
                     var content = Encoding.UTF8.GetBytes(Answers.TryGetValue(path, out var answer) ? answer : "");
-                    var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n";
+                    // Without a declared length the body ends where the server closes the connection.
+                    var length = _declaresLength ? $"Content-Length: {content.Length}\r\n" : "";
+                    var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n";
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                     await stream.WriteAsync(content, _stop.Token);
                 }
