@@ -54,17 +54,46 @@ cat >"$work/ncco.json" <<NCCO
  {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
  {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0}]
 NCCO
+# The application side (answer webhook, events, the prompt): ANSWER_SERVER=haproxy (the default when haproxy is installed)
+# serves them as static replies from C, python the stdlib server below. At 100-200 new calls a second the Python server
+# needs a good share of a core on the same 2 cores as the host and SIPp (a thread per connection, the GIL), and its
+# answers wait for that CPU: the setup step then measures the bench's answer server as much as the host.
+# Either way the prompt is served with "Cache-Control: max-age=3600", as an application's prompts usually are (a CDN,
+# a static file server): without it the host honours the missing freshness and downloads, stores and decodes the 64 KB
+# prompt again for every call (≈ half of all bytes allocated per call at setup).
+ANSWER_SERVER=${ANSWER_SERVER:-$(command -v haproxy >/dev/null && echo haproxy || echo python)}
+if [[ $ANSWER_SERVER == haproxy ]]; then
+  cat >"$work/answer-haproxy.cfg" <<EOF
+global
+  maxconn 8000
+  # the prompt is one reply: the buffer must hold it (64 KB of WAV)
+  tune.bufsize 131072
+defaults
+  mode http
+  timeout client 60s
+  timeout connect 5s
+  timeout server 60s
+  timeout http-keep-alive 60s
+frontend hooks
+  bind 127.0.0.1:$HOOK_PORT
+  http-request return status 200 content-type audio/wav file $work/www/prompt.wav hdr Cache-Control "max-age=3600" if { path_beg /prompt.wav }
+  http-request return status 200 content-type application/json file $work/ncco.json if { path_beg /answer } METH_GET
+  http-request return status 200
+EOF
+  haproxy -f "$work/answer-haproxy.cfg" -db >"$work/answer-haproxy.log" 2>&1 & pids+=($!)
+else
 python3 - "$HOOK_PORT" "$work/ncco.json" "$work/www" <<'PY' & pids+=($!)
 import http.server, os, sys
 port, ncco, www = int(sys.argv[1]), open(sys.argv[2], "rb").read(), sys.argv[3]
 prompt = open(os.path.join(www, "prompt.wav"), "rb").read()
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    def reply(self, body, kind):
+    def reply(self, body, kind, cache=None):
         self.send_response(200); self.send_header("Content-Type", kind); self.send_header("Content-Length", str(len(body)))
+        if cache: self.send_header("Cache-Control", cache)
         self.end_headers(); self.wfile.write(body)
     def do_GET(self):
-        if self.path.startswith("/prompt.wav"): self.reply(prompt, "audio/wav")
+        if self.path.startswith("/prompt.wav"): self.reply(prompt, "audio/wav", "max-age=3600")
         else: self.reply(ncco if self.path.startswith("/answer") else b"", "application/json")
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -77,13 +106,16 @@ http.server.ThreadingHTTPServer.daemon_threads = True
 http.server.ThreadingHTTPServer.request_queue_size = 4096
 http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
+fi
+echo "answer server: $ANSWER_SERVER"
 # Another bench on the same ports (two runs at once) would answer this run's calls: stop instead.
 sleep 1; kill -0 "${pids[-1]}" 2>/dev/null || { echo "the webhook server could not listen on 127.0.0.1:$HOOK_PORT (another run? set HTTP_PORT/SIP_PORT/RTP_FIRST/RTP_LAST)"; exit 1; }
 
 sipp_sources "$SOURCES"
 
 # ---- targets ---------------------------------------------------------------------------------------------------
-targets=("ncco=$(build_ncco "$root")")
+# NCCO_DLL: an Ncco.Cli.dll already built from this tree (copied aside), run as "ncco" instead of building it again.
+targets=("ncco=${NCCO_DLL:-$(build_ncco "$root")}")
 [[ -n ${NCCO_BASELINE:-} ]] && targets=("$(baseline_target "$NCCO_BASELINE")" "${targets[@]}")
 # NCCO_VARIANTS="name:ARG ARG;name2:ARG": this tree's build again with extra settings; an ARG of the form NAME=VALUE
 # (not starting with --) is an environment variable, e.g. "normal:--Ncco:Media:ThreadPriority=Normal;gcserver:DOTNET_gcServer=1".
@@ -181,6 +213,8 @@ diag() {
     $1 == "ncco_media_frames_late_gc_total" {print "late_gc", $2}
     $1 == "ncco_media_sends_late_total" {print "sends_late", $2}
     $1 == "ncco_runtime_gc_pause_time_seconds_total" {print "gc_pause", $2}
+    $1 == "ncco_runtime_allocated_bytes_total" {print "alloc_process", $2}
+    $1 == "ncco_runtime_exceptions_total" {print "exceptions", $2}
     index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen0/ {print "gen0", $2}
     index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen1/ {print "gen1", $2}
     index($1, "ncco_runtime_gc_collections_total{") == 1 && $1 ~ /gen2/ {print "gen2", $2}
@@ -271,13 +305,17 @@ def q(kind, share):
 hist = lambda kind: f"{q(kind, 0.5)} / {q(kind, 0.99)}"
 budget = na(d("budget"), "{:.0f}")
 pool = "n/a" if "pool_peak" not in b else f"{b['pool_peak']:.0f}"
+# Per call placed in the step (the process's exceptions and allocations: for a cps step, mostly call setup and teardown).
+calls = max(1, int(created)) if created.isdigit() else 1
+exc_call = na(None if d("exceptions") is None else d("exceptions") / calls, "{:.2f}")
+alloc_call = na(None if d("alloc_process") is None else d("alloc_process") / calls / 1024, "{:.0f}")
 with open(path, "a") as f:
     f.write("\t".join([target, step, created, failed, cpu, rss, f"{r['jitter_p95_ms']:.2f}", f"{r['jitter_max_ms']:.1f}",
                        f"{r['largest_gap_ms']:.1f}", f"{r['off_cadence_pct']:.3f}", str(r["gaps_over_40ms"]), str(r["stalls"]), late, load, str(r["packets"]),
                        na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc,
-                       lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes, answer]) + "\n")
+                       lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes, answer, exc_call, alloc_call]) + "\n")
 PY
-  tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s)\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14}' | awk -v a="$answer" '{print $0 ", answer ms p50 / p95 " a}'
+  tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s), cpu ms/call %.2f, exceptions/call %s, alloc KB/call %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, ($3 > 0 ? $5 * 1000 / $3 : 0), $29, $30}' | awk -v a="$answer" '{print $0 ", answer ms p50 / p95 " a}'
   rm -f "$work/$name.pcap"
 }
 
@@ -299,11 +337,12 @@ echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 awk -F'\t' '{cps = $5 > 0 ? sprintf("%.1f", ($3 - $4) / $5) : "n/a"; printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, cps, $6, $7, $8, $9, $10, $11, $12, $13, $28, $14}' "$results"
 echo
 echo "Where the time went (Ncco; n/a: the build does not export it): late ticks whose wait spanned a GC pause, ticks sent"
-echo "after their send instant, GCs in the step (gen0/gen1/gen2), GC pause time, media-thread allocation (frame path B/tick / commands)"
+echo "after their send instant, GCs in the step (gen0/gen1/gen2), GC pause time, media-thread allocation (frame path B/tick / commands),"
+echo "and per call placed in the step the process's exceptions (first chance, caught ones too) and allocated KB"
 echo
-echo "| server | step | late ticks | late in GC | sends late | GCs 0/1/2 | GC pause ms | alloc frames B/tick / commands |"
-echo "|---|---|--:|--:|--:|--:|--:|--:|"
-awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $13, $16, $17, $18, $19, $20}' "$results"
+echo "| server | step | late ticks | late in GC | sends late | GCs 0/1/2 | GC pause ms | alloc frames B/tick / commands | exceptions per call | allocated KB per call |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $13, $16, $17, $18, $19, $20, $29, $30}' "$results"
 echo
 echo "Ticks (Ncco): late frames by cause (a GC pause since the last wake-up / the previous tick's work overran / woke late"
 echo "with neither: the scheduler), per-tick wake-up lateness, build and send time (p50 / p99, upper bucket bound in ms),"
