@@ -183,10 +183,15 @@ public sealed class CrashRecovery : IHostedLifecycleService
                 // Another node's recording on a shared folder: live, or adopted by a live node once that node is dead.
                 continue;
             }
-            if (_recordings.NodeId is not null && await TakeOverAsync(partial, claimPath, claim.Node, cancellationToken).ConfigureAwait(false) is null)
+            if (_recordings.NodeId is not null)
             {
-                // A live node adopted it as this node id was dead, and got there first.
-                continue;
+                if (await TakeOverAsync(partial, claimPath, claim.Node, cancellationToken).ConfigureAwait(false) is not { } held)
+                {
+                    // A live node adopted it as this node id was dead, and got there first.
+                    continue;
+                }
+                (claim, claimPath) = held;
+                if (ClaimTaken is { } taken) await taken(fileId).ConfigureAwait(false);
             }
             switch (await AdoptAsync(partial, fileId, claimPath, claim, sends, "the previous run", cancellationToken).ConfigureAwait(false))
             {
@@ -216,6 +221,12 @@ public sealed class CrashRecovery : IHostedLifecycleService
         }
     }
 
+    /// <summary>
+    /// Awaited with the file id once this instance holds a partial recording's claim and before it adopts the recording
+    /// (tests use it to run a rival adopter in that window); null: nothing.
+    /// </summary>
+    internal Func<string, Task>? ClaimTaken { get; set; }
+
     /// <summary>Partial recordings of dead nodes this node adopted (<see cref="AdoptRecordingsOfDeadNodeAsync"/>).</summary>
     public int RecordingsTakenOver => Volatile.Read(ref _takenOver);
 
@@ -232,9 +243,11 @@ public sealed class CrashRecovery : IHostedLifecycleService
     /// <remarks>
     /// <b>One adopter.</b> Every adoption — this one and a node's own crash recovery — first takes the claim by renaming its
     /// file to a name carrying the adopter's node id (an atomic rename on one file system, NFS included: exactly one
-    /// renamer wins), rewrites it to name the adopter and renames it back. A loser finds the claim gone, or naming someone
-    /// else, and leaves the recording alone; an adopter that dies mid-way leaves a claim naming itself, which its own
-    /// restart (or, once it is dead, another live node) adopts.
+    /// renamer wins), rewrites it there to name the adopter and keeps it under that name until the recording is finalised
+    /// and the claim deleted. A loser finds the claim gone and leaves the recording alone. The claim is never handed back
+    /// mid-way: a node's own restart rewrites it to the same node id, so a claim handed back before the adoption ended
+    /// would still look like the dead node's to a sweep that read it a moment earlier, and both would adopt it. An adopter
+    /// that dies mid-way leaves the claim under its own name, which its restart finishes.
     /// </remarks>
     public async Task<int> AdoptRecordingsOfDeadNodeAsync(string deadNode, DateTimeOffset lastSeen, int max, CancellationToken cancellationToken)
     {
@@ -247,8 +260,21 @@ public sealed class CrashRecovery : IHostedLifecycleService
             if (adopted >= max) break;
             if (await ReadClaimAsync(partial, cancellationToken).ConfigureAwait(false) is not (var fileId, var claimPath, var claim)) continue;
             if (claim is null || claim.Node != deadNode || claim.StartedAt > lastSeen || !Guid.TryParse(fileId, out _)) continue;
-            if (await TakeOverAsync(partial, claimPath, deadNode, cancellationToken).ConfigureAwait(false) is not { } mine) continue;
-            var done = await AdoptAsync(partial, fileId, claimPath, mine, sends, "dead node " + deadNode, cancellationToken).ConfigureAwait(false);
+            if (await TakeOverAsync(partial, claimPath, deadNode, cancellationToken).ConfigureAwait(false) is not var (mine, held)) continue;
+            if (ClaimTaken is { } taken) await taken(fileId).ConfigureAwait(false);
+            bool? done;
+            try
+            {
+                done = await AdoptAsync(partial, fileId, held, mine, sends, "dead node " + deadNode, cancellationToken).ConfigureAwait(false);
+            }
+            catch when (File.Exists(partial))
+            {
+                // Not finalised (the store did not answer): the claim goes back as it was, for the next sweep to adopt.
+                // Kept under this node's name it would wait for this node's restart, as if this node had died mid-way.
+                await File.WriteAllBytesAsync(held, claim.ToUtf8(), CancellationToken.None).ConfigureAwait(false);
+                File.Move(held, claimPath);
+                throw;
+            }
             if (done is not null)
             {
                 adopted++;
@@ -288,9 +314,10 @@ public sealed class CrashRecovery : IHostedLifecycleService
 
     /// <summary>
     /// Takes the claim at <paramref name="claimPath"/> for this node (see <see cref="AdoptRecordingsOfDeadNodeAsync"/>):
-    /// the claim, now naming this node, when this node won it and the partial file is still there; else null.
+    /// when this node won it and the partial file is still there, the claim, now naming this node, and the path this node
+    /// holds it under until the adoption is over (the caller deletes it then); else null.
     /// </summary>
-    private async Task<RecordingClaim?> TakeOverAsync(string partial, string claimPath, string? expectedNode, CancellationToken cancellationToken)
+    private async Task<(RecordingClaim Claim, string HeldPath)?> TakeOverAsync(string partial, string claimPath, string? expectedNode, CancellationToken cancellationToken)
     {
         var me = _recordings.NodeId!;
         var taking = claimPath + TakingSuffix(me);
@@ -305,16 +332,16 @@ public sealed class CrashRecovery : IHostedLifecycleService
         var claim = RecordingClaim.Parse(await File.ReadAllBytesAsync(taking, cancellationToken).ConfigureAwait(false));
         if (claim is null || claim.Node != expectedNode)
         {
-            // Taken and handed back by another adopter between our read and our rename: theirs now.
+            // Rewritten between our read and our rename (a restart of that node id finishing a take-over it began): not
+            // the claim this adoption was decided on; it goes back for its node to finish.
             File.Move(taking, claimPath);
             return null;
         }
         var mine = claim with { Node = me };
         await File.WriteAllBytesAsync(taking, mine.ToUtf8(), cancellationToken).ConfigureAwait(false);
-        File.Move(taking, claimPath);
-        if (File.Exists(partial)) return mine;
+        if (File.Exists(partial)) return (mine, taking);
         // Finished by its writer (or adopted and dropped) just before: nothing left to adopt.
-        TryDelete(claimPath);
+        TryDelete(taking);
         return null;
     }
 

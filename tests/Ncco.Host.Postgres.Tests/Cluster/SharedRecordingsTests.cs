@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Ncco.Host.Calls;
 using Ncco.Host.Operations;
 using Ncco.Host.Postgres.Tests.Support;
 using Ncco.Host.Recordings;
@@ -62,16 +63,67 @@ public sealed class SharedRecordingsTests(PostgresServer server)
             await b.DisposeAsync();
             b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
             await Eventually.ReturnsAsync(() => Task.FromResult(File.Exists(Path.Combine(shared, ofB + ".wav"))), done => done, "node B's recording adopted");
-            Assert.Equal(1, b.Services.GetRequiredService<CrashRecovery>().RecordingsAdopted + recovery.RecordingsTakenOver);
+            // Node A's sweep counts its adoption once the file is finalised and its row written (B's restart counted its own
+            // before it served anything): the count may trail the file for a moment.
+            var restartedB = b.Services.GetRequiredService<CrashRecovery>();
+            await Eventually.ReturnsAsync(() => Task.FromResult(restartedB.RecordingsAdopted + recovery.RecordingsTakenOver), n => n >= 1, "node B's recording counted as adopted",
+                TimeSpan.FromSeconds(15));
             Assert.False(File.Exists(transcodingOfB));
             Assert.Equal(new FileInfo(Path.Combine(shared, ofB + ".wav")).Length, (await DownloadAsync(a, ofB, keys, applicationId)).Length);
             Assert.DoesNotContain(Directory.EnumerateFiles(shared, "*.partial.wav"), p => p.Contains(ofB, StringComparison.Ordinal) || p.Contains(ofA, StringComparison.Ordinal));
+            // Exactly once, now that a second adopter (had there been one) has finished too.
+            Assert.Equal(1, restartedB.RecordingsAdopted + recovery.RecordingsTakenOver);
+            Assert.Equal(0, restartedB.RecordingsFailed);
+            Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
         }
         finally
         {
             if (a is not null) await a.DisposeAsync();
             await b.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_sweep_that_judged_a_node_dead_as_it_restarted_does_not_adopt_the_recording_its_restart_is_adopting()
+    {
+        // The race of a node's restart with a live node's sweep, in a fixed order: node B's crash recovery has taken its
+        // partial recording's claim and not finished adopting it when node A's sweep, which judged node B dead just before
+        // its restart registered, reaches the same file. A claim handed back to its node id before the adoption ended
+        // looked untaken to that sweep, and both adopted the file (one of them then found it gone: reported failed).
+        var database = await server.CreateDatabaseAsync();
+        using var folder = new SharedFolder();
+        var shared = folder.FullName;
+        await using var a = await ClusterNode.StartAsync(database, "node-a", router: null, configure: folder.Configure);
+        await using var b = await ClusterNode.StartAsync(database, "node-b", router: null, configure: folder.Configure);
+        var applicationId = await CreateApplicationAsync(a, Applications.KeyPair.Generate().PublicKeyPem, "http://127.0.0.1:9/events");
+        var id = Partial(shared, applicationId, "node-b", DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        // Node B's restart, as its host would run it: its own store and folder, paused once it holds the claim.
+        var restart = new CrashRecovery(b.Services.GetRequiredService<ICallRepository>(), b.Services.GetRequiredService<Applications.IApplicationRepository>(),
+            b.Services.GetRequiredService<RecordingStore>(), b.Services.GetRequiredService<VmDirectory>(), TimeProvider.System,
+            b.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CrashRecovery>>());
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        restart.ClaimTaken = async fileId =>
+        {
+            holding.TrySetResult();
+            await goOn.Task;
+        };
+        var restarting = restart.StartAsync(default);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var sweep = a.Services.GetRequiredService<CrashRecovery>();
+        Assert.Equal(0, await sweep.AdoptRecordingsOfDeadNodeAsync("node-b", DateTimeOffset.UtcNow, 10, default));
+        Assert.True(File.Exists(Path.Combine(shared, id + ".wav.partial.wav")));
+
+        goOn.SetResult();
+        await restarting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, restart.RecordingsAdopted);
+        Assert.Equal(0, restart.RecordingsFailed);
+        Assert.Equal(0, sweep.RecordingsTakenOver);
+        Assert.True(File.Exists(Path.Combine(shared, id + ".wav")));
+        Assert.Empty(Directory.EnumerateFiles(shared, "*.partial.*"));
+        Assert.Empty(Directory.EnumerateFiles(shared, "*.taking"));
     }
 
     [Fact]
