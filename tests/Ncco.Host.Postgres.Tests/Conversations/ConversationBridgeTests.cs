@@ -33,6 +33,10 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
     {
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 45000);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("room"));
+        // Node 1 hosts because a's node claims first, not because a called first: without this wait b's node once asked
+        // first on a loaded machine (1 run in 40), hosted the room, and kept a's stand-in when b left (see
+        // The_node_whose_leg_claims_first_hosts_the_conversation_and_its_own_leg_leaving_keeps_the_other_nodes_bridge).
+        await cluster.JoinedAsync(a);
         var (b, socketB) = await cluster.CallAsync(1, Conversation("room"));
 
         await BridgeCluster.HearsAsync(socketA, socketB, 600, "the leg on node 2 hearing the leg on node 1 " + cluster.Output());
@@ -49,7 +53,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         Assert.Equal(hostsUuid, completedB[0].GetProperty("conversation_uuid").GetString());
         // The bridge is gone on both ends: the other node holds nothing, the host mixes its own leg only. The closing end
         // (b's node) is checked first, so that a failure says which end kept the bridge.
-        await ExplainedAsync(cluster, b, async () =>
+        await ExplainedAsync(cluster, b, 1, async () =>
         {
             await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "the bridge closing on node 2 (b's node)", Teardown);
             await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 1, "the stand-in leaving the host's mix once node 2 closed the bridge", Teardown);
@@ -77,6 +81,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         // wins, both nodes end with no media of that leg, and the host's conversation holds its own leg only.
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 45900);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("race"));
+        await cluster.JoinedAsync(a); // node 1 hosts (a's node claims before the b legs' node asks)
         for (var round = 0; round < 6; round++)
         {
             var (b, _) = await cluster.CallAsync(1, Conversation("race"));
@@ -105,6 +110,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         // a bridge lost with its host: the leg's NCCO carries on (here it is over).
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 46200);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("talk", new { endOnExit = true }));
+        await cluster.JoinedAsync(a); // node 1 hosts
         var (b, socketB) = await cluster.CallAsync(1, Conversation("talk"));
         await BridgeCluster.HearsAsync(socketA, socketB, 600, "b hearing a " + cluster.Output());
         await cluster.ModifyAsync(0, a, "hangup");
@@ -118,6 +124,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
     {
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 45300);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("panel"));
+        await cluster.JoinedAsync(a); // node 1 hosts
         var (c, socketC) = await cluster.CallAsync(0, Conversation("panel"));
         var (b, socketB) = await cluster.CallAsync(1, Conversation("panel", new { canHear = new[] { a }, canSpeak = new[] { c }, endOnExit = true }));
 
@@ -146,6 +153,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
     {
         await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 3, rtpBase: 45600);
         var (a, socketA) = await cluster.CallAsync(0, Conversation("lobby"));
+        await cluster.JoinedAsync(a); // node 1 hosts: it is the one killed
         var (c, socketC) = await cluster.CallAsync(2, Conversation("lobby"));
         var (d, socketD) = await cluster.CallAsync(2, Conversation("lobby"));
         var (b, socketB) = await cluster.CallAsync(1, Conversation("lobby", new { canHear = new[] { a, c } }));
@@ -185,12 +193,52 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         Assert.Equal(uuid, completedC[0].GetProperty("conversation_uuid").GetString());
     }
 
+    [Fact]
+    public async Task The_node_whose_leg_claims_first_hosts_the_conversation_and_its_own_leg_leaving_keeps_the_other_nodes_bridge()
+    {
+        // The order of the claims decides the host, not the order of the calls. The first test once saw it reversed (its
+        // second leg's node asked before the first leg's node had claimed): node 2 hosted, and b leaving it left node 2
+        // with a's stand-in and no bridge end stopped on either node — correct for that host, not what the test expected.
+        // Here that order is fixed (b joins first), and the teardown is checked for it.
+        await using var cluster = await BridgeCluster.StartAsync(await server.CreateDatabaseAsync(), nodes: 2, rtpBase: 46500);
+        var (b, socketB) = await cluster.CallAsync(1, Conversation("hall"));
+        var hall = await cluster.JoinedAsync(b);
+        var (a, socketA) = await cluster.CallAsync(0, Conversation("hall"));
+        Assert.Equal(hall, await cluster.JoinedAsync(a));
+        await BridgeCluster.HearsAsync(socketA, socketB, 600, "b (node 2, the host) hearing a (node 1) " + cluster.Output());
+        await BridgeCluster.HearsAsync(socketB, socketA, 900, "a hearing b");
+        // The host (node 2) mixes b and a's stand-in; node 1 mixes a and its bridge.
+        Assert.Equal(2, await cluster.GaugeAsync(1, MediaLegs));
+        Assert.Equal(2, await cluster.GaugeAsync(0, MediaLegs));
+
+        // The host's own leg leaves: the conversation lives on, with a alone, on node 2.
+        await cluster.ModifyAsync(1, b, "hangup");
+        await Eventually.ReturnsAsync(() => Task.FromResult(cluster.Hooks.StatusEvents(b, "completed")), e => e.Count == 1, "b completed", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 1, "b leaving the host's mix (a's stand-in stays)", Teardown);
+        Assert.Equal(2, await cluster.GaugeAsync(0, MediaLegs));
+        Assert.DoesNotContain("cause=", await cluster.BridgeEndsAsync(0), StringComparison.Ordinal);
+        Assert.DoesNotContain("cause=", await cluster.BridgeEndsAsync(1), StringComparison.Ordinal);
+        Assert.Empty(cluster.Hooks.StatusEvents(a, "completed"));
+
+        // a leaving closes the bridge from its node: both ends stop, each saying why.
+        await cluster.ModifyAsync(0, a, "hangup");
+        await ExplainedAsync(cluster, a, 0, async () =>
+        {
+            await Eventually.ReturnsAsync(() => cluster.GaugeAsync(0, MediaLegs), n => n == 0, "the bridge closing on node 1 (a's node)", Teardown);
+            await Eventually.ReturnsAsync(() => cluster.GaugeAsync(1, MediaLegs), n => n == 0, "a's stand-in leaving the host's mix", Teardown);
+        });
+        await Eventually.ReturnsAsync(() => cluster.BridgeEndsAsync(0), e => e.Contains("cause=ended_here,end=leg=1", StringComparison.Ordinal),
+            "node 1 counting its bridge's end", Teardown);
+        await Eventually.ReturnsAsync(() => cluster.BridgeEndsAsync(1), e => e.Contains("end=host=1", StringComparison.Ordinal), "the host counting its end", Teardown);
+    }
+
     /// <summary>
     /// Runs <paramref name="checks"/>; a failure says, beside its own message, why each node's bridge ends stopped and
-    /// what the nodes logged and what <paramref name="leg"/>'s node did with it (a bridge left behind on one node is then told
-    /// apart from one that ended for another cause).
+    /// what the nodes logged and what <paramref name="leg"/>'s node (index <paramref name="legsNode"/>) did with it (a bridge
+    /// left behind on one node is then told apart from one that ended for another cause, and a leg that joined where it runs
+    /// from one bridged elsewhere).
     /// </summary>
-    private static async Task ExplainedAsync(BridgeCluster cluster, string leg, Func<Task> checks)
+    private static async Task ExplainedAsync(BridgeCluster cluster, string leg, int legsNode, Func<Task> checks)
     {
         try
         {
@@ -199,7 +247,7 @@ public sealed class ConversationBridgeTests(PostgresServer server, ITestOutputHe
         catch (Xunit.Sdk.XunitException e)
         {
             throw new Xunit.Sdk.XunitException($"{e.Message}\n{await cluster.BridgeEndsAsync(0)}\n{await cluster.BridgeEndsAsync(1)}\n" +
-                $"{await cluster.TimelineAsync(1, leg)}\n{cluster.Output()}");
+                $"{await cluster.TimelineAsync(legsNode, leg)}\n{cluster.Output()}");
         }
     }
 

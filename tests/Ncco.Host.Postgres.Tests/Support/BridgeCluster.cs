@@ -86,6 +86,20 @@ public sealed class BridgeCluster : IAsyncDisposable
         return (uuid, socket);
     }
 
+    /// <summary>
+    /// Waits until leg <paramref name="uuid"/> has joined its conversation (its <c>transfer</c> event) and returns the
+    /// conversation's uuid. Its node has claimed the conversation, or found who hosts it, by then: <see cref="CallAsync"/>
+    /// returns once the leg's socket is open, before its <c>conversation</c> action has asked, so a test that needs the
+    /// first leg's node to host must wait for this before the next leg calls.
+    /// </summary>
+    public async Task<string> JoinedAsync(string uuid)
+    {
+        var transfer = await Eventually.ReturnsAsync(
+            () => Task.FromResult(Hooks.Events.LastOrDefault(e => e.GetProperty("uuid").GetString() == uuid && e.TryGetProperty("conversation_uuid_to", out _))),
+            e => e.ValueKind == JsonValueKind.Object, $"{uuid} joining its conversation");
+        return transfer.GetProperty("conversation_uuid_to").GetString()!;
+    }
+
     /// <summary>PUT /v1/calls/{uuid} with <c>{"action": action}</c> on node <paramref name="node"/>.</summary>
     public async Task ModifyAsync(int node, string uuid, string action)
     {
