@@ -30,7 +30,10 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "t_" + Guid.NewGuid().ToString("N");
-        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+        // The tests' own 5 s connect and 10 s command bounds are for the nodes; creating the database is set-up, which on a
+        // loaded machine (load above 60 on two cores) once took longer to connect than that.
+        var setUp = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Timeout = 60, CommandTimeout = 120 }.ToString();
+        await using (var admin = new NpgsqlConnection(setUp))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
