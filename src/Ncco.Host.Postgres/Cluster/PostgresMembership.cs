@@ -347,20 +347,45 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
+    /// The <c>started_at</c> the rejoin after the last fence writes (null when none is under way), so that a try whose
+    /// answer was lost is known again by the next one (for tests: a rejoin is under way once this is set).
+    /// </summary>
+    internal DateTimeOffset? RejoinStamp => Interlocked.Read(ref _rejoinStampTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    // UTC ticks of the stamp, 0 when no rejoin is under way (read by tests from another thread).
+    private long _rejoinStampTicks;
+
+    /// <summary>
     /// After a fence: the next incarnation of this node id, or 0 when a newer process took the id meanwhile. Only the
     /// incarnation this process holds is moved on, so a rejoin never takes an id back from another process.
     /// </summary>
+    /// <remarks>
+    /// A try can land and its answer be lost: the heartbeat's timeout (one interval) cancels the wait, or the connection
+    /// drops, after the update committed. The next try then finds the row one incarnation ahead, which would read as a
+    /// newer process and stop this one for good. So every try of one rejoin stamps <c>started_at</c> with the same value
+    /// of its own (this process's clock, to the microsecond; a newer process's start writes the database's clock), and a
+    /// row one incarnation ahead that carries that stamp is this rejoin, landed.
+    /// </remarks>
     private async Task<long> RejoinAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Read(ref _rejoinStampTicks) == 0)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            Interlocked.Exchange(ref _rejoinStampTicks, now - (now % 10));
+        }
+        var stamp = new DateTimeOffset(Interlocked.Read(ref _rejoinStampTicks), TimeSpan.Zero);
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var rejoin = new NpgsqlCommand("""
-            UPDATE cluster_nodes SET incarnation = incarnation + 1, started_at = clock_timestamp(), heartbeat_at = clock_timestamp()
-            WHERE node_id = @id AND incarnation = @incarnation
+            UPDATE cluster_nodes SET incarnation = @incarnation + 1, started_at = @stamp, heartbeat_at = clock_timestamp()
+            WHERE node_id = @id AND (incarnation = @incarnation OR (incarnation = @incarnation + 1 AND started_at = @stamp))
             RETURNING incarnation
             """, connection);
         rejoin.Text("id", NodeId);
         rejoin.Bigint("incarnation", Incarnation);
-        return await rejoin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long next ? next : 0;
+        rejoin.Parameters.Add(new NpgsqlParameter("stamp", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = stamp });
+        var next = await rejoin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long n ? n : 0;
+        Interlocked.Exchange(ref _rejoinStampTicks, 0);
+        return next;
     }
 
     private async Task<bool> BeatAsync(CancellationToken cancellationToken)
