@@ -113,8 +113,10 @@ public sealed class MembershipTests(PostgresServer server, Xunit.Abstractions.IT
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await a.ReadinessAsync()).Status);
         Assert.False(a.Services.GetRequiredService<NodeAdmission>().TakesNewCalls);
         Assert.Equal(503, await a.InviteAsync());
-        var seen = await Eventually.ReturnsAsync(() => b.Membership.MembersAsync(default), m => !m.Single(n => n.NodeId == "node-a").IsAlive, "node-b seeing node-a dead");
-        Assert.True(seen.Single(n => n.NodeId == "node-b").IsAlive);
+        // In one reading: node-a dead, node-b alive (node-b's own heartbeat, 100 ms apart against a 600 ms DeadAfter, may be
+        // late for a moment on a starved machine: seen so in 1 of 10 runs at load 70).
+        await Eventually.ReturnsAsync(() => b.Membership.MembersAsync(default),
+            m => !m.Single(n => n.NodeId == "node-a").IsAlive && m.Single(n => n.NodeId == "node-b").IsAlive, "node-b seeing node-a dead and itself alive");
 
         cutter.Restore();
         await Eventually.ReturnsAsync(a.ReadinessAsync, r => r.Admission == "Healthy", "node-a taking calls again");
