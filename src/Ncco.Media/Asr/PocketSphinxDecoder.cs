@@ -24,6 +24,7 @@ internal sealed class PocketSphinxDecoder : IUtteranceDecoder
     /// decoder that will hold the language model; null: the model's full dictionary.</param>
     public PocketSphinxDecoder(PocketSphinxOptions options, string? dictionary = null)
     {
+        SphinxLog.Disable();
         _languageModel = options.LanguageModel;
         LimitedVocabulary = dictionary is not null;
         string[] args =
@@ -31,7 +32,7 @@ internal sealed class PocketSphinxDecoder : IUtteranceDecoder
             "-hmm", options.AcousticModel,
             "-dict", dictionary ?? options.Dictionary,
             "-samprate", "16000",
-            "-logfn", "/dev/null",
+            // No -logfn: ps_init would swap sphinxbase's process-wide log file under other threads' decoders (SphinxLog).
             // No dither here: sphinxbase's dither draws from one process-wide generator seeded once, so a result would depend
             // on what every decoder in the process decoded before. PocketSphinxWorkers dithers each utterance itself instead.
             "-dither", "no",

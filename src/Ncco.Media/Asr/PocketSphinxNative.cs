@@ -8,6 +8,18 @@ internal static unsafe partial class PocketSphinxNative
     private const string Ps = "libpocketsphinx.so.3";
     private const string Sb = "libsphinxbase.so.3";
 
+    /// <summary><c>err_set_logfp(file)</c>: NULL disables the log (a store; unlike <c>err_set_logfile</c> it closes nothing).</summary>
+    [LibraryImport(Sb, EntryPoint = "err_set_logfp")]
+    public static partial void SetLogFile(nint file);
+
+    /// <summary><c>err_get_logfp()</c>: where log lines go (NULL when disabled, stderr by default).</summary>
+    [LibraryImport(Sb, EntryPoint = "err_get_logfp")]
+    public static partial nint GetLogFile();
+
+    /// <summary><c>err_set_callback(callback, userData)</c>: NULL makes every log call return at once.</summary>
+    [LibraryImport(Sb, EntryPoint = "err_set_callback")]
+    public static partial void SetLogCallback(nint callback, nint userData);
+
     [LibraryImport(Ps, EntryPoint = "ps_args")]
     public static partial nint Args();
 

@@ -54,7 +54,7 @@ public sealed class OpenAiTranscriptionTests : IAsyncLifetime
         // Close alone: Stop followed by Close releases the prefix twice, and the second release re-binds the port,
         // which fails when another test process has taken it meanwhile.
         _listener.Close();
-        await _serve;
+        await _serve.Within();
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class OpenAiTranscriptionTests : IAsyncLifetime
         for (var i = 0; i + 160 <= audio.Length && !session.Process(audio.AsSpan(i, 160)); i += 160)
         {
         }
-        var result = await session.CompleteAsync(CancellationToken.None);
+        var result = await session.CompleteAsync(CancellationToken.None).Within();
         Assert.Equal(SpeechTimeoutReason.EndOnSilence, result.TimeoutReason);
         var alt = Assert.Single(result.Results);
         Assert.Equal("yes please", alt.Text);
@@ -106,7 +106,7 @@ public sealed class OpenAiTranscriptionTests : IAsyncLifetime
         for (var i = 0; i + 160 <= speech.Length && !session.Process(speech.AsSpan(i, 160)); i += 160)
         {
         }
-        var result = await session.CompleteAsync(CancellationToken.None);
+        var result = await session.CompleteAsync(CancellationToken.None).Within();
         Assert.Empty(result.Results);
         Assert.NotNull(result.Error);
     }

@@ -12,8 +12,6 @@ namespace Ncco.Media.Tests.Asr;
 /// </summary>
 public sealed class PocketSphinxIdleDecoderTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task An_idle_decoder_beyond_the_kept_one_is_freed_after_the_idle_timeout_and_its_memory_handed_back()
     {
@@ -22,15 +20,15 @@ public sealed class PocketSphinxIdleDecoderTests
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock);
 
         var both = new[] { Decode(pool, ["yes"]), Decode(pool, ["no"]) };
-        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        Bounded.Until(() => fakes.Decoding == 2);
         fakes.Release(2);
-        Assert.Equal(["yes", "no"], (await Task.WhenAll(both)).Select(r => r!.Text));
+        Assert.Equal(["yes", "no"], (await Task.WhenAll(both).Within()).Select(r => r!.Text));
         Assert.Equal(2, pool.ThreadCount);
 
         clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(0, fakes.Disposed);
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(SpinWait.SpinUntil(() => pool.ThreadCount == 1 && pool.IdleDecodersFreed == 1, Bound));
+        Bounded.Until(() => pool.ThreadCount == 1 && pool.IdleDecodersFreed == 1);
         Assert.Equal(1, fakes.Disposed);
         Assert.Equal(1, fakes.MemoryReleases);
 
@@ -39,7 +37,7 @@ public sealed class PocketSphinxIdleDecoderTests
         Assert.Equal(1, pool.ThreadCount);
         var next = Decode(pool, ["sales"]);
         fakes.Release(1);
-        Assert.Equal("sales", (await next)!.Text);
+        Assert.Equal("sales", (await next.Within())!.Text);
         Assert.Equal(2, fakes.Created);
         Assert.Equal(1, fakes.Disposed);
     }
@@ -53,31 +51,31 @@ public sealed class PocketSphinxIdleDecoderTests
 
         var first = Decode(pool, ["yes"]);
         var second = Decode(pool, ["no"]);
-        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        Bounded.Until(() => fakes.Decoding == 2);
         fakes.Release(1);
-        var done = await Task.WhenAny(first, second);
+        var done = await Task.WhenAny(first, second).Within();
         var busy = done == first ? second : first;
 
         // One idle, one still decoding: only the idle one goes, however far the clock moves.
         clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.True(SpinWait.SpinUntil(() => pool.IdleDecodersFreed == 1, Bound));
+        Bounded.Until(() => pool.IdleDecodersFreed == 1);
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, pool.ThreadCount);
         Assert.Equal(1, fakes.Disposed);
         Assert.False(busy.IsCompleted);
 
         fakes.Release(1);
-        Assert.NotNull(await busy);
+        Assert.NotNull(await busy.Within());
         clock.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(1, fakes.Disposed);
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(SpinWait.SpinUntil(() => pool.ThreadCount == 0 && pool.IdleDecodersFreed == 2, Bound));
+        Bounded.Until(() => pool.ThreadCount == 0 && pool.IdleDecodersFreed == 2);
         Assert.Equal(2, fakes.MemoryReleases);
 
         // A freed pool loads a decoder again for the next utterance.
         var again = Decode(pool, ["cancel"]);
         fakes.Release(1);
-        Assert.Equal("cancel", (await again)!.Text);
+        Assert.Equal("cancel", (await again.Within())!.Text);
         Assert.Equal(3, fakes.Created);
     }
 
@@ -101,7 +99,7 @@ public sealed class PocketSphinxIdleDecoderTests
             var before = fakes.MemoryReleases;
             var result = Decode(pool, ["yes"]);
             fakes.Release(1);
-            Assert.Equal("yes", (await result)!.Text);
+            Assert.Equal("yes", (await result.Within())!.Text);
             clock.Advance(TimeSpan.FromSeconds(29));
             Assert.Equal(before, fakes.MemoryReleases);
             clock.Advance(TimeSpan.FromSeconds(1));
@@ -121,17 +119,17 @@ public sealed class PocketSphinxIdleDecoderTests
         using (var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = TimeSpan.FromSeconds(30), IdleDecodersKept = 1 }, clock))
         {
             var both = new[] { Decode(pool, ["yes"]), Decode(pool, ["no"]) };
-            Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+            Bounded.Until(() => fakes.Decoding == 2);
             fakes.Release(2);
-            await Task.WhenAll(both);
+            await Task.WhenAll(both).Within();
             for (var i = 0; i < 3; i++)
             {
                 clock.Advance(TimeSpan.FromSeconds(20));
                 // Two at once again: each decoder's idle time starts over.
                 both = [Decode(pool, ["yes"]), Decode(pool, ["no"])];
-                Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+                Bounded.Until(() => fakes.Decoding == 2);
                 fakes.Release(2);
-                await Task.WhenAll(both);
+                await Task.WhenAll(both).Within();
             }
             clock.Advance(TimeSpan.FromSeconds(29));
             Assert.Equal(2, pool.ThreadCount);
@@ -144,9 +142,9 @@ public sealed class PocketSphinxIdleDecoderTests
         var keeping = new FakeDecoders();
         using var kept = keeping.Pool(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
         var pair = new[] { Decode(kept, ["yes"]), Decode(kept, ["no"]) };
-        Assert.True(SpinWait.SpinUntil(() => keeping.Decoding == 2, Bound));
+        Bounded.Until(() => keeping.Decoding == 2);
         keeping.Release(2);
-        await Task.WhenAll(pair);
+        await Task.WhenAll(pair).Within();
         clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(2, kept.ThreadCount);
         Assert.Equal(0, keeping.Disposed);
@@ -160,21 +158,21 @@ public sealed class PocketSphinxIdleDecoderTests
         using var pool = fakes.Pool(new PocketSphinxOptions(Decoders: 2) { DictationDecoders = 1, IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
 
         var dictation1 = Decode(pool, null);
-        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 1, Bound));
+        Bounded.Until(() => fakes.Decoding == 1);
         // The one dictation decoder is busy: a second dictation waits for it rather than load the model into another...
         var dictation2 = Decode(pool, []);
         Assert.Equal(1, pool.ThreadCount);
         Assert.Equal(1, pool.WaitingCount);
         // ...while an input with hints gets the other decoder at once.
         var hints = Decode(pool, ["yes"]);
-        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        Bounded.Until(() => fakes.Decoding == 2);
         Assert.Equal(2, pool.ThreadCount);
         Assert.Equal(1, pool.WaitingCount);
         // Hints the dictionary does not know need the model: handed back for the dictation decoder, not loaded a second time.
         var unknown = Decode(pool, ["unknown"]);
 
         fakes.Release(10);
-        var results = await Task.WhenAll(dictation1, dictation2, hints, unknown);
+        var results = await Task.WhenAll(dictation1, dictation2, hints, unknown).Within();
         Assert.Equal(["dictation", "dictation", "yes", "dictation"], results.Select(r => r!.Text));
         Assert.Equal(1, pool.LanguageModelsLoaded);
         Assert.Equal(1, fakes.WithLanguageModel);
@@ -190,19 +188,19 @@ public sealed class PocketSphinxIdleDecoderTests
 
         var dictation = Decode(pool, null);
         fakes.Release(1);
-        Assert.Equal("dictation", (await dictation)!.Text);
+        Assert.Equal("dictation", (await dictation.Within())!.Text);
         Assert.Equal(1, fakes.Limited);
 
         // Hints the limited dictionary has: decoded by the idle dictation decoder, no second decoder.
         var yes = Decode(pool, ["yes"]);
         fakes.Release(1);
-        Assert.Equal("yes", (await yes)!.Text);
+        Assert.Equal("yes", (await yes.Within())!.Text);
         Assert.Equal(1, fakes.Created);
 
         // A hint only the full dictionary has: not dropped by the dictation decoder but decoded by a full one.
         var rare = Decode(pool, ["rare", "yes"]);
         fakes.Release(1);
-        Assert.Equal("rare yes", (await rare)!.Text);
+        Assert.Equal("rare yes", (await rare.Within())!.Text);
         Assert.Equal(2, fakes.Created);
         Assert.Equal(1, fakes.Limited);
         Assert.Equal(1, pool.LanguageModelsLoaded);
@@ -217,11 +215,11 @@ public sealed class PocketSphinxIdleDecoderTests
         {
             var yes = Decode(pool, ["yes"]);
             fakes.Release(1);
-            await yes;
+            await yes.Within();
             Assert.Equal(0, fakes.Limited);
             var dictation = Decode(pool, null);
             fakes.Release(1);
-            Assert.Equal("dictation", (await dictation)!.Text);
+            Assert.Equal("dictation", (await dictation.Within())!.Text);
             Assert.Equal(1, pool.ThreadCount);
             Assert.Equal(2, fakes.Created);
             Assert.Equal(1, fakes.Disposed);
@@ -235,7 +233,7 @@ public sealed class PocketSphinxIdleDecoderTests
             using var pool = full.Pool(options with { IdleDecoderTimeout = Timeout.InfiniteTimeSpan }, clock);
             var results = new[] { Decode(pool, null), Decode(pool, ["rare"]) };
             full.Release(2);
-            Assert.Equal(["dictation", "rare"], (await Task.WhenAll(results)).Select(r => r!.Text));
+            Assert.Equal(["dictation", "rare"], (await Task.WhenAll(results).Within()).Select(r => r!.Text));
             Assert.Equal(0, full.Limited);
         }
     }
@@ -250,16 +248,16 @@ public sealed class PocketSphinxIdleDecoderTests
         // One decoder idle past the timeout while the other decodes: freed, but no compaction mid-spell.
         var first = Decode(pool, ["yes"]);
         var second = Decode(pool, ["no"]);
-        Assert.True(SpinWait.SpinUntil(() => fakes.Decoding == 2, Bound));
+        Bounded.Until(() => fakes.Decoding == 2);
         fakes.Release(1);
-        await Task.WhenAny(first, second);
+        await Task.WhenAny(first, second).Within();
         clock.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(SpinWait.SpinUntil(() => pool.IdleDecodersFreed == 1, Bound));
+        Bounded.Until(() => pool.IdleDecodersFreed == 1);
         Assert.Equal(0, fakes.Compactions);
 
         // The spell ends: one compaction (with the native hand-back) after the timeout, none after.
         fakes.Release(1);
-        await Task.WhenAll(first, second);
+        await Task.WhenAll(first, second).Within();
         clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(0, fakes.Compactions);
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -385,7 +383,7 @@ public sealed class PocketSphinxIdleDecoderTests
                 Interlocked.Increment(ref owner._decoding);
                 try
                 {
-                    if (!owner._go.Wait(Bound))
+                    if (!owner._go.Wait(Bounded.Wait))
                     {
                         throw new TimeoutException("the test never released this decode");
                     }

@@ -27,7 +27,7 @@ public sealed class PocketSphinxPoolTests
         {
             foreach (var samples in audio)
             {
-                alone.Add((await single.RecognizeAsync(samples, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).SingleOrDefault()?.Text);
+                alone.Add((await single.RecognizeAsync(samples, 8000, new AsrSettings(Context: Menu), CancellationToken.None).Within()).SingleOrDefault()?.Text);
             }
         }
         Assert.Equal(["yes", "operator", "cancel"], alone.Take(3));
@@ -48,7 +48,7 @@ public sealed class PocketSphinxPoolTests
                     if (i < audio[call].Length) streams[call].Write(audio[call].AsSpan(i, Math.Min(160, audio[call].Length - i)));
                 }
             }
-            var results = await Task.WhenAll(streams.Select(s => s.FinishAsync(CancellationToken.None)));
+            var results = await Task.WhenAll(streams.Select(s => s.FinishAsync(CancellationToken.None))).Within();
             foreach (var stream in streams) await stream.DisposeAsync();
 
             Assert.Equal(alone, results.Select(r => r.SingleOrDefault()?.Text));
@@ -82,7 +82,7 @@ public sealed class PocketSphinxPoolTests
                 Assert.Contains("saturated", e.Message, StringComparison.Ordinal);
                 return "refused";
             }
-        }));
+        })).Within();
 
         // One decodes at once and two may wait: the first few are recognised, the overflow is refused, none is lost silently.
         Assert.Contains("yes", outcomes);
@@ -137,14 +137,14 @@ public sealed class PocketSphinxPoolTests
             {
                 return "cancelled";
             }
-        }));
+        })).Within();
         Assert.True(outcomes.Count(o => o == "cancelled") >= 5, string.Join(", ", outcomes));
         Assert.All(outcomes, o => Assert.True(o is "yes" or "cancelled", o));
 
         // The decoder is still good for the next input, and an input that ended before it finished costs no decode.
         var next = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
         next.Write(samples);
-        Assert.Equal("yes", Assert.Single(await next.FinishAsync(CancellationToken.None)).Text);
+        Assert.Equal("yes", Assert.Single(await next.FinishAsync(CancellationToken.None).Within()).Text);
         var ended = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
         ended.Write(samples);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ended.FinishAsync(new CancellationToken(canceled: true)));
@@ -184,7 +184,7 @@ public sealed class PocketSphinxPoolTests
                 Assert.Contains("no pocketsphinx decoder was free within 5 s", e.Message, StringComparison.Ordinal);
                 return "timed out";
             }
-        }));
+        })).Within();
         // The one decoder took the first utterance (maybe a second one) before the bound; the rest timed out.
         Assert.True(outcomes.Count(o => o == "timed out") >= 4, string.Join(", ", outcomes));
         Assert.All(outcomes, o => Assert.True(o is "yes" or "timed out", o));
@@ -193,7 +193,7 @@ public sealed class PocketSphinxPoolTests
         var next = await asr.StartAsync(new AsrSettings(Context: Menu), 16000, CancellationToken.None);
         next.Write(samples);
         var result = next.FinishAsync(CancellationToken.None);
-        Assert.Equal("yes", Assert.Single(await result).Text);
+        Assert.Equal("yes", Assert.Single(await result.Within()).Text);
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(1, asr.DecodingThreads);
     }
@@ -203,24 +203,24 @@ public sealed class PocketSphinxPoolTests
     {
         // The language model and its search are ≈ 63 of a decoder's ≈ 91 MB: inputs with hints never need them.
         var yes = WavReader.ReadAll(Tools.EspeakWav("yes", 8000, "en-us", "pool-lm-yes")).Samples;
-        var sentence = WavReader.ReadAll(Tools.EspeakWav("hello world", 16000, "en-us", "asr-dictation")).Samples;
+        var sentence = WavReader.ReadAll(Tools.EspeakWav("hello world", 16000, "en-us", "pool-lm-sentence")).Samples;
         string? dictatedFirst;
         using (var fresh = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1)))
         {
-            dictatedFirst = (await fresh.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).SingleOrDefault()?.Text;
+            dictatedFirst = (await fresh.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None).Within()).SingleOrDefault()?.Text;
             Assert.Equal(1, fresh.LanguageModelsLoaded);
         }
         Assert.False(string.IsNullOrEmpty(dictatedFirst));
 
         using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
-        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).Text);
+        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None).Within()).Text);
         Assert.Equal(0, asr.LanguageModelsLoaded);
 
         // Loaded on the first dictation, the same search as one loaded with the decoder: the same text.
-        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).Text);
+        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None).Within()).Text);
         Assert.Equal(1, asr.LanguageModelsLoaded);
-        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None)).Text);
-        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None)).Text);
+        Assert.Equal("yes", Assert.Single(await asr.RecognizeAsync(yes, 8000, new AsrSettings(Context: Menu), CancellationToken.None).Within()).Text);
+        Assert.Equal(dictatedFirst, Assert.Single(await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None).Within()).Text);
         Assert.Equal(1, asr.LanguageModelsLoaded);
     }
 

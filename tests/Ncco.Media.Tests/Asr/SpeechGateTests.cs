@@ -80,7 +80,7 @@ public sealed class SpeechGateTests(SpeechGateTests.Recognizer shared, ITestOutp
         var done = false;
         for (var i = 0; i + frame <= all.Length && !done; i += frame) done = session.Process(all.AsSpan(i, frame));
         Assert.True(done, "the session never ended");
-        return (await session.CompleteAsync(CancellationToken.None), session.SpeechStarted);
+        return (await session.CompleteAsync(CancellationToken.None).Within(), session.SpeechStarted);
     }
 
     public static TheoryData<int, int> Seeds()
@@ -160,7 +160,7 @@ public sealed class SpeechGateTests(SpeechGateTests.Recognizer shared, ITestOutp
         var random = new Random(seed);
         var audio = Concat(Noise(0.5, 16000, 60, random), SuppressedBreath(0.7, 16000, random), Noise(0.4, 16000, 400, random), Breath(0.5, 16000, 400, random));
 
-        var direct = await _asr.RecognizeAsync(audio, 16000, new AsrSettings(), CancellationToken.None);
+        var direct = await _asr.RecognizeAsync(audio, 16000, new AsrSettings(), CancellationToken.None).Within();
         var (gated, started) = await RunAsync(audio, 16000, new AsrSettings(StartTimeout: 4, EndOnSilence: 1));
 
         foreach (var r in direct) output.WriteLine($"seed {seed}, straight to the recogniser: \"{r.Text}\" confidence {r.Confidence:0.0000}");

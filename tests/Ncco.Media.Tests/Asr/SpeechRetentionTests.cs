@@ -58,7 +58,7 @@ public sealed class SpeechRetentionTests
                 done = session.Process(audio.AsSpan(i, 160));
             }
             Assert.True(done, "the input never ended");
-            var result = await session.CompleteAsync(cancel.Token);
+            var result = await session.CompleteAsync(cancel.Token).Within();
             alive.Add(new WeakReference(session));
             alive.Add(new WeakReference(settings));
             alive.Add(new WeakReference(result));
