@@ -70,4 +70,7 @@ internal static partial class MediaLog
 
     [LoggerMessage(3043, LogLevel.Error, "Media: text-to-speech voice {Language}/{Style} not warmed: {Reason}")]
     public static partial void VoiceNotWarmed(this ILogger logger, string language, int style, string reason);
+
+    [LoggerMessage(3044, LogLevel.Warning, "Media: speech recognition not prepared at start-up (the first dictation prepares it): {Reason}")]
+    public static partial void SpeechNotPrepared(this ILogger logger, string reason);
 }

@@ -77,6 +77,8 @@ public sealed class MediaServices : IAsyncDisposable
                     IdleDecodersKept = settings.SpeechDecodersKeptIdle,
                 },
                 time);
+            // The dictation decoders' dictionary is written now, in the background, not during the first calls.
+            SpeechWarmUp = PrepareSpeechAsync(_recognizer, logger);
         }
         catch (NativeEngineMissingException e)
         {
@@ -97,6 +99,9 @@ public sealed class MediaServices : IAsyncDisposable
 
     /// <summary>Ends when the voices of <c>Ncco:Media:TtsWarmVoices</c> are warm (never faults: failures are logged).</summary>
     public Task TtsWarmUp => _warmUp;
+
+    /// <summary>Ends when what speech recognition reads besides its model is ready (never faults: failures are logged).</summary>
+    public Task SpeechWarmUp { get; } = Task.CompletedTask;
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
     public CachingTextToSpeech? TtsCache { get; }
@@ -150,6 +155,19 @@ public sealed class MediaServices : IAsyncDisposable
             {
                 logger.VoiceNotWarmed(language, style, e.Message);
             }
+        }
+    }
+
+    private static async Task PrepareSpeechAsync(PocketSphinxRecognizer recognizer, ILogger logger)
+    {
+        try
+        {
+            await recognizer.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The decoders prepare on first use instead: nothing is lost but the start-up head start.
+            logger.SpeechNotPrepared(e.Message);
         }
     }
 

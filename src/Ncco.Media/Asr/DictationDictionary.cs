@@ -7,7 +7,8 @@ namespace Ncco.Media.Asr;
 /// The pronunciation dictionary of the decoders that hold the language model: the full dictionary cut to the words the
 /// language model knows (Debian's en-US: 79,420 of 134,723 entries, the 72,547 words of <c>en-us.lm.bin</c> and their
 /// alternative pronunciations). Written once per recogniser to a private temporary file (pocketsphinx reads a
-/// dictionary only from a file) the first time a dictation decoder is built, and deleted with the recogniser.
+/// dictionary only from a file) when the recogniser is prepared (<see cref="PocketSphinxRecognizer.PrepareAsync"/>, the
+/// host does it at start-up) or else the first time a dictation decoder is built, and deleted with the recogniser.
 /// </summary>
 /// <remarks>
 /// Why: open dictation searches only words the language model has (the n-gram search leaves every other dictionary word
@@ -107,6 +108,7 @@ internal sealed class DictationDictionary : IDisposable
     /// <summary>Every word of a language model pocketsphinx can read (unigrams, including &lt;s&gt; and &lt;/s&gt;).</summary>
     internal static unsafe HashSet<string> LanguageModelWords(string languageModel)
     {
+        SphinxLog.Disable();
         var logMath = PocketSphinxNative.LogMathInit(1.0001, 0, 0);
         if (logMath == 0)
         {

@@ -65,6 +65,12 @@ public sealed record PocketSphinxOptions(string ModelDirectory = "/usr/share/poc
     /// <summary>The number of decoders that may hold the language model (<see cref="DictationDecoders"/> resolved).</summary>
     public int DictationDecoderCount => DictationDecoders > 0 ? Math.Min(DictationDecoders, DecoderCount) : (DecoderCount + 1) / 2;
 
+    /// <summary>
+    /// Whether the dictation decoders get the dictionary cut to the language model's words: <see cref="LimitDictationVocabulary"/>,
+    /// and a decoder left that never holds the model (for hints the cut dictionary lacks).
+    /// </summary>
+    internal bool LimitsDictationVocabulary => LimitDictationVocabulary && DecoderCount > DictationDecoderCount;
+
     /// <summary>Checks the bounds; throws <see cref="ArgumentOutOfRangeException"/> naming the one out of range.</summary>
     public void Validate()
     {

@@ -84,7 +84,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
         _newDecoder = newDecoder;
         _releaseMemory = releaseMemory;
         // Only with a decoder left that never holds the model: an utterance whose hints a limited dictionary lacks goes there.
-        _limitDictationVocabulary = options.LimitDictationVocabulary && options.DecoderCount > options.DictationDecoderCount;
+        _limitDictationVocabulary = options.LimitsDictationVocabulary;
         if (options.IdleDecoderTimeout != Timeout.InfiniteTimeSpan)
         {
             _idleTimer = time.CreateTimer(static state => ((PocketSphinxWorkers)state!).FreeIdleDecoders(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -57,6 +57,32 @@ public sealed class DictationDictionaryTests
     }
 
     [Fact]
+    public async Task Prepared_at_start_up_the_cut_dictionary_is_written_before_any_call_and_the_first_dictation_uses_it()
+    {
+        // Issue 16: written during the first burst of dictation calls, reading the language model for its words put a
+        // transient on top of the calls' peak; the host prepares it at start-up instead.
+        var sentence = WavReader.ReadAll(Tools.EspeakWav("hello world", 16000, "en-us", "dictdict-prepare")).Samples;
+        using var asr = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 2) { IdleDecoderTimeout = Timeout.InfiniteTimeSpan, MaxDecoderWait = Timeout.InfiniteTimeSpan });
+        Assert.Null(asr.DictationDictionaryPath);
+
+        await asr.PrepareAsync(CancellationToken.None).Within();
+        var file = asr.DictationDictionaryPath;
+        Assert.NotNull(file);
+        Assert.True(File.Exists(file));
+        Assert.Equal(0, asr.DecodingThreads);
+
+        var dictated = await asr.RecognizeAsync(sentence, 16000, new AsrSettings(), CancellationToken.None).Within();
+        Assert.NotEmpty(Assert.Single(dictated).Text);
+        Assert.Equal(file, asr.DictationDictionaryPath);
+        Assert.Equal(1, asr.LanguageModelsLoaded);
+
+        // One decoder decodes every grammar too, so it keeps the full dictionary: nothing to prepare.
+        using var single = new PocketSphinxRecognizer(new PocketSphinxOptions(Decoders: 1));
+        await single.PrepareAsync(CancellationToken.None).Within();
+        Assert.Null(single.DictationDictionaryPath);
+    }
+
+    [Fact]
     public async Task Dictation_and_hints_decode_the_same_on_a_decoder_with_the_cut_dictionary_and_the_file_goes_with_the_recogniser()
     {
         var sentences = new[] { "hello world", "please cancel my order", "goodbye and thank you" }
@@ -77,10 +103,10 @@ public sealed class DictationDictionaryTests
             var results = new List<IReadOnlyList<SpeechAlternative>>();
             foreach (var audio in sentences)
             {
-                results.Add(await asr.RecognizeAsync(audio, 16000, new AsrSettings(), CancellationToken.None));
+                results.Add(await asr.RecognizeAsync(audio, 16000, new AsrSettings(), CancellationToken.None).Within());
             }
-            results.Add(await asr.RecognizeAsync(yes, 16000, new AsrSettings(Context: menu), CancellationToken.None));
-            results.Add(await asr.RecognizeAsync(name, 16000, new AsrSettings(Context: names), CancellationToken.None));
+            results.Add(await asr.RecognizeAsync(yes, 16000, new AsrSettings(Context: menu), CancellationToken.None).Within());
+            results.Add(await asr.RecognizeAsync(name, 16000, new AsrSettings(Context: names), CancellationToken.None).Within());
             return Texts(results);
         }
 
