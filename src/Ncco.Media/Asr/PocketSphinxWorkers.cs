@@ -193,6 +193,12 @@ internal sealed class PocketSphinxWorkers : IDisposable
                     var (workers, queued) = ((PocketSphinxWorkers, Job))state!;
                     workers.Withdraw(queued);
                 }, (this, job));
+                if (job.Result.Task.IsCompleted)
+                {
+                    // Cancelled after the check above: the registration ran the withdrawal here and then, the job is out
+                    // of the queue and its audio back in the pool. Dispatching it would decode it and return the audio twice.
+                    return job.Result.Task;
+                }
             }
             ArmDeadline(job);
             Dispatch(job);
