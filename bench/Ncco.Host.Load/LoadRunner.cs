@@ -342,12 +342,15 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         _ => status.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The host's <c>/metrics</c> as one sampler: a series' values summed over its labels (0 when absent).</summary>
+    /// <summary>
+    /// The host's <c>/metrics</c> as one sampler: a series' values summed over its labels (0 when absent). A name with a
+    /// label selector's start (<c>series{cause="wake"</c>) sums the series whose labels begin with it.
+    /// </summary>
     private static async Task<Func<string, double>> MetricsAsync(HttpClient http, CancellationToken cancellationToken)
     {
         var lines = (await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken)).Split('\n');
         return name => lines
-            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is '{' or ' '))
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (name.Contains('{', StringComparison.Ordinal) || l.Length == name.Length || l[name.Length] is '{' or ' '))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
@@ -398,7 +401,7 @@ internal sealed class LoadRunner(LoadOptions options, IReadOnlyList<string> host
         var perLeg = legs > 0 ? cpu * 1000 / (legs * elapsed) : 0;
         output.WriteLine(
             FormattableString.Invariant($"hold: {before("ncco_media_legs_active"):F0} → {after("ncco_media_legs_active"):F0} media legs up ({created} created) over {elapsed:F1} s; ")
-            + FormattableString.Invariant($"late ticks {Delta("ncco_media_frames_late_total"):F0} (spanning a GC {Delta("ncco_media_frames_late_gc_total"):F0}), GC pause {Delta("ncco_runtime_gc_pause_time_seconds_total") * 1000:F0} ms; ")
+            + FormattableString.Invariant($"late ticks {Delta("ncco_media_frames_late_total"):F0} (spanning a GC {Delta("ncco_media_frames_late_gc_total"):F0}, after an overrunning tick {Delta("ncco_media_frames_late_cause_total{cause=\"overrun\""):F0}, woken late {Delta("ncco_media_frames_late_cause_total{cause=\"wake\""):F0}), GC pause {Delta("ncco_runtime_gc_pause_time_seconds_total") * 1000:F0} ms; ")
             + (inProcess ? FormattableString.Invariant($"process CPU {cpu:F1} s ({cpu / elapsed:F2} cores, {perLeg:F3} ms per leg-second), RSS {self.WorkingSet64 / (1024.0 * 1024):F0} MiB, managed heap live {live:F0} MiB; ") : "")
             + (app is not null ? FormattableString.Invariant($"app process {_appPid} (not in the figures before): CPU {appCpu:F1} s ({appCpu / elapsed:F2} cores, {(legs > 0 ? appCpu * 1000 / (legs * elapsed) : 0):F3} ms per leg-second), RSS {app.WorkingSet64 / (1024.0 * 1024):F0} MiB; ") : "")
             + $"load average {load}");

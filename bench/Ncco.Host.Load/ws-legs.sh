@@ -3,11 +3,13 @@
 # every LEGS count, alternating, against the same out-of-process echo app (NEW's --echo-app), with a --hold window.
 # Prints each run's "hold:" line and the app's CPU; stop-after-figures (the host's drain of hundreds of legs takes minutes).
 #   OLD=/tmp/old-bench NEW=bench/Ncco.Host.Load/bin/Release/net10.0 LEGS="250 500 1000" HOLD=30 bash bench/Ncco.Host.Load/ws-legs.sh
+# HOST_ARGS: host settings given to both builds, e.g. HOST_ARGS="--Ncco:Media:ThreadPriority=Realtime".
 set -u
 OLD=${OLD:?OLD build directory}
 NEW=${NEW:-bench/Ncco.Host.Load/bin/Release/net10.0}
 LEGS=${LEGS:-250 500 1000}
 HOLD=${HOLD:-30}
+HOST_ARGS=${HOST_ARGS:-}
 DURATION=${DURATION:-90}
 NCCO='[{"action":"talk","text":"This is a long prompt that keeps playing while the host is under load","loop":0}]'
 OUT=${OUT:-$(mktemp -d /tmp/ws-legs.XXXXXX)}
@@ -22,7 +24,7 @@ run() { # build-name dir legs
   local uri; uri=$(sed -n 's/^echo-app //p' "$echolog" | head -1)
   local to="{\"type\":\"websocket\",\"uri\":\"$uri\",\"content-type\":\"audio/l16;rate=16000\"}"
   nice -n 5 dotnet "$dir/Ncco.Host.Load.dll" --creates "$legs" --create-concurrency 4 --concurrency 2 --requests 0 \
-    --duration "$DURATION" --hold "$HOLD" --ncco "$NCCO" --to "$to" --app-pid "$echo_pid" > "$log" 2>&1 &
+    --duration "$DURATION" --hold "$HOLD" --ncco "$NCCO" --to "$to" --app-pid "$echo_pid" $HOST_ARGS > "$log" 2>&1 &
   local bench_pid=$!
   local waited=0
   while kill -0 "$bench_pid" 2>/dev/null && ! grep -q '^bench process' "$log" && [ $waited -lt $((DURATION + HOLD + 240)) ]; do sleep 2; waited=$((waited + 2)); done

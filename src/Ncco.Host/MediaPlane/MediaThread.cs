@@ -50,6 +50,9 @@ internal sealed class MediaThread : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
+    // Who asked, during the current flush, to be told when it is done (ticking thread only; usually one send pump).
+    private readonly List<ITickFlushListener> _flushListeners = new(2);
+
     private readonly MediaTickWorkers? _workers;
     private readonly MediaThreadPriority _priority;
     // One per worker (index 0: the ticking thread) at Realtime with a budget below 100 %; null otherwise.
@@ -319,6 +322,33 @@ internal sealed class MediaThread : IAsyncDisposable
                 if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
             }
         }
+        var listeners = _flushListeners;
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            try
+            {
+                listeners[i].TickFlushed();
+            }
+            catch (Exception e)
+            {
+                _logger.LegFailed(e, "flush listener");
+            }
+        }
+        listeners.Clear();
+    }
+
+    /// <summary>
+    /// During <see cref="IMediaTransport.FlushOutbound"/> (the ticking thread): tell <paramref name="listener"/> once
+    /// when this tick's flush of every leg is done. Asking again in the same flush changes nothing; no allocation.
+    /// </summary>
+    internal void AfterFlush(ITickFlushListener listener)
+    {
+        var listeners = _flushListeners;
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            if (ReferenceEquals(listeners[i], listener)) return;
+        }
+        listeners.Add(listener);
     }
 
     /// <summary>

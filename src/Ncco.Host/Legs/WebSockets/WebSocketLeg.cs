@@ -192,12 +192,15 @@ public sealed class WebSocketLeg : ILegTransport, IMediaTransport
         _unflushed = true;
     }
 
-    /// <summary>After every leg's frame of the tick is built: one hand-over of this leg to the pump.</summary>
+    /// <summary>After every leg's frame of the tick is built: one hand-over of this leg to the pump, which the media thread wakes after the flush.</summary>
     void IMediaTransport.FlushOutbound()
     {
         if (!_unflushed) return;
         _unflushed = false;
-        Schedule();
+        if (Interlocked.Exchange(ref _scheduled, 1) != 0) return;
+        // Queued now, woken once after every leg's flush (one wake per tick, not one per leg).
+        _pump.Defer(this);
+        _mediaThread.AfterFlush(_pump);
     }
 
     bool IMediaTransport.ConversationDtmf(char digit, int durationMilliseconds)

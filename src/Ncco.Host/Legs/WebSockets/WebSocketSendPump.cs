@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Ncco.Host.MediaPlane;
+using Ncco.Media.Pcm;
 
 namespace Ncco.Host.Legs.WebSockets;
 
@@ -9,20 +11,33 @@ namespace Ncco.Host.Legs.WebSockets;
 /// it, every frame woke its leg's own send loop on the thread pool: at 1,000 legs, 50,000 work items a second for
 /// 50,000 <c>send</c> calls. Only a leg whose socket is backed up (the application stopped reading) awaits its send, and
 /// then drains its own queue from that continuation until it catches up.
+/// <para>The media thread's flush hands its legs over with <see cref="Defer"/>, which only queues them, and wakes the
+/// pump once when the flush is done (<see cref="ITickFlushListener.TickFlushed"/>): the pump then sends the whole tick's
+/// frames in one pass instead of waking while the flush is still handing legs over and competing with it for a core.</para>
 /// </summary>
-internal sealed class WebSocketSendPump : IDisposable
+internal sealed class WebSocketSendPump : IDisposable, ITickFlushListener
 {
     private readonly ConcurrentQueue<WebSocketLeg> _ready = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
     private volatile bool _stopped;
+    private readonly MediaThreadPriority _priority;
+    private readonly ILogger? _logger;
     private int _signalled;
+    // Legs the media thread's flush queued since its last TickFlushed (touched by the ticking thread only).
+    private bool _deferred;
     private long _allocated;
     private long _drains;
 
-    /// <summary>Starts the pump's thread (a background thread: it never keeps the process alive).</summary>
-    public WebSocketSendPump()
+    /// <summary>
+    /// Starts the pump's thread (a background thread: it never keeps the process alive) at <paramref name="priority"/>
+    /// (<see cref="MediaThreadPriority.Realtime"/> is taken as <see cref="MediaThreadPriority.High"/>: the pump's sends
+    /// are mostly kernel work that must not lock normal threads, such as the legs' receive loops, out of a core).
+    /// </summary>
+    public WebSocketSendPump(MediaThreadPriority priority = MediaThreadPriority.Normal, ILogger? logger = null)
     {
+        _priority = priority == MediaThreadPriority.Realtime ? MediaThreadPriority.High : priority;
+        _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "Ncco WebSocket send" };
         _thread.Start();
     }
@@ -46,7 +61,35 @@ internal sealed class WebSocketSendPump : IDisposable
             return;
         }
         _ready.Enqueue(leg);
-        // One wake for a whole tick's legs: only the first schedule after the pump went back to waiting signals it.
+        Signal();
+    }
+
+    /// <summary>
+    /// The media thread's flush: queues <paramref name="leg"/> without waking the pump; <see cref="TickFlushed"/>
+    /// (called by the media thread once its flush is done) wakes it once for all the tick's legs.
+    /// </summary>
+    public void Defer(WebSocketLeg leg)
+    {
+        if (_stopped)
+        {
+            leg.Pump();
+            return;
+        }
+        _ready.Enqueue(leg);
+        _deferred = true;
+    }
+
+    /// <inheritdoc />
+    public void TickFlushed()
+    {
+        if (!_deferred) return;
+        _deferred = false;
+        Signal();
+    }
+
+    private void Signal()
+    {
+        // One wake for many legs: only the first signal after the pump went back to waiting sets the event.
         if (Interlocked.Exchange(ref _signalled, 1) != 0) return;
         try
         {
@@ -61,6 +104,8 @@ internal sealed class WebSocketSendPump : IDisposable
 
     private void Run()
     {
+        if (_priority != MediaThreadPriority.Normal && !Ncco.Media.Native.MediaThreadScheduling.TryApply(_priority, out var error))
+            _logger?.PriorityRefused(_thread.Name ?? "websocket send", _priority, error ?? "");
         while (true)
         {
             _wake.WaitOne();
