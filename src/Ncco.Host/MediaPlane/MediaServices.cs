@@ -31,7 +31,6 @@ public sealed class MediaServices : IAsyncDisposable
     private readonly PocketSphinxRecognizer? _recognizer;
     private readonly Task _warmUp = Task.CompletedTask;
     private readonly GcThreadPriority? _gcThreads;
-    private readonly Ncco.Media.Pcm.MediaThreadPriority _mediaPriority;
 
     /// <summary>
     /// Creates the services and starts the media thread. <c>stream</c> audio URLs connect through the address policy
@@ -94,7 +93,6 @@ public sealed class MediaServices : IAsyncDisposable
             SpeechMinConfidence = settings.SpeechMinConfidence,
             SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),
         };
-        _mediaPriority = settings.ThreadPriority;
         DirectSocketCalls = settings.DirectSocketCalls;
         if (settings.RaiseGcThreads) _gcThreads = new GcThreadPriority(settings.ThreadPriority, time, logger);
     }
@@ -133,7 +131,7 @@ public sealed class MediaServices : IAsyncDisposable
     {
         get
         {
-            lock (_pumpGate) return _webSocketSends ??= new Legs.WebSockets.WebSocketSendPump(_mediaPriority, _mediaThread.Logger);
+            lock (_pumpGate) return _webSocketSends ??= new Legs.WebSockets.WebSocketSendPump();
         }
     }
 

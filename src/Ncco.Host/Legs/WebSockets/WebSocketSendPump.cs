@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Ncco.Host.MediaPlane;
-using Ncco.Media.Pcm;
 
 namespace Ncco.Host.Legs.WebSockets;
 
 /// <summary>
 /// One thread that writes every <see cref="WebSocketLeg"/>'s queued messages to its socket. The media thread queues each
-/// leg's 20 ms frame and, once per tick, hands the legs with something queued to the pump, which wakes (once for many legs when it is busy) and sends
+/// leg's 20 ms frame and, once per tick, hands the legs with something queued to the pump, which wakes once after the flush and sends
 /// them all; a send that completes at once (the kernel took the bytes: the normal case) costs no thread switch. Before
 /// it, every frame woke its leg's own send loop on the thread pool: at 1,000 legs, 50,000 work items a second for
 /// 50,000 <c>send</c> calls. Only a leg whose socket is backed up (the application stopped reading) awaits its send, and
@@ -21,8 +20,6 @@ internal sealed class WebSocketSendPump : IDisposable, ITickFlushListener
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
     private volatile bool _stopped;
-    private readonly MediaThreadPriority _priority;
-    private readonly ILogger? _logger;
     private int _signalled;
     // Legs the media thread's flush queued since its last TickFlushed (touched by the ticking thread only).
     private bool _deferred;
@@ -30,14 +27,13 @@ internal sealed class WebSocketSendPump : IDisposable, ITickFlushListener
     private long _drains;
 
     /// <summary>
-    /// Starts the pump's thread (a background thread: it never keeps the process alive) at <paramref name="priority"/>
-    /// (<see cref="MediaThreadPriority.Realtime"/> is taken as <see cref="MediaThreadPriority.High"/>: the pump's sends
-    /// are mostly kernel work that must not lock normal threads, such as the legs' receive loops, out of a core).
+    /// Starts the pump's thread (a background thread: it never keeps the process alive). It runs at normal priority,
+    /// below the media threads, on purpose: raised level with them (nice −10) its sends — a third of a core at 1,000
+    /// legs, mostly kernel — took cores from ticks being built, and late ticks rose (500 → 1,000 at <c>High</c>, 15 →
+    /// 304 at <c>Realtime</c>, bench/Ncco.Host.Load/RESULTS.md).
     /// </summary>
-    public WebSocketSendPump(MediaThreadPriority priority = MediaThreadPriority.Normal, ILogger? logger = null)
+    public WebSocketSendPump()
     {
-        _priority = priority == MediaThreadPriority.Realtime ? MediaThreadPriority.High : priority;
-        _logger = logger;
         _thread = new Thread(Run) { IsBackground = true, Name = "Ncco WebSocket send" };
         _thread.Start();
     }
@@ -104,8 +100,6 @@ internal sealed class WebSocketSendPump : IDisposable, ITickFlushListener
 
     private void Run()
     {
-        if (_priority != MediaThreadPriority.Normal && !Ncco.Media.Native.MediaThreadScheduling.TryApply(_priority, out var error))
-            _logger?.PriorityRefused(_thread.Name ?? "websocket send", _priority, error ?? "");
         while (true)
         {
             _wake.WaitOne();
