@@ -492,14 +492,15 @@ public sealed class NccoVm
     };
 
     /// <summary>Creates an outbound leg (not yet dialled) for <c>origin</c> (<see cref="LegOrigin"/>: the API, or the leg
-    /// whose NCCO connects); null when no dialer is configured.</summary>
+    /// whose NCCO connects); null when no dialer is configured. <paramref name="requester"/>: the span of the request
+    /// that asked for the call, which the call's span links to.</summary>
     internal CallLeg? CreateOutboundLeg(CallEndpoint endpoint, string? from, Conversation conversation, WebhookTarget? eventTarget, bool machineDetection,
-        LegOrigin origin, bool connectCallee = false)
+        LegOrigin origin, bool connectCallee = false, System.Diagnostics.ActivityContext requester = default)
     {
         if (Options.Dialer is null) return null;
         var id = Ids.NewId(IdKind.Leg);
         // The span first, so the transport can put what it sends (a SIP INVITE) in the call's trace.
-        var span = Diagnostics.NccoTracing.StartCall(this, id, Direction.Outbound, Destination(endpoint), endpoint.Type, default);
+        var span = Diagnostics.NccoTracing.StartCall(this, id, Direction.Outbound, Destination(endpoint), endpoint.Type, default, requester);
         var transport = Options.Dialer.CreateTransport(new OutboundLegRequest(id, endpoint, from, machineDetection) { TraceContext = span?.Context ?? default, Origin = origin });
         var leg = new CallLeg(this, id, conversation, Direction.Outbound, from, Destination(endpoint), endpoint, transport)
         {

@@ -152,7 +152,14 @@ public sealed partial class CallControl
     /// Create an outbound call: <c>started</c>, ringing (bounded by <c>ringing_timer</c> → <c>timeout</c>), answer
     /// (AMD if asked), then the inline NCCO or the one fetched from <c>answer_url</c>; hangs up after <c>length_timer</c>.
     /// </summary>
-    public Task<CallLeg> CreateCallAsync(CreateCallRequest request) => _vm.InvokeAsync(() =>
+    public Task<CallLeg> CreateCallAsync(CreateCallRequest request)
+    {
+        // Taken here, on the caller's side: the VM thread below does not run in the request's execution context.
+        var requester = System.Diagnostics.Activity.Current?.Context ?? default;
+        return _vm.InvokeAsync(() => CreateCall(request, requester));
+    }
+
+    private CallLeg CreateCall(CreateCallRequest request, System.Diagnostics.ActivityContext requester)
     {
         ArgumentNullException.ThrowIfNull(request);
         if ((request.Ncco is null) == (request.AnswerUrl is null)) throw new ArgumentException("Exactly one of ncco / answer_url is required.", nameof(request));
@@ -161,11 +168,11 @@ public sealed partial class CallControl
         var amd = MachineDetectionSettings.From(request.MachineDetection, request.AdvancedMachineDetection);
         // The control API is the application's own (the host authenticated the request before it got here).
         var leg = _vm.CreateOutboundLeg(request.To, request.From, conversation, target, amd is not null,
-                new Legs.LegOrigin(Legs.LegOriginKind.Api, _vm.Application.ApplicationId, true, "api"))
+                new Legs.LegOrigin(Legs.LegOriginKind.Api, _vm.Application.ApplicationId, true, "api"), requester: requester)
             ?? throw new CallStateException("No dialer is configured for outbound calls.");
         _ = OutboundFlowAsync(leg, request, amd);
         return leg;
-    });
+    }
 
     private async Task OutboundFlowAsync(CallLeg leg, CreateCallRequest request, MachineDetectionSettings? amd)
     {

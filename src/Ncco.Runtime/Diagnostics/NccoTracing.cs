@@ -29,8 +29,10 @@ public static class NccoTracing
 
     /// <summary>Starts a leg's <c>ncco.call</c> span: a child of <paramref name="parent"/> when given (a SIP INVITE's span), else of
     /// the current span when it is one of ours (the <c>connect</c> action dialling it), else the root of a new trace linked to
-    /// whatever was current (the HTTP request that created the call).</summary>
-    internal static Activity? StartCall(NccoVm vm, string legId, string direction, string to, string endpointType, ActivityContext parent)
+    /// whatever was current, or to <paramref name="requester"/> (the HTTP request that created the call: the VM thread
+    /// that starts the span does not run in the request's execution context, so its span is captured before and passed).</summary>
+    internal static Activity? StartCall(NccoVm vm, string legId, string direction, string to, string endpointType, ActivityContext parent,
+        ActivityContext requester = default)
     {
         if (!Source.HasListeners()) return null;
         var current = Activity.Current;
@@ -39,6 +41,7 @@ public static class NccoTracing
         {
             if (current is { Source.Name: SourceName }) parent = current.Context;
             else if (current is not null) links = [new ActivityLink(current.Context)];
+            else if (requester != default) links = [new ActivityLink(requester)];
         }
         var span = Source.StartActivity("ncco.call",
             direction == Direction.Inbound ? ActivityKind.Server : ActivityKind.Client, parent, links: links, startTime: vm.Scheduler.UtcNow);

@@ -94,6 +94,47 @@ public sealed class CallTracingTests
     }
 
     [Fact]
+    public async Task A_call_created_over_rest_links_to_the_request_that_created_it()
+    {
+        var exported = new List<Activity>();
+        List<Activity> Spans()
+        {
+            lock (exported) return [.. exported];
+        }
+        // The request has a span when something listens to ASP.NET Core's activity source (OpenTelemetry's ASP.NET
+        // Core instrumentation does; here the source is added by name).
+        await using var h = await VoiceApiHarness.StartAsync(
+            b => b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource("Microsoft.AspNetCore").AddInMemoryExporter(exported)),
+            extraArgs: "--Ncco:Calls:RateLimitPerSecond=0");
+        h.App.Ncco("/answer", """[{"action":"talk","text":"hi"}]""");
+        var callersTrace = ActivityTraceId.CreateRandom();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/calls")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                to = new[] { new { type = "phone", number = "447700900001" } },
+                from = new { type = "phone", number = "447700900000" },
+                answer_url = new[] { h.App.Url("answer").ToString() },
+            }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", h.Token());
+        request.Headers.Add("traceparent", $"00-{callersTrace}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await h.Host.Client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var uuid = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("uuid").GetString()!;
+        await h.App.WaitForStatusAsync(uuid, "completed");
+
+        var call = await EventuallyAsync(() => Spans().FirstOrDefault(s => s.OperationName == "ncco.call" && (string?)s.GetTagItem("ncco.call.uuid") == uuid), "the call's span");
+        var requestSpan = await EventuallyAsync(() => Spans().FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && s.TraceId == callersTrace), "the request's span");
+        // Its own trace (a call outlives the request by minutes), linked to the request's span in the caller's trace.
+        Assert.NotEqual(callersTrace, call.TraceId);
+        var link = Assert.Single(call.Links);
+        Assert.Equal(requestSpan.TraceId, link.Context.TraceId);
+        Assert.Equal(requestSpan.SpanId, link.Context.SpanId);
+    }
+
+    [Fact]
     public async Task A_failing_webhook_is_an_error_span_naming_the_status()
     {
         var exported = new List<Activity>();
