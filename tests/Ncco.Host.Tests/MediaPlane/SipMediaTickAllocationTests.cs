@@ -78,15 +78,6 @@ public sealed class SipMediaTickAllocationTests(ITestOutputHelper output) : IAsy
         var random = new Random(19);
         for (var i = 0; i < 16000; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * (300 + (i / 10.0)) * i / 8000));
         for (var i = 16000; i < samples.Length; i++) samples[i] = (short)random.Next(-3000, 3000);
-        var path = Path.GetTempFileName();
-        try
-        {
-            Ncco.Media.Wav.WavWriter.WriteAll(path, samples, 8000);
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        return TestAudio.WavBytes(samples, 8000);
     }
 }

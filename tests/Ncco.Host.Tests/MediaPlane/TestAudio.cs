@@ -19,6 +19,22 @@ internal static class TestAudio
 
     public static short[] Concat(params short[][] parts) => parts.SelectMany(p => p).ToArray();
 
+    /// <summary>A mono 16-bit WAV file's bytes, as a test's app server serves a prompt (written by the product's own
+    /// <see cref="Ncco.Media.Wav.WavWriter"/>, through a temporary file).</summary>
+    public static byte[] WavBytes(ReadOnlySpan<short> samples, int rate)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            Ncco.Media.Wav.WavWriter.WriteAll(path, samples, rate);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Seconds of 20 ms frames louder than <paramref name="thresholdDbfs"/>.</summary>
     public static double VoicedSeconds(ReadOnlySpan<short> samples, int rate, double thresholdDbfs = -45)
     {

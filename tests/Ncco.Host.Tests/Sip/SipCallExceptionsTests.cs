@@ -114,15 +114,6 @@ public sealed class SipCallExceptionsTests(ITestOutputHelper output) : IAsyncLif
     {
         var samples = new short[16000];
         for (var i = 0; i < samples.Length; i++) samples[i] = (short)(6000 * Math.Sin(2 * Math.PI * 400 * i / 8000));
-        var path = Path.GetTempFileName();
-        try
-        {
-            Ncco.Media.Wav.WavWriter.WriteAll(path, samples, 8000);
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        return MediaPlane.TestAudio.WavBytes(samples, 8000);
     }
 }

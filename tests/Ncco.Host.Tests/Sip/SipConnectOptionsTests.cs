@@ -53,19 +53,11 @@ public sealed class SipConnectOptionsTests
     {
         await using var h = await SipHostHarness.StartAsync();
         var tone = TestAudio.Tone(425, 2, 16000);
+        var wav = TestAudio.WavBytes(tone, 16000);
         h.App.Handle("/ringback.wav", async c =>
         {
-            var path = Path.GetTempFileName();
-            try
-            {
-                Ncco.Media.Wav.WavWriter.WriteAll(path, tone, 16000);
-                c.Response.ContentType = "audio/wav";
-                await c.Response.Body.WriteAsync(await File.ReadAllBytesAsync(path));
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            c.Response.ContentType = "audio/wav";
+            await c.Response.Body.WriteAsync(wav);
         });
         await using var callee = TestSoftphone.Listen(PhonePorts());
         h.App.Ncco("/answer", $$"""

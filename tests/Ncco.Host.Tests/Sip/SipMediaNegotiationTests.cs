@@ -75,13 +75,11 @@ public sealed class SipMediaNegotiationTests : IAsyncLifetime
     public async Task A_phone_offering_only_g722_is_answered_with_g722_and_hears_the_talk_and_a_stream_tone_undistorted()
     {
         var tone = TestAudio.Tone(1000, 1.5, 16000);
+        var wav = TestAudio.WavBytes(tone, 16000);
         _h.App.Handle("/tone.wav", async c =>
         {
-            var path = Path.GetTempFileName();
-            Ncco.Media.Wav.WavWriter.WriteAll(path, tone, 16000);
             c.Response.ContentType = "audio/wav";
-            await c.Response.Body.WriteAsync(await File.ReadAllBytesAsync(path));
-            File.Delete(path);
+            await c.Response.Body.WriteAsync(wav);
         });
         _h.App.Ncco("/answer", $$"""
             [{"action":"talk","text":"{{Speech}}"},{"action":"stream","streamUrl":["{{_h.App.Url("tone.wav")}}"]},
