@@ -252,7 +252,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     internal VoiceExpectationException Fail(string message)
     {
         var path = FailureReport.WriteFullLog(Log, Options.LogDirectory, FailureReport.FileName(_callSite));
-        return new($"{message}\n\nCall log (virtual time; webhook payloads left out, repeats collapsed):\n{FailureReport.CompactLog(Log)}"
+        return new($"{message}\n\n{FailureReport.CallLogHeading}; webhook payloads left out, repeats collapsed):\n{FailureReport.CompactLog(Log)}"
             + $"Full call log with webhook payloads: {path}");
     }
 

@@ -33,6 +33,23 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task A_failure_report_holds_the_call_log_once()
+    {
+        // The DSL's message already has the compact log and names the file with the whole one; the report used to add
+        // the whole log again below it, doubling every failure `ncco test` printed.
+        await using var app = await MenuApp.StartAsync(greeting: "Welcome to Acne.");
+        var scenario = Assert.Single(ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "scenarios", "sales.yaml")).Scenarios);
+
+        var result = await ScenarioRunner.ForUrl(app.BaseUrl).RunAsync(scenario);
+
+        var report = result.Failure!.ToString();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(report, @"Call log \(virtual time"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(report, "inbound leg 447700900001"));
+        Assert.Contains("Full call log with webhook payloads: ", report, StringComparison.Ordinal);
+        Assert.NotEmpty(result.Failure.CallLog);
+    }
+
+    [Fact]
     public async Task An_expected_webhook_that_did_not_come_lists_what_was_sent_instead()
     {
         await using var app = await MenuApp.StartAsync();

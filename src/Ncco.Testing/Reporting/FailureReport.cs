@@ -14,6 +14,9 @@ internal static partial class FailureReport
 {
     public const int MaxLines = 60;
 
+    /// <summary>How a failure message's call log section starts: a report that finds it does not add the log again.</summary>
+    public const string CallLogHeading = "Call log (virtual time";
+
     public static string CompactLog(CallLog log)
     {
         var lines = log.RenderText(includeWebhookPayloads: false).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,3 +1,5 @@
+using Ncco.Testing.Reporting;
+
 namespace Ncco.Testing.Scenarios;
 
 /// <summary>Why a scenario failed: the step (with its place in the file), the expected-vs-actual message, and the call log.</summary>
@@ -25,14 +27,15 @@ public sealed class ScenarioFailure
 
     /// <summary>
     /// The whole report: <c>file:line:column: the step as written</c>, the message, then the call log — unless the
-    /// message already has it (the DSL's messages include it).
+    /// message already has one (the DSL's messages include the compact log and name the file with the full one, so a
+    /// second copy would only double the report's length).
     /// </summary>
     public override string ToString()
     {
         var text = $"{Location}: {(Step is null ? "before the first step" : Step.Source)}{Environment.NewLine}{Message.TrimEnd()}";
-        if (CallLog.Length > 0 && !Message.Contains(CallLog.TrimEnd(), StringComparison.Ordinal))
+        if (CallLog.Length > 0 && !Message.Contains(FailureReport.CallLogHeading, StringComparison.Ordinal))
         {
-            text += $"{Environment.NewLine}{Environment.NewLine}Call log (virtual time):{Environment.NewLine}{CallLog.TrimEnd()}";
+            text += $"{Environment.NewLine}{Environment.NewLine}{FailureReport.CallLogHeading}):{Environment.NewLine}{CallLog.TrimEnd()}";
         }
         return text;
     }
