@@ -43,6 +43,22 @@ public class UnknownPropertyParseTests
         Assert.Equal(2, Assert.IsType<InputAction>(result.Document!.Actions[0]).Dtmf!.MaxDigits);
     }
 
+    [Theory]
+    [InlineData("""[{"action":"input","type":["dtmf"],"maxDigits":1,"submitOnHash":true}]""", "/0/maxDigits", "dtmf")]
+    [InlineData("""[{"action":"input","type":["dtmf"],"maxDigits":1,"submitOnHash":true}]""", "/0/submitOnHash", "dtmf")]
+    [InlineData("""[{"action":"input","type":["speech"],"language":"en-GB"}]""", "/0/language", "speech")]
+    public void A_setting_written_on_the_action_instead_of_its_settings_object_says_where_it_belongs(string json, string pointer, string owner)
+    {
+        // The legacy input of old guides put maxDigits, timeOut and submitOnHash on the action itself; they are read
+        // only inside "dtmf" (as language only inside "speech"), so the warning says where to move them.
+        var result = NccoParser.Parse(json);
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Warnings, w => w.Pointer == pointer);
+        var name = pointer[(pointer.LastIndexOf('/') + 1)..];
+        Assert.Equal($"unknown property \"{name}\" on the input action; it belongs inside \"{owner}\": {{ \"{name}\": … }}", warning.Message);
+        Assert.Null(Assert.IsType<InputAction>(result.Document!.Actions[0]).Dtmf);
+    }
+
     [Fact]
     public void Strict_makes_an_unknown_property_an_error()
     {

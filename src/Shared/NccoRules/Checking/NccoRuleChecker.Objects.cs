@@ -74,12 +74,27 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         var where = rule.Name.StartsWith("endpoint.", StringComparison.Ordinal)
             ? $"a {rule.Key} endpoint"
             : NccoRuleTable.FindAction(rule.Name) is not null ? $"the {rule.Name} action" : rule.Name;
+        var nested = similar is null ? FindNested(rule, name) : null;
         Report(Problem.UnknownProperty, JsonPointers.Append(pointer, name),
             similar is not null
                 ? $"unknown property \"{name}\" on {where}; did you mean \"{similar.Name}\"? (property names are case-sensitive)"
+                : nested is not null
+                ? $"unknown property \"{name}\" on {where}; it belongs inside \"{nested}\": {{ \"{name}\": … }}"
                 : $"unknown property \"{name}\" on {where}; expected one of " + string.Join(", ", rule.Properties.Select(p => p.Name)),
             Site<TNode, TMember>.Name(member),
             similar is not null ? Repair<TNode, TMember>.Rename(member, similar.Name) : default);
+    }
+
+    // The settings object of rule that defines name: the legacy input put maxDigits, timeOut and submitOnHash on the
+    // action itself, and old guides still show it; the platform reads them only inside "dtmf".
+    private static string? FindNested(ObjectRule rule, string name)
+    {
+        foreach (var property in rule.Properties)
+        {
+            if (property.ObjectRef is not { } reference || NccoRuleTable.FindSettings(reference) is not { } settings) continue;
+            if (settings.IndexOfSpelling(name) >= 0) return property.Name;
+        }
+        return null;
     }
 
     private void CheckEndpoint(TNode endpoint, in Location at)
