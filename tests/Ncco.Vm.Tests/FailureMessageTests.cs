@@ -45,6 +45,56 @@ public class FailureMessageTests
     }
 
     [Fact]
+    public async Task A_prompt_that_never_came_because_the_answer_ncco_was_invalid_says_so_in_the_first_line()
+    {
+        // The legacy input (no type, maxDigits on the action) of old guides: the call ends at once with an error.
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"talk","text":"Please enter a digit."},{"action":"input","maxDigits":1,"eventUrl":["https://app.example/dtmf"]}]""")
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.LogDirectory = Path.Combine(Path.GetTempPath(), "ncco-failure-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var call = await sim.CallAsync("447700900001", "447700900000");
+            var e = await Assert.ThrowsAsync<VoiceExpectationException>(() => call.HearsAsync("Please enter a digit").AsTask());
+            var first = e.Message.Split('\n')[0];
+            Assert.Contains("but the call ended at +00:00.000 after an error: Invalid NCCO: /1 required: \"type\" is required", first, StringComparison.Ordinal);
+            // The misplaced setting's warning says where it belongs.
+            Assert.Contains("unknown property \"maxDigits\" on the input action; it belongs inside \"dtmf\": { \"maxDigits\": … }", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(sim.Options.LogDirectory)) Directory.Delete(sim.Options.LogDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_call_that_went_on_after_an_error_does_not_blame_it_for_the_end()
+    {
+        // The input's webhook answers an invalid NCCO: the error is logged, the call carries on with the next action,
+        // then ends normally.
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1},"eventUrl":["https://app.example/menu"]},{"action":"talk","text":"Goodbye."}]""")
+            .Map("/menu", _ => """[{"action":"talk"}]""")
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app, o => o.LogDirectory = Path.Combine(Path.GetTempPath(), "ncco-failure-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var call = await sim.CallAsync("447700900001", "447700900000");
+            await call.PressAsync("1");
+            await call.HearsAsync("Goodbye");
+            Assert.Contains(sim.Log.Entries, entry => entry.Activity == Ncco.Calls.VmActivity.Error);
+            var e = await Assert.ThrowsAsync<VoiceExpectationException>(() => call.HearsAsync("Thanks").AsTask());
+            var first = e.Message.Split('\n')[0];
+            Assert.Contains("but the call ended at +00:", first, StringComparison.Ordinal);
+            Assert.DoesNotContain("after an error", first, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(sim.Options.LogDirectory)) Directory.Delete(sim.Options.LogDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Loop_detection_can_be_turned_off_then_the_timeout_applies()
     {
         await using var sim = VoiceSimulator.Start(LoopingApp(), o =>

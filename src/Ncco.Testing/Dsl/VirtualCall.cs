@@ -140,12 +140,26 @@ public partial class VirtualCall
                 _cursor = found + 1;
                 return;
             }
-            var why = LegOrNull?.IsEnded == true ? $"the call ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}"
+            var why = LegOrNull?.IsEnded == true ? $"the call ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}{EndedAfterError()}"
                 : loop is { } l ? $"the app is looping: the same {(l.Length == 1 ? "prompt" : l.Length + " prompts")} played {l.Times} times in a row with nothing else pending"
                   + " (SimulatorOptions.LoopLimit)"
                 : VoiceSimulator.Describe(outcome);
             throw Simulator.Fail($"Expected {Label} to {what}, but {why} (waited until {Simulator.Log.Relative(Simulator.Now)}).\n{HeardSince(start)}");
         }, file, line);
+
+    // The error that ended the call, if one did (an invalid NCCO, a webhook that gave none): it is the reason the prompt
+    // never came, so it belongs in the failure's first line rather than only in the call log below it.
+    private string EndedAfterError()
+    {
+        string? error = null;
+        foreach (var entry in Simulator.Log.Entries)
+        {
+            if (entry.LegId != Leg.Id || entry.At > Leg.EndedAt) continue;
+            if (entry.Activity == VmActivity.Error) error = entry.Text;
+            else if (entry.Activity == VmActivity.Action) error = null;   // the call went on after it
+        }
+        return error is null ? "" : $" after an error: {error}";
+    }
 
     private string HeardSince(int start)
     {
