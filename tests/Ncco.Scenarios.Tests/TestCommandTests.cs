@@ -30,7 +30,7 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
         foreach (var expected in new[]
         {
             "Usage:", "ncco test", "<scenarios>", "--app", "--answer-url", "--event-url", "--fallback-url", "--answer-method", "--event-method",
-            "--fallback-method", "--junit", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
+            "--fallback-method", "--junit", "--call-logs", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
             "ncco test scenarios/ --app http://127.0.0.1:3000", "--answer-method POST",
         })
         {
@@ -106,6 +106,24 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
         Assert.EndsWith("wrong.yaml", failed.Attribute("classname")!.Value, StringComparison.Ordinal);
         Assert.StartsWith("Expected caller to hear \"Welcome to Globex\"", failed.Element("failure")!.Attribute("message")!.Value, StringComparison.Ordinal);
         Assert.Contains("+00:00.000", failed.Element("system-out")!.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_scenarios_whole_call_log_goes_under_call_logs_and_is_named_once()
+    {
+        var wrong = Write("wrong.yaml", "name: Expects a greeting the app does not say\nsteps:\n  - dial: { from: \"447700900001\", to: \"447700900000\" }\n  - hear: Welcome to Globex\n");
+        var logs = Path.Combine(_temp.FullName, "logs");
+
+        var (exit, output, _) = await NccoCli.RunAsync("test", wrong, "--app", app.BaseUrl.ToString(), "--call-logs", logs);
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        // Not beside the tool (an installed tool's package store): where --call-logs says, named in the report.
+        var file = Assert.Single(Directory.GetFiles(logs));
+        Assert.EndsWith("wrong.yaml-4.calllog.txt", file, StringComparison.Ordinal);
+        Assert.Contains($"Full call log with webhook payloads: {file}", output, StringComparison.Ordinal);
+        Assert.Contains("\"dtmf\"", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        // The compact log once, not followed by the whole log a second time.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, @"Call log \(virtual time"));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Ncco.Testing.Scenarios;
 namespace Ncco.Cli.Commands;
 
 /// <summary>
-/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--fallback-url …] [--*-method …] [--junit file] [--watch]</c>: runs
+/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--fallback-url …] [--*-method …] [--junit file] [--call-logs dir] [--watch]</c>: runs
 /// scenario files (YAML, see src/Ncco.Testing/README.md) against a webhook app that is already running, in any
 /// language — real HTTP to the app, virtual time for the calls — and reports like a test runner. Exit code 0 when every
 /// scenario passed, 1 when any failed or a file has errors, 2 for a wrong command line, 3 when a path does not exist
@@ -16,6 +16,9 @@ public static class TestCommand
 {
     /// <summary>How long the check that the app answers at all may take before the run gives up on it.</summary>
     public static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where failing scenarios' full call logs go unless <c>--call-logs</c> says: relative to the current directory.</summary>
+    public const string DefaultCallLogDirectory = "ncco-call-logs";
 
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
@@ -43,11 +46,16 @@ public static class TestCommand
         var eventMethod = MethodOption("--event-method", "event webhook", "POST");
         var fallbackMethod = MethodOption("--fallback-method", "fallback answer webhook", "GET");
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write the results as JUnit XML to this file (for CI).", HelpName = "file" };
+        var callLogs = new Option<DirectoryInfo?>("--call-logs")
+        {
+            Description = "Where the full call log of each failing scenario is written (default ./ncco-call-logs).",
+            HelpName = "dir",
+        };
         var watch = new Option<bool>("--watch", "-w") { Description = "Run again whenever a scenario file changes; Ctrl+C stops." };
 
         var command = new Command("test", Description)
         {
-            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, junit, watch,
+            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, junit, callLogs, watch,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -64,6 +72,9 @@ public static class TestCommand
                     FallbackMethod = Method(parse.GetValue(fallbackMethod)),
                 },
                 parse.GetValue(junit)?.FullName,
+                // The current directory, like the JUnit file's: the tool's own directory (where a test assembly's logs
+                // go) is a package store for an installed tool, not a place anyone looks or may write.
+                parse.GetValue(callLogs)?.FullName ?? Path.GetFullPath(DefaultCallLogDirectory),
                 console,
                 TimeProvider.System);
             return parse.GetValue(watch) ? run.WatchAsync(cancellationToken) : run.RunOnceAsync(cancellationToken);
@@ -84,7 +95,8 @@ public static class TestCommand
         runs the scenarios one at a time, in path order.
 
         Output: one line per scenario (PASS or FAIL, file › name, wall time); for a failure, the step as written
-        (file:line:column), what was expected and what happened, and the call log with virtual timestamps; a file with
+        (file:line:column), what was expected and what happened, and the call log with virtual timestamps (without webhook
+        payloads: the whole log is written to a file under --call-logs, default ./ncco-call-logs, and named); a file with
         mistakes lists each as file:line:column: reason; then a summary line. --junit also writes JUnit XML (one
         testsuite per file, one testcase per scenario, the call log in system-out) for CI systems to show.
 

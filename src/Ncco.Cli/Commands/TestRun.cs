@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ncco.Cli.Output;
+using Ncco.Testing;
 using Ncco.Testing.Scenarios;
 
 namespace Ncco.Cli.Commands;
@@ -9,7 +10,7 @@ namespace Ncco.Cli.Commands;
 /// order (one at a time: scenarios share the app, and an app's state keyed by number must not see two calls at once),
 /// prints progress and a summary, and writes the JUnit file. With <c>--watch</c> it does that again after each change.
 /// </summary>
-internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp defaults, string? junitPath, CliConsole console, TimeProvider time)
+internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp defaults, string? junitPath, string callLogDirectory, CliConsole console, TimeProvider time)
 {
     /// <summary>How often <c>--watch</c> looks at the scenario files.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
@@ -147,7 +148,14 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
         }
 
         // 3. Every scenario, one at a time.
-        var runner = ScenarioRunner.ForUrl(app, defaults, http, time);
+        var runner = new ScenarioRunner(
+            configure => Task.FromResult(VoiceSimulator.Start(app, o =>
+            {
+                o.LogDirectory = callLogDirectory;
+                configure(o);
+            }, http)),
+            defaults,
+            time);
         var started = time.GetTimestamp();
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
