@@ -149,7 +149,11 @@ public static class ScenarioJsonSchema
         return schema;
     }
 
-    private static JsonObject Kind(StepProperty property) => property.Kind switch
+    private static JsonObject Kind(StepProperty property) => property.AllowedValues is { } values
+        ? new JsonObject { ["enum"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()) }
+        : KindOf(property);
+
+    private static JsonObject KindOf(StepProperty property) => property.Kind switch
     {
         ValueKind.Text => new JsonObject { ["type"] = new JsonArray("string", "number", "boolean"), ["maxLength"] = 10_000 },
         ValueKind.Number => new JsonObject { ["type"] = new JsonArray("string", "integer"), ["minLength"] = 1, ["maxLength"] = 10_000 },

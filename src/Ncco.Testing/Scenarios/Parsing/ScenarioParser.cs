@@ -221,7 +221,7 @@ internal sealed partial class ScenarioParser(string text, string path)
         var definition = StepCatalog.Find(stepName);
         if (definition is null)
         {
-            Error(node, $"unknown step '{stepName}'{Suggestions.DidYouMean(stepName, StepCatalog.Names)}; the steps are {string.Join(", ", StepCatalog.Names)}");
+            Error(node, $"unknown step '{stepName}'{Suggestions.DidYouMeanStep(stepName, StepCatalog.Names)}; the steps are {string.Join(", ", StepCatalog.Names)}");
             return null;
         }
         var errorsBefore = _errors.Count;

@@ -1,3 +1,4 @@
+using Ncco.Events;
 using Ncco.Testing.Scenarios.Parsing;
 using Ncco.Webhooks;
 
@@ -18,7 +19,7 @@ internal sealed class ExpectEventStep : StepDefinition
 
     public override IReadOnlyList<StepProperty> Properties { get; } =
     [
-        new("status", ValueKind.Text, "The event's status: started, ringing, answered, busy, completed…"),
+        new("status", ValueKind.Text, "The event's status: started, ringing, answered, busy, completed…") { AllowedValues = Statuses },
         new("fields", ValueKind.Fields, "Other fields the event has, e.g. { dtmf.digits: \"1\" } or { direction: inbound }."),
         StepProperty.Party("Only an event about this party's call. Default: any party."),
         StepProperty.Within,
@@ -27,8 +28,22 @@ internal sealed class ExpectEventStep : StepDefinition
     public override void Check(StepArguments arguments, SourceLocation at, ScenarioCheck check)
     {
         if (!arguments.Has("status") && !arguments.Has("fields")) check.Error(at, "'expect_event' needs 'status:' or 'fields:' to say which event");
+        // A status no event has ('complete', 'hangup') would only fail after the whole timeout, saying it never came.
+        if (arguments.Text("status") is { } status && !Statuses.Contains(status, StringComparer.Ordinal))
+        {
+            check.Error(arguments.At("status") ?? at,
+                $"'{status}' is not a status an event has{Suggestions.DidYouMean(status, Statuses)}; the statuses are {string.Join(", ", Statuses)}");
+        }
         if (arguments.Has("party")) arguments.Party = check.Party(Name, arguments.Text("party"), arguments.At("party")!);
     }
+
+    /// <summary>Every <c>status</c> the platform sends: the call statuses, and <c>transcribed</c> of the transcription event.</summary>
+    internal static readonly IReadOnlyList<string> Statuses =
+    [
+        CallStatus.Started, CallStatus.Ringing, CallStatus.Answered, CallStatus.Completed, CallStatus.Busy, CallStatus.Cancelled,
+        CallStatus.Unanswered, CallStatus.Rejected, CallStatus.Failed, CallStatus.Timeout, CallStatus.Disconnected,
+        CallStatus.Human, CallStatus.Machine, "transcribed",
+    ];
 
     internal static FieldExpectation Expected(StepArguments arguments)
     {

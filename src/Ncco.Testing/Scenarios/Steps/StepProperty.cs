@@ -18,6 +18,9 @@ internal sealed record StepProperty(string Name, ValueKind Kind, string Descript
     /// <summary>The default, for the schema and the docs.</summary>
     public object? Default { get; init; }
 
+    /// <summary>The only values a text property takes (the schema's <c>enum</c>); null: any text.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; init; }
+
     /// <summary>The <c>party</c> property every party step has.</summary>
     public static StepProperty Party(string description) => new("party", ValueKind.Name, description);
 
