@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The example apps outside .NET (tests/Ncco.Scenarios.Tests/ExampleAppTests.cs runs `ncco test` against them):
 # examples/node-ivr needs its npm packages (the official @vonage/voice NCCO builder) under Node 20;
-# examples/python-flask needs Debian's python3-flask.
+# examples/python-flask and examples/python-conference need Debian's python3-flask.
 # Skips each install when it is already there, so running the tests twice is cheap.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -4,8 +4,8 @@ using Ncco.Scenarios.Tests.Support;
 namespace Ncco.Scenarios.Tests;
 
 /// <summary>
-/// The two example apps outside .NET (examples/node-ivr with the official @vonage/voice NCCO builder, examples/python-flask
-/// with Flask), each run as a real process and tested by <c>ncco test</c> over HTTP with their own scenario files; then
+/// The example apps outside .NET (examples/node-ivr with the official @vonage/voice NCCO builder, examples/python-flask
+/// and examples/python-conference with Flask), each run as a real process and tested by <c>ncco test</c> over HTTP with their own scenario files; then
 /// each with a planted mistake, which must fail with a message that says what went wrong where.
 /// </summary>
 public sealed class ExampleAppTests : IDisposable
@@ -17,6 +17,8 @@ public sealed class ExampleAppTests : IDisposable
     private static string NodeIvr => Path.Combine(Repo.Examples, "node-ivr");
 
     private static string PythonFlask => Path.Combine(Repo.Examples, "python-flask");
+
+    private static string PythonConference => Path.Combine(Repo.Examples, "python-conference");
 
     private static Task<ExternalApp> StartNodeAsync(string directory)
     {
@@ -93,5 +95,35 @@ public sealed class ExampleAppTests : IDisposable
         Assert.Contains("Expected caller to hear \"Hello Alice, welcome back\"", output, StringComparison.Ordinal);
         Assert.Contains("thank you for calling from 4 4 7 7 0 0 9 0 0 0 0 1", output, StringComparison.Ordinal);
         Assert.Contains("2 passed, 1 failed (3 scenarios", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Python_conference_passes_its_scenarios()
+    {
+        await using var app = await ExternalApp.StartAsync("python3", "app.py", PythonConference);
+
+        var (exit, output, error) = await NccoCli.RunAsync("test", Path.Combine(PythonConference, "scenarios"), "--app", app.BaseUrl.ToString(),
+            "--call-logs", Path.Combine(_temp.FullName, "logs"));
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}\napp output:\n{app.Output}");
+        Assert.Contains("2 passed, 0 failed (2 scenarios", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Python_conference_with_a_planted_mistake_fails_readably()
+    {
+        // The mistake: the host's leaving no longer ends the conference, so the attendee is left in it.
+        var source = await File.ReadAllTextAsync(Path.Combine(PythonConference, "app.py"));
+        Assert.Contains("\"endOnExit\": is_host,", source, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(_temp.FullName, "app.py"), source.Replace("\"endOnExit\": is_host,", "\"endOnExit\": False,", StringComparison.Ordinal));
+        await using var app = await ExternalApp.StartAsync("python3", "app.py", _temp.FullName);
+
+        var (exit, output, error) = await NccoCli.RunAsync("test", Path.Combine(PythonConference, "scenarios"), "--app", app.BaseUrl.ToString(),
+            "--call-logs", Path.Combine(_temp.FullName, "logs"));
+
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("conference.yaml:12:5: expect_end: attendee", output, StringComparison.Ordinal);
+        Assert.Contains("Expected attendee's call to end", output, StringComparison.Ordinal);
+        Assert.Contains("1 passed, 1 failed (2 scenarios", output, StringComparison.Ordinal);
     }
 }
