@@ -33,6 +33,9 @@ public sealed class SimulatorOptions
 
     internal List<Uri> PublicUrls { get; } = [];
 
+    /// <summary>True when a scenario file set these options: hints about them name the file's keys (<c>app: { … }</c>).</summary>
+    internal bool ForScenarioFiles { get; set; }
+
     internal HashSet<string>? AllowedErrorPaths { get; private set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Virtual clock start (default 2026-01-01T09:00:00Z) — fixed so timestamps are the same every run.</summary>

@@ -49,6 +49,62 @@ public sealed class RunnerTests
         Assert.NotEmpty(result.Failure.CallLog);
     }
 
+    // A runner over a delegate app (https://app.example/), for what scenario files say about the app's webhooks.
+    private static ScenarioRunner Over(Ncco.Testing.Hosting.WebhookApp app) =>
+        new(configure => Task.FromResult(Ncco.Testing.VoiceSimulator.Start(app, configure)));
+
+    [Fact]
+    public async Task A_scenario_tests_the_fallback_answer_url_by_allowing_the_answer_webhooks_error()
+    {
+        var app = new Ncco.Testing.Hosting.WebhookApp()
+            .Map("/webhooks/answer", _ => Ncco.Webhooks.WebhookResponse.Status(500))
+            .Map("/webhooks/fallback", _ => """[{"action":"talk","text":"Sorry, we are having trouble."}]""")
+            .Map("/webhooks/event", _ => null);
+        const string Steps = """
+              - dial: { from: "447700900001", to: "447700900000" }
+              - hear: having trouble
+            """;
+
+        // Without the allowance the answer's 500 fails the scenario, and the message says how to allow it in the file.
+        var refused = await Over(app).RunAsync(Load("app: { fallback_url: /webhooks/fallback }\nsteps:\n" + Steps));
+        Assert.False(refused.Passed);
+        Assert.Contains("allow it with app: { allow_webhook_errors: [/webhooks/answer] }", refused.Failure!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SimulatorOptions", refused.Failure.Message, StringComparison.Ordinal);
+
+        var allowed = await Over(app).RunAsync(Load("app: { fallback_url: /webhooks/fallback, allow_webhook_errors: [/webhooks/answer] }\nsteps:\n" + Steps));
+        Assert.True(allowed.Passed, allowed.Failure?.ToString());
+    }
+
+    [Fact]
+    public async Task A_scenario_names_the_public_url_the_app_writes_into_its_nccos()
+    {
+        // As Vonage's snippets do: the app's public (ngrok) address written into an action's eventUrl.
+        var app = new Ncco.Testing.Hosting.WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1},"eventUrl":["https://demo.ngrok.io/webhooks/dtmf"]}]""")
+            .Map("/webhooks/dtmf", _ => """[{"action":"talk","text":"You pressed 4."}]""")
+            .Map("/webhooks/event", _ => null);
+        const string Steps = """
+              - dial: { from: "447700900001", to: "447700900000" }
+              - press: 4
+              - expect_webhook: { path: /webhooks/dtmf, fields: { dtmf.digits: "4" } }
+              - hear: You pressed 4
+            """;
+
+        var refused = await Over(app).RunAsync(Load("steps:\n" + Steps));
+        Assert.False(refused.Passed);
+        Assert.Contains("say so with app: { public_url: https://demo.ngrok.io } in the scenario file, or ncco test --public-url https://demo.ngrok.io.",
+            refused.Failure!.Message, StringComparison.Ordinal);
+
+        var fromFile = await Over(app).RunAsync(Load("app: { public_url: https://demo.ngrok.io }\nsteps:\n" + Steps));
+        Assert.True(fromFile.Passed, fromFile.Failure?.ToString());
+
+        // The command line's --public-url is a default the file may leave out.
+        var runner = new ScenarioRunner(configure => Task.FromResult(Ncco.Testing.VoiceSimulator.Start(app, configure)),
+            new ScenarioApp { PublicUrl = new Uri("https://demo.ngrok.io") });
+        var fromDefaults = await runner.RunAsync(Load("steps:\n" + Steps));
+        Assert.True(fromDefaults.Passed, fromDefaults.Failure?.ToString());
+    }
+
     [Fact]
     public async Task An_expected_webhook_that_did_not_come_lists_what_was_sent_instead()
     {

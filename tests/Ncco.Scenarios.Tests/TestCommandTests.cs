@@ -30,7 +30,7 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
         foreach (var expected in new[]
         {
             "Usage:", "ncco test", "<scenarios>", "--app", "--answer-url", "--event-url", "--fallback-url", "--answer-method", "--event-method",
-            "--fallback-method", "--junit", "--call-logs", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
+            "--fallback-method", "--public-url", "--junit", "--call-logs", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
             "ncco test scenarios/ --app http://127.0.0.1:3000", "--answer-method POST",
         })
         {
@@ -56,6 +56,7 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
     [InlineData("unknown option '--jnit'", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--jnit", "x.xml")]
     [InlineData("Required argument missing", "test", "--app", "http://127.0.0.1:3000")]
     [InlineData("--fallback-method must be GET or POST, not 'PUT'", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--fallback-method", "PUT")]
+    [InlineData("--public-url must be an http:// or https:// URL such as https://demo.ngrok.io, not 'demo.ngrok.io'", "test", "scenarios", "--app", "http://127.0.0.1:3000", "--public-url", "demo.ngrok.io")]
     public async Task A_wrong_command_line_is_a_usage_error(string message, params string[] args)
     {
         var (exit, _, error) = await NccoCli.RunAsync(args);

@@ -6,7 +6,7 @@ using Ncco.Testing.Scenarios;
 namespace Ncco.Cli.Commands;
 
 /// <summary>
-/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--fallback-url …] [--*-method …] [--junit file] [--call-logs dir] [--watch]</c>: runs
+/// <c>ncco test &lt;files or directories&gt; --app URL [--answer-url …] [--event-url …] [--fallback-url …] [--*-method …] [--public-url url] [--junit file] [--call-logs dir] [--watch]</c>: runs
 /// scenario files (YAML, see src/Ncco.Testing/README.md) against a webhook app that is already running, in any
 /// language — real HTTP to the app, virtual time for the calls — and reports like a test runner. Exit code 0 when every
 /// scenario passed, 1 when any failed or a file has errors, 2 for a wrong command line, 3 when a path does not exist
@@ -45,6 +45,19 @@ public static class TestCommand
         var answerMethod = MethodOption("--answer-method", "answer webhook", "GET");
         var eventMethod = MethodOption("--event-method", "event webhook", "POST");
         var fallbackMethod = MethodOption("--fallback-method", "fallback answer webhook", "GET");
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The app's public base URL, when it writes it into its NCCOs' eventUrl (e.g. https://demo.ngrok.io): webhooks to that host go to --app.",
+            HelpName = "url",
+        };
+        publicUrl.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            {
+                result.AddError($"--public-url must be an http:// or https:// URL such as https://demo.ngrok.io, not '{value}'.");
+            }
+        });
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write the results as JUnit XML to this file (for CI).", HelpName = "file" };
         var callLogs = new Option<DirectoryInfo?>("--call-logs")
         {
@@ -55,7 +68,7 @@ public static class TestCommand
 
         var command = new Command("test", Description)
         {
-            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, junit, callLogs, watch,
+            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, publicUrl, junit, callLogs, watch,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -70,6 +83,7 @@ public static class TestCommand
                     AnswerMethod = Method(parse.GetValue(answerMethod)),
                     EventMethod = Method(parse.GetValue(eventMethod)),
                     FallbackMethod = Method(parse.GetValue(fallbackMethod)),
+                    PublicUrl = parse.GetValue(publicUrl) is { } url ? new Uri(url) : null,
                 },
                 parse.GetValue(junit)?.FullName,
                 // The current directory, like the JUnit file's: the tool's own directory (where a test assembly's logs
@@ -91,8 +105,10 @@ public static class TestCommand
 
         The app's webhooks are paths on --app: the answer webhook is GET /webhooks/answer and events go to
         POST /webhooks/event unless --answer-url/--event-url (and the methods) say otherwise; an 'app:' section in a
-        scenario file wins over these options for that file. The run first checks that something answers at --app, then
-        runs the scenarios one at a time, in path order.
+        scenario file wins over these options for that file. An app that writes its public address into its NCCOs'
+        eventUrl (https://demo.ngrok.io/webhooks/…) names it with --public-url: webhooks to any other host are refused,
+        as the platform could not reach them. The run first checks that something answers at --app, then runs the
+        scenarios one at a time, in path order.
 
         Output: one line per scenario (PASS or FAIL, file › name, wall time); for a failure, the step as written
         (file:line:column), what was expected and what happened, and the call log with virtual timestamps (without webhook
@@ -111,6 +127,7 @@ public static class TestCommand
           ncco test scenarios/ --app http://127.0.0.1:3000
           ncco test scenarios/ --app http://127.0.0.1:3000 --junit test-results/ncco.xml
           ncco test ivr.yaml --app http://127.0.0.1:5000 --answer-url /answer --answer-method POST --event-url /events
+          ncco test scenarios/ --app http://127.0.0.1:3000 --public-url https://demo.ngrok.io
           ncco test scenarios/ --app http://127.0.0.1:3000 --watch
         """;
 

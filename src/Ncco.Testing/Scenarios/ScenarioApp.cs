@@ -38,6 +38,18 @@ public sealed record ScenarioApp
     public WebhookMethod? FallbackMethod { get; init; }
 
     /// <summary>
+    /// The app's public base URL (<c>https://demo.ngrok.io</c>), when the app writes it into its NCCOs' <c>eventUrl</c>s:
+    /// webhooks to that host go to the app; other hosts are refused, as the platform could not reach them either.
+    /// </summary>
+    public Uri? PublicUrl { get; init; }
+
+    /// <summary>
+    /// Paths on the app whose error answers (an HTTP error, a failed connection) the scenario means, e.g. an answer
+    /// webhook that fails so that the fallback answer URL is used. Any other error answer fails the scenario.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedWebhookErrors { get; init; }
+
+    /// <summary>
     /// These settings where set, else <paramref name="defaults"/>'s. A scenario's own <c>app:</c> section is the more
     /// specific statement, so it wins over the runner's (the command line's) defaults.
     /// </summary>
@@ -52,6 +64,8 @@ public sealed record ScenarioApp
             EventMethod = EventMethod ?? defaults.EventMethod,
             FallbackUrl = FallbackUrl ?? defaults.FallbackUrl,
             FallbackMethod = FallbackMethod ?? defaults.FallbackMethod,
+            PublicUrl = PublicUrl ?? defaults.PublicUrl,
+            AllowedWebhookErrors = AllowedWebhookErrors ?? defaults.AllowedWebhookErrors,
         };
     }
 
@@ -63,5 +77,9 @@ public sealed record ScenarioApp
         options.AnswerUrl(s.AnswerUrl!, s.AnswerMethod!.Value);
         options.EventUrl(s.EventUrl!, s.EventMethod!.Value);
         if (s.FallbackUrl is not null) options.FallbackAnswerUrl(s.FallbackUrl, s.FallbackMethod!.Value);
+        if (s.PublicUrl is not null) options.PublicBaseUrl(s.PublicUrl.ToString());
+        if (s.AllowedWebhookErrors is { Count: > 0 } paths) options.AllowWebhookErrors([.. paths]);
+        // A misconfiguration is then explained with the scenario file's keys, not the C# options.
+        options.ForScenarioFiles = true;
     }
 }

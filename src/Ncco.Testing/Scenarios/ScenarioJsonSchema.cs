@@ -176,6 +176,18 @@ public static class ScenarioJsonSchema
         ValueKind.Path => new JsonObject { ["type"] = "string", ["pattern"] = "^/\\S*$", ["maxLength"] = 10_000 },
         ValueKind.Method => new JsonObject { ["enum"] = new JsonArray("GET", "POST", "get", "post") },
         ValueKind.Fields => new JsonObject { ["$ref"] = "#/$defs/fields" },
+        ValueKind.Url => new JsonObject { ["type"] = "string", ["pattern"] = "^https?://[^/\\s]+", ["maxLength"] = 10_000 },
+        ValueKind.Paths => new JsonObject
+        {
+            ["anyOf"] = new JsonArray(
+                new JsonObject { ["type"] = "string", ["pattern"] = "^/\\S*$", ["maxLength"] = 10_000 },
+                new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["items"] = new JsonObject { ["type"] = "string", ["pattern"] = "^/\\S*$", ["maxLength"] = 10_000 },
+                }),
+        },
         _ => throw new InvalidOperationException(property.Kind.ToString()),
     };
 }

@@ -38,9 +38,12 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
         ArgumentNullException.ThrowIfNull(request);
         if (!options.IsAppHost(request.Uri))
         {
+            var host = request.Uri.GetLeftPart(UriPartial.Authority);
             Report($"The app sent a webhook to {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}), whose host is not the app's "
                 + $"({string.Join(", ", options.AppHosts)}): it was refused, as an unknown host would be. If that host is the app, say so with "
-                + $"SimulatorOptions.PublicBaseUrl(\"{request.Uri.GetLeftPart(UriPartial.Authority)}\").");
+                + (options.ForScenarioFiles
+                    ? $"app: {{ public_url: {host} }} in the scenario file, or ncco test --public-url {host}."
+                    : $"SimulatorOptions.PublicBaseUrl(\"{host}\")."));
             return WebhookResponse.ConnectionFailed;
         }
         // The platform's answer timeouts (5 s for an answer webhook, 10 s for an event by default) are platform time;
@@ -63,9 +66,14 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
         }
         if (!response.IsSuccess && !options.ErrorAllowed(request.Uri))
         {
+            var path = request.Uri.AbsolutePath;
             Report($"The app answered {request.Method.ToString().ToUpperInvariant()} {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}) with "
-                + $"{Answer(response)}. An unhandled webhook is a misconfiguration: map that path in the app or point the simulator at the right one "
-                + $"(SimulatorOptions.AnswerUrl/EventUrl); if the test means it, allow it with SimulatorOptions.AllowWebhookErrors(\"{request.Uri.AbsolutePath}\").");
+                + $"{Answer(response)}. An unhandled webhook is a misconfiguration: map that path in the app or point "
+                + (options.ForScenarioFiles
+                    ? "the scenario at the right one (app: { answer_url: …, event_url: … } in the file, or ncco test --answer-url/--event-url); "
+                      + $"if the scenario means it (the fallback answer URL's case, say), allow it with app: {{ allow_webhook_errors: [{path}] }}."
+                    : "the simulator at the right one (SimulatorOptions.AnswerUrl/EventUrl); "
+                      + $"if the test means it, allow it with SimulatorOptions.AllowWebhookErrors(\"{path}\")."));
         }
         return response;
     }

@@ -24,5 +24,9 @@ internal static class ScenarioKeys
         new("event_method", ValueKind.Method, "The event webhook's method.") { Default = "POST" },
         new("fallback_url", ValueKind.Path, "The fallback answer webhook's path. Default: none."),
         new("fallback_method", ValueKind.Method, "The fallback webhook's method.") { Default = "GET" },
+        new("public_url", ValueKind.Url,
+            "The app's public base URL when it writes it into its NCCOs' eventUrl (e.g. https://demo.ngrok.io): webhooks to that host go to the app. Default: none (other hosts are refused)."),
+        new("allow_webhook_errors", ValueKind.Paths,
+            "Paths whose error answers the scenario means (e.g. [/webhooks/answer] to test fallback_url); any other error answer fails the scenario."),
     ];
 }

@@ -169,6 +169,8 @@ internal sealed partial class ScenarioParser(string text, string path)
             return new ScenarioApp();
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        Uri? publicUrl = null;
+        string[]? allowed = null;
         foreach (var (keyNode, value) in map.Children)
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
@@ -179,7 +181,18 @@ internal sealed partial class ScenarioParser(string text, string path)
                 Error(keyNode, $"unknown key '{key}' in 'app'{Suggestions.DidYouMean(key, names)}; 'app' has {string.Join(", ", names)}");
                 continue;
             }
-            if (reader.Read("app", property, value) is string s) values[key] = s;
+            switch (reader.Read("app", property, value))
+            {
+                case string s:
+                    values[key] = s;
+                    break;
+                case Uri uri:
+                    publicUrl = uri;
+                    break;
+                case string[] paths:
+                    allowed = paths;
+                    break;
+            }
         }
         static WebhookMethod? Method(string? m) => m is null ? null : Enum.Parse<WebhookMethod>(m, ignoreCase: true);
         return new ScenarioApp
@@ -190,6 +203,8 @@ internal sealed partial class ScenarioParser(string text, string path)
             EventMethod = Method(values.GetValueOrDefault("event_method")),
             FallbackUrl = values.GetValueOrDefault("fallback_url"),
             FallbackMethod = Method(values.GetValueOrDefault("fallback_method")),
+            PublicUrl = publicUrl,
+            AllowedWebhookErrors = allowed,
         };
     }
 

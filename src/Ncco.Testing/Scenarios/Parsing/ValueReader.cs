@@ -33,6 +33,7 @@ internal sealed partial class ValueReader(Func<YamlNode, SourceLocation> locate,
         var at = locate(node);
         var what = owner.Length == 0 ? $"'{property.Name}'" : shorthand ? $"'{owner}'" : $"'{owner}' {property.Name}";
         if (property.Kind == ValueKind.Fields) return ReadFields(what, node);
+        if (property.Kind == ValueKind.Paths) return ReadPaths(what, node);
         if (node is not YamlScalarNode scalar)
         {
             return Fail(at, $"{what} must be {Expected(property)}, not {YamlScalars.Describe(node)}");
@@ -80,6 +81,10 @@ internal sealed partial class ValueReader(Func<YamlNode, SourceLocation> locate,
                     : Fail(at, $"{what} must be a path on the app starting with / (e.g. /webhooks/answer), not {YamlScalars.Describe(node)}");
             case ValueKind.Method:
                 return text is "GET" or "POST" or "get" or "post" ? text.ToUpperInvariant() : Fail(at, $"{what} must be GET or POST, not {YamlScalars.Describe(node)}");
+            case ValueKind.Url:
+                return type == ScalarType.String && Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host.Length > 0
+                    ? url
+                    : Fail(at, $"{what} must be an http:// or https:// URL such as https://demo.ngrok.io, not {YamlScalars.Describe(node)}");
             default:
                 throw new InvalidOperationException(property.Kind.ToString());
         }
@@ -99,6 +104,24 @@ internal sealed partial class ValueReader(Func<YamlNode, SourceLocation> locate,
         if (duration <= TimeSpan.Zero) return Fail(at, $"{what} must be longer than 0, not {text}");
         if (duration > Durations.Maximum) return Fail(at, $"{what} is longer than the 24h a step may take: {text}");
         return duration.Value;
+    }
+
+    // One path, or a list of them: allow_webhook_errors: /webhooks/answer, or [/webhooks/answer, /webhooks/event].
+    private string[]? ReadPaths(string what, YamlNode node)
+    {
+        var items = node is YamlSequenceNode list ? list.Children.ToList() : [node];
+        if (items.Count == 0) return (string[]?)Fail(locate(node), $"{what} is an empty list: name at least one path, e.g. [/webhooks/answer]");
+        var paths = new List<string>();
+        foreach (var item in items)
+        {
+            if (item is not YamlScalarNode { Value: { } text } scalar || YamlScalars.TypeOf(scalar) != ScalarType.String
+                || !text.StartsWith('/') || text.Any(char.IsWhiteSpace) || text.Length > MaxText)
+            {
+                return (string[]?)Fail(locate(item), $"{what} must be paths on the app starting with / (e.g. [/webhooks/answer]), not {YamlScalars.Describe(item)}");
+            }
+            paths.Add(text);
+        }
+        return [.. paths];
     }
 
     private FieldExpectation? ReadFields(string what, YamlNode node)
@@ -154,6 +177,8 @@ internal sealed partial class ValueReader(Func<YamlNode, SourceLocation> locate,
         ValueKind.Path => "a path starting with /",
         ValueKind.Method => "GET or POST",
         ValueKind.Fields => "a mapping of field names to values",
+        ValueKind.Url => "an http:// or https:// URL",
+        ValueKind.Paths => "a path starting with /, or a list of them",
         _ => property.Kind.ToString(),
     };
 

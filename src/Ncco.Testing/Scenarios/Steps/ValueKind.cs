@@ -35,4 +35,10 @@ internal enum ValueKind
 
     /// <summary>Expected payload fields: a mapping of names (or dotted paths) to values, nested mappings or <c>{ regex: … }</c>.</summary>
     Fields,
+
+    /// <summary>An absolute http(s) URL.</summary>
+    Url,
+
+    /// <summary>A path on the app, or a list of them.</summary>
+    Paths,
 }
