@@ -95,6 +95,45 @@ public class FailureMessageTests
     }
 
     [Fact]
+    public async Task Keys_pressed_before_the_input_starts_are_logged_as_lost()
+    {
+        // The talk has no bargeIn: keys pressed while it plays reach no input (as on the platform), and the input then
+        // times out empty; the call log says why instead of only showing the presses and an empty result.
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"talk","text":"Enter a code."},{"action":"input","type":["dtmf"],"eventUrl":["https://app.example/code"]},{"action":"talk","text":"Goodbye."}]""")
+            .Map("/code", _ => null)
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.StartsHearingAsync("Enter a code");
+        await call.PressAsync("12");
+        await sim.WebhookAsync("/code", w => string.IsNullOrEmpty(w.Digits));
+        await call.StartsHearingAsync("Goodbye");
+        await call.PressAsync("3");   // the input has ended and nothing else takes keys
+        await call.EndsAsync();
+        // Acting on a call that has ended says so in plain words.
+        var late = await Assert.ThrowsAsync<VoiceExpectationException>(() => call.PressAsync("4").AsTask());
+        Assert.StartsWith("caller presses 4, but the call already ended at +00:", late.Message, StringComparison.Ordinal);
+        var presses = sim.Log.Entries.Where(e => e.Text.StartsWith("pressed ", StringComparison.Ordinal)).Select(e => e.Text).ToList();
+        Assert.Equal(["pressed 1 (lost: no input or record is taking keys)", "pressed 2 (lost: no input or record is taking keys)",
+            "pressed 3 (lost: no input or record is taking keys)"], presses);
+    }
+
+    [Fact]
+    public async Task Keys_pressed_while_an_input_runs_are_logged_plainly()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", _ => """[{"action":"input","type":["dtmf"],"dtmf":{"maxDigits":2},"eventUrl":["https://app.example/code"]}]""")
+            .Map("/code", _ => null)
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.PressAsync("12");
+        await sim.WebhookAsync("/code", w => w.Digits == "12");
+        Assert.Equal(["pressed 1", "pressed 2"], sim.Log.Entries.Where(e => e.Text.StartsWith("pressed ", StringComparison.Ordinal)).Select(e => e.Text));
+    }
+
+    [Fact]
     public async Task Loop_detection_can_be_turned_off_then_the_timeout_applies()
     {
         await using var sim = VoiceSimulator.Start(LoopingApp(), o =>

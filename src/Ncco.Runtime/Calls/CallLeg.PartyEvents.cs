@@ -68,7 +68,10 @@ public sealed partial class CallLeg
 
     void ILegEventSink.Digit(char digit) => OnVm(() =>
     {
-        Party($"pressed {digit}");
+        // A key pressed while nothing takes keys (a talk without bargeIn still playing, before the input starts) is
+        // lost, as on the platform; the log says so, or a test that pressed too early only sees an empty input result.
+        var heard = DigitReceived is not null || AsyncDtmfTarget is not null || InMix;
+        Party(heard ? $"pressed {digit}" : $"pressed {digit} (lost: no input or record is taking keys)");
         if (AsyncDtmfTarget is { } target)
         {
             _ = SendEventAsync(InputEvent(new DtmfResult { Digits = digit.ToString(), TimedOut = false }, new SpeechResult()), target);

@@ -206,7 +206,7 @@ public partial class VirtualCall
     private Expectation Act(string what, Action action, string file, int line) =>
         Simulator.Step($"{Label} {what}", async () =>
         {
-            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} cannot {what}: the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} {what}, but the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
             await Simulator.RunAsync(action, () => false, TimeSpan.Zero).ConfigureAwait(false);
         }, file, line);
 
@@ -247,7 +247,7 @@ public partial class VirtualCall
     private Expectation Sound(string what, Action start, TimeSpan duration, string file, int line) =>
         Simulator.Step($"{Label} {what}", async () =>
         {
-            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} cannot {what}: the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            if (LegOrNull?.IsEnded == true) throw Simulator.Fail($"{Label} {what}, but the call already ended at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
             // The party stops making sound when the call ends under it (the app hung up mid-sentence).
             await Simulator.RunForAsync(start, () => LegOrNull?.IsEnded == true, duration).ConfigureAwait(false);
         }, file, line);
@@ -278,7 +278,7 @@ public sealed class VirtualParty : VirtualCall
     private Expectation Respond(string what, Action action, string file, int line) =>
         Simulator.Step($"{Label} {what}", async () =>
         {
-            if (Leg.IsEnded) throw Simulator.Fail($"{Label} cannot {what}: the leg already ended ({Leg.Status}) at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
+            if (Leg.IsEnded) throw Simulator.Fail($"{Label} {what}, but the leg already ended ({Leg.Status}) at {Simulator.Log.Relative(Leg.EndedAt!.Value)}.");
             await Simulator.RunAsync(action, () => false, TimeSpan.Zero).ConfigureAwait(false);
         }, file, line);
 
