@@ -14,7 +14,9 @@
 # Per step: server CPU-seconds (utime+stime of its process), peak RSS, failed calls (SIPp), and from a tcpdump capture
 # of the server's RTP: jitter |D| p95/max, largest gap, % of packets off cadence (|D| > 10 ms), whole-sender stalls
 # (rtp_stats.py), and Ncco's late media ticks (ncco_media_frames_late_total from /metrics).
-# Usage: [ASTERISK_PREFIX=/work/asterisk] [NCCO_BASELINE=main] [STEPS="c100 c250 c500 cps200"] bench/side-by-side/run.sh
+# GC_EVENTS=1 loads the GcEvents startup hook into every Ncco target (built from bench/side-by-side/GcEvents) and prints
+# each step's collections from the runtime's own events (gc_events.py): pauses, suspension, promoted bytes, heap count.
+# Usage: [ASTERISK_PREFIX=/work/asterisk] [NCCO_BASELINE=main] [STEPS="c100 c250 c500 cps200"] [GC_EVENTS=1] bench/side-by-side/run.sh
 # Needs: sipp, tcpdump, python3, the .NET SDK (`.ci/deps/sip.sh`; `apt-get install tcpdump`). Loopback only, every step
 # bounded in calls and time, every process stopped on exit.
 set -euo pipefail
@@ -116,6 +118,11 @@ sipp_sources "$SOURCES"
 # ---- targets ---------------------------------------------------------------------------------------------------
 # NCCO_DLL: an Ncco.Cli.dll already built from this tree (copied aside), run as "ncco" instead of building it again.
 targets=("ncco=${NCCO_DLL:-$(build_ncco "$root")}")
+gc_hook=()
+if [[ -n ${GC_EVENTS:-} ]]; then
+  dotnet build "$here/GcEvents" -c Release -v q -nologo >"$work/build-gcevents.log" 2>&1 || { cat "$work/build-gcevents.log"; exit 1; }
+  gc_hook=("DOTNET_STARTUP_HOOKS=$here/GcEvents/bin/Release/net10.0/Ncco.GcEvents.dll")
+fi
 [[ -n ${NCCO_BASELINE:-} ]] && targets=("$(baseline_target "$NCCO_BASELINE")" "${targets[@]}")
 # NCCO_VARIANTS="name:ARG ARG;name2:ARG": this tree's build again with extra settings; an ARG of the form NAME=VALUE
 # (not starting with --) is an environment variable, e.g. "normal:--Ncco:Media:ThreadPriority=Normal;gcserver:DOTNET_gcServer=1".
@@ -242,12 +249,14 @@ run_step() { # target step
   tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
   sleep 1
   rm -f "$work/$name.done"; rss_peak "$work/$name.done" >"$work/$name.rss" & local sampler=$!
-  local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS
+  local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS w0; w0=$(date +%s.%N)
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
   ( cd "$work" && timeout -k 5 "$limit" nice -n "$SIPP_NICE" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
       -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_rtt -rtt_freq 1 -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
   local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
+  local gclog="$work/gc-${target//[@\/+]/_}.tsv"
+  [[ -s $gclog ]] && printf '%s\t%s\t%s\n' "$target" "$step" "$(python3 "$here/gc_events.py" "$gclog" "$w0" "$(date +%s.%N)" --json)" >>"$work/gc.tsv"
   touch "$work/$name.done"; wait $sampler || true
   sleep 1; kill -INT $dump 2>/dev/null; wait $dump 2>/dev/null || true
   # Answer latency: SIPp's INVITE→200 of every call (response time 1 in the scenarios; Ncco's includes the answer
@@ -323,7 +332,9 @@ for entry in "${targets[@]}"; do
   target=${entry%%=*}; what=${entry#*=}
   echo "== $target"
   # shellcheck disable=SC2086 # a variant's arguments are a list
-  if [[ $target == asterisk ]]; then start_asterisk "$what"; else start_ncco "$what" "side by side" ${variant_args[$target]:-}; fi
+  if [[ $target == asterisk ]]; then start_asterisk "$what"
+  elif (( ${#gc_hook[@]} )); then start_ncco "$what" "side by side" "${gc_hook[@]}" "NCCO_GC_EVENTS_FILE=$work/gc-${target//[@\/+]/_}.tsv" ${variant_args[$target]:-}
+  else start_ncco "$what" "side by side" ${variant_args[$target]:-}; fi
   for step in $STEPS; do
     run_step "$target" "$step"
     sleep 5   # the last calls' BYEs and records settle
@@ -351,6 +362,22 @@ echo
 echo "| server | step | late gc / overrun / wake | wake ms p50 / p99 | build ms p50 / p99 | send ms p50 / p99 | RT budget used up | pool queue peak | failures |"
 echo "|---|---|--:|--:|--:|--:|--:|--:|---|"
 awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $21, $22, $23, $24, $25, $26, $27}' "$results"
+if [[ -s $work/gc.tsv ]]; then
+  echo
+  echo "Collections in the step (GC_EVENTS; the runtime's events): by generation, background ones, induced ones, pauses"
+  echo "(total / longest / p95, each from the runtime's suspension to its restart), mean time to suspend, MB promoted out of"
+  echo "gen0 and gen1, MB marked through the card table (older objects pointing at young ones), heap count, peak gen0 after"
+  echo
+  echo "| server | step | GCs 0/1/2 | background | induced | pauses | pause total ms | longest ms | p95 ms | suspend mean ms | promoted gen0 / gen1 MB | marked via cards MB | heaps | gen0 after MB | other suspensions (ms) |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  python3 - "$work/gc.tsv" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t, s, j = line.rstrip("\n").split("\t", 2)
+    r = json.loads(j)
+    print(f"| {t} | {s} | {r['gcs']} | {r['background']} | {r['induced']} | {r['pauses']} | {r['pause_total_ms']} | {r['pause_max_ms']} | {r['pause_p95_ms']} | {r['suspend_mean_ms']} | {r['promoted0_mb']} / {r['promoted1_mb']} | {r['marked_older_mb']} | {r['heaps']} | {r['gen0_mb_after_max']} | {r['other_suspensions']} ({r['other_suspension_ms']}) |")
+PY
+fi
 # Ratios against the first target in the list for the same step (CPU-s and RSS).
 python3 - "$results" <<'PY'
 import sys
