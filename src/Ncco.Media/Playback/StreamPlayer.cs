@@ -21,6 +21,7 @@ public sealed class StreamPlayer
     private readonly StreamPlayerOptions _options;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<Entry>> _downloads = new(StringComparer.Ordinal);
     private readonly LinkedList<(string Key, int Samples)> _decodedOrder = new();
     private long _decodedSamples;
     private int _requests;
@@ -49,38 +50,47 @@ public sealed class StreamPlayer
         {
             throw new MediaFetchException(request.Url, "only http and https URLs are supported");
         }
-        var entry = await GetFileAsync(request.Url, cancellationToken).ConfigureAwait(false);
-        var key = $"{sampleRate}|{entry.Version}|{request.Url}";
-        short[]? decoded;
-        lock (_gate)
+        // One retry: the file this entry names can be replaced (and deleted) by a newer download of the same URL between
+        // the fetch and the open — the entry had gone stale and another call refreshed it; the newer file is then used.
+        for (var attempt = 0; ; attempt++)
         {
-            decoded = entry.Decoded.TryGetValue(sampleRate, out var d) ? d : null;
-        }
-        if (decoded is null)
-        {
-            SoundFileReader reader;
-            try
+            var entry = await GetFileAsync(request.Url, cancellationToken).ConfigureAwait(false);
+            var key = $"{sampleRate}|{entry.Version}|{request.Url}";
+            short[]? decoded;
+            lock (_gate)
             {
-                reader = SoundFileReader.Open(entry.Path);
+                decoded = entry.Decoded.TryGetValue(sampleRate, out var d) ? d : null;
             }
-            catch (InvalidAudioException ex)
+            if (decoded is null)
             {
-                throw new MediaFetchException(request.Url, $"the body is not decodable audio ({ex.Message})", ex);
-            }
-            using (reader)
-            {
-                var estimated = reader.Frames * sampleRate / Math.Max(1, reader.SampleRate);
-                if (reader.Frames <= 0 || estimated > _options.MaxDecodedSamplesPerItem)
+                SoundFileReader reader;
+                try
                 {
-                    // Long file: decode from disk while playing.
-                    var path = entry.Path;
-                    return new StreamingAudioSource(ct => DecodeAsync(path, sampleRate, ct), sampleRate, request.Loop, request.Level, maxCachedSamples: 0, queueChunks: 16);
+                    reader = SoundFileReader.Open(entry.Path);
                 }
-                decoded = DecodeAll(reader, sampleRate);
+                catch (InvalidAudioException) when (attempt == 0 && !File.Exists(entry.Path))
+                {
+                    continue;
+                }
+                catch (InvalidAudioException ex)
+                {
+                    throw new MediaFetchException(request.Url, $"the body is not decodable audio ({ex.Message})", ex);
+                }
+                using (reader)
+                {
+                    var estimated = reader.Frames * sampleRate / Math.Max(1, reader.SampleRate);
+                    if (reader.Frames <= 0 || estimated > _options.MaxDecodedSamplesPerItem)
+                    {
+                        // Long file: decode from disk while playing.
+                        var path = entry.Path;
+                        return new StreamingAudioSource(ct => DecodeAsync(path, sampleRate, ct), sampleRate, request.Loop, request.Level, maxCachedSamples: 0, queueChunks: 16);
+                    }
+                    decoded = DecodeAll(reader, sampleRate);
+                }
+                Remember(entry, sampleRate, decoded, key);
             }
-            Remember(entry, sampleRate, decoded, key);
+            return new BufferAudioSource(decoded, sampleRate, request.Loop, request.Level);
         }
-        return new BufferAudioSource(decoded, sampleRate, request.Loop, request.Level);
     }
 
     private void Remember(Entry entry, int sampleRate, short[] decoded, string key)
@@ -160,7 +170,15 @@ public sealed class StreamPlayer
         }
     }
 
-    private async Task<Entry> GetFileAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cached file for <paramref name="url"/> while it is fresh, else a download (or revalidation) of it. Requests for
+    /// a URL made while its download is in flight wait for that download instead of starting their own (its response was
+    /// fetched after they asked, so it is as fresh as theirs would be): at a burst of new calls all playing one uncached
+    /// prompt, the origin gets one request and the disk one copy, and no call's file is replaced under it by another's.
+    /// The shared download is bounded by <see cref="StreamPlayerOptions.DownloadTimeout"/>, not by any one caller's token:
+    /// a caller that gives up stops waiting, the others still get the file.
+    /// </summary>
+    private Task<Entry> GetFileAsync(Uri url, CancellationToken cancellationToken)
     {
         var key = url.ToString();
         Entry? cached;
@@ -171,8 +189,50 @@ public sealed class StreamPlayer
         var now = _time.GetUtcNow();
         if (cached is not null && !cached.NoCache && now < cached.Expires && File.Exists(cached.Path))
         {
-            return cached;
+            return Task.FromResult(cached);
         }
+        TaskCompletionSource<Entry> download;
+        lock (_gate)
+        {
+            if (_downloads.TryGetValue(key, out var inFlight))
+            {
+                return inFlight.Task.WaitAsync(cancellationToken);
+            }
+            download = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _downloads[key] = download;
+        }
+        _ = DownloadAsync(url, key, cached, now, download);
+        return download.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task DownloadAsync(Uri url, string key, Entry? cached, DateTimeOffset now, TaskCompletionSource<Entry> download)
+    {
+        try
+        {
+            var entry = await FetchAsync(url, key, cached, now).ConfigureAwait(false);
+            Forget(key, download);
+            download.SetResult(entry);
+        }
+        catch (Exception ex)
+        {
+            Forget(key, download);
+            download.SetException(ex);
+        }
+    }
+
+    private void Forget(string key, TaskCompletionSource<Entry> download)
+    {
+        lock (_gate)
+        {
+            if (_downloads.TryGetValue(key, out var current) && current == download)
+            {
+                _downloads.Remove(key);
+            }
+        }
+    }
+
+    private async Task<Entry> FetchAsync(Uri url, string key, Entry? cached, DateTimeOffset now)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (cached is not null && File.Exists(cached.Path))
         {
@@ -185,8 +245,7 @@ public sealed class StreamPlayer
                 request.Headers.IfModifiedSince = lm;
             }
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.DownloadTimeout ?? TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(_options.DownloadTimeout ?? TimeSpan.FromSeconds(30), _time);
         HttpResponseMessage response;
         try
         {
@@ -197,7 +256,7 @@ public sealed class StreamPlayer
         {
             throw new MediaFetchException(url, $"unreachable ({ex.Message})", ex);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex)
         {
             throw new MediaFetchException(url, "download timed out", ex);
         }
@@ -242,6 +301,16 @@ public sealed class StreamPlayer
             {
                 File.Delete(path);
                 throw new MediaFetchException(url, $"download failed ({ex.Message})", ex);
+            }
+            catch (OperationCanceledException ex)
+            {
+                File.Delete(path);
+                throw new MediaFetchException(url, "download timed out", ex);
+            }
+            catch (MediaFetchException)
+            {
+                File.Delete(path);
+                throw;
             }
             var entry = new Entry(path, now.UtcTicks, Expiry(response, now), IsNoCache(response), IsNoStore(response), response.Headers.ETag, response.Content.Headers.LastModified);
             if (!entry.NoStore)
