@@ -10,7 +10,7 @@
 #   baseline_target REV|DLL    prints the "ncco@…=DLL" target for a before/after run: an already built Ncco.Cli.dll as it
 #                              is, or a commit built in a temporary git worktree (removed on exit)
 #   start_ncco DLL NAME [ARG…] starts the host (pid in "server") on SIP_PORT/HTTP_PORT with RTP_FIRST..RTP_LAST, no
-#                              rate limits, no drain, HOST_ARGS; an ARG starting with -- is one more host setting, any
+#                              rate limits, MAX_CALLS concurrent calls, no drain, HOST_ARGS; an ARG starting with -- is one more host setting, any
 #                              other (NAME=VALUE) an environment variable. Points the demo application (which answers
 #                              sip:demo@) at HOOK_PORT's /answer and /events, NAME as its name
 #   point_demo_app NAME        points the demo application at HOOK_PORT (what start_ncco does; for a host started otherwise)
@@ -19,6 +19,10 @@
 #                              incremented is not exported) or when /metrics does not answer
 #   cpu / rss_peak FILE        the server's CPU-seconds so far / its peak RSS in MiB, sampled until FILE exists
 HOST_ARGS=${HOST_ARGS:-}
+# Ncco:Limits:MaxConcurrentCalls for the host under test. The default (1000) is an admission policy, not a capacity: a
+# step that holds more calls at once (cps500 with 3 s calls ≈ 1,600) is then answered 503 + Retry-After past the cap,
+# which SIPp's scenarios count as failed calls (UnexpectedMessage). 5000 = the side-by-side Asterisk's maxcalls.
+MAX_CALLS=${MAX_CALLS:-5000}
 RTP_FIRST=${RTP_FIRST:-30000}
 RTP_LAST=${RTP_LAST:-39999}
 server=""
@@ -65,7 +69,8 @@ start_ncco() {
   env "${env[@]}" dotnet "$dll" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data-$RANDOM" \
     --Ncco:Account:ApiKey=bench --Ncco:Account:ApiSecret=bench-secret-0123 \
     --Ncco:Sip:Listen=127.0.0.1:$SIP_PORT --Ncco:Sip:RtpPortFirst=$RTP_FIRST --Ncco:Sip:RtpPortLast=$RTP_LAST \
-    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Shutdown:DrainTimeout=00:00:00 \
+    --Ncco:Calls:RateLimitPerSecond=0 --Ncco:Limits:CallsPerSecondPerSource=0 --Ncco:Limits:MaxConcurrentCalls="$MAX_CALLS" \
+    --Ncco:Shutdown:DrainTimeout=00:00:00 \
     --Logging:LogLevel:Default=Warning $HOST_ARGS "${extra[@]}" >"$work/host-$RANDOM.log" 2>&1 & server=$!; pids+=($server)
   for _ in $(seq 1 120); do http_ok && break; sleep 0.5; done
   http_ok || { echo "Ncco did not start"; exit 1; }
