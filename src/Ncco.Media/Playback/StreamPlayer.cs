@@ -245,7 +245,9 @@ public sealed class StreamPlayer
                 request.Headers.IfModifiedSince = lm;
             }
         }
-        using var timeout = new CancellationTokenSource(_options.DownloadTimeout ?? TimeSpan.FromSeconds(30), _time);
+        // Wall-clock, as before: a host under test on virtual time (advanced by minutes at once) must not time out a real
+        // download in flight.
+        using var timeout = new CancellationTokenSource(_options.DownloadTimeout ?? TimeSpan.FromSeconds(30));
         HttpResponseMessage response;
         try
         {
