@@ -1,4 +1,3 @@
-using System.Buffers;
 using Ncco.Media.Native;
 using Ncco.Media.Resampling;
 
@@ -182,45 +181,52 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         private readonly IReadOnlyList<string>? _hints;
         private readonly Resampler? _resampler;
         private readonly short[]? _fill;
-        private short[] _audio;
-        private int _length;
+        private readonly short[] _resampled;
+        private UtteranceAudio? _audio;
         private int _fillPosition;
         private bool _finished;
 
         public Stream(PocketSphinxRecognizer owner, IReadOnlyList<string>? hints, int sampleRate)
         {
             _owner = owner;
-            _audio = owner._workers.AudioPool.Rent(16000 * 4);
+            // No audio memory until speech is written: chunks are taken as it grows.
+            _audio = new UtteranceAudio(owner._workers.ChunkPool);
             _hints = hints;
             _resampler = sampleRate == 16000 ? null : new Resampler(sampleRate, 16000);
+            _resampled = _resampler is null ? [] : new short[_resampler.MaxOutputFor(ResampleSlice)];
             _fill = sampleRate < 16000 ? owner._bandFill : null;
         }
 
+        /// <summary>Input samples resampled at a time (a pre-roll flush writes seconds at once).</summary>
+        private const int ResampleSlice = 1024;
+
         public void Write(ReadOnlySpan<short> samples)
         {
-            if (_finished || samples.IsEmpty)
+            if (_finished || samples.IsEmpty || _audio is not { } audio)
             {
                 return;
             }
-            var max = _resampler?.MaxOutputFor(samples.Length) ?? samples.Length;
-            if (_length + max > _audio.Length)
+            if (_resampler is null)
             {
-                var bigger = _owner._workers.AudioPool.Rent(Math.Max(_audio.Length * 2, _length + max));
-                _audio.AsSpan(0, _length).CopyTo(bigger);
-                _owner._workers.AudioPool.Return(_audio);
-                _audio = bigger;
+                audio.Append(samples);
+                return;
             }
-            var target = _audio.AsSpan(_length);
-            var n = _resampler is null ? Copy(samples, target) : _resampler.Process(samples, target);
-            if (_fill is not null)
+            while (!samples.IsEmpty)
             {
-                for (var i = 0; i < n; i++)
+                var slice = samples[..Math.Min(ResampleSlice, samples.Length)];
+                samples = samples[slice.Length..];
+                var target = _resampled.AsSpan();
+                var n = _resampler.Process(slice, target);
+                if (_fill is not null)
                 {
-                    target[i] = Pcm.Pcm16.Saturate(target[i] + _fill[_fillPosition]);
-                    _fillPosition = (_fillPosition + 1) % _fill.Length;
+                    for (var i = 0; i < n; i++)
+                    {
+                        target[i] = Pcm.Pcm16.Saturate(target[i] + _fill[_fillPosition]);
+                        _fillPosition = (_fillPosition + 1) % _fill.Length;
+                    }
                 }
+                audio.Append(target[..n]);
             }
-            _length += n;
         }
 
         public async Task<IReadOnlyList<SpeechAlternative>> FinishAsync(CancellationToken cancellationToken)
@@ -230,27 +236,17 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
                 throw new InvalidOperationException("the utterance has already been finished");
             }
             _finished = true;
-            // The buffer goes to the decoding queue, which returns it to the pool.
-            var audio = Interlocked.Exchange(ref _audio, []);
-            var best = await _owner._workers.DecodeAsync(audio, _length, _hints, cancellationToken).ConfigureAwait(false);
+            // The audio goes to the decoding queue, which returns its chunks to the pool.
+            var audio = Interlocked.Exchange(ref _audio, null) ?? throw new ObjectDisposedException(nameof(ISpeechRecognitionStream));
+            var best = await _owner._workers.DecodeAsync(audio, _hints, cancellationToken).ConfigureAwait(false);
             return best is null ? [] : [best];
         }
 
         public ValueTask DisposeAsync()
         {
             _finished = true;
-            var audio = Interlocked.Exchange(ref _audio, []);
-            if (audio.Length > 0)
-            {
-                _owner._workers.AudioPool.Return(audio);
-            }
+            Interlocked.Exchange(ref _audio, null)?.Dispose();
             return ValueTask.CompletedTask;
-        }
-
-        private static int Copy(ReadOnlySpan<short> source, Span<short> target)
-        {
-            source.CopyTo(target);
-            return source.Length;
         }
     }
 }

@@ -92,15 +92,26 @@ internal sealed class PocketSphinxWorkers : IDisposable
     }
 
     /// <summary>
-    /// Where the utterances' audio buffers come from and go back to: a pool of the recogniser's own, keeping at most
-    /// <see cref="PooledAudioBuffersPerSize"/> buffers of each size (16 s of 16 kHz audio at most; longer ones are not
-    /// kept). With the shared pool, every buffer of a burst of N calls stayed pooled (up to 32 per size and core, trimmed
-    /// only by a few per full collection a minute apart): ≈ 0.4 MB per call of the peak held after the calls.
+    /// Where the contiguous copy of an utterance a decoding thread decodes comes from and goes back to (one per decoding
+    /// thread at a time): a pool of the recogniser's own, keeping at most <see cref="PooledAudioBuffersPerSize"/> buffers
+    /// of each size (16 s of 16 kHz audio at most; longer ones are not kept). With the shared pool, every buffer of a
+    /// burst of N calls stayed pooled (up to 32 per size and core, trimmed only by a few per full collection a minute
+    /// apart): ≈ 0.4 MB per call of the peak held after the calls.
     /// </summary>
     public ArrayPool<short> AudioPool { get; } = ArrayPool<short>.Create(1 << 18, PooledAudioBuffersPerSize);
 
     /// <summary>Most audio buffers of each size kept for reuse (a steady load reuses them; a burst allocates the rest).</summary>
     public const int PooledAudioBuffersPerSize = 8;
+
+    /// <summary>
+    /// Where the calls' utterances (<see cref="UtteranceAudio"/>) take their chunks from while they are spoken and wait,
+    /// keeping at most <see cref="PooledAudioChunks"/> for reuse (≈ 33 s of audio, 1 MB): a steady load reuses them, a
+    /// burst allocates the rest on the small-object heap, where the next collections reclaim them.
+    /// </summary>
+    public ArrayPool<short> ChunkPool { get; } = ArrayPool<short>.Create(UtteranceAudio.ChunkSamples, PooledAudioChunks);
+
+    /// <summary>Most utterance chunks kept for reuse.</summary>
+    public const int PooledAudioChunks = 64;
 
     /// <summary>Decoders that hold (or are loading) the language model; at most <see cref="PocketSphinxOptions.DictationDecoderCount"/>.</summary>
     public int LanguageModelsLoaded
@@ -151,8 +162,8 @@ internal sealed class PocketSphinxWorkers : IDisposable
     }
 
     /// <summary>
-    /// Queues an utterance. <paramref name="audio"/> (16 kHz, rented from <see cref="AudioPool"/>) now belongs to the queue, which returns
-    /// it to the pool once decoded or dropped.
+    /// Queues an utterance. <paramref name="audio"/> (16 kHz, its chunks from <see cref="ChunkPool"/>) now belongs to the
+    /// queue, which disposes of it (its chunks back to the pool) once decoded or dropped.
     /// </summary>
     /// <remarks>
     /// Cancelling <paramref name="cancellationToken"/> while the utterance still waits takes it out of the queue at once:
@@ -164,24 +175,25 @@ internal sealed class PocketSphinxWorkers : IDisposable
     /// bounded time instead of a result for a call that may have moved on, and the queue cannot hold audio for longer.
     /// </remarks>
     /// <exception cref="InvalidOperationException">Too many utterances are waiting already.</exception>
-    public Task<SpeechAlternative?> DecodeAsync(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellationToken)
+    public Task<SpeechAlternative?> DecodeAsync(UtteranceAudio audio, IReadOnlyList<string>? hints, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(audio);
         if (cancellationToken.IsCancellationRequested)
         {
-            AudioPool.Return(audio);
+            audio.Dispose();
             return Task.FromCanceled<SpeechAlternative?>(cancellationToken);
         }
-        var job = new Job(audio, length, hints, cancellationToken) { Dictation = hints is not { Count: > 0 } };
+        var job = new Job(audio, hints, cancellationToken) { Dictation = hints is not { Count: > 0 } };
         lock (_gate)
         {
             if (_disposed)
             {
-                AudioPool.Return(audio);
+                audio.Dispose();
                 throw new ObjectDisposedException(nameof(PocketSphinxRecognizer));
             }
             if (_queue.Count >= _options.MaxWaitingUtterances)
             {
-                AudioPool.Return(audio);
+                audio.Dispose();
                 throw new InvalidOperationException(
                     $"speech recognition is saturated: {_queue.Count} utterances are waiting for {_options.DecoderCount} pocketsphinx decoders");
             }
@@ -331,6 +343,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
         var cancelled = false;
         SpeechAlternative? best = null;
         Exception? failure = null;
+        short[]? contiguous = null;
         try
         {
             if (job.Cancellation.IsCancellationRequested)
@@ -358,12 +371,14 @@ internal sealed class PocketSphinxWorkers : IDisposable
                 // It may have just become a dictation decoder: load it with the dictation dictionary first.
                 decoder = Ready(worker, decoder, ref builtForDictation);
             }
-            if (!job.Dithered)
-            {
-                Dither(job.Audio.AsSpan(0, job.Length));
-                job.Dithered = true;
-            }
-            best = decoder.Decode(job.Audio.AsSpan(0, job.Length), grammar);
+            // pocketsphinx takes the utterance in one piece (batch cepstral normalisation): one copy per decoding thread
+            // at a time, dithered afresh each time (the same result whichever decoder takes it, even after a hand-back).
+            var length = job.Audio.Length;
+            contiguous = length == 0 ? [] : AudioPool.Rent(length);
+            var samples = contiguous.AsSpan(0, length);
+            job.Audio.CopyTo(samples);
+            Dither(samples);
+            best = decoder.Decode(samples, grammar);
         }
         catch (Exception error)
         {
@@ -382,9 +397,13 @@ internal sealed class PocketSphinxWorkers : IDisposable
         }
         finally
         {
+            if (contiguous is { Length: > 0 })
+            {
+                AudioPool.Return(contiguous);
+            }
             if (!handedBack)
             {
-                AudioPool.Return(job.Audio);
+                job.Audio.Dispose();
                 Finish(worker);
                 // Outside the lock: disposing waits for a withdrawal callback that may be waiting for the lock.
                 job.Withdrawal.Dispose();
@@ -663,7 +682,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             {
                 return;
             }
-            AudioPool.Return(job.Audio);
+            job.Audio.Dispose();
             job.Deadline?.Dispose();
         }
         if (failure is null)
@@ -691,7 +710,7 @@ internal sealed class PocketSphinxWorkers : IDisposable
             _disposed = true;
             foreach (var job in _queue)
             {
-                AudioPool.Return(job.Audio);
+                job.Audio.Dispose();
                 job.Deadline?.Dispose();
                 job.Result.TrySetException(new ObjectDisposedException(nameof(PocketSphinxRecognizer)));
             }
@@ -723,11 +742,9 @@ internal sealed class PocketSphinxWorkers : IDisposable
         public bool Evicted { get; set; }
     }
 
-    private sealed class Job(short[] audio, int length, IReadOnlyList<string>? hints, CancellationToken cancellation)
+    private sealed class Job(UtteranceAudio audio, IReadOnlyList<string>? hints, CancellationToken cancellation)
     {
-        public short[] Audio { get; } = audio;
-
-        public int Length { get; } = length;
+        public UtteranceAudio Audio { get; } = audio;
 
         public IReadOnlyList<string>? Hints { get; } = hints;
 
@@ -738,9 +755,6 @@ internal sealed class PocketSphinxWorkers : IDisposable
 
         /// <summary>Hints a decoder with the language model's dictionary lacked: for a decoder with the full dictionary.</summary>
         public bool NeedsFullDictionary { get; set; }
-
-        /// <summary>The audio has been dithered (once, even if the job is handed back).</summary>
-        public bool Dithered { get; set; }
 
         public TaskCompletionSource<SpeechAlternative?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Extensions.Time.Testing;
 using Ncco.Media.Asr;
 using Ncco.Media.Tests.Support;
@@ -289,8 +288,12 @@ public sealed class PocketSphinxIdleDecoderTests
     public void Dictation_decoders_default_to_half_the_decoders_rounded_up_and_never_exceed_them(int decoders, int dictation, int expected) =>
         Assert.Equal(expected, new PocketSphinxOptions(Decoders: decoders) { DictationDecoders = dictation }.DictationDecoderCount);
 
-    private static Task<SpeechAlternative?> Decode(PocketSphinxWorkers pool, IReadOnlyList<string>? hints) =>
-        pool.DecodeAsync(ArrayPool<short>.Shared.Rent(160), 160, hints, CancellationToken.None);
+    private static Task<SpeechAlternative?> Decode(PocketSphinxWorkers pool, IReadOnlyList<string>? hints)
+    {
+        var audio = new UtteranceAudio(pool.ChunkPool);
+        audio.Append(new short[160]);
+        return pool.DecodeAsync(audio, hints, CancellationToken.None);
+    }
 
     /// <summary>Fake decoders whose decodes block until the test releases them, counting loads, frees and memory releases.</summary>
     private sealed class FakeDecoders
