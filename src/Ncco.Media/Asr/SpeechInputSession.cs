@@ -12,7 +12,8 @@ public sealed class SpeechInputSession : IAsyncDisposable
     private readonly ISpeechRecognitionStream _stream;
     private readonly SpeechEndpointer _endpointer;
     private readonly int _sampleRate;
-    private readonly short[] _preRoll;
+    private readonly int _preRollCapacity;
+    private short[] _preRoll;
     private int _preRollCount;
     private int _preRollStart;
     private long _sent;
@@ -30,7 +31,10 @@ public sealed class SpeechInputSession : IAsyncDisposable
         _sampleRate = sampleRate;
         _endpointer = new SpeechEndpointer(settings, sampleRate);
         _minConfidence = settings.MinConfidence;
-        _preRoll = new short[(int)(sampleRate * MaxLeadSeconds)];
+        // The ring starts at 0.5 s and grows (doubling) to MaxLeadSeconds only while speech is slow to start: a 3 s ring
+        // from the start was 96 KB at 16 kHz on the large-object heap for every listening call, most of which never fill it.
+        _preRollCapacity = (int)(sampleRate * MaxLeadSeconds);
+        _preRoll = new short[Math.Min(_preRollCapacity, Math.Max(1, sampleRate / 2))];
     }
 
     /// <summary>Starts a session on a recogniser.</summary>
@@ -129,6 +133,10 @@ public sealed class SpeechInputSession : IAsyncDisposable
     {
         foreach (var s in frame)
         {
+            if (_preRollCount == _preRoll.Length && _preRoll.Length < _preRollCapacity)
+            {
+                GrowPreRoll();
+            }
             var index = (_preRollStart + _preRollCount) % _preRoll.Length;
             _preRoll[index] = s;
             if (_preRollCount < _preRoll.Length)
@@ -141,6 +149,20 @@ public sealed class SpeechInputSession : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Doubles the full ring (at most to its capacity), oldest sample first at index 0.</summary>
+    private void GrowPreRoll()
+    {
+        var bigger = new short[Math.Min(_preRollCapacity, _preRoll.Length * 2)];
+        var first = _preRoll.Length - _preRollStart;
+        _preRoll.AsSpan(_preRollStart, first).CopyTo(bigger);
+        _preRoll.AsSpan(0, _preRollStart).CopyTo(bigger.AsSpan(first));
+        _preRoll = bigger;
+        _preRollStart = 0;
+    }
+
+    /// <summary>Samples the pre-roll ring can hold now (for tests: it grows to <see cref="MaxLeadSeconds"/> only when needed).</summary>
+    internal int PreRollCapacity => _preRoll.Length;
 
     /// <summary>Sends the newest <paramref name="count"/> samples of the ring, oldest first.</summary>
     private void FlushPreRoll(int count)
