@@ -9,7 +9,8 @@
 # both see the same machine load.
 # Usage: BEFORE_DLL=<other build>/Ncco.Cli.dll bench/asr/run.sh      (AFTER_DLL defaults to this tree's Release build)
 #   NS="10 20 40"  KINDS="hints dictation"  (hints: the demo application's input, context echo/time/goodbye;
-#   dictation: the same input without hints)  SETTLE=10  LATE=40 (0: no late sample)  HOST_ARGS="…" (extra host
+#   dictation: the same input without hints; nospeech: the same calls with a DTMF-only input, no recogniser — what N
+#   calls cost without speech, to subtract)  SETTLE=10  LATE=40 (0: no late sample)  HOST_ARGS="…" (extra host
 #   settings for both builds)
 # Needs what bench/soak/run.sh needs. Loopback only; every step bounded (calls, 120 s idle wait).
 set -uo pipefail
@@ -23,7 +24,7 @@ builds=("after|$AFTER_DLL")
 for b in "${builds[@]}"; do [[ -f ${b#*|} ]] || { echo "no build at ${b#*|} (dotnet build src/Ncco.Cli -c Release)"; exit 2; }; done
 rows=()
 for kind in $KINDS; do
-  nccokind=$kind; [[ $kind == dictation ]] && nccokind=speech
+  nccokind=$kind; [[ $kind == dictation ]] && nccokind=speech; [[ $kind == nospeech ]] && nccokind=dtmf
   for n in $NS; do
     for b in "${builds[@]}"; do
       label=${b%%|*}; dll=${b#*|}
