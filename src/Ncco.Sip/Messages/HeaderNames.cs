@@ -88,7 +88,13 @@ public static class HeaderNames
     public const string Replaces = "Replaces";
 
     /// <summary>Returns the canonical name for a header name as received: compact forms expanded, known names re-cased.</summary>
-    public static string Canonical(string name)
+    public static string Canonical(string name) => Canonical(name.AsSpan(), name);
+
+    /// <summary>
+    /// The canonical name for a header name read from a message: one of the constants when known (no string made),
+    /// else the text itself (<paramref name="text"/> when given, a new string otherwise).
+    /// </summary>
+    internal static string Canonical(ReadOnlySpan<char> name, string? text = null)
     {
         if (name.Length == 1)
         {
@@ -116,12 +122,12 @@ public static class HeaderNames
         }
         foreach (var known in Known)
         {
-            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            if (name.Equals(known, StringComparison.OrdinalIgnoreCase))
             {
                 return known;
             }
         }
-        return name;
+        return text ?? name.ToString();
     }
 
     private static readonly string[] Known =

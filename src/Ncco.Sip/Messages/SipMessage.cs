@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -31,7 +32,33 @@ public abstract record SipMessage
     }
 
     /// <summary>All values of a header in order.</summary>
-    public IEnumerable<string> HeaderValues(string name) => Headers.Where(h => h.Is(name)).Select(h => h.Value);
+    public IEnumerable<string> HeaderValues(string name)
+    {
+        // One iterator, not a closure, a delegate and two LINQ iterators: the parser and the dialogs read headers on
+        // every message of every call (issue 19).
+        var headers = Headers;
+        for (var i = 0; i < headers.Length; i++)
+        {
+            if (headers[i].Is(name))
+            {
+                yield return headers[i].Value;
+            }
+        }
+    }
+
+    /// <summary>How many values of a header the message has.</summary>
+    internal int HeaderCount(string name)
+    {
+        var count = 0;
+        foreach (var h in Headers)
+        {
+            if (h.Is(name))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
 
     /// <summary>A copy with all values of <paramref name="name"/> replaced by one value (appended at the end if absent).</summary>
     public SipMessage WithHeader(string name, string value)
@@ -65,7 +92,21 @@ public abstract record SipMessage
     public SipMessage WithoutHeader(string name) => this with { Headers = [.. Headers.Where(h => !h.Is(name))] };
 
     /// <summary>All Via entries, top first.</summary>
-    public IReadOnlyList<ViaHeader> Vias => HeaderValues(HeaderNames.Via).Select(ViaHeader.Parse).ToList();
+    public IReadOnlyList<ViaHeader> Vias
+    {
+        get
+        {
+            var vias = new List<ViaHeader>(HeaderCount(HeaderNames.Via));
+            foreach (var h in Headers)
+            {
+                if (h.Is(HeaderNames.Via))
+                {
+                    vias.Add(ViaHeader.Parse(h.Value));
+                }
+            }
+            return vias;
+        }
+    }
 
     /// <summary>The top Via.</summary>
     public ViaHeader TopVia => ViaHeader.Parse(Header(HeaderNames.Via) ?? throw new SipParseException("missing", HeaderNames.Via));
@@ -86,11 +127,27 @@ public abstract record SipMessage
     public bool IsContactWildcard => Header(HeaderNames.Contact)?.Trim() == "*";
 
     /// <summary>Contact entries (empty when none or wildcard).</summary>
-    public IReadOnlyList<NameAddress> Contacts =>
-        IsContactWildcard ? [] : HeaderValues(HeaderNames.Contact).Select(v => NameAddress.Parse(v, HeaderNames.Contact)).ToList();
+    public IReadOnlyList<NameAddress> Contacts => IsContactWildcard ? [] : Addresses(HeaderNames.Contact);
 
     /// <summary>Record-Route entries in order.</summary>
-    public IReadOnlyList<NameAddress> RecordRoutes => HeaderValues(HeaderNames.RecordRoute).Select(v => NameAddress.Parse(v, HeaderNames.RecordRoute)).ToList();
+    public IReadOnlyList<NameAddress> RecordRoutes => Addresses(HeaderNames.RecordRoute);
+
+    private List<NameAddress> Addresses(string name)
+    {
+        var count = HeaderCount(name);
+        var addresses = new List<NameAddress>(count);
+        if (count > 0)
+        {
+            foreach (var h in Headers)
+            {
+                if (h.Is(name))
+                {
+                    addresses.Add(NameAddress.Parse(h.Value, name));
+                }
+            }
+        }
+        return addresses;
+    }
 
     /// <summary>Max-Forwards, or null when absent.</summary>
     public int? MaxForwards => Header(HeaderNames.MaxForwards) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
@@ -107,7 +164,14 @@ public abstract record SipMessage
     /// <summary>Serializes to wire form with CRLF line ends and a Content-Length that matches the body.</summary>
     public byte[] ToBytes()
     {
-        var builder = new StringBuilder(512);
+        // Sized for the whole head up front and encoded straight into the one array returned: no intermediate string
+        // or byte array per message sent (issue 19).
+        var capacity = 64;
+        foreach (var header in Headers)
+        {
+            capacity += header.Name.Length + header.Value.Length + 4;
+        }
+        var builder = new StringBuilder(capacity + 128);
         AppendStartLine(builder);
         builder.Append("\r\n");
         foreach (var header in Headers)
@@ -118,12 +182,22 @@ public abstract record SipMessage
             }
             builder.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
         }
-        builder.Append("Content-Length: ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
-        var head = Encoding.UTF8.GetBytes(builder.ToString());
-        var bytes = new byte[head.Length + Body.Length];
-        head.CopyTo(bytes, 0);
-        Body.Span.CopyTo(bytes.AsSpan(head.Length));
-        return bytes;
+        builder.Append(CultureInfo.InvariantCulture, $"Content-Length: {Body.Length}\r\n\r\n");
+        var chars = ArrayPool<char>.Shared.Rent(builder.Length);
+        try
+        {
+            builder.CopyTo(0, chars, builder.Length);
+            var head = chars.AsSpan(0, builder.Length);
+            var headLength = Encoding.UTF8.GetByteCount(head);
+            var bytes = new byte[headLength + Body.Length];
+            Encoding.UTF8.GetBytes(head, bytes);
+            Body.Span.CopyTo(bytes.AsSpan(headLength));
+            return bytes;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -56,13 +57,17 @@ public sealed record SipUri
         {
             throw new SipParseException("URI has no scheme", headerName);
         }
-        var scheme = text[..colon].ToLowerInvariant();
-        if (!char.IsAsciiLetter(scheme[0]) || !scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+        // Span checks and the scheme's constant where it is sip/sips: no lower-cased copy, enumerator or closure per
+        // URI (every message carries several; issue 19).
+        var schemeText = text.AsSpan(0, colon);
+        var scheme = schemeText.Equals("sip", StringComparison.OrdinalIgnoreCase) ? "sip"
+            : schemeText.Equals("sips", StringComparison.OrdinalIgnoreCase) ? "sips" : schemeText.ToString().ToLowerInvariant();
+        if (!char.IsAsciiLetter(scheme[0]) || scheme.AsSpan().ContainsAnyExcept(SchemeChars))
         {
             throw new SipParseException($"URI scheme '{Printable(scheme)}' is not valid", headerName);
         }
         var rest = text[(colon + 1)..];
-        if (rest.Any(c => c is ' ' or '\t' or '\r' or '\n' or '<' or '>' or '"'))
+        if (rest.AsSpan().IndexOfAny(Unescaped) >= 0)
         {
             throw new SipParseException("URI contains characters that must be escaped", headerName);
         }
@@ -120,7 +125,7 @@ public sealed record SipUri
             {
                 throw new SipParseException("URI has no host", headerName);
             }
-            if (!host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+            if (host.AsSpan().ContainsAnyExcept(HostChars))
             {
                 throw new SipParseException($"host '{Printable(host)}' contains characters a host name cannot", headerName);
             }
@@ -177,6 +182,12 @@ public sealed record SipUri
         }
     }
 
+    private static readonly SearchValues<char> SchemeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+    private static readonly SearchValues<char> HostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._");
+
+    private static readonly SearchValues<char> Unescaped = SearchValues.Create(" \t\r\n<>\"");
+
     private static SipParameters ParseList(string text, char separator, string? headerName)
     {
         var items = new List<KeyValuePair<string, string?>>();
@@ -215,7 +226,7 @@ public sealed record SipUri
     /// <inheritdoc />
     public override string ToString()
     {
-        var builder = new StringBuilder(Scheme).Append(':');
+        var builder = new StringBuilder(Scheme, 96).Append(':');
         if (!IsSip)
         {
             return builder.Append(Opaque).ToString();

@@ -8,7 +8,7 @@ internal static class HeaderText
     /// <summary>Splits at commas that are outside quoted strings and angle brackets.</summary>
     public static List<string> SplitList(string value, string header)
     {
-        var parts = new List<string>();
+        var parts = new List<string>(1);
         var inQuotes = false;
         var angle = 0;
         var start = 0;
@@ -53,9 +53,12 @@ internal static class HeaderText
             throw new SipParseException("unbalanced '<' and '>'", header);
         }
         parts.Add(value[start..].Trim());
-        if (parts.Any(p => p.Length == 0))
+        foreach (var part in parts)
         {
-            throw new SipParseException("empty element in a comma-separated list", header);
+            if (part.Length == 0)
+            {
+                throw new SipParseException("empty element in a comma-separated list", header);
+            }
         }
         return parts;
     }
@@ -63,6 +66,11 @@ internal static class HeaderText
     /// <summary>Reads <c>;name=value</c> header parameters (values may be quoted strings, kept quoted).</summary>
     public static SipParameters ReadParameters(string text, string header)
     {
+        if (text.AsSpan().Trim(" \t").IsEmpty)
+        {
+            // Most addresses and Vias end without parameters or with a tag only; nothing to build for the former.
+            return SipParameters.Empty;
+        }
         var items = new List<KeyValuePair<string, string?>>();
         var i = 0;
         while (i < text.Length)
@@ -135,7 +143,24 @@ internal static class HeaderText
         char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '!' or '%' or '*' or '_' or '+' or '`' or '\'' or '~';
 
     /// <summary>True when the whole text is a non-empty token.</summary>
-    public static bool IsToken(string text) => text.Length > 0 && text.All(IsTokenChar);
+    public static bool IsToken(string text) => IsToken(text.AsSpan());
+
+    /// <summary>True when the whole text is a non-empty token.</summary>
+    public static bool IsToken(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (!IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Advances past a quoted string starting at <paramref name="i"/> (which must be on the opening quote).</summary>
     public static string ReadQuoted(string text, ref int i, string header)

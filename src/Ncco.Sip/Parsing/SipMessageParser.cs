@@ -67,7 +67,7 @@ public static class SipMessageParser
             throw new SipParseException("message has no start line");
         }
 
-        var startLine = lines[0];
+        var startLine = lines[0].ToString();
         SipRequest? request = null;
         SipResponse? response = null;
         if (startLine.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
@@ -79,26 +79,27 @@ public static class SipMessageParser
             request = ParseRequestLine(startLine);
         }
 
-        var headers = new List<SipHeader>();
-        var contentLengths = new List<string>();
+        var headers = new List<SipHeader>(lines.Count);
+        List<string>? contentLengths = null;
         for (var n = 1; n < lines.Count; n++)
         {
-            var line = lines[n];
+            // Name and value are cut from the head's text as spans: a string per value, none per line or name.
+            var line = lines[n].Span;
             var colon = line.IndexOf(':');
             if (colon <= 0)
             {
                 throw Fail(new SipParseException($"header line {n} has no name followed by ':'"), request, headers);
             }
-            var rawName = line[..colon].TrimEnd(' ', '\t');
+            var rawName = line[..colon].TrimEnd(" \t");
             if (!HeaderText.IsToken(rawName))
             {
-                throw Fail(new SipParseException($"header name '{Printable(rawName)}' is not a token"), request, headers);
+                throw Fail(new SipParseException($"header name '{Printable(rawName.ToString())}' is not a token"), request, headers);
             }
             var name = HeaderNames.Canonical(rawName);
-            var value = line[(colon + 1)..].Trim(' ', '\t');
+            var value = line[(colon + 1)..].Trim(" \t").ToString();
             if (name == HeaderNames.ContentLength)
             {
-                contentLengths.Add(value);
+                (contentLengths ??= []).Add(value);
                 continue;
             }
             if (HeaderNames.IsSplitList(name) && !(name == HeaderNames.Contact && value == "*"))
@@ -120,7 +121,7 @@ public static class SipMessageParser
 
         var body = data[bodyStart..];
         int? declared = null;
-        if (contentLengths.Count > 0)
+        if (contentLengths is not null)
         {
             foreach (var text in contentLengths)
             {
@@ -195,19 +196,20 @@ public static class SipMessageParser
         return error;
     }
 
+    private static readonly string[] Mandatory = [HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
+
     private static void Validate(SipMessage message)
     {
-        string[] mandatory = [HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
-        foreach (var name in mandatory)
+        foreach (var name in Mandatory)
         {
             if (message.Header(name) is null)
             {
                 throw new SipParseException("mandatory header is missing", name);
             }
         }
-        foreach (var name in mandatory)
+        foreach (var name in Mandatory)
         {
-            if (message.HeaderValues(name).Count() > 1 && name != HeaderNames.Via)
+            if (name != HeaderNames.Via && message.HeaderCount(name) > 1)
             {
                 throw new SipParseException("must appear exactly once", name);
             }
@@ -215,7 +217,7 @@ public static class SipMessageParser
         _ = message.Vias;
         _ = message.From;
         _ = message.To;
-        if (message.CallId.Length == 0 || message.CallId.Any(c => c is ' ' or '\t'))
+        if (message.CallId.Length == 0 || message.CallId.AsSpan().IndexOfAny(' ', '\t') >= 0)
         {
             throw new SipParseException("must be a single non-empty word", HeaderNames.CallId);
         }
@@ -229,30 +231,31 @@ public static class SipMessageParser
         {
             throw new SipParseException("must be a whole number from 0 to 255", HeaderNames.MaxForwards);
         }
-        if (message.HeaderValues(HeaderNames.Contact).Contains("*") && message.HeaderValues(HeaderNames.Contact).Count() > 1)
+        if (message.HeaderCount(HeaderNames.Contact) > 1 && message.HeaderValues(HeaderNames.Contact).Contains("*"))
         {
             throw new SipParseException("'*' cannot be combined with other contacts", HeaderNames.Contact);
         }
         _ = message.Contacts;
         _ = message.RecordRoutes;
-        foreach (var route in message.HeaderValues(HeaderNames.Route))
+        foreach (var header in message.Headers)
         {
-            NameAddress.Parse(route, HeaderNames.Route);
+            if (header.Is(HeaderNames.Route) || header.Is(HeaderNames.Path))
+            {
+                NameAddress.Parse(header.Value, header.Is(HeaderNames.Route) ? HeaderNames.Route : HeaderNames.Path);
+            }
         }
-        foreach (var path in message.HeaderValues(HeaderNames.Path))
-        {
-            NameAddress.Parse(path, HeaderNames.Path);
-        }
-        if (message.Header(HeaderNames.Expires) is { } expires && !expires.All(char.IsAsciiDigit))
+        if (message.Header(HeaderNames.Expires) is { } expires && expires.AsSpan().ContainsAnyExcept(Digits))
         {
             throw new SipParseException("must be a whole number of seconds", HeaderNames.Expires);
         }
     }
 
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
     private static SipRequest ParseRequestLine(string line)
     {
         var parts = line.Split(' ');
-        if (parts.Length != 3 || parts.Any(p => p.Length == 0))
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || parts[2].Length == 0)
         {
             throw new SipParseException("Request-Line must be 'METHOD SP Request-URI SP SIP/2.0' with single spaces");
         }
@@ -299,39 +302,63 @@ public static class SipMessageParser
         }
     }
 
-    private static List<string> Unfold(string head, SipLimits limits)
+    /// <summary>One logical header line: a slice of the head's text, or a string of its own when it was folded.</summary>
+    private readonly record struct Line(string Text, int Start, int Length)
     {
-        var lines = new List<string>();
-        StringBuilder? current = null;
-        foreach (var raw in head.Split('\n'))
+        public ReadOnlySpan<char> Span => Text.AsSpan(Start, Length);
+
+        public override string ToString() => Text.Substring(Start, Length);
+    }
+
+    private static List<Line> Unfold(string head, SipLimits limits)
+    {
+        var lines = new List<Line>(16);
+        var currentStart = -1;
+        var currentLength = 0;
+        StringBuilder? folded = null;
+        var position = 0;
+        while (true)
         {
-            var line = raw.EndsWith('\r') ? raw[..^1] : raw;
-            if (current is not null && lines.Count > 0 && line.Length > 0 && line[0] is ' ' or '\t')
+            var newline = head.IndexOf('\n', position);
+            var end = newline < 0 ? head.Length : newline;
+            var length = end - position;
+            if (length > 0 && head[end - 1] == '\r')
+            {
+                length--;
+            }
+            var line = head.AsSpan(position, length);
+            if (currentStart >= 0 && lines.Count > 0 && line.Length > 0 && line[0] is ' ' or '\t')
             {
                 // A continuation line (never of the start line): RFC 3261 §7.3.1 makes a fold equal to one space.
-                current.Append(' ').Append(line.AsSpan().TrimStart(" \t"));
+                folded ??= new StringBuilder().Append(head, currentStart, currentLength);
+                folded.Append(' ').Append(line.TrimStart(" \t"));
+                currentLength = folded.Length;
             }
             else
             {
-                if (current is not null)
+                if (currentStart >= 0)
                 {
-                    lines.Add(current.ToString());
+                    lines.Add(folded is null ? new Line(head, currentStart, currentLength) : new Line(folded.ToString(), 0, folded.Length));
                 }
-                current = new StringBuilder(line);
+                currentStart = position;
+                currentLength = length;
+                folded = null;
                 if (lines.Count > limits.MaxHeaderCount)
                 {
                     throw new SipParseException($"more than {limits.MaxHeaderCount} header lines");
                 }
             }
-            if (current.Length > limits.MaxHeaderLineLength)
+            if (currentLength > limits.MaxHeaderLineLength)
             {
                 throw new SipParseException($"a header line is longer than {limits.MaxHeaderLineLength} characters");
             }
+            if (newline < 0)
+            {
+                break;
+            }
+            position = newline + 1;
         }
-        if (current is not null)
-        {
-            lines.Add(current.ToString());
-        }
+        lines.Add(folded is null ? new Line(head, currentStart, currentLength) : new Line(folded.ToString(), 0, folded.Length));
         return lines;
     }
 
