@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ncco.Serialization;
 
 namespace Ncco.Events;
 
@@ -32,7 +32,9 @@ public static class PayloadJson
         // writes through System.Text.Json's generic Nullable<int> converter and type info: about a dozen framework
         // methods a fresh test process JIT-compiles for its first scenario (bench/first-scenario). Both by hand.
         var typeInfo = payload is AnswerRequest or CallStatusEvent ? null : PayloadJsonContext.Default.GetTypeInfo(payload.GetType());
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // Pooled: a fresh ArrayBufferWriter grew through several arrays per payload (the writer reserves room for the
+        // worst-case escaping of each string), the second-largest allocator of call setup (issue 19).
+        using var buffer = new PooledByteWriter(1024);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             if (payload is AnswerRequest answer) WriteAnswer(writer, answer);

@@ -242,7 +242,7 @@ public sealed class WebhookDispatcher
         var headers = new Dictionary<string, string>();
         if (Application.SignatureSecret is { } secret)
         {
-            headers["Authorization"] = "Bearer " + WebhookSigner.CreateToken(secret, body, _scheduler.UtcNow, _ids.NewId(IdKind.Jwt), Application.ApiKey, Application.ApplicationId);
+            headers["Authorization"] = WebhookSigner.CreateToken(secret, body, _scheduler.UtcNow, _ids.NewId(IdKind.Jwt), Application.ApiKey, Application.ApplicationId, "Bearer "u8);
         }
         var request = new WebhookRequest(uri, target.Method, kind, body, payload)
         {

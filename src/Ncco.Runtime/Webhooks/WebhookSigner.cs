@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ncco.Serialization;
 
 namespace Ncco.Webhooks;
 
@@ -13,24 +16,83 @@ public static class WebhookSigner
 {
     /// <summary>Creates the token for a request body.</summary>
     public static string CreateToken(string secret, ReadOnlySpan<byte> body, DateTimeOffset issuedAt, string jti, string apiKey, string? applicationId)
+        => CreateToken(secret, body, issuedAt, jti, apiKey, applicationId, prefix: default);
+
+    /// <summary>
+    /// The token with <paramref name="prefix"/> (ASCII, e.g. <c>"Bearer "</c>) in front of it, built in pooled buffers
+    /// and allocated once as the returned string: a webhook is signed per attempt, several per call, and building the
+    /// token from intermediate arrays and strings was the largest allocator of call setup (issue 19).
+    /// </summary>
+    internal static string CreateToken(string secret, ReadOnlySpan<byte> body, DateTimeOffset issuedAt, string jti, string apiKey,
+        string? applicationId, ReadOnlySpan<byte> prefix)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        var header = """{"alg":"HS256","typ":"JWT"}"""u8.ToArray();
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        ArgumentNullException.ThrowIfNull(jti);
+        ArgumentNullException.ThrowIfNull(apiKey);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        Span<byte> hashHex = stackalloc byte[SHA256.HashSizeInBytes * 2];
+        HexLower(hash, hashHex);
+        using var claims = new PooledByteWriter(256);
+        using (var w = new Utf8JsonWriter(claims))
         {
             w.WriteStartObject();
-            w.WriteNumber("iat", issuedAt.ToUnixTimeSeconds());
-            w.WriteString("jti", jti);
-            w.WriteString("iss", "Vonage");
-            w.WriteString("payload_hash", PayloadHash(body));
-            w.WriteString("api_key", apiKey);
-            if (applicationId is not null) w.WriteString("application_id", applicationId);
+            w.WriteNumber("iat"u8, issuedAt.ToUnixTimeSeconds());
+            w.WriteString("jti"u8, jti);
+            w.WriteString("iss"u8, "Vonage"u8);
+            w.WriteString("payload_hash"u8, hashHex);
+            w.WriteString("api_key"u8, apiKey);
+            if (applicationId is not null) w.WriteString("application_id"u8, applicationId);
             w.WriteEndObject();
         }
-        var signingInput = Base64Url(header) + "." + Base64Url(buffer.ToArray());
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url(signature);
+        var signingLength = HeaderBase64Url.Length + 1 + Base64Url.GetEncodedLength(claims.WrittenSpan.Length);
+        var total = prefix.Length + signingLength + 1 + Base64Url.GetEncodedLength(HMACSHA256.HashSizeInBytes);
+        var pool = ArrayPool<byte>.Shared;
+        var token = pool.Rent(total);
+        try
+        {
+            prefix.CopyTo(token);
+            var signingInput = token.AsSpan(prefix.Length, signingLength);
+            HeaderBase64Url.CopyTo(signingInput);
+            signingInput[HeaderBase64Url.Length] = (byte)'.';
+            Base64Url.EncodeToUtf8(claims.WrittenSpan, signingInput[(HeaderBase64Url.Length + 1)..]);
+            Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            var keyLength = Encoding.UTF8.GetByteCount(secret);
+            var rentedKey = keyLength > 256 ? pool.Rent(keyLength) : null;
+            Span<byte> key = rentedKey is null ? stackalloc byte[keyLength] : rentedKey.AsSpan(0, keyLength);
+            try
+            {
+                Encoding.UTF8.GetBytes(secret, key);
+                HMACSHA256.HashData(key, signingInput, signature);
+            }
+            finally
+            {
+                // The secret's bytes do not stay behind in a shared pool or on the stack.
+                CryptographicOperations.ZeroMemory(key);
+                if (rentedKey is not null) pool.Return(rentedKey);
+            }
+            var end = prefix.Length + signingLength;
+            token[end] = (byte)'.';
+            Base64Url.EncodeToUtf8(signature, token.AsSpan(end + 1));
+            return Encoding.ASCII.GetString(token, 0, total);
+        }
+        finally
+        {
+            pool.Return(token);
+        }
+    }
+
+    // base64url of {"alg":"HS256","typ":"JWT"}: the same header on every token.
+    private static ReadOnlySpan<byte> HeaderBase64Url => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"u8;
+
+    private static void HexLower(ReadOnlySpan<byte> bytes, Span<byte> hex)
+    {
+        const string digits = "0123456789abcdef";
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            hex[2 * i] = (byte)digits[bytes[i] >> 4];
+            hex[(2 * i) + 1] = (byte)digits[bytes[i] & 0xf];
+        }
     }
 
     /// <summary>Hex SHA-256 of <paramref name="body"/> (lower case).</summary>
@@ -69,8 +131,6 @@ public static class WebhookSigner
         claims = doc.RootElement.Clone();
         return true;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static byte[] FromBase64Url(string s)
     {
