@@ -27,12 +27,21 @@ internal sealed class PooledByteWriter(int initialCapacity) : IBufferWriter<byte
     }
 
     /// <inheritdoc />
-    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(Reserve(sizeHint));
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        // Reserve first: it may replace _buffer, which must not be read before it has.
+        Reserve(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
 
     /// <inheritdoc />
-    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(Reserve(sizeHint));
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
 
-    private int Reserve(int sizeHint)
+    private void Reserve(int sizeHint)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
         var needed = _written + Math.Max(sizeHint, 1);
@@ -43,7 +52,6 @@ internal sealed class PooledByteWriter(int initialCapacity) : IBufferWriter<byte
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = larger;
         }
-        return _written;
     }
 
     /// <inheritdoc />
