@@ -119,12 +119,54 @@ public sealed class StreamPlayer
 
     private static short[] DecodeAll(SoundFileReader reader, int sampleRate)
     {
-        var result = new List<short>((int)Math.Min(reader.Frames * sampleRate / reader.SampleRate + 1024, int.MaxValue / 2));
-        foreach (var block in DecodeBlocks(reader, sampleRate))
+        // Into one pooled buffer sized from the header and copied out once at its length: not a list of samples, an
+        // array per block and a final copy. A prompt is decoded once per process and rate, but the calls that arrive
+        // before the first decode is cached each decode it (issue 19: at 200 new calls a second, dozens of them).
+        var channels = reader.Channels;
+        var buffer = new short[4096 * channels];
+        var mono = new short[4096];
+        var resampler = reader.SampleRate == sampleRate ? null : new Resampler(reader.SampleRate, sampleRate);
+        short[] output = resampler is null ? [] : new short[resampler.MaxOutputFor(4096)];
+        var pool = System.Buffers.ArrayPool<short>.Shared;
+        var result = pool.Rent((int)Math.Min((reader.Frames * sampleRate / Math.Max(1, reader.SampleRate)) + 1024, Array.MaxLength));
+        var length = 0;
+        try
         {
-            result.AddRange(block);
+            int n;
+            while ((n = reader.Read(buffer)) > 0)
+            {
+                var frames = n / channels;
+                MixDown(buffer, channels, frames, mono);
+                ReadOnlySpan<short> block = resampler is null ? mono.AsSpan(0, frames) : output.AsSpan(0, resampler.Process(mono.AsSpan(0, frames), output));
+                if (length + block.Length > result.Length)
+                {
+                    var larger = pool.Rent((int)Math.Min(Math.Max((long)result.Length * 2, length + block.Length), Array.MaxLength));
+                    result.AsSpan(0, length).CopyTo(larger);
+                    pool.Return(result);
+                    result = larger;
+                }
+                block.CopyTo(result.AsSpan(length));
+                length += block.Length;
+            }
+            return result.AsSpan(0, length).ToArray();
         }
-        return [.. result];
+        finally
+        {
+            pool.Return(result);
+        }
+    }
+
+    private static void MixDown(short[] interleaved, int channels, int frames, short[] mono)
+    {
+        for (var i = 0; i < frames; i++)
+        {
+            var sum = 0;
+            for (var c = 0; c < channels; c++)
+            {
+                sum += interleaved[(i * channels) + c];
+            }
+            mono[i] = (short)(sum / channels);
+        }
     }
 
     private static IEnumerable<short[]> DecodeBlocks(SoundFileReader reader, int sampleRate)
@@ -138,15 +180,7 @@ public sealed class StreamPlayer
         while ((n = reader.Read(buffer)) > 0)
         {
             var frames = n / channels;
-            for (var i = 0; i < frames; i++)
-            {
-                var sum = 0;
-                for (var c = 0; c < channels; c++)
-                {
-                    sum += buffer[(i * channels) + c];
-                }
-                mono[i] = (short)(sum / channels);
-            }
+            MixDown(buffer, channels, frames, mono);
             if (resampler is null)
             {
                 yield return mono[..frames];
@@ -285,17 +319,25 @@ public sealed class StreamPlayer
                 await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
                 {
                     await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-                    var buffer = new byte[64 * 1024];
-                    long total = 0;
-                    int n;
-                    while ((n = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                    // Pooled: every call that misses the cache downloads (see DecodeAll), 64 KB each.
+                    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+                    try
                     {
-                        total += n;
-                        if (total > _options.MaxDownloadBytes)
+                        long total = 0;
+                        int n;
+                        while ((n = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
                         {
-                            throw new MediaFetchException(url, $"file is larger than the limit of {_options.MaxDownloadBytes} bytes");
+                            total += n;
+                            if (total > _options.MaxDownloadBytes)
+                            {
+                                throw new MediaFetchException(url, $"file is larger than the limit of {_options.MaxDownloadBytes} bytes");
+                            }
+                            await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false);
                         }
-                        await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                     }
                 }
             }
