@@ -15,7 +15,8 @@ namespace Ncco.Sip.Transport;
 /// machine the 100 Trying went out 2.1 s (p50) after the INVITE, past the caller's 500 ms retransmission timer, so every
 /// INVITE arrived twice or more and added to the backlog. On its own thread every datagram is parsed and handed to the
 /// transaction layer as it arrives: the 100 Trying, absorbed retransmissions, the ACK and the answer to a BYE do not
-/// wait for call-setup work. The sink must not block (it hands anything slow off).
+/// wait for call-setup work. The sink must not block (it hands anything slow off). The loop waits with <c>poll</c> (up to
+/// 250 ms, then it looks for a stop request), so an idle transport throws nothing.
 /// </para>
 /// <para>
 /// The socket asks for a <see cref="DefaultReceiveBufferBytes"/> kernel receive buffer rather than the OS default
@@ -37,7 +38,7 @@ public sealed class UdpSipTransport : ISipTransport
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
 
-    /// <summary>How often the blocked receive wakes to look for a stop request (the socket's receive timeout).</summary>
+    /// <summary>How often the idle receive loop wakes to look for a stop request.</summary>
     private static readonly TimeSpan StopPoll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Binds to <paramref name="local"/> (port 0 picks a free port).</summary>
@@ -61,7 +62,6 @@ public sealed class UdpSipTransport : ISipTransport
             _socket.IOControl(-1744830452, [0], null);
         }
         _socket.Bind(local);
-        _socket.ReceiveTimeout = (int)StopPoll.TotalMilliseconds;
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
     }
 
@@ -111,6 +111,12 @@ public sealed class UdpSipTransport : ISipTransport
                 int received;
                 try
                 {
+                    // Waits for a datagram without an exception when none comes (a receive timeout would throw one every
+                    // wake-up of an idle loop), then reads it without blocking.
+                    if (!_socket.Poll(StopPoll, SelectMode.SelectRead))
+                    {
+                        continue;
+                    }
                     received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref remote);
                 }
                 catch (ObjectDisposedException)
@@ -119,8 +125,8 @@ public sealed class UdpSipTransport : ISipTransport
                 }
                 catch (SocketException)
                 {
-                    // The receive timeout (look for a stop request), or an ICMP error surfacing here on some systems: the
-                    // socket is still usable.
+                    // An ICMP error surfacing here on some systems, or the socket closed under the wait: the loop looks for
+                    // a stop request and goes on.
                     continue;
                 }
                 if (received == 0)
@@ -153,7 +159,7 @@ public sealed class UdpSipTransport : ISipTransport
         _socket.Dispose();
         if (_thread is not null)
         {
-            // The loop ends at its next wake-up at the latest (the receive timeout).
+            // The loop ends at its next wake-up at the latest (the poll's bound).
             await _stopped.Task.ConfigureAwait(false);
         }
         _stop.Dispose();

@@ -26,6 +26,37 @@ public sealed class UdpReceiveThreadTests
         Assert.False(onPool, "the datagram was handled on a thread-pool thread");
     }
 
+    [Fact]
+    public async Task An_idle_receive_thread_throws_no_exception_while_it_waits()
+    {
+        // Its wake-ups (to look for a stop request) once came from a socket receive timeout: a first-chance
+        // SocketException four times a second per idle transport (SipCallExceptionsTests counted them in the host).
+        await using var transport = new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        var thread = "SIP UDP " + transport.LocalEndPoint.Port;
+        var thrown = 0;
+        void OnFirstChance(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Thread.CurrentThread.Name == thread) Interlocked.Increment(ref thrown);
+        }
+        AppDomain.CurrentDomain.FirstChanceException += OnFirstChance;
+        try
+        {
+            var sink = new RecordingSink();
+            transport.Start(sink);
+            // Several of the loop's wake-ups, then one datagram to show the loop is alive and the count is read after them.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            sender.SendTo("OPTIONS"u8.ToArray(), transport.LocalEndPoint);
+            await sink.First.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= OnFirstChance;
+        }
+
+        Assert.Equal(0, Volatile.Read(ref thrown));
+    }
+
     private sealed class RecordingSink : ISipTransportSink
     {
         private readonly TaskCompletionSource<bool> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
