@@ -69,4 +69,50 @@ public sealed class NewestBranchesTests
         }
         Assert.Equal(0, branches.Count);
     }
+
+    [Fact]
+    public async Task Overtaken_completes_when_a_later_branch_arrives_and_not_for_an_earlier_one()
+    {
+        var branches = new NewestBranches();
+        branches.Arrived("call-1\nfrom-a", 5);
+        var overtaken = branches.Overtaken("call-1\nfrom-a", 5);
+        Assert.Same(overtaken, branches.Overtaken("call-1\nfrom-a", 5));
+        // An earlier INVITE recorded late (its task ran after the later one's) overtakes nothing.
+        branches.Arrived("call-1\nfrom-a", 4);
+        Assert.False(overtaken.IsCompleted);
+        // Another caller neither.
+        branches.Arrived("call-1\nfrom-b", 9);
+        Assert.False(overtaken.IsCompleted);
+        branches.Arrived("call-1\nfrom-a", 6);
+        await overtaken.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(overtaken.IsCompletedSuccessfully);
+        // Asked after the fact: already complete. The newest is not overtaken.
+        Assert.True(branches.Overtaken("call-1\nfrom-a", 5).IsCompletedSuccessfully);
+        Assert.False(branches.Overtaken("call-1\nfrom-a", 6).IsCompleted);
+    }
+
+    [Fact]
+    public void Overtaken_of_an_arrival_recorded_after_it_was_asked_for_is_that_arrivals_own()
+    {
+        var branches = new NewestBranches();
+        branches.Arrived("call-1\nfrom-a", 1);
+        // Arrival 2 asks before its own Arrived ran (the order the tasks ran in): it is the newest, not overtaken.
+        var second = branches.Overtaken("call-1\nfrom-a", 2);
+        Assert.False(second.IsCompleted);
+        branches.Arrived("call-1\nfrom-a", 2);
+        Assert.False(second.IsCompleted);
+        Assert.True(branches.Overtaken("call-1\nfrom-a", 1).IsCompletedSuccessfully);
+        branches.Arrived("call-1\nfrom-a", 3);
+        Assert.True(second.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void Overtaken_of_a_caller_no_longer_recorded_never_completes_and_adds_no_entry()
+    {
+        var branches = new NewestBranches();
+        branches.Arrived("call-1\nfrom-a", 1);
+        branches.Ended("call-1\nfrom-a", 1);
+        Assert.False(branches.Overtaken("call-1\nfrom-a", 1).IsCompleted);
+        Assert.Equal(0, branches.Count);
+    }
 }

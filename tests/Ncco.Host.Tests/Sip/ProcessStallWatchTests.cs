@@ -71,7 +71,6 @@ public sealed class ProcessStallWatchTests
         // cannot make it move a call, and the INVITEs a longer one left in the socket are all read within the window.
         Assert.True(ProcessStallWatch.Threshold < TimeSpan.FromSeconds(1));
         Assert.True(ProcessStallWatch.Hold <= ProcessStallWatch.Window);
-        Assert.True(ProcessStallWatch.Poll < ProcessStallWatch.Hold);
     }
 
     private sealed class StepClock : TimeProvider

@@ -13,7 +13,9 @@ namespace Ncco.Host.Legs.Sip;
 internal sealed class NewestBranches
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _newest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Newest> _newest = new(StringComparer.Ordinal);
+    // A task that never completes, for a caller not (or no longer) recorded: Task.WhenAny takes its waiter off again.
+    private readonly Task _never = new TaskCompletionSource().Task;
 
     /// <summary>Callers with an INVITE pending or a call running here.</summary>
     public int Count
@@ -27,16 +29,63 @@ internal sealed class NewestBranches
     /// <summary>Records an INVITE of <paramref name="caller"/> that reached the node <paramref name="arrival"/>-th.</summary>
     public void Arrived(string caller, long arrival)
     {
+        TaskCompletionSource? overtaken = null;
         lock (_gate)
         {
-            if (!_newest.TryGetValue(caller, out var newest) || newest < arrival) _newest[caller] = arrival;
+            if (!_newest.TryGetValue(caller, out var newest))
+            {
+                _newest[caller] = new Newest(arrival, null);
+            }
+            else if (newest.Arrival < arrival)
+            {
+                overtaken = newest.Overtaken;
+                _newest[caller] = new Newest(arrival, null);
+            }
         }
+        // Outside the lock; the waiters run on the thread pool (RunContinuationsAsynchronously), not on the accept loop.
+        overtaken?.TrySetResult();
     }
 
     /// <summary>False when a later INVITE of <paramref name="caller"/> reached the node after the <paramref name="arrival"/>-th.</summary>
     public bool IsNewest(string caller, long arrival)
     {
-        lock (_gate) return !_newest.TryGetValue(caller, out var newest) || newest <= arrival;
+        lock (_gate) return !_newest.TryGetValue(caller, out var newest) || newest.Arrival <= arrival;
+    }
+
+    /// <summary>
+    /// A task that completes (never faults) once a later INVITE of <paramref name="caller"/> than the
+    /// <paramref name="arrival"/>-th reaches the node; already complete when one has. A held INVITE waits on it instead
+    /// of looking again and again. Made only when asked for (only held INVITEs ask), so the normal path allocates nothing
+    /// for it.
+    /// </summary>
+    public Task Overtaken(string caller, long arrival)
+    {
+        TaskCompletionSource? overtaken = null;
+        Task result;
+        lock (_gate)
+        {
+            if (!_newest.TryGetValue(caller, out var newest))
+            {
+                // Not recorded (or its call already ended): nothing can overtake it that this node would act on; the
+                // waiter's own call ending or its hold running out ends its wait.
+                return _never;
+            }
+            if (newest.Arrival > arrival) return Task.CompletedTask;
+            if (newest.Arrival < arrival)
+            {
+                // Asked before this arrival was recorded: it is the newest now, and overtakes the one recorded.
+                overtaken = newest.Overtaken;
+                newest = new Newest(arrival, null);
+            }
+            if (newest.Overtaken is null)
+            {
+                newest = newest with { Overtaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+            }
+            _newest[caller] = newest;
+            result = newest.Overtaken!.Task;
+        }
+        overtaken?.TrySetResult();
+        return result;
     }
 
     /// <summary>Forgets the caller once the call of its newest INVITE (the <paramref name="arrival"/>-th) ended.</summary>
@@ -44,7 +93,11 @@ internal sealed class NewestBranches
     {
         lock (_gate)
         {
-            if (_newest.TryGetValue(caller, out var newest) && newest == arrival) _newest.Remove(caller);
+            if (_newest.TryGetValue(caller, out var newest) && newest.Arrival == arrival) _newest.Remove(caller);
         }
     }
+
+    /// <param name="Arrival">The newest INVITE's arrival number.</param>
+    /// <param name="Overtaken">Completed when a later INVITE arrives; made only for a held INVITE.</param>
+    private readonly record struct Newest(long Arrival, TaskCompletionSource? Overtaken);
 }

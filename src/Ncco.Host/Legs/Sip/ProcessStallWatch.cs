@@ -35,9 +35,6 @@ internal sealed class ProcessStallWatch : IDisposable
     /// </summary>
     public static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How often a held INVITE looks for a later branch of it (a CANCEL ends the hold at once).</summary>
-    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
-
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _timer;

@@ -545,24 +545,19 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     private async Task<bool> HoldAfterStallAsync(IncomingCall call, string caller, CancellationToken cancellationToken)
     {
         _logger.InviteHeldAfterStall(call.CallId, (long)ProcessStallWatch.Hold.TotalMilliseconds);
-        var start = Time.GetTimestamp();
-        while (!call.IsEnded && _branches.IsNewest(caller, call.Arrival) && Time.GetElapsedTime(start) < ProcessStallWatch.Hold)
+        // Woken at once by the CANCEL (the call ends) or by a later branch of the same caller read here; no polling.
+        var outcome = await StallHold.WaitAsync(call.Ended, _branches.Overtaken(caller, call.Arrival), Time, ProcessStallWatch.Hold, cancellationToken);
+        var (status, reason) = outcome switch
+        {
+            StallHoldOutcome.Overtaken => (487, "Superseded By A Later Branch"),
+            StallHoldOutcome.Stopping => (503, null),
+            _ => (0, null),
+        };
+        if (status != 0 && !call.IsEnded)
         {
             try
             {
-                // Woken by the CANCEL at once; a later branch is looked for every poll.
-                await call.Ended.WaitAsync(ProcessStallWatch.Poll, Time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Look again.
-            }
-        }
-        if (!call.IsEnded && !_branches.IsNewest(caller, call.Arrival))
-        {
-            try
-            {
-                call.Reject(487, "Superseded By A Later Branch");
+                call.Reject(status, reason);
             }
             catch (InvalidOperationException)
             {
