@@ -22,10 +22,12 @@ public sealed class PostgresApplicationRepository(PostgresDatabase database, Tim
     /// <inheritdoc />
     public async Task<Application?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT document FROM applications WHERE id = @id", connection);
-        command.Text("id", id);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string document ? ApplicationJson.Deserialize(document) : null;
+        return await database.RetryingAsync(id, static async (connection, id, cancellationToken) =>
+        {
+            await using var command = new NpgsqlCommand("SELECT document FROM applications WHERE id = @id", connection);
+            command.Text("id", id);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string document ? ApplicationJson.Deserialize(document) : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

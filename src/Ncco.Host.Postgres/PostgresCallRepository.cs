@@ -78,11 +78,13 @@ public sealed class PostgresCallRepository(PostgresDatabase database, string nod
     /// <inheritdoc />
     public async Task<CallRecord?> FindAsync(string uuid, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM calls WHERE uuid = @uuid", connection);
-        command.Text("uuid", uuid);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.ReadCall(reader) : null;
+        return await database.RetryingAsync(uuid, static async (connection, uuid, cancellationToken) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT {Columns} FROM calls WHERE uuid = @uuid", connection);
+            command.Text("uuid", uuid);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.ReadCall(reader) : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

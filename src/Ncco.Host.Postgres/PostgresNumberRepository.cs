@@ -31,11 +31,13 @@ public sealed class PostgresNumberRepository(PostgresDatabase database) : INumbe
     /// <inheritdoc />
     public async Task<AccountNumber?> FindAsync(string msisdn, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(Columns + " WHERE msisdn = @msisdn", connection);
-        command.Text("msisdn", msisdn);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await database.RetryingAsync(msisdn, static async (connection, msisdn, cancellationToken) =>
+        {
+            await using var command = new NpgsqlCommand(Columns + " WHERE msisdn = @msisdn", connection);
+            command.Text("msisdn", msisdn);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -177,20 +177,22 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     /// <summary>Every node the database knows, alive or not, by id.</summary>
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("""
-            SELECT node_id, incarnation, internal_url, started_at, heartbeat_at, clock_timestamp() - heartbeat_at < @dead
-            FROM cluster_nodes ORDER BY node_id
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = _options.DeadAfter });
-        var members = new List<ClusterMember>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await Database.RetryingAsync(_options.DeadAfter, static async (connection, deadAfter, cancellationToken) =>
         {
-            members.Add(new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5)));
-        }
-        return members;
+            await using var command = new NpgsqlCommand("""
+                SELECT node_id, incarnation, internal_url, started_at, heartbeat_at, clock_timestamp() - heartbeat_at < @dead
+                FROM cluster_nodes ORDER BY node_id
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = deadAfter });
+            var members = new List<ClusterMember>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                members.Add(new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5)));
+            }
+            return members;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -199,17 +201,19 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
     /// </summary>
     public async Task<ClusterMember?> OwnerOfAsync(string uuid, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("""
-            SELECT n.node_id, n.incarnation, n.internal_url, n.started_at, n.heartbeat_at, clock_timestamp() - n.heartbeat_at < @dead
-            FROM calls c JOIN cluster_nodes n ON n.node_id = c.owner_node WHERE c.uuid = @uuid
-            """, connection);
-        command.Text("uuid", uuid);
-        command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = _options.DeadAfter });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
-            reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5));
+        return await Database.RetryingAsync((Uuid: uuid, _options.DeadAfter), static async (connection, query, cancellationToken) =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT n.node_id, n.incarnation, n.internal_url, n.started_at, n.heartbeat_at, clock_timestamp() - n.heartbeat_at < @dead
+                FROM calls c JOIN cluster_nodes n ON n.node_id = c.owner_node WHERE c.uuid = @uuid
+                """, connection);
+            command.Text("uuid", query.Uuid);
+            command.Parameters.Add(new NpgsqlParameter("dead", NpgsqlTypes.NpgsqlDbType.Interval) { Value = query.DeadAfter });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            return new ClusterMember(reader.GetString(0), reader.GetInt64(1), new Uri(reader.GetString(2)),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -390,10 +394,12 @@ public sealed class PostgresMembership : IHostedService, IAsyncDisposable
 
     private async Task<bool> BeatAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var beat = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() WHERE node_id = @id AND incarnation = @incarnation", connection);
-        beat.Text("id", NodeId);
-        beat.Bigint("incarnation", Incarnation);
-        return await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await Database.RetryingAsync((NodeId, Incarnation), static async (connection, node, cancellationToken) =>
+        {
+            await using var beat = new NpgsqlCommand("UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() WHERE node_id = @id AND incarnation = @incarnation", connection);
+            beat.Text("id", node.NodeId);
+            beat.Bigint("incarnation", node.Incarnation);
+            return await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
