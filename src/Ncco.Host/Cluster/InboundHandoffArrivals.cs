@@ -11,7 +11,9 @@ namespace Ncco.Host.Cluster;
 /// over: an earlier one that has not started its call yet is refused with 487 and the newest continues the call with
 /// the record the earlier one took from the store. "Earlier" is the order the INVITEs reached the node
 /// (<see cref="IncomingCall.Arrival"/>), not the order their tasks ran in. Were the earlier one already continuing the call (its leg exists
-/// under the call's uuid), the newest is refused with 482 instead: one call, one leg.
+/// under the call's uuid), the newest is a <see cref="ArrivalOutcome.Duplicate"/>: one call, one leg. The gateway then
+/// moves the connected leg onto the newest INVITE (the front relays no answer on the branch it gave up on, so a 482 on
+/// the newest would lose the caller) and records it here (<see cref="TookOver"/>); 482 only when the leg cannot move.
 /// </summary>
 internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory, ILogger logger)
 {
@@ -30,10 +32,12 @@ internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory,
     /// <summary>
     /// Records <paramref name="call"/> as the newest INVITE of hand-off <paramref name="token"/> and returns the hand-off's
     /// record: taken from the store by the first INVITE of the token, shared by later ones. A null record when the store
-    /// has no such hand-off; <see cref="ArrivalOutcome.Duplicate"/> when an earlier INVITE of the token already continues
-    /// the call.
+    /// has no such hand-off; <see cref="ArrivalOutcome.Duplicate"/> when another INVITE of the token already continues
+    /// the call, with that INVITE when <paramref name="call"/> reached the node after it (the branch the front now uses),
+    /// null when <paramref name="call"/> is the older one (the branch it gave up on).
     /// </summary>
-    public async Task<(ArrivalOutcome Outcome, InboundHandoffRecord? Record)> ArriveAsync(string token, IncomingCall call, CancellationToken cancellationToken)
+    public async Task<(ArrivalOutcome Outcome, InboundHandoffRecord? Record, IncomingCall? Continuing)> ArriveAsync(string token, IncomingCall call,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         Arrival? earlier;
@@ -41,7 +45,7 @@ internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory,
         lock (_gate)
         {
             _byToken.TryGetValue(token, out earlier);
-            if (earlier is { Started: true }) return (ArrivalOutcome.Duplicate, null);
+            if (earlier is { Started: true }) return (ArrivalOutcome.Duplicate, null, earlier.Call.Arrival < call.Arrival ? earlier.Call : null);
             // An INVITE that reached the node before the one already here (their tasks ran in the other order) is the
             // branch the front gave up on: it stays out.
             if (earlier is null || earlier.Call.Arrival < call.Arrival)
@@ -60,12 +64,12 @@ internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory,
         {
             // Outside the lock: the SIP stack's lock is taken before ours when a call ends.
             call.Reject(487, "Superseded By A Later Branch");
-            return (ArrivalOutcome.Continue, null);
+            return (ArrivalOutcome.Continue, null, null);
         }
         _ = call.Ended.ContinueWith(_ => Ended(token, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         // The front gave up on the earlier branch; here it stops before starting anything (no effect once it ended).
         earlier?.Call.Reject(487, "Superseded By A Later Branch");
-        return (ArrivalOutcome.Continue, await record.ConfigureAwait(false));
+        return (ArrivalOutcome.Continue, await record.ConfigureAwait(false), null);
     }
 
     /// <summary>
@@ -82,6 +86,22 @@ internal sealed class InboundHandoffArrivals(IInboundHandoffDirectory directory,
             current.Started = true;
             return true;
         }
+    }
+
+    /// <summary>
+    /// The call of hand-off <paramref name="token"/> moved from <paramref name="from"/> to the later INVITE
+    /// <paramref name="to"/>: a still later copy is judged against <paramref name="to"/>, and the entry goes when
+    /// <paramref name="to"/>'s call ends (not <paramref name="from"/>'s, which ends now).
+    /// </summary>
+    public void TookOver(string token, IncomingCall from, IncomingCall to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        lock (_gate)
+        {
+            if (!_byToken.TryGetValue(token, out var current) || !ReferenceEquals(current.Call, from)) return;
+            _byToken[token] = new Arrival(to, current.Record) { Started = true };
+        }
+        _ = to.Ended.ContinueWith(_ => Ended(token, to), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void Ended(string token, IncomingCall call)

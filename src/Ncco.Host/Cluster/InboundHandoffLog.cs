@@ -38,4 +38,7 @@ internal static partial class InboundHandoffLog
 
     [LoggerMessage(4510, LogLevel.Information, "Cluster: INVITE {CallId} was cancelled before its call started (the front gave up on this branch, or the caller hung up): no call")]
     public static partial void InviteCancelledBeforeStart(this ILogger logger, string callId);
+
+    [LoggerMessage(4511, LogLevel.Information, "Cluster: a later INVITE {CallId} for hand-off {Token}…, whose call already continues here on the branch the front gave up on, takes the call over (the earlier branch gets BYE)")]
+    public static partial void HandoffMovedToLaterBranch(this ILogger logger, string callId, string token);
 }

@@ -730,9 +730,21 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
         }
         // The front may send one hand-off twice (it gave up on this node's first branch): the newest INVITE continues it.
         var arrivals = LazyInitializer.EnsureInitialized(ref _handoffArrivals, () => new Cluster.InboundHandoffArrivals(handoffs, _logger));
-        var (outcome, taken) = await arrivals.ArriveAsync(token, call, cancellationToken);
+        var (outcome, taken, continuing) = await arrivals.ArriveAsync(token, call, cancellationToken);
         if (outcome == Cluster.ArrivalOutcome.Duplicate)
         {
+            // A later branch of a hand-off whose earlier branch already continues the call: the front gave up on that one
+            // (it relays no answer on it and cancels or never acknowledges it), so a 482 here would lose the caller. The
+            // connected leg moves onto this INVITE, as for Replaces: same uuid, no second call for the application.
+            if (continuing is not null && _connected.TryGetValue(continuing, out var continuingLeg))
+            {
+                if (await continuingLeg.TakeOverAsync(call, continuing, 482, "Hand-off Already Continued"))
+                {
+                    arrivals.TookOver(token, continuing, call);
+                    _logger.HandoffMovedToLaterBranch(call.CallId, token[..8]);
+                }
+                return;
+            }
             _logger.HandoffDuplicate(call.CallId, token[..8]);
             span?.SetTag("sip.response.status_code", 482);
             call.Reject(482, "Hand-off Already Continued");

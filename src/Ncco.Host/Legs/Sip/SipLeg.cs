@@ -432,27 +432,36 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     /// as it was) when the leg is not connected with media, with 488 when the offer has no codec at the leg's audio rate
     /// (the leg's media pipeline keeps its rate), 503 without RTP ports.
     /// </summary>
-    internal async Task ReplaceAsync(IncomingCall replacing)
+    internal Task ReplaceAsync(IncomingCall replacing) => TakeOverAsync(replacing, replacing.ReplacedCall!, 481, "Replaced Call Is Not Connected");
+
+    /// <summary>
+    /// <paramref name="replacing"/> takes <paramref name="replaced"/>'s place as the leg's call, as for Replaces
+    /// (<see cref="ReplaceAsync"/>): the same uuid, conversation and events carry on, and the replaced call gets BYE. Used
+    /// too for a later branch of a hand-off INVITE whose earlier branch already continues the call (the front gave up on
+    /// that one and never relays its answer; docs/cluster.md). Refused with <paramref name="refusal"/> and
+    /// <paramref name="reason"/>, the leg left as it was, when the leg is not connected with media on
+    /// <paramref name="replaced"/> (false then; true once the leg is on <paramref name="replacing"/>).
+    /// </summary>
+    internal async Task<bool> TakeOverAsync(IncomingCall replacing, SipCall replaced, int refusal, string reason)
     {
-        var replaced = replacing.ReplacedCall!;
         var rate = Volatile.Read(ref _session)?.SampleRate;
         if (Volatile.Read(ref _state) != 2 || rate is null || !ReferenceEquals(replaced, Current))
         {
-            Refuse(replacing, 481, "Replaced Call Is Not Connected");
-            return;
+            Refuse(replacing, refusal, reason);
+            return false;
         }
         var local = _gateway.LocalMedia(0, _gateway.TrunkFrom(replacing.Source.Address.Address));
         local = local with { Codecs = [.. local.Codecs.Where(c => Ncco.Rtp.Codecs.AudioCodecs.Create(c.Name)?.SampleRate == rate)] };
         if (await AnswerReplacingAsync(replacing, local) is not (var lease, var audio))
         {
-            return;
+            return false;
         }
         if (audio is null || CreateSession(audio, lease) is not { } session)
         {
             _logger.ReplaceRefused(LegId, replacing.Source, replacing.AnswerFailure ?? "no media");
             lease.Dispose();
             await HangupQuietlyAsync(replacing);
-            return;
+            return false;
         }
         RtpSession? previous;
         lock (_mediaChangeGate)
@@ -478,7 +487,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             _logger.ReplaceRefused(LegId, replacing.Source, "the leg ended meanwhile");
             await session.DisposeAsync();
             await HangupQuietlyAsync(replacing);
-            return;
+            return false;
         }
         // The old session is let go once the media thread is done with this tick (it may be reading it right now).
         _mediaThread.Post(() => _ = Task.Run(async () => await previous.DisposeAsync()));
@@ -488,6 +497,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         _ = FollowKeyPressesAsync(replacing);
         Connected(replacing);
         await HangupQuietlyAsync(replaced);
+        return true;
     }
 
     /// <summary>
