@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Ncco.Media.Dtmf;
 using Ncco.Rtp.Codecs;
@@ -45,14 +46,14 @@ public sealed class RtpSession : IAsyncDisposable
     // first packets to grow the slots on the media thread; longer packets still grow them once.
     private const int ReservedPayloadBytes = 240;
 
-    // Media-thread buffers, preallocated.
-    private readonly byte[] _sendBuffer = new byte[RtpPacket.MaxDatagramSize];
+    // Media-thread buffers, preallocated for what a call holds all its life, sized for its codec rather than for the
+    // largest datagram (an idle call's memory is mostly such buffers). The receive and RTCP buffers are not held: a
+    // datagram is received, and an RTCP report built, on the media thread's stack (see ReceiveWaiting, MaybeSendRtcp).
+    private readonly byte[] _sendBuffer; // one packet: header, the codec's largest frame (or an event), the SRTP tag
     private byte[] _popBuffer = []; // as large as the jitter buffer's largest payload (see JitterBuffer.PayloadCapacity)
     private short[] _pcm; // decoded samples waiting to be read: grows to the largest packet's samples (see Compact)
     private readonly short[] _lastFrame;
-    private readonly byte[] _rtcpBuffer = new byte[RtpPacket.MaxDatagramSize];
-    private readonly byte[]? _receiveBuffer;
-    private readonly SocketAddress? _receiveSource;
+    private readonly SocketAddress? _receiveSource; // RtpSessionOptions.ReceiveOnRead: where the last datagram came from
     // RtpSessionOptions.DirectSocketCalls on Linux: libc's sendto/recvfrom on the sockets' descriptors; null: the Socket's methods.
     private readonly NativeDatagram? _rtpNative;
     private readonly NativeDatagram? _rtcpNative;
@@ -145,7 +146,10 @@ public sealed class RtpSession : IAsyncDisposable
                 throw new ArgumentException($"TelephoneEventClockRate {options.TelephoneEventClockRate} is not an RTP clock rate", nameof(options));
             }
             _eventClockRate = options.TelephoneEventClockRate ?? _codec.ClockRate;
-            _pcm = new short[_codec.SamplesPerFrame * 4];
+            _sendBuffer = new byte[SendBufferSize(_codec)];
+            // Three frames: what is left of the last packet (under a frame) plus a 30 ms packet, or one of the 256
+            // bytes the jitter buffer reserves for, decodes in place; longer packets grow it once.
+            _pcm = new short[_codec.SamplesPerFrame * 3];
             _lastFrame = new short[_codec.SamplesPerFrame];
             Ssrc = options.Ssrc ?? (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
             _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
@@ -180,7 +184,6 @@ public sealed class RtpSession : IAsyncDisposable
             _latchedRtcp = [new SocketAddress(family, size), new SocketAddress(family, size)];
             if (options.ReceiveOnRead)
             {
-                _receiveBuffer = new byte[RtpPacket.MaxDatagramSize];
                 _receiveSource = new SocketAddress(lease.RtpSocket.AddressFamily);
             }
         }
@@ -235,6 +238,14 @@ public sealed class RtpSession : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Bytes of the buffers this session holds for its whole life (send, pop, decoded samples, the last frame, the jitter
+    /// buffer's payloads, SRTP's scratch): what an idle call pays for its RTP besides the sockets.
+    /// </summary>
+    internal int HeldBufferBytes =>
+        _sendBuffer.Length + _popBuffer.Length + (2 * (_pcm.Length + _lastFrame.Length)) + _jitter.PayloadBytes
+        + (_srtpScratch?.Length ?? 0) + (_srtcpScratch?.Length ?? 0);
 
     /// <summary>Reception statistics of the peer's stream (null until its first packet).</summary>
     public ReportBlock? CurrentReceptionReport
@@ -294,7 +305,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             throw new ArgumentException($"frame must hold {_codec.SamplesPerFrame} samples", nameof(frame));
         }
-        if (_receiveBuffer is not null && _rtpLoop is not null)
+        if (_receiveSource is not null && _rtpLoop is not null)
         {
             ReceiveWaiting();
         }
@@ -633,8 +644,24 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
         _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
-        SendRtcp(_rtcpBuffer, bye: false);
+        SendRtcpNow();
     }
+
+    // Apart from MaybeSendRtcp so the 1.5 KB of stack is taken only when a report is due (every few seconds), not on
+    // every frame. Not zeroed: the report is written before it is read.
+    [SkipLocalsInit]
+    private void SendRtcpNow()
+    {
+        Span<byte> buffer = stackalloc byte[RtpPacket.MaxDatagramSize];
+        SendRtcp(buffer, bye: false);
+    }
+
+    /// <summary>
+    /// Bytes of the send buffer for <paramref name="codec"/>: the fixed header, the larger of its largest 20 ms frame and
+    /// a telephone event, and room for an SRTP authentication tag (182 for G.711, where a datagram-sized buffer was 1,500).
+    /// </summary>
+    internal static int SendBufferSize(IAudioCodec codec) =>
+        FixedHeaderSize + Math.Max(codec.BytesPerFrame, TelephoneEvent.Size) + Srtp.SrtpContext.RtpOverhead;
 
     private void SendRtcp(Span<byte> buffer, bool bye)
     {
@@ -711,11 +738,15 @@ public sealed class RtpSession : IAsyncDisposable
     /// pending byte count (one ioctl) is asked first, so the receive never blocks and an empty socket costs no
     /// exception.
     /// </summary>
+    [SkipLocalsInit] // the kernel writes the datagram; only its received length is read
     private void ReceiveWaiting()
     {
+        // On the stack, not a 1.5 KB array held by every session all call long: the datagram is copied into the
+        // jitter buffer (or SRTP's scratch) before this returns.
+        Span<byte> buffer = stackalloc byte[RtpPacket.MaxDatagramSize];
         if (_rtpNative is { } native)
         {
-            ReceiveWaitingDirect(native);
+            ReceiveWaitingDirect(native, buffer);
             return;
         }
         var socket = _lease.RtpSocket;
@@ -728,7 +759,7 @@ public sealed class RtpSession : IAsyncDisposable
                 {
                     return;
                 }
-                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receiveSource!);
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, _receiveSource!);
             }
             catch (SocketException)
             {
@@ -738,7 +769,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 return; // closed by DisposeAsync
             }
-            OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
+            OnRtp(buffer[..length], _receiveSource!);
         }
     }
 
@@ -746,14 +777,14 @@ public sealed class RtpSession : IAsyncDisposable
     /// <see cref="ReceiveWaiting"/> with <see cref="RtpSessionOptions.DirectSocketCalls"/>: non-blocking receives until
     /// the socket has nothing (one system call a datagram, plus the one that finds the socket empty).
     /// </summary>
-    private void ReceiveWaitingDirect(NativeDatagram native)
+    private void ReceiveWaitingDirect(NativeDatagram native, Span<byte> buffer)
     {
         for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
         {
             int length;
             try
             {
-                length = native.ReceiveFrom(_receiveBuffer, _receiveSource!);
+                length = native.ReceiveFrom(buffer, _receiveSource!);
             }
             catch (ObjectDisposedException)
             {
@@ -767,7 +798,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 continue; // an ICMP error from an earlier send, as in ReceiveWaiting
             }
-            OnRtp(_receiveBuffer.AsSpan(0, length), _receiveSource!);
+            OnRtp(buffer[..length], _receiveSource!);
         }
     }
 

@@ -276,4 +276,77 @@ public sealed class JitterBufferTests
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_steady_g711_stream_holds_only_the_initial_payload_slots_not_one_per_sequence_position()
+    {
+        var buffer = new JitterBuffer();
+        buffer.Reserve(240);
+        var payload = new byte[160];
+        var output = new byte[buffer.PayloadCapacity];
+        for (var s = 0; s < 500; s++)
+        {
+            buffer.Push(payload, (ushort)s, (uint)(s * Frame), 1, 0, false, (uint)(s * Frame));
+            buffer.Pop(output);
+        }
+        // 8 slots of 256 bytes (240 rounded up), not the 32 × 256 of a slot per sequence position: 6 KB less a call.
+        Assert.Equal(JitterBuffer.InitialPayloadSlots, buffer.PayloadSlots);
+        Assert.Equal(JitterBuffer.InitialPayloadSlots * 256, buffer.PayloadBytes);
+    }
+
+    [Fact]
+    public void A_burst_deeper_than_the_initial_slots_grows_the_pool_to_the_capacity_at_most_and_keeps_every_payload()
+    {
+        var buffer = new JitterBuffer(new JitterBufferOptions { InitialDepth = 2, MaxDepth = 10, Capacity = 32 });
+        byte[] Payload(int sequence) => Enumerable.Range(0, 160).Select(i => (byte)(sequence * 7 + i)).ToArray();
+        // A stall's backlog: 30 packets arrive before the first pop (the pool doubles 8 → 16 → 32), then out of order.
+        var order = Enumerable.Range(0, 30).Reverse().ToArray();
+        foreach (var s in order)
+        {
+            buffer.Push(Payload(s), (ushort)s, (uint)(s * Frame), 1, 0, false, 0);
+        }
+        Assert.Equal(30, buffer.Depth);
+        Assert.Equal(32, buffer.PayloadSlots);
+        // Packets beyond the ring push the oldest out: the pool never exceeds the capacity.
+        for (var s = 30; s < 100; s++)
+        {
+            buffer.Push(Payload(s), (ushort)s, (uint)(s * Frame), 1, 0, false, 0);
+        }
+        Assert.Equal(32, buffer.PayloadSlots);
+        var output = new byte[buffer.PayloadCapacity];
+        var played = 0;
+        for (var tick = 0; tick < 40; tick++)
+        {
+            var pop = buffer.Pop(output);
+            if (pop.Kind == JitterPopKind.Packet)
+            {
+                Assert.Equal(Payload(pop.SequenceNumber), output.AsSpan(0, pop.PayloadLength).ToArray());
+                played++;
+            }
+        }
+        Assert.True(played > 0);
+        Assert.Equal(0, buffer.Depth);
+    }
+
+    [Fact]
+    public void Payload_slots_are_reused_after_drops_restarts_and_clear()
+    {
+        var buffer = new JitterBuffer();
+        var payload = new byte[160];
+        var output = new byte[1488];
+        for (var round = 0; round < 20; round++)
+        {
+            // A new SSRC each round restarts the stream with packets still held; Clear drops them every fifth.
+            for (var s = 0; s < 6; s++)
+            {
+                buffer.Push(payload, (ushort)(round * 1000 + s), (uint)(s * Frame), (uint)round + 1, 0, false, (uint)(s * Frame));
+            }
+            buffer.Pop(output);
+            if (round % 5 == 4)
+            {
+                buffer.Clear();
+            }
+        }
+        Assert.Equal(JitterBuffer.InitialPayloadSlots, buffer.PayloadSlots);
+    }
 }

@@ -34,6 +34,34 @@ public sealed class RtpSessionReceiveOnReadTests
     }
 
     [Fact]
+    public async Task A_g711_session_holds_buffers_sized_for_its_codec_and_plays_a_stream_through_them()
+    {
+        using var peer = new RawPeer();
+        await using var session = Create(new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint });
+        // Send 182 B (header, 160-byte frame, SRTP tag room), pop 256, decoded samples 3 × 160 and the last frame 160
+        // (1,280 B), jitter payloads 8 × 256: ≈ 3.8 KB. Before: three datagram-sized (1,500 B) buffers, 32 jitter slots
+        // of 256 and four frames of samples — ≈ 14.6 KB a call, every call.
+        var idle = session.HeldBufferBytes;
+        Assert.InRange(idle, 1, 4 * 1024);
+
+        var tone = Signals.Tone(1000, 8000, 160 * 20);
+        var payload = new byte[160];
+        var audio = new List<short>();
+        for (var i = 0; i < 20; i++)
+        {
+            MuLaw.Encode(tone.AsSpan(i * 160, 160), payload);
+            peer.SendRtp(session.LocalRtpPort, 0, (ushort)(500 + i), (uint)(i * 160), 7, payload);
+            var sent = i + 1;
+            audio.AddRange(await ReadUntilAsync(session, () => session.Statistics.PacketsReceived == sent));
+            session.WriteFrame(tone.AsSpan(i * 160, 160));
+        }
+        Assert.Equal(20, session.Statistics.PacketsReceived);
+        Assert.True(session.Statistics.PacketsSent >= 20);
+        Assert.True(Signals.ToneShare(audio.ToArray().AsSpan(0, Math.Min(audio.Count, 160 * 10)), 1000, 8000) > 0.9, "the 1 kHz tone came through");
+        Assert.Equal(idle, session.HeldBufferBytes); // a steady stream grew nothing
+    }
+
+    [Fact]
     public async Task Nothing_is_received_between_reads_and_a_read_takes_what_waited()
     {
         using var peer = new RawPeer();
