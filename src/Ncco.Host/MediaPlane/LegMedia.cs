@@ -48,8 +48,12 @@ internal sealed class LegMedia
     private readonly short[] _in = new short[MediaThread.FrameSamples];
     private readonly short[] _out = new short[MediaThread.FrameSamples];
     private readonly short[] _scratch = new short[MediaThread.FrameSamples];
-    private readonly Resampler? _up;
-    private readonly Resampler? _down;
+    // The leg's rate differs from the media thread's: frames are converted each way. Each converter is made on first
+    // use (an idle call that nobody listens to and that hears only silence never needs one), from the media thread's
+    // shared filter for that pair of rates (MediaThread.NewResampler), so a call holds only the filters' histories.
+    private readonly bool _resamples;
+    private Resampler? _up;
+    private Resampler? _down;
     private readonly DtmfDetector _dtmf;
     private readonly bool _detectAtLegRate;
     private readonly bool _detectKeyTones;
@@ -73,19 +77,18 @@ internal sealed class LegMedia
         var legFrame = transport.SampleRate / 50;
         _received = new short[legFrame];
         _sent = new short[legFrame];
-        if (transport.SampleRate != MediaThread.SampleRate)
-        {
-            // Sized for one 20 ms frame each way: an idle call should not carry 1,024-sample histories.
-            _up = new Resampler(transport.SampleRate, MediaThread.SampleRate, legFrame);
-            _down = new Resampler(MediaThread.SampleRate, transport.SampleRate, MediaThread.FrameSamples);
-        }
+        _resamples = transport.SampleRate != MediaThread.SampleRate;
         _detectAtLegRate = transport.SampleRate <= MediaThread.SampleRate;
         _detectKeyTones = transport.DetectsKeyTones;
         _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaThread.SampleRate);
-        _resampled = new short[Math.Max(_up?.MaxOutputFor(legFrame) ?? 0, _down?.MaxOutputFor(MediaThread.FrameSamples) ?? 0) + 8];
+        // What either converter can produce for one frame (Resampler.MaxOutputFor: the ratio's floor plus two).
+        _resampled = new short[_resamples ? Math.Max((legFrame * MediaThread.SampleRate / transport.SampleRate) + 2, (MediaThread.FrameSamples * transport.SampleRate / MediaThread.SampleRate) + 2) + 8 : 8];
     }
 
     public string Id { get; }
+
+    /// <summary>Converters this leg holds now (0 for a leg at the media rate, or one nobody has listened to or played to yet).</summary>
+    internal int ResamplersHeld => (_up is null ? 0 : 1) + (_down is null ? 0 : 1);
 
     /// <summary>Where party activity goes (the VM's leg).</summary>
     public ILegEventSink? Sink { get; set; }
@@ -150,20 +153,41 @@ internal sealed class LegMedia
     /// </summary>
     private bool NeedsMediaRateInput => Listener is not null || MachineDetection is not null || Recorders.Count > 0 || Mixer is { IsSolo: false };
 
+    /// <summary>
+    /// Makes the converters this leg now needs (something plays to it or it is heard in a conversation: the outbound one;
+    /// something reads its audio at the media rate: the inbound one). Called after the media thread's commands, which
+    /// are what give a leg those, so the frame path finds them made; it still makes one itself if a need arose
+    /// otherwise.
+    /// </summary>
+    public void PrepareConverters()
+    {
+        if (!_resamples) return;
+        if (_up is null && NeedsMediaRateInput) _up = NewUp();
+        if (_down is null && (_playing.Count > 0 || (Participant is not null && Mixer is { IsSolo: false }))) _down = NewDown();
+    }
+
+    private Resampler NewUp() => _mediaThread.NewResampler(_transport.SampleRate, MediaThread.SampleRate, _received.Length); // one 20 ms frame: not a 1,024-sample history
+
+    private Resampler NewDown() => _mediaThread.NewResampler(MediaThread.SampleRate, _transport.SampleRate, MediaThread.FrameSamples);
+
     /// <summary>Fills <see cref="_in"/> from <see cref="_received"/>.</summary>
     private void ToMediaRate()
     {
-        if (_up is null)
+        if (!_resamples)
         {
             _received.CopyTo(_in, 0);
             return;
         }
-        if (_upIdle)
+        if (_up is null)
+        {
+            _up = NewUp();
+        }
+        else if (_upIdle)
         {
             // The frames skipped while nobody listened must not leak into the filter's history.
             _up.Reset();
-            _upIdle = false;
         }
+        _upIdle = false;
         Fit(_up.Process(_received, _resampled), _in);
     }
 
@@ -197,14 +221,15 @@ internal sealed class LegMedia
         t = Lap(profile, MediaStage.Playback, t);
         for (var i = 0; i < Recorders.Count; i++) Recorders[i].WriteLeg(_in, _out);
         t = Lap(profile, MediaStage.Record, t);
-        if (_down is null) _transport.WriteOutbound(_out);
+        if (!_resamples) _transport.WriteOutbound(_out);
         else
         {
             // Once a whole silent frame has gone through, the filter's history is all zeros and it would only produce
-            // zeros: skipping it then is exact, and idle legs (no prompt, no conversation) cost no filtering.
+            // zeros: skipping it then is exact, and idle legs (no prompt, no conversation) cost no filtering — nor a
+            // converter at all until the first sound (a new converter's history is zeros too).
             _silentOut = silent ? _silentOut + 1 : 0;
-            if (_silentOut > 1) Array.Clear(_sent);
-            else Fit(_down.Process(_out, _resampled), _sent);
+            if (_silentOut > 1 || (silent && _down is null)) Array.Clear(_sent);
+            else Fit((_down ??= NewDown()).Process(_out, _resampled), _sent);
             t = Lap(profile, MediaStage.Downsample, t);
             _transport.WriteOutbound(_sent);
         }

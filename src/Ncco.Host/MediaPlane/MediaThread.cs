@@ -3,6 +3,7 @@ using Ncco.Legs;
 using Ncco.Media.Mixing;
 using Ncco.Media.Native;
 using Ncco.Media.Pcm;
+using Ncco.Media.Resampling;
 
 namespace Ncco.Host.MediaPlane;
 
@@ -30,6 +31,25 @@ namespace Ncco.Host.MediaPlane;
 /// </remarks>
 internal sealed class MediaThread : IAsyncDisposable
 {
+    /// <summary>
+    /// A converter for one leg's stream from <paramref name="inputRate"/> to <paramref name="outputRate"/> in blocks of
+    /// <paramref name="blockSamples"/>: its own history, the filter designed once for that pair of rates (≈ 0.45 KB of
+    /// coefficients a direction for 8 ↔ 16 kHz that every call would otherwise hold, and the design's time).
+    /// </summary>
+    public Resampler NewResampler(int inputRate, int outputRate, int blockSamples)
+    {
+        Resampler? design;
+        lock (_resamplerGate)
+        {
+            if (!_resamplerDesigns.TryGetValue((inputRate, outputRate), out design))
+            {
+                design = new Resampler(inputRate, outputRate, 1);
+                _resamplerDesigns.Add((inputRate, outputRate), design);
+            }
+        }
+        return design.NewStream(blockSamples);
+    }
+
     /// <summary>Internal rate of every mixer, recorder feed and playback (legs are resampled at the edges).</summary>
     public const int SampleRate = 16000;
 
@@ -49,6 +69,11 @@ internal sealed class MediaThread : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+
+    // One converter per pair of rates, its filter shared by every leg's converter for that pair (NewResampler). Legs
+    // come from a few transports' rates, so this holds a handful.
+    private readonly Lock _resamplerGate = new();
+    private readonly Dictionary<(int Input, int Output), Resampler> _resamplerDesigns = [];
 
     // Who asked, during the current flush, to be told when it is done (ticking thread only; usually one send pump).
     private readonly List<ITickFlushListener> _flushListeners = new(2);
@@ -286,8 +311,10 @@ internal sealed class MediaThread : IAsyncDisposable
         var t = profile is null ? 0 : MediaStageProfile.Now();
         var before = GC.GetAllocatedBytesForCurrentThread();
         var budget = _budgets?[0];
+        var ran = false;
         while (_commands.TryDequeue(out var command))
         {
+            ran = true;
             budget?.Check();
             try
             {
@@ -297,6 +324,13 @@ internal sealed class MediaThread : IAsyncDisposable
             {
                 _logger.CommandFailed(e);
             }
+        }
+        if (ran)
+        {
+            // A command may have given a leg something to play, hear or listen to: its rate converters are made here,
+            // with the commands, not on the frame path (LegMedia.PrepareConverters; a few field reads a leg, on the
+            // few ticks that run commands).
+            foreach (var leg in _legs) leg.PrepareConverters();
         }
         var commands = GC.GetAllocatedBytesForCurrentThread();
         if (profile is not null) profile.Lap(MediaStage.Commands, t);

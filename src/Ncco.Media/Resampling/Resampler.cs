@@ -78,9 +78,20 @@ public sealed class Resampler
     /// Designing the filter is the costly part of construction (about a millisecond for 22.05 → 8 kHz, thousands of taps),
     /// so a source that starts many short streams at one pair of rates keeps one converter and takes new ones from it.
     /// </summary>
-    public Resampler NewStream() => new(this);
+    public Resampler NewStream() => new(this, DefaultBlockSamples);
 
-    private Resampler(Resampler design)
+    /// <summary>
+    /// <see cref="NewStream()"/> for input in blocks of about <paramref name="blockSamples"/> samples (see
+    /// <see cref="Resampler(int, int, int)"/>): one call leg's converter, sharing the filter with every other leg's.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A block under 1 sample.</exception>
+    public Resampler NewStream(int blockSamples)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSamples, 1);
+        return new(this, blockSamples);
+    }
+
+    private Resampler(Resampler design, int blockSamples)
     {
         InputRate = design.InputRate;
         OutputRate = design.OutputRate;
@@ -90,7 +101,7 @@ public sealed class Resampler
         _coefficients = design._coefficients;
         _delay = design._delay;
         _startOffset = design._startOffset;
-        _history = new float[_taps - 1 + DefaultBlockSamples];
+        _history = new float[_taps - 1 + blockSamples];
         _phaseAccumulator = ((long)(_taps - 1) * _up) + _startOffset;
     }
 

@@ -9,27 +9,15 @@ namespace Ncco.Rtp.Jitter;
 /// latency does not creep: one at a time for a sender clock running fast or jitter that has calmed down, and in one
 /// cut the whole standing surplus of a live stream (the backlog of a stall). A new SSRC or a sequence jump
 /// restarts it. Payload storage is sized to the largest payload seen, not to <see cref="JitterBufferOptions.MaxPayloadSize"/>:
-/// a G.711 stream of 20 ms packets holds 160-byte slots instead of 1,488-byte ones (the difference was most of an idle
-/// call's memory), and it grows (copying what is held) only when a larger payload first arrives. Nor does it hold a
-/// payload slot for each of the <see cref="JitterBufferOptions.Capacity"/> sequence positions: a stream played at a
-/// depth of a few packets only ever holds a few, so payloads live in a pool of <see cref="InitialPayloadSlots"/> slots
-/// that doubles (at most up to the capacity) the first time a deeper buffer or a burst needs more. A steady stream's push
-/// and pop do not allocate. Not thread-safe: callers serialise.
+/// a G.711 stream of 20 ms packets holds 32 × 160 bytes instead of 32 × 1,488 (the difference is most of an idle call's
+/// memory), and it grows (copying what is held) only when a larger payload first arrives, so a steady stream's push and
+/// pop do not allocate. Not thread-safe: callers serialise.
 /// </summary>
 public sealed class JitterBuffer
 {
-    /// <summary>
-    /// Payload slots held before the first growth: enough for a playout depth of up to six packets with the one extra
-    /// a push can bring before its pop (the depth of a stream with up to ≈ 25 ms of jitter at 20 ms packets).
-    /// </summary>
-    public const int InitialPayloadSlots = 8;
-
     private readonly JitterBufferOptions _options;
     private byte[] _payloads = [];
-    private int _slotSize; // bytes per payload slot in _payloads: the largest payload seen, rounded up
-    private int _payloadSlots; // payload slots _payloads holds (grows to at most Capacity)
-    private ushort[] _freePayloads = []; // stack of the payload slots not holding a packet
-    private int _freeCount;
+    private int _slotSize; // bytes per slot in _payloads: the largest payload seen, rounded up
     private readonly Slot[] _slots;
     private bool _haveStream;
     private uint _ssrc;
@@ -54,9 +42,6 @@ public sealed class JitterBuffer
         _options.Validate();
         _slots = new Slot[_options.Capacity];
         _target = _options.InitialDepth;
-        _payloadSlots = Math.Min(_options.Capacity, Math.Max(InitialPayloadSlots, _options.InitialDepth + 2));
-        _freePayloads = new ushort[_payloadSlots];
-        ReleaseAllPayloads();
     }
 
     /// <summary>
@@ -82,12 +67,6 @@ public sealed class JitterBuffer
     /// <see cref="JitterBufferOptions.MaxPayloadSize"/>. A destination this large is enough.
     /// </summary>
     public int PayloadCapacity => _slotSize;
-
-    /// <summary>Payload slots currently allocated (held packets use some; the rest are free): <see cref="InitialPayloadSlots"/> until a deeper buffer first needs more.</summary>
-    public int PayloadSlots => _payloadSlots;
-
-    /// <summary>Bytes of payload storage currently allocated (<see cref="PayloadSlots"/> × <see cref="PayloadCapacity"/>).</summary>
-    public int PayloadBytes => _payloads.Length;
 
     /// <summary>Packets held.</summary>
     public int Depth => _count;
@@ -170,7 +149,8 @@ public sealed class JitterBuffer
             ref var old = ref _slots[_next % _options.Capacity];
             if (old.Used && old.SequenceNumber == _next)
             {
-                Release(ref old);
+                old.Used = false;
+                _count--;
                 _overflowed++;
             }
             _next++;
@@ -178,7 +158,8 @@ public sealed class JitterBuffer
         if (slot.Used)
         {
             // A stale occupant (an older sequence number mapping to this slot) cannot be played any more.
-            Release(ref slot);
+            slot.Used = false;
+            _count--;
             _overflowed++;
         }
         slot.Used = true;
@@ -187,8 +168,7 @@ public sealed class JitterBuffer
         slot.PayloadType = payloadType;
         slot.Marker = marker;
         slot.Length = payload.Length;
-        slot.Payload = TakePayloadSlot();
-        payload.CopyTo(_payloads.AsSpan(slot.Payload * _slotSize));
+        payload.CopyTo(_payloads.AsSpan((sequenceNumber % _options.Capacity) * _slotSize));
         _count++;
         _accepted++;
         _excessArrivals++;
@@ -250,8 +230,9 @@ public sealed class JitterBuffer
             _lost++;
             return new JitterPop(JitterPopKind.Lost, 0, 0, sequence, 0, false);
         }
-        _payloads.AsSpan(slot.Payload * _slotSize, slot.Length).CopyTo(destination);
-        Release(ref slot);
+        slot.Used = false;
+        _count--;
+        _payloads.AsSpan((sequence % _options.Capacity) * _slotSize, slot.Length).CopyTo(destination);
         return new JitterPop(JitterPopKind.Packet, slot.Length, slot.PayloadType, sequence, slot.Timestamp, slot.Marker);
     }
 
@@ -267,7 +248,7 @@ public sealed class JitterBuffer
         {
             return default;
         }
-        return _payloads.AsSpan(slot.Payload * _slotSize, slot.Length);
+        return _payloads.AsSpan((_next % _options.Capacity) * _slotSize, slot.Length);
     }
 
     /// <summary>Forgets everything (e.g. after the session changes codec).</summary>
@@ -275,7 +256,6 @@ public sealed class JitterBuffer
     {
         _haveStream = false;
         Array.Clear(_slots);
-        ReleaseAllPayloads();
         _count = 0;
         _playing = false;
     }
@@ -301,7 +281,8 @@ public sealed class JitterBuffer
         ref var slot = ref _slots[_next % _options.Capacity];
         if (slot.Used && slot.SequenceNumber == _next)
         {
-            Release(ref slot);
+            slot.Used = false;
+            _count--;
         }
         _next++;
         _droppedForLatency++;
@@ -314,7 +295,6 @@ public sealed class JitterBuffer
             _resets++;
         }
         Array.Clear(_slots);
-        ReleaseAllPayloads();
         _haveStream = true;
         _ssrc = ssrc;
         _next = sequenceNumber;
@@ -361,55 +341,16 @@ public sealed class JitterBuffer
     {
         // Rounded up to 32 bytes so a codec whose payloads vary a little (Opus VBR) settles after a growth or two.
         var size = Math.Min(_options.MaxPayloadSize, (payloadLength + 31) & ~31);
-        var grown = new byte[_payloadSlots * size];
-        foreach (ref var slot in _slots.AsSpan())
+        var grown = new byte[_options.Capacity * size];
+        for (var i = 0; i < _slots.Length; i++)
         {
-            if (slot.Used)
+            if (_slots[i].Used)
             {
-                _payloads.AsSpan(slot.Payload * _slotSize, slot.Length).CopyTo(grown.AsSpan(slot.Payload * size));
+                _payloads.AsSpan(i * _slotSize, _slots[i].Length).CopyTo(grown.AsSpan(i * size));
             }
         }
         _payloads = grown;
         _slotSize = size;
-    }
-
-    /// <summary>A free payload slot for a packet being stored; doubles the pool when every slot holds a packet.</summary>
-    private ushort TakePayloadSlot()
-    {
-        if (_freeCount == 0)
-        {
-            // Every payload slot holds a packet, and at most Capacity packets are held at once (one per sequence
-            // position), so the pool never needs more than Capacity.
-            var more = Math.Min(_options.Capacity, _payloadSlots * 2);
-            var payloads = new byte[more * _slotSize];
-            _payloads.CopyTo(payloads, 0);
-            var free = new ushort[more];
-            for (var i = more - 1; i >= _payloadSlots; i--)
-            {
-                free[_freeCount++] = (ushort)i;
-            }
-            _payloads = payloads;
-            _freePayloads = free;
-            _payloadSlots = more;
-        }
-        return _freePayloads[--_freeCount];
-    }
-
-    private void Release(ref Slot slot)
-    {
-        slot.Used = false;
-        _count--;
-        _freePayloads[_freeCount++] = slot.Payload;
-    }
-
-    private void ReleaseAllPayloads()
-    {
-        // Lowest slots on top of the stack, so a shallow stream keeps to the start of the storage.
-        for (var i = 0; i < _payloadSlots; i++)
-        {
-            _freePayloads[i] = (ushort)(_payloadSlots - 1 - i);
-        }
-        _freeCount = _payloadSlots;
     }
 
     private struct Slot
@@ -419,7 +360,6 @@ public sealed class JitterBuffer
         public uint Timestamp;
         public byte PayloadType;
         public bool Marker;
-        public ushort Payload; // its payload slot in _payloads while Used (in the padding before Length: still 16 bytes)
         public int Length;
     }
 }

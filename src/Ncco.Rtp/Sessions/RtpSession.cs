@@ -244,7 +244,7 @@ public sealed class RtpSession : IAsyncDisposable
     /// buffer's payloads, SRTP's scratch): what an idle call pays for its RTP besides the sockets.
     /// </summary>
     internal int HeldBufferBytes =>
-        _sendBuffer.Length + _popBuffer.Length + (2 * (_pcm.Length + _lastFrame.Length)) + _jitter.PayloadBytes
+        _sendBuffer.Length + _popBuffer.Length + (2 * (_pcm.Length + _lastFrame.Length)) + (_jitter.Options.Capacity * _jitter.PayloadCapacity)
         + (_srtpScratch?.Length ?? 0) + (_srtcpScratch?.Length ?? 0);
 
     /// <summary>Reception statistics of the peer's stream (null until its first packet).</summary>

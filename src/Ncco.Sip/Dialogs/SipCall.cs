@@ -8,7 +8,12 @@ namespace Ncco.Sip.Dialogs;
 public abstract class SipCall
 {
     private readonly TaskCompletionSource<CallEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<NegotiatedAudio> _mediaChanges = Channel.CreateUnbounded<NegotiatedAudio>();
+
+    // Bounded, oldest dropped: only the latest audio is the call's state, and a peer sending re-INVITEs while nobody
+    // reads must not grow memory. A bounded channel also holds nothing until written to, where an unbounded one starts
+    // with a 32-slot queue segment (≈ 0.75 KB on every call, almost none of which ever sees a re-INVITE).
+    private readonly Channel<NegotiatedAudio> _mediaChanges = Channel.CreateBounded<NegotiatedAudio>(
+        new BoundedChannelOptions(MaxQueuedMediaChanges) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     // Bounded: a peer flooding INFO keys while nobody reads loses the newest keys, never memory.
     private readonly Channel<SipKeyPress> _keyPresses = Channel.CreateBounded<SipKeyPress>(
@@ -18,6 +23,9 @@ public abstract class SipCall
     // holds at most a few, each refused at its deadline.
     private readonly Channel<SipRefer> _transfers = Channel.CreateBounded<SipRefer>(
         new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>The most audio changes (<see cref="MediaChanges"/>) held for a reader that has not taken them yet (the oldest go first).</summary>
+    public const int MaxQueuedMediaChanges = 16;
 
     /// <summary>The most keys (<see cref="KeyPresses"/>) held for a reader that has not taken them yet.</summary>
     public const int MaxQueuedKeyPresses = 64;

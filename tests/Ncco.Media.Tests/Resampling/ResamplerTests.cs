@@ -100,6 +100,26 @@ public class ResamplerTests
     }
 
     [Fact]
+    public void A_new_stream_for_call_frames_matches_a_fresh_converter_frame_by_frame()
+    {
+        // One leg's 16 → 8 kHz converter from a shared design, fed 20 ms frames as the media thread does.
+        var x = Signals.Sine(700, 16000, 320 * 25);
+        var design = new Resampler(16000, 8000, 1);
+        var fresh = new Resampler(16000, 8000, 320);
+        var stream = design.NewStream(320);
+        var expected = new short[fresh.MaxOutputFor(320)];
+        var actual = new short[stream.MaxOutputFor(320)];
+        for (var f = 0; f < 25; f++)
+        {
+            var frame = x.AsSpan(f * 320, 320);
+            var n = fresh.Process(frame, expected);
+            var m = stream.Process(frame, actual);
+            Assert.Equal(expected.AsSpan(0, n).ToArray(), actual.AsSpan(0, m).ToArray());
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => design.NewStream(0));
+    }
+
+    [Fact]
     public void Convert_compensates_the_delay()
     {
         var x = Signals.Sine(500, 16000, 1600, 8000);

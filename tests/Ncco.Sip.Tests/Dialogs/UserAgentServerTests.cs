@@ -76,6 +76,33 @@ public sealed class UserAgentServerTests
     }
 
     [Fact]
+    public void Audio_changes_nobody_reads_are_bounded_and_the_latest_is_kept()
+    {
+        var h = new UaHarness();
+        var call = h.Receive(UaHarness.Invite());
+        call.Answer(Local);
+        h.Transport.Deliver(h.InDialog(call, "ACK", 1, "z9hG4bKack"));
+
+        // 20 re-INVITEs, hold and resume in turn, while nothing reads the call's changes.
+        const int reinvites = SipCall.MaxQueuedMediaChanges + 4;
+        for (var i = 0; i < reinvites; i++)
+        {
+            var cseq = i + 2;
+            var offer = UaHarness.Offer.Replace("o=- 1 1", $"o=- 1 {cseq}", StringComparison.Ordinal) + (i % 2 == 0 ? "a=sendonly\r\n" : "");
+            h.Transport.Deliver(h.InDialog(call, "INVITE", cseq, $"z9hG4bKre{i}", offer, "application/sdp"));
+            h.Transport.Deliver(h.InDialog(call, "ACK", cseq, $"z9hG4bKack{i}"));
+        }
+        Assert.Equal(reinvites, h.Transport.SentResponses(200).Count(r => r.CSeq.Method == "INVITE" && r.CSeq.Number >= 2));
+
+        var changes = new List<NegotiatedAudio>();
+        while (call.MediaChanges.TryRead(out var audio)) changes.Add(audio);
+        // The oldest went; the last one read is the call's state now (the 20th re-INVITE: resumed).
+        Assert.Equal(SipCall.MaxQueuedMediaChanges, changes.Count);
+        Assert.False(changes[^1].IsOnHold);
+        Assert.True(changes[^2].IsOnHold);
+    }
+
+    [Fact]
     public void Reinvite_with_sendonly_is_answered_recvonly_and_published_as_hold()
     {
         var h = new UaHarness();

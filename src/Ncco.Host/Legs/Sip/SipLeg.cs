@@ -48,7 +48,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private volatile bool _held;
     private readonly Lock _mediaChangeGate = new(); // re-INVITE changes and the media span's end, in dialog order
     private bool _telephoneEvents; // the peer agreed to RFC 4733 events (set before the media thread has the leg)
-    private readonly System.Collections.Concurrent.ConcurrentQueue<SipKeyPress> _infoKeys = new();
+    // Made by the first INFO key (few calls get one): an empty ConcurrentQueue already holds a 32-slot segment (≈ 0.75 KB).
+    private System.Collections.Concurrent.ConcurrentQueue<SipKeyPress>? _infoKeys;
     private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
 
     /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
@@ -693,7 +694,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             await foreach (var key in call.KeyPresses.ReadAllAsync())
             {
                 // Bounded like the call's own queue: a peer pressing faster than the media thread reads loses keys, not memory.
-                if (_infoKeys.Count < SipCall.MaxQueuedKeyPresses) _infoKeys.Enqueue(key);
+                var keys = Volatile.Read(ref _infoKeys) ?? InfoKeys();
+                if (keys.Count < SipCall.MaxQueuedKeyPresses) keys.Enqueue(key);
             }
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
@@ -701,6 +703,16 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             // The call is over.
         }
     }
+
+    private System.Collections.Concurrent.ConcurrentQueue<SipKeyPress> InfoKeys()
+    {
+        // Both calls' followers may arrive here at once around a replacement: one queue wins.
+        Interlocked.CompareExchange(ref _infoKeys, new(), null);
+        return _infoKeys;
+    }
+
+    /// <summary>Whether a SIP INFO key has ever arrived on this leg (its queue is made then).</summary>
+    internal bool HasInfoKeyQueue => Volatile.Read(ref _infoKeys) is not null;
 
     /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
     private async Task FollowMediaChangesAsync(RtpSession session, SipCall call)
@@ -808,7 +820,8 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
             if (key.IsEnd) _digitsReceived++;
         }
         // A key from SIP INFO is whole when it arrives: its start and its end go in the same tick.
-        while (n + 2 <= digits.Length && _infoKeys.TryDequeue(out var info))
+        var infoKeys = Volatile.Read(ref _infoKeys);
+        while (infoKeys is not null && n + 2 <= digits.Length && infoKeys.TryDequeue(out var info))
         {
             digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: false, 0, 0);
             digits[n++] = new Ncco.Media.Dtmf.DtmfDetection(info.Digit, IsEnd: true, 0, info.DurationMilliseconds);
