@@ -35,6 +35,7 @@ SOURCES=${SOURCES:-100}
 SIPP_NICE=${SIPP_NICE:-0}
 source "$root/bench/lib/processes.sh" side-by-side
 source "$root/bench/lib/host.sh"
+source "$root/bench/lib/answer-haproxy.sh"
 bench_ports 25160 28180
 needs sipp tcpdump python3
 
@@ -65,24 +66,7 @@ NCCO
 # prompt again for every call (≈ half of all bytes allocated per call at setup).
 ANSWER_SERVER=${ANSWER_SERVER:-$(command -v haproxy >/dev/null && echo haproxy || echo python)}
 if [[ $ANSWER_SERVER == haproxy ]]; then
-  cat >"$work/answer-haproxy.cfg" <<EOF
-global
-  maxconn 8000
-  # the prompt is one reply: the buffer must hold it (64 KB of WAV)
-  tune.bufsize 131072
-defaults
-  mode http
-  timeout client 60s
-  timeout connect 5s
-  timeout server 60s
-  timeout http-keep-alive 60s
-frontend hooks
-  bind 127.0.0.1:$HOOK_PORT
-  http-request return status 200 content-type audio/wav file $work/www/prompt.wav hdr Cache-Control "max-age=3600" if { path_beg /prompt.wav }
-  http-request return status 200 content-type application/json file $work/ncco.json if { path_beg /answer } METH_GET
-  http-request return status 200
-EOF
-  haproxy -f "$work/answer-haproxy.cfg" -db >"$work/answer-haproxy.log" 2>&1 & pids+=($!)
+  start_answer_haproxy "$work/www/prompt.wav" "$work/ncco.json"
 else
 python3 - "$HOOK_PORT" "$work/ncco.json" "$work/www" <<'PY' & pids+=($!)
 import http.server, os, sys

@@ -13,6 +13,7 @@ dll=$1 r=$2 secs=$3 hold=${4:-3000}
 KEEP=1
 source "$root/bench/lib/processes.sh" trace-setup
 source "$root/bench/lib/host.sh"
+source "$root/bench/lib/answer-haproxy.sh"
 bench_ports 23160 24160
 RTP_FIRST=${RTP_FIRST:-44000} RTP_LAST=${RTP_LAST:-47999}
 needs sipp haproxy python3
@@ -26,23 +27,7 @@ cat >"$work/ncco.json" <<NCCO
  {"action":"input","type":["dtmf"],"dtmf":{"maxDigits":1,"timeOut":10}},
  {"action":"stream","streamUrl":["http://127.0.0.1:$HOOK_PORT/prompt.wav"],"loop":0}]
 NCCO
-cat >"$work/answer-haproxy.cfg" <<CFG
-global
-  maxconn 8000
-  tune.bufsize 131072
-defaults
-  mode http
-  timeout client 60s
-  timeout connect 5s
-  timeout server 60s
-  timeout http-keep-alive 60s
-frontend hooks
-  bind 127.0.0.1:$HOOK_PORT
-  http-request return status 200 content-type audio/wav file $work/prompt.wav hdr Cache-Control "max-age=3600" if { path_beg /prompt.wav }
-  http-request return status 200 content-type application/json file $work/ncco.json if { path_beg /answer } METH_GET
-  http-request return status 200
-CFG
-haproxy -f "$work/answer-haproxy.cfg" -db >"$work/answer-haproxy.log" 2>&1 & pids+=($!)
+start_answer_haproxy "$work/prompt.wav" "$work/ncco.json"
 sleep 1; kill -0 "${pids[-1]}" 2>/dev/null || { echo "haproxy could not listen on 127.0.0.1:$HOOK_PORT (ports taken? set HTTP_PORT)"; exit 1; }
 sipp_sources 100
 # shellcheck disable=SC2086 # a list of settings

@@ -109,30 +109,39 @@ public sealed class MediaTickTests : IAsyncDisposable
         Assert.Contains(one[0].ForwardedDtmf, d => d.Digit == '1');
     }
 
-    [Fact]
-    public void A_lone_leg_hears_silence_then_the_other_party_once_it_joins_and_silence_again_once_it_leaves()
+    private static MediaParticipant Member(string id) => new(id, false, false, null, null);
+
+    /// <summary>Leg "a" (8 kHz, a 440 Hz tone) alone in conversation CON-1, and leg "b" (16 kHz, 1 kHz) on the media
+    /// thread but in no conversation yet.</summary>
+    private (MediaThread MediaThread, ScriptedTransport Alone, ScriptedTransport Other, LegMedia A, LegMedia B) LoneLegBesideAnother()
     {
         var mediaThread = NewMediaThread(workers: 1);
         var alone = new ScriptedTransport(8000, TestAudio.Tone(440, 0.5, 8000));
         var other = new ScriptedTransport(16000, TestAudio.Tone(1000, 0.5, 16000));
         var a = new LegMedia(mediaThread, "a", alone);
         var b = new LegMedia(mediaThread, "b", other);
-        MediaParticipant P(string id) => new(id, false, false, null, null);
         mediaThread.Post(() =>
         {
             mediaThread.Add(a);
             mediaThread.Add(b);
-            mediaThread.ApplyMix(new MediaMix("CON-1", true, [P("a")]));
+            mediaThread.ApplyMix(new MediaMix("CON-1", true, [Member("a")]));
         });
+        return (mediaThread, alone, other, a, b);
+    }
+
+    [Fact]
+    public void A_lone_leg_hears_silence_then_the_other_party_once_it_joins_and_silence_again_once_it_leaves()
+    {
+        var (mediaThread, alone, other, a, b) = LoneLegBesideAnother();
         for (var i = 0; i < 10; i++) mediaThread.Tick();
         Assert.All(alone.LastFrame, s => Assert.Equal(0, s));
 
-        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [P("a"), P("b")])));
+        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [Member("a"), Member("b")])));
         for (var i = 0; i < 10; i++) mediaThread.Tick();
         Assert.True(TestAudio.ToneShare(alone.LastFrame, 1000, 8000) > 0.8, "a hears b's 1 kHz tone");
         Assert.True(TestAudio.ToneShare(other.LastFrame, 440, 16000) > 0.8, "b hears a's 440 Hz tone (resampled up after a skipped it alone)");
 
-        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [P("a")])));
+        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [Member("a")])));
         for (var i = 0; i < 10; i++) mediaThread.Tick();
         Assert.All(alone.LastFrame, s => Assert.Equal(0, s));
     }
@@ -140,23 +149,12 @@ public sealed class MediaTickTests : IAsyncDisposable
     [Fact]
     public void An_idle_lone_leg_holds_no_resampler_until_it_hears_or_is_heard_and_a_media_rate_leg_never_does()
     {
-        var mediaThread = NewMediaThread(workers: 1);
-        var alone = new ScriptedTransport(8000, TestAudio.Tone(440, 0.5, 8000));
-        var other = new ScriptedTransport(16000, TestAudio.Tone(1000, 0.5, 16000));
-        var a = new LegMedia(mediaThread, "a", alone);
-        var b = new LegMedia(mediaThread, "b", other);
-        MediaParticipant P(string id) => new(id, false, false, null, null);
-        mediaThread.Post(() =>
-        {
-            mediaThread.Add(a);
-            mediaThread.Add(b);
-            mediaThread.ApplyMix(new MediaMix("CON-1", true, [P("a")]));
-        });
+        var (mediaThread, alone, other, a, b) = LoneLegBesideAnother();
         for (var i = 0; i < 50; i++) mediaThread.Tick();
         // An idle G.711 call: its keys and voice are detected at 8 kHz and it is sent silence — no converter either way.
         Assert.Equal(0, a.ResamplersHeld);
 
-        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [P("a"), P("b")])));
+        mediaThread.Post(() => mediaThread.ApplyMix(new MediaMix("CON-1", true, [Member("a"), Member("b")])));
         for (var i = 0; i < 10; i++) mediaThread.Tick();
         Assert.Equal(2, a.ResamplersHeld); // it hears b (down to 8 kHz) and b hears it (up to 16 kHz)
         Assert.True(TestAudio.ToneShare(alone.LastFrame, 1000, 8000) > 0.8, "a hears b's 1 kHz tone through its new converter");
