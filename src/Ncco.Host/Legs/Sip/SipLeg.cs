@@ -711,9 +711,6 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
         return _infoKeys;
     }
 
-    /// <summary>Whether a SIP INFO key has ever arrived on this leg (its queue is made then).</summary>
-    internal bool HasInfoKeyQueue => Volatile.Read(ref _infoKeys) is not null;
-
     /// <summary>Applies re-INVITEs: hold stops our audio (the peer asked not to receive), a new address redirects it.</summary>
     private async Task FollowMediaChangesAsync(RtpSession session, SipCall call)
     {
