@@ -32,7 +32,7 @@ public static class WebhookSigner
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(body, hash);
         Span<byte> hashHex = stackalloc byte[SHA256.HashSizeInBytes * 2];
-        HexLower(hash, hashHex);
+        Convert.TryToHexStringLower(hash, hashHex, out _);
         using var claims = new PooledByteWriter(256);
         using (var w = new Utf8JsonWriter(claims))
         {
@@ -84,16 +84,6 @@ public static class WebhookSigner
 
     // base64url of {"alg":"HS256","typ":"JWT"}: the same header on every token.
     private static ReadOnlySpan<byte> HeaderBase64Url => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"u8;
-
-    private static void HexLower(ReadOnlySpan<byte> bytes, Span<byte> hex)
-    {
-        const string digits = "0123456789abcdef";
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            hex[2 * i] = (byte)digits[bytes[i] >> 4];
-            hex[(2 * i) + 1] = (byte)digits[bytes[i] & 0xf];
-        }
-    }
 
     /// <summary>Hex SHA-256 of <paramref name="body"/> (lower case).</summary>
     public static string PayloadHash(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
