@@ -122,22 +122,14 @@ public sealed class StreamPlayer
         // Into one pooled buffer sized from the header and copied out once at its length: not a list of samples, an
         // array per block and a final copy. A prompt is decoded once per process and rate, but the calls that arrive
         // before the first decode is cached each decode it (issue 19: at 200 new calls a second, dozens of them).
-        var channels = reader.Channels;
-        var buffer = new short[4096 * channels];
-        var mono = new short[4096];
-        var resampler = reader.SampleRate == sampleRate ? null : new Resampler(reader.SampleRate, sampleRate);
-        short[] output = resampler is null ? [] : new short[resampler.MaxOutputFor(4096)];
+        var decoder = new BlockDecoder(reader, sampleRate);
         var pool = System.Buffers.ArrayPool<short>.Shared;
         var result = pool.Rent((int)Math.Min((reader.Frames * sampleRate / Math.Max(1, reader.SampleRate)) + 1024, Array.MaxLength));
         var length = 0;
         try
         {
-            int n;
-            while ((n = reader.Read(buffer)) > 0)
+            while (decoder.TryRead(out var block))
             {
-                var frames = n / channels;
-                MixDown(buffer, channels, frames, mono);
-                ReadOnlySpan<short> block = resampler is null ? mono.AsSpan(0, frames) : output.AsSpan(0, resampler.Process(mono.AsSpan(0, frames), output));
                 if (length + block.Length > result.Length)
                 {
                     var larger = pool.Rent((int)Math.Min(Math.Max((long)result.Length * 2, length + block.Length), Array.MaxLength));
@@ -156,40 +148,56 @@ public sealed class StreamPlayer
         }
     }
 
-    private static void MixDown(short[] interleaved, int channels, int frames, short[] mono)
+    private static IEnumerable<short[]> DecodeBlocks(SoundFileReader reader, int sampleRate)
     {
-        for (var i = 0; i < frames; i++)
+        var decoder = new BlockDecoder(reader, sampleRate);
+        while (decoder.TryRead(out var block))
         {
-            var sum = 0;
-            for (var c = 0; c < channels; c++)
-            {
-                sum += interleaved[(i * channels) + c];
-            }
-            mono[i] = (short)(sum / channels);
+            var copy = block.ToArray();
+            yield return copy;
         }
     }
 
-    private static IEnumerable<short[]> DecodeBlocks(SoundFileReader reader, int sampleRate)
+    /// <summary>
+    /// Reads a file block by block, mixed down to mono and converted to the requested rate, into buffers it reuses: one
+    /// loop for the whole-prompt decode and the streamed one.
+    /// </summary>
+    private sealed class BlockDecoder(SoundFileReader reader, int sampleRate)
     {
-        var channels = reader.Channels;
-        var buffer = new short[4096 * channels];
-        var mono = new short[4096];
-        var resampler = reader.SampleRate == sampleRate ? null : new Resampler(reader.SampleRate, sampleRate);
-        var output = new short[resampler?.MaxOutputFor(4096) ?? 4096];
-        int n;
-        while ((n = reader.Read(buffer)) > 0)
+        private const int BlockFrames = 4096;
+        private readonly short[] _interleaved = new short[BlockFrames * reader.Channels];
+        private readonly short[] _mono = new short[BlockFrames];
+        private readonly Resampler? _resampler = reader.SampleRate == sampleRate ? null : new Resampler(reader.SampleRate, sampleRate);
+        private short[] _output = [];
+
+        /// <summary>The next block (valid until the next read), or false at the end of the file.</summary>
+        public bool TryRead(out ReadOnlySpan<short> block)
         {
+            var n = reader.Read(_interleaved);
+            if (n <= 0)
+            {
+                block = default;
+                return false;
+            }
+            var channels = reader.Channels;
             var frames = n / channels;
-            MixDown(buffer, channels, frames, mono);
-            if (resampler is null)
+            for (var i = 0; i < frames; i++)
             {
-                yield return mono[..frames];
+                var sum = 0;
+                for (var c = 0; c < channels; c++)
+                {
+                    sum += _interleaved[(i * channels) + c];
+                }
+                _mono[i] = (short)(sum / channels);
             }
-            else
+            if (_resampler is null)
             {
-                var m = resampler.Process(mono.AsSpan(0, frames), output);
-                yield return output[..m];
+                block = _mono.AsSpan(0, frames);
+                return true;
             }
+            if (_output.Length == 0) _output = new short[_resampler.MaxOutputFor(BlockFrames)];
+            block = _output.AsSpan(0, _resampler.Process(_mono.AsSpan(0, frames), _output));
+            return true;
         }
     }
 
