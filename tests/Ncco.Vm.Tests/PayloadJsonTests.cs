@@ -19,6 +19,24 @@ public class PayloadJsonTests
         return data;
     }
 
+    [Fact]
+    public void A_GET_query_has_each_nested_field_as_json_and_as_dotted_leaves()
+    {
+        var json = """
+            {"uuid":"u1","duration":12,"ok":true,"gone":null,"dtmf":{"digits":"42","timed_out":false},
+             "speech":{"results":[{"text":"sales","confidence":"0.9"},{"text":"sails"}],"empty":[]},"headers":{}}
+            """u8;
+        var query = PayloadJson.ToQuery(json).Select(p => p.Key + "=" + p.Value).ToList();
+        Assert.Equal(
+        [
+            "uuid=u1", "duration=12", "ok=true", "gone=",
+            """dtmf={"digits":"42","timed_out":false}""", "dtmf.digits=42", "dtmf.timed_out=false",
+            """speech={"results":[{"text":"sales","confidence":"0.9"},{"text":"sails"}],"empty":[]}""",
+            "speech.results.0.text=sales", "speech.results.0.confidence=0.9", "speech.results.1.text=sails",
+            "headers={}",
+        ], query);
+    }
+
     [Theory]
     [MemberData(nameof(PayloadTypes))]
     public void Every_field_is_written_as_the_attributes_say(string typeName)

@@ -63,6 +63,32 @@ public class SimulatorTests
     }
 
     [Fact]
+    public async Task A_step_goes_straight_into_Assert_ThrowsAsync_as_a_Task()
+    {
+        await using var sim = VoiceSimulator.Start(Menu());
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        // No .AsTask(): a step converts to Task (and a step with a value to Task<T>), as a newcomer writes it.
+        var heard = await Assert.ThrowsAsync<VoiceExpectationException>(() => call.HearsAsync("billing"));
+        Assert.Contains("Expected caller to hear \"billing\"", heard.Message, StringComparison.Ordinal);
+        var input = await Assert.ThrowsAsync<VoiceExpectationException>(() => call.InputResultAsync(r => r.Digits == "9"));
+        Assert.Contains("r => r.Digits == \"9\"", input.Message, StringComparison.Ordinal);
+        Task<ReceivedWebhook> completed = call.ReceivedEventAsync("completed");
+        Assert.Equal("completed", (await completed).Status);
+    }
+
+    [Fact]
+    public async Task Digits_of_an_input_with_no_key_pressed_is_empty_not_null()
+    {
+        await using var sim = VoiceSimulator.Start(Menu());
+        var call = await sim.CallAsync("447700900001", "447700900000");
+        await call.SaysAsync("sales");
+        var input = await call.InputResultAsync(r => r.Digits == "");
+        Assert.Equal("sales", input.SpeechText);
+        Assert.Null(input.Field("dtmf.digits"));   // the wire keeps Vonage's "digits": null
+        Assert.Null((await call.ReceivedEventAsync("completed")).Digits);
+    }
+
+    [Fact]
     public async Task An_expectation_that_is_never_awaited_fails_the_test_at_dispose()
     {
         var sim = VoiceSimulator.Start(Menu());

@@ -193,4 +193,44 @@ public class WebhookTests
         Assert.Contains("status=completed", completed.Request.Uri.Query, StringComparison.Ordinal);
         Assert.Contains("disconnected_by=platform", completed.Request.Uri.Query, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Input_and_notify_GET_send_nested_fields_as_json_and_as_dotted_keys()
+    {
+        var menu = NccoDocument.Parse("""
+            [{"action":"input","type":["dtmf","speech"],"speech":{"context":["sales"]},"eventUrl":["https://app.example/webhooks/menu"],"eventMethod":"GET"}]
+            """);
+        var notify = NccoDocument.Parse("""
+            [{"action":"notify","payload":{"step":"menu","tags":["a","b"],"n":3},"eventUrl":["https://app.example/webhooks/notify"],"eventMethod":"GET"}]
+            """);
+        var app = new WebhookApp().Map("/webhooks/answer", menu).Map("/webhooks/menu", _ => notify).Map("/webhooks/notify", _ => null).Map("/webhooks/event", _ => null);
+        await using (var sim = VoiceSimulator.Start(app))
+        {
+            var call = await sim.CallAsync("447700900001", "447700900000");
+            await call.SaysAsync("sales please", confidence: 0.8);
+            var input = await call.InputResultAsync();
+            Assert.Equal("sales please", input.SpeechText);   // the DSL reads a GET payload as it reads a POST body
+            Assert.Equal("sales please", input.Field("speech.results.0.text"));
+            await call.NotifyAsync(w => w.Field("payload.step") == "menu");
+        }
+
+        // What the app's own query parsing sees (ASP.NET Core's; Flask's request.args and Express's req.query give the same keys).
+        var got = app.Received.Single(r => r.Path == "/webhooks/menu");
+        Assert.Equal(WebhookMethod.Get, got.Request.Method);
+        var q = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(got.Request.Uri.Query);
+        Assert.Equal("sales please", q["speech.results.0.text"].ToString());
+        Assert.Equal("0.8", q["speech.results.0.confidence"].ToString());
+        Assert.Equal("", q["dtmf.digits"].ToString());
+        Assert.Equal("false", q["dtmf.timed_out"].ToString());
+        using (var speech = System.Text.Json.JsonDocument.Parse(q["speech"].ToString()))
+        {
+            Assert.Equal("sales please", speech.RootElement.GetProperty("results")[0].GetProperty("text").GetString());
+        }
+
+        var n = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(app.Received.Single(r => r.Path == "/webhooks/notify").Request.Uri.Query);
+        Assert.Equal("menu", n["payload.step"].ToString());
+        Assert.Equal("b", n["payload.tags.1"].ToString());
+        Assert.Equal("3", n["payload.n"].ToString());
+        Assert.Equal("""{"step":"menu","tags":["a","b"],"n":3}""", n["payload"].ToString());
+    }
 }

@@ -112,21 +112,50 @@ public static class PayloadJson
     public static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Flattens a JSON object into query-string pairs (for GET webhooks); nested values are JSON text.</summary>
+    /// <summary>
+    /// Flattens a JSON object into query-string pairs (for GET webhooks). A top-level scalar is one pair (strings as
+    /// they are, numbers and booleans as JSON, null as empty). A nested object or array is sent twice, so an app reads
+    /// it whichever way its framework makes easiest: whole, as JSON text under its own name
+    /// (<c>dtmf={"digits":"1","timed_out":false}</c>), and leaf by leaf under dotted paths, array items by index
+    /// (<c>dtmf.digits=1</c>, <c>dtmf.timed_out=false</c>, <c>speech.results.0.text=sales</c>) — the same paths
+    /// <c>Ncco.Testing</c>'s <c>Field("dtmf.digits")</c> and scenario <c>fields:</c> use. Flask's <c>request.args</c>,
+    /// Express's <c>req.query</c> (qs or node:querystring) and ASP.NET Core's <c>Request.Query</c> all return both
+    /// forms as plain keys; ASP.NET Core MVC binds the dotted keys to a nested <c>[FromQuery]</c> model.
+    /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ToQuery(ReadOnlySpan<byte> json)
     {
         var list = new List<KeyValuePair<string, string>>();
         using var doc = JsonDocument.Parse(json.ToArray());
         foreach (var p in doc.RootElement.EnumerateObject())
         {
-            var value = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => p.Value.GetString()!,
-                JsonValueKind.Null => "",
-                _ => p.Value.GetRawText(),
-            };
-            list.Add(new(p.Name, value));
+            list.Add(new(p.Name, QueryValue(p.Value)));
+            if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) AddLeaves(list, p.Name, p.Value);
         }
         return list;
     }
+
+    // Depth is bounded by the parser (JsonDocument refuses more than 64 levels), size by the payload itself.
+    private static void AddLeaves(List<KeyValuePair<string, string>> list, string path, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in value.EnumerateObject()) AddLeaves(list, path + "." + p.Name, p.Value);
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in value.EnumerateArray()) AddLeaves(list, path + "." + (i++).ToString(CultureInfo.InvariantCulture), item);
+                break;
+            default:
+                list.Add(new(path, QueryValue(value)));
+                break;
+        }
+    }
+
+    private static string QueryValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null => "",
+        _ => value.GetRawText(),
+    };
 }

@@ -39,6 +39,16 @@ public class Expectation
 
     /// <summary>Awaits the step.</summary>
     public TaskAwaiter GetAwaiter() => AsTask().GetAwaiter();
+
+    /// <summary>
+    /// Runs the step as a <see cref="Task"/>, so it goes where a test framework takes a <c>Func&lt;Task&gt;</c>:
+    /// <c>await Assert.ThrowsAsync&lt;VoiceExpectationException&gt;(() =&gt; call.HearsAsync("Goodbye"))</c>.
+    /// </summary>
+    public static implicit operator Task(Expectation expectation)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        return expectation.AsTask();
+    }
 }
 
 /// <summary>A step that produces a value (e.g. the outbound party a connect created).</summary>
@@ -61,6 +71,23 @@ public sealed class Expectation<T> : Expectation
 
     /// <summary>Awaits the step.</summary>
     public new TaskAwaiter<T> GetAwaiter() => AsTask().GetAwaiter();
+
+    /// <summary>Runs the step as a <see cref="Task{TResult}"/> (see <see cref="Expectation"/>'s conversion).</summary>
+    public static implicit operator Task<T>(Expectation<T> expectation)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        return expectation.AsTask();
+    }
+
+    // Declared again for this type: with only the base's operator and the one above, converting an Expectation<T> to
+    // Task would be ambiguous (C# picks no user-defined conversion when none has both the most specific source and
+    // target).
+    /// <summary>Runs the step as a <see cref="Task"/> (see <see cref="Expectation"/>'s conversion).</summary>
+    public static implicit operator Task(Expectation<T> expectation)
+    {
+        ArgumentNullException.ThrowIfNull(expectation);
+        return expectation.AsTask();
+    }
 }
 
 /// <summary>An expectation about a call did not come true; the message has expected vs actual and the call log.</summary>

@@ -75,7 +75,9 @@ public sealed class ReceivedWebhook
 
     /// <summary>
     /// A payload field as text (strings as they are, numbers and booleans as JSON, objects as raw JSON), or null when
-    /// absent. Dots reach into objects: <c>Field("dtmf.digits")</c>.
+    /// absent. Dots reach into objects and, with a number, into arrays: <c>Field("dtmf.digits")</c>,
+    /// <c>Field("speech.results.0.text")</c> — the paths scenario files' <c>fields:</c> use, and the keys of a GET
+    /// webhook's query.
     /// </summary>
     public string? Field(string name)
     {
@@ -83,7 +85,12 @@ public sealed class ReceivedWebhook
         var current = Json;
         foreach (var part in name.Split('.'))
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) return null;
+            if (current.ValueKind == JsonValueKind.Array)
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= current.GetArrayLength()) return null;
+                current = current[index];
+            }
+            else if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) return null;
         }
         return current.ValueKind switch
         {
@@ -96,8 +103,11 @@ public sealed class ReceivedWebhook
     /// <summary>The call status of a status event (<c>started</c>, <c>ringing</c>, <c>answered</c>, <c>completed</c>, …), else null.</summary>
     public string? Status => (Payload as CallStatusEvent)?.Status ?? (Payload as TranscriptionEvent)?.Status;
 
-    /// <summary>The digits of an input result (empty when none were pressed), else null.</summary>
-    public string? Digits => (Payload as InputEvent)?.Dtmf.Digits;
+    /// <summary>
+    /// The digits of an input result (empty when none were pressed, although the wire then says <c>"digits": null</c>
+    /// as Vonage does), else null — so <c>r.Digits == ""</c> matches an input that timed out or got speech only.
+    /// </summary>
+    public string? Digits => Payload is InputEvent input ? input.Dtmf.Digits ?? "" : null;
 
     /// <summary>The best speech hypothesis of an input result, else null.</summary>
     public string? SpeechText => (Payload as InputEvent)?.Speech.Results.FirstOrDefault()?.Text;
