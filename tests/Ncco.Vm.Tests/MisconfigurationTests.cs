@@ -44,6 +44,36 @@ public class MisconfigurationTests
     }
 
     [Fact]
+    public async Task A_handler_stuck_past_the_guard_fails_saying_it_did_not_answer_not_that_the_path_is_unmapped()
+    {
+        await using var sim = VoiceSimulator.Start(new StuckAnswer(), o => o.WebhookGuard = TimeSpan.FromMilliseconds(300));
+        var e = await Assert.ThrowsAsync<VoiceExpectationException>(() => sim.CallAsync("447700900001", "447700900000"));
+        Assert.StartsWith("The app did not answer GET https://app.example/webhooks/answer (answer webhook) within SimulatorOptions.WebhookGuard (0.3 s of real time): its handler is stuck.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("a delay on sim.Clock", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("map that path", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delegate_answering_timed_out_at_once_is_reported_as_an_error_answer()
+    {
+        var app = new WebhookApp().Map("/webhooks/answer", _ => Ncco.Webhooks.WebhookResponse.TimedOut).Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        var e = await Assert.ThrowsAsync<VoiceExpectationException>(() => sim.CallAsync("447700900001", "447700900000"));
+        Assert.StartsWith("The app answered GET https://app.example/webhooks/answer (answer webhook) with timed out", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An app whose answer handler never finishes: the transport gives up after the request's timeout, as HttpClient does.</summary>
+    private sealed class StuckAnswer : Ncco.Webhooks.IWebhookTransport
+    {
+        public async Task<Ncco.Webhooks.WebhookResponse> SendAsync(Ncco.Webhooks.WebhookRequest request, CancellationToken cancellationToken)
+        {
+            if (request.Uri.AbsolutePath != "/webhooks/answer") return Ncco.Webhooks.WebhookResponse.Empty;
+            await Task.Delay(request.Timeout, cancellationToken);
+            return Ncco.Webhooks.WebhookResponse.TimedOut;
+        }
+    }
+
+    [Fact]
     public async Task A_webhook_to_a_host_that_is_not_the_app_is_refused_and_fails_the_test()
     {
         var reached = false;

@@ -55,6 +55,8 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
         if (rewritePublicHosts && !string.Equals(request.Uri.Host, options.BaseUrl.Host, StringComparison.OrdinalIgnoreCase))
             routed = routed with { Uri = new Uri(options.BaseUrl, request.Uri.PathAndQuery) };
         WebhookResponse response;
+        // Real time, on purpose: it tells an app stuck past the guard from a delegate answering TimedOut at once.
+        var sent = TimeProvider.System.GetTimestamp();
         try
         {
             response = await inner.SendAsync(routed, cancellationToken).ConfigureAwait(false);
@@ -67,6 +69,11 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
         if (!response.IsSuccess && !options.ErrorAllowed(request.Uri))
         {
             var path = request.Uri.AbsolutePath;
+            if (response.Failure == WebhookFailure.Timeout && TimeProvider.System.GetElapsedTime(sent) >= options.WebhookGuard)
+            {
+                Report(Stuck(request, path));
+                return response;
+            }
             Report($"The app answered {request.Method.ToString().ToUpperInvariant()} {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}) with "
                 + $"{Answer(response)}. An unhandled webhook is a misconfiguration: map that path in the app or point "
                 + (options.ForScenarioFiles
@@ -76,6 +83,20 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
                       + $"if the test means it, allow it with SimulatorOptions.AllowWebhookErrors(\"{path}\")."));
         }
         return response;
+    }
+
+    // Not "answered with timed out … map that path": the path is mapped, its handler never finished.
+    private string Stuck(WebhookRequest request, string path)
+    {
+        var guard = options.WebhookGuard.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var what = $"The app did not answer {request.Method.ToString().ToUpperInvariant()} {request.Uri.GetLeftPart(UriPartial.Path)} ({Describe(request)}) ";
+        return options.ForScenarioFiles
+            ? what + $"within {guard} s of real time: its handler is stuck or far too slow (a webhook is answered in milliseconds, "
+                + $"the call's own time does not pass while it waits). If the scenario means a timeout, allow it with app: {{ allow_webhook_errors: [{path}] }}."
+            : what + $"within SimulatorOptions.WebhookGuard ({guard} s of real time): its handler is stuck. Virtual time does not pass while a "
+                + "webhook is in flight, so a handler that awaits the virtual clock (a delay on sim.Clock or the app's TimeProvider) or "
+                + "anything else that never completes holds the call; delay in background work instead. If the test means a timeout, "
+                + $"answer WebhookResponse.TimedOut from a delegate app, or allow it with SimulatorOptions.AllowWebhookErrors(\"{path}\").";
     }
 
     private void Report(string problem)
