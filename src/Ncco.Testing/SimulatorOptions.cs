@@ -97,6 +97,51 @@ public sealed class SimulatorOptions
     /// </summary>
     public int MaxConversationParticipants { get; set; } = Ncco.Model.Actions.ConversationAction.MaxParticipants;
 
+    /// <summary>The Voice REST API this simulator serves, if any (<see cref="ServeVoiceApi"/>, <see cref="UseVoiceApi"/>).</summary>
+    internal VoiceApi.VoiceApiServer? VoiceApiServer { get; private set; }
+
+    /// <summary>True when the simulator serves a Voice REST API of its own (started with it, stopped with it).</summary>
+    internal bool ServesOwnVoiceApi { get; private set; }
+
+    /// <summary>
+    /// With a Voice REST API served: the real time the app is given, after each webhook it answered and each REST request
+    /// it made, to send its next REST request before virtual time moves on (default 100 ms). Raise it on a slow machine
+    /// if an app's REST request lands after time has already moved on (a talk heard late, a transfer after the call's
+    /// next prompt); zero gives the app no time at all (requests then land wherever the scenario is waiting).
+    /// </summary>
+    public TimeSpan VoiceApiSettle { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Serves the Vonage Voice REST API (<c>/v1/calls</c>) on loopback for this simulator, at
+    /// <see cref="VoiceSimulator.VoiceApiUrl"/>: an app that controls its calls over REST (transfer, hangup, talk, …)
+    /// sends its requests there. An in-process app (<see cref="VoiceSimulator.StartAsync{TProgram}"/>) finds the URL in
+    /// its configuration as <c>VONAGE_API_HOST</c>; answer webhooks carry it as <c>region_url</c>.
+    /// </summary>
+    public SimulatorOptions ServeVoiceApi()
+    {
+        VoiceApiServer = null;
+        ServesOwnVoiceApi = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Serves the Voice REST API through <paramref name="server"/>, started beforehand and shared by simulators one at a
+    /// time (an app started once with its URL, as <c>ncco test</c> does). The simulator attaches to it while it lives.
+    /// </summary>
+    public SimulatorOptions UseVoiceApi(VoiceApi.VoiceApiServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        VoiceApiServer = server;
+        ServesOwnVoiceApi = false;
+        return this;
+    }
+
+    /// <summary>Starts the simulator's own Voice REST API server when it serves one (<see cref="ServeVoiceApi"/>).</summary>
+    internal async Task StartVoiceApiAsync()
+    {
+        if (ServesOwnVoiceApi && VoiceApiServer is null) VoiceApiServer = await VoiceApi.VoiceApiServer.StartAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Application id used in signed webhooks.</summary>
     public string ApplicationId { get; set; } = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 
@@ -206,6 +251,8 @@ public sealed class SimulatorOptions
             throw new ArgumentOutOfRangeException(nameof(MaxConversationParticipants), MaxConversationParticipants, "SimulatorOptions.MaxConversationParticipants must be at least 1.");
         if (LoopLimit is < 0 or 1) throw new ArgumentOutOfRangeException(nameof(LoopLimit), LoopLimit, "SimulatorOptions.LoopLimit must be 0 (off) or at least 2.");
         ArgumentNullException.ThrowIfNull(TimeZone, nameof(TimeZone));
+        if (VoiceApiSettle < TimeSpan.Zero || VoiceApiSettle > WebhookGuard)
+            throw new ArgumentOutOfRangeException(nameof(VoiceApiSettle), VoiceApiSettle, "SimulatorOptions.VoiceApiSettle must be between zero and WebhookGuard.");
     }
 
     internal Uri Resolve(string path) => new(PublicUrls.Count > 0 ? PublicUrls[0] : BaseUrl, path);
@@ -217,5 +264,7 @@ public sealed class SimulatorOptions
         EventUrl = EventPath is null ? null : new WebhookTarget(Resolve(EventPath), EventMethod),
         FallbackAnswerUrl = FallbackPath is null ? null : new WebhookTarget(Resolve(FallbackPath), FallbackMethod),
         SignatureSecret = Secret,
+        // Vonage's answer webhooks name the API host to control the call through: here, the simulator's.
+        RegionUrl = VoiceApiServer?.BaseUrl.GetLeftPart(UriPartial.Authority) ?? new VoiceApplication().RegionUrl,
     };
 }

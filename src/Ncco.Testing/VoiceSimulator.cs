@@ -11,6 +11,7 @@ using Ncco.Testing.Hosting;
 using Ncco.Testing.Reporting;
 using Ncco.Diagnostics;
 using Ncco.Testing.Time;
+using Ncco.Testing.VoiceApi;
 using Ncco.Testing.Webhooks;
 using Ncco.Webhooks;
 
@@ -59,6 +60,77 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             Validation = options.Validation,
             MaxConversationParticipants = options.MaxConversationParticipants,
         });
+        Vm.LegCreated += leg => _legStarted[leg.Id] = Scheduler.UtcNow;
+        if (options.VoiceApiServer is { } api)
+        {
+            Scheduler.SettleWindow = options.VoiceApiSettle;
+            api.Attach(this);
+            _voiceApi = api;
+        }
+    }
+
+    // When each leg was created, for the Voice API's start_time and date filters (VM thread only).
+    private readonly Dictionary<string, DateTimeOffset> _legStarted = new(StringComparer.Ordinal);
+    private readonly VoiceApiServer? _voiceApi;
+
+    internal DateTimeOffset LegStarted(string legId) => _legStarted.TryGetValue(legId, out var at) ? at : Options.StartTime;
+
+    /// <summary>
+    /// The base URL of the Vonage Voice REST API this simulator serves (<see cref="SimulatorOptions.ServeVoiceApi"/> or
+    /// <see cref="SimulatorOptions.UseVoiceApi"/>), e.g. <c>http://127.0.0.1:41234</c>: the app's API host (the Node SDK's
+    /// <c>apiHost</c>). Requests need <c>Authorization: Bearer</c> with a well-formed application JWT.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The simulator serves no Voice API.</exception>
+    public Uri VoiceApiUrl => _voiceApi?.BaseUrl ?? throw new InvalidOperationException(
+        "This simulator serves no Voice REST API: start it with o => o.ServeVoiceApi() (or UseVoiceApi(server)).");
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> for <see cref="VoiceApiUrl"/> that sends an application JWT, to call the Voice API as
+    /// the app would (<c>await client.PutAsJsonAsync($"/v1/calls/{call.Uuid}/talk", new { text = "hi" })</c>). Dispose it.
+    /// </summary>
+    public HttpClient CreateVoiceApiClient()
+    {
+        var client = new HttpClient { BaseAddress = VoiceApiUrl };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", VoiceApiAuth.TokenFor(Options.ApplicationId));
+        return client;
+    }
+
+    /// <summary>
+    /// Applies a Voice API request at the current virtual instant: <paramref name="operation"/> runs on the VM's thread,
+    /// and virtual time holds still until it has finished (and for <see cref="SimulatorOptions.VoiceApiSettle"/> after).
+    /// While a step runs, its run executes the operation; between steps the request runs the VM itself, without moving
+    /// the clock, so an app (or test) may call the API at any point.
+    /// </summary>
+    internal async Task<T> OnVoiceApiAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        using var hold = Scheduler.Hold();
+        var result = Vm.InvokeAsync(operation).Unwrap();
+        while (!result.IsCompleted)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var turn = _runLock.WaitAsync(stop.Token);
+            if (await Task.WhenAny(result, turn).ConfigureAwait(false) == result)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                if (await turn.ContinueWith(t => t.IsCompletedSuccessfully, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .ConfigureAwait(false)) _runLock.Release();
+                break;
+            }
+            await turn.ConfigureAwait(false);
+            RunOutcome outcome;
+            try
+            {
+                // No step is running: run the VM here, at the current instant, until the request is applied.
+                outcome = result.IsCompleted ? RunOutcome.Satisfied : await RunHereOrOnThreadAsync(() => result.IsCompleted, Scheduler.UtcNow).ConfigureAwait(false);
+            }
+            finally
+            {
+                _runLock.Release();
+            }
+            // Only something of the app's (an NCCO fetch that failed and is retried later) could keep it from finishing now.
+            if (outcome != RunOutcome.Satisfied) await Task.WhenAny(result, Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken)).ConfigureAwait(false);
+        }
+        return await result.ConfigureAwait(false);
     }
 
     /// <summary>The options.</summary>
@@ -113,12 +185,16 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         options.Validate();
         var scheduler = NewScheduler(options);
         var clock = new VirtualTimeProvider(scheduler, options.TimeZone);
-        var app = await InProcessApp.StartAsync<TProgram>(configureServices: services =>
+        await options.StartVoiceApiAsync().ConfigureAwait(false);
+        var settings = options.VoiceApiServer is { } api
+            ? new Dictionary<string, string?> { ["VONAGE_API_HOST"] = api.BaseUrl.GetLeftPart(UriPartial.Authority) }
+            : null;
+        var app = await InProcessApp.StartAsync<TProgram>("Development", services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
             foreach (var c in options.ServiceConfig) c(services);
-        }).ConfigureAwait(false);
+        }, settings).ConfigureAwait(false);
         options.BaseUrl = app.Server.BaseAddress;
         return new VoiceSimulator(options, app.CreateWebhookTransport(), app, ownsApp: true, app.NextSimulator(), clock);
     }
@@ -133,6 +209,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         var options = new SimulatorOptions();
         configure?.Invoke(options);
         options.BaseUrl = app.Server.BaseAddress;
+        StartVoiceApi(options);
         return new VoiceSimulator(options, app.CreateWebhookTransport(), app, ownsApp: false, app.NextSimulator());
     }
 
@@ -143,6 +220,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         var options = new SimulatorOptions { BaseUrl = baseUrl };
         configure?.Invoke(options);
         options.BaseUrl = baseUrl;
+        StartVoiceApi(options);
         return new VoiceSimulator(options, new HttpWebhookTransport(client ?? new HttpClient()), null, ownsApp: false, 0, reachedByUrl: true);
     }
 
@@ -151,8 +229,12 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     {
         var options = new SimulatorOptions { BaseUrl = new Uri("https://app.example/") };
         configure?.Invoke(options);
+        StartVoiceApi(options);
         return new VoiceSimulator(options, app, null, ownsApp: false, (app as WebhookApp)?.NextSimulator() ?? 0);
     }
+
+    // Kestrel binds and starts synchronously in all but name: blocking here keeps these factories synchronous.
+    private static void StartVoiceApi(SimulatorOptions options) => options.StartVoiceApiAsync().GetAwaiter().GetResult();
 
     private static VirtualScheduler NewScheduler(SimulatorOptions options) => new(options.StartTime) { WebhookGuard = options.WebhookGuard };
 
@@ -365,6 +447,11 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
     {
         List<Expectation> unawaited;
         lock (_steps) unawaited = _steps.Where(s => !s.Observed).ToList();
+        if (_voiceApi is not null)
+        {
+            _voiceApi.Detach(this);
+            if (Options.ServesOwnVoiceApi) await _voiceApi.DisposeAsync().ConfigureAwait(false);
+        }
         if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
         _runLock.Dispose();
         _thread.Dispose();

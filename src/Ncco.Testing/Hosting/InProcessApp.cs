@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -57,7 +58,12 @@ public sealed class InProcessApp : IAsyncDisposable
             : throw new ArgumentOutOfRangeException(nameof(maxResponseBytes), maxResponseBytes, "must be a positive number of bytes"));
 
     /// <summary>Starts the app whose entry point is in <typeparamref name="TProgram"/>'s assembly.</summary>
-    public static async Task<InProcessApp> StartAsync<TProgram>(string environment = "Development", Action<IServiceCollection>? configureServices = null)
+    public static Task<InProcessApp> StartAsync<TProgram>(string environment = "Development", Action<IServiceCollection>? configureServices = null)
+        where TProgram : class => StartAsync<TProgram>(environment, configureServices, settings: null);
+
+    /// <summary>Starts the app with configuration <paramref name="settings"/> added over its own (the simulator's Voice API URL).</summary>
+    internal static async Task<InProcessApp> StartAsync<TProgram>(string environment, Action<IServiceCollection>? configureServices,
+        IReadOnlyDictionary<string, string?>? settings)
         where TProgram : class
     {
         var entryPoint = typeof(TProgram).Assembly.EntryPoint
@@ -65,7 +71,7 @@ public sealed class InProcessApp : IAsyncDisposable
         await BootLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var (host, exited) = await BuildHostAsync(entryPoint, environment, configureServices).ConfigureAwait(false);
+            var (host, exited) = await BuildHostAsync(entryPoint, environment, configureServices, settings).ConfigureAwait(false);
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
@@ -88,13 +94,14 @@ public sealed class InProcessApp : IAsyncDisposable
         }
     }
 
-    private static async Task<(IHost Host, Task Exited)> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices)
+    private static async Task<(IHost Host, Task Exited)> BuildHostAsync(MethodInfo entryPoint, string environment, Action<IServiceCollection>? configureServices,
+        IReadOnlyDictionary<string, string?>? settings)
     {
         var hostTcs = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
         var exitedTcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            var listener = new HostingListener(Environment.CurrentManagedThreadId, hostTcs, configureServices);
+            var listener = new HostingListener(Environment.CurrentManagedThreadId, hostTcs, configureServices, settings);
             using var subscription = DiagnosticListener.AllListeners.Subscribe(listener);
             try
             {
@@ -130,7 +137,8 @@ public sealed class InProcessApp : IAsyncDisposable
         await Task.WhenAny(_entryPoint, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
     }
 
-    private sealed class HostingListener(int threadId, TaskCompletionSource<IHost> hostTcs, Action<IServiceCollection>? configureServices)
+    private sealed class HostingListener(int threadId, TaskCompletionSource<IHost> hostTcs, Action<IServiceCollection>? configureServices,
+        IReadOnlyDictionary<string, string?>? settings)
         : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
     {
         public void OnNext(DiagnosticListener value)
@@ -143,6 +151,7 @@ public sealed class InProcessApp : IAsyncDisposable
             if (Environment.CurrentManagedThreadId != threadId || hostTcs.Task.IsCompleted) return;
             if (value.Key == "HostBuilding" && value.Value is IHostBuilder builder)
             {
+                if (settings is not null) builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
                 builder.ConfigureServices(services =>
                 {
                     services.AddSingleton(sp => new TestServer(sp));

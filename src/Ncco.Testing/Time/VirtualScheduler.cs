@@ -36,6 +36,10 @@ public sealed class VirtualScheduler : VmScheduler
     private DateTimeOffset _now;
     private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ManualResetEventSlim _signal = new(false);
+    // Voice REST API requests being applied, and the real-time instant before which the app may still be about to
+    // send one (a webhook answer or a REST request just finished): time does not advance while either holds.
+    private int _holds;
+    private long _quietAfter;
 
     /// <summary>Creates a scheduler whose clock starts at <paramref name="start"/>.</summary>
     public VirtualScheduler(DateTimeOffset start) => _now = start;
@@ -45,6 +49,47 @@ public sealed class VirtualScheduler : VmScheduler
 
     /// <summary>How long (real time) a webhook may stay in flight before the run gives up. Default 30 s.</summary>
     public TimeSpan WebhookGuard { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Real time the app is given after each webhook answer (and after each of its REST requests) to send a Voice REST
+    /// API request before virtual time moves on. Zero (the default) when the simulator serves no REST API.
+    /// </summary>
+    internal TimeSpan SettleWindow { get; set; }
+
+    /// <summary>The machine's clock, for <see cref="SettleWindow"/> only (the call's time is virtual).</summary>
+    internal TimeProvider RealTime { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Keeps virtual time where it is until the returned handle is disposed (a REST request being applied); disposing
+    /// it opens a new <see cref="SettleWindow"/>, since an app often sends a second request right after the first.
+    /// </summary>
+    internal IDisposable Hold()
+    {
+        Interlocked.Increment(ref _holds);
+        return new HoldHandle(this);
+    }
+
+    private void Release()
+    {
+        Settle();
+        Interlocked.Decrement(ref _holds);
+        _wake.TrySetResult();
+        _signal.Set();
+    }
+
+    private void Settle()
+    {
+        if (SettleWindow > TimeSpan.Zero) Volatile.Write(ref _quietAfter, RealTime.GetTimestamp() + (long)(SettleWindow.TotalSeconds * RealTime.TimestampFrequency));
+    }
+
+    /// <summary>Real time left before virtual time may advance (zero when it may now), and whether a REST request is being applied.</summary>
+    private TimeSpan Unsettled(out bool held)
+    {
+        held = Volatile.Read(ref _holds) > 0;
+        if (held) return WebhookGuard;
+        var left = Volatile.Read(ref _quietAfter) - RealTime.GetTimestamp();
+        return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)left / RealTime.TimestampFrequency);
+    }
 
     /// <summary>Number of timers pending.</summary>
     public int PendingTimers
@@ -102,6 +147,7 @@ public sealed class VirtualScheduler : VmScheduler
             _completions.RemoveAt(0);
             _nextCompletion++;
         }
+        Settle();
         Post(deliver);
         return true;
     }
@@ -133,6 +179,11 @@ public sealed class VirtualScheduler : VmScheduler
                 continue;
             }
             if (wake.Task.IsCompleted) _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (deadline > _now && Unsettled(out _) is { } wait && wait > TimeSpan.Zero && !FireDueTimers())
+            {
+                await Task.WhenAny(_wake.Task, Task.Delay(wait, RealTime)).ConfigureAwait(false);
+                continue;
+            }
             if (!FireNextTimers(deadline, out var outcome)) return outcome;
         }
     }
@@ -147,6 +198,13 @@ public sealed class VirtualScheduler : VmScheduler
         RunOutcome outcome;
         while (!TryRunUntil(condition, deadline, out outcome))
         {
+            if (InFlight == 0)
+            {
+                // Settling: wait for the app's REST request or the end of the window, whichever comes first.
+                var wait = Unsettled(out var held);
+                if (wait > TimeSpan.Zero && !_signal.Wait(wait) && held && Volatile.Read(ref _holds) > 0 && !HasRunnableWork) return RunOutcome.WebhookStuck;
+                continue;
+            }
             if (!_signal.Wait(WebhookGuard) && InFlight > 0 && !HasRunnableWork && !HasCompletion) return RunOutcome.WebhookStuck;
         }
         return outcome;
@@ -176,6 +234,14 @@ public sealed class VirtualScheduler : VmScheduler
                 outcome = default;
                 return false;
             }
+            // Virtual time may move on only once the app has had its settle window to call the REST API (timers due
+            // now still fire: they take no time).
+            if (deadline > _now && Unsettled(out _) > TimeSpan.Zero)
+            {
+                if (FireDueTimers()) continue;
+                outcome = default;
+                return false;
+            }
             if (!FireNextTimers(deadline, out outcome)) return true;
         }
     }
@@ -183,6 +249,23 @@ public sealed class VirtualScheduler : VmScheduler
     private bool HasCompletion
     {
         get { lock (_completions) return _completions.Count > 0 && _completions[0] is not null; }
+    }
+
+    /// <summary>Posts the timers due at the current instant, without moving the clock; false when there are none.</summary>
+    private bool FireDueTimers()
+    {
+        var fired = false;
+        lock (_timerGate)
+        {
+            while (_timers.TryPeek(out var next, out var k) && k.Due <= _now)
+            {
+                _timers.Dequeue();
+                if (next.Cancelled) continue;
+                Post(next.Work);
+                fired = true;
+            }
+        }
+        return fired;
     }
 
     private bool FireNextTimers(DateTimeOffset deadline, out RunOutcome outcome)
@@ -217,6 +300,16 @@ public sealed class VirtualScheduler : VmScheduler
         {
             var due = x.Due.CompareTo(y.Due);
             return due != 0 ? due : x.Seq.CompareTo(y.Seq);
+        }
+    }
+
+    private sealed class HoldHandle(VirtualScheduler owner) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release();
         }
     }
 
