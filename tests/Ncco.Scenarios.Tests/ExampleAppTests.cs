@@ -126,4 +126,57 @@ public sealed class ExampleAppTests : IDisposable
         Assert.Contains("Expected attendee's call to end", output, StringComparison.Ordinal);
         Assert.Contains("1 passed, 1 failed (2 scenarios", output, StringComparison.Ordinal);
     }
+
+    private static string NodeHoldLine => Path.Combine(Repo.Examples, "node-hold-line");
+
+    /// <summary>A loopback port nothing listens on now (bound to port 0 and released): the app must know it before ncco test serves it.</summary>
+    private static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static Task<ExternalApp> StartHoldLineAsync(string directory, int apiPort)
+    {
+        var modules = Path.Combine(NodeHoldLine, "node_modules");
+        Assert.True(Directory.Exists(Path.Combine(modules, "@vonage", "server-sdk")),
+            "examples/node-hold-line has no node_modules: run .ci/deps/examples.sh (npm ci in examples/node-hold-line), then the tests again.");
+        return ExternalApp.StartAsync("node", "server.js", directory, new Dictionary<string, string>
+        {
+            ["NODE_PATH"] = modules,
+            ["VONAGE_API_HOST"] = $"http://127.0.0.1:{apiPort}",
+        });
+    }
+
+    [Fact]
+    public async Task Node_hold_line_controls_its_calls_through_the_voice_api_and_passes_its_scenarios()
+    {
+        var apiPort = FreeLoopbackPort();
+        await using var app = await StartHoldLineAsync(NodeHoldLine, apiPort);
+
+        var (exit, output, error) = await NccoCli.RunAsync("test", Path.Combine(NodeHoldLine, "scenarios"), "--app", app.BaseUrl.ToString(),
+            "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--call-logs", Path.Combine(_temp.FullName, "logs"));
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}\napp output:\n{app.Output}");
+        Assert.Contains("2 passed, 0 failed (2 scenarios", output, StringComparison.Ordinal);
+        Assert.Contains($"Voice REST API for the app: http://127.0.0.1:{apiPort}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Node_hold_line_without_the_voice_api_fails_where_the_rest_talk_should_be_heard()
+    {
+        // The mistake: ncco test run without --api-port, so the app's REST requests reach nothing.
+        var apiPort = FreeLoopbackPort();
+        await using var app = await StartHoldLineAsync(NodeHoldLine, apiPort);
+
+        var (exit, output, error) = await NccoCli.RunAsync("test", Path.Combine(NodeHoldLine, "scenarios"), "--app", app.BaseUrl.ToString(),
+            "--call-logs", Path.Combine(_temp.FullName, "logs"));
+
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("hold-line.yaml:7:5: hear: You are first in the queue", output, StringComparison.Ordinal);
+        Assert.Contains("0 passed, 2 failed (2 scenarios", output, StringComparison.Ordinal);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class TestCommandTests(MenuAppFixture app) : IClassFixture<MenuApp
         foreach (var expected in new[]
         {
             "Usage:", "ncco test", "<scenarios>", "--app", "--answer-url", "--event-url", "--fallback-url", "--answer-method", "--event-method",
-            "--fallback-method", "--public-url", "--junit", "--call-logs", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
+            "--fallback-method", "--public-url", "--api-port", "--api-settle", "VONAGE_API_HOST", "--junit", "--call-logs", "--watch", "Output:", "Exit codes:", "1  a scenario failed", "3  a path does not exist", "Examples:",
             "ncco test scenarios/ --app http://127.0.0.1:3000", "--answer-method POST",
         })
         {

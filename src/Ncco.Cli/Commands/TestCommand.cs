@@ -64,11 +64,31 @@ public static class TestCommand
             Description = "Where the full call log of each failing scenario is written (default ./ncco-call-logs).",
             HelpName = "dir",
         };
+        var apiPort = new Option<int?>("--api-port")
+        {
+            Description = "Serve the Vonage Voice REST API (/v1/calls) on http://127.0.0.1:<port> for the app to control its calls through "
+                + "(start the app with VONAGE_API_HOST=http://127.0.0.1:<port>); 0 takes a free port and prints it.",
+            HelpName = "port",
+        };
+        apiPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value and (< 0 or > 65535)) result.AddError($"--api-port must be a port from 0 to 65535, not {value}.");
+        });
+        var apiSettle = new Option<int?>("--api-settle")
+        {
+            Description = "With --api-port: real milliseconds the app is given after each webhook it answered (and each REST request) "
+                + "to send its next REST request before virtual time moves on (default 100).",
+            HelpName = "ms",
+        };
+        apiSettle.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value and (< 0 or > 10_000)) result.AddError($"--api-settle must be 0 to 10000 milliseconds, not {value}.");
+        });
         var watch = new Option<bool>("--watch", "-w") { Description = "Run again whenever a scenario file changes; Ctrl+C stops." };
 
         var command = new Command("test", Description)
         {
-            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, publicUrl, junit, callLogs, watch,
+            paths, app, answerUrl, eventUrl, fallbackUrl, answerMethod, eventMethod, fallbackMethod, publicUrl, apiPort, apiSettle, junit, callLogs, watch,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -90,7 +110,11 @@ public static class TestCommand
                 // go) is a package store for an installed tool, not a place anyone looks or may write.
                 parse.GetValue(callLogs)?.FullName ?? Path.GetFullPath(DefaultCallLogDirectory),
                 console,
-                TimeProvider.System);
+                TimeProvider.System)
+            {
+                ApiPort = parse.GetValue(apiPort),
+                ApiSettle = parse.GetValue(apiSettle) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            };
             return parse.GetValue(watch) ? run.WatchAsync(cancellationToken) : run.RunOnceAsync(cancellationToken);
         });
         return command;
@@ -107,7 +131,11 @@ public static class TestCommand
         POST /webhooks/event unless --answer-url/--event-url (and the methods) say otherwise; an 'app:' section in a
         scenario file wins over these options for that file. An app that writes its public address into its NCCOs'
         eventUrl (https://demo.ngrok.io/webhooks/…) names it with --public-url: webhooks to any other host are refused,
-        as the platform could not reach them. The run first checks that something answers at --app, then runs the
+        as the platform could not reach them. An app that controls its calls through the Voice REST API (transfer,
+        hangup, talk, stream, DTMF, outbound calls) gets it from --api-port: start the app with its API host there
+        (VONAGE_API_HOST=http://127.0.0.1:<port>, the Node SDK's apiHost); any well-formed application JWT is accepted.
+        Virtual time waits for the app's REST requests: after each webhook it answered, the app has --api-settle ms
+        of real time to send one. The run first checks that something answers at --app, then runs the
         scenarios one at a time, in path order.
 
         Output: one line per scenario (PASS or FAIL, file › name, wall time); for a failure, the step as written
@@ -120,7 +148,8 @@ public static class TestCommand
           0  every scenario passed
           1  a scenario failed, a scenario file has errors, or no scenario file was found
           2  usage error: unknown option, missing --app or scenario path, a bad URL, path or method
-          3  a path does not exist or cannot be read, the app cannot be reached, the JUnit file cannot be written
+          3  a path does not exist or cannot be read, the app cannot be reached, the JUnit file cannot be written,
+             the --api-port is taken
           With --watch: the exit code of the last run when Ctrl+C stops it.
 
         Examples:
@@ -129,6 +158,7 @@ public static class TestCommand
           ncco test ivr.yaml --app http://127.0.0.1:5000 --answer-url /answer --answer-method POST --event-url /events
           ncco test scenarios/ --app http://127.0.0.1:3000 --public-url https://demo.ngrok.io
           ncco test scenarios/ --app http://127.0.0.1:3000 --watch
+          VONAGE_API_HOST=http://127.0.0.1:3030 node server.js &  ncco test scenarios/ --app http://127.0.0.1:3000 --api-port 3030
         """;
 
     private static Option<string?> PathOption(string name, string description)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ncco.Cli.Output;
 using Ncco.Testing;
 using Ncco.Testing.Scenarios;
+using Ncco.Testing.VoiceApi;
 
 namespace Ncco.Cli.Commands;
 
@@ -18,10 +19,42 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
     /// <summary>How long a changed file must stay the same before the run starts: editors write a file in several steps.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
+    /// <summary><c>--api-port</c>: serve the Voice REST API there for the whole command (null: not served).</summary>
+    public int? ApiPort { get; init; }
+
+    /// <summary><c>--api-settle</c> (null: the simulator's default).</summary>
+    public TimeSpan? ApiSettle { get; init; }
+
+    // Started once per command, not per run: the app was started with its URL and keeps it across --watch runs.
+    private VoiceApiServer? _api;
+
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        return await RunAsync(http, cancellationToken).ConfigureAwait(false);
+        if (!await StartApiAsync(cancellationToken).ConfigureAwait(false)) return ExitCodes.Failure;
+        try
+        {
+            return await RunAsync(http, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_api is not null) await _api.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StartApiAsync(CancellationToken cancellationToken)
+    {
+        if (ApiPort is not { } port) return true;
+        try
+        {
+            _api = await VoiceApiServer.StartAsync(port, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException e)
+        {
+            console.Error.WriteLine($"{NccoCommandLine.Name} test: cannot serve the Voice API on 127.0.0.1:{port}: {e.Message}. Is the port taken? --api-port 0 takes a free one.");
+            return false;
+        }
     }
 
     /// <summary>Runs, then runs again after every change to a scenario file under the paths, until cancelled; returns the last run's exit code.</summary>
@@ -33,6 +66,8 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
     public async Task<int> WatchAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        if (!await StartApiAsync(cancellationToken).ConfigureAwait(false)) return ExitCodes.Failure;
+        await using var api = _api;
         while (true)
         {
             var before = Snapshot();
@@ -138,6 +173,7 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
         var scenarios = loaded.SelectMany(f => f.Scenarios).ToList();
         var report = new ScenarioConsoleReport(console.Out, Display);
         report.Start(scenarios.Count, loaded.Count, app);
+        if (_api is not null) report.Note($"Voice REST API for the app: {_api.BaseUrl.GetLeftPart(UriPartial.Authority)} (VONAGE_API_HOST; any well-formed application JWT)");
         foreach (var directory in emptyDirectories) report.Note($"{directory}: no scenario files (*.yaml, *.yml) in it");
 
         // 2. The app answers at all, or nothing can pass: say so once instead of failing every scenario the same way.
@@ -152,6 +188,8 @@ internal sealed class TestRun(IReadOnlyList<string> paths, Uri app, ScenarioApp 
             configure => Task.FromResult(VoiceSimulator.Start(app, o =>
             {
                 o.LogDirectory = callLogDirectory;
+                if (_api is not null) o.UseVoiceApi(_api);
+                if (ApiSettle is { } settle) o.VoiceApiSettle = settle;
                 configure(o);
             }, http)),
             defaults,
