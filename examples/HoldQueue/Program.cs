@@ -6,6 +6,7 @@
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<CallerQueue>();
+builder.Services.AddSingleton(new ApplicationKey(builder.Configuration["VONAGE_PRIVATE_KEY"]));
 builder.Services.AddHttpClient<VonageVoice>();
 var app = builder.Build();
 

@@ -8,10 +8,9 @@ using System.Text.Json;
 /// JWT signed RS256 by the application's private key. The API host is configuration <c>VONAGE_API_HOST</c> (default
 /// https://api.nexmo.com): a test points it at the virtual caller's API.
 /// </summary>
-public sealed class VonageVoice(HttpClient http, IConfiguration configuration, TimeProvider clock, ILogger<VonageVoice> log)
+public sealed class VonageVoice(HttpClient http, IConfiguration configuration, TimeProvider clock, ILogger<VonageVoice> log, ApplicationKey key)
 {
-    // Development only: without a configured key the app signs with a throwaway one, which only a test API accepts.
-    private readonly RSA _key = LoadKey(configuration["VONAGE_PRIVATE_KEY"]);
+    private readonly RSA _key = key.Rsa;
 
     private string ApplicationId => configuration["VONAGE_APPLICATION_ID"] ?? "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 
@@ -48,11 +47,21 @@ public sealed class VonageVoice(HttpClient http, IConfiguration configuration, T
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
 
-    private static RSA LoadKey(string? pem)
+/// <summary>
+/// The application's private key (configuration <c>VONAGE_PRIVATE_KEY</c>: a PEM or a path to one), loaded once at
+/// start-up. Without one the app makes a throwaway key, which only a test API (one that checks the token's form, not
+/// its signature) accepts. Made at start, not on the first call: generating an RSA key takes up to seconds.
+/// </summary>
+public sealed class ApplicationKey
+{
+    public ApplicationKey(string? pem)
     {
-        var rsa = RSA.Create(2048);
-        if (!string.IsNullOrEmpty(pem)) rsa.ImportFromPem(File.Exists(pem) ? File.ReadAllText(pem) : pem);
-        return rsa;
+        Rsa = RSA.Create(2048);
+        if (!string.IsNullOrEmpty(pem)) Rsa.ImportFromPem(File.Exists(pem) ? File.ReadAllText(pem) : pem);
+        else Rsa.ExportRSAPublicKey(); // generates it now (the platform's RSA makes the key on first use)
     }
+
+    public RSA Rsa { get; }
 }

@@ -4,8 +4,7 @@
 // A caller is put on hold (answer NCCO: a greeting, then a conversation of their own). Once the call is answered the
 // app tells them their place in the queue with PUT /v1/calls/{uuid}/talk and listens for their keys with
 // PUT /v1/calls/{uuid}/input/dtmf; 0 transfers the call to an operator (PUT /v1/calls/{uuid}, action transfer with an
-// NCCO), 9 hangs up (action hangup). Webhooks are answered at once and the API is called afterwards, as in Vonage's
-// snippets.
+// NCCO), 9 hangs up (action hangup).
 //
 //   VONAGE_API_HOST=http://127.0.0.1:3030 PORT=3000 node server.js
 //   ncco test scenarios/ --app http://127.0.0.1:3000 --api-port 3030
@@ -43,20 +42,22 @@ app.get('/webhooks/answer', (req, res) => {
   ]);
 });
 
+// Each handler makes its API requests before it answers: the call does not move on while Vonage waits for the
+// answer, so the talk starts the moment the call is answered and the caller's keys are heard from then on.
 app.post('/webhooks/event', async (req, res) => {
-  res.sendStatus(204);
   const { status, direction, uuid } = req.body;
-  if (status !== 'answered' || direction !== 'inbound') return;
-  try {
-    await vonage.voice.playTTS(uuid, { text: PLACE, language: 'en-GB' });
-    await vonage.voice.subscribeDTMF(uuid, `${base(req)}/webhooks/dtmf`);
-  } catch (e) {
-    console.error(`call ${uuid}: ${e.message}`);
+  if (status === 'answered' && direction === 'inbound') {
+    try {
+      await vonage.voice.playTTS(uuid, { text: PLACE, language: 'en-GB' });
+      await vonage.voice.subscribeDTMF(uuid, `${base(req)}/webhooks/dtmf`);
+    } catch (e) {
+      console.error(`call ${uuid}: ${e.message}`);
+    }
   }
+  res.sendStatus(204);
 });
 
 app.post('/webhooks/dtmf', async (req, res) => {
-  res.sendStatus(204);
   const { uuid, dtmf } = req.body;
   try {
     if (dtmf?.digits === '0') {
@@ -70,6 +71,7 @@ app.post('/webhooks/dtmf', async (req, res) => {
   } catch (e) {
     console.error(`call ${uuid}: ${e.message}`);
   }
+  res.sendStatus(204);
 });
 
 const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST || '127.0.0.1', () => {

@@ -105,11 +105,11 @@ public sealed class SimulatorOptions
 
     /// <summary>
     /// With a Voice REST API served: the real time the app is given, after each webhook it answered and each REST request
-    /// it made, to send its next REST request before virtual time moves on (default 100 ms). Raise it on a slow machine
+    /// it made, to send its next REST request before virtual time moves on (default 200 ms). Raise it on a slow machine
     /// if an app's REST request lands after time has already moved on (a talk heard late, a transfer after the call's
     /// next prompt); zero gives the app no time at all (requests then land wherever the scenario is waiting).
     /// </summary>
-    public TimeSpan VoiceApiSettle { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan VoiceApiSettle { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Serves the Vonage Voice REST API (<c>/v1/calls</c>) on loopback for this simulator, at
@@ -139,7 +139,12 @@ public sealed class SimulatorOptions
     /// <summary>Starts the simulator's own Voice REST API server when it serves one (<see cref="ServeVoiceApi"/>).</summary>
     internal async Task StartVoiceApiAsync()
     {
-        if (ServesOwnVoiceApi && VoiceApiServer is null) VoiceApiServer = await VoiceApi.VoiceApiServer.StartAsync().ConfigureAwait(false);
+        if (!ServesOwnVoiceApi || VoiceApiServer is not null) return;
+        VoiceApiServer = await VoiceApi.VoiceApiServer.StartAsync().ConfigureAwait(false);
+        // One request before the test's first: an in-process app calls the API from this process, whose first HTTP
+        // request (client handler and server pipeline compiled just in time) could otherwise outlast the settle window.
+        using var warm = new HttpClient();
+        using var _ = await warm.GetAsync(new Uri(VoiceApiServer.BaseUrl, "/v1/calls")).ConfigureAwait(false);
     }
 
     /// <summary>Application id used in signed webhooks.</summary>

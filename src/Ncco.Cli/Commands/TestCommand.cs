@@ -77,7 +77,7 @@ public static class TestCommand
         var apiSettle = new Option<int?>("--api-settle")
         {
             Description = "With --api-port: real milliseconds the app is given after each webhook it answered (and each REST request) "
-                + "to send its next REST request before virtual time moves on (default 100).",
+                + "to send its next REST request before virtual time moves on (default 200).",
             HelpName = "ms",
         };
         apiSettle.Validators.Add(result =>
