@@ -403,10 +403,18 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             {
                 lock (_unclaimed) return _unclaimed.Any(Match);
             }
-            var outcome = await RunAsync(null, Found, within ?? Options.DefaultTimeout).ConfigureAwait(false);
-            return Claim(Match) ?? throw Fail($"Expected an outbound call{(to is null ? "" : " to " + to)}, but none was made ({Describe(outcome)}).\nOutbound legs so far: "
+            var limit = within ?? Options.DefaultTimeout;
+            var outcome = await RunAsync(null, Found, limit).ConfigureAwait(false);
+            var why = outcome == RunOutcome.DeadlineReached
+                ? $"waited {Span(limit)} of virtual time; wait longer with within: or SimulatorOptions.DefaultTimeout"
+                : Describe(outcome);
+            return Claim(Match) ?? throw Fail($"Expected an outbound call{(to is null ? "" : " to " + to)}, but none was made ({why}).\nOutbound legs so far: "
                 + string.Join(", ", Vm.Legs.Where(l => l.Direction == Direction.Outbound).Select(l => l.To).DefaultIfEmpty("none")));
         }, file, line);
+
+    private static string Span(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0
+        ? $"{(int)span.TotalMinutes} min"
+        : span.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
     internal static string Describe(RunOutcome outcome) => outcome switch
     {

@@ -77,6 +77,18 @@ public class SimulatorTests
     }
 
     [Fact]
+    public async Task An_outbound_call_that_never_comes_says_how_long_it_waited_and_how_to_wait_longer()
+    {
+        var app = new WebhookApp()
+            .Map("/webhooks/answer", NccoBuilder.Create().Talk("Please hold").Conversation("queue").Build())
+            .Map("/webhooks/event", _ => null);
+        await using var sim = VoiceSimulator.Start(app);
+        await sim.CallAsync("447700900001", "447700900000");
+        var e = await Assert.ThrowsAsync<VoiceExpectationException>(() => sim.ExpectOutboundCallAsync(to: "447700900099", within: TimeSpan.FromSeconds(30)));
+        Assert.StartsWith("Expected an outbound call to 447700900099, but none was made (waited 30 s of virtual time; wait longer with within: or SimulatorOptions.DefaultTimeout).", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Digits_of_an_input_with_no_key_pressed_is_empty_not_null()
     {
         await using var sim = VoiceSimulator.Start(Menu());
