@@ -246,6 +246,9 @@ internal sealed class NccoTokens : IDisposable
         var depth = 0;
         var count = 0;
         var wellFormed = true;
+        // One vectorized check of the whole input (nearly always ASCII) instead of one call per string: when it
+        // passes, every unescaped string is valid UTF-8.
+        var allValid = Utf8.IsValid(_utf8.Span);
         while (reader.Read())
         {
             var type = reader.TokenType;
@@ -265,7 +268,7 @@ internal sealed class NccoTokens : IDisposable
             {
                 token.Flags = TokenFlags.Name;
                 _tokens[open[depth - 1]].Count++;
-                wellFormed &= ReadText(ref reader, ref token);
+                wellFormed &= ReadText(ref reader, ref token, allValid);
                 token.Kind = NodeKind.String;
                 continue;
             }
@@ -280,7 +283,7 @@ internal sealed class NccoTokens : IDisposable
                     break;
                 case JsonTokenType.String:
                     token.Kind = NodeKind.String;
-                    wellFormed &= ReadText(ref reader, ref token);
+                    wellFormed &= ReadText(ref reader, ref token, allValid);
                     break;
                 default:
                     token.Kind = type switch
@@ -299,7 +302,7 @@ internal sealed class NccoTokens : IDisposable
         AllTextWellFormed = wellFormed;
     }
 
-    private bool ReadText(ref Utf8JsonReader reader, ref NccoToken token)
+    private static bool ReadText(ref Utf8JsonReader reader, ref NccoToken token, bool allValid)
     {
         var raw = reader.ValueSpan;
         token.Start = (int)reader.TokenStartIndex + 1;
@@ -312,7 +315,7 @@ internal sealed class NccoTokens : IDisposable
         }
         else
         {
-            wellFormed = Utf8.IsValid(raw);
+            wellFormed = allValid || Utf8.IsValid(raw);
         }
         if (!wellFormed) token.Flags |= TokenFlags.IllFormed;
         return wellFormed;

@@ -90,14 +90,13 @@ internal readonly struct TokenTree : INccoTree<int, int, TokenCursor>
         {
             var raw = _document.Raw(member);
             if (raw.IsEmpty) return -1;
+            // Every member of every object is matched here: the rule's buckets (by length, first and last byte) leave
+            // one candidate or two to compare.
             var spellings = rule.Utf8Spellings;
-            var first = raw[0];
-            for (var i = 0; i < spellings.Length; i++)
+            var chain = rule.SpellingChain;
+            for (var i = rule.SpellingBuckets[ObjectRule.SpellingBucket(raw.Length, raw[0], raw[^1])] - 1; i >= 0; i = chain[i])
             {
-                // Every member of every object is matched here: most spellings differ in length or first byte, so
-                // those are rejected before a comparison.
-                var spelling = spellings[i];
-                if (spelling.Length == raw.Length && spelling[0] == first && raw.SequenceEqual(spelling)) return rule.SpellingOwners[i];
+                if (raw.SequenceEqual(spellings[i])) return rule.SpellingOwners[i];
             }
             return -1;
         }

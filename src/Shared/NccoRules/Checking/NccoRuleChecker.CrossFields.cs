@@ -4,9 +4,10 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
 {
     /// <remarks>
     /// <paramref name="firstPresent"/> and <paramref name="secondPresent"/> come from the member scan, so the common case
-    /// (neither option used) costs no lookup at all.
+    /// (neither option used) costs no lookup at all; so does <c>seen</c>, the properties present (bits by index in
+    /// <see cref="ObjectRule.Properties"/>).
     /// </remarks>
-    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, in Location at, in Site<TNode, TMember> anchor)
+    private void CheckCrossField(TNode element, ObjectRule objectRule, int index, bool firstPresent, bool secondPresent, ulong seen, in Location at, in Site<TNode, TMember> anchor)
     {
         var rule = objectRule.CrossFieldRules[index];
         if (!firstPresent && rule.Kind is not (CrossFieldKind.ExactlyOne or CrossFieldKind.TtsStyle)) return;
@@ -70,12 +71,12 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
                 break;
 
             case CrossFieldKind.TtsStyle:
-                CheckTtsStyle(element, objectRule, hasFirst, first, hasSecond, second, at);
+                CheckTtsStyle(element, objectRule, hasFirst, first, hasSecond, second, seen, at);
                 break;
         }
     }
 
-    private void CheckTtsStyle(TNode talk, ObjectRule rule, bool hasLanguage, TMember language, bool hasStyle, TMember style, in Location at)
+    private void CheckTtsStyle(TNode talk, ObjectRule rule, bool hasLanguage, TMember language, bool hasStyle, TMember style, ulong seen, in Location at)
     {
         string? code = "en-US";
         if (hasLanguage)
@@ -91,7 +92,9 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         if (styleValue < 0 || styleValue > int.MaxValue) return; // the range check already reported it
 
         var premium = false;
-        if (TryGet(talk, rule.Properties[rule.IndexOfSpelling("premium")], out var premiumMember))
+        // Looked up only when the member scan saw it (most talks have no premium).
+        var premiumIndex = rule.PremiumIndex;
+        if ((seen & (1UL << premiumIndex)) != 0 && TryGet(talk, rule.Properties[premiumIndex], out var premiumMember))
         {
             var flag = ReadBoolean(ref _tree, _tree.Value(premiumMember));
             if (flag == Tri.Unknown) return;

@@ -56,7 +56,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         {
             var first = (seen & (1UL << rule.CrossFieldFirst[i])) != 0;
             var second = (seen & (1UL << rule.CrossFieldSecond[i])) != 0;
-            CheckCrossField(element, rule, i, first, second, at, anchor);
+            CheckCrossField(element, rule, i, first, second, seen, at, anchor);
         }
     }
 

@@ -19,13 +19,17 @@ internal static class AsrLanguages
     ];
 
     /// <summary>The documented spelling of a code matched case-insensitively, or null when unknown.</summary>
-    public static string? Canonical(string code) => ByCode.TryGetValue(code, out var known) ? known : null;
+    public static string? Canonical(string code) =>
+        ExactCode.TryGetValue(code, out var known) || ByCode.TryGetValue(code, out known) ? known : null;
 
-    private static readonly Dictionary<string, string> ByCode = BuildIndex();
+    private static readonly Dictionary<string, string> ByCode = BuildIndex(StringComparer.OrdinalIgnoreCase);
 
-    private static Dictionary<string, string> BuildIndex()
+    // The documented spelling (nearly every NCCO's) through an ordinal hash first: ignoring case costs more per lookup.
+    private static readonly Dictionary<string, string> ExactCode = BuildIndex(StringComparer.Ordinal);
+
+    private static Dictionary<string, string> BuildIndex(StringComparer comparer)
     {
-        var index = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var index = new Dictionary<string, string>(comparer);
         foreach (var code in Codes) index[code] = code;
         return index;
     }

@@ -122,6 +122,11 @@ internal static class FormatChecks
 
     private static bool IsAbsolute(string text, string scheme, string secureScheme, out Uri? url)
     {
+        url = null;
+        // Nearly every URL an NCCO holds is a plain https://host/path: a strict scan accepts that form without
+        // building a Uri (its parse, UriInfo and host string were most of the check's cost), and anything it is not
+        // sure of goes to Uri itself. The reader makes the Uri the model holds only when it binds.
+        if (IsPlainUrl(text, scheme, secureScheme)) return true;
         url = Uri.TryCreate(text, UriKind.Absolute, out var uri)
               && (uri.Scheme == scheme || uri.Scheme == secureScheme)
               && uri.Host.Length > 0
@@ -129,6 +134,83 @@ internal static class FormatChecks
             : null;
         return url is not null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is <c>scheme://host[:port][/path][?query]</c> in a form <see cref="Uri"/> is sure
+    /// to accept as an absolute URL with that (lower-case) scheme and a host: lower-case DNS labels of letters, digits
+    /// and inner hyphens; a port of 1-5 digits up to 65535; then only unreserved characters and the delimiters
+    /// <c>/ ? = &amp; : @ ! $ ' ( ) * + , ;</c>. False means "not sure", never "invalid".
+    /// </summary>
+    internal static bool IsPlainUrl(string text, string scheme, string secureScheme)
+    {
+        int at;
+        if (StartsWithScheme(text, secureScheme)) at = secureScheme.Length + 3;
+        else if (StartsWithScheme(text, scheme)) at = scheme.Length + 3;
+        else return false;
+        if (text.Length > 2048) return false;
+
+        // Host: labels of [a-z0-9-], 1-63 long, neither starting nor ending with a hyphen.
+        var hostStart = at;
+        var labelStart = at;
+        while (at < text.Length)
+        {
+            var c = text[at];
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+            {
+                at++;
+                continue;
+            }
+            if (c == '-')
+            {
+                // Not a leading hyphen, nor "--" (IDNA's xn-- labels are Uri's to judge).
+                if (at == labelStart || text[at - 1] == '-') return false;
+                at++;
+                continue;
+            }
+            if (c != '.') break;
+            if (!IsLabel(text, labelStart, at)) return false;
+            at++;
+            labelStart = at;
+        }
+        // The last label starts with a letter: no all-digit host, which Uri would read as an IPv4 address.
+        if (!IsLabel(text, labelStart, at) || text[labelStart] < 'a' || at - hostStart > 253) return false;
+
+        if (at < text.Length && text[at] == ':')
+        {
+            var port = 0;
+            var digits = 0;
+            for (at++; at < text.Length && text[at] >= '0' && text[at] <= '9'; at++)
+            {
+                port = port * 10 + (text[at] - '0');
+                if (++digits > 5) return false;
+            }
+            if (digits == 0 || port > 65535) return false;
+        }
+        if (at == text.Length) return true;
+        if (text[at] != '/' && text[at] != '?') return false;
+        for (; at < text.Length; at++)
+        {
+            var c = text[at];
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') continue;
+            switch (c)
+            {
+                case '-': case '.': case '_': case '~': case '/': case '?': case '=': case '&': case ':': case '@':
+                case '!': case '$': case '\'': case '(': case ')': case '*': case '+': case ',': case ';':
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool StartsWithScheme(string text, string scheme) =>
+        text.Length > scheme.Length + 3
+        && string.CompareOrdinal(text, 0, scheme, 0, scheme.Length) == 0
+        && text[scheme.Length] == ':' && text[scheme.Length + 1] == '/' && text[scheme.Length + 2] == '/';
+
+    private static bool IsLabel(string text, int start, int end) =>
+        end > start && end - start <= 63 && text[end - 1] != '-';
 
     private static string Short(string text) => text.Length <= 60 ? text : text.Substring(0, 57) + "...";
 }

@@ -31,8 +31,18 @@ internal sealed class ObjectRule
         Spellings = spellings.ToArray();
         Utf8Spellings = spellings.Select(Encoding.UTF8.GetBytes).ToArray();
         SpellingOwners = owners.ToArray();
+        SpellingBuckets = new int[SpellingBucketCount];
+        SpellingChain = new int[Utf8Spellings.Length];
+        for (var i = Utf8Spellings.Length - 1; i >= 0; i--)
+        {
+            // Chained in spelling order, so a lookup finds the same spelling the ordered scan found first.
+            var bucket = SpellingBucket(Utf8Spellings[i].Length, Utf8Spellings[i].Length == 0 ? (byte)0 : Utf8Spellings[i][0], Utf8Spellings[i].Length == 0 ? (byte)0 : Utf8Spellings[i][Utf8Spellings[i].Length - 1]);
+            SpellingChain[i] = SpellingBuckets[bucket] - 1;
+            SpellingBuckets[bucket] = i + 1;
+        }
         CrossFieldFirst = CrossFieldRules.Select(c => IndexOfSpelling(c.First)).ToArray();
         CrossFieldSecond = CrossFieldRules.Select(c => IndexOfSpelling(c.Second)).ToArray();
+        PremiumIndex = IndexOfSpelling("premium");
     }
 
     private const string EndpointPrefix = "endpoint.";
@@ -67,11 +77,30 @@ internal sealed class ObjectRule
     /// <summary>The index in <see cref="Properties"/> each of <see cref="Spellings"/> belongs to.</summary>
     public int[] SpellingOwners { get; }
 
+    /// <summary>How many buckets <see cref="SpellingBuckets"/> has (a power of two).</summary>
+    public const int SpellingBucketCount = 64;
+
+    /// <summary>
+    /// For each bucket (<see cref="SpellingBucket"/> of a name's UTF-8 length, first and last byte): one more than the
+    /// index in <see cref="Utf8Spellings"/> of its first spelling, 0 when none. Every member of every object is matched
+    /// against its rule's spellings; this makes that one or two comparisons instead of a scan.
+    /// </summary>
+    public int[] SpellingBuckets { get; }
+
+    /// <summary>For each of <see cref="Utf8Spellings"/>: the index of the next spelling in its bucket, or -1.</summary>
+    public int[] SpellingChain { get; }
+
+    /// <summary>The bucket of a UTF-8 name of <paramref name="length"/> bytes with this first and last byte.</summary>
+    public static int SpellingBucket(int length, byte first, byte last) => (length * 7 + first * 3 + last) & (SpellingBucketCount - 1);
+
     /// <summary>For each of <see cref="CrossFieldRules"/>: the index in <see cref="Properties"/> of its first property.</summary>
     public int[] CrossFieldFirst { get; }
 
     /// <summary>For each of <see cref="CrossFieldRules"/>: the index in <see cref="Properties"/> of its second property.</summary>
     public int[] CrossFieldSecond { get; }
+
+    /// <summary>The index in <see cref="Properties"/> of <c>premium</c> (read by the talk style rule), or -1.</summary>
+    public int PremiumIndex { get; }
 
     /// <summary>The index in <see cref="Properties"/> of the property <paramref name="name"/> spells (exact match), or -1.</summary>
     public int IndexOfSpelling(string name)

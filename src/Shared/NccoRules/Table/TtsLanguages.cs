@@ -34,13 +34,17 @@ internal static class TtsLanguages
     private static readonly int[][][] Parsed = ParseTable();
 
     // Case-insensitive code -> row, so a lookup is a hash, not a scan of the table.
-    private static readonly Dictionary<string, int> Rows = BuildRows();
+    private static readonly Dictionary<string, int> Rows = BuildRows(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every language code, as documented (case as in the reference).</summary>
     public static IReadOnlyList<string> Codes { get; } = BuildCodes();
 
     /// <summary>The documented spelling of a code matched case-insensitively, or null when unknown.</summary>
-    public static string? Canonical(string code) => Rows.TryGetValue(code, out var row) ? Table[row][0] : null;
+    public static string? Canonical(string code)
+    {
+        var row = Row(code);
+        return row >= 0 ? Table[row][0] : null;
+    }
 
     /// <summary>The standard styles of a language (empty when unknown).</summary>
     public static int[] StandardStyles(string code) => Styles(code, 1);
@@ -62,11 +66,21 @@ internal static class TtsLanguages
         return text;
     }
 
-    private static int[] Styles(string code, int column) => Rows.TryGetValue(code, out var row) ? Parsed[row][column - 1] : [];
-
-    private static Dictionary<string, int> BuildRows()
+    private static int[] Styles(string code, int column)
     {
-        var rows = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var row = Row(code);
+        return row >= 0 ? Parsed[row][column - 1] : [];
+    }
+
+    // The documented spelling (nearly every NCCO's) through an ordinal hash first: ignoring case costs more per lookup.
+    private static int Row(string code) => ExactRows.TryGetValue(code, out var row) || Rows.TryGetValue(code, out row) ? row : -1;
+
+    // Exact code -> row.
+    private static readonly Dictionary<string, int> ExactRows = BuildRows(StringComparer.Ordinal);
+
+    private static Dictionary<string, int> BuildRows(StringComparer comparer)
+    {
+        var rows = new Dictionary<string, int>(comparer);
         for (var i = 0; i < Table.Length; i++) rows[Table[i][0]] = i;
         return rows;
     }
