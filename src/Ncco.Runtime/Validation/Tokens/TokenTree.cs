@@ -115,8 +115,16 @@ internal readonly struct TokenTree : INccoTree<int, int, TokenCursor>
 
     public string Text(int text) => _document.Text(text);
 
-    public bool TextEquals(int text, string expected, byte[]? expectedUtf8) =>
-        expectedUtf8 is null ? _document.TextEquals(text, expected) : _document.TextEquals(text, expectedUtf8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TextEquals(int text, string expected, byte[]? expectedUtf8)
+    {
+        if (expectedUtf8 is null) return _document.TextEquals(text, expected);
+        // Action names, endpoint types and enum values are matched by trying each candidate: an unescaped string of
+        // another length is rejected here, without a call.
+        ref readonly var token = ref _tokens[text];
+        if ((token.Flags & TokenFlags.Escaped) == 0 && token.Length != expectedUtf8.Length) return false;
+        return _document.TextEquals(text, expectedUtf8);
+    }
 
     public bool TryGetInt64(int number, out long value) => _document.TryGetInt64(number, out value);
 
