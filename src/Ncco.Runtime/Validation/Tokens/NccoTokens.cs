@@ -15,10 +15,12 @@ namespace Ncco.Validation.Tokens;
 /// on <see cref="Dispose"/>, so a valid NCCO allocates little beyond its typed model.
 /// </summary>
 /// <remarks>
-/// The tokenizer is System.Text.Json's <see cref="Utf8JsonReader"/> with the options <see cref="JsonDocument"/> used
-/// before (depth 64, no comments, no trailing commas), so malformed JSON fails with the same <see cref="JsonException"/>.
+/// Well-formed JSON in valid UTF-8 (nearly every NCCO) is tokenized by a plain scan (<c>NccoTokens.Scan.cs</c>); whatever
+/// the scan is unsure of is read by System.Text.Json's <see cref="Utf8JsonReader"/> with the options
+/// <see cref="JsonDocument"/> used before (depth 64, no comments, no trailing commas), so malformed JSON fails with the
+/// same <see cref="JsonException"/>.
 /// </remarks>
-internal sealed class NccoTokens : IDisposable
+internal sealed partial class NccoTokens : IDisposable
 {
     private const int MaxDepth = 64;
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
@@ -28,6 +30,7 @@ internal sealed class NccoTokens : IDisposable
     private NccoToken[] _tokens;
     private object?[]? _decoded;
     private List<NccoError>? _findings;
+    private bool _scan = true;
 
     private NccoTokens(ReadOnlyMemory<byte> utf8, byte[]? rentedInput)
     {
@@ -57,6 +60,16 @@ internal sealed class NccoTokens : IDisposable
     {
         if (utf8Json.Span.StartsWith("\uFEFF"u8)) utf8Json = utf8Json[3..];
         return Tokenize(new NccoTokens(utf8Json, null));
+    }
+
+    /// <summary>
+    /// Reads UTF-8 JSON with <see cref="Utf8JsonReader"/> only, never the scan: the reference the scan's tokens are
+    /// tested against.
+    /// </summary>
+    internal static NccoTokens ReadByReader(ReadOnlyMemory<byte> utf8Json)
+    {
+        if (utf8Json.Span.StartsWith("\uFEFF"u8)) utf8Json = utf8Json[3..];
+        return Tokenize(new NccoTokens(utf8Json, null) { _scan = false });
     }
 
     /// <summary>Reads a copy of UTF-8 JSON that the caller does not keep (the raw text of a <see cref="JsonElement"/>).</summary>
@@ -249,6 +262,7 @@ internal sealed class NccoTokens : IDisposable
         // One vectorized check of the whole input (nearly always ASCII) instead of one call per string: when it
         // passes, every unescaped string is valid UTF-8.
         var allValid = Utf8.IsValid(_utf8.Span);
+        if (_scan && allValid && TryScan(_utf8.Span)) return;
         while (reader.Read())
         {
             var type = reader.TokenType;
