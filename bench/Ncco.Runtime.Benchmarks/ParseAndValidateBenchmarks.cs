@@ -2,6 +2,7 @@
 extern alias baseline;
 #endif
 using System.Text;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Ncco.Serialization;
@@ -30,6 +31,32 @@ public class ParseAndValidateBenchmarks
         if (!NccoParser.Parse(_json).IsValid) throw new InvalidOperationException("benchmark NCCO must be valid");
     }
 
+    // For scale (issue 19 measures the parser against these, as ratios in one run): the bare System.Text.Json reader
+    // over the same bytes, and the same pass decoding every string and name.
+    [Benchmark(Description = "Utf8JsonReader pass (tokens only)"), BenchmarkCategory("reader")]
+    public int ReaderPass()
+    {
+        var reader = new Utf8JsonReader(_utf8);
+        var n = 0;
+        while (reader.Read()) n++;
+        return n;
+    }
+
+    [Benchmark(Description = "Utf8JsonReader pass + GetString of every string"), BenchmarkCategory("reader")]
+    public int ReaderPassDecoding()
+    {
+        var reader = new Utf8JsonReader(_utf8);
+        var n = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName) n += reader.GetString()!.Length;
+        }
+        return n;
+    }
+
+    [Benchmark(Description = "validate only (UTF-8 bytes)"), BenchmarkCategory("validate utf8")]
+    public int ValidateUtf8() => NccoValidator.Validate(_utf8.AsMemory()).Count;
+
     [Benchmark(Description = "validate only (string)"), BenchmarkCategory("validate")]
     public int Validate() => NccoValidator.Validate(_json).Count;
 
@@ -40,6 +67,9 @@ public class ParseAndValidateBenchmarks
     public object? ParseUtf8() => NccoParser.Parse(_utf8).Document;
 
 #if BASELINE
+    [Benchmark(Baseline = true, Description = "baseline: validate only (UTF-8 bytes)"), BenchmarkCategory("validate utf8")]
+    public int BaselineValidateUtf8() => baseline::Ncco.Validation.NccoValidator.Validate(_utf8.AsMemory()).Count;
+
     [Benchmark(Baseline = true, Description = "baseline: validate only (string)"), BenchmarkCategory("validate")]
     public int BaselineValidate() => baseline::Ncco.Validation.NccoValidator.Validate(_json).Count;
 

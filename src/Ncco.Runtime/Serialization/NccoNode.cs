@@ -45,7 +45,13 @@ internal readonly struct NccoNode
     public Uri GetUrl() => _document.Url(Index);
 
     /// <summary>Whether a string equals <paramref name="utf8"/>.</summary>
-    public bool ValueEquals(ReadOnlySpan<byte> utf8) => Kind == NodeKind.String && _document.TextEquals(Index, utf8);
+    /// <remarks>The reader dispatches on action names and endpoint types by trying each: another length is rejected here.</remarks>
+    public bool ValueEquals(ReadOnlySpan<byte> utf8)
+    {
+        ref readonly var token = ref _document.Tokens[Index];
+        if (token.Kind != NodeKind.String || (token.Flags & TokenFlags.Escaped) == 0 && token.Length != utf8.Length) return false;
+        return _document.TextEquals(Index, utf8);
+    }
 
     /// <summary>An array's length.</summary>
     public int GetArrayLength() => _document.Tokens[Index].Count;

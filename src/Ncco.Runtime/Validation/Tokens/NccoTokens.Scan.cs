@@ -157,9 +157,16 @@ internal sealed partial class NccoTokens
         var escaped = false;
         while (true)
         {
-            var run = json[i..].IndexOfAny(StringSpecials);
-            if (run < 0) return -1;
-            i += run;
+            // Most strings (names, codes, short values) end within a few bytes: a plain loop finds their end sooner
+            // than a vectorized search would start; longer text goes to the vectorized search.
+            var shortEnd = Math.Min(json.Length, i + 16);
+            while (i < shortEnd && json[i] != '"' && json[i] != '\\' && json[i] >= 0x20) i++;
+            if (i == shortEnd)
+            {
+                var run = json[i..].IndexOfAny(StringSpecials);
+                if (run < 0) return -1;
+                i += run;
+            }
             var c = json[i];
             if (c == '"') break;
             if (c != '\\' || i + 1 >= json.Length) return -1;
