@@ -88,8 +88,10 @@ internal interface INccoTree<TNode, TMember, TCursor>
     bool IsComplete(TNode node);
 
     /// <summary>
-    /// The URL a known string passed its format check with. The runtime keeps it for its reader, which binds this
-    /// <see cref="Uri"/> instead of parsing the text a second time; the analyzers have no use for it.
+    /// The URL a known string passed its format check with, when the check had to parse one (a plain
+    /// <c>https://host/path</c> passes a scan without a <see cref="Uri"/>, see <c>FormatChecks.IsPlainUrl</c>). The
+    /// runtime keeps it for its reader, which binds this <see cref="Uri"/> instead of parsing the text a second time;
+    /// the analyzers have no use for it.
     /// </summary>
     void KeepUrl(TNode text, Uri url);
 
