@@ -63,7 +63,7 @@ public class TokenScanTests
             {
                 var t = tokens.Tokens[i];
                 text.Append(i).Append(": ").Append(t.Kind).Append(' ').Append(t.Flags).Append(" start ").Append(t.Start).Append(" length ").Append(t.Length)
-                    .Append(" next ").Append(t.Next).Append(" count ").Append(t.Count).AppendLine();
+                    .Append(" next ").Append(t.Next).Append(" count ").Append(t.Count).Append(" names ").Append(t.Names.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
             }
             return text.ToString();
         }

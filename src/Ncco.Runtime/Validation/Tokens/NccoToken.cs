@@ -22,9 +22,20 @@ internal struct NccoToken
     /// <summary>An object's members or an array's items.</summary>
     public int Count;
 
+    /// <summary>
+    /// For an object: a bit per bucket of its member names (<see cref="NameBit"/>), all set when a name is escaped. A
+    /// lookup of a name whose bit is clear is answered without a scan: the reader asks for every field a verb has, and
+    /// most are absent.
+    /// </summary>
+    public ulong Names;
+
     public NodeKind Kind;
 
     public TokenFlags Flags;
+
+    /// <summary>The bit of <see cref="Names"/> an unescaped UTF-8 name sets (by length, first and last byte).</summary>
+    public static ulong NameBit(ReadOnlySpan<byte> name) =>
+        1UL << (name.IsEmpty ? 0 : ObjectRule.SpellingBucket(name.Length, name[0], name[^1]));
 }
 
 /// <summary>What the tokenizer learned of a token's text.</summary>

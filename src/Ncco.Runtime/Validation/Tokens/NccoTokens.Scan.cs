@@ -144,6 +144,7 @@ internal sealed partial class NccoTokens
         _tokens[owner].Count++;
         at = ScanString(json, at, ref name);
         if (at < 0) return -1;
+        _tokens[owner].Names |= (name.Flags & TokenFlags.Escaped) != 0 ? ulong.MaxValue : NccoToken.NameBit(json.Slice(name.Start, name.Length));
         at = SkipWhiteSpace(json, at);
         if (at >= json.Length || json[at] != ':') return -1;
         return SkipWhiteSpace(json, at + 1);

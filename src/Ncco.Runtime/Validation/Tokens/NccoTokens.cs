@@ -181,6 +181,7 @@ internal sealed partial class NccoTokens : IDisposable
     public int FindMember(int node, ReadOnlySpan<byte> utf8Name, bool last)
     {
         var tokens = _tokens;
+        if ((tokens[node].Names & NccoToken.NameBit(utf8Name)) == 0) return -1;
         var utf8 = _utf8.Span;
         var end = tokens[node].Next;
         var found = -1;
@@ -284,6 +285,7 @@ internal sealed partial class NccoTokens : IDisposable
                 _tokens[open[depth - 1]].Count++;
                 wellFormed &= ReadText(ref reader, ref token, allValid);
                 token.Kind = NodeKind.String;
+                _tokens[open[depth - 1]].Names |= (token.Flags & TokenFlags.Escaped) != 0 ? ulong.MaxValue : NccoToken.NameBit(reader.ValueSpan);
                 continue;
             }
             if (depth > 0 && _tokens[open[depth - 1]].Kind == NodeKind.Array) _tokens[open[depth - 1]].Count++;
