@@ -216,7 +216,8 @@ diag() {
     index($1, "ncco_media_tick_build_total{") == 1 && match($1, /le="[^"]+"/) {print "build_" substr($1, RSTART + 4, RLENGTH - 5), $2}
     index($1, "ncco_media_tick_send_total{") == 1 && match($1, /le="[^"]+"/) {print "send_" substr($1, RSTART + 4, RLENGTH - 5), $2}
     $1 == "ncco_media_realtime_budget_exhausted_total" {print "budget", $2}
-    $1 == "ncco_runtime_threadpool_queue_peak" {print "pool_peak", $2}'
+    $1 == "ncco_runtime_threadpool_queue_peak" {print "pool_peak", $2}
+    index($1, "ncco_sip_setup_duration_milliseconds_bucket{") == 1 && match($1, /phase="[a-z]+"/) {ph = substr($1, RSTART + 7, RLENGTH - 8); match($1, /le="[^"]+"/); print "setup-" ph "_" substr($1, RSTART + 4, RLENGTH - 5), $2}'
 }
 
 results="$work/results.tsv"
@@ -308,6 +309,8 @@ with open(path, "a") as f:
                        na(d("late_gc"), "{:.0f}"), na(d("sends_late"), "{:.0f}"), gcs, na(None if d("gc_pause") is None else d("gc_pause") * 1000, "{:.0f}"), alloc,
                        lc, hist("wake"), hist("build"), hist("send"), budget, pool, causes, answer, exc_call, alloc_call]) + "\n")
 PY
+  # Where INVITE→200 went inside the host (ncco_sip_setup_duration by phase; a build without it prints nothing).
+  python3 "$here/setup_phases.py" --metrics "$work/$name.diag0" "$work/$name.diag1" "$target" "$step" >>"$work/setup.tsv" 2>/dev/null || true
   tail -1 "$results" | awk -F'\t' '{printf "  %s %s: calls %s failed %s, cpu %s s, rss %s MiB, jitter p95 %s ms max %s ms, gap %s ms, off %s %%, late %s (load %s), cpu ms/call %.2f, exceptions/call %s, alloc KB/call %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, ($3 > 0 ? $5 * 1000 / $3 : 0), $29, $30}' | awk -v a="$answer" '{print $0 ", answer ms p50 / p95 " a}'
   rm -f "$work/$name.pcap"
 }
@@ -346,6 +349,17 @@ echo
 echo "| server | step | late gc / overrun / wake | wake ms p50 / p99 | build ms p50 / p99 | send ms p50 / p99 | RT budget used up | pool queue peak | failures |"
 echo "|---|---|--:|--:|--:|--:|--:|--:|---|"
 awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $21, $22, $23, $24, $25, $26, $27}' "$results"
+if [[ -s $work/setup.tsv ]]; then
+  echo
+  echo "Call setup inside the host (ncco_sip_setup_duration by phase, p50 / p95 ms, upper bound of the bucket holding that share):"
+  echo "accept = SIP stack to the gateway's accept loop; dispatch = waiting for a pool thread; route = admission, number and"
+  echo "application look-ups, offer check, 180; vm = waiting for the application's VM; webhook = the answer webhook and the"
+  echo "VM turn that reads it; answer = ports, SDP, sending the 200; total = INVITE received to 200 sent"
+  echo
+  echo "| server | step | accept | dispatch | route | vm | webhook | answer | total |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|"
+  cat "$work/setup.tsv"
+fi
 if [[ -s $work/gc.tsv ]]; then
   echo
   echo "Collections in the step (GC_EVENTS; the runtime's events): by generation, background ones, induced ones, pauses"

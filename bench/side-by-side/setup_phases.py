@@ -1,11 +1,38 @@
 """Per-phase setup times from a SIPp -trace_msg log: for every Call-ID the first INVITE sent and the first 100, 180 and
 200 to it received, and the BYE and its 200; prints p50/p95/p99/max per phase in ms.
-Usage: python3 setup_phases.py uac-setup_<pid>_messages.log"""
+Usage: python3 setup_phases.py uac-setup_<pid>_messages.log
+   or: python3 setup_phases.py --metrics BEFORE AFTER TARGET STEP — the host's own phases (ncco_sip_setup_duration
+       buckets, "setup-<phase>_<le> count" lines as run.sh's diag() writes them) between two samples: one Markdown
+       row of p50 / p95 per phase (the upper bound of the bucket holding that share); nothing when the build has none."""
 import collections
 import re
 import sys
 from datetime import datetime
 
+PHASES = ("accept", "dispatch", "route", "vm", "webhook", "answer", "total")
+
+
+def metric_phases(before, after, target, step):
+    read = lambda p: {k: float(v) for k, v in (l.split() for l in open(p) if l.startswith("setup-"))}
+    a, b = read(before), read(after)
+    if not b:
+        return
+    cells = []
+    for phase in PHASES:
+        buckets = sorted((float(k.rsplit("_", 1)[1].replace("+Inf", "inf")), b[k] - a.get(k, 0.0))
+                         for k in b if k.startswith(f"setup-{phase}_"))
+        total = buckets[-1][1] if buckets else 0
+        if total <= 0:
+            cells.append("n/a")
+            continue
+        q = lambda share: next(f"≤{le:g}" if le != float("inf") else ">5000" for le, n in buckets if n >= share * total)
+        cells.append(f"{q(0.5)} / {q(0.95)}")
+    print(f"| {target} | {step} | " + " | ".join(cells) + " |")
+
+
+if sys.argv[1] == "--metrics":
+    metric_phases(*sys.argv[2:6])
+    sys.exit(0)
 text = open(sys.argv[1], encoding="latin-1").read()
 parts = re.split(r"-{20,} (\S+ \S+)\n", text)
 first = collections.defaultdict(dict)

@@ -53,4 +53,11 @@ PY
 echo "responses in SIPp's error log (unexpected ones and late copies), by status line:"
 { grep -o "received 'SIP/2.0 [0-9]\{3\} [A-Za-z/ ]*" "$work/err.log" 2>/dev/null || true; } | sort | uniq -c | sort -rn | head
 [[ -n ${TRACE_MSG:-} ]] && python3 "$root/bench/side-by-side/setup_phases.py" "$work"/uac-setup_*_messages.log
+# The host's own phases of INVITE→200 (ncco_sip_setup_duration; absent from older builds), p50 / p95 ms.
+awk 'index($1, "ncco_sip_setup_duration_milliseconds_bucket{") == 1 && match($1, /phase="[a-z]+"/) {ph = substr($1, RSTART + 7, RLENGTH - 8); match($1, /le="[^"]+"/); print "setup-" ph "_" substr($1, RSTART + 4, RLENGTH - 5), $2}' \
+  "$work/metrics.txt" >"$work/setup.diag" 2>/dev/null || true
+if [[ -s $work/setup.diag ]]; then
+  echo "in the host, p50 / p95 ms: | target | step | accept | dispatch | route | vm | webhook | answer | total |"
+  python3 "$root/bench/side-by-side/setup_phases.py" --metrics /dev/null "$work/setup.diag" host "${r}cps"
+fi
 echo "host log warnings:"; { grep -h -A1 "^warn\|^fail" "$work"/host-*.log || true; } | grep -v "^--" | paste - - | cut -c1-200 | sed 's/[0-9a-f-]\{36\}/UUID/g; s/[0-9][0-9.:]\{5,\}/ADDR/g' | sort | uniq -c | sort -rn | head -5

@@ -17,6 +17,7 @@ public sealed class NccoMetrics : IDisposable
     private readonly Counter<long> _failed;
     private readonly UpDownCounter<long> _active;
     private readonly Histogram<double> _webhookLatency;
+    private readonly Histogram<double> _setup;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _signInThrottled;
@@ -30,6 +31,10 @@ public sealed class NccoMetrics : IDisposable
         _failed = _meter.CreateCounter<long>("ncco.calls.failed", "{leg}", "Call legs that ended without connecting (failed, busy, timeout, rejected, unanswered, cancelled).");
         _active = _meter.CreateUpDownCounter<long>("ncco.calls.active", "{leg}", "Call legs in progress.");
         _webhookLatency = _meter.CreateHistogram<double>("ncco.webhook.duration", "ms", "Time from sending a webhook to its response (or failure).");
+        // Finer than the default boundaries below 100 ms, where an answer time's aim (tens of ms) lies.
+        _setup = _meter.CreateHistogram<double>("ncco.sip.setup.duration", "ms",
+            "Inbound SIP call setup by phase, from the INVITE's receipt to its 200 (phase total) and each step in between.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000] });
         _refused = _meter.CreateCounter<long>("ncco.calls.refused", "{call}", "New calls refused (by Ncco:Limits with 503 + Retry-After, or by the SIP gateway: unrouted 404, not_authenticated 403), by reason and transport.");
         _rateLimited = _meter.CreateCounter<long>("ncco.api.rate_limited", "{request}", "POST /v1/calls requests refused with 429.");
         _signInThrottled = _meter.CreateCounter<long>("ncco.auth.throttled", "{request}", "Basic sign-ins refused with 429 after too many failures from their source.");
@@ -52,6 +57,13 @@ public sealed class NccoMetrics : IDisposable
     /// <summary>A webhook attempt finished (<paramref name="statusCode"/> 0 for timeouts and connection failures).</summary>
     public void WebhookCompleted(string kind, int statusCode, TimeSpan elapsed) =>
         _webhookLatency.Record(elapsed.TotalMilliseconds, new TagList { { "kind", kind }, { "status_code", statusCode } });
+
+    /// <summary>
+    /// One phase of an inbound SIP call's setup took <paramref name="elapsed"/> (<see cref="Legs.Sip.SetupClock"/> names
+    /// the phases).
+    /// </summary>
+    public void SetupPhase(string phase, TimeSpan elapsed) =>
+        _setup.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("phase", phase));
 
     /// <summary>A Basic sign-in was refused with 429 (too many failures from its source).</summary>
     public void SignInThrottled() => _signInThrottled.Add(1);

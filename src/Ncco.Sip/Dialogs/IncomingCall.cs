@@ -35,6 +35,7 @@ public sealed class IncomingCall : SipCall
         Offer = offer;
         SessionInterval = sessionInterval;
         LocalTag = SipIds.NewTag();
+        Received = agent.Layer.Time.GetTimestamp();
         // An application that never answers must not leave the call pending forever: end it when the transaction gives up.
         _unanswered = agent.StartTimer(agent.Layer.Timers.InviteServerLimit, () =>
         {
@@ -55,6 +56,12 @@ public sealed class IncomingCall : SipCall
     /// for one call (a new branch after giving up on the first) is the later one.
     /// </summary>
     public long Arrival { get; internal init; }
+
+    /// <summary>
+    /// When the INVITE was handed to this agent (a <see cref="TimeProvider.GetTimestamp"/> of the agent's clock): the
+    /// start of the host's INVITE→200 time, so its setup phases can be measured from the stack's receipt.
+    /// </summary>
+    public long Received { get; }
 
     /// <summary>The INVITE.</summary>
     public SipRequest Invite => Transaction.Request;

@@ -505,7 +505,12 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             // Decided here, in the order the SIP stack received the INVITEs (a task may run late).
             var caller = Proxied(call) ? TrackBranch(call) : null;
             var held = caller is not null && _stalls?.JustStalled() == true ? caller : null;
-            _ = Task.Run(() => InboundAsync(call, held, cancellationToken), CancellationToken.None);
+            var clock = _services.GetService<Observability.NccoMetrics>() is { } metrics ? new SetupClock(Time, metrics, call.Received) : null;
+            clock?.Mark("accept");
+            // To the pool's global queue, first in first out: Task.Run from this pool thread would put it on the thread's
+            // own queue, which that thread empties newest first, so in a burst the earliest INVITEs waited longest.
+            ThreadPool.QueueUserWorkItem(static s => _ = s.Gateway.InboundAsync(s.Call, s.Held, s.Clock, s.Token),
+                (Gateway: this, Call: call, Held: held, Clock: clock, Token: cancellationToken), preferLocal: false);
         }
     }
 
@@ -568,8 +573,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     }
 
     // heldCaller: the caller's key when the INVITE was read during or just after a stall of this process (held first); else null.
-    private async Task InboundAsync(IncomingCall call, string? heldCaller, CancellationToken cancellationToken)
+    private async Task InboundAsync(IncomingCall call, string? heldCaller, SetupClock? clock, CancellationToken cancellationToken)
     {
+        clock?.Mark("dispatch");
         // The INVITE server transaction up to the call being handed to its application: the root of the call's trace.
         using var span = Ncco.Diagnostics.NccoTracing.Source.StartActivity("sip.invite", System.Diagnostics.ActivityKind.Server, parentContext: default);
         if (span is not null)
@@ -680,7 +686,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
                 return;
             }
             call.Ring();
-            var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call);
+            var leg = SipLeg.Inbound(this, _media.MediaThread, _logger, call, clock);
+            clock?.Mark("route");
             // The leg's own SIP and media spans (re-INVITE, BYE, media.rtp) join the INVITE's trace.
             leg.TraceParent = span?.Context ?? default;
             await vms.VmFor(application).AcceptInboundAsync(leg, new InboundCall

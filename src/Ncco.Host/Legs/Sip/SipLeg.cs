@@ -50,6 +50,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     private bool _telephoneEvents; // the peer agreed to RFC 4733 events (set before the media thread has the leg)
     // Made by the first INFO key (few calls get one): an empty ConcurrentQueue already holds a 32-slot segment (≈ 0.75 KB).
     private System.Collections.Concurrent.ConcurrentQueue<SipKeyPress>? _infoKeys;
+    private SetupClock? _setup; // an inbound call's setup timing, until its 200 (then dropped)
     private List<Playback>? _awaitingAnswer; // late offer: plays started before the ACK brought the caller's answer
 
     /// <summary>How long each <c>dtmfAnswer</c> key lasts, the silence after it, and what <c>p</c> waits.</summary>
@@ -66,9 +67,9 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     }
 
     /// <summary>A leg for a call that arrived (already ringing).</summary>
-    public static SipLeg Inbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall call)
+    public static SipLeg Inbound(SipGateway gateway, MediaThread mediaThread, ILogger logger, IncomingCall call, SetupClock? clock = null)
     {
-        return new SipLeg(gateway, mediaThread, logger, call, null) { _state = 1 };
+        return new SipLeg(gateway, mediaThread, logger, call, null) { _state = 1, _setup = clock };
     }
 
     /// <summary>A leg that will call <paramref name="target"/> (a <c>sip</c> endpoint, or a <c>phone</c> one through a trunk).</summary>
@@ -125,6 +126,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     {
         _sink = sink;
         if (sink is CallLeg leg) LegId = leg.Id;
+        _setup?.Mark("vm");
         // Watched from here, not from creation: a CANCEL that comes before the VM knows the leg must still reach it.
         if (_incoming is not null) _ = WatchEndAsync(_incoming);
     }
@@ -132,6 +134,9 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
     void ILegTransport.Answer()
     {
         if (_incoming is null || Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        var setup = _setup;
+        _setup = null;
+        setup?.Mark("webhook");
         NegotiatedAudio? audio = null;
         var lateOffer = false;
         var failureCode = 0;
@@ -145,6 +150,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 lateOffer = true;
             }
             audio = _incoming.Answer(_gateway.LocalMedia(_lease.RtpPort, _gateway.TrunkFrom(_incoming.Source.Address.Address)));
+            setup?.Answered();
         }
         catch (Exception e) when (e is SdpNegotiationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
