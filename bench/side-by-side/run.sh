@@ -352,7 +352,7 @@ awk -F'\t' '$1 != "asterisk" {printf "| %s | %s | %s | %s | %s | %s | %s | %s | 
 if [[ -s $work/setup.tsv ]]; then
   echo
   echo "Call setup inside the host (ncco_sip_setup_duration by phase, p50 / p95 ms, upper bound of the bucket holding that share):"
-  echo "accept = SIP stack to the gateway's accept loop; dispatch = waiting for a pool thread; route = admission, number and"
+  echo "accept = SIP stack to the gateway; dispatch = waiting for a pool thread; route = admission, number and"
   echo "application look-ups, offer check, 180; vm = waiting for the application's VM; webhook = the answer webhook and the"
   echo "VM turn that reads it; answer = ports, SDP, sending the 200; total = INVITE received to 200 sent"
   echo

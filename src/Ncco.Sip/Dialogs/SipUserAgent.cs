@@ -555,7 +555,8 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced, Arrival = ++_arrivals };
         _pending.Add(call);
-        _incoming.Writer.TryWrite(call);
+        if (Options.IncomingCallHandler is { } handler) handler(call);
+        else _incoming.Writer.TryWrite(call);
     }
 
     /// <summary>

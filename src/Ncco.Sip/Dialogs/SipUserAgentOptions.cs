@@ -45,6 +45,15 @@ public sealed record SipUserAgentOptions
     public Func<bool>? TakesNewCalls { get; init; }
 
     /// <summary>
+    /// Where new incoming calls go instead of <see cref="SipUserAgent.AcceptAsync"/>'s queue: called on the thread that
+    /// read the INVITE (a transport's receive thread), one call at a time in arrival order, so it must only hand the call
+    /// on (to the thread pool, a queue) and return. Unlike a reader of the queue, nothing waits for a thread-pool thread
+    /// before the call is seen, which is what a busy pool makes a new call's setup wait for. Null: calls queue for
+    /// <see cref="SipUserAgent.AcceptAsync"/>.
+    /// </summary>
+    public Action<IncomingCall>? IncomingCallHandler { get; init; }
+
+    /// <summary>
     /// How long the application has to accept or refuse a REFER (<see cref="SipCall.Transfers"/>) before the stack refuses
     /// it with <c>403 Transfer Not Handled</c>; well inside the peer's 32 s transaction timeout.
     /// </summary>

@@ -45,6 +45,11 @@ public sealed class SipInboundTests : IAsyncLifetime
         Assert.Contains("ncco_sip_handler_failures_total 0\n", metrics, StringComparison.Ordinal);
         Assert.Contains("ncco_sip_dialogs_active 0\n", metrics, StringComparison.Ordinal);
         Assert.Contains("ncco_sip_transactions_active{role=\"server\"}", metrics, StringComparison.Ordinal);
+        // Its setup was timed once per phase, from the INVITE's receipt to the 200 (bench/side-by-side reads these).
+        foreach (var phase in new[] { "accept", "dispatch", "route", "vm", "webhook", "answer", "total" })
+        {
+            Assert.Contains($"ncco_sip_setup_duration_milliseconds_count{{phase=\"{phase}\"}} 1\n", metrics, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -78,6 +83,11 @@ public sealed class SipInboundTests : IAsyncLifetime
         // `cancelled` is an outbound status in the reference; an inbound caller leaving before the answer completes the leg.
         var ended = (await _h.App.WaitForStatusAsync(uuid, "completed", Limit)).Json!.Value;
         Assert.Equal("user", ended.GetProperty("disconnected_by").GetString());
+        // Never answered: its setup phases stop where it did, with no 200 and so no whole setup time recorded.
+        var metrics = await _h.Host.Client.GetStringAsync("/metrics");
+        Assert.Contains("ncco_sip_setup_duration_milliseconds_count{phase=\"vm\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("ncco_sip_setup_duration_milliseconds_count{phase=\"answer\"}", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("ncco_sip_setup_duration_milliseconds_count{phase=\"total\"}", metrics, StringComparison.Ordinal);
         await Task.Delay(300);
         Assert.DoesNotContain(_h.App.All, w => w.Json is { } j && j.TryGetProperty("uuid", out var u) && u.GetString() == uuid
             && j.TryGetProperty("status", out var s) && s.GetString() == "answered");

@@ -4,7 +4,7 @@ namespace Ncco.Host.Legs.Sip;
 
 /// <summary>
 /// Times one inbound SIP call from the INVITE's receipt by the SIP stack to its 200, phase by phase, into
-/// <c>ncco.sip.setup.duration</c>: <c>accept</c> (the stack's hand-off to the gateway's accept loop), <c>dispatch</c>
+/// <c>ncco.sip.setup.duration</c>: <c>accept</c> (the stack's hand-off to the gateway, on its receive thread), <c>dispatch</c>
 /// (waiting for a thread-pool thread to route it), <c>route</c> (admission, number and application look-ups, the offer
 /// check, the 180), <c>vm</c> (waiting for the application's VM to take the call), <c>webhook</c> (the answer webhook
 /// and the VM's turn that reads its NCCO), <c>answer</c> (ports, SDP and sending the 200) and <c>total</c>. Calls that
