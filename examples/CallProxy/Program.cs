@@ -1,14 +1,15 @@
 // Masked calling: customers call a virtual number and are connected to their courier without seeing each
 // other's numbers. If the courier is busy or does not answer, the synchronous connect event returns a fallback
 // NCCO that tries the depot instead.
-using System.Text.Json;
 
 var builder = WebApplication.CreateBuilder(args);
+// The connect events are answered by an MVC controller (ConnectEventsController), as many Vonage .NET samples do.
+builder.Services.AddControllers();
 var app = builder.Build();
+app.MapControllers();
 
 // virtual number → real number of the person behind it; depot is the fallback.
 var routes = new Dictionary<string, string> { ["447700900100"] = "447700900200" };
-const string Depot = "447700900999";
 
 app.MapGet("/webhooks/answer", (HttpRequest r, string to, string from) =>
 {
@@ -28,21 +29,6 @@ app.MapGet("/webhooks/answer", (HttpRequest r, string to, string from) =>
         },
         new { action = "talk", text = "Your call has ended. Goodbye." },
     });
-});
-
-app.MapPost("/webhooks/connect-events", (HttpRequest r, JsonElement body) =>
-{
-    var status = body.TryGetProperty("status", out var s) ? s.GetString() : null;
-    if (status is "busy" or "unanswered" or "timeout" or "rejected" or "failed")
-    {
-        return Results.Json(new object[]
-        {
-            new { action = "talk", text = "Your courier is not available. Connecting you to the depot." },
-            new { action = "connect", from = "447700900100", endpoint = new[] { new { type = "phone", number = Depot } } },
-            new { action = "talk", text = "Goodbye." },
-        });
-    }
-    return Results.Ok();
 });
 
 app.MapPost("/webhooks/event", () => Results.Ok());

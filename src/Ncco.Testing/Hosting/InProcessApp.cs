@@ -105,7 +105,9 @@ public sealed class InProcessApp : IAsyncDisposable
             using var subscription = DiagnosticListener.AllListeners.Subscribe(listener);
             try
             {
-                var args = new[] { "--environment=" + environment };
+                // The application name must be the app's assembly, as WebApplicationFactory sets it: from the test
+                // runner's entry point it would be the test assembly, and MVC would find no controllers (404s).
+                var args = new[] { "--environment=" + environment, "--applicationName=" + entryPoint.DeclaringType!.Assembly.GetName().Name };
                 var parameters = entryPoint.GetParameters();
                 var result = entryPoint.Invoke(null, parameters.Length == 0 ? [] : [args]);
                 if (result is Task t) t.GetAwaiter().GetResult();
