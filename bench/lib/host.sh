@@ -78,7 +78,7 @@ start_ncco() {
 }
 
 # Points the demo application (which answers sip:demo@) at HOOK_PORT's /answer and /events, named $1; the gateway reads
-# it per call. Retried: the demo application is provisioned just after start.
+# it per call (kept in memory; this PUT drops the kept copy). Retried: the demo application is provisioned just after start.
 point_demo_app() {
   local name=$1 demo=d3e40000-0000-4000-8000-000000000001
   for _ in $(seq 1 20); do
