@@ -621,7 +621,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             // A call from one of a trunk's Sources is the trunk's: its number conventions and its asserted caller apply.
             var trunk = settings.TrunkAt(call.Source.Address.Address);
             var countryCode = trunk?.CountryCode ?? settings.DefaultCountryCode;
-            var softphone = invite.From.Uri.User is { } caller && settings.Users.TryGetValue(caller, out var known) ? known : null;
+            // From is parsed once here for the routing, the caller id and the leg (each access parses the header again).
+            var from = invite.From.Uri;
+            var softphone = from.User is { } caller && settings.Users.TryGetValue(caller, out var known) ? known : null;
             if (settings.RequireAuthentication && trunk is null && softphone is null)
             {
                 // Only reached without softphone users (with them the stack challenged the INVITE): nobody can authenticate.
@@ -695,8 +697,8 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
             {
                 // What the NCCO may dial out through a trunk depends on it (SipTrunkOptions.AllowUnauthenticatedOrigins).
                 Authenticated = trunk is not null || softphone is not null,
-                Via = trunk is not null ? "trunk:" + trunk.Name : softphone is not null ? "sip-user:" + invite.From.Uri.User : "sip:" + call.Source.Address,
-                From = CallerIdentity.Of(invite, trunk is { TrustCallerId: true }, countryCode),
+                Via = trunk is not null ? "trunk:" + trunk.Name : softphone is not null ? "sip-user:" + from.User : "sip:" + call.Source.Address,
+                From = CallerIdentity.Of(invite, from, trunk is { TrustCallerId: true }, countryCode),
                 // The number dialled (E.164), not the trunk's user name or contact; a user name when no number was dialled.
                 To = softphone is null && dialled is not null ? dialled : user,
                 EndpointType = EndpointTypes.Sip,
