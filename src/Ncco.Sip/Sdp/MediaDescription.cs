@@ -34,30 +34,56 @@ public sealed record MediaDescription
     /// <summary>The value of a=fmtp for a payload type, or null.</summary>
     public string? Fmtp(int payloadType)
     {
-        var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
-        return Attributes.FirstOrDefault(a => a.Name == "fmtp" && a.Value?.StartsWith(prefix, StringComparison.Ordinal) == true)?.Value?[prefix.Length..].Trim();
+        foreach (var a in Attributes)
+        {
+            if (a.Name == "fmtp" && a.Value is { } value && StartsWithFormat(value, payloadType, out var length))
+            {
+                return value.AsSpan(length).Trim().ToString();
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="value"/> starts with <paramref name="payloadType"/> and a space; the length of both.</summary>
+    private static bool StartsWithFormat(string value, int payloadType, out int length)
+    {
+        Span<char> digits = stackalloc char[11];
+        payloadType.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        length = written + 1;
+        return value.Length >= length && value.AsSpan(0, written).SequenceEqual(digits[..written]) && value[written] == ' ';
     }
 
     /// <summary>The codecs offered, in the order of the m= line: rtpmap (and fmtp) where given, the static table otherwise.</summary>
+    /// <remarks>Computed on each read (a record's fields take part in its equality, so nothing is cached here): read it
+    /// once per negotiation. Only the codec names and fmtp values become strings; the rtpmap lines are read as spans.</remarks>
     public IReadOnlyList<SdpCodec> Codecs
     {
         get
         {
-            var codecs = new List<SdpCodec>();
+            var codecs = new List<SdpCodec>(Formats.Count);
             foreach (var format in Formats)
             {
                 if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) || pt > 127)
                 {
                     continue;
                 }
-                var map = Attributes.FirstOrDefault(a => a.Name == "rtpmap" && a.Value?.StartsWith(format + " ", StringComparison.Ordinal) == true);
-                if (map?.Value is { } value)
+                if (RtpMapOf(format) is { } value)
                 {
-                    var encoding = value[(format.Length + 1)..].Trim().Split('/');
-                    if (encoding.Length >= 2 && int.TryParse(encoding[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rate))
+                    // "<pt> <name>/<rate>[/<channels>]" (what follows a third '/' is ignored).
+                    var encoding = value.AsSpan(format.Length + 1).Trim();
+                    var slash = encoding.IndexOf('/');
+                    if (slash < 0) continue;
+                    var name = encoding[..slash];
+                    var rest = encoding[(slash + 1)..];
+                    var next = rest.IndexOf('/');
+                    var rateText = next < 0 ? rest : rest[..next];
+                    if (int.TryParse(rateText, NumberStyles.None, CultureInfo.InvariantCulture, out var rate))
                     {
-                        var channels = encoding.Length >= 3 && int.TryParse(encoding[2], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 255 ? c : 1;
-                        codecs.Add(new SdpCodec(pt, encoding[0], rate) { Channels = channels, Fmtp = Fmtp(pt) });
+                        var channelsText = next < 0 ? default : rest[(next + 1)..];
+                        var third = channelsText.IndexOf('/');
+                        if (third >= 0) channelsText = channelsText[..third];
+                        var channels = next >= 0 && int.TryParse(channelsText, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 255 ? c : 1;
+                        codecs.Add(new SdpCodec(pt, name.ToString(), rate) { Channels = channels, Fmtp = Fmtp(pt) });
                     }
                 }
                 else if (SdpCodec.Static(pt) is { } known)
@@ -67,5 +93,18 @@ public sealed record MediaDescription
             }
             return codecs;
         }
+    }
+
+    /// <summary>The first a=rtpmap value for <paramref name="format"/> (it starts with the format and a space), or null.</summary>
+    private string? RtpMapOf(string format)
+    {
+        foreach (var a in Attributes)
+        {
+            if (a.Name == "rtpmap" && a.Value is { } value && value.Length > format.Length && value.StartsWith(format, StringComparison.Ordinal) && value[format.Length] == ' ')
+            {
+                return value;
+            }
+        }
+        return null;
     }
 }

@@ -52,9 +52,9 @@ public static class SdpNegotiator
     }
 
     /// <summary>The telephone-event format to use beside <paramref name="codec"/>: one on its clock, else the first.</summary>
-    private static SdpCodec? EventFormatFor(MediaDescription media, SdpCodec codec)
+    private static SdpCodec? EventFormatFor(IReadOnlyList<SdpCodec> offered, SdpCodec codec)
     {
-        var events = media.Codecs.Where(c => string.Equals(c.Name, SdpCodec.TelephoneEvent.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        var events = offered.Where(c => string.Equals(c.Name, SdpCodec.TelephoneEvent.Name, StringComparison.OrdinalIgnoreCase)).ToList();
         return events.FirstOrDefault(e => e.ClockRate == codec.ClockRate) ?? events.FirstOrDefault();
     }
 
@@ -84,7 +84,8 @@ public static class SdpNegotiator
         {
             if (chosen is null && media.Media == "audio" && media.Port != 0 && media.Protocol is PlainProfile or SecureProfile)
             {
-                var codec = media.Codecs.FirstOrDefault(o => local.Codecs.Any(l => l.SameFormat(o)));
+                var offered = media.Codecs;
+                var codec = offered.FirstOrDefault(o => local.Codecs.Any(l => l.SameFormat(o)));
                 // SDES: RTP/SAVP needs a crypto line we can use; RTP/AVP with one is SRTP when we speak it ("best effort").
                 var theirKey = local.Srtp == SrtpPolicy.Off ? null : SdesCrypto.Of(media).FirstOrDefault();
                 if (media.Protocol == SecureProfile && theirKey is null)
@@ -100,7 +101,7 @@ public static class SdpNegotiator
                 }
                 if (codec is not null)
                 {
-                    var te = local.TelephoneEvents ? EventFormatFor(media, codec) : null;
+                    var te = local.TelephoneEvents ? EventFormatFor(offered, codec) : null;
                     var direction = offer.DirectionOf(media);
                     // RFC 2543 hold (c=0.0.0.0) means the offerer does not want to receive.
                     if (offer.ConnectionOf(media)?.IsHoldAddress == true && direction == MediaDirection.SendRecv)
@@ -138,9 +139,10 @@ public static class SdpNegotiator
     {
         var media = answer.Media.FirstOrDefault(m => m.Media == "audio" && m.Port != 0)
             ?? throw new SdpNegotiationException("the answer rejected the audio stream");
-        var codec = media.Codecs.FirstOrDefault(a => local.Codecs.Any(l => l.SameFormat(a)))
+        var answered = media.Codecs;
+        var codec = answered.FirstOrDefault(a => local.Codecs.Any(l => l.SameFormat(a)))
             ?? throw new SdpNegotiationException("the answer chose no codec we offered");
-        var te = local.TelephoneEvents ? EventFormatFor(media, codec) : null;
+        var te = local.TelephoneEvents ? EventFormatFor(answered, codec) : null;
         var theirs = answer.DirectionOf(media);
         var ours = theirs switch
         {
