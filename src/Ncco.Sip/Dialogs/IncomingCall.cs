@@ -17,7 +17,7 @@ public sealed class IncomingCall : SipCall
     private readonly TaskCompletionSource _confirmed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _retransmit;
     private ITimer? _sessionExpiry;
-    private readonly ITimer _unanswered;
+    private ITimer? _unanswered;
     private ITimer? _ackTimeout;
     private TimeSpan _retransmitInterval;
     private SipResponse? _ok;
@@ -32,6 +32,8 @@ public sealed class IncomingCall : SipCall
         : base(agent, transaction.Request.CallId)
     {
         Transaction = transaction;
+        // The call keeps the INVITE itself: its transaction lets go of it once answered (RFC 6026 Accepted keeps the key only).
+        Invite = transaction.Request;
         Offer = offer;
         SessionInterval = sessionInterval;
         LocalTag = SipIds.NewTag();
@@ -64,7 +66,7 @@ public sealed class IncomingCall : SipCall
     public long Received { get; }
 
     /// <summary>The INVITE.</summary>
-    public SipRequest Invite => Transaction.Request;
+    public SipRequest Invite { get; }
 
     /// <inheritdoc />
     public override SipMessage PeerMessage => Invite;
@@ -221,6 +223,7 @@ public sealed class IncomingCall : SipCall
                 }
             }
             Agent.StopTimer(_unanswered);
+            _unanswered = null;
             LocalMedia = local;
             Audio = audio;
             Dialog = CreateDialog();
@@ -320,6 +323,11 @@ public sealed class IncomingCall : SipCall
     {
         Agent.StopTimer(_retransmit);
         Agent.StopTimer(_ackTimeout);
+        // Acknowledged: the 2xx is never sent again, so neither it nor the stopped timers (each a timer-queue entry with its
+        // callbacks) stay with a call that may last hours.
+        _retransmit = null;
+        _ackTimeout = null;
+        _ok = null;
         if (_lateOffer is { } offer && LocalMedia is { } local)
         {
             // RFC 3264 late offer: the ACK must carry the answer to the offer in our 2xx. Without a usable one the call has
@@ -361,6 +369,19 @@ public sealed class IncomingCall : SipCall
         });
     }
 
+    /// <summary>For tests: whether the call still keeps its 2xx (only until the ACK) and how many timers it references.</summary>
+    internal (bool Answer, int Timers) Held
+    {
+        get
+        {
+            lock (Agent.Gate)
+            {
+                var timers = new[] { _unanswered, _ackTimeout, _retransmit, _sessionExpiry, _reliableRetransmit, _reliableGiveUp }.Count(t => t is not null);
+                return (_ok is not null, timers);
+            }
+        }
+    }
+
     private void RetransmitOk()
     {
         if (_confirmed.Task.IsCompleted || IsEnded || _ok is null)
@@ -394,6 +415,8 @@ public sealed class IncomingCall : SipCall
         Agent.StopTimer(_sessionExpiry);
         Agent.StopTimer(_reliableRetransmit);
         Agent.StopTimer(_reliableGiveUp);
+        _unanswered = _ackTimeout = _retransmit = _sessionExpiry = _reliableRetransmit = _reliableGiveUp = null;
+        _ok = null;
         _confirmed.TrySetResult();
     }
 

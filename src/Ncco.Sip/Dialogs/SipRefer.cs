@@ -42,6 +42,8 @@ public sealed class SipRefer
     {
         _agent = agent;
         _transaction = transaction;
+        // Kept here: the transaction lets go of its request once it has answered (the 202), and NOTIFYs still read it.
+        Request = transaction.Request;
         Call = call;
         Target = target;
         ReferredBy = referredBy;
@@ -54,7 +56,7 @@ public sealed class SipRefer
     public SipCall Call { get; }
 
     /// <summary>The REFER as received.</summary>
-    public SipRequest Request => _transaction.Request;
+    public SipRequest Request { get; }
 
     /// <summary>Whom to call: the Refer-To URI without its embedded headers (<c>sip:</c>, <c>sips:</c> or <c>tel:</c>).</summary>
     public SipUri Target { get; }

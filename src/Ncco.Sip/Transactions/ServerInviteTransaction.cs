@@ -34,9 +34,13 @@ public sealed class ServerInviteTransaction : ServerTransaction
             return;
         }
         Stop(_limit);
+        _limit = null;
         if (response.IsSuccess)
         {
             State = TransactionState.Accepted;
+            // RFC 6026 §7.1: in Accepted the transaction never sends again (the TU retransmits the 2xx) and absorbs INVITE
+            // copies by its key alone, so the 2xx's bytes go too: 32 s × every call set up is what the collector copies.
+            LastWire = null;
             Start(Timers.SixtyFourT1, Terminate); // timer L
             return;
         }

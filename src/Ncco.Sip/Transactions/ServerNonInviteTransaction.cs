@@ -29,6 +29,7 @@ public sealed class ServerNonInviteTransaction : ServerTransaction
             return;
         }
         Stop(_limit);
+        _limit = null;
         State = TransactionState.Completed;
         TerminateAfter(IsUnreliable ? Timers.SixtyFourT1 : TimeSpan.Zero); // timer J
     }

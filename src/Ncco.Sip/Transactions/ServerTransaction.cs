@@ -7,20 +7,28 @@ namespace Ncco.Sip.Transactions;
 public abstract class ServerTransaction : SipTransaction
 {
     private protected byte[]? LastWire;
+    private int _lastStatus;
 
     private protected ServerTransaction(TransactionLayer layer, string key, SipRequest request, SipEndPoint remote)
         : base(layer, key, request, remote)
     {
     }
 
-    /// <summary>The last response sent, if any.</summary>
+    /// <summary>
+    /// The last provisional response sent, if any. Null once the final response has gone: from then on the transaction
+    /// keeps at most that response's wire form (to resend it while retransmissions of the request may still arrive), not
+    /// the parsed message; <see cref="LastStatusCode"/> tells which it was.
+    /// </summary>
     public SipResponse? LastResponse { get; private set; }
+
+    /// <summary>The status code of the last response sent, 0 before any.</summary>
+    public int LastStatusCode => _lastStatus;
 
     /// <summary>Whether this transaction still counts against its source's bound (until its final response).</summary>
     internal bool HoldsSourceSlot { get; set; } = true;
 
     /// <summary>True once a final response has been sent.</summary>
-    public bool HasFinalResponse => LastResponse is { IsProvisional: false };
+    public bool HasFinalResponse => _lastStatus >= 200;
 
     /// <summary>Sends a response. Takes the stack lock, so the TU may call it from anywhere.</summary>
     public void Respond(SipResponse response)
@@ -31,11 +39,18 @@ public abstract class ServerTransaction : SipTransaction
             {
                 return;
             }
-            LastResponse = response;
+            _lastStatus = response.StatusCode;
+            LastResponse = response.IsProvisional ? response : null;
             LastWire = response.ToBytes();
             Layer.Transport.Send(LastWire, Remote);
             OnResponseSent(response);
-            if (!response.IsProvisional) Layer.ReleaseSourceSlot(this);
+            if (!response.IsProvisional)
+            {
+                // Answered finally: what is left is absorbing retransmissions by key (and, for a failure or a non-INVITE
+                // response, resending LastWire), so the request and its headers and body go now, not 32 s later.
+                ReleaseRequest();
+                Layer.ReleaseSourceSlot(this);
+            }
         }
     }
 
@@ -44,6 +59,14 @@ public abstract class ServerTransaction : SipTransaction
 
     /// <summary>The same request arrived again (or, for INVITE, its ACK).</summary>
     internal abstract void OnRetransmission(SipRequest request);
+
+    /// <inheritdoc />
+    private protected override void OnTerminated()
+    {
+        ReleaseRequest();
+        LastResponse = null;
+        LastWire = null;
+    }
 
     /// <summary>Re-sends the last response, if there is one.</summary>
     private protected void Resend()

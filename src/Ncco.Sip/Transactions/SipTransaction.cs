@@ -7,20 +7,29 @@ namespace Ncco.Sip.Transactions;
 public abstract class SipTransaction
 {
     private readonly List<ITimer> _timers = [];
+    private SipRequest? _request;
 
     private protected SipTransaction(TransactionLayer layer, string key, SipRequest request, SipEndPoint remote)
     {
         Layer = layer;
         Key = key;
-        Request = request;
+        _request = request;
         Remote = remote;
     }
 
     /// <summary>The matching key.</summary>
     public string Key { get; }
 
-    /// <summary>The request that created the transaction.</summary>
-    public SipRequest Request { get; }
+    /// <summary>
+    /// The request that created the transaction. A server transaction lets go of it once it has answered finally (from
+    /// then on it only absorbs retransmissions, which its key identifies): read it before answering.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server transaction has answered finally and no longer keeps the request.</exception>
+    public SipRequest Request => _request
+        ?? throw new InvalidOperationException($"transaction {Key} has answered finally and keeps only its key; read the request before answering");
+
+    /// <summary>True while the transaction still holds <see cref="Request"/>.</summary>
+    internal bool HoldsRequest => _request is not null;
 
     /// <summary>The peer: where requests go (client) or where responses go (server).</summary>
     public SipEndPoint Remote { get; }
@@ -53,6 +62,13 @@ public abstract class SipTransaction
         timer.Change(due, Timeout.InfiniteTimeSpan);
         return timer;
     }
+
+    /// <summary>
+    /// Lets go of the request (and whatever it references: headers, body) for the rest of the transaction's life: a
+    /// server transaction lingering only to absorb retransmissions (timers J and L, 32 s over UDP) must not keep a
+    /// parsed message per call alive into the collector's older generations (issue 19).
+    /// </summary>
+    private protected void ReleaseRequest() => _request = null;
 
     /// <summary>Cancels a timer started with <see cref="Start"/>.</summary>
     private protected void Stop(ITimer? timer)
@@ -89,7 +105,13 @@ public abstract class SipTransaction
             timer.Dispose();
         }
         _timers.Clear();
+        OnTerminated();
         Layer.Remove(this);
+    }
+
+    /// <summary>What a transaction drops when it ends (a call may keep a reference to it for its whole life).</summary>
+    private protected virtual void OnTerminated()
+    {
     }
 
     /// <summary>Number of live timers (for tests: a terminated transaction holds none).</summary>
