@@ -72,8 +72,12 @@ public sealed class VoiceActivityDetector
     private readonly double _marginDb;
     private readonly double _absoluteFloorDb;
     private const int WindowFrames = 150;
-    private readonly double[] _history = new double[WindowFrames];
+    // Pinned heap: as old as the leg, so the young generations would only copy it into gen2 (issue 19).
+    private readonly double[] _history = GC.AllocateArray<double>(WindowFrames, pinned: true);
     private int _historyCount;
+
+    /// <summary>The level history (for tests: where it was allocated).</summary>
+    internal double[] HistoryStorage => _history;
     private int _historyNext;
     private double _noiseFloorDb = -90;
     private int _loud;

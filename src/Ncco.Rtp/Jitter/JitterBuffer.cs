@@ -17,6 +17,9 @@ public sealed class JitterBuffer
 {
     private readonly JitterBufferOptions _options;
     private byte[] _payloads = [];
+
+    /// <summary>The payload storage (for tests: where it was allocated).</summary>
+    internal byte[] PayloadStorage => _payloads;
     private int _slotSize; // bytes per slot in _payloads: the largest payload seen, rounded up
     private readonly Slot[] _slots;
     private bool _haveStream;
@@ -341,7 +344,9 @@ public sealed class JitterBuffer
     {
         // Rounded up to 32 bytes so a codec whose payloads vary a little (Opus VBR) settles after a growth or two.
         var size = Math.Min(_options.MaxPayloadSize, (payloadLength + 31) & ~31);
-        var grown = new byte[_options.Capacity * size];
+        // On the pinned object heap: this buffer lives as long as the call, so in the young generations the collector would
+        // only copy it (8 KB a G.711 call, at every call set up) into gen2 — which the POH is from the start (issue 19).
+        var grown = GC.AllocateArray<byte>(_options.Capacity * size, pinned: true);
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i].Used)

@@ -26,7 +26,9 @@ internal sealed class DatagramReceiveLoop
     {
         _socket = socket;
         _handle = handle;
-        _args.SetBuffer(new byte[RtpPacket.MaxDatagramSize], 0, RtpPacket.MaxDatagramSize);
+        // Pinned heap: the socket pins it during every pending receive anyway, and it lives as long as the session, so in
+        // gen0 it would be a pinned hole first and a copy into gen2 after (issue 19).
+        _args.SetBuffer(GC.AllocateArray<byte>(RtpPacket.MaxDatagramSize, pinned: true), 0, RtpPacket.MaxDatagramSize);
         _args.RemoteEndPoint = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _args.Completed += (_, _) =>
         {

@@ -92,6 +92,26 @@ public sealed class JitterBufferTests
     }
 
     [Fact]
+    public void Payload_storage_is_born_old_so_young_collections_never_copy_it()
+    {
+        // It lives as long as the call: on the pinned object heap it is gen2 from the start (issue 19), before and after
+        // a growth, and packets still round-trip through it.
+        var buffer = new JitterBuffer(new JitterBufferOptions { InitialDepth = 1, MaxDepth = 8 });
+        Assert.NotEqual(JitterPush.TooLarge, buffer.Push(new byte[160], 0, 0, 1, 0, false, 0));
+        var first = buffer.PayloadStorage;
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(first));
+        var large = Enumerable.Range(0, 400).Select(i => (byte)i).ToArray();
+        Assert.NotEqual(JitterPush.TooLarge, buffer.Push(large, 1, Frame, 1, 0, false, 0));
+        Assert.NotSame(first, buffer.PayloadStorage);
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(buffer.PayloadStorage));
+        var output = new byte[1488];
+        Assert.Equal(JitterPopKind.Packet, buffer.Pop(output).Kind);
+        var pop = buffer.Pop(output);
+        Assert.Equal(JitterPopKind.Packet, pop.Kind);
+        Assert.Equal(large, output.AsSpan(0, pop.PayloadLength).ToArray());
+    }
+
+    [Fact]
     public void Reordered_packets_are_played_in_sequence()
     {
         var h = new Harness();
