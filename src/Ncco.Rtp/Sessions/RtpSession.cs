@@ -57,6 +57,10 @@ public sealed class RtpSession : IAsyncDisposable
     // RtpSessionOptions.DirectSocketCalls on Linux: libc's sendto/recvfrom on the sockets' descriptors; null: the Socket's methods.
     private readonly NativeDatagram? _rtpNative;
     private readonly NativeDatagram? _rtcpNative;
+    // RtpSessionOptions.Pacer: this session's packets in the kernel-timed sender, and the RTP socket's descriptor they go
+    // out on (kept open until the kernel is done with every one: DisposeAsync).
+    private readonly PacedStream? _paced;
+    private readonly int _rtpFd;
     private int _pcmStart;
     private int _pcmCount;
     private int _concealed;
@@ -71,6 +75,7 @@ public sealed class RtpSession : IAsyncDisposable
     private int _pendingLength;
     private int _pendingPayloadLength;
     private SocketAddress? _pendingRemote;
+    private long _pendingDeadline; // the pacer's instant for the waiting packet (0: at once)
     private long _nextRtcpAt;
     private readonly Queue<(char Digit, TimeSpan Duration)> _digitsToSend = new();
     private IReadOnlyList<TelephoneEventPacket>? _digitPackets;
@@ -172,6 +177,11 @@ public sealed class RtpSession : IAsyncDisposable
                 _srtpScratch = new byte[RtpPacket.MaxDatagramSize];
                 _srtcpScratch = new byte[RtpPacket.MaxDatagramSize];
             }
+            if (options.Pacer is { } pacer && OperatingSystem.IsLinux())
+            {
+                _paced = pacer.Open();
+                _rtpFd = (int)lease.RtpSocket.SafeHandle.DangerousGetHandle();
+            }
             if (options.DirectSocketCalls)
             {
                 _rtpNative = NativeDatagram.For(lease.RtpSocket);
@@ -233,7 +243,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 return new RtpSessionStatistics(
                     Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _octetsSent), _packetsReceived, _malformed, _stray,
-                    _unexpectedType, _rtcpReceived, Interlocked.Read(ref _rtcpSent), Interlocked.Read(ref _sendErrors),
+                    _unexpectedType, _rtcpReceived, Interlocked.Read(ref _rtcpSent), Interlocked.Read(ref _sendErrors) + (_paced?.Failed ?? 0),
                     Interlocked.Read(ref _concealedFrames), RemoteRtpEndPointLocked(), _latched, _remoteSsrc, _remoteBye);
             }
         }
@@ -457,6 +467,12 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
+        if (_paced is { } paced)
+        {
+            // Packets still queued for their instant are cancelled, and the socket stays open until the kernel has
+            // reported each one done: a queued send must never reach a descriptor number reused by another socket.
+            await paced.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         try
         {
             // Its own buffer: the media thread may still be inside WriteFrame using the shared one.
@@ -571,7 +587,7 @@ public sealed class RtpSession : IAsyncDisposable
         var remote = _pendingRemote!;
         _pendingLength = 0;
         _pendingRemote = null;
-        Transmit(remote, length, _pendingPayloadLength);
+        Transmit(remote, length, _pendingPayloadLength, _pendingDeadline);
     }
 
     /// <summary>True while a packet built by <see cref="WriteFrame"/> waits for <see cref="FlushSend"/>.</summary>
@@ -585,17 +601,20 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return; // comedia: nowhere to send until the peer's packets arrive
         }
+        // The instant is the frame's, taken as it is built: a packet flushed later (DeferSend) keeps its place.
+        var deadline = _paced?.Sender.FrameDeadline ?? 0;
         if (_options.DeferSend)
         {
             _pendingLength = length;
             _pendingPayloadLength = payload.Length;
             _pendingRemote = remote;
+            _pendingDeadline = deadline;
             return;
         }
-        Transmit(remote, length, payload.Length);
+        Transmit(remote, length, payload.Length, deadline);
     }
 
-    private void Transmit(SocketAddress remote, int length, int payloadLength)
+    private void Transmit(SocketAddress remote, int length, int payloadLength, long deadline)
     {
         try
         {
@@ -603,6 +622,17 @@ public sealed class RtpSession : IAsyncDisposable
             if (_srtpSend is { } srtp)
             {
                 length = srtp.ProtectRtp(_sendBuffer, length);
+            }
+            if (deadline != 0 && _paced is { } paced)
+            {
+                var queued = paced.Queue(_sendBuffer.AsSpan(0, length), remote, _rtpFd, deadline);
+                if (queued == PacedSendResult.Closed) return; // the session is closing: nothing more leaves
+                if (queued == PacedSendResult.Queued)
+                {
+                    Interlocked.Increment(ref _packetsSent);
+                    Interlocked.Add(ref _octetsSent, payloadLength);
+                    return;
+                }
             }
             if (_rtpNative is { } native)
             {

@@ -81,6 +81,14 @@ public sealed record RtpSessionOptions
     public bool DirectSocketCalls { get; init; } = true;
 
     /// <summary>
+    /// Kernel-timed sending (Linux io_uring, shared by the sessions of one media plane): each RTP packet is queued with the
+    /// instant its frame is due (<see cref="PacedSender.FrameDeadline"/> when it is built) and the kernel sends it then,
+    /// even while the process is paused by a garbage collection. Null (default): sent when built or flushed. Packets a
+    /// closing session still has queued are cancelled before its socket closes. RTCP is always sent at once.
+    /// </summary>
+    public PacedSender? Pacer { get; init; }
+
+    /// <summary>
     /// SRTP (RFC 3711, <c>AES_CM_128_HMAC_SHA1_80</c>): the master key our packets are protected with (the one our SDP
     /// offered or answered in <c>a=crypto</c>). Set with <see cref="SrtpReceiveKey"/>, or neither for plain RTP.
     /// </summary>

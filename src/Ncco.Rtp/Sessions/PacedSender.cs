@@ -1,0 +1,485 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace Ncco.Rtp.Sessions;
+
+/// <summary>
+/// Kernel-timed RTP sending (Linux <c>io_uring</c>): each packet is handed to the kernel with the instant it must
+/// leave, as an absolute <c>CLOCK_MONOTONIC</c> timeout linked to a <c>sendmsg</c> on the session's socket. The kernel
+/// sends at that instant whatever the process is doing — in particular while a .NET garbage collection has stopped every
+/// managed thread, the media thread included, which is what set every remaining media-timing figure (pauses of
+/// 35–125 ms at call setup load, bench/side-by-side/RESULTS.md). The media thread builds each frame
+/// <see cref="Lead"/> before it is due, so a pause shorter than the lead moves no packet.
+/// </summary>
+/// <remarks>
+/// <para>One ring per process (per media plane). Packets wait in native memory slots (2 KB each, allocated in blocks
+/// of 256 as needed, at most <c>maxSlots</c>) until the kernel reports the send done; a dedicated thread waits in
+/// <c>io_uring_enter</c> for those reports and frees the slots — a thread blocked in a system call is not held up by a
+/// collection, and nothing else depends on it being prompt. Submissions are batched: the media thread queues a tick's
+/// packets and enters the kernel once per tick (<see cref="Submit"/>) instead of once per packet.</para>
+/// <para>A session's queued packets never outlive its socket: closing a session cancels them and waits for the kernel to
+/// report each one done before the socket is closed (so a descriptor number reused by another socket is never
+/// written to).</para>
+/// <para>Where the ring cannot be made (not Linux, a kernel without io_uring, a seccomp profile that refuses it),
+/// <see cref="TryCreate(TimeSpan, int, out string?)"/> returns null with the reason and sessions send at once, as
+/// without a pacer.</para>
+/// </remarks>
+public sealed unsafe class PacedSender : IDisposable
+{
+    /// <summary>Bytes of native memory per queued packet.</summary>
+    public const int SlotSize = 2048;
+
+    /// <summary>The largest datagram a slot holds; a larger one is sent at once.</summary>
+    public const int MaxPacketSize = SlotSize - DataOffset;
+
+    /// <summary>The largest lead accepted: a second of audio queued in the kernel is already far past any use.</summary>
+    public static readonly TimeSpan MaxLead = TimeSpan.FromMilliseconds(500);
+
+    // Slot layout: the timeout's timespec, the iovec, the msghdr, the destination sockaddr, the datagram.
+    private const int TimespecOffset = 0;
+    private const int IovecOffset = 16;
+    private const int MsghdrOffset = 32;
+    private const int SockaddrOffset = 96;
+    private const int MaxSockaddr = 128;
+    private const int DataOffset = 256;
+    private const int SlotsPerBlock = 256;
+
+    // user_data: slot index (bits 0–31), kind (32–39), the slot's use count (40–63) so a late cancel never hits the
+    // slot's next packet.
+    private const ulong KindTimeout = 1;
+    private const ulong KindSend = 2;
+    private const ulong KindCancel = 3;
+    private const ulong KindWake = 4;
+
+    private const int MsgDontWait = 0x40;   // MSG_DONTWAIT: a full send buffer drops the packet, as the direct path does
+    private const int MsgNoSignal = 0x4000; // MSG_NOSIGNAL
+
+    private readonly Lock _gate = new();
+    private readonly int _ringFd;
+    private readonly nint _sqRing;
+    private readonly nuint _sqRingSize;
+    private readonly nint _cqRing;
+    private readonly nuint _cqRingSize;
+    private readonly nint _sqes;
+    private readonly nuint _sqesSize;
+    private readonly uint* _sqHead;
+    private readonly uint* _sqTail;
+    private readonly uint* _sqArray;
+    private readonly uint _sqMask;
+    private readonly uint _sqEntries;
+    private readonly uint* _cqHead;
+    private readonly uint* _cqTail;
+    private readonly uint _cqMask;
+    private readonly byte* _cqes;
+    private readonly Thread _reaper;
+
+    // Under _gate.
+    private uint _tail;            // our copy of the SQ tail (entries written)
+    private uint _unsubmitted;     // entries written but not yet entered
+    private nint[] _blocks = new nint[4];
+    private int _blockCount;
+    private int _slotCount;
+    private int[] _free = new int[SlotsPerBlock];
+    private int _freeCount;
+    private PacedStream?[] _owners = new PacedStream?[SlotsPerBlock];
+    private uint[] _uses = new uint[SlotsPerBlock];
+    private int _inFlight;
+    private bool _stopping;
+    private readonly int _maxSlots;
+
+    private long _sent;
+    private long _failed;
+    private long _cancelled;
+    private long _immediate;
+    private long _frameDeadline;
+    private int _disposed;
+
+    private PacedSender(int ringFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots)
+    {
+        _ringFd = ringFd;
+        _sqRing = sqRing;
+        _sqRingSize = sqRingSize;
+        _cqRing = cqRing;
+        _cqRingSize = cqRingSize;
+        _sqes = sqes;
+        _sqesSize = sqesSize;
+        var sq = (byte*)sqRing;
+        _sqHead = (uint*)(sq + p.Sq.Head);
+        _sqTail = (uint*)(sq + p.Sq.Tail);
+        _sqArray = (uint*)(sq + p.Sq.Array);
+        _sqMask = *(uint*)(sq + p.Sq.RingMask);
+        _sqEntries = *(uint*)(sq + p.Sq.RingEntries);
+        var cq = (byte*)cqRing;
+        _cqHead = (uint*)(cq + p.Cq.Head);
+        _cqTail = (uint*)(cq + p.Cq.Tail);
+        _cqMask = *(uint*)(cq + p.Cq.RingMask);
+        _cqes = cq + p.Cq.Cqes;
+        _tail = *_sqTail;
+        Lead = lead;
+        LeadNanoseconds = (long)(lead.Ticks * 100);
+        _maxSlots = maxSlots;
+        _reaper = new Thread(Reap) { IsBackground = true, Name = "ncco-rtp-pacer" };
+        _reaper.Start();
+    }
+
+    /// <summary>How far ahead of its instant each frame is built and queued (<c>Ncco:Media:SendLeadMilliseconds</c>).</summary>
+    public TimeSpan Lead { get; }
+
+    /// <summary><see cref="Lead"/> in nanoseconds.</summary>
+    public long LeadNanoseconds { get; }
+
+    /// <summary>
+    /// The <c>CLOCK_MONOTONIC</c> instant (ns) at which the frame being built now must leave: set by the media thread
+    /// before it builds each frame, read by the sessions as they queue its packets. 0: send at once.
+    /// </summary>
+    public long FrameDeadline
+    {
+        get => Volatile.Read(ref _frameDeadline);
+        set => Volatile.Write(ref _frameDeadline, value);
+    }
+
+    /// <summary>Packets whose memory the kernel has not handed back yet (queued, waiting for their instant, or sending).</summary>
+    public int SlotsInUse
+    {
+        get
+        {
+            lock (_gate) return _inFlight;
+        }
+    }
+
+    /// <summary>Packets the kernel sent.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Packets the kernel failed to send (a full send buffer, an unreachable peer).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Packets cancelled before their instant (their session closed).</summary>
+    public long Cancelled => Interlocked.Read(ref _cancelled);
+
+    /// <summary>Packets sent at once instead (too large for a slot, every slot in use, the ring full).</summary>
+    public long SentImmediately => Interlocked.Read(ref _immediate);
+
+    /// <summary>Observes each queued packet's instant (tests; null in production).</summary>
+    internal Action<long>? Queued { get; set; }
+
+    /// <summary>CLOCK_MONOTONIC now, in nanoseconds (the clock of <see cref="FrameDeadline"/>).</summary>
+    public static long Now() => IoUring.MonotonicNanoseconds();
+
+    /// <summary>
+    /// Makes the ring, or returns null with <paramref name="failure"/> saying why (not Linux, io_uring refused): then
+    /// send at once. <paramref name="lead"/> 0 to <see cref="MaxLead"/>; <paramref name="maxSlots"/> bounds the native memory
+    /// (× <see cref="SlotSize"/>).
+    /// </summary>
+    public static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure) => TryCreate(lead, maxSlots, out failure, null);
+
+    internal delegate int SetupCall(uint entries, nint parameters);
+
+    internal static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure, SetupCall? setup)
+    {
+        if (lead < TimeSpan.Zero || lead > MaxLead) throw new ArgumentOutOfRangeException(nameof(lead), lead, $"must be 0 to {MaxLead.TotalMilliseconds} ms");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, 1);
+        if (!OperatingSystem.IsLinux())
+        {
+            failure = "io_uring is Linux only";
+            return null;
+        }
+        // Two entries a packet; a tick submits every leg's packet at once, and a larger batch only means more enters.
+        const uint entries = 4096;
+        IoUring.Params p = default;
+        p.Flags = IoUring.SetupSubmitAll;
+        int fd;
+        try
+        {
+            fd = setup is null ? IoUring.Setup(entries, &p) : setup(entries, (nint)(&p));
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            failure = $"io_uring_setup unavailable: {e.Message}";
+            return null;
+        }
+        if (fd < 0)
+        {
+            failure = $"io_uring_setup failed: errno {-fd} ({Marshal.GetPInvokeErrorMessage(-fd)})";
+            return null;
+        }
+        nint sqRing = 0, cqRing = 0, sqes = 0;
+        nuint sqSize = p.Sq.Array + (p.SqEntries * sizeof(uint));
+        nuint cqSize = p.Cq.Cqes + (p.CqEntries * (uint)IoUring.CqeSize);
+        var single = (p.Features & IoUring.FeatureSingleMmap) != 0;
+        if (single) sqSize = cqSize = Math.Max(sqSize, cqSize);
+        nuint sqesSize = p.SqEntries * (uint)IoUring.SqeSize;
+        const int prot = IoUring.ProtRead | IoUring.ProtWrite;
+        const int flags = IoUring.MapShared | IoUring.MapPopulate;
+        sqRing = IoUring.Mmap(0, sqSize, prot, flags, fd, IoUring.OffsetSqRing);
+        if (sqRing != -1)
+        {
+            cqRing = single ? sqRing : IoUring.Mmap(0, cqSize, prot, flags, fd, IoUring.OffsetCqRing);
+            if (cqRing != -1) sqes = IoUring.Mmap(0, sqesSize, prot, flags, fd, IoUring.OffsetSqes);
+        }
+        if (sqRing == -1 || cqRing == -1 || sqes == -1)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (sqes > 0) IoUring.Munmap(sqes, sqesSize);
+            if (cqRing > 0 && cqRing != sqRing) IoUring.Munmap(cqRing, cqSize);
+            if (sqRing > 0) IoUring.Munmap(sqRing, sqSize);
+            IoUring.Close(fd);
+            failure = $"mapping the io_uring failed: errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+            return null;
+        }
+        failure = null;
+        return new PacedSender(fd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots);
+    }
+
+    /// <summary>A session's handle: its packets are tracked so closing it can cancel them.</summary>
+    internal PacedStream Open() => new(this);
+
+    /// <summary>
+    /// Queues <paramref name="datagram"/> for <paramref name="to"/> on descriptor <paramref name="fd"/> at
+    /// <paramref name="deadline"/> (CLOCK_MONOTONIC ns; past: at the next submit). Goes to the kernel with the next
+    /// <see cref="Submit"/>. Does not allocate once the slots have grown to the load.
+    /// </summary>
+    internal PacedSendResult Queue(PacedStream stream, ReadOnlySpan<byte> datagram, SocketAddress to, int fd, long deadline)
+    {
+        if (datagram.Length > MaxPacketSize || to.Size > MaxSockaddr)
+        {
+            Interlocked.Increment(ref _immediate);
+            return PacedSendResult.SendNow;
+        }
+        lock (_gate)
+        {
+            if (stream.Closed) return PacedSendResult.Closed;
+            if (_stopping || !EnsureSqSpace(2) || !TryTakeSlot(out var slot))
+            {
+                Interlocked.Increment(ref _immediate);
+                return PacedSendResult.SendNow;
+            }
+            var use = ++_uses[slot];
+            var memory = SlotAddress(slot);
+            var timespec = (long*)(memory + TimespecOffset);
+            timespec[0] = deadline / 1_000_000_000L;
+            timespec[1] = deadline % 1_000_000_000L;
+            var data = memory + DataOffset;
+            datagram.CopyTo(new Span<byte>(data, datagram.Length));
+            var sockaddr = memory + SockaddrOffset;
+            to.Buffer.Span[..to.Size].CopyTo(new Span<byte>(sockaddr, to.Size));
+            var iovec = (nint*)(memory + IovecOffset);
+            iovec[0] = (nint)data;
+            iovec[1] = datagram.Length;
+            // struct msghdr (LP64): name, namelen (+pad), iov, iovlen, control, controllen, flags (+pad).
+            var msghdr = memory + MsghdrOffset;
+            new Span<byte>(msghdr, 56).Clear();
+            *(nint*)msghdr = (nint)sockaddr;
+            *(uint*)(msghdr + 8) = (uint)to.Size;
+            *(nint*)(msghdr + 16) = (nint)iovec;
+            *(nint*)(msghdr + 24) = 1;
+
+            var timeout = NextSqe();
+            timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
+            timeout[IoUring.SqeFlags] = IoUring.SqeIoLink;
+            *(int*)(timeout + IoUring.SqeFd) = -1;
+            *(ulong*)(timeout + IoUring.SqeOff) = 0; // a pure timer, not a completion count
+            *(ulong*)(timeout + IoUring.SqeAddr) = (ulong)(nint)timespec;
+            *(uint*)(timeout + IoUring.SqeLen) = 1;
+            *(uint*)(timeout + IoUring.SqeOpFlags) = IoUring.TimeoutAbsolute | IoUring.TimeoutExpiredIsSuccess;
+            *(ulong*)(timeout + IoUring.SqeUserData) = UserData(slot, KindTimeout, use);
+
+            var send = NextSqe();
+            send[IoUring.SqeOpcode] = IoUring.OpSendMsg;
+            *(int*)(send + IoUring.SqeFd) = fd;
+            *(ulong*)(send + IoUring.SqeAddr) = (ulong)(nint)msghdr;
+            *(uint*)(send + IoUring.SqeLen) = 1;
+            *(uint*)(send + IoUring.SqeOpFlags) = MsgDontWait | MsgNoSignal;
+            *(ulong*)(send + IoUring.SqeUserData) = UserData(slot, KindSend, use);
+
+            Volatile.Write(ref *_sqTail, _tail);
+            _owners[slot] = stream;
+            stream.Pending++;
+            _inFlight++;
+        }
+        Queued?.Invoke(deadline);
+        return PacedSendResult.Queued;
+    }
+
+    /// <summary>Hands the queued packets to the kernel (one system call): the media thread once per tick.</summary>
+    public void Submit()
+    {
+        lock (_gate) SubmitLocked();
+    }
+
+    /// <summary>
+    /// Stops <paramref name="stream"/>'s queued packets: none is sent after this returns except those the kernel had
+    /// already started, and the returned task ends once the kernel has reported every one of them done (their slots free),
+    /// or after <paramref name="timeout"/>.
+    /// </summary>
+    internal Task CloseAsync(PacedStream stream, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (stream.Closed) return stream.Drained?.Task ?? Task.CompletedTask;
+            stream.Closed = true;
+            if (stream.Pending == 0) return Task.CompletedTask;
+            stream.Drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            for (var slot = 0; slot < _slotCount; slot++)
+            {
+                if (!ReferenceEquals(_owners[slot], stream)) continue;
+                // The timeout first: cancelling it fails its linked send; the send too, in case it already started and
+                // waits (it cannot: MSG_DONTWAIT, but a cancel that finds nothing costs nothing).
+                QueueCancelLocked(UserData(slot, KindTimeout, _uses[slot]));
+                QueueCancelLocked(UserData(slot, KindSend, _uses[slot]));
+            }
+            SubmitLocked();
+        }
+        return stream.Drained.Task.WaitAsync(timeout);
+    }
+
+    private void QueueCancelLocked(ulong target)
+    {
+        if (!EnsureSqSpace(1)) return;
+        var sqe = NextSqe();
+        sqe[IoUring.SqeOpcode] = IoUring.OpAsyncCancel;
+        *(int*)(sqe + IoUring.SqeFd) = -1;
+        *(ulong*)(sqe + IoUring.SqeAddr) = target;
+        *(ulong*)(sqe + IoUring.SqeUserData) = KindCancel << 32;
+        Volatile.Write(ref *_sqTail, _tail);
+    }
+
+    private static ulong UserData(int slot, ulong kind, uint use) => (uint)slot | (kind << 32) | ((ulong)(use & 0xFFFFFF) << 40);
+
+    // A zeroed entry at the tail (under _gate, space ensured).
+    private byte* NextSqe()
+    {
+        var index = _tail & _sqMask;
+        var sqe = (byte*)_sqes + (index * IoUring.SqeSize);
+        new Span<byte>(sqe, IoUring.SqeSize).Clear();
+        _sqArray[index] = index;
+        _tail++;
+        _unsubmitted++;
+        return sqe;
+    }
+
+    private bool EnsureSqSpace(uint needed)
+    {
+        if (_sqEntries - (_tail - Volatile.Read(ref *_sqHead)) >= needed) return true;
+        SubmitLocked();
+        return _sqEntries - (_tail - Volatile.Read(ref *_sqHead)) >= needed;
+    }
+
+    private void SubmitLocked()
+    {
+        for (var attempt = 0; _unsubmitted > 0 && attempt < 8; attempt++)
+        {
+            var result = IoUring.Enter(_ringFd, _unsubmitted, 0, 0);
+            if (result > 0)
+            {
+                _unsubmitted -= (uint)Math.Min(result, (int)_unsubmitted);
+                continue;
+            }
+            // EINTR, or EAGAIN/EBUSY (the completion side is full until the reaper catches up): try again; what is left
+            // goes with the next submit.
+            if (result < 0 && result is not -IoUring.Interrupted and not -IoUring.TryAgain and not -IoUring.Busy) break;
+        }
+    }
+
+    private bool TryTakeSlot(out int slot)
+    {
+        if (_freeCount == 0 && !Grow())
+        {
+            slot = -1;
+            return false;
+        }
+        slot = _free[--_freeCount];
+        return true;
+    }
+
+    // Another block of slots (under _gate). Allocates: only while the load grows past what it has seen.
+    private bool Grow()
+    {
+        if (_slotCount + SlotsPerBlock > _maxSlots) return false;
+        var block = (byte*)NativeMemory.Alloc(SlotsPerBlock * (nuint)SlotSize);
+        if (_blockCount == _blocks.Length) Array.Resize(ref _blocks, _blocks.Length * 2);
+        _blocks[_blockCount++] = (nint)block;
+        var count = _slotCount + SlotsPerBlock;
+        if (_owners.Length < count)
+        {
+            Array.Resize(ref _owners, count);
+            Array.Resize(ref _uses, count);
+            Array.Resize(ref _free, count);
+        }
+        for (var i = count - 1; i >= _slotCount; i--) _free[_freeCount++] = i;
+        _slotCount = count;
+        return true;
+    }
+
+    private byte* SlotAddress(int slot) => (byte*)_blocks[slot / SlotsPerBlock] + ((nint)(slot % SlotsPerBlock) * SlotSize);
+
+    // The reaper thread: waits in the kernel for completions and frees the slots of finished sends.
+    private void Reap()
+    {
+        while (true)
+        {
+            var result = IoUring.Enter(_ringFd, 0, 1, IoUring.EnterGetEvents);
+            if (result < 0 && result != -IoUring.Interrupted && result != -IoUring.Busy && result != -IoUring.TryAgain) return;
+            lock (_gate)
+            {
+                var head = *_cqHead;
+                var tail = Volatile.Read(ref *_cqTail);
+                while (head != tail)
+                {
+                    var cqe = _cqes + ((head & _cqMask) * IoUring.CqeSize);
+                    Complete(*(ulong*)cqe, *(int*)(cqe + 8));
+                    head++;
+                }
+                Volatile.Write(ref *_cqHead, head);
+                if (_stopping && _inFlight == 0) return;
+            }
+        }
+    }
+
+    private void Complete(ulong userData, int result)
+    {
+        if (((userData >> 32) & 0xFF) != KindSend) return; // timeouts, cancels and wake-ups carry no memory
+        var slot = (int)(uint)userData;
+        if (result >= 0) _sent++;
+        else if (result == -IoUring.Cancelled) _cancelled++;
+        else _failed++;
+        var owner = _owners[slot];
+        _owners[slot] = null;
+        _free[_freeCount++] = slot;
+        _inFlight--;
+        if (owner is null) return;
+        if (result < 0 && result != -IoUring.Cancelled) owner.Failed++;
+        if (--owner.Pending == 0 && owner.Closed) owner.Drained?.TrySetResult();
+    }
+
+    /// <summary>Cancels every queued packet, waits (up to 2 s) for the kernel to hand back their memory, and closes the ring.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (_gate)
+        {
+            _stopping = true;
+            for (var slot = 0; slot < _slotCount; slot++)
+            {
+                if (_owners[slot] is null) continue;
+                QueueCancelLocked(UserData(slot, KindTimeout, _uses[slot]));
+            }
+            if (EnsureSqSpace(1))
+            {
+                var nop = NextSqe();
+                nop[IoUring.SqeOpcode] = IoUring.OpNop;
+                *(ulong*)(nop + IoUring.SqeUserData) = KindWake << 32;
+                Volatile.Write(ref *_sqTail, _tail);
+            }
+            SubmitLocked();
+        }
+        // Memory is handed back only once the kernel is done with it: a reaper that did not finish (it cannot, short of a
+        // kernel that stopped completing) leaves the ring and the slots mapped rather than freed under a pending send.
+        if (!_reaper.Join(TimeSpan.FromSeconds(2))) return;
+        IoUring.Close(_ringFd);
+        IoUring.Munmap(_sqes, _sqesSize);
+        if (_cqRingSize != 0) IoUring.Munmap(_cqRing, _cqRingSize);
+        IoUring.Munmap(_sqRing, _sqRingSize);
+        for (var i = 0; i < _blockCount; i++) NativeMemory.Free((void*)_blocks[i]);
+        _blockCount = 0;
+    }
+}

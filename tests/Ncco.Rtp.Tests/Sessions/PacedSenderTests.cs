@@ -1,0 +1,257 @@
+using System.Buffers.Binary;
+using System.Net;
+using Ncco.Rtp.Ports;
+using Ncco.Rtp.Sessions;
+using Ncco.Rtp.Tests.Support;
+
+namespace Ncco.Rtp.Tests.Sessions;
+
+/// <summary>
+/// <see cref="RtpSessionOptions.Pacer"/>: packets handed to the kernel (io_uring) with their instant. No test here
+/// asserts how late a packet was; they check what arrives, in what order, at which requested instants, and that
+/// closing frees every slot.
+/// </summary>
+public sealed class PacedSenderTests
+{
+    private static readonly RtpPortAllocator Ports = new(new RtpPortRange(43300, 43399), IPAddress.Loopback);
+    private static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(40);
+    private const long FrameNanoseconds = 20_000_000;
+
+    private static PacedSender NewPacer(int maxSlots = 4096) =>
+        PacedSender.TryCreate(Lead, maxSlots, out var failure) ?? throw new InvalidOperationException($"this machine runs io_uring (kernel 6.x): {failure}");
+
+    private static ushort Sequence(byte[] packet) => BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2));
+
+    private static uint Timestamp(byte[] packet) => BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4));
+
+    private static short[] Frame(int i)
+    {
+        var frame = new short[160];
+        Array.Fill(frame, (short)(1000 * (i + 1)));
+        return frame;
+    }
+
+    private static async Task WaitForSlotsFree(PacedSender pacer)
+    {
+        for (var i = 0; i < 300 && pacer.SlotsInUse > 0; i++) await Task.Delay(10);
+    }
+
+    [Fact]
+    public async Task Paced_packets_arrive_complete_in_order_with_their_sequence_timestamps_and_audio_intact()
+    {
+        using var pacer = NewPacer();
+        using var peer = new RawPeer();
+        using var reference = new RawPeer();
+        await using var paced = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer, Ssrc = 7, Latching = false });
+        // The same frames through an unpaced session give the payload bytes the paced one must deliver.
+        await using var direct = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = reference.RtpEndPoint, Ssrc = 7, Latching = false });
+        paced.Start();
+        direct.Start();
+
+        const int frames = 12;
+        var start = PacedSender.Now() + pacer.LeadNanoseconds;
+        for (var i = 0; i < frames; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            paced.WriteFrame(Frame(i));
+            paced.FlushSend();
+            direct.WriteFrame(Frame(i));
+        }
+        pacer.Submit();
+
+        var received = new List<byte[]>();
+        for (var i = 0; i < frames; i++) received.Add(peer.ReceiveRtp() ?? throw new InvalidOperationException($"packet {i} missing"));
+        for (var i = 0; i < frames; i++)
+        {
+            var expected = reference.ReceiveRtp()!;
+            Assert.Equal(12 + 160, received[i].Length);
+            Assert.Equal(expected.AsSpan(12).ToArray(), received[i].AsSpan(12).ToArray());
+            Assert.Equal((ushort)(Sequence(received[0]) + i), Sequence(received[i]));
+            Assert.Equal(Timestamp(received[0]) + (uint)(160 * i), Timestamp(received[i]));
+        }
+        Assert.True(peer.RtpIsQuiet(100));
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(frames, pacer.Sent);
+        Assert.Equal(frames, paced.Statistics.PacketsSent);
+        Assert.Equal(0, paced.Statistics.SendErrors);
+    }
+
+    [Fact]
+    public async Task Each_packet_is_queued_for_the_instant_of_the_frame_it_was_built_in_on_the_20_ms_grid()
+    {
+        using var pacer = NewPacer();
+        var requested = new List<long>();
+        pacer.Queued = requested.Add;
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMA", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer });
+        session.Start();
+
+        var start = PacedSender.Now() + pacer.LeadNanoseconds;
+        // As the media thread catching up after a pause: several frames built, each flushed by the next WriteFrame, each
+        // built under its own tick's instant; the last one is flushed after the instant has moved on.
+        for (var i = 0; i < 5; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            session.WriteFrame(Frame(i));
+        }
+        pacer.FrameDeadline = start + (99 * FrameNanoseconds);
+        session.FlushSend();
+        pacer.Submit();
+
+        Assert.Equal([start, start + FrameNanoseconds, start + (2 * FrameNanoseconds), start + (3 * FrameNanoseconds), start + (4 * FrameNanoseconds)], requested);
+        for (var i = 0; i < 5; i++) Assert.NotNull(peer.ReceiveRtp());
+    }
+
+    [Fact]
+    public async Task A_stopped_prompt_has_nothing_queued_past_the_stop_plus_the_lead()
+    {
+        using var pacer = NewPacer();
+        var requested = new List<long>();
+        pacer.Queued = requested.Add;
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer });
+        session.Start();
+
+        // Ten prompt frames, then the prompt stops (barge-in): from the stop on, the frames built are silence.
+        var start = PacedSender.Now() + pacer.LeadNanoseconds;
+        const int promptFrames = 10;
+        var silence = new short[160];
+        for (var i = 0; i < promptFrames + 5; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            session.WriteFrame(i < promptFrames ? Frame(i) : silence);
+            session.FlushSend();
+            pacer.Submit();
+        }
+        // The stop happened when frame `promptFrames` was built: its tick's deadline is that instant minus the lead.
+        var stop = start + (promptFrames * FrameNanoseconds) - pacer.LeadNanoseconds;
+        var packets = new List<byte[]>();
+        for (var i = 0; i < promptFrames + 5; i++) packets.Add(peer.ReceiveRtp() ?? throw new InvalidOperationException($"packet {i} missing"));
+        for (var i = 0; i < packets.Count; i++)
+        {
+            var isPrompt = packets[i][12] != packets[promptFrames][12];
+            if (isPrompt) Assert.True(requested[i] <= stop + pacer.LeadNanoseconds, $"prompt packet {i} queued for {requested[i] - stop} ns after the stop");
+            Assert.Equal(i < promptFrames, isPrompt);
+        }
+    }
+
+    [Fact]
+    public async Task Closing_a_session_with_packets_queued_cancels_them_frees_every_slot_and_sends_nothing()
+    {
+        using var pacer = NewPacer();
+        using var peer = new RawPeer();
+        var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer });
+        session.Start();
+        // Far enough ahead that the close comes first on any machine.
+        var start = PacedSender.Now() + 2_000_000_000L;
+        for (var i = 0; i < 6; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            session.WriteFrame(Frame(i));
+            session.FlushSend();
+        }
+        pacer.Submit();
+        Assert.Equal(6, pacer.SlotsInUse);
+
+        await session.DisposeAsync();
+
+        // Dispose waited for the kernel to hand back every slot before closing the socket.
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(6, pacer.Cancelled);
+        Assert.Equal(0, pacer.Sent);
+        Assert.True(peer.RtpIsQuiet(2500), "a cancelled packet must not go out at its instant");
+        // A frame built after the close is dropped, not queued and not sent.
+        pacer.FrameDeadline = PacedSender.Now();
+        session.WriteFrame(Frame(0));
+        session.FlushSend();
+        pacer.Submit();
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.True(peer.RtpIsQuiet(200));
+    }
+
+    [Fact]
+    public async Task When_every_slot_is_taken_the_rest_is_sent_at_once_and_nothing_is_lost()
+    {
+        using var pacer = NewPacer(maxSlots: 256);
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, Pacer = pacer });
+        session.Start();
+
+        // Spread over 300 ms so the peer's receive buffer keeps up.
+        var start = PacedSender.Now() + 100_000_000L;
+        for (var i = 0; i < 300; i++)
+        {
+            pacer.FrameDeadline = start + (i * 1_000_000L);
+            session.WriteFrame(Frame(i % 10));
+        }
+        pacer.Submit();
+
+        Assert.Equal(44, pacer.SentImmediately);
+        var sequences = new HashSet<ushort>();
+        for (var i = 0; i < 300; i++) sequences.Add(Sequence(peer.ReceiveRtp() ?? throw new InvalidOperationException($"packet {i} missing")));
+        Assert.Equal(300, sequences.Count);
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+    }
+
+    [Fact]
+    public async Task Queueing_a_tick_allocates_nothing_once_warm()
+    {
+        using var pacer = NewPacer();
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer });
+        session.Start();
+        var frame = Frame(3);
+        var now = PacedSender.Now();
+        for (var i = 0; i < 5; i++)
+        {
+            pacer.FrameDeadline = now + (i * FrameNanoseconds);
+            session.WriteFrame(frame);
+            session.FlushSend();
+            pacer.Submit();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 5; i < 50; i++)
+        {
+            pacer.FrameDeadline = now + (i * FrameNanoseconds);
+            session.WriteFrame(frame);
+            session.FlushSend();
+            pacer.Submit();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Where_io_uring_is_refused_there_is_no_pacer_and_the_reason_says_why()
+    {
+        // As under a seccomp profile that refuses the call (ENOSYS) or a kernel with io_uring disabled (EPERM).
+        var pacer = PacedSender.TryCreate(Lead, 16, out var failure, (_, _) => -38);
+
+        Assert.Null(pacer);
+        Assert.Contains("io_uring_setup failed: errno 38", failure);
+    }
+
+    [Fact]
+    public async Task A_session_without_a_pacer_sends_each_packet_as_it_is_flushed()
+    {
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = null });
+        session.Start();
+
+        session.WriteFrame(Frame(0));
+        session.FlushSend();
+
+        Assert.NotNull(peer.ReceiveRtp());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(501)]
+    public void A_lead_out_of_range_is_refused(int milliseconds)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => PacedSender.TryCreate(TimeSpan.FromMilliseconds(milliseconds), 16, out _));
+        Assert.Equal("lead", e.ParamName);
+    }
+}
