@@ -111,6 +111,27 @@ public sealed class MediaOptions
     public int SendDelayMilliseconds { get; set; }
 
     /// <summary>
+    /// Kernel-timed RTP sending (Linux io_uring): each packet is handed to the kernel with the instant it must leave and
+    /// the kernel sends it then, even while a .NET garbage collection has stopped every managed thread (the media thread
+    /// included), so a pause shorter than <see cref="SendLeadMilliseconds"/> moves no packet. Default true. Where io_uring
+    /// is unavailable (another OS, an old kernel, a container whose seccomp profile refuses <c>io_uring_setup</c>) the host
+    /// logs it once at start and sends as each tick flushes, as with false. <see cref="SendDelayMilliseconds"/> is not used
+    /// while this is on.
+    /// </summary>
+    public bool PacedSend { get; set; } = true;
+
+    /// <summary>The largest <see cref="SendLeadMilliseconds"/> value accepted.</summary>
+    public const int MaxSendLeadMilliseconds = 200;
+
+    /// <summary>
+    /// With <see cref="PacedSend"/>: how far ahead of its 20 ms instant each RTP frame is built and queued in the kernel.
+    /// A GC pause up to this long leaves every stream's timing untouched; the price is this much more latency on every
+    /// RTP leg's outbound audio (prompts, recordings, bridged and conference audio alike: one stream cannot change its
+    /// lead without a gap or a burst). Default 40. 0–200 (0 still batches a tick's sends into one system call).
+    /// </summary>
+    public int SendLeadMilliseconds { get; set; } = 40;
+
+    /// <summary>
     /// Speech inputs: recognition results below this confidence (0–1) count as nothing said, so noise, a breath or a
     /// cough that the recogniser turns into a word at a tiny confidence ends the input with <c>start_timeout</c> (as on
     /// Vonage when nothing is said) instead of a made-up result. Default 0.1 (measured: espeak-ng words and phrases
@@ -174,6 +195,8 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechMinConfidence is {SpeechMinConfidence}: must be 0 (keep every result) to 1");
         if (SendDelayMilliseconds is < 0 or > MaxSendDelayMilliseconds)
             throw new InvalidOperationException($"Ncco:Media:SendDelayMilliseconds is {SendDelayMilliseconds}: must be 0 (send as built) to {MaxSendDelayMilliseconds}");
+        if (SendLeadMilliseconds is < 0 or > MaxSendLeadMilliseconds)
+            throw new InvalidOperationException($"Ncco:Media:SendLeadMilliseconds is {SendLeadMilliseconds}: must be 0 (send at each tick's deadline) to {MaxSendLeadMilliseconds}");
         if (RealtimeBudgetPercent is < 1 or > 100)
             throw new InvalidOperationException($"Ncco:Media:RealtimeBudgetPercent is {RealtimeBudgetPercent}: must be 1 to 100 (percent of a 20 ms frame)");
         if (SpeechDecoders is < 0 or > 64)

@@ -21,6 +21,12 @@ internal static partial class MediaLog
     [LoggerMessage(3004, LogLevel.Warning, "Media thread {Thread} runs at normal priority ({Priority} refused: {Reason}); ticks may be late on a busy machine")]
     public static partial void PriorityRefused(this ILogger logger, string thread, Ncco.Media.Pcm.MediaThreadPriority priority, string reason);
 
+    [LoggerMessage(3006, LogLevel.Warning, "Kernel-timed RTP sending unavailable ({Reason}): packets are sent as each tick flushes them, and a GC pause delays them")]
+    public static partial void PacedSendUnavailable(this ILogger logger, string reason);
+
+    [LoggerMessage(3007, LogLevel.Information, "RTP packets are sent by the kernel at their instant, built {LeadMilliseconds} ms ahead (io_uring)")]
+    public static partial void PacedSendOn(this ILogger logger, int leadMilliseconds);
+
     [LoggerMessage(3010, LogLevel.Warning, "Leg {LegId}: cannot play {Kind}: {Reason}")]
     public static partial void CannotPlay(this ILogger logger, string legId, Ncco.Legs.PlaybackKind kind, string reason);
 

@@ -87,11 +87,19 @@ public sealed class MediaServices : IAsyncDisposable
         var cache = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "media-cache");
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
+        // Deadlines are computed from the media clock, which follows the monotonic clock only on the system TimeProvider.
+        if (settings.PacedSend && ReferenceEquals(time, TimeProvider.System))
+        {
+            Pacer = Ncco.Rtp.Sessions.PacedSender.TryCreate(TimeSpan.FromMilliseconds(settings.SendLeadMilliseconds), MaxPacedPackets, out var failure);
+            if (Pacer is null) logger.PacedSendUnavailable(failure ?? "unknown");
+            else logger.PacedSendOn(settings.SendLeadMilliseconds);
+        }
         _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority,
             realtimeBudgetPercent: settings.RealtimeBudgetPercent)
         {
             SpeechMinConfidence = settings.SpeechMinConfidence,
             SendDelay = TimeSpan.FromMilliseconds(settings.SendDelayMilliseconds),
+            Pacer = Pacer,
         };
         DirectSocketCalls = settings.DirectSocketCalls;
         if (settings.RaiseGcThreads) _gcThreads = new GcThreadPriority(settings.ThreadPriority, time, logger);
@@ -105,6 +113,12 @@ public sealed class MediaServices : IAsyncDisposable
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
     public CachingTextToSpeech? TtsCache { get; }
+
+    // Packets the pacer may hold at once (2 KB of native memory each, taken as needed): ≈ 6,000 legs at the largest lead, 128 MB at most.
+    private const int MaxPacedPackets = 1 << 16;
+
+    /// <summary>The kernel-timed sender SIP legs' RTP goes through (<c>Ncco:Media:PacedSend</c>); null when off or unavailable.</summary>
+    public Ncco.Rtp.Sessions.PacedSender? Pacer { get; }
 
     /// <summary>Whether SIP legs' RTP sessions call libc directly (<c>Ncco:Media:DirectSocketCalls</c>).</summary>
     public bool DirectSocketCalls { get; }
@@ -185,6 +199,7 @@ public sealed class MediaServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _mediaThread.DisposeAsync().ConfigureAwait(false);
+        Pacer?.Dispose();
         lock (_pumpGate) _webSocketSends?.Dispose();
         _gcThreads?.Dispose();
         _recognizer?.Dispose();

@@ -151,6 +151,15 @@ internal sealed class MediaThread : IAsyncDisposable
     /// </summary>
     public TimeSpan SendDelay { get; init; }
 
+    /// <summary>
+    /// Kernel-timed sending (<c>Ncco:Media:PacedSend</c>, <c>Ncco:Media:SendLeadMilliseconds</c>): before building each
+    /// frame the thread tells the pacer the instant that frame must leave — its tick's deadline plus the pacer's lead — and
+    /// after the flush hands the tick's packets to the kernel in one call. The kernel then sends each at its instant
+    /// whatever this thread is doing, so a GC pause shorter than the lead moves no packet, and one longer delays only the
+    /// frames due after the lead ran out. <see cref="SendDelay"/> is not waited for then. Null: sent as flushed.
+    /// </summary>
+    public Ncco.Rtp.Sessions.PacedSender? Pacer { get; init; }
+
     /// <summary>Threads each tick is spread over.</summary>
     public int Workers => _workers?.Count ?? 1;
 
@@ -369,7 +378,15 @@ internal sealed class MediaThread : IAsyncDisposable
             }
         }
         listeners.Clear();
+        Pacer?.Submit();
     }
+
+    /// <summary>
+    /// The CLOCK_MONOTONIC instant (ns) a frame of the tick due at <paramref name="tickDeadline"/> (on the media clock)
+    /// must leave: <paramref name="monotonicNow"/> was read at clock time <paramref name="clockNow"/>; plus the lead.
+    /// </summary>
+    internal static long SendInstant(long monotonicNow, TimeSpan clockNow, TimeSpan tickDeadline, long leadNanoseconds) =>
+        monotonicNow + ((tickDeadline - clockNow).Ticks * 100) + leadNanoseconds;
 
     /// <summary>
     /// During <see cref="IMediaTransport.FlushOutbound"/> (the ticking thread): tell <paramref name="listener"/> once
@@ -500,10 +517,19 @@ internal sealed class MediaThread : IAsyncDisposable
         _paused = pausedNow;
         var started = clock.Elapsed;
         var run = Math.Min(frames, MaxCatchUpFrames);
-        for (var i = 0; i < run; i++) Build();
+        var pacer = Pacer;
+        // One reading of both clocks per wake-up: each built frame's instant is its own tick's (the latest `run` ticks,
+        // 20 ms apart) plus the lead, so frames built late after a pause still leave on the 20 ms grid where there is time.
+        var monotonicNow = pacer is null ? 0 : Ncco.Rtp.Sessions.PacedSender.Now();
+        var clockNow = pacer is null ? TimeSpan.Zero : clock.Elapsed;
+        for (var i = 0; i < run; i++)
+        {
+            if (pacer is not null) pacer.FrameDeadline = SendInstant(monotonicNow, clockNow, clock.NextDeadline - (PcmFormat.FrameDuration * (run - i)), pacer.LeadNanoseconds);
+            Build();
+        }
         Metrics.TickBuild.Record(clock.Elapsed - started);
         if (budget is not null) EndBudget(budget);
-        if (SendDelay > TimeSpan.Zero && !clock.WaitUntilAfterTick(SendDelay, cancellationToken))
+        if (pacer is null && SendDelay > TimeSpan.Zero && !clock.WaitUntilAfterTick(SendDelay, cancellationToken))
         {
             if (cancellationToken.IsCancellationRequested) return false;
             Metrics.SendLate();

@@ -94,6 +94,47 @@ public class MediaOptionsTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(201)]
+    [InlineData(int.MaxValue)]
+    public void A_send_lead_outside_0_to_200_ms_is_refused_by_name(int milliseconds)
+    {
+        Assert.Equal(40, new MediaOptions().SendLeadMilliseconds);
+        Assert.True(new MediaOptions().PacedSend);
+        new MediaOptions { SendLeadMilliseconds = 0 }.Validate();
+        new MediaOptions { SendLeadMilliseconds = 200 }.Validate();
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { SendLeadMilliseconds = milliseconds }.Validate());
+        Assert.StartsWith("Ncco:Media:SendLeadMilliseconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public async Task Kernel_timed_sending_is_on_with_the_configured_lead_unless_the_setting_turns_it_off(string? value, bool expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(value is null
+                ? [new KeyValuePair<string, string?>("Ncco:Media:SendLeadMilliseconds", "60")]
+                : [new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value)])
+            .Build();
+        var media = configuration.GetSection("Ncco:Media").Get<MediaOptions>() ?? new MediaOptions();
+        var dir = Directory.CreateTempSubdirectory("ncco-media-options-").FullName;
+        try
+        {
+            var options = Microsoft.Extensions.Options.Options.Create(new NccoHostOptions { DataDirectory = dir, Media = media });
+            await using var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            // io_uring works on the Linux machines the suite runs on (kernel 6.x); the fallback is covered in Ncco.Rtp.Tests.
+            Assert.Equal(expected, services.Pacer is not null);
+            if (expected) Assert.Equal(TimeSpan.FromMilliseconds(60), services.Pacer!.Lead);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(101)]
     public void A_realtime_budget_outside_1_to_100_percent_is_refused_by_name(int percent)

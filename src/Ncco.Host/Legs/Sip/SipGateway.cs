@@ -77,6 +77,9 @@ public sealed class SipGateway : IHostedService, IAsyncDisposable
     /// <summary>Whether legs' RTP sessions call libc directly (<c>Ncco:Media:DirectSocketCalls</c>).</summary>
     internal bool DirectSocketCalls => _media.DirectSocketCalls;
 
+    /// <summary>The kernel-timed sender for legs' RTP (<c>Ncco:Media:PacedSend</c>); null: sent as flushed.</summary>
+    internal Ncco.Rtp.Sessions.PacedSender? Pacer => _media.Pacer;
+
     internal SipUserAgent Agent => _agent ?? throw new InvalidOperationException("the SIP gateway is not running");
 
     internal RtpPortAllocator Ports => _ports ?? throw new InvalidOperationException("the SIP gateway is not running");

@@ -679,6 +679,7 @@ internal sealed class SipLeg : ILegTransport, IMediaTransport
                 ReceiveOnRead = true,
                 DeferSend = true,
                 DirectSocketCalls = _gateway.DirectSocketCalls,
+                Pacer = _gateway.Pacer,
                 SrtpSendKey = audio.IsSecure ? Key(audio.LocalCrypto!) : null,
                 SrtpReceiveKey = audio.IsSecure ? Key(audio.RemoteCrypto!) : null,
             }, _gateway.Time);
