@@ -17,6 +17,7 @@ internal static unsafe partial class IoUring
     public const byte OpSendMsg = 9;
     public const byte OpTimeout = 11;
     public const byte OpAsyncCancel = 14;
+    public const byte OpRead = 22;
 
     /// <summary>IOSQE_IO_LINK: the next entry starts only when this one completed successfully.</summary>
     public const byte SqeIoLink = 1 << 2;
@@ -133,6 +134,14 @@ internal static unsafe partial class IoUring
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    public const int EventFdCloseOnExec = 0x80000; // EFD_CLOEXEC
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint count);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec

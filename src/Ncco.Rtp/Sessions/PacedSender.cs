@@ -13,10 +13,14 @@ namespace Ncco.Rtp.Sessions;
 /// </summary>
 /// <remarks>
 /// <para>One ring per process (per media plane). Packets wait in native memory slots (2 KB each, allocated in blocks
-/// of 256 as needed, at most <c>maxSlots</c>) until the kernel reports the send done; a dedicated thread waits in
-/// <c>io_uring_enter</c> for those reports and frees the slots — a thread blocked in a system call is not held up by a
-/// collection, and nothing else depends on it being prompt. Submissions are batched: the media thread queues a tick's
-/// packets and enters the kernel once per tick (<see cref="Submit"/>) instead of once per packet.</para>
+/// of 256 as needed, at most <c>maxSlots</c>) until the kernel reports the send done. A dedicated thread of the sender
+/// (nice −10 where allowed) does every submission and waits in <c>io_uring_enter</c> for completions, freeing the slots.
+/// It must be the submitter: when a timeout expires, the kernel runs its linked send as task work <em>of the thread that
+/// submitted it</em>, at that thread's next chance to run. The media thread would be the worst choice — busy building
+/// frames, preempted on a loaded machine, stopped by the collector — while this thread sleeps in the kernel, wakes
+/// for the task work at once and is not held by a collection while it sits there. The media thread queues a tick's
+/// packets and wakes it once per tick (<see cref="Submit"/>: one <c>eventfd</c> write, which completes a read this
+/// thread keeps pending in the ring) instead of one system call per packet.</para>
 /// <para>A session's queued packets never outlive its socket: closing a session cancels them and waits for the kernel to
 /// report each one done before the socket is closed (so a descriptor number reused by another socket is never
 /// written to).</para>
@@ -50,6 +54,7 @@ public sealed unsafe class PacedSender : IDisposable
     private const ulong KindSend = 2;
     private const ulong KindCancel = 3;
     private const ulong KindWake = 4;
+    private const ulong KindStop = 5;
 
     private const int MsgDontWait = 0x40;   // MSG_DONTWAIT: a full send buffer drops the packet, as the direct path does
     private const int MsgNoSignal = 0x4000; // MSG_NOSIGNAL
@@ -72,6 +77,9 @@ public sealed unsafe class PacedSender : IDisposable
     private readonly uint _cqMask;
     private readonly byte* _cqes;
     private readonly Thread _reaper;
+    private readonly int _wakeFd;       // eventfd: Submit writes it, the reaper's pending read of it completes
+    private readonly long* _wakeBuffer; // where that read lands (8 bytes; never freed: a read may be pending until the ring is torn down)
+    private bool _wakeArmed;            // under _gate: the read is in the ring
 
     // Under _gate.
     private uint _tail;            // our copy of the SQ tail (entries written)
@@ -94,7 +102,7 @@ public sealed unsafe class PacedSender : IDisposable
     private long _frameDeadline;
     private int _disposed;
 
-    private PacedSender(int ringFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots)
+    private PacedSender(int ringFd, int wakeFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots)
     {
         _ringFd = ringFd;
         _sqRing = sqRing;
@@ -115,6 +123,8 @@ public sealed unsafe class PacedSender : IDisposable
         _cqMask = *(uint*)(cq + p.Cq.RingMask);
         _cqes = cq + p.Cq.Cqes;
         _tail = *_sqTail;
+        _wakeFd = wakeFd;
+        _wakeBuffer = (long*)NativeMemory.AllocZeroed(16);
         Lead = lead;
         LeadNanoseconds = (long)(lead.Ticks * 100);
         _maxSlots = maxSlots;
@@ -183,8 +193,9 @@ public sealed unsafe class PacedSender : IDisposable
             failure = "io_uring is Linux only";
             return null;
         }
-        // Two entries a packet; a tick submits every leg's packet at once, and a larger batch only means more enters.
-        const uint entries = 4096;
+        // Two entries a packet; a tick submits every leg's packet at once (4,096 legs fit), and a larger batch only
+        // means the media thread submits the overflow itself.
+        const uint entries = 8192;
         IoUring.Params p = default;
         p.Flags = IoUring.SetupSubmitAll;
         int fd;
@@ -216,18 +227,19 @@ public sealed unsafe class PacedSender : IDisposable
             cqRing = single ? sqRing : IoUring.Mmap(0, cqSize, prot, flags, fd, IoUring.OffsetCqRing);
             if (cqRing != -1) sqes = IoUring.Mmap(0, sqesSize, prot, flags, fd, IoUring.OffsetSqes);
         }
-        if (sqRing == -1 || cqRing == -1 || sqes == -1)
+        var wakeFd = sqRing == -1 || cqRing == -1 || sqes == -1 ? -1 : IoUring.EventFd(0, IoUring.EventFdCloseOnExec);
+        if (wakeFd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             if (sqes > 0) IoUring.Munmap(sqes, sqesSize);
             if (cqRing > 0 && cqRing != sqRing) IoUring.Munmap(cqRing, cqSize);
             if (sqRing > 0) IoUring.Munmap(sqRing, sqSize);
             IoUring.Close(fd);
-            failure = $"mapping the io_uring failed: errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+            failure = $"mapping the io_uring (or its eventfd) failed: errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
             return null;
         }
         failure = null;
-        return new PacedSender(fd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots);
+        return new PacedSender(fd, wakeFd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots);
     }
 
     /// <summary>A session's handle: its packets are tracked so closing it can cancel them.</summary>
@@ -300,10 +312,23 @@ public sealed unsafe class PacedSender : IDisposable
         return PacedSendResult.Queued;
     }
 
-    /// <summary>Hands the queued packets to the kernel (one system call): the media thread once per tick.</summary>
+    /// <summary>
+    /// Has the sender's thread hand the queued packets to the kernel (one <c>eventfd</c> write when anything is queued):
+    /// the media thread once per tick.
+    /// </summary>
     public void Submit()
     {
-        lock (_gate) SubmitLocked();
+        lock (_gate)
+        {
+            if (_unsubmitted == 0) return;
+        }
+        Wake();
+    }
+
+    private void Wake()
+    {
+        long one = 1;
+        IoUring.Write(_wakeFd, &one, sizeof(long));
     }
 
     /// <summary>
@@ -327,8 +352,8 @@ public sealed unsafe class PacedSender : IDisposable
                 QueueCancelLocked(UserData(slot, KindTimeout, _uses[slot]));
                 QueueCancelLocked(UserData(slot, KindSend, _uses[slot]));
             }
-            SubmitLocked();
         }
+        Wake();
         return stream.Drained.Task.WaitAsync(timeout);
     }
 
@@ -412,11 +437,28 @@ public sealed unsafe class PacedSender : IDisposable
 
     private byte* SlotAddress(int slot) => (byte*)_blocks[slot / SlotsPerBlock] + ((nint)(slot % SlotsPerBlock) * SlotSize);
 
-    // The reaper thread: waits in the kernel for completions and frees the slots of finished sends.
+    // The sender's thread: submits what is queued (with its wake-up read re-armed), waits in the kernel for completions
+    // and frees the slots of finished sends.
     private void Reap()
     {
+        Ncco.Media.Native.MediaThreadScheduling.TryApply(Ncco.Media.Pcm.MediaThreadPriority.High, out _); // refused: runs at normal priority
         while (true)
         {
+            lock (_gate)
+            {
+                if (!_wakeArmed && !_stopping && EnsureSqSpace(1))
+                {
+                    var read = NextSqe();
+                    read[IoUring.SqeOpcode] = IoUring.OpRead;
+                    *(int*)(read + IoUring.SqeFd) = _wakeFd;
+                    *(ulong*)(read + IoUring.SqeAddr) = (ulong)(nint)_wakeBuffer;
+                    *(uint*)(read + IoUring.SqeLen) = sizeof(long);
+                    *(ulong*)(read + IoUring.SqeUserData) = KindWake << 32;
+                    Volatile.Write(ref *_sqTail, _tail);
+                    _wakeArmed = true;
+                }
+                SubmitLocked();
+            }
             var result = IoUring.Enter(_ringFd, 0, 1, IoUring.EnterGetEvents);
             if (result < 0 && result != -IoUring.Interrupted && result != -IoUring.Busy && result != -IoUring.TryAgain) return;
             lock (_gate)
@@ -437,7 +479,9 @@ public sealed unsafe class PacedSender : IDisposable
 
     private void Complete(ulong userData, int result)
     {
-        if (((userData >> 32) & 0xFF) != KindSend) return; // timeouts, cancels and wake-ups carry no memory
+        var kind = (userData >> 32) & 0xFF;
+        if (kind == KindWake) _wakeArmed = false;
+        if (kind != KindSend) return; // timeouts, cancels and wake-ups carry no memory
         var slot = (int)(uint)userData;
         if (result >= 0) _sent++;
         else if (result == -IoUring.Cancelled) _cancelled++;
@@ -467,15 +511,16 @@ public sealed unsafe class PacedSender : IDisposable
             {
                 var nop = NextSqe();
                 nop[IoUring.SqeOpcode] = IoUring.OpNop;
-                *(ulong*)(nop + IoUring.SqeUserData) = KindWake << 32;
+                *(ulong*)(nop + IoUring.SqeUserData) = KindStop << 32;
                 Volatile.Write(ref *_sqTail, _tail);
             }
-            SubmitLocked();
         }
+        Wake();
         // Memory is handed back only once the kernel is done with it: a reaper that did not finish (it cannot, short of a
         // kernel that stopped completing) leaves the ring and the slots mapped rather than freed under a pending send.
         if (!_reaper.Join(TimeSpan.FromSeconds(2))) return;
         IoUring.Close(_ringFd);
+        IoUring.Close(_wakeFd);
         IoUring.Munmap(_sqes, _sqesSize);
         if (_cqRingSize != 0) IoUring.Munmap(_cqRing, _cqRingSize);
         IoUring.Munmap(_sqRing, _sqRingSize);
