@@ -113,12 +113,13 @@ public sealed class MediaOptions
     /// <summary>
     /// Kernel-timed RTP sending (Linux io_uring): each packet is handed to the kernel with the instant it must leave and
     /// the kernel sends it then, even while a .NET garbage collection has stopped every managed thread (the media thread
-    /// included), so a pause shorter than <see cref="SendLeadMilliseconds"/> moves no packet. Default true. Where io_uring
-    /// is unavailable (another OS, an old kernel, a container whose seccomp profile refuses <c>io_uring_setup</c>) the host
-    /// logs it once at start and sends as each tick flushes, as with false. <see cref="SendDelayMilliseconds"/> is not used
-    /// while this is on.
+    /// included), so a pause shorter than <see cref="SendLeadMilliseconds"/> moves no packet. Where io_uring is unavailable
+    /// (another OS, an old kernel, a container whose seccomp profile refuses <c>io_uring_setup</c>) the host logs it once at
+    /// start and sends as each tick flushes, as with false. <see cref="SendDelayMilliseconds"/> is not used while this is
+    /// on. Default false (opt-in): under forced GC pauses it cut jitter and gaps several-fold (bench/paced-send), but the
+    /// host side by side on the overloaded bench machine has not shown a gain yet (bench/side-by-side/RESULTS.md).
     /// </summary>
-    public bool PacedSend { get; set; } = true;
+    public bool PacedSend { get; set; }
 
     /// <summary>The largest <see cref="SendLeadMilliseconds"/> value accepted.</summary>
     public const int MaxSendLeadMilliseconds = 200;

@@ -100,7 +100,7 @@ public class MediaOptionsTests
     public void A_send_lead_outside_0_to_200_ms_is_refused_by_name(int milliseconds)
     {
         Assert.Equal(40, new MediaOptions().SendLeadMilliseconds);
-        Assert.True(new MediaOptions().PacedSend);
+        Assert.False(new MediaOptions().PacedSend);
         new MediaOptions { SendLeadMilliseconds = 0 }.Validate();
         new MediaOptions { SendLeadMilliseconds = 200 }.Validate();
         var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { SendLeadMilliseconds = milliseconds }.Validate());
@@ -108,14 +108,15 @@ public class MediaOptionsTests
     }
 
     [Theory]
-    [InlineData(null, true)]
+    [InlineData(null, false)]
     [InlineData("false", false)]
-    public async Task Kernel_timed_sending_is_on_with_the_configured_lead_unless_the_setting_turns_it_off(string? value, bool expected)
+    [InlineData("true", true)]
+    public async Task Kernel_timed_sending_is_off_unless_the_setting_turns_it_on_with_the_configured_lead(string? value, bool expected)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(value is null
                 ? [new KeyValuePair<string, string?>("Ncco:Media:SendLeadMilliseconds", "60")]
-                : [new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value)])
+                : [new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value), new KeyValuePair<string, string?>("Ncco:Media:SendLeadMilliseconds", "60")])
             .Build();
         var media = configuration.GetSection("Ncco:Media").Get<MediaOptions>() ?? new MediaOptions();
         var dir = Directory.CreateTempSubdirectory("ncco-media-options-").FullName;
