@@ -61,6 +61,9 @@ public sealed class RtpSession : IAsyncDisposable
     // out on (kept open until the kernel is done with every one: DisposeAsync).
     private readonly PacedStream? _paced;
     private readonly int _rtpFd;
+    // With a pacer, _timestamp belongs to a frame that leaves the lead from now: a sender report pairs "now" with the
+    // timestamp that many RTP clock units earlier (RFC 3550 6.4.1: derived from the clock, not the next packet).
+    private readonly uint _leadTimestampUnits;
     private int _pcmStart;
     private int _pcmCount;
     private int _concealed;
@@ -181,6 +184,7 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 _paced = pacer.Open();
                 _rtpFd = (int)lease.RtpSocket.SafeHandle.DangerousGetHandle();
+                _leadTimestampUnits = (uint)(pacer.Lead.Ticks * _codec.ClockRate / TimeSpan.TicksPerSecond);
             }
             if (options.DirectSocketCalls)
             {
@@ -715,7 +719,7 @@ public sealed class RtpSession : IAsyncDisposable
         var sent = Interlocked.Read(ref _packetsSent);
         if (sent > 0)
         {
-            var info = new SenderInfo(SenderInfo.ToNtp(_time.GetUtcNow()), _timestamp, (uint)sent, (uint)Interlocked.Read(ref _octetsSent));
+            var info = new SenderInfo(SenderInfo.ToNtp(_time.GetUtcNow()), unchecked(_timestamp - _leadTimestampUnits), (uint)sent, (uint)Interlocked.Read(ref _octetsSent));
             length = RtcpCompound.WriteSenderReport(buffer, Ssrc, info, blocks[..blockCount]);
         }
         else

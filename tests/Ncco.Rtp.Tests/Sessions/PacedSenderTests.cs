@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Ncco.Rtp.Ports;
+using Ncco.Rtp.Rtcp;
 using Ncco.Rtp.Sessions;
 using Ncco.Rtp.Tests.Support;
 
@@ -75,6 +77,40 @@ public sealed class PacedSenderTests
         Assert.Equal(frames, pacer.Sent);
         Assert.Equal(frames, paced.Statistics.PacketsSent);
         Assert.Equal(0, paced.Statistics.SendErrors);
+    }
+
+    [Fact]
+    public async Task A_sender_report_pairs_its_wallclock_with_the_rtp_timestamp_of_that_instant_not_of_the_frame_a_lead_ahead()
+    {
+        // RFC 3550 6.4.1: the report's RTP timestamp is the clock's reading at the report's NTP instant. A paced
+        // session's frames leave the lead after they are built, so its report must read 40 ms (320 units) earlier
+        // against its packets than an unpaced session's does.
+        using var pacer = NewPacer();
+        var paced = await ReportTimestampPastLastPacket(pacer);
+        var direct = await ReportTimestampPastLastPacket(pacer: null);
+        Assert.Equal(direct - 320, paced);
+    }
+
+    private static async Task<int> ReportTimestampPastLastPacket(PacedSender? pacer)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = pacer is not null, Pacer = pacer, Latching = false }, clock);
+        session.Start();
+        var start = PacedSender.Now() + Lead.Ticks * 100;
+        for (var i = 0; i < 11; i++)
+        {
+            if (i == 10) clock.Advance(TimeSpan.FromSeconds(7.6)); // past 1.5 × 5 s: the next frame brings the report
+            if (pacer is not null) pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            session.WriteFrame(Frame(i));
+            if (pacer is not null) session.FlushSend();
+        }
+        pacer?.Submit();
+        uint last = 0;
+        for (var i = 0; i < 11; i++) last = Timestamp(peer.ReceiveRtp() ?? throw new InvalidOperationException($"packet {i} missing"));
+        Assert.Equal(RtcpParseError.None, RtcpCompound.TryParse(peer.ReceiveRtcp(), out var packets));
+        var report = Assert.IsType<RtcpSenderReport>(packets[0]);
+        return unchecked((int)(report.Sender.RtpTimestamp - last));
     }
 
     [Fact]
