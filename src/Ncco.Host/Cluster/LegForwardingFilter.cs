@@ -48,7 +48,7 @@ public sealed class LegForwardingFilter(VmDirectory vms, ClusterHop hop, IHttpCl
     private async ValueTask<object?> ForwardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ILegOwnerDirectory directory, string raw)
     {
         var http = context.HttpContext;
-        var uuid = CallsEndpoints.Normalize(raw);
+        var uuid = VoiceApiQuery.Uuid(raw);
         var owner = await directory.OwnerOfAsync(uuid, http.RequestAborted);
         if (owner is null || owner.IsThisNode) return await next(context);
         var application = ApplicationJwtFilter.ApplicationOf(http);

@@ -133,10 +133,10 @@ public static class CallsEndpoints
         var q = http.Request.Query;
         var status = q["status"].ToString();
         if (status.Length > 0 && !Statuses.Contains(status)) errors.Add(new("status", "must be one of " + string.Join(", ", Statuses)));
-        var dateStart = Date(q["date_start"].ToString(), "date_start", errors);
-        var dateEnd = Date(q["date_end"].ToString(), "date_end", errors);
-        var pageSize = QueryInt(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
-        var recordIndex = QueryInt(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
+        var dateStart = VoiceApiQuery.Date(q["date_start"].ToString(), "date_start", errors);
+        var dateEnd = VoiceApiQuery.Date(q["date_end"].ToString(), "date_end", errors);
+        var pageSize = VoiceApiQuery.Int(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
+        var recordIndex = VoiceApiQuery.Int(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
         var order = q["order"].ToString();
         if (order.Length > 0 && order is not ("asc" or "desc")) errors.Add(new("order", "must be asc or desc"));
         var conversation = q["conversation_uuid"].ToString();
@@ -183,7 +183,7 @@ public static class CallsEndpoints
     private static ValueTask<IResult> GetAsync(string uuid, HttpContext http, GetServices services)
     {
         // A live leg or one that ended recently is answered from memory, without a state machine; the store only for older ones.
-        var id = Normalize(uuid);
+        var id = VoiceApiQuery.Uuid(uuid);
         return services.Journal.Latest(id) is { } known
             ? ValueTask.FromResult(Answer(http, uuid, known, services.Time, services.Responses))
             : GetFromStoreAsync(http, uuid, id, services.Repository, services.Time, http.RequestAborted);
@@ -313,7 +313,7 @@ public static class CallsEndpoints
         if (vm is null || vm.Application.ApplicationId != application.Id) return ErrorResults.NotFound(http, $"No call in progress with uuid {uuid}.");
         try
         {
-            return await apply(vm, Normalize(uuid));
+            return await apply(vm, VoiceApiQuery.Uuid(uuid));
         }
         catch (CallNotFoundException)
         {
@@ -341,25 +341,7 @@ public static class CallsEndpoints
         w.WriteEndObject();
     });
 
-    /// <summary>Accepts the 32-hex form too (some clients strip dashes).</summary>
-    internal static string Normalize(string uuid) =>
-        uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? g.ToString("D") : uuid;
 
-    private static DateTimeOffset? Date(string raw, string name, List<InvalidParameter> errors)
-    {
-        if (raw.Length == 0) return null;
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return at;
-        errors.Add(new(name, "must be an ISO-8601 date-time such as 2026-11-21T12:00:00Z"));
-        return null;
-    }
-
-    private static int QueryInt(string raw, string name, int fallback, int min, int max, List<InvalidParameter> errors)
-    {
-        if (raw.Length == 0) return fallback;
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
-        errors.Add(new(name, max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}"));
-        return fallback;
-    }
 
     /// <summary>The oldest end time of a leg still readable under the application's <c>leg_persistence_time</c>; null when it keeps them all.</summary>
     private static DateTimeOffset? KeptSince(Application application, TimeProvider time) =>

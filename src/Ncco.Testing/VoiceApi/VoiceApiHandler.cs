@@ -52,7 +52,7 @@ internal static class VoiceApiHandler
 
         var segments = path["/v1/calls".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var method = http.Request.Method;
-        var uuid = segments.Length > 0 ? Normalize(segments[0]) : "";
+        var uuid = segments.Length > 0 ? VoiceApiQuery.Uuid(segments[0]) : "";
         var rest = segments.Length > 1 ? string.Join('/', segments.Skip(1)) : "";
         try
         {
@@ -128,10 +128,10 @@ internal static class VoiceApiHandler
         var errors = new List<InvalidParameter>();
         var status = q["status"].ToString();
         if (status.Length > 0 && !Statuses.Contains(status)) errors.Add(new("status", "must be one of " + string.Join(", ", Statuses)));
-        var dateStart = Date(q["date_start"].ToString(), "date_start", errors);
-        var dateEnd = Date(q["date_end"].ToString(), "date_end", errors);
-        var pageSize = QueryInt(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
-        var recordIndex = QueryInt(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
+        var dateStart = VoiceApiQuery.Date(q["date_start"].ToString(), "date_start", errors);
+        var dateEnd = VoiceApiQuery.Date(q["date_end"].ToString(), "date_end", errors);
+        var pageSize = VoiceApiQuery.Int(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
+        var recordIndex = VoiceApiQuery.Int(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
         var order = q["order"].ToString();
         if (order.Length > 0 && order is not ("asc" or "desc")) errors.Add(new("order", "must be asc or desc"));
         var conversation = q["conversation_uuid"].ToString();
@@ -331,24 +331,7 @@ internal static class VoiceApiHandler
         w.WriteEndObject();
     }
 
-    /// <summary>Accepts the 32-hex form too (some clients strip dashes), as the host does.</summary>
-    private static string Normalize(string uuid) => uuid.Length == 32 && Guid.TryParseExact(uuid, "N", out var g) ? g.ToString("D") : uuid;
 
-    private static DateTimeOffset? Date(string raw, string name, List<InvalidParameter> errors)
-    {
-        if (raw.Length == 0) return null;
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return at;
-        errors.Add(new(name, "must be an ISO-8601 date-time such as 2026-11-21T12:00:00Z"));
-        return null;
-    }
-
-    private static int QueryInt(string raw, string name, int fallback, int min, int max, List<InvalidParameter> errors)
-    {
-        if (raw.Length == 0) return fallback;
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max) return value;
-        errors.Add(new(name, max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}"));
-        return fallback;
-    }
 
     /// <summary>An answer: status, JSON body (none for 204), a one-line summary for the call log, the leg it is about.</summary>
     private sealed record ApiResult(int Status, Action<Utf8JsonWriter>? Body, string Summary, string? LegId = null)
