@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ncco.Benchmarks;
 using System.Globalization;
 using Ncco.Media.Mixing;
 

@@ -2,6 +2,7 @@
 extern alias baseline;
 #endif
 using System.Diagnostics;
+using Ncco.Benchmarks;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
