@@ -221,6 +221,15 @@ public sealed class VoiceApiTests
         Assert.Equal(agent.IsEnded ? 1 : 0, answeredBody.RootElement.GetProperty("count").GetInt32());
         using var badStatus = await api.GetAsync("/v1/calls?status=flying");
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+
+        // The host's own list reader: every status the host takes, and page links that keep every filter.
+        using var disconnected = await api.GetAsync("/v1/calls?status=disconnected");
+        Assert.Equal(HttpStatusCode.OK, disconnected.StatusCode);
+        using var dated = await api.GetAsync("/v1/calls?page_size=1&date_start=2020-01-01T00:00:00Z");
+        using var datedBody = JsonDocument.Parse(await dated.Content.ReadAsStringAsync());
+        Assert.Equal(2, datedBody.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(sim.VoiceApiUrl.GetLeftPart(UriPartial.Authority) + "/v1/calls?page_size=1&record_index=1&date_start=2020-01-01T00%3A00%3A00.000Z",
+            datedBody.RootElement.GetProperty("_links").GetProperty("next").GetProperty("href").GetString());
     }
 
     [Fact(Timeout = 60_000)]

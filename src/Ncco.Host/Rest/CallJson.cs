@@ -41,7 +41,7 @@ internal static class CallJson
     }
 
     /// <summary>ISO-8601 UTC with milliseconds: <c>2024-04-19T01:34:18.000Z</c>.</summary>
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => VoiceApiQuery.Time(at);
 
     private static void Party(Utf8JsonWriter w, string name, CallParty party)
     {

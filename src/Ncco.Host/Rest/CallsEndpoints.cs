@@ -30,10 +30,6 @@ namespace Ncco.Host.Rest;
 /// </remarks>
 public static class CallsEndpoints
 {
-    private static readonly string[] Statuses =
-        [CallStatus.Started, CallStatus.Ringing, CallStatus.Answered, CallStatus.Machine, CallStatus.Completed, CallStatus.Busy,
-         CallStatus.Cancelled, CallStatus.Failed, CallStatus.Rejected, CallStatus.Timeout, CallStatus.Unanswered, CallStatus.Disconnected];
-
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapCallsApi(this IEndpointRouteBuilder routes)
     {
@@ -130,27 +126,19 @@ public static class CallsEndpoints
     {
         var application = ApplicationJwtFilter.ApplicationOf(http);
         var errors = new List<InvalidParameter>();
-        var q = http.Request.Query;
-        var status = q["status"].ToString();
-        if (status.Length > 0 && !Statuses.Contains(status)) errors.Add(new("status", "must be one of " + string.Join(", ", Statuses)));
-        var dateStart = VoiceApiQuery.Date(q["date_start"].ToString(), "date_start", errors);
-        var dateEnd = VoiceApiQuery.Date(q["date_end"].ToString(), "date_end", errors);
-        var pageSize = VoiceApiQuery.Int(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
-        var recordIndex = VoiceApiQuery.Int(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
-        var order = q["order"].ToString();
-        if (order.Length > 0 && order is not ("asc" or "desc")) errors.Add(new("order", "must be asc or desc"));
-        var conversation = q["conversation_uuid"].ToString();
+        var list = VoiceApiQuery.ReadList(http.Request.Query, errors);
+        var (pageSize, recordIndex) = (list.PageSize, list.RecordIndex);
         if (errors.Count > 0) return ErrorResults.InvalidParameters(http, "#validation", errors);
 
         var query = new CallQuery
         {
-            Status = status.Length > 0 ? status : null,
-            DateStart = dateStart,
-            DateEnd = dateEnd,
-            ConversationUuid = conversation.Length > 0 ? conversation : null,
-            PageSize = pageSize,
-            RecordIndex = recordIndex,
-            Descending = order == "desc",
+            Status = list.Status,
+            DateStart = list.DateStart,
+            DateEnd = list.DateEnd,
+            ConversationUuid = list.ConversationUuid,
+            PageSize = list.PageSize,
+            RecordIndex = list.RecordIndex,
+            Descending = list.Descending,
             EndedNotBefore = KeptSince(application, time),
         };
         // Everything that happened before this request is listed: wait for the journal to reach the store.
@@ -164,12 +152,12 @@ public static class CallsEndpoints
             w.WriteNumber("record_index", recordIndex);
             w.WriteStartObject("_links");
             var origin = options.Value.Calls.AbsoluteListLinks ? http.Request.Scheme + "://" + http.Request.Host : "";
-            Link(w, "self", origin + ListHref(query, recordIndex));
-            Link(w, "first", origin + ListHref(query, 0));
+            Link(w, "self", origin + VoiceApiQuery.ListHref(list, recordIndex));
+            Link(w, "first", origin + VoiceApiQuery.ListHref(list, 0));
             var lastIndex = total == 0 ? 0 : (total - 1) / pageSize * pageSize;
-            Link(w, "last", origin + ListHref(query, lastIndex));
-            if (recordIndex + pageSize < total) Link(w, "next", origin + ListHref(query, recordIndex + pageSize));
-            if (recordIndex > 0) Link(w, "prev", origin + ListHref(query, Math.Max(0, recordIndex - pageSize)));
+            Link(w, "last", origin + VoiceApiQuery.ListHref(list, lastIndex));
+            if (recordIndex + pageSize < total) Link(w, "next", origin + VoiceApiQuery.ListHref(list, recordIndex + pageSize));
+            if (recordIndex > 0) Link(w, "prev", origin + VoiceApiQuery.ListHref(list, Math.Max(0, recordIndex - pageSize)));
             w.WriteEndObject();
             w.WriteStartObject("_embedded");
             w.WriteStartArray("calls");
@@ -346,18 +334,6 @@ public static class CallsEndpoints
     /// <summary>The oldest end time of a leg still readable under the application's <c>leg_persistence_time</c>; null when it keeps them all.</summary>
     private static DateTimeOffset? KeptSince(Application application, TimeProvider time) =>
         application.Voice?.LegPersistenceTime is { } days ? time.GetUtcNow().AddDays(-days) : null;
-
-    private static string ListHref(CallQuery query, int recordIndex)
-    {
-        var href = new StringBuilder("/v1/calls?page_size=").Append(query.PageSize);
-        if (recordIndex > 0) href.Append("&record_index=").Append(recordIndex);
-        if (query.Descending) href.Append("&order=desc");
-        if (query.Status is { } s) href.Append("&status=").Append(Uri.EscapeDataString(s));
-        if (query.ConversationUuid is { } c) href.Append("&conversation_uuid=").Append(Uri.EscapeDataString(c));
-        if (query.DateStart is { } from) href.Append("&date_start=").Append(Uri.EscapeDataString(CallJson.Time(from)));
-        if (query.DateEnd is { } to) href.Append("&date_end=").Append(Uri.EscapeDataString(CallJson.Time(to)));
-        return href.ToString();
-    }
 
     private static void Link(Utf8JsonWriter w, string rel, string href)
     {

@@ -23,10 +23,6 @@ internal static class VoiceApiHandler
 
     private const string DocsBase = "https://developer.vonage.com/api-errors";
 
-    private static readonly string[] Statuses =
-        [CallStatus.Started, CallStatus.Ringing, CallStatus.Answered, CallStatus.Machine, CallStatus.Completed, CallStatus.Busy,
-         CallStatus.Cancelled, CallStatus.Failed, CallStatus.Rejected, CallStatus.Timeout, CallStatus.Unanswered];
-
     public static async Task HandleAsync(HttpContext http, VoiceApiServer? server)
     {
         var result = await RouteAsync(http, server).ConfigureAwait(false);
@@ -126,33 +122,24 @@ internal static class VoiceApiHandler
     {
         var q = http.Request.Query;
         var errors = new List<InvalidParameter>();
-        var status = q["status"].ToString();
-        if (status.Length > 0 && !Statuses.Contains(status)) errors.Add(new("status", "must be one of " + string.Join(", ", Statuses)));
-        var dateStart = VoiceApiQuery.Date(q["date_start"].ToString(), "date_start", errors);
-        var dateEnd = VoiceApiQuery.Date(q["date_end"].ToString(), "date_end", errors);
-        var pageSize = VoiceApiQuery.Int(q["page_size"].ToString(), "page_size", 10, 1, 100, errors);
-        var recordIndex = VoiceApiQuery.Int(q["record_index"].ToString(), "record_index", 0, 0, int.MaxValue, errors);
-        var order = q["order"].ToString();
-        if (order.Length > 0 && order is not ("asc" or "desc")) errors.Add(new("order", "must be asc or desc"));
-        var conversation = q["conversation_uuid"].ToString();
+        var list = VoiceApiQuery.ReadList(q, errors);
+        var (status, conversation, pageSize, recordIndex) = (list.Status, list.ConversationUuid, list.PageSize, list.RecordIndex);
         if (errors.Count > 0) return Invalid(errors);
         var origin = http.Request.Scheme + "://" + http.Request.Host;
         return await sim.OnVoiceApiAsync(() =>
         {
             var matching = sim.Vm.Legs
                 .Select(l => (Leg: l, Started: sim.LegStarted(l.Id)))
-                .Where(c => status.Length == 0 || c.Leg.Status == status)
-                .Where(c => conversation.Length == 0 || c.Leg.Conversation.Id == conversation)
-                .Where(c => dateStart is null || c.Started >= dateStart)
-                .Where(c => dateEnd is null || c.Started <= dateEnd)
+                .Where(c => status is null || c.Leg.Status == status)
+                .Where(c => conversation is null || c.Leg.Conversation.Id == conversation)
+                .Where(c => list.DateStart is null || c.Started >= list.DateStart)
+                .Where(c => list.DateEnd is null || c.Started <= list.DateEnd)
                 .OrderBy(c => c.Started).ThenBy(c => c.Leg.Id, StringComparer.Ordinal)
                 .ToList();
-            if (order == "desc") matching.Reverse();
+            if (list.Descending) matching.Reverse();
             var total = matching.Count;
             var page = matching.Skip(recordIndex).Take(pageSize).ToList();
-            string Href(int index) => origin + "/v1/calls?page_size=" + pageSize.ToString(CultureInfo.InvariantCulture)
-                + (index > 0 ? "&record_index=" + index.ToString(CultureInfo.InvariantCulture) : "") + (order == "desc" ? "&order=desc" : "")
-                + (status.Length > 0 ? "&status=" + Uri.EscapeDataString(status) : "") + (conversation.Length > 0 ? "&conversation_uuid=" + Uri.EscapeDataString(conversation) : "");
+            string Href(int index) => origin + VoiceApiQuery.ListHref(list, index);
             return Task.FromResult(new ApiResult(200, w =>
             {
                 w.WriteStartObject();
