@@ -203,30 +203,41 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
     public async Task<SipResponse> ReinviteAsync(SipCall call, LocalMedia local, CancellationToken cancellation = default)
     {
         Task<SipResponse> final;
-        SessionDescription offer;
         lock (Gate)
         {
             if (call.Dialog is null || call.IsEnded)
             {
                 throw new InvalidOperationException("the call has no established dialog");
             }
-            local = local with { SessionVersion = (call.LocalMedia?.SessionVersion ?? 0) + 1 };
-            offer = SdpNegotiator.CreateOffer(local);
-            var body = Encoding.UTF8.GetBytes(offer.ToString());
             if (call.ReinvitePending)
             {
                 throw new InvalidOperationException("a re-INVITE is already in progress on this call");
             }
-            final = SendInDialogLocked(call, SipMethods.Invite, r => r.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = body }, out _,
-                (request, response) =>
-                {
-                    call.ReinvitePending = false;
-                    AckReinvite(call, request, response, offer, local);
-                });
-            call.ReinvitePending = true;
-            call.LocalMedia = local;
+            final = SendReinviteLocked(call, local, r => r);
         }
         return await final.WaitAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a re-INVITE offering <paramref name="local"/> (the call has a dialog and no re-INVITE pending); the 2xx is
+    /// ACKed and its audio published. <paramref name="decorate"/> adds headers (a session refresh's Session-Expires);
+    /// <paramref name="onFinal"/> sees the final response as soon as it arrives, under the stack lock.
+    /// </summary>
+    internal Task<SipResponse> SendReinviteLocked(SipCall call, LocalMedia local, Func<SipRequest, SipRequest> decorate, Action<SipResponse>? onFinal = null)
+    {
+        local = local with { SessionVersion = (call.LocalMedia?.SessionVersion ?? 0) + 1 };
+        var offer = SdpNegotiator.CreateOffer(local);
+        var body = Encoding.UTF8.GetBytes(offer.ToString());
+        var final = SendInDialogLocked(call, SipMethods.Invite, r => decorate(r.AddHeader(HeaderNames.ContentType, "application/sdp") with { Body = body }), out _,
+            (request, response) =>
+            {
+                call.ReinvitePending = false;
+                AckReinvite(call, request, response, offer, local);
+                onFinal?.Invoke(response);
+            });
+        call.ReinvitePending = true;
+        call.LocalMedia = local;
+        return final;
     }
 
     /// <summary>Ends a call from our side (BYE, CANCEL or a 603 before the answer).</summary>
