@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Judges one scenario of scripts/interop/asterisk.sh from the webhooks the application received (app.jsonl) and
+Asterisk's full log (`sip set debug on`). Prints "PASS name: what was seen" or "FAIL name: what was expected, what was
+seen" and exits 0/1."""
+import json, re, sys
+
+name, app_log, ast_log = sys.argv[1], sys.argv[2], sys.argv[3]
+records = [json.loads(line) for line in open(app_log) if line.strip()]
+asterisk = open(ast_log, errors="replace").read()
+
+def events(to, path="/events"):
+    return [r["body"] for r in records if r["path"] == path and isinstance(r["body"], dict) and r["body"].get("to") == to]
+
+def statuses(to):
+    return [e.get("status") for e in events(to)]
+
+def answer_query(to):
+    return next((r["query"] for r in records if r["path"] == "/answer" and r["query"].get("to") == to), None)
+
+def last(to, status):
+    return next((e for e in reversed(events(to)) if e.get("status") == status), None)
+
+def sip_messages():
+    # Every SIP message Asterisk printed: "<--- SIP read from ... --->" and "<--- Transmitting ... --->" blocks, and
+    # "Reliably Transmitting ... :" ones (chan_sip writes both forms).
+    return re.findall(r"(?:<--- )?(?:SIP read from|(?:Reliably )?Transmitting)[^\n]*(?:--->|:)\n(.*?)(?=\n<-{5,}>|\n\[\w{3} |\Z)", asterisk, re.S)
+
+def messages(first_line, header_pattern):
+    return [m for m in sip_messages() if m.startswith(first_line) and re.search(header_pattern, m)]
+
+def answer_codec(number):
+    """The first payload type of Ncco's 200 OK to Asterisk's INVITE for `number`."""
+    oks = messages("SIP/2.0 200 OK", rf"To: <sip:{number}@[^\n]*\nCall-ID[^\n]*\nCSeq: \d+ INVITE|CSeq: \d+ INVITE[\s\S]*To: <sip:{number}@")
+    for m in oks:
+        mline = re.search(r"^m=audio \d+ RTP/AVP ([\d ]+)", m, re.M)
+        if mline and f"<sip:{number}@" in m:
+            return mline.group(1).split()[0]
+    return None
+
+def result(ok, seen):
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {seen}")
+    sys.exit(0 if ok else 1)
+
+def dial_inbound(number, digits=None, by="platform", caller=None):
+    sts = statuses(number)
+    done = last(number, "completed")
+    seen = f"events {sts}"
+    ok = sts[:1] == ["started"] and "answered" in sts and done is not None and done.get("disconnected_by") == by
+    if digits is not None:
+        got = [e.get("dtmf", {}).get("digits") for e in events(number, "/input")]
+        seen += f", input digits {got}"
+        ok = ok and digits in got
+    if caller is not None:
+        q = answer_query(number) or {}
+        seen += f", answer webhook from={q.get('from')}"
+        ok = ok and q.get("from") == caller
+    if done:
+        seen += f", completed by {done.get('disconnected_by')} after {done.get('duration')} s"
+    return ok, seen
+
+def connect(number, expect_status, **fields):
+    sts = statuses(number)
+    final = last(number, expect_status)
+    ok = final is not None and all(final.get(k) == v for k, v in fields.items())
+    seen = f"events {sts}" + (f", {expect_status} {({k: final.get(k) for k in ('sip_code', 'detail')})}" if final else "")
+    return ok, seen
+
+if name == "in-rfc2833":
+    result(*dial_inbound("1001", digits="1234", caller="442079460123"))
+elif name == "in-inband":
+    result(*dial_inbound("1002", digits="1234"))
+elif name == "in-asterisk-hangs-up":
+    result(*dial_inbound("1003", by="user"))
+elif name in ("codec-alaw-only", "codec-ulaw-only", "codec-g722-only"):
+    number, want = {"codec-alaw-only": ("1011", "8"), "codec-ulaw-only": ("1012", "0"), "codec-g722-only": ("1013", "9")}[name]
+    ok, seen = dial_inbound(number)
+    pt = answer_codec(number)
+    result(ok and pt == want, f"{seen}; Ncco answered with payload type {pt} (want {want})")
+elif name == "out-digest-answer":
+    ok, seen = connect("5550100", "completed", disconnected_by="user")
+    challenged = len([m for m in messages("SIP/2.0 401 Unauthorized", r"CSeq: \d+ INVITE") if "<sip:5550100@" in m])
+    authorized = len(messages("INVITE sip:5550100@", r"\nAuthorization: Digest username=\"ncco\""))
+    result(ok and "answered" in statuses("5550100") and challenged > 0 and authorized > 0,
+           f"{seen}; Asterisk challenged {challenged} INVITE(s) with 401, Ncco answered with credentials {authorized}x")
+elif name == "out-early-media":
+    ok, seen = connect("5550183", "completed", disconnected_by="user")
+    early = [m for m in messages("SIP/2.0 183 Session Progress", r"application/sdp") if "5550183@" in m]
+    sts = statuses("5550183")
+    ordered = "ringing" in sts and "answered" in sts and sts.index("ringing") < sts.index("answered")
+    result(ok and ordered and len(early) > 0, f"{seen}; 183 with SDP from Asterisk: {len(early)}")
+elif name == "out-busy":
+    result(*connect("5550486", "busy", sip_code=486))
+elif name == "out-unavailable":
+    result(*connect("5550480", "unanswered", sip_code=480, detail="unavailable"))
+elif name == "out-congestion":
+    result(*connect("5550503", "failed", sip_code=503, detail="cannot_route"))
+elif name == "out-no-answer":
+    ok, seen = connect("5550408", "timeout")
+    cancels = len(messages("CANCEL sip:5550408@", r"CSeq"))
+    result(ok and cancels > 0, f"{seen}; CANCELs sent {cancels}")
+elif name == "session-timer-in":
+    ok, seen = dial_inbound("1090", by="user")
+    done = last("1090", "completed") or {}
+    refreshes = len([m for m in messages("INVITE sip:", r"Session-Timers") if "1090@" in m])
+    result(ok and int(done.get("duration") or 0) >= 95, f"{seen}; Asterisk's refresh re-INVITEs {refreshes}")
+elif name == "session-timer-out":
+    ok, seen = connect("5550190", "completed", disconnected_by="user")
+    done = last("5550190", "completed") or {}
+    expired = asterisk.count("Session-Timer expired")
+    refreshes = len([m for m in messages("INVITE sip:5550190@", r"Session-Expires: \d+;refresher=uac") if "Authorization" not in m])
+    result(ok and int(done.get("duration") or 0) >= 95 and expired == 0,
+           f"{seen}; Ncco's refresh re-INVITEs {refreshes}, Asterisk 'Session-Timer expired' {expired}x")
+else:
+    print(f"unknown scenario {name}")
+    sys.exit(2)
