@@ -28,14 +28,22 @@ def sip_messages():
 def messages(first_line, header_pattern):
     return [m for m in sip_messages() if m.startswith(first_line) and re.search(header_pattern, m)]
 
-def answer_codec(number):
-    """The first payload type of Ncco's 200 OK to Asterisk's INVITE for `number`."""
-    oks = messages("SIP/2.0 200 OK", rf"To: <sip:{number}@[^\n]*\nCall-ID[^\n]*\nCSeq: \d+ INVITE|CSeq: \d+ INVITE[\s\S]*To: <sip:{number}@")
-    for m in oks:
-        mline = re.search(r"^m=audio \d+ RTP/AVP ([\d ]+)", m, re.M)
+def ncco_sdp(number, inbound=True):
+    """(RTP port, first payload type) of Ncco's SDP on the call with `number`: its 200 OK to Asterisk's INVITE, or the
+    INVITE it sent through the trunk."""
+    found = messages("SIP/2.0 200 OK", r"CSeq: \d+ INVITE") if inbound else messages(f"INVITE sip:{number}@", r"CSeq: 1 INVITE")
+    for m in found:
+        mline = re.search(r"^m=audio (\d+) RTP/AVP ([\d ]+)", m, re.M)
         if mline and f"<sip:{number}@" in m:
-            return mline.group(1).split()[0]
-    return None
+            return mline.group(1), mline.group(2).split()[0]
+    return None, None
+
+def heard_from_ncco(port):
+    """Asterisk locks its strict-RTP source on the first packet from that address: Ncco's audio arrived."""
+    return port is not None and f"switching to RTP target address 127.0.0.1:{port} as source" in asterisk
+
+def answer_codec(number):
+    return ncco_sdp(number)[1]
 
 def result(ok, seen):
     print(f"{'PASS' if ok else 'FAIL'} {name}: {seen}")
@@ -56,7 +64,10 @@ def dial_inbound(number, digits=None, by="platform", caller=None):
         ok = ok and q.get("from") == caller
     if done:
         seen += f", completed by {done.get('disconnected_by')} after {done.get('duration')} s"
-    return ok, seen
+    port = ncco_sdp(number)[0]
+    heard = heard_from_ncco(port)
+    seen += f", Ncco's RTP (port {port}) reached Asterisk: {heard}"
+    return ok and heard, seen
 
 def connect(number, expect_status, **fields):
     sts = statuses(number)
@@ -80,8 +91,11 @@ elif name == "out-digest-answer":
     ok, seen = connect("5550100", "completed", disconnected_by="user")
     challenged = len([m for m in messages("SIP/2.0 401 Unauthorized", r"CSeq: \d+ INVITE") if "<sip:5550100@" in m])
     authorized = len(messages("INVITE sip:5550100@", r"\nAuthorization: Digest username=\"ncco\""))
-    result(ok and "answered" in statuses("5550100") and challenged > 0 and authorized > 0,
-           f"{seen}; Asterisk challenged {challenged} INVITE(s) with 401, Ncco answered with credentials {authorized}x")
+    port = ncco_sdp("5550100", inbound=False)[0]
+    heard = heard_from_ncco(port)
+    result(ok and "answered" in statuses("5550100") and challenged > 0 and authorized > 0 and heard,
+           f"{seen}; Asterisk challenged {challenged} INVITE(s) with 401, Ncco answered with credentials {authorized}x; "
+           f"Ncco's RTP (port {port}) reached Asterisk: {heard}")
 elif name == "out-early-media":
     ok, seen = connect("5550183", "completed", disconnected_by="user")
     early = [m for m in messages("SIP/2.0 183 Session Progress", r"application/sdp") if "5550183@" in m]
@@ -109,7 +123,7 @@ elif name == "session-timer-out":
     expired = asterisk.count("Session-Timer expired")
     refreshes = len([m for m in messages("INVITE sip:5550190@", r"Session-Expires: \d+;refresher=uac") if "Authorization" not in m])
     result(ok and int(done.get("duration") or 0) >= 95 and expired == 0,
-           f"{seen}; Ncco's refresh re-INVITEs {refreshes}, Asterisk 'Session-Timer expired' {expired}x")
+           f"{seen} after {done.get('duration')} s; Ncco's refresh re-INVITEs {refreshes}, Asterisk 'Session-Timer expired' {expired}x")
 else:
     print(f"unknown scenario {name}")
     sys.exit(2)
