@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 for tool in python3 curl sox; do command -v "$tool" >/dev/null || { echo "needs $tool"; exit 1; }; done
 modules=$ASTERISK_PREFIX/lib/asterisk/modules
-for m in chan_sip res_rtp_asterisk pbx_config app_dial bridge_simple app_playback app_senddtmf app_verbose app_echo res_clioriginate \
+for m in chan_sip res_rtp_asterisk pbx_config app_dial bridge_simple app_playback app_senddtmf app_read app_verbose app_echo res_clioriginate \
          codec_alaw codec_ulaw codec_a_mu codec_g722 format_wav res_crypto res_http_websocket func_channel; do
   [[ -e $modules/$m.so ]] || { echo "Asterisk module $m.so is missing from $modules (docs/asterisk-interop.md: building it)"; exit 1; }
 done
@@ -85,6 +85,7 @@ load => app_dial.so
 load => bridge_simple.so
 load => app_playback.so
 load => app_senddtmf.so
+load => app_read.so
 load => app_verbose.so
 load => app_echo.so
 load => res_clioriginate.so
@@ -171,6 +172,10 @@ exten => 5550100,1,Answer()
  same => n,Playback($run/sounds/prompt)
  same => n,Wait(1)
  same => n,Hangup()
+exten => 5550142,1,Answer()
+ same => n,Read(KEYS,,2,,,6)
+ same => n,Log(NOTICE,KEYS FROM NCCO \${KEYS})
+ same => n,Hangup()
 exten => 5550183,1,Progress()
  same => n,Playback($run/sounds/prompt,noanswer)
  same => n,Answer()
@@ -202,7 +207,7 @@ ast "sip set debug on" >/dev/null
 
 # ---- Ncco (after Asterisk, so its first REGISTER is answered) ----------------------------------------------
 routes=()
-for n in 1001 1002 1003 1011 1012 1013 1090 2100 2183 2486 2480 2503 2408 2190; do routes+=("--Ncco:Sip:Routes:$n=$DEMO"); done
+for n in 1001 1002 1003 1011 1012 1013 1090 2100 2142 2183 2486 2480 2503 2408 2190; do routes+=("--Ncco:Sip:Routes:$n=$DEMO"); done
 dotnet "$NCCO_DLL" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data" \
   --Ncco:Account:ApiKey=interop --Ncco:Account:ApiSecret=interop-secret-0123 \
   --Ncco:Sip:Listen=127.0.0.1:$NCCO_SIP_PORT --Ncco:Sip:RtpPortFirst=$NCCO_RTP_FIRST --Ncco:Sip:RtpPortLast=$((NCCO_RTP_FIRST + 999)) \
@@ -227,10 +232,10 @@ done
 declare -A dial=(
   [in-rfc2833]=1001 [in-inband]=1002 [in-asterisk-hangs-up]=1003
   [codec-alaw-only]=1011 [codec-ulaw-only]=1012 [codec-g722-only]=1013
-  [out-digest-answer]=2100 [out-early-media]=2183 [out-busy]=2486 [out-unavailable]=2480 [out-congestion]=2503
+  [out-digest-answer]=2100 [out-dtmf-answer]=2142 [out-early-media]=2183 [out-busy]=2486 [out-unavailable]=2480 [out-congestion]=2503
   [out-no-answer]=2408 [session-timer-in]=1090 [session-timer-out]=2190)
 short=(in-rfc2833 in-inband in-asterisk-hangs-up codec-alaw-only codec-ulaw-only codec-g722-only out-digest-answer
-       out-early-media out-busy out-unavailable out-congestion out-no-answer)
+       out-dtmf-answer out-early-media out-busy out-unavailable out-congestion out-no-answer)
 long=(session-timer-in session-timer-out)
 if (( $# )); then chosen=("$@"); else chosen=(registration qualify "${short[@]}"); [[ $LONG == 1 ]] && chosen+=("${long[@]}"); fi
 originate() { ast "channel originate Local/$1@to-ncco application Echo" >/dev/null; }

@@ -35,9 +35,11 @@ NCCOS = {
 
 def connect(to):
     number = "5550" + to[1:]
+    endpoint = {"type": "phone", "number": number}
+    if number == "5550142":
+        endpoint["dtmfAnswer"] = "42"  # keys Ncco sends once the callee answers (RFC 4733)
     return [{"action": "connect", "timeout": 8, "from": "442079460000",
-             "eventUrl": [f"{hook}/events?s=connect-{number}"],
-             "endpoint": [{"type": "phone", "number": number}]}]
+             "eventUrl": [f"{hook}/events?s=connect-{number}"], "endpoint": [endpoint]}]
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

@@ -96,6 +96,10 @@ elif name == "out-digest-answer":
     result(ok and "answered" in statuses("5550100") and challenged > 0 and authorized > 0 and heard,
            f"{seen}; Asterisk challenged {challenged} INVITE(s) with 401, Ncco answered with credentials {authorized}x; "
            f"Ncco's RTP (port {port}) reached Asterisk: {heard}")
+elif name == "out-dtmf-answer":
+    ok, seen = connect("5550142", "completed", disconnected_by="user")
+    keys = re.findall(r"^\[[^\]]*\] NOTICE\[[^\n]*: KEYS FROM NCCO (\d*)$", asterisk, re.M)
+    result(ok and "42" in keys, f"{seen}; Asterisk's Read() got {keys} (dtmfAnswer 42, RFC 2833)")
 elif name == "out-early-media":
     ok, seen = connect("5550183", "completed", disconnected_by="user")
     early = [m for m in messages("SIP/2.0 183 Session Progress", r"application/sdp") if "5550183@" in m]
