@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 for tool in python3 curl sox; do command -v "$tool" >/dev/null || { echo "needs $tool"; exit 1; }; done
 modules=$ASTERISK_PREFIX/lib/asterisk/modules
-for m in chan_sip res_rtp_asterisk pbx_config app_dial bridge_simple app_playback app_senddtmf app_read app_verbose app_echo res_clioriginate \
+for m in chan_sip res_rtp_asterisk res_timing_timerfd pbx_config app_dial bridge_simple app_playback app_senddtmf app_verbose app_echo res_clioriginate \
          codec_alaw codec_ulaw codec_a_mu codec_g722 format_wav res_crypto res_http_websocket func_channel; do
   [[ -e $modules/$m.so ]] || { echo "Asterisk module $m.so is missing from $modules (docs/asterisk-interop.md: building it)"; exit 1; }
 done
@@ -53,6 +53,8 @@ sox -n -r 8000 -b 16 -c 1 "$work/prompt.wav" synth 1.5 sine 300-3000 synth 1.5 p
 python3 "$root/scripts/interop/asterisk_app.py" "$HOOK_PORT" "$work/app.jsonl" "$work/prompt.wav" "http://127.0.0.1:$HOOK_PORT" \
   >"$work/app.log" 2>&1 & pids+=($!)
 : >"$work/app.jsonl"
+for _ in $(seq 1 40); do curl -fs -o /dev/null "http://127.0.0.1:$HOOK_PORT/prompt.wav" && break; sleep 0.25; done
+curl -fs -o /dev/null "http://127.0.0.1:$HOOK_PORT/prompt.wav" || { echo "the application server did not start on $HOOK_PORT"; cat "$work/app.log"; exit 1; }
 # ---- Asterisk ---------------------------------------------------------------------------------------------------
 etc=$work/asterisk/etc run=$work/asterisk
 mkdir -p "$etc" "$run/run" "$run/log" "$run/spool" "$run/lib" "$run/sounds"
@@ -79,13 +81,14 @@ autoload = no
 load => res_crypto.so
 load => res_http_websocket.so
 load => res_rtp_asterisk.so
+; a timing source: without one Asterisk crashes (NULL timer) when a channel waiting for keys receives RFC 2833 events
+load => res_timing_timerfd.so
 load => chan_sip.so
 load => pbx_config.so
 load => app_dial.so
 load => bridge_simple.so
 load => app_playback.so
 load => app_senddtmf.so
-load => app_read.so
 load => app_verbose.so
 load => app_echo.so
 load => res_clioriginate.so
@@ -161,6 +164,12 @@ exten => 1090,1,Dial(SIP/ncco/\${EXTEN},20,gS(100))
 exten => _2XXX,1,Dial(SIP/ncco/\${EXTEN},30,g)
  same => n,Log(NOTICE,RESULT \${EXTEN} \${DIALSTATUS} \${ANSWEREDTIME})
 
+; The keys Ncco's connect sends once answered (dtmfAnswer), collected as an extension: two digits.
+[keys]
+exten => s,1,WaitExten(6)
+exten => _XX,1,Log(NOTICE,KEYS FROM NCCO \${EXTEN})
+ same => n,Hangup()
+
 ; Run on the SIP channel before it dials (Dial's b() option): keys as in-band tones on this call.
 [inband]
 exten => s,1,SIPDtmfMode(inband)
@@ -173,9 +182,7 @@ exten => 5550100,1,Answer()
  same => n,Wait(1)
  same => n,Hangup()
 exten => 5550142,1,Answer()
- same => n,Read(KEYS,,2,,,6)
- same => n,Log(NOTICE,KEYS FROM NCCO \${KEYS})
- same => n,Hangup()
+ same => n,Goto(keys,s,1)
 exten => 5550183,1,Progress()
  same => n,Playback($run/sounds/prompt,noanswer)
  same => n,Answer()
@@ -199,13 +206,14 @@ full => notice,warning,error,verbose(5)
 EOF
 : >"$etc/cdr.conf"; : >"$etc/cel.conf"
 ast() { "$ASTERISK_PREFIX/sbin/asterisk" -C "$etc/asterisk.conf" -rx "$1" 2>/dev/null; }
-"$ASTERISK_PREFIX/sbin/asterisk" -C "$etc/asterisk.conf" -f -n -q >"$run/console.log" 2>&1 </dev/null & pids+=($!)
+"$ASTERISK_PREFIX/sbin/asterisk" -C "$etc/asterisk.conf" -f -n -q >"$run/console.log" 2>&1 </dev/null & astpid=$!; pids+=($astpid)
 ast_up() { [[ $(ast "sip show settings" || true) == *"UDP Bindaddress"* ]]; }
 for _ in $(seq 1 240); do ast_up && break; sleep 0.5; done
 ast_up || { echo "Asterisk did not start"; cat "$run/console.log"; exit 1; }
 ast "sip set debug on" >/dev/null
 
 # ---- Ncco (after Asterisk, so its first REGISTER is answered) ----------------------------------------------
+if curl -fs -o /dev/null "http://127.0.0.1:$HTTP_PORT/metrics"; then echo "something already answers on $HTTP_PORT (another run?)"; exit 1; fi
 routes=()
 for n in 1001 1002 1003 1011 1012 1013 1090 2100 2142 2183 2486 2480 2503 2408 2190; do routes+=("--Ncco:Sip:Routes:$n=$DEMO"); done
 dotnet "$NCCO_DLL" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data" \
@@ -218,7 +226,7 @@ dotnet "$NCCO_DLL" serve --urls "http://127.0.0.1:$HTTP_PORT" -d "$work/data" \
   --Ncco:Shutdown:DrainTimeout=00:00:00 "${routes[@]}" \
   --Logging:LogLevel:Default=Information --Logging:LogLevel:Microsoft=Warning >"$work/ncco.log" 2>&1 & ncco=$!; pids+=($ncco)
 for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null || { echo "Ncco did not start"; tail -30 "$work/ncco.log"; exit 1; }
+{ curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" >/dev/null && kill -0 "$ncco" 2>/dev/null; } || { echo "Ncco did not start"; tail -30 "$work/ncco.log"; exit 1; }
 for _ in $(seq 1 20); do
   curl -fs -u interop:interop-secret-0123 -X PUT -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/v2/applications/$DEMO" \
     -d "{\"name\":\"asterisk interop\",\"capabilities\":{\"voice\":{\"webhooks\":{\"answer_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/answer\",\"http_method\":\"GET\"},\"event_url\":{\"address\":\"http://127.0.0.1:$HOOK_PORT/events\",\"http_method\":\"POST\"}}}}}" \
@@ -238,7 +246,13 @@ short=(in-rfc2833 in-inband in-asterisk-hangs-up codec-alaw-only codec-ulaw-only
        out-dtmf-answer out-early-media out-busy out-unavailable out-congestion out-no-answer)
 long=(session-timer-in session-timer-out)
 if (( $# )); then chosen=("$@"); else chosen=(registration qualify "${short[@]}"); [[ $LONG == 1 ]] && chosen+=("${long[@]}"); fi
-originate() { ast "channel originate Local/$1@to-ncco application Echo" >/dev/null; }
+originate() { ast "channel originate Local/$1@to-ncco application Echo" >/dev/null || true; }
+# An Asterisk that died mid-run fails the run by name, not by its scenarios' missing events alone.
+asterisk_alive() {
+  kill -0 "$astpid" 2>/dev/null && return 0
+  echo "FAIL asterisk: Asterisk exited during the run (its log: $run/log/full, kept with KEEP=1)"
+  return 1
+}
 # The long ones first, in the background of the rest (each ~100 s).
 started_long=0
 for s in "${chosen[@]}"; do
@@ -254,6 +268,7 @@ ncco_ok=$(grep -c "SIP trunk asterisk: registered as sip:ncco@" "$work/ncco.log"
 sleep 20   # the short calls end (the longest: out-no-answer's 8 s connect timeout, the prompts)
 pass=0 fail=0
 report() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi; }
+asterisk_alive || fail=$((fail + 1))
 check() { python3 "$root/scripts/interop/asterisk_check.py" "$1" "$work/app.jsonl" "$run/log/full"; }
 for s in "${chosen[@]}"; do
   case $s in
@@ -271,6 +286,7 @@ done
 if (( started_long )); then
   echo "(session-timer scenarios: waiting for their ~100 s calls to end)"
   sleep 90
+  asterisk_alive || fail=$((fail + 1))
   for s in "${chosen[@]}"; do if is_long "$s"; then report check "$s"; fi; done
 fi
 echo "$pass passed, $fail failed"

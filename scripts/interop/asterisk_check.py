@@ -99,7 +99,7 @@ elif name == "out-digest-answer":
 elif name == "out-dtmf-answer":
     ok, seen = connect("5550142", "completed", disconnected_by="user")
     keys = re.findall(r"^\[[^\]]*\] NOTICE\[[^\n]*: KEYS FROM NCCO (\d*)$", asterisk, re.M)
-    result(ok and "42" in keys, f"{seen}; Asterisk's Read() got {keys} (dtmfAnswer 42, RFC 2833)")
+    result(ok and "42" in keys, f"{seen}; Asterisk collected {keys} (dtmfAnswer 42, RFC 2833)")
 elif name == "out-early-media":
     ok, seen = connect("5550183", "completed", disconnected_by="user")
     early = [m for m in messages("SIP/2.0 183 Session Progress", r"application/sdp") if "5550183@" in m]
