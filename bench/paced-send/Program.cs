@@ -7,7 +7,9 @@ using Ncco.Rtp.Sessions;
 
 // Usage: Ncco.PacedSendBench MODE LEAD_MS STREAMS SECONDS SINK_PORT RTP_FIRST SURVIVORS
 //   MODE direct: each tick's packets are sent by the media thread after it built them (the host without a pacer);
-//   MODE paced: each is queued in the kernel for its tick's deadline + LEAD_MS (the host's PacedSender).
+//   MODE paced: each is queued in the kernel for its tick's deadline + LEAD_MS (the host's PacedSender; its thread
+//   SCHED_FIFO, Ncco:Media:PacerPriority=Realtime, the default);
+//   MODE paced-high: the same with the sender's thread at nice −10 (PacerPriority=High: the sender before pacing-v2).
 // A media thread like the host's (MediaClock, catch-up of up to 5 frames) sends STREAMS G.711 streams to SINK_PORT on
 // loopback, while a churn thread replaces SURVIVORS live small objects every 200 ms, so the gen0 collections copy a lot
 // and pause every managed thread (the media thread included) for tens of ms — as call setup does in the host.
@@ -23,9 +25,9 @@ using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, Protoc
 sink.Bind(new IPEndPoint(IPAddress.Loopback, sinkPort)); // never read: tcpdump sees each packet as it is sent
 
 PacedSender? pacer = null;
-if (mode == "paced")
+if (mode is "paced" or "paced-high")
 {
-    pacer = PacedSender.TryCreate(lead, 1 << 16, out var failure) ?? throw new InvalidOperationException(failure);
+    pacer = PacedSender.TryCreate(lead, 1 << 16, mode == "paced" ? MediaThreadPriority.Realtime : MediaThreadPriority.High, out var failure) ?? throw new InvalidOperationException(failure);
 }
 var ports = new RtpPortAllocator(new RtpPortRange(rtpFirst, rtpFirst + (streams * 2) + 1), IPAddress.Loopback);
 var sessions = new RtpSession[streams];
@@ -86,5 +88,5 @@ media.Join();
 churn.Join();
 var paused = GC.GetTotalPauseDuration() - pausedBefore;
 foreach (var s in sessions) await s.DisposeAsync();
-Console.WriteLine($"mode={mode} lead_ms={lead.TotalMilliseconds} streams={streams} seconds={seconds} gcs={GC.CollectionCount(0) - gcsBefore} gc_pause_ms={paused.TotalMilliseconds:F0} late_ticks={late} paced_sent={pacer?.Sent ?? 0} paced_immediate={pacer?.SentImmediately ?? 0} paced_failed={pacer?.Failed ?? 0}");
+Console.WriteLine($"mode={mode} lead_ms={lead.TotalMilliseconds} streams={streams} seconds={seconds} gcs={GC.CollectionCount(0) - gcsBefore} gc_pause_ms={paused.TotalMilliseconds:F0} late_ticks={late} paced_sent={pacer?.Sent ?? 0} paced_immediate={pacer?.SentImmediately ?? 0} paced_failed={pacer?.Failed ?? 0} pacer_priority={pacer?.EffectivePriority.ToString() ?? "none"}");
 pacer?.Dispose();

@@ -108,9 +108,11 @@ if [[ -n ${GC_EVENTS:-} ]]; then
   gc_hook=("DOTNET_STARTUP_HOOKS=$here/GcEvents/bin/Release/net10.0/Ncco.GcEvents.dll")
 fi
 [[ -n ${NCCO_BASELINE:-} ]] && targets=("$(baseline_target "$NCCO_BASELINE")" "${targets[@]}")
+# NCCO_BASELINE_ARGS: settings for the baseline (same form as a variant's), e.g. an opt-in feature's old version.
+declare -A variant_args=()
+[[ -n ${NCCO_BASELINE:-} && -n ${NCCO_BASELINE_ARGS:-} ]] && variant_args["${targets[0]%%=*}"]=$NCCO_BASELINE_ARGS
 # NCCO_VARIANTS="name:ARG ARG;name2:ARG": this tree's build again with extra settings; an ARG of the form NAME=VALUE
 # (not starting with --) is an environment variable, e.g. "normal:--Ncco:Media:ThreadPriority=Normal;gcserver:DOTNET_gcServer=1".
-declare -A variant_args=()
 if [[ -n ${NCCO_VARIANTS:-} ]]; then
   IFS=';' read -ra variants <<<"$NCCO_VARIANTS"
   for v in "${variants[@]}"; do

@@ -121,6 +121,17 @@ public sealed class MediaOptions
     /// </summary>
     public bool PacedSend { get; set; }
 
+    /// <summary>
+    /// With <see cref="PacedSend"/>: the scheduling of the sender's thread (<c>ncco-rtp-pacer</c>), which sends each
+    /// packet when its instant has come — so every packet's departure is that thread's wake-up latency. Default
+    /// <c>Realtime</c>: SCHED_FIFO (one real-time priority above <see cref="ThreadPriority"/> <c>Realtime</c>'s media
+    /// threads), woken at once whatever else runs; its work per wake-up is bounded (sending built packets). Refused (no
+    /// CAP_SYS_NICE or RLIMIT_RTPRIO), it falls back to nice −10, then normal, and logs it once (event 3008). <c>High</c>
+    /// (nice −10) was the only choice before and put 1.7 ms more jitter p95 on every stream at 500 calls
+    /// (bench/side-by-side/RESULTS.md).
+    /// </summary>
+    public MediaThreadPriority PacerPriority { get; set; } = MediaThreadPriority.Realtime;
+
     /// <summary>The largest <see cref="SendLeadMilliseconds"/> value accepted.</summary>
     public const int MaxSendLeadMilliseconds = 200;
 
@@ -214,5 +225,7 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechDecodersKeptIdle is {SpeechDecodersKeptIdle}: must be 0 to 64");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
+        if (!Enum.IsDefined(PacerPriority))
+            throw new InvalidOperationException($"Ncco:Media:PacerPriority is {PacerPriority}: must be Normal, High or Realtime");
     }
 }

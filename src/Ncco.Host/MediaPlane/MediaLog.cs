@@ -27,6 +27,9 @@ internal static partial class MediaLog
     [LoggerMessage(3007, LogLevel.Information, "RTP packets are sent by the kernel at their instant, built {LeadMilliseconds} ms ahead (io_uring)")]
     public static partial void PacedSendOn(this ILogger logger, int leadMilliseconds);
 
+    [LoggerMessage(3008, LogLevel.Warning, "The kernel-timed RTP sender's thread runs at {Effective} priority, not {Wanted} ({Reason}): each packet leaves when that thread gets a core, so timing suffers on a busy machine")]
+    public static partial void PacerPriorityRefused(this ILogger logger, Ncco.Media.Pcm.MediaThreadPriority effective, Ncco.Media.Pcm.MediaThreadPriority wanted, string reason);
+
     [LoggerMessage(3010, LogLevel.Warning, "Leg {LegId}: cannot play {Kind}: {Reason}")]
     public static partial void CannotPlay(this ILogger logger, string legId, Ncco.Legs.PlaybackKind kind, string reason);
 

@@ -90,9 +90,13 @@ public sealed class MediaServices : IAsyncDisposable
         // Deadlines are computed from the media clock, which follows the monotonic clock only on the system TimeProvider.
         if (settings.PacedSend && ReferenceEquals(time, TimeProvider.System))
         {
-            Pacer = Ncco.Rtp.Sessions.PacedSender.TryCreate(TimeSpan.FromMilliseconds(settings.SendLeadMilliseconds), MaxPacedPackets, out var failure);
+            Pacer = Ncco.Rtp.Sessions.PacedSender.TryCreate(TimeSpan.FromMilliseconds(settings.SendLeadMilliseconds), MaxPacedPackets, settings.PacerPriority, out var failure);
             if (Pacer is null) logger.PacedSendUnavailable(failure ?? "unknown");
-            else logger.PacedSendOn(settings.SendLeadMilliseconds);
+            else
+            {
+                logger.PacedSendOn(settings.SendLeadMilliseconds);
+                if (Pacer.SchedulingFailure is { } refused) logger.PacerPriorityRefused(Pacer.EffectivePriority, Pacer.Priority, refused);
+            }
         }
         _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority,
             realtimeBudgetPercent: settings.RealtimeBudgetPercent)

@@ -68,6 +68,38 @@ public static partial class MediaThreadScheduling
     }
 
     /// <summary>
+    /// The real-time priority <see cref="TryApplySender"/> gives: one above <see cref="MediaThreadPriority.Realtime"/>'s
+    /// media threads, so a sender woken at its packets' instant never waits behind a media thread's tick.
+    /// </summary>
+    public const int SenderRealtimePriority = RealtimePriority + 1;
+
+    /// <summary>
+    /// Makes the calling thread a real-time sender: nice −10, then SCHED_FIFO at <see cref="SenderRealtimePriority"/>
+    /// (reset on fork). For a thread whose work per wake-up is small and bounded (sending already-built packets) and whose
+    /// wake-up latency is what the packets' timing is: a woken real-time thread preempts every normal one at once, where
+    /// a woken nice −10 thread may wait milliseconds behind the running thread's slice. Returns false with the reason when
+    /// refused (no CAP_SYS_NICE or RLIMIT_RTPRIO, not Linux); the nice −10 is kept when only that was allowed.
+    /// </summary>
+    public static bool TryApplySender(out string? error)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            error = "thread priorities are only set on Linux";
+            return false;
+        }
+        var tid = GetTid();
+        _ = SetPriority(PrioProcess, tid, HighNice);
+        var param = SenderRealtimePriority;
+        if (SchedSetScheduler(tid, SchedFifo | SchedResetOnFork, ref param) == 0)
+        {
+            error = null;
+            return true;
+        }
+        error = $"sched_setscheduler(SCHED_FIFO {SenderRealtimePriority}) failed: errno {Marshal.GetLastPInvokeError()}";
+        return false;
+    }
+
+    /// <summary>
     /// Moves the calling thread from SCHED_RR back to the normal policy (SCHED_OTHER), keeping its nice value (−10 when
     /// <see cref="MediaThreadPriority.Realtime"/> was applied by <see cref="TryApply(MediaThreadPriority, out string?)"/>):
     /// what a real-time media thread does once its work in a tick passes its budget, so it never holds a core from the

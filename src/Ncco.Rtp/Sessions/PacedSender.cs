@@ -1,5 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Ncco.Media.Native;
+using Ncco.Media.Pcm;
 
 namespace Ncco.Rtp.Sessions;
 
@@ -14,7 +16,7 @@ namespace Ncco.Rtp.Sessions;
 /// <remarks>
 /// <para>One ring per process (per media plane). Packets wait in native memory slots (2 KB each, allocated in blocks
 /// of 256 as needed, at most <c>maxSlots</c>) until the kernel reports the send done. A dedicated thread of the sender
-/// (nice −10 where allowed) does every submission and waits in <c>io_uring_enter</c> for completions, freeing the slots.
+/// (SCHED_FIFO where allowed, see <see cref="Priority"/>) does every submission and waits in <c>io_uring_enter</c> for completions, freeing the slots.
 /// It must be the submitter: when a timeout expires, the kernel runs its linked send as task work <em>of the thread that
 /// submitted it</em>, at that thread's next chance to run. The media thread would be the worst choice — busy building
 /// frames, preempted on a loaded machine, stopped by the collector — while this thread sleeps in the kernel, wakes
@@ -101,8 +103,10 @@ public sealed unsafe class PacedSender : IDisposable
     private long _immediate;
     private long _frameDeadline;
     private int _disposed;
+    private readonly uint _timeoutFlags; // IOSQE_IO_LINK, and IOSQE_CQE_SKIP_SUCCESS where the kernel has it
 
-    private PacedSender(int ringFd, int wakeFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots)
+    private PacedSender(int ringFd, int wakeFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots,
+        MediaThreadPriority priority, ScheduleCall schedule)
     {
         _ringFd = ringFd;
         _sqRing = sqRing;
@@ -128,9 +132,30 @@ public sealed unsafe class PacedSender : IDisposable
         Lead = lead;
         LeadNanoseconds = (long)(lead.Ticks * 100);
         _maxSlots = maxSlots;
-        _reaper = new Thread(Reap) { IsBackground = true, Name = "ncco-rtp-pacer" };
+        // An expired timeout's completion is not needed (its send's is): without it the sender's thread reaps one
+        // completion per packet, not two.
+        _timeoutFlags = IoUring.SqeIoLink | ((p.Features & IoUring.FeatureCqeSkip) != 0 ? IoUring.SqeCqeSkipSuccess : 0u);
+        Priority = priority;
+        // Not disposed: a thread that took longer than the wait below still sets it.
+        var scheduled = new ManualResetEventSlim();
+        _reaper = new Thread(() => Reap(schedule, scheduled)) { IsBackground = true, Name = "ncco-rtp-pacer" };
         _reaper.Start();
+        // The thread sets its own scheduling (a thread id is only known inside it); the result is read by the host's log.
+        scheduled.Wait(TimeSpan.FromSeconds(5));
     }
+
+    /// <summary>The scheduling the sender's thread asked for (<c>Ncco:Media:PacerPriority</c>).</summary>
+    public MediaThreadPriority Priority { get; }
+
+    /// <summary>
+    /// The scheduling the sender's thread got: <see cref="MediaThreadPriority.Realtime"/> (SCHED_FIFO),
+    /// <see cref="MediaThreadPriority.High"/> (nice −10: real time was refused or not asked for) or
+    /// <see cref="MediaThreadPriority.Normal"/> (both refused, or asked for).
+    /// </summary>
+    public MediaThreadPriority EffectivePriority { get; private set; }
+
+    /// <summary>Why the thread runs below <see cref="Priority"/> (the system's refusal); null when it got it.</summary>
+    public string? SchedulingFailure { get; private set; }
 
     /// <summary>How far ahead of its instant each frame is built and queued (<c>Ncco:Media:SendLeadMilliseconds</c>).</summary>
     public TimeSpan Lead { get; }
@@ -180,12 +205,24 @@ public sealed unsafe class PacedSender : IDisposable
     /// send at once. <paramref name="lead"/> 0 to <see cref="MaxLead"/>; <paramref name="maxSlots"/> bounds the native memory
     /// (× <see cref="SlotSize"/>).
     /// </summary>
-    public static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure) => TryCreate(lead, maxSlots, out failure, null);
+    public static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure) => TryCreate(lead, maxSlots, MediaThreadPriority.Realtime, out failure);
+
+    /// <summary>
+    /// As <see cref="TryCreate(TimeSpan, int, out string?)"/>, with the scheduling of the sender's thread:
+    /// <see cref="MediaThreadPriority.Realtime"/> (the default: SCHED_FIFO, falling back to nice −10, then to normal, when
+    /// refused — see <see cref="SchedulingFailure"/>), <see cref="MediaThreadPriority.High"/> (nice −10) or
+    /// <see cref="MediaThreadPriority.Normal"/>. Every packet leaves when this thread gets a core after its instant.
+    /// </summary>
+    public static PacedSender? TryCreate(TimeSpan lead, int maxSlots, MediaThreadPriority priority, out string? failure) => TryCreate(lead, maxSlots, out failure, null, priority, null);
 
     internal delegate int SetupCall(uint entries, nint parameters);
 
-    internal static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure, SetupCall? setup)
+    /// <summary>Applies a scheduling to the calling thread; false with the reason when refused.</summary>
+    internal delegate bool ScheduleCall(MediaThreadPriority priority, out string? error);
+
+    internal static PacedSender? TryCreate(TimeSpan lead, int maxSlots, out string? failure, SetupCall? setup, MediaThreadPriority priority = MediaThreadPriority.Realtime, ScheduleCall? schedule = null)
     {
+        if (!Enum.IsDefined(priority)) throw new ArgumentOutOfRangeException(nameof(priority), priority, "must be Normal, High or Realtime");
         if (lead < TimeSpan.Zero || lead > MaxLead) throw new ArgumentOutOfRangeException(nameof(lead), lead, $"must be 0 to {MaxLead.TotalMilliseconds} ms");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, 1);
         if (!OperatingSystem.IsLinux())
@@ -239,7 +276,7 @@ public sealed unsafe class PacedSender : IDisposable
             return null;
         }
         failure = null;
-        return new PacedSender(fd, wakeFd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots);
+        return new PacedSender(fd, wakeFd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots, priority, schedule ?? ApplyScheduling);
     }
 
     /// <summary>A session's handle: its packets are tracked so closing it can cancel them.</summary>
@@ -287,7 +324,7 @@ public sealed unsafe class PacedSender : IDisposable
 
             var timeout = NextSqe();
             timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
-            timeout[IoUring.SqeFlags] = IoUring.SqeIoLink;
+            timeout[IoUring.SqeFlags] = (byte)_timeoutFlags;
             *(int*)(timeout + IoUring.SqeFd) = -1;
             *(ulong*)(timeout + IoUring.SqeOff) = 0; // a pure timer, not a completion count
             *(ulong*)(timeout + IoUring.SqeAddr) = (ulong)(nint)timespec;
@@ -389,6 +426,12 @@ public sealed unsafe class PacedSender : IDisposable
         return _sqEntries - (_tail - Volatile.Read(ref *_sqHead)) >= needed;
     }
 
+    private void Submitted(int result)
+    {
+        if (result <= 0) return; // EINTR, EAGAIN, EBUSY: what is left goes with the next call
+        lock (_gate) _unsubmitted -= (uint)Math.Min(result, (int)_unsubmitted);
+    }
+
     private void SubmitLocked()
     {
         for (var attempt = 0; _unsubmitted > 0 && attempt < 8; attempt++)
@@ -439,11 +482,40 @@ public sealed unsafe class PacedSender : IDisposable
 
     // The sender's thread: submits what is queued (with its wake-up read re-armed), waits in the kernel for completions
     // and frees the slots of finished sends.
-    private void Reap()
+    private static bool ApplyScheduling(MediaThreadPriority priority, out string? error) =>
+        priority == MediaThreadPriority.Realtime ? MediaThreadScheduling.TryApplySender(out error) : MediaThreadScheduling.TryApply(priority, out error);
+
+    // Real time first; refused, nice −10; refused too, normal. The first refusal is the one reported.
+    private void Schedule(ScheduleCall schedule)
     {
-        Ncco.Media.Native.MediaThreadScheduling.TryApply(Ncco.Media.Pcm.MediaThreadPriority.High, out _); // refused: runs at normal priority
+        string? failure = null;
+        for (var wanted = Priority; wanted != MediaThreadPriority.Normal; wanted--)
+        {
+            if (schedule(wanted, out var error))
+            {
+                EffectivePriority = wanted;
+                SchedulingFailure = failure;
+                return;
+            }
+            failure ??= error ?? "refused";
+        }
+        EffectivePriority = MediaThreadPriority.Normal;
+        SchedulingFailure = failure;
+    }
+
+    private void Reap(ScheduleCall schedule, ManualResetEventSlim scheduled)
+    {
+        try
+        {
+            Schedule(schedule);
+        }
+        finally
+        {
+            scheduled.Set();
+        }
         while (true)
         {
+            uint toSubmit;
             lock (_gate)
             {
                 if (!_wakeArmed && !_stopping && EnsureSqSpace(1))
@@ -457,8 +529,12 @@ public sealed unsafe class PacedSender : IDisposable
                     Volatile.Write(ref *_sqTail, _tail);
                     _wakeArmed = true;
                 }
-                SubmitLocked();
+                toSubmit = _unsubmitted;
             }
+            // Submitted outside the lock: preparing a tick's entries (a timer armed per packet) takes the kernel long
+            // enough that media threads queueing the next frames would wait on it. The kernel consumes entries in ring
+            // order up to the tail it reads, so entries written meanwhile are safe and go with the next call.
+            if (toSubmit > 0) Submitted(IoUring.Enter(_ringFd, toSubmit, 0, 0));
             var result = IoUring.Enter(_ringFd, 0, 1, IoUring.EnterGetEvents);
             if (result < 0 && result != -IoUring.Interrupted && result != -IoUring.Busy && result != -IoUring.TryAgain) return;
             lock (_gate)

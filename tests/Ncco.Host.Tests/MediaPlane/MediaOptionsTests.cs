@@ -81,6 +81,15 @@ public class MediaOptionsTests
         Assert.StartsWith("Ncco:Media:ThreadPriority", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_paced_senders_thread_asks_for_real_time_by_default_and_an_unknown_priority_is_refused_by_name()
+    {
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Realtime, new MediaOptions().PacerPriority);
+        new MediaOptions { PacerPriority = Ncco.Media.Pcm.MediaThreadPriority.High }.Validate();
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { PacerPriority = (Ncco.Media.Pcm.MediaThreadPriority)7 }.Validate());
+        Assert.StartsWith("Ncco:Media:PacerPriority is 7", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(16)]
@@ -128,6 +137,7 @@ public class MediaOptionsTests
             // io_uring works on the Linux machines the suite runs on (kernel 6.x); the fallback is covered in Ncco.Rtp.Tests.
             Assert.Equal(expected, services.Pacer is not null);
             if (expected) Assert.Equal(TimeSpan.FromMilliseconds(60), services.Pacer!.Lead);
+            if (expected) Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Realtime, services.Pacer!.Priority);
         }
         finally
         {

@@ -269,6 +269,100 @@ public sealed class PacedSenderTests
         Assert.Contains("io_uring_setup failed: errno 38", failure);
     }
 
+    // Sends three frames through a session on pacer and checks all three arrive, in order, and their slots come back.
+    private static async Task SendsEveryPacket(PacedSender pacer)
+    {
+        using var peer = new RawPeer();
+        await using var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer, Latching = false });
+        session.Start();
+        var start = PacedSender.Now() + pacer.LeadNanoseconds;
+        for (var i = 0; i < 3; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            session.WriteFrame(Frame(i));
+            session.FlushSend();
+        }
+        pacer.Submit();
+        var first = Sequence(peer.ReceiveRtp() ?? throw new InvalidOperationException("packet 0 missing"));
+        for (var i = 1; i < 3; i++) Assert.Equal((ushort)(first + i), Sequence(peer.ReceiveRtp() ?? throw new InvalidOperationException($"packet {i} missing")));
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(3, pacer.Sent);
+    }
+
+    [Fact]
+    public async Task The_sender_thread_asks_for_real_time_first_and_reports_getting_it()
+    {
+        var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
+        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        {
+            asked.Add(p);
+            error = null;
+            return true;
+        }) ?? throw new InvalidOperationException(failure);
+
+        Assert.Equal([Ncco.Media.Pcm.MediaThreadPriority.Realtime], asked);
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Realtime, pacer.Priority);
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Realtime, pacer.EffectivePriority);
+        Assert.Null(pacer.SchedulingFailure);
+        await SendsEveryPacket(pacer);
+    }
+
+    [Fact]
+    public async Task Where_real_time_is_refused_the_sender_thread_falls_back_to_high_says_why_and_still_sends_every_packet()
+    {
+        // As in a container without CAP_SYS_NICE or an RLIMIT_RTPRIO: SCHED_FIFO refused, nice −10 allowed (or not).
+        var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
+        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        {
+            asked.Add(p);
+            var allowed = p != Ncco.Media.Pcm.MediaThreadPriority.Realtime;
+            error = allowed ? null : "sched_setscheduler(SCHED_FIFO 11) failed: errno 1";
+            return allowed;
+        }) ?? throw new InvalidOperationException(failure);
+
+        Assert.Equal([Ncco.Media.Pcm.MediaThreadPriority.Realtime, Ncco.Media.Pcm.MediaThreadPriority.High], asked);
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.High, pacer.EffectivePriority);
+        Assert.Equal("sched_setscheduler(SCHED_FIFO 11) failed: errno 1", pacer.SchedulingFailure);
+        await SendsEveryPacket(pacer);
+    }
+
+    [Fact]
+    public async Task Where_every_priority_is_refused_the_sender_thread_runs_at_normal_with_the_first_refusal_and_still_sends()
+    {
+        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        {
+            error = $"{p} refused";
+            return false;
+        }) ?? throw new InvalidOperationException(failure);
+
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Normal, pacer.EffectivePriority);
+        Assert.Equal("Realtime refused", pacer.SchedulingFailure);
+        await SendsEveryPacket(pacer);
+    }
+
+    [Fact]
+    public void A_sender_asked_for_high_never_asks_for_real_time()
+    {
+        var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
+        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, Ncco.Media.Pcm.MediaThreadPriority.High, (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        {
+            asked.Add(p);
+            error = null;
+            return true;
+        }) ?? throw new InvalidOperationException(failure);
+
+        Assert.Equal([Ncco.Media.Pcm.MediaThreadPriority.High], asked);
+        Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.High, pacer.EffectivePriority);
+    }
+
+    [Fact]
+    public void A_priority_that_is_not_one_of_the_three_is_refused_naming_it()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => PacedSender.TryCreate(Lead, 16, (Ncco.Media.Pcm.MediaThreadPriority)7, out _));
+        Assert.Equal("priority", e.ParamName);
+    }
+
     [Fact]
     public async Task A_session_without_a_pacer_sends_each_packet_as_it_is_flushed()
     {
