@@ -22,9 +22,6 @@ internal static unsafe partial class IoUring
     /// <summary>IOSQE_IO_LINK: the next entry starts only when this one completed successfully.</summary>
     public const byte SqeIoLink = 1 << 2;
 
-    /// <summary>IOSQE_CQE_SKIP_SUCCESS: no completion entry when the request succeeds (kernel 5.17+, <see cref="FeatureCqeSkip"/>).</summary>
-    public const byte SqeCqeSkipSuccess = 1 << 6;
-
     /// <summary>IORING_TIMEOUT_ABS: the timespec is an absolute CLOCK_MONOTONIC time.</summary>
     public const uint TimeoutAbsolute = 1 << 0;
 
@@ -35,7 +32,6 @@ internal static unsafe partial class IoUring
     public const uint SetupSubmitAll = 1 << 7;
 
     public const uint FeatureSingleMmap = 1 << 0;
-    public const uint FeatureCqeSkip = 1 << 11; // IORING_FEAT_CQE_SKIP
     public const uint EnterGetEvents = 1 << 0;
 
     public const long OffsetSqRing = 0;

@@ -103,7 +103,6 @@ public sealed unsafe class PacedSender : IDisposable
     private long _immediate;
     private long _frameDeadline;
     private int _disposed;
-    private readonly uint _timeoutFlags; // IOSQE_IO_LINK, and IOSQE_CQE_SKIP_SUCCESS where the kernel has it
 
     private PacedSender(int ringFd, int wakeFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots,
         MediaThreadPriority priority, ScheduleCall schedule)
@@ -132,9 +131,6 @@ public sealed unsafe class PacedSender : IDisposable
         Lead = lead;
         LeadNanoseconds = (long)(lead.Ticks * 100);
         _maxSlots = maxSlots;
-        // An expired timeout's completion is not needed (its send's is): without it the sender's thread reaps one
-        // completion per packet, not two.
-        _timeoutFlags = IoUring.SqeIoLink | ((p.Features & IoUring.FeatureCqeSkip) != 0 ? IoUring.SqeCqeSkipSuccess : 0u);
         Priority = priority;
         // Not disposed: a thread that took longer than the wait below still sets it.
         var scheduled = new ManualResetEventSlim();
@@ -324,7 +320,10 @@ public sealed unsafe class PacedSender : IDisposable
 
             var timeout = NextSqe();
             timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
-            timeout[IoUring.SqeFlags] = (byte)_timeoutFlags;
+            // Not IOSQE_CQE_SKIP_SUCCESS, though an expired timeout's completion is of no use: the kernel then also skips
+            // the completion of a send failed by cancelling its timeout, and a closing session would wait for its slots
+            // forever (PacedSenderTests.Closing_a_session_…).
+            timeout[IoUring.SqeFlags] = IoUring.SqeIoLink;
             *(int*)(timeout + IoUring.SqeFd) = -1;
             *(ulong*)(timeout + IoUring.SqeOff) = 0; // a pure timer, not a completion count
             *(ulong*)(timeout + IoUring.SqeAddr) = (ulong)(nint)timespec;

@@ -294,7 +294,7 @@ public sealed class PacedSenderTests
     public async Task The_sender_thread_asks_for_real_time_first_and_reports_getting_it()
     {
         var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
-        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        using var pacer = PacedSender.TryCreate(Lead, 4096, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
         {
             asked.Add(p);
             error = null;
@@ -313,7 +313,7 @@ public sealed class PacedSenderTests
     {
         // As in a container without CAP_SYS_NICE or an RLIMIT_RTPRIO: SCHED_FIFO refused, nice −10 allowed (or not).
         var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
-        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        using var pacer = PacedSender.TryCreate(Lead, 4096, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
         {
             asked.Add(p);
             var allowed = p != Ncco.Media.Pcm.MediaThreadPriority.Realtime;
@@ -330,7 +330,7 @@ public sealed class PacedSenderTests
     [Fact]
     public async Task Where_every_priority_is_refused_the_sender_thread_runs_at_normal_with_the_first_refusal_and_still_sends()
     {
-        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        using var pacer = PacedSender.TryCreate(Lead, 4096, out var failure, null, schedule: (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
         {
             error = $"{p} refused";
             return false;
@@ -345,7 +345,7 @@ public sealed class PacedSenderTests
     public void A_sender_asked_for_high_never_asks_for_real_time()
     {
         var asked = new List<Ncco.Media.Pcm.MediaThreadPriority>();
-        using var pacer = PacedSender.TryCreate(Lead, 16, out var failure, null, Ncco.Media.Pcm.MediaThreadPriority.High, (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
+        using var pacer = PacedSender.TryCreate(Lead, 4096, out var failure, null, Ncco.Media.Pcm.MediaThreadPriority.High, (Ncco.Media.Pcm.MediaThreadPriority p, out string? error) =>
         {
             asked.Add(p);
             error = null;
