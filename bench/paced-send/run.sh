@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Kernel-timed RTP sending (Ncco.Rtp PacedSender) against the direct send, with the media thread paused by real GCs.
-# Each mode runs the same program (Program.cs) for SECONDS with STREAMS streams; tcpdump captures the packets on lo
+# Each mode runs the same program (Program.cs) for DURATION seconds with STREAMS streams; tcpdump captures the packets on lo
 # and bench/side-by-side/rtp_stats.py measures them (jitter |D|, largest gap, off cadence).
-#   MODES="direct paced:40 paced:100"  ROUNDS=1  STREAMS=200  SECONDS=20  SURVIVORS=3000000  bash bench/paced-send/run.sh
+#   MODES="direct paced:40 paced:100"  ROUNDS=1  STREAMS=200  DURATION=20  SURVIVORS=3000000  bash bench/paced-send/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MODES=${MODES:-"direct paced:40 paced:100"}
 ROUNDS=${ROUNDS:-1}
 STREAMS=${STREAMS:-200}
-SECONDS_PER_RUN=${SECONDS:-20}
+# Not SECONDS: bash keeps its own counter there (seconds since the shell started), so its default was never used.
+SECONDS_PER_RUN=${DURATION:-20}
 SURVIVORS=${SURVIVORS:-3000000}
 SINK_PORT=${SINK_PORT:-57000}
 RTP_FIRST=${RTP_FIRST:-57100}
