@@ -16,7 +16,7 @@
 # (rtp_stats.py), and Ncco's late media ticks (ncco_media_frames_late_total from /metrics).
 # GC_EVENTS=1 loads the GcEvents startup hook into every Ncco target (built from bench/side-by-side/GcEvents) and prints
 # each step's collections from the runtime's own events (gc_events.py): pauses, suspension, promoted bytes, heap count.
-# Usage: [ASTERISK_PREFIX=/work/asterisk] [NCCO_BASELINE=main] [STEPS="c100 c250 c500 cps200"] [GC_EVENTS=1] bench/side-by-side/run.sh
+# Usage: [ASTERISK_PREFIX=/work/asterisk] [NCCO_BASELINE=main [NCCO_BASELINE_ARGS="--Ncco:Media:PacedSend=true"]] [STEPS="c100 c250 c500 cps200"] [GC_EVENTS=1] bench/side-by-side/run.sh
 # Needs: sipp, tcpdump, python3, the .NET SDK (`.ci/deps/sip.sh`; `apt-get install tcpdump`). Loopback only, every step
 # bounded in calls and time, every process stopped on exit.
 set -euo pipefail
