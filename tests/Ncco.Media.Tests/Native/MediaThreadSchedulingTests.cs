@@ -88,6 +88,32 @@ public class MediaThreadSchedulingTests
     }
 
     [Fact]
+    public void A_sender_thread_becomes_real_time_or_is_refused_naming_sched_fifo_and_the_errno()
+    {
+        // On a fresh thread (the policy must not stay on a test runner's thread). Granted (CAP_SYS_NICE), the thread is
+        // real-time; refused, it is not and the reason names the call, the policy and the errno.
+        var steps = new List<bool>();
+        string? error = null;
+        var thread = new Thread(() =>
+        {
+            steps.Add(MediaThreadScheduling.TryApplySender(out error));
+            steps.Add(MediaThreadScheduling.IsRealtime());
+        });
+        thread.Start();
+        thread.Join();
+        if (steps[0])
+        {
+            Assert.Equal([true, true], steps);
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.Equal([false, false], steps);
+            Assert.Contains(OperatingSystem.IsLinux() ? $"SCHED_FIFO {MediaThreadScheduling.SenderRealtimePriority}) failed: errno" : "only set on Linux", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_precise_sleep_of_nothing_returns_at_once_where_it_is_supported()
     {
         Assert.Equal(OperatingSystem.IsLinux(), MediaThreadScheduling.TrySleepPrecise(TimeSpan.Zero));
