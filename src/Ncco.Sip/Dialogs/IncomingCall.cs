@@ -78,7 +78,13 @@ public sealed class IncomingCall : SipCall
     public SipEndPoint Source => Transaction.Remote;
 
     /// <summary>Negotiated session interval (RFC 4028), or null without a session timer.</summary>
-    public TimeSpan? SessionInterval { get; }
+    public TimeSpan? SessionInterval { get; internal set; }
+
+    /// <summary>
+    /// True when we refresh the session (the caller asked for it with <c>refresher=uas</c>, RFC 4028 §9), re-INVITing at
+    /// half of <see cref="SessionInterval"/>; false when the caller refreshes and we end the call if it stops.
+    /// </summary>
+    public bool RefreshesSession { get; internal set; }
 
     /// <summary>Completes when the ACK for our 2xx arrives.</summary>
     public Task Confirmed => _confirmed.Task;
@@ -233,7 +239,7 @@ public sealed class IncomingCall : SipCall
                 .AddHeader(HeaderNames.ContentType, "application/sdp");
             if (SessionInterval is { } interval)
             {
-                ok = ok.AddHeader(HeaderNames.SessionExpires, $"{(long)interval.TotalSeconds};refresher=uac")
+                ok = ok.AddHeader(HeaderNames.SessionExpires, SessionTimerHeader.Format(interval, RefreshesSession ? SessionRefresher.Uas : SessionRefresher.Uac))
                     .AddHeader(HeaderNames.Require, "timer");
             }
             _ok = ok with { Body = Encoding.UTF8.GetBytes(body.ToString()) };
@@ -348,7 +354,10 @@ public sealed class IncomingCall : SipCall
         _confirmed.TrySetResult();
     }
 
-    /// <summary>A refresh (re-INVITE or UPDATE) arrived: the session interval starts again.</summary>
+    /// <summary>
+    /// The call was answered or a refresh (re-INVITE or UPDATE) arrived: the session interval starts again — our own
+    /// refreshes when we are the refresher, otherwise the wait for the caller's.
+    /// </summary>
     internal void RestartSessionTimer()
     {
         if (SessionInterval is not { } interval || IsEnded)
@@ -356,6 +365,13 @@ public sealed class IncomingCall : SipCall
             return;
         }
         Agent.StopTimer(_sessionExpiry);
+        _sessionExpiry = null;
+        if (RefreshesSession)
+        {
+            RefreshSessionEvery(interval);
+            return;
+        }
+        RefreshSessionEvery(TimeSpan.Zero);
         // RFC 4028 §10: without a refresh, the side that is not the refresher ends the session
         // at interval − min(32 s, interval / 3).
         var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(32).Ticks, interval.Ticks / 3));
@@ -367,6 +383,22 @@ public sealed class IncomingCall : SipCall
                 End(new CallEnd(CallEndReason.SessionExpired));
             }
         });
+    }
+
+    /// <summary>Our refresh's 2xx kept us the refresher, handed the role to the caller, or turned the session timer off (RFC 4028 §7.4).</summary>
+    private protected override void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh)
+    {
+        SessionInterval = interval;
+        RefreshesSession = weRefresh;
+        if (interval is null)
+        {
+            Agent.StopTimer(_sessionExpiry);
+            _sessionExpiry = null;
+        }
+        else if (!weRefresh)
+        {
+            RestartSessionTimer();
+        }
     }
 
     /// <summary>For tests: whether the call still keeps its 2xx (only until the ACK) and how many timers it references.</summary>

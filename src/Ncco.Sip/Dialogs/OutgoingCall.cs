@@ -24,8 +24,6 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
     private int _authAttempts;
     private SipRequest? _ack;
     private ITimer? _ringTimer;
-    private ITimer? _sessionRefresh;
-    private TimeSpan _sessionInterval;
     // RFC 3262 as UAC, per early dialog (callee's To tag): the last RSeq we PRACKed; and the CSeq our PRACKs have used,
     // which the confirmed dialog continues from.
     private readonly Dictionary<string, long> _lastRSeq = new(StringComparer.Ordinal);
@@ -268,65 +266,9 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
             End(new CallEnd(CallEndReason.MediaNegotiationFailed, 488));
             return;
         }
-        ScheduleSessionRefresh(response);
-    }
-
-    /// <summary>
-    /// RFC 4028 §7.2: a 2xx whose Session-Expires names us (<c>refresher=uac</c>) makes us the refresher — Asterisk's
-    /// <c>session-refresher=uac</c>, for one, hangs up when the interval passes without a refresh. We re-INVITE with our
-    /// media at half the interval (§10) and go on with the interval each refresh's 2xx grants; a refresh's 2xx handing the
-    /// role to the callee (<c>refresher=uas</c>) ends ours. A 2xx without the header keeps the interval (§7.4).
-    /// </summary>
-    private void ScheduleSessionRefresh(SipResponse response)
-    {
-        Agent.StopTimer(_sessionRefresh);
-        _sessionRefresh = null;
-        if (response.Header(HeaderNames.SessionExpires) is { } value)
-        {
-            var parts = value.Split(';');
-            if (!long.TryParse(parts[0].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-                || seconds < 1 || seconds > uint.MaxValue
-                || !parts.Skip(1).Any(p => p.Trim().Replace(" ", "", StringComparison.Ordinal).Equals("refresher=uac", StringComparison.OrdinalIgnoreCase)))
-            {
-                _sessionInterval = TimeSpan.Zero;
-                return;
-            }
-            _sessionInterval = TimeSpan.FromSeconds(seconds);
-        }
-        if (_sessionInterval <= TimeSpan.Zero || IsEnded)
-        {
-            return;
-        }
-        _sessionRefresh = Agent.StartTimer(_sessionInterval / 2, RefreshSession);
-    }
-
-    private void RefreshSession()
-    {
-        _sessionRefresh = null;
-        if (IsEnded || Dialog is null || LocalMedia is not { } media)
-        {
-            return;
-        }
-        if (ReinvitePending)
-        {
-            // Our own re-INVITE (a hold) is under way and refreshes the session itself; look again shortly.
-            _sessionRefresh = Agent.StartTimer(TimeSpan.FromSeconds(2), RefreshSession);
-            return;
-        }
-        var seconds = ((long)_sessionInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _ = Agent.SendReinviteLocked(this, media, r => r.AddHeader(HeaderNames.SessionExpires, seconds + ";refresher=uac").AddHeader(HeaderNames.Supported, "timer"),
-            response =>
-            {
-                if (response.IsSuccess)
-                {
-                    ScheduleSessionRefresh(response);
-                }
-                else if (response.StatusCode == 491 && !IsEnded)
-                {
-                    // Glare with the callee's re-INVITE (RFC 3261 §14.1): try again a moment later.
-                    _sessionRefresh = Agent.StartTimer(TimeSpan.FromSeconds(2), RefreshSession);
-                }
-            });
+        // RFC 4028 §7.2: a 2xx naming us the refresher (Asterisk's session-refresher=uac, for one, hangs up when the
+        // interval passes without a refresh) has us re-INVITE at half the interval.
+        FollowSessionTimer(response);
     }
 
     private void Finish(SipResponse response, CallEndReason reason)
@@ -348,7 +290,6 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
     private protected override void OnEnded()
     {
         Agent.StopTimer(_ringTimer);
-        Agent.StopTimer(_sessionRefresh);
         _ringing.TrySetCanceled();
         _completion.TrySetResult(SipResponse.For(Invite, 487));
     }

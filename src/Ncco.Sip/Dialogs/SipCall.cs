@@ -8,6 +8,8 @@ namespace Ncco.Sip.Dialogs;
 public abstract class SipCall
 {
     private readonly TaskCompletionSource<CallEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _sessionRefresh;
+    private TimeSpan _refreshInterval;
 
     // Bounded, oldest dropped: only the latest audio is the call's state, and a peer sending re-INVITEs while nobody
     // reads must not grow memory. A bounded channel also holds nothing until written to, where an unbounded one starts
@@ -80,10 +82,85 @@ public abstract class SipCall
     /// <summary>Ends the call from our side: BYE when established, CANCEL or a rejection before.</summary>
     public Task HangupAsync(CancellationToken cancellation = default) => Agent.HangupAsync(this, cancellation);
 
+    /// <summary>True while we are this session's refresher (RFC 4028), under the stack lock.</summary>
+    internal bool IsSessionRefresher => _refreshInterval > TimeSpan.Zero;
+
+    /// <summary>The session interval we refresh at, or zero when the peer refreshes or there is no session timer.</summary>
+    internal TimeSpan RefreshInterval => _refreshInterval;
+
+    /// <summary>
+    /// Makes us the session's refresher at <paramref name="interval"/> (RFC 4028 §10: a re-INVITE with our current media
+    /// at half the interval), or stops refreshing with <see cref="TimeSpan.Zero"/>. Under the stack lock.
+    /// </summary>
+    internal void RefreshSessionEvery(TimeSpan interval)
+    {
+        Agent.StopTimer(_sessionRefresh);
+        _sessionRefresh = null;
+        _refreshInterval = interval > TimeSpan.Zero && !IsEnded ? interval : TimeSpan.Zero;
+        if (_refreshInterval > TimeSpan.Zero)
+        {
+            _sessionRefresh = Agent.StartTimer(_refreshInterval / 2, RefreshSession);
+        }
+    }
+
+    /// <summary>
+    /// A 2xx to an INVITE or re-INVITE we sent: its Session-Expires decides who refreshes next (RFC 4028 §7.2, §7.4).
+    /// <c>refresher=uac</c> names us, the sender: we refresh at the interval it grants. <c>refresher=uas</c>, a header we
+    /// cannot read, or no header at all (§7.4: no session expiration) leaves refreshing to the peer or to nobody.
+    /// </summary>
+    internal void FollowSessionTimer(SipResponse response)
+    {
+        var read = SessionTimerHeader.TryRead(response.Header(HeaderNames.SessionExpires), out var interval, out var refresher);
+        var refresh = read && refresher == SessionRefresher.Uac;
+        RefreshSessionEvery(refresh ? interval : TimeSpan.Zero);
+        OnSessionTimerAnswered(read ? interval : null, refresh);
+    }
+
+    /// <summary>
+    /// After <see cref="FollowSessionTimer"/>: the interval the 2xx granted (null: no session expiration any more) and
+    /// whether we refresh it; a call that watches for the peer's refreshes takes it from here.
+    /// </summary>
+    private protected virtual void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh)
+    {
+    }
+
+    private void RefreshSession()
+    {
+        _sessionRefresh = null;
+        if (IsEnded || Dialog is null || LocalMedia is not { } media)
+        {
+            return;
+        }
+        if (ReinvitePending)
+        {
+            // Our own re-INVITE (a hold) is under way and refreshes the session itself; look again shortly.
+            _sessionRefresh = Agent.StartTimer(TimeSpan.FromSeconds(2), RefreshSession);
+            return;
+        }
+        // We send this re-INVITE, so in it we are the "uac" who refreshes (the roles are the transaction's, §4).
+        var value = SessionTimerHeader.Format(_refreshInterval, SessionRefresher.Uac);
+        _ = Agent.SendReinviteLocked(this, media, r => r.AddHeader(HeaderNames.SessionExpires, value).AddHeader(HeaderNames.Supported, "timer"),
+            response =>
+            {
+                if (response.IsSuccess)
+                {
+                    FollowSessionTimer(response);
+                }
+                else if (response.StatusCode == 491 && !IsEnded)
+                {
+                    // Glare with the peer's re-INVITE (RFC 3261 §14.1): try again a moment later.
+                    _sessionRefresh = Agent.StartTimer(TimeSpan.FromSeconds(2), RefreshSession);
+                }
+            });
+    }
+
     internal void End(CallEnd end)
     {
         if (_ended.TrySetResult(end))
         {
+            Agent.StopTimer(_sessionRefresh);
+            _sessionRefresh = null;
+            _refreshInterval = TimeSpan.Zero;
             _mediaChanges.Writer.TryComplete();
             _keyPresses.Writer.TryComplete();
             _transfers.Writer.TryComplete();

@@ -552,6 +552,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             }
         }
         TimeSpan? interval = null;
+        var weRefresh = false;
         if (SessionExpires(request) is { } requested)
         {
             if (requested < Options.MinSessionExpires)
@@ -561,10 +562,13 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
                 return;
             }
             var supportsTimer = request.HeaderValues(HeaderNames.Supported).Any(v => v.Split(',').Any(o => o.Trim().Equals("timer", StringComparison.OrdinalIgnoreCase)));
-            // We only take the non-refresher role: with a UAC that supports timers it refreshes; otherwise no session timer.
+            // With a UAC that supports timers, it refreshes unless it asked us to (refresher=uas, RFC 4028 §9: the answer
+            // keeps the caller's choice); a UAC without timer support gets no session timer from us.
             interval = supportsTimer ? requested : null;
+            weRefresh = supportsTimer && SessionTimerHeader.TryRead(request.Header(HeaderNames.SessionExpires), out _, out var refresher)
+                        && refresher == SessionRefresher.Uas;
         }
-        var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced, Arrival = ++_arrivals };
+        var call = new IncomingCall(this, transaction, offer, interval) { ReplacedCall = replaced, Arrival = ++_arrivals, RefreshesSession = weRefresh };
         _pending.Add(call);
         if (Options.IncomingCallHandler is { } handler) handler(call);
         else _incoming.Writer.TryWrite(call);
@@ -896,8 +900,20 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
         }
         if (call is IncomingCall incoming && incoming.SessionInterval is { } interval)
         {
-            var refreshed = SessionExpires(request) ?? interval;
-            ok = ok.AddHeader(HeaderNames.SessionExpires, $"{(long)refreshed.TotalSeconds};refresher=uac").AddHeader(HeaderNames.Require, "timer");
+            // The roles are this transaction's (RFC 4028 §4): the peer sent it, so "uac" is the peer and "uas" is us. A
+            // refresh naming nobody leaves the role where it was (§9 lets the answerer choose; a change would surprise).
+            var asked = SessionTimerHeader.TryRead(request.Header(HeaderNames.SessionExpires), out var requested, out var refresher);
+            var refreshed = asked ? requested : interval;
+            var weRefresh = refresher switch
+            {
+                SessionRefresher.Uas => true,
+                SessionRefresher.Uac => false,
+                _ => incoming.RefreshesSession,
+            };
+            ok = ok.AddHeader(HeaderNames.SessionExpires, SessionTimerHeader.Format(refreshed, weRefresh ? SessionRefresher.Uas : SessionRefresher.Uac))
+                .AddHeader(HeaderNames.Require, "timer");
+            incoming.SessionInterval = refreshed;
+            incoming.RefreshesSession = weRefresh;
             incoming.RestartSessionTimer();
         }
         transaction.Respond(ok);
