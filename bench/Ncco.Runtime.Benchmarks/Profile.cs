@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Ncco.Serialization;
 using Ncco.Validation;
+using Ncco.Validation.Tokens;
 
 namespace Ncco.Runtime.Benchmarks;
 
@@ -28,6 +29,10 @@ internal static class Profile
             if (reader0.TokenType == JsonTokenType.String && reader0.GetString() is { } s && s.Contains("://", StringComparison.Ordinal)) urls.Add(s);
         }
 
+        // Bind alone: the reader over tokens checked once (their decoded strings and URLs cached by that check).
+        using var checkedTokens = NccoTokens.Read(utf8.AsMemory());
+        NccoValidator.Check(checkedTokens, NccoValidationOptions.Default);
+
         (string Name, Func<object?> Run)[] stages =
         [
             ("Utf8JsonReader pass (tokens only)", () => { var r = new Utf8JsonReader(utf8); var n = 0; while (r.Read()) n++; return n; }),
@@ -35,6 +40,8 @@ internal static class Profile
             ("Utf8JsonReader pass + GetString of every string", () => { var r = new Utf8JsonReader(utf8); var n = 0; while (r.Read()) { if (r.TokenType is JsonTokenType.String or JsonTokenType.PropertyName) n += r.GetString()!.Length; } return n; }),
             ($"new Uri x{urls.Count} (the NCCO's URLs)", () => { object? last = null; foreach (var u in urls) last = new Uri(u, UriKind.Absolute); return last; }),
             ("JsonDocument.Parse + Dispose", () => { using var d = JsonDocument.Parse(utf8.AsMemory()); return d.RootElement.ValueKind; }),
+            ("tokens only (NccoTokens.Read + Dispose)", () => { using var t = NccoTokens.Read(utf8.AsMemory()); return t.Count; }),
+            ("bind only (reader over checked tokens)", () => NccoReader.ReadDocument(new NccoNode(checkedTokens, 0))),
             ("NccoValidator.Validate (bytes)", () => NccoValidator.Validate(utf8.AsMemory()).Count),
             ("NccoParser.Parse (bytes): validate + bind", () => NccoParser.Parse(utf8.AsMemory()).Document),
 #if BASELINE

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -25,7 +26,11 @@ internal sealed partial class NccoTokens : IDisposable
     private const int MaxDepth = 64;
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
-    private readonly ReadOnlyMemory<byte> _utf8;
+    // The input as an array segment, not a ReadOnlyMemory: every name and value is read from it, and a span of an
+    // array is made without the memory's check of what it wraps.
+    private readonly byte[] _bytes;
+    private readonly int _offset;
+    private readonly int _length;
     private byte[]? _rentedInput;
     private NccoToken[] _tokens;
     private object?[]? _decoded;
@@ -34,7 +39,22 @@ internal sealed partial class NccoTokens : IDisposable
 
     private NccoTokens(ReadOnlyMemory<byte> utf8, byte[]? rentedInput)
     {
-        _utf8 = utf8;
+        if (utf8.IsEmpty)
+        {
+            _bytes = [];
+        }
+        else if (!MemoryMarshal.TryGetArray(utf8, out var segment))
+        {
+            // Memory that is not an array (a MemoryManager's; rare): copied once into a rented array.
+            _bytes = rentedInput = ArrayPool<byte>.Shared.Rent(utf8.Length);
+            utf8.Span.CopyTo(_bytes);
+        }
+        else
+        {
+            _bytes = segment.Array!;
+            _offset = segment.Offset;
+        }
+        _length = utf8.Length;
         _rentedInput = rentedInput;
         _tokens = ArrayPool<NccoToken>.Shared.Rent(Math.Max(16, utf8.Length / 6));
     }
@@ -96,14 +116,17 @@ internal sealed partial class NccoTokens : IDisposable
     public ReadOnlySpan<byte> Raw(int index)
     {
         ref readonly var token = ref _tokens[index];
-        return _utf8.Span.Slice(token.Start, token.Length);
+        return new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length);
     }
+
+    /// <summary>The whole input.</summary>
+    private ReadOnlySpan<byte> Input => new(_bytes, _offset, _length);
 
     /// <summary>A value's whole raw JSON text (a string with its quotes).</summary>
     public ReadOnlySpan<byte> RawValue(int index)
     {
         ref readonly var token = ref _tokens[index];
-        return token.Kind == NodeKind.String ? _utf8.Span.Slice(token.Start - 1, token.Length + 2) : _utf8.Span.Slice(token.Start, token.Length);
+        return token.Kind == NodeKind.String ? new ReadOnlySpan<byte>(_bytes, _offset + token.Start - 1, token.Length + 2) : new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length);
     }
 
     /// <summary>The checker's view of these tokens; <paramref name="options"/> null for reads only (no findings).</summary>
@@ -117,7 +140,7 @@ internal sealed partial class NccoTokens : IDisposable
     {
         if (_decoded?[index] is string cached) return cached;
         ref readonly var token = ref _tokens[index];
-        var raw = _utf8.Span.Slice(token.Start, token.Length);
+        var raw = new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length);
         var text = (token.Flags & (TokenFlags.Escaped | TokenFlags.IllFormed)) == 0 ? Encoding.UTF8.GetString(raw) : Utf8Text.Display(raw);
         (_decoded ??= RentDecoded())[index] = text;
         return text;
@@ -133,7 +156,7 @@ internal sealed partial class NccoTokens : IDisposable
     public bool TextEquals(int index, ReadOnlySpan<byte> expected)
     {
         ref readonly var token = ref _tokens[index];
-        if ((token.Flags & TokenFlags.Escaped) == 0) return token.Length == expected.Length && _utf8.Span.Slice(token.Start, token.Length).SequenceEqual(expected);
+        if ((token.Flags & TokenFlags.Escaped) == 0) return token.Length == expected.Length && new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length).SequenceEqual(expected);
         if ((token.Flags & TokenFlags.IllFormed) != 0) return false;
         return Utf8Equals(expected, Text(index));
     }
@@ -144,7 +167,7 @@ internal sealed partial class NccoTokens : IDisposable
         ref readonly var token = ref _tokens[index];
         if ((token.Flags & TokenFlags.Escaped) == 0)
         {
-            var raw = _utf8.Span.Slice(token.Start, token.Length);
+            var raw = new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length);
             var ascii = true;
             if (raw.Length == expected.Length)
             {
@@ -182,7 +205,7 @@ internal sealed partial class NccoTokens : IDisposable
     {
         var tokens = _tokens;
         if ((tokens[node].Names & NccoToken.NameBit(utf8Name)) == 0) return -1;
-        var utf8 = _utf8.Span;
+        var utf8 = Input;
         var end = tokens[node].Next;
         var found = -1;
         for (var i = node + 1; i < end; i = tokens[i + 1].Next)
@@ -255,15 +278,15 @@ internal sealed partial class NccoTokens : IDisposable
     /// <summary>The one pass: tokens, container sizes and subtree ends, and each string's Unicode check.</summary>
     private void ReadAll()
     {
-        var reader = new Utf8JsonReader(_utf8.Span, ReaderOptions);
+        var reader = new Utf8JsonReader(Input, ReaderOptions);
         Span<int> open = stackalloc int[MaxDepth + 1];
         var depth = 0;
         var count = 0;
         var wellFormed = true;
         // One vectorized check of the whole input (nearly always ASCII) instead of one call per string: when it
         // passes, every unescaped string is valid UTF-8.
-        var allValid = Utf8.IsValid(_utf8.Span);
-        if (_scan && allValid && TryScan(_utf8.Span)) return;
+        var allValid = Utf8.IsValid(Input);
+        if (_scan && allValid && TryScan(Input)) return;
         while (reader.Read())
         {
             var type = reader.TokenType;
