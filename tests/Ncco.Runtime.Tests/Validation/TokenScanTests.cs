@@ -45,6 +45,32 @@ public class TokenScanTests
     }
 
     [Fact]
+    public void Strings_end_where_the_reader_ends_them_at_every_length_and_position()
+    {
+        // The scan finds a string's end 32 bytes at a time, then by the library's search: every length around those
+        // blocks, with an escape, a control character, a quote or non-ASCII text at every position, and every alignment
+        // against the end of the input.
+        var cases = 0;
+        foreach (var special in new[] { "\\n", "\\\"", "\\u00e9", "\u0001", "\u001f", "é", "日", "\u007f" })
+        {
+            for (var length = 0; length <= 70; length++)
+            {
+                for (var at = 0; at <= length; at += length < 40 ? 1 : 7)
+                {
+                    var text = new string('a', at) + special + new string('b', length - at);
+                    foreach (var json in new[] { $"[\"{text}\"]", $"{{\"{text}\":1}}", $"[\"{text}\"   ]", $"[\"{text}" })
+                    {
+                        var bytes = Encoding.UTF8.GetBytes(json);
+                        Assert.Equal(Describe(bytes, NccoTokens.ReadByReader), Describe(bytes, NccoTokens.Read));
+                        cases++;
+                    }
+                }
+            }
+        }
+        Assert.True(cases > 10_000, $"only {cases} cases");
+    }
+
+    [Fact]
     public void Invalid_utf8_is_left_to_the_reader()
     {
         byte[] bytes = [.. "[\"a"u8, 0xFF, .. "b\",\"\\ud800\"]"u8];

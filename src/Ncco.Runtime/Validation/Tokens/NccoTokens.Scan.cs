@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text.Unicode;
 using Ncco.Rules;
 
@@ -182,17 +184,8 @@ internal sealed partial class NccoTokens
         var escaped = false;
         while (true)
         {
-            // Most strings (names, codes, short values) end within a few bytes: a plain loop finds their end sooner
-            // than a vectorized search would start; longer text goes to the vectorized search.
-            var shortEnd = Math.Min(json.Length, i + 16);
-            var stop = StringStop;
-            while (i < shortEnd && stop[json[i]] == 0) i++;
-            if (i == shortEnd)
-            {
-                var run = json[i..].IndexOfAny(StringSpecials);
-                if (run < 0) return -1;
-                i += run;
-            }
+            i = PlainRunEnd(json, i);
+            if (i < 0) return -1;
             var c = json[i];
             if (c == '"') break;
             if (c != '\\' || i + 1 >= json.Length) return -1;
@@ -223,6 +216,39 @@ internal sealed partial class NccoTokens
             }
         }
         return i + 1;
+    }
+
+    /// <summary>
+    /// Where the plain run of a string's text from <paramref name="i"/> ends (its closing quote, an escape or a control
+    /// character), or -1 when the input ends first.
+    /// </summary>
+    /// <remarks>
+    /// Nearly all the input's bytes are string text, and most strings (names, codes, URLs) are shorter than 32 bytes: one
+    /// 32-byte compare finds their end, where a loop spent a few comparisons per byte and the library's search (kept
+    /// for runs past the first block) costs more to start than such a string takes to read.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PlainRunEnd(ReadOnlySpan<byte> json, int i)
+    {
+        if (Vector256.IsHardwareAccelerated && i <= json.Length - Vector256<byte>.Count)
+        {
+            var block = Vector256.Create(json.Slice(i, Vector256<byte>.Count));
+            var specials = Vector256.Equals(block, Vector256.Create((byte)'"'))
+                | Vector256.Equals(block, Vector256.Create((byte)'\\'))
+                | Vector256.LessThan(block, Vector256.Create((byte)0x20));
+            var bits = specials.ExtractMostSignificantBits();
+            if (bits != 0) return i + BitOperations.TrailingZeroCount(bits);
+            i += Vector256<byte>.Count;
+        }
+        else
+        {
+            var shortEnd = Math.Min(json.Length, i + 16);
+            var stop = StringStop;
+            while (i < shortEnd && stop[json[i]] == 0) i++;
+            if (i < shortEnd) return i;
+        }
+        var run = json[i..].IndexOfAny(StringSpecials);
+        return run < 0 ? -1 : i + run;
     }
 
     /// <summary>A JSON number at <paramref name="at"/> (RFC 8259 grammar): the index after it, or -1.</summary>
