@@ -39,7 +39,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
             CheckValue(_tree.Value(member), property, at.Member(ref _tree, member), member);
         }
 
-        if (!_partial)
+        if (!_partial && (seen & rule.RequiredMask) != rule.RequiredMask)
         {
             for (var i = 0; i < properties.Length; i++)
             {
@@ -55,6 +55,7 @@ internal partial struct NccoRuleChecker<TTree, TNode, TMember, TCursor>
         for (var i = 0; i < crossFields.Length; i++)
         {
             var first = (seen & (1UL << rule.CrossFieldFirst[i])) != 0;
+            if (!first && !rule.CrossFieldAlways[i]) continue; // CheckCrossField would return at once
             var second = (seen & (1UL << rule.CrossFieldSecond[i])) != 0;
             CheckCrossField(element, rule, i, first, second, seen, at, anchor);
         }

@@ -43,6 +43,11 @@ internal sealed class ObjectRule
         CrossFieldFirst = CrossFieldRules.Select(c => IndexOfSpelling(c.First)).ToArray();
         CrossFieldSecond = CrossFieldRules.Select(c => IndexOfSpelling(c.Second)).ToArray();
         PremiumIndex = IndexOfSpelling("premium");
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i].Required) RequiredMask |= 1UL << i;
+        }
+        CrossFieldAlways = CrossFieldRules.Select(c => c.Kind is CrossFieldKind.ExactlyOne or CrossFieldKind.TtsStyle).ToArray();
     }
 
     private const string EndpointPrefix = "endpoint.";
@@ -98,6 +103,15 @@ internal sealed class ObjectRule
 
     /// <summary>For each of <see cref="CrossFieldRules"/>: the index in <see cref="Properties"/> of its second property.</summary>
     public int[] CrossFieldSecond { get; }
+
+    /// <summary>A bit per required property (by index in <see cref="Properties"/>): an object with them all needs no look at each rule.</summary>
+    public ulong RequiredMask { get; }
+
+    /// <summary>
+    /// For each of <see cref="CrossFieldRules"/>: whether it applies when its first property is absent (exactly-one and the
+    /// talk style rule); the others are skipped without a call when it is.
+    /// </summary>
+    public bool[] CrossFieldAlways { get; }
 
     /// <summary>The index in <see cref="Properties"/> of <c>premium</c> (read by the talk style rule), or -1.</summary>
     public int PremiumIndex { get; }
