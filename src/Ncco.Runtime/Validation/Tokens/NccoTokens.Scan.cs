@@ -177,9 +177,24 @@ internal sealed partial class NccoTokens
     }
 
     /// <summary>A string whose opening quote is at <paramref name="at"/>: the index after its closing quote, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ScanString(ReadOnlySpan<byte> json, int at, ref NccoToken token)
     {
+        // Inlined where names and values are read: most strings hold no escape and end at the first special byte.
         var start = at + 1;
+        var end = PlainRunEnd(json, start);
+        if (end >= 0 && json[end] == '"')
+        {
+            token.Start = start;
+            token.Length = end - start;
+            return end + 1;
+        }
+        return ScanEscapedString(json, start, ref token);
+    }
+
+    /// <summary>A string that holds an escape or a control character, or is not closed: see <see cref="ScanString"/>.</summary>
+    private int ScanEscapedString(ReadOnlySpan<byte> json, int start, ref NccoToken token)
+    {
         var i = start;
         var escaped = false;
         while (true)
