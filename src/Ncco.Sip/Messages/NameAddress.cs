@@ -52,7 +52,7 @@ public sealed record NameAddress
                 if (name.Length > 0)
                 {
                     // Unquoted display names are tokens separated by spaces (RFC 3261 §25.1).
-                    if (!name.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).All(HeaderText.IsToken))
+                    if (!IsTokenList(name))
                     {
                         throw new SipParseException("unquoted display name contains characters a token cannot", header);
                     }
@@ -65,7 +65,7 @@ public sealed record NameAddress
                 throw new SipParseException("'<' without a closing '>'", header);
             }
             var uri = SipUri.Parse(text[(lt + 1)..gt], header);
-            var parameters = HeaderText.ReadParameters(text[(gt + 1)..], header);
+            var parameters = HeaderText.ReadParameters(text, gt + 1, header);
             return new NameAddress { DisplayName = display, Uri = uri, Parameters = parameters };
         }
         // addr-spec: the URI ends at the first ';' for sip URIs' header parameters; for URIs that carry
@@ -79,8 +79,21 @@ public sealed record NameAddress
         return new NameAddress
         {
             Uri = SipUri.Parse(uriText, header),
-            Parameters = semi >= 0 ? HeaderText.ReadParameters(text[semi..], header) : SipParameters.Empty,
+            Parameters = semi >= 0 ? HeaderText.ReadParameters(text, semi, header) : SipParameters.Empty,
         };
+    }
+
+    /// <summary>True when the text is tokens separated by spaces or tabs (it is trimmed and not empty).</summary>
+    private static bool IsTokenList(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is not (' ' or '\t') && !HeaderText.IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <inheritdoc />

@@ -31,4 +31,19 @@ public static class SipMethods
 
     /// <summary>SUBSCRIBE (RFC 6665): refreshes or ends the implicit subscription of a REFER.</summary>
     public const string Subscribe = "SUBSCRIBE";
+
+    private static readonly string[] Known = [Invite, Ack, Bye, Cancel, Options, Register, Update, Info, Prack, Refer, Notify, Subscribe];
+
+    /// <summary>The constant for a method this stack knows (methods are case-sensitive), else a new string.</summary>
+    internal static string Canonical(ReadOnlySpan<char> method)
+    {
+        foreach (var known in Known)
+        {
+            if (method.SequenceEqual(known))
+            {
+                return known;
+            }
+        }
+        return method.ToString();
+    }
 }

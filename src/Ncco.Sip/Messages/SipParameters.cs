@@ -16,6 +16,9 @@ public sealed class SipParameters : IEquatable<SipParameters>
     /// <summary>Creates a list from pairs (kept in order).</summary>
     public SipParameters(IEnumerable<KeyValuePair<string, string?>> items) => _items = items.ToArray();
 
+    /// <summary>A list over <paramref name="items"/> itself, which the caller gives up (the parsers build it exactly sized).</summary>
+    internal SipParameters(KeyValuePair<string, string?>[] items, bool owned) => _items = owned ? items : [.. items];
+
     /// <summary>The parameters in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> Items => _items;
 
@@ -23,7 +26,19 @@ public sealed class SipParameters : IEquatable<SipParameters>
     public int Count => _items.Length;
 
     /// <summary>True when a parameter with this name is present (with or without a value).</summary>
-    public bool Contains(string name) => Array.FindIndex(_items, p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)) >= 0;
+    public bool Contains(string name) => IndexOf(name) >= 0;
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _items.Length; i++)
+        {
+            if (string.Equals(_items[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /// <summary>The value of the first parameter with this name; null when absent or a flag.</summary>
     public string? this[string name]
@@ -44,17 +59,12 @@ public sealed class SipParameters : IEquatable<SipParameters>
     /// <summary>A copy with this parameter set (replaced in place if present, else appended).</summary>
     public SipParameters With(string name, string? value)
     {
-        var list = _items.ToList();
-        var index = list.FindIndex(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase));
-        if (index >= 0)
-        {
-            list[index] = new(name, value);
-        }
-        else
-        {
-            list.Add(new(name, value));
-        }
-        return new SipParameters(list);
+        // One array of the new length, no list or predicate (a received Via gets its received/rport this way).
+        var index = IndexOf(name);
+        var items = new KeyValuePair<string, string?>[index >= 0 ? _items.Length : _items.Length + 1];
+        _items.CopyTo(items, 0);
+        items[index >= 0 ? index : _items.Length] = new(name, value);
+        return new SipParameters(items, owned: true);
     }
 
     /// <summary>A copy without the named parameter.</summary>

@@ -14,6 +14,9 @@ public sealed record SipRequest : SipMessage
     /// <inheritdoc />
     protected override void AppendStartLine(StringBuilder builder) => builder.Append(Method).Append(' ').Append(Uri).Append(" SIP/2.0");
 
+    /// <inheritdoc />
+    private protected override string StartLine() => string.Concat(Method, " ", Uri.ToString(), " SIP/2.0");
+
     /// <summary>Typed copy helpers so callers keep the request type.</summary>
     public new SipRequest WithHeader(string name, string value) => (SipRequest)base.WithHeader(name, value);
 

@@ -22,6 +22,9 @@ public sealed record SipResponse : SipMessage
     protected override void AppendStartLine(StringBuilder builder) =>
         builder.Append("SIP/2.0 ").Append(StatusCode.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(ReasonPhrase);
 
+    /// <inheritdoc />
+    private protected override string StartLine() => string.Create(CultureInfo.InvariantCulture, $"SIP/2.0 {StatusCode} {ReasonPhrase}");
+
     /// <summary>A copy with the header replaced.</summary>
     public new SipResponse WithHeader(string name, string value) => (SipResponse)base.WithHeader(name, value);
 

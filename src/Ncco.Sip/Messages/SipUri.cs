@@ -66,48 +66,48 @@ public sealed record SipUri
         {
             throw new SipParseException($"URI scheme '{Printable(scheme)}' is not valid", headerName);
         }
-        var rest = text[(colon + 1)..];
-        if (rest.AsSpan().IndexOfAny(Unescaped) >= 0)
+        // The rest is read in place as offsets into the text: strings only for the fields kept (issue 19).
+        var restStart = colon + 1;
+        if (text.AsSpan(restStart).IndexOfAny(Unescaped) >= 0)
         {
             throw new SipParseException("URI contains characters that must be escaped", headerName);
         }
         if (scheme is not ("sip" or "sips"))
         {
-            if (rest.Length == 0)
+            if (restStart == text.Length)
             {
                 throw new SipParseException("URI is empty after the scheme", headerName);
             }
-            return new SipUri { Scheme = scheme, Opaque = rest };
+            return new SipUri { Scheme = scheme, Opaque = text[restStart..] };
         }
 
         string? user = null;
         string? password = null;
-        var at = rest.IndexOf('@');
+        var at = text.IndexOf('@', restStart);
         if (at >= 0)
         {
-            var userInfo = rest[..at];
-            rest = rest[(at + 1)..];
-            var pw = userInfo.IndexOf(':');
-            user = pw >= 0 ? userInfo[..pw] : userInfo;
-            password = pw >= 0 ? userInfo[(pw + 1)..] : null;
+            var pw = text.IndexOf(':', restStart, at - restStart);
+            user = text[restStart..(pw >= 0 ? pw : at)];
+            password = pw >= 0 ? text[(pw + 1)..at] : null;
             if (user.Length == 0)
             {
                 throw new SipParseException("URI has an empty user part before '@'", headerName);
             }
             ValidateEscapes(user, headerName);
+            restStart = at + 1;
         }
 
         string host;
         int index;
-        if (rest.StartsWith('['))
+        if (restStart < text.Length && text[restStart] == '[')
         {
-            var close = rest.IndexOf(']');
+            var close = text.IndexOf(']', restStart);
             if (close < 0)
             {
                 throw new SipParseException("IPv6 host is missing ']'", headerName);
             }
-            host = rest[..(close + 1)];
-            if (!IPAddress.TryParse(host[1..^1], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            host = text[restStart..(close + 1)];
+            if (!IPAddress.TryParse(host.AsSpan(1, host.Length - 2), out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
             {
                 throw new SipParseException($"'{Printable(host)}' is not an IPv6 address", headerName);
             }
@@ -115,12 +115,12 @@ public sealed record SipUri
         }
         else
         {
-            index = 0;
-            while (index < rest.Length && rest[index] is not (':' or ';' or '?'))
+            index = restStart;
+            while (index < text.Length && text[index] is not (':' or ';' or '?'))
             {
                 index++;
             }
-            host = rest[..index];
+            host = text[restStart..index];
             if (host.Length == 0)
             {
                 throw new SipParseException("URI has no host", headerName);
@@ -132,14 +132,14 @@ public sealed record SipUri
         }
 
         int? port = null;
-        if (index < rest.Length && rest[index] == ':')
+        if (index < text.Length && text[index] == ':')
         {
             var start = ++index;
-            while (index < rest.Length && char.IsAsciiDigit(rest[index]))
+            while (index < text.Length && char.IsAsciiDigit(text[index]))
             {
                 index++;
             }
-            if (index == start || index - start > 5 || !int.TryParse(rest.AsSpan(start, index - start), NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535)
+            if (index == start || index - start > 5 || !int.TryParse(text.AsSpan(start, index - start), NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535)
             {
                 throw new SipParseException("URI port is not a number from 0 to 65535", headerName);
             }
@@ -148,19 +148,19 @@ public sealed record SipUri
 
         var parameters = SipParameters.Empty;
         var headers = SipParameters.Empty;
-        if (index < rest.Length && rest[index] == ';')
+        if (index < text.Length && text[index] == ';')
         {
-            var end = rest.IndexOf('?', index);
-            var paramText = end >= 0 ? rest[(index + 1)..end] : rest[(index + 1)..];
-            parameters = ParseList(paramText, ';', headerName);
-            index = end >= 0 ? end : rest.Length;
+            var end = text.IndexOf('?', index);
+            var listEnd = end >= 0 ? end : text.Length;
+            parameters = ParseList(text, index + 1, listEnd, ';', headerName);
+            index = listEnd;
         }
-        if (index < rest.Length && rest[index] == '?')
+        if (index < text.Length && text[index] == '?')
         {
-            headers = ParseList(rest[(index + 1)..], '&', headerName);
-            index = rest.Length;
+            headers = ParseList(text, index + 1, text.Length, '&', headerName);
+            index = text.Length;
         }
-        if (index != rest.Length)
+        if (index != text.Length)
         {
             throw new SipParseException("unexpected characters after the URI host", headerName);
         }
@@ -188,28 +188,41 @@ public sealed record SipUri
 
     private static readonly SearchValues<char> Unescaped = SearchValues.Create(" \t\r\n<>\"");
 
-    private static SipParameters ParseList(string text, char separator, string? headerName)
+    /// <summary>The <paramref name="separator"/>-separated list in text[start..end], as <c>name[=value]</c> pairs.</summary>
+    private static SipParameters ParseList(string text, int start, int end, char separator, string? headerName)
     {
-        var items = new List<KeyValuePair<string, string?>>();
-        foreach (var part in text.Split(separator))
+        var list = text.AsSpan(start, end - start);
+        var items = new KeyValuePair<string, string?>[list.Count(separator) + 1];
+        var count = 0;
+        var partStart = start;
+        while (true)
         {
-            if (part.Length == 0)
+            var next = text.IndexOf(separator, partStart, end - partStart);
+            var partEnd = next >= 0 ? next : end;
+            var part = text.AsSpan(partStart, partEnd - partStart);
+            if (part.IsEmpty)
             {
                 throw new SipParseException("URI has an empty parameter", headerName);
             }
             var eq = part.IndexOf('=');
-            var name = eq >= 0 ? part[..eq] : part;
-            if (name.Length == 0)
+            if (eq == 0)
             {
                 throw new SipParseException("URI parameter has no name", headerName);
             }
             ValidateEscapes(part, headerName);
-            items.Add(new(name, eq >= 0 ? part[(eq + 1)..] : null));
+            items[count++] = eq >= 0
+                ? new(text.Substring(partStart, eq), text.Substring(partStart + eq + 1, part.Length - eq - 1))
+                : new(part.ToString(), null);
+            if (next < 0)
+            {
+                break;
+            }
+            partStart = next + 1;
         }
-        return new SipParameters(items);
+        return new SipParameters(items, owned: true);
     }
 
-    private static void ValidateEscapes(string text, string? headerName)
+    private static void ValidateEscapes(ReadOnlySpan<char> text, string? headerName)
     {
         for (var i = 0; i < text.Length; i++)
         {

@@ -34,15 +34,22 @@ public sealed record ViaHeader
         const string header = HeaderNames.Via;
         var i = 0;
         HeaderText.SkipSpace(text, ref i);
-        var parts = new string[3];
+        // sent-protocol read as ranges of the text: only the transport becomes a string, and for the usual ones a
+        // constant (issue 19).
+        Span<Range> parts = stackalloc Range[3];
         for (var p = 0; p < 3; p++)
         {
             HeaderText.SkipSpace(text, ref i);
-            parts[p] = HeaderText.ReadToken(text, ref i);
-            if (parts[p].Length == 0)
+            var start = i;
+            while (i < text.Length && HeaderText.IsTokenChar(text[i]))
+            {
+                i++;
+            }
+            if (i == start)
             {
                 throw new SipParseException("sent-protocol must look like SIP/2.0/UDP", header);
             }
+            parts[p] = start..i;
             HeaderText.SkipSpace(text, ref i);
             if (p < 2)
             {
@@ -53,10 +60,13 @@ public sealed record ViaHeader
                 i++;
             }
         }
-        if (!string.Equals(parts[0], "SIP", StringComparison.OrdinalIgnoreCase) || parts[1] != "2.0")
+        var protocol = text.AsSpan()[parts[0]];
+        var version = text.AsSpan()[parts[1]];
+        if (!protocol.Equals("SIP", StringComparison.OrdinalIgnoreCase) || !version.SequenceEqual("2.0"))
         {
-            throw new SipParseException($"unsupported protocol '{parts[0]}/{parts[1]}'", header);
+            throw new SipParseException($"unsupported protocol '{protocol}/{version}'", header);
         }
+        var transport = TransportName(text.AsSpan()[parts[2]]);
         HeaderText.SkipSpace(text, ref i);
         string host;
         if (i < text.Length && text[i] == '[')
@@ -99,14 +109,23 @@ public sealed record ViaHeader
             }
             port = p;
         }
-        var parameters = HeaderText.ReadParameters(text[i..], header);
-        return new ViaHeader { Transport = parts[2].ToUpperInvariant(), Host = host, Port = port, Parameters = parameters };
+        var parameters = HeaderText.ReadParameters(text, i, header);
+        return new ViaHeader { Transport = transport, Host = host, Port = port, Parameters = parameters };
     }
+
+    private static string TransportName(ReadOnlySpan<char> name) =>
+        name.Equals("UDP", StringComparison.OrdinalIgnoreCase) ? "UDP"
+        : name.Equals("TCP", StringComparison.OrdinalIgnoreCase) ? "TCP"
+        : name.Equals("TLS", StringComparison.OrdinalIgnoreCase) ? "TLS"
+        : name.Equals("WS", StringComparison.OrdinalIgnoreCase) ? "WS"
+        : name.Equals("WSS", StringComparison.OrdinalIgnoreCase) ? "WSS"
+        : name.ToString().ToUpperInvariant();
 
     /// <inheritdoc />
     public override string ToString()
     {
-        var builder = new StringBuilder("SIP/2.0/").Append(Transport).Append(' ').Append(Host);
+        // Sized for the usual Via so the builder does not grow by fresh chunks as the parameters are appended.
+        var builder = new StringBuilder(128).Append("SIP/2.0/").Append(Transport).Append(' ').Append(Host);
         if (Port is { } port)
         {
             builder.Append(':').Append(port.ToString(CultureInfo.InvariantCulture));

@@ -64,15 +64,24 @@ internal static class HeaderText
     }
 
     /// <summary>Reads <c>;name=value</c> header parameters (values may be quoted strings, kept quoted).</summary>
-    public static SipParameters ReadParameters(string text, string header)
+    public static SipParameters ReadParameters(string text, string header) => ReadParameters(text, 0, header);
+
+    /// <summary>Reads <c>;name=value</c> header parameters from <paramref name="text"/> at <paramref name="start"/> on.</summary>
+    /// <remarks>
+    /// Read in place (no substring of the rest) into one array sized by the semicolons, which bound the count: no list
+    /// and no copy per address or Via (issue 19).
+    /// </remarks>
+    public static SipParameters ReadParameters(string text, int start, string header)
     {
-        if (text.AsSpan().Trim(" \t").IsEmpty)
+        var rest = text.AsSpan(start);
+        if (rest.Trim(" \t").IsEmpty)
         {
             // Most addresses and Vias end without parameters or with a tag only; nothing to build for the former.
             return SipParameters.Empty;
         }
-        var items = new List<KeyValuePair<string, string?>>();
-        var i = 0;
+        var items = new KeyValuePair<string, string?>[Math.Max(1, rest.Count(';'))];
+        var count = 0;
+        var i = start;
         while (i < text.Length)
         {
             SkipSpace(text, ref i);
@@ -99,9 +108,9 @@ internal static class HeaderText
                 SkipSpace(text, ref i);
                 if (i < text.Length && text[i] == '"')
                 {
-                    var start = i;
-                    ReadQuoted(text, ref i, header);
-                    value = text[start..i];
+                    var from = i;
+                    SkipQuoted(text, ref i, header);
+                    value = text[from..i];
                 }
                 else if (i < text.Length && text[i] == '[')
                 {
@@ -122,9 +131,14 @@ internal static class HeaderText
                     }
                 }
             }
-            items.Add(new(name, value));
+            // Only a ';' read above starts a parameter, so the count never passes the semicolons counted.
+            items[count++] = new(name, value);
         }
-        return new SipParameters(items);
+        if (count < items.Length)
+        {
+            Array.Resize(ref items, count);
+        }
+        return new SipParameters(items, owned: true);
     }
 
     /// <summary>Reads an RFC 3261 token (alphanumerics and <c>-.!%*_+`'~</c>); may return empty.</summary>
@@ -135,7 +149,7 @@ internal static class HeaderText
         {
             i++;
         }
-        return text[start..i];
+        return i == start ? "" : text[start..i];
     }
 
     /// <summary>True for the characters a token may contain.</summary>
@@ -187,6 +201,31 @@ internal static class HeaderText
             }
             builder.Append(c);
             i++;
+        }
+        throw new SipParseException("unterminated quoted string", header);
+    }
+
+    /// <summary>Advances past a quoted string like <see cref="ReadQuoted"/>, without building its unescaped text.</summary>
+    public static void SkipQuoted(string text, ref int i, string header)
+    {
+        i++;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                if (i + 1 >= text.Length)
+                {
+                    break;
+                }
+                i += 2;
+                continue;
+            }
+            i++;
+            if (c == '"')
+            {
+                return;
+            }
         }
         throw new SipParseException("unterminated quoted string", header);
     }

@@ -143,10 +143,11 @@ public static class SipMessageParser
             body = body[..declared!.Value];
         }
 
-        var immutable = headers.ToArray();
+        // The array becomes the message's own (no second copy into the immutable array).
+        var immutable = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(headers.ToArray());
         SipMessage message = request is not null
-            ? request with { Headers = [.. immutable], Body = body.ToArray() }
-            : response! with { Headers = [.. immutable], Body = body.ToArray() };
+            ? request with { Headers = immutable, Body = body.ToArray() }
+            : response! with { Headers = immutable, Body = body.ToArray() };
         try
         {
             Validate(message);
@@ -175,7 +176,7 @@ public static class SipMessageParser
         }
     }
 
-    private static IEnumerable<string> SplitOrFail(string value, string name, SipRequest? request, List<SipHeader> headers)
+    private static List<string> SplitOrFail(string value, string name, SipRequest? request, List<SipHeader> headers)
     {
         try
         {
@@ -214,7 +215,14 @@ public static class SipMessageParser
                 throw new SipParseException("must appear exactly once", name);
             }
         }
-        _ = message.Vias;
+        // Parsed to validate, one header at a time: no list of results that would only be thrown away.
+        foreach (var header in message.Headers)
+        {
+            if (header.Is(HeaderNames.Via))
+            {
+                ViaHeader.Parse(header.Value);
+            }
+        }
         _ = message.From;
         _ = message.To;
         if (message.CallId.Length == 0 || message.CallId.AsSpan().IndexOfAny(' ', '\t') >= 0)
@@ -231,12 +239,33 @@ public static class SipMessageParser
         {
             throw new SipParseException("must be a whole number from 0 to 255", HeaderNames.MaxForwards);
         }
-        if (message.HeaderCount(HeaderNames.Contact) > 1 && message.HeaderValues(HeaderNames.Contact).Contains("*"))
+        var contacts = message.HeaderCount(HeaderNames.Contact);
+        if (contacts > 1)
         {
-            throw new SipParseException("'*' cannot be combined with other contacts", HeaderNames.Contact);
+            foreach (var header in message.Headers)
+            {
+                if (header.Is(HeaderNames.Contact) && header.Value == "*")
+                {
+                    throw new SipParseException("'*' cannot be combined with other contacts", HeaderNames.Contact);
+                }
+            }
         }
-        _ = message.Contacts;
-        _ = message.RecordRoutes;
+        // Contacts (unless the wildcard), Record-Route, Route and Path, in header order as before.
+        var wildcard = message.IsContactWildcard;
+        foreach (var header in message.Headers)
+        {
+            if (header.Is(HeaderNames.Contact) && !wildcard)
+            {
+                NameAddress.Parse(header.Value, HeaderNames.Contact);
+            }
+        }
+        foreach (var header in message.Headers)
+        {
+            if (header.Is(HeaderNames.RecordRoute))
+            {
+                NameAddress.Parse(header.Value, HeaderNames.RecordRoute);
+            }
+        }
         foreach (var header in message.Headers)
         {
             if (header.Is(HeaderNames.Route) || header.Is(HeaderNames.Path))
@@ -254,26 +283,30 @@ public static class SipMessageParser
 
     private static SipRequest ParseRequestLine(string line)
     {
-        var parts = line.Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || parts[2].Length == 0)
+        // Cut in place: strings for the URI's text and an unknown method only (issue 19).
+        var span = line.AsSpan();
+        Span<Range> parts = stackalloc Range[4];
+        var count = span.Split(parts, ' ');
+        if (count != 3 || span[parts[0]].IsEmpty || span[parts[1]].IsEmpty || span[parts[2]].IsEmpty)
         {
             throw new SipParseException("Request-Line must be 'METHOD SP Request-URI SP SIP/2.0' with single spaces");
         }
-        if (!HeaderText.IsToken(parts[0]))
+        var method = span[parts[0]];
+        if (!HeaderText.IsToken(method))
         {
-            throw new SipParseException($"method '{Printable(parts[0])}' is not a token");
+            throw new SipParseException($"method '{Printable(method.ToString())}' is not a token");
         }
-        CheckVersion(parts[2]);
+        CheckVersion(span[parts[2]]);
         SipUri uri;
         try
         {
-            uri = SipUri.Parse(parts[1], "Request-URI");
+            uri = SipUri.Parse(line[parts[1]], "Request-URI");
         }
         catch (SipParseException e)
         {
             throw new SipParseException(e.Reason, "Request-URI");
         }
-        return new SipRequest { Method = parts[0], Uri = uri };
+        return new SipRequest { Method = SipMethods.Canonical(method), Uri = uri };
     }
 
     private static SipResponse ParseStatusLine(string line)
@@ -283,7 +316,7 @@ public static class SipMessageParser
         {
             throw new SipParseException("Status-Line must be 'SIP/2.0 SP code SP reason'");
         }
-        CheckVersion(line[..first]);
+        CheckVersion(line.AsSpan(0, first));
         var rest = line[(first + 1)..];
         var second = rest.IndexOf(' ');
         var codeText = second >= 0 ? rest[..second] : rest;
@@ -294,11 +327,11 @@ public static class SipMessageParser
         return new SipResponse { StatusCode = code, ReasonPhrase = second >= 0 ? rest[(second + 1)..] : "" };
     }
 
-    private static void CheckVersion(string version)
+    private static void CheckVersion(ReadOnlySpan<char> version)
     {
-        if (!string.Equals(version, "SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        if (!version.Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase))
         {
-            throw new SipParseException($"SIP version '{Printable(version)}' is not supported", null, 505);
+            throw new SipParseException($"SIP version '{Printable(version.ToString())}' is not supported", null, 505);
         }
     }
 

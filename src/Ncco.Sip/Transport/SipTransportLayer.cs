@@ -214,13 +214,19 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
 
     private static SipRequest StampReceived(SipRequest request, SipEndPoint source)
     {
-        var vias = request.Headers.Select((h, i) => (h, i)).First(p => p.h.Is(HeaderNames.Via));
-        var top = ViaHeader.Parse(vias.h.Value);
-        var parameters = top.Parameters;
-        var sourceIp = FormatHost(source.Address.Address);
-        if (!string.Equals(top.Host, sourceIp, StringComparison.OrdinalIgnoreCase) || parameters.Contains("rport"))
+        // A loop and the source's address text on the stack: the string is made only when it is written (issue 19).
+        var viaIndex = 0;
+        while (!request.Headers[viaIndex].Is(HeaderNames.Via))
         {
-            parameters = parameters.With("received", sourceIp);
+            viaIndex++;
+        }
+        var top = ViaHeader.Parse(request.Headers[viaIndex].Value);
+        var parameters = top.Parameters;
+        Span<char> sourceText = stackalloc char[64];
+        var sourceLength = FormatHost(source.Address.Address, sourceText);
+        if (!top.Host.AsSpan().Equals(sourceText[..sourceLength], StringComparison.OrdinalIgnoreCase) || parameters.Contains("rport"))
+        {
+            parameters = parameters.With("received", sourceText[..sourceLength].ToString());
         }
         if (parameters.Contains("rport"))
         {
@@ -230,16 +236,33 @@ public sealed class SipTransportLayer : ISipTransportSink, IAsyncDisposable
         {
             return request;
         }
-        return request with { Headers = request.Headers.SetItem(vias.i, new SipHeader(HeaderNames.Via, (top with { Parameters = parameters }).ToString())) };
+        return request with { Headers = request.Headers.SetItem(viaIndex, new SipHeader(HeaderNames.Via, (top with { Parameters = parameters }).ToString())) };
     }
 
     private static string FormatHost(IPAddress address)
+    {
+        Span<char> text = stackalloc char[64];
+        return text[..FormatHost(address, text)].ToString();
+    }
+
+    /// <summary>Writes the address as a Via host (IPv6 in brackets, IPv4-mapped as IPv4); returns the characters written.</summary>
+    private static int FormatHost(IPAddress address, Span<char> destination)
     {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
         }
-        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.TryFormat(destination, out var written) ? written : throw new InvalidOperationException("address text longer than 64 characters");
+        }
+        destination[0] = '[';
+        if (!address.TryFormat(destination[1..^1], out var length))
+        {
+            throw new InvalidOperationException("address text longer than 62 characters");
+        }
+        destination[length + 1] = ']';
+        return length + 2;
     }
 
     /// <inheritdoc />
