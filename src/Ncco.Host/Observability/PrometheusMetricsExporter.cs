@@ -98,7 +98,7 @@ public sealed class PrometheusMetricsExporter : IDisposable
     private static void Record(object? state, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (state is not InstrumentState instrument) return;
-        var series = instrument.Series.GetOrAdd(LabelText(tags), static (_, s) => new Series(s.Bounds?.Length), instrument);
+        var series = instrument.Series.GetOrAdd(instrument.Labels.Get(tags, LabelText), static (_, s) => new Series(s.Bounds?.Length), instrument);
         lock (series)
         {
             switch (instrument.Kind)
@@ -252,6 +252,8 @@ public sealed class PrometheusMetricsExporter : IDisposable
         public double[]? Bounds { get; }
 
         public ConcurrentDictionary<string, Series> Series { get; } = new(StringComparer.Ordinal);
+
+        public LabelTextCache Labels { get; } = new();
     }
 
     private sealed class Series(int? boundCount)

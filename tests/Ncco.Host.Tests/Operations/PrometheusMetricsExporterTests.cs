@@ -152,4 +152,70 @@ public sealed class PrometheusMetricsExporterTests : IDisposable
 
         Assert.DoesNotContain("other_counter", _exporter.Collect());
     }
+
+    [Fact]
+    public void Remembered_tag_sets_give_the_same_series_and_doubles_are_never_confused()
+    {
+        var meter = _services.GetRequiredService<IMeterFactory>().Create(NccoMetrics.MeterName);
+        var counter = meter.CreateCounter<long>("ncco.test.cached");
+        for (var i = 0; i < 5; i++)
+        {
+            counter.Add(1, new("kind", "answer"), new("status", 200));
+            counter.Add(1, new("status", 200), new("kind", "answer"));
+            counter.Add(1, new("kind", "answer"), new("status", 200L));
+            counter.Add(1, new("kind", "event"), new("status", 204), new("ok", true), new("none", null));
+            counter.Add(1, new("kind", "answer"), new("zero", 0.0));
+            counter.Add(1, new("kind", "answer"), new("zero", -0.0));
+        }
+
+        var text = PrometheusText.Parse(_exporter.Collect());
+
+        // The same tags in another order, or an int and a long that print alike, are one series, as before.
+        Assert.Equal(15, text.Value("ncco_test_cached_total", ("kind", "answer"), ("status", "200")));
+        Assert.Equal(5, text.Value("ncco_test_cached_total", ("kind", "event"), ("none", ""), ("ok", "true"), ("status", "204")));
+        Assert.Equal(5, text.Value("ncco_test_cached_total", ("kind", "answer"), ("zero", "0")));
+        Assert.Equal(5, text.Value("ncco_test_cached_total", ("kind", "answer"), ("zero", "-0")));
+    }
+
+    [Fact]
+    public void A_measurement_with_tags_seen_before_allocates_nothing_in_the_exporter()
+    {
+        var meter = _services.GetRequiredService<IMeterFactory>().Create(NccoMetrics.MeterName);
+        var histogram = meter.CreateHistogram<double>("ncco.test.alloc", "ms");
+        var tags = new KeyValuePair<string, object?>[] { new("kind", "event"), new("status", "200") };
+        histogram.Record(3, tags);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) histogram.Record(i, tags);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Before the cache each measurement built its label text: a sorted pair array, a builder and strings (≈ 600 B).
+        Assert.True(bytes < 100 * 64, $"100 measurements allocated {bytes} B");
+        Assert.Equal(101, PrometheusText.Parse(_exporter.Collect()).Value("ncco_test_alloc_milliseconds_count", ("kind", "event"), ("status", "200")));
+    }
+
+    [Fact]
+    public void The_label_cache_is_bounded_and_renders_past_its_capacity()
+    {
+        var cache = new LabelTextCache();
+        var rendered = 0;
+        string Render(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            rendered++;
+            return "id=\"" + tags[0].Value + "\"";
+        }
+
+        for (var i = 0; i < LabelTextCache.Capacity + 100; i++)
+        {
+            KeyValuePair<string, object?>[] tags = [new("id", i)];
+            Assert.Equal($"id=\"{i}\"", cache.Get(tags, Render));
+        }
+        KeyValuePair<string, object?>[] first = [new("id", 0)];
+        KeyValuePair<string, object?>[] past = [new("id", LabelTextCache.Capacity + 50)];
+        cache.Get(first, Render);
+        cache.Get(past, Render);
+
+        Assert.Equal(LabelTextCache.Capacity, cache.Count);
+        Assert.Equal(LabelTextCache.Capacity + 100 + 1, rendered);
+    }
 }
