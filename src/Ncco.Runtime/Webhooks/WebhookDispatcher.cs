@@ -233,7 +233,7 @@ public sealed class WebhookDispatcher
         var body = json;
         if (target.Method == WebhookMethod.Get)
         {
-            var query = string.Join("&", PayloadJson.ToQuery(json).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+            var query = WebhookQuery.Build(json);
             var builder = new UriBuilder(uri);
             builder.Query = string.IsNullOrEmpty(builder.Query) ? query : builder.Query.TrimStart('?') + "&" + query;
             uri = builder.Uri;
