@@ -5,6 +5,8 @@ using Ncco.Host.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- tick [BenchmarkDotNet args]    (µs per media tick, allocations)
 //   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- profile [legs] [ticks] [workers] [cache|nocache]   (where a tick's time goes)
+//   dotnet run -c Release --project bench/Ncco.Host.Benchmarks -- sip-alloc [calls]   (bytes per call of SIP messages; another
+//     build's Ncco.Sip.dll copied over the output's measures that build: see bench/side-by-side/RESULTS.md)
 var command = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToArray();
 switch (command)
@@ -18,7 +20,10 @@ switch (command)
         var workers = rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : 1;
         await StageProfileRun.RunAsync(legs, ticks, workers, ttsCache: rest.Length <= 3 || rest[3] != "nocache");
         break;
+    case "sip-alloc":
+        SipCallAllocation.Run(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 2000);
+        break;
     default:
-        Console.WriteLine("commands: tick [BenchmarkDotNet args] | profile [legs] [ticks] [workers] [cache|nocache]");
+        Console.WriteLine("commands: tick [BenchmarkDotNet args] | profile [legs] [ticks] [workers] [cache|nocache] | sip-alloc [calls]");
         break;
 }
