@@ -26,10 +26,29 @@ public sealed partial class CallLeg
 
     internal event Action<bool, bool>? MachineDetected;
 
-    private void OnVm(Action action) => _vm.Scheduler.Post(() =>
+    private void OnVm(Action action)
     {
-        if (!IsEnded) action();
-    });
+        Action work = () =>
+        {
+            if (!IsEnded) action();
+        };
+        // While the call is in setup its answer's result comes back through the setup lane; what the caller does
+        // meanwhile (a CANCEL) goes the same way, so the VM still sees the two in the order they happened.
+        if (InSetup) _vm.Scheduler.PostSetup(work);
+        else _vm.Scheduler.Post(work);
+    }
+
+    /// <summary>
+    /// True from an inbound call's arrival until its answer webhook's result is in (<see cref="Scheduling.VmScheduler.PostSetup"/>):
+    /// the leg's work goes through the VM's setup lane meanwhile. Set once on the VM thread, read from any thread.
+    /// </summary>
+    internal bool InSetup
+    {
+        get => Volatile.Read(ref _inSetup);
+        set => Volatile.Write(ref _inSetup, value);
+    }
+
+    private bool _inSetup;
 
     private void Party(string message) => _vm.Observer.OnActivity(_vm.Scheduler.UtcNow, Id, VmActivity.Party, message);
 

@@ -170,15 +170,20 @@ public sealed class NccoVm
     public Conversation? FindNamedConversation(string name) => _named.GetValueOrDefault(name);
 
     /// <summary>Runs <paramref name="func"/> on the VM thread; the task completes off the VM thread.</summary>
-    public Task<T> InvokeAsync<T>(Func<T> func)
+    public Task<T> InvokeAsync<T>(Func<T> func) => InvokeAsync(func, setup: false);
+
+    // A new call's arrival goes through the scheduler's setup lane, ahead of other calls' in-call work.
+    private Task<T> InvokeAsync<T>(Func<T> func, bool setup)
     {
         ArgumentNullException.ThrowIfNull(func);
         var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Scheduler.Post(() =>
+        Action work = () =>
         {
             try { tcs.TrySetResult(func()); }
             catch (Exception e) { tcs.TrySetException(e); }
-        });
+        };
+        if (setup) Scheduler.PostSetup(work);
+        else Scheduler.Post(work);
         return tcs.Task;
     }
 
@@ -194,10 +199,11 @@ public sealed class NccoVm
         ArgumentNullException.ThrowIfNull(call);
         var conversation = NewConversation(null);
         var origin = new LegOrigin(LegOriginKind.Call, Application.ApplicationId, call.Authenticated, call.Via ?? call.EndpointType);
-        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent, origin);
+        var leg = NewLeg(conversation, Direction.Inbound, call.From ?? call.FromUser, call.To, EndpointOfType(call.EndpointType, call.From), transport, call.TraceParent, origin,
+            inSetup: true);
         _ = InboundFlowAsync(leg, call);
         return leg;
-    });
+    }, setup: true);
 
     private async Task InboundFlowAsync(CallLeg leg, InboundCall call)
     {
@@ -229,7 +235,9 @@ public sealed class NccoVm
             SipHeaders = sip,
             Timestamp = PayloadJson.Timestamp(Scheduler.UtcNow),
         };
-        var result = await Webhooks.FetchNccoAsync(answer, WebhookKind.Answer, request, leg.Id);
+        var result = await Webhooks.FetchAnswerForSetupAsync(answer, request, leg.Id);
+        // From here on the call's work is regular work: whatever of it is still queued in the setup lane runs first.
+        leg.InSetup = false;
         if (leg.IsEnded) return;
         if (result.Ncco is null)
         {
@@ -319,7 +327,7 @@ public sealed class NccoVm
             origin, legId: legId);
         AnswerAndRun(leg, ncco);
         return leg;
-    });
+    }, setup: true);
 
     private void AnswerAndRun(CallLeg leg, NccoDocument ncco)
     {
@@ -459,9 +467,14 @@ public sealed class NccoVm
     }
 
     internal CallLeg NewLeg(Conversation conversation, string direction, string? from, string to, CallEndpoint? endpoint, ILegTransport transport,
-        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null, string? standInId = null, string? legId = null)
+        System.Diagnostics.ActivityContext traceParent = default, LegOrigin? origin = null, string? standInId = null, string? legId = null, bool inSetup = false)
     {
-        var leg = new CallLeg(this, standInId ?? legId ?? Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport) { Origin = origin, IsStandIn = standInId is not null };
+        var leg = new CallLeg(this, standInId ?? legId ?? Ids.NewId(IdKind.Leg), conversation, direction, from, to, endpoint, transport)
+        {
+            Origin = origin,
+            IsStandIn = standInId is not null,
+            InSetup = inSetup,
+        };
         // A stand-in is no call: the real leg's runtime traces it.
         if (standInId is null) leg.Span = Diagnostics.NccoTracing.StartCall(this, leg.Id, direction, to, leg.EndpointType, traceParent);
         _legs[leg.Id] = leg;

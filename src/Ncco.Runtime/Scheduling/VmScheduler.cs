@@ -9,10 +9,23 @@ namespace Ncco.Scheduling;
 /// scheduler, so <c>await</c> inside handlers resumes on the VM's logical thread. Work that leaves the VM
 /// (webhooks, media) goes through <see cref="RunExternal{T}"/>, which counts it as "in flight" so a virtual
 /// clock knows not to advance time while the outside world is still answering.
+/// <para>
+/// Two lanes: call setup (<see cref="PostSetup"/>: a new inbound call, its answer webhook's result, what its caller does
+/// before it is answered) runs ahead of regular work (in-call events, media reports, event webhook results, timers), so
+/// a caller waiting for its 200 does not queue behind a burst of other calls' in-call work. Each lane is first in, first
+/// out; at most <see cref="SetupPrecedence"/> setup items run in a row while regular work waits, then one regular item,
+/// so regular work is never starved. Every item of one call posted while it is in setup goes to the setup lane, and a
+/// call never returns to setup, so one call's work still runs in the order it was posted.
+/// </para>
 /// </remarks>
 public abstract class VmScheduler
 {
+    /// <summary>Setup items run in a row while regular work waits before one regular item goes.</summary>
+    public const int SetupPrecedence = 8;
+
     private readonly Queue<Action> _queue = new();
+    private readonly Queue<Action> _setup = new();
+    private int _setupInARow;
     private readonly object _gate = new();
     private readonly VmSynchronizationContext _context;
     private int _running;
@@ -34,7 +47,7 @@ public abstract class VmScheduler
     /// <summary>True when work items are queued and runnable now.</summary>
     public bool HasRunnableWork
     {
-        get { lock (_gate) return _queue.Count > 0; }
+        get { lock (_gate) return _queue.Count > 0 || _setup.Count > 0; }
     }
 
     /// <summary>True when the caller is executing on the VM's logical thread.</summary>
@@ -45,6 +58,17 @@ public abstract class VmScheduler
     {
         ArgumentNullException.ThrowIfNull(work);
         lock (_gate) _queue.Enqueue(work);
+        OnWorkPosted();
+    }
+
+    /// <summary>
+    /// Queues call-setup work for the VM's logical thread, ahead of regular work (see the remarks on the lanes). Safe
+    /// from any thread.
+    /// </summary>
+    public void PostSetup(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate) _setup.Enqueue(work);
         OnWorkPosted();
     }
 
@@ -72,7 +96,7 @@ public abstract class VmScheduler
                 Action? work;
                 lock (_gate)
                 {
-                    if (!_queue.TryDequeue(out work)) break;
+                    if (!TryTake(out work)) break;
                 }
                 work();
                 count++;
@@ -84,6 +108,19 @@ public abstract class VmScheduler
             Volatile.Write(ref _running, 0);
         }
         return count;
+    }
+
+    // Under _gate: the next item by lane precedence.
+    private bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Action? work)
+    {
+        if (_setup.Count > 0 && (_queue.Count == 0 || _setupInARow < SetupPrecedence))
+        {
+            work = _setup.Dequeue();
+            _setupInARow = _queue.Count == 0 ? 0 : _setupInARow + 1;
+            return true;
+        }
+        _setupInARow = 0;
+        return _queue.TryDequeue(out work);
     }
 
     /// <summary>A task that completes on the VM thread after <paramref name="delay"/> (or is cancelled).</summary>
@@ -113,7 +150,17 @@ public abstract class VmScheduler
     /// Starts external work (outside the VM's thread, with no synchronization context) and returns a task that
     /// completes on the VM thread. While the work is running it counts as in flight.
     /// </summary>
-    public Task<T> RunExternal<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> RunExternal<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        RunExternalIn(work, setup: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunExternal{T}"/> for work a call's setup waits on (its answer webhook): the result comes back
+    /// through the setup lane (<see cref="PostSetup"/>, <see cref="CompleteSetupExternal"/>).
+    /// </summary>
+    public Task<T> RunSetupExternal<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        RunExternalIn(work, setup: true, cancellationToken);
+
+    private Task<T> RunExternalIn<T>(Func<CancellationToken, Task<T>> work, bool setup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         var tcs = new TaskCompletionSource<T>();
@@ -135,13 +182,18 @@ public abstract class VmScheduler
             SynchronizationContext.SetSynchronizationContext(previous);
         }
 
-        void Complete(Task<T> t) => CompleteExternal(sequence, () =>
+        void Complete(Task<T> t)
         {
-            Interlocked.Decrement(ref _inFlight);
-            if (t.IsCanceled) tcs.TrySetCanceled();
-            else if (t.IsFaulted) tcs.TrySetException(t.Exception!.InnerExceptions);
-            else tcs.TrySetResult(t.Result);
-        });
+            void Deliver()
+            {
+                Interlocked.Decrement(ref _inFlight);
+                if (t.IsCanceled) tcs.TrySetCanceled();
+                else if (t.IsFaulted) tcs.TrySetException(t.Exception!.InnerExceptions);
+                else tcs.TrySetResult(t.Result);
+            }
+            if (setup) CompleteSetupExternal(sequence, Deliver);
+            else CompleteExternal(sequence, Deliver);
+        }
 
         if (task.IsCompleted) Complete(task);
         else task.ContinueWith(Complete, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -154,6 +206,12 @@ public abstract class VmScheduler
     /// scheduler may hold completions back and deliver them in start order when the VM is idle, for determinism.
     /// </summary>
     protected virtual void CompleteExternal(long sequence, Action deliver) => Post(deliver);
+
+    /// <summary>
+    /// As <see cref="CompleteExternal"/> for work started with <see cref="RunSetupExternal{T}"/>; the default posts it
+    /// to the setup lane at once.
+    /// </summary>
+    protected virtual void CompleteSetupExternal(long sequence, Action deliver) => PostSetup(deliver);
 
     private sealed class VmSynchronizationContext(VmScheduler owner) : SynchronizationContext
     {

@@ -102,10 +102,21 @@ public sealed class WebhookDispatcher
     /// Asks <paramref name="target"/> for an NCCO (answer webhook, or an event that may return one), applying the
     /// retry and fallback rules. For events an empty 2xx means carry on; for answer it is an error.
     /// </summary>
-    public async Task<NccoFetchResult> FetchNccoAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId)
+    public Task<NccoFetchResult> FetchNccoAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId) =>
+        FetchNccoAsync(target, kind, payload, legId, setup: false);
+
+    /// <summary>
+    /// As <see cref="FetchNccoAsync(WebhookTarget, WebhookKind, WebhookPayload, string?)"/> for the answer webhook of a
+    /// call in setup: each attempt's result (and the fallback's) comes back through the VM's setup lane
+    /// (<see cref="VmScheduler.RunSetupExternal{T}"/>), ahead of other calls' in-call work.
+    /// </summary>
+    internal Task<NccoFetchResult> FetchAnswerForSetupAsync(WebhookTarget target, WebhookPayload payload, string? legId) =>
+        FetchNccoAsync(target, WebhookKind.Answer, payload, legId, setup: true);
+
+    private async Task<NccoFetchResult> FetchNccoAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId, bool setup)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var (result, reason) = await TryUrlAsync(target, kind, payload, legId, null, retry: true);
+        var (result, reason) = await TryUrlAsync(target, kind, payload, legId, null, retry: true, setup);
         if (result is not null && !result.Failed) return result;
         var urlName = kind == WebhookKind.Answer ? "answer_url" : "event_url";
         var eventReason = urlName + ": " + (result?.EventReason ?? RequestFailed);
@@ -120,7 +131,7 @@ public sealed class WebhookDispatcher
                 ["type"] = kind == WebhookKind.Answer ? "answer" : "event",
             },
         };
-        var (fb, fbReason) = await TryUrlAsync(fallback, WebhookKind.Fallback, payload, legId, original, retry: true, emptyIsCarryOn: kind != WebhookKind.Answer);
+        var (fb, fbReason) = await TryUrlAsync(fallback, WebhookKind.Fallback, payload, legId, original, retry: true, setup, emptyIsCarryOn: kind != WebhookKind.Answer);
         if (fb is not null && !fb.Failed) return fb;
         var both = $"{eventReason}; fallback_answer_url: {fb?.EventReason ?? RequestFailed}";
         return fb is null
@@ -132,11 +143,11 @@ public sealed class WebhookDispatcher
     private const string RequestFailed = "the request failed (no connection, a timeout or an HTTP error status); the host's log names which";
 
     private async Task<(NccoFetchResult? Result, string Reason)> TryUrlAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId,
-        JsonObject? extra, bool retry, bool? emptyIsCarryOn = null)
+        JsonObject? extra, bool retry, bool setup, bool? emptyIsCarryOn = null)
     {
         var carryOnWhenEmpty = emptyIsCarryOn ?? kind == WebhookKind.Event;
-        var response = await SendOnceAsync(target, kind, payload, legId, 1, extra);
-        if (retry && response.IsRetryable) response = await SendOnceAsync(target, kind, payload, legId, 2, extra);
+        var response = await SendOnceAsync(target, kind, payload, legId, 1, extra, setup);
+        if (retry && response.IsRetryable) response = await SendOnceAsync(target, kind, payload, legId, 2, extra, setup);
         if (response.Failure == WebhookFailure.TooLarge)
         {
             // Like an invalid NCCO: not retried, and the caller goes to the fallback URL.
@@ -218,7 +229,11 @@ public sealed class WebhookDispatcher
     };
 
     /// <summary>Makes exactly one attempt (building the query string or body, and signing when configured).</summary>
-    public async Task<WebhookResponse> SendOnceAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId, int attempt, JsonObject? extra)
+    public Task<WebhookResponse> SendOnceAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId, int attempt, JsonObject? extra) =>
+        SendOnceAsync(target, kind, payload, legId, attempt, extra, setup: false);
+
+    private async Task<WebhookResponse> SendOnceAsync(WebhookTarget target, WebhookKind kind, WebhookPayload payload, string? legId, int attempt, JsonObject? extra,
+        bool setup)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(payload);
@@ -257,7 +272,9 @@ public sealed class WebhookDispatcher
         WebhookResponse response;
         try
         {
-            response = await _scheduler.RunExternal(ct => _transport.SendAsync(request, ct));
+            response = setup
+                ? await _scheduler.RunSetupExternal(ct => _transport.SendAsync(request, ct))
+                : await _scheduler.RunExternal(ct => _transport.SendAsync(request, ct));
         }
         catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException)
         {

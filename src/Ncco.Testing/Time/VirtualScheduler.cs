@@ -125,7 +125,15 @@ public sealed class VirtualScheduler : VmScheduler
     }
 
     /// <summary>Holds webhook completions back; they are delivered one at a time, in request order, when the VM is idle.</summary>
-    protected override void CompleteExternal(long sequence, Action deliver)
+    protected override void CompleteExternal(long sequence, Action deliver) => Hold(sequence, deliver);
+
+    /// <summary>
+    /// A call-setup completion (an answer webhook's) is held with the others, in request order: they are delivered only
+    /// when the VM is idle, so no lane has anything to overtake and virtual runs stay deterministic.
+    /// </summary>
+    protected override void CompleteSetupExternal(long sequence, Action deliver) => Hold(sequence, deliver);
+
+    private void Hold(long sequence, Action deliver)
     {
         lock (_completions)
         {
