@@ -21,7 +21,7 @@ namespace Ncco.Scheduling;
 public abstract class VmScheduler
 {
     /// <summary>Setup items run in a row while regular work waits before one regular item goes.</summary>
-    public const int SetupPrecedence = 8;
+    public const int SetupPrecedence = 2;
 
     private readonly Queue<Action> _queue = new();
     private readonly Queue<Action> _setup = new();
