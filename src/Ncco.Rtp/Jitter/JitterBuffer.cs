@@ -16,6 +16,7 @@ namespace Ncco.Rtp.Jitter;
 public sealed class JitterBuffer
 {
     private readonly JitterBufferOptions _options;
+    private readonly Sessions.RtpBufferPool? _buffers;
     private byte[] _payloads = [];
 
     /// <summary>The payload storage (for tests: where it was allocated).</summary>
@@ -40,7 +41,17 @@ public sealed class JitterBuffer
 
     /// <summary>Creates a buffer.</summary>
     public JitterBuffer(JitterBufferOptions? options = null)
+        : this(options, null)
     {
+    }
+
+    /// <summary>
+    /// Creates a buffer whose payload storage is rented from <paramref name="buffers"/> (a session's: see
+    /// <see cref="ReleaseStorage"/>), or allocated when it is null.
+    /// </summary>
+    internal JitterBuffer(JitterBufferOptions? options, Sessions.RtpBufferPool? buffers)
+    {
+        _buffers = buffers;
         _options = options ?? new JitterBufferOptions();
         _options.Validate();
         _slots = new Slot[_options.Capacity];
@@ -346,7 +357,9 @@ public sealed class JitterBuffer
         var size = Math.Min(_options.MaxPayloadSize, (payloadLength + 31) & ~31);
         // On the pinned object heap: this buffer lives as long as the call, so in the young generations the collector would
         // only copy it (8 KB a G.711 call, at every call set up) into gen2 — which the POH is from the start (issue 19).
-        var grown = GC.AllocateArray<byte>(_options.Capacity * size, pinned: true);
+        // A session's buffer comes from its pool (reused from an ended call: no new pinned bytes, which would count
+        // toward the next gen2 collection).
+        var grown = _buffers?.Rent(_options.Capacity * size) ?? GC.AllocateArray<byte>(_options.Capacity * size, pinned: true);
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i].Used)
@@ -354,8 +367,29 @@ public sealed class JitterBuffer
                 _payloads.AsSpan(i * _slotSize, _slots[i].Length).CopyTo(grown.AsSpan(i * size));
             }
         }
+        var old = _payloads;
         _payloads = grown;
         _slotSize = size;
+        if (old.Length > 0)
+        {
+            _buffers?.Return(old);
+        }
+    }
+
+    /// <summary>
+    /// Hands the payload storage back to the pool it was rented from and forgets every packet held (the session is
+    /// ending). The buffer still works afterwards: a later push rents storage again.
+    /// </summary>
+    internal void ReleaseStorage()
+    {
+        var old = _payloads;
+        _payloads = [];
+        _slotSize = 0;
+        Clear();
+        if (old.Length > 0)
+        {
+            _buffers?.Return(old);
+        }
     }
 
     private struct Slot

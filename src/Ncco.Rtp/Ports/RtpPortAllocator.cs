@@ -26,6 +26,12 @@ public sealed class RtpPortAllocator
         _bindAddress = bindAddress;
     }
 
+    /// <summary>
+    /// Buffers the sessions on this allocator's ports keep all call long, reused from call to call
+    /// (<see cref="Sessions.RtpBufferPool"/>): one pool per port range, so per process in the host.
+    /// </summary>
+    internal Sessions.RtpBufferPool Buffers { get; } = new();
+
     /// <summary>Pairs currently leased.</summary>
     public int LeasedCount
     {

@@ -31,6 +31,9 @@ public sealed class RtpPortLease : IDisposable
     /// <summary>Bound RTCP socket.</summary>
     public Socket RtcpSocket { get; }
 
+    /// <summary>The allocator's buffers, for the session on these ports to rent its long-lived ones from.</summary>
+    internal Sessions.RtpBufferPool Buffers => _owner.Buffers;
+
     /// <inheritdoc/>
     public void Dispose()
     {

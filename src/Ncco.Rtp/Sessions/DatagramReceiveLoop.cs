@@ -22,13 +22,19 @@ internal sealed class DatagramReceiveLoop
     private EndPoint? _sourceEndPoint;
     private SocketAddress? _source;
 
-    public DatagramReceiveLoop(Socket socket, DatagramHandler handle)
+    /// <param name="socket">The socket to read.</param>
+    /// <param name="handle">Called with each datagram.</param>
+    /// <param name="buffer">
+    /// Where datagrams are received (at least <see cref="RtpPacket.MaxDatagramSize"/> bytes), written until
+    /// <see cref="Completion"/>: best a pinned one from the session's <see cref="RtpBufferPool"/> — the socket pins it
+    /// during every pending receive anyway, and it lives as long as the session (issue 19).
+    /// </param>
+    public DatagramReceiveLoop(Socket socket, DatagramHandler handle, byte[] buffer)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffer.Length, RtpPacket.MaxDatagramSize, nameof(buffer));
         _socket = socket;
         _handle = handle;
-        // Pinned heap: the socket pins it during every pending receive anyway, and it lives as long as the session, so in
-        // gen0 it would be a pinned hole first and a copy into gen2 after (issue 19).
-        _args.SetBuffer(GC.AllocateArray<byte>(RtpPacket.MaxDatagramSize, pinned: true), 0, RtpPacket.MaxDatagramSize);
+        _args.SetBuffer(buffer, 0, RtpPacket.MaxDatagramSize);
         _args.RemoteEndPoint = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _args.Completed += (_, _) =>
         {

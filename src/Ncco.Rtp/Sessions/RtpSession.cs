@@ -114,6 +114,9 @@ public sealed class RtpSession : IAsyncDisposable
 
     private Task? _rtpLoop;
     private Task? _rtcpLoop;
+    // The receive loops' datagram buffers, rented from the ports' pool; handed back once their loop has stopped.
+    private byte[]? _rtpLoopBuffer;
+    private byte[]? _rtcpLoopBuffer;
     private int _disposed;
 
     // SRTP (null for plain RTP): the sender's context on the media thread (RTCP under its own lock, as BYE is sent from
@@ -144,7 +147,8 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 throw new ArgumentException("RtcpInterval must be positive", nameof(options));
             }
-            _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame });
+            // Its storage lives as long as the call: rented from the ports' pool, handed back at DisposeAsync.
+            _jitter = new JitterBuffer(options.JitterBuffer with { FrameTimestampUnits = _codec.TimestampUnitsPerFrame }, lease.Buffers);
             // Sized here, at setup, not by the first packet on the media thread (8 KB a G.711 call). Capped: Opus's
             // largest packet would cost 40 KB a call for a size its usual 20–80-byte packets never need.
             _jitter.Reserve(Math.Min(_codec.BytesPerFrame * 3 / 2, ReservedPayloadBytes));
@@ -283,13 +287,22 @@ public sealed class RtpSession : IAsyncDisposable
         {
             return;
         }
-        _rtpLoop = _options.ReceiveOnRead ? Task.CompletedTask : StartLoop(_lease.RtpSocket, OnRtp);
-        _rtcpLoop = StartLoop(_lease.RtcpSocket, OnRtcp);
+        if (_options.ReceiveOnRead)
+        {
+            _rtpLoop = Task.CompletedTask;
+        }
+        else
+        {
+            _rtpLoopBuffer = _lease.Buffers.Rent(RtpPacket.MaxDatagramSize);
+            _rtpLoop = StartLoop(_lease.RtpSocket, OnRtp, _rtpLoopBuffer);
+        }
+        _rtcpLoopBuffer = _lease.Buffers.Rent(RtpPacket.MaxDatagramSize);
+        _rtcpLoop = StartLoop(_lease.RtcpSocket, OnRtcp, _rtcpLoopBuffer);
     }
 
-    private static Task StartLoop(System.Net.Sockets.Socket socket, DatagramHandler handle)
+    private static Task StartLoop(System.Net.Sockets.Socket socket, DatagramHandler handle, byte[] buffer)
     {
-        var loop = new DatagramReceiveLoop(socket, handle);
+        var loop = new DatagramReceiveLoop(socket, handle, buffer);
         loop.Start();
         return loop.Completion;
     }
@@ -493,6 +506,21 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 await loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+        // Long-lived buffers go back to the ports' pool for the next call. A loop that did not confirm it stopped may
+        // still have a receive pending into its buffer: that one is left to the collector instead.
+        if (_rtpLoopBuffer is { } rtpBuffer && _rtpLoop!.IsCompleted)
+        {
+            _lease.Buffers.Return(rtpBuffer);
+        }
+        if (_rtcpLoopBuffer is { } rtcpBuffer && _rtcpLoop!.IsCompleted)
+        {
+            _lease.Buffers.Return(rtcpBuffer);
+        }
+        lock (_gate)
+        {
+            // Pushes check _disposed under this lock, so nothing writes into the storage once it is handed back.
+            _jitter.ReleaseStorage();
         }
         lock (_srtcpSendGate)
         {
@@ -862,6 +890,10 @@ public sealed class RtpSession : IAsyncDisposable
         var arrival = ToMediaClock(_time.GetTimestamp());
         lock (_gate)
         {
+            if (_disposed != 0)
+            {
+                return; // the jitter buffer's storage may be back in the pool already
+            }
             if (RtpPacket.TryParse(datagram, out var header) != RtpParseError.None)
             {
                 _malformed++;
