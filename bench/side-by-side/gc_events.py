@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summarises the GcEvents startup hook's log (one line per collection) over a bench step's window.
 
-Usage: gc_events.py LOG START END [--json]   (START/END: Unix seconds, the step's wall-clock window)
+Usage: gc_events.py LOG START END [--json] [--gc-cpu-ms N]   (START/END: Unix seconds, the step's wall-clock window;
+N: CPU ms the collector's threads used in the window, measured by run.sh, carried into the output)
 Per step: collections by generation and kind, pauses (total, longest, p95, mean suspension = time to stop every
 managed thread), the collector's own time, bytes promoted out of gen0 / gen1, bytes marked through the card table
 (older generations pointing at younger objects), pinned objects, heap count (DATAS), induced collections, and
@@ -23,7 +24,8 @@ def main():
     header, gcs, other = "", [], []
     for line in open(log):
         if line.startswith("#"):
-            header = line[1:].strip()
+            if not line.startswith("# collector:"):
+                header = line[1:].strip()
             continue
         f = line.rstrip("\n").split("\t")
         if f[0] == "time" or len(f) < 9:
@@ -62,6 +64,8 @@ def main():
         "other_suspensions": sum(1 for o in other if o[5] not in ("1", "6")),
         "other_suspension_ms": round(sum(num(o[7]) for o in other if o[5] not in ("1", "6")), 1),
     }
+    if "--gc-cpu-ms" in sys.argv:
+        r["gc_cpu_ms"] = int(sys.argv[sys.argv.index("--gc-cpu-ms") + 1])
     if "--json" in sys.argv:
         print(json.dumps(r))
     else:

@@ -222,6 +222,20 @@ diag() {
     index($1, "ncco_sip_setup_duration_milliseconds_bucket{") == 1 && match($1, /phase="[a-z]+"/) {ph = substr($1, RSTART + 7, RLENGTH - 8); match($1, /le="[^"]+"/); print "setup-" ph "_" substr($1, RSTART + 4, RLENGTH - 5), $2}'
 }
 
+# CPU time of the collector's own threads (server GC, background GC) so far, in ms, from each thread's schedstat (ns on a
+# core): the collector's work, which on a loaded machine says more than its wall-clock pauses (a pause is that work plus
+# the time its threads wait for a core). 0 for a server without them (the workstation collector collects on the
+# allocating thread; Asterisk).
+gc_cpu_ms() {
+  local t sum=0 comm
+  for t in /proc/"$server"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    [[ $comm == ".NET Server GC" || $comm == ".NET BGC" ]] || continue
+    sum=$((sum + $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)))
+  done
+  echo $((sum / 1000000))
+}
+
 results="$work/results.tsv"
 run_step() { # target step
   local target=$1 step=$2 name="$1-$2" args limit
@@ -236,14 +250,14 @@ run_step() { # target step
   tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
   sleep 1
   rm -f "$work/$name.done"; rss_peak "$work/$name.done" >"$work/$name.rss" & local sampler=$!
-  local cpu0 late0; cpu0=$(cpu); late0=$(late || true); diag >"$work/$name.diag0"; local t0=$SECONDS w0; w0=$(date +%s.%N)
+  local cpu0 late0 gccpu0; cpu0=$(cpu); late0=$(late || true); gccpu0=$(gc_cpu_ms); diag >"$work/$name.diag0"; local t0=$SECONDS w0; w0=$(date +%s.%N)
   local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
   ( cd "$work" && timeout -k 5 "$limit" nice -n "$SIPP_NICE" sipp -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -s demo \
       -timeout "${limit}s" -recv_timeout 10s -trace_stat -stf "$work/$name.csv" -trace_rtt -rtt_freq 1 -trace_err -error_file "$work/$name.err" -fd 1 "${sources[@]}" "${args[@]}" "127.0.0.1:$SIP_PORT" \
       >"$work/$name.out" 2>&1 ) || true
-  local cpu1 late1; cpu1=$(cpu); late1=$(late || true); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
+  local cpu1 late1 gccpu1; cpu1=$(cpu); late1=$(late || true); gccpu1=$(gc_cpu_ms); diag >"$work/$name.diag1"; local elapsed=$((SECONDS - t0))
   local gclog="$work/gc-${target//[@\/+]/_}.tsv"
-  [[ -s $gclog ]] && printf '%s\t%s\t%s\n' "$target" "$step" "$(python3 "$here/gc_events.py" "$gclog" "$w0" "$(date +%s.%N)" --json)" >>"$work/gc.tsv"
+  [[ -s $gclog ]] && printf '%s\t%s\t%s\n' "$target" "$step" "$(python3 "$here/gc_events.py" "$gclog" "$w0" "$(date +%s.%N)" --json --gc-cpu-ms $((gccpu1 - gccpu0)))" >>"$work/gc.tsv"
   touch "$work/$name.done"; wait $sampler || true
   sleep 1; kill -INT $dump 2>/dev/null; wait $dump 2>/dev/null || true
   # Answer latency: SIPp's INVITE→200 of every call (response time 1 in the scenarios; Ncco's includes the answer
@@ -366,16 +380,17 @@ if [[ -s $work/gc.tsv ]]; then
   echo
   echo "Collections in the step (GC_EVENTS; the runtime's events): by generation, background ones, induced ones, pauses"
   echo "(total / longest / p95, each from the runtime's suspension to its restart), mean time to suspend, MB promoted out of"
-  echo "gen0 and gen1, MB marked through the card table (older objects pointing at young ones), heap count, peak gen0 after"
+  echo "gen0 and gen1, MB marked through the card table (older objects pointing at young ones), heap count, peak gen0 after,"
+  echo "CPU ms of the collector's own threads in the step (its work, whatever the machine's load: gc_cpu_ms)"
   echo
-  echo "| server | step | GCs 0/1/2 | background | induced | pauses | pause total ms | longest ms | p95 ms | suspend mean ms | promoted gen0 / gen1 MB | marked via cards MB | heaps | gen0 after MB | other suspensions (ms) |"
-  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| server | step | GCs 0/1/2 | background | induced | pauses | pause total ms | longest ms | p95 ms | suspend mean ms | promoted gen0 / gen1 MB | marked via cards MB | heaps | gen0 after MB | other suspensions (ms) | GC threads CPU ms |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   python3 - "$work/gc.tsv" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     t, s, j = line.rstrip("\n").split("\t", 2)
     r = json.loads(j)
-    print(f"| {t} | {s} | {r['gcs']} | {r['background']} | {r['induced']} | {r['pauses']} | {r['pause_total_ms']} | {r['pause_max_ms']} | {r['pause_p95_ms']} | {r['suspend_mean_ms']} | {r['promoted0_mb']} / {r['promoted1_mb']} | {r['marked_older_mb']} | {r['heaps']} | {r['gen0_mb_after_max']} | {r['other_suspensions']} ({r['other_suspension_ms']}) |")
+    print(f"| {t} | {s} | {r['gcs']} | {r['background']} | {r['induced']} | {r['pauses']} | {r['pause_total_ms']} | {r['pause_max_ms']} | {r['pause_p95_ms']} | {r['suspend_mean_ms']} | {r['promoted0_mb']} / {r['promoted1_mb']} | {r['marked_older_mb']} | {r['heaps']} | {r['gen0_mb_after_max']} | {r['other_suspensions']} ({r['other_suspension_ms']}) | {r.get('gc_cpu_ms', 'n/a')} |")
 PY
 fi
 # Ratios against the first target in the list for the same step (CPU-s and RSS).

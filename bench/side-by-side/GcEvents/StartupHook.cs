@@ -62,6 +62,9 @@ internal sealed class GcListener : EventListener
             .Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_gc", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}");
         writer.WriteLine($"# server={System.Runtime.GCSettings.IsServerGC} latency={System.Runtime.GCSettings.LatencyMode} cpus={Environment.ProcessorCount} {string.Join(' ', settings)}");
+        // What the collector itself took (an environment variable whose name is misspelt — they are case-sensitive on
+        // Linux: GCgen0size but GCGen0MaxBudget — is silently ignored, so the file says what really ran).
+        writer.WriteLine($"# collector: {string.Join(' ', GC.GetConfigurationVariables().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}");
         writer.WriteLine("time\tgc\tgen\tkind\treason\tsuspend_reason\tsuspend_ms\tpause_ms\tgc_ms\tpromoted0\tpromoted1\tgen0_size\tgen1_size\tgen2_size\tloh_size\tpoh_size\tpinned\theaps\tpause_mode\tmark_stack\tmark_fq\tmark_handles\tmark_older\tmark_other");
     }
 
