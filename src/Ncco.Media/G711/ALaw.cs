@@ -5,8 +5,15 @@ public static class ALaw
 {
     private static readonly short[] DecodeTable = BuildDecodeTable();
 
+    // A-law keeps 13 bits (the sample shifted right by 3, sign included), so the code of every sample is one of 8,192
+    // entries indexed by those bits: a lookup per sample instead of a branchy segment search (8 KB, stays in L1 across
+    // a tick's legs). Filled from Compute, so it is the same code by construction (G711 tests check all 65,536 samples).
+    private static readonly byte[] EncodeTable = BuildEncodeTable();
+
     /// <summary>Encodes one 16-bit linear sample to an A-law byte.</summary>
-    public static byte Encode(short sample)
+    public static byte Encode(short sample) => EncodeTable[(ushort)sample >> 3];
+
+    private static byte Compute(short sample)
     {
         int pcm = sample;
         int mask;
@@ -54,9 +61,10 @@ public static class ALaw
         {
             throw new ArgumentException("destination too small", nameof(destination));
         }
+        var table = EncodeTable;
         for (var i = 0; i < samples.Length; i++)
         {
-            destination[i] = Encode(samples[i]);
+            destination[i] = table[(ushort)samples[i] >> 3];
         }
     }
 
@@ -72,6 +80,16 @@ public static class ALaw
         {
             destination[i] = table[encoded[i]];
         }
+    }
+
+    private static byte[] BuildEncodeTable()
+    {
+        var table = new byte[8192];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = Compute((short)(i << 3)); // any sample with these top 13 bits has this code
+        }
+        return table;
     }
 
     private static short[] BuildDecodeTable()

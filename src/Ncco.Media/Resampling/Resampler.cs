@@ -151,6 +151,17 @@ public sealed class Resampler
         var limit = (long)needed * _up; // output positions strictly before this can be computed
         var acc = _phaseAccumulator;
         var coeffs = _coefficients.AsSpan();
+        if (_up == 1)
+        {
+            // Pure decimation (16 → 8 kHz: what every G.711 leg sends): one phase, and the newest input sample is the
+            // accumulator itself — no 64-bit division and remainder per output sample. The same filter and dot product.
+            var c1 = coeffs[.._taps];
+            while (acc < limit)
+            {
+                output[produced++] = Pcm16.Saturate(Dot(c1, hist.Slice((int)acc - keep, _taps)));
+                acc += _down;
+            }
+        }
         while (acc < limit)
         {
             var index = (int)(acc / _up);     // newest input sample used
