@@ -98,6 +98,97 @@ internal sealed partial class NativeDatagram
         }
     }
 
+    /// <summary>
+    /// Takes up to two waiting datagrams in one system call (<c>recvmmsg</c>): the first into <paramref name="first"/>
+    /// from <paramref name="firstFrom"/>, the second (only when <paramref name="second"/> is not empty) into
+    /// <paramref name="second"/> from <paramref name="secondFrom"/>. Returns how many were taken (their lengths in
+    /// <paramref name="firstLength"/> and <paramref name="secondLength"/>), or minus the errno (<c>-</c><see cref="WouldBlock"/>:
+    /// nothing waits). One datagram and an empty socket behind it is one call here, two with <see cref="ReceiveFrom"/>:
+    /// the kernel finds the socket empty inside the same call. An error met after the first datagram stays pending on
+    /// the socket and is what the next call returns.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
+    public unsafe int ReceiveMany(Span<byte> first, SocketAddress firstFrom, Span<byte> second, SocketAddress secondFrom, out int firstLength, out int secondLength)
+    {
+        firstLength = 0;
+        secondLength = 0;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            var fd = (int)_handle.DangerousGetHandle();
+            var address1 = firstFrom.Buffer.Span;
+            var address2 = secondFrom.Buffer.Span;
+            fixed (byte* data1 = first)
+            fixed (byte* data2 = second)
+            fixed (byte* sockaddr1 = address1)
+            fixed (byte* sockaddr2 = address2)
+            {
+                var vectors = stackalloc IoVector[2];
+                var messages = stackalloc MultipleMessageHeader[2];
+                vectors[0] = new IoVector { Base = data1, Length = (nuint)first.Length };
+                vectors[1] = new IoVector { Base = data2, Length = (nuint)second.Length };
+                var count = second.IsEmpty ? 1u : 2u;
+                while (true)
+                {
+                    messages[0] = new MultipleMessageHeader { Header = new MessageHeader { Name = sockaddr1, NameLength = address1.Length, Vectors = vectors, VectorCount = 1 } };
+                    messages[1] = new MultipleMessageHeader { Header = new MessageHeader { Name = sockaddr2, NameLength = address2.Length, Vectors = vectors + 1, VectorCount = 1 } };
+                    var received = ReceiveManyNative(fd, messages, count, MsgDontWait, null);
+                    if (received >= 0)
+                    {
+                        if (received >= 1)
+                        {
+                            firstLength = (int)messages[0].Length;
+                            firstFrom.Size = Math.Min(messages[0].Header.NameLength, address1.Length);
+                        }
+                        if (received >= 2)
+                        {
+                            secondLength = (int)messages[1].Length;
+                            secondFrom.Size = Math.Min(messages[1].Header.NameLength, address2.Length);
+                        }
+                        return received;
+                    }
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != Interrupted) return -errno;
+                }
+            }
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+    }
+
+    // struct iovec, struct msghdr and struct mmsghdr of the Linux ABI (sequential layout gives their padding, 32- and 64-bit).
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct IoVector
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct MessageHeader
+    {
+        public byte* Name;
+        public int NameLength;
+        public IoVector* Vectors;
+        public nuint VectorCount;
+        public byte* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MultipleMessageHeader
+    {
+        public MessageHeader Header;
+        public uint Length;
+    }
+
+    [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
+    private static unsafe partial int ReceiveManyNative(int fd, MultipleMessageHeader* messages, uint count, int flags, void* timeout);
+
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     private static unsafe partial nint SendToNative(int fd, byte* buffer, nuint length, int flags, byte* address, int addressLength);
 

@@ -54,6 +54,7 @@ public sealed class RtpSession : IAsyncDisposable
     private short[] _pcm; // decoded samples waiting to be read: grows to the largest packet's samples (see Compact)
     private readonly short[] _lastFrame;
     private readonly SocketAddress? _receiveSource; // RtpSessionOptions.ReceiveOnRead: where the last datagram came from
+    private readonly SocketAddress? _receiveSecondSource; // ... and the second of a pair taken in one call (DirectSocketCalls)
     // RtpSessionOptions.DirectSocketCalls on Linux: libc's sendto/recvfrom on the sockets' descriptors; null: the Socket's methods.
     private readonly NativeDatagram? _rtpNative;
     private readonly NativeDatagram? _rtcpNative;
@@ -203,6 +204,7 @@ public sealed class RtpSession : IAsyncDisposable
             if (options.ReceiveOnRead)
             {
                 _receiveSource = new SocketAddress(lease.RtpSocket.AddressFamily);
+                if (_rtpNative is not null) _receiveSecondSource = new SocketAddress(lease.RtpSocket.AddressFamily);
             }
         }
         catch
@@ -803,14 +805,14 @@ public sealed class RtpSession : IAsyncDisposable
     [SkipLocalsInit] // the kernel writes the datagram; only its received length is read
     private void ReceiveWaiting()
     {
+        if (_rtpNative is { } native)
+        {
+            ReceiveWaitingDirect(native);
+            return;
+        }
         // On the stack, not a 1.5 KB array held by every session all call long: the datagram is copied into the
         // jitter buffer (or SRTP's scratch) before this returns.
         Span<byte> buffer = stackalloc byte[RtpPacket.MaxDatagramSize];
-        if (_rtpNative is { } native)
-        {
-            ReceiveWaitingDirect(native, buffer);
-            return;
-        }
         var socket = _lease.RtpSocket;
         for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
         {
@@ -836,31 +838,46 @@ public sealed class RtpSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="ReceiveWaiting"/> with <see cref="RtpSessionOptions.DirectSocketCalls"/>: non-blocking receives until
-    /// the socket has nothing (one system call a datagram, plus the one that finds the socket empty).
+    /// <see cref="ReceiveWaiting"/> with <see cref="RtpSessionOptions.DirectSocketCalls"/>: non-blocking receives of up
+    /// to two datagrams a system call (<c>recvmmsg</c>) until the socket has nothing. A peer's one packet per tick —
+    /// the usual case — is one call (it was two: the datagram, then the call that found the socket empty).
     /// </summary>
-    private void ReceiveWaitingDirect(NativeDatagram native, Span<byte> buffer)
+    [SkipLocalsInit] // the kernel writes the datagrams; only their received lengths are read
+    private void ReceiveWaitingDirect(NativeDatagram native)
     {
-        for (var i = 0; i < MaxDatagramsPerRead && _disposed == 0; i++)
+        // On the stack, not arrays held by every session all call long: each datagram is copied into the jitter buffer
+        // (or SRTP's scratch) before this returns.
+        Span<byte> buffers = stackalloc byte[2 * RtpPacket.MaxDatagramSize];
+        var first = buffers[..RtpPacket.MaxDatagramSize];
+        var second = buffers[RtpPacket.MaxDatagramSize..];
+        for (var taken = 0; taken < MaxDatagramsPerRead && _disposed == 0;)
         {
-            int length;
+            int count, firstLength, secondLength;
             try
             {
-                length = native.ReceiveFrom(buffer, _receiveSource!);
+                // MaxDatagramsPerRead holds: the last call of a read asks for one when only one is left.
+                count = native.ReceiveMany(first, _receiveSource!, MaxDatagramsPerRead - taken >= 2 ? second : [], _receiveSecondSource!, out firstLength, out secondLength);
             }
             catch (ObjectDisposedException)
             {
                 return; // closed by DisposeAsync
             }
-            if (length == -NativeDatagram.WouldBlock)
+            if (count == -NativeDatagram.WouldBlock)
             {
                 return;
             }
-            if (length < 0)
+            if (count < 0)
             {
+                taken++;
                 continue; // an ICMP error from an earlier send, as in ReceiveWaiting
             }
-            OnRtp(buffer[..length], _receiveSource!);
+            if (count >= 1) OnRtp(first[..firstLength], _receiveSource!);
+            if (count >= 2) OnRtp(second[..secondLength], _receiveSecondSource!);
+            taken += count;
+            if (count < 2)
+            {
+                return; // the kernel found nothing (or an error, which the next read takes) behind the last datagram
+            }
         }
     }
 
