@@ -20,7 +20,8 @@ namespace Ncco.Host.MediaPlane;
 /// <remarks>
 /// <para>Building and sending are two phases. A tick builds every leg's outbound packet (RTP transports hold it:
 /// <see cref="IMediaTransport.FlushOutbound"/>), then the ticking thread waits until <see cref="SendDelay"/> after the
-/// tick's deadline and sends every leg's packet in one tight loop. What building cost — commands, a new call's first
+/// tick's deadline and sends every leg's packet in one tight loop (shared over the workers from
+/// <see cref="ParallelFlushMinimumLegs"/> legs, without a pacer). What building cost — commands, a new call's first
 /// frame, a second worker waking late, a slow decode — then moves no stream's timing as long as it fits in the delay:
 /// leg k's packet leaves at the same offset (k sends) every tick. Without the split (<see cref="SendDelay"/> zero, the
 /// default) a stream's packet leaves after all the work of the legs before it in the tick, which varies tick to tick.
@@ -75,8 +76,14 @@ internal sealed class MediaThread : IAsyncDisposable
     private readonly Lock _resamplerGate = new();
     private readonly Dictionary<(int Input, int Output), Resampler> _resamplerDesigns = [];
 
-    // Who asked, during the current flush, to be told when it is done (ticking thread only; usually one send pump).
+    // Who asked, during the current flush, to be told when it is done (usually one send pump). Under the gate: with
+    // two or more workers the flush runs on all of them (FlushShare).
     private readonly List<ITickFlushListener> _flushListeners = new(2);
+    private readonly Lock _flushListenersGate = new();
+
+    // Set by the ticking thread around a parallel flush (read by the workers after the barrier that releases them):
+    // whether MediaTickWorkers' phase is the flush (FlushShare) or the build (RunShare).
+    private bool _flushing;
 
     private readonly MediaTickWorkers? _workers;
     private readonly MediaThreadPriority _priority;
@@ -116,7 +123,11 @@ internal sealed class MediaThread : IAsyncDisposable
             _budgets = new RealtimeBudget[workers];
             for (var i = 0; i < workers; i++) _budgets[i] = new RealtimeBudget(time, realtimeBudgetPercent);
         }
-        if (workers > 1) _workers = new MediaTickWorkers(workers, worker => RunShare(worker, workers), logger, priority, metrics, _budgets);
+        if (workers > 1) _workers = new MediaTickWorkers(workers, worker =>
+        {
+            if (_flushing) FlushShare(worker, workers);
+            else RunShare(worker, workers);
+        }, logger, priority, metrics, _budgets);
         _loop = startClock ? StartThread() : Task.CompletedTask;
     }
 
@@ -349,22 +360,34 @@ internal sealed class MediaThread : IAsyncDisposable
         profile?.TickDone();
     }
 
-    /// <summary>Sends every leg's built frame, in leg order, from this thread alone.</summary>
+    /// <summary>
+    /// Legs from which a tick's sends are spread over the workers (<see cref="FlushShare"/>) rather than made by the
+    /// ticking thread alone; below it one more barrier round costs more than the sends it shares. Tests lower it.
+    /// </summary>
+    internal int ParallelFlushMinimumLegs { get; init; } = 64;
+
+    /// <summary>
+    /// Sends every leg's built frame. With two or more workers, no pacer and at least <see cref="ParallelFlushMinimumLegs"/>
+    /// legs the sends are shared out like the build (every n-th leg per worker): a loopback or LAN send is several
+    /// microseconds of kernel work, so 1,000 legs' sends made by one thread after the build were most of a 20 ms
+    /// tick (bench/side-by-side/RESULTS.md) while the other core waited at the barrier. With a pacer the ticking thread
+    /// alone queues them (its ring has one producer).
+    /// </summary>
     private void Flush()
     {
-        var legs = _legs;
-        for (var i = 0; i < legs.Count; i++)
+        if (_workers is not null && Pacer is null && _legs.Count >= ParallelFlushMinimumLegs)
         {
-            var leg = legs[i];
+            _flushing = true;
             try
             {
-                leg.Flush();
+                _workers.Run();
             }
-            catch (Exception e)
+            finally
             {
-                if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
+                _flushing = false;
             }
         }
+        else FlushShare(0, 1);
         var listeners = _flushListeners;
         for (var i = 0; i < listeners.Count; i++)
         {
@@ -381,6 +404,24 @@ internal sealed class MediaThread : IAsyncDisposable
         Pacer?.Submit();
     }
 
+    /// <summary>One worker's share of a tick's sends: every <paramref name="workers"/>-th leg from <paramref name="worker"/> on (a leg is flushed by one thread).</summary>
+    private void FlushShare(int worker, int workers)
+    {
+        var legs = _legs;
+        for (var i = worker; i < legs.Count; i += workers)
+        {
+            var leg = legs[i];
+            try
+            {
+                leg.Flush();
+            }
+            catch (Exception e)
+            {
+                if (leg.Faults++ == 0) _logger.LegFailed(e, leg.Id);
+            }
+        }
+    }
+
     /// <summary>
     /// The CLOCK_MONOTONIC instant (ns) a frame of the tick due at <paramref name="tickDeadline"/> (on the media clock)
     /// must leave: <paramref name="monotonicNow"/> was read at clock time <paramref name="clockNow"/>; plus the lead.
@@ -389,17 +430,20 @@ internal sealed class MediaThread : IAsyncDisposable
         monotonicNow + ((tickDeadline - clockNow).Ticks * 100) + leadNanoseconds;
 
     /// <summary>
-    /// During <see cref="IMediaTransport.FlushOutbound"/> (the ticking thread): tell <paramref name="listener"/> once
+    /// During <see cref="IMediaTransport.FlushOutbound"/> (on whichever media worker flushes the leg): tell <paramref name="listener"/> once
     /// when this tick's flush of every leg is done. Asking again in the same flush changes nothing; no allocation.
     /// </summary>
     internal void AfterFlush(ITickFlushListener listener)
     {
-        var listeners = _flushListeners;
-        for (var i = 0; i < listeners.Count; i++)
+        lock (_flushListenersGate)
         {
-            if (ReferenceEquals(listeners[i], listener)) return;
+            var listeners = _flushListeners;
+            for (var i = 0; i < listeners.Count; i++)
+            {
+                if (ReferenceEquals(listeners[i], listener)) return;
+            }
+            listeners.Add(listener);
         }
-        listeners.Add(listener);
     }
 
     /// <summary>
