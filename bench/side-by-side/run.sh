@@ -33,6 +33,10 @@ RTP_LAST=${RTP_LAST:-39999}
 SOURCES=${SOURCES:-100}
 # SIPp's niceness (e.g. 5 on a machine shared with other work, so the load generator yields to the servers first).
 SIPP_NICE=${SIPP_NICE:-0}
+# CALLER_AUDIO=pcap (default, the figures so far): SIPp's play_pcap_audio, a raw socket per playing call, which makes the
+# kernel offer every loopback datagram to each (the cost grows with the calls, for every server). stream: the same
+# speech from an ordinary UDP socket per call (SIPp rtp_stream, bench/sip-load/uac-media-stream.xml).
+CALLER_AUDIO=${CALLER_AUDIO:-pcap}
 source "$root/bench/lib/processes.sh" side-by-side
 source "$root/bench/lib/host.sh"
 source "$root/bench/lib/answer-haproxy.sh"
@@ -244,7 +248,12 @@ run_step() { # target step
     cps*) local r=${step#cps}; limit=$((CPS_SECONDS + 3 + 60))
         args=(-sf "$load/uac-setup.xml" -r "$r" -m $((r * CPS_SECONDS)) -l $((r * 6)) -d 3000) ;;
     c*) local n=${step#c}; limit=$((n / MEDIA_RATE + 29 + 60))
-        args=(-sf "$load/uac-media.xml" -r "$MEDIA_RATE" -m "$n" -l "$n") ;;
+        if [[ $CALLER_AUDIO == stream ]]; then
+          [[ -s $work/speech.al ]] || python3 "$load/pcap_payload.py" /usr/share/sip-tester/g711a.pcap 8 "$work/speech.al" >/dev/null
+          args=(-sf "$load/uac-media-stream.xml" -r "$MEDIA_RATE" -m "$n" -l "$n")
+        else
+          args=(-sf "$load/uac-media.xml" -r "$MEDIA_RATE" -m "$n" -l "$n")
+        fi ;;
     *) echo "unknown step $step"; exit 1 ;;
   esac
   tcpdump -i lo -s 64 -B 16384 -w "$work/$name.pcap" "udp and src portrange $RTP_FIRST-$RTP_LAST and dst portrange $SIPP_MEDIA_PORT-65535" >"$work/$name.tcpdump.log" 2>&1 & local dump=$!
