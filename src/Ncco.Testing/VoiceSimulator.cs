@@ -275,6 +275,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             inject?.Invoke();
             var deadline = Scheduler.UtcNow + within;
             var outcome = await RunHereOrOnThreadAsync(condition, deadline).ConfigureAwait(false);
+            await AwaitStuckReportAsync(outcome).ConfigureAwait(false);
             ThrowIfMisconfigured();
             return outcome;
         }
@@ -307,6 +308,7 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
             inject?.Invoke();
             var end = Scheduler.UtcNow + duration;
             var outcome = await RunHereOrOnThreadAsync(stop ?? (() => false), end).ConfigureAwait(false);
+            await AwaitStuckReportAsync(outcome).ConfigureAwait(false);
             // Nothing left to happen by itself: the time still passes for the parties.
             if (outcome == RunOutcome.Idle) Scheduler.AdvanceTo(end);
             ThrowIfMisconfigured();
@@ -324,6 +326,19 @@ public sealed partial class VoiceSimulator : IAsyncDisposable, ILegDialer
         var outcome = await RunAsync(null, () => task.IsCompleted, TimeSpan.Zero).ConfigureAwait(false);
         if (!task.IsCompleted) throw Fail($"VM operation did not complete ({outcome}).");
         return await task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The run gave up on a webhook after <see cref="SimulatorOptions.WebhookGuard"/>, and the request itself times out
+    /// after the same guard: the router's report of the stuck handler (which names the request) may be a moment behind.
+    /// Waits for it, boundedly, so the step fails with it instead of going on as if the webhook had answered.
+    /// </summary>
+    private async Task AwaitStuckReportAsync(RunOutcome outcome)
+    {
+        if (outcome != RunOutcome.WebhookStuck) return;
+        var limit = TimeProvider.System.GetTimestamp();
+        while (!_router.HasProblem && TimeProvider.System.GetElapsedTime(limit) < Options.WebhookGuard)
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System).ConfigureAwait(false);
     }
 
     private void ThrowIfMisconfigured()

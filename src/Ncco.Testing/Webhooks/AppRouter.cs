@@ -33,6 +33,15 @@ internal sealed class AppRouter(IWebhookTransport inner, SimulatorOptions option
         }
     }
 
+    /// <summary>True while a problem waits to be taken (<see cref="TryTakeProblem"/>).</summary>
+    public bool HasProblem
+    {
+        get
+        {
+            lock (_problems) return !_reported && _problems.Count > 0;
+        }
+    }
+
     public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
