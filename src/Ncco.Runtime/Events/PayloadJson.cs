@@ -124,38 +124,13 @@ public static class PayloadJson
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ToQuery(ReadOnlySpan<byte> json)
     {
-        var list = new List<KeyValuePair<string, string>>();
-        using var doc = JsonDocument.Parse(json.ToArray());
-        foreach (var p in doc.RootElement.EnumerateObject())
-        {
-            list.Add(new(p.Name, QueryValue(p.Value)));
-            if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) AddLeaves(list, p.Name, p.Value);
-        }
-        return list;
+        var collector = new PairCollector([]);
+        QueryPairs.Walk(json.ToArray(), ref collector);
+        return collector.Pairs;
     }
 
-    // Depth is bounded by the parser (JsonDocument refuses more than 64 levels), size by the payload itself.
-    private static void AddLeaves(List<KeyValuePair<string, string>> list, string path, JsonElement value)
+    private readonly record struct PairCollector(List<KeyValuePair<string, string>> Pairs) : IQueryPairSink
     {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var p in value.EnumerateObject()) AddLeaves(list, path + "." + p.Name, p.Value);
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in value.EnumerateArray()) AddLeaves(list, path + "." + (i++).ToString(CultureInfo.InvariantCulture), item);
-                break;
-            default:
-                list.Add(new(path, QueryValue(value)));
-                break;
-        }
+        public void Pair(ReadOnlySpan<char> name, ReadOnlySpan<char> value) => Pairs.Add(new(name.ToString(), value.ToString()));
     }
-
-    private static string QueryValue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => "",
-        _ => value.GetRawText(),
-    };
 }

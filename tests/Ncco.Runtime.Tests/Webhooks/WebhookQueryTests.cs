@@ -1,18 +1,57 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Ncco.Events;
 using Ncco.Webhooks;
 
 namespace Ncco.Runtime.Tests.Webhooks;
 
 /// <summary>
-/// A GET webhook's query is written into one pooled buffer (issue 19: every inbound call's answer webhook built it from
-/// a list of pairs and a string per piece); it must be exactly the text the straightforward way gives: the pairs of
-/// <see cref="PayloadJson.ToQuery"/>, each name and value through <see cref="Uri.EscapeDataString(string)"/>, joined.
+/// A GET webhook's query is written into one pooled buffer by a walk over the payload that hands out spans (issue 19:
+/// every inbound call's answer webhook built it from a list of pairs and a string per piece); both it and the public
+/// <see cref="PayloadJson.ToQuery"/> must give exactly what the straightforward flattening below gives (the rules
+/// <see cref="PayloadJson.ToQuery"/> documents, written the obvious way with the parser's strings), escaped and joined.
 /// </summary>
 public class WebhookQueryTests
 {
+    private static List<KeyValuePair<string, string>> StraightforwardPairs(byte[] json)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            pairs.Add(new(property.Name, Text(property.Value)));
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) Leaves(property.Name, property.Value);
+        }
+        return pairs;
+
+        void Leaves(string path, JsonElement value)
+        {
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in value.EnumerateObject()) Leaves(path + "." + property.Name, property.Value);
+            }
+            else if (value.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in value.EnumerateArray()) Leaves(path + "." + (i++).ToString(CultureInfo.InvariantCulture), item);
+            }
+            else
+            {
+                pairs.Add(new(path, Text(value)));
+            }
+        }
+
+        static string Text(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Null => "",
+            _ => value.GetRawText(),
+        };
+    }
+
     private static string Straightforward(byte[] json) =>
-        string.Join("&", PayloadJson.ToQuery(json).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        string.Join("&", StraightforwardPairs(json).Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
 
     public static TheoryData<string> Payloads =>
     [
@@ -32,6 +71,7 @@ public class WebhookQueryTests
         var json = Encoding.UTF8.GetBytes(payload);
 
         Assert.Equal(Straightforward(json), WebhookQuery.Build(json));
+        Assert.Equal(StraightforwardPairs(json), PayloadJson.ToQuery(json));
     }
 
     [Fact]
@@ -46,6 +86,7 @@ public class WebhookQueryTests
         var json = Encoding.UTF8.GetBytes(builder.Append('}').ToString());
 
         Assert.Equal(Straightforward(json), WebhookQuery.Build(json));
+        Assert.Equal(StraightforwardPairs(json), PayloadJson.ToQuery(json));
     }
 
     [Fact]
