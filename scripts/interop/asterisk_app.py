@@ -31,6 +31,11 @@ NCCOS = {
     "1013": [{"action": "talk", "text": "G seven twenty two."}],
     # Session timers: a call longer than Asterisk's session interval (Asterisk hangs up).
     "1090": [{"action": "stream", "streamUrl": [f"{hook}/prompt.wav"], "loop": 0}],
+    # PJSIP only: 100rel required, a connected-line update once answered, a call placed as the softphone user alice.
+    # Long enough for the update to arrive mid-call, then Ncco hangs up.
+    "1100": [{"action": "talk", "text": "Reliable provisional responses."}],
+    "1050": [{"action": "stream", "streamUrl": [f"{hook}/prompt.wav"]}, {"action": "talk", "text": "Connected line."}],
+    "1020": [{"action": "talk", "text": "Outbound authentication."}],
 }
 
 def connect(to):

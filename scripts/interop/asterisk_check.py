@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Judges one scenario of scripts/interop/asterisk.sh from the webhooks the application received (app.jsonl) and
-Asterisk's full log (`sip set debug on`). Prints "PASS name: what was seen" or "FAIL name: what was expected, what was
+Asterisk's full log (`sip set debug on` with chan_sip, `pjsip set logger on` with res_pjsip: CHANNEL, the 4th argument). Prints "PASS name: what was seen" or "FAIL name: what was expected, what was
 seen" and exits 0/1."""
 import json, re, sys
 
 name, app_log, ast_log = sys.argv[1], sys.argv[2], sys.argv[3]
+channel = sys.argv[4] if len(sys.argv) > 4 else "sip"
 records = [json.loads(line) for line in open(app_log) if line.strip()]
 asterisk = open(ast_log, errors="replace").read()
 
@@ -22,8 +23,15 @@ def last(to, status):
 
 def sip_messages():
     # Every SIP message Asterisk printed: "<--- SIP read from ... --->" and "<--- Transmitting ... --->" blocks, and
-    # "Reliably Transmitting ... :" ones (chan_sip writes both forms).
-    return re.findall(r"(?:<--- )?(?:SIP read from|(?:Reliably )?Transmitting)[^\n]*(?:--->|:)\n(.*?)(?=\n<-{5,}>|\n\[\w{3} |\Z)", asterisk, re.S)
+    # "Reliably Transmitting ... :" ones (chan_sip writes both forms); res_pjsip_logger's "<--- Received SIP request
+    # (n bytes) from UDP:... --->" and "<--- Transmitting SIP response (n bytes) to UDP:... --->".
+    return re.findall(r"(?:<--- )?(?:SIP read from|Received SIP|(?:Reliably )?Transmitting)[^\n]*(?:--->|:)\n(.*?)(?=\n<-{5,}>|\n\[\w{3} |\Z)", asterisk, re.S)
+
+def sent_to_ncco(message):
+    """Whether Asterisk sent this message (the log block's heading), for the PJSIP checks that count directions."""
+    return message in sent_by_asterisk
+
+sent_by_asterisk = set(re.findall(r"(?:(?:Reliably )?Transmitting)[^\n]*(?:--->|:)\n(.*?)(?=\n<-{5,}>|\n\[\w{3} |\Z)", asterisk, re.S))
 
 def messages(first_line, header_pattern):
     return [m for m in sip_messages() if m.startswith(first_line) and re.search(header_pattern, m)]
@@ -105,7 +113,11 @@ elif name == "out-early-media":
     early = [m for m in messages("SIP/2.0 183 Session Progress", r"application/sdp") if "5550183@" in m]
     sts = statuses("5550183")
     ordered = "ringing" in sts and "answered" in sts and sts.index("ringing") < sts.index("answered")
-    result(ok and ordered and len(early) > 0, f"{seen}; 183 with SDP from Asterisk: {len(early)}")
+    # res_pjsip sends its 18x reliably (Require: 100rel, RSeq) when Ncco's INVITE says Supported: 100rel: each needs a PRACK
+    reliable = [m for m in early if re.search(r"\nRequire:[^\n]*100rel", m)]
+    pracks = [m for m in messages("PRACK sip:", r"\nRAck: \d+ \d+ INVITE") if "5550183@" in m]
+    result(ok and ordered and len(early) > 0 and (not reliable or len(pracks) > 0),
+           f"{seen}; 183 with SDP from Asterisk: {len(early)} (reliable {len(reliable)}), Ncco's PRACKs {len(pracks)}")
 elif name == "out-busy":
     result(*connect("5550486", "busy", sip_code=486))
 elif name == "out-unavailable":
@@ -116,6 +128,36 @@ elif name == "out-no-answer":
     ok, seen = connect("5550408", "timeout")
     cancels = len(messages("CANCEL sip:5550408@", r"CSeq"))
     result(ok and cancels > 0, f"{seen}; CANCELs sent {cancels}")
+elif name == "in-100rel-required":
+    # res_pjsip with 100rel = required: "Require: 100rel" in its INVITE. RFC 3262 §3: a provisional response to it is
+    # sent reliably (Require: 100rel, RSeq) and Asterisk PRACKs it; the call goes on to 200 as usual.
+    ok, seen = dial_inbound("1100")
+    invites = [m for m in messages("INVITE sip:1100@", r"\nRequire:[^\n]*100rel") if sent_to_ncco(m)]
+    provisional = [m for m in messages("SIP/2.0 18", r"CSeq: \d+ INVITE") if "<sip:1100@" in m and not sent_to_ncco(m)]
+    unreliable = [m for m in provisional if not re.search(r"\nRequire:[^\n]*100rel", m) or not re.search(r"\nRSeq: \d+", m)]
+    pracks = [m for m in messages("PRACK sip:", r"\nRAck: \d+ \d+ INVITE") if sent_to_ncco(m)]
+    prack_ok = [m for m in messages("SIP/2.0 200 OK", r"CSeq: \d+ PRACK") if not sent_to_ncco(m)]
+    result(ok and len(invites) > 0 and not unreliable and len(pracks) >= len(provisional) and len(prack_ok) >= len(pracks),
+           f"{seen}; INVITEs with Require: 100rel {len(invites)}, Ncco's provisional responses {len(provisional)} "
+           f"(unreliable {len(unreliable)}), Asterisk's PRACKs {len(pracks)}, answered 200 {len(prack_ok)}")
+elif name == "in-connected-line":
+    # Set(CONNECTEDLINE(...)) on the answered PJSIP channel: Asterisk tells Ncco in an UPDATE (the peer allows UPDATE)
+    # or a re-INVITE; Ncco answers 200 and the call goes on to its normal end.
+    ok, seen = dial_inbound("1050")
+    updates = [m for m in sip_messages() if re.match(r"(UPDATE|INVITE) sip:", m) and sent_to_ncco(m)
+               and "<sip:1050@" in m and re.search(r"\nTo:[^\n]*;tag=", m)]
+    answered = [m for m in messages("SIP/2.0 200 OK", r"CSeq: \d+ (UPDATE|INVITE)") if "<sip:1050@" in m and not sent_to_ncco(m)]
+    pai = [m for m in updates if "442079460555" in m]
+    result(ok and len(pai) > 0 and len(answered) >= 2,
+           f"{seen}; in-dialog UPDATE/re-INVITEs from Asterisk {len(updates)} (with the new connected line {len(pai)}: "
+           f"{sorted({m.split(' ', 1)[0] for m in pai})}), Ncco's 200s to INVITE/UPDATE {len(answered)}")
+elif name == "in-outbound-auth":
+    # Asterisk calls as Ncco's softphone user alice: Ncco challenges, Asterisk's outbound_auth answers.
+    ok, seen = dial_inbound("1020")
+    challenged = [m for m in messages("SIP/2.0 401", r"CSeq: \d+ INVITE") if "<sip:1020@" in m and not sent_to_ncco(m)]
+    authorized = [m for m in messages("INVITE sip:1020@", r"\nAuthorization: Digest username=\"alice\"") if sent_to_ncco(m)]
+    result(ok and len(challenged) > 0 and len(authorized) > 0,
+           f"{seen}; Ncco challenged {len(challenged)} INVITE(s), Asterisk answered with alice's credentials {len(authorized)}x")
 elif name == "session-timer-in":
     ok, seen = dial_inbound("1090", by="user")
     done = last("1090", "completed") or {}
@@ -124,7 +166,7 @@ elif name == "session-timer-in":
 elif name == "session-timer-out":
     ok, seen = connect("5550190", "completed", disconnected_by="user")
     done = last("5550190", "completed") or {}
-    expired = asterisk.count("Session-Timer expired")
+    expired = asterisk.count("Session-Timer expired") + asterisk.count("stopping session now")
     refreshes = len([m for m in messages("INVITE sip:5550190@", r"Session-Expires: \d+;refresher=uac") if "Authorization" not in m])
     result(ok and int(done.get("duration") or 0) >= 95 and expired == 0,
            f"{seen} after {done.get('duration')} s; Ncco's refresh re-INVITEs {refreshes}, Asterisk 'Session-Timer expired' {expired}x")
