@@ -916,6 +916,30 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             incoming.RefreshesSession = weRefresh;
             incoming.RestartSessionTimer();
         }
+        else if (call is not IncomingCall && SessionTimerHeader.TryRead(request.Header(HeaderNames.SessionExpires), out var requested, out var refresher))
+        {
+            // A refresh from the callee of a call we placed (res_pjsip refreshes with UPDATE when its 2xx named itself
+            // the refresher). RFC 4028 §9: the 2xx carries Session-Expires — without it the callee concludes we do not
+            // do session timers and, with Asterisk's default timers=yes, stops them for the rest of the call. The
+            // request's refresher decides the role; one naming nobody keeps it where it was; a sender that does not
+            // support the extension cannot refresh, so we do (and Require: timer would be meaningless to it).
+            if (requested < Options.MinSessionExpires)
+            {
+                transaction.Respond(SipResponse.For(request, 422)
+                    .AddHeader(HeaderNames.MinSe, ((long)Options.MinSessionExpires.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+                return;
+            }
+            var supportsTimer = Lists(request, HeaderNames.Supported, "timer");
+            var weRefresh = !supportsTimer || refresher switch
+            {
+                SessionRefresher.Uas => true,
+                SessionRefresher.Uac => false,
+                _ => call.IsSessionRefresher,
+            };
+            ok = ok.AddHeader(HeaderNames.SessionExpires, SessionTimerHeader.Format(requested, weRefresh ? SessionRefresher.Uas : SessionRefresher.Uac));
+            if (supportsTimer) ok = ok.AddHeader(HeaderNames.Require, "timer");
+            call.RefreshSessionEvery(weRefresh ? requested : TimeSpan.Zero);
+        }
         transaction.Respond(ok);
         if (request.Method == SipMethods.Invite && !transaction.Remote.Transport.IsReliable())
         {
