@@ -68,6 +68,19 @@ internal sealed class LegMedia
     private int _voiced;
     private bool _upIdle;
     private int _silentOut;
+    // A G.711 leg whose only sound is one prompt with a table in DecimatedPrompts sends the table's frames instead of
+    // filtering the prompt itself (TryPlayDecimated). _prompt is that prompt while the leg's outbound converter history
+    // is (really, or as if it had filtered) the prompt's samples just before its position; _promptTable its table.
+    // _skipped* remember where the skipped stretch ended, so the converter's history can be set from the prompt when
+    // the leg goes back to filtering (a second sound, the prompt stopped or ended): the same frames as if it never left.
+    private readonly bool _decimates;
+    private BufferAudioSource? _prompt;
+    private short[]? _promptTable;
+    private BufferAudioSource? _lookedUp;
+    private short[]? _lookedUpTable;
+    private ReadOnlyMemory<short> _skippedLoop;
+    private int _skippedTo;
+    private bool _historySkipped;
 
     public LegMedia(MediaThread mediaThread, string id, IMediaTransport transport)
     {
@@ -78,6 +91,7 @@ internal sealed class LegMedia
         _received = new short[legFrame];
         _sent = new short[legFrame];
         _resamples = transport.SampleRate != MediaThread.SampleRate;
+        _decimates = transport.SampleRate == DecimatedPrompts.LegRate;
         _detectAtLegRate = transport.SampleRate <= MediaThread.SampleRate;
         _detectKeyTones = transport.DetectsKeyTones;
         _dtmf = new DtmfDetector(_detectAtLegRate ? transport.SampleRate : MediaThread.SampleRate);
@@ -105,6 +119,9 @@ internal sealed class LegMedia
     public LegMachineDetection? MachineDetection { get; set; }
 
     public int Faults { get; set; }
+
+    /// <summary>Frames sent from a prompt's table (<see cref="MediaPlane.DecimatedPrompts"/>) rather than filtered here.</summary>
+    internal long DecimatedFrames { get; private set; }
 
     /// <summary>Whether audio was received this tick.</summary>
     public bool HasInbound { get; private set; }
@@ -197,15 +214,26 @@ internal sealed class LegMedia
     {
         var profile = _mediaThread.Profile;
         var t = profile is null ? 0 : MediaStageProfile.Now();
+        if (_decimates && TryPlayDecimated())
+        {
+            t = Lap(profile, MediaStage.Playback, t);
+            _transport.WriteOutbound(_sent);
+            Lap(profile, MediaStage.Send, t);
+            return;
+        }
         var output = _out.AsSpan();
         var silent = true;
+        var mixed = false;
         if (Participant is { } p && Mixer is { IsSolo: false })
         {
             p.Output.CopyTo(output);
             silent = false;
+            mixed = true;
         }
         else output.Clear();
         t = Lap(profile, MediaStage.Mix, t);
+        // The one prompt this frame is made of, read whole: then the frame is that prompt's samples as they are.
+        var only = !mixed && _playing.Count == 1 ? _playing[0].Source as BufferAudioSource : null;
         for (var i = _playing.Count - 1; i >= 0; i--)
         {
             var (id, source) = _playing[i];
@@ -214,6 +242,7 @@ internal sealed class LegMedia
             silent = false;
             if (n < _scratch.Length)
             {
+                only = null;
                 _playing.RemoveAt(i);
                 Finished(id, source);
             }
@@ -224,6 +253,14 @@ internal sealed class LegMedia
         if (!_resamples) _transport.WriteOutbound(_out);
         else
         {
+            if (_historySkipped)
+            {
+                // Back from the prompt's table: the converter's history is what it would hold had it filtered the
+                // skipped frames itself (the prompt's samples before where the table left off).
+                _down!.ContinueLoop(_skippedLoop.Span, _skippedTo);
+                _historySkipped = false;
+                _skippedLoop = default;
+            }
             // Once a whole silent frame has gone through, the filter's history is all zeros and it would only produce
             // zeros: skipping it then is exact, and idle legs (no prompt, no conversation) cost no filtering — nor a
             // converter at all until the first sound (a new converter's history is zeros too).
@@ -231,9 +268,66 @@ internal sealed class LegMedia
             if (_silentOut > 1 || (silent && _down is null)) Array.Clear(_sent);
             else Fit((_down ??= NewDown()).Process(_out, _resampled), _sent);
             t = Lap(profile, MediaStage.Downsample, t);
+            if (_decimates) FollowPrompt(only);
             _transport.WriteOutbound(_sent);
         }
         Lap(profile, MediaStage.Send, t);
+    }
+
+    /// <summary>
+    /// After a frame filtered here: whether the converter's history is now <paramref name="only"/>'s samples before its
+    /// position (the frame was that prompt alone, read whole) and the prompt has a table, so the next frames can come
+    /// from the table.
+    /// </summary>
+    private void FollowPrompt(BufferAudioSource? only)
+    {
+        if (only is null || _down is null)
+        {
+            _prompt = null;
+            _promptTable = null;
+            return;
+        }
+        // A table built in the background (talk from the speech cache) is looked for again once a second until it is there.
+        if (!ReferenceEquals(only, _lookedUp) || (_lookedUpTable is null && _tick % 50 == 0))
+        {
+            // Once per prompt a leg plays: a fetched prompt's table is built (or not) before it starts (FetchAsync).
+            _lookedUp = only;
+            _lookedUpTable = _mediaThread.DecimatedPrompts.Find(only);
+        }
+        _prompt = _lookedUpTable is null ? null : only;
+        _promptTable = _lookedUpTable;
+    }
+
+    /// <summary>
+    /// Sends the next frame of the one prompt this leg hears from its table (<see cref="DecimatedPrompts"/>), when
+    /// nothing else is heard or records this leg and a whole frame of the prompt is left: the frame the converter would
+    /// have made, without filtering. Otherwise false, and the frame is built as usual.
+    /// </summary>
+    private bool TryPlayDecimated()
+    {
+        if (_prompt is not { } prompt || _promptTable is not { } table) return false;
+        if (_playing.Count != 1 || !ReferenceEquals(_playing[0].Source, prompt) || Recorders.Count > 0
+            || (Participant is not null && Mixer is { IsSolo: false }))
+        {
+            return false;
+        }
+        var from = prompt.Position;
+        if ((from & 1) != 0 || !prompt.TrySkip(MediaThread.FrameSamples)) return false;
+        var sent = _sent.AsSpan();
+        var index = from / 2;
+        while (!sent.IsEmpty)
+        {
+            var n = Math.Min(sent.Length, table.Length - index);
+            table.AsSpan(index, n).CopyTo(sent);
+            sent = sent[n..];
+            index = 0;
+        }
+        _skippedLoop = prompt.Samples;
+        _skippedTo = prompt.Position;
+        _historySkipped = true;
+        _silentOut = 0;
+        DecimatedFrames++;
+        return true;
     }
 
     /// <summary>Sends what <see cref="Outbound"/> built, when the transport holds it back (<see cref="IMediaTransport.FlushOutbound"/>).</summary>
@@ -321,6 +415,9 @@ internal sealed class LegMedia
             Sink?.PlaybackFinished(playback.Id);
             return;
         }
+        // Talk from the speech cache starts here, on the media thread: its table is built on the thread pool. (Not the
+        // silence that stands for talk without espeak-ng: an array of its own for every call.)
+        if (_decimates && playback.Kind == PlaybackKind.Talk && _mediaThread.Renderer.Speaks && source is BufferAudioSource talk) _mediaThread.DecimatedPrompts.PrepareInBackground(talk);
         _playing.Add((playback.Id, source));
     }
 
@@ -330,6 +427,8 @@ internal sealed class LegMedia
         try
         {
             source = await _mediaThread.Renderer.OpenAsync(playback, CancellationToken.None).ConfigureAwait(false);
+            // Here, off the media thread: the first call playing a prompt pays for its 8 kHz table, the frame path never.
+            if (_decimates && source is BufferAudioSource buffered) _mediaThread.DecimatedPrompts.Prepare(buffered);
         }
         catch (MediaFetchException e)
         {
@@ -347,9 +446,12 @@ internal sealed class LegMedia
                 return;
             }
             if (source is null) Sink?.PlaybackFinished(playback.Id); // the flow goes on, as with an unplayable file on the platform
-            else _playing.Add((playback.Id, source));
+            else Start(playback.Id, source);
         });
     }
+
+    /// <summary>Plays a source made elsewhere (a fetched prompt; tests) under the VM's playback id. Media thread only.</summary>
+    internal void Start(long playbackId, IAudioSource source) => _playing.Add((playbackId, source));
 
     public void Stop(long playbackId)
     {

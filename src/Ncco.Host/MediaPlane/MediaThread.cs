@@ -110,6 +110,7 @@ internal sealed class MediaThread : IAsyncDisposable
         _time = time;
         Metrics = metrics;
         Renderer = renderer;
+        DecimatedPrompts = new DecimatedPrompts(this);
         Recognizer = recognizer;
         _logger = logger;
         _priority = priority;
@@ -150,6 +151,9 @@ internal sealed class MediaThread : IAsyncDisposable
     }
 
     public PlaybackRenderer Renderer { get; }
+
+    /// <summary>Prompts converted once to 8 kHz for every G.711 leg playing them (<see cref="MediaPlane.DecimatedPrompts"/>).</summary>
+    public DecimatedPrompts DecimatedPrompts { get; }
 
     public Ncco.Media.Asr.ISpeechRecognizer? Recognizer { get; }
 

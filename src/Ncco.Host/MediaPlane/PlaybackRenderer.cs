@@ -18,6 +18,9 @@ internal sealed class PlaybackRenderer(ITextToSpeech? tts, StreamPlayer streams)
     private readonly DtmfGenerator _dtmf = new(MediaThread.SampleRate);
     private readonly short[] _beep = CallRecorder.CreateBeep(MediaThread.SampleRate);
 
+    /// <summary>Whether talk is synthesised (espeak-ng found): else it plays silence of its length.</summary>
+    public bool Speaks => tts is not null;
+
     /// <summary>Whether the kind needs an HTTP fetch first (<see cref="OpenAsync"/>).</summary>
     public static bool IsFetched(PlaybackKind kind) => kind is PlaybackKind.Stream or PlaybackKind.MusicOnHold or PlaybackKind.Ringback;
 

@@ -29,6 +29,15 @@ public sealed class BufferAudioSource : IAudioSource
     /// <inheritdoc />
     public int SampleRate { get; }
 
+    /// <summary>The samples played (each loop plays all of them).</summary>
+    public ReadOnlyMemory<short> Samples => _samples;
+
+    /// <summary>Where in <see cref="Samples"/> the next read starts.</summary>
+    public int Position => _position;
+
+    /// <summary>Whether samples are played as they are (<c>level</c> 0): what a read returns is <see cref="Samples"/> itself.</summary>
+    public bool IsUnityGain => _gain == 1f;
+
     /// <summary>Whether every loop has been played.</summary>
     public bool IsFinished => _samples.IsEmpty || (_loops != 0 && _completedLoops >= _loops);
 
@@ -51,5 +60,24 @@ public sealed class BufferAudioSource : IAudioSource
         }
         Gain.Apply(destination[..written], _gain);
         return written;
+    }
+
+    /// <summary>
+    /// Moves on by <paramref name="count"/> samples without producing them, as a <see cref="Read"/> of that many would
+    /// (looping included), when that many are left; otherwise changes nothing. For a consumer that has what those
+    /// samples would give from elsewhere (a leg playing a prompt converted once for every call).
+    /// </summary>
+    /// <returns>Whether the source moved on (false: fewer than <paramref name="count"/> samples are left).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> negative.</exception>
+    public bool TrySkip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (IsFinished) return count == 0;
+        var length = _samples.Length;
+        if (_loops != 0 && ((long)(_loops - _completedLoops) * length) - _position < count) return false;
+        var position = (long)_position + count;
+        _completedLoops += (int)(position / length);
+        _position = (int)(position % length);
+        return true;
     }
 }

@@ -177,6 +177,31 @@ public sealed class Resampler
         return produced;
     }
 
+    /// <summary>Input samples of history each output depends on besides the newest (the filter's length less one).</summary>
+    public int HistorySamples => _taps - 1;
+
+    /// <summary>
+    /// Sets the history as if the input so far had been <paramref name="loop"/> played round and round up to
+    /// <paramref name="position"/> (exclusive): for a stream whose converted output was taken from elsewhere for a while
+    /// (a prompt converted once for every call) and that now goes on through this converter. Only the history changes,
+    /// so the input skipped must have been a whole number of the ratio's input periods (an even count for 2:1, as whole
+    /// 20 ms frames are), which leaves the filter's phase where it was.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="loop"/> empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="position"/> outside 0…loop length.</exception>
+    public void ContinueLoop(ReadOnlySpan<short> loop, int position)
+    {
+        if (loop.IsEmpty) throw new ArgumentException("loop must hold at least one sample", nameof(loop));
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, loop.Length);
+        var j = position;
+        for (var i = _taps - 2; i >= 0; i--)
+        {
+            j = j == 0 ? loop.Length - 1 : j - 1;
+            _history[i] = loop[j];
+        }
+    }
+
     /// <summary>Forgets the stream history (as after construction).</summary>
     public void Reset()
     {
