@@ -23,6 +23,7 @@ public sealed class DtmfDetector
     private readonly Complex[] _halfRotation = new Complex[Tones];   // e^{-jωH}
     private readonly Complex[] _endRotation = new Complex[Tones];    // e^{-jω(H-1)} * ... for Goertzel → DFT sum
     private readonly Complex[] _eJw = new Complex[Tones];            // e^{-jω}
+    private readonly Complex[] _endRotationEJw = new Complex[Tones]; // _endRotation * _eJw, the product HalfResult starts with
     private readonly double[] _s1 = new double[Tones];
     private readonly double[] _s2 = new double[Tones];
     private readonly Complex[] _first = new Complex[Tones];
@@ -33,6 +34,8 @@ public sealed class DtmfDetector
     private readonly double _relativePeak;
 
     private int _fill;
+    private int _quarterIndex;
+    private int _quarterFill;
     private double _energy;
     private long _samples;       // samples consumed in total
     private char _previousCandidate;
@@ -58,6 +61,7 @@ public sealed class DtmfDetector
             _eJw[i] = Complex.FromPolarCoordinates(1, -w);
             _endRotation[i] = Complex.FromPolarCoordinates(1, -w * (_half - 1));
             _halfRotation[i] = Complex.FromPolarCoordinates(1, -w * _half);
+            _endRotationEJw[i] = _endRotation[i] * _eJw[i];
         }
         var amp = 32767 * Math.Pow(10, _options.MinimumToneLevelDbfs / 20);
         _minPower = amp * amp / 2;
@@ -156,8 +160,14 @@ public sealed class DtmfDetector
     {
         var e = x * x;
         _energy += e;
-        _quarter[Math.Min(3, _fill / quarterLen)] += e;
+        // The quarter is min(3, fill / quarterLen), counted rather than divided for every sample.
+        _quarter[_quarterIndex] += e;
         _fill++;
+        if (++_quarterFill == quarterLen && _quarterIndex < 3)
+        {
+            _quarterIndex++;
+            _quarterFill = 0;
+        }
     }
 
     /// <summary>At a half-block boundary keeps the first half's sums; at a block boundary evaluates the block.</summary>
@@ -177,6 +187,8 @@ public sealed class DtmfDetector
             _samples += _block;
             var written = EvaluateBlock(detections);
             _fill = 0;
+            _quarterIndex = 0;
+            _quarterFill = 0;
             _energy = 0;
             Array.Clear(_quarter);
             Array.Clear(_s1);
@@ -198,7 +210,7 @@ public sealed class DtmfDetector
     }
 
     /// <summary>DFT sum Σ x[n]e^{-jωn} over the half block just finished.</summary>
-    private Complex HalfResult(int t) => _endRotation[t] * new Complex(_s1[t], 0) - (_endRotation[t] * _eJw[t] * _s2[t]);
+    private Complex HalfResult(int t) => _endRotation[t] * new Complex(_s1[t], 0) - (_endRotationEJw[t] * _s2[t]);
 
     private int EvaluateBlock(Span<DtmfDetection> detections)
     {
@@ -248,6 +260,13 @@ public sealed class DtmfDetector
 
     private char Classify()
     {
+        // No tone of a block can carry more than twice its mean power (|Σ x e^{-jωn}|² ≤ N Σ x², Cauchy–Schwarz), so a
+        // block too quiet for the weakest accepted tone is no key, without its eight DFT sums (most of a call's quiet
+        // blocks). Half the bound, so rounding in the sums can never make this disagree with the test below.
+        if (2 * _energy / _block < 0.5 * _minPower)
+        {
+            return '\0';
+        }
         Span<double> power = stackalloc double[Tones];
         Span<Complex> aligned = stackalloc Complex[Tones];
         var norm = 2.0 / ((double)_block * _block);
@@ -256,7 +275,8 @@ public sealed class DtmfDetector
             var second = HalfResult(t);
             aligned[t] = _halfRotation[t] * second;
             var full = _first[t] + aligned[t];
-            power[t] = full.Magnitude * full.Magnitude * norm;
+            var magnitude = full.Magnitude; // once: Complex.Magnitude is a Math.Hypot call the JIT does not reuse
+            power[t] = magnitude * magnitude * norm;
         }
         var row = ArgMax(power[..4]);
         var col = 4 + ArgMax(power[4..]);

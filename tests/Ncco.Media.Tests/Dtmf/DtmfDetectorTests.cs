@@ -166,4 +166,21 @@ public class DtmfDetectorTests
         Assert.Equal(fromScalar, fromVector);
         Assert.Equal("15#D0", string.Concat(fromScalar.Where(d => d.IsEnd).Select(d => d.Digit)));
     }
+
+    [Theory]
+    [InlineData(8000, -36.0, -34.0)]
+    [InlineData(16000, -36.0, -34.0)]
+    [InlineData(8000, -60.0, -55.0)] // a lower minimum: the quiet-block shortcut scales with it
+    public void Keys_just_above_the_minimum_level_are_found_and_just_below_are_not(int rate, double minimum, double level)
+    {
+        // Quiet blocks skip the DFT sums (their mean power bounds every tone's); a key at the edge of the level limit is
+        // the case where that bound must never say "too quiet" for a block the full test would accept.
+        var options = DtmfDetectorOptions.Default with { MinimumToneLevelDbfs = minimum };
+        foreach (var key in "159#")
+        {
+            var found = DtmfTestAudio.Detect(DtmfTestAudio.Burst(key, 100, level, level, null, rate: rate), rate, options);
+            Assert.Equal([key], found.Where(d => !d.IsEnd).Select(d => d.Digit));
+            Assert.Empty(DtmfTestAudio.Detect(DtmfTestAudio.Burst(key, 100, minimum - 3, minimum - 3, null, rate: rate), rate, options));
+        }
+    }
 }
