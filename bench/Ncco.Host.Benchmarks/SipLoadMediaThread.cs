@@ -20,10 +20,13 @@ internal sealed class SipLoadMediaThread : IAsyncDisposable
     /// <param name="legs">Legs (calls).</param>
     /// <param name="workers">Threads a tick is spread over (<c>Ncco:Media:Workers</c>).</param>
     /// <param name="ttsCache">Whether prompts go through the shared <see cref="CachingTextToSpeech"/> (<c>Ncco:Media:TtsCacheMegabytes</c>).</param>
-    public SipLoadMediaThread(int legs, int workers = 1, bool ttsCache = true)
+    /// <param name="promptCached">Whether the prompt is in that cache before the calls start (a prompt played before,
+    /// or a <c>stream</c> prompt from the stream player's cache: every leg plays one shared buffer from its first frame).</param>
+    public SipLoadMediaThread(int legs, int workers = 1, bool ttsCache = true, bool promptCached = false)
     {
         Tts = new SyntheticTextToSpeech(seconds: 4);
         ITextToSpeech tts = ttsCache ? new CachingTextToSpeech(Tts, 64L * 1024 * 1024) : Tts;
+        if (ttsCache && promptCached) RenderAsync(tts).GetAwaiter().GetResult();
         var renderer = new PlaybackRenderer(tts, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(_cache)));
         MediaThread = new MediaThread(TimeProvider.System, _metrics, renderer, null, NullLogger.Instance, startClock: false, workers: workers);
         var inbound = G711LoadTransport.Encode(SyntheticSpeech.Create(G711LoadTransport.Rate, 3));
@@ -39,11 +42,20 @@ internal sealed class SipLoadMediaThread : IAsyncDisposable
                 MediaThread.ApplyMix(new MediaMix(conversation, true, [new MediaParticipant(leg.Id, false, false, null, null)]));
                 leg.Play(new Playback(1, PlaybackKind.Talk)
                 {
-                    Text = "Thank you for calling the Ncco load test.",
+                    Text = Prompt,
                     Language = "en-US",
                     Loop = 0,
                 });
             });
+        }
+    }
+
+    private const string Prompt = "Thank you for calling the Ncco load test.";
+
+    private static async Task RenderAsync(ITextToSpeech tts)
+    {
+        await foreach (var _ in tts.SynthesizeAsync(new TtsRequest(Prompt, "en-US"), MediaThread.SampleRate, CancellationToken.None))
+        {
         }
     }
 

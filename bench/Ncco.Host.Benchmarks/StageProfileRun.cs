@@ -10,9 +10,9 @@ namespace Ncco.Host.Benchmarks;
 /// </summary>
 internal static class StageProfileRun
 {
-    public static async Task RunAsync(int legs, int ticks, int workers, bool ttsCache)
+    public static async Task RunAsync(int legs, int ticks, int workers, bool ttsCache, bool promptCached = false)
     {
-        await using var load = new SipLoadMediaThread(legs, workers, ttsCache);
+        await using var load = new SipLoadMediaThread(legs, workers, ttsCache, promptCached);
         load.WarmUp();
         var profile = new MediaStageProfile();
         load.MediaThread.Profile = profile;
@@ -25,7 +25,7 @@ internal static class StageProfileRun
         wall.Stop();
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"{legs} legs, {workers} worker(s), TTS cache {(ttsCache ? "on" : "off")}, {ticks} ticks: {wall.Elapsed.TotalMicroseconds / ticks:F0} µs per tick (profiling on; stages are summed over workers), {allocated} bytes allocated on the ticking thread, {GC.CollectionCount(0) - gcs} gen0 GCs, {load.Tts.Syntheses} syntheses"));
+        Console.WriteLine(string.Create(inv, $"{legs} legs, {workers} worker(s), TTS cache {(ttsCache ? promptCached ? "on, prompt cached before the calls" : "on" : "off")}, {ticks} ticks: {wall.Elapsed.TotalMicroseconds / ticks:F0} µs per tick (profiling on; stages are summed over workers), {allocated} bytes allocated on the ticking thread, {GC.CollectionCount(0) - gcs} gen0 GCs, {load.Tts.Syntheses} syntheses"));
         Console.WriteLine("| stage | µs per tick | ns per leg-frame | share |");
         Console.WriteLine("| -- | --: | --: | --: |");
         var total = Enum.GetValues<MediaStage>().Sum(s => profile.Total(s).TotalMicroseconds);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -156,6 +157,7 @@ public sealed class DtmfDetector
         return written;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per sample, inside the filter loop
     private void AddEnergy(double x, int quarterLen)
     {
         var e = x * x;
