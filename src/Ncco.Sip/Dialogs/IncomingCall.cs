@@ -386,7 +386,7 @@ public sealed class IncomingCall : SipCall
     }
 
     /// <summary>Our refresh's 2xx kept us the refresher, handed the role to the caller, or turned the session timer off (RFC 4028 §7.4).</summary>
-    private protected override void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh)
+    private protected override void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh, bool peerRefreshes)
     {
         SessionInterval = interval;
         RefreshesSession = weRefresh;

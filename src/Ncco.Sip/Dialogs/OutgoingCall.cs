@@ -24,6 +24,7 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
     private int _authAttempts;
     private SipRequest? _ack;
     private ITimer? _ringTimer;
+    private ITimer? _sessionExpiry; // the callee refreshes the session: the BYE if it stops (RFC 4028 §10)
     // RFC 3262 as UAC, per early dialog (callee's To tag): the last RSeq we PRACKed; and the CSeq our PRACKs have used,
     // which the confirmed dialog continues from.
     private readonly Dictionary<string, long> _lastRSeq = new(StringComparer.Ordinal);
@@ -287,9 +288,43 @@ public sealed class OutgoingCall : SipCall, IClientTransactionUser
         }
     }
 
+    /// <summary>
+    /// The 2xx to our INVITE (or to our last refresh) set the session timer: when it names the callee the refresher
+    /// (res_pjsip's answer says <c>refresher=uas</c>), watch for its refreshes. A 2xx naming nobody (malformed, §9 has
+    /// the UAS name one) is not taken as a promise to refresh: hanging up on it would end calls that work.
+    /// </summary>
+    private protected override void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh, bool peerRefreshes) =>
+        WatchCalleeRefreshes(peerRefreshes ? interval : null);
+
+    /// <summary>
+    /// (Re)starts the wait for the callee's next refresh: RFC 4028 §10 has the side that does not refresh end the session
+    /// at interval − min(32 s, interval / 3) without one. Null stops waiting. Under the stack lock.
+    /// </summary>
+    internal void WatchCalleeRefreshes(TimeSpan? interval)
+    {
+        Agent.StopTimer(_sessionExpiry);
+        _sessionExpiry = null;
+        if (interval is not { } i || IsEnded)
+        {
+            return;
+        }
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(32).Ticks, i.Ticks / 3));
+        _sessionExpiry = Agent.StartTimer(i - margin, () =>
+        {
+            _sessionExpiry = null;
+            if (!IsEnded)
+            {
+                _ = Agent.SendByeLocked(this);
+                End(new CallEnd(CallEndReason.SessionExpired));
+            }
+        });
+    }
+
     private protected override void OnEnded()
     {
         Agent.StopTimer(_ringTimer);
+        Agent.StopTimer(_sessionExpiry);
+        _sessionExpiry = null;
         _ringing.TrySetCanceled();
         _completion.TrySetResult(SipResponse.For(Invite, 487));
     }

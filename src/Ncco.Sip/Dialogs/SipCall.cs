@@ -113,14 +113,15 @@ public abstract class SipCall
         var read = SessionTimerHeader.TryRead(response.Header(HeaderNames.SessionExpires), out var interval, out var refresher);
         var refresh = read && refresher == SessionRefresher.Uac;
         RefreshSessionEvery(refresh ? interval : TimeSpan.Zero);
-        OnSessionTimerAnswered(read ? interval : null, refresh);
+        OnSessionTimerAnswered(read ? interval : null, refresh, read && refresher == SessionRefresher.Uas);
     }
 
     /// <summary>
-    /// After <see cref="FollowSessionTimer"/>: the interval the 2xx granted (null: no session expiration any more) and
-    /// whether we refresh it; a call that watches for the peer's refreshes takes it from here.
+    /// After <see cref="FollowSessionTimer"/>: the interval the 2xx granted (null: no session expiration any more),
+    /// whether we refresh it, and whether the 2xx named the peer the refresher (<c>refresher=uas</c>); a call that
+    /// watches for the peer's refreshes takes it from here.
     /// </summary>
-    private protected virtual void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh)
+    private protected virtual void OnSessionTimerAnswered(TimeSpan? interval, bool weRefresh, bool peerRefreshes)
     {
     }
 

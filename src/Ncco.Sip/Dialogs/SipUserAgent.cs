@@ -939,6 +939,7 @@ public sealed class SipUserAgent : ITransactionUser, IAsyncDisposable
             ok = ok.AddHeader(HeaderNames.SessionExpires, SessionTimerHeader.Format(requested, weRefresh ? SessionRefresher.Uas : SessionRefresher.Uac));
             if (supportsTimer) ok = ok.AddHeader(HeaderNames.Require, "timer");
             call.RefreshSessionEvery(weRefresh ? requested : TimeSpan.Zero);
+            (call as OutgoingCall)?.WatchCalleeRefreshes(weRefresh ? null : requested);
         }
         transaction.Respond(ok);
         if (request.Method == SipMethods.Invite && !transaction.Remote.Transport.IsReliable())

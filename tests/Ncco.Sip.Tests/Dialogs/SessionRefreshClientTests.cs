@@ -74,6 +74,15 @@ public sealed class SessionRefreshClientTests
         foreach (var header in new[] { "90;refresher=uas", "90", "x;refresher=uac" })
         {
             var (h, call) = await Answered(header);
+            h.At(59);
+            Assert.Empty(Refreshes(h));
+            Assert.False(call.IsEnded);
+        }
+        // A 2xx naming nobody, or one we cannot read, promises no refresh: the call is not hung up for the lack of one.
+        // (The callee named the refresher and then not refreshing: SessionRefreshFromCalleeTests.)
+        foreach (var header in new[] { "90", "x;refresher=uac" })
+        {
+            var (h, call) = await Answered(header);
             h.At(200);
             Assert.Empty(Refreshes(h));
             Assert.False(call.IsEnded);

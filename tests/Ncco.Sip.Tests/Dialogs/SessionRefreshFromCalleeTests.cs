@@ -21,8 +21,8 @@ public sealed class SessionRefreshFromCalleeTests
 
     private const string CalleeTag = "6a8f0c34-3b8e-4b5e-9b65-0f7f2a4e8d51";
 
-    private static SipResponse PjsipOk(SipRequest invite, string sessionExpires) =>
-        (SipResponse.For(invite, 200, toTag: CalleeTag)
+    private static SipResponse PjsipOk(SipRequest request, string sessionExpires) =>
+        (SipResponse.For(request, 200, toTag: request.To.Tag ?? CalleeTag)
             .AddHeader(HeaderNames.Contact, "<sip:127.0.0.2:25770>")
             .AddHeader(HeaderNames.Allow, "OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, INFO")
             .AddHeader(HeaderNames.Supported, "100rel, timer")
@@ -72,11 +72,14 @@ public sealed class SessionRefreshFromCalleeTests
         Assert.Equal("90;refresher=uac", ok.Header(HeaderNames.SessionExpires));
         Assert.True(SipUserAgent.Lists(ok, HeaderNames.Require, "timer"));
         Assert.Equal(0, ok.Body.Length);
-        // The callee keeps the role: we send no refresh of our own however long the call lasts.
+        // The callee keeps the role: we send no refresh of our own while it refreshes.
+        for (var cseq = 5027; cseq < 5032; cseq++)
+        {
+            h.At(45);
+            h.Transport.Deliver(PjsipUpdate(invite, cseq, "90;refresher=uac"));
+            Assert.Equal("90;refresher=uac", OkTo(h, cseq).Header(HeaderNames.SessionExpires));
+        }
         h.At(45);
-        h.Transport.Deliver(PjsipUpdate(invite, 5027, "90;refresher=uac"));
-        Assert.Equal("90;refresher=uac", OkTo(h, 5027).Header(HeaderNames.SessionExpires));
-        h.At(200);
         Assert.Empty(OurRefreshes(h));
         Assert.False(call.IsEnded);
     }
@@ -120,6 +123,40 @@ public sealed class SessionRefreshFromCalleeTests
         Assert.False(SipUserAgent.Lists(ok, HeaderNames.Require, "timer"));
         h3.At(45);
         Assert.Single(OurRefreshes(h3));
+    }
+
+    [Fact]
+    public async Task A_callee_that_named_itself_the_refresher_and_stops_refreshing_is_hung_up_on_before_the_interval_ends()
+    {
+        var (h, call, invite) = await Answered("90;refresher=uas");
+        // Each refresh moves the deadline, 90 − min(32 s, 90 / 3) = 60 s after it: 45 s, 45 s more, then silence.
+        h.At(45);
+        h.Transport.Deliver(PjsipUpdate(invite, 5026, "90;refresher=uac"));
+        h.At(45);
+        h.Transport.Deliver(PjsipUpdate(invite, 5027, "90;refresher=uac"));
+        h.At(59);
+        Assert.False(call.IsEnded);
+        Assert.Empty(h.Transport.SentRequests("BYE"));
+        h.At(1);
+        Assert.True(call.IsEnded);
+        Assert.Equal(CallEndReason.SessionExpired, UaHarness.EndOf(call).Reason);
+        var bye = h.Transport.SentRequests("BYE").Single();
+        Assert.Equal(CalleeTag, bye.To.Tag);
+    }
+
+    [Fact]
+    public async Task A_callee_that_hands_us_the_role_is_no_longer_watched()
+    {
+        var (h, call, invite) = await Answered("90;refresher=uas");
+        h.Transport.Deliver(PjsipUpdate(invite, 5026, "90;refresher=uas"));
+        h.At(45);
+        var refresh = OurRefreshes(h).Single();
+        h.Transport.Deliver(PjsipOk(refresh, "90;refresher=uac"));
+        // Past the 60 s the watch would have hung up at: our next refresh instead, 45 s after the first.
+        h.At(46);
+        Assert.False(call.IsEnded);
+        Assert.Empty(h.Transport.SentRequests("BYE"));
+        Assert.Equal(2, OurRefreshes(h).Count);
     }
 
     [Fact]
