@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Ncco.Model;
 
@@ -18,6 +19,9 @@ public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMe
 {
     /// <summary>The default bound on a response body: 1 MiB.</summary>
     public const long DefaultMaxResponseBytes = 1 << 20;
+
+    // Listeners subscribe to activity sources by name, so this one (never started) has listeners exactly when HttpClient's has.
+    private static readonly ActivitySource HttpClientSpans = new("System.Net.Http");
 
     /// <summary>The bound on a response body, in bytes.</summary>
     public long MaxResponseBytes { get; } = maxResponseBytes > 0 ? maxResponseBytes
@@ -40,7 +44,7 @@ public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMe
         try
         {
             // Headers first: the default (ResponseContentRead) would buffer the whole body, however large, before we see it.
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            using var response = await SendWithoutUnseenSpanAsync(message, request, cts.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.Content.Headers.ContentLength > MaxResponseBytes)
             {
@@ -56,6 +60,38 @@ public sealed class HttpWebhookTransport(HttpClient client, Action<HttpRequestMe
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return WebhookResponse.ConnectionFailed;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/>, without HttpClient's own client span when nothing would see it.
+    /// </summary>
+    /// <remarks>
+    /// HttpClient's diagnostics handler starts an <see cref="Activity"/> of its own for every request sent while a span is
+    /// current (here always: the webhook's <c>ncco.webhook</c> span), even when nothing listens to
+    /// <c>System.Net.Http</c>'s spans, and only to write its <c>traceparent</c> — which it never does over one the request
+    /// already carries. A webhook carries the <c>ncco.webhook</c> span's own, so that span was ≈ 0.6 KB of garbage per
+    /// webhook (the activity, its id strings, its tag list, the handler's state machine), several webhooks per call
+    /// (issue 19). Sent with no current span, the handler passes the request on untouched. When something does listen to
+    /// HttpClient's spans (an application's HTTP instrumentation), or the request has no <c>traceparent</c> of ours
+    /// (tracing off), nothing changes: the handler runs as before, under the current span.
+    /// </remarks>
+    private Task<HttpResponseMessage> SendWithoutUnseenSpanAsync(HttpRequestMessage message, WebhookRequest request, CancellationToken cancellationToken)
+    {
+        var current = Activity.Current;
+        if (current is null || HttpClientSpans.HasListeners() || !request.Headers.ContainsKey("traceparent"))
+            return client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        // The request's own execution context (what HttpClient captures) is the one without a current span; ours gets its
+        // span back as soon as the send is under way.
+        Activity.Current = null;
+        try
+        {
+            return client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        finally
+        {
+            // A span stopped meanwhile is refused by the setter (see NccoTracing.Restore).
+            if (!current.IsStopped) Activity.Current = current;
         }
     }
 
