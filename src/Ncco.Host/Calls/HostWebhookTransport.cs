@@ -68,9 +68,19 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         {
             _concurrency.Exit(answer);
             Interlocked.Decrement(ref _inFlight.Value);
-            _metrics.WebhookCompleted(request.Kind.ToString().ToLowerInvariant(), response.StatusCode, _time.GetElapsedTime(started));
+            _metrics.WebhookCompleted(KindTag(request.Kind), response.StatusCode, _time.GetElapsedTime(started));
         }
     }
+
+    /// <summary>The metric's <c>kind</c> tag (the kind's name in lower case), a constant per kind: built from the enum per
+    /// webhook it was a boxed enum and two strings (issue 19).</summary>
+    internal static string KindTag(WebhookKind kind) => kind switch
+    {
+        WebhookKind.Answer => "answer",
+        WebhookKind.Event => "event",
+        WebhookKind.Fallback => "fallback",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private TimeSpan? ConnectTimeoutFor(Uri uri)
     {

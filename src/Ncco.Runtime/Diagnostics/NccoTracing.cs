@@ -116,8 +116,8 @@ public static class NccoTracing
         var parent = current is { Source.Name: SourceName } ? current.Context : leg;
         var span = Source.StartActivity("ncco.webhook", ActivityKind.Client, parent, startTime: now);
         if (span is null) return null;
-        var name = kind.ToString().ToLowerInvariant();
-        span.DisplayName = "webhook " + name;
+        var (name, displayName) = NamesOf(kind);
+        span.DisplayName = displayName;
         span.SetTag("ncco.webhook.kind", name);
         span.SetTag("ncco.webhook.attempt", attempt);
         span.SetTag("http.request.method", method == WebhookMethod.Get ? "GET" : "POST");
@@ -148,11 +148,39 @@ public static class NccoTracing
         span.Stop();
     }
 
+    /// <summary>
+    /// A webhook kind's tag value (its name in lower case) and span name, as constants: per webhook attempt, the strings
+    /// built from the enum's name were three allocations each (issue 19).
+    /// </summary>
+    internal static (string Name, string DisplayName) NamesOf(WebhookKind kind) => kind switch
+    {
+        WebhookKind.Answer => ("answer", "webhook answer"),
+        WebhookKind.Event => ("event", "webhook event"),
+        WebhookKind.Fallback => ("fallback", "webhook fallback"),
+        _ => (kind.ToString().ToLowerInvariant(), "webhook " + kind.ToString().ToLowerInvariant()),
+    };
+
+    /// <summary>The span event name of an activity line (<c>ncco.</c> and its name in lower case), as a constant.</summary>
+    internal static string EventNameOf(VmActivity activity) => activity switch
+    {
+        VmActivity.Action => "ncco.action",
+        VmActivity.Status => "ncco.status",
+        VmActivity.Played => "ncco.played",
+        VmActivity.Stopped => "ncco.stopped",
+        VmActivity.Party => "ncco.party",
+        VmActivity.Conversation => "ncco.conversation",
+        VmActivity.Control => "ncco.control",
+        VmActivity.Error => "ncco.error",
+        VmActivity.Info => "ncco.info",
+        VmActivity.Warning => "ncco.warning",
+        _ => "ncco." + activity.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Adds one of the VM's activity lines to the leg's span as an event (errors also mark the span).</summary>
     internal static void AddEvent(CallLeg leg, DateTimeOffset at, VmActivity activity, string message)
     {
         if (leg.Span is not { } span || activity is VmActivity.Action or VmActivity.Info) return;
-        span.AddEvent(new ActivityEvent("ncco." + activity.ToString().ToLowerInvariant(), at,
+        span.AddEvent(new ActivityEvent(EventNameOf(activity), at,
             new ActivityTagsCollection { ["ncco.message"] = message }));
         if (activity == VmActivity.Error) span.SetStatus(ActivityStatusCode.Error, message);
         if (activity == VmActivity.Status) EndCallIfOver(leg);
