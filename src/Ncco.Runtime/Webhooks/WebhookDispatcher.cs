@@ -248,10 +248,7 @@ public sealed class WebhookDispatcher
         var body = json;
         if (target.Method == WebhookMethod.Get)
         {
-            var query = WebhookQuery.Build(json);
-            var builder = new UriBuilder(uri);
-            builder.Query = string.IsNullOrEmpty(builder.Query) ? query : builder.Query.TrimStart('?') + "&" + query;
-            uri = builder.Uri;
+            uri = WebhookQuery.AppendTo(uri, json);
             body = [];
         }
         var headers = new Dictionary<string, string>();

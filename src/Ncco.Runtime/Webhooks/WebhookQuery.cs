@@ -15,12 +15,46 @@ namespace Ncco.Webhooks;
 internal static class WebhookQuery
 {
     /// <summary>The escaped query for the payload <paramref name="json"/> (an object).</summary>
-    public static string Build(ReadOnlyMemory<byte> json)
+    public static string Build(ReadOnlyMemory<byte> json) => Write(json, prefix: default);
+
+    /// <summary>
+    /// <paramref name="uri"/> with the payload's query added (after its own query, if it has one): the address a GET
+    /// webhook is sent to.
+    /// </summary>
+    /// <remarks>
+    /// Written as one string from <see cref="Uri.AbsoluteUri"/> and parsed once, where a <see cref="UriBuilder"/> made a
+    /// string per component, the query twice more and the whole address once more before parsing it (≈ 2 KB per answer
+    /// webhook, issue 19). An address with a fragment (which a query goes before) takes the builder's way.
+    /// </remarks>
+    public static Uri AppendTo(Uri uri, ReadOnlyMemory<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || uri.Fragment.Length > 0)
+        {
+            var builder = new UriBuilder(uri);
+            var query = Build(json);
+            builder.Query = string.IsNullOrEmpty(builder.Query) ? query : builder.Query.TrimStart('?') + "&" + query;
+            return builder.Uri;
+        }
+        var address = uri.AbsoluteUri;
+        // Without a fragment, a '?' in the absolute form can only start its query (one in the path is escaped).
+        return new Uri(Write(json, address, address.Contains('?', StringComparison.Ordinal) ? '&' : '?'));
+    }
+
+    private static string Write(ReadOnlyMemory<byte> json, ReadOnlySpan<char> prefix, char separator = '\0')
     {
         var writer = new EscapingWriter();
         try
         {
+            if (!prefix.IsEmpty)
+            {
+                writer.AppendRaw(prefix);
+                writer.AppendRaw([separator]);
+                writer.QueryStart = prefix.Length + 1;
+            }
             QueryPairs.Walk(json, ref writer);
+            // No pairs: an address without a query of its own gets none (as the builder gave), not a bare '?'.
+            if (separator == '?' && writer.Length == writer.QueryStart) writer.Length--;
             return writer.ToString();
         }
         finally
@@ -36,9 +70,26 @@ internal static class WebhookQuery
 
         public EscapingWriter() => _output = ArrayPool<char>.Shared.Rent(512);
 
+        /// <summary>Where the query starts in the output (after the address and its separator, if any).</summary>
+        public int QueryStart { get; set; }
+
+        /// <summary>The output's length so far.</summary>
+        public int Length
+        {
+            readonly get => _length;
+            set => _length = value;
+        }
+
+        public void AppendRaw(ReadOnlySpan<char> text)
+        {
+            if (_output.Length - _length < text.Length) QueryPairs.Grow(ref _output, _length + text.Length, _length);
+            text.CopyTo(_output.AsSpan(_length));
+            _length += text.Length;
+        }
+
         public void Pair(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
         {
-            if (_length > 0) Append('&');
+            if (_length > QueryStart) Append('&');
             Escape(name);
             Append('=');
             Escape(value);
