@@ -69,93 +69,183 @@ public sealed class SqliteCallRepository(SqliteDatabase database) : ICallReposit
         }
     }
 
-    /// <summary>The journal's connection and its two prepared statements, with their parameters kept for binding.</summary>
+    /// <summary>The journal's connection and its two statements, prepared once and bound directly.</summary>
+    /// <remarks>
+    /// The rows are bound and stepped with SQLite's own calls on the connection's handle, not through
+    /// <see cref="SqliteCommand"/>: Microsoft.Data.Sqlite allocates per execution a binder per parameter, a boxed value
+    /// per number, a data reader and the UTF-8 copy of every string, and a command and a reader for each BEGIN and
+    /// COMMIT (≈ 7 KB of garbage per call at setup, issue 19). The batch is written synchronously (as it was: SQLite's
+    /// calls do not yield), on the journal's own loop.
+    /// Strings are encoded into the writer's own buffer with the same encoder Microsoft.Data.Sqlite's binding uses
+    /// (<see cref="Encoding.UTF8"/>) and copied by SQLite as they are bound (SQLITE_TRANSIENT), so the stored text is the
+    /// same bytes and the buffer is free again when the call returns. A busy or locked database is waited for as
+    /// Microsoft.Data.Sqlite's commands wait (up to <see cref="BusyTimeoutMilliseconds"/>, its command timeout).
+    /// </remarks>
     private sealed class JournalWriter : IAsyncDisposable
     {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _upsert;
-        private readonly SqliteParameter[] _call;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteParameter[] _event;
+        /// <summary>How long a write waits for a database another connection holds locked.</summary>
+        internal const int BusyTimeoutMilliseconds = 30_000;
 
-        private JournalWriter(SqliteConnection connection)
+        private const int MaxKeptText = 64 * 1024;
+
+        private const int BusyRetryMilliseconds = 150;
+
+        private readonly SqliteConnection _connection;
+        private readonly SQLitePCL.sqlite3 _db;
+        private readonly SQLitePCL.sqlite3_stmt _upsert;
+        private readonly SQLitePCL.sqlite3_stmt _insert;
+        private readonly SQLitePCL.sqlite3_stmt _begin;
+        private readonly SQLitePCL.sqlite3_stmt _commit;
+        private readonly SQLitePCL.sqlite3_stmt _rollback;
+        private byte[] _text = new byte[1024];
+
+        private JournalWriter(SqliteConnection connection, SQLitePCL.sqlite3_stmt[] statements)
         {
             _connection = connection;
-            _upsert = connection.CreateCommand();
-            _upsert.CommandText = $"INSERT OR REPLACE INTO calls ({Columns}) VALUES ($uuid, $app, $conv, $dir, $status, $tt, $tk, $tv, $ft, $fk, $fv, $created, $start, $end)";
-            _call = Add(_upsert, "$uuid", "$app", "$conv", "$dir", "$status", "$tt", "$tk", "$tv", "$ft", "$fk", "$fv", "$created", "$start", "$end");
-            _insert = connection.CreateCommand();
-            _insert.CommandText = "INSERT INTO call_events (call_uuid, at, kind, payload) VALUES ($uuid, $at, $kind, $payload)";
-            _event = Add(_insert, "$uuid", "$at", "$kind", "$payload");
-        }
-
-        private static SqliteParameter[] Add(SqliteCommand command, params string[] names)
-        {
-            var parameters = new SqliteParameter[names.Length];
-            for (var i = 0; i < names.Length; i++) parameters[i] = command.Parameters.Add(new SqliteParameter(names[i], null));
-            return parameters;
+            _db = connection.Handle!;
+            (_upsert, _insert, _begin, _commit, _rollback) = (statements[0], statements[1], statements[2], statements[3], statements[4]);
         }
 
         public static async Task<JournalWriter> OpenAsync(SqliteDatabase database, CancellationToken cancellationToken)
         {
             var connection = await database.OpenAsync(cancellationToken);
+            var statements = new List<SQLitePCL.sqlite3_stmt>(5);
             try
             {
-                var writer = new JournalWriter(connection);
-                writer._upsert.Prepare();
-                writer._insert.Prepare();
-                return writer;
+                var db = connection.Handle!;
+                Check(SQLitePCL.raw.sqlite3_busy_timeout(db, BusyTimeoutMilliseconds), db);
+                foreach (var sql in (string[])[
+                    $"INSERT OR REPLACE INTO calls ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    "INSERT INTO call_events (call_uuid, at, kind, payload) VALUES (?1, ?2, ?3, ?4)",
+                    // Immediate: the write lock is taken (waiting for it as long as the busy timeout allows) before the
+                    // batch's first row. A deferred transaction's first write would upgrade a read lock, which SQLite
+                    // refuses at once, without waiting, while another connection writes.
+                    "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"])
+                {
+                    Check(SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+                    statements.Add(statement);
+                }
+                return new JournalWriter(connection, [.. statements]);
             }
             catch
             {
+                foreach (var statement in statements) statement.Dispose();
                 await connection.DisposeAsync();
                 throw;
             }
         }
 
-        public async Task WriteAsync(IReadOnlyList<CallRecord> calls, IReadOnlyList<CallEventRecord> events, CancellationToken cancellationToken)
+        private static void Check(int rc, SQLitePCL.sqlite3 db)
         {
-            await using var transaction = _connection.BeginTransaction();
-            _upsert.Transaction = transaction;
-            _insert.Transaction = transaction;
-            var p = _call;
-            foreach (var call in calls)
-            {
-                p[0].Value = call.Uuid;
-                p[1].Value = call.ApplicationId;
-                p[2].Value = call.ConversationUuid;
-                p[3].Value = call.Direction;
-                p[4].Value = call.Status;
-                p[5].Value = call.To.Type;
-                p[6].Value = call.To.Key;
-                p[7].Value = call.To.Value;
-                p[8].Value = (object?)call.From?.Type ?? DBNull.Value;
-                p[9].Value = (object?)call.From?.Key ?? DBNull.Value;
-                p[10].Value = (object?)call.From?.Value ?? DBNull.Value;
-                p[11].Value = call.CreatedAt.ToUnixTimeMilliseconds();
-                p[12].Value = (object?)call.StartTime?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                p[13].Value = (object?)call.EndTime?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-                await _upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            var e = _event;
-            foreach (var callEvent in events)
-            {
-                e[0].Value = callEvent.CallUuid;
-                e[1].Value = callEvent.At.ToUnixTimeMilliseconds();
-                e[2].Value = callEvent.Kind;
-                e[3].Value = (object?)callEvent.Payload ?? DBNull.Value;
-                await _insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
-            // Strings bound last batch are not kept alive until the next one.
-            foreach (var parameter in _call) parameter.Value = null;
-            foreach (var parameter in _event) parameter.Value = null;
+            if (rc != SQLitePCL.raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
         }
+
+        /// <summary>Writes the batch in one transaction: all of it, or (on an error, which is thrown) none of it.</summary>
+        public Task WriteAsync(IReadOnlyList<CallRecord> calls, IReadOnlyList<CallEventRecord> events, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Step(_begin);
+            try
+            {
+                var s = _upsert;
+                for (var i = 0; i < calls.Count; i++)
+                {
+                    var call = calls[i];
+                    Text(s, 1, call.Uuid);
+                    Text(s, 2, call.ApplicationId);
+                    Text(s, 3, call.ConversationUuid);
+                    Text(s, 4, call.Direction);
+                    Text(s, 5, call.Status);
+                    Text(s, 6, call.To.Type);
+                    Text(s, 7, call.To.Key);
+                    Text(s, 8, call.To.Value);
+                    Text(s, 9, call.From?.Type);
+                    Text(s, 10, call.From?.Key);
+                    Text(s, 11, call.From?.Value);
+                    Number(s, 12, call.CreatedAt.ToUnixTimeMilliseconds());
+                    Number(s, 13, call.StartTime?.ToUnixTimeMilliseconds());
+                    Number(s, 14, call.EndTime?.ToUnixTimeMilliseconds());
+                    Step(s);
+                }
+                s = _insert;
+                for (var i = 0; i < events.Count; i++)
+                {
+                    var callEvent = events[i];
+                    Text(s, 1, callEvent.CallUuid);
+                    Number(s, 2, callEvent.At.ToUnixTimeMilliseconds());
+                    Text(s, 3, callEvent.Kind);
+                    Text(s, 4, callEvent.Payload);
+                    Step(s);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                Step(_commit);
+            }
+            catch
+            {
+                // Nothing of the batch stays (SQLite may have rolled it back itself already: then this does nothing).
+                SQLitePCL.raw.sqlite3_step(_rollback);
+                SQLitePCL.raw.sqlite3_reset(_rollback);
+                throw;
+            }
+            finally
+            {
+                // Bounded: a rare large payload does not keep its buffer for the writer's lifetime.
+                if (_text.Length > MaxKeptText) _text = new byte[1024];
+            }
+            return Task.CompletedTask;
+        }
+
+        private void Text(SQLitePCL.sqlite3_stmt statement, int index, string? value)
+        {
+            if (value is null)
+            {
+                Check(SQLitePCL.raw.sqlite3_bind_null(statement, index), _db);
+                return;
+            }
+            if (Encoding.UTF8.GetMaxByteCount(value.Length) > _text.Length && Encoding.UTF8.GetByteCount(value) is var needed && needed > _text.Length)
+            {
+                _text = new byte[Math.Max(needed, _text.Length * 2)];
+            }
+            var written = Encoding.UTF8.GetBytes(value, _text);
+            // SQLite copies the text before this returns (SQLITE_TRANSIENT): the buffer is free for the next value.
+            Check(SQLitePCL.raw.sqlite3_bind_text(statement, index, _text.AsSpan(0, written)), _db);
+        }
+
+        private void Number(SQLitePCL.sqlite3_stmt statement, int index, long? value) =>
+            Check(value is { } v ? SQLitePCL.raw.sqlite3_bind_int64(statement, index, v) : SQLitePCL.raw.sqlite3_bind_null(statement, index), _db);
+
+        private void Step(SQLitePCL.sqlite3_stmt statement)
+        {
+            // As Microsoft.Data.Sqlite's commands do: a statement refused because another connection holds a lock is
+            // tried again every 150 ms, up to the command timeout. The database is opened with a shared cache, where a
+            // table another connection of this process holds answers SQLITE_LOCKED, which SQLite's busy handler does not
+            // wait for (it covers SQLITE_BUSY, the file's lock).
+            var started = TimeProvider.System.GetTimestamp();
+            int rc;
+            while (IsBusy(rc = SQLitePCL.raw.sqlite3_step(statement))
+                && TimeProvider.System.GetElapsedTime(started).TotalMilliseconds < BusyTimeoutMilliseconds)
+            {
+                SQLitePCL.raw.sqlite3_reset(statement); // keeps the bindings
+                Thread.Sleep(BusyRetryMilliseconds);
+            }
+            try
+            {
+                // Before the reset, while the connection's error message is this step's.
+                if (rc != SQLitePCL.raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            finally
+            {
+                // Whatever happened, the statement is ready for the next row and holds no text of this one.
+                SQLitePCL.raw.sqlite3_reset(statement);
+                SQLitePCL.raw.sqlite3_clear_bindings(statement);
+            }
+        }
+
+        private static bool IsBusy(int rc) => (rc & 0xFF) is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED;
 
         public async ValueTask DisposeAsync()
         {
-            await _upsert.DisposeAsync();
-            await _insert.DisposeAsync();
+            foreach (var statement in (SQLitePCL.sqlite3_stmt[])[_upsert, _insert, _begin, _commit, _rollback]) statement.Dispose();
             await _connection.DisposeAsync();
         }
     }
