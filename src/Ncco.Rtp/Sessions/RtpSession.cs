@@ -494,8 +494,7 @@ public sealed class RtpSession : IAsyncDisposable
         }
         try
         {
-            // Its own buffer: the media thread may still be inside WriteFrame using the shared one.
-            SendRtcp(new byte[RtpPacket.MaxDatagramSize], bye: true);
+            SendRtcpBye();
         }
         catch (ObjectDisposedException)
         {
@@ -709,6 +708,15 @@ public sealed class RtpSession : IAsyncDisposable
         }
         _nextRtcpAt = _time.GetTimestamp() + NextRtcpDelayTicks();
         SendRtcpNow();
+    }
+
+    /// <summary>The goodbye report, from its own buffer on the stack: the media thread may still be inside WriteFrame
+    /// using the shared one, and a datagram-sized array per call ended was ≈ 1.5 KB of garbage per call (issue 19).</summary>
+    [SkipLocalsInit] // as below: the report is written before it is read
+    private void SendRtcpBye()
+    {
+        Span<byte> buffer = stackalloc byte[RtpPacket.MaxDatagramSize];
+        SendRtcp(buffer, bye: true);
     }
 
     // Apart from MaybeSendRtcp so the 1.5 KB of stack is taken only when a report is due (every few seconds), not on
