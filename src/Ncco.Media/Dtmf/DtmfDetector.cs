@@ -277,16 +277,62 @@ public sealed class DtmfDetector
             var second = HalfResult(t);
             aligned[t] = _halfRotation[t] * second;
             var full = _first[t] + aligned[t];
-            var magnitude = full.Magnitude; // once: Complex.Magnitude is a Math.Hypot call the JIT does not reuse
+            // re² + im² rather than Complex.Magnitude squared (a Math.Hypot per tone, most of this method's time): the
+            // two differ by a few units in the last place, so every decision below that is that close to its threshold
+            // is taken again with the Hypot powers (Decide), and the keys are those of the Hypot powers throughout.
+            power[t] = ((full.Real * full.Real) + (full.Imaginary * full.Imaginary)) * norm;
+        }
+        var candidate = ExactPowers ? Close : Decide(power, aligned, exact: false);
+        if (candidate != Close)
+        {
+            return candidate;
+        }
+        ExactFallbacks++;
+        for (var t = 0; t < Tones; t++)
+        {
+            var magnitude = (_first[t] + aligned[t]).Magnitude;
             power[t] = magnitude * magnitude * norm;
         }
-        var row = ArgMax(power[..4]);
-        var col = 4 + ArgMax(power[4..]);
+        return Decide(power, aligned, exact: true);
+    }
+
+    /// <summary>What <see cref="Decide"/> returns when a comparison was too close to call on the fast powers.</summary>
+    private const char Close = '\uffff';
+
+    /// <summary>Relative distance under which two sides of a comparison are "too close" on the fast powers (they are within ~1e-15 of the Hypot ones).</summary>
+    private const double CloseTolerance = 1e-9;
+
+    /// <summary>For tests: always decide on the Hypot powers (the behaviour before the fast powers).</summary>
+    internal bool ExactPowers { get; init; }
+
+    /// <summary>Blocks whose decision was taken again on the Hypot powers (for tests).</summary>
+    internal long ExactFallbacks { get; private set; }
+
+    private static bool Near(double a, double b) => Math.Abs(a - b) <= CloseTolerance * Math.Max(Math.Abs(a), Math.Abs(b));
+
+    /// <summary>The key of a block from its tone powers; with <paramref name="exact"/> false, <see cref="Close"/> as soon as
+    /// a comparison is within <see cref="CloseTolerance"/> of its threshold.</summary>
+    private char Decide(ReadOnlySpan<double> power, ReadOnlySpan<Complex> aligned, bool exact)
+    {
+        var row = ArgMax(power[..4], exact, out var close);
+        var col = 4 + ArgMax(power[4..], exact, out var closeCol);
+        if (close || closeCol)
+        {
+            return Close;
+        }
         var pr = power[row];
         var pc = power[col];
+        if (!exact && (Near(pr, _minPower) || Near(pc, _minPower)))
+        {
+            return Close;
+        }
         if (pr < _minPower || pc < _minPower)
         {
             return '\0';
+        }
+        if (!exact && (Near(pc, pr * _normalTwist) || Near(pr, pc * _reverseTwist)))
+        {
+            return Close;
         }
         if (pc > pr * _normalTwist || pr > pc * _reverseTwist)
         {
@@ -294,6 +340,10 @@ public sealed class DtmfDetector
         }
         for (var t = 0; t < 4; t++)
         {
+            if (!exact && ((t != row && Near(power[t] * _relativePeak, pr)) || (t + 4 != col && Near(power[t + 4] * _relativePeak, pc))))
+            {
+                return Close;
+            }
             if (t != row && power[t] * _relativePeak > pr)
             {
                 return '\0';
@@ -304,6 +354,10 @@ public sealed class DtmfDetector
             }
         }
         var blockPower = _energy / _block;
+        if (!exact && Near(pr + pc, _options.MinimumToneToTotalRatio * blockPower))
+        {
+            return Close;
+        }
         if (pr + pc < _options.MinimumToneToTotalRatio * blockPower)
         {
             return '\0';
@@ -323,11 +377,13 @@ public sealed class DtmfDetector
         return DtmfDigits.At(row, col - 4);
     }
 
-    private static int ArgMax(ReadOnlySpan<double> values)
+    private static int ArgMax(ReadOnlySpan<double> values, bool exact, out bool close)
     {
         var best = 0;
+        close = false;
         for (var i = 1; i < values.Length; i++)
         {
+            close |= !exact && Near(values[i], values[best]);
             if (values[i] > values[best])
             {
                 best = i;
