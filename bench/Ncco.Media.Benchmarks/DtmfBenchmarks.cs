@@ -15,10 +15,14 @@ public class DtmfBenchmarks
     [Params(8000, 16000)]
     public int Rate { get; set; }
 
+    /// <summary>True: tone powers from Complex.Magnitude (Hypot) only, the detector before the re² + im² powers.</summary>
+    [Params(false, true)]
+    public bool HypotOnly { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _detector = new DtmfDetector(Rate);
+        _detector = new DtmfDetector(Rate) { ExactPowers = HypotOnly };
         _audio = new DtmfGenerator(Rate).Generate("0123456789*#");
     }
 

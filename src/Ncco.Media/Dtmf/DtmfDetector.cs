@@ -316,10 +316,8 @@ public sealed class DtmfDetector
     {
         var row = ArgMax(power[..4], exact, out var close);
         var col = 4 + ArgMax(power[4..], exact, out var closeCol);
-        if (close || closeCol)
-        {
-            return Close;
-        }
+        // The strongest row and column powers are the same values whichever of two near-equal tones ArgMax picked, so a
+        // block too weak for a key (most blocks of speech and noise) is no key before a near tie could ask for Hypot.
         var pr = power[row];
         var pc = power[col];
         if (!exact && (Near(pr, _minPower) || Near(pc, _minPower)))
@@ -329,6 +327,10 @@ public sealed class DtmfDetector
         if (pr < _minPower || pc < _minPower)
         {
             return '\0';
+        }
+        if (close || closeCol)
+        {
+            return Close;
         }
         if (!exact && (Near(pc, pr * _normalTwist) || Near(pr, pc * _reverseTwist)))
         {
