@@ -35,4 +35,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(2050, LogLevel.Warning, "The cluster's shared call rate window did not answer; this node's own window applies")]
     public static partial void SharedRateWindowUnavailable(this ILogger logger, Exception exception);
+
+    [LoggerMessage(2060, LogLevel.Warning, "The VM thread of application {ApplicationId} runs at normal priority: raising it to {Priority} was refused ({Reason})")]
+    public static partial void VmPriorityRefused(this ILogger logger, string applicationId, VmThread priority, string reason);
 }

@@ -61,6 +61,12 @@ internal sealed class HostWebhookTransport : IWebhookTransport
         var response = WebhookResponse.ConnectionFailed;
         try
         {
+            // An event's HTTP exchange starts on a pool thread, not the caller's: the VM starts every webhook from its one
+            // thread, and the synchronous start of a request (headers, the connection pool, the socket write that wakes
+            // the application's server) was ≈ 40 % of that thread's time at 500 cps — serial time every caller's setup
+            // queued behind (bench/side-by-side RESULTS, answer-p95-3). An answer keeps its start inline: its caller
+            // waits for it, and a hop would add a wait for the pool.
+            if (!answer) await new ThreadPoolHop();
             response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return response;
         }

@@ -173,7 +173,9 @@ public sealed class VmDirectory : ILiveCalls, IDisposable
         {
             Application = voice,
             Transport = transport,
-            Scheduler = new RealTimeScheduler(_time),
+            Scheduler = _options.Calls.VmThread == VmThread.Pool
+                ? new RealTimeScheduler(_time)
+                : new DedicatedVmScheduler(_time, application.Id, _options.Calls.VmThread, logger),
             Observer = observer,
             Dialer = _transports.CreateDialer(voice),
             Validation = new Ncco.Validation.NccoValidationOptions { Strict = _options.Validation.Strict },
