@@ -29,7 +29,8 @@ internal sealed class DedicatedVmScheduler : VmScheduler
     private readonly ILogger _logger;
     private readonly object _wake = new();
     private readonly TimeSpan _idleLifetime;
-    private bool _signalled;
+    // 1 from a post until the thread takes the work it announces; posts while it is 1 need not wake anyone.
+    private int _signalled;
     private Thread? _thread;
     private int _threadsStarted;
     private bool _refusalLogged;
@@ -64,9 +65,11 @@ internal sealed class DedicatedVmScheduler : VmScheduler
     /// <inheritdoc />
     protected override void OnWorkPosted()
     {
+        // Posts come from every thread (SIP, HTTP completions, timers): only the first since the thread last looked takes
+        // the lock to wake it.
+        if (Interlocked.Exchange(ref _signalled, 1) == 1) return;
         lock (_wake)
         {
-            _signalled = true;
             if (_thread is not null)
             {
                 Monitor.Pulse(_wake);
@@ -93,17 +96,17 @@ internal sealed class DedicatedVmScheduler : VmScheduler
         {
             lock (_wake)
             {
-                while (!_signalled)
+                while (Volatile.Read(ref _signalled) == 0)
                 {
-                    if (!Monitor.Wait(_wake, _idleLifetime) && !_signalled)
+                    if (!Monitor.Wait(_wake, _idleLifetime) && Volatile.Read(ref _signalled) == 0)
                     {
-                        // Idle: the thread ends under the lock, so a post from now on starts the next one.
+                        // Idle: the thread ends under the lock, so the next post (which takes it) starts another.
                         _thread = null;
                         return;
                     }
                 }
-                _signalled = false;
             }
+            Interlocked.Exchange(ref _signalled, 0);
             // Everything posted before the flag was cleared runs now; a post during the run sets it again.
             RunPending();
         }

@@ -131,10 +131,13 @@ public sealed class IncomingCall : SipCall
     /// </summary>
     public void Ring()
     {
+        // Built before the stack's one lock is taken (from the INVITE and the call's tag, which never change): every new
+        // call rings from a pool thread, and at hundreds of calls a second they queued on that lock behind each other's
+        // header copying, with the receive loop and the VM's answers behind them.
+        var ringing = Agent.Decorate(SipResponse.For(Invite, 180, toTag: LocalTag), Source.Transport);
         lock (Agent.Gate)
         {
             if (IsEnded || Transaction.HasFinalResponse) return;
-            var ringing = Agent.Decorate(SipResponse.For(Invite, 180, toTag: LocalTag), Source.Transport);
             if (!ReliableProvisional)
             {
                 Transaction.Respond(ringing);

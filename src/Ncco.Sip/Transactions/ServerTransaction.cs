@@ -33,6 +33,10 @@ public abstract class ServerTransaction : SipTransaction
     /// <summary>Sends a response. Takes the stack lock, so the TU may call it from anywhere.</summary>
     public void Respond(SipResponse response)
     {
+        ArgumentNullException.ThrowIfNull(response);
+        // Serialised before the stack's one lock is taken (a response is immutable): the lock is held only for the state
+        // change and the send.
+        var wire = response.ToBytes();
         lock (Layer.Gate)
         {
             if (State == TransactionState.Terminated || HasFinalResponse)
@@ -41,7 +45,7 @@ public abstract class ServerTransaction : SipTransaction
             }
             _lastStatus = response.StatusCode;
             LastResponse = response.IsProvisional ? response : null;
-            LastWire = response.ToBytes();
+            LastWire = wire;
             Layer.Transport.Send(LastWire, Remote);
             OnResponseSent(response);
             if (!response.IsProvisional)
