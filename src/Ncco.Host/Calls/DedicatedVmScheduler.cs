@@ -81,7 +81,9 @@ internal sealed class DedicatedVmScheduler : VmScheduler
                 IsBackground = true,
                 Name = "ncco-vm " + (_applicationId.Length > 8 ? _applicationId[..8] : _applicationId),
             };
-            _thread.Start();
+            // Without the poster's execution context: VM work runs with none, as on the pool (UnsafeQueueUserWorkItem), so
+            // no caller's ambient state (a request's tracing span) becomes the VM's for the thread's lifetime.
+            _thread.UnsafeStart();
         }
     }
 

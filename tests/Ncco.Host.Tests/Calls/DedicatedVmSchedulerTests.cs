@@ -93,6 +93,19 @@ public sealed class DedicatedVmSchedulerTests
     }
 
     [Fact]
+    public async Task VM_work_runs_without_the_ambient_state_of_whoever_posted_it()
+    {
+        var scheduler = new DedicatedVmScheduler(TimeProvider.System, "app", VmThread.Normal, NullLogger.Instance);
+        var ambient = new AsyncLocal<string>();
+        using var request = new System.Diagnostics.Activity("rest-request").Start();
+        ambient.Value = "the first poster's";
+
+        var seen = await RunAsync(scheduler, () => (ambient.Value, System.Diagnostics.Activity.Current?.OperationName));
+
+        Assert.Equal((null, null), seen);
+    }
+
+    [Fact]
     public void The_pool_is_no_dedicated_thread()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new DedicatedVmScheduler(TimeProvider.System, "app", VmThread.Pool, NullLogger.Instance));
