@@ -97,11 +97,11 @@ public sealed class CallsOptions
     public int MaxConversationParticipants { get; set; } = Ncco.Model.Actions.ConversationAction.MaxParticipants;
 
     /// <summary>
-    /// Where each application's NCCO VM runs (<see cref="Calls.VmThread"/>): <c>High</c> (default) a thread of its own at
-    /// nice −10, <c>Normal</c> a thread of its own, <c>Pool</c> the thread pool's queue. One VM serves every call of its
-    /// application, so at high call rates its one lane is what a caller's 200 waits for (docs/host-configuration.md).
+    /// Where each application's NCCO VM runs (<see cref="Calls.VmThread"/>): <c>Pool</c> (default) the thread pool's
+    /// queue, <c>Normal</c> a thread of its own, <c>High</c> a thread of its own at nice −10. One VM serves every call of
+    /// its application, so at high call rates its one lane is what a caller's 200 waits for (docs/host-configuration.md).
     /// </summary>
-    public Calls.VmThread VmThread { get; set; } = Calls.VmThread.High;
+    public Calls.VmThread VmThread { get; set; } = Calls.VmThread.Pool;
 }
 
 /// <summary>Settings of webhook delivery (<c>Ncco:Webhooks</c>).</summary>
