@@ -13,9 +13,7 @@ namespace Ncco.Host.Tests.MediaPlane;
 /// </summary>
 public sealed class DecimatedPromptTests : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
-    private readonly List<(MediaThread Thread, MediaMetrics Metrics)> _threads = [];
-    private readonly string _cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
+    private readonly TickedMediaThreads _threads = new();
 
     // A prompt that is no whole number of frames (10,006 samples at 16 kHz), a tone sweep with noise.
     private static readonly short[] Prompt = Sound(10006, 1);
@@ -25,15 +23,6 @@ public sealed class DecimatedPromptTests : IAsyncDisposable
     {
         var random = new Random(seed);
         return Enumerable.Range(0, length).Select(i => (short)((7000 * Math.Sin(2 * Math.PI * (300 + (i / 8.0)) * i / 16000)) + random.Next(-3000, 3000))).ToArray();
-    }
-
-    private MediaThread NewMediaThread()
-    {
-        var metrics = new MediaMetrics(null);
-        var mediaThread = new MediaThread(TimeProvider.System, metrics, new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(_cache))),
-            null, NullLogger.Instance, startClock: false, workers: 1);
-        _threads.Add((mediaThread, metrics));
-        return mediaThread;
     }
 
     /// <summary>Silence in; every frame it is sent kept.</summary>
@@ -57,7 +46,7 @@ public sealed class DecimatedPromptTests : IAsyncDisposable
     /// <summary>The scenario on a fresh media thread; with <paramref name="tables"/> the prompts' tables are built first.</summary>
     private (List<short[]> Sent, LegMedia Leg, MediaThread MediaThread) Run(bool tables)
     {
-        var mediaThread = NewMediaThread();
+        var mediaThread = _threads.Create();
         var transport = new RecordingTransport(8000);
         var other = new RecordingTransport(16000);
         var leg = new LegMedia(mediaThread, "a", transport);
@@ -114,7 +103,7 @@ public sealed class DecimatedPromptTests : IAsyncDisposable
     [Fact]
     public void Frames_from_the_table_allocate_nothing()
     {
-        var mediaThread = NewMediaThread();
+        var mediaThread = _threads.Create();
         var transport = new RecordingTransport(8000);
         var leg = new LegMedia(mediaThread, "a", transport);
         var prompt = new BufferAudioSource(Prompt, MediaThread.SampleRate, loop: 0);
@@ -141,7 +130,7 @@ public sealed class DecimatedPromptTests : IAsyncDisposable
     [Fact]
     public void Only_prompts_played_as_they_are_with_an_even_length_get_a_table()
     {
-        var prompts = NewMediaThread().DecimatedPrompts;
+        var prompts = _threads.Create().DecimatedPrompts;
         var quieter = new BufferAudioSource(Prompt, MediaThread.SampleRate, level: -0.5);
         var odd = new BufferAudioSource(Prompt.AsMemory(0, 10005), MediaThread.SampleRate);
         var plain = new BufferAudioSource(Prompt, MediaThread.SampleRate);
@@ -161,14 +150,5 @@ public sealed class DecimatedPromptTests : IAsyncDisposable
         Assert.Null(prompts.Find(slice));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var (mediaThread, metrics) in _threads)
-        {
-            await mediaThread.DisposeAsync();
-            metrics.Dispose();
-        }
-        _http.Dispose();
-        Directory.Delete(_cache, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _threads.DisposeAsync();
 }

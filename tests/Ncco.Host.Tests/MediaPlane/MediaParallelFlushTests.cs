@@ -12,20 +12,9 @@ namespace Ncco.Host.Tests.MediaPlane;
 /// </summary>
 public sealed class MediaParallelFlushTests : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
-    private readonly List<MediaThread> _threads = [];
+    private readonly TickedMediaThreads _threads = new();
 
-    private MediaThread NewMediaThread(int workers, int parallelFlushMinimumLegs)
-    {
-        var cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
-        var thread = new MediaThread(TimeProvider.System, new MediaMetrics(null), new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(cache))),
-            null, NullLogger.Instance, startClock: false, workers: workers)
-        {
-            ParallelFlushMinimumLegs = parallelFlushMinimumLegs,
-        };
-        _threads.Add(thread);
-        return thread;
-    }
+    private MediaThread NewMediaThread(int workers, int parallelFlushMinimumLegs) => _threads.Create(workers, parallelFlushMinimumLegs);
 
     private sealed class Listener : ITickFlushListener
     {
@@ -114,15 +103,9 @@ public sealed class MediaParallelFlushTests : IAsyncDisposable
     [Fact]
     public void The_default_minimum_keeps_small_ticks_on_one_thread()
     {
-        var thread = new MediaThread(TimeProvider.System, new MediaMetrics(null), new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(Directory.CreateTempSubdirectory("ncco-media-cache-").FullName))),
-            null, NullLogger.Instance, startClock: false, workers: 2);
-        _threads.Add(thread);
+        var thread = _threads.Create(workers: 2);
         Assert.Equal(64, thread.ParallelFlushMinimumLegs);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var thread in _threads) await thread.DisposeAsync();
-        _http.Dispose();
-    }
+    public ValueTask DisposeAsync() => _threads.DisposeAsync();
 }

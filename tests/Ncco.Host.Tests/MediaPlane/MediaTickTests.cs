@@ -13,18 +13,7 @@ namespace Ncco.Host.Tests.MediaPlane;
 /// </summary>
 public sealed class MediaTickTests : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
-    private readonly List<(MediaThread Thread, MediaMetrics Metrics)> _threads = [];
-    private readonly string _cache = Directory.CreateTempSubdirectory("ncco-media-cache-").FullName;
-
-    private MediaThread NewMediaThread(int workers)
-    {
-        var metrics = new MediaMetrics(null);
-        var mediaThread = new MediaThread(TimeProvider.System, metrics, new PlaybackRenderer(null, new StreamPlayer(_http, TimeProvider.System, new StreamPlayerOptions(_cache))),
-            null, NullLogger.Instance, startClock: false, workers: workers);
-        _threads.Add((mediaThread, metrics));
-        return mediaThread;
-    }
+    private readonly TickedMediaThreads _threads = new();
 
     /// <summary>Plays a looping inbound signal and keeps what the leg is sent: a checksum and the last frame.</summary>
     private sealed class ScriptedTransport(int rate, short[] inbound) : IMediaTransport
@@ -96,10 +85,10 @@ public sealed class MediaTickTests : IAsyncDisposable
     [Fact]
     public void Two_workers_send_every_leg_exactly_what_one_worker_sends()
     {
-        var one = RunScenario(NewMediaThread(workers: 1), 150);
-        var two = RunScenario(NewMediaThread(workers: 2), 150);
+        var one = RunScenario(_threads.Create(workers: 1), 150);
+        var two = RunScenario(_threads.Create(workers: 2), 150);
 
-        Assert.Equal(2, _threads[1].Thread.Workers);
+        Assert.Equal(2, _threads.Made[1].Workers);
         Assert.Equal(one.Select(t => t.Checksum), two.Select(t => t.Checksum));
         Assert.Equal(one.Select(t => t.ForwardedDtmf.Count), two.Select(t => t.ForwardedDtmf.Count));
         // The scenario is not trivially silent: conversation members hear each other, keys were forwarded, and the
@@ -115,7 +104,7 @@ public sealed class MediaTickTests : IAsyncDisposable
     /// thread but in no conversation yet.</summary>
     private (MediaThread MediaThread, ScriptedTransport Alone, ScriptedTransport Other, LegMedia A, LegMedia B) LoneLegBesideAnother()
     {
-        var mediaThread = NewMediaThread(workers: 1);
+        var mediaThread = _threads.Create(workers: 1);
         var alone = new ScriptedTransport(8000, TestAudio.Tone(440, 0.5, 8000));
         var other = new ScriptedTransport(16000, TestAudio.Tone(1000, 0.5, 16000));
         var a = new LegMedia(mediaThread, "a", alone);
@@ -168,7 +157,7 @@ public sealed class MediaTickTests : IAsyncDisposable
     [InlineData(24000)]
     public void Keys_in_a_lone_leg_audio_are_reported_at_every_rate(int rate)
     {
-        var mediaThread = NewMediaThread(workers: 1);
+        var mediaThread = _threads.Create(workers: 1);
         var transport = new ScriptedTransport(rate, TestAudio.Concat(TestAudio.Silence(0.2, rate), TestAudio.Dtmf("5", rate), TestAudio.Silence(2, rate)));
         var sink = new DigitSink();
         var leg = new LegMedia(mediaThread, "leg", transport) { Sink = sink };
@@ -182,14 +171,5 @@ public sealed class MediaTickTests : IAsyncDisposable
         Assert.Equal(['5'], sink.Digits.ToArray());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var (mediaThread, metrics) in _threads)
-        {
-            await mediaThread.DisposeAsync();
-            metrics.Dispose();
-        }
-        _http.Dispose();
-        Directory.Delete(_cache, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _threads.DisposeAsync();
 }
