@@ -29,12 +29,12 @@ internal static class NccoFieldReads
     public static JsonValue? Raw(this NccoNode e, ReadOnlySpan<byte> name) =>
         e.TryGetProperty(name, out var v) ? v.ToJsonValue() : null;
 
-    public static Uri? Url(this NccoNode e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.String ? v.GetUrl() : null;
+    public static LazyUrl Url(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.String ? v.GetUrl() : default;
 
     /// <summary>The URL in a one-element array (<c>eventUrl</c>, <c>streamUrl</c>).</summary>
-    public static Uri? FirstUrl(this NccoNode e, ReadOnlySpan<byte> name) =>
-        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.Array && v.GetArrayLength() > 0 ? v[0].GetUrl() : null;
+    public static LazyUrl FirstUrl(this NccoNode e, ReadOnlySpan<byte> name) =>
+        e.TryGetProperty(name, out var v) && v.Kind == NodeKind.Array && v.GetArrayLength() > 0 ? v[0].GetUrl() : default;
 
     public static EquatableList<string>? Strings(this NccoNode e, ReadOnlySpan<byte> name)
     {

@@ -41,8 +41,8 @@ internal readonly struct NccoNode
     /// <summary>A string's text.</summary>
     public string GetString() => _document.Text(Index);
 
-    /// <summary>A URL string as an absolute <see cref="Uri"/>.</summary>
-    public Uri GetUrl() => _document.Url(Index);
+    /// <summary>A validated URL string: the <see cref="Uri"/> the checker had to parse, else its text, parsed on first read.</summary>
+    public LazyUrl GetUrl() => _document.Url(Index);
 
     /// <summary>Whether a string equals <paramref name="utf8"/>.</summary>
     /// <remarks>The reader dispatches on action names and endpoint types by trying each: another length is rejected here.</remarks>

@@ -38,7 +38,7 @@ internal static class NccoReader
         EndpointTypes.Phone => new PhoneEndpoint(e.GetProperty("number"u8).GetString()!)
         {
             DtmfAnswer = e.String("dtmfAnswer"u8),
-            OnAnswer = e.Object("onAnswer"u8) is { } o ? new OnAnswer(o.Url("url"u8)!) { RingbackTone = o.Url("ringbackTone"u8) ?? o.Url("ringback"u8) } : null,
+            OnAnswer = e.Object("onAnswer"u8) is { } o ? new OnAnswer(o.Url("url"u8)) { LazyRingbackTone = o.Url("ringbackTone"u8).Or(o.Url("ringback"u8)) } : null,
             Shaken = e.String("shaken"u8),
         },
         EndpointTypes.App => new AppEndpoint(e.GetProperty("user"u8).GetString()!),

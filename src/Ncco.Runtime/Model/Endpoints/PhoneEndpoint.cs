@@ -21,6 +21,19 @@ public sealed record PhoneEndpoint(string Number) : CallEndpoint
 /// <param name="Url">Where the callee's NCCO is fetched from.</param>
 public sealed record OnAnswer(Uri Url)
 {
+    private LazyUrl _url = new(Url);
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="Url"/> is read.</summary>
+    internal OnAnswer(LazyUrl url) : this((Uri)null!) => _url = url;
+
+    /// <summary>Where the callee's NCCO is fetched from.</summary>
+    public Uri Url { get => _url.Value!; init => _url = new(value); }
+
     /// <summary>Audio played to the caller while the callee's NCCO runs (legacy key <c>ringback</c>).</summary>
-    public Uri? RingbackTone { get; init; }
+    public Uri? RingbackTone { get => _ringbackTone.Value; init => _ringbackTone = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="RingbackTone"/> is read.</summary>
+    internal LazyUrl LazyRingbackTone { init => _ringbackTone = value; }
+
+    private LazyUrl _ringbackTone;
 }

@@ -5,6 +5,14 @@ namespace Ncco.Model.Endpoints;
 /// <param name="ContentType">One of <see cref="WebSocketContentTypes"/>.</param>
 public sealed record WebSocketEndpoint(Uri Uri, string ContentType) : CallEndpoint
 {
+    private LazyUrl _uri = new(Uri);
+
+    /// <summary>Binding from validated JSON: the URI kept as text until <see cref="Uri"/> is read.</summary>
+    internal WebSocketEndpoint(LazyUrl uri, string contentType) : this((Uri)null!, contentType) => _uri = uri;
+
+    /// <summary>A <c>ws://</c> or <c>wss://</c> URI.</summary>
+    public Uri Uri { get => _uri.Value!; init => _uri = new(value); }
+
     /// <inheritdoc />
     public override string Type => EndpointTypes.WebSocket;
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Ncco.Model;
 using Ncco.Rules;
 
 namespace Ncco.Validation.Tokens;
@@ -146,8 +147,11 @@ internal sealed partial class NccoTokens : IDisposable
         return text;
     }
 
-    /// <summary>A URL string as an absolute <see cref="Uri"/>: the one the checker parsed (<see cref="KeepUrl"/>), else made here.</summary>
-    public Uri Url(int index) => _decoded?[index] as Uri ?? new Uri(Text(index), UriKind.Absolute);
+    /// <summary>
+    /// A validated URL string: the <see cref="Uri"/> the checker parsed (<see cref="KeepUrl"/>), else its text, which the
+    /// model parses on first read (the checker's plain-URL scan accepts only what <see cref="Uri"/> does).
+    /// </summary>
+    public LazyUrl Url(int index) => _decoded?[index] is Uri kept ? new LazyUrl(kept) : LazyUrl.FromValidatedText(Text(index));
 
     /// <summary>Keeps the <see cref="Uri"/> the checker parsed from a string token, for <see cref="Url"/>.</summary>
     public void KeepUrl(int index, Uri url) => (_decoded ??= RentDecoded())[index] = url;

@@ -37,11 +37,21 @@ public sealed record ConnectAction(CallEndpoint Endpoint) : NccoAction
     public AdvancedMachineDetection? AdvancedMachineDetection { get; init; }
 
     /// <summary>Webhook for the new leg's events; absent means the call's event URL.</summary>
-    public Uri? EventUrl { get; init; }
+    public Uri? EventUrl { get => _eventUrl.Value; init => _eventUrl = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="EventUrl"/> is read.</summary>
+    internal LazyUrl LazyEventUrl { init => _eventUrl = value; }
+
+    private LazyUrl _eventUrl;
 
     /// <summary>Webhook method. Default POST.</summary>
     public WebhookMethod EventMethod { get; init; } = WebhookMethod.Post;
 
     /// <summary>Audio looped to the caller until the new leg answers.</summary>
-    public Uri? RingbackTone { get; init; }
+    public Uri? RingbackTone { get => _ringbackTone.Value; init => _ringbackTone = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="RingbackTone"/> is read.</summary>
+    internal LazyUrl LazyRingbackTone { init => _ringbackTone = value; }
+
+    private LazyUrl _ringbackTone;
 }

@@ -31,9 +31,9 @@ internal static class ConnectJson
                     BeepTimeout = m.Int("beep_timeout"u8),
                 }
                 : null,
-            EventUrl = a.FirstUrl("eventUrl"u8),
+            LazyEventUrl = a.FirstUrl("eventUrl"u8),
             EventMethod = a.EventMethod(),
-            RingbackTone = a.Url("ringbackTone"u8),
+            LazyRingbackTone = a.Url("ringbackTone"u8),
         };
     }
 

@@ -14,7 +14,12 @@ public sealed record ConversationAction(string ConversationName) : NccoAction
     public override string Name => ActionNames.Conversation;
 
     /// <summary>Music played to participants until the conversation starts.</summary>
-    public Uri? MusicOnHoldUrl { get; init; }
+    public Uri? MusicOnHoldUrl { get => _musicOnHoldUrl.Value; init => _musicOnHoldUrl = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="MusicOnHoldUrl"/> is read.</summary>
+    internal LazyUrl LazyMusicOnHoldUrl { init => _musicOnHoldUrl = value; }
+
+    private LazyUrl _musicOnHoldUrl;
 
     /// <summary>This participant starts the conversation. Default true; false for attendees awaiting a moderator.</summary>
     public bool StartOnEnter { get; init; } = true;
@@ -35,7 +40,12 @@ public sealed record ConversationAction(string ConversationName) : NccoAction
     public bool Mute { get; init; }
 
     /// <summary>Recording webhook; absent means the call's event URL.</summary>
-    public Uri? EventUrl { get; init; }
+    public Uri? EventUrl { get => _eventUrl.Value; init => _eventUrl = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="EventUrl"/> is read.</summary>
+    internal LazyUrl LazyEventUrl { init => _eventUrl = value; }
+
+    private LazyUrl _eventUrl;
 
     /// <summary>Webhook method. Default POST.</summary>
     public WebhookMethod EventMethod { get; init; } = WebhookMethod.Post;

@@ -9,14 +9,14 @@ internal static class ConversationJson
 {
     public static ConversationAction Read(NccoNode a) => new(a.GetProperty("name"u8).GetString()!)
     {
-        MusicOnHoldUrl = a.FirstUrl("musicOnHoldUrl"u8),
+        LazyMusicOnHoldUrl = a.FirstUrl("musicOnHoldUrl"u8),
         StartOnEnter = a.Bool("startOnEnter"u8) ?? true,
         EndOnExit = a.Bool("endOnExit"u8) ?? false,
         Record = a.Bool("record"u8) ?? false,
         CanSpeak = a.Strings("canSpeak"u8),
         CanHear = a.Strings("canHear"u8),
         Mute = a.Bool("mute"u8) ?? false,
-        EventUrl = a.FirstUrl("eventUrl"u8),
+        LazyEventUrl = a.FirstUrl("eventUrl"u8),
         EventMethod = a.EventMethod(),
         Transcription = RecordJson.ReadTranscription(a),
     };

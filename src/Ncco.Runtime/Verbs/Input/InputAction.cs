@@ -14,7 +14,12 @@ public sealed record InputAction(InputTypes Type) : NccoAction
     public SpeechSettings? Speech { get; init; }
 
     /// <summary>Result webhook; absent means the call's event URL.</summary>
-    public Uri? EventUrl { get; init; }
+    public Uri? EventUrl { get => _eventUrl.Value; init => _eventUrl = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="EventUrl"/> is read.</summary>
+    internal LazyUrl LazyEventUrl { init => _eventUrl = value; }
+
+    private LazyUrl _eventUrl;
 
     /// <summary>Result webhook method. Default POST.</summary>
     public WebhookMethod EventMethod { get; init; } = WebhookMethod.Post;

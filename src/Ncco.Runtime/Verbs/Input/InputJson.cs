@@ -41,7 +41,7 @@ internal static class InputJson
                     ProviderOptions = s.Raw("providerOptions"u8),
                 }
                 : null,
-            EventUrl = a.FirstUrl("eventUrl"u8),
+            LazyEventUrl = a.FirstUrl("eventUrl"u8),
             EventMethod = a.EventMethod(),
             Mode = a.Is("mode"u8, "asynchronous"u8) ? InputMode.Asynchronous : InputMode.Synchronous,
         };

@@ -5,6 +5,14 @@ namespace Ncco.Model.Actions;
 /// <param name="EventUrl">The webhook (required for notify).</param>
 public sealed record NotifyAction(JsonValue Payload, Uri EventUrl) : NccoAction
 {
+    private LazyUrl _eventUrl = new(EventUrl);
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="EventUrl"/> is read.</summary>
+    internal NotifyAction(JsonValue payload, LazyUrl eventUrl) : this(payload, (Uri)null!) => _eventUrl = eventUrl;
+
+    /// <summary>The webhook (required for notify).</summary>
+    public Uri EventUrl { get => _eventUrl.Value!; init => _eventUrl = new(value); }
+
     /// <inheritdoc />
     public override string Name => ActionNames.Notify;
 

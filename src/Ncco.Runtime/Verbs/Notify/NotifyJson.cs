@@ -8,7 +8,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>notify</c> wire format (the payload is kept as raw JSON).</summary>
 internal static class NotifyJson
 {
-    public static NotifyAction Read(NccoNode a) => new(a.GetProperty("payload"u8).ToJsonValue(), a.FirstUrl("eventUrl"u8)!) { EventMethod = a.EventMethod() };
+    public static NotifyAction Read(NccoNode a) => new(a.GetProperty("payload"u8).ToJsonValue(), a.FirstUrl("eventUrl"u8)) { EventMethod = a.EventMethod() };
 
     public static void Write(Utf8JsonWriter w, NotifyAction notify)
     {

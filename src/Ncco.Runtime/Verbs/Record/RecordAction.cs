@@ -35,7 +35,12 @@ public sealed record RecordAction : NccoAction
     public bool BeepStart { get; init; }
 
     /// <summary>Recording-finished webhook; absent means the call's event URL.</summary>
-    public Uri? EventUrl { get; init; }
+    public Uri? EventUrl { get => _eventUrl.Value; init => _eventUrl = new(value); }
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="EventUrl"/> is read.</summary>
+    internal LazyUrl LazyEventUrl { init => _eventUrl = value; }
+
+    private LazyUrl _eventUrl;
 
     /// <summary>Webhook method. Default POST.</summary>
     public WebhookMethod EventMethod { get; init; } = WebhookMethod.Post;

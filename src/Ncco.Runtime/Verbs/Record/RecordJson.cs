@@ -18,7 +18,7 @@ internal static class RecordJson
         EndOnKey = a.String("endOnKey"u8) is { Length: 1 } key ? key[0] : null,
         Timeout = a.Int("timeOut"u8),
         BeepStart = a.Bool("beepStart"u8) ?? false,
-        EventUrl = a.FirstUrl("eventUrl"u8),
+        LazyEventUrl = a.FirstUrl("eventUrl"u8),
         EventMethod = a.EventMethod(),
         Transcription = ReadTranscription(a),
     };
@@ -41,7 +41,7 @@ internal static class RecordJson
         ? new TranscriptionSettings
         {
             Language = t.String("language"u8) is { } language ? AsrLanguages.Canonical(language) ?? language : TalkAction.DefaultLanguage,
-            EventUrl = t.FirstUrl("eventUrl"u8),
+            LazyEventUrl = t.FirstUrl("eventUrl"u8),
             EventMethod = t.EventMethod(),
             SentimentAnalysis = t.Bool("sentimentAnalysis"u8) ?? false,
         }

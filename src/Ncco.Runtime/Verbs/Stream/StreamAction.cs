@@ -4,6 +4,14 @@ namespace Ncco.Model.Actions;
 /// <param name="StreamUrl">The audio URL (sent on the wire as a one-element array).</param>
 public sealed record StreamAction(Uri StreamUrl) : NccoAction
 {
+    private LazyUrl _streamUrl = new(StreamUrl);
+
+    /// <summary>Binding from validated JSON: the URL kept as text until <see cref="StreamUrl"/> is read.</summary>
+    internal StreamAction(LazyUrl streamUrl) : this((Uri)null!) => _streamUrl = streamUrl;
+
+    /// <summary>The audio URL (sent on the wire as a one-element array).</summary>
+    public Uri StreamUrl { get => _streamUrl.Value!; init => _streamUrl = new(value); }
+
     /// <inheritdoc />
     public override string Name => ActionNames.Stream;
 

@@ -7,7 +7,7 @@ namespace Ncco.Verbs;
 /// <summary>The <c>stream</c> wire format (<c>streamUrl</c> is a one-element array).</summary>
 internal static class StreamJson
 {
-    public static StreamAction Read(NccoNode a) => new(a.FirstUrl("streamUrl"u8)!)
+    public static StreamAction Read(NccoNode a) => new(a.FirstUrl("streamUrl"u8))
     {
         BargeIn = a.Bool("bargeIn"u8) ?? false,
         Loop = a.Int("loop"u8) ?? TalkAction.DefaultLoop,
