@@ -13,6 +13,10 @@ public sealed record WebSocketEndpoint(Uri Uri, string ContentType) : CallEndpoi
     /// <summary>A <c>ws://</c> or <c>wss://</c> URI.</summary>
     public Uri Uri { get => _uri.Value!; init => _uri = new(value); }
 
+    // Declared after Uri so the printed members keep their order (Uri, ContentType).
+    /// <summary>One of <see cref="WebSocketContentTypes"/>.</summary>
+    public string ContentType { get; init; } = ContentType;
+
     /// <inheritdoc />
     public override string Type => EndpointTypes.WebSocket;
 
