@@ -3,8 +3,8 @@ namespace Ncco.Model;
 /// <summary>
 /// The value behind a model's URL property: the <see cref="Uri"/> given in code, or — when bound from validated NCCO
 /// JSON — the URL's text, made into a <see cref="Uri"/> on first read and kept. Parsing a <see cref="Uri"/> costs more
-/// than reading the rest of an action (issue 19: nine of them were a tenth of a 20-action parse), and most URLs of a
-/// parsed NCCO are never read (an action that does not run, a webhook the call never reaches).
+/// than reading the rest of an action (issue 19: the nine of a 20-action NCCO were ≈ 6 % of its parse and 8 % of its
+/// bytes), and many URLs of a parsed NCCO are never read (an action that does not run, a webhook never called).
 /// </summary>
 /// <remarks>
 /// Only text the validator accepted as an absolute URL is held (<c>FormatChecks</c>: the plain-URL scan accepts only

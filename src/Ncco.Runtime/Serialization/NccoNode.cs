@@ -84,12 +84,8 @@ internal readonly struct NccoNode
         return pairs;
     }
 
-    /// <summary>The value as a free-standing <see cref="JsonValue"/> (its own copy of the bytes).</summary>
-    public JsonValue ToJsonValue()
-    {
-        var reader = new Utf8JsonReader(_document.RawValue(Index));
-        return JsonValue.Owning(JsonElement.ParseValue(ref reader));
-    }
+    /// <summary>The value as a free-standing <see cref="JsonValue"/>: its own copy of the bytes, parsed when first read.</summary>
+    public JsonValue ToJsonValue() => JsonValue.FromValidatedUtf8(_document.RawValue(Index).ToArray());
 
     /// <summary>The value read leniently as a whole number, through the checker's own read.</summary>
     public bool TryGetInteger(out long value)
