@@ -25,6 +25,25 @@ public class TextEncodingTests
         AssertEncodingError(parsed.Errors, "/0/text");
     }
 
+    [Fact]
+    public void Strings_of_an_all_ascii_input_decode_as_in_a_non_ascii_one()
+    {
+        // An all-ASCII input decodes its strings by widening bytes (issue 19); one non-ASCII character elsewhere takes
+        // the UTF-8 decoder. Every ASCII character a JSON string holds unescaped, DEL included, reads the same either way.
+        var ascii = new string(Enumerable.Range(0x20, 0x60).Select(c => (char)c).Where(c => c is not ('"' or '\\')).ToArray());
+        var plain = $$"""[{"action":"talk","text":"{{ascii}}"},{"action":"conversation","name":"x{{ascii}}"}]""";
+        var mixed = plain.Replace("\"name\":\"x", "\"name\":\"é", StringComparison.Ordinal);
+        Assert.NotEqual(plain, mixed);
+
+        var fromAscii = NccoParser.Parse(Encoding.UTF8.GetBytes(plain).AsMemory()).GetDocumentOrThrow();
+        var fromMixed = NccoParser.Parse(Encoding.UTF8.GetBytes(mixed).AsMemory()).GetDocumentOrThrow();
+        Assert.Equal(ascii, ((Ncco.Model.Actions.TalkAction)fromAscii.Actions[0]).Text);
+        Assert.Equal(ascii, ((Ncco.Model.Actions.TalkAction)fromMixed.Actions[0]).Text);
+        Assert.Equal("x" + ascii, ((Ncco.Model.Actions.ConversationAction)fromAscii.Actions[1]).ConversationName);
+        Assert.Equal("é" + ascii, ((Ncco.Model.Actions.ConversationAction)fromMixed.Actions[1]).ConversationName);
+        Assert.Contains('\u007f', ascii);
+    }
+
     [Theory]
     [InlineData("\\ud800")]
     [InlineData("\\udc00")]

@@ -37,6 +37,7 @@ internal sealed partial class NccoTokens : IDisposable
     private object?[]? _decoded;
     private List<NccoError>? _findings;
     private bool _scan = true;
+    private bool _ascii;
 
     private NccoTokens(ReadOnlyMemory<byte> utf8, byte[]? rentedInput)
     {
@@ -142,7 +143,9 @@ internal sealed partial class NccoTokens : IDisposable
         if (_decoded?[index] is string cached) return cached;
         ref readonly var token = ref _tokens[index];
         var raw = new ReadOnlySpan<byte>(_bytes, _offset + token.Start, token.Length);
-        var text = (token.Flags & (TokenFlags.Escaped | TokenFlags.IllFormed)) == 0 ? Encoding.UTF8.GetString(raw) : Utf8Text.Display(raw);
+        var text = (token.Flags & (TokenFlags.Escaped | TokenFlags.IllFormed)) != 0 ? Utf8Text.Display(raw)
+            : _ascii ? Encoding.Latin1.GetString(raw) // ASCII bytes are the same characters in Latin-1: a plain widening
+            : Encoding.UTF8.GetString(raw);
         (_decoded ??= RentDecoded())[index] = text;
         return text;
     }
@@ -289,7 +292,9 @@ internal sealed partial class NccoTokens : IDisposable
         var wellFormed = true;
         // One vectorized check of the whole input (nearly always ASCII) instead of one call per string: when it
         // passes, every unescaped string is valid UTF-8.
-        var allValid = Utf8.IsValid(Input);
+        // ASCII (nearly every NCCO) is valid UTF-8 whose strings decode by widening each byte, without a second pass.
+        _ascii = Ascii.IsValid(Input);
+        var allValid = _ascii || Utf8.IsValid(Input);
         if (_scan && allValid && TryScan(Input)) return;
         while (reader.Read())
         {
