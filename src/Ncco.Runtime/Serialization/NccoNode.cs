@@ -53,6 +53,19 @@ internal readonly struct NccoNode
         return _document.TextEquals(Index, utf8);
     }
 
+    /// <summary>A string's raw UTF-8 text, when it holds no escape (its text is then those bytes).</summary>
+    public bool TryGetUnescaped(out ReadOnlySpan<byte> utf8)
+    {
+        ref readonly var token = ref _document.Tokens[Index];
+        if (token.Kind != NodeKind.String || (token.Flags & TokenFlags.Escaped) != 0)
+        {
+            utf8 = default;
+            return false;
+        }
+        utf8 = _document.Raw(Index);
+        return true;
+    }
+
     /// <summary>An array's length.</summary>
     public int GetArrayLength() => _document.Tokens[Index].Count;
 

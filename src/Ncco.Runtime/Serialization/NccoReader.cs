@@ -23,8 +23,13 @@ internal static class NccoReader
 
     public static NccoAction ReadAction(NccoNode a)
     {
-        // Dispatch on the UTF-8 name: no string is allocated for the action name.
+        // Dispatch on the UTF-8 name: no string is allocated for the action name, and a plain name finds its verb by its
+        // length and first letter; an escaped one (rare) is compared with each.
         var name = a.GetProperty("action"u8);
+        if (name.TryGetUnescaped(out var raw))
+        {
+            return NccoVerbs.FindUtf8(raw) is { } found ? found.Read(a) : new CustomAction(name.GetString(), a.ToJsonValue());
+        }
         foreach (var verb in NccoVerbs.BuiltIn)
         {
             if (name.ValueEquals(verb.Utf8Name)) return verb.Read(a);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Ncco.Model.Actions;
 
 namespace Ncco.Verbs;
@@ -23,6 +24,36 @@ internal static class NccoVerbs
         WaitVerb.Entry,
         TransferVerb.Entry,
     ];
+
+    // The verbs by the length and first letter of their wire names (no two share both), for a reader's dispatch on the
+    // raw UTF-8 name: one table read and one comparison, not a comparison per verb. The slot ignores the letter's case
+    // (& 31), so the comparison after it is what keeps "Talk" from being talk.
+    private const int MaxNameLength = 16;
+    private static readonly ImmutableArray<NccoVerb?> ByLengthAndFirst = BuildDispatch();
+
+    /// <summary>The built-in verb whose wire name is the (unescaped) UTF-8 <paramref name="name"/>, or null.</summary>
+    public static NccoVerb? FindUtf8(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || name.Length >= MaxNameLength) return null;
+        var verb = ByLengthAndFirst[(name.Length * 32) + (name[0] & 31)];
+        return verb is not null && name.SequenceEqual(verb.Utf8Name) ? verb : null;
+    }
+
+    private static ImmutableArray<NccoVerb?> BuildDispatch()
+    {
+        var table = new NccoVerb?[MaxNameLength * 32];
+        foreach (var verb in BuiltIn)
+        {
+            var name = verb.Utf8Name;
+            var slot = name.Length < MaxNameLength ? (name.Length * 32) + (name[0] & 31) : -1;
+            if (slot < 0 || table[slot] is not null)
+            {
+                throw new InvalidOperationException($"verb \"{verb.Name}\" needs another dispatch: its name is too long or its length and first letter are taken");
+            }
+            table[slot] = verb;
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(table);
+    }
 
     /// <summary>Whether <paramref name="name"/> is a built-in verb's wire name.</summary>
     public static bool IsBuiltIn(string name)
