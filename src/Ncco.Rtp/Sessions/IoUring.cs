@@ -12,6 +12,12 @@ internal static unsafe partial class IoUring
     // The generic syscall table's numbers, the same on x86-64 and arm64.
     public const long SetupSyscall = 425;
     public const long EnterSyscall = 426;
+    public const long RegisterSyscall = 427;
+
+    // io_uring_register opcodes: a table of descriptors the ring's requests name by index (IOSQE_FIXED_FILE), and
+    // replacing entries of it.
+    public const uint RegisterFiles = 2;
+    public const uint RegisterFilesUpdate = 6;
 
     public const byte OpNop = 0;
     public const byte OpSendMsg = 9;
@@ -20,7 +26,11 @@ internal static unsafe partial class IoUring
     public const byte OpRead = 22;
 
     /// <summary>IOSQE_IO_LINK: the next entry starts only when this one completed successfully.</summary>
+    public const byte SqeFixedFile = 1 << 0;
     public const byte SqeIoLink = 1 << 2;
+    // Linked like SqeIoLink, but the chain goes on when this request fails (one leg's failed send does not cancel the
+    // other legs' sends behind it).
+    public const byte SqeIoHardLink = 1 << 3;
 
     /// <summary>IORING_TIMEOUT_ABS: the timespec is an absolute CLOCK_MONOTONIC time.</summary>
     public const uint TimeoutAbsolute = 1 << 0;
@@ -42,6 +52,7 @@ internal static unsafe partial class IoUring
     public const int CqeSize = 16;
 
     public const int Interrupted = 4;  // EINTR
+    public const int BadDescriptor = 9; // EBADF
     public const int TryAgain = 11;    // EAGAIN
     public const int Busy = 16;        // EBUSY
     public const int Cancelled = 125;  // ECANCELED
@@ -116,6 +127,22 @@ internal static unsafe partial class IoUring
     {
         var result = Syscall(EnterSyscall, ringFd, toSubmit, minComplete, flags, 0, 0);
         return result >= 0 ? (int)result : -Marshal.GetLastPInvokeError();
+    }
+
+    public static int Register(int ringFd, uint opcode, void* argument, uint count)
+    {
+        var result = Syscall(RegisterSyscall, ringFd, opcode, (nint)argument, count, 0, 0);
+        return result >= 0 ? (int)result : -Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>Puts <paramref name="fd"/> (−1: none) at <paramref name="index"/> of the ring's descriptor table.</summary>
+    public static int UpdateFile(int ringFd, int index, int fd)
+    {
+        // struct io_uring_files_update: offset, reserved, a pointer to the descriptors.
+        var update = stackalloc ulong[2];
+        update[0] = (uint)index;
+        update[1] = (ulong)(nint)(&fd);
+        return Register(ringFd, RegisterFilesUpdate, update, 1);
     }
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]

@@ -49,6 +49,12 @@ public sealed unsafe class PacedSender : IDisposable
     private const int MaxSockaddr = 128;
     private const int DataOffset = 256;
     private const int SlotsPerBlock = 256;
+    // The most sends linked behind one timeout; a larger tick is split into chains with the same instant.
+    private const int MaxChain = 1024;
+    // Entries of the ring's descriptor table (one per paced session), fewer where RLIMIT_NOFILE is lower.
+    private const int MaxFiles = 16384;
+    private const int NoSpace = 12;      // ENOMEM
+    private const int TooManyFiles = 24; // EMFILE
 
     // user_data: slot index (bits 0–31), kind (32–39), the slot's use count (40–63) so a late cancel never hits the
     // slot's next packet.
@@ -96,6 +102,11 @@ public sealed unsafe class PacedSender : IDisposable
     private int _inFlight;
     private bool _stopping;
     private readonly int _maxSlots;
+    private readonly int[] _freeFiles;  // free indexes of the ring's descriptor table
+    private int _freeFileCount;
+    private int[] _staged = new int[SlotsPerBlock]; // this tick's packets (slots), not yet in the ring
+    private int _stagedCount;
+    private long _stagedDeadline;
 
     private long _sent;
     private long _failed;
@@ -104,9 +115,11 @@ public sealed unsafe class PacedSender : IDisposable
     private long _frameDeadline;
     private int _disposed;
 
-    private PacedSender(int ringFd, int wakeFd, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots,
+    private PacedSender(int ringFd, int wakeFd, int files, in IoUring.Params p, nint sqRing, nuint sqRingSize, nint cqRing, nuint cqRingSize, nint sqes, nuint sqesSize, TimeSpan lead, int maxSlots,
         MediaThreadPriority priority, ScheduleCall schedule)
     {
+        _freeFiles = new int[files];
+        for (var i = files - 1; i >= 0; i--) _freeFiles[_freeFileCount++] = i;
         _ringFd = ringFd;
         _sqRing = sqRing;
         _sqRingSize = sqRingSize;
@@ -261,6 +274,17 @@ public sealed unsafe class PacedSender : IDisposable
             if (cqRing != -1) sqes = IoUring.Mmap(0, sqesSize, prot, flags, fd, IoUring.OffsetSqes);
         }
         var wakeFd = sqRing == -1 || cqRing == -1 || sqes == -1 ? -1 : IoUring.EventFd(0, IoUring.EventFdCloseOnExec);
+        var files = wakeFd < 0 ? 0 : RegisterFileTable(fd);
+        if (files < 0)
+        {
+            if (sqes > 0) IoUring.Munmap(sqes, sqesSize);
+            if (cqRing > 0 && cqRing != sqRing) IoUring.Munmap(cqRing, cqSize);
+            if (sqRing > 0) IoUring.Munmap(sqRing, sqSize);
+            IoUring.Close(wakeFd);
+            IoUring.Close(fd);
+            failure = $"registering the io_uring's descriptor table failed: errno {-files} ({Marshal.GetPInvokeErrorMessage(-files)})";
+            return null;
+        }
         if (wakeFd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -272,18 +296,55 @@ public sealed unsafe class PacedSender : IDisposable
             return null;
         }
         failure = null;
-        return new PacedSender(fd, wakeFd, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots, priority, schedule ?? ApplyScheduling);
+        return new PacedSender(fd, wakeFd, files, p, sqRing, sqSize, cqRing, single ? 0 : cqSize, sqes, sqesSize, lead, maxSlots, priority, schedule ?? ApplyScheduling);
     }
 
-    /// <summary>A session's handle: its packets are tracked so closing it can cancel them.</summary>
-    internal PacedStream Open() => new(this);
+    // An empty descriptor table for the sessions' sockets, as large as RLIMIT_NOFILE allows (up to MaxFiles): its size,
+    // or −errno.
+    private static int RegisterFileTable(int ringFd)
+    {
+        var result = -TooManyFiles;
+        for (var size = MaxFiles; size >= 64; size /= 2)
+        {
+            var fds = new int[size];
+            Array.Fill(fds, -1);
+            fixed (int* table = fds) result = IoUring.Register(ringFd, IoUring.RegisterFiles, table, (uint)size);
+            if (result >= 0) return size;
+            if (result is not -TooManyFiles and not -NoSpace) return result;
+        }
+        return result;
+    }
 
     /// <summary>
-    /// Queues <paramref name="datagram"/> for <paramref name="to"/> on descriptor <paramref name="fd"/> at
-    /// <paramref name="deadline"/> (CLOCK_MONOTONIC ns; past: at the next submit). Goes to the kernel with the next
-    /// <see cref="Submit"/>. Does not allocate once the slots have grown to the load.
+    /// A session's handle for its socket <paramref name="fd"/>, put in the ring's descriptor table: the sends name the
+    /// socket by its place there, so closing the session takes it out and its queued sends fail unsent. With the table
+    /// full (or the update refused) the session's packets are sent at once.
     /// </summary>
-    internal PacedSendResult Queue(PacedStream stream, ReadOnlySpan<byte> datagram, SocketAddress to, int fd, long deadline)
+    internal PacedStream Open(int fd)
+    {
+        var stream = new PacedStream(this);
+        int index;
+        lock (_gate)
+        {
+            if (_stopping || _freeFileCount == 0) return stream;
+            index = _freeFiles[--_freeFileCount];
+        }
+        if (IoUring.UpdateFile(_ringFd, index, fd) < 0)
+        {
+            lock (_gate) _freeFiles[_freeFileCount++] = index;
+            return stream;
+        }
+        stream.FileIndex = index;
+        return stream;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="datagram"/> for <paramref name="to"/> on <paramref name="stream"/>'s socket at
+    /// <paramref name="deadline"/> (CLOCK_MONOTONIC ns; past: at the next submit). Goes to the kernel with the next
+    /// <see cref="Submit"/> (or when a packet for another instant is queued), with the other packets for the same
+    /// instant behind one timeout. Does not allocate once the slots and the tick have grown to the load.
+    /// </summary>
+    internal PacedSendResult Queue(PacedStream stream, ReadOnlySpan<byte> datagram, SocketAddress to, long deadline)
     {
         if (datagram.Length > MaxPacketSize || to.Size > MaxSockaddr)
         {
@@ -293,12 +354,12 @@ public sealed unsafe class PacedSender : IDisposable
         lock (_gate)
         {
             if (stream.Closed) return PacedSendResult.Closed;
-            if (_stopping || !EnsureSqSpace(2) || !TryTakeSlot(out var slot))
+            if (_stopping || stream.FileIndex < 0 || !TryTakeSlot(out var slot))
             {
                 Interlocked.Increment(ref _immediate);
                 return PacedSendResult.SendNow;
             }
-            var use = ++_uses[slot];
+            ++_uses[slot];
             var memory = SlotAddress(slot);
             var timespec = (long*)(memory + TimespecOffset);
             timespec[0] = deadline / 1_000_000_000L;
@@ -318,28 +379,12 @@ public sealed unsafe class PacedSender : IDisposable
             *(nint*)(msghdr + 16) = (nint)iovec;
             *(nint*)(msghdr + 24) = 1;
 
-            var timeout = NextSqe();
-            timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
-            // Not IOSQE_CQE_SKIP_SUCCESS, though an expired timeout's completion is of no use: the kernel then also skips
-            // the completion of a send failed by cancelling its timeout, and a closing session would wait for its slots
-            // forever (PacedSenderTests.Closing_a_session_…).
-            timeout[IoUring.SqeFlags] = IoUring.SqeIoLink;
-            *(int*)(timeout + IoUring.SqeFd) = -1;
-            *(ulong*)(timeout + IoUring.SqeOff) = 0; // a pure timer, not a completion count
-            *(ulong*)(timeout + IoUring.SqeAddr) = (ulong)(nint)timespec;
-            *(uint*)(timeout + IoUring.SqeLen) = 1;
-            *(uint*)(timeout + IoUring.SqeOpFlags) = IoUring.TimeoutAbsolute | IoUring.TimeoutExpiredIsSuccess;
-            *(ulong*)(timeout + IoUring.SqeUserData) = UserData(slot, KindTimeout, use);
-
-            var send = NextSqe();
-            send[IoUring.SqeOpcode] = IoUring.OpSendMsg;
-            *(int*)(send + IoUring.SqeFd) = fd;
-            *(ulong*)(send + IoUring.SqeAddr) = (ulong)(nint)msghdr;
-            *(uint*)(send + IoUring.SqeLen) = 1;
-            *(uint*)(send + IoUring.SqeOpFlags) = MsgDontWait | MsgNoSignal;
-            *(ulong*)(send + IoUring.SqeUserData) = UserData(slot, KindSend, use);
-
-            Volatile.Write(ref *_sqTail, _tail);
+            // Staged, not written to the ring yet: a tick's packets go in as one chain behind one timeout (WriteChainLocked),
+            // and the ring's other writers must not land inside it.
+            if (_stagedCount > 0 && (deadline != _stagedDeadline || _stagedCount == MaxChain)) WriteChainLocked();
+            if (_stagedCount == _staged.Length) Array.Resize(ref _staged, _staged.Length * 2);
+            _staged[_stagedCount++] = slot;
+            _stagedDeadline = deadline;
             _owners[slot] = stream;
             stream.Pending++;
             _inFlight++;
@@ -356,9 +401,55 @@ public sealed unsafe class PacedSender : IDisposable
     {
         lock (_gate)
         {
+            WriteChainLocked();
             if (_unsubmitted == 0) return;
         }
         Wake();
+    }
+
+    // The staged packets into the ring (under _gate): one absolute timeout at their instant, linked to their sends one
+    // behind the other — one kernel timer per tick instead of one per packet (arming a timer per packet was most of
+    // this sender's time during call setup). The sends are hard-linked: one that fails (a full buffer, a closed
+    // session's socket) does not cancel the rest. Each names its socket by its place in the ring's descriptor table,
+    // looked up when the send runs, so a closed session's sends fail unsent however many ticks are queued.
+    private void WriteChainLocked()
+    {
+        var count = _stagedCount;
+        if (count == 0) return;
+        _stagedCount = 0;
+        if (!EnsureSqSpace((uint)count + 1))
+        {
+            // The kernel takes nothing more (the ring full however often it was entered): the tick is dropped, not
+            // sent late.
+            for (var i = 0; i < count; i++) Release(_staged[i], -NoSpace);
+            return;
+        }
+        var head = _staged[0];
+        var timeout = NextSqe();
+        timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
+        // Not IOSQE_CQE_SKIP_SUCCESS, though an expired timeout's completion is of no use: the kernel then also skips
+        // the completion of a send failed by cancelling its timeout, and Dispose would wait for its slots forever.
+        timeout[IoUring.SqeFlags] = IoUring.SqeIoLink;
+        *(int*)(timeout + IoUring.SqeFd) = -1;
+        *(ulong*)(timeout + IoUring.SqeOff) = 0; // a pure timer, not a completion count
+        // The instant lives in the first packet's slot, which is not freed before its send completes, after the timeout.
+        *(ulong*)(timeout + IoUring.SqeAddr) = (ulong)(nint)(SlotAddress(head) + TimespecOffset);
+        *(uint*)(timeout + IoUring.SqeLen) = 1;
+        *(uint*)(timeout + IoUring.SqeOpFlags) = IoUring.TimeoutAbsolute | IoUring.TimeoutExpiredIsSuccess;
+        *(ulong*)(timeout + IoUring.SqeUserData) = UserData(head, KindTimeout, _uses[head]);
+        for (var i = 0; i < count; i++)
+        {
+            var slot = _staged[i];
+            var send = NextSqe();
+            send[IoUring.SqeOpcode] = IoUring.OpSendMsg;
+            send[IoUring.SqeFlags] = (byte)(IoUring.SqeFixedFile | (i < count - 1 ? IoUring.SqeIoHardLink : 0));
+            *(int*)(send + IoUring.SqeFd) = _owners[slot]!.FileIndex;
+            *(ulong*)(send + IoUring.SqeAddr) = (ulong)(nint)(SlotAddress(slot) + MsghdrOffset);
+            *(uint*)(send + IoUring.SqeLen) = 1;
+            *(uint*)(send + IoUring.SqeOpFlags) = MsgDontWait | MsgNoSignal;
+            *(ulong*)(send + IoUring.SqeUserData) = UserData(slot, KindSend, _uses[slot]);
+        }
+        Volatile.Write(ref *_sqTail, _tail);
     }
 
     private void Wake()
@@ -378,19 +469,34 @@ public sealed unsafe class PacedSender : IDisposable
         {
             if (stream.Closed) return stream.Drained?.Task ?? Task.CompletedTask;
             stream.Closed = true;
-            if (stream.Pending == 0) return Task.CompletedTask;
-            stream.Drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            for (var slot = 0; slot < _slotCount; slot++)
+            // Its staged packets go into the ring too (to fail there): every slot comes back the one way, a completion.
+            WriteChainLocked();
+            if (stream.Pending > 0) stream.Drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        // Out of the table: a queued send that runs now fails with EBADF (the kernel looks the descriptor up when the
+        // send runs, after its tick's timeout), and the socket is never written to again. The chains themselves cannot
+        // be cancelled for one session (a chain member cannot be cancelled alone), so the slots come back at their
+        // tick's instant, at most the lead from now.
+        if (stream.FileIndex >= 0) IoUring.UpdateFile(_ringFd, stream.FileIndex, -1);
+        lock (_gate)
+        {
+            stream.Unregistered = true;
+            if (stream.Pending == 0)
             {
-                if (!ReferenceEquals(_owners[slot], stream)) continue;
-                // The timeout first: cancelling it fails its linked send; the send too, in case it already started and
-                // waits (it cannot: MSG_DONTWAIT, but a cancel that finds nothing costs nothing).
-                QueueCancelLocked(UserData(slot, KindTimeout, _uses[slot]));
-                QueueCancelLocked(UserData(slot, KindSend, _uses[slot]));
+                FreeFileLocked(stream);
+                return stream.Drained?.Task ?? Task.CompletedTask;
             }
         }
         Wake();
-        return stream.Drained.Task.WaitAsync(timeout);
+        return stream.Drained!.Task.WaitAsync(timeout);
+    }
+
+    // The session's place in the descriptor table, once it is out of the table and no send of its can still name it.
+    private void FreeFileLocked(PacedStream stream)
+    {
+        if (stream.FileIndex < 0 || !stream.Unregistered) return;
+        _freeFiles[_freeFileCount++] = stream.FileIndex;
+        stream.FileIndex = -1;
     }
 
     private void QueueCancelLocked(ulong target)
@@ -557,17 +663,28 @@ public sealed unsafe class PacedSender : IDisposable
         var kind = (userData >> 32) & 0xFF;
         if (kind == KindWake) _wakeArmed = false;
         if (kind != KindSend) return; // timeouts, cancels and wake-ups carry no memory
-        var slot = (int)(uint)userData;
-        if (result >= 0) _sent++;
-        else if (result == -IoUring.Cancelled) _cancelled++;
-        else _failed++;
+        Release((int)(uint)userData, result);
+    }
+
+    // A packet's slot back (under _gate), with how its send ended: sent, cancelled (the sender disposed, or its session
+    // closed: the send found no socket in the table) or failed.
+    private void Release(int slot, int result)
+    {
         var owner = _owners[slot];
+        var cancelled = result == -IoUring.Cancelled || (result == -IoUring.BadDescriptor && owner is { Closed: true });
+        if (result >= 0) _sent++;
+        else if (cancelled) _cancelled++;
+        else _failed++;
         _owners[slot] = null;
         _free[_freeCount++] = slot;
         _inFlight--;
         if (owner is null) return;
-        if (result < 0 && result != -IoUring.Cancelled) owner.Failed++;
-        if (--owner.Pending == 0 && owner.Closed) owner.Drained?.TrySetResult();
+        if (result < 0 && !cancelled) owner.Failed++;
+        if (--owner.Pending == 0 && owner.Closed)
+        {
+            FreeFileLocked(owner);
+            owner.Drained?.TrySetResult();
+        }
     }
 
     /// <summary>Cancels every queued packet, waits (up to 2 s) for the kernel to hand back their memory, and closes the ring.</summary>
@@ -577,6 +694,11 @@ public sealed unsafe class PacedSender : IDisposable
         lock (_gate)
         {
             _stopping = true;
+            // Staged packets never reached the ring: theirs is no completion to wait for.
+            for (var i = 0; i < _stagedCount; i++) Release(_staged[i], -IoUring.Cancelled);
+            _stagedCount = 0;
+            // Cancelling a chain's timeout (the packet at its head) fails the sends linked behind it; a cancel naming a
+            // packet that heads no chain finds nothing.
             for (var slot = 0; slot < _slotCount; slot++)
             {
                 if (_owners[slot] is null) continue;

@@ -58,10 +58,9 @@ public sealed class RtpSession : IAsyncDisposable
     // RtpSessionOptions.DirectSocketCalls on Linux: libc's sendto/recvfrom on the sockets' descriptors; null: the Socket's methods.
     private readonly NativeDatagram? _rtpNative;
     private readonly NativeDatagram? _rtcpNative;
-    // RtpSessionOptions.Pacer: this session's packets in the kernel-timed sender, and the RTP socket's descriptor they go
-    // out on (kept open until the kernel is done with every one: DisposeAsync).
+    // RtpSessionOptions.Pacer: this session's packets in the kernel-timed sender, which go out on the RTP socket (kept
+    // open until the kernel is done with every one: DisposeAsync).
     private readonly PacedStream? _paced;
-    private readonly int _rtpFd;
     // With a pacer, _timestamp belongs to a frame that leaves the lead from now: a sender report pairs "now" with the
     // timestamp that many RTP clock units earlier (RFC 3550 6.4.1: derived from the clock, not the next packet).
     private readonly uint _leadTimestampUnits;
@@ -187,8 +186,7 @@ public sealed class RtpSession : IAsyncDisposable
             }
             if (options.Pacer is { } pacer && OperatingSystem.IsLinux())
             {
-                _paced = pacer.Open();
-                _rtpFd = (int)lease.RtpSocket.SafeHandle.DangerousGetHandle();
+                _paced = pacer.Open((int)lease.RtpSocket.SafeHandle.DangerousGetHandle());
                 _leadTimestampUnits = (uint)(pacer.Lead.Ticks * _codec.ClockRate / TimeSpan.TicksPerSecond);
             }
             if (options.DirectSocketCalls)
@@ -488,8 +486,8 @@ public sealed class RtpSession : IAsyncDisposable
         }
         if (_paced is { } paced)
         {
-            // Packets still queued for their instant are cancelled, and the socket stays open until the kernel has
-            // reported each one done: a queued send must never reach a descriptor number reused by another socket.
+            // Packets still queued for their instant fail unsent (the ring's table no longer holds the socket), and the
+            // socket stays open until the kernel has reported each one done (at most the lead: their tick's instant).
             await paced.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         try
@@ -658,7 +656,7 @@ public sealed class RtpSession : IAsyncDisposable
             }
             if (deadline != 0 && _paced is { } paced)
             {
-                var queued = paced.Queue(_sendBuffer.AsSpan(0, length), remote, _rtpFd, deadline);
+                var queued = paced.Queue(_sendBuffer.AsSpan(0, length), remote, deadline);
                 if (queued == PacedSendResult.Closed) return; // the session is closing: nothing more leaves
                 if (queued == PacedSendResult.Queued)
                 {

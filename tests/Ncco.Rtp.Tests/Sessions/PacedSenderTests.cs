@@ -173,14 +173,16 @@ public sealed class PacedSenderTests
     }
 
     [Fact]
-    public async Task Closing_a_session_with_packets_queued_cancels_them_frees_every_slot_and_sends_nothing()
+    public async Task Closing_a_session_with_packets_queued_fails_them_unsent_frees_every_slot_and_sends_nothing()
     {
         using var pacer = NewPacer();
         using var peer = new RawPeer();
         var session = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peer.RtpEndPoint, DeferSend = true, Pacer = pacer });
         session.Start();
-        // Far enough ahead that the close comes first on any machine.
-        var start = PacedSender.Now() + 2_000_000_000L;
+        // Far enough ahead that the close comes first on any machine; within the 2 s the session waits for its slots
+        // (a tick's chain is not cancelled for one session: its sends fail at their instant, the socket gone from the
+        // ring's table).
+        var start = PacedSender.Now() + 1_000_000_000L;
         for (var i = 0; i < 6; i++)
         {
             pacer.FrameDeadline = start + (i * FrameNanoseconds);
@@ -204,6 +206,122 @@ public sealed class PacedSenderTests
         pacer.Submit();
         Assert.Equal(0, pacer.SlotsInUse);
         Assert.True(peer.RtpIsQuiet(200));
+    }
+
+    [Fact]
+    public async Task A_tick_of_many_sessions_leaves_whole_each_session_on_its_own_socket_in_order()
+    {
+        using var pacer = NewPacer();
+        const int sessions = 40;
+        const int frames = 6;
+        var peers = new RawPeer[sessions];
+        var legs = new RtpSession[sessions];
+        try
+        {
+            for (var s = 0; s < sessions; s++)
+            {
+                peers[s] = new RawPeer();
+                legs[s] = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = peers[s].RtpEndPoint, DeferSend = true, Pacer = pacer, Ssrc = (uint)(100 + s), Latching = false });
+                legs[s].Start();
+            }
+            // As the media thread does: every session's frame for one instant, then the next instant; one submit per tick.
+            var start = PacedSender.Now() + pacer.LeadNanoseconds;
+            for (var i = 0; i < frames; i++)
+            {
+                pacer.FrameDeadline = start + (i * FrameNanoseconds);
+                for (var s = 0; s < sessions; s++) legs[s].WriteFrame(Frame(i));
+                for (var s = 0; s < sessions; s++) legs[s].FlushSend();
+                pacer.Submit();
+            }
+
+            for (var s = 0; s < sessions; s++)
+            {
+                ushort? previous = null;
+                for (var i = 0; i < frames; i++)
+                {
+                    var packet = peers[s].ReceiveRtp() ?? throw new InvalidOperationException($"session {s} packet {i} missing");
+                    Assert.Equal((uint)(100 + s), BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8)));
+                    if (previous is { } p) Assert.Equal((ushort)(p + 1), Sequence(packet));
+                    previous = Sequence(packet);
+                }
+            }
+            await WaitForSlotsFree(pacer);
+            Assert.Equal(sessions * frames, pacer.Sent);
+            Assert.Equal(0, pacer.Failed);
+            Assert.Equal(0, pacer.SentImmediately);
+        }
+        finally
+        {
+            foreach (var leg in legs) if (leg is not null) await leg.DisposeAsync();
+            foreach (var peer in peers) peer?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Closing_one_session_in_a_queued_tick_fails_only_its_packets_and_the_others_still_leave()
+    {
+        using var pacer = NewPacer();
+        using var closedPeer = new RawPeer();
+        using var keptPeer = new RawPeer();
+        var closing = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = closedPeer.RtpEndPoint, DeferSend = true, Pacer = pacer, Latching = false });
+        await using var kept = new RtpSession(Ports.Allocate(), new RtpSessionOptions { Codec = "PCMU", RemoteRtp = keptPeer.RtpEndPoint, DeferSend = true, Pacer = pacer, Latching = false });
+        closing.Start();
+        kept.Start();
+        // Both sessions' packets share each tick's chain; the closed one sits first in it, so the kept one's sends run
+        // behind failed ones.
+        var start = PacedSender.Now() + 600_000_000L;
+        for (var i = 0; i < 4; i++)
+        {
+            pacer.FrameDeadline = start + (i * FrameNanoseconds);
+            closing.WriteFrame(Frame(i));
+            kept.WriteFrame(Frame(i));
+            closing.FlushSend();
+            kept.FlushSend();
+            pacer.Submit();
+        }
+        Assert.Equal(8, pacer.SlotsInUse);
+
+        await closing.DisposeAsync();
+
+        for (var i = 0; i < 4; i++) Assert.NotNull(keptPeer.ReceiveRtp());
+        Assert.True(closedPeer.RtpIsQuiet(300), "a closed session's queued packet must not go out");
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(4, pacer.Sent);
+        Assert.Equal(4, pacer.Cancelled);
+        Assert.Equal(0, pacer.Failed);
+    }
+
+    [Fact]
+    public async Task A_closed_sessions_place_in_the_descriptor_table_goes_to_a_new_session_only_once_its_packets_are_done()
+    {
+        using var pacer = NewPacer();
+        using var peer = new RawPeer();
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var fd = (int)socket.SafeHandle.DangerousGetHandle();
+        var to = peer.RtpEndPoint.Serialize();
+        var first = pacer.Open(fd);
+        Assert.True(first.FileIndex >= 0);
+        var place = first.FileIndex;
+        var deadline = PacedSender.Now() + 300_000_000L;
+        Assert.Equal(PacedSendResult.Queued, first.Queue(new byte[] { 0x80, 0, 0, 1 }, to, deadline));
+        pacer.Submit();
+
+        var closing = first.CloseAsync(TimeSpan.FromSeconds(2));
+        // Its send still names that place until its instant: a new session must not be put there.
+        var second = pacer.Open(fd);
+        Assert.NotEqual(place, second.FileIndex);
+        Assert.Equal(PacedSendResult.Closed, first.Queue(new byte[] { 0x80, 0, 0, 2 }, to, deadline));
+        await closing;
+
+        Assert.Equal(-1, first.FileIndex);
+        var third = pacer.Open(fd);
+        Assert.Equal(place, third.FileIndex);
+        Assert.Equal(1, pacer.Cancelled);
+        Assert.True(peer.RtpIsQuiet(100));
+        await second.CloseAsync(TimeSpan.FromSeconds(2));
+        await third.CloseAsync(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
