@@ -113,14 +113,17 @@ public sealed class MediaOptions
     /// <summary>
     /// Kernel-timed RTP sending (Linux io_uring): each packet is handed to the kernel with the instant it must leave and
     /// the kernel sends it then, even while a .NET garbage collection has stopped every managed thread (the media thread
-    /// included), so a pause shorter than <see cref="SendLeadMilliseconds"/> moves no packet. Where io_uring is unavailable
-    /// (another OS, an old kernel, a container whose seccomp profile refuses <c>io_uring_setup</c>) the host logs it once at
-    /// start and sends as each tick flushes, as with false. <see cref="SendDelayMilliseconds"/> is not used while this is
-    /// on. Default false (opt-in): with its thread real-time (<see cref="PacerPriority"/>) it beat sending at once at 500
-    /// calls on every timing column (jitter p95 0.78 against 8.2 ms under load) but cost 4 % more CPU there and 48 % more
-    /// at 200 cps, where it did not time better (bench/side-by-side/RESULTS.md).
+    /// included), so a pause shorter than <see cref="SendLeadMilliseconds"/> moves no packet. Default
+    /// <see cref="PacedSendMode.Auto"/>: on where io_uring is available and the sender's thread is granted SCHED_FIFO
+    /// (<see cref="PacerPriority"/> <c>Realtime</c>: root, <c>CAP_SYS_NICE</c> or <c>RLIMIT_RTPRIO</c>) — the only
+    /// configuration in which it met the media-timing aims (bench/side-by-side/RESULTS.md) — and off otherwise, said once
+    /// in the log (event 3009). <see cref="PacedSendMode.On"/> (or <c>true</c>) uses it wherever io_uring is available,
+    /// whatever priority the thread gets; <see cref="PacedSendMode.Off"/> (or <c>false</c>) sends as each tick flushes.
+    /// Where io_uring is unavailable (another OS, an old kernel, a container whose seccomp profile refuses
+    /// <c>io_uring_setup</c>) packets are sent as each tick flushes them. <see cref="SendDelayMilliseconds"/> is not used
+    /// while this is on.
     /// </summary>
-    public bool PacedSend { get; set; }
+    public PacedSendMode PacedSend { get; set; } = PacedSendMode.Auto;
 
     /// <summary>
     /// With <see cref="PacedSend"/>: the scheduling of the sender's thread (<c>ncco-rtp-pacer</c>), which sends each
@@ -226,6 +229,8 @@ public sealed class MediaOptions
             throw new InvalidOperationException($"Ncco:Media:SpeechDecodersKeptIdle is {SpeechDecodersKeptIdle}: must be 0 to 64");
         if (!Enum.IsDefined(ThreadPriority))
             throw new InvalidOperationException($"Ncco:Media:ThreadPriority is {ThreadPriority}: must be Normal, High or Realtime");
+        if (!Enum.IsDefined(PacedSend))
+            throw new InvalidOperationException($"Ncco:Media:PacedSend is {PacedSend}: must be Auto, On (true) or Off (false)");
         if (!Enum.IsDefined(PacerPriority))
             throw new InvalidOperationException($"Ncco:Media:PacerPriority is {PacerPriority}: must be Normal, High or Realtime");
     }

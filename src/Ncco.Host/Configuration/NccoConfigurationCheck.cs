@@ -129,6 +129,8 @@ internal static class NccoConfigurationCheck
 
     private static string Describe(Type type)
     {
+        // A type that reads more than its names says so (PacedSendMode also takes true and false).
+        if (type.GetCustomAttribute<DescriptionAttribute>() is { } described) return described.Description;
         if (type == typeof(string)) return "text";
         if (type == typeof(bool)) return "true or false";
         if (type == typeof(TimeSpan)) return "a duration written [d.]hh:mm:ss[.fff], such as 00:00:30 for 30 seconds";

@@ -30,6 +30,9 @@ internal static partial class MediaLog
     [LoggerMessage(3008, LogLevel.Warning, "The kernel-timed RTP sender's thread runs at {Effective} priority, not {Wanted} ({Reason}): each packet leaves when that thread gets a core, so timing suffers on a busy machine")]
     public static partial void PacerPriorityRefused(this ILogger logger, Ncco.Media.Pcm.MediaThreadPriority effective, Ncco.Media.Pcm.MediaThreadPriority wanted, string reason);
 
+    [LoggerMessage(3009, LogLevel.Information, "Kernel-timed RTP sending is off (Ncco:Media:PacedSend=Auto: {Reason}): packets are sent as each tick flushes them, and a GC pause delays them")]
+    public static partial void PacedSendAutoOff(this ILogger logger, string reason);
+
     [LoggerMessage(3010, LogLevel.Warning, "Leg {LegId}: cannot play {Kind}: {Reason}")]
     public static partial void CannotPlay(this ILogger logger, string legId, Ncco.Legs.PlaybackKind kind, string reason);
 

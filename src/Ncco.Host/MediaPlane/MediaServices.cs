@@ -38,6 +38,13 @@ public sealed class MediaServices : IAsyncDisposable
     /// </summary>
     public MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null,
         Calls.WebhookAddressPolicy? addressPolicy = null)
+        : this(options, recordings, time, loggers, meters, addressPolicy, pacerFactory: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the kernel-timed sender made by <paramref name="pacerFactory"/> (tests: the capability check).</summary>
+    internal MediaServices(IOptions<NccoHostOptions> options, RecordingStore recordings, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters,
+        Calls.WebhookAddressPolicy? addressPolicy, PacerFactory? pacerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Stream URLs are named by applications like webhooks are: the same address policy applies.
@@ -88,16 +95,7 @@ public sealed class MediaServices : IAsyncDisposable
         var streams = new StreamPlayer(_http, time, new StreamPlayerOptions(cache));
         _metrics = new MediaMetrics(meters);
         // Deadlines are computed from the media clock, which follows the monotonic clock only on the system TimeProvider.
-        if (settings.PacedSend && ReferenceEquals(time, TimeProvider.System))
-        {
-            Pacer = Ncco.Rtp.Sessions.PacedSender.TryCreate(TimeSpan.FromMilliseconds(settings.SendLeadMilliseconds), MaxPacedPackets, settings.PacerPriority, out var failure);
-            if (Pacer is null) logger.PacedSendUnavailable(failure ?? "unknown");
-            else
-            {
-                logger.PacedSendOn(settings.SendLeadMilliseconds);
-                if (Pacer.SchedulingFailure is { } refused) logger.PacerPriorityRefused(Pacer.EffectivePriority, Pacer.Priority, refused);
-            }
-        }
+        Pacer = PacedSendStartup.Create(settings, ReferenceEquals(time, TimeProvider.System), logger, pacerFactory ?? CreatePacer);
         _mediaThread = new MediaThread(time, _metrics, new PlaybackRenderer(tts, streams), _recognizer, logger, workers: settings.EffectiveWorkers, priority: settings.ThreadPriority,
             realtimeBudgetPercent: settings.RealtimeBudgetPercent)
         {
@@ -117,6 +115,9 @@ public sealed class MediaServices : IAsyncDisposable
 
     /// <summary>The shared cache of rendered prompts (<c>Ncco:Media:TtsCacheMegabytes</c>); null when off or without espeak-ng.</summary>
     public CachingTextToSpeech? TtsCache { get; }
+
+    private static Ncco.Rtp.Sessions.PacedSender? CreatePacer(TimeSpan lead, Ncco.Media.Pcm.MediaThreadPriority priority, out string? failure) =>
+        Ncco.Rtp.Sessions.PacedSender.TryCreate(lead, MaxPacedPackets, priority, out failure);
 
     // Packets the pacer may hold at once (2 KB of native memory each, taken as needed): ≈ 6,000 legs at the largest lead, 128 MB at most.
     private const int MaxPacedPackets = 1 << 16;

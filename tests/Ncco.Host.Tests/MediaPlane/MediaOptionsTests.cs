@@ -109,7 +109,7 @@ public class MediaOptionsTests
     public void A_send_lead_outside_0_to_200_ms_is_refused_by_name(int milliseconds)
     {
         Assert.Equal(40, new MediaOptions().SendLeadMilliseconds);
-        Assert.False(new MediaOptions().PacedSend);
+        Assert.Equal(PacedSendMode.Auto, new MediaOptions().PacedSend);
         new MediaOptions { SendLeadMilliseconds = 0 }.Validate();
         new MediaOptions { SendLeadMilliseconds = 200 }.Validate();
         var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { SendLeadMilliseconds = milliseconds }.Validate());
@@ -117,24 +117,68 @@ public class MediaOptionsTests
     }
 
     [Theory]
-    [InlineData(null, false)]
-    [InlineData("false", false)]
-    [InlineData("true", true)]
-    public async Task Kernel_timed_sending_is_off_unless_the_setting_turns_it_on_with_the_configured_lead(string? value, bool expected)
+    [InlineData(null, PacedSendMode.Auto)]
+    [InlineData("false", PacedSendMode.Off)]
+    [InlineData("true", PacedSendMode.On)]
+    [InlineData("False", PacedSendMode.Off)]
+    [InlineData("TRUE", PacedSendMode.On)]
+    [InlineData("auto", PacedSendMode.Auto)]
+    [InlineData("On", PacedSendMode.On)]
+    [InlineData("off", PacedSendMode.Off)]
+    [InlineData(" on ", PacedSendMode.On)]
+    public void Paced_send_reads_auto_on_off_and_the_boolean_of_its_first_form(string? value, PacedSendMode expected)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(value is null
-                ? [new KeyValuePair<string, string?>("Ncco:Media:SendLeadMilliseconds", "60")]
-                : [new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value), new KeyValuePair<string, string?>("Ncco:Media:SendLeadMilliseconds", "60")])
-            .Build();
+        var settings = new List<KeyValuePair<string, string?>> { new("Ncco:Media:SendLeadMilliseconds", "60") };
+        if (value is not null) settings.Add(new("Ncco:Media:PacedSend", value));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        Assert.Empty(NccoConfigurationCheck.Problems(configuration, new NccoConfigurationSection("Ncco:Media", typeof(MediaOptions)), []));
         var media = configuration.GetSection("Ncco:Media").Get<MediaOptions>() ?? new MediaOptions();
+        Assert.Equal(expected, media.PacedSend);
+        Assert.Equal(60, media.SendLeadMilliseconds);
+        media.Validate();
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("2")]
+    [InlineData("-1")]
+    [InlineData("Realtime")]
+    public void A_paced_send_value_that_is_not_auto_on_off_true_or_false_is_refused_naming_the_key(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value)]).Build();
+
+        var problem = Assert.Single(NccoConfigurationCheck.Problems(configuration, new NccoConfigurationSection("Ncco:Media", typeof(MediaOptions)), []));
+        Assert.Equal($"Ncco:Media:PacedSend '{value}' is not valid: it must be Auto, On or Off (true and false read as On and Off).", problem);
+        var error = Assert.Throws<InvalidOperationException>(() => new MediaOptions { PacedSend = (PacedSendMode)7 }.Validate());
+        Assert.StartsWith("Ncco:Media:PacedSend", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("true")]
+    [InlineData(null)]
+    public async Task The_media_plane_paces_as_the_setting_says_with_the_configured_lead(string? value)
+    {
+        var settings = new List<KeyValuePair<string, string?>> { new("Ncco:Media:SendLeadMilliseconds", "60") };
+        if (value is not null) settings.Add(new("Ncco:Media:PacedSend", value));
+        var media = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("Ncco:Media").Get<MediaOptions>() ?? new MediaOptions();
         var dir = Directory.CreateTempSubdirectory("ncco-media-options-").FullName;
         try
         {
             var options = Microsoft.Extensions.Options.Options.Create(new NccoHostOptions { DataDirectory = dir, Media = media });
             await using var services = new MediaServices(options, new RecordingStore(options, new InMemoryRecordingRepository(), TimeProvider.System), TimeProvider.System,
                 Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-            // io_uring works on the Linux machines the suite runs on (kernel 6.x); the fallback is covered in Ncco.Rtp.Tests.
+            // io_uring works on the Linux machines the suite runs on (kernel 6.x); the fallback is covered in Ncco.Rtp.Tests
+            // and PacedSendStartupTests. Auto paces where this process may run a SCHED_FIFO thread (root here; maybe not in CI).
+            var expected = media.PacedSend switch
+            {
+                PacedSendMode.On => true,
+                PacedSendMode.Off => false,
+                _ => MayRunRealtime(),
+            };
             Assert.Equal(expected, services.Pacer is not null);
             if (expected) Assert.Equal(TimeSpan.FromMilliseconds(60), services.Pacer!.Lead);
             if (expected) Assert.Equal(Ncco.Media.Pcm.MediaThreadPriority.Realtime, services.Pacer!.Priority);
@@ -143,6 +187,13 @@ public class MediaOptionsTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    // Whether a thread of this process is granted SCHED_FIFO: asked on a throwaway sender with the same request.
+    private static bool MayRunRealtime()
+    {
+        using var probe = Ncco.Rtp.Sessions.PacedSender.TryCreate(TimeSpan.FromMilliseconds(20), 16, Ncco.Media.Pcm.MediaThreadPriority.Realtime, out _);
+        return probe?.EffectivePriority == Ncco.Media.Pcm.MediaThreadPriority.Realtime;
     }
 
     [Theory]
