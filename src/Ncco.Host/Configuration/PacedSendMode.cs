@@ -30,7 +30,7 @@ public enum PacedSendMode
 /// <summary>
 /// Reads <see cref="PacedSendMode"/> from configuration: its names (any case) and the boolean <c>true</c> / <c>false</c>
 /// of the key's first form. Numbers are refused: <c>0</c> and <c>1</c> would read as the enum's values (Auto, Off), the
-/// opposite of what a boolean reader means by them.
+/// opposite of what a boolean reader means by them; so are comma-joined names.
 /// </summary>
 internal sealed class PacedSendModeConverter() : EnumConverter(typeof(PacedSendMode))
 {
@@ -40,7 +40,9 @@ internal sealed class PacedSendModeConverter() : EnumConverter(typeof(PacedSendM
         if (value is not string text) return base.ConvertFrom(context, culture, value);
         var trimmed = text.Trim();
         if (bool.TryParse(trimmed, out var on)) return on ? PacedSendMode.On : PacedSendMode.Off;
-        if (Enum.TryParse<PacedSendMode>(trimmed, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !char.IsAsciiDigit(trimmed[0]) && trimmed[0] is not '-' and not '+')
+        // One name only: Enum.TryParse also reads numbers and comma-joined names ("Auto,On" would be On).
+        if (trimmed.Length > 0 && char.IsAsciiLetter(trimmed[0]) && !trimmed.Contains(',', StringComparison.Ordinal)
+            && Enum.TryParse<PacedSendMode>(trimmed, ignoreCase: true, out var mode) && Enum.IsDefined(mode))
             return mode;
         throw new FormatException($"'{text}' is not Auto, On, Off, true or false");
     }

@@ -146,6 +146,7 @@ public class MediaOptionsTests
     [InlineData("2")]
     [InlineData("-1")]
     [InlineData("Realtime")]
+    [InlineData("Auto,On")]
     public void A_paced_send_value_that_is_not_auto_on_off_true_or_false_is_refused_naming_the_key(string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>("Ncco:Media:PacedSend", value)]).Build();
