@@ -107,6 +107,7 @@ public sealed unsafe class PacedSender : IDisposable
     private int[] _staged = new int[SlotsPerBlock]; // this tick's packets (slots), not yet in the ring
     private int _stagedCount;
     private long _stagedDeadline;
+    private long _chains;
 
     private long _sent;
     private long _failed;
@@ -205,6 +206,15 @@ public sealed unsafe class PacedSender : IDisposable
 
     /// <summary>Observes each queued packet's instant (tests; null in production).</summary>
     internal Action<long>? Queued { get; set; }
+
+    /// <summary>Timeouts written to the ring, each heading one chain of sends (tests: a large tick is split).</summary>
+    internal long Chains
+    {
+        get
+        {
+            lock (_gate) return _chains;
+        }
+    }
 
     /// <summary>CLOCK_MONOTONIC now, in nanoseconds (the clock of <see cref="FrameDeadline"/>).</summary>
     public static long Now() => IoUring.MonotonicNanoseconds();
@@ -437,6 +447,7 @@ public sealed unsafe class PacedSender : IDisposable
         *(uint*)(timeout + IoUring.SqeLen) = 1;
         *(uint*)(timeout + IoUring.SqeOpFlags) = IoUring.TimeoutAbsolute | IoUring.TimeoutExpiredIsSuccess;
         *(ulong*)(timeout + IoUring.SqeUserData) = UserData(head, KindTimeout, _uses[head]);
+        _chains++;
         for (var i = 0; i < count; i++)
         {
             var slot = _staged[i];

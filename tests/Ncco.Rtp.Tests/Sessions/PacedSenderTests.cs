@@ -325,6 +325,71 @@ public sealed class PacedSenderTests
     }
 
     [Fact]
+    public async Task A_tick_of_more_packets_than_one_chain_holds_is_split_into_chains_and_every_packet_leaves_on_its_legs_socket_in_order()
+    {
+        // One chain holds 1,024 sends: 1,300 legs make two chains a tick (1,024 + 276), as a host with that many calls.
+        const int legs = 1300;
+        const int ticks = 3;
+        using var pacer = NewPacer(maxSlots: 8192);
+        using var net = new ChainLegs(pacer, legs);
+        var start = PacedSender.Now() + pacer.LeadNanoseconds;
+        for (var t = 0; t < ticks; t++)
+        {
+            for (var l = 0; l < legs; l++) Assert.Equal(PacedSendResult.Queued, net.Queue(l, t, start + (t * FrameNanoseconds)));
+            pacer.Submit();
+        }
+
+        var arrived = net.ReceiveAll(legs * ticks);
+        int[] everyTick = [.. Enumerable.Range(0, ticks)];
+        for (var l = 0; l < legs; l++) Assert.Equal(everyTick, arrived[l]);
+        Assert.True(net.AllQuiet(100), "no packet arrives twice");
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(ticks * 2, pacer.Chains);
+        Assert.Equal(legs * ticks, pacer.Sent);
+        Assert.Equal(0, pacer.Failed);
+        Assert.Equal(0, pacer.Cancelled);
+        Assert.Equal(0, pacer.SentImmediately);
+        await net.CloseAllAsync();
+    }
+
+    [Fact]
+    public async Task Legs_closed_at_a_chains_head_middle_end_and_the_next_chains_head_fail_only_their_sends_and_the_rest_of_each_chain_leaves()
+    {
+        // 1,100 legs: each tick is a chain of 1,024 and one of 76. The closed legs' sends sit where a failed send could
+        // take the others with it: first behind the timeout, in the middle, last of a full chain, first and last of the next.
+        const int legs = 1100;
+        const int ticks = 2;
+        int[] closed = [0, 500, 1023, 1024, 1099];
+        using var pacer = NewPacer(maxSlots: 8192);
+        using var net = new ChainLegs(pacer, legs);
+        // Far enough ahead that the closes come first on any machine, within the 2 s a close waits for its sends.
+        var start = PacedSender.Now() + 600_000_000L;
+        for (var t = 0; t < ticks; t++)
+        {
+            for (var l = 0; l < legs; l++) Assert.Equal(PacedSendResult.Queued, net.Queue(l, t, start + (t * FrameNanoseconds)));
+            pacer.Submit();
+        }
+        Assert.Equal(legs * ticks, pacer.SlotsInUse);
+
+        await Task.WhenAll(closed.Select(l => net.Streams[l].CloseAsync(TimeSpan.FromSeconds(2))));
+
+        // Each close returned once the kernel had reported its leg's sends done: failed unsent, while the others went out.
+        var arrived = net.ReceiveAll((legs - closed.Length) * ticks);
+        Assert.True(net.AllQuiet(200), "a closed leg's queued packet must not go out");
+        int[] everyTick = [.. Enumerable.Range(0, ticks)];
+        for (var l = 0; l < legs; l++) Assert.Equal(closed.Contains(l) ? [] : everyTick, arrived[l]);
+        await WaitForSlotsFree(pacer);
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(ticks * 2, pacer.Chains);
+        Assert.Equal(closed.Length * ticks, pacer.Cancelled);
+        Assert.Equal((legs - closed.Length) * ticks, pacer.Sent);
+        Assert.Equal(0, pacer.Failed);
+        foreach (var l in closed) Assert.Equal(PacedSendResult.Closed, net.Queue(l, ticks, start));
+        await net.CloseAllAsync();
+    }
+
+    [Fact]
     public async Task When_every_slot_is_taken_the_rest_is_sent_at_once_and_nothing_is_lost()
     {
         using var pacer = NewPacer(maxSlots: 256);
@@ -501,5 +566,108 @@ public sealed class PacedSenderTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => PacedSender.TryCreate(TimeSpan.FromMilliseconds(milliseconds), 16, out _));
         Assert.Equal("lead", e.ParamName);
+    }
+
+    /// <summary>
+    /// Many legs straight on a <see cref="PacedSender"/>, each with its own socket (so a packet's source port says which
+    /// leg's socket sent it), spread over a few receiving sockets so none overflows. Each datagram carries its leg and tick.
+    /// </summary>
+    private sealed class ChainLegs : IDisposable
+    {
+        private const int ReceiverCount = 32;
+        private readonly System.Net.Sockets.Socket[] _senders;
+        private readonly System.Net.Sockets.Socket[] _receivers = new System.Net.Sockets.Socket[ReceiverCount];
+        private readonly SocketAddress[] _to = new SocketAddress[ReceiverCount];
+        private readonly Dictionary<int, int> _legByPort = [];
+
+        public ChainLegs(PacedSender pacer, int legs)
+        {
+            for (var r = 0; r < ReceiverCount; r++)
+            {
+                _receivers[r] = NewSocket();
+                _receivers[r].ReceiveBufferSize = 1 << 20;
+                _receivers[r].ReceiveTimeout = 3000;
+                _to[r] = _receivers[r].LocalEndPoint!.Serialize();
+            }
+            _senders = new System.Net.Sockets.Socket[legs];
+            Streams = new PacedStream[legs];
+            for (var l = 0; l < legs; l++)
+            {
+                _senders[l] = NewSocket();
+                _legByPort[((IPEndPoint)_senders[l].LocalEndPoint!).Port] = l;
+                Streams[l] = pacer.Open((int)_senders[l].SafeHandle.DangerousGetHandle());
+                if (Streams[l].FileIndex < 0) throw new InvalidOperationException($"leg {l} found no place in the ring's descriptor table");
+            }
+        }
+
+        public PacedStream[] Streams { get; }
+
+        public PacedSendResult Queue(int leg, int tick, long deadline)
+        {
+            Span<byte> datagram = stackalloc byte[8];
+            BinaryPrimitives.WriteInt32BigEndian(datagram, leg);
+            BinaryPrimitives.WriteInt32BigEndian(datagram[4..], tick);
+            return Streams[leg].Queue(datagram, _to[leg % ReceiverCount], deadline);
+        }
+
+        /// <summary>
+        /// Receives <paramref name="count"/> datagrams: per leg, the ticks in arrival order. Fails on a datagram from
+        /// another leg's socket or a missing one.
+        /// </summary>
+        public List<int>[] ReceiveAll(int count)
+        {
+            var arrived = new List<int>[_senders.Length];
+            for (var l = 0; l < arrived.Length; l++) arrived[l] = [];
+            var buffer = new byte[64];
+            var received = 0;
+            while (received < count)
+            {
+                var before = received;
+                foreach (var receiver in _receivers)
+                {
+                    while (received < count && receiver.Available > 0)
+                    {
+                        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+                        Assert.Equal(8, receiver.ReceiveFrom(buffer, ref from));
+                        var leg = BinaryPrimitives.ReadInt32BigEndian(buffer);
+                        Assert.Equal(leg, _legByPort[((IPEndPoint)from).Port]);
+                        arrived[leg].Add(BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(4)));
+                        received++;
+                    }
+                }
+                if (received == before)
+                {
+                    var readable = _receivers.ToList();
+                    System.Net.Sockets.Socket.Select(readable, null, null, 3_000_000);
+                    if (readable.Count == 0) throw new InvalidOperationException($"{count - received} of {count} packets missing");
+                }
+            }
+            return arrived;
+        }
+
+        public bool AllQuiet(int milliseconds)
+        {
+            var readable = _receivers.ToList();
+            System.Net.Sockets.Socket.Select(readable, null, null, milliseconds * 1000);
+            return readable.Count == 0;
+        }
+
+        public async Task CloseAllAsync()
+        {
+            foreach (var stream in Streams) await stream.CloseAsync(TimeSpan.FromSeconds(2));
+        }
+
+        public void Dispose()
+        {
+            foreach (var socket in _senders) socket?.Dispose();
+            foreach (var socket in _receivers) socket?.Dispose();
+        }
+
+        private static System.Net.Sockets.Socket NewSocket()
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return socket;
+        }
     }
 }
