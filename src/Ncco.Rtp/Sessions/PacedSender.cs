@@ -92,6 +92,9 @@ public sealed unsafe class PacedSender : IDisposable
     // Under _gate.
     private uint _tail;            // our copy of the SQ tail (entries written)
     private uint _unsubmitted;     // entries written but not yet entered
+    private bool _entering;        // the sender's thread is entering entries outside the lock: they are the kernel's to read
+    private byte* _chainEnd;       // the last send of the last chain written, and _tail just after it
+    private uint _chainEndTail;
     private nint[] _blocks = new nint[4];
     private int _blockCount;
     private int _slotCount;
@@ -108,6 +111,7 @@ public sealed unsafe class PacedSender : IDisposable
     private int _stagedCount;
     private long _stagedDeadline;
     private long _chains;
+    private long _linkedChains;
 
     private long _sent;
     private long _failed;
@@ -213,6 +217,15 @@ public sealed unsafe class PacedSender : IDisposable
         get
         {
             lock (_gate) return _chains;
+        }
+    }
+
+    /// <summary>Chains written hard-linked behind the chain before them (for tests).</summary>
+    internal long LinkedChains
+    {
+        get
+        {
+            lock (_gate) return _linkedChains;
         }
     }
 
@@ -434,6 +447,16 @@ public sealed unsafe class PacedSender : IDisposable
             for (var i = 0; i < count; i++) Release(_staged[i], -NoSpace);
             return;
         }
+        // Behind the chain before it, when that chain's last send is the last entry written and still ours (not entered):
+        // hard-linked, this chain's timer starts once that chain's sends are done. Two chains due at once (a catch-up, the
+        // ticks built after a pause written back to back) would otherwise advance in step in the kernel, a send of each in
+        // turn, and a leg whose place in the order moved between the ticks could have its two packets leave swapped. A
+        // chain that follows other entries (the wake-up read, a cancel) cannot be linked through them and is not.
+        if (_chainEnd != null && _chainEndTail == _tail && _unsubmitted > 0 && !_entering)
+        {
+            _chainEnd[IoUring.SqeFlags] |= IoUring.SqeIoHardLink;
+            _linkedChains++;
+        }
         var head = _staged[0];
         var timeout = NextSqe();
         timeout[IoUring.SqeOpcode] = IoUring.OpTimeout;
@@ -448,10 +471,11 @@ public sealed unsafe class PacedSender : IDisposable
         *(uint*)(timeout + IoUring.SqeOpFlags) = IoUring.TimeoutAbsolute | IoUring.TimeoutExpiredIsSuccess;
         *(ulong*)(timeout + IoUring.SqeUserData) = UserData(head, KindTimeout, _uses[head]);
         _chains++;
+        byte* send = null;
         for (var i = 0; i < count; i++)
         {
             var slot = _staged[i];
-            var send = NextSqe();
+            send = NextSqe();
             send[IoUring.SqeOpcode] = IoUring.OpSendMsg;
             send[IoUring.SqeFlags] = (byte)(IoUring.SqeFixedFile | (i < count - 1 ? IoUring.SqeIoHardLink : 0));
             *(int*)(send + IoUring.SqeFd) = _owners[slot]!.FileIndex;
@@ -460,6 +484,8 @@ public sealed unsafe class PacedSender : IDisposable
             *(uint*)(send + IoUring.SqeOpFlags) = MsgDontWait | MsgNoSignal;
             *(ulong*)(send + IoUring.SqeUserData) = UserData(slot, KindSend, _uses[slot]);
         }
+        _chainEnd = send;
+        _chainEndTail = _tail;
         Volatile.Write(ref *_sqTail, _tail);
     }
 
@@ -544,8 +570,12 @@ public sealed unsafe class PacedSender : IDisposable
 
     private void Submitted(int result)
     {
-        if (result <= 0) return; // EINTR, EAGAIN, EBUSY: what is left goes with the next call
-        lock (_gate) _unsubmitted -= (uint)Math.Min(result, (int)_unsubmitted);
+        lock (_gate)
+        {
+            _entering = false;
+            // EINTR, EAGAIN, EBUSY (result <= 0): what is left goes with the next call.
+            if (result > 0) _unsubmitted -= (uint)Math.Min(result, (int)_unsubmitted);
+        }
     }
 
     private void SubmitLocked()
@@ -646,6 +676,7 @@ public sealed unsafe class PacedSender : IDisposable
                     _wakeArmed = true;
                 }
                 toSubmit = _unsubmitted;
+                _entering = toSubmit > 0;
             }
             // Submitted outside the lock: preparing a tick's entries (a timer armed per packet) takes the kernel long
             // enough that media threads queueing the next frames would wait on it. The kernel consumes entries in ring

@@ -390,6 +390,58 @@ public sealed class PacedSenderTests
     }
 
     [Fact]
+    public async Task Two_ticks_due_at_once_keep_each_legs_packets_in_order()
+    {
+        // A catch-up: both ticks already due, written back to back before one submit, and leg 0's place in the flush
+        // order moved between them (last of eleven, then alone). Unlinked, the kernel advanced both chains in step and
+        // leg 0's second packet left first; linked, the second chain's timer starts once the first chain's sends are done.
+        using var pacer = NewPacer(maxSlots: 8192);
+        using var net = new ChainLegs(pacer, 11);
+        const int rounds = 3;
+        for (var round = 0; round < rounds; round++)
+        {
+            var past = PacedSender.Now() - 10_000_000L;
+            for (var l = 1; l <= 10; l++) Assert.Equal(PacedSendResult.Queued, net.Queue(l, 2 * round, past));
+            Assert.Equal(PacedSendResult.Queued, net.Queue(0, 2 * round, past));
+            Assert.Equal(PacedSendResult.Queued, net.Queue(0, (2 * round) + 1, past + 1));
+            pacer.Submit();
+
+            var arrived = net.ReceiveAll(12);
+            Assert.Equal([2 * round, (2 * round) + 1], arrived[0]);
+            for (var l = 1; l <= 10; l++) Assert.Equal([2 * round], arrived[l]);
+            await WaitForSlotsFree(pacer);
+        }
+        Assert.Equal(2 * rounds, pacer.Chains);
+        Assert.Equal(rounds, pacer.LinkedChains);
+        Assert.Equal(12 * rounds, pacer.Sent);
+        Assert.Equal(0, pacer.Failed);
+        await net.CloseAllAsync();
+    }
+
+    [Fact]
+    public async Task Linked_chains_still_queued_when_the_sender_is_disposed_all_come_back_cancelled()
+    {
+        // Two ticks far ahead, the second linked behind the first: disposing cancels the first chain's timer, which
+        // fails everything linked behind it — the second chain included — and every slot comes back once.
+        var pacer = NewPacer(maxSlots: 8192);
+        using var net = new ChainLegs(pacer, 4);
+        var start = PacedSender.Now() + 2_000_000_000L;
+        for (var t = 0; t < 2; t++)
+        {
+            for (var l = 0; l < 4; l++) Assert.Equal(PacedSendResult.Queued, net.Queue(l, t, start + (t * FrameNanoseconds)));
+        }
+        pacer.Submit();
+        Assert.Equal(1, pacer.LinkedChains);
+
+        pacer.Dispose();
+
+        Assert.Equal(0, pacer.SlotsInUse);
+        Assert.Equal(8, pacer.Cancelled);
+        Assert.Equal(0, pacer.Sent);
+        Assert.True(net.AllQuiet(200), "nothing queued is sent after the sender is disposed");
+    }
+
+    [Fact]
     public async Task When_every_slot_is_taken_the_rest_is_sent_at_once_and_nothing_is_lost()
     {
         using var pacer = NewPacer(maxSlots: 256);
