@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Ncco.Media.G722;
 
 /// <summary>
@@ -18,29 +21,37 @@ public sealed class G722Decoder
         {
             throw new ArgumentException($"destination must hold {encoded.Length * 2} samples", nameof(destination));
         }
+        // As in the encoder: band states in locals for the frame, stored back once.
+        var low = _low;
+        var high = _high;
+        var qmf = _qmf;
+        ref var input = ref MemoryMarshal.GetReference(encoded);
+        ref var output = ref MemoryMarshal.GetReference(destination);
         for (var n = 0; n < encoded.Length; n++)
         {
-            int value = encoded[n];
+            int value = Unsafe.Add(ref input, n);
             var lowCode = value & 0x3F;
             var highCode = value >> 6;
 
             // Lower band: the output uses all 6 bits, the predictor only the 4 most significant (as in the encoder).
-            var rLow = Math.Clamp(_low.Prediction + ((_low.Step * G722Tables.LowInverse6[lowCode]) >> 15), -16384, 16383);
+            var rLow = Math.Min(Math.Max(low.Prediction + ((low.Step * G722Tables.LowInverse6[lowCode]) >> 15), -16384), 16383);
             var code4 = lowCode >> 2;
-            var dlt = (_low.Step * G722Tables.LowInverse4[code4]) >> 15;
-            _low.AdaptScale(G722Tables.LowLogIncrement[G722Tables.LowMagnitudeIndex[code4]], 18432, 8);
-            _low.Update(dlt);
+            var dlt = (low.Step * G722Tables.LowInverse4[code4]) >> 15;
+            low.AdaptScale(G722Tables.LowLogIncrementByCode[code4], 18432, G722Tables.LowStep);
+            low.Update(dlt);
 
-            var dh = (_high.Step * G722Tables.HighInverse[highCode]) >> 15;
-            var rHigh = Math.Clamp(_high.Prediction + dh, -16384, 16383);
-            _high.AdaptScale(G722Tables.HighLogIncrement[G722Tables.HighMagnitudeIndex[highCode]], 22528, 10);
-            _high.Update(dh);
+            var dh = (high.Step * G722Tables.HighInverse[highCode]) >> 15;
+            var rHigh = Math.Min(Math.Max(high.Prediction + dh, -16384), 16383);
+            high.AdaptScale(G722Tables.HighLogIncrementByCode[highCode], 22528, G722Tables.HighStep);
+            high.Update(dh);
 
             // Receive QMF: interpolate by 2 and recombine the sub-bands.
-            var (second, first) = _qmf.Push(rLow + rHigh, rLow - rHigh);
-            destination[2 * n] = (short)Math.Clamp(first >> 11, short.MinValue, short.MaxValue);
-            destination[2 * n + 1] = (short)Math.Clamp(second >> 11, short.MinValue, short.MaxValue);
+            var (second, first) = qmf.Push(rLow + rHigh, rLow - rHigh);
+            Unsafe.Add(ref output, 2 * n) = (short)G722Band.Sat(first >> 11);
+            Unsafe.Add(ref output, (2 * n) + 1) = (short)G722Band.Sat(second >> 11);
         }
+        _low = low;
+        _high = high;
         return encoded.Length * 2;
     }
 }

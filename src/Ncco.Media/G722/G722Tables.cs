@@ -106,4 +106,55 @@ internal static class G722Tables
         2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834,
         2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008,
     ];
+
+    // Derived tables: after the tables they are computed from (static fields initialise in textual order).
+
+    /// <summary>
+    /// Lower-band decision levels 1…29 in vector lanes 0…28 (lanes 29…31 zero, masked off by the search): the
+    /// encoder compares the magnitude with all scaled levels at once instead of searching.
+    /// </summary>
+    public static ReadOnlySpan<int> LowDecisionLanes => LowDecisionLanesValues;
+
+    private static readonly int[] LowDecisionLanesValues = [.. LowDecisionValues.AsSpan(1), 0, 0, 0];
+
+    /// <summary>6-bit lower-band code by interval (1…30), positive differences at 0…31 and negative at 32…63.</summary>
+    public static ReadOnlySpan<byte> LowCode => LowCodeValues;
+
+    private static readonly byte[] LowCodeValues = [.. LowCodePositiveValues, 0, .. LowCodeNegativeValues, 0];
+
+    /// <summary>W_L by the 4-bit lower-band code (<see cref="LowLogIncrement"/> through <see cref="LowMagnitudeIndex"/>).</summary>
+    public static ReadOnlySpan<int> LowLogIncrementByCode => LowLogIncrementByCodeValues;
+
+    private static readonly int[] LowLogIncrementByCodeValues = [.. LowMagnitudeIndexValues.Select(i => LowLogIncrementValues[i])];
+
+    /// <summary>W_H by the 2-bit higher-band code.</summary>
+    public static ReadOnlySpan<int> HighLogIncrementByCode => HighLogIncrementByCodeValues;
+
+    private static readonly int[] HighLogIncrementByCodeValues = [.. HighMagnitudeIndexValues.Select(i => HighLogIncrementValues[i])];
+
+    /// <summary>
+    /// Lower-band step size (SCALEL) by log scale factor / 64 (0…288): the antilog of the fraction shifted by the
+    /// exponent, computed once here instead of per sample.
+    /// </summary>
+    public static ReadOnlySpan<int> LowStep => LowStepValues;
+
+    private static readonly int[] LowStepValues = Steps(18432, 8);
+
+    /// <summary>Higher-band step size (SCALEH) by log scale factor / 64 (0…352).</summary>
+    public static ReadOnlySpan<int> HighStep => HighStepValues;
+
+    private static readonly int[] HighStepValues = Steps(22528, 10);
+
+    private static int[] Steps(int limit, int exponentBias)
+    {
+        var steps = new int[(limit >> 6) + 1];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            // i is the log scale factor's bits 6 and up: bits 6–10 index the antilog, bits 11 and up are the exponent.
+            var fraction = InverseLogValues[i & 31];
+            var shift = exponentBias - (i >> 5);
+            steps[i] = (shift < 0 ? fraction << -shift : fraction >> shift) << 2;
+        }
+        return steps;
+    }
 }
