@@ -35,8 +35,7 @@ public sealed class CallRetentionAndLinksTests
 
         var shortLived = await CreateAsync(h, Token());
         var keptByDefault = await h.CreateCallAsync(Hello);
-        await h.App.WaitForStatusAsync(shortLived, "completed");
-        await h.App.WaitForStatusAsync(keptByDefault, "completed");
+        await h.App.WaitForStatusOfAllAsync("completed", shortLived, keptByDefault);
         Assert.Equal(200, (await h.SendAsync(HttpMethod.Get, "/v1/calls/" + shortLived, token: Token())).Status);
 
         h.Host.Time.Advance(TimeSpan.FromHours(23));

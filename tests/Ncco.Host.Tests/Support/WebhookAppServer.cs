@@ -90,6 +90,21 @@ public sealed class WebhookAppServer : IAsyncDisposable
     public Task<ReceivedWebhook> WaitForStatusAsync(string uuid, string status, TimeSpan? timeout = null) =>
         WaitForAsync(w => IsStatus(w, uuid, status), timeout);
 
+    /// <summary>
+    /// Waits until every leg in <paramref name="uuids"/> has sent event <paramref name="status"/>, in whatever order they
+    /// arrive. Waiting for each with <see cref="WaitForStatusAsync"/> in turn is a race: a wait consumes every webhook it
+    /// reads past, so the second leg's event, arrived first, was gone when its own wait began.
+    /// </summary>
+    public async Task WaitForStatusOfAllAsync(string status, params string[] uuids)
+    {
+        var pending = uuids.Where(uuid => !HasStatus(uuid, status)).ToHashSet(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            var arrived = await WaitForAsync(w => pending.Any(uuid => IsStatus(w, uuid, status)));
+            pending.RemoveWhere(uuid => IsStatus(arrived, uuid, status));
+        }
+    }
+
     /// <summary>Whether call <paramref name="uuid"/>'s event <paramref name="status"/> has been received, consumed by a wait or not.</summary>
     public bool HasStatus(string uuid, string status) => _all.Any(w => IsStatus(w, uuid, status));
 
