@@ -1,67 +1,17 @@
+using static Ncco.Media.G722.G722Tables;
+
 namespace Ncco.Media.Tests.G722;
 
 /// <summary>
 /// Issue 19 oracle: the G.722 64 kbit/s encoder and decoder as the library had them before their inner loops were
 /// restructured for speed, kept here in the plainest form (a sliding QMF window, a linear scan of the quantiser's
 /// decision levels, one method per block of the Recommendation, every sign test written as a comparison). The library
-/// must produce exactly these bytes and samples; this copy is never optimised.
+/// must produce exactly these bytes and samples; this copy is never optimised. The Recommendation's constant tables
+/// are the library's own (<c>G722Tables</c>): what is kept apart is the algorithm; the tables' values are pinned by
+/// <c>G722Tests</c>' output hashes, taken before either changed.
 /// </summary>
 internal sealed class G722ReferenceCodec
 {
-    private static readonly int[] Qmf =
-    [
-        3, -11, -11, 53, 12, -156, 32, 362, -210, -805, 951, 3876,
-        3876, 951, -805, -210, 362, 32, -156, 12, 53, -11, -11, 3,
-    ];
-
-    private static readonly int[] LowDecision =
-    [
-        0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714,
-        786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919,
-    ];
-
-    private static readonly int[] LowCodeNegative =
-    [
-        0, 63, 62, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19,
-        18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4,
-    ];
-
-    private static readonly int[] LowCodePositive =
-    [
-        0, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47,
-        46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32,
-    ];
-
-    private static readonly int[] LowInverse6 =
-    [
-        -136, -136, -136, -136, -24808, -21904, -19008, -16704,
-        -14984, -13512, -12280, -11192, -10232, -9360, -8576, -7856,
-        -7192, -6576, -6000, -5456, -4944, -4464, -4008, -3576,
-        -3168, -2776, -2400, -2032, -1688, -1360, -1040, -728,
-        24808, 21904, 19008, 16704, 14984, 13512, 12280, 11192,
-        10232, 9360, 8576, 7856, 7192, 6576, 6000, 5456,
-        4944, 4464, 4008, 3576, 3168, 2776, 2400, 2032,
-        1688, 1360, 1040, 728, 432, 136, -432, -136,
-    ];
-
-    private static readonly int[] LowInverse4 =
-    [
-        0, -20456, -12896, -8968, -6288, -4240, -2584, -1200,
-        20456, 12896, 8968, 6288, 4240, 2584, 1200, 0,
-    ];
-
-    private static readonly int[] LowMagnitudeIndex = [0, 7, 6, 5, 4, 3, 2, 1, 7, 6, 5, 4, 3, 2, 1, 0];
-    private static readonly int[] LowLogIncrement = [-60, -30, 58, 172, 334, 538, 1198, 3042];
-    private static readonly int[] HighInverse = [-7408, -1616, 7408, 1616];
-    private static readonly int[] HighMagnitudeIndex = [2, 1, 2, 1];
-    private static readonly int[] HighLogIncrement = [0, -214, 798];
-
-    private static readonly int[] InverseLog =
-    [
-        2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834,
-        2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008,
-    ];
-
     private readonly int[] _window = new int[24];
     private Band _low = new() { Step = 32 };
     private Band _high = new() { Step = 8 };
