@@ -715,10 +715,16 @@ public sealed class PacedSenderTests
             foreach (var socket in _receivers) socket?.Dispose();
         }
 
+        // On 127.0.0.2, not 127.0.0.1: these tests hold up to 1,300 ephemeral ports at once, anywhere in the kernel's
+        // ephemeral range, while other test classes bind fixed RTP port ranges on 127.0.0.1 in parallel — on the same
+        // address they took some of those ports (a fresh-clone CI run failed RtpPortAllocatorTests and RtpSessionTests
+        // that way). A UDP port bound on one loopback address is free on the other.
+        private static readonly IPAddress Address = IPAddress.Parse("127.0.0.2");
+
         private static System.Net.Sockets.Socket NewSocket()
         {
             var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            socket.Bind(new IPEndPoint(Address, 0));
             return socket;
         }
     }
