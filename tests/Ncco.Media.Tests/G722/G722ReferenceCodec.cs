@@ -12,7 +12,7 @@ namespace Ncco.Media.Tests.G722;
 /// </summary>
 internal sealed class G722ReferenceCodec
 {
-    private readonly int[] _window = new int[24];
+    private readonly QmfSlidingWindow _window = new();
     private Band _low = new() { Step = 32 };
     private Band _high = new() { Step = 8 };
 
@@ -54,19 +54,7 @@ internal sealed class G722ReferenceCodec
         return output;
     }
 
-    private (int Even, int Odd) Push(int older, int newer)
-    {
-        Array.Copy(_window, 2, _window, 0, 22);
-        _window[22] = older;
-        _window[23] = newer;
-        int even = 0, odd = 0;
-        for (var i = 0; i < 24; i += 2)
-        {
-            even = unchecked(even + (_window[i] * Qmf[i]));
-            odd = unchecked(odd + (_window[i + 1] * Qmf[i + 1]));
-        }
-        return (even, odd);
-    }
+    private (int Even, int Odd) Push(int older, int newer) => _window.Push(older, newer);
 
     private int EncodeLow(int xLow)
     {
